@@ -1,0 +1,47 @@
+# AMK-bot: `make run` serves the bot locally, `make test` runs every check.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+E2E_STAMP := e2e/node_modules/.installed-$(shell cat e2e/package-lock.json 2>/dev/null | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint typecheck unit e2e playground manifest clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+run: $(STAMP)
+	$(PY) -m bot run
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+unit: $(STAMP)
+	$(PY) -m pytest -q
+
+test: lint typecheck unit
+
+$(E2E_STAMP): e2e/package.json e2e/package-lock.json
+	cd e2e && npm ci --no-audit --no-fund
+	@touch $@
+
+e2e: $(STAMP) $(E2E_STAMP)
+	$(PY) -m pytest -q -m e2e tests/e2e
+
+playground: $(E2E_STAMP)
+	cd e2e && TEAMSAPPTESTER_BROWSER=none BOT_ENDPOINT=http://127.0.0.1:$${PORT:-3978}/api/messages \
+		node_modules/.bin/agentsplayground --disable-telemetry -p $${PLAYGROUND_PORT:-56150}
+
+manifest: $(STAMP)
+	$(PY) -m bot manifest --app-id $${MicrosoftAppId:?set MicrosoftAppId} --out amkbot.zip
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache data

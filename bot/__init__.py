@@ -1,0 +1,1 @@
+"""The Bot Framework binding: HTTP app, Teams activity handler, proactive sender, CLI."""

@@ -1,0 +1,189 @@
+"""The aiohttp application: `/api/messages` for Teams and `/healthz` for operations."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from botbuilder.core import ConversationState, MessageFactory, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity, ActivityTypes
+
+from bot.config import Settings
+from bot.connector import ConnectorClient, app_token_provider, no_token
+from bot.handler import AmkBot
+from bot.proactive import ProactiveSender
+from bot.services import DatabaseOrgServices
+from bot.state import DatabaseStorage
+from dialogs.context import SPEAKER_KEY, Speaker
+from dialogs.router import Router
+from domain.i18n import lang_from_locale, t
+from storage import org
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 256 * 1024
+RUNTIME_KEY: web.AppKey[BotRuntime] = web.AppKey("runtime")
+
+
+class _AdapterConfig:
+    """The attribute names botbuilder's configuration classes look for."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.APP_ID = settings.app_id
+        self.APP_PASSWORD = settings.app_password
+        self.APP_TYPE = settings.app_type if settings.app_id else "MultiTenant"
+        self.APP_TENANTID = settings.app_tenant_id
+
+
+@dataclass
+class BotRuntime:
+    """Everything one bot process holds, built once at start-up."""
+
+    settings: Settings
+    db: Database
+    adapter: CloudAdapter
+    bot: AmkBot
+    connector: ConnectorClient
+    proactive: ProactiveSender
+
+
+def build_runtime(settings: Settings, db: Database | None = None) -> BotRuntime:
+    database = db or Database(settings.database_url)
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_AdapterConfig(settings)))
+    token = (
+        app_token_provider(settings.app_id, settings.app_password, settings.app_tenant_id)
+        if settings.app_id
+        else no_token
+    )
+    connector = ConnectorClient(token)
+    conversation_state = ConversationState(DatabaseStorage(database))
+    router = Router(conversation_state, DatabaseOrgServices(database))
+    bot = AmkBot(settings, database, conversation_state, router, connector)
+
+    async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
+        log.error(
+            "turn failed: %s (activity type %s)",
+            type(error).__name__,
+            turn_context.activity.type,
+            exc_info=error,
+        )
+        if turn_context.activity.type != ActivityTypes.message:
+            return
+        speaker = turn_context.turn_state.get(SPEAKER_KEY)
+        lang = (
+            speaker.lang
+            if isinstance(speaker, Speaker)
+            else lang_from_locale(turn_context.activity.locale)
+        )
+        try:
+            await turn_context.send_activity(MessageFactory.text(t(lang, "error.generic")))
+        except Exception:
+            log.warning("could not tell the user about the failed turn")
+
+    adapter.on_turn_error = on_turn_error
+    return BotRuntime(
+        settings, database, adapter, bot, connector, ProactiveSender(database, connector)
+    )
+
+
+def _bad_request(reason: str, status: int = 400) -> web.Response:
+    return web.json_response({"error": reason}, status=status)
+
+
+def _plain(body: Any) -> Any:
+    """Invoke bodies are our own dicts; msrest models are serialised the SDK's way."""
+    serialize = getattr(body, "serialize", None)
+    return serialize() if callable(serialize) else body
+
+
+async def messages(request: web.Request) -> web.StreamResponse:
+    runtime = request.app[RUNTIME_KEY]
+    if request.content_type != "application/json":
+        return _bad_request("Content-Type must be application/json", 415)
+    try:
+        payload = await request.json()
+    except web.HTTPRequestEntityTooLarge:
+        return _bad_request("activity too large", 413)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return _bad_request("body is not valid JSON")
+    if not isinstance(payload, dict):
+        return _bad_request("body must be a JSON object")
+    try:
+        activity = Activity().deserialize(payload)
+    except Exception:
+        return _bad_request("body is not a Bot Framework activity")
+    missing = [
+        name
+        for name, value in (
+            ("type", activity.type),
+            ("serviceUrl", activity.service_url),
+            ("conversation.id", getattr(activity.conversation, "id", None)),
+            ("recipient.id", getattr(activity.recipient, "id", None)),
+        )
+        if not value
+    ]
+    if missing:
+        return _bad_request("activity is missing " + ", ".join(missing))
+    auth_header = request.headers.get("Authorization", "")
+    try:
+        response = await runtime.adapter.process_activity(
+            auth_header, activity, runtime.bot.on_turn
+        )
+    except PermissionError:
+        return _bad_request("unauthorized", 401)
+    except Exception:
+        log.exception("activity of type %s could not be processed", activity.type)
+        return web.json_response({"error": "internal error"}, status=500)
+    if response is not None:
+        return web.json_response(_plain(response.body), status=response.status)
+    return web.Response(status=201)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME_KEY]
+    healthy = await runtime.db.ping()
+    return web.json_response(
+        {
+            "status": "ok" if healthy else "degraded",
+            "database": "ok" if healthy else "unreachable",
+            "auth": "off (local mode)" if runtime.settings.local_mode else "on",
+        },
+        status=200 if healthy else 503,
+    )
+
+
+async def prepare_database(db: Database) -> None:
+    """Migrate to the newest schema and seed the units."""
+    await db.upgrade()
+    async with db.transaction() as session:
+        await org.seed_units(session)
+
+
+def create_app(settings: Settings, runtime: BotRuntime | None = None) -> web.Application:
+    """The web application; the database is migrated and seeded when it starts."""
+    bot_runtime = runtime or build_runtime(settings)
+    app = web.Application(client_max_size=MAX_BODY_BYTES)
+    app[RUNTIME_KEY] = bot_runtime
+    app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
+
+    async def start(_app: web.Application) -> None:
+        await prepare_database(bot_runtime.db)
+        if settings.local_mode:
+            log.warning(
+                "MicrosoftAppId is empty: LOCAL MODE, requests are NOT authenticated. "
+                "Never run like this in production."
+            )
+
+    async def stop(_app: web.Application) -> None:
+        await bot_runtime.connector.close()
+        await bot_runtime.db.dispose()
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
+    return app

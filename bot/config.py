@@ -1,0 +1,78 @@
+"""Settings read once from the environment (and an optional `.env` file)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from storage.db import DEFAULT_DATABASE_URL
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines; `#` comments and surrounding quotes allowed."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot can be configured with."""
+
+    app_id: str = ""
+    app_password: str = ""
+    app_type: str = "SingleTenant"
+    app_tenant_id: str = ""
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = "127.0.0.1"
+    port: int = 3978
+    admin_upns: frozenset[str] = field(default_factory=frozenset)
+    digest_schedule: str = "MON 08:00"
+    timezone: str = "Europe/Copenhagen"
+    log_level: str = "INFO"
+
+    @property
+    def local_mode(self) -> bool:
+        """No app id: no Bot Framework authentication (local development only)."""
+        return not self.app_id
+
+    @classmethod
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")
+    ) -> Settings:
+        merged: dict[str, str] = read_dotenv(dotenv) if dotenv else {}
+        merged.update(os.environ if env is None else env)
+
+        def get(name: str, default: str = "") -> str:
+            return merged.get(name, default).strip()
+
+        admins = frozenset(
+            upn.strip().lower()
+            for upn in get("ADMIN_UPNS").replace(";", ",").split(",")
+            if upn.strip()
+        )
+        port_text = get("PORT", "3978")
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise ValueError(f"PORT must be a number from 1 to 65535, not {port_text!r}")
+        return cls(
+            app_id=get("MicrosoftAppId"),
+            app_password=get("MicrosoftAppPassword"),
+            app_type=get("MicrosoftAppType", "SingleTenant") or "SingleTenant",
+            app_tenant_id=get("MicrosoftAppTenantId"),
+            database_url=get("DATABASE_URL", DEFAULT_DATABASE_URL) or DEFAULT_DATABASE_URL,
+            host=get("HOST", "127.0.0.1") or "127.0.0.1",
+            port=int(port_text),
+            admin_upns=admins,
+            digest_schedule=get("DIGEST_SCHEDULE", "MON 08:00") or "MON 08:00",
+            timezone=get("TIMEZONE", "Europe/Copenhagen") or "Europe/Copenhagen",
+            log_level=get("LOG_LEVEL", "INFO").upper() or "INFO",
+        )

@@ -1,0 +1,343 @@
+"""The Teams activity handler: who is speaking, installs, messages and card actions."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from botbuilder.core import ConversationState, MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, InvokeResponse
+from sqlalchemy import update
+
+from bot.config import Settings
+from bot.connector import ConnectorClient, ConnectorError
+from cards.common import CARD_CONTENT_TYPE, Card, notice_card
+from dialogs.context import Speaker, set_speaker, speaker_of
+from dialogs.router import Router
+from domain.i18n import Lang, lang_from_locale, t
+from domain.org import is_email
+from storage import conversations, org
+from storage.db import Database
+from storage.models import ConversationRef, Person
+
+log = logging.getLogger(__name__)
+
+
+def conversation_kind(activity: Activity) -> str:
+    kind = getattr(activity.conversation, "conversation_type", None)
+    if kind in ("personal", "channel", "groupChat"):
+        return str(kind)
+    return "personal" if not getattr(activity.conversation, "is_group", False) else "groupChat"
+
+
+def channel_data(activity: Activity) -> dict[str, Any]:
+    data = activity.channel_data
+    return data if isinstance(data, dict) else {}
+
+
+def sub_dict(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def card_response(card: Card) -> InvokeResponse:
+    """The HTTP body Teams expects for `adaptiveCard/action`: the card that replaces the old one."""
+    return InvokeResponse(
+        status=int(HTTPStatus.OK),
+        body={"statusCode": 200, "type": CARD_CONTENT_TYPE, "value": card},
+    )
+
+
+def error_response(status: int, code: str, message: str) -> InvokeResponse:
+    return InvokeResponse(
+        status=int(HTTPStatus.OK),
+        body={
+            "statusCode": status,
+            "type": "application/vnd.microsoft.error",
+            "value": {"code": code, "message": message},
+        },
+    )
+
+
+class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
+    """Resolves the speaker, keeps conversation references, and hands the rest to the router."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        conversation_state: ConversationState,
+        router: Router,
+        connector: ConnectorClient,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.db = db
+        self.conversation_state = conversation_state
+        self.router = router
+        self.connector = connector
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        await self._resolve_speaker(turn_context)
+        try:
+            await super().on_turn(turn_context)
+        finally:
+            await self.conversation_state.save_changes(turn_context)
+
+    # -- who is speaking ---------------------------------------------------------------------
+
+    async def _resolve_speaker(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        sender: ChannelAccount | None = activity.from_property
+        kind = conversation_kind(activity)
+        person: Person | None = None
+        if (
+            sender is not None
+            and sender.id
+            and sender.id != getattr(activity.recipient, "id", None)
+        ):
+            async with self.db.sessions() as session:
+                known = await org.find_person(session, aad_object_id=sender.aad_object_id, upn=None)
+            upn = None
+            if known is None or (not known.upn and activity.type != ActivityTypes.message):
+                upn = await self._lookup_upn(activity, sender)
+            async with self.db.transaction() as session:
+                person = await org.upsert_person(
+                    session,
+                    aad_object_id=sender.aad_object_id,
+                    upn=upn,
+                    name=sender.name,
+                    teams_user_id=sender.id,
+                    locale=activity.locale,
+                )
+                if kind == "personal" and activity.type in (
+                    ActivityTypes.message,
+                    ActivityTypes.invoke,
+                ):
+                    await conversations.remember(
+                        session, self._address(activity, kind), person_id=person.id
+                    )
+        lang = lang_from_locale(activity.locale)
+        if person is not None and person.language_override:
+            lang = Lang(person.language_override)
+        upn = person.upn if person else None
+        set_speaker(
+            turn_context,
+            Speaker(
+                person_id=person.id if person else None,
+                name=person.name if person else None,
+                upn=upn,
+                lang=lang,
+                is_admin=bool(upn and upn in self.settings.admin_upns),
+            ),
+        )
+
+    async def _lookup_upn(self, activity: Activity, sender: ChannelAccount) -> str | None:
+        """Teams leaves the UPN out of activities; ask the connector once per person."""
+        try:
+            member = await self.connector.member(
+                activity.service_url, activity.conversation.id, sender.id
+            )
+        except ConnectorError as error:
+            log.info("could not look up the member's UPN (%s)", error.status or "no answer")
+            return None
+        for field in ("userPrincipalName", "email"):
+            value = member.get(field)
+            if isinstance(value, str) and is_email(value):
+                return value
+        return None
+
+    def _address(self, activity: Activity, kind: str) -> conversations.Address:
+        data = channel_data(activity)
+        tenant = sub_dict(data, "tenant").get("id")
+        channel = sub_dict(data, "channel")
+        return conversations.Address(
+            conversation_id=activity.conversation.id,
+            kind=kind,
+            service_url=activity.service_url,
+            tenant_id=tenant or getattr(activity.conversation, "tenant_id", None),
+            bot_id=activity.recipient.id,
+            bot_name=activity.recipient.name,
+            user_id=activity.from_property.id if activity.from_property else None,
+            channel_id=channel.get("id") if kind == "channel" else None,
+            channel_name=channel.get("name") if kind == "channel" else None,
+        )
+
+    # -- messages ----------------------------------------------------------------------------
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        if conversation_kind(turn_context.activity) == "personal":
+            await self.router.on_personal_message(turn_context)
+        else:
+            await self.router.on_group_message(turn_context)
+
+    # -- card actions ------------------------------------------------------------------------
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
+        if turn_context.activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn_context)
+        speaker = speaker_of(turn_context)
+        value = turn_context.activity.value
+        action = value.get("action") if isinstance(value, dict) else None
+        verb = action.get("verb") if isinstance(action, dict) else None
+        data = action.get("data") if isinstance(action, dict) else None
+        if not isinstance(verb, str) or not verb:
+            return error_response(400, "BadRequest", t(speaker.lang, "card.invalid_input"))
+        try:
+            card = await self.router.on_universal_action(
+                turn_context, verb, data if isinstance(data, dict) else {}
+            )
+        except Exception:
+            log.exception("card action %s failed", verb)
+            card = notice_card(t(speaker.lang, "app.name"), t(speaker.lang, "error.generic"))
+        return card_response(card)
+
+    # -- installs and removals ----------------------------------------------------------------
+
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        bot_id = getattr(activity.recipient, "id", None)
+        data = channel_data(activity)
+        event = data.get("eventType")
+        if any(member.id == bot_id for member in activity.members_added or []):
+            await self._installed(turn_context)
+        elif any(member.id == bot_id for member in activity.members_removed or []):
+            await self._uninstalled(turn_context)
+        elif event in ("channelCreated", "channelRenamed", "channelRestored"):
+            await self._channel_changed(turn_context, active=True)
+        elif event == "channelDeleted":
+            await self._channel_changed(turn_context, active=False)
+        elif event == "teamDeleted":
+            await self._uninstalled(turn_context)
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self._installed(turn_context)
+
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        await self._uninstalled(turn_context)
+
+    async def _installed(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        kind = conversation_kind(activity)
+        team = channel_data(activity).get("team")
+        if isinstance(team, dict) and team.get("id"):
+            await self._installed_in_team(turn_context, team)
+            return
+        speaker = speaker_of(turn_context)
+        async with self.db.transaction() as session:
+            ref = await conversations.remember(
+                session, self._address(activity, kind), person_id=speaker.person_id
+            )
+            greeted = await session.execute(
+                update(ConversationRef)
+                .where(ConversationRef.id == ref.id, ConversationRef.welcomed.is_(False))
+                .values(welcomed=True)
+            )
+        if not getattr(greeted, "rowcount", 0):
+            return
+        if kind == "personal":
+            await self.router.welcome(turn_context)
+        else:
+            await turn_context.send_activity(MessageFactory.text(t(speaker.lang, "channel.help")))
+
+    async def _installed_in_team(self, turn_context: TurnContext, team: dict[str, Any]) -> None:
+        activity = turn_context.activity
+        speaker = speaker_of(turn_context)
+        data = channel_data(activity)
+        tenant = sub_dict(data, "tenant").get("id")
+        try:
+            channels = await self.connector.team_channels(activity.service_url, str(team["id"]))
+        except ConnectorError as error:
+            log.warning("could not list the team's channels (%s)", error.status or "no answer")
+            channels = []
+        if not any(channel.get("id") == team["id"] for channel in channels):
+            channels.append({"id": team["id"], "name": None})
+        async with self.db.transaction() as session:
+            stored = await conversations.install_team(
+                session,
+                team_id=str(team["id"]),
+                name=team.get("name"),
+                aad_group_id=team.get("aadGroupId"),
+                tenant_id=tenant,
+                service_url=activity.service_url,
+                actor=speaker.actor,
+            )
+            for channel in channels:
+                await conversations.remember(
+                    session,
+                    conversations.Address(
+                        conversation_id=str(channel["id"]),
+                        kind="channel",
+                        service_url=activity.service_url,
+                        tenant_id=tenant,
+                        bot_id=activity.recipient.id,
+                        bot_name=activity.recipient.name,
+                        channel_id=str(channel["id"]),
+                        channel_name=channel.get("name") or None,
+                    ),
+                    team=stored,
+                )
+            where = await conversations.remember(
+                session, self._address(activity, "channel"), team=stored
+            )
+            greeted = await session.execute(
+                update(ConversationRef)
+                .where(ConversationRef.id == where.id, ConversationRef.welcomed.is_(False))
+                .values(welcomed=True)
+            )
+        if getattr(greeted, "rowcount", 0):
+            name = team.get("name") or ""
+            await turn_context.send_activity(
+                MessageFactory.text(t(speaker.lang, "channel.hello", team=name).replace("  ", " "))
+            )
+
+    async def _uninstalled(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        speaker = speaker_of(turn_context)
+        team = channel_data(activity).get("team")
+        async with self.db.transaction() as session:
+            if isinstance(team, dict) and team.get("id"):
+                await conversations.remove_team(
+                    session, team_id=str(team["id"]), actor=speaker.actor
+                )
+            else:
+                await session.execute(
+                    update(ConversationRef)
+                    .where(ConversationRef.conversation_id == activity.conversation.id)
+                    .values(active=False, welcomed=False)
+                )
+
+    async def _channel_changed(self, turn_context: TurnContext, *, active: bool) -> None:
+        activity = turn_context.activity
+        data = channel_data(activity)
+        team = data.get("team")
+        channel = data.get("channel")
+        if not isinstance(team, dict) or not isinstance(channel, dict) or not channel.get("id"):
+            return
+        async with self.db.transaction() as session:
+            stored = await conversations.install_team(
+                session,
+                team_id=str(team["id"]),
+                name=team.get("name"),
+                aad_group_id=team.get("aadGroupId"),
+                tenant_id=sub_dict(data, "tenant").get("id"),
+                service_url=activity.service_url,
+                actor=speaker_of(turn_context).actor,
+            )
+            ref = await conversations.remember(
+                session,
+                conversations.Address(
+                    conversation_id=str(channel["id"]),
+                    kind="channel",
+                    service_url=activity.service_url,
+                    tenant_id=sub_dict(data, "tenant").get("id"),
+                    bot_id=activity.recipient.id,
+                    bot_name=activity.recipient.name,
+                    channel_id=str(channel["id"]),
+                    channel_name=channel.get("name"),
+                ),
+                team=stored,
+            )
+            ref.active = active

@@ -1,0 +1,88 @@
+"""The services dialogs use, each one transaction on the database."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from dialogs.context import Speaker
+from domain.i18n import Lang
+from domain.org import Role, RoleAssignmentForm, RoleHolder, UnitRef
+from storage import audit, org
+from storage.db import Database
+from storage.models import Person, RoleAssignment, Unit
+
+
+def _holder(assignment: RoleAssignment) -> RoleHolder:
+    return RoleHolder(
+        assignment_id=assignment.id,
+        person=org.describe_person(assignment.person),
+        upn=assignment.person.upn,
+        role=Role(assignment.role),
+    )
+
+
+class DatabaseOrgServices:
+    """`dialogs.context.OrgServices` on the real database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def list_units(self) -> list[UnitRef]:
+        async with self.db.sessions() as session:
+            return [UnitRef(id=unit.id, name=unit.name) for unit in await org.list_units(session)]
+
+    async def get_unit(self, unit_id: int) -> UnitRef | None:
+        async with self.db.sessions() as session:
+            unit = await session.get(Unit, unit_id)
+        return None if unit is None else UnitRef(id=unit.id, name=unit.name)
+
+    async def unit_roles(self, unit_id: int) -> list[RoleHolder]:
+        async with self.db.sessions() as session:
+            return [_holder(assignment) for assignment in await org.unit_roles(session, unit_id)]
+
+    async def assign_role(self, speaker: Speaker, unit_id: int, form: RoleAssignmentForm) -> bool:
+        async with self.db.transaction() as session:
+            unit = await session.get(Unit, unit_id)
+            if unit is None:
+                return False
+            person = await org.upsert_person(
+                session, aad_object_id=None, upn=form.upn, name=form.name
+            )
+            return await org.assign_role(
+                session, actor=speaker.actor, unit=unit, person=person, role=form.role
+            )
+
+    async def remove_role(self, speaker: Speaker, assignment_id: int) -> RoleHolder | None:
+        async with self.db.transaction() as session:
+            assignment = (
+                await session.scalars(
+                    select(RoleAssignment)
+                    .where(RoleAssignment.id == assignment_id)
+                    .options(selectinload(RoleAssignment.person))
+                )
+            ).first()
+            if assignment is None:
+                return None
+            removed = _holder(assignment)
+            await org.remove_role(session, actor=speaker.actor, assignment=assignment)
+            return removed
+
+    async def set_language(self, speaker: Speaker, lang: Lang) -> None:
+        if speaker.person_id is None:
+            return
+        async with self.db.transaction() as session:
+            person = await session.get(Person, speaker.person_id)
+            if person is None:
+                return
+            before = person.language_override
+            person.language_override = lang.value
+            await audit.record(
+                session,
+                actor=speaker.actor,
+                action="person.language",
+                entity_type="person",
+                entity_id=person.id,
+                before={"language": before},
+                after={"language": lang.value},
+            )

@@ -1,0 +1,1 @@
+"""Pure card builders: typed data in, a JSON-ready Adaptive Card dict out."""

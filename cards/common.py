@@ -1,0 +1,141 @@
+"""Cards and card pieces shared by every flow: welcome, menu, help, notices."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from microsoft_teams.cards import (
+    ActionSet,
+    AdaptiveCard,
+    CardElement,
+    Column,
+    ColumnSet,
+    ExecuteAction,
+    SubmitAction,
+    TextBlock,
+)
+
+from domain.flows import Flow
+from domain.i18n import Lang, t
+
+CARD_CONTENT_TYPE: Final = "application/vnd.microsoft.card.adaptive"
+MENU_ORDER: Final = (Flow.LONE_WORK, Flow.NEAR_MISS, Flow.WELLBEING, Flow.PRECURSORS)
+
+Card = dict[str, Any]
+
+
+def render(card: AdaptiveCard) -> Card:
+    """The card as the plain dict Teams expects (schema 1.5, no empty fields)."""
+    data = card.model_dump(exclude_none=True, by_alias=True)
+    data["version"] = "1.5"
+    data["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json"
+    return data
+
+
+def attachment(card: Card) -> dict[str, Any]:
+    """An activity attachment holding the card."""
+    return {"contentType": CARD_CONTENT_TYPE, "content": card}
+
+
+def title(text: str) -> TextBlock:
+    return TextBlock(text=text, size="Large", weight="Bolder", wrap=True, style="heading")
+
+
+def paragraph(text: str, *, subtle: bool = False) -> TextBlock:
+    return TextBlock(text=text, wrap=True, is_subtle=subtle or None)
+
+
+def submit(label: str, action: str, **data: Any) -> SubmitAction:
+    """A button that posts the card's inputs with `data.action` naming what to do."""
+    return SubmitAction(title=label, data={"action": action, **data})
+
+
+def execute(label: str, verb: str, **data: Any) -> ExecuteAction:
+    """A universal action (`adaptiveCard/action` invoke) with a Submit fallback for old clients."""
+    return ExecuteAction(
+        title=label,
+        verb=verb,
+        data={"action": verb, **data},
+        fallback=SubmitAction(title=label, data={"action": verb, **data}),
+    )
+
+
+def menu_section(lang: Lang) -> list[CardElement]:
+    """One row per service: a button and a line saying what it is for."""
+    rows: list[CardElement] = []
+    for flow in MENU_ORDER:
+        rows.append(
+            ColumnSet(
+                columns=[
+                    Column(
+                        width="stretch",
+                        items=[
+                            ActionSet(
+                                actions=[
+                                    submit(t(lang, flow.menu_key), "menu.open", flow=flow.value)
+                                ]
+                            ),
+                            TextBlock(
+                                text=t(lang, f"{flow.menu_key}.hint"),
+                                wrap=True,
+                                is_subtle=True,
+                                size="Small",
+                                spacing="None",
+                            ),
+                        ],
+                    )
+                ],
+                spacing="Medium",
+            )
+        )
+    return rows
+
+
+def _menu_actions(lang: Lang) -> list[Any]:
+    other = Lang.EN if lang is Lang.DA else Lang.DA
+    return [
+        submit(t(lang, "menu.help"), "menu.help"),
+        execute(t(lang, "menu.language"), "settings.language", lang=other.value),
+    ]
+
+
+def welcome_card(lang: Lang, name: str | None) -> Card:
+    """The first card a user sees: greeting, the four services, help and language."""
+    greeting = (
+        t(lang, "welcome.greeting", name=name) if name else t(lang, "welcome.greeting_anonymous")
+    )
+    body: list[CardElement] = [title(t(lang, "welcome.title")), paragraph(greeting)]
+    body.extend(menu_section(lang))
+    return render(AdaptiveCard(body=body, actions=_menu_actions(lang)))
+
+
+def menu_card(lang: Lang) -> Card:
+    body: list[CardElement] = [title(t(lang, "menu.title"))]
+    body.extend(menu_section(lang))
+    return render(AdaptiveCard(body=body, actions=_menu_actions(lang)))
+
+
+def help_card(lang: Lang, *, is_admin: bool, active_dialog: str | None) -> Card:
+    """The commands that work everywhere, and where the user is right now."""
+    lines = [
+        t(lang, "help.cmd.menu"),
+        t(lang, "help.cmd.help"),
+        t(lang, "help.cmd.cancel"),
+        t(lang, "help.cmd.language"),
+        t(lang, "help.cmd.flows"),
+    ]
+    if is_admin:
+        lines.append(t(lang, "help.cmd.admin"))
+    body: list[CardElement] = [
+        title(t(lang, "help.title")),
+        paragraph(t(lang, "help.intro")),
+        TextBlock(text="\n".join(f"- {line}" for line in lines), wrap=True),
+    ]
+    if active_dialog:
+        body.append(paragraph(t(lang, "help.in_dialog", dialog=active_dialog), subtle=True))
+    return render(AdaptiveCard(body=body, actions=[submit(t(lang, "menu.title"), "menu.show")]))
+
+
+def notice_card(heading: str, text: str) -> Card:
+    """A short card with a heading and a paragraph, without buttons."""
+    return render(AdaptiveCard(body=[title(heading), paragraph(text)]))

@@ -1,0 +1,1 @@
+"""Guided conversations: the router, the card prompt and one dialog per flow."""

@@ -1,0 +1,58 @@
+"""Who is speaking in this turn, and the services dialogs may call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from botbuilder.core import TurnContext
+
+from domain.i18n import Lang
+from domain.org import RoleAssignmentForm, RoleHolder, UnitRef
+
+SPEAKER_KEY = "amkbot.speaker"
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """The user behind the current activity, as the bot knows them."""
+
+    person_id: int | None
+    name: str | None
+    upn: str | None
+    lang: Lang
+    is_admin: bool
+
+    @property
+    def actor(self) -> str:
+        """How the audit trail names this user."""
+        return f"person:{self.person_id}" if self.person_id is not None else "unknown"
+
+
+def speaker_of(turn_context: TurnContext) -> Speaker:
+    speaker = turn_context.turn_state.get(SPEAKER_KEY)
+    if not isinstance(speaker, Speaker):
+        raise RuntimeError("the speaker was not resolved before the dialog ran")
+    return speaker
+
+
+def set_speaker(turn_context: TurnContext, speaker: Speaker) -> None:
+    turn_context.turn_state[SPEAKER_KEY] = speaker
+
+
+class OrgServices(Protocol):
+    """What dialogs need from the organisation's records (one transaction per call)."""
+
+    async def list_units(self) -> list[UnitRef]: ...
+
+    async def get_unit(self, unit_id: int) -> UnitRef | None: ...
+
+    async def unit_roles(self, unit_id: int) -> list[RoleHolder]: ...
+
+    async def assign_role(
+        self, speaker: Speaker, unit_id: int, form: RoleAssignmentForm
+    ) -> bool: ...
+
+    async def remove_role(self, speaker: Speaker, assignment_id: int) -> RoleHolder | None: ...
+
+    async def set_language(self, speaker: Speaker, lang: Lang) -> None: ...

@@ -1,0 +1,190 @@
+"""Routes every message and card action: global words first, then the active dialog."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from botbuilder.core import ConversationState, MessageFactory, TurnContext
+from botbuilder.dialogs import DialogContext, DialogSet
+
+from cards.admin import unit_roles_card
+from cards.common import Card, help_card, menu_card, notice_card, welcome_card
+from dialogs.admin import ADMIN_DIALOG, AdminDialog
+from dialogs.admin import NAME_KEY as ADMIN_NAME_KEY
+from dialogs.card_prompt import card_activity
+from dialogs.context import OrgServices, Speaker, speaker_of
+from domain.flows import Command, Flow, parse_command, parse_flow
+from domain.i18n import Lang, t
+
+log = logging.getLogger(__name__)
+
+DIALOG_NAME_KEYS: dict[str, str] = {ADMIN_DIALOG: ADMIN_NAME_KEY}
+# Each flow's dialog id once its issue lands; until then the menu says "coming soon".
+FLOW_DIALOGS: dict[Flow, str | None] = {flow: None for flow in Flow}
+
+
+class Router:
+    """The conversation's front door, shared by message turns and card-action invokes."""
+
+    def __init__(self, conversation_state: ConversationState, services: OrgServices) -> None:
+        self.services = services
+        self.dialogs = DialogSet(conversation_state.create_property("DialogState"))
+        self.dialogs.add(AdminDialog(services))
+
+    async def welcome(self, turn_context: TurnContext) -> None:
+        speaker = speaker_of(turn_context)
+        await turn_context.send_activity(card_activity(welcome_card(speaker.lang, speaker.name)))
+
+    async def on_personal_message(self, turn_context: TurnContext) -> None:
+        speaker = speaker_of(turn_context)
+        dialog_context = await self.dialogs.create_context(turn_context)
+        activity = turn_context.activity
+        value = activity.value if isinstance(activity.value, dict) else None
+        if value is not None:
+            await self._on_card_submit(dialog_context, speaker, value)
+            return
+        command = parse_command(activity.text)
+        if command is not None:
+            await self._on_command(dialog_context, speaker, command)
+            return
+        flow = parse_flow(activity.text)
+        if flow is not None:
+            await self._start_flow(dialog_context, speaker, flow)
+            return
+        if dialog_context.active_dialog is not None:
+            await dialog_context.continue_dialog()
+            return
+        await self._say(turn_context, t(speaker.lang, "unknown.text"))
+
+    async def on_group_message(self, turn_context: TurnContext) -> None:
+        """In channels and group chats the bot only explains itself (for now)."""
+        speaker = speaker_of(turn_context)
+        await self._say(turn_context, t(speaker.lang, "channel.help"))
+
+    async def on_universal_action(
+        self, turn_context: TurnContext, verb: str, data: dict[str, Any]
+    ) -> Card:
+        """An `Action.Execute` (or its Submit fallback): returns the card to show instead."""
+        speaker = speaker_of(turn_context)
+        if verb == "settings.language":
+            lang = Lang.DA if data.get("lang") == Lang.DA.value else Lang.EN
+            await self.services.set_language(speaker, lang)
+            return welcome_card(lang, speaker.name)
+        if verb == "admin.role.remove":
+            return await self._remove_role(speaker, data)
+        return notice_card(t(speaker.lang, "app.name"), t(speaker.lang, "action.unknown"))
+
+    async def _remove_role(self, speaker: Speaker, data: dict[str, Any]) -> Card:
+        if not speaker.is_admin:
+            return notice_card(t(speaker.lang, "admin.title"), t(speaker.lang, "error.not_allowed"))
+        try:
+            assignment_id = int(data.get("assignment_id", ""))
+            unit_id = int(data.get("unit_id", ""))
+        except (TypeError, ValueError):
+            return notice_card(
+                t(speaker.lang, "admin.title"), t(speaker.lang, "card.invalid_input")
+            )
+        removed = await self.services.remove_role(speaker, assignment_id)
+        unit = await self.services.get_unit(unit_id)
+        if unit is None:
+            return notice_card(t(speaker.lang, "admin.title"), t(speaker.lang, "card.stale"))
+        message = None
+        if removed is not None:
+            message = t(
+                speaker.lang,
+                "admin.removed",
+                person=removed.person,
+                role=t(speaker.lang, f"role.{removed.role.value}"),
+                unit=unit.name,
+            )
+        holders = await self.services.unit_roles(unit.id)
+        return unit_roles_card(speaker.lang, unit, holders, message=message, interactive=False)
+
+    async def _on_card_submit(
+        self, dialog_context: DialogContext, speaker: Speaker, value: dict[str, Any]
+    ) -> None:
+        turn_context = dialog_context.context
+        action = value.get("action")
+        if action == "menu.open":
+            try:
+                flow = Flow(str(value.get("flow")))
+            except ValueError:
+                await self._say(turn_context, t(speaker.lang, "card.invalid_input"))
+                return
+            await self._start_flow(dialog_context, speaker, flow)
+        elif action == "menu.help":
+            await self._send_help(dialog_context, speaker)
+        elif action == "menu.show":
+            await turn_context.send_activity(card_activity(menu_card(speaker.lang)))
+        elif action in ("settings.language", "admin.role.remove"):
+            card = await self.on_universal_action(turn_context, str(action), value)
+            await turn_context.send_activity(card_activity(card))
+        elif dialog_context.active_dialog is not None:
+            await dialog_context.continue_dialog()
+        else:
+            await self._say(turn_context, t(speaker.lang, "card.stale"))
+
+    async def _on_command(
+        self, dialog_context: DialogContext, speaker: Speaker, command: Command
+    ) -> None:
+        turn_context = dialog_context.context
+        if command is Command.HELP:
+            await self._send_help(dialog_context, speaker)
+        elif command is Command.MENU:
+            await turn_context.send_activity(card_activity(menu_card(speaker.lang)))
+        elif command is Command.CANCEL:
+            name = self._active_name(dialog_context, speaker.lang)
+            if name is None:
+                await self._say(turn_context, t(speaker.lang, "cancel.nothing"))
+                return
+            await dialog_context.cancel_all_dialogs()
+            await self._say(turn_context, t(speaker.lang, "cancel.done", dialog=name))
+        elif command is Command.LANGUAGE:
+            lang = Lang.EN if speaker.lang is Lang.DA else Lang.DA
+            await self.services.set_language(speaker, lang)
+            await self._say(turn_context, t(lang, "language.switched"))
+        elif command is Command.ADMIN:
+            if not speaker.is_admin:
+                await self._say(turn_context, t(speaker.lang, "error.not_allowed"))
+                return
+            await self._begin(dialog_context, speaker, ADMIN_DIALOG)
+
+    async def _start_flow(
+        self, dialog_context: DialogContext, speaker: Speaker, flow: Flow
+    ) -> None:
+        dialog_id = FLOW_DIALOGS[flow]
+        if dialog_id is None:
+            service = t(speaker.lang, flow.menu_key)
+            await self._say(dialog_context.context, t(speaker.lang, "coming_soon", service=service))
+            return
+        await self._begin(dialog_context, speaker, dialog_id)
+
+    async def _begin(self, dialog_context: DialogContext, speaker: Speaker, dialog_id: str) -> None:
+        """Start a dialog, stopping (and saying so) any other one first."""
+        name = self._active_name(dialog_context, speaker.lang)
+        if name is not None:
+            await dialog_context.cancel_all_dialogs()
+            await self._say(dialog_context.context, t(speaker.lang, "dialog.replaced", dialog=name))
+        await dialog_context.begin_dialog(dialog_id)
+
+    async def _send_help(self, dialog_context: DialogContext, speaker: Speaker) -> None:
+        card = help_card(
+            speaker.lang,
+            is_admin=speaker.is_admin,
+            active_dialog=self._active_name(dialog_context, speaker.lang),
+        )
+        await dialog_context.context.send_activity(card_activity(card))
+
+    @staticmethod
+    def _active_name(dialog_context: DialogContext, lang: Lang) -> str | None:
+        stack = dialog_context.stack
+        if not stack:
+            return None
+        root: str = stack[-1].id
+        key = DIALOG_NAME_KEYS.get(root)
+        return t(lang, key) if key else root
+
+    @staticmethod
+    async def _say(turn_context: TurnContext, text: str) -> None:
+        await turn_context.send_activity(MessageFactory.text(text))

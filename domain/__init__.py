@@ -1,0 +1,1 @@
+"""Rules and types of AMK-bot, free of I/O."""

@@ -1,0 +1,1 @@
+"""Persistence: models, migrations and one service function per user action."""

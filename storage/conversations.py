@@ -1,0 +1,217 @@
+"""Where the bot can speak (chats, teams, channels) and the messages it has posted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import audit
+from storage.db import Database
+from storage.models import ConversationRef, PostedActivity, Team, utcnow
+
+
+@dataclass(frozen=True)
+class Address:
+    """Everything needed to reach a conversation later, without a turn."""
+
+    conversation_id: str
+    kind: str
+    service_url: str
+    tenant_id: str | None
+    bot_id: str
+    bot_name: str | None = None
+    user_id: str | None = None
+    channel_id: str | None = None
+    channel_name: str | None = None
+
+
+async def remember(
+    session: AsyncSession,
+    address: Address,
+    *,
+    person_id: int | None = None,
+    team: Team | None = None,
+) -> ConversationRef:
+    """Create or refresh the reference to a conversation (and mark it active again)."""
+    ref = (
+        await session.scalars(
+            select(ConversationRef).where(
+                ConversationRef.conversation_id == address.conversation_id
+            )
+        )
+    ).first()
+    if ref is None:
+        ref = ConversationRef(conversation_id=address.conversation_id)
+        session.add(ref)
+    ref.kind = address.kind
+    ref.service_url = address.service_url
+    ref.tenant_id = address.tenant_id
+    ref.bot_id = address.bot_id
+    ref.bot_name = address.bot_name
+    ref.user_id = address.user_id or ref.user_id
+    ref.channel_id = address.channel_id or ref.channel_id
+    ref.channel_name = address.channel_name or ref.channel_name
+    ref.active = True
+    if person_id is not None:
+        ref.person_id = person_id
+    if team is not None:
+        ref.team_id = team.id
+    await session.flush()
+    return ref
+
+
+async def personal_chat_of(session: AsyncSession, person_id: int) -> ConversationRef | None:
+    return (
+        await session.scalars(
+            select(ConversationRef)
+            .where(
+                ConversationRef.person_id == person_id,
+                ConversationRef.kind == "personal",
+                ConversationRef.active.is_(True),
+            )
+            .order_by(ConversationRef.updated_at.desc())
+        )
+    ).first()
+
+
+async def install_team(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    name: str | None,
+    aad_group_id: str | None,
+    tenant_id: str | None,
+    service_url: str,
+    actor: str | None,
+) -> Team:
+    team = (await session.scalars(select(Team).where(Team.team_id == team_id))).first()
+    if team is None:
+        team = Team(team_id=team_id, service_url=service_url)
+        session.add(team)
+    was_active = team.active if team.id else False
+    team.name = name or team.name
+    team.aad_group_id = aad_group_id or team.aad_group_id
+    team.tenant_id = tenant_id
+    team.service_url = service_url
+    team.active = True
+    team.removed_at = None
+    await session.flush()
+    if not was_active:
+        await audit.record(
+            session,
+            actor=actor,
+            action="team.install",
+            entity_type="team",
+            entity_id=team.id,
+            after={"name": team.name},
+        )
+    return team
+
+
+async def remove_team(session: AsyncSession, *, team_id: str, actor: str | None) -> bool:
+    """Mark the team and all its channels inactive; False if the team was unknown."""
+    team = (await session.scalars(select(Team).where(Team.team_id == team_id))).first()
+    if team is None:
+        return False
+    team.active = False
+    team.removed_at = utcnow()
+    await session.execute(
+        update(ConversationRef).where(ConversationRef.team_id == team.id).values(active=False)
+    )
+    await audit.record(
+        session, actor=actor, action="team.remove", entity_type="team", entity_id=team.id
+    )
+    return True
+
+
+async def deactivate_conversation(session: AsyncSession, conversation_id: str) -> None:
+    await session.execute(
+        update(ConversationRef)
+        .where(ConversationRef.conversation_id == conversation_id)
+        .values(active=False)
+    )
+
+
+async def team_channels(session: AsyncSession, team_id: str) -> list[ConversationRef]:
+    return list(
+        (
+            await session.scalars(
+                select(ConversationRef)
+                .join(Team, ConversationRef.team_id == Team.id)
+                .where(Team.team_id == team_id, ConversationRef.kind == "channel")
+                .order_by(ConversationRef.id)
+            )
+        ).all()
+    )
+
+
+async def claim_post(
+    db: Database,
+    *,
+    dedupe_key: str,
+    conversation_ref_id: int,
+    entity_type: str | None = None,
+    entity_id: str | None = None,
+) -> PostedActivity:
+    """The row for one message to send; an existing row means it was sent or is being sent."""
+    try:
+        async with db.transaction() as session:
+            post = PostedActivity(
+                dedupe_key=dedupe_key,
+                conversation_ref_id=conversation_ref_id,
+                entity_type=entity_type,
+                entity_id=entity_id,
+            )
+            session.add(post)
+        return post
+    except IntegrityError:
+        async with db.sessions() as session:
+            return (
+                await session.scalars(
+                    select(PostedActivity).where(PostedActivity.dedupe_key == dedupe_key)
+                )
+            ).one()
+
+
+async def mark_sent(
+    db: Database, post_id: int, *, activity_id: str | None, thread_conversation_id: str | None
+) -> None:
+    async with db.transaction() as session:
+        await session.execute(
+            update(PostedActivity)
+            .where(PostedActivity.id == post_id)
+            .values(
+                status="sent",
+                activity_id=activity_id,
+                thread_conversation_id=thread_conversation_id,
+                attempts=PostedActivity.attempts + 1,
+                last_error=None,
+            )
+        )
+
+
+async def mark_failed(db: Database, post_id: int, error: str) -> None:
+    async with db.transaction() as session:
+        await session.execute(
+            update(PostedActivity)
+            .where(PostedActivity.id == post_id)
+            .values(status="failed", attempts=PostedActivity.attempts + 1, last_error=error[:500])
+        )
+
+
+async def posts_for(db: Database, entity_type: str, entity_id: str) -> list[PostedActivity]:
+    async with db.sessions() as session:
+        return list(
+            (
+                await session.scalars(
+                    select(PostedActivity).where(
+                        PostedActivity.entity_type == entity_type,
+                        PostedActivity.entity_id == entity_id,
+                        PostedActivity.status == "sent",
+                    )
+                )
+            ).all()
+        )

@@ -1,0 +1,70 @@
+"""Key/value rows with etags: where conversation state lives between turns."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from storage.db import Database
+from storage.models import DialogStateRow
+
+
+class EtagConflict(Exception):
+    """Someone else wrote the state since it was read."""
+
+
+async def read(db: Database, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """`{key: (etag, data)}` for the keys that exist."""
+    wanted = list(keys)
+    if not wanted:
+        return {}
+    async with db.sessions() as session:
+        rows = await session.execute(
+            select(DialogStateRow.key, DialogStateRow.etag, DialogStateRow.data).where(
+                DialogStateRow.key.in_(wanted)
+            )
+        )
+        return {key: (etag, data) for key, etag, data in rows}
+
+
+async def write(db: Database, key: str, data: str, expected_etag: str | None) -> str:
+    """Store `data` and return the new etag.
+
+    No etag: the key must be new. `*`: overwrite. Any other etag: the row must still have it.
+    """
+    new_etag = uuid.uuid4().hex
+    if expected_etag == "*":
+        async with db.transaction() as session:
+            changed = await session.execute(
+                update(DialogStateRow)
+                .where(DialogStateRow.key == key)
+                .values(etag=new_etag, data=data)
+            )
+            if getattr(changed, "rowcount", 0):
+                return new_etag
+    if expected_etag in (None, "*"):
+        try:
+            async with db.transaction() as session:
+                session.add(DialogStateRow(key=key, etag=new_etag, data=data))
+        except IntegrityError as error:
+            raise EtagConflict(key) from error
+        return new_etag
+    async with db.transaction() as session:
+        changed = await session.execute(
+            update(DialogStateRow)
+            .where(DialogStateRow.key == key, DialogStateRow.etag == expected_etag)
+            .values(etag=new_etag, data=data)
+        )
+        if not getattr(changed, "rowcount", 0):
+            raise EtagConflict(key)
+    return new_etag
+
+
+async def remove(db: Database, keys: Iterable[str]) -> None:
+    wanted = list(keys)
+    if wanted:
+        async with db.transaction() as session:
+            await session.execute(delete(DialogStateRow).where(DialogStateRow.key.in_(wanted)))

@@ -1,0 +1,279 @@
+"""Units, people and role assignments, with every change audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from domain.org import SEED_UNITS, OrgFile, OrgPerson, OrgUnit, Role, normalise_upn
+from storage import audit
+from storage.models import Person, RoleAssignment, Unit
+
+
+async def seed_units(session: AsyncSession) -> int:
+    """Create the seed units that do not exist yet; returns how many were added."""
+    existing = {name.casefold() for name in (await session.scalars(select(Unit.name))).all()}
+    added = 0
+    for name in SEED_UNITS:
+        if name.casefold() not in existing:
+            session.add(Unit(name=name))
+            added += 1
+    if added:
+        await session.flush()
+        await audit.record(
+            session,
+            actor=audit.SYSTEM_ACTOR,
+            action="unit.seed",
+            entity_type="unit",
+            after={"added": added},
+        )
+    return added
+
+
+async def list_units(session: AsyncSession, *, only_active: bool = True) -> list[Unit]:
+    query = select(Unit).order_by(func.lower(Unit.name))
+    if only_active:
+        query = query.where(Unit.active.is_(True))
+    return list((await session.scalars(query)).all())
+
+
+async def unit_by_name(session: AsyncSession, name: str) -> Unit | None:
+    return (
+        await session.scalars(select(Unit).where(func.lower(Unit.name) == name.strip().lower()))
+    ).first()
+
+
+async def find_person(
+    session: AsyncSession, *, aad_object_id: str | None = None, upn: str | None = None
+) -> Person | None:
+    if aad_object_id:
+        found = (
+            await session.scalars(
+                select(Person).where(Person.aad_object_id == aad_object_id.lower())
+            )
+        ).first()
+        if found:
+            return found
+    if upn:
+        return (
+            await session.scalars(select(Person).where(Person.upn == normalise_upn(upn)))
+        ).first()
+    return None
+
+
+async def upsert_person(
+    session: AsyncSession,
+    *,
+    aad_object_id: str | None,
+    upn: str | None,
+    name: str | None,
+    teams_user_id: str | None = None,
+    locale: str | None = None,
+) -> Person:
+    """The person behind a Teams user, created or refreshed from what Teams tells us."""
+    person = await find_person(session, aad_object_id=aad_object_id, upn=upn)
+    if person is None:
+        person = Person()
+        session.add(person)
+    if aad_object_id and not person.aad_object_id:
+        person.aad_object_id = aad_object_id.lower()
+    if upn and not person.upn:
+        clash = await find_person(session, upn=upn)
+        if clash is None or clash is person:
+            person.upn = normalise_upn(upn)
+    if name:
+        person.name = name
+    if teams_user_id:
+        person.teams_user_id = teams_user_id
+    if locale:
+        person.locale = locale
+    await session.flush()
+    return person
+
+
+async def roles_of(session: AsyncSession, person_id: int) -> list[RoleAssignment]:
+    return list(
+        (
+            await session.scalars(
+                select(RoleAssignment)
+                .where(RoleAssignment.person_id == person_id)
+                .options(selectinload(RoleAssignment.unit))
+            )
+        ).all()
+    )
+
+
+async def unit_roles(session: AsyncSession, unit_id: int) -> list[RoleAssignment]:
+    return list(
+        (
+            await session.scalars(
+                select(RoleAssignment)
+                .where(RoleAssignment.unit_id == unit_id)
+                .options(selectinload(RoleAssignment.person))
+                .order_by(RoleAssignment.role, RoleAssignment.id)
+            )
+        ).all()
+    )
+
+
+async def holders(session: AsyncSession, unit_id: int | None, role: Role) -> list[Person]:
+    """Who holds `role` in the unit (or university-wide for the secretariat)."""
+    query = select(Person).join(RoleAssignment).where(RoleAssignment.role == role.value)
+    query = query.where(
+        RoleAssignment.unit_id.is_(None) if unit_id is None else RoleAssignment.unit_id == unit_id
+    )
+    return list((await session.scalars(query.order_by(Person.id))).all())
+
+
+def describe_person(person: Person) -> str:
+    return person.name or person.upn or person.aad_object_id or f"#{person.id}"
+
+
+async def assign_role(
+    session: AsyncSession, *, actor: str, unit: Unit | None, person: Person, role: Role
+) -> bool:
+    """Give `person` the role; False if they had it already."""
+    unit_id = None if unit is None else unit.id
+    existing = (
+        await session.scalars(
+            select(RoleAssignment).where(
+                RoleAssignment.person_id == person.id,
+                RoleAssignment.role == role.value,
+                RoleAssignment.unit_id.is_(None)
+                if unit_id is None
+                else RoleAssignment.unit_id == unit_id,
+            )
+        )
+    ).first()
+    if existing:
+        return False
+    assignment = RoleAssignment(person_id=person.id, unit_id=unit_id, role=role.value)
+    session.add(assignment)
+    await session.flush()
+    await audit.record(
+        session,
+        actor=actor,
+        action="role.assign",
+        entity_type="role_assignment",
+        entity_id=assignment.id,
+        after={"person_id": person.id, "unit_id": unit_id, "role": role.value},
+    )
+    return True
+
+
+async def remove_role(session: AsyncSession, *, actor: str, assignment: RoleAssignment) -> None:
+    before = {
+        "person_id": assignment.person_id,
+        "unit_id": assignment.unit_id,
+        "role": assignment.role,
+    }
+    await session.delete(assignment)
+    await session.flush()
+    await audit.record(
+        session,
+        actor=actor,
+        action="role.remove",
+        entity_type="role_assignment",
+        entity_id=assignment.id,
+        before=before,
+    )
+
+
+async def person_from_file(session: AsyncSession, entry: OrgPerson) -> Person:
+    return await upsert_person(
+        session, aad_object_id=entry.aad_object_id, upn=entry.upn, name=entry.name
+    )
+
+
+@dataclass
+class ImportSummary:
+    """What an organisation import changed."""
+
+    units_created: list[str] = field(default_factory=list)
+    roles_added: int = 0
+    roles_removed: int = 0
+
+
+async def import_org(session: AsyncSession, org: OrgFile, *, actor: str) -> ImportSummary:
+    """Make the database match the file: each listed unit's roles, and the secretariat."""
+    summary = ImportSummary()
+    for entry in org.units:
+        unit = await unit_by_name(session, entry.name)
+        if unit is None:
+            unit = Unit(name=entry.name, active=entry.active)
+            session.add(unit)
+            await session.flush()
+            summary.units_created.append(entry.name)
+            await audit.record(
+                session,
+                actor=actor,
+                action="unit.create",
+                entity_type="unit",
+                entity_id=unit.id,
+                after={"name": unit.name, "active": unit.active},
+            )
+        elif unit.active != entry.active:
+            await audit.record(
+                session,
+                actor=actor,
+                action="unit.update",
+                entity_type="unit",
+                entity_id=unit.id,
+                before={"active": unit.active},
+                after={"active": entry.active},
+            )
+            unit.active = entry.active
+        wanted: set[tuple[int, str]] = set()
+        for role, people in entry.people_by_role().items():
+            for listed in people:
+                person = await person_from_file(session, listed)
+                wanted.add((person.id, role.value))
+                if await assign_role(session, actor=actor, unit=unit, person=person, role=role):
+                    summary.roles_added += 1
+        for assignment in await unit_roles(session, unit.id):
+            if (assignment.person_id, assignment.role) not in wanted:
+                await remove_role(session, actor=actor, assignment=assignment)
+                summary.roles_removed += 1
+    wanted_secretariat: set[int] = set()
+    for listed in org.secretariat:
+        person = await person_from_file(session, listed)
+        wanted_secretariat.add(person.id)
+        if await assign_role(session, actor=actor, unit=None, person=person, role=Role.SECRETARIAT):
+            summary.roles_added += 1
+    current = await session.scalars(
+        select(RoleAssignment).where(
+            RoleAssignment.unit_id.is_(None), RoleAssignment.role == Role.SECRETARIAT.value
+        )
+    )
+    for assignment in list(current.all()):
+        if assignment.person_id not in wanted_secretariat:
+            await remove_role(session, actor=actor, assignment=assignment)
+            summary.roles_removed += 1
+    return summary
+
+
+def _as_file_person(person: Person) -> OrgPerson:
+    return OrgPerson(aad_object_id=person.aad_object_id, upn=person.upn, name=person.name)
+
+
+async def export_org(session: AsyncSession) -> OrgFile:
+    """Every unit (active or not) with its roles, and the secretariat."""
+    units: list[OrgUnit] = []
+    for unit in await list_units(session, only_active=False):
+        by_role: dict[str, list[OrgPerson]] = {role.value: [] for role in Role if role.is_unit_role}
+        for assignment in await unit_roles(session, unit.id):
+            by_role.setdefault(assignment.role, []).append(_as_file_person(assignment.person))
+        units.append(
+            OrgUnit(
+                name=unit.name,
+                active=unit.active,
+                leader=by_role[Role.LEADER.value],
+                amk=by_role[Role.AMK.value],
+                precursor_contact=by_role[Role.PRECURSOR_CONTACT.value],
+            )
+        )
+    secretariat = [_as_file_person(p) for p in await holders(session, None, Role.SECRETARIAT)]
+    return OrgFile(units=units, secretariat=secretariat)

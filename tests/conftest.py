@@ -1,0 +1,85 @@
+"""Fixtures: a migrated database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set),
+a fake Bot Connector, and the bot's HTTP app talking to both."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.app import prepare_database
+from storage.db import Database, normalise_url
+from tests.fake_connector import FakeConnector
+from tests.teams import BotUnderTest
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+class DatabaseTarget:
+    """Where a test's database lives; `open()` gives a fresh handle (as after a restart)."""
+
+    def __init__(self, url: str, search_path: str | None) -> None:
+        self.url = url
+        self.search_path = search_path
+
+    def open(self) -> Database:
+        return Database(self.url, search_path=self.search_path)
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_target(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[DatabaseTarget]:
+    if request.param == "sqlite":
+        yield DatabaseTarget(f"sqlite+aiosqlite:///{tmp_path / 'amkbot.db'}", None)
+        return
+    url = normalise_url(os.environ["TEST_DATABASE_URL"])
+    schema = f"amk_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(url)
+    async with admin.begin() as connection:
+        await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield DatabaseTarget(url, schema)
+    finally:
+        async with admin.begin() as connection:
+            await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+
+
+@pytest.fixture
+async def db(database_target: DatabaseTarget) -> AsyncIterator[Database]:
+    """A migrated, seeded database."""
+    database = database_target.open()
+    await prepare_database(database)
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[FakeConnector]:
+    fake = FakeConnector()
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.close()
+
+
+@pytest.fixture
+async def bot(
+    database_target: DatabaseTarget, connector: FakeConnector
+) -> AsyncIterator[BotUnderTest]:
+    """The real aiohttp app on a free port, replying to the fake connector."""
+    under_test = BotUnderTest(database_target, connector, admin_upns={"admin@uni.dk"})
+    await under_test.start()
+    try:
+        yield under_test
+    finally:
+        await under_test.stop()
