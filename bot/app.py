@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import jwt
 from aiohttp import web
 from botbuilder.core import ConversationState, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
@@ -131,11 +132,19 @@ async def messages(request: web.Request) -> web.StreamResponse:
         return _bad_request("activity is missing " + ", ".join(missing))
     auth_header = request.headers.get("Authorization", "")
     try:
-        response = await runtime.adapter.process_activity(
-            auth_header, activity, runtime.bot.on_turn
+        authenticated = await runtime.adapter.bot_framework_authentication.authenticate_request(
+            activity, auth_header
         )
-    except PermissionError:
+    except (PermissionError, jwt.PyJWTError, ValueError, KeyError, IndexError) as error:
+        log.info("refused an unauthenticated request: %s", type(error).__name__)
         return _bad_request("unauthorized", 401)
+    except Exception:
+        log.exception("could not check the request's token")
+        return _bad_request("authentication service unavailable", 503)
+    try:
+        response = await runtime.adapter.process_activity(
+            authenticated, activity, runtime.bot.on_turn
+        )
     except Exception:
         log.exception("activity of type %s could not be processed", activity.type)
         return web.json_response({"error": "internal error"}, status=500)

@@ -100,15 +100,16 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
         ):
             async with self.db.sessions() as session:
                 known = await org.find_person(session, aad_object_id=sender.aad_object_id, upn=None)
-            upn = None
+            upn, name = None, sender.name
             if known is None or (not known.upn and activity.type != ActivityTypes.message):
-                upn = await self._lookup_upn(activity, sender)
+                upn, looked_up_name = await self._lookup_member(activity, sender)
+                name = name or looked_up_name
             async with self.db.transaction() as session:
                 person = await org.upsert_person(
                     session,
                     aad_object_id=sender.aad_object_id,
                     upn=upn,
-                    name=sender.name,
+                    name=name,
                     teams_user_id=sender.id,
                     locale=activity.locale,
                 )
@@ -134,20 +135,23 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
             ),
         )
 
-    async def _lookup_upn(self, activity: Activity, sender: ChannelAccount) -> str | None:
-        """Teams leaves the UPN out of activities; ask the connector once per person."""
+    async def _lookup_member(
+        self, activity: Activity, sender: ChannelAccount
+    ) -> tuple[str | None, str | None]:
+        """Teams leaves the UPN (and sometimes the name) out; ask the connector once per person."""
         try:
             member = await self.connector.member(
                 activity.service_url, activity.conversation.id, sender.id
             )
         except ConnectorError as error:
-            log.info("could not look up the member's UPN (%s)", error.status or "no answer")
-            return None
+            log.info("could not look up the member (%s)", error.status or "no answer")
+            return None, None
+        name = member.get("name") if isinstance(member.get("name"), str) else None
         for field in ("userPrincipalName", "email"):
             value = member.get(field)
             if isinstance(value, str) and is_email(value):
-                return value
-        return None
+                return value, name
+        return None, name
 
     def _address(self, activity: Activity, kind: str) -> conversations.Address:
         data = channel_data(activity)

@@ -74,7 +74,7 @@ _FLOW_WORDS: Final[dict[str, Flow]] = {
 }
 
 _MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
-_EDGE_PUNCTUATION = " \t\r\n.!,;:«»\"'“”"
+_EDGE_PUNCTUATION = " \t\r\n.!?,;:«»\"'“”"
 
 
 def normalise_text(text: str | None) -> str:
@@ -82,8 +82,9 @@ def normalise_text(text: str | None) -> str:
     if not text:
         return ""
     without_mentions = _MENTION.sub(" ", text)
-    folded = unicodedata.normalize("NFC", without_mentions).casefold()
-    return " ".join(folded.split()).strip(_EDGE_PUNCTUATION)
+    folded = " ".join(unicodedata.normalize("NFC", without_mentions).casefold().split())
+    # "hjælp?" means "hjælp", but a lone "?" is itself a word (help).
+    return folded.strip(_EDGE_PUNCTUATION) or folded
 
 
 def parse_command(text: str | None) -> Command | None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from domain.org import SEED_UNITS, OrgFile, OrgPerson, OrgUnit, Role, normalise_upn
 from storage import audit
-from storage.models import Person, RoleAssignment, Unit
+from storage.models import ConversationRef, Person, RoleAssignment, Unit
 
 
 async def seed_units(session: AsyncSession) -> int:
@@ -82,6 +82,10 @@ async def upsert_person(
         person.aad_object_id = aad_object_id.lower()
     if upn and not person.upn:
         clash = await find_person(session, upn=upn)
+        if clash is not None and clash is not person and clash.aad_object_id is None:
+            # Known by object id before; the UPN-only row (from an import or an admin) is them.
+            await _merge_into(session, keep=person, gone=clash)
+            clash = None
         if clash is None or clash is person:
             person.upn = normalise_upn(upn)
     if name:
@@ -92,6 +96,37 @@ async def upsert_person(
         person.locale = locale
     await session.flush()
     return person
+
+
+async def _merge_into(session: AsyncSession, *, keep: Person, gone: Person) -> None:
+    """Move the roles and chats of `gone` (known by UPN only) to `keep`, then delete `gone`."""
+    held = {(held_role.unit_id, held_role.role) for held_role in await roles_of(session, keep.id)}
+    moved = 0
+    for assignment in await roles_of(session, gone.id):
+        if (assignment.unit_id, assignment.role) in held:
+            await session.delete(assignment)
+        else:
+            assignment.person_id = keep.id
+            moved += 1
+    await session.execute(
+        update(ConversationRef)
+        .where(ConversationRef.person_id == gone.id)
+        .values(person_id=keep.id)
+    )
+    keep.name = keep.name or gone.name
+    keep.language_override = keep.language_override or gone.language_override
+    await session.flush()
+    await session.delete(gone)
+    await session.flush()
+    await audit.record(
+        session,
+        actor=audit.SYSTEM_ACTOR,
+        action="person.merge",
+        entity_type="person",
+        entity_id=keep.id,
+        before={"person_id": gone.id, "upn": gone.upn},
+        after={"person_id": keep.id, "roles_moved": moved},
+    )
 
 
 async def roles_of(session: AsyncSession, person_id: int) -> list[RoleAssignment]:

@@ -89,7 +89,9 @@ class FakeConnector:
         if self.fail_next:
             status, headers = self.fail_next.popleft()
             self.sent.append(Sent(request.method, path, {"failed_with": status, **body}))
-            return web.json_response({"error": {"code": "Throttled"}}, status=status, headers=headers)
+            return web.json_response(
+                {"error": {"code": "Throttled"}}, status=status, headers=headers
+            )
         parts = path.strip("/").split("/")
         if request.method == "GET" and len(parts) == 5 and parts[3] == "members":
             member = self.members.get(unquote(parts[4]))
@@ -107,9 +109,7 @@ class FakeConnector:
     def messages(self) -> list[Sent]:
         """Messages the bot posted (replies, proactive sends), oldest first."""
         return [
-            item
-            for item in self.sent
-            if item.method == "POST" and "failed_with" not in item.body
+            item for item in self.sent if item.method == "POST" and "failed_with" not in item.body
         ]
 
     def clear(self) -> None:

@@ -66,8 +66,11 @@ class BotUnderTest:
         self.database = database
         self.connector = connector
         self.settings = Settings(
-            database_url=database.url, admin_upns=frozenset(admin_upns), app_id=app_id,
-            app_password="secret" if app_id else "", app_tenant_id=TENANT if app_id else "",
+            database_url=database.url,
+            admin_upns=frozenset(admin_upns),
+            app_id=app_id,
+            app_password="secret" if app_id else "",
+            app_tenant_id=TENANT if app_id else "",
         )
         self.server: TestServer | None = None
         self.runtime: BotRuntime | None = None
@@ -100,7 +103,11 @@ class BotUnderTest:
         return str(self.server.make_url("/api/messages"))
 
     async def post_raw(
-        self, data: bytes, *, content_type: str = "application/json", headers: dict[str, str] | None = None
+        self,
+        data: bytes,
+        *,
+        content_type: str = "application/json",
+        headers: dict[str, str] | None = None,
     ) -> Reply:
         assert self._http is not None
         async with self._http.post(

@@ -31,9 +31,7 @@ async def test_install_greets_in_english_for_other_locales(bot: BotUnderTest) ->
 async def test_install_twice_greets_once_and_remembers_the_chat(bot: BotUnderTest) -> None:
     user = make_user("Ole Olsen", "olol@uni.dk")
     first = await bot.install_personal(user)
-    again = await bot.post(
-        bot.personal(user, type="installationUpdate", action="add")
-    )
+    again = await bot.post(bot.personal(user, type="installationUpdate", action="add"))
     assert len(first) == 1
     assert again.status in (200, 201)
     assert len([m for m in bot.connector.messages() if m.card]) == 1
@@ -95,7 +93,9 @@ async def test_language_word_switches_and_is_remembered(bot: BotUnderTest) -> No
 
 async def test_card_action_switches_language_and_returns_the_card(bot: BotUnderTest) -> None:
     user = make_user("Mette Hansen", "meha@uni.dk", "da-DK")
-    reply = await bot.invoke(user, "settings.language", {"action": "settings.language", "lang": "en"})
+    reply = await bot.invoke(
+        user, "settings.language", {"action": "settings.language", "lang": "en"}
+    )
     assert reply.status == 200
     assert reply.body["statusCode"] == 200
     assert reply.body["type"] == "application/vnd.microsoft.card.adaptive"
