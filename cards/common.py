@@ -133,7 +133,7 @@ def help_card(lang: Lang, *, is_admin: bool, active_dialog: str | None) -> Card:
     ]
     if active_dialog:
         body.append(paragraph(t(lang, "help.in_dialog", dialog=active_dialog), subtle=True))
-    return render(AdaptiveCard(body=body, actions=[submit(t(lang, "menu.title"), "menu.show")]))
+    return render(AdaptiveCard(body=body, actions=[submit(t(lang, "menu.show"), "menu.show")]))
 
 
 def notice_card(heading: str, text: str) -> Card:

@@ -68,6 +68,7 @@ _CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Your unit's substances, purchases, consumption and stock",
     ),
     "menu.help": ("Hjælp", "Help"),
+    "menu.show": ("Vis menuen", "Show the menu"),
     "menu.language": ("English", "Dansk"),
     "help.title": ("Sådan bruger du AMK-bot", "How to use AMK-bot"),
     "help.intro": (

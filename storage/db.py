@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,6 +25,7 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/amkbot.db"
+_WAL_ATTEMPTS = 100
 
 
 def normalise_url(url: str) -> str:
@@ -36,6 +39,22 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def _enable_wal(cursor: Any) -> None:
+    """Switch a new file to WAL (the mode then persists in the file).
+
+    Two processes opening a new file at once can both try the switch, and SQLite answers
+    "database is locked" without waiting on busy_timeout: retry for a few seconds.
+    """
+    for attempt in range(_WAL_ATTEMPTS):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == _WAL_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05)
+
+
 def _prepare_sqlite(engine: AsyncEngine) -> None:
     """Foreign keys on, WAL, and writers that queue instead of failing or forking."""
 
@@ -45,7 +64,7 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _enable_wal(cursor)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 

@@ -41,9 +41,10 @@ async def list_units(session: AsyncSession, *, only_active: bool = True) -> list
 
 
 async def unit_by_name(session: AsyncSession, name: str) -> Unit | None:
-    return (
-        await session.scalars(select(Unit).where(func.lower(Unit.name) == name.strip().lower()))
-    ).first()
+    """Case-insensitive in Python: SQLite's lower() leaves Æ, Ø and Å alone."""
+    wanted = name.strip().casefold()
+    units = (await session.scalars(select(Unit).order_by(Unit.id))).all()
+    return next((unit for unit in units if unit.name.casefold() == wanted), None)
 
 
 async def find_person(
@@ -75,6 +76,12 @@ async def upsert_person(
 ) -> Person:
     """The person behind a Teams user, created or refreshed from what Teams tells us."""
     person = await find_person(session, aad_object_id=aad_object_id, upn=upn)
+    if (
+        person is not None
+        and aad_object_id
+        and person.aad_object_id not in (None, aad_object_id.lower())
+    ):
+        person = None  # the UPN is another Entra account's: never act as them
     if person is None:
         person = Person()
         session.add(person)

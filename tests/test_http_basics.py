@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import func, select
 
 from storage.models import AuditEvent, ConversationRef, Person
@@ -208,3 +209,23 @@ async def test_channel_mention_gets_channel_help(bot: BotUnderTest) -> None:
     reply = await bot.post(activity)
     assert reply.status in (200, 201)
     assert "kanaler" in bot.connector.messages()[-1].text
+
+
+async def test_a_failing_turn_apologises_and_the_bot_keeps_serving(
+    bot: BotUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dialogs.router import Router
+
+    user = make_user("Jane Doe", "jado@uni.dk", "en-US")
+    original = Router.on_personal_message
+
+    async def broken(self: Router, turn_context: object) -> None:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(Router, "on_personal_message", broken)
+    reply = await bot.say(user, "help")
+    assert "something went wrong" in reply[0].text
+    assert "Traceback" not in reply[0].text and "database" not in reply[0].text
+    monkeypatch.setattr(Router, "on_personal_message", original)
+    again = await bot.say(user, "help")
+    assert "How to use AMK-bot" in again[0].card_text()

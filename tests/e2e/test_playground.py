@@ -550,3 +550,12 @@ def test_welcome_help_and_unknown_text(stack: Stack, page: Page) -> None:
         )
         expect(reply).not_to_contain_text("Traceback")
         chat.screenshot("e2e-03-unknown-text.png")
+
+        # "English" is an Action.Execute: the card is replaced in place, no new message.
+        before = chat.bot_message_count()
+        welcome.get_by_role("button", name="English", exact=True).click()
+        expect(welcome).to_contain_text("Welcome to AMK-bot", timeout=REPLY_TIMEOUT_S * 1000)
+        expect(welcome.get_by_role("button", name="Lone work")).to_be_visible()
+        assert chat.bot_message_count() == before
+        welcome.scroll_into_view_if_needed()
+        chat.screenshot("e2e-04-card-updated-in-place.png")
