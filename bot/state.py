@@ -1,46 +1,85 @@
-"""Bot Framework `Storage` on our database: dialog state survives restarts and scales out."""
+"""Bot Framework `Storage` on our database: dialog state survives restarts and scales out.
+
+State is written as plain JSON with a small, explicit codec: the Bot Framework's dialog
+types, dates and JSON values. Nothing in a stored row can name a class or run code.
+"""
 
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from typing import Any
 
-import jsonpickle
 from botbuilder.core import Storage
+from botbuilder.dialogs import DialogInstance, DialogState
 
 from storage import dialog_state
 from storage.db import Database
 
 _ETAG = "e_tag"
-_ALLOWED_MODULE_PREFIXES = ("botbuilder.dialogs.", "botbuilder.schema.", "botbuilder.core.")
+_TAG = "$amk"
 
 
 class UnsafeStateError(ValueError):
-    """Stored state names a class outside the Bot Framework's own state types."""
+    """A stored row is not in our format (e.g. it names a Python class)."""
 
 
-def _check_classes(node: Any) -> None:
-    if isinstance(node, dict):
-        for key in ("py/object", "py/type"):
-            name = node.get(key)
-            if isinstance(name, str) and not name.startswith(_ALLOWED_MODULE_PREFIXES):
-                raise UnsafeStateError(name)
-        for child in node.values():
-            _check_classes(child)
-    elif isinstance(node, list):
-        for child in node:
-            _check_classes(child)
+def _encode(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, DialogState):
+        return {_TAG: "DialogState", "stack": [_encode(item) for item in value.dialog_stack]}
+    if isinstance(value, DialogInstance):
+        return {_TAG: "DialogInstance", "id": value.id, "state": _encode(value.state)}
+    if isinstance(value, datetime):
+        return {_TAG: "datetime", "iso": value.isoformat()}
+    if isinstance(value, date):
+        return {_TAG: "date", "iso": value.isoformat()}
+    if isinstance(value, list | tuple):
+        return [_encode(item) for item in value]
+    if isinstance(value, dict):
+        if all(isinstance(key, str) for key in value) and _TAG not in value:
+            return {key: _encode(item) for key, item in value.items()}
+        return {_TAG: "dict", "items": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    raise TypeError(f"dialog state cannot hold a {type(value).__name__}")
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_decode(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if any(isinstance(key, str) and key.startswith("py/") for key in value):
+        raise UnsafeStateError("stored state names Python objects")
+    tag = value.get(_TAG)
+    if tag is None:
+        return {key: _decode(item) for key, item in value.items()}
+    if tag == "DialogState":
+        return DialogState([_decode(item) for item in value["stack"]])
+    if tag == "DialogInstance":
+        instance = DialogInstance()
+        instance.id = value["id"]
+        instance.state = _decode(value["state"])
+        return instance
+    if tag == "datetime":
+        return datetime.fromisoformat(value["iso"])
+    if tag == "date":
+        return date.fromisoformat(value["iso"])
+    if tag == "dict":
+        return {_key(_decode(key)): _decode(item) for key, item in value["items"]}
+    raise UnsafeStateError(f"unknown stored type {tag!r}")
+
+
+def _key(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
 
 
 def encode_state(value: Any) -> str:
-    flattened = jsonpickle.Pickler(unpicklable=True, keys=True).flatten(value)
-    return json.dumps(flattened, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(_encode(value), ensure_ascii=False, separators=(",", ":"))
 
 
 def decode_state(text: str) -> Any:
-    flattened = json.loads(text)
-    _check_classes(flattened)
-    return jsonpickle.Unpickler(keys=True).restore(flattened)
+    return _decode(json.loads(text))
 
 
 class DatabaseStorage(Storage):  # type: ignore[misc]
