@@ -13,10 +13,14 @@ from botbuilder.core import ConversationState, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes
 
+from bot.background import BackgroundTasks
 from bot.config import Settings
 from bot.connector import ConnectorClient, app_token_provider, no_token
+from bot.flows import flow_modules, periodic_jobs
 from bot.handler import AmkBot
+from bot.notifier import ProactiveNotifier
 from bot.proactive import ProactiveSender
+from bot.scheduler import Scheduler
 from bot.services import DatabaseOrgServices
 from bot.state import DatabaseStorage
 from dialogs.context import SPEAKER_KEY, Speaker
@@ -51,6 +55,9 @@ class BotRuntime:
     bot: AmkBot
     connector: ConnectorClient
     proactive: ProactiveSender
+    background: BackgroundTasks
+    notifier: ProactiveNotifier
+    scheduler: Scheduler
 
 
 def build_runtime(settings: Settings, db: Database | None = None) -> BotRuntime:
@@ -62,8 +69,13 @@ def build_runtime(settings: Settings, db: Database | None = None) -> BotRuntime:
         else no_token
     )
     connector = ConnectorClient(token)
+    proactive = ProactiveSender(database, connector)
+    background = BackgroundTasks()
+    notifier = ProactiveNotifier(proactive, background)
     conversation_state = ConversationState(DatabaseStorage(database))
-    router = Router(conversation_state, DatabaseOrgServices(database))
+    router = Router(
+        conversation_state, DatabaseOrgServices(database), flow_modules(database, notifier)
+    )
     bot = AmkBot(settings, database, conversation_state, router, connector)
 
     async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
@@ -87,8 +99,9 @@ def build_runtime(settings: Settings, db: Database | None = None) -> BotRuntime:
             log.warning("could not tell the user about the failed turn")
 
     adapter.on_turn_error = on_turn_error
+    scheduler = Scheduler(periodic_jobs(database, notifier))
     return BotRuntime(
-        settings, database, adapter, bot, connector, ProactiveSender(database, connector)
+        settings, database, adapter, bot, connector, proactive, background, notifier, scheduler
     )
 
 
@@ -173,7 +186,9 @@ async def prepare_database(db: Database) -> None:
         await org.seed_units(session)
 
 
-def create_app(settings: Settings, runtime: BotRuntime | None = None) -> web.Application:
+def create_app(
+    settings: Settings, runtime: BotRuntime | None = None, *, run_scheduler: bool = True
+) -> web.Application:
     """The web application; the database is migrated and seeded when it starts."""
     bot_runtime = runtime or build_runtime(settings)
     app = web.Application(client_max_size=MAX_BODY_BYTES)
@@ -183,6 +198,8 @@ def create_app(settings: Settings, runtime: BotRuntime | None = None) -> web.App
 
     async def start(_app: web.Application) -> None:
         await prepare_database(bot_runtime.db)
+        if run_scheduler:
+            bot_runtime.scheduler.start()
         if settings.local_mode:
             log.warning(
                 "MicrosoftAppId is empty: LOCAL MODE, requests are NOT authenticated. "
@@ -190,6 +207,8 @@ def create_app(settings: Settings, runtime: BotRuntime | None = None) -> web.App
             )
 
     async def stop(_app: web.Application) -> None:
+        await bot_runtime.scheduler.stop()
+        await bot_runtime.background.drain()
         await bot_runtime.connector.close()
         await bot_runtime.db.dispose()
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from botbuilder.core import TurnContext
 
@@ -56,3 +57,20 @@ class OrgServices(Protocol):
     async def remove_role(self, speaker: Speaker, assignment_id: int) -> RoleHolder | None: ...
 
     async def set_language(self, speaker: Speaker, lang: Lang) -> None: ...
+
+
+class Notifier(Protocol):
+    """Messages a flow sends outside the current turn (to other people, or updates)."""
+
+    async def card_to_person(
+        self, person_id: int, card: dict[str, object], *, key: str, entity: tuple[str, str]
+    ) -> bool:
+        """Send `card` to the person's 1:1 chat once per `key`; False if there is no chat."""
+
+    async def update_cards(
+        self, entity: tuple[str, str], render: Callable[[str], dict[str, object] | None]
+    ) -> None:
+        """Replace every card posted about `entity`; `render(dedupe_key)` gives its new card."""
+
+    def later(self, work: Coroutine[Any, Any, None], *, name: str) -> None:
+        """Run `work` after the turn has answered (failures are logged, never lost silently)."""

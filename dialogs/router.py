@@ -14,23 +14,42 @@ from dialogs.admin import ADMIN_DIALOG, AdminDialog
 from dialogs.admin import NAME_KEY as ADMIN_NAME_KEY
 from dialogs.card_prompt import card_activity
 from dialogs.context import OrgServices, Speaker, speaker_of
-from domain.flows import Command, Flow, parse_command, parse_flow
+from dialogs.flow import FlowModule
+from domain.flows import Command, Flow, normalise_text, parse_command, parse_flow
 from domain.i18n import Lang, t
 
 log = logging.getLogger(__name__)
 
-DIALOG_NAME_KEYS: dict[str, str] = {ADMIN_DIALOG: ADMIN_NAME_KEY}
-# Each flow's dialog id once its issue lands; until then the menu says "coming soon".
-FLOW_DIALOGS: dict[Flow, str | None] = {flow: None for flow in Flow}
+CORE_VERBS = frozenset({"settings.language", "admin.role.remove"})
 
 
 class Router:
     """The conversation's front door, shared by message turns and card-action invokes."""
 
-    def __init__(self, conversation_state: ConversationState, services: OrgServices) -> None:
+    def __init__(
+        self,
+        conversation_state: ConversationState,
+        services: OrgServices,
+        modules: list[FlowModule] | None = None,
+    ) -> None:
         self.services = services
+        self.modules = list(modules or [])
         self.dialogs = DialogSet(conversation_state.create_property("DialogState"))
         self.dialogs.add(AdminDialog(services))
+        self.dialog_names: dict[str, str] = {ADMIN_DIALOG: ADMIN_NAME_KEY}
+        self.flow_dialogs: dict[Flow, str] = {}
+        self.verbs: dict[str, FlowModule] = {}
+        for module in self.modules:
+            for dialog in module.dialogs():
+                self.dialogs.add(dialog)
+            if module.dialog_id:
+                self.dialog_names[module.dialog_id] = module.name_key
+                if module.flow is not None:
+                    self.flow_dialogs[module.flow] = module.dialog_id
+            for verb in module.action_verbs:
+                if verb in self.verbs or verb in CORE_VERBS:
+                    raise ValueError(f"card action {verb!r} registered twice")
+                self.verbs[verb] = module
 
     async def welcome(self, turn_context: TurnContext) -> None:
         speaker = speaker_of(turn_context)
@@ -52,6 +71,10 @@ class Router:
         if flow is not None:
             await self._start_flow(dialog_context, speaker, flow)
             return
+        text = normalise_text(activity.text)
+        for module in self.modules:
+            if text and await module.on_text(turn_context, text):
+                return
         if dialog_context.active_dialog is not None:
             await dialog_context.continue_dialog()
             return
@@ -73,6 +96,9 @@ class Router:
             return welcome_card(lang, speaker.name)
         if verb == "admin.role.remove":
             return await self._remove_role(speaker, data)
+        module = self.verbs.get(verb)
+        if module is not None:
+            return await module.on_action(turn_context, verb, data)
         return notice_card(t(speaker.lang, "app.name"), t(speaker.lang, "action.unknown"))
 
     async def _remove_role(self, speaker: Speaker, data: dict[str, Any]) -> Card:
@@ -117,7 +143,7 @@ class Router:
             await self._send_help(dialog_context, speaker)
         elif action == "menu.show":
             await turn_context.send_activity(card_activity(menu_card(speaker.lang)))
-        elif action in ("settings.language", "admin.role.remove"):
+        elif action in CORE_VERBS or action in self.verbs:
             card = await self.on_universal_action(turn_context, str(action), value)
             await turn_context.send_activity(card_activity(card))
         elif dialog_context.active_dialog is not None:
@@ -153,7 +179,7 @@ class Router:
     async def _start_flow(
         self, dialog_context: DialogContext, speaker: Speaker, flow: Flow
     ) -> None:
-        dialog_id = FLOW_DIALOGS[flow]
+        dialog_id = self.flow_dialogs.get(flow)
         if dialog_id is None:
             service = t(speaker.lang, flow.menu_key)
             await self._say(dialog_context.context, t(speaker.lang, "coming_soon", service=service))
@@ -176,13 +202,12 @@ class Router:
         )
         await dialog_context.context.send_activity(card_activity(card))
 
-    @staticmethod
-    def _active_name(dialog_context: DialogContext, lang: Lang) -> str | None:
+    def _active_name(self, dialog_context: DialogContext, lang: Lang) -> str | None:
         stack = dialog_context.stack
         if not stack:
             return None
         root: str = stack[-1].id
-        key = DIALOG_NAME_KEYS.get(root)
+        key = self.dialog_names.get(root)
         return t(lang, key) if key else root
 
     @staticmethod

@@ -1,4 +1,8 @@
-"""The one message catalogue: every user-facing text in Danish and English."""
+"""The one message catalogue: every user-facing text in Danish and English.
+
+Texts live in `domain/texts/` (one module per flow, plain data); this module merges them
+and is the only way code reads them.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Final
 from zoneinfo import ZoneInfo
+
+from domain.texts import core
 
 
 class Lang(StrEnum):
@@ -26,186 +32,20 @@ def lang_from_locale(locale: str | None) -> Lang:
     return Lang.EN
 
 
-_CATALOGUE: Final[dict[str, tuple[str, str]]] = {
-    # key: (Danish, English)
-    "app.name": ("AMK-bot", "AMK-bot"),
-    "welcome.title": ("Velkommen til AMK-bot", "Welcome to AMK-bot"),
-    "welcome.greeting": (
-        "Hej {name}! Jeg hjælper dig med arbejdsmiljøet: godkendelse af alenearbejde, "
-        "nærved-hændelser, trivselsdialoger og narkotikaprækursorer. Vælg herunder, "
-        "eller skriv hvad du vil.",
-        "Hi {name}! I help you with the work environment: lone-work approval, near-miss "
-        "reports, well-being dialogues and drug precursors. Pick one below, or just "
-        "type what you need.",
-    ),
-    "welcome.greeting_anonymous": (
-        "Hej! Jeg hjælper dig med arbejdsmiljøet: godkendelse af alenearbejde, "
-        "nærved-hændelser, trivselsdialoger og narkotikaprækursorer. Vælg herunder, "
-        "eller skriv hvad du vil.",
-        "Hi! I help you with the work environment: lone-work approval, near-miss reports, "
-        "well-being dialogues and drug precursors. Pick one below, or just type what you "
-        "need.",
-    ),
-    "menu.title": ("Hvad vil du gøre?", "What would you like to do?"),
-    "menu.lone_work": ("Alenearbejde", "Lone work"),
-    "menu.lone_work.hint": (
-        "Søg om godkendelse af alenearbejde",
-        "Ask for approval of lone work",
-    ),
-    "menu.near_miss": ("Nærved-hændelse", "Near miss"),
-    "menu.near_miss.hint": (
-        "Meld en nærved-hændelse – anonymt, hvis du vil",
-        "Report a near miss – anonymously if you like",
-    ),
-    "menu.wellbeing": ("Trivselsdialog", "Well-being dialogue"),
-    "menu.wellbeing.hint": (
-        "Noter fra trivselsdialogen og handlingsplanen",
-        "Notes from the well-being dialogue and the action plan",
-    ),
-    "menu.precursors": ("Narkotikaprækursorer", "Drug precursors"),
-    "menu.precursors.hint": (
-        "Enhedens stoffer, indkøb, forbrug og beholdning",
-        "Your unit's substances, purchases, consumption and stock",
-    ),
-    "menu.help": ("Hjælp", "Help"),
-    "menu.show": ("Vis menuen", "Show the menu"),
-    "menu.language": ("English", "Dansk"),
-    "help.title": ("Sådan bruger du AMK-bot", "How to use AMK-bot"),
-    "help.intro": (
-        "Du kan altid skrive et af disse ord – også midt i en dialog:",
-        "You can always type one of these words – even in the middle of a dialog:",
-    ),
-    "help.cmd.menu": ("**menu** – vis menuen", "**menu** – show the menu"),
-    "help.cmd.help": ("**hjælp** – vis denne hjælp", "**help** – show this help"),
-    "help.cmd.cancel": (
-        "**annullér** – stop den dialog, du er i gang med",
-        "**cancel** – stop the dialog you are in",
-    ),
-    "help.cmd.language": (
-        "**sprog** – skift mellem dansk og engelsk",
-        "**language** – switch between Danish and English",
-    ),
-    "help.cmd.flows": (
-        "**alenearbejde**, **nærved**, **trivsel**, **prækursor** – start en af tjenesterne",
-        "**lone work**, **near miss**, **wellbeing**, **precursor** – start one of the services",
-    ),
-    "help.cmd.admin": (
-        "**admin** – tildel roller pr. enhed (kun administratorer)",
-        "**admin** – assign roles per unit (administrators only)",
-    ),
-    "help.in_dialog": (
-        "Du er midt i: {dialog}. Udfyld kortet ovenfor, eller skriv **annullér** for at stoppe.",
-        "You are in: {dialog}. Fill in the card above, or type **cancel** to stop.",
-    ),
-    "coming_soon": (
-        "**{service}** kommer snart. Indtil da kan du bruge de nuværende skabeloner og "
-        "kontakte din arbejdsmiljøkoordinator (AMK).",
-        "**{service}** is coming soon. Until then, please use the current templates and "
-        "contact your work-environment coordinator (AMK).",
-    ),
-    "unknown.text": (
-        "Det forstod jeg desværre ikke. Skriv **menu** for at se, hvad jeg kan, eller "
-        "**hjælp** for en oversigt.",
-        "Sorry, I didn't get that. Type **menu** to see what I can do, or **help** for an "
-        "overview.",
-    ),
-    "cancel.done": (
-        "Okay, jeg har stoppet «{dialog}». Intet er gemt fra den. Skriv **menu** for at "
-        "starte forfra.",
-        "Okay, I have stopped “{dialog}”. Nothing from it was saved. Type **menu** to start again.",
-    ),
-    "cancel.nothing": (
-        "Der er ikke noget at annullere. Skriv **menu** for at se, hvad jeg kan.",
-        "There is nothing to cancel. Type **menu** to see what I can do.",
-    ),
-    "dialog.replaced": (
-        "Jeg har stoppet «{dialog}», så du kan starte noget nyt.",
-        "I have stopped “{dialog}” so you can start something new.",
-    ),
-    "language.switched": (
-        "Jeg taler nu dansk med dig. Skriv **language** for at skifte til engelsk.",
-        "I'll speak English with you from now on. Type **sprog** to switch to Danish.",
-    ),
-    "card.stale": (
-        "Det kort er ikke aktivt længere. Skriv **menu** for at starte forfra.",
-        "That card is no longer active. Type **menu** to start again.",
-    ),
-    "card.invalid_input": (
-        "Noget i kortet kunne ikke læses. Prøv igen, eller skriv **annullér**.",
-        "Something in the card could not be read. Please try again, or type **cancel**.",
-    ),
-    "error.generic": (
-        "Beklager, noget gik galt hos mig. Intet halvt er gemt – prøv igen om lidt.",
-        "Sorry, something went wrong on my side. Nothing half-done was saved – please try "
-        "again in a moment.",
-    ),
-    "error.not_allowed": (
-        "Det har du desværre ikke adgang til.",
-        "Sorry, you do not have access to that.",
-    ),
-    "action.unknown": (
-        "Den handling findes ikke længere. Skriv **menu** i chatten med mig.",
-        "That action is no longer available. Type **menu** in the chat with me.",
-    ),
-    "channel.hello": (
-        "Hej {team}! Jeg er AMK-bot, arbejdsmiljøorganisationens hjælper. Nævn mig med "
-        "@AMK-bot og skriv **hjælp** for at se, hvad jeg kan her.",
-        "Hello {team}! I am AMK-bot, the work-environment organisation's helper. Mention me "
-        "with @AMK-bot and type **help** to see what I can do here.",
-    ),
-    "channel.help": (
-        "I kanaler kan jeg poste den ugentlige oversigt til AMK-netværket. Tjenesterne "
-        "(alenearbejde, nærved, trivsel, prækursorer) bruger du i en personlig chat med mig.",
-        "In channels I can post the weekly digest for the AMK network. Use the services "
-        "(lone work, near miss, well-being, precursors) in a personal chat with me.",
-    ),
-    # admin
-    "admin.title": ("Roller pr. enhed", "Roles per unit"),
-    "admin.pick_unit": ("Vælg en enhed", "Pick a unit"),
-    "admin.unit": ("Enhed", "Unit"),
-    "admin.show": ("Vis roller", "Show roles"),
-    "admin.roles_of": ("Roller i {unit}", "Roles in {unit}"),
-    "admin.no_roles": ("Ingen har en rolle i {unit} endnu.", "Nobody has a role in {unit} yet."),
-    "admin.assign": ("Tildel en rolle", "Assign a role"),
-    "admin.person": (
-        "Personens e-mail/UPN (fx abc@uni.dk)",
-        "The person's e-mail/UPN (e.g. abc@uni.dk)",
-    ),
-    "admin.person.error": (
-        "Skriv en gyldig e-mailadresse.",
-        "Enter a valid e-mail address.",
-    ),
-    "admin.name": ("Navn (valgfrit)", "Name (optional)"),
-    "admin.role": ("Rolle", "Role"),
-    "admin.role.error": ("Vælg en rolle.", "Pick a role."),
-    "admin.unit.error": ("Vælg en enhed.", "Pick a unit."),
-    "admin.save": ("Tildel", "Assign"),
-    "admin.remove": ("Fjern", "Remove"),
-    "admin.done": ("Færdig", "Done"),
-    "admin.assigned": (
-        "{person} er nu {role} i {unit}.",
-        "{person} is now {role} in {unit}.",
-    ),
-    "admin.already": (
-        "{person} er allerede {role} i {unit}.",
-        "{person} is already {role} in {unit}.",
-    ),
-    "admin.removed": (
-        "{person} er ikke længere {role} i {unit}.",
-        "{person} is no longer {role} in {unit}.",
-    ),
-    "admin.closed": ("Rolleadministrationen er lukket.", "Role administration closed."),
-    "admin.dialog_name": ("rolleadministration", "role administration"),
-    "role.leader": ("leder", "leader"),
-    "role.amk": ("arbejdsmiljøkoordinator (AMK)", "work-environment coordinator (AMK)"),
-    "role.precursor_contact": ("prækursorkontakt", "precursor contact"),
-    "role.secretariat": ("sekretariatet", "secretariat"),
-    "role.university_wide": ("hele universitetet", "the whole university"),
-    "local_mode.note": (
-        "Lokal tilstand: uden Teams-login",
-        "Local mode: no Teams sign-in",
-    ),
-}
+_SECTIONS: Final = (core.TEXTS,)
+
+
+def _merge(sections: tuple[dict[str, tuple[str, str]], ...]) -> dict[str, tuple[str, str]]:
+    merged: dict[str, tuple[str, str]] = {}
+    for section in sections:
+        clash = merged.keys() & section.keys()
+        if clash:
+            raise ValueError(f"message keys defined twice: {sorted(clash)}")
+        merged.update(section)
+    return merged
+
+
+_CATALOGUE: Final = _merge(_SECTIONS)
 
 
 def t(lang: Lang, key: str, /, **values: object) -> str:

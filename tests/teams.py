@@ -81,7 +81,7 @@ class BotUnderTest:
         from bot.app import build_runtime
 
         self.runtime = build_runtime(self.settings, self.database.open())
-        app = create_app(self.settings, self.runtime)
+        app = create_app(self.settings, self.runtime, run_scheduler=False)
         assert app[RUNTIME_KEY] is self.runtime
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()

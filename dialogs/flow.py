@@ -1,0 +1,40 @@
+"""What a guided service plugs into the router: its dialog, card actions and extra words."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from botbuilder.core import TurnContext
+from botbuilder.dialogs import Dialog
+
+from cards.common import Card
+from domain.flows import Flow
+
+
+class FlowModule(Protocol):
+    """One service (lone work, near miss, …) as the router sees it."""
+
+    @property
+    def flow(self) -> Flow | None:
+        """The menu entry that starts `dialog_id`; None for modules without one (admin)."""
+
+    @property
+    def dialog_id(self) -> str | None: ...
+
+    @property
+    def name_key(self) -> str:
+        """Catalogue key naming the dialog in "you are in …" and "stopped …" messages."""
+
+    @property
+    def action_verbs(self) -> frozenset[str]:
+        """`Action.Execute` verbs (and their Submit fallbacks) this module answers."""
+
+    def dialogs(self) -> list[Dialog]: ...
+
+    async def on_action(
+        self, turn_context: TurnContext, verb: str, data: dict[str, object]
+    ) -> Card:
+        """Answer a card action with the card that replaces the clicked one."""
+
+    async def on_text(self, turn_context: TurnContext, text: str) -> bool:
+        """Handle a module-specific word (e.g. "mine"); False if the text is not for it."""

@@ -1,0 +1,1 @@
+"""The catalogue's texts, one module per flow: `TEXTS = {key: (Danish, English)}`."""
