@@ -25,7 +25,8 @@ from domain.org import SEED_UNITS, OrgFile, Role
 from storage import audit, conversations, dialog_state, jobs, org
 from storage.db import Database, alembic_config
 from storage.dialog_state import EtagConflict
-from storage.models import AuditEvent, Base, ConversationRef, Person, RoleAssignment, Team, Unit
+from storage.models import AuditEvent, ConversationRef, Person, RoleAssignment, Team, Unit
+from storage.schema import metadata
 from tests.conftest import DatabaseTarget
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +41,7 @@ AAD_DINA = "0d1d2c3e-0000-4000-8000-00000000000d"
 def _schema_of(connection: Connection) -> tuple[set[str], list[Any]]:
     """The tables present and the differences between the models and the migrated schema."""
     tables = set(inspect(connection).get_table_names())
-    diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    diff = compare_metadata(MigrationContext.configure(connection), metadata)
     return tables, diff
 
 
@@ -69,7 +70,7 @@ async def test_upgrade_from_empty_creates_every_table_and_matches_the_models(
         revision = await _revision(db)
     finally:
         await db.dispose()
-    assert tables == set(Base.metadata.tables) | {"alembic_version"}
+    assert tables == set(metadata.tables) | {"alembic_version"}
     assert diff == [], f"models and migrations differ: {diff}"
     assert revision == HEAD
 
@@ -159,7 +160,7 @@ async def test_two_processes_upgrading_at_once_both_succeed(
         revision = await _revision(db)
     finally:
         await db.dispose()
-    assert tables == set(Base.metadata.tables) | {"alembic_version"}
+    assert tables == set(metadata.tables) | {"alembic_version"}
     assert diff == []
     assert revision == HEAD
 

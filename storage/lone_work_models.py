@@ -1,0 +1,73 @@
+"""Tables of lone-work approvals (godkendelse af alenearbejde)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models import Base, utcnow
+
+
+class LoneWorkRequest(Base):
+    """One request to work alone, its risk assessment and its decision."""
+
+    __tablename__ = "lone_work_request"
+    __table_args__ = (
+        Index("ix_lone_work_request_status_expires", "status", "expires_at"),
+        Index("ix_lone_work_request_unit_created", "unit_id", "created_at"),
+        Index("ix_lone_work_request_approver_status", "approver_id", "status"),
+        Index("ix_lone_work_request_requester", "requester_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    approver_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    task: Mapped[str] = mapped_column(Text)
+    campus: Mapped[str] = mapped_column(String(100))
+    building: Mapped[str] = mapped_column(String(50))
+    room: Mapped[str] = mapped_column(String(50))
+    schedule: Mapped[str] = mapped_column(String(10))
+    starts_at: Mapped[datetime] = mapped_column()
+    expires_at: Mapped[datetime] = mapped_column()
+    weekdays: Mapped[str | None] = mapped_column(String(20))
+    window_start: Mapped[str | None] = mapped_column(String(5))
+    window_end: Mapped[str | None] = mapped_column(String(5))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    hazards: Mapped[list[str]] = mapped_column(JSON)
+    hazard_other: Mapped[str | None] = mapped_column(String(300))
+    mitigations: Mapped[list[str]] = mapped_column(JSON)
+    checkin_person: Mapped[str | None] = mapped_column(String(200))
+    checkin_interval_minutes: Mapped[int | None] = mapped_column(Integer)
+    mitigation_other: Mapped[str | None] = mapped_column(String(300))
+    emergency_name: Mapped[str] = mapped_column(String(200))
+    emergency_phone: Mapped[str] = mapped_column(String(40))
+    trained: Mapped[bool] = mapped_column(Boolean)
+    adult: Mapped[bool] = mapped_column(Boolean)
+    risky: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    conditions: Mapped[str | None] = mapped_column(Text)
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    decided_at: Mapped[datetime | None] = mapped_column()
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    closed_at: Mapped[datetime | None] = mapped_column()
+    close_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    def snapshot(self) -> dict[str, Any]:
+        """The fields an audit event keeps of a state change."""
+        return {
+            "status": self.status,
+            "approver_id": self.approver_id,
+            "decided_by_id": self.decided_by_id,
+            "conditions": self.conditions,
+            "decision_note": self.decision_note,
+            "close_reason": self.close_reason,
+        }
