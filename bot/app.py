@@ -74,7 +74,9 @@ def build_runtime(settings: Settings, db: Database | None = None) -> BotRuntime:
     notifier = ProactiveNotifier(proactive, background)
     conversation_state = ConversationState(DatabaseStorage(database))
     router = Router(
-        conversation_state, DatabaseOrgServices(database), flow_modules(database, notifier)
+        conversation_state,
+        DatabaseOrgServices(database),
+        flow_modules(database, notifier, settings),
     )
     bot = AmkBot(settings, database, conversation_state, router, connector)
 
@@ -99,7 +101,7 @@ def build_runtime(settings: Settings, db: Database | None = None) -> BotRuntime:
             log.warning("could not tell the user about the failed turn")
 
     adapter.on_turn_error = on_turn_error
-    scheduler = Scheduler(periodic_jobs(database, notifier))
+    scheduler = Scheduler(periodic_jobs(database, notifier, settings))
     return BotRuntime(
         settings, database, adapter, bot, connector, proactive, background, notifier, scheduler
     )

@@ -87,9 +87,10 @@ async def test_typing_in_a_dialog_reminds_and_cancel_ends_it(bot: BotUnderTest) 
 async def test_starting_a_service_replaces_the_dialog(bot: BotUnderTest) -> None:
     await bot.say(ADMIN, "admin")
     reply = await bot.submit(ADMIN, {"action": "menu.open", "flow": "lone_work"})
-    assert "kommer snart" in reply[-1].text
+    assert "stoppet «rolleadministration»" in reply[0].text
+    assert "Anmod om godkendelse af alenearbejde" in reply[1].card_text()
     restarted = await bot.say(ADMIN, "admin")
-    assert "stoppet «rolleadministration»" in restarted[0].text
+    assert "stoppet «anmodning om alenearbejde»" in restarted[0].text
     assert "Roller pr. enhed" in restarted[1].card_text()
 
 

@@ -1,0 +1,99 @@
+"""Scheduled lone-work work: expire ended approvals, remind approvers once after 2 working days."""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import datetime, timedelta
+
+from bot.lone_work_services import approver_key, card_renderer, person_lang, view_of
+from bot.notifier import ProactiveNotifier
+from cards.lone_work import approval_card
+from domain.i18n import format_datetime, t
+from storage import jobs, lone_work
+from storage.db import Database
+from storage.lone_work import ENTITY
+from storage.models import Person
+
+log = logging.getLogger(__name__)
+WORKER = f"{os.uname().nodename}:{os.getpid()}"
+
+
+class LoneWorkExpiry:
+    """Approvals expire at their end; their cards say so."""
+
+    name = "lone_work.expiry"
+
+    def __init__(self, db: Database, notifier: ProactiveNotifier) -> None:
+        self.db = db
+        self.notifier = notifier
+
+    async def run(self, now: datetime) -> None:
+        async with self.db.transaction() as session:
+            expired = await lone_work.expire_due(session, now)
+            views = [await view_of(session, request) for request in expired]
+            people = await lone_work.people_by_id(
+                session,
+                {v.requester_id for v in views} | {v.approver_id for v in views if v.approver_id},
+            )
+        for view in views:
+            requester = people.get(view.requester_id)
+            approver = people.get(view.approver_id) if view.approver_id else None
+            await self.notifier.update_cards(
+                (ENTITY, str(view.id)), card_renderer(view, requester, approver)
+            )
+
+
+class LoneWorkReminders:
+    """One reminder to the approver of a request unanswered for 2 working days."""
+
+    name = "lone_work.reminders"
+
+    def __init__(self, db: Database, notifier: ProactiveNotifier) -> None:
+        self.db = db
+        self.notifier = notifier
+
+    async def run(self, now: datetime) -> None:
+        async with self.db.sessions() as session:
+            waiting = await lone_work.waiting_too_long(session, now)
+            ids = [request.id for request in waiting]
+        for request_id in ids:
+            key = f"lone_work:reminder:{request_id}"
+            if not await jobs.claim(self.db, key, WORKER, timedelta(minutes=10)):
+                continue
+            try:
+                delivered = await self._remind(request_id)
+            except Exception as error:
+                await jobs.release_failed(self.db, key, WORKER, type(error).__name__)
+                raise
+            await jobs.complete(self.db, key, WORKER, {"delivered": delivered})
+
+    async def _remind(self, request_id: int) -> bool:
+        async with self.db.sessions() as session:
+            request = await lone_work.get(session, request_id)
+            if request is None or request.approver_id is None:
+                return False
+            view = await view_of(session, request)
+            approver = await session.get(Person, request.approver_id)
+        if approver is None:
+            return False
+        lang = person_lang(approver)
+        since = format_datetime(lang, view.created_at) if view.created_at else ""
+        card = approval_card(
+            lang,
+            view,
+            heading=t(lang, "lone_work.reminder.title"),
+            notice=t(
+                lang,
+                "lone_work.reminder",
+                requester=view.requester,
+                number=view.number,
+                since=since,
+            ),
+        )
+        return await self.notifier.card_to_person(
+            approver.id,
+            card,
+            key=f"{approver_key(view.id)}:reminder",
+            entity=(ENTITY, str(view.id)),
+        )

@@ -1,0 +1,454 @@
+"""Lone-work services on the database and the notifier (`dialogs.lone_work.LoneWorkServices`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.notifier import ProactiveNotifier
+from cards.common import Card, notice_card
+from cards.lone_work import approval_card, list_card, requester_card
+from dialogs.context import Speaker
+from domain.i18n import Lang, format_datetime, lang_from_locale, t
+from domain.lone_work import (
+    Decision,
+    Hazard,
+    LoneWorkForm,
+    Mitigation,
+    RequestView,
+    Schedule,
+    Status,
+)
+from domain.org import Role, UnitRef
+from storage import lone_work, org
+from storage.db import Database
+from storage.lone_work import ENTITY
+from storage.lone_work_models import LoneWorkRequest
+from storage.models import Person, Unit, utcnow
+
+DECISIONS = {
+    "lone_work.approve": Decision.APPROVE,
+    "lone_work.approve_conditions": Decision.APPROVE_WITH_CONDITIONS,
+    "lone_work.reject": Decision.REJECT,
+}
+
+
+def person_lang(person: Person) -> Lang:
+    if person.language_override:
+        return Lang(person.language_override)
+    return lang_from_locale(person.locale)
+
+
+def _name(person: Person | None) -> str:
+    return org.describe_person(person) if person is not None else ""
+
+
+async def view_of(session: AsyncSession, request: LoneWorkRequest) -> RequestView:
+    """The request with names resolved, as cards show it."""
+    ids = {
+        person_id
+        for person_id in (
+            request.requester_id,
+            request.approver_id,
+            request.decided_by_id,
+            request.closed_by_id,
+        )
+        if person_id is not None
+    }
+    people = await lone_work.people_by_id(session, ids)
+    unit = await session.get(Unit, request.unit_id)
+    approver = people.get(request.approver_id) if request.approver_id else None
+    return RequestView(
+        id=request.id,
+        number=request.number,
+        requester=_name(people.get(request.requester_id)),
+        requester_id=request.requester_id,
+        unit=unit.name if unit else "",
+        unit_id=request.unit_id,
+        task=request.task,
+        campus=request.campus,
+        building=request.building,
+        room=request.room,
+        schedule=Schedule(request.schedule),
+        starts_at=request.starts_at,
+        expires_at=request.expires_at,
+        weekdays=(request.weekdays or "").split(",") if request.weekdays else [],
+        window_start=request.window_start,
+        window_end=request.window_end,
+        valid_from=request.valid_from,
+        valid_to=request.valid_to,
+        hazards=[Hazard(value) for value in request.hazards],
+        hazard_other=request.hazard_other,
+        mitigations=[Mitigation(value) for value in request.mitigations],
+        checkin_person=request.checkin_person,
+        checkin_interval=request.checkin_interval_minutes,
+        mitigation_other=request.mitigation_other,
+        emergency_name=request.emergency_name,
+        emergency_phone=request.emergency_phone,
+        trained=request.trained,
+        adult=request.adult,
+        risky=request.risky,
+        status=Status(request.status),
+        approver=_name(approver) or None,
+        approver_id=request.approver_id,
+        approver_teams_id=approver.teams_user_id if approver else None,
+        conditions=request.conditions,
+        decision_note=request.decision_note,
+        decided_by=_name(people.get(request.decided_by_id)) if request.decided_by_id else None,
+        decided_at=request.decided_at,
+        close_reason=request.close_reason,
+        closed_by=_name(people.get(request.closed_by_id)) if request.closed_by_id else None,
+        closed_at=request.closed_at,
+        created_at=request.created_at,
+    )
+
+
+def card_renderer(
+    view: RequestView, requester: Person | None, approver: Person | None
+) -> Callable[[str], Card | None]:
+    """The new card for each posted copy of a request, in its reader's language."""
+
+    def render(key: str) -> Card | None:
+        if key == requester_key(view.id) and requester is not None:
+            return requester_card(person_lang(requester), view)
+        if key == approver_key(view.id) and approver is not None:
+            return approval_card(person_lang(approver), view)
+        return None
+
+    return render
+
+
+def approver_key(request_id: int) -> str:
+    return f"lone_work:{request_id}:approver"
+
+
+def requester_key(request_id: int) -> str:
+    return f"lone_work:{request_id}:requester"
+
+
+class DatabaseLoneWorkServices:
+    """The lone-work flow's actions: one transaction each, messages to others afterwards."""
+
+    def __init__(
+        self,
+        db: Database,
+        notifier: ProactiveNotifier,
+        *,
+        admin_upns: frozenset[str],
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self.notifier = notifier
+        self.admin_upns = admin_upns
+        self.clock = clock
+
+    async def units(self) -> list[UnitRef]:
+        async with self.db.sessions() as session:
+            return [UnitRef(id=u.id, name=u.name) for u in await org.list_units(session)]
+
+    async def home_unit(self, speaker: Speaker) -> int | None:
+        if speaker.person_id is None:
+            return None
+        async with self.db.sessions() as session:
+            units = {role.unit_id for role in await org.roles_of(session, speaker.person_id)}
+        units.discard(None)
+        return units.pop() if len(units) == 1 else None
+
+    async def approvers(self, unit_id: int) -> list[tuple[int, str]]:
+        async with self.db.sessions() as session:
+            return [(p.id, _name(p)) for p in await lone_work.approvers_for(session, unit_id)]
+
+    async def submit(self, speaker: Speaker, form: LoneWorkForm, approver_id: int | None) -> str:
+        if speaker.person_id is None:
+            return t(speaker.lang, "error.generic")
+        async with self.db.transaction() as session:
+            request = await lone_work.submit(
+                session,
+                form,
+                requester_id=speaker.person_id,
+                approver_id=approver_id,
+                now=self.clock(),
+            )
+            view = await view_of(session, request)
+            approver = await session.get(Person, approver_id) if approver_id else None
+        await self.notifier.card_to_person(
+            speaker.person_id,
+            requester_card(speaker.lang, view),
+            key=requester_key(view.id),
+            entity=(ENTITY, str(view.id)),
+        )
+        if approver is None:
+            self.notifier.later(self._tell_unit_has_no_approver(view), name="lone_work.no_approver")
+            return t(speaker.lang, "lone_work.no_approver", unit=view.unit, number=view.number)
+        delivered = await self.notifier.card_to_person(
+            approver.id,
+            approval_card(person_lang(approver), view),
+            key=approver_key(view.id),
+            entity=(ENTITY, str(view.id)),
+        )
+        if not delivered:
+            self.notifier.later(self._tell_unit_has_no_approver(view), name="lone_work.no_chat")
+            return t(
+                speaker.lang, "lone_work.sent_no_chat", number=view.number, approver=_name(approver)
+            )
+        return t(speaker.lang, "lone_work.sent", number=view.number, approver=_name(approver))
+
+    async def _tell_unit_has_no_approver(self, view: RequestView) -> None:
+        async with self.db.sessions() as session:
+            people = await org.holders(session, view.unit_id, Role.AMK)
+            for upn in sorted(self.admin_upns):
+                admin = await org.find_person(session, upn=upn)
+                if admin is not None:
+                    people.append(admin)
+        seen: set[int] = set()
+        for person in people:
+            if person.id in seen:
+                continue
+            seen.add(person.id)
+            lang = person_lang(person)
+            await self.notifier.card_to_person(
+                person.id,
+                notice_card(
+                    t(lang, "lone_work.no_approver.title"),
+                    t(
+                        lang,
+                        "lone_work.no_approver.notice",
+                        unit=view.unit,
+                        requester=view.requester,
+                        number=view.number,
+                    ),
+                ),
+                key=f"lone_work:{view.id}:no_approver:{person.id}",
+                entity=("lone_work_notice", str(view.id)),
+            )
+
+    # -- card actions --------------------------------------------------------------------------
+
+    async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card:
+        lang = speaker.lang
+        try:
+            request_id = int(str(data.get("request_id", "")))
+        except ValueError:
+            return notice_card(t(lang, "lone_work.approval.title"), t(lang, "card.invalid_input"))
+        if speaker.person_id is None:
+            return notice_card(t(lang, "lone_work.approval.title"), t(lang, "error.not_allowed"))
+        note = str(data.get("note") or "").strip() or None
+        if verb in DECISIONS:
+            return await self._decide(speaker, request_id, DECISIONS[verb], note)
+        if verb == "lone_work.withdraw":
+            return await self._withdraw(speaker, request_id)
+        if verb == "lone_work.revoke":
+            return await self._revoke(speaker, request_id, note)
+        return await self._open(speaker, request_id)
+
+    async def _open(self, speaker: Speaker, request_id: int) -> Card:
+        lang = speaker.lang
+        async with self.db.sessions() as session:
+            request = await lone_work.get(session, request_id)
+            if request is None:
+                return notice_card(
+                    t(lang, "lone_work.approval.title"), t(lang, "lone_work.refused.not_found")
+                )
+            view = await view_of(session, request)
+            may_decide = speaker.person_id == request.approver_id or (
+                speaker.person_id is not None
+                and await lone_work.may_revoke(session, request, speaker.person_id)
+            )
+        if may_decide:
+            return approval_card(lang, view)
+        if speaker.person_id == view.requester_id:
+            return requester_card(lang, view)
+        return notice_card(t(lang, "lone_work.approval.title"), t(lang, "error.not_allowed"))
+
+    def _refusal(self, lang: Lang, view: RequestView, reason: str | None) -> str:
+        if reason == "already" and view.decided_by and view.decided_at:
+            return t(
+                lang,
+                "lone_work.refused.already",
+                status=t(lang, view.status_key),
+                name=view.decided_by,
+                when=format_datetime(lang, view.decided_at),
+            )
+        if reason == "not_approver":
+            return t(lang, "lone_work.refused.not_approver")
+        if reason == "not_requester":
+            return t(lang, "lone_work.refused.not_requester")
+        if reason == "note_required":
+            return t(lang, "lone_work.error.note_required")
+        return t(lang, "lone_work.refused.closed", status=t(lang, view.status_key).lower())
+
+    async def _decide(
+        self, speaker: Speaker, request_id: int, decision: Decision, note: str | None
+    ) -> Card:
+        assert speaker.person_id is not None
+        lang = speaker.lang
+        async with self.db.transaction() as session:
+            outcome = await lone_work.decide(
+                session,
+                request_id,
+                actor_id=speaker.person_id,
+                decision=decision,
+                note=note,
+                now=self.clock(),
+            )
+            if outcome.request is None:
+                return notice_card(
+                    t(lang, "lone_work.approval.title"), t(lang, "lone_work.refused.not_found")
+                )
+            view = await view_of(session, outcome.request)
+        if not outcome.changed:
+            notice = self._refusal(lang, view, outcome.refused)
+            if outcome.refused == "not_approver":
+                return notice_card(t(lang, "lone_work.approval.title"), notice)
+            return approval_card(lang, view, notice=notice)
+        self.notifier.later(
+            self._after_change(view, f"decision.{decision.value}"), name="lone_work.decided"
+        )
+        return approval_card(lang, view)
+
+    async def _withdraw(self, speaker: Speaker, request_id: int) -> Card:
+        assert speaker.person_id is not None
+        lang = speaker.lang
+        async with self.db.transaction() as session:
+            outcome = await lone_work.withdraw(
+                session, request_id, actor_id=speaker.person_id, now=self.clock()
+            )
+            if outcome.request is None:
+                return notice_card(
+                    t(lang, "lone_work.requester.title"), t(lang, "lone_work.refused.not_found")
+                )
+            view = await view_of(session, outcome.request)
+        if not outcome.changed:
+            notice = self._refusal(lang, view, outcome.refused)
+            if outcome.refused == "not_requester":
+                return notice_card(t(lang, "lone_work.requester.title"), notice)
+            return requester_card(lang, view, notice=notice)
+        self.notifier.later(self._after_change(view, "withdrawn"), name="lone_work.withdrawn")
+        return requester_card(lang, view)
+
+    async def _revoke(self, speaker: Speaker, request_id: int, reason: str | None) -> Card:
+        assert speaker.person_id is not None
+        lang = speaker.lang
+        async with self.db.transaction() as session:
+            outcome = await lone_work.revoke(
+                session, request_id, actor_id=speaker.person_id, reason=reason, now=self.clock()
+            )
+            if outcome.request is None:
+                return notice_card(
+                    t(lang, "lone_work.approval.title"), t(lang, "lone_work.refused.not_found")
+                )
+            view = await view_of(session, outcome.request)
+        if not outcome.changed:
+            notice = self._refusal(lang, view, outcome.refused)
+            if outcome.refused == "not_approver":
+                return notice_card(t(lang, "lone_work.approval.title"), notice)
+            return approval_card(lang, view, notice=notice)
+        self.notifier.later(self._after_change(view, "revoked"), name="lone_work.revoked")
+        return approval_card(lang, view)
+
+    async def _after_change(self, view: RequestView, what: str) -> None:
+        """Update every posted copy of the request, then tell the person concerned."""
+        async with self.db.sessions() as session:
+            requester = await session.get(Person, view.requester_id)
+            approver = await session.get(Person, view.approver_id) if view.approver_id else None
+        await self.notifier.update_cards(
+            (ENTITY, str(view.id)), card_renderer(view, requester, approver)
+        )
+        if what == "withdrawn":
+            if approver is not None:
+                lang = person_lang(approver)
+                await self.notifier.card_to_person(
+                    approver.id,
+                    notice_card(
+                        t(lang, "lone_work.approval.title"),
+                        t(
+                            lang,
+                            "lone_work.withdrawn.message",
+                            requester=view.requester,
+                            number=view.number,
+                        ),
+                    ),
+                    key=f"lone_work:{view.id}:withdrawn",
+                    entity=("lone_work_notice", str(view.id)),
+                )
+            return
+        if requester is None:
+            return
+        lang = person_lang(requester)
+        if what == "revoked":
+            text = t(
+                lang,
+                "lone_work.revoked.message",
+                number=view.number,
+                name=view.closed_by or "",
+                note=view.close_reason or "",
+            )
+        else:
+            outcome = "approved_conditions" if view.conditions else view.status.value
+            text = t(
+                lang,
+                f"lone_work.decision.message.{outcome}",
+                number=view.number,
+                name=view.decided_by or "",
+                note=view.conditions or view.decision_note or "",
+            )
+        await self.notifier.card_to_person(
+            requester.id,
+            notice_card(t(lang, "lone_work.requester.title"), text),
+            key=f"lone_work:{view.id}:{what}",
+            entity=("lone_work_notice", str(view.id)),
+        )
+
+    # -- lists -----------------------------------------------------------------------------------
+
+    async def list_card(self, speaker: Speaker, which: str) -> Card:
+        lang = speaker.lang
+        if speaker.person_id is None:
+            return notice_card(t(lang, "lone_work.mine.title"), t(lang, "error.not_allowed"))
+        async with self.db.sessions() as session:
+            if which == "overview":
+                return await self._overview(session, speaker)
+            if which == "pending":
+                requests = await lone_work.pending_for(session, speaker.person_id)
+                total = await lone_work.count_pending_for(session, speaker.person_id)
+                heading, empty = "lone_work.pending.title", "lone_work.pending.empty"
+            else:
+                requests = await lone_work.of_requester(session, speaker.person_id)
+                total = len(requests)
+                heading, empty = "lone_work.mine.title", "lone_work.mine.empty"
+            views = [await view_of(session, request) for request in requests]
+        if not views:
+            return notice_card(t(lang, heading), t(lang, empty))
+        return list_card(lang, t(lang, heading), views, total=total)
+
+    async def _overview(self, session: AsyncSession, speaker: Speaker) -> Card:
+        assert speaker.person_id is not None
+        lang = speaker.lang
+        units = await lone_work.overview_units(session, speaker.person_id)
+        heading = t(lang, "lone_work.summary_report.title")
+        if not units:
+            return notice_card(heading, t(lang, "lone_work.summary_report.none"))
+        year = self.clock().year
+        counts = await lone_work.counts_by_status(
+            session,
+            [unit.id for unit in units],
+            datetime(year, 1, 1, tzinfo=UTC),
+            datetime(year + 1, 1, 1, tzinfo=UTC),
+        )
+        lines = [
+            t(
+                lang,
+                "lone_work.summary_report.line",
+                unit=unit.name,
+                pending=counts.get(unit.id, {}).get(Status.PENDING.value, 0),
+                approved=counts.get(unit.id, {}).get(Status.APPROVED.value, 0),
+                rejected=counts.get(unit.id, {}).get(Status.REJECTED.value, 0),
+                year=year,
+            )
+            for unit in units
+        ]
+        lines.append(t(lang, "lone_work.summary_report.export", year=year))
+        return notice_card(heading, "\n\n".join(lines))

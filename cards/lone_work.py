@@ -1,0 +1,653 @@
+"""Cards of the lone-work flow: request form, summary, approval, requester's copy, lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from microsoft_teams.cards import (
+    ActionSet,
+    AdaptiveCard,
+    CardElement,
+    Choice,
+    ChoiceSetInput,
+    Column,
+    ColumnSet,
+    DateInput,
+    ExecuteAction,
+    Fact,
+    FactSet,
+    NumberInput,
+    RefreshDefinition,
+    TextBlock,
+    TextInput,
+    TimeInput,
+    ToggleInput,
+)
+
+from cards.common import Card, execute, paragraph, render, submit, title
+from domain.i18n import Lang, format_datetime, t
+from domain.lone_work import (
+    WEEKDAYS,
+    Hazard,
+    Mitigation,
+    RequestView,
+    Schedule,
+    Status,
+)
+from domain.org import UnitRef
+
+MAX_LIST_ROWS = 15
+
+
+def _error(text: str) -> TextBlock:
+    return TextBlock(text=text, color="Attention", wrap=True, size="Small", spacing="None")
+
+
+def _value(values: dict[str, Any], name: str) -> str | None:
+    value = values.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, list):
+        return ",".join(str(item) for item in value)
+    return str(value)
+
+
+def request_form(
+    lang: Lang,
+    units: list[UnitRef],
+    *,
+    requester: str | None,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Card:
+    """The request card; `values` are kept and `errors` (field → message) shown next to them."""
+    values = values or {}
+    errors = errors or {}
+    body: list[CardElement] = [title(t(lang, "lone_work.form.title"))]
+    if requester:
+        body.append(paragraph(t(lang, "lone_work.form.requester", name=requester), subtle=True))
+    body.append(paragraph(t(lang, "lone_work.form.intro"), subtle=True))
+    if errors:
+        body.append(
+            TextBlock(
+                text=t(lang, "lone_work.error.form"), color="Attention", weight="Bolder", wrap=True
+            )
+        )
+
+    def add(element: CardElement, name: str) -> None:
+        body.append(element)
+        if name in errors:
+            body.append(_error(errors[name]))
+
+    add(
+        ChoiceSetInput(
+            id="unit_id",
+            label=t(lang, "lone_work.field.unit"),
+            style="compact",
+            is_required=True,
+            error_message=t(lang, "lone_work.error.unit"),
+            value=_value(values, "unit_id"),
+            choices=[Choice(title=unit.name, value=str(unit.id)) for unit in units],
+        ),
+        "unit_id",
+    )
+    add(
+        TextInput(
+            id="task",
+            label=t(lang, "lone_work.field.task"),
+            is_multiline=True,
+            is_required=True,
+            max_length=2000,
+            error_message=t(lang, "lone_work.error.task"),
+            value=_value(values, "task"),
+        ),
+        "task",
+    )
+    where: list[tuple[str, str, int]] = [("campus", "lone_work.field.campus", 100)]
+    where += [("building", "lone_work.field.building", 50), ("room", "lone_work.field.room", 50)]
+    body.append(
+        ColumnSet(
+            columns=[
+                Column(
+                    width="stretch",
+                    items=[
+                        TextInput(
+                            id=name,
+                            label=t(lang, key),
+                            is_required=True,
+                            max_length=limit,
+                            error_message=t(lang, "lone_work.error.required"),
+                            value=_value(values, name),
+                        )
+                    ],
+                )
+                for name, key, limit in where
+            ]
+        )
+    )
+    for name, _, _ in where:
+        if name in errors:
+            body.append(_error(errors[name]))
+    add(
+        ChoiceSetInput(
+            id="schedule",
+            label=t(lang, "lone_work.field.schedule"),
+            style="expanded",
+            value=_value(values, "schedule") or Schedule.SINGLE.value,
+            choices=[
+                Choice(title=t(lang, f"lone_work.schedule.{kind.value}"), value=kind.value)
+                for kind in Schedule
+            ],
+        ),
+        "schedule",
+    )
+    body.append(TextBlock(text=t(lang, "lone_work.field.single_hint"), weight="Bolder", wrap=True))
+    body.append(_date_time_row(lang, values, "start_date", "start_time"))
+    for name in ("start_date", "start_time"):
+        if name in errors:
+            body.append(_error(errors[name]))
+    body.append(_date_time_row(lang, values, "end_date", "end_time"))
+    for name in ("end_date", "end_time"):
+        if name in errors:
+            body.append(_error(errors[name]))
+    body.append(
+        TextBlock(text=t(lang, "lone_work.field.recurring_hint"), weight="Bolder", wrap=True)
+    )
+    add(
+        ChoiceSetInput(
+            id="weekdays",
+            label=t(lang, "lone_work.field.weekdays"),
+            is_multi_select=True,
+            style="compact",
+            value=_value(values, "weekdays"),
+            choices=[
+                Choice(title=t(lang, f"lone_work.weekday.{day}"), value=day) for day in WEEKDAYS
+            ],
+        ),
+        "weekdays",
+    )
+    body.append(
+        ColumnSet(
+            columns=[
+                Column(
+                    width="stretch",
+                    items=[
+                        TimeInput(
+                            id=name,
+                            label=t(lang, f"lone_work.field.{name}"),
+                            value=_value(values, name),
+                        )
+                    ],
+                )
+                for name in ("window_start", "window_end")
+            ]
+        )
+    )
+    for name in ("window_start", "window_end"):
+        if name in errors:
+            body.append(_error(errors[name]))
+    body.append(
+        ColumnSet(
+            columns=[
+                Column(
+                    width="stretch",
+                    items=[
+                        DateInput(
+                            id=name,
+                            label=t(lang, f"lone_work.field.{name}"),
+                            value=_value(values, name),
+                        )
+                    ],
+                )
+                for name in ("valid_from", "valid_to")
+            ]
+        )
+    )
+    for name in ("valid_from", "valid_to"):
+        if name in errors:
+            body.append(_error(errors[name]))
+    add(
+        ChoiceSetInput(
+            id="hazards",
+            label=t(lang, "lone_work.field.hazards"),
+            is_multi_select=True,
+            style="expanded",
+            value=_value(values, "hazards"),
+            choices=[
+                Choice(title=t(lang, f"lone_work.hazard.{hazard.value}"), value=hazard.value)
+                for hazard in Hazard
+            ],
+        ),
+        "hazards",
+    )
+    add(
+        TextInput(
+            id="hazard_other",
+            label=t(lang, "lone_work.field.hazard_other"),
+            max_length=300,
+            value=_value(values, "hazard_other"),
+        ),
+        "hazard_other",
+    )
+    add(
+        ChoiceSetInput(
+            id="mitigations",
+            label=t(lang, "lone_work.field.mitigations"),
+            is_multi_select=True,
+            style="expanded",
+            value=_value(values, "mitigations"),
+            choices=[
+                Choice(title=t(lang, f"lone_work.mitigation.{item.value}"), value=item.value)
+                for item in Mitigation
+            ],
+        ),
+        "mitigations",
+    )
+    body.append(
+        ColumnSet(
+            columns=[
+                Column(
+                    width="stretch",
+                    items=[
+                        TextInput(
+                            id="checkin_person",
+                            label=t(lang, "lone_work.field.checkin_person"),
+                            max_length=200,
+                            value=_value(values, "checkin_person"),
+                        )
+                    ],
+                ),
+                Column(
+                    width="auto",
+                    items=[
+                        NumberInput(
+                            id="checkin_interval",
+                            label=t(lang, "lone_work.field.checkin_interval"),
+                            min=5,
+                            max=240,
+                            value=_number(values.get("checkin_interval")),
+                        )
+                    ],
+                ),
+            ]
+        )
+    )
+    for name in ("checkin_person", "checkin_interval"):
+        if name in errors:
+            body.append(_error(errors[name]))
+    add(
+        TextInput(
+            id="mitigation_other",
+            label=t(lang, "lone_work.field.mitigation_other"),
+            max_length=300,
+            value=_value(values, "mitigation_other"),
+        ),
+        "mitigation_other",
+    )
+    body.append(
+        ColumnSet(
+            columns=[
+                Column(
+                    width="stretch",
+                    items=[
+                        TextInput(
+                            id="emergency_name",
+                            label=t(lang, "lone_work.field.emergency_name"),
+                            is_required=True,
+                            max_length=200,
+                            error_message=t(lang, "lone_work.error.emergency_name"),
+                            value=_value(values, "emergency_name"),
+                        )
+                    ],
+                ),
+                Column(
+                    width="stretch",
+                    items=[
+                        TextInput(
+                            id="emergency_phone",
+                            label=t(lang, "lone_work.field.emergency_phone"),
+                            style="Tel",
+                            is_required=True,
+                            max_length=40,
+                            error_message=t(lang, "lone_work.error.phone"),
+                            value=_value(values, "emergency_phone"),
+                        )
+                    ],
+                ),
+            ]
+        )
+    )
+    for name in ("emergency_name", "emergency_phone"):
+        if name in errors:
+            body.append(_error(errors[name]))
+    for name in ("trained", "adult"):
+        add(
+            ToggleInput(
+                id=name,
+                title=t(lang, f"lone_work.field.{name}"),
+                value="true" if str(values.get(name, "")).lower() == "true" else "false",
+                value_on="true",
+                value_off="false",
+                wrap=True,
+            ),
+            name,
+        )
+    return render(
+        AdaptiveCard(
+            body=body,
+            actions=[
+                submit(t(lang, "lone_work.button.next"), "lone_work.form.next"),
+                submit(t(lang, "lone_work.button.cancel"), "lone_work.form.cancel"),
+            ],
+        )
+    )
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _date_time_row(lang: Lang, values: dict[str, Any], date_name: str, time_name: str) -> ColumnSet:
+    return ColumnSet(
+        columns=[
+            Column(
+                width="stretch",
+                items=[
+                    DateInput(
+                        id=date_name,
+                        label=t(lang, f"lone_work.field.{date_name}"),
+                        value=_value(values, date_name),
+                    )
+                ],
+            ),
+            Column(
+                width="stretch",
+                items=[
+                    TimeInput(
+                        id=time_name,
+                        label=t(lang, f"lone_work.field.{time_name}"),
+                        value=_value(values, time_name),
+                    )
+                ],
+            ),
+        ]
+    )
+
+
+def when_text(lang: Lang, view: RequestView) -> str:
+    if view.schedule is Schedule.SINGLE:
+        return t(
+            lang,
+            "lone_work.when.single",
+            start=format_datetime(lang, view.starts_at),
+            end=format_datetime(lang, view.expires_at),
+        )
+    days = ", ".join(t(lang, f"lone_work.weekday.{day}") for day in view.weekdays)
+    return t(
+        lang,
+        "lone_work.when.recurring",
+        days=days,
+        start=view.window_start or "",
+        end=view.window_end or "",
+        valid_from=_date(lang, view.valid_from),
+        valid_to=_date(lang, view.valid_to),
+    )
+
+
+def _date(lang: Lang, value: Any) -> str:
+    if value is None:
+        return ""
+    return str(value.strftime("%d.%m.%Y") if lang is Lang.DA else value.strftime("%d %b %Y"))
+
+
+def _hazards(lang: Lang, view: RequestView) -> str:
+    names = [
+        t(lang, f"lone_work.hazard.{hazard.value}")
+        for hazard in view.hazards
+        if hazard is not Hazard.OTHER
+    ]
+    if Hazard.OTHER in view.hazards and view.hazard_other:
+        names.append(view.hazard_other)
+    return ", ".join(names) or t(lang, "lone_work.none")
+
+
+def _mitigations(lang: Lang, view: RequestView) -> str:
+    names: list[str] = []
+    for item in view.mitigations:
+        if item is Mitigation.CHECK_IN and view.checkin_person and view.checkin_interval:
+            names.append(
+                t(lang, "lone_work.mitigation.check_in")
+                + ": "
+                + t(
+                    lang,
+                    "lone_work.checkin_detail",
+                    person=view.checkin_person,
+                    minutes=view.checkin_interval,
+                )
+            )
+        elif item is Mitigation.OTHER and view.mitigation_other:
+            names.append(view.mitigation_other)
+        else:
+            names.append(t(lang, f"lone_work.mitigation.{item.value}"))
+    return "; ".join(names) or t(lang, "lone_work.none")
+
+
+def facts(lang: Lang, view: RequestView, *, with_status: bool) -> FactSet:
+    rows: list[tuple[str, str]] = []
+    if view.number:
+        rows.append(("lone_work.fact.number", view.number))
+    rows += [
+        ("lone_work.fact.requester", view.requester),
+        ("lone_work.fact.unit", view.unit),
+        ("lone_work.fact.task", view.task),
+        ("lone_work.fact.where", f"{view.campus}, {view.building}, {view.room}"),
+        ("lone_work.fact.when", when_text(lang, view)),
+        ("lone_work.fact.hazards", _hazards(lang, view)),
+        (
+            "lone_work.fact.risk",
+            t(lang, "lone_work.risk.risky" if view.risky else "lone_work.risk.not_risky"),
+        ),
+        ("lone_work.fact.mitigations", _mitigations(lang, view)),
+        ("lone_work.fact.emergency", f"{view.emergency_name}, {view.emergency_phone}"),
+        ("lone_work.fact.trained", t(lang, "lone_work.yes" if view.trained else "lone_work.no")),
+    ]
+    if view.approver:
+        rows.append(("lone_work.fact.approver", view.approver))
+    if with_status:
+        rows.append(("lone_work.fact.status", t(lang, view.status_key)))
+    if view.conditions:
+        rows.append(("lone_work.fact.conditions", view.conditions))
+    if view.decision_note:
+        rows.append(("lone_work.fact.reason", view.decision_note))
+    if view.close_reason:
+        rows.append(("lone_work.fact.reason", view.close_reason))
+    return FactSet(facts=[Fact(title=t(lang, key), value=value) for key, value in rows])
+
+
+def summary_card(
+    lang: Lang,
+    view: RequestView,
+    *,
+    approvers: list[tuple[int, str]],
+    chosen: int | None = None,
+    error: str | None = None,
+) -> Card:
+    """ "Is this right?" before sending; a choice of approver when the unit has several."""
+    body: list[CardElement] = [
+        title(t(lang, "lone_work.summary.title")),
+        facts(lang, view, with_status=False),
+    ]
+    if len(approvers) > 1:
+        body.append(
+            ChoiceSetInput(
+                id="approver_id",
+                label=t(lang, "lone_work.field.approver"),
+                style="expanded",
+                is_required=True,
+                error_message=t(lang, "lone_work.error.approver"),
+                value=str(chosen) if chosen else None,
+                choices=[Choice(title=name, value=str(person_id)) for person_id, name in approvers],
+            )
+        )
+    if error:
+        body.append(_error(error))
+    body.append(paragraph(t(lang, "lone_work.summary.intro"), subtle=True))
+    return render(
+        AdaptiveCard(
+            body=body,
+            actions=[
+                submit(t(lang, "lone_work.button.send"), "lone_work.form.send"),
+                submit(t(lang, "lone_work.button.edit"), "lone_work.form.edit"),
+                submit(t(lang, "lone_work.button.cancel"), "lone_work.form.cancel"),
+            ],
+        )
+    )
+
+
+def _decided_line(lang: Lang, view: RequestView) -> TextBlock | None:
+    if view.decided_at and view.decided_by and view.status in (Status.APPROVED, Status.REJECTED):
+        text = t(
+            lang,
+            "lone_work.decided.by",
+            status=t(lang, view.status_key),
+            name=view.decided_by,
+            when=format_datetime(lang, view.decided_at),
+        )
+    elif view.closed_at and view.status in (Status.REVOKED, Status.WITHDRAWN, Status.EXPIRED):
+        text = t(
+            lang,
+            "lone_work.decided.by",
+            status=t(lang, view.status_key),
+            name=view.closed_by or "AMK-bot",
+            when=format_datetime(lang, view.closed_at),
+        )
+    else:
+        return None
+    color = "Good" if view.status is Status.APPROVED else "Attention"
+    return TextBlock(text=text, weight="Bolder", color=color, wrap=True)
+
+
+def approval_card(
+    lang: Lang, view: RequestView, *, notice: str | None = None, heading: str | None = None
+) -> Card:
+    """The approver's card: decision buttons while pending, revoke while approved.
+
+    `refresh.userIds` holds only the approver, so only they get the buttons automatically.
+    """
+    body: list[CardElement] = [title(heading or t(lang, "lone_work.approval.title"))]
+    body.append(paragraph(t(lang, "lone_work.approval.intro", requester=view.requester)))
+    body.append(facts(lang, view, with_status=True))
+    decided = _decided_line(lang, view)
+    if decided is not None:
+        body.append(decided)
+    if notice:
+        body.append(TextBlock(text=notice, color="Attention", wrap=True, weight="Bolder"))
+    actions: list[Any] = []
+    if view.status is Status.PENDING:
+        body.append(
+            TextInput(
+                id="note", label=t(lang, "lone_work.field.note"), is_multiline=True, max_length=1000
+            )
+        )
+        actions = [
+            execute(t(lang, "lone_work.button.approve"), "lone_work.approve", request_id=view.id),
+            execute(
+                t(lang, "lone_work.button.approve_conditions"),
+                "lone_work.approve_conditions",
+                request_id=view.id,
+            ),
+            execute(t(lang, "lone_work.button.reject"), "lone_work.reject", request_id=view.id),
+        ]
+    elif view.status is Status.APPROVED:
+        body.append(
+            TextInput(id="note", label=t(lang, "lone_work.field.revoke_reason"), max_length=1000)
+        )
+        actions = [
+            execute(t(lang, "lone_work.button.revoke"), "lone_work.revoke", request_id=view.id)
+        ]
+    if actions:
+        body.append(ActionSet(actions=actions))
+    live = view.status in (Status.PENDING, Status.APPROVED) and view.approver_teams_id
+    refresh = RefreshDefinition(
+        action=ExecuteAction(
+            title="refresh",
+            verb="lone_work.refresh",
+            data={"action": "lone_work.refresh", "request_id": view.id},
+        ),
+        user_ids=[view.approver_teams_id] if live and view.approver_teams_id else [],
+    )
+    return render(AdaptiveCard(body=body, refresh=refresh))
+
+
+def requester_card(lang: Lang, view: RequestView, *, notice: str | None = None) -> Card:
+    """The requester's copy: status, and Withdraw while it is pending."""
+    body: list[CardElement] = [title(t(lang, "lone_work.requester.title"))]
+    body.append(facts(lang, view, with_status=True))
+    decided = _decided_line(lang, view)
+    if decided is not None:
+        body.append(decided)
+    if notice:
+        body.append(TextBlock(text=notice, color="Attention", wrap=True, weight="Bolder"))
+    if view.status is Status.PENDING:
+        body.append(
+            ActionSet(
+                actions=[
+                    execute(
+                        t(lang, "lone_work.button.withdraw"),
+                        "lone_work.withdraw",
+                        request_id=view.id,
+                    )
+                ]
+            )
+        )
+    return render(AdaptiveCard(body=body))
+
+
+def list_card(lang: Lang, heading: str, views: list[RequestView], *, total: int) -> Card:
+    """A short list of requests with an Open button each (the card is replaced in place)."""
+    body: list[CardElement] = [title(heading)]
+    for view in views[:MAX_LIST_ROWS]:
+        body.append(
+            ColumnSet(
+                separator=True,
+                columns=[
+                    Column(
+                        width="stretch",
+                        items=[
+                            TextBlock(
+                                text=f"**{view.number}** · {t(lang, view.status_key)}", wrap=True
+                            ),
+                            TextBlock(
+                                text=f"{view.requester} · {view.unit} · {when_text(lang, view)}",
+                                wrap=True,
+                                is_subtle=True,
+                                size="Small",
+                                spacing="None",
+                            ),
+                        ],
+                    ),
+                    Column(
+                        width="auto",
+                        items=[
+                            ActionSet(
+                                actions=[
+                                    execute(
+                                        t(lang, "lone_work.button.open"),
+                                        "lone_work.open",
+                                        request_id=view.id,
+                                    )
+                                ]
+                            )
+                        ],
+                    ),
+                ],
+            )
+        )
+    if total > MAX_LIST_ROWS:
+        body.append(
+            paragraph(t(lang, "lone_work.list.more", count=total - MAX_LIST_ROWS), subtle=True)
+        )
+    return render(AdaptiveCard(body=body))

@@ -1,0 +1,206 @@
+"""Lone-work approval: the request dialog and the card actions around a request."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.dialogs import (
+    ComponentDialog,
+    Dialog,
+    DialogTurnResult,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
+
+from cards.common import Card
+from cards.lone_work import request_form, summary_card
+from dialogs.card_prompt import CardPrompt, card_activity
+from dialogs.context import Speaker, speaker_of
+from domain.flows import Flow
+from domain.i18n import t
+from domain.lone_work import LoneWorkForm, parse, preview
+from domain.org import UnitRef
+
+DIALOG_ID = "lone_work"
+NAME_KEY = "lone_work.dialog_name"
+_FORM = "lone_work.form"
+_SUMMARY = "lone_work.summary"
+_PROMPT = "lone_work.prompt"
+VERBS = frozenset(
+    {
+        "lone_work.approve",
+        "lone_work.approve_conditions",
+        "lone_work.reject",
+        "lone_work.withdraw",
+        "lone_work.revoke",
+        "lone_work.open",
+        "lone_work.refresh",
+    }
+)
+LIST_WORDS = {
+    "mine": "mine",
+    "mine anmodninger": "mine",
+    "my requests": "mine",
+    "til godkendelse": "pending",
+    "pending": "pending",
+    "alenearbejde oversigt": "overview",
+    "lone work overview": "overview",
+    "lone work summary": "overview",
+}
+
+
+class LoneWorkServices(Protocol):
+    """What the lone-work dialog and its cards need from the rest of the bot."""
+
+    async def units(self) -> list[UnitRef]: ...
+
+    async def home_unit(self, speaker: Speaker) -> int | None: ...
+
+    async def approvers(self, unit_id: int) -> list[tuple[int, str]]: ...
+
+    async def submit(self, speaker: Speaker, form: LoneWorkForm, approver_id: int | None) -> str:
+        """Store the request, send the cards; the sentence to tell the requester."""
+
+    async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card: ...
+
+    async def list_card(self, speaker: Speaker, which: str) -> Card: ...
+
+
+class LoneWorkDialog(ComponentDialog):  # type: ignore[misc]
+    """Form (kept and corrected until valid) → summary with approver → send."""
+
+    def __init__(self, services: LoneWorkServices) -> None:
+        super().__init__(DIALOG_ID)
+        self.services = services
+        self.add_dialog(CardPrompt(_PROMPT))
+        self.add_dialog(WaterfallDialog(_FORM, [self._show_form, self._form_sent]))
+        self.add_dialog(WaterfallDialog(_SUMMARY, [self._show_summary, self._summary_sent]))
+        self.initial_dialog_id = _FORM
+
+    @staticmethod
+    def _options(step: WaterfallStepContext) -> dict[str, Any]:
+        return step.options if isinstance(step.options, dict) else {}
+
+    async def _show_form(self, step: WaterfallStepContext) -> DialogTurnResult:
+        speaker = speaker_of(step.context)
+        options = self._options(step)
+        values: dict[str, Any] = dict(options.get("values") or {})
+        if not values:
+            home = await self.services.home_unit(speaker)
+            if home is not None:
+                values["unit_id"] = str(home)
+        errors = {
+            field: t(speaker.lang, key) for field, key in (options.get("errors") or {}).items()
+        }
+        card = request_form(
+            speaker.lang,
+            await self.services.units(),
+            requester=speaker.name,
+            values=values,
+            errors=errors,
+        )
+        return await step.prompt(
+            _PROMPT,
+            {
+                "card": card,
+                "actions": ["lone_work.form.next", "lone_work.form.cancel"],
+                "name_key": NAME_KEY,
+            },
+        )
+
+    async def _form_sent(self, step: WaterfallStepContext) -> DialogTurnResult:
+        value: dict[str, Any] = step.result
+        if value.get("action") == "lone_work.form.cancel":
+            return await self._cancelled(step)
+        values = {key: item for key, item in value.items() if key != "action"}
+        form, errors = parse(values, now=datetime.now(UTC))
+        if errors or form is None:
+            return await step.replace_dialog(_FORM, {"values": values, "errors": errors})
+        return await step.replace_dialog(_SUMMARY, {"values": values})
+
+    async def _show_summary(self, step: WaterfallStepContext) -> DialogTurnResult:
+        speaker = speaker_of(step.context)
+        options = self._options(step)
+        values: dict[str, Any] = options["values"]
+        form, errors = parse(values, now=datetime.now(UTC))
+        if form is None or errors:
+            return await step.replace_dialog(_FORM, {"values": values, "errors": errors})
+        units = {unit.id: unit.name for unit in await self.services.units()}
+        approvers = await self.services.approvers(form.unit_id)
+        card = summary_card(
+            speaker.lang,
+            preview(form, requester=speaker.name or "", unit=units.get(form.unit_id, "")),
+            approvers=approvers,
+            error=t(speaker.lang, options["error"]) if options.get("error") else None,
+        )
+        return await step.prompt(
+            _PROMPT,
+            {
+                "card": card,
+                "actions": ["lone_work.form.send", "lone_work.form.edit", "lone_work.form.cancel"],
+                "name_key": NAME_KEY,
+            },
+        )
+
+    async def _summary_sent(self, step: WaterfallStepContext) -> DialogTurnResult:
+        speaker = speaker_of(step.context)
+        value: dict[str, Any] = step.result
+        values: dict[str, Any] = self._options(step)["values"]
+        action = value.get("action")
+        if action == "lone_work.form.cancel":
+            return await self._cancelled(step)
+        if action == "lone_work.form.edit":
+            return await step.replace_dialog(_FORM, {"values": values})
+        form, errors = parse(values, now=datetime.now(UTC))
+        if form is None or errors:
+            return await step.replace_dialog(_FORM, {"values": values, "errors": errors})
+        approvers = await self.services.approvers(form.unit_id)
+        approver_id: int | None = approvers[0][0] if approvers else None
+        if len(approvers) > 1:
+            chosen = str(value.get("approver_id") or "")
+            matches = [person_id for person_id, _ in approvers if str(person_id) == chosen]
+            if not matches:
+                return await step.replace_dialog(
+                    _SUMMARY, {"values": values, "error": "lone_work.error.approver"}
+                )
+            approver_id = matches[0]
+        sentence = await self.services.submit(speaker, form, approver_id)
+        await step.context.send_activity(MessageFactory.text(sentence))
+        return await step.end_dialog()
+
+    async def _cancelled(self, step: WaterfallStepContext) -> DialogTurnResult:
+        speaker = speaker_of(step.context)
+        await step.context.send_activity(
+            MessageFactory.text(t(speaker.lang, "cancel.done", dialog=t(speaker.lang, NAME_KEY)))
+        )
+        return await step.end_dialog()
+
+
+class LoneWorkModule:
+    """Plugs lone work into the router: menu entry, dialog, card actions and list words."""
+
+    flow: Flow | None = Flow.LONE_WORK
+    dialog_id: str | None = DIALOG_ID
+    name_key = NAME_KEY
+    action_verbs = VERBS
+
+    def __init__(self, services: LoneWorkServices) -> None:
+        self.services = services
+
+    def dialogs(self) -> list[Dialog]:
+        return [LoneWorkDialog(self.services)]
+
+    async def on_action(
+        self, turn_context: TurnContext, verb: str, data: dict[str, object]
+    ) -> Card:
+        return await self.services.action(speaker_of(turn_context), verb, dict(data))
+
+    async def on_text(self, turn_context: TurnContext, text: str) -> bool:
+        which = LIST_WORDS.get(text)
+        if which is None:
+            return False
+        card = await self.services.list_card(speaker_of(turn_context), which)
+        await turn_context.send_activity(card_activity(card))
+        return True

@@ -1,0 +1,340 @@
+"""Texts of the lone-work flow: (Danish, English) per key."""
+
+from typing import Final
+
+TEXTS: Final[dict[str, tuple[str, str]]] = {
+    "lone_work.dialog_name": ("anmodning om alenearbejde", "lone-work request"),
+    "lone_work.form.title": (
+        "Anmod om godkendelse af alenearbejde",
+        "Ask for approval of lone work",
+    ),
+    "lone_work.form.intro": (
+        "Udfyld kortet. Din leder godkender eller afviser direkte i Teams. Felter med * skal "
+        "udfyldes.",
+        "Fill in the card. Your leader approves or rejects it directly in Teams. Fields "
+        "marked * are required.",
+    ),
+    "lone_work.form.requester": ("Anmoder: {name}", "Requester: {name}"),
+    "lone_work.field.unit": ("Enhed *", "Unit *"),
+    "lone_work.field.task": (
+        "Hvilket arbejde skal du udføre alene? *",
+        "What work will you do alone? *",
+    ),
+    "lone_work.field.campus": ("Campus *", "Campus *"),
+    "lone_work.field.building": ("Bygning *", "Building *"),
+    "lone_work.field.room": ("Lokale *", "Room *"),
+    "lone_work.field.schedule": ("Hvornår?", "When?"),
+    "lone_work.schedule.single": ("Én periode", "A single period"),
+    "lone_work.schedule.recurring": ("Fast ordning (gentages)", "Recurring arrangement"),
+    "lone_work.field.single_hint": (
+        "Én periode: start og slut",
+        "Single period: start and end",
+    ),
+    "lone_work.field.start_date": ("Startdato", "Start date"),
+    "lone_work.field.start_time": ("Starttid", "Start time"),
+    "lone_work.field.end_date": ("Slutdato", "End date"),
+    "lone_work.field.end_time": ("Sluttid", "End time"),
+    "lone_work.field.recurring_hint": (
+        "Fast ordning: ugedage, tidsrum og gyldighed (højst 12 måneder)",
+        "Recurring: weekdays, time window and validity (at most 12 months)",
+    ),
+    "lone_work.field.weekdays": ("Ugedage", "Weekdays"),
+    "lone_work.field.window_start": ("Fra kl.", "From"),
+    "lone_work.field.window_end": ("Til kl.", "To"),
+    "lone_work.field.valid_from": ("Gyldig fra", "Valid from"),
+    "lone_work.field.valid_to": ("Gyldig til", "Valid to"),
+    "lone_work.field.hazards": (
+        "Farer ved arbejdet (vælg alle, der passer – ingen = ikke risikofyldt)",
+        "Hazards of the work (pick all that apply – none = not risky)",
+    ),
+    "lone_work.field.hazard_other": ("Anden fare – beskriv", "Other hazard – describe"),
+    "lone_work.field.mitigations": (
+        "Sådan imødegås faren (§ 11)",
+        "How the danger is countered (§ 11)",
+    ),
+    "lone_work.field.checkin_person": (
+        "Fast kontakt: hvem tjekker ind med dig?",
+        "Regular check-in: who checks in with you?",
+    ),
+    "lone_work.field.checkin_interval": (
+        "Hvor ofte (minutter)?",
+        "How often (minutes)?",
+    ),
+    "lone_work.field.mitigation_other": ("Andet tiltag – beskriv", "Other measure – describe"),
+    "lone_work.field.emergency_name": ("Nødkontakt – navn *", "Emergency contact – name *"),
+    "lone_work.field.emergency_phone": ("Nødkontakt – telefon *", "Emergency contact – phone *"),
+    "lone_work.field.trained": (
+        "Jeg er instrueret og oplært i at udføre arbejdet sikkert",
+        "I have been instructed and trained to do this work safely",
+    ),
+    "lone_work.field.adult": ("Jeg er fyldt 18 år", "I am 18 or older"),
+    "lone_work.weekday.mon": ("mandag", "Monday"),
+    "lone_work.weekday.tue": ("tirsdag", "Tuesday"),
+    "lone_work.weekday.wed": ("onsdag", "Wednesday"),
+    "lone_work.weekday.thu": ("torsdag", "Thursday"),
+    "lone_work.weekday.fri": ("fredag", "Friday"),
+    "lone_work.weekday.sat": ("lørdag", "Saturday"),
+    "lone_work.weekday.sun": ("søndag", "Sunday"),
+    "lone_work.hazard.chemicals": ("Farlige kemikalier", "Hazardous chemicals"),
+    "lone_work.hazard.gases": ("Giftige eller kvælende gasser", "Toxic or asphyxiating gases"),
+    "lone_work.hazard.cryogenics": (
+        "Kryogene væsker (fx flydende nitrogen)",
+        "Cryogenics (e.g. liquid nitrogen)",
+    ),
+    "lone_work.hazard.electrical": (
+        "Højspænding eller elarbejde",
+        "High voltage or electrical work",
+    ),
+    "lone_work.hazard.lasers": ("Lasere klasse 3B–4", "Lasers class 3B–4"),
+    "lone_work.hazard.machinery": ("Maskiner og værkstedsværktøj", "Machinery and workshop tools"),
+    "lone_work.hazard.height": ("Arbejde i højden", "Work at height"),
+    "lone_work.hazard.biological": ("Biologiske agenser", "Biological agents"),
+    "lone_work.hazard.lifting": ("Tunge løft", "Heavy lifting"),
+    "lone_work.hazard.field": (
+        "Feltarbejde ved vand eller trafik",
+        "Field work near water or traffic",
+    ),
+    "lone_work.hazard.other": ("Andet (beskriv)", "Other (describe)"),
+    "lone_work.mitigation.check_in": (
+        "Fast kontakt med en navngiven person",
+        "Regular check-in with a named person",
+    ),
+    "lone_work.mitigation.alarm": ("Personlig alarm", "Personal alarm"),
+    "lone_work.mitigation.calling_distance": (
+        "En anden person inden for råbeafstand",
+        "Someone within calling distance",
+    ),
+    "lone_work.mitigation.phone_coverage": ("Mobildækning er tjekket", "Phone coverage confirmed"),
+    "lone_work.mitigation.first_aid": (
+        "Førstehjælps- og nødudstyr ved hånden",
+        "First-aid and emergency equipment at hand",
+    ),
+    "lone_work.mitigation.other": ("Andet (beskriv)", "Other (describe)"),
+    "lone_work.button.next": ("Videre", "Next"),
+    "lone_work.button.send": ("Send til godkendelse", "Send for approval"),
+    "lone_work.button.edit": ("Ret", "Edit"),
+    "lone_work.button.cancel": ("Annullér", "Cancel"),
+    "lone_work.button.approve": ("Godkend", "Approve"),
+    "lone_work.button.approve_conditions": ("Godkend med vilkår", "Approve with conditions"),
+    "lone_work.button.reject": ("Afvis", "Reject"),
+    "lone_work.button.withdraw": ("Træk tilbage", "Withdraw"),
+    "lone_work.button.revoke": ("Tilbagekald godkendelsen", "Revoke the approval"),
+    "lone_work.button.open": ("Åbn", "Open"),
+    "lone_work.field.note": (
+        "Vilkår eller begrundelse (skal udfyldes ved vilkår og afvisning)",
+        "Conditions or reason (required for conditions and rejection)",
+    ),
+    "lone_work.field.revoke_reason": ("Begrundelse for tilbagekaldelse", "Reason for revoking"),
+    "lone_work.field.approver": ("Hvem skal godkende?", "Who should approve?"),
+    "lone_work.error.required": ("Skal udfyldes.", "Required."),
+    "lone_work.error.unit": ("Vælg din enhed.", "Pick your unit."),
+    "lone_work.error.task": (
+        "Beskriv arbejdet (mindst 3 tegn).",
+        "Describe the work (at least 3 characters).",
+    ),
+    "lone_work.error.time": ("Skriv tiden som tt:mm.", "Write the time as hh:mm."),
+    "lone_work.error.weekdays": ("Vælg mindst én ugedag.", "Pick at least one weekday."),
+    "lone_work.error.window": (
+        "Tidsrummet skal slutte efter det starter.",
+        "The time window must end after it starts.",
+    ),
+    "lone_work.error.end_before_start": (
+        "Slut skal ligge efter start.",
+        "The end must be after the start.",
+    ),
+    "lone_work.error.in_past": (
+        "Perioden er allerede slut.",
+        "The period has already ended.",
+    ),
+    "lone_work.error.too_long": (
+        "En fast ordning kan højst gælde i 12 måneder.",
+        "A recurring arrangement can be valid for at most 12 months.",
+    ),
+    "lone_work.error.hazard_other": ("Beskriv den anden fare.", "Describe the other hazard."),
+    "lone_work.error.checkin": (
+        "Skriv hvem du har fast kontakt med, og hvor ofte (5–240 minutter).",
+        "Say who checks in with you, and how often (5–240 minutes).",
+    ),
+    "lone_work.error.mitigation_other": (
+        "Beskriv det andet tiltag.",
+        "Describe the other measure.",
+    ),
+    "lone_work.error.no_mitigation": (
+        "Arbejdet er risikofyldt, men der er ikke valgt noget, der imødegår faren. Efter "
+        "arbejdsmiljøreglerne (BEK 1839/2023 § 11) skal faren imødegås – og kan den ikke det, "
+        "må arbejdet ikke udføres alene.",
+        "The work is risky, but nothing is chosen to counter the danger. Under the Danish "
+        "rules (BEK 1839/2023 § 11) the danger must be countered – and if it cannot be, the "
+        "work must not be done alone.",
+    ),
+    "lone_work.error.minor": (
+        "Personer under 18 år må ikke udføre risikofyldt alenearbejde.",
+        "People under 18 may not do risky lone work.",
+    ),
+    "lone_work.error.untrained": (
+        "Risikofyldt arbejde kræver, at du er instrueret og oplært i det. Tal med din leder "
+        "om oplæring først.",
+        "Risky work requires that you have been instructed and trained in it. Talk to your "
+        "leader about training first.",
+    ),
+    "lone_work.error.emergency_name": (
+        "Skriv nødkontaktens navn.",
+        "Enter the emergency contact's name.",
+    ),
+    "lone_work.error.phone": (
+        "Skriv et telefonnummer (mindst 8 cifre).",
+        "Enter a phone number (at least 8 digits).",
+    ),
+    "lone_work.error.invalid": ("Ugyldigt valg.", "Invalid choice."),
+    "lone_work.error.form": (
+        "Kortet har fejl – se de røde beskeder.",
+        "The card has errors – see the red messages.",
+    ),
+    "lone_work.error.approver": ("Vælg hvem der skal godkende.", "Pick who should approve."),
+    "lone_work.error.note_required": (
+        "Skriv vilkårene eller begrundelsen i feltet.",
+        "Write the conditions or the reason in the field.",
+    ),
+    "lone_work.summary.title": ("Tjek din anmodning", "Check your request"),
+    "lone_work.summary.intro": (
+        "Er alt rigtigt? Tryk «Send til godkendelse».",
+        "Is everything right? Press “Send for approval”.",
+    ),
+    "lone_work.fact.number": ("Nr.", "No."),
+    "lone_work.fact.requester": ("Anmoder", "Requester"),
+    "lone_work.fact.unit": ("Enhed", "Unit"),
+    "lone_work.fact.task": ("Arbejde", "Work"),
+    "lone_work.fact.where": ("Sted", "Where"),
+    "lone_work.fact.when": ("Hvornår", "When"),
+    "lone_work.fact.hazards": ("Farer", "Hazards"),
+    "lone_work.fact.mitigations": ("Tiltag", "Measures"),
+    "lone_work.fact.emergency": ("Nødkontakt", "Emergency contact"),
+    "lone_work.fact.risk": ("Risiko", "Risk"),
+    "lone_work.fact.trained": ("Instrueret og oplært", "Instructed and trained"),
+    "lone_work.fact.approver": ("Godkender", "Approver"),
+    "lone_work.fact.status": ("Status", "Status"),
+    "lone_work.fact.conditions": ("Vilkår", "Conditions"),
+    "lone_work.fact.reason": ("Begrundelse", "Reason"),
+    "lone_work.fact.decided": ("Afgjort", "Decided"),
+    "lone_work.yes": ("Ja", "Yes"),
+    "lone_work.no": ("Nej", "No"),
+    "lone_work.none": ("Ingen", "None"),
+    "lone_work.risk.risky": ("Risikofyldt", "Risky"),
+    "lone_work.risk.not_risky": ("Ikke risikofyldt", "Not risky"),
+    "lone_work.when.single": ("{start} – {end}", "{start} – {end}"),
+    "lone_work.when.recurring": (
+        "{days} kl. {start}–{end}, fra {valid_from} til {valid_to}",
+        "{days} {start}–{end}, from {valid_from} to {valid_to}",
+    ),
+    "lone_work.checkin_detail": (
+        "{person} hvert {minutes}. minut",
+        "{person} every {minutes} minutes",
+    ),
+    "lone_work.status.pending": ("Afventer godkendelse", "Waiting for approval"),
+    "lone_work.status.approved": ("Godkendt", "Approved"),
+    "lone_work.status.approved_conditions": ("Godkendt med vilkår", "Approved with conditions"),
+    "lone_work.status.rejected": ("Afvist", "Rejected"),
+    "lone_work.status.withdrawn": ("Trukket tilbage", "Withdrawn"),
+    "lone_work.status.revoked": ("Tilbagekaldt", "Revoked"),
+    "lone_work.status.expired": ("Udløbet", "Expired"),
+    "lone_work.sent": (
+        "Din anmodning {number} er sendt til {approver}. Du får besked, når den er afgjort.",
+        "Your request {number} was sent to {approver}. You will hear when it is decided.",
+    ),
+    "lone_work.sent_no_chat": (
+        "Din anmodning {number} er gemt og venter på {approver}, som endnu ikke har åbnet "
+        "AMK-bot i Teams. Vi har bedt enhedens AMK om at hjælpe.",
+        "Your request {number} is saved and waits for {approver}, who has not opened AMK-bot "
+        "in Teams yet. We have asked the unit's AMK to help.",
+    ),
+    "lone_work.no_approver": (
+        "{unit} har ingen leder registreret til at godkende alenearbejde. Din anmodning "
+        "{number} er gemt, og enhedens AMK og en administrator har fået besked.",
+        "{unit} has no leader registered to approve lone work. Your request {number} is "
+        "saved, and the unit's AMK and an administrator have been told.",
+    ),
+    "lone_work.no_approver.notice": (
+        "{unit} har ingen leder til at godkende alenearbejde, og {requester} venter på svar "
+        "på anmodning {number}. Tildel en leder med **admin**.",
+        "{unit} has no leader to approve lone work, and {requester} is waiting for an answer "
+        "to request {number}. Assign a leader with **admin**.",
+    ),
+    "lone_work.no_approver.title": ("Enhed uden godkender", "Unit without approver"),
+    "lone_work.approval.title": ("Godkendelse af alenearbejde", "Lone-work approval"),
+    "lone_work.approval.intro": (
+        "{requester} beder om at måtte arbejde alene.",
+        "{requester} asks to work alone.",
+    ),
+    "lone_work.requester.title": ("Din anmodning om alenearbejde", "Your lone-work request"),
+    "lone_work.decided.by": ("{status} af {name}, {when}", "{status} by {name}, {when}"),
+    "lone_work.decision.message.approved": (
+        "Din anmodning {number} er godkendt af {name}.",
+        "Your request {number} was approved by {name}.",
+    ),
+    "lone_work.decision.message.approved_conditions": (
+        "Din anmodning {number} er godkendt af {name} med disse vilkår: {note}",
+        "Your request {number} was approved by {name} with these conditions: {note}",
+    ),
+    "lone_work.decision.message.rejected": (
+        "Din anmodning {number} er afvist af {name}. Begrundelse: {note}",
+        "Your request {number} was rejected by {name}. Reason: {note}",
+    ),
+    "lone_work.revoked.message": (
+        "Godkendelsen af dit alenearbejde {number} er tilbagekaldt af {name}. Begrundelse: "
+        "{note}. Du må ikke længere arbejde alene efter den.",
+        "The approval of your lone work {number} was revoked by {name}. Reason: {note}. You "
+        "may no longer work alone under it.",
+    ),
+    "lone_work.withdrawn.message": (
+        "{requester} har trukket anmodning {number} tilbage.",
+        "{requester} has withdrawn request {number}.",
+    ),
+    "lone_work.refused.already": (
+        "Anmodningen er allerede afgjort: {status} af {name}, {when}. Intet er ændret.",
+        "The request is already decided: {status} by {name}, {when}. Nothing was changed.",
+    ),
+    "lone_work.refused.closed": (
+        "Anmodningen er {status}. Intet er ændret.",
+        "The request is {status}. Nothing was changed.",
+    ),
+    "lone_work.refused.not_approver": (
+        "Du er ikke godkender af denne anmodning. Intet er ændret.",
+        "You are not the approver of this request. Nothing was changed.",
+    ),
+    "lone_work.refused.not_requester": (
+        "Kun den, der har sendt anmodningen, kan trække den tilbage.",
+        "Only the person who sent the request can withdraw it.",
+    ),
+    "lone_work.refused.not_found": ("Anmodningen findes ikke.", "The request does not exist."),
+    "lone_work.reminder": (
+        "Påmindelse: {requester} har ventet på svar på anmodning {number} siden {since}.",
+        "Reminder: {requester} has been waiting for an answer to request {number} since {since}.",
+    ),
+    "lone_work.reminder.title": ("Venter på din godkendelse", "Waiting for your approval"),
+    "lone_work.mine.title": ("Mine anmodninger om alenearbejde", "My lone-work requests"),
+    "lone_work.mine.empty": (
+        "Du har ingen anmodninger om alenearbejde. Skriv **alenearbejde** for at lave en.",
+        "You have no lone-work requests. Type **lone work** to make one.",
+    ),
+    "lone_work.pending.title": ("Venter på din godkendelse", "Waiting for your approval"),
+    "lone_work.pending.empty": (
+        "Der er ingen anmodninger om alenearbejde, der venter på dig.",
+        "No lone-work requests are waiting for you.",
+    ),
+    "lone_work.list.more": ("… og {count} mere", "… and {count} more"),
+    "lone_work.summary_report.title": ("Alenearbejde – overblik", "Lone work – overview"),
+    "lone_work.summary_report.line": (
+        "**{unit}**: {pending} venter, {approved} godkendt, {rejected} afvist i {year}",
+        "**{unit}**: {pending} waiting, {approved} approved, {rejected} rejected in {year}",
+    ),
+    "lone_work.summary_report.export": (
+        "Hele registret i Excel: `python -m bot export lone-work --unit <enhed> "
+        "--year {year} --out fil.xlsx`",
+        "The full register in Excel: `python -m bot export lone-work --unit <unit> "
+        "--year {year} --out file.xlsx`",
+    ),
+    "lone_work.summary_report.none": (
+        "Du er ikke leder eller AMK i en enhed, så der er intet overblik at vise.",
+        "You are not a leader or AMK of a unit, so there is no overview to show.",
+    ),
+}
