@@ -17,6 +17,7 @@ from bot.app import create_app, prepare_database
 from bot.config import Settings
 from domain.org import OrgFile
 from manifest.build import build_package
+from reports import lone_work as lone_work_report
 from storage import audit, org
 from storage.db import Database
 
@@ -93,6 +94,20 @@ async def _org_export(settings: Settings) -> str:
     )
 
 
+async def _export_lone_work(settings: Settings, unit: str, year: int, out: Path) -> int:
+    db = Database(settings.database_url)
+    try:
+        await prepare_database(db)
+        count = await lone_work_report.export_register(db, unit, year, out)
+    except lone_work_report.UnknownUnit:
+        print(f"no unit named {unit!r}; `python -m bot org export` lists them", file=sys.stderr)
+        return 2
+    finally:
+        await db.dispose()
+    print(f"wrote {out}: {count} lone-work requests of {unit} in {year}")
+    return 0
+
+
 async def _audit_verify(settings: Settings) -> int:
     db = Database(settings.database_url)
     try:
@@ -126,6 +141,13 @@ def _parser() -> argparse.ArgumentParser:
     manifest.add_argument("--app-id", required=True, help="the bot's Microsoft App ID (GUID)")
     manifest.add_argument("--out", type=Path, default=Path("amkbot.zip"))
     manifest.add_argument("--version", default="1.0.0")
+    exports = commands.add_parser("export", help="Excel workbooks").add_subparsers(
+        dest="export_command"
+    )
+    lone = exports.add_parser("lone-work", help="a unit's lone-work register for a year")
+    lone.add_argument("--unit", required=True, help="the unit's name, e.g. Kemi")
+    lone.add_argument("--year", type=int, required=True)
+    lone.add_argument("--out", type=Path, required=True)
     audit_parser = commands.add_parser("audit", help="the audit trail")
     audit_parser.add_subparsers(dest="audit_command").add_parser(
         "verify", help="recompute the hash chain"
@@ -167,6 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         print(f"wrote {path}")
         return 0
+    if command == "export" and args.export_command == "lone-work":
+        return asyncio.run(_export_lone_work(settings, args.unit, args.year, args.out))
     if command == "audit" and args.audit_command == "verify":
         return asyncio.run(_audit_verify(settings))
     parser.print_help()

@@ -1,0 +1,1 @@
+"""Excel workbooks the secretariat and units can send on without editing."""

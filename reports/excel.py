@@ -1,0 +1,65 @@
+"""Shared formatting for register-style workbooks: a bold frozen header, filters, widths."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from domain.i18n import COPENHAGEN
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F7A5C")
+DATE_FORMAT = "dd-mm-yyyy"
+DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
+
+
+def local(moment: datetime | None) -> datetime | None:
+    """Excel has no time zones: write Copenhagen wall-clock time without a zone."""
+    if moment is None:
+        return None
+    return moment.astimezone(COPENHAGEN).replace(tzinfo=None)
+
+
+def write_register(
+    sheet: WriteOnlyWorksheet,
+    columns: Sequence[tuple[str, float]],
+    rows: Iterable[Sequence[Any]],
+) -> int:
+    """Header (frozen, filtered), then the rows with dates as real dates; returns row count.
+
+    Write-only sheets keep column widths and filters at run time; the stubs omit them.
+    """
+    for index, (_, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width  # type: ignore[attr-defined]
+    sheet.freeze_panes = "A2"
+    header = []
+    for name, _ in columns:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, datetime):
+                cell.number_format = DATETIME_FORMAT
+            elif isinstance(value, date):
+                cell.number_format = DATE_FORMAT
+            elif isinstance(value, str) and len(value) > 40:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cells.append(cell)
+        sheet.append(cells)
+        count += 1
+    last = f"{get_column_letter(len(columns))}{count + 1}"
+    sheet.auto_filter.ref = f"A1:{last}"  # type: ignore[attr-defined]
+    return count

@@ -1,0 +1,181 @@
+"""Lone-work rules, storage and the register export, without Teams in the way."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from bot.__main__ import main
+from domain.lone_work import Decision, LoneWorkForm, check, parse, working_days_between
+from reports.lone_work import COLUMNS, export_register
+from storage import lone_work, org
+from storage.db import Database
+from storage.models import Unit
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+def values(**changes: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "unit_id": "1",
+        "task": "Laserjustering",
+        "campus": "Risø",
+        "building": "101",
+        "room": "S12",
+        "schedule": "single",
+        "start_date": "2026-12-02",
+        "start_time": "19:00",
+        "end_date": "2026-12-02",
+        "end_time": "23:30",
+        "hazards": "lasers",
+        "mitigations": "calling_distance",
+        "emergency_name": "Vagtcentralen",
+        "emergency_phone": "45 25 10 10",
+        "trained": "true",
+        "adult": "true",
+    }
+    base.update(changes)
+    return base
+
+
+def errors_of(**changes: Any) -> dict[str, str]:
+    return parse(values(**changes), now=NOW)[1]
+
+
+def test_a_complete_risky_request_with_a_measure_passes() -> None:
+    form, errors = parse(values(), now=NOW)
+    assert errors == {} and form is not None and form.risky
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "key"),
+    [
+        ({"mitigations": ""}, "mitigations", "lone_work.error.no_mitigation"),
+        ({"adult": "false"}, "adult", "lone_work.error.minor"),
+        ({"trained": "false"}, "trained", "lone_work.error.untrained"),
+        ({"end_time": "18:00"}, "end_time", "lone_work.error.end_before_start"),
+        (
+            {"start_date": "2026-11-01", "end_date": "2026-11-01"},
+            "end_date",
+            "lone_work.error.in_past",
+        ),
+        ({"hazards": "other"}, "hazard_other", "lone_work.error.hazard_other"),
+        ({"mitigations": "check_in"}, "checkin_person", "lone_work.error.checkin"),
+        ({"mitigations": "other"}, "mitigation_other", "lone_work.error.mitigation_other"),
+        ({"emergency_phone": "ring mig"}, "emergency_phone", "lone_work.error.phone"),
+        ({"start_time": "25:00"}, "start_time", "lone_work.error.time"),
+        ({"unit_id": "Kemi"}, "unit_id", "lone_work.error.unit"),
+        ({"hazards": "dragons"}, "hazards", "lone_work.error.invalid"),
+    ],
+)
+def test_each_rule_points_at_its_field(changes: dict[str, Any], field: str, key: str) -> None:
+    assert errors_of(**changes).get(field) == key
+
+
+def test_not_risky_work_needs_neither_measure_nor_training() -> None:
+    assert errors_of(hazards="", mitigations="", trained="false", adult="false") == {}
+
+
+def test_recurring_rules() -> None:
+    recurring = {
+        "schedule": "recurring",
+        "weekdays": "mon,wed",
+        "window_start": "17:00",
+        "window_end": "20:00",
+        "valid_from": "2026-12-01",
+        "valid_to": "2027-06-01",
+    }
+    assert errors_of(**recurring) == {}
+    assert errors_of(**{**recurring, "weekdays": ""})["weekdays"] == "lone_work.error.weekdays"
+    assert (
+        errors_of(**{**recurring, "window_end": "16:00"})["window_end"] == "lone_work.error.window"
+    )
+    too_long = errors_of(**{**recurring, "valid_to": "2028-01-01"})
+    assert too_long["valid_to"] == "lone_work.error.too_long"
+
+
+def test_working_days_skip_the_weekend() -> None:
+    friday = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
+    assert working_days_between(friday, friday + timedelta(days=3)) == 1
+    assert working_days_between(friday, friday + timedelta(days=4)) == 2
+
+
+async def _kemi(db: Database) -> int:
+    async with db.sessions() as session:
+        return int((await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one())
+
+
+async def test_register_export_is_a_real_register(db: Database, tmp_path: Path) -> None:
+    kemi = await _kemi(db)
+    async with db.transaction() as session:
+        maja = await org.upsert_person(session, aad_object_id=None, upn="maja@uni.dk", name="Maja")
+        lise = await org.upsert_person(session, aad_object_id=None, upn="lise@uni.dk", name="Lise")
+        form = LoneWorkForm.model_validate(values(unit_id=str(kemi)))
+        assert check(form, now=NOW) == {}
+        first = await lone_work.submit(
+            session, form, requester_id=maja.id, approver_id=lise.id, now=NOW
+        )
+        await lone_work.submit(session, form, requester_id=maja.id, approver_id=lise.id, now=NOW)
+        await lone_work.decide(
+            session,
+            first.id,
+            actor_id=lise.id,
+            decision=Decision.APPROVE_WITH_CONDITIONS,
+            note="Ring til vagten kl. 21",
+            now=NOW,
+        )
+    out = tmp_path / "register.xlsx"
+    assert await export_register(db, "kemi", 2026, out) == 2
+    sheet = load_workbook(out)["Alenearbejde 2026"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(COLUMNS)).column_letter}3"
+    header = [cell.value for cell in sheet[1]]
+    assert header == [name for name, _ in COLUMNS]
+    row = {header[i]: cell.value for i, cell in enumerate(sheet[2])}
+    assert row["Nr."] == "AL-2026-0001"
+    assert row["Status"] == "Godkendt med vilkår" and row["Vilkår"] == "Ring til vagten kl. 21"
+    assert isinstance(row["Start"], datetime) and row["Start"].hour == 19
+    assert row["Risiko"] == "Risikofyldt" and row["Afgjort af"] == "Lise"
+    assert sheet.column_dimensions["E"].width == 45
+
+
+def test_export_of_an_unknown_unit_fails_clearly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    code = main(
+        [
+            "export",
+            "lone-work",
+            "--unit",
+            "Atlantis",
+            "--year",
+            "2026",
+            "--out",
+            str(tmp_path / "x.xlsx"),
+        ]
+    )
+    assert code == 2
+    assert "no unit named 'Atlantis'" in capsys.readouterr().err
+    assert not (tmp_path / "x.xlsx").exists()
+    assert (
+        main(
+            [
+                "export",
+                "lone-work",
+                "--unit",
+                "Kemi",
+                "--year",
+                "2026",
+                "--out",
+                str(tmp_path / "k.xlsx"),
+            ]
+        )
+        == 0
+    )
+    assert load_workbook(tmp_path / "k.xlsx")["Alenearbejde 2026"].max_row == 1
