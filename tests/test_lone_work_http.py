@@ -369,3 +369,15 @@ async def test_cancel_in_the_form_saves_nothing(bot: BotUnderTest, lang_user: Us
     assert bot.runtime is not None
     async with bot.runtime.db.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(LoneWorkRequest)) == 0
+
+
+async def test_overview_for_the_units_amk_and_nobody_else(bot: BotUnderTest) -> None:
+    amk = make_user("Anders AMK", "anders@uni.dk")
+    kemi = await _setup(bot, amk=amk)
+    await _request(bot, kemi)
+    overview = await bot.say(amk, "alenearbejde oversigt")
+    text = overview[0].card_text()
+    assert "**Kemi**: 1 venter, 0 godkendt, 0 afvist" in text
+    assert "export lone-work" in text
+    outsider = await bot.say(OLE, "lone work overview")
+    assert "not a leader or AMK" in outsider[0].card_text()
