@@ -42,6 +42,20 @@ def sub_dict(data: dict[str, Any], key: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def channel_address(activity: Activity, channel: dict[str, Any]) -> conversations.Address:
+    """A team channel the bot can post new threads into."""
+    return conversations.Address(
+        conversation_id=str(channel["id"]),
+        kind="channel",
+        service_url=activity.service_url,
+        tenant_id=sub_dict(channel_data(activity), "tenant").get("id"),
+        bot_id=activity.recipient.id,
+        bot_name=activity.recipient.name,
+        channel_id=str(channel["id"]),
+        channel_name=channel.get("name") or None,
+    )
+
+
 def card_response(card: Card) -> InvokeResponse:
     """The HTTP body Teams expects for `adaptiveCard/action`: the card that replaces the old one."""
     return InvokeResponse(
@@ -271,16 +285,7 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
             for channel in channels:
                 await conversations.remember(
                     session,
-                    conversations.Address(
-                        conversation_id=str(channel["id"]),
-                        kind="channel",
-                        service_url=activity.service_url,
-                        tenant_id=tenant,
-                        bot_id=activity.recipient.id,
-                        bot_name=activity.recipient.name,
-                        channel_id=str(channel["id"]),
-                        channel_name=channel.get("name") or None,
-                    ),
+                    channel_address(activity, channel),
                     team=stored,
                 )
             where = await conversations.remember(
@@ -332,16 +337,7 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
             )
             ref = await conversations.remember(
                 session,
-                conversations.Address(
-                    conversation_id=str(channel["id"]),
-                    kind="channel",
-                    service_url=activity.service_url,
-                    tenant_id=sub_dict(data, "tenant").get("id"),
-                    bot_id=activity.recipient.id,
-                    bot_name=activity.recipient.name,
-                    channel_id=str(channel["id"]),
-                    channel_name=channel.get("name"),
-                ),
+                channel_address(activity, channel),
                 team=stored,
             )
             ref.active = active

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from botbuilder.core import TurnContext
 
+from domain.audit import person_actor
 from domain.i18n import Lang
 from domain.org import RoleAssignmentForm, RoleHolder, UnitRef
 
@@ -27,7 +28,7 @@ class Speaker:
     @property
     def actor(self) -> str:
         """How the audit trail names this user."""
-        return f"person:{self.person_id}" if self.person_id is not None else "unknown"
+        return person_actor(self.person_id)
 
 
 def speaker_of(turn_context: TurnContext) -> Speaker:

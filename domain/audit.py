@@ -8,6 +8,12 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 GENESIS_HASH: Final = "0" * 64
+SYSTEM_ACTOR: Final = "system"
+
+
+def person_actor(person_id: int | None) -> str:
+    """How the audit trail names a person (or the bot itself when nobody acted)."""
+    return f"person:{person_id}" if person_id is not None else SYSTEM_ACTOR
 
 
 def canonical_json(value: Any) -> str:

@@ -9,9 +9,8 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import GENESIS_HASH, event_hash
+from domain.audit import SYSTEM_ACTOR as SYSTEM_ACTOR
 from storage.models import AuditEvent, utcnow
-
-SYSTEM_ACTOR = "system"
 
 
 async def _lock_chain(session: AsyncSession) -> None:

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.audit import person_actor
 from domain.lone_work import (
     Decision,
     LoneWorkForm,
@@ -24,10 +25,6 @@ from storage.lone_work_models import LoneWorkRequest
 from storage.models import Person, Unit
 
 ENTITY = "lone_work_request"
-
-
-def actor_of(person_id: int | None) -> str:
-    return f"person:{person_id}" if person_id is not None else audit.SYSTEM_ACTOR
 
 
 async def _next_number(session: AsyncSession, year: int) -> str:
@@ -96,7 +93,7 @@ async def submit(
     await session.flush()
     await audit.record(
         session,
-        actor=actor_of(requester_id),
+        actor=person_actor(requester_id),
         action="lone_work.submit",
         entity_type=ENTITY,
         entity_id=request.id,
@@ -125,7 +122,7 @@ async def _refuse(
 ) -> Outcome:
     await audit.record(
         session,
-        actor=actor_of(actor_id),
+        actor=person_actor(actor_id),
         action=f"lone_work.{what}.refused",
         entity_type=ENTITY,
         entity_id=None if request is None else request.id,
@@ -177,7 +174,7 @@ async def decide(
         return await _refuse(session, request, actor_id, "decide", "already")
     await audit.record(
         session,
-        actor=actor_of(actor_id),
+        actor=person_actor(actor_id),
         action=f"lone_work.{decision.value}",
         entity_type=ENTITY,
         entity_id=request.id,
@@ -215,7 +212,7 @@ async def _close(
         return False
     await audit.record(
         session,
-        actor=actor_of(actor_id),
+        actor=person_actor(actor_id),
         action=f"lone_work.{to_status.value}",
         entity_type=ENTITY,
         entity_id=request.id,
