@@ -390,11 +390,18 @@ def when_text(lang: Lang, view: RequestView) -> str:
         lang,
         "lone_work.when.recurring",
         days=days,
-        start=view.window_start or "",
-        end=view.window_end or "",
+        start=_clock(lang, view.window_start),
+        end=_clock(lang, view.window_end),
         valid_from=_date(lang, view.valid_from),
         valid_to=_date(lang, view.valid_to),
     )
+
+
+def _clock(lang: Lang, value: str | None) -> str:
+    """Danish writes 17.00 where English writes 17:00."""
+    if not value:
+        return ""
+    return value.replace(":", ".") if lang is Lang.DA else value
 
 
 def _date(lang: Lang, value: Any) -> str:

@@ -201,7 +201,7 @@ class BotUnderTest:
         activity["channelData"] = {
             "tenant": {"id": TENANT},
             "team": {"id": team_id, "name": "AMK-netværket", "aadGroupId": str(uuid.uuid4())},
-            "channel": {"id": channel_id},
+            "channel": {"id": channel_id.split(";")[0]},
             **fields.get("channelData", {}),
         }
         return activity

@@ -172,7 +172,7 @@ async def test_recurring_arrangement(scene: Scene) -> None:
         valid_from=day.isoformat(),
         valid_to=(day + timedelta(days=90)).isoformat(),
     )
-    assert "mandag, fredag kl. 16:00–20:00" in text_of(summary)
+    assert "mandag, fredag kl. 16.00–20.00" in text_of(summary)
 
 
 async def test_edit_goes_back_to_the_form_with_the_values(scene: Scene) -> None:

@@ -246,7 +246,7 @@ async def test_recurring_arrangement_is_limited_to_twelve_months(bot: BotUnderTe
     too_long = await bot.submit(MAJA, form(kemi, **recurring))
     assert "højst gælde i 12 måneder" in too_long[0].card_text()
     ok = await bot.submit(MAJA, form(kemi, **{**recurring, "valid_to": _day(200)}))
-    assert "tirsdag, torsdag kl. 17:00–21:00" in ok[0].card_text()
+    assert "tirsdag, torsdag kl. 17.00–21.00" in ok[0].card_text()
     await bot.submit(MAJA, {"action": "lone_work.form.send"})
     stored = await _only_request(bot)
     assert stored.schedule == "recurring" and stored.weekdays == "tue,thu"

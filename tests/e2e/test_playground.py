@@ -3,8 +3,10 @@
 The chain under test::
 
     Chromium (Playwright) --> playground web UI + mock Teams service (node, cwd e2e/)
-        --> LocaleProxy (below: makes the client Danish) --> bot (`python -m bot run`)
+        --> LocaleProxy (in playground.py: makes the client Danish) --> bot (`python -m bot run`)
     bot --> the playground's mock connector (the activity's serviceUrl) --> web UI
+
+The helpers (processes, proxy, browser, chat UI) are in `tests/e2e/playground.py`.
 
 Run it with `make e2e` (`pytest -m e2e tests/e2e`). It needs Debian's Chromium at
 /usr/bin/chromium and `npm ci --prefix e2e`; without them it is skipped, except under CI
@@ -16,8 +18,8 @@ Facts about the playground (0.2.28) that this test relies on:
   `membersAdded` holds the user and the bot, back to back (the second may be answered
   first). Neither carries the user's name in `from`; the connector's member lookup has it.
 - Every activity it generates says `locale: en-US` and its config file has no locale
-  setting, so the `LocaleProxy` below rewrites the locale to `da-DK` on the way to the bot,
-  as Teams does for a user with Danish as display language.
+  setting, so the `LocaleProxy` (playground.py) rewrites the locale to `da-DK` on the way
+  to the bot, as Teams does for a user with Danish as display language.
 - If the requested port is taken it silently listens on another one: the real port is
   read from its `Listening on N` line.
 - An `Action.Submit` click reaches the bot as a `message` whose `value` holds the data;
@@ -27,377 +29,41 @@ Facts about the playground (0.2.28) that this test relies on:
 from __future__ import annotations
 
 import contextlib
-import json
-import os
 import re
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import threading
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
-import yaml
-from playwright.sync_api import (
-    ConsoleMessage,
-    Locator,
-    Page,
-    Route,
-    expect,
-    sync_playwright,
+from playwright.sync_api import Page, expect
+
+from tests.e2e.playground import (
+    LOCALE,
+    PLAYGROUND_CONFIG,
+    REPLY_TIMEOUT_S,
+    LocaleProxy,
+    PlaygroundChat,
+    Stack,
+    bot_name,
+    chromium,
+    open_page,
+    require_playground,
+    start_bot,
+    start_playground,
 )
 
 pytestmark = pytest.mark.e2e
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-E2E_DIR = REPO_ROOT / "e2e"
-PLAYGROUND_CONFIG = E2E_DIR / ".m365agentsplayground.yml"
-PLAYGROUND_CLI = E2E_DIR / "node_modules" / ".bin" / "agentsplayground"
-CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
-SCREENSHOT_DIR = Path(os.environ.get("E2E_SCREENSHOT_DIR", REPO_ROOT / "docs" / "screenshots"))
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
-
-LOCALE = "da-DK"
-TIMEZONE = "Europe/Copenhagen"
 SERVICES = ("Alenearbejde", "Nærved-hændelse", "Trivselsdialog", "Narkotikaprækursorer")
 HELP = "Hjælp"
 
-BOT_START_TIMEOUT_S = 90.0  # the first start runs the database migrations
-PLAYGROUND_START_TIMEOUT_S = 30.0
-REPLY_TIMEOUT_S = 20.0
-UI_TIMEOUT_MS = 15_000
 
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _require(condition: bool, reason: str) -> None:
-    """Skip when a prerequisite is missing; under CI, fail, as CI must provide it."""
-    if condition:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI must install it: see .ci/run)", pytrace=False)
-    pytest.skip(reason)
-
-
-def free_port() -> int:
-    """A TCP port that nothing listens on right now (the OS's choice)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def tail(path: Path, lines: int = 80) -> str:
-    if not path.exists():
-        return f"<{path} does not exist>"
-    text = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    return "\n".join(text[-lines:]) or "<empty>"
-
-
-@dataclass
-class Process:
-    """A child process in its own session, with stdout and stderr in one log file."""
-
-    name: str
-    popen: subprocess.Popen[bytes]
-    log_path: Path
-
-    @classmethod
-    def start(
-        cls, name: str, args: list[str], cwd: Path, env: dict[str, str], log_dir: Path
-    ) -> Process:
-        log_path = log_dir / f"{name}.log"
-        with log_path.open("wb") as log:
-            popen = subprocess.Popen(
-                args,
-                cwd=cwd,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        return cls(name, popen, log_path)
-
-    def alive(self) -> bool:
-        return self.popen.poll() is None
-
-    def stop(self) -> None:
-        """SIGTERM to the process group this test started, then SIGKILL after 10 s."""
-        if not self.alive():
-            return
-        for sig, grace in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.popen.pid, sig)
-            try:
-                self.popen.wait(timeout=grace)
-                return
-            except subprocess.TimeoutExpired:
-                continue
-
-    def describe(self) -> str:
-        state = "running" if self.alive() else f"exited with {self.popen.returncode}"
-        header = f"----- {self.name} ({state}), last lines of {self.log_path} -----"
-        return f"{header}\n{tail(self.log_path)}"
-
-
-def _http_status(url: str) -> int | None:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            status: int = response.status
-            return status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return None
-
-
-def wait_until(
-    what: str, check: Callable[[], bool], timeout_s: float, on_fail: Callable[[], str]
-) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}\n{on_fail()}")
-
-
-# --------------------------------------------------------------------------- locale proxy
-
-
-@dataclass
-class LocaleProxy:
-    """Forwards the playground's requests to the bot, with the activity's locale rewritten.
-
-    The playground hard-codes `en-US` in every activity; Teams sends the user's display
-    language. The proxy also keeps a short record of every activity, for failure reports.
-    """
-
-    target: str
-    locale: str
-    seen: list[str] = field(default_factory=list)
-    server: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        assert self.server is not None
-        return f"http://127.0.0.1:{self.server.server_address[1]}{urlsplit(self.target).path}"
-
-    def rewrite(self, body: bytes) -> bytes:
-        try:
-            activity = json.loads(body)
-        except ValueError:
-            return body
-        if not isinstance(activity, dict) or "type" not in activity:
-            return body
-        value = activity.get("value")
-        self.seen.append(
-            f"{activity.get('type')} name={activity.get('name')!r} "
-            f"action={activity.get('action')!r} "
-            f"text={activity.get('text')!r} value={json.dumps(value, ensure_ascii=False)[:200]} "
-            f"locale={activity.get('locale')!r}->{self.locale!r}"
-        )
-        activity["locale"] = self.locale
-        for entity in activity.get("entities") or []:
-            if isinstance(entity, dict) and entity.get("type") == "clientInfo":
-                entity["locale"] = self.locale
-                if "country" in entity:
-                    entity["country"] = self.locale.rsplit("-", 1)[-1]
-        return json.dumps(activity).encode()
-
-    def forward(
-        self, method: str, headers: dict[str, str], body: bytes
-    ) -> tuple[int, dict[str, str], bytes]:
-        if body:
-            body = self.rewrite(body)
-        request = urllib.request.Request(self.target, data=body or None, method=method)
-        for name in ("Content-Type", "Authorization"):
-            if name in headers:
-                request.add_header(name, headers[name])
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, dict(response.headers), response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read()
-        except OSError as error:
-            self.seen.append(f"!! could not reach the bot: {error}")
-            return 502, {"Content-Type": "text/plain"}, str(error).encode()
-
-    def __enter__(self) -> LocaleProxy:
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _relay(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                status, headers, payload = proxy.forward(self.command, dict(self.headers), body)
-                self.send_response(status)
-                self.send_header("Content-Type", headers.get("Content-Type", "application/json"))
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(payload)
-
-            do_GET = do_POST = do_HEAD = do_PUT = _relay
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, name="locale-proxy", daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-
-    def describe(self) -> str:
-        return "----- activities the bot received (via the locale proxy) -----\n" + (
-            "\n".join(self.seen[-40:]) or "<none>"
-        )
-
-
-# --------------------------------------------------------------------------- the stack
-
-
-@dataclass
-class Stack:
-    """The bot, the locale proxy and the playground, all running."""
-
-    bot: Process
-    bot_port: int
-    proxy: LocaleProxy
-    playground: Process
-    playground_port: int
-    bot_name: str
-    work_dir: Path
-    browser_log: list[str] = field(default_factory=list)
-
-    @property
-    def playground_url(self) -> str:
-        return f"http://127.0.0.1:{self.playground_port}/"
-
-    def diagnostics(self) -> str:
-        return "\n".join(
-            [
-                self.bot.describe(),
-                self.playground.describe(),
-                self.proxy.describe(),
-                "----- browser: console errors and aborted requests -----",
-                "\n".join(self.browser_log[-40:]) or "<none>",
-            ]
-        )
-
-    @contextlib.contextmanager
-    def explain_failure(self, page: Page) -> Iterator[None]:
-        """On any failure, print the logs and keep a screenshot and the DOM of the page."""
-        try:
-            yield
-        except BaseException:
-            shot = self.work_dir / "failure.png"
-            dom = self.work_dir / "failure.html"
-            with contextlib.suppress(Exception):
-                page.screenshot(path=str(shot))
-                dom.write_text(page.content(), encoding="utf-8")
-            print(f"\n===== e2e failure: screenshot {shot}, page {dom} =====")
-            print(self.diagnostics())
-            raise
-
-
-def start_bot(work_dir: Path) -> tuple[Process, int]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "HOST": "127.0.0.1",
-        "DATABASE_URL": f"sqlite+aiosqlite:///{work_dir / 'e2e.db'}",
-        "MicrosoftAppId": "",
-        "MicrosoftAppPassword": "",
-        "PYTHONUNBUFFERED": "1",
-    }
-    bot = Process.start("bot", [sys.executable, "-m", "bot", "run"], REPO_ROOT, env, work_dir)
-    health = f"http://127.0.0.1:{port}/healthz"
-
-    def ready() -> bool:
-        if not bot.alive():
-            raise AssertionError(f"the bot exited during start\n{bot.describe()}")
-        return _http_status(health) == 200
-
-    try:
-        wait_until(f"GET {health} to answer 200", ready, BOT_START_TIMEOUT_S, bot.describe)
-    except BaseException:
-        bot.stop()
-        raise
-    return bot, port
-
-
-def start_playground(work_dir: Path, bot_endpoint: str, config: Path) -> tuple[Process, int]:
-    env = {
-        **os.environ,
-        "TEAMSAPPTESTER_BROWSER": "none",
-        "BOT_ENDPOINT": bot_endpoint,
-        "M365_AGENTS_PLAYGROUND_CONFIG_PATH": str(config),
-        "M365_AGENTS_PLAYGROUND_LOGFILE": str(work_dir / "playground-file.log"),
-        "TZ": TIMEZONE,
-    }
-    args = ["node", str(PLAYGROUND_CLI), "--disable-telemetry", "-p", str(free_port())]
-    playground = Process.start("playground", args, E2E_DIR, env, work_dir)
-    found: list[int] = []
-
-    def listening() -> bool:
-        if not playground.alive():
-            raise AssertionError(f"the playground exited during start\n{playground.describe()}")
-        text = playground.log_path.read_text(encoding="utf-8", errors="replace")
-        match = re.search(r"^Listening on (\d+)\s*$", text, re.MULTILINE)
-        if match is None:
-            return False
-        found[:] = [int(match.group(1))]
-        return _http_status(f"http://127.0.0.1:{found[0]}/") == 200
-
-    try:
-        wait_until(
-            "the playground's 'Listening on N' line and its page",
-            listening,
-            PLAYGROUND_START_TIMEOUT_S,
-            playground.describe,
-        )
-    except BaseException:
-        playground.stop()
-        raise
-    return playground, found[0]
+# --------------------------------------------------------------------------- fixtures
 
 
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[Stack]:
-    _require(shutil.which("node") is not None, "node is not installed")
-    _require(PLAYGROUND_CLI.exists(), f"{PLAYGROUND_CLI} is missing: run `npm ci --prefix e2e`")
-    _require(CHROMIUM.exists(), f"{CHROMIUM} is missing: run `apt-get install -y chromium`")
-    bot_name = str(yaml.safe_load(PLAYGROUND_CONFIG.read_text(encoding="utf-8"))["bot"]["name"])
+    require_playground()
+    name = bot_name(PLAYGROUND_CONFIG)
 
     with contextlib.ExitStack() as cleanup:
         bot, bot_port = start_bot(tmp_path)
@@ -407,115 +73,14 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
         )
         playground, playground_port = start_playground(tmp_path, proxy.url, PLAYGROUND_CONFIG)
         cleanup.callback(playground.stop)
-        yield Stack(bot, bot_port, proxy, playground, playground_port, bot_name, tmp_path)
+        yield Stack(bot, bot_port, proxy, playground, playground_port, name, tmp_path)
 
 
 @pytest.fixture
 def page(stack: Stack) -> Iterator[Page]:
     """A Chromium page that may reach this machine only."""
-
-    def local_only(route: Route) -> None:
-        host = urlsplit(route.request.url).hostname or ""
-        if host in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            stack.browser_log.append(f"aborted: {route.request.url}")
-            route.abort()
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            stack.browser_log.append(f"console: {message.text[:300]}")
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(
-                viewport={"width": 1400, "height": 900},
-                locale=LOCALE,
-                timezone_id=TIMEZONE,
-                service_workers="block",
-            )
-            context.route("**/*", local_only)
-            context.set_default_timeout(UI_TIMEOUT_MS)
-            new_page = context.new_page()
-            new_page.on("console", on_console)
-            new_page.on("pageerror", lambda error: stack.browser_log.append(f"page error: {error}"))
-            yield new_page
-        finally:
-            browser.close()
-
-
-# --------------------------------------------------------------------------- the chat UI
-
-
-class PlaygroundChat:
-    """The playground's chat pane, found by ARIA labels, roles and text.
-
-    Each message is the parent of an element labelled "Message header"; a bot message's
-    header holds a "Message author" element with the bot's name. Cards render through the
-    Adaptive Cards SDK (`.ac-adaptiveCard`), their actions as buttons named by their title.
-    """
-
-    def __init__(self, page: Page, bot_name: str) -> None:
-        self.page = page
-        self.bot_name = bot_name
-
-    def bot_messages(self) -> Locator:
-        author = self.page.get_by_label("Message author", exact=True).filter(has_text=self.bot_name)
-        return (
-            self.page.get_by_label("Message header", exact=True)
-            .locator("xpath=..")
-            .filter(has=author)
-        )
-
-    def bot_message_count(self) -> int:
-        return self.bot_messages().count()
-
-    def wait_for_bot_message(
-        self, since: int, pattern: re.Pattern[str], *, card: bool, what: str
-    ) -> Locator:
-        """The first bot message after the first `since` ones whose text matches `pattern`."""
-        messages = self.bot_messages()
-        deadline = time.monotonic() + REPLY_TIMEOUT_S
-        seen: list[str] = []
-        while time.monotonic() < deadline:
-            seen = messages.all_inner_texts()
-            for index in range(since, len(seen)):
-                message = messages.nth(index)
-                if pattern.search(seen[index]) and (
-                    not card or message.locator(".ac-adaptiveCard").count() > 0
-                ):
-                    message.scroll_into_view_if_needed()
-                    return message
-            self.page.wait_for_timeout(200)
-        new = [text.replace("\n", " | ") for text in seen[since:]] or ["<no new bot message>"]
-        raise AssertionError(
-            f"no bot {'card' if card else 'message'} for {what} matching {pattern.pattern!r} "
-            f"within {REPLY_TIMEOUT_S:.0f} s; new bot messages:\n  " + "\n  ".join(new)
-        )
-
-    def compose_box(self) -> Locator:
-        send = self.page.get_by_role("button", name="Send Message", exact=True)
-        # The innermost element holding both the send button and a textbox: ancestors come
-        # before descendants in document order, so it is the last match.
-        compose = (
-            self.page.locator("div")
-            .filter(has=send)
-            .filter(has=self.page.get_by_role("textbox"))
-            .last
-        )
-        return compose.get_by_role("textbox")
-
-    def send_text(self, text: str) -> None:
-        box = self.compose_box()
-        box.click()
-        self.page.keyboard.type(text)
-        self.page.get_by_role("button", name="Send Message", exact=True).click()
-        expect(box).to_have_text("")
-
-    def screenshot(self, name: str) -> None:
-        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOT_DIR / name))
+    with chromium() as browser:
+        yield open_page(browser, stack.browser_log)
 
 
 # --------------------------------------------------------------------------- the test
