@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -13,13 +14,31 @@ import yaml
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot.app import create_app, prepare_database
+from bot.app import build_runtime, create_app, prepare_database
 from bot.config import Settings
+from bot.flows import digest_poster
+from bot.wellbeing_services import wellbeing_settings
+from domain.digest import iso_week, week_bounds
+from domain.i18n import Lang, t
 from domain.org import OrgFile
 from manifest.build import build_package
 from reports import lone_work as lone_work_report
-from storage import audit, org
+from reports import near_miss as near_miss_report
+from reports import precursors as precursor_report
+from reports import wellbeing as wellbeing_report
+from storage import audit, org, precursor_catalogue, precursors
 from storage.db import Database
+from storage.models import utcnow
+
+QUIET_LIBRARIES = (
+    "aiohttp.access",
+    "sqlalchemy",
+    "aiosqlite",
+    "asyncpg",
+    "urllib3",
+    "msrest",
+    "msal",
+)
 
 
 def _configure_logging(level: str) -> None:
@@ -27,7 +46,17 @@ def _configure_logging(level: str) -> None:
         level=getattr(logging, level, logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    # Libraries that log SQL parameters or URLs would tie people to what they reported.
+    for noisy in (
+        "aiohttp.access",
+        "sqlalchemy",
+        "aiosqlite",
+        "asyncpg",
+        "urllib3",
+        "msrest",
+        "msal",
+    ):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def run(settings: Settings) -> int:
@@ -108,6 +137,143 @@ async def _export_lone_work(settings: Settings, unit: str, year: int, out: Path)
     return 0
 
 
+async def _export_near_miss(settings: Settings, year: int, out: Path) -> int:
+    db = Database(settings.database_url)
+    try:
+        await prepare_database(db)
+        count = await near_miss_report.export_year(db, year, out)
+    finally:
+        await db.dispose()
+    print(f"wrote {out}: {count} near-miss reports from {year}")
+    return 0
+
+
+async def _digest(settings: Settings, week: str | None, channel: str | None, dry_run: bool) -> int:
+    now = utcnow()
+    chosen = week or iso_week(now)
+    try:
+        week_bounds(chosen)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    runtime = build_runtime(settings)
+    try:
+        await prepare_database(runtime.db)
+        poster = digest_poster(runtime.db, runtime.notifier, settings)
+        outcomes = await poster.run(chosen, now, channel_id=channel, dry_run=dry_run)
+        await runtime.background.drain()
+    finally:
+        await runtime.connector.close()
+        await runtime.db.dispose()
+    if not outcomes:
+        print("no channel subscribes to the digest (write 'digest here' in one)", file=sys.stderr)
+    for outcome in outcomes:
+        if dry_run:
+            print(json.dumps(outcome.card, ensure_ascii=False, indent=2))
+        else:
+            print(
+                f"digest {outcome.week} for subscription {outcome.subscription_id}: {outcome.state}"
+            )
+    return 0
+
+
+async def _export_action_plan(settings: Settings, unit: str, out: Path) -> int:
+    try:
+        interval_years = wellbeing_settings().dialogue_interval_years
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    db = Database(settings.database_url)
+    try:
+        await prepare_database(db)
+        count = await wellbeing_report.export_action_plan(
+            db, unit, out, interval_years=interval_years
+        )
+    except wellbeing_report.UnknownUnit:
+        print(f"no unit named {unit!r}; `python -m bot org export` lists them", file=sys.stderr)
+        return 2
+    finally:
+        await db.dispose()
+    print(f"wrote {out}: the action plan of {unit} with {count} items")
+    return 0
+
+
+async def _export_precursors(settings: Settings, unit: str | None, year: int, out: Path) -> int:
+    db = Database(settings.database_url)
+    try:
+        await prepare_database(db)
+        if unit is None:
+            count = await precursor_report.export_all(
+                db, year, out, licence=settings.precursor_licence
+            )
+            summary = f"the university's precursor roll-up for {year} ({count} units with sheets)"
+        else:
+            count = await precursor_report.export_unit(
+                db, unit, year, out, licence=settings.precursor_licence
+            )
+            summary = f"{count} precursors of {unit} in {year}"
+    except precursor_report.UnknownUnit:
+        print(f"no unit named {unit!r}; `python -m bot org export` lists them", file=sys.stderr)
+        return 2
+    finally:
+        await db.dispose()
+    print(f"wrote {out}: {summary}")
+    return 0
+
+
+async def _precursor_import(settings: Settings, path: Path, lang: Lang, check_only: bool) -> int:
+    from bot.precursor_services import local_today
+
+    db = Database(settings.database_url)
+    try:
+        await prepare_database(db)
+        outcome = await precursor_report.import_file(
+            db,
+            path,
+            actor="cli:precursor-import",
+            today=local_today(utcnow()),
+            licence=settings.precursor_licence,
+            lang=lang,
+            check_only=check_only,
+        )
+    finally:
+        await db.dispose()
+    if outcome.errors:
+        for line in outcome.errors:
+            print(line, file=sys.stderr)
+        print(
+            t(lang, "precursors.import.nothing_written", count=len(outcome.errors)), file=sys.stderr
+        )
+        return 1
+    if not outcome.written:
+        print(t(lang, "precursors.import.checked", entries=outcome.entries))
+        return 0
+    print(
+        t(
+            lang,
+            "precursors.import.done",
+            entries=outcome.entries,
+            units=", ".join(outcome.units),
+            holdings=outcome.holdings_added,
+        )
+    )
+    return 0
+
+
+async def _precursor_template(settings: Settings, out: Path) -> int:
+    db = Database(settings.database_url)
+    try:
+        await prepare_database(db)
+        await precursor_catalogue.ensure_loaded(db)
+        async with db.sessions() as session:
+            substances = await precursors.substances(session)
+    finally:
+        await db.dispose()
+    precursor_report.write_template(out, substances)
+    print(f"wrote {out}: the import template with {len(substances)} substances")
+    return 0
+
+
 async def _audit_verify(settings: Settings) -> int:
     db = Database(settings.database_url)
     try:
@@ -148,6 +314,39 @@ def _parser() -> argparse.ArgumentParser:
     lone.add_argument("--unit", required=True, help="the unit's name, e.g. Kemi")
     lone.add_argument("--year", type=int, required=True)
     lone.add_argument("--out", type=Path, required=True)
+    near = exports.add_parser("near-miss", help="the year's near-miss register and statistics")
+    near.add_argument("--year", type=int, required=True)
+    near.add_argument("--out", type=Path, required=True)
+    plan = exports.add_parser("action-plan", help="a unit's current action plan (no notes)")
+    plan.add_argument("--unit", required=True, help="the unit's name, e.g. Kemi")
+    plan.add_argument("--out", type=Path, required=True)
+    digest = commands.add_parser("digest", help="post (or print) the weekly digest now")
+    digest.add_argument("--now", action="store_true", help="run now instead of on schedule")
+    digest.add_argument("--week", help="ISO week such as 2026-W48 (default: this week)")
+    digest.add_argument("--channel", help="only this channel id")
+    digest.add_argument("--dry-run", action="store_true", help="print the card JSON, post nothing")
+    precursor = exports.add_parser(
+        "precursors", help="a unit's precursor report, or --all for the university roll-up"
+    )
+    who = precursor.add_mutually_exclusive_group(required=True)
+    who.add_argument("--unit", help="the unit's name, e.g. Kemi")
+    who.add_argument("--all", action="store_true", help="every unit, for the customs authority")
+    precursor.add_argument("--year", type=int, required=True)
+    precursor.add_argument("--out", type=Path, required=True)
+    precursor_parser = commands.add_parser("precursors", help="drug-precursor records")
+    precursor_commands = precursor_parser.add_subparsers(dest="precursor_command")
+    precursor_import = precursor_commands.add_parser(
+        "import", help="check a unit's spreadsheet row by row, then import all of it or nothing"
+    )
+    precursor_import.add_argument("file", type=Path)
+    precursor_import.add_argument("--lang", choices=["da", "en"], default="en")
+    precursor_import.add_argument(
+        "--check", action="store_true", help="only check the rows; write nothing"
+    )
+    precursor_template = precursor_commands.add_parser(
+        "template", help="write the import template (with the substance list)"
+    )
+    precursor_template.add_argument("--out", type=Path, default=Path("precursor-template.xlsx"))
     audit_parser = commands.add_parser("audit", help="the audit trail")
     audit_parser.add_subparsers(dest="audit_command").add_parser(
         "verify", help="recompute the hash chain"
@@ -191,6 +390,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if command == "export" and args.export_command == "lone-work":
         return asyncio.run(_export_lone_work(settings, args.unit, args.year, args.out))
+    if command == "export" and args.export_command == "near-miss":
+        return asyncio.run(_export_near_miss(settings, args.year, args.out))
+    if command == "export" and args.export_command == "action-plan":
+        return asyncio.run(_export_action_plan(settings, args.unit, args.out))
+    if command == "digest":
+        if not args.now:
+            print("add --now to run the digest outside its schedule", file=sys.stderr)
+            return 2
+        return asyncio.run(_digest(settings, args.week, args.channel, args.dry_run))
+    if command == "export" and args.export_command == "precursors":
+        unit = None if args.all else args.unit
+        return asyncio.run(_export_precursors(settings, unit, args.year, args.out))
+    if command == "precursors" and args.precursor_command == "import":
+        return asyncio.run(_precursor_import(settings, args.file, Lang(args.lang), args.check))
+    if command == "precursors" and args.precursor_command == "template":
+        return asyncio.run(_precursor_template(settings, args.out))
     if command == "audit" and args.audit_command == "verify":
         return asyncio.run(_audit_verify(settings))
     parser.print_help()

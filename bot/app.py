@@ -16,7 +16,7 @@ from botbuilder.schema import Activity, ActivityTypes
 from bot.background import BackgroundTasks
 from bot.config import Settings
 from bot.connector import ConnectorClient, app_token_provider, no_token
-from bot.flows import flow_modules, periodic_jobs
+from bot.flows import channel_handlers, flow_modules, periodic_jobs
 from bot.handler import AmkBot
 from bot.notifier import ProactiveNotifier
 from bot.proactive import ProactiveSender
@@ -28,6 +28,7 @@ from dialogs.router import Router
 from domain.i18n import lang_from_locale, t
 from storage import org
 from storage.db import Database
+from storage.dialog_state import EtagConflict
 
 log = logging.getLogger(__name__)
 
@@ -73,14 +74,18 @@ def build_runtime(settings: Settings, db: Database | None = None) -> BotRuntime:
     background = BackgroundTasks()
     notifier = ProactiveNotifier(proactive, background)
     conversation_state = ConversationState(DatabaseStorage(database))
+    modules = flow_modules(database, notifier, settings)
     router = Router(
-        conversation_state,
-        DatabaseOrgServices(database),
-        flow_modules(database, notifier, settings),
+        conversation_state, DatabaseOrgServices(database), modules, channel_handlers(modules)
     )
     bot = AmkBot(settings, database, conversation_state, router, connector)
 
     async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
+        if isinstance(error, EtagConflict):
+            # Two turns of one conversation at once (a double click): the first one won and
+            # answered; this one's state change is dropped without bothering the user.
+            log.info("dropped the state of a concurrent turn in the same conversation")
+            return
         log.error(
             "turn failed: %s (activity type %s)",
             type(error).__name__,

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from domain.digest import Schedule
+from domain.precursors import parse_deadline
 from storage.db import DEFAULT_DATABASE_URL
 
 
@@ -39,6 +41,9 @@ class Settings:
     digest_schedule: str = "MON 08:00"
     timezone: str = "Europe/Copenhagen"
     log_level: str = "INFO"
+    exports_url: str = ""
+    precursor_deadline: str = "06-15"
+    precursor_licence: str = ""
 
     @property
     def local_mode(self) -> bool:
@@ -63,6 +68,10 @@ class Settings:
         port_text = get("PORT", "3978")
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
             raise ValueError(f"PORT must be a number from 1 to 65535, not {port_text!r}")
+        schedule = get("DIGEST_SCHEDULE", "MON 08:00") or "MON 08:00"
+        Schedule.parse(schedule)
+        precursor_deadline = get("PRECURSOR_DEADLINE", "06-15") or "06-15"
+        parse_deadline(precursor_deadline)
         return cls(
             app_id=get("MicrosoftAppId"),
             app_password=get("MicrosoftAppPassword"),
@@ -72,7 +81,10 @@ class Settings:
             host=get("HOST", "127.0.0.1") or "127.0.0.1",
             port=int(port_text),
             admin_upns=admins,
-            digest_schedule=get("DIGEST_SCHEDULE", "MON 08:00") or "MON 08:00",
+            digest_schedule=schedule,
             timezone=get("TIMEZONE", "Europe/Copenhagen") or "Europe/Copenhagen",
             log_level=get("LOG_LEVEL", "INFO").upper() or "INFO",
+            exports_url=get("EXPORTS_URL"),
+            precursor_deadline=precursor_deadline,
+            precursor_licence=get("PRECURSOR_LICENCE"),
         )

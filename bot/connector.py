@@ -105,7 +105,7 @@ class ConnectorClient:
         self._token_provider = token_provider
         self.retry = retry or RetryPolicy()
         self._timeout = aiohttp.ClientTimeout(total=timeout)
-        self._sleep = sleep
+        self.sleep = sleep
         self._session: aiohttp.ClientSession | None = None
 
     async def close(self) -> None:
@@ -165,7 +165,7 @@ class ConnectorClient:
                     attempt,
                     pause,
                 )
-                await self._sleep(pause)
+                await self.sleep(pause)
                 attempt += 1
 
     @staticmethod

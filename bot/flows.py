@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from bot.config import Settings
+from bot.digest import DigestJob, DigestModule, DigestPoster
 from bot.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from bot.lone_work_services import DatabaseLoneWorkServices
+from bot.near_miss_services import DatabaseNearMissServices, NearMissReminders
 from bot.notifier import ProactiveNotifier
+from bot.precursor_jobs import PrecursorReminders
+from bot.precursor_services import DatabasePrecursorServices
 from bot.scheduler import PeriodicJob
-from dialogs.flow import FlowModule
+from bot.wellbeing_jobs import wellbeing_jobs
+from bot.wellbeing_services import DatabaseWellbeingServices, wellbeing_settings
+from dialogs.flow import ChannelHandler, FlowModule
 from dialogs.lone_work import LoneWorkModule
+from dialogs.near_miss import NearMissModule
+from dialogs.precursors import PrecursorModule
+from dialogs.wellbeing import WellbeingModule
+from domain.digest import Schedule
 from storage.db import Database
 
 
@@ -16,8 +26,38 @@ def flow_modules(db: Database, notifier: ProactiveNotifier, settings: Settings) 
     """One entry per landed service; services not listed answer "coming soon"."""
     modules: list[FlowModule] = [
         LoneWorkModule(DatabaseLoneWorkServices(db, notifier, admin_upns=settings.admin_upns)),
+        NearMissModule(DatabaseNearMissServices(db, notifier)),
     ]
+    modules.append(digest_module(db, notifier, settings))
+    modules.append(
+        WellbeingModule(DatabaseWellbeingServices(db, notifier, settings=wellbeing_settings()))
+    )
+    modules.append(
+        PrecursorModule(
+            DatabasePrecursorServices(
+                db,
+                notifier,
+                licence=settings.precursor_licence,
+                deadline=settings.precursor_deadline,
+            )
+        )
+    )
     return modules
+
+
+def digest_poster(db: Database, notifier: ProactiveNotifier, settings: Settings) -> DigestPoster:
+    return DigestPoster(db, notifier.sender, notifier, settings)
+
+
+def digest_module(db: Database, notifier: ProactiveNotifier, settings: Settings) -> DigestModule:
+    return DigestModule(
+        db, digest_poster(db, notifier, settings), Schedule.parse(settings.digest_schedule)
+    )
+
+
+def channel_handlers(modules: list[FlowModule]) -> list[ChannelHandler]:
+    """Modules that also answer words in team channels."""
+    return [module for module in modules if isinstance(module, DigestModule)]
 
 
 def periodic_jobs(
@@ -25,4 +65,10 @@ def periodic_jobs(
 ) -> list[PeriodicJob]:
     """Scheduled work of the landed services."""
     jobs: list[PeriodicJob] = [LoneWorkExpiry(db, notifier), LoneWorkReminders(db, notifier)]
+    jobs.append(NearMissReminders(db, notifier))
+    jobs.extend(wellbeing_jobs(db, notifier, wellbeing_settings()))
+    jobs.append(
+        DigestJob(digest_poster(db, notifier, settings), Schedule.parse(settings.digest_schedule))
+    )
+    jobs.append(PrecursorReminders(db, notifier, deadline=settings.precursor_deadline))
     return jobs

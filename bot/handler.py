@@ -64,6 +64,18 @@ def card_response(card: Card) -> InvokeResponse:
     )
 
 
+def message_response(text: str) -> InvokeResponse:
+    """An invoke answer that shows a short message and leaves the card as it is."""
+    return InvokeResponse(
+        status=int(HTTPStatus.OK),
+        body={
+            "statusCode": 200,
+            "type": "application/vnd.microsoft.activity.message",
+            "value": text,
+        },
+    )
+
+
 def error_response(status: int, code: str, message: str) -> InvokeResponse:
     return InvokeResponse(
         status=int(HTTPStatus.OK),
@@ -204,13 +216,15 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
         if not isinstance(verb, str) or not verb:
             return error_response(400, "BadRequest", t(speaker.lang, "card.invalid_input"))
         try:
-            card = await self.router.on_universal_action(
+            answer = await self.router.on_universal_action(
                 turn_context, verb, data if isinstance(data, dict) else {}
             )
         except Exception:
             log.exception("card action %s failed", verb)
-            card = notice_card(t(speaker.lang, "app.name"), t(speaker.lang, "error.generic"))
-        return card_response(card)
+            answer = notice_card(t(speaker.lang, "app.name"), t(speaker.lang, "error.generic"))
+        if isinstance(answer, str):
+            return message_response(answer)
+        return card_response(answer)
 
     # -- installs and removals ----------------------------------------------------------------
 

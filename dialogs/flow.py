@@ -33,8 +33,16 @@ class FlowModule(Protocol):
 
     async def on_action(
         self, turn_context: TurnContext, verb: str, data: dict[str, object]
-    ) -> Card:
-        """Answer a card action with the card that replaces the clicked one."""
+    ) -> Card | str:
+        """Answer a card action: the card that replaces the clicked one, or a short message
+        (the card then stays as it is)."""
 
     async def on_text(self, turn_context: TurnContext, text: str) -> bool:
         """Handle a module-specific word (e.g. "mine"); False if the text is not for it."""
+
+
+class ChannelHandler(Protocol):
+    """Words addressed to the bot in a team channel (with an @mention)."""
+
+    async def on_channel_text(self, turn_context: TurnContext, text: str) -> bool:
+        """Handle `text` (mention removed, normalised); False if it is not for this handler."""

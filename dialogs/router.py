@@ -14,7 +14,7 @@ from dialogs.admin import ADMIN_DIALOG, AdminDialog
 from dialogs.admin import NAME_KEY as ADMIN_NAME_KEY
 from dialogs.card_prompt import card_activity
 from dialogs.context import OrgServices, Speaker, speaker_of
-from dialogs.flow import FlowModule
+from dialogs.flow import ChannelHandler, FlowModule
 from domain.flows import Command, Flow, normalise_text, parse_command, parse_flow
 from domain.i18n import Lang, t
 
@@ -31,9 +31,11 @@ class Router:
         conversation_state: ConversationState,
         services: OrgServices,
         modules: list[FlowModule] | None = None,
+        channel_handlers: list[ChannelHandler] | None = None,
     ) -> None:
         self.services = services
         self.modules = list(modules or [])
+        self.channel_handlers = list(channel_handlers or [])
         self.dialogs = DialogSet(conversation_state.create_property("DialogState"))
         self.dialogs.add(AdminDialog(services))
         self.dialog_names: dict[str, str] = {ADMIN_DIALOG: ADMIN_NAME_KEY}
@@ -81,14 +83,19 @@ class Router:
         await self._say(turn_context, t(speaker.lang, "unknown.text"))
 
     async def on_group_message(self, turn_context: TurnContext) -> None:
-        """In channels and group chats the bot only explains itself (for now)."""
+        """In channels: the channel words (e.g. digest here); otherwise an explanation."""
         speaker = speaker_of(turn_context)
+        text = normalise_text(turn_context.activity.text)
+        for handler in self.channel_handlers:
+            if text and await handler.on_channel_text(turn_context, text):
+                return
         await self._say(turn_context, t(speaker.lang, "channel.help"))
 
     async def on_universal_action(
         self, turn_context: TurnContext, verb: str, data: dict[str, Any]
-    ) -> Card:
-        """An `Action.Execute` (or its Submit fallback): returns the card to show instead."""
+    ) -> Card | str:
+        """An `Action.Execute` (or its Submit fallback): the card to show instead, or a
+        short message while the card stays."""
         speaker = speaker_of(turn_context)
         if verb == "settings.language":
             lang = Lang.DA if data.get("lang") == Lang.DA.value else Lang.EN
@@ -144,8 +151,11 @@ class Router:
         elif action == "menu.show":
             await turn_context.send_activity(card_activity(menu_card(speaker.lang)))
         elif action in CORE_VERBS or action in self.verbs:
-            card = await self.on_universal_action(turn_context, str(action), value)
-            await turn_context.send_activity(card_activity(card))
+            answer = await self.on_universal_action(turn_context, str(action), value)
+            if isinstance(answer, str):
+                await self._say(turn_context, answer)
+            else:
+                await turn_context.send_activity(card_activity(answer))
         elif dialog_context.active_dialog is not None:
             await dialog_context.continue_dialog()
         else:

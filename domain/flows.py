@@ -63,8 +63,6 @@ _FLOW_WORDS: Final[dict[str, Flow]] = {
     "nearmiss": Flow.NEAR_MISS,
     "trivsel": Flow.WELLBEING,
     "trivselsdialog": Flow.WELLBEING,
-    "handlingsplan": Flow.WELLBEING,
-    "action plan": Flow.WELLBEING,
     "wellbeing": Flow.WELLBEING,
     "well-being": Flow.WELLBEING,
     "prækursor": Flow.PRECURSORS,

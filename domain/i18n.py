@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from domain.texts import core, lone_work
+from domain.texts import core, digest, lone_work, near_miss, precursors, wellbeing
 
 
 class Lang(StrEnum):
@@ -32,7 +32,14 @@ def lang_from_locale(locale: str | None) -> Lang:
     return Lang.EN
 
 
-_SECTIONS: Final = (core.TEXTS, lone_work.TEXTS)
+_SECTIONS: Final = (
+    core.TEXTS,
+    lone_work.TEXTS,
+    near_miss.TEXTS,
+    digest.TEXTS,
+    precursors.TEXTS,
+    wellbeing.TEXTS,
+)
 
 
 def _merge(sections: tuple[dict[str, tuple[str, str]], ...]) -> dict[str, tuple[str, str]]:

@@ -395,3 +395,14 @@ def preview(form: LoneWorkForm, *, requester: str, unit: str) -> RequestView:
         risky=form.risky,
         status=Status.PENDING,
     )
+
+
+def working_days_before(moment: datetime, days: int) -> datetime:
+    """The moment `days` working days (Mon–Fri, Copenhagen) before `moment`."""
+    local = moment.astimezone(COPENHAGEN)
+    remaining = days
+    while remaining:
+        local -= timedelta(days=1)
+        if local.weekday() < 5:
+            remaining -= 1
+    return local.astimezone(UTC)

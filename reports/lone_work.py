@@ -7,7 +7,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from domain.i18n import Lang, t
+from domain.i18n import COPENHAGEN, Lang, t
 from domain.lone_work import Hazard, Mitigation, Status
 from reports.excel import local, write_register
 from storage import lone_work, org
@@ -117,8 +117,8 @@ def _row(request: LoneWorkRequest, people: dict[int, Person]) -> list[object]:
 
 async def export_register(db: Database, unit_name: str, year: int, out: Path) -> int:
     """Write the unit's requests created in `year`; returns the number of requests."""
-    start = datetime(year, 1, 1, tzinfo=UTC)
-    end = datetime(year + 1, 1, 1, tzinfo=UTC)
+    start = datetime(year, 1, 1, tzinfo=COPENHAGEN)
+    end = datetime(year + 1, 1, 1, tzinfo=COPENHAGEN)
     async with db.sessions() as session:
         unit: Unit | None = await org.unit_by_name(session, unit_name)
         if unit is None:

@@ -82,7 +82,7 @@ class Database:
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         if self.is_sqlite and parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        options: dict[str, Any] = {"pool_pre_ping": not self.is_sqlite}
+        options: dict[str, Any] = {"pool_pre_ping": not self.is_sqlite, "hide_parameters": True}
         if not self.is_sqlite:
             options.update(pool_size=10, max_overflow=20)
             if search_path:

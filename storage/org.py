@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Column, Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from domain.org import SEED_UNITS, OrgFile, OrgPerson, OrgUnit, Role, normalise_upn
 from storage import audit
-from storage.models import ConversationRef, Person, RoleAssignment, Unit
+from storage.models import Person, RoleAssignment, Unit
+from storage.schema import metadata
 
 
 async def seed_units(session: AsyncSession) -> int:
@@ -105,6 +107,18 @@ async def upsert_person(
     return person
 
 
+def person_references() -> list[tuple[Table, Column[Any]]]:
+    """Every column of every table that points at `person.id` (roles are moved separately)."""
+    found: list[tuple[Table, Column[Any]]] = []
+    for table in metadata.sorted_tables:
+        if table.name == RoleAssignment.__tablename__:
+            continue
+        for column in table.columns:
+            if any(key.column.table.name == "person" for key in column.foreign_keys):
+                found.append((table, column))
+    return found
+
+
 async def _merge_into(session: AsyncSession, *, keep: Person, gone: Person) -> None:
     """Move the roles and chats of `gone` (known by UPN only) to `keep`, then delete `gone`."""
     held = {(held_role.unit_id, held_role.role) for held_role in await roles_of(session, keep.id)}
@@ -115,11 +129,9 @@ async def _merge_into(session: AsyncSession, *, keep: Person, gone: Person) -> N
         else:
             assignment.person_id = keep.id
             moved += 1
-    await session.execute(
-        update(ConversationRef)
-        .where(ConversationRef.person_id == gone.id)
-        .values(person_id=keep.id)
-    )
+    await session.flush()
+    for table, column in person_references():
+        await session.execute(update(table).where(column == gone.id).values({column.name: keep.id}))
     keep.name = keep.name or gone.name
     keep.language_override = keep.language_override or gone.language_override
     await session.flush()

@@ -1,8 +1,21 @@
 """Every table of the bot: importing this module registers all models on `Base.metadata`."""
 
-from storage import lone_work_models
+from storage import (
+    digest_models,
+    lone_work_models,
+    near_miss_models,
+    precursor_models,
+    wellbeing_models,
+)
 from storage.models import Base
 
 metadata = Base.metadata
 
-__all__ = ["lone_work_models", "metadata"]
+__all__ = [
+    "digest_models",
+    "lone_work_models",
+    "metadata",
+    "near_miss_models",
+    "precursor_models",
+    "wellbeing_models",
+]

@@ -73,14 +73,15 @@ async def test_menu_buttons_route_to_each_service(bot: BotUnderTest) -> None:
     user = make_user("Jane Doe", "jado@uni.dk", "en-US")
     form = await bot.submit(user, {"action": "menu.open", "flow": "lone_work"})
     assert "Ask for approval of lone work" in form[0].card_text()
-    for flow, name in (
-        ("wellbeing", "Well-being dialogue"),
-        ("precursors", "Drug precursors"),
-    ):
-        reply = await bot.submit(user, {"action": "menu.open", "flow": flow})
-        assert name in reply[-1].text and "coming soon" in reply[-1].text
+    reply = await bot.submit(user, {"action": "menu.open", "flow": "precursors"})
+    assert "kept by the unit's precursor contact" in reply[-1].text
+    admin = make_user("Anne Admin", "admin@uni.dk", "en-US")
+    overview = await bot.submit(admin, {"action": "menu.open", "flow": "precursors"})
+    assert "Precursors: registrations for" in overview[-1].card_text()
+    notes = await bot.submit(admin, {"action": "menu.open", "flow": "wellbeing"})
+    assert "Well-being dialogue notes" in notes[-1].card_text()
     typed = await bot.say(user, "trivsel")
-    assert "Well-being dialogue" in typed[-1].text
+    assert "can record a well-being dialogue" in typed[-1].text
 
 
 async def test_language_word_switches_and_is_remembered(bot: BotUnderTest) -> None:

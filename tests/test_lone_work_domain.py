@@ -179,3 +179,26 @@ def test_export_of_an_unknown_unit_fails_clearly(
         == 0
     )
     assert load_workbook(tmp_path / "k.xlsx")["Alenearbejde 2026"].max_row == 1
+
+
+async def test_merging_people_keeps_their_requests(db: Database) -> None:
+    """Someone known by e-mail (e.g. an approver) who later arrives from Teams stays one person."""
+    kemi = await _kemi(db)
+    aad = "3f9a7c21-5b8e-4d6a-9c1f-2e4b6d8a0c13"
+    async with db.transaction() as session:
+        teams_only = await org.upsert_person(session, aad_object_id=aad, upn=None, name="Lise")
+        by_mail = await org.upsert_person(session, aad_object_id=None, upn="lise@uni.dk", name=None)
+        maja = await org.upsert_person(session, aad_object_id=None, upn="maja@uni.dk", name="Maja")
+        form = LoneWorkForm.model_validate(values(unit_id=str(kemi)))
+        request = await lone_work.submit(
+            session, form, requester_id=maja.id, approver_id=by_mail.id, now=NOW
+        )
+    async with db.transaction() as session:
+        merged = await org.upsert_person(session, aad_object_id=aad, upn="lise@uni.dk", name="Lise")
+    assert merged.id == teams_only.id
+    async with db.transaction() as session:
+        outcome = await lone_work.decide(
+            session, request.id, actor_id=merged.id, decision=Decision.APPROVE, note=None, now=NOW
+        )
+    assert outcome.changed and outcome.request is not None
+    assert outcome.request.approver_id == merged.id

@@ -86,9 +86,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "overview.",
     ),
     "cancel.done": (
-        "Okay, jeg har stoppet «{dialog}». Intet er gemt fra den. Skriv **menu** for at "
-        "starte forfra.",
-        "Okay, I have stopped “{dialog}”. Nothing from it was saved. Type **menu** to start again.",
+        "Okay, jeg har stoppet «{dialog}». Det, du ikke nåede at sende, er ikke gemt. Skriv "
+        "**menu** for at starte forfra.",
+        "Okay, I have stopped “{dialog}”. Anything you had not sent is not saved. Type "
+        "**menu** to start again.",
     ),
     "cancel.nothing": (
         "Der er ikke noget at annullere. Skriv **menu** for at se, hvad jeg kan.",

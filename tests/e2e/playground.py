@@ -293,9 +293,28 @@ def bot_env(work_dir: Path, **extra: str) -> dict[str, str]:
     }
 
 
-def start_bot(work_dir: Path) -> tuple[Process, int]:
+def run_bot_cli(work_dir: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ARGS` against the test's database; fails the test if it fails."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=REPO_ROOT,
+        env=bot_env(work_dir, **extra),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, (
+        f"`python -m bot {' '.join(args)}` failed with {done.returncode}:\n"
+        f"{done.stdout}\n{done.stderr}"
+    )
+    return done
+
+
+def start_bot(work_dir: Path, **extra: str) -> tuple[Process, int]:
+    """`python -m bot run` on a free port; `extra` adds settings (e.g. ADMIN_UPNS)."""
     port = free_port()
-    env = bot_env(work_dir, PORT=str(port), HOST="127.0.0.1")
+    env = bot_env(work_dir, **extra, PORT=str(port), HOST="127.0.0.1")
     bot = Process.start("bot", [sys.executable, "-m", "bot", "run"], REPO_ROOT, env, work_dir)
     health = f"http://127.0.0.1:{port}/healthz"
 
@@ -535,3 +554,83 @@ class PlaygroundChat:
     def screenshot(self, name: str) -> None:
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SCREENSHOT_DIR / name))
+
+
+class PlaygroundChannel:
+    """A team channel in the playground: a column of threads ("posts"), newest first.
+
+    The channel pane is a column of Fluent UI cards (role "group"): first the composer of a
+    new post ("Start a new post", a "Post" button), then one card per thread, each with its
+    replies and its own reply box (a "Send Message" button). The first avatar in a thread
+    (role "img", named after the author) is that of its first message's author. The compose
+    boxes are Lexical editors: a mention is made by typing "@" and a few letters and picking
+    the name from the "Typeahead menu" list (see `tests/e2e/test_digest_playground.py`).
+    """
+
+    def __init__(self, page: Page, bot_name: str) -> None:
+        self.page = page
+        self.bot_name = bot_name
+
+    def open(self, team: str, channel: str) -> None:
+        """Select the channel in the tree (the first time, this installs the bot in the team)."""
+        item = self.page.get_by_role("treeitem", name=f"{team} - {channel}", exact=True)
+        item.click()
+        expect(self.new_post_box()).to_be_visible()
+
+    def new_post_box(self) -> Locator:
+        post = self.page.get_by_role("button", name="Post", exact=True)
+        composer = (
+            self.page.locator("div")
+            .filter(has=post)
+            .filter(has=self.page.get_by_role("textbox"))
+            .last
+        )
+        return composer.get_by_role("textbox")
+
+    def threads(self) -> Locator:
+        send = self.page.get_by_role("button", name="Send Message", exact=True)
+        return self.page.get_by_role("group").filter(has=send)
+
+    def started_by(self, thread: Locator) -> str:
+        """The author of the thread's first message."""
+        return thread.get_by_role("img").first.get_attribute("aria-label") or ""
+
+    def post(self, text: str, *, mention: str | None = None) -> None:
+        """Start a new thread with `text`, after an @mention of `mention` when given."""
+        box = self.new_post_box()
+        box.click()
+        if mention is not None:
+            self.page.keyboard.type("@" + mention[:3])
+            menu = self.page.get_by_role("listbox", name="Typeahead menu", exact=True)
+            # The item's accessible name repeats the name (its avatar's label and its text).
+            menu.get_by_role("menuitem").filter(has_text=mention).first.click()
+            expect(box.locator(".mention")).to_have_text(mention)
+            text = " " + text
+        self.page.keyboard.type(text)
+        self.page.get_by_role("button", name="Post", exact=True).click()
+        expect(box).to_have_text("")
+
+    def screenshot(self, name: str, thread: Locator) -> None:
+        """A screenshot with all of `thread` in view: the page is made tall enough for the
+        moment, as the channel pane scrolls inside a fixed-height page."""
+        page = self.page
+        size = page.viewport_size or {"width": 1400, "height": 900}
+        box = thread.bounding_box()
+        assert box is not None
+        needed = int(box["height"]) + 400  # the composer above it and margins
+        page.set_viewport_size({"width": size["width"], "height": max(size["height"], needed)})
+        try:
+            thread.scroll_into_view_if_needed()
+            page.wait_for_timeout(200)
+            SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT_DIR / name))
+        finally:
+            page.set_viewport_size(size)
+
+
+def log_panel_rows(page: Page) -> list[str]:
+    """The rows of the playground's log panel (an editable box that starts with its version),
+    e.g. "[18.26.33] User Application -> Microsoft 365 Agents Playground createConversation 201"
+    for a new channel thread the bot started."""
+    panel = page.locator("[contenteditable='true']").filter(has_text="Current version:").first
+    return [row.strip() for row in panel.locator(":scope > div").all_inner_texts()]

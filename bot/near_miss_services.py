@@ -1,0 +1,562 @@
+"""Near-miss services on the database and the notifier (`dialogs.near_miss.NearMissServices`),
+and the job that reminds action owners once on the due date.
+
+Every user action is one transaction (with its audit event); messages to other people and
+updates of their cards run after the answer, through the notifier. Nothing here logs free
+text, and nothing about an anonymous report is ever sent to, or logged about, its reporter.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.notifier import ProactiveNotifier
+from cards.common import Card, notice_card
+from cards.near_miss import (
+    confirmation_card,
+    format_date,
+    list_card,
+    no_part_card,
+    not_allowed_card,
+    owner_card,
+    report_card,
+    reporter_notice,
+)
+from dialogs.context import Speaker
+from domain.audit import person_actor
+from domain.i18n import COPENHAGEN, Lang, format_datetime, t
+from domain.near_miss import (
+    ActionView,
+    AssignForm,
+    Event,
+    FollowUpContext,
+    NearMissForm,
+    Notice,
+    NoticeKind,
+    Participant,
+    ReportView,
+    Status,
+    action_form_problems,
+    parse_key,
+)
+from domain.org import UnitRef
+from storage import audit, conversations, jobs, near_miss, org
+from storage.db import Database
+from storage.models import Person, utcnow
+from storage.near_miss import ENTITY
+
+log = logging.getLogger(__name__)
+WORKER = f"{os.uname().nodename}:{os.getpid()}"
+
+EVENTS = {
+    "near_miss.acknowledge": Event.ACKNOWLEDGE,
+    "near_miss.assign": Event.ASSIGN,
+    "near_miss.action.add": Event.ADD_ACTION,
+    "near_miss.action.done": Event.COMPLETE_ACTION,
+    "near_miss.close": Event.CLOSE,
+}
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def _entity(report_id: int) -> tuple[str, str]:
+    return ENTITY, str(report_id)
+
+
+def _action(report: ReportView, action_id: int | None) -> ActionView | None:
+    return next((action for action in report.actions if action.id == action_id), None)
+
+
+def viewer_card(
+    context: FollowUpContext,
+    viewer: Participant,
+    *,
+    owner_view_of: int | None = None,
+    intro: str | None = None,
+    message: str | None = None,
+    errors: list[str] | None = None,
+    back_to_list: bool = False,
+) -> Card:
+    """The card `viewer` should see of the report: the follow-up card for the AMK,
+    secretariat and investigator, the action card for an owner, else a short notice."""
+    report, lang = context.report, viewer.lang
+    action = _action(report, owner_view_of)
+    if action is None and not (viewer.manages or viewer.is_investigator):
+        action = next((a for a in report.actions if a.id in viewer.owned_actions), None)
+    if action is not None and (owner_view_of is not None or not viewer.manages):
+        return owner_card(
+            lang,
+            report,
+            action,
+            may_complete=viewer.may(Event.COMPLETE_ACTION, action.id),
+            intro=intro,
+            message=message,
+        )
+    if viewer.manages or viewer.is_investigator:
+        return report_card(
+            lang,
+            report,
+            viewer,
+            intro=intro,
+            message=message,
+            errors=errors,
+            back_to_list=back_to_list,
+        )
+    return no_part_card(lang, report)
+
+
+def card_renderer(context: FollowUpContext) -> Callable[[str], Card | None]:
+    """The new card for each posted copy about a report, in its reader's language."""
+
+    def render(key: str) -> Card | None:
+        parsed = parse_key(key)
+        if parsed is None or parsed[0] != context.report.id:
+            return None
+        _, kind, ref = parsed
+        if kind in ("amk", "investigator"):
+            viewer = context.people.get(ref) if ref is not None else None
+            return viewer_card(context, viewer) if viewer is not None else None
+        if kind in ("owner", "reminder"):
+            action = _action(context.report, ref)
+            owner = context.people.get(action.owner_id) if action is not None else None
+            if action is None or owner is None:
+                return None
+            return viewer_card(context, owner, owner_view_of=action.id)
+        return None
+
+    return render
+
+
+class DatabaseNearMissServices:
+    """The near-miss flow's actions: one transaction each, messages to others afterwards."""
+
+    def __init__(
+        self,
+        db: Database,
+        notifier: ProactiveNotifier,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self.notifier = notifier
+        self.clock = clock
+
+    async def units(self) -> list[UnitRef]:
+        async with self.db.sessions() as session:
+            return [UnitRef(id=u.id, name=u.name) for u in await org.list_units(session)]
+
+    # -- reporting -----------------------------------------------------------------------------
+
+    async def submit(self, speaker: Speaker, form: NearMissForm, submission_key: str) -> Card:
+        reporter_id = None if form.anonymous else speaker.person_id
+        try:
+            async with self.db.transaction() as session:
+                report, created = await near_miss.submit(
+                    session,
+                    form,
+                    reporter_id=reporter_id,
+                    now=self.clock(),
+                    submission_key=submission_key,
+                )
+                shown = await near_miss.view(session, report)
+        except IntegrityError:
+            # The same card sent twice at the same moment: the other turn stored it.
+            async with self.db.sessions() as session:
+                existing = await near_miss.by_submission(session, submission_key)
+                if existing is None:
+                    raise
+                shown = await near_miss.view(session, existing)
+            created = False
+        if created:
+            log.info("near-miss report %s recorded", shown.number)
+            self.notifier.later(self._announce(shown.id), name="near_miss.announce")
+        return confirmation_card(
+            speaker.lang,
+            number=shown.number,
+            unit=shown.unit_name,
+            anonymous=shown.anonymous,
+            injury=shown.injury,
+            category=shown.category,
+        )
+
+    async def _announce(self, report_id: int) -> None:
+        """The new report to each AMK of its unit (or the secretariat if it has none)."""
+        async with self.db.sessions() as session:
+            report = await near_miss.get(session, report_id)
+            if report is None:
+                return
+            recipients = [p.id for p in await near_miss.follow_up_people(session, report.unit_id)]
+            context = await near_miss.context(session, report_id, recipients)
+        if context is None:
+            return
+        if not recipients:
+            log.warning(
+                "near-miss report %s: the unit has no AMK and there is no secretariat",
+                context.report.number,
+            )
+        for person_id in recipients:
+            viewer = context.people[person_id]
+            intro = t(viewer.lang, "near_miss.card.new", unit=context.report.unit_name)
+            await self.notifier.card_to_person(
+                person_id,
+                viewer_card(context, viewer, intro=intro),
+                key=Notice(NoticeKind.NEW_REPORT, person_id).key(report_id),
+                entity=_entity(report_id),
+            )
+
+    # -- follow-up -----------------------------------------------------------------------------
+
+    async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card:
+        lang = speaker.lang
+        if verb == "near_miss.list":
+            return await self.list_card(speaker)
+        report_id = _int(data.get("report_id"))
+        if report_id is None:
+            return notice_card(t(lang, "near_miss.title"), t(lang, "card.invalid_input"))
+        if speaker.person_id is None:
+            return not_allowed_card(lang)
+        if verb == "near_miss.view":
+            return await self._view(speaker, report_id, data)
+        event = EVENTS.get(verb)
+        if event is None:
+            return notice_card(t(lang, "near_miss.title"), t(lang, "action.unknown"))
+        return await self._follow_up(speaker, report_id, event, data)
+
+    async def _view(self, speaker: Speaker, report_id: int, data: dict[str, Any]) -> Card:
+        """A refresh, or "open" from the list: the card as it is now, for this reader."""
+        assert speaker.person_id is not None
+        async with self.db.transaction() as session:
+            context = await near_miss.context(session, report_id, [speaker.person_id])
+            if context is None:
+                return notice_card(
+                    t(speaker.lang, "near_miss.title"), t(speaker.lang, "near_miss.not_found")
+                )
+            viewer = context.people[speaker.person_id]
+            if not viewer.may_view:
+                await near_miss.record_refused_view(session, report_id, speaker.person_id)
+                return not_allowed_card(speaker.lang)
+        return viewer_card(
+            context,
+            self._in_speaker_language(viewer, speaker),
+            back_to_list=bool(data.get("from_list")),
+        )
+
+    @staticmethod
+    def _in_speaker_language(viewer: Participant, speaker: Speaker) -> Participant:
+        return Participant(
+            person_id=viewer.person_id,
+            name=viewer.name,
+            lang=speaker.lang,
+            teams_id=viewer.teams_id,
+            is_amk=viewer.is_amk,
+            is_secretariat=viewer.is_secretariat,
+            is_investigator=viewer.is_investigator,
+            owned_actions=viewer.owned_actions,
+        )
+
+    async def _follow_up(
+        self, speaker: Speaker, report_id: int, event: Event, data: dict[str, Any]
+    ) -> Card:
+        assert speaker.person_id is not None
+        lang = speaker.lang
+        actor_id = speaker.person_id
+        now = self.clock()
+        action_id = _int(data.get("action_id"))
+        notices: list[Notice] = []
+        message: str | None = None
+        errors: list[str] = []
+        async with self.db.transaction() as session:
+            report = await near_miss.get(session, report_id)
+            person = await session.get(Person, actor_id)
+            if report is None or person is None:
+                return notice_card(t(lang, "near_miss.title"), t(lang, "near_miss.not_found"))
+            viewer = await near_miss.participant(session, report, person)
+            if not viewer.may(event, action_id):
+                await audit.record(
+                    session,
+                    actor=person_actor(actor_id),
+                    action="near_miss.refused",
+                    entity_type=ENTITY,
+                    entity_id=report_id,
+                    after={"attempt": event.value, "reason": "not_allowed"},
+                )
+                log.info("near-miss %s refused for a person without a part", event.value)
+                return not_allowed_card(lang)
+            outcome: near_miss.Outcome | None = None
+            if event is Event.ACKNOWLEDGE:
+                outcome = await near_miss.acknowledge(
+                    session, report_id, actor_id=actor_id, now=now
+                )
+            elif event is Event.ASSIGN:
+                try:
+                    form = AssignForm.model_validate(data)
+                except ValidationError:
+                    errors.append(t(lang, "near_miss.error.investigator"))
+                else:
+                    outcome = await near_miss.assign(
+                        session,
+                        report_id,
+                        actor_id=actor_id,
+                        investigator_upn=form.investigator,
+                        now=now,
+                    )
+            elif event is Event.ADD_ACTION:
+                action_form, problems = action_form_problems(data, now)
+                errors.extend(t(lang, key) for key in problems)
+                if action_form is not None:
+                    outcome = await near_miss.add_action(
+                        session, report_id, actor_id=actor_id, form=action_form, now=now
+                    )
+            elif event is Event.COMPLETE_ACTION:
+                if action_id is None or not any(a.id == action_id for a in report.actions):
+                    errors.append(t(lang, "card.invalid_input"))
+                else:
+                    outcome = await near_miss.complete_action(
+                        session, action_id, actor_id=actor_id, now=now
+                    )
+            else:
+                outcome = await near_miss.close(
+                    session,
+                    report_id,
+                    actor_id=actor_id,
+                    conclusion=str(data.get("conclusion") or ""),
+                    now=now,
+                )
+            if outcome is not None:
+                message, problem = await self._explain(session, lang, event, outcome)
+                if problem:
+                    errors.append(problem)
+                    message = None
+                notices = self._notices(event, outcome)
+            context = await near_miss.context(session, report_id, [actor_id])
+        assert context is not None
+        if outcome is not None and outcome.changed:
+            log.info("near-miss %s: %s", context.report.number, event.value)
+            self.notifier.later(
+                self._after(report_id, notices, actor=viewer.name),
+                name=f"near_miss.{event.value}",
+            )
+        return viewer_card(
+            context,
+            self._in_speaker_language(context.people[actor_id], speaker),
+            owner_view_of=action_id if data.get("card") == "owner" else None,
+            message=message,
+            errors=errors,
+        )
+
+    async def _explain(
+        self, session: AsyncSession, lang: Lang, event: Event, outcome: near_miss.Outcome
+    ) -> tuple[str | None, str | None]:
+        """(message, problem) for the person who acted."""
+        report = outcome.report
+        if report is None:
+            return None, t(lang, "near_miss.not_found")
+        if outcome.refused == "already":
+            by = await session.get(Person, report.acknowledged_by_id)
+            return None, t(
+                lang,
+                "near_miss.msg.already_acknowledged",
+                who=org.describe_person(by) if by else "",
+                when=_when(lang, report.acknowledged_at),
+            )
+        if outcome.refused == "status":
+            status = t(lang, f"near_miss.status.{Status(report.status).value}")
+            return None, t(lang, "near_miss.msg.refused", status=status)
+        if outcome.refused == "open_actions":
+            count = sum(1 for a in report.actions if a.status == "open")
+            return None, t(lang, "near_miss.msg.open_actions", count=count)
+        if outcome.refused == "no_conclusion":
+            return None, t(lang, "near_miss.error.conclusion")
+        if outcome.refused == "action_done":
+            return t(lang, "near_miss.msg.action_already_done"), None
+        if event is Event.ACKNOWLEDGE:
+            return t(lang, "near_miss.msg.acknowledged"), None
+        if event in (Event.ASSIGN, Event.ADD_ACTION) and outcome.person is not None:
+            who = org.describe_person(outcome.person)
+            key = (
+                "near_miss.msg.assigned" if event is Event.ASSIGN else "near_miss.msg.action_added"
+            )
+            message = t(lang, key, who=who)
+            if not await near_miss.has_personal_chat(session, outcome.person.id):
+                message += " " + t(lang, "near_miss.msg.no_chat", who=who)
+            return message, None
+        if event is Event.COMPLETE_ACTION:
+            return t(lang, "near_miss.msg.action_done"), None
+        return t(lang, "near_miss.msg.closed"), None
+
+    @staticmethod
+    def _notices(event: Event, outcome: near_miss.Outcome) -> list[Notice]:
+        report = outcome.report
+        if report is None or not outcome.changed:
+            return []
+        notices: list[Notice] = []
+        named = None if report.anonymous else report.reporter_id
+        if event is Event.ASSIGN and outcome.person is not None:
+            notices.append(Notice(NoticeKind.INVESTIGATOR, outcome.person.id))
+        if event is Event.ADD_ACTION and outcome.action is not None and outcome.person is not None:
+            notices.append(Notice(NoticeKind.ACTION_OWNER, outcome.person.id, outcome.action.id))
+        if named is not None and outcome.acknowledged_now:
+            notices.append(Notice(NoticeKind.REPORTER_ACKNOWLEDGED, named))
+        if named is not None and event is Event.CLOSE:
+            notices.append(Notice(NoticeKind.REPORTER_CLOSED, named))
+        return notices
+
+    async def _after(self, report_id: int, notices: list[Notice], *, actor: str) -> None:
+        """Update every posted card about the report, then tell the people concerned."""
+        posts = await conversations.posts_for(self.db, *_entity(report_id))
+        earlier = []
+        for post in posts:
+            parsed = parse_key(post.dedupe_key)
+            if parsed is not None and parsed[1] in ("amk", "investigator") and parsed[2]:
+                earlier.append(parsed[2])
+        async with self.db.sessions() as session:
+            context = await near_miss.context(
+                session, report_id, earlier + [notice.person_id for notice in notices]
+            )
+            reporter_lang: dict[int, Lang] = {}
+            for notice in notices:
+                if notice.kind in (NoticeKind.REPORTER_ACKNOWLEDGED, NoticeKind.REPORTER_CLOSED):
+                    person = await session.get(Person, notice.person_id)
+                    if person is not None:
+                        reporter_lang[person.id] = near_miss.lang_of(person)
+        if context is None:
+            return
+        await self.notifier.update_cards(_entity(report_id), card_renderer(context))
+        for notice in notices:
+            card = self._notice_card(context, notice, reporter_lang, actor)
+            if card is None:
+                continue
+            await self.notifier.card_to_person(
+                notice.person_id, card, key=notice.key(report_id), entity=_entity(report_id)
+            )
+
+    @staticmethod
+    def _notice_card(
+        context: FollowUpContext, notice: Notice, reporter_lang: dict[int, Lang], actor: str
+    ) -> Card | None:
+        report = context.report
+        if notice.kind in (NoticeKind.REPORTER_ACKNOWLEDGED, NoticeKind.REPORTER_CLOSED):
+            lang = reporter_lang.get(notice.person_id)
+            if report.anonymous or lang is None:
+                return None
+            return reporter_notice(lang, report, closed=notice.kind is NoticeKind.REPORTER_CLOSED)
+        viewer = context.people.get(notice.person_id)
+        if viewer is None:
+            return None
+        if notice.kind is NoticeKind.INVESTIGATOR:
+            intro = t(viewer.lang, "near_miss.investigator.intro", who=actor)
+            return viewer_card(context, viewer, intro=intro)
+        if notice.kind is NoticeKind.ACTION_OWNER and notice.action_id is not None:
+            return viewer_card(
+                context,
+                viewer,
+                owner_view_of=notice.action_id,
+                intro=t(viewer.lang, "near_miss.owner.intro"),
+            )
+        return None
+
+    # -- the list ------------------------------------------------------------------------------
+
+    async def list_card(self, speaker: Speaker) -> Card:
+        lang = speaker.lang
+        if speaker.person_id is None:
+            return notice_card(
+                t(lang, "near_miss.list.title"), t(lang, "near_miss.list.not_allowed")
+            )
+        async with self.db.transaction() as session:
+            found = await near_miss.open_reports_for(session, speaker.person_id)
+            if found is None:
+                await audit.record(
+                    session,
+                    actor=person_actor(speaker.person_id),
+                    action="near_miss.refused",
+                    entity_type=ENTITY,
+                    after={"attempt": "list", "reason": "not_allowed"},
+                )
+        if found is None:
+            return notice_card(
+                t(lang, "near_miss.list.title"), t(lang, "near_miss.list.not_allowed")
+            )
+        return list_card(
+            lang, found.reports, units=found.units, total=found.total, now=self.clock()
+        )
+
+
+def _when(lang: Lang, moment: datetime | None) -> str:
+    return format_datetime(lang, moment) if moment is not None else ""
+
+
+class NearMissReminders:
+    """Each open corrective action's owner is reminded once, at 08:00 on its due date."""
+
+    name = "near_miss.reminders"
+
+    def __init__(self, db: Database, notifier: ProactiveNotifier) -> None:
+        self.db = db
+        self.notifier = notifier
+
+    async def run(self, now: datetime) -> None:
+        async with self.db.sessions() as session:
+            due = [(a.id, a.report_id) for a in await near_miss.due_reminders(session, now)]
+        for action_id, report_id in due:
+            key = f"near_miss:reminder:action:{action_id}"
+            if not await jobs.claim(self.db, key, WORKER, timedelta(minutes=10)):
+                continue
+            try:
+                delivered = await self._remind(report_id, action_id, now)
+            except Exception as error:
+                await jobs.release_failed(self.db, key, WORKER, type(error).__name__)
+                raise
+            if delivered is None:
+                await jobs.release_failed(self.db, key, WORKER, "not delivered; retry")
+                continue
+            await jobs.complete(self.db, key, WORKER, {"delivered": delivered})
+
+    async def _remind(self, report_id: int, action_id: int, now: datetime) -> bool | None:
+        """True: sent; False: the owner has no chat with the bot (nothing to retry);
+        None: sending failed, try again on a later tick."""
+        async with self.db.sessions() as session:
+            report = await near_miss.get(session, report_id)
+            owner_id = (
+                next((a.owner_id for a in report.actions if a.id == action_id), None)
+                if report
+                else None
+            )
+            context = await near_miss.context(session, report_id, [owner_id]) if owner_id else None
+            has_chat = owner_id is not None and await near_miss.has_personal_chat(session, owner_id)
+        action = _action(context.report, action_id) if context is not None else None
+        if context is None or action is None or owner_id is None:
+            return False
+        owner = context.people[owner_id]
+        today = now.astimezone(COPENHAGEN).date()
+        intro = (
+            t(owner.lang, "near_miss.owner.reminder")
+            if action.due_date >= today
+            else t(
+                owner.lang, "near_miss.owner.overdue", due=format_date(owner.lang, action.due_date)
+            )
+        )
+        delivered = has_chat and await self.notifier.card_to_person(
+            owner_id,
+            viewer_card(context, owner, owner_view_of=action_id, intro=intro),
+            key=Notice(NoticeKind.REMINDER, owner_id, action_id).key(report_id),
+            entity=_entity(report_id),
+        )
+        if has_chat and not delivered:
+            return None
+        async with self.db.transaction() as session:
+            await near_miss.mark_reminded(session, action_id, now)
+        return delivered

@@ -1,0 +1,522 @@
+"""Drug-precursor services on the database (`dialogs.precursors.PrecursorServices`)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.notifier import ProactiveNotifier
+from cards.common import Card, notice_card
+from cards.precursors import (
+    day_text,
+    inline_name,
+    ledger_card,
+    overview_card,
+    unit_status_card,
+    warning_text,
+)
+from dialogs.context import Speaker
+from dialogs.precursors import Access, Result, home_warnings
+from domain.i18n import COPENHAGEN, Lang, lang_from_locale, t
+from domain.org import Role, UnitRef
+from domain.precursors import (
+    FIELD_ERRORS,
+    EntryForm,
+    EntryKind,
+    HoldingForm,
+    HoldingView,
+    PrecursorWarning,
+    SubstanceInfo,
+    UnitHome,
+    deadline_for,
+    format_amount,
+    format_quantity,
+    licence_warning,
+    search,
+    threshold_warning,
+)
+from storage import org, precursor_catalogue, precursors
+from storage.db import Database
+from storage.models import Person, Unit, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def local_today(moment: datetime) -> date:
+    return moment.astimezone(COPENHAGEN).date()
+
+
+def person_lang(person: Person) -> Lang:
+    if person.language_override:
+        return Lang(person.language_override)
+    return lang_from_locale(person.locale)
+
+
+async def unit_home(
+    session: AsyncSession,
+    unit: Unit,
+    *,
+    today: date,
+    deadline: str,
+    licence: str,
+    year: int | None = None,
+) -> UnitHome:
+    """The unit's registration for `year` (this year), its substances with stock, warnings."""
+    year = year or today.year
+    registration = (await precursors.registrations(session, year, unit_ids=[unit.id]))[0]
+    holdings = await precursors.holdings_of(session, unit.id)
+    warnings: list[PrecursorWarning] = []
+    for holding in holdings:
+        found = licence_warning(holding.substance, licence)
+        if found:
+            warnings.append(found)
+        if holding.substance.threshold is not None:
+            yearly = await precursors.university_purchases(session, holding.substance.id, year)
+            found = threshold_warning(holding.substance, yearly)
+            if found:
+                warnings.append(found)
+    contacts = [
+        org.describe_person(person)
+        for person in await org.holders(session, unit.id, Role.PRECURSOR_CONTACT)
+    ]
+    due = deadline_for(year, deadline)
+    return UnitHome(
+        unit_id=unit.id,
+        unit=unit.name,
+        registration=registration,
+        deadline=due,
+        days_left=(due - today).days,
+        holdings=holdings,
+        warnings=warnings,
+        contacts=contacts,
+    )
+
+
+class DatabasePrecursorServices:
+    """Every precursor action in one transaction, refusals audited."""
+
+    def __init__(
+        self,
+        db: Database,
+        notifier: ProactiveNotifier,
+        *,
+        licence: str = "",
+        deadline: str = "06-15",
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self.notifier = notifier
+        self.licence = licence
+        self.deadline = deadline
+        self.clock = clock
+        self._catalogue_ready = False
+
+    def today(self) -> date:
+        return local_today(self.clock())
+
+    async def ready(self) -> None:
+        """Load the shipped catalogue into this database once per process."""
+        if not self._catalogue_ready:
+            await precursor_catalogue.ensure_loaded(self.db)
+            self._catalogue_ready = True
+
+    async def access(self, speaker: Speaker) -> Access:
+        async with self.db.sessions() as session:
+            found = await precursors.access(session, speaker.person_id)
+        return Access(
+            [UnitRef(id=unit.id, name=unit.name) for unit in found.units],
+            found.secretariat,
+        )
+
+    async def _may_see_all(self, session: AsyncSession, speaker: Speaker) -> bool:
+        if speaker.is_admin:
+            return True
+        return (await precursors.access(session, speaker.person_id)).secretariat
+
+    async def _overview_refused(self, speaker: Speaker, what: str) -> Card:
+        """Tell the speaker the overview is the secretariat's, and audit the attempt."""
+        async with self.db.transaction() as session:
+            await precursors.refuse(
+                session, actor_id=speaker.person_id, what=what, entity="unit", entity_id=None
+            )
+        lang = speaker.lang
+        return notice_card(
+            t(lang, "precursors.pick.title"), t(lang, "precursors.not_allowed.overview")
+        )
+
+    async def home(self, speaker: Speaker, unit_id: int) -> UnitHome | None:
+        await self.ready()
+        async with self.db.sessions() as session:
+            if not await precursors.may_keep(session, speaker.person_id, unit_id):
+                return None
+            unit = await session.get(Unit, unit_id)
+            if unit is None:
+                return None
+            return await unit_home(
+                session, unit, today=self.today(), deadline=self.deadline, licence=self.licence
+            )
+
+    async def search(self, query: str) -> list[SubstanceInfo]:
+        await self.ready()
+        async with self.db.sessions() as session:
+            return search(await precursors.substances(session), query)
+
+    async def holding(self, speaker: Speaker, unit_id: int, holding_id: int) -> HoldingView | None:
+        async with self.db.sessions() as session:
+            if not await precursors.may_keep(session, speaker.person_id, unit_id):
+                return None
+            for view in await precursors.holdings_of(session, unit_id):
+                if view.id == holding_id:
+                    return view
+        return None
+
+    async def _refused(
+        self, session: AsyncSession, speaker: Speaker, what: str, entity: str, entity_id: object
+    ) -> Result:
+        await precursors.refuse(
+            session, actor_id=speaker.person_id, what=what, entity=entity, entity_id=entity_id
+        )
+        return Result(False, t(speaker.lang, "precursors.not_allowed.unit"))
+
+    def _warning_texts(
+        self, lang: Lang, warnings: list[PrecursorWarning], substance: SubstanceInfo
+    ) -> list[str]:
+        return [warning_text(lang, warning, substance) for warning in warnings]
+
+    # -- substances on the unit's list ---------------------------------------------------------
+
+    async def add_holding(self, speaker: Speaker, unit_id: int, values: dict[str, Any]) -> Result:
+        lang = speaker.lang
+        try:
+            form = HoldingForm.model_validate(values)
+        except ValidationError as error:
+            errors: dict[str, str] = {}
+            for issue in error.errors():
+                name = str(issue["loc"][0]) if issue["loc"] else "substance_id"
+                key = {
+                    "substance_id": "precursors.error.substance",
+                    "storage_location": "precursors.error.location",
+                }.get(name, "precursors.error.too_long")
+                errors.setdefault(name, t(lang, key))
+            return Result(False, errors=errors)
+        async with self.db.transaction() as session:
+            if not await precursors.may_keep(session, speaker.person_id, unit_id):
+                return await self._refused(session, speaker, "holding.add", "unit", unit_id)
+            outcome = await precursors.add_holding(
+                session, unit_id, form, actor_id=speaker.person_id, licence=self.licence
+            )
+            substance = await precursors.substance(session, form.substance_id)
+        if not outcome.changed or substance is None:
+            problem = outcome.problem or "precursors.error.substance"
+            field = "substance_id"
+            return Result(False, errors={field: t(lang, problem)})
+        return Result(
+            True,
+            t(
+                lang,
+                "precursors.added",
+                substance=substance.name(lang),
+                location=form.storage_location,
+            ),
+            warnings=self._warning_texts(lang, outcome.warnings, substance),
+        )
+
+    async def remove_holding(self, speaker: Speaker, unit_id: int, holding_id: int) -> Result:
+        lang = speaker.lang
+        async with self.db.transaction() as session:
+            row = await precursors.holding(session, holding_id)
+            if row is None or row.unit_id != unit_id:
+                return Result(False, t(lang, "precursors.error.holding"))
+            if not await precursors.may_keep(session, speaker.person_id, unit_id):
+                return await self._refused(
+                    session, speaker, "holding.remove", precursors.HOLDING, holding_id
+                )
+            outcome = await precursors.remove_holding(
+                session, holding_id, actor_id=speaker.person_id
+            )
+            substance = await precursors.substance(session, row.substance_id)
+        if not outcome.changed or substance is None:
+            return Result(False, t(lang, outcome.problem or "precursors.error.holding"))
+        return Result(True, t(lang, "precursors.removed", substance=substance.name(lang)))
+
+    # -- entries -------------------------------------------------------------------------------
+
+    async def record(
+        self,
+        speaker: Speaker,
+        unit_id: int,
+        holding_id: int,
+        kind: EntryKind,
+        values: dict[str, Any],
+    ) -> Result:
+        lang = speaker.lang
+        try:
+            form = EntryForm.model_validate({**values, "kind": kind.value})
+        except ValidationError as error:
+            errors: dict[str, str] = {}
+            for issue in error.errors():
+                name = str(issue["loc"][0]) if issue["loc"] else "kind"
+                errors.setdefault(name, t(lang, FIELD_ERRORS.get(name, "precursors.error.form")))
+            return Result(False, errors=errors)
+        today = self.today()
+        async with self.db.transaction() as session:
+            row = await precursors.holding(session, holding_id)
+            if row is None or row.unit_id != unit_id:
+                return Result(False, t(lang, "precursors.error.holding"))
+            if not await precursors.may_keep(session, speaker.person_id, unit_id):
+                return await self._refused(
+                    session, speaker, f"entry.{kind.value}", precursors.HOLDING, holding_id
+                )
+            outcome = await precursors.record(
+                session,
+                holding_id,
+                form,
+                actor_id=speaker.person_id,
+                today=today,
+                licence=self.licence,
+            )
+            substance = await precursors.substance(session, row.substance_id)
+            lines = (await precursors.lines_of(session, [holding_id]))[holding_id]
+        assert substance is not None
+        if not outcome.changed:
+            if outcome.errors:
+                return Result(False, errors=self._errors(lang, outcome, substance))
+            return Result(False, t(lang, outcome.problem or "precursors.error.holding"))
+        unit = substance.report_unit
+        stock = sum(line.delta_micro for line in lines)
+        quantity = f"{format_amount(lang, form.quantity, places=6)} {form.unit.value}"
+        if kind is EntryKind.COUNT:
+            book = sum(line.delta_micro for line in lines if line.entry_date <= form.entry_date)
+            counted = next(line for line in lines if line.id == outcome.entity_id)
+            message = t(
+                lang,
+                "precursors.recorded_count",
+                quantity=quantity,
+                substance=inline_name(lang, substance),
+                day=day_text(lang, form.entry_date),
+                book=format_quantity(lang, book, unit),
+            )
+            difference = counted.quantity_micro - book
+            if difference:
+                sign = "+" if difference > 0 else "−"
+                message += " " + t(
+                    lang,
+                    "precursors.recorded_count_difference",
+                    difference=sign + format_quantity(lang, abs(difference), unit),
+                )
+        else:
+            message = t(
+                lang,
+                "precursors.recorded",
+                kind=t(lang, f"precursors.kind.{kind.value}"),
+                quantity=quantity,
+                substance=inline_name(lang, substance),
+                day=day_text(lang, form.entry_date),
+                stock=format_quantity(lang, stock, unit),
+            )
+        return Result(
+            True, message, warnings=self._warning_texts(lang, outcome.warnings, substance)
+        )
+
+    def _errors(
+        self, lang: Lang, outcome: precursors.Outcome, substance: SubstanceInfo
+    ) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        for name, key in outcome.errors.items():
+            if key == "precursors.error.negative" and outcome.negative is not None:
+                day, stock = outcome.negative
+                errors[name] = t(
+                    lang,
+                    key,
+                    day=day_text(lang, day),
+                    stock=format_quantity(lang, stock, substance.report_unit),
+                )
+            else:
+                errors[name] = t(lang, key)
+        return errors
+
+    # -- registration --------------------------------------------------------------------------
+
+    async def register(self, speaker: Speaker, unit_id: int, *, none_handled: bool) -> Result:
+        lang = speaker.lang
+        year = self.today().year
+        async with self.db.transaction() as session:
+            if not await precursors.may_keep(session, speaker.person_id, unit_id):
+                return await self._refused(session, speaker, "register", "unit", unit_id)
+            outcome = await precursors.register(
+                session,
+                unit_id,
+                year,
+                actor_id=speaker.person_id,
+                none_handled=none_handled,
+                at=self.clock(),
+            )
+            unit = await session.get(Unit, unit_id)
+        if not outcome.changed or unit is None:
+            return Result(False, t(lang, outcome.problem or "precursors.error.holding"))
+        key = "precursors.registered_none" if none_handled else "precursors.registered"
+        return Result(True, t(lang, key, unit=unit.name, year=year))
+
+    # -- ledger and reversal -------------------------------------------------------------------
+
+    async def ledger_card(
+        self,
+        speaker: Speaker,
+        unit_id: int,
+        holding_id: int,
+        *,
+        notice: str | None = None,
+        error: str | None = None,
+        values: dict[str, Any] | None = None,
+    ) -> Card | None:
+        async with self.db.sessions() as session:
+            if not await precursors.may_keep(session, speaker.person_id, unit_id):
+                return None
+            views = await precursors.holdings_of(session, unit_id, include_inactive=True)
+            holding = next((view for view in views if view.id == holding_id), None)
+            unit = await session.get(Unit, unit_id)
+            if holding is None or unit is None:
+                return None
+            entries = [
+                entry
+                for _, entry in await precursors.entries_of(
+                    session, [holding_id], newest_first=True
+                )
+            ]
+        reversible = [
+            entry
+            for entry in entries
+            if not entry.reversed and entry.kind is not EntryKind.REVERSAL
+        ]
+        return ledger_card(
+            speaker.lang,
+            unit.name,
+            holding,
+            entries,
+            total=len(entries),
+            reversible=reversible,
+            notice=notice,
+            error=error,
+            values=values,
+        )
+
+    async def _reverse(self, speaker: Speaker, data: dict[str, Any]) -> Card:
+        lang = speaker.lang
+        heading = t(lang, "precursors.pick.title")
+        try:
+            holding_id = int(str(data.get("holding_id", "")))
+        except ValueError:
+            return notice_card(heading, t(lang, "card.invalid_input"))
+        entry_id_text = str(data.get("entry_id") or "")
+        reason = str(data.get("reason") or "").strip() or None
+        async with self.db.transaction() as session:
+            row = await precursors.holding(session, holding_id)
+            if row is None:
+                return notice_card(heading, t(lang, "precursors.error.holding"))
+            unit_id = row.unit_id
+            if not await precursors.may_keep(session, speaker.person_id, unit_id):
+                await precursors.refuse(
+                    session,
+                    actor_id=speaker.person_id,
+                    what="reverse",
+                    entity=precursors.HOLDING,
+                    entity_id=holding_id,
+                )
+                return notice_card(heading, t(lang, "precursors.not_allowed.unit"))
+            owner = (
+                await precursors.entry_holding(session, int(entry_id_text))
+                if entry_id_text.isdigit()
+                else None
+            )
+            if owner is None or owner.id != holding_id:
+                outcome = precursors.Outcome(False, "precursors.reverse.not_found")
+            else:
+                outcome = await precursors.reverse(
+                    session, int(entry_id_text), actor_id=speaker.person_id, reason=reason
+                )
+            substance = await precursors.substance(session, row.substance_id)
+        assert substance is not None
+        if outcome.changed:
+            notice = t(lang, "precursors.reversed", number=entry_id_text)
+            card = await self.ledger_card(speaker, unit_id, holding_id, notice=notice)
+        else:
+            problem = outcome.problem or "precursors.reverse.not_found"
+            if outcome.negative is not None:
+                day, stock = outcome.negative
+                error = t(
+                    lang,
+                    problem,
+                    day=day_text(lang, day),
+                    stock=format_quantity(lang, stock, substance.report_unit),
+                )
+            else:
+                error = t(lang, problem)
+            card = await self.ledger_card(
+                speaker,
+                unit_id,
+                holding_id,
+                error=error,
+                values={"entry_id": entry_id_text, "reason": reason or ""},
+            )
+        return card or notice_card(heading, t(lang, "precursors.error.holding"))
+
+    # -- the secretariat -----------------------------------------------------------------------
+
+    async def overview_card(self, speaker: Speaker, year: int | None = None) -> Card:
+        lang = speaker.lang
+        today = self.today()
+        year = year or today.year
+        async with self.db.sessions() as session:
+            allowed = await self._may_see_all(session, speaker)
+            rows = await precursors.registrations(session, year) if allowed else []
+        if not allowed:
+            return await self._overview_refused(speaker, "overview")
+        due = deadline_for(year, self.deadline)
+        return overview_card(
+            lang,
+            year=year,
+            deadline=due,
+            days_left=(due - today).days,
+            rows=rows,
+            licence_recorded=bool(self.licence.strip()),
+        )
+
+    async def _unit_status(self, speaker: Speaker, data: dict[str, Any]) -> Card:
+        lang = speaker.lang
+        try:
+            unit_id = int(str(data.get("unit_id", "")))
+        except ValueError:
+            return await self.overview_card(speaker)
+        await self.ready()
+        async with self.db.sessions() as session:
+            allowed = await self._may_see_all(session, speaker)
+        if not allowed:
+            return await self._overview_refused(speaker, "unit_status")
+        async with self.db.sessions() as session:
+            unit = await session.get(Unit, unit_id)
+            if unit is None:
+                return notice_card(t(lang, "precursors.pick.title"), t(lang, "card.stale"))
+            year_text = str(data.get("year") or "")
+            home = await unit_home(
+                session,
+                unit,
+                today=self.today(),
+                deadline=self.deadline,
+                licence=self.licence,
+                year=int(year_text) if year_text.isdigit() else None,
+            )
+        return unit_status_card(lang, home, warnings=home_warnings(lang, home))
+
+    async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card:
+        if verb == "precursors.reverse":
+            return await self._reverse(speaker, data)
+        if verb == "precursors.unit_status":
+            return await self._unit_status(speaker, data)
+        year_text = str(data.get("year") or "")
+        year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else None
+        return await self.overview_card(speaker, year)

@@ -1,0 +1,173 @@
+"""Scheduled well-being work: deliver items to owners who could not be reached at once, ask
+about the effect on the follow-up date, remind overdue items once, and delete note text
+past the retention period. Each send is claimed in `job_run`, so it happens once."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from bot.notifier import ProactiveNotifier
+from bot.scheduler import PeriodicJob
+from bot.wellbeing_services import (
+    CLAIM_LEASE,
+    WORKER,
+    DatabaseWellbeingServices,
+    owner_key,
+    person_lang,
+)
+from cards.wellbeing import follow_up_card, owner_card
+from domain.i18n import t
+from domain.wellbeing import WellbeingSettings, local_today, notes_cutoff
+from storage import jobs, wellbeing
+from storage.db import Database
+from storage.models import Person
+from storage.wellbeing import ITEM
+
+log = logging.getLogger(__name__)
+
+
+class WellbeingDelivery:
+    """Items whose owner had no chat with the bot yet: sent as soon as there is one."""
+
+    name = "wellbeing.delivery"
+
+    def __init__(self, services: DatabaseWellbeingServices) -> None:
+        self.services = services
+
+    async def run(self, now: datetime) -> None:
+        async with self.services.db.sessions() as session:
+            ids = await wellbeing.undelivered_items(session)
+        for item_id in ids:
+            await self.services.deliver_owner_card(item_id)
+
+
+class WellbeingFollowUps:
+    """On the follow-up date of a done item: was the solution adequate and effective?"""
+
+    name = "wellbeing.follow_ups"
+
+    def __init__(self, services: DatabaseWellbeingServices) -> None:
+        self.services = services
+        self.db = services.db
+
+    async def run(self, now: datetime) -> None:
+        today = local_today(now)
+        async with self.db.sessions() as session:
+            ids = await wellbeing.due_follow_ups(session, today)
+        for item_id in ids:
+            await self._ask(item_id, now)
+
+    async def _ask(self, item_id: int, now: datetime) -> None:
+        async with self.db.sessions() as session:
+            item = await wellbeing.get_item(session, item_id)
+            if item is None:
+                return
+            view = await wellbeing.item_view(session, item)
+            owner = await session.get(Person, item.owner_id)
+        if owner is None:
+            return
+        key = f"wellbeing:follow_up:{item_id}:{view.follow_up_on.isoformat()}"
+        if not await jobs.claim(self.db, key, WORKER, CLAIM_LEASE):
+            return
+        try:
+            delivered = await self.services.notifier.card_to_person(
+                owner.id,
+                follow_up_card(person_lang(owner), view, today=local_today(now)),
+                key=f"wellbeing:item:{item_id}:follow_up:{view.follow_up_on.isoformat()}",
+                entity=(ITEM, str(item_id)),
+            )
+        except Exception as error:
+            await jobs.release_failed(self.db, key, WORKER, type(error).__name__)
+            raise
+        if not delivered:
+            await jobs.release_failed(self.db, key, WORKER, "not delivered")
+            return
+        async with self.db.transaction() as session:
+            await wellbeing.mark(session, item_id, follow_up_sent_at=now)
+        await jobs.complete(self.db, key, WORKER, {"delivered": True})
+
+
+class WellbeingOverdue:
+    """One reminder to the owner of an open item past its deadline (per deadline)."""
+
+    name = "wellbeing.overdue"
+
+    def __init__(self, services: DatabaseWellbeingServices) -> None:
+        self.services = services
+        self.db = services.db
+
+    async def run(self, now: datetime) -> None:
+        today = local_today(now)
+        async with self.db.sessions() as session:
+            ids = await wellbeing.due_overdue(session, today)
+        for item_id in ids:
+            await self._remind(item_id, now)
+
+    async def _remind(self, item_id: int, now: datetime) -> None:
+        async with self.db.sessions() as session:
+            item = await wellbeing.get_item(session, item_id)
+            if item is None:
+                return
+            view = await wellbeing.item_view(session, item)
+            owner = await session.get(Person, item.owner_id)
+        deadline = view.deadline.isoformat()
+        key = f"wellbeing:overdue:{item_id}:{deadline}"
+        if not await jobs.claim(self.db, key, WORKER, CLAIM_LEASE):
+            return
+        delivered = False
+        try:
+            if owner is not None:
+                lang = person_lang(owner)
+                delivered = await self.services.notifier.card_to_person(
+                    owner.id,
+                    owner_card(
+                        lang,
+                        view,
+                        today=local_today(now),
+                        heading=t(lang, "wellbeing.overdue.title"),
+                        notice=t(lang, "wellbeing.overdue.notice"),
+                    ),
+                    key=f"{owner_key(item_id, owner.id)}:overdue:{deadline}",
+                    entity=(ITEM, str(item_id)),
+                )
+        except Exception as error:
+            await jobs.release_failed(self.db, key, WORKER, type(error).__name__)
+            raise
+        async with self.db.transaction() as session:
+            await wellbeing.mark(session, item_id, overdue_reminded_for=view.deadline)
+        await jobs.complete(self.db, key, WORKER, {"delivered": delivered})
+
+
+class WellbeingRetention:
+    """Blank the free text of notes older than the retention period (audited, once each)."""
+
+    name = "wellbeing.retention"
+
+    def __init__(self, db: Database, settings: WellbeingSettings) -> None:
+        self.db = db
+        self.settings = settings
+
+    async def run(self, now: datetime) -> None:
+        cutoff = notes_cutoff(now, self.settings.retention_years)
+        async with self.db.sessions() as session:
+            if not await wellbeing.has_expired_notes(session, cutoff):
+                return
+        async with self.db.transaction() as session:
+            deleted = await wellbeing.delete_expired_notes(
+                session, cutoff=cutoff, now=now, retention_years=self.settings.retention_years
+            )
+        if deleted:
+            log.info("deleted the note text of %d well-being dialogues", len(deleted))
+
+
+def wellbeing_jobs(
+    db: Database, notifier: ProactiveNotifier, settings: WellbeingSettings
+) -> list[PeriodicJob]:
+    services = DatabaseWellbeingServices(db, notifier, settings=settings)
+    return [
+        WellbeingDelivery(services),
+        WellbeingFollowUps(services),
+        WellbeingOverdue(services),
+        WellbeingRetention(db, settings),
+    ]

@@ -1,0 +1,808 @@
+"""Cards of near-miss reporting: the form, the injury guardrail, the receipt, the follow-up
+card of the AMK (and investigator), the action owner's card, notices and the open list."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from microsoft_teams.cards import (
+    ActionSet,
+    AdaptiveCard,
+    CardElement,
+    Choice,
+    ChoiceSetInput,
+    Column,
+    ColumnSet,
+    DateInput,
+    ExecuteAction,
+    Fact,
+    FactSet,
+    OpenUrlAction,
+    RefreshDefinition,
+    ShowCardAction,
+    SubmitAction,
+    TextBlock,
+    TextInput,
+    TimeInput,
+    ToggleInput,
+)
+
+from cards.common import Card, execute, notice_card, paragraph, render, submit, title
+from domain.i18n import COPENHAGEN, Lang, format_datetime, t
+from domain.near_miss import (
+    ActionView,
+    Category,
+    Event,
+    Participant,
+    ReportSummary,
+    ReportView,
+    Severity,
+    allowed,
+)
+from domain.org import EMAIL_PATTERN, UnitRef
+
+FORM_ACTIONS = ("near_miss.submit", "near_miss.cancel")
+INJURY_ACTIONS = ("near_miss.record_anyway", "near_miss.edit", "near_miss.cancel")
+
+
+def format_date(lang: Lang, value: date) -> str:
+    return value.strftime("%d.%m.%Y") if lang is Lang.DA else value.strftime("%d %b %Y")
+
+
+def category_label(lang: Lang, category: Category) -> str:
+    return t(lang, f"near_miss.category.{category.value}")
+
+
+def severity_label(lang: Lang, severity: Severity) -> str:
+    return t(lang, f"near_miss.severity.{severity.value}")
+
+
+def _error(text: str) -> TextBlock:
+    return TextBlock(text=text, color="Attention", wrap=True, size="Small", spacing="None")
+
+
+def _heading(text: str) -> TextBlock:
+    return TextBlock(text=text, weight="Bolder", wrap=True, spacing="Medium")
+
+
+def _cancel(lang: Lang) -> SubmitAction:
+    """Cancel without the client insisting on the required fields first."""
+    action = submit(t(lang, "near_miss.form.cancel"), "near_miss.cancel")
+    action.associated_inputs = "none"
+    return action
+
+
+# -- reporting ---------------------------------------------------------------------------------
+
+
+def report_form(
+    lang: Lang,
+    units: list[UnitRef],
+    *,
+    now: datetime,
+    form_id: str,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Card:
+    """One compact card with every field; `values` are kept, `errors` (field → text) shown
+    under their field. Date and time default to now (Copenhagen)."""
+    values = values or {}
+    errors = errors or {}
+    local = now.astimezone(COPENHAGEN)
+    body: list[CardElement] = [
+        title(t(lang, "near_miss.form.title")),
+        paragraph(t(lang, "near_miss.form.intro"), subtle=True),
+    ]
+    if errors:
+        body.append(
+            TextBlock(
+                text=t(lang, "near_miss.form.fix"), color="Attention", weight="Bolder", wrap=True
+            )
+        )
+
+    def add(element: CardElement, *names: str) -> None:
+        body.append(element)
+        for name in names:
+            if name in errors:
+                body.append(_error(errors[name]))
+
+    add(
+        ColumnSet(
+            columns=[
+                Column(
+                    width="stretch",
+                    items=[
+                        DateInput(
+                            id="occurred_date",
+                            label=t(lang, "near_miss.form.date"),
+                            is_required=True,
+                            error_message=t(lang, "near_miss.error.occurred_date"),
+                            max=local.date().isoformat(),
+                            value=values.get("occurred_date", local.date().isoformat()),
+                        )
+                    ],
+                ),
+                Column(
+                    width="stretch",
+                    items=[
+                        TimeInput(
+                            id="occurred_time",
+                            label=t(lang, "near_miss.form.time"),
+                            is_required=True,
+                            error_message=t(lang, "near_miss.error.occurred_time"),
+                            value=values.get("occurred_time", local.strftime("%H:%M")),
+                        )
+                    ],
+                ),
+            ]
+        ),
+        "occurred_date",
+        "occurred_time",
+    )
+    add(
+        ChoiceSetInput(
+            id="unit_id",
+            label=t(lang, "near_miss.form.unit"),
+            style="compact",
+            is_required=True,
+            placeholder=t(lang, "near_miss.form.unit.placeholder"),
+            error_message=t(lang, "near_miss.error.unit_id"),
+            value=values.get("unit_id"),
+            choices=[Choice(title=unit.name, value=str(unit.id)) for unit in units],
+        ),
+        "unit_id",
+    )
+    add(
+        ColumnSet(
+            columns=[
+                Column(
+                    width=2,
+                    items=[
+                        TextInput(
+                            id="campus",
+                            label=t(lang, "near_miss.form.campus"),
+                            placeholder=t(lang, "near_miss.form.campus.placeholder"),
+                            is_required=True,
+                            max_length=100,
+                            error_message=t(lang, "near_miss.error.campus"),
+                            value=values.get("campus"),
+                        )
+                    ],
+                ),
+                Column(
+                    width=1,
+                    items=[
+                        TextInput(
+                            id="building",
+                            label=t(lang, "near_miss.form.building"),
+                            max_length=50,
+                            value=values.get("building"),
+                        )
+                    ],
+                ),
+                Column(
+                    width=1,
+                    items=[
+                        TextInput(
+                            id="room",
+                            label=t(lang, "near_miss.form.room"),
+                            max_length=50,
+                            value=values.get("room"),
+                        )
+                    ],
+                ),
+            ]
+        ),
+        "campus",
+        "building",
+        "room",
+    )
+    add(
+        TextInput(
+            id="description",
+            label=t(lang, "near_miss.form.description"),
+            placeholder=t(lang, "near_miss.form.description.placeholder"),
+            is_multiline=True,
+            is_required=True,
+            max_length=4000,
+            error_message=t(lang, "near_miss.error.description"),
+            value=values.get("description"),
+        ),
+        "description",
+    )
+    add(
+        ChoiceSetInput(
+            id="category",
+            label=t(lang, "near_miss.form.category"),
+            style="compact",
+            is_required=True,
+            error_message=t(lang, "near_miss.error.category"),
+            value=values.get("category"),
+            choices=[
+                Choice(title=category_label(lang, category), value=category.value)
+                for category in Category
+            ],
+        ),
+        "category",
+    )
+    add(
+        ChoiceSetInput(
+            id="severity",
+            label=t(lang, "near_miss.form.severity"),
+            style="compact",
+            is_required=True,
+            error_message=t(lang, "near_miss.error.severity"),
+            value=values.get("severity"),
+            choices=[
+                Choice(title=severity_label(lang, severity), value=severity.value)
+                for severity in Severity
+            ],
+        ),
+        "severity",
+    )
+    add(
+        ChoiceSetInput(
+            id="injured",
+            label=t(lang, "near_miss.form.injured"),
+            style="expanded",
+            is_required=True,
+            error_message=t(lang, "near_miss.error.injured"),
+            value=values.get("injured"),
+            choices=[
+                Choice(title=t(lang, "near_miss.form.injured.no"), value="no"),
+                Choice(title=t(lang, "near_miss.form.injured.yes"), value="yes"),
+            ],
+        ),
+        "injured",
+    )
+    for name, limit in (("immediate_action", 2000), ("prevention", 2000)):
+        add(
+            TextInput(
+                id=name,
+                label=t(lang, f"near_miss.form.{name}"),
+                is_multiline=True,
+                max_length=limit,
+                value=values.get(name),
+            ),
+            name,
+        )
+    add(
+        TextInput(
+            id="photo_url",
+            label=t(lang, "near_miss.form.photo_url"),
+            style="Url",
+            max_length=500,
+            value=values.get("photo_url"),
+        ),
+        "photo_url",
+    )
+    add(
+        ToggleInput(
+            id="anonymous",
+            title=t(lang, "near_miss.form.anonymous"),
+            value_on="true",
+            value_off="false",
+            value=values.get("anonymous", "false"),
+            wrap=True,
+            spacing="Medium",
+        ),
+        "anonymous",
+    )
+    body.append(
+        TextBlock(
+            text=t(lang, "near_miss.form.anonymous.explain"),
+            wrap=True,
+            is_subtle=True,
+            size="Small",
+            spacing="None",
+        )
+    )
+    return render(
+        AdaptiveCard(
+            body=body,
+            actions=[
+                submit(t(lang, "near_miss.form.submit"), "near_miss.submit", form_id=form_id),
+                _cancel(lang),
+            ],
+        )
+    )
+
+
+def injury_card(lang: Lang) -> Card:
+    """Someone was hurt: that is a work accident (EASY within 14 days); record it anyway?"""
+    return render(
+        AdaptiveCard(
+            body=[
+                title(t(lang, "near_miss.injury.title")),
+                paragraph(t(lang, "near_miss.injury.text")),
+                TextBlock(text=t(lang, "near_miss.injury.easy"), wrap=True, weight="Bolder"),
+                paragraph(t(lang, "near_miss.injury.still")),
+            ],
+            actions=[
+                submit(t(lang, "near_miss.injury.record"), "near_miss.record_anyway"),
+                submit(t(lang, "near_miss.injury.edit"), "near_miss.edit"),
+                _cancel(lang),
+            ],
+        )
+    )
+
+
+def confirmation_card(
+    lang: Lang, *, number: str, unit: str, anonymous: bool, injury: bool, category: Category
+) -> Card:
+    """The receipt with the number to quote; what happens next (nothing, if anonymous)."""
+    body: list[CardElement] = [
+        title(t(lang, "near_miss.confirm.title")),
+        paragraph(t(lang, "near_miss.confirm.number", number=number)),
+        paragraph(
+            t(
+                lang,
+                "near_miss.confirm.anonymous" if anonymous else "near_miss.confirm.named",
+                unit=unit,
+            )
+        ),
+    ]
+    if injury:
+        body.append(
+            TextBlock(text=t(lang, "near_miss.confirm.injury"), wrap=True, color="Attention")
+        )
+    if category is Category.THREAT_VIOLENCE:
+        body.append(paragraph(t(lang, "near_miss.confirm.support"), subtle=True))
+    return render(AdaptiveCard(body=body))
+
+
+# -- follow-up ---------------------------------------------------------------------------------
+
+
+def _facts(lang: Lang, report: ReportView) -> FactSet:
+    facts = [
+        Fact(
+            title=t(lang, "near_miss.card.status"),
+            value=t(lang, f"near_miss.status.{report.status.value}"),
+        ),
+        Fact(title=t(lang, "near_miss.card.unit"), value=report.unit_name),
+        Fact(title=t(lang, "near_miss.card.where"), value=report.location),
+        Fact(title=t(lang, "near_miss.card.when"), value=format_datetime(lang, report.occurred_at)),
+        Fact(title=t(lang, "near_miss.card.category"), value=category_label(lang, report.category)),
+        Fact(title=t(lang, "near_miss.card.severity"), value=severity_label(lang, report.severity)),
+        Fact(
+            title=t(lang, "near_miss.card.reported_at"),
+            value=format_datetime(lang, report.created_at),
+        ),
+        Fact(
+            title=t(lang, "near_miss.card.reporter"),
+            value=report.reporter_name or t(lang, "near_miss.card.anonymous"),
+        ),
+    ]
+    if report.injury:
+        facts.append(
+            Fact(title=t(lang, "near_miss.card.injury"), value=t(lang, "near_miss.card.injury.yes"))
+        )
+    if report.acknowledged_at is not None:
+        facts.append(
+            Fact(
+                title=t(lang, "near_miss.card.acknowledged"),
+                value=t(
+                    lang,
+                    "near_miss.card.acknowledged_value",
+                    when=format_datetime(lang, report.acknowledged_at),
+                    who=report.acknowledged_by or "",
+                ),
+            )
+        )
+    if report.investigator_name:
+        facts.append(
+            Fact(title=t(lang, "near_miss.card.investigator"), value=report.investigator_name)
+        )
+    if report.closed_at is not None:
+        facts.append(
+            Fact(
+                title=t(lang, "near_miss.card.closed"),
+                value=t(
+                    lang,
+                    "near_miss.card.acknowledged_value",
+                    when=format_datetime(lang, report.closed_at),
+                    who=report.closed_by or "",
+                ),
+            )
+        )
+    return FactSet(facts=facts)
+
+
+def _texts(lang: Lang, report: ReportView) -> list[CardElement]:
+    body: list[CardElement] = [
+        _heading(t(lang, "near_miss.card.description")),
+        TextBlock(text=report.description, wrap=True, spacing="None"),
+    ]
+    for key, text in (
+        ("near_miss.card.immediate_action", report.immediate_action),
+        ("near_miss.card.prevention", report.prevention),
+    ):
+        if text:
+            body.extend([_heading(t(lang, key)), TextBlock(text=text, wrap=True, spacing="None")])
+    if report.photo_url:
+        body.append(
+            ActionSet(
+                actions=[
+                    OpenUrlAction(title=t(lang, "near_miss.card.photos"), url=report.photo_url)
+                ]
+            )
+        )
+    return body
+
+
+def _action_line(lang: Lang, action: ActionView) -> str:
+    return t(
+        lang,
+        "near_miss.card.action_line",
+        owner=action.owner_name,
+        due=format_date(lang, action.due_date),
+        status=t(lang, f"near_miss.action_status.{action.status.value}"),
+    )
+
+
+def _actions(lang: Lang, report: ReportView, viewer: Participant) -> list[CardElement]:
+    if not report.actions:
+        return []
+    body: list[CardElement] = [_heading(t(lang, "near_miss.card.actions"))]
+    for action in report.actions:
+        columns = [
+            Column(
+                width="stretch",
+                items=[
+                    TextBlock(text=action.description, wrap=True),
+                    TextBlock(
+                        text=_action_line(lang, action),
+                        wrap=True,
+                        is_subtle=True,
+                        size="Small",
+                        spacing="None",
+                    ),
+                ],
+            )
+        ]
+        if (
+            action.is_open
+            and viewer.may(Event.COMPLETE_ACTION, action.id)
+            and allowed(report.status, Event.COMPLETE_ACTION)
+        ):
+            columns.append(
+                Column(
+                    width="auto",
+                    items=[
+                        ActionSet(
+                            actions=[
+                                execute(
+                                    t(lang, "near_miss.card.mark_done"),
+                                    "near_miss.action.done",
+                                    report_id=report.id,
+                                    action_id=action.id,
+                                )
+                            ]
+                        )
+                    ],
+                )
+            )
+        body.append(ColumnSet(columns=columns, separator=True))
+    return body
+
+
+def _email_input(lang: Lang, input_id: str, label_key: str, error_key: str) -> TextInput:
+    return TextInput(
+        id=input_id,
+        label=t(lang, label_key),
+        style="Email",
+        is_required=True,
+        regex=EMAIL_PATTERN.pattern,
+        error_message=t(lang, error_key),
+        max_length=320,
+    )
+
+
+def _buttons(lang: Lang, report: ReportView, viewer: Participant) -> list[Any]:
+    buttons: list[Any] = []
+    status = report.status
+    if viewer.may(Event.ACKNOWLEDGE) and allowed(status, Event.ACKNOWLEDGE):
+        buttons.append(
+            execute(
+                t(lang, "near_miss.card.acknowledge"), "near_miss.acknowledge", report_id=report.id
+            )
+        )
+    if viewer.may(Event.ASSIGN) and allowed(status, Event.ASSIGN):
+        buttons.append(
+            ShowCardAction(
+                title=t(lang, "near_miss.card.assign"),
+                card=AdaptiveCard(
+                    body=[
+                        _email_input(
+                            lang,
+                            "investigator",
+                            "near_miss.card.assign.label",
+                            "near_miss.card.email.error",
+                        )
+                    ],
+                    actions=[
+                        execute(
+                            t(lang, "near_miss.card.assign.do"),
+                            "near_miss.assign",
+                            report_id=report.id,
+                        )
+                    ],
+                ),
+            )
+        )
+    if viewer.may(Event.ADD_ACTION) and allowed(status, Event.ADD_ACTION):
+        buttons.append(
+            ShowCardAction(
+                title=t(lang, "near_miss.card.add_action"),
+                card=AdaptiveCard(
+                    body=[
+                        TextInput(
+                            id="action_description",
+                            label=t(lang, "near_miss.card.action.description"),
+                            is_multiline=True,
+                            is_required=True,
+                            max_length=1000,
+                            error_message=t(lang, "near_miss.error.action_description"),
+                        ),
+                        _email_input(
+                            lang,
+                            "action_owner",
+                            "near_miss.card.action.owner",
+                            "near_miss.card.email.error",
+                        ),
+                        DateInput(
+                            id="action_due",
+                            label=t(lang, "near_miss.card.action.due"),
+                            is_required=True,
+                            error_message=t(lang, "near_miss.error.action_due"),
+                        ),
+                    ],
+                    actions=[
+                        execute(
+                            t(lang, "near_miss.card.action.do"),
+                            "near_miss.action.add",
+                            report_id=report.id,
+                        )
+                    ],
+                ),
+            )
+        )
+    if viewer.may(Event.CLOSE) and allowed(status, Event.CLOSE) and report.open_actions == 0:
+        buttons.append(
+            ShowCardAction(
+                title=t(lang, "near_miss.card.close"),
+                card=AdaptiveCard(
+                    body=[
+                        TextInput(
+                            id="conclusion",
+                            label=t(lang, "near_miss.card.close.label"),
+                            is_multiline=True,
+                            is_required=True,
+                            max_length=2000,
+                            error_message=t(lang, "near_miss.error.conclusion"),
+                        )
+                    ],
+                    actions=[
+                        execute(
+                            t(lang, "near_miss.card.close.do"),
+                            "near_miss.close",
+                            report_id=report.id,
+                        )
+                    ],
+                ),
+            )
+        )
+    return buttons
+
+
+def _refresh(report: ReportView, viewer: Participant) -> RefreshDefinition | None:
+    """Open cases refresh automatically for their reader; a closed one only on request."""
+    if not viewer.teams_id:
+        return None
+    user_ids = [viewer.teams_id] if report.status.is_open else []
+    data = {"action": "near_miss.view", "report_id": report.id}
+    action = ExecuteAction(verb="near_miss.view", data=data, fallback=SubmitAction(data=data))
+    return RefreshDefinition(action=action, user_ids=user_ids)
+
+
+def report_card(
+    lang: Lang,
+    report: ReportView,
+    viewer: Participant,
+    *,
+    intro: str | None = None,
+    message: str | None = None,
+    errors: list[str] | None = None,
+    back_to_list: bool = False,
+) -> Card:
+    """The follow-up card: the report, its actions and the buttons `viewer` may use now."""
+    body: list[CardElement] = [title(t(lang, "near_miss.card.title", number=report.number))]
+    if intro:
+        body.append(paragraph(intro))
+    if message:
+        body.append(TextBlock(text=message, color="Good", weight="Bolder", wrap=True))
+    for error in errors or []:
+        body.append(TextBlock(text=error, color="Attention", weight="Bolder", wrap=True))
+    body.append(_facts(lang, report))
+    body.extend(_texts(lang, report))
+    body.extend(_actions(lang, report, viewer))
+    if report.conclusion:
+        body.extend(
+            [
+                _heading(t(lang, "near_miss.card.conclusion")),
+                TextBlock(text=report.conclusion, wrap=True, spacing="None"),
+            ]
+        )
+    buttons = _buttons(lang, report, viewer)
+    if back_to_list:
+        buttons.append(execute(t(lang, "near_miss.card.back_to_list"), "near_miss.list"))
+    return render(
+        AdaptiveCard(body=body, actions=buttons or None, refresh=_refresh(report, viewer))
+    )
+
+
+def owner_card(
+    lang: Lang,
+    report: ReportView,
+    action: ActionView,
+    *,
+    may_complete: bool,
+    intro: str | None = None,
+    message: str | None = None,
+) -> Card:
+    """The action owner's copy: what to do by when, and a button to mark it done."""
+    body: list[CardElement] = [title(t(lang, "near_miss.owner.title", number=report.number))]
+    if intro:
+        body.append(paragraph(intro))
+    if message:
+        body.append(TextBlock(text=message, color="Good", weight="Bolder", wrap=True))
+    body.extend(
+        [
+            TextBlock(text=action.description, wrap=True, weight="Bolder"),
+            FactSet(
+                facts=[
+                    Fact(
+                        title=t(lang, "near_miss.card.action.due"),
+                        value=format_date(lang, action.due_date),
+                    ),
+                    Fact(
+                        title=t(lang, "near_miss.card.status"),
+                        value=t(lang, f"near_miss.action_status.{action.status.value}"),
+                    ),
+                    Fact(title=t(lang, "near_miss.card.unit"), value=report.unit_name),
+                    Fact(title=t(lang, "near_miss.card.where"), value=report.location),
+                    Fact(
+                        title=t(lang, "near_miss.card.category"),
+                        value=category_label(lang, report.category),
+                    ),
+                ]
+            ),
+            _heading(t(lang, "near_miss.card.description")),
+            TextBlock(text=report.description, wrap=True, spacing="None"),
+        ]
+    )
+    if action.done_at is not None:
+        body.append(
+            paragraph(t(lang, "near_miss.owner.done", when=format_datetime(lang, action.done_at)))
+        )
+    buttons: list[Any] = []
+    if action.is_open and may_complete and allowed(report.status, Event.COMPLETE_ACTION):
+        buttons.append(
+            execute(
+                t(lang, "near_miss.card.mark_done"),
+                "near_miss.action.done",
+                report_id=report.id,
+                action_id=action.id,
+                card="owner",
+            )
+        )
+    return render(AdaptiveCard(body=body, actions=buttons or None))
+
+
+def reporter_notice(lang: Lang, report: ReportView, *, closed: bool) -> Card:
+    """To a named reporter: acknowledged, or closed with the conclusion."""
+    if not closed:
+        return notice_card(
+            t(lang, "near_miss.title"),
+            t(lang, "near_miss.reporter.acknowledged", number=report.number),
+        )
+    body: list[CardElement] = [
+        title(t(lang, "near_miss.title")),
+        paragraph(t(lang, "near_miss.reporter.closed", number=report.number)),
+        _heading(t(lang, "near_miss.card.conclusion")),
+        TextBlock(text=report.conclusion or "", wrap=True, spacing="None"),
+    ]
+    return render(AdaptiveCard(body=body))
+
+
+def no_part_card(lang: Lang, report: ReportView) -> Card:
+    return notice_card(
+        t(lang, "near_miss.card.title", number=report.number), t(lang, "near_miss.card.no_part")
+    )
+
+
+def not_allowed_card(lang: Lang) -> Card:
+    return notice_card(t(lang, "near_miss.title"), t(lang, "near_miss.not_allowed"))
+
+
+# -- the AMK's list ----------------------------------------------------------------------------
+
+
+def _age(lang: Lang, created_at: datetime, now: datetime) -> str:
+    days = (now.astimezone(COPENHAGEN).date() - created_at.astimezone(COPENHAGEN).date()).days
+    if days <= 0:
+        return t(lang, "near_miss.list.age_today")
+    if days == 1:
+        return t(lang, "near_miss.list.age_day")
+    return t(lang, "near_miss.list.age_days", days=days)
+
+
+def list_card(
+    lang: Lang,
+    reports: list[ReportSummary],
+    *,
+    units: list[str] | None,
+    total: int,
+    now: datetime,
+) -> Card:
+    """Open reports, newest first, each with a button that opens its follow-up card. No
+    reporter is ever shown here."""
+    scope = (
+        t(lang, "near_miss.list.scope_all")
+        if units is None
+        else t(lang, "near_miss.list.scope_units", units=", ".join(units))
+    )
+    body: list[CardElement] = [
+        title(t(lang, "near_miss.list.title")),
+        paragraph(scope, subtle=True),
+    ]
+    if not reports:
+        body.append(paragraph(t(lang, "near_miss.list.empty")))
+    for report in reports:
+        line = t(
+            lang,
+            "near_miss.list.line",
+            unit=report.unit_name,
+            category=category_label(lang, report.category),
+            severity=severity_label(lang, report.severity),
+            status=t(lang, f"near_miss.status.{report.status.value}"),
+            age=_age(lang, report.created_at, now),
+        )
+        body.append(
+            ColumnSet(
+                separator=True,
+                columns=[
+                    Column(
+                        width="stretch",
+                        items=[
+                            TextBlock(text=report.number, weight="Bolder", wrap=True),
+                            TextBlock(
+                                text=line, wrap=True, is_subtle=True, size="Small", spacing="None"
+                            ),
+                        ],
+                    ),
+                    Column(
+                        width="auto",
+                        items=[
+                            ActionSet(
+                                actions=[
+                                    execute(
+                                        t(lang, "near_miss.list.open"),
+                                        "near_miss.view",
+                                        report_id=report.id,
+                                        from_list=True,
+                                    )
+                                ]
+                            )
+                        ],
+                    ),
+                ],
+            )
+        )
+    if total > len(reports):
+        body.append(
+            paragraph(t(lang, "near_miss.list.more", shown=len(reports), total=total), subtle=True)
+        )
+    return render(AdaptiveCard(body=body))

@@ -1,0 +1,992 @@
+"""Cards of the drug-precursor flow: the unit's page, search, entry forms, the ledger with
+reversals, the secretariat's overview, and the deadline reminder."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from microsoft_teams.cards import (
+    ActionSet,
+    AdaptiveCard,
+    CardElement,
+    Choice,
+    ChoiceSetInput,
+    Column,
+    ColumnSet,
+    DateInput,
+    Fact,
+    FactSet,
+    NumberInput,
+    SubmitAction,
+    TextBlock,
+    TextInput,
+)
+
+from cards.common import Card, execute, paragraph, render, submit, title
+from domain.flows import Flow
+from domain.i18n import Lang, format_datetime, t
+from domain.org import UnitRef
+from domain.precursors import (
+    FORM_KINDS,
+    EntryKind,
+    EntryView,
+    HoldingView,
+    PrecursorWarning,
+    QuantityUnit,
+    RegistrationStatus,
+    RegistrationView,
+    SubstanceInfo,
+    UnitHome,
+    WarningKind,
+    format_amount,
+    format_day,
+    format_quantity,
+    parse_quantity,
+)
+
+MAX_LEDGER_ROWS = 15
+MAX_REVERSIBLE = 25
+
+
+# -- small texts -------------------------------------------------------------------------------
+
+
+def day_text(lang: Lang, day: date) -> str:
+    """ "3. marts 2026" / "3 March 2026"."""
+    return format_day(lang, day)
+
+
+def when_text(lang: Lang, days_left: int) -> str:
+    if days_left == 0:
+        return t(lang, "precursors.days.today")
+    if days_left == 1:
+        return t(lang, "precursors.days.tomorrow")
+    if days_left == -1:
+        return t(lang, "precursors.days.yesterday")
+    if days_left > 1:
+        return t(lang, "precursors.days.ahead", days=days_left)
+    return t(lang, "precursors.days.ago", days=-days_left)
+
+
+def inline_name(lang: Lang, substance: SubstanceInfo) -> str:
+    """The name inside a sentence: "eddikesyreanhydrid", but "BMK" and "N-Acetyl…" kept."""
+    name = substance.name(lang)
+    if len(name) > 1 and name[0].isupper() and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
+def substance_count(lang: Lang, count: int) -> str:
+    key = "precursors.count.one" if count == 1 else "precursors.count.many"
+    return t(lang, key, count=count)
+
+
+def category_text(lang: Lang, substance: SubstanceInfo, *, short: bool = False) -> str:
+    key = "precursors.category.short" if short else "precursors.category"
+    return t(lang, key, category=substance.category.value)
+
+
+def warning_text(lang: Lang, warning: PrecursorWarning, substance: SubstanceInfo) -> str:
+    values: dict[str, object] = {"substance": substance.name(lang)}
+    if warning.kind in (WarningKind.THRESHOLD_NEAR, WarningKind.THRESHOLD_EXCEEDED):
+        unit = warning.unit or substance.report_unit.value
+        values["substance"] = inline_name(lang, substance)
+        values["total"] = format_quantity(lang, warning.total_micro or 0, unit)
+        values["threshold"] = format_quantity(lang, warning.threshold_micro or 0, unit)
+    return t(lang, f"precursors.warning.{warning.kind.value}", **values)
+
+
+def stock_text(lang: Lang, holding: HoldingView) -> str:
+    return format_quantity(lang, holding.stock_micro, holding.substance.report_unit)
+
+
+def holding_title(lang: Lang, holding: HoldingView) -> str:
+    return f"{holding.substance.name(lang)} ({category_text(lang, holding.substance, short=True)})"
+
+
+def _error(text: str) -> TextBlock:
+    return TextBlock(text=text, color="Attention", wrap=True, size="Small", spacing="None")
+
+
+def _attention(text: str) -> TextBlock:
+    return TextBlock(text=text, color="Attention", wrap=True, weight="Bolder")
+
+
+def _good(text: str) -> TextBlock:
+    return TextBlock(text=text, color="Good", wrap=True, weight="Bolder")
+
+
+def _heading(text: str) -> TextBlock:
+    return TextBlock(text=text, weight="Bolder", size="Medium", wrap=True, spacing="Large")
+
+
+def _value(values: dict[str, Any], name: str) -> str | None:
+    value = values.get(name)
+    if value is None or value == "":
+        return None
+    return str(value)
+
+
+def back(lang: Lang, action: str = "precursors.back", **data: Any) -> SubmitAction:
+    """A Submit that needs none of the card's inputs (so required fields do not block it)."""
+    return SubmitAction(
+        title=t(lang, "precursors.button.back"),
+        data={"action": action, **data},
+        associated_inputs="none",
+    )
+
+
+# -- unit picker -------------------------------------------------------------------------------
+
+
+def unit_picker(lang: Lang, units: list[UnitRef]) -> Card:
+    body: list[CardElement] = [
+        title(t(lang, "precursors.pick.title")),
+        paragraph(t(lang, "precursors.pick.intro")),
+        ChoiceSetInput(
+            id="unit_id",
+            label=t(lang, "precursors.field.unit"),
+            style="expanded",
+            is_required=True,
+            error_message=t(lang, "precursors.field.unit"),
+            value=str(units[0].id) if units else None,
+            choices=[Choice(title=unit.name, value=str(unit.id)) for unit in units],
+        ),
+    ]
+    return render(
+        AdaptiveCard(
+            body=body,
+            actions=[
+                submit(t(lang, "precursors.button.entry"), "precursors.pick"),
+                SubmitAction(
+                    title=t(lang, "precursors.button.cancel"),
+                    data={"action": "precursors.cancel"},
+                    associated_inputs="none",
+                ),
+            ],
+        )
+    )
+
+
+# -- the unit's page ---------------------------------------------------------------------------
+
+
+def registration_line(lang: Lang, home: UnitHome) -> TextBlock:
+    registration = home.registration
+    year = registration.year
+    if registration.status is RegistrationStatus.MISSING:
+        key = "precursors.home.missing" if home.days_left >= 0 else "precursors.home.missing_late"
+        return _attention(
+            t(
+                lang,
+                key,
+                unit=home.unit,
+                year=year,
+                deadline=day_text(lang, home.deadline),
+                when=when_text(lang, home.days_left),
+            )
+        )
+    day = day_text(lang, registration.registered_at.date()) if registration.registered_at else ""
+    key = (
+        "precursors.home.registered_none"
+        if registration.status is RegistrationStatus.NONE
+        else "precursors.home.registered"
+    )
+    return _good(
+        t(
+            lang,
+            key,
+            year=year,
+            name=registration.registered_by or "?",
+            day=day,
+            substances=substance_count(lang, registration.substances),
+        )
+    )
+
+
+def _status_body(lang: Lang, home: UnitHome, warnings: list[str]) -> list[CardElement]:
+    body: list[CardElement] = [registration_line(lang, home)]
+    if home.contacts:
+        body.append(
+            paragraph(
+                t(lang, "precursors.home.contacts", names=", ".join(home.contacts)), subtle=True
+            )
+        )
+    else:
+        body.append(paragraph(t(lang, "precursors.home.no_contact"), subtle=True))
+    for warning in warnings:
+        body.append(_attention(warning))
+    body.append(_heading(t(lang, "precursors.home.substances")))
+    if home.holdings:
+        body.append(
+            FactSet(
+                facts=[
+                    Fact(
+                        title=holding_title(lang, holding),
+                        value=t(
+                            lang,
+                            "precursors.home.stock",
+                            stock=stock_text(lang, holding),
+                            location=holding.storage_location,
+                        ),
+                    )
+                    for holding in home.holdings
+                ]
+            )
+        )
+    else:
+        body.append(paragraph(t(lang, "precursors.home.no_substances"), subtle=True))
+    return body
+
+
+def home_card(
+    lang: Lang,
+    home: UnitHome,
+    *,
+    warnings: list[str] | None = None,
+    message: str | None = None,
+    error: str | None = None,
+    can_switch: bool = False,
+    secretariat: bool = False,
+) -> Card:
+    """Registration status, the substances with stock, and everything the keeper can do."""
+    body: list[CardElement] = [title(t(lang, "precursors.home.title", unit=home.unit))]
+    if message:
+        body.append(_good(message))
+    if error:
+        body.append(_attention(error))
+    body.extend(_status_body(lang, home, warnings or []))
+    if home.holdings:
+        body.append(_heading(t(lang, "precursors.home.entry_heading")))
+        body.append(
+            ColumnSet(
+                columns=[
+                    Column(
+                        width="stretch",
+                        items=[
+                            ChoiceSetInput(
+                                id="holding_id",
+                                label=t(lang, "precursors.field.holding"),
+                                style="compact",
+                                value=str(home.holdings[0].id),
+                                choices=[
+                                    Choice(title=holding_title(lang, h), value=str(h.id))
+                                    for h in home.holdings
+                                ],
+                            )
+                        ],
+                    ),
+                    Column(
+                        width="stretch",
+                        items=[
+                            ChoiceSetInput(
+                                id="kind",
+                                label=t(lang, "precursors.field.kind"),
+                                style="compact",
+                                value=EntryKind.PURCHASE.value,
+                                choices=[
+                                    Choice(
+                                        title=t(lang, f"precursors.kind.{kind.value}"),
+                                        value=kind.value,
+                                    )
+                                    for kind in FORM_KINDS
+                                ],
+                            )
+                        ],
+                    ),
+                ]
+            )
+        )
+        body.append(
+            ActionSet(
+                actions=[
+                    submit(t(lang, "precursors.button.entry"), "precursors.entry"),
+                    submit(t(lang, "precursors.button.ledger"), "precursors.ledger"),
+                ]
+            )
+        )
+    body.append(_heading(t(lang, "precursors.home.search_heading")))
+    body.append(
+        TextInput(
+            id="query",
+            label=t(lang, "precursors.field.query"),
+            placeholder=t(lang, "precursors.field.query.placeholder"),
+            max_length=100,
+        )
+    )
+    body.append(
+        ActionSet(actions=[submit(t(lang, "precursors.button.search"), "precursors.search")])
+    )
+    year = home.registration.year
+    body.append(_heading(t(lang, "precursors.home.register_heading", year=year)))
+    body.append(paragraph(t(lang, "precursors.home.register_intro"), subtle=True))
+    body.append(
+        ActionSet(
+            actions=[
+                submit(t(lang, "precursors.button.register"), "precursors.register"),
+                submit(t(lang, "precursors.button.none"), "precursors.none"),
+            ]
+        )
+    )
+    actions: list[Any] = []
+    if secretariat:
+        actions.append(execute(t(lang, "precursors.button.overview"), "precursors.overview"))
+    if can_switch:
+        actions.append(submit(t(lang, "precursors.button.switch"), "precursors.switch"))
+    actions.append(submit(t(lang, "precursors.button.close"), "precursors.close"))
+    return render(AdaptiveCard(body=body, actions=actions))
+
+
+# -- search ------------------------------------------------------------------------------------
+
+
+def _choice_title(lang: Lang, substance: SubstanceInfo) -> str:
+    text = t(
+        lang,
+        "precursors.search.choice",
+        name=substance.name(lang),
+        cas=substance.cas or t(lang, "precursors.search.no_cas"),
+        category=category_text(lang, substance, short=True),
+    )
+    if not substance.verified:
+        text += f" · {t(lang, 'precursors.unverified')}"
+    return text
+
+
+def search_card(
+    lang: Lang,
+    unit: str,
+    query: str,
+    matches: list[SubstanceInfo],
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Card:
+    """A short choice list for the typed text, where it is kept, and a new search."""
+    values = values or {}
+    errors = errors or {}
+    body: list[CardElement] = [title(t(lang, "precursors.search.title", unit=unit))]
+    actions: list[Any] = []
+    if len(query.strip()) < 2:
+        body.append(_attention(t(lang, "precursors.search.too_short")))
+    elif not matches:
+        body.append(_attention(t(lang, "precursors.search.none", query=query.strip())))
+    else:
+        body.append(
+            paragraph(t(lang, "precursors.search.found", query=query.strip(), count=len(matches)))
+        )
+        if errors:
+            body.append(_attention(t(lang, "precursors.error.form")))
+        body.append(
+            ChoiceSetInput(
+                id="substance_id",
+                label=t(lang, "precursors.field.substance"),
+                style="expanded",
+                wrap=True,
+                value=_value(values, "substance_id") or str(matches[0].id),
+                choices=[
+                    Choice(title=_choice_title(lang, item), value=str(item.id)) for item in matches
+                ],
+            )
+        )
+        if "substance_id" in errors:
+            body.append(_error(errors["substance_id"]))
+        body.append(
+            TextInput(
+                id="storage_location",
+                label=t(lang, "precursors.field.location"),
+                placeholder=t(lang, "precursors.field.location.placeholder"),
+                max_length=200,
+                value=_value(values, "storage_location"),
+            )
+        )
+        if "storage_location" in errors:
+            body.append(_error(errors["storage_location"]))
+        body.append(
+            TextInput(
+                id="note",
+                label=t(lang, "precursors.field.note"),
+                placeholder=t(lang, "precursors.field.note.placeholder"),
+                max_length=300,
+                value=_value(values, "note"),
+            )
+        )
+        if "note" in errors:
+            body.append(_error(errors["note"]))
+        body.append(paragraph(t(lang, "precursors.search.categories"), subtle=True))
+        actions.append(submit(t(lang, "precursors.button.add"), "precursors.add"))
+    body.append(
+        TextInput(
+            id="query",
+            label=t(lang, "precursors.field.query_again"),
+            placeholder=t(lang, "precursors.field.query.placeholder"),
+            max_length=100,
+            spacing="Large",
+        )
+    )
+    body.append(
+        ActionSet(actions=[submit(t(lang, "precursors.button.search_again"), "precursors.search")])
+    )
+    actions.append(back(lang))
+    return render(AdaptiveCard(body=body, actions=actions))
+
+
+# -- entry form --------------------------------------------------------------------------------
+
+
+def _units_for(substance: SubstanceInfo) -> list[QuantityUnit]:
+    if substance.density is not None:
+        return list(QuantityUnit)
+    if substance.report_unit.is_mass:
+        return [QuantityUnit.G, QuantityUnit.KG]
+    return [QuantityUnit.ML, QuantityUnit.L]
+
+
+def _units_hint(lang: Lang, substance: SubstanceInfo) -> str:
+    if substance.density is not None:
+        return t(
+            lang,
+            "precursors.entry.units_density",
+            report=substance.report_unit.value,
+            density=format_amount(lang, substance.density),
+        )
+    key = (
+        "precursors.entry.units_mass"
+        if substance.report_unit.is_mass
+        else "precursors.entry.units_volume"
+    )
+    return t(lang, key)
+
+
+def default_unit(substance: SubstanceInfo) -> QuantityUnit:
+    return QuantityUnit.G if substance.report_unit.is_mass else QuantityUnit.ML
+
+
+def entry_form(
+    lang: Lang,
+    unit: str,
+    kind: EntryKind,
+    holding: HoldingView,
+    *,
+    today: date,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Card:
+    """One entry of `kind`: date and quantity, and what that kind needs besides."""
+    values = values or {}
+    errors = errors or {}
+    substance = holding.substance
+    body: list[CardElement] = [
+        title(
+            t(
+                lang,
+                "precursors.entry.title",
+                kind=t(lang, f"precursors.kind.{kind.value}"),
+                substance=substance.name(lang),
+            )
+        ),
+        paragraph(
+            t(
+                lang,
+                "precursors.entry.about",
+                unit=unit,
+                category=category_text(lang, substance),
+                unit_name=substance.report_unit.value,
+                stock=stock_text(lang, holding),
+            ),
+            subtle=True,
+        ),
+    ]
+    if kind is EntryKind.COUNT:
+        body.append(paragraph(t(lang, "precursors.entry.hint.count")))
+    if kind is EntryKind.OPENING:
+        body.append(paragraph(t(lang, "precursors.entry.hint.opening")))
+    body.append(paragraph(_units_hint(lang, substance), subtle=True))
+    if errors:
+        body.append(_attention(t(lang, "precursors.error.form")))
+    for field in ("kind",):
+        if field in errors:
+            body.append(_error(errors[field]))
+
+    def add(element: CardElement, name: str) -> None:
+        body.append(element)
+        if name in errors:
+            body.append(_error(errors[name]))
+
+    add(
+        DateInput(
+            id="entry_date",
+            label=t(lang, "precursors.field.date"),
+            is_required=True,
+            error_message=t(lang, "precursors.error.date"),
+            max=today.isoformat(),
+            value=_value(values, "entry_date") or today.isoformat(),
+        ),
+        "entry_date",
+    )
+    units = _units_for(substance)
+    chosen_unit = _value(values, "unit") or default_unit(substance).value
+    body.append(
+        ColumnSet(
+            columns=[
+                Column(
+                    width="stretch",
+                    items=[
+                        NumberInput(
+                            id="quantity",
+                            label=t(
+                                lang,
+                                "precursors.field.counted"
+                                if kind is EntryKind.COUNT
+                                else "precursors.field.quantity",
+                            ),
+                            is_required=True,
+                            min=0,
+                            error_message=t(lang, "precursors.error.quantity"),
+                            value=_number(values.get("quantity")),
+                        )
+                    ],
+                ),
+                Column(
+                    width="auto",
+                    items=[
+                        ChoiceSetInput(
+                            id="unit",
+                            label=t(lang, "precursors.field.unit_of_quantity"),
+                            style="compact",
+                            is_required=True,
+                            error_message=t(lang, "precursors.error.unit"),
+                            value=chosen_unit,
+                            choices=[Choice(title=item.value, value=item.value) for item in units],
+                        )
+                    ],
+                ),
+            ]
+        )
+    )
+    for name in ("quantity", "unit"):
+        if name in errors:
+            body.append(_error(errors[name]))
+    if kind is EntryKind.PURCHASE:
+        add(
+            TextInput(
+                id="counterparty",
+                label=t(lang, "precursors.field.supplier"),
+                is_required=True,
+                error_message=t(lang, "precursors.error.supplier"),
+                max_length=200,
+                value=_value(values, "counterparty"),
+            ),
+            "counterparty",
+        )
+        needed = substance.category.needs_declaration
+        if needed:
+            body.append(
+                paragraph(
+                    t(
+                        lang,
+                        "precursors.entry.hint.declaration",
+                        category=substance.category.value,
+                    ),
+                    subtle=True,
+                )
+            )
+        add(
+            TextInput(
+                id="declaration_ref",
+                label=t(
+                    lang,
+                    "precursors.field.declaration"
+                    if needed
+                    else "precursors.field.declaration_optional",
+                ),
+                is_required=needed or None,
+                error_message=t(lang, "precursors.error.declaration") if needed else None,
+                max_length=100,
+                value=_value(values, "declaration_ref"),
+            ),
+            "declaration_ref",
+        )
+        add(
+            TextInput(
+                id="document_ref",
+                label=t(lang, "precursors.field.document"),
+                max_length=100,
+                value=_value(values, "document_ref"),
+            ),
+            "document_ref",
+        )
+    elif kind is EntryKind.CONSUMPTION:
+        add(
+            TextInput(
+                id="purpose",
+                label=t(lang, "precursors.field.purpose"),
+                is_required=True,
+                error_message=t(lang, "precursors.error.purpose"),
+                max_length=300,
+                value=_value(values, "purpose"),
+            ),
+            "purpose",
+        )
+    elif kind is EntryKind.DISPOSAL:
+        add(
+            TextInput(
+                id="purpose",
+                label=t(lang, "precursors.field.disposal"),
+                placeholder=t(lang, "precursors.field.disposal.placeholder"),
+                max_length=300,
+                value=_value(values, "purpose"),
+            ),
+            "purpose",
+        )
+    elif kind is EntryKind.TRANSFER:
+        add(
+            TextInput(
+                id="counterparty",
+                label=t(lang, "precursors.field.recipient"),
+                is_required=True,
+                error_message=t(lang, "precursors.error.recipient"),
+                max_length=200,
+                value=_value(values, "counterparty"),
+            ),
+            "counterparty",
+        )
+        add(
+            TextInput(
+                id="purpose",
+                label=t(lang, "precursors.field.transfer_purpose"),
+                max_length=300,
+                value=_value(values, "purpose"),
+            ),
+            "purpose",
+        )
+    return render(
+        AdaptiveCard(
+            body=body,
+            actions=[submit(t(lang, "precursors.button.save"), "precursors.save"), back(lang)],
+        )
+    )
+
+
+def _number(value: Any) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        return float(str(value).replace(",", "."))
+    except ValueError:
+        return None
+
+
+# -- ledger ------------------------------------------------------------------------------------
+
+
+def _entry_line(lang: Lang, entry: EntryView) -> str:
+    kind = t(lang, f"precursors.kind.{entry.kind.value}")
+    quantity = format_quantity(lang, entry.quantity_micro, entry.report_unit)
+    parts = [f"**{entry.id}** · {day_text(lang, entry.entry_date)} · **{kind}**"]
+    if entry.kind is EntryKind.COUNT:
+        parts.append(t(lang, "precursors.ledger.counted", quantity=quantity))
+    elif entry.kind is EntryKind.REVERSAL:
+        sign = "+" if entry.reverses_kind and entry.reverses_kind.sign < 0 else "−"
+        parts.append(f"{sign}{quantity}")
+    else:
+        sign = "+" if entry.kind.sign > 0 else "−"
+        shown = f"{sign}{quantity}"
+        entered = _entered(lang, entry.entered)
+        if entered and not entered.endswith(f" {entry.report_unit.value}"):
+            shown += f" ({entered})"
+        parts.append(shown)
+    if entry.counterparty:
+        parts.append(entry.counterparty)
+    if entry.declaration_ref:
+        parts.append(t(lang, "precursors.ledger.declaration", ref=entry.declaration_ref))
+    if entry.document_ref:
+        parts.append(entry.document_ref)
+    if entry.purpose:
+        parts.append(entry.purpose)
+    if entry.kind is EntryKind.REVERSAL and entry.reverses_id is not None:
+        parts.append(
+            t(
+                lang,
+                "precursors.ledger.reverses",
+                number=entry.reverses_id,
+                reason=entry.reason or "",
+            )
+        )
+    if entry.reversed:
+        parts.append(f"_{t(lang, 'precursors.ledger.reversed')}_")
+    return " · ".join(parts)
+
+
+def _entered(lang: Lang, entered: str | None) -> str | None:
+    """ "2500 mL" as typed, written the local way ("2.500 mL")."""
+    if not entered or " " not in entered:
+        return entered
+    number, unit = entered.rsplit(" ", 1)
+    amount = parse_quantity(number)
+    return entered if amount is None else f"{format_amount(lang, amount, places=6)} {unit}"
+
+
+def ledger_card(
+    lang: Lang,
+    unit: str,
+    holding: HoldingView,
+    entries: list[EntryView],
+    *,
+    total: int,
+    reversible: list[EntryView],
+    notice: str | None = None,
+    error: str | None = None,
+    values: dict[str, Any] | None = None,
+) -> Card:
+    """The newest entries, newest first; reverse one with a reason (`Action.Execute`)."""
+    values = values or {}
+    substance = holding.substance
+    body: list[CardElement] = [
+        title(t(lang, "precursors.ledger.title", substance=substance.name(lang))),
+        paragraph(
+            t(
+                lang,
+                "precursors.ledger.about",
+                unit=unit,
+                stock=stock_text(lang, holding),
+                location=holding.storage_location,
+            ),
+            subtle=True,
+        ),
+    ]
+    if notice:
+        body.append(_good(notice))
+    if error:
+        body.append(_attention(error))
+    if not entries:
+        body.append(paragraph(t(lang, "precursors.ledger.empty")))
+    for entry in entries[:MAX_LEDGER_ROWS]:
+        body.append(TextBlock(text=_entry_line(lang, entry), wrap=True, separator=True))
+        if entry.created_by and entry.created_at:
+            body.append(
+                TextBlock(
+                    text=t(
+                        lang,
+                        "precursors.ledger.by",
+                        name=entry.created_by,
+                        when=format_datetime(lang, entry.created_at),
+                    ),
+                    is_subtle=True,
+                    size="Small",
+                    spacing="None",
+                    wrap=True,
+                )
+            )
+    if total > min(len(entries), MAX_LEDGER_ROWS):
+        body.append(
+            paragraph(
+                t(
+                    lang,
+                    "precursors.ledger.more",
+                    shown=min(len(entries), MAX_LEDGER_ROWS),
+                    total=total,
+                ),
+                subtle=True,
+            )
+        )
+    if reversible:
+        body.append(_heading(t(lang, "precursors.ledger.reverse_heading")))
+        body.append(paragraph(t(lang, "precursors.ledger.reverse_intro"), subtle=True))
+        body.append(
+            ChoiceSetInput(
+                id="entry_id",
+                label=t(lang, "precursors.field.entry"),
+                style="compact",
+                value=_value(values, "entry_id"),
+                choices=[
+                    Choice(title=_short_entry(lang, entry), value=str(entry.id))
+                    for entry in reversible[:MAX_REVERSIBLE]
+                ],
+            )
+        )
+        body.append(
+            TextInput(
+                id="reason",
+                label=t(lang, "precursors.field.reason"),
+                placeholder=t(lang, "precursors.field.reason.placeholder"),
+                max_length=500,
+                value=_value(values, "reason"),
+            )
+        )
+        body.append(
+            ActionSet(
+                actions=[
+                    execute(
+                        t(lang, "precursors.button.reverse"),
+                        "precursors.reverse",
+                        holding_id=holding.id,
+                    )
+                ]
+            )
+        )
+    actions: list[Any] = []
+    if holding.stock_micro == 0 and holding.active:
+        actions.append(
+            SubmitAction(
+                title=t(lang, "precursors.button.remove"),
+                data={"action": "precursors.remove", "holding_id": holding.id},
+                associated_inputs="none",
+            )
+        )
+    actions.append(back(lang))
+    return render(AdaptiveCard(body=body, actions=actions))
+
+
+def _short_entry(lang: Lang, entry: EntryView) -> str:
+    kind = t(lang, f"precursors.kind.{entry.kind.value}")
+    quantity = format_quantity(lang, entry.quantity_micro, entry.report_unit)
+    return f"{entry.id}: {day_text(lang, entry.entry_date)}, {kind}, {quantity}"
+
+
+# -- the secretariat's overview ----------------------------------------------------------------
+
+
+def overview_card(
+    lang: Lang,
+    *,
+    year: int,
+    deadline: date,
+    days_left: int,
+    rows: list[RegistrationView],
+    licence_recorded: bool,
+    notice: str | None = None,
+) -> Card:
+    """Which units have and have not registered for `year` (refreshed in place)."""
+    missing = [row for row in rows if row.status is RegistrationStatus.MISSING]
+    done = [row for row in rows if row.status is not RegistrationStatus.MISSING]
+    body: list[CardElement] = [
+        title(t(lang, "precursors.overview.title", year=year)),
+        paragraph(
+            t(
+                lang,
+                "precursors.overview.deadline",
+                deadline=day_text(lang, deadline),
+                when=when_text(lang, days_left),
+                done=len(done),
+                total=len(rows),
+            )
+        ),
+    ]
+    if notice:
+        body.append(_attention(notice))
+    if not licence_recorded:
+        body.append(_attention(t(lang, "precursors.overview.licence_missing")))
+    if missing:
+        body.append(_heading(t(lang, "precursors.overview.missing", count=len(missing))))
+        body.append(TextBlock(text=", ".join(row.unit for row in missing), wrap=True))
+    else:
+        body.append(_good(t(lang, "precursors.overview.all_done")))
+    if done:
+        body.append(_heading(t(lang, "precursors.overview.done", count=len(done))))
+        facts = []
+        for row in done:
+            what = (
+                t(lang, "precursors.overview.none")
+                if row.status is RegistrationStatus.NONE
+                else substance_count(lang, row.substances)
+            )
+            facts.append(
+                Fact(
+                    title=row.unit,
+                    value=t(
+                        lang,
+                        "precursors.overview.row",
+                        what=what,
+                        name=row.contact or row.registered_by or "?",
+                        day=day_text(lang, row.registered_at.date()) if row.registered_at else "",
+                    ),
+                )
+            )
+        body.append(FactSet(facts=facts))
+    if rows:
+        body.append(
+            ChoiceSetInput(
+                id="unit_id",
+                label=t(lang, "precursors.field.unit"),
+                style="compact",
+                value=str(rows[0].unit_id),
+                spacing="Large",
+                choices=[Choice(title=row.unit, value=str(row.unit_id)) for row in rows],
+            )
+        )
+        body.append(
+            ActionSet(
+                actions=[
+                    execute(
+                        t(lang, "precursors.button.show_unit"),
+                        "precursors.unit_status",
+                        year=year,
+                    )
+                ]
+            )
+        )
+    body.append(paragraph(t(lang, "precursors.overview.export", year=year), subtle=True))
+    return render(
+        AdaptiveCard(
+            body=body,
+            actions=[
+                execute(t(lang, "precursors.button.refresh"), "precursors.overview", year=year),
+                execute(
+                    t(lang, "precursors.button.previous_year"),
+                    "precursors.overview",
+                    year=year - 1,
+                ),
+            ],
+        )
+    )
+
+
+def unit_status_card(lang: Lang, home: UnitHome, *, warnings: list[str]) -> Card:
+    """One unit as the secretariat sees it (read only)."""
+    body: list[CardElement] = [title(t(lang, "precursors.status.title", unit=home.unit))]
+    body.extend(_status_body(lang, home, warnings))
+    return render(
+        AdaptiveCard(
+            body=body,
+            actions=[
+                execute(
+                    t(lang, "precursors.button.back_to_overview"),
+                    "precursors.overview",
+                    year=home.registration.year,
+                )
+            ],
+        )
+    )
+
+
+# -- reminder ----------------------------------------------------------------------------------
+
+
+def reminder_card(lang: Lang, *, unit: str, year: int, deadline: date, days_left: int) -> Card:
+    body: list[CardElement] = [
+        title(t(lang, "precursors.reminder.title")),
+        paragraph(
+            t(
+                lang,
+                "precursors.reminder.text",
+                unit=unit,
+                year=year,
+                deadline=day_text(lang, deadline),
+                when=when_text(lang, days_left),
+            )
+        ),
+    ]
+    return render(
+        AdaptiveCard(
+            body=body,
+            actions=[
+                submit(
+                    t(lang, "precursors.button.register_now"),
+                    "menu.open",
+                    flow=Flow.PRECURSORS.value,
+                )
+            ],
+        )
+    )

@@ -1,0 +1,422 @@
+"""Drug precursors: the unit keeper's dialog (registration, substances, ledger) and the
+secretariat's card actions (overview, a unit's status, reversing an entry)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.dialogs import (
+    ComponentDialog,
+    Dialog,
+    DialogTurnResult,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
+
+from cards.common import Card
+from cards.precursors import (
+    entry_form,
+    home_card,
+    search_card,
+    unit_picker,
+    warning_text,
+)
+from dialogs.card_prompt import CardPrompt, card_activity
+from dialogs.context import Speaker, speaker_of
+from domain.flows import Flow
+from domain.i18n import Lang, t
+from domain.org import UnitRef
+from domain.precursors import FORM_KINDS, EntryKind, HoldingView, SubstanceInfo, UnitHome
+
+DIALOG_ID = "precursors"
+NAME_KEY = "precursors.dialog_name"
+_START = "precursors.start"
+_HOME = "precursors.home"
+_SEARCH = "precursors.search"
+_ENTRY = "precursors.entry"
+_LEDGER = "precursors.ledger"
+_PROMPT = "precursors.prompt"
+VERBS = frozenset({"precursors.overview", "precursors.unit_status", "precursors.reverse"})
+OVERVIEW_WORDS = frozenset(
+    {
+        "prækursor oversigt",
+        "prækursoroversigt",
+        "prækursorer oversigt",
+        "precursor overview",
+        "precursors overview",
+    }
+)
+HOME_ACTIONS = [
+    "precursors.entry",
+    "precursors.ledger",
+    "precursors.search",
+    "precursors.register",
+    "precursors.none",
+    "precursors.switch",
+    "precursors.close",
+]
+
+
+@dataclass(frozen=True)
+class Result:
+    """What an action did, in the speaker's language (kept in dialog state as plain data)."""
+
+    ok: bool
+    message: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Access:
+    units: list[UnitRef]
+    secretariat: bool
+
+
+class PrecursorServices(Protocol):
+    """What the precursor dialog and its card actions need from the rest of the bot."""
+
+    def today(self) -> date: ...
+
+    async def access(self, speaker: Speaker) -> Access: ...
+
+    async def home(self, speaker: Speaker, unit_id: int) -> UnitHome | None:
+        """The unit's page; None if the speaker does not keep the unit's records."""
+
+    async def search(self, query: str) -> list[SubstanceInfo]: ...
+
+    async def holding(self, speaker: Speaker, unit_id: int, holding_id: int) -> HoldingView | None:
+        """One of the unit's active substances; None if not the unit's or not allowed."""
+
+    async def add_holding(
+        self, speaker: Speaker, unit_id: int, values: dict[str, Any]
+    ) -> Result: ...
+
+    async def record(
+        self,
+        speaker: Speaker,
+        unit_id: int,
+        holding_id: int,
+        kind: EntryKind,
+        values: dict[str, Any],
+    ) -> Result: ...
+
+    async def register(self, speaker: Speaker, unit_id: int, *, none_handled: bool) -> Result: ...
+
+    async def remove_holding(self, speaker: Speaker, unit_id: int, holding_id: int) -> Result: ...
+
+    async def ledger_card(self, speaker: Speaker, unit_id: int, holding_id: int) -> Card | None: ...
+
+    async def overview_card(self, speaker: Speaker, year: int | None = None) -> Card: ...
+
+    async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card: ...
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def home_warnings(lang: Lang, home: UnitHome) -> list[str]:
+    names = {holding.substance.key: holding.substance for holding in home.holdings}
+    return [
+        warning_text(lang, warning, names[warning.substance])
+        for warning in home.warnings
+        if warning.substance in names
+    ]
+
+
+class PrecursorDialog(ComponentDialog):  # type: ignore[misc]
+    """Pick the unit → its page → search and add / record an entry / ledger / register."""
+
+    def __init__(self, services: PrecursorServices) -> None:
+        super().__init__(DIALOG_ID)
+        self.services = services
+        self.add_dialog(CardPrompt(_PROMPT))
+        self.add_dialog(WaterfallDialog(_START, [self._start, self._picked]))
+        self.add_dialog(WaterfallDialog(_HOME, [self._show_home, self._home_sent]))
+        self.add_dialog(WaterfallDialog(_SEARCH, [self._show_search, self._search_sent]))
+        self.add_dialog(WaterfallDialog(_ENTRY, [self._show_entry, self._entry_sent]))
+        self.add_dialog(WaterfallDialog(_LEDGER, [self._show_ledger, self._ledger_sent]))
+        self.initial_dialog_id = _START
+
+    @staticmethod
+    def _options(step: WaterfallStepContext) -> dict[str, Any]:
+        return dict(step.options) if isinstance(step.options, dict) else {}
+
+    async def _prompt(
+        self, step: WaterfallStepContext, card: Card, actions: list[str]
+    ) -> DialogTurnResult:
+        return await step.prompt(_PROMPT, {"card": card, "actions": actions, "name_key": NAME_KEY})
+
+    async def _say(self, step: WaterfallStepContext, text: str) -> None:
+        await step.context.send_activity(MessageFactory.text(text))
+
+    async def _to_home(self, step: WaterfallStepContext, **extra: Any) -> DialogTurnResult:
+        options = self._options(step)
+        return await step.replace_dialog(
+            _HOME,
+            {
+                "unit_id": options["unit_id"],
+                "can_switch": options.get("can_switch", False),
+                **{key: value for key, value in extra.items() if value},
+            },
+        )
+
+    # -- start: which unit ---------------------------------------------------------------------
+
+    async def _start(self, step: WaterfallStepContext) -> DialogTurnResult:
+        speaker = speaker_of(step.context)
+        access = await self.services.access(speaker)
+        if not access.units:
+            if access.secretariat or speaker.is_admin:
+                card = await self.services.overview_card(speaker)
+                await step.context.send_activity(card_activity(card))
+            else:
+                await self._say(step, t(speaker.lang, "precursors.not_allowed"))
+            return await step.end_dialog()
+        if len(access.units) == 1:
+            return await step.replace_dialog(
+                _HOME, {"unit_id": access.units[0].id, "can_switch": False}
+            )
+        return await self._prompt(
+            step,
+            unit_picker(speaker.lang, access.units),
+            ["precursors.pick", "precursors.cancel"],
+        )
+
+    async def _picked(self, step: WaterfallStepContext) -> DialogTurnResult:
+        speaker = speaker_of(step.context)
+        value: dict[str, Any] = step.result
+        if value.get("action") == "precursors.cancel":
+            return await self._cancelled(step)
+        access = await self.services.access(speaker)
+        unit_id = _int(value.get("unit_id"))
+        if unit_id not in {unit.id for unit in access.units}:
+            return await step.replace_dialog(_START)
+        return await step.replace_dialog(_HOME, {"unit_id": unit_id, "can_switch": True})
+
+    # -- the unit's page -----------------------------------------------------------------------
+
+    async def _show_home(self, step: WaterfallStepContext) -> DialogTurnResult:
+        speaker = speaker_of(step.context)
+        options = self._options(step)
+        home = await self.services.home(speaker, int(options["unit_id"]))
+        if home is None:
+            await self._say(step, t(speaker.lang, "precursors.not_allowed.unit"))
+            return await step.end_dialog()
+        access = await self.services.access(speaker)
+        warnings = list(options.get("warnings") or [])
+        for text in home_warnings(speaker.lang, home):
+            if text not in warnings:
+                warnings.append(text)
+        card = home_card(
+            speaker.lang,
+            home,
+            warnings=warnings,
+            message=options.get("message"),
+            error=options.get("error"),
+            can_switch=bool(options.get("can_switch")),
+            secretariat=access.secretariat or speaker.is_admin,
+        )
+        return await self._prompt(step, card, HOME_ACTIONS)
+
+    async def _home_sent(self, step: WaterfallStepContext) -> DialogTurnResult:
+        speaker = speaker_of(step.context)
+        options = self._options(step)
+        unit_id = int(options["unit_id"])
+        value: dict[str, Any] = step.result
+        action = value.get("action")
+        if action == "precursors.close":
+            await self._say(step, t(speaker.lang, "precursors.closed"))
+            return await step.end_dialog()
+        if action == "precursors.switch":
+            return await step.replace_dialog(_START)
+        if action == "precursors.search":
+            return await step.replace_dialog(
+                _SEARCH, {**options, "query": str(value.get("query") or "")}
+            )
+        if action in ("precursors.register", "precursors.none"):
+            result = await self.services.register(
+                speaker, unit_id, none_handled=action == "precursors.none"
+            )
+            return await self._to_home(
+                step,
+                message=result.message if result.ok else None,
+                error=None if result.ok else result.message,
+            )
+        holding_id = _int(value.get("holding_id"))
+        holding = (
+            await self.services.holding(speaker, unit_id, holding_id)
+            if holding_id is not None
+            else None
+        )
+        if holding is None:
+            return await self._to_home(step, error=t(speaker.lang, "precursors.error.holding"))
+        if action == "precursors.ledger":
+            return await step.replace_dialog(_LEDGER, {**options, "holding_id": holding.id})
+        try:
+            kind = EntryKind(str(value.get("kind")))
+        except ValueError:
+            kind = EntryKind.REVERSAL
+        if kind not in FORM_KINDS:
+            return await self._to_home(step, error=t(speaker.lang, "precursors.error.kind"))
+        return await step.replace_dialog(
+            _ENTRY, {**options, "holding_id": holding.id, "kind": kind.value}
+        )
+
+    # -- search and add ------------------------------------------------------------------------
+
+    async def _show_search(self, step: WaterfallStepContext) -> DialogTurnResult:
+        speaker = speaker_of(step.context)
+        options = self._options(step)
+        home = await self.services.home(speaker, int(options["unit_id"]))
+        if home is None:
+            await self._say(step, t(speaker.lang, "precursors.not_allowed.unit"))
+            return await step.end_dialog()
+        query = str(options.get("query") or "")
+        matches = await self.services.search(query)
+        card = search_card(
+            speaker.lang,
+            home.unit,
+            query,
+            matches,
+            values=options.get("values"),
+            errors=options.get("errors"),
+        )
+        return await self._prompt(
+            step, card, ["precursors.add", "precursors.search", "precursors.back"]
+        )
+
+    async def _search_sent(self, step: WaterfallStepContext) -> DialogTurnResult:
+        speaker = speaker_of(step.context)
+        options = self._options(step)
+        value: dict[str, Any] = step.result
+        action = value.get("action")
+        if action == "precursors.back":
+            return await self._to_home(step)
+        if action == "precursors.search":
+            return await step.replace_dialog(
+                _SEARCH,
+                {
+                    "unit_id": options["unit_id"],
+                    "can_switch": options.get("can_switch", False),
+                    "query": str(value.get("query") or ""),
+                },
+            )
+        values = {key: value.get(key) for key in ("substance_id", "storage_location", "note")}
+        result = await self.services.add_holding(speaker, int(options["unit_id"]), values)
+        if not result.ok:
+            if result.errors:
+                return await step.replace_dialog(
+                    _SEARCH, {**options, "values": values, "errors": result.errors}
+                )
+            return await self._to_home(step, error=result.message)
+        return await self._to_home(step, message=result.message, warnings=result.warnings)
+
+    # -- an entry ------------------------------------------------------------------------------
+
+    async def _show_entry(self, step: WaterfallStepContext) -> DialogTurnResult:
+        speaker = speaker_of(step.context)
+        options = self._options(step)
+        unit_id = int(options["unit_id"])
+        holding = await self.services.holding(speaker, unit_id, int(options["holding_id"]))
+        home = await self.services.home(speaker, unit_id)
+        if holding is None or home is None:
+            return await self._to_home(step, error=t(speaker.lang, "precursors.error.holding"))
+        card = entry_form(
+            speaker.lang,
+            home.unit,
+            EntryKind(options["kind"]),
+            holding,
+            today=self.services.today(),
+            values=options.get("values"),
+            errors=options.get("errors"),
+        )
+        return await self._prompt(step, card, ["precursors.save", "precursors.back"])
+
+    async def _entry_sent(self, step: WaterfallStepContext) -> DialogTurnResult:
+        speaker = speaker_of(step.context)
+        options = self._options(step)
+        value: dict[str, Any] = step.result
+        if value.get("action") == "precursors.back":
+            return await self._to_home(step)
+        values = {key: item for key, item in value.items() if key != "action"}
+        result = await self.services.record(
+            speaker,
+            int(options["unit_id"]),
+            int(options["holding_id"]),
+            EntryKind(options["kind"]),
+            values,
+        )
+        if not result.ok:
+            if result.errors:
+                return await step.replace_dialog(
+                    _ENTRY, {**options, "values": values, "errors": result.errors}
+                )
+            return await self._to_home(step, error=result.message)
+        return await self._to_home(step, message=result.message, warnings=result.warnings)
+
+    # -- the ledger ----------------------------------------------------------------------------
+
+    async def _show_ledger(self, step: WaterfallStepContext) -> DialogTurnResult:
+        speaker = speaker_of(step.context)
+        options = self._options(step)
+        card = await self.services.ledger_card(
+            speaker, int(options["unit_id"]), int(options["holding_id"])
+        )
+        if card is None:
+            return await self._to_home(step, error=t(speaker.lang, "precursors.error.holding"))
+        return await self._prompt(step, card, ["precursors.remove", "precursors.back"])
+
+    async def _ledger_sent(self, step: WaterfallStepContext) -> DialogTurnResult:
+        speaker = speaker_of(step.context)
+        options = self._options(step)
+        value: dict[str, Any] = step.result
+        if value.get("action") == "precursors.remove":
+            result = await self.services.remove_holding(
+                speaker, int(options["unit_id"]), int(options["holding_id"])
+            )
+            return await self._to_home(
+                step,
+                message=result.message if result.ok else None,
+                error=None if result.ok else result.message,
+            )
+        return await self._to_home(step)
+
+    async def _cancelled(self, step: WaterfallStepContext) -> DialogTurnResult:
+        speaker = speaker_of(step.context)
+        await self._say(step, t(speaker.lang, "cancel.done", dialog=t(speaker.lang, NAME_KEY)))
+        return await step.end_dialog()
+
+
+class PrecursorModule:
+    """Plugs drug precursors into the router: menu entry, dialog, card actions, overview word."""
+
+    flow: Flow | None = Flow.PRECURSORS
+    dialog_id: str | None = DIALOG_ID
+    name_key = NAME_KEY
+    action_verbs = VERBS
+
+    def __init__(self, services: PrecursorServices) -> None:
+        self.services = services
+
+    def dialogs(self) -> list[Dialog]:
+        return [PrecursorDialog(self.services)]
+
+    async def on_action(
+        self, turn_context: TurnContext, verb: str, data: dict[str, object]
+    ) -> Card:
+        return await self.services.action(speaker_of(turn_context), verb, dict(data))
+
+    async def on_text(self, turn_context: TurnContext, text: str) -> bool:
+        if text not in OVERVIEW_WORDS:
+            return False
+        card = await self.services.overview_card(speaker_of(turn_context))
+        await turn_context.send_activity(card_activity(card))
+        return True

@@ -1,0 +1,243 @@
+"""Well-being dialogues: the recording dialog, and the module that plugs the action plan,
+the owners' card actions, the annual discussion and the overview into the router.
+
+The dialog ends as soon as the dialogue is stored, so the conversation's saved state no
+longer holds the notes. Everything after that (action-plan items, the plan, the notes) is
+a stateless card whose actions carry ids only; every action checks the speaker's role.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Final, Protocol
+
+from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.dialogs import (
+    ComponentDialog,
+    Dialog,
+    DialogTurnResult,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
+
+from cards.common import Card
+from cards.wellbeing import CHECK_ACTIONS, FORM_ACTIONS, check_card, dialogue_form
+from dialogs.card_prompt import CardPrompt, card_activity
+from dialogs.context import Speaker, speaker_of
+from domain.flows import Flow
+from domain.i18n import t
+from domain.org import UnitRef
+from domain.wellbeing import DialogueForm, Flag, local_today, parse_dialogue
+
+DIALOG_ID: Final = "wellbeing"
+NAME_KEY: Final = "wellbeing.dialog_name"
+_FORM: Final = "wellbeing.form"
+_CHECK: Final = "wellbeing.check"
+_PROMPT: Final = "wellbeing.prompt"
+VERBS: Final = frozenset(
+    {
+        "wellbeing.items.save",
+        "wellbeing.items.rows",
+        "wellbeing.items.add",
+        "wellbeing.item.progress",
+        "wellbeing.item.done",
+        "wellbeing.item.drop",
+        "wellbeing.item.evaluate",
+        "wellbeing.item.refresh",
+        "wellbeing.item.open",
+        "wellbeing.item.edit",
+        "wellbeing.item.save",
+        "wellbeing.plan.show",
+        "wellbeing.plan.pick",
+        "wellbeing.notes.show",
+        "wellbeing.amd.open",
+        "wellbeing.amd.save",
+    }
+)
+WORDS: Final[dict[str, str]] = {
+    "handlingsplan": "plan",
+    "handlingsplanen": "plan",
+    "handlingsplaner": "plan",
+    "action plan": "plan",
+    "action-plan": "plan",
+    "actionplan": "plan",
+    "arbejdsmiljødrøftelse": "amd",
+    "arbejdsmiljødrøftelsen": "amd",
+    "årlig arbejdsmiljødrøftelse": "amd",
+    "den årlige arbejdsmiljødrøftelse": "amd",
+    "amd": "amd",
+    "annual discussion": "amd",
+    "annual work-environment discussion": "amd",
+    "annual work environment discussion": "amd",
+    "mine handlinger": "mine",
+    "mine punkter": "mine",
+    "my actions": "mine",
+    "my action items": "mine",
+    "trivsel oversigt": "overview",
+    "trivselsoversigt": "overview",
+    "trivsel overblik": "overview",
+    "wellbeing overview": "overview",
+    "well-being overview": "overview",
+}
+
+
+class WellbeingServices(Protocol):
+    """What the well-being dialog and its cards need from the rest of the bot."""
+
+    async def recordable_units(self, speaker: Speaker) -> list[UnitRef]:
+        """Units the speaker may record a dialogue for (empty: not allowed)."""
+
+    async def home_unit(self, speaker: Speaker) -> int | None: ...
+
+    async def flags(self, form: DialogueForm) -> list[Flag]:
+        """Pieces of the notes that look like personal data."""
+
+    async def record(self, speaker: Speaker, form: DialogueForm, flags_confirmed: int) -> Card:
+        """Store the dialogue (if the speaker may); the card that comes next (the items)."""
+
+    async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card: ...
+
+    async def word(self, speaker: Speaker, kind: str) -> Card: ...
+
+
+def _flags(raw: Any) -> list[Flag]:
+    if not isinstance(raw, list):
+        return []
+    return [flag for item in raw if isinstance(item, dict) if (flag := Flag.from_dict(item))]
+
+
+class WellbeingDialog(ComponentDialog):  # type: ignore[misc]
+    """Form (kept and corrected until valid) → personal-data check if needed → store."""
+
+    def __init__(self, services: WellbeingServices) -> None:
+        super().__init__(DIALOG_ID)
+        self.services = services
+        self.add_dialog(CardPrompt(_PROMPT))
+        self.add_dialog(WaterfallDialog(_FORM, [self._show_form, self._form_sent]))
+        self.add_dialog(WaterfallDialog(_CHECK, [self._show_check, self._check_answered]))
+        self.initial_dialog_id = _FORM
+
+    @staticmethod
+    def _options(step: WaterfallStepContext) -> dict[str, Any]:
+        return step.options if isinstance(step.options, dict) else {}
+
+    async def _show_form(self, step: WaterfallStepContext) -> DialogTurnResult:
+        speaker = speaker_of(step.context)
+        units = await self.services.recordable_units(speaker)
+        if not units:
+            await step.context.send_activity(
+                MessageFactory.text(t(speaker.lang, "wellbeing.not_allowed.record"))
+            )
+            return await step.end_dialog()
+        options = self._options(step)
+        values: dict[str, Any] = dict(options.get("values") or {})
+        if not values:
+            home = await self.services.home_unit(speaker)
+            if home is not None and any(unit.id == home for unit in units):
+                values["unit_id"] = str(home)
+            elif len(units) == 1:
+                values["unit_id"] = str(units[0].id)
+            if speaker.name:
+                values["facilitator"] = speaker.name
+        errors = {
+            field: t(speaker.lang, key) for field, key in (options.get("errors") or {}).items()
+        }
+        card = dialogue_form(
+            speaker.lang, units, values=values, errors=errors, flags=_flags(options.get("flags"))
+        )
+        return await step.prompt(
+            _PROMPT, {"card": card, "actions": list(FORM_ACTIONS), "name_key": NAME_KEY}
+        )
+
+    async def _form_sent(self, step: WaterfallStepContext) -> DialogTurnResult:
+        value: dict[str, Any] = step.result
+        if value.get("action") == "wellbeing.form.cancel":
+            return await self._cancelled(step)
+        speaker = speaker_of(step.context)
+        values = {key: item for key, item in value.items() if key != "action"}
+        form, errors = parse_dialogue(values, today=local_today(datetime.now(UTC)))
+        if form is None:
+            return await step.replace_dialog(_FORM, {"values": values, "errors": errors})
+        units = await self.services.recordable_units(speaker)
+        if not any(unit.id == form.unit_id for unit in units):
+            return await step.replace_dialog(
+                _FORM, {"values": values, "errors": {"unit_id": "wellbeing.error.unit_not_allowed"}}
+            )
+        flags = await self.services.flags(form)
+        if flags:
+            return await step.replace_dialog(
+                _CHECK, {"values": values, "flags": [flag.as_dict() for flag in flags]}
+            )
+        return await self._store(step, form, 0)
+
+    async def _show_check(self, step: WaterfallStepContext) -> DialogTurnResult:
+        speaker = speaker_of(step.context)
+        flags = _flags(self._options(step).get("flags"))
+        return await step.prompt(
+            _PROMPT,
+            {
+                "card": check_card(speaker.lang, flags),
+                "actions": list(CHECK_ACTIONS),
+                "name_key": NAME_KEY,
+            },
+        )
+
+    async def _check_answered(self, step: WaterfallStepContext) -> DialogTurnResult:
+        value: dict[str, Any] = step.result
+        options = self._options(step)
+        values: dict[str, Any] = dict(options.get("values") or {})
+        action = value.get("action")
+        if action == "wellbeing.form.cancel":
+            return await self._cancelled(step)
+        if action == "wellbeing.form.edit":
+            return await step.replace_dialog(
+                _FORM, {"values": values, "flags": options.get("flags") or []}
+            )
+        form, errors = parse_dialogue(values, today=local_today(datetime.now(UTC)))
+        if form is None:
+            return await step.replace_dialog(_FORM, {"values": values, "errors": errors})
+        return await self._store(step, form, len(_flags(options.get("flags"))))
+
+    async def _store(
+        self, step: WaterfallStepContext, form: DialogueForm, flags_confirmed: int
+    ) -> DialogTurnResult:
+        """Store, answer with the next card and end: the notes leave the dialog state."""
+        speaker = speaker_of(step.context)
+        card = await self.services.record(speaker, form, flags_confirmed)
+        await step.context.send_activity(card_activity(card))
+        return await step.end_dialog()
+
+    async def _cancelled(self, step: WaterfallStepContext) -> DialogTurnResult:
+        speaker = speaker_of(step.context)
+        await step.context.send_activity(
+            MessageFactory.text(t(speaker.lang, "cancel.done", dialog=t(speaker.lang, NAME_KEY)))
+        )
+        return await step.end_dialog()
+
+
+class WellbeingModule:
+    """Plugs well-being into the router: menu entry, dialog, card actions and words."""
+
+    flow: Flow | None = Flow.WELLBEING
+    dialog_id: str | None = DIALOG_ID
+    name_key = NAME_KEY
+    action_verbs = VERBS
+
+    def __init__(self, services: WellbeingServices) -> None:
+        self.services = services
+
+    def dialogs(self) -> list[Dialog]:
+        return [WellbeingDialog(self.services)]
+
+    async def on_action(
+        self, turn_context: TurnContext, verb: str, data: dict[str, object]
+    ) -> Card:
+        return await self.services.action(speaker_of(turn_context), verb, dict(data))
+
+    async def on_text(self, turn_context: TurnContext, text: str) -> bool:
+        kind = WORDS.get(text)
+        if kind is None:
+            return False
+        card = await self.services.word(speaker_of(turn_context), kind)
+        await turn_context.send_activity(card_activity(card))
+        return True

@@ -1,0 +1,601 @@
+"""Near-miss reports (nærved-hændelser): the form, the follow-up rules and the figures.
+
+A near miss is an event that could have become an accident but hurt nobody. Anyone may
+report one, also anonymously; the unit's work-environment coordinators (AMK) follow it up:
+reported → acknowledged → under investigation → actions decided → closed.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any, Final
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from domain.i18n import COPENHAGEN, Lang
+from domain.org import is_email, normalise_upn
+
+NUMBER_PREFIX: Final = "NM"
+ENTITY: Final = "near_miss"
+MAX_AGE: Final = timedelta(days=366)
+CLOCK_SKEW: Final = timedelta(minutes=10)
+URL_PATTERN: Final = re.compile(r"^https://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+REMINDER_TIME: Final = time(8, 0)
+
+
+class Category(StrEnum):
+    """What kind of hazard the event involved."""
+
+    SLIP_TRIP_FALL = "slip_trip_fall"
+    HAZARDOUS_SUBSTANCE = "hazardous_substance"
+    BIOLOGICAL = "biological"
+    ELECTRICAL = "electrical"
+    FIRE_EXPLOSION = "fire_explosion"
+    MACHINERY_TOOLS = "machinery_tools"
+    PRESSURE_GAS = "pressure_gas"
+    LIFTING_ERGONOMICS = "lifting_ergonomics"
+    TRAFFIC = "traffic"
+    LASER_RADIATION = "laser_radiation"
+    CRYOGENIC = "cryogenic"
+    THREAT_VIOLENCE = "threat_violence"
+    OTHER = "other"
+
+
+class Severity(StrEnum):
+    """The potential consequence: what could have happened (mildest first)."""
+
+    MINOR = "minor"
+    SERIOUS = "serious"
+    VERY_SERIOUS = "very_serious"
+    LIFE_THREATENING = "life_threatening"
+
+
+class Status(StrEnum):
+    """Where the follow-up is (in the order it normally moves)."""
+
+    REPORTED = "reported"
+    ACKNOWLEDGED = "acknowledged"
+    UNDER_INVESTIGATION = "under_investigation"
+    ACTIONS_DECIDED = "actions_decided"
+    CLOSED = "closed"
+
+    @property
+    def is_open(self) -> bool:
+        return self is not Status.CLOSED
+
+
+class ActionStatus(StrEnum):
+    """A corrective action (tiltag) is open until its owner marks it done."""
+
+    OPEN = "open"
+    DONE = "done"
+
+
+class Event(StrEnum):
+    """What someone does to a report."""
+
+    ACKNOWLEDGE = "acknowledge"
+    ASSIGN = "assign"
+    ADD_ACTION = "add_action"
+    COMPLETE_ACTION = "complete_action"
+    CLOSE = "close"
+
+
+_ORDER: Final = list(Status)
+_ALLOWED_FROM: Final[dict[Event, frozenset[Status]]] = {
+    Event.ACKNOWLEDGE: frozenset({Status.REPORTED}),
+    Event.ASSIGN: frozenset(
+        {
+            Status.REPORTED,
+            Status.ACKNOWLEDGED,
+            Status.UNDER_INVESTIGATION,
+            Status.ACTIONS_DECIDED,
+        }
+    ),
+    Event.ADD_ACTION: frozenset(
+        {Status.ACKNOWLEDGED, Status.UNDER_INVESTIGATION, Status.ACTIONS_DECIDED}
+    ),
+    Event.COMPLETE_ACTION: frozenset({Status.ACTIONS_DECIDED}),
+    Event.CLOSE: frozenset(
+        {Status.ACKNOWLEDGED, Status.UNDER_INVESTIGATION, Status.ACTIONS_DECIDED}
+    ),
+}
+_MOVES_TO: Final[dict[Event, Status]] = {
+    Event.ACKNOWLEDGE: Status.ACKNOWLEDGED,
+    Event.ASSIGN: Status.UNDER_INVESTIGATION,
+    Event.ADD_ACTION: Status.ACTIONS_DECIDED,
+    Event.CLOSE: Status.CLOSED,
+}
+
+
+class TransitionError(ValueError):
+    """The event is not possible in the report's current status."""
+
+    def __init__(self, status: Status, event: Event) -> None:
+        super().__init__(f"{event.value} is not possible when the report is {status.value}")
+        self.status = status
+        self.event = event
+
+
+def allowed(status: Status, event: Event) -> bool:
+    return status in _ALLOWED_FROM[event]
+
+
+def transition(status: Status, event: Event) -> Status:
+    """The status after `event`; a report never moves backwards (assigning a new
+    investigator after actions were decided keeps "actions decided")."""
+    if not allowed(status, event):
+        raise TransitionError(status, event)
+    target = _MOVES_TO.get(event, status)
+    return target if _ORDER.index(target) > _ORDER.index(status) else status
+
+
+class CloseProblem(StrEnum):
+    """Why a report cannot be closed yet."""
+
+    NO_CONCLUSION = "no_conclusion"
+    OPEN_ACTIONS = "open_actions"
+
+
+MIN_CONCLUSION: Final = 10
+MAX_CONCLUSION: Final = 2000
+
+
+def close_problem(conclusion: str | None, open_actions: int) -> CloseProblem | None:
+    """Closing needs a short conclusion and no corrective action left open."""
+    if open_actions > 0:
+        return CloseProblem.OPEN_ACTIONS
+    if not conclusion or len(conclusion.strip()) < MIN_CONCLUSION:
+        return CloseProblem.NO_CONCLUSION
+    return None
+
+
+def format_number(year: int, sequence: int) -> str:
+    """The number a reporter can quote: NM-2026-0042 (sequential per year)."""
+    return f"{NUMBER_PREFIX}-{year}-{sequence:04d}"
+
+
+def local_year(moment: datetime) -> int:
+    return moment.astimezone(COPENHAGEN).year
+
+
+# -- who may do what ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A person as seen from one report: their language and what they are to it."""
+
+    person_id: int
+    name: str
+    lang: Lang
+    teams_id: str | None = None
+    is_amk: bool = False
+    is_secretariat: bool = False
+    is_investigator: bool = False
+    owned_actions: frozenset[int] = frozenset()
+
+    @property
+    def manages(self) -> bool:
+        """AMK of the report's unit, or the secretariat: may do all of the follow-up."""
+        return self.is_amk or self.is_secretariat
+
+    @property
+    def may_view(self) -> bool:
+        return self.manages or self.is_investigator or bool(self.owned_actions)
+
+    def may(self, event: Event, action_id: int | None = None) -> bool:
+        if event is Event.ADD_ACTION:
+            return self.manages or self.is_investigator
+        if event is Event.COMPLETE_ACTION:
+            return self.manages or (action_id is not None and action_id in self.owned_actions)
+        return self.manages
+
+
+# -- the report form ---------------------------------------------------------------------------
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def _flag(value: Any) -> Any:
+    """Card inputs arrive as strings: Toggle `true`/`false`, the injury choice `yes`/`no`."""
+    if isinstance(value, str):
+        folded = value.strip().lower()
+        if folded in ("true", "yes", "ja", "1", "on"):
+            return True
+        if folded in ("false", "no", "nej", "0", "off"):
+            return False
+    return value
+
+
+class NearMissForm(BaseModel):
+    """The reporting card's inputs. Validate with `context={"now": <aware datetime>}`."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True)
+
+    unit_id: int = Field(gt=0)
+    occurred_date: date
+    occurred_time: time
+    campus: str = Field(min_length=2, max_length=100)
+    building: str | None = Field(default=None, max_length=50)
+    room: str | None = Field(default=None, max_length=50)
+    description: str = Field(min_length=10, max_length=4000)
+    category: Category
+    severity: Severity
+    injured: bool
+    immediate_action: str | None = Field(default=None, max_length=2000)
+    prevention: str | None = Field(default=None, max_length=2000)
+    photo_url: str | None = Field(default=None, max_length=500)
+    anonymous: bool = False
+
+    @field_validator(
+        "building",
+        "room",
+        "immediate_action",
+        "prevention",
+        "photo_url",
+        "unit_id",
+        "category",
+        "severity",
+        "occurred_date",
+        "occurred_time",
+        mode="before",
+    )
+    @classmethod
+    def _blank(cls, value: Any) -> Any:
+        return _blank_to_none(value)
+
+    @field_validator("injured", "anonymous", mode="before")
+    @classmethod
+    def _flags(cls, value: Any) -> Any:
+        return _flag(_blank_to_none(value))
+
+    @field_validator("photo_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not URL_PATTERN.match(value):
+            raise PydanticCustomError("url", "not a web address")
+        return value
+
+    @model_validator(mode="after")
+    def _when(self, info: ValidationInfo) -> NearMissForm:
+        context = info.context if isinstance(info.context, dict) else {}
+        now = context.get("now")
+        if isinstance(now, datetime):
+            if self.occurred_at > now + CLOCK_SKEW:
+                raise PydanticCustomError("future", "the event lies in the future")
+            if self.occurred_at < now - MAX_AGE:
+                raise PydanticCustomError("too_old", "the event is more than a year ago")
+        return self
+
+    @property
+    def occurred_at(self) -> datetime:
+        """Date and time were given in Copenhagen time; stored as UTC."""
+        local = datetime.combine(self.occurred_date, self.occurred_time, tzinfo=COPENHAGEN)
+        return local.astimezone(UTC)
+
+
+FORM_FIELDS: Final = (
+    "unit_id",
+    "occurred_date",
+    "occurred_time",
+    "campus",
+    "building",
+    "room",
+    "description",
+    "category",
+    "severity",
+    "injured",
+    "immediate_action",
+    "prevention",
+    "photo_url",
+    "anonymous",
+)
+
+
+def validate_form(
+    value: dict[str, Any], now: datetime
+) -> tuple[NearMissForm | None, dict[str, str]]:
+    """The form, or the problems as `{field: catalogue key}` for the card to show."""
+    try:
+        return NearMissForm.model_validate(value, context={"now": now}), {}
+    except ValidationError as error:
+        problems = _when_problem(value, now)
+        for issue in error.errors():
+            kind = str(issue["type"])
+            if kind in ("future", "too_old"):
+                problems.setdefault("occurred_date", f"near_miss.error.{kind}")
+                continue
+            where = str(issue["loc"][0]) if issue["loc"] else "form"
+            if where in FORM_FIELDS:
+                problems.setdefault(where, f"near_miss.error.{where}")
+        return None, problems or {"form": "card.invalid_input"}
+
+
+class _When(BaseModel):
+    occurred_date: date
+    occurred_time: time
+
+
+def _when_problem(value: dict[str, Any], now: datetime) -> dict[str, str]:
+    """The time check on its own, so it is reported together with other mistakes."""
+    try:
+        when = _When.model_validate(value)
+    except ValidationError:
+        return {}
+    moment = datetime.combine(when.occurred_date, when.occurred_time, tzinfo=COPENHAGEN)
+    if moment > now + CLOCK_SKEW:
+        return {"occurred_date": "near_miss.error.future"}
+    if moment < now - MAX_AGE:
+        return {"occurred_date": "near_miss.error.too_old"}
+    return {}
+
+
+def kept_values(value: dict[str, Any]) -> dict[str, str]:
+    """What the user typed, as strings, to put back into the card after an error."""
+    return {
+        name: str(value[name])
+        for name in FORM_FIELDS
+        if value.get(name) is not None and str(value[name]) != ""
+    }
+
+
+# -- follow-up inputs --------------------------------------------------------------------------
+
+
+class AssignForm(BaseModel):
+    """Assign the investigation to a person, named by e-mail/UPN."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    investigator: str = Field(min_length=3, max_length=320)
+
+    @field_validator("investigator")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if not is_email(value):
+            raise PydanticCustomError("email", "not an e-mail address")
+        return normalise_upn(value)
+
+
+class ActionForm(BaseModel):
+    """A corrective action: what, who (e-mail/UPN) and by when. Validate with `now`."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    action_description: str = Field(min_length=5, max_length=1000)
+    action_owner: str = Field(min_length=3, max_length=320)
+    action_due: date
+
+    @field_validator("action_owner")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if not is_email(value):
+            raise PydanticCustomError("email", "not an e-mail address")
+        return normalise_upn(value)
+
+    @field_validator("action_due", mode="before")
+    @classmethod
+    def _blank_due(cls, value: Any) -> Any:
+        return _blank_to_none(value)
+
+    @model_validator(mode="after")
+    def _not_past(self, info: ValidationInfo) -> ActionForm:
+        context = info.context if isinstance(info.context, dict) else {}
+        now = context.get("now")
+        if isinstance(now, datetime) and self.action_due < now.astimezone(COPENHAGEN).date():
+            raise PydanticCustomError("past", "the due date has passed")
+        return self
+
+
+def action_form_problems(
+    value: dict[str, Any], now: datetime
+) -> tuple[ActionForm | None, list[str]]:
+    """The action, or catalogue keys of what is wrong with it."""
+    try:
+        return ActionForm.model_validate(value, context={"now": now}), []
+    except ValidationError as error:
+        keys: list[str] = []
+        for issue in error.errors():
+            if issue["type"] == "past":
+                key = "near_miss.error.action_due_past"
+            elif issue["loc"]:
+                key = f"near_miss.error.{issue['loc'][0]}"
+            else:
+                key = "card.invalid_input"
+            if key not in keys:
+                keys.append(key)
+        return None, keys
+
+
+def reminder_due_at(due: date) -> datetime:
+    """Owners are reminded once, at 08:00 Copenhagen time on the due date."""
+    return datetime.combine(due, REMINDER_TIME, tzinfo=COPENHAGEN).astimezone(UTC)
+
+
+# -- what cards and reports show ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """A corrective action as shown on cards and in the export."""
+
+    id: int
+    description: str
+    owner_id: int
+    owner_name: str
+    due_date: date
+    status: ActionStatus
+    done_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is ActionStatus.OPEN
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """One report with everything a card or the register shows. `reporter_name` is None for
+    anonymous reports (and there is nothing else to show)."""
+
+    id: int
+    number: str
+    unit_id: int
+    unit_name: str
+    anonymous: bool
+    reporter_name: str | None
+    occurred_at: datetime
+    campus: str
+    building: str | None
+    room: str | None
+    description: str
+    category: Category
+    severity: Severity
+    injury: bool
+    immediate_action: str | None
+    prevention: str | None
+    photo_url: str | None
+    status: Status
+    created_at: datetime
+    investigator_name: str | None = None
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    conclusion: str | None = None
+    actions: tuple[ActionView, ...] = ()
+
+    @property
+    def open_actions(self) -> int:
+        return sum(1 for action in self.actions if action.is_open)
+
+    @property
+    def location(self) -> str:
+        return ", ".join(part for part in (self.campus, self.building, self.room) if part)
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """A line in the AMK's list of open reports (never the reporter)."""
+
+    id: int
+    number: str
+    unit_name: str
+    category: Category
+    severity: Severity
+    status: Status
+    created_at: datetime
+    open_actions: int
+
+
+class NoticeKind(StrEnum):
+    """Messages a follow-up step sends to other people."""
+
+    NEW_REPORT = "amk"
+    INVESTIGATOR = "investigator"
+    ACTION_OWNER = "owner"
+    REMINDER = "reminder"
+    REPORTER_ACKNOWLEDGED = "reporter_acknowledged"
+    REPORTER_CLOSED = "reporter_closed"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message to one person about one report (or one of its actions)."""
+
+    kind: NoticeKind
+    person_id: int
+    action_id: int | None = None
+
+    def key(self, report_id: int) -> str:
+        """Dedupe key of the message: a report's message to a person is sent once. The
+        reporter's notices name no one: only a named reporter ever gets them."""
+        base = f"{ENTITY}:{report_id}"
+        if self.kind is NoticeKind.NEW_REPORT:
+            return f"{base}:amk:{self.person_id}"
+        if self.kind is NoticeKind.INVESTIGATOR:
+            return f"{base}:investigator:{self.person_id}"
+        if self.kind is NoticeKind.ACTION_OWNER:
+            return f"{base}:action:{self.action_id}:owner"
+        if self.kind is NoticeKind.REMINDER:
+            return f"{base}:action:{self.action_id}:reminder"
+        if self.kind is NoticeKind.REPORTER_ACKNOWLEDGED:
+            return f"{base}:reporter:acknowledged"
+        return f"{base}:reporter:closed"
+
+
+def parse_key(key: str) -> tuple[int, str, int | None] | None:
+    """`(report_id, kind, person or action id)` of a dedupe key made by `Notice.key`."""
+    parts = key.split(":")
+    if len(parts) < 3 or parts[0] != ENTITY or not parts[1].isdigit():
+        return None
+    report_id = int(parts[1])
+    if parts[2] in ("amk", "investigator") and len(parts) == 4 and parts[3].isdigit():
+        return report_id, parts[2], int(parts[3])
+    if parts[2] == "action" and len(parts) == 5 and parts[3].isdigit():
+        return report_id, parts[4], int(parts[3])
+    if parts[2] == "reporter" and len(parts) == 4:
+        return report_id, f"reporter_{parts[3]}", None
+    return None
+
+
+@dataclass(frozen=True)
+class FollowUpContext:
+    """A report and everyone who has (or had) a part in it, for rendering their cards."""
+
+    report: ReportView
+    people: dict[int, Participant]
+
+
+# -- figures -----------------------------------------------------------------------------------
+
+
+def quarter_of(moment: datetime) -> tuple[int, int]:
+    """(year, quarter) of a moment in Copenhagen time."""
+    local = moment.astimezone(COPENHAGEN)
+    return local.year, (local.month - 1) // 3 + 1
+
+
+def median_duration(durations: list[timedelta]) -> timedelta | None:
+    if not durations:
+        return None
+    return timedelta(seconds=statistics.median(d.total_seconds() for d in durations))
+
+
+@dataclass(frozen=True)
+class NearMissStatistics:
+    """Counts and times of the reports made in [start, end), for KAMU and the digest."""
+
+    start: datetime
+    end: datetime
+    total: int
+    anonymous: int
+    injuries: int
+    by_unit: dict[str, int]
+    by_category: dict[Category, int]
+    by_severity: dict[Severity, int]
+    by_status: dict[Status, int]
+    by_quarter: dict[tuple[int, int], int]
+    acknowledged: int
+    closed: int
+    median_to_acknowledge: timedelta | None
+    median_to_close: timedelta | None
+    open_actions: int
+    overdue_actions: int

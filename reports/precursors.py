@@ -1,0 +1,887 @@
+"""Drug-precursor workbooks: a unit's annual report, the university-wide roll-up for the
+customs authority, the import of a unit's own spreadsheet, and its template.
+
+Quantities are numbers in the substance's reporting unit (kg or L); each cell's number
+format shows its unit, the "Enhed" column holds it for filtering. Dates are dates. Rows
+whose physical count differs from the book stock are highlighted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from domain.i18n import Lang, t
+from domain.precursors import (
+    Category,
+    EntryKind,
+    EntryView,
+    HoldingView,
+    ImportRow,
+    RegistrationStatus,
+    RegistrationView,
+    RowError,
+    SubstanceInfo,
+    YearFigures,
+    format_day,
+    format_quantity,
+    from_micro,
+    licence_warning,
+    threshold_warning,
+    year_figures,
+)
+from reports.excel import DATE_FORMAT, DATETIME_FORMAT, HEADER_FILL, HEADER_FONT, local
+from storage import org, precursor_catalogue, precursors
+from storage.db import Database
+from storage.models import Unit
+
+DISCREPANCY_FILL = PatternFill("solid", fgColor="F8CBAD")
+WARNING_FILL = PatternFill("solid", fgColor="FFE699")
+BOLD = Font(bold=True)
+
+UNIT_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("Kategori", 9),
+    ("Stof", 40),
+    ("CAS-nr.", 13),
+    ("KN-kode", 13),
+    ("Enhed", 7),
+    ("Primobeholdning 1/1 (kg/L)", 15),
+    ("Køb (kg/L)", 13),
+    ("Forbrug (kg/L)", 13),
+    ("Bortskaffet (kg/L)", 13),
+    ("Overdraget (kg/L)", 13),
+    ("Bogført ultimo 31/12 (kg/L)", 15),
+    ("Sidste optælling", 13),
+    ("Optalt (kg/L)", 13),
+    ("Bogført på tælledagen (kg/L)", 15),
+    ("Difference (kg/L)", 13),
+    ("Opbevaringssted", 30),
+    ("Form og styrke", 22),
+    ("Koder verificeret", 11),
+)
+QUANTITY_COLUMNS = (5, 6, 7, 8, 9, 10, 12, 13, 14)
+SUMMARY_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("Kategori", 9),
+    ("Stof", 40),
+    ("CAS-nr.", 13),
+    ("KN-kode", 13),
+    ("Enhed", 7),
+    ("Antal enheder", 10),
+    ("Primobeholdning 1/1 (kg/L)", 15),
+    ("Køb (kg/L)", 13),
+    ("Forbrug (kg/L)", 13),
+    ("Bortskaffet (kg/L)", 13),
+    ("Overdraget (kg/L)", 13),
+    ("Bogført ultimo 31/12 (kg/L)", 15),
+    ("Difference ved optælling (kg/L)", 15),
+    ("Enheder med afvigelse", 28),
+    ("Tærskel pr. år (kg/L)", 13),
+    ("Bemærkning", 50),
+)
+CATEGORY_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("Kategori", 9),
+    ("Enhed", 7),
+    ("Antal stoffer", 10),
+    ("Antal enheder", 10),
+    ("Primobeholdning 1/1 (kg/L)", 15),
+    ("Køb (kg/L)", 13),
+    ("Forbrug (kg/L)", 13),
+    ("Bortskaffet (kg/L)", 13),
+    ("Overdraget (kg/L)", 13),
+    ("Bogført ultimo 31/12 (kg/L)", 15),
+)
+UNITS_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("Enhed", 24),
+    ("Indberetning", 20),
+    ("Kontaktperson", 26),
+    ("Kontaktpersonens e-mail", 28),
+    ("Indberettet", 17),
+    ("Indberettet af", 24),
+    ("Stoffer", 9),
+    ("Stoffer med afvigelse", 11),
+    ("Bemærkning", 50),
+)
+ENTRY_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("Enhed", 20),
+    ("Kategori", 9),
+    ("Stof", 36),
+    ("Nr.", 8),
+    ("Dato", 12),
+    ("Type", 20),
+    ("Mængde (kg/L)", 13),
+    ("Bevægelse (kg/L)", 13),
+    ("Indtastet", 12),
+    ("Leverandør / modtager", 26),
+    ("Kundeerklæring", 18),
+    ("Faktura / følgeseddel", 18),
+    ("Formål / bemærkning", 30),
+    ("Tilbagefører nr.", 10),
+    ("Tilbageført", 10),
+    ("Begrundelse", 30),
+    ("Registreret af", 24),
+    ("Registreret", 17),
+)
+IMPORT_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("Enhed", 16),
+    ("Stof (navn eller CAS-nr.)", 32),
+    ("Type", 16),
+    ("Dato", 12),
+    ("Mængde", 10),
+    ("Måleenhed", 10),
+    ("Leverandør / modtager", 26),
+    ("Kundeerklæring", 18),
+    ("Faktura / følgeseddel", 18),
+    ("Formål / projekt", 26),
+    ("Opbevaringssted", 26),
+    ("Bemærkning", 26),
+)
+IMPORT_SHEET = "Posteringer"
+KIND_NAMES = {kind: t(Lang.DA, f"precursors.kind.{kind.value}") for kind in EntryKind}
+IMPORT_KINDS = ("startbeholdning", "køb", "forbrug", "bortskaffelse", "overdragelse", "optælling")
+
+
+class UnknownUnit(ValueError):
+    """No unit with that name."""
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    values: list[Any]
+    units: dict[int, str] = field(default_factory=dict)
+    """Column index → the unit its number is shown in."""
+    fill: PatternFill | None = None
+    bold: set[int] = field(default_factory=set)
+
+
+def _quantity_format(unit: str) -> str:
+    return f'#,##0.000 "{unit}"'
+
+
+def _write(
+    sheet: WriteOnlyWorksheet, columns: Sequence[tuple[str, float]], rows: Iterable[_Row]
+) -> int:
+    """Bold frozen header with a filter, then the rows; dates as dates, numbers as numbers."""
+    for index, (_, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width  # type: ignore[attr-defined]
+    sheet.freeze_panes = "A2"
+    header = []
+    for name, _ in columns:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for row in rows:
+        cells = []
+        for index, value in enumerate(row.values):
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, datetime):
+                cell.number_format = DATETIME_FORMAT
+            elif isinstance(value, date):
+                cell.number_format = DATE_FORMAT
+            elif index in row.units and isinstance(value, int | float):
+                cell.number_format = _quantity_format(row.units[index])
+            elif isinstance(value, str) and len(value) > 40:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if row.fill is not None:
+                cell.fill = row.fill
+            if index in row.bold:
+                cell.font = BOLD
+            cells.append(cell)
+        sheet.append(cells)
+        count += 1
+    last = f"{get_column_letter(len(columns))}{count + 1}"
+    sheet.auto_filter.ref = f"A1:{last}"  # type: ignore[attr-defined]
+    return count
+
+
+def _number(micro: int | None) -> float | None:
+    return None if micro is None else float(from_micro(micro))
+
+
+def _sheet_title(name: str, taken: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", "-", name).strip("'")[:31] or "Enhed"
+    title, n = base, 2
+    while title.casefold() in taken:
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title.casefold())
+    return title
+
+
+# -- gathering ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _SubstanceYear:
+    holding: HoldingView
+    figures: YearFigures
+
+
+@dataclass
+class _UnitYear:
+    unit: Unit
+    rows: list[_SubstanceYear]
+    entries: list[tuple[HoldingView, EntryView]]
+    registration: RegistrationView | None
+    contact: str | None
+    contact_email: str | None
+
+    @property
+    def discrepancies(self) -> int:
+        return sum(1 for row in self.rows if row.figures.has_discrepancy)
+
+
+async def _unit_year(
+    db: Database, unit: Unit, year: int, registration: RegistrationView | None
+) -> _UnitYear:
+    async with db.sessions() as session:
+        holdings, lines = await precursors.unit_holdings_for_year(session, unit.id)
+        rows = []
+        for holding in holdings:
+            figures = year_figures(lines[holding.id], year)
+            if holding.active or figures.handled or figures.closing:
+                rows.append(_SubstanceYear(holding, figures))
+        by_id = {holding.id: holding for holding in holdings}
+        entries = [
+            (by_id[holding_id], entry)
+            for holding_id, entry in await precursors.entries_of(
+                session, list(by_id), start=date(year, 1, 1), end=date(year, 12, 31)
+            )
+        ]
+        emails = await precursors.contact_emails(session, year)
+        keepers = await precursors.keepers(session, unit.id)
+    contact = registration.contact if registration else None
+    email = emails.get(unit.id)
+    if not contact and keepers:
+        contact = ", ".join(org.describe_person(person) for person in keepers)
+        email = ", ".join(person.upn for person in keepers if person.upn) or None
+    return _UnitYear(unit, rows, entries, registration, contact, email)
+
+
+def _substance_cells(substance: SubstanceInfo) -> list[Any]:
+    return [
+        substance.category.value,
+        substance.name_da,
+        substance.cas,
+        substance.cn,
+        substance.report_unit.value,
+    ]
+
+
+def _unit_rows(data: _UnitYear) -> Iterable[_Row]:
+    ordered = sorted(
+        data.rows, key=lambda row: (row.holding.substance.category, row.holding.substance.name_da)
+    )
+    for item in ordered:
+        figures = item.figures
+        substance = item.holding.substance
+        values = [
+            *_substance_cells(substance),
+            _number(figures.opening),
+            _number(figures.purchases),
+            _number(figures.consumption),
+            _number(figures.disposal),
+            _number(figures.transfers),
+            _number(figures.closing),
+            figures.count_date,
+            _number(figures.counted),
+            _number(figures.book_at_count),
+            _number(figures.difference),
+            item.holding.storage_location,
+            item.holding.note,
+            "Ja" if substance.verified else "Nej",
+        ]
+        unit = substance.report_unit.value
+        yield _Row(
+            values,
+            units={index: unit for index in QUANTITY_COLUMNS},
+            fill=DISCREPANCY_FILL if figures.has_discrepancy else None,
+            bold={14} if figures.has_discrepancy else set(),
+        )
+
+
+def _entry_rows(data: Iterable[_UnitYear]) -> Iterable[_Row]:
+    for unit_year in data:
+        for holding, entry in unit_year.entries:
+            substance = holding.substance
+            unit = substance.report_unit.value
+            if entry.kind is EntryKind.REVERSAL:
+                sign = -entry.reverses_kind.sign if entry.reverses_kind else 0
+                kind = (
+                    f"{KIND_NAMES[entry.kind]} af {KIND_NAMES[entry.reverses_kind].lower()}"
+                    if entry.reverses_kind
+                    else KIND_NAMES[entry.kind]
+                )
+            else:
+                sign = entry.kind.sign
+                kind = KIND_NAMES[entry.kind]
+            yield _Row(
+                [
+                    unit_year.unit.name,
+                    substance.category.value,
+                    substance.name_da,
+                    entry.id,
+                    entry.entry_date,
+                    kind,
+                    _number(entry.quantity_micro),
+                    _number(sign * entry.quantity_micro),
+                    entry.entered,
+                    entry.counterparty,
+                    entry.declaration_ref,
+                    entry.document_ref,
+                    entry.purpose,
+                    entry.reverses_id,
+                    "Ja" if entry.reversed else None,
+                    entry.reason,
+                    entry.created_by or ("import" if entry.source == "import" else None),
+                    local(entry.created_at),
+                ],
+                units={6: unit, 7: unit},
+            )
+
+
+def _registration_text(registration: RegistrationView | None) -> str:
+    if registration is None or registration.status is RegistrationStatus.MISSING:
+        return "Mangler"
+    if registration.status is RegistrationStatus.NONE:
+        return "Ingen prækursorer"
+    return "Stofliste indberettet"
+
+
+async def _about(db: Database, sheet: WriteOnlyWorksheet, rows: list[tuple[str, Any]]) -> None:
+    async with db.sessions() as session:
+        version = await precursor_catalogue.current_version(session)
+    catalogue, _ = precursor_catalogue.newest_catalogue()
+    sheet.column_dimensions["A"].width = 34  # type: ignore[attr-defined]
+    sheet.column_dimensions["B"].width = 90  # type: ignore[attr-defined]
+    for label, value in [
+        *rows,
+        ("Udskrevet", local(datetime.now(UTC))),
+        ("Stofkatalog", f"version {version or catalogue.version}: {catalogue.basis}"),
+        (
+            "Beregning",
+            "Primobeholdning = bogført beholdning 1. januar (en startbeholdning angivet i løbet "
+            "af året regnes med). Ultimo = primo + køb − forbrug − bortskaffet − overdraget. "
+            "Tilbageføringer trækkes fra den type, de retter. Difference = optalt − bogført "
+            "beholdning på tælledagen.",
+        ),
+        (
+            "Enheder",
+            "Mængder står i stoffets indberetningsenhed (kg eller L, kolonnen «Enhed»); mL og "
+            "g er omregnet, masse og rumfang kun med katalogets massefylde.",
+        ),
+        (
+            "Koder",
+            "Stoffer markeret «Koder verificeret: Nej» har KN-kode eller CAS-nummer fra en "
+            "uverificeret kilde. Tjek dem mod EUR-Lex før indberetning til Toldstyrelsen.",
+        ),
+    ]:
+        label_cell = WriteOnlyCell(sheet, value=label)
+        label_cell.font = BOLD
+        value_cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, datetime):
+            value_cell.number_format = DATETIME_FORMAT
+        elif isinstance(value, date):
+            value_cell.number_format = DATE_FORMAT
+        value_cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.append([label_cell, value_cell])
+
+
+# -- the unit's annual report ------------------------------------------------------------------
+
+
+async def export_unit(
+    db: Database, unit_name: str, year: int, out: Path, *, licence: str = ""
+) -> int:
+    """One unit's year: per substance opening, movements, closing, last count, difference;
+    every entry of the year. Returns the number of substances."""
+    await precursor_catalogue.ensure_loaded(db)
+    async with db.sessions() as session:
+        unit = await org.unit_by_name(session, unit_name)
+        if unit is None:
+            raise UnknownUnit(unit_name)
+        found = await precursors.registrations(session, year, unit_ids=[unit.id])
+    data = await _unit_year(db, unit, year, found[0] if found else None)
+    workbook = Workbook(write_only=True)
+    _write(
+        workbook.create_sheet(_sheet_title(f"{unit.name} {year}", set())),
+        UNIT_COLUMNS,
+        _unit_rows(data),
+    )
+    _write(workbook.create_sheet("Posteringer"), ENTRY_COLUMNS, _entry_rows([data]))
+    await _about(
+        db,
+        workbook.create_sheet("Om rapporten"),
+        [
+            ("Rapport", "Narkotikaprækursorer – enhedens årsopgørelse"),
+            ("Enhed", unit.name),
+            ("År", year),
+            ("Kontaktperson", data.contact),
+            ("Kontaktpersonens e-mail", data.contact_email),
+            ("Indberetning til sekretariatet", _registration_text(data.registration)),
+            ("Stoffer med afvigelse ved optælling", data.discrepancies),
+            ("Universitetets tilladelse (kategori 1)", licence or "ikke registreret"),
+        ],
+    )
+    workbook.save(out)
+    return len(data.rows)
+
+
+# -- the university-wide roll-up ---------------------------------------------------------------
+
+
+@dataclass
+class _Total:
+    substance: SubstanceInfo
+    units: list[str] = field(default_factory=list)
+    discrepant: list[str] = field(default_factory=list)
+    opening: int = 0
+    purchases: int = 0
+    consumption: int = 0
+    disposal: int = 0
+    transfers: int = 0
+    closing: int = 0
+    difference: int = 0
+
+    def add(self, unit: str, figures: YearFigures) -> None:
+        self.units.append(unit)
+        self.opening += figures.opening
+        self.purchases += figures.purchases
+        self.consumption += figures.consumption
+        self.disposal += figures.disposal
+        self.transfers += figures.transfers
+        self.closing += figures.closing
+        if figures.has_discrepancy:
+            self.discrepant.append(unit)
+            self.difference += figures.difference or 0
+
+
+def _remark(total: _Total, licence: str) -> tuple[str | None, bool]:
+    """The substance's warnings as a sentence, and whether the row should stand out."""
+    notes: list[str] = []
+    warn = False
+    licence_missing = licence_warning(total.substance, licence)
+    if licence_missing is not None:
+        notes.append("Kategori 1: universitetets tilladelse er ikke registreret i AMK-bot.")
+        warn = True
+    threshold = threshold_warning(total.substance, total.purchases)
+    if threshold is not None:
+        unit = threshold.unit or total.substance.report_unit.value
+        notes.append(
+            t(
+                Lang.DA,
+                f"precursors.warning.{threshold.kind.value}",
+                total=format_quantity(Lang.DA, threshold.total_micro or 0, unit),
+                substance=total.substance.name_da.lower(),
+                threshold=format_quantity(Lang.DA, threshold.threshold_micro or 0, unit),
+            )
+        )
+        warn = True
+    if not total.substance.verified:
+        notes.append("Koder ikke verificeret.")
+    return (" ".join(notes) or None), warn
+
+
+def _summary_rows(totals: list[_Total], licence: str) -> Iterable[_Row]:
+    for total in sorted(totals, key=lambda item: (item.substance.category, item.substance.name_da)):
+        unit = total.substance.report_unit.value
+        remark, warn = _remark(total, licence)
+        yield _Row(
+            [
+                *_substance_cells(total.substance),
+                len(total.units),
+                _number(total.opening),
+                _number(total.purchases),
+                _number(total.consumption),
+                _number(total.disposal),
+                _number(total.transfers),
+                _number(total.closing),
+                _number(total.difference) if total.discrepant else None,
+                ", ".join(total.discrepant) or None,
+                _number(int(total.substance.threshold * 1_000_000))
+                if total.substance.threshold is not None
+                else None,
+                remark,
+            ],
+            units={index: unit for index in (6, 7, 8, 9, 10, 11, 12, 14)},
+            fill=DISCREPANCY_FILL if total.discrepant else (WARNING_FILL if warn else None),
+        )
+
+
+def _category_rows(totals: list[_Total]) -> Iterable[_Row]:
+    groups: dict[tuple[Category, str], list[_Total]] = {}
+    for total in totals:
+        groups.setdefault((total.substance.category, total.substance.report_unit.value), []).append(
+            total
+        )
+    for (category, unit), items in sorted(groups.items()):
+        yield _Row(
+            [
+                category.value,
+                unit,
+                len(items),
+                len({name for item in items for name in item.units}),
+                _number(sum(item.opening for item in items)),
+                _number(sum(item.purchases for item in items)),
+                _number(sum(item.consumption for item in items)),
+                _number(sum(item.disposal for item in items)),
+                _number(sum(item.transfers for item in items)),
+                _number(sum(item.closing for item in items)),
+            ],
+            units={index: unit for index in (4, 5, 6, 7, 8, 9)},
+        )
+
+
+def _units_rows(data: list[_UnitYear], registrations: list[RegistrationView]) -> Iterable[_Row]:
+    by_unit = {item.unit.id: item for item in data}
+    for registration in registrations:
+        item = by_unit.get(registration.unit_id)
+        discrepancies = item.discrepancies if item else 0
+        missing = registration.status is RegistrationStatus.MISSING
+        note = None
+        if discrepancies:
+            note = "Optælling afviger fra bogført beholdning – se enhedens ark."
+        elif missing:
+            note = "Har ikke indberettet til sekretariatet."
+        yield _Row(
+            [
+                registration.unit,
+                _registration_text(registration),
+                item.contact if item else registration.contact,
+                item.contact_email if item else None,
+                local(registration.registered_at),
+                registration.registered_by,
+                len(item.rows) if item else 0,
+                discrepancies,
+                note,
+            ],
+            fill=DISCREPANCY_FILL if discrepancies else (WARNING_FILL if missing else None),
+            bold={7} if discrepancies else set(),
+        )
+
+
+async def export_all(db: Database, year: int, out: Path, *, licence: str = "") -> int:
+    """The roll-up: summary by substance, by category, every unit's status and contact,
+    one sheet per unit that holds precursors, and every entry. Returns units with sheets."""
+    await precursor_catalogue.ensure_loaded(db)
+    async with db.sessions() as session:
+        registrations = await precursors.registrations(session, year)
+        units = await org.list_units(session, only_active=False)
+    by_unit = {registration.unit_id: registration for registration in registrations}
+    data: list[_UnitYear] = []
+    for unit in units:
+        item = await _unit_year(db, unit, year, by_unit.get(unit.id))
+        if item.rows:
+            data.append(item)
+    totals: dict[int, _Total] = {}
+    for item in data:
+        for row in item.rows:
+            substance = row.holding.substance
+            totals.setdefault(substance.id, _Total(substance)).add(item.unit.name, row.figures)
+    workbook = Workbook(write_only=True)
+    taken = {"oversigt", "kategorier", "enheder", "posteringer", "om rapporten"}
+    _write(
+        workbook.create_sheet("Oversigt"),
+        SUMMARY_COLUMNS,
+        _summary_rows(list(totals.values()), licence),
+    )
+    _write(
+        workbook.create_sheet("Kategorier"), CATEGORY_COLUMNS, _category_rows(list(totals.values()))
+    )
+    _write(workbook.create_sheet("Enheder"), UNITS_COLUMNS, _units_rows(data, registrations))
+    for item in data:
+        _write(
+            workbook.create_sheet(_sheet_title(item.unit.name, taken)),
+            UNIT_COLUMNS,
+            _unit_rows(item),
+        )
+    _write(workbook.create_sheet("Posteringer"), ENTRY_COLUMNS, _entry_rows(data))
+    done = sum(1 for r in registrations if r.status is not RegistrationStatus.MISSING)
+    await _about(
+        db,
+        workbook.create_sheet("Om rapporten"),
+        [
+            ("Rapport", "Narkotikaprækursorer – universitetets samlede årsopgørelse"),
+            ("År", year),
+            ("Enheder, der har indberettet", f"{done} af {len(registrations)}"),
+            ("Enheder med prækursorer", len(data)),
+            (
+                "Enheder med afvigelse ved optælling",
+                ", ".join(item.unit.name for item in data if item.discrepancies) or "ingen",
+            ),
+            ("Universitetets tilladelse (kategori 1)", licence or "ikke registreret"),
+        ],
+    )
+    workbook.save(out)
+    return len(data)
+
+
+# -- import ------------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def read_import(path: Path) -> tuple[list[ImportRow], list[RowError]]:
+    """The data rows of the import sheet (or the first sheet), or what is wrong with it."""
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
+        return [], [RowError(0, "precursors.import.file", {"file": path.name, "error": error})]
+    try:
+        sheet = (
+            workbook[IMPORT_SHEET]
+            if IMPORT_SHEET in workbook.sheetnames
+            else workbook.worksheets[0]
+        )
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        expected = [name for name, _ in IMPORT_COLUMNS]
+        found = [_text(cell) or "" for cell in (header or ())][: len(expected)]
+        if [name.casefold() for name in found] != [name.casefold() for name in expected]:
+            return [], [
+                RowError(
+                    1,
+                    "precursors.import.header",
+                    {"expected": " | ".join(expected), "found": " | ".join(found)},
+                )
+            ]
+        result: list[ImportRow] = []
+        for number, cells in enumerate(rows, start=2):
+            values = list(cells)[: len(expected)] + [None] * len(expected)
+            if all(_text(value) is None for value in values[: len(expected)]):
+                continue
+            result.append(
+                ImportRow(
+                    row=number,
+                    unit=_text(values[0]) or "",
+                    substance=_text(values[1]) or "",
+                    kind=_text(values[2]) or "",
+                    entry_date=values[3],
+                    quantity=values[4]
+                    if isinstance(values[4], int | float | Decimal)
+                    else _text(values[4]),
+                    quantity_unit=_text(values[5]) or "",
+                    counterparty=_text(values[6]),
+                    declaration_ref=_text(values[7]),
+                    document_ref=_text(values[8]),
+                    purpose=_text(values[9]),
+                    storage_location=_text(values[10]),
+                    note=_text(values[11]),
+                )
+            )
+    finally:
+        workbook.close()
+    if not result:
+        return [], [RowError(2, "precursors.import.empty")]
+    return result, []
+
+
+def describe(lang: Lang, error: RowError) -> str:
+    """A row error as a line for the person who made the spreadsheet."""
+    values = dict(error.values)
+    if isinstance(values.get("day"), date):
+        values["day"] = format_day(lang, values["day"])
+    if isinstance(values.get("stock"), int):
+        values["stock"] = format_quantity(lang, values["stock"], values.pop("report_unit", ""))
+    text = t(lang, error.key, **values)
+    if error.row <= 0:
+        return text
+    return t(lang, "precursors.import.row", row=error.row, text=text)
+
+
+@dataclass
+class ImportOutcome:
+    errors: list[str]
+    entries: int = 0
+    holdings_added: int = 0
+    units: list[str] = field(default_factory=list)
+    written: bool = False
+
+
+async def import_file(
+    db: Database,
+    path: Path,
+    *,
+    actor: str,
+    today: date,
+    licence: str = "",
+    lang: Lang = Lang.EN,
+    check_only: bool = False,
+) -> ImportOutcome:
+    """Validate every row, then write all of them in one transaction — or nothing."""
+    rows, problems = read_import(path)
+    if problems:
+        return ImportOutcome([describe(lang, problem) for problem in problems])
+    await precursor_catalogue.ensure_loaded(db)
+
+    class _CheckOnly(Exception):
+        pass
+
+    try:
+        async with db.transaction() as session:
+            result = await precursors.import_rows(
+                session, rows, actor=actor, today=today, licence=licence
+            )
+            if result.errors:
+                return ImportOutcome([describe(lang, error) for error in result.errors])
+            if check_only:
+                raise _CheckOnly
+    except _CheckOnly:
+        return ImportOutcome([], entries=len(rows))
+    return ImportOutcome([], result.entries, result.holdings_added, result.units, written=True)
+
+
+# -- the template ------------------------------------------------------------------------------
+
+
+TEMPLATE_GUIDE: tuple[tuple[str, str], ...] = (
+    (
+        "Sådan bruges skabelonen",
+        "Én række pr. postering i arket «Posteringer». Overskrifterne må ikke ændres. "
+        "Importér med: python -m bot precursors import FIL.xlsx. Alle rækker kontrolleres "
+        "først; er der én fejl, gemmes intet, og fejlene vises række for række.",
+    ),
+    ("Enhed", "Enhedens navn som i AMK-bot, fx Kemi."),
+    (
+        "Stof (navn eller CAS-nr.)",
+        "Stoffets navn (dansk eller engelsk) eller CAS-nummer, som i arket «Stoffer». "
+        "CAS-nummeret er det sikreste.",
+    ),
+    (
+        "Type",
+        "startbeholdning, køb, forbrug, bortskaffelse, overdragelse eller optælling (på "
+        "engelsk: opening, purchase, consumption, disposal, transfer, count). "
+        "Startbeholdning kun én gang pr. stof og kun før andre posteringer.",
+    ),
+    ("Dato", "Posteringens dato (en rigtig dato, fx 02-03-2026). Ikke i fremtiden."),
+    (
+        "Mængde",
+        "Et tal større end 0 (ved optælling må det være 0). Komma eller punktum som decimaltegn.",
+    ),
+    (
+        "Måleenhed",
+        "g, kg, mL eller L. Omregnes til stoffets indberetningsenhed; masse og rumfang kun, "
+        "hvis arket «Stoffer» har en massefylde.",
+    ),
+    (
+        "Leverandør / modtager",
+        "Skal udfyldes ved køb (leverandør) og overdragelse (modtager).",
+    ),
+    (
+        "Kundeerklæring",
+        "Skal udfyldes ved køb af kategori 1, 2A og 2B: kundeerklæringens nummer eller dato.",
+    ),
+    ("Faktura / følgeseddel", "Valgfrit."),
+    ("Formål / projekt", "Skal udfyldes ved forbrug."),
+    (
+        "Opbevaringssted",
+        "Skal stå i mindst én række for hvert stof, enheden ikke har i AMK-bot i forvejen.",
+    ),
+    ("Bemærkning", "Valgfrit: form og styrke, fx 37 % opløsning."),
+    (
+        "Eksempel",
+        "Kemi | 108-24-7 | køb | 02-03-2026 | 2500 | mL | Sigma-Aldrich | KE-2026-4 | "
+        "F-88123 | | Bygning 207, giftskab 2 |",
+    ),
+    (
+        "Eksempel",
+        "Kemi | Eddikesyreanhydrid | forbrug | 10-03-2026 | 0,5 | L | | | | "
+        "Acetylering, projekt X | |",
+    ),
+)
+
+
+def write_template(out: Path, substances: list[SubstanceInfo]) -> None:
+    """An empty import sheet with drop-downs, a guide, and the substance list."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = IMPORT_SHEET
+    sheet.append([name for name, _ in IMPORT_COLUMNS])
+    for index, (_, width) in enumerate(IMPORT_COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    kinds = DataValidation(
+        type="list", formula1='"' + ",".join(IMPORT_KINDS) + '"', allow_blank=True
+    )
+    kinds.add("C2:C5000")
+    units = DataValidation(type="list", formula1='"g,kg,mL,L"', allow_blank=True)
+    units.add("F2:F5000")
+    dates = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
+    dates.add("D2:D5000")
+    for validation in (kinds, units, dates):
+        sheet.add_data_validation(validation)
+    for row in range(2, 502):
+        sheet.cell(row=row, column=4).number_format = DATE_FORMAT
+    guide = workbook.create_sheet("Vejledning")
+    guide.column_dimensions["A"].width = 26
+    guide.column_dimensions["B"].width = 100
+    lines = TEMPLATE_GUIDE
+    for label, text in lines:
+        guide.append([label, text])
+        guide.cell(row=guide.max_row, column=1).font = BOLD
+        guide.cell(row=guide.max_row, column=2).alignment = Alignment(
+            wrap_text=True, vertical="top"
+        )
+    listing = workbook.create_sheet("Stoffer")
+    header = [
+        "Kategori",
+        "Navn (dansk)",
+        "Navn (engelsk)",
+        "CAS-nr.",
+        "KN-kode",
+        "Indberetningsenhed",
+        "Massefylde (g/mL)",
+        "Koder verificeret",
+    ]
+    listing.append(header)
+    for index, width in enumerate((9, 40, 40, 13, 13, 12, 12, 11), start=1):
+        cell = listing.cell(row=1, column=index)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        listing.column_dimensions[get_column_letter(index)].width = width
+    for item in sorted(substances, key=lambda s: (s.category, s.name_da)):
+        listing.append(
+            [
+                item.category.value,
+                item.name_da,
+                item.name_en,
+                item.cas,
+                item.cn,
+                item.report_unit.value,
+                float(item.density) if item.density is not None else None,
+                "Ja" if item.verified else "Nej",
+            ]
+        )
+    listing.freeze_panes = "A2"
+    listing.auto_filter.ref = f"A1:H{listing.max_row}"
+    workbook.save(out)

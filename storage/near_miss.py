@@ -1,0 +1,681 @@
+"""Near-miss reports: one function per user action, each inside the caller's transaction and
+audited there; queries for cards, the register and the statistics.
+
+Anonymous reports are written with no reporter at all and audited as `anonymous`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from domain.audit import person_actor
+from domain.i18n import COPENHAGEN, Lang, lang_from_locale
+from domain.near_miss import (
+    ActionForm,
+    ActionStatus,
+    ActionView,
+    Category,
+    CloseProblem,
+    Event,
+    FollowUpContext,
+    NearMissForm,
+    NearMissStatistics,
+    Participant,
+    ReportSummary,
+    ReportView,
+    Severity,
+    Status,
+    allowed,
+    close_problem,
+    format_number,
+    local_year,
+    median_duration,
+    quarter_of,
+    reminder_due_at,
+    transition,
+)
+from domain.org import Role
+from storage import audit, conversations, org
+from storage.models import Person, Unit
+from storage.near_miss_models import NearMissAction, NearMissCounter, NearMissReport
+
+ENTITY = "near_miss_report"
+ANONYMOUS_ACTOR = "anonymous"
+LIST_LIMIT = 25
+
+
+def lang_of(person: Person) -> Lang:
+    if person.language_override:
+        return Lang(person.language_override)
+    return lang_from_locale(person.locale)
+
+
+# -- reporting ---------------------------------------------------------------------------------
+
+
+async def _next_number(session: AsyncSession, year: int) -> str:
+    """The year's next number from its counter row; the row lock serialises writers."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(NearMissCounter)
+        .values(year=year, last_number=0)
+        .on_conflict_do_nothing(index_elements=["year"])
+    )
+    sequence = (
+        await session.execute(
+            update(NearMissCounter)
+            .where(NearMissCounter.year == year)
+            .values(last_number=NearMissCounter.last_number + 1)
+            .returning(NearMissCounter.last_number)
+        )
+    ).scalar_one()
+    return format_number(year, int(sequence))
+
+
+async def by_submission(session: AsyncSession, submission_key: str) -> NearMissReport | None:
+    return (
+        await session.scalars(
+            select(NearMissReport)
+            .where(NearMissReport.submission_key == submission_key)
+            .options(selectinload(NearMissReport.actions))
+        )
+    ).first()
+
+
+async def submit(
+    session: AsyncSession,
+    form: NearMissForm,
+    *,
+    reporter_id: int | None,
+    now: datetime,
+    submission_key: str | None = None,
+) -> tuple[NearMissReport, bool]:
+    """Store a validated report (False: this submission was stored before, e.g. a
+    double click). An anonymous report keeps no trace of who sent it."""
+    if submission_key:
+        existing = await by_submission(session, submission_key)
+        if existing is not None:
+            return existing, False
+    reporter = None if form.anonymous else reporter_id
+    report = NearMissReport(
+        number=await _next_number(session, local_year(now)),
+        submission_key=submission_key,
+        unit_id=form.unit_id,
+        anonymous=form.anonymous,
+        reporter_id=reporter,
+        occurred_at=form.occurred_at,
+        campus=form.campus,
+        building=form.building,
+        room=form.room,
+        description=form.description,
+        category=form.category.value,
+        severity=form.severity.value,
+        injury=form.injured,
+        immediate_action=form.immediate_action,
+        prevention=form.prevention,
+        photo_url=form.photo_url,
+        status=Status.REPORTED.value,
+        created_at=now,
+        updated_at=now,
+        actions=[],
+    )
+    session.add(report)
+    await session.flush()
+    after: dict[str, object] = {
+        "number": report.number,
+        "unit_id": report.unit_id,
+        "category": report.category,
+        "severity": report.severity,
+        "injury": report.injury,
+        "anonymous": report.anonymous,
+        "status": report.status,
+    }
+    if reporter is not None:
+        after["reporter_id"] = reporter
+    await audit.record(
+        session,
+        actor=ANONYMOUS_ACTOR if reporter is None else person_actor(reporter),
+        action="near_miss.report",
+        entity_type=ENTITY,
+        entity_id=report.id,
+        after=after,
+    )
+    return report, True
+
+
+async def follow_up_people(session: AsyncSession, unit_id: int) -> list[Person]:
+    """Who is told of a new report: the unit's AMKs, or the secretariat if it has none."""
+    people = await org.holders(session, unit_id, Role.AMK)
+    return people or await org.holders(session, None, Role.SECRETARIAT)
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+async def get(
+    session: AsyncSession, report_id: int, *, lock: bool = False
+) -> NearMissReport | None:
+    """A report with its actions; `lock` holds its row until the transaction ends."""
+    query = (
+        select(NearMissReport)
+        .where(NearMissReport.id == report_id)
+        .options(selectinload(NearMissReport.actions))
+        .execution_options(populate_existing=True)
+    )
+    if lock:
+        query = query.with_for_update()
+    return (await session.scalars(query)).first()
+
+
+async def people_by_id(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, Person]:
+    wanted = {person_id for person_id in ids if person_id is not None}
+    if not wanted:
+        return {}
+    found = await session.scalars(select(Person).where(Person.id.in_(wanted)))
+    return {person.id: person for person in found}
+
+
+def _people_of(report: NearMissReport) -> set[int | None]:
+    ids: set[int | None] = {
+        report.reporter_id,
+        report.investigator_id,
+        report.acknowledged_by_id,
+        report.closed_by_id,
+    }
+    ids.update(action.owner_id for action in report.actions)
+    return ids
+
+
+async def view(
+    session: AsyncSession, report: NearMissReport, people: dict[int, Person] | None = None
+) -> ReportView:
+    """The report with names resolved, as cards and the register show it."""
+    if people is None:
+        people = await people_by_id(session, _people_of(report))
+    unit = await session.get(Unit, report.unit_id)
+
+    def name(person_id: int | None) -> str | None:
+        person = people.get(person_id) if person_id is not None else None
+        return org.describe_person(person) if person is not None else None
+
+    return ReportView(
+        id=report.id,
+        number=report.number,
+        unit_id=report.unit_id,
+        unit_name=unit.name if unit else "",
+        anonymous=report.anonymous,
+        reporter_name=None if report.anonymous else name(report.reporter_id),
+        occurred_at=report.occurred_at,
+        campus=report.campus,
+        building=report.building,
+        room=report.room,
+        description=report.description,
+        category=Category(report.category),
+        severity=Severity(report.severity),
+        injury=report.injury,
+        immediate_action=report.immediate_action,
+        prevention=report.prevention,
+        photo_url=report.photo_url,
+        status=Status(report.status),
+        created_at=report.created_at,
+        investigator_name=name(report.investigator_id),
+        acknowledged_at=report.acknowledged_at,
+        acknowledged_by=name(report.acknowledged_by_id),
+        closed_at=report.closed_at,
+        closed_by=name(report.closed_by_id),
+        conclusion=report.conclusion,
+        actions=tuple(
+            ActionView(
+                id=action.id,
+                description=action.description,
+                owner_id=action.owner_id,
+                owner_name=name(action.owner_id) or "",
+                due_date=action.due_date,
+                status=ActionStatus(action.status),
+                done_at=action.done_at,
+            )
+            for action in report.actions
+        ),
+    )
+
+
+async def participant(session: AsyncSession, report: NearMissReport, person: Person) -> Participant:
+    """What `person` is to the report: AMK of its unit, secretariat, investigator, owner."""
+    roles = await org.roles_of(session, person.id)
+    return Participant(
+        person_id=person.id,
+        name=org.describe_person(person),
+        lang=lang_of(person),
+        teams_id=person.teams_user_id,
+        is_amk=any(
+            role.role == Role.AMK.value and role.unit_id == report.unit_id for role in roles
+        ),
+        is_secretariat=any(
+            role.role == Role.SECRETARIAT.value and role.unit_id is None for role in roles
+        ),
+        is_investigator=report.investigator_id == person.id,
+        owned_actions=frozenset(
+            action.id for action in report.actions if action.owner_id == person.id
+        ),
+    )
+
+
+async def context(
+    session: AsyncSession, report_id: int, extra_people: Iterable[int] = ()
+) -> FollowUpContext | None:
+    """The report and everyone with a part in it (plus `extra_people`, e.g. earlier
+    recipients of its cards), to render each one's card."""
+    report = await get(session, report_id)
+    if report is None:
+        return None
+    ids = _people_of(report) | set(extra_people)
+    ids.update(person.id for person in await follow_up_people(session, report.unit_id))
+    people = await people_by_id(session, ids)
+    shown = await view(session, report, people)
+    parts = {person.id: await participant(session, report, person) for person in people.values()}
+    return FollowUpContext(report=shown, people=parts)
+
+
+async def has_personal_chat(session: AsyncSession, person_id: int) -> bool:
+    return await conversations.personal_chat_of(session, person_id) is not None
+
+
+# -- follow-up ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a follow-up step did. `changed` False with `refused` naming why not:
+    not_found, not_allowed, status, already, action_done, open_actions, no_conclusion."""
+
+    report: NearMissReport | None
+    changed: bool
+    refused: str | None = None
+    person: Person | None = None
+    action: NearMissAction | None = None
+    acknowledged_now: bool = False
+
+
+async def _refuse_not_allowed(
+    session: AsyncSession, report: NearMissReport, actor_id: int, what: str
+) -> Outcome:
+    """Wrong person: nothing changes, but the attempt is written to the audit trail."""
+    await audit.record(
+        session,
+        actor=person_actor(actor_id),
+        action="near_miss.refused",
+        entity_type=ENTITY,
+        entity_id=report.id,
+        after={"attempt": what, "reason": "not_allowed"},
+    )
+    return Outcome(report, False, "not_allowed")
+
+
+async def _actor(session: AsyncSession, report: NearMissReport, actor_id: int) -> Participant:
+    person = await session.get(Person, actor_id)
+    if person is None:
+        return Participant(person_id=actor_id, name="", lang=Lang.EN)
+    return await participant(session, report, person)
+
+
+async def record_refused_view(session: AsyncSession, report_id: int, actor_id: int) -> None:
+    """Someone without a part in the report tried to open it."""
+    await audit.record(
+        session,
+        actor=person_actor(actor_id),
+        action="near_miss.refused",
+        entity_type=ENTITY,
+        entity_id=report_id,
+        after={"attempt": "view", "reason": "not_allowed"},
+    )
+
+
+async def acknowledge(
+    session: AsyncSession, report_id: int, *, actor_id: int, now: datetime
+) -> Outcome:
+    report = await get(session, report_id, lock=True)
+    if report is None:
+        return Outcome(None, False, "not_found")
+    if not (await _actor(session, report, actor_id)).may(Event.ACKNOWLEDGE):
+        return await _refuse_not_allowed(session, report, actor_id, Event.ACKNOWLEDGE.value)
+    if report.acknowledged_at is not None:
+        return Outcome(report, False, "already")
+    if not allowed(Status(report.status), Event.ACKNOWLEDGE):
+        return Outcome(report, False, "status")
+    before = report.snapshot()
+    report.status = transition(Status(report.status), Event.ACKNOWLEDGE).value
+    report.acknowledged_at = now
+    report.acknowledged_by_id = actor_id
+    report.updated_at = now
+    await session.flush()
+    await audit.record(
+        session,
+        actor=person_actor(actor_id),
+        action="near_miss.acknowledge",
+        entity_type=ENTITY,
+        entity_id=report.id,
+        before=before,
+        after=report.snapshot(),
+    )
+    return Outcome(report, True, acknowledged_now=True)
+
+
+async def assign(
+    session: AsyncSession, report_id: int, *, actor_id: int, investigator_upn: str, now: datetime
+) -> Outcome:
+    """Give the investigation to a person (by e-mail/UPN); acknowledges the report too."""
+    report = await get(session, report_id, lock=True)
+    if report is None:
+        return Outcome(None, False, "not_found")
+    if not (await _actor(session, report, actor_id)).may(Event.ASSIGN):
+        return await _refuse_not_allowed(session, report, actor_id, Event.ASSIGN.value)
+    status = Status(report.status)
+    if not allowed(status, Event.ASSIGN):
+        return Outcome(report, False, "status")
+    investigator = await org.upsert_person(
+        session, aad_object_id=None, upn=investigator_upn, name=None
+    )
+    if report.investigator_id == investigator.id:
+        return Outcome(report, False, None, person=investigator)
+    before = report.snapshot()
+    acknowledged_now = report.acknowledged_at is None
+    if acknowledged_now:
+        report.acknowledged_at = now
+        report.acknowledged_by_id = actor_id
+    report.status = transition(status, Event.ASSIGN).value
+    report.investigator_id = investigator.id
+    report.updated_at = now
+    await session.flush()
+    await audit.record(
+        session,
+        actor=person_actor(actor_id),
+        action="near_miss.assign",
+        entity_type=ENTITY,
+        entity_id=report.id,
+        before=before,
+        after=report.snapshot(),
+    )
+    return Outcome(report, True, person=investigator, acknowledged_now=acknowledged_now)
+
+
+async def add_action(
+    session: AsyncSession, report_id: int, *, actor_id: int, form: ActionForm, now: datetime
+) -> Outcome:
+    """A corrective action with an owner (by e-mail/UPN) and a due date."""
+    report = await get(session, report_id, lock=True)
+    if report is None:
+        return Outcome(None, False, "not_found")
+    if not (await _actor(session, report, actor_id)).may(Event.ADD_ACTION):
+        return await _refuse_not_allowed(session, report, actor_id, Event.ADD_ACTION.value)
+    status = Status(report.status)
+    if not allowed(status, Event.ADD_ACTION):
+        return Outcome(report, False, "status")
+    owner = await org.upsert_person(session, aad_object_id=None, upn=form.action_owner, name=None)
+    action = NearMissAction(
+        description=form.action_description,
+        owner_id=owner.id,
+        due_date=form.action_due,
+        status=ActionStatus.OPEN.value,
+        created_by_id=actor_id,
+        created_at=now,
+        updated_at=now,
+    )
+    report.actions.append(action)
+    before = report.snapshot()
+    report.status = transition(status, Event.ADD_ACTION).value
+    report.updated_at = now
+    await session.flush()
+    await audit.record(
+        session,
+        actor=person_actor(actor_id),
+        action="near_miss.action.add",
+        entity_type=ENTITY,
+        entity_id=report.id,
+        before=before,
+        after={
+            **report.snapshot(),
+            "action_id": action.id,
+            "owner_id": owner.id,
+            "due_date": action.due_date.isoformat(),
+        },
+    )
+    return Outcome(report, True, person=owner, action=action)
+
+
+async def complete_action(
+    session: AsyncSession, action_id: int, *, actor_id: int, now: datetime
+) -> Outcome:
+    """The owner (or the AMK) marks a corrective action done."""
+    report_id = await session.scalar(
+        select(NearMissAction.report_id).where(NearMissAction.id == action_id)
+    )
+    report = await get(session, report_id, lock=True) if report_id is not None else None
+    if report is None:
+        return Outcome(None, False, "not_found")
+    action = next(item for item in report.actions if item.id == action_id)
+    if not (await _actor(session, report, actor_id)).may(Event.COMPLETE_ACTION, action_id):
+        return await _refuse_not_allowed(session, report, actor_id, Event.COMPLETE_ACTION.value)
+    if action.status == ActionStatus.DONE.value:
+        return Outcome(report, False, "action_done", action=action)
+    if not allowed(Status(report.status), Event.COMPLETE_ACTION):
+        return Outcome(report, False, "status", action=action)
+    action.status = ActionStatus.DONE.value
+    action.done_at = now
+    action.done_by_id = actor_id
+    action.updated_at = now
+    report.updated_at = now
+    await session.flush()
+    await audit.record(
+        session,
+        actor=person_actor(actor_id),
+        action="near_miss.action.done",
+        entity_type=ENTITY,
+        entity_id=report.id,
+        before={"action_id": action.id, "status": ActionStatus.OPEN.value},
+        after={"action_id": action.id, "status": ActionStatus.DONE.value},
+    )
+    return Outcome(report, True, action=action)
+
+
+async def close(
+    session: AsyncSession, report_id: int, *, actor_id: int, conclusion: str, now: datetime
+) -> Outcome:
+    """Close with a conclusion; refused while a corrective action is open."""
+    report = await get(session, report_id, lock=True)
+    if report is None:
+        return Outcome(None, False, "not_found")
+    if not (await _actor(session, report, actor_id)).may(Event.CLOSE):
+        return await _refuse_not_allowed(session, report, actor_id, Event.CLOSE.value)
+    status = Status(report.status)
+    if not allowed(status, Event.CLOSE):
+        return Outcome(report, False, "status")
+    open_actions = sum(1 for a in report.actions if a.status == ActionStatus.OPEN.value)
+    problem = close_problem(conclusion, open_actions)
+    if problem is CloseProblem.OPEN_ACTIONS:
+        return Outcome(report, False, "open_actions")
+    if problem is CloseProblem.NO_CONCLUSION:
+        return Outcome(report, False, "no_conclusion")
+    before = report.snapshot()
+    report.status = transition(status, Event.CLOSE).value
+    report.conclusion = conclusion.strip()
+    report.closed_at = now
+    report.closed_by_id = actor_id
+    report.updated_at = now
+    await session.flush()
+    await audit.record(
+        session,
+        actor=person_actor(actor_id),
+        action="near_miss.close",
+        entity_type=ENTITY,
+        entity_id=report.id,
+        before=before,
+        after=report.snapshot(),
+    )
+    return Outcome(report, True)
+
+
+# -- lists and reminders -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenList:
+    """The open reports a person may see: `units` None means every unit (secretariat)."""
+
+    units: list[str] | None
+    reports: list[ReportSummary]
+    total: int
+
+
+async def open_reports_for(session: AsyncSession, person_id: int) -> OpenList | None:
+    """An AMK's units' open reports, the secretariat's for all units; None for others."""
+    roles = await org.roles_of(session, person_id)
+    secretariat = any(r.role == Role.SECRETARIAT.value and r.unit_id is None for r in roles)
+    unit_ids = sorted(
+        {r.unit_id for r in roles if r.role == Role.AMK.value and r.unit_id is not None}
+    )
+    if not secretariat and not unit_ids:
+        return None
+    query = (
+        select(NearMissReport)
+        .where(NearMissReport.status != Status.CLOSED.value)
+        .options(selectinload(NearMissReport.actions))
+        .order_by(NearMissReport.created_at.desc(), NearMissReport.id.desc())
+    )
+    if not secretariat:
+        query = query.where(NearMissReport.unit_id.in_(unit_ids))
+    reports = list((await session.scalars(query)).all())
+    units = {unit.id: unit.name for unit in await org.list_units(session, only_active=False)}
+    summaries = [
+        ReportSummary(
+            id=report.id,
+            number=report.number,
+            unit_name=units.get(report.unit_id, ""),
+            category=Category(report.category),
+            severity=Severity(report.severity),
+            status=Status(report.status),
+            created_at=report.created_at,
+            open_actions=sum(1 for a in report.actions if a.status == ActionStatus.OPEN.value),
+        )
+        for report in reports[:LIST_LIMIT]
+    ]
+    scope = None if secretariat else sorted(units.get(unit_id, "") for unit_id in unit_ids)
+    return OpenList(units=scope, reports=summaries, total=len(reports))
+
+
+async def due_reminders(session: AsyncSession, now: datetime) -> list[NearMissAction]:
+    """Open actions whose due date (08:00 Copenhagen) has come and that were not reminded."""
+    today = now.astimezone(COPENHAGEN).date()
+    candidates = await session.scalars(
+        select(NearMissAction)
+        .join(NearMissReport)
+        .where(
+            NearMissAction.status == ActionStatus.OPEN.value,
+            NearMissAction.reminded_at.is_(None),
+            NearMissAction.due_date <= today,
+            NearMissReport.status != Status.CLOSED.value,
+        )
+        .order_by(NearMissAction.due_date, NearMissAction.id)
+    )
+    return [action for action in candidates if reminder_due_at(action.due_date) <= now]
+
+
+async def mark_reminded(session: AsyncSession, action_id: int, now: datetime) -> None:
+    action = await session.get(NearMissAction, action_id)
+    if action is None or action.reminded_at is not None:
+        return
+    action.reminded_at = now
+    await audit.record(
+        session,
+        actor=audit.SYSTEM_ACTOR,
+        action="near_miss.action.remind",
+        entity_type=ENTITY,
+        entity_id=action.report_id,
+        after={"action_id": action.id, "owner_id": action.owner_id},
+    )
+
+
+# -- the register and the statistics -----------------------------------------------------------
+
+
+async def _reports_in(
+    session: AsyncSession, start: datetime, end: datetime
+) -> list[NearMissReport]:
+    return list(
+        (
+            await session.scalars(
+                select(NearMissReport)
+                .where(NearMissReport.created_at >= start, NearMissReport.created_at < end)
+                .options(selectinload(NearMissReport.actions))
+                .order_by(NearMissReport.created_at, NearMissReport.id)
+            )
+        ).all()
+    )
+
+
+async def reports_between(
+    session: AsyncSession, start: datetime, end: datetime
+) -> list[ReportView]:
+    """Every report made in [start, end), oldest first, for the register."""
+    reports = await _reports_in(session, start, end)
+    ids: set[int | None] = set()
+    for report in reports:
+        ids |= _people_of(report)
+    people = await people_by_id(session, ids)
+    return [await view(session, report, people) for report in reports]
+
+
+def _quarters(start: datetime, end: datetime) -> list[tuple[int, int]]:
+    first = quarter_of(start)
+    last = quarter_of(end - timedelta(microseconds=1))
+    quarters = []
+    year, quarter = first
+    while (year, quarter) <= last:
+        quarters.append((year, quarter))
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return quarters
+
+
+async def statistics(
+    session: AsyncSession, start: datetime, end: datetime, *, now: datetime | None = None
+) -> NearMissStatistics:
+    """Counts and median times of the reports made in [start, end) (the digest uses this
+    too). Every category, severity, status and quarter is listed, also with zero."""
+    reports = await _reports_in(session, start, end)
+    units = {unit.id: unit.name for unit in await org.list_units(session, only_active=False)}
+    today = (now or datetime.now(COPENHAGEN)).astimezone(COPENHAGEN).date()
+    by_unit = Counter(units.get(report.unit_id, "") for report in reports)
+    by_quarter: dict[tuple[int, int], int] = dict.fromkeys(_quarters(start, end), 0)
+    for report in reports:
+        key = quarter_of(report.created_at)
+        by_quarter[key] = by_quarter.get(key, 0) + 1
+    to_ack = [r.acknowledged_at - r.created_at for r in reports if r.acknowledged_at is not None]
+    to_close = [r.closed_at - r.created_at for r in reports if r.closed_at is not None]
+    actions = [a for report in reports for a in report.actions]
+    open_actions = [a for a in actions if a.status == ActionStatus.OPEN.value]
+    return NearMissStatistics(
+        start=start,
+        end=end,
+        total=len(reports),
+        anonymous=sum(1 for report in reports if report.anonymous),
+        injuries=sum(1 for report in reports if report.injury),
+        by_unit=dict(sorted(by_unit.items(), key=lambda item: item[0].casefold())),
+        by_category={c: sum(1 for r in reports if r.category == c.value) for c in Category},
+        by_severity={s: sum(1 for r in reports if r.severity == s.value) for s in Severity},
+        by_status={s: sum(1 for r in reports if r.status == s.value) for s in Status},
+        by_quarter=dict(sorted(by_quarter.items())),
+        acknowledged=len(to_ack),
+        closed=len(to_close),
+        median_to_acknowledge=median_duration(to_ack),
+        median_to_close=median_duration(to_close),
+        open_actions=len(open_actions),
+        overdue_actions=sum(1 for a in open_actions if a.due_date < today),
+    )

@@ -1,0 +1,985 @@
+"""Drug-precursor records: one function per user action, each inside the caller's transaction.
+
+The ledger only grows: `record` and `reverse` add rows, nothing here updates or deletes an
+entry. Writers on one substance of one unit are serialised by locking its holding row
+(PostgreSQL; SQLite serialises every writer), so the never-negative check cannot race.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.audit import person_actor
+from domain.org import Role
+from domain.precursors import (
+    Category,
+    DeadlineStatus,
+    EntryForm,
+    EntryKind,
+    EntryView,
+    HoldingForm,
+    HoldingView,
+    ImportRow,
+    LedgerLine,
+    PrecursorWarning,
+    RegistrationStatus,
+    RegistrationView,
+    ReportUnit,
+    RowError,
+    SubstanceInfo,
+    check_entry,
+    deadline_for,
+    delta_of,
+    first_negative_day,
+    has_live_entries,
+    import_form,
+    licence_warning,
+    match_substance,
+    purchased_in_year,
+    reversal_of,
+    reversal_problem,
+    threshold_warning,
+)
+from storage import audit, org
+from storage.models import Person, RoleAssignment, Unit
+from storage.precursor_models import (
+    PrecursorEntry,
+    PrecursorHolding,
+    PrecursorRegistration,
+    PrecursorSubstance,
+)
+
+ENTRY = "precursor_entry"
+HOLDING = "precursor_holding"
+REGISTRATION = "precursor_registration"
+KEEPER_ROLES = (Role.PRECURSOR_CONTACT.value, Role.AMK.value)
+
+
+# -- substances --------------------------------------------------------------------------------
+
+
+def info_of(row: PrecursorSubstance) -> SubstanceInfo:
+    return SubstanceInfo(
+        id=row.id,
+        key=row.key,
+        name_en=row.name_en,
+        name_da=row.name_da,
+        category=Category(row.category),
+        cas=row.cas,
+        cn=row.cn_code,
+        report_unit=ReportUnit(row.report_unit),
+        density=Decimal(row.density) if row.density else None,
+        threshold=Decimal(row.threshold) if row.threshold else None,
+        verified=row.verified,
+        salts=row.includes_salts,
+        synonyms=tuple(row.synonyms or ()),
+        active=row.active,
+    )
+
+
+async def substances(session: AsyncSession, *, active_only: bool = True) -> list[SubstanceInfo]:
+    query = select(PrecursorSubstance).order_by(PrecursorSubstance.id)
+    if active_only:
+        query = query.where(PrecursorSubstance.active.is_(True))
+    return [info_of(row) for row in (await session.scalars(query)).all()]
+
+
+async def substance(session: AsyncSession, substance_id: int) -> SubstanceInfo | None:
+    row = await session.get(PrecursorSubstance, substance_id)
+    return None if row is None else info_of(row)
+
+
+# -- who may do what ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Access:
+    """The units whose records a person keeps (precursor contact or AMK), and secretariat."""
+
+    units: list[Unit]
+    secretariat: bool
+
+
+async def access(session: AsyncSession, person_id: int | None) -> Access:
+    if person_id is None:
+        return Access([], False)
+    roles = await org.roles_of(session, person_id)
+    secretariat = any(role.role == Role.SECRETARIAT.value for role in roles)
+    ids = {role.unit_id for role in roles if role.unit_id is not None and role.role in KEEPER_ROLES}
+    units = [unit for unit in await org.list_units(session) if unit.id in ids]
+    return Access(units, secretariat)
+
+
+async def may_keep(session: AsyncSession, person_id: int | None, unit_id: int) -> bool:
+    """Precursor contact or AMK of the unit: may register and keep its ledger."""
+    if person_id is None:
+        return False
+    found = await session.scalar(
+        select(func.count()).where(
+            RoleAssignment.person_id == person_id,
+            RoleAssignment.unit_id == unit_id,
+            RoleAssignment.role.in_(KEEPER_ROLES),
+        )
+    )
+    return bool(found)
+
+
+async def keepers(session: AsyncSession, unit_id: int) -> list[Person]:
+    """Who is reminded about the unit: its precursor contacts, or its AMK if it has none."""
+    contacts = await org.holders(session, unit_id, Role.PRECURSOR_CONTACT)
+    return contacts or await org.holders(session, unit_id, Role.AMK)
+
+
+async def refuse(
+    session: AsyncSession, *, actor_id: int | None, what: str, entity: str, entity_id: object
+) -> None:
+    """Audit an attempt by someone without the right to it."""
+    await audit.record(
+        session,
+        actor=person_actor(actor_id),
+        action=f"precursors.{what}.refused",
+        entity_type=entity,
+        entity_id=None if entity_id is None else str(entity_id),
+        after={"reason": "not_allowed"},
+    )
+
+
+# -- holdings ----------------------------------------------------------------------------------
+
+
+async def holding(
+    session: AsyncSession, holding_id: int, *, lock: bool = False
+) -> PrecursorHolding | None:
+    query = select(PrecursorHolding).where(PrecursorHolding.id == holding_id)
+    if lock:
+        query = query.with_for_update()
+    return (await session.scalars(query)).first()
+
+
+async def lines_of(
+    session: AsyncSession, holding_ids: Iterable[int]
+) -> dict[int, list[LedgerLine]]:
+    """Every entry of the holdings as the rules see them, in date order."""
+    ids = list(holding_ids)
+    result: dict[int, list[LedgerLine]] = {holding_id: [] for holding_id in ids}
+    if not ids:
+        return result
+    rows = (
+        await session.scalars(
+            select(PrecursorEntry)
+            .where(PrecursorEntry.holding_id.in_(ids))
+            .order_by(PrecursorEntry.entry_date, PrecursorEntry.id)
+        )
+    ).all()
+    by_id = {row.id: row for row in rows}
+    reversed_ids = {row.reverses_id for row in rows if row.reverses_id is not None}
+    for row in rows:
+        original = by_id.get(row.reverses_id) if row.reverses_id is not None else None
+        result[row.holding_id].append(
+            LedgerLine(
+                id=row.id,
+                kind=EntryKind(row.kind),
+                entry_date=row.entry_date,
+                quantity_micro=row.quantity_micro,
+                delta_micro=row.delta_micro,
+                reverses_id=row.reverses_id,
+                reverses_kind=EntryKind(original.kind) if original is not None else None,
+                reversed=row.id in reversed_ids,
+            )
+        )
+    return result
+
+
+async def holdings_of(
+    session: AsyncSession, unit_id: int, *, include_inactive: bool = False
+) -> list[HoldingView]:
+    """The unit's substances with their current book stock, by category and name."""
+    query = (
+        select(PrecursorHolding, PrecursorSubstance)
+        .join(PrecursorSubstance, PrecursorSubstance.id == PrecursorHolding.substance_id)
+        .where(PrecursorHolding.unit_id == unit_id)
+    )
+    if not include_inactive:
+        query = query.where(PrecursorHolding.active.is_(True))
+    pairs = (await session.execute(query)).all()
+    lines = await lines_of(session, [pair[0].id for pair in pairs])
+    views = [
+        HoldingView(
+            id=row.id,
+            substance=info_of(item),
+            storage_location=row.storage_location,
+            note=row.note,
+            stock_micro=sum(line.delta_micro for line in lines[row.id]),
+            active=row.active,
+        )
+        for row, item in pairs
+    ]
+    return sorted(views, key=lambda view: (view.substance.category, view.substance.name_en))
+
+
+@dataclass
+class Outcome:
+    """What an action did; `problem` is a message key when it did nothing."""
+
+    changed: bool
+    problem: str | None = None
+    entity_id: int | None = None
+    warnings: list[PrecursorWarning] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+    negative: tuple[date, int] | None = None
+
+
+async def add_holding(
+    session: AsyncSession,
+    unit_id: int,
+    form: HoldingForm,
+    *,
+    actor_id: int | None,
+    licence: str,
+) -> Outcome:
+    """Put a substance on the unit's list (or take it back onto it, with a new location)."""
+    item = await session.get(PrecursorSubstance, form.substance_id)
+    if item is None or not item.active:
+        return Outcome(False, "precursors.error.substance")
+    existing = (
+        await session.scalars(
+            select(PrecursorHolding).where(
+                PrecursorHolding.unit_id == unit_id,
+                PrecursorHolding.substance_id == item.id,
+            )
+        )
+    ).first()
+    if existing is not None and existing.active:
+        return Outcome(False, "precursors.error.already_listed", existing.id)
+    if existing is None:
+        existing = PrecursorHolding(
+            unit_id=unit_id,
+            substance_id=item.id,
+            storage_location=form.storage_location,
+            note=form.note,
+            active=True,
+            created_by_id=actor_id,
+        )
+        session.add(existing)
+        action = "precursors.holding.add"
+    else:
+        existing.active = True
+        existing.storage_location = form.storage_location
+        existing.note = form.note
+        action = "precursors.holding.readd"
+    await session.flush()
+    warning = licence_warning(info_of(item), licence)
+    warnings = [warning] if warning else []
+    await audit.record(
+        session,
+        actor=person_actor(actor_id),
+        action=action,
+        entity_type=HOLDING,
+        entity_id=existing.id,
+        after={
+            "unit_id": unit_id,
+            "substance": item.key,
+            "storage_location": form.storage_location,
+            "note": form.note,
+            "warnings": [w.as_dict() for w in warnings],
+        },
+    )
+    return Outcome(True, None, existing.id, warnings)
+
+
+async def remove_holding(
+    session: AsyncSession, holding_id: int, *, actor_id: int | None
+) -> Outcome:
+    """Take a substance off the unit's list; only with nothing left in stock."""
+    row = await holding(session, holding_id, lock=True)
+    if row is None or not row.active:
+        return Outcome(False, "precursors.error.holding")
+    stock = sum(line.delta_micro for line in (await lines_of(session, [row.id]))[row.id])
+    if stock != 0:
+        return Outcome(False, "precursors.error.stock_left", row.id)
+    row.active = False
+    await session.flush()
+    await audit.record(
+        session,
+        actor=person_actor(actor_id),
+        action="precursors.holding.remove",
+        entity_type=HOLDING,
+        entity_id=row.id,
+        before={"active": True},
+        after={"active": False},
+    )
+    return Outcome(True, None, row.id)
+
+
+# -- the ledger --------------------------------------------------------------------------------
+
+
+async def university_purchases(session: AsyncSession, substance_id: int, year: int) -> int:
+    """Net purchases of a substance by every unit in `year` (micro-units)."""
+    holding_ids = (
+        await session.scalars(
+            select(PrecursorHolding.id).where(PrecursorHolding.substance_id == substance_id)
+        )
+    ).all()
+    lines = await lines_of(session, holding_ids)
+    return sum(purchased_in_year(items, year) for items in lines.values())
+
+
+def _entered(form: EntryForm) -> str:
+    return format(form.quantity.normalize(), "f")
+
+
+async def record(
+    session: AsyncSession,
+    holding_id: int,
+    form: EntryForm,
+    *,
+    actor_id: int | None,
+    today: date,
+    licence: str,
+    source: str = "bot",
+) -> Outcome:
+    """Add one entry, refusing anything that would make the book stock negative on any day."""
+    row = await holding(session, holding_id, lock=True)
+    if row is None or not row.active:
+        return Outcome(False, "precursors.error.holding")
+    item = await session.get(PrecursorSubstance, row.substance_id)
+    assert item is not None
+    info = info_of(item)
+    micro, errors = check_entry(form, info, today=today)
+    if errors or micro is None:
+        return Outcome(False, "precursors.error.form", row.id, errors=errors)
+    lines = (await lines_of(session, [row.id]))[row.id]
+    if form.kind is EntryKind.OPENING and has_live_entries(lines):
+        return Outcome(
+            False, "precursors.error.form", row.id, errors={"kind": "precursors.error.opening"}
+        )
+    delta = delta_of(form.kind, micro)
+    candidate = LedgerLine(
+        id=2**62,
+        kind=form.kind,
+        entry_date=form.entry_date,
+        quantity_micro=micro,
+        delta_micro=delta,
+    )
+    negative = first_negative_day([*lines, candidate])
+    if negative is not None:
+        return Outcome(
+            False,
+            "precursors.error.form",
+            row.id,
+            errors={"quantity": "precursors.error.negative"},
+            negative=negative,
+        )
+    entry = PrecursorEntry(
+        holding_id=row.id,
+        kind=form.kind.value,
+        entry_date=form.entry_date,
+        quantity_micro=micro,
+        delta_micro=delta,
+        entered_quantity=_entered(form),
+        entered_unit=form.unit.value,
+        counterparty=form.counterparty,
+        declaration_ref=form.declaration_ref,
+        document_ref=form.document_ref,
+        purpose=form.purpose,
+        source=source,
+        created_by_id=actor_id,
+    )
+    session.add(entry)
+    await session.flush()
+    warnings: list[PrecursorWarning] = []
+    if form.kind in (EntryKind.OPENING, EntryKind.PURCHASE):
+        found = licence_warning(info, licence)
+        if found:
+            warnings.append(found)
+    if form.kind is EntryKind.PURCHASE:
+        yearly = await university_purchases(session, info.id, form.entry_date.year)
+        found = threshold_warning(info, yearly)
+        if found:
+            warnings.append(found)
+    await audit.record(
+        session,
+        actor=person_actor(actor_id),
+        action=f"precursors.entry.{form.kind.value}",
+        entity_type=ENTRY,
+        entity_id=entry.id,
+        after={
+            "unit_id": row.unit_id,
+            "holding_id": row.id,
+            "substance": info.key,
+            "kind": form.kind.value,
+            "entry_date": form.entry_date.isoformat(),
+            "quantity_micro": micro,
+            "report_unit": info.report_unit.value,
+            "entered": f"{_entered(form)} {form.unit.value}",
+            "counterparty": form.counterparty,
+            "declaration_ref": form.declaration_ref,
+            "document_ref": form.document_ref,
+            "purpose": form.purpose,
+            "source": source,
+            "warnings": [w.as_dict() for w in warnings],
+        },
+    )
+    return Outcome(True, None, entry.id, warnings)
+
+
+async def entry_holding(session: AsyncSession, entry_id: int) -> PrecursorHolding | None:
+    holding_id = await session.scalar(
+        select(PrecursorEntry.holding_id).where(PrecursorEntry.id == entry_id)
+    )
+    return None if holding_id is None else await holding(session, holding_id)
+
+
+async def reverse(
+    session: AsyncSession, entry_id: int, *, actor_id: int | None, reason: str | None
+) -> Outcome:
+    """Undo an entry with a new, reasoned entry of the opposite effect (dated like it)."""
+    original_row = await session.get(PrecursorEntry, entry_id)
+    if original_row is None:
+        return Outcome(False, "precursors.reverse.not_found")
+    row = await holding(session, original_row.holding_id, lock=True)
+    assert row is not None
+    lines = (await lines_of(session, [row.id]))[row.id]
+    original = next((line for line in lines if line.id == entry_id), None)
+    problem = reversal_problem(original, reason)
+    if problem is not None or original is None:
+        return Outcome(False, f"precursors.reverse.{problem}", row.id)
+    undo = reversal_of(original)
+    negative = first_negative_day([*lines, undo])
+    if negative is not None:
+        return Outcome(False, "precursors.reverse.negative", row.id, negative=negative)
+    assert reason is not None
+    entry = PrecursorEntry(
+        holding_id=row.id,
+        kind=EntryKind.REVERSAL.value,
+        entry_date=original.entry_date,
+        quantity_micro=original.quantity_micro,
+        delta_micro=undo.delta_micro,
+        reason=reason.strip(),
+        reverses_id=original.id,
+        source="bot",
+        created_by_id=actor_id,
+    )
+    session.add(entry)
+    await session.flush()
+    await audit.record(
+        session,
+        actor=person_actor(actor_id),
+        action="precursors.entry.reversal",
+        entity_type=ENTRY,
+        entity_id=entry.id,
+        before={"entry_id": original.id, "kind": original.kind.value},
+        after={
+            "unit_id": row.unit_id,
+            "holding_id": row.id,
+            "reverses_id": original.id,
+            "delta_micro": undo.delta_micro,
+            "reason": reason.strip(),
+        },
+    )
+    return Outcome(True, None, entry.id)
+
+
+async def people_by_id(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, Person]:
+    wanted = {person_id for person_id in ids if person_id is not None}
+    if not wanted:
+        return {}
+    found = await session.scalars(select(Person).where(Person.id.in_(wanted)))
+    return {person.id: person for person in found}
+
+
+async def entries_of(
+    session: AsyncSession,
+    holding_ids: Sequence[int],
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    newest_first: bool = False,
+    limit: int | None = None,
+) -> list[tuple[int, EntryView]]:
+    """(holding id, entry) pairs, by date; `start`/`end` inclusive."""
+    if not holding_ids:
+        return []
+    query = (
+        select(PrecursorEntry, PrecursorSubstance.report_unit)
+        .join(PrecursorHolding, PrecursorHolding.id == PrecursorEntry.holding_id)
+        .join(PrecursorSubstance, PrecursorSubstance.id == PrecursorHolding.substance_id)
+        .where(PrecursorEntry.holding_id.in_(holding_ids))
+    )
+    if start is not None:
+        query = query.where(PrecursorEntry.entry_date >= start)
+    if end is not None:
+        query = query.where(PrecursorEntry.entry_date <= end)
+    if newest_first:
+        query = query.order_by(PrecursorEntry.entry_date.desc(), PrecursorEntry.id.desc())
+    else:
+        query = query.order_by(PrecursorEntry.entry_date, PrecursorEntry.id)
+    if limit is not None:
+        query = query.limit(limit)
+    pairs = (await session.execute(query)).all()
+    kinds = {
+        entry_id: kind
+        for entry_id, kind in (
+            await session.execute(
+                select(PrecursorEntry.id, PrecursorEntry.kind).where(
+                    PrecursorEntry.holding_id.in_(holding_ids)
+                )
+            )
+        ).all()
+    }
+    reversed_ids = set(
+        (
+            await session.scalars(
+                select(PrecursorEntry.reverses_id).where(
+                    PrecursorEntry.holding_id.in_(holding_ids),
+                    PrecursorEntry.reverses_id.is_not(None),
+                )
+            )
+        ).all()
+    )
+    people = await people_by_id(session, (entry.created_by_id for entry, _ in pairs))
+    views: list[tuple[int, EntryView]] = []
+    for entry, report_unit in pairs:
+        author = people.get(entry.created_by_id) if entry.created_by_id else None
+        views.append(
+            (
+                entry.holding_id,
+                EntryView(
+                    id=entry.id,
+                    kind=EntryKind(entry.kind),
+                    entry_date=entry.entry_date,
+                    quantity_micro=entry.quantity_micro,
+                    report_unit=ReportUnit(report_unit),
+                    entered=(
+                        f"{entry.entered_quantity} {entry.entered_unit}"
+                        if entry.entered_quantity
+                        else None
+                    ),
+                    counterparty=entry.counterparty,
+                    declaration_ref=entry.declaration_ref,
+                    document_ref=entry.document_ref,
+                    purpose=entry.purpose,
+                    reason=entry.reason,
+                    reverses_id=entry.reverses_id,
+                    reverses_kind=(
+                        EntryKind(kinds[entry.reverses_id]) if entry.reverses_id in kinds else None
+                    ),
+                    reversed=entry.id in reversed_ids,
+                    created_by=org.describe_person(author) if author else None,
+                    created_at=entry.created_at,
+                    source=entry.source,
+                ),
+            )
+        )
+    return views
+
+
+# -- registration ------------------------------------------------------------------------------
+
+
+async def register(
+    session: AsyncSession,
+    unit_id: int,
+    year: int,
+    *,
+    actor_id: int | None,
+    none_handled: bool,
+    at: datetime,
+) -> Outcome:
+    """The unit's answer for `year`: its current substance list, or "none handled"."""
+    active = await holdings_of(session, unit_id)
+    if none_handled and active:
+        return Outcome(False, "precursors.error.none_but_listed")
+    if not none_handled and not active:
+        return Outcome(False, "precursors.error.nothing_listed")
+    contacts = await org.holders(session, unit_id, Role.PRECURSOR_CONTACT)
+    if actor_id is not None and any(person.id == actor_id for person in contacts):
+        contact_id: int | None = actor_id
+    elif contacts:
+        contact_id = contacts[0].id
+    else:
+        contact_id = actor_id
+    status = RegistrationStatus.NONE if none_handled else RegistrationStatus.SUBSTANCES
+    keys = sorted(view.substance.key for view in active)
+    row = (
+        await session.scalars(
+            select(PrecursorRegistration).where(
+                PrecursorRegistration.unit_id == unit_id, PrecursorRegistration.year == year
+            )
+        )
+    ).first()
+    before = None
+    if row is None:
+        row = PrecursorRegistration(unit_id=unit_id, year=year)
+        session.add(row)
+    else:
+        before = {"status": row.status, "substances": row.substance_keys}
+    row.status = status.value
+    row.substance_keys = keys
+    row.contact_person_id = contact_id
+    row.registered_by_id = actor_id
+    row.registered_at = at
+    await session.flush()
+    await audit.record(
+        session,
+        actor=person_actor(actor_id),
+        action="precursors.register" if before is None else "precursors.register.again",
+        entity_type=REGISTRATION,
+        entity_id=row.id,
+        before=before,
+        after={
+            "unit_id": unit_id,
+            "year": year,
+            "status": status.value,
+            "substances": keys,
+            "contact_person_id": contact_id,
+        },
+    )
+    return Outcome(True, None, row.id)
+
+
+async def registrations(
+    session: AsyncSession, year: int, *, unit_ids: Iterable[int] | None = None
+) -> list[RegistrationView]:
+    """Every active unit (or the ones given) with its answer for `year`, by name."""
+    units = await org.list_units(session)
+    if unit_ids is not None:
+        wanted = set(unit_ids)
+        units = [unit for unit in units if unit.id in wanted]
+    rows = {
+        row.unit_id: row
+        for row in (
+            await session.scalars(
+                select(PrecursorRegistration).where(PrecursorRegistration.year == year)
+            )
+        ).all()
+    }
+    people = await people_by_id(
+        session,
+        [p for row in rows.values() for p in (row.contact_person_id, row.registered_by_id)],
+    )
+    views: list[RegistrationView] = []
+    for unit in units:
+        row = rows.get(unit.id)
+        if row is None:
+            contacts = await keepers(session, unit.id)
+            views.append(
+                RegistrationView(
+                    unit_id=unit.id,
+                    unit=unit.name,
+                    year=year,
+                    status=RegistrationStatus.MISSING,
+                    contact=", ".join(org.describe_person(p) for p in contacts) or None,
+                )
+            )
+            continue
+        contact = people.get(row.contact_person_id) if row.contact_person_id else None
+        registrant = people.get(row.registered_by_id) if row.registered_by_id else None
+        views.append(
+            RegistrationView(
+                unit_id=unit.id,
+                unit=unit.name,
+                year=year,
+                status=RegistrationStatus(row.status),
+                contact=org.describe_person(contact) if contact else None,
+                registered_by=org.describe_person(registrant) if registrant else None,
+                registered_at=row.registered_at,
+                substances=len(row.substance_keys or []),
+            )
+        )
+    return views
+
+
+async def contact_emails(session: AsyncSession, year: int) -> dict[int, str]:
+    """The registered contact's e-mail per unit (for the roll-up)."""
+    rows = (
+        await session.execute(
+            select(PrecursorRegistration.unit_id, Person.upn)
+            .join(Person, Person.id == PrecursorRegistration.contact_person_id)
+            .where(PrecursorRegistration.year == year)
+        )
+    ).all()
+    return {unit_id: upn for unit_id, upn in rows if upn}
+
+
+async def units_missing(session: AsyncSession, year: int) -> list[Unit]:
+    """Active units that have not answered for `year` (for reminders and the digest)."""
+    answered = set(
+        (
+            await session.scalars(
+                select(PrecursorRegistration.unit_id).where(PrecursorRegistration.year == year)
+            )
+        ).all()
+    )
+    return [unit for unit in await org.list_units(session) if unit.id not in answered]
+
+
+async def deadline_status(session: AsyncSession, *, today: date, deadline: str) -> DeadlineStatus:
+    """For the weekly digest: this year's deadline, days to it, who has and has not answered."""
+    due = deadline_for(today.year, deadline)
+    views = await registrations(session, today.year)
+    return DeadlineStatus(
+        year=today.year,
+        deadline=due,
+        days_left=(due - today).days,
+        missing_units=[v.unit for v in views if v.status is RegistrationStatus.MISSING],
+        registered_units=[v.unit for v in views if v.status is not RegistrationStatus.MISSING],
+    )
+
+
+async def unit_holdings_for_year(
+    session: AsyncSession, unit_id: int
+) -> tuple[list[HoldingView], dict[int, list[LedgerLine]]]:
+    """Every holding the unit ever had (for reports) and its ledger lines."""
+    views = await holdings_of(session, unit_id, include_inactive=True)
+    return views, await lines_of(session, [view.id for view in views])
+
+
+# -- importing a unit's spreadsheet ------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    """Row-by-row errors (then nothing was written), or what was written."""
+
+    errors: list[RowError] = field(default_factory=list)
+    entries: int = 0
+    holdings_added: int = 0
+    units: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Group:
+    unit: Unit
+    substance: SubstanceInfo
+    holding: PrecursorHolding | None
+    rows: list[tuple[ImportRow, EntryForm, int]] = field(default_factory=list)
+
+
+async def import_rows(
+    session: AsyncSession,
+    rows: Sequence[ImportRow],
+    *,
+    actor: str,
+    today: date,
+    licence: str = "",
+) -> ImportResult:
+    """Check every row against the catalogue, the rules and the stored ledgers; write all
+    of them (one transaction) only if none is wrong."""
+    result = ImportResult()
+    units = {unit.name.casefold(): unit for unit in await org.list_units(session)}
+    catalogue = await substances(session)
+    groups: dict[tuple[int, int], _Group] = {}
+    for row in rows:
+        problems: list[RowError] = []
+        unit = units.get(row.unit.strip().casefold())
+        if unit is None:
+            problems.append(RowError(row.row, "precursors.import.unit", {"value": row.unit}))
+        matches = match_substance(catalogue, row.substance)
+        if not matches:
+            problems.append(
+                RowError(row.row, "precursors.import.substance", {"value": row.substance})
+            )
+        elif len(matches) > 1:
+            problems.append(
+                RowError(
+                    row.row,
+                    "precursors.import.ambiguous",
+                    {"value": row.substance, "options": ", ".join(m.cas or m.key for m in matches)},
+                )
+            )
+        form, form_problems = import_form(row)
+        problems.extend(form_problems)
+        if form is not None and len(matches) == 1:
+            micro, errors = check_entry(form, matches[0], today=today)
+            problems.extend(RowError(row.row, key) for key in dict.fromkeys(errors.values()))
+            if micro is not None and unit is not None and not problems:
+                group = groups.get((unit.id, matches[0].id))
+                if group is None:
+                    existing = (
+                        await session.scalars(
+                            select(PrecursorHolding)
+                            .where(
+                                PrecursorHolding.unit_id == unit.id,
+                                PrecursorHolding.substance_id == matches[0].id,
+                            )
+                            .with_for_update()
+                        )
+                    ).first()
+                    group = _Group(unit, matches[0], existing)
+                    groups[(unit.id, matches[0].id)] = group
+                group.rows.append((row, form, micro))
+        result.errors.extend(problems)
+    for group in groups.values():
+        await _check_group(session, group, result)
+    if result.errors:
+        result.errors.sort(key=lambda error: error.row)
+        return result
+    for group in groups.values():
+        await _write_group(session, group, result, actor=actor, licence=licence)
+    result.units = sorted({group.unit.name for group in groups.values()})
+    await audit.record(
+        session,
+        actor=actor,
+        action="precursors.import",
+        entity_type=ENTRY,
+        after={
+            "rows": len(rows),
+            "entries": result.entries,
+            "holdings_added": result.holdings_added,
+            "units": result.units,
+        },
+    )
+    return result
+
+
+async def _check_group(session: AsyncSession, group: _Group, result: ImportResult) -> None:
+    first_row = group.rows[0][0]
+    location = next(
+        (row.storage_location for row, _, _ in group.rows if row.storage_location), None
+    )
+    if group.holding is None and not (location and len(location.strip()) >= 2):
+        result.errors.append(
+            RowError(
+                first_row.row,
+                "precursors.import.location",
+                {"substance": group.substance.name_da, "unit": group.unit.name},
+            )
+        )
+    existing = (
+        (await lines_of(session, [group.holding.id]))[group.holding.id] if group.holding else []
+    )
+    openings = [row for row, form, _ in group.rows if form.kind is EntryKind.OPENING]
+    refused: set[int] = set()
+    if openings and has_live_entries(existing):
+        refused = {row.row for row in openings}
+    elif len(openings) > 1:
+        refused = {row.row for row in openings[1:]}
+    for row in openings:
+        if row.row in refused:
+            result.errors.append(RowError(row.row, "precursors.error.opening"))
+    new_lines: list[LedgerLine] = []
+    for index, (row, form, micro) in enumerate(group.rows):
+        if row.row in refused:
+            continue
+        new_lines.append(
+            LedgerLine(
+                id=2**62 + index,
+                kind=form.kind,
+                entry_date=form.entry_date,
+                quantity_micro=micro,
+                delta_micro=delta_of(form.kind, micro),
+            )
+        )
+    negative = first_negative_day([*existing, *new_lines])
+    if negative is not None:
+        day, stock = negative
+        culprit = max(
+            (
+                row
+                for row, form, _ in group.rows
+                if form.entry_date <= day and form.kind.sign < 0 and row.row not in refused
+            ),
+            key=lambda row: row.row,
+            default=first_row,
+        )
+        result.errors.append(
+            RowError(
+                culprit.row,
+                "precursors.import.negative",
+                {
+                    "substance": group.substance.name_da,
+                    "unit": group.unit.name,
+                    "day": day,
+                    "stock": stock,
+                    "report_unit": group.substance.report_unit.value,
+                },
+            )
+        )
+
+
+async def _write_group(
+    session: AsyncSession, group: _Group, result: ImportResult, *, actor: str, licence: str
+) -> None:
+    location = next(
+        (row.storage_location for row, _, _ in group.rows if row.storage_location), None
+    )
+    note = next((row.note for row, _, _ in group.rows if row.note), None)
+    holding_row = group.holding
+    if holding_row is None:
+        holding_row = PrecursorHolding(
+            unit_id=group.unit.id,
+            substance_id=group.substance.id,
+            storage_location=(location or "").strip(),
+            note=note,
+            active=True,
+        )
+        session.add(holding_row)
+        await session.flush()
+        result.holdings_added += 1
+        await audit.record(
+            session,
+            actor=actor,
+            action="precursors.holding.add",
+            entity_type=HOLDING,
+            entity_id=holding_row.id,
+            after={
+                "unit_id": group.unit.id,
+                "substance": group.substance.key,
+                "storage_location": holding_row.storage_location,
+                "source": "import",
+            },
+        )
+    elif not holding_row.active:
+        holding_row.active = True
+        if location:
+            holding_row.storage_location = location.strip()
+        await session.flush()
+    warnings = [w for w in [licence_warning(group.substance, licence)] if w]
+    for row, form, micro in group.rows:
+        entry = PrecursorEntry(
+            holding_id=holding_row.id,
+            kind=form.kind.value,
+            entry_date=form.entry_date,
+            quantity_micro=micro,
+            delta_micro=delta_of(form.kind, micro),
+            entered_quantity=format(form.quantity.normalize(), "f"),
+            entered_unit=form.unit.value,
+            counterparty=form.counterparty,
+            declaration_ref=form.declaration_ref,
+            document_ref=form.document_ref,
+            purpose=form.purpose,
+            source="import",
+        )
+        session.add(entry)
+        await session.flush()
+        result.entries += 1
+        await audit.record(
+            session,
+            actor=actor,
+            action=f"precursors.entry.{form.kind.value}",
+            entity_type=ENTRY,
+            entity_id=entry.id,
+            after={
+                "unit_id": group.unit.id,
+                "holding_id": holding_row.id,
+                "substance": group.substance.key,
+                "kind": form.kind.value,
+                "entry_date": form.entry_date.isoformat(),
+                "quantity_micro": micro,
+                "report_unit": group.substance.report_unit.value,
+                "entered": f"{entry.entered_quantity} {form.unit.value}",
+                "counterparty": form.counterparty,
+                "declaration_ref": form.declaration_ref,
+                "source": "import",
+                "row": row.row,
+                "warnings": [w.as_dict() for w in warnings],
+            },
+        )
