@@ -136,6 +136,31 @@ def help_card(lang: Lang, *, is_admin: bool, active_dialog: str | None) -> Card:
     return render(AdaptiveCard(body=body, actions=[submit(t(lang, "menu.show"), "menu.show")]))
 
 
+def field_error(text: str) -> TextBlock:
+    """A server-side validation message shown right under its input."""
+    return TextBlock(text=text, color="Attention", wrap=True, size="Small", spacing="None")
+
+
+def kept_value(values: dict[str, Any], name: str) -> str | None:
+    """What the user typed into `name`, to put back into a card shown again."""
+    value = values.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, list):
+        return ",".join(str(item) for item in value)
+    return str(value)
+
+
+def kept_number(value: Any) -> float | None:
+    """A number typed earlier (a decimal comma is fine), or None."""
+    if value is None or value == "":
+        return None
+    try:
+        return float(str(value).replace(",", "."))
+    except ValueError:
+        return None
+
+
 def notice_card(heading: str, text: str) -> Card:
     """A short card with a heading and a paragraph, without buttons."""
     return render(AdaptiveCard(body=[title(heading), paragraph(text)]))

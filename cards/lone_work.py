@@ -24,7 +24,17 @@ from microsoft_teams.cards import (
     ToggleInput,
 )
 
-from cards.common import Card, execute, paragraph, render, submit, title
+from cards.common import (
+    Card,
+    execute,
+    field_error,
+    kept_number,
+    kept_value,
+    paragraph,
+    render,
+    submit,
+    title,
+)
 from domain.i18n import Lang, format_datetime, t
 from domain.lone_work import (
     WEEKDAYS,
@@ -37,19 +47,6 @@ from domain.lone_work import (
 from domain.org import UnitRef
 
 MAX_LIST_ROWS = 15
-
-
-def _error(text: str) -> TextBlock:
-    return TextBlock(text=text, color="Attention", wrap=True, size="Small", spacing="None")
-
-
-def _value(values: dict[str, Any], name: str) -> str | None:
-    value = values.get(name)
-    if value is None or value == "":
-        return None
-    if isinstance(value, list):
-        return ",".join(str(item) for item in value)
-    return str(value)
 
 
 def request_form(
@@ -77,7 +74,7 @@ def request_form(
     def add(element: CardElement, name: str) -> None:
         body.append(element)
         if name in errors:
-            body.append(_error(errors[name]))
+            body.append(field_error(errors[name]))
 
     add(
         ChoiceSetInput(
@@ -86,7 +83,7 @@ def request_form(
             style="compact",
             is_required=True,
             error_message=t(lang, "lone_work.error.unit"),
-            value=_value(values, "unit_id"),
+            value=kept_value(values, "unit_id"),
             choices=[Choice(title=unit.name, value=str(unit.id)) for unit in units],
         ),
         "unit_id",
@@ -99,7 +96,7 @@ def request_form(
             is_required=True,
             max_length=2000,
             error_message=t(lang, "lone_work.error.task"),
-            value=_value(values, "task"),
+            value=kept_value(values, "task"),
         ),
         "task",
     )
@@ -117,7 +114,7 @@ def request_form(
                             is_required=True,
                             max_length=limit,
                             error_message=t(lang, "lone_work.error.required"),
-                            value=_value(values, name),
+                            value=kept_value(values, name),
                         )
                     ],
                 )
@@ -127,13 +124,13 @@ def request_form(
     )
     for name, _, _ in where:
         if name in errors:
-            body.append(_error(errors[name]))
+            body.append(field_error(errors[name]))
     add(
         ChoiceSetInput(
             id="schedule",
             label=t(lang, "lone_work.field.schedule"),
             style="expanded",
-            value=_value(values, "schedule") or Schedule.SINGLE.value,
+            value=kept_value(values, "schedule") or Schedule.SINGLE.value,
             choices=[
                 Choice(title=t(lang, f"lone_work.schedule.{kind.value}"), value=kind.value)
                 for kind in Schedule
@@ -145,11 +142,11 @@ def request_form(
     body.append(_date_time_row(lang, values, "start_date", "start_time"))
     for name in ("start_date", "start_time"):
         if name in errors:
-            body.append(_error(errors[name]))
+            body.append(field_error(errors[name]))
     body.append(_date_time_row(lang, values, "end_date", "end_time"))
     for name in ("end_date", "end_time"):
         if name in errors:
-            body.append(_error(errors[name]))
+            body.append(field_error(errors[name]))
     body.append(
         TextBlock(text=t(lang, "lone_work.field.recurring_hint"), weight="Bolder", wrap=True)
     )
@@ -159,7 +156,7 @@ def request_form(
             label=t(lang, "lone_work.field.weekdays"),
             is_multi_select=True,
             style="compact",
-            value=_value(values, "weekdays"),
+            value=kept_value(values, "weekdays"),
             choices=[
                 Choice(title=t(lang, f"lone_work.weekday.{day}"), value=day) for day in WEEKDAYS
             ],
@@ -175,7 +172,7 @@ def request_form(
                         TimeInput(
                             id=name,
                             label=t(lang, f"lone_work.field.{name}"),
-                            value=_value(values, name),
+                            value=kept_value(values, name),
                         )
                     ],
                 )
@@ -185,7 +182,7 @@ def request_form(
     )
     for name in ("window_start", "window_end"):
         if name in errors:
-            body.append(_error(errors[name]))
+            body.append(field_error(errors[name]))
     body.append(
         ColumnSet(
             columns=[
@@ -195,7 +192,7 @@ def request_form(
                         DateInput(
                             id=name,
                             label=t(lang, f"lone_work.field.{name}"),
-                            value=_value(values, name),
+                            value=kept_value(values, name),
                         )
                     ],
                 )
@@ -205,14 +202,14 @@ def request_form(
     )
     for name in ("valid_from", "valid_to"):
         if name in errors:
-            body.append(_error(errors[name]))
+            body.append(field_error(errors[name]))
     add(
         ChoiceSetInput(
             id="hazards",
             label=t(lang, "lone_work.field.hazards"),
             is_multi_select=True,
             style="expanded",
-            value=_value(values, "hazards"),
+            value=kept_value(values, "hazards"),
             choices=[
                 Choice(title=t(lang, f"lone_work.hazard.{hazard.value}"), value=hazard.value)
                 for hazard in Hazard
@@ -225,7 +222,7 @@ def request_form(
             id="hazard_other",
             label=t(lang, "lone_work.field.hazard_other"),
             max_length=300,
-            value=_value(values, "hazard_other"),
+            value=kept_value(values, "hazard_other"),
         ),
         "hazard_other",
     )
@@ -235,7 +232,7 @@ def request_form(
             label=t(lang, "lone_work.field.mitigations"),
             is_multi_select=True,
             style="expanded",
-            value=_value(values, "mitigations"),
+            value=kept_value(values, "mitigations"),
             choices=[
                 Choice(title=t(lang, f"lone_work.mitigation.{item.value}"), value=item.value)
                 for item in Mitigation
@@ -253,7 +250,7 @@ def request_form(
                             id="checkin_person",
                             label=t(lang, "lone_work.field.checkin_person"),
                             max_length=200,
-                            value=_value(values, "checkin_person"),
+                            value=kept_value(values, "checkin_person"),
                         )
                     ],
                 ),
@@ -265,7 +262,7 @@ def request_form(
                             label=t(lang, "lone_work.field.checkin_interval"),
                             min=5,
                             max=240,
-                            value=_number(values.get("checkin_interval")),
+                            value=kept_number(values.get("checkin_interval")),
                         )
                     ],
                 ),
@@ -274,13 +271,13 @@ def request_form(
     )
     for name in ("checkin_person", "checkin_interval"):
         if name in errors:
-            body.append(_error(errors[name]))
+            body.append(field_error(errors[name]))
     add(
         TextInput(
             id="mitigation_other",
             label=t(lang, "lone_work.field.mitigation_other"),
             max_length=300,
-            value=_value(values, "mitigation_other"),
+            value=kept_value(values, "mitigation_other"),
         ),
         "mitigation_other",
     )
@@ -296,7 +293,7 @@ def request_form(
                             is_required=True,
                             max_length=200,
                             error_message=t(lang, "lone_work.error.emergency_name"),
-                            value=_value(values, "emergency_name"),
+                            value=kept_value(values, "emergency_name"),
                         )
                     ],
                 ),
@@ -310,7 +307,7 @@ def request_form(
                             is_required=True,
                             max_length=40,
                             error_message=t(lang, "lone_work.error.phone"),
-                            value=_value(values, "emergency_phone"),
+                            value=kept_value(values, "emergency_phone"),
                         )
                     ],
                 ),
@@ -319,7 +316,7 @@ def request_form(
     )
     for name in ("emergency_name", "emergency_phone"):
         if name in errors:
-            body.append(_error(errors[name]))
+            body.append(field_error(errors[name]))
     for name in ("trained", "adult"):
         add(
             ToggleInput(
@@ -343,13 +340,6 @@ def request_form(
     )
 
 
-def _number(value: Any) -> float | None:
-    try:
-        return float(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 def _date_time_row(lang: Lang, values: dict[str, Any], date_name: str, time_name: str) -> ColumnSet:
     return ColumnSet(
         columns=[
@@ -359,7 +349,7 @@ def _date_time_row(lang: Lang, values: dict[str, Any], date_name: str, time_name
                     DateInput(
                         id=date_name,
                         label=t(lang, f"lone_work.field.{date_name}"),
-                        value=_value(values, date_name),
+                        value=kept_value(values, date_name),
                     )
                 ],
             ),
@@ -369,7 +359,7 @@ def _date_time_row(lang: Lang, values: dict[str, Any], date_name: str, time_name
                     TimeInput(
                         id=time_name,
                         label=t(lang, f"lone_work.field.{time_name}"),
-                        value=_value(values, time_name),
+                        value=kept_value(values, time_name),
                     )
                 ],
             ),
@@ -500,7 +490,7 @@ def summary_card(
             )
         )
     if error:
-        body.append(_error(error))
+        body.append(field_error(error))
     body.append(paragraph(t(lang, "lone_work.summary.intro"), subtle=True))
     return render(
         AdaptiveCard(

@@ -28,7 +28,7 @@ from microsoft_teams.cards import (
     ToggleInput,
 )
 
-from cards.common import Card, execute, notice_card, paragraph, render, submit, title
+from cards.common import Card, execute, field_error, notice_card, paragraph, render, submit, title
 from domain.i18n import COPENHAGEN, Lang, format_datetime, t
 from domain.near_miss import (
     ActionView,
@@ -56,10 +56,6 @@ def category_label(lang: Lang, category: Category) -> str:
 
 def severity_label(lang: Lang, severity: Severity) -> str:
     return t(lang, f"near_miss.severity.{severity.value}")
-
-
-def _error(text: str) -> TextBlock:
-    return TextBlock(text=text, color="Attention", wrap=True, size="Small", spacing="None")
 
 
 def _heading(text: str) -> TextBlock:
@@ -105,7 +101,7 @@ def report_form(
         body.append(element)
         for name in names:
             if name in errors:
-                body.append(_error(errors[name]))
+                body.append(field_error(errors[name]))
 
     add(
         ColumnSet(

@@ -23,7 +23,17 @@ from microsoft_teams.cards import (
     TextInput,
 )
 
-from cards.common import Card, execute, paragraph, render, submit, title
+from cards.common import (
+    Card,
+    execute,
+    field_error,
+    kept_number,
+    kept_value,
+    paragraph,
+    render,
+    submit,
+    title,
+)
 from domain.flows import Flow
 from domain.i18n import Lang, format_datetime, t
 from domain.org import UnitRef
@@ -105,10 +115,6 @@ def holding_title(lang: Lang, holding: HoldingView) -> str:
     return f"{holding.substance.name(lang)} ({category_text(lang, holding.substance, short=True)})"
 
 
-def _error(text: str) -> TextBlock:
-    return TextBlock(text=text, color="Attention", wrap=True, size="Small", spacing="None")
-
-
 def _attention(text: str) -> TextBlock:
     return TextBlock(text=text, color="Attention", wrap=True, weight="Bolder")
 
@@ -119,13 +125,6 @@ def _good(text: str) -> TextBlock:
 
 def _heading(text: str) -> TextBlock:
     return TextBlock(text=text, weight="Bolder", size="Medium", wrap=True, spacing="Large")
-
-
-def _value(values: dict[str, Any], name: str) -> str | None:
-    value = values.get(name)
-    if value is None or value == "":
-        return None
-    return str(value)
 
 
 def back(lang: Lang, action: str = "precursors.back", **data: Any) -> SubmitAction:
@@ -384,36 +383,36 @@ def search_card(
                 label=t(lang, "precursors.field.substance"),
                 style="expanded",
                 wrap=True,
-                value=_value(values, "substance_id") or str(matches[0].id),
+                value=kept_value(values, "substance_id") or str(matches[0].id),
                 choices=[
                     Choice(title=_choice_title(lang, item), value=str(item.id)) for item in matches
                 ],
             )
         )
         if "substance_id" in errors:
-            body.append(_error(errors["substance_id"]))
+            body.append(field_error(errors["substance_id"]))
         body.append(
             TextInput(
                 id="storage_location",
                 label=t(lang, "precursors.field.location"),
                 placeholder=t(lang, "precursors.field.location.placeholder"),
                 max_length=200,
-                value=_value(values, "storage_location"),
+                value=kept_value(values, "storage_location"),
             )
         )
         if "storage_location" in errors:
-            body.append(_error(errors["storage_location"]))
+            body.append(field_error(errors["storage_location"]))
         body.append(
             TextInput(
                 id="note",
                 label=t(lang, "precursors.field.note"),
                 placeholder=t(lang, "precursors.field.note.placeholder"),
                 max_length=300,
-                value=_value(values, "note"),
+                value=kept_value(values, "note"),
             )
         )
         if "note" in errors:
-            body.append(_error(errors["note"]))
+            body.append(field_error(errors["note"]))
         body.append(paragraph(t(lang, "precursors.search.categories"), subtle=True))
         actions.append(submit(t(lang, "precursors.button.add"), "precursors.add"))
     body.append(
@@ -507,12 +506,12 @@ def entry_form(
         body.append(_attention(t(lang, "precursors.error.form")))
     for field in ("kind",):
         if field in errors:
-            body.append(_error(errors[field]))
+            body.append(field_error(errors[field]))
 
     def add(element: CardElement, name: str) -> None:
         body.append(element)
         if name in errors:
-            body.append(_error(errors[name]))
+            body.append(field_error(errors[name]))
 
     add(
         DateInput(
@@ -521,12 +520,12 @@ def entry_form(
             is_required=True,
             error_message=t(lang, "precursors.error.date"),
             max=today.isoformat(),
-            value=_value(values, "entry_date") or today.isoformat(),
+            value=kept_value(values, "entry_date") or today.isoformat(),
         ),
         "entry_date",
     )
     units = _units_for(substance)
-    chosen_unit = _value(values, "unit") or default_unit(substance).value
+    chosen_unit = kept_value(values, "unit") or default_unit(substance).value
     body.append(
         ColumnSet(
             columns=[
@@ -544,7 +543,7 @@ def entry_form(
                             is_required=True,
                             min=0,
                             error_message=t(lang, "precursors.error.quantity"),
-                            value=_number(values.get("quantity")),
+                            value=kept_number(values.get("quantity")),
                         )
                     ],
                 ),
@@ -567,7 +566,7 @@ def entry_form(
     )
     for name in ("quantity", "unit"):
         if name in errors:
-            body.append(_error(errors[name]))
+            body.append(field_error(errors[name]))
     if kind is EntryKind.PURCHASE:
         add(
             TextInput(
@@ -576,7 +575,7 @@ def entry_form(
                 is_required=True,
                 error_message=t(lang, "precursors.error.supplier"),
                 max_length=200,
-                value=_value(values, "counterparty"),
+                value=kept_value(values, "counterparty"),
             ),
             "counterparty",
         )
@@ -604,7 +603,7 @@ def entry_form(
                 is_required=needed or None,
                 error_message=t(lang, "precursors.error.declaration") if needed else None,
                 max_length=100,
-                value=_value(values, "declaration_ref"),
+                value=kept_value(values, "declaration_ref"),
             ),
             "declaration_ref",
         )
@@ -613,7 +612,7 @@ def entry_form(
                 id="document_ref",
                 label=t(lang, "precursors.field.document"),
                 max_length=100,
-                value=_value(values, "document_ref"),
+                value=kept_value(values, "document_ref"),
             ),
             "document_ref",
         )
@@ -625,7 +624,7 @@ def entry_form(
                 is_required=True,
                 error_message=t(lang, "precursors.error.purpose"),
                 max_length=300,
-                value=_value(values, "purpose"),
+                value=kept_value(values, "purpose"),
             ),
             "purpose",
         )
@@ -636,7 +635,7 @@ def entry_form(
                 label=t(lang, "precursors.field.disposal"),
                 placeholder=t(lang, "precursors.field.disposal.placeholder"),
                 max_length=300,
-                value=_value(values, "purpose"),
+                value=kept_value(values, "purpose"),
             ),
             "purpose",
         )
@@ -648,7 +647,7 @@ def entry_form(
                 is_required=True,
                 error_message=t(lang, "precursors.error.recipient"),
                 max_length=200,
-                value=_value(values, "counterparty"),
+                value=kept_value(values, "counterparty"),
             ),
             "counterparty",
         )
@@ -657,7 +656,7 @@ def entry_form(
                 id="purpose",
                 label=t(lang, "precursors.field.transfer_purpose"),
                 max_length=300,
-                value=_value(values, "purpose"),
+                value=kept_value(values, "purpose"),
             ),
             "purpose",
         )
@@ -667,15 +666,6 @@ def entry_form(
             actions=[submit(t(lang, "precursors.button.save"), "precursors.save"), back(lang)],
         )
     )
-
-
-def _number(value: Any) -> float | None:
-    if value in (None, ""):
-        return None
-    try:
-        return float(str(value).replace(",", "."))
-    except ValueError:
-        return None
 
 
 # -- ledger ------------------------------------------------------------------------------------
@@ -799,7 +789,7 @@ def ledger_card(
                 id="entry_id",
                 label=t(lang, "precursors.field.entry"),
                 style="compact",
-                value=_value(values, "entry_id"),
+                value=kept_value(values, "entry_id"),
                 choices=[
                     Choice(title=_short_entry(lang, entry), value=str(entry.id))
                     for entry in reversible[:MAX_REVERSIBLE]
@@ -812,7 +802,7 @@ def ledger_card(
                 label=t(lang, "precursors.field.reason"),
                 placeholder=t(lang, "precursors.field.reason.placeholder"),
                 max_length=500,
-                value=_value(values, "reason"),
+                value=kept_value(values, "reason"),
             )
         )
         body.append(

@@ -28,7 +28,17 @@ from microsoft_teams.cards import (
     TextInput,
 )
 
-from cards.common import Card, execute, paragraph, render, submit, title
+from cards.common import (
+    Card,
+    execute,
+    field_error,
+    kept_number,
+    kept_value,
+    paragraph,
+    render,
+    submit,
+    title,
+)
 from domain.i18n import Lang, t
 from domain.org import UnitRef
 from domain.wellbeing import (
@@ -67,28 +77,8 @@ def _short(text: str, limit: int = MAX_PLAN_TEXT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _error(text: str) -> TextBlock:
-    return TextBlock(text=text, color="Attention", wrap=True, size="Small", spacing="None")
-
-
 def _banner(text: str) -> TextBlock:
     return TextBlock(text=text, color="Attention", weight="Bolder", wrap=True)
-
-
-def _value(values: dict[str, Any], name: str) -> str | None:
-    value = values.get(name)
-    if value is None or value == "":
-        return None
-    if isinstance(value, list):
-        return ",".join(str(item) for item in value)
-    return str(value)
-
-
-def _number(value: Any) -> float | None:
-    try:
-        return float(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _privacy_warning(lang: Lang, key: str) -> Container:
@@ -159,7 +149,7 @@ def dialogue_form(
     def add(element: CardElement, name: str) -> None:
         body.append(element)
         if name in errors:
-            body.append(_error(errors[name]))
+            body.append(field_error(errors[name]))
 
     add(
         ChoiceSetInput(
@@ -168,7 +158,7 @@ def dialogue_form(
             style="compact",
             is_required=True,
             error_message=t(lang, "wellbeing.error.unit"),
-            value=_value(values, "unit_id"),
+            value=kept_value(values, "unit_id"),
             choices=[Choice(title=unit.name, value=str(unit.id)) for unit in units],
         ),
         "unit_id",
@@ -180,7 +170,7 @@ def dialogue_form(
             is_required=True,
             max_length=200,
             error_message=t(lang, "wellbeing.error.group"),
-            value=_value(values, "group_name"),
+            value=kept_value(values, "group_name"),
         ),
         "group_name",
     )
@@ -195,7 +185,7 @@ def dialogue_form(
                             label=t(lang, "wellbeing.field.held_on"),
                             is_required=True,
                             error_message=t(lang, "wellbeing.error.held_on"),
-                            value=_value(values, "held_on"),
+                            value=kept_value(values, "held_on"),
                         )
                     ],
                 ),
@@ -209,7 +199,7 @@ def dialogue_form(
                             max=MAX_PARTICIPANTS,
                             is_required=True,
                             error_message=t(lang, "wellbeing.error.participants"),
-                            value=_number(values.get("participants")),
+                            value=kept_number(values.get("participants")),
                         )
                     ],
                 ),
@@ -218,7 +208,7 @@ def dialogue_form(
     )
     for name in ("held_on", "participants"):
         if name in errors:
-            body.append(_error(errors[name]))
+            body.append(field_error(errors[name]))
     add(
         TextInput(
             id="facilitator",
@@ -226,7 +216,7 @@ def dialogue_form(
             is_required=True,
             max_length=200,
             error_message=t(lang, "wellbeing.error.facilitator"),
-            value=_value(values, "facilitator"),
+            value=kept_value(values, "facilitator"),
         ),
         "facilitator",
     )
@@ -238,7 +228,7 @@ def dialogue_form(
             style="expanded",
             is_required=True,
             error_message=t(lang, "wellbeing.error.themes"),
-            value=_value(values, "themes"),
+            value=kept_value(values, "themes"),
             choices=[Choice(title=theme_name(lang, theme), value=theme.value) for theme in Theme],
         ),
         "themes",
@@ -248,7 +238,7 @@ def dialogue_form(
             id="theme_other",
             label=t(lang, "wellbeing.field.theme_other"),
             max_length=300,
-            value=_value(values, "theme_other"),
+            value=kept_value(values, "theme_other"),
         ),
         "theme_other",
     )
@@ -260,7 +250,7 @@ def dialogue_form(
                 placeholder=t(lang, f"wellbeing.placeholder.{name}"),
                 is_multiline=True,
                 max_length=MAX_TEXT,
-                value=_value(values, name),
+                value=kept_value(values, name),
             ),
             name,
         )
@@ -271,7 +261,7 @@ def dialogue_form(
             style="expanded",
             is_required=True,
             error_message=t(lang, "wellbeing.error.absence"),
-            value=_value(values, "absence_considered"),
+            value=kept_value(values, "absence_considered"),
             choices=[
                 Choice(title=t(lang, "wellbeing.yes"), value="yes"),
                 Choice(title=t(lang, "wellbeing.no"), value="no"),
@@ -285,7 +275,7 @@ def dialogue_form(
             label=t(lang, "wellbeing.field.absence_note"),
             max_length=MAX_NOTE,
             is_multiline=True,
-            value=_value(values, "absence_note"),
+            value=kept_value(values, "absence_note"),
         ),
         "absence_note",
     )
@@ -341,22 +331,22 @@ def _item_inputs(
                 else None,
                 is_multiline=True,
                 max_length=MAX_ITEM_TEXT,
-                value=_value(values, name(field)),
+                value=kept_value(values, name(field)),
             )
         )
         if name(field) in errors:
-            elements.append(_error(errors[name(field)]))
+            elements.append(field_error(errors[name(field)]))
     elements.append(
         TextInput(
             id=name("owner"),
             label=t(lang, "wellbeing.field.owner"),
             style="Email",
             max_length=320,
-            value=_value(values, name("owner")),
+            value=kept_value(values, name("owner")),
         )
     )
     if name("owner") in errors:
-        elements.append(_error(errors[name("owner")]))
+        elements.append(field_error(errors[name("owner")]))
     elements.append(
         ColumnSet(
             columns=[
@@ -366,7 +356,7 @@ def _item_inputs(
                         DateInput(
                             id=name(field),
                             label=t(lang, f"wellbeing.field.{field}"),
-                            value=_value(values, name(field)),
+                            value=kept_value(values, name(field)),
                         )
                     ],
                 )
@@ -376,7 +366,7 @@ def _item_inputs(
     )
     for field in ("deadline", "follow_up"):
         if name(field) in errors:
-            elements.append(_error(errors[name(field)]))
+            elements.append(field_error(errors[name(field)]))
     return elements
 
 
@@ -809,7 +799,7 @@ def unit_picker(
         ),
     ]
     if error:
-        body.append(_error(error))
+        body.append(field_error(error))
     return render(
         AdaptiveCard(
             body=body,
@@ -1043,7 +1033,7 @@ def amd_form(
     def add(element: CardElement, name: str) -> None:
         body.append(element)
         if name in errors:
-            body.append(_error(errors[name]))
+            body.append(field_error(errors[name]))
 
     add(
         ChoiceSetInput(
@@ -1052,7 +1042,7 @@ def amd_form(
             style="compact",
             is_required=True,
             error_message=t(lang, "wellbeing.error.unit"),
-            value=_value(values, "unit_id"),
+            value=kept_value(values, "unit_id"),
             choices=[Choice(title=unit.name, value=str(unit.id)) for unit in units],
         ),
         "unit_id",
@@ -1068,7 +1058,7 @@ def amd_form(
                             label=t(lang, "wellbeing.field.year"),
                             style="compact",
                             is_required=True,
-                            value=_value(values, "year") or str(year),
+                            value=kept_value(values, "year") or str(year),
                             choices=[
                                 Choice(title=str(option), value=str(option))
                                 for option in (year, year - 1)
@@ -1084,7 +1074,7 @@ def amd_form(
                             label=t(lang, "wellbeing.field.amd_held_on"),
                             is_required=True,
                             error_message=t(lang, "wellbeing.error.held_on"),
-                            value=_value(values, "held_on"),
+                            value=kept_value(values, "held_on"),
                         )
                     ],
                 ),
@@ -1093,7 +1083,7 @@ def amd_form(
     )
     for name in ("year", "held_on"):
         if name in errors:
-            body.append(_error(errors[name]))
+            body.append(field_error(errors[name]))
     add(
         ChoiceSetInput(
             id="participant_roles",
@@ -1102,7 +1092,7 @@ def amd_form(
             style="expanded",
             is_required=True,
             error_message=t(lang, "wellbeing.error.roles"),
-            value=_value(values, "participant_roles"),
+            value=kept_value(values, "participant_roles"),
             choices=[
                 Choice(title=t(lang, f"wellbeing.amd_role.{role.value}"), value=role.value)
                 for role in AmdRole
@@ -1117,7 +1107,7 @@ def amd_form(
             style="expanded",
             is_required=True,
             error_message=t(lang, "wellbeing.error.goals_met"),
-            value=_value(values, "goals_met"),
+            value=kept_value(values, "goals_met"),
             choices=[
                 Choice(title=t(lang, f"wellbeing.goals_met.{answer.value}"), value=answer.value)
                 for answer in GoalsMet
@@ -1135,7 +1125,7 @@ def amd_form(
                 is_required=True,
                 max_length=2000,
                 error_message=t(lang, "wellbeing.error.required"),
-                value=_value(values, name),
+                value=kept_value(values, name),
             ),
             name,
         )
