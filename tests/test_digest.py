@@ -281,6 +281,23 @@ async def test_throttled_and_failing_posts_are_retried_and_posted_once(bot: BotU
     assert len(_posts(bot.connector)) == 1
 
 
+async def test_five_server_errors_then_success_posts_once(bot: BotUnderTest) -> None:
+    await _subscribe(bot)
+    assert bot.runtime is not None
+    sleep = RecordingSleep()
+    poster = await _poster(bot.runtime.db, bot.connector, sleep)
+    bot.connector.fail_next.extend([(500, {})] * 5)
+    try:
+        await DigestJob(poster, Schedule.parse("MON 08:00")).run(MONDAY_0801)
+        await DigestJob(poster, Schedule.parse("MON 08:00")).run(MONDAY_0801)
+    finally:
+        await poster.sender.connector.close()
+    assert len(sleep.pauses) == 5 and all(0 < pause <= 8 for pause in sleep.pauses)
+    assert len(_posts(bot.connector)) == 1
+    failed = [item for item in bot.connector.sent if item.body.get("failed_with") == 500]
+    assert len(failed) == 5
+
+
 async def test_a_post_that_keeps_failing_is_given_up_and_admins_are_told(bot: BotUnderTest) -> None:
     await bot.install_personal(ADMIN)
     await _subscribe(bot)
