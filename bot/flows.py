@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.checkin_jobs import CheckinJob
+from bot.checkin_services import DatabaseCheckinServices
 from bot.config import Settings
 from bot.digest import DigestJob, DigestModule, DigestPoster
 from bot.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
@@ -13,6 +15,7 @@ from bot.precursor_services import DatabasePrecursorServices
 from bot.scheduler import PeriodicJob
 from bot.wellbeing_jobs import wellbeing_jobs
 from bot.wellbeing_services import DatabaseWellbeingServices, wellbeing_settings
+from dialogs.checkins import CheckinModule
 from dialogs.flow import ChannelHandler, FlowModule
 from dialogs.lone_work import LoneWorkModule
 from dialogs.near_miss import NearMissModule
@@ -42,6 +45,7 @@ def flow_modules(db: Database, notifier: ProactiveNotifier, settings: Settings) 
             )
         )
     )
+    modules.append(CheckinModule(DatabaseCheckinServices(db, notifier)))
     return modules
 
 
@@ -71,4 +75,5 @@ def periodic_jobs(
         DigestJob(digest_poster(db, notifier, settings), Schedule.parse(settings.digest_schedule))
     )
     jobs.append(PrecursorReminders(db, notifier, deadline=settings.precursor_deadline))
+    jobs.append(CheckinJob(db, notifier))
     return jobs

@@ -600,6 +600,14 @@ def requester_card(lang: Lang, view: RequestView, *, notice: str | None = None) 
                 ]
             )
         )
+    elif view.status is Status.APPROVED:
+        body.append(
+            ActionSet(
+                actions=[
+                    execute(t(lang, "checkins.button.start"), "checkin.start", request_id=view.id)
+                ]
+            )
+        )
     return render(AdaptiveCard(body=body))
 
 

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from domain.texts import core, digest, lone_work, near_miss, precursors, wellbeing
+from domain.texts import checkins, core, digest, lone_work, near_miss, precursors, wellbeing
 
 
 class Lang(StrEnum):
@@ -39,6 +39,7 @@ _SECTIONS: Final = (
     digest.TEXTS,
     precursors.TEXTS,
     wellbeing.TEXTS,
+    checkins.TEXTS,
 )
 
 

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from domain.i18n import COPENHAGEN, Lang, t
 from domain.lone_work import Hazard, Mitigation, Status
 from reports.excel import local, write_register
-from storage import lone_work, org
+from storage import checkins, lone_work, org
 from storage.db import Database
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import Person, Unit
@@ -46,6 +46,28 @@ COLUMNS: tuple[tuple[str, float], ...] = (
     ("Lukket af", 24),
     ("Lukket", 17),
 )
+
+
+TIMELINE_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("Nr.", 14),
+    ("Forløb", 8),
+    ("Tidspunkt", 17),
+    ("Hændelse", 22),
+    ("Person", 24),
+    ("Detaljer", 30),
+)
+
+
+def _person_name(person: Person | None) -> str | None:
+    return (person.name or person.upn) if person else None
+
+
+def _detail(detail: dict[str, object] | None) -> str | None:
+    """Numbers such as the check-in round or the minutes added, never free text."""
+    if not detail:
+        return None
+    shown = [f"{key}: {value}" for key, value in detail.items() if isinstance(value, int | float)]
+    return ", ".join(shown) or None
 
 
 class UnknownUnit(ValueError):
@@ -136,9 +158,32 @@ async def export_register(db: Database, unit_name: str, year: int, out: Path) ->
             if person_id is not None
         }
         people = await lone_work.people_by_id(session, ids)
+        events = await checkins.timelines_of_requests(session, [r.id for r in requests])
+        people.update(
+            await lone_work.people_by_id(
+                session, {e.actor_id for _, e in events if e.actor_id is not None}
+            )
+        )
+    numbers = {request.id: request.number for request in requests}
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=f"Alenearbejde {year}")
     count = write_register(sheet, COLUMNS, (_row(request, people) for request in requests))
+    timeline = workbook.create_sheet(title="Tjek-ind")
+    write_register(
+        timeline,
+        TIMELINE_COLUMNS,
+        (
+            [
+                numbers[request_id],
+                event.session_id,
+                local(event.at),
+                t(Lang.DA, f"checkins.event.{event.kind}"),
+                _person_name(people.get(event.actor_id)) if event.actor_id else None,
+                _detail(event.detail),
+            ]
+            for request_id, event in events
+        ),
+    )
     info = workbook.create_sheet(title="Om registret")
     info.append(["Enhed", unit.name])
     info.append(["År", year])

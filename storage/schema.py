@@ -1,6 +1,7 @@
 """Every table of the bot: importing this module registers all models on `Base.metadata`."""
 
 from storage import (
+    checkin_models,
     digest_models,
     lone_work_models,
     near_miss_models,
@@ -12,6 +13,7 @@ from storage.models import Base
 metadata = Base.metadata
 
 __all__ = [
+    "checkin_models",
     "digest_models",
     "lone_work_models",
     "metadata",

@@ -121,6 +121,10 @@ def test_buttons_follow_the_state() -> None:
     assert verbs(approval_card(Lang.DA, view(Status.REJECTED))) == set()
     assert verbs(requester_card(Lang.DA, view(Status.PENDING))) == {"withdraw"}
     assert verbs(requester_card(Lang.DA, view(Status.APPROVED))) == set()
+    # An approved request's requester may start a check-in session from their card.
+    for status in Status:
+        started = '"checkin.start"' in json.dumps(requester_card(Lang.DA, view(status)))
+        assert started is (status is Status.APPROVED)
     assert approval_card(Lang.DA, view(Status.REJECTED))["refresh"]["userIds"] == []
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.__main__ import main
 from domain.lone_work import Decision, LoneWorkForm, check, parse, working_days_between
 from reports.lone_work import COLUMNS, export_register
-from storage import lone_work, org
+from storage import checkins, lone_work, org
 from storage.db import Database
 from storage.models import Unit
 
@@ -129,6 +129,9 @@ async def test_register_export_is_a_real_register(db: Database, tmp_path: Path) 
             note="Ring til vagten kl. 21",
             now=NOW,
         )
+        started = await checkins.start(session, first, worker_id=maja.id, now=NOW)
+        await checkins.check_ok(session, started.checkin, now=NOW, interval=None)
+        await checkins.finish(session, started.checkin, now=NOW)
     out = tmp_path / "register.xlsx"
     assert await export_register(db, "kemi", 2026, out) == 2
     sheet = load_workbook(out)["Alenearbejde 2026"]
@@ -142,6 +145,11 @@ async def test_register_export_is_a_real_register(db: Database, tmp_path: Path) 
     assert isinstance(row["Start"], datetime) and row["Start"].hour == 19
     assert row["Risiko"] == "Risikofyldt" and row["Afgjort af"] == "Lise"
     assert sheet.column_dimensions["E"].width == 45
+    timeline = load_workbook(out)["Tjek-ind"]
+    events = [[cell.value for cell in row] for row in timeline.iter_rows(min_row=2)]
+    assert [row[3] for row in events] == ["Startet", "Svarede OK", "Afsluttet"]
+    assert all(row[0] == "AL-2026-0001" and isinstance(row[2], datetime) for row in events)
+    assert events[1][4] == "Maja"
 
 
 def test_export_of_an_unknown_unit_fails_clearly(

@@ -1,0 +1,242 @@
+"""Scheduled check-in work: prompts, second prompts and escalations, each sent exactly once.
+
+Every step is claimed in `job_run` under `checkin:<session>:<step>` (`prompt:<round>`,
+`reminder:<round>`, `alarm:<alarm>:<round>`) before it is sent and written to the timeline,
+so restarts and several instances never send a step twice; the first tick after a pause
+does the step that is due now (the latest one), so a bot that was down catches up at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.lone_work_services import person_lang
+from bot.notifier import ProactiveNotifier
+from cards.checkins import alarm_card, session_card
+from domain.checkins import (
+    AlarmReason,
+    EventKind,
+    SessionStatus,
+    SessionView,
+    Step,
+    alarm_round,
+    allowed_interval,
+    step_due,
+)
+from storage import checkins, jobs, org
+from storage.checkin_models import CheckinSession
+from storage.db import Database
+from storage.lone_work_models import LoneWorkRequest
+from storage.models import Person, Unit
+
+log = logging.getLogger(__name__)
+WORKER = f"{os.uname().nodename}:{os.getpid()}"
+LEASE = timedelta(minutes=5)
+SESSION_ENTITY = "checkin_session"
+ALARM_ENTITY = "checkin_alarm"
+
+
+def worker_key(session_id: int, step: str) -> str:
+    return f"checkin:{session_id}:{step}"
+
+
+def alarm_entity(session_id: int, alarm_seq: int) -> tuple[str, str]:
+    return (ALARM_ENTITY, f"{session_id}:{alarm_seq}")
+
+
+async def view_of(session: AsyncSession, checkin: CheckinSession) -> SessionView:
+    request = await session.get(LoneWorkRequest, checkin.request_id)
+    assert request is not None
+    worker = await session.get(Person, checkin.worker_id)
+    unit = await session.get(Unit, request.unit_id)
+    handler = await session.get(Person, checkin.handled_by_id) if checkin.handled_by_id else None
+    return SessionView(
+        id=checkin.id,
+        request_id=request.id,
+        number=request.number,
+        worker=org.describe_person(worker) if worker else "",
+        worker_id=checkin.worker_id,
+        unit=unit.name if unit else "",
+        unit_id=request.unit_id,
+        task=request.task,
+        location=f"{request.campus}, {request.building}, {request.room}",
+        emergency_name=request.emergency_name,
+        emergency_phone=request.emergency_phone,
+        interval_minutes=checkin.interval_minutes,
+        max_interval_minutes=allowed_interval(request.checkin_interval_minutes),
+        started_at=checkin.started_at,
+        ends_at=checkin.ends_at,
+        limit_at=request.expires_at,
+        due_at=checkin.due_at,
+        round=checkin.round,
+        status=SessionStatus(checkin.status),
+        alarm_seq=checkin.alarm_seq,
+        alarm_reason=AlarmReason(checkin.alarm_reason) if checkin.alarm_reason else None,
+        alarm_started_at=checkin.alarm_started_at,
+        last_ok_at=checkin.last_ok_at,
+        handled_by=org.describe_person(handler) if handler else None,
+        handled_at=checkin.handled_at,
+        finished_at=checkin.finished_at,
+    )
+
+
+def alarm_renderer(
+    view: SessionView, alarm_seq: int, readers: dict[int, Person]
+) -> Callable[[str], dict[str, object] | None]:
+    """Each posted copy of an alarm card, re-rendered for its reader."""
+
+    def render(key: str) -> dict[str, object] | None:
+        try:
+            parts = key.split(":")
+            person_id = int(parts[-1])
+            round_ = int(parts[4])
+        except (IndexError, ValueError):
+            return None
+        reader = readers.get(person_id)
+        if reader is None:
+            return None
+        return alarm_card(person_lang(reader), view, alarm_seq=alarm_seq, round=round_)
+
+    return render
+
+
+class CheckinJob:
+    """Looks after every open session on each tick; `process` also runs right after "Need
+    help" so the alarm goes out at once."""
+
+    name = "checkins"
+
+    def __init__(self, db: Database, notifier: ProactiveNotifier) -> None:
+        self.db = db
+        self.notifier = notifier
+
+    async def run(self, now: datetime) -> None:
+        async with self.db.sessions() as session:
+            ids = await checkins.open_ids(session)
+        for session_id in ids:
+            try:
+                await self.process(session_id, now)
+            except Exception:
+                log.exception("check-in session %s failed; retried on the next tick", session_id)
+
+    async def process(self, session_id: int, now: datetime) -> None:
+        async with self.db.sessions() as session:
+            checkin = await checkins.get(session, session_id)
+            if checkin is None:
+                return
+            status = SessionStatus(checkin.status)
+            step, at = step_due(status=status, due_at=checkin.due_at, now=now)
+            round_ = checkin.round
+        if step is Step.PROMPT:
+            await self._once(
+                worker_key(session_id, f"prompt:{round_}"),
+                lambda: self._ask(session_id, round_, "prompt", now),
+            )
+            return
+        if step is Step.REMINDER:
+            await self._once(
+                worker_key(session_id, f"reminder:{round_}"),
+                lambda: self._ask(session_id, round_, "reminder", now),
+            )
+            return
+        if step is Step.ALARM and at is not None:
+            async with self.db.transaction() as session:
+                checkin = await checkins.get(session, session_id)
+                if checkin is not None and checkin.round == round_:
+                    await checkins.raise_alarm(
+                        session, checkin, reason=AlarmReason.MISSED, started_at=at, now=now
+                    )
+        await self._escalate_if_due(session_id, now)
+
+    async def _escalate_if_due(self, session_id: int, now: datetime) -> None:
+        async with self.db.sessions() as session:
+            checkin = await checkins.get(session, session_id)
+            if checkin is None or checkin.status != SessionStatus.ALARM.value:
+                return
+            started = checkin.alarm_started_at or now
+            alarm_seq = checkin.alarm_seq
+        round_ = alarm_round(started_at=started, now=now)
+        await self._once(
+            worker_key(session_id, f"alarm:{alarm_seq}:{round_}"),
+            lambda: self._escalate(session_id, alarm_seq, round_, now),
+        )
+
+    async def _once(self, key: str, work: Callable[[], Awaitable[int]]) -> None:
+        if not await jobs.claim(self.db, key, WORKER, LEASE):
+            return
+        try:
+            delivered = await work()
+        except Exception as error:
+            await jobs.release_failed(self.db, key, WORKER, type(error).__name__)
+            raise
+        await jobs.complete(self.db, key, WORKER, {"delivered": delivered})
+
+    async def _ask(self, session_id: int, round_: int, kind: str, now: datetime) -> int:
+        """The "All OK?" card (or the second prompt) to the worker, logged once."""
+        async with self.db.transaction() as session:
+            checkin = await checkins.get(session, session_id)
+            if checkin is None or checkin.round != round_:
+                return 0
+            if checkin.status != SessionStatus.ACTIVE.value:
+                return 0
+            view = await view_of(session, checkin)
+            worker = await session.get(Person, checkin.worker_id)
+            await checkins.log(
+                session,
+                checkin,
+                EventKind.PROMPT if kind == "prompt" else EventKind.REMINDER,
+                actor_id=None,
+                now=now,
+                detail={"check": round_},
+            )
+        if worker is None:
+            return 0
+        sent = await self.notifier.card_to_person(
+            worker.id,
+            session_card(person_lang(worker), view, kind=kind),
+            key=worker_key(session_id, f"{kind}:{round_}"),
+            entity=(SESSION_ENTITY, str(session_id)),
+        )
+        return int(sent)
+
+    async def _escalate(self, session_id: int, alarm_seq: int, round_: int, now: datetime) -> int:
+        """One escalation round: a card to every responder, logged once."""
+        async with self.db.transaction() as session:
+            checkin = await checkins.get(session, session_id)
+            if checkin is None or checkin.alarm_seq != alarm_seq:
+                return 0
+            if checkin.status != SessionStatus.ALARM.value:
+                return 0
+            request = await session.get(LoneWorkRequest, checkin.request_id)
+            assert request is not None
+            people = await checkins.responders(session, checkin, request)
+            view = await view_of(session, checkin)
+            await checkins.log(
+                session,
+                checkin,
+                EventKind.ESCALATED,
+                actor_id=None,
+                now=now,
+                detail={
+                    "alarm": alarm_seq,
+                    "round": round_,
+                    "to": [person.id for person in people],
+                },
+            )
+        delivered = 0
+        for person in people:
+            if await self.notifier.card_to_person(
+                person.id,
+                alarm_card(person_lang(person), view, alarm_seq=alarm_seq, round=round_),
+                key=worker_key(session_id, f"alarm:{alarm_seq}:{round_}:to:{person.id}"),
+                entity=alarm_entity(session_id, alarm_seq),
+            ):
+                delivered += 1
+        if people and not delivered:
+            log.warning("alarm %s of check-in session %s reached nobody", alarm_seq, session_id)
+        return delivered

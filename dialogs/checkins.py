@@ -1,0 +1,53 @@
+"""Lone-work check-ins: "start alenearbejde" and the check-in cards' actions."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.dialogs import Dialog
+
+from cards.checkins import VERBS
+from cards.common import Card
+from dialogs.card_prompt import card_activity
+from dialogs.context import Speaker, speaker_of
+from domain.flows import Flow
+
+NAME_KEY = "checkins.dialog_name"
+START_WORDS = frozenset({"start alenearbejde", "start lone work"})
+
+
+class CheckinServices(Protocol):
+    async def start(self, speaker: Speaker, request_id: int | None) -> Card | str: ...
+
+    async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card | str: ...
+
+
+class CheckinModule:
+    """No dialog of its own: a word that starts a session and the cards' verbs."""
+
+    flow: Flow | None = None
+    dialog_id: str | None = None
+    name_key = NAME_KEY
+    action_verbs = VERBS
+
+    def __init__(self, services: CheckinServices) -> None:
+        self.services = services
+
+    def dialogs(self) -> list[Dialog]:
+        return []
+
+    async def on_action(
+        self, turn_context: TurnContext, verb: str, data: dict[str, object]
+    ) -> Card | str:
+        return await self.services.action(speaker_of(turn_context), verb, dict(data))
+
+    async def on_text(self, turn_context: TurnContext, text: str) -> bool:
+        if text not in START_WORDS:
+            return False
+        answer = await self.services.start(speaker_of(turn_context), None)
+        if isinstance(answer, str):
+            await turn_context.send_activity(MessageFactory.text(answer))
+        else:
+            await turn_context.send_activity(card_activity(answer))
+        return True
