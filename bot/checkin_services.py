@@ -185,7 +185,7 @@ class DatabaseCheckinServices:
             session_card(
                 lang,
                 view,
-                kind="prompt",
+                kind="handled",
                 notice=t(lang, "checkins.handled.message", name=view.handled_by or ""),
                 good=True,
             ),

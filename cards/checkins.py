@@ -82,7 +82,7 @@ def session_card(
     notice: str | None = None,
     good: bool = False,
 ) -> Card:
-    """The worker's card: started, prompt ("All OK?"), reminder, or finished."""
+    """The worker's card: started, prompt ("All OK?"), reminder, handled, or finished."""
     if view.status is SessionStatus.FINISHED:
         kind = "finished"
     body: list[CardElement] = [title(t(lang, f"checkins.title.{kind}"))]

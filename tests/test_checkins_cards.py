@@ -54,7 +54,7 @@ def view(status: SessionStatus, **changes: object) -> SessionView:
 def every_card() -> Iterator[tuple[str, Card]]:
     for lang in Lang:
         for status in SessionStatus:
-            for kind in ("started", "prompt", "reminder"):
+            for kind in ("started", "prompt", "reminder", "handled"):
                 yield (
                     f"session-{kind}-{status}-{lang}",
                     session_card(lang, view(status), kind=kind, notice="Bemærk"),

@@ -5,6 +5,7 @@ from typing import Final
 TEXTS: Final[dict[str, tuple[str, str]]] = {
     "checkins.dialog_name": ("tjek ind under alenearbejde", "lone-work check-ins"),
     "checkins.title.started": ("Alenearbejde i gang", "Lone work in progress"),
+    "checkins.title.handled": ("Din alarm er set", "Your alarm has been seen"),
     "checkins.title.prompt": ("Alt OK?", "All OK?"),
     "checkins.title.reminder": ("Alt OK? Du har ikke svaret", "All OK? You have not answered"),
     "checkins.title.finished": ("Alenearbejde afsluttet", "Lone work finished"),
