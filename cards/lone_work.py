@@ -139,14 +139,12 @@ def request_form(
         "schedule",
     )
     body.append(TextBlock(text=t(lang, "lone_work.field.single_hint"), weight="Bolder", wrap=True))
-    body.append(_date_time_row(lang, values, "start_date", "start_time"))
-    for name in ("start_date", "start_time"):
-        if name in errors:
-            body.append(field_error(errors[name]))
-    body.append(_date_time_row(lang, values, "end_date", "end_time"))
-    for name in ("end_date", "end_time"):
-        if name in errors:
-            body.append(field_error(errors[name]))
+    body.extend(
+        _input_row(lang, values, errors, [("start_date", DateInput), ("start_time", TimeInput)])
+    )
+    body.extend(
+        _input_row(lang, values, errors, [("end_date", DateInput), ("end_time", TimeInput)])
+    )
     body.append(
         TextBlock(text=t(lang, "lone_work.field.recurring_hint"), weight="Bolder", wrap=True)
     )
@@ -163,46 +161,12 @@ def request_form(
         ),
         "weekdays",
     )
-    body.append(
-        ColumnSet(
-            columns=[
-                Column(
-                    width="stretch",
-                    items=[
-                        TimeInput(
-                            id=name,
-                            label=t(lang, f"lone_work.field.{name}"),
-                            value=kept_value(values, name),
-                        )
-                    ],
-                )
-                for name in ("window_start", "window_end")
-            ]
-        )
+    body.extend(
+        _input_row(lang, values, errors, [("window_start", TimeInput), ("window_end", TimeInput)])
     )
-    for name in ("window_start", "window_end"):
-        if name in errors:
-            body.append(field_error(errors[name]))
-    body.append(
-        ColumnSet(
-            columns=[
-                Column(
-                    width="stretch",
-                    items=[
-                        DateInput(
-                            id=name,
-                            label=t(lang, f"lone_work.field.{name}"),
-                            value=kept_value(values, name),
-                        )
-                    ],
-                )
-                for name in ("valid_from", "valid_to")
-            ]
-        )
+    body.extend(
+        _input_row(lang, values, errors, [("valid_from", DateInput), ("valid_to", DateInput)])
     )
-    for name in ("valid_from", "valid_to"):
-        if name in errors:
-            body.append(field_error(errors[name]))
     add(
         ChoiceSetInput(
             id="hazards",
@@ -340,31 +304,32 @@ def request_form(
     )
 
 
-def _date_time_row(lang: Lang, values: dict[str, Any], date_name: str, time_name: str) -> ColumnSet:
-    return ColumnSet(
-        columns=[
-            Column(
-                width="stretch",
-                items=[
-                    DateInput(
-                        id=date_name,
-                        label=t(lang, f"lone_work.field.{date_name}"),
-                        value=kept_value(values, date_name),
-                    )
-                ],
-            ),
-            Column(
-                width="stretch",
-                items=[
-                    TimeInput(
-                        id=time_name,
-                        label=t(lang, f"lone_work.field.{time_name}"),
-                        value=kept_value(values, time_name),
-                    )
-                ],
-            ),
-        ]
-    )
+def _input_row(
+    lang: Lang,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    inputs: list[tuple[str, type[DateInput] | type[TimeInput]]],
+) -> list[CardElement]:
+    """Date/time inputs side by side, each kept, with their errors underneath."""
+    row: list[CardElement] = [
+        ColumnSet(
+            columns=[
+                Column(
+                    width="stretch",
+                    items=[
+                        kind(
+                            id=name,
+                            label=t(lang, f"lone_work.field.{name}"),
+                            value=kept_value(values, name),
+                        )
+                    ],
+                )
+                for name, kind in inputs
+            ]
+        )
+    ]
+    row.extend(field_error(errors[name]) for name, _ in inputs if name in errors)
+    return row
 
 
 def when_text(lang: Lang, view: RequestView) -> str:
