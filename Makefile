@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 E2E_STAMP := e2e/node_modules/.installed-$(shell cat e2e/package-lock.json 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck unit e2e playground manifest clean
+.PHONY: run test lint typecheck unit e2e playground manifest clean bench
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,12 @@ playground: $(E2E_STAMP)
 
 manifest: $(STAMP)
 	$(PY) -m bot manifest --app-id $${MicrosoftAppId:?set MicrosoftAppId} --out amkbot.zip
+
+# Load benchmark (not part of `make test`): our bot vs the botbuilder echo bot vs a bare handler
+# at 1, 10 and 50 users; add BENCH_DATABASE_URL=postgresql://… for PostgreSQL (a fresh
+# database of its own is created there and dropped afterwards). Updates docs/performance.md.
+bench: $(STAMP)
+	$(PY) -m bench.run --duration $${BENCH_DURATION:-15} --write-doc
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache data

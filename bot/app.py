@@ -13,6 +13,7 @@ from botbuilder.core import ConversationState, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes
 
+from bot.auth_cache import CachingAuthentication
 from bot.background import BackgroundTasks
 from bot.config import Settings
 from bot.connector import ConnectorClient, app_token_provider, no_token
@@ -63,7 +64,9 @@ class BotRuntime:
 
 def build_runtime(settings: Settings, db: Database | None = None) -> BotRuntime:
     database = db or Database(settings.database_url)
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_AdapterConfig(settings)))
+    adapter = CloudAdapter(
+        CachingAuthentication(ConfigurationBotFrameworkAuthentication(_AdapterConfig(settings)))
+    )
     token = (
         app_token_provider(settings.app_id, settings.app_password, settings.app_tenant_id)
         if settings.app_id

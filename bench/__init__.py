@@ -1,0 +1,1 @@
+"""Load benchmark: our bot, the canonical botbuilder echo bot and a bare aiohttp handler."""

@@ -1,0 +1,85 @@
+"""Reuse the Bot Framework's HTTP clients across turns, inside the SDK's own extension points.
+
+botbuilder's `CloudAdapter` asks its `BotFrameworkAuthentication` for a new connector client
+and a new user-token client on every turn; building their msrest pipelines costs more CPU
+than the rest of a turn (see docs/performance.md). This wrapper delegates everything and
+keeps one client per (app id, service URL, audience) and one token client per app id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botbuilder.schema import Activity
+from botframework.connector import ConnectorClient
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    BotFrameworkAuthentication,
+    ClaimsIdentity,
+    ConnectorFactory,
+    JwtTokenValidation,
+    UserTokenClient,
+)
+
+
+def _app_id(claims_identity: ClaimsIdentity) -> str:
+    return str(JwtTokenValidation.get_app_id_from_claims(claims_identity.claims) or "")
+
+
+class _CachingConnectorFactory(ConnectorFactory):  # type: ignore[misc]
+    def __init__(
+        self, inner: ConnectorFactory, cache: dict[tuple[str, str, str], Any], app_id: str
+    ) -> None:
+        self._inner = inner
+        self._cache = cache
+        self._app_id = app_id
+
+    async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
+        key = (self._app_id, service_url, audience or "")
+        client = self._cache.get(key)
+        if client is None:
+            client = self._cache[key] = await self._inner.create(service_url, audience)
+        return client
+
+
+class CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
+    """`BotFrameworkAuthentication` that hands out the same clients for the same target."""
+
+    def __init__(self, inner: BotFrameworkAuthentication) -> None:
+        self._inner = inner
+        self._connectors: dict[tuple[str, str, str], Any] = {}
+        self._token_clients: dict[str, UserTokenClient] = {}
+
+    async def authenticate_request(
+        self, activity: Activity, auth_header: str
+    ) -> AuthenticateRequestResult:
+        return await self._inner.authenticate_request(activity, auth_header)
+
+    async def authenticate_streaming_request(
+        self, auth_header: str, channel_id_header: str
+    ) -> AuthenticateRequestResult:
+        return await self._inner.authenticate_streaming_request(auth_header, channel_id_header)
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        return _CachingConnectorFactory(
+            self._inner.create_connector_factory(claims_identity),
+            self._connectors,
+            _app_id(claims_identity),
+        )
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
+        key = _app_id(claims_identity)
+        client = self._token_clients.get(key)
+        if client is None:
+            client = await self._inner.create_user_token_client(claims_identity)
+            self._token_clients[key] = client
+        return client
+
+    def create_bot_framework_client(self) -> Any:
+        return self._inner.create_bot_framework_client()
+
+    def get_originating_audience(self) -> str:
+        return str(self._inner.get_originating_audience())
+
+    async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
+        return await self._inner.authenticate_channel_request(auth_header)
