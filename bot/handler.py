@@ -124,28 +124,23 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
             and sender.id
             and sender.id != getattr(activity.recipient, "id", None)
         ):
+            remembers_chat = kind == "personal" and activity.type in (
+                ActivityTypes.message,
+                ActivityTypes.invoke,
+            )
             async with self.db.sessions() as session:
                 known = await org.find_person(session, aad_object_id=sender.aad_object_id, upn=None)
-            upn, name = None, sender.name
-            if known is None or (not known.upn and activity.type != ActivityTypes.message):
-                upn, looked_up_name = await self._lookup_member(activity, sender)
-                name = name or looked_up_name
-            async with self.db.transaction() as session:
-                person = await org.upsert_person(
-                    session,
-                    aad_object_id=sender.aad_object_id,
-                    upn=upn,
-                    name=name,
-                    teams_user_id=sender.id,
-                    locale=activity.locale,
+                chat = (
+                    await conversations.by_conversation_id(session, activity.conversation.id)
+                    if known is not None and remembers_chat
+                    else None
                 )
-                if kind == "personal" and activity.type in (
-                    ActivityTypes.message,
-                    ActivityTypes.invoke,
-                ):
-                    await conversations.remember(
-                        session, self._address(activity, kind), person_id=person.id
-                    )
+            if known is not None and self._nothing_new(
+                known, chat, activity, sender, remembers_chat
+            ):
+                person = known
+            else:
+                person = await self._record_speaker(activity, sender, known, kind, remembers_chat)
         lang = lang_from_locale(activity.locale)
         if person is not None and person.language_override:
             lang = Lang(person.language_override)
@@ -160,6 +155,57 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
                 is_admin=bool(upn and upn in self.settings.admin_upns),
             ),
         )
+
+    @staticmethod
+    def _nothing_new(
+        known: Person,
+        chat: ConversationRef | None,
+        activity: Activity,
+        sender: ChannelAccount,
+        remembers_chat: bool,
+    ) -> bool:
+        """Most turns change nothing about the speaker: then the turn writes nothing for them."""
+        if known.name != (sender.name or known.name) or known.teams_user_id != sender.id:
+            return False
+        if activity.locale and known.locale != activity.locale:
+            return False
+        if not known.upn and activity.type != ActivityTypes.message:
+            return False
+        if not remembers_chat:
+            return True
+        return (
+            chat is not None
+            and chat.active
+            and chat.person_id == known.id
+            and chat.service_url == activity.service_url
+        )
+
+    async def _record_speaker(
+        self,
+        activity: Activity,
+        sender: ChannelAccount,
+        known: Person | None,
+        kind: str,
+        remembers_chat: bool,
+    ) -> Person:
+        upn, name = None, sender.name
+        if known is None or (not known.upn and activity.type != ActivityTypes.message):
+            upn, looked_up_name = await self._lookup_member(activity, sender)
+            name = name or looked_up_name
+        async with self.db.transaction() as session:
+            person = await org.upsert_person(
+                session,
+                aad_object_id=sender.aad_object_id,
+                upn=upn,
+                name=name,
+                teams_user_id=sender.id,
+                locale=activity.locale,
+            )
+            if remembers_chat:
+                await conversations.remember(
+                    session, self._address(activity, kind), person_id=person.id
+                )
+        return person
 
     async def _lookup_member(
         self, activity: Activity, sender: ChannelAccount

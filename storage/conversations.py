@@ -36,13 +36,7 @@ async def remember(
     team: Team | None = None,
 ) -> ConversationRef:
     """Create or refresh the reference to a conversation (and mark it active again)."""
-    ref = (
-        await session.scalars(
-            select(ConversationRef).where(
-                ConversationRef.conversation_id == address.conversation_id
-            )
-        )
-    ).first()
+    ref = await by_conversation_id(session, address.conversation_id)
     if ref is None:
         ref = ConversationRef(conversation_id=address.conversation_id)
         session.add(ref)
@@ -61,6 +55,14 @@ async def remember(
         ref.team_id = team.id
     await session.flush()
     return ref
+
+
+async def by_conversation_id(session: AsyncSession, conversation_id: str) -> ConversationRef | None:
+    return (
+        await session.scalars(
+            select(ConversationRef).where(ConversationRef.conversation_id == conversation_id)
+        )
+    ).first()
 
 
 async def personal_chat_of(session: AsyncSession, person_id: int) -> ConversationRef | None:

@@ -230,3 +230,29 @@ async def test_a_failing_turn_apologises_and_the_bot_keeps_serving(
     monkeypatch.setattr(Router, "on_personal_message", original)
     again = await bot.say(user, "help")
     assert "How to use AMK-bot" in again[0].card_text()
+
+
+async def test_an_ordinary_turn_writes_nothing_about_the_speaker(bot: BotUnderTest) -> None:
+    """Only news about the speaker (name, locale, chat address) is written; most turns have none."""
+    user = make_user("Mette Hansen", "meha@uni.dk")
+    await bot.say(user, "hjælp")
+    assert bot.runtime is not None
+
+    async def stamps() -> tuple[object, object]:
+        assert bot.runtime is not None
+        async with bot.runtime.db.sessions() as session:
+            person = (await session.scalars(select(Person))).one()
+            chat = (await session.scalars(select(ConversationRef))).one()
+            return person.updated_at, chat.updated_at
+
+    before = await stamps()
+    await bot.say(user, "menu")
+    assert await stamps() == before
+    renamed = make_user("Mette Hansen-Berg", "meha@uni.dk")
+    moved = bot.personal(renamed, text="menu")
+    moved["from"]["aadObjectId"] = user.aad
+    moved["from"]["id"] = user.teams_id
+    moved["conversation"]["id"] = user.chat_id
+    await bot.post(moved)
+    async with bot.runtime.db.sessions() as session:
+        assert (await session.scalars(select(Person.name))).one() == "Mette Hansen-Berg"
