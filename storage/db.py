@@ -55,8 +55,9 @@ def _enable_wal(cursor: Any) -> None:
             time.sleep(0.05)
 
 
-def _prepare_sqlite(engine: AsyncEngine) -> None:
-    """Foreign keys on, WAL, and writers that queue instead of failing or forking."""
+def _prepare_sqlite(engine: AsyncEngine, *, begin: str) -> None:
+    """Foreign keys on, WAL; writers take the write lock at BEGIN, so they queue instead
+    of failing or forking, while readers (plain BEGIN) never wait for writers."""
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -70,7 +71,7 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql(begin)
 
 
 class Database:
@@ -88,14 +89,19 @@ class Database:
             if search_path:
                 options["connect_args"] = {"server_settings": {"search_path": search_path}}
         self.engine: AsyncEngine = create_async_engine(self.url, **options)
+        self.read_engine = self.engine
         if self.is_sqlite:
-            _prepare_sqlite(self.engine)
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+            _prepare_sqlite(self.engine, begin="BEGIN IMMEDIATE")
+            self.read_engine = create_async_engine(self.url, **options)
+            _prepare_sqlite(self.read_engine, begin="BEGIN")
+        # Reading sessions are never committed: every write goes through `transaction()`.
+        self.sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        self._writers = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: committed when the block ends, rolled back on any error."""
-        async with self.sessions() as session, session.begin():
+        async with self._writers() as session, session.begin():
             yield session
 
     async def upgrade(self) -> None:
@@ -114,6 +120,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
