@@ -14,7 +14,7 @@ from microsoft_teams.cards import (
     TextInput,
 )
 
-from cards.common import Card, execute, paragraph, render, submit, title
+from cards.common import Card, execute, paragraph, render, submit, title, unit_choice
 from domain.i18n import Lang, t
 from domain.org import EMAIL_PATTERN, Role, RoleHolder, UnitRef
 
@@ -26,13 +26,8 @@ def role_label(lang: Lang, role: Role) -> str:
 def unit_picker_card(lang: Lang, units: list[UnitRef], *, error: str | None = None) -> Card:
     body: list[CardElement] = [
         title(t(lang, "admin.title")),
-        ChoiceSetInput(
-            id="unit_id",
-            label=t(lang, "admin.pick_unit"),
-            style="compact",
-            is_required=True,
-            error_message=t(lang, "admin.unit.error"),
-            choices=[Choice(title=unit.name, value=str(unit.id)) for unit in units],
+        unit_choice(
+            units, label=t(lang, "admin.pick_unit"), error_message=t(lang, "admin.unit.error")
         ),
     ]
     if error:

@@ -8,6 +8,8 @@ from microsoft_teams.cards import (
     ActionSet,
     AdaptiveCard,
     CardElement,
+    Choice,
+    ChoiceSetInput,
     Column,
     ColumnSet,
     ExecuteAction,
@@ -17,6 +19,7 @@ from microsoft_teams.cards import (
 
 from domain.flows import Flow
 from domain.i18n import Lang, t
+from domain.org import UnitRef
 
 CARD_CONTENT_TYPE: Final = "application/vnd.microsoft.card.adaptive"
 MENU_ORDER: Final = (Flow.LONE_WORK, Flow.NEAR_MISS, Flow.WELLBEING, Flow.PRECURSORS)
@@ -134,6 +137,45 @@ def help_card(lang: Lang, *, is_admin: bool, active_dialog: str | None) -> Card:
     if active_dialog:
         body.append(paragraph(t(lang, "help.in_dialog", dialog=active_dialog), subtle=True))
     return render(AdaptiveCard(body=body, actions=[submit(t(lang, "menu.show"), "menu.show")]))
+
+
+def side_by_side(
+    inputs: list[CardElement], errors: dict[str, str], *, widths: list[str | int] | None = None
+) -> list[CardElement]:
+    """Inputs in one row (equal widths unless given), each one's error under the row."""
+    row: list[CardElement] = [
+        ColumnSet(
+            columns=[
+                Column(width=widths[index] if widths else "stretch", items=[element])
+                for index, element in enumerate(inputs)
+            ]
+        )
+    ]
+    names = [getattr(element, "id", None) for element in inputs]
+    row.extend(field_error(errors[name]) for name in names if name and name in errors)
+    return row
+
+
+def unit_choice(
+    units: list[UnitRef],
+    *,
+    label: str,
+    error_message: str,
+    value: str | None = None,
+    style: str = "compact",
+    placeholder: str | None = None,
+) -> ChoiceSetInput:
+    """The required "which unit?" input every flow asks (`unit_id`)."""
+    return ChoiceSetInput(
+        id="unit_id",
+        label=label,
+        style=style,
+        is_required=True,
+        placeholder=placeholder,
+        error_message=error_message,
+        value=value,
+        choices=[Choice(title=unit.name, value=str(unit.id)) for unit in units],
+    )
 
 
 def field_error(text: str) -> TextBlock:

@@ -32,8 +32,10 @@ from cards.common import (
     kept_value,
     paragraph,
     render,
+    side_by_side,
     submit,
     title,
+    unit_choice,
 )
 from domain.i18n import Lang, format_datetime, t
 from domain.lone_work import (
@@ -77,14 +79,11 @@ def request_form(
             body.append(field_error(errors[name]))
 
     add(
-        ChoiceSetInput(
-            id="unit_id",
+        unit_choice(
+            units,
             label=t(lang, "lone_work.field.unit"),
-            style="compact",
-            is_required=True,
             error_message=t(lang, "lone_work.error.unit"),
             value=kept_value(values, "unit_id"),
-            choices=[Choice(title=unit.name, value=str(unit.id)) for unit in units],
         ),
         "unit_id",
     )
@@ -102,29 +101,22 @@ def request_form(
     )
     where: list[tuple[str, str, int]] = [("campus", "lone_work.field.campus", 100)]
     where += [("building", "lone_work.field.building", 50), ("room", "lone_work.field.room", 50)]
-    body.append(
-        ColumnSet(
-            columns=[
-                Column(
-                    width="stretch",
-                    items=[
-                        TextInput(
-                            id=name,
-                            label=t(lang, key),
-                            is_required=True,
-                            max_length=limit,
-                            error_message=t(lang, "lone_work.error.required"),
-                            value=kept_value(values, name),
-                        )
-                    ],
+    body.extend(
+        side_by_side(
+            [
+                TextInput(
+                    id=name,
+                    label=t(lang, key),
+                    is_required=True,
+                    max_length=limit,
+                    error_message=t(lang, "lone_work.error.required"),
+                    value=kept_value(values, name),
                 )
                 for name, key, limit in where
-            ]
+            ],
+            errors,
         )
     )
-    for name, _, _ in where:
-        if name in errors:
-            body.append(field_error(errors[name]))
     add(
         ChoiceSetInput(
             id="schedule",
@@ -204,38 +196,27 @@ def request_form(
         ),
         "mitigations",
     )
-    body.append(
-        ColumnSet(
-            columns=[
-                Column(
-                    width="stretch",
-                    items=[
-                        TextInput(
-                            id="checkin_person",
-                            label=t(lang, "lone_work.field.checkin_person"),
-                            max_length=200,
-                            value=kept_value(values, "checkin_person"),
-                        )
-                    ],
+    body.extend(
+        side_by_side(
+            [
+                TextInput(
+                    id="checkin_person",
+                    label=t(lang, "lone_work.field.checkin_person"),
+                    max_length=200,
+                    value=kept_value(values, "checkin_person"),
                 ),
-                Column(
-                    width="auto",
-                    items=[
-                        NumberInput(
-                            id="checkin_interval",
-                            label=t(lang, "lone_work.field.checkin_interval"),
-                            min=5,
-                            max=240,
-                            value=kept_number(values.get("checkin_interval")),
-                        )
-                    ],
+                NumberInput(
+                    id="checkin_interval",
+                    label=t(lang, "lone_work.field.checkin_interval"),
+                    min=5,
+                    max=240,
+                    value=kept_number(values.get("checkin_interval")),
                 ),
-            ]
+            ],
+            errors,
+            widths=["stretch", "auto"],
         )
     )
-    for name in ("checkin_person", "checkin_interval"):
-        if name in errors:
-            body.append(field_error(errors[name]))
     add(
         TextInput(
             id="mitigation_other",
@@ -245,42 +226,30 @@ def request_form(
         ),
         "mitigation_other",
     )
-    body.append(
-        ColumnSet(
-            columns=[
-                Column(
-                    width="stretch",
-                    items=[
-                        TextInput(
-                            id="emergency_name",
-                            label=t(lang, "lone_work.field.emergency_name"),
-                            is_required=True,
-                            max_length=200,
-                            error_message=t(lang, "lone_work.error.emergency_name"),
-                            value=kept_value(values, "emergency_name"),
-                        )
-                    ],
+    body.extend(
+        side_by_side(
+            [
+                TextInput(
+                    id="emergency_name",
+                    label=t(lang, "lone_work.field.emergency_name"),
+                    is_required=True,
+                    max_length=200,
+                    error_message=t(lang, "lone_work.error.emergency_name"),
+                    value=kept_value(values, "emergency_name"),
                 ),
-                Column(
-                    width="stretch",
-                    items=[
-                        TextInput(
-                            id="emergency_phone",
-                            label=t(lang, "lone_work.field.emergency_phone"),
-                            style="Tel",
-                            is_required=True,
-                            max_length=40,
-                            error_message=t(lang, "lone_work.error.phone"),
-                            value=kept_value(values, "emergency_phone"),
-                        )
-                    ],
+                TextInput(
+                    id="emergency_phone",
+                    label=t(lang, "lone_work.field.emergency_phone"),
+                    style="Tel",
+                    is_required=True,
+                    max_length=40,
+                    error_message=t(lang, "lone_work.error.phone"),
+                    value=kept_value(values, "emergency_phone"),
                 ),
-            ]
+            ],
+            errors,
         )
     )
-    for name in ("emergency_name", "emergency_phone"):
-        if name in errors:
-            body.append(field_error(errors[name]))
     for name in ("trained", "adult"):
         add(
             ToggleInput(
@@ -311,25 +280,13 @@ def _input_row(
     inputs: list[tuple[str, type[DateInput] | type[TimeInput]]],
 ) -> list[CardElement]:
     """Date/time inputs side by side, each kept, with their errors underneath."""
-    row: list[CardElement] = [
-        ColumnSet(
-            columns=[
-                Column(
-                    width="stretch",
-                    items=[
-                        kind(
-                            id=name,
-                            label=t(lang, f"lone_work.field.{name}"),
-                            value=kept_value(values, name),
-                        )
-                    ],
-                )
-                for name, kind in inputs
-            ]
-        )
-    ]
-    row.extend(field_error(errors[name]) for name, _ in inputs if name in errors)
-    return row
+    return side_by_side(
+        [
+            kind(id=name, label=t(lang, f"lone_work.field.{name}"), value=kept_value(values, name))
+            for name, kind in inputs
+        ],
+        errors,
+    )
 
 
 def when_text(lang: Lang, view: RequestView) -> str:

@@ -28,7 +28,17 @@ from microsoft_teams.cards import (
     ToggleInput,
 )
 
-from cards.common import Card, execute, field_error, notice_card, paragraph, render, submit, title
+from cards.common import (
+    Card,
+    execute,
+    field_error,
+    notice_card,
+    paragraph,
+    render,
+    submit,
+    title,
+    unit_choice,
+)
 from domain.i18n import COPENHAGEN, Lang, format_datetime, t
 from domain.near_miss import (
     ActionView,
@@ -137,15 +147,12 @@ def report_form(
         "occurred_time",
     )
     add(
-        ChoiceSetInput(
-            id="unit_id",
+        unit_choice(
+            units,
             label=t(lang, "near_miss.form.unit"),
-            style="compact",
-            is_required=True,
-            placeholder=t(lang, "near_miss.form.unit.placeholder"),
             error_message=t(lang, "near_miss.error.unit_id"),
             value=values.get("unit_id"),
-            choices=[Choice(title=unit.name, value=str(unit.id)) for unit in units],
+            placeholder=t(lang, "near_miss.form.unit.placeholder"),
         ),
         "unit_id",
     )

@@ -33,6 +33,7 @@ from cards.common import (
     render,
     submit,
     title,
+    unit_choice,
 )
 from domain.flows import Flow
 from domain.i18n import Lang, format_datetime, t
@@ -143,14 +144,12 @@ def unit_picker(lang: Lang, units: list[UnitRef]) -> Card:
     body: list[CardElement] = [
         title(t(lang, "precursors.pick.title")),
         paragraph(t(lang, "precursors.pick.intro")),
-        ChoiceSetInput(
-            id="unit_id",
+        unit_choice(
+            units,
             label=t(lang, "precursors.field.unit"),
-            style="expanded",
-            is_required=True,
             error_message=t(lang, "precursors.field.unit"),
             value=str(units[0].id) if units else None,
-            choices=[Choice(title=unit.name, value=str(unit.id)) for unit in units],
+            style="expanded",
         ),
     ]
     return render(

@@ -36,8 +36,10 @@ from cards.common import (
     kept_value,
     paragraph,
     render,
+    side_by_side,
     submit,
     title,
+    unit_choice,
 )
 from domain.i18n import Lang, t
 from domain.org import UnitRef
@@ -152,14 +154,11 @@ def dialogue_form(
             body.append(field_error(errors[name]))
 
     add(
-        ChoiceSetInput(
-            id="unit_id",
+        unit_choice(
+            units,
             label=t(lang, "wellbeing.field.unit"),
-            style="compact",
-            is_required=True,
             error_message=t(lang, "wellbeing.error.unit"),
             value=kept_value(values, "unit_id"),
-            choices=[Choice(title=unit.name, value=str(unit.id)) for unit in units],
         ),
         "unit_id",
     )
@@ -174,41 +173,29 @@ def dialogue_form(
         ),
         "group_name",
     )
-    body.append(
-        ColumnSet(
-            columns=[
-                Column(
-                    width="stretch",
-                    items=[
-                        DateInput(
-                            id="held_on",
-                            label=t(lang, "wellbeing.field.held_on"),
-                            is_required=True,
-                            error_message=t(lang, "wellbeing.error.held_on"),
-                            value=kept_value(values, "held_on"),
-                        )
-                    ],
+    body.extend(
+        side_by_side(
+            [
+                DateInput(
+                    id="held_on",
+                    label=t(lang, "wellbeing.field.held_on"),
+                    is_required=True,
+                    error_message=t(lang, "wellbeing.error.held_on"),
+                    value=kept_value(values, "held_on"),
                 ),
-                Column(
-                    width="stretch",
-                    items=[
-                        NumberInput(
-                            id="participants",
-                            label=t(lang, "wellbeing.field.participants"),
-                            min=1,
-                            max=MAX_PARTICIPANTS,
-                            is_required=True,
-                            error_message=t(lang, "wellbeing.error.participants"),
-                            value=kept_number(values.get("participants")),
-                        )
-                    ],
+                NumberInput(
+                    id="participants",
+                    label=t(lang, "wellbeing.field.participants"),
+                    min=1,
+                    max=MAX_PARTICIPANTS,
+                    is_required=True,
+                    error_message=t(lang, "wellbeing.error.participants"),
+                    value=kept_number(values.get("participants")),
                 ),
-            ]
+            ],
+            errors,
         )
     )
-    for name in ("held_on", "participants"):
-        if name in errors:
-            body.append(field_error(errors[name]))
     add(
         TextInput(
             id="facilitator",
@@ -788,14 +775,11 @@ def unit_picker(
     body: list[CardElement] = [
         title(t(lang, "wellbeing.plan.pick_title")),
         paragraph(t(lang, "wellbeing.plan.pick_intro")),
-        ChoiceSetInput(
-            id="unit_id",
+        unit_choice(
+            units,
             label=t(lang, "wellbeing.field.unit"),
-            style="compact",
-            is_required=True,
             error_message=t(lang, "wellbeing.error.unit"),
             value=str(selected) if selected else None,
-            choices=[Choice(title=unit.name, value=str(unit.id)) for unit in units],
         ),
     ]
     if error:
@@ -1036,54 +1020,38 @@ def amd_form(
             body.append(field_error(errors[name]))
 
     add(
-        ChoiceSetInput(
-            id="unit_id",
+        unit_choice(
+            units,
             label=t(lang, "wellbeing.field.unit"),
-            style="compact",
-            is_required=True,
             error_message=t(lang, "wellbeing.error.unit"),
             value=kept_value(values, "unit_id"),
-            choices=[Choice(title=unit.name, value=str(unit.id)) for unit in units],
         ),
         "unit_id",
     )
-    body.append(
-        ColumnSet(
-            columns=[
-                Column(
-                    width="stretch",
-                    items=[
-                        ChoiceSetInput(
-                            id="year",
-                            label=t(lang, "wellbeing.field.year"),
-                            style="compact",
-                            is_required=True,
-                            value=kept_value(values, "year") or str(year),
-                            choices=[
-                                Choice(title=str(option), value=str(option))
-                                for option in (year, year - 1)
-                            ],
-                        )
+    body.extend(
+        side_by_side(
+            [
+                ChoiceSetInput(
+                    id="year",
+                    label=t(lang, "wellbeing.field.year"),
+                    style="compact",
+                    is_required=True,
+                    value=kept_value(values, "year") or str(year),
+                    choices=[
+                        Choice(title=str(option), value=str(option)) for option in (year, year - 1)
                     ],
                 ),
-                Column(
-                    width="stretch",
-                    items=[
-                        DateInput(
-                            id="held_on",
-                            label=t(lang, "wellbeing.field.amd_held_on"),
-                            is_required=True,
-                            error_message=t(lang, "wellbeing.error.held_on"),
-                            value=kept_value(values, "held_on"),
-                        )
-                    ],
+                DateInput(
+                    id="held_on",
+                    label=t(lang, "wellbeing.field.amd_held_on"),
+                    is_required=True,
+                    error_message=t(lang, "wellbeing.error.held_on"),
+                    value=kept_value(values, "held_on"),
                 ),
-            ]
+            ],
+            errors,
         )
     )
-    for name in ("year", "held_on"):
-        if name in errors:
-            body.append(field_error(errors[name]))
     add(
         ChoiceSetInput(
             id="participant_roles",
