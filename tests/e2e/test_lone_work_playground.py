@@ -41,8 +41,6 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -61,18 +59,17 @@ from tests.e2e.playground import (
     LOCALE,
     PLAYGROUND_CONFIG,
     REPLY_TIMEOUT_S,
-    REPO_ROOT,
     TIMEZONE,
     LocaleProxy,
     PlaygroundChat,
     Process,
-    bot_env,
     bot_name,
     chromium,
     diagnostics,
     explain_failure,
     open_page,
     require_playground,
+    run_bot_cli,
     start_bot,
     start_playground,
 )
@@ -125,24 +122,19 @@ def approver_user() -> dict[str, Any]:
     return user
 
 
-def import_organisation(work_dir: Path, leader: dict[str, Any]) -> None:
-    """Kemi led by `leader`, written to an organisation file and imported with the CLI."""
+def current_user() -> dict[str, Any]:
+    """Mette, the current user of the main playground."""
+    user: dict[str, Any] = _config(PLAYGROUND_CONFIG)["currentUser"]
+    return user
+
+
+def import_role(work_dir: Path, role: str, holder: dict[str, Any]) -> None:
+    """Kemi with `holder` in `role` (leader, amk, …), written to a file and imported."""
     org_file = work_dir / "organisation.yml"
-    person = {"upn": leader["email"], "aad_object_id": leader["aadObjectId"]}
-    units = [{"name": UNIT, "leader": [{**person, "name": leader["name"]}]}]
+    person = {"upn": holder["email"], "aad_object_id": holder["aadObjectId"]}
+    units = [{"name": UNIT, role: [{**person, "name": holder["name"]}]}]
     org_file.write_text(yaml.safe_dump({"units": units}, allow_unicode=True), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "org", "import", str(org_file)],
-        cwd=REPO_ROOT,
-        env=bot_env(work_dir),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, (
-        f"`python -m bot org import` failed with {done.returncode}:\n{done.stdout}\n{done.stderr}"
-    )
+    run_bot_cli(work_dir, "org", "import", str(org_file))
 
 
 @dataclass
@@ -191,14 +183,17 @@ class TwoUsers:
             yield
 
 
-@pytest.fixture
-def users(tmp_path: Path) -> Iterator[TwoUsers]:
-    """The bot (Lars leads Kemi), a playground each for Mette and Lars, a browser page each."""
+@contextlib.contextmanager
+def two_playgrounds(tmp_path: Path, *, role: str, holder: str) -> Iterator[TwoUsers]:
+    """The bot, a playground each for Mette (first) and Lars, a browser page each.
+
+    `holder` ("mette" or "lars") holds `role` in Kemi before the bot starts.
+    """
     require_playground()
     lars = approver_user()
-    mette = _config(PLAYGROUND_CONFIG)["currentUser"]
+    mette = current_user()
     name_of_bot = bot_name(PLAYGROUND_CONFIG)
-    import_organisation(tmp_path, lars)
+    import_role(tmp_path, role, lars if holder == "lars" else mette)
     browser_log: list[str] = []
 
     with contextlib.ExitStack() as cleanup:
@@ -219,8 +214,15 @@ def users(tmp_path: Path) -> Iterator[TwoUsers]:
         for name, playground, port in playgrounds:
             page = open_page(browser, browser_log, name)
             people.append(User(name, playground, port, page, PlaygroundChat(page, name_of_bot)))
-        requester, approver = people
-        yield TwoUsers(bot, proxy, requester, approver, tmp_path, browser_log)
+        first, second = people
+        yield TwoUsers(bot, proxy, first, second, tmp_path, browser_log)
+
+
+@pytest.fixture
+def users(tmp_path: Path) -> Iterator[TwoUsers]:
+    """Mette requests, Lars leads Kemi and approves."""
+    with two_playgrounds(tmp_path, role="leader", holder="lars") as both:
+        yield both
 
 
 # --------------------------------------------------------------------------- the card UI

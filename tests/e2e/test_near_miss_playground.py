@@ -38,43 +38,29 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 from playwright.sync_api import Locator, expect
 
 from domain.i18n import Lang, t
 from tests.e2e.playground import (
-    LOCALE,
-    PLAYGROUND_CONFIG,
     REPLY_TIMEOUT_S,
     TIMEZONE,
-    LocaleProxy,
-    PlaygroundChat,
-    Process,
-    bot_name,
-    chromium,
-    open_page,
-    require_playground,
-    run_bot_cli,
-    start_bot,
-    start_playground,
 )
 from tests.e2e.test_lone_work_playground import (
-    APPROVER_CONFIG,
     CARD_UPDATED,
     INVOKED,
     TwoUsers,
     User,
-    approver_user,
     card_input,
     card_of,
     checkbox,
     choose,
     count_rows,
+    current_user,
     screenshot,
+    two_playgrounds,
     wait_for_row,
 )
 
@@ -93,53 +79,9 @@ POSTED = re.compile(r"User Application\s*->\s*Microsoft 365 Agents Playground\s+
 
 @pytest.fixture
 def users(tmp_path: Path) -> Iterator[TwoUsers]:
-    """The bot (Lars is the AMK of Kemi), a playground and a browser page each for the
-    reporter Mette and the AMK Lars."""
-    require_playground()
-    lars = approver_user()
-    mette = reporter_user()
-    name_of_bot = bot_name(PLAYGROUND_CONFIG)
-    import_amk(tmp_path, lars)
-    browser_log: list[str] = []
-
-    with contextlib.ExitStack() as cleanup:
-        bot, bot_port = start_bot(tmp_path)
-        cleanup.callback(bot.stop)
-        proxy = cleanup.enter_context(
-            LocaleProxy(target=f"http://127.0.0.1:{bot_port}/api/messages", locale=LOCALE)
-        )
-        playgrounds: list[tuple[str, Process, int]] = []
-        for person, config in ((mette, PLAYGROUND_CONFIG), (lars, APPROVER_CONFIG)):
-            name = str(person["name"])
-            label = f"playground-{name.split()[0].lower()}"
-            playground, port = start_playground(tmp_path, proxy.url, config, label)
-            cleanup.callback(playground.stop)
-            playgrounds.append((name, playground, port))
-        browser = cleanup.enter_context(chromium())  # closed first, before the playgrounds
-        people: list[User] = []
-        for name, playground, port in playgrounds:
-            page = open_page(browser, browser_log, name)
-            people.append(User(name, playground, port, page, PlaygroundChat(page, name_of_bot)))
-        reporter, amk = people
-        yield TwoUsers(bot, proxy, reporter, amk, tmp_path, browser_log)
-
-
-def reporter_user() -> dict[str, Any]:
-    """Mette, the current user of the reporter's playground."""
-    config: dict[str, Any] = yaml.safe_load(PLAYGROUND_CONFIG.read_text(encoding="utf-8"))
-    user: dict[str, Any] = config["currentUser"]
-    return user
-
-
-def import_amk(work_dir: Path, amk: dict[str, Any]) -> None:
-    """Kemi with `amk` as its AMK, written to an organisation file and imported with the CLI."""
-    org_file = work_dir / "organisation.yml"
-    person = {"upn": amk["email"], "aad_object_id": amk["aadObjectId"], "name": amk["name"]}
-    org_file.write_text(
-        yaml.safe_dump({"units": [{"name": UNIT, "amk": [person]}]}, allow_unicode=True),
-        encoding="utf-8",
-    )
-    run_bot_cli(work_dir, "org", "import", str(org_file))
+    """The bot (Lars is the AMK of Kemi), a playground and a browser page each."""
+    with two_playgrounds(tmp_path, role="amk", holder="lars") as both:
+        yield both
 
 
 # --------------------------------------------------------------------------- what is typed
@@ -253,7 +195,7 @@ def test_near_miss_reports_are_acknowledged_in_the_playground(users: TwoUsers) -
         # The bot's own records agree: Mette is the reporter of the first report only, and
         # of the messages about the reports only the first report's reached her.
         stored = stored_reports(users.work_dir)
-        assert stored[number] == (False, reporter_user()["aadObjectId"]), stored
+        assert stored[number] == (False, current_user()["aadObjectId"]), stored
         assert stored[anonymous_number] == (True, None), stored
         posted = posted_keys(users.work_dir)
         assert any(key.endswith(":reporter:acknowledged") for key in posted[number]), posted

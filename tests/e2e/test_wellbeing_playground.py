@@ -15,37 +15,21 @@ import`; Lars is known to the bot only from his own chat (the item names him by 
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 from playwright.sync_api import Locator, expect
 
 from domain.i18n import Lang, t
 from tests.e2e.playground import (
-    LOCALE,
-    PLAYGROUND_CONFIG,
     REPLY_TIMEOUT_S,
     TIMEZONE,
-    LocaleProxy,
-    PlaygroundChat,
-    Process,
-    bot_name,
-    chromium,
-    open_page,
-    require_playground,
-    run_bot_cli,
-    start_bot,
-    start_playground,
 )
 from tests.e2e.test_lone_work_playground import (
-    APPROVER_CONFIG,
     CARD_UPDATED,
     INVOKED,
     TwoUsers,
@@ -57,6 +41,7 @@ from tests.e2e.test_lone_work_playground import (
     choose,
     count_rows,
     screenshot,
+    two_playgrounds,
     type_into_picker,
     wait_for_row,
 )
@@ -83,55 +68,8 @@ ACTION = "Aftal stilletimer om formiddagen"
 @pytest.fixture
 def users(tmp_path: Path) -> Iterator[TwoUsers]:
     """The bot (Mette leads Kemi), a playground and a browser page each for Mette and Lars."""
-    require_playground()
-    lars = approver_user()
-    mette = leader_user()
-    name_of_bot = bot_name(PLAYGROUND_CONFIG)
-    import_leader(tmp_path, mette)
-    browser_log: list[str] = []
-
-    with contextlib.ExitStack() as cleanup:
-        bot, bot_port = start_bot(tmp_path)
-        cleanup.callback(bot.stop)
-        proxy = cleanup.enter_context(
-            LocaleProxy(target=f"http://127.0.0.1:{bot_port}/api/messages", locale=LOCALE)
-        )
-        playgrounds: list[tuple[str, Process, int]] = []
-        for person, config in ((mette, PLAYGROUND_CONFIG), (lars, APPROVER_CONFIG)):
-            name = str(person["name"])
-            label = f"playground-{name.split()[0].lower()}"
-            playground, port = start_playground(tmp_path, proxy.url, config, label)
-            cleanup.callback(playground.stop)
-            playgrounds.append((name, playground, port))
-        browser = cleanup.enter_context(chromium())  # closed first, before the playgrounds
-        people: list[User] = []
-        for name, playground, port in playgrounds:
-            page = open_page(browser, browser_log, name)
-            people.append(User(name, playground, port, page, PlaygroundChat(page, name_of_bot)))
-        leader, owner = people
-        yield TwoUsers(bot, proxy, leader, owner, tmp_path, browser_log)
-
-
-def leader_user() -> dict[str, Any]:
-    """Mette, the current user of the main playground."""
-    config: dict[str, Any] = yaml.safe_load(PLAYGROUND_CONFIG.read_text(encoding="utf-8"))
-    user: dict[str, Any] = config["currentUser"]
-    return user
-
-
-def import_leader(work_dir: Path, leader: dict[str, Any]) -> None:
-    """Kemi with `leader` as its leader, written to an organisation file and imported."""
-    org_file = work_dir / "organisation.yml"
-    person = {
-        "upn": leader["email"],
-        "aad_object_id": leader["aadObjectId"],
-        "name": leader["name"],
-    }
-    org_file.write_text(
-        yaml.safe_dump({"units": [{"name": UNIT, "leader": [person]}]}, allow_unicode=True),
-        encoding="utf-8",
-    )
-    run_bot_cli(work_dir, "org", "import", str(org_file))
+    with two_playgrounds(tmp_path, role="leader", holder="mette") as both:
+        yield both
 
 
 def dmy(day: date) -> str:
