@@ -236,23 +236,20 @@ class DigestModule:
     def dialogs(self) -> list[Dialog]:
         return []
 
-    async def _may_manage(self, speaker: Speaker) -> bool:
-        if speaker.is_admin:
-            return True
+    async def _roles(self, speaker: Speaker) -> set[str]:
         if speaker.person_id is None:
-            return False
+            return set()
         async with self.db.sessions() as session:
-            roles = await org.roles_of(session, speaker.person_id)
-        return any(role.role == Role.SECRETARIAT.value for role in roles)
+            return {role.role for role in await org.roles_of(session, speaker.person_id)}
+
+    async def _may_manage(self, speaker: Speaker) -> bool:
+        return speaker.is_admin or Role.SECRETARIAT.value in await self._roles(speaker)
 
     async def _may_see_details(self, speaker: Speaker) -> bool:
-        if await self._may_manage(speaker):
+        if speaker.is_admin:
             return True
-        if speaker.person_id is None:
-            return False
-        async with self.db.sessions() as session:
-            roles = await org.roles_of(session, speaker.person_id)
-        return any(role.role in (Role.AMK.value, Role.LEADER.value) for role in roles)
+        wanted = {Role.SECRETARIAT.value, Role.AMK.value, Role.LEADER.value}
+        return bool(wanted & await self._roles(speaker))
 
     def next_week(self, now: datetime) -> str:
         """The week whose digest the secretariat is writing for."""
@@ -402,18 +399,30 @@ class DigestModule:
             subscription = await session.get(DigestSubscription, subscription_id)
         if subscription is None or speaker.person_id is None:
             return t(speaker.lang, "card.stale")
+        async with self.db.sessions() as session:
+            has_chat = await conversations.personal_chat_of(session, speaker.person_id) is not None
+        if not has_chat:
+            return t(speaker.lang, "digest.details.no_chat")
+        self.poster.notifier.later(
+            self._send_details(speaker.lang, speaker.person_id, subscription),
+            name="digest.details",
+        )
+        return t(speaker.lang, "digest.details.sent")
+
+    async def _send_details(
+        self, lang: Lang, person_id: int, subscription: DigestSubscription
+    ) -> None:
+        """The full lists (every unit named), composed and sent after the click is answered."""
         now = utcnow()
         content = await self.poster.content_for(subscription, iso_week(now), now, full=True)
         lines = [
-            t(speaker.lang, line.key, **line.values)
+            t(lang, line.key, **line.values)
             for section in content.sections
             for line in section.lines
         ]
-        card = details_card(speaker.lang, t(speaker.lang, "digest.details.title"), lines)
-        sent = await self.poster.notifier.card_to_person(
-            speaker.person_id,
-            card,
-            key=f"digest-details:{subscription_id}:{iso_week(now)}:{speaker.person_id}:{now.timestamp():.0f}",
-            entity=("digest_details", str(subscription_id)),
+        await self.poster.notifier.card_to_person(
+            person_id,
+            details_card(lang, t(lang, "digest.details.title"), lines),
+            key=f"digest-details:{subscription.id}:{person_id}:{now.timestamp():.0f}",
+            entity=("digest_details", str(subscription.id)),
         )
-        return t(speaker.lang, "digest.details.sent" if sent else "digest.details.no_chat")
