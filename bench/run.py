@@ -456,6 +456,13 @@ TARGETS = {
         import_org,
         False,
     ),
+    "amkbot-trace": Target(
+        "amkbot-trace",
+        [*VARIANT, "--patch", "trace-sql", "bot", "run"],
+        amkbot_cycle,
+        import_org,
+        False,
+    ),
     "echo-cached": Target(
         "echo-cached", [*VARIANT, "--patch", "connector-cache", "bench.echo_bot"], echo_cycle
     ),

@@ -9,6 +9,7 @@ SQLite's write lock through `busy_timeout`. Nothing here is used by the applicat
 from __future__ import annotations
 
 import argparse
+import os
 import runpy
 import sys
 from typing import Any
@@ -111,7 +112,41 @@ def count_transactions() -> None:
     atexit.register(report)
 
 
+def trace_sql() -> None:
+    """Writes each request's activity type/text and the SQL it ran to $BENCH_SQL_TRACE."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from bot import app
+
+    out = open(os.environ.get("BENCH_SQL_TRACE", "sql-trace.txt"), "w")  # noqa: SIM115
+
+    def executed(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        out.write("    " + " ".join(statement.split())[:160] + "\n")
+
+    def began(*_: Any) -> None:
+        out.write("  BEGIN\n")
+
+    event.listen(Engine, "begin", began)
+    event.listen(Engine, "before_cursor_execute", executed)
+    original = app.messages
+
+    async def messages(request: Any) -> Any:
+        body = await request.json()
+        value = body.get("value") or {}
+        action = value.get("action") if isinstance(value.get("action"), dict) else {}
+        label = body.get("text") or value.get("verb") or action.get("verb") or value.get("action")
+        out.write(f"REQUEST {body.get('type')} {body.get('name', '')} {label}\n")
+        try:
+            return await original(request)
+        finally:
+            out.flush()
+
+    app.__dict__["messages"] = messages
+
+
 PATCHES = {
+    "trace-sql": trace_sql,
     "count-transactions": count_transactions,
     "connector-cache": connector_cache,
     "token-client-cache": token_client_cache,

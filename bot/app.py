@@ -9,7 +9,7 @@ from typing import Any
 
 import jwt
 from aiohttp import web
-from botbuilder.core import ConversationState, MessageFactory, TurnContext
+from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes
 
@@ -23,7 +23,7 @@ from bot.notifier import ProactiveNotifier
 from bot.proactive import ProactiveSender
 from bot.scheduler import Scheduler
 from bot.services import DatabaseOrgServices
-from bot.state import DatabaseStorage
+from bot.state import DatabaseConversationState, DatabaseStorage
 from dialogs.context import SPEAKER_KEY, Speaker
 from dialogs.router import Router
 from domain.i18n import lang_from_locale, t
@@ -76,7 +76,7 @@ def build_runtime(settings: Settings, db: Database | None = None) -> BotRuntime:
     proactive = ProactiveSender(database, connector)
     background = BackgroundTasks()
     notifier = ProactiveNotifier(proactive, background)
-    conversation_state = ConversationState(DatabaseStorage(database))
+    conversation_state = DatabaseConversationState(DatabaseStorage(database))
     modules = flow_modules(database, notifier, settings)
     router = Router(
         conversation_state, DatabaseOrgServices(database), modules, channel_handlers(modules)

@@ -21,6 +21,8 @@ from botframework.connector.auth import (
     UserTokenClient,
 )
 
+from bot.turn_retry import with_retries
+
 
 def _app_id(claims_identity: ClaimsIdentity) -> str:
     return str(JwtTokenValidation.get_app_id_from_claims(claims_identity.claims) or "")
@@ -38,7 +40,9 @@ class _CachingConnectorFactory(ConnectorFactory):  # type: ignore[misc]
         key = (self._app_id, service_url, audience or "")
         client = self._cache.get(key)
         if client is None:
-            client = self._cache[key] = await self._inner.create(service_url, audience)
+            client = self._cache[key] = with_retries(
+                await self._inner.create(service_url, audience)
+            )
         return client
 
 
@@ -53,7 +57,12 @@ class CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
     async def authenticate_request(
         self, activity: Activity, auth_header: str
     ) -> AuthenticateRequestResult:
-        return await self._inner.authenticate_request(activity, auth_header)
+        result = await self._inner.authenticate_request(activity, auth_header)
+        if result.connector_factory is not None:
+            result.connector_factory = _CachingConnectorFactory(
+                result.connector_factory, self._connectors, _app_id(result.claims_identity)
+            )
+        return result
 
     async def authenticate_streaming_request(
         self, auth_header: str, channel_id_header: str

@@ -10,7 +10,8 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from botbuilder.core import Storage
+from botbuilder.core import ConversationState, Storage, TurnContext
+from botbuilder.core.bot_state import CachedBotState
 from botbuilder.dialogs import DialogInstance, DialogState
 
 from storage import dialog_state
@@ -117,3 +118,24 @@ class DatabaseStorage(Storage):  # type: ignore[misc]
 
     async def delete(self, keys: list[str]) -> None:
         await dialog_state.remove(self.db, keys)
+
+
+class _JsonCachedState(CachedBotState):  # type: ignore[misc]
+    """Detects changes by our JSON encoding instead of botbuilder's jsonpickle flattening."""
+
+    def compute_hash(self, obj: object) -> str:
+        try:
+            return encode_state(obj)
+        except TypeError:
+            return str(super().compute_hash(obj))
+
+
+class DatabaseConversationState(ConversationState):  # type: ignore[misc]
+    """`ConversationState` whose change detection costs one JSON encoding, not a jsonpickle walk."""
+
+    async def load(self, turn_context: TurnContext, force: bool = False) -> None:
+        cached = self.get_cached_state(turn_context)
+        if force or not cached or not cached.state:
+            key = self.get_storage_key(turn_context)
+            items = await self._storage.read([key])
+            turn_context.turn_state[self._context_service_key] = _JsonCachedState(items.get(key))

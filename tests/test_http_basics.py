@@ -256,3 +256,25 @@ async def test_an_ordinary_turn_writes_nothing_about_the_speaker(bot: BotUnderTe
     await bot.post(moved)
     async with bot.runtime.db.sessions() as session:
         assert (await session.scalars(select(Person.name))).one() == "Mette Hansen-Berg"
+
+
+async def test_turns_reuse_one_connector_client(
+    bot: BotUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """botbuilder would build a new msrest client per turn; ours builds one per service URL."""
+    from botframework.connector.auth import _connector_factory_impl
+
+    built: list[object] = []
+    original = _connector_factory_impl.ConnectorClient
+
+    def counting(*args: object, **kwargs: object) -> object:
+        client = original(*args, **kwargs)
+        built.append(client)
+        return client
+
+    monkeypatch.setattr(_connector_factory_impl, "ConnectorClient", counting)
+    user = make_user("Kim Berg", "kibe@uni.dk")
+    for text in ("hjælp", "menu", "hjælp"):
+        replies = await bot.say(user, text)
+        assert replies, f"no reply to {text!r}"
+    assert len(built) <= 1
