@@ -113,19 +113,28 @@ def count_transactions() -> None:
 
 
 def trace_sql() -> None:
-    """Writes each request's activity type/text and the SQL it ran to $BENCH_SQL_TRACE."""
+    """Writes the SQL each request ran (its background work included) to $BENCH_SQL_TRACE."""
+    import contextvars
+    import itertools
+
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
     from bot import app
 
     out = open(os.environ.get("BENCH_SQL_TRACE", "sql-trace.txt"), "w")  # noqa: SIM115
+    current = contextvars.ContextVar("request", default="-")
+    numbers = itertools.count(1)
+
+    def write(line: str) -> None:
+        out.write(f"{current.get()}\t{line}\n")
+        out.flush()
 
     def executed(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        out.write("    " + " ".join(statement.split())[:160] + "\n")
+        write("    " + " ".join(statement.split())[:150])
 
     def began(*_: Any) -> None:
-        out.write("  BEGIN\n")
+        write("  BEGIN")
 
     event.listen(Engine, "begin", began)
     event.listen(Engine, "before_cursor_execute", executed)
@@ -133,14 +142,12 @@ def trace_sql() -> None:
 
     async def messages(request: Any) -> Any:
         body = await request.json()
-        value = body.get("value") or {}
+        value = body.get("value") if isinstance(body.get("value"), dict) else {}
         action = value.get("action") if isinstance(value.get("action"), dict) else {}
-        label = body.get("text") or value.get("verb") or action.get("verb") or value.get("action")
-        out.write(f"REQUEST {body.get('type')} {body.get('name', '')} {label}\n")
-        try:
-            return await original(request)
-        finally:
-            out.flush()
+        label = body.get("text") or value.get("verb") or action.get("verb") or ""
+        current.set(f"{next(numbers)} {body.get('type')} {label}")
+        write("REQUEST")
+        return await original(request)
 
     app.__dict__["messages"] = messages
 

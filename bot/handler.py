@@ -13,12 +13,13 @@ from sqlalchemy import update
 
 from bot.config import Settings
 from bot.connector import ConnectorClient, ConnectorError
+from bot.state import DatabaseConversationState
 from cards.common import CARD_CONTENT_TYPE, Card, notice_card
 from dialogs.context import Speaker, set_speaker, speaker_of
 from dialogs.router import Router
 from domain.i18n import Lang, lang_from_locale, t
 from domain.org import is_email
-from storage import conversations, org
+from storage import conversations, dialog_state, org
 from storage.db import Database
 from storage.models import ConversationRef, Person
 
@@ -135,6 +136,12 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
                     if known is not None and remembers_chat
                     else None
                 )
+                if remembers_chat and isinstance(
+                    self.conversation_state, DatabaseConversationState
+                ):
+                    key = self.conversation_state.get_storage_key(turn_context)
+                    stored = await dialog_state.read_in(session, [key])
+                    self.conversation_state.prime(turn_context, stored)
             if known is not None and self._nothing_new(
                 known, chat, activity, sender, remembers_chat
             ):

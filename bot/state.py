@@ -91,7 +91,11 @@ class DatabaseStorage(Storage):  # type: ignore[misc]
         self.db = db
 
     async def read(self, keys: list[str]) -> dict[str, Any]:
-        found = await dialog_state.read(self.db, keys)
+        return self.items(await dialog_state.read(self.db, keys))
+
+    @staticmethod
+    def items(found: dict[str, tuple[str, str]]) -> dict[str, Any]:
+        """Stored rows (`{key: (etag, data)}`) as the state items botbuilder expects."""
         items: dict[str, Any] = {}
         for key, (etag, data) in found.items():
             item = decode_state(data)
@@ -139,3 +143,9 @@ class DatabaseConversationState(ConversationState):  # type: ignore[misc]
             key = self.get_storage_key(turn_context)
             items = await self._storage.read([key])
             turn_context.turn_state[self._context_service_key] = _JsonCachedState(items.get(key))
+
+    def prime(self, turn_context: TurnContext, found: dict[str, tuple[str, str]]) -> None:
+        """Use state the caller read in its own transaction (saves one round trip per turn)."""
+        key = self.get_storage_key(turn_context)
+        item = DatabaseStorage.items(found).get(key)
+        turn_context.turn_state[self._context_service_key] = _JsonCachedState(item)

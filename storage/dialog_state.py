@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
 from storage.models import DialogStateRow
@@ -22,12 +23,17 @@ async def read(db: Database, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
     if not wanted:
         return {}
     async with db.sessions() as session:
-        rows = await session.execute(
-            select(DialogStateRow.key, DialogStateRow.etag, DialogStateRow.data).where(
-                DialogStateRow.key.in_(wanted)
-            )
+        return await read_in(session, wanted)
+
+
+async def read_in(session: AsyncSession, keys: list[str]) -> dict[str, tuple[str, str]]:
+    """`read` inside a session the caller already has open."""
+    rows = await session.execute(
+        select(DialogStateRow.key, DialogStateRow.etag, DialogStateRow.data).where(
+            DialogStateRow.key.in_(keys)
         )
-        return {key: (etag, data) for key, etag, data in rows}
+    )
+    return {key: (etag, data) for key, etag, data in rows}
 
 
 async def write(db: Database, key: str, data: str, expected_etag: str | None) -> str:
