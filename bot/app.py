@@ -109,7 +109,9 @@ def build_runtime(settings: Settings, db: Database | None = None) -> BotRuntime:
             log.warning("could not tell the user about the failed turn")
 
     adapter.on_turn_error = on_turn_error
-    scheduler = Scheduler(periodic_jobs(database, notifier, settings))
+    scheduler = Scheduler(
+        periodic_jobs(database, notifier, settings), interval=settings.scheduler_interval
+    )
     return BotRuntime(
         settings, database, adapter, bot, connector, proactive, background, notifier, scheduler
     )

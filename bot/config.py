@@ -44,6 +44,7 @@ class Settings:
     exports_url: str = ""
     precursor_deadline: str = "06-15"
     precursor_licence: str = ""
+    scheduler_interval: float = 60.0
 
     @property
     def local_mode(self) -> bool:
@@ -68,6 +69,15 @@ class Settings:
         port_text = get("PORT", "3978")
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
             raise ValueError(f"PORT must be a number from 1 to 65535, not {port_text!r}")
+        interval_text = get("SCHEDULER_INTERVAL", "60") or "60"
+        try:
+            interval = float(interval_text)
+        except ValueError:
+            interval = 0.0
+        if not 0 < interval <= 3600:
+            raise ValueError(
+                f"SCHEDULER_INTERVAL must be seconds from 0 to 3600, not {interval_text!r}"
+            )
         schedule = get("DIGEST_SCHEDULE", "MON 08:00") or "MON 08:00"
         Schedule.parse(schedule)
         precursor_deadline = get("PRECURSOR_DEADLINE", "06-15") or "06-15"
@@ -87,4 +97,5 @@ class Settings:
             exports_url=get("EXPORTS_URL"),
             precursor_deadline=precursor_deadline,
             precursor_licence=get("PRECURSOR_LICENCE"),
+            scheduler_interval=interval,
         )
