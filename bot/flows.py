@@ -9,7 +9,7 @@ from bot.digest import DigestJob, DigestModule, DigestPoster
 from bot.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from bot.lone_work_services import DatabaseLoneWorkServices
 from bot.near_miss_services import DatabaseNearMissServices, NearMissReminders
-from bot.notifier import ProactiveNotifier
+from bot.notifier import ProactiveNotifier, Redelivery
 from bot.precursor_jobs import PrecursorReminders
 from bot.precursor_services import DatabasePrecursorServices
 from bot.scheduler import PeriodicJob
@@ -76,4 +76,5 @@ def periodic_jobs(
     )
     jobs.append(PrecursorReminders(db, notifier, deadline=settings.precursor_deadline))
     jobs.append(CheckinJob(db, notifier))
+    jobs.append(Redelivery(notifier.sender))
     return jobs

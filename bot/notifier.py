@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Coroutine
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.background import BackgroundTasks
 from bot.connector import ConnectorError
 from bot.proactive import NoConversation, ProactiveSender
-from storage import conversations
+from storage import conversations, jobs
+from storage.models import utcnow
 
 log = logging.getLogger(__name__)
+WORKER = f"{os.uname().nodename}:{os.getpid()}"
+REDELIVERY = "redeliver:"
+REDELIVERY_ATTEMPTS = 12
+
+
+def redelivery_pause(attempt: int) -> timedelta:
+    """1, 2, 4 … minutes between tries, at most an hour (12 tries span about seven hours)."""
+    return timedelta(minutes=min(2 ** (attempt - 1), 60))
 
 
 class ProactiveNotifier:
@@ -32,8 +43,19 @@ class ProactiveNotifier:
             log.info("no personal chat with person %s; %s not sent", person_id, key)
             return False
         except ConnectorError as error:
-            log.warning("sending %s failed: %s", key, error.status or "no answer")
-            return False
+            if not error.retryable:
+                log.warning("sending %s refused by Teams: %s", key, error.status)
+                return False
+            log.warning(
+                "sending %s failed: %s; kept for redelivery", key, error.status or "no answer"
+            )
+            await jobs.park(
+                self.sender.db,
+                REDELIVERY + key,
+                WORKER,
+                {"person_id": person_id, "card": card, "entity": list(entity)},
+                utcnow() + redelivery_pause(1),
+            )
         return True
 
     async def update_cards(
@@ -50,3 +72,54 @@ class ProactiveNotifier:
 
     def later(self, work: Coroutine[Any, Any, None], *, name: str) -> None:
         self.background.spawn(work, name=name)
+
+
+class Redelivery:
+    """Scheduled job: sends again the 1:1 cards Teams did not take (throttled, down, no answer).
+
+    The card waits in `job_run` under `redeliver:<dedupe key>`; the send keeps its dedupe key,
+    so a card that did get through meanwhile is not sent twice. Gives up after 12 tries.
+    """
+
+    name = "redelivery"
+
+    def __init__(self, sender: ProactiveSender, *, attempts: int = REDELIVERY_ATTEMPTS) -> None:
+        self.sender = sender
+        self.attempts = attempts
+
+    async def run(self, now: datetime) -> None:
+        for parked in await jobs.due(self.sender.db, REDELIVERY, now):
+            if await jobs.claim(self.sender.db, parked.key, WORKER, timedelta(minutes=5), now=now):
+                await self._send(parked.key, parked.result or {}, parked.attempts + 1, now)
+
+    async def _send(self, key: str, payload: dict[str, Any], attempt: int, now: datetime) -> None:
+        dedupe_key = key.removeprefix(REDELIVERY)
+        entity = payload.get("entity") or [None, None]
+        try:
+            posted = await self.sender.send_to_person(
+                int(payload["person_id"]),
+                payload["card"],
+                dedupe_key=dedupe_key,
+                entity_type=entity[0],
+                entity_id=entity[1],
+            )
+        except (NoConversation, KeyError, TypeError, ValueError) as error:
+            log.warning("redelivery of %s dropped: %s", dedupe_key, type(error).__name__)
+            await jobs.complete(self.sender.db, key, WORKER, {"dropped": type(error).__name__})
+            return
+        except ConnectorError as error:
+            reason = str(error.status or "no answer")
+            if not error.retryable or attempt >= self.attempts:
+                log.error(
+                    "redelivery of %s gave up after %d tries: %s", dedupe_key, attempt, reason
+                )
+                await jobs.complete(self.sender.db, key, WORKER, {"failed": reason})
+                return
+            await jobs.retry_at(
+                self.sender.db, key, WORKER, reason, now + redelivery_pause(attempt)
+            )
+            return
+        log.info("redelivered %s (try %d)", dedupe_key, attempt)
+        await jobs.complete(
+            self.sender.db, key, WORKER, {"activity_id": posted.activity_id, "tries": attempt}
+        )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
+import re
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import unquote
 
 from aiohttp import web
@@ -56,14 +58,52 @@ def _strings(node: Any) -> list[str]:
     return []
 
 
+@dataclass(frozen=True)
+class Fault:
+    """One misbehaviour of the connector for one request.
+
+    `status`: answer with that HTTP status (and `headers`, e.g. Retry-After) and drop the
+    request; `delay`: wait `seconds`, then handle the request normally (a slow answer);
+    `reset`: close the connection before the request is handled (nothing is delivered).
+    """
+
+    kind: Literal["status", "delay", "reset"]
+    status: int = 500
+    headers: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def status(code: int, retry_after: str | None = None) -> Fault:
+    return Fault("status", code, {"Retry-After": retry_after} if retry_after else {})
+
+
+def slow(seconds: float) -> Fault:
+    return Fault("delay", seconds=seconds)
+
+
+def reset() -> Fault:
+    return Fault("reset")
+
+
+@dataclass
+class FaultRule:
+    """Faults for requests whose `"METHOD /path"` matches `pattern` (a regex), in order."""
+
+    pattern: re.Pattern[str]
+    faults: deque[Fault]
+
+
 @dataclass
 class FakeConnector:
-    """Answers like the Bot Connector; `fail_next` scripts errors such as 429 + Retry-After."""
+    """Answers like the Bot Connector; `fail_next` scripts errors such as 429 + Retry-After,
+    `plan()` scripts faults (status, slow answer, connection reset) per request pattern."""
 
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
     channels: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     sent: list[Sent] = field(default_factory=list)
     fail_next: deque[tuple[int, dict[str, str]]] = field(default_factory=deque)
+    rules: list[FaultRule] = field(default_factory=list)
+    injected: list[tuple[str, Fault]] = field(default_factory=list)
     server: TestServer | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -82,10 +122,39 @@ class FakeConnector:
         if self.server is not None:
             await self.server.close()
 
-    async def _handle(self, request: web.Request) -> web.Response:
+    def plan(self, pattern: str, *faults: Fault) -> None:
+        """Inject `faults`, one per matching request, e.g. `plan("POST .*/activities", ...)`."""
+        self.rules.append(FaultRule(re.compile(pattern), deque(faults)))
+
+    def pending_faults(self) -> int:
+        return sum(len(rule.faults) for rule in self.rules)
+
+    def _next_fault(self, method: str, path: str) -> Fault | None:
+        target = f"{method} {path}"
+        for rule in self.rules:
+            if rule.faults and rule.pattern.search(target):
+                fault = rule.faults.popleft()
+                self.injected.append((target, fault))
+                return fault
+        return None
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
         raw = await request.read()
         body = json.loads(raw) if raw else {}
         path = request.path
+        fault = self._next_fault(request.method, path)
+        if fault is not None and fault.kind == "reset":
+            self.sent.append(Sent(request.method, path, {"failed_with": "reset", **body}))
+            if request.transport is not None:
+                request.transport.abort()
+            return web.Response(status=500)  # never reaches the client: the socket is gone
+        if fault is not None and fault.kind == "status":
+            self.sent.append(Sent(request.method, path, {"failed_with": fault.status, **body}))
+            return web.json_response(
+                {"error": {"code": "Injected"}}, status=fault.status, headers=fault.headers
+            )
+        if fault is not None and fault.kind == "delay":
+            await asyncio.sleep(fault.seconds)
         if self.fail_next:
             status, headers = self.fail_next.popleft()
             self.sent.append(Sent(request.method, path, {"failed_with": status, **body}))
