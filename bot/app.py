@@ -163,7 +163,12 @@ async def messages(request: web.Request) -> web.StreamResponse:
     except (PermissionError, jwt.PyJWTError, ValueError, KeyError, IndexError) as error:
         log.info("refused an unauthenticated request: %s", type(error).__name__)
         return _bad_request("unauthorized", 401)
-    except Exception:
+    except Exception as error:
+        if type(error) is Exception:
+            # botbuilder refuses a disallowed algorithm ("none", HS256) or a missing
+            # endorsement with a plain Exception; its own failures are subclasses.
+            log.info("refused a token botbuilder does not accept: %s", error)
+            return _bad_request("unauthorized", 401)
         log.exception("could not check the request's token")
         return _bad_request("authentication service unavailable", 503)
     try:
