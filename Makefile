@@ -36,6 +36,13 @@ $(E2E_STAMP): e2e/package.json e2e/package-lock.json
 e2e: $(STAMP) $(E2E_STAMP)
 	$(PY) -m pytest -q -m e2e tests/e2e
 
+# Reliability soak (not part of `make test`; up to about 20 minutes): Hypothesis fuzzing at
+# 10,000 cases and rounds of random Teams faults; with TEST_DATABASE_URL=postgresql://… the
+# same again on PostgreSQL. See docs/reliability.md.
+.PHONY: soak
+soak: $(STAMP)
+	AMKBOT_SOAK=1 $(PY) -m pytest -q -m soak tests/reliability
+
 playground: $(E2E_STAMP)
 	cd e2e && TEAMSAPPTESTER_BROWSER=none BOT_ENDPOINT=http://127.0.0.1:$${PORT:-3978}/api/messages \
 		node_modules/.bin/agentsplayground --disable-telemetry -p $${PLAYGROUND_PORT:-56150}

@@ -9,6 +9,8 @@ HTTP answers to Teams are never a 5xx with a stack trace, and /healthz stays 200
 
 from __future__ import annotations
 
+import os
+import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -339,3 +341,96 @@ async def test_digest_teams_refuses_for_a_while_is_posted_by_a_later_tick_once(
     admin_told = [m for m in _to(bot, ADMIN) if "kunne ikke postes" in m.card_text()]
     assert admin_told == []
     await _healthy(bot)
+
+
+# -- soak: many rounds of random faults --------------------------------------------------------
+
+SOAK_ROUNDS = int(os.environ.get("AMKBOT_SOAK_FAULT_ROUNDS", "120"))
+
+
+def _random_faults(rng: random.Random, most: int) -> list[Fault]:
+    kinds: list[Fault] = [
+        status(429, retry_after=rng.choice(["0", "1"])),
+        status(500),
+        status(502),
+        status(503),
+        status(504),
+        reset(),
+    ]
+    faults = [rng.choice(kinds) for _ in range(rng.randint(0, most))]
+    if rng.random() < 0.05:
+        faults.insert(0, slow(3.0))
+    return faults
+
+
+@pytest.mark.soak
+async def test_soak_random_faults_everywhere_lose_nothing_and_send_nothing_twice(
+    bot: BotUnderTest,
+) -> None:
+    """Rounds of replies, approval requests, decisions and digests, each hit by 0–7 random
+    faults: every reply is one answer or one apology, every card and digest arrives once."""
+    assert bot.runtime is not None
+    rng = random.Random(20261127)
+    kemi = await _kemi_with_leader(bot)
+    await bot.install_personal(JANE)
+    _fast(bot, attempts=3)
+    answered = apologised = 0
+    now = datetime.now(UTC)
+    for round_ in range(SOAK_ROUNDS):
+        before = len(bot.connector.messages())
+        bot.connector.rules.clear()
+        bot.connector.plan(_chat_path(JANE), *_random_faults(rng, 5))
+        reply = await bot.post(bot.personal(JANE, text="help"))
+        assert reply.status < 500
+        got = [m for m in bot.connector.messages()[before:] if m.conversation_id == JANE.chat_id]
+        assert len(got) == 1, round_
+        if "How to use AMK-bot" in got[0].card_text():
+            answered += 1
+        else:
+            assert "Sorry" in got[0].text
+            apologised += 1
+        bot.connector.rules.clear()
+        if round_ % 4 == 0:
+            bot.connector.plan(_chat_path(LISE), *_random_faults(rng, 7))
+            await _ask_for_approval(bot, kemi)
+            now += timedelta(hours=3)
+            await _tick(bot, now)
+    bot.connector.rules.clear()
+    for hours in range(1, 30):
+        await _tick(bot, now + timedelta(hours=hours * 2))
+    from storage.lone_work_models import LoneWorkRequest
+
+    async with bot.runtime.db.sessions() as session:
+        requests = (await session.scalars(select(LoneWorkRequest))).all()
+    numbers = [request.number for request in requests]
+    assert len(numbers) == len(range(0, SOAK_ROUNDS, 4))
+    for number in numbers:
+        assert sum(number in m.card_text() for m in _approval_cards(bot)) == 1, number
+    # Decisions, each hit by faults on the requester's chat.
+    for request in requests:
+        bot.connector.plan(_chat_path(MAJA), *_random_faults(rng, 7))
+        answer = await bot.invoke(LISE, "lone_work.approve", {"request_id": request.id})
+        await bot.runtime.background.drain()
+        assert answer.status == 200 and "Godkendt af Lise Leder" in str(answer.body)
+        bot.connector.rules.clear()
+    for hours in range(1, 30):
+        await _tick(bot, now + timedelta(days=2, hours=hours * 2))
+    for number in numbers:
+        told = [m for m in _to(bot, MAJA) if f"{number} er godkendt af Lise" in m.card_text()]
+        assert len(told) == 1, number
+    # Digests for several weeks, each hit by faults.
+    await _subscribe(bot)
+    weeks = max(2, SOAK_ROUNDS // 30)
+    for week in range(weeks):
+        monday = MONDAY_0801 + timedelta(weeks=week)
+        bot.connector.plan(r"POST /v3/conversations/?$", *_random_faults(rng, 7))
+        for minute in range(8):
+            await _tick(bot, monday + timedelta(minutes=minute))
+        bot.connector.rules.clear()
+    assert len(_digests(bot)) == weeks
+    await _healthy(bot)
+    print(
+        f"fault soak: {SOAK_ROUNDS} replies ({answered} answered, {apologised} apologies), "
+        f"{len(numbers)} approval cards and decisions, {weeks} digests, "
+        f"{len(bot.connector.injected)} faults injected"
+    )
