@@ -122,9 +122,14 @@ def free_port() -> int:
 
 
 def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process (all its threads), from /proc/<pid>/stat."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    """utime + stime of a process and its live descendants (all threads), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return own + sum(cpu_seconds(int(child)) for child in children)
 
 
 class Client:
@@ -391,6 +396,8 @@ class Target:
     cycle: Callable[[Client, Cast, Callable[[Turn], None]], Awaitable[None]]
     prepare: Callable[[list[Cast], dict[str, str]], None] | None = None
     port_argument: bool = True
+    env: dict[str, str] = field(default_factory=dict)
+    postgres_only: bool = False
 
 
 def import_org(casts: list[Cast], env: dict[str, str]) -> None:
@@ -455,6 +462,15 @@ TARGETS = {
         amkbot_cycle,
         import_org,
         False,
+    ),
+    "amkbot-2w": Target(
+        "amkbot-2w",
+        [PYTHON, "-m", "bot", "run"],
+        amkbot_cycle,
+        import_org,
+        False,
+        env={"WORKERS": "2"},
+        postgres_only=True,
     ),
     "amkbot-trace": Target(
         "amkbot-trace",
@@ -535,6 +551,7 @@ async def run_one(
         "PYTHONPATH": os.pathsep.join(filter(None, [os.environ.get("BENCH_APP_ROOT"), str(ROOT)])),
         "BENCH_CWD": workdir,
     }
+    env.update(target.env)
     if target.prepare is not None:
         target.prepare(casts, env)
     command = [*target.command, *([str(port)] if target.port_argument else [])]
@@ -725,7 +742,8 @@ async def main_async(args: argparse.Namespace) -> int:
         plans: list[tuple[str, str]] = []
         for name in args.bots.split(","):
             if name.startswith("amkbot"):
-                plans.append((name, "sqlite"))
+                if not TARGETS[name].postgres_only:
+                    plans.append((name, "sqlite"))
                 if databases.server_url:
                     plans.append((name, "postgresql"))
             else:

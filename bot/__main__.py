@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
-from aiohttp import web
 from pydantic import ValidationError
 
-from bot.app import build_runtime, create_app, prepare_database
+from bot import workers as workers_module
+from bot.app import build_runtime, prepare_database
 from bot.config import Settings
 from bot.flows import digest_poster
 from bot.wellbeing_services import wellbeing_settings
@@ -61,14 +61,24 @@ def _configure_logging(level: str) -> None:
 
 def run(settings: Settings) -> int:
     _configure_logging(settings.log_level)
-    app = create_app(settings)
+    database = Database(settings.database_url)
+    if settings.workers > 1 and database.is_sqlite:
+        print(
+            "WORKERS above 1 needs PostgreSQL (DATABASE_URL=postgresql://…): SQLite lets one "
+            "process write at a time",
+            file=sys.stderr,
+        )
+        return 2
+    workers = f", {settings.workers} workers" if settings.workers > 1 else ""
     print(
         f"AMK-bot is listening on http://{settings.host}:{settings.port}/api/messages "
-        f"(database {Database(settings.database_url).engine.url.render_as_string()}); "
+        f"(database {database.engine.url.render_as_string()}{workers}); "
         "talk to it with the Microsoft 365 Agents Playground: make playground",
         flush=True,
     )
-    web.run_app(app, host=settings.host, port=settings.port, print=None)
+    if settings.workers > 1:
+        return workers_module.supervise(settings)
+    workers_module.serve(settings)
     return 0
 
 

@@ -204,9 +204,13 @@ async def prepare_database(db: Database) -> None:
 
 
 def create_app(
-    settings: Settings, runtime: BotRuntime | None = None, *, run_scheduler: bool = True
+    settings: Settings,
+    runtime: BotRuntime | None = None,
+    *,
+    run_scheduler: bool = True,
+    migrate: bool = True,
 ) -> web.Application:
-    """The web application; the database is migrated and seeded when it starts."""
+    """The web application; the database is migrated and seeded when it starts (`migrate`)."""
     bot_runtime = runtime or build_runtime(settings)
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[RUNTIME_KEY] = bot_runtime
@@ -214,7 +218,8 @@ def create_app(
     app.router.add_get("/healthz", healthz)
 
     async def start(_app: web.Application) -> None:
-        await prepare_database(bot_runtime.db)
+        if migrate:
+            await prepare_database(bot_runtime.db)
         if run_scheduler:
             bot_runtime.scheduler.start()
         if settings.local_mode:

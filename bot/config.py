@@ -45,6 +45,7 @@ class Settings:
     precursor_deadline: str = "06-15"
     precursor_licence: str = ""
     scheduler_interval: float = 60.0
+    workers: int = 1
 
     @property
     def local_mode(self) -> bool:
@@ -69,6 +70,9 @@ class Settings:
         port_text = get("PORT", "3978")
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
             raise ValueError(f"PORT must be a number from 1 to 65535, not {port_text!r}")
+        workers_text = get("WORKERS", "1") or "1"
+        if not workers_text.isdigit() or not 1 <= int(workers_text) <= 64:
+            raise ValueError(f"WORKERS must be a number from 1 to 64, not {workers_text!r}")
         interval_text = get("SCHEDULER_INTERVAL", "60") or "60"
         try:
             interval = float(interval_text)
@@ -98,4 +102,5 @@ class Settings:
             precursor_deadline=precursor_deadline,
             precursor_licence=get("PRECURSOR_LICENCE"),
             scheduler_interval=interval,
+            workers=int(workers_text),
         )

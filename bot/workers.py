@@ -1,0 +1,115 @@
+"""Several worker processes on one port (`WORKERS=n`, PostgreSQL only).
+
+One Python process runs its Python code on one core at a time. With `WORKERS` above 1 the
+parent migrates the database once, then starts that many worker processes that each serve
+`/api/messages` on the same port (`SO_REUSEPORT`: the kernel spreads connections over
+them) and run their own scheduler; job claims in the database make every proactive step
+happen once, whichever worker gets to it. A worker that dies is started again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import logging
+import multiprocessing
+import os
+import signal
+import time
+from multiprocessing.connection import wait
+from multiprocessing.process import BaseProcess
+from types import FrameType
+
+from aiohttp import web
+
+from bot.app import create_app, prepare_database
+from bot.config import Settings
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+RESTART_PAUSE_SECONDS = 1.0
+PR_SET_PDEATHSIG = 1
+
+
+def serve(settings: Settings) -> None:
+    """One process serving the bot (the whole bot when `WORKERS` is 1)."""
+    app = create_app(settings, migrate=settings.workers == 1)
+    web.run_app(
+        app,
+        host=settings.host,
+        port=settings.port,
+        print=None,
+        reuse_port=settings.workers > 1,
+    )
+
+
+def _stop_with_parent(supervisor: int) -> None:
+    """Linux: the kernel sends SIGTERM to this worker if the supervisor dies, even by SIGKILL."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        log.debug("prctl is not available: workers outlive a killed supervisor")
+    if os.getppid() != supervisor:
+        raise SystemExit("the supervisor stopped while this worker was starting")
+
+
+def _worker_main(settings: Settings, number: int, log_level: str, supervisor: int) -> None:
+    _stop_with_parent(supervisor)
+    logging.basicConfig(
+        level=getattr(logging, log_level, logging.INFO),
+        format=f"%(asctime)s %(levelname)s [worker {number}] %(name)s: %(message)s",
+    )
+    for noisy in ("aiohttp.access", "sqlalchemy", "aiosqlite", "asyncpg", "msrest", "msal"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    serve(settings)
+
+
+async def _migrate(settings: Settings) -> None:
+    db = Database(settings.database_url)
+    try:
+        await prepare_database(db)
+    finally:
+        await db.dispose()
+
+
+def supervise(settings: Settings) -> int:
+    """Migrate once, start `settings.workers` workers, restart any that die, stop on a signal."""
+    asyncio.run(_migrate(settings))
+    context = multiprocessing.get_context("spawn")
+    stopping = False
+
+    def start(number: int) -> BaseProcess:
+        process = context.Process(
+            target=_worker_main,
+            args=(settings, number, settings.log_level, os.getpid()),
+            name=f"amkbot-worker-{number}",
+        )
+        process.start()
+        return process
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+        for process in workers.values():
+            if process.is_alive():
+                process.terminate()
+
+    workers = {number: start(number) for number in range(1, settings.workers + 1)}
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while workers:
+        wait([process.sentinel for process in workers.values()])
+        for number, process in list(workers.items()):
+            if process.is_alive():
+                continue
+            process.join()
+            del workers[number]
+            if not stopping:
+                log.error(
+                    "worker %d stopped (exit code %s); starting it again", number, process.exitcode
+                )
+                time.sleep(RESTART_PAUSE_SECONDS)
+                workers[number] = start(number)
+    return 0
