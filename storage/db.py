@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 import time
@@ -97,11 +98,18 @@ class Database:
         # Reading sessions are never committed: every write goes through `transaction()`.
         self.sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
         self._writers = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time: this process's writers wait their turn here, in
+        # order, instead of polling SQLite's lock in its busy handler (the long tails).
+        self._write_turn = asyncio.Lock() if self.is_sqlite else None
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: committed when the block ends, rolled back on any error."""
-        async with self._writers() as session, session.begin():
+        if self._write_turn is None:
+            async with self._writers() as session, session.begin():
+                yield session
+            return
+        async with self._write_turn, self._writers() as session, session.begin():
             yield session
 
     async def upgrade(self) -> None:
