@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/amkbot.db"
 _WAL_ATTEMPTS = 100
+WRITE_TURN_TIMEOUT_SECONDS = 30.0
 
 
 def normalise_url(url: str) -> str:
@@ -101,6 +102,7 @@ class Database:
         # SQLite has one writer at a time: this process's writers wait their turn here, in
         # order, instead of polling SQLite's lock in its busy handler (the long tails).
         self._write_turn = asyncio.Lock() if self.is_sqlite else None
+        self.write_wait_seconds = WRITE_TURN_TIMEOUT_SECONDS
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
@@ -109,8 +111,17 @@ class Database:
             async with self._writers() as session, session.begin():
                 yield session
             return
-        async with self._write_turn, self._writers() as session, session.begin():
-            yield session
+        try:
+            await asyncio.wait_for(self._write_turn.acquire(), self.write_wait_seconds)
+        except TimeoutError:
+            raise sqlite3.OperationalError(
+                "database is locked: other writers took too long"
+            ) from None
+        try:
+            async with self._writers() as session, session.begin():
+                yield session
+        finally:
+            self._write_turn.release()
 
     async def upgrade(self) -> None:
         """Bring the schema to the newest migration."""

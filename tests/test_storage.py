@@ -867,3 +867,43 @@ async def test_database_storage_keeps_dates_and_tuples(db: Database) -> None:
     assert restored["values"] == {"when": moment, "day": date(2026, 12, 1)}
     with pytest.raises(TypeError):
         await storage.write({"other": {"thing": object()}})
+
+
+async def test_sqlite_writers_take_turns_in_order_and_a_stuck_one_blocks_no_one_forever(
+    db: Database,
+) -> None:
+    """Writers in one process wait their turn in arrival order; nobody waits without end."""
+    if not db.is_sqlite:
+        pytest.skip("PostgreSQL has row locks, not one writer at a time")
+    order: list[int] = []
+    release = asyncio.Event()
+
+    async def writer(number: int) -> None:
+        async with db.transaction() as session:
+            order.append(number)
+            await session.execute(select(func.count()).select_from(Unit))
+            if number == 0:
+                await release.wait()
+
+    first = asyncio.create_task(writer(0))
+    await asyncio.sleep(0.05)
+    others = [asyncio.create_task(writer(number)) for number in range(1, 6)]
+    await asyncio.sleep(0.05)
+    assert order == [0]
+    release.set()
+    await asyncio.gather(first, *others)
+    assert order == [0, 1, 2, 3, 4, 5]
+
+    db.write_wait_seconds = 0.2
+    stuck = asyncio.Event()
+    holder = asyncio.create_task(writer(0))
+    release.clear()
+    await asyncio.sleep(0.05)
+    with pytest.raises(Exception, match="database is locked"):
+        async with db.transaction():
+            stuck.set()
+    assert not stuck.is_set()
+    release.set()
+    await holder
+    async with db.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(Unit))
