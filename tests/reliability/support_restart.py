@@ -118,7 +118,7 @@ class Step:
 
 
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
-_CLOCK = re.compile(r"\b\d{1,2}[.:]\d{2}\b")
+_CLOCK = re.compile(r"\b\d{1,2}[.:]\d{2}\b(?![.:]\d)")  # 19.05 or 19:05, not 27.11.2026
 _UUID = re.compile(r"\b[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\b")
 
 
