@@ -14,6 +14,7 @@ from sqlalchemy import update
 from bot.config import Settings
 from bot.connector import ConnectorClient, ConnectorError
 from bot.state import DatabaseConversationState
+from bot.turn_order import ConversationTurns
 from cards.common import CARD_CONTENT_TYPE, Card, notice_card
 from dialogs.context import Speaker, set_speaker, speaker_of
 from dialogs.router import Router
@@ -105,13 +106,16 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
         self.conversation_state = conversation_state
         self.router = router
         self.connector = connector
+        self.turns = ConversationTurns()
 
     async def on_turn(self, turn_context: TurnContext) -> None:
-        await self._resolve_speaker(turn_context)
-        try:
-            await super().on_turn(turn_context)
-        finally:
-            await self.conversation_state.save_changes(turn_context)
+        conversation = getattr(turn_context.activity.conversation, "id", None) or ""
+        async with self.turns.hold(conversation):
+            await self._resolve_speaker(turn_context)
+            try:
+                await super().on_turn(turn_context)
+            finally:
+                await self.conversation_state.save_changes(turn_context)
 
     # -- who is speaking ---------------------------------------------------------------------
 

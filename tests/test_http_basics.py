@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -278,3 +279,31 @@ async def test_turns_reuse_one_connector_client(
         replies = await bot.say(user, text)
         assert replies, f"no reply to {text!r}"
     assert len(built) <= 1
+
+
+async def test_two_messages_of_one_chat_at_once_are_taken_one_after_the_other(
+    bot: BotUnderTest,
+) -> None:
+    """The second turn sees the first one's dialog: it says it stopped it, and cancel stops
+    the dialog whose form the user saw last."""
+    names = {"alenearbejde": "anmodning om alenearbejde", "nærved": "nærved-hændelse"}
+    for round_number in range(4):
+        user = make_user(f"Sam Hurtig {round_number}", f"sahu{round_number}@uni.dk")
+        await bot.install_personal(user)
+        before = len(bot.connector.sent)
+        answers = await asyncio.gather(
+            bot.post(bot.personal(user, text="alenearbejde")),
+            bot.post(bot.personal(user, text="nærved")),
+        )
+        assert all(answer.status in (200, 201) for answer in answers)
+        sent = [item for item in bot.connector.sent[before:] if item.method == "POST"]
+        stopped = [item for item in sent if "Jeg har stoppet" in item.text]
+        assert len(stopped) == 1, [item.text for item in sent]
+        forms = [item for item in sent if item.card]
+        assert len(forms) == 2
+        last_form = forms[-1].card_text()
+        last = "nærved" if "Meld en nærved-hændelse" in last_form else "alenearbejde"
+        first = "alenearbejde" if last == "nærved" else "nærved"
+        assert names[first] in stopped[0].text
+        cancelled = await bot.say(user, "annullér")
+        assert names[last] in cancelled[0].text
