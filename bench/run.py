@@ -712,6 +712,35 @@ def ratios(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def targets(rows: list[dict[str, Any]]) -> str:
+    """Issue 8's three targets, checked for every configuration of our bot in this run."""
+    lines = [
+        "| bot | db | throughput at 50 users ≥ 3× echo | p99 at 50 users ≤ ½ echo's "
+        "| invoke p99 at 10 users < 100 ms |",
+        "|---|---|---|---|---|",
+    ]
+    by = {(r["bot"], r["db"], r["users"]): r for r in rows}
+    configurations = sorted({(r["bot"], r["db"]) for r in rows if r["bot"].startswith("amkbot")})
+    for bot, db in configurations:
+        ours50, echo50 = by.get((bot, db, 50)), by.get(("echo", "-", 50))
+        ours10 = by.get((bot, db, 10))
+        cells = []
+        if ours50 and echo50:
+            ratio = ours50["turns_per_s"] / echo50["turns_per_s"]
+            cells.append(f"{ratio:.2f}× — {'met' if ratio >= 3 else 'not met'}")
+            share = ours50["p99_ms"] / echo50["p99_ms"]
+            cells.append(f"{share:.2f}× — {'met' if share <= 0.5 else 'not met'}")
+        else:
+            cells += ["(not run)", "(not run)"]
+        invoke = ours10.get("invoke_p99_ms") if ours10 else None
+        if isinstance(invoke, float | int):
+            cells.append(f"{invoke:.0f} ms — {'met' if invoke < 100 else 'not met'}")
+        else:
+            cells.append("(not run)")
+        lines.append(f"| {bot} | {db} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def machine() -> str:
     model = next(
         (
@@ -774,7 +803,8 @@ async def main_async(args: argparse.Namespace) -> int:
     text = (
         f"Run {stamp} on {machine()}; {args.duration:g} s per configuration; "
         f"`{postgres}python -m bench.run --users {args.users} --bots {args.bots} "
-        f"--duration {args.duration:g}`\n\n{table(rows)}\n\n{ratios(rows)}\n"
+        f"--duration {args.duration:g}`\n\n{table(rows)}\n\n{ratios(rows)}\n\n"
+        f"{targets(rows)}\n"
     )
     print("\n" + text)
     out = ROOT / "bench" / "results"
@@ -789,7 +819,7 @@ async def main_async(args: argparse.Namespace) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", default="1,10,50", help="comma-separated user counts")
-    parser.add_argument("--bots", default="amkbot,echo,bare", help=", ".join(TARGETS))
+    parser.add_argument("--bots", default="amkbot,amkbot-2w,echo,bare", help=", ".join(TARGETS))
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per run")
     parser.add_argument("--profile", help="record the bot with py-spy (raw) into this file")
     parser.add_argument("--gil", action="store_true", help="py-spy: only GIL-holding samples")
