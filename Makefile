@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 E2E_STAMP := e2e/node_modules/.installed-$(shell cat e2e/package-lock.json 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck unit e2e playground manifest clean bench
+.PHONY: run test lint typecheck unit e2e playground manifest clean bench bench-volume
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,14 @@ manifest: $(STAMP)
 # database of its own is created there and dropped afterwards). Updates docs/performance.md.
 bench: $(STAMP)
 	$(PY) -m bench.run --duration $${BENCH_DURATION:-15} --write-doc
+
+# Data volume (not part of `make test`): seed a decade of university-scale data into a fresh
+# SQLite file (and, with BENCH_DATABASE_URL, a fresh PostgreSQL database that is dropped
+# afterwards), then time the digest and the exports; see docs/performance.md.
+bench-volume: $(STAMP)
+	$(PY) -m bench.volume all
+	@if [ -n "$$BENCH_DATABASE_URL" ]; then \
+		$(PY) -m bench.volume all --server-url "$$BENCH_DATABASE_URL"; fi
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache data

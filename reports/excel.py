@@ -17,6 +17,7 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F7A5C")
 DATE_FORMAT = "dd-mm-yyyy"
 DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 
 
 def local(moment: datetime | None) -> datetime | None:
@@ -48,15 +49,23 @@ def write_register(
     sheet.append(header)
     count = 0
     for row in rows:
-        cells = []
+        # Plain values need no cell object of their own: openpyxl streams them as they are.
+        cells: list[Any] = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
+            number_format = None
             if isinstance(value, datetime):
-                cell.number_format = DATETIME_FORMAT
+                number_format = DATETIME_FORMAT
             elif isinstance(value, date):
-                cell.number_format = DATE_FORMAT
-            elif isinstance(value, str) and len(value) > 40:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                number_format = DATE_FORMAT
+            wrap = number_format is None and isinstance(value, str) and len(value) > 40
+            if number_format is None and not wrap:
+                cells.append(value)
+                continue
+            cell = WriteOnlyCell(sheet, value=value)
+            if number_format is not None:
+                cell.number_format = number_format
+            else:
+                cell.alignment = WRAP_TOP
             cells.append(cell)
         sheet.append(cells)
         count += 1

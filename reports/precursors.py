@@ -42,7 +42,14 @@ from domain.precursors import (
     threshold_warning,
     year_figures,
 )
-from reports.excel import DATE_FORMAT, DATETIME_FORMAT, HEADER_FILL, HEADER_FONT, local
+from reports.excel import (
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    HEADER_FILL,
+    HEADER_FONT,
+    WRAP_TOP,
+    local,
+)
 from storage import org, precursor_catalogue, precursors
 from storage.db import Database
 from storage.models import Unit
@@ -189,17 +196,25 @@ def _write(
     sheet.append(header)
     count = 0
     for row in rows:
-        cells = []
+        cells: list[Any] = []
         for index, value in enumerate(row.values):
-            cell = WriteOnlyCell(sheet, value=value)
+            number_format = None
             if isinstance(value, datetime):
-                cell.number_format = DATETIME_FORMAT
+                number_format = DATETIME_FORMAT
             elif isinstance(value, date):
-                cell.number_format = DATE_FORMAT
+                number_format = DATE_FORMAT
             elif index in row.units and isinstance(value, int | float):
-                cell.number_format = _quantity_format(row.units[index])
-            elif isinstance(value, str) and len(value) > 40:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                number_format = _quantity_format(row.units[index])
+            wrap = number_format is None and isinstance(value, str) and len(value) > 40
+            if number_format is None and not wrap and row.fill is None and index not in row.bold:
+                # Unstyled: openpyxl streams the plain value without a cell object of ours.
+                cells.append(value)
+                continue
+            cell = WriteOnlyCell(sheet, value=value)
+            if number_format is not None:
+                cell.number_format = number_format
+            elif wrap:
+                cell.alignment = WRAP_TOP
             if row.fill is not None:
                 cell.fill = row.fill
             if index in row.bold:

@@ -630,7 +630,12 @@ async def reports_between(
     for report in reports:
         ids |= _people_of(report)
     people = await people_by_id(session, ids)
-    return [await view(session, report, people) for report in reports]
+    # Held here so `view`'s session.get(Unit, …) finds them in the (weak) identity map
+    # instead of one SELECT per report.
+    units = await org.list_units(session, only_active=False)
+    views = [await view(session, report, people) for report in reports]
+    del units
+    return views
 
 
 def _quarters(start: datetime, end: datetime) -> list[tuple[int, int]]:

@@ -31,6 +31,7 @@ class NearMissReport(Base):
         Index("ix_near_miss_report_unit_status", "unit_id", "status"),
         Index("ix_near_miss_report_created", "created_at"),
         Index("ix_near_miss_report_reporter", "reporter_id"),
+        Index("ix_near_miss_report_status_created", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

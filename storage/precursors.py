@@ -170,9 +170,18 @@ async def lines_of(
     result: dict[int, list[LedgerLine]] = {holding_id: [] for holding_id in ids}
     if not ids:
         return result
+    # Plain columns, not entities: a decade's ledger is tens of thousands of rows.
     rows = (
-        await session.scalars(
-            select(PrecursorEntry)
+        await session.execute(
+            select(
+                PrecursorEntry.id,
+                PrecursorEntry.holding_id,
+                PrecursorEntry.kind,
+                PrecursorEntry.entry_date,
+                PrecursorEntry.quantity_micro,
+                PrecursorEntry.delta_micro,
+                PrecursorEntry.reverses_id,
+            )
             .where(PrecursorEntry.holding_id.in_(ids))
             .order_by(PrecursorEntry.entry_date, PrecursorEntry.id)
         )
@@ -200,6 +209,13 @@ async def holdings_of(
     session: AsyncSession, unit_id: int, *, include_inactive: bool = False
 ) -> list[HoldingView]:
     """The unit's substances with their current book stock, by category and name."""
+    views, _lines = await _holdings_and_lines(session, unit_id, include_inactive=include_inactive)
+    return views
+
+
+async def _holdings_and_lines(
+    session: AsyncSession, unit_id: int, *, include_inactive: bool
+) -> tuple[list[HoldingView], dict[int, list[LedgerLine]]]:
     query = (
         select(PrecursorHolding, PrecursorSubstance)
         .join(PrecursorSubstance, PrecursorSubstance.id == PrecursorHolding.substance_id)
@@ -220,7 +236,8 @@ async def holdings_of(
         )
         for row, item in pairs
     ]
-    return sorted(views, key=lambda view: (view.substance.category, view.substance.name_en))
+    views.sort(key=lambda view: (view.substance.category, view.substance.name_en))
+    return views, lines
 
 
 @dataclass
@@ -524,16 +541,21 @@ async def entries_of(
     if limit is not None:
         query = query.limit(limit)
     pairs = (await session.execute(query)).all()
-    kinds = {
-        entry_id: kind
-        for entry_id, kind in (
-            await session.execute(
-                select(PrecursorEntry.id, PrecursorEntry.kind).where(
-                    PrecursorEntry.holding_id.in_(holding_ids)
+    undone = {entry.reverses_id for entry, _ in pairs if entry.reverses_id is not None}
+    kinds = (
+        {
+            entry_id: kind
+            for entry_id, kind in (
+                await session.execute(
+                    select(PrecursorEntry.id, PrecursorEntry.kind).where(
+                        PrecursorEntry.id.in_(undone)
+                    )
                 )
-            )
-        ).all()
-    }
+            ).all()
+        }
+        if undone
+        else {}
+    )
     reversed_ids = set(
         (
             await session.scalars(
@@ -738,8 +760,7 @@ async def unit_holdings_for_year(
     session: AsyncSession, unit_id: int
 ) -> tuple[list[HoldingView], dict[int, list[LedgerLine]]]:
     """Every holding the unit ever had (for reports) and its ledger lines."""
-    views = await holdings_of(session, unit_id, include_inactive=True)
-    return views, await lines_of(session, [view.id for view in views])
+    return await _holdings_and_lines(session, unit_id, include_inactive=True)
 
 
 # -- importing a unit's spreadsheet ------------------------------------------------------------
