@@ -13,11 +13,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from bot import workers as workers_module
-from bot.app import build_runtime, prepare_database
 from bot.config import Settings
-from bot.flows import digest_poster
-from bot.wellbeing_services import wellbeing_settings
 from domain.digest import iso_week, week_bounds
 from domain.i18n import Lang, t
 from domain.org import OrgFile
@@ -29,6 +25,7 @@ from reports import wellbeing as wellbeing_report
 from storage import audit, org, precursor_catalogue, precursors
 from storage.db import Database
 from storage.models import utcnow
+from storage.setup import prepare_database
 
 QUIET_LIBRARIES = (
     "aiohttp.access",
@@ -69,16 +66,18 @@ def run(settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    workers = f", {settings.workers} workers" if settings.workers > 1 else ""
+    several = f", {settings.workers} workers" if settings.workers > 1 else ""
     print(
         f"AMK-bot is listening on http://{settings.host}:{settings.port}/api/messages "
-        f"(database {database.engine.url.render_as_string()}{workers}); "
+        f"(database {database.engine.url.render_as_string()}{several}); "
         "talk to it with the Microsoft 365 Agents Playground: make playground",
         flush=True,
     )
+    from bot import workers
+
     if settings.workers > 1:
-        return workers_module.supervise(settings)
-    workers_module.serve(settings)
+        return workers.supervise(settings)
+    workers.serve(settings)
     return 0
 
 
@@ -166,6 +165,9 @@ async def _digest(settings: Settings, week: str | None, channel: str | None, dry
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
+    from bot.app import build_runtime
+    from bot.flows import digest_poster
+
     runtime = build_runtime(settings)
     try:
         await prepare_database(runtime.db)
@@ -188,6 +190,8 @@ async def _digest(settings: Settings, week: str | None, channel: str | None, dry
 
 
 async def _export_action_plan(settings: Settings, unit: str, out: Path) -> int:
+    from bot.wellbeing_services import wellbeing_settings
+
     try:
         interval_years = wellbeing_settings().dialogue_interval_years
     except ValueError as error:

@@ -27,9 +27,9 @@ from bot.state import DatabaseConversationState, DatabaseStorage
 from dialogs.context import SPEAKER_KEY, Speaker
 from dialogs.router import Router
 from domain.i18n import lang_from_locale, t
-from storage import org
 from storage.db import Database
 from storage.dialog_state import EtagConflict
+from storage.setup import prepare_database as prepare_database
 
 log = logging.getLogger(__name__)
 
@@ -194,13 +194,6 @@ async def healthz(request: web.Request) -> web.Response:
         },
         status=200 if healthy else 503,
     )
-
-
-async def prepare_database(db: Database) -> None:
-    """Migrate to the newest schema and seed the units."""
-    await db.upgrade()
-    async with db.transaction() as session:
-        await org.seed_units(session)
 
 
 def create_app(

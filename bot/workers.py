@@ -22,9 +22,10 @@ from types import FrameType
 
 from aiohttp import web
 
-from bot.app import create_app, prepare_database
+from bot.app import create_app
 from bot.config import Settings
 from storage.db import Database
+from storage.setup import prepare_database
 
 log = logging.getLogger(__name__)
 

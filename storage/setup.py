@@ -1,0 +1,13 @@
+"""Bring a database to the newest schema with the university's units in it."""
+
+from __future__ import annotations
+
+from storage import org
+from storage.db import Database
+
+
+async def prepare_database(db: Database) -> None:
+    """Migrate to the newest schema and seed the units."""
+    await db.upgrade()
+    async with db.transaction() as session:
+        await org.seed_units(session)
