@@ -21,7 +21,7 @@ REDELIVERY_ATTEMPTS = 12
 
 
 def redelivery_pause(attempt: int) -> timedelta:
-    """1, 2, 4 … minutes between tries, at most an hour (12 tries span about seven hours)."""
+    """1, 2, 4 … minutes between tries, at most an hour (12 tries span about six hours)."""
     return timedelta(minutes=min(2 ** (attempt - 1), 60))
 
 
