@@ -5,19 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from domain.audit import GENESIS_HASH, event_hash
 from domain.audit import SYSTEM_ACTOR as SYSTEM_ACTOR
 from storage.models import AuditEvent, utcnow
 
+_PENDING = "audit_pending"
 
-async def _lock_chain(session: AsyncSession) -> None:
-    """Serialise appends so the chain never forks (SQLite writers are serialised already)."""
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(7242002)"))
+
+@dataclass(frozen=True)
+class _Pending:
+    actor: str | None
+    action: str
+    entity_type: str
+    entity_id: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
 
 
 async def record(
@@ -29,41 +35,73 @@ async def record(
     entity_id: str | int | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Append one event inside the caller's transaction."""
-    await _lock_chain(session)
-    last = (
-        await session.execute(select(AuditEvent).order_by(AuditEvent.sequence.desc()).limit(1))
-    ).scalar_one_or_none()
-    prev_hash = last.hash if last else GENESIS_HASH
-    sequence = last.sequence + 1 if last else 1
-    occurred_at = utcnow()
-    entity = None if entity_id is None else str(entity_id)
-    audit = AuditEvent(
-        sequence=sequence,
-        occurred_at=occurred_at,
-        actor=actor,
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity,
-        before=before,
-        after=after,
-        prev_hash=prev_hash,
-        hash=event_hash(
-            prev_hash=prev_hash,
-            sequence=sequence,
-            occurred_at=occurred_at,
+) -> None:
+    """Add one event to the caller's transaction; it is chained in when the transaction commits.
+
+    Appending takes the chain's lock (PostgreSQL) until the commit, so it happens as the
+    last thing before the commit instead of in the middle of the caller's work.
+    """
+    pending: list[_Pending] = session.sync_session.info.setdefault(_PENDING, [])
+    pending.append(
+        _Pending(
             actor=actor,
             action=action,
             entity_type=entity_type,
-            entity_id=entity,
+            entity_id=None if entity_id is None else str(entity_id),
             before=before,
             after=after,
-        ),
+        )
     )
-    session.add(audit)
-    await session.flush()
-    return audit
+
+
+def _append_pending(session: Session) -> None:
+    pending: list[_Pending] = session.info.pop(_PENDING, [])
+    if not pending:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        # Serialise appends so the chain never forks (SQLite writers are serialised already).
+        session.execute(text("SELECT pg_advisory_xact_lock(7242002)"))
+    last = session.execute(
+        select(AuditEvent.sequence, AuditEvent.hash).order_by(AuditEvent.sequence.desc()).limit(1)
+    ).first()
+    prev_hash, sequence = (last.hash, last.sequence) if last else (GENESIS_HASH, 0)
+    for item in pending:
+        sequence += 1
+        occurred_at = utcnow()
+        audit = AuditEvent(
+            sequence=sequence,
+            occurred_at=occurred_at,
+            actor=item.actor,
+            action=item.action,
+            entity_type=item.entity_type,
+            entity_id=item.entity_id,
+            before=item.before,
+            after=item.after,
+            prev_hash=prev_hash,
+            hash=event_hash(
+                prev_hash=prev_hash,
+                sequence=sequence,
+                occurred_at=occurred_at,
+                actor=item.actor,
+                action=item.action,
+                entity_type=item.entity_type,
+                entity_id=item.entity_id,
+                before=item.before,
+                after=item.after,
+            ),
+        )
+        session.add(audit)
+        prev_hash = audit.hash
+    session.flush()
+
+
+def _forget_pending(session: Session, *_: Any) -> None:
+    session.info.pop(_PENDING, None)
+
+
+event.listen(Session, "before_commit", _append_pending)
+event.listen(Session, "after_rollback", _forget_pending)
+event.listen(Session, "after_soft_rollback", _forget_pending)
 
 
 @dataclass(frozen=True)

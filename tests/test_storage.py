@@ -227,7 +227,7 @@ async def _record_events(db: Database, count: int) -> list[int]:
     sequences = []
     for number in range(count):
         async with db.transaction() as session:
-            event = await audit.record(
+            await audit.record(
                 session,
                 actor=f"user{number}@uni.dk",
                 action="role.assign",
@@ -236,8 +236,14 @@ async def _record_events(db: Database, count: int) -> list[int]:
                 before=None,
                 after={"role": "leader", "number": number, "note": "æøå"},
             )
-            sequences.append(event.sequence)
+        sequences.append(await _sequence_of(db, f"user{number}@uni.dk"))
     return sequences
+
+
+async def _sequence_of(db: Database, actor: str) -> int:
+    async with db.sessions() as session:
+        found = await session.scalars(select(AuditEvent.sequence).where(AuditEvent.actor == actor))
+        return int(found.one())
 
 
 async def _verify(db: Database) -> audit.ChainReport:
@@ -307,7 +313,7 @@ async def test_concurrent_appends_keep_one_linear_chain(db: Database) -> None:
 
     async def append(number: int) -> int:
         async with db.transaction() as session:
-            event = await audit.record(
+            await audit.record(
                 session,
                 actor=f"worker{number}",
                 action="test.concurrent",
@@ -315,7 +321,7 @@ async def test_concurrent_appends_keep_one_linear_chain(db: Database) -> None:
                 entity_id=number,
                 after={"number": number},
             )
-            return event.sequence
+        return await _sequence_of(db, f"worker{number}")
 
     sequences = await asyncio.gather(*(append(number) for number in range(20)))
     assert sorted(sequences) == list(range(before + 1, before + 21))
@@ -907,3 +913,35 @@ async def test_sqlite_writers_take_turns_in_order_and_a_stuck_one_blocks_no_one_
     await holder
     async with db.transaction() as session:
         assert await session.scalar(select(func.count()).select_from(Unit))
+
+
+async def test_events_of_a_failed_transaction_are_not_chained(db: Database) -> None:
+    """An audited change that rolls back leaves no event; the next one chains on."""
+    before = await _event_count(db)
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as session:
+            await audit.record(session, actor="ghost", action="test.rollback", entity_type="t")
+            raise RuntimeError("the change failed")
+    sequences = await _record_events(db, 2)
+    assert sequences == [before + 1, before + 2]
+    report = await _verify(db)
+    assert report.intact and report.events == before + 2
+    async with db.sessions() as session:
+        assert not (
+            await session.scalars(select(AuditEvent).where(AuditEvent.actor == "ghost"))
+        ).all()
+
+
+async def test_several_events_of_one_transaction_chain_in_order(db: Database) -> None:
+    before = await _event_count(db)
+    async with db.transaction() as session:
+        for number in range(3):
+            await audit.record(
+                session, actor=f"batch{number}", action="test.batch", entity_type="t"
+            )
+    assert [await _sequence_of(db, f"batch{number}") for number in range(3)] == [
+        before + 1,
+        before + 2,
+        before + 3,
+    ]
+    assert (await _verify(db)).intact
