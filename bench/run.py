@@ -64,6 +64,12 @@ class Turn:
     latency: float
     ok: bool
     error: str = ""
+    step: str = ""
+
+
+def named(turn: Turn, step: str) -> Turn:
+    turn.step = step
+    return turn
 
 
 @dataclass
@@ -83,6 +89,18 @@ class Result:
     @property
     def ok(self) -> list[float]:
         return sorted(t.latency for t in self.turns if t.ok)
+
+    def steps(self) -> dict[str, str]:
+        """p50/p99/max per step of the dialog cycle (where the tails come from)."""
+        by_step: dict[str, list[float]] = {}
+        for turn in self.turns:
+            if turn.ok and turn.step:
+                by_step.setdefault(turn.step, []).append(turn.latency)
+        return {
+            step: f"n={len(values):4} p50={_pct(sorted(values), 50):7.1f} "
+            f"p99={_pct(sorted(values), 99):7.1f} max={max(values) * 1000:7.1f} ms"
+            for step, values in sorted(by_step.items())
+        }
 
     def row(self) -> dict[str, Any]:
         lat = self.ok
@@ -337,25 +355,25 @@ async def amkbot_cycle(client: Client, cast: Cast, record: Callable[[Turn], None
     turn, bodies = await client.message(
         "message", client.activity(me, text="nærved"), "Meld en nærved-hændelse"
     )
-    record(turn)
+    record(named(turn, "1 nærved"))
     if not cast.unit_id:
         cast.unit_id = unit_choice(bodies, cast.unit_name)
     if not turn.ok or not cast.unit_id:
         return
     submit = client.activity(me, value=near_miss_form(cast.unit_id), replyToId="card-1")
-    record((await client.message("message", submit, "NM-"))[0])
+    record(named((await client.message("message", submit, "NM-"))[0], "2 near_miss.submit"))
     turn, _ = await client.message(
         "message", client.activity(me, text="alenearbejde"), "alenearbejde"
     )
-    record(turn)
+    record(named(turn, "3 alenearbejde"))
     form = client.activity(me, value=lone_work_form(cast.unit_id), replyToId="card-1")
     turn, _ = await client.message("message", form, "Tjek din anmodning")
-    record(turn)
+    record(named(turn, "4 lone_work.form"))
     if not turn.ok:
         return
     send = client.activity(me, value={"action": "lone_work.form.send"}, replyToId="card-1")
     turn, _ = await client.message("message", send, "er sendt til")
-    record(turn)
+    record(named(turn, "5 lone_work.send"))
     if not turn.ok:
         return
     try:
@@ -377,7 +395,7 @@ async def amkbot_cycle(client: Client, cast: Cast, record: Callable[[Turn], None
         },
         replyToId="card-1",
     )
-    record((await client.invoke(approve, "Godkendt"))[0])
+    record(named((await client.invoke(approve, "Godkendt"))[0], "6 approve (invoke)"))
 
 
 async def echo_cycle(client: Client, cast: Cast, record: Callable[[Turn], None]) -> None:
@@ -788,6 +806,8 @@ async def main_async(args: argparse.Namespace) -> int:
                 )
                 row = result.row()
                 rows.append(row)
+                for step, line in result.steps().items():
+                    print(f"    {step:22} {line}", flush=True)
                 print(
                     f"{name:7} {label:10} users={users:3} {row['turns_per_s']:8.1f} turns/s "
                     f"p50={row['p50_ms']:7.1f} p99={row['p99_ms']:7.1f} ms "
