@@ -171,7 +171,13 @@ class DatabaseNearMissServices:
                     now=self.clock(),
                     submission_key=submission_key,
                 )
-                shown = await near_miss.view(session, report)
+                report_id = report.id
+            # Read after the commit: the year's counter row stays locked until then.
+            async with self.db.sessions() as session:
+                stored = await near_miss.get(session, report_id)
+                if stored is None:
+                    raise LookupError(f"near-miss report {report_id} vanished after its commit")
+                shown = await near_miss.view(session, stored)
         except IntegrityError:
             # The same card sent twice at the same moment: the other turn stored it.
             async with self.db.sessions() as session:
