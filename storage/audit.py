@@ -67,29 +67,18 @@ def _append_pending(session: Session) -> None:
     prev_hash, sequence = (last.hash, last.sequence) if last else (GENESIS_HASH, 0)
     for item in pending:
         sequence += 1
-        occurred_at = utcnow()
-        audit = AuditEvent(
-            sequence=sequence,
-            occurred_at=occurred_at,
-            actor=item.actor,
-            action=item.action,
-            entity_type=item.entity_type,
-            entity_id=item.entity_id,
-            before=item.before,
-            after=item.after,
-            prev_hash=prev_hash,
-            hash=event_hash(
-                prev_hash=prev_hash,
-                sequence=sequence,
-                occurred_at=occurred_at,
-                actor=item.actor,
-                action=item.action,
-                entity_type=item.entity_type,
-                entity_id=item.entity_id,
-                before=item.before,
-                after=item.after,
-            ),
-        )
+        fields: dict[str, Any] = {
+            "prev_hash": prev_hash,
+            "sequence": sequence,
+            "occurred_at": utcnow(),
+            "actor": item.actor,
+            "action": item.action,
+            "entity_type": item.entity_type,
+            "entity_id": item.entity_id,
+            "before": item.before,
+            "after": item.after,
+        }
+        audit = AuditEvent(**fields, hash=event_hash(**fields))
         session.add(audit)
         prev_hash = audit.hash
     session.flush()

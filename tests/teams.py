@@ -44,6 +44,56 @@ def make_user(name: str, upn: str, locale: str = "da-DK") -> User:
     return User(name=name, aad=str(uuid.uuid4()), upn=upn, locale=locale)
 
 
+def personal_activity(
+    connector: FakeConnector, user: User, activity_id: str, **fields: Any
+) -> dict[str, Any]:
+    """A personal-chat activity from `user` as Teams sends it; the connector learns the member."""
+    connector.members.setdefault(
+        user.teams_id,
+        {
+            "id": user.teams_id,
+            "name": user.name,
+            "aadObjectId": user.aad,
+            "email": user.upn,
+            "userPrincipalName": user.upn,
+        },
+    )
+    activity: dict[str, Any] = {
+        "type": "message",
+        "id": activity_id,
+        "timestamp": "2026-11-27T10:00:00.000Z",
+        "serviceUrl": connector.url,
+        "channelId": "msteams",
+        "from": {"id": user.teams_id, "name": user.name, "aadObjectId": user.aad},
+        "conversation": {
+            "id": user.chat_id,
+            "conversationType": "personal",
+            "tenantId": TENANT,
+        },
+        "recipient": {"id": BOT_ID, "name": "AMK-bot"},
+        "locale": user.locale,
+        "channelData": {"tenant": {"id": TENANT}},
+    }
+    activity.update(fields)
+    return activity
+
+
+def channel_activity(activity: dict[str, Any], team_id: str, channel_id: str) -> dict[str, Any]:
+    """The same activity moved to a team channel."""
+    activity["conversation"] = {
+        "id": channel_id,
+        "conversationType": "channel",
+        "isGroup": True,
+        "tenantId": TENANT,
+    }
+    activity["channelData"] = {
+        "tenant": {"id": TENANT},
+        "team": {"id": team_id, "name": "AMK-netværket"},
+        "channel": {"id": channel_id.split(";")[0]},
+    }
+    return activity
+
+
 @dataclass
 class Reply:
     """The HTTP answer to one posted activity."""
@@ -132,34 +182,7 @@ class BotUnderTest:
 
     def personal(self, user: User, **fields: Any) -> dict[str, Any]:
         """A personal-chat activity from `user`, shaped like Teams sends it."""
-        self.connector.members.setdefault(
-            user.teams_id,
-            {
-                "id": user.teams_id,
-                "name": user.name,
-                "aadObjectId": user.aad,
-                "email": user.upn,
-                "userPrincipalName": user.upn,
-            },
-        )
-        activity: dict[str, Any] = {
-            "type": "message",
-            "id": f"in-{next(self._ids)}",
-            "timestamp": "2026-11-27T10:00:00.000Z",
-            "serviceUrl": self.connector.url,
-            "channelId": "msteams",
-            "from": {"id": user.teams_id, "name": user.name, "aadObjectId": user.aad},
-            "conversation": {
-                "id": user.chat_id,
-                "conversationType": "personal",
-                "tenantId": TENANT,
-            },
-            "recipient": {"id": BOT_ID, "name": "AMK-bot"},
-            "locale": user.locale,
-            "channelData": {"tenant": {"id": TENANT}},
-        }
-        activity.update(fields)
-        return activity
+        return personal_activity(self.connector, user, f"in-{next(self._ids)}", **fields)
 
     async def say(self, user: User, text: str) -> list[Sent]:
         return await self._exchange(self.personal(user, text=text))
@@ -191,19 +214,9 @@ class BotUnderTest:
     def team_activity(
         self, user: User, team_id: str, channel_id: str, **fields: Any
     ) -> dict[str, Any]:
-        activity = self.personal(user, **fields)
-        activity["conversation"] = {
-            "id": channel_id,
-            "conversationType": "channel",
-            "isGroup": True,
-            "tenantId": TENANT,
-        }
-        activity["channelData"] = {
-            "tenant": {"id": TENANT},
-            "team": {"id": team_id, "name": "AMK-netværket", "aadGroupId": str(uuid.uuid4())},
-            "channel": {"id": channel_id.split(";")[0]},
-            **fields.get("channelData", {}),
-        }
+        activity = channel_activity(self.personal(user, **fields), team_id, channel_id)
+        activity["channelData"]["team"]["aadGroupId"] = str(uuid.uuid4())
+        activity["channelData"].update(fields.get("channelData", {}))
         return activity
 
     async def _exchange(self, activity: dict[str, Any]) -> list[Sent]:

@@ -21,7 +21,7 @@ import aiohttp
 
 from storage.db import normalise_url
 from tests.fake_connector import FakeConnector, Sent
-from tests.teams import BOT_ID, TENANT, Reply, User
+from tests.teams import BOT_ID, Reply, User, channel_activity, personal_activity
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -135,49 +135,11 @@ class Teams:
         self.statuses: list[int] = []
 
     def personal(self, user: User, **fields: Any) -> dict[str, Any]:
-        self.connector.members.setdefault(
-            user.teams_id,
-            {
-                "id": user.teams_id,
-                "name": user.name,
-                "aadObjectId": user.aad,
-                "email": user.upn,
-                "userPrincipalName": user.upn,
-            },
-        )
-        activity: dict[str, Any] = {
-            "type": "message",
-            "id": f"in-{uuid.uuid4().hex[:8]}-{next(self._ids)}",
-            "timestamp": "2026-11-27T10:00:00.000Z",
-            "serviceUrl": self.connector.url,
-            "channelId": "msteams",
-            "from": {"id": user.teams_id, "name": user.name, "aadObjectId": user.aad},
-            "conversation": {
-                "id": user.chat_id,
-                "conversationType": "personal",
-                "tenantId": TENANT,
-            },
-            "recipient": {"id": BOT_ID, "name": "AMK-bot"},
-            "locale": user.locale,
-            "channelData": {"tenant": {"id": TENANT}},
-        }
-        activity.update(fields)
-        return activity
+        activity_id = f"in-{uuid.uuid4().hex[:8]}-{next(self._ids)}"
+        return personal_activity(self.connector, user, activity_id, **fields)
 
     def channel(self, user: User, team_id: str, channel_id: str, **fields: Any) -> dict[str, Any]:
-        activity = self.personal(user, **fields)
-        activity["conversation"] = {
-            "id": channel_id,
-            "conversationType": "channel",
-            "isGroup": True,
-            "tenantId": TENANT,
-        }
-        activity["channelData"] = {
-            "tenant": {"id": TENANT},
-            "team": {"id": team_id, "name": "AMK-netværket"},
-            "channel": {"id": channel_id.split(";")[0]},
-        }
-        return activity
+        return channel_activity(self.personal(user, **fields), team_id, channel_id)
 
     async def post(self, process: BotProcess, activity: dict[str, Any]) -> Reply:
         async with self.http.post(process.url, json=activity) as response:
