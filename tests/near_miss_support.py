@@ -13,6 +13,7 @@ from domain.org import OrgFile
 from storage import org
 from storage.models import Unit
 from storage.near_miss_models import NearMissReport
+from tests.card_nodes import walk
 from tests.fake_connector import Sent
 from tests.teams import BotUnderTest, User, make_user
 
@@ -100,18 +101,6 @@ async def reports(bot: BotUnderTest) -> list[NearMissReport]:
 
 def to(sent: list[Sent], user: User) -> list[Sent]:
     return [item for item in sent if item.conversation_id == user.chat_id]
-
-
-def walk(node: Any) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    if isinstance(node, dict):
-        found.append(node)
-        for value in node.values():
-            found.extend(walk(value))
-    elif isinstance(node, list):
-        for value in node:
-            found.extend(walk(value))
-    return found
 
 
 def verbs(card: dict[str, Any] | None) -> set[str]:

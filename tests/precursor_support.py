@@ -13,6 +13,7 @@ from storage import org, precursor_catalogue, precursors
 from storage.db import Database
 from storage.models import Person, Unit
 from storage.precursor_models import PrecursorSubstance
+from tests.card_nodes import walk
 
 LICENCE = ""
 
@@ -99,19 +100,6 @@ def services_of(runtime: Any) -> Any:
 
     module = next(m for m in runtime.bot.router.modules if isinstance(m, PrecursorModule))
     return module.services
-
-
-def walk(node: Any) -> list[dict[str, Any]]:
-    """Every dict in a card, depth first."""
-    found: list[dict[str, Any]] = []
-    if isinstance(node, dict):
-        found.append(node)
-        for value in node.values():
-            found.extend(walk(value))
-    elif isinstance(node, list):
-        for value in node:
-            found.extend(walk(value))
-    return found
 
 
 def choices(card: Any, input_id: str) -> dict[str, str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import adaptive_cards
 import jsonschema
@@ -15,6 +14,7 @@ from cards.admin import unit_picker_card, unit_roles_card
 from cards.common import Card, help_card, menu_card, notice_card, welcome_card
 from domain.i18n import Lang
 from domain.org import SEED_UNITS, Role, RoleHolder, UnitRef
+from tests.card_nodes import walk
 
 SCHEMA = json.loads(
     (Path(adaptive_cards.__file__).parent / "schemas" / "schema-1.5.json").read_text("utf-8")
@@ -71,16 +71,6 @@ def every_card() -> Iterator[tuple[str, Card]]:
 CARDS = dict(every_card())
 
 
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)
-
-
 @pytest.mark.parametrize("name", sorted(CARDS))
 def test_card_is_valid_adaptive_card_1_5(name: str) -> None:
     card = CARDS[name]
@@ -96,7 +86,7 @@ def test_card_is_under_28_kb(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(CARDS))
 def test_universal_actions_have_a_verb_and_a_submit_fallback(name: str) -> None:
-    for node in _walk(CARDS[name]):
+    for node in walk(CARDS[name]):
         if node.get("type") == "Action.Execute":
             assert node.get("verb")
             assert node.get("fallback", {}).get("type") == "Action.Submit"

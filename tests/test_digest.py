@@ -20,6 +20,7 @@ from storage import org
 from storage.db import Database
 from storage.lone_work_models import LoneWorkRequest
 from storage.near_miss_models import NearMissReport
+from tests.card_nodes import walk
 from tests.fake_connector import FakeConnector, Sent
 from tests.teams import BotUnderTest, make_user
 from tests.test_cards import MAX_CARD_BYTES, VALIDATOR
@@ -200,25 +201,13 @@ async def test_digest_posts_once_with_the_right_numbers(bot: BotUnderTest) -> No
     assert "Venter på godkendelse i mere end 2 arbejdsdage: **1** – Kemi 1" in text
     assert "Godkendt risikofyldt alenearbejde i den kommende uge: **1** – Aqua 1" in text
     assert "x@uni.dk" not in text and "X " not in text
-    chart = next(e for e in _walk(post.card) if e.get("type") == "Chart.VerticalBar")
+    chart = next(e for e in walk(post.card) if e.get("type") == "Chart.VerticalBar")
     assert {bar["x"]: bar["y"] for bar in chart["data"]} == {
         "Farlige stoffer og kemikalier": 3,
         "Brand eller eksplosion": 1,
     }
     assert chart["fallback"]["type"] == "TextBlock"
     assert "Farlige stoffer og kemikalier: 3" in chart["fallback"]["text"]
-
-
-def _walk(node: Any) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    if isinstance(node, dict):
-        found.append(node)
-        for value in node.values():
-            found.extend(_walk(value))
-    elif isinstance(node, list):
-        for value in node:
-            found.extend(_walk(value))
-    return found
 
 
 def _as_client_without_charts(card: dict[str, Any]) -> dict[str, Any]:
@@ -385,7 +374,7 @@ async def test_safety_moment_and_details(bot: BotUnderTest) -> None:
     assert "Only administrators" in denied[0].text or "Kun administratorer" in denied[0].text
     card = await bot.say(secretary, "sikkerhedsøjeblik")
     week = next(
-        e["data"]["week"] for e in _walk(card[0].card) if e.get("verb") == "digest.safety_moment"
+        e["data"]["week"] for e in walk(card[0].card) if e.get("verb") == "digest.safety_moment"
     )
     saved = await bot.invoke(
         secretary,

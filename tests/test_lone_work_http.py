@@ -15,6 +15,7 @@ from domain.org import OrgFile
 from storage import org
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import AuditEvent, Unit
+from tests.card_nodes import walk
 from tests.fake_connector import Sent
 from tests.teams import BotUnderTest, User, make_user
 
@@ -103,7 +104,7 @@ async def test_request_reaches_the_approver_with_buttons_only_for_them(bot: BotU
     card = approval[0].card
     assert card is not None
     assert card["refresh"]["userIds"] == [LISE.teams_id]
-    verbs = {a["verb"] for a in _walk(card) if a.get("type") == "Action.Execute"}
+    verbs = {a["verb"] for a in walk(card) if a.get("type") == "Action.Execute"}
     assert {"lone_work.approve", "lone_work.approve_conditions", "lone_work.reject"} <= verbs
     text = approval[0].card_text()
     for expected in ("Maja Kemiker", "Destillation", "Lyngby, 207, 112", "Risikofyldt", "Vagten"):
@@ -112,18 +113,6 @@ async def test_request_reaches_the_approver_with_buttons_only_for_them(bot: BotU
     assert "Afventer godkendelse" in mine[-1].card_text()
     request = await _only_request(bot)
     assert request.status == "pending" and request.risky and request.number.startswith("AL-")
-
-
-def _walk(node: Any) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    if isinstance(node, dict):
-        found.append(node)
-        for value in node.values():
-            found.extend(_walk(value))
-    elif isinstance(node, list):
-        for value in node:
-            found.extend(_walk(value))
-    return found
 
 
 async def test_approve_updates_every_copy_and_tells_the_requester(bot: BotUnderTest) -> None:
@@ -216,7 +205,7 @@ async def test_risky_work_without_mitigation_is_blocked_with_the_rule(bot: BotUn
     assert card is not None
     text = reply[0].card_text()
     assert "§ 11" in text and "under 18" in text and "instrueret og oplært" in text
-    kept = {item["id"]: item.get("value") for item in _walk(card) if "id" in item}
+    kept = {item["id"]: item.get("value") for item in walk(card) if "id" in item}
     assert (
         kept["task"] == "Destillation af opløsningsmidler" and kept["hazards"] == "chemicals,gases"
     )
@@ -260,7 +249,7 @@ async def test_several_leaders_let_the_requester_pick(bot: BotUnderTest) -> None
     assert "Hvem skal godkende?" in summary[0].card_text()
     missing = await bot.submit(MAJA, {"action": "lone_work.form.send"})
     assert "Vælg hvem der skal godkende." in missing[0].card_text()
-    choice = next(item for item in _walk(missing[0].card) if item.get("id") == "approver_id")
+    choice = next(item for item in walk(missing[0].card) if item.get("id") == "approver_id")
     lars = next(c["value"] for c in choice["choices"] if c["title"] == "Lars Leder")
     sent = await bot.submit(MAJA, {"action": "lone_work.form.send", "approver_id": lars})
     assert any("sendt til Lars Leder" in item.text for item in sent)

@@ -34,6 +34,7 @@ from domain.near_miss import (
     Status,
 )
 from domain.org import SEED_UNITS, UnitRef
+from tests.card_nodes import walk
 from tests.test_cards import MAX_CARD_BYTES, VALIDATOR
 
 NOW = datetime(2026, 11, 27, 13, 0, tzinfo=UTC)
@@ -205,16 +206,6 @@ def every_card() -> Iterator[tuple[str, Card]]:
 CARDS = dict(every_card())
 
 
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)
-
-
 @pytest.mark.parametrize("name", sorted(CARDS))
 def test_card_is_valid_adaptive_card_1_5(name: str) -> None:
     card = CARDS[name]
@@ -229,7 +220,7 @@ def test_card_is_under_28_kb(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(CARDS))
 def test_actions_have_verbs_fallbacks_and_ids_only(name: str) -> None:
-    for node in _walk(CARDS[name]):
+    for node in walk(CARDS[name]):
         if node.get("type") == "Action.Execute":
             assert node.get("verb", "").startswith("near_miss.")
             assert node.get("fallback", {}).get("type") == "Action.Submit"
@@ -244,7 +235,7 @@ def test_the_buttons_follow_the_status() -> None:
     def verbs(card: Card) -> set[str]:
         return {
             node["verb"]
-            for node in _walk(card.get("body", []) + card.get("actions", []))
+            for node in walk(card.get("body", []) + card.get("actions", []))
             if node.get("type") == "Action.Execute"
         }
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from domain.i18n import COPENHAGEN
 from storage.models import AuditEvent, Person, Unit
 from storage.near_miss_models import NearMissAction, NearMissReport
+from tests.card_nodes import walk
 from tests.near_miss_support import (
     AMK,
     AMK2,
@@ -27,7 +28,6 @@ from tests.near_miss_support import (
     text_of,
     to,
     verbs,
-    walk,
 )
 from tests.teams import BotUnderTest, Reply, User
 

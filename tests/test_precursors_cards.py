@@ -40,7 +40,7 @@ from domain.precursors import (
     WarningKind,
 )
 from storage.precursor_catalogue import newest_catalogue
-from tests.precursor_support import walk
+from tests.card_nodes import walk
 from tests.test_cards import MAX_CARD_BYTES, VALIDATOR
 
 LONG = "Methyl 3-(1,3-benzodioxol-5-yl)-2-methyloxirane-2-carboxylate (PMK methyl glycidate)"

@@ -14,6 +14,7 @@ from domain.org import OrgFile
 from storage import org
 from storage.models import AuditEvent, Unit
 from storage.precursor_models import PrecursorEntry, PrecursorHolding, PrecursorRegistration
+from tests.card_nodes import walk
 from tests.fake_connector import Sent
 from tests.precursor_support import choices, services_of
 from tests.teams import BotUnderTest, User, make_user
@@ -125,7 +126,7 @@ async def test_the_keeper_searches_adds_registers_and_records(bot: BotUnderTest)
         },
     )
     assert "kræver en kundeerklæring" in _text(no_declaration)
-    kept = {i["id"]: i.get("value") for i in _walk(_card(no_declaration)) if "id" in i}
+    kept = {i["id"]: i.get("value") for i in walk(_card(no_declaration)) if "id" in i}
     assert kept["counterparty"] == "Sigma-Aldrich" and kept["unit"] == "mL"
     saved = await bot.submit(
         KARIN,
@@ -153,12 +154,6 @@ async def test_the_keeper_searches_adds_registers_and_records(bot: BotUnderTest)
         "KE-2026-4",
     )
     assert registration.year == 2026 and registration.substance_keys == ["acetic-anhydride"]
-
-
-def _walk(node: Any) -> list[dict[str, Any]]:
-    from tests.precursor_support import walk
-
-    return walk(node)
 
 
 async def test_consumption_beyond_stock_is_refused_with_the_day(bot: BotUnderTest) -> None:
@@ -325,6 +320,6 @@ async def test_reminders_30_7_and_1_day_before_each_exactly_once(bot: BotUnderTe
         (False, True),
     ]
     assert [m for m in bot.connector.messages() if m.conversation_id == OLE.chat_id] == []
-    button = next(a for a in _walk(to_karin[0].card) if a.get("type") == "Action.Submit")
+    button = next(a for a in walk(to_karin[0].card) if a.get("type") == "Action.Submit")
     assert button["data"] == {"action": "menu.open", "flow": "precursors"}
     assert units["Kemi"]

@@ -263,7 +263,7 @@ def test_wellbeing_card_is_valid_and_small(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(CARDS))
 def test_universal_actions_have_a_submit_fallback(name: str) -> None:
-    from tests.wellbeing_support import walk
+    from tests.card_nodes import walk
 
     for node in walk(CARDS[name]):
         if node.get("type") == "Action.Execute" and node.get("title") != "refresh":

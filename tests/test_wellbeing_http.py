@@ -95,7 +95,7 @@ async def test_leader_cannot_record_for_another_unit(bot: BotUnderTest) -> None:
 
 
 def _choices(card: object, input_id: str) -> list[dict[str, str]]:
-    from tests.wellbeing_support import walk
+    from tests.card_nodes import walk
 
     for node in walk(card):
         if node.get("id") == input_id:

@@ -13,6 +13,7 @@ from domain.org import OrgFile
 from storage import org
 from storage.models import AuditEvent, Unit
 from storage.wellbeing_models import WellbeingActionItem, WellbeingDialogue
+from tests.card_nodes import walk
 from tests.fake_connector import Sent
 from tests.teams import BotUnderTest, Reply, User, make_user
 
@@ -150,18 +151,6 @@ async def audit_events(bot: BotUnderTest) -> list[AuditEvent]:
 
 def to(sent: list[Sent], user: User) -> list[Sent]:
     return [item for item in sent if item.conversation_id == user.chat_id]
-
-
-def walk(node: Any) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    if isinstance(node, dict):
-        found.append(node)
-        for value in node.values():
-            found.extend(walk(value))
-    elif isinstance(node, list):
-        for value in node:
-            found.extend(walk(value))
-    return found
 
 
 def verbs(card: dict[str, Any] | None) -> set[str]:

@@ -35,6 +35,7 @@ from storage.lone_work_models import LoneWorkRequest
 from storage.models import AuditEvent
 from storage.near_miss_models import NearMissReport
 from storage.wellbeing_models import WellbeingDialogue
+from tests.card_nodes import walk
 from tests.conftest import BACKENDS, DatabaseTarget
 from tests.fake_connector import FakeConnector
 from tests.near_miss_support import form as near_miss_form
@@ -143,16 +144,6 @@ def running_bot(backend: str, directory: Path) -> Iterator[World]:
         loop.close()
 
 
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)
-
-
 async def _prepare(world: World) -> None:
     """Every role in Kemi for the fuzzer; then each start word, harvesting the cards' forms."""
     bot = world.bot
@@ -170,7 +161,7 @@ async def _prepare(world: World) -> None:
     found: dict[tuple[str, str], Scenario] = {}
     for word in START_WORDS:
         for sent in await bot.say(FUZZER, word):
-            nodes = list(_walk(sent.card))
+            nodes = list(walk(sent.card))
             inputs = tuple(
                 sorted(str(n["id"]) for n in nodes if str(n.get("type", "")).startswith("Input."))
             )
