@@ -23,6 +23,7 @@ from storage import org
 from storage.models import JobRun, Unit
 from tests.fake_connector import Fault, Sent, reset, slow, status
 from tests.teams import BotUnderTest, Reply, User, make_user
+from tests.test_lone_work_http import form
 
 MAJA = make_user("Maja Kemiker", "maja@uni.dk", "da-DK")
 LISE = make_user("Lise Leder", "lise@uni.dk", "da-DK")
@@ -136,35 +137,10 @@ async def _kemi_with_leader(bot: BotUnderTest) -> int:
     return int(kemi)
 
 
-def _form(kemi: int) -> dict[str, str]:
-    day = (datetime.now(UTC) + timedelta(days=3)).date().isoformat()
-    return {
-        "action": "lone_work.form.next",
-        "unit_id": str(kemi),
-        "task": "Destillation af opløsningsmidler",
-        "campus": "Lyngby",
-        "building": "207",
-        "room": "112",
-        "schedule": "single",
-        "start_date": day,
-        "start_time": "18:00",
-        "end_date": day,
-        "end_time": "22:00",
-        "hazards": "chemicals",
-        "mitigations": "check_in",
-        "checkin_person": "Vagten",
-        "checkin_interval": "30",
-        "emergency_name": "Vagten",
-        "emergency_phone": "+45 4525 1234",
-        "trained": "true",
-        "adult": "true",
-    }
-
-
 async def _ask_for_approval(bot: BotUnderTest, kemi: int) -> Reply:
     assert bot.runtime is not None
     await bot.say(MAJA, "alenearbejde")
-    await bot.submit(MAJA, _form(kemi))
+    await bot.submit(MAJA, form(kemi))
     reply = await bot.post(bot.personal(MAJA, value={"action": "lone_work.form.send"}))
     await bot.runtime.background.drain()
     return reply
