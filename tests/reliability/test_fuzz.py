@@ -39,8 +39,8 @@ from tests.card_nodes import walk
 from tests.conftest import BACKENDS, DatabaseTarget
 from tests.fake_connector import FakeConnector
 from tests.near_miss_support import form as near_miss_form
-from tests.reliability.test_faults import _form as lone_work_form
 from tests.teams import BotUnderTest, Reply, make_user
+from tests.test_lone_work_http import form as lone_work_form
 from tests.wellbeing_support import dialogue as wellbeing_form
 
 SOAK = os.environ.get("AMKBOT_SOAK") == "1"
