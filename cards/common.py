@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from microsoft_teams.cards import (
@@ -181,6 +182,18 @@ def unit_choice(
 def field_error(text: str) -> TextBlock:
     """A server-side validation message shown right under its input."""
     return TextBlock(text=text, color="Attention", wrap=True, size="Small", spacing="None")
+
+
+def form_adder(body: list[CardElement], errors: Mapping[str, str]) -> Callable[..., None]:
+    """`add(element, *names)`: put a form element in `body`, each named input's error under it."""
+
+    def add(element: CardElement, *names: str) -> None:
+        body.append(element)
+        for name in names:
+            if name in errors:
+                body.append(field_error(errors[name]))
+
+    return add
 
 
 def kept_value(values: dict[str, Any], name: str) -> str | None:

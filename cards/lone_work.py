@@ -28,6 +28,7 @@ from cards.common import (
     Card,
     execute,
     field_error,
+    form_adder,
     kept_number,
     kept_value,
     paragraph,
@@ -73,10 +74,7 @@ def request_form(
             )
         )
 
-    def add(element: CardElement, name: str) -> None:
-        body.append(element)
-        if name in errors:
-            body.append(field_error(errors[name]))
+    add = form_adder(body, errors)
 
     add(
         unit_choice(

@@ -31,7 +31,7 @@ from microsoft_teams.cards import (
 from cards.common import (
     Card,
     execute,
-    field_error,
+    form_adder,
     notice_card,
     paragraph,
     render,
@@ -107,11 +107,7 @@ def report_form(
             )
         )
 
-    def add(element: CardElement, *names: str) -> None:
-        body.append(element)
-        for name in names:
-            if name in errors:
-                body.append(field_error(errors[name]))
+    add = form_adder(body, errors)
 
     add(
         ColumnSet(

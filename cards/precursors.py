@@ -27,6 +27,7 @@ from cards.common import (
     Card,
     execute,
     field_error,
+    form_adder,
     kept_number,
     kept_value,
     paragraph,
@@ -507,10 +508,7 @@ def entry_form(
         if field in errors:
             body.append(field_error(errors[field]))
 
-    def add(element: CardElement, name: str) -> None:
-        body.append(element)
-        if name in errors:
-            body.append(field_error(errors[name]))
+    add = form_adder(body, errors)
 
     add(
         DateInput(

@@ -32,6 +32,7 @@ from cards.common import (
     Card,
     execute,
     field_error,
+    form_adder,
     kept_number,
     kept_value,
     paragraph,
@@ -148,10 +149,7 @@ def dialogue_form(
         body.append(_banner(t(lang, "wellbeing.check.still")))
         body.append(TextBlock(text=_flag_lines(lang, flags), wrap=True, size="Small"))
 
-    def add(element: CardElement, name: str) -> None:
-        body.append(element)
-        if name in errors:
-            body.append(field_error(errors[name]))
+    add = form_adder(body, errors)
 
     add(
         unit_choice(
@@ -1014,10 +1012,7 @@ def amd_form(
     if errors:
         body.append(_banner(t(lang, "wellbeing.error.form")))
 
-    def add(element: CardElement, name: str) -> None:
-        body.append(element)
-        if name in errors:
-            body.append(field_error(errors[name]))
+    add = form_adder(body, errors)
 
     add(
         unit_choice(
