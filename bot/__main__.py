@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from bot.config import Settings
+from bot.config import Settings, configure_logging
 from domain.digest import iso_week, week_bounds
 from domain.i18n import Lang, t
 from domain.org import OrgFile
@@ -27,37 +26,9 @@ from storage.db import Database
 from storage.models import utcnow
 from storage.setup import prepare_database
 
-QUIET_LIBRARIES = (
-    "aiohttp.access",
-    "sqlalchemy",
-    "aiosqlite",
-    "asyncpg",
-    "urllib3",
-    "msrest",
-    "msal",
-)
-
-
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level, logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # Libraries that log SQL parameters or URLs would tie people to what they reported.
-    for noisy in (
-        "aiohttp.access",
-        "sqlalchemy",
-        "aiosqlite",
-        "asyncpg",
-        "urllib3",
-        "msrest",
-        "msal",
-    ):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
 
 def run(settings: Settings) -> int:
-    _configure_logging(settings.log_level)
+    configure_logging(settings.log_level)
     database = Database(settings.database_url)
     if settings.workers > 1 and database.is_sqlite:
         print(

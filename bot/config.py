@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -104,3 +105,25 @@ class Settings:
             scheduler_interval=interval,
             workers=int(workers_text),
         )
+
+
+# Libraries that log SQL parameters or URLs would tie people to what they reported.
+QUIET_LIBRARIES = (
+    "aiohttp.access",
+    "sqlalchemy",
+    "aiosqlite",
+    "asyncpg",
+    "urllib3",
+    "msrest",
+    "msal",
+)
+
+
+def configure_logging(level: str, *, prefix: str = "") -> None:
+    """Log lines with time and level (`prefix` names a worker); chatty libraries only warn."""
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format=f"%(asctime)s %(levelname)s {prefix}%(name)s: %(message)s",
+    )
+    for noisy in QUIET_LIBRARIES:
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -6,7 +6,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from botbuilder.core import ConversationState, MessageFactory, TurnContext
+from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, InvokeResponse
 from sqlalchemy import update
@@ -96,7 +96,7 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
         self,
         settings: Settings,
         db: Database,
-        conversation_state: ConversationState,
+        conversation_state: DatabaseConversationState,
         router: Router,
         connector: ConnectorClient,
     ) -> None:
@@ -140,9 +140,7 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
                     if known is not None and remembers_chat
                     else None
                 )
-                if remembers_chat and isinstance(
-                    self.conversation_state, DatabaseConversationState
-                ):
+                if remembers_chat:
                     key = self.conversation_state.get_storage_key(turn_context)
                     stored = await dialog_state.read_in(session, [key])
                     self.conversation_state.prime(turn_context, stored)

@@ -23,7 +23,7 @@ from types import FrameType
 from aiohttp import web
 
 from bot.app import create_app
-from bot.config import Settings
+from bot.config import Settings, configure_logging
 from storage.db import Database
 from storage.setup import prepare_database
 
@@ -56,14 +56,9 @@ def _stop_with_parent(supervisor: int) -> None:
         raise SystemExit("the supervisor stopped while this worker was starting")
 
 
-def _worker_main(settings: Settings, number: int, log_level: str, supervisor: int) -> None:
+def _worker_main(settings: Settings, number: int, supervisor: int) -> None:
     _stop_with_parent(supervisor)
-    logging.basicConfig(
-        level=getattr(logging, log_level, logging.INFO),
-        format=f"%(asctime)s %(levelname)s [worker {number}] %(name)s: %(message)s",
-    )
-    for noisy in ("aiohttp.access", "sqlalchemy", "aiosqlite", "asyncpg", "msrest", "msal"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_logging(settings.log_level, prefix=f"[worker {number}] ")
     serve(settings)
 
 
@@ -84,7 +79,7 @@ def supervise(settings: Settings) -> int:
     def start(number: int) -> BaseProcess:
         process = context.Process(
             target=_worker_main,
-            args=(settings, number, settings.log_level, os.getpid()),
+            args=(settings, number, os.getpid()),
             name=f"amkbot-worker-{number}",
         )
         process.start()
