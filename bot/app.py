@@ -64,15 +64,17 @@ class BotRuntime:
 
 def build_runtime(settings: Settings, db: Database | None = None) -> BotRuntime:
     database = db or Database(settings.database_url)
-    adapter = CloudAdapter(
-        CachingAuthentication(ConfigurationBotFrameworkAuthentication(_AdapterConfig(settings)))
-    )
     token = (
         app_token_provider(settings.app_id, settings.app_password, settings.app_tenant_id)
         if settings.app_id
         else no_token
     )
     connector = ConnectorClient(token)
+    adapter = CloudAdapter(
+        CachingAuthentication(
+            ConfigurationBotFrameworkAuthentication(_AdapterConfig(settings)), connector
+        )
+    )
     proactive = ProactiveSender(database, connector)
     background = BackgroundTasks()
     notifier = ProactiveNotifier(proactive, background)

@@ -3,7 +3,8 @@
 botbuilder's `CloudAdapter` asks its `BotFrameworkAuthentication` for a new connector client
 and a new user-token client on every turn; building their msrest pipelines costs more CPU
 than the rest of a turn (see docs/performance.md). This wrapper delegates everything and
-keeps one client per (app id, service URL, audience) and one token client per app id.
+keeps one client per (app id, service URL, audience) and one token client per app id; the
+turn's replies go through our pooled connector (`bot/turn_replies.py`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from botframework.connector.auth import (
     UserTokenClient,
 )
 
-from bot.turn_retry import with_retries
+from bot.connector import ConnectorClient as PooledConnector
+from bot.turn_replies import with_our_replies
 
 
 def _app_id(claims_identity: ClaimsIdentity) -> str:
@@ -30,18 +32,23 @@ def _app_id(claims_identity: ClaimsIdentity) -> str:
 
 class _CachingConnectorFactory(ConnectorFactory):  # type: ignore[misc]
     def __init__(
-        self, inner: ConnectorFactory, cache: dict[tuple[str, str, str], Any], app_id: str
+        self,
+        inner: ConnectorFactory,
+        cache: dict[tuple[str, str, str], Any],
+        app_id: str,
+        http: PooledConnector,
     ) -> None:
         self._inner = inner
         self._cache = cache
         self._app_id = app_id
+        self._http = http
 
     async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
         key = (self._app_id, service_url, audience or "")
         client = self._cache.get(key)
         if client is None:
-            client = self._cache[key] = with_retries(
-                await self._inner.create(service_url, audience)
+            client = self._cache[key] = with_our_replies(
+                await self._inner.create(service_url, audience), self._http, service_url
             )
         return client
 
@@ -49,8 +56,9 @@ class _CachingConnectorFactory(ConnectorFactory):  # type: ignore[misc]
 class CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
     """`BotFrameworkAuthentication` that hands out the same clients for the same target."""
 
-    def __init__(self, inner: BotFrameworkAuthentication) -> None:
+    def __init__(self, inner: BotFrameworkAuthentication, http: PooledConnector) -> None:
         self._inner = inner
+        self._http = http
         self._connectors: dict[tuple[str, str, str], Any] = {}
         self._token_clients: dict[str, UserTokenClient] = {}
 
@@ -60,7 +68,10 @@ class CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
         result = await self._inner.authenticate_request(activity, auth_header)
         if result.connector_factory is not None:
             result.connector_factory = _CachingConnectorFactory(
-                result.connector_factory, self._connectors, _app_id(result.claims_identity)
+                result.connector_factory,
+                self._connectors,
+                _app_id(result.claims_identity),
+                self._http,
             )
         return result
 
@@ -74,6 +85,7 @@ class CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
             self._inner.create_connector_factory(claims_identity),
             self._connectors,
             _app_id(claims_identity),
+            self._http,
         )
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:

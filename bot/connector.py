@@ -19,6 +19,8 @@ from urllib.parse import quote
 import aiohttp
 from botframework.connector.auth import MicrosoftAppCredentials
 
+from bot.activity_json import dumps
+
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({412, 429, 500, 502, 503, 504})
@@ -116,13 +118,21 @@ class ConnectorClient:
     def _http(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                timeout=self._timeout, connector=aiohttp.TCPConnector(limit=100)
+                timeout=self._timeout,
+                connector=aiohttp.TCPConnector(limit=100),
+                json_serialize=dumps,
             )
         return self._session
 
-    async def _once(self, method: str, url: str, body: dict[str, Any] | None) -> dict[str, Any]:
+    async def _once(
+        self,
+        method: str,
+        url: str,
+        body: dict[str, Any] | None,
+        token_provider: TokenProvider | None = None,
+    ) -> dict[str, Any]:
         headers = {"Content-Type": "application/json"}
-        token = await self._token_provider()
+        token = await (token_provider or self._token_provider)()
         if token:
             headers["Authorization"] = f"Bearer {token}"
         try:
@@ -145,14 +155,23 @@ class ConnectorClient:
             raise ConnectorError(None, f"{type(error).__name__}: {error}") from error
 
     async def request(
-        self, method: str, url: str, body: dict[str, Any] | None, *, attempts: int | None = None
+        self,
+        method: str,
+        url: str,
+        body: dict[str, Any] | None,
+        *,
+        attempts: int | None = None,
+        token_provider: TokenProvider | None = None,
     ) -> dict[str, Any]:
-        """One call, retried on 412/429/5xx/timeouts within the retry policy."""
+        """One call, retried on 412/429/5xx/timeouts within the retry policy.
+
+        `token_provider` overrides the client's own (a turn's reply uses the turn's credentials).
+        """
         limit = attempts or self.retry.attempts
         attempt = 1
         while True:
             try:
-                return await self._once(method, url, body)
+                return await self._once(method, url, body, token_provider)
             except ConnectorError as error:
                 if not error.retryable or attempt >= limit:
                     raise
