@@ -24,6 +24,7 @@ from bot.proactive import ProactiveSender
 from bot.scheduler import Scheduler
 from bot.services import DatabaseOrgServices
 from bot.state import DatabaseConversationState, DatabaseStorage
+from bot.turn_gate import TurnGate
 from dialogs.context import SPEAKER_KEY, Speaker
 from dialogs.router import Router
 from domain.i18n import lang_from_locale, t
@@ -76,6 +77,7 @@ def build_runtime(settings: Settings, db: Database | None = None) -> BotRuntime:
         )
     )
     proactive = ProactiveSender(database, connector)
+    gate = TurnGate(settings.turn_concurrency)
     background = BackgroundTasks()
     notifier = ProactiveNotifier(proactive, background)
     conversation_state = DatabaseConversationState(DatabaseStorage(database))
@@ -83,7 +85,7 @@ def build_runtime(settings: Settings, db: Database | None = None) -> BotRuntime:
     router = Router(
         conversation_state, DatabaseOrgServices(database), modules, channel_handlers(modules)
     )
-    bot = AmkBot(settings, database, conversation_state, router, connector)
+    bot = AmkBot(settings, database, conversation_state, router, connector, gate)
 
     async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
         if isinstance(error, EtagConflict):

@@ -8,6 +8,9 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
+from bot.turn_gate import BACKGROUND
+from storage.db import WRITE_ALLOWANCE
+
 log = logging.getLogger(__name__)
 
 
@@ -24,6 +27,7 @@ class BackgroundTasks:
 
     @staticmethod
     async def _guard(work: Coroutine[Any, Any, None], name: str) -> None:
+        WRITE_ALLOWANCE.set(BACKGROUND)
         try:
             await work
         except Exception:

@@ -47,6 +47,7 @@ class Settings:
     precursor_licence: str = ""
     scheduler_interval: float = 60.0
     workers: int = 1
+    turn_concurrency: int = 4
 
     @property
     def local_mode(self) -> bool:
@@ -74,6 +75,11 @@ class Settings:
         workers_text = get("WORKERS", "1") or "1"
         if not workers_text.isdigit() or not 1 <= int(workers_text) <= 64:
             raise ValueError(f"WORKERS must be a number from 1 to 64, not {workers_text!r}")
+        concurrency_text = get("TURN_CONCURRENCY", "4") or "4"
+        if not concurrency_text.isdigit() or not 1 <= int(concurrency_text) <= 1000:
+            raise ValueError(
+                f"TURN_CONCURRENCY must be a number from 1 to 1000, not {concurrency_text!r}"
+            )
         interval_text = get("SCHEDULER_INTERVAL", "60") or "60"
         try:
             interval = float(interval_text)
@@ -104,6 +110,7 @@ class Settings:
             precursor_licence=get("PRECURSOR_LICENCE"),
             scheduler_interval=interval,
             workers=int(workers_text),
+            turn_concurrency=int(concurrency_text),
         )
 
 

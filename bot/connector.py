@@ -20,6 +20,7 @@ import aiohttp
 from botframework.connector.auth import MicrosoftAppCredentials
 
 from bot.activity_json import dumps
+from bot.turn_gate import waiting_for_teams
 
 log = logging.getLogger(__name__)
 
@@ -131,8 +132,14 @@ class ConnectorClient:
         body: dict[str, Any] | None,
         token_provider: TokenProvider | None = None,
     ) -> dict[str, Any]:
+        async with waiting_for_teams():
+            return await self._exchange(method, url, body, token_provider or self._token_provider)
+
+    async def _exchange(
+        self, method: str, url: str, body: dict[str, Any] | None, token_provider: TokenProvider
+    ) -> dict[str, Any]:
         headers = {"Content-Type": "application/json"}
-        token = await (token_provider or self._token_provider)()
+        token = await token_provider()
         if token:
             headers["Authorization"] = f"Bearer {token}"
         try:

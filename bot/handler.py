@@ -14,6 +14,7 @@ from sqlalchemy import update
 from bot.config import Settings
 from bot.connector import ConnectorClient, ConnectorError
 from bot.state import DatabaseConversationState
+from bot.turn_gate import NORMAL, URGENT, TurnGate
 from bot.turn_order import ConversationTurns
 from cards.common import CARD_CONTENT_TYPE, Card, notice_card
 from dialogs.context import Speaker, set_speaker, speaker_of
@@ -99,6 +100,7 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
         conversation_state: DatabaseConversationState,
         router: Router,
         connector: ConnectorClient,
+        gate: TurnGate | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -107,10 +109,12 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
         self.router = router
         self.connector = connector
         self.turns = ConversationTurns()
+        self.gate = gate or TurnGate(settings.turn_concurrency)
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         conversation = getattr(turn_context.activity.conversation, "id", None) or ""
-        async with self.turns.hold(conversation):
+        allowance = URGENT if turn_context.activity.type == ActivityTypes.invoke else NORMAL
+        async with self.turns.hold(conversation), self.gate.turn(allowance):
             await self._resolve_speaker(turn_context)
             try:
                 await super().on_turn(turn_context)

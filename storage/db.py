@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import logging
 import sqlite3
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,44 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/amkbot.db"
 _WAL_ATTEMPTS = 100
 WRITE_TURN_TIMEOUT_SECONDS = 30.0
+
+# How long the current caller's SQLite writes may be put behind later writers (seconds):
+# the bot sets 0 for card actions, more for messages and background work.
+WRITE_ALLOWANCE: ContextVar[float] = ContextVar("write_allowance", default=0.25)
+
+
+class WriteTurns:
+    """SQLite's single writer, taken in order of arrival plus each writer's allowance."""
+
+    def __init__(self) -> None:
+        self._busy = False
+        self._waiting: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    async def acquire(self, patience: float) -> None:
+        if not self._busy and not any(not f.done() for *_, f in self._waiting):
+            self._busy = True
+            return
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        deadline = loop.time() + WRITE_ALLOWANCE.get()
+        heapq.heappush(self._waiting, (deadline, next(self._order), future))
+        try:
+            await asyncio.wait_for(asyncio.shield(future), patience)
+        except (TimeoutError, asyncio.CancelledError):
+            if future.done() and not future.cancelled():
+                self.release()
+            else:
+                future.cancel()
+            raise
+
+    def release(self) -> None:
+        while self._waiting:
+            *_, future = heapq.heappop(self._waiting)
+            if not future.done():
+                future.set_result(None)
+                return
+        self._busy = False
 
 
 def normalise_url(url: str) -> str:
@@ -101,7 +142,7 @@ class Database:
         self._writers = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time: this process's writers wait their turn here, in
         # order, instead of polling SQLite's lock in its busy handler (the long tails).
-        self._write_turn = asyncio.Lock() if self.is_sqlite else None
+        self._write_turn = WriteTurns() if self.is_sqlite else None
         self.write_wait_seconds = WRITE_TURN_TIMEOUT_SECONDS
 
     @asynccontextmanager
@@ -112,7 +153,7 @@ class Database:
                 yield session
             return
         try:
-            await asyncio.wait_for(self._write_turn.acquire(), self.write_wait_seconds)
+            await self._write_turn.acquire(self.write_wait_seconds)
         except TimeoutError:
             raise sqlite3.OperationalError(
                 "database is locked: other writers took too long"
