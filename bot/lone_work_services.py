@@ -46,9 +46,8 @@ def _name(person: Person | None) -> str:
     return org.describe_person(person) if person is not None else ""
 
 
-async def view_of(session: AsyncSession, request: LoneWorkRequest) -> RequestView:
-    """The request with names resolved, as cards show it."""
-    ids = {
+def _people_ids(request: LoneWorkRequest) -> set[int]:
+    return {
         person_id
         for person_id in (
             request.requester_id,
@@ -58,7 +57,22 @@ async def view_of(session: AsyncSession, request: LoneWorkRequest) -> RequestVie
         )
         if person_id is not None
     }
-    people = await lone_work.people_by_id(session, ids)
+
+
+async def view_and_people(
+    session: AsyncSession, request: LoneWorkRequest
+) -> tuple[RequestView, dict[int, Person]]:
+    """The request as cards show it, and the people named on it (read once)."""
+    people = await lone_work.people_by_id(session, _people_ids(request))
+    return await view_of(session, request, people), people
+
+
+async def view_of(
+    session: AsyncSession, request: LoneWorkRequest, people: dict[int, Person] | None = None
+) -> RequestView:
+    """The request with names resolved, as cards show it."""
+    if people is None:
+        people = await lone_work.people_by_id(session, _people_ids(request))
     unit = await session.get(Unit, request.unit_id)
     approver = people.get(request.approver_id) if request.approver_id else None
     return RequestView(
@@ -172,8 +186,8 @@ class DatabaseLoneWorkServices:
                 approver_id=approver_id,
                 now=self.clock(),
             )
-            view = await view_of(session, request)
-            approver = await session.get(Person, approver_id) if approver_id else None
+            view, people = await view_and_people(session, request)
+        approver = people.get(approver_id) if approver_id else None
         await self.notifier.card_to_person(
             speaker.person_id,
             requester_card(speaker.lang, view),
@@ -298,14 +312,14 @@ class DatabaseLoneWorkServices:
                 return notice_card(
                     t(lang, "lone_work.approval.title"), t(lang, "lone_work.refused.not_found")
                 )
-            view = await view_of(session, outcome.request)
+            view, people = await view_and_people(session, outcome.request)
         if not outcome.changed:
             notice = self._refusal(lang, view, outcome.refused)
             if outcome.refused == "not_approver":
                 return notice_card(t(lang, "lone_work.approval.title"), notice)
             return approval_card(lang, view, notice=notice)
         self.notifier.later(
-            self._after_change(view, f"decision.{decision.value}"), name="lone_work.decided"
+            self._after_change(view, people, f"decision.{decision.value}"), name="lone_work.decided"
         )
         return approval_card(lang, view)
 
@@ -320,13 +334,15 @@ class DatabaseLoneWorkServices:
                 return notice_card(
                     t(lang, "lone_work.requester.title"), t(lang, "lone_work.refused.not_found")
                 )
-            view = await view_of(session, outcome.request)
+            view, people = await view_and_people(session, outcome.request)
         if not outcome.changed:
             notice = self._refusal(lang, view, outcome.refused)
             if outcome.refused == "not_requester":
                 return notice_card(t(lang, "lone_work.requester.title"), notice)
             return requester_card(lang, view, notice=notice)
-        self.notifier.later(self._after_change(view, "withdrawn"), name="lone_work.withdrawn")
+        self.notifier.later(
+            self._after_change(view, people, "withdrawn"), name="lone_work.withdrawn"
+        )
         return requester_card(lang, view)
 
     async def _revoke(self, speaker: Speaker, request_id: int, reason: str | None) -> Card:
@@ -340,20 +356,19 @@ class DatabaseLoneWorkServices:
                 return notice_card(
                     t(lang, "lone_work.approval.title"), t(lang, "lone_work.refused.not_found")
                 )
-            view = await view_of(session, outcome.request)
+            view, people = await view_and_people(session, outcome.request)
         if not outcome.changed:
             notice = self._refusal(lang, view, outcome.refused)
             if outcome.refused == "not_approver":
                 return notice_card(t(lang, "lone_work.approval.title"), notice)
             return approval_card(lang, view, notice=notice)
-        self.notifier.later(self._after_change(view, "revoked"), name="lone_work.revoked")
+        self.notifier.later(self._after_change(view, people, "revoked"), name="lone_work.revoked")
         return approval_card(lang, view)
 
-    async def _after_change(self, view: RequestView, what: str) -> None:
+    async def _after_change(self, view: RequestView, people: dict[int, Person], what: str) -> None:
         """Update every posted copy of the request, then tell the person concerned."""
-        async with self.db.sessions() as session:
-            requester = await session.get(Person, view.requester_id)
-            approver = await session.get(Person, view.approver_id) if view.approver_id else None
+        requester = people.get(view.requester_id)
+        approver = people.get(view.approver_id) if view.approver_id else None
         await self.notifier.update_cards(
             (ENTITY, str(view.id)), card_renderer(view, requester, approver)
         )

@@ -36,6 +36,7 @@ from domain.i18n import COPENHAGEN, Lang, format_datetime, t
 from domain.near_miss import (
     ActionView,
     AssignForm,
+    Category,
     Event,
     FollowUpContext,
     NearMissForm,
@@ -50,7 +51,7 @@ from domain.near_miss import (
 from domain.org import UnitRef
 from storage import audit, conversations, jobs, near_miss, org
 from storage.db import Database
-from storage.models import Person, utcnow
+from storage.models import Person, Unit, utcnow
 from storage.near_miss import ENTITY
 
 log = logging.getLogger(__name__)
@@ -164,6 +165,8 @@ class DatabaseNearMissServices:
         reporter_id = None if form.anonymous else speaker.person_id
         try:
             async with self.db.transaction() as session:
+                # Read before numbering: the year's counter row stays locked until the commit.
+                unit = await session.get(Unit, form.unit_id)
                 report, created = await near_miss.submit(
                     session,
                     form,
@@ -171,43 +174,35 @@ class DatabaseNearMissServices:
                     now=self.clock(),
                     submission_key=submission_key,
                 )
-                report_id = report.id
-            # Read after the commit: the year's counter row stays locked until then.
-            async with self.db.sessions() as session:
-                stored = await near_miss.get(session, report_id)
-                if stored is None:
-                    raise LookupError(f"near-miss report {report_id} vanished after its commit")
-                shown = await near_miss.view(session, stored)
+                if unit is None or unit.id != report.unit_id:
+                    unit = await session.get(Unit, report.unit_id)
         except IntegrityError:
             # The same card sent twice at the same moment: the other turn stored it.
             async with self.db.sessions() as session:
                 existing = await near_miss.by_submission(session, submission_key)
                 if existing is None:
                     raise
-                shown = await near_miss.view(session, existing)
-            created = False
+                unit = await session.get(Unit, existing.unit_id)
+            report, created = existing, False
         if created:
-            log.info("near-miss report %s recorded", shown.number)
-            self.notifier.later(self._announce(shown.id), name="near_miss.announce")
+            log.info("near-miss report %s recorded", report.number)
+            self.notifier.later(self._announce(report.id), name="near_miss.announce")
         return confirmation_card(
             speaker.lang,
-            number=shown.number,
-            unit=shown.unit_name,
-            anonymous=shown.anonymous,
-            injury=shown.injury,
-            category=shown.category,
+            number=report.number,
+            unit=unit.name if unit else "",
+            anonymous=report.anonymous,
+            injury=report.injury,
+            category=Category(report.category),
         )
 
     async def _announce(self, report_id: int) -> None:
         """The new report to each AMK of its unit (or the secretariat if it has none)."""
         async with self.db.sessions() as session:
-            report = await near_miss.get(session, report_id)
-            if report is None:
-                return
-            recipients = [p.id for p in await near_miss.follow_up_people(session, report.unit_id)]
-            context = await near_miss.context(session, report_id, recipients)
-        if context is None:
+            found = await near_miss.announcement(session, report_id)
+        if found is None:
             return
+        context, recipients = found
         if not recipients:
             log.warning(
                 "near-miss report %s: the unit has no AMK and there is no secretariat",

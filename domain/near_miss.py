@@ -26,6 +26,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from domain.i18n import COPENHAGEN, Lang
+from domain.numbering import local_year as local_year
+from domain.numbering import yearly_number
 from domain.org import is_email, normalise_upn
 
 NUMBER_PREFIX: Final = "NM"
@@ -165,11 +167,7 @@ def close_problem(conclusion: str | None, open_actions: int) -> CloseProblem | N
 
 def format_number(year: int, sequence: int) -> str:
     """The number a reporter can quote: NM-2026-0042 (sequential per year)."""
-    return f"{NUMBER_PREFIX}-{year}-{sequence:04d}"
-
-
-def local_year(moment: datetime) -> int:
-    return moment.astimezone(COPENHAGEN).year
+    return yearly_number(NUMBER_PREFIX, year, sequence)
 
 
 # -- who may do what ---------------------------------------------------------------------------

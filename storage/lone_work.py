@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Final
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Integer, cast, func, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.audit import person_actor
 from domain.lone_work import (
@@ -19,23 +23,55 @@ from domain.lone_work import (
     period_of,
     working_days_between,
 )
+from domain.numbering import local_year, yearly_number
 from domain.org import Role
 from storage import audit, org
-from storage.lone_work_models import LoneWorkRequest
+from storage.lone_work_models import LoneWorkCounter, LoneWorkRequest
 from storage.models import Person, Unit
 
 ENTITY = "lone_work_request"
+NUMBER_PREFIX: Final = "AL"
+
+
+async def _count_on(session: AsyncSession, year: int) -> int | None:
+    """The year's counter, one up; None while the year has no counter row."""
+    return (
+        await session.execute(
+            update(LoneWorkCounter)
+            .where(LoneWorkCounter.year == year)
+            .values(last_number=LoneWorkCounter.last_number + 1)
+            .returning(LoneWorkCounter.last_number)
+        )
+    ).scalar_one_or_none()
+
+
+async def _start_counter(session: AsyncSession, year: int) -> None:
+    """The year's counter row, at the highest number the year already has (if any)."""
+    prefix = f"{NUMBER_PREFIX}-{year}-"
+    highest = select(
+        literal(year, Integer),
+        func.coalesce(
+            func.max(cast(func.substr(LoneWorkRequest.number, len(prefix) + 1), Integer)), 0
+        ),
+    ).where(LoneWorkRequest.number.like(f"{prefix}%"))
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(LoneWorkCounter)
+        .from_select(["year", "last_number"], highest)
+        .on_conflict_do_nothing(index_elements=["year"])
+    )
 
 
 async def _next_number(session: AsyncSession, year: int) -> str:
-    """`AL-<year>-<nnnn>`, gap-free per year; writers are serialised while numbering."""
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(7242010)"))
-    prefix = f"AL-{year}-"
-    count = await session.scalar(
-        select(func.count()).where(LoneWorkRequest.number.like(f"{prefix}%"))
-    )
-    return f"{prefix}{(count or 0) + 1:04d}"
+    """`AL-<year>-<nnnn>` from the year's counter row, changed in the caller's transaction:
+    its row lock holds other writers until the commit, and a rollback takes the number back."""
+    sequence = await _count_on(session, year)
+    if sequence is None:
+        await _start_counter(session, year)
+        sequence = await _count_on(session, year)
+    if sequence is None:
+        raise RuntimeError(f"no lone-work counter for {year}")
+    return yearly_number(NUMBER_PREFIX, year, sequence)
 
 
 async def approvers_for(session: AsyncSession, unit_id: int) -> list[Person]:
@@ -56,7 +92,7 @@ async def submit(
     if period is None:
         raise ValueError("the request has no complete period; check() it first")
     request = LoneWorkRequest(
-        number=await _next_number(session, now.year),
+        number=await _next_number(session, local_year(now)),
         requester_id=requester_id,
         unit_id=form.unit_id,
         approver_id=approver_id,
@@ -135,6 +171,25 @@ async def get(session: AsyncSession, request_id: int) -> LoneWorkRequest | None:
     return await session.get(LoneWorkRequest, request_id)
 
 
+async def _change(
+    session: AsyncSession, request: LoneWorkRequest, from_status: Status, **values: Any
+) -> bool:
+    """Set `values` only if the request is still in `from_status` (False: it no longer was,
+    and `request` now shows it as it is). The request is not read back after the change."""
+    changed = await session.execute(
+        update(LoneWorkRequest)
+        .where(LoneWorkRequest.id == request.id, LoneWorkRequest.status == from_status.value)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if not getattr(changed, "rowcount", 0):
+        await session.refresh(request)
+        return False
+    for name, value in values.items():
+        set_committed_value(request, name, value)
+    return True
+
+
 async def decide(
     session: AsyncSession,
     request_id: int,
@@ -154,23 +209,18 @@ async def decide(
         return Outcome(request, False, "note_required")
     before = request.snapshot()
     status = Status.REJECTED if decision is Decision.REJECT else Status.APPROVED
-    changed = await session.execute(
-        update(LoneWorkRequest)
-        .where(LoneWorkRequest.id == request_id, LoneWorkRequest.status == Status.PENDING.value)
-        .values(
-            status=status.value,
-            conditions=note.strip()
-            if decision is Decision.APPROVE_WITH_CONDITIONS and note
-            else None,
-            decision_note=note.strip() if decision is Decision.REJECT and note else None,
-            decided_by_id=actor_id,
-            decided_at=now,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
+    changed = await _change(
+        session,
+        request,
+        Status.PENDING,
+        status=status.value,
+        conditions=note.strip() if decision is Decision.APPROVE_WITH_CONDITIONS and note else None,
+        decision_note=note.strip() if decision is Decision.REJECT and note else None,
+        decided_by_id=actor_id,
+        decided_at=now,
+        updated_at=now,
     )
-    await session.refresh(request)
-    if not getattr(changed, "rowcount", 0):
+    if not changed:
         return await _refuse(session, request, actor_id, "decide", "already")
     await audit.record(
         session,
@@ -195,20 +245,17 @@ async def _close(
     now: datetime,
 ) -> bool:
     before = request.snapshot()
-    changed = await session.execute(
-        update(LoneWorkRequest)
-        .where(LoneWorkRequest.id == request.id, LoneWorkRequest.status == from_status.value)
-        .values(
-            status=to_status.value,
-            closed_by_id=actor_id,
-            closed_at=now,
-            close_reason=reason,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
+    changed = await _change(
+        session,
+        request,
+        from_status,
+        status=to_status.value,
+        closed_by_id=actor_id,
+        closed_at=now,
+        close_reason=reason,
+        updated_at=now,
     )
-    await session.refresh(request)
-    if not getattr(changed, "rowcount", 0):
+    if not changed:
         return False
     await audit.record(
         session,

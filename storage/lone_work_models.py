@@ -1,4 +1,4 @@
-"""Tables of lone-work approvals (godkendelse af alenearbejde)."""
+"""Tables of lone-work approvals (godkendelse af alenearbejde) and their numbering."""
 
 from __future__ import annotations
 
@@ -9,6 +9,15 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base, utcnow
+
+
+class LoneWorkCounter(Base):
+    """The last request number handed out in a year (AL-<year>-<last_number>)."""
+
+    __tablename__ = "lone_work_counter"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class LoneWorkRequest(Base):

@@ -37,15 +37,15 @@ from domain.near_miss import (
     allowed,
     close_problem,
     format_number,
-    local_year,
     median_duration,
     quarter_of,
     reminder_due_at,
     transition,
 )
+from domain.numbering import local_year
 from domain.org import Role
 from storage import audit, conversations, org
-from storage.models import Person, Unit
+from storage.models import Person, RoleAssignment, Unit
 from storage.near_miss_models import NearMissAction, NearMissCounter, NearMissReport
 
 ENTITY = "near_miss_report"
@@ -62,23 +62,32 @@ def lang_of(person: Person) -> Lang:
 # -- reporting ---------------------------------------------------------------------------------
 
 
-async def _next_number(session: AsyncSession, year: int) -> str:
-    """The year's next number from its counter row; the row lock serialises writers."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    await session.execute(
-        insert(NearMissCounter)
-        .values(year=year, last_number=0)
-        .on_conflict_do_nothing(index_elements=["year"])
-    )
-    sequence = (
+async def _count_on(session: AsyncSession, year: int) -> int | None:
+    """The year's counter, one up; None while the year has no counter row."""
+    return (
         await session.execute(
             update(NearMissCounter)
             .where(NearMissCounter.year == year)
             .values(last_number=NearMissCounter.last_number + 1)
             .returning(NearMissCounter.last_number)
         )
-    ).scalar_one()
-    return format_number(year, int(sequence))
+    ).scalar_one_or_none()
+
+
+async def _next_number(session: AsyncSession, year: int) -> str:
+    """The year's next number from its counter row; the row lock serialises writers."""
+    sequence = await _count_on(session, year)
+    if sequence is None:
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        await session.execute(
+            insert(NearMissCounter)
+            .values(year=year, last_number=0)
+            .on_conflict_do_nothing(index_elements=["year"])
+        )
+        sequence = await _count_on(session, year)
+    if sequence is None:
+        raise RuntimeError(f"no near-miss counter for {year}")
+    return format_number(year, sequence)
 
 
 async def by_submission(session: AsyncSession, submission_key: str) -> NearMissReport | None:
@@ -248,25 +257,60 @@ async def view(
     )
 
 
-async def participant(session: AsyncSession, report: NearMissReport, person: Person) -> Participant:
-    """What `person` is to the report: AMK of its unit, secretariat, investigator, owner."""
-    roles = await org.roles_of(session, person.id)
+async def _roles_by_person(
+    session: AsyncSession, person_ids: Iterable[int]
+) -> dict[int, list[RoleAssignment]]:
+    wanted = set(person_ids)
+    roles: dict[int, list[RoleAssignment]] = {person_id: [] for person_id in wanted}
+    if wanted:
+        found = await session.scalars(
+            select(RoleAssignment).where(RoleAssignment.person_id.in_(wanted))
+        )
+        for role in found:
+            roles[role.person_id].append(role)
+    return roles
+
+
+def _participant(
+    report: NearMissReport, person: Person, roles: Iterable[RoleAssignment]
+) -> Participant:
+    held = [(role.role, role.unit_id) for role in roles]
     return Participant(
         person_id=person.id,
         name=org.describe_person(person),
         lang=lang_of(person),
         teams_id=person.teams_user_id,
-        is_amk=any(
-            role.role == Role.AMK.value and role.unit_id == report.unit_id for role in roles
-        ),
-        is_secretariat=any(
-            role.role == Role.SECRETARIAT.value and role.unit_id is None for role in roles
-        ),
+        is_amk=(Role.AMK.value, report.unit_id) in held,
+        is_secretariat=(Role.SECRETARIAT.value, None) in held,
         is_investigator=report.investigator_id == person.id,
         owned_actions=frozenset(
             action.id for action in report.actions if action.owner_id == person.id
         ),
     )
+
+
+async def participant(session: AsyncSession, report: NearMissReport, person: Person) -> Participant:
+    """What `person` is to the report: AMK of its unit, secretariat, investigator, owner."""
+    roles = await _roles_by_person(session, [person.id])
+    return _participant(report, person, roles[person.id])
+
+
+async def _context_of(
+    session: AsyncSession,
+    report: NearMissReport,
+    extra_people: Iterable[int],
+    followers: list[Person],
+) -> FollowUpContext:
+    known = {person.id: person for person in followers}
+    wanted = (_people_of(report) | set(extra_people)) - known.keys()
+    people = known | await people_by_id(session, wanted)
+    shown = await view(session, report, people)
+    roles = await _roles_by_person(session, people)
+    parts = {
+        person_id: _participant(report, person, roles[person_id])
+        for person_id, person in people.items()
+    }
+    return FollowUpContext(report=shown, people=parts)
 
 
 async def context(
@@ -277,12 +321,20 @@ async def context(
     report = await get(session, report_id)
     if report is None:
         return None
-    ids = _people_of(report) | set(extra_people)
-    ids.update(person.id for person in await follow_up_people(session, report.unit_id))
-    people = await people_by_id(session, ids)
-    shown = await view(session, report, people)
-    parts = {person.id: await participant(session, report, person) for person in people.values()}
-    return FollowUpContext(report=shown, people=parts)
+    followers = await follow_up_people(session, report.unit_id)
+    return await _context_of(session, report, extra_people, followers)
+
+
+async def announcement(
+    session: AsyncSession, report_id: int
+) -> tuple[FollowUpContext, list[int]] | None:
+    """A new report's context and who is told of it (`follow_up_people`), read once."""
+    report = await get(session, report_id)
+    if report is None:
+        return None
+    followers = await follow_up_people(session, report.unit_id)
+    shown = await _context_of(session, report, (), followers)
+    return shown, [person.id for person in followers]
 
 
 async def has_personal_chat(session: AsyncSession, person_id: int) -> bool:

@@ -195,6 +195,11 @@ async def test_two_approvers_clicking_at_once_give_one_decision(bot: BotUnderTes
             )
         )
     assert decisions == 1
+    status = "godkendt" if (await _only_request(bot)).status == "approved" else "afvist"
+    shown = [json.dumps(reply.body["value"], ensure_ascii=False) for reply in replies]
+    told = [text for text in shown if "allerede afgjort" in text]
+    assert len(told) == 7
+    assert all(f"{status} af lise leder" in text.lower() for text in told)
 
 
 async def test_risky_work_without_mitigation_is_blocked_with_the_rule(bot: BotUnderTest) -> None:

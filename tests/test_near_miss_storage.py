@@ -178,6 +178,36 @@ async def test_a_unit_without_amk_is_followed_up_by_the_secretariat(db: Database
     assert aqua == [people.secretariat]
 
 
+async def test_a_new_report_goes_to_each_amk_and_never_names_an_anonymous_reporter(
+    db: Database,
+) -> None:
+    people = await _org(db)
+    named = await _submit(db, _form(people.kemi), people.reporter)
+    anonymous = await _submit(db, _form(people.kemi, anonymous=True), people.reporter)
+    async with db.sessions() as session:
+        named_found = await near_miss.announcement(session, named)
+        anonymous_found = await near_miss.announcement(session, anonymous)
+        units = {u.name: u.id for u in await org.list_units(session)}
+    aqua = await _submit(db, _form(units["Aqua"]), None)
+    async with db.sessions() as session:
+        aqua_found = await near_miss.announcement(session, aqua)
+        assert await near_miss.announcement(session, 999_999) is None
+    assert named_found is not None and anonymous_found is not None and aqua_found is not None
+    context, recipients = named_found
+    assert recipients == [people.amk, people.amk2]
+    assert all(context.people[amk].is_amk and context.people[amk].manages for amk in recipients)
+    assert context.report.reporter_name == "reporter"
+    assert not context.people[people.reporter].manages
+    context, recipients = anonymous_found
+    assert recipients == [people.amk, people.amk2]
+    assert set(context.people) == {people.amk, people.amk2}
+    assert context.report.reporter_name is None
+    context, recipients = aqua_found
+    assert recipients == [people.secretariat]
+    assert context.people[people.secretariat].is_secretariat
+    assert not context.people[people.secretariat].is_amk
+
+
 # -- follow-up ---------------------------------------------------------------------------------
 
 
