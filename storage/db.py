@@ -25,6 +25,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.inline_sqlite import BUSY_TIMEOUT_MS, inline_connector
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -98,7 +100,7 @@ def _enable_wal(cursor: Any) -> None:
             time.sleep(0.05)
 
 
-def _prepare_sqlite(engine: AsyncEngine, *, begin: str) -> None:
+def _prepare_sqlite(engine: AsyncEngine, *, begin: str, busy_timeout_ms: int) -> None:
     """Foreign keys on, WAL; writers take the write lock at BEGIN, so they queue instead
     of failing or forking, while readers (plain BEGIN) never wait for writers."""
 
@@ -107,7 +109,7 @@ def _prepare_sqlite(engine: AsyncEngine, *, begin: str) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         _enable_wal(cursor)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -131,12 +133,17 @@ class Database:
             options.update(pool_size=10, max_overflow=20)
             if search_path:
                 options["connect_args"] = {"server_settings": {"search_path": search_path}}
+        busy_timeout_ms = 10_000
+        if self.is_sqlite and parsed.database and parsed.database != ":memory:":
+            # On the event loop's thread: see storage/inline_sqlite.py for why and the cost.
+            options["async_creator"] = inline_connector(parsed.database)
+            busy_timeout_ms = BUSY_TIMEOUT_MS
         self.engine: AsyncEngine = create_async_engine(self.url, **options)
         self.read_engine = self.engine
         if self.is_sqlite:
-            _prepare_sqlite(self.engine, begin="BEGIN IMMEDIATE")
+            _prepare_sqlite(self.engine, begin="BEGIN IMMEDIATE", busy_timeout_ms=busy_timeout_ms)
             self.read_engine = create_async_engine(self.url, **options)
-            _prepare_sqlite(self.read_engine, begin="BEGIN")
+            _prepare_sqlite(self.read_engine, begin="BEGIN", busy_timeout_ms=busy_timeout_ms)
         # Reading sessions are never committed: every write goes through `transaction()`.
         self.sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
         self._writers = async_sessionmaker(self.engine, expire_on_commit=False)
