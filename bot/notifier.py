@@ -61,12 +61,12 @@ class ProactiveNotifier:
     async def update_cards(
         self, entity: tuple[str, str], render: Callable[[str], dict[str, object] | None]
     ) -> None:
-        for post in await conversations.posts_for(self.sender.db, entity[0], entity[1]):
+        for post, ref in await conversations.sent_posts(self.sender.db, entity[0], entity[1]):
             card = render(post.dedupe_key)
             if card is None:
                 continue
             try:
-                await self.sender.update_card(post.id, card)
+                await self.sender.update_post(post, ref, card)
             except (NoConversation, ConnectorError) as error:
                 log.warning("updating %s failed: %s", post.dedupe_key, type(error).__name__)
 

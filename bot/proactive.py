@@ -47,20 +47,6 @@ class ProactiveSender:
         self.db = db
         self.connector = connector
 
-    async def _ref(self, ref_id: int) -> ConversationRef:
-        async with self.db.sessions() as session:
-            ref = await session.get(ConversationRef, ref_id)
-        if ref is None or not ref.active:
-            raise NoConversation(f"conversation {ref_id} is unknown or inactive")
-        return ref
-
-    async def _personal_ref(self, person_id: int) -> ConversationRef:
-        async with self.db.sessions() as session:
-            ref = await conversations.personal_chat_of(session, person_id)
-        if ref is None:
-            raise NoConversation(f"no personal chat with person {person_id}")
-        return ref
-
     async def send_to_person(
         self,
         person_id: int,
@@ -71,8 +57,18 @@ class ProactiveSender:
         entity_id: str | None = None,
     ) -> Posted:
         """A card in the person's 1:1 chat with the bot."""
-        ref = await self._personal_ref(person_id)
-        return await self._deliver(ref, card, dedupe_key, entity_type, entity_id, new_thread=False)
+        async with self.db.transaction() as session:
+            ref = await conversations.personal_chat_of(session, person_id)
+            if ref is None:
+                raise NoConversation(f"no personal chat with person {person_id}")
+            post = await conversations.claim(
+                session,
+                dedupe_key=dedupe_key,
+                conversation_ref_id=ref.id,
+                entity_type=entity_type,
+                entity_id=entity_id,
+            )
+        return await self._deliver(ref, post, card, new_thread=False)
 
     async def post_to_channel(
         self,
@@ -84,26 +80,22 @@ class ProactiveSender:
         entity_id: str | None = None,
     ) -> Posted:
         """A card as a new thread in a team channel."""
-        ref = await self._ref(channel_ref_id)
-        return await self._deliver(ref, card, dedupe_key, entity_type, entity_id, new_thread=True)
+        async with self.db.transaction() as session:
+            ref = await session.get(ConversationRef, channel_ref_id)
+            if ref is None or not ref.active:
+                raise NoConversation(f"conversation {channel_ref_id} is unknown or inactive")
+            post = await conversations.claim(
+                session,
+                dedupe_key=dedupe_key,
+                conversation_ref_id=ref.id,
+                entity_type=entity_type,
+                entity_id=entity_id,
+            )
+        return await self._deliver(ref, post, card, new_thread=True)
 
     async def _deliver(
-        self,
-        ref: ConversationRef,
-        card: Card,
-        dedupe_key: str,
-        entity_type: str | None,
-        entity_id: str | None,
-        *,
-        new_thread: bool,
+        self, ref: ConversationRef, post: PostedActivity, card: Card, *, new_thread: bool
     ) -> Posted:
-        post = await conversations.claim_post(
-            self.db,
-            dedupe_key=dedupe_key,
-            conversation_ref_id=ref.id,
-            entity_type=entity_type,
-            entity_id=entity_id,
-        )
         if post.status == "sent":
             return Posted(
                 post.id, post.activity_id, post.thread_conversation_id or ref.conversation_id, True
@@ -128,10 +120,12 @@ class ProactiveSender:
                 conversation_id = ref.conversation_id
                 activity_id = await self.connector.send(ref.service_url, conversation_id, message)
         except ConnectorError as error:
-            await conversations.mark_failed(self.db, post.id, str(error))
-            if error.blocked:
-                async with self.db.transaction() as session:
-                    await conversations.deactivate_conversation(session, ref.conversation_id)
+            await conversations.mark_failed(
+                self.db,
+                post.id,
+                str(error),
+                deactivate=ref.conversation_id if error.blocked else None,
+            )
             raise
         await conversations.mark_sent(
             self.db, post.id, activity_id=activity_id, thread_conversation_id=conversation_id
@@ -140,15 +134,15 @@ class ProactiveSender:
 
     async def update_card(self, post_id: int, card: Card) -> None:
         """Replace a card the bot posted earlier (e.g. after a decision)."""
-        async with self.db.sessions() as session:
-            post = await session.get(PostedActivity, post_id)
-            ref = (
-                None
-                if post is None
-                else await session.get(ConversationRef, post.conversation_ref_id)
-            )
-        if post is None or ref is None or not post.activity_id:
+        found = await conversations.post_with_ref(self.db, post_id)
+        if found is None:
             raise NoConversation(f"post {post_id} was never delivered")
+        await self.update_post(*found, card)
+
+    async def update_post(self, post: PostedActivity, ref: ConversationRef, card: Card) -> None:
+        """`update_card` for a post already read with its conversation."""
+        if not post.activity_id:
+            raise NoConversation(f"post {post.id} was never delivered")
         conversation_id = post.thread_conversation_id or ref.conversation_id
         await self.connector.update(
             ref.service_url, conversation_id, post.activity_id, card_message(card)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
@@ -150,6 +151,41 @@ async def team_channels(session: AsyncSession, team_id: str) -> list[Conversatio
     )
 
 
+async def claim(
+    session: AsyncSession,
+    *,
+    dedupe_key: str,
+    conversation_ref_id: int,
+    entity_type: str | None = None,
+    entity_id: str | None = None,
+) -> PostedActivity:
+    """The row for one message to send; an existing row means it was sent or is being sent.
+
+    `INSERT … ON CONFLICT DO NOTHING`: a row another writer holds or has committed is never
+    an error that would undo the caller's transaction; it is read instead.
+    """
+    values = {
+        "dedupe_key": dedupe_key,
+        "conversation_ref_id": conversation_ref_id,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+    }
+    if session.get_bind().dialect.name == "postgresql":
+        insert: Insert = postgresql_insert(PostedActivity).on_conflict_do_nothing(
+            index_elements=[PostedActivity.dedupe_key]
+        )
+    else:
+        insert = sqlite_insert(PostedActivity).on_conflict_do_nothing(
+            index_elements=[PostedActivity.dedupe_key]
+        )
+    post = (await session.scalars(insert.values(values).returning(PostedActivity))).first()
+    if post is not None:
+        return post
+    return (
+        await session.scalars(select(PostedActivity).where(PostedActivity.dedupe_key == dedupe_key))
+    ).one()
+
+
 async def claim_post(
     db: Database,
     *,
@@ -158,24 +194,15 @@ async def claim_post(
     entity_type: str | None = None,
     entity_id: str | None = None,
 ) -> PostedActivity:
-    """The row for one message to send; an existing row means it was sent or is being sent."""
-    try:
-        async with db.transaction() as session:
-            post = PostedActivity(
-                dedupe_key=dedupe_key,
-                conversation_ref_id=conversation_ref_id,
-                entity_type=entity_type,
-                entity_id=entity_id,
-            )
-            session.add(post)
-        return post
-    except IntegrityError:
-        async with db.sessions() as session:
-            return (
-                await session.scalars(
-                    select(PostedActivity).where(PostedActivity.dedupe_key == dedupe_key)
-                )
-            ).one()
+    """`claim` in a transaction of its own."""
+    async with db.transaction() as session:
+        return await claim(
+            session,
+            dedupe_key=dedupe_key,
+            conversation_ref_id=conversation_ref_id,
+            entity_type=entity_type,
+            entity_id=entity_id,
+        )
 
 
 async def mark_sent(
@@ -195,13 +222,18 @@ async def mark_sent(
         )
 
 
-async def mark_failed(db: Database, post_id: int, error: str) -> None:
+async def mark_failed(
+    db: Database, post_id: int, error: str, *, deactivate: str | None = None
+) -> None:
+    """Record a refused send; `deactivate` also marks that conversation inactive."""
     async with db.transaction() as session:
         await session.execute(
             update(PostedActivity)
             .where(PostedActivity.id == post_id)
             .values(status="failed", attempts=PostedActivity.attempts + 1, last_error=error[:500])
         )
+        if deactivate is not None:
+            await deactivate_conversation(session, deactivate)
 
 
 async def posts_for(db: Database, entity_type: str, entity_id: str) -> list[PostedActivity]:
@@ -217,3 +249,36 @@ async def posts_for(db: Database, entity_type: str, entity_id: str) -> list[Post
                 )
             ).all()
         )
+
+
+async def sent_posts(
+    db: Database, entity_type: str, entity_id: str
+) -> list[tuple[PostedActivity, ConversationRef]]:
+    """Every delivered copy about the entity, each with its conversation, in one query."""
+    async with db.sessions() as session:
+        rows = await session.execute(
+            select(PostedActivity, ConversationRef)
+            .join(ConversationRef, PostedActivity.conversation_ref_id == ConversationRef.id)
+            .where(
+                PostedActivity.entity_type == entity_type,
+                PostedActivity.entity_id == entity_id,
+                PostedActivity.status == "sent",
+            )
+            .order_by(PostedActivity.id)
+        )
+        return list(rows.tuples().all())
+
+
+async def post_with_ref(
+    db: Database, post_id: int
+) -> tuple[PostedActivity, ConversationRef] | None:
+    """One posted message and its conversation, in one query."""
+    async with db.sessions() as session:
+        row = (
+            await session.execute(
+                select(PostedActivity, ConversationRef)
+                .join(ConversationRef, PostedActivity.conversation_ref_id == ConversationRef.id)
+                .where(PostedActivity.id == post_id)
+            )
+        ).first()
+    return None if row is None else (row[0], row[1])
