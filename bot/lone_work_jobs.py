@@ -6,14 +6,19 @@ import logging
 import os
 from datetime import datetime, timedelta
 
-from bot.lone_work_services import approver_key, card_renderer, person_lang, view_of
+from bot.lone_work_services import (
+    approver_key,
+    card_renderer,
+    person_lang,
+    view_and_people,
+    views_and_people,
+)
 from bot.notifier import ProactiveNotifier
 from cards.lone_work import approval_card
 from domain.i18n import format_datetime, t
 from storage import jobs, lone_work
 from storage.db import Database
 from storage.lone_work import ENTITY
-from storage.models import Person
 
 log = logging.getLogger(__name__)
 WORKER = f"{os.uname().nodename}:{os.getpid()}"
@@ -31,11 +36,7 @@ class LoneWorkExpiry:
     async def run(self, now: datetime) -> None:
         async with self.db.transaction() as session:
             expired = await lone_work.expire_due(session, now)
-            views = [await view_of(session, request) for request in expired]
-            people = await lone_work.people_by_id(
-                session,
-                {v.requester_id for v in views} | {v.approver_id for v in views if v.approver_id},
-            )
+            views, people = await views_and_people(session, expired)
         for view in views:
             requester = people.get(view.requester_id)
             approver = people.get(view.approver_id) if view.approver_id else None
@@ -73,8 +74,8 @@ class LoneWorkReminders:
             request = await lone_work.get(session, request_id)
             if request is None or request.approver_id is None:
                 return False
-            view = await view_of(session, request)
-            approver = await session.get(Person, request.approver_id)
+            view, people = await view_and_people(session, request)
+        approver = people.get(request.approver_id)
         if approver is None:
             return False
         lang = person_lang(approver)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -59,21 +59,39 @@ def _people_ids(request: LoneWorkRequest) -> set[int]:
     }
 
 
+async def views_and_people(
+    session: AsyncSession,
+    requests: Sequence[LoneWorkRequest],
+    known: dict[int, Person] | None = None,
+    known_units: dict[int, Unit] | None = None,
+) -> tuple[list[RequestView], dict[int, Person]]:
+    """The requests as cards show them, and the people named on them: one query for the
+    people and one for the units (those `known` are not read again)."""
+    known, known_units = known or {}, known_units or {}
+    wanted = set().union(*(_people_ids(request) for request in requests)) - known.keys()
+    people = known | await lone_work.people_by_id(session, wanted)
+    unit_ids = {request.unit_id for request in requests} - known_units.keys()
+    units = known_units | await lone_work.units_by_id(session, unit_ids)
+    return [_view(request, people, units.get(request.unit_id)) for request in requests], people
+
+
 async def view_and_people(
-    session: AsyncSession, request: LoneWorkRequest
+    session: AsyncSession,
+    request: LoneWorkRequest,
+    known: dict[int, Person] | None = None,
+    known_units: dict[int, Unit] | None = None,
 ) -> tuple[RequestView, dict[int, Person]]:
-    """The request as cards show it, and the people named on it (read once)."""
-    people = await lone_work.people_by_id(session, _people_ids(request))
-    return await view_of(session, request, people), people
+    """One request as cards show it, and the people named on it."""
+    views, people = await views_and_people(session, [request], known, known_units)
+    return views[0], people
 
 
-async def view_of(
-    session: AsyncSession, request: LoneWorkRequest, people: dict[int, Person] | None = None
-) -> RequestView:
+async def view_of(session: AsyncSession, request: LoneWorkRequest) -> RequestView:
     """The request with names resolved, as cards show it."""
-    if people is None:
-        people = await lone_work.people_by_id(session, _people_ids(request))
-    unit = await session.get(Unit, request.unit_id)
+    return (await view_and_people(session, request))[0]
+
+
+def _view(request: LoneWorkRequest, people: dict[int, Person], unit: Unit | None) -> RequestView:
     approver = people.get(request.approver_id) if request.approver_id else None
     return RequestView(
         id=request.id,
@@ -159,26 +177,36 @@ class DatabaseLoneWorkServices:
         self.admin_upns = admin_upns
         self.clock = clock
 
-    async def units(self) -> list[UnitRef]:
+    async def form_choices(
+        self, speaker: Speaker, *, home: bool
+    ) -> tuple[list[UnitRef], int | None]:
         async with self.db.sessions() as session:
-            return [UnitRef(id=u.id, name=u.name) for u in await org.list_units(session)]
+            units = [UnitRef(id=u.id, name=u.name) for u in await org.list_units(session)]
+            if not home or speaker.person_id is None:
+                return units, None
+            homes = {role.unit_id for role in await org.roles_of(session, speaker.person_id)}
+        homes.discard(None)
+        return units, homes.pop() if len(homes) == 1 else None
 
-    async def home_unit(self, speaker: Speaker) -> int | None:
-        if speaker.person_id is None:
-            return None
+    async def summary_choices(self, unit_id: int) -> tuple[str, list[tuple[int, str]]]:
         async with self.db.sessions() as session:
-            units = {role.unit_id for role in await org.roles_of(session, speaker.person_id)}
-        units.discard(None)
-        return units.pop() if len(units) == 1 else None
+            unit, approvers = await lone_work.unit_and_approvers(session, unit_id)
+            name = unit.name if unit is not None and unit.active else ""
+            return name, [(p.id, _name(p)) for p in approvers]
 
-    async def approvers(self, unit_id: int) -> list[tuple[int, str]]:
-        async with self.db.sessions() as session:
-            return [(p.id, _name(p)) for p in await lone_work.approvers_for(session, unit_id)]
-
-    async def submit(self, speaker: Speaker, form: LoneWorkForm, approver_id: int | None) -> str:
-        if speaker.person_id is None:
-            return t(speaker.lang, "error.generic")
+    async def submit(
+        self, speaker: Speaker, form: LoneWorkForm, chosen_approver: str
+    ) -> str | None:
         async with self.db.transaction() as session:
+            unit, approvers = await lone_work.unit_and_approvers(session, form.unit_id)
+            approver = approvers[0] if approvers else None
+            if len(approvers) > 1:
+                approver = next((p for p in approvers if str(p.id) == chosen_approver), None)
+                if approver is None:
+                    return None
+            if speaker.person_id is None:
+                return t(speaker.lang, "error.generic")
+            approver_id = approver.id if approver is not None else None
             request = await lone_work.submit(
                 session,
                 form,
@@ -186,7 +214,9 @@ class DatabaseLoneWorkServices:
                 approver_id=approver_id,
                 now=self.clock(),
             )
-            view, people = await view_and_people(session, request)
+            known = {p.id: p for p in approvers if p.id == approver_id}
+            units = {unit.id: unit} if unit is not None else {}
+            view, people = await view_and_people(session, request, known, units)
         approver = people.get(approver_id) if approver_id else None
         await self.notifier.card_to_person(
             speaker.person_id,
@@ -434,7 +464,7 @@ class DatabaseLoneWorkServices:
                 requests = await lone_work.of_requester(session, speaker.person_id)
                 total = len(requests)
                 heading, empty = "lone_work.mine.title", "lone_work.mine.empty"
-            views = [await view_of(session, request) for request in requests]
+            views, _ = await views_and_people(session, requests)
         if not views:
             return notice_card(t(lang, heading), t(lang, empty))
         return list_card(lang, t(lang, heading), views, total=total)

@@ -53,6 +53,7 @@ from storage import audit, conversations, jobs, near_miss, org
 from storage.db import Database
 from storage.models import Person, Unit, utcnow
 from storage.near_miss import ENTITY
+from storage.near_miss_models import NearMissReport
 
 log = logging.getLogger(__name__)
 WORKER = f"{os.uname().nodename}:{os.getpid()}"
@@ -186,7 +187,9 @@ class DatabaseNearMissServices:
             report, created = existing, False
         if created:
             log.info("near-miss report %s recorded", report.number)
-            self.notifier.later(self._announce(report.id), name="near_miss.announce")
+            self.notifier.later(
+                self._announce(report, unit.name if unit else ""), name="near_miss.announce"
+            )
         return confirmation_card(
             speaker.lang,
             number=report.number,
@@ -196,13 +199,12 @@ class DatabaseNearMissServices:
             category=Category(report.category),
         )
 
-    async def _announce(self, report_id: int) -> None:
-        """The new report to each AMK of its unit (or the secretariat if it has none)."""
+    async def _announce(self, report: NearMissReport, unit_name: str) -> None:
+        """The new report (as just stored) to each AMK of its unit (or the secretariat if it
+        has none)."""
+        report_id = report.id
         async with self.db.sessions() as session:
-            found = await near_miss.announcement(session, report_id)
-        if found is None:
-            return
-        context, recipients = found
+            context, recipients = await near_miss.announcement_of(session, report, unit_name)
         if not recipients:
             log.warning(
                 "near-miss report %s: the unit has no AMK and there is no secretariat",
@@ -280,11 +282,10 @@ class DatabaseNearMissServices:
         message: str | None = None
         errors: list[str] = []
         async with self.db.transaction() as session:
-            report = await near_miss.get(session, report_id)
-            person = await session.get(Person, actor_id)
-            if report is None or person is None:
+            found = await near_miss.subject(session, report_id, actor_id)
+            if found is None or found.person is None:
                 return notice_card(t(lang, "near_miss.title"), t(lang, "near_miss.not_found"))
-            viewer = await near_miss.participant(session, report, person)
+            report, viewer = found.report, found.actor()
             if not viewer.may(event, action_id):
                 await audit.record(
                     session,
@@ -299,7 +300,7 @@ class DatabaseNearMissServices:
             outcome: near_miss.Outcome | None = None
             if event is Event.ACKNOWLEDGE:
                 outcome = await near_miss.acknowledge(
-                    session, report_id, actor_id=actor_id, now=now
+                    session, report_id, actor_id=actor_id, now=now, found=found
                 )
             elif event is Event.ASSIGN:
                 try:
@@ -313,20 +314,26 @@ class DatabaseNearMissServices:
                         actor_id=actor_id,
                         investigator_upn=form.investigator,
                         now=now,
+                        found=found,
                     )
             elif event is Event.ADD_ACTION:
                 action_form, problems = action_form_problems(data, now)
                 errors.extend(t(lang, key) for key in problems)
                 if action_form is not None:
                     outcome = await near_miss.add_action(
-                        session, report_id, actor_id=actor_id, form=action_form, now=now
+                        session,
+                        report_id,
+                        actor_id=actor_id,
+                        form=action_form,
+                        now=now,
+                        found=found,
                     )
             elif event is Event.COMPLETE_ACTION:
                 if action_id is None or not any(a.id == action_id for a in report.actions):
                     errors.append(t(lang, "card.invalid_input"))
                 else:
                     outcome = await near_miss.complete_action(
-                        session, action_id, actor_id=actor_id, now=now
+                        session, action_id, actor_id=actor_id, now=now, found=found
                     )
             else:
                 outcome = await near_miss.close(
@@ -335,6 +342,7 @@ class DatabaseNearMissServices:
                     actor_id=actor_id,
                     conclusion=str(data.get("conclusion") or ""),
                     now=now,
+                    found=found,
                 )
             if outcome is not None:
                 message, problem = await self._explain(session, lang, event, outcome)
@@ -342,8 +350,7 @@ class DatabaseNearMissServices:
                     errors.append(problem)
                     message = None
                 notices = self._notices(event, outcome)
-            context = await near_miss.context(session, report_id, [actor_id])
-        assert context is not None
+            context = await near_miss.seen_by_actor(session, found)
         if outcome is not None and outcome.changed:
             log.info("near-miss %s: %s", context.report.number, event.value)
             self.notifier.later(

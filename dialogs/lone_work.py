@@ -54,14 +54,20 @@ LIST_WORDS = {
 class LoneWorkServices(Protocol):
     """What the lone-work dialog and its cards need from the rest of the bot."""
 
-    async def units(self) -> list[UnitRef]: ...
+    async def form_choices(
+        self, speaker: Speaker, *, home: bool
+    ) -> tuple[list[UnitRef], int | None]:
+        """The units to choose from and, if `home`, the speaker's unit when they have one."""
 
-    async def home_unit(self, speaker: Speaker) -> int | None: ...
+    async def summary_choices(self, unit_id: int) -> tuple[str, list[tuple[int, str]]]:
+        """The unit's name and its approvers (id, name)."""
 
-    async def approvers(self, unit_id: int) -> list[tuple[int, str]]: ...
-
-    async def submit(self, speaker: Speaker, form: LoneWorkForm, approver_id: int | None) -> str:
-        """Store the request, send the cards; the sentence to tell the requester."""
+    async def submit(
+        self, speaker: Speaker, form: LoneWorkForm, chosen_approver: str
+    ) -> str | None:
+        """Store the request with the unit's approver (`chosen_approver` when it has several),
+        send the cards; the sentence to tell the requester, or None if the choice is not one
+        of the unit's approvers (nothing is stored)."""
 
     async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card: ...
 
@@ -87,16 +93,15 @@ class LoneWorkDialog(ComponentDialog):  # type: ignore[misc]
         speaker = speaker_of(step.context)
         options = self._options(step)
         values: dict[str, Any] = dict(options.get("values") or {})
-        if not values:
-            home = await self.services.home_unit(speaker)
-            if home is not None:
-                values["unit_id"] = str(home)
+        units, home = await self.services.form_choices(speaker, home=not values)
+        if home is not None:
+            values["unit_id"] = str(home)
         errors = {
             field: t(speaker.lang, key) for field, key in (options.get("errors") or {}).items()
         }
         card = request_form(
             speaker.lang,
-            await self.services.units(),
+            units,
             requester=speaker.name,
             values=values,
             errors=errors,
@@ -127,11 +132,10 @@ class LoneWorkDialog(ComponentDialog):  # type: ignore[misc]
         form, errors = parse(values, now=datetime.now(UTC))
         if form is None or errors:
             return await step.replace_dialog(_FORM, {"values": values, "errors": errors})
-        units = {unit.id: unit.name for unit in await self.services.units()}
-        approvers = await self.services.approvers(form.unit_id)
+        unit, approvers = await self.services.summary_choices(form.unit_id)
         card = summary_card(
             speaker.lang,
-            preview(form, requester=speaker.name or "", unit=units.get(form.unit_id, "")),
+            preview(form, requester=speaker.name or "", unit=unit),
             approvers=approvers,
             error=t(speaker.lang, options["error"]) if options.get("error") else None,
         )
@@ -156,17 +160,11 @@ class LoneWorkDialog(ComponentDialog):  # type: ignore[misc]
         form, errors = parse(values, now=datetime.now(UTC))
         if form is None or errors:
             return await step.replace_dialog(_FORM, {"values": values, "errors": errors})
-        approvers = await self.services.approvers(form.unit_id)
-        approver_id: int | None = approvers[0][0] if approvers else None
-        if len(approvers) > 1:
-            chosen = str(value.get("approver_id") or "")
-            matches = [person_id for person_id, _ in approvers if str(person_id) == chosen]
-            if not matches:
-                return await step.replace_dialog(
-                    _SUMMARY, {"values": values, "error": "lone_work.error.approver"}
-                )
-            approver_id = matches[0]
-        sentence = await self.services.submit(speaker, form, approver_id)
+        sentence = await self.services.submit(speaker, form, str(value.get("approver_id") or ""))
+        if sentence is None:
+            return await step.replace_dialog(
+                _SUMMARY, {"values": values, "error": "lone_work.error.approver"}
+            )
         await step.context.send_activity(MessageFactory.text(sentence))
         return await step.end_dialog()
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import Integer, cast, func, literal, select, update
+from sqlalchemy import Integer, and_, cast, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,7 +27,7 @@ from domain.numbering import local_year, yearly_number
 from domain.org import Role
 from storage import audit, org
 from storage.lone_work_models import LoneWorkCounter, LoneWorkRequest
-from storage.models import Person, Unit
+from storage.models import Person, RoleAssignment, Unit
 
 ENTITY = "lone_work_request"
 NUMBER_PREFIX: Final = "AL"
@@ -77,6 +77,25 @@ async def _next_number(session: AsyncSession, year: int) -> str:
 async def approvers_for(session: AsyncSession, unit_id: int) -> list[Person]:
     """The unit's leaders: they approve lone work."""
     return await org.holders(session, unit_id, Role.LEADER)
+
+
+async def unit_and_approvers(
+    session: AsyncSession, unit_id: int
+) -> tuple[Unit | None, list[Person]]:
+    """The unit and its leaders (`approvers_for`), in one query."""
+    leads = and_(RoleAssignment.unit_id == Unit.id, RoleAssignment.role == Role.LEADER.value)
+    rows = (
+        await session.execute(
+            select(Unit, Person)
+            .outerjoin(RoleAssignment, leads)
+            .outerjoin(Person, Person.id == RoleAssignment.person_id)
+            .where(Unit.id == unit_id)
+            .order_by(Person.id)
+        )
+    ).all()
+    if not rows:
+        return None, []
+    return rows[0][0], [person for _, person in rows if person is not None]
 
 
 async def submit(
@@ -468,3 +487,14 @@ async def people_by_id(session: AsyncSession, ids: set[int]) -> dict[int, Person
         return {}
     found = await session.scalars(select(Person).where(Person.id.in_(ids)))
     return {person.id: person for person in found}
+
+
+async def units_by_id(session: AsyncSession, ids: set[int]) -> dict[int, Unit]:
+    """The units, in one query."""
+    if not ids:
+        return {}
+    if len(ids) == 1:
+        unit = await session.get(Unit, next(iter(ids)))
+        return {unit.id: unit} if unit is not None else {}
+    found = await session.scalars(select(Unit).where(Unit.id.in_(ids)))
+    return {unit.id: unit for unit in found}

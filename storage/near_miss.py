@@ -205,12 +205,19 @@ def _people_of(report: NearMissReport) -> set[int | None]:
 
 
 async def view(
-    session: AsyncSession, report: NearMissReport, people: dict[int, Person] | None = None
+    session: AsyncSession,
+    report: NearMissReport,
+    people: dict[int, Person] | None = None,
+    *,
+    unit_name: str | None = None,
 ) -> ReportView:
-    """The report with names resolved, as cards and the register show it."""
+    """The report with names resolved, as cards and the register show it (`unit_name`
+    given: its unit is not read)."""
     if people is None:
         people = await people_by_id(session, _people_of(report))
-    unit = await session.get(Unit, report.unit_id)
+    if unit_name is None:
+        unit = await session.get(Unit, report.unit_id)
+        unit_name = unit.name if unit else ""
 
     def name(person_id: int | None) -> str | None:
         person = people.get(person_id) if person_id is not None else None
@@ -220,7 +227,7 @@ async def view(
         id=report.id,
         number=report.number,
         unit_id=report.unit_id,
-        unit_name=unit.name if unit else "",
+        unit_name=unit_name,
         anonymous=report.anonymous,
         reporter_name=None if report.anonymous else name(report.reporter_id),
         occurred_at=report.occurred_at,
@@ -289,22 +296,17 @@ def _participant(
     )
 
 
-async def participant(session: AsyncSession, report: NearMissReport, person: Person) -> Participant:
-    """What `person` is to the report: AMK of its unit, secretariat, investigator, owner."""
-    roles = await _roles_by_person(session, [person.id])
-    return _participant(report, person, roles[person.id])
-
-
 async def _context_of(
     session: AsyncSession,
     report: NearMissReport,
     extra_people: Iterable[int],
     followers: list[Person],
+    unit_name: str | None = None,
 ) -> FollowUpContext:
     known = {person.id: person for person in followers}
     wanted = (_people_of(report) | set(extra_people)) - known.keys()
     people = known | await people_by_id(session, wanted)
-    shown = await view(session, report, people)
+    shown = await view(session, report, people, unit_name=unit_name)
     roles = await _roles_by_person(session, people)
     parts = {
         person_id: _participant(report, person, roles[person_id])
@@ -332,8 +334,15 @@ async def announcement(
     report = await get(session, report_id)
     if report is None:
         return None
+    return await announcement_of(session, report)
+
+
+async def announcement_of(
+    session: AsyncSession, report: NearMissReport, unit_name: str | None = None
+) -> tuple[FollowUpContext, list[int]]:
+    """`announcement` of a report already read (e.g. just stored, with its unit's name)."""
     followers = await follow_up_people(session, report.unit_id)
-    shown = await _context_of(session, report, (), followers)
+    shown = await _context_of(session, report, (), followers, unit_name)
     return shown, [person.id for person in followers]
 
 
@@ -372,11 +381,40 @@ async def _refuse_not_allowed(
     return Outcome(report, False, "not_allowed")
 
 
-async def _actor(session: AsyncSession, report: NearMissReport, actor_id: int) -> Participant:
+@dataclass(frozen=True)
+class Subject:
+    """A report read for a change (its row locked), and the person acting on it."""
+
+    report: NearMissReport
+    actor_id: int
+    person: Person | None
+    roles: tuple[RoleAssignment, ...]
+
+    def actor(self) -> Participant:
+        """What the acting person is to the report as it now stands."""
+        if self.person is None:
+            return Participant(person_id=self.actor_id, name="", lang=Lang.EN)
+        return _participant(self.report, self.person, self.roles)
+
+
+async def subject(session: AsyncSession, report_id: int, actor_id: int) -> Subject | None:
+    """The report (locked until the transaction ends) with the acting person and their
+    roles, read once for a follow-up step and the card it answers with."""
+    report = await get(session, report_id, lock=True)
+    if report is None:
+        return None
     person = await session.get(Person, actor_id)
-    if person is None:
-        return Participant(person_id=actor_id, name="", lang=Lang.EN)
-    return await participant(session, report, person)
+    roles = (await _roles_by_person(session, [actor_id]))[actor_id] if person else []
+    return Subject(report, actor_id, person, tuple(roles))
+
+
+async def seen_by_actor(session: AsyncSession, found: Subject) -> FollowUpContext:
+    """The report as it now stands in this transaction, with only the acting person's part
+    (what their own card needs; their roles are not read again)."""
+    known = {found.person.id: found.person} if found.person is not None else {}
+    people = known | await people_by_id(session, _people_of(found.report) - known.keys())
+    shown = await view(session, found.report, people)
+    return FollowUpContext(report=shown, people={found.actor_id: found.actor()})
 
 
 async def record_refused_view(session: AsyncSession, report_id: int, actor_id: int) -> None:
@@ -392,12 +430,19 @@ async def record_refused_view(session: AsyncSession, report_id: int, actor_id: i
 
 
 async def acknowledge(
-    session: AsyncSession, report_id: int, *, actor_id: int, now: datetime
+    session: AsyncSession,
+    report_id: int,
+    *,
+    actor_id: int,
+    now: datetime,
+    found: Subject | None = None,
 ) -> Outcome:
-    report = await get(session, report_id, lock=True)
-    if report is None:
+    """The AMK or secretariat has seen the report (`found`: as `subject` read it)."""
+    found = found or await subject(session, report_id, actor_id)
+    if found is None:
         return Outcome(None, False, "not_found")
-    if not (await _actor(session, report, actor_id)).may(Event.ACKNOWLEDGE):
+    report = found.report
+    if not found.actor().may(Event.ACKNOWLEDGE):
         return await _refuse_not_allowed(session, report, actor_id, Event.ACKNOWLEDGE.value)
     if report.acknowledged_at is not None:
         return Outcome(report, False, "already")
@@ -422,13 +467,20 @@ async def acknowledge(
 
 
 async def assign(
-    session: AsyncSession, report_id: int, *, actor_id: int, investigator_upn: str, now: datetime
+    session: AsyncSession,
+    report_id: int,
+    *,
+    actor_id: int,
+    investigator_upn: str,
+    now: datetime,
+    found: Subject | None = None,
 ) -> Outcome:
     """Give the investigation to a person (by e-mail/UPN); acknowledges the report too."""
-    report = await get(session, report_id, lock=True)
-    if report is None:
+    found = found or await subject(session, report_id, actor_id)
+    if found is None:
         return Outcome(None, False, "not_found")
-    if not (await _actor(session, report, actor_id)).may(Event.ASSIGN):
+    report = found.report
+    if not found.actor().may(Event.ASSIGN):
         return await _refuse_not_allowed(session, report, actor_id, Event.ASSIGN.value)
     status = Status(report.status)
     if not allowed(status, Event.ASSIGN):
@@ -460,13 +512,20 @@ async def assign(
 
 
 async def add_action(
-    session: AsyncSession, report_id: int, *, actor_id: int, form: ActionForm, now: datetime
+    session: AsyncSession,
+    report_id: int,
+    *,
+    actor_id: int,
+    form: ActionForm,
+    now: datetime,
+    found: Subject | None = None,
 ) -> Outcome:
     """A corrective action with an owner (by e-mail/UPN) and a due date."""
-    report = await get(session, report_id, lock=True)
-    if report is None:
+    found = found or await subject(session, report_id, actor_id)
+    if found is None:
         return Outcome(None, False, "not_found")
-    if not (await _actor(session, report, actor_id)).may(Event.ADD_ACTION):
+    report = found.report
+    if not found.actor().may(Event.ADD_ACTION):
         return await _refuse_not_allowed(session, report, actor_id, Event.ADD_ACTION.value)
     status = Status(report.status)
     if not allowed(status, Event.ADD_ACTION):
@@ -504,17 +563,24 @@ async def add_action(
 
 
 async def complete_action(
-    session: AsyncSession, action_id: int, *, actor_id: int, now: datetime
+    session: AsyncSession,
+    action_id: int,
+    *,
+    actor_id: int,
+    now: datetime,
+    found: Subject | None = None,
 ) -> Outcome:
-    """The owner (or the AMK) marks a corrective action done."""
-    report_id = await session.scalar(
-        select(NearMissAction.report_id).where(NearMissAction.id == action_id)
-    )
-    report = await get(session, report_id, lock=True) if report_id is not None else None
-    if report is None:
+    """The owner (or the AMK) marks a corrective action done (`found`: its report)."""
+    if found is None:
+        report_id = await session.scalar(
+            select(NearMissAction.report_id).where(NearMissAction.id == action_id)
+        )
+        found = await subject(session, report_id, actor_id) if report_id is not None else None
+    action = next((a for a in found.report.actions if a.id == action_id), None) if found else None
+    if found is None or action is None:
         return Outcome(None, False, "not_found")
-    action = next(item for item in report.actions if item.id == action_id)
-    if not (await _actor(session, report, actor_id)).may(Event.COMPLETE_ACTION, action_id):
+    report = found.report
+    if not found.actor().may(Event.COMPLETE_ACTION, action_id):
         return await _refuse_not_allowed(session, report, actor_id, Event.COMPLETE_ACTION.value)
     if action.status == ActionStatus.DONE.value:
         return Outcome(report, False, "action_done", action=action)
@@ -539,13 +605,20 @@ async def complete_action(
 
 
 async def close(
-    session: AsyncSession, report_id: int, *, actor_id: int, conclusion: str, now: datetime
+    session: AsyncSession,
+    report_id: int,
+    *,
+    actor_id: int,
+    conclusion: str,
+    now: datetime,
+    found: Subject | None = None,
 ) -> Outcome:
     """Close with a conclusion; refused while a corrective action is open."""
-    report = await get(session, report_id, lock=True)
-    if report is None:
+    found = found or await subject(session, report_id, actor_id)
+    if found is None:
         return Outcome(None, False, "not_found")
-    if not (await _actor(session, report, actor_id)).may(Event.CLOSE):
+    report = found.report
+    if not found.actor().may(Event.CLOSE):
         return await _refuse_not_allowed(session, report, actor_id, Event.CLOSE.value)
     status = Status(report.status)
     if not allowed(status, Event.CLOSE):
