@@ -3,8 +3,8 @@
 A process runs one turn's Python code at a time. With many turns in flight every `await`
 waits behind all the others, so each turn takes longer and one holding the database's write
 lock holds it longer too. The gate lets `limit` turns work at once and the others wait in
-order; card actions (invokes: Teams waits for their answer, the user watches a spinner) and
-turns coming back from Teams go before new messages. A turn gives its place up while it
+order; card actions (invokes: Teams waits for their answer, the user watches a spinner) go
+first, then turns coming back from Teams, then new messages. A turn gives its place up while it
 waits for Teams (`waiting_for_teams()`), so a slow Teams does not hold the bot up.
 """
 
@@ -23,6 +23,7 @@ from storage.db import WRITE_ALLOWANCE
 # How long a waiter may be put behind later arrivals (seconds): waiters are served in order
 # of arrival plus this allowance, so nobody waits forever behind more urgent work.
 URGENT = 0.0
+RESUMING = 0.05
 NORMAL = 0.25
 BACKGROUND = 1.0
 
@@ -107,5 +108,5 @@ async def waiting_for_teams() -> AsyncIterator[None]:
     try:
         yield
     finally:
-        await place.gate._acquire(URGENT)
+        await place.gate._acquire(RESUMING)
         place.held = True

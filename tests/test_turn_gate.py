@@ -192,3 +192,37 @@ async def test_a_slow_teams_answer_to_one_user_does_not_hold_up_another(
     assert not slow_turn.done()
     assert took < 1.5
     assert "annullér" in (await slow_turn)[0].card_text()
+
+
+async def test_card_actions_then_turns_back_from_teams_then_new_messages() -> None:
+    gate = TurnGate(1)
+    order: list[str] = []
+    teams_answers, holder_done = asyncio.Event(), asyncio.Event()
+
+    async def back_from_teams() -> None:
+        async with gate.turn():
+            async with waiting_for_teams():
+                await teams_answers.wait()
+            order.append("back from Teams")
+
+    async def holder() -> None:
+        async with gate.turn():
+            await holder_done.wait()
+
+    async def newcomer(name: str, allowance: float) -> None:
+        async with gate.turn(allowance):
+            order.append(name)
+
+    replying = asyncio.create_task(back_from_teams())
+    await asyncio.sleep(0.01)
+    holding = asyncio.create_task(holder())
+    await asyncio.sleep(0.01)
+    message = asyncio.create_task(newcomer("new message", NORMAL))
+    await asyncio.sleep(0.005)
+    teams_answers.set()
+    await asyncio.sleep(0.005)
+    action = asyncio.create_task(newcomer("card action", URGENT))
+    await asyncio.sleep(0.005)
+    holder_done.set()
+    await asyncio.gather(replying, holding, message, action)
+    assert order == ["card action", "back from Teams", "new message"]
