@@ -108,28 +108,33 @@ class DatabaseStorage(Storage):  # type: ignore[misc]
 
     async def write(self, changes: dict[str, Any]) -> None:
         for key, item in changes.items():
-            if isinstance(item, dict):
-                expected = item.get(_ETAG)
-                payload = {name: value for name, value in item.items() if name != _ETAG}
-            else:
-                expected = getattr(item, _ETAG, None)
-                payload = item
-            new_etag = await dialog_state.write(self.db, key, encode_state(payload), expected)
-            if isinstance(item, dict):
-                item[_ETAG] = new_etag
-            else:
-                item.e_tag = new_etag
+            await self.write_encoded(key, item, encode_state(_without_etag(item)))
+
+    async def write_encoded(self, key: str, item: Any, text: str) -> None:
+        """Store `item` as `text` (its encoding without the etag) and give it the new etag."""
+        expected = item.get(_ETAG) if isinstance(item, dict) else getattr(item, _ETAG, None)
+        new_etag = await dialog_state.write(self.db, key, text, expected)
+        if isinstance(item, dict):
+            item[_ETAG] = new_etag
+        else:
+            item.e_tag = new_etag
 
     async def delete(self, keys: list[str]) -> None:
         await dialog_state.remove(self.db, keys)
 
 
+def _without_etag(item: Any) -> Any:
+    if isinstance(item, dict):
+        return {name: value for name, value in item.items() if name != _ETAG}
+    return item
+
+
 class _JsonCachedState(CachedBotState):  # type: ignore[misc]
-    """Detects changes by our JSON encoding instead of botbuilder's jsonpickle flattening."""
+    """Detects changes by our JSON encoding (without the etag), which is also what is stored."""
 
     def compute_hash(self, obj: object) -> str:
         try:
-            return encode_state(obj)
+            return encode_state(_without_etag(obj))
         except TypeError:
             return str(super().compute_hash(obj))
 
@@ -143,6 +148,26 @@ class DatabaseConversationState(ConversationState):  # type: ignore[misc]
             key = self.get_storage_key(turn_context)
             items = await self._storage.read([key])
             turn_context.turn_state[self._context_service_key] = _JsonCachedState(items.get(key))
+
+    async def save_changes(self, turn_context: TurnContext, force: bool = False) -> None:
+        """Encode the state once: the same text tells whether it changed and is what is stored."""
+        cached = self.get_cached_state(turn_context)
+        if cached is None:
+            return
+        try:
+            text = encode_state(_without_etag(cached.state))
+        except TypeError:
+            await super().save_changes(turn_context, force)
+            return
+        if not force and text == cached.hash:
+            return
+        storage = self._storage
+        key = self.get_storage_key(turn_context)
+        if isinstance(storage, DatabaseStorage):
+            await storage.write_encoded(key, cached.state, text)
+        else:
+            await storage.write({key: cached.state})
+        cached.hash = text
 
     def prime(self, turn_context: TurnContext, found: dict[str, tuple[str, str]]) -> None:
         """Use state the caller read in its own transaction (saves one round trip per turn)."""
