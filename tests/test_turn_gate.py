@@ -33,8 +33,11 @@ async def test_no_more_than_the_limit_work_at_once() -> None:
     assert gate.working == 0 and gate.queued == 0
 
 
-async def _order_of(gate: TurnGate, waiters: list[tuple[str, float]]) -> list[str]:
-    """Who gets in, when `waiters` queue (in this order) behind a turn holding the only place."""
+async def _order_of(
+    gate: TurnGate, waiters: list[tuple[str, float]], *, apart: float = 0.001
+) -> list[str]:
+    """Who gets in, when `waiters` queue (in this order, `apart` seconds apart) behind a turn
+    holding the only place."""
     order: list[str] = []
     release = asyncio.Event()
 
@@ -51,7 +54,7 @@ async def _order_of(gate: TurnGate, waiters: list[tuple[str, float]]) -> list[st
     tasks = []
     for name, allowance in waiters:
         tasks.append(asyncio.create_task(waiter(name, allowance)))
-        await asyncio.sleep(0.001)
+        await asyncio.sleep(apart)
     release.set()
     await asyncio.gather(first, *tasks)
     return order
@@ -65,26 +68,9 @@ async def test_card_actions_go_before_messages_that_came_just_before() -> None:
 
 
 async def test_a_message_that_waited_longer_than_its_allowance_is_not_passed_again() -> None:
-    gate = TurnGate(1)
-    order: list[str] = []
-    release = asyncio.Event()
-
-    async def holder() -> None:
-        async with gate.turn():
-            await release.wait()
-
-    async def waiter(name: str, allowance: float) -> None:
-        async with gate.turn(allowance):
-            order.append(name)
-
-    first = asyncio.create_task(holder())
-    await asyncio.sleep(0)
-    message = asyncio.create_task(waiter("message", NORMAL))
-    await asyncio.sleep(NORMAL + 0.05)
-    action = asyncio.create_task(waiter("card action", URGENT))
-    await asyncio.sleep(0)
-    release.set()
-    await asyncio.gather(first, message, action)
+    order = await _order_of(
+        TurnGate(1), [("message", NORMAL), ("card action", URGENT)], apart=NORMAL + 0.05
+    )
     assert order == ["message", "card action"]
 
 
