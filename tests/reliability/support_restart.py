@@ -1,10 +1,16 @@
 """Replaying a conversation with and without restarts and comparing what the users saw.
 
 A flow is a list of `Step`s (a message, a card submit, a card action, a scheduler tick). Each
-run gets its own fresh database and fake connector, so record ids and the connector's
-activity ids come out the same when the bot behaves the same. After every step the work the
-bot does after answering is awaited, and the step's observation is what the users noticed:
-the HTTP answer of a card action and every message or card update the bot sent.
+run gets its own fresh database and fake connector, so record ids come out the same when the
+bot behaves the same. After every step the work the bot does after answering is awaited, and
+the step's observation is what the users noticed: the HTTP answer of a card action and every
+message or card update the bot sent.
+
+Work after the answer runs concurrently (on PostgreSQL truly so: one connection each), so
+messages to different chats may reach the connector in either order, in either run. What a
+user notices is the order within their own chat, so that is what is compared: messages are
+grouped by chat, in the order they came within it, and the connector's activity and thread
+ids (numbered in arrival order over all chats) are named by their place in their own chat.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from aiohttp import web
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -60,7 +67,7 @@ class World:
     `on_start` hooks run after every (re)start, e.g. to give services the test's clock."""
 
     bot: BotUnderTest
-    connector: FakeConnector
+    connector: NamingConnector
     on_start: list[Callable[[BotRuntime], None]] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
 
@@ -95,10 +102,60 @@ class World:
         await self.job(kind).run(at)
 
 
+@dataclass
+class NamingConnector(FakeConnector):
+    """The fake connector, also naming every activity and thread id it hands out by its place
+    in its own chat ("message 2 in <chat>"), which does not depend on how sends to other chats
+    interleaved with it, as the ids themselves (`activity-<arrival number>`) do."""
+
+    names: dict[str, str] = field(default_factory=dict)
+    _in_chat: Counter[str] = field(default_factory=Counter)
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        response = await super()._handle(request)
+        if (
+            request.method == "POST"
+            and response.status == 200
+            and isinstance(response, web.Response)
+            and isinstance(response.body, bytes)
+        ):
+            # No await since the request was recorded: it is the last one in `sent`.
+            self._name(self.sent[-1], json.loads(response.body))
+        return response
+
+    def _name(self, item: Sent, answer: dict[str, Any]) -> None:
+        if item.path.rstrip("/") == "/v3/conversations":
+            chat = self._next(f"new conversation in {chat_of(item)}")
+            self.names[str(answer["id"])] = chat
+            activity = answer.get("activityId")
+        else:
+            chat = self.names.get(item.conversation_id, item.conversation_id)
+            activity = answer.get("id")
+        if activity:
+            self.names[str(activity)] = self._next(f"message in {chat}")
+
+    def _next(self, what: str) -> str:
+        self._in_chat[what] += 1
+        return f"{what} #{self._in_chat[what]}"
+
+
+def chat_of(item: Sent) -> str:
+    """The chat a request is about: the conversation in its path, or for a new conversation
+    the channel (or the members) it is started in."""
+    if item.conversation_id:
+        return item.conversation_id
+    data = item.body.get("channelData") or {}
+    channel = (data.get("channel") or {}).get("id") if isinstance(data, dict) else None
+    if channel:
+        return str(channel)
+    members = item.body.get("members") or []
+    return ",".join(sorted(str(m.get("id")) for m in members if isinstance(m, dict)))
+
+
 @asynccontextmanager
 async def world(like: DatabaseTarget, directory: Path) -> AsyncIterator[World]:
     async with fresh_target(like, directory) as target:
-        connector = FakeConnector()
+        connector = NamingConnector()
         await connector.start()
         bot = BotUnderTest(target, connector, admin_upns=set(ADMIN_UPNS))
         await bot.start()
@@ -120,19 +177,22 @@ class Step:
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
 _CLOCK = re.compile(r"\b\d{1,2}[.:]\d{2}\b(?![.:]\d)")  # 19.05 or 19:05, not 27.11.2026
 _UUID = re.compile(r"\b[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\b")
+_CONNECTOR_ID = re.compile(r"\b(?:activity|thread)-\d+\b")
 
 
-def normalise(value: Any, people: dict[str, str]) -> Any:
-    """Clock times, timestamps and random ids out (people's ids become their names), so only
-    what differs for the user remains."""
+def normalise(value: Any, people: dict[str, str], names: dict[str, str] | None = None) -> Any:
+    """Clock times, timestamps and random ids out (people's ids become their names, the
+    connector's ids the names it gave them), so only what differs for the user remains."""
     if isinstance(value, str):
+        if names:
+            value = _CONNECTOR_ID.sub(lambda found: names.get(found.group(0), "<id>"), value)
         value = _TIMESTAMP.sub("<time>", value)
         value = _UUID.sub(lambda found: people.get(found.group(0), "<uuid>"), value)
         return _CLOCK.sub("<hh:mm>", value)
     if isinstance(value, dict):
-        return {key: normalise(item, people) for key, item in value.items()}
+        return {key: normalise(item, people, names) for key, item in value.items()}
     if isinstance(value, list):
-        return [normalise(item, people) for item in value]
+        return [normalise(item, people, names) for item in value]
     return value
 
 
@@ -169,22 +229,36 @@ async def play(scene: World, steps: list[Step], *, restart_after_each: bool) -> 
         before = len(scene.connector.sent)
         result = await step.run(scene)
         await scene.runtime.background.drain()
-        sent = [_seen(item) for item in scene.connector.sent[before:]]
-        # Messages in the order they came; card updates (one per posted copy) in any order.
-        updates = [item for item in sent if item["method"] != "POST"]
-        sent = [item for item in sent if item["method"] == "POST"] + sorted(
-            updates, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False)
-        )
         people = {
             str(member.get("aadObjectId")): f"<{member.get('name')}>"
             for member in scene.connector.members.values()
         }
+        names = scene.connector.names
         transcript.append(
-            Observation(step.name, normalise(_answer(result), people), normalise(sent, people))
+            Observation(
+                step.name,
+                normalise(_answer(result), people, names),
+                observed(scene.connector.sent[before:], people, names),
+            )
         )
         if restart_after_each and index < len(steps) - 1:
             await scene.restart()
     return transcript
+
+
+def observed(
+    sent: list[Sent], people: dict[str, str], names: dict[str, str]
+) -> list[dict[str, Any]]:
+    """What the users noticed of these requests: each chat's messages in the order they came
+    there (chats after one another: sends to different chats run concurrently, in no fixed
+    order), then the card updates (one per posted copy) in any order."""
+    chats = {id(item): normalise(chat_of(item), people, names) for item in sent}
+    posts = sorted((item for item in sent if item.method == "POST"), key=lambda i: chats[id(i)])
+    messages = [normalise(_seen(item), people, names) for item in posts]
+    updates = [normalise(_seen(item), people, names) for item in sent if item.method != "POST"]
+    return messages + sorted(
+        updates, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False)
+    )
 
 
 async def facts(db: Database, tables: list[type[Any]]) -> dict[str, Any]:

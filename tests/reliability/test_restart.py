@@ -15,6 +15,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from sqlalchemy import select
 
@@ -39,10 +40,12 @@ from tests import wellbeing_support as wb
 from tests.conftest import DatabaseTarget
 from tests.precursor_support import services_of, substance_id
 from tests.reliability.support_restart import (
+    NamingConnector,
     Step,
     World,
     differences,
     facts,
+    observed,
     play,
     shown_text,
     world,
@@ -567,3 +570,34 @@ async def test_a_restart_between_any_two_steps_changes_nothing_for_the_user(
     assert actual_facts == expected_facts
     # the transcripts are not empty: the flow sent things, and each was sent once
     assert sum(len(observation.sent) for observation in expected) >= len(flow.steps) // 2
+
+
+async def _sends(*texts: tuple[str, str]) -> list[dict[str, Any]]:
+    """What the users notice of these messages (chat, text), sent one after the other, and
+    then of an update of every one of them."""
+    connector = NamingConnector()
+    await connector.start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            posted = []
+            for chat, words in texts:
+                path = f"{connector.url}v3/conversations/{chat}/activities"
+                async with http.post(path, json={"text": words}) as answer:
+                    posted.append((chat, words, (await answer.json())["id"]))
+            for chat, words, activity in posted:
+                path = f"{connector.url}v3/conversations/{chat}/activities/{activity}"
+                async with http.put(path, json={"text": words + " (updated)"}) as answer:
+                    assert answer.status == 200
+        return observed(connector.sent, {}, connector.names)
+    finally:
+        await connector.close()
+
+
+async def test_sends_to_different_chats_compare_equal_whichever_arrived_first() -> None:
+    """Work after the answer sends to several people at once, in no fixed order: that order
+    (and the connector's arrival-numbered activity ids) is not what anyone sees. The order
+    within one chat is."""
+    one, other = ("a:personal-otto", "Dit punkt"), ("a:personal-per", "Dit andet punkt")
+    assert await _sends(one, other) == await _sends(other, one)
+    second = ("a:personal-otto", "Endnu et punkt")
+    assert await _sends(one, second) != await _sends(second, one)
