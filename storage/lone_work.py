@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import Integer, and_, cast, func, literal, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Integer, Select, and_, cast, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -26,6 +24,7 @@ from domain.lone_work import (
 from domain.numbering import local_year, yearly_number
 from domain.org import Role
 from storage import audit, org
+from storage.counters import next_in_year
 from storage.lone_work_models import LoneWorkCounter, LoneWorkRequest
 from storage.models import Person, RoleAssignment, Unit
 
@@ -33,44 +32,20 @@ ENTITY = "lone_work_request"
 NUMBER_PREFIX: Final = "AL"
 
 
-async def _count_on(session: AsyncSession, year: int) -> int | None:
-    """The year's counter, one up; None while the year has no counter row."""
-    return (
-        await session.execute(
-            update(LoneWorkCounter)
-            .where(LoneWorkCounter.year == year)
-            .values(last_number=LoneWorkCounter.last_number + 1)
-            .returning(LoneWorkCounter.last_number)
-        )
-    ).scalar_one_or_none()
-
-
-async def _start_counter(session: AsyncSession, year: int) -> None:
-    """The year's counter row, at the highest number the year already has (if any)."""
+def _highest_of(year: int) -> Select[int, int]:
+    """(year, the highest number the year already has): where a new year's counter starts."""
     prefix = f"{NUMBER_PREFIX}-{year}-"
-    highest = select(
+    return select(
         literal(year, Integer),
         func.coalesce(
             func.max(cast(func.substr(LoneWorkRequest.number, len(prefix) + 1), Integer)), 0
         ),
     ).where(LoneWorkRequest.number.like(f"{prefix}%"))
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    await session.execute(
-        insert(LoneWorkCounter)
-        .from_select(["year", "last_number"], highest)
-        .on_conflict_do_nothing(index_elements=["year"])
-    )
 
 
 async def _next_number(session: AsyncSession, year: int) -> str:
-    """`AL-<year>-<nnnn>` from the year's counter row, changed in the caller's transaction:
-    its row lock holds other writers until the commit, and a rollback takes the number back."""
-    sequence = await _count_on(session, year)
-    if sequence is None:
-        await _start_counter(session, year)
-        sequence = await _count_on(session, year)
-    if sequence is None:
-        raise RuntimeError(f"no lone-work counter for {year}")
+    """`AL-<year>-<nnnn>` from the year's counter row (`storage.counters`)."""
+    sequence = await next_in_year(session, LoneWorkCounter, year, start_from=_highest_of(year))
     return yearly_number(NUMBER_PREFIX, year, sequence)
 
 

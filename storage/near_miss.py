@@ -11,9 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -45,6 +43,7 @@ from domain.near_miss import (
 from domain.numbering import local_year
 from domain.org import Role
 from storage import audit, conversations, org
+from storage.counters import next_in_year
 from storage.models import Person, RoleAssignment, Unit
 from storage.near_miss_models import NearMissAction, NearMissCounter, NearMissReport
 
@@ -62,32 +61,9 @@ def lang_of(person: Person) -> Lang:
 # -- reporting ---------------------------------------------------------------------------------
 
 
-async def _count_on(session: AsyncSession, year: int) -> int | None:
-    """The year's counter, one up; None while the year has no counter row."""
-    return (
-        await session.execute(
-            update(NearMissCounter)
-            .where(NearMissCounter.year == year)
-            .values(last_number=NearMissCounter.last_number + 1)
-            .returning(NearMissCounter.last_number)
-        )
-    ).scalar_one_or_none()
-
-
 async def _next_number(session: AsyncSession, year: int) -> str:
-    """The year's next number from its counter row; the row lock serialises writers."""
-    sequence = await _count_on(session, year)
-    if sequence is None:
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        await session.execute(
-            insert(NearMissCounter)
-            .values(year=year, last_number=0)
-            .on_conflict_do_nothing(index_elements=["year"])
-        )
-        sequence = await _count_on(session, year)
-    if sequence is None:
-        raise RuntimeError(f"no near-miss counter for {year}")
-    return format_number(year, sequence)
+    """The year's next number from its counter row (`storage.counters`)."""
+    return format_number(year, await next_in_year(session, NearMissCounter, year))
 
 
 async def by_submission(session: AsyncSession, submission_key: str) -> NearMissReport | None:

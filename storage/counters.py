@@ -1,0 +1,50 @@
+"""Gap-free numbers per year from a counter row, changed in the caller's transaction: the
+row lock holds other writers until the commit, and a rollback takes the number back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def _count_on(session: AsyncSession, counter: Any, year: int) -> int | None:
+    """The year's counter, one up; None while the year has no counter row."""
+    value: int | None = (
+        await session.execute(
+            update(counter)
+            .where(counter.year == year)
+            .values(last_number=counter.last_number + 1)
+            .returning(counter.last_number)
+        )
+    ).scalar_one_or_none()
+    return value
+
+
+async def next_in_year(
+    session: AsyncSession,
+    counter: Any,
+    year: int,
+    *,
+    start_from: Select[int, int] | None = None,
+) -> int:
+    """The next number of `year` on `counter` (a model with `year` and `last_number`).
+
+    A year without a row starts at 0, or at what `start_from` selects as (year, last number).
+    """
+    sequence = await _count_on(session, counter, year)
+    if sequence is None:
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        statement = (
+            insert(counter).from_select(["year", "last_number"], start_from)
+            if start_from is not None
+            else insert(counter).values(year=year, last_number=0)
+        )
+        await session.execute(statement.on_conflict_do_nothing(index_elements=["year"]))
+        sequence = await _count_on(session, counter, year)
+    if sequence is None:
+        raise RuntimeError(f"no {counter.__tablename__} row for {year}")
+    return sequence
