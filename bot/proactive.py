@@ -7,8 +7,11 @@ Each message has a dedupe key and a `posted_activity` row: once Teams has accept
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.connector import ConnectorClient, ConnectorError
 from cards.common import Card, attachment
@@ -57,17 +60,13 @@ class ProactiveSender:
         entity_id: str | None = None,
     ) -> Posted:
         """A card in the person's 1:1 chat with the bot."""
-        async with self.db.transaction() as session:
-            ref = await conversations.personal_chat_of(session, person_id)
-            if ref is None:
-                raise NoConversation(f"no personal chat with person {person_id}")
-            post = await conversations.claim(
-                session,
-                dedupe_key=dedupe_key,
-                conversation_ref_id=ref.id,
-                entity_type=entity_type,
-                entity_id=entity_id,
-            )
+
+        async def chat(session: AsyncSession) -> ConversationRef | None:
+            return await conversations.personal_chat_of(session, person_id)
+
+        ref, post = await self._claim(
+            chat, f"no personal chat with person {person_id}", dedupe_key, entity_type, entity_id
+        )
         return await self._deliver(ref, post, card, new_thread=False)
 
     async def post_to_channel(
@@ -80,10 +79,27 @@ class ProactiveSender:
         entity_id: str | None = None,
     ) -> Posted:
         """A card as a new thread in a team channel."""
+
+        async def channel(session: AsyncSession) -> ConversationRef | None:
+            return await session.get(ConversationRef, channel_ref_id)
+
+        missing = f"conversation {channel_ref_id} is unknown or inactive"
+        ref, post = await self._claim(channel, missing, dedupe_key, entity_type, entity_id)
+        return await self._deliver(ref, post, card, new_thread=True)
+
+    async def _claim(
+        self,
+        find: Callable[[AsyncSession], Awaitable[ConversationRef | None]],
+        missing: str,
+        dedupe_key: str,
+        entity_type: str | None,
+        entity_id: str | None,
+    ) -> tuple[ConversationRef, PostedActivity]:
+        """The conversation and the message's row, looked up and claimed in one transaction."""
         async with self.db.transaction() as session:
-            ref = await session.get(ConversationRef, channel_ref_id)
+            ref = await find(session)
             if ref is None or not ref.active:
-                raise NoConversation(f"conversation {channel_ref_id} is unknown or inactive")
+                raise NoConversation(missing)
             post = await conversations.claim(
                 session,
                 dedupe_key=dedupe_key,
@@ -91,7 +107,7 @@ class ProactiveSender:
                 entity_type=entity_type,
                 entity_id=entity_id,
             )
-        return await self._deliver(ref, post, card, new_thread=True)
+        return ref, post
 
     async def _deliver(
         self, ref: ConversationRef, post: PostedActivity, card: Card, *, new_thread: bool
