@@ -11,14 +11,12 @@ waits for Teams (`waiting_for_teams()`), so a slow Teams does not hold the bot u
 from __future__ import annotations
 
 import asyncio
-import heapq
-import itertools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from storage.db import WRITE_ALLOWANCE
+from storage.db import WRITE_ALLOWANCE, OrderedSlots
 
 # How long a waiter may be put behind later arrivals (seconds): waiters are served in order
 # of arrival plus this allowance, so nobody waits forever behind more urgent work.
@@ -39,45 +37,24 @@ _CURRENT: ContextVar[_Place | None] = ContextVar("turn_place", default=None)
 
 
 class TurnGate:
-    """A semaphore whose waiters are served in order of arrival plus their allowance."""
+    """Places for turns, taken in order of arrival plus each turn's allowance."""
 
     def __init__(self, limit: int) -> None:
-        if limit < 1:
-            raise ValueError("a turn gate needs at least one place")
-        self.limit = limit
-        self._free = limit
-        self._waiting: list[tuple[float, int, asyncio.Future[None]]] = []
-        self._order = itertools.count()
+        self._slots = OrderedSlots(limit)
 
     @property
     def working(self) -> int:
-        return self.limit - self._free
+        return self._slots.working
 
     @property
     def queued(self) -> int:
-        return sum(1 for *_, future in self._waiting if not future.done())
+        return self._slots.queued
 
     async def _acquire(self, allowance: float) -> None:
-        if self._free > 0 and not self.queued:
-            self._free -= 1
-            return
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
-        heapq.heappush(self._waiting, (loop.time() + allowance, next(self._order), future))
-        try:
-            await future
-        except asyncio.CancelledError:
-            if future.done() and not future.cancelled():
-                self._release()
-            raise
+        await self._slots.acquire(allowance)
 
     def _release(self) -> None:
-        while self._waiting:
-            *_, future = heapq.heappop(self._waiting)
-            if not future.done():
-                future.set_result(None)
-                return
-        self._free += 1
+        self._slots.release()
 
     @asynccontextmanager
     async def turn(self, allowance: float = NORMAL) -> AsyncIterator[None]:

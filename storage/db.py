@@ -39,22 +39,34 @@ WRITE_TURN_TIMEOUT_SECONDS = 30.0
 WRITE_ALLOWANCE: ContextVar[float] = ContextVar("write_allowance", default=0.25)
 
 
-class WriteTurns:
-    """SQLite's single writer, taken in order of arrival plus each writer's allowance."""
+class OrderedSlots:
+    """`limit` places; waiters are served in order of arrival plus their allowance (seconds),
+    so urgent work goes first and nobody waits forever behind it."""
 
-    def __init__(self) -> None:
-        self._busy = False
+    def __init__(self, limit: int) -> None:
+        if limit < 1:
+            raise ValueError("ordered slots need at least one place")
+        self.limit = limit
+        self._free = limit
         self._waiting: list[tuple[float, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
 
-    async def acquire(self, patience: float) -> None:
-        if not self._busy and not any(not f.done() for *_, f in self._waiting):
-            self._busy = True
+    @property
+    def working(self) -> int:
+        return self.limit - self._free
+
+    @property
+    def queued(self) -> int:
+        return sum(1 for *_, future in self._waiting if not future.done())
+
+    async def acquire(self, allowance: float, patience: float | None = None) -> None:
+        """Take a place; `TimeoutError` after `patience` seconds of waiting."""
+        if self._free > 0 and not self.queued:
+            self._free -= 1
             return
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
-        deadline = loop.time() + WRITE_ALLOWANCE.get()
-        heapq.heappush(self._waiting, (deadline, next(self._order), future))
+        heapq.heappush(self._waiting, (loop.time() + allowance, next(self._order), future))
         try:
             await asyncio.wait_for(asyncio.shield(future), patience)
         except (TimeoutError, asyncio.CancelledError):
@@ -70,7 +82,7 @@ class WriteTurns:
             if not future.done():
                 future.set_result(None)
                 return
-        self._busy = False
+        self._free += 1
 
 
 def normalise_url(url: str) -> str:
@@ -149,7 +161,7 @@ class Database:
         self._writers = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time: this process's writers wait their turn here, in
         # order, instead of polling SQLite's lock in its busy handler (the long tails).
-        self._write_turn = WriteTurns() if self.is_sqlite else None
+        self._write_turn = OrderedSlots(1) if self.is_sqlite else None
         self.write_wait_seconds = WRITE_TURN_TIMEOUT_SECONDS
 
     @asynccontextmanager
@@ -160,7 +172,7 @@ class Database:
                 yield session
             return
         try:
-            await self._write_turn.acquire(self.write_wait_seconds)
+            await self._write_turn.acquire(WRITE_ALLOWANCE.get(), self.write_wait_seconds)
         except TimeoutError:
             raise sqlite3.OperationalError(
                 "database is locked: other writers took too long"

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bot.background import BackgroundTasks
 from bot.connector import ConnectorClient, ConnectorError, RetryPolicy
@@ -23,39 +20,9 @@ from storage.db import Database
 from storage.models import ConversationRef, PostedActivity
 from tests.fake_connector import FakeConnector, slow, status
 from tests.teams import TENANT
+from tests.transaction_log import recorded
 
 ENTITY = ("lone_work", "7")
-
-
-@dataclass
-class Tally:
-    """Transactions begun and SQL statements run (BEGIN itself not counted)."""
-
-    transactions: int = 0
-    statements: list[str] = field(default_factory=list)
-
-
-@contextmanager
-def tally(db: Database) -> Iterator[Tally]:
-    counted = Tally()
-
-    def began(*_: Any) -> None:
-        counted.transactions += 1
-
-    def executed(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if not statement.startswith("BEGIN"):
-            counted.statements.append(statement)
-
-    engines = {id(e): e.sync_engine for e in (db.engine, db.read_engine)}.values()
-    for engine in engines:
-        event.listen(engine, "begin", began)
-        event.listen(engine, "before_cursor_execute", executed)
-    try:
-        yield counted
-    finally:
-        for engine in engines:
-            event.remove(engine, "begin", began)
-            event.remove(engine, "before_cursor_execute", executed)
 
 
 async def _person_with_chat(db: Database, connector: FakeConnector, number: int) -> int:
@@ -103,11 +70,11 @@ async def test_a_card_to_a_person_takes_two_transactions(
 ) -> None:
     """Find the chat and claim the card in one, record Teams' answer in the other."""
     person_id = await _person_with_chat(db, connector, 1)
-    with tally(db) as counted:
+    with recorded(db) as counted:
         posted = await sender.send_to_person(
             person_id, notice_card("Hej", "x"), dedupe_key="k", entity_type=ENTITY[0]
         )
-    assert counted.transactions == 2
+    assert len(counted.transactions) == 2
     assert len(counted.statements) == 3
     assert not posted.already_sent and len(connector.messages()) == 1
     row = await _post(db, "k")
@@ -120,9 +87,9 @@ async def test_a_card_already_sent_is_not_sent_again_and_costs_one_transaction(
 ) -> None:
     person_id = await _person_with_chat(db, connector, 1)
     first = await sender.send_to_person(person_id, notice_card("A", "a"), dedupe_key="k")
-    with tally(db) as counted:
+    with recorded(db) as counted:
         again = await sender.send_to_person(person_id, notice_card("A", "a"), dedupe_key="k")
-    assert counted.transactions == 1
+    assert len(counted.transactions) == 1
     assert again.already_sent and again.activity_id == first.activity_id
     assert again.post_id == first.post_id and again.conversation_id == "a:chat-1"
     assert len(connector.messages()) == 1
@@ -163,9 +130,9 @@ async def test_a_blocked_chat_is_deactivated_with_the_failure_in_one_transaction
 ) -> None:
     person_id = await _person_with_chat(db, connector, 1)
     connector.plan("POST .*/activities", status(code))
-    with tally(db) as counted, pytest.raises(ConnectorError):
+    with recorded(db) as counted, pytest.raises(ConnectorError):
         await sender.send_to_person(person_id, notice_card("A", "a"), dedupe_key="k")
-    assert counted.transactions == 2
+    assert len(counted.transactions) == 2
     assert (await _post(db, "k")).status == "failed"
     assert not await _chat_active(db, "a:chat-1")
     with pytest.raises(NoConversation):
@@ -233,9 +200,9 @@ async def test_a_channel_post_claims_in_one_transaction_and_skips_inactive_chann
                 channel_id="19:digest@thread.tacv2",
             ),
         )
-    with tally(db) as counted:
+    with recorded(db) as counted:
         posted = await sender.post_to_channel(ref.id, notice_card("A", "a"), dedupe_key="d:1")
-    assert counted.transactions == 2
+    assert len(counted.transactions) == 2
     assert posted.conversation_id.startswith("thread-") and not posted.already_sent
     async with db.transaction() as session:
         await conversations.deactivate_conversation(session, ref.conversation_id)
@@ -268,9 +235,9 @@ async def test_updating_three_copies_reads_them_in_one_transaction(
 ) -> None:
     copies = await _three_copies(db, connector, sender)
     notifier = ProactiveNotifier(sender, BackgroundTasks())
-    with tally(db) as counted:
+    with recorded(db) as counted:
         await notifier.update_cards(ENTITY, lambda key: notice_card("Godkendt", f"til {key}"))
-    assert counted.transactions == 1
+    assert len(counted.transactions) == 1
     assert len(counted.statements) == 1
     assert [put.method for put in connector.sent] == ["PUT"] * 3
     for number in (1, 2, 3):
@@ -304,9 +271,9 @@ async def test_update_card_by_id_reads_post_and_chat_in_one_statement(
 ) -> None:
     person_id = await _person_with_chat(db, connector, 1)
     posted = await sender.send_to_person(person_id, notice_card("A", "a"), dedupe_key="k")
-    with tally(db) as counted:
+    with recorded(db) as counted:
         await sender.update_card(posted.post_id, notice_card("A", "opdateret"))
-    assert (counted.transactions, len(counted.statements)) == (1, 1)
+    assert (len(counted.transactions), len(counted.statements)) == (1, 1)
     assert connector.sent[-1].method == "PUT" and "opdateret" in connector.sent[-1].card_text()
     with pytest.raises(NoConversation):
         await sender.update_card(posted.post_id + 100, notice_card("A", "b"))

@@ -34,6 +34,10 @@ class Log:
     def count(self, pattern: str) -> int:
         return sum(transaction.count(pattern) for transaction in self.transactions)
 
+    @property
+    def statements(self) -> list[str]:
+        return [statement for t in self.transactions for statement in t.statements]
+
     def touching(self, pattern: str) -> list[Transaction]:
         return [t for t in self.transactions if t.touches(pattern)]
 
