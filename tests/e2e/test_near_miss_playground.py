@@ -225,8 +225,11 @@ def fill_in_report(mette: User, report: Report) -> tuple[Locator, list[str]]:
     # When: the defaults, today and now, are left as they are.
     expect(card_input(card, t(DA, "near_miss.form.date"))).not_to_have_value("")
     clock = card_input(card, t(DA, "near_miss.form.time")).input_value()
-    assert re.fullmatch(r"\d{2}[.:]\d{2}", clock), f"no time of day by default: {clock!r}"
-    when = [f"{day:%d.%m.%Y} kl. {clock.replace(':', '.')}" for day in days]
+    # The Playground shows the time the Danish way, without a leading zero before 10 ("1.02").
+    shown = re.fullmatch(r"(\d{1,2})[.:](\d{2})", clock)
+    assert shown, f"no time of day by default: {clock!r}"
+    hour, minute = int(shown[1]), int(shown[2])
+    when = [f"{day:%d.%m.%Y} kl. {hour:02d}.{minute:02d}" for day in days]
     choose(page, card_input(card, t(DA, "near_miss.form.unit")), UNIT)
     card_input(card, t(DA, "near_miss.form.campus")).fill(report.campus)
     card_input(card, t(DA, "near_miss.form.building")).fill(report.building)
