@@ -614,11 +614,16 @@ async def run_one(
         result.driver_cpu_seconds = time.process_time() - own_before
     finally:
         await http.close()
-        stop(process)
+        # In a thread: the fake connector runs on this loop and must keep answering the
+        # bot's last sends while it drains them.
+        await asyncio.to_thread(stop, process)
         log.close()
         failed = process.returncode not in (0, -signal.SIGINT, None) or result.errors
         if failed or os.environ.get("BENCH_KEEP_LOGS"):
-            print(f"  bot log kept: {workdir}/bot.log", file=sys.stderr)
+            print(
+                f"  bot log kept: {workdir}/bot.log (exit code {process.returncode})",
+                file=sys.stderr,
+            )
         else:
             shutil.rmtree(workdir, ignore_errors=True)
         for cast in casts:
