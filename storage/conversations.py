@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Insert, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
-from storage.db import Database
+from storage.db import Database, dialect_insert
 from storage.models import ConversationRef, PostedActivity, Team, utcnow
 
 
@@ -170,14 +168,9 @@ async def claim(
         "entity_type": entity_type,
         "entity_id": entity_id,
     }
-    if session.get_bind().dialect.name == "postgresql":
-        insert: Insert = postgresql_insert(PostedActivity).on_conflict_do_nothing(
-            index_elements=[PostedActivity.dedupe_key]
-        )
-    else:
-        insert = sqlite_insert(PostedActivity).on_conflict_do_nothing(
-            index_elements=[PostedActivity.dedupe_key]
-        )
+    insert = dialect_insert(session, PostedActivity).on_conflict_do_nothing(
+        index_elements=[PostedActivity.dedupe_key]
+    )
     post = (await session.scalars(insert.values(values).returning(PostedActivity))).first()
     if post is not None:
         return post

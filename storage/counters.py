@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.db import dialect_insert
 
 
 async def _count_on(session: AsyncSession, counter: Any, year: int) -> int | None:
@@ -37,11 +37,11 @@ async def next_in_year(
     """
     sequence = await _count_on(session, counter, year)
     if sequence is None:
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        insert = dialect_insert(session, counter)
         statement = (
-            insert(counter).from_select(["year", "last_number"], start_from)
+            insert.from_select(["year", "last_number"], start_from)
             if start_from is not None
-            else insert(counter).values(year=year, last_number=0)
+            else insert.values(year=year, last_number=0)
         )
         await session.execute(statement.on_conflict_do_nothing(index_elements=["year"]))
         sequence = await _count_on(session, counter, year)

@@ -17,6 +17,10 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
+from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import Insert as SQLiteInsert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -37,6 +41,13 @@ WRITE_TURN_TIMEOUT_SECONDS = 30.0
 # How long the current caller's SQLite writes may be put behind later writers (seconds):
 # the bot sets 0 for card actions, more for messages and background work.
 WRITE_ALLOWANCE: ContextVar[float] = ContextVar("write_allowance", default=0.25)
+
+
+def dialect_insert(session: AsyncSession, model: Any) -> PostgresInsert | SQLiteInsert:
+    """`INSERT` for the session's database, with its `ON CONFLICT` clauses available."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql_insert(model)
+    return sqlite_insert(model)
 
 
 class OrderedSlots:
