@@ -21,7 +21,7 @@ from cards.common import Card
 from dialogs.context import Speaker
 from domain.checkins import AlarmReason, SessionStatus, SessionView
 from domain.i18n import format_datetime, t
-from storage import checkins, conversations
+from storage import checkins
 from storage.db import Database
 from storage.models import Person, utcnow
 
@@ -166,12 +166,10 @@ class DatabaseCheckinServices:
             }
 
     async def _update_alarm_cards(self, view: SessionView, alarm_seq: int) -> None:
-        posts = await conversations.posts_for(self.db, *alarm_entity(view.id, alarm_seq))
-        ids = {_int(post.dedupe_key.split(":")[-1]) for post in posts}
+        posts = await self.notifier.sent(alarm_entity(view.id, alarm_seq))
+        ids = {_int(post.dedupe_key.split(":")[-1]) for post, _ in posts}
         readers = await self._readers({i for i in ids if i is not None})
-        await self.notifier.update_cards(
-            alarm_entity(view.id, alarm_seq), alarm_renderer(view, alarm_seq, readers)
-        )
+        await self.notifier.update_posts(posts, alarm_renderer(view, alarm_seq, readers))
 
     async def _after_handled(self, view: SessionView, alarm_seq: int) -> None:
         await self._update_alarm_cards(view, alarm_seq)

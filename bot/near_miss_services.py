@@ -49,7 +49,7 @@ from domain.near_miss import (
     parse_key,
 )
 from domain.org import UnitRef
-from storage import audit, conversations, jobs, near_miss, org
+from storage import audit, jobs, near_miss, org
 from storage.db import Database
 from storage.models import Person, Unit, utcnow
 from storage.near_miss import ENTITY
@@ -424,9 +424,9 @@ class DatabaseNearMissServices:
 
     async def _after(self, report_id: int, notices: list[Notice], *, actor: str) -> None:
         """Update every posted card about the report, then tell the people concerned."""
-        posts = await conversations.posts_for(self.db, *_entity(report_id))
+        posts = await self.notifier.sent(_entity(report_id))
         earlier = []
-        for post in posts:
+        for post, _ in posts:
             parsed = parse_key(post.dedupe_key)
             if parsed is not None and parsed[1] in ("amk", "investigator") and parsed[2]:
                 earlier.append(parsed[2])
@@ -442,7 +442,7 @@ class DatabaseNearMissServices:
                         reporter_lang[person.id] = near_miss.lang_of(person)
         if context is None:
             return
-        await self.notifier.update_cards(_entity(report_id), card_renderer(context))
+        await self.notifier.update_posts(posts, card_renderer(context))
         for notice in notices:
             card = self._notice_card(context, notice, reporter_lang, actor)
             if card is None:

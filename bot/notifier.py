@@ -12,7 +12,7 @@ from bot.background import BackgroundTasks
 from bot.connector import ConnectorError
 from bot.proactive import NoConversation, ProactiveSender
 from storage import conversations, jobs
-from storage.models import utcnow
+from storage.models import ConversationRef, PostedActivity, utcnow
 
 log = logging.getLogger(__name__)
 WORKER = f"{os.uname().nodename}:{os.getpid()}"
@@ -61,7 +61,19 @@ class ProactiveNotifier:
     async def update_cards(
         self, entity: tuple[str, str], render: Callable[[str], dict[str, object] | None]
     ) -> None:
-        for post, ref in await conversations.sent_posts(self.sender.db, entity[0], entity[1]):
+        await self.update_posts(await self.sent(entity), render)
+
+    async def sent(self, entity: tuple[str, str]) -> list[tuple[PostedActivity, ConversationRef]]:
+        """Every delivered card about `entity`, each with its conversation."""
+        return await conversations.sent_posts(self.sender.db, entity[0], entity[1])
+
+    async def update_posts(
+        self,
+        posts: list[tuple[PostedActivity, ConversationRef]],
+        render: Callable[[str], dict[str, object] | None],
+    ) -> None:
+        """Replace the cards `posts` (from `sent`) with what `render` gives for each key."""
+        for post, ref in posts:
             card = render(post.dedupe_key)
             if card is None:
                 continue
