@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 import aiohttp
-from botframework.connector.auth import MicrosoftAppCredentials
+from botframework.connector.auth import AuthenticationConstants, MicrosoftAppCredentials
 
 from bot.activity_json import dumps
 from bot.turn_gate import waiting_for_teams
@@ -79,15 +79,25 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max((when - (now or datetime.now(UTC))).total_seconds(), 0.0)
 
 
-def app_token_provider(app_id: str, password: str, tenant_id: str) -> TokenProvider:
-    """Bot Framework tokens for the app (msal caches them until they expire)."""
-    credentials = MicrosoftAppCredentials(app_id, password, channel_auth_tenant=tenant_id or None)
+def credentials_token(credentials: Any) -> TokenProvider:
+    """Bearer tokens from botbuilder credentials (none without an app id); msal caches them
+    until they expire, and a refresh runs off the event loop."""
+    app_id = getattr(credentials, "microsoft_app_id", None)
+    if not app_id or app_id == AuthenticationConstants.ANONYMOUS_SKILL_APP_ID:
+        return no_token
 
     async def token() -> str | None:
         value: str = await asyncio.to_thread(credentials.get_access_token)
         return value
 
     return token
+
+
+def app_token_provider(app_id: str, password: str, tenant_id: str) -> TokenProvider:
+    """Bot Framework tokens for the app."""
+    return credentials_token(
+        MicrosoftAppCredentials(app_id, password, channel_auth_tenant=tenant_id or None)
+    )
 
 
 async def no_token() -> str | None:

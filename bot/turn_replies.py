@@ -18,28 +18,20 @@ from typing import Any
 from urllib.parse import quote
 
 from botbuilder.schema import Activity, ResourceResponse
-from botframework.connector.auth import AuthenticationConstants
 
 from bot.activity_json import activity_json
-from bot.connector import ConnectorClient, ConnectorError, RetryPolicy, TokenProvider, no_token
+from bot.connector import (
+    ConnectorClient,
+    ConnectorError,
+    RetryPolicy,
+    TokenProvider,
+    credentials_token,
+)
 
 log = logging.getLogger(__name__)
 
 TURN_RETRY = RetryPolicy(attempts=4, base_delay=0.5, max_delay=4.0)
 TURN_LONGEST_PAUSE = 10.0
-
-
-def credentials_token(credentials: Any) -> TokenProvider:
-    """Bearer tokens from a botbuilder client's credentials (none without an app id)."""
-    app_id = getattr(credentials, "microsoft_app_id", None)
-    if not app_id or app_id == AuthenticationConstants.ANONYMOUS_SKILL_APP_ID:
-        return no_token
-
-    async def token() -> str | None:
-        value: str = await asyncio.to_thread(credentials.get_access_token)
-        return value
-
-    return token
 
 
 class TurnConversations:
