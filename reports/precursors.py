@@ -264,31 +264,38 @@ class _UnitYear:
         return sum(1 for row in self.rows if row.figures.has_discrepancy)
 
 
-async def _unit_year(
-    db: Database, unit: Unit, year: int, registration: RegistrationView | None
-) -> _UnitYear:
+async def _unit_years(
+    db: Database, units: Sequence[Unit], year: int, registrations: dict[int, RegistrationView]
+) -> list[_UnitYear]:
+    """The units' year: figures per substance, entries, contact; a few queries for them all."""
     async with db.sessions() as session:
-        holdings, lines = await precursors.unit_holdings_for_year(session, unit.id)
+        ledgers = await precursors.year_ledgers(session, [unit.id for unit in units], year)
+        emails = await precursors.contact_emails(session, year)
+        uncontacted = [
+            unit.id
+            for unit in units
+            if not (unit.id in registrations and registrations[unit.id].contact)
+        ]
+        keepers = await precursors.keepers_by_unit(session, uncontacted)
+    result: list[_UnitYear] = []
+    for unit in units:
+        holdings = ledgers.holdings[unit.id]
         rows = []
         for holding in holdings:
-            figures = year_figures(lines[holding.id], year)
+            figures = year_figures(ledgers.lines[holding.id], year)
             if holding.active or figures.handled or figures.closing:
                 rows.append(_SubstanceYear(holding, figures))
         by_id = {holding.id: holding for holding in holdings}
-        entries = [
-            (by_id[holding_id], entry)
-            for holding_id, entry in await precursors.entries_of(
-                session, list(by_id), start=date(year, 1, 1), end=date(year, 12, 31)
-            )
-        ]
-        emails = await precursors.contact_emails(session, year)
-        keepers = await precursors.keepers(session, unit.id)
-    contact = registration.contact if registration else None
-    email = emails.get(unit.id)
-    if not contact and keepers:
-        contact = ", ".join(org.describe_person(person) for person in keepers)
-        email = ", ".join(person.upn for person in keepers if person.upn) or None
-    return _UnitYear(unit, rows, entries, registration, contact, email)
+        entries = [(by_id[holding_id], entry) for holding_id, entry in ledgers.entries[unit.id]]
+        registration = registrations.get(unit.id)
+        contact = registration.contact if registration else None
+        email = emails.get(unit.id)
+        unit_keepers = keepers.get(unit.id, [])
+        if not contact and unit_keepers:
+            contact = ", ".join(org.describe_person(person) for person in unit_keepers)
+            email = ", ".join(person.upn for person in unit_keepers if person.upn) or None
+        result.append(_UnitYear(unit, rows, entries, registration, contact, email))
+    return result
 
 
 def _substance_cells(substance: SubstanceInfo) -> list[Any]:
@@ -434,7 +441,7 @@ async def export_unit(
         if unit is None:
             raise UnknownUnit(unit_name)
         found = await precursors.registrations(session, year, unit_ids=[unit.id])
-    data = await _unit_year(db, unit, year, found[0] if found else None)
+    (data,) = await _unit_years(db, [unit], year, {item.unit_id: item for item in found})
     workbook = Workbook(write_only=True)
     _write(
         workbook.create_sheet(_sheet_title(f"{unit.name} {year}", set())),
@@ -601,11 +608,7 @@ async def export_all(db: Database, year: int, out: Path, *, licence: str = "") -
         registrations = await precursors.registrations(session, year)
         units = await org.list_units(session, only_active=False)
     by_unit = {registration.unit_id: registration for registration in registrations}
-    data: list[_UnitYear] = []
-    for unit in units:
-        item = await _unit_year(db, unit, year, by_unit.get(unit.id))
-        if item.rows:
-            data.append(item)
+    data = [item for item in await _unit_years(db, units, year, by_unit) if item.rows]
     totals: dict[int, _Total] = {}
     for item in data:
         for row in item.rows:

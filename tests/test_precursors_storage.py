@@ -10,7 +10,13 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from domain.precursors import EntryKind, HoldingForm, RegistrationStatus, WarningKind
+from domain.precursors import (
+    EntryKind,
+    HoldingForm,
+    RegistrationStatus,
+    WarningKind,
+    year_figures,
+)
 from storage import audit, precursor_catalogue, precursors
 from storage.db import Database
 from storage.models import AuditEvent
@@ -364,3 +370,67 @@ async def test_entries_of_names_authors_and_marks_reversals(db: Database) -> Non
     assert reversal.kind is EntryKind.REVERSAL and reversal.reverses_kind is EntryKind.PURCHASE
     assert purchase.reversed and purchase.created_by == "Karin Kemi"
     assert purchase.entered == "2 L" and purchase.declaration_ref == "KE-1"
+
+
+async def test_year_ledgers_give_the_figures_and_entries_of_the_whole_ledger(
+    db: Database,
+) -> None:
+    """The report's reading (stock before the year summed in SQL, the year row by row)
+    agrees with the rules applied to every entry, for years before, in and after the data."""
+    units = await setup_org(db, [KEMI, FYSIK])
+    karin = await person_id(db, "karin@uni.dk")
+    acetic = await add(db, units["Kemi"], "acetic-anhydride", actor=karin)
+    mek = await add(db, units["Kemi"], "mek")
+    acetone = await add(db, units["Fysik"], "acetone")
+    steps = [
+        (acetic, entry("opening", "2024-05-01", "1", "L")),
+        (acetic, entry("purchase", "2025-02-01", "2500", "mL")),
+        (acetic, entry("consumption", "2025-03-01", "0.5", "L")),
+        (acetic, entry("count", "2025-06-01", "2.9", "L")),
+        (acetic, entry("count", "2025-09-01", "2.95", "L")),
+        (acetic, entry("purchase", "2026-01-10", "1", "L")),
+        (acetone, entry("purchase", "2024-01-15", "10", "L")),
+        (acetone, entry("transfer", "2025-09-01", "2.5", "L", counterparty="DTU")),
+    ]
+    ids: list[int] = []
+    for holding, form in steps:
+        outcome = await record(db, holding, form, actor=karin, today=date(2026, 6, 30))
+        assert outcome.changed and outcome.entity_id is not None, outcome
+        ids.append(outcome.entity_id)
+    async with db.transaction() as session:
+        for wrong in (ids[2], ids[4]):  # the consumption and the later count
+            assert (await precursors.reverse(session, wrong, actor_id=karin, reason="fejl")).changed
+    async with db.sessions() as session:
+        lines = await precursors.lines_of(session, [acetic, mek, acetone])
+        for year in (2023, 2024, 2025, 2026, 2027):
+            ledgers = await precursors.year_ledgers(session, [units["Kemi"], units["Fysik"]], year)
+            for holding, whole in lines.items():
+                assert year_figures(ledgers.lines[holding], year) == year_figures(whole, year)
+            assert [view.id for view in ledgers.holdings[units["Kemi"]]] == [
+                view.id for view in await precursors.holdings_of(session, units["Kemi"])
+            ]
+            for unit_id in (units["Kemi"], units["Fysik"]):
+                views = await precursors.holdings_of(session, unit_id)
+                assert ledgers.holdings[unit_id] == views
+                expected = await precursors.entries_of(
+                    session,
+                    [view.id for view in views],
+                    start=date(year, 1, 1),
+                    end=date(year, 12, 31),
+                )
+                assert ledgers.entries[unit_id] == expected
+        ledgers = await precursors.year_ledgers(session, [units["Kemi"]], 2025)
+    # 2025: 1 L carried in, 2.5 L bought, the consumption and the September count reversed.
+    figures = year_figures(ledgers.lines[acetic], 2025)
+    assert (figures.opening, figures.purchases, figures.consumption) == (1_000_000, 2_500_000, 0)
+    assert figures.count_date == date(2025, 6, 1) and figures.difference == -600_000
+    kinds = [(entry.kind, entry.reversed) for _, entry in ledgers.entries[units["Kemi"]]]
+    assert kinds == [
+        (EntryKind.PURCHASE, False),
+        (EntryKind.CONSUMPTION, True),
+        (EntryKind.REVERSAL, False),
+        (EntryKind.COUNT, False),
+        (EntryKind.COUNT, True),
+        (EntryKind.REVERSAL, False),
+    ]
+    assert ledgers.holdings[units["Kemi"]][0].stock_micro == 4_500_000

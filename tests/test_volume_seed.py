@@ -13,12 +13,13 @@ from sqlalchemy import func, select
 from bench.volume import seed
 from domain.digest import iso_week, scope_for
 from domain.near_miss import Status, local_year
-from domain.precursors import first_negative_day
+from domain.precursors import first_negative_day, year_figures
 from reports.digest import compose
 from reports.near_miss import export_year
 from reports.precursors import export_all
 from storage import precursors
 from storage.db import Database
+from storage.models import Unit
 from storage.near_miss_models import NearMissAction, NearMissCounter, NearMissReport
 from storage.precursor_models import PrecursorEntry, PrecursorHolding
 
@@ -69,6 +70,8 @@ async def test_a_small_decade_reads_back_in_the_digest_and_the_exports(
             )
         )
         content = await compose(session, scope_for(iso_week(UNTIL), UNTIL))
+        unit_ids = list((await session.scalars(select(Unit.id))).all())
+        ledgers = await precursors.year_ledgers(session, unit_ids, YEAR)
 
     # Anonymous means no reporter; numbers run per Copenhagen year without gaps.
     assert len(rows) == 2000
@@ -81,6 +84,13 @@ async def test_a_small_decade_reads_back_in_the_digest_and_the_exports(
     }
     assert open_actions_of_closed == 0
     assert all(first_negative_day(items) is None for items in lines.values())
+    # The reports' year reading gives every holding the figures of its whole ledger.
+    assert ledgers.lines.keys() == lines.keys()
+    assert all(
+        year_figures(ledgers.lines[holding], YEAR) == year_figures(items, YEAR)
+        for holding, items in lines.items()
+    )
+    assert sum(len(items) for items in ledgers.entries.values()) == year_entries
 
     # The digest for the week before UNTIL counts exactly the reports seeded in it.
     scope = scope_for(iso_week(UNTIL), UNTIL)
