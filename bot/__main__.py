@@ -1,4 +1,8 @@
-"""`python -m bot …`: run the bot, migrate, import/export the organisation, build the manifest."""
+"""`python -m bot …`: run the bot, migrate, import/export the organisation, build the manifest.
+
+Each command imports the reports (and the Bot Framework) it needs when it runs, so that an
+export does not pay for the others' imports.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +20,6 @@ from bot.config import Settings, configure_logging
 from domain.digest import iso_week, week_bounds
 from domain.i18n import Lang, t
 from domain.org import OrgFile
-from manifest.build import build_package
-from reports import lone_work as lone_work_report
-from reports import near_miss as near_miss_report
-from reports import precursors as precursor_report
-from reports import wellbeing as wellbeing_report
 from storage import audit, org, precursor_catalogue, precursors
 from storage.db import Database
 from storage.models import utcnow
@@ -104,6 +103,8 @@ async def _org_export(settings: Settings) -> str:
 
 
 async def _export_lone_work(settings: Settings, unit: str, year: int, out: Path) -> int:
+    from reports import lone_work as lone_work_report
+
     db = Database(settings.database_url)
     try:
         await prepare_database(db)
@@ -118,6 +119,8 @@ async def _export_lone_work(settings: Settings, unit: str, year: int, out: Path)
 
 
 async def _export_near_miss(settings: Settings, year: int, out: Path) -> int:
+    from reports import near_miss as near_miss_report
+
     db = Database(settings.database_url)
     try:
         await prepare_database(db)
@@ -162,6 +165,7 @@ async def _digest(settings: Settings, week: str | None, channel: str | None, dry
 
 async def _export_action_plan(settings: Settings, unit: str, out: Path) -> int:
     from bot.wellbeing_services import wellbeing_settings
+    from reports import wellbeing as wellbeing_report
 
     try:
         interval_years = wellbeing_settings().dialogue_interval_years
@@ -184,6 +188,8 @@ async def _export_action_plan(settings: Settings, unit: str, out: Path) -> int:
 
 
 async def _export_precursors(settings: Settings, unit: str | None, year: int, out: Path) -> int:
+    from reports import precursors as precursor_report
+
     db = Database(settings.database_url)
     try:
         await prepare_database(db)
@@ -208,6 +214,7 @@ async def _export_precursors(settings: Settings, unit: str | None, year: int, ou
 
 async def _precursor_import(settings: Settings, path: Path, lang: Lang, check_only: bool) -> int:
     from bot.precursor_services import local_today
+    from reports import precursors as precursor_report
 
     db = Database(settings.database_url)
     try:
@@ -246,6 +253,8 @@ async def _precursor_import(settings: Settings, path: Path, lang: Lang, check_on
 
 
 async def _precursor_template(settings: Settings, out: Path) -> int:
+    from reports import precursors as precursor_report
+
     db = Database(settings.database_url)
     try:
         await prepare_database(db)
@@ -366,6 +375,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"wrote {args.out}", file=sys.stderr)
         return 0
     if command == "manifest":
+        from manifest.build import build_package
+
         try:
             path = build_package(args.app_id, args.out, version=args.version)
         except ValueError as error:

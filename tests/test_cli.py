@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
+from openpyxl import load_workbook
 
 from bot.__main__ import main
 from domain.org import SEED_UNITS
@@ -218,3 +222,30 @@ def test_bad_port_setting_exits_2(
     monkeypatch.setenv("PORT", "eighty")
     assert main(["db", "upgrade"]) == 2
     assert "PORT" in capsys.readouterr().err
+
+
+def test_an_export_runs_without_the_bot_runtime(database: Path) -> None:
+    """`python -m bot export precursors --all` as its own process: it writes the workbook
+    and imports only what the export needs (no Bot Framework, no other reports)."""
+    root = Path(__file__).resolve().parents[1]
+    command = ["export", "precursors", "--all", "--year", "2026", "--out", "all.xlsx"]
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "bot", *command],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(root), "LOG_LEVEL": "WARNING"},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.startswith("wrote all.xlsx: the university's precursor roll-up for 2026")
+    assert load_workbook("all.xlsx").sheetnames[:3] == ["Oversigt", "Kategorier", "Enheder"]
+    imported = {
+        line.rsplit("|", 1)[1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert "reports.precursors" in imported
+    unneeded = {"botbuilder", "aiohttp", "bot.app", "manifest.build", "reports.near_miss"}
+    unneeded |= {"reports.lone_work", "reports.wellbeing"}
+    assert not imported & unneeded
