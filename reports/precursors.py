@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -179,6 +179,25 @@ def _quantity_format(unit: str) -> str:
     return f'#,##0.000 "{unit}"'
 
 
+def _styled_cell(
+    sheet: WriteOnlyWorksheet,
+    number_format: str | None,
+    wrap: bool,
+    fill: PatternFill | None,
+    bold: bool,
+) -> Cell:
+    cell = WriteOnlyCell(sheet)
+    if number_format is not None:
+        cell.number_format = number_format
+    elif wrap:
+        cell.alignment = WRAP_TOP
+    if fill is not None:
+        cell.fill = fill
+    if bold:
+        cell.font = BOLD
+    return cell
+
+
 def _write(
     sheet: WriteOnlyWorksheet, columns: Sequence[tuple[str, float]], rows: Iterable[_Row]
 ) -> int:
@@ -194,6 +213,9 @@ def _write(
         cell.alignment = Alignment(vertical="center", wrap_text=True)
         header.append(cell)
     sheet.append(header)
+    # A write-only sheet writes a row out when it is appended, so one styled cell per column
+    # and style serves every row that needs it: only its value changes.
+    styled: dict[tuple[int, str | None, bool, int, bool], Cell] = {}
     count = 0
     for row in rows:
         cells: list[Any] = []
@@ -206,20 +228,17 @@ def _write(
             elif index in row.units and isinstance(value, int | float):
                 number_format = _quantity_format(row.units[index])
             wrap = number_format is None and isinstance(value, str) and len(value) > 40
-            if number_format is None and not wrap and row.fill is None and index not in row.bold:
+            bold = index in row.bold
+            if number_format is None and not wrap and row.fill is None and not bold:
                 # Unstyled: openpyxl streams the plain value without a cell object of ours.
                 cells.append(value)
                 continue
-            cell = WriteOnlyCell(sheet, value=value)
-            if number_format is not None:
-                cell.number_format = number_format
-            elif wrap:
-                cell.alignment = WRAP_TOP
-            if row.fill is not None:
-                cell.fill = row.fill
-            if index in row.bold:
-                cell.font = BOLD
-            cells.append(cell)
+            key = (index, number_format, wrap, id(row.fill), bold)
+            same = styled.get(key)
+            if same is None:
+                same = styled[key] = _styled_cell(sheet, number_format, wrap, row.fill, bold)
+            same.value = value
+            cells.append(same)
         sheet.append(cells)
         count += 1
     last = f"{get_column_letter(len(columns))}{count + 1}"

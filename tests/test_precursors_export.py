@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from bot.__main__ import main
 from bot.app import prepare_database
 from domain.i18n import Lang
+from domain.precursors import EntryView, YearFigures, year_figures
 from reports.precursors import (
     IMPORT_COLUMNS,
     UNIT_COLUMNS,
@@ -27,7 +28,7 @@ from reports.precursors import (
     import_file,
     write_template,
 )
-from storage import precursors
+from storage import org, precursors
 from storage.db import Database
 from storage.models import AuditEvent
 from storage.precursor_models import PrecursorEntry, PrecursorHolding
@@ -590,3 +591,113 @@ def test_the_commands(
     assert "checked only" in capsys.readouterr().out
     assert main(["precursors", "import", "good.xlsx"]) == 0
     assert "1 entries imported for Fysik" in capsys.readouterr().out
+
+
+# -- the roll-up on a seeded decade ------------------------------------------------------------
+
+
+def _micro(value: Any) -> int:
+    assert isinstance(value, int | float), value
+    return round(value * 1_000_000)
+
+
+async def test_the_roll_up_of_a_seeded_decade_shows_each_ledger_cell_by_cell(
+    db: Database, tmp_path: Path
+) -> None:
+    """Every unit sheet row is the rules applied to the holding's whole ledger, every entry
+    of the year is listed with its unit's order, and each cell has its number format: dates
+    as dates, quantities in the substance's unit, discrepancies filled; nothing else styled."""
+    from bench.volume import seed
+
+    await seed(db, scale=0.03, until=datetime(2026, 11, 25, 10, tzinfo=UTC))
+    year = 2025
+    out = tmp_path / "all.xlsx"
+    sheets = await export_all(db, year, out)
+    async with db.sessions() as session:
+        units = await org.list_units(session, only_active=False)
+        expected_units = []
+        expected_entries: list[tuple[str, EntryView, str]] = []
+        figures: dict[tuple[str, str], YearFigures] = {}
+        for unit in units:
+            holdings = await precursors.holdings_of(session, unit.id, include_inactive=True)
+            lines = await precursors.lines_of(session, [view.id for view in holdings])
+            shown = False
+            for view in holdings:
+                year_of = year_figures(lines[view.id], year)
+                if view.active or year_of.handled or year_of.closing:
+                    figures[(unit.name, view.substance.name_da)] = year_of
+                    shown = True
+            if not shown:
+                continue
+            expected_units.append(unit.name)
+            unit_of = {view.id: view.substance.report_unit.value for view in holdings}
+            expected_entries += [
+                (unit.name, found, unit_of[holding_id])
+                for holding_id, found in await precursors.entries_of(
+                    session,
+                    list(unit_of),
+                    start=date(year, 1, 1),
+                    end=date(year, 12, 31),
+                )
+            ]
+    assert sheets == len(expected_units) > 5
+    workbook = load_workbook(out)
+    assert workbook.sheetnames == [
+        "Oversigt",
+        "Kategorier",
+        "Enheder",
+        *expected_units,
+        "Posteringer",
+        "Om rapporten",
+    ]
+
+    def plain(cell: Any) -> bool:
+        return cell.number_format == "General" and cell.fill.fill_type is None and not cell.font.b
+
+    quantity = (5, 6, 7, 8, 9, 10, 12, 13, 14)
+    discrepant = 0
+    for name in expected_units:
+        rows = list(workbook[name].iter_rows(min_row=2))
+        assert len(rows) == sum(1 for unit, _ in figures if unit == name)
+        for row in rows:
+            year_of = figures[(name, str(row[1].value))]
+            shown_in = row[4].value
+            assert [_micro(cell.value) for cell in row[5:11]] == [
+                year_of.opening,
+                year_of.purchases,
+                year_of.consumption,
+                year_of.disposal,
+                year_of.transfers,
+                year_of.closing,
+            ]
+            assert row[11].value == (
+                datetime.combine(year_of.count_date, datetime.min.time())
+                if year_of.count_date
+                else None
+            )
+            if year_of.counted is not None:
+                assert row[11].number_format == "dd-mm-yyyy"
+                assert _micro(row[14].value) == year_of.difference
+            for index in quantity:
+                if row[index].value is not None:
+                    assert row[index].number_format == f'#,##0.000 "{shown_in}"'
+            filled = [cell.fill.fgColor.rgb.endswith(DISCREPANCY) for cell in row]
+            assert filled == [year_of.has_discrepancy] * len(row)
+            assert row[14].font.b is year_of.has_discrepancy
+            discrepant += year_of.has_discrepancy
+            assert all(plain(row[index]) for index in (0, 1, 2, 3, 4, 16, 17) if not filled[0])
+    assert discrepant > 0
+
+    rows = list(workbook["Posteringer"].iter_rows(min_row=2))
+    assert len(rows) == len(expected_entries) > 100
+    for row, (name, item, report_unit) in zip(rows, expected_entries, strict=True):
+        assert [row[0].value, row[3].value] == [name, item.id]
+        assert row[4].value == datetime.combine(item.entry_date, datetime.min.time())
+        assert row[4].number_format == "dd-mm-yyyy"
+        assert _micro(row[6].value) == item.quantity_micro
+        assert abs(_micro(row[7].value)) in (0, item.quantity_micro)
+        assert row[6].number_format == row[7].number_format == f'#,##0.000 "{report_unit}"'
+        assert (row[14].value == "Ja") is item.reversed
+        assert row[17].value is not None and row[17].number_format == "dd-mm-yyyy hh:mm"
+        others = [cell for index, cell in enumerate(row) if index not in (4, 6, 7, 17)]
+        assert all(plain(cell) for cell in others if len(str(cell.value or "")) <= 40)
