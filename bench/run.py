@@ -497,6 +497,20 @@ TARGETS = {
         import_org,
         False,
     ),
+    "amkbot-db-sites": Target(
+        "amkbot-db-sites",
+        [*VARIANT, "--patch", "db-sites", "bot", "run"],
+        amkbot_cycle,
+        import_org,
+        False,
+    ),
+    "amkbot-cprofile": Target(
+        "amkbot-cprofile",
+        [*VARIANT, "--patch", "cprofile", "bot", "run"],
+        amkbot_cycle,
+        import_org,
+        False,
+    ),
     "echo-cached": Target(
         "echo-cached", [*VARIANT, "--patch", "connector-cache", "bench.echo_bot"], echo_cycle
     ),

@@ -152,7 +152,158 @@ def trace_sql() -> None:
     app.__dict__["messages"] = messages
 
 
+def db_sites() -> None:
+    """CPU of every database session from open to close, per calling line of our code.
+
+    Written to $BENCH_DB_SITES when the bot stops. Meaningful at 1 user on a SQLite file,
+    where statements run on the loop's thread and a session's awaits do not yield.
+    """
+    import atexit
+    import time
+    from collections import defaultdict
+
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+    ours = ("/bot/", "/dialogs/", "/storage/", "/domain/", "/cards/", "/reports/")
+    totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
+    requests = [0]
+
+    def site() -> str:
+        frame = sys._getframe(2)
+        while frame is not None:
+            name = frame.f_code.co_filename
+            if any(part in name for part in ours) and not name.endswith("storage/db.py"):
+                short = name.split("/work/")[-1].split("/", 1)[-1] if "/work/" in name else name
+                return f"{short}:{frame.f_lineno} {frame.f_code.co_name}"
+            frame = frame.f_back
+        return "?"
+
+    enters = {kind: kind.__aenter__ for kind in (AsyncSession, AsyncConnection)}
+    leaves = {kind: kind.__aexit__ for kind in (AsyncSession, AsyncConnection)}
+    started_at: dict[int, tuple[str, float]] = {}
+
+    async def aenter(self: Any) -> Any:
+        started_at[id(self)] = (site(), time.thread_time())
+        return await enters[type(self)](self)
+
+    async def aexit(self: Any, *exc: Any) -> Any:
+        try:
+            return await leaves[type(self)](self, *exc)
+        finally:
+            where, started = started_at.pop(id(self), ("?", time.thread_time()))
+            entry = totals[where]
+            entry[0] += time.thread_time() - started
+            entry[1] += 1
+
+    for kind in (AsyncSession, AsyncConnection):
+        kind.__aenter__ = aenter  # type: ignore[method-assign]
+        kind.__aexit__ = aexit  # type: ignore[method-assign]
+
+    from bot import app
+    from storage import inline_sqlite
+
+    in_sqlite = [0.0, 0]
+
+    def timed(method: Any) -> Any:
+        async def run(self: Any, *args: Any) -> Any:
+            started = time.thread_time()
+            try:
+                return await method(self, *args)
+            finally:
+                in_sqlite[0] += time.thread_time() - started
+                in_sqlite[1] += 1
+
+        return run
+
+    for kind, names in (
+        (inline_sqlite.InlineCursor, ("execute", "fetchall", "fetchone", "fetchmany")),
+        (inline_sqlite.InlineConnection, ("commit", "rollback")),
+    ):
+        for name in names:
+            setattr(kind, name, timed(getattr(kind, name)))
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    caching: dict[str, int] = defaultdict(int)
+    misses: dict[str, int] = defaultdict(int)
+
+    def executed(_conn: Any, _cursor: Any, statement: str, _p: Any, context: Any, _m: Any) -> None:
+        outcome = str(getattr(context, "cache_hit", "?"))
+        caching[outcome] += 1
+        if "miss" in outcome.lower() or "generated" in outcome.lower():
+            misses[" ".join(statement.split())[:120]] += 1
+
+    event.listen(Engine, "before_cursor_execute", executed)
+
+    original = app.messages
+
+    async def messages(request: Any) -> Any:
+        requests[0] += 1
+        return await original(request)
+
+    app.__dict__["messages"] = messages
+
+    import gc
+
+    collecting = {"seconds": 0.0, "runs": [0, 0, 0], "since": 0.0}
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collecting["since"] = time.thread_time()
+        else:
+            collecting["seconds"] += time.thread_time() - collecting["since"]
+            collecting["runs"][info["generation"]] += 1
+
+    gc.callbacks.append(on_gc)
+
+    def report() -> None:
+        path = os.environ.get("BENCH_DB_SITES", "db-sites.txt")
+        with open(path + ".gc", "w") as out:
+            count = max(requests[0], 1)
+            out.write(
+                f"gc {1000 * collecting['seconds'] / count:.3f} ms/req, runs per generation "
+                f"{collecting['runs']}, objects tracked {len(gc.get_objects())}\n"
+            )
+        with open(path + ".cache", "w") as out:
+            out.write(f"{dict(caching)}\n")
+            for statement, n in sorted(misses.items(), key=lambda item: -item[1])[:40]:
+                out.write(f"{n:6d} {statement}\n")
+        count = max(requests[0], 1)
+        rows = sorted(totals.items(), key=lambda item: -item[1][0])
+        with open(path, "w") as out:
+            out.write(f"requests {requests[0]}\n")
+            out.write(
+                f"inside sqlite3 (inline driver calls): {1000 * in_sqlite[0] / count:.3f} ms/req, "
+                f"{in_sqlite[1] / count:.1f} calls/req\n"
+            )
+            for where, (seconds, n) in rows:
+                out.write(
+                    f"{1000 * seconds / count:8.3f} ms/req {n / count:6.2f}/req "
+                    f"{1e6 * seconds / max(n, 1):8.0f} us/session  {where}\n"
+                )
+
+    atexit.register(report)
+
+
+def cprofile() -> None:
+    """cProfile over the bot's whole run, dumped to $BENCH_CPROFILE when it stops."""
+    import atexit
+    import cProfile
+
+    profile = cProfile.Profile()
+    profile.enable()
+
+    def dump() -> None:
+        profile.disable()
+        profile.dump_stats(os.environ.get("BENCH_CPROFILE", "bot.prof"))
+
+    atexit.register(dump)
+
+
 PATCHES = {
+    "cprofile": cprofile,
+    "db-sites": db_sites,
     "trace-sql": trace_sql,
     "count-transactions": count_transactions,
     "connector-cache": connector_cache,
