@@ -21,9 +21,10 @@ from dialogs.context import Speaker, set_speaker, speaker_of
 from dialogs.router import Router
 from domain.i18n import Lang, lang_from_locale, t
 from domain.org import is_email
-from storage import conversations, dialog_state, org
+from storage import conversations, org
 from storage.db import Database
-from storage.models import ConversationRef, Person
+from storage.models import ConversationRef
+from storage.turn_start import KnownChat, KnownPerson, read_turn_start
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,7 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
         activity = turn_context.activity
         sender: ChannelAccount | None = activity.from_property
         kind = conversation_kind(activity)
-        person: Person | None = None
+        person: KnownPerson | None = None
         if (
             sender is not None
             and sender.id
@@ -137,17 +138,19 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
                 ActivityTypes.message,
                 ActivityTypes.invoke,
             )
-            async with self.db.sessions() as session:
-                known = await org.find_person(session, aad_object_id=sender.aad_object_id, upn=None)
-                chat = (
-                    await conversations.by_conversation_id(session, activity.conversation.id)
-                    if known is not None and remembers_chat
+            start = await read_turn_start(
+                self.db,
+                aad_object_id=sender.aad_object_id,
+                conversation_id=activity.conversation.id if remembers_chat else None,
+                state_key=(
+                    self.conversation_state.get_storage_key(turn_context)
+                    if remembers_chat
                     else None
-                )
-                if remembers_chat:
-                    key = self.conversation_state.get_storage_key(turn_context)
-                    stored = await dialog_state.read_in(session, [key])
-                    self.conversation_state.prime(turn_context, stored)
+                ),
+            )
+            known, chat = start.person, start.chat
+            if remembers_chat:
+                self.conversation_state.prime(turn_context, start.state)
             if known is not None and self._nothing_new(
                 known, chat, activity, sender, remembers_chat
             ):
@@ -171,8 +174,8 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
 
     @staticmethod
     def _nothing_new(
-        known: Person,
-        chat: ConversationRef | None,
+        known: KnownPerson,
+        chat: KnownChat | None,
         activity: Activity,
         sender: ChannelAccount,
         remembers_chat: bool,
@@ -197,10 +200,10 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
         self,
         activity: Activity,
         sender: ChannelAccount,
-        known: Person | None,
+        known: KnownPerson | None,
         kind: str,
         remembers_chat: bool,
-    ) -> Person:
+    ) -> KnownPerson:
         upn, name = None, sender.name
         if known is None or (not known.upn and activity.type != ActivityTypes.message):
             upn, looked_up_name = await self._lookup_member(activity, sender)
@@ -218,7 +221,7 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
                 await conversations.remember(
                     session, self._address(activity, kind), person_id=person.id
                 )
-        return person
+        return KnownPerson.of(person)
 
     async def _lookup_member(
         self, activity: Activity, sender: ChannelAccount

@@ -11,11 +11,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.connector import ConnectorClient, ConnectorError
 from cards.common import Card, attachment
 from storage import conversations
+from storage.conversations import Claim, Destination
 from storage.db import Database
 from storage.models import ConversationRef, PostedActivity
 
@@ -61,8 +62,8 @@ class ProactiveSender:
     ) -> Posted:
         """A card in the person's 1:1 chat with the bot."""
 
-        async def chat(session: AsyncSession) -> ConversationRef | None:
-            return await conversations.personal_chat_of(session, person_id)
+        async def chat(connection: AsyncConnection) -> Destination | None:
+            return await conversations.personal_destination(connection, person_id)
 
         ref, post = await self._claim(
             chat, f"no personal chat with person {person_id}", dedupe_key, entity_type, entity_id
@@ -80,8 +81,8 @@ class ProactiveSender:
     ) -> Posted:
         """A card as a new thread in a team channel."""
 
-        async def channel(session: AsyncSession) -> ConversationRef | None:
-            return await session.get(ConversationRef, channel_ref_id)
+        async def channel(connection: AsyncConnection) -> Destination | None:
+            return await conversations.destination(connection, channel_ref_id)
 
         missing = f"conversation {channel_ref_id} is unknown or inactive"
         ref, post = await self._claim(channel, missing, dedupe_key, entity_type, entity_id)
@@ -89,19 +90,19 @@ class ProactiveSender:
 
     async def _claim(
         self,
-        find: Callable[[AsyncSession], Awaitable[ConversationRef | None]],
+        find: Callable[[AsyncConnection], Awaitable[Destination | None]],
         missing: str,
         dedupe_key: str,
         entity_type: str | None,
         entity_id: str | None,
-    ) -> tuple[ConversationRef, PostedActivity]:
+    ) -> tuple[Destination, Claim]:
         """The conversation and the message's row, looked up and claimed in one transaction."""
-        async with self.db.transaction() as session:
-            ref = await find(session)
+        async with self.db.writing() as connection:
+            ref = await find(connection)
             if ref is None or not ref.active:
                 raise NoConversation(missing)
             post = await conversations.claim(
-                session,
+                connection,
                 dedupe_key=dedupe_key,
                 conversation_ref_id=ref.id,
                 entity_type=entity_type,
@@ -110,7 +111,7 @@ class ProactiveSender:
         return ref, post
 
     async def _deliver(
-        self, ref: ConversationRef, post: PostedActivity, card: Card, *, new_thread: bool
+        self, ref: Destination, post: Claim, card: Card, *, new_thread: bool
     ) -> Posted:
         if post.status == "sent":
             return Posted(

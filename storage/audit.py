@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, select, text
+from sqlalchemy import event, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -14,6 +14,11 @@ from domain.audit import SYSTEM_ACTOR as SYSTEM_ACTOR
 from storage.models import AuditEvent, utcnow
 
 _PENDING = "audit_pending"
+_CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(7242002)")
+_LAST_LINK = (
+    select(AuditEvent.sequence, AuditEvent.hash).order_by(AuditEvent.sequence.desc()).limit(1)
+)
+_APPEND = insert(AuditEvent)
 
 
 @dataclass(frozen=True)
@@ -60,11 +65,10 @@ def _append_pending(session: Session) -> None:
         return
     if session.get_bind().dialect.name == "postgresql":
         # Serialise appends so the chain never forks (SQLite writers are serialised already).
-        session.execute(text("SELECT pg_advisory_xact_lock(7242002)"))
-    last = session.execute(
-        select(AuditEvent.sequence, AuditEvent.hash).order_by(AuditEvent.sequence.desc()).limit(1)
-    ).first()
+        session.execute(_CHAIN_LOCK)
+    last = session.execute(_LAST_LINK).first()
     prev_hash, sequence = (last.hash, last.sequence) if last else (GENESIS_HASH, 0)
+    rows: list[dict[str, Any]] = []
     for item in pending:
         sequence += 1
         fields: dict[str, Any] = {
@@ -78,10 +82,10 @@ def _append_pending(session: Session) -> None:
             "before": item.before,
             "after": item.after,
         }
-        audit = AuditEvent(**fields, hash=event_hash(**fields))
-        session.add(audit)
-        prev_hash = audit.hash
-    session.flush()
+        prev_hash = event_hash(**fields)
+        rows.append({**fields, "hash": prev_hash})
+    # A Core insert on the session's connection: the events are never read back as objects.
+    session.connection().execute(_APPEND, rows)
 
 
 def _forget_pending(session: Session, *_: Any) -> None:

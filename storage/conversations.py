@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Executable, Row, bindparam, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage import audit
 from storage.db import Database, dialect_insert
@@ -149,34 +149,136 @@ async def team_channels(session: AsyncSession, team_id: str) -> list[Conversatio
     )
 
 
+@dataclass(frozen=True)
+class Destination:
+    """Where a proactive message goes: a stored conversation, as a send needs it."""
+
+    id: int
+    conversation_id: str
+    service_url: str
+    tenant_id: str | None
+    bot_id: str
+    bot_name: str | None
+    channel_id: str | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A message's `posted_activity` row: new ("sending"), or sent or being sent before."""
+
+    id: int
+    status: str
+    activity_id: str | None
+    thread_conversation_id: str | None
+
+
+# Built once (binding parameters): these run for every proactive message.
+_DESTINATION = select(
+    ConversationRef.id,
+    ConversationRef.conversation_id,
+    ConversationRef.service_url,
+    ConversationRef.tenant_id,
+    ConversationRef.bot_id,
+    ConversationRef.bot_name,
+    ConversationRef.channel_id,
+    ConversationRef.active,
+)
+_PERSONAL_DESTINATION = (
+    _DESTINATION.where(
+        ConversationRef.person_id == bindparam("person_id"),
+        ConversationRef.kind == "personal",
+        ConversationRef.active.is_(True),
+    )
+    .order_by(ConversationRef.updated_at.desc())
+    .limit(1)
+)
+_DESTINATION_BY_ID = _DESTINATION.where(ConversationRef.id == bindparam("ref_id"))
+_CLAIM_COLUMNS = (
+    PostedActivity.id,
+    PostedActivity.status,
+    PostedActivity.activity_id,
+    PostedActivity.thread_conversation_id,
+)
+_CLAIMED = select(*_CLAIM_COLUMNS).where(PostedActivity.dedupe_key == bindparam("claim_key"))
+_CLAIM_BY_DIALECT: dict[str, Executable] = {}
+_MARK_SENT = (
+    update(PostedActivity)
+    .where(PostedActivity.id == bindparam("post_id"))
+    .values(
+        status="sent",
+        activity_id=bindparam("sent_activity_id"),
+        thread_conversation_id=bindparam("sent_thread_id"),
+        attempts=PostedActivity.attempts + 1,
+        last_error=None,
+    )
+)
+
+
+def _destination(
+    row: Row[int, str, str, str | None, str, str | None, str | None, bool] | None,
+) -> Destination | None:
+    if row is None:
+        return None
+    ref_id, conversation_id, service_url, tenant_id, bot_id, bot_name, channel_id, active = row
+    return Destination(
+        ref_id, conversation_id, service_url, tenant_id, bot_id, bot_name, channel_id, bool(active)
+    )
+
+
+async def personal_destination(connection: AsyncConnection, person_id: int) -> Destination | None:
+    """The person's newest active 1:1 chat with the bot."""
+    row = (await connection.execute(_PERSONAL_DESTINATION, {"person_id": person_id})).first()
+    return _destination(row)
+
+
+async def destination(connection: AsyncConnection, ref_id: int) -> Destination | None:
+    row = (await connection.execute(_DESTINATION_BY_ID, {"ref_id": ref_id})).first()
+    return _destination(row)
+
+
+def _claim_statement(connection: AsyncConnection) -> Executable:
+    name = connection.dialect.name
+    statement = _CLAIM_BY_DIALECT.get(name)
+    if statement is None:
+        statement = _CLAIM_BY_DIALECT[name] = (
+            dialect_insert(connection, PostedActivity)
+            .on_conflict_do_nothing(index_elements=[PostedActivity.dedupe_key])
+            .values(
+                dedupe_key=bindparam("claim_key"),
+                conversation_ref_id=bindparam("claim_ref_id"),
+                entity_type=bindparam("claim_entity_type"),
+                entity_id=bindparam("claim_entity_id"),
+            )
+            .returning(*_CLAIM_COLUMNS)
+        )
+    return statement
+
+
 async def claim(
-    session: AsyncSession,
+    connection: AsyncConnection,
     *,
     dedupe_key: str,
     conversation_ref_id: int,
     entity_type: str | None = None,
     entity_id: str | None = None,
-) -> PostedActivity:
+) -> Claim:
     """The row for one message to send; an existing row means it was sent or is being sent.
 
     `INSERT … ON CONFLICT DO NOTHING`: a row another writer holds or has committed is never
     an error that would undo the caller's transaction; it is read instead.
     """
     values = {
-        "dedupe_key": dedupe_key,
-        "conversation_ref_id": conversation_ref_id,
-        "entity_type": entity_type,
-        "entity_id": entity_id,
+        "claim_key": dedupe_key,
+        "claim_ref_id": conversation_ref_id,
+        "claim_entity_type": entity_type,
+        "claim_entity_id": entity_id,
     }
-    insert = dialect_insert(session, PostedActivity).on_conflict_do_nothing(
-        index_elements=[PostedActivity.dedupe_key]
-    )
-    post = (await session.scalars(insert.values(values).returning(PostedActivity))).first()
-    if post is not None:
-        return post
-    return (
-        await session.scalars(select(PostedActivity).where(PostedActivity.dedupe_key == dedupe_key))
-    ).one()
+    row = (await connection.execute(_claim_statement(connection), values)).first()
+    if row is None:
+        row = (await connection.execute(_CLAIMED, values)).one()
+    post_id, status, activity_id, thread_conversation_id = row
+    return Claim(post_id, status, activity_id, thread_conversation_id)
 
 
 async def claim_post(
@@ -186,11 +288,11 @@ async def claim_post(
     conversation_ref_id: int,
     entity_type: str | None = None,
     entity_id: str | None = None,
-) -> PostedActivity:
+) -> Claim:
     """`claim` in a transaction of its own."""
-    async with db.transaction() as session:
+    async with db.writing() as connection:
         return await claim(
-            session,
+            connection,
             dedupe_key=dedupe_key,
             conversation_ref_id=conversation_ref_id,
             entity_type=entity_type,
@@ -201,17 +303,14 @@ async def claim_post(
 async def mark_sent(
     db: Database, post_id: int, *, activity_id: str | None, thread_conversation_id: str | None
 ) -> None:
-    async with db.transaction() as session:
-        await session.execute(
-            update(PostedActivity)
-            .where(PostedActivity.id == post_id)
-            .values(
-                status="sent",
-                activity_id=activity_id,
-                thread_conversation_id=thread_conversation_id,
-                attempts=PostedActivity.attempts + 1,
-                last_error=None,
-            )
+    async with db.writing() as connection:
+        await connection.execute(
+            _MARK_SENT,
+            {
+                "post_id": post_id,
+                "sent_activity_id": activity_id,
+                "sent_thread_id": thread_conversation_id,
+            },
         )
 
 
