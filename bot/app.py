@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity, ActivityTypes
 
 from bot.auth_cache import CachingAuthentication
-from bot.background import BackgroundTasks
+from bot.background import CANCEL_SECONDS, BackgroundTasks
 from bot.config import Settings
 from bot.connector import ConnectorClient, app_token_provider, no_token
 from bot.flows import channel_handlers, flow_modules, periodic_jobs
@@ -225,12 +226,26 @@ def create_app(
                 "Never run like this in production."
             )
 
+    stop_began: list[float] = []
+
+    async def begin_stop(_app: web.Application) -> None:
+        stop_began.append(asyncio.get_running_loop().time())
+
     async def stop(_app: web.Application) -> None:
-        await bot_runtime.scheduler.stop()
-        await bot_runtime.background.drain()
-        await bot_runtime.connector.close()
-        await bot_runtime.db.dispose()
+        """Background work gets what is left of `STOP_GRACE_SECONDS` since the stop began."""
+        now = asyncio.get_running_loop().time()
+        left = settings.stop_grace_seconds - (now - stop_began[0] if stop_began else 0.0)
+        try:
+            await bot_runtime.scheduler.stop()
+            await bot_runtime.background.drain(max(left, 0.0), cut=bot_runtime.notifier.cut)
+        finally:
+            # A turn the server cancelled hands its card over to be kept for redelivery.
+            await bot_runtime.notifier.settled(CANCEL_SECONDS)
+            await bot_runtime.background.drain(CANCEL_SECONDS, cut=bot_runtime.notifier.cut)
+            await bot_runtime.connector.close()
+            await bot_runtime.db.dispose()
 
     app.on_startup.append(start)
+    app.on_shutdown.append(begin_stop)
     app.on_cleanup.append(stop)
     return app

@@ -48,6 +48,7 @@ class Settings:
     scheduler_interval: float = 60.0
     workers: int = 1
     turn_concurrency: int = 4
+    stop_grace_seconds: float = 20.0
 
     @property
     def local_mode(self) -> bool:
@@ -89,6 +90,15 @@ class Settings:
             raise ValueError(
                 f"SCHEDULER_INTERVAL must be seconds from 0 to 3600, not {interval_text!r}"
             )
+        grace_text = get("STOP_GRACE_SECONDS", "20") or "20"
+        try:
+            grace = float(grace_text)
+        except ValueError:
+            grace = -1.0
+        if not 0 <= grace <= 600:
+            raise ValueError(
+                f"STOP_GRACE_SECONDS must be seconds from 0 to 600, not {grace_text!r}"
+            )
         schedule = get("DIGEST_SCHEDULE", "MON 08:00") or "MON 08:00"
         Schedule.parse(schedule)
         precursor_deadline = get("PRECURSOR_DEADLINE", "06-15") or "06-15"
@@ -111,6 +121,7 @@ class Settings:
             scheduler_interval=interval,
             workers=int(workers_text),
             turn_concurrency=int(concurrency_text),
+            stop_grace_seconds=grace,
         )
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,18 +27,86 @@ def redelivery_pause(attempt: int) -> timedelta:
 
 
 class ProactiveNotifier:
-    """Sends and updates cards through `ProactiveSender`; `later()` runs after the answer."""
+    """Sends and updates cards through `ProactiveSender`; `later()` runs after the answer.
+
+    When the bot stops and background work outlives its deadline, `cut()` ends the sends
+    and updates still waiting for Teams: a cut 1:1 card, and every card asked for after the
+    cut, is kept for the scheduler's `Redelivery` instead (a cut update is dropped).
+    """
 
     def __init__(self, sender: ProactiveSender, background: BackgroundTasks) -> None:
         self.sender = sender
         self.background = background
+        self.stopping = False
+        self._waiting: set[asyncio.Timeout] = set()
+        self._busy = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def cut(self) -> None:
+        """End every send and update waiting for Teams; keep later cards for redelivery."""
+        self.stopping = True
+        now = asyncio.get_running_loop().time()
+        for scope in list(self._waiting):
+            scope.reschedule(now)
+
+    async def _unless_cut(self, work: Awaitable[Any]) -> bool:
+        """Await `work`; False if `cut()` ended it."""
+        scope = asyncio.timeout(None)
+        try:
+            async with scope:
+                self._waiting.add(scope)
+                if self.stopping:
+                    scope.reschedule(asyncio.get_running_loop().time())
+                await work
+        except TimeoutError:
+            if scope.expired():
+                return False
+            raise
+        finally:
+            self._waiting.discard(scope)
+        return True
+
+    async def settled(self, seconds: float) -> bool:
+        """Wait until no card is being sent or kept (a cancelled turn keeps its card)."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), seconds)
+        except TimeoutError:
+            return False
+        return True
 
     async def card_to_person(
         self, person_id: int, card: dict[str, object], *, key: str, entity: tuple[str, str]
     ) -> bool:
+        payload = {"person_id": person_id, "card": card, "entity": list(entity)}
+        self._busy += 1
+        self._idle.clear()
         try:
-            await self.sender.send_to_person(
-                person_id, card, dedupe_key=key, entity_type=entity[0], entity_id=entity[1]
+            if self.stopping:
+                return await self._keep(key, payload, "asked for while the bot stops")
+            return await self._send(person_id, card, key, entity, payload)
+        except asyncio.CancelledError:
+            # Kept by a task of its own: the cancelled one may be cancelled again.
+            self.background.spawn(self._keep(key, payload, "cancelled"), name=f"keep {key}")
+            raise
+        finally:
+            self._busy -= 1
+            if not self._busy:
+                self._idle.set()
+
+    async def _send(
+        self,
+        person_id: int,
+        card: dict[str, object],
+        key: str,
+        entity: tuple[str, str],
+        payload: dict[str, Any],
+    ) -> bool:
+        try:
+            sent = await self._unless_cut(
+                self.sender.send_to_person(
+                    person_id, card, dedupe_key=key, entity_type=entity[0], entity_id=entity[1]
+                )
             )
         except NoConversation:
             log.info("no personal chat with person %s; %s not sent", person_id, key)
@@ -50,12 +119,19 @@ class ProactiveNotifier:
                 "sending %s failed: %s; kept for redelivery", key, error.status or "no answer"
             )
             await jobs.park(
-                self.sender.db,
-                REDELIVERY + key,
-                WORKER,
-                {"person_id": person_id, "card": card, "entity": list(entity)},
-                utcnow() + redelivery_pause(1),
+                self.sender.db, REDELIVERY + key, WORKER, payload, utcnow() + redelivery_pause(1)
             )
+            return True
+        if not sent:
+            return await self._keep(key, payload, "cut off by the stop")
+        return True
+
+    async def _keep(self, key: str, payload: dict[str, Any], why: str) -> bool:
+        """Park the card for the next `Redelivery` run (the same dedupe key: sent once)."""
+        if await jobs.park(self.sender.db, REDELIVERY + key, WORKER, payload, utcnow()):
+            log.warning("sending %s %s; kept for redelivery", key, why)
+        else:
+            log.info("sending %s %s; it was kept for redelivery already", key, why)
         return True
 
     async def update_cards(
@@ -77,8 +153,12 @@ class ProactiveNotifier:
             card = render(post.dedupe_key)
             if card is None:
                 continue
+            if self.stopping:
+                log.info("update of %s skipped: the bot is stopping", post.dedupe_key)
+                continue
             try:
-                await self.sender.update_post(post, ref, card)
+                if not await self._unless_cut(self.sender.update_post(post, ref, card)):
+                    log.warning("update of %s cut off by the stop", post.dedupe_key)
             except (NoConversation, ConnectorError) as error:
                 log.warning("updating %s failed: %s", post.dedupe_key, type(error).__name__)
 

@@ -35,14 +35,51 @@ PR_SET_PDEATHSIG = 1
 
 def serve(settings: Settings) -> None:
     """One process serving the bot (the whole bot when `WORKERS` is 1)."""
-    app = create_app(settings, migrate=settings.workers == 1)
-    web.run_app(
-        app,
-        host=settings.host,
-        port=settings.port,
-        print=None,
-        reuse_port=settings.workers > 1,
+    asyncio.run(_serve(settings))
+
+
+def turn_wait_seconds(settings: Settings) -> float:
+    """How long aiohttp waits for the turns in flight at a stop, and then as long again for
+    those it has told to end before it cancels them: half of `STOP_GRACE_SECONDS`."""
+    return settings.stop_grace_seconds / 2
+
+
+async def _serve(settings: Settings) -> None:
+    """Serve until SIGTERM or SIGINT, then stop gracefully: turns in flight and background
+    work get `STOP_GRACE_SECONDS` from the signal (see `bot.app.create_app`).
+
+    Signals after the first do not cut the stop short: a worker gets one from its supervisor
+    and often one more from the terminal or the service manager, which signal the whole
+    group. aiohttp's own handling ends the stop on the second one, before the connector's
+    HTTP session and the database are closed and the background work is kept."""
+    loop = asyncio.get_running_loop()
+    stopping = asyncio.Event()
+
+    def on_signal(signum: int) -> None:
+        if stopping.is_set():
+            log.info("%s: already stopping", signal.Signals(signum).name)
+        stopping.set()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, on_signal, signum)
+    runner = web.AppRunner(
+        create_app(settings, migrate=settings.workers == 1),
+        handle_signals=False,
+        shutdown_timeout=turn_wait_seconds(settings),
     )
+    try:
+        await runner.setup()
+        try:
+            site = web.TCPSite(
+                runner, settings.host, settings.port, reuse_port=settings.workers > 1
+            )
+            await site.start()
+            await stopping.wait()
+        finally:
+            await runner.cleanup()
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
 
 
 def _stop_with_parent(supervisor: int) -> None:
