@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from botbuilder.core import MessageFactory, TurnContext
-from botbuilder.dialogs import Dialog, DialogContext, DialogInstance, DialogTurnResult
+from botbuilder.core import MessageFactory
+from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult
 from botbuilder.schema import Activity, Attachment
 
 from cards.common import CARD_CONTENT_TYPE
@@ -40,10 +39,9 @@ class CardPrompt(Dialog):  # type: ignore[misc]
     ) -> DialogTurnResult:
         if not isinstance(options, dict) or "card" not in options:
             raise TypeError("CardPrompt needs options with a 'card'")
+        # The card itself stays out of the state: the state is encoded, decoded and stored on
+        # every turn, and a form card would be most of it. The card in the chat stays valid.
         state = dialog_context.active_dialog.state
-        # As JSON text: the state is encoded, decoded and stored on every turn, and a form
-        # card is most of it.
-        state["card"] = json.dumps(options["card"], ensure_ascii=False, separators=(",", ":"))
         state["actions"] = list(options.get("actions", []))
         state["name_key"] = options.get("name_key")
         await dialog_context.context.send_activity(card_activity(options["card"]))
@@ -61,10 +59,3 @@ class CardPrompt(Dialog):  # type: ignore[misc]
             MessageFactory.text(t(speaker.lang, "help.in_dialog", dialog=name))
         )
         return Dialog.end_of_turn
-
-    async def reprompt_dialog(self, context: TurnContext, instance: DialogInstance) -> None:
-        card = instance.state["card"]
-        # States stored before the card was kept as text hold the card itself.
-        await context.send_activity(
-            card_activity(json.loads(card) if isinstance(card, str) else card)
-        )

@@ -22,6 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import Insert as SQLiteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -149,6 +150,35 @@ def _prepare_sqlite(engine: AsyncEngine, *, begin: str, busy_timeout_ms: int) ->
             cursor.close()
 
 
+PING_AFTER_IDLE_SECONDS = 5.0
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """Check a pooled connection before use only when it sat idle for a while.
+
+    A ping on every checkout (`pool_pre_ping`) is a round trip per transaction, several per
+    turn. A connection lost while busy fails its transaction (rolled back, the user gets an
+    apology) and SQLAlchemy then replaces the whole pool; idle ones are found here first.
+    """
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "checkin")
+    def _idle_from(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(sync_engine, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            alive = sync_engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # the driver's error for a closed connection
+            raise InvalidatePoolError(f"the connection was lost while idle: {error}") from error
+        if not alive:
+            raise InvalidatePoolError("the connection was lost while idle")
+
+
 class Database:
     """One database for the whole bot: domain rows, audit trail, jobs and dialog state."""
 
@@ -158,7 +188,7 @@ class Database:
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         if self.is_sqlite and parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        options: dict[str, Any] = {"pool_pre_ping": not self.is_sqlite, "hide_parameters": True}
+        options: dict[str, Any] = {"hide_parameters": True}
         if not self.is_sqlite:
             options.update(pool_size=10, max_overflow=20)
             if search_path:
@@ -170,6 +200,8 @@ class Database:
             busy_timeout_ms = BUSY_TIMEOUT_MS
         self.engine: AsyncEngine = create_async_engine(self.url, **options)
         self.read_engine = self.engine
+        if not self.is_sqlite:
+            _ping_when_idle(self.engine)
         if self.is_sqlite:
             _prepare_sqlite(self.engine, begin="BEGIN IMMEDIATE", busy_timeout_ms=busy_timeout_ms)
             self.read_engine = create_async_engine(self.url, **options)
