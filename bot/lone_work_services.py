@@ -180,12 +180,11 @@ class DatabaseLoneWorkServices:
     async def form_choices(
         self, speaker: Speaker, *, home: bool
     ) -> tuple[list[UnitRef], int | None]:
-        async with self.db.sessions() as session:
-            units = [UnitRef(id=u.id, name=u.name) for u in await org.list_units(session)]
+        async with self.db.reading() as connection:
+            units = await org.unit_choices(connection)
             if not home or speaker.person_id is None:
                 return units, None
-            homes = {role.unit_id for role in await org.roles_of(session, speaker.person_id)}
-        homes.discard(None)
+            homes = await org.home_unit_ids(connection, speaker.person_id)
         return units, homes.pop() if len(homes) == 1 else None
 
     async def summary_choices(self, unit_id: int) -> tuple[str, list[tuple[int, str]]]:

@@ -157,8 +157,8 @@ class DatabaseNearMissServices:
         self.clock = clock
 
     async def units(self) -> list[UnitRef]:
-        async with self.db.sessions() as session:
-            return [UnitRef(id=u.id, name=u.name) for u in await org.list_units(session)]
+        async with self.db.reading() as connection:
+            return await org.unit_choices(connection)
 
     # -- reporting -----------------------------------------------------------------------------
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Column, Table, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Column, Table, bindparam, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import selectinload
 
-from domain.org import SEED_UNITS, OrgFile, OrgPerson, OrgUnit, Role, normalise_upn
+from domain.org import SEED_UNITS, OrgFile, OrgPerson, OrgUnit, Role, UnitRef, normalise_upn
 from storage import audit
 from storage.models import Person, RoleAssignment, Unit
 from storage.schema import metadata
@@ -40,6 +40,29 @@ async def list_units(session: AsyncSession, *, only_active: bool = True) -> list
     if only_active:
         query = query.where(Unit.active.is_(True))
     return list((await session.scalars(query)).all())
+
+
+_UNIT_CHOICES = (
+    select(Unit.id, Unit.name).where(Unit.active.is_(True)).order_by(func.lower(Unit.name))
+)
+_HOME_UNIT_IDS = (
+    select(RoleAssignment.unit_id)
+    .where(RoleAssignment.person_id == bindparam("person_id"), RoleAssignment.unit_id.is_not(None))
+    .distinct()
+)
+
+
+async def unit_choices(connection: AsyncConnection) -> list[UnitRef]:
+    """The active units for a form's choice list, by name (Core: every form shows them)."""
+    rows = await connection.execute(_UNIT_CHOICES)
+    # Straight from the table's NOT NULL columns: nothing to validate.
+    return [UnitRef.model_construct(id=unit_id, name=name) for unit_id, name in rows]
+
+
+async def home_unit_ids(connection: AsyncConnection, person_id: int) -> set[int]:
+    """The units the person holds any role in."""
+    rows = await connection.execute(_HOME_UNIT_IDS, {"person_id": person_id})
+    return {unit_id for (unit_id,) in rows if unit_id is not None}
 
 
 async def unit_by_name(session: AsyncSession, name: str) -> Unit | None:
