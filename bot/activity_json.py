@@ -1,10 +1,14 @@
-"""Bot Framework models as JSON without msrest's round trip.
+"""Bot Framework models to and from JSON without msrest's round trips.
 
 msrest's `Serializer.body` first deserialises the whole activity (every card included) and
 then serialises it again; for a reply with a card that is the largest single cost of a turn.
 `activity_json` writes the same JSON straight from the model's attribute map. Card contents,
 channel data and values (`object` in the schema) are our own JSON-ready dicts and pass as
 they are; anything this module does not expect falls back to msrest.
+
+`activity_from_json` is the way in: the same models msrest's `Activity.deserialize` builds
+(unknown keys kept in `additional_properties`, as msrest keeps them), for the JSON shapes
+Teams sends; any other shape is left to msrest, which also gives its errors.
 """
 
 from __future__ import annotations
@@ -15,9 +19,15 @@ from enum import Enum
 from typing import Any
 
 from botbuilder.schema import Activity
-from msrest.serialization import Model, Serializer
+from msrest.serialization import Deserializer, Model, Serializer
 
 _MSREST = Serializer({"Activity": Activity})  # type: ignore[no-untyped-call]
+_MODELS: dict[str, type[Model]] = {
+    name: kind
+    for name, kind in Activity._infer_class_models().items()
+    if isinstance(kind, type) and issubclass(kind, Model)
+}
+_BASIC = {"str": str, "bool": bool, "int": int, "float": float}
 
 
 def _iso(value: datetime) -> str:
@@ -88,3 +98,64 @@ def json_default(value: Any) -> Any:
 
 def dumps(value: Any) -> str:
     return json.dumps(value, default=json_default)
+
+
+def _known_keys(kind: type[Model]) -> frozenset[str]:
+    return frozenset(description["key"] for description in kind._attribute_map.values())
+
+
+_KNOWN_KEYS = {name: _known_keys(kind) for name, kind in _MODELS.items()}
+
+
+def _model_from(name: str, data: Any) -> Model:
+    if not isinstance(data, dict):
+        raise _Unexpected(name)
+    kind = _MODELS[name]
+    if getattr(kind, "_subtype_map", None) or any(
+        rule.get("readonly") or rule.get("constant") for rule in kind._validation.values()
+    ):
+        raise _Unexpected(name)
+    values: dict[str, Any] = {}
+    for attr, description in kind._attribute_map.items():
+        key = description["key"]
+        if not key or "." in key:
+            raise _Unexpected(attr)
+        value = data.get(key)
+        values[attr] = None if value is None else _from(value, description["type"])
+    model = kind(**values)
+    unknown = data.keys() - _KNOWN_KEYS[name]
+    if unknown:
+        model.additional_properties = {key: data[key] for key in unknown}
+    return model
+
+
+def _from(value: Any, kind: str) -> Any:
+    basic = _BASIC.get(kind)
+    if basic is not None:
+        if type(value) is not basic:  # msrest would convert it (e.g. a number to text)
+            raise _Unexpected(kind)
+        return value
+    if kind == "object":  # parsed JSON: msrest's copy of it would hold the same values
+        return value
+    if kind == "iso-8601":
+        return Deserializer.deserialize_iso(value)  # type: ignore[no-untyped-call]
+    if kind.startswith("[") and isinstance(value, list):
+        inner = kind[1:-1]
+        return [None if item is None else _from(item, inner) for item in value]
+    if kind.startswith("{") and isinstance(value, dict):
+        inner = kind[1:-1]
+        return {key: None if item is None else _from(item, inner) for key, item in value.items()}
+    if kind in _MODELS:
+        return _model_from(kind, value)
+    raise _Unexpected(kind)
+
+
+def activity_from_json(data: dict[str, Any]) -> Activity:
+    """The activity in a request body, as `Activity().deserialize(data)` would build it."""
+    try:
+        activity = _model_from("Activity", data)
+    except _Unexpected:
+        activity = Activity().deserialize(data)
+    if not isinstance(activity, Activity):
+        raise TypeError("not an activity")
+    return activity

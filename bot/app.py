@@ -12,8 +12,9 @@ import jwt
 from aiohttp import web
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.schema import ActivityTypes
 
+from bot.activity_json import activity_from_json
 from bot.auth_cache import CachingAuthentication
 from bot.background import CANCEL_SECONDS, BackgroundTasks
 from bot.config import Settings
@@ -145,7 +146,7 @@ async def messages(request: web.Request) -> web.StreamResponse:
     if not isinstance(payload, dict):
         return _bad_request("body must be a JSON object")
     try:
-        activity = Activity().deserialize(payload)
+        activity = activity_from_json(payload)
     except Exception:
         return _bad_request("body is not a Bot Framework activity")
     missing = [

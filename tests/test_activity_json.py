@@ -19,9 +19,9 @@ from botbuilder.schema import (
 )
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from msrest.serialization import Serializer
+from msrest.serialization import Model, Serializer
 
-from bot.activity_json import activity_json, dumps
+from bot.activity_json import activity_from_json, activity_json, dumps
 from cards.lone_work import request_form
 from domain.i18n import Lang
 from domain.org import UnitRef
@@ -132,3 +132,132 @@ def test_models_inside_card_content_are_written_as_json() -> None:
         dumps(content)
         == '{"actions": [{"type": "imBack", "title": "OK", "value": "ok"}], "type": "x"}'
     )
+
+
+# -- the way in: request bodies as msrest reads them ---------------------------------------------
+
+
+def snapshot(value: Any) -> Any:
+    """Everything a model holds (unknown keys included), for comparing two readings."""
+    if isinstance(value, Model):
+        return {"model": type(value).__name__, **{k: snapshot(v) for k, v in vars(value).items()}}
+    if isinstance(value, list):
+        return [snapshot(item) for item in value]
+    if isinstance(value, dict):
+        return {key: snapshot(item) for key, item in value.items()}
+    return value
+
+
+def msrest_reading(body: dict[str, Any]) -> Any:
+    try:
+        return snapshot(Activity().deserialize(body))
+    except Exception as error:
+        return ("refused", type(error).__name__)
+
+
+def our_reading(body: dict[str, Any]) -> Any:
+    try:
+        return snapshot(activity_from_json(body))
+    except Exception as error:
+        return ("refused", type(error).__name__)
+
+
+def teams_body(**fields: Any) -> dict[str, Any]:
+    """A personal-chat activity as Teams posts it."""
+    body: dict[str, Any] = {
+        "type": "message",
+        "id": "1700000000000",
+        "timestamp": "2026-11-27T10:00:00.000Z",
+        "serviceUrl": "https://smba.trafficmanager.net/emea/",
+        "channelId": "msteams",
+        "from": {"id": "29:user", "name": "Ane Æblerød", "aadObjectId": "aad-1"},
+        "conversation": {"id": "a:personal-1", "conversationType": "personal", "tenantId": "t"},
+        "recipient": {"id": "28:bot", "name": "AMK-bot"},
+        "locale": "da-DK",
+        "channelData": {"tenant": {"id": "t"}},
+    }
+    body.update(fields)
+    return body
+
+
+def test_a_teams_card_submit_reads_as_msrest_reads_it() -> None:
+    body = teams_body(
+        value={"action": "lone_work.submit", "task": "Måling", "hazards": ["chemicals"]}
+    )
+    body["entities"] = [
+        {"type": "clientInfo", "locale": "da-DK", "country": "DK", "platform": "Web"}
+    ]
+    body["timestamp"] = "2026-11-27T22:10:05.1234567Z"
+    body["localTimestamp"] = "2026-11-27T23:10:05.123+01:00"
+    body["futureField"] = {"kept": True}
+    reading = our_reading(body)
+    assert reading == msrest_reading(body)
+    assert reading["entities"][0]["additional_properties"]["platform"] == "Web"
+    assert reading["additional_properties"] == {"futureField": {"kept": True}}
+
+
+def test_an_invoke_and_a_members_added_update_read_as_msrest_reads_them() -> None:
+    invoke = teams_body(
+        type="invoke",
+        name="adaptiveCard/action",
+        value={
+            "action": {"type": "Action.Execute", "verb": "lone_work.approve", "data": {"id": 7}},
+            "trigger": "manual",
+        },
+    )
+    assert our_reading(invoke) == msrest_reading(invoke)
+    update = {
+        "type": "conversationUpdate",
+        "id": "f:1",
+        "serviceUrl": "https://smba.trafficmanager.net/emea/",
+        "channelId": "msteams",
+        "from": {"id": "29:user", "aadObjectId": "aad-1"},
+        "recipient": {"id": "28:bot", "name": "AMK-bot"},
+        "conversation": {
+            "id": "19:team@thread.tacv2",
+            "isGroup": True,
+            "conversationType": "channel",
+        },
+        "membersAdded": [{"id": "28:bot"}, None],
+        "channelData": {"team": {"id": "19:team", "name": "AMK"}, "eventType": "teamMemberAdded"},
+    }
+    assert our_reading(update) == msrest_reading(update)
+
+
+def test_shapes_msrest_converts_or_refuses_read_the_same() -> None:
+    base = teams_body(text="hej")
+    for change in (
+        {"text": 42},  # msrest turns a number into text
+        {"historyDisclosed": "true"},  # and text into a boolean
+        {"channelData": {"tenant": None, "ids": [1, None]}},  # nulls in objects are kept
+        {"from": "29:user"},  # and refuses an account that is not an object
+        {"timestamp": "yesterday"},
+    ):
+        body = {**base, **change}
+        assert our_reading(body) == msrest_reading(body), change
+
+
+KEYS = st.sampled_from(
+    ["type", "id", "text", "locale", "value", "channelData", "from", "conversation", "extra"]
+)
+ACCOUNT = st.fixed_dictionaries(
+    {"id": st.text(max_size=10)},
+    optional={"name": st.text(max_size=10) | st.integers(), "aadObjectId": st.text(max_size=10)},
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    changes=st.dictionaries(KEYS, JSON | ACCOUNT, max_size=5),
+    entities=st.none() | st.lists(st.dictionaries(st.text(max_size=6), JSON, max_size=3)),
+    members=st.none() | st.lists(st.none() | ACCOUNT, max_size=3),
+)
+def test_random_request_bodies_read_as_msrest_reads_them(
+    changes: dict[str, Any], entities: list[Any] | None, members: list[Any] | None
+) -> None:
+    body: dict[str, Any] = {**teams_body(text="x"), **changes}
+    if entities is not None:
+        body["entities"] = entities
+    if members is not None:
+        body["membersAdded"] = members
+    assert our_reading(body) == msrest_reading(body)
