@@ -11,13 +11,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.connector import ConnectorClient, ConnectorError
 from cards.common import Card, attachment
 from storage import conversations
 from storage.conversations import Claim, Destination
-from storage.db import Database
+from storage.db import Database, HotConnection
 from storage.models import ConversationRef, PostedActivity
 
 log = logging.getLogger(__name__)
@@ -62,7 +60,7 @@ class ProactiveSender:
     ) -> Posted:
         """A card in the person's 1:1 chat with the bot."""
 
-        async def chat(connection: AsyncConnection) -> Destination | None:
+        async def chat(connection: HotConnection) -> Destination | None:
             return await conversations.personal_destination(connection, person_id)
 
         ref, post = await self._claim(
@@ -81,7 +79,7 @@ class ProactiveSender:
     ) -> Posted:
         """A card as a new thread in a team channel."""
 
-        async def channel(connection: AsyncConnection) -> Destination | None:
+        async def channel(connection: HotConnection) -> Destination | None:
             return await conversations.destination(connection, channel_ref_id)
 
         missing = f"conversation {channel_ref_id} is unknown or inactive"
@@ -90,7 +88,7 @@ class ProactiveSender:
 
     async def _claim(
         self,
-        find: Callable[[AsyncConnection], Awaitable[Destination | None]],
+        find: Callable[[HotConnection], Awaitable[Destination | None]],
         missing: str,
         dedupe_key: str,
         entity_type: str | None,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Executable, Row, bindparam, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
-from storage.db import Database, dialect_insert
+from storage.db import Database, HotConnection, dialect_insert
 from storage.models import ConversationRef, PostedActivity, Team, utcnow
 
 
@@ -226,18 +226,18 @@ def _destination(
     )
 
 
-async def personal_destination(connection: AsyncConnection, person_id: int) -> Destination | None:
+async def personal_destination(connection: HotConnection, person_id: int) -> Destination | None:
     """The person's newest active 1:1 chat with the bot."""
     row = (await connection.execute(_PERSONAL_DESTINATION, {"person_id": person_id})).first()
     return _destination(row)
 
 
-async def destination(connection: AsyncConnection, ref_id: int) -> Destination | None:
+async def destination(connection: HotConnection, ref_id: int) -> Destination | None:
     row = (await connection.execute(_DESTINATION_BY_ID, {"ref_id": ref_id})).first()
     return _destination(row)
 
 
-def _claim_statement(connection: AsyncConnection) -> Executable:
+def _claim_statement(connection: HotConnection) -> Executable:
     name = connection.dialect.name
     statement = _CLAIM_BY_DIALECT.get(name)
     if statement is None:
@@ -256,7 +256,7 @@ def _claim_statement(connection: AsyncConnection) -> Executable:
 
 
 async def claim(
-    connection: AsyncConnection,
+    connection: HotConnection,
     *,
     dedupe_key: str,
     conversation_ref_id: int,

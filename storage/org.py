@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Column, Table, bindparam, func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from domain.org import SEED_UNITS, OrgFile, OrgPerson, OrgUnit, Role, UnitRef, normalise_upn
 from storage import audit
+from storage.db import HotConnection
 from storage.models import Person, RoleAssignment, Unit
 from storage.schema import metadata
 
@@ -52,14 +53,14 @@ _HOME_UNIT_IDS = (
 )
 
 
-async def unit_choices(connection: AsyncConnection) -> list[UnitRef]:
+async def unit_choices(connection: HotConnection) -> list[UnitRef]:
     """The active units for a form's choice list, by name (Core: every form shows them)."""
     rows = await connection.execute(_UNIT_CHOICES)
     # Straight from the table's NOT NULL columns: nothing to validate.
     return [UnitRef.model_construct(id=unit_id, name=name) for unit_id, name in rows]
 
 
-async def home_unit_ids(connection: AsyncConnection, person_id: int) -> set[int]:
+async def home_unit_ids(connection: HotConnection, person_id: int) -> set[int]:
     """The units the person holds any role in."""
     rows = await connection.execute(_HOME_UNIT_IDS, {"person_id": person_id})
     return {unit_id for (unit_id,) in rows if unit_id is not None}

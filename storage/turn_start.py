@@ -88,7 +88,8 @@ async def read_turn_start(
                 await connection.execute(_PERSON, {"aad_object_id": aad_object_id.lower()})
             ).first()
             if row is not None:
-                person = KnownPerson(*row)
+                person_id, upn, name, teams_user_id, locale, language_override = row
+                person = KnownPerson(person_id, upn, name, teams_user_id, locale, language_override)
         if person is not None and conversation_id is not None:
             found = (await connection.execute(_CHAT, {"conversation_id": conversation_id})).first()
             if found is not None:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from storage.db import Database
+from storage.db import Database, SQLiteOnLoop
 from storage.inline_sqlite import InlineConnection
 from storage.models import Unit
 
@@ -73,4 +74,85 @@ async def test_a_writer_in_another_process_makes_a_write_fail_cleanly_not_hang(
         session.add(Unit(name="Biologi"))
     async with sqlite_db.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Unit)) == 1
+    await sqlite_db.dispose()
+
+
+async def test_hot_path_connections_are_plain_connections_on_the_loops_thread(
+    sqlite_db: Database,
+) -> None:
+    threads: set[int] = set()
+    for engine in sqlite_db.sync_engines:
+        event.listen(
+            engine,
+            "connect",
+            lambda dbapi, _record: dbapi.create_function(
+                "whose_thread", 0, lambda: threads.add(threading.get_ident()) or 1
+            ),
+        )
+    async with sqlite_db.writing() as connection:
+        assert isinstance(connection, SQLiteOnLoop)
+        assert (await connection.execute(text("SELECT whose_thread()"))).scalar() == 1
+    async with sqlite_db.reading() as connection:
+        assert isinstance(connection, SQLiteOnLoop)
+        assert (await connection.execute(text("SELECT whose_thread()"))).scalar() == 1
+    assert threads == {threading.get_ident()}
+    await sqlite_db.dispose()
+
+
+async def test_a_failed_hot_path_write_keeps_nothing(sqlite_db: Database) -> None:
+    with pytest.raises(IntegrityError):
+        async with sqlite_db.writing() as connection:
+            await connection.execute(insert(Unit).values(name="Kemi"))
+            await connection.execute(insert(Unit).values(name="Kemi"))
+    async with sqlite_db.reading() as connection:
+        assert (await connection.execute(select(func.count()).select_from(Unit))).scalar() == 0
+    await sqlite_db.dispose()
+
+
+async def test_hot_path_writes_take_their_turn_with_the_other_writers(
+    sqlite_db: Database,
+) -> None:
+    """A plain-connection write waits for a session's write, in the same order of turns."""
+    release = asyncio.Event()
+    order: list[str] = []
+
+    async def session_writer() -> None:
+        async with sqlite_db.transaction() as session:
+            order.append("session")
+            session.add(Unit(name="Kemi"))
+            await session.flush()
+            await release.wait()
+
+    async def plain_writer() -> None:
+        async with sqlite_db.writing() as connection:
+            order.append("plain")
+            await connection.execute(insert(Unit).values(name="Fysik"))
+
+    first = asyncio.create_task(session_writer())
+    await asyncio.sleep(0.05)
+    second = asyncio.create_task(plain_writer())
+    await asyncio.sleep(0.05)
+    assert order == ["session"]
+    release.set()
+    await asyncio.gather(first, second)
+    assert order == ["session", "plain"]
+    async with sqlite_db.reading() as connection:
+        assert (await connection.execute(select(func.count()).select_from(Unit))).scalar() == 2
+    await sqlite_db.dispose()
+
+
+async def test_a_writer_in_another_process_makes_a_hot_path_write_fail_cleanly(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    other = sqlite3.connect(tmp_path / "inline.db", isolation_level=None, timeout=0)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(OperationalError, match="locked"):
+            async with sqlite_db.writing() as connection:
+                await connection.execute(insert(Unit).values(name="Biologi"))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    async with sqlite_db.writing() as connection:
+        await connection.execute(insert(Unit).values(name="Biologi"))
     await sqlite_db.dispose()

@@ -66,7 +66,7 @@ def recorded(db: Database) -> Iterator[Log]:
             log.transactions.append(transaction)
         transaction.statements.append(" ".join(statement.split()))
 
-    engines = {id(e): e.sync_engine for e in (db.engine, db.read_engine)}.values()
+    engines = db.sync_engines
     for engine in engines:
         event.listen(engine, "begin", began)
         event.listen(engine, "before_cursor_execute", executed)
