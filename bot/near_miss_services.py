@@ -36,7 +36,6 @@ from domain.i18n import COPENHAGEN, Lang, format_datetime, t
 from domain.near_miss import (
     ActionView,
     AssignForm,
-    Category,
     Event,
     FollowUpContext,
     NearMissForm,
@@ -51,9 +50,8 @@ from domain.near_miss import (
 from domain.org import UnitRef
 from storage import audit, jobs, near_miss, org
 from storage.db import Database
-from storage.models import Person, Unit, utcnow
+from storage.models import Person, utcnow
 from storage.near_miss import ENTITY
-from storage.near_miss_models import NearMissReport
 
 log = logging.getLogger(__name__)
 WORKER = f"{os.uname().nodename}:{os.getpid()}"
@@ -166,8 +164,6 @@ class DatabaseNearMissServices:
         reporter_id = None if form.anonymous else speaker.person_id
         try:
             async with self.db.transaction() as session:
-                # Read before numbering: the year's counter row stays locked until the commit.
-                unit = await session.get(Unit, form.unit_id)
                 report, created = await near_miss.submit(
                     session,
                     form,
@@ -175,36 +171,31 @@ class DatabaseNearMissServices:
                     now=self.clock(),
                     submission_key=submission_key,
                 )
-                if unit is None or unit.id != report.unit_id:
-                    unit = await session.get(Unit, report.unit_id)
         except IntegrityError:
             # The same card sent twice at the same moment: the other turn stored it.
-            async with self.db.sessions() as session:
-                existing = await near_miss.by_submission(session, submission_key)
-                if existing is None:
-                    raise
-                unit = await session.get(Unit, existing.unit_id)
+            async with self.db.reading() as connection:
+                existing = await near_miss.stored_by_submission(connection, submission_key)
+            if existing is None:
+                raise
             report, created = existing, False
         if created:
             log.info("near-miss report %s recorded", report.number)
-            self.notifier.later(
-                self._announce(report, unit.name if unit else ""), name="near_miss.announce"
-            )
+            self.notifier.later(self._announce(report), name="near_miss.announce")
         return confirmation_card(
             speaker.lang,
             number=report.number,
-            unit=unit.name if unit else "",
+            unit=report.unit_name,
             anonymous=report.anonymous,
             injury=report.injury,
-            category=Category(report.category),
+            category=report.category,
         )
 
-    async def _announce(self, report: NearMissReport, unit_name: str) -> None:
+    async def _announce(self, report: near_miss.StoredReport) -> None:
         """The new report (as just stored) to each AMK of its unit (or the secretariat if it
         has none)."""
         report_id = report.id
-        async with self.db.sessions() as session:
-            context, recipients = await near_miss.announcement_of(session, report, unit_name)
+        async with self.db.reading() as connection:
+            context, recipients = await near_miss.announcement_of(connection, report)
         if not recipients:
             log.warning(
                 "near-miss report %s: the unit has no AMK and there is no secretariat",

@@ -7,12 +7,26 @@ Anonymous reports are written with no reporter at all and audited as `anonymous`
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import (
+    CompoundSelect,
+    CursorResult,
+    Executable,
+    Row,
+    and_,
+    bindparam,
+    insert,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import selectinload
 
 from domain.audit import person_actor
@@ -52,28 +66,135 @@ ANONYMOUS_ACTOR = "anonymous"
 LIST_LIMIT = 25
 
 
+class Executes(Protocol):
+    """A connection for Core statements: `Database.reading()`'s, or a session's."""
+
+    async def execute(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> CursorResult[Any]: ...
+
+
 def lang_of(person: Person) -> Lang:
-    if person.language_override:
-        return Lang(person.language_override)
-    return lang_from_locale(person.locale)
+    return _lang(person.language_override, person.locale)
+
+
+def _lang(language_override: str | None, locale: str | None) -> Lang:
+    if language_override:
+        return Lang(language_override)
+    return lang_from_locale(locale)
+
+
+def _described(person_id: int, name: str | None, upn: str | None, aad_object_id: str | None) -> str:
+    """`org.describe_person` of a person read as columns."""
+    return name or upn or aad_object_id or f"#{person_id}"
 
 
 # -- reporting ---------------------------------------------------------------------------------
 
 
-async def _next_number(session: AsyncSession, year: int) -> str:
-    """The year's next number from its counter row (`storage.counters`)."""
-    return format_number(year, await next_in_year(session, NearMissCounter, year))
+@dataclass(frozen=True)
+class StoredReport:
+    """A report as `submit` stored it (or found it stored before), with its unit's name."""
+
+    id: int
+    number: str
+    unit_id: int
+    unit_name: str
+    anonymous: bool
+    reporter_id: int | None
+    occurred_at: datetime
+    campus: str
+    building: str | None
+    room: str | None
+    description: str
+    category: Category
+    severity: Severity
+    injury: bool
+    immediate_action: str | None
+    prevention: str | None
+    photo_url: str | None
+    status: Status
+    created_at: datetime
 
 
-async def by_submission(session: AsyncSession, submission_key: str) -> NearMissReport | None:
-    return (
-        await session.scalars(
-            select(NearMissReport)
-            .where(NearMissReport.submission_key == submission_key)
-            .options(selectinload(NearMissReport.actions))
-        )
-    ).first()
+# Built once (binding parameters): building a statement costs as much as running it.
+_REPORT = NearMissReport.__table__.c
+_STORED_COLUMNS = (
+    _REPORT.id,
+    _REPORT.number,
+    _REPORT.unit_id,
+    Unit.name,
+    _REPORT.anonymous,
+    _REPORT.reporter_id,
+    _REPORT.occurred_at,
+    _REPORT.campus,
+    _REPORT.building,
+    _REPORT.room,
+    _REPORT.description,
+    _REPORT.category,
+    _REPORT.severity,
+    _REPORT.injury,
+    _REPORT.immediate_action,
+    _REPORT.prevention,
+    _REPORT.photo_url,
+    _REPORT.status,
+    _REPORT.created_at,
+)
+_STORED = select(*_STORED_COLUMNS).outerjoin(Unit, Unit.id == _REPORT.unit_id)
+_STORED_BY_KEY = _STORED.where(_REPORT.submission_key == bindparam("submission_key"))
+_STORED_BY_ID = _STORED.where(_REPORT.id == bindparam("report_id"))
+# The unit's name and an earlier report of the same submission, in one round trip.
+_BEFORE_SUBMIT = select(
+    select(Unit.name).where(Unit.id == bindparam("unit_id")).scalar_subquery(),
+    select(_REPORT.id)
+    .where(_REPORT.submission_key == bindparam("submission_key"))
+    .scalar_subquery(),
+)
+_COUNT = (
+    update(NearMissCounter)
+    .where(NearMissCounter.year == bindparam("counter_year"))
+    .values(last_number=NearMissCounter.last_number + 1)
+    .returning(NearMissCounter.last_number)
+)
+_INSERT_REPORT = insert(NearMissReport).returning(_REPORT.id)
+
+
+def _stored(row: Row[Any]) -> StoredReport:
+    return StoredReport(
+        id=row.id,
+        number=row.number,
+        unit_id=row.unit_id,
+        unit_name=row.name or "",
+        anonymous=bool(row.anonymous),
+        reporter_id=row.reporter_id,
+        occurred_at=row.occurred_at,
+        campus=row.campus,
+        building=row.building,
+        room=row.room,
+        description=row.description,
+        category=Category(row.category),
+        severity=Severity(row.severity),
+        injury=bool(row.injury),
+        immediate_action=row.immediate_action,
+        prevention=row.prevention,
+        photo_url=row.photo_url,
+        status=Status(row.status),
+        created_at=row.created_at,
+    )
+
+
+async def stored_by_submission(connection: Executes, submission_key: str) -> StoredReport | None:
+    """The report a submission (the form's card) stored, if it was stored."""
+    row = (await connection.execute(_STORED_BY_KEY, {"submission_key": submission_key})).first()
+    return _stored(row) if row is not None else None
+
+
+async def _next_number(session: AsyncSession, connection: AsyncConnection, year: int) -> str:
+    """The year's next number from its counter row (`storage.counters` makes a year's row)."""
+    sequence = (await connection.execute(_COUNT, {"counter_year": year})).scalar_one_or_none()
+    if sequence is None:
+        sequence = await next_in_year(session, NearMissCounter, year)
+    return format_number(year, sequence)
 
 
 async def submit(
@@ -83,46 +204,72 @@ async def submit(
     reporter_id: int | None,
     now: datetime,
     submission_key: str | None = None,
-) -> tuple[NearMissReport, bool]:
+) -> tuple[StoredReport, bool]:
     """Store a validated report (False: this submission was stored before, e.g. a
     double click). An anonymous report keeps no trace of who sent it."""
-    if submission_key:
-        existing = await by_submission(session, submission_key)
+    connection = await session.connection()
+    unit_name, earlier = (
+        await connection.execute(
+            _BEFORE_SUBMIT, {"unit_id": form.unit_id, "submission_key": submission_key}
+        )
+    ).one()
+    if earlier is not None and submission_key:
+        existing = await stored_by_submission(connection, submission_key)
         if existing is not None:
             return existing, False
     reporter = None if form.anonymous else reporter_id
-    report = NearMissReport(
-        number=await _next_number(session, local_year(now)),
-        submission_key=submission_key,
+    number = await _next_number(session, connection, local_year(now))
+    values: dict[str, Any] = {
+        "number": number,
+        "submission_key": submission_key,
+        "unit_id": form.unit_id,
+        "anonymous": form.anonymous,
+        "reporter_id": reporter,
+        "occurred_at": form.occurred_at,
+        "campus": form.campus,
+        "building": form.building,
+        "room": form.room,
+        "description": form.description,
+        "category": form.category.value,
+        "severity": form.severity.value,
+        "injury": form.injured,
+        "immediate_action": form.immediate_action,
+        "prevention": form.prevention,
+        "photo_url": form.photo_url,
+        "status": Status.REPORTED.value,
+        "created_at": now,
+        "updated_at": now,
+    }
+    report_id: int = (await connection.execute(_INSERT_REPORT, values)).scalar_one()
+    report = StoredReport(
+        id=report_id,
+        number=number,
         unit_id=form.unit_id,
+        unit_name=unit_name or "",
         anonymous=form.anonymous,
         reporter_id=reporter,
-        occurred_at=form.occurred_at,
+        occurred_at=values["occurred_at"],
         campus=form.campus,
         building=form.building,
         room=form.room,
         description=form.description,
-        category=form.category.value,
-        severity=form.severity.value,
+        category=form.category,
+        severity=form.severity,
         injury=form.injured,
         immediate_action=form.immediate_action,
         prevention=form.prevention,
         photo_url=form.photo_url,
-        status=Status.REPORTED.value,
+        status=Status.REPORTED,
         created_at=now,
-        updated_at=now,
-        actions=[],
     )
-    session.add(report)
-    await session.flush()
     after: dict[str, object] = {
         "number": report.number,
         "unit_id": report.unit_id,
-        "category": report.category,
-        "severity": report.severity,
+        "category": report.category.value,
+        "severity": report.severity.value,
         "injury": report.injury,
         "anonymous": report.anonymous,
-        "status": report.status,
+        "status": report.status.value,
     }
     if reporter is not None:
         after["reporter_id"] = reporter
@@ -277,12 +424,11 @@ async def _context_of(
     report: NearMissReport,
     extra_people: Iterable[int],
     followers: list[Person],
-    unit_name: str | None = None,
 ) -> FollowUpContext:
     known = {person.id: person for person in followers}
     wanted = (_people_of(report) | set(extra_people)) - known.keys()
     people = known | await people_by_id(session, wanted)
-    shown = await view(session, report, people, unit_name=unit_name)
+    shown = await view(session, report, people)
     roles = await _roles_by_person(session, people)
     parts = {
         person_id: _participant(report, person, roles[person_id])
@@ -303,23 +449,118 @@ async def context(
     return await _context_of(session, report, extra_people, followers)
 
 
-async def announcement(
-    session: AsyncSession, report_id: int
-) -> tuple[FollowUpContext, list[int]] | None:
-    """A new report's context and who is told of it (`follow_up_people`), read once."""
-    report = await get(session, report_id)
-    if report is None:
-        return None
-    return await announcement_of(session, report)
+_PERSON_COLUMNS = (
+    Person.id,
+    Person.name,
+    Person.upn,
+    Person.aad_object_id,
+    Person.teams_user_id,
+    Person.locale,
+    Person.language_override,
+)
+# Who is told of a new report (`follow_up_people`: the unit's AMKs, else the secretariat),
+# with the role each row stands for, and the named reporter (role NULL), in one statement.
+_ANNOUNCED: CompoundSelect[
+    str | None, int, str | None, str | None, str | None, str | None, str | None, str | None
+] = union_all(
+    select(RoleAssignment.role, *_PERSON_COLUMNS)
+    .join(Person, Person.id == RoleAssignment.person_id)
+    .where(
+        or_(
+            and_(
+                RoleAssignment.role == Role.AMK.value,
+                RoleAssignment.unit_id == bindparam("unit_id"),
+            ),
+            and_(
+                RoleAssignment.role == Role.SECRETARIAT.value,
+                RoleAssignment.unit_id.is_(None),
+            ),
+        )
+    ),
+    select(null().label("role"), *_PERSON_COLUMNS).where(Person.id == bindparam("reporter_id")),
+)
+
+
+def new_report_view(report: StoredReport, reporter_name: str | None) -> ReportView:
+    """A report just stored, as cards show it: nobody has acted on it yet."""
+    return ReportView(
+        id=report.id,
+        number=report.number,
+        unit_id=report.unit_id,
+        unit_name=report.unit_name,
+        anonymous=report.anonymous,
+        reporter_name=None if report.anonymous else reporter_name,
+        occurred_at=report.occurred_at,
+        campus=report.campus,
+        building=report.building,
+        room=report.room,
+        description=report.description,
+        category=report.category,
+        severity=report.severity,
+        injury=report.injury,
+        immediate_action=report.immediate_action,
+        prevention=report.prevention,
+        photo_url=report.photo_url,
+        status=report.status,
+        created_at=report.created_at,
+    )
 
 
 async def announcement_of(
-    session: AsyncSession, report: NearMissReport, unit_name: str | None = None
+    connection: Executes, report: StoredReport
 ) -> tuple[FollowUpContext, list[int]]:
-    """`announcement` of a report already read (e.g. just stored, with its unit's name)."""
-    followers = await follow_up_people(session, report.unit_id)
-    shown = await _context_of(session, report, (), followers, unit_name)
-    return shown, [person.id for person in followers]
+    """A new report's context (the people told of it, and its named reporter) and who is
+    told of it (`follow_up_people`), read in one statement."""
+    rows = await connection.execute(
+        _ANNOUNCED, {"unit_id": report.unit_id, "reporter_id": report.reporter_id}
+    )
+    amks: list[int] = []
+    secretariat: list[int] = []
+    people: dict[int, tuple[str, Lang, str | None]] = {}
+    for row in rows:
+        person_id = row.id
+        people[person_id] = (
+            _described(person_id, row.name, row.upn, row.aad_object_id),
+            _lang(row.language_override, row.locale),
+            row.teams_user_id,
+        )
+        if row.role == Role.AMK.value:
+            amks.append(person_id)
+        elif row.role == Role.SECRETARIAT.value:
+            secretariat.append(person_id)
+    amks.sort()
+    secretariat.sort()
+    recipients = amks or secretariat
+    wanted = [*dict.fromkeys(recipients)]
+    reporter = report.reporter_id
+    reporter_name: str | None = None
+    if reporter is not None and reporter in people:
+        reporter_name = people[reporter][0]
+        if reporter not in wanted:
+            wanted.append(reporter)
+    parts = {
+        person_id: Participant(
+            person_id=person_id,
+            name=people[person_id][0],
+            lang=people[person_id][1],
+            teams_id=people[person_id][2],
+            is_amk=person_id in amks,
+            is_secretariat=person_id in secretariat,
+        )
+        for person_id in wanted
+    }
+    return FollowUpContext(report=new_report_view(report, reporter_name), people=parts), recipients
+
+
+async def announcement(
+    session: AsyncSession, report_id: int
+) -> tuple[FollowUpContext, list[int]] | None:
+    """`announcement_of` a stored report by its id."""
+    connection = await session.connection()
+    row = (await connection.execute(_STORED_BY_ID, {"report_id": report_id})).first()
+    if row is None:
+        return None
+    return await announcement_of(connection, _stored(row))
 
 
 async def has_personal_chat(session: AsyncSession, person_id: int) -> bool:

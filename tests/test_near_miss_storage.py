@@ -208,6 +208,61 @@ async def test_a_new_report_goes_to_each_amk_and_never_names_an_anonymous_report
     assert not context.people[people.secretariat].is_amk
 
 
+async def test_a_submission_answers_with_the_report_as_it_was_stored(db: Database) -> None:
+    people = await _org(db)
+    for anonymous, key in ((False, "b" * 32), (True, "c" * 32)):
+        form = _form(people.kemi, anonymous=anonymous, room="2.14", photo_url="https://x.dk/p")
+        async with db.transaction() as session:
+            stored, created = await near_miss.submit(
+                session, form, reporter_id=people.reporter, now=T0, submission_key=key
+            )
+        async with db.reading() as connection:
+            read_back = await near_miss.stored_by_submission(connection, key)
+        assert created and read_back == stored
+        assert stored.unit_name == "Kemi" and stored.status is Status.REPORTED
+        assert stored.reporter_id == (None if anonymous else people.reporter)
+
+
+async def test_a_new_reports_announcement_is_its_full_context(db: Database) -> None:
+    """The announcement's one statement sees the report, its recipients and its named
+    reporter as the follow-up's full context does, whoever holds which roles."""
+    people = await _org(db)
+    async with db.transaction() as session:
+        units = {u.name: u for u in await org.list_units(session)}
+        persons = {p.id: p for p in (await session.scalars(select(Person))).all()}
+        # The reporter is also secretariat; an AMK of Kemi is also secretariat.
+        for person_id in (people.reporter, people.amk2):
+            await org.assign_role(
+                session, actor="test", unit=None, person=persons[person_id], role=Role.SECRETARIAT
+            )
+        await org.assign_role(
+            session, actor="test", unit=units["Kemi"], person=persons[people.owner], role=Role.AMK
+        )
+    cases = [
+        (people.kemi, False, people.reporter),
+        (people.kemi, True, people.reporter),
+        (units["Aqua"].id, False, people.reporter),
+        (units["Aqua"].id, False, people.owner),
+        (people.fysik, False, people.amk),
+        (people.kemi, False, None),
+    ]
+    for unit_id, anonymous, reporter in cases:
+        report_id = await _submit(db, _form(unit_id, anonymous=anonymous), reporter)
+        async with db.sessions() as session:
+            found = await near_miss.announcement(session, report_id)
+            full = await near_miss.context(session, report_id)
+        assert found is not None and full is not None
+        context, recipients = found
+        assert context == full, (unit_id, anonymous, reporter)
+        followers = await _followers(db, unit_id)
+        assert recipients == followers
+
+
+async def _followers(db: Database, unit_id: int) -> list[int]:
+    async with db.sessions() as session:
+        return [person.id for person in await near_miss.follow_up_people(session, unit_id)]
+
+
 # -- follow-up ---------------------------------------------------------------------------------
 
 

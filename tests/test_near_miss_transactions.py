@@ -85,3 +85,21 @@ async def test_a_new_report_is_announced_without_reading_it_back(bot: BotUnderTe
         assert expected in card.card_text()
     assert log.count(REPORT_READ) == 1, "only the double-submit check reads reports"
     assert log.count(r"\bFROM unit\b") == 1
+    assert log.count(ROLES_READ) == 1, "recipients, their roles and the reporter in one read"
+
+
+async def test_a_report_is_stored_in_one_transaction_of_five_statements(bot: BotUnderTest) -> None:
+    """The unit and the double-submit check in one read, the number, the row, the audit
+    event (its chain's last link and the event; on PostgreSQL after the chain's lock), once
+    the year has its counter row."""
+    kemi = await setup(bot)
+    assert bot.runtime is not None
+    await report(bot, REPORTER, kemi)
+    await bot.say(REPORTER, "nærved")
+    with recorded(bot.runtime.db) as log:
+        await bot.submit(REPORTER, form(kemi, anonymous="true"))
+        await bot.runtime.background.drain()
+    (stored,) = log.touching(r"INSERT INTO near_miss_report")
+    statements = [s for s in stored.statements if "pg_advisory_xact_lock" not in s]
+    assert len(statements) == 5, statements
+    assert [r.number[-4:] for r in await reports(bot)] == ["0001", "0002"]
