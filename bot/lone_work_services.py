@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,9 +25,9 @@ from domain.lone_work import (
 from domain.org import Role, UnitRef
 from storage import lone_work, org
 from storage.db import Database
-from storage.lone_work import ENTITY
+from storage.lone_work import ENTITY, RequestRow
 from storage.lone_work_models import LoneWorkRequest
-from storage.models import Person, Unit, utcnow
+from storage.models import Unit, utcnow
 
 DECISIONS = {
     "lone_work.approve": Decision.APPROVE,
@@ -36,17 +36,42 @@ DECISIONS = {
 }
 
 
-def person_lang(person: Person) -> Lang:
+class PersonLike(Protocol):
+    """A person as cards and messages need them: a `Person` or a `storage.lone_work.PersonRow`."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def upn(self) -> str | None: ...
+    @property
+    def aad_object_id(self) -> str | None: ...
+    @property
+    def teams_user_id(self) -> str | None: ...
+    @property
+    def locale(self) -> str | None: ...
+    @property
+    def language_override(self) -> str | None: ...
+
+
+def person_lang(person: PersonLike) -> Lang:
     if person.language_override:
         return Lang(person.language_override)
     return lang_from_locale(person.locale)
 
 
-def _name(person: Person | None) -> str:
-    return org.describe_person(person) if person is not None else ""
+def _name(person: PersonLike | None) -> str:
+    """As `storage.org.describe_person`, for stored people and their rows alike."""
+    if person is None:
+        return ""
+    return person.name or person.upn or person.aad_object_id or f"#{person.id}"
 
 
-def _people_ids(request: LoneWorkRequest) -> set[int]:
+AnyRequest = LoneWorkRequest | RequestRow
+
+
+def _people_ids(request: AnyRequest) -> set[int]:
     return {
         person_id
         for person_id in (
@@ -60,45 +85,47 @@ def _people_ids(request: LoneWorkRequest) -> set[int]:
 
 
 async def views_and_people(
-    session: AsyncSession,
-    requests: Sequence[LoneWorkRequest],
-    known: dict[int, Person] | None = None,
-    known_units: dict[int, Unit] | None = None,
-) -> tuple[list[RequestView], dict[int, Person]]:
+    session: AsyncSession, requests: Sequence[AnyRequest]
+) -> tuple[list[RequestView], dict[int, PersonLike]]:
     """The requests as cards show them, and the people named on them: one query for the
-    people and one for the units (those `known` are not read again)."""
-    known, known_units = known or {}, known_units or {}
-    wanted = set().union(*(_people_ids(request) for request in requests)) - known.keys()
-    people = known | await lone_work.people_by_id(session, wanted)
-    unit_ids = {request.unit_id for request in requests} - known_units.keys()
-    units = known_units | await lone_work.units_by_id(session, unit_ids)
-    return [_view(request, people, units.get(request.unit_id)) for request in requests], people
+    people and one for the units."""
+    wanted = set().union(*(_people_ids(request) for request in requests))
+    people: dict[int, PersonLike] = dict(await lone_work.people_by_id(session, wanted))
+    units: dict[int, Unit] = await lone_work.units_by_id(
+        session, {request.unit_id for request in requests}
+    )
+    views = [_view(request, people, _unit_name(units.get(request.unit_id))) for request in requests]
+    return views, people
+
+
+def _unit_name(unit: Unit | None) -> str | None:
+    return None if unit is None else unit.name
 
 
 async def view_and_people(
-    session: AsyncSession,
-    request: LoneWorkRequest,
-    known: dict[int, Person] | None = None,
-    known_units: dict[int, Unit] | None = None,
-) -> tuple[RequestView, dict[int, Person]]:
+    session: AsyncSession, request: AnyRequest
+) -> tuple[RequestView, dict[int, PersonLike]]:
     """One request as cards show it, and the people named on it."""
-    views, people = await views_and_people(session, [request], known, known_units)
+    views, people = await views_and_people(session, [request])
     return views[0], people
 
 
-async def view_of(session: AsyncSession, request: LoneWorkRequest) -> RequestView:
-    """The request with names resolved, as cards show it."""
-    return (await view_and_people(session, request))[0]
+def loaded_view(loaded: lone_work.Loaded) -> RequestView:
+    """A request read with `storage.lone_work.load`, as cards show it."""
+    return _view(loaded.request, loaded.people, loaded.unit_name)
 
 
-def _view(request: LoneWorkRequest, people: dict[int, Person], unit: Unit | None) -> RequestView:
+def _view(
+    request: AnyRequest, people: Mapping[int, PersonLike], unit_name: str | None
+) -> RequestView:
     approver = people.get(request.approver_id) if request.approver_id else None
-    return RequestView(
+    # Stored values already have the view's types: no validation needed.
+    return RequestView.model_construct(
         id=request.id,
         number=request.number,
         requester=_name(people.get(request.requester_id)),
         requester_id=request.requester_id,
-        unit=unit.name if unit else "",
+        unit=unit_name or "",
         unit_id=request.unit_id,
         task=request.task,
         campus=request.campus,
@@ -139,7 +166,7 @@ def _view(request: LoneWorkRequest, people: dict[int, Person], unit: Unit | None
 
 
 def card_renderer(
-    view: RequestView, requester: Person | None, approver: Person | None
+    view: RequestView, requester: PersonLike | None, approver: PersonLike | None
 ) -> Callable[[str], Card | None]:
     """The new card for each posted copy of a request, in its reader's language."""
 
@@ -188,17 +215,20 @@ class DatabaseLoneWorkServices:
         return units, homes.pop() if len(homes) == 1 else None
 
     async def summary_choices(self, unit_id: int) -> tuple[str, list[tuple[int, str]]]:
-        async with self.db.sessions() as session:
-            unit, approvers = await lone_work.unit_and_approvers(session, unit_id)
-            name = unit.name if unit is not None and unit.active else ""
-            return name, [(p.id, _name(p)) for p in approvers]
+        async with self.db.reading() as connection:
+            found = await lone_work.unit_and_approvers(connection, unit_id)
+        unit, approvers = found.unit, found.approvers
+        name = unit.name if unit is not None and unit.active else ""
+        return name, [(p.id, _name(p)) for p in approvers]
 
     async def submit(
         self, speaker: Speaker, form: LoneWorkForm, chosen_approver: str
     ) -> str | None:
         async with self.db.transaction() as session:
-            unit, approvers = await lone_work.unit_and_approvers(session, form.unit_id)
-            approver = approvers[0] if approvers else None
+            connection = await session.connection()
+            found = await lone_work.unit_and_approvers(connection, form.unit_id, speaker.person_id)
+            unit, approvers = found.unit, found.approvers
+            approver: PersonLike | None = approvers[0] if approvers else None
             if len(approvers) > 1:
                 approver = next((p for p in approvers if str(p.id) == chosen_approver), None)
                 if approver is None:
@@ -213,9 +243,11 @@ class DatabaseLoneWorkServices:
                 approver_id=approver_id,
                 now=self.clock(),
             )
-            known = {p.id: p for p in approvers if p.id == approver_id}
-            units = {unit.id: unit} if unit is not None else {}
-            view, people = await view_and_people(session, request, known, units)
+            people: dict[int, PersonLike] = {p.id: p for p in approvers if p.id == approver_id}
+            if found.asking is not None:
+                people[found.asking.id] = found.asking
+            people |= await lone_work.people_named(connection, _people_ids(request) - people.keys())
+            view = _view(request, people, unit.name if unit is not None else None)
         approver = people.get(approver_id) if approver_id else None
         await self.notifier.card_to_person(
             speaker.person_id,
@@ -289,16 +321,17 @@ class DatabaseLoneWorkServices:
 
     async def _open(self, speaker: Speaker, request_id: int) -> Card:
         lang = speaker.lang
-        async with self.db.sessions() as session:
-            request = await lone_work.get(session, request_id)
-            if request is None:
+        async with self.db.reading() as connection:
+            loaded = await lone_work.load(connection, request_id)
+            if loaded is None:
                 return notice_card(
                     t(lang, "lone_work.approval.title"), t(lang, "lone_work.refused.not_found")
                 )
-            view = await view_of(session, request)
+            request = loaded.request
+            view = loaded_view(loaded)
             may_decide = speaker.person_id == request.approver_id or (
                 speaker.person_id is not None
-                and await lone_work.may_revoke(session, request, speaker.person_id)
+                and await lone_work.may_revoke(connection, request, speaker.person_id)
             )
         if may_decide:
             return approval_card(lang, view)
@@ -337,11 +370,11 @@ class DatabaseLoneWorkServices:
                 note=note,
                 now=self.clock(),
             )
-            if outcome.request is None:
-                return notice_card(
-                    t(lang, "lone_work.approval.title"), t(lang, "lone_work.refused.not_found")
-                )
-            view, people = await view_and_people(session, outcome.request)
+        if outcome.loaded is None:
+            return notice_card(
+                t(lang, "lone_work.approval.title"), t(lang, "lone_work.refused.not_found")
+            )
+        view, people = loaded_view(outcome.loaded), outcome.loaded.people
         if not outcome.changed:
             notice = self._refusal(lang, view, outcome.refused)
             if outcome.refused == "not_approver":
@@ -359,11 +392,11 @@ class DatabaseLoneWorkServices:
             outcome = await lone_work.withdraw(
                 session, request_id, actor_id=speaker.person_id, now=self.clock()
             )
-            if outcome.request is None:
-                return notice_card(
-                    t(lang, "lone_work.requester.title"), t(lang, "lone_work.refused.not_found")
-                )
-            view, people = await view_and_people(session, outcome.request)
+        if outcome.loaded is None:
+            return notice_card(
+                t(lang, "lone_work.requester.title"), t(lang, "lone_work.refused.not_found")
+            )
+        view, people = loaded_view(outcome.loaded), outcome.loaded.people
         if not outcome.changed:
             notice = self._refusal(lang, view, outcome.refused)
             if outcome.refused == "not_requester":
@@ -381,11 +414,11 @@ class DatabaseLoneWorkServices:
             outcome = await lone_work.revoke(
                 session, request_id, actor_id=speaker.person_id, reason=reason, now=self.clock()
             )
-            if outcome.request is None:
-                return notice_card(
-                    t(lang, "lone_work.approval.title"), t(lang, "lone_work.refused.not_found")
-                )
-            view, people = await view_and_people(session, outcome.request)
+        if outcome.loaded is None:
+            return notice_card(
+                t(lang, "lone_work.approval.title"), t(lang, "lone_work.refused.not_found")
+            )
+        view, people = loaded_view(outcome.loaded), outcome.loaded.people
         if not outcome.changed:
             notice = self._refusal(lang, view, outcome.refused)
             if outcome.refused == "not_approver":
@@ -394,7 +427,9 @@ class DatabaseLoneWorkServices:
         self.notifier.later(self._after_change(view, people, "revoked"), name="lone_work.revoked")
         return approval_card(lang, view)
 
-    async def _after_change(self, view: RequestView, people: dict[int, Person], what: str) -> None:
+    async def _after_change(
+        self, view: RequestView, people: Mapping[int, PersonLike], what: str
+    ) -> None:
         """Update every posted copy of the request, then tell the person concerned."""
         requester = people.get(view.requester_id)
         approver = people.get(view.approver_id) if view.approver_id else None

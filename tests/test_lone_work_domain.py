@@ -11,7 +11,15 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.__main__ import main
-from domain.lone_work import Decision, LoneWorkForm, check, parse, working_days_between
+from bot.lone_work_services import loaded_view, views_and_people
+from domain.lone_work import (
+    Decision,
+    LoneWorkForm,
+    RequestView,
+    check,
+    parse,
+    working_days_between,
+)
 from reports.lone_work import COLUMNS, export_register
 from storage import checkins, lone_work, org
 from storage.db import Database
@@ -210,3 +218,33 @@ async def test_merging_people_keeps_their_requests(db: Database) -> None:
         )
     assert outcome.changed and outcome.request is not None
     assert outcome.request.approver_id == merged.id
+
+
+async def test_a_stored_request_views_as_a_validated_view_would(db: Database) -> None:
+    """Views of stored requests skip validation: every field already has the view's type."""
+    kemi = await _kemi(db)
+    async with db.transaction() as session:
+        maja = await org.upsert_person(session, aad_object_id=None, upn="maja@uni.dk", name="Maja")
+        lise = await org.upsert_person(session, aad_object_id=None, upn="lise@uni.dk", name=None)
+        form = LoneWorkForm.model_validate(
+            values(unit_id=str(kemi), mitigations="check_in", checkin_person="Vagten")
+            | {"checkin_interval": "30"}
+        )
+        request = await lone_work.submit(
+            session, form, requester_id=maja.id, approver_id=lise.id, now=NOW
+        )
+    async with db.transaction() as session:
+        outcome = await lone_work.decide(
+            session, request.id, actor_id=lise.id, decision=Decision.APPROVE, note=None, now=NOW
+        )
+    assert outcome.loaded is not None
+    async with db.sessions() as session:
+        stored = await lone_work.get(session, request.id)
+        assert stored is not None
+        listed, _ = await views_and_people(session, [stored])
+    for shown in (loaded_view(outcome.loaded), listed[0]):
+        validated = RequestView.model_validate(shown.model_dump())
+        assert shown == validated
+        for field in RequestView.model_fields:
+            assert type(getattr(shown, field)) is type(getattr(validated, field)), field
+    assert listed[0].checkin_interval == 30 and listed[0].approver == "lise@uni.dk"
