@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from microsoft_teams.cards import (
@@ -121,10 +122,7 @@ def request_form(
             label=t(lang, "lone_work.field.schedule"),
             style="expanded",
             value=kept_value(values, "schedule") or Schedule.SINGLE.value,
-            choices=[
-                Choice(title=t(lang, f"lone_work.schedule.{kind.value}"), value=kind.value)
-                for kind in Schedule
-            ],
+            choices=list(_choices(lang, "schedule")),
         ),
         "schedule",
     )
@@ -145,9 +143,7 @@ def request_form(
             is_multi_select=True,
             style="compact",
             value=kept_value(values, "weekdays"),
-            choices=[
-                Choice(title=t(lang, f"lone_work.weekday.{day}"), value=day) for day in WEEKDAYS
-            ],
+            choices=list(_choices(lang, "weekday")),
         ),
         "weekdays",
     )
@@ -164,10 +160,7 @@ def request_form(
             is_multi_select=True,
             style="expanded",
             value=kept_value(values, "hazards"),
-            choices=[
-                Choice(title=t(lang, f"lone_work.hazard.{hazard.value}"), value=hazard.value)
-                for hazard in Hazard
-            ],
+            choices=list(_choices(lang, "hazard")),
         ),
         "hazards",
     )
@@ -187,10 +180,7 @@ def request_form(
             is_multi_select=True,
             style="expanded",
             value=kept_value(values, "mitigations"),
-            choices=[
-                Choice(title=t(lang, f"lone_work.mitigation.{item.value}"), value=item.value)
-                for item in Mitigation
-            ],
+            choices=list(_choices(lang, "mitigation")),
         ),
         "mitigations",
     )
@@ -268,6 +258,23 @@ def request_form(
                 submit(t(lang, "lone_work.button.cancel"), "lone_work.form.cancel"),
             ],
         )
+    )
+
+
+_CHOICE_VALUES: dict[str, tuple[str, ...]] = {
+    "schedule": tuple(kind.value for kind in Schedule),
+    "weekday": tuple(WEEKDAYS),
+    "hazard": tuple(hazard.value for hazard in Hazard),
+    "mitigation": tuple(item.value for item in Mitigation),
+}
+
+
+@cache
+def _choices(lang: Lang, kind: str) -> tuple[Choice, ...]:
+    """The form's fixed choices of one kind in one language, built once (never changed)."""
+    return tuple(
+        Choice(title=t(lang, f"lone_work.{kind}.{value}"), value=value)
+        for value in _CHOICE_VALUES[kind]
     )
 
 
