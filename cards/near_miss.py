@@ -82,6 +82,40 @@ def _cancel(lang: Lang) -> SubmitAction:
 # -- reporting ---------------------------------------------------------------------------------
 
 
+# The form's inputs, each with the value it shows (None: empty).
+_FORM_INPUTS = (
+    "occurred_date",
+    "occurred_time",
+    "unit_id",
+    "campus",
+    "building",
+    "room",
+    "description",
+    "category",
+    "severity",
+    "injured",
+    "immediate_action",
+    "prevention",
+    "photo_url",
+    "anonymous",
+)
+# Placeholders of the form's template: no catalogue text, unit name or input holds them.
+_SLOT = "\x00near_miss.form:"
+_TODAY_SLOT = _SLOT + "today"
+_FORM_ID_SLOT = _SLOT + "form_id"
+_FORM_TEMPLATES: dict[tuple[Lang, tuple[tuple[int, str], ...]], Card] = {}
+_MAX_FORM_TEMPLATES = 32
+
+
+def _form_inputs(values: dict[str, str], local: datetime) -> dict[str, str | None]:
+    """What each input shows: what was typed; date and time default to now, the toggle off."""
+    shown: dict[str, str | None] = {name: values.get(name) for name in _FORM_INPUTS}
+    shown["occurred_date"] = values.get("occurred_date", local.date().isoformat())
+    shown["occurred_time"] = values.get("occurred_time", local.strftime("%H:%M"))
+    shown["anonymous"] = values.get("anonymous", "false")
+    return shown
+
+
 def report_form(
     lang: Lang,
     units: list[UnitRef],
@@ -92,10 +126,77 @@ def report_form(
     errors: dict[str, str] | None = None,
 ) -> Card:
     """One compact card with every field; `values` are kept, `errors` (field → text) shown
-    under their field. Date and time default to now (Copenhagen)."""
-    values = values or {}
-    errors = errors or {}
+    under their field. Date and time default to now (Copenhagen).
+
+    Without errors the card is its language's and units' template (built once, with
+    placeholders) with this form's values filled in: the same card, without building it."""
     local = now.astimezone(COPENHAGEN)
+    shown = _form_inputs(values or {}, local)
+    today = local.date().isoformat()
+    unit_key = tuple((unit.id, unit.name) for unit in units)
+    if (
+        errors
+        or not all(
+            value is None or (type(value) is str and not value.startswith(_SLOT))
+            for value in (*shown.values(), form_id)
+        )
+        or any(name.startswith(_SLOT) for _, name in unit_key)
+    ):
+        return _built_report_form(
+            lang, units, today=today, form_id=form_id, shown=shown, errors=errors or {}
+        )
+    template = _FORM_TEMPLATES.get((lang, unit_key))
+    if template is None:
+        if len(_FORM_TEMPLATES) >= _MAX_FORM_TEMPLATES:
+            _FORM_TEMPLATES.clear()
+        template = _FORM_TEMPLATES[(lang, unit_key)] = _built_report_form(
+            lang,
+            units,
+            today=_TODAY_SLOT,
+            form_id=_FORM_ID_SLOT,
+            shown={name: _SLOT + name for name in _FORM_INPUTS},
+            errors={},
+        )
+    slots: dict[str, str | None] = {_SLOT + name: value for name, value in shown.items()}
+    slots[_TODAY_SLOT] = today
+    slots[_FORM_ID_SLOT] = form_id
+    filled: Card = _filled(template, slots)
+    return filled
+
+
+def _filled(node: Any, slots: dict[str, str | None]) -> Any:
+    """A copy of `node` with each placeholder replaced by its value (None: key left out, as
+    the card models leave out empty fields)."""
+    if isinstance(node, dict):
+        copy: dict[str, Any] = {}
+        for key, value in node.items():
+            if type(value) is str:
+                if value in slots:
+                    value = slots[value]
+                    if value is None:
+                        continue
+                copy[key] = value
+            elif isinstance(value, dict | list):
+                copy[key] = _filled(value, slots)
+            else:
+                copy[key] = value
+        return copy
+    if isinstance(node, list):
+        return [_filled(item, slots) for item in node]
+    return node
+
+
+def _built_report_form(
+    lang: Lang,
+    units: list[UnitRef],
+    *,
+    today: str,
+    form_id: str,
+    shown: dict[str, str | None],
+    errors: dict[str, str],
+) -> Card:
+    """`report_form` built from the card models (`shown`: each input's value)."""
+    values = shown
     body: list[CardElement] = [
         title(t(lang, "near_miss.form.title")),
         paragraph(t(lang, "near_miss.form.intro"), subtle=True),
@@ -120,8 +221,8 @@ def report_form(
                             label=t(lang, "near_miss.form.date"),
                             is_required=True,
                             error_message=t(lang, "near_miss.error.occurred_date"),
-                            max=local.date().isoformat(),
-                            value=values.get("occurred_date", local.date().isoformat()),
+                            max=today,
+                            value=values["occurred_date"],
                         )
                     ],
                 ),
@@ -133,7 +234,7 @@ def report_form(
                             label=t(lang, "near_miss.form.time"),
                             is_required=True,
                             error_message=t(lang, "near_miss.error.occurred_time"),
-                            value=values.get("occurred_time", local.strftime("%H:%M")),
+                            value=values["occurred_time"],
                         )
                     ],
                 ),
@@ -282,7 +383,7 @@ def report_form(
             title=t(lang, "near_miss.form.anonymous"),
             value_on="true",
             value_off="false",
-            value=values.get("anonymous", "false"),
+            value=values["anonymous"],
             wrap=True,
             spacing="Medium",
         ),
