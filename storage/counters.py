@@ -5,21 +5,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, update
+from sqlalchemy import Select, Update, bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import dialect_insert
 
+_COUNT_UP: dict[type, Update] = {}
 
-async def _count_on(session: AsyncSession, counter: Any, year: int) -> int | None:
-    """The year's counter, one up; None while the year has no counter row."""
-    value: int | None = (
-        await session.execute(
+
+def _count_up(counter: Any) -> Update:
+    """Built once per counter table: building it costs as much as running it."""
+    statement = _COUNT_UP.get(counter)
+    if statement is None:
+        statement = _COUNT_UP[counter] = (
             update(counter)
-            .where(counter.year == year)
+            .where(counter.year == bindparam("counter_year"))
             .values(last_number=counter.last_number + 1)
             .returning(counter.last_number)
         )
+    return statement
+
+
+async def _count_on(session: AsyncSession, counter: Any, year: int) -> int | None:
+    """The year's counter, one up; None while the year has no counter row."""
+    connection = await session.connection()
+    value: int | None = (
+        await connection.execute(_count_up(counter), {"counter_year": year})
     ).scalar_one_or_none()
     return value
 
