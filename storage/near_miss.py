@@ -24,9 +24,8 @@ from sqlalchemy import (
     or_,
     select,
     union_all,
-    update,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from domain.audit import person_actor
@@ -150,12 +149,6 @@ _BEFORE_SUBMIT = select(
     .where(_REPORT.submission_key == bindparam("submission_key"))
     .scalar_subquery(),
 )
-_COUNT = (
-    update(NearMissCounter)
-    .where(NearMissCounter.year == bindparam("counter_year"))
-    .values(last_number=NearMissCounter.last_number + 1)
-    .returning(NearMissCounter.last_number)
-)
 _INSERT_REPORT = insert(NearMissReport).returning(_REPORT.id)
 
 
@@ -189,12 +182,9 @@ async def stored_by_submission(connection: Executes, submission_key: str) -> Sto
     return _stored(row) if row is not None else None
 
 
-async def _next_number(session: AsyncSession, connection: AsyncConnection, year: int) -> str:
-    """The year's next number from its counter row (`storage.counters` makes a year's row)."""
-    sequence = (await connection.execute(_COUNT, {"counter_year": year})).scalar_one_or_none()
-    if sequence is None:
-        sequence = await next_in_year(session, NearMissCounter, year)
-    return format_number(year, sequence)
+async def _next_number(session: AsyncSession, year: int) -> str:
+    """The year's next number from its counter row (`storage.counters`)."""
+    return format_number(year, await next_in_year(session, NearMissCounter, year))
 
 
 async def submit(
@@ -218,7 +208,7 @@ async def submit(
         if existing is not None:
             return existing, False
     reporter = None if form.anonymous else reporter_id
-    number = await _next_number(session, connection, local_year(now))
+    number = await _next_number(session, local_year(now))
     values: dict[str, Any] = {
         "number": number,
         "submission_key": submission_key,
