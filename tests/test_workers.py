@@ -110,6 +110,9 @@ def test_two_workers_serve_restart_and_stop_together(pg_database: str, tmp_path:
         workers = _workers(supervisor.pid)
         answered = [_healthy(port) for _ in range(20)]
         assert all(answered)
+        # Each worker logs with its own prefix once it is up; one alone may be answering yet.
+        log_file = tmp_path / "bot.log"
+        assert _wait_for(lambda: all(f"[worker {n}]" in log_file.read_text() for n in (1, 2)))
 
         victim = min(workers)
         os.kill(victim, signal.SIGKILL)
@@ -124,9 +127,7 @@ def test_two_workers_serve_restart_and_stop_together(pg_database: str, tmp_path:
         if supervisor.poll() is None:
             supervisor.kill()
             supervisor.wait()
-    log = (tmp_path / "bot.log").read_text()
-    assert "[worker 1]" in log and "[worker 2]" in log
-    assert "starting it again" in log
+    assert "starting it again" in log_file.read_text()
 
 
 def test_workers_stop_when_the_supervisor_is_killed(pg_database: str, tmp_path: Path) -> None:
