@@ -167,7 +167,7 @@ class DatabaseCheckinServices:
 
     async def _update_alarm_cards(self, view: SessionView, alarm_seq: int) -> None:
         posts = await self.notifier.sent(alarm_entity(view.id, alarm_seq))
-        ids = {_int(post.dedupe_key.split(":")[-1]) for post, _ in posts}
+        ids = {_int(post.dedupe_key.split(":")[-1]) for post in posts}
         readers = await self._readers({i for i in ids if i is not None})
         await self.notifier.update_posts(posts, alarm_renderer(view, alarm_seq, readers))
 

@@ -417,7 +417,7 @@ class DatabaseNearMissServices:
         """Update every posted card about the report, then tell the people concerned."""
         posts = await self.notifier.sent(_entity(report_id))
         earlier = []
-        for post, _ in posts:
+        for post in posts:
             parsed = parse_key(post.dedupe_key)
             if parsed is not None and parsed[1] in ("amk", "investigator") and parsed[2]:
                 earlier.append(parsed[2])

@@ -13,7 +13,8 @@ from bot.background import BackgroundTasks
 from bot.connector import ConnectorError
 from bot.proactive import NoConversation, ProactiveSender
 from storage import conversations, jobs
-from storage.models import ConversationRef, PostedActivity, utcnow
+from storage.conversations import SentPost
+from storage.models import utcnow
 
 log = logging.getLogger(__name__)
 WORKER = f"{os.uname().nodename}:{os.getpid()}"
@@ -139,17 +140,17 @@ class ProactiveNotifier:
     ) -> None:
         await self.update_posts(await self.sent(entity), render)
 
-    async def sent(self, entity: tuple[str, str]) -> list[tuple[PostedActivity, ConversationRef]]:
-        """Every delivered card about `entity`, each with its conversation."""
+    async def sent(self, entity: tuple[str, str]) -> list[SentPost]:
+        """Every delivered card about `entity`, with where it went."""
         return await conversations.sent_posts(self.sender.db, entity[0], entity[1])
 
     async def update_posts(
         self,
-        posts: list[tuple[PostedActivity, ConversationRef]],
+        posts: list[SentPost],
         render: Callable[[str], dict[str, object] | None],
     ) -> None:
         """Replace the cards `posts` (from `sent`) with what `render` gives for each key."""
-        for post, ref in posts:
+        for post in posts:
             card = render(post.dedupe_key)
             if card is None:
                 continue
@@ -157,7 +158,7 @@ class ProactiveNotifier:
                 log.info("update of %s skipped: the bot is stopping", post.dedupe_key)
                 continue
             try:
-                if not await self._unless_cut(self.sender.update_post(post, ref, card)):
+                if not await self._unless_cut(self.sender.update_post(post, card)):
                     log.warning("update of %s cut off by the stop", post.dedupe_key)
             except (NoConversation, ConnectorError) as error:
                 log.warning("updating %s failed: %s", post.dedupe_key, type(error).__name__)

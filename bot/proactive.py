@@ -14,9 +14,8 @@ from typing import Any
 from bot.connector import ConnectorClient, ConnectorError
 from cards.common import Card, attachment
 from storage import conversations
-from storage.conversations import Claim, Destination
+from storage.conversations import Claim, Destination, SentPost
 from storage.db import Database, HotConnection
-from storage.models import ConversationRef, PostedActivity
 
 log = logging.getLogger(__name__)
 
@@ -149,16 +148,15 @@ class ProactiveSender:
 
     async def update_card(self, post_id: int, card: Card) -> None:
         """Replace a card the bot posted earlier (e.g. after a decision)."""
-        found = await conversations.post_with_ref(self.db, post_id)
+        found = await conversations.sent_post(self.db, post_id)
         if found is None:
             raise NoConversation(f"post {post_id} was never delivered")
-        await self.update_post(*found, card)
+        await self.update_post(found, card)
 
-    async def update_post(self, post: PostedActivity, ref: ConversationRef, card: Card) -> None:
-        """`update_card` for a post already read with its conversation."""
+    async def update_post(self, post: SentPost, card: Card) -> None:
+        """`update_card` for a post already read with where it went."""
         if not post.activity_id:
             raise NoConversation(f"post {post.id} was never delivered")
-        conversation_id = post.thread_conversation_id or ref.conversation_id
         await self.connector.update(
-            ref.service_url, conversation_id, post.activity_id, card_message(card)
+            post.service_url, post.conversation_id, post.activity_id, card_message(card)
         )

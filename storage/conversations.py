@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Executable, Row, bindparam, select, update
+from sqlalchemy import Executable, Row, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
@@ -343,34 +343,44 @@ async def posts_for(db: Database, entity_type: str, entity_id: str) -> list[Post
         )
 
 
-async def sent_posts(
-    db: Database, entity_type: str, entity_id: str
-) -> list[tuple[PostedActivity, ConversationRef]]:
-    """Every delivered copy about the entity, each with its conversation, in one query."""
-    async with db.sessions() as session:
-        rows = await session.execute(
-            select(PostedActivity, ConversationRef)
-            .join(ConversationRef, PostedActivity.conversation_ref_id == ConversationRef.id)
-            .where(
-                PostedActivity.entity_type == entity_type,
-                PostedActivity.entity_id == entity_id,
-                PostedActivity.status == "sent",
-            )
-            .order_by(PostedActivity.id)
+@dataclass(frozen=True)
+class SentPost:
+    """A delivered message, as updating it needs it."""
+
+    id: int
+    dedupe_key: str
+    activity_id: str | None
+    # The thread the message started, or the conversation it went to.
+    conversation_id: str
+    service_url: str
+
+
+_SENT_POST = select(
+    PostedActivity.id,
+    PostedActivity.dedupe_key,
+    PostedActivity.activity_id,
+    func.coalesce(PostedActivity.thread_conversation_id, ConversationRef.conversation_id),
+    ConversationRef.service_url,
+).join(ConversationRef, PostedActivity.conversation_ref_id == ConversationRef.id)
+_SENT_ABOUT = _SENT_POST.where(
+    PostedActivity.entity_type == bindparam("entity_type"),
+    PostedActivity.entity_id == bindparam("entity_id"),
+    PostedActivity.status == "sent",
+).order_by(PostedActivity.id)
+_SENT_BY_ID = _SENT_POST.where(PostedActivity.id == bindparam("post_id"))
+
+
+async def sent_posts(db: Database, entity_type: str, entity_id: str) -> list[SentPost]:
+    """Every delivered copy about the entity, with where it went, in one query."""
+    async with db.reading() as connection:
+        rows = await connection.execute(
+            _SENT_ABOUT, {"entity_type": entity_type, "entity_id": entity_id}
         )
-        return list(rows.tuples().all())
+        return [SentPost(*row) for row in rows]
 
 
-async def post_with_ref(
-    db: Database, post_id: int
-) -> tuple[PostedActivity, ConversationRef] | None:
-    """One posted message and its conversation, in one query."""
-    async with db.sessions() as session:
-        row = (
-            await session.execute(
-                select(PostedActivity, ConversationRef)
-                .join(ConversationRef, PostedActivity.conversation_ref_id == ConversationRef.id)
-                .where(PostedActivity.id == post_id)
-            )
-        ).first()
-    return None if row is None else (row[0], row[1])
+async def sent_post(db: Database, post_id: int) -> SentPost | None:
+    """One posted message (delivered or not) with where it went."""
+    async with db.reading() as connection:
+        row = (await connection.execute(_SENT_BY_ID, {"post_id": post_id})).first()
+    return None if row is None else SentPost(*row)
