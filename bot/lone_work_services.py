@@ -62,10 +62,7 @@ def person_lang(person: PersonLike) -> Lang:
 
 
 def _name(person: PersonLike | None) -> str:
-    """As `storage.org.describe_person`, for stored people and their rows alike."""
-    if person is None:
-        return ""
-    return person.name or person.upn or person.aad_object_id or f"#{person.id}"
+    return "" if person is None else org.describe_person(person)
 
 
 AnyRequest = LoneWorkRequest | RequestRow

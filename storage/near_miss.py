@@ -7,15 +7,13 @@ Anonymous reports are written with no reporter at all and audited as `anonymous`
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import (
     CompoundSelect,
-    CursorResult,
-    Executable,
     Row,
     and_,
     bindparam,
@@ -57,20 +55,13 @@ from domain.numbering import local_year
 from domain.org import Role
 from storage import audit, conversations, org
 from storage.counters import next_in_year
+from storage.db import HotConnection
 from storage.models import Person, RoleAssignment, Unit
 from storage.near_miss_models import NearMissAction, NearMissCounter, NearMissReport
 
 ENTITY = "near_miss_report"
 ANONYMOUS_ACTOR = "anonymous"
 LIST_LIMIT = 25
-
-
-class Executes(Protocol):
-    """A connection for Core statements: `Database.reading()`'s, or a session's."""
-
-    async def execute(
-        self, statement: Executable, parameters: Mapping[str, Any] | None = None
-    ) -> CursorResult[Any]: ...
 
 
 def lang_of(person: Person) -> Lang:
@@ -81,11 +72,6 @@ def _lang(language_override: str | None, locale: str | None) -> Lang:
     if language_override:
         return Lang(language_override)
     return lang_from_locale(locale)
-
-
-def _described(person_id: int, name: str | None, upn: str | None, aad_object_id: str | None) -> str:
-    """`org.describe_person` of a person read as columns."""
-    return name or upn or aad_object_id or f"#{person_id}"
 
 
 # -- reporting ---------------------------------------------------------------------------------
@@ -176,7 +162,9 @@ def _stored(row: Row[Any]) -> StoredReport:
     )
 
 
-async def stored_by_submission(connection: Executes, submission_key: str) -> StoredReport | None:
+async def stored_by_submission(
+    connection: HotConnection, submission_key: str
+) -> StoredReport | None:
     """The report a submission (the form's card) stored, if it was stored."""
     row = (await connection.execute(_STORED_BY_KEY, {"submission_key": submission_key})).first()
     return _stored(row) if row is not None else None
@@ -497,7 +485,7 @@ def new_report_view(report: StoredReport, reporter_name: str | None) -> ReportVi
 
 
 async def announcement_of(
-    connection: Executes, report: StoredReport
+    connection: HotConnection, report: StoredReport
 ) -> tuple[FollowUpContext, list[int]]:
     """A new report's context (the people told of it, and its named reporter) and who is
     told of it (`follow_up_people`), read in one statement."""
@@ -510,7 +498,7 @@ async def announcement_of(
     for row in rows:
         person_id = row.id
         people[person_id] = (
-            _described(person_id, row.name, row.upn, row.aad_object_id),
+            org.person_label(person_id, row.name, row.upn, row.aad_object_id),
             _lang(row.language_override, row.locale),
             row.teams_user_id,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Column, Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -206,8 +206,28 @@ async def holders(session: AsyncSession, unit_id: int | None, role: Role) -> lis
     return list((await session.scalars(query.order_by(Person.id))).all())
 
 
-def describe_person(person: Person) -> str:
-    return person.name or person.upn or person.aad_object_id or f"#{person.id}"
+class Describable(Protocol):
+    """A person as a label needs them: a `Person`, or a row read as columns."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def upn(self) -> str | None: ...
+    @property
+    def aad_object_id(self) -> str | None: ...
+
+
+def person_label(
+    person_id: int, name: str | None, upn: str | None, aad_object_id: str | None
+) -> str:
+    """How a person is named on cards and in exports: name, else UPN, else their ids."""
+    return name or upn or aad_object_id or f"#{person_id}"
+
+
+def describe_person(person: Describable) -> str:
+    return person_label(person.id, person.name, person.upn, person.aad_object_id)
 
 
 async def assign_role(
