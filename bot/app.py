@@ -10,7 +10,7 @@ from typing import Any
 
 import jwt
 from aiohttp import web
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import ActivityTypes
 
@@ -28,6 +28,7 @@ from bot.services import DatabaseOrgServices
 from bot.state import DatabaseConversationState, DatabaseStorage
 from bot.turn_gate import TurnGate
 from dialogs.context import SPEAKER_KEY, Speaker
+from dialogs.outgoing import text_activity
 from dialogs.router import Router
 from domain.i18n import lang_from_locale, t
 from storage.db import Database
@@ -110,7 +111,7 @@ def build_runtime(settings: Settings, db: Database | None = None) -> BotRuntime:
             else lang_from_locale(turn_context.activity.locale)
         )
         try:
-            await turn_context.send_activity(MessageFactory.text(t(lang, "error.generic")))
+            await turn_context.send_activity(text_activity(t(lang, "error.generic")))
         except Exception:
             log.warning("could not tell the user about the failed turn")
 

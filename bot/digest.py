@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.dialogs import Dialog
 
 from bot.config import Settings
@@ -20,8 +20,8 @@ from bot.proactive import NoConversation, ProactiveSender
 from bot.wellbeing_services import wellbeing_settings
 from cards.common import Card, notice_card
 from cards.digest import details_card, digest_card, safety_moment_card
-from dialogs.card_prompt import card_activity
 from dialogs.context import Speaker, speaker_of
+from dialogs.outgoing import card_activity, text_activity
 from domain.digest import DAYS, DigestContent, Schedule, iso_week, scope_for, week_bounds
 from domain.flows import Flow
 from domain.i18n import Lang, t
@@ -268,9 +268,7 @@ class DigestModule:
         if subscribe is None and not stop:
             return False
         if not await self._may_manage(speaker):
-            await turn_context.send_activity(
-                MessageFactory.text(t(speaker.lang, "digest.not_allowed"))
-            )
+            await turn_context.send_activity(text_activity(t(speaker.lang, "digest.not_allowed")))
             return True
         ref_id = await self._channel_ref(turn_context)
         if stop:
@@ -279,7 +277,7 @@ class DigestModule:
                     session, conversation_ref_id=ref_id, person_id=speaker.person_id
                 )
             key = "digest.unsubscribed" if stopped else "digest.not_subscribed"
-            await turn_context.send_activity(MessageFactory.text(t(speaker.lang, key)))
+            await turn_context.send_activity(text_activity(t(speaker.lang, key)))
             return True
         assert subscribe is not None
         wanted = requested_units(turn_context.activity.text or "")
@@ -308,7 +306,7 @@ class DigestModule:
                     if units
                     else t(speaker.lang, "digest.subscribed", schedule=when)
                 )
-        await turn_context.send_activity(MessageFactory.text(message))
+        await turn_context.send_activity(text_activity(message))
         return True
 
     async def _channel_ref(self, turn_context: TurnContext) -> int:
@@ -339,9 +337,7 @@ class DigestModule:
             return False
         speaker = speaker_of(turn_context)
         if not await self._may_manage(speaker):
-            await turn_context.send_activity(
-                MessageFactory.text(t(speaker.lang, "digest.not_allowed"))
-            )
+            await turn_context.send_activity(text_activity(t(speaker.lang, "digest.not_allowed")))
             return True
         week = self.next_week(utcnow())
         async with self.db.sessions() as session:

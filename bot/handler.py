@@ -6,7 +6,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, InvokeResponse
 from sqlalchemy import update
@@ -18,6 +18,7 @@ from bot.turn_gate import NORMAL, URGENT, TurnGate
 from bot.turn_order import ConversationTurns
 from cards.common import CARD_CONTENT_TYPE, Card, notice_card
 from dialogs.context import Speaker, set_speaker, speaker_of
+from dialogs.outgoing import text_activity
 from dialogs.router import Router
 from domain.i18n import Lang, lang_from_locale, t
 from domain.org import is_email
@@ -334,7 +335,7 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
         if kind == "personal":
             await self.router.welcome(turn_context)
         else:
-            await turn_context.send_activity(MessageFactory.text(t(speaker.lang, "channel.help")))
+            await turn_context.send_activity(text_activity(t(speaker.lang, "channel.help")))
 
     async def _installed_in_team(self, turn_context: TurnContext, team: dict[str, Any]) -> None:
         activity = turn_context.activity
@@ -375,7 +376,7 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
         if getattr(greeted, "rowcount", 0):
             name = team.get("name") or ""
             await turn_context.send_activity(
-                MessageFactory.text(t(speaker.lang, "channel.hello", team=name).replace("  ", " "))
+                text_activity(t(speaker.lang, "channel.hello", team=name).replace("  ", " "))
             )
 
     async def _uninstalled(self, turn_context: TurnContext) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from botbuilder.core import MessageFactory
 from botbuilder.dialogs import (
     ComponentDialog,
     DialogTurnResult,
@@ -16,6 +15,7 @@ from pydantic import ValidationError
 from cards.admin import role_label, unit_picker_card, unit_roles_card
 from dialogs.card_prompt import CardPrompt
 from dialogs.context import OrgServices, speaker_of
+from dialogs.outgoing import text_activity
 from domain.i18n import t
 from domain.org import RoleAssignmentForm
 
@@ -124,5 +124,5 @@ class AdminDialog(ComponentDialog):  # type: ignore[misc]
 
     async def _close(self, step: WaterfallStepContext) -> DialogTurnResult:
         speaker = speaker_of(step.context)
-        await step.context.send_activity(MessageFactory.text(t(speaker.lang, "admin.closed")))
+        await step.context.send_activity(text_activity(t(speaker.lang, "admin.closed")))
         return await step.end_dialog()

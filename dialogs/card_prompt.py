@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from botbuilder.core import MessageFactory
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult
-from botbuilder.schema import Activity, Attachment
 
-from cards.common import CARD_CONTENT_TYPE
 from dialogs.context import speaker_of
+from dialogs.outgoing import card_activity, text_activity
 from domain.i18n import t
-
-
-class SentCard(dict[str, Any]):
-    """A card on its way out. Nobody changes a card once built, so botbuilder's deep copy of
-    every outgoing activity (up to 0.6 ms for a form) can share it."""
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> SentCard:
-        return self
-
-
-def card_activity(card: dict[str, Any]) -> Activity:
-    return MessageFactory.attachment(
-        Attachment(content_type=CARD_CONTENT_TYPE, content=SentCard(card))
-    )
 
 
 class CardPrompt(Dialog):  # type: ignore[misc]
@@ -56,6 +38,6 @@ class CardPrompt(Dialog):  # type: ignore[misc]
         name_key = state.get("name_key")
         name = t(speaker.lang, name_key) if name_key else ""
         await dialog_context.context.send_activity(
-            MessageFactory.text(t(speaker.lang, "help.in_dialog", dialog=name))
+            text_activity(t(speaker.lang, "help.in_dialog", dialog=name))
         )
         return Dialog.end_of_turn

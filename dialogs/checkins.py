@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.dialogs import Dialog
 
 from cards.checkins import VERBS
 from cards.common import Card
-from dialogs.card_prompt import card_activity
 from dialogs.context import Speaker, speaker_of
+from dialogs.outgoing import card_activity, text_activity
 from domain.flows import Flow
 
 NAME_KEY = "checkins.dialog_name"
@@ -47,7 +47,7 @@ class CheckinModule:
             return False
         answer = await self.services.start(speaker_of(turn_context), None)
         if isinstance(answer, str):
-            await turn_context.send_activity(MessageFactory.text(answer))
+            await turn_context.send_activity(text_activity(answer))
         else:
             await turn_context.send_activity(card_activity(answer))
         return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.dialogs import (
     ComponentDialog,
     Dialog,
@@ -16,8 +16,9 @@ from botbuilder.dialogs import (
 
 from cards.common import Card
 from cards.lone_work import request_form, summary_card
-from dialogs.card_prompt import CardPrompt, card_activity
+from dialogs.card_prompt import CardPrompt
 from dialogs.context import Speaker, speaker_of
+from dialogs.outgoing import card_activity, text_activity
 from domain.flows import Flow
 from domain.i18n import t
 from domain.lone_work import LoneWorkForm, parse, preview
@@ -165,13 +166,13 @@ class LoneWorkDialog(ComponentDialog):  # type: ignore[misc]
             return await step.replace_dialog(
                 _SUMMARY, {"values": values, "error": "lone_work.error.approver"}
             )
-        await step.context.send_activity(MessageFactory.text(sentence))
+        await step.context.send_activity(text_activity(sentence))
         return await step.end_dialog()
 
     async def _cancelled(self, step: WaterfallStepContext) -> DialogTurnResult:
         speaker = speaker_of(step.context)
         await step.context.send_activity(
-            MessageFactory.text(t(speaker.lang, "cancel.done", dialog=t(speaker.lang, NAME_KEY)))
+            text_activity(t(speaker.lang, "cancel.done", dialog=t(speaker.lang, NAME_KEY)))
         )
         return await step.end_dialog()
 

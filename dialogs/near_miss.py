@@ -11,7 +11,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Final, Protocol
 
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.dialogs import (
     ComponentDialog,
     Dialog,
@@ -22,8 +22,9 @@ from botbuilder.dialogs import (
 
 from cards.common import Card
 from cards.near_miss import FORM_ACTIONS, INJURY_ACTIONS, injury_card, report_form
-from dialogs.card_prompt import CardPrompt, card_activity
+from dialogs.card_prompt import CardPrompt
 from dialogs.context import Speaker, speaker_of
+from dialogs.outgoing import card_activity, text_activity
 from domain.flows import Flow
 from domain.i18n import t
 from domain.near_miss import NearMissForm, kept_values, validate_form
@@ -168,9 +169,7 @@ class NearMissDialog(ComponentDialog):  # type: ignore[misc]
 
     async def _cancelled(self, step: WaterfallStepContext) -> DialogTurnResult:
         speaker = speaker_of(step.context)
-        await step.context.send_activity(
-            MessageFactory.text(t(speaker.lang, "near_miss.cancelled"))
-        )
+        await step.context.send_activity(text_activity(t(speaker.lang, "near_miss.cancelled")))
         return await step.end_dialog()
 
 

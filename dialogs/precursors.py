@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.dialogs import (
     ComponentDialog,
     Dialog,
@@ -24,8 +24,9 @@ from cards.precursors import (
     unit_picker,
     warning_text,
 )
-from dialogs.card_prompt import CardPrompt, card_activity
+from dialogs.card_prompt import CardPrompt
 from dialogs.context import Speaker, speaker_of
+from dialogs.outgoing import card_activity, text_activity
 from domain.flows import Flow
 from domain.i18n import Lang, t
 from domain.org import UnitRef
@@ -155,7 +156,7 @@ class PrecursorDialog(ComponentDialog):  # type: ignore[misc]
         return await step.prompt(_PROMPT, {"card": card, "actions": actions, "name_key": NAME_KEY})
 
     async def _say(self, step: WaterfallStepContext, text: str) -> None:
-        await step.context.send_activity(MessageFactory.text(text))
+        await step.context.send_activity(text_activity(text))
 
     async def _to_home(self, step: WaterfallStepContext, **extra: Any) -> DialogTurnResult:
         options = self._options(step)

@@ -5,16 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from botbuilder.core import ConversationState, MessageFactory, TurnContext
+from botbuilder.core import ConversationState, TurnContext
 from botbuilder.dialogs import DialogContext, DialogSet
 
 from cards.admin import unit_roles_card
 from cards.common import Card, help_card, menu_card, notice_card, welcome_card
 from dialogs.admin import ADMIN_DIALOG, AdminDialog
 from dialogs.admin import NAME_KEY as ADMIN_NAME_KEY
-from dialogs.card_prompt import card_activity
 from dialogs.context import OrgServices, Speaker, speaker_of
 from dialogs.flow import ChannelHandler, FlowModule
+from dialogs.outgoing import card_activity, text_activity
 from domain.flows import Command, Flow, normalise_text, parse_command, parse_flow
 from domain.i18n import Lang, t
 
@@ -222,4 +222,4 @@ class Router:
 
     @staticmethod
     async def _say(turn_context: TurnContext, text: str) -> None:
-        await turn_context.send_activity(MessageFactory.text(text))
+        await turn_context.send_activity(text_activity(text))

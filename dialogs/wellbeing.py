@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Final, Protocol
 
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.dialogs import (
     ComponentDialog,
     Dialog,
@@ -22,8 +22,9 @@ from botbuilder.dialogs import (
 
 from cards.common import Card
 from cards.wellbeing import CHECK_ACTIONS, FORM_ACTIONS, check_card, dialogue_form
-from dialogs.card_prompt import CardPrompt, card_activity
+from dialogs.card_prompt import CardPrompt
 from dialogs.context import Speaker, speaker_of
+from dialogs.outgoing import card_activity, text_activity
 from domain.flows import Flow
 from domain.i18n import t
 from domain.org import UnitRef
@@ -126,7 +127,7 @@ class WellbeingDialog(ComponentDialog):  # type: ignore[misc]
         units = await self.services.recordable_units(speaker)
         if not units:
             await step.context.send_activity(
-                MessageFactory.text(t(speaker.lang, "wellbeing.not_allowed.record"))
+                text_activity(t(speaker.lang, "wellbeing.not_allowed.record"))
             )
             return await step.end_dialog()
         options = self._options(step)
@@ -210,7 +211,7 @@ class WellbeingDialog(ComponentDialog):  # type: ignore[misc]
     async def _cancelled(self, step: WaterfallStepContext) -> DialogTurnResult:
         speaker = speaker_of(step.context)
         await step.context.send_activity(
-            MessageFactory.text(t(speaker.lang, "cancel.done", dialog=t(speaker.lang, NAME_KEY)))
+            text_activity(t(speaker.lang, "cancel.done", dialog=t(speaker.lang, NAME_KEY)))
         )
         return await step.end_dialog()
 

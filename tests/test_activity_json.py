@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -23,6 +24,7 @@ from msrest.serialization import Model, Serializer
 
 from bot.activity_json import activity_from_json, activity_json, dumps
 from cards.lone_work import request_form
+from dialogs.outgoing import card_activity, text_activity
 from domain.i18n import Lang
 from domain.org import UnitRef
 
@@ -261,3 +263,18 @@ def test_random_request_bodies_read_as_msrest_reads_them(
     if members is not None:
         body["membersAdded"] = members
     assert our_reading(body) == msrest_reading(body)
+
+
+def test_outgoing_activities_are_what_message_factory_builds_and_stay_unchanged() -> None:
+    """A turn's copy is addressed; the activity we built is not touched, and the JSON that
+    goes to Teams is what the SDK's own activities give."""
+    card = request_form(Lang.EN, [UnitRef(id=1, name="Kemi")], requester="Ane")
+    for ours, theirs in (
+        (card_activity(card), MessageFactory.attachment(CardFactory.adaptive_card(card))),
+        (text_activity("Hej"), MessageFactory.text("Hej")),
+    ):
+        before = snapshot(ours)
+        sent = as_reply(deepcopy(ours))
+        assert snapshot(ours) == before
+        assert sent is not ours
+        assert activity_json(sent) == msrest_json(as_reply(theirs)) == msrest_json(sent)
