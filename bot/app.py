@@ -80,7 +80,7 @@ def build_runtime(settings: Settings, db: Database | None = None) -> BotRuntime:
         )
     )
     proactive = ProactiveSender(database, connector)
-    gate = TurnGate(settings.turn_concurrency)
+    gate = TurnGate(settings.turns_at_once(sqlite=database.is_sqlite))
     background = BackgroundTasks()
     notifier = ProactiveNotifier(proactive, background)
     conversation_state = DatabaseConversationState(DatabaseStorage(database))

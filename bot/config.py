@@ -47,8 +47,18 @@ class Settings:
     precursor_licence: str = ""
     scheduler_interval: float = 60.0
     workers: int = 1
-    turn_concurrency: int = 4
+    # None: by database (see `turns_at_once`)
+    turn_concurrency: int | None = None
     stop_grace_seconds: float = 20.0
+
+    def turns_at_once(self, *, sqlite: bool) -> int:
+        """`TURN_CONCURRENCY`, or by database: on SQLite a turn never waits for the database
+        (it runs on the event loop's thread), so one turn at a time keeps the CPU busy and
+        spares the others the wait behind interleaved turns; PostgreSQL answers over the
+        network, so a few turns overlap their queries."""
+        if self.turn_concurrency is not None:
+            return self.turn_concurrency
+        return 1 if sqlite else 4
 
     @property
     def local_mode(self) -> bool:
@@ -76,8 +86,10 @@ class Settings:
         workers_text = get("WORKERS", "1") or "1"
         if not workers_text.isdigit() or not 1 <= int(workers_text) <= 64:
             raise ValueError(f"WORKERS must be a number from 1 to 64, not {workers_text!r}")
-        concurrency_text = get("TURN_CONCURRENCY", "4") or "4"
-        if not concurrency_text.isdigit() or not 1 <= int(concurrency_text) <= 1000:
+        concurrency_text = get("TURN_CONCURRENCY")
+        if concurrency_text and (
+            not concurrency_text.isdigit() or not 1 <= int(concurrency_text) <= 1000
+        ):
             raise ValueError(
                 f"TURN_CONCURRENCY must be a number from 1 to 1000, not {concurrency_text!r}"
             )
@@ -120,7 +132,7 @@ class Settings:
             precursor_licence=get("PRECURSOR_LICENCE"),
             scheduler_interval=interval,
             workers=int(workers_text),
-            turn_concurrency=int(concurrency_text),
+            turn_concurrency=int(concurrency_text) if concurrency_text else None,
             stop_grace_seconds=grace,
         )
 

@@ -111,7 +111,7 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
         self.router = router
         self.connector = connector
         self.turns = ConversationTurns()
-        self.gate = gate or TurnGate(settings.turn_concurrency)
+        self.gate = gate or TurnGate(settings.turns_at_once(sqlite=db.is_sqlite))
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         conversation = getattr(turn_context.activity.conversation, "id", None) or ""

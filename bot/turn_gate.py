@@ -43,6 +43,10 @@ class TurnGate:
         self._slots = OrderedSlots(limit)
 
     @property
+    def limit(self) -> int:
+        return self._slots.limit
+
+    @property
     def working(self) -> int:
         return self._slots.working
 

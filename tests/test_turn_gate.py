@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pytest
 
+from bot.config import Settings
 from bot.turn_gate import NORMAL, URGENT, TurnGate, waiting_for_teams
 from tests.conftest import DatabaseTarget
 from tests.fake_connector import FakeConnector, slow
@@ -212,3 +213,22 @@ async def test_card_actions_then_turns_back_from_teams_then_new_messages() -> No
     holder_done.set()
     await asyncio.gather(replying, holding, message, action)
     assert order == ["card action", "back from Teams", "new message"]
+
+
+def test_turns_at_once_by_database_unless_set() -> None:
+    """SQLite runs on the loop's thread (one turn at a time); PostgreSQL overlaps queries."""
+    default = Settings.from_env({}, dotenv=None)
+    assert (default.turns_at_once(sqlite=True), default.turns_at_once(sqlite=False)) == (1, 4)
+    chosen = Settings.from_env({"TURN_CONCURRENCY": "3"}, dotenv=None)
+    assert (chosen.turns_at_once(sqlite=True), chosen.turns_at_once(sqlite=False)) == (3, 3)
+    for bad in ("0", "1001", "many"):
+        with pytest.raises(ValueError, match="TURN_CONCURRENCY"):
+            Settings.from_env({"TURN_CONCURRENCY": bad}, dotenv=None)
+
+
+async def test_the_running_bot_has_one_turn_at_work_on_sqlite_and_four_on_postgresql(
+    bot: BotUnderTest,
+) -> None:
+    assert bot.runtime is not None
+    expected = 1 if bot.runtime.db.is_sqlite else 4
+    assert bot.runtime.bot.gate.limit == expected
