@@ -303,7 +303,7 @@ async def claim_post(
 async def mark_sent(
     db: Database, post_id: int, *, activity_id: str | None, thread_conversation_id: str | None
 ) -> None:
-    async with db.writing() as connection:
+    async with db.writing_once() as connection:
         await connection.execute(
             _MARK_SENT,
             {

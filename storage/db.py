@@ -244,18 +244,18 @@ class Database:
             options["async_creator"] = inline_connector(parsed.database)
             busy_timeout_ms = BUSY_TIMEOUT_MS
         self.engine: AsyncEngine = create_async_engine(self.url, **options)
-        self.read_engine = self._hot_reads = self.engine
+        self.read_engine = self._autocommit = self.engine
         if self.is_sqlite:
             _prepare_sqlite(
                 self.engine.sync_engine, begin="BEGIN IMMEDIATE", busy_timeout_ms=busy_timeout_ms
             )
-            self.read_engine = self._hot_reads = create_async_engine(self.url, **options)
+            self.read_engine = self._autocommit = create_async_engine(self.url, **options)
             _prepare_sqlite(
                 self.read_engine.sync_engine, begin="BEGIN", busy_timeout_ms=busy_timeout_ms
             )
         else:
             _ping_when_idle(self.engine)
-            self._hot_reads = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._on_loop: tuple[Engine, Engine] | None = None
         if "async_creator" in options:
             self._on_loop = (
@@ -292,6 +292,20 @@ class Database:
                 yield async_connection
 
     @asynccontextmanager
+    async def writing_once(self) -> AsyncIterator[HotConnection]:
+        """`writing()` for a single statement, which is a transaction of its own.
+
+        On PostgreSQL it runs in autocommit: one round trip instead of BEGIN, the statement
+        and COMMIT. Run exactly one statement in the block.
+        """
+        if self._on_loop is not None or self.is_sqlite:
+            async with self.writing() as connection:
+                yield connection
+            return
+        async with self._autocommit.connect() as async_connection:
+            yield async_connection
+
+    @asynccontextmanager
     async def reading(self) -> AsyncIterator[HotConnection]:
         """A plain connection for Core reads on the hot path; never committed.
 
@@ -301,7 +315,7 @@ class Database:
             with self._on_loop[1].connect() as connection:
                 yield SQLiteOnLoop(connection)
             return
-        async with self._hot_reads.connect() as async_connection:
+        async with self._autocommit.connect() as async_connection:
             yield async_connection
 
     @asynccontextmanager

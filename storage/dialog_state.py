@@ -63,17 +63,17 @@ async def write(db: Database, key: str, data: str, expected_etag: str | None) ->
     new_etag = uuid.uuid4().hex
     values = {"row_key": key, "new_etag": new_etag, "new_data": data}
     if expected_etag == "*":
-        async with db.writing() as connection:
+        async with db.writing_once() as connection:
             if (await connection.execute(_OVERWRITE, values)).rowcount:
                 return new_etag
     if expected_etag in (None, "*"):
         try:
-            async with db.writing() as connection:
+            async with db.writing_once() as connection:
                 await connection.execute(_CREATE, values)
         except IntegrityError as error:
             raise EtagConflict(key) from error
         return new_etag
-    async with db.writing() as connection:
+    async with db.writing_once() as connection:
         changed = await connection.execute(_REPLACE, {**values, "expected_etag": expected_etag})
         if not changed.rowcount:
             raise EtagConflict(key)
