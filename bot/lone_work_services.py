@@ -36,17 +36,9 @@ DECISIONS = {
 }
 
 
-class PersonLike(Protocol):
+class PersonLike(org.Describable, Protocol):
     """A person as cards and messages need them: a `Person` or a `storage.lone_work.PersonRow`."""
 
-    @property
-    def id(self) -> int: ...
-    @property
-    def name(self) -> str | None: ...
-    @property
-    def upn(self) -> str | None: ...
-    @property
-    def aad_object_id(self) -> str | None: ...
     @property
     def teams_user_id(self) -> str | None: ...
     @property

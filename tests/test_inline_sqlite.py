@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -57,23 +58,34 @@ async def test_a_broken_constraint_is_an_integrity_error_and_nothing_is_kept(
     await sqlite_db.dispose()
 
 
+async def _add_unit_in_session(db: Database, name: str) -> None:
+    async with db.transaction() as session:
+        session.add(Unit(name=name))
+
+
+async def _add_unit_on_plain_connection(db: Database, name: str) -> None:
+    async with db.writing() as connection:
+        await connection.execute(insert(Unit).values(name=name))
+
+
+@pytest.mark.parametrize("add_unit", [_add_unit_in_session, _add_unit_on_plain_connection])
 async def test_a_writer_in_another_process_makes_a_write_fail_cleanly_not_hang(
-    sqlite_db: Database, tmp_path: Path
+    sqlite_db: Database,
+    tmp_path: Path,
+    add_unit: Callable[[Database, str], Awaitable[None]],
 ) -> None:
     """Another program holding SQLite's write lock: the write gives up after the busy timeout."""
     other = sqlite3.connect(tmp_path / "inline.db", isolation_level=None, timeout=0)
     other.execute("BEGIN IMMEDIATE")
     try:
         with pytest.raises(OperationalError, match="locked"):
-            async with sqlite_db.transaction() as session:
-                session.add(Unit(name="Biologi"))
+            await add_unit(sqlite_db, "Biologi")
     finally:
         other.execute("ROLLBACK")
         other.close()
-    async with sqlite_db.transaction() as session:
-        session.add(Unit(name="Biologi"))
-    async with sqlite_db.sessions() as session:
-        assert await session.scalar(select(func.count()).select_from(Unit)) == 1
+    await add_unit(sqlite_db, "Biologi")
+    async with sqlite_db.reading() as connection:
+        assert (await connection.execute(select(func.count()).select_from(Unit))).scalar() == 1
     await sqlite_db.dispose()
 
 
@@ -138,21 +150,4 @@ async def test_hot_path_writes_take_their_turn_with_the_other_writers(
     assert order == ["session", "plain"]
     async with sqlite_db.reading() as connection:
         assert (await connection.execute(select(func.count()).select_from(Unit))).scalar() == 2
-    await sqlite_db.dispose()
-
-
-async def test_a_writer_in_another_process_makes_a_hot_path_write_fail_cleanly(
-    sqlite_db: Database, tmp_path: Path
-) -> None:
-    other = sqlite3.connect(tmp_path / "inline.db", isolation_level=None, timeout=0)
-    other.execute("BEGIN IMMEDIATE")
-    try:
-        with pytest.raises(OperationalError, match="locked"):
-            async with sqlite_db.writing() as connection:
-                await connection.execute(insert(Unit).values(name="Biologi"))
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
-    async with sqlite_db.writing() as connection:
-        await connection.execute(insert(Unit).values(name="Biologi"))
     await sqlite_db.dispose()
