@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from dataclasses import dataclass
@@ -244,6 +245,8 @@ def create_app(
             # A turn the server cancelled hands its card over to be kept for redelivery.
             await bot_runtime.notifier.settled(CANCEL_SECONDS)
             await bot_runtime.background.drain(CANCEL_SECONDS, cut=bot_runtime.notifier.cut)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(bot_runtime.notifier.sender.settled(), CANCEL_SECONDS)
             await bot_runtime.connector.close()
             await bot_runtime.db.dispose()
 

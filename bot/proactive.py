@@ -6,6 +6,7 @@ Each message has a dedupe key and a `posted_activity` row: once Teams has accept
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ class ProactiveSender:
     def __init__(self, db: Database, connector: ConnectorClient) -> None:
         self.db = db
         self.connector = connector
+        self._recording: set[asyncio.Future[None]] = set()
 
     async def send_to_person(
         self,
@@ -141,10 +143,27 @@ class ProactiveSender:
                 deactivate=ref.conversation_id if error.blocked else None,
             )
             raise
-        await conversations.mark_sent(
-            self.db, post.id, activity_id=activity_id, thread_conversation_id=conversation_id
-        )
+        await self._record_sent(post.id, activity_id, conversation_id)
         return Posted(post.id, activity_id, conversation_id, False)
+
+    async def _record_sent(
+        self, post_id: int, activity_id: str | None, conversation_id: str
+    ) -> None:
+        """Teams has the message: its record is finished even if the send is cut meanwhile
+        (a stop's deadline), or the card kept for redelivery would be sent a second time."""
+        recording = asyncio.ensure_future(
+            conversations.mark_sent(
+                self.db, post_id, activity_id=activity_id, thread_conversation_id=conversation_id
+            )
+        )
+        self._recording.add(recording)
+        recording.add_done_callback(self._recording.discard)
+        await asyncio.shield(recording)
+
+    async def settled(self) -> None:
+        """Wait for the records of sends that were cut after Teams took them."""
+        if self._recording:
+            await asyncio.gather(*self._recording, return_exceptions=True)
 
     async def update_card(self, post_id: int, card: Card) -> None:
         """Replace a card the bot posted earlier (e.g. after a decision)."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import pytest
 from sqlalchemy import select
 
@@ -157,3 +160,34 @@ def test_retry_after_accepts_seconds_and_http_dates() -> None:
     assert parse_retry_after("Fri, 27 Nov 2026 12:00:10 GMT", now) == 10.0
     assert parse_retry_after("garbage", now) is None
     assert parse_retry_after(None, now) is None
+
+
+async def test_a_send_cut_after_teams_took_it_is_still_recorded_and_not_sent_again(
+    db: Database, connector: FakeConnector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stop's deadline can cut a send between Teams' answer and our record of it: the
+    record is finished anyway, so the card kept for redelivery is not sent a second time."""
+    ref = await _chat(db, connector)
+    person_id = await _with_person(db, ref)
+    sender = _sender(db, RecordingSleep())
+    recording, go_on = asyncio.Event(), asyncio.Event()
+    mark_sent = conversations.mark_sent
+
+    async def slow_record(*args: Any, **kwargs: Any) -> None:
+        recording.set()
+        await go_on.wait()
+        await mark_sent(*args, **kwargs)
+
+    monkeypatch.setattr(conversations, "mark_sent", slow_record)
+    card = notice_card("Godkend", "Alenearbejde AL-2026-0001")
+    send = asyncio.create_task(sender.send_to_person(person_id, card, dedupe_key="approve:1"))
+    await asyncio.wait_for(recording.wait(), 10)
+    send.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await send
+    go_on.set()
+    await asyncio.wait_for(sender.settled(), 10)
+
+    again = await sender.send_to_person(person_id, card, dedupe_key="approve:1")
+    assert again.already_sent
+    assert len(connector.sent) == 1
