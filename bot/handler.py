@@ -20,7 +20,7 @@ from cards.common import CARD_CONTENT_TYPE, Card, notice_card
 from dialogs.context import Speaker, set_speaker, speaker_of
 from dialogs.outgoing import text_activity
 from dialogs.router import Router
-from domain.i18n import Lang, lang_from_locale, t
+from domain.i18n import preferred_lang, t
 from domain.org import is_email
 from storage import conversations, org
 from storage.db import Database
@@ -158,9 +158,7 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
                 person = known
             else:
                 person = await self._record_speaker(activity, sender, known, kind, remembers_chat)
-        lang = lang_from_locale(activity.locale)
-        if person is not None and person.language_override:
-            lang = Lang(person.language_override)
+        lang = preferred_lang(person.language_override if person else None, activity.locale)
         upn = person.upn if person else None
         set_speaker(
             turn_context,

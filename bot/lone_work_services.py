@@ -12,7 +12,7 @@ from bot.notifier import ProactiveNotifier
 from cards.common import Card, notice_card
 from cards.lone_work import approval_card, list_card, requester_card
 from dialogs.context import Speaker
-from domain.i18n import Lang, format_datetime, lang_from_locale, t
+from domain.i18n import Lang, format_datetime, preferred_lang, t
 from domain.lone_work import (
     Decision,
     Hazard,
@@ -48,9 +48,7 @@ class PersonLike(org.Describable, Protocol):
 
 
 def person_lang(person: PersonLike) -> Lang:
-    if person.language_override:
-        return Lang(person.language_override)
-    return lang_from_locale(person.locale)
+    return preferred_lang(person.language_override, person.locale)
 
 
 def _name(person: PersonLike | None) -> str:

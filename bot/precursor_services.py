@@ -22,7 +22,7 @@ from cards.precursors import (
 )
 from dialogs.context import Speaker
 from dialogs.precursors import Access, Result, home_warnings
-from domain.i18n import COPENHAGEN, Lang, lang_from_locale, t
+from domain.i18n import COPENHAGEN, Lang, preferred_lang, t
 from domain.org import Role, UnitRef
 from domain.precursors import (
     FIELD_ERRORS,
@@ -52,9 +52,7 @@ def local_today(moment: datetime) -> date:
 
 
 def person_lang(person: Person) -> Lang:
-    if person.language_override:
-        return Lang(person.language_override)
-    return lang_from_locale(person.locale)
+    return preferred_lang(person.language_override, person.locale)
 
 
 async def unit_home(

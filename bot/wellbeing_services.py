@@ -39,7 +39,7 @@ from cards.wellbeing import (
     unit_picker,
 )
 from dialogs.context import Speaker
-from domain.i18n import Lang, lang_from_locale, t
+from domain.i18n import Lang, preferred_lang, t
 from domain.org import UnitRef
 from domain.wellbeing import (
     ITEM_ROWS_STEP,
@@ -87,9 +87,7 @@ def wellbeing_settings(env: Mapping[str, str] | None = None) -> WellbeingSetting
 
 
 def person_lang(person: Person) -> Lang:
-    if person.language_override:
-        return Lang(person.language_override)
-    return lang_from_locale(person.locale)
+    return preferred_lang(person.language_override, person.locale)
 
 
 def _int(value: Any) -> int | None:

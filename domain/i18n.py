@@ -32,6 +32,13 @@ def lang_from_locale(locale: str | None) -> Lang:
     return Lang.EN
 
 
+def preferred_lang(language_override: str | None, locale: str | None) -> Lang:
+    """A person's language: the one they chose with the bot, else their Teams locale's."""
+    if language_override:
+        return Lang(language_override)
+    return lang_from_locale(locale)
+
+
 _SECTIONS: Final = (
     core.TEXTS,
     lone_work.TEXTS,

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
 from sqlalchemy import (
     CursorResult,
@@ -24,7 +24,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import Executable
 
 from domain.audit import person_actor
 from domain.lone_work import (
@@ -40,19 +39,12 @@ from domain.numbering import local_year, yearly_number
 from domain.org import Role
 from storage import audit, org
 from storage.counters import next_in_year
+from storage.db import HotConnection
 from storage.lone_work_models import LoneWorkCounter, LoneWorkRequest
 from storage.models import Person, RoleAssignment, Unit
 
 ENTITY = "lone_work_request"
 NUMBER_PREFIX: Final = "AL"
-
-
-class Connection(Protocol):
-    """What the Core statements here need: a session's connection or `Database.reading()`'s."""
-
-    async def execute(
-        self, statement: Executable, parameters: Mapping[str, Any] | None = None
-    ) -> CursorResult[Any]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,11 +239,6 @@ async def _next_number(session: AsyncSession, year: int) -> str:
     return yearly_number(NUMBER_PREFIX, year, sequence)
 
 
-async def approvers_for(session: AsyncSession, unit_id: int) -> list[Person]:
-    """The unit's leaders: they approve lone work."""
-    return await org.holders(session, unit_id, Role.LEADER)
-
-
 @dataclass(frozen=True)
 class UnitAndApprovers:
     """A unit (None: there is none by that id), its leaders, and the person asking (when
@@ -266,9 +253,10 @@ _PERSON_END = 3 + len(_PERSON_COLUMN_NAMES)
 
 
 async def unit_and_approvers(
-    connection: Connection, unit_id: int, asking_id: int | None = None
+    connection: HotConnection, unit_id: int, asking_id: int | None = None
 ) -> UnitAndApprovers:
-    """The unit and its leaders (`approvers_for`), and the person `asking_id`, in one query."""
+    """The unit and its leaders (they approve lone work), and the person `asking_id`, in one
+    query."""
     rows: Sequence[Sequence[Any]] = (
         await connection.execute(_UNIT_AND_APPROVERS, {"unit_id": unit_id, "asking_id": asking_id})
     ).all()
@@ -282,7 +270,7 @@ async def unit_and_approvers(
     )
 
 
-async def people_named(connection: Connection, ids: set[int]) -> dict[int, PersonRow]:
+async def people_named(connection: HotConnection, ids: set[int]) -> dict[int, PersonRow]:
     """The people with these ids, in one query."""
     if not ids:
         return {}
@@ -293,7 +281,7 @@ async def people_named(connection: Connection, ids: set[int]) -> dict[int, Perso
 
 
 async def load(
-    connection: Connection, request_id: int, actor_id: int | None = None
+    connection: HotConnection, request_id: int, actor_id: int | None = None
 ) -> Loaded | None:
     """The request with its unit's name and the people it names (and the actor), one query."""
     row = (
@@ -423,7 +411,7 @@ async def get(session: AsyncSession, request_id: int) -> LoneWorkRequest | None:
 
 
 async def _change(
-    connection: Connection,
+    connection: HotConnection,
     loaded: Loaded,
     statement: Any,
     from_status: Status,
@@ -490,7 +478,7 @@ async def decide(
 
 async def _close(
     session: AsyncSession,
-    connection: Connection,
+    connection: HotConnection,
     loaded: Loaded,
     *,
     actor_id: int | None,
@@ -546,7 +534,7 @@ async def withdraw(
     return Outcome(after, True)
 
 
-async def may_revoke(connection: Connection, request: RequestRow, person_id: int) -> bool:
+async def may_revoke(connection: HotConnection, request: RequestRow, person_id: int) -> bool:
     """The approver, or any leader of the request's unit."""
     if request.approver_id == person_id:
         return True

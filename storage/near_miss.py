@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from domain.audit import person_actor
-from domain.i18n import COPENHAGEN, Lang, lang_from_locale
+from domain.i18n import COPENHAGEN, Lang, preferred_lang
 from domain.near_miss import (
     ActionForm,
     ActionStatus,
@@ -65,13 +65,7 @@ LIST_LIMIT = 25
 
 
 def lang_of(person: Person) -> Lang:
-    return _lang(person.language_override, person.locale)
-
-
-def _lang(language_override: str | None, locale: str | None) -> Lang:
-    if language_override:
-        return Lang(language_override)
-    return lang_from_locale(locale)
+    return preferred_lang(person.language_override, person.locale)
 
 
 # -- reporting ---------------------------------------------------------------------------------
@@ -499,7 +493,7 @@ async def announcement_of(
         person_id = row.id
         people[person_id] = (
             org.person_label(person_id, row.name, row.upn, row.aad_object_id),
-            _lang(row.language_override, row.locale),
+            preferred_lang(row.language_override, row.locale),
             row.teams_user_id,
         )
         if row.role == Role.AMK.value:
