@@ -298,7 +298,7 @@ class Database:
         On PostgreSQL it runs in autocommit: one round trip instead of BEGIN, the statement
         and COMMIT. Run exactly one statement in the block.
         """
-        if self._on_loop is not None or self.is_sqlite:
+        if self.is_sqlite:
             async with self.writing() as connection:
                 yield connection
             return
