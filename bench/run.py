@@ -58,6 +58,9 @@ def make_user(name: str, upn: str) -> User:
     return User(name, str(uuid.uuid4()), upn)
 
 
+DELIVERY = "delivery"
+
+
 @dataclass
 class Turn:
     kind: str
@@ -79,8 +82,17 @@ class Result:
     users: int
     seconds: float
     turns: list[Turn] = field(default_factory=list)
+    # Not turns: how long after the answer a card reached its other reader (seconds).
+    deliveries: dict[str, list[float]] = field(default_factory=dict)
     cpu_seconds: float = 0.0
     driver_cpu_seconds: float = 0.0
+
+    def record(self, turn: Turn) -> None:
+        if turn.kind == DELIVERY:
+            if turn.ok:
+                self.deliveries.setdefault(turn.step, []).append(turn.latency)
+            return
+        self.turns.append(turn)
 
     @property
     def errors(self) -> int:
@@ -99,7 +111,7 @@ class Result:
         return {
             step: f"n={len(values):4} p50={_pct(sorted(values), 50):7.1f} "
             f"p99={_pct(sorted(values), 99):7.1f} max={max(values) * 1000:7.1f} ms"
-            for step, values in sorted(by_step.items())
+            for step, values in [*sorted(by_step.items()), *sorted(self.deliveries.items())]
         }
 
     def row(self) -> dict[str, Any]:
@@ -376,8 +388,11 @@ async def amkbot_cycle(client: Client, cast: Cast, record: Callable[[Turn], None
     record(named(turn, "5 lone_work.send"))
     if not turn.ok:
         return
+    answered = time.perf_counter()
     try:
         request_id = await approval_request_id(client.connector, cast.leader)
+        waited = time.perf_counter() - answered
+        record(Turn(DELIVERY, waited, True, step="5→ card at the leader"))
     except TimeoutError as error:
         record(Turn("invoke", TIMEOUT, False, str(error)))
         return
@@ -620,7 +635,7 @@ async def run_one(
 
         async def user_loop(cast: Cast) -> None:
             while time.perf_counter() < deadline:
-                await target.cycle(client, cast, result.turns.append)
+                await target.cycle(client, cast, result.record)
 
         await asyncio.gather(*(user_loop(cast) for cast in casts))
         result.seconds = time.perf_counter() - started
