@@ -136,7 +136,17 @@ def _plain(body: Any) -> Any:
 
 
 async def messages(request: web.Request) -> web.StreamResponse:
+    """An activity from Teams. Work its turn asked for (messages to others, card updates)
+    starts once the answer is written: whoever waits for it, e.g. on a card action, is first."""
     runtime = request.app[RUNTIME_KEY]
+    async with runtime.background.after_turn():
+        response = await _answer(request, runtime)
+        await response.prepare(request)
+        await response.write_eof()
+    return response
+
+
+async def _answer(request: web.Request, runtime: BotRuntime) -> web.StreamResponse:
     if request.content_type != "application/json":
         return _bad_request("Content-Type must be application/json", 415)
     try:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.turn_gate import BACKGROUND
@@ -19,6 +22,18 @@ CUT_SECONDS = 5.0
 CANCEL_SECONDS = 1.0
 
 
+@dataclass
+class _HeldForTurn:
+    """Work a turn asked for, started when the turn has answered."""
+
+    owner: BackgroundTasks
+    work: list[tuple[Coroutine[Any, Any, object], str]] = field(default_factory=list)
+    open: bool = True
+
+
+_HELD: ContextVar[_HeldForTurn | None] = ContextVar("background_held_for_turn", default=None)
+
+
 class BackgroundTasks:
     """Fire-and-forget with bookkeeping: failures are logged, `drain()` waits for all."""
 
@@ -30,9 +45,29 @@ class BackgroundTasks:
         return len(self._tasks)
 
     def spawn(self, work: Coroutine[Any, Any, object], *, name: str) -> None:
+        """Run `work` in a task of its own; inside `after_turn()`, once the turn is over."""
+        held = _HELD.get()
+        if held is not None and held.open and held.owner is self:
+            held.work.append((work, name))
+            return
         task = asyncio.get_running_loop().create_task(self._guard(work, name), name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    @asynccontextmanager
+    async def after_turn(self) -> AsyncIterator[None]:
+        """Hold the work spawned inside the block until it ends (also by an error or a
+        cancellation): a turn's answer does not wait behind its own notifications, and
+        the user sees the answer first."""
+        held = _HeldForTurn(self)
+        token = _HELD.set(held)
+        try:
+            yield
+        finally:
+            held.open = False
+            _HELD.reset(token)
+            for work, name in held.work:
+                self.spawn(work, name=name)
 
     @staticmethod
     async def _guard(work: Coroutine[Any, Any, object], name: str) -> None:

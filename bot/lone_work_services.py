@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.notifier import ProactiveNotifier
+from bot.notifier import Outgoing, ProactiveNotifier
 from cards.common import Card, notice_card
 from cards.lone_work import approval_card, list_card, requester_card
 from dialogs.context import Speaker
@@ -23,7 +23,7 @@ from domain.lone_work import (
     Status,
 )
 from domain.org import Role, UnitRef
-from storage import lone_work, org
+from storage import audit, conversations, lone_work, org
 from storage.db import Database
 from storage.lone_work import ENTITY, RequestRow
 from storage.lone_work_models import LoneWorkRequest
@@ -211,8 +211,9 @@ class DatabaseLoneWorkServices:
     async def submit(
         self, speaker: Speaker, form: LoneWorkForm, chosen_approver: str
     ) -> str | None:
-        async with self.db.transaction() as session:
-            connection = await session.connection()
+        """Store the request and answer at once; the requester's and the approver's cards are
+        kept in the same transaction and sent after the answer (`_send_cards`)."""
+        async with audit.audited(self.db) as connection:
             found = await lone_work.unit_and_approvers(connection, form.unit_id, speaker.person_id)
             unit, approvers = found.unit, found.approvers
             approver: PersonLike | None = approvers[0] if approvers else None
@@ -224,7 +225,7 @@ class DatabaseLoneWorkServices:
                 return t(speaker.lang, "error.generic")
             approver_id = approver.id if approver is not None else None
             request = await lone_work.submit(
-                session,
+                connection,
                 form,
                 requester_id=speaker.person_id,
                 approver_id=approver_id,
@@ -235,28 +236,55 @@ class DatabaseLoneWorkServices:
                 people[found.asking.id] = found.asking
             people |= await lone_work.people_named(connection, _people_ids(request) - people.keys())
             view = _view(request, people, unit.name if unit is not None else None)
-        approver = people.get(approver_id) if approver_id else None
-        await self.notifier.card_to_person(
-            speaker.person_id,
-            requester_card(speaker.lang, view),
-            key=requester_key(view.id),
-            entity=(ENTITY, str(view.id)),
+            entity = (ENTITY, str(view.id))
+            mine = Outgoing(
+                speaker.person_id,
+                requester_card(speaker.lang, view),
+                requester_key(view.id),
+                entity,
+            )
+            approval: Outgoing | None = None
+            if approver is not None and await conversations.personal_destination(
+                connection, approver.id
+            ):
+                approval = Outgoing(
+                    approver.id,
+                    approval_card(person_lang(approver), view),
+                    approver_key(view.id),
+                    entity,
+                )
+            await self.notifier.keep_ahead(connection, [mine, *([approval] if approval else [])])
+        self.notifier.later(
+            self._send_cards(view, speaker.lang, mine, approval), name="lone_work.submitted"
         )
         if approver is None:
-            self.notifier.later(self._tell_unit_has_no_approver(view), name="lone_work.no_approver")
             return t(speaker.lang, "lone_work.no_approver", unit=view.unit, number=view.number)
-        delivered = await self.notifier.card_to_person(
-            approver.id,
-            approval_card(person_lang(approver), view),
-            key=approver_key(view.id),
-            entity=(ENTITY, str(view.id)),
-        )
-        if not delivered:
-            self.notifier.later(self._tell_unit_has_no_approver(view), name="lone_work.no_chat")
-            return t(
-                speaker.lang, "lone_work.sent_no_chat", number=view.number, approver=_name(approver)
+        name = _name(approver)
+        if approval is None:
+            return t(speaker.lang, "lone_work.sent_no_chat", number=view.number, approver=name)
+        return t(speaker.lang, "lone_work.sent", number=view.number, approver=name)
+
+    async def _send_cards(
+        self, view: RequestView, lang: Lang, mine: Outgoing, approval: Outgoing | None
+    ) -> None:
+        """After the answer: the requester's card, then the approver's. When no approver can
+        be reached (none, no chat with the bot, or Teams refuses), the unit's AMKs are told."""
+        if approval is None:
+            await self.notifier.send_kept([mine])
+            await self._tell_unit_has_no_approver(view)
+            return
+        delivered = await self.notifier.send_kept([mine, approval])
+        if not delivered[1]:
+            await self.notifier.card_to_person(
+                mine.person_id,
+                notice_card(
+                    t(lang, "lone_work.unreachable.title"),
+                    t(lang, "lone_work.unreachable", number=view.number, approver=view.approver),
+                ),
+                key=f"lone_work:{view.id}:unreachable",
+                entity=("lone_work_notice", str(view.id)),
             )
-        return t(speaker.lang, "lone_work.sent", number=view.number, approver=_name(approver))
+            await self._tell_unit_has_no_approver(view)
 
     async def _tell_unit_has_no_approver(self, view: RequestView) -> None:
         async with self.db.sessions() as session:
@@ -348,9 +376,9 @@ class DatabaseLoneWorkServices:
     ) -> Card:
         assert speaker.person_id is not None
         lang = speaker.lang
-        async with self.db.transaction() as session:
+        async with audit.audited(self.db) as connection:
             outcome = await lone_work.decide(
-                session,
+                connection,
                 request_id,
                 actor_id=speaker.person_id,
                 decision=decision,
@@ -375,9 +403,9 @@ class DatabaseLoneWorkServices:
     async def _withdraw(self, speaker: Speaker, request_id: int) -> Card:
         assert speaker.person_id is not None
         lang = speaker.lang
-        async with self.db.transaction() as session:
+        async with audit.audited(self.db) as connection:
             outcome = await lone_work.withdraw(
-                session, request_id, actor_id=speaker.person_id, now=self.clock()
+                connection, request_id, actor_id=speaker.person_id, now=self.clock()
             )
         if outcome.loaded is None:
             return notice_card(
@@ -397,9 +425,9 @@ class DatabaseLoneWorkServices:
     async def _revoke(self, speaker: Speaker, request_id: int, reason: str | None) -> Card:
         assert speaker.person_id is not None
         lang = speaker.lang
-        async with self.db.transaction() as session:
+        async with audit.audited(self.db) as connection:
             outcome = await lone_work.revoke(
-                session, request_id, actor_id=speaker.person_id, reason=reason, now=self.clock()
+                connection, request_id, actor_id=speaker.person_id, reason=reason, now=self.clock()
             )
         if outcome.loaded is None:
             return notice_card(

@@ -163,9 +163,9 @@ class DatabaseNearMissServices:
     async def submit(self, speaker: Speaker, form: NearMissForm, submission_key: str) -> Card:
         reporter_id = None if form.anonymous else speaker.person_id
         try:
-            async with self.db.transaction() as session:
+            async with audit.audited(self.db) as connection:
                 report, created = await near_miss.submit(
-                    session,
+                    connection,
                     form,
                     reporter_id=reporter_id,
                     now=self.clock(),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 import os
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,17 +16,40 @@ from bot.connector import ConnectorError
 from bot.proactive import NoConversation, ProactiveSender
 from storage import conversations, jobs
 from storage.conversations import SentPost
+from storage.db import HotConnection
 from storage.models import utcnow
 
 log = logging.getLogger(__name__)
 WORKER = f"{os.uname().nodename}:{os.getpid()}"
 REDELIVERY = "redeliver:"
 REDELIVERY_ATTEMPTS = 12
+# How long a card kept ahead (`keep_ahead`) waits before the scheduler sends it: by then the
+# send after the answer has long finished, unless the process died first.
+KEPT_AHEAD_GRACE = timedelta(minutes=5)
 
 
 def redelivery_pause(attempt: int) -> timedelta:
     """1, 2, 4 … minutes between tries, at most an hour (12 tries span about six hours)."""
     return timedelta(minutes=min(2 ** (attempt - 1), 60))
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A card for a person's 1:1 chat, sent once per `key`."""
+
+    person_id: int
+    card: dict[str, object]
+    key: str
+    entity: tuple[str, str]
+
+    def payload(self) -> dict[str, Any]:
+        return {"person_id": self.person_id, "card": self.card, "entity": list(self.entity)}
+
+
+class _Delivery(enum.Enum):
+    SENT = "sent"
+    KEPT = "kept for redelivery"
+    NOT_SENT = "no chat, or refused by Teams"
 
 
 class ProactiveNotifier:
@@ -79,61 +104,92 @@ class ProactiveNotifier:
     async def card_to_person(
         self, person_id: int, card: dict[str, object], *, key: str, entity: tuple[str, str]
     ) -> bool:
-        payload = {"person_id": person_id, "card": card, "entity": list(entity)}
+        outcome = await self._deliver(Outgoing(person_id, card, key, entity))
+        return outcome is not _Delivery.NOT_SENT
+
+    async def keep_ahead(self, connection: HotConnection, cards: Sequence[Outgoing]) -> None:
+        """Keep `cards` for redelivery inside the caller's transaction, before its answer.
+
+        `send_kept` sends them right after the answer and drops what it settled; if the
+        process dies first, `Redelivery` sends them after `KEPT_AHEAD_GRACE`.
+        """
+        await jobs.keep_ahead(
+            connection,
+            [(REDELIVERY + card.key, card.payload()) for card in cards],
+            WORKER,
+            utcnow() + KEPT_AHEAD_GRACE,
+        )
+
+    async def send_kept(self, cards: Sequence[Outgoing]) -> list[bool]:
+        """Send cards `keep_ahead` kept, in order; for each, whether it was delivered (or is
+        still kept for a later try). False: no chat, or Teams refused it for good."""
+        outcomes = [await self._deliver(card) for card in cards]
+        settled = [
+            REDELIVERY + card.key
+            for card, outcome in zip(cards, outcomes, strict=True)
+            if outcome is not _Delivery.KEPT
+        ]
+        await jobs.forget_kept(self.sender.db, settled, WORKER)
+        return [outcome is not _Delivery.NOT_SENT for outcome in outcomes]
+
+    async def _deliver(self, outgoing: Outgoing) -> _Delivery:
         self._busy += 1
         self._idle.clear()
         try:
             if self.stopping:
-                return await self._keep(key, payload, "asked for while the bot stops")
-            return await self._send(person_id, card, key, entity, payload)
+                return await self._keep(outgoing, "asked for while the bot stops")
+            return await self._send(outgoing)
         except asyncio.CancelledError:
             # Kept by a task of its own: the cancelled one may be cancelled again.
-            self.background.spawn(self._keep(key, payload, "cancelled"), name=f"keep {key}")
+            self.background.spawn(self._keep(outgoing, "cancelled"), name=f"keep {outgoing.key}")
             raise
         finally:
             self._busy -= 1
             if not self._busy:
                 self._idle.set()
 
-    async def _send(
-        self,
-        person_id: int,
-        card: dict[str, object],
-        key: str,
-        entity: tuple[str, str],
-        payload: dict[str, Any],
-    ) -> bool:
+    async def _send(self, outgoing: Outgoing) -> _Delivery:
+        key = outgoing.key
         try:
             sent = await self._unless_cut(
                 self.sender.send_to_person(
-                    person_id, card, dedupe_key=key, entity_type=entity[0], entity_id=entity[1]
+                    outgoing.person_id,
+                    outgoing.card,
+                    dedupe_key=key,
+                    entity_type=outgoing.entity[0],
+                    entity_id=outgoing.entity[1],
                 )
             )
         except NoConversation:
-            log.info("no personal chat with person %s; %s not sent", person_id, key)
-            return False
+            log.info("no personal chat with person %s; %s not sent", outgoing.person_id, key)
+            return _Delivery.NOT_SENT
         except ConnectorError as error:
             if not error.retryable:
                 log.warning("sending %s refused by Teams: %s", key, error.status)
-                return False
+                return _Delivery.NOT_SENT
             log.warning(
                 "sending %s failed: %s; kept for redelivery", key, error.status or "no answer"
             )
             await jobs.park(
-                self.sender.db, REDELIVERY + key, WORKER, payload, utcnow() + redelivery_pause(1)
+                self.sender.db,
+                REDELIVERY + key,
+                WORKER,
+                outgoing.payload(),
+                utcnow() + redelivery_pause(1),
             )
-            return True
+            return _Delivery.KEPT
         if not sent:
-            return await self._keep(key, payload, "cut off by the stop")
-        return True
+            return await self._keep(outgoing, "cut off by the stop")
+        return _Delivery.SENT
 
-    async def _keep(self, key: str, payload: dict[str, Any], why: str) -> bool:
+    async def _keep(self, outgoing: Outgoing, why: str) -> _Delivery:
         """Park the card for the next `Redelivery` run (the same dedupe key: sent once)."""
-        if await jobs.park(self.sender.db, REDELIVERY + key, WORKER, payload, utcnow()):
+        key = outgoing.key
+        if await jobs.park(self.sender.db, REDELIVERY + key, WORKER, outgoing.payload(), utcnow()):
             log.warning("sending %s %s; kept for redelivery", key, why)
         else:
             log.info("sending %s %s; it was kept for redelivery already", key, why)
-        return True
+        return _Delivery.KEPT
 
     async def update_cards(
         self, entity: tuple[str, str], render: Callable[[str], dict[str, object] | None]

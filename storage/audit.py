@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import CursorResult, Dialect, Executable, event, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from domain.audit import GENESIS_HASH, event_hash
 from domain.audit import SYSTEM_ACTOR as SYSTEM_ACTOR
+from storage.db import Database, HotConnection, Parameters
 from storage.models import AuditEvent, utcnow
 
 _PENDING = "audit_pending"
@@ -31,8 +34,39 @@ class _Pending:
     after: dict[str, Any] | None
 
 
+@dataclass
+class AuditedConnection:
+    """A `HotConnection` in a write transaction (`audited`): `record` collects events on it,
+    chained in as the transaction's last statements."""
+
+    connection: HotConnection
+    pending: list[_Pending] = field(default_factory=list)
+
+    @property
+    def dialect(self) -> Dialect:
+        return self.connection.dialect
+
+    async def execute(
+        self, statement: Executable, parameters: Parameters | None = None
+    ) -> CursorResult[*tuple[Any, ...]]:
+        return await self.connection.execute(statement, parameters)
+
+
+@asynccontextmanager
+async def audited(db: Database) -> AsyncIterator[AuditedConnection]:
+    """`Database.writing()` with an audit trail: a plain connection's CPU instead of an ORM
+    session's, and the same chaining as a session's commit."""
+    async with db.writing() as connection:
+        audited_connection = AuditedConnection(connection)
+        yield audited_connection
+        if audited_connection.pending:
+            last = await _last_link_on(connection)
+            await connection.execute(_APPEND, _chained(last, audited_connection.pending))
+            audited_connection.pending.clear()
+
+
 async def record(
-    session: AsyncSession,
+    session: AsyncSession | AuditedConnection,
     *,
     actor: str | None,
     action: str,
@@ -46,7 +80,11 @@ async def record(
     Appending takes the chain's lock (PostgreSQL) until the commit, so it happens as the
     last thing before the commit instead of in the middle of the caller's work.
     """
-    pending: list[_Pending] = session.sync_session.info.setdefault(_PENDING, [])
+    pending: list[_Pending] = (
+        session.pending
+        if isinstance(session, AuditedConnection)
+        else session.sync_session.info.setdefault(_PENDING, [])
+    )
     pending.append(
         _Pending(
             actor=actor,
@@ -67,6 +105,18 @@ def _append_pending(session: Session) -> None:
         # Serialise appends so the chain never forks (SQLite writers are serialised already).
         session.execute(_CHAIN_LOCK)
     last = session.execute(_LAST_LINK).first()
+    # A Core insert on the session's connection: the events are never read back as objects.
+    session.connection().execute(_APPEND, _chained(last, pending))
+
+
+async def _last_link_on(connection: HotConnection) -> Any:
+    if connection.dialect.name == "postgresql":
+        await connection.execute(_CHAIN_LOCK)
+    return (await connection.execute(_LAST_LINK)).first()
+
+
+def _chained(last: Any, pending: list[_Pending]) -> list[dict[str, Any]]:
+    """The rows for `pending`, each linked to the one before, after `last` (sequence, hash)."""
     prev_hash, sequence = (last.hash, last.sequence) if last else (GENESIS_HASH, 0)
     rows: list[dict[str, Any]] = []
     for item in pending:
@@ -84,8 +134,7 @@ def _append_pending(session: Session) -> None:
         }
         prev_hash = event_hash(**fields)
         rows.append({**fields, "hash": prev_hash})
-    # A Core insert on the session's connection: the events are never read back as objects.
-    session.connection().execute(_APPEND, rows)
+    return rows
 
 
 def _forget_pending(session: Session, *_: Any) -> None:

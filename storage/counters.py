@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, Update, bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import dialect_insert
+from storage.db import HotConnection, dialect_insert
 
 _COUNT_UP: dict[type, Update] = {}
 
@@ -26,9 +26,8 @@ def _count_up(counter: Any) -> Update:
     return statement
 
 
-async def _count_on(session: AsyncSession, counter: Any, year: int) -> int | None:
+async def _count_on(connection: HotConnection, counter: Any, year: int) -> int | None:
     """The year's counter, one up; None while the year has no counter row."""
-    connection = await session.connection()
     value: int | None = (
         await connection.execute(_count_up(counter), {"counter_year": year})
     ).scalar_one_or_none()
@@ -36,7 +35,7 @@ async def _count_on(session: AsyncSession, counter: Any, year: int) -> int | Non
 
 
 async def next_in_year(
-    session: AsyncSession,
+    on: AsyncSession | HotConnection,
     counter: Any,
     year: int,
     *,
@@ -46,16 +45,17 @@ async def next_in_year(
 
     A year without a row starts at 0, or at what `start_from` selects as (year, last number).
     """
-    sequence = await _count_on(session, counter, year)
+    connection = await on.connection() if isinstance(on, AsyncSession) else on
+    sequence = await _count_on(connection, counter, year)
     if sequence is None:
-        insert = dialect_insert(session, counter)
+        insert = dialect_insert(connection, counter)
         statement = (
             insert.from_select(["year", "last_number"], start_from)
             if start_from is not None
             else insert.values(year=year, last_number=0)
         )
-        await session.execute(statement.on_conflict_do_nothing(index_elements=["year"]))
-        sequence = await _count_on(session, counter, year)
+        await connection.execute(statement.on_conflict_do_nothing(index_elements=["year"]))
+        sequence = await _count_on(connection, counter, year)
     if sequence is None:
         raise RuntimeError(f"no {counter.__tablename__} row for {year}")
     return sequence

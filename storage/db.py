@@ -8,11 +8,11 @@ import itertools
 import logging
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 from alembic import command
 from alembic.config import Config
@@ -154,6 +154,10 @@ def _prepare_sqlite(engine: Engine, *, begin: str, busy_timeout_ms: int) -> None
             cursor.close()
 
 
+# One row's parameters, or a list of them (one statement run for each row).
+Parameters: TypeAlias = Mapping[str, Any] | Sequence[Mapping[str, Any]]
+
+
 class HotConnection(Protocol):
     """What Core statements on the hot path need of a connection."""
 
@@ -161,7 +165,7 @@ class HotConnection(Protocol):
     def dialect(self) -> Dialect: ...
 
     async def execute(
-        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+        self, statement: Executable, parameters: Parameters | None = None
     ) -> CursorResult[*tuple[Any, ...]]: ...
 
 
@@ -180,7 +184,7 @@ class SQLiteOnLoop:
         return self._connection.dialect
 
     async def execute(
-        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+        self, statement: Executable, parameters: Parameters | None = None
     ) -> CursorResult[*tuple[Any, ...]]:
         return self._connection.execute(statement, parameters)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from storage.db import Database
+from storage.db import Database, HotConnection, dialect_insert
 from storage.models import JobRun, utcnow
 
 
@@ -70,7 +71,8 @@ async def status_of(db: Database, key: str) -> JobRun | None:
 async def park(
     db: Database, key: str, worker: str, payload: dict[str, Any], retry_at: datetime
 ) -> bool:
-    """Keep work for a later tick (e.g. a message Teams did not take); False if already kept."""
+    """Keep work for a later tick (e.g. a message Teams did not take); False if already kept
+    (then it is due at `retry_at` if that is sooner and nobody is working on it)."""
     now = utcnow()
     try:
         async with db.transaction() as session:
@@ -85,8 +87,61 @@ async def park(
                 )
             )
     except IntegrityError:
+        async with db.transaction() as session:
+            await session.execute(
+                update(JobRun)
+                .where(
+                    JobRun.key == key,
+                    JobRun.status == "failed",
+                    JobRun.lease_until > retry_at,
+                )
+                .values(lease_until=retry_at)
+            )
         return False
     return True
+
+
+_FORGET_KEPT = delete(JobRun).where(
+    JobRun.key.in_(bindparam("kept_keys", expanding=True)),
+    JobRun.claimed_by == bindparam("kept_by"),
+    JobRun.status == "failed",
+)
+
+
+async def keep_ahead(
+    connection: HotConnection,
+    work: Sequence[tuple[str, dict[str, Any]]],
+    worker: str,
+    retry_at: datetime,
+) -> None:
+    """`park` each (key, payload) inside the caller's transaction: if the process dies before
+    the work is done and `forget_kept`, a later tick finds it. A key kept already stays."""
+    if not work:
+        return
+    now = utcnow()
+    await connection.execute(
+        dialect_insert(connection, JobRun).on_conflict_do_nothing(index_elements=[JobRun.key]),
+        [
+            {
+                "key": key,
+                "status": "failed",
+                "claimed_by": worker,
+                "claimed_at": now,
+                "lease_until": retry_at,
+                "attempts": 1,
+                "result": payload,
+            }
+            for key, payload in work
+        ],
+    )
+
+
+async def forget_kept(db: Database, keys: Sequence[str], worker: str) -> None:
+    """Drop work `keep_ahead` kept that is done now (unless a tick has taken it meanwhile)."""
+    if not keys:
+        return
+    async with db.writing_once() as connection:
+        await connection.execute(_FORGET_KEPT, {"kept_keys": list(keys), "kept_by": worker})
 
 
 async def due(db: Database, prefix: str, now: datetime, limit: int = 50) -> list[JobRun]:

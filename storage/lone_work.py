@@ -233,9 +233,9 @@ def _highest_of(year: int) -> Select[int, int]:
     ).where(LoneWorkRequest.number.like(f"{prefix}%"))
 
 
-async def _next_number(session: AsyncSession, year: int) -> str:
+async def _next_number(connection: HotConnection, year: int) -> str:
     """`AL-<year>-<nnnn>` from the year's counter row (`storage.counters`)."""
-    sequence = await next_in_year(session, LoneWorkCounter, year, start_from=_highest_of(year))
+    sequence = await next_in_year(connection, LoneWorkCounter, year, start_from=_highest_of(year))
     return yearly_number(NUMBER_PREFIX, year, sequence)
 
 
@@ -306,7 +306,7 @@ def _loaded(row: Row[Any]) -> Loaded:
 
 
 async def submit(
-    session: AsyncSession,
+    connection: audit.AuditedConnection,
     form: LoneWorkForm,
     *,
     requester_id: int,
@@ -320,7 +320,7 @@ async def submit(
     recurring = form.schedule is Schedule.RECURRING
     check_in = Mitigation.CHECK_IN in form.mitigations
     values: dict[str, Any] = {
-        "number": await _next_number(session, local_year(now)),
+        "number": await _next_number(connection, local_year(now)),
         "requester_id": requester_id,
         "unit_id": form.unit_id,
         "approver_id": approver_id,
@@ -358,11 +358,10 @@ async def submit(
         "created_at": now,
         "updated_at": now,
     }
-    connection = await session.connection()
     request_id = (await connection.execute(_INSERT, values)).scalar_one()
     request = RequestRow(id=request_id, **values)
     await audit.record(
-        session,
+        connection,
         actor=person_actor(requester_id),
         action="lone_work.submit",
         entity_type=ENTITY,
@@ -393,7 +392,11 @@ class Outcome:
 
 
 async def _refuse(
-    session: AsyncSession, loaded: Loaded | None, actor_id: int, what: str, reason: str
+    session: AsyncSession | audit.AuditedConnection,
+    loaded: Loaded | None,
+    actor_id: int,
+    what: str,
+    reason: str,
 ) -> Outcome:
     await audit.record(
         session,
@@ -432,7 +435,7 @@ async def _change(
 
 
 async def decide(
-    session: AsyncSession,
+    connection: audit.AuditedConnection,
     request_id: int,
     *,
     actor_id: int,
@@ -441,13 +444,12 @@ async def decide(
     now: datetime,
 ) -> Outcome:
     """The approver's decision; a second click or another person changes nothing."""
-    connection = await session.connection()
     loaded = await load(connection, request_id, actor_id)
     if loaded is None:
-        return await _refuse(session, None, actor_id, "decide", "not_found")
+        return await _refuse(connection, None, actor_id, "decide", "not_found")
     request = loaded.request
     if request.approver_id != actor_id:
-        return await _refuse(session, loaded, actor_id, "decide", "not_approver")
+        return await _refuse(connection, loaded, actor_id, "decide", "not_approver")
     if decision is not Decision.APPROVE and not (note and note.strip()):
         return Outcome(loaded, False, "note_required")
     status = Status.REJECTED if decision is Decision.REJECT else Status.APPROVED
@@ -463,9 +465,9 @@ async def decide(
     }
     changed, after = await _change(connection, loaded, _DECIDE, Status.PENDING, actor_id, values)
     if not changed:
-        return await _refuse(session, after, actor_id, "decide", "already")
+        return await _refuse(connection, after, actor_id, "decide", "already")
     await audit.record(
-        session,
+        connection,
         actor=person_actor(actor_id),
         action=f"lone_work.{decision.value}",
         entity_type=ENTITY,
@@ -477,7 +479,7 @@ async def decide(
 
 
 async def _close(
-    session: AsyncSession,
+    session: AsyncSession | audit.AuditedConnection,
     connection: HotConnection,
     loaded: Loaded,
     *,
@@ -510,17 +512,16 @@ async def _close(
 
 
 async def withdraw(
-    session: AsyncSession, request_id: int, *, actor_id: int, now: datetime
+    connection: audit.AuditedConnection, request_id: int, *, actor_id: int, now: datetime
 ) -> Outcome:
     """The requester takes back a request that is still pending."""
-    connection = await session.connection()
     loaded = await load(connection, request_id, actor_id)
     if loaded is None:
-        return await _refuse(session, None, actor_id, "withdraw", "not_found")
+        return await _refuse(connection, None, actor_id, "withdraw", "not_found")
     if loaded.request.requester_id != actor_id:
-        return await _refuse(session, loaded, actor_id, "withdraw", "not_requester")
+        return await _refuse(connection, loaded, actor_id, "withdraw", "not_requester")
     closed, after = await _close(
-        session,
+        connection,
         connection,
         loaded,
         actor_id=actor_id,
@@ -530,7 +531,7 @@ async def withdraw(
         now=now,
     )
     if not closed:
-        return await _refuse(session, after, actor_id, "withdraw", "closed")
+        return await _refuse(connection, after, actor_id, "withdraw", "closed")
     return Outcome(after, True)
 
 
@@ -545,19 +546,23 @@ async def may_revoke(connection: HotConnection, request: RequestRow, person_id: 
 
 
 async def revoke(
-    session: AsyncSession, request_id: int, *, actor_id: int, reason: str | None, now: datetime
+    connection: audit.AuditedConnection,
+    request_id: int,
+    *,
+    actor_id: int,
+    reason: str | None,
+    now: datetime,
 ) -> Outcome:
     """Take back an approval (a reason is required)."""
-    connection = await session.connection()
     loaded = await load(connection, request_id, actor_id)
     if loaded is None:
-        return await _refuse(session, None, actor_id, "revoke", "not_found")
+        return await _refuse(connection, None, actor_id, "revoke", "not_found")
     if not await may_revoke(connection, loaded.request, actor_id):
-        return await _refuse(session, loaded, actor_id, "revoke", "not_approver")
+        return await _refuse(connection, loaded, actor_id, "revoke", "not_approver")
     if not (reason and reason.strip()):
         return Outcome(loaded, False, "note_required")
     closed, after = await _close(
-        session,
+        connection,
         connection,
         loaded,
         actor_id=actor_id,
@@ -567,7 +572,7 @@ async def revoke(
         now=now,
     )
     if not closed:
-        return await _refuse(session, after, actor_id, "revoke", "closed")
+        return await _refuse(connection, after, actor_id, "revoke", "closed")
     return Outcome(after, True)
 
 

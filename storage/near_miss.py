@@ -164,13 +164,13 @@ async def stored_by_submission(
     return _stored(row) if row is not None else None
 
 
-async def _next_number(session: AsyncSession, year: int) -> str:
+async def _next_number(connection: HotConnection, year: int) -> str:
     """The year's next number from its counter row (`storage.counters`)."""
-    return format_number(year, await next_in_year(session, NearMissCounter, year))
+    return format_number(year, await next_in_year(connection, NearMissCounter, year))
 
 
 async def submit(
-    session: AsyncSession,
+    on: AsyncSession | audit.AuditedConnection,
     form: NearMissForm,
     *,
     reporter_id: int | None,
@@ -179,7 +179,7 @@ async def submit(
 ) -> tuple[StoredReport, bool]:
     """Store a validated report (False: this submission was stored before, e.g. a
     double click). An anonymous report keeps no trace of who sent it."""
-    connection = await session.connection()
+    connection = await on.connection() if isinstance(on, AsyncSession) else on
     unit_name, earlier = (
         await connection.execute(
             _BEFORE_SUBMIT, {"unit_id": form.unit_id, "submission_key": submission_key}
@@ -190,7 +190,7 @@ async def submit(
         if existing is not None:
             return existing, False
     reporter = None if form.anonymous else reporter_id
-    number = await _next_number(session, local_year(now))
+    number = await _next_number(connection, local_year(now))
     values: dict[str, Any] = {
         "number": number,
         "submission_key": submission_key,
@@ -246,7 +246,7 @@ async def submit(
     if reporter is not None:
         after["reporter_id"] = reporter
     await audit.record(
-        session,
+        on,
         actor=ANONYMOUS_ACTOR if reporter is None else person_actor(reporter),
         action="near_miss.report",
         entity_type=ENTITY,

@@ -202,6 +202,7 @@ async def test_revocation(scene: Scene) -> None:
 async def test_expiry_and_reminder(scene: Scene) -> None:
     await scene.request()
     await scene.maja.submit({"action": "lone_work.form.send"})
+    await scene.runtime.background.drain()
     request = await scene.stored()
     reminders = next(j for j in scene.runtime.scheduler.jobs if isinstance(j, LoneWorkReminders))
     expiry = next(j for j in scene.runtime.scheduler.jobs if isinstance(j, LoneWorkExpiry))

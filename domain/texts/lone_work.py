@@ -247,6 +247,13 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Your request {number} is saved and waits for {approver}, who has not opened AMK-bot "
         "in Teams yet. We have asked the unit's AMK to help.",
     ),
+    "lone_work.unreachable": (
+        "Din anmodning {number} er gemt, men Teams kunne ikke levere den til {approver}. Vi har "
+        "bedt enhedens AMK om at hjælpe.",
+        "Your request {number} is saved, but Teams could not deliver it to {approver}. We have "
+        "asked the unit's AMK to help.",
+    ),
+    "lone_work.unreachable.title": ("Godkenderen kunne ikke nås", "Approver not reachable"),
     "lone_work.no_approver": (
         "{unit} har ingen leder registreret til at godkende alenearbejde. Din anmodning "
         "{number} er gemt, og enhedens AMK og en administrator har fået besked.",

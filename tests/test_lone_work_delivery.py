@@ -1,0 +1,154 @@
+"""A lone-work request is answered at once; its cards go out after the answer and are never
+lost: they are kept in the request's own transaction until Teams has taken them."""
+
+from __future__ import annotations
+
+from collections.abc import Coroutine
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from domain.org import OrgFile
+from storage import org
+from storage.lone_work_models import LoneWorkRequest
+from storage.models import JobRun, Unit
+from tests.fake_connector import Sent, status
+from tests.teams import BotUnderTest, User, make_user
+from tests.test_lone_work_http import LISE, MAJA, form
+
+AMALIE = make_user("Amalie AMK", "amalie@uni.dk", "da-DK")
+
+
+async def _kemi(bot: BotUnderTest, *, chats: list[User]) -> int:
+    """Kemi led by Lise, with Amalie as its AMK; only `chats` have opened the bot."""
+    assert bot.runtime is not None
+    unit: dict[str, Any] = {
+        "name": "Kemi",
+        "leader": [{"upn": LISE.upn, "aad_object_id": LISE.aad}],
+        "amk": [{"upn": AMALIE.upn, "aad_object_id": AMALIE.aad}],
+    }
+    async with bot.runtime.db.transaction() as session:
+        await org.import_org(session, OrgFile.model_validate({"units": [unit]}), actor="test")
+        kemi = (await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one()
+    for user in chats:
+        await bot.install_personal(user)
+    bot.connector.clear()
+    return int(kemi)
+
+
+async def _send_request(bot: BotUnderTest, kemi: int) -> list[Sent]:
+    """Maja fills in and sends a request; what her own turn got back."""
+    await bot.say(MAJA, "alenearbejde")
+    await bot.submit(MAJA, form(kemi))
+    bot.connector.clear()
+    return await bot.submit(MAJA, {"action": "lone_work.form.send"})
+
+
+async def _tick(bot: BotUnderTest, now: datetime) -> None:
+    assert bot.runtime is not None
+    bot.runtime.scheduler.clock = lambda: now
+    await bot.runtime.scheduler.tick()
+    await bot.runtime.background.drain()
+
+
+def _posts_to(bot: BotUnderTest, user: User) -> list[Sent]:
+    return [m for m in bot.connector.messages() if m.conversation_id == user.chat_id]
+
+
+def _approval_cards(bot: BotUnderTest) -> list[Sent]:
+    return [m for m in _posts_to(bot, LISE) if "Godkend" in m.card_text()]
+
+
+def _requester_cards(bot: BotUnderTest) -> list[Sent]:
+    return [m for m in _posts_to(bot, MAJA) if "Afventer godkendelse" in m.card_text()]
+
+
+async def _kept(bot: BotUnderTest) -> list[str]:
+    assert bot.runtime is not None
+    async with bot.runtime.db.sessions() as session:
+        return list(
+            (await session.scalars(select(JobRun.key).where(JobRun.key.like("redeliver:%")))).all()
+        )
+
+
+async def test_the_answer_comes_first_then_each_card_once(bot: BotUnderTest) -> None:
+    kemi = await _kemi(bot, chats=[MAJA, LISE])
+    answered = await _send_request(bot, kemi)
+    assert bot.runtime is not None
+    await bot.runtime.background.drain()
+    assert any("er sendt til Lise Leder" in m.text for m in answered)
+    order = [m for m in bot.connector.messages() if m.card or "er sendt til" in m.text]
+    assert "er sendt til Lise Leder" in order[0].text, "the answer is not waiting for the cards"
+    assert len(_requester_cards(bot)) == 1 and len(_approval_cards(bot)) == 1
+    assert await _kept(bot) == [], "cards Teams took are not kept for redelivery"
+    now = datetime.now(UTC)
+    for minutes in (6, 60):
+        await _tick(bot, now + timedelta(minutes=minutes))
+    assert len(_requester_cards(bot)) == 1 and len(_approval_cards(bot)) == 1
+
+
+async def test_cards_of_a_process_that_died_after_answering_are_sent_later(
+    bot: BotUnderTest,
+) -> None:
+    kemi = await _kemi(bot, chats=[MAJA, LISE])
+    assert bot.runtime is not None
+
+    def dies_before_running(work: Coroutine[Any, Any, None], *, name: str) -> None:
+        work.close()
+
+    bot.runtime.notifier.later = dies_before_running  # type: ignore[method-assign]
+    answered = await _send_request(bot, kemi)
+    assert any("er sendt til Lise Leder" in m.text for m in answered)
+    assert _approval_cards(bot) == [] and _requester_cards(bot) == []
+    await bot.restart()
+    now = datetime.now(UTC)
+    await _tick(bot, now + timedelta(minutes=1))
+    assert _approval_cards(bot) == [], "the process that answered gets its grace first"
+    await _tick(bot, now + timedelta(minutes=6))
+    assert len(_approval_cards(bot)) == 1 and len(_requester_cards(bot)) == 1
+    await _tick(bot, now + timedelta(hours=2))
+    assert len(_approval_cards(bot)) == 1 and len(_requester_cards(bot)) == 1
+
+    async with bot.runtime.db.sessions() as session:
+        request = (await session.scalars(select(LoneWorkRequest))).one()
+    bot.connector.clear()
+    reply = await bot.invoke(LISE, "lone_work.approve", {"request_id": request.id})
+    assert reply.status == 200
+    await bot.runtime.background.drain()
+    updated = {m.conversation_id for m in bot.connector.sent if m.method == "PUT"}
+    assert updated == {MAJA.chat_id, LISE.chat_id}, "the redelivered cards update in place"
+
+
+async def test_an_approver_who_never_opened_the_bot(bot: BotUnderTest) -> None:
+    kemi = await _kemi(bot, chats=[MAJA, AMALIE])
+    answered = await _send_request(bot, kemi)
+    assert any("venter på lise@uni.dk, som endnu ikke har åbnet" in m.text for m in answered), [
+        m.text or m.card_text() for m in answered
+    ]
+    assert bot.runtime is not None
+    await bot.runtime.background.drain()
+    told = [m.card_text() for m in _posts_to(bot, AMALIE)]
+    assert len(told) == 1 and "Enhed uden godkender" in told[0]
+    assert len(_requester_cards(bot)) == 1
+    assert await _kept(bot) == []
+    await _tick(bot, datetime.now(UTC) + timedelta(minutes=10))
+    assert len(_posts_to(bot, AMALIE)) == 1 and len(_requester_cards(bot)) == 1
+
+
+async def test_an_approver_teams_refuses_to_reach(bot: BotUnderTest) -> None:
+    kemi = await _kemi(bot, chats=[MAJA, LISE, AMALIE])
+    bot.connector.plan(rf"POST /v3/conversations/{LISE.chat_id}/activities", status(403))
+    answered = await _send_request(bot, kemi)
+    assert any("er sendt til Lise Leder" in m.text for m in answered)
+    assert bot.runtime is not None
+    await bot.runtime.background.drain()
+    assert bot.connector.pending_faults() == 0
+    notices = [m.card_text() for m in _posts_to(bot, MAJA) if "kunne ikke levere" in m.card_text()]
+    assert len(notices) == 1 and "Lise Leder" in notices[0]
+    assert "Godkenderen kunne ikke nås" in notices[0]
+    told = [m.card_text() for m in _posts_to(bot, AMALIE)]
+    assert len(told) == 1 and "Enhed uden godkender" in told[0]
+    assert await _kept(bot) == []
+    await _tick(bot, datetime.now(UTC) + timedelta(minutes=10))
+    assert _approval_cards(bot) == [] and len(_posts_to(bot, AMALIE)) == 1
