@@ -152,3 +152,23 @@ async def test_an_approver_teams_refuses_to_reach(bot: BotUnderTest) -> None:
     assert await _kept(bot) == []
     await _tick(bot, datetime.now(UTC) + timedelta(minutes=10))
     assert _approval_cards(bot) == [] and len(_posts_to(bot, AMALIE)) == 1
+
+
+async def test_a_unit_without_a_leader(bot: BotUnderTest) -> None:
+    assert bot.runtime is not None
+    unit: dict[str, Any] = {
+        "name": "Fysik",
+        "amk": [{"upn": AMALIE.upn, "aad_object_id": AMALIE.aad}],
+    }
+    async with bot.runtime.db.transaction() as session:
+        await org.import_org(session, OrgFile.model_validate({"units": [unit]}), actor="test")
+        fysik = (await session.scalars(select(Unit.id).where(Unit.name == "Fysik"))).one()
+    for user in (MAJA, AMALIE):
+        await bot.install_personal(user)
+    answered = await _send_request(bot, int(fysik))
+    assert any("Fysik har ingen leder registreret" in m.text for m in answered)
+    await bot.runtime.background.drain()
+    told = [m.card_text() for m in _posts_to(bot, AMALIE)]
+    assert len(told) == 1 and "Enhed uden godkender" in told[0]
+    assert len(_requester_cards(bot)) == 1
+    assert await _kept(bot) == []
