@@ -235,8 +235,8 @@ async def test_cards_after_the_cut_one_are_kept_too(bot: BotUnderTest, teams: Ha
 async def test_an_approval_card_cut_before_its_send_finished_is_sent_once(
     bot: BotUnderTest, teams: HangingTeams
 ) -> None:
-    """The card is sent inside the turn, and the server stops waiting for the turn at the
-    deadline: the card is kept, and sent under the same dedupe key after the next start."""
+    """The card is sent after the answer, and the stop cuts its send at the deadline: the
+    card is kept, and sent under the same dedupe key after the next start."""
     assert bot.runtime is not None
     kemi = await _kemi_with_leader(bot)
     teams.hang_on = re.compile(_chat_path(LISE))

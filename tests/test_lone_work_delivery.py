@@ -20,12 +20,14 @@ from tests.test_lone_work_http import LISE, MAJA, form
 AMALIE = make_user("Amalie AMK", "amalie@uni.dk", "da-DK")
 
 
-async def _kemi(bot: BotUnderTest, *, chats: list[User]) -> int:
-    """Kemi led by Lise, with Amalie as its AMK; only `chats` have opened the bot."""
+async def _kemi(
+    bot: BotUnderTest, *, chats: list[User], leaders: tuple[User, ...] = (LISE,)
+) -> int:
+    """Kemi led by `leaders`, with Amalie as its AMK; only `chats` have opened the bot."""
     assert bot.runtime is not None
     unit: dict[str, Any] = {
         "name": "Kemi",
-        "leader": [{"upn": LISE.upn, "aad_object_id": LISE.aad}],
+        "leader": [{"upn": user.upn, "aad_object_id": user.aad} for user in leaders],
         "amk": [{"upn": AMALIE.upn, "aad_object_id": AMALIE.aad}],
     }
     async with bot.runtime.db.transaction() as session:
@@ -155,18 +157,10 @@ async def test_an_approver_teams_refuses_to_reach(bot: BotUnderTest) -> None:
 
 
 async def test_a_unit_without_a_leader(bot: BotUnderTest) -> None:
+    kemi = await _kemi(bot, chats=[MAJA, AMALIE], leaders=())
+    answered = await _send_request(bot, kemi)
+    assert any("Kemi har ingen leder registreret" in m.text for m in answered)
     assert bot.runtime is not None
-    unit: dict[str, Any] = {
-        "name": "Fysik",
-        "amk": [{"upn": AMALIE.upn, "aad_object_id": AMALIE.aad}],
-    }
-    async with bot.runtime.db.transaction() as session:
-        await org.import_org(session, OrgFile.model_validate({"units": [unit]}), actor="test")
-        fysik = (await session.scalars(select(Unit.id).where(Unit.name == "Fysik"))).one()
-    for user in (MAJA, AMALIE):
-        await bot.install_personal(user)
-    answered = await _send_request(bot, int(fysik))
-    assert any("Fysik har ingen leder registreret" in m.text for m in answered)
     await bot.runtime.background.drain()
     told = [m.card_text() for m in _posts_to(bot, AMALIE)]
     assert len(told) == 1 and "Enhed uden godkender" in told[0]
