@@ -95,8 +95,9 @@ class ProactiveSender:
         entity_type: str | None,
         entity_id: str | None,
     ) -> tuple[Destination, Claim]:
-        """The conversation and the message's row, looked up and claimed in one transaction."""
-        async with self.db.writing() as connection:
+        """The conversation and the message's row: a lookup, then the claim, which is one
+        statement (`INSERT … ON CONFLICT DO NOTHING`) and needs no transaction around it."""
+        async with self.db.writing_once() as connection:
             ref = await find(connection)
             if ref is None or not ref.active:
                 raise NoConversation(missing)

@@ -289,8 +289,8 @@ async def claim_post(
     entity_type: str | None = None,
     entity_id: str | None = None,
 ) -> Claim:
-    """`claim` in a transaction of its own."""
-    async with db.writing() as connection:
+    """`claim` on its own (the claim is one statement; it needs no transaction around it)."""
+    async with db.writing_once() as connection:
         return await claim(
             connection,
             dedupe_key=dedupe_key,

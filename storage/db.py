@@ -297,10 +297,11 @@ class Database:
 
     @asynccontextmanager
     async def writing_once(self) -> AsyncIterator[HotConnection]:
-        """`writing()` for a single statement, which is a transaction of its own.
+        """`writing()` for statements that are each complete on their own: nothing between
+        them needs a transaction (one statement, or a lookup and a write that stands alone).
 
-        On PostgreSQL it runs in autocommit: one round trip instead of BEGIN, the statement
-        and COMMIT. Run exactly one statement in the block.
+        On PostgreSQL they run in autocommit, each its own transaction: one round trip each
+        instead of BEGIN, the statements and COMMIT. On SQLite they share one transaction.
         """
         if self.is_sqlite:
             async with self.writing() as connection:
