@@ -24,7 +24,7 @@ from domain.lone_work import (
 )
 from domain.org import Role, UnitRef
 from storage import audit, conversations, lone_work, org
-from storage.db import Database
+from storage.db import Database, HotConnection
 from storage.lone_work import ENTITY, RequestRow
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import Unit, utcnow
@@ -173,6 +173,48 @@ def approver_key(request_id: int) -> str:
 
 def requester_key(request_id: int) -> str:
     return f"lone_work:{request_id}:requester"
+
+
+def change_notice(
+    view: RequestView, people: Mapping[int, PersonLike], what: str
+) -> Outgoing | None:
+    """The message about a change: a withdrawal to the approver, a decision or a revocation
+    to the requester (None: that person is not known)."""
+    requester = people.get(view.requester_id)
+    approver = people.get(view.approver_id) if view.approver_id else None
+    if what == "withdrawn":
+        if approver is None:
+            return None
+        lang = person_lang(approver)
+        text = t(lang, "lone_work.withdrawn.message", requester=view.requester, number=view.number)
+        card = notice_card(t(lang, "lone_work.approval.title"), text)
+        told = approver
+    else:
+        if requester is None:
+            return None
+        lang = person_lang(requester)
+        if what == "revoked":
+            text = t(
+                lang,
+                "lone_work.revoked.message",
+                number=view.number,
+                name=view.closed_by or "",
+                note=view.close_reason or "",
+            )
+        else:
+            outcome = "approved_conditions" if view.conditions else view.status.value
+            text = t(
+                lang,
+                f"lone_work.decision.message.{outcome}",
+                number=view.number,
+                name=view.decided_by or "",
+                note=view.conditions or view.decision_note or "",
+            )
+        card = notice_card(t(lang, "lone_work.requester.title"), text)
+        told = requester
+    return Outgoing(
+        told.id, card, f"lone_work:{view.id}:{what}", ("lone_work_notice", str(view.id))
+    )
 
 
 class DatabaseLoneWorkServices:
@@ -385,6 +427,7 @@ class DatabaseLoneWorkServices:
                 note=note,
                 now=self.clock(),
             )
+            told = await self._keep_change_notice(connection, outcome, f"decision.{decision.value}")
         if outcome.loaded is None:
             return notice_card(
                 t(lang, "lone_work.approval.title"), t(lang, "lone_work.refused.not_found")
@@ -395,9 +438,7 @@ class DatabaseLoneWorkServices:
             if outcome.refused == "not_approver":
                 return notice_card(t(lang, "lone_work.approval.title"), notice)
             return approval_card(lang, view, notice=notice)
-        self.notifier.later(
-            self._after_change(view, people, f"decision.{decision.value}"), name="lone_work.decided"
-        )
+        self.notifier.later(self._after_change(view, people, told), name="lone_work.decided")
         return approval_card(lang, view)
 
     async def _withdraw(self, speaker: Speaker, request_id: int) -> Card:
@@ -407,6 +448,7 @@ class DatabaseLoneWorkServices:
             outcome = await lone_work.withdraw(
                 connection, request_id, actor_id=speaker.person_id, now=self.clock()
             )
+            told = await self._keep_change_notice(connection, outcome, "withdrawn")
         if outcome.loaded is None:
             return notice_card(
                 t(lang, "lone_work.requester.title"), t(lang, "lone_work.refused.not_found")
@@ -417,9 +459,7 @@ class DatabaseLoneWorkServices:
             if outcome.refused == "not_requester":
                 return notice_card(t(lang, "lone_work.requester.title"), notice)
             return requester_card(lang, view, notice=notice)
-        self.notifier.later(
-            self._after_change(view, people, "withdrawn"), name="lone_work.withdrawn"
-        )
+        self.notifier.later(self._after_change(view, people, told), name="lone_work.withdrawn")
         return requester_card(lang, view)
 
     async def _revoke(self, speaker: Speaker, request_id: int, reason: str | None) -> Card:
@@ -429,6 +469,7 @@ class DatabaseLoneWorkServices:
             outcome = await lone_work.revoke(
                 connection, request_id, actor_id=speaker.person_id, reason=reason, now=self.clock()
             )
+            told = await self._keep_change_notice(connection, outcome, "revoked")
         if outcome.loaded is None:
             return notice_card(
                 t(lang, "lone_work.approval.title"), t(lang, "lone_work.refused.not_found")
@@ -439,11 +480,23 @@ class DatabaseLoneWorkServices:
             if outcome.refused == "not_approver":
                 return notice_card(t(lang, "lone_work.approval.title"), notice)
             return approval_card(lang, view, notice=notice)
-        self.notifier.later(self._after_change(view, people, "revoked"), name="lone_work.revoked")
+        self.notifier.later(self._after_change(view, people, told), name="lone_work.revoked")
         return approval_card(lang, view)
 
+    async def _keep_change_notice(
+        self, connection: HotConnection, outcome: lone_work.Outcome, what: str
+    ) -> Outgoing | None:
+        """The message about a change (`what`) for the person concerned, kept for redelivery
+        in the change's own transaction: a crash after the answer does not lose it."""
+        if not outcome.changed or outcome.loaded is None:
+            return None
+        notice = change_notice(loaded_view(outcome.loaded), outcome.loaded.people, what)
+        if notice is not None:
+            await self.notifier.keep_ahead(connection, [notice])
+        return notice
+
     async def _after_change(
-        self, view: RequestView, people: Mapping[int, PersonLike], what: str
+        self, view: RequestView, people: Mapping[int, PersonLike], notice: Outgoing | None
     ) -> None:
         """Update every posted copy of the request, then tell the person concerned."""
         requester = people.get(view.requester_id)
@@ -451,50 +504,8 @@ class DatabaseLoneWorkServices:
         await self.notifier.update_cards(
             (ENTITY, str(view.id)), card_renderer(view, requester, approver)
         )
-        if what == "withdrawn":
-            if approver is not None:
-                lang = person_lang(approver)
-                await self.notifier.card_to_person(
-                    approver.id,
-                    notice_card(
-                        t(lang, "lone_work.approval.title"),
-                        t(
-                            lang,
-                            "lone_work.withdrawn.message",
-                            requester=view.requester,
-                            number=view.number,
-                        ),
-                    ),
-                    key=f"lone_work:{view.id}:withdrawn",
-                    entity=("lone_work_notice", str(view.id)),
-                )
-            return
-        if requester is None:
-            return
-        lang = person_lang(requester)
-        if what == "revoked":
-            text = t(
-                lang,
-                "lone_work.revoked.message",
-                number=view.number,
-                name=view.closed_by or "",
-                note=view.close_reason or "",
-            )
-        else:
-            outcome = "approved_conditions" if view.conditions else view.status.value
-            text = t(
-                lang,
-                f"lone_work.decision.message.{outcome}",
-                number=view.number,
-                name=view.decided_by or "",
-                note=view.conditions or view.decision_note or "",
-            )
-        await self.notifier.card_to_person(
-            requester.id,
-            notice_card(t(lang, "lone_work.requester.title"), text),
-            key=f"lone_work:{view.id}:{what}",
-            entity=("lone_work_notice", str(view.id)),
-        )
+        if notice is not None:
+            await self.notifier.send_kept([notice])
 
     # -- lists -----------------------------------------------------------------------------------
 

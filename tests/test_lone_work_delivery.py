@@ -74,6 +74,22 @@ async def _kept(bot: BotUnderTest) -> list[str]:
         )
 
 
+def _dies_after_answering(bot: BotUnderTest) -> None:
+    """The work after the answer never runs, as when the process dies right after it."""
+    assert bot.runtime is not None
+
+    def dropped(work: Coroutine[Any, Any, None], *, name: str) -> None:
+        work.close()
+
+    bot.runtime.notifier.later = dropped  # type: ignore[method-assign]
+
+
+async def _only_request_id(bot: BotUnderTest) -> int:
+    assert bot.runtime is not None
+    async with bot.runtime.db.sessions() as session:
+        return int((await session.scalars(select(LoneWorkRequest.id))).one())
+
+
 async def _amk_told_once_and_nothing_kept(bot: BotUnderTest) -> None:
     """After the work that follows the answer: Amalie got one notice, no card is kept."""
     assert bot.runtime is not None
@@ -103,12 +119,7 @@ async def test_cards_of_a_process_that_died_after_answering_are_sent_later(
     bot: BotUnderTest,
 ) -> None:
     kemi = await _kemi(bot, chats=[MAJA, LISE])
-    assert bot.runtime is not None
-
-    def dies_before_running(work: Coroutine[Any, Any, None], *, name: str) -> None:
-        work.close()
-
-    bot.runtime.notifier.later = dies_before_running  # type: ignore[method-assign]
+    _dies_after_answering(bot)
     answered = await _send_request(bot, kemi)
     assert any("er sendt til Lise Leder" in m.text for m in answered)
     assert _approval_cards(bot) == [] and _requester_cards(bot) == []
@@ -121,11 +132,10 @@ async def test_cards_of_a_process_that_died_after_answering_are_sent_later(
     await _tick(bot, now + timedelta(hours=2))
     assert len(_approval_cards(bot)) == 1 and len(_requester_cards(bot)) == 1
 
-    async with bot.runtime.db.sessions() as session:
-        request = (await session.scalars(select(LoneWorkRequest))).one()
     bot.connector.clear()
-    reply = await bot.invoke(LISE, "lone_work.approve", {"request_id": request.id})
+    reply = await bot.invoke(LISE, "lone_work.approve", {"request_id": await _only_request_id(bot)})
     assert reply.status == 200
+    assert bot.runtime is not None
     await bot.runtime.background.drain()
     updated = {m.conversation_id for m in bot.connector.sent if m.method == "PUT"}
     assert updated == {MAJA.chat_id, LISE.chat_id}, "the redelivered cards update in place"
@@ -161,3 +171,42 @@ async def test_a_unit_without_a_leader(bot: BotUnderTest) -> None:
     assert any("Kemi har ingen leder registreret" in m.text for m in answered)
     await _amk_told_once_and_nothing_kept(bot)
     assert len(_requester_cards(bot)) == 1
+
+
+def _decisions_told(bot: BotUnderTest) -> list[Sent]:
+    return [m for m in _posts_to(bot, MAJA) if "er godkendt af Lise Leder" in m.card_text()]
+
+
+async def test_the_decision_reaches_the_requester_once(bot: BotUnderTest) -> None:
+    kemi = await _kemi(bot, chats=[MAJA, LISE])
+    await _send_request(bot, kemi)
+    assert bot.runtime is not None
+    await bot.runtime.background.drain()
+    reply = await bot.invoke(LISE, "lone_work.approve", {"request_id": await _only_request_id(bot)})
+    assert reply.status == 200
+    await bot.runtime.background.drain()
+    assert len(_decisions_told(bot)) == 1
+    assert await _kept(bot) == []
+    await _tick(bot, datetime.now(UTC) + timedelta(minutes=10))
+    assert len(_decisions_told(bot)) == 1
+
+
+async def test_a_decision_answered_by_a_process_that_then_died_still_reaches_the_requester(
+    bot: BotUnderTest,
+) -> None:
+    kemi = await _kemi(bot, chats=[MAJA, LISE])
+    await _send_request(bot, kemi)
+    assert bot.runtime is not None
+    await bot.runtime.background.drain()
+    _dies_after_answering(bot)
+    reply = await bot.invoke(LISE, "lone_work.approve", {"request_id": await _only_request_id(bot)})
+    assert reply.status == 200 and "Godkendt af Lise Leder" in str(reply.body)
+    assert _decisions_told(bot) == []
+    await bot.restart()
+    now = datetime.now(UTC)
+    await _tick(bot, now + timedelta(minutes=1))
+    assert _decisions_told(bot) == []
+    await _tick(bot, now + timedelta(minutes=6))
+    assert len(_decisions_told(bot)) == 1
+    await _tick(bot, now + timedelta(hours=2))
+    assert len(_decisions_told(bot)) == 1
