@@ -427,12 +427,12 @@ class DatabaseLoneWorkServices:
                 note=note,
                 now=self.clock(),
             )
-            told = await self._keep_change_notice(connection, outcome, f"decision.{decision.value}")
-        if outcome.loaded is None:
+            found = await self._as_changed(connection, outcome, f"decision.{decision.value}")
+        if found is None:
             return notice_card(
                 t(lang, "lone_work.approval.title"), t(lang, "lone_work.refused.not_found")
             )
-        view, people = loaded_view(outcome.loaded), outcome.loaded.people
+        view, people, told = found
         if not outcome.changed:
             notice = self._refusal(lang, view, outcome.refused)
             if outcome.refused == "not_approver":
@@ -448,12 +448,12 @@ class DatabaseLoneWorkServices:
             outcome = await lone_work.withdraw(
                 connection, request_id, actor_id=speaker.person_id, now=self.clock()
             )
-            told = await self._keep_change_notice(connection, outcome, "withdrawn")
-        if outcome.loaded is None:
+            found = await self._as_changed(connection, outcome, "withdrawn")
+        if found is None:
             return notice_card(
                 t(lang, "lone_work.requester.title"), t(lang, "lone_work.refused.not_found")
             )
-        view, people = loaded_view(outcome.loaded), outcome.loaded.people
+        view, people, told = found
         if not outcome.changed:
             notice = self._refusal(lang, view, outcome.refused)
             if outcome.refused == "not_requester":
@@ -469,12 +469,12 @@ class DatabaseLoneWorkServices:
             outcome = await lone_work.revoke(
                 connection, request_id, actor_id=speaker.person_id, reason=reason, now=self.clock()
             )
-            told = await self._keep_change_notice(connection, outcome, "revoked")
-        if outcome.loaded is None:
+            found = await self._as_changed(connection, outcome, "revoked")
+        if found is None:
             return notice_card(
                 t(lang, "lone_work.approval.title"), t(lang, "lone_work.refused.not_found")
             )
-        view, people = loaded_view(outcome.loaded), outcome.loaded.people
+        view, people, told = found
         if not outcome.changed:
             notice = self._refusal(lang, view, outcome.refused)
             if outcome.refused == "not_approver":
@@ -483,17 +483,20 @@ class DatabaseLoneWorkServices:
         self.notifier.later(self._after_change(view, people, told), name="lone_work.revoked")
         return approval_card(lang, view)
 
-    async def _keep_change_notice(
+    async def _as_changed(
         self, connection: HotConnection, outcome: lone_work.Outcome, what: str
-    ) -> Outgoing | None:
-        """The message about a change (`what`) for the person concerned, kept for redelivery
-        in the change's own transaction: a crash after the answer does not lose it."""
-        if not outcome.changed or outcome.loaded is None:
+    ) -> tuple[RequestView, Mapping[int, PersonLike], Outgoing | None] | None:
+        """The request as it now stands and the people it names (None: there is no such
+        request), and the message about the change (`what`) for the person concerned, kept
+        for redelivery in the change's own transaction: a crash after the answer does not
+        lose it."""
+        if outcome.loaded is None:
             return None
-        notice = change_notice(loaded_view(outcome.loaded), outcome.loaded.people, what)
+        view, people = loaded_view(outcome.loaded), outcome.loaded.people
+        notice = change_notice(view, people, what) if outcome.changed else None
         if notice is not None:
             await self.notifier.keep_ahead(connection, [notice])
-        return notice
+        return view, people, notice
 
     async def _after_change(
         self, view: RequestView, people: Mapping[int, PersonLike], notice: Outgoing | None

@@ -62,7 +62,6 @@ async def audited(db: Database) -> AsyncIterator[AuditedConnection]:
         if audited_connection.pending:
             last = await _last_link_on(connection)
             await connection.execute(_APPEND, _chained(last, audited_connection.pending))
-            audited_connection.pending.clear()
 
 
 async def record(

@@ -8,7 +8,7 @@ from sqlalchemy import Executable, Row, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
-from storage.db import Database, HotConnection, dialect_insert
+from storage.db import Database, HotConnection, dialect_insert, for_dialect
 from storage.models import ConversationRef, PostedActivity, Team, utcnow
 
 
@@ -201,7 +201,6 @@ _CLAIM_COLUMNS = (
     PostedActivity.thread_conversation_id,
 )
 _CLAIMED = select(*_CLAIM_COLUMNS).where(PostedActivity.dedupe_key == bindparam("claim_key"))
-_CLAIM_BY_DIALECT: dict[str, Executable] = {}
 _MARK_SENT = (
     update(PostedActivity)
     .where(PostedActivity.id == bindparam("post_id"))
@@ -238,21 +237,17 @@ async def destination(connection: HotConnection, ref_id: int) -> Destination | N
 
 
 def _claim_statement(connection: HotConnection) -> Executable:
-    name = connection.dialect.name
-    statement = _CLAIM_BY_DIALECT.get(name)
-    if statement is None:
-        statement = _CLAIM_BY_DIALECT[name] = (
-            dialect_insert(connection, PostedActivity)
-            .on_conflict_do_nothing(index_elements=[PostedActivity.dedupe_key])
-            .values(
-                dedupe_key=bindparam("claim_key"),
-                conversation_ref_id=bindparam("claim_ref_id"),
-                entity_type=bindparam("claim_entity_type"),
-                entity_id=bindparam("claim_entity_id"),
-            )
-            .returning(*_CLAIM_COLUMNS)
+    return (
+        dialect_insert(connection, PostedActivity)
+        .on_conflict_do_nothing(index_elements=[PostedActivity.dedupe_key])
+        .values(
+            dedupe_key=bindparam("claim_key"),
+            conversation_ref_id=bindparam("claim_ref_id"),
+            entity_type=bindparam("claim_entity_type"),
+            entity_id=bindparam("claim_entity_id"),
         )
-    return statement
+        .returning(*_CLAIM_COLUMNS)
+    )
 
 
 async def claim(
@@ -274,7 +269,8 @@ async def claim(
         "claim_entity_type": entity_type,
         "claim_entity_id": entity_id,
     }
-    row = (await connection.execute(_claim_statement(connection), values)).first()
+    statement = for_dialect(connection, "claim", _claim_statement)
+    row = (await connection.execute(statement, values)).first()
     if row is None:
         row = (await connection.execute(_CLAIMED, values)).one()
     post_id, status, activity_id, thread_conversation_id = row

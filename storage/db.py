@@ -8,7 +8,7 @@ import itertools
 import logging
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -50,6 +50,19 @@ def dialect_insert(on: AsyncSession | HotConnection, model: Any) -> PostgresInse
     if dialect.name == "postgresql":
         return postgresql_insert(model)
     return sqlite_insert(model)
+
+
+_BY_DIALECT: dict[tuple[str, str], Any] = {}
+
+
+def for_dialect(on: HotConnection, name: str, build: Callable[[HotConnection], Executable]) -> Any:
+    """A statement whose SQL depends on the database (`ON CONFLICT`), built once per dialect:
+    building one costs as much as running it."""
+    key = (on.dialect.name, name)
+    statement = _BY_DIALECT.get(key)
+    if statement is None:
+        statement = _BY_DIALECT[key] = build(on)
+    return statement
 
 
 class OrderedSlots:

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Executable, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from storage.db import Database, HotConnection, dialect_insert
+from storage.db import Database, HotConnection, dialect_insert, for_dialect
 from storage.models import JobRun, utcnow
 
 
@@ -108,6 +108,10 @@ _FORGET_KEPT = delete(JobRun).where(
 )
 
 
+def _keep_statement(connection: HotConnection) -> Executable:
+    return dialect_insert(connection, JobRun).on_conflict_do_nothing(index_elements=[JobRun.key])
+
+
 async def keep_ahead(
     connection: HotConnection,
     work: Sequence[tuple[str, dict[str, Any]]],
@@ -120,7 +124,7 @@ async def keep_ahead(
         return
     now = utcnow()
     await connection.execute(
-        dialect_insert(connection, JobRun).on_conflict_do_nothing(index_elements=[JobRun.key]),
+        for_dialect(connection, "keep_ahead", _keep_statement),
         [
             {
                 "key": key,
