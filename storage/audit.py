@@ -7,13 +7,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import CursorResult, Dialect, Executable, event, insert, select, text
+from sqlalchemy import Dialect, Executable, event, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from domain.audit import GENESIS_HASH, event_hash
 from domain.audit import SYSTEM_ACTOR as SYSTEM_ACTOR
-from storage.db import Database, HotConnection, Parameters
+from storage.db import Database, HotConnection, HotResult, Parameters
 from storage.models import AuditEvent, utcnow
 
 _PENDING = "audit_pending"
@@ -48,7 +48,7 @@ class AuditedConnection:
 
     async def execute(
         self, statement: Executable, parameters: Parameters | None = None
-    ) -> CursorResult[*tuple[Any, ...]]:
+    ) -> HotResult:
         return await self.connection.execute(statement, parameters)
 
 

@@ -8,7 +8,7 @@ import itertools
 import logging
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from storage.inline_sqlite import BUSY_TIMEOUT_MS, inline_connector
+from storage.pg_driver import DriverEvents, DriverPool
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/amkbot.db"
 _WAL_ATTEMPTS = 100
 WRITE_TURN_TIMEOUT_SECONDS = 30.0
+# PostgreSQL connections the hot path keeps for itself (see storage/pg_driver.py)
+DRIVER_POOL_SIZE = 10
 
 # How long the current caller's SQLite writes may be put behind later writers (seconds):
 # the bot sets 0 for card actions, more for messages and background work.
@@ -171,6 +174,29 @@ def _prepare_sqlite(engine: Engine, *, begin: str, busy_timeout_ms: int) -> None
 Parameters: TypeAlias = Mapping[str, Any] | Sequence[Mapping[str, Any]]
 
 
+class HotResult(Protocol):
+    """What the hot path reads of a statement's result (SQLAlchemy's, or the driver path's)."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+    def all(self) -> Sequence[Any]: ...
+
+    def first(self) -> Any: ...
+
+    def one(self) -> Any: ...
+
+    def one_or_none(self) -> Any: ...
+
+    def scalar(self) -> Any: ...
+
+    def scalar_one(self) -> Any: ...
+
+    def scalar_one_or_none(self) -> Any: ...
+
+
 class HotConnection(Protocol):
     """What Core statements on the hot path need of a connection."""
 
@@ -179,7 +205,7 @@ class HotConnection(Protocol):
 
     async def execute(
         self, statement: Executable, parameters: Parameters | None = None
-    ) -> CursorResult[*tuple[Any, ...]]: ...
+    ) -> HotResult: ...
 
 
 class SQLiteOnLoop:
@@ -251,7 +277,10 @@ class Database:
         if self.is_sqlite and parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         options: dict[str, Any] = {"hide_parameters": True}
+        self.driver_events = DriverEvents()
+        self._driver: DriverPool | None = None
         if not self.is_sqlite:
+            # up to DRIVER_POOL_SIZE of these stay with the hot path (storage/pg_driver.py)
             options.update(pool_size=10, max_overflow=20)
             if search_path:
                 options["connect_args"] = {"server_settings": {"search_path": search_path}}
@@ -273,6 +302,7 @@ class Database:
         else:
             _ping_when_idle(self.engine)
             self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            self._driver = DriverPool(self.engine, DRIVER_POOL_SIZE, self.driver_events)
         self._on_loop: tuple[Engine, Engine] | None = None
         if "async_creator" in options:
             self._on_loop = (
@@ -305,6 +335,10 @@ class Database:
                 with self._on_loop[0].begin() as connection:
                     yield SQLiteOnLoop(connection)
                 return
+            if self._driver is not None:
+                async with self._driver.connection(transaction=True) as driver_connection:
+                    yield driver_connection
+                return
             async with self.engine.begin() as async_connection:
                 yield async_connection
 
@@ -320,6 +354,15 @@ class Database:
             async with self.writing() as connection:
                 yield connection
             return
+        async with self._hot_autocommit() as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def _hot_autocommit(self) -> AsyncIterator[HotConnection]:
+        if self._driver is not None:
+            async with self._driver.connection(transaction=False) as driver_connection:
+                yield driver_connection
+            return
         async with self._autocommit.connect() as async_connection:
             yield async_connection
 
@@ -333,8 +376,8 @@ class Database:
             with self._on_loop[1].connect() as connection:
                 yield SQLiteOnLoop(connection)
             return
-        async with self._autocommit.connect() as async_connection:
-            yield async_connection
+        async with self._hot_autocommit() as connection:
+            yield connection
 
     @asynccontextmanager
     async def _write_turn(self) -> AsyncIterator[None]:
@@ -375,6 +418,8 @@ class Database:
         return True
 
     async def dispose(self) -> None:
+        if self._driver is not None:
+            self._driver.close()
         for engine in self._on_loop or ():
             engine.dispose()
         await self.engine.dispose()

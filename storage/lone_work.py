@@ -9,7 +9,6 @@ from functools import lru_cache
 from typing import Any, Final
 
 from sqlalchemy import (
-    CursorResult,
     Integer,
     Row,
     Select,
@@ -424,7 +423,7 @@ async def _change(
     """Set `values` only if the request is still in `from_status` (False: it no longer was),
     and the request as it now stands (read again only when it was not changed)."""
     request = loaded.request
-    result: CursorResult[Any] = await connection.execute(
+    result = await connection.execute(
         statement, {"request_id": request.id, "from": from_status.value, **values}
     )
     if not result.rowcount:

@@ -66,13 +66,21 @@ def recorded(db: Database) -> Iterator[Log]:
             log.transactions.append(transaction)
         transaction.statements.append(" ".join(statement.split()))
 
+    def driver_executed(connection: object, statement: str) -> None:
+        executed(connection, None, statement)
+
     engines = db.sync_engines
     for engine in engines:
         event.listen(engine, "begin", began)
         event.listen(engine, "before_cursor_execute", executed)
+    # PostgreSQL's hot path runs on the driver's connections (storage/pg_driver.py)
+    db.driver_events.began.append(began)
+    db.driver_events.executed.append(driver_executed)
     try:
         yield log
     finally:
         for engine in engines:
             event.remove(engine, "begin", began)
             event.remove(engine, "before_cursor_execute", executed)
+        db.driver_events.began.remove(began)
+        db.driver_events.executed.remove(driver_executed)
