@@ -12,6 +12,7 @@ import argparse
 import os
 import runpy
 import sys
+from collections.abc import Callable
 from typing import Any
 
 
@@ -76,6 +77,21 @@ def sqlite_pool1() -> None:
     db.__dict__["create_async_engine"] = create
 
 
+def _watch_driver(began: Callable[..., None], executed: Callable[..., None]) -> None:
+    """PostgreSQL's hot path bypasses SQLAlchemy's events (storage/pg_driver.py): watch it too.
+    `began()` for each block, `executed(None, None, sql)` for each statement."""
+    from storage import pg_driver
+
+    def notify(_statements: Any, _driver: Any, statement: str) -> None:
+        executed(None, None, statement)
+
+    def notify_begin(_statements: Any, _driver: Any) -> None:
+        began()
+
+    pg_driver.DriverStatements.notify = notify  # type: ignore[method-assign]
+    pg_driver.DriverStatements.notify_begin = notify_begin  # type: ignore[method-assign]
+
+
 def count_transactions() -> None:
     """Counts requests, transactions and SQL statements; prints them when the bot stops."""
     import atexit
@@ -95,6 +111,7 @@ def count_transactions() -> None:
 
     event.listen(Engine, "begin", began)
     event.listen(Engine, "before_cursor_execute", executed)
+    _watch_driver(began, executed)
     original = app.messages
 
     async def messages(request: Any) -> Any:
@@ -138,6 +155,7 @@ def trace_sql() -> None:
 
     event.listen(Engine, "begin", began)
     event.listen(Engine, "before_cursor_execute", executed)
+    _watch_driver(began, executed)
     original = app.messages
 
     async def messages(request: Any) -> Any:

@@ -15,7 +15,7 @@ import time
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 import asyncpg
@@ -56,6 +56,18 @@ class _Compiled:
     compiled: SQLCompiler
     extracted: Sequence[Any] | None
     expanding: bool
+    # Per position: where its value comes from (see `_binders`); None: SQLAlchemy's own
+    # `construct_params` binds every call.
+    binders: tuple[tuple[str, Processor | None, Any], ...] | None = None
+
+
+# Where a position's value comes from, besides a fixed value of the statement's own.
+_GIVEN = object()
+
+
+@dataclass(frozen=True)
+class _ColumnDefault:
+    default: Any
 
 
 def _row_type(names: Sequence[str]) -> type[tuple[Any, ...]]:
@@ -63,12 +75,12 @@ def _row_type(names: Sequence[str]) -> type[tuple[Any, ...]]:
 
 
 def _compile(
-    statement: Any, dialect: Dialect, cache: Any, keys: list[str], many: bool
+    statement: Any, dialect: Dialect, cache: Any, parameters: Mapping[str, Any], many: bool
 ) -> _Compiled:
     # SQLAlchemy's own compiled cache (by cache key), as `Connection.execute` uses it: a
     # statement built per call then costs a cache-key walk instead of a compile.
     found = statement._compile_w_cache(
-        dialect, compiled_cache=cache, column_keys=keys, for_executemany=many
+        dialect, compiled_cache=cache, column_keys=sorted(parameters), for_executemany=many
     )
     compiled: SQLCompiler = found[0]
     extracted = found[1]
@@ -88,7 +100,7 @@ def _compile(
             process = column[3].dialect_impl(dialect).result_processor(dialect, None)
             if process is not None:
                 result_processors.append((index, process))
-    return _Compiled(
+    plan = _Compiled(
         sql=compiled.string,
         positions=positions,
         bind_processors=tuple(processors.get(name) for name in positions),
@@ -100,6 +112,44 @@ def _compile(
         extracted=extracted,
         expanding=bool(compiled.post_compile_params or compiled.literal_execute_params),
     )
+    if plan.expanding:
+        return plan
+    return replace(plan, binders=_binders(plan, parameters))
+
+
+def _values(plan: _Compiled, parameters: Mapping[str, Any]) -> MutableMapping[str, Any]:
+    """Every bound value, as SQLAlchemy works them out (about 25 µs a statement)."""
+    values = plan.compiled.construct_params(
+        parameters, escape_names=False, extracted_parameters=plan.extracted
+    )
+    for name, default in plan.defaults:
+        if name not in parameters:
+            values[name] = _default_value(default)
+    return values
+
+
+def _binders(
+    plan: _Compiled, parameters: Mapping[str, Any]
+) -> tuple[tuple[str, Processor | None, Any], ...] | None:
+    """Each position's value taken straight from the caller's parameters, a column default or
+    a fixed value of the statement; None if that does not give what SQLAlchemy gives."""
+    values = _values(plan, parameters)
+    defaults = dict(plan.defaults)
+    binds = plan.compiled.binds
+    binders: list[tuple[str, Processor | None, Any]] = []
+    for name, process in zip(plan.positions, plan.bind_processors, strict=True):
+        bind = binds.get(name)
+        if name in defaults and name not in parameters:
+            binders.append((name, process, _ColumnDefault(defaults[name])))
+        elif bind is None or bind.callable is not None:
+            return None
+        elif bind.key in parameters:
+            if bind.key != name or values[name] is not parameters[name]:
+                return None
+            binders.append((name, process, _GIVEN))
+        else:
+            binders.append((name, process, values[name]))
+    return tuple(binders)
 
 
 def _default_value(default: Any) -> Any:
@@ -250,21 +300,23 @@ class DriverStatements:
         plan = by_keys.get((keys, many))
         if plan is None:
             plan = by_keys[(keys, many)] = _compile(
-                statement, self.dialect, self._cache, list(keys), many
+                statement, self.dialect, self._cache, parameters, many
             )
         return plan
 
-    def _values(self, plan: _Compiled, parameters: Mapping[str, Any]) -> MutableMapping[str, Any]:
-        values = plan.compiled.construct_params(
-            parameters, escape_names=False, extracted_parameters=plan.extracted
-        )
-        for name, default in plan.defaults:
-            if name not in parameters:
-                values[name] = _default_value(default)
-        return values
-
     def arguments(self, plan: _Compiled, parameters: Mapping[str, Any]) -> list[Any]:
-        values = self._values(plan, parameters)
+        if plan.binders is not None:
+            arguments = []
+            for name, process, source in plan.binders:
+                if source is _GIVEN:
+                    value = parameters[name]
+                elif isinstance(source, _ColumnDefault):
+                    value = _default_value(source.default)
+                else:
+                    value = source
+                arguments.append(value if process is None else process(value))
+            return arguments
+        values = _values(plan, parameters)
         return [
             values[name] if process is None else process(values[name])
             for name, process in zip(plan.positions, plan.bind_processors, strict=True)
@@ -274,7 +326,7 @@ class DriverStatements:
         if not plan.expanding:
             return plan.sql, self.arguments(plan, parameters)
         state = plan.compiled.construct_expanded_state(
-            self._values(plan, parameters), escape_names=False
+            _values(plan, parameters), escape_names=False
         )
         processors: dict[str, Any] = {**plan.compiled._bind_processors, **state.processors}
         arguments = []

@@ -214,3 +214,22 @@ async def test_a_connection_lost_inside_a_block_fails_that_block_only(
             await _terminate(database_target, pid)
             await connection.execute(text("SELECT 1"))
     assert await _reads(db)
+
+
+async def test_statements_built_per_call_bind_their_own_values(db: Database) -> None:
+    """Statements of one shape share a compiled form; each must still use its own values."""
+    upns = ["first@example.org", "second@example.org", "third@example.org"]
+    async with db.writing() as connection:
+        await connection.execute(_INSERT_PERSON, [{"person_upn": upn} for upn in upns])
+    for _ in range(2):
+        for upn in upns:
+            async with db.reading() as connection:
+                found = (
+                    await connection.execute(select(Person.upn).where(Person.upn == upn))
+                ).scalar_one()
+            assert found == upn
+        async with db.writing_once() as connection:
+            renamed = await connection.execute(
+                update(Person).where(Person.upn == upns[0]).values(name="Første")
+            )
+        assert renamed.rowcount == 1
