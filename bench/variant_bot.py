@@ -83,7 +83,7 @@ def _watch_driver(began: Callable[..., None], executed: Callable[..., None]) -> 
     from storage import pg_driver
 
     def notify(_statements: Any, _driver: Any, statement: str) -> None:
-        executed(None, None, statement)
+        executed(None, None, "(driver) " + statement)
 
     def notify_begin(_statements: Any, _driver: Any) -> None:
         began()
