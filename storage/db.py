@@ -328,7 +328,8 @@ class Database:
         """`transaction()` for Core statements on the hot path: no ORM session, no audit.
 
         A session costs about twice a plain connection's CPU on small statements; on a
-        SQLite file the statements also skip the asyncio layer (see `SQLiteOnLoop`).
+        SQLite file the statements also skip the asyncio layer (see `SQLiteOnLoop`), on
+        PostgreSQL they run on asyncpg's own connections (see storage/pg_driver.py).
         """
         async with self._write_turn():
             if self._on_loop is not None:

@@ -254,6 +254,8 @@ class DriverConnection:
         sets: Sequence[Mapping[str, Any]] = (
             parameters if many else [parameters or {}]  # type: ignore[list-item,assignment]
         )
+        if not sets:  # an empty list runs the statement once, as SQLAlchemy does
+            many, sets = False, [{}]
         plan = self._statements.plan(statement, sets[0], many)
         if many:
             arguments = [self._statements.arguments(plan, one) for one in sets]
