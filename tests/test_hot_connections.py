@@ -1,7 +1,7 @@
 """The hot path's plain connections (`Database.reading/writing/writing_once`) behave as
 SQLAlchemy's do on both databases: types, defaults, lists, errors and rollbacks. On PostgreSQL
-they run on the driver's own connections (storage/pg_driver.py), which must also survive lost
-connections, cancelled statements and more users than connections."""
+they run on the driver's own connections (storage/pg_driver.py); how those survive lost
+connections and cancellations is in tests/test_database_pool.py."""
 
 from __future__ import annotations
 
@@ -9,13 +9,11 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import bindparam, insert, select, text, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
-import storage.pg_driver
-from storage.db import DRIVER_POOL_SIZE, Database
+from storage.db import Database
 from storage.models import DialogStateRow, JobRun, Person
-from tests.conftest import DatabaseTarget
 
 _INSERT_JOB = insert(JobRun).values(
     key=bindparam("job_key"),
@@ -125,95 +123,6 @@ async def test_an_error_in_our_code_rolls_back_the_block(db: Database) -> None:
     async with db.reading() as connection:
         gone = await connection.execute(select(Person.id).where(Person.upn == "half@example.org"))
         assert gone.first() is None
-
-
-@pytest.fixture
-def postgresql_only(db: Database) -> None:
-    if db.is_sqlite:
-        pytest.skip("SQLite has no server connections")
-
-
-async def _hot_backend_pid(db: Database) -> int:
-    async with db.reading() as connection:
-        return int((await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one())
-
-
-async def _terminate(target: DatabaseTarget, pid: int) -> None:
-    other = target.open()
-    try:
-        async with other.transaction() as session:
-            await session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-    finally:
-        await other.dispose()
-
-
-async def _reads(db: Database) -> bool:
-    async with db.reading() as connection:
-        return (await connection.execute(text("SELECT 1"))).scalar_one() == 1
-
-
-@pytest.mark.usefixtures("postgresql_only")
-async def test_a_hot_connection_lost_while_idle_is_replaced_before_use(
-    db: Database, database_target: DatabaseTarget, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(storage.pg_driver, "PING_AFTER_IDLE_SECONDS", 0.0)
-    await _terminate(database_target, await _hot_backend_pid(db))
-    assert await _reads(db)
-
-
-@pytest.mark.usefixtures("postgresql_only")
-async def test_a_hot_connection_closed_by_the_server_is_noticed_without_a_ping(
-    db: Database, database_target: DatabaseTarget, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(storage.pg_driver, "PING_AFTER_IDLE_SECONDS", 3600.0)
-    pid = await _hot_backend_pid(db)
-    await _terminate(database_target, pid)
-    await asyncio.sleep(0.2)  # the server's goodbye reaches the client
-    assert await _reads(db)
-    assert await _hot_backend_pid(db) != pid
-
-
-@pytest.mark.usefixtures("postgresql_only")
-async def test_cancelled_statements_do_not_leave_broken_or_missing_connections(
-    db: Database,
-) -> None:
-    async def slow() -> None:
-        async with db.reading() as connection:
-            await connection.execute(text("SELECT pg_sleep(5)"))
-
-    for _ in range(DRIVER_POOL_SIZE + 3):
-        task = asyncio.create_task(slow())
-        await asyncio.sleep(0.05)
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
-    assert await asyncio.wait_for(_reads(db), 5)
-
-
-@pytest.mark.usefixtures("postgresql_only")
-async def test_more_users_than_connections_wait_their_turn(db: Database) -> None:
-    async def one() -> int:
-        async with db.writing() as connection:
-            await connection.execute(text("SELECT pg_sleep(0.05)"))
-            return int((await connection.execute(text("SELECT 1"))).scalar_one())
-
-    results = await asyncio.wait_for(
-        asyncio.gather(*(one() for _ in range(3 * DRIVER_POOL_SIZE))), 20
-    )
-    assert results == [1] * (3 * DRIVER_POOL_SIZE)
-
-
-@pytest.mark.usefixtures("postgresql_only")
-async def test_a_connection_lost_inside_a_block_fails_that_block_only(
-    db: Database, database_target: DatabaseTarget, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(storage.pg_driver, "PING_AFTER_IDLE_SECONDS", 3600.0)
-    with pytest.raises(DBAPIError):
-        async with db.writing() as connection:
-            pid = int((await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one())
-            await _terminate(database_target, pid)
-            await connection.execute(text("SELECT 1"))
-    assert await _reads(db)
 
 
 async def test_statements_built_per_call_bind_their_own_values(db: Database) -> None:
