@@ -44,12 +44,13 @@ class _Blocks:
     def __init__(self, db: Database, *, through_sqlalchemy: bool) -> None:
         self.db = db
         self.through_sqlalchemy = through_sqlalchemy
+        # as `Database` kept it before the driver path: one autocommit view of the engine
+        self._autocommit = db.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[HotConnection]:
         if self.through_sqlalchemy:
-            engine = self.db.engine.execution_options(isolation_level="AUTOCOMMIT")
-            async with engine.connect() as connection:
+            async with self._autocommit.connect() as connection:
                 yield connection
         else:
             async with self.db.reading() as connection:

@@ -202,9 +202,10 @@ class DriverResult:
         return None if row is None else row[0]
 
 
-_INTEGRITY = asyncpg.exceptions.IntegrityConstraintViolationError
+# What the driver raises for a statement that failed or a connection that went away.
+_DRIVER_ERRORS = (asyncpg.exceptions.PostgresError, asyncpg.InterfaceError, OSError)
 _SERVER_ERRORS: tuple[tuple[type[BaseException], type[exc.DBAPIError]], ...] = (
-    (_INTEGRITY, exc.IntegrityError),
+    (asyncpg.exceptions.IntegrityConstraintViolationError, exc.IntegrityError),
     (asyncpg.exceptions.PostgresConnectionError, exc.OperationalError),
     (asyncpg.exceptions.OperatorInterventionError, exc.OperationalError),
     (asyncpg.exceptions.DataError, exc.DataError),
@@ -263,7 +264,7 @@ class DriverConnection:
             self._statements.notify(self._driver, sql)
             try:
                 await self._driver.executemany(sql, arguments)
-            except (asyncpg.exceptions.PostgresError, asyncpg.InterfaceError, OSError) as error:
+            except _DRIVER_ERRORS as error:
                 raise _as_sqlalchemy_error(error, sql) from error
             return DriverResult([], -1)
         sql, arguments_one = self._statements.bound(plan, sets[0])
@@ -273,7 +274,7 @@ class DriverConnection:
                 records = await self._driver.fetch(sql, *arguments_one)
                 return DriverResult(self._statements.rows(plan, records), len(records))
             status = await self._driver.execute(sql, *arguments_one)
-        except (asyncpg.exceptions.PostgresError, asyncpg.InterfaceError, OSError) as error:
+        except _DRIVER_ERRORS as error:
             raise _as_sqlalchemy_error(error, sql) from error
         return DriverResult([], _rowcount(status))
 
@@ -391,7 +392,7 @@ class DriverPool:
         self._size = size
         self._opened = 0
         self._idle: list[_Idle] = []
-        self._waiting: collections.deque[asyncio.Future[None]] = collections.deque()
+        self._waiting: collections.deque[asyncio.Future[_Held | None]] = collections.deque()
         self._closed = False
         self.statements = DriverStatements(
             engine.sync_engine.dialect, engine.sync_engine._compiled_cache, events
@@ -407,7 +408,7 @@ class DriverPool:
                 try:
                     async with held.driver.transaction():
                         yield DriverConnection(held.driver, self.statements)
-                except (asyncpg.exceptions.PostgresError, asyncpg.InterfaceError, OSError) as error:
+                except _DRIVER_ERRORS as error:
                     # BEGIN, COMMIT or ROLLBACK itself failed
                     raise _as_sqlalchemy_error(error, "COMMIT") from error
             else:
@@ -420,42 +421,56 @@ class DriverPool:
             self._give_back(held, reusable=reusable)
 
     async def _take(self) -> _Held:
-        while True:
-            if self._closed:
-                raise exc.InvalidRequestError("the database has been closed")
-            if self._idle:
-                idle = self._idle.pop()
-                try:
-                    alive = await self._alive(idle)
-                except BaseException:  # cancelled during the ping
-                    self._discard(idle.held)
-                    self._wake_one()
-                    raise
-                if alive:
-                    return idle.held
-                self._discard(idle.held)
-                continue
-            if self._opened < self._size:
-                self._opened += 1
-                try:
-                    proxied = await self._engine.raw_connection()
-                except BaseException:
-                    self._opened -= 1
-                    self._wake_one()
-                    raise
-                return _Held(proxied, proxied.driver_connection)
-            waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            self._waiting.append(waiter)
+        if self._closed:
+            raise exc.InvalidRequestError("the database has been closed")
+        if self._idle:
+            idle = self._idle.pop()
             try:
-                await asyncio.wait_for(waiter, WAIT_FOR_CONNECTION_SECONDS)
-            except TimeoutError:
+                alive = await self._alive(idle)
+            except BaseException:  # cancelled during the ping
+                self._discard(idle.held)
+                raise
+            if alive:
+                return idle.held
+            self._discard(idle.held, keep_slot=True)
+            return await self._open()
+        if self._opened < self._size:
+            self._opened += 1
+            return await self._open()
+        handed = await self._wait()
+        if handed is None:  # a connection was closed: its place is ours
+            return await self._open()
+        return handed
+
+    async def _wait(self) -> _Held | None:
+        """Wait in line: a connection given back goes to the longest waiter, not to whoever
+        asks next (a turn running block after block would otherwise keep jumping the line)."""
+        waiter: asyncio.Future[_Held | None] = asyncio.get_running_loop().create_future()
+        self._waiting.append(waiter)
+        try:
+            return await asyncio.wait_for(asyncio.shield(waiter), WAIT_FOR_CONNECTION_SECONDS)
+        except BaseException as error:
+            if waiter.done() and not waiter.cancelled():
+                self._hand_on(waiter.result())
+            else:
+                waiter.cancel()
+            if isinstance(error, TimeoutError):
                 raise exc.TimeoutError(
                     f"no database connection free after {WAIT_FOR_CONNECTION_SECONDS:g} s"
                 ) from None
-            except asyncio.CancelledError:
-                if waiter.done() and not waiter.cancelled():
-                    self._wake_one()
-                raise
+            raise
+
+    async def _open(self) -> _Held:
+        """A new connection in a place already counted in `_opened`."""
+        if self._closed:
+            self._hand_on(None)
+            raise exc.InvalidRequestError("the database has been closed")
+        try:
+            proxied = await self._engine.raw_connection()
+        except BaseException:
+            self._hand_on(None)
+            raise
+        return _Held(proxied, proxied.driver_connection)
 
     async def _alive(self, idle: _Idle) -> bool:
         if idle.held.driver.is_closed():
@@ -470,26 +485,35 @@ class DriverPool:
 
     def _give_back(self, held: _Held, *, reusable: bool) -> None:
         if reusable and not self._closed and not held.driver.is_closed():
-            self._idle.append(_Idle(held))
+            self._hand_on(held)
         else:
             self._discard(held)
-        self._wake_one()
 
-    def _discard(self, held: _Held) -> None:
-        self._opened -= 1
+    def _discard(self, held: _Held, *, keep_slot: bool = False) -> None:
+        """Close a connection; its place goes to the next waiter (or, with `keep_slot`, stays
+        with the caller)."""
         held.driver.terminate()
         held.proxied.invalidate()
+        if not keep_slot:
+            self._hand_on(None)
 
-    def _wake_one(self) -> None:
+    def _hand_on(self, held: _Held | None) -> None:
+        """Give a connection (None: the place of a closed one) to the longest waiter; with
+        nobody waiting, keep the connection idle or free the place."""
         while self._waiting:
             waiter = self._waiting.popleft()
             if not waiter.done():
-                waiter.set_result(None)
+                waiter.set_result(held)
                 return
+        if held is None:
+            self._opened -= 1
+        elif self._closed:
+            self._discard(held)
+        else:
+            self._idle.append(_Idle(held))
 
     def close(self) -> None:
         """Close the idle connections; ones in use are closed when given back."""
         self._closed = True
         while self._idle:
             self._discard(self._idle.pop().held)
-        self._wake_one()

@@ -140,3 +140,36 @@ async def test_a_connection_lost_inside_a_block_fails_that_block_only(
             await _terminate(database_target, pid)
             await connection.execute(text("SELECT 1"))
     assert await _reads(db)
+
+
+@pytest.mark.usefixtures("postgresql_only")
+async def test_a_connection_given_back_goes_to_the_longest_waiter(db: Database) -> None:
+    """A turn running block after block must not jump the line of turns already waiting."""
+    order: list[str] = []
+    done = asyncio.Event()
+    first_block_may_end = asyncio.Event()
+
+    async def busy_turn() -> None:
+        async with db.reading():
+            await first_block_may_end.wait()
+        async with db.reading():
+            order.append("the busy turn's next block")
+
+    async def other_turn() -> None:
+        async with db.reading():
+            await done.wait()
+
+    async def waiting_turn() -> None:
+        async with db.reading():
+            order.append("the turn that waited")
+
+    holders = [asyncio.create_task(busy_turn())]
+    holders += [asyncio.create_task(other_turn()) for _ in range(DRIVER_POOL_SIZE - 1)]
+    await asyncio.sleep(0.2)  # every connection is taken
+    waiting = asyncio.create_task(waiting_turn())
+    await asyncio.sleep(0.05)  # it waits in line
+    first_block_may_end.set()
+    await asyncio.wait_for(asyncio.gather(waiting, holders[0]), 5)
+    done.set()
+    await asyncio.gather(*holders)
+    assert order == ["the turn that waited", "the busy turn's next block"]
