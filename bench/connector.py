@@ -35,6 +35,9 @@ class BenchConnector:
     first_reply: dict[str, asyncio.Future[float]] = field(default_factory=dict)
     by_conversation: dict[str, list[Arrival]] = field(default_factory=lambda: defaultdict(list))
     posted: dict[str, asyncio.Event] = field(default_factory=lambda: defaultdict(asyncio.Event))
+    # Messages posted outside a reply are kept only for conversations someone reads: a run
+    # that kept every card would grow the load generator's heap and its collections.
+    watched: set[str] = field(default_factory=set)
     requests: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
@@ -68,7 +71,11 @@ class BenchConnector:
         self.first_reply.pop(activity_id, None)
         return self.by_reply_to.pop(activity_id, [])
 
+    def watch(self, conversation: str) -> None:
+        self.watched.add(conversation)
+
     def forget_conversation(self, conversation: str) -> None:
+        self.watched.discard(conversation)
         self.by_conversation.pop(conversation, None)
         self.posted.pop(conversation, None)
 
@@ -94,7 +101,7 @@ class BenchConnector:
             future = self.first_reply.get(reply_to)
             if future is not None and not future.done():
                 future.set_result(at)
-        else:
+        elif conversation in self.watched:
             self.by_conversation[conversation].append(arrival)
             self.posted[conversation].set()
         return web.json_response({"id": f"act-{number}"})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import shutil
@@ -28,6 +29,7 @@ from typing import IO, Any
 import aiohttp
 
 from bench.connector import BenchConnector, card_of, find_action_data, strings
+from bench.stalls import MachineProbe, stalls
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -68,6 +70,7 @@ class Turn:
     ok: bool
     error: str = ""
     step: str = ""
+    ended: float = 0.0
 
 
 def named(turn: Turn, step: str) -> Turn:
@@ -86,8 +89,11 @@ class Result:
     deliveries: dict[str, list[float]] = field(default_factory=dict)
     cpu_seconds: float = 0.0
     driver_cpu_seconds: float = 0.0
+    stalls: list[str] = field(default_factory=list)
+    machine: str = ""
 
     def record(self, turn: Turn) -> None:
+        turn.ended = time.perf_counter()
         if turn.kind == DELIVERY:
             if turn.ok:
                 self.deliveries.setdefault(turn.step, []).append(turn.latency)
@@ -612,10 +618,12 @@ async def run_one(
         connector=aiohttp.TCPConnector(limit=0), timeout=aiohttp.ClientTimeout(total=TIMEOUT)
     )
     result = Result(target.name, label, users, seconds)
+    probe = MachineProbe()
     try:
         await wait_listening(port, process)
         client = Client(f"http://127.0.0.1:{port}/api/messages", connector, http)
         for cast in casts:
+            connector.watch(cast.leader.chat_id)
             for user in (cast.requester, cast.leader, cast.amk):
                 client.register(user)
                 update = client.activity(
@@ -629,7 +637,12 @@ async def run_one(
         if warm_errors:
             print(f"  warm-up errors ({len(warm_errors)}): {warm_errors[0]}", file=sys.stderr)
         pid = measured_pid(process.pid, profiled=profile is not None)
+        # The load generator's own collections (60 ms over its whole heap) would land in the
+        # latencies it measures: what exists now lives through the run, so it is set aside.
+        gc.collect()
+        gc.freeze()
         cpu_before, own_before = cpu_seconds(pid), time.process_time()
+        probe.start()
         started = time.perf_counter()
         deadline = started + seconds
 
@@ -641,7 +654,12 @@ async def run_one(
         result.seconds = time.perf_counter() - started
         result.cpu_seconds = cpu_seconds(pid) - cpu_before
         result.driver_cpu_seconds = time.process_time() - own_before
+        await probe.stop()
+        result.machine = probe.summary()
+        result.stalls = stalls([(t.ended, t.latency) for t in result.turns if t.ok], probe)
     finally:
+        gc.unfreeze()
+        await probe.stop()
         await http.close()
         # In a thread: the fake connector runs on this loop and must keep answering the
         # bot's last sends while it drains them.
@@ -842,6 +860,9 @@ async def main_async(args: argparse.Namespace) -> int:
                 rows.append(row)
                 for step, line in result.steps().items():
                     print(f"    {step:22} {line}", flush=True)
+                print(f"    {result.machine}", flush=True)
+                for line in result.stalls:
+                    print(f"    stall: {line}", flush=True)
                 print(
                     f"{name:7} {label:10} users={users:3} {row['turns_per_s']:8.1f} turns/s "
                     f"p50={row['p50_ms']:7.1f} p99={row['p99_ms']:7.1f} ms "
