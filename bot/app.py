@@ -15,7 +15,7 @@ from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import ActivityTypes
 
-from bot.activity_json import activity_from_json
+from bot.activity_json import activity_from_json, dumps
 from bot.auth_cache import CachingAuthentication
 from bot.background import CANCEL_SECONDS, BackgroundTasks
 from bot.config import Settings
@@ -197,7 +197,11 @@ async def _answer(request: web.Request, runtime: BotRuntime) -> web.StreamRespon
         log.exception("activity of type %s could not be processed", activity.type)
         return web.json_response({"error": "internal error"}, status=500)
     if response is not None:
-        return web.json_response(_plain(response.body), status=response.status)
+        return web.Response(
+            body=dumps(_plain(response.body)),
+            status=response.status,
+            content_type="application/json",
+        )
     return web.Response(status=201)
 
 

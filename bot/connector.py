@@ -131,7 +131,6 @@ class ConnectorClient:
             self._session = aiohttp.ClientSession(
                 timeout=self._timeout,
                 connector=aiohttp.TCPConnector(limit=100),
-                json_serialize=dumps,
             )
         return self._session
 
@@ -152,8 +151,9 @@ class ConnectorClient:
         token = await token_provider()
         if token:
             headers["Authorization"] = f"Bearer {token}"
+        data = None if body is None else dumps(body)
         try:
-            async with self._http().request(method, url, json=body, headers=headers) as response:
+            async with self._http().request(method, url, data=data, headers=headers) as response:
                 text = await response.text()
                 if response.status >= 400:
                     raise ConnectorError(

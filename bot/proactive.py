@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +15,7 @@ from bot.connector import ConnectorClient, ConnectorError
 from cards.common import Card, attachment
 from storage import conversations
 from storage.conversations import Claim, Destination, SentPost
-from storage.db import Database, HotConnection
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +60,16 @@ class ProactiveSender:
     ) -> Posted:
         """A card in the person's 1:1 chat with the bot."""
 
-        async def chat(connection: HotConnection) -> Destination | None:
-            return await conversations.personal_destination(connection, person_id)
-
-        ref, post = await self._claim(
-            chat, f"no personal chat with person {person_id}", dedupe_key, entity_type, entity_id
-        )
+        async with self.db.writing_once() as connection:
+            ref, post = await conversations.claim_personal(
+                connection,
+                person_id,
+                dedupe_key=dedupe_key,
+                entity_type=entity_type,
+                entity_id=entity_id,
+            )
+        if ref is None or post is None:
+            raise NoConversation(f"no personal chat with person {person_id}")
         return await self._deliver(ref, post, card, new_thread=False)
 
     async def post_to_channel(
@@ -80,35 +83,17 @@ class ProactiveSender:
     ) -> Posted:
         """A card as a new thread in a team channel."""
 
-        async def channel(connection: HotConnection) -> Destination | None:
-            return await conversations.destination(connection, channel_ref_id)
-
-        missing = f"conversation {channel_ref_id} is unknown or inactive"
-        ref, post = await self._claim(channel, missing, dedupe_key, entity_type, entity_id)
-        return await self._deliver(ref, post, card, new_thread=True)
-
-    async def _claim(
-        self,
-        find: Callable[[HotConnection], Awaitable[Destination | None]],
-        missing: str,
-        dedupe_key: str,
-        entity_type: str | None,
-        entity_id: str | None,
-    ) -> tuple[Destination, Claim]:
-        """The conversation and the message's row: a lookup, then the claim, which is one
-        statement (`INSERT … ON CONFLICT DO NOTHING`) and needs no transaction around it."""
         async with self.db.writing_once() as connection:
-            ref = await find(connection)
-            if ref is None or not ref.active:
-                raise NoConversation(missing)
-            post = await conversations.claim(
+            ref, post = await conversations.claim_in(
                 connection,
+                channel_ref_id,
                 dedupe_key=dedupe_key,
-                conversation_ref_id=ref.id,
                 entity_type=entity_type,
                 entity_id=entity_id,
             )
-        return ref, post
+        if ref is None or post is None:
+            raise NoConversation(f"conversation {channel_ref_id} is unknown or inactive")
+        return await self._deliver(ref, post, card, new_thread=True)
 
     async def _deliver(
         self, ref: Destination, post: Claim, card: Card, *, new_thread: bool

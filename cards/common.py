@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any, Final
 
 from microsoft_teams.cards import (
@@ -175,8 +176,14 @@ def unit_choice(
         placeholder=placeholder,
         error_message=error_message,
         value=value,
-        choices=[Choice(title=unit.name, value=str(unit.id)) for unit in units],
+        choices=list(_unit_choices(tuple(units))),
     )
+
+
+@lru_cache(maxsize=8)
+def _unit_choices(units: tuple[UnitRef, ...]) -> tuple[Choice, ...]:
+    """Built once per unit list: every form shows the same list (cards only read them)."""
+    return tuple(Choice(title=unit.name, value=str(unit.id)) for unit in units)
 
 
 def field_error(text: str) -> TextBlock:

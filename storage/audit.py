@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Dialect, Executable, event, insert, select, text
+from sqlalchemy import BigInteger, Dialect, Executable, String, event, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -17,10 +17,15 @@ from storage.db import Database, HotConnection, HotResult, Parameters
 from storage.models import AuditEvent, utcnow
 
 _PENDING = "audit_pending"
-_CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(7242002)")
 _LAST_LINK = (
     select(AuditEvent.sequence, AuditEvent.hash).order_by(AuditEvent.sequence.desc()).limit(1)
 )
+# PostgreSQL: the chain's lock, then the newest link read after the lock is granted, in one
+# round trip (migration 0009). Appends are serialised so the chain never forks; SQLite's
+# writers are serialised already.
+_LOCKED_LAST_LINK = text(
+    "SELECT last_sequence AS sequence, last_hash AS hash FROM audit_chain_head()"
+).columns(sequence=BigInteger, hash=String)
 _APPEND = insert(AuditEvent)
 
 
@@ -100,18 +105,15 @@ def _append_pending(session: Session) -> None:
     pending: list[_Pending] = session.info.pop(_PENDING, [])
     if not pending:
         return
-    if session.get_bind().dialect.name == "postgresql":
-        # Serialise appends so the chain never forks (SQLite writers are serialised already).
-        session.execute(_CHAIN_LOCK)
-    last = session.execute(_LAST_LINK).first()
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    last = session.execute(_LOCKED_LAST_LINK if postgresql else _LAST_LINK).first()
     # A Core insert on the session's connection: the events are never read back as objects.
     session.connection().execute(_APPEND, _chained(last, pending))
 
 
 async def _last_link_on(connection: HotConnection) -> Any:
-    if connection.dialect.name == "postgresql":
-        await connection.execute(_CHAIN_LOCK)
-    return (await connection.execute(_LAST_LINK)).first()
+    postgresql = connection.dialect.name == "postgresql"
+    return (await connection.execute(_LOCKED_LAST_LINK if postgresql else _LAST_LINK)).first()
 
 
 def _chained(last: Any, pending: list[_Pending]) -> list[dict[str, Any]]:

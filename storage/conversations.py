@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Executable, Row, bindparam, func, select, update
+from sqlalchemy import Executable, Row, Select, bindparam, func, literal, select, true, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
@@ -194,6 +196,7 @@ _PERSONAL_DESTINATION = (
     .limit(1)
 )
 _DESTINATION_BY_ID = _DESTINATION.where(ConversationRef.id == bindparam("ref_id"))
+_DestinationQuery = Select[int, str, str, str | None, str, str | None, str | None, bool]
 _CLAIM_COLUMNS = (
     PostedActivity.id,
     PostedActivity.status,
@@ -228,11 +231,6 @@ def _destination(
 async def personal_destination(connection: HotConnection, person_id: int) -> Destination | None:
     """The person's newest active 1:1 chat with the bot."""
     row = (await connection.execute(_PERSONAL_DESTINATION, {"person_id": person_id})).first()
-    return _destination(row)
-
-
-async def destination(connection: HotConnection, ref_id: int) -> Destination | None:
-    row = (await connection.execute(_DESTINATION_BY_ID, {"ref_id": ref_id})).first()
     return _destination(row)
 
 
@@ -275,6 +273,135 @@ async def claim(
         row = (await connection.execute(_CLAIMED, values)).one()
     post_id, status, activity_id, thread_conversation_id = row
     return Claim(post_id, status, activity_id, thread_conversation_id)
+
+
+# PostgreSQL: the destination and the claim in one statement (the claim reads the
+# destination's row from a CTE). Built once per destination query.
+_CLAIM_AT: dict[str, Executable] = {}
+
+
+def _claim_at_statement(destination: _DestinationQuery) -> Executable:
+    found = destination.cte("destination")
+    claimed = (
+        postgresql_insert(PostedActivity)
+        .from_select(
+            [
+                "dedupe_key",
+                "conversation_ref_id",
+                "entity_type",
+                "entity_id",
+                "status",
+                "attempts",
+                "created_at",
+                "updated_at",
+            ],
+            select(
+                bindparam("claim_key", type_=PostedActivity.dedupe_key.type),
+                found.c.id,
+                bindparam("claim_entity_type", type_=PostedActivity.entity_type.type),
+                bindparam("claim_entity_id", type_=PostedActivity.entity_id.type),
+                literal("sending", PostedActivity.status.type),
+                literal(0, PostedActivity.attempts.type),
+                bindparam("claim_now", type_=PostedActivity.created_at.type),
+                bindparam("claim_now", type_=PostedActivity.updated_at.type),
+            ).where(found.c.active.is_(True)),
+            include_defaults=False,
+        )
+        .on_conflict_do_nothing(index_elements=[PostedActivity.dedupe_key])
+        .returning(*_CLAIM_COLUMNS)
+        .cte("claimed")
+    )
+    return select(*found.c, *claimed.c).select_from(found.outerjoin(claimed, true()))
+
+
+async def _claim_at(
+    connection: HotConnection,
+    name: str,
+    destination: _DestinationQuery,
+    parameters: dict[str, Any],
+    *,
+    dedupe_key: str,
+    entity_type: str | None,
+    entity_id: str | None,
+) -> tuple[Destination | None, Claim | None]:
+    """The destination and, when it is active, the message's claimed row.
+
+    On PostgreSQL one round trip: a claim that loses to an existing row (sent before, or being
+    sent) reads that row in a second. Elsewhere the lookup and `claim`, one after the other.
+    """
+    if connection.dialect.name != "postgresql":
+        ref = _destination((await connection.execute(destination, parameters)).first())
+        if ref is None or not ref.active:
+            return ref, None
+        return ref, await claim(
+            connection,
+            dedupe_key=dedupe_key,
+            conversation_ref_id=ref.id,
+            entity_type=entity_type,
+            entity_id=entity_id,
+        )
+    statement = _CLAIM_AT.get(name)
+    if statement is None:
+        statement = _CLAIM_AT[name] = _claim_at_statement(destination)
+    values = {
+        **parameters,
+        "claim_key": dedupe_key,
+        "claim_entity_type": entity_type,
+        "claim_entity_id": entity_id,
+        "claim_now": utcnow(),
+    }
+    row = (await connection.execute(statement, values)).first()
+    if row is None:
+        return None, None
+    ref = _destination(row[:8])
+    if ref is None or not ref.active:
+        return ref, None
+    post_id, status, activity_id, thread_conversation_id = row[8:]
+    if post_id is None:
+        post_id, status, activity_id, thread_conversation_id = (
+            await connection.execute(_CLAIMED, {"claim_key": dedupe_key})
+        ).one()
+    return ref, Claim(post_id, status, activity_id, thread_conversation_id)
+
+
+async def claim_personal(
+    connection: HotConnection,
+    person_id: int,
+    *,
+    dedupe_key: str,
+    entity_type: str | None = None,
+    entity_id: str | None = None,
+) -> tuple[Destination | None, Claim | None]:
+    """`claim` in the person's newest active 1:1 chat with the bot, looked up with it."""
+    return await _claim_at(
+        connection,
+        "personal",
+        _PERSONAL_DESTINATION,
+        {"person_id": person_id},
+        dedupe_key=dedupe_key,
+        entity_type=entity_type,
+        entity_id=entity_id,
+    )
+
+
+async def claim_in(
+    connection: HotConnection,
+    ref_id: int,
+    *,
+    dedupe_key: str,
+    entity_type: str | None = None,
+    entity_id: str | None = None,
+) -> tuple[Destination | None, Claim | None]:
+    """`claim` in the stored conversation `ref_id`, looked up with it."""
+    return await _claim_at(
+        connection,
+        "by id",
+        _DESTINATION_BY_ID,
+        {"ref_id": ref_id},
+        dedupe_key=dedupe_key,
+        entity_type=entity_type,
+        entity_id=entity_id,
+    )
 
 
 async def claim_post(

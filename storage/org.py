@@ -53,11 +53,19 @@ _HOME_UNIT_IDS = (
 )
 
 
+# The list read last and its models: the units seldom change, and every form shows them.
+_last_unit_list: tuple[tuple[tuple[int, str], ...], tuple[UnitRef, ...]] = ((), ())
+
+
 async def unit_choices(connection: HotConnection) -> list[UnitRef]:
     """The active units for a form's choice list, by name (Core: every form shows them)."""
-    rows = await connection.execute(_UNIT_CHOICES)
-    # Straight from the table's NOT NULL columns: nothing to validate.
-    return [UnitRef.model_construct(id=unit_id, name=name) for unit_id, name in rows]
+    global _last_unit_list
+    rows = tuple((unit_id, name) for unit_id, name in await connection.execute(_UNIT_CHOICES))
+    if rows != _last_unit_list[0]:
+        # Straight from the table's NOT NULL columns: nothing to validate.
+        units = tuple(UnitRef.model_construct(id=unit_id, name=name) for unit_id, name in rows)
+        _last_unit_list = (rows, units)
+    return list(_last_unit_list[1])
 
 
 async def home_unit_ids(connection: HotConnection, person_id: int) -> set[int]:

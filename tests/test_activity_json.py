@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from copy import deepcopy
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -130,10 +131,24 @@ def test_random_replies_match_msrest(
 
 def test_models_inside_card_content_are_written_as_json() -> None:
     content = {"actions": [CardAction(type="imBack", title="OK", value="ok")], "type": "x"}
-    assert (
-        dumps(content)
-        == '{"actions": [{"type": "imBack", "title": "OK", "value": "ok"}], "type": "x"}'
-    )
+    assert json.loads(dumps(content)) == {
+        "actions": [{"type": "imBack", "title": "OK", "value": "ok"}],
+        "type": "x",
+    }
+
+
+def test_bodies_keep_letters_dates_and_enum_values_as_teams_reads_them() -> None:
+    """Danish letters go out as UTF-8, dates as msrest writes them, enums as their values."""
+    when = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
+    body = {"text": "Godkendt af Søren Ærø", "at": when, "kind": ActivityTypes.message, 7: "x"}
+    raw = dumps(body)
+    assert "Søren Ærø".encode() in raw
+    assert json.loads(raw) == {
+        "text": "Godkendt af Søren Ærø",
+        "at": MSREST.serialize_iso(when),
+        "kind": "message",
+        "7": "x",
+    }
 
 
 # -- the way in: request bodies as msrest reads them ---------------------------------------------

@@ -114,6 +114,26 @@ async def test_the_word_opens_one_form_with_every_field(bot: BotUnderTest) -> No
     assert "Report a near miss" in english[-1].card_text()
 
 
+async def test_a_unit_renamed_or_closed_shows_so_in_the_next_form(bot: BotUnderTest) -> None:
+    """The forms' unit list is built once per list read: a change must still show at once."""
+    await setup(bot)
+    assert bot.runtime is not None
+
+    def unit_titles(reply: list[Reply]) -> set[str]:
+        choices = _inputs(reply[-1].card)["unit_id"]["choices"]
+        return {str(choice["title"]) for choice in choices}
+
+    before = unit_titles(await bot.say(REPORTER, "nærved"))
+    await bot.say(REPORTER, "annullér")
+    renamed, closed = sorted(before)[:2]
+    async with bot.runtime.db.transaction() as session:
+        units = {unit.name: unit for unit in (await session.scalars(select(Unit))).all()}
+        units[renamed].name = "Omdøbt Enhed"
+        units[closed].active = False
+    after = unit_titles(await bot.say(REPORTER, "nærved"))
+    assert after == (before - {renamed, closed}) | {"Omdøbt Enhed"}
+
+
 async def test_the_menu_button_opens_the_form(bot: BotUnderTest) -> None:
     await setup(bot)
     reply = await bot.submit(REPORTER, {"action": "menu.open", "flow": "near_miss"})

@@ -308,29 +308,34 @@ async def test_audit_detects_a_deleted_event(db: Database) -> None:
 
 
 async def test_concurrent_appends_keep_one_linear_chain(db: Database) -> None:
-    """Twenty simultaneous writers never fork the chain nor reuse a sequence number."""
+    """Forty simultaneous writers, half in ORM sessions and half on the hot path's plain
+    connections, never fork the chain nor reuse a sequence number."""
     before = await _event_count(db)
 
     async def append(number: int) -> int:
-        async with db.transaction() as session:
-            await audit.record(
-                session,
-                actor=f"worker{number}",
-                action="test.concurrent",
-                entity_type="test",
-                entity_id=number,
-                after={"number": number},
-            )
+        event = {
+            "actor": f"worker{number}",
+            "action": "test.concurrent",
+            "entity_type": "test",
+            "entity_id": number,
+            "after": {"number": number},
+        }
+        if number % 2:
+            async with audit.audited(db) as connection:
+                await audit.record(connection, **event)
+        else:
+            async with db.transaction() as session:
+                await audit.record(session, **event)
         return await _sequence_of(db, f"worker{number}")
 
-    sequences = await asyncio.gather(*(append(number) for number in range(20)))
-    assert sorted(sequences) == list(range(before + 1, before + 21))
+    sequences = await asyncio.gather(*(append(number) for number in range(40)))
+    assert sorted(sequences) == list(range(before + 1, before + 41))
     report = await _verify(db)
     assert report.intact, report
-    assert report.events == before + 20
+    assert report.events == before + 40
     async with db.sessions() as session:
         actors = set((await session.scalars(select(AuditEvent.actor))).all())
-    assert {f"worker{number}" for number in range(20)} <= actors
+    assert {f"worker{number}" for number in range(40)} <= actors
 
 
 # -- jobs --------------------------------------------------------------------------------------
