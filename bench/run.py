@@ -91,6 +91,7 @@ class Result:
     driver_cpu_seconds: float = 0.0
     stalls: list[str] = field(default_factory=list)
     machine: str = ""
+    connector_calls: int = 0
 
     def record(self, turn: Turn) -> None:
         turn.ended = time.perf_counter()
@@ -140,6 +141,7 @@ class Result:
             "first_error": errors[0].error if errors else "",
             "cpu_ms_per_turn": 1000 * self.cpu_seconds / count if count else 0.0,
             "driver_cpu_ms_per_turn": 1000 * self.driver_cpu_seconds / count if count else 0.0,
+            "connector_calls_per_turn": self.connector_calls / count if count else 0.0,
         }
 
 
@@ -643,6 +645,7 @@ async def run_one(
         gc.freeze()
         cpu_before, own_before = cpu_seconds(pid), time.process_time()
         probe.start()
+        calls_before = connector.requests
         started = time.perf_counter()
         deadline = started + seconds
 
@@ -652,6 +655,7 @@ async def run_one(
 
         await asyncio.gather(*(user_loop(cast) for cast in casts))
         result.seconds = time.perf_counter() - started
+        result.connector_calls = connector.requests - calls_before
         result.cpu_seconds = cpu_seconds(pid) - cpu_before
         result.driver_cpu_seconds = time.process_time() - own_before
         await probe.stop()
@@ -867,6 +871,7 @@ async def main_async(args: argparse.Namespace) -> int:
                     f"{name:7} {label:10} users={users:3} {row['turns_per_s']:8.1f} turns/s "
                     f"p50={row['p50_ms']:7.1f} p99={row['p99_ms']:7.1f} ms "
                     f"errors={row['errors']} cpu={row['cpu_ms_per_turn']:.2f} ms/turn "
+                    f"connector calls={row['connector_calls_per_turn']:.2f}/turn "
                     f"{row['first_error']}",
                     flush=True,
                 )
