@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from bot.connector import ConnectorClient, ConnectorError
 from cards.common import Card, attachment
@@ -60,16 +60,9 @@ class ProactiveSender:
     ) -> Posted:
         """A card in the person's 1:1 chat with the bot."""
 
-        async with self.db.writing_once() as connection:
-            ref, post = await conversations.claim_personal(
-                connection,
-                person_id,
-                dedupe_key=dedupe_key,
-                entity_type=entity_type,
-                entity_id=entity_id,
-            )
-        if ref is None or post is None:
-            raise NoConversation(f"no personal chat with person {person_id}")
+        ref, post = await self._claim(
+            "person", person_id, dedupe_key=dedupe_key, entity_type=entity_type, entity_id=entity_id
+        )
         return await self._deliver(ref, post, card, new_thread=False)
 
     async def post_to_channel(
@@ -83,17 +76,39 @@ class ProactiveSender:
     ) -> Posted:
         """A card as a new thread in a team channel."""
 
+        ref, post = await self._claim(
+            "conversation",
+            channel_ref_id,
+            dedupe_key=dedupe_key,
+            entity_type=entity_type,
+            entity_id=entity_id,
+        )
+        return await self._deliver(ref, post, card, new_thread=True)
+
+    async def _claim(
+        self,
+        to: Literal["person", "conversation"],
+        target_id: int,
+        *,
+        dedupe_key: str,
+        entity_type: str | None,
+        entity_id: str | None,
+    ) -> tuple[Destination, Claim]:
+        """The conversation and the message's row, one statement on PostgreSQL
+        (`conversations.claim_to`); it needs no transaction around it."""
         async with self.db.writing_once() as connection:
-            ref, post = await conversations.claim_in(
+            ref, post = await conversations.claim_to(
                 connection,
-                channel_ref_id,
+                to,
+                target_id,
                 dedupe_key=dedupe_key,
                 entity_type=entity_type,
                 entity_id=entity_id,
             )
         if ref is None or post is None:
-            raise NoConversation(f"conversation {channel_ref_id} is unknown or inactive")
-        return await self._deliver(ref, post, card, new_thread=True)
+            missing = "no personal chat with person" if to == "person" else "no active conversation"
+            raise NoConversation(f"{missing} {target_id}")
+        return ref, post
 
     async def _deliver(
         self, ref: Destination, post: Claim, card: Card, *, new_thread: bool

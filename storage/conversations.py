@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Literal
 
 from sqlalchemy import Executable, Row, Select, bindparam, func, literal, select, true, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -314,21 +314,31 @@ def _claim_at_statement(destination: _DestinationQuery) -> Executable:
     return select(*found.c, *claimed.c).select_from(found.outerjoin(claimed, true()))
 
 
-async def _claim_at(
+# Where a claimed message goes: a person's newest active 1:1 chat, or a stored conversation.
+_DESTINATIONS: dict[str, tuple[_DestinationQuery, str]] = {
+    "person": (_PERSONAL_DESTINATION, "person_id"),
+    "conversation": (_DESTINATION_BY_ID, "ref_id"),
+}
+
+
+async def claim_to(
     connection: HotConnection,
-    name: str,
-    destination: _DestinationQuery,
-    parameters: dict[str, Any],
+    to: Literal["person", "conversation"],
+    target_id: int,
     *,
     dedupe_key: str,
-    entity_type: str | None,
-    entity_id: str | None,
+    entity_type: str | None = None,
+    entity_id: str | None = None,
 ) -> tuple[Destination | None, Claim | None]:
-    """The destination and, when it is active, the message's claimed row.
+    """`claim` where the message goes, looked up with it: the person's (`target_id`) newest
+    active 1:1 chat, or the stored conversation `target_id`. No claim for a conversation that
+    is unknown or inactive.
 
     On PostgreSQL one round trip: a claim that loses to an existing row (sent before, or being
     sent) reads that row in a second. Elsewhere the lookup and `claim`, one after the other.
     """
+    destination, key = _DESTINATIONS[to]
+    parameters = {key: target_id}
     if connection.dialect.name != "postgresql":
         ref = _destination((await connection.execute(destination, parameters)).first())
         if ref is None or not ref.active:
@@ -340,9 +350,9 @@ async def _claim_at(
             entity_type=entity_type,
             entity_id=entity_id,
         )
-    statement = _CLAIM_AT.get(name)
+    statement = _CLAIM_AT.get(to)
     if statement is None:
-        statement = _CLAIM_AT[name] = _claim_at_statement(destination)
+        statement = _CLAIM_AT[to] = _claim_at_statement(destination)
     values = {
         **parameters,
         "claim_key": dedupe_key,
@@ -362,46 +372,6 @@ async def _claim_at(
             await connection.execute(_CLAIMED, {"claim_key": dedupe_key})
         ).one()
     return ref, Claim(post_id, status, activity_id, thread_conversation_id)
-
-
-async def claim_personal(
-    connection: HotConnection,
-    person_id: int,
-    *,
-    dedupe_key: str,
-    entity_type: str | None = None,
-    entity_id: str | None = None,
-) -> tuple[Destination | None, Claim | None]:
-    """`claim` in the person's newest active 1:1 chat with the bot, looked up with it."""
-    return await _claim_at(
-        connection,
-        "personal",
-        _PERSONAL_DESTINATION,
-        {"person_id": person_id},
-        dedupe_key=dedupe_key,
-        entity_type=entity_type,
-        entity_id=entity_id,
-    )
-
-
-async def claim_in(
-    connection: HotConnection,
-    ref_id: int,
-    *,
-    dedupe_key: str,
-    entity_type: str | None = None,
-    entity_id: str | None = None,
-) -> tuple[Destination | None, Claim | None]:
-    """`claim` in the stored conversation `ref_id`, looked up with it."""
-    return await _claim_at(
-        connection,
-        "by id",
-        _DESTINATION_BY_ID,
-        {"ref_id": ref_id},
-        dedupe_key=dedupe_key,
-        entity_type=entity_type,
-        entity_id=entity_id,
-    )
 
 
 async def claim_post(

@@ -208,11 +208,18 @@ async def test_a_channel_post_claims_in_one_transaction_and_skips_inactive_chann
         posted = await sender.post_to_channel(ref.id, notice_card("A", "a"), dedupe_key="d:1")
     assert len(counted.transactions) == 2
     assert posted.conversation_id.startswith("thread-") and not posted.already_sent
+    again = await sender.post_to_channel(ref.id, notice_card("A", "a"), dedupe_key="d:1")
+    assert again.already_sent and again.post_id == posted.post_id
     async with db.transaction() as session:
         await conversations.deactivate_conversation(session, ref.conversation_id)
     with pytest.raises(NoConversation):
         await sender.post_to_channel(ref.id, notice_card("A", "a"), dedupe_key="d:2")
-    assert len(connector.messages()) == 1
+    with pytest.raises(NoConversation):
+        await sender.post_to_channel(ref.id + 1000, notice_card("A", "a"), dedupe_key="d:3")
+    assert len(connector.sent) == 1
+    async with db.sessions() as session:
+        keys = (await session.scalars(select(PostedActivity.dedupe_key))).all()
+    assert keys == ["d:1"]
 
 
 async def _three_copies(
@@ -294,36 +301,3 @@ async def test_an_unsent_post_is_not_updated(
     with pytest.raises(NoConversation):
         await sender.update_card(post.id, notice_card("A", "b"))
     assert connector.sent == []
-
-
-async def test_a_channel_unknown_or_inactive_gets_no_post_and_no_row(
-    db: Database, connector: FakeConnector, sender: ProactiveSender
-) -> None:
-    async with db.transaction() as session:
-        channel = await conversations.remember(
-            session,
-            conversations.Address(
-                conversation_id="19:amk@thread.tacv2",
-                kind="channel",
-                service_url=connector.url,
-                tenant_id=TENANT,
-                bot_id="28:amkbot-test",
-                channel_id="19:amk@thread.tacv2",
-            ),
-            person_id=None,
-        )
-        channel_id = channel.id
-    posted = await sender.post_to_channel(channel_id, notice_card("A", "a"), dedupe_key="c1")
-    again = await sender.post_to_channel(channel_id, notice_card("A", "a"), dedupe_key="c1")
-    assert not posted.already_sent
-    assert again.already_sent and again.post_id == posted.post_id
-    async with db.transaction() as session:
-        await conversations.deactivate_conversation(session, "19:amk@thread.tacv2")
-    with pytest.raises(NoConversation):
-        await sender.post_to_channel(channel_id, notice_card("A", "a"), dedupe_key="c2")
-    with pytest.raises(NoConversation):
-        await sender.post_to_channel(channel_id + 1000, notice_card("A", "a"), dedupe_key="c3")
-    assert len(connector.sent) == 1
-    async with db.sessions() as session:
-        keys = (await session.scalars(select(PostedActivity.dedupe_key))).all()
-    assert keys == ["c1"]
