@@ -32,7 +32,6 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 class Sample:
     at: float
     loop_lag: float = 0.0
-    flush: float = 0.0
     steal: float = 0.0
     iowait: float = 0.0
 
@@ -48,7 +47,7 @@ class MachineProbe:
 
     samples: list[Sample] = field(default_factory=list)
     flushes: list[tuple[float, float]] = field(default_factory=list)
-    collections: list[tuple[float, float, int]] = field(default_factory=list)
+    collections: list[tuple[float, float]] = field(default_factory=list)
     _collecting: float = 0.0
     _stop: threading.Event = field(default_factory=threading.Event)
     _task: asyncio.Task[None] | None = None
@@ -60,12 +59,12 @@ class MachineProbe:
         self._thread = threading.Thread(target=self._flush_loop, daemon=True)
         self._thread.start()
 
-    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+    def _on_gc(self, phase: str, _info: dict[str, int]) -> None:
         if phase == "start":
             self._collecting = time.perf_counter()
         else:
             now = time.perf_counter()
-            self.collections.append((now, now - self._collecting, info["generation"]))
+            self.collections.append((now, now - self._collecting))
 
     async def stop(self) -> None:
         if self._on_gc in gc.callbacks:
@@ -84,7 +83,7 @@ class MachineProbe:
             now = time.perf_counter()
             new_steal, new_iowait = _steal_and_iowait()
             self.samples.append(
-                Sample(now, now - asked - TICK, 0.0, new_steal - steal, new_iowait - iowait)
+                Sample(now, now - asked - TICK, new_steal - steal, new_iowait - iowait)
             )
             steal, iowait = new_steal, new_iowait
 
@@ -107,7 +106,7 @@ class MachineProbe:
         steal = sum(s.steal for s in inside)
         iowait = sum(s.iowait for s in inside)
         flush = max(flushes, default=0.0)
-        collecting = sum(took for at, took, _ in self.collections if start <= at <= end)
+        collecting = sum(took for at, took in self.collections if start <= at <= end)
         return (
             f"load generator's loop late by up to {lag * 1000:.0f} ms "
             f"(its garbage collection {collecting * 1000:.0f} ms); "
@@ -122,7 +121,7 @@ class MachineProbe:
         span = (self.samples[-1].at - self.samples[0].at) if len(self.samples) > 1 else 0.0
         if not flushes or not lags or not span:
             return "machine probe: no samples"
-        slowest_gc = max((took for _, took, _ in self.collections), default=0.0)
+        slowest_gc = max((took for _, took in self.collections), default=0.0)
         return (
             f"machine probe: disk flush p50 {statistics.median(flushes) * 1000:.2f} ms, "
             f"max {flushes[-1] * 1000:.1f} ms; load generator's loop late p99 "

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 import aiohttp
+import orjson
 from botframework.connector.auth import AuthenticationConstants, MicrosoftAppCredentials
 
 from bot.activity_json import dumps
@@ -164,8 +165,8 @@ class ConnectorClient:
                 if not text.strip():
                     return {}
                 try:
-                    parsed = await response.json(content_type=None)
-                except ValueError:
+                    parsed = orjson.loads(text)
+                except orjson.JSONDecodeError:
                     return {}
                 return parsed if isinstance(parsed, dict) else {}
         except (aiohttp.ClientError, TimeoutError) as error:

@@ -105,15 +105,17 @@ def _append_pending(session: Session) -> None:
     pending: list[_Pending] = session.info.pop(_PENDING, [])
     if not pending:
         return
-    postgresql = session.get_bind().dialect.name == "postgresql"
-    last = session.execute(_LOCKED_LAST_LINK if postgresql else _LAST_LINK).first()
+    last = session.execute(_last_link(session.get_bind().dialect)).first()
     # A Core insert on the session's connection: the events are never read back as objects.
     session.connection().execute(_APPEND, _chained(last, pending))
 
 
+def _last_link(dialect: Dialect) -> Executable:
+    return _LOCKED_LAST_LINK if dialect.name == "postgresql" else _LAST_LINK
+
+
 async def _last_link_on(connection: HotConnection) -> Any:
-    postgresql = connection.dialect.name == "postgresql"
-    return (await connection.execute(_LOCKED_LAST_LINK if postgresql else _LAST_LINK)).first()
+    return (await connection.execute(_last_link(connection.dialect))).first()
 
 
 def _chained(last: Any, pending: list[_Pending]) -> list[dict[str, Any]]:

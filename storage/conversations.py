@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 from sqlalchemy import Executable, Row, Select, bindparam, func, literal, select, true, update
@@ -275,13 +276,18 @@ async def claim(
     return Claim(post_id, status, activity_id, thread_conversation_id)
 
 
-# PostgreSQL: the destination and the claim in one statement (the claim reads the
-# destination's row from a CTE). Built once per destination query.
-_CLAIM_AT: dict[str, Executable] = {}
+# Where a claimed message goes: a person's newest active 1:1 chat, or a stored conversation.
+_DESTINATIONS: dict[str, tuple[_DestinationQuery, str]] = {
+    "person": (_PERSONAL_DESTINATION, "person_id"),
+    "conversation": (_DESTINATION_BY_ID, "ref_id"),
+}
 
 
-def _claim_at_statement(destination: _DestinationQuery) -> Executable:
-    found = destination.cte("destination")
+@cache
+def _claim_at_statement(to: str) -> Executable:
+    """PostgreSQL: the destination and the claim in one statement (the claim reads the
+    destination's row from a CTE). Built once per kind of destination."""
+    found = _DESTINATIONS[to][0].cte("destination")
     claimed = (
         postgresql_insert(PostedActivity)
         .from_select(
@@ -314,13 +320,6 @@ def _claim_at_statement(destination: _DestinationQuery) -> Executable:
     return select(*found.c, *claimed.c).select_from(found.outerjoin(claimed, true()))
 
 
-# Where a claimed message goes: a person's newest active 1:1 chat, or a stored conversation.
-_DESTINATIONS: dict[str, tuple[_DestinationQuery, str]] = {
-    "person": (_PERSONAL_DESTINATION, "person_id"),
-    "conversation": (_DESTINATION_BY_ID, "ref_id"),
-}
-
-
 async def claim_to(
     connection: HotConnection,
     to: Literal["person", "conversation"],
@@ -350,9 +349,7 @@ async def claim_to(
             entity_type=entity_type,
             entity_id=entity_id,
         )
-    statement = _CLAIM_AT.get(to)
-    if statement is None:
-        statement = _CLAIM_AT[to] = _claim_at_statement(destination)
+    statement = _claim_at_statement(to)
     values = {
         **parameters,
         "claim_key": dedupe_key,
