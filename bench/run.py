@@ -92,6 +92,8 @@ class Result:
     stalls: list[str] = field(default_factory=list)
     machine: str = ""
     connector_calls: int = 0
+    # Under `--callgrind`: instructions the bot executed during the measured run.
+    instructions: int = 0
 
     def record(self, turn: Turn) -> None:
         turn.ended = time.perf_counter()
@@ -142,6 +144,7 @@ class Result:
             "cpu_ms_per_turn": 1000 * self.cpu_seconds / count if count else 0.0,
             "driver_cpu_ms_per_turn": 1000 * self.driver_cpu_seconds / count if count else 0.0,
             "connector_calls_per_turn": self.connector_calls / count if count else 0.0,
+            "instructions_per_turn": self.instructions / count if count else 0.0,
         }
 
 
@@ -540,8 +543,10 @@ TARGETS = {
 }
 
 
-async def wait_listening(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.perf_counter() + 90
+async def wait_listening(
+    port: int, process: subprocess.Popen[bytes], *, patience: float = 90
+) -> None:
+    deadline = time.perf_counter() + patience
     while time.perf_counter() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"bot exited with {process.returncode}")
@@ -563,6 +568,45 @@ def start_bot(
     return subprocess.Popen(command, env=env, cwd=workdir, stdout=log, stderr=log), log
 
 
+def callgrind_command(out: Path) -> list[str]:
+    """valgrind's callgrind around the bot, counting nothing until `count_instructions`:
+    instruction counts are the same run after run, whatever else the machine does."""
+    return [
+        "valgrind",
+        "--tool=callgrind",
+        "--instr-atstart=no",
+        f"--callgrind-out-file={out}",
+        "--quiet",
+    ]
+
+
+async def count_instructions(pid: int, env: dict[str, str], *, on: bool) -> None:
+    """Switch callgrind's counting in the bot. vgdb finds the bot by names built from
+    `$HOST`, which the bot's environment sets, so it runs with that environment."""
+    switch = await asyncio.create_subprocess_exec(
+        "vgdb",
+        f"--pid={pid}",
+        "instrumentation",
+        "on" if on else "off",
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    said, _ = await switch.communicate()
+    if switch.returncode != 0 or b"error" in said.lower():
+        raise RuntimeError(f"vgdb could not switch callgrind's counting: {said.decode()}")
+
+
+def callgrind_total(out: Path) -> int:
+    """The instructions a callgrind file counted (its `totals:` line; 0 without a file)."""
+    if not out.exists():
+        return 0
+    for line in out.read_text(errors="replace").splitlines():
+        if line.startswith("totals:"):
+            return int(line.split()[1])
+    return 0
+
+
 def measured_pid(pid: int, *, profiled: bool) -> int:
     """The bot's own pid (under py-spy, the profiler's child)."""
     if not profiled:
@@ -571,11 +615,11 @@ def measured_pid(pid: int, *, profiled: bool) -> int:
     return int(children[0]) if children else pid
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: subprocess.Popen[bytes], patience: float = 10) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
         try:
-            process.wait(10)
+            process.wait(patience)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
@@ -590,6 +634,7 @@ async def run_one(
     connector: BenchConnector,
     profile: Path | None = None,
     gil: bool = False,
+    callgrind: Path | None = None,
 ) -> Result:
     run = uuid.uuid4().hex[:6]
     casts = [cast_of(i, run) for i in range(users)]
@@ -615,6 +660,10 @@ async def run_one(
         options = ["record", "--format", "raw", "--rate", "250", "-o", str(profile)]
         options += ["--gil", "--"] if gil else ["--"]
         command = [spy, *options, *command]
+    counts = None
+    if callgrind is not None:
+        counts = callgrind / f"callgrind.{target.name}.{label}.{users}.{run}.out"
+        command = [*callgrind_command(counts), *command]
     process, log = start_bot(command, env, workdir)
     http = aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=0), timeout=aiohttp.ClientTimeout(total=TIMEOUT)
@@ -622,7 +671,7 @@ async def run_one(
     result = Result(target.name, label, users, seconds)
     probe = MachineProbe()
     try:
-        await wait_listening(port, process)
+        await wait_listening(port, process, patience=900 if callgrind else 90)
         client = Client(f"http://127.0.0.1:{port}/api/messages", connector, http)
         for cast in casts:
             connector.watch(cast.leader.chat_id)
@@ -646,6 +695,8 @@ async def run_one(
         gc.collect()
         gc.freeze()
         gc.disable()
+        if counts is not None:
+            await count_instructions(pid, env, on=True)
         cpu_before, own_before = cpu_seconds(pid), time.process_time()
         probe.start()
         calls_before = connector.requests
@@ -661,6 +712,8 @@ async def run_one(
         result.connector_calls = connector.requests - calls_before
         result.cpu_seconds = cpu_seconds(pid) - cpu_before
         result.driver_cpu_seconds = time.process_time() - own_before
+        if counts is not None:
+            await count_instructions(pid, env, on=False)
         await probe.stop()
         result.machine = probe.summary()
         result.stalls = stalls([(t.ended, t.latency) for t in result.turns if t.ok], probe)
@@ -671,8 +724,10 @@ async def run_one(
         await http.close()
         # In a thread: the fake connector runs on this loop and must keep answering the
         # bot's last sends while it drains them.
-        await asyncio.to_thread(stop, process)
+        await asyncio.to_thread(stop, process, 300 if counts else 10)
         log.close()
+        if counts is not None:
+            result.instructions = callgrind_total(counts)
         failed = process.returncode not in (0, -signal.SIGINT, None) or result.errors
         if failed or os.environ.get("BENCH_KEEP_LOGS"):
             print(
@@ -881,9 +936,20 @@ async def main_async(args: argparse.Namespace) -> int:
                 if label == "postgresql":
                     url = await databases.postgres()
                 profile = Path(args.profile) if args.profile else None
+                callgrind = Path(args.callgrind) if args.callgrind else None
+                if callgrind is not None:
+                    callgrind.mkdir(parents=True, exist_ok=True)
                 target = TARGETS["echo" if name == ECHO_AGAIN else name]
                 result = await run_one(
-                    target, users, args.duration, url, label, connector, profile, args.gil
+                    target,
+                    users,
+                    args.duration,
+                    url,
+                    label,
+                    connector,
+                    profile,
+                    args.gil,
+                    callgrind,
                 )
                 result.bot = name
                 row = result.row()
@@ -898,7 +964,12 @@ async def main_async(args: argparse.Namespace) -> int:
                     f"p50={row['p50_ms']:7.1f} p99={row['p99_ms']:7.1f} ms "
                     f"errors={row['errors']} cpu={row['cpu_ms_per_turn']:.2f} ms/turn "
                     f"connector calls={row['connector_calls_per_turn']:.2f}/turn "
-                    f"{row['first_error']}",
+                    + (
+                        f"instructions={row['instructions_per_turn'] / 1e6:.2f} M/turn "
+                        if args.callgrind
+                        else ""
+                    )
+                    + f"{row['first_error']}",
                     flush=True,
                 )
     finally:
@@ -930,6 +1001,12 @@ def main() -> int:
     parser.add_argument("--bots", default="amkbot,amkbot-2w,echo,bare", help=", ".join(TARGETS))
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per run")
     parser.add_argument("--profile", help="record the bot with py-spy (raw) into this file")
+    parser.add_argument(
+        "--callgrind",
+        metavar="DIR",
+        help="run the bot under valgrind's callgrind and print its instructions per turn "
+        "(repeatable where CPU seconds are not; about 50 times slower)",
+    )
     parser.add_argument("--gil", action="store_true", help="py-spy: only GIL-holding samples")
     parser.add_argument("--write-doc", action="store_true", help="update docs/performance.md")
     return asyncio.run(main_async(parser.parse_args()))

@@ -108,6 +108,11 @@ def dumps(value: Any) -> bytes:
     return orjson.dumps(value, default=json_default, option=_ORJSON_OPTIONS)
 
 
+def loads(body: bytes | str) -> Any:
+    """A request body's JSON (orjson: strict UTF-8, no NaN; `ValueError` when not JSON)."""
+    return orjson.loads(body)
+
+
 def _known_keys(kind: type[Model]) -> frozenset[str]:
     return frozenset(description["key"] for description in kind._attribute_map.values())
 

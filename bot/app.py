@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +14,7 @@ from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import ActivityTypes
 
-from bot.activity_json import activity_from_json, dumps
+from bot.activity_json import activity_from_json, dumps, loads
 from bot.auth_cache import CachingAuthentication
 from bot.background import CANCEL_SECONDS, BackgroundTasks
 from bot.config import Settings
@@ -150,10 +149,10 @@ async def _answer(request: web.Request, runtime: BotRuntime) -> web.StreamRespon
     if request.content_type != "application/json":
         return _bad_request("Content-Type must be application/json", 415)
     try:
-        payload = await request.json()
+        payload = loads(await request.read())
     except web.HTTPRequestEntityTooLarge:
         return _bad_request("activity too large", 413)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except ValueError:
         return _bad_request("body is not valid JSON")
     if not isinstance(payload, dict):
         return _bad_request("body must be a JSON object")

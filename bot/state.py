@@ -10,6 +10,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+import orjson
 from botbuilder.core import ConversationState, Storage, TurnContext
 from botbuilder.core.bot_state import CachedBotState
 from botbuilder.dialogs import DialogInstance, DialogState
@@ -19,6 +20,9 @@ from storage.db import Database
 
 _ETAG = "e_tag"
 _TAG = "$amk"
+# The integers JSON holds as numbers here (orjson's range); others are stored as text.
+_INT_MIN = -(2**63)
+_INT_MAX = 2**64 - 1
 
 
 class UnsafeStateError(ValueError):
@@ -26,8 +30,10 @@ class UnsafeStateError(ValueError):
 
 
 def _encode(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
+    if value is None or isinstance(value, bool | float | str):
         return value
+    if isinstance(value, int):
+        return value if _INT_MIN <= value <= _INT_MAX else {_TAG: "int", "text": str(value)}
     if isinstance(value, DialogState):
         return {_TAG: "DialogState", "stack": [_encode(item) for item in value.dialog_stack]}
     if isinstance(value, DialogInstance):
@@ -66,6 +72,8 @@ def _decode(value: Any) -> Any:
         return datetime.fromisoformat(value["iso"])
     if tag == "date":
         return date.fromisoformat(value["iso"])
+    if tag == "int":
+        return int(value["text"])
     if tag == "dict":
         return {_key(_decode(key)): _decode(item) for key, item in value["items"]}
     raise UnsafeStateError(f"unknown stored type {tag!r}")
@@ -76,11 +84,15 @@ def _key(value: Any) -> Any:
 
 
 def encode_state(value: Any) -> str:
-    return json.dumps(_encode(value), ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps(_encode(value)).decode()
 
 
 def decode_state(text: str) -> Any:
-    return _decode(json.loads(text))
+    try:
+        parsed = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        parsed = json.loads(text)  # rows written before orjson may hold NaN or Infinity
+    return _decode(parsed)
 
 
 class DatabaseStorage(Storage):  # type: ignore[misc]

@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Protocol, TypeAlias
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import CursorResult, Engine, Executable, create_engine, event, text
@@ -66,6 +67,11 @@ def for_dialect(on: HotConnection, name: str, build: Callable[[HotConnection], E
     if statement is None:
         statement = _BY_DIALECT[key] = build(on)
     return statement
+
+
+def json_text(value: Any) -> str:
+    """A JSON column's text (orjson: a tenth of `json`'s CPU; dates as ISO 8601)."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 class OrderedSlots:
@@ -232,6 +238,8 @@ def _sqlite_on_loop(path: str, *, begin: str) -> Engine:
     engine = create_engine(
         f"sqlite:///{path}",
         hide_parameters=True,
+        json_serializer=json_text,
+        json_deserializer=orjson.loads,
         connect_args={"check_same_thread": False, "isolation_level": None},
     )
     _prepare_sqlite(engine, begin=begin, busy_timeout_ms=BUSY_TIMEOUT_MS)
@@ -276,7 +284,11 @@ class Database:
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         if self.is_sqlite and parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        options: dict[str, Any] = {"hide_parameters": True}
+        options: dict[str, Any] = {
+            "hide_parameters": True,
+            "json_serializer": json_text,
+            "json_deserializer": orjson.loads,
+        }
         self.driver_events = DriverEvents()
         self._driver: DriverPool | None = None
         if not self.is_sqlite:

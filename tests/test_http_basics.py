@@ -147,6 +147,10 @@ async def test_malformed_requests_get_clean_4xx_and_the_bot_keeps_serving(
     assert (await bot.post_raw(b"{not json")).status == 400
     assert (await bot.post_raw(b"[1, 2]")).status == 400
     assert (await bot.post_raw(b"\xff\xfe")).status == 400
+    template = json.dumps(bot.personal(user, text="TEXT"))
+    # a lone surrogate cannot be stored or sent on; NaN is not JSON
+    for text in ('"\\ud800"', "NaN"):
+        assert (await bot.post_raw(template.replace('"TEXT"', text).encode())).status == 400
     assert (await bot.post_raw(b"{}", content_type="text/plain")).status == 415
     assert (await bot.post({"type": "message", "text": "hi"})).status == 400
     missing_conversation = bot.personal(user, text="hi")

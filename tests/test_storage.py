@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -878,6 +879,23 @@ async def test_database_storage_keeps_dates_and_tuples(db: Database) -> None:
     assert restored["values"] == {"when": moment, "day": date(2026, 12, 1)}
     with pytest.raises(TypeError):
         await storage.write({"other": {"thing": object()}})
+
+
+async def test_database_storage_keeps_any_integer_and_letters_and_reads_older_rows(
+    db: Database,
+) -> None:
+    """A number typed into a form stays that number whatever its size; æøå stay letters; a
+    row written before the current encoding (with NaN, as `json` wrote it) still reads."""
+    storage = DatabaseStorage(db)
+    huge = 12345678901234567890123456789
+    values = {"huge": huge, "negative": -(2**70), "edge": 2**64 - 1, "text": "Ærø åbner"}
+    await storage.write({"conv": {"values": values}})
+    assert (await storage.read(["conv"]))["conv"]["values"] == values
+    stored = await dialog_state.read(db, ["conv"])
+    assert "Ærø åbner" in stored["conv"][1]
+    await dialog_state.write(db, "legacy", '{"values":{"ratio":NaN,"n":1}}', None)
+    restored = (await storage.read(["legacy"]))["legacy"]["values"]
+    assert math.isnan(restored["ratio"]) and restored["n"] == 1
 
 
 async def test_sqlite_writers_take_turns_in_order_and_a_stuck_one_blocks_no_one_forever(
