@@ -13,6 +13,7 @@ Teams sends; any other shape is left to msrest, which also gives its errors.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -38,19 +39,32 @@ class _Unexpected(Exception):
     """A value msrest would convert in a way this module does not copy."""
 
 
+# Per model class: (attribute, JSON key or None where msrest would nest it, type) of each
+# attribute msrest writes (read-only ones it leaves out).
+_WRITTEN: dict[type[Model], list[tuple[str, str | None, str]]] = {}
+
+
+def _written(kind: type[Model]) -> list[tuple[str, str | None, str]]:
+    fields = _WRITTEN.get(kind)
+    if fields is None:
+        fields = _WRITTEN[kind] = [
+            (attr, key if key and "." not in key else None, description["type"])
+            for attr, description in kind._attribute_map.items()
+            if not kind._validation.get(attr, {}).get("readonly")
+            for key in (description["key"],)
+        ]
+    return fields
+
+
 def _model(model: Model) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    validation = model._validation
-    for attr, description in model._attribute_map.items():
+    for attr, key, kind in _written(type(model)):
         value = getattr(model, attr, None)
         if value is None:
             continue
-        if validation.get(attr, {}).get("readonly"):
-            continue
-        key = description["key"]
-        if not key or "." in key:
+        if key is None:
             raise _Unexpected(attr)
-        out[key] = _value(value, description["type"])
+        out[key] = _value(value, kind)
     return out
 
 
@@ -113,32 +127,40 @@ def loads(body: bytes | str) -> Any:
     return orjson.loads(body)
 
 
-def _known_keys(kind: type[Model]) -> frozenset[str]:
-    return frozenset(description["key"] for description in kind._attribute_map.values())
-
-
-_KNOWN_KEYS = {name: _known_keys(kind) for name, kind in _MODELS.items()}
-
-
-def _model_from(name: str, data: Any) -> Model:
-    if not isinstance(data, dict):
-        raise _Unexpected(name)
-    kind = _MODELS[name]
+def _read_plan(kind: type[Model]) -> dict[str, tuple[str, str]] | None:
+    """JSON key → (attribute, type) for a model this module reads as msrest does; None for
+    one it leaves to msrest (subtypes, read-only or constant fields, nested keys)."""
     if getattr(kind, "_subtype_map", None) or any(
         rule.get("readonly") or rule.get("constant") for rule in kind._validation.values()
     ):
-        raise _Unexpected(name)
-    values: dict[str, Any] = {}
+        return None
+    plan: dict[str, tuple[str, str]] = {}
     for attr, description in kind._attribute_map.items():
         key = description["key"]
         if not key or "." in key:
-            raise _Unexpected(attr)
-        value = data.get(key)
-        values[attr] = None if value is None else _from(value, description["type"])
-    model = kind(**values)
-    unknown = data.keys() - _KNOWN_KEYS[name]
+            return None
+        plan[key] = (attr, description["type"])
+    return plan
+
+
+_READ_PLANS = {name: _read_plan(kind) for name, kind in _MODELS.items()}
+
+
+def _model_from(name: str, data: Any) -> Model:
+    plan = _READ_PLANS[name]
+    if plan is None or not isinstance(data, dict):
+        raise _Unexpected(name)
+    values: dict[str, Any] = {}
+    unknown: dict[str, Any] = {}
+    for key, value in data.items():
+        field = plan.get(key)
+        if field is None:
+            unknown[key] = value
+        elif value is not None:
+            values[field[0]] = _from(value, field[1])
+    model = _MODELS[name](**values)
     if unknown:
-        model.additional_properties = {key: data[key] for key in unknown}
+        model.additional_properties = unknown
     return model
 
 
@@ -151,7 +173,7 @@ def _from(value: Any, kind: str) -> Any:
     if kind == "object":  # parsed JSON: msrest's copy of it would hold the same values
         return value
     if kind == "iso-8601":
-        return Deserializer.deserialize_iso(value)  # type: ignore[no-untyped-call]
+        return _parse_iso(value)
     if kind.startswith("[") and isinstance(value, list):
         inner = kind[1:-1]
         return [None if item is None else _from(item, inner) for item in value]
@@ -161,6 +183,18 @@ def _from(value: Any, kind: str) -> Any:
     if kind in _MODELS:
         return _model_from(kind, value)
     raise _Unexpected(kind)
+
+
+# The timestamps Teams sends ("2026-11-28T10:00:00.1234567Z", "…+01:00"): for these,
+# `datetime.fromisoformat` gives the moment msrest gives, at a sixtieth of its CPU.
+_TEAMS_ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,7})?(Z|[+-]\d\d:\d\d)?")
+
+
+def _parse_iso(value: Any) -> datetime:
+    if isinstance(value, str) and _TEAMS_ISO.fullmatch(value):
+        return datetime.fromisoformat(value)
+    parsed: datetime = Deserializer.deserialize_iso(value)  # type: ignore[no-untyped-call]
+    return parsed
 
 
 def activity_from_json(data: dict[str, Any]) -> Activity:

@@ -13,12 +13,14 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
 import aiohttp
 import orjson
 from botframework.connector.auth import AuthenticationConstants, MicrosoftAppCredentials
+from yarl import URL
 
 from bot.activity_json import dumps
 from bot.turn_gate import waiting_for_teams
@@ -153,19 +155,19 @@ class ConnectorClient:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         data = None if body is None else dumps(body)
+        # Our URLs are built on `service_base` with quoted segments: already encoded.
+        target = URL(url, encoded=True)
         try:
-            async with self._http().request(method, url, data=data, headers=headers) as response:
-                text = await response.text()
-                if response.status >= 400:
+            async with self._http().request(method, target, data=data, headers=headers) as answer:
+                raw = await answer.read()
+                if answer.status >= 400:
                     raise ConnectorError(
-                        response.status,
-                        text[:300],
-                        parse_retry_after(response.headers.get("Retry-After")),
+                        answer.status,
+                        raw[:300].decode(errors="replace"),
+                        parse_retry_after(answer.headers.get("Retry-After")),
                     )
-                if not text.strip():
-                    return {}
                 try:
-                    parsed = orjson.loads(text)
+                    parsed = orjson.loads(raw) if raw.strip() else {}
                 except orjson.JSONDecodeError:
                     return {}
                 return parsed if isinstance(parsed, dict) else {}
@@ -181,7 +183,8 @@ class ConnectorClient:
         attempts: int | None = None,
         token_provider: TokenProvider | None = None,
     ) -> dict[str, Any]:
-        """One call, retried on 412/429/5xx/timeouts within the retry policy.
+        """One call, retried on 412/429/5xx/timeouts within the retry policy. `url` is
+        percent-encoded: `service_base(...)` followed by quoted path segments.
 
         `token_provider` overrides the client's own (a turn's reply uses the turn's credentials).
         """
@@ -205,15 +208,11 @@ class ConnectorClient:
                 await self.sleep(pause)
                 attempt += 1
 
-    @staticmethod
-    def _base(service_url: str) -> str:
-        return service_url if service_url.endswith("/") else service_url + "/"
-
     async def send(
         self, service_url: str, conversation_id: str, activity: dict[str, Any]
     ) -> str | None:
         conversation = quote(conversation_id, safe="")
-        url = f"{self._base(service_url)}v3/conversations/{conversation}/activities"
+        url = f"{service_base(service_url)}v3/conversations/{conversation}/activities"
         answer = await self.request("POST", url, activity)
         activity_id = answer.get("id")
         return str(activity_id) if activity_id else None
@@ -222,7 +221,7 @@ class ConnectorClient:
         self, service_url: str, conversation_id: str, activity_id: str, activity: dict[str, Any]
     ) -> None:
         url = (
-            f"{self._base(service_url)}v3/conversations/{quote(conversation_id, safe='')}"
+            f"{service_base(service_url)}v3/conversations/{quote(conversation_id, safe='')}"
             f"/activities/{quote(activity_id, safe='')}"
         )
         await self.request("PUT", url, {**activity, "id": activity_id})
@@ -232,7 +231,7 @@ class ConnectorClient:
     ) -> tuple[str, str | None]:
         """A new 1:1 chat or a new channel thread; returns (conversation id, activity id)."""
         answer = await self.request(
-            "POST", f"{self._base(service_url)}v3/conversations", parameters
+            "POST", f"{service_base(service_url)}v3/conversations", parameters
         )
         conversation_id = answer.get("id")
         if not conversation_id:
@@ -241,7 +240,7 @@ class ConnectorClient:
         return str(conversation_id), (str(activity_id) if activity_id else None)
 
     async def team_channels(self, service_url: str, team_id: str) -> list[dict[str, Any]]:
-        url = f"{self._base(service_url)}v3/teams/{quote(team_id, safe='')}/conversations"
+        url = f"{service_base(service_url)}v3/teams/{quote(team_id, safe='')}/conversations"
         answer = await self.request("GET", url, None, attempts=2)
         channels = answer.get("conversations", [])
         return [channel for channel in channels if isinstance(channel, dict)]
@@ -250,10 +249,18 @@ class ConnectorClient:
         self, service_url: str, conversation_id: str, member_id: str
     ) -> dict[str, Any]:
         url = (
-            f"{self._base(service_url)}v3/conversations/{quote(conversation_id, safe='')}"
+            f"{service_base(service_url)}v3/conversations/{quote(conversation_id, safe='')}"
             f"/members/{quote(member_id, safe='')}"
         )
         return await self.request("GET", url, None, attempts=1)
+
+
+@lru_cache(maxsize=64)
+def service_base(service_url: str) -> str:
+    """A conversation's service URL, percent-encoded and ending in "/": the base of every
+    URL the client is given (Teams sends a handful of service URLs, one per region)."""
+    text = str(URL(service_url))
+    return text if text.endswith("/") else text + "/"
 
 
 def _safe_url(url: str) -> str:

@@ -18,7 +18,7 @@ from bot.turn_gate import NORMAL, URGENT, TurnGate
 from bot.turn_order import ConversationTurns
 from cards.common import CARD_CONTENT_TYPE, Card, notice_card
 from dialogs.context import Speaker, set_speaker, speaker_of
-from dialogs.outgoing import text_activity
+from dialogs.outgoing import OutgoingActivity, text_activity
 from dialogs.router import Router
 from domain.i18n import preferred_lang, t
 from domain.org import is_email
@@ -267,6 +267,18 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
     # -- card actions ------------------------------------------------------------------------
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
+        """The answer goes back in an activity built for this one send: botbuilder would wrap
+        it in one of its own and deep-copy that, the card included."""
+        response = await self._answer_invoke(turn_context)
+        if response is not None and not turn_context.turn_state.get(
+            TurnContext._INVOKE_RESPONSE_KEY
+        ):
+            await turn_context.send_activity(
+                OutgoingActivity(value=response, type=ActivityTypes.invoke_response)
+            )
+        return response
+
+    async def _answer_invoke(self, turn_context: TurnContext) -> InvokeResponse | None:
         if turn_context.activity.name != "adaptiveCard/action":
             return await super().on_invoke_activity(turn_context)
         speaker = speaker_of(turn_context)

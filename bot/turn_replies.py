@@ -26,6 +26,7 @@ from bot.connector import (
     RetryPolicy,
     TokenProvider,
     credentials_token,
+    service_base,
 )
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ class TurnConversations:
     ) -> None:
         self._inner = inner
         self._http = http
-        self._base = service_url if service_url.endswith("/") else service_url + "/"
+        self._base = service_base(service_url)
         self._token = token
         self._policy = policy
         self._sleep = sleep

@@ -9,6 +9,7 @@ from __future__ import annotations
 import string
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -85,8 +86,10 @@ def placeholders(key: str) -> tuple[set[str], set[str]]:
     )
 
 
+@lru_cache(maxsize=4096)
 def format_datetime(lang: Lang, moment: datetime) -> str:
-    """A UTC moment shown in Copenhagen time, written the local way."""
+    """A UTC moment shown in Copenhagen time, written the local way (a request's times are
+    shown on every card about it: each is converted once)."""
     local = moment.astimezone(COPENHAGEN)
     if lang is Lang.DA:
         return local.strftime("%d.%m.%Y kl. %H.%M")

@@ -293,3 +293,38 @@ def test_outgoing_activities_are_what_message_factory_builds_and_stay_unchanged(
         assert snapshot(ours) == before
         assert sent is not ours
         assert activity_json(sent) == msrest_json(as_reply(theirs)) == msrest_json(sent)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    moment=st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2100, 1, 1)),
+    separator=st.sampled_from(["T", "T", "T", " ", "t"]),
+    digits=st.integers(min_value=0, max_value=9),
+    offset_minutes=st.none() | st.integers(min_value=-14 * 60, max_value=14 * 60),
+    zone_form=st.sampled_from(["+HH:MM", "+HH:MM", "+HHMM", "HH:MM"]),
+    noise=st.sampled_from(["", "", "", " ", "Z", "x", ".", ":00"]),
+)
+def test_timestamps_read_as_msrest_reads_them(
+    moment: datetime,
+    separator: str,
+    digits: int,
+    offset_minutes: int | None,
+    zone_form: str,
+    noise: str,
+) -> None:
+    """Teams writes 0–7 fractional digits and "Z" or an offset; each reads as the same
+    moment and offset as msrest reads it, and anything else is left to msrest."""
+    fraction = f".{moment.microsecond:06d}987"[: digits + 1] if digits else ""
+    if offset_minutes is None:
+        zone = "Z"
+    else:
+        sign = "-" if offset_minutes < 0 else "+"
+        hours, minutes = divmod(abs(offset_minutes), 60)
+        zone = zone_form.replace("+", sign).replace("HH", f"{hours:02d}")
+        zone = zone.replace("MM", f"{minutes:02d}")
+    text = f"{moment:%Y-%m-%d}{separator}{moment:%H:%M:%S}{fraction}{zone}{noise}"
+    body = teams_body(text="x", timestamp=text, localTimestamp=text)
+    ours, theirs = our_reading(body), msrest_reading(body)
+    assert ours == theirs
+    if isinstance(ours, dict):
+        assert ours["timestamp"].utcoffset() == theirs["timestamp"].utcoffset()

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import quote
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
 from bot.connector import ConnectorClient, ConnectorError, RetryPolicy, parse_retry_after
@@ -191,3 +194,32 @@ async def test_a_send_cut_after_teams_took_it_is_still_recorded_and_not_sent_aga
     again = await sender.send_to_person(person_id, card, dedupe_key="approve:1")
     assert again.already_sent
     assert len(connector.sent) == 1
+
+
+async def test_ids_and_service_urls_with_reserved_letters_are_sent_quoted() -> None:
+    """Teams ids hold ':', ';' and '@' (and could hold '/', ' ' or 'ø'): each id goes as
+    one quoted path segment, on any service URL, with or without a closing slash."""
+    seen: list[tuple[str, str]] = []
+
+    async def handle(request: web.Request) -> web.Response:
+        seen.append((request.method, request.raw_path))
+        return web.json_response({"id": "1"})
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handle)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    client = ConnectorClient()
+    odd = "a:1ø;messageid=17@thread/x y"
+    try:
+        await client.send(str(server.make_url("/emea")), odd, {"type": "message"})
+        unencoded = f"{server.make_url('/')}rum ø/"
+        await client.update(unencoded, odd, "17;x", {"type": "message"})
+    finally:
+        await client.close()
+        await server.close()
+    quoted = quote(odd, safe="")
+    assert seen == [
+        ("POST", f"/emea/v3/conversations/{quoted}/activities"),
+        ("PUT", f"/rum%20%C3%B8/v3/conversations/{quoted}/activities/17%3Bx"),
+    ]
