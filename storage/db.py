@@ -9,7 +9,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Protocol, TypeAlias
@@ -335,62 +335,56 @@ class Database:
         async with self._write_turn(), self._writers() as session, session.begin():
             yield session
 
-    @asynccontextmanager
-    async def writing(self) -> AsyncIterator[HotConnection]:
+    def writing(self) -> AbstractAsyncContextManager[HotConnection]:
         """`transaction()` for Core statements on the hot path: no ORM session, no audit.
 
         A session costs about twice a plain connection's CPU on small statements; on a
         SQLite file the statements also skip the asyncio layer (see `SQLiteOnLoop`), on
         PostgreSQL they run on asyncpg's own connections (see storage/pg_driver.py).
         """
+        if self._driver is not None and self._write_order is None:
+            return self._driver.connection(transaction=True)
+        return self._ordered_writing()
+
+    @asynccontextmanager
+    async def _ordered_writing(self) -> AsyncIterator[HotConnection]:
         async with self._write_turn():
             if self._on_loop is not None:
                 with self._on_loop[0].begin() as connection:
                     yield SQLiteOnLoop(connection)
                 return
-            if self._driver is not None:
-                async with self._driver.connection(transaction=True) as driver_connection:
-                    yield driver_connection
-                return
             async with self.engine.begin() as async_connection:
                 yield async_connection
 
-    @asynccontextmanager
-    async def writing_once(self) -> AsyncIterator[HotConnection]:
+    def writing_once(self) -> AbstractAsyncContextManager[HotConnection]:
         """`writing()` for statements that are each complete on their own: nothing between
         them needs a transaction (one statement, or a lookup and a write that stands alone).
 
         On PostgreSQL they run in autocommit, each its own transaction: one round trip each
         instead of BEGIN, the statements and COMMIT. On SQLite they share one transaction.
         """
-        if self.is_sqlite:
-            async with self.writing() as connection:
-                yield connection
-            return
-        async with self._hot_autocommit() as connection:
-            yield connection
+        return self.writing() if self.is_sqlite else self._hot_autocommit()
 
-    @asynccontextmanager
-    async def _hot_autocommit(self) -> AsyncIterator[HotConnection]:
+    def _hot_autocommit(self) -> AbstractAsyncContextManager[HotConnection]:
+        # The context managers are handed on, not wrapped: a turn opens several.
         if self._driver is not None:
-            async with self._driver.connection(transaction=False) as driver_connection:
-                yield driver_connection
-            return
-        async with self._autocommit.connect() as async_connection:
-            yield async_connection
+            return self._driver.connection(transaction=False)
+        return self._autocommit.connect()
 
-    @asynccontextmanager
-    async def reading(self) -> AsyncIterator[HotConnection]:
+    def reading(self) -> AbstractAsyncContextManager[HotConnection]:
         """A plain connection for Core reads on the hot path; never committed.
 
         On PostgreSQL each statement is its own snapshot (no BEGIN and ROLLBACK round trips).
         """
         if self._on_loop is not None:
-            with self._on_loop[1].connect() as connection:
-                yield SQLiteOnLoop(connection)
-            return
-        async with self._hot_autocommit() as connection:
-            yield connection
+            return self._sqlite_reading(self._on_loop[1])
+        return self._hot_autocommit()
+
+    @staticmethod
+    @asynccontextmanager
+    async def _sqlite_reading(engine: Engine) -> AsyncIterator[HotConnection]:
+        with engine.connect() as connection:
+            yield SQLiteOnLoop(connection)
 
     @asynccontextmanager
     async def _write_turn(self) -> AsyncIterator[None]:
