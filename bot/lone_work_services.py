@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -152,16 +153,36 @@ def _view(
     )
 
 
+@dataclass(frozen=True)
+class ShownCard:
+    """A card just sent as a card action's answer: the copy it replaced (`key`) and its
+    language. Building a card costs about as much as the rest of the action."""
+
+    key: str
+    lang: Lang
+    card: Card
+
+
+def _reused(shown: ShownCard | None, key: str, lang: Lang) -> Card | None:
+    return shown.card if shown is not None and shown.key == key and shown.lang is lang else None
+
+
 def card_renderer(
-    view: RequestView, requester: PersonLike | None, approver: PersonLike | None
+    view: RequestView,
+    requester: PersonLike | None,
+    approver: PersonLike | None,
+    shown: ShownCard | None = None,
 ) -> Callable[[str], Card | None]:
-    """The new card for each posted copy of a request, in its reader's language."""
+    """The new card for each posted copy of a request, in its reader's language; `shown` is
+    the card a card action just answered with, used again for that copy when it fits."""
 
     def render(key: str) -> Card | None:
         if key == requester_key(view.id) and requester is not None:
-            return requester_card(person_lang(requester), view)
+            lang = person_lang(requester)
+            return _reused(shown, key, lang) or requester_card(lang, view)
         if key == approver_key(view.id) and approver is not None:
-            return approval_card(person_lang(approver), view)
+            lang = person_lang(approver)
+            return _reused(shown, key, lang) or approval_card(lang, view)
         return None
 
     return render
@@ -438,8 +459,10 @@ class DatabaseLoneWorkServices:
             if outcome.refused == "not_approver":
                 return notice_card(t(lang, "lone_work.approval.title"), notice)
             return approval_card(lang, view, notice=notice)
-        self.notifier.later(self._after_change(view, people, told), name="lone_work.decided")
-        return approval_card(lang, view)
+        card = approval_card(lang, view)
+        shown = ShownCard(approver_key(view.id), lang, card)
+        self.notifier.later(self._after_change(view, people, told, shown), name="lone_work.decided")
+        return card
 
     async def _withdraw(self, speaker: Speaker, request_id: int) -> Card:
         assert speaker.person_id is not None
@@ -459,8 +482,12 @@ class DatabaseLoneWorkServices:
             if outcome.refused == "not_requester":
                 return notice_card(t(lang, "lone_work.requester.title"), notice)
             return requester_card(lang, view, notice=notice)
-        self.notifier.later(self._after_change(view, people, told), name="lone_work.withdrawn")
-        return requester_card(lang, view)
+        card = requester_card(lang, view)
+        shown = ShownCard(requester_key(view.id), lang, card)
+        self.notifier.later(
+            self._after_change(view, people, told, shown), name="lone_work.withdrawn"
+        )
+        return card
 
     async def _revoke(self, speaker: Speaker, request_id: int, reason: str | None) -> Card:
         assert speaker.person_id is not None
@@ -480,8 +507,10 @@ class DatabaseLoneWorkServices:
             if outcome.refused == "not_approver":
                 return notice_card(t(lang, "lone_work.approval.title"), notice)
             return approval_card(lang, view, notice=notice)
-        self.notifier.later(self._after_change(view, people, told), name="lone_work.revoked")
-        return approval_card(lang, view)
+        card = approval_card(lang, view)
+        shown = ShownCard(approver_key(view.id), lang, card)
+        self.notifier.later(self._after_change(view, people, told, shown), name="lone_work.revoked")
+        return card
 
     async def _as_changed(
         self, connection: HotConnection, outcome: lone_work.Outcome, what: str
@@ -499,13 +528,17 @@ class DatabaseLoneWorkServices:
         return view, people, notice
 
     async def _after_change(
-        self, view: RequestView, people: Mapping[int, PersonLike], notice: Outgoing | None
+        self,
+        view: RequestView,
+        people: Mapping[int, PersonLike],
+        notice: Outgoing | None,
+        shown: ShownCard,
     ) -> None:
         """Update every posted copy of the request, then tell the person concerned."""
         requester = people.get(view.requester_id)
         approver = people.get(view.approver_id) if view.approver_id else None
         await self.notifier.update_cards(
-            (ENTITY, str(view.id)), card_renderer(view, requester, approver)
+            (ENTITY, str(view.id)), card_renderer(view, requester, approver, shown)
         )
         if notice is not None:
             await self.notifier.send_kept([notice])

@@ -132,6 +132,9 @@ async def test_approve_updates_every_copy_and_tells_the_requester(bot: BotUnderT
     puts = [item for item in bot.connector.sent if item.method == "PUT"]
     assert {item.conversation_id for item in puts} == {MAJA.chat_id, LISE.chat_id}
     assert all("Godkendt" in item.card_text() for item in puts)
+    # the leader's stored message becomes the card the click answered with
+    [at_leader] = [item for item in puts if item.conversation_id == LISE.chat_id]
+    assert at_leader.card == reply.body["value"]
     told = [m for m in _to(bot.connector.messages(), MAJA)]
     assert any("er godkendt af Lise Leder" in m.card_text() for m in told)
     assert (await _only_request(bot)).status == "approved"
