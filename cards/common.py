@@ -223,6 +223,28 @@ def kept_number(value: Any) -> float | None:
         return None
 
 
+def filled_in(template: Any, slots: Mapping[str, object]) -> Any:
+    """A copy of a card `template` with each placeholder string replaced by its value in
+    `slots` (None: the key is left out, as the card models leave out empty fields)."""
+    if isinstance(template, dict):
+        copy: dict[str, Any] = {}
+        for key, value in template.items():
+            if type(value) is str:
+                if value in slots:
+                    value = slots[value]
+                    if value is None:
+                        continue
+                copy[key] = value
+            elif isinstance(value, dict | list):
+                copy[key] = filled_in(value, slots)
+            else:
+                copy[key] = value
+        return copy
+    if isinstance(template, list):
+        return [filled_in(item, slots) for item in template]
+    return template
+
+
 def notice_card(heading: str, text: str) -> Card:
     """A short card with a heading and a paragraph, without buttons."""
     return render(AdaptiveCard(body=[title(heading), paragraph(text)]))

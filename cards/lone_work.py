@@ -29,6 +29,7 @@ from cards.common import (
     Card,
     execute,
     field_error,
+    filled_in,
     form_adder,
     kept_number,
     kept_value,
@@ -53,6 +54,31 @@ from domain.org import UnitRef
 MAX_LIST_ROWS = 15
 
 
+# The form's inputs that show text, each with what it shows (None: empty).
+_FORM_INPUTS = (
+    *("unit_id", "task", "campus", "building", "room", "schedule"),
+    *("start_date", "start_time", "end_date", "end_time", "weekdays", "window_start"),
+    *("window_end", "valid_from", "valid_to", "hazards", "hazard_other", "mitigations"),
+    *("checkin_person", "mitigation_other", "emergency_name", "emergency_phone"),
+    *("trained", "adult"),
+)
+# Placeholders of the form's template: no catalogue text, unit name or input holds them.
+_SLOT = "\x00lone_work.form:"
+_REQUESTER_SLOT = _SLOT + "requester"
+_FORM_TEMPLATES: dict[tuple[Lang, tuple[tuple[int, str], ...], bool], Card] = {}
+_MAX_FORM_TEMPLATES = 32
+
+
+def _form_inputs(values: dict[str, Any]) -> dict[str, str | None]:
+    """What each text input shows: what was typed, a single period by default, the
+    toggles off unless they were on."""
+    shown = {name: kept_value(values, name) for name in _FORM_INPUTS}
+    shown["schedule"] = shown["schedule"] or Schedule.SINGLE.value
+    for name in ("trained", "adult"):
+        shown[name] = "true" if str(values.get(name, "")).lower() == "true" else "false"
+    return shown
+
+
 def request_form(
     lang: Lang,
     units: list[UnitRef],
@@ -61,12 +87,58 @@ def request_form(
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
 ) -> Card:
-    """The request card; `values` are kept and `errors` (field → message) shown next to them."""
+    """The request card; `values` are kept and `errors` (field → message) shown next to them.
+
+    Without errors or a check-in interval (a number, which a text placeholder cannot stand
+    for) the card is its language's and units' template, built once with placeholders, with
+    this form's values filled in: the same card, without building it."""
     values = values or {}
-    errors = errors or {}
+    shown = _form_inputs(values)
+    interval = kept_number(values.get("checkin_interval"))
+    requester_text = t(lang, "lone_work.form.requester", name=requester) if requester else None
+    unit_key = tuple((unit.id, unit.name) for unit in units)
+    texts = (*shown.values(), requester_text, *(name for _, name in unit_key))
+    if errors or interval is not None or any(text and text.startswith(_SLOT) for text in texts):
+        return _built_request_form(
+            lang,
+            units,
+            requester_text=requester_text,
+            shown=shown,
+            interval=interval,
+            errors=errors or {},
+        )
+    key = (lang, unit_key, requester_text is not None)
+    template = _FORM_TEMPLATES.get(key)
+    if template is None:
+        if len(_FORM_TEMPLATES) >= _MAX_FORM_TEMPLATES:
+            _FORM_TEMPLATES.clear()
+        template = _FORM_TEMPLATES[key] = _built_request_form(
+            lang,
+            units,
+            requester_text=_REQUESTER_SLOT if requester_text is not None else None,
+            shown={name: _SLOT + name for name in _FORM_INPUTS},
+            interval=None,
+            errors={},
+        )
+    slots: dict[str, str | None] = {_SLOT + name: value for name, value in shown.items()}
+    slots[_REQUESTER_SLOT] = requester_text
+    filled: Card = filled_in(template, slots)
+    return filled
+
+
+def _built_request_form(
+    lang: Lang,
+    units: list[UnitRef],
+    *,
+    requester_text: str | None,
+    shown: dict[str, str | None],
+    interval: float | None,
+    errors: dict[str, str],
+) -> Card:
+    """`request_form` built from the card models (`shown`: each text input's value)."""
     body: list[CardElement] = [title(t(lang, "lone_work.form.title"))]
-    if requester:
-        body.append(paragraph(t(lang, "lone_work.form.requester", name=requester), subtle=True))
+    if requester_text is not None:
+        body.append(paragraph(requester_text, subtle=True))
     body.append(paragraph(t(lang, "lone_work.form.intro"), subtle=True))
     if errors:
         body.append(
@@ -82,7 +154,7 @@ def request_form(
             units,
             label=t(lang, "lone_work.field.unit"),
             error_message=t(lang, "lone_work.error.unit"),
-            value=kept_value(values, "unit_id"),
+            value=shown["unit_id"],
         ),
         "unit_id",
     )
@@ -94,7 +166,7 @@ def request_form(
             is_required=True,
             max_length=2000,
             error_message=t(lang, "lone_work.error.task"),
-            value=kept_value(values, "task"),
+            value=shown["task"],
         ),
         "task",
     )
@@ -109,7 +181,7 @@ def request_form(
                     is_required=True,
                     max_length=limit,
                     error_message=t(lang, "lone_work.error.required"),
-                    value=kept_value(values, name),
+                    value=shown[name],
                 )
                 for name, key, limit in where
             ],
@@ -121,18 +193,16 @@ def request_form(
             id="schedule",
             label=t(lang, "lone_work.field.schedule"),
             style="expanded",
-            value=kept_value(values, "schedule") or Schedule.SINGLE.value,
+            value=shown["schedule"],
             choices=list(_choices(lang, "schedule")),
         ),
         "schedule",
     )
     body.append(TextBlock(text=t(lang, "lone_work.field.single_hint"), weight="Bolder", wrap=True))
     body.extend(
-        _input_row(lang, values, errors, [("start_date", DateInput), ("start_time", TimeInput)])
+        _input_row(lang, shown, errors, [("start_date", DateInput), ("start_time", TimeInput)])
     )
-    body.extend(
-        _input_row(lang, values, errors, [("end_date", DateInput), ("end_time", TimeInput)])
-    )
+    body.extend(_input_row(lang, shown, errors, [("end_date", DateInput), ("end_time", TimeInput)]))
     body.append(
         TextBlock(text=t(lang, "lone_work.field.recurring_hint"), weight="Bolder", wrap=True)
     )
@@ -142,16 +212,16 @@ def request_form(
             label=t(lang, "lone_work.field.weekdays"),
             is_multi_select=True,
             style="compact",
-            value=kept_value(values, "weekdays"),
+            value=shown["weekdays"],
             choices=list(_choices(lang, "weekday")),
         ),
         "weekdays",
     )
     body.extend(
-        _input_row(lang, values, errors, [("window_start", TimeInput), ("window_end", TimeInput)])
+        _input_row(lang, shown, errors, [("window_start", TimeInput), ("window_end", TimeInput)])
     )
     body.extend(
-        _input_row(lang, values, errors, [("valid_from", DateInput), ("valid_to", DateInput)])
+        _input_row(lang, shown, errors, [("valid_from", DateInput), ("valid_to", DateInput)])
     )
     add(
         ChoiceSetInput(
@@ -159,7 +229,7 @@ def request_form(
             label=t(lang, "lone_work.field.hazards"),
             is_multi_select=True,
             style="expanded",
-            value=kept_value(values, "hazards"),
+            value=shown["hazards"],
             choices=list(_choices(lang, "hazard")),
         ),
         "hazards",
@@ -169,7 +239,7 @@ def request_form(
             id="hazard_other",
             label=t(lang, "lone_work.field.hazard_other"),
             max_length=300,
-            value=kept_value(values, "hazard_other"),
+            value=shown["hazard_other"],
         ),
         "hazard_other",
     )
@@ -179,7 +249,7 @@ def request_form(
             label=t(lang, "lone_work.field.mitigations"),
             is_multi_select=True,
             style="expanded",
-            value=kept_value(values, "mitigations"),
+            value=shown["mitigations"],
             choices=list(_choices(lang, "mitigation")),
         ),
         "mitigations",
@@ -191,14 +261,14 @@ def request_form(
                     id="checkin_person",
                     label=t(lang, "lone_work.field.checkin_person"),
                     max_length=200,
-                    value=kept_value(values, "checkin_person"),
+                    value=shown["checkin_person"],
                 ),
                 NumberInput(
                     id="checkin_interval",
                     label=t(lang, "lone_work.field.checkin_interval"),
                     min=5,
                     max=240,
-                    value=kept_number(values.get("checkin_interval")),
+                    value=interval,
                 ),
             ],
             errors,
@@ -210,7 +280,7 @@ def request_form(
             id="mitigation_other",
             label=t(lang, "lone_work.field.mitigation_other"),
             max_length=300,
-            value=kept_value(values, "mitigation_other"),
+            value=shown["mitigation_other"],
         ),
         "mitigation_other",
     )
@@ -223,7 +293,7 @@ def request_form(
                     is_required=True,
                     max_length=200,
                     error_message=t(lang, "lone_work.error.emergency_name"),
-                    value=kept_value(values, "emergency_name"),
+                    value=shown["emergency_name"],
                 ),
                 TextInput(
                     id="emergency_phone",
@@ -232,7 +302,7 @@ def request_form(
                     is_required=True,
                     max_length=40,
                     error_message=t(lang, "lone_work.error.phone"),
-                    value=kept_value(values, "emergency_phone"),
+                    value=shown["emergency_phone"],
                 ),
             ],
             errors,
@@ -243,7 +313,7 @@ def request_form(
             ToggleInput(
                 id=name,
                 title=t(lang, f"lone_work.field.{name}"),
-                value="true" if str(values.get(name, "")).lower() == "true" else "false",
+                value=shown[name],
                 value_on="true",
                 value_off="false",
                 wrap=True,
@@ -280,14 +350,14 @@ def _choices(lang: Lang, kind: str) -> tuple[Choice, ...]:
 
 def _input_row(
     lang: Lang,
-    values: dict[str, Any],
+    shown: dict[str, str | None],
     errors: dict[str, str],
     inputs: list[tuple[str, type[DateInput] | type[TimeInput]]],
 ) -> list[CardElement]:
     """Date/time inputs side by side, each kept, with their errors underneath."""
     return side_by_side(
         [
-            kind(id=name, label=t(lang, f"lone_work.field.{name}"), value=kept_value(values, name))
+            kind(id=name, label=t(lang, f"lone_work.field.{name}"), value=shown[name])
             for name, kind in inputs
         ],
         errors,

@@ -31,6 +31,7 @@ from microsoft_teams.cards import (
 from cards.common import (
     Card,
     execute,
+    filled_in,
     form_adder,
     notice_card,
     paragraph,
@@ -160,30 +161,8 @@ def report_form(
     slots: dict[str, str | None] = {_SLOT + name: value for name, value in shown.items()}
     slots[_TODAY_SLOT] = today
     slots[_FORM_ID_SLOT] = form_id
-    filled: Card = _filled(template, slots)
+    filled: Card = filled_in(template, slots)
     return filled
-
-
-def _filled(node: Any, slots: dict[str, str | None]) -> Any:
-    """A copy of `node` with each placeholder replaced by its value (None: key left out, as
-    the card models leave out empty fields)."""
-    if isinstance(node, dict):
-        copy: dict[str, Any] = {}
-        for key, value in node.items():
-            if type(value) is str:
-                if value in slots:
-                    value = slots[value]
-                    if value is None:
-                        continue
-                copy[key] = value
-            elif isinstance(value, dict | list):
-                copy[key] = _filled(value, slots)
-            else:
-                copy[key] = value
-        return copy
-    if isinstance(node, list):
-        return [_filled(item, slots) for item in node]
-    return node
 
 
 def _built_report_form(

@@ -132,3 +132,65 @@ def test_english_cards_speak_english() -> None:
     card = json.dumps(approval_card(Lang.EN, view(Status.PENDING)), ensure_ascii=False)
     assert "Approve with conditions" in card and "Godkend" not in card
     assert "Risky" in card and "Hazardous chemicals" in card
+
+
+UNITS = [UnitRef(id=n, name=name) for n, name in enumerate(SEED_UNITS, start=1)]
+
+
+def _form_reference(
+    lang: Lang, units: list[UnitRef], requester: str | None, values: dict[str, object]
+) -> Card:
+    """The form built from the card models, as `request_form` builds it when it shows errors."""
+    from cards import lone_work as cards
+
+    return cards._built_request_form(
+        lang,
+        units,
+        requester_text=cards.t(lang, "lone_work.form.requester", name=requester)
+        if requester
+        else None,
+        shown=cards._form_inputs(values),
+        interval=None,
+        errors={},
+    )
+
+
+FORM_VALUES: list[dict[str, object]] = [
+    {},
+    {"unit_id": "3", "schedule": "recurring", "weekdays": ["mon", "fri"], "trained": "TRUE"},
+    {"task": LONG, "campus": 'Lyngby "Nord" <b>&</b>', "room": " 112 ", "building": ""},
+    {
+        "hazards": "chemicals,other",
+        "hazard_other": "Støv\nog røg",
+        "mitigations": ["check_in"],
+        "checkin_person": "Vagten",
+        "emergency_name": "Vagtcentralen",
+        "emergency_phone": "+45 45 25 10 10",
+        "start_date": "2026-12-01",
+        "end_time": "21:00",
+        "adult": "true",
+    },
+]
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+@pytest.mark.parametrize("values", FORM_VALUES)
+@pytest.mark.parametrize("requester", ["Maja", None])
+def test_the_form_from_its_template_is_the_form_built_from_the_card_models(
+    lang: Lang, values: dict[str, object], requester: str | None
+) -> None:
+    for units in (UNITS, UNITS[:2], []):
+        expected = json.dumps(_form_reference(lang, units, requester, values), ensure_ascii=False)
+        for _ in range(2):  # the template is built on first use, then reused
+            card = request_form(lang, units, requester=requester, values=dict(values))
+            assert json.dumps(card, ensure_ascii=False) == expected
+
+
+def test_a_request_form_handed_out_is_its_own_copy() -> None:
+    first = request_form(Lang.DA, UNITS, requester="Maja", values={"task": "Måling"})
+    first["body"].clear()
+    first["actions"].clear()
+    again = request_form(Lang.DA, UNITS, requester="Ane", values={})
+    expected = _form_reference(Lang.DA, UNITS, "Ane", {})
+    assert json.dumps(again, ensure_ascii=False) == json.dumps(expected, ensure_ascii=False)
+    assert "Måling" not in json.dumps(again, ensure_ascii=False)
