@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any, Final
 
@@ -221,6 +221,39 @@ def kept_number(value: Any) -> float | None:
         return float(str(value).replace(",", "."))
     except ValueError:
         return None
+
+
+class CardTemplates:
+    """Cards built once per key with placeholder strings where their values go, handed out
+    as copies with the values filled in: the same card as building it, at a fraction of
+    the cost. A placeholder starts with `prefix` (no catalogue text holds one); a card whose
+    values could hold one is built, not filled (`could_clash`)."""
+
+    def __init__(self, prefix: str, *, limit: int = 32) -> None:
+        self.prefix = prefix
+        self.limit = limit
+        self._built: dict[Hashable, Card] = {}
+
+    def slot(self, name: str) -> str:
+        return self.prefix + name
+
+    def could_clash(self, texts: Iterable[object]) -> bool:
+        return any(type(text) is not str or text.startswith(self.prefix) for text in texts)
+
+    def filled(
+        self, key: Hashable, build: Callable[[], Card], values: Mapping[str, object]
+    ) -> Card:
+        """The template of `key` (built by `build()` on first use) with `values` (name →
+        value; None leaves the key out) in place of its placeholders."""
+        template = self._built.get(key)
+        if template is None:
+            if len(self._built) >= self.limit:
+                self._built.clear()
+            template = self._built[key] = build()
+        filled: Card = filled_in(
+            template, {self.prefix + name: value for name, value in values.items()}
+        )
+        return filled
 
 
 def filled_in(template: Any, slots: Mapping[str, object]) -> Any:

@@ -27,9 +27,9 @@ from microsoft_teams.cards import (
 
 from cards.common import (
     Card,
+    CardTemplates,
     execute,
     field_error,
-    filled_in,
     form_adder,
     kept_number,
     kept_value,
@@ -62,11 +62,7 @@ _FORM_INPUTS = (
     *("checkin_person", "mitigation_other", "emergency_name", "emergency_phone"),
     *("trained", "adult"),
 )
-# Placeholders of the form's template: no catalogue text, unit name or input holds them.
-_SLOT = "\x00lone_work.form:"
-_REQUESTER_SLOT = _SLOT + "requester"
-_FORM_TEMPLATES: dict[tuple[Lang, tuple[tuple[int, str], ...], bool], Card] = {}
-_MAX_FORM_TEMPLATES = 32
+_FORMS = CardTemplates("\x00lone_work.form:")
 
 
 def _form_inputs(values: dict[str, Any]) -> dict[str, str | None]:
@@ -97,8 +93,8 @@ def request_form(
     interval = kept_number(values.get("checkin_interval"))
     requester_text = t(lang, "lone_work.form.requester", name=requester) if requester else None
     unit_key = tuple((unit.id, unit.name) for unit in units)
-    texts = (*shown.values(), requester_text, *(name for _, name in unit_key))
-    if errors or interval is not None or any(text and text.startswith(_SLOT) for text in texts):
+    texts = (*(value for value in shown.values() if value is not None), requester or "")
+    if errors or interval is not None or _FORMS.could_clash((*texts, *(n for _, n in unit_key))):
         return _built_request_form(
             lang,
             units,
@@ -107,23 +103,19 @@ def request_form(
             interval=interval,
             errors=errors or {},
         )
-    key = (lang, unit_key, requester_text is not None)
-    template = _FORM_TEMPLATES.get(key)
-    if template is None:
-        if len(_FORM_TEMPLATES) >= _MAX_FORM_TEMPLATES:
-            _FORM_TEMPLATES.clear()
-        template = _FORM_TEMPLATES[key] = _built_request_form(
+
+    def build() -> Card:
+        return _built_request_form(
             lang,
             units,
-            requester_text=_REQUESTER_SLOT if requester_text is not None else None,
-            shown={name: _SLOT + name for name in _FORM_INPUTS},
+            requester_text=_FORMS.slot("requester") if requester_text is not None else None,
+            shown={name: _FORMS.slot(name) for name in _FORM_INPUTS},
             interval=None,
             errors={},
         )
-    slots: dict[str, str | None] = {_SLOT + name: value for name, value in shown.items()}
-    slots[_REQUESTER_SLOT] = requester_text
-    filled: Card = filled_in(template, slots)
-    return filled
+
+    key = (lang, unit_key, requester_text is not None)
+    return _FORMS.filled(key, build, {**shown, "requester": requester_text})
 
 
 def _built_request_form(

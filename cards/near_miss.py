@@ -30,8 +30,8 @@ from microsoft_teams.cards import (
 
 from cards.common import (
     Card,
+    CardTemplates,
     execute,
-    filled_in,
     form_adder,
     notice_card,
     paragraph,
@@ -100,12 +100,7 @@ _FORM_INPUTS = (
     "photo_url",
     "anonymous",
 )
-# Placeholders of the form's template: no catalogue text, unit name or input holds them.
-_SLOT = "\x00near_miss.form:"
-_TODAY_SLOT = _SLOT + "today"
-_FORM_ID_SLOT = _SLOT + "form_id"
-_FORM_TEMPLATES: dict[tuple[Lang, tuple[tuple[int, str], ...]], Card] = {}
-_MAX_FORM_TEMPLATES = 32
+_FORMS = CardTemplates("\x00near_miss.form:")
 
 
 def _form_inputs(values: dict[str, str], local: datetime) -> dict[str, str | None]:
@@ -135,34 +130,23 @@ def report_form(
     shown = _form_inputs(values or {}, local)
     today = local.date().isoformat()
     unit_key = tuple((unit.id, unit.name) for unit in units)
-    if (
-        errors
-        or not all(
-            value is None or (type(value) is str and not value.startswith(_SLOT))
-            for value in (*shown.values(), form_id)
-        )
-        or any(name.startswith(_SLOT) for _, name in unit_key)
-    ):
+    texts = (*(value for value in shown.values() if value is not None), form_id)
+    if errors or _FORMS.could_clash((*texts, *(name for _, name in unit_key))):
         return _built_report_form(
             lang, units, today=today, form_id=form_id, shown=shown, errors=errors or {}
         )
-    template = _FORM_TEMPLATES.get((lang, unit_key))
-    if template is None:
-        if len(_FORM_TEMPLATES) >= _MAX_FORM_TEMPLATES:
-            _FORM_TEMPLATES.clear()
-        template = _FORM_TEMPLATES[(lang, unit_key)] = _built_report_form(
+
+    def build() -> Card:
+        return _built_report_form(
             lang,
             units,
-            today=_TODAY_SLOT,
-            form_id=_FORM_ID_SLOT,
-            shown={name: _SLOT + name for name in _FORM_INPUTS},
+            today=_FORMS.slot("today"),
+            form_id=_FORMS.slot("form_id"),
+            shown={name: _FORMS.slot(name) for name in _FORM_INPUTS},
             errors={},
         )
-    slots: dict[str, str | None] = {_SLOT + name: value for name, value in shown.items()}
-    slots[_TODAY_SLOT] = today
-    slots[_FORM_ID_SLOT] = form_id
-    filled: Card = filled_in(template, slots)
-    return filled
+
+    return _FORMS.filled((lang, unit_key), build, {**shown, "today": today, "form_id": form_id})
 
 
 def _built_report_form(

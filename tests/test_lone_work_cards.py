@@ -194,3 +194,15 @@ def test_a_request_form_handed_out_is_its_own_copy() -> None:
     expected = _form_reference(Lang.DA, UNITS, "Ane", {})
     assert json.dumps(again, ensure_ascii=False) == json.dumps(expected, ensure_ascii=False)
     assert "Måling" not in json.dumps(again, ensure_ascii=False)
+
+
+def test_text_that_looks_like_a_placeholder_is_shown_as_typed() -> None:
+    """Neither a unit name nor a typed value can stand in for another field's value."""
+    odd = "\x00lone_work.form:task"
+    units = [UnitRef(id=1, name=odd), UnitRef(id=2, name="Kemi")]
+    values: dict[str, object] = {"task": "Måling", "room": "\x00lone_work.form:campus"}
+    card = request_form(Lang.DA, units, requester="Maja", values=values)
+    expected = _form_reference(Lang.DA, units, "Maja", values)
+    assert json.dumps(card, ensure_ascii=False) == json.dumps(expected, ensure_ascii=False)
+    text = json.dumps(card, ensure_ascii=False)
+    assert json.dumps(odd)[1:-1] in text and text.count("Måling") == 1
