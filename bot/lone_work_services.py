@@ -459,10 +459,8 @@ class DatabaseLoneWorkServices:
             if outcome.refused == "not_approver":
                 return notice_card(t(lang, "lone_work.approval.title"), notice)
             return approval_card(lang, view, notice=notice)
-        card = approval_card(lang, view)
-        shown = ShownCard(approver_key(view.id), lang, card)
-        self.notifier.later(self._after_change(view, people, told, shown), name="lone_work.decided")
-        return card
+        shown = ShownCard(approver_key(view.id), lang, approval_card(lang, view))
+        return self._answered(shown, view, people, told, "lone_work.decided")
 
     async def _withdraw(self, speaker: Speaker, request_id: int) -> Card:
         assert speaker.person_id is not None
@@ -482,12 +480,8 @@ class DatabaseLoneWorkServices:
             if outcome.refused == "not_requester":
                 return notice_card(t(lang, "lone_work.requester.title"), notice)
             return requester_card(lang, view, notice=notice)
-        card = requester_card(lang, view)
-        shown = ShownCard(requester_key(view.id), lang, card)
-        self.notifier.later(
-            self._after_change(view, people, told, shown), name="lone_work.withdrawn"
-        )
-        return card
+        shown = ShownCard(requester_key(view.id), lang, requester_card(lang, view))
+        return self._answered(shown, view, people, told, "lone_work.withdrawn")
 
     async def _revoke(self, speaker: Speaker, request_id: int, reason: str | None) -> Card:
         assert speaker.person_id is not None
@@ -507,10 +501,8 @@ class DatabaseLoneWorkServices:
             if outcome.refused == "not_approver":
                 return notice_card(t(lang, "lone_work.approval.title"), notice)
             return approval_card(lang, view, notice=notice)
-        card = approval_card(lang, view)
-        shown = ShownCard(approver_key(view.id), lang, card)
-        self.notifier.later(self._after_change(view, people, told, shown), name="lone_work.revoked")
-        return card
+        shown = ShownCard(approver_key(view.id), lang, approval_card(lang, view))
+        return self._answered(shown, view, people, told, "lone_work.revoked")
 
     async def _as_changed(
         self, connection: HotConnection, outcome: lone_work.Outcome, what: str
@@ -526,6 +518,19 @@ class DatabaseLoneWorkServices:
         if notice is not None:
             await self.notifier.keep_ahead(connection, [notice])
         return view, people, notice
+
+    def _answered(
+        self,
+        shown: ShownCard,
+        view: RequestView,
+        people: Mapping[int, PersonLike],
+        notice: Outgoing | None,
+        name: str,
+    ) -> Card:
+        """Answer a change with `shown.card`; every posted copy is updated and the person
+        concerned told after the answer."""
+        self.notifier.later(self._after_change(view, people, notice, shown), name=name)
+        return shown.card
 
     async def _after_change(
         self,

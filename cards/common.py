@@ -227,7 +227,7 @@ class CardTemplates:
     """Cards built once per key with placeholder strings where their values go, handed out
     as copies with the values filled in: the same card as building it, at a fraction of
     the cost. A placeholder starts with `prefix` (no catalogue text holds one); a card whose
-    values could hold one is built, not filled (`could_clash`)."""
+    values or fixed texts could hold one is built, not filled (`could_clash`)."""
 
     def __init__(self, prefix: str, *, limit: int = 32) -> None:
         self.prefix = prefix
@@ -238,7 +238,11 @@ class CardTemplates:
         return self.prefix + name
 
     def could_clash(self, texts: Iterable[object]) -> bool:
-        return any(type(text) is not str or text.startswith(self.prefix) for text in texts)
+        """Whether a text (None: an empty value) is not plain text or looks like a placeholder."""
+        return any(
+            text is not None and (type(text) is not str or text.startswith(self.prefix))
+            for text in texts
+        )
 
     def filled(
         self, key: Hashable, build: Callable[[], Card], values: Mapping[str, object]

@@ -93,8 +93,9 @@ def request_form(
     interval = kept_number(values.get("checkin_interval"))
     requester_text = t(lang, "lone_work.form.requester", name=requester) if requester else None
     unit_key = tuple((unit.id, unit.name) for unit in units)
-    texts = (*(value for value in shown.values() if value is not None), requester or "")
-    if errors or interval is not None or _FORMS.could_clash((*texts, *(n for _, n in unit_key))):
+    filled = {**shown, "requester": requester_text}
+    texts = (*filled.values(), *(name for _, name in unit_key))
+    if errors or interval is not None or _FORMS.could_clash(texts):
         return _built_request_form(
             lang,
             units,
@@ -115,7 +116,7 @@ def request_form(
         )
 
     key = (lang, unit_key, requester_text is not None)
-    return _FORMS.filled(key, build, {**shown, "requester": requester_text})
+    return _FORMS.filled(key, build, filled)
 
 
 def _built_request_form(

@@ -130,8 +130,8 @@ def report_form(
     shown = _form_inputs(values or {}, local)
     today = local.date().isoformat()
     unit_key = tuple((unit.id, unit.name) for unit in units)
-    texts = (*(value for value in shown.values() if value is not None), form_id)
-    if errors or _FORMS.could_clash((*texts, *(name for _, name in unit_key))):
+    filled = {**shown, "today": today, "form_id": form_id}
+    if errors or _FORMS.could_clash((*filled.values(), *(name for _, name in unit_key))):
         return _built_report_form(
             lang, units, today=today, form_id=form_id, shown=shown, errors=errors or {}
         )
@@ -146,7 +146,7 @@ def report_form(
             errors={},
         )
 
-    return _FORMS.filled((lang, unit_key), build, {**shown, "today": today, "form_id": form_id})
+    return _FORMS.filled((lang, unit_key), build, filled)
 
 
 def _built_report_form(

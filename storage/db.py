@@ -74,6 +74,10 @@ def json_text(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
+# Every engine's JSON columns are written and read with orjson.
+_JSON_CODEC: dict[str, Any] = {"json_serializer": json_text, "json_deserializer": orjson.loads}
+
+
 class OrderedSlots:
     """`limit` places; waiters are served in order of arrival plus their allowance (seconds),
     so urgent work goes first and nobody waits forever behind it."""
@@ -238,8 +242,7 @@ def _sqlite_on_loop(path: str, *, begin: str) -> Engine:
     engine = create_engine(
         f"sqlite:///{path}",
         hide_parameters=True,
-        json_serializer=json_text,
-        json_deserializer=orjson.loads,
+        **_JSON_CODEC,
         connect_args={"check_same_thread": False, "isolation_level": None},
     )
     _prepare_sqlite(engine, begin=begin, busy_timeout_ms=BUSY_TIMEOUT_MS)
@@ -284,11 +287,7 @@ class Database:
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         if self.is_sqlite and parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        options: dict[str, Any] = {
-            "hide_parameters": True,
-            "json_serializer": json_text,
-            "json_deserializer": orjson.loads,
-        }
+        options: dict[str, Any] = {"hide_parameters": True, **_JSON_CODEC}
         self.driver_events = DriverEvents()
         self._driver: DriverPool | None = None
         if not self.is_sqlite:
@@ -342,7 +341,7 @@ class Database:
         SQLite file the statements also skip the asyncio layer (see `SQLiteOnLoop`), on
         PostgreSQL they run on asyncpg's own connections (see storage/pg_driver.py).
         """
-        if self._driver is not None and self._write_order is None:
+        if self._driver is not None:
             return self._driver.connection(transaction=True)
         return self._ordered_writing()
 
