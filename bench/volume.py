@@ -1404,7 +1404,8 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
             result["entry_rows"] = sum(1 for _ in rows)
             book.close()
         elif args.what == "near-miss":
-            from reports.near_miss import export_year, year_bounds
+            from domain.numbering import year_bounds
+            from reports.near_miss import export_year
             from storage.near_miss import statistics as near_miss_statistics
 
             assert out is not None

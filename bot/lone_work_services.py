@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +23,7 @@ from domain.lone_work import (
     Schedule,
     Status,
 )
+from domain.numbering import local_year, year_bounds
 from domain.org import Role, UnitRef
 from storage import audit, conversations, lone_work, org
 from storage.db import Database, HotConnection
@@ -577,12 +578,9 @@ class DatabaseLoneWorkServices:
         heading = t(lang, "lone_work.summary_report.title")
         if not units:
             return notice_card(heading, t(lang, "lone_work.summary_report.none"))
-        year = self.clock().year
+        year = local_year(self.clock())
         counts = await lone_work.counts_by_status(
-            session,
-            [unit.id for unit in units],
-            datetime(year, 1, 1, tzinfo=UTC),
-            datetime(year + 1, 1, 1, tzinfo=UTC),
+            session, [unit.id for unit in units], *year_bounds(year)
         )
         lines = [
             t(

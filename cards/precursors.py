@@ -37,7 +37,7 @@ from cards.common import (
     unit_choice,
 )
 from domain.flows import Flow
-from domain.i18n import Lang, format_datetime, t
+from domain.i18n import Lang, format_datetime, local_date, t
 from domain.org import UnitRef
 from domain.precursors import (
     FORM_KINDS,
@@ -186,7 +186,9 @@ def registration_line(lang: Lang, home: UnitHome) -> TextBlock:
                 when=when_text(lang, home.days_left),
             )
         )
-    day = day_text(lang, registration.registered_at.date()) if registration.registered_at else ""
+    day = (
+        day_text(lang, local_date(registration.registered_at)) if registration.registered_at else ""
+    )
     key = (
         "precursors.home.registered_none"
         if registration.status is RegistrationStatus.NONE
@@ -887,7 +889,9 @@ def overview_card(
                         "precursors.overview.row",
                         what=what,
                         name=row.contact or row.registered_by or "?",
-                        day=day_text(lang, row.registered_at.date()) if row.registered_at else "",
+                        day=day_text(lang, local_date(row.registered_at))
+                        if row.registered_at
+                        else "",
                     ),
                 )
             )

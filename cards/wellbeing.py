@@ -42,7 +42,7 @@ from cards.common import (
     title,
     unit_choice,
 )
-from domain.i18n import Lang, t
+from domain.i18n import Lang, local_date, t
 from domain.org import UnitRef
 from domain.wellbeing import (
     MAX_ITEM_ROWS,
@@ -958,7 +958,7 @@ def notes_card(
                 t(
                     lang,
                     "wellbeing.notes.deleted",
-                    date=format_date(lang, notes.notes_deleted_at.date()),
+                    date=format_date(lang, local_date(notes.notes_deleted_at)),
                 ),
                 subtle=True,
             )

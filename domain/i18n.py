@@ -7,7 +7,7 @@ and is the only way code reads them.
 from __future__ import annotations
 
 import string
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
 from typing import Final
@@ -84,6 +84,11 @@ def placeholders(key: str) -> tuple[set[str], set[str]]:
         {name for _, name, _, _ in formatter.parse(danish) if name},
         {name for _, name, _, _ in formatter.parse(english) if name},
     )
+
+
+def local_date(moment: datetime) -> date:
+    """The day in Copenhagen at `moment` (23:30 UTC on 31 December is already 1 January)."""
+    return moment.astimezone(COPENHAGEN).date()
 
 
 @lru_cache(maxsize=4096)

@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from domain.i18n import COPENHAGEN
 
-MAX_RECURRING_DAYS: Final = 366
 PHONE_PATTERN: Final = re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")
 TIME_PATTERN: Final = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
@@ -226,7 +225,7 @@ def check(form: LoneWorkForm, *, now: datetime) -> dict[str, str]:
         if form.valid_from and form.valid_to:
             if form.valid_to < form.valid_from:
                 errors["valid_to"] = "lone_work.error.end_before_start"
-            elif (form.valid_to - form.valid_from).days > MAX_RECURRING_DAYS:
+            elif form.valid_to > last_day_of_arrangement(form.valid_from):
                 errors["valid_to"] = "lone_work.error.too_long"
     period = period_of(form)
     if period is not None and "valid_to" not in errors:
@@ -286,6 +285,16 @@ FIELD_ERRORS: Final[dict[str, str]] = {
     "hazards": "lone_work.error.invalid",
     "mitigations": "lone_work.error.invalid",
 }
+
+
+def last_day_of_arrangement(valid_from: date) -> date:
+    """The last day a recurring arrangement from `valid_from` may run: 12 months, so the day
+    before the same date a year later (from 29 February: 28 February, as 29 February is missing)."""
+    try:
+        anniversary = valid_from.replace(year=valid_from.year + 1)
+    except ValueError:
+        anniversary = date(valid_from.year + 1, 3, 1)
+    return anniversary - timedelta(days=1)
 
 
 def working_days_between(start: datetime, end: datetime) -> int:

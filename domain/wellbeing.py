@@ -20,7 +20,7 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from domain.i18n import COPENHAGEN
+from domain.i18n import COPENHAGEN, local_date
 
 MAX_TEXT: Final = 4000
 MAX_ITEM_TEXT: Final = 500
@@ -128,7 +128,7 @@ class WellbeingSettings:
 
 def local_today(now: datetime) -> date:
     """The date in Copenhagen at the UTC moment `now`."""
-    return now.astimezone(COPENHAGEN).date()
+    return local_date(now)
 
 
 def add_years(day: date, years: int) -> date:

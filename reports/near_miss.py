@@ -8,7 +8,7 @@ status and quarter; median times to acknowledgement and closure).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from domain.i18n import COPENHAGEN, Lang, t
 from domain.near_miss import NearMissStatistics, ReportView
+from domain.numbering import year_bounds
 from reports.excel import HEADER_FILL, HEADER_FONT, local, write_register
 from storage import near_miss
 from storage.db import Database
@@ -58,13 +59,6 @@ ACTION_COLUMNS: tuple[tuple[str, float], ...] = (
     ("status", 12),
     ("done_at", 17),
 )
-
-
-def year_bounds(year: int) -> tuple[datetime, datetime]:
-    """1 January to 1 January, Copenhagen time (as the report numbers count)."""
-    start = datetime(year, 1, 1, tzinfo=COPENHAGEN).astimezone(UTC)
-    end = datetime(year + 1, 1, 1, tzinfo=COPENHAGEN).astimezone(UTC)
-    return start, end
 
 
 def _columns(lang: Lang, columns: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:

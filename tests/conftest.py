@@ -1,21 +1,70 @@
-"""Fixtures: a migrated database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set),
-a fake Bot Connector, and the bot's HTTP app talking to both."""
+"""Fixtures: the tests' frozen clock, a migrated database (SQLite, and PostgreSQL when
+TEST_DATABASE_URL is set), a fake Bot Connector, and the bot's HTTP app talking to both."""
 
 from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import prepare_database
 from storage.db import Database, normalise_url
 from tests.fake_connector import FakeConnector
+from tests.support.clock import ENVIRONMENT, SUITE_NOW, parse_moment
 from tests.teams import BotUnderTest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--now",
+        default=os.environ.get(ENVIRONMENT),
+        help="ISO moment the tests run at (default: tests.support.clock.SUITE_NOW)",
+    )
+
+
+SUITE_CLOCK = pytest.StashKey[time_machine.travel]()
+
+
+def _suite_moment(config: pytest.Config) -> datetime:
+    option = config.getoption("--now")
+    return parse_moment(option) if option else SUITE_NOW
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Test modules are imported at the suite's moment too (their constants use it)."""
+    config.addinivalue_line("markers", "now(moment): run this test at an ISO moment of its own")
+    config.stash[SUITE_CLOCK] = time_machine.travel(_suite_moment(config), tick=False)
+    config.stash[SUITE_CLOCK].start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if SUITE_CLOCK in config.stash:
+        config.stash[SUITE_CLOCK].stop()
+
+
+@pytest.fixture(autouse=True)
+def frozen_now(request: pytest.FixtureRequest) -> Iterator[datetime]:
+    """The moment the test starts at; the clock ticks on from there.
+
+    `@pytest.mark.now(...)` pins a test's own moment; a parametrized `frozen_now` (indirect)
+    runs a test at each of several moments."""
+    pinned = request.node.get_closest_marker("now")
+    if hasattr(request, "param"):
+        moment = parse_moment(request.param)
+    elif pinned is not None:
+        moment = parse_moment(pinned.args[0])
+    else:
+        moment = _suite_moment(request.config)
+    with time_machine.travel(moment, tick=True):
+        yield moment
+
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 

@@ -49,6 +49,7 @@ from tests.reliability.test_faults import (
     _tick,
     _to,
 )
+from tests.support.clock import child_environment
 from tests.teams import BotUnderTest, make_user
 from tests.test_lone_work_http import form
 
@@ -336,7 +337,7 @@ def _start_in_own_group(process: BotProcess) -> subprocess.Popen[bytes]:
     with process.log_path.open("ab") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "bot", "run"],
-            env=process.env,
+            env=child_environment(process.env),
             cwd=process.workdir,
             stdout=log,
             stderr=subprocess.STDOUT,

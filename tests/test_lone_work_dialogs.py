@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -21,6 +21,7 @@ from sqlalchemy import select
 from bot.app import BotRuntime, build_runtime
 from bot.config import Settings
 from bot.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
+from domain.i18n import COPENHAGEN
 from domain.org import OrgFile
 from storage import org
 from storage.db import Database
@@ -163,7 +164,7 @@ async def test_blocked_branches_keep_the_form(
 
 
 async def test_recurring_arrangement(scene: Scene) -> None:
-    day = (datetime.now(UTC) + timedelta(days=2)).date()
+    day = datetime.now(COPENHAGEN).date() + timedelta(days=2)
     summary = await scene.request(
         schedule="recurring",
         weekdays="mon,fri",

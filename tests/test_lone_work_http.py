@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
+from domain.i18n import COPENHAGEN
 from domain.org import OrgFile
 from storage import org
 from storage.lone_work_models import LoneWorkRequest
@@ -25,7 +26,7 @@ OLE = make_user("Ole Olsen", "ole@uni.dk", "en-US")
 
 
 def _day(offset: int) -> str:
-    return (datetime.now(UTC) + timedelta(days=offset)).date().isoformat()
+    return (datetime.now(COPENHAGEN).date() + timedelta(days=offset)).isoformat()
 
 
 async def _setup(

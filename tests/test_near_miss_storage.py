@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from domain.near_miss import ActionForm, NearMissForm, Status
+from domain.numbering import year_bounds
 from domain.org import Role
-from reports.near_miss import year_bounds
 from storage import audit, near_miss, org
 from storage.db import Database
 from storage.models import AuditEvent, Person, Unit

@@ -45,6 +45,8 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from tests.support.clock import child_environment
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = REPO_ROOT / "e2e"
 PLAYGROUND_CONFIG = E2E_DIR / ".m365agentsplayground.yml"
@@ -298,7 +300,7 @@ def run_bot_cli(work_dir: Path, *args: str, **extra: str) -> subprocess.Complete
     done = subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=REPO_ROOT,
-        env=bot_env(work_dir, **extra),
+        env=child_environment(bot_env(work_dir, **extra)),
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
@@ -314,7 +316,7 @@ def run_bot_cli(work_dir: Path, *args: str, **extra: str) -> subprocess.Complete
 def start_bot(work_dir: Path, **extra: str) -> tuple[Process, int]:
     """`python -m bot run` on a free port; `extra` adds settings (e.g. ADMIN_UPNS)."""
     port = free_port()
-    env = bot_env(work_dir, **extra, PORT=str(port), HOST="127.0.0.1")
+    env = child_environment(bot_env(work_dir, **extra, PORT=str(port), HOST="127.0.0.1"))
     bot = Process.start("bot", [sys.executable, "-m", "bot", "run"], REPO_ROOT, env, work_dir)
     health = f"http://127.0.0.1:{port}/healthz"
 

@@ -21,6 +21,7 @@ import aiohttp
 
 from storage.db import normalise_url
 from tests.fake_connector import FakeConnector, Sent
+from tests.support.clock import child_environment
 from tests.teams import BOT_ID, Reply, User, channel_activity, personal_activity
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,7 +87,7 @@ class BotProcess:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "bot", "run"],
-                env=self.env,
+                env=child_environment(self.env),
                 cwd=self.workdir,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -265,8 +265,9 @@ async def test_a_card_teams_never_takes_is_given_up_after_its_tries(bot: BotUnde
         await _tick(bot, now + timedelta(hours=hours))
     assert _approval_cards(bot) == []
     failed = [m for m in bot.connector.sent if m.conversation_id == LISE.chat_id]
-    assert len(failed) == 12  # the first send and eleven scheduled tries, then no more
-    assert bot.connector.pending_faults() == 50 - 12
+    tries = [m for m in failed if "Venter på din godkendelse" not in m.card_text()]
+    assert len(tries) == 12  # the first send and eleven scheduled tries, then no more
+    assert bot.connector.pending_faults() == 50 - len(failed)
     await _healthy(bot)
 
 
