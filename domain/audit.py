@@ -135,7 +135,7 @@ def read_checkpoints(text: str, key: bytes | None) -> CheckpointFile:
             unsigned += 1
         elif key is not None:
             expected = payload_seal(canonical_json(_checkpoint_fields(checkpoint)).encode(), key)
-            if not hmac.compare_digest(mac, expected):
+            if mac != expected:
                 rejected.append(number)
                 continue
         found.append(checkpoint)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -254,7 +253,7 @@ async def verify_chain(
         if key is not None:
             if audit.seal is not None:
                 first_sealed = first_sealed or audit.sequence
-                if not hmac.compare_digest(audit.seal, payload_seal(payload, key)):
+                if audit.seal != payload_seal(payload, key):
                     return broken(audit.sequence, _FORGED)
             elif first_sealed is not None:
                 return broken(audit.sequence, _SEAL_REMOVED)
