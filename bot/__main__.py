@@ -268,21 +268,21 @@ async def _precursor_template(settings: Settings, out: Path) -> int:
     return 0
 
 
-async def _audit_verify(settings: Settings) -> int:
+async def _audit_verify(settings: Settings, checkpoints: Path | None) -> int:
+    from bot import audit_trail
+
     db = Database(settings.database_url)
     try:
-        async with db.sessions() as session:
-            report = await audit.verify_chain(session)
+        verdict = await audit_trail.verify(
+            db, settings.audit_secret, checkpoints or settings.audit_checkpoint_file
+        )
     finally:
         await db.dispose()
-    if report.intact:
-        print(f"audit trail intact: {report.events} events")
-        return 0
-    print(
-        f"audit trail BROKEN at event {report.first_broken_sequence}: {report.reason}",
-        file=sys.stderr,
-    )
-    return 1
+    for line in verdict.problems:
+        print(line, file=sys.stderr)
+    for line in verdict.notes:
+        print(line)
+    return verdict.code
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -342,8 +342,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     precursor_template.add_argument("--out", type=Path, default=Path("precursor-template.xlsx"))
     audit_parser = commands.add_parser("audit", help="the audit trail")
-    audit_parser.add_subparsers(dest="audit_command").add_parser(
-        "verify", help="recompute the hash chain"
+    verify = audit_parser.add_subparsers(dest="audit_command").add_parser(
+        "verify", help="recompute the hash chain and its seals, hold it against the checkpoints"
+    )
+    verify.add_argument(
+        "--checkpoints",
+        type=Path,
+        default=None,
+        help="a checkpoint file, or a log with the checkpoint lines (default: "
+        "AUDIT_CHECKPOINT_FILE)",
     )
     return parser
 
@@ -356,6 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
+    audit.seal_with(settings.audit_secret)
     command = args.command or "run"
     if command == "run":
         return run(settings)
@@ -403,7 +411,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "precursors" and args.precursor_command == "template":
         return asyncio.run(_precursor_template(settings, args.out))
     if command == "audit" and args.audit_command == "verify":
-        return asyncio.run(_audit_verify(settings))
+        return asyncio.run(_audit_verify(settings, args.checkpoints))
     parser.print_help()
     return 2
 

@@ -27,6 +27,9 @@ def read_dotenv(path: Path) -> dict[str, str]:
     return values
 
 
+MIN_AUDIT_SECRET_LENGTH = 32
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the bot can be configured with."""
@@ -50,6 +53,10 @@ class Settings:
     # None: by database (see `turns_at_once`)
     turn_concurrency: int | None = None
     stop_grace_seconds: float = 20.0
+    # HMAC key sealing the audit trail; kept outside the database ("": events are unsealed)
+    audit_secret: str = field(default="", repr=False)
+    # where the daily signed checkpoint of the audit trail's head is appended (None: log only)
+    audit_checkpoint_file: Path | None = None
 
     def turns_at_once(self, *, sqlite: bool) -> int:
         """`TURN_CONCURRENCY`, or by database: on SQLite a turn never waits for the database
@@ -115,6 +122,13 @@ class Settings:
         Schedule.parse(schedule)
         precursor_deadline = get("PRECURSOR_DEADLINE", "06-15") or "06-15"
         parse_deadline(precursor_deadline)
+        audit_secret = get("AUDIT_SECRET")
+        if audit_secret and len(audit_secret) < MIN_AUDIT_SECRET_LENGTH:
+            raise ValueError(
+                f"AUDIT_SECRET must be at least {MIN_AUDIT_SECRET_LENGTH} characters "
+                "(e.g. 64 random hexadecimal digits)"
+            )
+        checkpoint_file = get("AUDIT_CHECKPOINT_FILE")
         return cls(
             app_id=get("MicrosoftAppId"),
             app_password=get("MicrosoftAppPassword"),
@@ -134,6 +148,8 @@ class Settings:
             workers=int(workers_text),
             turn_concurrency=int(concurrency_text) if concurrency_text else None,
             stop_grace_seconds=grace,
+            audit_secret=audit_secret,
+            audit_checkpoint_file=Path(checkpoint_file) if checkpoint_file else None,
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.audit_trail import AuditCheckpoint
 from bot.checkin_jobs import CheckinJob
 from bot.checkin_services import DatabaseCheckinServices
 from bot.config import Settings
@@ -77,4 +78,5 @@ def periodic_jobs(
     jobs.append(PrecursorReminders(db, notifier, deadline=settings.precursor_deadline))
     jobs.append(CheckinJob(db, notifier))
     jobs.append(Redelivery(notifier.sender))
+    jobs.append(AuditCheckpoint(db, settings.audit_secret, settings.audit_checkpoint_file))
     return jobs

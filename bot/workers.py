@@ -25,6 +25,7 @@ from aiohttp import web
 
 from bot.app import create_app
 from bot.config import Settings, configure_logging
+from storage import audit
 from storage.db import Database
 from storage.setup import prepare_database
 
@@ -37,6 +38,7 @@ PR_SET_PDEATHSIG = 1
 
 def serve(settings: Settings) -> None:
     """One process serving the bot (the whole bot when `WORKERS` is 1)."""
+    audit.seal_with(settings.audit_secret)
     asyncio.run(_serve(settings))
 
 

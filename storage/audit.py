@@ -1,18 +1,27 @@
-"""Append to and verify the hash-chained audit trail."""
+"""Append to and verify the hash-chained audit trail, sealed when the process has a secret."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Dialect, Executable, String, event, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from domain.audit import GENESIS_HASH, event_hash
+from domain.audit import (
+    GENESIS_HASH,
+    Checkpoint,
+    event_payload,
+    payload_hash,
+    payload_seal,
+    seal_key,
+)
 from domain.audit import SYSTEM_ACTOR as SYSTEM_ACTOR
+from domain.i18n import COPENHAGEN
 from storage.db import Database, HotConnection, HotResult, Parameters
 from storage.models import AuditEvent, utcnow
 
@@ -27,6 +36,25 @@ _LOCKED_LAST_LINK = text(
     "SELECT last_sequence AS sequence, last_hash AS hash FROM audit_chain_head()"
 ).columns(sequence=BigInteger, hash=String)
 _APPEND = insert(AuditEvent)
+_HEAD = select(AuditEvent.sequence, AuditEvent.hash, AuditEvent.seal).order_by(
+    AuditEvent.sequence.desc()
+)
+
+
+@dataclass
+class _SealKey:
+    key: bytes | None = None
+
+
+# The process's key, from `AUDIT_SECRET` (see `seal_with`): kept in memory, never stored.
+_SEAL = _SealKey()
+
+
+def seal_with(secret: str) -> None:
+    """Seal every event this process appends with an HMAC under `secret` ("": no seal).
+
+    Set once at start-up, before any event is written."""
+    _SEAL.key = seal_key(secret)
 
 
 @dataclass(frozen=True)
@@ -121,6 +149,7 @@ async def _last_link_on(connection: HotConnection) -> Any:
 def _chained(last: Any, pending: list[_Pending]) -> list[dict[str, Any]]:
     """The rows for `pending`, each linked to the one before, after `last` (sequence, hash)."""
     prev_hash, sequence = (last.hash, last.sequence) if last else (GENESIS_HASH, 0)
+    key = _SEAL.key
     rows: list[dict[str, Any]] = []
     for item in pending:
         sequence += 1
@@ -135,8 +164,10 @@ def _chained(last: Any, pending: list[_Pending]) -> list[dict[str, Any]]:
             "before": item.before,
             "after": item.after,
         }
-        prev_hash = event_hash(**fields)
-        rows.append({**fields, "hash": prev_hash})
+        payload = event_payload(**fields)
+        prev_hash = payload_hash(payload)
+        seal = payload_seal(payload, key) if key else None
+        rows.append({**fields, "hash": prev_hash, "seal": seal})
     return rows
 
 
@@ -156,27 +187,57 @@ class ChainReport:
     events: int
     first_broken_sequence: int | None
     reason: str | None
+    # Seals were checked (a key was given); events before `first_sealed` carry none
+    # (all of them when it is None): they were written before the secret was set.
+    seals_checked: bool = False
+    first_sealed: int | None = None
+    # The newest checkpoint the chain was held against (None: no checkpoint given)
+    checkpoint: Checkpoint | None = None
 
     @property
     def intact(self) -> bool:
         return self.first_broken_sequence is None
 
 
-async def verify_chain(session: AsyncSession, batch_size: int = 5000) -> ChainReport:
-    """Recompute every hash in order; report the first row that does not fit."""
+async def head(session: AsyncSession, at: datetime) -> Checkpoint:
+    """The chain's newest event as a checkpoint taken at `at` (sequence 0 when empty)."""
+    newest = (await session.execute(_HEAD.limit(1))).first()
+    if newest is None:
+        return Checkpoint(0, GENESIS_HASH, None, at)
+    return Checkpoint(newest.sequence, newest.hash, newest.seal, at)
+
+
+async def verify_chain(
+    session: AsyncSession,
+    *,
+    key: bytes | None = None,
+    checkpoints: Sequence[Checkpoint] = (),
+    batch_size: int = 5000,
+) -> ChainReport:
+    """Recompute every hash in order (and every seal, given the key); hold the chain against
+    checkpoints written outside the database. Report the first event that does not fit."""
+    by_sequence: dict[int, list[Checkpoint]] = {}
+    for checkpoint in checkpoints:
+        by_sequence.setdefault(checkpoint.sequence, []).append(checkpoint)
+    newest = max(checkpoints, key=lambda checkpoint: checkpoint.sequence, default=None)
     expected_prev = GENESIS_HASH
     expected_sequence = 1
+    first_sealed: int | None = None
     count = 0
+
+    def broken(sequence: int, reason: str) -> ChainReport:
+        return ChainReport(count, sequence, reason, key is not None, first_sealed, newest)
+
     result = await session.stream_scalars(
         select(AuditEvent).order_by(AuditEvent.sequence).execution_options(yield_per=batch_size)
     )
     async for audit in result:
         count += 1
         if audit.sequence != expected_sequence:
-            return ChainReport(count, audit.sequence, f"expected sequence {expected_sequence}")
+            return broken(audit.sequence, f"expected sequence {expected_sequence}")
         if audit.prev_hash != expected_prev:
-            return ChainReport(count, audit.sequence, "previous hash does not match")
-        recomputed = event_hash(
+            return broken(audit.sequence, "previous hash does not match")
+        payload = event_payload(
             prev_hash=audit.prev_hash,
             sequence=audit.sequence,
             occurred_at=audit.occurred_at,
@@ -187,8 +248,41 @@ async def verify_chain(session: AsyncSession, batch_size: int = 5000) -> ChainRe
             before=audit.before,
             after=audit.after,
         )
-        if recomputed != audit.hash:
-            return ChainReport(count, audit.sequence, "content changed after it was written")
+        if payload_hash(payload) != audit.hash:
+            return broken(audit.sequence, "content changed after it was written")
+        if key is not None:
+            if audit.seal is not None:
+                first_sealed = first_sealed or audit.sequence
+                if audit.seal != payload_seal(payload, key):
+                    return broken(audit.sequence, _FORGED)
+            elif first_sealed is not None:
+                return broken(audit.sequence, _SEAL_REMOVED)
+        for checkpoint in by_sequence.get(audit.sequence, ()):
+            if audit.hash != checkpoint.hash or checkpoint.seal not in (None, audit.seal):
+                return broken(audit.sequence, f"differs from the checkpoint {_when(checkpoint)}")
         expected_prev = audit.hash
         expected_sequence += 1
-    return ChainReport(count, None, None)
+    if newest is not None and newest.sequence >= expected_sequence:
+        missing = (
+            f"event {expected_sequence} is"
+            if newest.sequence == expected_sequence
+            else f"events {expected_sequence} to {newest.sequence} are"
+        )
+        return broken(
+            expected_sequence,
+            f"{missing} missing: the checkpoint {_when(newest)} saw event {newest.sequence} "
+            "(the newest events were deleted)",
+        )
+    return ChainReport(count, None, None, key is not None, first_sealed, newest)
+
+
+_FORGED = (
+    "its seal does not fit: the event was changed and the hashes recomputed "
+    "by someone without the secret"
+)
+_SEAL_REMOVED = "it has no seal, though earlier events have: seals were removed"
+
+
+def _when(checkpoint: Checkpoint) -> str:
+    local = checkpoint.at.astimezone(COPENHAGEN)
+    return f"of {local:%Y-%m-%d %H:%M} (Copenhagen time)"

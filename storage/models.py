@@ -191,6 +191,8 @@ class AuditEvent(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # HMAC over the hash's input under a secret kept outside the database (NULL: unsealed)
+    seal: Mapped[str | None] = mapped_column(String(64))
 
 
 class JobRun(Base):
