@@ -49,7 +49,7 @@ from tests.reliability.test_faults import (
     _tick,
     _to,
 )
-from tests.support.clock import child_environment
+from tests.support.clock import child_environment, written_for_suite_moment
 from tests.teams import BotUnderTest, make_user
 from tests.test_lone_work_http import form
 
@@ -259,6 +259,7 @@ async def test_an_approval_card_cut_before_its_send_finished_is_sent_once(
     assert len(_approval_cards(bot)) == 1
 
 
+@written_for_suite_moment()
 async def test_a_digest_post_cut_by_the_stop_is_posted_once_when_its_claim_runs_out(
     bot: BotUnderTest, teams: HangingTeams
 ) -> None:

@@ -22,12 +22,15 @@ from storage.lone_work_models import LoneWorkRequest
 from storage.near_miss_models import NearMissReport
 from tests.card_nodes import walk
 from tests.fake_connector import FakeConnector, Sent
+from tests.support.clock import written_for_suite_moment
 from tests.teams import BotUnderTest, make_user
 from tests.test_cards import MAX_CARD_BYTES, VALIDATOR
 
 ADMIN = make_user("Anne Admin", "admin@uni.dk")
 AMK = make_user("Anders AMK", "anders@uni.dk")
 TEAM = "19:amk-network@thread.tacv2"
+pytestmark = written_for_suite_moment()
+
 WEEK = "2026-W49"
 MONDAY_0801 = datetime(2026, 11, 30, 7, 1, tzinfo=UTC)  # 08:01 in Copenhagen
 

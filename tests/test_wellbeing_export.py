@@ -18,6 +18,7 @@ from reports.wellbeing import UnknownUnit, export_action_plan
 from storage import org, wellbeing
 from storage.db import Database
 from storage.models import Person, Unit
+from tests.support.clock import written_for_suite_moment
 
 NOTES = "Hemmelige noter om gruppen"
 STATUS_NOTE = "Droppet af en fortrolig grund"
@@ -148,6 +149,7 @@ def test_cli_writes_the_action_plan(
     assert "no unit named 'Nowhere'" in capsys.readouterr().err
 
 
+@written_for_suite_moment()
 async def test_digest_section_counts_per_unit_without_text(db: Database) -> None:
     from domain.digest import scope_for
     from reports.wellbeing import digest_section

@@ -22,6 +22,7 @@ from domain.org import OrgFile
 from storage import org
 from storage.models import JobRun, Unit
 from tests.fake_connector import Fault, Sent, reset, slow, status
+from tests.support.clock import written_for_suite_moment
 from tests.teams import BotUnderTest, Reply, User, make_user
 from tests.test_lone_work_http import form
 
@@ -30,6 +31,8 @@ LISE = make_user("Lise Leder", "lise@uni.dk", "da-DK")
 JANE = make_user("Jane Doe", "jado@uni.dk", "en-GB")
 ADMIN = make_user("Anne Admin", "admin@uni.dk", "da-DK")
 TEAM = "19:amk-network@thread.tacv2"
+pytestmark = written_for_suite_moment()
+
 MONDAY_0801 = datetime(2026, 11, 30, 7, 1, tzinfo=UTC)  # a Monday, 08:01 in Copenhagen
 
 # One of each kind of fault; each clears after the first request it hits.

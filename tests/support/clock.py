@@ -17,6 +17,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import time_machine
 
 SUITE_NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # Wednesday 10:00 in Copenhagen
@@ -40,3 +41,8 @@ def child_environment(environment: dict[str, str] | None = None) -> dict[str, st
         part for part in (str(CHILD_HOOK), child.get("PYTHONPATH", "")) if part
     )
     return child
+
+
+def written_for_suite_moment() -> pytest.MarkDecorator:
+    """Pins a test whose fixed dates were written around `SUITE_NOW` to that moment."""
+    return pytest.mark.now(SUITE_NOW.isoformat())
