@@ -1,4 +1,8 @@
-"""Reuse the Bot Framework's HTTP clients across turns, inside the SDK's own extension points.
+"""The Bot Framework's authentication, with our own token check and reused HTTP clients.
+
+A request's token is checked by `bot.channel_tokens` (never waiting for the key server); in
+local mode (no app id) there is nothing to check it against and every request gets
+botbuilder's anonymous identity, whatever header it carries.
 
 botbuilder's `CloudAdapter` asks its `BotFrameworkAuthentication` for a new connector client
 and a new user-token client on every turn; building their msrest pipelines costs more CPU
@@ -11,10 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, CallerIdConstants
 from botframework.connector import ConnectorClient
 from botframework.connector.auth import (
     AuthenticateRequestResult,
+    AuthenticationConstants,
     BotFrameworkAuthentication,
     ClaimsIdentity,
     ConnectorFactory,
@@ -22,6 +27,7 @@ from botframework.connector.auth import (
     UserTokenClient,
 )
 
+from bot.channel_tokens import ChannelTokens
 from bot.connector import ConnectorClient as PooledConnector
 from bot.turn_replies import with_our_replies
 
@@ -54,25 +60,36 @@ class _CachingConnectorFactory(ConnectorFactory):  # type: ignore[misc]
 
 
 class CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
-    """`BotFrameworkAuthentication` that hands out the same clients for the same target."""
+    """`BotFrameworkAuthentication` that checks tokens with `tokens` (None: local mode) and
+    hands out the same clients for the same target."""
 
-    def __init__(self, inner: BotFrameworkAuthentication, http: PooledConnector) -> None:
+    def __init__(
+        self,
+        inner: BotFrameworkAuthentication,
+        http: PooledConnector,
+        tokens: ChannelTokens | None,
+    ) -> None:
         self._inner = inner
         self._http = http
+        self._tokens = tokens
         self._connectors: dict[tuple[str, str, str], Any] = {}
         self._token_clients: dict[str, UserTokenClient] = {}
 
     async def authenticate_request(
         self, activity: Activity, auth_header: str
     ) -> AuthenticateRequestResult:
-        result = await self._inner.authenticate_request(activity, auth_header)
-        if result.connector_factory is not None:
-            result.connector_factory = _CachingConnectorFactory(
-                result.connector_factory,
-                self._connectors,
-                _app_id(result.claims_identity),
-                self._http,
+        """The request's identity; `TokenRefused` if its token does not pass."""
+        if self._tokens is None:
+            result = await self._inner.authenticate_request(activity, "")
+        else:
+            claims = self._tokens.check(
+                auth_header, channel_id=activity.channel_id, service_url=activity.service_url
             )
+            result = AuthenticateRequestResult()
+            result.claims_identity = ClaimsIdentity(claims, True)
+            result.audience = AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE
+            result.caller_id = CallerIdConstants.public_azure_channel
+        result.connector_factory = self.create_connector_factory(result.claims_identity)
         return result
 
     async def authenticate_streaming_request(

@@ -12,6 +12,11 @@ from domain.digest import Schedule
 from domain.precursors import parse_deadline
 from storage.db import DEFAULT_DATABASE_URL
 
+# Where the Bot Framework publishes the keys that sign its tokens to bots (public cloud).
+BOT_FRAMEWORK_OPENID_METADATA_URL = (
+    "https://login.botframework.com/v1/.well-known/openidconfiguration"
+)
+
 
 def read_dotenv(path: Path) -> dict[str, str]:
     """KEY=VALUE lines; `#` comments and surrounding quotes allowed."""
@@ -57,6 +62,8 @@ class Settings:
     audit_secret: str = field(default="", repr=False)
     # where the daily signed checkpoint of the audit trail's head is appended (None: log only)
     audit_checkpoint_file: Path | None = None
+    openid_metadata_url: str = BOT_FRAMEWORK_OPENID_METADATA_URL
+    signing_keys_timeout: float = 10.0
 
     def turns_at_once(self, *, sqlite: bool) -> int:
         """`TURN_CONCURRENCY`, or by database: on SQLite a turn never waits for the database
@@ -118,6 +125,15 @@ class Settings:
             raise ValueError(
                 f"STOP_GRACE_SECONDS must be seconds from 0 to 600, not {grace_text!r}"
             )
+        keys_timeout_text = get("SIGNING_KEYS_TIMEOUT", "10") or "10"
+        try:
+            keys_timeout = float(keys_timeout_text)
+        except ValueError:
+            keys_timeout = 0.0
+        if not 0 < keys_timeout <= 120:
+            raise ValueError(
+                f"SIGNING_KEYS_TIMEOUT must be seconds from 0 to 120, not {keys_timeout_text!r}"
+            )
         schedule = get("DIGEST_SCHEDULE", "MON 08:00") or "MON 08:00"
         Schedule.parse(schedule)
         precursor_deadline = get("PRECURSOR_DEADLINE", "06-15") or "06-15"
@@ -150,6 +166,8 @@ class Settings:
             stop_grace_seconds=grace,
             audit_secret=audit_secret,
             audit_checkpoint_file=Path(checkpoint_file) if checkpoint_file else None,
+            openid_metadata_url=get("BOT_OPENID_METADATA_URL") or BOT_FRAMEWORK_OPENID_METADATA_URL,
+            signing_keys_timeout=keys_timeout,
         )
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +23,9 @@ if TYPE_CHECKING:
 
 BOT_ID = "28:amkbot-test"
 TENANT = "11111111-2222-3333-4444-555555555555"
+# With an app id, where the bot fetches signing keys unless a test says otherwise: a closed
+# local port, so that no test reaches out to the Bot Framework.
+NO_KEY_SERVER = "http://127.0.0.1:9/no-key-server"
 
 
 @dataclass(frozen=True)
@@ -103,7 +109,9 @@ class Reply:
 
 
 class BotUnderTest:
-    """Starts the bot's app on a free port; `restart()` is a process restart on the same DB."""
+    """Starts the bot's app on a free port; `restart()` is a process restart on the same DB.
+
+    `clock` is the one the bot checks tokens with; `settings` override the others."""
 
     def __init__(
         self,
@@ -112,15 +120,22 @@ class BotUnderTest:
         *,
         admin_upns: set[str],
         app_id: str = "",
+        clock: Callable[[], float] = time.time,
+        **settings: Any,
     ) -> None:
         self.database = database
         self.connector = connector
-        self.settings = Settings(
-            database_url=database.url,
-            admin_upns=frozenset(admin_upns),
-            app_id=app_id,
-            app_password="secret" if app_id else "",
-            app_tenant_id=TENANT if app_id else "",
+        self.clock = clock
+        self.settings = dataclasses.replace(
+            Settings(
+                database_url=database.url,
+                admin_upns=frozenset(admin_upns),
+                app_id=app_id,
+                app_password="secret" if app_id else "",
+                app_tenant_id=TENANT if app_id else "",
+                openid_metadata_url=NO_KEY_SERVER,
+            ),
+            **settings,
         )
         self.server: TestServer | None = None
         self.runtime: BotRuntime | None = None
@@ -130,7 +145,7 @@ class BotUnderTest:
     async def start(self) -> None:
         from bot.app import build_runtime
 
-        self.runtime = build_runtime(self.settings, self.database.open())
+        self.runtime = build_runtime(self.settings, self.database.open(), clock=self.clock)
         app = create_app(self.settings, self.runtime, run_scheduler=False)
         assert app[RUNTIME_KEY] is self.runtime
         self.server = TestServer(app, host="127.0.0.1")

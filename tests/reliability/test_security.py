@@ -1,151 +1,87 @@
 """Security at the edges: real Bot Framework tokens, who may click what, size, the audit trail.
 
 The token tests sign JWTs with a test RSA key and serve its OpenID configuration and JWKS on
-a local port; botbuilder's channel validation is pointed at it (the setting Teams' real
-metadata URL lives in), so every check botbuilder makes (signature, algorithm, issuer,
-audience, expiry, service URL, endorsements) runs for real.
+a local port (`support_tokens`); the bot's key metadata setting points at it, so every check
+(signature, algorithm, issuer, audience, expiry, service URL, endorsements) runs for real,
+on a test clock.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import hmac
 import json
-import threading
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import jwt
 import pytest
-from botframework.connector.auth import ChannelValidation, MicrosoftAppCredentials
-from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
+from botframework.connector.auth import MicrosoftAppCredentials
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import delete, func, select, update
 
 from bot.__main__ import main
 from storage.models import AuditEvent
 from tests.conftest import DatabaseTarget
 from tests.fake_connector import FakeConnector
+from tests.reliability.support_tokens import (
+    APP_ID,
+    FakeClock,
+    KeyService,
+    TokenIssuer,
+    bearer,
+    hmac_token,
+    new_key,
+)
 from tests.reliability.test_faults import LISE, MAJA, _ask_for_approval, _kemi_with_leader
 from tests.teams import BotUnderTest, make_user
 
-APP_ID = "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
-ISSUER = "https://api.botframework.com"
-KID = "amkbot-test-key"
 OLE = make_user("Ole Olsen", "ole@uni.dk", "en-US")
 
 
-def _b64(number: int) -> str:
-    raw = number.to_bytes((number.bit_length() + 7) // 8, "big")
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-@dataclass
-class TokenIssuer:
-    """A stand-in for the Bot Framework's token service: its key and its metadata URL."""
-
-    key: rsa.RSAPrivateKey
-    metadata_url: str
-
-    def token(
-        self,
-        service_url: str,
-        *,
-        key: Any = None,
-        algorithm: str = "RS256",
-        kid: str | None = KID,
-        lifetime: timedelta = timedelta(hours=1),
-        **claims: Any,
-    ) -> str:
-        now = datetime.now(UTC)
-        payload: dict[str, Any] = {
-            "iss": ISSUER,
-            "aud": APP_ID,
-            "serviceurl": service_url,
-            "nbf": int((now - timedelta(minutes=1)).timestamp()),
-            "iat": int((now - timedelta(minutes=1)).timestamp()),
-            "exp": int((now + lifetime).timestamp()),
-        }
-        payload.update(claims)
-        headers = {"kid": kid} if kid else {}
-        return jwt.encode(
-            payload, self.key if key is None else key, algorithm=algorithm, headers=headers
-        )
-
-
 @pytest.fixture(scope="module")
-def token_service() -> Iterator[TokenIssuer]:
-    """OpenID configuration and JWKS over HTTP on a free local port, in a thread of its own
-    (botbuilder fetches them with blocking `requests` calls from the bot's event loop)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    numbers = key.public_key().public_numbers()
-    jwk = {"kty": "RSA", "use": "sig", "kid": KID, "n": _b64(numbers.n), "e": _b64(numbers.e)}
-    documents: dict[str, dict[str, Any]] = {}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            document = documents.get(self.path)
-            body = json.dumps(document).encode()
-            self.send_response(200 if document is not None else 404)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    documents["/.well-known/openid-configuration"] = {
-        "issuer": ISSUER,
-        "jwks_uri": f"{base}/keys",
-        "id_token_signing_alg_values_supported": ["RS256"],
-    }
-    documents["/keys"] = {"keys": [{**jwk, "endorsements": ["msteams"]}]}
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+def key_service() -> Iterator[KeyService]:
+    service = KeyService(new_key())
     try:
-        yield TokenIssuer(key, f"{base}/.well-known/openid-configuration")
+        yield service
     finally:
-        server.shutdown()
-        server.server_close()
+        service.close()
+
+
+@pytest.fixture
+def token_service(key_service: KeyService) -> TokenIssuer:
+    return TokenIssuer(key_service.key, FakeClock())
 
 
 @pytest.fixture
 async def secured(
     database_target: DatabaseTarget,
     connector: FakeConnector,
+    key_service: KeyService,
     token_service: TokenIssuer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> AsyncIterator[BotUnderTest]:
-    """The bot with an app id, validating tokens against the test key's metadata.
-
-    Outgoing calls use a fixed bot token instead of asking Entra ID for one (no network)."""
-    monkeypatch.setattr(ChannelValidation, "open_id_metadata_endpoint", token_service.metadata_url)
-    monkeypatch.setattr(JwtTokenExtractor, "metadataCache", {})
+    """The bot with an app id, validating tokens against the test key's metadata once it has
+    fetched them. Outgoing calls use a fixed bot token instead of asking Entra ID for one."""
     monkeypatch.setattr(
         MicrosoftAppCredentials, "get_access_token", lambda self, *a, **k: "bot-token"
     )
-    under_test = BotUnderTest(database_target, connector, admin_upns=set(), app_id=APP_ID)
+    under_test = BotUnderTest(
+        database_target,
+        connector,
+        admin_upns=set(),
+        app_id=APP_ID,
+        clock=token_service.clock,
+        openid_metadata_url=key_service.metadata_url,
+    )
     await under_test.start()
+    assert under_test.runtime is not None and under_test.runtime.signing_keys is not None
+    await under_test.runtime.signing_keys.settled()
     try:
         yield under_test
     finally:
         await under_test.stop()
-
-
-def _bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_a_correctly_signed_token_gets_in_and_is_answered(
@@ -153,7 +89,7 @@ async def test_a_correctly_signed_token_gets_in_and_is_answered(
 ) -> None:
     user = make_user("Jane Doe", "jado@uni.dk", "en-GB")
     token = token_service.token(secured.connector.url)
-    reply = await secured.post(secured.personal(user, text="help"), headers=_bearer(token))
+    reply = await secured.post(secured.personal(user, text="help"), headers=bearer(token))
     assert reply.status in (200, 201)
     answers = secured.connector.messages()
     assert len(answers) == 1 and "How to use AMK-bot" in answers[0].card_text()
@@ -163,25 +99,12 @@ async def test_a_correctly_signed_token_gets_in_and_is_answered(
         name="adaptiveCard/action",
         value={"action": {"type": "Action.Execute", "verb": "nothing.here", "data": {}}},
     )
-    card = await secured.post(invoke, headers=_bearer(token))
+    card = await secured.post(invoke, headers=bearer(token))
     assert card.status == 200 and card.body["statusCode"] == 200
 
 
-def _hmac_token(secret: bytes, payload: dict[str, Any]) -> str:
-    """HS256 signed with the RSA public key (the algorithm-confusion attack), built by hand:
-    PyJWT refuses to make one."""
-
-    def part(data: dict[str, Any]) -> str:
-        raw = json.dumps(data, separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-    signing_input = f"{part({'alg': 'HS256', 'typ': 'JWT', 'kid': KID})}.{part(payload)}"
-    signature = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
-    return f"{signing_input}.{base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}"
-
-
 def _wrong_tokens(issuer: TokenIssuer, service_url: str) -> dict[str, str]:
-    other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    other_key = new_key()
     public_pem = issuer.key.public_key().public_bytes(
         encoding=serialization.Encoding.PEM,
         format=serialization.PublicFormat.SubjectPublicKeyInfo,
@@ -195,11 +118,11 @@ def _wrong_tokens(issuer: TokenIssuer, service_url: str) -> dict[str, str]:
         "unknown key id": issuer.token(service_url, kid="someone-elses-key"),
         "no key id": issuer.token(service_url, kid=None),
         "unsigned (alg none)": issuer.token(service_url, key="", algorithm="none"),
-        "HMAC with the public key": _hmac_token(
+        "HMAC with the public key": hmac_token(
             public_pem, jwt.decode(issuer.token(service_url), options={"verify_signature": False})
         ),
         "not yet valid": issuer.token(
-            service_url, nbf=int(time.time()) + 3600, exp=int(time.time()) + 7200
+            service_url, nbf=int(issuer.clock()) + 3600, exp=int(issuer.clock()) + 7200
         ),
     }
 
@@ -209,7 +132,7 @@ async def test_wrong_tokens_are_refused_with_401_and_nothing_is_sent(
 ) -> None:
     user = make_user("Jane Doe", "jado@uni.dk", "en-GB")
     tokens = _wrong_tokens(token_service, secured.connector.url)
-    headers: dict[str, dict[str, str]] = {name: _bearer(token) for name, token in tokens.items()}
+    headers: dict[str, dict[str, str]] = {name: bearer(token) for name, token in tokens.items()}
     headers["no Authorization header"] = {}
     headers["token without Bearer"] = {"Authorization": tokens["signed with another key"]}
     statuses = {}
@@ -218,10 +141,14 @@ async def test_wrong_tokens_are_refused_with_401_and_nothing_is_sent(
         statuses[name] = reply.status
         assert "Traceback" not in str(reply.body)
     assert statuses == dict.fromkeys(headers, 401)
+    # A good token, but the key is endorsed for Teams and the activity names another channel.
+    webchat = secured.personal(user, text="help", channelId="webchat")
+    good = bearer(token_service.token(secured.connector.url))
+    assert (await secured.post(webchat, headers=good)).status == 401
     assert secured.connector.messages() == []
     still = await secured.post(
         secured.personal(user, text="help"),
-        headers=_bearer(token_service.token(secured.connector.url)),
+        headers=bearer(token_service.token(secured.connector.url)),
     )
     assert still.status in (200, 201) and len(secured.connector.messages()) == 1
 
@@ -232,7 +159,7 @@ async def test_a_body_over_the_limit_gets_413_before_anything_else(
     user = make_user("Jane Doe", "jado@uni.dk", "en-GB")
     token = token_service.token(secured.connector.url)
     huge = secured.personal(user, text="ø" * (200 * 1024))
-    assert (await secured.post(huge, headers=_bearer(token))).status == 413
+    assert (await secured.post(huge, headers=bearer(token))).status == 413
     assert (await secured.post(huge)).status == 413
     assert secured.connector.messages() == []
 
