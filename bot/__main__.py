@@ -27,6 +27,10 @@ from storage.setup import prepare_database
 
 
 def run(settings: Settings) -> int:
+    refusal = settings.bind_refusal()
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return 2
     configure_logging(settings.log_level)
     database = Database(settings.database_url)
     if settings.workers > 1 and database.is_sqlite:

@@ -14,6 +14,7 @@ from aiohttp import web
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import ActivityTypes
+from yarl import URL
 
 from bot.activity_json import activity_from_json, dumps, loads
 from bot.auth_cache import CachingAuthentication
@@ -151,6 +152,15 @@ def build_runtime(
     )
 
 
+def is_web_url(url: str) -> bool:
+    """An absolute http or https URL with a host: the only service URLs the bot posts to."""
+    try:
+        parsed = URL(url)
+    except ValueError:
+        return False
+    return parsed.scheme in ("http", "https") and bool(parsed.host)
+
+
 def _bad_request(reason: str, status: int = 400) -> web.Response:
     return web.json_response({"error": reason}, status=status)
 
@@ -199,6 +209,8 @@ async def _answer(request: web.Request, runtime: BotRuntime) -> web.StreamRespon
     ]
     if missing:
         return _bad_request("activity is missing " + ", ".join(missing))
+    if not is_web_url(activity.service_url):
+        return _bad_request("serviceUrl must be an http or https URL")
     auth_header = request.headers.get("Authorization", "")
     try:
         authenticated = await runtime.adapter.bot_framework_authentication.authenticate_request(

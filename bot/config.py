@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 from collections.abc import Mapping
@@ -16,6 +17,7 @@ from storage.db import DEFAULT_DATABASE_URL
 BOT_FRAMEWORK_OPENID_METADATA_URL = (
     "https://login.botframework.com/v1/.well-known/openidconfiguration"
 )
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -64,6 +66,7 @@ class Settings:
     audit_checkpoint_file: Path | None = None
     openid_metadata_url: str = BOT_FRAMEWORK_OPENID_METADATA_URL
     signing_keys_timeout: float = 10.0
+    local_mode_allow_remote: bool = False
 
     def turns_at_once(self, *, sqlite: bool) -> int:
         """`TURN_CONCURRENCY`, or by database: on SQLite a turn never waits for the database
@@ -78,6 +81,18 @@ class Settings:
     def local_mode(self) -> bool:
         """No app id: no Bot Framework authentication (local development only)."""
         return not self.app_id
+
+    def bind_refusal(self) -> str | None:
+        """Why the bot must not listen where `HOST` says, if it must not: in local mode
+        anyone who reaches the port is believed, so only this machine may, unless
+        `LOCAL_MODE_ALLOW_REMOTE` says otherwise."""
+        if not self.local_mode or self.local_mode_allow_remote or is_loopback(self.host):
+            return None
+        return (
+            f"HOST={self.host} would let other machines reach a bot without authentication "
+            "(MicrosoftAppId is empty): use HOST=127.0.0.1, set MicrosoftAppId, or set "
+            "LOCAL_MODE_ALLOW_REMOTE=true if that is really wanted"
+        )
 
     @classmethod
     def from_env(
@@ -168,7 +183,18 @@ class Settings:
             audit_checkpoint_file=Path(checkpoint_file) if checkpoint_file else None,
             openid_metadata_url=get("BOT_OPENID_METADATA_URL") or BOT_FRAMEWORK_OPENID_METADATA_URL,
             signing_keys_timeout=keys_timeout,
+            local_mode_allow_remote=get("LOCAL_MODE_ALLOW_REMOTE").lower() in TRUE_WORDS,
         )
+
+
+def is_loopback(host: str) -> bool:
+    """`localhost` or a loopback address (127.0.0.0/8, ::1)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 # Libraries that log SQL parameters or URLs would tie people to what they reported.

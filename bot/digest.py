@@ -271,6 +271,9 @@ class DigestModule:
             await turn_context.send_activity(text_activity(t(speaker.lang, "digest.not_allowed")))
             return True
         ref_id = await self._channel_ref(turn_context)
+        if ref_id is None:
+            await turn_context.send_activity(text_activity(t(speaker.lang, "digest.not_allowed")))
+            return True
         if stop:
             async with self.db.transaction() as session:
                 stopped = await digest_store.unsubscribe(
@@ -309,8 +312,9 @@ class DigestModule:
         await turn_context.send_activity(text_activity(message))
         return True
 
-    async def _channel_ref(self, turn_context: TurnContext) -> int:
-        """The channel's stored reference (created now if the install event was missed)."""
+    async def _channel_ref(self, turn_context: TurnContext) -> int | None:
+        """The channel's stored reference (created now if the install event was missed);
+        None if the id is a person's 1:1 chat."""
         activity = turn_context.activity
         data = channel_data(activity)
         channel = sub_dict(data, "channel") or {"id": activity.conversation.id.split(";")[0]}
@@ -330,7 +334,7 @@ class DigestModule:
             ref = await conversations.remember(
                 session, channel_address(activity, channel), team=stored_team
             )
-            return ref.id
+            return None if ref is None else ref.id
 
     async def on_text(self, turn_context: TurnContext, text: str) -> bool:
         if text not in SAFETY_WORDS:

@@ -335,6 +335,8 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
             ref = await conversations.remember(
                 session, self._address(activity, kind), person_id=speaker.person_id
             )
+            if ref is None:
+                return
             greeted = await session.execute(
                 update(ConversationRef)
                 .where(ConversationRef.id == ref.id, ConversationRef.welcomed.is_(False))
@@ -378,6 +380,8 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
             where = await conversations.remember(
                 session, self._address(activity, "channel"), team=stored
             )
+            if where is None:
+                return
             greeted = await session.execute(
                 update(ConversationRef)
                 .where(ConversationRef.id == where.id, ConversationRef.welcomed.is_(False))
@@ -399,10 +403,8 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
                     session, team_id=str(team["id"]), actor=speaker.actor
                 )
             else:
-                await session.execute(
-                    update(ConversationRef)
-                    .where(ConversationRef.conversation_id == activity.conversation.id)
-                    .values(active=False, welcomed=False)
+                await conversations.uninstall_chat(
+                    session, activity.conversation.id, person_id=speaker.person_id
                 )
 
     async def _channel_changed(self, turn_context: TurnContext, *, active: bool) -> None:
@@ -427,4 +429,5 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
                 channel_address(activity, channel),
                 team=stored,
             )
-            ref.active = active
+            if ref is not None:
+                ref.active = active

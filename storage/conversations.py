@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from sqlalchemy import Executable, Row, Select, bindparam, func, literal, select, true, update
+from sqlalchemy import Executable, Row, Select, bindparam, func, literal, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,9 +36,12 @@ async def remember(
     *,
     person_id: int | None = None,
     team: Team | None = None,
-) -> ConversationRef:
-    """Create or refresh the reference to a conversation (and mark it active again)."""
+) -> ConversationRef | None:
+    """Create or refresh the reference to a conversation (and mark it active again), for a
+    turn of `person_id`; None, and nothing changed, if it is another person's 1:1 chat."""
     ref = await by_conversation_id(session, address.conversation_id)
+    if ref is not None and ref.kind == "personal" and ref.person_id not in (None, person_id):
+        return None
     if ref is None:
         ref = ConversationRef(conversation_id=address.conversation_id)
         session.add(ref)
@@ -129,6 +132,23 @@ async def remove_team(session: AsyncSession, *, team_id: str, actor: str | None)
         session, actor=actor, action="team.remove", entity_type="team", entity_id=team.id
     )
     return True
+
+
+async def uninstall_chat(
+    session: AsyncSession, conversation_id: str, *, person_id: int | None
+) -> None:
+    """The bot was removed from a chat (by `person_id`): inactive, and welcomed again if it
+    comes back. Another person's 1:1 chat is left alone."""
+    owner = ConversationRef.person_id
+    mine = owner.is_(None) if person_id is None else or_(owner.is_(None), owner == person_id)
+    await session.execute(
+        update(ConversationRef)
+        .where(
+            ConversationRef.conversation_id == conversation_id,
+            or_(ConversationRef.kind != "personal", mine),
+        )
+        .values(active=False, welcomed=False)
+    )
 
 
 async def deactivate_conversation(session: AsyncSession, conversation_id: str) -> None:
