@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import web
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import ActivityTypes
+from botbuilder.schema import Activity, ActivityTypes
 from yarl import URL
 
 from bot.activity_json import activity_from_json, dumps, loads
@@ -24,6 +24,7 @@ from bot.config import Settings
 from bot.connector import ConnectorClient, app_token_provider, no_token
 from bot.flows import channel_handlers, flow_modules, periodic_jobs
 from bot.handler import AmkBot
+from bot.inbound import MAX_DEPTH, cleaned
 from bot.notifier import ProactiveNotifier
 from bot.proactive import ProactiveSender
 from bot.scheduler import Scheduler
@@ -165,6 +166,11 @@ def _bad_request(reason: str, status: int = 400) -> web.Response:
     return web.json_response({"error": reason}, status=status)
 
 
+def _spoken(activity: Activity) -> bool:
+    """Messages and card actions: a person said or clicked something, so it names them."""
+    return activity.type in (ActivityTypes.message, ActivityTypes.invoke)
+
+
 def _plain(body: Any) -> Any:
     """Invoke bodies are our own dicts; msrest models are serialised the SDK's way."""
     serialize = getattr(body, "serialize", None)
@@ -193,6 +199,9 @@ async def _answer(request: web.Request, runtime: BotRuntime) -> web.StreamRespon
         return _bad_request("body is not valid JSON")
     if not isinstance(payload, dict):
         return _bad_request("body must be a JSON object")
+    payload = cleaned(payload)
+    if payload is None:
+        return _bad_request(f"body is nested more than {MAX_DEPTH} levels deep")
     try:
         activity = activity_from_json(payload)
     except Exception:
@@ -201,12 +210,15 @@ async def _answer(request: web.Request, runtime: BotRuntime) -> web.StreamRespon
         name
         for name, value in (
             ("type", activity.type),
+            ("channelId", activity.channel_id),
             ("serviceUrl", activity.service_url),
             ("conversation.id", getattr(activity.conversation, "id", None)),
             ("recipient.id", getattr(activity.recipient, "id", None)),
         )
         if not value
     ]
+    if _spoken(activity) and not getattr(activity.from_property, "id", None):
+        missing.append("from.id")
     if missing:
         return _bad_request("activity is missing " + ", ".join(missing))
     if not is_web_url(activity.service_url):

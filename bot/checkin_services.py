@@ -21,6 +21,7 @@ from cards.common import Card
 from dialogs.context import Speaker
 from domain.checkins import AlarmReason, SessionStatus, SessionView
 from domain.i18n import format_datetime, t
+from domain.ids import row_id
 from storage import checkins
 from storage.db import Database
 from storage.models import Person, utcnow
@@ -74,8 +75,8 @@ class DatabaseCheckinServices:
         if speaker.person_id is None:
             return t(lang, "error.not_allowed")
         if verb == "checkin.start":
-            return await self.start(speaker, _int(data.get("request_id")))
-        session_id = _int(data.get("session_id"))
+            return await self.start(speaker, row_id(data.get("request_id")))
+        session_id = row_id(data.get("session_id"))
         if session_id is None:
             return t(lang, "card.invalid_input")
         if verb == "checkin.handle":
@@ -86,6 +87,7 @@ class DatabaseCheckinServices:
             if checkin is None:
                 return t(lang, "checkins.not_found")
             if checkin.worker_id != speaker.person_id:
+                await checkins.refuse(session, checkin, actor_id=speaker.person_id, verb=verb)
                 return t(lang, "checkins.not_yours")
             if checkin.status == SessionStatus.FINISHED.value:
                 return session_card(lang, await view_of(session, checkin))
@@ -138,6 +140,9 @@ class DatabaseCheckinServices:
             if checkin is None:
                 return t(lang, "checkins.not_found")
             if not await checkins.may_handle(session, checkin, speaker.person_id):
+                await checkins.refuse(
+                    session, checkin, actor_id=speaker.person_id, verb="checkin.handle"
+                )
                 return t(lang, "checkins.not_responder")
             seq = alarm_seq or checkin.alarm_seq
             changed = seq == checkin.alarm_seq and await checkins.handle(

@@ -25,6 +25,7 @@ from dialogs.outgoing import card_activity, text_activity
 from domain.digest import DAYS, DigestContent, Schedule, iso_week, scope_for, week_bounds
 from domain.flows import Flow
 from domain.i18n import Lang, t
+from domain.ids import row_id
 from domain.org import Role
 from reports.digest import compose
 from storage import conversations, jobs, org
@@ -242,14 +243,24 @@ class DigestModule:
         async with self.db.sessions() as session:
             return {role.role for role in await org.roles_of(session, speaker.person_id)}
 
-    async def _may_manage(self, speaker: Speaker) -> bool:
-        return speaker.is_admin or Role.SECRETARIAT.value in await self._roles(speaker)
-
-    async def _may_see_details(self, speaker: Speaker) -> bool:
-        if speaker.is_admin:
+    async def _allow_manage(self, speaker: Speaker, what: str) -> bool:
+        """Administrators and the secretariat; anyone else's attempt (`what`) is audited."""
+        if speaker.is_admin or Role.SECRETARIAT.value in await self._roles(speaker):
             return True
+        await self._refuse(speaker, what)
+        return False
+
+    async def _allow_details(self, speaker: Speaker) -> bool:
+        """Administrators, the secretariat, leaders and AMKs; anyone else is audited."""
         wanted = {Role.SECRETARIAT.value, Role.AMK.value, Role.LEADER.value}
-        return bool(wanted & await self._roles(speaker))
+        if speaker.is_admin or wanted & await self._roles(speaker):
+            return True
+        await self._refuse(speaker, "details")
+        return False
+
+    async def _refuse(self, speaker: Speaker, what: str) -> None:
+        async with self.db.transaction() as session:
+            await digest_store.refuse(session, person_id=speaker.person_id, what=what)
 
     def next_week(self, now: datetime) -> str:
         """The week whose digest the secretariat is writing for."""
@@ -267,7 +278,7 @@ class DigestModule:
         stop = text in STOP_WORDS
         if subscribe is None and not stop:
             return False
-        if not await self._may_manage(speaker):
+        if not await self._allow_manage(speaker, "stop" if stop else "subscribe"):
             await turn_context.send_activity(text_activity(t(speaker.lang, "digest.not_allowed")))
             return True
         ref_id = await self._channel_ref(turn_context)
@@ -340,7 +351,7 @@ class DigestModule:
         if text not in SAFETY_WORDS:
             return False
         speaker = speaker_of(turn_context)
-        if not await self._may_manage(speaker):
+        if not await self._allow_manage(speaker, "safety_moment.open"):
             await turn_context.send_activity(text_activity(t(speaker.lang, "digest.not_allowed")))
             return True
         week = self.next_week(utcnow())
@@ -364,7 +375,7 @@ class DigestModule:
         return await self._details(speaker, data)
 
     async def _save_safety_moment(self, speaker: Speaker, data: dict[str, Any]) -> Card | str:
-        if not await self._may_manage(speaker):
+        if not await self._allow_manage(speaker, "safety_moment"):
             return t(speaker.lang, "digest.not_allowed")
         week = str(data.get("week") or "")
         danish = str(data.get("danish") or "").strip()
@@ -389,11 +400,10 @@ class DigestModule:
         )
 
     async def _details(self, speaker: Speaker, data: dict[str, Any]) -> str:
-        if not await self._may_see_details(speaker):
+        if not await self._allow_details(speaker):
             return t(speaker.lang, "digest.not_allowed")
-        try:
-            subscription_id = int(str(data.get("subscription_id", "")))
-        except ValueError:
+        subscription_id = row_id(data.get("subscription_id"))
+        if subscription_id is None:
             return t(speaker.lang, "card.invalid_input")
         async with self.db.sessions() as session:
             subscription = await session.get(DigestSubscription, subscription_id)

@@ -14,11 +14,13 @@ from cards.common import Card, notice_card
 from cards.lone_work import approval_card, list_card, requester_card
 from dialogs.context import Speaker
 from domain.i18n import Lang, format_datetime, preferred_lang, t
+from domain.ids import row_id
 from domain.lone_work import (
     Decision,
     Hazard,
     LoneWorkForm,
     Mitigation,
+    NotSent,
     RequestView,
     Schedule,
     Status,
@@ -265,26 +267,30 @@ class DatabaseLoneWorkServices:
             homes = await org.home_unit_ids(connection, speaker.person_id)
         return units, homes.pop() if len(homes) == 1 else None
 
-    async def summary_choices(self, unit_id: int) -> tuple[str, list[tuple[int, str]]]:
+    async def summary_choices(self, unit_id: int) -> tuple[str, list[tuple[int, str]]] | None:
         async with self.db.reading() as connection:
             found = await lone_work.unit_and_approvers(connection, unit_id)
         unit, approvers = found.unit, found.approvers
-        name = unit.name if unit is not None and unit.active else ""
-        return name, [(p.id, _name(p)) for p in approvers]
+        if unit is None or not unit.active:
+            return None
+        return unit.name, [(p.id, _name(p)) for p in approvers]
 
     async def submit(
         self, speaker: Speaker, form: LoneWorkForm, chosen_approver: str
-    ) -> str | None:
+    ) -> str | NotSent:
         """Store the request and answer at once; the requester's and the approver's cards are
-        kept in the same transaction and sent after the answer (`_send_cards`)."""
+        kept in the same transaction and sent after the answer (`_send_cards`). The unit is
+        checked in that transaction: one closed meanwhile sends the requester back to the form."""
         async with audit.audited(self.db) as connection:
             found = await lone_work.unit_and_approvers(connection, form.unit_id, speaker.person_id)
             unit, approvers = found.unit, found.approvers
+            if unit is None or not unit.active:
+                return NotSent("unit")
             approver: PersonLike | None = approvers[0] if approvers else None
             if len(approvers) > 1:
                 approver = next((p for p in approvers if str(p.id) == chosen_approver), None)
                 if approver is None:
-                    return None
+                    return NotSent("approver")
             if speaker.person_id is None:
                 return t(speaker.lang, "error.generic")
             approver_id = approver.id if approver is not None else None
@@ -299,7 +305,7 @@ class DatabaseLoneWorkServices:
             if found.asking is not None:
                 people[found.asking.id] = found.asking
             people |= await lone_work.people_named(connection, _people_ids(request) - people.keys())
-            view = _view(request, people, unit.name if unit is not None else None)
+            view = _view(request, people, unit.name)
             entity = (ENTITY, str(view.id))
             mine = Outgoing(
                 speaker.person_id,
@@ -383,9 +389,8 @@ class DatabaseLoneWorkServices:
 
     async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card:
         lang = speaker.lang
-        try:
-            request_id = int(str(data.get("request_id", "")))
-        except ValueError:
+        request_id = row_id(data.get("request_id"))
+        if request_id is None:
             return notice_card(t(lang, "lone_work.approval.title"), t(lang, "card.invalid_input"))
         if speaker.person_id is None:
             return notice_card(t(lang, "lone_work.approval.title"), t(lang, "error.not_allowed"))
@@ -416,7 +421,20 @@ class DatabaseLoneWorkServices:
             return approval_card(lang, view)
         if speaker.person_id == view.requester_id:
             return requester_card(lang, view)
+        await self._refused(speaker, "open", request_id)
         return notice_card(t(lang, "lone_work.approval.title"), t(lang, "error.not_allowed"))
+
+    async def _refused(self, speaker: Speaker, what: str, request_id: int | None) -> None:
+        """Audit a look the speaker has no right to (the read itself wrote nothing)."""
+        async with audit.audited(self.db) as connection:
+            await audit.record(
+                connection,
+                actor=speaker.actor,
+                action=f"lone_work.{what}.refused",
+                entity_type=ENTITY,
+                entity_id=request_id,
+                after={"reason": "not_allowed"},
+            )
 
     def _refusal(self, lang: Lang, view: RequestView, reason: str | None) -> str:
         if reason == "already" and view.decided_by and view.decided_at:
@@ -555,9 +573,9 @@ class DatabaseLoneWorkServices:
         lang = speaker.lang
         if speaker.person_id is None:
             return notice_card(t(lang, "lone_work.mine.title"), t(lang, "error.not_allowed"))
+        if which == "overview":
+            return await self._overview(speaker)
         async with self.db.sessions() as session:
-            if which == "overview":
-                return await self._overview(session, speaker)
             if which == "pending":
                 requests = await lone_work.pending_for(session, speaker.person_id)
                 total = await lone_work.count_pending_for(session, speaker.person_id)
@@ -571,17 +589,23 @@ class DatabaseLoneWorkServices:
             return notice_card(t(lang, heading), t(lang, empty))
         return list_card(lang, t(lang, heading), views, total=total)
 
-    async def _overview(self, session: AsyncSession, speaker: Speaker) -> Card:
+    async def _overview(self, speaker: Speaker) -> Card:
         assert speaker.person_id is not None
         lang = speaker.lang
-        units = await lone_work.overview_units(session, speaker.person_id)
         heading = t(lang, "lone_work.summary_report.title")
-        if not units:
-            return notice_card(heading, t(lang, "lone_work.summary_report.none"))
         year = local_year(self.clock())
-        counts = await lone_work.counts_by_status(
-            session, [unit.id for unit in units], *year_bounds(year)
-        )
+        async with self.db.sessions() as session:
+            units = await lone_work.overview_units(session, speaker.person_id)
+            counts = (
+                await lone_work.counts_by_status(
+                    session, [unit.id for unit in units], *year_bounds(year)
+                )
+                if units
+                else {}
+            )
+        if not units:
+            await self._refused(speaker, "overview", None)
+            return notice_card(heading, t(lang, "lone_work.summary_report.none"))
         lines = [
             t(
                 lang,

@@ -33,6 +33,7 @@ from cards.near_miss import (
 from dialogs.context import Speaker
 from domain.audit import person_actor
 from domain.i18n import COPENHAGEN, Lang, format_datetime, t
+from domain.ids import row_id
 from domain.near_miss import (
     ActionView,
     AssignForm,
@@ -47,7 +48,7 @@ from domain.near_miss import (
     action_form_problems,
     parse_key,
 )
-from domain.org import UnitRef
+from domain.org import UnitRef, UnknownUnit
 from storage import audit, jobs, near_miss, org
 from storage.db import Database
 from storage.models import Person, utcnow
@@ -63,13 +64,6 @@ EVENTS = {
     "near_miss.action.done": Event.COMPLETE_ACTION,
     "near_miss.close": Event.CLOSE,
 }
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
 
 
 def _entity(report_id: int) -> tuple[str, str]:
@@ -160,7 +154,9 @@ class DatabaseNearMissServices:
 
     # -- reporting -----------------------------------------------------------------------------
 
-    async def submit(self, speaker: Speaker, form: NearMissForm, submission_key: str) -> Card:
+    async def submit(
+        self, speaker: Speaker, form: NearMissForm, submission_key: str
+    ) -> Card | None:
         reporter_id = None if form.anonymous else speaker.person_id
         try:
             async with audit.audited(self.db) as connection:
@@ -171,6 +167,8 @@ class DatabaseNearMissServices:
                     now=self.clock(),
                     submission_key=submission_key,
                 )
+        except UnknownUnit:
+            return None
         except IntegrityError:
             # The same card sent twice at the same moment: the other turn stored it.
             async with self.db.reading() as connection:
@@ -217,7 +215,7 @@ class DatabaseNearMissServices:
         lang = speaker.lang
         if verb == "near_miss.list":
             return await self.list_card(speaker)
-        report_id = _int(data.get("report_id"))
+        report_id = row_id(data.get("report_id"))
         if report_id is None:
             return notice_card(t(lang, "near_miss.title"), t(lang, "card.invalid_input"))
         if speaker.person_id is None:
@@ -268,7 +266,7 @@ class DatabaseNearMissServices:
         lang = speaker.lang
         actor_id = speaker.person_id
         now = self.clock()
-        action_id = _int(data.get("action_id"))
+        action_id = row_id(data.get("action_id"))
         notices: list[Notice] = []
         message: str | None = None
         errors: list[str] = []

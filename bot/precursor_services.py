@@ -23,6 +23,7 @@ from cards.precursors import (
 from dialogs.context import Speaker
 from dialogs.precursors import Access, Result, home_warnings
 from domain.i18n import COPENHAGEN, Lang, preferred_lang, t
+from domain.ids import row_id
 from domain.org import Role, UnitRef
 from domain.precursors import (
     FIELD_ERRORS,
@@ -49,6 +50,13 @@ log = logging.getLogger(__name__)
 
 def local_today(moment: datetime) -> date:
     return moment.astimezone(COPENHAGEN).date()
+
+
+def _year(value: Any) -> int | None:
+    """A year a card sent, when it is one the registers can hold."""
+    text = str(value or "").strip()
+    year = int(text) if len(text) == 4 and text.isascii() and text.isdigit() else 0
+    return year if 2000 <= year <= 2100 else None
 
 
 def person_lang(person: Person) -> Lang:
@@ -179,7 +187,13 @@ class DatabasePrecursorServices:
         await precursors.refuse(
             session, actor_id=speaker.person_id, what=what, entity=entity, entity_id=entity_id
         )
-        return Result(False, t(speaker.lang, "precursors.not_allowed.unit"))
+        return Result(False, t(speaker.lang, "precursors.not_allowed.unit"), refused=True)
+
+    async def refuse(self, speaker: Speaker, what: str, unit_id: int | None) -> None:
+        async with self.db.transaction() as session:
+            await precursors.refuse(
+                session, actor_id=speaker.person_id, what=what, entity="unit", entity_id=unit_id
+            )
 
     def _warning_texts(
         self, lang: Lang, warnings: list[PrecursorWarning], substance: SubstanceInfo
@@ -406,11 +420,11 @@ class DatabasePrecursorServices:
     async def _reverse(self, speaker: Speaker, data: dict[str, Any]) -> Card:
         lang = speaker.lang
         heading = t(lang, "precursors.pick.title")
-        try:
-            holding_id = int(str(data.get("holding_id", "")))
-        except ValueError:
+        holding_id = row_id(data.get("holding_id"))
+        if holding_id is None:
             return notice_card(heading, t(lang, "card.invalid_input"))
-        entry_id_text = str(data.get("entry_id") or "")
+        entry_id_text = str(data.get("entry_id") or "").strip()
+        entry_id = row_id(entry_id_text)
         reason = str(data.get("reason") or "").strip() or None
         async with self.db.transaction() as session:
             row = await precursors.holding(session, holding_id)
@@ -427,15 +441,13 @@ class DatabasePrecursorServices:
                 )
                 return notice_card(heading, t(lang, "precursors.not_allowed.unit"))
             owner = (
-                await precursors.entry_holding(session, int(entry_id_text))
-                if entry_id_text.isdigit()
-                else None
+                await precursors.entry_holding(session, entry_id) if entry_id is not None else None
             )
-            if owner is None or owner.id != holding_id:
+            if entry_id is None or owner is None or owner.id != holding_id:
                 outcome = precursors.Outcome(False, "precursors.reverse.not_found")
             else:
                 outcome = await precursors.reverse(
-                    session, int(entry_id_text), actor_id=speaker.person_id, reason=reason
+                    session, entry_id, actor_id=speaker.person_id, reason=reason
                 )
             substance = await precursors.substance(session, row.substance_id)
         assert substance is not None
@@ -486,9 +498,8 @@ class DatabasePrecursorServices:
 
     async def _unit_status(self, speaker: Speaker, data: dict[str, Any]) -> Card:
         lang = speaker.lang
-        try:
-            unit_id = int(str(data.get("unit_id", "")))
-        except ValueError:
+        unit_id = row_id(data.get("unit_id"))
+        if unit_id is None:
             return await self.overview_card(speaker)
         await self.ready()
         async with self.db.sessions() as session:
@@ -499,14 +510,13 @@ class DatabasePrecursorServices:
             unit = await session.get(Unit, unit_id)
             if unit is None:
                 return notice_card(t(lang, "precursors.pick.title"), t(lang, "card.stale"))
-            year_text = str(data.get("year") or "")
             home = await unit_home(
                 session,
                 unit,
                 today=self.today(),
                 deadline=self.deadline,
                 licence=self.licence,
-                year=int(year_text) if year_text.isdigit() else None,
+                year=_year(data.get("year")),
             )
         return unit_status_card(lang, home, warnings=home_warnings(lang, home))
 
@@ -515,6 +525,4 @@ class DatabasePrecursorServices:
             return await self._reverse(speaker, data)
         if verb == "precursors.unit_status":
             return await self._unit_status(speaker, data)
-        year_text = str(data.get("year") or "")
-        year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else None
-        return await self.overview_card(speaker, year)
+        return await self.overview_card(speaker, _year(data.get("year")))

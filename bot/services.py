@@ -68,6 +68,19 @@ class DatabaseOrgServices:
             await org.remove_role(session, actor=speaker.actor, assignment=assignment)
             return removed
 
+    async def refuse(
+        self, speaker: Speaker, action: str, *, entity_type: str, entity_id: int | None = None
+    ) -> None:
+        async with self.db.transaction() as session:
+            await audit.record(
+                session,
+                actor=speaker.actor,
+                action=f"{action}.refused",
+                entity_type=entity_type,
+                entity_id=entity_id,
+                after={"reason": "not_allowed"},
+            )
+
     async def set_language(self, speaker: Speaker, lang: Lang) -> None:
         if speaker.person_id is None:
             return

@@ -40,6 +40,7 @@ from cards.wellbeing import (
 )
 from dialogs.context import Speaker
 from domain.i18n import Lang, preferred_lang, t
+from domain.ids import row_id
 from domain.org import UnitRef
 from domain.wellbeing import (
     ITEM_ROWS_STEP,
@@ -90,13 +91,6 @@ def person_lang(person: Person) -> Lang:
     return preferred_lang(person.language_override, person.locale)
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-
-
 def _note(data: Mapping[str, Any]) -> str | None:
     return str(data.get("note") or "").strip()[:500] or None
 
@@ -132,6 +126,20 @@ class DatabaseWellbeingServices:
     def _today(self) -> date:
         return local_today(self.clock())
 
+    async def refuse(
+        self, speaker: Speaker, what: str, entity_type: str = wellbeing.DIALOGUE
+    ) -> None:
+        """Audit an attempt the speaker's roles do not allow (`wellbeing.<what>.refused`)."""
+        async with self.db.transaction() as session:
+            await wellbeing.refuse(
+                session,
+                actor_id=speaker.person_id,
+                what=what,
+                entity_type=entity_type,
+                entity_id=None,
+                reason="not_allowed",
+            )
+
     async def _units(self, session: AsyncSession) -> list[UnitRef]:
         return [UnitRef(id=unit.id, name=unit.name) for unit in await org.list_units(session)]
 
@@ -148,6 +156,19 @@ class DatabaseWellbeingServices:
             units = await self._units(session)
         return [unit for unit in units if access.may_record(unit.id)]
 
+    async def unit_problem(self, speaker: Speaker, unit_id: int) -> str | None:
+        """Why the speaker cannot record a dialogue for the unit (a message key), or None.
+        A unit they may not record for is a refusal, audited here."""
+        async with self.db.sessions() as session:
+            unit = await session.get(Unit, unit_id)
+            access = await self._access(session, speaker)
+        if unit is None or not unit.active:
+            return "form.error.unit"
+        if access.may_record(unit_id):
+            return None
+        await self.refuse(speaker, "dialogue.record")
+        return "wellbeing.error.unit_not_allowed"
+
     async def home_unit(self, speaker: Speaker) -> int | None:
         async with self.db.sessions() as session:
             return (await self._access(session, speaker)).home_unit()
@@ -157,10 +178,15 @@ class DatabaseWellbeingServices:
             index = await self._name_index(session)
         return check_texts(form.texts(), index)
 
-    async def record(self, speaker: Speaker, form: DialogueForm, flags_confirmed: int) -> Card:
+    async def record(
+        self, speaker: Speaker, form: DialogueForm, flags_confirmed: int
+    ) -> Card | None:
         lang = speaker.lang
         now = self.clock()
         async with self.db.transaction() as session:
+            unit = await session.get(Unit, form.unit_id)
+            if unit is None or not unit.active:
+                return None
             access = await self._access(session, speaker)
             if speaker.person_id is None or not access.may_record(form.unit_id):
                 await wellbeing.refuse(
@@ -179,8 +205,7 @@ class DatabaseWellbeingServices:
                 flags_confirmed=flags_confirmed,
                 now=now,
             )
-            unit = await session.get(Unit, form.unit_id)
-        unit_name = unit.name if unit else ""
+            unit_name = unit.name
         return items_card(
             lang,
             unit=unit_name,
@@ -260,14 +285,19 @@ class DatabaseWellbeingServices:
         async with self.db.sessions() as session:
             access = await self._access(session, speaker)
             units = [u for u in await self._units(session) if access.may_see_counts(u.id)]
-            if not units:
-                return self._not_allowed(speaker.lang, "wellbeing.not_allowed.overview")
-            statuses = await wellbeing.unit_statuses(
-                session,
-                self._today(),
-                self.settings.dialogue_interval_years,
-                [unit.id for unit in units],
+            statuses = (
+                await wellbeing.unit_statuses(
+                    session,
+                    self._today(),
+                    self.settings.dialogue_interval_years,
+                    [unit.id for unit in units],
+                )
+                if units
+                else []
             )
+        if not units:
+            await self.refuse(speaker, "overview")
+            return self._not_allowed(speaker.lang, "wellbeing.not_allowed.overview")
         return overview_card(speaker.lang, statuses, today=self._today())
 
     async def _amd_form(self, speaker: Speaker) -> Card:
@@ -275,6 +305,7 @@ class DatabaseWellbeingServices:
             access = await self._access(session, speaker)
             units = [u for u in await self._units(session) if access.may_record(u.id)]
         if not units:
+            await self.refuse(speaker, "amd.open", wellbeing.AMD)
             return self._not_allowed(speaker.lang, "wellbeing.not_allowed.amd")
         home = access.home_unit()
         values: dict[str, Any] = {}
@@ -303,7 +334,7 @@ class DatabaseWellbeingServices:
         if verb == "wellbeing.item.save":
             return await self._save_item(speaker, data)
         if verb == "wellbeing.plan.show":
-            unit_id = _int(data.get("unit_id"))
+            unit_id = row_id(data.get("unit_id"))
             if unit_id is None:
                 return await self._picker(speaker, t(lang, "wellbeing.error.unit"))
             return await self._plan(speaker, unit_id)
@@ -323,13 +354,13 @@ class DatabaseWellbeingServices:
 
     async def _items(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card:
         lang = speaker.lang
-        unit_id = _int(data.get("unit_id"))
+        unit_id = row_id(data.get("unit_id"))
         rows = rows_of(data.get("rows"))
         today = self._today()
         async with self.db.sessions() as session:
             access = await self._access(session, speaker)
             unit = await session.get(Unit, unit_id) if unit_id is not None else None
-            dialogue_id = _int(data.get("dialogue_id"))
+            dialogue_id = row_id(data.get("dialogue_id"))
             if dialogue_id is not None:
                 dialogue = await wellbeing.get_dialogue(session, dialogue_id)
                 if dialogue is None or dialogue.unit_id != unit_id:
@@ -560,7 +591,7 @@ class DatabaseWellbeingServices:
         return owner_card(lang, view, today=today, notice=notice, interactive=False)
 
     async def _open_item(self, speaker: Speaker, data: dict[str, Any]) -> Card:
-        item_id = _int(data.get("item_id"))
+        item_id = row_id(data.get("item_id"))
         async with self.db.sessions() as session:
             item = await wellbeing.get_item(session, item_id) if item_id is not None else None
             if item is None:
@@ -573,7 +604,7 @@ class DatabaseWellbeingServices:
 
     async def _set_status(self, speaker: Speaker, status: ItemStatus, data: dict[str, Any]) -> Card:
         lang = speaker.lang
-        item_id = _int(data.get("item_id"))
+        item_id = row_id(data.get("item_id"))
         origin = "edit" if data.get("origin") == "edit" else "owner"
         if item_id is None:
             return notice_card(t(lang, "wellbeing.title"), t(lang, "card.invalid_input"))
@@ -608,7 +639,7 @@ class DatabaseWellbeingServices:
 
     async def _evaluate(self, speaker: Speaker, data: dict[str, Any]) -> Card:
         lang = speaker.lang
-        item_id = _int(data.get("item_id"))
+        item_id = row_id(data.get("item_id"))
         effect = parse_effect(data.get("effect"))
         if item_id is None:
             return notice_card(t(lang, "wellbeing.title"), t(lang, "card.invalid_input"))
@@ -683,7 +714,7 @@ class DatabaseWellbeingServices:
 
     async def _edit_form(self, speaker: Speaker, data: dict[str, Any]) -> Card:
         lang = speaker.lang
-        item_id = _int(data.get("item_id"))
+        item_id = row_id(data.get("item_id"))
         async with self.db.transaction() as session:
             item = await wellbeing.get_item(session, item_id) if item_id is not None else None
             if item is None:
@@ -707,7 +738,7 @@ class DatabaseWellbeingServices:
 
     async def _save_item(self, speaker: Speaker, data: dict[str, Any]) -> Card:
         lang = speaker.lang
-        item_id = _int(data.get("item_id"))
+        item_id = row_id(data.get("item_id"))
         today = self._today()
         async with self.db.sessions() as session:
             item = await wellbeing.get_item(session, item_id) if item_id is not None else None
@@ -773,42 +804,33 @@ class DatabaseWellbeingServices:
 
     async def _notes(self, speaker: Speaker, data: dict[str, Any]) -> Card:
         lang = speaker.lang
-        unit_id = _int(data.get("unit_id"))
-        wanted = _int(data.get("dialogue_id"))
+        unit_id = row_id(data.get("unit_id"))
+        wanted = row_id(data.get("dialogue_id"))
         if unit_id is None:
             return notice_card(t(lang, "wellbeing.title"), t(lang, "card.invalid_input"))
         async with self.db.transaction() as session:
             access = await self._access(session, speaker)
             dialogues = await wellbeing.readable_dialogues(session, access, unit_id)
             if wanted is not None and not any(d.id == wanted for d in dialogues):
-                dialogue = await wellbeing.get_dialogue(session, wanted)
-                if dialogue is not None and dialogue.unit_id == unit_id:
-                    # Not readable by this person: refused and audited by read_notes.
-                    await wellbeing.read_notes(session, access, dialogue)
-                dialogues = []
+                dialogues = []  # that dialogue is not one this person may read
             if not dialogues:
-                if access.may_see_counts(unit_id):
-                    await wellbeing.refuse(
-                        session,
-                        actor_id=speaker.person_id,
-                        what="notes.read",
-                        entity_type=wellbeing.DIALOGUE,
-                        entity_id=wanted,
-                        reason="counts_only",
-                    )
-                    statuses = await wellbeing.unit_statuses(
+                statuses = (
+                    await wellbeing.unit_statuses(
                         session, self._today(), self.settings.dialogue_interval_years, [unit_id]
                     )
-                    if statuses:
-                        return counts_card(lang, statuses[0], today=self._today())
+                    if access.may_see_counts(unit_id)
+                    else []
+                )
                 await wellbeing.refuse(
                     session,
                     actor_id=speaker.person_id,
                     what="notes.read",
                     entity_type=wellbeing.DIALOGUE,
                     entity_id=wanted,
-                    reason="not_allowed",
+                    reason="counts_only" if statuses else "not_allowed",
                 )
+                if statuses:
+                    return counts_card(lang, statuses[0], today=self._today())
                 return self._not_allowed(lang, "wellbeing.not_allowed.notes")
             chosen = next((d for d in dialogues if d.id == wanted), dialogues[0])
             notes = await wellbeing.read_notes(session, access, chosen)
@@ -827,8 +849,10 @@ class DatabaseWellbeingServices:
             access = await self._access(session, speaker)
             units = [u for u in await self._units(session) if access.may_record(u.id)]
         if not units:
+            await self.refuse(speaker, "amd.record", wellbeing.AMD)
             return self._not_allowed(lang, "wellbeing.not_allowed.amd")
         if form is not None and not access.may_record(form.unit_id):
+            await self.refuse(speaker, "amd.record", wellbeing.AMD)
             problems = {"unit_id": "wellbeing.error.unit_not_allowed"}
             form = None
         if form is None:
@@ -836,13 +860,17 @@ class DatabaseWellbeingServices:
             return amd_form(lang, units, year=today.year, values=values, errors=errors)
         assert speaker.person_id is not None
         async with self.db.transaction() as session:
+            unit = await session.get(Unit, form.unit_id)
+            if unit is None or not unit.active:
+                errors = {"unit_id": t(lang, "form.error.unit")}
+                return amd_form(lang, units, year=today.year, values=values, errors=errors)
             row, new = await wellbeing.save_amd(
                 session, form, actor_id=speaker.person_id, now=self.clock()
             )
-            unit = await session.get(Unit, form.unit_id)
+            unit_name = unit.name
         return amd_saved_card(
             lang,
-            unit=unit.name if unit else "",
+            unit=unit_name,
             unit_id=form.unit_id,
             year=row.year,
             held_on=row.held_on,

@@ -17,6 +17,7 @@ from dialogs.card_prompt import CardPrompt
 from dialogs.context import OrgServices, speaker_of
 from dialogs.outgoing import text_activity
 from domain.i18n import t
+from domain.ids import row_id
 from domain.org import RoleAssignmentForm
 
 ADMIN_DIALOG = "admin"
@@ -24,13 +25,6 @@ NAME_KEY = "admin.dialog_name"
 _PICK = "admin.pick"
 _ROLES = "admin.roles"
 _PROMPT = "admin.prompt"
-
-
-def _unit_id(value: dict[str, Any]) -> int | None:
-    try:
-        return int(str(value.get("unit_id", "")).strip())
-    except ValueError:
-        return None
 
 
 class AdminDialog(ComponentDialog):  # type: ignore[misc]
@@ -57,7 +51,7 @@ class AdminDialog(ComponentDialog):  # type: ignore[misc]
         value: dict[str, Any] = step.result
         if value.get("action") == "admin.done":
             return await self._close(step)
-        unit_id = _unit_id(value)
+        unit_id = row_id(value.get("unit_id"))
         if unit_id is None or await self.services.get_unit(unit_id) is None:
             return await step.replace_dialog(_PICK, {"error": t(speaker.lang, "admin.unit.error")})
         return await step.replace_dialog(_ROLES, {"unit_id": unit_id})

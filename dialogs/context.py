@@ -59,6 +59,11 @@ class OrgServices(Protocol):
 
     async def set_language(self, speaker: Speaker, lang: Lang) -> None: ...
 
+    async def refuse(
+        self, speaker: Speaker, action: str, *, entity_type: str, entity_id: int | None = None
+    ) -> None:
+        """Audit an attempt the speaker has no right to (`<action>.refused`, once)."""
+
 
 class Notifier(Protocol):
     """Messages a flow sends outside the current turn (to other people, or updates)."""

@@ -21,7 +21,7 @@ from dialogs.context import Speaker, speaker_of
 from dialogs.outgoing import card_activity, text_activity
 from domain.flows import Flow
 from domain.i18n import t
-from domain.lone_work import LoneWorkForm, parse, preview
+from domain.lone_work import LoneWorkForm, NotSent, parse, preview
 from domain.org import UnitRef
 
 DIALOG_ID = "lone_work"
@@ -52,6 +52,9 @@ LIST_WORDS = {
 }
 
 
+UNKNOWN_UNIT: dict[str, str] = {"unit_id": "form.error.unit"}
+
+
 class LoneWorkServices(Protocol):
     """What the lone-work dialog and its cards need from the rest of the bot."""
 
@@ -60,15 +63,14 @@ class LoneWorkServices(Protocol):
     ) -> tuple[list[UnitRef], int | None]:
         """The units to choose from and, if `home`, the speaker's unit when they have one."""
 
-    async def summary_choices(self, unit_id: int) -> tuple[str, list[tuple[int, str]]]:
-        """The unit's name and its approvers (id, name)."""
+    async def summary_choices(self, unit_id: int) -> tuple[str, list[tuple[int, str]]] | None:
+        """The unit's name and its approvers (id, name); None if it is not an active unit."""
 
     async def submit(
         self, speaker: Speaker, form: LoneWorkForm, chosen_approver: str
-    ) -> str | None:
+    ) -> str | NotSent:
         """Store the request with the unit's approver (`chosen_approver` when it has several),
-        send the cards; the sentence to tell the requester, or None if the choice is not one
-        of the unit's approvers (nothing is stored)."""
+        send the cards; the sentence to tell the requester, or why nothing was stored."""
 
     async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card: ...
 
@@ -133,7 +135,10 @@ class LoneWorkDialog(ComponentDialog):  # type: ignore[misc]
         form, errors = parse(values, now=datetime.now(UTC))
         if form is None or errors:
             return await step.replace_dialog(_FORM, {"values": values, "errors": errors})
-        unit, approvers = await self.services.summary_choices(form.unit_id)
+        choices = await self.services.summary_choices(form.unit_id)
+        if choices is None:
+            return await step.replace_dialog(_FORM, {"values": values, "errors": UNKNOWN_UNIT})
+        unit, approvers = choices
         card = summary_card(
             speaker.lang,
             preview(form, requester=speaker.name or "", unit=unit),
@@ -162,7 +167,9 @@ class LoneWorkDialog(ComponentDialog):  # type: ignore[misc]
         if form is None or errors:
             return await step.replace_dialog(_FORM, {"values": values, "errors": errors})
         sentence = await self.services.submit(speaker, form, str(value.get("approver_id") or ""))
-        if sentence is None:
+        if isinstance(sentence, NotSent) and sentence.reason == "unit":
+            return await step.replace_dialog(_FORM, {"values": values, "errors": UNKNOWN_UNIT})
+        if isinstance(sentence, NotSent):
             return await step.replace_dialog(
                 _SUMMARY, {"values": values, "error": "lone_work.error.approver"}
             )

@@ -67,8 +67,11 @@ class NearMissServices(Protocol):
 
     async def units(self) -> list[UnitRef]: ...
 
-    async def submit(self, speaker: Speaker, form: NearMissForm, submission_key: str) -> Card:
-        """Store the report (once per key), tell the unit's AMKs later; the receipt card."""
+    async def submit(
+        self, speaker: Speaker, form: NearMissForm, submission_key: str
+    ) -> Card | None:
+        """Store the report (once per key), tell the unit's AMKs later; the receipt card, or
+        None when the form's unit is not an active unit (nothing is stored)."""
 
     async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card:
         """A follow-up card action; the card that replaces the clicked one."""
@@ -130,7 +133,7 @@ class NearMissDialog(ComponentDialog):  # type: ignore[misc]
             )
         if form.injured:
             return await step.replace_dialog(_INJURY, {"values": values, "form_id": form_id})
-        return await self._store(step, form, form_id)
+        return await self._store(step, form, values, form_id)
 
     async def _show_injury(self, step: WaterfallStepContext) -> DialogTurnResult:
         speaker = speaker_of(step.context)
@@ -156,14 +159,20 @@ class NearMissDialog(ComponentDialog):  # type: ignore[misc]
             return await step.replace_dialog(
                 _FORM, {"values": values, "errors": problems, "form_id": form_id}
             )
-        return await self._store(step, form, form_id)
+        return await self._store(step, form, values, form_id)
 
     async def _store(
-        self, step: WaterfallStepContext, form: NearMissForm, form_id: str
+        self, step: WaterfallStepContext, form: NearMissForm, values: dict[str, Any], form_id: str
     ) -> DialogTurnResult:
-        """Store, answer with the receipt and end: the form leaves the dialog state."""
+        """Store, answer with the receipt and end: the form leaves the dialog state. A unit
+        that is not (or no longer) active brings the form back."""
         speaker = speaker_of(step.context)
         receipt = await self.services.submit(speaker, form, form_id)
+        if receipt is None:
+            return await step.replace_dialog(
+                _FORM,
+                {"values": values, "errors": {"unit_id": "form.error.unit"}, "form_id": form_id},
+            )
         await step.context.send_activity(card_activity(receipt))
         return await step.end_dialog()
 

@@ -29,6 +29,7 @@ from dialogs.context import Speaker, speaker_of
 from dialogs.outgoing import card_activity, text_activity
 from domain.flows import Flow
 from domain.i18n import Lang, t
+from domain.ids import row_id
 from domain.org import UnitRef
 from domain.precursors import FORM_KINDS, EntryKind, HoldingView, SubstanceInfo, UnitHome
 
@@ -69,6 +70,7 @@ class Result:
     message: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    refused: bool = False  # the speaker does not keep the unit's records (audited)
 
 
 @dataclass(frozen=True)
@@ -115,12 +117,8 @@ class PrecursorServices(Protocol):
 
     async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card: ...
 
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
+    async def refuse(self, speaker: Speaker, what: str, unit_id: int | None) -> None:
+        """Audit an attempt to see records the speaker does not keep (once per refusal)."""
 
 
 def home_warnings(lang: Lang, home: UnitHome) -> list[str]:
@@ -158,6 +156,25 @@ class PrecursorDialog(ComponentDialog):  # type: ignore[misc]
     async def _say(self, step: WaterfallStepContext, text: str) -> None:
         await step.context.send_activity(text_activity(text))
 
+    async def _refused(
+        self, step: WaterfallStepContext, message_key: str, unit_id: int | None
+    ) -> DialogTurnResult:
+        """The speaker may not see this (any longer): audited, said, and the dialog ends."""
+        speaker = speaker_of(step.context)
+        what = "open" if unit_id is None else "unit.open"
+        await self.services.refuse(speaker, what, unit_id)
+        await self._say(step, t(speaker.lang, message_key))
+        return await step.end_dialog()
+
+    async def _end_if_refused(
+        self, step: WaterfallStepContext, result: Result
+    ) -> DialogTurnResult | None:
+        """An action the services refused (and audited) ends the dialog with its message."""
+        if not result.refused:
+            return None
+        await self._say(step, result.message or "")
+        return await step.end_dialog()
+
     async def _to_home(self, step: WaterfallStepContext, **extra: Any) -> DialogTurnResult:
         options = self._options(step)
         return await step.replace_dialog(
@@ -178,9 +195,8 @@ class PrecursorDialog(ComponentDialog):  # type: ignore[misc]
             if access.secretariat or speaker.is_admin:
                 card = await self.services.overview_card(speaker)
                 await step.context.send_activity(card_activity(card))
-            else:
-                await self._say(step, t(speaker.lang, "precursors.not_allowed"))
-            return await step.end_dialog()
+                return await step.end_dialog()
+            return await self._refused(step, "precursors.not_allowed", None)
         if len(access.units) == 1:
             return await step.replace_dialog(
                 _HOME, {"unit_id": access.units[0].id, "can_switch": False}
@@ -197,7 +213,7 @@ class PrecursorDialog(ComponentDialog):  # type: ignore[misc]
         if value.get("action") == "precursors.cancel":
             return await self._cancelled(step)
         access = await self.services.access(speaker)
-        unit_id = _int(value.get("unit_id"))
+        unit_id = row_id(value.get("unit_id"))
         if unit_id not in {unit.id for unit in access.units}:
             return await step.replace_dialog(_START)
         return await step.replace_dialog(_HOME, {"unit_id": unit_id, "can_switch": True})
@@ -209,8 +225,7 @@ class PrecursorDialog(ComponentDialog):  # type: ignore[misc]
         options = self._options(step)
         home = await self.services.home(speaker, int(options["unit_id"]))
         if home is None:
-            await self._say(step, t(speaker.lang, "precursors.not_allowed.unit"))
-            return await step.end_dialog()
+            return await self._refused(step, "precursors.not_allowed.unit", int(options["unit_id"]))
         access = await self.services.access(speaker)
         warnings = list(options.get("warnings") or [])
         for text in home_warnings(speaker.lang, home):
@@ -246,12 +261,14 @@ class PrecursorDialog(ComponentDialog):  # type: ignore[misc]
             result = await self.services.register(
                 speaker, unit_id, none_handled=action == "precursors.none"
             )
+            if (ended := await self._end_if_refused(step, result)) is not None:
+                return ended
             return await self._to_home(
                 step,
                 message=result.message if result.ok else None,
                 error=None if result.ok else result.message,
             )
-        holding_id = _int(value.get("holding_id"))
+        holding_id = row_id(value.get("holding_id"))
         holding = (
             await self.services.holding(speaker, unit_id, holding_id)
             if holding_id is not None
@@ -278,8 +295,7 @@ class PrecursorDialog(ComponentDialog):  # type: ignore[misc]
         options = self._options(step)
         home = await self.services.home(speaker, int(options["unit_id"]))
         if home is None:
-            await self._say(step, t(speaker.lang, "precursors.not_allowed.unit"))
-            return await step.end_dialog()
+            return await self._refused(step, "precursors.not_allowed.unit", int(options["unit_id"]))
         query = str(options.get("query") or "")
         matches = await self.services.search(query)
         card = search_card(
@@ -312,6 +328,8 @@ class PrecursorDialog(ComponentDialog):  # type: ignore[misc]
             )
         values = {key: value.get(key) for key in ("substance_id", "storage_location", "note")}
         result = await self.services.add_holding(speaker, int(options["unit_id"]), values)
+        if (ended := await self._end_if_refused(step, result)) is not None:
+            return ended
         if not result.ok:
             if result.errors:
                 return await step.replace_dialog(
@@ -355,6 +373,8 @@ class PrecursorDialog(ComponentDialog):  # type: ignore[misc]
             EntryKind(options["kind"]),
             values,
         )
+        if (ended := await self._end_if_refused(step, result)) is not None:
+            return ended
         if not result.ok:
             if result.errors:
                 return await step.replace_dialog(
@@ -383,6 +403,8 @@ class PrecursorDialog(ComponentDialog):  # type: ignore[misc]
             result = await self.services.remove_holding(
                 speaker, int(options["unit_id"]), int(options["holding_id"])
             )
+            if (ended := await self._end_if_refused(step, result)) is not None:
+                return ended
             return await self._to_home(
                 step,
                 message=result.message if result.ok else None,

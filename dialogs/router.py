@@ -17,6 +17,7 @@ from dialogs.flow import ChannelHandler, FlowModule
 from dialogs.outgoing import card_activity, text_activity
 from domain.flows import Command, Flow, normalise_text, parse_command, parse_flow
 from domain.i18n import Lang, t
+from domain.ids import row_id
 
 log = logging.getLogger(__name__)
 
@@ -109,12 +110,14 @@ class Router:
         return notice_card(t(speaker.lang, "app.name"), t(speaker.lang, "action.unknown"))
 
     async def _remove_role(self, speaker: Speaker, data: dict[str, Any]) -> Card:
+        assignment_id = row_id(data.get("assignment_id"))
         if not speaker.is_admin:
+            await self.services.refuse(
+                speaker, "role.remove", entity_type="role_assignment", entity_id=assignment_id
+            )
             return notice_card(t(speaker.lang, "admin.title"), t(speaker.lang, "error.not_allowed"))
-        try:
-            assignment_id = int(data.get("assignment_id", ""))
-            unit_id = int(data.get("unit_id", ""))
-        except (TypeError, ValueError):
+        unit_id = row_id(data.get("unit_id"))
+        if assignment_id is None or unit_id is None:
             return notice_card(
                 t(speaker.lang, "admin.title"), t(speaker.lang, "card.invalid_input")
             )
@@ -182,6 +185,7 @@ class Router:
             await self._say(turn_context, t(lang, "language.switched"))
         elif command is Command.ADMIN:
             if not speaker.is_admin:
+                await self.services.refuse(speaker, "admin.open", entity_type="role_assignment")
                 await self._say(turn_context, t(speaker.lang, "error.not_allowed"))
                 return
             await self._begin(dialog_context, speaker, ADMIN_DIALOG)

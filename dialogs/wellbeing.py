@@ -88,13 +88,22 @@ class WellbeingServices(Protocol):
     async def recordable_units(self, speaker: Speaker) -> list[UnitRef]:
         """Units the speaker may record a dialogue for (empty: not allowed)."""
 
+    async def unit_problem(self, speaker: Speaker, unit_id: int) -> str | None:
+        """Why the speaker cannot record for the unit (a message key; a refusal is audited)."""
+
+    async def refuse(self, speaker: Speaker, what: str) -> None:
+        """Audit an attempt the speaker's roles do not allow."""
+
     async def home_unit(self, speaker: Speaker) -> int | None: ...
 
     async def flags(self, form: DialogueForm) -> list[Flag]:
         """Pieces of the notes that look like personal data."""
 
-    async def record(self, speaker: Speaker, form: DialogueForm, flags_confirmed: int) -> Card:
-        """Store the dialogue (if the speaker may); the card that comes next (the items)."""
+    async def record(
+        self, speaker: Speaker, form: DialogueForm, flags_confirmed: int
+    ) -> Card | None:
+        """Store the dialogue (if the speaker may); the card that comes next (the items), or
+        None when the form's unit is not an active unit (nothing is stored)."""
 
     async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card: ...
 
@@ -126,6 +135,7 @@ class WellbeingDialog(ComponentDialog):  # type: ignore[misc]
         speaker = speaker_of(step.context)
         units = await self.services.recordable_units(speaker)
         if not units:
+            await self.services.refuse(speaker, "dialogue.record")
             await step.context.send_activity(
                 text_activity(t(speaker.lang, "wellbeing.not_allowed.record"))
             )
@@ -159,17 +169,17 @@ class WellbeingDialog(ComponentDialog):  # type: ignore[misc]
         form, errors = parse_dialogue(values, today=local_today(datetime.now(UTC)))
         if form is None:
             return await step.replace_dialog(_FORM, {"values": values, "errors": errors})
-        units = await self.services.recordable_units(speaker)
-        if not any(unit.id == form.unit_id for unit in units):
+        problem = await self.services.unit_problem(speaker, form.unit_id)
+        if problem is not None:
             return await step.replace_dialog(
-                _FORM, {"values": values, "errors": {"unit_id": "wellbeing.error.unit_not_allowed"}}
+                _FORM, {"values": values, "errors": {"unit_id": problem}}
             )
         flags = await self.services.flags(form)
         if flags:
             return await step.replace_dialog(
                 _CHECK, {"values": values, "flags": [flag.as_dict() for flag in flags]}
             )
-        return await self._store(step, form, 0)
+        return await self._store(step, form, values, 0)
 
     async def _show_check(self, step: WaterfallStepContext) -> DialogTurnResult:
         speaker = speaker_of(step.context)
@@ -197,14 +207,23 @@ class WellbeingDialog(ComponentDialog):  # type: ignore[misc]
         form, errors = parse_dialogue(values, today=local_today(datetime.now(UTC)))
         if form is None:
             return await step.replace_dialog(_FORM, {"values": values, "errors": errors})
-        return await self._store(step, form, len(_flags(options.get("flags"))))
+        return await self._store(step, form, values, len(_flags(options.get("flags"))))
 
     async def _store(
-        self, step: WaterfallStepContext, form: DialogueForm, flags_confirmed: int
+        self,
+        step: WaterfallStepContext,
+        form: DialogueForm,
+        values: dict[str, Any],
+        flags_confirmed: int,
     ) -> DialogTurnResult:
-        """Store, answer with the next card and end: the notes leave the dialog state."""
+        """Store, answer with the next card and end: the notes leave the dialog state. A unit
+        that is not (or no longer) active brings the form back."""
         speaker = speaker_of(step.context)
         card = await self.services.record(speaker, form, flags_confirmed)
+        if card is None:
+            return await step.replace_dialog(
+                _FORM, {"values": values, "errors": {"unit_id": "form.error.unit"}}
+            )
         await step.context.send_activity(card_activity(card))
         return await step.end_dialog()
 

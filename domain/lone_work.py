@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from domain.i18n import COPENHAGEN
+from domain.ids import RowId
 
 PHONE_PATTERN: Final = re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")
 TIME_PATTERN: Final = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
@@ -92,7 +94,7 @@ class LoneWorkForm(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    unit_id: int
+    unit_id: RowId
     task: str = Field(min_length=3, max_length=2000)
     campus: str = Field(min_length=1, max_length=100)
     building: str = Field(min_length=1, max_length=50)
@@ -207,6 +209,20 @@ def period_of(form: LoneWorkForm) -> Period | None:
     )
 
 
+def _calendar_problem(form: LoneWorkForm, today: date) -> str | None:
+    """The period's days against the law's 12 months: it lasts at most 12 months and ends
+    within 12 months from today (so no date far from today is ever stored)."""
+    single = form.schedule is Schedule.SINGLE
+    first, last = (form.start_date, form.end_date) if single else (form.valid_from, form.valid_to)
+    if first is not None and last is not None and last > last_day_of_arrangement(first):
+        return "lone_work.error.period_too_long" if single else "lone_work.error.too_long"
+    if last is not None and last > last_day_of_arrangement(today):
+        return "lone_work.error.too_far"
+    if last is not None and last < today - timedelta(days=1):
+        return "lone_work.error.in_past"
+    return None
+
+
 def check(form: LoneWorkForm, *, now: datetime) -> dict[str, str]:
     """Cross-field rules; returns `{field: message key}` (empty when the request may be sent)."""
     errors: dict[str, str] = {}
@@ -222,13 +238,15 @@ def check(form: LoneWorkForm, *, now: datetime) -> dict[str, str]:
             errors["weekdays"] = "lone_work.error.weekdays"
         if form.window_start and form.window_end and form.window_end <= form.window_start:
             errors["window_end"] = "lone_work.error.window"
-        if form.valid_from and form.valid_to:
-            if form.valid_to < form.valid_from:
-                errors["valid_to"] = "lone_work.error.end_before_start"
-            elif form.valid_to > last_day_of_arrangement(form.valid_from):
-                errors["valid_to"] = "lone_work.error.too_long"
-    period = period_of(form)
-    if period is not None and "valid_to" not in errors:
+        if form.valid_from and form.valid_to and form.valid_to < form.valid_from:
+            errors["valid_to"] = "lone_work.error.end_before_start"
+    last = "end_date" if form.schedule is Schedule.SINGLE else "valid_to"
+    if last not in errors:
+        problem = _calendar_problem(form, now.astimezone(COPENHAGEN).date())
+        if problem is not None:
+            errors[last] = problem
+    period = period_of(form) if last not in errors else None
+    if period is not None:
         if period.expires_at <= period.starts_at:
             errors["end_time" if form.schedule is Schedule.SINGLE else "valid_to"] = (
                 "lone_work.error.end_before_start"
@@ -295,6 +313,14 @@ def last_day_of_arrangement(valid_from: date) -> date:
     except ValueError:
         anniversary = date(valid_from.year + 1, 3, 1)
     return anniversary - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class NotSent:
+    """Why a request was not stored: the approver picked is not one of the unit's, or the
+    unit is not (or no longer) one to pick."""
+
+    reason: Literal["approver", "unit"]
 
 
 def working_days_between(start: datetime, end: datetime) -> int:

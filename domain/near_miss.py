@@ -26,6 +26,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from domain.i18n import COPENHAGEN, Lang
+from domain.ids import RowId
 from domain.numbering import local_year as local_year
 from domain.numbering import yearly_number
 from domain.org import is_email, normalise_upn
@@ -33,6 +34,7 @@ from domain.org import is_email, normalise_upn
 NUMBER_PREFIX: Final = "NM"
 ENTITY: Final = "near_miss"
 MAX_AGE: Final = timedelta(days=366)
+MAX_ACTION_AHEAD: Final = timedelta(days=5 * 365)
 CLOCK_SKEW: Final = timedelta(minutes=10)
 URL_PATTERN: Final = re.compile(r"^https://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 REMINDER_TIME: Final = time(8, 0)
@@ -228,7 +230,7 @@ class NearMissForm(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True)
 
-    unit_id: int = Field(gt=0)
+    unit_id: RowId
     occurred_date: date
     occurred_time: time
     campus: str = Field(min_length=2, max_length=100)
@@ -395,11 +397,15 @@ class ActionForm(BaseModel):
         return _blank_to_none(value)
 
     @model_validator(mode="after")
-    def _not_past(self, info: ValidationInfo) -> ActionForm:
+    def _due_within_range(self, info: ValidationInfo) -> ActionForm:
         context = info.context if isinstance(info.context, dict) else {}
         now = context.get("now")
-        if isinstance(now, datetime) and self.action_due < now.astimezone(COPENHAGEN).date():
-            raise PydanticCustomError("past", "the due date has passed")
+        if isinstance(now, datetime):
+            today = now.astimezone(COPENHAGEN).date()
+            if self.action_due < today:
+                raise PydanticCustomError("past", "the due date has passed")
+            if self.action_due > today + MAX_ACTION_AHEAD:
+                raise PydanticCustomError("far", "the due date is more than five years ahead")
         return self
 
 
@@ -412,8 +418,8 @@ def action_form_problems(
     except ValidationError as error:
         keys: list[str] = []
         for issue in error.errors():
-            if issue["type"] == "past":
-                key = "near_miss.error.action_due_past"
+            if issue["type"] in ("past", "far"):
+                key = f"near_miss.error.action_due_{issue['type']}"
             elif issue["loc"]:
                 key = f"near_miss.error.{issue['loc'][0]}"
             else:

@@ -147,6 +147,10 @@ class OrgFile(BaseModel):
         return self
 
 
+class UnknownUnit(LookupError):
+    """A form named a unit that is not (or no longer) an active unit; nothing was stored."""
+
+
 class UnitRef(BaseModel):
     """A unit as shown in cards."""
 

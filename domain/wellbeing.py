@@ -21,6 +21,7 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from domain.i18n import COPENHAGEN, local_date
+from domain.ids import RowId
 
 MAX_TEXT: Final = 4000
 MAX_ITEM_TEXT: Final = 500
@@ -29,6 +30,8 @@ MAX_PARTICIPANTS: Final = 2000
 MAX_ITEM_ROWS: Final = 6
 ITEM_ROWS_STEP: Final = 3
 DEFAULT_FOLLOW_UP_DAYS: Final = 30
+# Dates in a plan lie within this far ahead, and a dialogue was held within this far back.
+DATE_RANGE: Final = timedelta(days=5 * 365)
 REOPEN_DEADLINE_DAYS: Final = 30
 CLOSED_ITEMS_SHOWN_DAYS: Final = 365
 DEFAULT_RETENTION_YEARS: Final = 5
@@ -195,7 +198,7 @@ class DialogueForm(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    unit_id: int
+    unit_id: RowId
     group_name: str = Field(min_length=1, max_length=200)
     held_on: date
     facilitator: str = Field(min_length=1, max_length=200)
@@ -279,6 +282,8 @@ def parse_dialogue(
     errors = {}
     if form.held_on > today:
         errors["held_on"] = "wellbeing.error.future"
+    elif form.held_on < today - DATE_RANGE:
+        errors["held_on"] = "wellbeing.error.too_old"
     if Theme.OTHER in form.themes and not form.theme_other:
         errors["theme_other"] = "wellbeing.error.theme_other"
     if not form.works_well and not form.challenges:
@@ -549,9 +554,14 @@ def parse_item(
         error("deadline", "wellbeing.error.deadline")
     elif deadline < today and deadline != old_deadline:
         error("deadline", "wellbeing.error.deadline_past")
+    elif deadline > today + DATE_RANGE:
+        error("deadline", "wellbeing.error.too_far")
+        deadline = None
     follow_up = _parse_date(raw["follow_up"]) if raw["follow_up"] else None
     if raw["follow_up"] and follow_up is None:
         error("follow_up", "wellbeing.error.follow_up")
+    elif follow_up is not None and follow_up > today + DATE_RANGE:
+        error("follow_up", "wellbeing.error.too_far")
     if deadline is not None and follow_up is None and not raw["follow_up"]:
         follow_up = deadline + timedelta(days=DEFAULT_FOLLOW_UP_DAYS)
     if deadline is not None and follow_up is not None and follow_up < deadline:
@@ -629,7 +639,7 @@ class AmdForm(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    unit_id: int
+    unit_id: RowId
     year: int = Field(ge=2000, le=2100)
     held_on: date
     participant_roles: list[AmdRole] = Field(min_length=1)

@@ -61,6 +61,20 @@ async def log(
     )
 
 
+async def refuse(
+    session: AsyncSession, checkin: CheckinSession, *, actor_id: int, verb: str
+) -> None:
+    """Audit a click on a session's card by someone it is not for (`<verb>.refused`)."""
+    await audit.record(
+        session,
+        actor=person_actor(actor_id),
+        action=f"{verb}.refused",
+        entity_type=ENTITY,
+        entity_id=checkin.id,
+        after={"reason": "not_allowed"},
+    )
+
+
 async def get(session: AsyncSession, session_id: int) -> CheckinSession | None:
     return await session.get(CheckinSession, session_id, populate_existing=True)
 

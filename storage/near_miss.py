@@ -52,7 +52,7 @@ from domain.near_miss import (
     transition,
 )
 from domain.numbering import local_year
-from domain.org import Role
+from domain.org import Role, UnknownUnit
 from storage import audit, conversations, org
 from storage.counters import next_in_year
 from storage.db import HotConnection
@@ -124,7 +124,7 @@ _STORED_BY_KEY = _STORED.where(_REPORT.submission_key == bindparam("submission_k
 _STORED_BY_ID = _STORED.where(_REPORT.id == bindparam("report_id"))
 # The unit's name and an earlier report of the same submission, in one round trip.
 _BEFORE_SUBMIT = select(
-    select(Unit.name).where(Unit.id == bindparam("unit_id")).scalar_subquery(),
+    select(Unit.name).where(Unit.id == bindparam("unit_id"), Unit.active).scalar_subquery(),
     select(_REPORT.id)
     .where(_REPORT.submission_key == bindparam("submission_key"))
     .scalar_subquery(),
@@ -178,7 +178,8 @@ async def submit(
     submission_key: str | None = None,
 ) -> tuple[StoredReport, bool]:
     """Store a validated report (False: this submission was stored before, e.g. a
-    double click). An anonymous report keeps no trace of who sent it."""
+    double click). An anonymous report keeps no trace of who sent it. `UnknownUnit` when
+    the form's unit is not an active unit."""
     connection = await on.connection() if isinstance(on, AsyncSession) else on
     unit_name, earlier = (
         await connection.execute(
@@ -189,6 +190,8 @@ async def submit(
         existing = await stored_by_submission(connection, submission_key)
         if existing is not None:
             return existing, False
+    if unit_name is None:
+        raise UnknownUnit(form.unit_id)
     reporter = None if form.anonymous else reporter_id
     number = await _next_number(connection, local_year(now))
     values: dict[str, Any] = {
@@ -217,7 +220,7 @@ async def submit(
         id=report_id,
         number=number,
         unit_id=form.unit_id,
-        unit_name=unit_name or "",
+        unit_name=unit_name,
         anonymous=form.anonymous,
         reporter_id=reporter,
         occurred_at=values["occurred_at"],

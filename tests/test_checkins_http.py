@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from bot.checkin_jobs import CheckinJob
 from dialogs.checkins import CheckinModule
@@ -258,10 +258,13 @@ async def test_missed_checkin_escalates_until_someone_handles_it(bot: BotUnderTe
         "handled",
     ]
     async with bot.runtime.db.sessions() as session:
-        audited = await session.scalar(
-            select(func.count()).where(AuditEvent.action.like("checkin.%"))
+        audited = list(
+            await session.scalars(
+                select(AuditEvent.action).where(AuditEvent.action.like("checkin.%"))
+            )
         )
-    assert audited == 7
+    # the timeline's seven steps, and Ole's refused click
+    assert len(audited) == 8 and audited.count("checkin.handle.refused") == 1
 
     # The worker checks in again: the session goes on, the alarm cards say so.
     clock.now = alarm_at + timedelta(minutes=35)

@@ -111,6 +111,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Noget i kortet kunne ikke læses. Prøv igen, eller skriv **annullér**.",
         "Something in the card could not be read. Please try again, or type **cancel**.",
     ),
+    "form.error.unit": ("Vælg en enhed fra listen.", "Pick a unit from the list."),
     "error.generic": (
         "Beklager, noget gik galt hos mig. Intet halvt er gemt – prøv igen om lidt.",
         "Sorry, something went wrong on my side. Nothing half-done was saved – please try "

@@ -150,6 +150,14 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "En fast ordning kan højst gælde i 12 måneder.",
         "A recurring arrangement can be valid for at most 12 months.",
     ),
+    "lone_work.error.period_too_long": (
+        "En periode kan højst vare 12 måneder.",
+        "A period can last at most 12 months.",
+    ),
+    "lone_work.error.too_far": (
+        "Perioden skal slutte inden for 12 måneder fra i dag.",
+        "The period must end within 12 months from today.",
+    ),
     "lone_work.error.hazard_other": ("Beskriv den anden fare.", "Describe the other hazard."),
     "lone_work.error.checkin": (
         "Skriv hvem du har fast kontakt med, og hvor ofte (5–240 minutter).",

@@ -348,6 +348,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Enter a valid e-mail address of the owner.",
     ),
     "near_miss.error.action_due": ("Angiv en frist.", "Enter a due date."),
+    "near_miss.error.action_due_far": (
+        "Vælg en frist inden for de næste fem år.",
+        "Pick a due date within the next five years.",
+    ),
     "near_miss.error.action_due_past": (
         "Fristen er allerede overskredet. Vælg i dag eller senere.",
         "The due date has passed. Pick today or later.",

@@ -121,6 +121,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Datoen må ikke ligge i fremtiden.",
         "The date cannot be in the future.",
     ),
+    "wellbeing.error.too_old": (
+        "Vælg en dato inden for de seneste fem år.",
+        "Pick a date within the last five years.",
+    ),
     "wellbeing.error.facilitator": ("Skriv, hvem der faciliterede.", "Enter who facilitated."),
     "wellbeing.error.participants": (
         "Skriv antallet af deltagere som et helt tal (mindst 1) – ingen navne.",
@@ -151,6 +155,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "The deadline cannot be before today.",
     ),
     "wellbeing.error.follow_up": ("Datoen kunne ikke læses.", "The date could not be read."),
+    "wellbeing.error.too_far": (
+        "Vælg en dato inden for de næste fem år.",
+        "Pick a date within the next five years.",
+    ),
     "wellbeing.error.follow_up_before": (
         "Opfølgningen skal ligge på eller efter fristen.",
         "The follow-up must be on or after the deadline.",
