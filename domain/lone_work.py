@@ -308,6 +308,8 @@ FIELD_ERRORS: Final[dict[str, str]] = {
 def last_day_of_arrangement(valid_from: date) -> date:
     """The last day a recurring arrangement from `valid_from` may run: 12 months, so the day
     before the same date a year later (from 29 February: 28 February, as 29 February is missing)."""
+    if valid_from.year == date.max.year:
+        return date.max
     try:
         anniversary = valid_from.replace(year=valid_from.year + 1)
     except ValueError:
