@@ -3,9 +3,8 @@
 Teams renders Markdown in a TextBlock and in a Fact's title and value (links, bold,
 italics, lists). Each test sends a payload through every free-text field of a flow and
 reads every card (and message) the bot showed anyone: sent, updated, or answered to a card
-action. No payload may render as a link, an image or emphasis; the people the text is for
-must see it literally. Markdown is read as CommonMark (markdown-it, with strikethrough and
-tables, and no link refused for its address), as the Adaptive Cards renderers read it.
+action. No payload may render as a link, an image or emphasis (read as in
+`tests/teams_markdown.py`); the people the text is for must see it literally.
 """
 
 from __future__ import annotations
@@ -16,8 +15,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from sqlalchemy import select, update
 
 from bot.checkin_jobs import CheckinJob
@@ -38,79 +35,10 @@ from tests.fake_connector import Sent
 from tests.near_miss_support import form as near_miss_form
 from tests.precursor_support import choices, services_of
 from tests.teams import BotUnderTest, User, make_user
+from tests.teams_markdown import PAYLOADS, markdown_of, rendered_wrongly, visible
 from tests.wellbeing_support import dialogue, items, row
 
-PAYLOADS = {
-    "link": "[Godkend her](https://evil.example/phish)",
-    "script": "[x](javascript:alert(1))",
-    "image": "![img](https://evil.example/pixel.png)",
-    "bold": "**Status: Lukket af AMK**",
-}
-# What a payload would show as a link's or emphasis's text if it were rendered.
-DISGUISES = ("Godkend her", "Status: Lukket af AMK")
-MARKDOWN = MarkdownIt("commonmark").enable(["strikethrough", "table"])
-# A client need not refuse `javascript:` links as markdown-it does: every link counts.
-MARKDOWN.validateLink = lambda url: True  # type: ignore[method-assign]
-
 payloads = pytest.mark.parametrize("payload", list(PAYLOADS.values()), ids=list(PAYLOADS))
-
-
-# -- reading cards as Teams renders them -------------------------------------------------------
-
-
-def markdown_of(card: Any) -> list[str]:
-    """Every string of a card that Teams renders as Markdown."""
-    found: list[str] = []
-    for node in walk(card):
-        if node.get("type") == "TextBlock":
-            found.append(str(node.get("text", "")))
-        if node.get("type") == "FactSet":
-            for fact in node.get("facts", []):
-                found.extend((str(fact.get("title", "")), str(fact.get("value", ""))))
-    return found
-
-
-def _inline(text: str) -> list[Token]:
-    return [
-        child
-        for token in MARKDOWN.parse(text)
-        if token.type == "inline"
-        for child in token.children or []
-    ]
-
-
-def visible(text: str) -> str:
-    """What a reader sees of `text` (rendered), without formatting."""
-    parts = [
-        "\n" if token.type in ("softbreak", "hardbreak") else token.content
-        for token in _inline(text)
-        if token.type in ("text", "code_inline", "softbreak", "hardbreak")
-    ]
-    return "".join(parts)
-
-
-def rendered_wrongly(text: str) -> list[str]:
-    """The links, images and emphasis of typed text that `text` renders as."""
-    wrong: list[str] = []
-    emphasis: list[str] = []
-    for token in _inline(text):
-        if token.type == "link_open":
-            href = str(token.attrs.get("href", ""))
-            if "evil.example" in href or href.lower().startswith("javascript"):
-                wrong.append(f"link to {href}")
-        elif token.type == "image":
-            wrong.append(f"image {token.attrs.get('src')}")
-        elif token.type in ("html_inline", "html_block"):
-            wrong.append(f"html {token.content}")
-        elif token.type in ("strong_open", "em_open", "s_open"):
-            emphasis.append("")
-        elif token.type in ("strong_close", "em_close", "s_close") and emphasis:
-            inside = emphasis.pop()
-            if any(disguise in inside for disguise in DISGUISES):
-                wrong.append(f"{token.type.split('_')[0]} «{inside}»")
-        elif token.type == "text" and emphasis:
-            emphasis[-1] += token.content
-    return wrong
 
 
 @dataclass
