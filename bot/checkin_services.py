@@ -17,7 +17,7 @@ from bot.checkin_jobs import (
 from bot.lone_work_services import person_lang
 from bot.notifier import ProactiveNotifier
 from cards.checkins import alarm_card, session_card
-from cards.common import Card
+from cards.common import Card, plain
 from dialogs.context import Speaker
 from domain.checkins import AlarmReason, SessionStatus, SessionView
 from domain.i18n import format_datetime, t
@@ -189,7 +189,7 @@ class DatabaseCheckinServices:
                 lang,
                 view,
                 kind="handled",
-                notice=t(lang, "checkins.handled.message", name=view.handled_by or ""),
+                notice=t(lang, "checkins.handled.message", name=plain(view.handled_by or "")),
                 good=True,
             ),
             key=worker_key(view.id, f"handled:{alarm_seq}"),

@@ -18,8 +18,8 @@ from bot.handler import channel_address, channel_data, sub_dict
 from bot.notifier import ProactiveNotifier
 from bot.proactive import NoConversation, ProactiveSender
 from bot.wellbeing_services import wellbeing_settings
-from cards.common import Card, notice_card
-from cards.digest import details_card, digest_card, safety_moment_card
+from cards.common import Card, notice_card, plain
+from cards.digest import details_card, digest_card, line_text, safety_moment_card
 from dialogs.context import Speaker, speaker_of
 from dialogs.outgoing import card_activity, text_activity
 from domain.digest import DAYS, DigestContent, Schedule, iso_week, scope_for, week_bounds
@@ -183,7 +183,7 @@ class DigestPoster:
                         lang,
                         "digest.failed",
                         week=week,
-                        channel=ref.channel_name or ref.channel_id or ref.conversation_id,
+                        channel=plain(ref.channel_name or ref.channel_id or ref.conversation_id),
                         attempts=attempts,
                         error=reason,
                     ),
@@ -425,11 +425,7 @@ class DigestModule:
         """The full lists (every unit named), composed and sent after the click is answered."""
         now = utcnow()
         content = await self.poster.content_for(subscription, iso_week(now), now, full=True)
-        lines = [
-            t(lang, line.key, **line.values)
-            for section in content.sections
-            for line in section.lines
-        ]
+        lines = [line_text(lang, line) for section in content.sections for line in section.lines]
         await self.poster.notifier.card_to_person(
             person_id,
             details_card(lang, t(lang, "digest.details.title"), lines),

@@ -14,6 +14,7 @@ from bot.lone_work_services import (
     views_and_people,
 )
 from bot.notifier import ProactiveNotifier
+from cards.common import plain
 from cards.lone_work import approval_card
 from domain.i18n import format_datetime, t
 from storage import jobs, lone_work
@@ -87,7 +88,7 @@ class LoneWorkReminders:
             notice=t(
                 lang,
                 "lone_work.reminder",
-                requester=view.requester,
+                requester=plain(view.requester),
                 number=view.number,
                 since=since,
             ),

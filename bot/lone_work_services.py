@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.notifier import Outgoing, ProactiveNotifier
-from cards.common import Card, notice_card
+from cards.common import Card, notice_card, plain
 from cards.lone_work import approval_card, list_card, requester_card
 from dialogs.context import Speaker
 from domain.i18n import Lang, format_datetime, preferred_lang, t
@@ -210,7 +210,9 @@ def change_notice(
         if approver is None:
             return None
         lang = person_lang(approver)
-        text = t(lang, "lone_work.withdrawn.message", requester=view.requester, number=view.number)
+        text = t(
+            lang, "lone_work.withdrawn.message", requester=plain(view.requester), number=view.number
+        )
         card = notice_card(t(lang, "lone_work.approval.title"), text)
         told = approver
     else:
@@ -222,8 +224,8 @@ def change_notice(
                 lang,
                 "lone_work.revoked.message",
                 number=view.number,
-                name=view.closed_by or "",
-                note=view.close_reason or "",
+                name=plain(view.closed_by or ""),
+                note=plain(view.close_reason or ""),
             )
         else:
             outcome = "approved_conditions" if view.conditions else view.status.value
@@ -231,8 +233,8 @@ def change_notice(
                 lang,
                 f"lone_work.decision.message.{outcome}",
                 number=view.number,
-                name=view.decided_by or "",
-                note=view.conditions or view.decision_note or "",
+                name=plain(view.decided_by or ""),
+                note=plain(view.conditions or view.decision_note or ""),
             )
         card = notice_card(t(lang, "lone_work.requester.title"), text)
         told = requester
@@ -349,7 +351,12 @@ class DatabaseLoneWorkServices:
                 mine.person_id,
                 notice_card(
                     t(lang, "lone_work.unreachable.title"),
-                    t(lang, "lone_work.unreachable", number=view.number, approver=view.approver),
+                    t(
+                        lang,
+                        "lone_work.unreachable",
+                        number=view.number,
+                        approver=plain(view.approver or ""),
+                    ),
                 ),
                 key=f"lone_work:{view.id}:unreachable",
                 entity=("lone_work_notice", str(view.id)),
@@ -376,8 +383,8 @@ class DatabaseLoneWorkServices:
                     t(
                         lang,
                         "lone_work.no_approver.notice",
-                        unit=view.unit,
-                        requester=view.requester,
+                        unit=plain(view.unit),
+                        requester=plain(view.requester),
                         number=view.number,
                     ),
                 ),

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.notifier import ProactiveNotifier
-from cards.common import Card, notice_card
+from cards.common import Card, notice_card, plain
 from cards.near_miss import (
     confirmation_card,
     format_date,
@@ -201,7 +201,7 @@ class DatabaseNearMissServices:
             )
         for person_id in recipients:
             viewer = context.people[person_id]
-            intro = t(viewer.lang, "near_miss.card.new", unit=context.report.unit_name)
+            intro = t(viewer.lang, "near_miss.card.new", unit=plain(context.report.unit_name))
             await self.notifier.card_to_person(
                 person_id,
                 viewer_card(context, viewer, intro=intro),
@@ -366,7 +366,7 @@ class DatabaseNearMissServices:
             return None, t(
                 lang,
                 "near_miss.msg.already_acknowledged",
-                who=org.describe_person(by) if by else "",
+                who=plain(org.describe_person(by)) if by else "",
                 when=_when(lang, report.acknowledged_at),
             )
         if outcome.refused == "status":
@@ -382,7 +382,7 @@ class DatabaseNearMissServices:
         if event is Event.ACKNOWLEDGE:
             return t(lang, "near_miss.msg.acknowledged"), None
         if event in (Event.ASSIGN, Event.ADD_ACTION) and outcome.person is not None:
-            who = org.describe_person(outcome.person)
+            who = plain(org.describe_person(outcome.person))
             key = (
                 "near_miss.msg.assigned" if event is Event.ASSIGN else "near_miss.msg.action_added"
             )
@@ -454,7 +454,7 @@ class DatabaseNearMissServices:
         if viewer is None:
             return None
         if notice.kind is NoticeKind.INVESTIGATOR:
-            intro = t(viewer.lang, "near_miss.investigator.intro", who=actor)
+            intro = t(viewer.lang, "near_miss.investigator.intro", who=plain(actor))
             return viewer_card(context, viewer, intro=intro)
         if notice.kind is NoticeKind.ACTION_OWNER and notice.action_id is not None:
             return viewer_card(

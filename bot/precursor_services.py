@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.notifier import ProactiveNotifier
-from cards.common import Card, notice_card
+from cards.common import Card, notice_card, plain
 from cards.precursors import (
     day_text,
     inline_name,
@@ -233,7 +233,7 @@ class DatabasePrecursorServices:
                 lang,
                 "precursors.added",
                 substance=substance.name(lang),
-                location=form.storage_location,
+                location=plain(form.storage_location),
             ),
             warnings=self._warning_texts(lang, outcome.warnings, substance),
         )
@@ -372,7 +372,7 @@ class DatabasePrecursorServices:
         if not outcome.changed or unit is None:
             return Result(False, t(lang, outcome.problem or "precursors.error.holding"))
         key = "precursors.registered_none" if none_handled else "precursors.registered"
-        return Result(True, t(lang, key, unit=unit.name, year=year))
+        return Result(True, t(lang, key, unit=plain(unit.name), year=year))
 
     # -- ledger and reversal -------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import read_dotenv
 from bot.notifier import ProactiveNotifier
-from cards.common import Card, notice_card
+from cards.common import Card, notice_card, plain
 from cards.wellbeing import (
     amd_form,
     amd_saved_card,
@@ -216,8 +216,8 @@ class DatabaseWellbeingServices:
             notice=t(
                 lang,
                 "wellbeing.saved",
-                unit=unit_name,
-                group=form.group_name,
+                unit=plain(unit_name),
+                group=plain(form.group_name),
                 date=format_date(lang, form.held_on),
             ),
         )
@@ -701,11 +701,11 @@ class DatabaseWellbeingServices:
                         lang,
                         f"wellbeing.managers.{what}",
                         ref=view.reference,
-                        unit=view.unit,
-                        owner=view.owner,
-                        by=view.status_by or view.owner,
-                        problem=view.problem[:200],
-                        note=view.status_note or "",
+                        unit=plain(view.unit),
+                        owner=plain(view.owner),
+                        by=plain(view.status_by or view.owner),
+                        problem=plain(view.problem[:200]),
+                        note=plain(view.status_note or ""),
                     ),
                 ),
                 key=f"wellbeing:item:{item_id}:{what}:{person.id}",

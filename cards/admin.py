@@ -14,7 +14,7 @@ from microsoft_teams.cards import (
     TextInput,
 )
 
-from cards.common import Card, execute, paragraph, render, submit, title, unit_choice
+from cards.common import Card, execute, paragraph, plain, render, submit, title, unit_choice
 from domain.i18n import Lang, t
 from domain.org import EMAIL_PATTERN, Role, RoleHolder, UnitRef
 
@@ -56,18 +56,18 @@ def unit_roles_card(
     """The unit's role holders with remove buttons, and a form to assign a role."""
     errors = errors or {}
     values = values or {}
-    body: list[CardElement] = [title(t(lang, "admin.roles_of", unit=unit.name))]
+    body: list[CardElement] = [title(t(lang, "admin.roles_of", unit=plain(unit.name)))]
     if message:
         body.append(TextBlock(text=message, color="Good", wrap=True, weight="Bolder"))
     if not holders:
-        body.append(paragraph(t(lang, "admin.no_roles", unit=unit.name), subtle=True))
+        body.append(paragraph(t(lang, "admin.no_roles", unit=plain(unit.name)), subtle=True))
     for holder in holders:
         who = holder.person if not holder.upn else f"{holder.person} ({holder.upn})"
         columns = [
             Column(
                 width="stretch",
                 items=[
-                    TextBlock(text=who, wrap=True),
+                    TextBlock(text=plain(who), wrap=True),
                     TextBlock(
                         text=role_label(lang, holder.role),
                         is_subtle=True,

@@ -17,7 +17,7 @@ from microsoft_teams.cards import (
     TextBlock,
 )
 
-from cards.common import Card, execute, paragraph, render, title
+from cards.common import Card, execute, paragraph, plain, render, title
 from domain.checkins import (
     EXTEND_CHOICES,
     GRACE,
@@ -45,13 +45,14 @@ def _minutes(lang: Lang, minutes: int) -> str:
 
 
 def _facts(lang: Lang, view: SessionView, *, for_worker: bool) -> FactSet:
+    """The session as facts; what people typed (and their names) made `plain`."""
     rows: list[tuple[str, str]] = []
     if not for_worker:
-        rows.append(("checkins.fact.worker", view.worker))
-        rows.append(("checkins.fact.unit", view.unit))
+        rows.append(("checkins.fact.worker", plain(view.worker)))
+        rows.append(("checkins.fact.unit", plain(view.unit)))
     rows += [
-        ("checkins.fact.task", view.task),
-        ("checkins.fact.location", view.location),
+        ("checkins.fact.task", plain(view.task)),
+        ("checkins.fact.location", plain(view.location)),
     ]
     if view.status is not SessionStatus.FINISHED:
         rows.append(("checkins.fact.due", format_datetime(lang, view.due_at)))
@@ -61,7 +62,9 @@ def _facts(lang: Lang, view: SessionView, *, for_worker: bool) -> FactSet:
     else:
         last = format_datetime(lang, view.last_ok_at) if view.last_ok_at else None
         rows.append(("checkins.fact.last_ok", last or t(lang, "checkins.never")))
-        rows.append(("checkins.fact.emergency", f"{view.emergency_name}, {view.emergency_phone}"))
+        rows.append(
+            ("checkins.fact.emergency", plain(f"{view.emergency_name}, {view.emergency_phone}"))
+        )
     rows.append(("checkins.fact.request", view.number))
     return FactSet(facts=[Fact(title=t(lang, key), value=value) for key, value in rows])
 
@@ -174,17 +177,18 @@ def session_card(
 def alarm_card(lang: Lang, view: SessionView, *, alarm_seq: int, round: int) -> Card:
     """A responder's card for one alarm: the worker, where, what; "I am handling it"."""
     reason = view.alarm_reason or AlarmReason.MISSED
+    worker = plain(view.worker)
     body: list[CardElement] = [
-        title(t(lang, f"checkins.title.alarm_{reason.value}", worker=view.worker))
+        title(t(lang, f"checkins.title.alarm_{reason.value}", worker=worker))
     ]
     since = view.alarm_started_at or view.due_at
     if reason is AlarmReason.HELP:
-        text = t(lang, "checkins.alarm.help", worker=view.worker, when=format_datetime(lang, since))
+        text = t(lang, "checkins.alarm.help", worker=worker, when=format_datetime(lang, since))
     else:
         text = t(
             lang,
             "checkins.alarm.missed",
-            worker=view.worker,
+            worker=worker,
             due=format_datetime(lang, view.due_at),
         )
     body.append(paragraph(text))
@@ -212,7 +216,7 @@ def alarm_card(lang: Lang, view: SessionView, *, alarm_seq: int, round: int) -> 
                 t(
                     lang,
                     "checkins.handled.line",
-                    name=view.handled_by or "",
+                    name=plain(view.handled_by or ""),
                     when=format_datetime(lang, view.handled_at),
                 ),
                 good=True,
@@ -231,7 +235,7 @@ def alarm_card(lang: Lang, view: SessionView, *, alarm_seq: int, round: int) -> 
                 t(
                     lang,
                     "checkins.resolved.line",
-                    worker=view.worker,
+                    worker=worker,
                     when=format_datetime(lang, view.last_ok_at),
                 ),
                 good=True,

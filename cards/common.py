@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any, Final
@@ -27,6 +28,32 @@ CARD_CONTENT_TYPE: Final = "application/vnd.microsoft.card.adaptive"
 MENU_ORDER: Final = (Flow.LONE_WORK, Flow.NEAR_MISS, Flow.WELLBEING, Flow.PRECURSORS)
 
 Card = dict[str, Any]
+
+# What starts or ends Markdown anywhere in a line: escapes, code, emphasis, strikethrough,
+# links and images (`[`, and the `(` of `](`), tables, autolinks, tags and mentions (`<`),
+# and entities (`&amp;`, `&#42;`).
+_INLINE_MARKUP = re.compile(r"[\\`*_~\[\]|<]|(?<=\])\(|&(?=#?\w+;)")
+# What makes a line a heading, a quote, a list item, an underline, a rule or a table's
+# delimiter row: "#", ">", "- ", "+ ", "2. ", "2) ", "---", "===", ":-". A match ends where
+# the backslash goes (before the dot or parenthesis of a number).
+_LINE_MARKUP = re.compile(
+    r"[ \t]*(?:\d{1,9}(?=[.)](?:[ \t]|$))|(?=[#>])|(?=[-+](?:[ \t]|$))|(?=[-=:][-=: \t]*$))"
+)
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
+
+
+def plain(text: str) -> str:
+    """`text` (typed by someone) made inert in a TextBlock or a Fact, where Teams renders
+    Markdown: what could start Markdown gets a backslash, which Teams does not show, so the
+    reader sees exactly what was typed and no link, image or emphasis. Only for Markdown:
+    an input's value, a button's or a choice's title and a URL take `text` as it is."""
+    lines = _LINE_BREAK.split(_INLINE_MARKUP.sub(r"\\\g<0>", text))
+    for index in range(0, len(lines), 2):
+        marker = _LINE_MARKUP.match(lines[index])
+        if marker is not None:
+            at = marker.end()
+            lines[index] = lines[index][:at] + "\\" + lines[index][at:]
+    return "".join(lines)
 
 
 def render(card: AdaptiveCard) -> Card:
@@ -107,7 +134,9 @@ def _menu_actions(lang: Lang) -> list[Any]:
 def welcome_card(lang: Lang, name: str | None) -> Card:
     """The first card a user sees: greeting, the four services, help and language."""
     greeting = (
-        t(lang, "welcome.greeting", name=name) if name else t(lang, "welcome.greeting_anonymous")
+        t(lang, "welcome.greeting", name=plain(name))
+        if name
+        else t(lang, "welcome.greeting_anonymous")
     )
     body: list[CardElement] = [title(t(lang, "welcome.title")), paragraph(greeting)]
     body.extend(menu_section(lang))

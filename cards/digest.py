@@ -16,14 +16,23 @@ from microsoft_teams.cards import (
     VerticalBarChartDataValue,
 )
 
-from cards.common import Card, execute, paragraph, render, title
+from cards.common import Card, execute, paragraph, plain, render, title
 from domain.digest import DigestContent, Line, Section
 from domain.i18n import Lang, t
 
 
+def line_text(lang: Lang, line: Line) -> str:
+    """The sentence of a line, its names (units) made `plain`."""
+    values = {
+        name: plain(value) if isinstance(value, str) else value
+        for name, value in line.values.items()
+    }
+    return t(lang, line.key, **values)
+
+
 def _line(lang: Lang, line: Line) -> TextBlock:
     return TextBlock(
-        text=t(lang, line.key, **line.values),
+        text=line_text(lang, line),
         wrap=True,
         color="Attention" if line.highlight else None,
         weight="Bolder" if line.highlight else None,
@@ -60,7 +69,7 @@ def digest_card(
                 style="emphasis",
                 items=[
                     TextBlock(text=t(lang, "digest.safety_moment"), weight="Bolder", wrap=True),
-                    TextBlock(text=moment, wrap=True),
+                    TextBlock(text=plain(moment), wrap=True),
                 ],
             )
         )

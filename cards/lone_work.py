@@ -34,6 +34,7 @@ from cards.common import (
     kept_number,
     kept_value,
     paragraph,
+    plain,
     render,
     side_by_side,
     submit,
@@ -91,7 +92,9 @@ def request_form(
     values = values or {}
     shown = _form_inputs(values)
     interval = kept_number(values.get("checkin_interval"))
-    requester_text = t(lang, "lone_work.form.requester", name=requester) if requester else None
+    requester_text = (
+        t(lang, "lone_work.form.requester", name=plain(requester)) if requester else None
+    )
     unit_key = tuple((unit.id, unit.name) for unit in units)
     filled = {**shown, "requester": requester_text}
     texts = (*filled.values(), *(name for _, name in unit_key))
@@ -397,7 +400,7 @@ def _hazards(lang: Lang, view: RequestView) -> str:
         if hazard is not Hazard.OTHER
     ]
     if Hazard.OTHER in view.hazards and view.hazard_other:
-        names.append(view.hazard_other)
+        names.append(plain(view.hazard_other))
     return ", ".join(names) or t(lang, "lone_work.none")
 
 
@@ -411,26 +414,27 @@ def _mitigations(lang: Lang, view: RequestView) -> str:
                 + t(
                     lang,
                     "lone_work.checkin_detail",
-                    person=view.checkin_person,
+                    person=plain(view.checkin_person),
                     minutes=view.checkin_interval,
                 )
             )
         elif item is Mitigation.OTHER and view.mitigation_other:
-            names.append(view.mitigation_other)
+            names.append(plain(view.mitigation_other))
         else:
             names.append(t(lang, f"lone_work.mitigation.{item.value}"))
     return "; ".join(names) or t(lang, "lone_work.none")
 
 
 def facts(lang: Lang, view: RequestView, *, with_status: bool) -> FactSet:
+    """The request as facts; what people typed (and their names) made `plain`."""
     rows: list[tuple[str, str]] = []
     if view.number:
         rows.append(("lone_work.fact.number", view.number))
     rows += [
-        ("lone_work.fact.requester", view.requester),
-        ("lone_work.fact.unit", view.unit),
-        ("lone_work.fact.task", view.task),
-        ("lone_work.fact.where", f"{view.campus}, {view.building}, {view.room}"),
+        ("lone_work.fact.requester", plain(view.requester)),
+        ("lone_work.fact.unit", plain(view.unit)),
+        ("lone_work.fact.task", plain(view.task)),
+        ("lone_work.fact.where", plain(f"{view.campus}, {view.building}, {view.room}")),
         ("lone_work.fact.when", when_text(lang, view)),
         ("lone_work.fact.hazards", _hazards(lang, view)),
         (
@@ -438,19 +442,19 @@ def facts(lang: Lang, view: RequestView, *, with_status: bool) -> FactSet:
             t(lang, "lone_work.risk.risky" if view.risky else "lone_work.risk.not_risky"),
         ),
         ("lone_work.fact.mitigations", _mitigations(lang, view)),
-        ("lone_work.fact.emergency", f"{view.emergency_name}, {view.emergency_phone}"),
+        ("lone_work.fact.emergency", plain(f"{view.emergency_name}, {view.emergency_phone}")),
         ("lone_work.fact.trained", t(lang, "lone_work.yes" if view.trained else "lone_work.no")),
     ]
     if view.approver:
-        rows.append(("lone_work.fact.approver", view.approver))
+        rows.append(("lone_work.fact.approver", plain(view.approver)))
     if with_status:
         rows.append(("lone_work.fact.status", t(lang, view.status_key)))
     if view.conditions:
-        rows.append(("lone_work.fact.conditions", view.conditions))
+        rows.append(("lone_work.fact.conditions", plain(view.conditions)))
     if view.decision_note:
-        rows.append(("lone_work.fact.reason", view.decision_note))
+        rows.append(("lone_work.fact.reason", plain(view.decision_note)))
     if view.close_reason:
-        rows.append(("lone_work.fact.reason", view.close_reason))
+        rows.append(("lone_work.fact.reason", plain(view.close_reason)))
     return FactSet(facts=[Fact(title=t(lang, key), value=value) for key, value in rows])
 
 
@@ -500,7 +504,7 @@ def _decided_line(lang: Lang, view: RequestView) -> TextBlock | None:
             lang,
             "lone_work.decided.by",
             status=t(lang, view.status_key),
-            name=view.decided_by,
+            name=plain(view.decided_by),
             when=format_datetime(lang, view.decided_at),
         )
     elif view.closed_at and view.status in (Status.REVOKED, Status.WITHDRAWN, Status.EXPIRED):
@@ -508,7 +512,7 @@ def _decided_line(lang: Lang, view: RequestView) -> TextBlock | None:
             lang,
             "lone_work.decided.by",
             status=t(lang, view.status_key),
-            name=view.closed_by or "AMK-bot",
+            name=plain(view.closed_by or "AMK-bot"),
             when=format_datetime(lang, view.closed_at),
         )
     else:
@@ -525,7 +529,7 @@ def approval_card(
     `refresh.userIds` holds only the approver, so only they get the buttons automatically.
     """
     body: list[CardElement] = [title(heading or t(lang, "lone_work.approval.title"))]
-    body.append(paragraph(t(lang, "lone_work.approval.intro", requester=view.requester)))
+    body.append(paragraph(t(lang, "lone_work.approval.intro", requester=plain(view.requester))))
     body.append(facts(lang, view, with_status=True))
     decided = _decided_line(lang, view)
     if decided is not None:
@@ -616,7 +620,9 @@ def list_card(lang: Lang, heading: str, views: list[RequestView], *, total: int)
                                 text=f"**{view.number}** · {t(lang, view.status_key)}", wrap=True
                             ),
                             TextBlock(
-                                text=f"{view.requester} · {view.unit} · {when_text(lang, view)}",
+                                text=" · ".join(
+                                    (plain(view.requester), plain(view.unit), when_text(lang, view))
+                                ),
                                 wrap=True,
                                 is_subtle=True,
                                 size="Small",

@@ -35,6 +35,7 @@ from cards.common import (
     form_adder,
     notice_card,
     paragraph,
+    plain,
     render,
     submit,
     title,
@@ -402,7 +403,7 @@ def confirmation_card(
             t(
                 lang,
                 "near_miss.confirm.anonymous" if anonymous else "near_miss.confirm.named",
-                unit=unit,
+                unit=plain(unit),
             )
         ),
     ]
@@ -419,13 +420,14 @@ def confirmation_card(
 
 
 def _facts(lang: Lang, report: ReportView) -> FactSet:
+    """The report as facts; what people typed (and their names) made `plain`."""
     facts = [
         Fact(
             title=t(lang, "near_miss.card.status"),
             value=t(lang, f"near_miss.status.{report.status.value}"),
         ),
-        Fact(title=t(lang, "near_miss.card.unit"), value=report.unit_name),
-        Fact(title=t(lang, "near_miss.card.where"), value=report.location),
+        Fact(title=t(lang, "near_miss.card.unit"), value=plain(report.unit_name)),
+        Fact(title=t(lang, "near_miss.card.where"), value=plain(report.location)),
         Fact(title=t(lang, "near_miss.card.when"), value=format_datetime(lang, report.occurred_at)),
         Fact(title=t(lang, "near_miss.card.category"), value=category_label(lang, report.category)),
         Fact(title=t(lang, "near_miss.card.severity"), value=severity_label(lang, report.severity)),
@@ -435,7 +437,9 @@ def _facts(lang: Lang, report: ReportView) -> FactSet:
         ),
         Fact(
             title=t(lang, "near_miss.card.reporter"),
-            value=report.reporter_name or t(lang, "near_miss.card.anonymous"),
+            value=plain(report.reporter_name)
+            if report.reporter_name
+            else t(lang, "near_miss.card.anonymous"),
         ),
     ]
     if report.injury:
@@ -450,13 +454,16 @@ def _facts(lang: Lang, report: ReportView) -> FactSet:
                     lang,
                     "near_miss.card.acknowledged_value",
                     when=format_datetime(lang, report.acknowledged_at),
-                    who=report.acknowledged_by or "",
+                    who=plain(report.acknowledged_by or ""),
                 ),
             )
         )
     if report.investigator_name:
         facts.append(
-            Fact(title=t(lang, "near_miss.card.investigator"), value=report.investigator_name)
+            Fact(
+                title=t(lang, "near_miss.card.investigator"),
+                value=plain(report.investigator_name),
+            )
         )
     if report.closed_at is not None:
         facts.append(
@@ -466,24 +473,29 @@ def _facts(lang: Lang, report: ReportView) -> FactSet:
                     lang,
                     "near_miss.card.acknowledged_value",
                     when=format_datetime(lang, report.closed_at),
-                    who=report.closed_by or "",
+                    who=plain(report.closed_by or ""),
                 ),
             )
         )
     return FactSet(facts=facts)
 
 
+def _typed(text: str) -> TextBlock:
+    """A paragraph someone typed, shown as typed."""
+    return TextBlock(text=plain(text), wrap=True, spacing="None")
+
+
 def _texts(lang: Lang, report: ReportView) -> list[CardElement]:
     body: list[CardElement] = [
         _heading(t(lang, "near_miss.card.description")),
-        TextBlock(text=report.description, wrap=True, spacing="None"),
+        _typed(report.description),
     ]
     for key, text in (
         ("near_miss.card.immediate_action", report.immediate_action),
         ("near_miss.card.prevention", report.prevention),
     ):
         if text:
-            body.extend([_heading(t(lang, key)), TextBlock(text=text, wrap=True, spacing="None")])
+            body.extend([_heading(t(lang, key)), _typed(text)])
     if report.photo_url:
         body.append(
             ActionSet(
@@ -499,7 +511,7 @@ def _action_line(lang: Lang, action: ActionView) -> str:
     return t(
         lang,
         "near_miss.card.action_line",
-        owner=action.owner_name,
+        owner=plain(action.owner_name),
         due=format_date(lang, action.due_date),
         status=t(lang, f"near_miss.action_status.{action.status.value}"),
     )
@@ -514,7 +526,7 @@ def _actions(lang: Lang, report: ReportView, viewer: Participant) -> list[CardEl
             Column(
                 width="stretch",
                 items=[
-                    TextBlock(text=action.description, wrap=True),
+                    TextBlock(text=plain(action.description), wrap=True),
                     TextBlock(
                         text=_action_line(lang, action),
                         wrap=True,
@@ -695,7 +707,7 @@ def report_card(
         body.extend(
             [
                 _heading(t(lang, "near_miss.card.conclusion")),
-                TextBlock(text=report.conclusion, wrap=True, spacing="None"),
+                _typed(report.conclusion),
             ]
         )
     buttons = _buttons(lang, report, viewer)
@@ -723,7 +735,7 @@ def owner_card(
         body.append(TextBlock(text=message, color="Good", weight="Bolder", wrap=True))
     body.extend(
         [
-            TextBlock(text=action.description, wrap=True, weight="Bolder"),
+            TextBlock(text=plain(action.description), wrap=True, weight="Bolder"),
             FactSet(
                 facts=[
                     Fact(
@@ -734,8 +746,8 @@ def owner_card(
                         title=t(lang, "near_miss.card.status"),
                         value=t(lang, f"near_miss.action_status.{action.status.value}"),
                     ),
-                    Fact(title=t(lang, "near_miss.card.unit"), value=report.unit_name),
-                    Fact(title=t(lang, "near_miss.card.where"), value=report.location),
+                    Fact(title=t(lang, "near_miss.card.unit"), value=plain(report.unit_name)),
+                    Fact(title=t(lang, "near_miss.card.where"), value=plain(report.location)),
                     Fact(
                         title=t(lang, "near_miss.card.category"),
                         value=category_label(lang, report.category),
@@ -743,7 +755,7 @@ def owner_card(
                 ]
             ),
             _heading(t(lang, "near_miss.card.description")),
-            TextBlock(text=report.description, wrap=True, spacing="None"),
+            _typed(report.description),
         ]
     )
     if action.done_at is not None:
@@ -775,7 +787,7 @@ def reporter_notice(lang: Lang, report: ReportView, *, closed: bool) -> Card:
         title(t(lang, "near_miss.title")),
         paragraph(t(lang, "near_miss.reporter.closed", number=report.number)),
         _heading(t(lang, "near_miss.card.conclusion")),
-        TextBlock(text=report.conclusion or "", wrap=True, spacing="None"),
+        _typed(report.conclusion or ""),
     ]
     return render(AdaptiveCard(body=body))
 
@@ -815,7 +827,7 @@ def list_card(
     scope = (
         t(lang, "near_miss.list.scope_all")
         if units is None
-        else t(lang, "near_miss.list.scope_units", units=", ".join(units))
+        else t(lang, "near_miss.list.scope_units", units=plain(", ".join(units)))
     )
     body: list[CardElement] = [
         title(t(lang, "near_miss.list.title")),
@@ -827,7 +839,7 @@ def list_card(
         line = t(
             lang,
             "near_miss.list.line",
-            unit=report.unit_name,
+            unit=plain(report.unit_name),
             category=category_label(lang, report.category),
             severity=severity_label(lang, report.severity),
             status=t(lang, f"near_miss.status.{report.status.value}"),

@@ -31,6 +31,7 @@ from cards.common import (
     kept_number,
     kept_value,
     paragraph,
+    plain,
     render,
     submit,
     title,
@@ -180,7 +181,7 @@ def registration_line(lang: Lang, home: UnitHome) -> TextBlock:
             t(
                 lang,
                 key,
-                unit=home.unit,
+                unit=plain(home.unit),
                 year=year,
                 deadline=day_text(lang, home.deadline),
                 when=when_text(lang, home.days_left),
@@ -199,7 +200,7 @@ def registration_line(lang: Lang, home: UnitHome) -> TextBlock:
             lang,
             key,
             year=year,
-            name=registration.registered_by or "?",
+            name=plain(registration.registered_by or "?"),
             day=day,
             substances=substance_count(lang, registration.substances),
         )
@@ -211,7 +212,8 @@ def _status_body(lang: Lang, home: UnitHome, warnings: list[str]) -> list[CardEl
     if home.contacts:
         body.append(
             paragraph(
-                t(lang, "precursors.home.contacts", names=", ".join(home.contacts)), subtle=True
+                t(lang, "precursors.home.contacts", names=plain(", ".join(home.contacts))),
+                subtle=True,
             )
         )
     else:
@@ -229,7 +231,7 @@ def _status_body(lang: Lang, home: UnitHome, warnings: list[str]) -> list[CardEl
                             lang,
                             "precursors.home.stock",
                             stock=stock_text(lang, holding),
-                            location=holding.storage_location,
+                            location=plain(holding.storage_location),
                         ),
                     )
                     for holding in home.holdings
@@ -252,7 +254,7 @@ def home_card(
     secretariat: bool = False,
 ) -> Card:
     """Registration status, the substances with stock, and everything the keeper can do."""
-    body: list[CardElement] = [title(t(lang, "precursors.home.title", unit=home.unit))]
+    body: list[CardElement] = [title(t(lang, "precursors.home.title", unit=plain(home.unit)))]
     if message:
         body.append(_good(message))
     if error:
@@ -367,15 +369,17 @@ def search_card(
     """A short choice list for the typed text, where it is kept, and a new search."""
     values = values or {}
     errors = errors or {}
-    body: list[CardElement] = [title(t(lang, "precursors.search.title", unit=unit))]
+    body: list[CardElement] = [title(t(lang, "precursors.search.title", unit=plain(unit)))]
     actions: list[Any] = []
     if len(query.strip()) < 2:
         body.append(_attention(t(lang, "precursors.search.too_short")))
     elif not matches:
-        body.append(_attention(t(lang, "precursors.search.none", query=query.strip())))
+        body.append(_attention(t(lang, "precursors.search.none", query=plain(query.strip()))))
     else:
         body.append(
-            paragraph(t(lang, "precursors.search.found", query=query.strip(), count=len(matches)))
+            paragraph(
+                t(lang, "precursors.search.found", query=plain(query.strip()), count=len(matches))
+            )
         )
         if errors:
             body.append(_attention(t(lang, "precursors.error.form")))
@@ -491,7 +495,7 @@ def entry_form(
             t(
                 lang,
                 "precursors.entry.about",
-                unit=unit,
+                unit=plain(unit),
                 category=category_text(lang, substance),
                 unit_name=substance.report_unit.value,
                 stock=stock_text(lang, holding),
@@ -684,23 +688,23 @@ def _entry_line(lang: Lang, entry: EntryView) -> str:
         shown = f"{sign}{quantity}"
         entered = _entered(lang, entry.entered)
         if entered and not entered.endswith(f" {entry.report_unit.value}"):
-            shown += f" ({entered})"
+            shown += f" ({plain(entered)})"
         parts.append(shown)
     if entry.counterparty:
-        parts.append(entry.counterparty)
+        parts.append(plain(entry.counterparty))
     if entry.declaration_ref:
-        parts.append(t(lang, "precursors.ledger.declaration", ref=entry.declaration_ref))
+        parts.append(t(lang, "precursors.ledger.declaration", ref=plain(entry.declaration_ref)))
     if entry.document_ref:
-        parts.append(entry.document_ref)
+        parts.append(plain(entry.document_ref))
     if entry.purpose:
-        parts.append(entry.purpose)
+        parts.append(plain(entry.purpose))
     if entry.kind is EntryKind.REVERSAL and entry.reverses_id is not None:
         parts.append(
             t(
                 lang,
                 "precursors.ledger.reverses",
                 number=entry.reverses_id,
-                reason=entry.reason or "",
+                reason=plain(entry.reason or ""),
             )
         )
     if entry.reversed:
@@ -738,9 +742,9 @@ def ledger_card(
             t(
                 lang,
                 "precursors.ledger.about",
-                unit=unit,
+                unit=plain(unit),
                 stock=stock_text(lang, holding),
-                location=holding.storage_location,
+                location=plain(holding.storage_location),
             ),
             subtle=True,
         ),
@@ -759,7 +763,7 @@ def ledger_card(
                     text=t(
                         lang,
                         "precursors.ledger.by",
-                        name=entry.created_by,
+                        name=plain(entry.created_by),
                         when=format_datetime(lang, entry.created_at),
                     ),
                     is_subtle=True,
@@ -869,7 +873,7 @@ def overview_card(
         body.append(_attention(t(lang, "precursors.overview.licence_missing")))
     if missing:
         body.append(_heading(t(lang, "precursors.overview.missing", count=len(missing))))
-        body.append(TextBlock(text=", ".join(row.unit for row in missing), wrap=True))
+        body.append(TextBlock(text=plain(", ".join(row.unit for row in missing)), wrap=True))
     else:
         body.append(_good(t(lang, "precursors.overview.all_done")))
     if done:
@@ -883,12 +887,12 @@ def overview_card(
             )
             facts.append(
                 Fact(
-                    title=row.unit,
+                    title=plain(row.unit),
                     value=t(
                         lang,
                         "precursors.overview.row",
                         what=what,
-                        name=row.contact or row.registered_by or "?",
+                        name=plain(row.contact or row.registered_by or "?"),
                         day=day_text(lang, local_date(row.registered_at))
                         if row.registered_at
                         else "",
@@ -936,7 +940,7 @@ def overview_card(
 
 def unit_status_card(lang: Lang, home: UnitHome, *, warnings: list[str]) -> Card:
     """One unit as the secretariat sees it (read only)."""
-    body: list[CardElement] = [title(t(lang, "precursors.status.title", unit=home.unit))]
+    body: list[CardElement] = [title(t(lang, "precursors.status.title", unit=plain(home.unit)))]
     body.extend(_status_body(lang, home, warnings))
     return render(
         AdaptiveCard(
@@ -962,7 +966,7 @@ def reminder_card(lang: Lang, *, unit: str, year: int, deadline: date, days_left
             t(
                 lang,
                 "precursors.reminder.text",
-                unit=unit,
+                unit=plain(unit),
                 year=year,
                 deadline=day_text(lang, deadline),
                 when=when_text(lang, days_left),

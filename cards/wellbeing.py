@@ -36,6 +36,7 @@ from cards.common import (
     kept_number,
     kept_value,
     paragraph,
+    plain,
     render,
     side_by_side,
     submit,
@@ -105,7 +106,12 @@ def _field_label(lang: Lang, name: str) -> str:
 
 def _flag_lines(lang: Lang, flags: Sequence[Flag]) -> str:
     lines = [
-        t(lang, f"wellbeing.flag.{flag.kind}", field=_field_label(lang, flag.field), text=flag.text)
+        t(
+            lang,
+            f"wellbeing.flag.{flag.kind}",
+            field=_field_label(lang, flag.field),
+            text=plain(flag.text),
+        )
         for flag in flags[:12]
     ]
     return "\n".join(f"- {line}" for line in lines)
@@ -376,7 +382,7 @@ def items_card(
     errors = errors or {}
     ids = {"unit_id": unit_id, "dialogue_id": dialogue_id or "", "rows": rows, "batch": batch}
     body: list[CardElement] = [
-        title(t(lang, "wellbeing.items.title", unit=unit)),
+        title(t(lang, "wellbeing.items.title", unit=plain(unit))),
         paragraph(t(lang, "wellbeing.items.intro"), subtle=True),
         _privacy_warning(lang, "wellbeing.privacy.plan"),
     ]
@@ -427,11 +433,12 @@ def items_card(
 
 
 def _item_facts(lang: Lang, view: ItemView, *, today: date | None) -> FactSet:
+    """The item as facts; what people typed (and their names) made `plain`."""
     rows = [
-        ("wellbeing.fact.unit", view.unit),
-        ("wellbeing.fact.problem", view.problem),
-        ("wellbeing.fact.action", view.action),
-        ("wellbeing.fact.owner", view.owner),
+        ("wellbeing.fact.unit", plain(view.unit)),
+        ("wellbeing.fact.problem", plain(view.problem)),
+        ("wellbeing.fact.action", plain(view.action)),
+        ("wellbeing.fact.owner", plain(view.owner)),
         ("wellbeing.fact.deadline", format_date(lang, view.deadline)),
         ("wellbeing.fact.follow_up", format_date(lang, view.follow_up_on)),
         ("wellbeing.fact.status", status_name(lang, view, today)),
@@ -449,7 +456,7 @@ def items_saved_card(
     unreachable: list[str],
 ) -> Card:
     body: list[CardElement] = [
-        title(t(lang, "wellbeing.items.saved_title", unit=unit)),
+        title(t(lang, "wellbeing.items.saved_title", unit=plain(unit))),
         paragraph(t(lang, "wellbeing.items.saved", count=len(views))),
     ]
     for view in views[:MAX_ITEM_ROWS]:
@@ -459,8 +466,8 @@ def items_saved_card(
                     lang,
                     "wellbeing.items.saved_line",
                     ref=view.reference,
-                    problem=_short(view.problem, 120),
-                    owner=view.owner,
+                    problem=plain(_short(view.problem, 120)),
+                    owner=plain(view.owner),
                     deadline=format_date(lang, view.deadline),
                 ),
                 wrap=True,
@@ -470,7 +477,11 @@ def items_saved_card(
     if unreachable:
         body.append(
             paragraph(
-                t(lang, "wellbeing.items.unreachable", people=", ".join(sorted(set(unreachable)))),
+                t(
+                    lang,
+                    "wellbeing.items.unreachable",
+                    people=plain(", ".join(sorted(set(unreachable)))),
+                ),
                 subtle=True,
             )
         )
@@ -552,12 +563,14 @@ def owner_card(
     Not `interactive`: the same facts for anyone else, without buttons.
     """
     body: list[CardElement] = [title(heading or t(lang, "wellbeing.owner.title"))]
-    body.append(paragraph(t(lang, "wellbeing.owner.intro", unit=view.unit)))
+    body.append(paragraph(t(lang, "wellbeing.owner.intro", unit=plain(view.unit))))
     if view.reopened_from_id:
         body.append(paragraph(t(lang, "wellbeing.owner.reopened", ref=f"#{view.reopened_from_id}")))
     body.append(_item_facts(lang, view, today=today))
     if view.status_note and view.status is ItemStatus.DROPPED:
-        body.append(paragraph(t(lang, "wellbeing.owner.dropped_reason", note=view.status_note)))
+        body.append(
+            paragraph(t(lang, "wellbeing.owner.dropped_reason", note=plain(view.status_note)))
+        )
     if view.status_by and view.status_at and not view.status.is_open:
         body.append(
             TextBlock(
@@ -565,7 +578,7 @@ def owner_card(
                     lang,
                     "wellbeing.owner.closed_by",
                     status=t(lang, f"wellbeing.status.{view.status.value}"),
-                    name=view.status_by,
+                    name=plain(view.status_by),
                 ),
                 weight="Bolder",
                 color="Good" if view.status is ItemStatus.DONE else "Attention",
@@ -595,7 +608,7 @@ def follow_up_card(lang: Lang, view: ItemView, *, today: date, notice: str | Non
     """On the follow-up date: was the solution adequate and effective? (yes / partly / no)."""
     body: list[CardElement] = [
         title(t(lang, "wellbeing.follow_up.title")),
-        paragraph(t(lang, "wellbeing.follow_up.intro", unit=view.unit)),
+        paragraph(t(lang, "wellbeing.follow_up.intro", unit=plain(view.unit))),
         _item_facts(lang, view, today=today),
     ]
     if notice:
@@ -659,7 +672,7 @@ def item_edit_card(
 ) -> Card:
     """For those who manage the plan: change an open item, or set its status."""
     body: list[CardElement] = [
-        title(t(lang, "wellbeing.edit.title", ref=view.reference, unit=view.unit))
+        title(t(lang, "wellbeing.edit.title", ref=view.reference, unit=plain(view.unit)))
     ]
     if notice:
         body.append(_banner(notice))
@@ -727,13 +740,14 @@ def mine_card(lang: Lang, views: list[ItemView], *, today: date) -> Card:
                         width="stretch",
                         items=[
                             TextBlock(
-                                text=f"**{view.reference}** {_short(view.problem, 120)}", wrap=True
+                                text=f"**{view.reference}** {plain(_short(view.problem, 120))}",
+                                wrap=True,
                             ),
                             TextBlock(
                                 text=t(
                                     lang,
                                     "wellbeing.mine.line",
-                                    unit=view.unit,
+                                    unit=plain(view.unit),
                                     deadline=format_date(lang, view.deadline),
                                     status=status_name(lang, view, today),
                                 ),
@@ -793,9 +807,9 @@ def unit_picker(
 def _plan_row(lang: Lang, view: ItemView, *, today: date, can_manage: bool) -> ColumnSet:
     overdue = view.overdue(today)
     lines: list[CardElement] = [
-        TextBlock(text=f"**{view.reference}** {_short(view.problem)}", wrap=True),
+        TextBlock(text=f"**{view.reference}** {plain(_short(view.problem))}", wrap=True),
         TextBlock(
-            text=t(lang, "wellbeing.plan.action", action=_short(view.action)),
+            text=t(lang, "wellbeing.plan.action", action=plain(_short(view.action))),
             wrap=True,
             spacing="None",
         ),
@@ -803,7 +817,7 @@ def _plan_row(lang: Lang, view: ItemView, *, today: date, can_manage: bool) -> C
             text=t(
                 lang,
                 "wellbeing.plan.meta",
-                owner=view.owner,
+                owner=plain(view.owner),
                 deadline=format_date(lang, view.deadline),
                 follow_up=format_date(lang, view.follow_up_on),
             ),
@@ -853,7 +867,7 @@ def plan_card(
 ) -> Card:
     """The unit's current action plan, as every employee may see it (never any notes)."""
     body: list[CardElement] = [
-        title(t(lang, "wellbeing.plan.title", unit=plan.unit)),
+        title(t(lang, "wellbeing.plan.title", unit=plain(plan.unit))),
         paragraph(t(lang, "wellbeing.plan.intro"), subtle=True),
     ]
     if notice:
@@ -919,7 +933,7 @@ def notes_card(
 ) -> Card:
     """One dialogue's notes, for the unit's leaders and AMKs and the person who recorded it."""
     body: list[CardElement] = [
-        title(t(lang, "wellbeing.notes.title", unit=notes.unit)),
+        title(t(lang, "wellbeing.notes.title", unit=plain(notes.unit))),
         Container(
             style="warning",
             items=[
@@ -931,7 +945,7 @@ def notes_card(
                 lang,
                 "wellbeing.notes.heading",
                 date=format_date(lang, notes.held_on),
-                group=notes.group_name,
+                group=plain(notes.group_name),
             ),
             weight="Bolder",
             wrap=True,
@@ -939,16 +953,18 @@ def notes_card(
     ]
     themes = [theme_name(lang, theme) for theme in notes.themes if theme is not Theme.OTHER]
     if Theme.OTHER in notes.themes:
-        themes.append(notes.theme_other or theme_name(lang, Theme.OTHER))
+        themes.append(
+            plain(notes.theme_other) if notes.theme_other else theme_name(lang, Theme.OTHER)
+        )
     facts = [
-        ("wellbeing.fact.facilitator", notes.facilitator or "–"),
+        ("wellbeing.fact.facilitator", plain(notes.facilitator or "–")),
         ("wellbeing.fact.participants", str(notes.participants)),
         ("wellbeing.fact.themes", ", ".join(themes)),
         (
             "wellbeing.fact.absence",
             t(lang, "wellbeing.yes" if notes.absence_considered else "wellbeing.no"),
         ),
-        ("wellbeing.fact.recorded_by", notes.recorded_by),
+        ("wellbeing.fact.recorded_by", plain(notes.recorded_by)),
         ("wellbeing.fact.items", str(notes.items)),
     ]
     body.append(FactSet(facts=[Fact(title=t(lang, key), value=value) for key, value in facts]))
@@ -971,7 +987,7 @@ def notes_card(
         ):
             if text:
                 body.append(TextBlock(text=t(lang, key), weight="Bolder", wrap=True))
-                body.append(TextBlock(text=text, wrap=True, spacing="None"))
+                body.append(TextBlock(text=plain(text), wrap=True, spacing="None"))
     actions: list[Any] = [
         execute(
             t(lang, "wellbeing.notes.other", date=format_date(lang, held), group=_short(group, 30)),
@@ -1108,7 +1124,9 @@ def amd_saved_card(
         AdaptiveCard(
             body=[
                 title(t(lang, "wellbeing.amd.title")),
-                paragraph(t(lang, key, unit=unit, year=year, date=format_date(lang, held_on))),
+                paragraph(
+                    t(lang, key, unit=plain(unit), year=year, date=format_date(lang, held_on))
+                ),
                 paragraph(t(lang, "wellbeing.amd.next"), subtle=True),
             ],
             actions=[
@@ -1156,7 +1174,7 @@ def overview_card(
                 text=t(
                     lang,
                     "wellbeing.overview.line",
-                    unit=status.unit,
+                    unit=plain(status.unit),
                     last=last,
                     due=due,
                     open=status.open_items,

@@ -13,6 +13,7 @@ from botbuilder.dialogs import (
 from pydantic import ValidationError
 
 from cards.admin import role_label, unit_picker_card, unit_roles_card
+from cards.common import plain
 from dialogs.card_prompt import CardPrompt
 from dialogs.context import OrgServices, speaker_of
 from dialogs.outgoing import text_activity
@@ -110,9 +111,9 @@ class AdminDialog(ComponentDialog):  # type: ignore[misc]
         message = t(
             speaker.lang,
             "admin.assigned" if added else "admin.already",
-            person=form.name or form.upn,
+            person=plain(form.name or form.upn),
             role=role_label(speaker.lang, form.role),
-            unit=unit_name,
+            unit=plain(unit_name),
         )
         return await step.replace_dialog(_ROLES, {"unit_id": unit_id, "message": message})
 

@@ -9,7 +9,7 @@ from botbuilder.core import ConversationState, TurnContext
 from botbuilder.dialogs import DialogContext, DialogSet
 
 from cards.admin import unit_roles_card
-from cards.common import Card, help_card, menu_card, notice_card, welcome_card
+from cards.common import Card, help_card, menu_card, notice_card, plain, welcome_card
 from dialogs.admin import ADMIN_DIALOG, AdminDialog
 from dialogs.admin import NAME_KEY as ADMIN_NAME_KEY
 from dialogs.context import OrgServices, Speaker, speaker_of
@@ -130,9 +130,9 @@ class Router:
             message = t(
                 speaker.lang,
                 "admin.removed",
-                person=removed.person,
+                person=plain(removed.person),
                 role=t(speaker.lang, f"role.{removed.role.value}"),
-                unit=unit.name,
+                unit=plain(unit.name),
             )
         holders = await self.services.unit_roles(unit.id)
         return unit_roles_card(speaker.lang, unit, holders, message=message, interactive=False)
