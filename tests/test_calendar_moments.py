@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from bot.digest import DigestJob
 from bot.lone_work_jobs import LoneWorkReminders
@@ -21,16 +21,15 @@ from bot.near_miss_services import NearMissReminders
 from domain.i18n import COPENHAGEN
 from domain.lone_work import parse
 from storage.checkin_models import CheckinEvent
-from storage.lone_work_models import LoneWorkRequest
-from storage.near_miss_models import NearMissAction
 from tests import near_miss_support as nm
 from tests.fake_connector import Sent
 from tests.precursor_support import services_of
 from tests.teams import BotUnderTest
-from tests.test_checkins_http import Clock, _wire
+from tests.test_checkins_http import Clock, _approved, _wire
 from tests.test_digest import _posts, _subscribe
 from tests.test_lone_work_http import LISE, MAJA, _only_request, _request, _setup, _to
 from tests.test_lone_work_http import form as lone_work_form
+from tests.test_near_miss_reminders import _with_action
 from tests.test_precursors_http import KARIN
 from tests.test_precursors_http import _setup as precursor_setup
 
@@ -124,36 +123,13 @@ def _week_in(post: Sent) -> str:
     return text.split(marker, 1)[1][:8]
 
 
-async def _action_due(bot: BotUnderTest, due: date) -> int:
-    kemi = await nm.setup(bot)
-    await nm.report(bot, nm.REPORTER, kemi)
-    report_id = (await nm.reports(bot))[0].id
-    await bot.invoke(nm.AMK, "near_miss.acknowledge", {"report_id": report_id})
-    reply = await bot.invoke(
-        nm.AMK,
-        "near_miss.action.add",
-        {
-            "report_id": report_id,
-            "action_description": "Sæt spejl op ved rampen",
-            "action_owner": nm.OWNER.upn,
-            "action_due": due.isoformat(),
-        },
-    )
-    assert reply.status == 200
-    assert bot.runtime is not None
-    await bot.runtime.background.drain()
-    bot.connector.clear()
-    async with bot.runtime.db.sessions() as session:
-        return int((await session.scalars(select(NearMissAction.id))).one())
-
-
 @at_every_moment
 async def test_an_action_is_reminded_once_at_eight_in_the_morning(
     bot: BotUnderTest, frozen_now: datetime
 ) -> None:
     local = _local(frozen_now)
     due = local.date() if local.time() < time(8) else local.date() + timedelta(days=1)
-    await _action_due(bot, due)
+    await _with_action(bot, due=due)
     assert bot.runtime is not None
     job = NearMissReminders(bot.runtime.db, bot.runtime.notifier)
     sent_at: list[datetime] = []
@@ -172,21 +148,8 @@ async def test_an_action_is_reminded_once_at_eight_in_the_morning(
 async def test_a_checkin_due_in_any_hour_is_asked_for_once(
     bot: BotUnderTest, frozen_now: datetime
 ) -> None:
-    kemi = await _setup(bot)
-    await _request(bot, kemi)
-    request = await _only_request(bot)
-    assert (await bot.invoke(LISE, "lone_work.approve", {"request_id": request.id})).status == 200
+    await _approved(bot, at=frozen_now)
     assert bot.runtime is not None
-    await bot.runtime.background.drain()
-    async with bot.runtime.db.transaction() as session:
-        await session.execute(
-            update(LoneWorkRequest)
-            .where(LoneWorkRequest.id == request.id)
-            .values(
-                starts_at=frozen_now - timedelta(hours=2),
-                expires_at=frozen_now + timedelta(hours=3),
-            )
-        )
     started = frozen_now - timedelta(minutes=25)
     job = _wire(bot, Clock(started))
     await bot.say(MAJA, "start alenearbejde")

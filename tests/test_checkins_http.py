@@ -40,8 +40,11 @@ def _wire(bot: BotUnderTest, clock: Clock) -> CheckinJob:
     return next(j for j in bot.runtime.scheduler.jobs if isinstance(j, CheckinJob))
 
 
-async def _approved(bot: BotUnderTest, *, amk: User | None = None, **changes: str) -> int:
-    """An approved request of Maja's, valid from an hour ago for five hours (30-min check-ins)."""
+async def _approved(
+    bot: BotUnderTest, *, amk: User | None = None, at: datetime = T0, **changes: str
+) -> int:
+    """An approved request of Maja's, valid from an hour before `at` for five hours (30-min
+    check-ins)."""
     kemi = await _setup(bot, amk=amk)
     await _request(bot, kemi, **changes)
     request = await _only_request(bot)
@@ -53,7 +56,7 @@ async def _approved(bot: BotUnderTest, *, amk: User | None = None, **changes: st
         await session.execute(
             update(LoneWorkRequest)
             .where(LoneWorkRequest.id == request.id)
-            .values(starts_at=T0 - timedelta(hours=1), expires_at=T0 + timedelta(hours=5))
+            .values(starts_at=at - timedelta(hours=1), expires_at=at + timedelta(hours=5))
         )
     bot.connector.clear()
     return request.id

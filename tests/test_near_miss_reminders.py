@@ -21,7 +21,8 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=COPENHAGEN)
 
 
-async def _with_action(bot: BotUnderTest, owner: str = OWNER.upn) -> int:
+async def _with_action(bot: BotUnderTest, owner: str = OWNER.upn, due: date = DUE) -> int:
+    """A report with one corrective action for `owner`, due on `due`; its id."""
     kemi = await setup(bot)
     await report(bot, REPORTER, kemi)
     report_id = (await reports(bot))[0].id
@@ -33,7 +34,7 @@ async def _with_action(bot: BotUnderTest, owner: str = OWNER.upn) -> int:
             "report_id": report_id,
             "action_description": "Sæt spejl op ved rampen",
             "action_owner": owner,
-            "action_due": DUE.isoformat(),
+            "action_due": due.isoformat(),
         },
     )
     assert reply.status == 200
