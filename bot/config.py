@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,33 +122,9 @@ class Settings:
             raise ValueError(
                 f"TURN_CONCURRENCY must be a number from 1 to 1000, not {concurrency_text!r}"
             )
-        interval_text = get("SCHEDULER_INTERVAL", "60") or "60"
-        try:
-            interval = float(interval_text)
-        except ValueError:
-            interval = 0.0
-        if not 0 < interval <= 3600:
-            raise ValueError(
-                f"SCHEDULER_INTERVAL must be seconds from 0 to 3600, not {interval_text!r}"
-            )
-        grace_text = get("STOP_GRACE_SECONDS", "20") or "20"
-        try:
-            grace = float(grace_text)
-        except ValueError:
-            grace = -1.0
-        if not 0 <= grace <= 600:
-            raise ValueError(
-                f"STOP_GRACE_SECONDS must be seconds from 0 to 600, not {grace_text!r}"
-            )
-        keys_timeout_text = get("SIGNING_KEYS_TIMEOUT", "10") or "10"
-        try:
-            keys_timeout = float(keys_timeout_text)
-        except ValueError:
-            keys_timeout = 0.0
-        if not 0 < keys_timeout <= 120:
-            raise ValueError(
-                f"SIGNING_KEYS_TIMEOUT must be seconds from 0 to 120, not {keys_timeout_text!r}"
-            )
+        interval = _seconds(get, "SCHEDULER_INTERVAL", "60", above=0, most=3600)
+        grace = _seconds(get, "STOP_GRACE_SECONDS", "20", at_least=0, most=600)
+        keys_timeout = _seconds(get, "SIGNING_KEYS_TIMEOUT", "10", above=0, most=120)
         schedule = get("DIGEST_SCHEDULE", "MON 08:00") or "MON 08:00"
         Schedule.parse(schedule)
         precursor_deadline = get("PRECURSOR_DEADLINE", "06-15") or "06-15"
@@ -185,6 +161,28 @@ class Settings:
             signing_keys_timeout=keys_timeout,
             local_mode_allow_remote=get("LOCAL_MODE_ALLOW_REMOTE").lower() in TRUE_WORDS,
         )
+
+
+def _seconds(
+    get: Callable[[str, str], str],
+    name: str,
+    default: str,
+    *,
+    most: float,
+    above: float | None = None,
+    at_least: float | None = None,
+) -> float:
+    """A setting in seconds within its range, or a ValueError that names it."""
+    text = get(name, default) or default
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    low_ok = value > above if above is not None else value >= (at_least or 0)
+    if not (low_ok and value <= most):
+        low = above if above is not None else at_least
+        raise ValueError(f"{name} must be seconds from {low:g} to {most:g}, not {text!r}")
+    return value
 
 
 def is_loopback(host: str) -> bool:
