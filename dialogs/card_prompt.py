@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult
 
 from dialogs.context import speaker_of
 from dialogs.outgoing import card_activity, text_activity
 from domain.i18n import t
+from domain.submissions import FIELD
 
 
 class CardPrompt(Dialog):  # type: ignore[misc]
     """Send a card; end with the submitted `value` once one of the expected actions arrives.
 
-    Options: `{"card": <card dict>, "actions": ["flow.submit", ...], "name_key": "..."}`.
-    Anything else typed meanwhile gets a short reminder; the card stays valid.
+    Options: `{"card": <card dict>, "actions": ["flow.submit", ...], "name_key": "...",
+    "submission_key": "..."}`. With a submission key (the one in the card's creating button),
+    a submit that carries another key is from another card and is not taken; the value the
+    prompt ends with always carries the prompt's key. Anything else sent meanwhile gets a
+    short reminder; the card stays valid.
     """
 
     async def begin_dialog(
@@ -26,14 +33,17 @@ class CardPrompt(Dialog):  # type: ignore[misc]
         state = dialog_context.active_dialog.state
         state["actions"] = list(options.get("actions", []))
         state["name_key"] = options.get("name_key")
+        if options.get(FIELD):
+            state[FIELD] = options[FIELD]
         await dialog_context.context.send_activity(card_activity(options["card"]))
         return Dialog.end_of_turn
 
     async def continue_dialog(self, dialog_context: DialogContext) -> DialogTurnResult:
         state = dialog_context.active_dialog.state
         value = dialog_context.context.activity.value
-        if isinstance(value, dict) and value.get("action") in state["actions"]:
-            return await dialog_context.end_dialog(value)
+        if isinstance(value, dict) and takes(state, value):
+            key = state.get(FIELD)
+            return await dialog_context.end_dialog({**value, FIELD: key} if key else value)
         speaker = speaker_of(dialog_context.context)
         name_key = state.get("name_key")
         name = t(speaker.lang, name_key) if name_key else ""
@@ -41,3 +51,27 @@ class CardPrompt(Dialog):  # type: ignore[misc]
             text_activity(t(speaker.lang, "help.in_dialog", dialog=name))
         )
         return Dialog.end_of_turn
+
+
+def takes(state: Mapping[str, Any], value: Mapping[str, Any]) -> bool:
+    """Whether a prompt in `state` takes this submit: an awaited action, and no other card's
+    submission key."""
+    if value.get("action") not in state.get("actions", ()):
+        return False
+    expected = state.get(FIELD)
+    sent = value.get(FIELD)
+    return expected is None or sent is None or sent == expected
+
+
+def awaits(dialog_context: DialogContext, value: Mapping[str, Any]) -> bool:
+    """Whether the active dialog waits for this submit: its innermost dialog is not a card
+    prompt (it decides itself), or is one that `takes` it."""
+    inner = dialog_context
+    while (child := inner.child) is not None:
+        inner = child
+    instance = inner.active_dialog
+    if instance is None:
+        return False
+    if not isinstance(inner.find_dialog_sync(instance.id), CardPrompt):
+        return True
+    return takes(instance.state, value)

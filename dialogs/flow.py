@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import Dialog
@@ -39,6 +39,22 @@ class FlowModule(Protocol):
 
     async def on_text(self, turn_context: TurnContext, text: str) -> bool:
         """Handle a module-specific word (e.g. "mine"); False if the text is not for it."""
+
+
+@runtime_checkable
+class SubmitReceipts(Protocol):
+    """A module whose cards create records once per submission key, and that can say so when
+    such a card is sent again after its dialog moved on (or was lost)."""
+
+    @property
+    def creating_actions(self) -> frozenset[str]:
+        """The submit actions (`data.action`) that create a record."""
+
+    async def receipt(
+        self, turn_context: TurnContext, action: str, submission_key: str
+    ) -> Card | str | None:
+        """What the speaker was answered when `submission_key` created its record (the
+        receipt); None if it created nothing (or not for the speaker)."""
 
 
 class ChannelHandler(Protocol):

@@ -12,12 +12,14 @@ from cards.admin import unit_roles_card
 from cards.common import Card, help_card, menu_card, notice_card, plain, welcome_card
 from dialogs.admin import ADMIN_DIALOG, AdminDialog
 from dialogs.admin import NAME_KEY as ADMIN_NAME_KEY
+from dialogs.card_prompt import awaits
 from dialogs.context import OrgServices, Speaker, speaker_of
-from dialogs.flow import ChannelHandler, FlowModule
+from dialogs.flow import ChannelHandler, FlowModule, SubmitReceipts
 from dialogs.outgoing import card_activity, text_activity
 from domain.flows import Command, Flow, normalise_text, parse_command, parse_flow
 from domain.i18n import Lang, t
 from domain.ids import row_id
+from domain.submissions import key_in
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +44,10 @@ class Router:
         self.dialog_names: dict[str, str] = {ADMIN_DIALOG: ADMIN_NAME_KEY}
         self.flow_dialogs: dict[Flow, str] = {}
         self.verbs: dict[str, FlowModule] = {}
+        self.receipts: dict[str, SubmitReceipts] = {}
         for module in self.modules:
+            if isinstance(module, SubmitReceipts):
+                self.receipts |= dict.fromkeys(module.creating_actions, module)
             for dialog in module.dialogs():
                 self.dialogs.add(dialog)
             if module.dialog_id:
@@ -159,10 +164,31 @@ class Router:
                 await self._say(turn_context, answer)
             else:
                 await turn_context.send_activity(card_activity(answer))
+        elif dialog_context.active_dialog is not None and awaits(dialog_context, value):
+            await dialog_context.continue_dialog()
+        elif await self._sent_before(turn_context, value):
+            return
         elif dialog_context.active_dialog is not None:
             await dialog_context.continue_dialog()
         else:
             await self._say(turn_context, t(speaker.lang, "card.stale"))
+
+    async def _sent_before(self, turn_context: TurnContext, value: dict[str, Any]) -> bool:
+        """A creating card sent again that the dialog no longer waits for (a double click, a
+        resend after a restart): its receipt again, if its key created something."""
+        action = str(value.get("action"))
+        module = self.receipts.get(action)
+        key = key_in(value)
+        if module is None or key is None:
+            return False
+        answer = await module.receipt(turn_context, action, key)
+        if answer is None:
+            return False
+        if isinstance(answer, str):
+            await self._say(turn_context, answer)
+        else:
+            await turn_context.send_activity(card_activity(answer))
+        return True
 
     async def _on_command(
         self, dialog_context: DialogContext, speaker: Speaker, command: Command

@@ -33,6 +33,7 @@ class LoneWorkRequest(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
+    submission_key: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
     requester_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     approver_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))

@@ -110,6 +110,7 @@ class PrecursorEntry(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("precursor_entry.id"), unique=True)
     source: Mapped[str] = mapped_column(String(20), default="bot")
+    submission_key: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -130,3 +131,4 @@ class PrecursorRegistration(Base):
     contact_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     registered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submission_key: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)

@@ -47,6 +47,7 @@ class WellbeingDialogue(Base):
     absence_note: Mapped[str | None] = mapped_column(Text)
     flags_confirmed: Mapped[int] = mapped_column(Integer, default=0)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    submission_key: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
     notes_deleted_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
