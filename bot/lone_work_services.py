@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.notifier import Outgoing, ProactiveNotifier
@@ -278,13 +279,61 @@ class DatabaseLoneWorkServices:
         return unit.name, [(p.id, _name(p)) for p in approvers]
 
     async def submit(
-        self, speaker: Speaker, form: LoneWorkForm, chosen_approver: str
+        self,
+        speaker: Speaker,
+        form: LoneWorkForm,
+        chosen_approver: str,
+        submission_key: str | None = None,
     ) -> str | NotSent:
         """Store the request and answer at once; the requester's and the approver's cards are
         kept in the same transaction and sent after the answer (`_send_cards`). The unit is
-        checked in that transaction: one closed meanwhile sends the requester back to the form."""
+        checked in that transaction: one closed meanwhile sends the requester back to the form.
+        A summary
+        sent again (its `submission_key` stored a request before, or is storing it in another
+        turn right now) stores and sends nothing: the answer is that request's."""
+        try:
+            return await self._submit(speaker, form, chosen_approver, submission_key)
+        except IntegrityError:
+            sentence = await self.sent_before(speaker, submission_key) if submission_key else None
+            if sentence is None:
+                raise
+            return sentence
+
+    async def sent_before(self, speaker: Speaker, submission_key: str) -> str | None:
+        """The answer to the request the speaker's summary card (`submission_key`) sent, if
+        it sent one."""
+        if speaker.person_id is None:
+            return None
+        async with self.db.reading() as connection:
+            loaded = await lone_work.submitted(connection, submission_key, speaker.person_id)
+            if loaded is None:
+                return None
+            return await self._sent_sentence(connection, speaker.lang, loaded_view(loaded))
+
+    async def _sent_sentence(self, connection: HotConnection, lang: Lang, view: RequestView) -> str:
+        """What the requester is told about a request just sent (or sent before)."""
+        if view.approver_id is None:
+            return t(lang, "lone_work.no_approver", unit=view.unit, number=view.number)
+        name = view.approver or ""
+        if not await conversations.personal_destination(connection, view.approver_id):
+            return t(lang, "lone_work.sent_no_chat", number=view.number, approver=name)
+        return t(lang, "lone_work.sent", number=view.number, approver=name)
+
+    async def _submit(
+        self,
+        speaker: Speaker,
+        form: LoneWorkForm,
+        chosen_approver: str,
+        submission_key: str | None,
+    ) -> str | NotSent:
         async with audit.audited(self.db) as connection:
-            found = await lone_work.unit_and_approvers(connection, form.unit_id, speaker.person_id)
+            found = await lone_work.unit_and_approvers(
+                connection, form.unit_id, speaker.person_id, submission_key
+            )
+            if found.earlier is not None:
+                loaded = await lone_work.load(connection, found.earlier, speaker.person_id)
+                if loaded is not None:
+                    return await self._sent_sentence(connection, speaker.lang, loaded_view(loaded))
             unit, approvers = found.unit, found.approvers
             if unit is None or not unit.active:
                 return NotSent("unit")
@@ -302,6 +351,7 @@ class DatabaseLoneWorkServices:
                 requester_id=speaker.person_id,
                 approver_id=approver_id,
                 now=self.clock(),
+                submission_key=submission_key,
             )
             people: dict[int, PersonLike] = {p.id: p for p in approvers if p.id == approver_id}
             if found.asking is not None:

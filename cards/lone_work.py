@@ -51,6 +51,7 @@ from domain.lone_work import (
     Status,
 )
 from domain.org import UnitRef
+from domain.submissions import card_data
 
 MAX_LIST_ROWS = 15
 
@@ -465,8 +466,10 @@ def summary_card(
     approvers: list[tuple[int, str]],
     chosen: int | None = None,
     error: str | None = None,
+    submission_key: str | None = None,
 ) -> Card:
-    """ "Is this right?" before sending; a choice of approver when the unit has several."""
+    """ "Is this right?" before sending; a choice of approver when the unit has several.
+    Send carries `submission_key`, so the same card sent twice sends one request."""
     body: list[CardElement] = [
         title(t(lang, "lone_work.summary.title")),
         facts(lang, view, with_status=False),
@@ -490,7 +493,11 @@ def summary_card(
         AdaptiveCard(
             body=body,
             actions=[
-                submit(t(lang, "lone_work.button.send"), "lone_work.form.send"),
+                submit(
+                    t(lang, "lone_work.button.send"),
+                    "lone_work.form.send",
+                    **card_data(submission_key),
+                ),
                 submit(t(lang, "lone_work.button.edit"), "lone_work.form.edit"),
                 submit(t(lang, "lone_work.button.cancel"), "lone_work.form.cancel"),
             ],

@@ -23,6 +23,7 @@ from domain.flows import Flow
 from domain.i18n import t
 from domain.lone_work import LoneWorkForm, NotSent, parse, preview
 from domain.org import UnitRef
+from domain.submissions import FIELD, key_in, new_key
 
 DIALOG_ID = "lone_work"
 NAME_KEY = "lone_work.dialog_name"
@@ -67,10 +68,19 @@ class LoneWorkServices(Protocol):
         """The unit's name and its approvers (id, name); None if it is not an active unit."""
 
     async def submit(
-        self, speaker: Speaker, form: LoneWorkForm, chosen_approver: str
+        self,
+        speaker: Speaker,
+        form: LoneWorkForm,
+        chosen_approver: str,
+        submission_key: str | None = None,
     ) -> str | NotSent:
         """Store the request with the unit's approver (`chosen_approver` when it has several),
-        send the cards; the sentence to tell the requester, or why nothing was stored."""
+        send the cards; the sentence to tell the requester, or why nothing was stored. A
+        `submission_key` that sent a request before sends nothing again: the answer is that
+        request's sentence."""
+
+    async def sent_before(self, speaker: Speaker, submission_key: str) -> str | None:
+        """The sentence about the request the speaker's summary card sent, if it sent one."""
 
     async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card: ...
 
@@ -139,11 +149,13 @@ class LoneWorkDialog(ComponentDialog):  # type: ignore[misc]
         if choices is None:
             return await step.replace_dialog(_FORM, {"values": values, "errors": UNKNOWN_UNIT})
         unit, approvers = choices
+        key = new_key()
         card = summary_card(
             speaker.lang,
             preview(form, requester=speaker.name or "", unit=unit),
             approvers=approvers,
             error=t(speaker.lang, options["error"]) if options.get("error") else None,
+            submission_key=key,
         )
         return await step.prompt(
             _PROMPT,
@@ -151,6 +163,7 @@ class LoneWorkDialog(ComponentDialog):  # type: ignore[misc]
                 "card": card,
                 "actions": ["lone_work.form.send", "lone_work.form.edit", "lone_work.form.cancel"],
                 "name_key": NAME_KEY,
+                FIELD: key,
             },
         )
 
@@ -166,7 +179,9 @@ class LoneWorkDialog(ComponentDialog):  # type: ignore[misc]
         form, errors = parse(values, now=datetime.now(UTC))
         if form is None or errors:
             return await step.replace_dialog(_FORM, {"values": values, "errors": errors})
-        sentence = await self.services.submit(speaker, form, str(value.get("approver_id") or ""))
+        sentence = await self.services.submit(
+            speaker, form, str(value.get("approver_id") or ""), key_in(value)
+        )
         if isinstance(sentence, NotSent) and sentence.reason == "unit":
             return await step.replace_dialog(_FORM, {"values": values, "errors": UNKNOWN_UNIT})
         if isinstance(sentence, NotSent):
@@ -185,12 +200,14 @@ class LoneWorkDialog(ComponentDialog):  # type: ignore[misc]
 
 
 class LoneWorkModule:
-    """Plugs lone work into the router: menu entry, dialog, card actions and list words."""
+    """Plugs lone work into the router: menu entry, dialog, card actions, list words, and
+    the answer to a summary sent again."""
 
     flow: Flow | None = Flow.LONE_WORK
     dialog_id: str | None = DIALOG_ID
     name_key = NAME_KEY
     action_verbs = VERBS
+    creating_actions = frozenset({"lone_work.form.send"})
 
     def __init__(self, services: LoneWorkServices) -> None:
         self.services = services
@@ -202,6 +219,11 @@ class LoneWorkModule:
         self, turn_context: TurnContext, verb: str, data: dict[str, object]
     ) -> Card:
         return await self.services.action(speaker_of(turn_context), verb, dict(data))
+
+    async def receipt(
+        self, turn_context: TurnContext, action: str, submission_key: str
+    ) -> Card | str | None:
+        return await self.services.sent_before(speaker_of(turn_context), submission_key)
 
     async def on_text(self, turn_context: TurnContext, text: str) -> bool:
         which = LIST_WORDS.get(text)

@@ -192,6 +192,12 @@ _UNIT_AND_APPROVERS = (
         _UNITS.c.active,
         *_PERSON_COLUMNS,
         *(_ASKING.c[name] for name in _PERSON_COLUMN_NAMES),
+        select(_REQUESTS.c.id)
+        .where(
+            _REQUESTS.c.submission_key == bindparam("submission_key"),
+            _REQUESTS.c.requester_id == bindparam("asking_id"),
+        )
+        .scalar_subquery(),
     )
     .select_from(
         _UNITS.outerjoin(
@@ -207,6 +213,10 @@ _IS_LEADER = select(_ROLES.c.id).where(
     _ROLES.c.unit_id == bindparam("unit_id"),
     _ROLES.c.person_id == bindparam("person_id"),
     _ROLES.c.role == Role.LEADER.value,
+)
+_BY_SUBMISSION = select(_REQUESTS.c.id).where(
+    _REQUESTS.c.submission_key == bindparam("submission_key"),
+    _REQUESTS.c.requester_id == bindparam("requester_id"),
 )
 _PEOPLE_BY_ID = select(*_PERSON_COLUMNS).where(
     _PEOPLE.c.id.in_(bindparam("person_ids", expanding=True))
@@ -240,24 +250,31 @@ async def _next_number(connection: HotConnection, year: int) -> str:
 
 @dataclass(frozen=True)
 class UnitAndApprovers:
-    """A unit (None: there is none by that id), its leaders, and the person asking (when
-    given and the unit exists)."""
+    """A unit (None: there is none by that id), its leaders, the person asking (when given
+    and the unit exists) and the request that person's submission created before, if any."""
 
     unit: UnitRow | None
     approvers: list[PersonRow]
     asking: PersonRow | None = None
+    earlier: int | None = None
 
 
 _PERSON_END = 3 + len(_PERSON_COLUMN_NAMES)
 
 
 async def unit_and_approvers(
-    connection: HotConnection, unit_id: int, asking_id: int | None = None
+    connection: HotConnection,
+    unit_id: int,
+    asking_id: int | None = None,
+    submission_key: str | None = None,
 ) -> UnitAndApprovers:
-    """The unit and its leaders (they approve lone work), and the person `asking_id`, in one
-    query."""
+    """The unit and its leaders (they approve lone work), the person `asking_id` and the
+    request their `submission_key` created (if it did), in one query."""
     rows: Sequence[Sequence[Any]] = (
-        await connection.execute(_UNIT_AND_APPROVERS, {"unit_id": unit_id, "asking_id": asking_id})
+        await connection.execute(
+            _UNIT_AND_APPROVERS,
+            {"unit_id": unit_id, "asking_id": asking_id, "submission_key": submission_key},
+        )
     ).all()
     if not rows:
         return UnitAndApprovers(None, [])
@@ -265,8 +282,21 @@ async def unit_and_approvers(
     return UnitAndApprovers(
         UnitRow(first[0], first[1], bool(first[2])),
         [PersonRow(*row[3:_PERSON_END]) for row in rows if row[3] is not None],
-        None if first[_PERSON_END] is None else PersonRow(*first[_PERSON_END:]),
+        None if first[_PERSON_END] is None else PersonRow(*first[_PERSON_END:-1]),
+        first[-1],
     )
+
+
+async def submitted(
+    connection: HotConnection, submission_key: str, requester_id: int
+) -> Loaded | None:
+    """The request the requester's submission (the summary card's key) created, if any."""
+    request_id = (
+        await connection.execute(
+            _BY_SUBMISSION, {"submission_key": submission_key, "requester_id": requester_id}
+        )
+    ).scalar()
+    return None if request_id is None else await load(connection, request_id, requester_id)
 
 
 async def people_named(connection: HotConnection, ids: set[int]) -> dict[int, PersonRow]:
@@ -311,8 +341,10 @@ async def submit(
     requester_id: int,
     approver_id: int | None,
     now: datetime,
+    submission_key: str | None = None,
 ) -> RequestRow:
-    """Store a checked request as pending and audit it."""
+    """Store a checked request as pending and audit it. A `submission_key` stored before
+    makes the insert fail (IntegrityError), which rolls the whole transaction back."""
     period = period_of(form)
     if period is None:
         raise ValueError("the request has no complete period; check() it first")
@@ -357,7 +389,9 @@ async def submit(
         "created_at": now,
         "updated_at": now,
     }
-    request_id = (await connection.execute(_INSERT, values)).scalar_one()
+    request_id = (
+        await connection.execute(_INSERT, {**values, "submission_key": submission_key})
+    ).scalar_one()
     request = RequestRow(id=request_id, **values)
     await audit.record(
         connection,
