@@ -66,7 +66,7 @@ from storage import jobs, org, wellbeing
 from storage.db import Database
 from storage.models import Person, Unit, utcnow
 from storage.wellbeing import ITEM
-from storage.wellbeing_models import WellbeingActionItem
+from storage.wellbeing_models import WellbeingActionItem, WellbeingDialogue
 
 log = logging.getLogger(__name__)
 WORKER = f"{os.uname().nodename}:{os.getpid()}"
@@ -179,46 +179,78 @@ class DatabaseWellbeingServices:
         return check_texts(form.texts(), index)
 
     async def record(
-        self, speaker: Speaker, form: DialogueForm, flags_confirmed: int
+        self,
+        speaker: Speaker,
+        form: DialogueForm,
+        flags_confirmed: int,
+        submission_key: str | None = None,
     ) -> Card | None:
         lang = speaker.lang
         now = self.clock()
-        async with self.db.transaction() as session:
-            unit = await session.get(Unit, form.unit_id)
-            if unit is None or not unit.active:
-                return None
-            access = await self._access(session, speaker)
-            if speaker.person_id is None or not access.may_record(form.unit_id):
-                await wellbeing.refuse(
+        try:
+            async with self.db.transaction() as session:
+                unit = await session.get(Unit, form.unit_id)
+                if unit is None or not unit.active:
+                    return None
+                access = await self._access(session, speaker)
+                if speaker.person_id is None or not access.may_record(form.unit_id):
+                    await wellbeing.refuse(
+                        session,
+                        actor_id=speaker.person_id,
+                        what="dialogue.record",
+                        entity_type=wellbeing.DIALOGUE,
+                        entity_id=None,
+                        reason="not_allowed",
+                    )
+                    return self._not_allowed(lang, "wellbeing.not_allowed.record")
+                dialogue = await wellbeing.record_dialogue(
                     session,
-                    actor_id=speaker.person_id,
-                    what="dialogue.record",
-                    entity_type=wellbeing.DIALOGUE,
-                    entity_id=None,
-                    reason="not_allowed",
+                    form,
+                    recorded_by_id=speaker.person_id,
+                    flags_confirmed=flags_confirmed,
+                    now=now,
+                    submission_key=submission_key,
                 )
-                return self._not_allowed(lang, "wellbeing.not_allowed.record")
-            dialogue = await wellbeing.record_dialogue(
-                session,
-                form,
-                recorded_by_id=speaker.person_id,
-                flags_confirmed=flags_confirmed,
-                now=now,
+                unit_name = unit.name
+        except IntegrityError:
+            # The same card stored by another turn at the same moment.
+            if submission_key is None:
+                raise
+            earlier = await self.recorded_before(speaker, submission_key)
+            if earlier is None:
+                raise
+            return earlier
+        return self._saved_card(lang, dialogue, unit_name)
+
+    async def recorded_before(self, speaker: Speaker, submission_key: str) -> Card | None:
+        """The card that followed the dialogue the speaker's card stored, if it stored one."""
+        if speaker.person_id is None:
+            return None
+        async with self.db.sessions() as session:
+            dialogue = await wellbeing.dialogue_of_submission(
+                session, submission_key, speaker.person_id
             )
-            unit_name = unit.name
+            unit = await session.get(Unit, dialogue.unit_id) if dialogue is not None else None
+        if dialogue is None:
+            return None
+        return self._saved_card(speaker.lang, dialogue, unit.name if unit else "")
+
+    def _saved_card(self, lang: Lang, dialogue: WellbeingDialogue, unit_name: str) -> Card:
+        """The items card for the dialogue's action plan, saying it was saved. Its batch is
+        the dialogue's submission key, so items are stored once from either copy."""
         return items_card(
             lang,
             unit=unit_name,
-            unit_id=form.unit_id,
+            unit_id=dialogue.unit_id,
             dialogue_id=dialogue.id,
             rows=ITEM_ROWS_STEP,
-            batch=uuid.uuid4().hex,
+            batch=dialogue.submission_key or uuid.uuid4().hex,
             notice=t(
                 lang,
                 "wellbeing.saved",
                 unit=plain(unit_name),
-                group=plain(form.group_name),
-                date=format_date(lang, form.held_on),
+                group=plain(dialogue.group_name),
+                date=format_date(lang, dialogue.held_on),
             ),
         )
 

@@ -45,6 +45,7 @@ from cards.common import (
 )
 from domain.i18n import Lang, local_date, t
 from domain.org import UnitRef
+from domain.submissions import card_data
 from domain.wellbeing import (
     MAX_ITEM_ROWS,
     MAX_ITEM_TEXT,
@@ -140,8 +141,10 @@ def dialogue_form(
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
     flags: Sequence[Flag] = (),
+    submission_key: str | None = None,
 ) -> Card:
-    """The dialogue card; `values` are kept and `errors` (field → message) shown next to them."""
+    """The dialogue card; `values` are kept and `errors` (field → message) shown next to them.
+    Save carries `submission_key`, so the same card saved twice stores one dialogue."""
     values = values or {}
     errors = errors or {}
     body: list[CardElement] = [
@@ -275,15 +278,20 @@ def dialogue_form(
         AdaptiveCard(
             body=body,
             actions=[
-                submit(t(lang, "wellbeing.button.save_dialogue"), "wellbeing.form.save"),
+                submit(
+                    t(lang, "wellbeing.button.save_dialogue"),
+                    "wellbeing.form.save",
+                    **card_data(submission_key),
+                ),
                 submit(t(lang, "wellbeing.button.cancel"), "wellbeing.form.cancel"),
             ],
         )
     )
 
 
-def check_card(lang: Lang, flags: Sequence[Flag]) -> Card:
-    """Before saving: the pieces that look like personal data; edit or save anyway."""
+def check_card(lang: Lang, flags: Sequence[Flag], *, submission_key: str | None = None) -> Card:
+    """Before saving: the pieces that look like personal data; edit or save anyway (which
+    carries `submission_key`)."""
     body: list[CardElement] = [
         title(t(lang, "wellbeing.check.title")),
         paragraph(t(lang, "wellbeing.check.intro")),
@@ -295,7 +303,11 @@ def check_card(lang: Lang, flags: Sequence[Flag]) -> Card:
             body=body,
             actions=[
                 submit(t(lang, "wellbeing.button.edit_text"), "wellbeing.form.edit"),
-                submit(t(lang, "wellbeing.button.save_anyway"), "wellbeing.form.confirm"),
+                submit(
+                    t(lang, "wellbeing.button.save_anyway"),
+                    "wellbeing.form.confirm",
+                    **card_data(submission_key),
+                ),
                 submit(t(lang, "wellbeing.button.cancel"), "wellbeing.form.cancel"),
             ],
         )

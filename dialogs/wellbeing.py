@@ -28,6 +28,7 @@ from dialogs.outgoing import card_activity, text_activity
 from domain.flows import Flow
 from domain.i18n import t
 from domain.org import UnitRef
+from domain.submissions import FIELD, key_in, new_key
 from domain.wellbeing import DialogueForm, Flag, local_today, parse_dialogue
 
 DIALOG_ID: Final = "wellbeing"
@@ -100,10 +101,18 @@ class WellbeingServices(Protocol):
         """Pieces of the notes that look like personal data."""
 
     async def record(
-        self, speaker: Speaker, form: DialogueForm, flags_confirmed: int
+        self,
+        speaker: Speaker,
+        form: DialogueForm,
+        flags_confirmed: int,
+        submission_key: str | None = None,
     ) -> Card | None:
-        """Store the dialogue (if the speaker may); the card that comes next (the items), or
-        None when the form's unit is not an active unit (nothing is stored)."""
+        """Store the dialogue (if the speaker may; once per `submission_key`); the card that
+        comes next (the items), or None when the form's unit is not an active unit (nothing
+        is stored)."""
+
+    async def recorded_before(self, speaker: Speaker, submission_key: str) -> Card | None:
+        """The card that followed the dialogue the speaker's card stored, if it stored one."""
 
     async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card: ...
 
@@ -153,11 +162,17 @@ class WellbeingDialog(ComponentDialog):  # type: ignore[misc]
         errors = {
             field: t(speaker.lang, key) for field, key in (options.get("errors") or {}).items()
         }
+        key = new_key()
         card = dialogue_form(
-            speaker.lang, units, values=values, errors=errors, flags=_flags(options.get("flags"))
+            speaker.lang,
+            units,
+            values=values,
+            errors=errors,
+            flags=_flags(options.get("flags")),
+            submission_key=key,
         )
         return await step.prompt(
-            _PROMPT, {"card": card, "actions": list(FORM_ACTIONS), "name_key": NAME_KEY}
+            _PROMPT, {"card": card, "actions": list(FORM_ACTIONS), "name_key": NAME_KEY, FIELD: key}
         )
 
     async def _form_sent(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -179,17 +194,19 @@ class WellbeingDialog(ComponentDialog):  # type: ignore[misc]
             return await step.replace_dialog(
                 _CHECK, {"values": values, "flags": [flag.as_dict() for flag in flags]}
             )
-        return await self._store(step, form, values, 0)
+        return await self._store(step, form, values, 0, key_in(value))
 
     async def _show_check(self, step: WaterfallStepContext) -> DialogTurnResult:
         speaker = speaker_of(step.context)
         flags = _flags(self._options(step).get("flags"))
+        key = new_key()
         return await step.prompt(
             _PROMPT,
             {
-                "card": check_card(speaker.lang, flags),
+                "card": check_card(speaker.lang, flags, submission_key=key),
                 "actions": list(CHECK_ACTIONS),
                 "name_key": NAME_KEY,
+                FIELD: key,
             },
         )
 
@@ -207,7 +224,9 @@ class WellbeingDialog(ComponentDialog):  # type: ignore[misc]
         form, errors = parse_dialogue(values, today=local_today(datetime.now(UTC)))
         if form is None:
             return await step.replace_dialog(_FORM, {"values": values, "errors": errors})
-        return await self._store(step, form, values, len(_flags(options.get("flags"))))
+        return await self._store(
+            step, form, values, len(_flags(options.get("flags"))), key_in(value)
+        )
 
     async def _store(
         self,
@@ -215,11 +234,12 @@ class WellbeingDialog(ComponentDialog):  # type: ignore[misc]
         form: DialogueForm,
         values: dict[str, Any],
         flags_confirmed: int,
+        submission_key: str | None,
     ) -> DialogTurnResult:
         """Store, answer with the next card and end: the notes leave the dialog state. A unit
         that is not (or no longer) active brings the form back."""
         speaker = speaker_of(step.context)
-        card = await self.services.record(speaker, form, flags_confirmed)
+        card = await self.services.record(speaker, form, flags_confirmed, submission_key)
         if card is None:
             return await step.replace_dialog(
                 _FORM, {"values": values, "errors": {"unit_id": "form.error.unit"}}
@@ -236,12 +256,14 @@ class WellbeingDialog(ComponentDialog):  # type: ignore[misc]
 
 
 class WellbeingModule:
-    """Plugs well-being into the router: menu entry, dialog, card actions and words."""
+    """Plugs well-being into the router: menu entry, dialog, card actions, words, and the
+    answer to a dialogue card sent again."""
 
     flow: Flow | None = Flow.WELLBEING
     dialog_id: str | None = DIALOG_ID
     name_key = NAME_KEY
     action_verbs = VERBS
+    creating_actions = frozenset({"wellbeing.form.save", "wellbeing.form.confirm"})
 
     def __init__(self, services: WellbeingServices) -> None:
         self.services = services
@@ -253,6 +275,11 @@ class WellbeingModule:
         self, turn_context: TurnContext, verb: str, data: dict[str, object]
     ) -> Card:
         return await self.services.action(speaker_of(turn_context), verb, dict(data))
+
+    async def receipt(
+        self, turn_context: TurnContext, action: str, submission_key: str
+    ) -> Card | str | None:
+        return await self.services.recorded_before(speaker_of(turn_context), submission_key)
 
     async def on_text(self, turn_context: TurnContext, text: str) -> bool:
         kind = WORDS.get(text)

@@ -159,9 +159,17 @@ async def record_dialogue(
     recorded_by_id: int,
     flags_confirmed: int,
     now: datetime,
+    submission_key: str | None = None,
 ) -> WellbeingDialogue:
-    """Store a checked dialogue record and audit it (without its text)."""
+    """Store a checked dialogue record and audit it (without its text). If the card's
+    `submission_key` stored one before, that one is returned and nothing is written; another
+    transaction storing it right now makes the flush fail (IntegrityError)."""
+    if submission_key is not None:
+        earlier = await dialogue_of_submission(session, submission_key, recorded_by_id)
+        if earlier is not None:
+            return earlier
     dialogue = WellbeingDialogue(
+        submission_key=submission_key,
         unit_id=form.unit_id,
         group_name=form.group_name,
         held_on=form.held_on,
@@ -189,6 +197,21 @@ async def record_dialogue(
         after=dialogue.snapshot(),
     )
     return dialogue
+
+
+async def dialogue_of_submission(
+    session: AsyncSession, submission_key: str, recorded_by_id: int
+) -> WellbeingDialogue | None:
+    """The dialogue a card (`submission_key`) of this person stored, if it stored one."""
+    found: WellbeingDialogue | None = (
+        await session.scalars(
+            select(WellbeingDialogue).where(
+                WellbeingDialogue.submission_key == submission_key,
+                WellbeingDialogue.recorded_by_id == recorded_by_id,
+            )
+        )
+    ).first()
+    return found
 
 
 async def get_dialogue(session: AsyncSession, dialogue_id: int) -> WellbeingDialogue | None:
