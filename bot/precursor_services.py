@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.notifier import ProactiveNotifier
@@ -31,7 +33,9 @@ from domain.precursors import (
     EntryKind,
     HoldingForm,
     HoldingView,
+    LedgerLine,
     PrecursorWarning,
+    RegistrationStatus,
     SubstanceInfo,
     UnitHome,
     deadline_for,
@@ -44,6 +48,7 @@ from domain.precursors import (
 from storage import org, precursor_catalogue, precursors
 from storage.db import Database
 from storage.models import Person, Unit, utcnow
+from storage.precursor_models import PrecursorEntry, PrecursorRegistration
 
 log = logging.getLogger(__name__)
 
@@ -265,6 +270,7 @@ class DatabasePrecursorServices:
         holding_id: int,
         kind: EntryKind,
         values: dict[str, Any],
+        submission_key: str | None = None,
     ) -> Result:
         lang = speaker.lang
         try:
@@ -291,29 +297,65 @@ class DatabasePrecursorServices:
                 actor_id=speaker.person_id,
                 today=today,
                 licence=self.licence,
+                submission_key=submission_key,
             )
             substance = await precursors.substance(session, row.substance_id)
+            entry = (
+                await session.get(PrecursorEntry, outcome.entity_id)
+                if outcome.changed or outcome.done_before
+                else None
+            )
             lines = (await precursors.lines_of(session, [holding_id]))[holding_id]
         assert substance is not None
-        if not outcome.changed:
+        if entry is None:
             if outcome.errors:
                 return Result(False, errors=self._errors(lang, outcome, substance))
             return Result(False, t(lang, outcome.problem or "precursors.error.holding"))
+        return Result(
+            True,
+            self._entry_message(lang, entry, lines, substance),
+            warnings=self._warning_texts(lang, outcome.warnings, substance),
+        )
+
+    async def recorded_before(self, speaker: Speaker, submission_key: str) -> str | None:
+        """What the speaker was told about the entry their card stored, if it stored one."""
+        async with self.db.sessions() as session:
+            entry = await precursors.entry_of_submission(session, submission_key, speaker.person_id)
+            row = await precursors.holding(session, entry.holding_id) if entry else None
+            if entry is None or row is None:
+                return None
+            substance = await precursors.substance(session, row.substance_id)
+            lines = (await precursors.lines_of(session, [row.id]))[row.id]
+        assert substance is not None
+        return self._entry_message(speaker.lang, entry, lines, substance)
+
+    def _entry_message(
+        self,
+        lang: Lang,
+        entry: PrecursorEntry,
+        lines: list[LedgerLine],
+        substance: SubstanceInfo,
+    ) -> str:
+        """The receipt of a stored entry: what was recorded, and the stock (or the count
+        against the book)."""
         unit = substance.report_unit
-        stock = sum(line.delta_micro for line in lines)
-        quantity = f"{format_amount(lang, form.quantity, places=6)} {form.unit.value}"
+        kind = EntryKind(entry.kind)
+        if entry.entered_quantity is None or entry.entered_unit is None:
+            quantity = format_quantity(lang, entry.quantity_micro, unit)
+        else:
+            amount = format_amount(lang, Decimal(entry.entered_quantity), places=6)
+            quantity = f"{amount} {entry.entered_unit}"
         if kind is EntryKind.COUNT:
-            book = sum(line.delta_micro for line in lines if line.entry_date <= form.entry_date)
-            counted = next(line for line in lines if line.id == outcome.entity_id)
+            book = sum(line.delta_micro for line in lines if line.entry_date <= entry.entry_date)
             message = t(
                 lang,
                 "precursors.recorded_count",
                 quantity=quantity,
                 substance=inline_name(lang, substance),
-                day=day_text(lang, form.entry_date),
+                day=day_text(lang, entry.entry_date),
                 book=format_quantity(lang, book, unit),
             )
-            difference = counted.quantity_micro - book
+            difference = entry.quantity_micro - book
             if difference:
                 sign = "+" if difference > 0 else "−"
                 message += " " + t(
@@ -321,18 +363,15 @@ class DatabasePrecursorServices:
                     "precursors.recorded_count_difference",
                     difference=sign + format_quantity(lang, abs(difference), unit),
                 )
-        else:
-            message = t(
-                lang,
-                "precursors.recorded",
-                kind=t(lang, f"precursors.kind.{kind.value}"),
-                quantity=quantity,
-                substance=inline_name(lang, substance),
-                day=day_text(lang, form.entry_date),
-                stock=format_quantity(lang, stock, unit),
-            )
-        return Result(
-            True, message, warnings=self._warning_texts(lang, outcome.warnings, substance)
+            return message
+        return t(
+            lang,
+            "precursors.recorded",
+            kind=t(lang, f"precursors.kind.{kind.value}"),
+            quantity=quantity,
+            substance=inline_name(lang, substance),
+            day=day_text(lang, entry.entry_date),
+            stock=format_quantity(lang, sum(line.delta_micro for line in lines), unit),
         )
 
     def _errors(
@@ -354,9 +393,34 @@ class DatabasePrecursorServices:
 
     # -- registration --------------------------------------------------------------------------
 
-    async def register(self, speaker: Speaker, unit_id: int, *, none_handled: bool) -> Result:
-        lang = speaker.lang
+    async def register(
+        self,
+        speaker: Speaker,
+        unit_id: int,
+        *,
+        none_handled: bool,
+        submission_key: str | None = None,
+    ) -> Result:
         year = self.today().year
+        for attempt in range(2):
+            try:
+                return await self._register(speaker, unit_id, year, none_handled, submission_key)
+            except IntegrityError:
+                # Another turn registered the unit's first answer of the year at the same
+                # moment: a second try finds it (and, if it was this card's, says so).
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _register(
+        self,
+        speaker: Speaker,
+        unit_id: int,
+        year: int,
+        none_handled: bool,
+        submission_key: str | None,
+    ) -> Result:
+        lang = speaker.lang
         async with self.db.transaction() as session:
             if not await precursors.may_keep(session, speaker.person_id, unit_id):
                 return await self._refused(session, speaker, "register", "unit", unit_id)
@@ -367,12 +431,35 @@ class DatabasePrecursorServices:
                 actor_id=speaker.person_id,
                 none_handled=none_handled,
                 at=self.clock(),
+                submission_key=submission_key,
+            )
+            registration = (
+                await session.get(PrecursorRegistration, outcome.entity_id)
+                if outcome.changed or outcome.done_before
+                else None
             )
             unit = await session.get(Unit, unit_id)
-        if not outcome.changed or unit is None:
+        if registration is None or unit is None:
             return Result(False, t(lang, outcome.problem or "precursors.error.holding"))
-        key = "precursors.registered_none" if none_handled else "precursors.registered"
-        return Result(True, t(lang, key, unit=plain(unit.name), year=year))
+        return Result(True, self._registered_message(lang, registration, unit))
+
+    async def registered_before(self, speaker: Speaker, submission_key: str) -> str | None:
+        """What the speaker was told about the registration their card gave, if it gave one."""
+        async with self.db.sessions() as session:
+            registration = await precursors.registration_of_submission(
+                session, submission_key, speaker.person_id
+            )
+            unit = await session.get(Unit, registration.unit_id) if registration else None
+        if registration is None or unit is None:
+            return None
+        return self._registered_message(speaker.lang, registration, unit)
+
+    def _registered_message(
+        self, lang: Lang, registration: PrecursorRegistration, unit: Unit
+    ) -> str:
+        none = registration.status == RegistrationStatus.NONE.value
+        key = "precursors.registered_none" if none else "precursors.registered"
+        return t(lang, key, unit=plain(unit.name), year=registration.year)
 
     # -- ledger and reversal -------------------------------------------------------------------
 

@@ -57,6 +57,7 @@ from domain.precursors import (
     format_quantity,
     parse_quantity,
 )
+from domain.submissions import card_data
 
 MAX_LEDGER_ROWS = 15
 MAX_REVERSIBLE = 25
@@ -252,8 +253,10 @@ def home_card(
     error: str | None = None,
     can_switch: bool = False,
     secretariat: bool = False,
+    submission_key: str | None = None,
 ) -> Card:
-    """Registration status, the substances with stock, and everything the keeper can do."""
+    """Registration status, the substances with stock, and everything the keeper can do; the
+    registration buttons carry `submission_key` (this card answers once)."""
     body: list[CardElement] = [title(t(lang, "precursors.home.title", unit=plain(home.unit)))]
     if message:
         body.append(_good(message))
@@ -327,8 +330,16 @@ def home_card(
     body.append(
         ActionSet(
             actions=[
-                submit(t(lang, "precursors.button.register"), "precursors.register"),
-                submit(t(lang, "precursors.button.none"), "precursors.none"),
+                submit(
+                    t(lang, "precursors.button.register"),
+                    "precursors.register",
+                    **card_data(submission_key),
+                ),
+                submit(
+                    t(lang, "precursors.button.none"),
+                    "precursors.none",
+                    **card_data(submission_key),
+                ),
             ]
         )
     )
@@ -477,8 +488,10 @@ def entry_form(
     today: date,
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
+    submission_key: str | None = None,
 ) -> Card:
-    """One entry of `kind`: date and quantity, and what that kind needs besides."""
+    """One entry of `kind`: date and quantity, and what that kind needs besides. Save carries
+    `submission_key`, so the same card saved twice records one entry."""
     values = values or {}
     errors = errors or {}
     substance = holding.substance
@@ -666,7 +679,14 @@ def entry_form(
     return render(
         AdaptiveCard(
             body=body,
-            actions=[submit(t(lang, "precursors.button.save"), "precursors.save"), back(lang)],
+            actions=[
+                submit(
+                    t(lang, "precursors.button.save"),
+                    "precursors.save",
+                    **card_data(submission_key),
+                ),
+                back(lang),
+            ],
         )
     )
 

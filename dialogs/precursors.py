@@ -32,6 +32,7 @@ from domain.i18n import Lang, t
 from domain.ids import row_id
 from domain.org import UnitRef
 from domain.precursors import FORM_KINDS, EntryKind, HoldingView, SubstanceInfo, UnitHome
+from domain.submissions import FIELD, key_in, new_key
 
 DIALOG_ID = "precursors"
 NAME_KEY = "precursors.dialog_name"
@@ -105,9 +106,26 @@ class PrecursorServices(Protocol):
         holding_id: int,
         kind: EntryKind,
         values: dict[str, Any],
-    ) -> Result: ...
+        submission_key: str | None = None,
+    ) -> Result:
+        """Add the entry (once per `submission_key`: the card saved again gets the receipt
+        of the entry it stored)."""
 
-    async def register(self, speaker: Speaker, unit_id: int, *, none_handled: bool) -> Result: ...
+    async def recorded_before(self, speaker: Speaker, submission_key: str) -> str | None:
+        """The receipt of the entry the speaker's card stored, if it stored one."""
+
+    async def register(
+        self,
+        speaker: Speaker,
+        unit_id: int,
+        *,
+        none_handled: bool,
+        submission_key: str | None = None,
+    ) -> Result:
+        """Give the unit's answer for the year (a card's answer is given once)."""
+
+    async def registered_before(self, speaker: Speaker, submission_key: str) -> str | None:
+        """The receipt of the registration the speaker's card gave, if it gave one."""
 
     async def remove_holding(self, speaker: Speaker, unit_id: int, holding_id: int) -> Result: ...
 
@@ -149,9 +167,16 @@ class PrecursorDialog(ComponentDialog):  # type: ignore[misc]
         return dict(step.options) if isinstance(step.options, dict) else {}
 
     async def _prompt(
-        self, step: WaterfallStepContext, card: Card, actions: list[str]
+        self,
+        step: WaterfallStepContext,
+        card: Card,
+        actions: list[str],
+        submission_key: str | None = None,
     ) -> DialogTurnResult:
-        return await step.prompt(_PROMPT, {"card": card, "actions": actions, "name_key": NAME_KEY})
+        options = {"card": card, "actions": actions, "name_key": NAME_KEY}
+        if submission_key is not None:
+            options[FIELD] = submission_key
+        return await step.prompt(_PROMPT, options)
 
     async def _say(self, step: WaterfallStepContext, text: str) -> None:
         await step.context.send_activity(text_activity(text))
@@ -231,6 +256,7 @@ class PrecursorDialog(ComponentDialog):  # type: ignore[misc]
         for text in home_warnings(speaker.lang, home):
             if text not in warnings:
                 warnings.append(text)
+        key = new_key()
         card = home_card(
             speaker.lang,
             home,
@@ -239,8 +265,9 @@ class PrecursorDialog(ComponentDialog):  # type: ignore[misc]
             error=options.get("error"),
             can_switch=bool(options.get("can_switch")),
             secretariat=access.secretariat or speaker.is_admin,
+            submission_key=key,
         )
-        return await self._prompt(step, card, HOME_ACTIONS)
+        return await self._prompt(step, card, HOME_ACTIONS, key)
 
     async def _home_sent(self, step: WaterfallStepContext) -> DialogTurnResult:
         speaker = speaker_of(step.context)
@@ -259,7 +286,10 @@ class PrecursorDialog(ComponentDialog):  # type: ignore[misc]
             )
         if action in ("precursors.register", "precursors.none"):
             result = await self.services.register(
-                speaker, unit_id, none_handled=action == "precursors.none"
+                speaker,
+                unit_id,
+                none_handled=action == "precursors.none",
+                submission_key=key_in(value),
             )
             if (ended := await self._end_if_refused(step, result)) is not None:
                 return ended
@@ -348,6 +378,7 @@ class PrecursorDialog(ComponentDialog):  # type: ignore[misc]
         home = await self.services.home(speaker, unit_id)
         if holding is None or home is None:
             return await self._to_home(step, error=t(speaker.lang, "precursors.error.holding"))
+        key = new_key()
         card = entry_form(
             speaker.lang,
             home.unit,
@@ -356,8 +387,9 @@ class PrecursorDialog(ComponentDialog):  # type: ignore[misc]
             today=self.services.today(),
             values=options.get("values"),
             errors=options.get("errors"),
+            submission_key=key,
         )
-        return await self._prompt(step, card, ["precursors.save", "precursors.back"])
+        return await self._prompt(step, card, ["precursors.save", "precursors.back"], key)
 
     async def _entry_sent(self, step: WaterfallStepContext) -> DialogTurnResult:
         speaker = speaker_of(step.context)
@@ -365,13 +397,14 @@ class PrecursorDialog(ComponentDialog):  # type: ignore[misc]
         value: dict[str, Any] = step.result
         if value.get("action") == "precursors.back":
             return await self._to_home(step)
-        values = {key: item for key, item in value.items() if key != "action"}
+        values = {key: item for key, item in value.items() if key not in ("action", FIELD)}
         result = await self.services.record(
             speaker,
             int(options["unit_id"]),
             int(options["holding_id"]),
             EntryKind(options["kind"]),
             values,
+            key_in(value),
         )
         if (ended := await self._end_if_refused(step, result)) is not None:
             return ended
@@ -419,12 +452,14 @@ class PrecursorDialog(ComponentDialog):  # type: ignore[misc]
 
 
 class PrecursorModule:
-    """Plugs drug precursors into the router: menu entry, dialog, card actions, overview word."""
+    """Plugs drug precursors into the router: menu entry, dialog, card actions, overview word,
+    and the answer to an entry or registration card sent again."""
 
     flow: Flow | None = Flow.PRECURSORS
     dialog_id: str | None = DIALOG_ID
     name_key = NAME_KEY
     action_verbs = VERBS
+    creating_actions = frozenset({"precursors.save", "precursors.register", "precursors.none"})
 
     def __init__(self, services: PrecursorServices) -> None:
         self.services = services
@@ -436,6 +471,14 @@ class PrecursorModule:
         self, turn_context: TurnContext, verb: str, data: dict[str, object]
     ) -> Card:
         return await self.services.action(speaker_of(turn_context), verb, dict(data))
+
+    async def receipt(
+        self, turn_context: TurnContext, action: str, submission_key: str
+    ) -> Card | str | None:
+        speaker = speaker_of(turn_context)
+        if action == "precursors.save":
+            return await self.services.recorded_before(speaker, submission_key)
+        return await self.services.registered_before(speaker, submission_key)
 
     async def on_text(self, turn_context: TurnContext, text: str) -> bool:
         if text not in OVERVIEW_WORDS:

@@ -250,6 +250,7 @@ class Outcome:
     warnings: list[PrecursorWarning] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
     negative: tuple[date, int] | None = None
+    done_before: bool = False  # the same card did it before (`entity_id`): nothing changed
 
 
 async def add_holding(
@@ -361,11 +362,20 @@ async def record(
     today: date,
     licence: str,
     source: str = "bot",
+    submission_key: str | None = None,
 ) -> Outcome:
-    """Add one entry, refusing anything that would make the book stock negative on any day."""
+    """Add one entry, refusing anything that would make the book stock negative on any day.
+
+    An entry the same card (`submission_key`) stored before is not added again: the outcome
+    names it, unchanged. The holding's row lock makes a concurrent save of the card wait and
+    then find it."""
     row = await holding(session, holding_id, lock=True)
     if row is None or not row.active:
         return Outcome(False, "precursors.error.holding")
+    if submission_key is not None:
+        earlier = await entry_of_submission(session, submission_key, actor_id)
+        if earlier is not None:
+            return Outcome(False, None, earlier.id, done_before=True)
     item = await session.get(PrecursorSubstance, row.substance_id)
     assert item is not None
     info = info_of(item)
@@ -408,6 +418,7 @@ async def record(
         purpose=form.purpose,
         source=source,
         created_by_id=actor_id,
+        submission_key=submission_key,
     )
     session.add(entry)
     await session.flush()
@@ -445,6 +456,21 @@ async def record(
         },
     )
     return Outcome(True, None, entry.id, warnings)
+
+
+async def entry_of_submission(
+    session: AsyncSession, submission_key: str, actor_id: int | None
+) -> PrecursorEntry | None:
+    """The entry a card (`submission_key`) of this person stored, if it stored one."""
+    found: PrecursorEntry | None = (
+        await session.scalars(
+            select(PrecursorEntry).where(
+                PrecursorEntry.submission_key == submission_key,
+                PrecursorEntry.created_by_id == actor_id,
+            )
+        )
+    ).first()
+    return found
 
 
 async def entry_holding(session: AsyncSession, entry_id: int) -> PrecursorHolding | None:
@@ -614,8 +640,21 @@ async def register(
     actor_id: int | None,
     none_handled: bool,
     at: datetime,
+    submission_key: str | None = None,
 ) -> Outcome:
-    """The unit's answer for `year`: its current substance list, or "none handled"."""
+    """The unit's answer for `year`: its current substance list, or "none handled".
+
+    The answer the same card (`submission_key`) gave last is not given again: the outcome
+    names it, unchanged. The row is locked, so a concurrent click waits and then finds it."""
+    row = (
+        await session.scalars(
+            select(PrecursorRegistration)
+            .where(PrecursorRegistration.unit_id == unit_id, PrecursorRegistration.year == year)
+            .with_for_update()
+        )
+    ).first()
+    if row is not None and submission_key is not None and row.submission_key == submission_key:
+        return Outcome(False, None, row.id, done_before=True)
     active = await holdings_of(session, unit_id)
     if none_handled and active:
         return Outcome(False, "precursors.error.none_but_listed")
@@ -630,13 +669,6 @@ async def register(
         contact_id = actor_id
     status = RegistrationStatus.NONE if none_handled else RegistrationStatus.SUBSTANCES
     keys = sorted(view.substance.key for view in active)
-    row = (
-        await session.scalars(
-            select(PrecursorRegistration).where(
-                PrecursorRegistration.unit_id == unit_id, PrecursorRegistration.year == year
-            )
-        )
-    ).first()
     before = None
     if row is None:
         row = PrecursorRegistration(unit_id=unit_id, year=year)
@@ -648,6 +680,7 @@ async def register(
     row.contact_person_id = contact_id
     row.registered_by_id = actor_id
     row.registered_at = at
+    row.submission_key = submission_key
     await session.flush()
     await audit.record(
         session,
@@ -665,6 +698,21 @@ async def register(
         },
     )
     return Outcome(True, None, row.id)
+
+
+async def registration_of_submission(
+    session: AsyncSession, submission_key: str, actor_id: int | None
+) -> PrecursorRegistration | None:
+    """The registration a card (`submission_key`) of this person gave last, if it is theirs."""
+    found: PrecursorRegistration | None = (
+        await session.scalars(
+            select(PrecursorRegistration).where(
+                PrecursorRegistration.submission_key == submission_key,
+                PrecursorRegistration.registered_by_id == actor_id,
+            )
+        )
+    ).first()
+    return found
 
 
 async def registrations(
