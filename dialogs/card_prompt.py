@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult
+from botbuilder.dialogs import ComponentDialog, Dialog, DialogContext, DialogTurnResult
 
 from dialogs.context import speaker_of
 from dialogs.outgoing import card_activity, text_activity
@@ -63,15 +63,18 @@ def takes(state: Mapping[str, Any], value: Mapping[str, Any]) -> bool:
     return expected is None or sent is None or sent == expected
 
 
-def awaits(dialog_context: DialogContext, value: Mapping[str, Any]) -> bool:
-    """Whether the active dialog waits for this submit: its innermost dialog is not a card
-    prompt (it decides itself), or is one that `takes` it."""
-    inner = dialog_context
-    while (child := inner.child) is not None:
-        inner = child
-    instance = inner.active_dialog
+async def awaits(dialog_context: DialogContext, value: Mapping[str, Any]) -> bool:
+    """Whether the active dialog waits for this submit: the innermost dialog (inside its
+    component dialogs) is not a card prompt (it decides itself), or is one that `takes` it."""
+    instance = dialog_context.active_dialog
     if instance is None:
         return False
-    if not isinstance(inner.find_dialog_sync(instance.id), CardPrompt):
-        return True
-    return takes(instance.state, value)
+    dialog = dialog_context.find_dialog_sync(instance.id)
+    while isinstance(dialog, ComponentDialog):
+        inner = instance.state.get(ComponentDialog.persisted_dialog_state)
+        stack = inner.dialog_stack if inner is not None else []
+        if not stack:
+            return True
+        instance = stack[0]  # the top of a stack
+        dialog = await dialog.find_dialog(instance.id)
+    return not isinstance(dialog, CardPrompt) or takes(instance.state, value)

@@ -164,7 +164,7 @@ class Router:
                 await self._say(turn_context, answer)
             else:
                 await turn_context.send_activity(card_activity(answer))
-        elif dialog_context.active_dialog is not None and awaits(dialog_context, value):
+        elif dialog_context.active_dialog is not None and await awaits(dialog_context, value):
             await dialog_context.continue_dialog()
         elif await self._sent_before(turn_context, value):
             return

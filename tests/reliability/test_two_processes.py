@@ -30,6 +30,7 @@ from storage.db import Database
 from storage.digest_models import DigestSubscription
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import AuditEvent, JobRun, Unit, utcnow
+from tests.card_nodes import walk
 from tests.fake_connector import FakeConnector, Sent
 from tests.reliability.support_processes import (
     SERVER_URL,
@@ -237,6 +238,60 @@ async def test_200_clicks_on_100_requests_across_two_processes_give_100_decision
 
     told = _decision_messages(pair.connector)
     assert len(told) == 100 and set(told) == {request.number for request in requests}
+
+
+def _send_button(items: list[Sent]) -> dict[str, Any]:
+    """The data of the summary card's Send button, as Teams sends it back."""
+    for item in items:
+        for node in walk(item.card):
+            data = node.get("data")
+            if isinstance(data, dict) and data.get("action") == "lone_work.form.send":
+                return dict(data)
+    raise AssertionError(f"no summary card: {text_of(items)}")
+
+
+@NEEDS_POSTGRESQL
+async def test_a_summary_sent_to_both_processes_at_once_sends_one_request(tmp_path: Path) -> None:
+    """Two clicks on Send of one summary card, each taken by another process (WORKERS=2):
+    one request, one approval card, and both clicks answered with its number."""
+    async with two_processes(tmp_path) as pair:
+        async with pair.db.sessions() as session:
+            kemi = int((await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one())
+        teams = pair.teams
+        for number, user in enumerate([LISE, *REQUESTERS]):
+            await teams.install(pair.pick(number), user)
+
+        async def send_twice(user: User) -> list[str]:
+            await teams.say(pair.first, user, "alenearbejde")
+            send = _send_button(await teams.submit(pair.second, user, form(kemi)))
+            answers = await asyncio.gather(
+                *(teams.submit(process, user, send) for process in pair.both)
+            )
+            return [text_of(answer) for answer in answers]
+
+        answered = await asyncio.gather(*(send_twice(user) for user in REQUESTERS))
+
+        async def approvals_arrived() -> bool:
+            return len([m for m in _to(pair.connector, LISE) if m.card]) >= len(REQUESTERS)
+
+        await _eventually(approvals_arrived, "an approval card for every request")
+        await pair.stop()
+        async with pair.db.sessions() as session:
+            numbers = (await session.scalars(select(LoneWorkRequest.number))).all()
+            submitted = await session.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.action == "lone_work.submit")
+            )
+    assert len(numbers) == len(REQUESTERS) and submitted == len(REQUESTERS)
+    for user, answers in zip(REQUESTERS, answered, strict=True):
+        found = {match for answer in answers for match in NUMBER.findall(answer)}
+        assert len(found) == 1 and all("er sendt til Lise Leder" in a for a in answers), (
+            user.name,
+            answers,
+        )
+    approvals = [m for m in _to(pair.connector, LISE) if m.card]
+    assert sorted(NUMBER.findall(" ".join(m.card_text() for m in approvals))) == sorted(numbers)
 
 
 @NEEDS_POSTGRESQL
