@@ -1,7 +1,7 @@
 """submission keys
 
 Revision ID: 0010s
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-28
 
 A card that creates something carries a submission key; the record keeps it, and a unique
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010s"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
