@@ -1,8 +1,8 @@
 """submission keys
 
-Revision ID: 0010s
+Revision ID: 0011
 Revises: 0010
-Create Date: 2026-11-28
+Create Date: 2026-12-07
 
 A card that creates something carries a submission key; the record keeps it, and a unique
 index lets it be created once per key (a double click, a resend after a crash, two
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010s"
+revision: str = "0011"
 down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
