@@ -211,7 +211,14 @@ class ProactiveNotifier:
     async def update_cards(
         self, entity: tuple[str, str], render: Callable[[str], dict[str, object] | None]
     ) -> None:
-        await self.update_posts(await self.sent(entity), render)
+        """Replace every delivered card about `entity`; a card whose delivery is not recorded
+        (kept for another try) is sent as it now stands."""
+        delivered, unrecorded = await conversations.posts_about(self.sender.db, *entity)
+        await self.update_posts(delivered, render)
+        for key in unrecorded:
+            card = render(key)
+            if card is not None:
+                await jobs.replace_kept(self.sender.db, REDELIVERY + key, {"card": card})
 
     async def sent(self, entity: tuple[str, str]) -> list[SentPost]:
         """Every delivered card about `entity`, with where it went."""

@@ -174,6 +174,15 @@ async def forget_kept(db: Database, keys: Sequence[str], worker: str) -> None:
         await connection.execute(_FORGET_KEPT, {"kept_keys": list(keys), "kept_by": worker})
 
 
+async def replace_kept(db: Database, key: str, changes: dict[str, Any]) -> None:
+    """Change the payload of work kept under `key` that is not done: a later try does it
+    as it now stands."""
+    async with db.transaction() as session:
+        run = await session.scalar(select(JobRun).where(JobRun.key == key, JobRun.status != "done"))
+        if run is not None and run.result is not None:
+            run.result = {**run.result, **changes}
+
+
 async def due(db: Database, prefix: str, now: datetime, limit: int = 50) -> list[JobRun]:
     """Parked or failed work under `prefix` whose time has come, oldest first."""
     async with db.sessions() as session:
