@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.connector import ConnectorClient, ConnectorError
+from bot.turn_gate import URGENT
 from cards.common import Card, attachment
 from domain.i18n import Lang, t
 from storage import conversations, org
 from storage.conversations import Claim, Destination, SentPost
-from storage.db import Database
+from storage.db import WRITE_ALLOWANCE, Database
 
 log = logging.getLogger(__name__)
 
@@ -173,15 +174,19 @@ class ProactiveSender:
         self, post_id: int, activity_id: str | None, conversation_id: str
     ) -> None:
         """Teams has the message: its record is finished even if the send is cut meanwhile
-        (a stop's deadline), or the card kept for redelivery would be sent a second time."""
-        recording = asyncio.ensure_future(
-            conversations.mark_sent(
-                self.db, post_id, activity_id=activity_id, thread_conversation_id=conversation_id
-            )
-        )
+        (a stop's deadline), or the card kept for redelivery would be sent a second time.
+        It takes the first turn at the database: until it is written, a crash would leave
+        the card's fate unknown."""
+        recording = asyncio.ensure_future(self._mark_sent(post_id, activity_id, conversation_id))
         self._recording.add(recording)
         recording.add_done_callback(self._recording.discard)
         await asyncio.shield(recording)
+
+    async def _mark_sent(self, post_id: int, activity_id: str | None, conversation_id: str) -> None:
+        WRITE_ALLOWANCE.set(URGENT)
+        await conversations.mark_sent(
+            self.db, post_id, activity_id=activity_id, thread_conversation_id=conversation_id
+        )
 
     async def settled(self) -> None:
         """Wait for the records of sends that were cut after Teams took them."""
