@@ -6,6 +6,7 @@ import asyncio
 import enum
 import logging
 import os
+import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,12 +21,17 @@ from storage.db import HotConnection
 from storage.models import utcnow
 
 log = logging.getLogger(__name__)
-WORKER = f"{os.uname().nodename}:{os.getpid()}"
+# Unique per process start: a restarted process (same host, same pid in a container) is not
+# taken for the one that died.
+WORKER = f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 REDELIVERY = "redeliver:"
 REDELIVERY_ATTEMPTS = 12
-# How long a card kept ahead (`keep_ahead`) waits before the scheduler sends it: by then the
-# send after the answer has long finished, unless the process died first.
-KEPT_AHEAD_GRACE = timedelta(minutes=5)
+# A card kept by a turn (`keep_ahead`) is due this soon: the process that answered starts its
+# send right after the answer; if that process died first, the next scheduler round sends it.
+KEPT_START_GRACE = timedelta(seconds=10)
+# A send that was started and has recorded no outcome this long after is taken to have died
+# with its process, and a scheduler round sends the card again (Teams may have it already).
+SENDING_GRACE = timedelta(minutes=5)
 
 
 def redelivery_pause(attempt: int) -> timedelta:
@@ -111,19 +117,20 @@ class ProactiveNotifier:
         """Keep `cards` for redelivery inside the caller's transaction, before its answer.
 
         `send_kept` sends them right after the answer and drops what it settled; if the
-        process dies first, `Redelivery` sends them after `KEPT_AHEAD_GRACE`.
+        process dies before it started a card's send, `Redelivery` sends it after
+        `KEPT_START_GRACE`; a card whose send started waits `SENDING_GRACE` first.
         """
         await jobs.keep_ahead(
             connection,
             [(REDELIVERY + card.key, card.payload()) for card in cards],
             WORKER,
-            utcnow() + KEPT_AHEAD_GRACE,
+            utcnow() + KEPT_START_GRACE,
         )
 
     async def send_kept(self, cards: Sequence[Outgoing]) -> list[bool]:
         """Send cards `keep_ahead` kept, in order; for each, whether it was delivered (or is
         still kept for a later try). False: no chat, or Teams refused it for good."""
-        outcomes = [await self._deliver(card) for card in cards]
+        outcomes = [await self._deliver(card, kept=True) for card in cards]
         settled = [
             REDELIVERY + card.key
             for card, outcome in zip(cards, outcomes, strict=True)
@@ -132,12 +139,15 @@ class ProactiveNotifier:
         await jobs.forget_kept(self.sender.db, settled, WORKER)
         return [outcome is not _Delivery.NOT_SENT for outcome in outcomes]
 
-    async def _deliver(self, outgoing: Outgoing) -> _Delivery:
+    async def _deliver(self, outgoing: Outgoing, *, kept: bool = False) -> _Delivery:
         self._busy += 1
         self._idle.clear()
         try:
             if self.stopping:
                 return await self._keep(outgoing, "asked for while the bot stops")
+            if kept and not await self._start(outgoing):
+                log.info("%s is being sent by a scheduler round already", outgoing.key)
+                return _Delivery.KEPT
             return await self._send(outgoing)
         except asyncio.CancelledError:
             # Kept by a task of its own: the cancelled one may be cancelled again.
@@ -147,6 +157,13 @@ class ProactiveNotifier:
             self._busy -= 1
             if not self._busy:
                 self._idle.set()
+
+    async def _start(self, outgoing: Outgoing) -> bool:
+        """Record in the kept card's row that its send starts now, before Teams is asked."""
+        now = utcnow()
+        return await jobs.start_kept(
+            self.sender.db, REDELIVERY + outgoing.key, WORKER, now, now + SENDING_GRACE
+        )
 
     async def _send(self, outgoing: Outgoing) -> _Delivery:
         key = outgoing.key
@@ -194,7 +211,14 @@ class ProactiveNotifier:
     async def update_cards(
         self, entity: tuple[str, str], render: Callable[[str], dict[str, object] | None]
     ) -> None:
-        await self.update_posts(await self.sent(entity), render)
+        """Replace every delivered card about `entity`; a card whose delivery is not recorded
+        (kept for another try) is sent as it now stands."""
+        delivered, unrecorded = await conversations.posts_about(self.sender.db, *entity)
+        await self.update_posts(delivered, render)
+        for key in unrecorded:
+            card = render(key)
+            if card is not None:
+                await jobs.replace_kept(self.sender.db, REDELIVERY + key, {"card": card})
 
     async def sent(self, entity: tuple[str, str]) -> list[SentPost]:
         """Every delivered card about `entity`, with where it went."""
@@ -224,10 +248,12 @@ class ProactiveNotifier:
 
 
 class Redelivery:
-    """Scheduled job: sends again the 1:1 cards Teams did not take (throttled, down, no answer).
+    """Scheduled job: sends the 1:1 cards Teams did not take (throttled, down, no answer), and
+    kept cards whose process died: after `KEPT_START_GRACE` if their send never started,
+    after `SENDING_GRACE` if it started and recorded no outcome (Teams may have the card).
 
     The card waits in `job_run` under `redeliver:<dedupe key>`; the send keeps its dedupe key,
-    so a card that did get through meanwhile is not sent twice. Gives up after 12 tries.
+    so a card whose delivery was recorded is never sent again. Gives up after 12 tries.
     """
 
     name = "redelivery"
@@ -238,7 +264,7 @@ class Redelivery:
 
     async def run(self, now: datetime) -> None:
         for parked in await jobs.due(self.sender.db, REDELIVERY, now):
-            if await jobs.claim(self.sender.db, parked.key, WORKER, timedelta(minutes=5), now=now):
+            if await jobs.claim(self.sender.db, parked.key, WORKER, SENDING_GRACE, now=now):
                 await self._send(parked.key, parked.result or {}, parked.attempts + 1, now)
 
     async def _send(self, key: str, payload: dict[str, Any], attempt: int, now: datetime) -> None:

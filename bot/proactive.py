@@ -1,7 +1,10 @@
 """Messages the bot starts itself: cards to a person, new channel threads, card updates.
 
 Each message has a dedupe key and a `posted_activity` row: once Teams has accepted it
-(we hold its activity id) it is never sent again, whoever asks and however often.
+(we hold its activity id) it is never sent again, whoever asks and however often. A 1:1 card
+whose earlier send never recorded Teams' answer (the process died, or the send was cut) is
+sent again with a line saying so: Teams has no idempotency key and no way for a bot to read
+its messages back, so that copy may be the second.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.connector import ConnectorClient, ConnectorError
+from bot.turn_gate import URGENT
 from cards.common import Card, attachment
-from storage import conversations
+from domain.i18n import Lang, t
+from storage import conversations, org
 from storage.conversations import Claim, Destination, SentPost
-from storage.db import Database
+from storage.db import WRITE_ALLOWANCE, Database
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +37,20 @@ class Posted:
     activity_id: str | None
     conversation_id: str
     already_sent: bool
+
+
+def marked_as_resent(card: Card, lang: Lang) -> Card:
+    """`card` with a closing line: it is sent again and may have arrived before."""
+    body = card.get("body")
+    note = {
+        "type": "TextBlock",
+        "text": t(lang, "delivery.resent"),
+        "wrap": True,
+        "isSubtle": True,
+        "size": "Small",
+        "separator": True,
+    }
+    return {**card, "body": [*(body if isinstance(body, list) else []), note]}
 
 
 def card_message(card: Card, *, summary: str | None = None) -> dict[str, Any]:
@@ -63,6 +82,10 @@ class ProactiveSender:
         ref, post = await self._claim(
             "person", person_id, dedupe_key=dedupe_key, entity_type=entity_type, entity_id=entity_id
         )
+        if post.status == "sending" and not post.fresh:
+            log.warning("%s may have reached Teams before; sent again, marked", dedupe_key)
+            async with self.db.reading() as connection:
+                card = marked_as_resent(card, await org.language_of(connection, person_id))
         return await self._deliver(ref, post, card, new_thread=False)
 
     async def post_to_channel(
@@ -151,15 +174,19 @@ class ProactiveSender:
         self, post_id: int, activity_id: str | None, conversation_id: str
     ) -> None:
         """Teams has the message: its record is finished even if the send is cut meanwhile
-        (a stop's deadline), or the card kept for redelivery would be sent a second time."""
-        recording = asyncio.ensure_future(
-            conversations.mark_sent(
-                self.db, post_id, activity_id=activity_id, thread_conversation_id=conversation_id
-            )
-        )
+        (a stop's deadline), or the card kept for redelivery would be sent a second time.
+        It takes the first turn at the database: until it is written, a crash would leave
+        the card's fate unknown."""
+        recording = asyncio.ensure_future(self._mark_sent(post_id, activity_id, conversation_id))
         self._recording.add(recording)
         recording.add_done_callback(self._recording.discard)
         await asyncio.shield(recording)
+
+    async def _mark_sent(self, post_id: int, activity_id: str | None, conversation_id: str) -> None:
+        WRITE_ALLOWANCE.set(URGENT)
+        await conversations.mark_sent(
+            self.db, post_id, activity_id=activity_id, thread_conversation_id=conversation_id
+        )
 
     async def settled(self) -> None:
         """Wait for the records of sends that were cut after Teams took them."""

@@ -188,12 +188,15 @@ class Destination:
 
 @dataclass(frozen=True)
 class Claim:
-    """A message's `posted_activity` row: new ("sending"), or sent or being sent before."""
+    """A message's `posted_activity` row: new ("sending", `fresh`), or sent or being sent
+    before. A row "sending" that is not fresh is a send started earlier whose answer was
+    never recorded (its process died, or the send was cut): Teams may have the message."""
 
     id: int
     status: str
     activity_id: str | None
     thread_conversation_id: str | None
+    fresh: bool
 
 
 # Built once (binding parameters): these run for every proactive message.
@@ -290,10 +293,11 @@ async def claim(
     }
     statement = for_dialect(connection, "claim", _claim_statement)
     row = (await connection.execute(statement, values)).first()
+    fresh = row is not None
     if row is None:
         row = (await connection.execute(_CLAIMED, values)).one()
     post_id, status, activity_id, thread_conversation_id = row
-    return Claim(post_id, status, activity_id, thread_conversation_id)
+    return Claim(post_id, status, activity_id, thread_conversation_id, fresh)
 
 
 # Where a claimed message goes: a person's newest active 1:1 chat, or a stored conversation.
@@ -384,11 +388,12 @@ async def claim_to(
     if ref is None or not ref.active:
         return ref, None
     post_id, status, activity_id, thread_conversation_id = row[8:]
+    fresh = post_id is not None
     if post_id is None:
         post_id, status, activity_id, thread_conversation_id = (
             await connection.execute(_CLAIMED, {"claim_key": dedupe_key})
         ).one()
-    return ref, Claim(post_id, status, activity_id, thread_conversation_id)
+    return ref, Claim(post_id, status, activity_id, thread_conversation_id, fresh)
 
 
 async def claim_post(
@@ -478,6 +483,35 @@ _SENT_ABOUT = _SENT_POST.where(
     PostedActivity.status == "sent",
 ).order_by(PostedActivity.id)
 _SENT_BY_ID = _SENT_POST.where(PostedActivity.id == bindparam("post_id"))
+
+
+_POSTED_ABOUT = (
+    _SENT_POST.add_columns(PostedActivity.status)
+    .where(
+        PostedActivity.entity_type == bindparam("entity_type"),
+        PostedActivity.entity_id == bindparam("entity_id"),
+    )
+    .order_by(PostedActivity.id)
+)
+
+
+async def posts_about(
+    db: Database, entity_type: str, entity_id: str
+) -> tuple[list[SentPost], list[str]]:
+    """Every copy about the entity, in one query: the delivered ones with where they went,
+    and the keys of those whose delivery is not recorded (refused, cut, or its process
+    died): they are still to be sent, or sent again."""
+    async with db.reading() as connection:
+        rows = await connection.execute(
+            _POSTED_ABOUT, {"entity_type": entity_type, "entity_id": entity_id}
+        )
+        delivered, unrecorded = [], []
+        for *post, status in rows:
+            if status == "sent":
+                delivered.append(SentPost(*post))
+            else:
+                unrecorded.append(str(post[1]))
+        return delivered, unrecorded
 
 
 async def sent_posts(db: Database, entity_type: str, entity_id: str) -> list[SentPost]:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Executable, bindparam, delete, select, update
+from sqlalchemy import Executable, and_, bindparam, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.db import Database, HotConnection, dialect_insert, for_dialect
@@ -72,7 +72,8 @@ async def park(
     db: Database, key: str, worker: str, payload: dict[str, Any], retry_at: datetime
 ) -> bool:
     """Keep work for a later tick (e.g. a message Teams did not take); False if already kept
-    (then it is due at `retry_at` if that is sooner and nobody is working on it)."""
+    (then it is due at `retry_at` if that is sooner and nobody is working on it, or if
+    `worker` itself had started it: it gave the work up)."""
     now = utcnow()
     try:
         async with db.transaction() as session:
@@ -92,10 +93,12 @@ async def park(
                 update(JobRun)
                 .where(
                     JobRun.key == key,
-                    JobRun.status == "failed",
-                    JobRun.lease_until > retry_at,
+                    or_(
+                        and_(JobRun.status == "failed", JobRun.lease_until > retry_at),
+                        and_(JobRun.status == "claimed", JobRun.claimed_by == worker),
+                    ),
                 )
-                .values(lease_until=retry_at)
+                .values(status="failed", lease_until=retry_at)
             )
         return False
     return True
@@ -104,7 +107,18 @@ async def park(
 _FORGET_KEPT = delete(JobRun).where(
     JobRun.key.in_(bindparam("kept_keys", expanding=True)),
     JobRun.claimed_by == bindparam("kept_by"),
-    JobRun.status == "failed",
+    JobRun.status == "claimed",
+)
+_START_KEPT = (
+    update(JobRun)
+    .where(JobRun.key == bindparam("kept_key"), JobRun.status == "failed")
+    .values(
+        status="claimed",
+        claimed_by=bindparam("kept_by"),
+        claimed_at=bindparam("kept_now"),
+        lease_until=bindparam("kept_until"),
+        attempts=JobRun.attempts + 1,
+    )
 )
 
 
@@ -116,10 +130,11 @@ async def keep_ahead(
     connection: HotConnection,
     work: Sequence[tuple[str, dict[str, Any]]],
     worker: str,
-    retry_at: datetime,
+    due_at: datetime,
 ) -> None:
-    """`park` each (key, payload) inside the caller's transaction: if the process dies before
-    the work is done and `forget_kept`, a later tick finds it. A key kept already stays."""
+    """`park` each (key, payload) inside the caller's transaction, not yet started and due at
+    `due_at`: if the process dies before it starts the work (`start_kept`), a later tick
+    finds it. A key kept already stays."""
     if not work:
         return
     now = utcnow()
@@ -131,8 +146,8 @@ async def keep_ahead(
                 "status": "failed",
                 "claimed_by": worker,
                 "claimed_at": now,
-                "lease_until": retry_at,
-                "attempts": 1,
+                "lease_until": due_at,
+                "attempts": 0,
                 "result": payload,
             }
             for key, payload in work
@@ -140,12 +155,32 @@ async def keep_ahead(
     )
 
 
+async def start_kept(db: Database, key: str, worker: str, now: datetime, until: datetime) -> bool:
+    """Mark kept work as started by `worker` at `now`, before it is done (a message before it
+    goes to Teams); until `until` nobody else takes it. False if it was started already
+    (by a tick, or another process) or is done: then `worker` must leave it alone."""
+    async with db.writing_once() as connection:
+        started = await connection.execute(
+            _START_KEPT, {"kept_key": key, "kept_by": worker, "kept_now": now, "kept_until": until}
+        )
+    return bool(started.rowcount)
+
+
 async def forget_kept(db: Database, keys: Sequence[str], worker: str) -> None:
-    """Drop work `keep_ahead` kept that is done now (unless a tick has taken it meanwhile)."""
+    """Drop kept work `worker` started and finished (unless a tick has taken it meanwhile)."""
     if not keys:
         return
     async with db.writing_once() as connection:
         await connection.execute(_FORGET_KEPT, {"kept_keys": list(keys), "kept_by": worker})
+
+
+async def replace_kept(db: Database, key: str, changes: dict[str, Any]) -> None:
+    """Change the payload of work kept under `key` that is not done: a later try does it
+    as it now stands."""
+    async with db.transaction() as session:
+        run = await session.scalar(select(JobRun).where(JobRun.key == key, JobRun.status != "done"))
+        if run is not None and run.result is not None:
+            run.result = {**run.result, **changes}
 
 
 async def due(db: Database, prefix: str, now: datetime, limit: int = 50) -> list[JobRun]:

@@ -9,6 +9,7 @@ from sqlalchemy import Column, Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from domain.i18n import Lang, preferred_lang
 from domain.org import SEED_UNITS, OrgFile, OrgPerson, OrgUnit, Role, UnitRef, normalise_upn
 from storage import audit
 from storage.db import HotConnection
@@ -72,6 +73,17 @@ async def home_unit_ids(connection: HotConnection, person_id: int) -> set[int]:
     """The units the person holds any role in."""
     rows = await connection.execute(_HOME_UNIT_IDS, {"person_id": person_id})
     return {unit_id for (unit_id,) in rows if unit_id is not None}
+
+
+_LANGUAGE = select(Person.language_override, Person.locale).where(
+    Person.id == bindparam("person_id")
+)
+
+
+async def language_of(connection: HotConnection, person_id: int) -> Lang:
+    """The language the person reads the bot in (Danish for someone unknown)."""
+    row = (await connection.execute(_LANGUAGE, {"person_id": person_id})).first()
+    return Lang.DA if row is None else preferred_lang(row[0], row[1])
 
 
 async def unit_by_name(session: AsyncSession, name: str) -> Unit | None:

@@ -22,6 +22,8 @@ class Sent:
     method: str
     path: str
     body: dict[str, Any]
+    # The id the connector answered with (the message's activity id).
+    answered_id: str | None = None
 
     @property
     def conversation_id(self) -> str:
@@ -64,10 +66,11 @@ class Fault:
 
     `status`: answer with that HTTP status (and `headers`, e.g. Retry-After) and drop the
     request; `delay`: wait `seconds`, then handle the request normally (a slow answer);
-    `reset`: close the connection before the request is handled (nothing is delivered).
+    `reset`: close the connection before the request is handled (nothing is delivered);
+    `hold`: take the message (it is delivered) but answer only after `release()`.
     """
 
-    kind: Literal["status", "delay", "reset"]
+    kind: Literal["status", "delay", "reset", "hold"]
     status: int = 500
     headers: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
@@ -83,6 +86,11 @@ def slow(seconds: float) -> Fault:
 
 def reset() -> Fault:
     return Fault("reset")
+
+
+def taken_unanswered() -> Fault:
+    """Teams stores the message, and its answer stays away until the test releases it."""
+    return Fault("hold")
 
 
 @dataclass
@@ -105,6 +113,8 @@ class FakeConnector:
     rules: list[FaultRule] = field(default_factory=list)
     injected: list[tuple[str, Fault]] = field(default_factory=list)
     server: TestServer | None = None
+    holding: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -118,7 +128,12 @@ class FakeConnector:
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()
 
+    def release(self) -> None:
+        """Answer the messages held by `taken_unanswered()` (and any held later)."""
+        self.released.set()
+
     async def close(self) -> None:
+        self.release()
         if self.server is not None:
             await self.server.close()
 
@@ -155,6 +170,12 @@ class FakeConnector:
             )
         if fault is not None and fault.kind == "delay":
             await asyncio.sleep(fault.seconds)
+        if fault is not None and fault.kind == "hold":
+            held = Sent(request.method, path, body, f"activity-{next(self._ids)}")
+            self.sent.append(held)
+            self.holding.set()
+            await self.released.wait()
+            return web.json_response({"id": held.answered_id})
         if self.fail_next:
             status, headers = self.fail_next.popleft()
             self.sent.append(Sent(request.method, path, {"failed_with": status, **body}))
@@ -169,8 +190,8 @@ class FakeConnector:
             return web.json_response(member)
         if request.method == "GET" and len(parts) == 4 and parts[1] == "teams":
             return web.json_response({"conversations": self.channels.get(unquote(parts[2]), [])})
-        self.sent.append(Sent(request.method, path, body))
         number = next(self._ids)
+        self.sent.append(Sent(request.method, path, body, f"activity-{number}"))
         if request.method == "POST" and path.rstrip("/") == "/v3/conversations":
             return web.json_response({"id": f"thread-{number}", "activityId": f"activity-{number}"})
         return web.json_response({"id": f"activity-{number}"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 from urllib.parse import quote
 
@@ -16,9 +17,10 @@ from bot.proactive import NoConversation, ProactiveSender
 from cards.common import notice_card
 from storage import conversations
 from storage.db import Database
-from storage.models import ConversationRef, PostedActivity
+from storage.models import ConversationRef, Person, PostedActivity
 from tests.fake_connector import FakeConnector
 from tests.teams import TENANT
+from tests.test_cards import MAX_CARD_BYTES, VALIDATOR
 
 
 class RecordingSleep:
@@ -194,6 +196,37 @@ async def test_a_send_cut_after_teams_took_it_is_still_recorded_and_not_sent_aga
     again = await sender.send_to_person(person_id, card, dedupe_key="approve:1")
     assert again.already_sent
     assert len(connector.sent) == 1
+
+
+async def test_a_send_whose_answer_was_never_recorded_goes_again_marked_in_their_language(
+    db: Database, connector: FakeConnector
+) -> None:
+    """A claim still "sending" from an earlier send (its process died before recording
+    Teams' answer) may be at Teams already: the next send says it is sent again, in the
+    reader's language. A send Teams refused goes again unmarked."""
+    ref = await _chat(db, connector)
+    person_id = await _with_person(db, ref)
+    async with db.transaction() as session:
+        person = await session.get(Person, person_id)
+        assert person is not None
+        person.language_override = "en"
+    for key in ("died:1", "refused:1"):
+        await conversations.claim_post(db, dedupe_key=key, conversation_ref_id=ref.id)
+    refused = await conversations.claim_post(db, dedupe_key="refused:1", conversation_ref_id=ref.id)
+    await conversations.mark_failed(db, refused.id, "503: Service Unavailable")
+    sender = _sender(db, RecordingSleep())
+    card = notice_card("Approve", "Lone work AL-2026-0001")
+    try:
+        for key in ("died:1", "refused:1", "new:1"):
+            await sender.send_to_person(person_id, card, dedupe_key=key)
+    finally:
+        await sender.connector.close()
+    died, failed, new = connector.messages()
+    assert "Sent again: AMK-bot was interrupted" in died.card_text()
+    assert "Lone work AL-2026-0001" in died.card_text()
+    assert "Sent again" not in failed.card_text() + new.card_text()
+    assert died.card is not None and list(VALIDATOR.iter_errors(died.card)) == []
+    assert len(json.dumps(died.card).encode()) < MAX_CARD_BYTES
 
 
 async def test_ids_and_service_urls_with_reserved_letters_are_sent_quoted() -> None:

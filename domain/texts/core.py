@@ -117,6 +117,12 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Sorry, something went wrong on my side. Nothing half-done was saved – please try "
         "again in a moment.",
     ),
+    "delivery.resent": (
+        "Sendt igen: AMK-bot blev afbrudt, mens beskeden blev sendt. Har du allerede fået den "
+        "samme besked, så brug denne – det er den, der bliver holdt opdateret.",
+        "Sent again: AMK-bot was interrupted while sending this message. If you already got "
+        "the same message, use this one – it is the one that is kept up to date.",
+    ),
     "error.not_allowed": (
         "Det har du desværre ikke adgang til.",
         "Sorry, you do not have access to that.",
