@@ -483,15 +483,13 @@ class DatabaseLoneWorkServices:
 
     async def _refused(self, speaker: Speaker, what: str, request_id: int | None) -> None:
         """Audit a look the speaker has no right to (the read itself wrote nothing)."""
-        async with audit.audited(self.db) as connection:
-            await audit.record(
-                connection,
-                actor=speaker.actor,
-                action=f"lone_work.{what}.refused",
-                entity_type=ENTITY,
-                entity_id=request_id,
-                after={"reason": "not_allowed"},
-            )
+        await audit.record_refusal(
+            self.db,
+            actor=speaker.actor,
+            action=f"lone_work.{what}",
+            entity_type=ENTITY,
+            entity_id=request_id,
+        )
 
     def _refusal(self, lang: Lang, view: RequestView, reason: str | None) -> str:
         if reason == "already" and view.decided_by and view.decided_at:

@@ -71,15 +71,13 @@ class DatabaseOrgServices:
     async def refuse(
         self, speaker: Speaker, action: str, *, entity_type: str, entity_id: int | None = None
     ) -> None:
-        async with self.db.transaction() as session:
-            await audit.record(
-                session,
-                actor=speaker.actor,
-                action=f"{action}.refused",
-                entity_type=entity_type,
-                entity_id=entity_id,
-                after={"reason": "not_allowed"},
-            )
+        await audit.record_refusal(
+            self.db,
+            actor=speaker.actor,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+        )
 
     async def set_language(self, speaker: Speaker, lang: Lang) -> None:
         if speaker.person_id is None:

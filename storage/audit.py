@@ -129,6 +129,21 @@ async def record(
     )
 
 
+async def record_refusal(
+    db: Database, *, actor: str | None, action: str, entity_type: str, entity_id: int | None
+) -> None:
+    """One `<action>.refused` event in a transaction of its own (the refused read wrote nothing)."""
+    async with audited(db) as connection:
+        await record(
+            connection,
+            actor=actor,
+            action=f"{action}.refused",
+            entity_type=entity_type,
+            entity_id=entity_id,
+            after={"reason": "not_allowed"},
+        )
+
+
 def _append_pending(session: Session) -> None:
     pending: list[_Pending] = session.info.pop(_PENDING, [])
     if not pending:
