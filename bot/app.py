@@ -31,9 +31,10 @@ from bot.scheduler import Scheduler
 from bot.services import DatabaseOrgServices
 from bot.state import DatabaseConversationState, DatabaseStorage
 from bot.turn_gate import TurnGate
-from dialogs.context import SPEAKER_KEY, Speaker
+from dialogs.context import SPEAKER_KEY
 from dialogs.outgoing import text_activity
 from dialogs.router import Router
+from domain.actor import Speaker
 from domain.i18n import lang_from_locale, t
 from storage.db import Database
 from storage.dialog_state import EtagConflict

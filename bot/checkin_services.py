@@ -18,7 +18,7 @@ from bot.lone_work_services import person_lang
 from bot.notifier import ProactiveNotifier
 from cards.checkins import alarm_card, session_card
 from cards.common import Card, plain
-from dialogs.context import Speaker
+from domain.actor import Speaker
 from domain.checkins import AlarmReason, SessionStatus, SessionView
 from domain.i18n import format_datetime, t
 from domain.ids import row_id

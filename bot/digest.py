@@ -20,8 +20,9 @@ from bot.proactive import NoConversation, ProactiveSender
 from bot.wellbeing_services import wellbeing_settings
 from cards.common import Card, notice_card, plain
 from cards.digest import details_card, digest_card, line_text, safety_moment_card
-from dialogs.context import Speaker, speaker_of
+from dialogs.context import speaker_of
 from dialogs.outgoing import card_activity, text_activity
+from domain.actor import Speaker
 from domain.digest import DAYS, DigestContent, Schedule, iso_week, scope_for, week_bounds
 from domain.flows import Flow
 from domain.i18n import Lang, t

@@ -17,9 +17,10 @@ from bot.state import DatabaseConversationState
 from bot.turn_gate import NORMAL, URGENT, TurnGate
 from bot.turn_order import ConversationTurns
 from cards.common import CARD_CONTENT_TYPE, Card, notice_card
-from dialogs.context import Speaker, set_speaker, speaker_of
+from dialogs.context import set_speaker, speaker_of
 from dialogs.outgoing import OutgoingActivity, text_activity
 from dialogs.router import Router
+from domain.actor import Speaker
 from domain.i18n import preferred_lang, t
 from domain.org import is_email
 from storage import conversations, org

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.notifier import Outgoing, ProactiveNotifier
 from cards.common import Card, notice_card, plain
 from cards.lone_work import approval_card, list_card, requester_card
-from dialogs.context import Speaker
+from domain.actor import Speaker
 from domain.i18n import Lang, format_datetime, preferred_lang, t
 from domain.ids import row_id
 from domain.lone_work import (

@@ -30,7 +30,7 @@ from cards.near_miss import (
     report_card,
     reporter_notice,
 )
-from dialogs.context import Speaker
+from domain.actor import Speaker
 from domain.audit import person_actor
 from domain.i18n import COPENHAGEN, Lang, format_datetime, t
 from domain.ids import row_id

@@ -22,8 +22,8 @@ from cards.precursors import (
     unit_status_card,
     warning_text,
 )
-from dialogs.context import Speaker
 from dialogs.precursors import Access, Result, home_warnings
+from domain.actor import Speaker
 from domain.i18n import COPENHAGEN, Lang, preferred_lang, t
 from domain.ids import row_id
 from domain.org import Role, UnitRef

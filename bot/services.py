@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from dialogs.context import Speaker
+from domain.actor import Speaker
 from domain.i18n import Lang
 from domain.org import Role, RoleAssignmentForm, RoleHolder, UnitRef
 from storage import audit, org

@@ -38,7 +38,7 @@ from cards.wellbeing import (
     plan_card,
     unit_picker,
 )
-from dialogs.context import Speaker
+from domain.actor import Speaker
 from domain.i18n import Lang, preferred_lang, t
 from domain.ids import row_id
 from domain.org import UnitRef

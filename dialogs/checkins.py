@@ -9,8 +9,9 @@ from botbuilder.dialogs import Dialog
 
 from cards.checkins import VERBS
 from cards.common import Card
-from dialogs.context import Speaker, speaker_of
+from dialogs.context import speaker_of
 from dialogs.outgoing import card_activity, text_activity
+from domain.actor import Speaker
 from domain.flows import Flow
 
 NAME_KEY = "checkins.dialog_name"

@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from botbuilder.core import TurnContext
 
-from domain.audit import person_actor
+from domain.actor import Speaker
 from domain.i18n import Lang
 from domain.org import RoleAssignmentForm, RoleHolder, UnitRef
 
 SPEAKER_KEY = "amkbot.speaker"
-
-
-@dataclass(frozen=True)
-class Speaker:
-    """The user behind the current activity, as the bot knows them."""
-
-    person_id: int | None
-    name: str | None
-    upn: str | None
-    lang: Lang
-    is_admin: bool
-
-    @property
-    def actor(self) -> str:
-        """How the audit trail names this user."""
-        return person_actor(self.person_id)
 
 
 def speaker_of(turn_context: TurnContext) -> Speaker:

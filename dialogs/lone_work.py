@@ -17,8 +17,9 @@ from botbuilder.dialogs import (
 from cards.common import Card
 from cards.lone_work import request_form, summary_card
 from dialogs.card_prompt import CardPrompt
-from dialogs.context import Speaker, speaker_of
+from dialogs.context import speaker_of
 from dialogs.outgoing import card_activity, text_activity
+from domain.actor import Speaker
 from domain.flows import Flow
 from domain.i18n import t
 from domain.lone_work import LoneWorkForm, NotSent, parse, preview

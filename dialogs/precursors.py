@@ -25,8 +25,9 @@ from cards.precursors import (
     warning_text,
 )
 from dialogs.card_prompt import CardPrompt
-from dialogs.context import Speaker, speaker_of
+from dialogs.context import speaker_of
 from dialogs.outgoing import card_activity, text_activity
+from domain.actor import Speaker
 from domain.flows import Flow
 from domain.i18n import Lang, t
 from domain.ids import row_id

@@ -23,8 +23,9 @@ from botbuilder.dialogs import (
 from cards.common import Card
 from cards.wellbeing import CHECK_ACTIONS, FORM_ACTIONS, check_card, dialogue_form
 from dialogs.card_prompt import CardPrompt
-from dialogs.context import Speaker, speaker_of
+from dialogs.context import speaker_of
 from dialogs.outgoing import card_activity, text_activity
+from domain.actor import Speaker
 from domain.flows import Flow
 from domain.i18n import t
 from domain.org import UnitRef
