@@ -168,14 +168,9 @@ async def _digest(settings: Settings, week: str | None, channel: str | None, dry
 
 
 async def _export_action_plan(settings: Settings, unit: str, out: Path) -> int:
-    from bot.wellbeing_services import wellbeing_settings
     from reports import wellbeing as wellbeing_report
 
-    try:
-        interval_years = wellbeing_settings().dialogue_interval_years
-    except ValueError as error:
-        print(error, file=sys.stderr)
-        return 2
+    interval_years = settings.wellbeing.dialogue_interval_years
     db = Database(settings.database_url)
     try:
         await prepare_database(db)
@@ -217,8 +212,8 @@ async def _export_precursors(settings: Settings, unit: str | None, year: int, ou
 
 
 async def _precursor_import(settings: Settings, path: Path, lang: Lang, check_only: bool) -> int:
-    from bot.precursor_services import local_today
     from reports import precursors as precursor_report
+    from services.precursors import local_today
 
     db = Database(settings.database_url)
     try:

@@ -28,7 +28,6 @@ from bot.inbound import MAX_DEPTH, cleaned
 from bot.notifier import ProactiveNotifier
 from bot.proactive import ProactiveSender
 from bot.scheduler import Scheduler
-from bot.services import DatabaseOrgServices
 from bot.state import DatabaseConversationState, DatabaseStorage
 from bot.turn_gate import TurnGate
 from dialogs.context import SPEAKER_KEY
@@ -36,6 +35,7 @@ from dialogs.outgoing import text_activity
 from dialogs.router import Router
 from domain.actor import Speaker
 from domain.i18n import lang_from_locale, t
+from services.org import DatabaseOrgServices
 from storage.db import Database
 from storage.dialog_state import EtagConflict
 from storage.setup import prepare_database as prepare_database

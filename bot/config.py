@@ -11,6 +11,7 @@ from pathlib import Path
 
 from domain.digest import Schedule
 from domain.precursors import parse_deadline
+from domain.wellbeing import WellbeingSettings
 from storage.db import DEFAULT_DATABASE_URL
 
 # Where the Bot Framework publishes the keys that sign its tokens to bots (public cloud).
@@ -67,6 +68,8 @@ class Settings:
     openid_metadata_url: str = BOT_FRAMEWORK_OPENID_METADATA_URL
     signing_keys_timeout: float = 10.0
     local_mode_allow_remote: bool = False
+    # `WELLBEING_RETENTION_YEARS`, `WELLBEING_DIALOGUE_INTERVAL_YEARS`
+    wellbeing: WellbeingSettings = field(default_factory=WellbeingSettings)
 
     def turns_at_once(self, *, sqlite: bool) -> int:
         """`TURN_CONCURRENCY`, or by database: on SQLite a turn never waits for the database
@@ -136,6 +139,7 @@ class Settings:
                 "(e.g. 64 random hexadecimal digits)"
             )
         checkpoint_file = get("AUDIT_CHECKPOINT_FILE")
+        wellbeing = WellbeingSettings.from_mapping(merged)
         return cls(
             app_id=get("MicrosoftAppId"),
             app_password=get("MicrosoftAppPassword"),
@@ -160,6 +164,7 @@ class Settings:
             openid_metadata_url=get("BOT_OPENID_METADATA_URL") or BOT_FRAMEWORK_OPENID_METADATA_URL,
             signing_keys_timeout=keys_timeout,
             local_mode_allow_remote=get("LOCAL_MODE_ALLOW_REMOTE").lower() in TRUE_WORDS,
+            wellbeing=wellbeing,
         )
 
 

@@ -24,6 +24,7 @@ from yarl import URL
 
 from bot.activity_json import dumps
 from bot.turn_gate import waiting_for_teams
+from services.ports import DeliveryFailed
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ RETRY_STATUSES = frozenset({412, 429, 500, 502, 503, 504})
 TokenProvider = Callable[[], Awaitable[str | None]]
 
 
-class ConnectorError(Exception):
+class ConnectorError(DeliveryFailed):
     """Teams refused or did not answer."""
 
     def __init__(self, status: int | None, message: str, retry_after: float | None = None):

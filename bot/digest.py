@@ -16,8 +16,7 @@ from bot.config import Settings
 from bot.connector import ConnectorError
 from bot.handler import channel_address, channel_data, sub_dict
 from bot.notifier import ProactiveNotifier
-from bot.proactive import NoConversation, ProactiveSender
-from bot.wellbeing_services import wellbeing_settings
+from bot.proactive import ProactiveSender
 from cards.common import Card, notice_card, plain
 from cards.digest import details_card, digest_card, line_text, safety_moment_card
 from dialogs.context import speaker_of
@@ -29,6 +28,7 @@ from domain.i18n import Lang, t
 from domain.ids import row_id
 from domain.org import Role
 from reports.digest import compose
+from services.ports import NoConversation
 from storage import conversations, jobs, org
 from storage import digest as digest_store
 from storage.db import Database
@@ -84,7 +84,7 @@ class DigestPoster:
                 now,
                 units,
                 full=full,
-                dialogue_interval_years=wellbeing_settings().dialogue_interval_years,
+                dialogue_interval_years=self.settings.wellbeing.dialogue_interval_years,
                 precursor_deadline=self.settings.precursor_deadline,
             )
             return await compose(session, scope)

@@ -3,19 +3,9 @@
 from __future__ import annotations
 
 from bot.audit_trail import AuditCheckpoint
-from bot.checkin_jobs import CheckinJob
-from bot.checkin_services import DatabaseCheckinServices
 from bot.config import Settings
 from bot.digest import DigestJob, DigestModule, DigestPoster
-from bot.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
-from bot.lone_work_services import DatabaseLoneWorkServices
-from bot.near_miss_services import DatabaseNearMissServices, NearMissReminders
 from bot.notifier import ProactiveNotifier, Redelivery
-from bot.precursor_jobs import PrecursorReminders
-from bot.precursor_services import DatabasePrecursorServices
-from bot.scheduler import PeriodicJob
-from bot.wellbeing_jobs import wellbeing_jobs
-from bot.wellbeing_services import DatabaseWellbeingServices, wellbeing_settings
 from dialogs.checkins import CheckinModule
 from dialogs.flow import ChannelHandler, FlowModule
 from dialogs.lone_work import LoneWorkModule
@@ -23,6 +13,16 @@ from dialogs.near_miss import NearMissModule
 from dialogs.precursors import PrecursorModule
 from dialogs.wellbeing import WellbeingModule
 from domain.digest import Schedule
+from services.checkin_jobs import CheckinJob
+from services.checkins import DatabaseCheckinServices
+from services.lone_work import DatabaseLoneWorkServices
+from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
+from services.near_miss import DatabaseNearMissServices, NearMissReminders
+from services.ports import PeriodicJob
+from services.precursor_jobs import PrecursorReminders
+from services.precursors import DatabasePrecursorServices
+from services.wellbeing import DatabaseWellbeingServices
+from services.wellbeing_jobs import wellbeing_jobs
 from storage.db import Database
 
 
@@ -34,7 +34,7 @@ def flow_modules(db: Database, notifier: ProactiveNotifier, settings: Settings) 
     ]
     modules.append(digest_module(db, notifier, settings))
     modules.append(
-        WellbeingModule(DatabaseWellbeingServices(db, notifier, settings=wellbeing_settings()))
+        WellbeingModule(DatabaseWellbeingServices(db, notifier, settings=settings.wellbeing))
     )
     modules.append(
         PrecursorModule(
@@ -71,7 +71,7 @@ def periodic_jobs(
     """Scheduled work of the landed services."""
     jobs: list[PeriodicJob] = [LoneWorkExpiry(db, notifier), LoneWorkReminders(db, notifier)]
     jobs.append(NearMissReminders(db, notifier))
-    jobs.extend(wellbeing_jobs(db, notifier, wellbeing_settings()))
+    jobs.extend(wellbeing_jobs(db, notifier, settings.wellbeing))
     jobs.append(
         DigestJob(digest_poster(db, notifier, settings), Schedule.parse(settings.digest_schedule))
     )

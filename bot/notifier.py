@@ -1,29 +1,24 @@
-"""`dialogs.context.Notifier` on the proactive sender, with slow work moved off the turn."""
+"""`services.ports.Notifier` on the proactive sender, with slow work moved off the turn."""
 
 from __future__ import annotations
 
 import asyncio
 import enum
 import logging
-import os
-import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.background import BackgroundTasks
 from bot.connector import ConnectorError
-from bot.proactive import NoConversation, ProactiveSender
+from bot.proactive import ProactiveSender
+from services.ports import WORKER, NoConversation, Outgoing
 from storage import conversations, jobs
 from storage.conversations import SentPost
 from storage.db import HotConnection
 from storage.models import utcnow
 
 log = logging.getLogger(__name__)
-# Unique per process start: a restarted process (same host, same pid in a container) is not
-# taken for the one that died.
-WORKER = f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 REDELIVERY = "redeliver:"
 REDELIVERY_ATTEMPTS = 12
 # A card kept by a turn (`keep_ahead`) is due this soon: the process that answered starts its
@@ -37,19 +32,6 @@ SENDING_GRACE = timedelta(minutes=5)
 def redelivery_pause(attempt: int) -> timedelta:
     """1, 2, 4 … minutes between tries, at most an hour (12 tries span about six hours)."""
     return timedelta(minutes=min(2 ** (attempt - 1), 60))
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """A card for a person's 1:1 chat, sent once per `key`."""
-
-    person_id: int
-    card: dict[str, object]
-    key: str
-    entity: tuple[str, str]
-
-    def payload(self) -> dict[str, Any]:
-        return {"person_id": self.person_id, "card": self.card, "entity": list(self.entity)}
 
 
 class _Delivery(enum.Enum):

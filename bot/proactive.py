@@ -11,32 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.connector import ConnectorClient, ConnectorError
 from bot.turn_gate import URGENT
 from cards.common import Card, attachment
 from domain.i18n import Lang, t
+from services.ports import NoConversation, Posted
 from storage import conversations, org
 from storage.conversations import Claim, Destination, SentPost
 from storage.db import WRITE_ALLOWANCE, Database
 
 log = logging.getLogger(__name__)
-
-
-class NoConversation(Exception):
-    """The bot has no active conversation with that person or channel."""
-
-
-@dataclass(frozen=True)
-class Posted:
-    """The outcome of a proactive send."""
-
-    post_id: int
-    activity_id: str | None
-    conversation_id: str
-    already_sent: bool
 
 
 def marked_as_resent(card: Card, lang: Lang) -> Card:

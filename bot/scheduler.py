@@ -8,20 +8,11 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
 
+from services.ports import PeriodicJob
 from storage.models import utcnow
 
 log = logging.getLogger(__name__)
-
-
-class PeriodicJob(Protocol):
-    """One kind of scheduled work; `run` must be safe to call often and from many processes."""
-
-    @property
-    def name(self) -> str: ...
-
-    async def run(self, now: datetime) -> None: ...
 
 
 class Scheduler:

@@ -1005,3 +1005,13 @@ def reminder_card(lang: Lang, *, unit: str, year: int, deadline: date, days_left
             ],
         )
     )
+
+
+def home_warnings(lang: Lang, home: UnitHome) -> list[str]:
+    """The unit's warnings as lines, for the substances it holds."""
+    names = {holding.substance.key: holding.substance for holding in home.holdings}
+    return [
+        warning_text(lang, warning, names[warning.substance])
+        for warning in home.warnings
+        if warning.substance in names
+    ]

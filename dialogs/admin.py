@@ -15,11 +15,12 @@ from pydantic import ValidationError
 from cards.admin import role_label, unit_picker_card, unit_roles_card
 from cards.common import plain
 from dialogs.card_prompt import CardPrompt
-from dialogs.context import OrgServices, speaker_of
+from dialogs.context import speaker_of
 from dialogs.outgoing import text_activity
 from domain.i18n import t
 from domain.ids import row_id
 from domain.org import RoleAssignmentForm
+from services.org import OrgServices
 
 ADMIN_DIALOG = "admin"
 NAME_KEY = "admin.dialog_name"

@@ -3,7 +3,6 @@ secretariat's card actions (overview, a unit's status, reversing an entry)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
@@ -20,20 +19,20 @@ from cards.common import Card
 from cards.precursors import (
     entry_form,
     home_card,
+    home_warnings,
     search_card,
     unit_picker,
-    warning_text,
 )
 from dialogs.card_prompt import CardPrompt
 from dialogs.context import speaker_of
 from dialogs.outgoing import card_activity, text_activity
 from domain.actor import Speaker
 from domain.flows import Flow
-from domain.i18n import Lang, t
+from domain.i18n import t
 from domain.ids import row_id
-from domain.org import UnitRef
 from domain.precursors import FORM_KINDS, EntryKind, HoldingView, SubstanceInfo, UnitHome
 from domain.submissions import FIELD, key_in, new_key
+from services.precursors import Access, Result
 
 DIALOG_ID = "precursors"
 NAME_KEY = "precursors.dialog_name"
@@ -62,23 +61,6 @@ HOME_ACTIONS = [
     "precursors.switch",
     "precursors.close",
 ]
-
-
-@dataclass(frozen=True)
-class Result:
-    """What an action did, in the speaker's language (kept in dialog state as plain data)."""
-
-    ok: bool
-    message: str | None = None
-    errors: dict[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    refused: bool = False  # the speaker does not keep the unit's records (audited)
-
-
-@dataclass(frozen=True)
-class Access:
-    units: list[UnitRef]
-    secretariat: bool
 
 
 class PrecursorServices(Protocol):
@@ -138,15 +120,6 @@ class PrecursorServices(Protocol):
 
     async def refuse(self, speaker: Speaker, what: str, unit_id: int | None) -> None:
         """Audit an attempt to see records the speaker does not keep (once per refusal)."""
-
-
-def home_warnings(lang: Lang, home: UnitHome) -> list[str]:
-    names = {holding.substance.key: holding.substance for holding in home.holdings}
-    return [
-        warning_text(lang, warning, names[warning.substance])
-        for warning in home.warnings
-        if warning.substance in names
-    ]
 
 
 class PrecursorDialog(ComponentDialog):  # type: ignore[misc]

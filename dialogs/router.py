@@ -13,7 +13,7 @@ from cards.common import Card, help_card, menu_card, notice_card, plain, welcome
 from dialogs.admin import ADMIN_DIALOG, AdminDialog
 from dialogs.admin import NAME_KEY as ADMIN_NAME_KEY
 from dialogs.card_prompt import awaits
-from dialogs.context import OrgServices, speaker_of
+from dialogs.context import speaker_of
 from dialogs.flow import ChannelHandler, FlowModule, SubmitReceipts
 from dialogs.outgoing import card_activity, text_activity
 from domain.actor import Speaker
@@ -21,6 +21,7 @@ from domain.flows import Command, Flow, normalise_text, parse_command, parse_flo
 from domain.i18n import Lang, t
 from domain.ids import row_id
 from domain.submissions import key_in
+from services.org import OrgServices
 
 log = logging.getLogger(__name__)
 

@@ -16,10 +16,10 @@ import time_machine
 from sqlalchemy import select
 
 from bot.digest import DigestJob
-from bot.lone_work_jobs import LoneWorkReminders
-from bot.near_miss_services import NearMissReminders
 from domain.i18n import COPENHAGEN
 from domain.lone_work import parse
+from services.lone_work_jobs import LoneWorkReminders
+from services.near_miss import NearMissReminders
 from storage.checkin_models import CheckinEvent
 from tests import near_miss_support as nm
 from tests.fake_connector import Sent

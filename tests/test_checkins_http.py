@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from bot.checkin_jobs import CheckinJob
 from dialogs.checkins import CheckinModule
+from services.checkin_jobs import CheckinJob
 from storage.checkin_models import CheckinEvent, CheckinSession
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import AuditEvent

@@ -20,9 +20,9 @@ from sqlalchemy import select
 
 from bot.app import BotRuntime, build_runtime
 from bot.config import Settings
-from bot.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from domain.i18n import COPENHAGEN
 from domain.org import OrgFile
+from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from storage import org
 from storage.db import Database
 from storage.lone_work_models import LoneWorkRequest

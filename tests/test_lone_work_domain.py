@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.__main__ import main
-from bot.lone_work_services import loaded_view, views_and_people
 from domain.lone_work import (
     Decision,
     LoneWorkForm,
@@ -21,6 +20,7 @@ from domain.lone_work import (
     working_days_between,
 )
 from reports.lone_work import COLUMNS, export_register
+from services.lone_work import loaded_view, views_and_people
 from storage import checkins, lone_work, org
 from storage.db import Database
 from storage.models import Unit

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from domain.i18n import COPENHAGEN
 from domain.org import OrgFile
+from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from storage import org
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import AuditEvent, Unit

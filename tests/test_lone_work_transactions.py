@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.lone_work_jobs import LoneWorkExpiry
+from services.lone_work_jobs import LoneWorkExpiry
 from storage.lone_work_models import LoneWorkRequest
 from tests.teams import BotUnderTest, make_user
 from tests.test_lone_work_http import LISE, MAJA, _request, _setup, form

@@ -221,7 +221,7 @@ async def test_an_anonymous_report_leaves_no_trace_of_its_reporter(
         assert SECRET_TEXT not in message, f"{record.name} logged the free text"
     assert checked > 0
     assert any(
-        record.name == "bot.near_miss_services" and "recorded" in record.getMessage()
+        record.name == "services.near_miss" and "recorded" in record.getMessage()
         for record in caplog.records
     ), "the report's own log line was not captured, so the scan proves nothing"
 

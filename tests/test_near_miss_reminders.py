@@ -7,8 +7,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from bot.near_miss_services import NearMissReminders
 from domain.i18n import COPENHAGEN
+from services.near_miss import NearMissReminders
 from storage import jobs
 from storage.near_miss_models import NearMissAction
 from tests.near_miss_support import AMK, OWNER, REPORTER, report, reports, setup, to

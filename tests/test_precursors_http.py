@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.precursor_jobs import PrecursorReminders
 from domain.org import OrgFile
+from services.precursor_jobs import PrecursorReminders
 from storage import org
 from storage.models import AuditEvent, Unit
 from storage.precursor_models import PrecursorEntry, PrecursorHolding, PrecursorRegistration

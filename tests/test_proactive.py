@@ -13,8 +13,9 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
 from bot.connector import ConnectorClient, ConnectorError, RetryPolicy, parse_retry_after
-from bot.proactive import NoConversation, ProactiveSender
+from bot.proactive import ProactiveSender
 from cards.common import notice_card
+from services.ports import NoConversation
 from storage import conversations
 from storage.db import Database
 from storage.models import ConversationRef, Person, PostedActivity

@@ -13,8 +13,9 @@ from sqlalchemy import select
 from bot.background import BackgroundTasks
 from bot.connector import ConnectorClient, ConnectorError, RetryPolicy
 from bot.notifier import ProactiveNotifier
-from bot.proactive import NoConversation, ProactiveSender
+from bot.proactive import ProactiveSender
 from cards.common import notice_card
+from services.ports import NoConversation
 from storage import conversations, org
 from storage.db import Database
 from storage.models import ConversationRef, PostedActivity

@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from bot.checkin_jobs import CheckinJob
 from bot.digest import DigestJob
-from bot.lone_work_jobs import LoneWorkReminders
 from dialogs.checkins import CheckinModule
 from domain.digest import week_bounds
 from domain.org import OrgFile
+from services.checkin_jobs import CheckinJob
+from services.lone_work_jobs import LoneWorkReminders
 from storage import org
 from storage.checkin_models import CheckinSession
 from storage.lone_work_models import LoneWorkRequest

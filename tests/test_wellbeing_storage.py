@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.wellbeing_jobs import WellbeingRetention
 from domain.audit import canonical_json
 from domain.org import OrgFile
 from domain.wellbeing import (
@@ -23,6 +22,7 @@ from domain.wellbeing import (
     WellbeingSettings,
     local_today,
 )
+from services.wellbeing_jobs import WellbeingRetention
 from storage import audit, org, wellbeing
 from storage.db import Database
 from storage.models import AuditEvent, Person, Unit

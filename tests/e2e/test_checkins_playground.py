@@ -5,7 +5,7 @@ her unit Kemi, approves it, as in `test_lone_work_playground.py` (whose fixture,
 two playgrounds this test uses; their own screenshots are switched off here). Mette presses
 "Start alenearbejde" on her updated copy of the request: the card turns into the session
 card. The check-ins then happen without waiting real minutes: the scheduler's check-in job
-(`bot.checkin_jobs.CheckinJob.run`) is run in a separate process against the bot's SQLite
+(`services.checkin_jobs.CheckinJob.run`) is run in a separate process against the bot's SQLite
 database with a `now` the test chooses relative to the session's due time, and its cards go
 through the `serviceUrl` stored for each person, i.e. to their own playgrounds:
 
@@ -66,7 +66,7 @@ import asyncio, json, os, sys
 from datetime import timedelta
 from sqlalchemy import select
 from bot.app import build_runtime
-from bot.checkin_jobs import CheckinJob
+from services.checkin_jobs import CheckinJob
 from bot.config import Settings
 from storage.checkin_models import CheckinSession
 

@@ -31,7 +31,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import BotRuntime
-from bot.scheduler import PeriodicJob
+from services.ports import PeriodicJob
 from storage.db import Database
 from storage.models import AuditEvent, JobRun, PostedActivity
 from tests.conftest import DatabaseTarget

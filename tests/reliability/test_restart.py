@@ -19,12 +19,12 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from bot.checkin_jobs import CheckinJob
 from bot.digest import DigestJob
-from bot.lone_work_jobs import LoneWorkReminders
-from bot.near_miss_services import NearMissReminders
 from dialogs.checkins import CheckinModule
 from domain.i18n import COPENHAGEN
+from services.checkin_jobs import CheckinJob
+from services.lone_work_jobs import LoneWorkReminders
+from services.near_miss import NearMissReminders
 from storage.checkin_models import CheckinEvent, CheckinSession
 from storage.digest_models import DigestSubscription
 from storage.lone_work_models import LoneWorkRequest

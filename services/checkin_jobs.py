@@ -9,14 +9,11 @@ does the step that is due now (the latest one), so a bot that was down catches u
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.lone_work_services import person_lang
-from bot.notifier import ProactiveNotifier
 from cards.checkins import alarm_card, session_card
 from domain.checkins import (
     AlarmReason,
@@ -28,6 +25,8 @@ from domain.checkins import (
     allowed_interval,
     step_due,
 )
+from services.lone_work import person_lang
+from services.ports import WORKER, Notifier
 from storage import checkins, jobs, org
 from storage.checkin_models import CheckinSession
 from storage.db import Database
@@ -35,7 +34,6 @@ from storage.lone_work_models import LoneWorkRequest
 from storage.models import Person, Unit
 
 log = logging.getLogger(__name__)
-WORKER = f"{os.uname().nodename}:{os.getpid()}"
 LEASE = timedelta(minutes=5)
 SESSION_ENTITY = "checkin_session"
 ALARM_ENTITY = "checkin_alarm"
@@ -111,7 +109,7 @@ class CheckinJob:
 
     name = "checkins"
 
-    def __init__(self, db: Database, notifier: ProactiveNotifier) -> None:
+    def __init__(self, db: Database, notifier: Notifier) -> None:
         self.db = db
         self.notifier = notifier
 

@@ -8,19 +8,15 @@ notifier. Nothing here logs free text.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import read_dotenv
-from bot.notifier import ProactiveNotifier
 from cards.common import Card, notice_card, plain
 from cards.wellbeing import (
     amd_form,
@@ -62,6 +58,7 @@ from domain.wellbeing import (
     parse_items,
     rows_of,
 )
+from services.ports import WORKER, Notifier
 from storage import jobs, org, wellbeing
 from storage.db import Database
 from storage.models import Person, Unit, utcnow
@@ -69,7 +66,6 @@ from storage.wellbeing import ITEM
 from storage.wellbeing_models import WellbeingActionItem, WellbeingDialogue
 
 log = logging.getLogger(__name__)
-WORKER = f"{os.uname().nodename}:{os.getpid()}"
 CLAIM_LEASE = timedelta(minutes=10)
 _BATCH = re.compile(r"[0-9a-f]{32}")
 
@@ -78,13 +74,6 @@ STATUSES = {
     "wellbeing.item.done": ItemStatus.DONE,
     "wellbeing.item.drop": ItemStatus.DROPPED,
 }
-
-
-def wellbeing_settings(env: Mapping[str, str] | None = None) -> WellbeingSettings:
-    """`WELLBEING_*` settings from the environment (and `.env`), like `bot.config.Settings`."""
-    merged = read_dotenv(Path(".env"))
-    merged.update(os.environ if env is None else env)
-    return WellbeingSettings.from_mapping(merged)
 
 
 def person_lang(person: Person) -> Lang:
@@ -105,7 +94,7 @@ class DatabaseWellbeingServices:
     def __init__(
         self,
         db: Database,
-        notifier: ProactiveNotifier,
+        notifier: Notifier,
         *,
         settings: WellbeingSettings | None = None,
         clock: Callable[[], datetime] = utcnow,

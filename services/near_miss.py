@@ -9,7 +9,6 @@ text, and nothing about an anonymous report is ever sent to, or logged about, it
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,7 +17,6 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.notifier import ProactiveNotifier
 from cards.common import Card, notice_card, plain
 from cards.near_miss import (
     confirmation_card,
@@ -49,13 +47,13 @@ from domain.near_miss import (
     parse_key,
 )
 from domain.org import UnitRef, UnknownUnit
+from services.ports import WORKER, Notifier
 from storage import audit, jobs, near_miss, org
 from storage.db import Database
 from storage.models import Person, utcnow
 from storage.near_miss import ENTITY
 
 log = logging.getLogger(__name__)
-WORKER = f"{os.uname().nodename}:{os.getpid()}"
 
 EVENTS = {
     "near_miss.acknowledge": Event.ACKNOWLEDGE,
@@ -140,7 +138,7 @@ class DatabaseNearMissServices:
     def __init__(
         self,
         db: Database,
-        notifier: ProactiveNotifier,
+        notifier: Notifier,
         *,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
@@ -501,7 +499,7 @@ class NearMissReminders:
 
     name = "near_miss.reminders"
 
-    def __init__(self, db: Database, notifier: ProactiveNotifier) -> None:
+    def __init__(self, db: Database, notifier: Notifier) -> None:
         self.db = db
         self.notifier = notifier
 

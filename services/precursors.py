@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -12,17 +13,16 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.notifier import ProactiveNotifier
 from cards.common import Card, notice_card, plain
 from cards.precursors import (
     day_text,
+    home_warnings,
     inline_name,
     ledger_card,
     overview_card,
     unit_status_card,
     warning_text,
 )
-from dialogs.precursors import Access, Result, home_warnings
 from domain.actor import Speaker
 from domain.i18n import COPENHAGEN, Lang, preferred_lang, t
 from domain.ids import row_id
@@ -45,12 +45,30 @@ from domain.precursors import (
     search,
     threshold_warning,
 )
+from services.ports import Notifier
 from storage import org, precursor_catalogue, precursors
 from storage.db import Database
 from storage.models import Person, Unit, utcnow
 from storage.precursor_models import PrecursorEntry, PrecursorRegistration
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What an action did, in the speaker's language (kept in dialog state as plain data)."""
+
+    ok: bool
+    message: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    refused: bool = False  # the speaker does not keep the unit's records (audited)
+
+
+@dataclass(frozen=True)
+class Access:
+    units: list[UnitRef]
+    secretariat: bool
 
 
 def local_today(moment: datetime) -> date:
@@ -114,7 +132,7 @@ class DatabasePrecursorServices:
     def __init__(
         self,
         db: Database,
-        notifier: ProactiveNotifier,
+        notifier: Notifier,
         *,
         licence: str = "",
         deadline: str = "06-15",

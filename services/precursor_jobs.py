@@ -4,21 +4,19 @@ the deadline — each reminder once per unit and year, however many processes ru
 from __future__ import annotations
 
 import logging
-import os
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.notifier import ProactiveNotifier
-from bot.precursor_services import local_today, person_lang
 from cards.precursors import reminder_card
 from domain.precursors import deadline_for, reminder_due
+from services.ports import WORKER, Notifier
+from services.precursors import local_today, person_lang
 from storage import jobs, precursor_catalogue, precursors
 from storage.db import Database
 from storage.models import JobRun
 
 log = logging.getLogger(__name__)
-WORKER = f"{os.uname().nodename}:{os.getpid()}"
 
 
 def reminder_key(year: int, offset: int, unit_id: int) -> str:
@@ -30,7 +28,7 @@ class PrecursorReminders:
 
     name = "precursors.reminders"
 
-    def __init__(self, db: Database, notifier: ProactiveNotifier, *, deadline: str) -> None:
+    def __init__(self, db: Database, notifier: Notifier, *, deadline: str) -> None:
         self.db = db
         self.notifier = notifier
         self.deadline = deadline

@@ -1,6 +1,9 @@
-"""The services dialogs use, each one transaction on the database."""
+"""The organisation's records as dialogs use them (units, roles, language), each call one
+transaction on the database."""
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -13,6 +16,29 @@ from storage.db import Database
 from storage.models import Person, RoleAssignment, Unit
 
 
+class OrgServices(Protocol):
+    """What dialogs need from the organisation's records (one transaction per call)."""
+
+    async def list_units(self) -> list[UnitRef]: ...
+
+    async def get_unit(self, unit_id: int) -> UnitRef | None: ...
+
+    async def unit_roles(self, unit_id: int) -> list[RoleHolder]: ...
+
+    async def assign_role(
+        self, speaker: Speaker, unit_id: int, form: RoleAssignmentForm
+    ) -> bool: ...
+
+    async def remove_role(self, speaker: Speaker, assignment_id: int) -> RoleHolder | None: ...
+
+    async def set_language(self, speaker: Speaker, lang: Lang) -> None: ...
+
+    async def refuse(
+        self, speaker: Speaker, action: str, *, entity_type: str, entity_id: int | None = None
+    ) -> None:
+        """Audit an attempt the speaker has no right to (`<action>.refused`, once)."""
+
+
 def _holder(assignment: RoleAssignment) -> RoleHolder:
     return RoleHolder(
         assignment_id=assignment.id,
@@ -23,7 +49,7 @@ def _holder(assignment: RoleAssignment) -> RoleHolder:
 
 
 class DatabaseOrgServices:
-    """`dialogs.context.OrgServices` on the real database."""
+    """`OrgServices` on the real database."""
 
     def __init__(self, db: Database) -> None:
         self.db = db

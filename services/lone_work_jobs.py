@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import logging
-import os
 from datetime import datetime, timedelta
 
-from bot.lone_work_services import (
+from cards.common import plain
+from cards.lone_work import approval_card
+from domain.i18n import format_datetime, t
+from services.lone_work import (
     approver_key,
     card_renderer,
     person_lang,
     view_and_people,
     views_and_people,
 )
-from bot.notifier import ProactiveNotifier
-from cards.common import plain
-from cards.lone_work import approval_card
-from domain.i18n import format_datetime, t
+from services.ports import WORKER, Notifier
 from storage import jobs, lone_work
 from storage.db import Database
 from storage.lone_work import ENTITY
 
 log = logging.getLogger(__name__)
-WORKER = f"{os.uname().nodename}:{os.getpid()}"
 
 
 class LoneWorkExpiry:
@@ -30,7 +28,7 @@ class LoneWorkExpiry:
 
     name = "lone_work.expiry"
 
-    def __init__(self, db: Database, notifier: ProactiveNotifier) -> None:
+    def __init__(self, db: Database, notifier: Notifier) -> None:
         self.db = db
         self.notifier = notifier
 
@@ -51,7 +49,7 @@ class LoneWorkReminders:
 
     name = "lone_work.reminders"
 
-    def __init__(self, db: Database, notifier: ProactiveNotifier) -> None:
+    def __init__(self, db: Database, notifier: Notifier) -> None:
         self.db = db
         self.notifier = notifier
 

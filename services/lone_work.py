@@ -10,7 +10,6 @@ from typing import Any, Protocol
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.notifier import Outgoing, ProactiveNotifier
 from cards.common import Card, notice_card, plain
 from cards.lone_work import approval_card, list_card, requester_card
 from domain.actor import Speaker
@@ -28,6 +27,7 @@ from domain.lone_work import (
 )
 from domain.numbering import local_year, year_bounds
 from domain.org import Role, UnitRef
+from services.ports import Notifier, Outgoing
 from storage import audit, conversations, lone_work, org
 from storage.db import Database, HotConnection
 from storage.lone_work import ENTITY, RequestRow
@@ -250,7 +250,7 @@ class DatabaseLoneWorkServices:
     def __init__(
         self,
         db: Database,
-        notifier: ProactiveNotifier,
+        notifier: Notifier,
         *,
         admin_upns: frozenset[str],
         clock: Callable[[], datetime] = utcnow,

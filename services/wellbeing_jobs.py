@@ -7,18 +7,16 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot.notifier import ProactiveNotifier
-from bot.scheduler import PeriodicJob
-from bot.wellbeing_services import (
+from cards.wellbeing import follow_up_card, owner_card
+from domain.i18n import t
+from domain.wellbeing import WellbeingSettings, local_today, notes_cutoff
+from services.ports import WORKER, Notifier, PeriodicJob
+from services.wellbeing import (
     CLAIM_LEASE,
-    WORKER,
     DatabaseWellbeingServices,
     owner_key,
     person_lang,
 )
-from cards.wellbeing import follow_up_card, owner_card
-from domain.i18n import t
-from domain.wellbeing import WellbeingSettings, local_today, notes_cutoff
 from storage import jobs, wellbeing
 from storage.db import Database
 from storage.models import Person
@@ -162,7 +160,7 @@ class WellbeingRetention:
 
 
 def wellbeing_jobs(
-    db: Database, notifier: ProactiveNotifier, settings: WellbeingSettings
+    db: Database, notifier: Notifier, settings: WellbeingSettings
 ) -> list[PeriodicJob]:
     services = DatabaseWellbeingServices(db, notifier, settings=settings)
     return [

@@ -6,7 +6,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from bot.checkin_jobs import (
+from cards.checkins import alarm_card, session_card
+from cards.common import Card, plain
+from domain.actor import Speaker
+from domain.checkins import AlarmReason, SessionStatus, SessionView
+from domain.i18n import format_datetime, t
+from domain.ids import row_id
+from services.checkin_jobs import (
     SESSION_ENTITY,
     CheckinJob,
     alarm_entity,
@@ -14,14 +20,8 @@ from bot.checkin_jobs import (
     view_of,
     worker_key,
 )
-from bot.lone_work_services import person_lang
-from bot.notifier import ProactiveNotifier
-from cards.checkins import alarm_card, session_card
-from cards.common import Card, plain
-from domain.actor import Speaker
-from domain.checkins import AlarmReason, SessionStatus, SessionView
-from domain.i18n import format_datetime, t
-from domain.ids import row_id
+from services.lone_work import person_lang
+from services.ports import Notifier
 from storage import checkins
 from storage.db import Database
 from storage.models import Person, utcnow
@@ -40,7 +40,7 @@ class DatabaseCheckinServices:
     def __init__(
         self,
         db: Database,
-        notifier: ProactiveNotifier,
+        notifier: Notifier,
         *,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
