@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.audit_trail import AuditCheckpoint
 from bot.config import Settings
-from bot.digest import DigestJob, DigestModule, DigestPoster
 from bot.notifier import ProactiveNotifier, Redelivery
 from dialogs.checkins import CheckinModule
+from dialogs.digest import DigestModule
 from dialogs.flow import ChannelHandler, FlowModule
 from dialogs.lone_work import LoneWorkModule
 from dialogs.near_miss import NearMissModule
@@ -15,6 +15,7 @@ from dialogs.wellbeing import WellbeingModule
 from domain.digest import Schedule
 from services.checkin_jobs import CheckinJob
 from services.checkins import DatabaseCheckinServices
+from services.digest import DigestJob, DigestPoster, DigestServices
 from services.lone_work import DatabaseLoneWorkServices
 from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from services.near_miss import DatabaseNearMissServices, NearMissReminders
@@ -56,7 +57,8 @@ def digest_poster(db: Database, notifier: ProactiveNotifier, settings: Settings)
 
 def digest_module(db: Database, notifier: ProactiveNotifier, settings: Settings) -> DigestModule:
     return DigestModule(
-        db, digest_poster(db, notifier, settings), Schedule.parse(settings.digest_schedule)
+        DigestServices(db, digest_poster(db, notifier, settings)),
+        Schedule.parse(settings.digest_schedule),
     )
 
 

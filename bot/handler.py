@@ -17,6 +17,7 @@ from bot.state import DatabaseConversationState
 from bot.turn_gate import NORMAL, URGENT, TurnGate
 from bot.turn_order import ConversationTurns
 from cards.common import CARD_CONTENT_TYPE, Card, notice_card
+from dialogs.channels import channel_address, channel_data, sub_dict
 from dialogs.context import set_speaker, speaker_of
 from dialogs.outgoing import OutgoingActivity, text_activity
 from dialogs.router import Router
@@ -36,30 +37,6 @@ def conversation_kind(activity: Activity) -> str:
     if kind in ("personal", "channel", "groupChat"):
         return str(kind)
     return "personal" if not getattr(activity.conversation, "is_group", False) else "groupChat"
-
-
-def channel_data(activity: Activity) -> dict[str, Any]:
-    data = activity.channel_data
-    return data if isinstance(data, dict) else {}
-
-
-def sub_dict(data: dict[str, Any], key: str) -> dict[str, Any]:
-    value = data.get(key)
-    return value if isinstance(value, dict) else {}
-
-
-def channel_address(activity: Activity, channel: dict[str, Any]) -> conversations.Address:
-    """A team channel the bot can post new threads into."""
-    return conversations.Address(
-        conversation_id=str(channel["id"]),
-        kind="channel",
-        service_url=activity.service_url,
-        tenant_id=sub_dict(channel_data(activity), "tenant").get("id"),
-        bot_id=activity.recipient.id,
-        bot_name=activity.recipient.name,
-        channel_id=str(channel["id"]),
-        channel_name=channel.get("name") or None,
-    )
 
 
 def card_response(card: Card) -> InvokeResponse:

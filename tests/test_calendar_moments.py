@@ -15,9 +15,9 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from bot.digest import DigestJob
 from domain.i18n import COPENHAGEN
 from domain.lone_work import parse
+from services.digest import DigestJob
 from services.lone_work_jobs import LoneWorkReminders
 from services.near_miss import NearMissReminders
 from storage.checkin_models import CheckinEvent

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from bot.connector import ConnectorClient, RetryPolicy
-from bot.digest import DigestJob, DigestPoster
 from bot.notifier import ProactiveNotifier
 from bot.proactive import ProactiveSender
 from domain.digest import Schedule, week_bounds
 from domain.near_miss import Category, Severity
 from domain.org import OrgFile
+from services.digest import DigestJob, DigestPoster
 from storage import org
 from storage.db import Database
 from storage.lone_work_models import LoneWorkRequest

@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from bot.digest import DigestJob
 from dialogs.checkins import CheckinModule
 from domain.digest import week_bounds
 from domain.org import OrgFile
 from services.checkin_jobs import CheckinJob
+from services.digest import DigestJob
 from services.lone_work_jobs import LoneWorkReminders
 from storage import org
 from storage.checkin_models import CheckinSession

@@ -56,10 +56,11 @@ import yaml
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
-from bot.digest import digest_key, schedule_text
+from dialogs.digest import schedule_text
 from domain.digest import Schedule, iso_week, week_bounds
 from domain.i18n import Lang, t
 from domain.near_miss import Category, Severity
+from services.digest import digest_key
 from storage import conversations, jobs, org
 from storage import digest as digest_store
 from storage.db import Database

@@ -19,10 +19,10 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from bot.digest import DigestJob
 from dialogs.checkins import CheckinModule
 from domain.i18n import COPENHAGEN
 from services.checkin_jobs import CheckinJob
+from services.digest import DigestJob
 from services.lone_work_jobs import LoneWorkReminders
 from services.near_miss import NearMissReminders
 from storage.checkin_models import CheckinEvent, CheckinSession

@@ -1,45 +1,48 @@
-"""The weekly digest: channel subscriptions, the safety moment, composing and posting once."""
+"""The weekly digest: composing each subscribed channel's card and posting it once per ISO
+week, and what the channel words and the card's buttons do (subscribe, stop, safety moment,
+details)."""
 
 from __future__ import annotations
 
 import logging
-import os
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Protocol
 
-from botbuilder.core import TurnContext
-from botbuilder.dialogs import Dialog
-
-from bot.config import Settings
-from bot.connector import ConnectorError
-from bot.handler import channel_address, channel_data, sub_dict
-from bot.notifier import ProactiveNotifier
-from bot.proactive import ProactiveSender
 from cards.common import Card, notice_card, plain
-from cards.digest import details_card, digest_card, line_text, safety_moment_card
-from dialogs.context import speaker_of
-from dialogs.outgoing import card_activity, text_activity
+from cards.digest import details_card, digest_card, line_text
 from domain.actor import Speaker
-from domain.digest import DAYS, DigestContent, Schedule, iso_week, scope_for, week_bounds
-from domain.flows import Flow
+from domain.digest import DigestContent, SafetyMoment, Schedule, iso_week, scope_for
 from domain.i18n import Lang, t
-from domain.ids import row_id
 from domain.org import Role
+from domain.wellbeing import WellbeingSettings
 from reports.digest import compose
-from services.ports import NoConversation
+from services.ports import WORKER, ChannelPoster, DeliveryFailed, NoConversation, Notifier
 from storage import conversations, jobs, org
 from storage import digest as digest_store
+from storage.conversations import Address
 from storage.db import Database
 from storage.digest_models import DigestSubscription
 from storage.models import ConversationRef, utcnow
 
 log = logging.getLogger(__name__)
-WORKER = f"{os.uname().nodename}:{os.getpid()}"
-SUBSCRIBE_WORDS = ("digest her", "digest here")
-STOP_WORDS = ("digest stop",)
-SAFETY_WORDS = ("sikkerhedsøjeblik", "safety moment")
+
+
+class DigestSettings(Protocol):
+    """The settings the digest reads (`bot.config.Settings` has them)."""
+
+    @property
+    def admin_upns(self) -> frozenset[str]: ...
+
+    @property
+    def precursor_deadline(self) -> str: ...
+
+    @property
+    def exports_url(self) -> str: ...
+
+    @property
+    def wellbeing(self) -> WellbeingSettings: ...
 
 
 def digest_key(subscription_id: int, week: str) -> str:
@@ -62,9 +65,9 @@ class DigestPoster:
     def __init__(
         self,
         db: Database,
-        sender: ProactiveSender,
-        notifier: ProactiveNotifier,
-        settings: Settings,
+        sender: ChannelPoster,
+        notifier: Notifier,
+        settings: DigestSettings,
         *,
         max_attempts: int = 5,
     ) -> None:
@@ -136,7 +139,7 @@ class DigestPoster:
             posted = await self.sender.post_to_channel(
                 ref.id, card, dedupe_key=key, entity_type="digest", entity_id=str(subscription.id)
             )
-        except (ConnectorError, NoConversation) as error:
+        except (DeliveryFailed, NoConversation) as error:
             return await self._failed(subscription, ref, week, key, error)
         await jobs.complete(
             self.db,
@@ -209,34 +212,26 @@ class DigestJob:
             await self.poster.run(week, now, not_before=self.schedule.due_at(week))
 
 
-def requested_units(raw: str) -> list[str]:
-    """Unit names after "digest here", as typed (mentions removed): "Kemi, Fysik"."""
-    words = re.sub(r"<at>.*?</at>", " ", raw, flags=re.IGNORECASE | re.DOTALL).split()
-    rest = " ".join(words[2:])
-    return [name.strip(" .") for name in rest.split(",") if name.strip(" .")]
+@dataclass(frozen=True)
+class TeamInfo:
+    """The team a channel belongs to, as Teams names it."""
+
+    team_id: str
+    name: str | None
+    aad_group_id: str | None
+    tenant_id: str | None
+    service_url: str
 
 
-def schedule_text(lang: Lang, schedule: Schedule) -> str:
-    day = next(name for name, number in DAYS.items() if number == schedule.weekday).lower()
-    clock = f"{schedule.hour:02d}:{schedule.minute:02d}"
-    return f"{t(lang, f'lone_work.weekday.{day}')} {'kl.' if lang is Lang.DA else 'at'} {clock}"
+class DigestServices:
+    """What the channel words and the digest card's buttons do, each one transaction."""
 
-
-class DigestModule:
-    """Channel words (digest here/stop), the safety-moment card, and the Details button."""
-
-    flow: Flow | None = None
-    dialog_id: str | None = None
-    name_key = "digest.details.title"
-    action_verbs = frozenset({"digest.details", "digest.safety_moment"})
-
-    def __init__(self, db: Database, poster: DigestPoster, schedule: Schedule) -> None:
+    def __init__(
+        self, db: Database, poster: DigestPoster, *, clock: Callable[[], datetime] = utcnow
+    ) -> None:
         self.db = db
         self.poster = poster
-        self.schedule = schedule
-
-    def dialogs(self) -> list[Dialog]:
-        return []
+        self.clock = clock
 
     async def _roles(self, speaker: Speaker) -> set[str]:
         if speaker.person_id is None:
@@ -244,14 +239,14 @@ class DigestModule:
         async with self.db.sessions() as session:
             return {role.role for role in await org.roles_of(session, speaker.person_id)}
 
-    async def _allow_manage(self, speaker: Speaker, what: str) -> bool:
+    async def may_manage(self, speaker: Speaker, what: str) -> bool:
         """Administrators and the secretariat; anyone else's attempt (`what`) is audited."""
         if speaker.is_admin or Role.SECRETARIAT.value in await self._roles(speaker):
             return True
         await self._refuse(speaker, what)
         return False
 
-    async def _allow_details(self, speaker: Speaker) -> bool:
+    async def may_see_details(self, speaker: Speaker) -> bool:
         """Administrators, the secretariat, leaders and AMKs; anyone else is audited."""
         wanted = {Role.SECRETARIAT.value, Role.AMK.value, Role.LEADER.value}
         if speaker.is_admin or wanted & await self._roles(speaker):
@@ -263,168 +258,87 @@ class DigestModule:
         async with self.db.transaction() as session:
             await digest_store.refuse(session, person_id=speaker.person_id, what=what)
 
-    def next_week(self, now: datetime) -> str:
-        """The week whose digest the secretariat is writing for."""
-        week = iso_week(now)
-        if self.schedule.is_due(now):
-            _, end = week_bounds(week)
-            return iso_week(end + timedelta(hours=1))
-        return week
-
-    async def on_channel_text(self, turn_context: TurnContext, text: str) -> bool:
-        speaker = speaker_of(turn_context)
-        subscribe = next(
-            (w for w in SUBSCRIBE_WORDS if text == w or text.startswith(w + " ")), None
-        )
-        stop = text in STOP_WORDS
-        if subscribe is None and not stop:
-            return False
-        if not await self._allow_manage(speaker, "stop" if stop else "subscribe"):
-            await turn_context.send_activity(text_activity(t(speaker.lang, "digest.not_allowed")))
-            return True
-        ref_id = await self._channel_ref(turn_context)
-        if ref_id is None:
-            await turn_context.send_activity(text_activity(t(speaker.lang, "digest.not_allowed")))
-            return True
-        if stop:
-            async with self.db.transaction() as session:
-                stopped = await digest_store.unsubscribe(
-                    session, conversation_ref_id=ref_id, person_id=speaker.person_id
-                )
-            key = "digest.unsubscribed" if stopped else "digest.not_subscribed"
-            await turn_context.send_activity(text_activity(t(speaker.lang, key)))
-            return True
-        assert subscribe is not None
-        wanted = requested_units(turn_context.activity.text or "")
-        async with self.db.transaction() as session:
-            found = {name: await org.unit_by_name(session, name) for name in wanted}
-            unknown = [name for name, unit in found.items() if unit is None]
-            if unknown:
-                message = t(speaker.lang, "digest.unknown_units", units=", ".join(unknown))
-            else:
-                units = [unit for unit in found.values() if unit is not None]
-                await digest_store.subscribe(
-                    session,
-                    conversation_ref_id=ref_id,
-                    lang=speaker.lang.value,
-                    unit_ids=[unit.id for unit in units] or None,
-                    person_id=speaker.person_id,
-                )
-                when = schedule_text(speaker.lang, self.schedule)
-                message = (
-                    t(
-                        speaker.lang,
-                        "digest.subscribed.units",
-                        units=", ".join(u.name for u in units),
-                        schedule=when,
-                    )
-                    if units
-                    else t(speaker.lang, "digest.subscribed", schedule=when)
-                )
-        await turn_context.send_activity(text_activity(message))
-        return True
-
-    async def _channel_ref(self, turn_context: TurnContext) -> int | None:
+    async def channel_ref(
+        self, address: Address, team: TeamInfo | None, speaker: Speaker
+    ) -> int | None:
         """The channel's stored reference (created now if the install event was missed);
         None if the id is a person's 1:1 chat."""
-        activity = turn_context.activity
-        data = channel_data(activity)
-        channel = sub_dict(data, "channel") or {"id": activity.conversation.id.split(";")[0]}
-        team = sub_dict(data, "team")
         async with self.db.transaction() as session:
             stored_team = None
-            if team.get("id"):
+            if team is not None:
                 stored_team = await conversations.install_team(
                     session,
-                    team_id=str(team["id"]),
-                    name=team.get("name"),
-                    aad_group_id=team.get("aadGroupId"),
-                    tenant_id=sub_dict(data, "tenant").get("id"),
-                    service_url=activity.service_url,
-                    actor=speaker_of(turn_context).actor,
+                    team_id=team.team_id,
+                    name=team.name,
+                    aad_group_id=team.aad_group_id,
+                    tenant_id=team.tenant_id,
+                    service_url=team.service_url,
+                    actor=speaker.actor,
                 )
-            ref = await conversations.remember(
-                session, channel_address(activity, channel), team=stored_team
-            )
+            ref = await conversations.remember(session, address, team=stored_team)
             return None if ref is None else ref.id
 
-    async def on_text(self, turn_context: TurnContext, text: str) -> bool:
-        if text not in SAFETY_WORDS:
-            return False
-        speaker = speaker_of(turn_context)
-        if not await self._allow_manage(speaker, "safety_moment.open"):
-            await turn_context.send_activity(text_activity(t(speaker.lang, "digest.not_allowed")))
-            return True
-        week = self.next_week(utcnow())
-        async with self.db.sessions() as session:
-            current = await digest_store.safety_moment(session, week)
-        card = safety_moment_card(
-            speaker.lang,
-            week,
-            danish=current.danish if current else "",
-            english=current.english if current else "",
-        )
-        await turn_context.send_activity(card_activity(card))
-        return True
-
-    async def on_action(
-        self, turn_context: TurnContext, verb: str, data: dict[str, object]
-    ) -> Card | str:
-        speaker = speaker_of(turn_context)
-        if verb == "digest.safety_moment":
-            return await self._save_safety_moment(speaker, data)
-        return await self._details(speaker, data)
-
-    async def _save_safety_moment(self, speaker: Speaker, data: dict[str, Any]) -> Card | str:
-        if not await self._allow_manage(speaker, "safety_moment"):
-            return t(speaker.lang, "digest.not_allowed")
-        week = str(data.get("week") or "")
-        danish = str(data.get("danish") or "").strip()
-        english = str(data.get("english") or "").strip()
-        try:
-            week_bounds(week)
-        except ValueError:
-            return t(speaker.lang, "card.invalid_input")
-        if not danish or not english:
-            return safety_moment_card(speaker.lang, week, danish=danish, english=english)
+    async def unsubscribe(self, ref_id: int, speaker: Speaker) -> bool:
+        """Stop the channel's digest; False if it had none."""
         async with self.db.transaction() as session:
-            await digest_store.save_safety_moment(
+            return await digest_store.unsubscribe(
+                session, conversation_ref_id=ref_id, person_id=speaker.person_id
+            )
+
+    async def subscribe(
+        self, ref_id: int, speaker: Speaker, unit_names: list[str]
+    ) -> tuple[list[str], list[str]]:
+        """Make the channel a digest channel for the named units (all units: none named).
+        Returns the names not found (then nothing changed), and the subscribed units' names."""
+        async with self.db.transaction() as session:
+            found = {name: await org.unit_by_name(session, name) for name in unit_names}
+            unknown = [name for name, unit in found.items() if unit is None]
+            if unknown:
+                return unknown, []
+            units = [unit for unit in found.values() if unit is not None]
+            await digest_store.subscribe(
                 session,
-                week=week,
-                danish=danish[:600],
-                english=english[:600],
+                conversation_ref_id=ref_id,
+                lang=speaker.lang.value,
+                unit_ids=[unit.id for unit in units] or None,
                 person_id=speaker.person_id,
             )
-        return notice_card(
-            t(speaker.lang, "digest.safety_moment.title", week=week),
-            t(speaker.lang, "digest.safety_moment.saved", week=week),
-        )
+            return [], [unit.name for unit in units]
 
-    async def _details(self, speaker: Speaker, data: dict[str, Any]) -> str:
-        if not await self._allow_details(speaker):
-            return t(speaker.lang, "digest.not_allowed")
-        subscription_id = row_id(data.get("subscription_id"))
-        if subscription_id is None:
-            return t(speaker.lang, "card.invalid_input")
+    async def safety_moment(self, week: str) -> SafetyMoment | None:
+        async with self.db.sessions() as session:
+            return await digest_store.safety_moment(session, week)
+
+    async def save_safety_moment(
+        self, speaker: Speaker, week: str, danish: str, english: str
+    ) -> None:
+        async with self.db.transaction() as session:
+            await digest_store.save_safety_moment(
+                session, week=week, danish=danish, english=english, person_id=speaker.person_id
+            )
+
+    async def send_details(self, speaker: Speaker, subscription_id: int) -> str:
+        """Send the full lists to the speaker's 1:1 chat after the click is answered; the
+        catalogue key of the answer."""
         async with self.db.sessions() as session:
             subscription = await session.get(DigestSubscription, subscription_id)
         if subscription is None or speaker.person_id is None:
-            return t(speaker.lang, "card.stale")
+            return "card.stale"
         async with self.db.sessions() as session:
             has_chat = await conversations.personal_chat_of(session, speaker.person_id) is not None
         if not has_chat:
-            return t(speaker.lang, "digest.details.no_chat")
+            return "digest.details.no_chat"
         self.poster.notifier.later(
             self._send_details(speaker.lang, speaker.person_id, subscription),
             name="digest.details",
         )
-        return t(speaker.lang, "digest.details.sent")
+        return "digest.details.sent"
 
     async def _send_details(
         self, lang: Lang, person_id: int, subscription: DigestSubscription
     ) -> None:
         """The full lists (every unit named), composed and sent after the click is answered."""
-        now = utcnow()
+        now = self.clock()
         content = await self.poster.content_for(subscription, iso_week(now), now, full=True)
         lines = [line_text(lang, line) for section in content.sections for line in section.lines]
         await self.poster.notifier.card_to_person(
