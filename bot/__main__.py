@@ -23,7 +23,7 @@ from domain.org import OrgFile
 from storage import audit, org, precursor_catalogue, precursors
 from storage.db import Database
 from storage.models import utcnow
-from storage.setup import prepare_database
+from storage.prepare import prepare_database
 
 
 def run(settings: Settings) -> int:
@@ -144,7 +144,7 @@ async def _digest(settings: Settings, week: str | None, channel: str | None, dry
         print(error, file=sys.stderr)
         return 2
     from bot.app import build_runtime
-    from bot.flows import digest_poster
+    from bot.composition import digest_poster
 
     runtime = build_runtime(settings)
     try:

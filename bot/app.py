@@ -20,9 +20,9 @@ from bot.activity_json import activity_from_json, dumps, loads
 from bot.auth_cache import CachingAuthentication
 from bot.background import CANCEL_SECONDS, BackgroundTasks
 from bot.channel_tokens import ChannelTokens, SigningKeys, TokenRefused
+from bot.composition import channel_handlers, flow_modules, periodic_jobs
 from bot.config import Settings
 from bot.connector import ConnectorClient, app_token_provider, no_token
-from bot.flows import channel_handlers, flow_modules, periodic_jobs
 from bot.handler import AmkBot
 from bot.inbound import MAX_DEPTH, cleaned
 from bot.notifier import ProactiveNotifier
@@ -38,7 +38,7 @@ from domain.i18n import lang_from_locale, t
 from services.org import DatabaseOrgServices
 from storage.db import Database
 from storage.dialog_state import EtagConflict
-from storage.setup import prepare_database as prepare_database
+from storage.prepare import prepare_database as prepare_database
 
 log = logging.getLogger(__name__)
 

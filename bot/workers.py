@@ -27,7 +27,7 @@ from bot.app import create_app
 from bot.config import Settings, configure_logging
 from storage import audit
 from storage.db import Database
-from storage.setup import prepare_database
+from storage.prepare import prepare_database
 
 log = logging.getLogger(__name__)
 

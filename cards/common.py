@@ -20,7 +20,7 @@ from microsoft_teams.cards import (
     TextBlock,
 )
 
-from domain.flows import Flow
+from domain.commands import Flow
 from domain.i18n import Lang, t
 from domain.org import UnitRef
 

@@ -37,7 +37,7 @@ from cards.common import (
     title,
     unit_choice,
 )
-from domain.flows import Flow
+from domain.commands import Flow
 from domain.i18n import Lang, format_datetime, local_date, t
 from domain.org import UnitRef
 from domain.precursors import (

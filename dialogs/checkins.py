@@ -12,7 +12,7 @@ from cards.common import Card
 from dialogs.context import speaker_of
 from dialogs.outgoing import card_activity, text_activity
 from domain.actor import Speaker
-from domain.flows import Flow
+from domain.commands import Flow
 
 NAME_KEY = "checkins.dialog_name"
 START_WORDS = frozenset({"start alenearbejde", "start lone work"})

@@ -16,8 +16,8 @@ from dialogs.channels import channel_address, channel_data, sub_dict
 from dialogs.context import speaker_of
 from dialogs.outgoing import card_activity, text_activity
 from domain.actor import Speaker
+from domain.commands import Flow
 from domain.digest import DAYS, Schedule, iso_week, week_bounds
-from domain.flows import Flow
 from domain.i18n import Lang, t
 from domain.ids import row_id
 from services.digest import DigestServices, TeamInfo

@@ -14,10 +14,10 @@ from dialogs.admin import ADMIN_DIALOG, AdminDialog
 from dialogs.admin import NAME_KEY as ADMIN_NAME_KEY
 from dialogs.card_prompt import awaits
 from dialogs.context import speaker_of
-from dialogs.flow import ChannelHandler, FlowModule, SubmitReceipts
+from dialogs.modules import ChannelHandler, FlowModule, SubmitReceipts
 from dialogs.outgoing import card_activity, text_activity
 from domain.actor import Speaker
-from domain.flows import Command, Flow, normalise_text, parse_command, parse_flow
+from domain.commands import Command, Flow, normalise_text, parse_command, parse_flow
 from domain.i18n import Lang, t
 from domain.ids import row_id
 from domain.submissions import key_in

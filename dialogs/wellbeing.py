@@ -26,7 +26,7 @@ from dialogs.card_prompt import CardPrompt
 from dialogs.context import speaker_of
 from dialogs.outgoing import card_activity, text_activity
 from domain.actor import Speaker
-from domain.flows import Flow
+from domain.commands import Flow
 from domain.i18n import t
 from domain.org import UnitRef
 from domain.submissions import FIELD, key_in, new_key

@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from domain.audit import GENESIS_HASH, event_hash
-from domain.flows import Command, Flow, parse_command, parse_flow
+from domain.commands import Command, Flow, parse_command, parse_flow
 from domain.i18n import (
     Lang,
     catalogue_keys,

@@ -1,4 +1,5 @@
-"""The guided services this bot offers, wired to the database and the notifier."""
+"""The composition root: the services wired to the database and their ports (the notifier,
+the channel poster), the dialogs that use them, and the scheduled jobs."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from bot.config import Settings
 from bot.notifier import ProactiveNotifier, Redelivery
 from dialogs.checkins import CheckinModule
 from dialogs.digest import DigestModule
-from dialogs.flow import ChannelHandler, FlowModule
 from dialogs.lone_work import LoneWorkModule
+from dialogs.modules import ChannelHandler, FlowModule
 from dialogs.near_miss import NearMissModule
 from dialogs.precursors import PrecursorModule
 from dialogs.wellbeing import WellbeingModule

@@ -8,7 +8,7 @@ from botbuilder.core import TurnContext
 from botbuilder.dialogs import Dialog
 
 from cards.common import Card
-from domain.flows import Flow
+from domain.commands import Flow
 
 
 class FlowModule(Protocol):
