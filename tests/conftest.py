@@ -18,6 +18,7 @@ from bot.app import prepare_database
 from storage.db import Database, normalise_url
 from tests.fake_connector import FakeConnector
 from tests.support.clock import ENVIRONMENT, SUITE_NOW, parse_moment
+from tests.support.databases import Templates
 from tests.teams import BotUnderTest
 
 
@@ -44,9 +45,17 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SUITE_CLOCK].start()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The Playground tests take turns on one worker: each runs a Playground and a browser."""
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.xdist_group("playground"))
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     if SUITE_CLOCK in config.stash:
         config.stash[SUITE_CLOCK].stop()
+    TEMPLATES.close()
 
 
 @pytest.fixture(autouse=True)
@@ -69,15 +78,39 @@ def frozen_now(request: pytest.FixtureRequest) -> Iterator[datetime]:
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
+TEMPLATES = Templates()
+
+
 class DatabaseTarget:
-    """Where a test's database lives; `open()` gives a fresh handle (as after a restart)."""
+    """Where a test's database lives, empty until `prepare()`; `open()` gives a fresh handle
+    (as after a restart)."""
 
     def __init__(self, url: str, search_path: str | None) -> None:
         self.url = url
         self.search_path = search_path
+        self.sqlite_file = Path(url.split(":///", 1)[1]) if url.startswith("sqlite") else None
+        self.opened = self.prepared = False
 
     def open(self) -> Database:
+        self.opened = True
         return Database(self.url, search_path=self.search_path)
+
+    async def prepare(self) -> None:
+        """Migrated and seeded, as `prepare_database` leaves an empty database: a copy of the
+        test process's template (or, once the test has used the database, the real thing)."""
+        if self.prepared:
+            return
+        self.prepared = True
+        if self.opened:
+            database = self.open()
+            try:
+                await prepare_database(database)
+            finally:
+                await database.dispose()
+        elif self.sqlite_file is not None:
+            await TEMPLATES.copy_sqlite(self.sqlite_file)
+        else:
+            self.search_path = await TEMPLATES.reset_schema(self.url)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -103,8 +136,8 @@ async def database_target(
 @pytest.fixture
 async def db(database_target: DatabaseTarget) -> AsyncIterator[Database]:
     """A migrated, seeded database."""
+    await database_target.prepare()
     database = database_target.open()
-    await prepare_database(database)
     try:
         yield database
     finally:

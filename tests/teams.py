@@ -145,6 +145,7 @@ class BotUnderTest:
     async def start(self) -> None:
         from bot.app import build_runtime
 
+        await self.database.prepare()
         self.runtime = build_runtime(self.settings, self.database.open(), clock=self.clock)
         app = create_app(self.settings, self.runtime, run_scheduler=False)
         assert app[RUNTIME_KEY] is self.runtime
