@@ -2,17 +2,28 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
-E2E_STAMP := e2e/node_modules/.installed-$(shell cat e2e/package-lock.json 2>/dev/null | cksum | cut -d' ' -f1)
+TEST_WORKERS ?= 2
+LOCK := requirements.lock
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
+NPM_STAMP := npm/node_modules/.installed-$(shell cat npm/package-lock.json 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck unit e2e playground manifest clean bench bench-volume
+.PHONY: run test lint typecheck unit e2e playground manifest clean bench bench-volume lock
 
-$(STAMP): pyproject.toml
+# Exactly the versions in the lock file (hash-checked), then the project itself.
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip check
 	@rm -f $(VENV)/.installed-*
 	@touch $@
+
+# Re-resolve the lock file from pyproject.toml's ranges (after changing a dependency).
+UV_VERSION := 0.13.9
+lock: $(STAMP)
+	$(PY) -m pip install --quiet uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --custom-compile-command "make lock" --quiet -o $(LOCK)
 
 run: $(STAMP)
 	$(PY) -m bot run
@@ -26,15 +37,18 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
 unit: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS)
 
-test: lint typecheck unit e2e
+# Everything but the soak, the end-to-end tests included: one pytest run over $(TEST_WORKERS)
+# worker processes; the Playground tests share one worker (xdist group), the rest spread.
+test: lint typecheck $(NPM_STAMP)
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup -m 'not soak'
 
-$(E2E_STAMP): e2e/package.json e2e/package-lock.json
-	cd e2e && npm ci --no-audit --no-fund
+$(NPM_STAMP): npm/package.json npm/package-lock.json
+	cd npm && npm ci --no-audit --no-fund
 	@touch $@
 
-e2e: $(STAMP) $(E2E_STAMP)
+e2e: $(STAMP) $(NPM_STAMP)
 	$(PY) -m pytest -q -m e2e tests/e2e
 
 # Reliability soak (not part of `make test`; up to about 20 minutes): Hypothesis fuzzing at
@@ -44,8 +58,8 @@ e2e: $(STAMP) $(E2E_STAMP)
 soak: $(STAMP)
 	AMKBOT_SOAK=1 $(PY) -m pytest -q -m soak tests/reliability
 
-playground: $(E2E_STAMP)
-	cd e2e && TEAMSAPPTESTER_BROWSER=none BOT_ENDPOINT=http://127.0.0.1:$${PORT:-3978}/api/messages \
+playground: $(NPM_STAMP)
+	cd npm && TEAMSAPPTESTER_BROWSER=none BOT_ENDPOINT=http://127.0.0.1:$${PORT:-3978}/api/messages \
 		node_modules/.bin/agentsplayground --disable-telemetry -p $${PLAYGROUND_PORT:-56150}
 
 manifest: $(STAMP)

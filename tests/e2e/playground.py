@@ -2,7 +2,7 @@
 
 The chain under test::
 
-    Chromium (Playwright) --> playground web UI + mock Teams service (node, cwd e2e/)
+    Chromium (Playwright) --> playground web UI + mock Teams service (node, cwd npm/)
         --> LocaleProxy (below: makes the client Danish) --> bot (`python -m bot run`)
     bot --> the playground's mock connector (the activity's serviceUrl) --> web UI
 
@@ -48,9 +48,9 @@ from playwright.sync_api import (
 from tests.support.clock import child_environment
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-E2E_DIR = REPO_ROOT / "e2e"
-PLAYGROUND_CONFIG = E2E_DIR / ".m365agentsplayground.yml"
-PLAYGROUND_CLI = E2E_DIR / "node_modules" / ".bin" / "agentsplayground"
+NPM_DIR = REPO_ROOT / "npm"
+PLAYGROUND_CONFIG = NPM_DIR / ".m365agentsplayground.yml"
+PLAYGROUND_CLI = NPM_DIR / "node_modules" / ".bin" / "agentsplayground"
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOT_DIR = Path(os.environ.get("E2E_SCREENSHOT_DIR", REPO_ROOT / "docs" / "screenshots"))
 
@@ -88,9 +88,9 @@ def require(condition: bool, reason: str) -> None:
 
 
 def require_playground() -> None:
-    """node, the pinned playground (`npm ci --prefix e2e`) and Debian's Chromium."""
+    """node, the pinned playground (`npm ci --prefix npm`) and Debian's Chromium."""
     require(shutil.which("node") is not None, "node is not installed")
-    require(PLAYGROUND_CLI.exists(), f"{PLAYGROUND_CLI} is missing: run `npm ci --prefix e2e`")
+    require(PLAYGROUND_CLI.exists(), f"{PLAYGROUND_CLI} is missing: run `npm ci --prefix npm`")
     require(CHROMIUM.exists(), f"{CHROMIUM} is missing: run `apt-get install -y chromium`")
 
 
@@ -345,7 +345,7 @@ def start_playground(
         "TZ": TIMEZONE,
     }
     args = ["node", str(PLAYGROUND_CLI), "--disable-telemetry", "-p", str(free_port())]
-    playground = Process.start(name, args, E2E_DIR, env, work_dir)
+    playground = Process.start(name, args, NPM_DIR, env, work_dir)
     found: list[int] = []
 
     def listening() -> bool:

@@ -5,8 +5,8 @@ Lars Jensen, the leader of her unit Kemi, approves it from the card in his own c
 card updates in place for him, and Mette's copy of the request updates and she is told.
 
 Two playgrounds run against one bot (through one `LocaleProxy`): one with
-`e2e/.m365agentsplayground.yml` (current user Mette), one with
-`e2e/.m365agentsplayground.lars.yml` (current user Lars, his own personal chat id). Each
+`npm/.m365agentsplayground.yml` (current user Mette), one with
+`npm/.m365agentsplayground.lars.yml` (current user Lars, his own personal chat id). Each
 playground is a separate mock Teams with its own `serviceUrl`; the bot stores it per
 conversation, so its proactive cards and card updates reach each user's own playground.
 Lars is made the leader of Kemi before the bot starts, with `python -m bot org import`.
@@ -55,8 +55,8 @@ from playwright.sync_api import Locator, Page, expect
 
 from domain.i18n import Lang, t
 from tests.e2e.playground import (
-    E2E_DIR,
     LOCALE,
+    NPM_DIR,
     PLAYGROUND_CONFIG,
     REPLY_TIMEOUT_S,
     TIMEZONE,
@@ -76,7 +76,7 @@ from tests.e2e.playground import (
 
 pytestmark = pytest.mark.e2e
 
-APPROVER_CONFIG = E2E_DIR / ".m365agentsplayground.lars.yml"
+APPROVER_CONFIG = NPM_DIR / ".m365agentsplayground.lars.yml"
 UNIT = "Kemi"
 DA = Lang.DA
 UPDATE_TIMEOUT_MS = REPLY_TIMEOUT_S * 1000

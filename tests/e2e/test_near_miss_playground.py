@@ -10,7 +10,7 @@ of her playground, and in the bot's table of posted messages).
 
 Two playgrounds run against one bot, as in `test_lone_work_playground.py` (whose helpers
 for the two users and the card inputs this test uses): one with
-`e2e/.m365agentsplayground.yml` (Mette), one with `e2e/.m365agentsplayground.lars.yml`
+`npm/.m365agentsplayground.yml` (Mette), one with `npm/.m365agentsplayground.lars.yml`
 (Lars). Lars is made the AMK of Kemi before the bot starts, with `python -m bot org import`.
 
 Facts about the playground (0.2.28) found with this test, besides those in

@@ -2,14 +2,14 @@
 
 The chain under test::
 
-    Chromium (Playwright) --> playground web UI + mock Teams service (node, cwd e2e/)
+    Chromium (Playwright) --> playground web UI + mock Teams service (node, cwd npm/)
         --> LocaleProxy (in playground.py: makes the client Danish) --> bot (`python -m bot run`)
     bot --> the playground's mock connector (the activity's serviceUrl) --> web UI
 
 The helpers (processes, proxy, browser, chat UI) are in `tests/e2e/playground.py`.
 
 Run it with `make e2e` (`pytest -m e2e tests/e2e`). It needs Debian's Chromium at
-/usr/bin/chromium and `npm ci --prefix e2e`; without them it is skipped, except under CI
+/usr/bin/chromium and `npm ci --prefix npm`; without them it is skipped, except under CI
 (`CI` set), where it fails instead, so that a green CI run means that it ran.
 
 Facts about the playground (0.2.28) that this test relies on:

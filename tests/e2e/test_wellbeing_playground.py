@@ -8,7 +8,7 @@ chat and marks it "I gang" (`Action.Execute`): the card changes in place. Mette 
 
 Two playgrounds run against one bot, as in `test_lone_work_playground.py` (whose helpers
 for the two users and the card inputs this test uses): one with
-`e2e/.m365agentsplayground.yml` (Mette), one with `e2e/.m365agentsplayground.lars.yml`
+`npm/.m365agentsplayground.yml` (Mette), one with `npm/.m365agentsplayground.lars.yml`
 (Lars). Mette is made the leader of Kemi before the bot starts, with `python -m bot org
 import`; Lars is known to the bot only from his own chat (the item names him by e-mail).
 """
