@@ -832,6 +832,32 @@ class DeadlineStatus:
     registered_units: list[str]
 
 
+@dataclass(frozen=True)
+class SubstanceYear:
+    """One holding's year in the annual report."""
+
+    holding: HoldingView
+    figures: YearFigures
+
+
+@dataclass(frozen=True)
+class UnitYear:
+    """A unit's year for the annual report: figures per substance it held or handled, the
+    year's entries, its registration and who to contact."""
+
+    unit_id: int
+    unit: str
+    rows: list[SubstanceYear]
+    entries: list[tuple[HoldingView, EntryView]]
+    registration: RegistrationView | None
+    contact: str | None
+    contact_email: str | None
+
+    @property
+    def discrepancies(self) -> int:
+        return sum(1 for row in self.rows if row.figures.has_discrepancy)
+
+
 # -- importing a unit's spreadsheet ------------------------------------------------------------
 
 KIND_WORDS: Final[dict[str, EntryKind]] = {

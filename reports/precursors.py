@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,20 +27,18 @@ from domain.i18n import Lang, t
 from domain.precursors import (
     Category,
     EntryKind,
-    EntryView,
-    HoldingView,
     ImportRow,
     RegistrationStatus,
     RegistrationView,
     RowError,
     SubstanceInfo,
+    UnitYear,
     YearFigures,
     format_day,
     format_quantity,
     from_micro,
     licence_warning,
     threshold_warning,
-    year_figures,
 )
 from reports.excel import (
     DATE_FORMAT,
@@ -50,9 +48,6 @@ from reports.excel import (
     WRAP_TOP,
     local,
 )
-from storage import org, precursor_catalogue, precursors
-from storage.db import Database
-from storage.models import Unit
 
 DISCREPANCY_FILL = PatternFill("solid", fgColor="F8CBAD")
 WARNING_FILL = PatternFill("solid", fgColor="FFE699")
@@ -159,10 +154,6 @@ KIND_NAMES = {kind: t(Lang.DA, f"precursors.kind.{kind.value}") for kind in Entr
 IMPORT_KINDS = ("startbeholdning", "køb", "forbrug", "bortskaffelse", "overdragelse", "optælling")
 
 
-class UnknownUnit(ValueError):
-    """No unit with that name."""
-
-
 # -- writing -----------------------------------------------------------------------------------
 
 
@@ -260,63 +251,6 @@ def _sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-# -- gathering ---------------------------------------------------------------------------------
-
-
-@dataclass
-class _SubstanceYear:
-    holding: HoldingView
-    figures: YearFigures
-
-
-@dataclass
-class _UnitYear:
-    unit: Unit
-    rows: list[_SubstanceYear]
-    entries: list[tuple[HoldingView, EntryView]]
-    registration: RegistrationView | None
-    contact: str | None
-    contact_email: str | None
-
-    @property
-    def discrepancies(self) -> int:
-        return sum(1 for row in self.rows if row.figures.has_discrepancy)
-
-
-async def _unit_years(
-    db: Database, units: Sequence[Unit], year: int, registrations: dict[int, RegistrationView]
-) -> list[_UnitYear]:
-    """The units' year: figures per substance, entries, contact; a few queries for them all."""
-    async with db.sessions() as session:
-        ledgers = await precursors.year_ledgers(session, [unit.id for unit in units], year)
-        emails = await precursors.contact_emails(session, year)
-        uncontacted = [
-            unit.id
-            for unit in units
-            if not (unit.id in registrations and registrations[unit.id].contact)
-        ]
-        keepers = await precursors.keepers_by_unit(session, uncontacted)
-    result: list[_UnitYear] = []
-    for unit in units:
-        holdings = ledgers.holdings[unit.id]
-        rows = []
-        for holding in holdings:
-            figures = year_figures(ledgers.lines[holding.id], year)
-            if holding.active or figures.handled or figures.closing:
-                rows.append(_SubstanceYear(holding, figures))
-        by_id = {holding.id: holding for holding in holdings}
-        entries = [(by_id[holding_id], entry) for holding_id, entry in ledgers.entries[unit.id]]
-        registration = registrations.get(unit.id)
-        contact = registration.contact if registration else None
-        email = emails.get(unit.id)
-        unit_keepers = keepers.get(unit.id, [])
-        if not contact and unit_keepers:
-            contact = ", ".join(org.describe_person(person) for person in unit_keepers)
-            email = ", ".join(person.upn for person in unit_keepers if person.upn) or None
-        result.append(_UnitYear(unit, rows, entries, registration, contact, email))
-    return result
-
-
 def _substance_cells(substance: SubstanceInfo) -> list[Any]:
     return [
         substance.category.value,
@@ -327,7 +261,7 @@ def _substance_cells(substance: SubstanceInfo) -> list[Any]:
     ]
 
 
-def _unit_rows(data: _UnitYear) -> Iterable[_Row]:
+def _unit_rows(data: UnitYear) -> Iterable[_Row]:
     ordered = sorted(
         data.rows, key=lambda row: (row.holding.substance.category, row.holding.substance.name_da)
     )
@@ -359,7 +293,7 @@ def _unit_rows(data: _UnitYear) -> Iterable[_Row]:
         )
 
 
-def _entry_rows(data: Iterable[_UnitYear]) -> Iterable[_Row]:
+def _entry_rows(data: Iterable[UnitYear]) -> Iterable[_Row]:
     for unit_year in data:
         for holding, entry in unit_year.entries:
             substance = holding.substance
@@ -376,7 +310,7 @@ def _entry_rows(data: Iterable[_UnitYear]) -> Iterable[_Row]:
                 kind = KIND_NAMES[entry.kind]
             yield _Row(
                 [
-                    unit_year.unit.name,
+                    unit_year.unit,
                     substance.category.value,
                     substance.name_da,
                     entry.id,
@@ -407,16 +341,24 @@ def _registration_text(registration: RegistrationView | None) -> str:
     return "Stofliste indberettet"
 
 
-async def _about(db: Database, sheet: WriteOnlyWorksheet, rows: list[tuple[str, Any]]) -> None:
-    async with db.sessions() as session:
-        version = await precursor_catalogue.current_version(session)
-    catalogue, _ = precursor_catalogue.newest_catalogue()
+@dataclass(frozen=True)
+class Printing:
+    """What every workbook's about sheet states: when it was printed, from which catalogue,
+    and the university's category 1 licence."""
+
+    printed_at: datetime
+    catalogue: str
+    """The catalogue's version and legal basis (`storage.precursor_catalogue.catalogue_label`)."""
+    licence: str = ""
+
+
+def _about(sheet: WriteOnlyWorksheet, printing: Printing, rows: list[tuple[str, Any]]) -> None:
     sheet.column_dimensions["A"].width = 34  # type: ignore[attr-defined]
     sheet.column_dimensions["B"].width = 90  # type: ignore[attr-defined]
     for label, value in [
         *rows,
-        ("Udskrevet", local(datetime.now(UTC))),
-        ("Stofkatalog", f"version {version or catalogue.version}: {catalogue.basis}"),
+        ("Udskrevet", local(printing.printed_at)),
+        ("Stofkatalog", printing.catalogue),
         (
             "Beregning",
             "Primobeholdning = bogført beholdning 1. januar (en startbeholdning angivet i løbet "
@@ -449,37 +391,28 @@ async def _about(db: Database, sheet: WriteOnlyWorksheet, rows: list[tuple[str, 
 # -- the unit's annual report ------------------------------------------------------------------
 
 
-async def export_unit(
-    db: Database, unit_name: str, year: int, out: Path, *, licence: str = ""
-) -> int:
+def write_unit(out: Path, data: UnitYear, year: int, printing: Printing) -> int:
     """One unit's year: per substance opening, movements, closing, last count, difference;
     every entry of the year. Returns the number of substances."""
-    await precursor_catalogue.ensure_loaded(db)
-    async with db.sessions() as session:
-        unit = await org.unit_by_name(session, unit_name)
-        if unit is None:
-            raise UnknownUnit(unit_name)
-        found = await precursors.registrations(session, year, unit_ids=[unit.id])
-    (data,) = await _unit_years(db, [unit], year, {item.unit_id: item for item in found})
     workbook = Workbook(write_only=True)
     _write(
-        workbook.create_sheet(_sheet_title(f"{unit.name} {year}", set())),
+        workbook.create_sheet(_sheet_title(f"{data.unit} {year}", set())),
         UNIT_COLUMNS,
         _unit_rows(data),
     )
     _write(workbook.create_sheet("Posteringer"), ENTRY_COLUMNS, _entry_rows([data]))
-    await _about(
-        db,
+    _about(
         workbook.create_sheet("Om rapporten"),
+        printing,
         [
             ("Rapport", "Narkotikaprækursorer – enhedens årsopgørelse"),
-            ("Enhed", unit.name),
+            ("Enhed", data.unit),
             ("År", year),
             ("Kontaktperson", data.contact),
             ("Kontaktpersonens e-mail", data.contact_email),
             ("Indberetning til sekretariatet", _registration_text(data.registration)),
             ("Stoffer med afvigelse ved optælling", data.discrepancies),
-            ("Universitetets tilladelse (kategori 1)", licence or "ikke registreret"),
+            ("Universitetets tilladelse (kategori 1)", printing.licence or "ikke registreret"),
         ],
     )
     workbook.save(out)
@@ -591,8 +524,8 @@ def _category_rows(totals: list[_Total]) -> Iterable[_Row]:
         )
 
 
-def _units_rows(data: list[_UnitYear], registrations: list[RegistrationView]) -> Iterable[_Row]:
-    by_unit = {item.unit.id: item for item in data}
+def _units_rows(data: list[UnitYear], registrations: list[RegistrationView]) -> Iterable[_Row]:
+    by_unit = {item.unit_id: item for item in data}
     for registration in registrations:
         item = by_unit.get(registration.unit_id)
         discrepancies = item.discrepancies if item else 0
@@ -619,26 +552,27 @@ def _units_rows(data: list[_UnitYear], registrations: list[RegistrationView]) ->
         )
 
 
-async def export_all(db: Database, year: int, out: Path, *, licence: str = "") -> int:
+def write_all(
+    out: Path,
+    year: int,
+    data: list[UnitYear],
+    registrations: list[RegistrationView],
+    printing: Printing,
+) -> int:
     """The roll-up: summary by substance, by category, every unit's status and contact,
-    one sheet per unit that holds precursors, and every entry. Returns units with sheets."""
-    await precursor_catalogue.ensure_loaded(db)
-    async with db.sessions() as session:
-        registrations = await precursors.registrations(session, year)
-        units = await org.list_units(session, only_active=False)
-    by_unit = {registration.unit_id: registration for registration in registrations}
-    data = [item for item in await _unit_years(db, units, year, by_unit) if item.rows]
+    one sheet per unit in `data` (the units that hold precursors), and every entry. Returns
+    the number of unit sheets."""
     totals: dict[int, _Total] = {}
     for item in data:
         for row in item.rows:
             substance = row.holding.substance
-            totals.setdefault(substance.id, _Total(substance)).add(item.unit.name, row.figures)
+            totals.setdefault(substance.id, _Total(substance)).add(item.unit, row.figures)
     workbook = Workbook(write_only=True)
     taken = {"oversigt", "kategorier", "enheder", "posteringer", "om rapporten"}
     _write(
         workbook.create_sheet("Oversigt"),
         SUMMARY_COLUMNS,
-        _summary_rows(list(totals.values()), licence),
+        _summary_rows(list(totals.values()), printing.licence),
     )
     _write(
         workbook.create_sheet("Kategorier"), CATEGORY_COLUMNS, _category_rows(list(totals.values()))
@@ -646,15 +580,15 @@ async def export_all(db: Database, year: int, out: Path, *, licence: str = "") -
     _write(workbook.create_sheet("Enheder"), UNITS_COLUMNS, _units_rows(data, registrations))
     for item in data:
         _write(
-            workbook.create_sheet(_sheet_title(item.unit.name, taken)),
+            workbook.create_sheet(_sheet_title(item.unit, taken)),
             UNIT_COLUMNS,
             _unit_rows(item),
         )
     _write(workbook.create_sheet("Posteringer"), ENTRY_COLUMNS, _entry_rows(data))
     done = sum(1 for r in registrations if r.status is not RegistrationStatus.MISSING)
-    await _about(
-        db,
+    _about(
         workbook.create_sheet("Om rapporten"),
+        printing,
         [
             ("Rapport", "Narkotikaprækursorer – universitetets samlede årsopgørelse"),
             ("År", year),
@@ -662,9 +596,9 @@ async def export_all(db: Database, year: int, out: Path, *, licence: str = "") -
             ("Enheder med prækursorer", len(data)),
             (
                 "Enheder med afvigelse ved optælling",
-                ", ".join(item.unit.name for item in data if item.discrepancies) or "ingen",
+                ", ".join(item.unit for item in data if item.discrepancies) or "ingen",
             ),
-            ("Universitetets tilladelse (kategori 1)", licence or "ikke registreret"),
+            ("Universitetets tilladelse (kategori 1)", printing.licence or "ikke registreret"),
         ],
     )
     workbook.save(out)
@@ -749,48 +683,6 @@ def describe(lang: Lang, error: RowError) -> str:
     if error.row <= 0:
         return text
     return t(lang, "precursors.import.row", row=error.row, text=text)
-
-
-@dataclass
-class ImportOutcome:
-    errors: list[str]
-    entries: int = 0
-    holdings_added: int = 0
-    units: list[str] = field(default_factory=list)
-    written: bool = False
-
-
-async def import_file(
-    db: Database,
-    path: Path,
-    *,
-    actor: str,
-    today: date,
-    licence: str = "",
-    lang: Lang = Lang.EN,
-    check_only: bool = False,
-) -> ImportOutcome:
-    """Validate every row, then write all of them in one transaction — or nothing."""
-    rows, problems = read_import(path)
-    if problems:
-        return ImportOutcome([describe(lang, problem) for problem in problems])
-    await precursor_catalogue.ensure_loaded(db)
-
-    class _CheckOnly(Exception):
-        pass
-
-    try:
-        async with db.transaction() as session:
-            result = await precursors.import_rows(
-                session, rows, actor=actor, today=today, licence=licence
-            )
-            if result.errors:
-                return ImportOutcome([describe(lang, error) for error in result.errors])
-            if check_only:
-                raise _CheckOnly
-    except _CheckOnly:
-        return ImportOutcome([], entries=len(rows))
-    return ImportOutcome([], result.entries, result.holdings_added, result.units, written=True)
 
 
 # -- the template ------------------------------------------------------------------------------

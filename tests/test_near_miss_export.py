@@ -14,7 +14,7 @@ from bot.__main__ import main
 from bot.app import prepare_database
 from domain.near_miss import ActionForm, NearMissForm
 from domain.org import Role
-from reports.near_miss import export_year
+from services.near_miss_export import export_year
 from storage import near_miss, org
 from storage.db import Database
 

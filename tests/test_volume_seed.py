@@ -14,9 +14,9 @@ from bench.volume import seed
 from domain.digest import iso_week, scope_for
 from domain.near_miss import Status, local_year
 from domain.precursors import first_negative_day, year_figures
-from reports.digest import compose
-from reports.near_miss import export_year
-from reports.precursors import export_all
+from services.digest_sections import compose
+from services.near_miss_export import export_year
+from services.precursor_workbooks import export_all
 from storage import precursors
 from storage.db import Database
 from storage.models import Unit

@@ -12,9 +12,9 @@ import pytest
 from bot.__main__ import main
 from bot.app import prepare_database
 from domain.i18n import Lang, t
-from domain.org import OrgFile
+from domain.org import OrgFile, UnknownUnit
 from domain.wellbeing import Access, DialogueForm, ItemDraft, ItemStatus, local_today
-from reports.wellbeing import UnknownUnit, export_action_plan
+from services.wellbeing_export import export_action_plan
 from storage import org, wellbeing
 from storage.db import Database
 from storage.models import Person, Unit
@@ -152,7 +152,7 @@ def test_cli_writes_the_action_plan(
 @written_for_suite_moment()
 async def test_digest_section_counts_per_unit_without_text(db: Database) -> None:
     from domain.digest import scope_for
-    from reports.wellbeing import digest_section
+    from services.digest_sections import wellbeing_section
 
     await _fill(db)
     async with db.sessions() as session:
@@ -160,10 +160,10 @@ async def test_digest_section_counts_per_unit_without_text(db: Database) -> None
         assert kemi is not None
         names = {unit.id: unit.name for unit in await org.list_units(session)}
         december = datetime(2026, 12, 20, 10, tzinfo=UTC)
-        section = await digest_section(2)(session, scope_for("2026-W52", december), names)
+        section = await wellbeing_section(session, scope_for("2026-W52", december), names)
         only_kemi = scope_for("2026-W52", december, frozenset({kemi.id}))
-        narrow = await digest_section(2)(session, only_kemi, names)
-        june = await digest_section(2)(
+        narrow = await wellbeing_section(session, only_kemi, names)
+        june = await wellbeing_section(
             session, scope_for("2026-W25", december.replace(month=6)), names
         )
     keys = [line.key for line in section.lines]
