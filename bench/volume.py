@@ -53,13 +53,8 @@ from domain.near_miss import (
     transition,
 )
 from domain.org import Role
-from domain.precursors import (
-    EntryKind,
-    LedgerLine,
-    RegistrationStatus,
-    delta_of,
-    first_negative_day,
-)
+from domain.precursor_ledger import EntryKind, LedgerLine, delta_of, first_negative_day
+from domain.precursor_registrations import RegistrationStatus
 from domain.wellbeing import (
     AmdRole,
     Effect,

@@ -24,22 +24,10 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from domain.i18n import Lang, t
-from domain.precursors import (
-    Category,
-    EntryKind,
-    ImportRow,
-    RegistrationStatus,
-    RegistrationView,
-    RowError,
-    SubstanceInfo,
-    UnitYear,
-    YearFigures,
-    format_day,
-    format_quantity,
-    from_micro,
-    licence_warning,
-    threshold_warning,
-)
+from domain.precursor_import import ImportRow, RowError
+from domain.precursor_ledger import EntryKind, YearFigures, licence_warning, threshold_warning
+from domain.precursor_registrations import RegistrationStatus, RegistrationView, UnitYear
+from domain.precursors import Category, SubstanceInfo, format_day, format_quantity, from_micro
 from reports.excel import (
     DATE_FORMAT,
     DATETIME_FORMAT,

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from cards.precursors import reminder_card
-from domain.precursors import deadline_for, reminder_due
+from domain.precursor_registrations import deadline_for, reminder_due
 from services.ports import WORKER, Notifier
 from services.precursors import local_today, person_lang
 from storage import jobs, precursor_catalogue, precursors

@@ -27,24 +27,17 @@ from domain.actor import Speaker
 from domain.i18n import COPENHAGEN, Lang, preferred_lang, t
 from domain.ids import row_id
 from domain.org import Role, UnitRef
-from domain.precursors import (
-    FIELD_ERRORS,
-    EntryForm,
+from domain.precursor_forms import FIELD_ERRORS, EntryForm, HoldingForm
+from domain.precursor_ledger import (
     EntryKind,
-    HoldingForm,
     HoldingView,
     LedgerLine,
     PrecursorWarning,
-    RegistrationStatus,
-    SubstanceInfo,
-    UnitHome,
-    deadline_for,
-    format_amount,
-    format_quantity,
     licence_warning,
-    search,
     threshold_warning,
 )
+from domain.precursor_registrations import RegistrationStatus, UnitHome, deadline_for
+from domain.precursors import SubstanceInfo, format_amount, format_quantity, search
 from services.ports import Notifier
 from storage import org, precursor_catalogue, precursors
 from storage.db import Database

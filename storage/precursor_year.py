@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.precursors import RegistrationView, SubstanceYear, UnitYear, year_figures
+from domain.precursor_ledger import year_figures
+from domain.precursor_registrations import RegistrationView, SubstanceYear, UnitYear
 from storage import org, precursors
 from storage.models import Unit
 

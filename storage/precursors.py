@@ -17,35 +17,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import person_actor
 from domain.org import Role
-from domain.precursors import (
-    Category,
-    DeadlineStatus,
-    EntryForm,
+from domain.precursor_forms import EntryForm, HoldingForm, check_entry
+from domain.precursor_import import ImportRow, RowError, import_form
+from domain.precursor_ledger import (
     EntryKind,
     EntryView,
-    HoldingForm,
     HoldingView,
-    ImportRow,
     LedgerLine,
     PrecursorWarning,
-    RegistrationStatus,
-    RegistrationView,
-    ReportUnit,
-    RowError,
-    SubstanceInfo,
-    check_entry,
-    deadline_for,
     delta_of,
     first_negative_day,
     has_live_entries,
-    import_form,
     licence_warning,
-    match_substance,
     purchased_in_year,
     reversal_of,
     reversal_problem,
     threshold_warning,
 )
+from domain.precursor_registrations import (
+    DeadlineStatus,
+    RegistrationStatus,
+    RegistrationView,
+    deadline_for,
+)
+from domain.precursors import Category, ReportUnit, SubstanceInfo, match_substance
 from storage import audit, org
 from storage.models import Person, RoleAssignment, Unit
 from storage.precursor_models import (

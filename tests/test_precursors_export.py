@@ -19,7 +19,7 @@ from bot.__main__ import main
 from bot.app import prepare_database
 from domain.i18n import Lang
 from domain.org import UnknownUnit
-from domain.precursors import EntryView, YearFigures, year_figures
+from domain.precursor_ledger import EntryView, YearFigures, year_figures
 from reports.precursors import IMPORT_COLUMNS, UNIT_COLUMNS, write_template
 from services.precursor_workbooks import export_all, export_unit, import_file
 from storage import org, precursors

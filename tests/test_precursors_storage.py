@@ -10,13 +10,9 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from domain.precursors import (
-    EntryKind,
-    HoldingForm,
-    RegistrationStatus,
-    WarningKind,
-    year_figures,
-)
+from domain.precursor_forms import HoldingForm
+from domain.precursor_ledger import EntryKind, WarningKind, year_figures
+from domain.precursor_registrations import RegistrationStatus
 from storage import audit, precursor_catalogue, precursors
 from storage.db import Database
 from storage.models import AuditEvent

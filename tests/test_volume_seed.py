@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bench.volume import seed
 from domain.digest import iso_week, scope_for
 from domain.near_miss import Status, local_year
-from domain.precursors import first_negative_day, year_figures
+from domain.precursor_ledger import first_negative_day, year_figures
 from services.digest_sections import compose
 from services.near_miss_export import export_year
 from services.precursor_workbooks import export_all
