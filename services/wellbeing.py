@@ -42,22 +42,22 @@ from domain.wellbeing import (
     ITEM_ROWS_STEP,
     Access,
     DialogueForm,
-    Flag,
-    ItemDraft,
     ItemStatus,
     ItemView,
-    NameIndex,
     WellbeingSettings,
-    check_texts,
-    item_texts,
-    item_values,
     local_today,
     parse_amd,
+)
+from domain.wellbeing_items import (
+    ItemDraft,
+    item_texts,
+    item_values,
     parse_effect,
     parse_item,
     parse_items,
     rows_of,
 )
+from domain.wellbeing_privacy import Flag, NameIndex, check_texts
 from services.ports import WORKER, Notifier
 from storage import jobs, org, wellbeing
 from storage.db import Database

@@ -27,7 +27,6 @@ from domain.wellbeing import (
     DialogueForm,
     DialogueNotes,
     Effect,
-    ItemDraft,
     ItemStatus,
     ItemView,
     PlanView,
@@ -36,6 +35,7 @@ from domain.wellbeing import (
     dialogue_due,
     local_today,
 )
+from domain.wellbeing_items import ItemDraft
 from storage import audit, org
 from storage.models import ConversationRef, Person, Unit
 from storage.wellbeing_models import (

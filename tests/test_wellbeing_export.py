@@ -13,7 +13,8 @@ from bot.__main__ import main
 from bot.app import prepare_database
 from domain.i18n import Lang, t
 from domain.org import OrgFile, UnknownUnit
-from domain.wellbeing import Access, DialogueForm, ItemDraft, ItemStatus, local_today
+from domain.wellbeing import Access, DialogueForm, ItemStatus, local_today
+from domain.wellbeing_items import ItemDraft
 from services.wellbeing_export import export_action_plan
 from storage import org, wellbeing
 from storage.db import Database

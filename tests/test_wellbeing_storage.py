@@ -17,11 +17,11 @@ from domain.wellbeing import (
     DialogueForm,
     Effect,
     GoalsMet,
-    ItemDraft,
     ItemStatus,
     WellbeingSettings,
     local_today,
 )
+from domain.wellbeing_items import ItemDraft
 from services.wellbeing_jobs import WellbeingRetention
 from storage import audit, org, wellbeing
 from storage.db import Database
