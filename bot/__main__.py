@@ -250,7 +250,7 @@ async def _precursor_import(settings: Settings, path: Path, lang: Lang, check_on
 
 
 async def _precursor_template(settings: Settings, out: Path) -> int:
-    from reports import precursors as precursor_report
+    from reports import precursor_import
 
     db = Database(settings.database_url)
     try:
@@ -260,7 +260,7 @@ async def _precursor_template(settings: Settings, out: Path) -> int:
             substances = await precursors.substances(session)
     finally:
         await db.dispose()
-    precursor_report.write_template(out, substances)
+    precursor_import.write_template(out, substances)
     print(f"wrote {out}: the import template with {len(substances)} substances")
     return 0
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from domain.i18n import Lang
 from domain.org import UnknownUnit
+from reports import precursor_import
 from reports import precursors as precursor_report
 from reports.precursors import Printing
 from storage import org, precursor_catalogue, precursor_year, precursors
@@ -74,9 +75,9 @@ async def import_file(
     check_only: bool = False,
 ) -> ImportOutcome:
     """Validate every row, then write all of them in one transaction — or nothing."""
-    rows, problems = precursor_report.read_import(path)
+    rows, problems = precursor_import.read_import(path)
     if problems:
-        return ImportOutcome([precursor_report.describe(lang, problem) for problem in problems])
+        return ImportOutcome([precursor_import.describe(lang, problem) for problem in problems])
     await precursor_catalogue.ensure_loaded(db)
 
     class _CheckOnly(Exception):
@@ -89,7 +90,7 @@ async def import_file(
             )
             if result.errors:
                 return ImportOutcome(
-                    [precursor_report.describe(lang, error) for error in result.errors]
+                    [precursor_import.describe(lang, error) for error in result.errors]
                 )
             if check_only:
                 raise _CheckOnly

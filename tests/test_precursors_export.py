@@ -20,7 +20,8 @@ from bot.app import prepare_database
 from domain.i18n import Lang
 from domain.org import UnknownUnit
 from domain.precursor_ledger import EntryView, YearFigures, year_figures
-from reports.precursors import IMPORT_COLUMNS, UNIT_COLUMNS, write_template
+from reports.precursor_import import IMPORT_COLUMNS, write_template
+from reports.precursors import UNIT_COLUMNS
 from services.precursor_workbooks import export_all, export_unit, import_file
 from storage import org, precursors
 from storage.db import Database
