@@ -11,12 +11,8 @@ from cards.wellbeing import follow_up_card, owner_card
 from domain.i18n import t
 from domain.wellbeing import WellbeingSettings, local_today, notes_cutoff
 from services.ports import WORKER, Notifier, PeriodicJob
-from services.wellbeing import (
-    CLAIM_LEASE,
-    DatabaseWellbeingServices,
-    owner_key,
-    person_lang,
-)
+from services.wellbeing import DatabaseWellbeingServices
+from services.wellbeing_items import CLAIM_LEASE, owner_key, person_lang
 from storage import jobs, wellbeing
 from storage.db import Database
 from storage.models import Person
