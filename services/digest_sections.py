@@ -16,7 +16,13 @@ from domain.i18n import COPENHAGEN
 from domain.near_miss import Category
 from domain.wellbeing import local_today
 from storage import digest as digest_store
-from storage import lone_work_digest, near_miss_digest, org, precursors, wellbeing
+from storage import (
+    lone_work_digest,
+    near_miss_digest,
+    org,
+    precursor_registrations,
+    wellbeing,
+)
 
 SectionBuilder = Callable[[AsyncSession, Scope, dict[int, str]], Awaitable[Section]]
 """A flow's section: the session, the scope, and every unit's name by id."""
@@ -99,7 +105,7 @@ async def precursors_section(session: AsyncSession, scope: Scope, names: dict[in
     """From 90 days before the registration deadline to 30 days after it: the units that
     have not registered."""
     today = scope.now.astimezone(COPENHAGEN).date()
-    status = await precursors.deadline_status(
+    status = await precursor_registrations.deadline_status(
         session, today=today, deadline=scope.precursor_deadline
     )
     if not -30 <= status.days_left <= 90:

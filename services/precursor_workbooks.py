@@ -10,10 +10,16 @@ from pathlib import Path
 
 from domain.i18n import Lang
 from domain.org import UnknownUnit
-from reports import precursor_import
 from reports import precursors as precursor_report
+from reports.precursor_import import describe, read_import
 from reports.precursors import Printing
-from storage import org, precursor_catalogue, precursor_year, precursors
+from storage import (
+    org,
+    precursor_catalogue,
+    precursor_import,
+    precursor_registrations,
+    precursor_year,
+)
 from storage.db import Database
 from storage.models import utcnow
 
@@ -28,7 +34,7 @@ async def export_unit(
         unit = await org.unit_by_name(session, unit_name)
         if unit is None:
             raise UnknownUnit(unit_name)
-        found = await precursors.registrations(session, year, unit_ids=[unit.id])
+        found = await precursor_registrations.registrations(session, year, unit_ids=[unit.id])
         (data,) = await precursor_year.unit_years(
             session, [unit], year, {item.unit_id: item for item in found}
         )
@@ -42,7 +48,7 @@ async def export_all(db: Database, year: int, out: Path, *, licence: str = "") -
     held or handled precursors in `year`)."""
     await precursor_catalogue.ensure_loaded(db)
     async with db.sessions() as session:
-        registrations = await precursors.registrations(session, year)
+        registrations = await precursor_registrations.registrations(session, year)
         units = await org.list_units(session, only_active=False)
         by_unit = {registration.unit_id: registration for registration in registrations}
         data = [
@@ -75,9 +81,9 @@ async def import_file(
     check_only: bool = False,
 ) -> ImportOutcome:
     """Validate every row, then write all of them in one transaction — or nothing."""
-    rows, problems = precursor_import.read_import(path)
+    rows, problems = read_import(path)
     if problems:
-        return ImportOutcome([precursor_import.describe(lang, problem) for problem in problems])
+        return ImportOutcome([describe(lang, problem) for problem in problems])
     await precursor_catalogue.ensure_loaded(db)
 
     class _CheckOnly(Exception):
@@ -85,13 +91,11 @@ async def import_file(
 
     try:
         async with db.transaction() as session:
-            result = await precursors.import_rows(
+            result = await precursor_import.import_rows(
                 session, rows, actor=actor, today=today, licence=licence
             )
             if result.errors:
-                return ImportOutcome(
-                    [precursor_import.describe(lang, error) for error in result.errors]
-                )
+                return ImportOutcome([describe(lang, error) for error in result.errors])
             if check_only:
                 raise _CheckOnly
     except _CheckOnly:

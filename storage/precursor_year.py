@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.precursor_ledger import year_figures
 from domain.precursor_registrations import RegistrationView, SubstanceYear, UnitYear
-from storage import org, precursors
+from storage import org, precursor_ledgers, precursor_registrations, precursors
 from storage.models import Unit
 
 
@@ -21,8 +21,8 @@ async def unit_years(
 ) -> list[UnitYear]:
     """The units' year: figures per substance held or handled, entries, contact (the
     registration's contact, else the unit's precursor contacts or AMKs)."""
-    ledgers = await precursors.year_ledgers(session, [unit.id for unit in units], year)
-    emails = await precursors.contact_emails(session, year)
+    ledgers = await precursor_ledgers.year_ledgers(session, [unit.id for unit in units], year)
+    emails = await precursor_registrations.contact_emails(session, year)
     uncontacted = [
         unit.id
         for unit in units
