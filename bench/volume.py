@@ -1402,7 +1402,7 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
         elif args.what == "near-miss":
             from domain.numbering import year_bounds
             from services.near_miss_export import export_year
-            from storage.near_miss import statistics as near_miss_statistics
+            from storage.near_miss_lists import statistics as near_miss_statistics
 
             assert out is not None
             began, began_cpu = time.perf_counter(), time.process_time()

@@ -7,7 +7,7 @@ from pathlib import Path
 from domain.i18n import Lang
 from domain.numbering import year_bounds
 from reports import near_miss as near_miss_report
-from storage import near_miss
+from storage import near_miss_lists
 from storage.db import Database
 from storage.models import utcnow
 
@@ -17,7 +17,7 @@ async def export_year(db: Database, year: int, out: Path, lang: Lang = Lang.DA) 
     many reports."""
     start, end = year_bounds(year)
     async with db.sessions() as session:
-        reports = await near_miss.reports_between(session, start, end)
-        stats = await near_miss.statistics(session, start, end, now=utcnow())
+        reports = await near_miss_lists.reports_between(session, start, end)
+        stats = await near_miss_lists.statistics(session, start, end, now=utcnow())
     near_miss_report.write_workbook(out, year, reports, stats, lang)
     return len(reports)
