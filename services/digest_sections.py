@@ -21,7 +21,7 @@ from storage import (
     near_miss_digest,
     org,
     precursor_registrations,
-    wellbeing,
+    wellbeing_counts,
 )
 
 SectionBuilder = Callable[[AsyncSession, Scope, dict[int, str]], Awaitable[Section]]
@@ -75,12 +75,16 @@ async def wellbeing_section(session: AsyncSession, scope: Scope, names: dict[int
 
     overdue = {
         unit_id: count
-        for unit_id, count in (await wellbeing.overdue_counts_by_unit(session, today)).items()
+        for unit_id, count in (
+            await wellbeing_counts.overdue_counts_by_unit(session, today)
+        ).items()
         if wanted(unit_id)
     }
     due = [
         status.unit
-        for status in await wellbeing.dialogues_due(session, today, scope.dialogue_interval_years)
+        for status in await wellbeing_counts.dialogues_due(
+            session, today, scope.dialogue_interval_years
+        )
         if wanted(status.unit_id)
     ]
     lines = [
@@ -91,7 +95,7 @@ async def wellbeing_section(session: AsyncSession, scope: Scope, names: dict[int
     if today.month >= AMD_REMINDER_FROM_MONTH or today.month == 1:
         missing = [
             unit.name
-            for unit in await wellbeing.units_without_amd(session, year)
+            for unit in await wellbeing_counts.units_without_amd(session, year)
             if wanted(unit.id)
         ]
         lines += [

@@ -38,7 +38,7 @@ from domain.wellbeing import (
 )
 from domain.wellbeing_privacy import Flag, check_texts
 from services.wellbeing_items import ItemActions
-from storage import wellbeing
+from storage import wellbeing, wellbeing_counts, wellbeing_items
 from storage.models import Unit
 from storage.wellbeing_models import WellbeingDialogue
 
@@ -191,7 +191,7 @@ class DatabaseWellbeingServices(ItemActions):
             if unit is None:
                 return await self._picker(speaker, t(speaker.lang, "wellbeing.error.unit"))
             access = await self._access(session, speaker)
-            plan = await wellbeing.plan_view(
+            plan = await wellbeing_counts.plan_view(
                 session,
                 unit,
                 now=self.clock(),
@@ -210,8 +210,8 @@ class DatabaseWellbeingServices(ItemActions):
     async def _mine(self, speaker: Speaker) -> Card:
         assert speaker.person_id is not None
         async with self.db.sessions() as session:
-            views = await wellbeing.item_views(
-                session, await wellbeing.items_of_owner(session, speaker.person_id)
+            views = await wellbeing_items.item_views(
+                session, await wellbeing_items.items_of_owner(session, speaker.person_id)
             )
         if not views:
             return notice_card(
@@ -224,7 +224,7 @@ class DatabaseWellbeingServices(ItemActions):
             access = await self._access(session, speaker)
             units = [u for u in await self._units(session) if access.may_see_counts(u.id)]
             statuses = (
-                await wellbeing.unit_statuses(
+                await wellbeing_counts.unit_statuses(
                     session,
                     self._today(),
                     self.settings.dialogue_interval_years,
@@ -303,7 +303,7 @@ class DatabaseWellbeingServices(ItemActions):
                 dialogues = []  # that dialogue is not one this person may read
             if not dialogues:
                 statuses = (
-                    await wellbeing.unit_statuses(
+                    await wellbeing_counts.unit_statuses(
                         session, self._today(), self.settings.dialogue_interval_years, [unit_id]
                     )
                     if access.may_see_counts(unit_id)

@@ -7,7 +7,7 @@ from pathlib import Path
 from domain.org import UnknownUnit
 from domain.wellbeing import DEFAULT_DIALOGUE_INTERVAL_YEARS
 from reports import wellbeing as wellbeing_report
-from storage import org, wellbeing
+from storage import org, wellbeing_counts
 from storage.db import Database
 from storage.models import utcnow
 
@@ -26,5 +26,7 @@ async def export_action_plan(
         unit = await org.unit_by_name(session, unit_name)
         if unit is None:
             raise UnknownUnit(unit_name)
-        plan = await wellbeing.plan_view(session, unit, now=now, interval_years=interval_years)
+        plan = await wellbeing_counts.plan_view(
+            session, unit, now=now, interval_years=interval_years
+        )
     return wellbeing_report.write_workbook(out, plan, now=now)

@@ -44,7 +44,7 @@ from domain.wellbeing_items import (
 )
 from domain.wellbeing_privacy import NameIndex, check_texts
 from services.ports import WORKER, Notifier
-from storage import jobs, org, wellbeing
+from storage import jobs, org, wellbeing, wellbeing_items
 from storage.db import Database
 from storage.models import Person, Unit, utcnow
 from storage.wellbeing import ITEM
@@ -222,7 +222,7 @@ class ItemActions(WellbeingCore):
         for attempt in range(3):
             try:
                 async with self.db.transaction() as session:
-                    items = await wellbeing.add_items(
+                    items = await wellbeing_items.add_items(
                         session,
                         drafts,
                         unit_id=unit_id,
@@ -231,7 +231,7 @@ class ItemActions(WellbeingCore):
                         now=self.clock(),
                         batch=batch,
                     )
-                    views = await wellbeing.item_views(session, items)
+                    views = await wellbeing_items.item_views(session, items)
                     unreachable = [
                         view.owner
                         for view in views
@@ -249,7 +249,7 @@ class ItemActions(WellbeingCore):
     async def deliver_owner_card(self, item_id: int) -> bool:
         """Send the owner their item once (per owner); False if it cannot be sent yet."""
         async with self.db.sessions() as session:
-            item = await wellbeing.get_item(session, item_id)
+            item = await wellbeing_items.get_item(session, item_id)
             if item is None or not ItemStatus(item.status).is_open:
                 return False
             owner_id = item.owner_id
@@ -258,12 +258,12 @@ class ItemActions(WellbeingCore):
             return False
         try:
             async with self.db.sessions() as session:
-                item = await wellbeing.get_item(session, item_id)
+                item = await wellbeing_items.get_item(session, item_id)
                 owner = await session.get(Person, owner_id)
                 if item is None or owner is None or item.owner_id != owner_id:
                     await jobs.complete(self.db, key, WORKER, {"delivered": False})
                     return False
-                view = await wellbeing.item_view(session, item)
+                view = await wellbeing_items.item_view(session, item)
             lang = person_lang(owner)
             delivered = await self.notifier.card_to_person(
                 owner.id,
@@ -278,7 +278,7 @@ class ItemActions(WellbeingCore):
             await jobs.release_failed(self.db, key, WORKER, "not delivered")
             return False
         async with self.db.transaction() as session:
-            await wellbeing.mark(session, item_id, owner_notified_at=self.clock())
+            await wellbeing_items.mark(session, item_id, owner_notified_at=self.clock())
         await jobs.complete(self.db, key, WORKER, {"delivered": True})
         return True
 
@@ -305,10 +305,10 @@ class ItemActions(WellbeingCore):
     async def update_posted(self, item_id: int) -> None:
         """Bring every posted card of the item up to date."""
         async with self.db.sessions() as session:
-            item = await wellbeing.get_item(session, item_id)
+            item = await wellbeing_items.get_item(session, item_id)
             if item is None:
                 return
-            view = await wellbeing.item_view(session, item)
+            view = await wellbeing_items.item_view(session, item)
             owner = await session.get(Person, item.owner_id)
         await self.notifier.update_cards((ITEM, str(item_id)), self._render_for(view, owner))
 
@@ -334,12 +334,12 @@ class ItemActions(WellbeingCore):
         """The card for this reader: the owner's card, the follow-up question, or the editor."""
         lang = speaker.lang
         today = self._today()
-        view = await wellbeing.item_view(session, item)
+        view = await wellbeing_items.item_view(session, item)
         if origin == "edit" and access.may_manage_plan(item.unit_id):
             return item_edit_card(
                 lang,
                 view,
-                owner_upn=await wellbeing.owner_upn(session, item),
+                owner_upn=await wellbeing_items.owner_upn(session, item),
                 today=today,
                 notice=notice,
             )
@@ -355,7 +355,7 @@ class ItemActions(WellbeingCore):
             return item_edit_card(
                 lang,
                 view,
-                owner_upn=await wellbeing.owner_upn(session, item),
+                owner_upn=await wellbeing_items.owner_upn(session, item),
                 today=today,
                 notice=notice,
             )
@@ -364,7 +364,7 @@ class ItemActions(WellbeingCore):
     async def _open_item(self, speaker: Speaker, data: dict[str, Any]) -> Card:
         item_id = row_id(data.get("item_id"))
         async with self.db.sessions() as session:
-            item = await wellbeing.get_item(session, item_id) if item_id is not None else None
+            item = await wellbeing_items.get_item(session, item_id) if item_id is not None else None
             if item is None:
                 return notice_card(
                     t(speaker.lang, "wellbeing.title"),
@@ -381,7 +381,7 @@ class ItemActions(WellbeingCore):
             return notice_card(t(lang, "wellbeing.title"), t(lang, "card.invalid_input"))
         async with self.db.transaction() as session:
             access = await self._access(session, speaker)
-            outcome = await wellbeing.set_status(
+            outcome = await wellbeing_items.set_status(
                 session, item_id, status, access=access, note=_note(data), now=self.clock()
             )
             if outcome.item is None:
@@ -392,7 +392,7 @@ class ItemActions(WellbeingCore):
                 return self._not_allowed(lang, "wellbeing.refused.not_owner")
             notice = None
             if not outcome.changed and outcome.refused != "unchanged":
-                view = await wellbeing.item_view(session, outcome.item)
+                view = await wellbeing_items.item_view(session, outcome.item)
                 notice = self._refusal(lang, outcome.refused, view)
             card = await self._item_card(
                 speaker, outcome.item, access, session, origin=origin, notice=notice
@@ -416,23 +416,23 @@ class ItemActions(WellbeingCore):
             return notice_card(t(lang, "wellbeing.title"), t(lang, "card.invalid_input"))
         async with self.db.transaction() as session:
             access = await self._access(session, speaker)
-            item = await wellbeing.get_item(session, item_id)
+            item = await wellbeing_items.get_item(session, item_id)
             if item is None:
                 return notice_card(
                     t(lang, "wellbeing.title"), t(lang, "wellbeing.refused.not_found")
                 )
             if effect is None:
-                view = await wellbeing.item_view(session, item)
+                view = await wellbeing_items.item_view(session, item)
                 return follow_up_card(
                     lang, view, today=self._today(), notice=t(lang, "wellbeing.error.effect")
                 )
-            outcome = await wellbeing.evaluate(
+            outcome = await wellbeing_items.evaluate(
                 session, item_id, effect, access=access, note=_note(data), now=self.clock()
             )
             if outcome.refused == "not_allowed":
                 return self._not_allowed(lang, "wellbeing.refused.not_owner")
             assert outcome.item is not None
-            view = await wellbeing.item_view(session, outcome.item)
+            view = await wellbeing_items.item_view(session, outcome.item)
             notice = None
             if not outcome.changed:
                 notice = self._refusal(lang, outcome.refused, view)
@@ -455,10 +455,10 @@ class ItemActions(WellbeingCore):
     ) -> None:
         """Tell the unit's leaders and AMKs that an item was dropped or reopened."""
         async with self.db.sessions() as session:
-            item = await wellbeing.get_item(session, item_id)
+            item = await wellbeing_items.get_item(session, item_id)
             if item is None:
                 return
-            view = await wellbeing.item_view(session, item)
+            view = await wellbeing_items.item_view(session, item)
             people = await wellbeing.unit_leaders_and_amks(session, unit_id)
         for person in people:
             if person.id == skip:
@@ -487,7 +487,7 @@ class ItemActions(WellbeingCore):
         lang = speaker.lang
         item_id = row_id(data.get("item_id"))
         async with self.db.transaction() as session:
-            item = await wellbeing.get_item(session, item_id) if item_id is not None else None
+            item = await wellbeing_items.get_item(session, item_id) if item_id is not None else None
             if item is None:
                 return notice_card(
                     t(lang, "wellbeing.title"), t(lang, "wellbeing.refused.not_found")
@@ -503,8 +503,8 @@ class ItemActions(WellbeingCore):
                     reason="not_allowed",
                 )
                 return self._not_allowed(lang, "wellbeing.not_allowed.plan")
-            view = await wellbeing.item_view(session, item)
-            upn = await wellbeing.owner_upn(session, item)
+            view = await wellbeing_items.item_view(session, item)
+            upn = await wellbeing_items.owner_upn(session, item)
         return item_edit_card(lang, view, owner_upn=upn, today=self._today())
 
     async def _save_item(self, speaker: Speaker, data: dict[str, Any]) -> Card:
@@ -512,14 +512,14 @@ class ItemActions(WellbeingCore):
         item_id = row_id(data.get("item_id"))
         today = self._today()
         async with self.db.sessions() as session:
-            item = await wellbeing.get_item(session, item_id) if item_id is not None else None
+            item = await wellbeing_items.get_item(session, item_id) if item_id is not None else None
             if item is None:
                 return notice_card(
                     t(lang, "wellbeing.title"), t(lang, "wellbeing.refused.not_found")
                 )
             access = await self._access(session, speaker)
-            view = await wellbeing.item_view(session, item)
-            upn = await wellbeing.owner_upn(session, item)
+            view = await wellbeing_items.item_view(session, item)
+            upn = await wellbeing_items.owner_upn(session, item)
             index = await self._name_index(session)
         if not access.may_manage_plan(view.unit_id):
             async with self.db.transaction() as session:
@@ -550,12 +550,12 @@ class ItemActions(WellbeingCore):
                     lang, view, owner_upn=upn, today=today, values=values, flags=flags
                 )
         async with self.db.transaction() as session:
-            outcome = await wellbeing.edit_item(
+            outcome = await wellbeing_items.edit_item(
                 session, view.id, draft, access=access, now=self.clock()
             )
             assert outcome.item is not None
-            new_view = await wellbeing.item_view(session, outcome.item)
-            new_upn = await wellbeing.owner_upn(session, outcome.item)
+            new_view = await wellbeing_items.item_view(session, outcome.item)
+            new_upn = await wellbeing_items.owner_upn(session, outcome.item)
         if not outcome.changed:
             return item_edit_card(
                 lang,

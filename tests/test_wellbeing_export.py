@@ -16,7 +16,7 @@ from domain.org import OrgFile, UnknownUnit
 from domain.wellbeing import Access, DialogueForm, ItemStatus, local_today
 from domain.wellbeing_items import ItemDraft
 from services.wellbeing_export import export_action_plan
-from storage import org, wellbeing
+from storage import org, wellbeing, wellbeing_items
 from storage.db import Database
 from storage.models import Person, Unit
 from tests.support.clock import written_for_suite_moment
@@ -66,7 +66,7 @@ async def _fill(db: Database) -> None:
                 follow_up_on=deadline + timedelta(days=30),
             )
 
-        items = await wellbeing.add_items(
+        items = await wellbeing_items.add_items(
             session,
             [
                 draft("Afbrydelser", today + timedelta(days=10)),
@@ -79,10 +79,10 @@ async def _fill(db: Database) -> None:
             now=now - timedelta(days=400),
         )
         access = Access(person_id=lise.id, leader_of=frozenset({kemi.id}))
-        await wellbeing.set_status(
+        await wellbeing_items.set_status(
             session, items[1].id, ItemStatus.DROPPED, access=access, note=STATUS_NOTE, now=now
         )
-        await wellbeing.set_status(
+        await wellbeing_items.set_status(
             session,
             items[2].id,
             ItemStatus.DONE,
