@@ -53,13 +53,8 @@ from domain.near_miss import (
     transition,
 )
 from domain.org import Role
-from domain.precursors import (
-    EntryKind,
-    LedgerLine,
-    RegistrationStatus,
-    delta_of,
-    first_negative_day,
-)
+from domain.precursor_ledger import EntryKind, LedgerLine, delta_of, first_negative_day
+from domain.precursor_registrations import RegistrationStatus
 from domain.wellbeing import (
     AmdRole,
     Effect,
@@ -1341,7 +1336,7 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
         if args.what == "digest":
             from cards.digest import digest_card
             from domain.i18n import Lang
-            from reports.digest import compose
+            from services.digest_sections import compose
             from storage.digest import active_subscriptions
 
             now = datetime.now(UTC)
@@ -1381,6 +1376,7 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
             import openpyxl
 
             from reports import precursors as precursor_report
+            from services.precursor_workbooks import export_all
 
             modes: list[bool] = []
 
@@ -1392,7 +1388,7 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
             setattr(precursor_report, "Workbook", RecordingWorkbook)  # noqa: B010
             assert out is not None
             began, began_cpu = time.perf_counter(), time.process_time()
-            sheets = await precursor_report.export_all(db, args.year, out)
+            sheets = await export_all(db, args.year, out)
             result.update(
                 seconds=time.perf_counter() - began,
                 cpu_seconds=time.process_time() - began_cpu,
@@ -1405,8 +1401,8 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
             book.close()
         elif args.what == "near-miss":
             from domain.numbering import year_bounds
-            from reports.near_miss import export_year
-            from storage.near_miss import statistics as near_miss_statistics
+            from services.near_miss_export import export_year
+            from storage.near_miss_lists import statistics as near_miss_statistics
 
             assert out is not None
             began, began_cpu = time.perf_counter(), time.process_time()

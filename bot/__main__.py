@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from bot.config import Settings, configure_logging
 from domain.digest import iso_week, week_bounds
 from domain.i18n import Lang, t
-from domain.org import OrgFile
+from domain.org import OrgFile, UnknownUnit
 from storage import audit, org, precursor_catalogue, precursors
 from storage.db import Database
 from storage.models import utcnow
@@ -107,13 +107,13 @@ async def _org_export(settings: Settings) -> str:
 
 
 async def _export_lone_work(settings: Settings, unit: str, year: int, out: Path) -> int:
-    from reports import lone_work as lone_work_report
+    from services.lone_work_export import export_register
 
     db = Database(settings.database_url)
     try:
         await prepare_database(db)
-        count = await lone_work_report.export_register(db, unit, year, out)
-    except lone_work_report.UnknownUnit:
+        count = await export_register(db, unit, year, out)
+    except UnknownUnit:
         print(f"no unit named {unit!r}; `python -m bot org export` lists them", file=sys.stderr)
         return 2
     finally:
@@ -123,12 +123,12 @@ async def _export_lone_work(settings: Settings, unit: str, year: int, out: Path)
 
 
 async def _export_near_miss(settings: Settings, year: int, out: Path) -> int:
-    from reports import near_miss as near_miss_report
+    from services.near_miss_export import export_year
 
     db = Database(settings.database_url)
     try:
         await prepare_database(db)
-        count = await near_miss_report.export_year(db, year, out)
+        count = await export_year(db, year, out)
     finally:
         await db.dispose()
     print(f"wrote {out}: {count} near-miss reports from {year}")
@@ -168,16 +168,14 @@ async def _digest(settings: Settings, week: str | None, channel: str | None, dry
 
 
 async def _export_action_plan(settings: Settings, unit: str, out: Path) -> int:
-    from reports import wellbeing as wellbeing_report
+    from services.wellbeing_export import export_action_plan
 
     interval_years = settings.wellbeing.dialogue_interval_years
     db = Database(settings.database_url)
     try:
         await prepare_database(db)
-        count = await wellbeing_report.export_action_plan(
-            db, unit, out, interval_years=interval_years
-        )
-    except wellbeing_report.UnknownUnit:
+        count = await export_action_plan(db, unit, out, interval_years=interval_years)
+    except UnknownUnit:
         print(f"no unit named {unit!r}; `python -m bot org export` lists them", file=sys.stderr)
         return 2
     finally:
@@ -187,22 +185,22 @@ async def _export_action_plan(settings: Settings, unit: str, out: Path) -> int:
 
 
 async def _export_precursors(settings: Settings, unit: str | None, year: int, out: Path) -> int:
-    from reports import precursors as precursor_report
+    from services import precursor_workbooks
 
     db = Database(settings.database_url)
     try:
         await prepare_database(db)
         if unit is None:
-            count = await precursor_report.export_all(
+            count = await precursor_workbooks.export_all(
                 db, year, out, licence=settings.precursor_licence
             )
             summary = f"the university's precursor roll-up for {year} ({count} units with sheets)"
         else:
-            count = await precursor_report.export_unit(
+            count = await precursor_workbooks.export_unit(
                 db, unit, year, out, licence=settings.precursor_licence
             )
             summary = f"{count} precursors of {unit} in {year}"
-    except precursor_report.UnknownUnit:
+    except UnknownUnit:
         print(f"no unit named {unit!r}; `python -m bot org export` lists them", file=sys.stderr)
         return 2
     finally:
@@ -212,13 +210,13 @@ async def _export_precursors(settings: Settings, unit: str | None, year: int, ou
 
 
 async def _precursor_import(settings: Settings, path: Path, lang: Lang, check_only: bool) -> int:
-    from reports import precursors as precursor_report
+    from services.precursor_workbooks import import_file
     from services.precursors import local_today
 
     db = Database(settings.database_url)
     try:
         await prepare_database(db)
-        outcome = await precursor_report.import_file(
+        outcome = await import_file(
             db,
             path,
             actor="cli:precursor-import",
@@ -252,7 +250,7 @@ async def _precursor_import(settings: Settings, path: Path, lang: Lang, check_on
 
 
 async def _precursor_template(settings: Settings, out: Path) -> int:
-    from reports import precursors as precursor_report
+    from reports import precursor_import
 
     db = Database(settings.database_url)
     try:
@@ -262,7 +260,7 @@ async def _precursor_template(settings: Settings, out: Path) -> int:
             substances = await precursors.substances(session)
     finally:
         await db.dispose()
-    precursor_report.write_template(out, substances)
+    precursor_import.write_template(out, substances)
     print(f"wrote {out}: the import template with {len(substances)} substances")
     return 0
 

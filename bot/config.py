@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from domain.digest import Schedule
-from domain.precursors import parse_deadline
+from domain.precursor_registrations import parse_deadline
 from domain.wellbeing import WellbeingSettings
 from storage.db import DEFAULT_DATABASE_URL
 

@@ -40,18 +40,18 @@ from cards.common import (
 from domain.commands import Flow
 from domain.i18n import Lang, format_datetime, local_date, t
 from domain.org import UnitRef
-from domain.precursors import (
+from domain.precursor_ledger import (
     FORM_KINDS,
     EntryKind,
     EntryView,
     HoldingView,
     PrecursorWarning,
-    QuantityUnit,
-    RegistrationStatus,
-    RegistrationView,
-    SubstanceInfo,
-    UnitHome,
     WarningKind,
+)
+from domain.precursor_registrations import RegistrationStatus, RegistrationView, UnitHome
+from domain.precursors import (
+    QuantityUnit,
+    SubstanceInfo,
     format_amount,
     format_day,
     format_quantity,

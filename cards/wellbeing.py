@@ -55,15 +55,15 @@ from domain.wellbeing import (
     AmdRole,
     DialogueNotes,
     Effect,
-    Flag,
     GoalsMet,
     ItemStatus,
     ItemView,
     PlanView,
     Theme,
     UnitStatus,
-    item_field,
 )
+from domain.wellbeing_items import item_field
+from domain.wellbeing_privacy import Flag
 
 FORM_ACTIONS: Final = ("wellbeing.form.save", "wellbeing.form.cancel")
 CHECK_ACTIONS: Final = ("wellbeing.form.confirm", "wellbeing.form.edit", "wellbeing.form.cancel")

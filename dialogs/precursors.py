@@ -30,7 +30,9 @@ from domain.actor import Speaker
 from domain.commands import Flow
 from domain.i18n import t
 from domain.ids import row_id
-from domain.precursors import FORM_KINDS, EntryKind, HoldingView, SubstanceInfo, UnitHome
+from domain.precursor_ledger import FORM_KINDS, EntryKind, HoldingView
+from domain.precursor_registrations import UnitHome
+from domain.precursors import SubstanceInfo
 from domain.submissions import FIELD, key_in, new_key
 from services.precursors import Access, Result
 

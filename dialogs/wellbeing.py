@@ -30,7 +30,8 @@ from domain.commands import Flow
 from domain.i18n import t
 from domain.org import UnitRef
 from domain.submissions import FIELD, key_in, new_key
-from domain.wellbeing import DialogueForm, Flag, local_today, parse_dialogue
+from domain.wellbeing import DialogueForm, local_today, parse_dialogue
+from domain.wellbeing_privacy import Flag
 
 DIALOG_ID: Final = "wellbeing"
 NAME_KEY: Final = "wellbeing.dialog_name"

@@ -101,6 +101,39 @@ class Scope(BaseModel):
         return 1000 if self.full else MAX_ROWS_PER_LIST
 
 
+def count_line(
+    key: str,
+    counts: dict[int, int],
+    names: dict[int, str],
+    scope: Scope,
+    *,
+    highlight: bool = False,
+    names_only: bool = False,
+) -> list[Line]:
+    """One line counting `counts` (unit id → count) with the units named; none if zero."""
+    total = sum(counts.values())
+    if not total:
+        return []
+    by_name = {names.get(unit_id, "?"): count for unit_id, count in counts.items()}
+    units = unit_counts(by_name, limit=scope.list_limit, names_only=names_only)
+    return [Line(key=key, values={"count": total, "units": units}, highlight=highlight)]
+
+
+def names_line(key: str, unit_names: list[str], scope: Scope) -> list[Line]:
+    """One line naming the units (alphabetically, "(+N)" past the limit); none if empty."""
+    if not unit_names:
+        return []
+    ordered = sorted(unit_names, key=str.casefold)
+    shown = ", ".join(ordered[: scope.list_limit])
+    rest = len(ordered) - scope.list_limit
+    return [
+        Line(
+            key=key,
+            values={"count": len(ordered), "units": f"{shown} (+{rest})" if rest > 0 else shown},
+        )
+    ]
+
+
 def iso_week(moment: datetime) -> str:
     year, week, _ = moment.astimezone(COPENHAGEN).isocalendar()
     return f"{year}-W{week:02d}"

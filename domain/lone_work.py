@@ -394,6 +394,31 @@ class RequestView(BaseModel):
         return f"lone_work.status.{self.status.value}"
 
 
+@dataclass(frozen=True)
+class RegisterEvent:
+    """One check-in event of a request, as the register's timeline lists it."""
+
+    number: str
+    """The request's number."""
+    session_id: int
+    at: datetime
+    kind: str
+    actor: str | None
+    detail: dict[str, object] | None
+
+
+@dataclass(frozen=True)
+class LoneWorkRegister:
+    """A unit's requests created in a year, their requesters' e-mails and check-in events."""
+
+    unit: str
+    year: int
+    requests: list[RequestView]
+    emails: dict[int, str]
+    """Requester id → e-mail (UPN)."""
+    events: list[RegisterEvent]
+
+
 def preview(form: LoneWorkForm, *, requester: str, unit: str) -> RequestView:
     """How a not yet sent request looks on the summary card."""
     period = period_of(form)

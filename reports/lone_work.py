@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
 
-from domain.i18n import COPENHAGEN, Lang, t
-from domain.lone_work import Hazard, Mitigation, Status
+from domain.i18n import Lang, t
+from domain.lone_work import Hazard, LoneWorkRegister, Mitigation, RequestView, Schedule
 from reports.excel import local, write_register
-from storage import checkins, lone_work, org
-from storage.db import Database
-from storage.lone_work_models import LoneWorkRequest
-from storage.models import Person, Unit
 
 COLUMNS: tuple[tuple[str, float], ...] = (
     ("Nr.", 14),
@@ -58,10 +54,6 @@ TIMELINE_COLUMNS: tuple[tuple[str, float], ...] = (
 )
 
 
-def _person_name(person: Person | None) -> str | None:
-    return (person.name or person.upn) if person else None
-
-
 def _detail(detail: dict[str, object] | None) -> str | None:
     """Numbers such as the check-in round or the minutes added, never free text."""
     if not detail:
@@ -70,22 +62,7 @@ def _detail(detail: dict[str, object] | None) -> str | None:
     return ", ".join(shown) or None
 
 
-class UnknownUnit(ValueError):
-    """No unit with that name."""
-
-
-def _status(request: LoneWorkRequest) -> str:
-    if request.status == Status.APPROVED.value and request.conditions:
-        return t(Lang.DA, "lone_work.status.approved_conditions")
-    return t(Lang.DA, f"lone_work.status.{request.status}")
-
-
-def _row(request: LoneWorkRequest, people: dict[int, Person]) -> list[object]:
-    def name(person_id: int | None) -> str | None:
-        person = people.get(person_id) if person_id is not None else None
-        return (person.name or person.upn) if person else None
-
-    requester = people.get(request.requester_id)
+def _row(request: RequestView, emails: dict[int, str]) -> list[object]:
     hazards = [
         t(Lang.DA, f"lone_work.hazard.{value}")
         for value in request.hazards
@@ -100,95 +77,70 @@ def _row(request: LoneWorkRequest, people: dict[int, Person]) -> list[object]:
     ]
     if request.mitigation_other:
         mitigations.append(request.mitigation_other)
-    recurring = request.schedule == "recurring"
+    recurring = request.schedule is Schedule.RECURRING
     return [
         request.number,
         local(request.created_at),
-        name(request.requester_id),
-        requester.upn if requester else None,
+        request.requester or None,
+        emails.get(request.requester_id),
         request.task,
         request.campus,
         request.building,
         request.room,
-        t(Lang.DA, f"lone_work.schedule.{request.schedule}"),
+        t(Lang.DA, f"lone_work.schedule.{request.schedule.value}"),
         request.valid_from if recurring else local(request.starts_at),
         request.valid_to if recurring else local(request.expires_at),
-        ", ".join(
-            t(Lang.DA, f"lone_work.weekday.{d}") for d in (request.weekdays or "").split(",") if d
-        )
+        ", ".join(t(Lang.DA, f"lone_work.weekday.{day}") for day in request.weekdays if day)
         or None,
         f"{request.window_start}–{request.window_end}" if recurring else None,
         ", ".join(hazards) or t(Lang.DA, "lone_work.none"),
         t(Lang.DA, "lone_work.risk.risky" if request.risky else "lone_work.risk.not_risky"),
         "; ".join(mitigations) or t(Lang.DA, "lone_work.none"),
         request.checkin_person,
-        request.checkin_interval_minutes,
+        request.checkin_interval,
         f"{request.emergency_name}, {request.emergency_phone}",
         t(Lang.DA, "lone_work.yes" if request.trained else "lone_work.no"),
         t(Lang.DA, "lone_work.yes" if request.adult else "lone_work.no"),
-        name(request.approver_id),
-        _status(request),
+        request.approver,
+        t(Lang.DA, request.status_key),
         request.conditions,
         request.decision_note or request.close_reason,
-        name(request.decided_by_id),
+        request.decided_by,
         local(request.decided_at),
-        name(request.closed_by_id),
+        request.closed_by,
         local(request.closed_at),
     ]
 
 
-async def export_register(db: Database, unit_name: str, year: int, out: Path) -> int:
-    """Write the unit's requests created in `year`; returns the number of requests."""
-    start = datetime(year, 1, 1, tzinfo=COPENHAGEN)
-    end = datetime(year + 1, 1, 1, tzinfo=COPENHAGEN)
-    async with db.sessions() as session:
-        unit: Unit | None = await org.unit_by_name(session, unit_name)
-        if unit is None:
-            raise UnknownUnit(unit_name)
-        requests = await lone_work.register(session, unit.id, start, end)
-        ids = {
-            person_id
-            for request in requests
-            for person_id in (
-                request.requester_id,
-                request.approver_id,
-                request.decided_by_id,
-                request.closed_by_id,
-            )
-            if person_id is not None
-        }
-        people = await lone_work.people_by_id(session, ids)
-        events = await checkins.timelines_of_requests(session, [r.id for r in requests])
-        people.update(
-            await lone_work.people_by_id(
-                session, {e.actor_id for _, e in events if e.actor_id is not None}
-            )
-        )
-    numbers = {request.id: request.number for request in requests}
+def write_workbook(out: Path, register: LoneWorkRegister, *, printed_at: datetime) -> int:
+    """Write the register (one row per request, then the check-in timelines); returns the
+    number of requests."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=f"Alenearbejde {year}")
-    count = write_register(sheet, COLUMNS, (_row(request, people) for request in requests))
+    sheet = workbook.create_sheet(title=f"Alenearbejde {register.year}")
+    count = write_register(
+        sheet, COLUMNS, (_row(request, register.emails) for request in register.requests)
+    )
     timeline = workbook.create_sheet(title="Tjek-ind")
     write_register(
         timeline,
         TIMELINE_COLUMNS,
         (
             [
-                numbers[request_id],
+                event.number,
                 event.session_id,
                 local(event.at),
                 t(Lang.DA, f"checkins.event.{event.kind}"),
-                _person_name(people.get(event.actor_id)) if event.actor_id else None,
+                event.actor,
                 _detail(event.detail),
             ]
-            for request_id, event in events
+            for event in register.events
         ),
     )
     info = workbook.create_sheet(title="Om registret")
-    info.append(["Enhed", unit.name])
-    info.append(["År", year])
+    info.append(["Enhed", register.unit])
+    info.append(["År", register.year])
     info.append(["Anmodninger", count])
-    info.append(["Udskrevet", local(datetime.now(UTC))])
+    info.append(["Udskrevet", local(printed_at)])
     info.append(["Grundlag", "BEK nr. 1839 af 14/12/2023 om arbejdets udførelse, § 11"])
     workbook.save(out)
     return count

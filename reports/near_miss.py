@@ -20,11 +20,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from domain.i18n import COPENHAGEN, Lang, t
 from domain.near_miss import NearMissStatistics, ReportView
-from domain.numbering import year_bounds
 from reports.excel import HEADER_FILL, HEADER_FONT, local, write_register
-from storage import near_miss
-from storage.db import Database
-from storage.models import utcnow
 
 REPORT_COLUMNS: tuple[tuple[str, float], ...] = (
     ("number", 14),
@@ -234,13 +230,3 @@ def write_workbook(
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
-
-
-async def export_year(db: Database, year: int, out: Path, lang: Lang = Lang.DA) -> int:
-    """Write the reports made in `year` (Copenhagen time); returns how many."""
-    start, end = year_bounds(year)
-    async with db.sessions() as session:
-        reports = await near_miss.reports_between(session, start, end)
-        stats = await near_miss.statistics(session, start, end, now=utcnow())
-    write_workbook(out, year, reports, stats, lang)
-    return len(reports)

@@ -1,5 +1,5 @@
-"""Drug-precursor workbooks: a unit's annual report, the university-wide roll-up for the
-customs authority, the import of a unit's own spreadsheet, and its template.
+"""Drug-precursor workbooks: a unit's annual report and the university-wide roll-up for the
+customs authority (the import sheet and its template are `reports.precursor_import`).
 
 Quantities are numbers in the substance's reporting unit (kg or L); each cell's number
 format shows its unit, the "Enhed" column holds it for filtering. Dates are dates. Rows
@@ -11,37 +11,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from domain.i18n import Lang, t
-from domain.precursors import (
-    Category,
-    EntryKind,
-    EntryView,
-    HoldingView,
-    ImportRow,
-    RegistrationStatus,
-    RegistrationView,
-    RowError,
-    SubstanceInfo,
-    YearFigures,
-    format_day,
-    format_quantity,
-    from_micro,
-    licence_warning,
-    threshold_warning,
-    year_figures,
-)
+from domain.precursor_ledger import EntryKind, YearFigures, licence_warning, threshold_warning
+from domain.precursor_registrations import RegistrationStatus, RegistrationView, UnitYear
+from domain.precursors import Category, SubstanceInfo, format_quantity, from_micro
 from reports.excel import (
     DATE_FORMAT,
     DATETIME_FORMAT,
@@ -50,9 +33,6 @@ from reports.excel import (
     WRAP_TOP,
     local,
 )
-from storage import org, precursor_catalogue, precursors
-from storage.db import Database
-from storage.models import Unit
 
 DISCREPANCY_FILL = PatternFill("solid", fgColor="F8CBAD")
 WARNING_FILL = PatternFill("solid", fgColor="FFE699")
@@ -140,27 +120,7 @@ ENTRY_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Registreret af", 24),
     ("Registreret", 17),
 )
-IMPORT_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("Enhed", 16),
-    ("Stof (navn eller CAS-nr.)", 32),
-    ("Type", 16),
-    ("Dato", 12),
-    ("Mængde", 10),
-    ("Måleenhed", 10),
-    ("Leverandør / modtager", 26),
-    ("Kundeerklæring", 18),
-    ("Faktura / følgeseddel", 18),
-    ("Formål / projekt", 26),
-    ("Opbevaringssted", 26),
-    ("Bemærkning", 26),
-)
-IMPORT_SHEET = "Posteringer"
 KIND_NAMES = {kind: t(Lang.DA, f"precursors.kind.{kind.value}") for kind in EntryKind}
-IMPORT_KINDS = ("startbeholdning", "køb", "forbrug", "bortskaffelse", "overdragelse", "optælling")
-
-
-class UnknownUnit(ValueError):
-    """No unit with that name."""
 
 
 # -- writing -----------------------------------------------------------------------------------
@@ -260,63 +220,6 @@ def _sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-# -- gathering ---------------------------------------------------------------------------------
-
-
-@dataclass
-class _SubstanceYear:
-    holding: HoldingView
-    figures: YearFigures
-
-
-@dataclass
-class _UnitYear:
-    unit: Unit
-    rows: list[_SubstanceYear]
-    entries: list[tuple[HoldingView, EntryView]]
-    registration: RegistrationView | None
-    contact: str | None
-    contact_email: str | None
-
-    @property
-    def discrepancies(self) -> int:
-        return sum(1 for row in self.rows if row.figures.has_discrepancy)
-
-
-async def _unit_years(
-    db: Database, units: Sequence[Unit], year: int, registrations: dict[int, RegistrationView]
-) -> list[_UnitYear]:
-    """The units' year: figures per substance, entries, contact; a few queries for them all."""
-    async with db.sessions() as session:
-        ledgers = await precursors.year_ledgers(session, [unit.id for unit in units], year)
-        emails = await precursors.contact_emails(session, year)
-        uncontacted = [
-            unit.id
-            for unit in units
-            if not (unit.id in registrations and registrations[unit.id].contact)
-        ]
-        keepers = await precursors.keepers_by_unit(session, uncontacted)
-    result: list[_UnitYear] = []
-    for unit in units:
-        holdings = ledgers.holdings[unit.id]
-        rows = []
-        for holding in holdings:
-            figures = year_figures(ledgers.lines[holding.id], year)
-            if holding.active or figures.handled or figures.closing:
-                rows.append(_SubstanceYear(holding, figures))
-        by_id = {holding.id: holding for holding in holdings}
-        entries = [(by_id[holding_id], entry) for holding_id, entry in ledgers.entries[unit.id]]
-        registration = registrations.get(unit.id)
-        contact = registration.contact if registration else None
-        email = emails.get(unit.id)
-        unit_keepers = keepers.get(unit.id, [])
-        if not contact and unit_keepers:
-            contact = ", ".join(org.describe_person(person) for person in unit_keepers)
-            email = ", ".join(person.upn for person in unit_keepers if person.upn) or None
-        result.append(_UnitYear(unit, rows, entries, registration, contact, email))
-    return result
-
-
 def _substance_cells(substance: SubstanceInfo) -> list[Any]:
     return [
         substance.category.value,
@@ -327,7 +230,7 @@ def _substance_cells(substance: SubstanceInfo) -> list[Any]:
     ]
 
 
-def _unit_rows(data: _UnitYear) -> Iterable[_Row]:
+def _unit_rows(data: UnitYear) -> Iterable[_Row]:
     ordered = sorted(
         data.rows, key=lambda row: (row.holding.substance.category, row.holding.substance.name_da)
     )
@@ -359,7 +262,7 @@ def _unit_rows(data: _UnitYear) -> Iterable[_Row]:
         )
 
 
-def _entry_rows(data: Iterable[_UnitYear]) -> Iterable[_Row]:
+def _entry_rows(data: Iterable[UnitYear]) -> Iterable[_Row]:
     for unit_year in data:
         for holding, entry in unit_year.entries:
             substance = holding.substance
@@ -376,7 +279,7 @@ def _entry_rows(data: Iterable[_UnitYear]) -> Iterable[_Row]:
                 kind = KIND_NAMES[entry.kind]
             yield _Row(
                 [
-                    unit_year.unit.name,
+                    unit_year.unit,
                     substance.category.value,
                     substance.name_da,
                     entry.id,
@@ -407,16 +310,24 @@ def _registration_text(registration: RegistrationView | None) -> str:
     return "Stofliste indberettet"
 
 
-async def _about(db: Database, sheet: WriteOnlyWorksheet, rows: list[tuple[str, Any]]) -> None:
-    async with db.sessions() as session:
-        version = await precursor_catalogue.current_version(session)
-    catalogue, _ = precursor_catalogue.newest_catalogue()
+@dataclass(frozen=True)
+class Printing:
+    """What every workbook's about sheet states: when it was printed, from which catalogue,
+    and the university's category 1 licence."""
+
+    printed_at: datetime
+    catalogue: str
+    """The catalogue's version and legal basis (`storage.precursor_catalogue.catalogue_label`)."""
+    licence: str = ""
+
+
+def _about(sheet: WriteOnlyWorksheet, printing: Printing, rows: list[tuple[str, Any]]) -> None:
     sheet.column_dimensions["A"].width = 34  # type: ignore[attr-defined]
     sheet.column_dimensions["B"].width = 90  # type: ignore[attr-defined]
     for label, value in [
         *rows,
-        ("Udskrevet", local(datetime.now(UTC))),
-        ("Stofkatalog", f"version {version or catalogue.version}: {catalogue.basis}"),
+        ("Udskrevet", local(printing.printed_at)),
+        ("Stofkatalog", printing.catalogue),
         (
             "Beregning",
             "Primobeholdning = bogført beholdning 1. januar (en startbeholdning angivet i løbet "
@@ -449,37 +360,28 @@ async def _about(db: Database, sheet: WriteOnlyWorksheet, rows: list[tuple[str, 
 # -- the unit's annual report ------------------------------------------------------------------
 
 
-async def export_unit(
-    db: Database, unit_name: str, year: int, out: Path, *, licence: str = ""
-) -> int:
+def write_unit(out: Path, data: UnitYear, year: int, printing: Printing) -> int:
     """One unit's year: per substance opening, movements, closing, last count, difference;
     every entry of the year. Returns the number of substances."""
-    await precursor_catalogue.ensure_loaded(db)
-    async with db.sessions() as session:
-        unit = await org.unit_by_name(session, unit_name)
-        if unit is None:
-            raise UnknownUnit(unit_name)
-        found = await precursors.registrations(session, year, unit_ids=[unit.id])
-    (data,) = await _unit_years(db, [unit], year, {item.unit_id: item for item in found})
     workbook = Workbook(write_only=True)
     _write(
-        workbook.create_sheet(_sheet_title(f"{unit.name} {year}", set())),
+        workbook.create_sheet(_sheet_title(f"{data.unit} {year}", set())),
         UNIT_COLUMNS,
         _unit_rows(data),
     )
     _write(workbook.create_sheet("Posteringer"), ENTRY_COLUMNS, _entry_rows([data]))
-    await _about(
-        db,
+    _about(
         workbook.create_sheet("Om rapporten"),
+        printing,
         [
             ("Rapport", "Narkotikaprækursorer – enhedens årsopgørelse"),
-            ("Enhed", unit.name),
+            ("Enhed", data.unit),
             ("År", year),
             ("Kontaktperson", data.contact),
             ("Kontaktpersonens e-mail", data.contact_email),
             ("Indberetning til sekretariatet", _registration_text(data.registration)),
             ("Stoffer med afvigelse ved optælling", data.discrepancies),
-            ("Universitetets tilladelse (kategori 1)", licence or "ikke registreret"),
+            ("Universitetets tilladelse (kategori 1)", printing.licence or "ikke registreret"),
         ],
     )
     workbook.save(out)
@@ -591,8 +493,8 @@ def _category_rows(totals: list[_Total]) -> Iterable[_Row]:
         )
 
 
-def _units_rows(data: list[_UnitYear], registrations: list[RegistrationView]) -> Iterable[_Row]:
-    by_unit = {item.unit.id: item for item in data}
+def _units_rows(data: list[UnitYear], registrations: list[RegistrationView]) -> Iterable[_Row]:
+    by_unit = {item.unit_id: item for item in data}
     for registration in registrations:
         item = by_unit.get(registration.unit_id)
         discrepancies = item.discrepancies if item else 0
@@ -619,26 +521,27 @@ def _units_rows(data: list[_UnitYear], registrations: list[RegistrationView]) ->
         )
 
 
-async def export_all(db: Database, year: int, out: Path, *, licence: str = "") -> int:
+def write_all(
+    out: Path,
+    year: int,
+    data: list[UnitYear],
+    registrations: list[RegistrationView],
+    printing: Printing,
+) -> int:
     """The roll-up: summary by substance, by category, every unit's status and contact,
-    one sheet per unit that holds precursors, and every entry. Returns units with sheets."""
-    await precursor_catalogue.ensure_loaded(db)
-    async with db.sessions() as session:
-        registrations = await precursors.registrations(session, year)
-        units = await org.list_units(session, only_active=False)
-    by_unit = {registration.unit_id: registration for registration in registrations}
-    data = [item for item in await _unit_years(db, units, year, by_unit) if item.rows]
+    one sheet per unit in `data` (the units that hold precursors), and every entry. Returns
+    the number of unit sheets."""
     totals: dict[int, _Total] = {}
     for item in data:
         for row in item.rows:
             substance = row.holding.substance
-            totals.setdefault(substance.id, _Total(substance)).add(item.unit.name, row.figures)
+            totals.setdefault(substance.id, _Total(substance)).add(item.unit, row.figures)
     workbook = Workbook(write_only=True)
     taken = {"oversigt", "kategorier", "enheder", "posteringer", "om rapporten"}
     _write(
         workbook.create_sheet("Oversigt"),
         SUMMARY_COLUMNS,
-        _summary_rows(list(totals.values()), licence),
+        _summary_rows(list(totals.values()), printing.licence),
     )
     _write(
         workbook.create_sheet("Kategorier"), CATEGORY_COLUMNS, _category_rows(list(totals.values()))
@@ -646,15 +549,15 @@ async def export_all(db: Database, year: int, out: Path, *, licence: str = "") -
     _write(workbook.create_sheet("Enheder"), UNITS_COLUMNS, _units_rows(data, registrations))
     for item in data:
         _write(
-            workbook.create_sheet(_sheet_title(item.unit.name, taken)),
+            workbook.create_sheet(_sheet_title(item.unit, taken)),
             UNIT_COLUMNS,
             _unit_rows(item),
         )
     _write(workbook.create_sheet("Posteringer"), ENTRY_COLUMNS, _entry_rows(data))
     done = sum(1 for r in registrations if r.status is not RegistrationStatus.MISSING)
-    await _about(
-        db,
+    _about(
         workbook.create_sheet("Om rapporten"),
+        printing,
         [
             ("Rapport", "Narkotikaprækursorer – universitetets samlede årsopgørelse"),
             ("År", year),
@@ -662,263 +565,10 @@ async def export_all(db: Database, year: int, out: Path, *, licence: str = "") -
             ("Enheder med prækursorer", len(data)),
             (
                 "Enheder med afvigelse ved optælling",
-                ", ".join(item.unit.name for item in data if item.discrepancies) or "ingen",
+                ", ".join(item.unit for item in data if item.discrepancies) or "ingen",
             ),
-            ("Universitetets tilladelse (kategori 1)", licence or "ikke registreret"),
+            ("Universitetets tilladelse (kategori 1)", printing.licence or "ikke registreret"),
         ],
     )
     workbook.save(out)
     return len(data)
-
-
-# -- import ------------------------------------------------------------------------------------
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    return text or None
-
-
-def read_import(path: Path) -> tuple[list[ImportRow], list[RowError]]:
-    """The data rows of the import sheet (or the first sheet), or what is wrong with it."""
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
-        return [], [RowError(0, "precursors.import.file", {"file": path.name, "error": error})]
-    try:
-        sheet = (
-            workbook[IMPORT_SHEET]
-            if IMPORT_SHEET in workbook.sheetnames
-            else workbook.worksheets[0]
-        )
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        expected = [name for name, _ in IMPORT_COLUMNS]
-        found = [_text(cell) or "" for cell in (header or ())][: len(expected)]
-        if [name.casefold() for name in found] != [name.casefold() for name in expected]:
-            return [], [
-                RowError(
-                    1,
-                    "precursors.import.header",
-                    {"expected": " | ".join(expected), "found": " | ".join(found)},
-                )
-            ]
-        result: list[ImportRow] = []
-        for number, cells in enumerate(rows, start=2):
-            values = list(cells)[: len(expected)] + [None] * len(expected)
-            if all(_text(value) is None for value in values[: len(expected)]):
-                continue
-            result.append(
-                ImportRow(
-                    row=number,
-                    unit=_text(values[0]) or "",
-                    substance=_text(values[1]) or "",
-                    kind=_text(values[2]) or "",
-                    entry_date=values[3],
-                    quantity=values[4]
-                    if isinstance(values[4], int | float | Decimal)
-                    else _text(values[4]),
-                    quantity_unit=_text(values[5]) or "",
-                    counterparty=_text(values[6]),
-                    declaration_ref=_text(values[7]),
-                    document_ref=_text(values[8]),
-                    purpose=_text(values[9]),
-                    storage_location=_text(values[10]),
-                    note=_text(values[11]),
-                )
-            )
-    finally:
-        workbook.close()
-    if not result:
-        return [], [RowError(2, "precursors.import.empty")]
-    return result, []
-
-
-def describe(lang: Lang, error: RowError) -> str:
-    """A row error as a line for the person who made the spreadsheet."""
-    values = dict(error.values)
-    if isinstance(values.get("day"), date):
-        values["day"] = format_day(lang, values["day"])
-    if isinstance(values.get("stock"), int):
-        values["stock"] = format_quantity(lang, values["stock"], values.pop("report_unit", ""))
-    text = t(lang, error.key, **values)
-    if error.row <= 0:
-        return text
-    return t(lang, "precursors.import.row", row=error.row, text=text)
-
-
-@dataclass
-class ImportOutcome:
-    errors: list[str]
-    entries: int = 0
-    holdings_added: int = 0
-    units: list[str] = field(default_factory=list)
-    written: bool = False
-
-
-async def import_file(
-    db: Database,
-    path: Path,
-    *,
-    actor: str,
-    today: date,
-    licence: str = "",
-    lang: Lang = Lang.EN,
-    check_only: bool = False,
-) -> ImportOutcome:
-    """Validate every row, then write all of them in one transaction — or nothing."""
-    rows, problems = read_import(path)
-    if problems:
-        return ImportOutcome([describe(lang, problem) for problem in problems])
-    await precursor_catalogue.ensure_loaded(db)
-
-    class _CheckOnly(Exception):
-        pass
-
-    try:
-        async with db.transaction() as session:
-            result = await precursors.import_rows(
-                session, rows, actor=actor, today=today, licence=licence
-            )
-            if result.errors:
-                return ImportOutcome([describe(lang, error) for error in result.errors])
-            if check_only:
-                raise _CheckOnly
-    except _CheckOnly:
-        return ImportOutcome([], entries=len(rows))
-    return ImportOutcome([], result.entries, result.holdings_added, result.units, written=True)
-
-
-# -- the template ------------------------------------------------------------------------------
-
-
-TEMPLATE_GUIDE: tuple[tuple[str, str], ...] = (
-    (
-        "Sådan bruges skabelonen",
-        "Én række pr. postering i arket «Posteringer». Overskrifterne må ikke ændres. "
-        "Importér med: python -m bot precursors import FIL.xlsx. Alle rækker kontrolleres "
-        "først; er der én fejl, gemmes intet, og fejlene vises række for række.",
-    ),
-    ("Enhed", "Enhedens navn som i AMK-bot, fx Kemi."),
-    (
-        "Stof (navn eller CAS-nr.)",
-        "Stoffets navn (dansk eller engelsk) eller CAS-nummer, som i arket «Stoffer». "
-        "CAS-nummeret er det sikreste.",
-    ),
-    (
-        "Type",
-        "startbeholdning, køb, forbrug, bortskaffelse, overdragelse eller optælling (på "
-        "engelsk: opening, purchase, consumption, disposal, transfer, count). "
-        "Startbeholdning kun én gang pr. stof og kun før andre posteringer.",
-    ),
-    ("Dato", "Posteringens dato (en rigtig dato, fx 02-03-2026). Ikke i fremtiden."),
-    (
-        "Mængde",
-        "Et tal større end 0 (ved optælling må det være 0). Komma eller punktum som decimaltegn.",
-    ),
-    (
-        "Måleenhed",
-        "g, kg, mL eller L. Omregnes til stoffets indberetningsenhed; masse og rumfang kun, "
-        "hvis arket «Stoffer» har en massefylde.",
-    ),
-    (
-        "Leverandør / modtager",
-        "Skal udfyldes ved køb (leverandør) og overdragelse (modtager).",
-    ),
-    (
-        "Kundeerklæring",
-        "Skal udfyldes ved køb af kategori 1, 2A og 2B: kundeerklæringens nummer eller dato.",
-    ),
-    ("Faktura / følgeseddel", "Valgfrit."),
-    ("Formål / projekt", "Skal udfyldes ved forbrug."),
-    (
-        "Opbevaringssted",
-        "Skal stå i mindst én række for hvert stof, enheden ikke har i AMK-bot i forvejen.",
-    ),
-    ("Bemærkning", "Valgfrit: form og styrke, fx 37 % opløsning."),
-    (
-        "Eksempel",
-        "Kemi | 108-24-7 | køb | 02-03-2026 | 2500 | mL | Sigma-Aldrich | KE-2026-4 | "
-        "F-88123 | | Bygning 207, giftskab 2 |",
-    ),
-    (
-        "Eksempel",
-        "Kemi | Eddikesyreanhydrid | forbrug | 10-03-2026 | 0,5 | L | | | | "
-        "Acetylering, projekt X | |",
-    ),
-)
-
-
-def write_template(out: Path, substances: list[SubstanceInfo]) -> None:
-    """An empty import sheet with drop-downs, a guide, and the substance list."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = IMPORT_SHEET
-    sheet.append([name for name, _ in IMPORT_COLUMNS])
-    for index, (_, width) in enumerate(IMPORT_COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    kinds = DataValidation(
-        type="list", formula1='"' + ",".join(IMPORT_KINDS) + '"', allow_blank=True
-    )
-    kinds.add("C2:C5000")
-    units = DataValidation(type="list", formula1='"g,kg,mL,L"', allow_blank=True)
-    units.add("F2:F5000")
-    dates = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
-    dates.add("D2:D5000")
-    for validation in (kinds, units, dates):
-        sheet.add_data_validation(validation)
-    for row in range(2, 502):
-        sheet.cell(row=row, column=4).number_format = DATE_FORMAT
-    guide = workbook.create_sheet("Vejledning")
-    guide.column_dimensions["A"].width = 26
-    guide.column_dimensions["B"].width = 100
-    lines = TEMPLATE_GUIDE
-    for label, text in lines:
-        guide.append([label, text])
-        guide.cell(row=guide.max_row, column=1).font = BOLD
-        guide.cell(row=guide.max_row, column=2).alignment = Alignment(
-            wrap_text=True, vertical="top"
-        )
-    listing = workbook.create_sheet("Stoffer")
-    header = [
-        "Kategori",
-        "Navn (dansk)",
-        "Navn (engelsk)",
-        "CAS-nr.",
-        "KN-kode",
-        "Indberetningsenhed",
-        "Massefylde (g/mL)",
-        "Koder verificeret",
-    ]
-    listing.append(header)
-    for index, width in enumerate((9, 40, 40, 13, 13, 12, 12, 11), start=1):
-        cell = listing.cell(row=1, column=index)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        listing.column_dimensions[get_column_letter(index)].width = width
-    for item in sorted(substances, key=lambda s: (s.category, s.name_da)):
-        listing.append(
-            [
-                item.category.value,
-                item.name_da,
-                item.name_en,
-                item.cas,
-                item.cn,
-                item.report_unit.value,
-                float(item.density) if item.density is not None else None,
-                "Ja" if item.verified else "Nej",
-            ]
-        )
-    listing.freeze_panes = "A2"
-    listing.auto_filter.ref = f"A1:H{listing.max_row}"
-    workbook.save(out)

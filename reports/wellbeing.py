@@ -6,19 +6,14 @@ owners' status notes and follow-up notes are never in it.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.digest import Line, Scope, Section, unit_counts
 from domain.i18n import Lang, t
-from domain.wellbeing import DEFAULT_DIALOGUE_INTERVAL_YEARS, ItemView, local_today
+from domain.wellbeing import ItemView, PlanView, local_today
 from reports.excel import local, write_register
-from storage import org, wellbeing
-from storage.db import Database
 
 COLUMNS: tuple[tuple[str, float], ...] = (
     ("Nr.", 7),
@@ -32,10 +27,6 @@ COLUMNS: tuple[tuple[str, float], ...] = (
     ("Fra trivselsdialog", 16),
     ("Oprettet", 17),
 )
-
-
-class UnknownUnit(ValueError):
-    """No unit with that name."""
 
 
 def _row(view: ItemView, today: datetime) -> list[object]:
@@ -56,16 +47,8 @@ def _row(view: ItemView, today: datetime) -> list[object]:
     ]
 
 
-async def export_action_plan(
-    db: Database, unit_name: str, out: Path, *, interval_years: int = 2
-) -> int:
-    """Write the unit's current plan (open items, and those closed within a year)."""
-    now = datetime.now(UTC)
-    async with db.sessions() as session:
-        unit = await org.unit_by_name(session, unit_name)
-        if unit is None:
-            raise UnknownUnit(unit_name)
-        plan = await wellbeing.plan_view(session, unit, now=now, interval_years=interval_years)
+def write_workbook(out: Path, plan: PlanView, *, now: datetime) -> int:
+    """Write the plan's items and a sheet about the plan; returns the number of items."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title="Handlingsplan")
     count = write_register(sheet, COLUMNS, (_row(view, now) for view in plan.items))
@@ -87,80 +70,3 @@ async def export_action_plan(
     )
     workbook.save(out)
     return count
-
-
-# -- the weekly digest's well-being section (counts per unit, never any text) ------------------
-
-AMD_REMINDER_FROM_MONTH = 11
-
-
-def _unit_line(key: str, counts: dict[str, int], scope: Scope, *, highlight: bool) -> list[Line]:
-    if not counts:
-        return []
-    return [
-        Line(
-            key=key,
-            values={
-                "count": sum(counts.values()),
-                "units": unit_counts(counts, limit=scope.list_limit),
-            },
-            highlight=highlight,
-        )
-    ]
-
-
-def _names_line(key: str, names: list[str], scope: Scope) -> list[Line]:
-    if not names:
-        return []
-    ordered = sorted(names, key=str.casefold)
-    shown = ", ".join(ordered[: scope.list_limit])
-    rest = len(ordered) - scope.list_limit
-    return [
-        Line(
-            key=key,
-            values={"count": len(ordered), "units": f"{shown} (+{rest})" if rest > 0 else shown},
-        )
-    ]
-
-
-def digest_section(
-    interval_years: int = DEFAULT_DIALOGUE_INTERVAL_YEARS,
-) -> Callable[[AsyncSession, Scope, dict[int, str]], Awaitable[Section]]:
-    """A `reports.digest.SectionBuilder`: overdue action-plan items per unit, units whose
-    well-being dialogue is due, and (from November, and in January for the year before)
-    units without the year's annual work-environment discussion."""
-
-    async def build(session: AsyncSession, scope: Scope, names: dict[int, str]) -> Section:
-        today = local_today(scope.now)
-
-        def wanted(unit_id: int) -> bool:
-            return scope.unit_ids is None or unit_id in scope.unit_ids
-
-        overdue = {
-            names.get(unit_id, "?"): count
-            for unit_id, count in (await wellbeing.overdue_counts_by_unit(session, today)).items()
-            if wanted(unit_id)
-        }
-        due = [
-            status.unit
-            for status in await wellbeing.dialogues_due(session, today, interval_years)
-            if wanted(status.unit_id)
-        ]
-        lines = [
-            *_unit_line("wellbeing.digest.overdue", overdue, scope, highlight=True),
-            *_names_line("wellbeing.digest.dialogue_due", due, scope),
-        ]
-        year = today.year if today.month >= AMD_REMINDER_FROM_MONTH else today.year - 1
-        if today.month >= AMD_REMINDER_FROM_MONTH or today.month == 1:
-            missing = [
-                unit.name
-                for unit in await wellbeing.units_without_amd(session, year)
-                if wanted(unit.id)
-            ]
-            lines += [
-                Line(key=line.key, values={**line.values, "year": year})
-                for line in _names_line("wellbeing.digest.amd_missing", missing, scope)
-            ]
-        return Section(flow="wellbeing", title_key="wellbeing.digest.title", lines=lines)
-
-    return build

@@ -17,7 +17,7 @@ from domain.digest import DigestContent, SafetyMoment, Schedule, iso_week, scope
 from domain.i18n import Lang, t
 from domain.org import Role
 from domain.wellbeing import WellbeingSettings
-from reports.digest import compose
+from services.digest_sections import compose
 from services.ports import WORKER, ChannelPoster, DeliveryFailed, NoConversation, Notifier
 from storage import conversations, jobs, org
 from storage import digest as digest_store

@@ -48,7 +48,7 @@ from domain.near_miss import (
 )
 from domain.org import UnitRef, UnknownUnit
 from services.ports import WORKER, Notifier
-from storage import audit, jobs, near_miss, org
+from storage import audit, jobs, near_miss, near_miss_follow_up, near_miss_lists, org
 from storage.db import Database
 from storage.models import Person, utcnow
 from storage.near_miss import ENTITY
@@ -236,7 +236,7 @@ class DatabaseNearMissServices:
                 )
             viewer = context.people[speaker.person_id]
             if not viewer.may_view:
-                await near_miss.record_refused_view(session, report_id, speaker.person_id)
+                await near_miss_follow_up.record_refused_view(session, report_id, speaker.person_id)
                 return not_allowed_card(speaker.lang)
         return viewer_card(
             context,
@@ -269,7 +269,7 @@ class DatabaseNearMissServices:
         message: str | None = None
         errors: list[str] = []
         async with self.db.transaction() as session:
-            found = await near_miss.subject(session, report_id, actor_id)
+            found = await near_miss_follow_up.subject(session, report_id, actor_id)
             if found is None or found.person is None:
                 return notice_card(t(lang, "near_miss.title"), t(lang, "near_miss.not_found"))
             report, viewer = found.report, found.actor()
@@ -284,9 +284,9 @@ class DatabaseNearMissServices:
                 )
                 log.info("near-miss %s refused for a person without a part", event.value)
                 return not_allowed_card(lang)
-            outcome: near_miss.Outcome | None = None
+            outcome: near_miss_follow_up.Outcome | None = None
             if event is Event.ACKNOWLEDGE:
-                outcome = await near_miss.acknowledge(
+                outcome = await near_miss_follow_up.acknowledge(
                     session, report_id, actor_id=actor_id, now=now, found=found
                 )
             elif event is Event.ASSIGN:
@@ -295,7 +295,7 @@ class DatabaseNearMissServices:
                 except ValidationError:
                     errors.append(t(lang, "near_miss.error.investigator"))
                 else:
-                    outcome = await near_miss.assign(
+                    outcome = await near_miss_follow_up.assign(
                         session,
                         report_id,
                         actor_id=actor_id,
@@ -307,7 +307,7 @@ class DatabaseNearMissServices:
                 action_form, problems = action_form_problems(data, now)
                 errors.extend(t(lang, key) for key in problems)
                 if action_form is not None:
-                    outcome = await near_miss.add_action(
+                    outcome = await near_miss_follow_up.add_action(
                         session,
                         report_id,
                         actor_id=actor_id,
@@ -319,11 +319,11 @@ class DatabaseNearMissServices:
                 if action_id is None or not any(a.id == action_id for a in report.actions):
                     errors.append(t(lang, "card.invalid_input"))
                 else:
-                    outcome = await near_miss.complete_action(
+                    outcome = await near_miss_follow_up.complete_action(
                         session, action_id, actor_id=actor_id, now=now, found=found
                     )
             else:
-                outcome = await near_miss.close(
+                outcome = await near_miss_follow_up.close(
                     session,
                     report_id,
                     actor_id=actor_id,
@@ -337,7 +337,7 @@ class DatabaseNearMissServices:
                     errors.append(problem)
                     message = None
                 notices = self._notices(event, outcome)
-            context = await near_miss.seen_by_actor(session, found)
+            context = await near_miss_follow_up.seen_by_actor(session, found)
         if outcome is not None and outcome.changed:
             log.info("near-miss %s: %s", context.report.number, event.value)
             self.notifier.later(
@@ -353,7 +353,7 @@ class DatabaseNearMissServices:
         )
 
     async def _explain(
-        self, session: AsyncSession, lang: Lang, event: Event, outcome: near_miss.Outcome
+        self, session: AsyncSession, lang: Lang, event: Event, outcome: near_miss_follow_up.Outcome
     ) -> tuple[str | None, str | None]:
         """(message, problem) for the person who acted."""
         report = outcome.report
@@ -393,7 +393,7 @@ class DatabaseNearMissServices:
         return t(lang, "near_miss.msg.closed"), None
 
     @staticmethod
-    def _notices(event: Event, outcome: near_miss.Outcome) -> list[Notice]:
+    def _notices(event: Event, outcome: near_miss_follow_up.Outcome) -> list[Notice]:
         report = outcome.report
         if report is None or not outcome.changed:
             return []
@@ -472,7 +472,7 @@ class DatabaseNearMissServices:
                 t(lang, "near_miss.list.title"), t(lang, "near_miss.list.not_allowed")
             )
         async with self.db.transaction() as session:
-            found = await near_miss.open_reports_for(session, speaker.person_id)
+            found = await near_miss_lists.open_reports_for(session, speaker.person_id)
             if found is None:
                 await audit.record(
                     session,
@@ -505,7 +505,7 @@ class NearMissReminders:
 
     async def run(self, now: datetime) -> None:
         async with self.db.sessions() as session:
-            due = [(a.id, a.report_id) for a in await near_miss.due_reminders(session, now)]
+            due = [(a.id, a.report_id) for a in await near_miss_lists.due_reminders(session, now)]
         for action_id, report_id in due:
             key = f"near_miss:reminder:action:{action_id}"
             if not await jobs.claim(self.db, key, WORKER, timedelta(minutes=10)):
@@ -553,5 +553,5 @@ class NearMissReminders:
         if has_chat and not delivered:
             return None
         async with self.db.transaction() as session:
-            await near_miss.mark_reminded(session, action_id, now)
+            await near_miss_lists.mark_reminded(session, action_id, now)
         return delivered

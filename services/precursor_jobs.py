@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from cards.precursors import reminder_card
-from domain.precursors import deadline_for, reminder_due
+from domain.precursor_registrations import deadline_for, reminder_due
 from services.ports import WORKER, Notifier
 from services.precursors import local_today, person_lang
-from storage import jobs, precursor_catalogue, precursors
+from storage import jobs, precursor_catalogue, precursor_registrations, precursors
 from storage.db import Database
 from storage.models import JobRun
 
@@ -56,7 +56,8 @@ class PrecursorReminders:
                 ).all()
             )
             missing = [
-                (unit.id, unit.name) for unit in await precursors.units_missing(session, today.year)
+                (unit.id, unit.name)
+                for unit in await precursor_registrations.units_missing(session, today.year)
             ]
         for unit_id, unit_name in missing:
             key = reminder_key(today.year, offset, unit_id)

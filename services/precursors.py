@@ -27,26 +27,19 @@ from domain.actor import Speaker
 from domain.i18n import COPENHAGEN, Lang, preferred_lang, t
 from domain.ids import row_id
 from domain.org import Role, UnitRef
-from domain.precursors import (
-    FIELD_ERRORS,
-    EntryForm,
+from domain.precursor_forms import FIELD_ERRORS, EntryForm, HoldingForm
+from domain.precursor_ledger import (
     EntryKind,
-    HoldingForm,
     HoldingView,
     LedgerLine,
     PrecursorWarning,
-    RegistrationStatus,
-    SubstanceInfo,
-    UnitHome,
-    deadline_for,
-    format_amount,
-    format_quantity,
     licence_warning,
-    search,
     threshold_warning,
 )
+from domain.precursor_registrations import RegistrationStatus, UnitHome, deadline_for
+from domain.precursors import SubstanceInfo, format_amount, format_quantity, search
 from services.ports import Notifier
-from storage import org, precursor_catalogue, precursors
+from storage import org, precursor_catalogue, precursor_registrations, precursors
 from storage.db import Database
 from storage.models import Person, Unit, utcnow
 from storage.precursor_models import PrecursorEntry, PrecursorRegistration
@@ -97,7 +90,9 @@ async def unit_home(
 ) -> UnitHome:
     """The unit's registration for `year` (this year), its substances with stock, warnings."""
     year = year or today.year
-    registration = (await precursors.registrations(session, year, unit_ids=[unit.id]))[0]
+    registration = (await precursor_registrations.registrations(session, year, unit_ids=[unit.id]))[
+        0
+    ]
     holdings = await precursors.holdings_of(session, unit.id)
     warnings: list[PrecursorWarning] = []
     for holding in holdings:
@@ -442,7 +437,7 @@ class DatabasePrecursorServices:
         async with self.db.transaction() as session:
             if not await precursors.may_keep(session, speaker.person_id, unit_id):
                 return await self._refused(session, speaker, "register", "unit", unit_id)
-            outcome = await precursors.register(
+            outcome = await precursor_registrations.register(
                 session,
                 unit_id,
                 year,
@@ -464,7 +459,7 @@ class DatabasePrecursorServices:
     async def registered_before(self, speaker: Speaker, submission_key: str) -> str | None:
         """What the speaker was told about the registration their card gave, if it gave one."""
         async with self.db.sessions() as session:
-            registration = await precursors.registration_of_submission(
+            registration = await precursor_registrations.registration_of_submission(
                 session, submission_key, speaker.person_id
             )
             unit = await session.get(Unit, registration.unit_id) if registration else None
@@ -588,7 +583,7 @@ class DatabasePrecursorServices:
         year = year or today.year
         async with self.db.sessions() as session:
             allowed = await self._may_see_all(session, speaker)
-            rows = await precursors.registrations(session, year) if allowed else []
+            rows = await precursor_registrations.registrations(session, year) if allowed else []
         if not allowed:
             return await self._overview_refused(speaker, "overview")
         due = deadline_for(year, self.deadline)

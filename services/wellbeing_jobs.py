@@ -11,13 +11,9 @@ from cards.wellbeing import follow_up_card, owner_card
 from domain.i18n import t
 from domain.wellbeing import WellbeingSettings, local_today, notes_cutoff
 from services.ports import WORKER, Notifier, PeriodicJob
-from services.wellbeing import (
-    CLAIM_LEASE,
-    DatabaseWellbeingServices,
-    owner_key,
-    person_lang,
-)
-from storage import jobs, wellbeing
+from services.wellbeing import DatabaseWellbeingServices
+from services.wellbeing_items import CLAIM_LEASE, owner_key, person_lang
+from storage import jobs, wellbeing, wellbeing_items
 from storage.db import Database
 from storage.models import Person
 from storage.wellbeing import ITEM
@@ -35,7 +31,7 @@ class WellbeingDelivery:
 
     async def run(self, now: datetime) -> None:
         async with self.services.db.sessions() as session:
-            ids = await wellbeing.undelivered_items(session)
+            ids = await wellbeing_items.undelivered_items(session)
         for item_id in ids:
             await self.services.deliver_owner_card(item_id)
 
@@ -52,16 +48,16 @@ class WellbeingFollowUps:
     async def run(self, now: datetime) -> None:
         today = local_today(now)
         async with self.db.sessions() as session:
-            ids = await wellbeing.due_follow_ups(session, today)
+            ids = await wellbeing_items.due_follow_ups(session, today)
         for item_id in ids:
             await self._ask(item_id, now)
 
     async def _ask(self, item_id: int, now: datetime) -> None:
         async with self.db.sessions() as session:
-            item = await wellbeing.get_item(session, item_id)
+            item = await wellbeing_items.get_item(session, item_id)
             if item is None:
                 return
-            view = await wellbeing.item_view(session, item)
+            view = await wellbeing_items.item_view(session, item)
             owner = await session.get(Person, item.owner_id)
         if owner is None:
             return
@@ -82,7 +78,7 @@ class WellbeingFollowUps:
             await jobs.release_failed(self.db, key, WORKER, "not delivered")
             return
         async with self.db.transaction() as session:
-            await wellbeing.mark(session, item_id, follow_up_sent_at=now)
+            await wellbeing_items.mark(session, item_id, follow_up_sent_at=now)
         await jobs.complete(self.db, key, WORKER, {"delivered": True})
 
 
@@ -98,16 +94,16 @@ class WellbeingOverdue:
     async def run(self, now: datetime) -> None:
         today = local_today(now)
         async with self.db.sessions() as session:
-            ids = await wellbeing.due_overdue(session, today)
+            ids = await wellbeing_items.due_overdue(session, today)
         for item_id in ids:
             await self._remind(item_id, now)
 
     async def _remind(self, item_id: int, now: datetime) -> None:
         async with self.db.sessions() as session:
-            item = await wellbeing.get_item(session, item_id)
+            item = await wellbeing_items.get_item(session, item_id)
             if item is None:
                 return
-            view = await wellbeing.item_view(session, item)
+            view = await wellbeing_items.item_view(session, item)
             owner = await session.get(Person, item.owner_id)
         deadline = view.deadline.isoformat()
         key = f"wellbeing:overdue:{item_id}:{deadline}"
@@ -133,7 +129,7 @@ class WellbeingOverdue:
             await jobs.release_failed(self.db, key, WORKER, type(error).__name__)
             raise
         async with self.db.transaction() as session:
-            await wellbeing.mark(session, item_id, overdue_reminded_for=view.deadline)
+            await wellbeing_items.mark(session, item_id, overdue_reminded_for=view.deadline)
         await jobs.complete(self.db, key, WORKER, {"delivered": delivered})
 
 

@@ -1,12 +1,14 @@
-"""Digest subscriptions and safety moments; one function per user action."""
+"""Digest subscriptions and safety moments; one function per user action. Also the two
+helpers the flows' digest queries share (a unit filter, counts grouped by unit)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from domain.audit import person_actor
-from domain.digest import SafetyMoment
+from domain.digest import SafetyMoment, Scope
 from storage import audit
 from storage.digest_models import DigestSubscription, SafetyMomentRow
 from storage.models import ConversationRef
@@ -123,3 +125,20 @@ async def safety_moment(session: AsyncSession, week: str) -> SafetyMoment | None
         await session.scalars(select(SafetyMomentRow).where(SafetyMomentRow.week == week))
     ).first()
     return None if row is None else SafetyMoment(danish=row.text_da, english=row.text_en)
+
+
+def in_scope(column: InstrumentedAttribute[int], scope: Scope) -> ColumnElement[bool]:
+    """The scope's units (every unit when it names none)."""
+    if scope.unit_ids is None:
+        return and_(True)
+    return column.in_(sorted(scope.unit_ids))
+
+
+async def per_unit(
+    session: AsyncSession, unit_column: InstrumentedAttribute[int], *conditions: ColumnElement[bool]
+) -> dict[int, int]:
+    """`{unit_id: rows}` of the rows matching `conditions`, counted in the database."""
+    rows = await session.execute(
+        select(unit_column, func.count()).where(*conditions).group_by(unit_column)
+    )
+    return {int(unit_id): int(count) for unit_id, count in rows.tuples()}

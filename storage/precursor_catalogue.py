@@ -169,3 +169,10 @@ async def ensure_loaded(db: Database, *, actor: str = audit.SYSTEM_ACTOR) -> Loa
             return await load(session, catalogue, sha256, actor=actor)
     except IntegrityError:  # another process loaded it at the same moment
         return LoadSummary(catalogue.version, 0, 0, 0, already_loaded=True)
+
+
+async def catalogue_label(session: AsyncSession) -> str:
+    """The loaded catalogue as the reports name it: "version …: <its legal basis>"."""
+    version = await current_version(session)
+    catalogue, _ = newest_catalogue()
+    return f"version {version or catalogue.version}: {catalogue.basis}"

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from domain.org import OrgFile
-from domain.precursors import EntryForm, HoldingForm
+from domain.precursor_forms import EntryForm, HoldingForm
 from storage import org, precursor_catalogue, precursors
 from storage.db import Database
 from storage.models import Person, Unit

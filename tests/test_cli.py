@@ -247,5 +247,6 @@ def test_an_export_runs_without_the_bot_runtime(database: Path) -> None:
     }
     assert "reports.precursors" in imported
     unneeded = {"botbuilder", "aiohttp", "bot.app", "manifest.build", "reports.near_miss"}
-    unneeded |= {"reports.lone_work", "reports.wellbeing"}
+    unneeded |= {"reports.lone_work", "reports.wellbeing", "services.near_miss_export"}
+    unneeded |= {"services.lone_work_export", "services.wellbeing_export"}
     assert not imported & unneeded

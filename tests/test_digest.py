@@ -336,7 +336,7 @@ async def test_card_stays_small_and_valid_with_a_decade_of_data(db: Database) ->
     from cards.digest import digest_card
     from domain.digest import scope_for
     from domain.i18n import Lang
-    from reports.digest import compose
+    from services.digest_sections import compose
 
     async with db.sessions() as session:
         content = await compose(session, scope_for(WEEK, MONDAY_0801))
@@ -429,7 +429,7 @@ def test_cli_dry_run_prints_the_card(
 async def test_precursor_deadline_shows_only_when_it_is_near(db: Database) -> None:
     from domain.digest import iso_week, scope_for
     from domain.i18n import Lang, t
-    from reports.digest import compose
+    from services.digest_sections import compose
 
     may = datetime(2026, 5, 20, 8, 0, tzinfo=UTC)
     august = datetime(2026, 8, 20, 8, 0, tzinfo=UTC)

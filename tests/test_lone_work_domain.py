@@ -19,8 +19,9 @@ from domain.lone_work import (
     parse,
     working_days_between,
 )
-from reports.lone_work import COLUMNS, export_register
+from reports.lone_work import COLUMNS
 from services.lone_work import loaded_view, views_and_people
+from services.lone_work_export import export_register
 from storage import checkins, lone_work, org
 from storage.db import Database
 from storage.models import Unit

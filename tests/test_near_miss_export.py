@@ -14,8 +14,8 @@ from bot.__main__ import main
 from bot.app import prepare_database
 from domain.near_miss import ActionForm, NearMissForm
 from domain.org import Role
-from reports.near_miss import export_year
-from storage import near_miss, org
+from services.near_miss_export import export_year
+from storage import near_miss, near_miss_follow_up, org
 from storage.db import Database
 
 HEADERS = [
@@ -98,11 +98,11 @@ async def _fill(db: Database) -> None:
         )
         named_id = named.id
     async with db.transaction() as session:
-        await near_miss.acknowledge(
+        await near_miss_follow_up.acknowledge(
             session, named_id, actor_id=amk.id, now=datetime(2026, 2, 10, 15, 30, tzinfo=UTC)
         )
     async with db.transaction() as session:
-        outcome = await near_miss.add_action(
+        outcome = await near_miss_follow_up.add_action(
             session,
             named_id,
             actor_id=amk.id,
@@ -116,11 +116,11 @@ async def _fill(db: Database) -> None:
         assert outcome.action is not None
         action_id = outcome.action.id
     async with db.transaction() as session:
-        await near_miss.complete_action(
+        await near_miss_follow_up.complete_action(
             session, action_id, actor_id=mette.id, now=datetime(2026, 2, 18, 10, 0, tzinfo=UTC)
         )
     async with db.transaction() as session:
-        await near_miss.close(
+        await near_miss_follow_up.close(
             session,
             named_id,
             actor_id=amk.id,

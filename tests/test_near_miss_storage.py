@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from domain.near_miss import ActionForm, NearMissForm, Status
 from domain.numbering import year_bounds
 from domain.org import Role
-from storage import audit, near_miss, org
+from storage import audit, near_miss, near_miss_follow_up, near_miss_lists, org
 from storage.db import Database
 from storage.models import AuditEvent, Person, Unit
 from storage.near_miss_models import NearMissAction, NearMissCounter, NearMissReport
@@ -266,9 +266,9 @@ async def _followers(db: Database, unit_id: int) -> list[int]:
 # -- follow-up ---------------------------------------------------------------------------------
 
 
-async def _do(db: Database, call: Any, *args: Any, **kwargs: Any) -> near_miss.Outcome:
+async def _do(db: Database, call: Any, *args: Any, **kwargs: Any) -> near_miss_follow_up.Outcome:
     async with db.transaction() as session:
-        outcome: near_miss.Outcome = await call(session, *args, **kwargs)
+        outcome: near_miss_follow_up.Outcome = await call(session, *args, **kwargs)
         return outcome
 
 
@@ -276,10 +276,15 @@ async def test_the_whole_follow_up_with_an_audit_event_for_each_step(db: Databas
     people = await _org(db)
     report_id = await _submit(db, _form(people.kemi), people.reporter)
     t = T0 + timedelta(hours=3)
-    ack = await _do(db, near_miss.acknowledge, report_id, actor_id=people.amk, now=t)
+    ack = await _do(db, near_miss_follow_up.acknowledge, report_id, actor_id=people.amk, now=t)
     assert ack.changed and ack.acknowledged_now
     assigned = await _do(
-        db, near_miss.assign, report_id, actor_id=people.amk, investigator_upn="ida@uni.dk", now=t
+        db,
+        near_miss_follow_up.assign,
+        report_id,
+        actor_id=people.amk,
+        investigator_upn="ida@uni.dk",
+        now=t,
     )
     assert assigned.changed and not assigned.acknowledged_now
     assert assigned.person is not None and assigned.person.upn == "ida@uni.dk"
@@ -289,25 +294,39 @@ async def test_the_whole_follow_up_with_an_audit_event_for_each_step(db: Databas
         action_due=date(2026, 3, 9),
     )
     added = await _do(
-        db, near_miss.add_action, report_id, actor_id=assigned.person.id, form=action_form, now=t
+        db,
+        near_miss_follow_up.add_action,
+        report_id,
+        actor_id=assigned.person.id,
+        form=action_form,
+        now=t,
     )
     assert added.changed and added.action is not None and added.person is not None
     assert added.person.id == people.owner
     refused = await _do(
-        db, near_miss.close, report_id, actor_id=people.amk, conclusion="Zonen er afmærket.", now=t
+        db,
+        near_miss_follow_up.close,
+        report_id,
+        actor_id=people.amk,
+        conclusion="Zonen er afmærket.",
+        now=t,
     )
     assert refused.refused == "open_actions"
-    done = await _do(db, near_miss.complete_action, added.action.id, actor_id=people.owner, now=t)
+    done = await _do(
+        db, near_miss_follow_up.complete_action, added.action.id, actor_id=people.owner, now=t
+    )
     assert done.changed
-    twice = await _do(db, near_miss.complete_action, added.action.id, actor_id=people.owner, now=t)
+    twice = await _do(
+        db, near_miss_follow_up.complete_action, added.action.id, actor_id=people.owner, now=t
+    )
     assert twice.refused == "action_done"
     closing = await _do(
-        db, near_miss.close, report_id, actor_id=people.amk, conclusion=" ok ", now=t
+        db, near_miss_follow_up.close, report_id, actor_id=people.amk, conclusion=" ok ", now=t
     )
     assert closing.refused == "no_conclusion"
     closed = await _do(
         db,
-        near_miss.close,
+        near_miss_follow_up.close,
         report_id,
         actor_id=people.amk2,
         conclusion="Zonen er afmærket, og truckførerne er orienteret.",
@@ -335,10 +354,17 @@ async def test_the_whole_follow_up_with_an_audit_event_for_each_step(db: Databas
         "near_miss.close",
     ]
     assert chain.intact
-    after_close = await _do(db, near_miss.acknowledge, report_id, actor_id=people.amk, now=t)
+    after_close = await _do(
+        db, near_miss_follow_up.acknowledge, report_id, actor_id=people.amk, now=t
+    )
     assert after_close.refused == "already"
     reassign = await _do(
-        db, near_miss.assign, report_id, actor_id=people.amk, investigator_upn="x@uni.dk", now=t
+        db,
+        near_miss_follow_up.assign,
+        report_id,
+        actor_id=people.amk,
+        investigator_upn="x@uni.dk",
+        now=t,
     )
     assert reassign.refused == "status"
 
@@ -347,7 +373,7 @@ async def test_only_the_units_amk_or_the_secretariat_may_follow_up(db: Database)
     people = await _org(db)
     report_id = await _submit(db, _form(people.kemi), people.reporter)
     for actor in (people.fysik_amk, people.reporter, people.owner):
-        outcome = await _do(db, near_miss.acknowledge, report_id, actor_id=actor, now=T0)
+        outcome = await _do(db, near_miss_follow_up.acknowledge, report_id, actor_id=actor, now=T0)
         assert outcome.refused == "not_allowed"
     assert (await _report(db, report_id)).status == "reported"
     refused = await _actions(db, "near_miss.refused")
@@ -357,7 +383,7 @@ async def test_only_the_units_amk_or_the_secretariat_may_follow_up(db: Database)
         f"person:{people.owner}",
     ]
     by_secretariat = await _do(
-        db, near_miss.acknowledge, report_id, actor_id=people.secretariat, now=T0
+        db, near_miss_follow_up.acknowledge, report_id, actor_id=people.secretariat, now=T0
     )
     assert by_secretariat.changed
 
@@ -367,7 +393,7 @@ async def test_two_acknowledges_at_once_change_it_once(db: Database) -> None:
     report_id = await _submit(db, _form(people.kemi), None)
     outcomes = await asyncio.gather(
         *(
-            _do(db, near_miss.acknowledge, report_id, actor_id=actor, now=T0)
+            _do(db, near_miss_follow_up.acknowledge, report_id, actor_id=actor, now=T0)
             for actor in (people.amk, people.amk2, people.amk, people.amk2)
         )
     )
@@ -380,7 +406,12 @@ async def test_assigning_right_away_acknowledges(db: Database) -> None:
     people = await _org(db)
     report_id = await _submit(db, _form(people.kemi), None)
     outcome = await _do(
-        db, near_miss.assign, report_id, actor_id=people.amk, investigator_upn="ida@uni.dk", now=T0
+        db,
+        near_miss_follow_up.assign,
+        report_id,
+        actor_id=people.amk,
+        investigator_upn="ida@uni.dk",
+        now=T0,
     )
     assert outcome.acknowledged_now
     report = await _report(db, report_id)
@@ -392,9 +423,9 @@ async def test_assigning_right_away_acknowledges(db: Database) -> None:
 
 async def test_a_missing_report_is_not_found(db: Database) -> None:
     people = await _org(db)
-    outcome = await _do(db, near_miss.acknowledge, 4711, actor_id=people.amk, now=T0)
+    outcome = await _do(db, near_miss_follow_up.acknowledge, 4711, actor_id=people.amk, now=T0)
     assert outcome.refused == "not_found"
-    done = await _do(db, near_miss.complete_action, 4711, actor_id=people.amk, now=T0)
+    done = await _do(db, near_miss_follow_up.complete_action, 4711, actor_id=people.amk, now=T0)
     assert done.refused == "not_found"
 
 
@@ -406,19 +437,19 @@ async def test_the_open_list_per_role(db: Database) -> None:
     kemi_open = await _submit(db, _form(people.kemi), None)
     kemi_closed = await _submit(db, _form(people.kemi), None)
     fysik = await _submit(db, _form(people.fysik), None)
-    await _do(db, near_miss.acknowledge, kemi_closed, actor_id=people.amk, now=T0)
+    await _do(db, near_miss_follow_up.acknowledge, kemi_closed, actor_id=people.amk, now=T0)
     await _do(
         db,
-        near_miss.close,
+        near_miss_follow_up.close,
         kemi_closed,
         actor_id=people.amk,
         conclusion="Ingen tiltag nødvendige.",
         now=T0,
     )
     async with db.sessions() as session:
-        amk = await near_miss.open_reports_for(session, people.amk)
-        secretariat = await near_miss.open_reports_for(session, people.secretariat)
-        nobody = await near_miss.open_reports_for(session, people.reporter)
+        amk = await near_miss_lists.open_reports_for(session, people.amk)
+        secretariat = await near_miss_lists.open_reports_for(session, people.secretariat)
+        nobody = await near_miss_lists.open_reports_for(session, people.reporter)
     assert amk is not None and [r.id for r in amk.reports] == [kemi_open]
     assert amk.units == ["Kemi"]
     assert secretariat is not None and secretariat.units is None
@@ -429,21 +460,23 @@ async def test_the_open_list_per_role(db: Database) -> None:
 async def test_reminders_come_due_at_eight_on_the_due_date(db: Database) -> None:
     people = await _org(db)
     report_id = await _submit(db, _form(people.kemi), None)
-    await _do(db, near_miss.acknowledge, report_id, actor_id=people.amk, now=T0)
+    await _do(db, near_miss_follow_up.acknowledge, report_id, actor_id=people.amk, now=T0)
     form = ActionForm(
         action_description="Spejl", action_owner="owner@uni.dk", action_due=date(2026, 3, 10)
     )
-    added = await _do(db, near_miss.add_action, report_id, actor_id=people.amk, form=form, now=T0)
+    added = await _do(
+        db, near_miss_follow_up.add_action, report_id, actor_id=people.amk, form=form, now=T0
+    )
     assert added.action is not None
     before = datetime(2026, 3, 10, 6, 59, tzinfo=UTC)  # 07:59 in Copenhagen
     at = datetime(2026, 3, 10, 7, 0, tzinfo=UTC)
     async with db.sessions() as session:
-        assert await near_miss.due_reminders(session, before) == []
-        assert [a.id for a in await near_miss.due_reminders(session, at)] == [added.action.id]
+        assert await near_miss_lists.due_reminders(session, before) == []
+        assert [a.id for a in await near_miss_lists.due_reminders(session, at)] == [added.action.id]
     async with db.transaction() as session:
-        await near_miss.mark_reminded(session, added.action.id, at)
+        await near_miss_lists.mark_reminded(session, added.action.id, at)
     async with db.sessions() as session:
-        assert await near_miss.due_reminders(session, at + timedelta(days=3)) == []
+        assert await near_miss_lists.due_reminders(session, at + timedelta(days=3)) == []
         action = await session.get(NearMissAction, added.action.id)
     assert action is not None and action.reminded_at == at
 
@@ -472,28 +505,28 @@ async def test_statistics_count_everything_and_give_median_times(db: Database) -
         ids.append(await _submit(db, form, None, when))
     await _do(
         db,
-        near_miss.acknowledge,
+        near_miss_follow_up.acknowledge,
         ids[0],
         actor_id=people.amk,
         now=datetime(2026, 1, 5, 11, tzinfo=UTC),
     )
     await _do(
         db,
-        near_miss.acknowledge,
+        near_miss_follow_up.acknowledge,
         ids[1],
         actor_id=people.amk,
         now=datetime(2026, 2, 5, 13, tzinfo=UTC),
     )
     await _do(
         db,
-        near_miss.acknowledge,
+        near_miss_follow_up.acknowledge,
         ids[2],
         actor_id=people.fysik_amk,
         now=datetime(2026, 5, 6, 9, tzinfo=UTC),
     )
     await _do(
         db,
-        near_miss.close,
+        near_miss_follow_up.close,
         ids[0],
         actor_id=people.amk,
         conclusion="Skilte er sat op ved vejen.",
@@ -504,7 +537,7 @@ async def test_statistics_count_everything_and_give_median_times(db: Database) -
     )
     await _do(
         db,
-        near_miss.add_action,
+        near_miss_follow_up.add_action,
         ids[1],
         actor_id=people.amk,
         form=form,
@@ -512,7 +545,7 @@ async def test_statistics_count_everything_and_give_median_times(db: Database) -
     )
     start, end = year_bounds(2026)
     async with db.sessions() as session:
-        stats = await near_miss.statistics(
+        stats = await near_miss_lists.statistics(
             session, start, end, now=datetime(2026, 6, 1, tzinfo=UTC)
         )
     assert stats.total == 4 and stats.anonymous == 1 and stats.injuries == 1
@@ -533,7 +566,7 @@ async def test_statistics_count_everything_and_give_median_times(db: Database) -
     assert stats.median_to_close == timedelta(days=10)
     assert stats.open_actions == 1 and stats.overdue_actions == 1
     async with db.sessions() as session:
-        register = await near_miss.reports_between(session, start, end)
+        register = await near_miss_lists.reports_between(session, start, end)
     assert [r.number for r in register] == [
         "NM-2026-0001",
         "NM-2026-0002",

@@ -25,20 +25,16 @@ from cards.precursors import (
 )
 from domain.i18n import Lang
 from domain.org import SEED_UNITS, UnitRef
-from domain.precursors import (
+from domain.precursor_ledger import (
     FORM_KINDS,
-    Category,
     EntryKind,
     EntryView,
     HoldingView,
     PrecursorWarning,
-    RegistrationStatus,
-    RegistrationView,
-    ReportUnit,
-    SubstanceInfo,
-    UnitHome,
     WarningKind,
 )
+from domain.precursor_registrations import RegistrationStatus, RegistrationView, UnitHome
+from domain.precursors import Category, ReportUnit, SubstanceInfo
 from storage.precursor_catalogue import newest_catalogue
 from tests.card_nodes import walk
 from tests.test_cards import MAX_CARD_BYTES, VALIDATOR

@@ -11,38 +11,41 @@ import yaml
 from pydantic import ValidationError
 
 from domain.i18n import Lang, catalogue_keys, placeholders, t
-from domain.precursors import (
+from domain.precursor_forms import EntryForm, check_entry
+from domain.precursor_ledger import (
+    EntryKind,
+    LedgerLine,
+    ReversalProblem,
+    WarningKind,
+    balance,
+    first_negative_day,
+    licence_warning,
+    reversal_of,
+    reversal_problem,
+    threshold_warning,
+    year_figures,
+)
+from domain.precursor_registrations import (
     REMINDER_DAYS,
+    days_to_deadline,
+    deadline_for,
+    parse_deadline,
+    reminder_due,
+)
+from domain.precursors import (
     Catalogue,
     Category,
     ConversionError,
-    EntryForm,
-    EntryKind,
-    LedgerLine,
     QuantityUnit,
     ReportUnit,
-    ReversalProblem,
     SubstanceInfo,
-    WarningKind,
-    balance,
     cas_is_valid,
-    check_entry,
-    days_to_deadline,
-    deadline_for,
-    first_negative_day,
     format_amount,
     from_micro,
-    licence_warning,
-    parse_deadline,
     parse_quantity,
-    reminder_due,
-    reversal_of,
-    reversal_problem,
     search,
-    threshold_warning,
     to_micro,
     to_report_unit,
-    year_figures,
 )
 from storage.precursor_catalogue import SEED_DIR, CatalogueError, newest_catalogue, read_catalogue
 

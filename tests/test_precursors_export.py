@@ -18,17 +18,12 @@ from sqlalchemy import func, select
 from bot.__main__ import main
 from bot.app import prepare_database
 from domain.i18n import Lang
-from domain.precursors import EntryView, YearFigures, year_figures
-from reports.precursors import (
-    IMPORT_COLUMNS,
-    UNIT_COLUMNS,
-    UnknownUnit,
-    export_all,
-    export_unit,
-    import_file,
-    write_template,
-)
-from storage import org, precursors
+from domain.org import UnknownUnit
+from domain.precursor_ledger import EntryView, YearFigures, year_figures
+from reports.precursor_import import IMPORT_COLUMNS, write_template
+from reports.precursors import UNIT_COLUMNS
+from services.precursor_workbooks import export_all, export_unit, import_file
+from storage import org, precursor_registrations, precursors
 from storage.db import Database
 from storage.models import AuditEvent
 from storage.precursor_models import PrecursorEntry, PrecursorHolding
@@ -68,7 +63,7 @@ async def _populate(db: Database) -> dict[str, int]:
     assert wrong.entity_id is not None
     async with db.transaction() as session:
         await precursors.reverse(session, wrong.entity_id, actor_id=karin, reason="fejltastning")
-        await precursors.register(
+        await precursor_registrations.register(
             session,
             units["Kemi"],
             2026,

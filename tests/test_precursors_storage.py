@@ -10,14 +10,16 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from domain.precursors import (
-    EntryKind,
-    HoldingForm,
-    RegistrationStatus,
-    WarningKind,
-    year_figures,
+from domain.precursor_forms import HoldingForm
+from domain.precursor_ledger import EntryKind, WarningKind, year_figures
+from domain.precursor_registrations import RegistrationStatus
+from storage import (
+    audit,
+    precursor_catalogue,
+    precursor_ledgers,
+    precursor_registrations,
+    precursors,
 )
-from storage import audit, precursor_catalogue, precursors
 from storage.db import Database
 from storage.models import AuditEvent
 from storage.precursor_models import (
@@ -293,31 +295,33 @@ async def test_registration_status_missing_units_and_deadline(db: Database) -> N
     ole = await person_id(db, "ole@uni.dk")
     at = datetime(2026, 5, 2, 9, tzinfo=UTC)
     async with db.transaction() as session:
-        nothing = await precursors.register(
+        nothing = await precursor_registrations.register(
             session, units["Kemi"], 2026, actor_id=karin, none_handled=False, at=at
         )
     assert nothing.problem == "precursors.error.nothing_listed"
     await add(db, units["Kemi"], "toluene")
     async with db.transaction() as session:
-        wrong = await precursors.register(
+        wrong = await precursor_registrations.register(
             session, units["Kemi"], 2026, actor_id=karin, none_handled=True, at=at
         )
         assert wrong.problem == "precursors.error.none_but_listed"
         assert (
-            await precursors.register(
+            await precursor_registrations.register(
                 session, units["Kemi"], 2026, actor_id=karin, none_handled=False, at=at
             )
         ).changed
         assert (
-            await precursors.register(
+            await precursor_registrations.register(
                 session, units["Fysik"], 2026, actor_id=ole, none_handled=True, at=at
             )
         ).changed
     async with db.sessions() as session:
-        views = {v.unit: v for v in await precursors.registrations(session, 2026)}
-        missing = [unit.name for unit in await precursors.units_missing(session, 2026)]
-        status = await precursors.deadline_status(session, today=date(2026, 6, 8), deadline="06-15")
-        last_year = await precursors.units_missing(session, 2025)
+        views = {v.unit: v for v in await precursor_registrations.registrations(session, 2026)}
+        missing = [unit.name for unit in await precursor_registrations.units_missing(session, 2026)]
+        status = await precursor_registrations.deadline_status(
+            session, today=date(2026, 6, 8), deadline="06-15"
+        )
+        last_year = await precursor_registrations.units_missing(session, 2025)
     assert views["Kemi"].status is RegistrationStatus.SUBSTANCES and views["Kemi"].substances == 1
     assert views["Kemi"].contact == "Karin Kemi"
     assert views["Fysik"].status is RegistrationStatus.NONE
@@ -329,7 +333,7 @@ async def test_registration_status_missing_units_and_deadline(db: Database) -> N
     assert status.missing_units == missing and status.registered_units == ["Fysik", "Kemi"]
     assert len(last_year) == len(views)
     async with db.transaction() as session:
-        again = await precursors.register(
+        again = await precursor_registrations.register(
             session, units["Kemi"], 2026, actor_id=karin, none_handled=False, at=at
         )
     assert again.changed
@@ -403,7 +407,9 @@ async def test_year_ledgers_give_the_figures_and_entries_of_the_whole_ledger(
     async with db.sessions() as session:
         lines = await precursors.lines_of(session, [acetic, mek, acetone])
         for year in (2023, 2024, 2025, 2026, 2027):
-            ledgers = await precursors.year_ledgers(session, [units["Kemi"], units["Fysik"]], year)
+            ledgers = await precursor_ledgers.year_ledgers(
+                session, [units["Kemi"], units["Fysik"]], year
+            )
             for holding, whole in lines.items():
                 assert year_figures(ledgers.lines[holding], year) == year_figures(whole, year)
             assert [view.id for view in ledgers.holdings[units["Kemi"]]] == [
@@ -419,7 +425,7 @@ async def test_year_ledgers_give_the_figures_and_entries_of_the_whole_ledger(
                     end=date(year, 12, 31),
                 )
                 assert ledgers.entries[unit_id] == expected
-        ledgers = await precursors.year_ledgers(session, [units["Kemi"]], 2025)
+        ledgers = await precursor_ledgers.year_ledgers(session, [units["Kemi"]], 2025)
     # 2025: 1 L carried in, 2.5 L bought, the consumption and the September count reversed.
     figures = year_figures(ledgers.lines[acetic], 2025)
     assert (figures.opening, figures.purchases, figures.consumption) == (1_000_000, 2_500_000, 0)

@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from bench.volume import seed
 from domain.digest import iso_week, scope_for
 from domain.near_miss import Status, local_year
-from domain.precursors import first_negative_day, year_figures
-from reports.digest import compose
-from reports.near_miss import export_year
-from reports.precursors import export_all
-from storage import precursors
+from domain.precursor_ledger import first_negative_day, year_figures
+from services.digest_sections import compose
+from services.near_miss_export import export_year
+from services.precursor_workbooks import export_all
+from storage import precursor_ledgers, precursors
 from storage.db import Database
 from storage.models import Unit
 from storage.near_miss_models import NearMissAction, NearMissCounter, NearMissReport
@@ -71,7 +71,7 @@ async def test_a_small_decade_reads_back_in_the_digest_and_the_exports(
         )
         content = await compose(session, scope_for(iso_week(UNTIL), UNTIL))
         unit_ids = list((await session.scalars(select(Unit.id))).all())
-        ledgers = await precursors.year_ledgers(session, unit_ids, YEAR)
+        ledgers = await precursor_ledgers.year_ledgers(session, unit_ids, YEAR)
 
     # Anonymous means no reporter; numbers run per Copenhagen year without gaps.
     assert len(rows) == 2000

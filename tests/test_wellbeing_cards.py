@@ -37,13 +37,13 @@ from domain.wellbeing import (
     MAX_ITEM_TEXT,
     DialogueNotes,
     Effect,
-    Flag,
     ItemStatus,
     ItemView,
     PlanView,
     Theme,
     UnitStatus,
 )
+from domain.wellbeing_privacy import Flag
 from tests.test_cards import MAX_CARD_BYTES, VALIDATOR
 from tests.wellbeing_support import verbs
 

@@ -14,25 +14,19 @@ from domain.wellbeing import (
     Effect,
     GoalsMet,
     ItemStatus,
-    NameIndex,
     Theme,
     WellbeingSettings,
     add_years,
-    check_texts,
     dialogue_due,
-    find_personal_data,
     is_overdue,
-    item_values,
     local_today,
     notes_cutoff,
     parse_amd,
     parse_dialogue,
-    parse_effect,
-    parse_item,
-    parse_items,
-    rows_of,
     shown_in_plan,
 )
+from domain.wellbeing_items import item_values, parse_effect, parse_item, parse_items, rows_of
+from domain.wellbeing_privacy import NameIndex, check_texts, find_personal_data
 
 TODAY = date(2026, 11, 27)
 

@@ -12,10 +12,11 @@ import pytest
 from bot.__main__ import main
 from bot.app import prepare_database
 from domain.i18n import Lang, t
-from domain.org import OrgFile
-from domain.wellbeing import Access, DialogueForm, ItemDraft, ItemStatus, local_today
-from reports.wellbeing import UnknownUnit, export_action_plan
-from storage import org, wellbeing
+from domain.org import OrgFile, UnknownUnit
+from domain.wellbeing import Access, DialogueForm, ItemStatus, local_today
+from domain.wellbeing_items import ItemDraft
+from services.wellbeing_export import export_action_plan
+from storage import org, wellbeing, wellbeing_items
 from storage.db import Database
 from storage.models import Person, Unit
 from tests.support.clock import written_for_suite_moment
@@ -65,7 +66,7 @@ async def _fill(db: Database) -> None:
                 follow_up_on=deadline + timedelta(days=30),
             )
 
-        items = await wellbeing.add_items(
+        items = await wellbeing_items.add_items(
             session,
             [
                 draft("Afbrydelser", today + timedelta(days=10)),
@@ -78,10 +79,10 @@ async def _fill(db: Database) -> None:
             now=now - timedelta(days=400),
         )
         access = Access(person_id=lise.id, leader_of=frozenset({kemi.id}))
-        await wellbeing.set_status(
+        await wellbeing_items.set_status(
             session, items[1].id, ItemStatus.DROPPED, access=access, note=STATUS_NOTE, now=now
         )
-        await wellbeing.set_status(
+        await wellbeing_items.set_status(
             session,
             items[2].id,
             ItemStatus.DONE,
@@ -152,7 +153,7 @@ def test_cli_writes_the_action_plan(
 @written_for_suite_moment()
 async def test_digest_section_counts_per_unit_without_text(db: Database) -> None:
     from domain.digest import scope_for
-    from reports.wellbeing import digest_section
+    from services.digest_sections import wellbeing_section
 
     await _fill(db)
     async with db.sessions() as session:
@@ -160,10 +161,10 @@ async def test_digest_section_counts_per_unit_without_text(db: Database) -> None
         assert kemi is not None
         names = {unit.id: unit.name for unit in await org.list_units(session)}
         december = datetime(2026, 12, 20, 10, tzinfo=UTC)
-        section = await digest_section(2)(session, scope_for("2026-W52", december), names)
+        section = await wellbeing_section(session, scope_for("2026-W52", december), names)
         only_kemi = scope_for("2026-W52", december, frozenset({kemi.id}))
-        narrow = await digest_section(2)(session, only_kemi, names)
-        june = await digest_section(2)(
+        narrow = await wellbeing_section(session, only_kemi, names)
+        june = await wellbeing_section(
             session, scope_for("2026-W25", december.replace(month=6)), names
         )
     keys = [line.key for line in section.lines]

@@ -17,13 +17,13 @@ from domain.wellbeing import (
     DialogueForm,
     Effect,
     GoalsMet,
-    ItemDraft,
     ItemStatus,
     WellbeingSettings,
     local_today,
 )
+from domain.wellbeing_items import ItemDraft
 from services.wellbeing_jobs import WellbeingRetention
-from storage import audit, org, wellbeing
+from storage import audit, org, wellbeing, wellbeing_counts, wellbeing_items
 from storage.db import Database
 from storage.models import AuditEvent, Person, Unit
 from storage.wellbeing_models import WellbeingActionItem, WellbeingDialogue
@@ -96,7 +96,7 @@ async def _dialogue_with_item(
             flags_confirmed=0,
             now=NOW,
         )
-        [item] = await wellbeing.add_items(
+        [item] = await wellbeing_items.add_items(
             session,
             [_draft(**draft)],
             unit_id=ids["kemi"],
@@ -165,22 +165,22 @@ async def test_status_changes_follow_the_rules(db: Database) -> None:
     owner = await _access(db, item.owner_id)
     stranger = Access(person_id=ids["sara@uni.dk"] + 100)
     async with db.transaction() as session:
-        refused = await wellbeing.set_status(
+        refused = await wellbeing_items.set_status(
             session, item.id, ItemStatus.DONE, access=stranger, note=None, now=NOW
         )
-        no_reason = await wellbeing.set_status(
+        no_reason = await wellbeing_items.set_status(
             session, item.id, ItemStatus.DROPPED, access=owner, note=" ", now=NOW
         )
-        started = await wellbeing.set_status(
+        started = await wellbeing_items.set_status(
             session, item.id, ItemStatus.IN_PROGRESS, access=owner, note=None, now=NOW
         )
-        same = await wellbeing.set_status(
+        same = await wellbeing_items.set_status(
             session, item.id, ItemStatus.IN_PROGRESS, access=owner, note=None, now=NOW
         )
-        done = await wellbeing.set_status(
+        done = await wellbeing_items.set_status(
             session, item.id, ItemStatus.DONE, access=owner, note="Aftalt", now=NOW
         )
-        late = await wellbeing.set_status(
+        late = await wellbeing_items.set_status(
             session, item.id, ItemStatus.DROPPED, access=owner, note="x", now=NOW
         )
     assert (refused.changed, refused.refused) == (False, "not_allowed")
@@ -197,7 +197,7 @@ async def test_done_after_the_follow_up_date_moves_the_follow_up(db: Database) -
     owner = await _access(db, item.owner_id)
     later = datetime(2027, 2, 1, 10, tzinfo=UTC)
     async with db.transaction() as session:
-        done = await wellbeing.set_status(
+        done = await wellbeing_items.set_status(
             session, item.id, ItemStatus.DONE, access=owner, note=None, now=later
         )
     assert done.item is not None and done.item.follow_up_on == date(2027, 3, 3)
@@ -210,7 +210,7 @@ async def test_concurrent_clicks_give_one_change(database_target: object, db: Da
 
     async def click(status: ItemStatus) -> bool:
         async with db.transaction() as session:
-            outcome = await wellbeing.set_status(
+            outcome = await wellbeing_items.set_status(
                 session, item.id, status, access=owner, note="x", now=NOW
             )
             return outcome.changed
@@ -226,19 +226,19 @@ async def test_follow_up_no_reopens_and_answers_once(db: Database) -> None:
     _, item = await _dialogue_with_item(db, ids)
     owner = await _access(db, item.owner_id)
     async with db.transaction() as session:
-        early = await wellbeing.evaluate(
+        early = await wellbeing_items.evaluate(
             session, item.id, Effect.YES, access=owner, note=None, now=NOW
         )
-        await wellbeing.set_status(
+        await wellbeing_items.set_status(
             session, item.id, ItemStatus.DONE, access=owner, note=None, now=NOW
         )
-        silent = await wellbeing.evaluate(
+        silent = await wellbeing_items.evaluate(
             session, item.id, Effect.NO, access=owner, note=None, now=NOW
         )
-        answered = await wellbeing.evaluate(
+        answered = await wellbeing_items.evaluate(
             session, item.id, Effect.NO, access=owner, note="Virker ikke", now=NOW
         )
-        again = await wellbeing.evaluate(
+        again = await wellbeing_items.evaluate(
             session, item.id, Effect.YES, access=owner, note=None, now=NOW
         )
     assert early.refused == "not_done" and silent.refused == "note_required"
@@ -254,7 +254,7 @@ async def test_plan_shows_open_items_first_and_hides_old_closed_ones(db: Databas
     ids = await _org(db)
     lise = await _access(db, ids["lise@uni.dk"])
     async with db.transaction() as session:
-        items = await wellbeing.add_items(
+        items = await wellbeing_items.add_items(
             session,
             [
                 _draft(problem="Sent", deadline=date(2027, 3, 1), follow_up_on=date(2027, 4, 1)),
@@ -267,7 +267,7 @@ async def test_plan_shows_open_items_first_and_hides_old_closed_ones(db: Databas
             actor_id=ids["lise@uni.dk"],
             now=NOW - timedelta(days=500),
         )
-        await wellbeing.set_status(
+        await wellbeing_items.set_status(
             session,
             items[2].id,
             ItemStatus.DONE,
@@ -275,7 +275,7 @@ async def test_plan_shows_open_items_first_and_hides_old_closed_ones(db: Databas
             note=None,
             now=NOW - timedelta(days=400),
         )
-        await wellbeing.set_status(
+        await wellbeing_items.set_status(
             session,
             items[3].id,
             ItemStatus.DROPPED,
@@ -284,7 +284,7 @@ async def test_plan_shows_open_items_first_and_hides_old_closed_ones(db: Databas
             now=NOW - timedelta(days=10),
         )
     async with db.sessions() as session:
-        plan = await wellbeing.plan_items(session, ids["kemi"], NOW)
+        plan = await wellbeing_items.plan_items(session, ids["kemi"], NOW)
     assert [item.problem for item in plan] == ["Tidligt", "Sent", "Nyligt lukket"]
 
 
@@ -292,20 +292,20 @@ async def test_job_queries_pick_exactly_what_is_due(db: Database) -> None:
     ids = await _org(db)
     _, item = await _dialogue_with_item(db, ids)
     async with db.sessions() as session:
-        assert await wellbeing.undelivered_items(session) == []  # no chat with the owner
-        assert await wellbeing.due_overdue(session, date(2026, 12, 15)) == []
-        assert await wellbeing.due_overdue(session, date(2026, 12, 16)) == [item.id]
-        assert await wellbeing.due_follow_ups(session, date(2027, 2, 1)) == []  # not done
+        assert await wellbeing_items.undelivered_items(session) == []  # no chat with the owner
+        assert await wellbeing_items.due_overdue(session, date(2026, 12, 15)) == []
+        assert await wellbeing_items.due_overdue(session, date(2026, 12, 16)) == [item.id]
+        assert await wellbeing_items.due_follow_ups(session, date(2027, 2, 1)) == []  # not done
     async with db.transaction() as session:
-        await wellbeing.mark(session, item.id, overdue_reminded_for=date(2026, 12, 15))
+        await wellbeing_items.mark(session, item.id, overdue_reminded_for=date(2026, 12, 15))
     async with db.sessions() as session:
-        assert await wellbeing.due_overdue(session, date(2026, 12, 20)) == []
+        assert await wellbeing_items.due_overdue(session, date(2026, 12, 20)) == []
     async with db.transaction() as session:
-        stored = await wellbeing.get_item(session, item.id)
+        stored = await wellbeing_items.get_item(session, item.id)
         assert stored is not None
         stored.deadline = date(2026, 12, 18)
     async with db.sessions() as session:
-        assert await wellbeing.due_overdue(session, date(2026, 12, 20)) == [item.id]
+        assert await wellbeing_items.due_overdue(session, date(2026, 12, 20)) == [item.id]
 
 
 async def test_digest_queries_count_and_never_read_text(db: Database) -> None:
@@ -337,20 +337,22 @@ async def test_digest_queries_count_and_never_read_text(db: Database) -> None:
             now=NOW,
         )
     async with db.sessions() as session:
-        assert await wellbeing.overdue_counts_by_unit(session, TODAY) == {}
-        assert await wellbeing.overdue_counts_by_unit(session, date(2026, 12, 16)) == {
+        assert await wellbeing_counts.overdue_counts_by_unit(session, TODAY) == {}
+        assert await wellbeing_counts.overdue_counts_by_unit(session, date(2026, 12, 16)) == {
             ids["kemi"]: 1
         }
-        due = {s.unit for s in await wellbeing.dialogues_due(session, TODAY, 2)}
+        due = {s.unit for s in await wellbeing_counts.dialogues_due(session, TODAY, 2)}
         assert "Fysik" in due and "Kemi" not in due and "Wind" in due  # never held: due now
-        soon = {s.unit for s in await wellbeing.dialogues_due(session, TODAY, 2, within_days=0)}
+        soon = {
+            s.unit for s in await wellbeing_counts.dialogues_due(session, TODAY, 2, within_days=0)
+        }
         assert soon == due
-        three = {s.unit for s in await wellbeing.dialogues_due(session, TODAY, 3)}
+        three = {s.unit for s in await wellbeing_counts.dialogues_due(session, TODAY, 3)}
         assert "Fysik" not in three
-        missing = {unit.name for unit in await wellbeing.units_without_amd(session, 2026)}
+        missing = {unit.name for unit in await wellbeing_counts.units_without_amd(session, 2026)}
         assert "Kemi" not in missing and "Fysik" in missing
-        assert {u.name for u in await wellbeing.units_without_amd(session, 2025)} >= {"Kemi"}
-        [kemi] = await wellbeing.unit_statuses(session, TODAY, 2, [ids["kemi"]])
+        assert {u.name for u in await wellbeing_counts.units_without_amd(session, 2025)} >= {"Kemi"}
+        [kemi] = await wellbeing_counts.unit_statuses(session, TODAY, 2, [ids["kemi"]])
     assert (kemi.dialogues, kemi.open_items, kemi.last_held) == (1, 1, date(2026, 11, 20))
     assert kemi.due_on == date(2028, 11, 20) and kemi.amd_held_on == date(2026, 11, 1)
 
@@ -408,7 +410,7 @@ async def test_retention_deletes_old_note_text_once_and_audits_it(db: Database, 
             flags_confirmed=0,
             now=NOW,
         )
-        await wellbeing.add_items(
+        await wellbeing_items.add_items(
             session,
             [_draft()],
             unit_id=ids["kemi"],

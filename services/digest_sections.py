@@ -1,0 +1,156 @@
+"""The weekly digest's sections, one function per flow, and their composition.
+
+Each section reads counts grouped by unit from its flow's storage (aggregate SQL, so a
+decade of data composes in well under a second) and turns them into lines of catalogue keys;
+the card never lists individual people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.digest import Bar, DigestContent, Line, Scope, Section, count_line, names_line
+from domain.i18n import COPENHAGEN
+from domain.near_miss import Category
+from domain.wellbeing import local_today
+from storage import digest as digest_store
+from storage import (
+    lone_work_digest,
+    near_miss_digest,
+    org,
+    precursor_registrations,
+    wellbeing_counts,
+)
+
+SectionBuilder = Callable[[AsyncSession, Scope, dict[int, str]], Awaitable[Section]]
+"""A flow's section: the session, the scope, and every unit's name by id."""
+
+AMD_REMINDER_FROM_MONTH = 11
+
+
+async def near_miss_section(session: AsyncSession, scope: Scope, names: dict[int, str]) -> Section:
+    """New and serious reports of the week, reports open over 30 days, a chart by category."""
+    counts = await near_miss_digest.digest_counts(session, scope)
+    chart = [
+        Bar(label=category.value, label_key=f"near_miss.category.{category.value}", value=count)
+        for category in Category
+        if (count := counts.by_category.get(category.value, 0))
+    ]
+    return Section(
+        flow="near_miss",
+        title_key="digest.near_miss.title",
+        chart_title_key="digest.near_miss.chart",
+        chart=chart,
+        lines=[
+            *count_line("digest.near_miss.new", counts.new, names, scope),
+            *count_line("digest.near_miss.serious", counts.serious, names, scope, highlight=True),
+            *count_line("digest.near_miss.old_open", counts.old_open, names, scope),
+        ],
+    )
+
+
+async def lone_work_section(session: AsyncSession, scope: Scope, names: dict[int, str]) -> Section:
+    """Requests waiting too long for a decision, risky work approved for next week."""
+    counts = await lone_work_digest.digest_counts(session, scope)
+    return Section(
+        flow="lone_work",
+        title_key="digest.lone_work.title",
+        lines=[
+            *count_line("digest.lone_work.waiting", counts.waiting, names, scope, highlight=True),
+            *count_line("digest.lone_work.risky_next_week", counts.risky_next_week, names, scope),
+        ],
+    )
+
+
+async def wellbeing_section(session: AsyncSession, scope: Scope, names: dict[int, str]) -> Section:
+    """Overdue action-plan items per unit, units whose well-being dialogue is due, and (from
+    November, and in January for the year before) units without the year's annual
+    work-environment discussion."""
+    today = local_today(scope.now)
+
+    def wanted(unit_id: int) -> bool:
+        return scope.unit_ids is None or unit_id in scope.unit_ids
+
+    overdue = {
+        unit_id: count
+        for unit_id, count in (
+            await wellbeing_counts.overdue_counts_by_unit(session, today)
+        ).items()
+        if wanted(unit_id)
+    }
+    due = [
+        status.unit
+        for status in await wellbeing_counts.dialogues_due(
+            session, today, scope.dialogue_interval_years
+        )
+        if wanted(status.unit_id)
+    ]
+    lines = [
+        *count_line("wellbeing.digest.overdue", overdue, names, scope, highlight=True),
+        *names_line("wellbeing.digest.dialogue_due", due, scope),
+    ]
+    year = today.year if today.month >= AMD_REMINDER_FROM_MONTH else today.year - 1
+    if today.month >= AMD_REMINDER_FROM_MONTH or today.month == 1:
+        missing = [
+            unit.name
+            for unit in await wellbeing_counts.units_without_amd(session, year)
+            if wanted(unit.id)
+        ]
+        lines += [
+            Line(key=line.key, values={**line.values, "year": year})
+            for line in names_line("wellbeing.digest.amd_missing", missing, scope)
+        ]
+    return Section(flow="wellbeing", title_key="wellbeing.digest.title", lines=lines)
+
+
+async def precursors_section(session: AsyncSession, scope: Scope, names: dict[int, str]) -> Section:
+    """From 90 days before the registration deadline to 30 days after it: the units that
+    have not registered."""
+    today = scope.now.astimezone(COPENHAGEN).date()
+    status = await precursor_registrations.deadline_status(
+        session, today=today, deadline=scope.precursor_deadline
+    )
+    if not -30 <= status.days_left <= 90:
+        return Section(flow="precursors", title_key="digest.precursors.title")
+    ids = {name: unit_id for unit_id, name in names.items()}
+    missing = {
+        ids[name]: 1
+        for name in status.missing_units
+        if name in ids and (scope.unit_ids is None or ids[name] in scope.unit_ids)
+    }
+    key = "digest.precursors.missing" if status.days_left >= 0 else "digest.precursors.overdue"
+    lines = count_line(key, missing, names, scope, highlight=status.days_left <= 7, names_only=True)
+    lines = [
+        line.model_copy(
+            update={
+                "values": {
+                    **line.values,
+                    "days": status.days_left,
+                    "deadline": status.deadline.strftime("%d.%m.%Y"),
+                }
+            }
+        )
+        for line in lines
+    ]
+    return Section(flow="precursors", title_key="digest.precursors.title", lines=lines)
+
+
+SECTIONS: list[SectionBuilder] = [
+    near_miss_section,
+    lone_work_section,
+    wellbeing_section,
+    precursors_section,
+]
+
+
+async def compose(session: AsyncSession, scope: Scope) -> DigestContent:
+    """The digest for `scope`: every flow's section (empty ones are skipped by the card)."""
+    names = {unit.id: unit.name for unit in await org.list_units(session, only_active=False)}
+    sections = [await build(session, scope, names) for build in SECTIONS]
+    return DigestContent(
+        week=scope.week,
+        sections=sections,
+        safety_moment=await digest_store.safety_moment(session, scope.week),
+    )

@@ -1,0 +1,103 @@
+"""The precursor workbooks (`python -m bot export precursors`, `python -m bot precursors
+import`): a unit's annual report, the university-wide roll-up, and the import of a unit's
+own spreadsheet. Each reads (or writes) the database, the workbook itself is `reports`'."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from domain.i18n import Lang
+from domain.org import UnknownUnit
+from reports import precursors as precursor_report
+from reports.precursor_import import describe, read_import
+from reports.precursors import Printing
+from storage import (
+    org,
+    precursor_catalogue,
+    precursor_import,
+    precursor_registrations,
+    precursor_year,
+)
+from storage.db import Database
+from storage.models import utcnow
+
+
+async def export_unit(
+    db: Database, unit_name: str, year: int, out: Path, *, licence: str = ""
+) -> int:
+    """One unit's annual report; returns the number of substances. Raises `UnknownUnit`
+    when no unit has that name."""
+    await precursor_catalogue.ensure_loaded(db)
+    async with db.sessions() as session:
+        unit = await org.unit_by_name(session, unit_name)
+        if unit is None:
+            raise UnknownUnit(unit_name)
+        found = await precursor_registrations.registrations(session, year, unit_ids=[unit.id])
+        (data,) = await precursor_year.unit_years(
+            session, [unit], year, {item.unit_id: item for item in found}
+        )
+        catalogue = await precursor_catalogue.catalogue_label(session)
+    printing = Printing(printed_at=utcnow(), catalogue=catalogue, licence=licence)
+    return precursor_report.write_unit(out, data, year, printing)
+
+
+async def export_all(db: Database, year: int, out: Path, *, licence: str = "") -> int:
+    """The university-wide roll-up; returns the number of units with a sheet (those that
+    held or handled precursors in `year`)."""
+    await precursor_catalogue.ensure_loaded(db)
+    async with db.sessions() as session:
+        registrations = await precursor_registrations.registrations(session, year)
+        units = await org.list_units(session, only_active=False)
+        by_unit = {registration.unit_id: registration for registration in registrations}
+        data = [
+            item
+            for item in await precursor_year.unit_years(session, units, year, by_unit)
+            if item.rows
+        ]
+        catalogue = await precursor_catalogue.catalogue_label(session)
+    printing = Printing(printed_at=utcnow(), catalogue=catalogue, licence=licence)
+    return precursor_report.write_all(out, year, data, registrations, printing)
+
+
+@dataclass
+class ImportOutcome:
+    errors: list[str]
+    entries: int = 0
+    holdings_added: int = 0
+    units: list[str] = field(default_factory=list)
+    written: bool = False
+
+
+async def import_file(
+    db: Database,
+    path: Path,
+    *,
+    actor: str,
+    today: date,
+    licence: str = "",
+    lang: Lang = Lang.EN,
+    check_only: bool = False,
+) -> ImportOutcome:
+    """Validate every row, then write all of them in one transaction — or nothing."""
+    rows, problems = read_import(path)
+    if problems:
+        return ImportOutcome([describe(lang, problem) for problem in problems])
+    await precursor_catalogue.ensure_loaded(db)
+
+    class _CheckOnly(Exception):
+        pass
+
+    try:
+        async with db.transaction() as session:
+            result = await precursor_import.import_rows(
+                session, rows, actor=actor, today=today, licence=licence
+            )
+            if result.errors:
+                return ImportOutcome([describe(lang, error) for error in result.errors])
+            if check_only:
+                raise _CheckOnly
+    except _CheckOnly:
+        return ImportOutcome([], entries=len(rows))
+    return ImportOutcome([], result.entries, result.holdings_added, result.units, written=True)

@@ -1,0 +1,572 @@
+"""The well-being flow's shared core (the database, the notifier, role checks) and the
+action-plan items' use cases: adding items, delivering each to its owner, status, evaluation,
+edits. `services.wellbeing.DatabaseWellbeingServices` builds on them."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cards.common import Card, notice_card, plain
+from cards.wellbeing import (
+    follow_up_card,
+    item_edit_card,
+    items_card,
+    items_saved_card,
+    owner_card,
+)
+from domain.actor import Speaker
+from domain.i18n import Lang, preferred_lang, t
+from domain.ids import row_id
+from domain.org import UnitRef
+from domain.wellbeing import (
+    ITEM_ROWS_STEP,
+    Access,
+    ItemStatus,
+    ItemView,
+    WellbeingSettings,
+    local_today,
+)
+from domain.wellbeing_items import (
+    ItemDraft,
+    item_texts,
+    item_values,
+    parse_effect,
+    parse_item,
+    parse_items,
+    rows_of,
+)
+from domain.wellbeing_privacy import NameIndex, check_texts
+from services.ports import WORKER, Notifier
+from storage import jobs, org, wellbeing, wellbeing_items
+from storage.db import Database
+from storage.models import Person, Unit, utcnow
+from storage.wellbeing import ITEM
+from storage.wellbeing_models import WellbeingActionItem
+
+CLAIM_LEASE = timedelta(minutes=10)
+_BATCH = re.compile(r"[0-9a-f]{32}")
+
+
+def person_lang(person: Person) -> Lang:
+    return preferred_lang(person.language_override, person.locale)
+
+
+def _note(data: Mapping[str, Any]) -> str | None:
+    return str(data.get("note") or "").strip()[:500] or None
+
+
+def owner_key(item_id: int, owner_id: int) -> str:
+    return f"wellbeing:item:{item_id}:owner:{owner_id}"
+
+
+class WellbeingCore:
+    """What every well-being use case needs: the database, the notifier, the settings and the
+    clock, the speaker's access and the shared refusals."""
+
+    def __init__(
+        self,
+        db: Database,
+        notifier: Notifier,
+        *,
+        settings: WellbeingSettings | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self.notifier = notifier
+        self.settings = settings or WellbeingSettings()
+        self.clock = clock
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    async def _access(self, session: AsyncSession, speaker: Speaker) -> Access:
+        return await wellbeing.access_of(session, speaker.person_id, is_admin=speaker.is_admin)
+
+    def _not_allowed(self, lang: Lang, key: str = "wellbeing.not_allowed.action") -> Card:
+        return notice_card(t(lang, "wellbeing.title"), t(lang, key))
+
+    def _today(self) -> date:
+        return local_today(self.clock())
+
+    async def refuse(
+        self, speaker: Speaker, what: str, entity_type: str = wellbeing.DIALOGUE
+    ) -> None:
+        """Audit an attempt the speaker's roles do not allow (`wellbeing.<what>.refused`)."""
+        async with self.db.transaction() as session:
+            await wellbeing.refuse(
+                session,
+                actor_id=speaker.person_id,
+                what=what,
+                entity_type=entity_type,
+                entity_id=None,
+                reason="not_allowed",
+            )
+
+    async def _units(self, session: AsyncSession) -> list[UnitRef]:
+        return [UnitRef(id=unit.id, name=unit.name) for unit in await org.list_units(session)]
+
+    async def _name_index(self, session: AsyncSession) -> NameIndex:
+        return NameIndex.build(
+            await wellbeing.known_names(session), ignore=await wellbeing.unit_names(session)
+        )
+
+
+class ItemActions(WellbeingCore):
+    """The action-plan items: one transaction per action with its audit event, then the
+    messages to owners and managers."""
+
+    # -- items ---------------------------------------------------------------------------------
+
+    async def _items(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card:
+        lang = speaker.lang
+        unit_id = row_id(data.get("unit_id"))
+        rows = rows_of(data.get("rows"))
+        today = self._today()
+        async with self.db.sessions() as session:
+            access = await self._access(session, speaker)
+            unit = await session.get(Unit, unit_id) if unit_id is not None else None
+            dialogue_id = row_id(data.get("dialogue_id"))
+            if dialogue_id is not None:
+                dialogue = await wellbeing.get_dialogue(session, dialogue_id)
+                if dialogue is None or dialogue.unit_id != unit_id:
+                    dialogue_id = None
+        if unit is None:
+            return notice_card(t(lang, "wellbeing.title"), t(lang, "card.invalid_input"))
+        if not access.may_manage_plan(unit.id):
+            async with self.db.transaction() as session:
+                await wellbeing.refuse(
+                    session,
+                    actor_id=speaker.person_id,
+                    what="items.add",
+                    entity_type=ITEM,
+                    entity_id=None,
+                    reason="not_allowed",
+                )
+            return self._not_allowed(lang, "wellbeing.not_allowed.plan")
+
+        sent_batch = str(data.get("batch") or "")
+        batch = sent_batch if _BATCH.fullmatch(sent_batch) else uuid.uuid4().hex
+
+        def form(**extra: Any) -> Card:
+            return items_card(
+                lang,
+                unit=unit.name,
+                unit_id=unit.id,
+                dialogue_id=dialogue_id,
+                rows=rows,
+                batch=batch,
+                **extra,
+            )
+
+        if verb == "wellbeing.items.add":
+            return items_card(
+                lang,
+                unit=unit.name,
+                unit_id=unit.id,
+                dialogue_id=dialogue_id,
+                rows=ITEM_ROWS_STEP,
+                batch=uuid.uuid4().hex,
+            )
+        values = item_values(data, rows)
+        if verb == "wellbeing.items.rows":
+            return form(values=values)
+        drafts, problems = parse_items(data, rows, today=today)
+        if problems:
+            errors = {name: t(lang, key) for name, key in problems.items()}
+            return form(values=values, errors=errors)
+        if not drafts:
+            return form(values=values, notice=t(lang, "wellbeing.items.none"))
+        if str(data.get("confirm")) != "yes":
+            async with self.db.sessions() as session:
+                index = await self._name_index(session)
+            numbered = [
+                (row, draft)
+                for row in range(1, rows + 1)
+                for draft, _ in [parse_item(data, row, today=today)]
+                if draft is not None
+            ]
+            flags = check_texts(item_texts(numbered), index)
+            if flags:
+                return form(values=values, flags=flags)
+        assert speaker.person_id is not None
+        views, unreachable = await self._store_items(
+            speaker.person_id, drafts, unit.id, dialogue_id, batch
+        )
+        for view in views:
+            self.notifier.later(self._deliver_quietly(view.id), name=f"wellbeing.deliver.{view.id}")
+        return items_saved_card(
+            lang,
+            unit=unit.name,
+            unit_id=unit.id,
+            dialogue_id=dialogue_id,
+            views=views,
+            unreachable=unreachable,
+        )
+
+    async def _store_items(
+        self,
+        actor_id: int,
+        drafts: list[ItemDraft],
+        unit_id: int,
+        dialogue_id: int | None,
+        batch: str,
+    ) -> tuple[list[ItemView], list[str]]:
+        """Store the card's items once; a concurrent click (or a new owner added by both at
+        once) makes one transaction fail, and its retry finds what the other stored."""
+        for attempt in range(3):
+            try:
+                async with self.db.transaction() as session:
+                    items = await wellbeing_items.add_items(
+                        session,
+                        drafts,
+                        unit_id=unit_id,
+                        dialogue_id=dialogue_id,
+                        actor_id=actor_id,
+                        now=self.clock(),
+                        batch=batch,
+                    )
+                    views = await wellbeing_items.item_views(session, items)
+                    unreachable = [
+                        view.owner
+                        for view in views
+                        if not await wellbeing.has_personal_chat(session, view.owner_id)
+                    ]
+                return views, unreachable
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _deliver_quietly(self, item_id: int) -> None:
+        await self.deliver_owner_card(item_id)
+
+    async def deliver_owner_card(self, item_id: int) -> bool:
+        """Send the owner their item once (per owner); False if it cannot be sent yet."""
+        async with self.db.sessions() as session:
+            item = await wellbeing_items.get_item(session, item_id)
+            if item is None or not ItemStatus(item.status).is_open:
+                return False
+            owner_id = item.owner_id
+        key = f"wellbeing:assign:{item_id}:{owner_id}"
+        if not await jobs.claim(self.db, key, WORKER, CLAIM_LEASE):
+            return False
+        try:
+            async with self.db.sessions() as session:
+                item = await wellbeing_items.get_item(session, item_id)
+                owner = await session.get(Person, owner_id)
+                if item is None or owner is None or item.owner_id != owner_id:
+                    await jobs.complete(self.db, key, WORKER, {"delivered": False})
+                    return False
+                view = await wellbeing_items.item_view(session, item)
+            lang = person_lang(owner)
+            delivered = await self.notifier.card_to_person(
+                owner.id,
+                owner_card(lang, view, today=self._today(), heading=t(lang, "wellbeing.owner.new")),
+                key=owner_key(item_id, owner_id),
+                entity=(ITEM, str(item_id)),
+            )
+        except Exception as error:
+            await jobs.release_failed(self.db, key, WORKER, type(error).__name__)
+            raise
+        if not delivered:
+            await jobs.release_failed(self.db, key, WORKER, "not delivered")
+            return False
+        async with self.db.transaction() as session:
+            await wellbeing_items.mark(session, item_id, owner_notified_at=self.clock())
+        await jobs.complete(self.db, key, WORKER, {"delivered": True})
+        return True
+
+    def _render_for(self, view: ItemView, owner: Person | None) -> Callable[[str], Card | None]:
+        """The new card for each posted copy of an item (the owner's card, the follow-up)."""
+        today = self._today()
+
+        def render(key: str) -> Card | None:
+            if owner is None:
+                return None
+            lang = person_lang(owner)
+            if ":follow_up:" in key:
+                return follow_up_card(lang, view, today=today)
+            posted_to = re.search(r":owner:(\d+)(?::|$)", key)
+            if posted_to is None:
+                return None
+            if int(posted_to.group(1)) == view.owner_id:
+                return owner_card(lang, view, today=today)
+            # A former owner's copy: the item as it is now, without buttons.
+            return owner_card(lang, view, today=today, interactive=False)
+
+        return render
+
+    async def update_posted(self, item_id: int) -> None:
+        """Bring every posted card of the item up to date."""
+        async with self.db.sessions() as session:
+            item = await wellbeing_items.get_item(session, item_id)
+            if item is None:
+                return
+            view = await wellbeing_items.item_view(session, item)
+            owner = await session.get(Person, item.owner_id)
+        await self.notifier.update_cards((ITEM, str(item_id)), self._render_for(view, owner))
+
+    def _refusal(self, lang: Lang, reason: str | None, view: ItemView | None) -> str:
+        if reason == "closed" and view is not None:
+            return t(
+                lang,
+                "wellbeing.refused.closed",
+                status=t(lang, f"wellbeing.status.{view.status.value}").lower(),
+            )
+        return t(lang, f"wellbeing.refused.{reason or 'not_allowed'}")
+
+    async def _item_card(
+        self,
+        speaker: Speaker,
+        item: WellbeingActionItem,
+        access: Access,
+        session: AsyncSession,
+        *,
+        origin: str,
+        notice: str | None = None,
+    ) -> Card:
+        """The card for this reader: the owner's card, the follow-up question, or the editor."""
+        lang = speaker.lang
+        today = self._today()
+        view = await wellbeing_items.item_view(session, item)
+        if origin == "edit" and access.may_manage_plan(item.unit_id):
+            return item_edit_card(
+                lang,
+                view,
+                owner_upn=await wellbeing_items.owner_upn(session, item),
+                today=today,
+                notice=notice,
+            )
+        if (
+            view.status is ItemStatus.DONE
+            and (view.effect is not None or view.follow_up_on <= today)
+            and access.may_update_item(item.unit_id, item.owner_id)
+        ):
+            return follow_up_card(lang, view, today=today, notice=notice)
+        if item.owner_id == speaker.person_id:
+            return owner_card(lang, view, today=today, notice=notice)
+        if access.may_manage_plan(item.unit_id):
+            return item_edit_card(
+                lang,
+                view,
+                owner_upn=await wellbeing_items.owner_upn(session, item),
+                today=today,
+                notice=notice,
+            )
+        return owner_card(lang, view, today=today, notice=notice, interactive=False)
+
+    async def _open_item(self, speaker: Speaker, data: dict[str, Any]) -> Card:
+        item_id = row_id(data.get("item_id"))
+        async with self.db.sessions() as session:
+            item = await wellbeing_items.get_item(session, item_id) if item_id is not None else None
+            if item is None:
+                return notice_card(
+                    t(speaker.lang, "wellbeing.title"),
+                    t(speaker.lang, "wellbeing.refused.not_found"),
+                )
+            access = await self._access(session, speaker)
+            return await self._item_card(speaker, item, access, session, origin="open")
+
+    async def _set_status(self, speaker: Speaker, status: ItemStatus, data: dict[str, Any]) -> Card:
+        lang = speaker.lang
+        item_id = row_id(data.get("item_id"))
+        origin = "edit" if data.get("origin") == "edit" else "owner"
+        if item_id is None:
+            return notice_card(t(lang, "wellbeing.title"), t(lang, "card.invalid_input"))
+        async with self.db.transaction() as session:
+            access = await self._access(session, speaker)
+            outcome = await wellbeing_items.set_status(
+                session, item_id, status, access=access, note=_note(data), now=self.clock()
+            )
+            if outcome.item is None:
+                return notice_card(
+                    t(lang, "wellbeing.title"), t(lang, "wellbeing.refused.not_found")
+                )
+            if outcome.refused == "not_allowed":
+                return self._not_allowed(lang, "wellbeing.refused.not_owner")
+            notice = None
+            if not outcome.changed and outcome.refused != "unchanged":
+                view = await wellbeing_items.item_view(session, outcome.item)
+                notice = self._refusal(lang, outcome.refused, view)
+            card = await self._item_card(
+                speaker, outcome.item, access, session, origin=origin, notice=notice
+            )
+            item = outcome.item
+            unit_id = item.unit_id
+        if outcome.changed:
+            self.notifier.later(self.update_posted(item_id), name="wellbeing.status")
+            if status is ItemStatus.DROPPED:
+                self.notifier.later(
+                    self._tell_managers(item_id, unit_id, "dropped", skip=speaker.person_id),
+                    name="wellbeing.dropped",
+                )
+        return card
+
+    async def _evaluate(self, speaker: Speaker, data: dict[str, Any]) -> Card:
+        lang = speaker.lang
+        item_id = row_id(data.get("item_id"))
+        effect = parse_effect(data.get("effect"))
+        if item_id is None:
+            return notice_card(t(lang, "wellbeing.title"), t(lang, "card.invalid_input"))
+        async with self.db.transaction() as session:
+            access = await self._access(session, speaker)
+            item = await wellbeing_items.get_item(session, item_id)
+            if item is None:
+                return notice_card(
+                    t(lang, "wellbeing.title"), t(lang, "wellbeing.refused.not_found")
+                )
+            if effect is None:
+                view = await wellbeing_items.item_view(session, item)
+                return follow_up_card(
+                    lang, view, today=self._today(), notice=t(lang, "wellbeing.error.effect")
+                )
+            outcome = await wellbeing_items.evaluate(
+                session, item_id, effect, access=access, note=_note(data), now=self.clock()
+            )
+            if outcome.refused == "not_allowed":
+                return self._not_allowed(lang, "wellbeing.refused.not_owner")
+            assert outcome.item is not None
+            view = await wellbeing_items.item_view(session, outcome.item)
+            notice = None
+            if not outcome.changed:
+                notice = self._refusal(lang, outcome.refused, view)
+            elif outcome.reopened is not None:
+                notice = t(lang, "wellbeing.reopened", ref=f"#{outcome.reopened.id}")
+            reopened_id = outcome.reopened.id if outcome.reopened else None
+            unit_id = outcome.item.unit_id
+        if outcome.changed:
+            self.notifier.later(self.update_posted(item_id), name="wellbeing.evaluated")
+        if reopened_id is not None:
+            self.notifier.later(self._deliver_quietly(reopened_id), name="wellbeing.reopened")
+            self.notifier.later(
+                self._tell_managers(reopened_id, unit_id, "reopened", skip=None),
+                name="wellbeing.reopened.managers",
+            )
+        return follow_up_card(lang, view, today=self._today(), notice=notice)
+
+    async def _tell_managers(
+        self, item_id: int, unit_id: int, what: str, *, skip: int | None
+    ) -> None:
+        """Tell the unit's leaders and AMKs that an item was dropped or reopened."""
+        async with self.db.sessions() as session:
+            item = await wellbeing_items.get_item(session, item_id)
+            if item is None:
+                return
+            view = await wellbeing_items.item_view(session, item)
+            people = await wellbeing.unit_leaders_and_amks(session, unit_id)
+        for person in people:
+            if person.id == skip:
+                continue
+            lang = person_lang(person)
+            await self.notifier.card_to_person(
+                person.id,
+                notice_card(
+                    t(lang, "wellbeing.title"),
+                    t(
+                        lang,
+                        f"wellbeing.managers.{what}",
+                        ref=view.reference,
+                        unit=plain(view.unit),
+                        owner=plain(view.owner),
+                        by=plain(view.status_by or view.owner),
+                        problem=plain(view.problem[:200]),
+                        note=plain(view.status_note or ""),
+                    ),
+                ),
+                key=f"wellbeing:item:{item_id}:{what}:{person.id}",
+                entity=("wellbeing_notice", str(item_id)),
+            )
+
+    async def _edit_form(self, speaker: Speaker, data: dict[str, Any]) -> Card:
+        lang = speaker.lang
+        item_id = row_id(data.get("item_id"))
+        async with self.db.transaction() as session:
+            item = await wellbeing_items.get_item(session, item_id) if item_id is not None else None
+            if item is None:
+                return notice_card(
+                    t(lang, "wellbeing.title"), t(lang, "wellbeing.refused.not_found")
+                )
+            access = await self._access(session, speaker)
+            if not access.may_manage_plan(item.unit_id):
+                await wellbeing.refuse(
+                    session,
+                    actor_id=speaker.person_id,
+                    what="item.edit",
+                    entity_type=ITEM,
+                    entity_id=item.id,
+                    reason="not_allowed",
+                )
+                return self._not_allowed(lang, "wellbeing.not_allowed.plan")
+            view = await wellbeing_items.item_view(session, item)
+            upn = await wellbeing_items.owner_upn(session, item)
+        return item_edit_card(lang, view, owner_upn=upn, today=self._today())
+
+    async def _save_item(self, speaker: Speaker, data: dict[str, Any]) -> Card:
+        lang = speaker.lang
+        item_id = row_id(data.get("item_id"))
+        today = self._today()
+        async with self.db.sessions() as session:
+            item = await wellbeing_items.get_item(session, item_id) if item_id is not None else None
+            if item is None:
+                return notice_card(
+                    t(lang, "wellbeing.title"), t(lang, "wellbeing.refused.not_found")
+                )
+            access = await self._access(session, speaker)
+            view = await wellbeing_items.item_view(session, item)
+            upn = await wellbeing_items.owner_upn(session, item)
+            index = await self._name_index(session)
+        if not access.may_manage_plan(view.unit_id):
+            async with self.db.transaction() as session:
+                await wellbeing.refuse(
+                    session,
+                    actor_id=speaker.person_id,
+                    what="item.edit",
+                    entity_type=ITEM,
+                    entity_id=view.id,
+                    reason="not_allowed",
+                )
+            return self._not_allowed(lang, "wellbeing.not_allowed.plan")
+        values = {
+            name: str(data.get(name) or "")
+            for name in ("problem", "action", "owner", "deadline", "follow_up")
+        }
+        draft, problems = parse_item(data, None, today=today, old_deadline=view.deadline)
+        if draft is None:
+            problems = problems or {"problem": "wellbeing.error.item_problem"}
+            errors = {name: t(lang, key) for name, key in problems.items()}
+            return item_edit_card(
+                lang, view, owner_upn=upn, today=today, values=values, errors=errors
+            )
+        if str(data.get("confirm")) != "yes":
+            flags = check_texts(item_texts([(None, draft)]), index)
+            if flags:
+                return item_edit_card(
+                    lang, view, owner_upn=upn, today=today, values=values, flags=flags
+                )
+        async with self.db.transaction() as session:
+            outcome = await wellbeing_items.edit_item(
+                session, view.id, draft, access=access, now=self.clock()
+            )
+            assert outcome.item is not None
+            new_view = await wellbeing_items.item_view(session, outcome.item)
+            new_upn = await wellbeing_items.owner_upn(session, outcome.item)
+        if not outcome.changed:
+            return item_edit_card(
+                lang,
+                new_view,
+                owner_upn=new_upn,
+                today=today,
+                notice=self._refusal(lang, outcome.refused, new_view),
+            )
+        self.notifier.later(self.update_posted(view.id), name="wellbeing.edited")
+        if new_view.owner_id != view.owner_id:
+            self.notifier.later(self._deliver_quietly(view.id), name="wellbeing.new_owner")
+        return item_edit_card(
+            lang, new_view, owner_upn=new_upn, today=today, notice=t(lang, "wellbeing.edit.saved")
+        )

@@ -1,0 +1,48 @@
+"""The lone-work counts of the weekly digest: aggregate SQL grouped by unit, never a row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.digest import Scope
+from domain.lone_work import Status, working_days_before
+from storage.digest import in_scope, per_unit
+from storage.lone_work_models import LoneWorkRequest
+
+
+@dataclass(frozen=True)
+class LoneWorkWeek:
+    """Counts per unit id."""
+
+    waiting: dict[int, int]
+    """Requests pending for more than two working days."""
+    risky_next_week: dict[int, int]
+    """Approved risky requests valid at some time in the week after the scope's week."""
+
+
+async def digest_counts(session: AsyncSession, scope: Scope) -> LoneWorkWeek:
+    """Requests waiting too long for a decision, and risky work approved for the coming week."""
+    request = LoneWorkRequest
+    units = in_scope(request.unit_id, scope)
+    waiting = await per_unit(
+        session,
+        request.unit_id,
+        units,
+        request.status == Status.PENDING.value,
+        request.created_at < working_days_before(scope.now, 2),
+    )
+    coming_start = scope.week_end
+    coming_end = coming_start + timedelta(days=7)
+    risky = await per_unit(
+        session,
+        request.unit_id,
+        units,
+        request.status == Status.APPROVED.value,
+        request.risky.is_(True),
+        request.starts_at < coming_end,
+        request.expires_at > coming_start,
+    )
+    return LoneWorkWeek(waiting=waiting, risky_next_week=risky)
