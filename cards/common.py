@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Final
 
@@ -205,13 +205,17 @@ def unit_choice(
         placeholder=placeholder,
         error_message=error_message,
         value=value,
-        choices=list(_unit_choices(tuple(units))),
+        choices=list(unit_choices(units)),
     )
+
+
+def unit_choices(units: Sequence[UnitRef]) -> tuple[Choice, ...]:
+    """The units as choices: every form shows the same list (cards only read them)."""
+    return _unit_choices(tuple(units))
 
 
 @lru_cache(maxsize=8)
 def _unit_choices(units: tuple[UnitRef, ...]) -> tuple[Choice, ...]:
-    """Built once per unit list: every form shows the same list (cards only read them)."""
     return tuple(Choice(title=unit.name, value=str(unit.id)) for unit in units)
 
 

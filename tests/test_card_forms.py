@@ -1,0 +1,90 @@
+"""Forms built from field specs: every input id is a field of the model the submitted card is
+validated with, a field the model requires is required on the card, and each field's error
+is shown right under its own input."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pytest
+from pydantic import BaseModel
+
+from cards import lone_work
+from cards.forms import Field, FormItem, Kind, Note, Row, fields_of, render_fields
+from domain.i18n import Lang
+from domain.lone_work import LoneWorkForm
+from tests.card_nodes import walk
+
+# Each form's fields, the model its submit is validated with, and the model's required
+# fields the card does not ask for (the card's data carries them).
+FORMS: list[tuple[str, Iterable[FormItem], type[BaseModel], frozenset[str]]] = [
+    ("lone work request", lone_work.FORM, LoneWorkForm, frozenset()),
+]
+
+
+@pytest.mark.parametrize(("name", "items", "model", "given"), FORMS, ids=[f[0] for f in FORMS])
+def test_every_field_is_a_field_of_its_model(
+    name: str, items: Iterable[FormItem], model: type[BaseModel], given: frozenset[str]
+) -> None:
+    fields = list(fields_of(items))
+    ids = [field.id for field in fields]
+    assert len(ids) == len(set(ids)), name
+    assert set(ids) <= set(model.model_fields), name
+    required = {key for key, info in model.model_fields.items() if info.is_required()}
+    asked = {field.id for field in fields if field.required}
+    assert required - given <= asked, name
+    assert asked <= required, name
+
+
+FIELDS: tuple[FormItem, ...] = (
+    Field("name", "lone_work.field.emergency_name", required=True, max_length=20),
+    Row(
+        (
+            Field("day", "lone_work.field.start_date", Kind.DATE),
+            Field("at", "lone_work.field.start_time", Kind.TIME),
+        )
+    ),
+    Note("lone_work.field.single_hint"),
+    Field("ok", "lone_work.field.trained", Kind.TOGGLE),
+    Field("many", "lone_work.field.hazards", Kind.CHOICES, options=(("x", "lone_work.yes"),)),
+    Field("count", "lone_work.field.checkin_interval", Kind.NUMBER, low=5),
+)
+
+
+def test_each_error_is_shown_under_its_own_field_or_row() -> None:
+    errors = {"at": "Tid mangler", "name": "Navn mangler", "count": "Tal", "other": "Ukendt"}
+    body = [
+        element.model_dump(by_alias=True, exclude_none=True)
+        for element in render_fields(Lang.DA, FIELDS, {}, errors)
+    ]
+    kinds = [element.get("id") or element["type"] for element in body]
+    assert kinds == [
+        "name",
+        "TextBlock",
+        "ColumnSet",
+        "TextBlock",
+        "TextBlock",
+        "ok",
+        "many",
+        "count",
+        "TextBlock",
+    ]
+    assert [body[index]["text"] for index in (1, 3, 8)] == ["Navn mangler", "Tid mangler", "Tal"]
+    assert all(body[index]["color"] == "Attention" for index in (1, 3, 8))
+    assert "Ukendt" not in str(body)
+
+
+def test_what_was_typed_is_put_back() -> None:
+    values = {"name": "Ane", "day": "2026-12-01", "ok": "TRUE", "many": ["x", "y"], "count": "7,5"}
+    body = [
+        element.model_dump(by_alias=True, exclude_none=True)
+        for element in render_fields(Lang.DA, FIELDS, values, {})
+    ]
+    inputs = {node["id"]: node for node in walk(body) if "id" in node}
+    assert inputs["name"]["value"] == "Ane" and inputs["name"]["maxLength"] == 20
+    assert inputs["name"]["isRequired"] is True
+    assert inputs["day"]["value"] == "2026-12-01" and "value" not in inputs["at"]
+    assert inputs["ok"]["value"] == "true" and inputs["many"]["value"] == "x,y"
+    assert inputs["many"]["isMultiSelect"] is True and inputs["count"]["value"] == 7.5
+    empty = [e.model_dump(by_alias=True) for e in render_fields(Lang.DA, FIELDS, {}, {})]
+    assert {node["id"]: node for node in walk(empty) if node.get("id")}["ok"]["value"] == "false"
