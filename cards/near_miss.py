@@ -10,11 +10,8 @@ from microsoft_teams.cards import (
     ActionSet,
     AdaptiveCard,
     CardElement,
-    Choice,
-    ChoiceSetInput,
     Column,
     ColumnSet,
-    DateInput,
     ExecuteAction,
     Fact,
     FactSet,
@@ -23,24 +20,20 @@ from microsoft_teams.cards import (
     ShowCardAction,
     SubmitAction,
     TextBlock,
-    TextInput,
-    TimeInput,
-    ToggleInput,
 )
 
 from cards.common import (
     Card,
-    CardTemplates,
     execute,
-    form_adder,
     notice_card,
     paragraph,
     plain,
     render,
     submit,
     title,
-    unit_choice,
+    unit_choices,
 )
+from cards.forms import Field, FormItem, Kind, Note, Row, keyed, render_fields
 from domain.i18n import COPENHAGEN, Lang, format_datetime, t
 from domain.near_miss import (
     ActionView,
@@ -84,33 +77,65 @@ def _cancel(lang: Lang) -> SubmitAction:
 # -- reporting ---------------------------------------------------------------------------------
 
 
-# The form's inputs, each with the value it shows (None: empty).
-_FORM_INPUTS = (
-    "occurred_date",
-    "occurred_time",
-    "unit_id",
-    "campus",
-    "building",
-    "room",
-    "description",
-    "category",
-    "severity",
-    "injured",
-    "immediate_action",
-    "prevention",
-    "photo_url",
-    "anonymous",
+def _required(name: str, label: str, kind: Kind = Kind.TEXT, **spec: Any) -> Field:
+    return Field(name, label, kind, required=True, error=f"near_miss.error.{name}", **spec)
+
+
+FORM: tuple[FormItem, ...] = (
+    Row(
+        (
+            _required("occurred_date", "near_miss.form.date", Kind.DATE, until_today=True),
+            _required("occurred_time", "near_miss.form.time", Kind.TIME),
+        )
+    ),
+    _required(
+        "unit_id", "near_miss.form.unit", Kind.CHOICE, placeholder="near_miss.form.unit.placeholder"
+    ),
+    Row(
+        (
+            _required(
+                "campus",
+                "near_miss.form.campus",
+                placeholder="near_miss.form.campus.placeholder",
+                max_length=100,
+            ),
+            Field("building", "near_miss.form.building", max_length=50),
+            Field("room", "near_miss.form.room", max_length=50),
+        ),
+        widths=(2, 1, 1),
+    ),
+    _required(
+        "description",
+        "near_miss.form.description",
+        Kind.MULTILINE,
+        placeholder="near_miss.form.description.placeholder",
+        max_length=4000,
+    ),
+    _required(
+        "category",
+        "near_miss.form.category",
+        Kind.CHOICE,
+        options=keyed("near_miss.category", [category.value for category in Category]),
+    ),
+    _required(
+        "severity",
+        "near_miss.form.severity",
+        Kind.CHOICE,
+        options=keyed("near_miss.severity", [severity.value for severity in Severity]),
+    ),
+    _required(
+        "injured",
+        "near_miss.form.injured",
+        Kind.CHOICE,
+        options=keyed("near_miss.form.injured", ["no", "yes"]),
+        expanded=True,
+    ),
+    Field("immediate_action", "near_miss.form.immediate_action", Kind.MULTILINE, max_length=2000),
+    Field("prevention", "near_miss.form.prevention", Kind.MULTILINE, max_length=2000),
+    Field("photo_url", "near_miss.form.photo_url", Kind.URL, max_length=500),
+    Field("anonymous", "near_miss.form.anonymous", Kind.TOGGLE, spacing="Medium"),
+    Note("near_miss.form.anonymous.explain", heading=False),
 )
-_FORMS = CardTemplates("\x00near_miss.form:")
-
-
-def _form_inputs(values: dict[str, str], local: datetime) -> dict[str, str | None]:
-    """What each input shows: what was typed; date and time default to now, the toggle off."""
-    shown: dict[str, str | None] = {name: values.get(name) for name in _FORM_INPUTS}
-    shown["occurred_date"] = values.get("occurred_date", local.date().isoformat())
-    shown["occurred_time"] = values.get("occurred_time", local.strftime("%H:%M"))
-    shown["anonymous"] = values.get("anonymous", "false")
-    return shown
 
 
 def report_form(
@@ -122,45 +147,13 @@ def report_form(
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
 ) -> Card:
-    """One compact card with every field; `values` are kept, `errors` (field → text) shown
-    under their field. Date and time default to now (Copenhagen).
-
-    Without errors the card is its language's and units' template (built once, with
-    placeholders) with this form's values filled in: the same card, without building it."""
+    """One compact card with every field (`FORM`); `values` are kept, `errors` (field →
+    text) shown under their field. Date and time default to now (Copenhagen)."""
     local = now.astimezone(COPENHAGEN)
-    shown = _form_inputs(values or {}, local)
-    today = local.date().isoformat()
-    unit_key = tuple((unit.id, unit.name) for unit in units)
-    filled = {**shown, "today": today, "form_id": form_id}
-    if errors or _FORMS.could_clash((*filled.values(), *(name for _, name in unit_key))):
-        return _built_report_form(
-            lang, units, today=today, form_id=form_id, shown=shown, errors=errors or {}
-        )
-
-    def build() -> Card:
-        return _built_report_form(
-            lang,
-            units,
-            today=_FORMS.slot("today"),
-            form_id=_FORMS.slot("form_id"),
-            shown={name: _FORMS.slot(name) for name in _FORM_INPUTS},
-            errors={},
-        )
-
-    return _FORMS.filled((lang, unit_key), build, filled)
-
-
-def _built_report_form(
-    lang: Lang,
-    units: list[UnitRef],
-    *,
-    today: str,
-    form_id: str,
-    shown: dict[str, str | None],
-    errors: dict[str, str],
-) -> Card:
-    """`report_form` built from the card models (`shown`: each input's value)."""
-    values = shown
+    now_values = {
+        "occurred_date": local.date().isoformat(),
+        "occurred_time": local.strftime("%H:%M"),
+    }
     body: list[CardElement] = [
         title(t(lang, "near_miss.form.title")),
         paragraph(t(lang, "near_miss.form.intro"), subtle=True),
@@ -171,195 +164,14 @@ def _built_report_form(
                 text=t(lang, "near_miss.form.fix"), color="Attention", weight="Bolder", wrap=True
             )
         )
-
-    add = form_adder(body, errors)
-
-    add(
-        ColumnSet(
-            columns=[
-                Column(
-                    width="stretch",
-                    items=[
-                        DateInput(
-                            id="occurred_date",
-                            label=t(lang, "near_miss.form.date"),
-                            is_required=True,
-                            error_message=t(lang, "near_miss.error.occurred_date"),
-                            max=today,
-                            value=values["occurred_date"],
-                        )
-                    ],
-                ),
-                Column(
-                    width="stretch",
-                    items=[
-                        TimeInput(
-                            id="occurred_time",
-                            label=t(lang, "near_miss.form.time"),
-                            is_required=True,
-                            error_message=t(lang, "near_miss.error.occurred_time"),
-                            value=values["occurred_time"],
-                        )
-                    ],
-                ),
-            ]
-        ),
-        "occurred_date",
-        "occurred_time",
-    )
-    add(
-        unit_choice(
-            units,
-            label=t(lang, "near_miss.form.unit"),
-            error_message=t(lang, "near_miss.error.unit_id"),
-            value=values.get("unit_id"),
-            placeholder=t(lang, "near_miss.form.unit.placeholder"),
-        ),
-        "unit_id",
-    )
-    add(
-        ColumnSet(
-            columns=[
-                Column(
-                    width=2,
-                    items=[
-                        TextInput(
-                            id="campus",
-                            label=t(lang, "near_miss.form.campus"),
-                            placeholder=t(lang, "near_miss.form.campus.placeholder"),
-                            is_required=True,
-                            max_length=100,
-                            error_message=t(lang, "near_miss.error.campus"),
-                            value=values.get("campus"),
-                        )
-                    ],
-                ),
-                Column(
-                    width=1,
-                    items=[
-                        TextInput(
-                            id="building",
-                            label=t(lang, "near_miss.form.building"),
-                            max_length=50,
-                            value=values.get("building"),
-                        )
-                    ],
-                ),
-                Column(
-                    width=1,
-                    items=[
-                        TextInput(
-                            id="room",
-                            label=t(lang, "near_miss.form.room"),
-                            max_length=50,
-                            value=values.get("room"),
-                        )
-                    ],
-                ),
-            ]
-        ),
-        "campus",
-        "building",
-        "room",
-    )
-    add(
-        TextInput(
-            id="description",
-            label=t(lang, "near_miss.form.description"),
-            placeholder=t(lang, "near_miss.form.description.placeholder"),
-            is_multiline=True,
-            is_required=True,
-            max_length=4000,
-            error_message=t(lang, "near_miss.error.description"),
-            value=values.get("description"),
-        ),
-        "description",
-    )
-    add(
-        ChoiceSetInput(
-            id="category",
-            label=t(lang, "near_miss.form.category"),
-            style="compact",
-            is_required=True,
-            error_message=t(lang, "near_miss.error.category"),
-            value=values.get("category"),
-            choices=[
-                Choice(title=category_label(lang, category), value=category.value)
-                for category in Category
-            ],
-        ),
-        "category",
-    )
-    add(
-        ChoiceSetInput(
-            id="severity",
-            label=t(lang, "near_miss.form.severity"),
-            style="compact",
-            is_required=True,
-            error_message=t(lang, "near_miss.error.severity"),
-            value=values.get("severity"),
-            choices=[
-                Choice(title=severity_label(lang, severity), value=severity.value)
-                for severity in Severity
-            ],
-        ),
-        "severity",
-    )
-    add(
-        ChoiceSetInput(
-            id="injured",
-            label=t(lang, "near_miss.form.injured"),
-            style="expanded",
-            is_required=True,
-            error_message=t(lang, "near_miss.error.injured"),
-            value=values.get("injured"),
-            choices=[
-                Choice(title=t(lang, "near_miss.form.injured.no"), value="no"),
-                Choice(title=t(lang, "near_miss.form.injured.yes"), value="yes"),
-            ],
-        ),
-        "injured",
-    )
-    for name, limit in (("immediate_action", 2000), ("prevention", 2000)):
-        add(
-            TextInput(
-                id=name,
-                label=t(lang, f"near_miss.form.{name}"),
-                is_multiline=True,
-                max_length=limit,
-                value=values.get(name),
-            ),
-            name,
-        )
-    add(
-        TextInput(
-            id="photo_url",
-            label=t(lang, "near_miss.form.photo_url"),
-            style="Url",
-            max_length=500,
-            value=values.get("photo_url"),
-        ),
-        "photo_url",
-    )
-    add(
-        ToggleInput(
-            id="anonymous",
-            title=t(lang, "near_miss.form.anonymous"),
-            value_on="true",
-            value_off="false",
-            value=values["anonymous"],
-            wrap=True,
-            spacing="Medium",
-        ),
-        "anonymous",
-    )
-    body.append(
-        TextBlock(
-            text=t(lang, "near_miss.form.anonymous.explain"),
-            wrap=True,
-            is_subtle=True,
-            size="Small",
-            spacing="None",
+    body.extend(
+        render_fields(
+            lang,
+            FORM,
+            {**now_values, **(values or {})},
+            errors,
+            choices={"unit_id": unit_choices(units)},
+            today=local.date(),
         )
     )
     return render(
@@ -563,16 +375,47 @@ def _actions(lang: Lang, report: ReportView, viewer: Participant) -> list[CardEl
     return body
 
 
-def _email_input(lang: Lang, input_id: str, label_key: str, error_key: str) -> TextInput:
-    return TextInput(
-        id=input_id,
-        label=t(lang, label_key),
-        style="Email",
-        is_required=True,
-        regex=EMAIL_PATTERN.pattern,
-        error_message=t(lang, error_key),
+def _email(name: str, label: str) -> Field:
+    return Field(
+        name,
+        label,
+        Kind.EMAIL,
+        required=True,
         max_length=320,
+        error="near_miss.card.email.error",
+        pattern=EMAIL_PATTERN.pattern,
     )
+
+
+ASSIGN_FORM: tuple[FormItem, ...] = (_email("investigator", "near_miss.card.assign.label"),)
+ACTION_FORM: tuple[FormItem, ...] = (
+    Field(
+        "action_description",
+        "near_miss.card.action.description",
+        Kind.MULTILINE,
+        required=True,
+        max_length=1000,
+        error="near_miss.error.action_description",
+    ),
+    _email("action_owner", "near_miss.card.action.owner"),
+    Field(
+        "action_due",
+        "near_miss.card.action.due",
+        Kind.DATE,
+        required=True,
+        error="near_miss.error.action_due",
+    ),
+)
+CLOSE_FORM: tuple[FormItem, ...] = (
+    Field(
+        "conclusion",
+        "near_miss.card.close.label",
+        Kind.MULTILINE,
+        required=True,
+        max_length=2000,
+        error="near_miss.error.conclusion",
+    ),
+)
 
 
 def _buttons(lang: Lang, report: ReportView, viewer: Participant) -> list[Any]:
@@ -589,14 +432,7 @@ def _buttons(lang: Lang, report: ReportView, viewer: Participant) -> list[Any]:
             ShowCardAction(
                 title=t(lang, "near_miss.card.assign"),
                 card=AdaptiveCard(
-                    body=[
-                        _email_input(
-                            lang,
-                            "investigator",
-                            "near_miss.card.assign.label",
-                            "near_miss.card.email.error",
-                        )
-                    ],
+                    body=render_fields(lang, ASSIGN_FORM),
                     actions=[
                         execute(
                             t(lang, "near_miss.card.assign.do"),
@@ -612,28 +448,7 @@ def _buttons(lang: Lang, report: ReportView, viewer: Participant) -> list[Any]:
             ShowCardAction(
                 title=t(lang, "near_miss.card.add_action"),
                 card=AdaptiveCard(
-                    body=[
-                        TextInput(
-                            id="action_description",
-                            label=t(lang, "near_miss.card.action.description"),
-                            is_multiline=True,
-                            is_required=True,
-                            max_length=1000,
-                            error_message=t(lang, "near_miss.error.action_description"),
-                        ),
-                        _email_input(
-                            lang,
-                            "action_owner",
-                            "near_miss.card.action.owner",
-                            "near_miss.card.email.error",
-                        ),
-                        DateInput(
-                            id="action_due",
-                            label=t(lang, "near_miss.card.action.due"),
-                            is_required=True,
-                            error_message=t(lang, "near_miss.error.action_due"),
-                        ),
-                    ],
+                    body=render_fields(lang, ACTION_FORM),
                     actions=[
                         execute(
                             t(lang, "near_miss.card.action.do"),
@@ -649,16 +464,7 @@ def _buttons(lang: Lang, report: ReportView, viewer: Participant) -> list[Any]:
             ShowCardAction(
                 title=t(lang, "near_miss.card.close"),
                 card=AdaptiveCard(
-                    body=[
-                        TextInput(
-                            id="conclusion",
-                            label=t(lang, "near_miss.card.close.label"),
-                            is_multiline=True,
-                            is_required=True,
-                            max_length=2000,
-                            error_message=t(lang, "near_miss.error.conclusion"),
-                        )
-                    ],
+                    body=render_fields(lang, CLOSE_FORM),
                     actions=[
                         execute(
                             t(lang, "near_miss.card.close.do"),

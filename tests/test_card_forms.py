@@ -9,16 +9,20 @@ from collections.abc import Iterable
 import pytest
 from pydantic import BaseModel
 
-from cards import lone_work
+from cards import lone_work, near_miss
 from cards.forms import Field, FormItem, Kind, Note, Row, fields_of, render_fields
 from domain.i18n import Lang
 from domain.lone_work import LoneWorkForm
+from domain.near_miss import ActionForm, AssignForm, NearMissForm
 from tests.card_nodes import walk
 
 # Each form's fields, the model its submit is validated with, and the model's required
 # fields the card does not ask for (the card's data carries them).
 FORMS: list[tuple[str, Iterable[FormItem], type[BaseModel], frozenset[str]]] = [
     ("lone work request", lone_work.FORM, LoneWorkForm, frozenset()),
+    ("near-miss report", near_miss.FORM, NearMissForm, frozenset()),
+    ("near-miss investigator", near_miss.ASSIGN_FORM, AssignForm, frozenset()),
+    ("near-miss action", near_miss.ACTION_FORM, ActionForm, frozenset()),
 ]
 
 
