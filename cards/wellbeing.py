@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 from typing import Any, Final
 
 from microsoft_teams.cards import (
@@ -14,35 +15,28 @@ from microsoft_teams.cards import (
     AdaptiveCard,
     CardElement,
     Choice,
-    ChoiceSetInput,
     Column,
     ColumnSet,
     Container,
-    DateInput,
     ExecuteAction,
     Fact,
     FactSet,
-    NumberInput,
     RefreshDefinition,
     TextBlock,
-    TextInput,
 )
 
 from cards.common import (
     Card,
     execute,
-    field_error,
-    form_adder,
-    kept_number,
-    kept_value,
     paragraph,
     plain,
     render,
-    side_by_side,
     submit,
     title,
     unit_choice,
+    unit_choices,
 )
+from cards.forms import Field, FormItem, Kind, Row, field_error, keyed, render_fields
 from domain.i18n import Lang, local_date, t
 from domain.org import UnitRef
 from domain.submissions import card_data
@@ -134,6 +128,59 @@ def status_name(lang: Lang, view: ItemView, today: date | None = None) -> str:
 # -- recording a dialogue ---------------------------------------------------------------------
 
 
+def _field(name: str, label: str | None = None, kind: Kind = Kind.TEXT, **spec: Any) -> Field:
+    return Field(name, f"wellbeing.field.{label or name}", kind, **spec)
+
+
+_UNIT = _field("unit_id", "unit", Kind.CHOICE, required=True, error="wellbeing.error.unit")
+DIALOGUE_FORM: tuple[FormItem, ...] = (
+    _UNIT,
+    _field("group_name", "group", required=True, max_length=200, error="wellbeing.error.group"),
+    Row(
+        (
+            _field("held_on", kind=Kind.DATE, required=True, error="wellbeing.error.held_on"),
+            _field(
+                "participants",
+                kind=Kind.NUMBER,
+                required=True,
+                low=1,
+                high=MAX_PARTICIPANTS,
+                error="wellbeing.error.participants",
+            ),
+        )
+    ),
+    _field("facilitator", required=True, max_length=200, error="wellbeing.error.facilitator"),
+    _field(
+        "themes",
+        kind=Kind.CHOICES,
+        required=True,
+        error="wellbeing.error.themes",
+        options=keyed("wellbeing.theme", [theme.value for theme in Theme]),
+        expanded=True,
+    ),
+    _field("theme_other", max_length=300),
+    *(
+        _field(
+            name,
+            kind=Kind.MULTILINE,
+            placeholder=f"wellbeing.placeholder.{name}",
+            max_length=MAX_TEXT,
+        )
+        for name in ("works_well", "challenges")
+    ),
+    _field(
+        "absence_considered",
+        "absence",
+        Kind.CHOICE,
+        required=True,
+        error="wellbeing.error.absence",
+        options=keyed("wellbeing", ["yes", "no"]),
+        expanded=True,
+    ),
+    _field("absence_note", kind=Kind.MULTILINE, max_length=MAX_NOTE),
+)
+
+
 def dialogue_form(
     lang: Lang,
     units: list[UnitRef],
@@ -158,120 +205,8 @@ def dialogue_form(
         body.append(_banner(t(lang, "wellbeing.check.still")))
         body.append(TextBlock(text=_flag_lines(lang, flags), wrap=True, size="Small"))
 
-    add = form_adder(body, errors)
-
-    add(
-        unit_choice(
-            units,
-            label=t(lang, "wellbeing.field.unit"),
-            error_message=t(lang, "wellbeing.error.unit"),
-            value=kept_value(values, "unit_id"),
-        ),
-        "unit_id",
-    )
-    add(
-        TextInput(
-            id="group_name",
-            label=t(lang, "wellbeing.field.group"),
-            is_required=True,
-            max_length=200,
-            error_message=t(lang, "wellbeing.error.group"),
-            value=kept_value(values, "group_name"),
-        ),
-        "group_name",
-    )
     body.extend(
-        side_by_side(
-            [
-                DateInput(
-                    id="held_on",
-                    label=t(lang, "wellbeing.field.held_on"),
-                    is_required=True,
-                    error_message=t(lang, "wellbeing.error.held_on"),
-                    value=kept_value(values, "held_on"),
-                ),
-                NumberInput(
-                    id="participants",
-                    label=t(lang, "wellbeing.field.participants"),
-                    min=1,
-                    max=MAX_PARTICIPANTS,
-                    is_required=True,
-                    error_message=t(lang, "wellbeing.error.participants"),
-                    value=kept_number(values.get("participants")),
-                ),
-            ],
-            errors,
-        )
-    )
-    add(
-        TextInput(
-            id="facilitator",
-            label=t(lang, "wellbeing.field.facilitator"),
-            is_required=True,
-            max_length=200,
-            error_message=t(lang, "wellbeing.error.facilitator"),
-            value=kept_value(values, "facilitator"),
-        ),
-        "facilitator",
-    )
-    add(
-        ChoiceSetInput(
-            id="themes",
-            label=t(lang, "wellbeing.field.themes"),
-            is_multi_select=True,
-            style="expanded",
-            is_required=True,
-            error_message=t(lang, "wellbeing.error.themes"),
-            value=kept_value(values, "themes"),
-            choices=[Choice(title=theme_name(lang, theme), value=theme.value) for theme in Theme],
-        ),
-        "themes",
-    )
-    add(
-        TextInput(
-            id="theme_other",
-            label=t(lang, "wellbeing.field.theme_other"),
-            max_length=300,
-            value=kept_value(values, "theme_other"),
-        ),
-        "theme_other",
-    )
-    for name in ("works_well", "challenges"):
-        add(
-            TextInput(
-                id=name,
-                label=t(lang, f"wellbeing.field.{name}"),
-                placeholder=t(lang, f"wellbeing.placeholder.{name}"),
-                is_multiline=True,
-                max_length=MAX_TEXT,
-                value=kept_value(values, name),
-            ),
-            name,
-        )
-    add(
-        ChoiceSetInput(
-            id="absence_considered",
-            label=t(lang, "wellbeing.field.absence"),
-            style="expanded",
-            is_required=True,
-            error_message=t(lang, "wellbeing.error.absence"),
-            value=kept_value(values, "absence_considered"),
-            choices=[
-                Choice(title=t(lang, "wellbeing.yes"), value="yes"),
-                Choice(title=t(lang, "wellbeing.no"), value="no"),
-            ],
-        ),
-        "absence_considered",
-    )
-    add(
-        TextInput(
-            id="absence_note",
-            label=t(lang, "wellbeing.field.absence_note"),
-            max_length=MAX_NOTE,
-            is_multiline=True,
-            value=kept_value(values, "absence_note"),
-        ),
-        "absence_note",
+        render_fields(lang, DIALOGUE_FORM, values, errors, choices={"unit_id": unit_choices(units)})
     )
     body.append(paragraph(t(lang, "wellbeing.form.amd_hint"), subtle=True))
     return render(
@@ -317,60 +252,34 @@ def check_card(lang: Lang, flags: Sequence[Flag], *, submission_key: str | None 
 # -- action-plan items -------------------------------------------------------------------------
 
 
-def _item_inputs(
-    lang: Lang, row: int | None, values: dict[str, Any], errors: dict[str, str]
-) -> list[CardElement]:
+@cache
+def item_form(row: int | None) -> tuple[FormItem, ...]:
+    """The fields of one action-plan item: `problem_2`, … on a card of several (row 2),
+    `problem`, … on a single item's card; the example texts only on the first."""
+
     def name(field: str) -> str:
         return item_field(field, row)
 
-    elements: list[CardElement] = []
-    for field in ("problem", "action"):
-        elements.append(
-            TextInput(
-                id=name(field),
-                label=t(lang, f"wellbeing.field.item_{field}"),
-                placeholder=t(lang, f"wellbeing.placeholder.item_{field}")
-                if row in (1, None)
-                else None,
-                is_multiline=True,
-                max_length=MAX_ITEM_TEXT,
-                value=kept_value(values, name(field)),
+    def text(field: str) -> Field:
+        return _field(
+            name(field),
+            f"item_{field}",
+            Kind.MULTILINE,
+            placeholder=f"wellbeing.placeholder.item_{field}" if row in (1, None) else None,
+            max_length=MAX_ITEM_TEXT,
+        )
+
+    return (
+        text("problem"),
+        text("action"),
+        _field(name("owner"), "owner", Kind.EMAIL, max_length=320),
+        Row(
+            (
+                _field(name("deadline"), "deadline", Kind.DATE),
+                _field(name("follow_up"), "follow_up", Kind.DATE),
             )
-        )
-        if name(field) in errors:
-            elements.append(field_error(errors[name(field)]))
-    elements.append(
-        TextInput(
-            id=name("owner"),
-            label=t(lang, "wellbeing.field.owner"),
-            style="Email",
-            max_length=320,
-            value=kept_value(values, name("owner")),
-        )
+        ),
     )
-    if name("owner") in errors:
-        elements.append(field_error(errors[name("owner")]))
-    elements.append(
-        ColumnSet(
-            columns=[
-                Column(
-                    width="stretch",
-                    items=[
-                        DateInput(
-                            id=name(field),
-                            label=t(lang, f"wellbeing.field.{field}"),
-                            value=kept_value(values, name(field)),
-                        )
-                    ],
-                )
-                for field in ("deadline", "follow_up")
-            ]
-        )
-    )
-    for field in ("deadline", "follow_up"):
-        if name(field) in errors:
-            elements.append(field_error(errors[name(field)]))
-    return elements
 
 
 def items_card(
@@ -409,7 +318,7 @@ def items_card(
                 spacing="Medium",
                 items=[
                     TextBlock(text=t(lang, "wellbeing.items.row", n=row), weight="Bolder"),
-                    *_item_inputs(lang, row, values, errors),
+                    *render_fields(lang, item_form(row), values, errors),
                 ],
             )
         )
@@ -526,6 +435,22 @@ def _refresh(view: ItemView, live: bool) -> RefreshDefinition:
     )
 
 
+STATUS_FORM: tuple[FormItem, ...] = (
+    _field("note", "status_note", Kind.MULTILINE, max_length=MAX_NOTE),
+)
+EFFECT_FORM: tuple[FormItem, ...] = (
+    _field(
+        "effect",
+        kind=Kind.CHOICE,
+        required=True,
+        error="wellbeing.error.effect",
+        options=keyed("wellbeing.effect", [effect.value for effect in Effect]),
+        expanded=True,
+    ),
+    _field("note", "effect_note", Kind.MULTILINE, max_length=MAX_NOTE),
+)
+
+
 def _status_buttons(lang: Lang, view: ItemView, *, origin: str) -> list[CardElement]:
     """Note + in progress / done / dropped, while the item is open."""
     if not view.status.is_open:
@@ -550,15 +475,7 @@ def _status_buttons(lang: Lang, view: ItemView, *, origin: str) -> list[CardElem
             t(lang, "wellbeing.button.drop"), "wellbeing.item.drop", item_id=view.id, origin=origin
         )
     )
-    return [
-        TextInput(
-            id="note",
-            label=t(lang, "wellbeing.field.status_note"),
-            is_multiline=True,
-            max_length=MAX_NOTE,
-        ),
-        ActionSet(actions=buttons),
-    ]
+    return [*render_fields(lang, STATUS_FORM), ActionSet(actions=buttons)]
 
 
 def owner_card(
@@ -626,27 +543,7 @@ def follow_up_card(lang: Lang, view: ItemView, *, today: date, notice: str | Non
     if notice:
         body.append(_banner(notice))
     if view.effect is None and view.status is ItemStatus.DONE:
-        body.append(
-            ChoiceSetInput(
-                id="effect",
-                label=t(lang, "wellbeing.field.effect"),
-                style="expanded",
-                is_required=True,
-                error_message=t(lang, "wellbeing.error.effect"),
-                choices=[
-                    Choice(title=t(lang, f"wellbeing.effect.{effect.value}"), value=effect.value)
-                    for effect in Effect
-                ],
-            )
-        )
-        body.append(
-            TextInput(
-                id="note",
-                label=t(lang, "wellbeing.field.effect_note"),
-                is_multiline=True,
-                max_length=MAX_NOTE,
-            )
-        )
+        body.extend(render_fields(lang, EFFECT_FORM))
         body.append(
             ActionSet(
                 actions=[
@@ -713,7 +610,7 @@ def item_edit_card(
     if errors:
         body.append(_banner(t(lang, "wellbeing.error.form")))
     body.append(paragraph(t(lang, "wellbeing.edit.status", status=status_name(lang, view, today))))
-    body.extend(_item_inputs(lang, None, shown, errors))
+    body.extend(render_fields(lang, item_form(None), shown, errors))
     save: dict[str, Any] = {"item_id": view.id}
     label = "wellbeing.button.save"
     if flags:
@@ -1023,6 +920,46 @@ def counts_card(lang: Lang, status: UnitStatus, *, today: date) -> Card:
 # -- the annual work-environment discussion -------------------------------------------------
 
 
+AMD_FORM: tuple[FormItem, ...] = (
+    _UNIT,
+    Row(
+        (
+            _field("year", kind=Kind.CHOICE, required=True),
+            _field(
+                "held_on", "amd_held_on", Kind.DATE, required=True, error="wellbeing.error.held_on"
+            ),
+        )
+    ),
+    _field(
+        "participant_roles",
+        kind=Kind.CHOICES,
+        required=True,
+        error="wellbeing.error.roles",
+        options=keyed("wellbeing.amd_role", [role.value for role in AmdRole]),
+        expanded=True,
+    ),
+    _field(
+        "goals_met",
+        kind=Kind.CHOICE,
+        required=True,
+        error="wellbeing.error.goals_met",
+        options=keyed("wellbeing.goals_met", [answer.value for answer in GoalsMet]),
+        expanded=True,
+    ),
+    *(
+        _field(
+            name,
+            kind=Kind.MULTILINE,
+            placeholder=f"wellbeing.placeholder.{name}",
+            required=True,
+            max_length=2000,
+            error="wellbeing.error.required",
+        )
+        for name in ("goals_next_year", "cooperation", "competence_needs")
+    ),
+)
+
+
 def amd_form(
     lang: Lang,
     units: list[UnitRef],
@@ -1040,86 +977,16 @@ def amd_form(
     if errors:
         body.append(_banner(t(lang, "wellbeing.error.form")))
 
-    add = form_adder(body, errors)
-
-    add(
-        unit_choice(
-            units,
-            label=t(lang, "wellbeing.field.unit"),
-            error_message=t(lang, "wellbeing.error.unit"),
-            value=kept_value(values, "unit_id"),
-        ),
-        "unit_id",
-    )
+    years = [Choice(title=str(option), value=str(option)) for option in (year, year - 1)]
     body.extend(
-        side_by_side(
-            [
-                ChoiceSetInput(
-                    id="year",
-                    label=t(lang, "wellbeing.field.year"),
-                    style="compact",
-                    is_required=True,
-                    value=kept_value(values, "year") or str(year),
-                    choices=[
-                        Choice(title=str(option), value=str(option)) for option in (year, year - 1)
-                    ],
-                ),
-                DateInput(
-                    id="held_on",
-                    label=t(lang, "wellbeing.field.amd_held_on"),
-                    is_required=True,
-                    error_message=t(lang, "wellbeing.error.held_on"),
-                    value=kept_value(values, "held_on"),
-                ),
-            ],
+        render_fields(
+            lang,
+            AMD_FORM,
+            {"year": str(year), **{name: value for name, value in values.items() if value}},
             errors,
+            choices={"unit_id": unit_choices(units), "year": years},
         )
     )
-    add(
-        ChoiceSetInput(
-            id="participant_roles",
-            label=t(lang, "wellbeing.field.participant_roles"),
-            is_multi_select=True,
-            style="expanded",
-            is_required=True,
-            error_message=t(lang, "wellbeing.error.roles"),
-            value=kept_value(values, "participant_roles"),
-            choices=[
-                Choice(title=t(lang, f"wellbeing.amd_role.{role.value}"), value=role.value)
-                for role in AmdRole
-            ],
-        ),
-        "participant_roles",
-    )
-    add(
-        ChoiceSetInput(
-            id="goals_met",
-            label=t(lang, "wellbeing.field.goals_met"),
-            style="expanded",
-            is_required=True,
-            error_message=t(lang, "wellbeing.error.goals_met"),
-            value=kept_value(values, "goals_met"),
-            choices=[
-                Choice(title=t(lang, f"wellbeing.goals_met.{answer.value}"), value=answer.value)
-                for answer in GoalsMet
-            ],
-        ),
-        "goals_met",
-    )
-    for name in ("goals_next_year", "cooperation", "competence_needs"):
-        add(
-            TextInput(
-                id=name,
-                label=t(lang, f"wellbeing.field.{name}"),
-                placeholder=t(lang, f"wellbeing.placeholder.{name}"),
-                is_multiline=True,
-                is_required=True,
-                max_length=2000,
-                error_message=t(lang, "wellbeing.error.required"),
-                value=kept_value(values, name),
-            ),
-            name,
-        )
     return render(
         AdaptiveCard(
             body=body,

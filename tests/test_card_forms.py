@@ -9,11 +9,12 @@ from collections.abc import Iterable
 import pytest
 from pydantic import BaseModel
 
-from cards import lone_work, near_miss
+from cards import lone_work, near_miss, wellbeing
 from cards.forms import Field, FormItem, Kind, Note, Row, fields_of, render_fields
 from domain.i18n import Lang
 from domain.lone_work import LoneWorkForm
 from domain.near_miss import ActionForm, AssignForm, NearMissForm
+from domain.wellbeing import AmdForm, DialogueForm, ItemDraft
 from tests.card_nodes import walk
 
 # Each form's fields, the model its submit is validated with, and the model's required
@@ -23,6 +24,8 @@ FORMS: list[tuple[str, Iterable[FormItem], type[BaseModel], frozenset[str]]] = [
     ("near-miss report", near_miss.FORM, NearMissForm, frozenset()),
     ("near-miss investigator", near_miss.ASSIGN_FORM, AssignForm, frozenset()),
     ("near-miss action", near_miss.ACTION_FORM, ActionForm, frozenset()),
+    ("well-being dialogue", wellbeing.DIALOGUE_FORM, DialogueForm, frozenset()),
+    ("annual discussion", wellbeing.AMD_FORM, AmdForm, frozenset()),
 ]
 
 
@@ -38,6 +41,19 @@ def test_every_field_is_a_field_of_its_model(
     asked = {field.id for field in fields if field.required}
     assert required - given <= asked, name
     assert asked <= required, name
+
+
+# The item card's inputs are read by `parse_item`, which names two of them differently.
+ITEM_NAMES = {"owner": "owner_upn", "follow_up": "follow_up_on"}
+
+
+@pytest.mark.parametrize("row", [None, 1, 2])
+def test_every_item_field_is_a_field_of_an_item(row: int | None) -> None:
+    suffix = "" if row is None else f"_{row}"
+    ids = [field.id for field in fields_of(wellbeing.item_form(row))]
+    assert all(name.endswith(suffix) for name in ids)
+    names = {ITEM_NAMES.get(name, name) for name in (i.removesuffix(suffix) for i in ids)}
+    assert names == set(ItemDraft.model_fields)
 
 
 FIELDS: tuple[FormItem, ...] = (
