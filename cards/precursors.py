@@ -4,6 +4,7 @@ reversals, the secretariat's overview, and the deadline reminder."""
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Any
 
 from microsoft_teams.cards import (
@@ -14,10 +15,8 @@ from microsoft_teams.cards import (
     ChoiceSetInput,
     Column,
     ColumnSet,
-    DateInput,
     Fact,
     FactSet,
-    NumberInput,
     SubmitAction,
     TextBlock,
     TextInput,
@@ -26,10 +25,6 @@ from microsoft_teams.cards import (
 from cards.common import (
     Card,
     execute,
-    field_error,
-    form_adder,
-    kept_number,
-    kept_value,
     paragraph,
     plain,
     render,
@@ -37,6 +32,7 @@ from cards.common import (
     title,
     unit_choice,
 )
+from cards.forms import Field, FormItem, Kind, Row, field_error, render_fields
 from domain.commands import Flow
 from domain.i18n import Lang, format_datetime, local_date, t
 from domain.org import UnitRef
@@ -368,6 +364,28 @@ def _choice_title(lang: Lang, substance: SubstanceInfo) -> str:
     return text
 
 
+HOLDING_FORM: tuple[FormItem, ...] = (
+    Field("substance_id", "precursors.field.substance", Kind.CHOICE, expanded=True, wrap=True),
+    Field(
+        "storage_location",
+        "precursors.field.location",
+        placeholder="precursors.field.location.placeholder",
+        max_length=200,
+    ),
+    Field(
+        "note",
+        "precursors.field.note",
+        placeholder="precursors.field.note.placeholder",
+        max_length=300,
+    ),
+)
+
+
+def _typed(values: dict[str, Any]) -> dict[str, Any]:
+    """The values typed into a card (an empty one leaves a default in place)."""
+    return {name: value for name, value in values.items() if value not in (None, "")}
+
+
 def search_card(
     lang: Lang,
     unit: str,
@@ -394,42 +412,11 @@ def search_card(
         )
         if errors:
             body.append(_attention(t(lang, "precursors.error.form")))
-        body.append(
-            ChoiceSetInput(
-                id="substance_id",
-                label=t(lang, "precursors.field.substance"),
-                style="expanded",
-                wrap=True,
-                value=kept_value(values, "substance_id") or str(matches[0].id),
-                choices=[
-                    Choice(title=_choice_title(lang, item), value=str(item.id)) for item in matches
-                ],
-            )
+        chosen = {"substance_id": str(matches[0].id), **_typed(values)}
+        choices = [Choice(title=_choice_title(lang, item), value=str(item.id)) for item in matches]
+        body.extend(
+            render_fields(lang, HOLDING_FORM, chosen, errors, choices={"substance_id": choices})
         )
-        if "substance_id" in errors:
-            body.append(field_error(errors["substance_id"]))
-        body.append(
-            TextInput(
-                id="storage_location",
-                label=t(lang, "precursors.field.location"),
-                placeholder=t(lang, "precursors.field.location.placeholder"),
-                max_length=200,
-                value=kept_value(values, "storage_location"),
-            )
-        )
-        if "storage_location" in errors:
-            body.append(field_error(errors["storage_location"]))
-        body.append(
-            TextInput(
-                id="note",
-                label=t(lang, "precursors.field.note"),
-                placeholder=t(lang, "precursors.field.note.placeholder"),
-                max_length=300,
-                value=kept_value(values, "note"),
-            )
-        )
-        if "note" in errors:
-            body.append(field_error(errors["note"]))
         body.append(paragraph(t(lang, "precursors.search.categories"), subtle=True))
         actions.append(submit(t(lang, "precursors.button.add"), "precursors.add"))
     body.append(
@@ -479,6 +466,71 @@ def default_unit(substance: SubstanceInfo) -> QuantityUnit:
     return QuantityUnit.G if substance.report_unit.is_mass else QuantityUnit.ML
 
 
+def _field(name: str, label: str, kind: Kind = Kind.TEXT, **spec: Any) -> Field:
+    return Field(name, f"precursors.field.{label}", kind, **spec)
+
+
+def _needed(name: str, label: str, error: str, limit: int) -> Field:
+    return _field(name, label, required=True, error=f"precursors.error.{error}", max_length=limit)
+
+
+_ENTRY_START: tuple[FormItem, ...] = (
+    _field(
+        "entry_date",
+        "date",
+        Kind.DATE,
+        required=True,
+        error="precursors.error.date",
+        until_today=True,
+    ),
+)
+_KIND_FIELDS: dict[EntryKind, tuple[FormItem, ...]] = {
+    EntryKind.CONSUMPTION: (_needed("purpose", "purpose", "purpose", 300),),
+    EntryKind.DISPOSAL: (
+        _field(
+            "purpose",
+            "disposal",
+            placeholder="precursors.field.disposal.placeholder",
+            max_length=300,
+        ),
+    ),
+    EntryKind.TRANSFER: (
+        _needed("counterparty", "recipient", "recipient", 200),
+        _field("purpose", "transfer_purpose", max_length=300),
+    ),
+}
+
+
+@cache
+def entry_fields(
+    kind: EntryKind, *, needs_declaration: bool
+) -> tuple[tuple[FormItem, ...], tuple[FormItem, ...]]:
+    """The entry form of `kind` in two parts, with the declaration hint between them when a
+    purchase `needs_declaration` (then the declaration is required): date, quantity and
+    unit, and what the kind needs besides."""
+    quantity = _field(
+        "quantity",
+        "counted" if kind is EntryKind.COUNT else "quantity",
+        Kind.NUMBER,
+        required=True,
+        low=0,
+        error="precursors.error.quantity",
+    )
+    unit = _field(
+        "unit", "unit_of_quantity", Kind.CHOICE, required=True, error="precursors.error.unit"
+    )
+    start = (*_ENTRY_START, Row((quantity, unit), widths=("stretch", "auto")))
+    if kind is not EntryKind.PURCHASE:
+        return (*start, *_KIND_FIELDS.get(kind, ())), ()
+    declaration = (
+        _needed("declaration_ref", "declaration", "declaration", 100)
+        if needs_declaration
+        else _field("declaration_ref", "declaration_optional", max_length=100)
+    )
+    document = _field("document_ref", "document", max_length=100)
+    return (*start, _needed("counterparty", "supplier", "supplier", 200)), (declaration, document)
+
+
 def entry_form(
     lang: Lang,
     unit: str,
@@ -523,159 +575,22 @@ def entry_form(
     body.append(paragraph(_units_hint(lang, substance), subtle=True))
     if errors:
         body.append(_attention(t(lang, "precursors.error.form")))
-    for field in ("kind",):
-        if field in errors:
-            body.append(field_error(errors[field]))
-
-    add = form_adder(body, errors)
-
-    add(
-        DateInput(
-            id="entry_date",
-            label=t(lang, "precursors.field.date"),
-            is_required=True,
-            error_message=t(lang, "precursors.error.date"),
-            max=today.isoformat(),
-            value=kept_value(values, "entry_date") or today.isoformat(),
-        ),
-        "entry_date",
-    )
-    units = _units_for(substance)
-    chosen_unit = kept_value(values, "unit") or default_unit(substance).value
-    body.append(
-        ColumnSet(
-            columns=[
-                Column(
-                    width="stretch",
-                    items=[
-                        NumberInput(
-                            id="quantity",
-                            label=t(
-                                lang,
-                                "precursors.field.counted"
-                                if kind is EntryKind.COUNT
-                                else "precursors.field.quantity",
-                            ),
-                            is_required=True,
-                            min=0,
-                            error_message=t(lang, "precursors.error.quantity"),
-                            value=kept_number(values.get("quantity")),
-                        )
-                    ],
-                ),
-                Column(
-                    width="auto",
-                    items=[
-                        ChoiceSetInput(
-                            id="unit",
-                            label=t(lang, "precursors.field.unit_of_quantity"),
-                            style="compact",
-                            is_required=True,
-                            error_message=t(lang, "precursors.error.unit"),
-                            value=chosen_unit,
-                            choices=[Choice(title=item.value, value=item.value) for item in units],
-                        )
-                    ],
-                ),
-            ]
-        )
-    )
-    for name in ("quantity", "unit"):
-        if name in errors:
-            body.append(field_error(errors[name]))
-    if kind is EntryKind.PURCHASE:
-        add(
-            TextInput(
-                id="counterparty",
-                label=t(lang, "precursors.field.supplier"),
-                is_required=True,
-                error_message=t(lang, "precursors.error.supplier"),
-                max_length=200,
-                value=kept_value(values, "counterparty"),
-            ),
-            "counterparty",
-        )
-        needed = substance.category.needs_declaration
-        if needed:
-            body.append(
-                paragraph(
-                    t(
-                        lang,
-                        "precursors.entry.hint.declaration",
-                        category=substance.category.value,
-                    ),
-                    subtle=True,
-                )
-            )
-        add(
-            TextInput(
-                id="declaration_ref",
-                label=t(
-                    lang,
-                    "precursors.field.declaration"
-                    if needed
-                    else "precursors.field.declaration_optional",
-                ),
-                is_required=needed or None,
-                error_message=t(lang, "precursors.error.declaration") if needed else None,
-                max_length=100,
-                value=kept_value(values, "declaration_ref"),
-            ),
-            "declaration_ref",
-        )
-        add(
-            TextInput(
-                id="document_ref",
-                label=t(lang, "precursors.field.document"),
-                max_length=100,
-                value=kept_value(values, "document_ref"),
-            ),
-            "document_ref",
-        )
-    elif kind is EntryKind.CONSUMPTION:
-        add(
-            TextInput(
-                id="purpose",
-                label=t(lang, "precursors.field.purpose"),
-                is_required=True,
-                error_message=t(lang, "precursors.error.purpose"),
-                max_length=300,
-                value=kept_value(values, "purpose"),
-            ),
-            "purpose",
-        )
-    elif kind is EntryKind.DISPOSAL:
-        add(
-            TextInput(
-                id="purpose",
-                label=t(lang, "precursors.field.disposal"),
-                placeholder=t(lang, "precursors.field.disposal.placeholder"),
-                max_length=300,
-                value=kept_value(values, "purpose"),
-            ),
-            "purpose",
-        )
-    elif kind is EntryKind.TRANSFER:
-        add(
-            TextInput(
-                id="counterparty",
-                label=t(lang, "precursors.field.recipient"),
-                is_required=True,
-                error_message=t(lang, "precursors.error.recipient"),
-                max_length=200,
-                value=kept_value(values, "counterparty"),
-            ),
-            "counterparty",
-        )
-        add(
-            TextInput(
-                id="purpose",
-                label=t(lang, "precursors.field.transfer_purpose"),
-                max_length=300,
-                value=kept_value(values, "purpose"),
-            ),
-            "purpose",
-        )
+    if "kind" in errors:
+        body.append(field_error(errors["kind"]))
+    needed = substance.category.needs_declaration
+    shown = {
+        "entry_date": today.isoformat(),
+        "unit": default_unit(substance).value,
+        **_typed(values),
+    }
+    units = [Choice(title=item.value, value=item.value) for item in _units_for(substance)]
+    choices = {"unit": units}
+    head, tail = entry_fields(kind, needs_declaration=needed)
+    body.extend(render_fields(lang, head, shown, errors, choices=choices, today=today))
+    if kind is EntryKind.PURCHASE and needed:
+        hint = t(lang, "precursors.entry.hint.declaration", category=substance.category.value)
+        body.append(paragraph(hint, subtle=True))
+    body.extend(render_fields(lang, tail, shown, errors))
     return render(
         AdaptiveCard(
             body=body,
@@ -739,6 +654,17 @@ def _entered(lang: Lang, entered: str | None) -> str | None:
     number, unit = entered.rsplit(" ", 1)
     amount = parse_quantity(number)
     return entered if amount is None else f"{format_amount(lang, amount, places=6)} {unit}"
+
+
+REVERSE_FORM: tuple[FormItem, ...] = (
+    Field("entry_id", "precursors.field.entry", Kind.CHOICE),
+    Field(
+        "reason",
+        "precursors.field.reason",
+        placeholder="precursors.field.reason.placeholder",
+        max_length=500,
+    ),
+)
 
 
 def ledger_card(
@@ -807,26 +733,12 @@ def ledger_card(
     if reversible:
         body.append(_heading(t(lang, "precursors.ledger.reverse_heading")))
         body.append(paragraph(t(lang, "precursors.ledger.reverse_intro"), subtle=True))
-        body.append(
-            ChoiceSetInput(
-                id="entry_id",
-                label=t(lang, "precursors.field.entry"),
-                style="compact",
-                value=kept_value(values, "entry_id"),
-                choices=[
-                    Choice(title=_short_entry(lang, entry), value=str(entry.id))
-                    for entry in reversible[:MAX_REVERSIBLE]
-                ],
-            )
-        )
-        body.append(
-            TextInput(
-                id="reason",
-                label=t(lang, "precursors.field.reason"),
-                placeholder=t(lang, "precursors.field.reason.placeholder"),
-                max_length=500,
-                value=kept_value(values, "reason"),
-            )
+        reversible_choices = [
+            Choice(title=_short_entry(lang, entry), value=str(entry.id))
+            for entry in reversible[:MAX_REVERSIBLE]
+        ]
+        body.extend(
+            render_fields(lang, REVERSE_FORM, values, choices={"entry_id": reversible_choices})
         )
         body.append(
             ActionSet(
