@@ -17,7 +17,6 @@ from microsoft_teams.cards import (
     FactSet,
     RefreshDefinition,
     TextBlock,
-    TextInput,
 )
 
 from cards.common import (
@@ -368,6 +367,12 @@ def _decided_line(lang: Lang, view: RequestView) -> TextBlock | None:
     return TextBlock(text=text, weight="Bolder", color=color, wrap=True)
 
 
+DECISION_FORM: tuple[FormItem, ...] = (
+    Field("note", f"{_FIELD}.note", Kind.MULTILINE, max_length=1000),
+)
+REVOKE_FORM: tuple[FormItem, ...] = (Field("note", f"{_FIELD}.revoke_reason", max_length=1000),)
+
+
 def approval_card(
     lang: Lang, view: RequestView, *, notice: str | None = None, heading: str | None = None
 ) -> Card:
@@ -385,11 +390,7 @@ def approval_card(
         body.append(TextBlock(text=notice, color="Attention", wrap=True, weight="Bolder"))
     actions: list[Any] = []
     if view.status is Status.PENDING:
-        body.append(
-            TextInput(
-                id="note", label=t(lang, "lone_work.field.note"), is_multiline=True, max_length=1000
-            )
-        )
+        body.extend(render_fields(lang, DECISION_FORM))
         actions = [
             execute(t(lang, "lone_work.button.approve"), "lone_work.approve", request_id=view.id),
             execute(
@@ -400,9 +401,7 @@ def approval_card(
             execute(t(lang, "lone_work.button.reject"), "lone_work.reject", request_id=view.id),
         ]
     elif view.status is Status.APPROVED:
-        body.append(
-            TextInput(id="note", label=t(lang, "lone_work.field.revoke_reason"), max_length=1000)
-        )
+        body.extend(render_fields(lang, REVOKE_FORM))
         actions = [
             execute(t(lang, "lone_work.button.revoke"), "lone_work.revoke", request_id=view.id)
         ]
