@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.common import Card, notice_card, plain
-from cards.wellbeing import (
+from cards.wellbeing_items import (
     amd_form,
     amd_saved_card,
     counts_card,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from cards import admin, lone_work, near_miss, precursors, wellbeing
+from cards import admin, lone_work, near_miss, precursors, wellbeing_items
 from cards.forms import Field, FormItem, Kind, Note, Row, fields_of, render_fields
 from domain.i18n import Lang
 from domain.lone_work import LoneWorkForm
@@ -42,8 +42,8 @@ FORMS: list[tuple[str, tuple[FormItem, ...], type[BaseModel], Any, Any]] = [
     ("near-miss report", near_miss.FORM, NearMissForm, NONE, NONE),
     ("near-miss investigator", near_miss.ASSIGN_FORM, AssignForm, NONE, NONE),
     ("near-miss action", near_miss.ACTION_FORM, ActionForm, NONE, NONE),
-    ("well-being dialogue", wellbeing.DIALOGUE_FORM, DialogueForm, NONE, NONE),
-    ("annual discussion", wellbeing.AMD_FORM, AmdForm, NONE, NONE),
+    ("well-being dialogue", wellbeing_items.DIALOGUE_FORM, DialogueForm, NONE, NONE),
+    ("annual discussion", wellbeing_items.AMD_FORM, AmdForm, NONE, NONE),
     # The substance is always chosen; the location is checked after the submit, as the
     # same card also searches again, which must not need it.
     (
@@ -85,7 +85,7 @@ ITEM_NAMES = {"owner": "owner_upn", "follow_up": "follow_up_on"}
 @pytest.mark.parametrize("row", [None, 1, 2])
 def test_every_item_field_is_a_field_of_an_item(row: int | None) -> None:
     suffix = "" if row is None else f"_{row}"
-    ids = [field.id for field in fields_of(wellbeing.item_form(row))]
+    ids = [field.id for field in fields_of(wellbeing_items.item_form(row))]
     assert all(name.endswith(suffix) for name in ids)
     names = {ITEM_NAMES.get(name, name) for name in (i.removesuffix(suffix) for i in ids)}
     assert names == set(ItemDraft.model_fields)

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from cards.common import Card
-from cards.wellbeing import (
+from cards.wellbeing_items import (
     MAX_PLAN_ROWS,
     amd_form,
     amd_saved_card,
