@@ -18,22 +18,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.common import Card, notice_card, plain
+from cards.wellbeing_common import format_date
+from cards.wellbeing_forms import amd_form, amd_saved_card
 from cards.wellbeing_items import (
-    amd_form,
-    amd_saved_card,
-    counts_card,
     follow_up_card,
-    format_date,
     item_edit_card,
     items_card,
     items_saved_card,
     mine_card,
-    notes_card,
-    overview_card,
     owner_card,
-    plan_card,
-    unit_picker,
 )
+from cards.wellbeing_plan import counts_card, notes_card, overview_card, plan_card, unit_picker
 from domain.actor import Speaker
 from domain.i18n import Lang, preferred_lang, t
 from domain.ids import row_id

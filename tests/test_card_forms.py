@@ -9,7 +9,15 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from cards import admin, lone_work, near_miss, precursors, wellbeing_items
+from cards import (
+    admin,
+    lone_work,
+    near_miss,
+    near_miss_form,
+    precursor_forms,
+    wellbeing_forms,
+    wellbeing_items,
+)
 from cards.forms import Field, FormItem, Kind, Note, Row, fields_of, render_fields
 from domain.i18n import Lang
 from domain.lone_work import LoneWorkForm
@@ -28,7 +36,7 @@ def _entry_forms() -> list[tuple[str, tuple[FormItem, ...], type[BaseModel], Any
     found = []
     for kind in FORM_KINDS:
         for needed in (False, True):
-            head, tail = precursors.entry_fields(kind, needs_declaration=needed)
+            head, tail = precursor_forms.entry_fields(kind, needs_declaration=needed)
             # The kind is the card's data, not an input.
             found.append((f"entry {kind} {needed}", (*head, *tail), EntryForm, {"kind"}, BY_KIND))
     return found
@@ -39,16 +47,16 @@ def _entry_forms() -> list[tuple[str, tuple[FormItem, ...], type[BaseModel], Any
 # together with others.
 FORMS: list[tuple[str, tuple[FormItem, ...], type[BaseModel], Any, Any]] = [
     ("lone work request", lone_work.FORM, LoneWorkForm, NONE, NONE),
-    ("near-miss report", near_miss.FORM, NearMissForm, NONE, NONE),
+    ("near-miss report", near_miss_form.FORM, NearMissForm, NONE, NONE),
     ("near-miss investigator", near_miss.ASSIGN_FORM, AssignForm, NONE, NONE),
     ("near-miss action", near_miss.ACTION_FORM, ActionForm, NONE, NONE),
-    ("well-being dialogue", wellbeing_items.DIALOGUE_FORM, DialogueForm, NONE, NONE),
-    ("annual discussion", wellbeing_items.AMD_FORM, AmdForm, NONE, NONE),
+    ("well-being dialogue", wellbeing_forms.DIALOGUE_FORM, DialogueForm, NONE, NONE),
+    ("annual discussion", wellbeing_forms.AMD_FORM, AmdForm, NONE, NONE),
     # The substance is always chosen; the location is checked after the submit, as the
     # same card also searches again, which must not need it.
     (
         "precursor holding",
-        precursors.HOLDING_FORM,
+        precursor_forms.HOLDING_FORM,
         HoldingForm,
         {"substance_id", "storage_location"},
         NONE,

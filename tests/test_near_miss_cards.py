@@ -12,16 +12,14 @@ import pytest
 
 from cards.common import Card
 from cards.near_miss import (
-    confirmation_card,
-    injury_card,
     list_card,
     no_part_card,
     not_allowed_card,
     owner_card,
     report_card,
-    report_form,
     reporter_notice,
 )
+from cards.near_miss_form import confirmation_card, injury_card, report_form
 from domain.i18n import Lang
 from domain.near_miss import (
     ActionStatus,
