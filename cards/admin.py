@@ -6,15 +6,13 @@ from microsoft_teams.cards import (
     ActionSet,
     AdaptiveCard,
     CardElement,
-    Choice,
-    ChoiceSetInput,
     Column,
     ColumnSet,
     TextBlock,
-    TextInput,
 )
 
 from cards.common import Card, execute, paragraph, plain, render, submit, title, unit_choice
+from cards.forms import Field, FormItem, Kind, fields_of, keyed, render_fields
 from domain.i18n import Lang, t
 from domain.org import EMAIL_PATTERN, Role, RoleHolder, UnitRef
 
@@ -43,6 +41,28 @@ def unit_picker_card(lang: Lang, units: list[UnitRef], *, error: str | None = No
     )
 
 
+ROLE_FORM: tuple[FormItem, ...] = (
+    Field(
+        "upn",
+        "admin.person",
+        Kind.EMAIL,
+        required=True,
+        max_length=320,
+        error="admin.person.error",
+        pattern=EMAIL_PATTERN.pattern,
+    ),
+    Field("name", "admin.name", max_length=200),
+    Field(
+        "role",
+        "admin.role",
+        Kind.CHOICE,
+        required=True,
+        error="admin.role.error",
+        options=keyed("role", [role.value for role in Role if role.is_unit_role]),
+    ),
+)
+
+
 def unit_roles_card(
     lang: Lang,
     unit: UnitRef,
@@ -53,7 +73,8 @@ def unit_roles_card(
     values: dict[str, str] | None = None,
     interactive: bool = True,
 ) -> Card:
-    """The unit's role holders with remove buttons, and a form to assign a role."""
+    """The unit's role holders with remove buttons, and a form to assign a role (`ROLE_FORM`,
+    each field's error under it)."""
     errors = errors or {}
     values = values or {}
     body: list[CardElement] = [title(t(lang, "admin.roles_of", unit=plain(unit.name)))]
@@ -98,38 +119,14 @@ def unit_roles_card(
         body.append(ColumnSet(columns=columns, separator=True))
     if not interactive:
         return render(AdaptiveCard(body=body))
-    body.extend(
-        [
-            TextBlock(text=t(lang, "admin.assign"), weight="Bolder", spacing="Large", wrap=True),
-            TextInput(
-                id="upn",
-                label=t(lang, "admin.person"),
-                style="Email",
-                is_required=True,
-                regex=EMAIL_PATTERN.pattern,
-                error_message=t(lang, "admin.person.error"),
-                value=values.get("upn"),
-                max_length=320,
-            ),
-            TextInput(
-                id="name", label=t(lang, "admin.name"), value=values.get("name"), max_length=200
-            ),
-            ChoiceSetInput(
-                id="role",
-                label=t(lang, "admin.role"),
-                is_required=True,
-                error_message=t(lang, "admin.role.error"),
-                value=values.get("role"),
-                choices=[
-                    Choice(title=role_label(lang, role), value=role.value)
-                    for role in Role
-                    if role.is_unit_role
-                ],
-            ),
-        ]
+    body.append(
+        TextBlock(text=t(lang, "admin.assign"), weight="Bolder", spacing="Large", wrap=True)
     )
-    for error in errors.values():
-        body.append(TextBlock(text=error, color="Attention", wrap=True))
+    body.extend(render_fields(lang, ROLE_FORM, values, errors))
+    fields = {field.id for field in fields_of(ROLE_FORM)}
+    for name, error in errors.items():
+        if name not in fields:
+            body.append(TextBlock(text=error, color="Attention", wrap=True))
     return render(
         AdaptiveCard(
             body=body,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from microsoft_teams.cards import (
@@ -9,15 +10,13 @@ from microsoft_teams.cards import (
     AdaptiveCard,
     CardElement,
     Choice,
-    ChoiceSetInput,
-    Column,
-    ColumnSet,
     Fact,
     FactSet,
     TextBlock,
 )
 
 from cards.common import Card, execute, paragraph, plain, render, title
+from cards.forms import Field, FormItem, Kind, Row, render_fields
 from domain.checkins import (
     EXTEND_CHOICES,
     GRACE,
@@ -69,6 +68,21 @@ def _facts(lang: Lang, view: SessionView, *, for_worker: bool) -> FactSet:
     return FactSet(facts=[Fact(title=t(lang, key), value=value) for key, value in rows])
 
 
+SESSION_FORM: tuple[FormItem, ...] = (
+    Row(
+        (
+            Field("interval", "checkins.field.interval", Kind.CHOICE),
+            Field("extend_minutes", "checkins.field.extend", Kind.CHOICE),
+        )
+    ),
+)
+
+
+@cache
+def _minute_choices(lang: Lang, minutes: tuple[int, ...]) -> tuple[Choice, ...]:
+    return tuple(Choice(title=_minutes(lang, m), value=str(m)) for m in minutes)
+
+
 def _supplement(lang: Lang) -> TextBlock:
     return TextBlock(text=t(lang, "checkins.supplement"), wrap=True, is_subtle=True, size="Small")
 
@@ -117,42 +131,12 @@ def session_card(
         )
     body.append(_facts(lang, view, for_worker=True))
     if view.status is not SessionStatus.FINISHED:
-        body.append(
-            ColumnSet(
-                columns=[
-                    Column(
-                        width="stretch",
-                        items=[
-                            ChoiceSetInput(
-                                id="interval",
-                                label=t(lang, "checkins.field.interval"),
-                                style="compact",
-                                value=str(view.interval_minutes),
-                                choices=[
-                                    Choice(title=_minutes(lang, m), value=str(m))
-                                    for m in interval_choices(view.max_interval_minutes)
-                                ],
-                            )
-                        ],
-                    ),
-                    Column(
-                        width="stretch",
-                        items=[
-                            ChoiceSetInput(
-                                id="extend_minutes",
-                                label=t(lang, "checkins.field.extend"),
-                                style="compact",
-                                value=str(EXTEND_CHOICES[0]),
-                                choices=[
-                                    Choice(title=_minutes(lang, m), value=str(m))
-                                    for m in EXTEND_CHOICES
-                                ],
-                            )
-                        ],
-                    ),
-                ]
-            )
-        )
+        chosen = {"interval": str(view.interval_minutes), "extend_minutes": str(EXTEND_CHOICES[0])}
+        choices = {
+            "interval": _minute_choices(lang, tuple(interval_choices(view.max_interval_minutes))),
+            "extend_minutes": _minute_choices(lang, tuple(EXTEND_CHOICES)),
+        }
+        body.extend(render_fields(lang, SESSION_FORM, chosen, choices=choices))
         data: dict[str, Any] = {"session_id": view.id}
         body.append(
             ActionSet(

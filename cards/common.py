@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, Final
 
@@ -170,23 +170,6 @@ def help_card(lang: Lang, *, is_admin: bool, active_dialog: str | None) -> Card:
     return render(AdaptiveCard(body=body, actions=[submit(t(lang, "menu.show"), "menu.show")]))
 
 
-def side_by_side(
-    inputs: list[CardElement], errors: dict[str, str], *, widths: list[str | int] | None = None
-) -> list[CardElement]:
-    """Inputs in one row (equal widths unless given), each one's error under the row."""
-    row: list[CardElement] = [
-        ColumnSet(
-            columns=[
-                Column(width=widths[index] if widths else "stretch", items=[element])
-                for index, element in enumerate(inputs)
-            ]
-        )
-    ]
-    names = [getattr(element, "id", None) for element in inputs]
-    row.extend(field_error(errors[name]) for name in names if name and name in errors)
-    return row
-
-
 def unit_choice(
     units: list[UnitRef],
     *,
@@ -205,110 +188,18 @@ def unit_choice(
         placeholder=placeholder,
         error_message=error_message,
         value=value,
-        choices=list(_unit_choices(tuple(units))),
+        choices=list(unit_choices(units)),
     )
+
+
+def unit_choices(units: Sequence[UnitRef]) -> tuple[Choice, ...]:
+    """The units as choices: every form shows the same list (cards only read them)."""
+    return _unit_choices(tuple(units))
 
 
 @lru_cache(maxsize=8)
 def _unit_choices(units: tuple[UnitRef, ...]) -> tuple[Choice, ...]:
-    """Built once per unit list: every form shows the same list (cards only read them)."""
     return tuple(Choice(title=unit.name, value=str(unit.id)) for unit in units)
-
-
-def field_error(text: str) -> TextBlock:
-    """A server-side validation message shown right under its input."""
-    return TextBlock(text=text, color="Attention", wrap=True, size="Small", spacing="None")
-
-
-def form_adder(body: list[CardElement], errors: Mapping[str, str]) -> Callable[..., None]:
-    """`add(element, *names)`: put a form element in `body`, each named input's error under it."""
-
-    def add(element: CardElement, *names: str) -> None:
-        body.append(element)
-        for name in names:
-            if name in errors:
-                body.append(field_error(errors[name]))
-
-    return add
-
-
-def kept_value(values: dict[str, Any], name: str) -> str | None:
-    """What the user typed into `name`, to put back into a card shown again."""
-    value = values.get(name)
-    if value is None or value == "":
-        return None
-    if isinstance(value, list):
-        return ",".join(str(item) for item in value)
-    return str(value)
-
-
-def kept_number(value: Any) -> float | None:
-    """A number typed earlier (a decimal comma is fine), or None."""
-    if value is None or value == "":
-        return None
-    try:
-        return float(str(value).replace(",", "."))
-    except ValueError:
-        return None
-
-
-class CardTemplates:
-    """Cards built once per key with placeholder strings where their values go, handed out
-    as copies with the values filled in: the same card as building it, at a fraction of
-    the cost. A placeholder starts with `prefix` (no catalogue text holds one); a card whose
-    values or fixed texts could hold one is built, not filled (`could_clash`)."""
-
-    def __init__(self, prefix: str, *, limit: int = 32) -> None:
-        self.prefix = prefix
-        self.limit = limit
-        self._built: dict[Hashable, Card] = {}
-
-    def slot(self, name: str) -> str:
-        return self.prefix + name
-
-    def could_clash(self, texts: Iterable[object]) -> bool:
-        """Whether a text (None: an empty value) is not plain text or looks like a placeholder."""
-        return any(
-            text is not None and (type(text) is not str or text.startswith(self.prefix))
-            for text in texts
-        )
-
-    def filled(
-        self, key: Hashable, build: Callable[[], Card], values: Mapping[str, object]
-    ) -> Card:
-        """The template of `key` (built by `build()` on first use) with `values` (name →
-        value; None leaves the key out) in place of its placeholders."""
-        template = self._built.get(key)
-        if template is None:
-            if len(self._built) >= self.limit:
-                self._built.clear()
-            template = self._built[key] = build()
-        filled: Card = filled_in(
-            template, {self.prefix + name: value for name, value in values.items()}
-        )
-        return filled
-
-
-def filled_in(template: Any, slots: Mapping[str, object]) -> Any:
-    """A copy of a card `template` with each placeholder string replaced by its value in
-    `slots` (None: the key is left out, as the card models leave out empty fields)."""
-    if isinstance(template, dict):
-        copy: dict[str, Any] = {}
-        for key, value in template.items():
-            if type(value) is str:
-                if value in slots:
-                    value = slots[value]
-                    if value is None:
-                        continue
-                copy[key] = value
-            elif isinstance(value, dict | list):
-                copy[key] = filled_in(value, slots)
-            else:
-                copy[key] = value
-        return copy
-    if isinstance(template, list):
-        return [filled_in(item, slots) for item in template]
-    return template
 
 
 def notice_card(heading: str, text: str) -> Card:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from microsoft_teams.cards import (
@@ -13,34 +12,24 @@ from microsoft_teams.cards import (
     ChoiceSetInput,
     Column,
     ColumnSet,
-    DateInput,
     ExecuteAction,
     Fact,
     FactSet,
-    NumberInput,
     RefreshDefinition,
     TextBlock,
-    TextInput,
-    TimeInput,
-    ToggleInput,
 )
 
 from cards.common import (
     Card,
-    CardTemplates,
     execute,
-    field_error,
-    form_adder,
-    kept_number,
-    kept_value,
     paragraph,
     plain,
     render,
-    side_by_side,
     submit,
     title,
-    unit_choice,
+    unit_choices,
 )
+from cards.forms import Field, FormItem, Kind, Note, Row, field_error, keyed, render_fields
 from domain.i18n import Lang, format_datetime, t
 from domain.lone_work import (
     WEEKDAYS,
@@ -56,25 +45,123 @@ from domain.submissions import card_data
 MAX_LIST_ROWS = 15
 
 
-# The form's inputs that show text, each with what it shows (None: empty).
-_FORM_INPUTS = (
-    *("unit_id", "task", "campus", "building", "room", "schedule"),
-    *("start_date", "start_time", "end_date", "end_time", "weekdays", "window_start"),
-    *("window_end", "valid_from", "valid_to", "hazards", "hazard_other", "mitigations"),
-    *("checkin_person", "mitigation_other", "emergency_name", "emergency_phone"),
-    *("trained", "adult"),
+_FIELD = "lone_work.field"
+FORM: tuple[FormItem, ...] = (
+    Field("unit_id", f"{_FIELD}.unit", Kind.CHOICE, required=True, error="lone_work.error.unit"),
+    Field(
+        "task",
+        f"{_FIELD}.task",
+        Kind.MULTILINE,
+        required=True,
+        max_length=2000,
+        error="lone_work.error.task",
+    ),
+    Row(
+        (
+            Field(
+                "campus",
+                f"{_FIELD}.campus",
+                required=True,
+                max_length=100,
+                error="lone_work.error.required",
+            ),
+            Field(
+                "building",
+                f"{_FIELD}.building",
+                required=True,
+                max_length=50,
+                error="lone_work.error.required",
+            ),
+            Field(
+                "room",
+                f"{_FIELD}.room",
+                required=True,
+                max_length=50,
+                error="lone_work.error.required",
+            ),
+        )
+    ),
+    Field(
+        "schedule",
+        f"{_FIELD}.schedule",
+        Kind.CHOICE,
+        options=keyed("lone_work.schedule", [kind.value for kind in Schedule]),
+        expanded=True,
+    ),
+    Note(f"{_FIELD}.single_hint"),
+    Row(
+        (
+            Field("start_date", f"{_FIELD}.start_date", Kind.DATE),
+            Field("start_time", f"{_FIELD}.start_time", Kind.TIME),
+        )
+    ),
+    Row(
+        (
+            Field("end_date", f"{_FIELD}.end_date", Kind.DATE),
+            Field("end_time", f"{_FIELD}.end_time", Kind.TIME),
+        )
+    ),
+    Note(f"{_FIELD}.recurring_hint"),
+    Field(
+        "weekdays", f"{_FIELD}.weekdays", Kind.CHOICES, options=keyed("lone_work.weekday", WEEKDAYS)
+    ),
+    Row(
+        (
+            Field("window_start", f"{_FIELD}.window_start", Kind.TIME),
+            Field("window_end", f"{_FIELD}.window_end", Kind.TIME),
+        )
+    ),
+    Row(
+        (
+            Field("valid_from", f"{_FIELD}.valid_from", Kind.DATE),
+            Field("valid_to", f"{_FIELD}.valid_to", Kind.DATE),
+        )
+    ),
+    Field(
+        "hazards",
+        f"{_FIELD}.hazards",
+        Kind.CHOICES,
+        options=keyed("lone_work.hazard", [hazard.value for hazard in Hazard]),
+        expanded=True,
+    ),
+    Field("hazard_other", f"{_FIELD}.hazard_other", max_length=300),
+    Field(
+        "mitigations",
+        f"{_FIELD}.mitigations",
+        Kind.CHOICES,
+        options=keyed("lone_work.mitigation", [item.value for item in Mitigation]),
+        expanded=True,
+    ),
+    Row(
+        (
+            Field("checkin_person", f"{_FIELD}.checkin_person", max_length=200),
+            Field("checkin_interval", f"{_FIELD}.checkin_interval", Kind.NUMBER, low=5, high=240),
+        ),
+        widths=("stretch", "auto"),
+    ),
+    Field("mitigation_other", f"{_FIELD}.mitigation_other", max_length=300),
+    Row(
+        (
+            Field(
+                "emergency_name",
+                f"{_FIELD}.emergency_name",
+                required=True,
+                max_length=200,
+                error="lone_work.error.emergency_name",
+            ),
+            Field(
+                "emergency_phone",
+                f"{_FIELD}.emergency_phone",
+                Kind.PHONE,
+                required=True,
+                max_length=40,
+                error="lone_work.error.phone",
+            ),
+        )
+    ),
+    Field("trained", f"{_FIELD}.trained", Kind.TOGGLE),
+    Field("adult", f"{_FIELD}.adult", Kind.TOGGLE),
 )
-_FORMS = CardTemplates("\x00lone_work.form:")
-
-
-def _form_inputs(values: dict[str, Any]) -> dict[str, str | None]:
-    """What each text input shows: what was typed, a single period by default, the
-    toggles off unless they were on."""
-    shown = {name: kept_value(values, name) for name in _FORM_INPUTS}
-    shown["schedule"] = shown["schedule"] or Schedule.SINGLE.value
-    for name in ("trained", "adult"):
-        shown[name] = "true" if str(values.get(name, "")).lower() == "true" else "false"
-    return shown
 
 
 def request_form(
@@ -85,57 +172,15 @@ def request_form(
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
 ) -> Card:
-    """The request card; `values` are kept and `errors` (field → message) shown next to them.
-
-    Without errors or a check-in interval (a number, which a text placeholder cannot stand
-    for) the card is its language's and units' template, built once with placeholders, with
-    this form's values filled in: the same card, without building it."""
-    values = values or {}
-    shown = _form_inputs(values)
-    interval = kept_number(values.get("checkin_interval"))
-    requester_text = (
-        t(lang, "lone_work.form.requester", name=plain(requester)) if requester else None
-    )
-    unit_key = tuple((unit.id, unit.name) for unit in units)
-    filled = {**shown, "requester": requester_text}
-    texts = (*filled.values(), *(name for _, name in unit_key))
-    if errors or interval is not None or _FORMS.could_clash(texts):
-        return _built_request_form(
-            lang,
-            units,
-            requester_text=requester_text,
-            shown=shown,
-            interval=interval,
-            errors=errors or {},
-        )
-
-    def build() -> Card:
-        return _built_request_form(
-            lang,
-            units,
-            requester_text=_FORMS.slot("requester") if requester_text is not None else None,
-            shown={name: _FORMS.slot(name) for name in _FORM_INPUTS},
-            interval=None,
-            errors={},
-        )
-
-    key = (lang, unit_key, requester_text is not None)
-    return _FORMS.filled(key, build, filled)
-
-
-def _built_request_form(
-    lang: Lang,
-    units: list[UnitRef],
-    *,
-    requester_text: str | None,
-    shown: dict[str, str | None],
-    interval: float | None,
-    errors: dict[str, str],
-) -> Card:
-    """`request_form` built from the card models (`shown`: each text input's value)."""
+    """The request card (`FORM`); `values` are kept and `errors` (field → message) shown
+    under their fields. A new form asks for a single period."""
+    values = dict(values or {})
+    values["schedule"] = values.get("schedule") or Schedule.SINGLE.value
     body: list[CardElement] = [title(t(lang, "lone_work.form.title"))]
-    if requester_text is not None:
-        body.append(paragraph(requester_text, subtle=True))
+    if requester:
+        body.append(
+            paragraph(t(lang, "lone_work.form.requester", name=plain(requester)), subtle=True)
+        )
     body.append(paragraph(t(lang, "lone_work.form.intro"), subtle=True))
     if errors:
         body.append(
@@ -143,180 +188,7 @@ def _built_request_form(
                 text=t(lang, "lone_work.error.form"), color="Attention", weight="Bolder", wrap=True
             )
         )
-
-    add = form_adder(body, errors)
-
-    add(
-        unit_choice(
-            units,
-            label=t(lang, "lone_work.field.unit"),
-            error_message=t(lang, "lone_work.error.unit"),
-            value=shown["unit_id"],
-        ),
-        "unit_id",
-    )
-    add(
-        TextInput(
-            id="task",
-            label=t(lang, "lone_work.field.task"),
-            is_multiline=True,
-            is_required=True,
-            max_length=2000,
-            error_message=t(lang, "lone_work.error.task"),
-            value=shown["task"],
-        ),
-        "task",
-    )
-    where: list[tuple[str, str, int]] = [("campus", "lone_work.field.campus", 100)]
-    where += [("building", "lone_work.field.building", 50), ("room", "lone_work.field.room", 50)]
-    body.extend(
-        side_by_side(
-            [
-                TextInput(
-                    id=name,
-                    label=t(lang, key),
-                    is_required=True,
-                    max_length=limit,
-                    error_message=t(lang, "lone_work.error.required"),
-                    value=shown[name],
-                )
-                for name, key, limit in where
-            ],
-            errors,
-        )
-    )
-    add(
-        ChoiceSetInput(
-            id="schedule",
-            label=t(lang, "lone_work.field.schedule"),
-            style="expanded",
-            value=shown["schedule"],
-            choices=list(_choices(lang, "schedule")),
-        ),
-        "schedule",
-    )
-    body.append(TextBlock(text=t(lang, "lone_work.field.single_hint"), weight="Bolder", wrap=True))
-    body.extend(
-        _input_row(lang, shown, errors, [("start_date", DateInput), ("start_time", TimeInput)])
-    )
-    body.extend(_input_row(lang, shown, errors, [("end_date", DateInput), ("end_time", TimeInput)]))
-    body.append(
-        TextBlock(text=t(lang, "lone_work.field.recurring_hint"), weight="Bolder", wrap=True)
-    )
-    add(
-        ChoiceSetInput(
-            id="weekdays",
-            label=t(lang, "lone_work.field.weekdays"),
-            is_multi_select=True,
-            style="compact",
-            value=shown["weekdays"],
-            choices=list(_choices(lang, "weekday")),
-        ),
-        "weekdays",
-    )
-    body.extend(
-        _input_row(lang, shown, errors, [("window_start", TimeInput), ("window_end", TimeInput)])
-    )
-    body.extend(
-        _input_row(lang, shown, errors, [("valid_from", DateInput), ("valid_to", DateInput)])
-    )
-    add(
-        ChoiceSetInput(
-            id="hazards",
-            label=t(lang, "lone_work.field.hazards"),
-            is_multi_select=True,
-            style="expanded",
-            value=shown["hazards"],
-            choices=list(_choices(lang, "hazard")),
-        ),
-        "hazards",
-    )
-    add(
-        TextInput(
-            id="hazard_other",
-            label=t(lang, "lone_work.field.hazard_other"),
-            max_length=300,
-            value=shown["hazard_other"],
-        ),
-        "hazard_other",
-    )
-    add(
-        ChoiceSetInput(
-            id="mitigations",
-            label=t(lang, "lone_work.field.mitigations"),
-            is_multi_select=True,
-            style="expanded",
-            value=shown["mitigations"],
-            choices=list(_choices(lang, "mitigation")),
-        ),
-        "mitigations",
-    )
-    body.extend(
-        side_by_side(
-            [
-                TextInput(
-                    id="checkin_person",
-                    label=t(lang, "lone_work.field.checkin_person"),
-                    max_length=200,
-                    value=shown["checkin_person"],
-                ),
-                NumberInput(
-                    id="checkin_interval",
-                    label=t(lang, "lone_work.field.checkin_interval"),
-                    min=5,
-                    max=240,
-                    value=interval,
-                ),
-            ],
-            errors,
-            widths=["stretch", "auto"],
-        )
-    )
-    add(
-        TextInput(
-            id="mitigation_other",
-            label=t(lang, "lone_work.field.mitigation_other"),
-            max_length=300,
-            value=shown["mitigation_other"],
-        ),
-        "mitigation_other",
-    )
-    body.extend(
-        side_by_side(
-            [
-                TextInput(
-                    id="emergency_name",
-                    label=t(lang, "lone_work.field.emergency_name"),
-                    is_required=True,
-                    max_length=200,
-                    error_message=t(lang, "lone_work.error.emergency_name"),
-                    value=shown["emergency_name"],
-                ),
-                TextInput(
-                    id="emergency_phone",
-                    label=t(lang, "lone_work.field.emergency_phone"),
-                    style="Tel",
-                    is_required=True,
-                    max_length=40,
-                    error_message=t(lang, "lone_work.error.phone"),
-                    value=shown["emergency_phone"],
-                ),
-            ],
-            errors,
-        )
-    )
-    for name in ("trained", "adult"):
-        add(
-            ToggleInput(
-                id=name,
-                title=t(lang, f"lone_work.field.{name}"),
-                value=shown[name],
-                value_on="true",
-                value_off="false",
-                wrap=True,
-            ),
-            name,
-        )
+    body.extend(render_fields(lang, FORM, values, errors, choices={"unit_id": unit_choices(units)}))
     return render(
         AdaptiveCard(
             body=body,
@@ -325,39 +197,6 @@ def _built_request_form(
                 submit(t(lang, "lone_work.button.cancel"), "lone_work.form.cancel"),
             ],
         )
-    )
-
-
-_CHOICE_VALUES: dict[str, tuple[str, ...]] = {
-    "schedule": tuple(kind.value for kind in Schedule),
-    "weekday": tuple(WEEKDAYS),
-    "hazard": tuple(hazard.value for hazard in Hazard),
-    "mitigation": tuple(item.value for item in Mitigation),
-}
-
-
-@cache
-def _choices(lang: Lang, kind: str) -> tuple[Choice, ...]:
-    """The form's fixed choices of one kind in one language, built once (never changed)."""
-    return tuple(
-        Choice(title=t(lang, f"lone_work.{kind}.{value}"), value=value)
-        for value in _CHOICE_VALUES[kind]
-    )
-
-
-def _input_row(
-    lang: Lang,
-    shown: dict[str, str | None],
-    errors: dict[str, str],
-    inputs: list[tuple[str, type[DateInput] | type[TimeInput]]],
-) -> list[CardElement]:
-    """Date/time inputs side by side, each kept, with their errors underneath."""
-    return side_by_side(
-        [
-            kind(id=name, label=t(lang, f"lone_work.field.{name}"), value=shown[name])
-            for name, kind in inputs
-        ],
-        errors,
     )
 
 
@@ -528,6 +367,12 @@ def _decided_line(lang: Lang, view: RequestView) -> TextBlock | None:
     return TextBlock(text=text, weight="Bolder", color=color, wrap=True)
 
 
+DECISION_FORM: tuple[FormItem, ...] = (
+    Field("note", f"{_FIELD}.note", Kind.MULTILINE, max_length=1000),
+)
+REVOKE_FORM: tuple[FormItem, ...] = (Field("note", f"{_FIELD}.revoke_reason", max_length=1000),)
+
+
 def approval_card(
     lang: Lang, view: RequestView, *, notice: str | None = None, heading: str | None = None
 ) -> Card:
@@ -545,11 +390,7 @@ def approval_card(
         body.append(TextBlock(text=notice, color="Attention", wrap=True, weight="Bolder"))
     actions: list[Any] = []
     if view.status is Status.PENDING:
-        body.append(
-            TextInput(
-                id="note", label=t(lang, "lone_work.field.note"), is_multiline=True, max_length=1000
-            )
-        )
+        body.extend(render_fields(lang, DECISION_FORM))
         actions = [
             execute(t(lang, "lone_work.button.approve"), "lone_work.approve", request_id=view.id),
             execute(
@@ -560,9 +401,7 @@ def approval_card(
             execute(t(lang, "lone_work.button.reject"), "lone_work.reject", request_id=view.id),
         ]
     elif view.status is Status.APPROVED:
-        body.append(
-            TextInput(id="note", label=t(lang, "lone_work.field.revoke_reason"), max_length=1000)
-        )
+        body.extend(render_fields(lang, REVOKE_FORM))
         actions = [
             execute(t(lang, "lone_work.button.revoke"), "lone_work.revoke", request_id=view.id)
         ]

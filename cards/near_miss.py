@@ -1,5 +1,5 @@
-"""Cards of near-miss reporting: the form, the injury guardrail, the receipt, the follow-up
-card of the AMK (and investigator), the action owner's card, notices and the open list."""
+"""Cards of a near miss after it is reported: the follow-up card of the AMK (and
+investigator) with its inputs, the action owner's card, notices and the open list."""
 
 from __future__ import annotations
 
@@ -10,11 +10,8 @@ from microsoft_teams.cards import (
     ActionSet,
     AdaptiveCard,
     CardElement,
-    Choice,
-    ChoiceSetInput,
     Column,
     ColumnSet,
-    DateInput,
     ExecuteAction,
     Fact,
     FactSet,
@@ -23,24 +20,18 @@ from microsoft_teams.cards import (
     ShowCardAction,
     SubmitAction,
     TextBlock,
-    TextInput,
-    TimeInput,
-    ToggleInput,
 )
 
 from cards.common import (
     Card,
-    CardTemplates,
     execute,
-    form_adder,
     notice_card,
     paragraph,
     plain,
     render,
-    submit,
     title,
-    unit_choice,
 )
+from cards.forms import Field, FormItem, Kind, render_fields
 from domain.i18n import COPENHAGEN, Lang, format_datetime, t
 from domain.near_miss import (
     ActionView,
@@ -52,10 +43,7 @@ from domain.near_miss import (
     Severity,
     allowed,
 )
-from domain.org import EMAIL_PATTERN, UnitRef
-
-FORM_ACTIONS = ("near_miss.submit", "near_miss.cancel")
-INJURY_ACTIONS = ("near_miss.record_anyway", "near_miss.edit", "near_miss.cancel")
+from domain.org import EMAIL_PATTERN
 
 
 def format_date(lang: Lang, value: date) -> str:
@@ -72,348 +60,6 @@ def severity_label(lang: Lang, severity: Severity) -> str:
 
 def _heading(text: str) -> TextBlock:
     return TextBlock(text=text, weight="Bolder", wrap=True, spacing="Medium")
-
-
-def _cancel(lang: Lang) -> SubmitAction:
-    """Cancel without the client insisting on the required fields first."""
-    action = submit(t(lang, "near_miss.form.cancel"), "near_miss.cancel")
-    action.associated_inputs = "none"
-    return action
-
-
-# -- reporting ---------------------------------------------------------------------------------
-
-
-# The form's inputs, each with the value it shows (None: empty).
-_FORM_INPUTS = (
-    "occurred_date",
-    "occurred_time",
-    "unit_id",
-    "campus",
-    "building",
-    "room",
-    "description",
-    "category",
-    "severity",
-    "injured",
-    "immediate_action",
-    "prevention",
-    "photo_url",
-    "anonymous",
-)
-_FORMS = CardTemplates("\x00near_miss.form:")
-
-
-def _form_inputs(values: dict[str, str], local: datetime) -> dict[str, str | None]:
-    """What each input shows: what was typed; date and time default to now, the toggle off."""
-    shown: dict[str, str | None] = {name: values.get(name) for name in _FORM_INPUTS}
-    shown["occurred_date"] = values.get("occurred_date", local.date().isoformat())
-    shown["occurred_time"] = values.get("occurred_time", local.strftime("%H:%M"))
-    shown["anonymous"] = values.get("anonymous", "false")
-    return shown
-
-
-def report_form(
-    lang: Lang,
-    units: list[UnitRef],
-    *,
-    now: datetime,
-    form_id: str,
-    values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-) -> Card:
-    """One compact card with every field; `values` are kept, `errors` (field → text) shown
-    under their field. Date and time default to now (Copenhagen).
-
-    Without errors the card is its language's and units' template (built once, with
-    placeholders) with this form's values filled in: the same card, without building it."""
-    local = now.astimezone(COPENHAGEN)
-    shown = _form_inputs(values or {}, local)
-    today = local.date().isoformat()
-    unit_key = tuple((unit.id, unit.name) for unit in units)
-    filled = {**shown, "today": today, "form_id": form_id}
-    if errors or _FORMS.could_clash((*filled.values(), *(name for _, name in unit_key))):
-        return _built_report_form(
-            lang, units, today=today, form_id=form_id, shown=shown, errors=errors or {}
-        )
-
-    def build() -> Card:
-        return _built_report_form(
-            lang,
-            units,
-            today=_FORMS.slot("today"),
-            form_id=_FORMS.slot("form_id"),
-            shown={name: _FORMS.slot(name) for name in _FORM_INPUTS},
-            errors={},
-        )
-
-    return _FORMS.filled((lang, unit_key), build, filled)
-
-
-def _built_report_form(
-    lang: Lang,
-    units: list[UnitRef],
-    *,
-    today: str,
-    form_id: str,
-    shown: dict[str, str | None],
-    errors: dict[str, str],
-) -> Card:
-    """`report_form` built from the card models (`shown`: each input's value)."""
-    values = shown
-    body: list[CardElement] = [
-        title(t(lang, "near_miss.form.title")),
-        paragraph(t(lang, "near_miss.form.intro"), subtle=True),
-    ]
-    if errors:
-        body.append(
-            TextBlock(
-                text=t(lang, "near_miss.form.fix"), color="Attention", weight="Bolder", wrap=True
-            )
-        )
-
-    add = form_adder(body, errors)
-
-    add(
-        ColumnSet(
-            columns=[
-                Column(
-                    width="stretch",
-                    items=[
-                        DateInput(
-                            id="occurred_date",
-                            label=t(lang, "near_miss.form.date"),
-                            is_required=True,
-                            error_message=t(lang, "near_miss.error.occurred_date"),
-                            max=today,
-                            value=values["occurred_date"],
-                        )
-                    ],
-                ),
-                Column(
-                    width="stretch",
-                    items=[
-                        TimeInput(
-                            id="occurred_time",
-                            label=t(lang, "near_miss.form.time"),
-                            is_required=True,
-                            error_message=t(lang, "near_miss.error.occurred_time"),
-                            value=values["occurred_time"],
-                        )
-                    ],
-                ),
-            ]
-        ),
-        "occurred_date",
-        "occurred_time",
-    )
-    add(
-        unit_choice(
-            units,
-            label=t(lang, "near_miss.form.unit"),
-            error_message=t(lang, "near_miss.error.unit_id"),
-            value=values.get("unit_id"),
-            placeholder=t(lang, "near_miss.form.unit.placeholder"),
-        ),
-        "unit_id",
-    )
-    add(
-        ColumnSet(
-            columns=[
-                Column(
-                    width=2,
-                    items=[
-                        TextInput(
-                            id="campus",
-                            label=t(lang, "near_miss.form.campus"),
-                            placeholder=t(lang, "near_miss.form.campus.placeholder"),
-                            is_required=True,
-                            max_length=100,
-                            error_message=t(lang, "near_miss.error.campus"),
-                            value=values.get("campus"),
-                        )
-                    ],
-                ),
-                Column(
-                    width=1,
-                    items=[
-                        TextInput(
-                            id="building",
-                            label=t(lang, "near_miss.form.building"),
-                            max_length=50,
-                            value=values.get("building"),
-                        )
-                    ],
-                ),
-                Column(
-                    width=1,
-                    items=[
-                        TextInput(
-                            id="room",
-                            label=t(lang, "near_miss.form.room"),
-                            max_length=50,
-                            value=values.get("room"),
-                        )
-                    ],
-                ),
-            ]
-        ),
-        "campus",
-        "building",
-        "room",
-    )
-    add(
-        TextInput(
-            id="description",
-            label=t(lang, "near_miss.form.description"),
-            placeholder=t(lang, "near_miss.form.description.placeholder"),
-            is_multiline=True,
-            is_required=True,
-            max_length=4000,
-            error_message=t(lang, "near_miss.error.description"),
-            value=values.get("description"),
-        ),
-        "description",
-    )
-    add(
-        ChoiceSetInput(
-            id="category",
-            label=t(lang, "near_miss.form.category"),
-            style="compact",
-            is_required=True,
-            error_message=t(lang, "near_miss.error.category"),
-            value=values.get("category"),
-            choices=[
-                Choice(title=category_label(lang, category), value=category.value)
-                for category in Category
-            ],
-        ),
-        "category",
-    )
-    add(
-        ChoiceSetInput(
-            id="severity",
-            label=t(lang, "near_miss.form.severity"),
-            style="compact",
-            is_required=True,
-            error_message=t(lang, "near_miss.error.severity"),
-            value=values.get("severity"),
-            choices=[
-                Choice(title=severity_label(lang, severity), value=severity.value)
-                for severity in Severity
-            ],
-        ),
-        "severity",
-    )
-    add(
-        ChoiceSetInput(
-            id="injured",
-            label=t(lang, "near_miss.form.injured"),
-            style="expanded",
-            is_required=True,
-            error_message=t(lang, "near_miss.error.injured"),
-            value=values.get("injured"),
-            choices=[
-                Choice(title=t(lang, "near_miss.form.injured.no"), value="no"),
-                Choice(title=t(lang, "near_miss.form.injured.yes"), value="yes"),
-            ],
-        ),
-        "injured",
-    )
-    for name, limit in (("immediate_action", 2000), ("prevention", 2000)):
-        add(
-            TextInput(
-                id=name,
-                label=t(lang, f"near_miss.form.{name}"),
-                is_multiline=True,
-                max_length=limit,
-                value=values.get(name),
-            ),
-            name,
-        )
-    add(
-        TextInput(
-            id="photo_url",
-            label=t(lang, "near_miss.form.photo_url"),
-            style="Url",
-            max_length=500,
-            value=values.get("photo_url"),
-        ),
-        "photo_url",
-    )
-    add(
-        ToggleInput(
-            id="anonymous",
-            title=t(lang, "near_miss.form.anonymous"),
-            value_on="true",
-            value_off="false",
-            value=values["anonymous"],
-            wrap=True,
-            spacing="Medium",
-        ),
-        "anonymous",
-    )
-    body.append(
-        TextBlock(
-            text=t(lang, "near_miss.form.anonymous.explain"),
-            wrap=True,
-            is_subtle=True,
-            size="Small",
-            spacing="None",
-        )
-    )
-    return render(
-        AdaptiveCard(
-            body=body,
-            actions=[
-                submit(t(lang, "near_miss.form.submit"), "near_miss.submit", form_id=form_id),
-                _cancel(lang),
-            ],
-        )
-    )
-
-
-def injury_card(lang: Lang) -> Card:
-    """Someone was hurt: that is a work accident (EASY within 14 days); record it anyway?"""
-    return render(
-        AdaptiveCard(
-            body=[
-                title(t(lang, "near_miss.injury.title")),
-                paragraph(t(lang, "near_miss.injury.text")),
-                TextBlock(text=t(lang, "near_miss.injury.easy"), wrap=True, weight="Bolder"),
-                paragraph(t(lang, "near_miss.injury.still")),
-            ],
-            actions=[
-                submit(t(lang, "near_miss.injury.record"), "near_miss.record_anyway"),
-                submit(t(lang, "near_miss.injury.edit"), "near_miss.edit"),
-                _cancel(lang),
-            ],
-        )
-    )
-
-
-def confirmation_card(
-    lang: Lang, *, number: str, unit: str, anonymous: bool, injury: bool, category: Category
-) -> Card:
-    """The receipt with the number to quote; what happens next (nothing, if anonymous)."""
-    body: list[CardElement] = [
-        title(t(lang, "near_miss.confirm.title")),
-        paragraph(t(lang, "near_miss.confirm.number", number=number)),
-        paragraph(
-            t(
-                lang,
-                "near_miss.confirm.anonymous" if anonymous else "near_miss.confirm.named",
-                unit=plain(unit),
-            )
-        ),
-    ]
-    if injury:
-        body.append(
-            TextBlock(text=t(lang, "near_miss.confirm.injury"), wrap=True, color="Attention")
-        )
-    if category is Category.THREAT_VIOLENCE:
-        body.append(paragraph(t(lang, "near_miss.confirm.support"), subtle=True))
-    return render(AdaptiveCard(body=body))
 
 
 # -- follow-up ---------------------------------------------------------------------------------
@@ -563,16 +209,47 @@ def _actions(lang: Lang, report: ReportView, viewer: Participant) -> list[CardEl
     return body
 
 
-def _email_input(lang: Lang, input_id: str, label_key: str, error_key: str) -> TextInput:
-    return TextInput(
-        id=input_id,
-        label=t(lang, label_key),
-        style="Email",
-        is_required=True,
-        regex=EMAIL_PATTERN.pattern,
-        error_message=t(lang, error_key),
+def _email(name: str, label: str) -> Field:
+    return Field(
+        name,
+        label,
+        Kind.EMAIL,
+        required=True,
         max_length=320,
+        error="near_miss.card.email.error",
+        pattern=EMAIL_PATTERN.pattern,
     )
+
+
+ASSIGN_FORM: tuple[FormItem, ...] = (_email("investigator", "near_miss.card.assign.label"),)
+ACTION_FORM: tuple[FormItem, ...] = (
+    Field(
+        "action_description",
+        "near_miss.card.action.description",
+        Kind.MULTILINE,
+        required=True,
+        max_length=1000,
+        error="near_miss.error.action_description",
+    ),
+    _email("action_owner", "near_miss.card.action.owner"),
+    Field(
+        "action_due",
+        "near_miss.card.action.due",
+        Kind.DATE,
+        required=True,
+        error="near_miss.error.action_due",
+    ),
+)
+CLOSE_FORM: tuple[FormItem, ...] = (
+    Field(
+        "conclusion",
+        "near_miss.card.close.label",
+        Kind.MULTILINE,
+        required=True,
+        max_length=2000,
+        error="near_miss.error.conclusion",
+    ),
+)
 
 
 def _buttons(lang: Lang, report: ReportView, viewer: Participant) -> list[Any]:
@@ -589,14 +266,7 @@ def _buttons(lang: Lang, report: ReportView, viewer: Participant) -> list[Any]:
             ShowCardAction(
                 title=t(lang, "near_miss.card.assign"),
                 card=AdaptiveCard(
-                    body=[
-                        _email_input(
-                            lang,
-                            "investigator",
-                            "near_miss.card.assign.label",
-                            "near_miss.card.email.error",
-                        )
-                    ],
+                    body=render_fields(lang, ASSIGN_FORM),
                     actions=[
                         execute(
                             t(lang, "near_miss.card.assign.do"),
@@ -612,28 +282,7 @@ def _buttons(lang: Lang, report: ReportView, viewer: Participant) -> list[Any]:
             ShowCardAction(
                 title=t(lang, "near_miss.card.add_action"),
                 card=AdaptiveCard(
-                    body=[
-                        TextInput(
-                            id="action_description",
-                            label=t(lang, "near_miss.card.action.description"),
-                            is_multiline=True,
-                            is_required=True,
-                            max_length=1000,
-                            error_message=t(lang, "near_miss.error.action_description"),
-                        ),
-                        _email_input(
-                            lang,
-                            "action_owner",
-                            "near_miss.card.action.owner",
-                            "near_miss.card.email.error",
-                        ),
-                        DateInput(
-                            id="action_due",
-                            label=t(lang, "near_miss.card.action.due"),
-                            is_required=True,
-                            error_message=t(lang, "near_miss.error.action_due"),
-                        ),
-                    ],
+                    body=render_fields(lang, ACTION_FORM),
                     actions=[
                         execute(
                             t(lang, "near_miss.card.action.do"),
@@ -649,16 +298,7 @@ def _buttons(lang: Lang, report: ReportView, viewer: Participant) -> list[Any]:
             ShowCardAction(
                 title=t(lang, "near_miss.card.close"),
                 card=AdaptiveCard(
-                    body=[
-                        TextInput(
-                            id="conclusion",
-                            label=t(lang, "near_miss.card.close.label"),
-                            is_multiline=True,
-                            is_required=True,
-                            max_length=2000,
-                            error_message=t(lang, "near_miss.error.conclusion"),
-                        )
-                    ],
+                    body=render_fields(lang, CLOSE_FORM),
                     actions=[
                         execute(
                             t(lang, "near_miss.card.close.do"),

@@ -1,5 +1,5 @@
-"""Cards of the drug-precursor flow: the unit's page, search, entry forms, the ledger with
-reversals, the secretariat's overview, and the deadline reminder."""
+"""Cards of the drug-precursor flow: the unit's page, the secretariat's overview, the deadline
+reminder, and the texts the flow's cards share."""
 
 from __future__ import annotations
 
@@ -14,10 +14,8 @@ from microsoft_teams.cards import (
     ChoiceSetInput,
     Column,
     ColumnSet,
-    DateInput,
     Fact,
     FactSet,
-    NumberInput,
     SubmitAction,
     TextBlock,
     TextInput,
@@ -26,10 +24,6 @@ from microsoft_teams.cards import (
 from cards.common import (
     Card,
     execute,
-    field_error,
-    form_adder,
-    kept_number,
-    kept_value,
     paragraph,
     plain,
     render,
@@ -38,30 +32,18 @@ from cards.common import (
     unit_choice,
 )
 from domain.commands import Flow
-from domain.i18n import Lang, format_datetime, local_date, t
+from domain.i18n import Lang, local_date, t
 from domain.org import UnitRef
 from domain.precursor_ledger import (
     FORM_KINDS,
     EntryKind,
-    EntryView,
     HoldingView,
     PrecursorWarning,
     WarningKind,
 )
 from domain.precursor_registrations import RegistrationStatus, RegistrationView, UnitHome
-from domain.precursors import (
-    QuantityUnit,
-    SubstanceInfo,
-    format_amount,
-    format_day,
-    format_quantity,
-    parse_quantity,
-)
+from domain.precursors import SubstanceInfo, format_day, format_quantity
 from domain.submissions import card_data
-
-MAX_LEDGER_ROWS = 15
-MAX_REVERSIBLE = 25
-
 
 # -- small texts -------------------------------------------------------------------------------
 
@@ -119,15 +101,15 @@ def holding_title(lang: Lang, holding: HoldingView) -> str:
     return f"{holding.substance.name(lang)} ({category_text(lang, holding.substance, short=True)})"
 
 
-def _attention(text: str) -> TextBlock:
+def attention(text: str) -> TextBlock:
     return TextBlock(text=text, color="Attention", wrap=True, weight="Bolder")
 
 
-def _good(text: str) -> TextBlock:
+def good(text: str) -> TextBlock:
     return TextBlock(text=text, color="Good", wrap=True, weight="Bolder")
 
 
-def _heading(text: str) -> TextBlock:
+def heading(text: str) -> TextBlock:
     return TextBlock(text=text, weight="Bolder", size="Medium", wrap=True, spacing="Large")
 
 
@@ -178,7 +160,7 @@ def registration_line(lang: Lang, home: UnitHome) -> TextBlock:
     year = registration.year
     if registration.status is RegistrationStatus.MISSING:
         key = "precursors.home.missing" if home.days_left >= 0 else "precursors.home.missing_late"
-        return _attention(
+        return attention(
             t(
                 lang,
                 key,
@@ -196,7 +178,7 @@ def registration_line(lang: Lang, home: UnitHome) -> TextBlock:
         if registration.status is RegistrationStatus.NONE
         else "precursors.home.registered"
     )
-    return _good(
+    return good(
         t(
             lang,
             key,
@@ -220,8 +202,8 @@ def _status_body(lang: Lang, home: UnitHome, warnings: list[str]) -> list[CardEl
     else:
         body.append(paragraph(t(lang, "precursors.home.no_contact"), subtle=True))
     for warning in warnings:
-        body.append(_attention(warning))
-    body.append(_heading(t(lang, "precursors.home.substances")))
+        body.append(attention(warning))
+    body.append(heading(t(lang, "precursors.home.substances")))
     if home.holdings:
         body.append(
             FactSet(
@@ -259,12 +241,12 @@ def home_card(
     registration buttons carry `submission_key` (this card answers once)."""
     body: list[CardElement] = [title(t(lang, "precursors.home.title", unit=plain(home.unit)))]
     if message:
-        body.append(_good(message))
+        body.append(good(message))
     if error:
-        body.append(_attention(error))
+        body.append(attention(error))
     body.extend(_status_body(lang, home, warnings or []))
     if home.holdings:
-        body.append(_heading(t(lang, "precursors.home.entry_heading")))
+        body.append(heading(t(lang, "precursors.home.entry_heading")))
         body.append(
             ColumnSet(
                 columns=[
@@ -312,7 +294,7 @@ def home_card(
                 ]
             )
         )
-    body.append(_heading(t(lang, "precursors.home.search_heading")))
+    body.append(heading(t(lang, "precursors.home.search_heading")))
     body.append(
         TextInput(
             id="query",
@@ -325,7 +307,7 @@ def home_card(
         ActionSet(actions=[submit(t(lang, "precursors.button.search"), "precursors.search")])
     )
     year = home.registration.year
-    body.append(_heading(t(lang, "precursors.home.register_heading", year=year)))
+    body.append(heading(t(lang, "precursors.home.register_heading", year=year)))
     body.append(paragraph(t(lang, "precursors.home.register_intro"), subtle=True))
     body.append(
         ActionSet(
@@ -350,512 +332,6 @@ def home_card(
         actions.append(submit(t(lang, "precursors.button.switch"), "precursors.switch"))
     actions.append(submit(t(lang, "precursors.button.close"), "precursors.close"))
     return render(AdaptiveCard(body=body, actions=actions))
-
-
-# -- search ------------------------------------------------------------------------------------
-
-
-def _choice_title(lang: Lang, substance: SubstanceInfo) -> str:
-    text = t(
-        lang,
-        "precursors.search.choice",
-        name=substance.name(lang),
-        cas=substance.cas or t(lang, "precursors.search.no_cas"),
-        category=category_text(lang, substance, short=True),
-    )
-    if not substance.verified:
-        text += f" · {t(lang, 'precursors.unverified')}"
-    return text
-
-
-def search_card(
-    lang: Lang,
-    unit: str,
-    query: str,
-    matches: list[SubstanceInfo],
-    *,
-    values: dict[str, Any] | None = None,
-    errors: dict[str, str] | None = None,
-) -> Card:
-    """A short choice list for the typed text, where it is kept, and a new search."""
-    values = values or {}
-    errors = errors or {}
-    body: list[CardElement] = [title(t(lang, "precursors.search.title", unit=plain(unit)))]
-    actions: list[Any] = []
-    if len(query.strip()) < 2:
-        body.append(_attention(t(lang, "precursors.search.too_short")))
-    elif not matches:
-        body.append(_attention(t(lang, "precursors.search.none", query=plain(query.strip()))))
-    else:
-        body.append(
-            paragraph(
-                t(lang, "precursors.search.found", query=plain(query.strip()), count=len(matches))
-            )
-        )
-        if errors:
-            body.append(_attention(t(lang, "precursors.error.form")))
-        body.append(
-            ChoiceSetInput(
-                id="substance_id",
-                label=t(lang, "precursors.field.substance"),
-                style="expanded",
-                wrap=True,
-                value=kept_value(values, "substance_id") or str(matches[0].id),
-                choices=[
-                    Choice(title=_choice_title(lang, item), value=str(item.id)) for item in matches
-                ],
-            )
-        )
-        if "substance_id" in errors:
-            body.append(field_error(errors["substance_id"]))
-        body.append(
-            TextInput(
-                id="storage_location",
-                label=t(lang, "precursors.field.location"),
-                placeholder=t(lang, "precursors.field.location.placeholder"),
-                max_length=200,
-                value=kept_value(values, "storage_location"),
-            )
-        )
-        if "storage_location" in errors:
-            body.append(field_error(errors["storage_location"]))
-        body.append(
-            TextInput(
-                id="note",
-                label=t(lang, "precursors.field.note"),
-                placeholder=t(lang, "precursors.field.note.placeholder"),
-                max_length=300,
-                value=kept_value(values, "note"),
-            )
-        )
-        if "note" in errors:
-            body.append(field_error(errors["note"]))
-        body.append(paragraph(t(lang, "precursors.search.categories"), subtle=True))
-        actions.append(submit(t(lang, "precursors.button.add"), "precursors.add"))
-    body.append(
-        TextInput(
-            id="query",
-            label=t(lang, "precursors.field.query_again"),
-            placeholder=t(lang, "precursors.field.query.placeholder"),
-            max_length=100,
-            spacing="Large",
-        )
-    )
-    body.append(
-        ActionSet(actions=[submit(t(lang, "precursors.button.search_again"), "precursors.search")])
-    )
-    actions.append(back(lang))
-    return render(AdaptiveCard(body=body, actions=actions))
-
-
-# -- entry form --------------------------------------------------------------------------------
-
-
-def _units_for(substance: SubstanceInfo) -> list[QuantityUnit]:
-    if substance.density is not None:
-        return list(QuantityUnit)
-    if substance.report_unit.is_mass:
-        return [QuantityUnit.G, QuantityUnit.KG]
-    return [QuantityUnit.ML, QuantityUnit.L]
-
-
-def _units_hint(lang: Lang, substance: SubstanceInfo) -> str:
-    if substance.density is not None:
-        return t(
-            lang,
-            "precursors.entry.units_density",
-            report=substance.report_unit.value,
-            density=format_amount(lang, substance.density),
-        )
-    key = (
-        "precursors.entry.units_mass"
-        if substance.report_unit.is_mass
-        else "precursors.entry.units_volume"
-    )
-    return t(lang, key)
-
-
-def default_unit(substance: SubstanceInfo) -> QuantityUnit:
-    return QuantityUnit.G if substance.report_unit.is_mass else QuantityUnit.ML
-
-
-def entry_form(
-    lang: Lang,
-    unit: str,
-    kind: EntryKind,
-    holding: HoldingView,
-    *,
-    today: date,
-    values: dict[str, Any] | None = None,
-    errors: dict[str, str] | None = None,
-    submission_key: str | None = None,
-) -> Card:
-    """One entry of `kind`: date and quantity, and what that kind needs besides. Save carries
-    `submission_key`, so the same card saved twice records one entry."""
-    values = values or {}
-    errors = errors or {}
-    substance = holding.substance
-    body: list[CardElement] = [
-        title(
-            t(
-                lang,
-                "precursors.entry.title",
-                kind=t(lang, f"precursors.kind.{kind.value}"),
-                substance=substance.name(lang),
-            )
-        ),
-        paragraph(
-            t(
-                lang,
-                "precursors.entry.about",
-                unit=plain(unit),
-                category=category_text(lang, substance),
-                unit_name=substance.report_unit.value,
-                stock=stock_text(lang, holding),
-            ),
-            subtle=True,
-        ),
-    ]
-    if kind is EntryKind.COUNT:
-        body.append(paragraph(t(lang, "precursors.entry.hint.count")))
-    if kind is EntryKind.OPENING:
-        body.append(paragraph(t(lang, "precursors.entry.hint.opening")))
-    body.append(paragraph(_units_hint(lang, substance), subtle=True))
-    if errors:
-        body.append(_attention(t(lang, "precursors.error.form")))
-    for field in ("kind",):
-        if field in errors:
-            body.append(field_error(errors[field]))
-
-    add = form_adder(body, errors)
-
-    add(
-        DateInput(
-            id="entry_date",
-            label=t(lang, "precursors.field.date"),
-            is_required=True,
-            error_message=t(lang, "precursors.error.date"),
-            max=today.isoformat(),
-            value=kept_value(values, "entry_date") or today.isoformat(),
-        ),
-        "entry_date",
-    )
-    units = _units_for(substance)
-    chosen_unit = kept_value(values, "unit") or default_unit(substance).value
-    body.append(
-        ColumnSet(
-            columns=[
-                Column(
-                    width="stretch",
-                    items=[
-                        NumberInput(
-                            id="quantity",
-                            label=t(
-                                lang,
-                                "precursors.field.counted"
-                                if kind is EntryKind.COUNT
-                                else "precursors.field.quantity",
-                            ),
-                            is_required=True,
-                            min=0,
-                            error_message=t(lang, "precursors.error.quantity"),
-                            value=kept_number(values.get("quantity")),
-                        )
-                    ],
-                ),
-                Column(
-                    width="auto",
-                    items=[
-                        ChoiceSetInput(
-                            id="unit",
-                            label=t(lang, "precursors.field.unit_of_quantity"),
-                            style="compact",
-                            is_required=True,
-                            error_message=t(lang, "precursors.error.unit"),
-                            value=chosen_unit,
-                            choices=[Choice(title=item.value, value=item.value) for item in units],
-                        )
-                    ],
-                ),
-            ]
-        )
-    )
-    for name in ("quantity", "unit"):
-        if name in errors:
-            body.append(field_error(errors[name]))
-    if kind is EntryKind.PURCHASE:
-        add(
-            TextInput(
-                id="counterparty",
-                label=t(lang, "precursors.field.supplier"),
-                is_required=True,
-                error_message=t(lang, "precursors.error.supplier"),
-                max_length=200,
-                value=kept_value(values, "counterparty"),
-            ),
-            "counterparty",
-        )
-        needed = substance.category.needs_declaration
-        if needed:
-            body.append(
-                paragraph(
-                    t(
-                        lang,
-                        "precursors.entry.hint.declaration",
-                        category=substance.category.value,
-                    ),
-                    subtle=True,
-                )
-            )
-        add(
-            TextInput(
-                id="declaration_ref",
-                label=t(
-                    lang,
-                    "precursors.field.declaration"
-                    if needed
-                    else "precursors.field.declaration_optional",
-                ),
-                is_required=needed or None,
-                error_message=t(lang, "precursors.error.declaration") if needed else None,
-                max_length=100,
-                value=kept_value(values, "declaration_ref"),
-            ),
-            "declaration_ref",
-        )
-        add(
-            TextInput(
-                id="document_ref",
-                label=t(lang, "precursors.field.document"),
-                max_length=100,
-                value=kept_value(values, "document_ref"),
-            ),
-            "document_ref",
-        )
-    elif kind is EntryKind.CONSUMPTION:
-        add(
-            TextInput(
-                id="purpose",
-                label=t(lang, "precursors.field.purpose"),
-                is_required=True,
-                error_message=t(lang, "precursors.error.purpose"),
-                max_length=300,
-                value=kept_value(values, "purpose"),
-            ),
-            "purpose",
-        )
-    elif kind is EntryKind.DISPOSAL:
-        add(
-            TextInput(
-                id="purpose",
-                label=t(lang, "precursors.field.disposal"),
-                placeholder=t(lang, "precursors.field.disposal.placeholder"),
-                max_length=300,
-                value=kept_value(values, "purpose"),
-            ),
-            "purpose",
-        )
-    elif kind is EntryKind.TRANSFER:
-        add(
-            TextInput(
-                id="counterparty",
-                label=t(lang, "precursors.field.recipient"),
-                is_required=True,
-                error_message=t(lang, "precursors.error.recipient"),
-                max_length=200,
-                value=kept_value(values, "counterparty"),
-            ),
-            "counterparty",
-        )
-        add(
-            TextInput(
-                id="purpose",
-                label=t(lang, "precursors.field.transfer_purpose"),
-                max_length=300,
-                value=kept_value(values, "purpose"),
-            ),
-            "purpose",
-        )
-    return render(
-        AdaptiveCard(
-            body=body,
-            actions=[
-                submit(
-                    t(lang, "precursors.button.save"),
-                    "precursors.save",
-                    **card_data(submission_key),
-                ),
-                back(lang),
-            ],
-        )
-    )
-
-
-# -- ledger ------------------------------------------------------------------------------------
-
-
-def _entry_line(lang: Lang, entry: EntryView) -> str:
-    kind = t(lang, f"precursors.kind.{entry.kind.value}")
-    quantity = format_quantity(lang, entry.quantity_micro, entry.report_unit)
-    parts = [f"**{entry.id}** · {day_text(lang, entry.entry_date)} · **{kind}**"]
-    if entry.kind is EntryKind.COUNT:
-        parts.append(t(lang, "precursors.ledger.counted", quantity=quantity))
-    elif entry.kind is EntryKind.REVERSAL:
-        sign = "+" if entry.reverses_kind and entry.reverses_kind.sign < 0 else "−"
-        parts.append(f"{sign}{quantity}")
-    else:
-        sign = "+" if entry.kind.sign > 0 else "−"
-        shown = f"{sign}{quantity}"
-        entered = _entered(lang, entry.entered)
-        if entered and not entered.endswith(f" {entry.report_unit.value}"):
-            shown += f" ({plain(entered)})"
-        parts.append(shown)
-    if entry.counterparty:
-        parts.append(plain(entry.counterparty))
-    if entry.declaration_ref:
-        parts.append(t(lang, "precursors.ledger.declaration", ref=plain(entry.declaration_ref)))
-    if entry.document_ref:
-        parts.append(plain(entry.document_ref))
-    if entry.purpose:
-        parts.append(plain(entry.purpose))
-    if entry.kind is EntryKind.REVERSAL and entry.reverses_id is not None:
-        parts.append(
-            t(
-                lang,
-                "precursors.ledger.reverses",
-                number=entry.reverses_id,
-                reason=plain(entry.reason or ""),
-            )
-        )
-    if entry.reversed:
-        parts.append(f"_{t(lang, 'precursors.ledger.reversed')}_")
-    return " · ".join(parts)
-
-
-def _entered(lang: Lang, entered: str | None) -> str | None:
-    """ "2500 mL" as typed, written the local way ("2.500 mL")."""
-    if not entered or " " not in entered:
-        return entered
-    number, unit = entered.rsplit(" ", 1)
-    amount = parse_quantity(number)
-    return entered if amount is None else f"{format_amount(lang, amount, places=6)} {unit}"
-
-
-def ledger_card(
-    lang: Lang,
-    unit: str,
-    holding: HoldingView,
-    entries: list[EntryView],
-    *,
-    total: int,
-    reversible: list[EntryView],
-    notice: str | None = None,
-    error: str | None = None,
-    values: dict[str, Any] | None = None,
-) -> Card:
-    """The newest entries, newest first; reverse one with a reason (`Action.Execute`)."""
-    values = values or {}
-    substance = holding.substance
-    body: list[CardElement] = [
-        title(t(lang, "precursors.ledger.title", substance=substance.name(lang))),
-        paragraph(
-            t(
-                lang,
-                "precursors.ledger.about",
-                unit=plain(unit),
-                stock=stock_text(lang, holding),
-                location=plain(holding.storage_location),
-            ),
-            subtle=True,
-        ),
-    ]
-    if notice:
-        body.append(_good(notice))
-    if error:
-        body.append(_attention(error))
-    if not entries:
-        body.append(paragraph(t(lang, "precursors.ledger.empty")))
-    for entry in entries[:MAX_LEDGER_ROWS]:
-        body.append(TextBlock(text=_entry_line(lang, entry), wrap=True, separator=True))
-        if entry.created_by and entry.created_at:
-            body.append(
-                TextBlock(
-                    text=t(
-                        lang,
-                        "precursors.ledger.by",
-                        name=plain(entry.created_by),
-                        when=format_datetime(lang, entry.created_at),
-                    ),
-                    is_subtle=True,
-                    size="Small",
-                    spacing="None",
-                    wrap=True,
-                )
-            )
-    if total > min(len(entries), MAX_LEDGER_ROWS):
-        body.append(
-            paragraph(
-                t(
-                    lang,
-                    "precursors.ledger.more",
-                    shown=min(len(entries), MAX_LEDGER_ROWS),
-                    total=total,
-                ),
-                subtle=True,
-            )
-        )
-    if reversible:
-        body.append(_heading(t(lang, "precursors.ledger.reverse_heading")))
-        body.append(paragraph(t(lang, "precursors.ledger.reverse_intro"), subtle=True))
-        body.append(
-            ChoiceSetInput(
-                id="entry_id",
-                label=t(lang, "precursors.field.entry"),
-                style="compact",
-                value=kept_value(values, "entry_id"),
-                choices=[
-                    Choice(title=_short_entry(lang, entry), value=str(entry.id))
-                    for entry in reversible[:MAX_REVERSIBLE]
-                ],
-            )
-        )
-        body.append(
-            TextInput(
-                id="reason",
-                label=t(lang, "precursors.field.reason"),
-                placeholder=t(lang, "precursors.field.reason.placeholder"),
-                max_length=500,
-                value=kept_value(values, "reason"),
-            )
-        )
-        body.append(
-            ActionSet(
-                actions=[
-                    execute(
-                        t(lang, "precursors.button.reverse"),
-                        "precursors.reverse",
-                        holding_id=holding.id,
-                    )
-                ]
-            )
-        )
-    actions: list[Any] = []
-    if holding.stock_micro == 0 and holding.active:
-        actions.append(
-            SubmitAction(
-                title=t(lang, "precursors.button.remove"),
-                data={"action": "precursors.remove", "holding_id": holding.id},
-                associated_inputs="none",
-            )
-        )
-    actions.append(back(lang))
-    return render(AdaptiveCard(body=body, actions=actions))
-
-
-def _short_entry(lang: Lang, entry: EntryView) -> str:
-    kind = t(lang, f"precursors.kind.{entry.kind.value}")
-    quantity = format_quantity(lang, entry.quantity_micro, entry.report_unit)
-    return f"{entry.id}: {day_text(lang, entry.entry_date)}, {kind}, {quantity}"
 
 
 # -- the secretariat's overview ----------------------------------------------------------------
@@ -888,16 +364,16 @@ def overview_card(
         ),
     ]
     if notice:
-        body.append(_attention(notice))
+        body.append(attention(notice))
     if not licence_recorded:
-        body.append(_attention(t(lang, "precursors.overview.licence_missing")))
+        body.append(attention(t(lang, "precursors.overview.licence_missing")))
     if missing:
-        body.append(_heading(t(lang, "precursors.overview.missing", count=len(missing))))
+        body.append(heading(t(lang, "precursors.overview.missing", count=len(missing))))
         body.append(TextBlock(text=plain(", ".join(row.unit for row in missing)), wrap=True))
     else:
-        body.append(_good(t(lang, "precursors.overview.all_done")))
+        body.append(good(t(lang, "precursors.overview.all_done")))
     if done:
-        body.append(_heading(t(lang, "precursors.overview.done", count=len(done))))
+        body.append(heading(t(lang, "precursors.overview.done", count=len(done))))
         facts = []
         for row in done:
             what = (

@@ -21,7 +21,7 @@ from botbuilder.dialogs import (
 )
 
 from cards.common import Card
-from cards.near_miss import FORM_ACTIONS, INJURY_ACTIONS, injury_card, report_form
+from cards.near_miss_form import FORM_ACTIONS, INJURY_ACTIONS, injury_card, report_form
 from dialogs.card_prompt import CardPrompt
 from dialogs.context import speaker_of
 from dialogs.outgoing import card_activity, text_activity

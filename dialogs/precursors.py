@@ -16,13 +16,8 @@ from botbuilder.dialogs import (
 )
 
 from cards.common import Card
-from cards.precursors import (
-    entry_form,
-    home_card,
-    home_warnings,
-    search_card,
-    unit_picker,
-)
+from cards.precursor_forms import entry_form, search_card
+from cards.precursors import home_card, home_warnings, unit_picker
 from dialogs.card_prompt import CardPrompt
 from dialogs.context import speaker_of
 from dialogs.outgoing import card_activity, text_activity

@@ -21,7 +21,7 @@ from botbuilder.dialogs import (
 )
 
 from cards.common import Card
-from cards.wellbeing import CHECK_ACTIONS, FORM_ACTIONS, check_card, dialogue_form
+from cards.wellbeing_forms import CHECK_ACTIONS, FORM_ACTIONS, check_card, dialogue_form
 from dialogs.card_prompt import CardPrompt
 from dialogs.context import speaker_of
 from dialogs.outgoing import card_activity, text_activity

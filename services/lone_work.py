@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -157,36 +156,17 @@ def _view(
     )
 
 
-@dataclass(frozen=True)
-class ShownCard:
-    """A card just sent as a card action's answer: the copy it replaced (`key`) and its
-    language. Building a card costs about as much as the rest of the action."""
-
-    key: str
-    lang: Lang
-    card: Card
-
-
-def _reused(shown: ShownCard | None, key: str, lang: Lang) -> Card | None:
-    return shown.card if shown is not None and shown.key == key and shown.lang is lang else None
-
-
 def card_renderer(
-    view: RequestView,
-    requester: PersonLike | None,
-    approver: PersonLike | None,
-    shown: ShownCard | None = None,
+    view: RequestView, requester: PersonLike | None, approver: PersonLike | None
 ) -> Callable[[str], Card | None]:
-    """The new card for each posted copy of a request, in its reader's language; `shown` is
-    the card a card action just answered with, used again for that copy when it fits."""
+    """The new card for each posted copy of a request, in its reader's language: the copy a
+    card action just answered is the card it answered with (the same view built again)."""
 
     def render(key: str) -> Card | None:
         if key == requester_key(view.id) and requester is not None:
-            lang = person_lang(requester)
-            return _reused(shown, key, lang) or requester_card(lang, view)
+            return requester_card(person_lang(requester), view)
         if key == approver_key(view.id) and approver is not None:
-            lang = person_lang(approver)
-            return _reused(shown, key, lang) or approval_card(lang, view)
+            return approval_card(person_lang(approver), view)
         return None
 
     return render
@@ -533,8 +513,7 @@ class DatabaseLoneWorkServices:
             if outcome.refused == "not_approver":
                 return notice_card(t(lang, "lone_work.approval.title"), notice)
             return approval_card(lang, view, notice=notice)
-        shown = ShownCard(approver_key(view.id), lang, approval_card(lang, view))
-        return self._answered(shown, view, people, told, "lone_work.decided")
+        return self._answered(approval_card(lang, view), view, people, told, "lone_work.decided")
 
     async def _withdraw(self, speaker: Speaker, request_id: int) -> Card:
         assert speaker.person_id is not None
@@ -554,8 +533,7 @@ class DatabaseLoneWorkServices:
             if outcome.refused == "not_requester":
                 return notice_card(t(lang, "lone_work.requester.title"), notice)
             return requester_card(lang, view, notice=notice)
-        shown = ShownCard(requester_key(view.id), lang, requester_card(lang, view))
-        return self._answered(shown, view, people, told, "lone_work.withdrawn")
+        return self._answered(requester_card(lang, view), view, people, told, "lone_work.withdrawn")
 
     async def _revoke(self, speaker: Speaker, request_id: int, reason: str | None) -> Card:
         assert speaker.person_id is not None
@@ -575,8 +553,7 @@ class DatabaseLoneWorkServices:
             if outcome.refused == "not_approver":
                 return notice_card(t(lang, "lone_work.approval.title"), notice)
             return approval_card(lang, view, notice=notice)
-        shown = ShownCard(approver_key(view.id), lang, approval_card(lang, view))
-        return self._answered(shown, view, people, told, "lone_work.revoked")
+        return self._answered(approval_card(lang, view), view, people, told, "lone_work.revoked")
 
     async def _as_changed(
         self, connection: HotConnection, outcome: lone_work.Outcome, what: str
@@ -595,29 +572,25 @@ class DatabaseLoneWorkServices:
 
     def _answered(
         self,
-        shown: ShownCard,
+        card: Card,
         view: RequestView,
         people: Mapping[int, PersonLike],
         notice: Outgoing | None,
         name: str,
     ) -> Card:
-        """Answer a change with `shown.card`; every posted copy is updated and the person
-        concerned told after the answer."""
-        self.notifier.later(self._after_change(view, people, notice, shown), name=name)
-        return shown.card
+        """Answer a change with `card`; every posted copy is updated and the person concerned
+        told after the answer."""
+        self.notifier.later(self._after_change(view, people, notice), name=name)
+        return card
 
     async def _after_change(
-        self,
-        view: RequestView,
-        people: Mapping[int, PersonLike],
-        notice: Outgoing | None,
-        shown: ShownCard,
+        self, view: RequestView, people: Mapping[int, PersonLike], notice: Outgoing | None
     ) -> None:
         """Update every posted copy of the request, then tell the person concerned."""
         requester = people.get(view.requester_id)
         approver = people.get(view.approver_id) if view.approver_id else None
         await self.notifier.update_cards(
-            (ENTITY, str(view.id)), card_renderer(view, requester, approver, shown)
+            (ENTITY, str(view.id)), card_renderer(view, requester, approver)
         )
         if notice is not None:
             await self.notifier.send_kept([notice])

@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.common import Card, notice_card, plain
 from cards.near_miss import (
-    confirmation_card,
     format_date,
     list_card,
     no_part_card,
@@ -28,6 +27,7 @@ from cards.near_miss import (
     report_card,
     reporter_notice,
 )
+from cards.near_miss_form import confirmation_card
 from domain.actor import Speaker
 from domain.audit import person_actor
 from domain.i18n import COPENHAGEN, Lang, format_datetime, t

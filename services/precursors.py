@@ -14,11 +14,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.common import Card, notice_card, plain
+from cards.precursor_ledger import ledger_card
 from cards.precursors import (
     day_text,
     home_warnings,
     inline_name,
-    ledger_card,
     overview_card,
     unit_status_card,
     warning_text,

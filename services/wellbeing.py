@@ -14,18 +14,10 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from cards.common import Card, notice_card, plain
-from cards.wellbeing import (
-    amd_form,
-    amd_saved_card,
-    counts_card,
-    format_date,
-    items_card,
-    mine_card,
-    notes_card,
-    overview_card,
-    plan_card,
-    unit_picker,
-)
+from cards.wellbeing_common import format_date
+from cards.wellbeing_forms import amd_form, amd_saved_card
+from cards.wellbeing_items import items_card, mine_card
+from cards.wellbeing_plan import counts_card, notes_card, overview_card, plan_card, unit_picker
 from domain.actor import Speaker
 from domain.i18n import Lang, t
 from domain.ids import row_id

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.common import Card, notice_card, plain
-from cards.wellbeing import (
+from cards.wellbeing_items import (
     follow_up_card,
     item_edit_card,
     items_card,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from cards.wellbeing import follow_up_card, owner_card
+from cards.wellbeing_items import follow_up_card, owner_card
 from domain.i18n import t
 from domain.wellbeing import WellbeingSettings, local_today, notes_cutoff
 from services.ports import WORKER, Notifier, PeriodicJob

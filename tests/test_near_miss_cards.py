@@ -10,20 +10,17 @@ from typing import Any
 
 import pytest
 
-import cards.near_miss as near_miss_cards
 from cards.common import Card
 from cards.near_miss import (
-    confirmation_card,
-    injury_card,
     list_card,
     no_part_card,
     not_allowed_card,
     owner_card,
     report_card,
-    report_form,
     reporter_notice,
 )
-from domain.i18n import COPENHAGEN, Lang
+from cards.near_miss_form import confirmation_card, injury_card, report_form
+from domain.i18n import Lang
 from domain.near_miss import (
     ActionStatus,
     ActionView,
@@ -269,66 +266,3 @@ def test_the_danish_form_reads_danish() -> None:
         assert phrase in text
     english = json.dumps(CARDS["form-en"], ensure_ascii=False)
     assert "Was anyone hurt?" in english and "Kom nogen" not in english
-
-
-def _form_reference(lang: Lang, units: list[UnitRef], values: dict[str, str]) -> Card:
-    """The form built from the card models, as `report_form` builds it when it shows errors."""
-    local = NOW.astimezone(COPENHAGEN)
-    return near_miss_cards._built_report_form(
-        lang,
-        units,
-        today=local.date().isoformat(),
-        form_id="f" * 32,
-        shown=near_miss_cards._form_inputs(values, local),
-        errors={},
-    )
-
-
-FORM_VALUES: list[dict[str, str]] = [
-    {},
-    {"anonymous": "true", "injured": "yes", "category": "traffic", "severity": "minor"},
-    {"unit_id": "3", "campus": "Lyngby", "building": "", "room": " 112 ", "photo_url": ""},
-    {
-        "occurred_date": "2026-11-01",
-        "occurred_time": "07:05",
-        "description": LONG,
-        "immediate_action": 'Tørret op – "straks" <b>&</b>',
-        "prevention": "Spildbakke\nog skilte",
-        "photo_url": "https://uni.sharepoint.com/x.jpg",
-        "anonymous": "false",
-        "injured": "no",
-    },
-]
-
-
-@pytest.mark.parametrize("lang", list(Lang))
-@pytest.mark.parametrize("values", FORM_VALUES)
-def test_the_form_from_its_template_is_the_form_built_from_the_card_models(
-    lang: Lang, values: dict[str, str]
-) -> None:
-    for units in (UNITS, UNITS[:2], []):
-        expected = json.dumps(_form_reference(lang, units, values), ensure_ascii=False)
-        for _ in range(2):  # the template is built on first use, then reused
-            card = report_form(lang, units, now=NOW, form_id="f" * 32, values=dict(values))
-            assert json.dumps(card, ensure_ascii=False) == expected
-
-
-def test_a_form_handed_out_is_its_own_copy() -> None:
-    first = report_form(Lang.DA, UNITS, now=NOW, form_id="a" * 32)
-    first["body"].clear()
-    first["actions"][0]["data"]["form_id"] = "changed"
-    again = report_form(Lang.DA, UNITS, now=NOW, form_id="b" * 32)
-    assert again["body"] and again["actions"][0]["data"]["form_id"] == "b" * 32
-    assert json.dumps(again) == json.dumps(_form_reference_with(Lang.DA, "b" * 32))
-
-
-def _form_reference_with(lang: Lang, form_id: str) -> Card:
-    local = NOW.astimezone(COPENHAGEN)
-    return near_miss_cards._built_report_form(
-        lang,
-        UNITS,
-        today=local.date().isoformat(),
-        form_id=form_id,
-        shown=near_miss_cards._form_inputs({}, local),
-        errors={},
-    )

@@ -10,14 +10,12 @@ from decimal import Decimal
 import pytest
 
 from cards.common import Card
+from cards.precursor_forms import entry_form, search_card
+from cards.precursor_ledger import MAX_LEDGER_ROWS, ledger_card
 from cards.precursors import (
-    MAX_LEDGER_ROWS,
-    entry_form,
     home_card,
-    ledger_card,
     overview_card,
     reminder_card,
-    search_card,
     unit_picker,
     unit_status_card,
     warning_text,

@@ -10,21 +10,20 @@ from datetime import UTC, date, datetime
 import pytest
 
 from cards.common import Card
-from cards.wellbeing import (
-    MAX_PLAN_ROWS,
-    amd_form,
-    amd_saved_card,
-    check_card,
-    counts_card,
-    dialogue_form,
+from cards.wellbeing_forms import amd_form, amd_saved_card, check_card, dialogue_form
+from cards.wellbeing_items import (
     follow_up_card,
     item_edit_card,
     items_card,
     items_saved_card,
     mine_card,
+    owner_card,
+)
+from cards.wellbeing_plan import (
+    MAX_PLAN_ROWS,
+    counts_card,
     notes_card,
     overview_card,
-    owner_card,
     plan_card,
     unit_picker,
 )

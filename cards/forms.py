@@ -1,0 +1,274 @@
+"""Form inputs from field specs: each form lists its fields once (id, label, kind, limits,
+choices) and `render_fields` turns the list into the card's inputs, with what was typed put
+back and each field's error shown right under it.
+
+A field's id is the key its value is submitted under, which is the name of the field in the
+form's model in `domain` (so the submitted card validates without renaming anything)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from functools import cache
+from typing import Any, Literal
+
+from microsoft_teams.cards import (
+    CardElement,
+    Choice,
+    ChoiceSetInput,
+    Column,
+    ColumnSet,
+    DateInput,
+    NumberInput,
+    TextBlock,
+    TextInput,
+    TimeInput,
+    ToggleInput,
+)
+
+from domain.i18n import Lang, t
+
+
+class Kind(StrEnum):
+    """What an input asks for (and so which Adaptive Card input shows it)."""
+
+    TEXT = "text"
+    MULTILINE = "multiline"
+    EMAIL = "email"
+    PHONE = "phone"
+    URL = "url"
+    NUMBER = "number"
+    DATE = "date"
+    TIME = "time"
+    CHOICE = "choice"
+    CHOICES = "choices"
+    TOGGLE = "toggle"
+
+
+Spacing = Literal["None", "Small", "Default", "Medium", "Large"]
+
+_TEXT_STYLES: dict[Kind, Literal["Email", "Tel", "Url"]] = {
+    Kind.EMAIL: "Email",
+    Kind.PHONE: "Tel",
+    Kind.URL: "Url",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One input of a form.
+
+    `label`, `error` (what the client says when a required field is empty or does not match
+    `pattern`) and `placeholder` are catalogue keys. A choice's `options` are fixed
+    (value, catalogue key) pairs; without them its choices are given to `render_fields`
+    under the field's id. `low`/`high` bound a number; `until_today` keeps a date from
+    lying after the `today` given to `render_fields`."""
+
+    id: str
+    label: str
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    max_length: int | None = None
+    error: str | None = None
+    placeholder: str | None = None
+    options: tuple[tuple[str, str], ...] = ()
+    expanded: bool = False
+    low: int | None = None
+    high: int | None = None
+    until_today: bool = False
+    pattern: str | None = None
+    spacing: Spacing | None = None
+    wrap: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """Fields side by side (equal widths unless `widths` are given); their errors under the
+    row, in the fields' order."""
+
+    fields: tuple[Field, ...]
+    widths: tuple[str | int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A fixed text between the fields: a bold `heading` over a group, or a small `hint`
+    under the field before it."""
+
+    key: str
+    heading: bool = True
+
+
+FormItem = Field | Row | Note
+
+
+def keyed(prefix: str, values: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """Fixed options whose titles are the catalogue's `prefix.value`."""
+    return tuple((value, f"{prefix}.{value}") for value in values)
+
+
+def fields_of(items: Iterable[FormItem]) -> Iterator[Field]:
+    """Every field of a form, rows included, in order."""
+    for item in items:
+        if isinstance(item, Field):
+            yield item
+        elif isinstance(item, Row):
+            yield from item.fields
+
+
+def field_error(text: str) -> TextBlock:
+    """A server-side validation message shown right under its input."""
+    return TextBlock(text=text, color="Attention", wrap=True, size="Small", spacing="None")
+
+
+def kept_value(values: Mapping[str, Any], name: str) -> str | None:
+    """What the user typed into `name`, to put back into a card shown again."""
+    value = values.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, list):
+        return ",".join(str(item) for item in value)
+    return str(value)
+
+
+def kept_number(value: Any) -> float | None:
+    """A number typed earlier (a decimal comma is fine), or None."""
+    if value is None or value == "":
+        return None
+    try:
+        return float(str(value).replace(",", "."))
+    except ValueError:
+        return None
+
+
+def render_fields(
+    lang: Lang,
+    items: Iterable[FormItem],
+    values: Mapping[str, Any] | None = None,
+    errors: Mapping[str, str] | None = None,
+    *,
+    choices: Mapping[str, Sequence[Choice]] | None = None,
+    today: date | None = None,
+) -> list[CardElement]:
+    """The form's inputs in order, each showing what was typed (`values`), each field's
+    error (`errors`: field id → message) right under it, or under its row."""
+    values = values or {}
+    errors = errors or {}
+    choices = choices or {}
+    body: list[CardElement] = []
+    for item in items:
+        if isinstance(item, Note):
+            body.append(_note(lang, item))
+            continue
+        if isinstance(item, Row):
+            widths = item.widths or ("stretch",) * len(item.fields)
+            body.append(
+                ColumnSet(
+                    columns=[
+                        Column(width=width, items=[_input(lang, field, values, choices, today)])
+                        for field, width in zip(item.fields, widths, strict=True)
+                    ]
+                )
+            )
+            shown: tuple[Field, ...] = item.fields
+        else:
+            body.append(_input(lang, item, values, choices, today))
+            shown = (item,)
+        body.extend(field_error(errors[field.id]) for field in shown if field.id in errors)
+    return body
+
+
+def _note(lang: Lang, note: Note) -> TextBlock:
+    if note.heading:
+        return TextBlock(text=t(lang, note.key), weight="Bolder", wrap=True)
+    return TextBlock(
+        text=t(lang, note.key), wrap=True, is_subtle=True, size="Small", spacing="None"
+    )
+
+
+def _input(
+    lang: Lang,
+    field: Field,
+    values: Mapping[str, Any],
+    choices: Mapping[str, Sequence[Choice]],
+    today: date | None,
+) -> CardElement:
+    """The Adaptive Card input of one field."""
+    kind = field.kind
+    label = t(lang, field.label)
+    error = t(lang, field.error) if field.error else None
+    placeholder = t(lang, field.placeholder) if field.placeholder else None
+    required = field.required or None
+    if kind is Kind.TOGGLE:
+        on = str(values.get(field.id, "")).strip().lower() == "true"
+        return ToggleInput(
+            id=field.id,
+            title=label,
+            value="true" if on else "false",
+            value_on="true",
+            value_off="false",
+            wrap=True,
+            spacing=field.spacing,
+        )
+    if kind in (Kind.CHOICE, Kind.CHOICES):
+        return ChoiceSetInput(
+            id=field.id,
+            label=label,
+            style="expanded" if field.expanded else "compact",
+            is_multi_select=kind is Kind.CHOICES or None,
+            is_required=required,
+            error_message=error,
+            placeholder=placeholder,
+            wrap=field.wrap or None,
+            spacing=field.spacing,
+            value=kept_value(values, field.id),
+            choices=list(
+                _fixed_choices(lang, field.options) if field.options else choices[field.id]
+            ),
+        )
+    if kind is Kind.NUMBER:
+        return NumberInput(
+            id=field.id,
+            label=label,
+            is_required=required,
+            error_message=error,
+            placeholder=placeholder,
+            min=field.low,
+            max=field.high,
+            spacing=field.spacing,
+            value=kept_number(values.get(field.id)),
+        )
+    if kind in (Kind.DATE, Kind.TIME):
+        latest = today.isoformat() if field.until_today and today is not None else None
+        make = DateInput if kind is Kind.DATE else TimeInput
+        return make(
+            id=field.id,
+            label=label,
+            is_required=required,
+            error_message=error,
+            placeholder=placeholder,
+            max=latest,
+            spacing=field.spacing,
+            value=kept_value(values, field.id),
+        )
+    return TextInput(
+        id=field.id,
+        label=label,
+        is_multiline=kind is Kind.MULTILINE or None,
+        style=_TEXT_STYLES.get(kind),
+        is_required=required,
+        error_message=error,
+        placeholder=placeholder,
+        max_length=field.max_length,
+        regex=field.pattern,
+        spacing=field.spacing,
+        value=kept_value(values, field.id),
+    )
+
+
+@cache
+def _fixed_choices(lang: Lang, options: tuple[tuple[str, str], ...]) -> tuple[Choice, ...]:
+    """A field's fixed choices in one language, built once (cards only read them)."""
+    return tuple(Choice(title=t(lang, key), value=value) for value, key in options)
