@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Final
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 MAX_ID: Final = 2**31 - 1  # PostgreSQL's `integer`, the type of every id column
 
@@ -25,3 +25,25 @@ def row_id(value: Any) -> int | None:
     else:
         return None
     return number if 1 <= number <= MAX_ID else None
+
+
+def _card_id(value: Any) -> int:
+    number = row_id(value)
+    if number is None:
+        raise ValueError("not a row id")
+    return number
+
+
+CardId = Annotated[int, BeforeValidator(_card_id)]
+"""An id a card's own data carries (`row_id`'s rules): anything else means the card is damaged."""
+
+
+def _maybe_card_id(value: Any) -> int | None:
+    return None if value is None or value == "" else _card_id(value)
+
+
+MaybeCardId = Annotated[int | None, BeforeValidator(_maybe_card_id)]
+"""An id a card carries when it has one (left out or empty: none)."""
+
+ChosenId = Annotated[int | None, BeforeValidator(row_id)]
+"""An id the user picked in a card's input: None when nothing (readable) was picked."""

@@ -128,8 +128,14 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Sorry, you do not have access to that.",
     ),
     "action.unknown": (
-        "Den handling findes ikke længere. Skriv **menu** i chatten med mig.",
-        "That action is no longer available. Type **menu** in the chat with me.",
+        "Den handling kender jeg ikke – den findes ikke længere. Skriv **menu** i chatten med mig.",
+        "I don't know that action – it is no longer available. Type **menu** in the chat with me.",
+    ),
+    "action.damaged": (
+        "Kortet kunne ikke læses – det er forældet eller beskadiget. Åbn det igen fra "
+        "**menu** i chatten med mig.",
+        "The card could not be read – it is out of date or damaged. Open it again from the "
+        "**menu** in the chat with me.",
     ),
     "channel.hello": (
         "Hej {team}! Jeg er AMK-bot, arbejdsmiljøorganisationens hjælper. Nævn mig med "
