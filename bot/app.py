@@ -20,7 +20,7 @@ from bot.activity_json import activity_from_json, dumps, loads
 from bot.auth_cache import CachingAuthentication
 from bot.background import CANCEL_SECONDS, BackgroundTasks
 from bot.channel_tokens import ChannelTokens, SigningKeys, TokenRefused
-from bot.composition import channel_handlers, flow_modules, periodic_jobs
+from bot.composition import channel_handlers, flows, periodic_jobs
 from bot.config import Settings
 from bot.connector import ConnectorClient, app_token_provider, no_token
 from bot.handler import AmkBot
@@ -35,7 +35,6 @@ from dialogs.outgoing import text_activity
 from dialogs.router import Router
 from domain.actor import Speaker
 from domain.i18n import lang_from_locale, t
-from services.org import DatabaseOrgServices
 from storage.db import Database
 from storage.dialog_state import EtagConflict
 from storage.prepare import prepare_database as prepare_database
@@ -105,11 +104,15 @@ def build_runtime(
     background = BackgroundTasks()
     notifier = ProactiveNotifier(proactive, background)
     conversation_state = DatabaseConversationState(DatabaseStorage(database))
-    modules = flow_modules(database, notifier, settings)
+    wired = flows(database, notifier, settings)
     router = Router(
-        conversation_state, DatabaseOrgServices(database), modules, channel_handlers(modules)
+        conversation_state,
+        wired.org,
+        wired.modules,
+        channel_handlers(wired.modules),
+        wired.actions,
     )
-    bot = AmkBot(settings, database, conversation_state, router, connector, gate)
+    bot = AmkBot(settings, database, conversation_state, router, wired.actions, connector, gate)
 
     async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
         if isinstance(error, EtagConflict):

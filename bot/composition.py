@@ -1,7 +1,10 @@
 """The composition root: the services wired to the database and their ports (the notifier,
-the channel poster), the dialogs that use them, and the scheduled jobs."""
+the channel poster), the dialogs that use them, the card actions by verb, and the scheduled
+jobs."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from bot.audit_trail import AuditCheckpoint
 from bot.config import Settings
@@ -14,12 +17,14 @@ from dialogs.near_miss import NearMissModule
 from dialogs.precursors import PrecursorModule
 from dialogs.wellbeing import WellbeingModule
 from domain.digest import Schedule
+from services.actions import Verbs
 from services.checkin_jobs import CheckinJob
 from services.checkins import DatabaseCheckinServices
 from services.digest import DigestJob, DigestPoster, DigestServices
 from services.lone_work import DatabaseLoneWorkServices
 from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from services.near_miss import DatabaseNearMissServices, NearMissReminders
+from services.org import DatabaseOrgServices
 from services.ports import PeriodicJob
 from services.precursor_jobs import PrecursorReminders
 from services.precursors import DatabasePrecursorServices
@@ -28,39 +33,50 @@ from services.wellbeing_jobs import wellbeing_jobs
 from storage.db import Database
 
 
-def flow_modules(db: Database, notifier: ProactiveNotifier, settings: Settings) -> list[FlowModule]:
-    """One entry per landed service; services not listed answer "coming soon"."""
+@dataclass(frozen=True)
+class Flows:
+    """The landed services as the bot reaches them: the organisation's records, the flows'
+    modules (dialogs and words) and every card action by verb."""
+
+    org: DatabaseOrgServices
+    modules: list[FlowModule]
+    actions: Verbs
+
+
+def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flows:
+    """One module per landed service (services not listed answer "coming soon"), and the
+    verbs of each service's cards gathered into one registry."""
+    org = DatabaseOrgServices(db)
+    lone_work = DatabaseLoneWorkServices(db, notifier, admin_upns=settings.admin_upns)
+    near_miss = DatabaseNearMissServices(db, notifier)
+    digest = DigestServices(db, digest_poster(db, notifier, settings))
+    wellbeing = DatabaseWellbeingServices(db, notifier, settings=settings.wellbeing)
+    precursors = DatabasePrecursorServices(
+        db, notifier, licence=settings.precursor_licence, deadline=settings.precursor_deadline
+    )
+    checkins = DatabaseCheckinServices(db, notifier)
     modules: list[FlowModule] = [
-        LoneWorkModule(DatabaseLoneWorkServices(db, notifier, admin_upns=settings.admin_upns)),
-        NearMissModule(DatabaseNearMissServices(db, notifier)),
+        LoneWorkModule(lone_work),
+        NearMissModule(near_miss),
+        DigestModule(digest, Schedule.parse(settings.digest_schedule)),
+        WellbeingModule(wellbeing),
+        PrecursorModule(precursors),
+        CheckinModule(checkins),
     ]
-    modules.append(digest_module(db, notifier, settings))
-    modules.append(
-        WellbeingModule(DatabaseWellbeingServices(db, notifier, settings=settings.wellbeing))
+    actions = Verbs(
+        org.verbs(),
+        lone_work.verbs(),
+        near_miss.verbs(),
+        digest.verbs(),
+        wellbeing.verbs(),
+        precursors.verbs(),
+        checkins.verbs(),
     )
-    modules.append(
-        PrecursorModule(
-            DatabasePrecursorServices(
-                db,
-                notifier,
-                licence=settings.precursor_licence,
-                deadline=settings.precursor_deadline,
-            )
-        )
-    )
-    modules.append(CheckinModule(DatabaseCheckinServices(db, notifier)))
-    return modules
+    return Flows(org, modules, actions)
 
 
 def digest_poster(db: Database, notifier: ProactiveNotifier, settings: Settings) -> DigestPoster:
     return DigestPoster(db, notifier.sender, notifier, settings)
-
-
-def digest_module(db: Database, notifier: ProactiveNotifier, settings: Settings) -> DigestModule:
-    return DigestModule(
-        DigestServices(db, digest_poster(db, notifier, settings)),
-        Schedule.parse(settings.digest_schedule),
-    )
 
 
 def channel_handlers(modules: list[FlowModule]) -> list[ChannelHandler]:

@@ -24,6 +24,7 @@ from dialogs.router import Router
 from domain.actor import Speaker
 from domain.i18n import preferred_lang, t
 from domain.org import is_email
+from services.actions import Verbs
 from storage import conversations, org
 from storage.db import Database
 from storage.models import ConversationRef
@@ -71,7 +72,8 @@ def error_response(status: int, code: str, message: str) -> InvokeResponse:
 
 
 class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
-    """Resolves the speaker, keeps conversation references, and hands the rest to the router."""
+    """Resolves the speaker, keeps conversation references, answers card actions from the
+    verb registry, and hands messages to the router."""
 
     def __init__(
         self,
@@ -79,6 +81,7 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
         db: Database,
         conversation_state: DatabaseConversationState,
         router: Router,
+        actions: Verbs,
         connector: ConnectorClient,
         gate: TurnGate | None = None,
     ) -> None:
@@ -87,6 +90,7 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
         self.db = db
         self.conversation_state = conversation_state
         self.router = router
+        self.actions = actions
         self.connector = connector
         self.turns = ConversationTurns()
         self.gate = gate or TurnGate(settings.turns_at_once(sqlite=db.is_sqlite))
@@ -267,8 +271,8 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
         if not isinstance(verb, str) or not verb:
             return error_response(400, "BadRequest", t(speaker.lang, "card.invalid_input"))
         try:
-            answer = await self.router.on_universal_action(
-                turn_context, verb, data if isinstance(data, dict) else {}
+            answer = await self.actions.answer(
+                speaker, verb, data if isinstance(data, dict) else {}
             )
         except Exception:
             log.exception("card action %s failed", verb)

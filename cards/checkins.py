@@ -27,17 +27,6 @@ from domain.checkins import (
 )
 from domain.i18n import Lang, format_datetime, t
 
-VERBS = frozenset(
-    {
-        "checkin.start",
-        "checkin.ok",
-        "checkin.help",
-        "checkin.extend",
-        "checkin.finish",
-        "checkin.handle",
-    }
-)
-
 
 def _minutes(lang: Lang, minutes: int) -> str:
     return t(lang, "checkins.minutes", minutes=minutes)

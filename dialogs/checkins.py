@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import Dialog
 
-from cards.checkins import VERBS
 from cards.common import Card
 from dialogs.context import speaker_of
 from dialogs.outgoing import card_activity, text_activity
@@ -21,8 +20,6 @@ START_WORDS = frozenset({"start alenearbejde", "start lone work"})
 class CheckinServices(Protocol):
     async def start(self, speaker: Speaker, request_id: int | None) -> Card | str: ...
 
-    async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card | str: ...
-
 
 class CheckinModule:
     """No dialog of its own: a word that starts a session and the cards' verbs."""
@@ -30,18 +27,12 @@ class CheckinModule:
     flow: Flow | None = None
     dialog_id: str | None = None
     name_key = NAME_KEY
-    action_verbs = VERBS
 
     def __init__(self, services: CheckinServices) -> None:
         self.services = services
 
     def dialogs(self) -> list[Dialog]:
         return []
-
-    async def on_action(
-        self, turn_context: TurnContext, verb: str, data: dict[str, object]
-    ) -> Card | str:
-        return await self.services.action(speaker_of(turn_context), verb, dict(data))
 
     async def on_text(self, turn_context: TurnContext, text: str) -> bool:
         if text not in START_WORDS:

@@ -1,16 +1,14 @@
-"""The digest in a team channel: its words (digest here/stop), the safety-moment card, and the
-digest card's Details button."""
+"""The digest in a team channel: its words (digest here/stop) and the words that open the
+safety-moment card (its Save and the digest card's Details are verbs in `services.digest`)."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any
 
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import Dialog
 
-from cards.common import Card, notice_card
 from cards.digest import safety_moment_card
 from dialogs.channels import channel_address, channel_data, sub_dict
 from dialogs.context import speaker_of
@@ -19,7 +17,6 @@ from domain.actor import Speaker
 from domain.commands import Flow
 from domain.digest import DAYS, Schedule, iso_week, week_bounds
 from domain.i18n import Lang, t
-from domain.ids import row_id
 from services.digest import DigestServices, TeamInfo
 
 SUBSCRIBE_WORDS = ("digest her", "digest here")
@@ -41,12 +38,11 @@ def schedule_text(lang: Lang, schedule: Schedule) -> str:
 
 
 class DigestModule:
-    """Channel words (digest here/stop), the safety-moment card, and the Details button."""
+    """Channel words (digest here/stop) and the words that open the safety-moment card."""
 
     flow: Flow | None = None
     dialog_id: str | None = None
     name_key = "digest.details.title"
-    action_verbs = frozenset({"digest.details", "digest.safety_moment"})
 
     def __init__(self, services: DigestServices, schedule: Schedule) -> None:
         self.services = services
@@ -141,37 +137,3 @@ class DigestModule:
         )
         await turn_context.send_activity(card_activity(card))
         return True
-
-    async def on_action(
-        self, turn_context: TurnContext, verb: str, data: dict[str, object]
-    ) -> Card | str:
-        speaker = speaker_of(turn_context)
-        if verb == "digest.safety_moment":
-            return await self._save_safety_moment(speaker, data)
-        return await self._details(speaker, data)
-
-    async def _save_safety_moment(self, speaker: Speaker, data: dict[str, Any]) -> Card | str:
-        if not await self.services.may_manage(speaker, "safety_moment"):
-            return t(speaker.lang, "digest.not_allowed")
-        week = str(data.get("week") or "")
-        danish = str(data.get("danish") or "").strip()
-        english = str(data.get("english") or "").strip()
-        try:
-            week_bounds(week)
-        except ValueError:
-            return t(speaker.lang, "card.invalid_input")
-        if not danish or not english:
-            return safety_moment_card(speaker.lang, week, danish=danish, english=english)
-        await self.services.save_safety_moment(speaker, week, danish[:600], english[:600])
-        return notice_card(
-            t(speaker.lang, "digest.safety_moment.title", week=week),
-            t(speaker.lang, "digest.safety_moment.saved", week=week),
-        )
-
-    async def _details(self, speaker: Speaker, data: dict[str, Any]) -> str:
-        if not await self.services.may_see_details(speaker):
-            return t(speaker.lang, "digest.not_allowed")
-        subscription_id = row_id(data.get("subscription_id"))
-        if subscription_id is None:
-            return t(speaker.lang, "card.invalid_input")
-        return t(speaker.lang, await self.services.send_details(speaker, subscription_id))

@@ -1,4 +1,5 @@
-"""Lone-work approval: the request dialog and the card actions around a request."""
+"""Lone-work approval: the request dialog and the list words (the approval cards' actions are
+verbs in `services.lone_work`)."""
 
 from __future__ import annotations
 
@@ -31,17 +32,6 @@ NAME_KEY = "lone_work.dialog_name"
 _FORM = "lone_work.form"
 _SUMMARY = "lone_work.summary"
 _PROMPT = "lone_work.prompt"
-VERBS = frozenset(
-    {
-        "lone_work.approve",
-        "lone_work.approve_conditions",
-        "lone_work.reject",
-        "lone_work.withdraw",
-        "lone_work.revoke",
-        "lone_work.open",
-        "lone_work.refresh",
-    }
-)
 LIST_WORDS = {
     "mine": "mine",
     "mine anmodninger": "mine",
@@ -82,8 +72,6 @@ class LoneWorkServices(Protocol):
 
     async def sent_before(self, speaker: Speaker, submission_key: str) -> str | None:
         """The sentence about the request the speaker's summary card sent, if it sent one."""
-
-    async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card: ...
 
     async def list_card(self, speaker: Speaker, which: str) -> Card: ...
 
@@ -201,13 +189,12 @@ class LoneWorkDialog(ComponentDialog):  # type: ignore[misc]
 
 
 class LoneWorkModule:
-    """Plugs lone work into the router: menu entry, dialog, card actions, list words, and
+    """Plugs lone work into the router: menu entry, dialog, list words, and
     the answer to a summary sent again."""
 
     flow: Flow | None = Flow.LONE_WORK
     dialog_id: str | None = DIALOG_ID
     name_key = NAME_KEY
-    action_verbs = VERBS
     creating_actions = frozenset({"lone_work.form.send"})
 
     def __init__(self, services: LoneWorkServices) -> None:
@@ -215,11 +202,6 @@ class LoneWorkModule:
 
     def dialogs(self) -> list[Dialog]:
         return [LoneWorkDialog(self.services)]
-
-    async def on_action(
-        self, turn_context: TurnContext, verb: str, data: dict[str, object]
-    ) -> Card:
-        return await self.services.action(speaker_of(turn_context), verb, dict(data))
 
     async def receipt(
         self, turn_context: TurnContext, action: str, submission_key: str

@@ -1,4 +1,5 @@
-"""What a guided service plugs into the router: its dialog, card actions and extra words."""
+"""What a guided service plugs into the router: its dialog and extra words (card actions
+are answered by verb from `services.actions.Verbs`)."""
 
 from __future__ import annotations
 
@@ -25,17 +26,7 @@ class FlowModule(Protocol):
     def name_key(self) -> str:
         """Catalogue key naming the dialog in "you are in …" and "stopped …" messages."""
 
-    @property
-    def action_verbs(self) -> frozenset[str]:
-        """`Action.Execute` verbs (and their Submit fallbacks) this module answers."""
-
     def dialogs(self) -> list[Dialog]: ...
-
-    async def on_action(
-        self, turn_context: TurnContext, verb: str, data: dict[str, object]
-    ) -> Card | str:
-        """Answer a card action: the card that replaces the clicked one, or a short message
-        (the card then stays as it is)."""
 
     async def on_text(self, turn_context: TurnContext, text: str) -> bool:
         """Handle a module-specific word (e.g. "mine"); False if the text is not for it."""

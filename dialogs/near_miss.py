@@ -1,4 +1,5 @@
-"""Near-miss reports: the reporting dialog, the follow-up card actions and the open list.
+"""Near-miss reports: the reporting dialog and the open list's words (the follow-up card
+actions are verbs in `services.near_miss`).
 
 The dialog ends as soon as the report is stored, so the conversation's saved state no
 longer holds the form (which matters for anonymous reports).
@@ -36,17 +37,6 @@ NAME_KEY: Final = "near_miss.dialog_name"
 _FORM: Final = "near_miss.form"
 _INJURY: Final = "near_miss.injury"
 _PROMPT: Final = "near_miss.prompt"
-VERBS: Final = frozenset(
-    {
-        "near_miss.view",
-        "near_miss.list",
-        "near_miss.acknowledge",
-        "near_miss.assign",
-        "near_miss.action.add",
-        "near_miss.action.done",
-        "near_miss.close",
-    }
-)
 LIST_WORDS: Final = frozenset(
     {
         "nærved liste",
@@ -73,9 +63,6 @@ class NearMissServices(Protocol):
     ) -> Card | None:
         """Store the report (once per key), tell the unit's AMKs later; the receipt card, or
         None when the form's unit is not an active unit (nothing is stored)."""
-
-    async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card:
-        """A follow-up card action; the card that replaces the clicked one."""
 
     async def list_card(self, speaker: Speaker) -> Card:
         """The open reports the speaker may follow up, or a clear refusal."""
@@ -184,23 +171,17 @@ class NearMissDialog(ComponentDialog):  # type: ignore[misc]
 
 
 class NearMissModule:
-    """Plugs near-miss reporting into the router: menu entry, dialog, card actions, list."""
+    """Plugs near-miss reporting into the router: menu entry, dialog, list words."""
 
     flow: Flow | None = Flow.NEAR_MISS
     dialog_id: str | None = DIALOG_ID
     name_key = NAME_KEY
-    action_verbs = VERBS
 
     def __init__(self, services: NearMissServices) -> None:
         self.services = services
 
     def dialogs(self) -> list[Dialog]:
         return [NearMissDialog(self.services)]
-
-    async def on_action(
-        self, turn_context: TurnContext, verb: str, data: dict[str, object]
-    ) -> Card:
-        return await self.services.action(speaker_of(turn_context), verb, dict(data))
 
     async def on_text(self, turn_context: TurnContext, text: str) -> bool:
         if text not in LIST_WORDS:

@@ -1,5 +1,5 @@
 """Drug precursors: the unit keeper's dialog (registration, substances, ledger) and the
-secretariat's card actions (overview, a unit's status, reversing an entry)."""
+overview word (the secretariat's card actions are verbs in `services.precursors`)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,6 @@ _SEARCH = "precursors.search"
 _ENTRY = "precursors.entry"
 _LEDGER = "precursors.ledger"
 _PROMPT = "precursors.prompt"
-VERBS = frozenset({"precursors.overview", "precursors.unit_status", "precursors.reverse"})
 OVERVIEW_WORDS = frozenset(
     {
         "prækursor oversigt",
@@ -61,7 +60,7 @@ HOME_ACTIONS = [
 
 
 class PrecursorServices(Protocol):
-    """What the precursor dialog and its card actions need from the rest of the bot."""
+    """What the precursor dialog and its words need from the rest of the bot."""
 
     def today(self) -> date: ...
 
@@ -112,8 +111,6 @@ class PrecursorServices(Protocol):
     async def ledger_card(self, speaker: Speaker, unit_id: int, holding_id: int) -> Card | None: ...
 
     async def overview_card(self, speaker: Speaker, year: int | None = None) -> Card: ...
-
-    async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card: ...
 
     async def refuse(self, speaker: Speaker, what: str, unit_id: int | None) -> None:
         """Audit an attempt to see records the speaker does not keep (once per refusal)."""
@@ -423,13 +420,12 @@ class PrecursorDialog(ComponentDialog):  # type: ignore[misc]
 
 
 class PrecursorModule:
-    """Plugs drug precursors into the router: menu entry, dialog, card actions, overview word,
+    """Plugs drug precursors into the router: menu entry, dialog, overview word,
     and the answer to an entry or registration card sent again."""
 
     flow: Flow | None = Flow.PRECURSORS
     dialog_id: str | None = DIALOG_ID
     name_key = NAME_KEY
-    action_verbs = VERBS
     creating_actions = frozenset({"precursors.save", "precursors.register", "precursors.none"})
 
     def __init__(self, services: PrecursorServices) -> None:
@@ -437,11 +433,6 @@ class PrecursorModule:
 
     def dialogs(self) -> list[Dialog]:
         return [PrecursorDialog(self.services)]
-
-    async def on_action(
-        self, turn_context: TurnContext, verb: str, data: dict[str, object]
-    ) -> Card:
-        return await self.services.action(speaker_of(turn_context), verb, dict(data))
 
     async def receipt(
         self, turn_context: TurnContext, action: str, submission_key: str

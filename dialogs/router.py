@@ -1,4 +1,5 @@
-"""Routes every message and card action: global words first, then the active dialog."""
+"""Routes every message: global words first, then the active dialog; a card's Submit
+fallback of an `Action.Execute` goes to the verb registry like the invoke does."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ from typing import Any
 from botbuilder.core import ConversationState, TurnContext
 from botbuilder.dialogs import DialogContext, DialogSet
 
-from cards.admin import unit_roles_card
-from cards.common import Card, help_card, menu_card, notice_card, plain, welcome_card
+from cards.common import help_card, menu_card, welcome_card
 from dialogs.admin import ADMIN_DIALOG, AdminDialog
 from dialogs.admin import NAME_KEY as ADMIN_NAME_KEY
 from dialogs.card_prompt import awaits
@@ -19,17 +19,15 @@ from dialogs.outgoing import card_activity, text_activity
 from domain.actor import Speaker
 from domain.commands import Command, Flow, normalise_text, parse_command, parse_flow
 from domain.i18n import Lang, t
-from domain.ids import row_id
 from domain.submissions import key_in
+from services.actions import Verbs
 from services.org import OrgServices
 
 log = logging.getLogger(__name__)
 
-CORE_VERBS = frozenset({"settings.language", "admin.role.remove"})
-
 
 class Router:
-    """The conversation's front door, shared by message turns and card-action invokes."""
+    """The conversation's front door for messages, card submits included."""
 
     def __init__(
         self,
@@ -37,15 +35,16 @@ class Router:
         services: OrgServices,
         modules: list[FlowModule] | None = None,
         channel_handlers: list[ChannelHandler] | None = None,
+        actions: Verbs | None = None,
     ) -> None:
         self.services = services
+        self.actions = actions or Verbs()
         self.modules = list(modules or [])
         self.channel_handlers = list(channel_handlers or [])
         self.dialogs = DialogSet(conversation_state.create_property("DialogState"))
         self.dialogs.add(AdminDialog(services))
         self.dialog_names: dict[str, str] = {ADMIN_DIALOG: ADMIN_NAME_KEY}
         self.flow_dialogs: dict[Flow, str] = {}
-        self.verbs: dict[str, FlowModule] = {}
         self.receipts: dict[str, SubmitReceipts] = {}
         for module in self.modules:
             if isinstance(module, SubmitReceipts):
@@ -56,10 +55,6 @@ class Router:
                 self.dialog_names[module.dialog_id] = module.name_key
                 if module.flow is not None:
                     self.flow_dialogs[module.flow] = module.dialog_id
-            for verb in module.action_verbs:
-                if verb in self.verbs or verb in CORE_VERBS:
-                    raise ValueError(f"card action {verb!r} registered twice")
-                self.verbs[verb] = module
 
     async def welcome(self, turn_context: TurnContext) -> None:
         speaker = speaker_of(turn_context)
@@ -99,51 +94,6 @@ class Router:
                 return
         await self._say(turn_context, t(speaker.lang, "channel.help"))
 
-    async def on_universal_action(
-        self, turn_context: TurnContext, verb: str, data: dict[str, Any]
-    ) -> Card | str:
-        """An `Action.Execute` (or its Submit fallback): the card to show instead, or a
-        short message while the card stays."""
-        speaker = speaker_of(turn_context)
-        if verb == "settings.language":
-            lang = Lang.DA if data.get("lang") == Lang.DA.value else Lang.EN
-            await self.services.set_language(speaker, lang)
-            return welcome_card(lang, speaker.name)
-        if verb == "admin.role.remove":
-            return await self._remove_role(speaker, data)
-        module = self.verbs.get(verb)
-        if module is not None:
-            return await module.on_action(turn_context, verb, data)
-        return notice_card(t(speaker.lang, "app.name"), t(speaker.lang, "action.unknown"))
-
-    async def _remove_role(self, speaker: Speaker, data: dict[str, Any]) -> Card:
-        assignment_id = row_id(data.get("assignment_id"))
-        if not speaker.is_admin:
-            await self.services.refuse(
-                speaker, "role.remove", entity_type="role_assignment", entity_id=assignment_id
-            )
-            return notice_card(t(speaker.lang, "admin.title"), t(speaker.lang, "error.not_allowed"))
-        unit_id = row_id(data.get("unit_id"))
-        if assignment_id is None or unit_id is None:
-            return notice_card(
-                t(speaker.lang, "admin.title"), t(speaker.lang, "card.invalid_input")
-            )
-        removed = await self.services.remove_role(speaker, assignment_id)
-        unit = await self.services.get_unit(unit_id)
-        if unit is None:
-            return notice_card(t(speaker.lang, "admin.title"), t(speaker.lang, "card.stale"))
-        message = None
-        if removed is not None:
-            message = t(
-                speaker.lang,
-                "admin.removed",
-                person=plain(removed.person),
-                role=t(speaker.lang, f"role.{removed.role.value}"),
-                unit=plain(unit.name),
-            )
-        holders = await self.services.unit_roles(unit.id)
-        return unit_roles_card(speaker.lang, unit, holders, message=message, interactive=False)
-
     async def _on_card_submit(
         self, dialog_context: DialogContext, speaker: Speaker, value: dict[str, Any]
     ) -> None:
@@ -160,8 +110,8 @@ class Router:
             await self._send_help(dialog_context, speaker)
         elif action == "menu.show":
             await turn_context.send_activity(card_activity(menu_card(speaker.lang)))
-        elif action in CORE_VERBS or action in self.verbs:
-            answer = await self.on_universal_action(turn_context, str(action), value)
+        elif isinstance(action, str) and action in self.actions:
+            answer = await self.actions.answer(speaker, action, value)
             if isinstance(answer, str):
                 await self._say(turn_context, answer)
             else:

@@ -1,5 +1,6 @@
-"""Well-being dialogues: the recording dialog, and the module that plugs the action plan,
-the owners' card actions, the annual discussion and the overview into the router.
+"""Well-being dialogues: the recording dialog, and the module that plugs the words for the
+action plan, the annual discussion and the overview into the router (the cards' actions are
+verbs in `services.wellbeing`).
 
 The dialog ends as soon as the dialogue is stored, so the conversation's saved state no
 longer holds the notes. Everything after that (action-plan items, the plan, the notes) is
@@ -38,26 +39,6 @@ NAME_KEY: Final = "wellbeing.dialog_name"
 _FORM: Final = "wellbeing.form"
 _CHECK: Final = "wellbeing.check"
 _PROMPT: Final = "wellbeing.prompt"
-VERBS: Final = frozenset(
-    {
-        "wellbeing.items.save",
-        "wellbeing.items.rows",
-        "wellbeing.items.add",
-        "wellbeing.item.progress",
-        "wellbeing.item.done",
-        "wellbeing.item.drop",
-        "wellbeing.item.evaluate",
-        "wellbeing.item.refresh",
-        "wellbeing.item.open",
-        "wellbeing.item.edit",
-        "wellbeing.item.save",
-        "wellbeing.plan.show",
-        "wellbeing.plan.pick",
-        "wellbeing.notes.show",
-        "wellbeing.amd.open",
-        "wellbeing.amd.save",
-    }
-)
 WORDS: Final[dict[str, str]] = {
     "handlingsplan": "plan",
     "handlingsplanen": "plan",
@@ -115,8 +96,6 @@ class WellbeingServices(Protocol):
 
     async def recorded_before(self, speaker: Speaker, submission_key: str) -> Card | None:
         """The card that followed the dialogue the speaker's card stored, if it stored one."""
-
-    async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card: ...
 
     async def word(self, speaker: Speaker, kind: str) -> Card: ...
 
@@ -258,13 +237,12 @@ class WellbeingDialog(ComponentDialog):  # type: ignore[misc]
 
 
 class WellbeingModule:
-    """Plugs well-being into the router: menu entry, dialog, card actions, words, and the
+    """Plugs well-being into the router: menu entry, dialog, words, and the
     answer to a dialogue card sent again."""
 
     flow: Flow | None = Flow.WELLBEING
     dialog_id: str | None = DIALOG_ID
     name_key = NAME_KEY
-    action_verbs = VERBS
     creating_actions = frozenset({"wellbeing.form.save", "wellbeing.form.confirm"})
 
     def __init__(self, services: WellbeingServices) -> None:
@@ -272,11 +250,6 @@ class WellbeingModule:
 
     def dialogs(self) -> list[Dialog]:
         return [WellbeingDialog(self.services)]
-
-    async def on_action(
-        self, turn_context: TurnContext, verb: str, data: dict[str, object]
-    ) -> Card:
-        return await self.services.action(speaker_of(turn_context), verb, dict(data))
 
     async def receipt(
         self, turn_context: TurnContext, action: str, submission_key: str

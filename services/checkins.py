@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.checkins import alarm_card, session_card
 from cards.common import Card, plain
 from domain.actor import Speaker
 from domain.checkins import AlarmReason, SessionStatus, SessionView
-from domain.i18n import format_datetime, t
-from domain.ids import row_id
+from domain.i18n import Lang, format_datetime, t
+from domain.ids import CardId, MaybeCardId
+from services.actions import CardData, InputText, Verb
 from services.checkin_jobs import (
     SESSION_ENTITY,
     CheckinJob,
@@ -23,6 +27,7 @@ from services.checkin_jobs import (
 from services.lone_work import person_lang
 from services.ports import Notifier
 from storage import checkins
+from storage.checkin_models import CheckinSession
 from storage.db import Database
 from storage.models import Person, utcnow
 
@@ -32,6 +37,50 @@ def _int(value: Any) -> int | None:
         return int(str(value))
     except ValueError:
         return None
+
+
+class StartCheckin(CardData):
+    """The approved request's Start button (none: the speaker's request that can start)."""
+
+    request_id: MaybeCardId = None
+
+
+class SessionAction(CardData):
+    """A button on the worker's session card."""
+
+    session_id: CardId
+
+
+class CheckOk(SessionAction):
+    interval: InputText = ""
+
+
+class Extend(SessionAction):
+    extend_minutes: InputText = ""
+
+
+class HandleAlarm(SessionAction):
+    """A responder's Handle on one alarm (`alarm`: its number; none: the current one)."""
+
+    alarm: int | None = None
+
+
+Said = tuple[str | None, bool]
+"""A step's notice for the worker, and whether it is good news."""
+
+
+@dataclass(frozen=True)
+class Stepped:
+    """A session after one of the worker's buttons."""
+
+    view: SessionView
+    now: datetime
+    alarm_before: int | None
+    notice: str | None
+    good: bool
+
+    def card(self, lang: Lang) -> Card:
+        return session_card(lang, self.view, notice=self.notice, good=self.good)
 
 
 class DatabaseCheckinServices:
@@ -70,17 +119,99 @@ class DatabaseCheckinServices:
             return session_card(lang, view, notice=t(lang, "checkins.already_open"))
         return session_card(lang, view)
 
-    async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card | str:
+    def verbs(self) -> list[Verb[Any]]:
+        """The requester card's Start, the session card's buttons, the alarm's Handle."""
+        return [
+            Verb("checkin.start", StartCheckin, self.start_from_card),
+            Verb("checkin.ok", CheckOk, self.check_ok),
+            Verb("checkin.extend", Extend, self.extend),
+            Verb("checkin.finish", SessionAction, self.finish),
+            Verb("checkin.help", SessionAction, self.call_for_help),
+            Verb("checkin.handle", HandleAlarm, self.handle),
+        ]
+
+    async def start_from_card(self, speaker: Speaker, action: StartCheckin) -> Card | str:
+        if speaker.person_id is None:
+            return t(speaker.lang, "error.not_allowed")
+        return await self.start(speaker, action.request_id)
+
+    async def check_ok(self, speaker: Speaker, action: CheckOk) -> Card | str:
+        """The worker is fine: the next check-in is due after the (chosen) interval."""
+        lang = speaker.lang
+
+        async def step(session: AsyncSession, checkin: CheckinSession, now: datetime) -> Said:
+            await checkins.check_ok(session, checkin, now=now, interval=_int(action.interval))
+            return t(lang, "checkins.ok.done", due=format_datetime(lang, checkin.due_at)), True
+
+        stepped = await self._step(speaker, action.session_id, "checkin.ok", step)
+        if not isinstance(stepped, Stepped):
+            return stepped
+        self._alarm_over(stepped)
+        return stepped.card(lang)
+
+    async def extend(self, speaker: Speaker, action: Extend) -> Card | str:
+        """More time, within the approved request's end."""
+        lang = speaker.lang
+
+        async def step(session: AsyncSession, checkin: CheckinSession, now: datetime) -> Said:
+            minutes = _int(action.extend_minutes) or 30
+            if await checkins.extend(session, checkin, minutes=max(5, min(minutes, 240)), now=now):
+                return t(
+                    lang, "checkins.extend.done", ends=format_datetime(lang, checkin.ends_at)
+                ), True
+            request_end = (await view_of(session, checkin)).limit_at
+            return t(lang, "checkins.extend.limit", limit=format_datetime(lang, request_end)), False
+
+        stepped = await self._step(speaker, action.session_id, "checkin.extend", step)
+        return stepped.card(lang) if isinstance(stepped, Stepped) else stepped
+
+    async def finish(self, speaker: Speaker, action: SessionAction) -> Card | str:
+        """The work is over: the session ends, and every card about it says so."""
+
+        async def step(session: AsyncSession, checkin: CheckinSession, now: datetime) -> Said:
+            await checkins.finish(session, checkin, now=now)
+            return None, True
+
+        stepped = await self._step(speaker, action.session_id, "checkin.finish", step)
+        if not isinstance(stepped, Stepped):
+            return stepped
+        self._alarm_over(stepped)
+        self.notifier.later(self._update_worker_cards(stepped.view), name="checkin.finished")
+        return stepped.card(speaker.lang)
+
+    async def call_for_help(self, speaker: Speaker, action: SessionAction) -> Card | str:
+        """The worker asks for help: an alarm now, sent to the responders after the answer."""
+        lang = speaker.lang
+
+        async def step(session: AsyncSession, checkin: CheckinSession, now: datetime) -> Said:
+            await checkins.raise_alarm(
+                session, checkin, reason=AlarmReason.HELP, started_at=now, now=now
+            )
+            return t(lang, "checkins.help.done"), False
+
+        stepped = await self._step(speaker, action.session_id, "checkin.help", step)
+        if not isinstance(stepped, Stepped):
+            return stepped
+        self.notifier.later(self.job.process(action.session_id, stepped.now), name="checkin.help")
+        return stepped.card(lang)
+
+    async def handle(self, speaker: Speaker, action: HandleAlarm) -> Card | str:
+        if speaker.person_id is None:
+            return t(speaker.lang, "error.not_allowed")
+        return await self._handle(speaker, action.session_id, action.alarm)
+
+    async def _step(
+        self,
+        speaker: Speaker,
+        session_id: int,
+        verb: str,
+        step: Callable[[AsyncSession, CheckinSession, datetime], Awaitable[Said]],
+    ) -> Stepped | Card | str:
+        """One of the worker's buttons on their open session, in one transaction; the
+        answer itself when it is someone else's session, unknown or already finished."""
         lang = speaker.lang
         if speaker.person_id is None:
             return t(lang, "error.not_allowed")
-        if verb == "checkin.start":
-            return await self.start(speaker, row_id(data.get("request_id")))
-        session_id = row_id(data.get("session_id"))
-        if session_id is None:
-            return t(lang, "card.invalid_input")
-        if verb == "checkin.handle":
-            return await self._handle(speaker, session_id, _int(data.get("alarm")))
         now = self.clock()
         async with self.db.transaction() as session:
             checkin = await checkins.get(session, session_id)
@@ -94,42 +225,16 @@ class DatabaseCheckinServices:
             alarm_before = (
                 checkin.alarm_seq if checkin.status != SessionStatus.ACTIVE.value else None
             )
-            notice: str | None = None
-            good = True
-            if verb == "checkin.ok":
-                await checkins.check_ok(
-                    session, checkin, now=now, interval=_int(data.get("interval"))
-                )
-                notice = t(lang, "checkins.ok.done", due=format_datetime(lang, checkin.due_at))
-            elif verb == "checkin.extend":
-                minutes = _int(data.get("extend_minutes")) or 30
-                if await checkins.extend(
-                    session, checkin, minutes=max(5, min(minutes, 240)), now=now
-                ):
-                    notice = t(
-                        lang, "checkins.extend.done", ends=format_datetime(lang, checkin.ends_at)
-                    )
-                else:
-                    good = False
-                    request_end = (await view_of(session, checkin)).limit_at
-                    notice = t(
-                        lang, "checkins.extend.limit", limit=format_datetime(lang, request_end)
-                    )
-            elif verb == "checkin.finish":
-                await checkins.finish(session, checkin, now=now)
-            elif verb == "checkin.help":
-                await checkins.raise_alarm(
-                    session, checkin, reason=AlarmReason.HELP, started_at=now, now=now
-                )
-                notice, good = t(lang, "checkins.help.done"), False
+            notice, good = await step(session, checkin, now)
             view = await view_of(session, checkin)
-        if verb == "checkin.help":
-            self.notifier.later(self.job.process(session_id, now), name="checkin.help")
-        elif alarm_before is not None and verb in ("checkin.ok", "checkin.finish"):
-            self.notifier.later(self._update_alarm_cards(view, alarm_before), name="checkin.over")
-        if verb == "checkin.finish":
-            self.notifier.later(self._update_worker_cards(view), name="checkin.finished")
-        return session_card(lang, view, notice=notice, good=good)
+        return Stepped(view, now, alarm_before, notice, good)
+
+    def _alarm_over(self, stepped: Stepped) -> None:
+        """An alarm that was running is over: its responders' cards say so (after the answer)."""
+        if stepped.alarm_before is not None:
+            self.notifier.later(
+                self._update_alarm_cards(stepped.view, stepped.alarm_before), name="checkin.over"
+            )
 
     async def _handle(self, speaker: Speaker, session_id: int, alarm_seq: int | None) -> Card | str:
         assert speaker.person_id is not None

@@ -8,15 +8,24 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from cards.common import Card, notice_card, plain
-from cards.digest import details_card, digest_card, line_text
+from cards.digest import details_card, digest_card, line_text, safety_moment_card
 from domain.actor import Speaker
-from domain.digest import DigestContent, SafetyMoment, Schedule, iso_week, scope_for
+from domain.digest import (
+    DigestContent,
+    SafetyMoment,
+    Schedule,
+    iso_week,
+    scope_for,
+    week_bounds,
+)
 from domain.i18n import Lang, t
+from domain.ids import CardId
 from domain.org import Role
 from domain.wellbeing import WellbeingSettings
+from services.actions import CardData, InputText, Verb
 from services.digest_sections import compose
 from services.ports import WORKER, ChannelPoster, DeliveryFailed, NoConversation, Notifier
 from storage import conversations, jobs, org
@@ -223,6 +232,18 @@ class TeamInfo:
     service_url: str
 
 
+class DetailsWanted(CardData):
+    subscription_id: CardId
+
+
+class SafetyMomentSent(CardData):
+    """The safety-moment card: its week, and the text in both languages."""
+
+    week: InputText = ""
+    danish: InputText = ""
+    english: InputText = ""
+
+
 class DigestServices:
     """What the channel words and the digest card's buttons do, each one transaction."""
 
@@ -316,6 +337,36 @@ class DigestServices:
             await digest_store.save_safety_moment(
                 session, week=week, danish=danish, english=english, person_id=speaker.person_id
             )
+
+    def verbs(self) -> list[Verb[Any]]:
+        """The digest card's Details and the safety-moment card's Save."""
+        return [
+            Verb("digest.details", DetailsWanted, self.details),
+            Verb("digest.safety_moment", SafetyMomentSent, self.edit_safety_moment),
+        ]
+
+    async def edit_safety_moment(self, speaker: Speaker, sent: SafetyMomentSent) -> Card | str:
+        """Save the week's safety moment (both languages are needed; the card again without)."""
+        if not await self.may_manage(speaker, "safety_moment"):
+            return t(speaker.lang, "digest.not_allowed")
+        week, danish, english = sent.week, sent.danish.strip(), sent.english.strip()
+        try:
+            week_bounds(week)
+        except ValueError:
+            return t(speaker.lang, "card.invalid_input")
+        if not danish or not english:
+            return safety_moment_card(speaker.lang, week, danish=danish, english=english)
+        await self.save_safety_moment(speaker, week, danish[:600], english[:600])
+        return notice_card(
+            t(speaker.lang, "digest.safety_moment.title", week=week),
+            t(speaker.lang, "digest.safety_moment.saved", week=week),
+        )
+
+    async def details(self, speaker: Speaker, wanted: DetailsWanted) -> str:
+        """The full lists behind a digest card, to the speaker's 1:1 chat."""
+        if not await self.may_see_details(speaker):
+            return t(speaker.lang, "digest.not_allowed")
+        return t(speaker.lang, await self.send_details(speaker, wanted.subscription_id))
 
     async def send_details(self, speaker: Speaker, subscription_id: int) -> str:
         """Send the full lists to the speaker's 1:1 chat after the click is answered; the

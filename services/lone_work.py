@@ -13,7 +13,7 @@ from cards.common import Card, notice_card, plain
 from cards.lone_work import approval_card, list_card, requester_card
 from domain.actor import Speaker
 from domain.i18n import Lang, format_datetime, preferred_lang, t
-from domain.ids import row_id
+from domain.ids import CardId
 from domain.lone_work import (
     Decision,
     Hazard,
@@ -26,6 +26,7 @@ from domain.lone_work import (
 )
 from domain.numbering import local_year, year_bounds
 from domain.org import Role, UnitRef
+from services.actions import CardData, InputText, Verb
 from services.ports import Notifier, Outgoing
 from storage import audit, conversations, lone_work, org
 from storage.db import Database, HotConnection
@@ -33,11 +34,15 @@ from storage.lone_work import ENTITY, RequestRow
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import Unit, utcnow
 
-DECISIONS = {
-    "lone_work.approve": Decision.APPROVE,
-    "lone_work.approve_conditions": Decision.APPROVE_WITH_CONDITIONS,
-    "lone_work.reject": Decision.REJECT,
-}
+
+class RequestAction(CardData):
+    """The approval and requester cards' data: the request, and the note typed on the card."""
+
+    request_id: CardId
+    note: InputText = ""
+
+    def note_text(self) -> str | None:
+        return self.note.strip() or None
 
 
 class PersonLike(org.Describable, Protocol):
@@ -424,21 +429,48 @@ class DatabaseLoneWorkServices:
 
     # -- card actions --------------------------------------------------------------------------
 
-    async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card:
-        lang = speaker.lang
-        request_id = row_id(data.get("request_id"))
-        if request_id is None:
-            return notice_card(t(lang, "lone_work.approval.title"), t(lang, "card.invalid_input"))
+    def verbs(self) -> list[Verb[Any]]:
+        """The approval, requester and list cards' actions."""
+        return [
+            Verb("lone_work.approve", RequestAction, self.approve),
+            Verb("lone_work.approve_conditions", RequestAction, self.approve_with_conditions),
+            Verb("lone_work.reject", RequestAction, self.reject),
+            Verb("lone_work.withdraw", RequestAction, self.withdraw),
+            Verb("lone_work.revoke", RequestAction, self.revoke),
+            Verb("lone_work.open", RequestAction, self.open),
+            Verb("lone_work.refresh", RequestAction, self.open),
+        ]
+
+    async def approve(self, speaker: Speaker, action: RequestAction) -> Card:
+        return await self._decide(speaker, action, Decision.APPROVE)
+
+    async def approve_with_conditions(self, speaker: Speaker, action: RequestAction) -> Card:
+        return await self._decide(speaker, action, Decision.APPROVE_WITH_CONDITIONS)
+
+    async def reject(self, speaker: Speaker, action: RequestAction) -> Card:
+        return await self._decide(speaker, action, Decision.REJECT)
+
+    async def withdraw(self, speaker: Speaker, action: RequestAction) -> Card:
+        """The requester withdraws their pending request."""
         if speaker.person_id is None:
-            return notice_card(t(lang, "lone_work.approval.title"), t(lang, "error.not_allowed"))
-        note = str(data.get("note") or "").strip() or None
-        if verb in DECISIONS:
-            return await self._decide(speaker, request_id, DECISIONS[verb], note)
-        if verb == "lone_work.withdraw":
-            return await self._withdraw(speaker, request_id)
-        if verb == "lone_work.revoke":
-            return await self._revoke(speaker, request_id, note)
-        return await self._open(speaker, request_id)
+            return self._not_allowed(speaker.lang)
+        return await self._withdraw(speaker, action.request_id)
+
+    async def revoke(self, speaker: Speaker, action: RequestAction) -> Card:
+        """The approver (or the unit's leader) revokes an approval, with a reason."""
+        if speaker.person_id is None:
+            return self._not_allowed(speaker.lang)
+        return await self._revoke(speaker, action.request_id, action.note_text())
+
+    async def open(self, speaker: Speaker, action: RequestAction) -> Card:
+        """The request's card as it is now, for the approver or the requester."""
+        if speaker.person_id is None:
+            return self._not_allowed(speaker.lang)
+        return await self._open(speaker, action.request_id)
+
+    @staticmethod
+    def _not_allowed(lang: Lang) -> Card:
+        return notice_card(t(lang, "lone_work.approval.title"), t(lang, "error.not_allowed"))
 
     async def _open(self, speaker: Speaker, request_id: int) -> Card:
         lang = speaker.lang
@@ -488,11 +520,11 @@ class DatabaseLoneWorkServices:
             return t(lang, "lone_work.error.note_required")
         return t(lang, "lone_work.refused.closed", status=t(lang, view.status_key).lower())
 
-    async def _decide(
-        self, speaker: Speaker, request_id: int, decision: Decision, note: str | None
-    ) -> Card:
-        assert speaker.person_id is not None
+    async def _decide(self, speaker: Speaker, action: RequestAction, decision: Decision) -> Card:
         lang = speaker.lang
+        if speaker.person_id is None:
+            return self._not_allowed(lang)
+        request_id, note = action.request_id, action.note_text()
         async with audit.audited(self.db) as connection:
             outcome = await lone_work.decide(
                 connection,

@@ -31,7 +31,7 @@ from cards.near_miss_form import confirmation_card
 from domain.actor import Speaker
 from domain.audit import person_actor
 from domain.i18n import COPENHAGEN, Lang, format_datetime, t
-from domain.ids import row_id
+from domain.ids import CardId, MaybeCardId
 from domain.near_miss import (
     ActionView,
     AssignForm,
@@ -47,6 +47,7 @@ from domain.near_miss import (
     parse_key,
 )
 from domain.org import UnitRef, UnknownUnit
+from services.actions import CardData, CardInputs, InputText, NoData, Verb
 from services.ports import WORKER, Notifier
 from storage import audit, jobs, near_miss, near_miss_follow_up, near_miss_lists, org
 from storage.db import Database
@@ -55,13 +56,21 @@ from storage.near_miss import ENTITY
 
 log = logging.getLogger(__name__)
 
-EVENTS = {
-    "near_miss.acknowledge": Event.ACKNOWLEDGE,
-    "near_miss.assign": Event.ASSIGN,
-    "near_miss.action.add": Event.ADD_ACTION,
-    "near_miss.action.done": Event.COMPLETE_ACTION,
-    "near_miss.close": Event.CLOSE,
-}
+
+class ViewReport(CardData):
+    """A report card's refresh, or Open in the list."""
+
+    report_id: CardId
+    from_list: bool = False
+
+
+class FollowUp(CardInputs):
+    """A follow-up on a report card: the report (and the action, on an action's button),
+    which card was clicked, and the card's inputs (investigator, new action, conclusion)."""
+
+    report_id: CardId
+    action_id: MaybeCardId = None
+    card: InputText = ""
 
 
 def _entity(report_id: int) -> tuple[str, str]:
@@ -209,25 +218,41 @@ class DatabaseNearMissServices:
 
     # -- follow-up -----------------------------------------------------------------------------
 
-    async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card:
-        lang = speaker.lang
-        if verb == "near_miss.list":
-            return await self.list_card(speaker)
-        report_id = row_id(data.get("report_id"))
-        if report_id is None:
-            return notice_card(t(lang, "near_miss.title"), t(lang, "card.invalid_input"))
-        if speaker.person_id is None:
-            return not_allowed_card(lang)
-        if verb == "near_miss.view":
-            return await self._view(speaker, report_id, data)
-        event = EVENTS.get(verb)
-        if event is None:
-            return notice_card(t(lang, "near_miss.title"), t(lang, "action.unknown"))
-        return await self._follow_up(speaker, report_id, event, data)
+    def verbs(self) -> list[Verb[Any]]:
+        """The report card's follow-up actions and the open list's."""
+        return [
+            Verb("near_miss.view", ViewReport, self.view),
+            Verb("near_miss.list", NoData, self.open_list),
+            Verb("near_miss.acknowledge", FollowUp, self.acknowledge),
+            Verb("near_miss.assign", FollowUp, self.assign),
+            Verb("near_miss.action.add", FollowUp, self.add_action),
+            Verb("near_miss.action.done", FollowUp, self.complete_action),
+            Verb("near_miss.close", FollowUp, self.close),
+        ]
 
-    async def _view(self, speaker: Speaker, report_id: int, data: dict[str, Any]) -> Card:
+    async def open_list(self, speaker: Speaker, _: NoData) -> Card:
+        return await self.list_card(speaker)
+
+    async def acknowledge(self, speaker: Speaker, action: FollowUp) -> Card:
+        return await self._follow_up(speaker, action, Event.ACKNOWLEDGE)
+
+    async def assign(self, speaker: Speaker, action: FollowUp) -> Card:
+        return await self._follow_up(speaker, action, Event.ASSIGN)
+
+    async def add_action(self, speaker: Speaker, action: FollowUp) -> Card:
+        return await self._follow_up(speaker, action, Event.ADD_ACTION)
+
+    async def complete_action(self, speaker: Speaker, action: FollowUp) -> Card:
+        return await self._follow_up(speaker, action, Event.COMPLETE_ACTION)
+
+    async def close(self, speaker: Speaker, action: FollowUp) -> Card:
+        return await self._follow_up(speaker, action, Event.CLOSE)
+
+    async def view(self, speaker: Speaker, action: ViewReport) -> Card:
         """A refresh, or "open" from the list: the card as it is now, for this reader."""
-        assert speaker.person_id is not None
+        if speaker.person_id is None:
+            return not_allowed_card(speaker.lang)
+        report_id = action.report_id
         async with self.db.transaction() as session:
             context = await near_miss.context(session, report_id, [speaker.person_id])
             if context is None:
@@ -241,7 +266,7 @@ class DatabaseNearMissServices:
         return viewer_card(
             context,
             self._in_speaker_language(viewer, speaker),
-            back_to_list=bool(data.get("from_list")),
+            back_to_list=action.from_list,
         )
 
     @staticmethod
@@ -257,14 +282,13 @@ class DatabaseNearMissServices:
             owned_actions=viewer.owned_actions,
         )
 
-    async def _follow_up(
-        self, speaker: Speaker, report_id: int, event: Event, data: dict[str, Any]
-    ) -> Card:
-        assert speaker.person_id is not None
+    async def _follow_up(self, speaker: Speaker, sent: FollowUp, event: Event) -> Card:
         lang = speaker.lang
+        if speaker.person_id is None:
+            return not_allowed_card(lang)
         actor_id = speaker.person_id
         now = self.clock()
-        action_id = row_id(data.get("action_id"))
+        report_id, action_id, data = sent.report_id, sent.action_id, sent.inputs()
         notices: list[Notice] = []
         message: str | None = None
         errors: list[str] = []
@@ -347,7 +371,7 @@ class DatabaseNearMissServices:
         return viewer_card(
             context,
             self._in_speaker_language(context.people[actor_id], speaker),
-            owner_view_of=action_id if data.get("card") == "owner" else None,
+            owner_view_of=action_id if sent.card == "owner" else None,
             message=message,
             errors=errors,
         )

@@ -3,14 +3,18 @@ transaction on the database."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from cards.admin import unit_roles_card
+from cards.common import Card, notice_card, plain, welcome_card
 from domain.actor import Speaker
-from domain.i18n import Lang
+from domain.i18n import Lang, t
+from domain.ids import CardId
 from domain.org import Role, RoleAssignmentForm, RoleHolder, UnitRef
+from services.actions import CardData, InputText, Verb
 from storage import audit, org
 from storage.db import Database
 from storage.models import Person, RoleAssignment, Unit
@@ -37,6 +41,17 @@ class OrgServices(Protocol):
         self, speaker: Speaker, action: str, *, entity_type: str, entity_id: int | None = None
     ) -> None:
         """Audit an attempt the speaker has no right to (`<action>.refused`, once)."""
+
+
+class LanguageChoice(CardData):
+    lang: InputText = ""
+
+
+class RoleRemoval(CardData):
+    """The admin card's Remove: the assignment, and the unit whose roles the card shows."""
+
+    assignment_id: CardId
+    unit_id: CardId
 
 
 def _holder(assignment: RoleAssignment) -> RoleHolder:
@@ -123,3 +138,43 @@ class DatabaseOrgServices:
                 before={"language": before},
                 after={"language": lang.value},
             )
+
+    def verbs(self) -> list[Verb[Any]]:
+        """The menu's language switch and the admin card's Remove."""
+        return [
+            Verb("settings.language", LanguageChoice, self.choose_language),
+            Verb("admin.role.remove", RoleRemoval, self.remove_role_from_card),
+        ]
+
+    async def choose_language(self, speaker: Speaker, choice: LanguageChoice) -> Card:
+        """Speak the chosen language from now on; the welcome card in it."""
+        lang = Lang.DA if choice.lang == Lang.DA.value else Lang.EN
+        await self.set_language(speaker, lang)
+        return welcome_card(lang, speaker.name)
+
+    async def remove_role_from_card(self, speaker: Speaker, removal: RoleRemoval) -> Card:
+        """An administrator removes a role; the unit's roles as they are now."""
+        lang = speaker.lang
+        if not speaker.is_admin:
+            await self.refuse(
+                speaker,
+                "role.remove",
+                entity_type="role_assignment",
+                entity_id=removal.assignment_id,
+            )
+            return notice_card(t(lang, "admin.title"), t(lang, "error.not_allowed"))
+        removed = await self.remove_role(speaker, removal.assignment_id)
+        unit = await self.get_unit(removal.unit_id)
+        if unit is None:
+            return notice_card(t(lang, "admin.title"), t(lang, "card.stale"))
+        message = None
+        if removed is not None:
+            message = t(
+                lang,
+                "admin.removed",
+                person=plain(removed.person),
+                role=t(lang, f"role.{removed.role.value}"),
+                unit=plain(unit.name),
+            )
+        holders = await self.unit_roles(unit.id)
+        return unit_roles_card(lang, unit, holders, message=message, interactive=False)

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+from pydantic import BeforeValidator, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,7 +25,7 @@ from cards.precursors import (
 )
 from domain.actor import Speaker
 from domain.i18n import COPENHAGEN, Lang, preferred_lang, t
-from domain.ids import row_id
+from domain.ids import CardId, row_id
 from domain.org import Role, UnitRef
 from domain.precursor_forms import FIELD_ERRORS, EntryForm, HoldingForm
 from domain.precursor_ledger import (
@@ -38,6 +38,7 @@ from domain.precursor_ledger import (
 )
 from domain.precursor_registrations import RegistrationStatus, UnitHome, deadline_for
 from domain.precursors import SubstanceInfo, format_amount, format_quantity, search
+from services.actions import CardData, InputText, Verb
 from services.ports import Notifier
 from storage import org, precursor_catalogue, precursor_registrations, precursors
 from storage.db import Database
@@ -73,6 +74,26 @@ def _year(value: Any) -> int | None:
     text = str(value or "").strip()
     year = int(text) if len(text) == 4 and text.isascii() and text.isdigit() else 0
     return year if 2000 <= year <= 2100 else None
+
+
+Year = Annotated[int | None, BeforeValidator(_year)]
+"""A year a card sent (none, or one the registers cannot hold: the current year)."""
+
+
+class YearChoice(CardData):
+    year: Year = None
+
+
+class UnitStatus(YearChoice):
+    unit_id: CardId
+
+
+class Reversal(CardData):
+    """The ledger card's Reverse: the holding, and the entry and reason picked on it."""
+
+    holding_id: CardId
+    entry_id: InputText = ""
+    reason: InputText = ""
 
 
 def person_lang(person: Person) -> Lang:
@@ -517,15 +538,14 @@ class DatabasePrecursorServices:
             values=values,
         )
 
-    async def _reverse(self, speaker: Speaker, data: dict[str, Any]) -> Card:
+    async def reverse(self, speaker: Speaker, reversal: Reversal) -> Card:
+        """Reverse one of the holding's entries (chosen on the ledger card), with a reason."""
         lang = speaker.lang
         heading = t(lang, "precursors.pick.title")
-        holding_id = row_id(data.get("holding_id"))
-        if holding_id is None:
-            return notice_card(heading, t(lang, "card.invalid_input"))
-        entry_id_text = str(data.get("entry_id") or "").strip()
+        holding_id = reversal.holding_id
+        entry_id_text = reversal.entry_id.strip()
         entry_id = row_id(entry_id_text)
-        reason = str(data.get("reason") or "").strip() or None
+        reason = reversal.reason.strip() or None
         async with self.db.transaction() as session:
             row = await precursors.holding(session, holding_id)
             if row is None:
@@ -596,11 +616,10 @@ class DatabasePrecursorServices:
             licence_recorded=bool(self.licence.strip()),
         )
 
-    async def _unit_status(self, speaker: Speaker, data: dict[str, Any]) -> Card:
+    async def unit_status(self, speaker: Speaker, choice: UnitStatus) -> Card:
+        """One unit's registration and holdings, for the secretariat."""
         lang = speaker.lang
-        unit_id = row_id(data.get("unit_id"))
-        if unit_id is None:
-            return await self.overview_card(speaker)
+        unit_id = choice.unit_id
         await self.ready()
         async with self.db.sessions() as session:
             allowed = await self._may_see_all(session, speaker)
@@ -616,13 +635,17 @@ class DatabasePrecursorServices:
                 today=self.today(),
                 deadline=self.deadline,
                 licence=self.licence,
-                year=_year(data.get("year")),
+                year=choice.year,
             )
         return unit_status_card(lang, home, warnings=home_warnings(lang, home))
 
-    async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card:
-        if verb == "precursors.reverse":
-            return await self._reverse(speaker, data)
-        if verb == "precursors.unit_status":
-            return await self._unit_status(speaker, data)
-        return await self.overview_card(speaker, _year(data.get("year")))
+    def verbs(self) -> list[Verb[Any]]:
+        """The secretariat's overview and unit status, and the ledger's Reverse."""
+        return [
+            Verb("precursors.overview", YearChoice, self.overview),
+            Verb("precursors.unit_status", UnitStatus, self.unit_status),
+            Verb("precursors.reverse", Reversal, self.reverse),
+        ]
+
+    async def overview(self, speaker: Speaker, choice: YearChoice) -> Card:
+        return await self.overview_card(speaker, choice.year)

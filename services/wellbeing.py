@@ -20,27 +20,41 @@ from cards.wellbeing_items import items_card, mine_card
 from cards.wellbeing_plan import counts_card, notes_card, overview_card, plan_card, unit_picker
 from domain.actor import Speaker
 from domain.i18n import Lang, t
-from domain.ids import row_id
+from domain.ids import CardId, ChosenId, MaybeCardId
 from domain.org import UnitRef
 from domain.wellbeing import (
     ITEM_ROWS_STEP,
     DialogueForm,
-    ItemStatus,
     parse_amd,
 )
 from domain.wellbeing_privacy import Flag, check_texts
-from services.wellbeing_items import ItemActions
+from services.actions import CardData, CardInputs, NoData, Verb
+from services.wellbeing_items import (
+    Evaluation,
+    ItemActions,
+    ItemEdit,
+    ItemRef,
+    ItemsForm,
+    StatusChange,
+)
 from storage import wellbeing, wellbeing_counts, wellbeing_items
 from storage.models import Unit
 from storage.wellbeing_models import WellbeingDialogue
 
 log = logging.getLogger(__name__)
 
-STATUSES = {
-    "wellbeing.item.progress": ItemStatus.IN_PROGRESS,
-    "wellbeing.item.done": ItemStatus.DONE,
-    "wellbeing.item.drop": ItemStatus.DROPPED,
-}
+
+class PlanChoice(CardData):
+    """Show a unit's plan: the unit the card names or the user picked (none: pick one)."""
+
+    unit_id: ChosenId = None
+
+
+class NotesChoice(CardData):
+    """A unit's dialogue notes: the latest, or the dialogue the card names."""
+
+    unit_id: CardId
+    dialogue_id: MaybeCardId = None
 
 
 class DatabaseWellbeingServices(ItemActions):
@@ -247,47 +261,55 @@ class DatabaseWellbeingServices(ItemActions):
 
     # -- card actions ------------------------------------------------------------------------
 
-    async def action(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card:
-        lang = speaker.lang
+    def verbs(self) -> list[Verb[Any]]:
+        """The items form, an item's cards, the plan, the notes and the annual discussion."""
+        return [
+            Verb("wellbeing.items.save", ItemsForm, self.save_items),
+            Verb("wellbeing.items.rows", ItemsForm, self.more_rows),
+            Verb("wellbeing.items.add", ItemsForm, self.new_items),
+            Verb("wellbeing.item.progress", StatusChange, self.start_item),
+            Verb("wellbeing.item.done", StatusChange, self.finish_item),
+            Verb("wellbeing.item.drop", StatusChange, self.drop_item),
+            Verb("wellbeing.item.evaluate", Evaluation, self.evaluate),
+            Verb("wellbeing.item.refresh", ItemRef, self.open_item),
+            Verb("wellbeing.item.open", ItemRef, self.open_item),
+            Verb("wellbeing.item.edit", ItemRef, self.edit_item),
+            Verb("wellbeing.item.save", ItemEdit, self.save_item),
+            Verb("wellbeing.plan.show", PlanChoice, self.show_plan),
+            Verb("wellbeing.plan.pick", NoData, self.pick_plan),
+            Verb("wellbeing.notes.show", NotesChoice, self.show_notes),
+            Verb("wellbeing.amd.open", NoData, self.open_amd),
+            Verb("wellbeing.amd.save", CardInputs, self.save_amd),
+        ]
+
+    async def show_plan(self, speaker: Speaker, choice: PlanChoice) -> Card:
         if speaker.person_id is None:
-            return self._not_allowed(lang)
-        if verb in ("wellbeing.items.save", "wellbeing.items.rows", "wellbeing.items.add"):
-            return await self._items(speaker, verb, data)
-        if verb in STATUSES:
-            return await self._set_status(speaker, STATUSES[verb], data)
-        if verb == "wellbeing.item.evaluate":
-            return await self._evaluate(speaker, data)
-        if verb in ("wellbeing.item.refresh", "wellbeing.item.open"):
-            return await self._open_item(speaker, data)
-        if verb == "wellbeing.item.edit":
-            return await self._edit_form(speaker, data)
-        if verb == "wellbeing.item.save":
-            return await self._save_item(speaker, data)
-        if verb == "wellbeing.plan.show":
-            unit_id = row_id(data.get("unit_id"))
-            if unit_id is None:
-                return await self._picker(speaker, t(lang, "wellbeing.error.unit"))
-            return await self._plan(speaker, unit_id)
-        if verb == "wellbeing.plan.pick":
-            async with self.db.sessions() as session:
-                home = (await self._access(session, speaker)).home_unit()
-            return await self._picker(speaker, selected=home)
-        if verb == "wellbeing.notes.show":
-            return await self._notes(speaker, data)
-        if verb == "wellbeing.amd.open":
-            return await self._amd_form(speaker)
-        if verb == "wellbeing.amd.save":
-            return await self._save_amd(speaker, data)
-        return notice_card(t(lang, "app.name"), t(lang, "action.unknown"))
+            return self._not_allowed(speaker.lang)
+        if choice.unit_id is None:
+            return await self._picker(speaker, t(speaker.lang, "wellbeing.error.unit"))
+        return await self._plan(speaker, choice.unit_id)
+
+    async def pick_plan(self, speaker: Speaker, _: NoData) -> Card:
+        if speaker.person_id is None:
+            return self._not_allowed(speaker.lang)
+        async with self.db.sessions() as session:
+            home = (await self._access(session, speaker)).home_unit()
+        return await self._picker(speaker, selected=home)
+
+    async def open_amd(self, speaker: Speaker, _: NoData) -> Card:
+        if speaker.person_id is None:
+            return self._not_allowed(speaker.lang)
+        return await self._amd_form(speaker)
 
     # -- notes ---------------------------------------------------------------------------------
 
-    async def _notes(self, speaker: Speaker, data: dict[str, Any]) -> Card:
+    async def show_notes(self, speaker: Speaker, choice: NotesChoice) -> Card:
+        """A unit's dialogue notes (the chosen dialogue, or the latest) for those who may
+        read them; the counts, or a refusal, for the others."""
         lang = speaker.lang
-        unit_id = row_id(data.get("unit_id"))
-        wanted = row_id(data.get("dialogue_id"))
-        if unit_id is None:
-            return notice_card(t(lang, "wellbeing.title"), t(lang, "card.invalid_input"))
+        if speaker.person_id is None:
+            return self._not_allowed(lang)
+        unit_id, wanted = choice.unit_id, choice.dialogue_id
         async with self.db.transaction() as session:
             access = await self._access(session, speaker)
             dialogues = await wellbeing.readable_dialogues(session, access, unit_id)
@@ -320,10 +342,13 @@ class DatabaseWellbeingServices(ItemActions):
 
     # -- annual discussion -------------------------------------------------------------------
 
-    async def _save_amd(self, speaker: Speaker, data: dict[str, Any]) -> Card:
+    async def save_amd(self, speaker: Speaker, sent: CardInputs) -> Card:
+        """Record the unit's annual discussion (or the form again, with what is wrong)."""
         lang = speaker.lang
+        if speaker.person_id is None:
+            return self._not_allowed(lang)
         today = self._today()
-        values = {key: value for key, value in data.items() if key != "action"}
+        values = {key: value for key, value in sent.inputs().items() if key != "action"}
         form, problems = parse_amd(values, today=today)
         async with self.db.sessions() as session:
             access = await self._access(session, speaker)

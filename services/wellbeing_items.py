@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -23,7 +24,7 @@ from cards.wellbeing_items import (
 )
 from domain.actor import Speaker
 from domain.i18n import Lang, preferred_lang, t
-from domain.ids import row_id
+from domain.ids import CardId, MaybeCardId
 from domain.org import UnitRef
 from domain.wellbeing import (
     ITEM_ROWS_STEP,
@@ -43,6 +44,7 @@ from domain.wellbeing_items import (
     rows_of,
 )
 from domain.wellbeing_privacy import NameIndex, check_texts
+from services.actions import CardData, CardInputs, InputText
 from services.ports import WORKER, Notifier
 from storage import jobs, org, wellbeing, wellbeing_items
 from storage.db import Database
@@ -58,8 +60,57 @@ def person_lang(person: Person) -> Lang:
     return preferred_lang(person.language_override, person.locale)
 
 
-def _note(data: Mapping[str, Any]) -> str | None:
-    return str(data.get("note") or "").strip()[:500] or None
+class ItemsForm(CardInputs):
+    """The items form: its unit and dialogue, and its rows' inputs (with `rows`, `batch`,
+    `confirm`)."""
+
+    unit_id: CardId
+    dialogue_id: MaybeCardId = None
+
+
+class ItemRef(CardData):
+    item_id: CardId
+
+
+class StatusChange(ItemRef):
+    """An owner's (or, from the edit card, a manager's) status button, with a note."""
+
+    origin: InputText = ""
+    note: InputText = ""
+
+    def note_text(self) -> str | None:
+        return self.note.strip()[:500] or None
+
+
+class Evaluation(StatusChange):
+    effect: InputText = ""
+
+
+class ItemEdit(CardInputs):
+    """The edit card: the item, and the inputs (with `confirm`)."""
+
+    item_id: CardId
+
+
+@dataclass(frozen=True)
+class ItemsTarget:
+    """Where an items form's items go."""
+
+    unit: UnitRef
+    dialogue_id: int | None
+    rows: int
+    batch: str
+
+    def form(self, lang: Lang, **extra: Any) -> Card:
+        return items_card(
+            lang,
+            unit=self.unit.name,
+            unit_id=self.unit.id,
+            dialogue_id=self.dialogue_id,
+            rows=self.rows,
+            batch=self.batch,
+            **extra,
+        )
 
 
 def owner_key(item_id: int, owner_id: int) -> str:
@@ -123,15 +174,81 @@ class ItemActions(WellbeingCore):
 
     # -- items ---------------------------------------------------------------------------------
 
-    async def _items(self, speaker: Speaker, verb: str, data: dict[str, Any]) -> Card:
+    async def new_items(self, speaker: Speaker, sent: ItemsForm) -> Card:
+        """An empty items form for the unit (after items were saved: "add more")."""
+        target = await self._items_target(speaker, sent)
+        if not isinstance(target, ItemsTarget):
+            return target
+        return items_card(
+            speaker.lang,
+            unit=target.unit.name,
+            unit_id=target.unit.id,
+            dialogue_id=target.dialogue_id,
+            rows=ITEM_ROWS_STEP,
+            batch=uuid.uuid4().hex,
+        )
+
+    async def more_rows(self, speaker: Speaker, sent: ItemsForm) -> Card:
+        """The items form again with more rows, the typed rows kept."""
+        target = await self._items_target(speaker, sent)
+        if not isinstance(target, ItemsTarget):
+            return target
+        return target.form(speaker.lang, values=item_values(sent.inputs(), target.rows))
+
+    async def save_items(self, speaker: Speaker, sent: ItemsForm) -> Card:
+        """Store the form's items (once per batch) after the personal-data check, and deliver
+        each to its owner; the form again with what is wrong, or what was flagged."""
         lang = speaker.lang
-        unit_id = row_id(data.get("unit_id"))
-        rows = rows_of(data.get("rows"))
-        today = self._today()
+        target = await self._items_target(speaker, sent)
+        if not isinstance(target, ItemsTarget):
+            return target
+        data, rows, today = sent.inputs(), target.rows, self._today()
+        values = item_values(data, rows)
+        drafts, problems = parse_items(data, rows, today=today)
+        if problems:
+            errors = {name: t(lang, key) for name, key in problems.items()}
+            return target.form(lang, values=values, errors=errors)
+        if not drafts:
+            return target.form(lang, values=values, notice=t(lang, "wellbeing.items.none"))
+        if str(data.get("confirm")) != "yes":
+            async with self.db.sessions() as session:
+                index = await self._name_index(session)
+            numbered = [
+                (row, draft)
+                for row in range(1, rows + 1)
+                for draft, _ in [parse_item(data, row, today=today)]
+                if draft is not None
+            ]
+            flags = check_texts(item_texts(numbered), index)
+            if flags:
+                return target.form(lang, values=values, flags=flags)
+        assert speaker.person_id is not None
+        unit, dialogue_id = target.unit, target.dialogue_id
+        views, unreachable = await self._store_items(
+            speaker.person_id, drafts, unit.id, dialogue_id, target.batch
+        )
+        for view in views:
+            self.notifier.later(self._deliver_quietly(view.id), name=f"wellbeing.deliver.{view.id}")
+        return items_saved_card(
+            lang,
+            unit=unit.name,
+            unit_id=unit.id,
+            dialogue_id=dialogue_id,
+            views=views,
+            unreachable=unreachable,
+        )
+
+    async def _items_target(self, speaker: Speaker, sent: ItemsForm) -> ItemsTarget | Card:
+        """The unit (and dialogue) the items form is for, if the speaker manages its plan;
+        otherwise the answer (a refusal is audited)."""
+        lang = speaker.lang
+        if speaker.person_id is None:
+            return self._not_allowed(lang)
+        unit_id = sent.unit_id
         async with self.db.sessions() as session:
             access = await self._access(session, speaker)
-            unit = await session.get(Unit, unit_id) if unit_id is not None else None
-            dialogue_id = row_id(data.get("dialogue_id"))
+            unit = await session.get(Unit, unit_id)
+            dialogue_id = sent.dialogue_id
             if dialogue_id is not None:
                 dialogue = await wellbeing.get_dialogue(session, dialogue_id)
                 if dialogue is None or dialogue.unit_id != unit_id:
@@ -149,64 +266,13 @@ class ItemActions(WellbeingCore):
                     reason="not_allowed",
                 )
             return self._not_allowed(lang, "wellbeing.not_allowed.plan")
-
-        sent_batch = str(data.get("batch") or "")
+        sent_batch = str(sent.inputs().get("batch") or "")
         batch = sent_batch if _BATCH.fullmatch(sent_batch) else uuid.uuid4().hex
-
-        def form(**extra: Any) -> Card:
-            return items_card(
-                lang,
-                unit=unit.name,
-                unit_id=unit.id,
-                dialogue_id=dialogue_id,
-                rows=rows,
-                batch=batch,
-                **extra,
-            )
-
-        if verb == "wellbeing.items.add":
-            return items_card(
-                lang,
-                unit=unit.name,
-                unit_id=unit.id,
-                dialogue_id=dialogue_id,
-                rows=ITEM_ROWS_STEP,
-                batch=uuid.uuid4().hex,
-            )
-        values = item_values(data, rows)
-        if verb == "wellbeing.items.rows":
-            return form(values=values)
-        drafts, problems = parse_items(data, rows, today=today)
-        if problems:
-            errors = {name: t(lang, key) for name, key in problems.items()}
-            return form(values=values, errors=errors)
-        if not drafts:
-            return form(values=values, notice=t(lang, "wellbeing.items.none"))
-        if str(data.get("confirm")) != "yes":
-            async with self.db.sessions() as session:
-                index = await self._name_index(session)
-            numbered = [
-                (row, draft)
-                for row in range(1, rows + 1)
-                for draft, _ in [parse_item(data, row, today=today)]
-                if draft is not None
-            ]
-            flags = check_texts(item_texts(numbered), index)
-            if flags:
-                return form(values=values, flags=flags)
-        assert speaker.person_id is not None
-        views, unreachable = await self._store_items(
-            speaker.person_id, drafts, unit.id, dialogue_id, batch
-        )
-        for view in views:
-            self.notifier.later(self._deliver_quietly(view.id), name=f"wellbeing.deliver.{view.id}")
-        return items_saved_card(
-            lang,
-            unit=unit.name,
-            unit_id=unit.id,
-            dialogue_id=dialogue_id,
-            views=views,
-            unreachable=unreachable,
+        return ItemsTarget(
+            UnitRef(id=unit.id, name=unit.name),
+            dialogue_id,
+            rows_of(sent.inputs().get("rows")),
+            batch,
         )
 
     async def _store_items(
@@ -361,10 +427,12 @@ class ItemActions(WellbeingCore):
             )
         return owner_card(lang, view, today=today, notice=notice, interactive=False)
 
-    async def _open_item(self, speaker: Speaker, data: dict[str, Any]) -> Card:
-        item_id = row_id(data.get("item_id"))
+    async def open_item(self, speaker: Speaker, ref: ItemRef) -> Card:
+        """The item's card as it is now, for this reader (a refresh, or Open in the plan)."""
+        if speaker.person_id is None:
+            return self._not_allowed(speaker.lang)
         async with self.db.sessions() as session:
-            item = await wellbeing_items.get_item(session, item_id) if item_id is not None else None
+            item = await wellbeing_items.get_item(session, ref.item_id)
             if item is None:
                 return notice_card(
                     t(speaker.lang, "wellbeing.title"),
@@ -373,16 +441,25 @@ class ItemActions(WellbeingCore):
             access = await self._access(session, speaker)
             return await self._item_card(speaker, item, access, session, origin="open")
 
-    async def _set_status(self, speaker: Speaker, status: ItemStatus, data: dict[str, Any]) -> Card:
+    async def start_item(self, speaker: Speaker, change: StatusChange) -> Card:
+        return await self._set_status(speaker, ItemStatus.IN_PROGRESS, change)
+
+    async def finish_item(self, speaker: Speaker, change: StatusChange) -> Card:
+        return await self._set_status(speaker, ItemStatus.DONE, change)
+
+    async def drop_item(self, speaker: Speaker, change: StatusChange) -> Card:
+        return await self._set_status(speaker, ItemStatus.DROPPED, change)
+
+    async def _set_status(self, speaker: Speaker, status: ItemStatus, change: StatusChange) -> Card:
         lang = speaker.lang
-        item_id = row_id(data.get("item_id"))
-        origin = "edit" if data.get("origin") == "edit" else "owner"
-        if item_id is None:
-            return notice_card(t(lang, "wellbeing.title"), t(lang, "card.invalid_input"))
+        if speaker.person_id is None:
+            return self._not_allowed(lang)
+        item_id = change.item_id
+        origin = "edit" if change.origin == "edit" else "owner"
         async with self.db.transaction() as session:
             access = await self._access(session, speaker)
             outcome = await wellbeing_items.set_status(
-                session, item_id, status, access=access, note=_note(data), now=self.clock()
+                session, item_id, status, access=access, note=change.note_text(), now=self.clock()
             )
             if outcome.item is None:
                 return notice_card(
@@ -408,12 +485,13 @@ class ItemActions(WellbeingCore):
                 )
         return card
 
-    async def _evaluate(self, speaker: Speaker, data: dict[str, Any]) -> Card:
+    async def evaluate(self, speaker: Speaker, evaluation: Evaluation) -> Card:
+        """The follow-up: did the item work (not: a new item is opened)."""
         lang = speaker.lang
-        item_id = row_id(data.get("item_id"))
-        effect = parse_effect(data.get("effect"))
-        if item_id is None:
-            return notice_card(t(lang, "wellbeing.title"), t(lang, "card.invalid_input"))
+        if speaker.person_id is None:
+            return self._not_allowed(lang)
+        item_id = evaluation.item_id
+        effect = parse_effect(evaluation.effect)
         async with self.db.transaction() as session:
             access = await self._access(session, speaker)
             item = await wellbeing_items.get_item(session, item_id)
@@ -427,7 +505,12 @@ class ItemActions(WellbeingCore):
                     lang, view, today=self._today(), notice=t(lang, "wellbeing.error.effect")
                 )
             outcome = await wellbeing_items.evaluate(
-                session, item_id, effect, access=access, note=_note(data), now=self.clock()
+                session,
+                item_id,
+                effect,
+                access=access,
+                note=evaluation.note_text(),
+                now=self.clock(),
             )
             if outcome.refused == "not_allowed":
                 return self._not_allowed(lang, "wellbeing.refused.not_owner")
@@ -483,11 +566,13 @@ class ItemActions(WellbeingCore):
                 entity=("wellbeing_notice", str(item_id)),
             )
 
-    async def _edit_form(self, speaker: Speaker, data: dict[str, Any]) -> Card:
+    async def edit_item(self, speaker: Speaker, ref: ItemRef) -> Card:
+        """The item's edit form, for those who manage the unit's plan."""
         lang = speaker.lang
-        item_id = row_id(data.get("item_id"))
+        if speaker.person_id is None:
+            return self._not_allowed(lang)
         async with self.db.transaction() as session:
-            item = await wellbeing_items.get_item(session, item_id) if item_id is not None else None
+            item = await wellbeing_items.get_item(session, ref.item_id)
             if item is None:
                 return notice_card(
                     t(lang, "wellbeing.title"), t(lang, "wellbeing.refused.not_found")
@@ -507,12 +592,16 @@ class ItemActions(WellbeingCore):
             upn = await wellbeing_items.owner_upn(session, item)
         return item_edit_card(lang, view, owner_upn=upn, today=self._today())
 
-    async def _save_item(self, speaker: Speaker, data: dict[str, Any]) -> Card:
+    async def save_item(self, speaker: Speaker, edit: ItemEdit) -> Card:
+        """Save the edited item after the personal-data check (or the form, with what is
+        wrong); a new owner gets the item."""
         lang = speaker.lang
-        item_id = row_id(data.get("item_id"))
+        if speaker.person_id is None:
+            return self._not_allowed(lang)
+        data = edit.inputs()
         today = self._today()
         async with self.db.sessions() as session:
-            item = await wellbeing_items.get_item(session, item_id) if item_id is not None else None
+            item = await wellbeing_items.get_item(session, edit.item_id)
             if item is None:
                 return notice_card(
                     t(lang, "wellbeing.title"), t(lang, "wellbeing.refused.not_found")

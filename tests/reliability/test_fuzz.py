@@ -171,9 +171,7 @@ async def _prepare(world: World) -> None:
                     found.setdefault((word, data["action"]), Scenario(word, data["action"], inputs))
         await bot.say(FUZZER, "annullér")
     world.scenarios = sorted(found.values(), key=lambda s: (s.word, s.action))
-    world.verbs = sorted(
-        {verb for module in bot.runtime.bot.router.modules for verb in module.action_verbs}
-    )
+    world.verbs = sorted(bot.runtime.bot.actions.names())
     assert len(world.scenarios) >= 10 and len(world.verbs) >= 10
 
 
