@@ -25,7 +25,7 @@ from cards.precursors import (
 )
 from domain.actor import Speaker
 from domain.i18n import COPENHAGEN, Lang, preferred_lang, t
-from domain.ids import CardId, row_id
+from domain.ids import CardId, ChosenId, row_id
 from domain.org import Role, UnitRef
 from domain.precursor_forms import FIELD_ERRORS, EntryForm, HoldingForm
 from domain.precursor_ledger import (
@@ -85,7 +85,9 @@ class YearChoice(CardData):
 
 
 class UnitStatus(YearChoice):
-    unit_id: CardId
+    """The overview's Show unit: the unit picked on it (none: the overview again)."""
+
+    unit_id: ChosenId = None
 
 
 class Reversal(CardData):
@@ -620,6 +622,8 @@ class DatabasePrecursorServices:
         """One unit's registration and holdings, for the secretariat."""
         lang = speaker.lang
         unit_id = choice.unit_id
+        if unit_id is None:
+            return await self.overview_card(speaker)
         await self.ready()
         async with self.db.sessions() as session:
             allowed = await self._may_see_all(session, speaker)

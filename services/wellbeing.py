@@ -278,7 +278,6 @@ class DatabaseWellbeingServices(ItemActions):
             Verb("wellbeing.plan.show", PlanChoice, self.show_plan),
             Verb("wellbeing.plan.pick", NoData, self.pick_plan),
             Verb("wellbeing.notes.show", NotesChoice, self.show_notes),
-            Verb("wellbeing.amd.open", NoData, self.open_amd),
             Verb("wellbeing.amd.save", CardInputs, self.save_amd),
         ]
 
@@ -295,11 +294,6 @@ class DatabaseWellbeingServices(ItemActions):
         async with self.db.sessions() as session:
             home = (await self._access(session, speaker)).home_unit()
         return await self._picker(speaker, selected=home)
-
-    async def open_amd(self, speaker: Speaker, _: NoData) -> Card:
-        if speaker.person_id is None:
-            return self._not_allowed(speaker.lang)
-        return await self._amd_form(speaker)
 
     # -- notes ---------------------------------------------------------------------------------
 
