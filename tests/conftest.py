@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import prepare_database
 from storage.db import Database, normalise_url
-from tests.fake_connector import FakeConnector
 from tests.support.clock import ENVIRONMENT, SUITE_NOW, parse_moment
 from tests.support.databases import Templates
-from tests.teams import BotUnderTest
+from tests.support.fake_connector import FakeConnector
+from tests.support.teams import BotUnderTest
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -34,7 +34,7 @@ Facts about the playground (0.2.28) found with this test, besides those in
   is not shown: the chart is an element labelled "<title>, Vertical bar chart" (the title
   itself is not shown), each bar an image labelled "<x>, <y>"; long x labels are cut
   ("Farlige s…"), and the y axis of small counts has fractional ticks (0.75, 1.5, …). The
-  fallback for clients without charts is checked by the HTTP test (`tests/test_digest.py`).
+  fallback for clients without charts is checked by the HTTP test (`tests/services/test_digest.py`).
   Markdown in a `TextBlock` (`**4**`) renders as bold text.
 """
 

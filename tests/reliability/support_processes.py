@@ -20,9 +20,9 @@ from typing import Any
 import aiohttp
 
 from storage.db import normalise_url
-from tests.fake_connector import FakeConnector, Sent
 from tests.support.clock import child_environment
-from tests.teams import BOT_ID, Reply, User, channel_activity, personal_activity
+from tests.support.fake_connector import FakeConnector, Sent
+from tests.support.teams import BOT_ID, Reply, User, channel_activity, personal_activity
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_URL = os.environ.get("TEST_DATABASE_URL", "")

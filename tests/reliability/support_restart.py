@@ -35,8 +35,8 @@ from services.ports import PeriodicJob
 from storage.db import Database
 from storage.models import AuditEvent, JobRun, PostedActivity
 from tests.conftest import DatabaseTarget
-from tests.fake_connector import FakeConnector, Sent
-from tests.teams import BotUnderTest, Reply
+from tests.support.fake_connector import FakeConnector, Sent
+from tests.support.teams import BotUnderTest, Reply
 
 ADMIN_UPNS = frozenset({"admin@uni.dk"})
 J = TypeVar("J")

@@ -25,9 +25,9 @@ from domain.org import OrgFile
 from storage import org
 from storage.db import Database
 from storage.models import JobRun, PostedActivity, Unit
-from tests.fake_connector import FakeConnector, Sent, taken_unanswered
+from tests.http.test_lone_work_http import LISE, MAJA, form
 from tests.reliability.support_processes import SERVER_URL, BotProcess, Teams, own_database
-from tests.test_lone_work_http import LISE, MAJA, form
+from tests.support.fake_connector import FakeConnector, Sent, taken_unanswered
 
 BACKENDS = ["sqlite"] + (["postgresql"] if SERVER_URL else [])
 

@@ -21,10 +21,10 @@ from bot.connector import RetryPolicy
 from domain.org import OrgFile
 from storage import org
 from storage.models import JobRun, Unit
-from tests.fake_connector import Fault, Sent, reset, slow, status
+from tests.http.test_lone_work_http import form
 from tests.support.clock import written_for_suite_moment
-from tests.teams import BotUnderTest, Reply, User, make_user
-from tests.test_lone_work_http import form
+from tests.support.fake_connector import Fault, Sent, reset, slow, status
+from tests.support.teams import BotUnderTest, Reply, User, make_user
 
 MAJA = make_user("Maja Kemiker", "maja@uni.dk", "da-DK")
 LISE = make_user("Lise Leder", "lise@uni.dk", "da-DK")

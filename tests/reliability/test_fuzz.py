@@ -35,13 +35,13 @@ from storage.lone_work_models import LoneWorkRequest
 from storage.models import AuditEvent
 from storage.near_miss_models import NearMissReport
 from storage.wellbeing_models import WellbeingDialogue
-from tests.card_nodes import walk
 from tests.conftest import BACKENDS, DatabaseTarget
-from tests.fake_connector import FakeConnector
-from tests.near_miss_support import form as near_miss_form
-from tests.teams import BotUnderTest, Reply, make_user
-from tests.test_lone_work_http import form as lone_work_form
-from tests.wellbeing_support import dialogue as wellbeing_form
+from tests.http.test_lone_work_http import form as lone_work_form
+from tests.support.card_nodes import walk
+from tests.support.fake_connector import FakeConnector
+from tests.support.near_miss import form as near_miss_form
+from tests.support.teams import BotUnderTest, Reply, make_user
+from tests.support.wellbeing import dialogue as wellbeing_form
 
 SOAK = os.environ.get("AMKBOT_SOAK") == "1"
 # Under AMKBOT_SOAK=1 these are the soak run (`pytest -m soak`); otherwise part of `make test`.

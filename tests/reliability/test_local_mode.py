@@ -13,10 +13,10 @@ import bot.workers
 from bot.__main__ import main
 from bot.config import Settings
 from storage.models import ConversationRef
-from tests.fake_connector import FakeConnector
 from tests.reliability.test_faults import LISE, MAJA, _approval_cards, _ask_for_approval
 from tests.reliability.test_faults import _kemi_with_leader as kemi_with_leader
-from tests.teams import BOT_ID, BotUnderTest, make_user
+from tests.support.fake_connector import FakeConnector
+from tests.support.teams import BOT_ID, BotUnderTest, make_user
 
 
 @pytest.fixture

@@ -32,13 +32,10 @@ from storage.models import ConversationRef, RoleAssignment, Unit
 from storage.near_miss_models import NearMissAction, NearMissReport
 from storage.precursor_models import PrecursorEntry, PrecursorHolding, PrecursorRegistration
 from storage.wellbeing_models import WellbeingActionItem, WellbeingDialogue
-from tests import near_miss_support as nm
-from tests import test_checkins_http as checkins
-from tests import test_lone_work_http as lone
-from tests import test_precursors_http as pre
-from tests import wellbeing_support as wb
 from tests.conftest import DatabaseTarget
-from tests.precursor_support import services_of, substance_id
+from tests.http import test_checkins_http as checkins
+from tests.http import test_lone_work_http as lone
+from tests.http import test_precursors_http as pre
 from tests.reliability.support_restart import (
     NamingConnector,
     Step,
@@ -50,7 +47,10 @@ from tests.reliability.support_restart import (
     shown_text,
     world,
 )
-from tests.teams import BOT_ID, Reply, User, make_user
+from tests.support import near_miss as nm
+from tests.support import wellbeing as wb
+from tests.support.precursors import services_of, substance_id
+from tests.support.teams import BOT_ID, Reply, User, make_user
 
 
 @dataclass(frozen=True)

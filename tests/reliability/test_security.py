@@ -24,7 +24,6 @@ from sqlalchemy import delete, func, select, update
 from bot.__main__ import main
 from storage.models import AuditEvent
 from tests.conftest import DatabaseTarget
-from tests.fake_connector import FakeConnector
 from tests.reliability.support_tokens import (
     APP_ID,
     FakeClock,
@@ -35,7 +34,8 @@ from tests.reliability.support_tokens import (
     new_key,
 )
 from tests.reliability.test_faults import LISE, MAJA, _ask_for_approval, _kemi_with_leader
-from tests.teams import BotUnderTest, make_user
+from tests.support.fake_connector import FakeConnector
+from tests.support.teams import BotUnderTest, make_user
 
 OLE = make_user("Ole Olsen", "ole@uni.dk", "en-US")
 

@@ -15,7 +15,6 @@ from botframework.connector.auth import MicrosoftAppCredentials
 from cryptography.hazmat.primitives import serialization
 
 from tests.conftest import DatabaseTarget
-from tests.fake_connector import FakeConnector
 from tests.reliability.support_tokens import (
     APP_ID,
     FakeClock,
@@ -26,7 +25,8 @@ from tests.reliability.support_tokens import (
     hmac_token,
     new_key,
 )
-from tests.teams import BotUnderTest, make_user
+from tests.support.fake_connector import FakeConnector
+from tests.support.teams import BotUnderTest, make_user
 
 JANE = make_user("Jane Doe", "jado@uni.dk", "en-GB")
 

@@ -30,8 +30,7 @@ from storage.db import Database
 from storage.digest_models import DigestSubscription
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import AuditEvent, JobRun, Unit, utcnow
-from tests.card_nodes import walk
-from tests.fake_connector import FakeConnector, Sent
+from tests.http.test_lone_work_http import form
 from tests.reliability.support_processes import (
     SERVER_URL,
     BotProcess,
@@ -39,8 +38,9 @@ from tests.reliability.support_processes import (
     own_database,
     text_of,
 )
-from tests.teams import User, make_user
-from tests.test_lone_work_http import form
+from tests.support.card_nodes import walk
+from tests.support.fake_connector import FakeConnector, Sent
+from tests.support.teams import User, make_user
 
 NEEDS_POSTGRESQL = pytest.mark.skipif(
     not SERVER_URL,

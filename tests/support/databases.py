@@ -5,7 +5,7 @@ PostgreSQL a schema. A test that needs a prepared database gets a copy of it: th
 copied, and on PostgreSQL one schema per process is reused, emptied and refilled from the
 template's rows (sequences included) in a single round trip. What a test sees is the state
 `prepare_database` leaves on an empty database; the migrations themselves are tested on empty
-targets (tests/test_storage.py and the migration tests).
+targets (tests/storage/test_storage.py and the migration tests).
 """
 
 from __future__ import annotations
