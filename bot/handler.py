@@ -22,6 +22,7 @@ from dialogs.context import set_speaker, speaker_of
 from dialogs.outgoing import OutgoingActivity, text_activity
 from dialogs.router import Router
 from domain.actor import Speaker
+from domain.addresses import Address
 from domain.i18n import preferred_lang, t
 from domain.org import is_email
 from services.actions import Verbs
@@ -222,11 +223,11 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
                 return value, name
         return None, name
 
-    def _address(self, activity: Activity, kind: str) -> conversations.Address:
+    def _address(self, activity: Activity, kind: str) -> Address:
         data = channel_data(activity)
         tenant = sub_dict(data, "tenant").get("id")
         channel = sub_dict(data, "channel")
-        return conversations.Address(
+        return Address(
             conversation_id=activity.conversation.id,
             kind=kind,
             service_url=activity.service_url,

@@ -6,7 +6,7 @@ from typing import Any
 
 from botbuilder.schema import Activity
 
-from storage.conversations import Address
+from domain.addresses import Address
 
 
 def channel_data(activity: Activity) -> dict[str, Any]:

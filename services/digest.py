@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from cards.common import Card, notice_card, plain
 from cards.digest import details_card, digest_card, line_text, safety_moment_card
 from domain.actor import Speaker
+from domain.addresses import Address
 from domain.digest import (
     DigestContent,
     SafetyMoment,
@@ -30,7 +31,6 @@ from services.digest_sections import compose
 from services.ports import WORKER, ChannelPoster, DeliveryFailed, NoConversation, Notifier
 from storage import conversations, jobs, org
 from storage import digest as digest_store
-from storage.conversations import Address
 from storage.db import Database
 from storage.digest_models import DigestSubscription
 from storage.models import ConversationRef, utcnow

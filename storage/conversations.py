@@ -10,24 +10,10 @@ from sqlalchemy import Executable, Row, Select, bindparam, func, literal, or_, s
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.addresses import Address
 from storage import audit
 from storage.db import Database, HotConnection, dialect_insert, for_dialect
 from storage.models import ConversationRef, PostedActivity, Team, utcnow
-
-
-@dataclass(frozen=True)
-class Address:
-    """Everything needed to reach a conversation later, without a turn."""
-
-    conversation_id: str
-    kind: str
-    service_url: str
-    tenant_id: str | None
-    bot_id: str
-    bot_name: str | None = None
-    user_id: str | None = None
-    channel_id: str | None = None
-    channel_name: str | None = None
 
 
 async def remember(

@@ -279,7 +279,8 @@ async def people_by_id(session: AsyncSession, ids: Iterable[int | None]) -> dict
     return {person.id: person for person in found}
 
 
-def _people_of(report: NearMissReport) -> set[int | None]:
+def people_of(report: NearMissReport) -> set[int | None]:
+    """The people a report names: reporter, investigator, who acted on it, action owners."""
     ids: set[int | None] = {
         report.reporter_id,
         report.investigator_id,
@@ -300,7 +301,7 @@ async def view(
     """The report with names resolved, as cards and the register show it (`unit_name`
     given: its unit is not read)."""
     if people is None:
-        people = await people_by_id(session, _people_of(report))
+        people = await people_by_id(session, people_of(report))
     if unit_name is None:
         unit = await session.get(Unit, report.unit_id)
         unit_name = unit.name if unit else ""
@@ -350,9 +351,10 @@ async def view(
     )
 
 
-async def _roles_by_person(
+async def roles_by_person(
     session: AsyncSession, person_ids: Iterable[int]
 ) -> dict[int, list[RoleAssignment]]:
+    """Each person's role assignments (an empty list for someone with none)."""
     wanted = set(person_ids)
     roles: dict[int, list[RoleAssignment]] = {person_id: [] for person_id in wanted}
     if wanted:
@@ -364,9 +366,10 @@ async def _roles_by_person(
     return roles
 
 
-def _participant(
+def participant(
     report: NearMissReport, person: Person, roles: Iterable[RoleAssignment]
 ) -> Participant:
+    """How `person` takes part in the report, from their roles and the report's fields."""
     held = [(role.role, role.unit_id) for role in roles]
     return Participant(
         person_id=person.id,
@@ -389,12 +392,12 @@ async def _context_of(
     followers: list[Person],
 ) -> FollowUpContext:
     known = {person.id: person for person in followers}
-    wanted = (_people_of(report) | set(extra_people)) - known.keys()
+    wanted = (people_of(report) | set(extra_people)) - known.keys()
     people = known | await people_by_id(session, wanted)
     shown = await view(session, report, people)
-    roles = await _roles_by_person(session, people)
+    roles = await roles_by_person(session, people)
     parts = {
-        person_id: _participant(report, person, roles[person_id])
+        person_id: participant(report, person, roles[person_id])
         for person_id, person in people.items()
     }
     return FollowUpContext(report=shown, people=parts)

@@ -29,11 +29,11 @@ from storage import audit, org
 from storage.models import Person, RoleAssignment
 from storage.near_miss import (
     ENTITY,
-    _participant,
-    _people_of,
-    _roles_by_person,
     get,
+    participant,
     people_by_id,
+    people_of,
+    roles_by_person,
     view,
 )
 from storage.near_miss_models import NearMissAction, NearMissReport
@@ -82,7 +82,7 @@ class Subject:
         """What the acting person is to the report as it now stands."""
         if self.person is None:
             return Participant(person_id=self.actor_id, name="", lang=Lang.EN)
-        return _participant(self.report, self.person, self.roles)
+        return participant(self.report, self.person, self.roles)
 
 
 async def subject(session: AsyncSession, report_id: int, actor_id: int) -> Subject | None:
@@ -92,7 +92,7 @@ async def subject(session: AsyncSession, report_id: int, actor_id: int) -> Subje
     if report is None:
         return None
     person = await session.get(Person, actor_id)
-    roles = (await _roles_by_person(session, [actor_id]))[actor_id] if person else []
+    roles = (await roles_by_person(session, [actor_id]))[actor_id] if person else []
     return Subject(report, actor_id, person, tuple(roles))
 
 
@@ -100,7 +100,7 @@ async def seen_by_actor(session: AsyncSession, found: Subject) -> FollowUpContex
     """The report as it now stands in this transaction, with only the acting person's part
     (what their own card needs; their roles are not read again)."""
     known = {found.person.id: found.person} if found.person is not None else {}
-    people = known | await people_by_id(session, _people_of(found.report) - known.keys())
+    people = known | await people_by_id(session, people_of(found.report) - known.keys())
     shown = await view(session, found.report, people)
     return FollowUpContext(report=shown, people={found.actor_id: found.actor()})
 

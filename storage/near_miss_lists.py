@@ -28,7 +28,7 @@ from domain.near_miss import (
 )
 from domain.org import Role
 from storage import audit, org
-from storage.near_miss import ENTITY, LIST_LIMIT, _people_of, people_by_id, view
+from storage.near_miss import ENTITY, LIST_LIMIT, people_by_id, people_of, view
 from storage.near_miss_models import NearMissAction, NearMissReport
 
 # -- lists and reminders -----------------------------------------------------------------------
@@ -136,7 +136,7 @@ async def reports_between(
     reports = await _reports_in(session, start, end)
     ids: set[int | None] = set()
     for report in reports:
-        ids |= _people_of(report)
+        ids |= people_of(report)
     people = await people_by_id(session, ids)
     # Held here so `view`'s session.get(Unit, …) finds them in the (weak) identity map
     # instead of one SELECT per report.

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from bot.connector import ConnectorClient, ConnectorError, RetryPolicy, parse_retry_after
 from bot.proactive import ProactiveSender
 from cards.common import notice_card
+from domain.addresses import Address
 from services.ports import NoConversation
 from storage import conversations
 from storage.db import Database
@@ -36,7 +37,7 @@ async def _chat(db: Database, connector: FakeConnector, kind: str = "personal") 
     async with db.transaction() as session:
         return await conversations.remember(
             session,
-            conversations.Address(
+            Address(
                 conversation_id="a:chat-1" if kind == "personal" else "19:digest@thread.tacv2",
                 kind=kind,
                 service_url=connector.url,

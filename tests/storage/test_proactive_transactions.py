@@ -15,6 +15,7 @@ from bot.connector import ConnectorClient, ConnectorError, RetryPolicy
 from bot.notifier import ProactiveNotifier
 from bot.proactive import ProactiveSender
 from cards.common import notice_card
+from domain.addresses import Address
 from services.ports import NoConversation
 from storage import conversations, org
 from storage.db import Database
@@ -33,7 +34,7 @@ async def _person_with_chat(db: Database, connector: FakeConnector, number: int)
         )
         await conversations.remember(
             session,
-            conversations.Address(
+            Address(
                 conversation_id=f"a:chat-{number}",
                 kind="personal",
                 service_url=connector.url,
@@ -196,7 +197,7 @@ async def test_a_channel_post_claims_in_one_transaction_and_skips_inactive_chann
     async with db.transaction() as session:
         ref = await conversations.remember(
             session,
-            conversations.Address(
+            Address(
                 conversation_id="19:digest@thread.tacv2",
                 kind="channel",
                 service_url=connector.url,

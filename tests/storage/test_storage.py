@@ -22,6 +22,7 @@ from sqlalchemy import JSON, bindparam, func, inspect, select, text
 from sqlalchemy.engine import Connection
 
 from bot.state import DatabaseStorage, UnsafeStateError
+from domain.addresses import Address
 from domain.org import SEED_UNITS, OrgFile, Role
 from storage import audit, conversations, dialog_state, jobs, org
 from storage.db import Database, alembic_config
@@ -755,8 +756,8 @@ async def test_upn_of_another_account_is_not_taken_over(db: Database) -> None:
 # -- conversations -----------------------------------------------------------------------------
 
 
-def _address(conversation_id: str, kind: str = "channel", **fields: Any) -> conversations.Address:
-    return conversations.Address(
+def _address(conversation_id: str, kind: str = "channel", **fields: Any) -> Address:
+    return Address(
         conversation_id=conversation_id,
         kind=kind,
         service_url="https://smba.example/emea/",
