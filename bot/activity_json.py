@@ -117,8 +117,8 @@ _ORJSON_OPTIONS = (
 
 
 def dumps(value: Any) -> bytes:
-    """UTF-8 JSON for a request or response body: about a tenth of `json.dumps`'s CPU on a
-    card (orjson), the same values (no spaces, and letters such as æ as UTF-8, not escapes)."""
+    """UTF-8 JSON for a request or response body, written with orjson: the same values as
+    `json.dumps` (no spaces, and letters such as æ as UTF-8, not escapes)."""
     return orjson.dumps(value, default=json_default, option=_ORJSON_OPTIONS)
 
 
@@ -186,7 +186,7 @@ def _from(value: Any, kind: str) -> Any:
 
 
 # The timestamps Teams sends ("2026-11-28T10:00:00.1234567Z", "…+01:00"): for these,
-# `datetime.fromisoformat` gives the moment msrest gives, at a sixtieth of its CPU.
+# `datetime.fromisoformat` gives the moment msrest gives, far more cheaply.
 _TEAMS_ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,7})?(Z|[+-]\d\d:\d\d)?")
 
 
