@@ -19,7 +19,7 @@ from storage.models import Base
 from tests.http.test_lone_work_http import LISE, MAJA, OLE, _only_request, _request, _setup
 from tests.support.teams import BotUnderTest, User
 
-CARDS = Path(__file__).resolve().parent.parent / "cards"
+CARDS = Path(__file__).resolve().parents[2] / "cards"
 DAMAGED = {
     "da": "Kortet kunne ikke læses",
     "en": "The card could not be read",
