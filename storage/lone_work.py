@@ -29,6 +29,7 @@ from domain.lone_work import (
     Decision,
     LoneWorkForm,
     Mitigation,
+    Period,
     Schedule,
     Status,
     period_of,
@@ -334,24 +335,22 @@ def _loaded(row: Row[Any]) -> Loaded:
     return Loaded(request, row[_REQUEST_WIDTH], people)
 
 
-async def submit(
-    connection: audit.AuditedConnection,
+def request_values(
     form: LoneWorkForm,
+    period: Period,
     *,
+    number: str,
     requester_id: int,
     approver_id: int | None,
     now: datetime,
-    submission_key: str | None = None,
-) -> RequestRow:
-    """Store a checked request as pending and audit it. A `submission_key` stored before
-    makes the insert fail (IntegrityError), which rolls the whole transaction back."""
-    period = period_of(form)
-    if period is None:
-        raise ValueError("the request has no complete period; check() it first")
+) -> dict[str, Any]:
+    """The columns of a new pending request for a checked form (its `period`), as
+    `submit` inserts it: recurrence fields only for recurring work, the check-in person
+    only when checking in is a mitigation."""
     recurring = form.schedule is Schedule.RECURRING
     check_in = Mitigation.CHECK_IN in form.mitigations
-    values: dict[str, Any] = {
-        "number": await _next_number(connection, local_year(now)),
+    return {
+        "number": number,
         "requester_id": requester_id,
         "unit_id": form.unit_id,
         "approver_id": approver_id,
@@ -389,6 +388,30 @@ async def submit(
         "created_at": now,
         "updated_at": now,
     }
+
+
+async def submit(
+    connection: audit.AuditedConnection,
+    form: LoneWorkForm,
+    *,
+    requester_id: int,
+    approver_id: int | None,
+    now: datetime,
+    submission_key: str | None = None,
+) -> RequestRow:
+    """Store a checked request as pending and audit it. A `submission_key` stored before
+    makes the insert fail (IntegrityError), which rolls the whole transaction back."""
+    period = period_of(form)
+    if period is None:
+        raise ValueError("the request has no complete period; check() it first")
+    values = request_values(
+        form,
+        period,
+        number=await _next_number(connection, local_year(now)),
+        requester_id=requester_id,
+        approver_id=approver_id,
+        now=now,
+    )
     request_id = (
         await connection.execute(_INSERT, {**values, "submission_key": submission_key})
     ).scalar_one()
