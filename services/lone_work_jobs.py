@@ -18,7 +18,7 @@ from services.lone_work import (
     views_and_people,
 )
 from services.ports import Notifier
-from storage import lone_work
+from storage import lone_work, lone_work_lists
 from storage.db import Database
 from storage.lone_work import ENTITY
 
@@ -57,7 +57,7 @@ class LoneWorkReminders:
 
     async def run(self, now: datetime) -> None:
         async with self.db.sessions() as session:
-            waiting = await lone_work.waiting_too_long(session, now)
+            waiting = await lone_work_lists.waiting_too_long(session, now)
             ids = [request.id for request in waiting]
         for request_id in ids:
             await send_once(
