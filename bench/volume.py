@@ -65,7 +65,7 @@ from domain.wellbeing import (
     add_years,
     notes_cutoff,
 )
-from storage import audit, org, precursor_catalogue
+from storage import audit, lone_work, org, precursor_catalogue
 from storage.db import Database, normalise_url
 from storage.digest_models import DigestSubscription
 from storage.lone_work_models import LoneWorkRequest
@@ -627,47 +627,16 @@ def _lone_work_rows(
         per_year[created.year] += 1
         requester = rng.choice(unit.employees)
         approver = rng.choice(unit.leaders)
-        recurring = form.schedule is LoneWorkSchedule.RECURRING
-        check_in = Mitigation.CHECK_IN in form.mitigations
         row: dict[str, Any] = {
             "id": request_id,
-            "number": f"AL-{created.year}-{per_year[created.year]:04d}",
-            "requester_id": requester,
-            "unit_id": unit.id,
-            "approver_id": approver,
-            "task": form.task,
-            "campus": form.campus,
-            "building": form.building,
-            "room": form.room,
-            "schedule": form.schedule.value,
-            "starts_at": period.starts_at,
-            "expires_at": period.expires_at,
-            "weekdays": ",".join(form.weekdays) if recurring else None,
-            "window_start": form.window_start if recurring else None,
-            "window_end": form.window_end if recurring else None,
-            "valid_from": form.valid_from if recurring else None,
-            "valid_to": form.valid_to if recurring else None,
-            "hazards": [hazard.value for hazard in form.hazards],
-            "hazard_other": form.hazard_other,
-            "mitigations": [mitigation.value for mitigation in form.mitigations],
-            "checkin_person": form.checkin_person if check_in else None,
-            "checkin_interval_minutes": form.checkin_interval if check_in else None,
-            "mitigation_other": form.mitigation_other,
-            "emergency_name": form.emergency_name,
-            "emergency_phone": form.emergency_phone,
-            "trained": form.trained,
-            "adult": form.adult,
-            "risky": form.risky,
-            "status": LoneWorkStatus.PENDING.value,
-            "conditions": None,
-            "decision_note": None,
-            "decided_by_id": None,
-            "decided_at": None,
-            "closed_by_id": None,
-            "closed_at": None,
-            "close_reason": None,
-            "created_at": created,
-            "updated_at": created,
+            **lone_work.request_values(
+                form,
+                period,
+                number=f"AL-{created.year}-{per_year[created.year]:04d}",
+                requester_id=requester,
+                approver_id=approver,
+                now=created,
+            ),
         }
         request_id += 1
         ended = period.expires_at <= until

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from microsoft_teams.cards import (
-    ActionSet,
     AdaptiveCard,
     CardElement,
     Column,
@@ -11,7 +10,16 @@ from microsoft_teams.cards import (
     TextBlock,
 )
 
-from cards.common import Card, execute, paragraph, plain, render, submit, title, unit_choice
+from cards.common import (
+    Card,
+    button_column,
+    paragraph,
+    plain,
+    render,
+    submit,
+    title,
+    unit_choice,
+)
 from cards.forms import Field, FormItem, Kind, fields_of, keyed, render_fields
 from domain.i18n import Lang, t
 from domain.org import EMAIL_PATTERN, Role, RoleHolder, UnitRef
@@ -100,20 +108,11 @@ def unit_roles_card(
         ]
         if interactive:
             columns.append(
-                Column(
-                    width="auto",
-                    items=[
-                        ActionSet(
-                            actions=[
-                                execute(
-                                    t(lang, "admin.remove"),
-                                    "admin.role.remove",
-                                    assignment_id=holder.assignment_id,
-                                    unit_id=unit.id,
-                                )
-                            ]
-                        )
-                    ],
+                button_column(
+                    t(lang, "admin.remove"),
+                    "admin.role.remove",
+                    assignment_id=holder.assignment_id,
+                    unit_id=unit.id,
                 )
             )
         body.append(ColumnSet(columns=columns, separator=True))

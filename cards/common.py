@@ -92,6 +92,11 @@ def execute(label: str, verb: str, **data: Any) -> ExecuteAction:
     )
 
 
+def button_column(label: str, verb: str, **data: Any) -> Column:
+    """A narrow column holding one `execute` button, at the end of a list row."""
+    return Column(width="auto", items=[ActionSet(actions=[execute(label, verb, **data)])])
+
+
 def menu_section(lang: Lang) -> list[CardElement]:
     """One row per service: a button and a line saying what it is for."""
     rows: list[CardElement] = []

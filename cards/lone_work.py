@@ -21,6 +21,7 @@ from microsoft_teams.cards import (
 
 from cards.common import (
     Card,
+    button_column,
     execute,
     paragraph,
     plain,
@@ -476,19 +477,10 @@ def list_card(lang: Lang, heading: str, views: list[RequestView], *, total: int)
                             ),
                         ],
                     ),
-                    Column(
-                        width="auto",
-                        items=[
-                            ActionSet(
-                                actions=[
-                                    execute(
-                                        t(lang, "lone_work.button.open"),
-                                        "lone_work.open",
-                                        request_id=view.id,
-                                    )
-                                ]
-                            )
-                        ],
+                    button_column(
+                        t(lang, "lone_work.button.open"),
+                        "lone_work.open",
+                        request_id=view.id,
                     ),
                 ],
             )

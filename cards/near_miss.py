@@ -24,6 +24,7 @@ from microsoft_teams.cards import (
 
 from cards.common import (
     Card,
+    button_column,
     execute,
     notice_card,
     paragraph,
@@ -189,20 +190,11 @@ def _actions(lang: Lang, report: ReportView, viewer: Participant) -> list[CardEl
             and allowed(report.status, Event.COMPLETE_ACTION)
         ):
             columns.append(
-                Column(
-                    width="auto",
-                    items=[
-                        ActionSet(
-                            actions=[
-                                execute(
-                                    t(lang, "near_miss.card.mark_done"),
-                                    "near_miss.action.done",
-                                    report_id=report.id,
-                                    action_id=action.id,
-                                )
-                            ]
-                        )
-                    ],
+                button_column(
+                    t(lang, "near_miss.card.mark_done"),
+                    "near_miss.action.done",
+                    report_id=report.id,
+                    action_id=action.id,
                 )
             )
         body.append(ColumnSet(columns=columns, separator=True))
@@ -498,20 +490,11 @@ def list_card(
                             ),
                         ],
                     ),
-                    Column(
-                        width="auto",
-                        items=[
-                            ActionSet(
-                                actions=[
-                                    execute(
-                                        t(lang, "near_miss.list.open"),
-                                        "near_miss.view",
-                                        report_id=report.id,
-                                        from_list=True,
-                                    )
-                                ]
-                            )
-                        ],
+                    button_column(
+                        t(lang, "near_miss.list.open"),
+                        "near_miss.view",
+                        report_id=report.id,
+                        from_list=True,
                     ),
                 ],
             )

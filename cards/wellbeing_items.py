@@ -24,6 +24,7 @@ from microsoft_teams.cards import (
 
 from cards.common import (
     Card,
+    button_column,
     execute,
     paragraph,
     plain,
@@ -466,19 +467,10 @@ def mine_card(lang: Lang, views: list[ItemView], *, today: date) -> Card:
                             ),
                         ],
                     ),
-                    Column(
-                        width="auto",
-                        items=[
-                            ActionSet(
-                                actions=[
-                                    execute(
-                                        t(lang, "wellbeing.button.open"),
-                                        "wellbeing.item.open",
-                                        item_id=view.id,
-                                    )
-                                ]
-                            )
-                        ],
+                    button_column(
+                        t(lang, "wellbeing.button.open"),
+                        "wellbeing.item.open",
+                        item_id=view.id,
                     ),
                 ],
             )

@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any, Final
 
 from microsoft_teams.cards import (
-    ActionSet,
     AdaptiveCard,
     CardElement,
     Column,
@@ -20,6 +19,7 @@ from microsoft_teams.cards import (
 
 from cards.common import (
     Card,
+    button_column,
     execute,
     paragraph,
     plain,
@@ -104,19 +104,10 @@ def _plan_row(lang: Lang, view: ItemView, *, today: date, can_manage: bool) -> C
     columns = [Column(width="stretch", items=lines)]
     if can_manage and view.status.is_open:
         columns.append(
-            Column(
-                width="auto",
-                items=[
-                    ActionSet(
-                        actions=[
-                            execute(
-                                t(lang, "wellbeing.button.edit"),
-                                "wellbeing.item.edit",
-                                item_id=view.id,
-                            )
-                        ]
-                    )
-                ],
+            button_column(
+                t(lang, "wellbeing.button.edit"),
+                "wellbeing.item.edit",
+                item_id=view.id,
             )
         )
     return ColumnSet(separator=True, spacing="Medium", columns=columns)

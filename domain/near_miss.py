@@ -455,16 +455,15 @@ class ActionView:
 
 
 @dataclass(frozen=True)
-class ReportView:
-    """One report with everything a card or the register shows. `reporter_name` is None for
-    anonymous reports (and there is nothing else to show)."""
+class ReportFacts:
+    """What a report says and where its follow-up stands, with its unit's name: what every
+    reading of it shares (`ReportView`, and the report as just stored)."""
 
     id: int
     number: str
     unit_id: int
     unit_name: str
     anonymous: bool
-    reporter_name: str | None
     occurred_at: datetime
     campus: str
     building: str | None
@@ -478,6 +477,14 @@ class ReportView:
     photo_url: str | None
     status: Status
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class ReportView(ReportFacts):
+    """One report with everything a card or the register shows. `reporter_name` is None for
+    anonymous reports (and there is nothing else to show)."""
+
+    reporter_name: str | None
     investigator_name: str | None = None
     acknowledged_at: datetime | None = None
     acknowledged_by: str | None = None

@@ -25,9 +25,10 @@ from domain.checkins import (
     allowed_interval,
     step_due,
 )
+from services.claimed import send_once
 from services.lone_work import person_lang
-from services.ports import WORKER, Notifier
-from storage import checkins, jobs, org
+from services.ports import Notifier
+from storage import checkins, org
 from storage.checkin_models import CheckinSession
 from storage.db import Database
 from storage.lone_work_models import LoneWorkRequest
@@ -165,14 +166,7 @@ class CheckinJob:
         )
 
     async def _once(self, key: str, work: Callable[[], Awaitable[int]]) -> None:
-        if not await jobs.claim(self.db, key, WORKER, LEASE):
-            return
-        try:
-            delivered = await work()
-        except Exception as error:
-            await jobs.release_failed(self.db, key, WORKER, type(error).__name__)
-            raise
-        await jobs.complete(self.db, key, WORKER, {"delivered": delivered})
+        await send_once(self.db, key, work, lease=LEASE)
 
     async def _ask(self, session_id: int, round_: int, kind: str, now: datetime) -> int:
         """The "All OK?" card (or the second prompt) to the worker, logged once."""

@@ -29,7 +29,7 @@ from domain.wellbeing import WellbeingSettings
 from services.actions import CardData, InputText, Verb
 from services.digest_sections import compose
 from services.ports import WORKER, ChannelPoster, DeliveryFailed, NoConversation, Notifier
-from storage import conversations, jobs, org
+from storage import audit, conversations, jobs, org
 from storage import digest as digest_store
 from storage.db import Database
 from storage.digest_models import DigestSubscription
@@ -276,8 +276,14 @@ class DigestServices:
         return False
 
     async def _refuse(self, speaker: Speaker, what: str) -> None:
-        async with self.db.transaction() as session:
-            await digest_store.refuse(session, person_id=speaker.person_id, what=what)
+        """Audit an attempt to manage the digest or see its details without the role."""
+        await audit.record_refusal(
+            self.db,
+            actor=speaker.actor,
+            action=f"digest.{what}",
+            entity_type="digest_subscription",
+            entity_id=None,
+        )
 
     async def channel_ref(
         self, address: Address, team: TeamInfo | None, speaker: Speaker

@@ -28,7 +28,7 @@ from domain.numbering import local_year, year_bounds
 from domain.org import Role, UnitRef
 from services.actions import CardData, InputText, Verb
 from services.ports import Notifier, Outgoing
-from storage import audit, conversations, lone_work, org
+from storage import audit, conversations, lone_work, lone_work_lists, org
 from storage.db import Database, HotConnection
 from storage.lone_work import ENTITY, RequestRow
 from storage.lone_work_models import LoneWorkRequest
@@ -86,8 +86,8 @@ async def views_and_people(
     """The requests as cards show them, and the people named on them: one query for the
     people and one for the units."""
     wanted = set().union(*(_people_ids(request) for request in requests))
-    people: dict[int, PersonLike] = dict(await lone_work.people_by_id(session, wanted))
-    units: dict[int, Unit] = await lone_work.units_by_id(
+    people: dict[int, PersonLike] = dict(await lone_work_lists.people_by_id(session, wanted))
+    units: dict[int, Unit] = await lone_work_lists.units_by_id(
         session, {request.unit_id for request in requests}
     )
     views = [_view(request, people, _unit_name(units.get(request.unit_id))) for request in requests]
@@ -637,11 +637,11 @@ class DatabaseLoneWorkServices:
             return await self._overview(speaker)
         async with self.db.sessions() as session:
             if which == "pending":
-                requests = await lone_work.pending_for(session, speaker.person_id)
-                total = await lone_work.count_pending_for(session, speaker.person_id)
+                requests = await lone_work_lists.pending_for(session, speaker.person_id)
+                total = await lone_work_lists.count_pending_for(session, speaker.person_id)
                 heading, empty = "lone_work.pending.title", "lone_work.pending.empty"
             else:
-                requests = await lone_work.of_requester(session, speaker.person_id)
+                requests = await lone_work_lists.of_requester(session, speaker.person_id)
                 total = len(requests)
                 heading, empty = "lone_work.mine.title", "lone_work.mine.empty"
             views, _ = await views_and_people(session, requests)
@@ -655,9 +655,9 @@ class DatabaseLoneWorkServices:
         heading = t(lang, "lone_work.summary_report.title")
         year = local_year(self.clock())
         async with self.db.sessions() as session:
-            units = await lone_work.overview_units(session, speaker.person_id)
+            units = await lone_work_lists.overview_units(session, speaker.person_id)
             counts = (
-                await lone_work.counts_by_status(
+                await lone_work_lists.counts_by_status(
                     session, [unit.id for unit in units], *year_bounds(year)
                 )
                 if units

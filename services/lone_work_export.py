@@ -10,7 +10,7 @@ from domain.numbering import year_bounds
 from domain.org import UnknownUnit
 from reports import lone_work as lone_work_report
 from services.lone_work import views_and_people
-from storage import checkins, lone_work, org
+from storage import checkins, lone_work_lists, org
 from storage.db import Database
 from storage.models import utcnow
 
@@ -28,10 +28,10 @@ async def export_register(db: Database, unit_name: str, year: int, out: Path) ->
         unit = await org.unit_by_name(session, unit_name)
         if unit is None:
             raise UnknownUnit(unit_name)
-        requests = await lone_work.register(session, unit.id, start, end)
+        requests = await lone_work_lists.register(session, unit.id, start, end)
         views, people = await views_and_people(session, requests)
         events = await checkins.timelines_of_requests(session, [r.id for r in requests])
-        actors = await lone_work.people_by_id(
+        actors = await lone_work_lists.people_by_id(
             session, {event.actor_id for _, event in events if event.actor_id is not None}
         )
     numbers = {request.id: request.number for request in requests}

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 
 from cards.common import plain
 from cards.lone_work import approval_card
 from domain.i18n import format_datetime, t
+from services.claimed import send_once
 from services.lone_work import (
     approver_key,
     card_renderer,
@@ -15,8 +17,8 @@ from services.lone_work import (
     view_and_people,
     views_and_people,
 )
-from services.ports import WORKER, Notifier
-from storage import jobs, lone_work
+from services.ports import Notifier
+from storage import lone_work, lone_work_lists
 from storage.db import Database
 from storage.lone_work import ENTITY
 
@@ -55,18 +57,15 @@ class LoneWorkReminders:
 
     async def run(self, now: datetime) -> None:
         async with self.db.sessions() as session:
-            waiting = await lone_work.waiting_too_long(session, now)
+            waiting = await lone_work_lists.waiting_too_long(session, now)
             ids = [request.id for request in waiting]
         for request_id in ids:
-            key = f"lone_work:reminder:{request_id}"
-            if not await jobs.claim(self.db, key, WORKER, timedelta(minutes=10)):
-                continue
-            try:
-                delivered = await self._remind(request_id)
-            except Exception as error:
-                await jobs.release_failed(self.db, key, WORKER, type(error).__name__)
-                raise
-            await jobs.complete(self.db, key, WORKER, {"delivered": delivered})
+            await send_once(
+                self.db,
+                f"lone_work:reminder:{request_id}",
+                partial(self._remind, request_id),
+                lease=timedelta(minutes=10),
+            )
 
     async def _remind(self, request_id: int) -> bool:
         async with self.db.sessions() as session:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from pydantic import ValidationError
@@ -48,8 +49,9 @@ from domain.near_miss import (
 )
 from domain.org import UnitRef, UnknownUnit
 from services.actions import CardData, CardInputs, InputText, NoData, Verb
-from services.ports import WORKER, Notifier
-from storage import audit, jobs, near_miss, near_miss_follow_up, near_miss_lists, org
+from services.claimed import send_once
+from services.ports import Notifier
+from storage import audit, near_miss, near_miss_follow_up, near_miss_lists, org
 from storage.db import Database
 from storage.models import Person, utcnow
 from storage.near_miss import ENTITY
@@ -531,18 +533,14 @@ class NearMissReminders:
         async with self.db.sessions() as session:
             due = [(a.id, a.report_id) for a in await near_miss_lists.due_reminders(session, now)]
         for action_id, report_id in due:
-            key = f"near_miss:reminder:action:{action_id}"
-            if not await jobs.claim(self.db, key, WORKER, timedelta(minutes=10)):
-                continue
-            try:
-                delivered = await self._remind(report_id, action_id, now)
-            except Exception as error:
-                await jobs.release_failed(self.db, key, WORKER, type(error).__name__)
-                raise
-            if delivered is None:
-                await jobs.release_failed(self.db, key, WORKER, "not delivered; retry")
-                continue
-            await jobs.complete(self.db, key, WORKER, {"delivered": delivered})
+            await send_once(
+                self.db,
+                f"near_miss:reminder:action:{action_id}",
+                partial(self._remind, report_id, action_id, now),
+                lease=timedelta(minutes=10),
+                retry_if=lambda delivered: delivered is None,
+                retry_reason="not delivered; retry",
+            )
 
     async def _remind(self, report_id: int, action_id: int, now: datetime) -> bool | None:
         """True: sent; False: the owner has no chat with the bot (nothing to retry);

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import select
 
 from cards.precursors import reminder_card
 from domain.precursor_registrations import deadline_for, reminder_due
-from services.ports import WORKER, Notifier
+from services.claimed import send_once
+from services.ports import Notifier
 from services.precursors import local_today, person_lang
-from storage import jobs, precursor_catalogue, precursor_registrations, precursors
+from storage import precursor_catalogue, precursor_registrations, precursors
 from storage.db import Database
 from storage.models import JobRun
 
@@ -61,14 +63,14 @@ class PrecursorReminders:
             ]
         for unit_id, unit_name in missing:
             key = reminder_key(today.year, offset, unit_id)
-            if key in done or not await jobs.claim(self.db, key, WORKER, timedelta(minutes=10)):
+            if key in done:
                 continue
-            try:
-                delivered = await self._remind(unit_id, unit_name, today.year, offset, days_left)
-            except Exception as error:
-                await jobs.release_failed(self.db, key, WORKER, type(error).__name__)
-                raise
-            await jobs.complete(self.db, key, WORKER, {"delivered": delivered})
+            await send_once(
+                self.db,
+                key,
+                partial(self._remind, unit_id, unit_name, today.year, offset, days_left),
+                lease=timedelta(minutes=10),
+            )
 
     async def _remind(
         self, unit_id: int, unit_name: str, year: int, offset: int, days_left: int

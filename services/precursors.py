@@ -40,7 +40,7 @@ from domain.precursor_registrations import RegistrationStatus, UnitHome, deadlin
 from domain.precursors import SubstanceInfo, format_amount, format_quantity, search
 from services.actions import CardData, InputText, Verb
 from services.ports import Notifier
-from storage import org, precursor_catalogue, precursor_registrations, precursors
+from storage import audit, org, precursor_catalogue, precursor_registrations, precursors
 from storage.db import Database
 from storage.models import Person, Unit, utcnow
 from storage.precursor_models import PrecursorEntry, PrecursorRegistration
@@ -231,10 +231,14 @@ class DatabasePrecursorServices:
         return Result(False, t(speaker.lang, "precursors.not_allowed.unit"), refused=True)
 
     async def refuse(self, speaker: Speaker, what: str, unit_id: int | None) -> None:
-        async with self.db.transaction() as session:
-            await precursors.refuse(
-                session, actor_id=speaker.person_id, what=what, entity="unit", entity_id=unit_id
-            )
+        """Audit an attempt on a unit the speaker has no right to (`precursors.<what>`)."""
+        await audit.record_refusal(
+            self.db,
+            actor=speaker.actor,
+            action=f"precursors.{what}",
+            entity_type="unit",
+            entity_id=unit_id,
+        )
 
     def _warning_texts(
         self, lang: Lang, warnings: list[PrecursorWarning], substance: SubstanceInfo

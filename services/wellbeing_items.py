@@ -46,7 +46,7 @@ from domain.wellbeing_items import (
 from domain.wellbeing_privacy import NameIndex, check_texts
 from services.actions import CardData, CardInputs, InputText
 from services.ports import WORKER, Notifier
-from storage import jobs, org, wellbeing, wellbeing_items
+from storage import audit, jobs, org, wellbeing, wellbeing_items
 from storage.db import Database
 from storage.models import Person, Unit, utcnow
 from storage.wellbeing import ITEM
@@ -149,15 +149,13 @@ class WellbeingCore:
         self, speaker: Speaker, what: str, entity_type: str = wellbeing.DIALOGUE
     ) -> None:
         """Audit an attempt the speaker's roles do not allow (`wellbeing.<what>.refused`)."""
-        async with self.db.transaction() as session:
-            await wellbeing.refuse(
-                session,
-                actor_id=speaker.person_id,
-                what=what,
-                entity_type=entity_type,
-                entity_id=None,
-                reason="not_allowed",
-            )
+        await audit.record_refusal(
+            self.db,
+            actor=speaker.actor,
+            action=f"wellbeing.{what}",
+            entity_type=entity_type,
+            entity_id=None,
+        )
 
     async def _units(self, session: AsyncSession) -> list[UnitRef]:
         return [UnitRef(id=unit.id, name=unit.name) for unit in await org.list_units(session)]

@@ -10,10 +10,11 @@ from datetime import datetime
 from cards.wellbeing_items import follow_up_card, owner_card
 from domain.i18n import t
 from domain.wellbeing import WellbeingSettings, local_today, notes_cutoff
-from services.ports import WORKER, Notifier, PeriodicJob
+from services.claimed import send_once
+from services.ports import Notifier, PeriodicJob
 from services.wellbeing import DatabaseWellbeingServices
 from services.wellbeing_items import CLAIM_LEASE, owner_key, person_lang
-from storage import jobs, wellbeing, wellbeing_items
+from storage import wellbeing, wellbeing_items
 from storage.db import Database
 from storage.models import Person
 from storage.wellbeing import ITEM
@@ -61,25 +62,28 @@ class WellbeingFollowUps:
             owner = await session.get(Person, item.owner_id)
         if owner is None:
             return
-        key = f"wellbeing:follow_up:{item_id}:{view.follow_up_on.isoformat()}"
-        if not await jobs.claim(self.db, key, WORKER, CLAIM_LEASE):
-            return
-        try:
-            delivered = await self.services.notifier.card_to_person(
+        follow_up_on = view.follow_up_on.isoformat()
+
+        async def send() -> bool:
+            return await self.services.notifier.card_to_person(
                 owner.id,
                 follow_up_card(person_lang(owner), view, today=local_today(now)),
-                key=f"wellbeing:item:{item_id}:follow_up:{view.follow_up_on.isoformat()}",
+                key=f"wellbeing:item:{item_id}:follow_up:{follow_up_on}",
                 entity=(ITEM, str(item_id)),
             )
-        except Exception as error:
-            await jobs.release_failed(self.db, key, WORKER, type(error).__name__)
-            raise
-        if not delivered:
-            await jobs.release_failed(self.db, key, WORKER, "not delivered")
-            return
-        async with self.db.transaction() as session:
-            await wellbeing_items.mark(session, item_id, follow_up_sent_at=now)
-        await jobs.complete(self.db, key, WORKER, {"delivered": True})
+
+        async def sent() -> None:
+            async with self.db.transaction() as session:
+                await wellbeing_items.mark(session, item_id, follow_up_sent_at=now)
+
+        await send_once(
+            self.db,
+            f"wellbeing:follow_up:{item_id}:{follow_up_on}",
+            send,
+            lease=CLAIM_LEASE,
+            retry_if=lambda delivered: not delivered,
+            then=sent,
+        )
 
 
 class WellbeingOverdue:
@@ -106,31 +110,31 @@ class WellbeingOverdue:
             view = await wellbeing_items.item_view(session, item)
             owner = await session.get(Person, item.owner_id)
         deadline = view.deadline.isoformat()
-        key = f"wellbeing:overdue:{item_id}:{deadline}"
-        if not await jobs.claim(self.db, key, WORKER, CLAIM_LEASE):
-            return
-        delivered = False
-        try:
-            if owner is not None:
-                lang = person_lang(owner)
-                delivered = await self.services.notifier.card_to_person(
-                    owner.id,
-                    owner_card(
-                        lang,
-                        view,
-                        today=local_today(now),
-                        heading=t(lang, "wellbeing.overdue.title"),
-                        notice=t(lang, "wellbeing.overdue.notice"),
-                    ),
-                    key=f"{owner_key(item_id, owner.id)}:overdue:{deadline}",
-                    entity=(ITEM, str(item_id)),
-                )
-        except Exception as error:
-            await jobs.release_failed(self.db, key, WORKER, type(error).__name__)
-            raise
-        async with self.db.transaction() as session:
-            await wellbeing_items.mark(session, item_id, overdue_reminded_for=view.deadline)
-        await jobs.complete(self.db, key, WORKER, {"delivered": delivered})
+
+        async def send() -> bool:
+            if owner is None:
+                return False
+            lang = person_lang(owner)
+            return await self.services.notifier.card_to_person(
+                owner.id,
+                owner_card(
+                    lang,
+                    view,
+                    today=local_today(now),
+                    heading=t(lang, "wellbeing.overdue.title"),
+                    notice=t(lang, "wellbeing.overdue.notice"),
+                ),
+                key=f"{owner_key(item_id, owner.id)}:overdue:{deadline}",
+                entity=(ITEM, str(item_id)),
+            )
+
+        async def sent() -> None:
+            async with self.db.transaction() as session:
+                await wellbeing_items.mark(session, item_id, overdue_reminded_for=view.deadline)
+
+        await send_once(
+            self.db, f"wellbeing:overdue:{item_id}:{deadline}", send, lease=CLAIM_LEASE, then=sent
+        )
 
 
 class WellbeingRetention:

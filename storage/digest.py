@@ -49,17 +49,6 @@ async def subscribe(
     return subscription
 
 
-async def refuse(session: AsyncSession, *, person_id: int | None, what: str) -> None:
-    """Audit an attempt to manage the digest or see its details without the role."""
-    await audit.record(
-        session,
-        actor=person_actor(person_id),
-        action=f"digest.{what}.refused",
-        entity_type="digest_subscription",
-        after={"reason": "not_allowed"},
-    )
-
-
 async def unsubscribe(
     session: AsyncSession, *, conversation_ref_id: int, person_id: int | None
 ) -> bool:

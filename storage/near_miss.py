@@ -7,7 +7,7 @@ Anonymous reports are written with no reporter at all and audited as `anonymous`
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +34,7 @@ from domain.near_miss import (
     FollowUpContext,
     NearMissForm,
     Participant,
+    ReportFacts,
     ReportView,
     Severity,
     Status,
@@ -60,28 +61,10 @@ def lang_of(person: Person) -> Lang:
 
 
 @dataclass(frozen=True)
-class StoredReport:
+class StoredReport(ReportFacts):
     """A report as `submit` stored it (or found it stored before), with its unit's name."""
 
-    id: int
-    number: str
-    unit_id: int
-    unit_name: str
-    anonymous: bool
     reporter_id: int | None
-    occurred_at: datetime
-    campus: str
-    building: str | None
-    room: str | None
-    description: str
-    category: Category
-    severity: Severity
-    injury: bool
-    immediate_action: str | None
-    prevention: str | None
-    photo_url: str | None
-    status: Status
-    created_at: datetime
 
 
 # Built once (binding parameters): building a statement costs as much as running it.
@@ -449,27 +432,8 @@ _ANNOUNCED: CompoundSelect[
 
 def new_report_view(report: StoredReport, reporter_name: str | None) -> ReportView:
     """A report just stored, as cards show it: nobody has acted on it yet."""
-    return ReportView(
-        id=report.id,
-        number=report.number,
-        unit_id=report.unit_id,
-        unit_name=report.unit_name,
-        anonymous=report.anonymous,
-        reporter_name=None if report.anonymous else reporter_name,
-        occurred_at=report.occurred_at,
-        campus=report.campus,
-        building=report.building,
-        room=report.room,
-        description=report.description,
-        category=report.category,
-        severity=report.severity,
-        injury=report.injury,
-        immediate_action=report.immediate_action,
-        prevention=report.prevention,
-        photo_url=report.photo_url,
-        status=report.status,
-        created_at=report.created_at,
-    )
+    facts = {field.name: getattr(report, field.name) for field in fields(ReportFacts)}
+    return ReportView(**facts, reporter_name=None if report.anonymous else reporter_name)
 
 
 async def announcement_of(

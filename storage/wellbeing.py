@@ -129,6 +129,27 @@ async def refuse(
     )
 
 
+async def add_audited(
+    session: AsyncSession,
+    row: WellbeingDialogue | WellbeingActionItem,
+    *,
+    actor_id: int | None,
+    action: str,
+    entity_type: str,
+) -> None:
+    """Insert a new dialogue or plan item and audit it as it was stored."""
+    session.add(row)
+    await session.flush()
+    await audit.record(
+        session,
+        actor=person_actor(actor_id),
+        action=action,
+        entity_type=entity_type,
+        entity_id=row.id,
+        after=row.snapshot(),
+    )
+
+
 # -- dialogues -------------------------------------------------------------------------------
 
 
@@ -166,15 +187,12 @@ async def record_dialogue(
         created_at=now,
         updated_at=now,
     )
-    session.add(dialogue)
-    await session.flush()
-    await audit.record(
+    await add_audited(
         session,
-        actor=person_actor(recorded_by_id),
+        dialogue,
+        actor_id=recorded_by_id,
         action="wellbeing.dialogue.record",
         entity_type=DIALOGUE,
-        entity_id=dialogue.id,
-        after=dialogue.snapshot(),
     )
     return dialogue
 

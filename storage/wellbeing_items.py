@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import person_actor
@@ -25,7 +25,7 @@ from domain.wellbeing import (
 from domain.wellbeing_items import ItemDraft
 from storage import audit, org
 from storage.models import ConversationRef, Person, Unit
-from storage.wellbeing import ITEM, OPEN_STATUSES, people_by_id, refuse
+from storage.wellbeing import ITEM, OPEN_STATUSES, add_audited, people_by_id, refuse
 from storage.wellbeing_models import (
     WellbeingActionItem,
     WellbeingDialogue,
@@ -84,15 +84,8 @@ async def add_items(
             created_at=now,
             updated_at=now,
         )
-        session.add(item)
-        await session.flush()
-        await audit.record(
-            session,
-            actor=person_actor(actor_id),
-            action="wellbeing.item.add",
-            entity_type=ITEM,
-            entity_id=item.id,
-            after=item.snapshot(),
+        await add_audited(
+            session, item, actor_id=actor_id, action="wellbeing.item.add", entity_type=ITEM
         )
         items.append(item)
     return items
@@ -140,6 +133,38 @@ async def _refused(
         reason=reason,
     )
     return Outcome(item, False, reason)
+
+
+async def _update_audited(
+    session: AsyncSession,
+    item: WellbeingActionItem,
+    *conditions: ColumnElement[bool],
+    values: dict[str, Any],
+    actor_id: int | None,
+    action: str,
+) -> bool:
+    """Write `values` to the item's row only while `conditions` still hold (so two clicks
+    change it once), read the row again and audit the change; False when nothing changed."""
+    before = item.snapshot()
+    changed = await session.execute(
+        update(WellbeingActionItem)
+        .where(WellbeingActionItem.id == item.id, *conditions)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(item)
+    if not getattr(changed, "rowcount", 0):
+        return False
+    await audit.record(
+        session,
+        actor=person_actor(actor_id),
+        action=action,
+        entity_type=ITEM,
+        entity_id=item.id,
+        before=before,
+        after=item.snapshot(),
+    )
+    return True
 
 
 async def edit_item(
@@ -210,37 +235,28 @@ async def set_status(
         return await _refused(session, item, actor_id, "item.status", "closed")
     if current is status:
         return Outcome(item, False, "unchanged")
-    before = item.snapshot()
     follow_up_on = item.follow_up_on
     if status is ItemStatus.DONE and follow_up_on <= local_today(now):
         # Done after the follow-up date: ask about the effect once it has had time to work.
         follow_up_on = local_today(now) + timedelta(days=DEFAULT_FOLLOW_UP_DAYS)
-    changed = await session.execute(
-        update(WellbeingActionItem)
-        .where(WellbeingActionItem.id == item.id, WellbeingActionItem.status == current.value)
-        .values(
-            status=status.value,
-            follow_up_on=follow_up_on,
-            status_note=note.strip() if note and note.strip() else None,
-            status_by_id=actor_id,
-            status_at=now,
-            closed_at=None if status.is_open else now,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    await session.refresh(item)
-    if not getattr(changed, "rowcount", 0):
-        return await _refused(session, item, actor_id, "item.status", "closed")
-    await audit.record(
+    changed = await _update_audited(
         session,
-        actor=person_actor(actor_id),
+        item,
+        WellbeingActionItem.status == current.value,
+        values={
+            "status": status.value,
+            "follow_up_on": follow_up_on,
+            "status_note": note.strip() if note and note.strip() else None,
+            "status_by_id": actor_id,
+            "status_at": now,
+            "closed_at": None if status.is_open else now,
+            "updated_at": now,
+        },
+        actor_id=actor_id,
         action=f"wellbeing.item.{status.value}",
-        entity_type=ITEM,
-        entity_id=item.id,
-        before=before,
-        after=item.snapshot(),
     )
+    if not changed:
+        return await _refused(session, item, actor_id, "item.status", "closed")
     return Outcome(item, True)
 
 
@@ -264,35 +280,23 @@ async def evaluate(
         return Outcome(item, False, "note_required")
     if item.status != ItemStatus.DONE.value or item.effect is not None:
         return Outcome(item, False, "already" if item.effect else "not_done")
-    before = item.snapshot()
-    changed = await session.execute(
-        update(WellbeingActionItem)
-        .where(
-            WellbeingActionItem.id == item.id,
-            WellbeingActionItem.status == ItemStatus.DONE.value,
-            WellbeingActionItem.effect.is_(None),
-        )
-        .values(
-            effect=effect.value,
-            effect_note=note.strip() if note and note.strip() else None,
-            evaluated_by_id=actor_id,
-            evaluated_at=now,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    await session.refresh(item)
-    if not getattr(changed, "rowcount", 0):
-        return Outcome(item, False, "already")
-    await audit.record(
+    changed = await _update_audited(
         session,
-        actor=person_actor(actor_id),
+        item,
+        WellbeingActionItem.status == ItemStatus.DONE.value,
+        WellbeingActionItem.effect.is_(None),
+        values={
+            "effect": effect.value,
+            "effect_note": note.strip() if note and note.strip() else None,
+            "evaluated_by_id": actor_id,
+            "evaluated_at": now,
+            "updated_at": now,
+        },
+        actor_id=actor_id,
         action=f"wellbeing.item.evaluate.{effect.value}",
-        entity_type=ITEM,
-        entity_id=item.id,
-        before=before,
-        after=item.snapshot(),
     )
+    if not changed:
+        return Outcome(item, False, "already")
     reopened = None
     if effect is Effect.NO:
         today = local_today(now)
@@ -311,15 +315,8 @@ async def evaluate(
             created_at=now,
             updated_at=now,
         )
-        session.add(reopened)
-        await session.flush()
-        await audit.record(
-            session,
-            actor=person_actor(actor_id),
-            action="wellbeing.item.reopen",
-            entity_type=ITEM,
-            entity_id=reopened.id,
-            after=reopened.snapshot(),
+        await add_audited(
+            session, reopened, actor_id=actor_id, action="wellbeing.item.reopen", entity_type=ITEM
         )
     return Outcome(item, True, reopened=reopened)
 
