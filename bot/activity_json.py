@@ -25,6 +25,7 @@ from msrest.serialization import Deserializer, Model, Serializer
 _MSREST = Serializer({"Activity": Activity})  # type: ignore[no-untyped-call]
 _MODELS: dict[str, type[Model]] = {
     name: kind
+    # private API: msrest lists a model's classes only through _infer_class_models
     for name, kind in Activity._infer_class_models().items()
     if isinstance(kind, type) and issubclass(kind, Model)
 }
@@ -49,6 +50,7 @@ def _written(kind: type[Model]) -> list[tuple[str, str | None, str]]:
     if fields is None:
         fields = _WRITTEN[kind] = [
             (attr, key if key and "." not in key else None, description["type"])
+            # private API: msrest describes fields only in _attribute_map and _validation
             for attr, description in kind._attribute_map.items()
             if not kind._validation.get(attr, {}).get("readonly")
             for key in (description["key"],)
@@ -130,11 +132,13 @@ def loads(body: bytes | str) -> Any:
 def _read_plan(kind: type[Model]) -> dict[str, tuple[str, str]] | None:
     """JSON key → (attribute, type) for a model this module reads as msrest does; None for
     one it leaves to msrest (subtypes, read-only or constant fields, nested keys)."""
+    # private API: msrest describes subtypes and fields only in _subtype_map and _validation
     if getattr(kind, "_subtype_map", None) or any(
         rule.get("readonly") or rule.get("constant") for rule in kind._validation.values()
     ):
         return None
     plan: dict[str, tuple[str, str]] = {}
+    # private API: msrest describes fields only in _attribute_map
     for attr, description in kind._attribute_map.items():
         key = description["key"]
         if not key or "." in key:

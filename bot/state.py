@@ -158,6 +158,7 @@ class DatabaseConversationState(ConversationState):  # type: ignore[misc]
         cached = self.get_cached_state(turn_context)
         if force or not cached or not cached.state:
             key = self.get_storage_key(turn_context)
+            # private API: BotState keeps its storage and turn-state key only in these two
             items = await self._storage.read([key])
             turn_context.turn_state[self._context_service_key] = _JsonCachedState(items.get(key))
 
@@ -173,6 +174,7 @@ class DatabaseConversationState(ConversationState):  # type: ignore[misc]
             return
         if not force and text == cached.hash:
             return
+        # private API: BotState keeps its storage only in _storage
         storage = self._storage
         key = self.get_storage_key(turn_context)
         if isinstance(storage, DatabaseStorage):
@@ -185,4 +187,5 @@ class DatabaseConversationState(ConversationState):  # type: ignore[misc]
         """Use state the caller read in its own transaction (saves one round trip per turn)."""
         key = self.get_storage_key(turn_context)
         item = DatabaseStorage.items(found).get(key)
+        # private API: BotState keeps its turn-state key only in _context_service_key
         turn_context.turn_state[self._context_service_key] = _JsonCachedState(item)

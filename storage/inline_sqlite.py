@@ -107,17 +107,23 @@ class InlineConnection:
     """The part of `aiosqlite.Connection` SQLAlchemy uses, answered synchronously."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
-        self._conn: sqlite3.Connection | None = connection
+        self.sqlite: sqlite3.Connection | None = connection
+        # private API: SQLAlchemy's aiosqlite adapter reads aiosqlite's `_tx`, `_conn` and
+        # `_connection` (to set the isolation level, and to see whether it is open)
         self._tx = _Immediately()
 
     @property
+    def _conn(self) -> sqlite3.Connection | None:
+        return self.sqlite
+
+    @property
     def _connection(self) -> sqlite3.Connection | None:
-        return self._conn
+        return self.sqlite
 
     def _open(self) -> sqlite3.Connection:
-        if self._conn is None:
+        if self.sqlite is None:
             raise ValueError("Connection closed")
-        return self._conn
+        return self.sqlite
 
     @property
     def isolation_level(self) -> str | None:
@@ -143,9 +149,9 @@ class InlineConnection:
         self.stop()
 
     def stop(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        if self.sqlite is not None:
+            self.sqlite.close()
+            self.sqlite = None
 
 
 def inline_connector(path: str) -> Callable[[], Any]:

@@ -64,7 +64,9 @@ def _button_data(card: dict[str, Any] | None, action: str) -> dict[str, Any]:
 
 
 def _last_card(sent: list[Any]) -> dict[str, Any]:
-    cards = [item.card for item in sent if item.card]
+    """The last card of the turn's answer (a reply to the user's activity); a card an earlier
+    turn sends on its own after its answer (to a leader) can arrive meanwhile."""
+    cards = [item.card for item in sent if item.card and "/activities/" in item.path]
     assert cards, [item.text for item in sent]
     card: dict[str, Any] = cards[-1]
     return card
