@@ -36,7 +36,8 @@ def _constant(node: ast.expr | None) -> str | None:
 
 def card_verbs() -> dict[str, list[set[str] | None]]:
     """Every verb the card builders put into an `Action.Execute` (with `execute(label, verb,
-    **data)`, whose Submit fallback carries the same name, or `ExecuteAction(verb=…)`), with the
+    **data)`, whose Submit fallback carries the same name, `button_column(label, verb,
+    **data)`, or `ExecuteAction(verb=…)`), with the
     data keys each use names (None: it passes a `**mapping` too, so its keys are not known)."""
     found: dict[str, list[set[str] | None]] = {}
     for path in sorted(CARDS.glob("*.py")):
@@ -46,7 +47,7 @@ def card_verbs() -> dict[str, list[set[str] | None]]:
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
             verb: str | None = None
             keys: set[str] | None = None
-            if name == "execute" and len(node.args) >= 2:
+            if name in ("execute", "button_column") and len(node.args) >= 2:
                 verb = _constant(node.args[1])
                 named = {kw.arg for kw in node.keywords if kw.arg is not None}
                 keys = None if any(kw.arg is None for kw in node.keywords) else named
