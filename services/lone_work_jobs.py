@@ -10,7 +10,7 @@ from cards.common import plain
 from cards.lone_work import approval_card
 from domain.i18n import format_datetime, t
 from services.claimed import send_once
-from services.lone_work import (
+from services.lone_work_views import (
     approver_key,
     card_renderer,
     person_lang,

@@ -20,8 +20,8 @@ from domain.lone_work import (
     working_days_between,
 )
 from reports.lone_work import COLUMNS
-from services.lone_work import loaded_view, views_and_people
 from services.lone_work_export import export_register
+from services.lone_work_views import loaded_view, views_and_people
 from storage import checkins, lone_work, org
 from storage.db import Database
 from storage.models import Unit
