@@ -37,7 +37,7 @@ from services.lone_work_views import (
     views_and_people,
 )
 from services.ports import Notifier, Outgoing
-from storage import audit, conversations, lone_work, lone_work_lists, org
+from storage import audit, conversations, lone_work, lone_work_decisions, lone_work_lists, org
 from storage.db import Database, HotConnection
 from storage.lone_work import ENTITY
 from storage.models import utcnow
@@ -308,7 +308,7 @@ class DatabaseLoneWorkServices:
             view = loaded_view(loaded)
             may_decide = speaker.person_id == request.approver_id or (
                 speaker.person_id is not None
-                and await lone_work.may_revoke(connection, request, speaker.person_id)
+                and await lone_work_decisions.may_revoke(connection, request, speaker.person_id)
             )
         if may_decide:
             return approval_card(lang, view)
@@ -350,7 +350,7 @@ class DatabaseLoneWorkServices:
             return self._not_allowed(lang)
         request_id, note = action.request_id, action.note_text()
         async with audit.audited(self.db) as connection:
-            outcome = await lone_work.decide(
+            outcome = await lone_work_decisions.decide(
                 connection,
                 request_id,
                 actor_id=speaker.person_id,
@@ -375,7 +375,7 @@ class DatabaseLoneWorkServices:
         assert speaker.person_id is not None
         lang = speaker.lang
         async with audit.audited(self.db) as connection:
-            outcome = await lone_work.withdraw(
+            outcome = await lone_work_decisions.withdraw(
                 connection, request_id, actor_id=speaker.person_id, now=self.clock()
             )
             found = await self._as_changed(connection, outcome, "withdrawn")
@@ -395,7 +395,7 @@ class DatabaseLoneWorkServices:
         assert speaker.person_id is not None
         lang = speaker.lang
         async with audit.audited(self.db) as connection:
-            outcome = await lone_work.revoke(
+            outcome = await lone_work_decisions.revoke(
                 connection, request_id, actor_id=speaker.person_id, reason=reason, now=self.clock()
             )
             found = await self._as_changed(connection, outcome, "revoked")
@@ -412,7 +412,7 @@ class DatabaseLoneWorkServices:
         return self._answered(approval_card(lang, view), view, people, told, "lone_work.revoked")
 
     async def _as_changed(
-        self, connection: HotConnection, outcome: lone_work.Outcome, what: str
+        self, connection: HotConnection, outcome: lone_work_decisions.Outcome, what: str
     ) -> tuple[RequestView, Mapping[int, PersonLike], Outgoing | None] | None:
         """The request as it now stands and the people it names (None: there is no such
         request), and the message about the change (`what`) for the person concerned, kept
