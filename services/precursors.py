@@ -38,7 +38,13 @@ from domain.precursors import SubstanceInfo, format_amount, format_quantity, sea
 from services.actions import CardData, InputText, Verb
 from services.ports import Notifier
 from services.precursor_core import Access, Result, local_today, unit_home
-from storage import audit, precursor_catalogue, precursor_registrations, precursors
+from storage import (
+    audit,
+    precursor_catalogue,
+    precursor_entries,
+    precursor_registrations,
+    precursors,
+)
 from storage.db import Database
 from storage.models import Unit, utcnow
 from storage.precursor_models import PrecursorEntry, PrecursorRegistration
@@ -261,7 +267,7 @@ class DatabasePrecursorServices:
                 return await self._refused(
                     session, speaker, f"entry.{kind.value}", precursors.HOLDING, holding_id
                 )
-            outcome = await precursors.record(
+            outcome = await precursor_entries.record(
                 session,
                 holding_id,
                 form,
@@ -291,7 +297,9 @@ class DatabasePrecursorServices:
     async def recorded_before(self, speaker: Speaker, submission_key: str) -> str | None:
         """What the speaker was told about the entry their card stored, if it stored one."""
         async with self.db.sessions() as session:
-            entry = await precursors.entry_of_submission(session, submission_key, speaker.person_id)
+            entry = await precursor_entries.entry_of_submission(
+                session, submission_key, speaker.person_id
+            )
             row = await precursors.holding(session, entry.holding_id) if entry else None
             if entry is None or row is None:
                 return None
@@ -498,12 +506,14 @@ class DatabasePrecursorServices:
                 )
                 return notice_card(heading, t(lang, "precursors.not_allowed.unit"))
             owner = (
-                await precursors.entry_holding(session, entry_id) if entry_id is not None else None
+                await precursor_entries.entry_holding(session, entry_id)
+                if entry_id is not None
+                else None
             )
             if entry_id is None or owner is None or owner.id != holding_id:
                 outcome = precursors.Outcome(False, "precursors.reverse.not_found")
             else:
-                outcome = await precursors.reverse(
+                outcome = await precursor_entries.reverse(
                     session, entry_id, actor_id=speaker.person_id, reason=reason
                 )
             substance = await precursors.substance(session, row.substance_id)
