@@ -210,8 +210,8 @@ async def _export_precursors(settings: Settings, unit: str | None, year: int, ou
 
 
 async def _precursor_import(settings: Settings, path: Path, lang: Lang, check_only: bool) -> int:
+    from services.precursor_core import local_today
     from services.precursor_workbooks import import_file
-    from services.precursors import local_today
 
     db = Database(settings.database_url)
     try:

@@ -29,7 +29,7 @@ from domain.precursor_ledger import FORM_KINDS, EntryKind, HoldingView
 from domain.precursor_registrations import UnitHome
 from domain.precursors import SubstanceInfo
 from domain.submissions import FIELD, key_in, new_key
-from services.precursors import Access, Result
+from services.precursor_core import Access, Result
 
 DIALOG_ID = "precursors"
 NAME_KEY = "precursors.dialog_name"

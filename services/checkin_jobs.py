@@ -26,7 +26,7 @@ from domain.checkins import (
     step_due,
 )
 from services.claimed import send_once
-from services.lone_work import person_lang
+from services.lone_work_views import person_lang
 from services.ports import Notifier
 from storage import checkins, org
 from storage.checkin_models import CheckinSession

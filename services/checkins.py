@@ -24,7 +24,7 @@ from services.checkin_jobs import (
     view_of,
     worker_key,
 )
-from services.lone_work import person_lang
+from services.lone_work_views import person_lang
 from services.ports import Notifier
 from storage import checkins
 from storage.checkin_models import CheckinSession

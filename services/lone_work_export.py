@@ -9,7 +9,7 @@ from domain.lone_work import LoneWorkRegister, RegisterEvent
 from domain.numbering import year_bounds
 from domain.org import UnknownUnit
 from reports import lone_work as lone_work_report
-from services.lone_work import views_and_people
+from services.lone_work_views import views_and_people
 from storage import checkins, lone_work_lists, org
 from storage.db import Database
 from storage.models import utcnow

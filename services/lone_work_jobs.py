@@ -10,7 +10,7 @@ from cards.common import plain
 from cards.lone_work import approval_card
 from domain.i18n import format_datetime, t
 from services.claimed import send_once
-from services.lone_work import (
+from services.lone_work_views import (
     approver_key,
     card_renderer,
     person_lang,
@@ -18,7 +18,7 @@ from services.lone_work import (
     views_and_people,
 )
 from services.ports import Notifier
-from storage import lone_work, lone_work_lists
+from storage import lone_work, lone_work_decisions, lone_work_lists
 from storage.db import Database
 from storage.lone_work import ENTITY
 
@@ -36,7 +36,7 @@ class LoneWorkExpiry:
 
     async def run(self, now: datetime) -> None:
         async with self.db.transaction() as session:
-            expired = await lone_work.expire_due(session, now)
+            expired = await lone_work_decisions.expire_due(session, now)
             views, people = await views_and_people(session, expired)
         for view in views:
             requester = people.get(view.requester_id)

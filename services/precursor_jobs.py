@@ -13,7 +13,7 @@ from cards.precursors import reminder_card
 from domain.precursor_registrations import deadline_for, reminder_due
 from services.claimed import send_once
 from services.ports import Notifier
-from services.precursors import local_today, person_lang
+from services.precursor_core import local_today, person_lang
 from storage import precursor_catalogue, precursor_registrations, precursors
 from storage.db import Database
 from storage.models import JobRun

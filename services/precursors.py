@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -24,49 +23,33 @@ from cards.precursors import (
     warning_text,
 )
 from domain.actor import Speaker
-from domain.i18n import COPENHAGEN, Lang, preferred_lang, t
+from domain.i18n import Lang, t
 from domain.ids import CardId, ChosenId, row_id
-from domain.org import Role, UnitRef
+from domain.org import UnitRef
 from domain.precursor_forms import FIELD_ERRORS, EntryForm, HoldingForm
 from domain.precursor_ledger import (
     EntryKind,
     HoldingView,
     LedgerLine,
     PrecursorWarning,
-    licence_warning,
-    threshold_warning,
 )
 from domain.precursor_registrations import RegistrationStatus, UnitHome, deadline_for
 from domain.precursors import SubstanceInfo, format_amount, format_quantity, search
 from services.actions import CardData, InputText, Verb
 from services.ports import Notifier
-from storage import audit, org, precursor_catalogue, precursor_registrations, precursors
+from services.precursor_core import Access, Result, local_today, unit_home
+from storage import (
+    audit,
+    precursor_catalogue,
+    precursor_entries,
+    precursor_registrations,
+    precursors,
+)
 from storage.db import Database
-from storage.models import Person, Unit, utcnow
+from storage.models import Unit, utcnow
 from storage.precursor_models import PrecursorEntry, PrecursorRegistration
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Result:
-    """What an action did, in the speaker's language (kept in dialog state as plain data)."""
-
-    ok: bool
-    message: str | None = None
-    errors: dict[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    refused: bool = False  # the speaker does not keep the unit's records (audited)
-
-
-@dataclass(frozen=True)
-class Access:
-    units: list[UnitRef]
-    secretariat: bool
-
-
-def local_today(moment: datetime) -> date:
-    return moment.astimezone(COPENHAGEN).date()
 
 
 def _year(value: Any) -> int | None:
@@ -96,52 +79,6 @@ class Reversal(CardData):
     holding_id: CardId
     entry_id: InputText = ""
     reason: InputText = ""
-
-
-def person_lang(person: Person) -> Lang:
-    return preferred_lang(person.language_override, person.locale)
-
-
-async def unit_home(
-    session: AsyncSession,
-    unit: Unit,
-    *,
-    today: date,
-    deadline: str,
-    licence: str,
-    year: int | None = None,
-) -> UnitHome:
-    """The unit's registration for `year` (this year), its substances with stock, warnings."""
-    year = year or today.year
-    registration = (await precursor_registrations.registrations(session, year, unit_ids=[unit.id]))[
-        0
-    ]
-    holdings = await precursors.holdings_of(session, unit.id)
-    warnings: list[PrecursorWarning] = []
-    for holding in holdings:
-        found = licence_warning(holding.substance, licence)
-        if found:
-            warnings.append(found)
-        if holding.substance.threshold is not None:
-            yearly = await precursors.university_purchases(session, holding.substance.id, year)
-            found = threshold_warning(holding.substance, yearly)
-            if found:
-                warnings.append(found)
-    contacts = [
-        org.describe_person(person)
-        for person in await org.holders(session, unit.id, Role.PRECURSOR_CONTACT)
-    ]
-    due = deadline_for(year, deadline)
-    return UnitHome(
-        unit_id=unit.id,
-        unit=unit.name,
-        registration=registration,
-        deadline=due,
-        days_left=(due - today).days,
-        holdings=holdings,
-        warnings=warnings,
-        contacts=contacts,
-    )
 
 
 class DatabasePrecursorServices:
@@ -330,7 +267,7 @@ class DatabasePrecursorServices:
                 return await self._refused(
                     session, speaker, f"entry.{kind.value}", precursors.HOLDING, holding_id
                 )
-            outcome = await precursors.record(
+            outcome = await precursor_entries.record(
                 session,
                 holding_id,
                 form,
@@ -360,7 +297,9 @@ class DatabasePrecursorServices:
     async def recorded_before(self, speaker: Speaker, submission_key: str) -> str | None:
         """What the speaker was told about the entry their card stored, if it stored one."""
         async with self.db.sessions() as session:
-            entry = await precursors.entry_of_submission(session, submission_key, speaker.person_id)
+            entry = await precursor_entries.entry_of_submission(
+                session, submission_key, speaker.person_id
+            )
             row = await precursors.holding(session, entry.holding_id) if entry else None
             if entry is None or row is None:
                 return None
@@ -567,12 +506,14 @@ class DatabasePrecursorServices:
                 )
                 return notice_card(heading, t(lang, "precursors.not_allowed.unit"))
             owner = (
-                await precursors.entry_holding(session, entry_id) if entry_id is not None else None
+                await precursor_entries.entry_holding(session, entry_id)
+                if entry_id is not None
+                else None
             )
             if entry_id is None or owner is None or owner.id != holding_id:
                 outcome = precursors.Outcome(False, "precursors.reverse.not_found")
             else:
-                outcome = await precursors.reverse(
+                outcome = await precursor_entries.reverse(
                     session, entry_id, actor_id=speaker.person_id, reason=reason
                 )
             substance = await precursors.substance(session, row.substance_id)

@@ -1,6 +1,6 @@
-"""The well-being flow's shared core (the database, the notifier, role checks) and the
-action-plan items' use cases: adding items, delivering each to its owner, status, evaluation,
-edits. `services.wellbeing.DatabaseWellbeingServices` builds on them."""
+"""The action-plan items' use cases, on the flow's shared core (`services.wellbeing_core`):
+adding items, delivering each to its owner, status, evaluation, edits.
+`services.wellbeing.DatabaseWellbeingServices` builds on them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -23,17 +22,10 @@ from cards.wellbeing_items import (
     owner_card,
 )
 from domain.actor import Speaker
-from domain.i18n import Lang, preferred_lang, t
+from domain.i18n import Lang, t
 from domain.ids import CardId, MaybeCardId
 from domain.org import UnitRef
-from domain.wellbeing import (
-    ITEM_ROWS_STEP,
-    Access,
-    ItemStatus,
-    ItemView,
-    WellbeingSettings,
-    local_today,
-)
+from domain.wellbeing import ITEM_ROWS_STEP, Access, ItemStatus, ItemView
 from domain.wellbeing_items import (
     ItemDraft,
     item_texts,
@@ -43,21 +35,16 @@ from domain.wellbeing_items import (
     parse_items,
     rows_of,
 )
-from domain.wellbeing_privacy import NameIndex, check_texts
+from domain.wellbeing_privacy import check_texts
 from services.actions import CardData, CardInputs, InputText
-from services.ports import WORKER, Notifier
-from storage import audit, jobs, org, wellbeing, wellbeing_items
-from storage.db import Database
-from storage.models import Person, Unit, utcnow
+from services.ports import WORKER
+from services.wellbeing_core import CLAIM_LEASE, WellbeingCore, owner_key, person_lang
+from storage import jobs, wellbeing, wellbeing_items
+from storage.models import Person, Unit
 from storage.wellbeing import ITEM
 from storage.wellbeing_models import WellbeingActionItem
 
-CLAIM_LEASE = timedelta(minutes=10)
 _BATCH = re.compile(r"[0-9a-f]{32}")
-
-
-def person_lang(person: Person) -> Lang:
-    return preferred_lang(person.language_override, person.locale)
 
 
 class ItemsForm(CardInputs):
@@ -110,59 +97,6 @@ class ItemsTarget:
             rows=self.rows,
             batch=self.batch,
             **extra,
-        )
-
-
-def owner_key(item_id: int, owner_id: int) -> str:
-    return f"wellbeing:item:{item_id}:owner:{owner_id}"
-
-
-class WellbeingCore:
-    """What every well-being use case needs: the database, the notifier, the settings and the
-    clock, the speaker's access and the shared refusals."""
-
-    def __init__(
-        self,
-        db: Database,
-        notifier: Notifier,
-        *,
-        settings: WellbeingSettings | None = None,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
-        self.db = db
-        self.notifier = notifier
-        self.settings = settings or WellbeingSettings()
-        self.clock = clock
-
-    # -- helpers ---------------------------------------------------------------------------
-
-    async def _access(self, session: AsyncSession, speaker: Speaker) -> Access:
-        return await wellbeing.access_of(session, speaker.person_id, is_admin=speaker.is_admin)
-
-    def _not_allowed(self, lang: Lang, key: str = "wellbeing.not_allowed.action") -> Card:
-        return notice_card(t(lang, "wellbeing.title"), t(lang, key))
-
-    def _today(self) -> date:
-        return local_today(self.clock())
-
-    async def refuse(
-        self, speaker: Speaker, what: str, entity_type: str = wellbeing.DIALOGUE
-    ) -> None:
-        """Audit an attempt the speaker's roles do not allow (`wellbeing.<what>.refused`)."""
-        await audit.record_refusal(
-            self.db,
-            actor=speaker.actor,
-            action=f"wellbeing.{what}",
-            entity_type=entity_type,
-            entity_id=None,
-        )
-
-    async def _units(self, session: AsyncSession) -> list[UnitRef]:
-        return [UnitRef(id=unit.id, name=unit.name) for unit in await org.list_units(session)]
-
-    async def _name_index(self, session: AsyncSession) -> NameIndex:
-        return NameIndex.build(
-            await wellbeing.known_names(session), ignore=await wellbeing.unit_names(session)
         )
 
 

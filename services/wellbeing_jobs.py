@@ -13,7 +13,7 @@ from domain.wellbeing import WellbeingSettings, local_today, notes_cutoff
 from services.claimed import send_once
 from services.ports import Notifier, PeriodicJob
 from services.wellbeing import DatabaseWellbeingServices
-from services.wellbeing_items import CLAIM_LEASE, owner_key, person_lang
+from services.wellbeing_core import CLAIM_LEASE, owner_key, person_lang
 from storage import wellbeing, wellbeing_items
 from storage.db import Database
 from storage.models import Person

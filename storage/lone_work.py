@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Final
@@ -20,13 +20,11 @@ from sqlalchemy import (
     insert,
     literal,
     select,
-    update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import person_actor
 from domain.lone_work import (
-    Decision,
     LoneWorkForm,
     Mitigation,
     Period,
@@ -130,11 +128,14 @@ def _table(model: Any) -> Table:
     return table
 
 
-_REQUESTS = _table(LoneWorkRequest)
+REQUESTS = _table(LoneWorkRequest)
+"""The lone-work requests table, for statements built once."""
 _PEOPLE = _table(Person)
 _UNITS = _table(Unit)
-_ROLES = _table(RoleAssignment)
-_REQUEST_COLUMNS = tuple(_REQUESTS.c[field.name] for field in fields(RequestRow))
+ROLES = _table(RoleAssignment)
+"""The role assignments table, for statements built once."""
+REQUEST_COLUMNS = tuple(REQUESTS.c[field.name] for field in fields(RequestRow))
+"""The request columns a `RequestRow` is built from, in its field order."""
 _PERSON_COLUMN_NAMES = tuple(field.name for field in fields(PersonRow))
 _PERSON_COLUMNS = tuple(_PEOPLE.c[name] for name in _PERSON_COLUMN_NAMES)
 _NAMED_BY = ("requester_id", "approver_id", "decided_by_id", "closed_by_id")
@@ -145,45 +146,21 @@ def _loaded_statement() -> Select[Any]:
     `_NAMED_BY` names and the actor (`:actor_id`), in one statement."""
     aliases = [_PEOPLE.alias(f"{column.removesuffix('_id')}_person") for column in _NAMED_BY]
     actor = _PEOPLE.alias("actor_person")
-    joined = _REQUESTS.outerjoin(_UNITS, _UNITS.c.id == _REQUESTS.c.unit_id)
+    joined = REQUESTS.outerjoin(_UNITS, _UNITS.c.id == REQUESTS.c.unit_id)
     for alias, column in zip(aliases, _NAMED_BY, strict=True):
-        joined = joined.outerjoin(alias, alias.c.id == _REQUESTS.c[column])
+        joined = joined.outerjoin(alias, alias.c.id == REQUESTS.c[column])
     joined = joined.outerjoin(actor, actor.c.id == bindparam("actor_id"))
     people = [alias.c[name] for alias in (*aliases, actor) for name in _PERSON_COLUMN_NAMES]
     return (
-        select(*_REQUEST_COLUMNS, _UNITS.c.name, *people)
+        select(*REQUEST_COLUMNS, _UNITS.c.name, *people)
         .select_from(joined)
-        .where(_REQUESTS.c.id == bindparam("request_id"))
+        .where(REQUESTS.c.id == bindparam("request_id"))
     )
 
 
 # Built once (binding parameters): building a statement costs as much as running it.
 _LOADED = _loaded_statement()
-_INSERT = insert(_REQUESTS).returning(_REQUESTS.c.id)
-_STILL = and_(_REQUESTS.c.id == bindparam("request_id"), _REQUESTS.c.status == bindparam("from"))
-_DECIDE = (
-    update(_REQUESTS)
-    .where(_STILL)
-    .values(
-        status=bindparam("status"),
-        conditions=bindparam("conditions"),
-        decision_note=bindparam("decision_note"),
-        decided_by_id=bindparam("decided_by_id"),
-        decided_at=bindparam("decided_at"),
-        updated_at=bindparam("updated_at"),
-    )
-)
-_CLOSE = (
-    update(_REQUESTS)
-    .where(_STILL)
-    .values(
-        status=bindparam("status"),
-        closed_by_id=bindparam("closed_by_id"),
-        closed_at=bindparam("closed_at"),
-        close_reason=bindparam("close_reason"),
-        updated_at=bindparam("updated_at"),
-    )
-)
+_INSERT = insert(REQUESTS).returning(REQUESTS.c.id)
 _ASKING = _PEOPLE.alias("asking_person")
 _UNIT_AND_APPROVERS = (
     select(
@@ -192,31 +169,26 @@ _UNIT_AND_APPROVERS = (
         _UNITS.c.active,
         *_PERSON_COLUMNS,
         *(_ASKING.c[name] for name in _PERSON_COLUMN_NAMES),
-        select(_REQUESTS.c.id)
+        select(REQUESTS.c.id)
         .where(
-            _REQUESTS.c.submission_key == bindparam("submission_key"),
-            _REQUESTS.c.requester_id == bindparam("asking_id"),
+            REQUESTS.c.submission_key == bindparam("submission_key"),
+            REQUESTS.c.requester_id == bindparam("asking_id"),
         )
         .scalar_subquery(),
     )
     .select_from(
         _UNITS.outerjoin(
-            _ROLES, and_(_ROLES.c.unit_id == _UNITS.c.id, _ROLES.c.role == Role.LEADER.value)
+            ROLES, and_(ROLES.c.unit_id == _UNITS.c.id, ROLES.c.role == Role.LEADER.value)
         )
-        .outerjoin(_PEOPLE, _PEOPLE.c.id == _ROLES.c.person_id)
+        .outerjoin(_PEOPLE, _PEOPLE.c.id == ROLES.c.person_id)
         .outerjoin(_ASKING, _ASKING.c.id == bindparam("asking_id"))
     )
     .where(_UNITS.c.id == bindparam("unit_id"))
     .order_by(_PEOPLE.c.id)
 )
-_IS_LEADER = select(_ROLES.c.id).where(
-    _ROLES.c.unit_id == bindparam("unit_id"),
-    _ROLES.c.person_id == bindparam("person_id"),
-    _ROLES.c.role == Role.LEADER.value,
-)
-_BY_SUBMISSION = select(_REQUESTS.c.id).where(
-    _REQUESTS.c.submission_key == bindparam("submission_key"),
-    _REQUESTS.c.requester_id == bindparam("requester_id"),
+_BY_SUBMISSION = select(REQUESTS.c.id).where(
+    REQUESTS.c.submission_key == bindparam("submission_key"),
+    REQUESTS.c.requester_id == bindparam("requester_id"),
 )
 _PEOPLE_BY_ID = select(*_PERSON_COLUMNS).where(
     _PEOPLE.c.id.in_(bindparam("person_ids", expanding=True))
@@ -319,7 +291,7 @@ async def load(
     return None if row is None else _loaded(row)
 
 
-_REQUEST_WIDTH = len(_REQUEST_COLUMNS)
+_REQUEST_WIDTH = len(REQUEST_COLUMNS)
 _PERSON_WIDTH = len(_PERSON_COLUMNS)
 
 
@@ -432,232 +404,5 @@ async def submit(
     return request
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What an action did: `changed`, or why not (`refused`) — the request as it now stands,
-    with its unit's name and the people it names (`Loaded`)."""
-
-    loaded: Loaded | None
-    changed: bool
-    refused: str | None = None
-
-    @property
-    def request(self) -> RequestRow | None:
-        return None if self.loaded is None else self.loaded.request
-
-
-async def _refuse(
-    session: AsyncSession | audit.AuditedConnection,
-    loaded: Loaded | None,
-    actor_id: int,
-    what: str,
-    reason: str,
-) -> Outcome:
-    await audit.record(
-        session,
-        actor=person_actor(actor_id),
-        action=f"lone_work.{what}.refused",
-        entity_type=ENTITY,
-        entity_id=None if loaded is None else loaded.request.id,
-        after={"reason": reason},
-    )
-    return Outcome(loaded, False, reason)
-
-
 async def get(session: AsyncSession, request_id: int) -> LoneWorkRequest | None:
     return await session.get(LoneWorkRequest, request_id)
-
-
-async def _change(
-    connection: HotConnection,
-    loaded: Loaded,
-    statement: Any,
-    from_status: Status,
-    actor_id: int | None,
-    values: dict[str, Any],
-) -> tuple[bool, Loaded]:
-    """Set `values` only if the request is still in `from_status` (False: it no longer was),
-    and the request as it now stands (read again only when it was not changed)."""
-    request = loaded.request
-    result = await connection.execute(
-        statement, {"request_id": request.id, "from": from_status.value, **values}
-    )
-    if not result.rowcount:
-        # Requests are never deleted: the row is still there.
-        again = await load(connection, request.id, actor_id)
-        return False, loaded if again is None else again
-    return True, Loaded(replace(request, **values), loaded.unit_name, loaded.people)
-
-
-async def decide(
-    connection: audit.AuditedConnection,
-    request_id: int,
-    *,
-    actor_id: int,
-    decision: Decision,
-    note: str | None,
-    now: datetime,
-) -> Outcome:
-    """The approver's decision; a second click or another person changes nothing."""
-    loaded = await load(connection, request_id, actor_id)
-    if loaded is None:
-        return await _refuse(connection, None, actor_id, "decide", "not_found")
-    request = loaded.request
-    if request.approver_id != actor_id:
-        return await _refuse(connection, loaded, actor_id, "decide", "not_approver")
-    if decision is not Decision.APPROVE and not (note and note.strip()):
-        return Outcome(loaded, False, "note_required")
-    status = Status.REJECTED if decision is Decision.REJECT else Status.APPROVED
-    values = {
-        "status": status.value,
-        "conditions": (
-            note.strip() if decision is Decision.APPROVE_WITH_CONDITIONS and note else None
-        ),
-        "decision_note": note.strip() if decision is Decision.REJECT and note else None,
-        "decided_by_id": actor_id,
-        "decided_at": now,
-        "updated_at": now,
-    }
-    changed, after = await _change(connection, loaded, _DECIDE, Status.PENDING, actor_id, values)
-    if not changed:
-        return await _refuse(connection, after, actor_id, "decide", "already")
-    await audit.record(
-        connection,
-        actor=person_actor(actor_id),
-        action=f"lone_work.{decision.value}",
-        entity_type=ENTITY,
-        entity_id=request.id,
-        before=request.snapshot(),
-        after=after.request.snapshot(),
-    )
-    return Outcome(after, True)
-
-
-async def _close(
-    session: AsyncSession | audit.AuditedConnection,
-    connection: HotConnection,
-    loaded: Loaded,
-    *,
-    actor_id: int | None,
-    from_status: Status,
-    to_status: Status,
-    reason: str | None,
-    now: datetime,
-) -> tuple[bool, Loaded]:
-    values = {
-        "status": to_status.value,
-        "closed_by_id": actor_id,
-        "closed_at": now,
-        "close_reason": reason,
-        "updated_at": now,
-    }
-    changed, after = await _change(connection, loaded, _CLOSE, from_status, actor_id, values)
-    if not changed:
-        return False, after
-    await audit.record(
-        session,
-        actor=person_actor(actor_id),
-        action=f"lone_work.{to_status.value}",
-        entity_type=ENTITY,
-        entity_id=loaded.request.id,
-        before=loaded.request.snapshot(),
-        after=after.request.snapshot(),
-    )
-    return True, after
-
-
-async def withdraw(
-    connection: audit.AuditedConnection, request_id: int, *, actor_id: int, now: datetime
-) -> Outcome:
-    """The requester takes back a request that is still pending."""
-    loaded = await load(connection, request_id, actor_id)
-    if loaded is None:
-        return await _refuse(connection, None, actor_id, "withdraw", "not_found")
-    if loaded.request.requester_id != actor_id:
-        return await _refuse(connection, loaded, actor_id, "withdraw", "not_requester")
-    closed, after = await _close(
-        connection,
-        connection,
-        loaded,
-        actor_id=actor_id,
-        from_status=Status.PENDING,
-        to_status=Status.WITHDRAWN,
-        reason=None,
-        now=now,
-    )
-    if not closed:
-        return await _refuse(connection, after, actor_id, "withdraw", "closed")
-    return Outcome(after, True)
-
-
-async def may_revoke(connection: HotConnection, request: RequestRow, person_id: int) -> bool:
-    """The approver, or any leader of the request's unit."""
-    if request.approver_id == person_id:
-        return True
-    found = await connection.execute(
-        _IS_LEADER, {"unit_id": request.unit_id, "person_id": person_id}
-    )
-    return found.first() is not None
-
-
-async def revoke(
-    connection: audit.AuditedConnection,
-    request_id: int,
-    *,
-    actor_id: int,
-    reason: str | None,
-    now: datetime,
-) -> Outcome:
-    """Take back an approval (a reason is required)."""
-    loaded = await load(connection, request_id, actor_id)
-    if loaded is None:
-        return await _refuse(connection, None, actor_id, "revoke", "not_found")
-    if not await may_revoke(connection, loaded.request, actor_id):
-        return await _refuse(connection, loaded, actor_id, "revoke", "not_approver")
-    if not (reason and reason.strip()):
-        return Outcome(loaded, False, "note_required")
-    closed, after = await _close(
-        connection,
-        connection,
-        loaded,
-        actor_id=actor_id,
-        from_status=Status.APPROVED,
-        to_status=Status.REVOKED,
-        reason=reason.strip(),
-        now=now,
-    )
-    if not closed:
-        return await _refuse(connection, after, actor_id, "revoke", "closed")
-    return Outcome(after, True)
-
-
-_DUE = (
-    select(*_REQUEST_COLUMNS)
-    .where(
-        _REQUESTS.c.status.in_([Status.PENDING.value, Status.APPROVED.value]),
-        _REQUESTS.c.expires_at <= bindparam("now"),
-    )
-    .order_by(_REQUESTS.c.id)
-    .limit(500)
-)
-
-
-async def expire_due(session: AsyncSession, now: datetime) -> list[RequestRow]:
-    """Approved or pending requests whose period has ended become expired."""
-    connection = await session.connection()
-    due = [RequestRow(*row) for row in await connection.execute(_DUE, {"now": now})]
-    expired: list[RequestRow] = []
-    for request in due:
-        closed, after = await _close(
-            session,
-            connection,
-            Loaded(request, None, {}),
-            actor_id=None,
-            from_status=Status(request.status),
-            to_status=Status.EXPIRED,
-            reason=None,
-            now=now,
-        )
-        if closed:
-            expired.append(after.request)
-    return expired

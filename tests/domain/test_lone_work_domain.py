@@ -20,9 +20,9 @@ from domain.lone_work import (
     working_days_between,
 )
 from reports.lone_work import COLUMNS
-from services.lone_work import loaded_view, views_and_people
 from services.lone_work_export import export_register
-from storage import checkins, lone_work, org
+from services.lone_work_views import loaded_view, views_and_people
+from storage import checkins, lone_work, lone_work_decisions, org
 from storage.db import Database
 from storage.models import Unit
 
@@ -130,7 +130,7 @@ async def test_register_export_is_a_real_register(db: Database, tmp_path: Path) 
             session, form, requester_id=maja.id, approver_id=lise.id, now=NOW
         )
         await lone_work.submit(session, form, requester_id=maja.id, approver_id=lise.id, now=NOW)
-        await lone_work.decide(
+        await lone_work_decisions.decide(
             session,
             first.id,
             actor_id=lise.id,
@@ -214,7 +214,7 @@ async def test_merging_people_keeps_their_requests(db: Database) -> None:
         merged = await org.upsert_person(session, aad_object_id=aad, upn="lise@uni.dk", name="Lise")
     assert merged.id == teams_only.id
     async with db.transaction() as session:
-        outcome = await lone_work.decide(
+        outcome = await lone_work_decisions.decide(
             session, request.id, actor_id=merged.id, decision=Decision.APPROVE, note=None, now=NOW
         )
     assert outcome.changed and outcome.request is not None
@@ -235,7 +235,7 @@ async def test_a_stored_request_views_as_a_validated_view_would(db: Database) ->
             session, form, requester_id=maja.id, approver_id=lise.id, now=NOW
         )
     async with db.transaction() as session:
-        outcome = await lone_work.decide(
+        outcome = await lone_work_decisions.decide(
             session, request.id, actor_id=lise.id, decision=Decision.APPROVE, note=None, now=NOW
         )
     assert outcome.loaded is not None

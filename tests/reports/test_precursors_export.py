@@ -23,7 +23,7 @@ from domain.precursor_ledger import EntryView, YearFigures, year_figures
 from reports.precursor_import import IMPORT_COLUMNS, write_template
 from reports.precursors import UNIT_COLUMNS
 from services.precursor_workbooks import export_all, export_unit, import_file
-from storage import org, precursor_registrations, precursors
+from storage import org, precursor_entries, precursor_registrations, precursors
 from storage.db import Database
 from storage.models import AuditEvent
 from storage.precursor_models import PrecursorEntry, PrecursorHolding
@@ -62,7 +62,9 @@ async def _populate(db: Database) -> dict[str, int]:
     wrong = await record(db, acetone, entry("disposal", "2026-10-01", "1", "L"), today=TODAY)
     assert wrong.entity_id is not None
     async with db.transaction() as session:
-        await precursors.reverse(session, wrong.entity_id, actor_id=karin, reason="fejltastning")
+        await precursor_entries.reverse(
+            session, wrong.entity_id, actor_id=karin, reason="fejltastning"
+        )
         await precursor_registrations.register(
             session,
             units["Kemi"],

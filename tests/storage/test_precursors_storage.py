@@ -16,6 +16,7 @@ from domain.precursor_registrations import RegistrationStatus
 from storage import (
     audit,
     precursor_catalogue,
+    precursor_entries,
     precursor_ledgers,
     precursor_registrations,
     precursors,
@@ -147,20 +148,26 @@ async def test_ledger_balances_refuses_negative_and_reverses(db: Database) -> No
     # a purchase that was used cannot be reversed; the consumption can
     assert buy.entity_id is not None and used.entity_id is not None
     async with db.transaction() as session:
-        refused = await precursors.reverse(
+        refused = await precursor_entries.reverse(
             session, buy.entity_id, actor_id=karin, reason="forkert mængde"
         )
     assert not refused.changed and refused.problem == "precursors.reverse.negative"
     async with db.transaction() as session:
-        no_reason = await precursors.reverse(session, used.entity_id, actor_id=karin, reason=" ")
+        no_reason = await precursor_entries.reverse(
+            session, used.entity_id, actor_id=karin, reason=" "
+        )
         assert no_reason.problem == "precursors.reverse.reason"
-        done = await precursors.reverse(session, used.entity_id, actor_id=karin, reason="tastefejl")
+        done = await precursor_entries.reverse(
+            session, used.entity_id, actor_id=karin, reason="tastefejl"
+        )
     assert done.changed
     async with db.transaction() as session:
-        twice = await precursors.reverse(session, used.entity_id, actor_id=karin, reason="igen")
+        twice = await precursor_entries.reverse(
+            session, used.entity_id, actor_id=karin, reason="igen"
+        )
         assert twice.problem == "precursors.reverse.already"
         assert done.entity_id is not None
-        of_reversal = await precursors.reverse(
+        of_reversal = await precursor_entries.reverse(
             session, done.entity_id, actor_id=karin, reason="igen"
         )
         assert of_reversal.problem == "precursors.reverse.is_reversal"
@@ -190,7 +197,7 @@ async def test_entries_and_refusals_are_audited_and_the_chain_holds(db: Database
     first = await record(db, holding, entry("purchase", "2026-02-01", "1", "L"), actor=karin)
     assert first.entity_id is not None
     async with db.transaction() as session:
-        await precursors.reverse(session, first.entity_id, actor_id=karin, reason="dobbelt")
+        await precursor_entries.reverse(session, first.entity_id, actor_id=karin, reason="dobbelt")
         await precursors.refuse(
             session, actor_id=None, what="reverse", entity=precursors.HOLDING, entity_id=holding
         )
@@ -365,7 +372,9 @@ async def test_entries_of_names_authors_and_marks_reversals(db: Database) -> Non
     bought = await record(db, holding, entry("purchase", "2026-02-01", "2", "L"), actor=karin)
     assert bought.entity_id is not None
     async with db.transaction() as session:
-        await precursors.reverse(session, bought.entity_id, actor_id=karin, reason="forkert stof")
+        await precursor_entries.reverse(
+            session, bought.entity_id, actor_id=karin, reason="forkert stof"
+        )
     async with db.sessions() as session:
         pairs = await precursors.entries_of(session, [holding], newest_first=True)
         holdings = await session.scalar(select(func.count()).select_from(PrecursorHolding))
@@ -403,7 +412,9 @@ async def test_year_ledgers_give_the_figures_and_entries_of_the_whole_ledger(
         ids.append(outcome.entity_id)
     async with db.transaction() as session:
         for wrong in (ids[2], ids[4]):  # the consumption and the later count
-            assert (await precursors.reverse(session, wrong, actor_id=karin, reason="fejl")).changed
+            assert (
+                await precursor_entries.reverse(session, wrong, actor_id=karin, reason="fejl")
+            ).changed
     async with db.sessions() as session:
         lines = await precursors.lines_of(session, [acetic, mek, acetone])
         for year in (2023, 2024, 2025, 2026, 2027):

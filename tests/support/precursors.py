@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from domain.org import OrgFile
 from domain.precursor_forms import EntryForm, HoldingForm
-from storage import org, precursor_catalogue, precursors
+from storage import org, precursor_catalogue, precursor_entries, precursors
 from storage.db import Database
 from storage.models import Person, Unit
 from storage.precursor_models import PrecursorSubstance
@@ -89,7 +89,7 @@ async def record(
     licence: str = LICENCE,
 ) -> precursors.Outcome:
     async with db.transaction() as session:
-        return await precursors.record(
+        return await precursor_entries.record(
             session, holding_id, form, actor_id=actor, today=today, licence=licence
         )
 

@@ -1,0 +1,80 @@
+"""The well-being flow's shared core: the database, the notifier, role checks and refusals,
+and what the items and the jobs both use (the owner card's key, the claim lease, a person's
+language)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cards.common import Card, notice_card
+from domain.actor import Speaker
+from domain.i18n import Lang, preferred_lang, t
+from domain.org import UnitRef
+from domain.wellbeing import Access, WellbeingSettings, local_today
+from domain.wellbeing_privacy import NameIndex
+from services.ports import Notifier
+from storage import audit, org, wellbeing
+from storage.db import Database
+from storage.models import Person, utcnow
+
+CLAIM_LEASE = timedelta(minutes=10)
+
+
+def person_lang(person: Person) -> Lang:
+    return preferred_lang(person.language_override, person.locale)
+
+
+def owner_key(item_id: int, owner_id: int) -> str:
+    return f"wellbeing:item:{item_id}:owner:{owner_id}"
+
+
+class WellbeingCore:
+    """What every well-being use case needs: the database, the notifier, the settings and the
+    clock, the speaker's access and the shared refusals."""
+
+    def __init__(
+        self,
+        db: Database,
+        notifier: Notifier,
+        *,
+        settings: WellbeingSettings | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self.notifier = notifier
+        self.settings = settings or WellbeingSettings()
+        self.clock = clock
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    async def _access(self, session: AsyncSession, speaker: Speaker) -> Access:
+        return await wellbeing.access_of(session, speaker.person_id, is_admin=speaker.is_admin)
+
+    def _not_allowed(self, lang: Lang, key: str = "wellbeing.not_allowed.action") -> Card:
+        return notice_card(t(lang, "wellbeing.title"), t(lang, key))
+
+    def _today(self) -> date:
+        return local_today(self.clock())
+
+    async def refuse(
+        self, speaker: Speaker, what: str, entity_type: str = wellbeing.DIALOGUE
+    ) -> None:
+        """Audit an attempt the speaker's roles do not allow (`wellbeing.<what>.refused`)."""
+        await audit.record_refusal(
+            self.db,
+            actor=speaker.actor,
+            action=f"wellbeing.{what}",
+            entity_type=entity_type,
+            entity_id=None,
+        )
+
+    async def _units(self, session: AsyncSession) -> list[UnitRef]:
+        return [UnitRef(id=unit.id, name=unit.name) for unit in await org.list_units(session)]
+
+    async def _name_index(self, session: AsyncSession) -> NameIndex:
+        return NameIndex.build(
+            await wellbeing.known_names(session), ignore=await wellbeing.unit_names(session)
+        )
