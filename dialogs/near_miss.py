@@ -29,7 +29,7 @@ from dialogs.outgoing import card_activity, text_activity
 from domain.actor import Speaker
 from domain.commands import Flow
 from domain.i18n import t
-from domain.near_miss import NearMissForm, kept_values, validate_form
+from domain.near_miss_forms import NearMissForm, kept_values, validate_form
 from domain.org import UnitRef
 
 DIALOG_ID: Final = "near_miss"

@@ -35,18 +35,16 @@ from domain.i18n import COPENHAGEN, Lang, format_datetime, t
 from domain.ids import CardId, MaybeCardId
 from domain.near_miss import (
     ActionView,
-    AssignForm,
     Event,
     FollowUpContext,
-    NearMissForm,
     Notice,
     NoticeKind,
     Participant,
     ReportView,
     Status,
-    action_form_problems,
     parse_key,
 )
+from domain.near_miss_forms import AssignForm, NearMissForm, action_form_problems
 from domain.org import UnitRef, UnknownUnit
 from services.actions import CardData, CardInputs, InputText, NoData, Verb
 from services.claimed import send_once

@@ -32,7 +32,6 @@ from domain.near_miss import (
     ActionView,
     Category,
     FollowUpContext,
-    NearMissForm,
     Participant,
     ReportFacts,
     ReportView,
@@ -40,6 +39,7 @@ from domain.near_miss import (
     Status,
     format_number,
 )
+from domain.near_miss_forms import NearMissForm
 from domain.numbering import local_year
 from domain.org import Role, UnknownUnit
 from storage import audit, conversations, org

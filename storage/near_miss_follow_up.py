@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.audit import person_actor
 from domain.i18n import Lang
 from domain.near_miss import (
-    ActionForm,
     ActionStatus,
     CloseProblem,
     Event,
@@ -25,6 +24,7 @@ from domain.near_miss import (
     close_problem,
     transition,
 )
+from domain.near_miss_forms import ActionForm
 from storage import audit, org
 from storage.models import Person, RoleAssignment
 from storage.near_miss import (

@@ -21,7 +21,7 @@ from cards import (
 from cards.forms import Field, FormItem, Kind, Note, Row, fields_of, render_fields
 from domain.i18n import Lang
 from domain.lone_work import LoneWorkForm
-from domain.near_miss import ActionForm, AssignForm, NearMissForm
+from domain.near_miss_forms import ActionForm, AssignForm, NearMissForm
 from domain.org import RoleAssignmentForm
 from domain.precursor_forms import EntryForm, HoldingForm
 from domain.precursor_ledger import FORM_KINDS

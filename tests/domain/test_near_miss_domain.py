@@ -9,9 +9,6 @@ import pytest
 
 from domain.i18n import COPENHAGEN, Lang, catalogue_keys, placeholders, t
 from domain.near_miss import (
-    FORM_FIELDS,
-    ActionForm,
-    AssignForm,
     Category,
     CloseProblem,
     Event,
@@ -21,17 +18,22 @@ from domain.near_miss import (
     Severity,
     Status,
     TransitionError,
-    action_form_problems,
     allowed,
     close_problem,
     format_number,
-    kept_values,
     local_year,
     median_duration,
     parse_key,
     quarter_of,
     reminder_due_at,
     transition,
+)
+from domain.near_miss_forms import (
+    FORM_FIELDS,
+    ActionForm,
+    AssignForm,
+    action_form_problems,
+    kept_values,
     validate_form,
 )
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from bot.__main__ import main
 from bot.app import prepare_database
-from domain.near_miss import ActionForm, NearMissForm
+from domain.near_miss_forms import ActionForm, NearMissForm
 from domain.org import Role
 from services.near_miss_export import export_year
 from storage import near_miss, near_miss_follow_up, org

@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from domain.near_miss import ActionForm, NearMissForm, Status
+from domain.near_miss import Status
+from domain.near_miss_forms import ActionForm, NearMissForm
 from domain.numbering import year_bounds
 from domain.org import Role
 from storage import audit, near_miss, near_miss_follow_up, near_miss_lists, org
