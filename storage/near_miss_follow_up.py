@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     select,
@@ -69,6 +70,34 @@ async def _refuse_not_allowed(
     return Outcome(report, False, "not_allowed")
 
 
+async def _record_change(
+    session: AsyncSession, report: NearMissReport, actor_id: int, action: str, before: Any
+) -> None:
+    """Write the change and its audit event: the report before and as it now stands."""
+    await session.flush()
+    await audit.record(
+        session,
+        actor=person_actor(actor_id),
+        action=action,
+        entity_type=ENTITY,
+        entity_id=report.id,
+        before=before,
+        after=report.snapshot(),
+    )
+
+
+async def _permitted(
+    session: AsyncSession, found: Subject | None, actor_id: int, event: Event
+) -> Subject | Outcome:
+    """`found` when the acting person may do `event` on it; otherwise why not (no such
+    report, or not theirs to do: that attempt is audited)."""
+    if found is None:
+        return Outcome(None, False, "not_found")
+    if not found.actor().may(event):
+        return await _refuse_not_allowed(session, found.report, actor_id, event.value)
+    return found
+
+
 @dataclass(frozen=True)
 class Subject:
     """A report read for a change (its row locked), and the person acting on it."""
@@ -126,12 +155,12 @@ async def acknowledge(
     found: Subject | None = None,
 ) -> Outcome:
     """The AMK or secretariat has seen the report (`found`: as `subject` read it)."""
-    found = found or await subject(session, report_id, actor_id)
-    if found is None:
-        return Outcome(None, False, "not_found")
-    report = found.report
-    if not found.actor().may(Event.ACKNOWLEDGE):
-        return await _refuse_not_allowed(session, report, actor_id, Event.ACKNOWLEDGE.value)
+    checked = await _permitted(
+        session, found or await subject(session, report_id, actor_id), actor_id, Event.ACKNOWLEDGE
+    )
+    if isinstance(checked, Outcome):
+        return checked
+    report = checked.report
     if report.acknowledged_at is not None:
         return Outcome(report, False, "already")
     if not allowed(Status(report.status), Event.ACKNOWLEDGE):
@@ -141,16 +170,7 @@ async def acknowledge(
     report.acknowledged_at = now
     report.acknowledged_by_id = actor_id
     report.updated_at = now
-    await session.flush()
-    await audit.record(
-        session,
-        actor=person_actor(actor_id),
-        action="near_miss.acknowledge",
-        entity_type=ENTITY,
-        entity_id=report.id,
-        before=before,
-        after=report.snapshot(),
-    )
+    await _record_change(session, report, actor_id, "near_miss.acknowledge", before)
     return Outcome(report, True, acknowledged_now=True)
 
 
@@ -164,12 +184,12 @@ async def assign(
     found: Subject | None = None,
 ) -> Outcome:
     """Give the investigation to a person (by e-mail/UPN); acknowledges the report too."""
-    found = found or await subject(session, report_id, actor_id)
-    if found is None:
-        return Outcome(None, False, "not_found")
-    report = found.report
-    if not found.actor().may(Event.ASSIGN):
-        return await _refuse_not_allowed(session, report, actor_id, Event.ASSIGN.value)
+    checked = await _permitted(
+        session, found or await subject(session, report_id, actor_id), actor_id, Event.ASSIGN
+    )
+    if isinstance(checked, Outcome):
+        return checked
+    report = checked.report
     status = Status(report.status)
     if not allowed(status, Event.ASSIGN):
         return Outcome(report, False, "status")
@@ -186,16 +206,7 @@ async def assign(
     report.status = transition(status, Event.ASSIGN).value
     report.investigator_id = investigator.id
     report.updated_at = now
-    await session.flush()
-    await audit.record(
-        session,
-        actor=person_actor(actor_id),
-        action="near_miss.assign",
-        entity_type=ENTITY,
-        entity_id=report.id,
-        before=before,
-        after=report.snapshot(),
-    )
+    await _record_change(session, report, actor_id, "near_miss.assign", before)
     return Outcome(report, True, person=investigator, acknowledged_now=acknowledged_now)
 
 
@@ -209,12 +220,12 @@ async def add_action(
     found: Subject | None = None,
 ) -> Outcome:
     """A corrective action with an owner (by e-mail/UPN) and a due date."""
-    found = found or await subject(session, report_id, actor_id)
-    if found is None:
-        return Outcome(None, False, "not_found")
-    report = found.report
-    if not found.actor().may(Event.ADD_ACTION):
-        return await _refuse_not_allowed(session, report, actor_id, Event.ADD_ACTION.value)
+    checked = await _permitted(
+        session, found or await subject(session, report_id, actor_id), actor_id, Event.ADD_ACTION
+    )
+    if isinstance(checked, Outcome):
+        return checked
+    report = checked.report
     status = Status(report.status)
     if not allowed(status, Event.ADD_ACTION):
         return Outcome(report, False, "status")
@@ -302,12 +313,12 @@ async def close(
     found: Subject | None = None,
 ) -> Outcome:
     """Close with a conclusion; refused while a corrective action is open."""
-    found = found or await subject(session, report_id, actor_id)
-    if found is None:
-        return Outcome(None, False, "not_found")
-    report = found.report
-    if not found.actor().may(Event.CLOSE):
-        return await _refuse_not_allowed(session, report, actor_id, Event.CLOSE.value)
+    checked = await _permitted(
+        session, found or await subject(session, report_id, actor_id), actor_id, Event.CLOSE
+    )
+    if isinstance(checked, Outcome):
+        return checked
+    report = checked.report
     status = Status(report.status)
     if not allowed(status, Event.CLOSE):
         return Outcome(report, False, "status")
@@ -323,14 +334,5 @@ async def close(
     report.closed_at = now
     report.closed_by_id = actor_id
     report.updated_at = now
-    await session.flush()
-    await audit.record(
-        session,
-        actor=person_actor(actor_id),
-        action="near_miss.close",
-        entity_type=ENTITY,
-        entity_id=report.id,
-        before=before,
-        after=report.snapshot(),
-    )
+    await _record_change(session, report, actor_id, "near_miss.close", before)
     return Outcome(report, True)
