@@ -92,6 +92,24 @@ def execute(label: str, verb: str, **data: Any) -> ExecuteAction:
     )
 
 
+def secondary(action: Any) -> Any:
+    """`action` moved to the overflow ("…") menu, with its fallback if it has one."""
+    fallback = getattr(action, "fallback", None)
+    changes: dict[str, Any] = {"mode": "secondary"}
+    if fallback is not None and not isinstance(fallback, str):
+        changes["fallback"] = fallback.model_copy(update={"mode": "secondary"})
+    return action.model_copy(update=changes)
+
+
+def button_rows(actions: Sequence[Any], *, more: Sequence[Any] = ()) -> list[CardElement]:
+    """Buttons one under the other, so a phone shows each title whole; `more` go in the
+    overflow ("…") menu under them."""
+    rows: list[CardElement] = [ActionSet(actions=[action]) for action in actions]
+    if more:
+        rows.append(ActionSet(actions=[secondary(action) for action in more]))
+    return rows
+
+
 def button_column(label: str, verb: str, **data: Any) -> Column:
     """A narrow column holding one `execute` button, at the end of a list row."""
     return Column(width="auto", items=[ActionSet(actions=[execute(label, verb, **data)])])
@@ -192,6 +210,7 @@ def unit_choice(
         is_required=True,
         placeholder=placeholder,
         error_message=error_message,
+        wrap=True,
         value=value,
         choices=list(unit_choices(units)),
     )

@@ -85,8 +85,8 @@ class Field:
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """Fields side by side (equal widths unless `widths` are given); their errors under the
-    row, in the fields' order."""
+    """Fields side by side (equal widths unless `widths` are given), each field's error in
+    its own column right under it."""
 
     fields: tuple[Field, ...]
     widths: tuple[str | int, ...] = ()
@@ -153,7 +153,7 @@ def render_fields(
     today: date | None = None,
 ) -> list[CardElement]:
     """The form's inputs in order, each showing what was typed (`values`), each field's
-    error (`errors`: field id → message) right under it, or under its row."""
+    error (`errors`: field id → message) right under it (in a row, in its own column)."""
     values = values or {}
     errors = errors or {}
     choices = choices or {}
@@ -167,17 +167,25 @@ def render_fields(
             body.append(
                 ColumnSet(
                     columns=[
-                        Column(width=width, items=[_input(lang, field, values, choices, today)])
+                        Column(
+                            width=width,
+                            items=[
+                                _input(lang, field, values, choices, today),
+                                *_error(errors, field),
+                            ],
+                        )
                         for field, width in zip(item.fields, widths, strict=True)
                     ]
                 )
             )
-            shown: tuple[Field, ...] = item.fields
         else:
             body.append(_input(lang, item, values, choices, today))
-            shown = (item,)
-        body.extend(field_error(errors[field.id]) for field in shown if field.id in errors)
+            body.extend(_error(errors, item))
     return body
+
+
+def _error(errors: Mapping[str, str], field: Field) -> list[CardElement]:
+    return [field_error(errors[field.id])] if field.id in errors else []
 
 
 def _note(lang: Lang, note: Note) -> TextBlock:
@@ -221,7 +229,7 @@ def _input(
             is_required=required,
             error_message=error,
             placeholder=placeholder,
-            wrap=field.wrap or None,
+            wrap=field.wrap or field.expanded or None,
             spacing=field.spacing,
             value=kept_value(values, field.id),
             choices=list(

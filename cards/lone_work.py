@@ -22,10 +22,12 @@ from microsoft_teams.cards import (
 from cards.common import (
     Card,
     button_column,
+    button_rows,
     execute,
     paragraph,
     plain,
     render,
+    secondary,
     submit,
     title,
     unit_choices,
@@ -322,6 +324,7 @@ def summary_card(
                 style="expanded",
                 is_required=True,
                 error_message=t(lang, "lone_work.error.approver"),
+                wrap=True,
                 value=str(chosen) if chosen else None,
                 choices=[Choice(title=name, value=str(person_id)) for person_id, name in approvers],
             )
@@ -339,7 +342,7 @@ def summary_card(
                     **card_data(submission_key),
                 ),
                 submit(t(lang, "lone_work.button.edit"), "lone_work.form.edit"),
-                submit(t(lang, "lone_work.button.cancel"), "lone_work.form.cancel"),
+                secondary(submit(t(lang, "lone_work.button.cancel"), "lone_work.form.cancel")),
             ],
         )
     )
@@ -406,8 +409,7 @@ def approval_card(
         actions = [
             execute(t(lang, "lone_work.button.revoke"), "lone_work.revoke", request_id=view.id)
         ]
-    if actions:
-        body.append(ActionSet(actions=actions))
+    body.extend(button_rows(actions))
     live = view.status in (Status.PENDING, Status.APPROVED) and view.approver_teams_id
     refresh = RefreshDefinition(
         action=ExecuteAction(

@@ -25,6 +25,7 @@ from microsoft_teams.cards import (
 from cards.common import (
     Card,
     button_column,
+    button_rows,
     execute,
     notice_card,
     paragraph,
@@ -345,9 +346,8 @@ def report_card(
     buttons = _buttons(lang, report, viewer)
     if back_to_list:
         buttons.append(execute(t(lang, "near_miss.card.back_to_list"), "near_miss.list"))
-    return render(
-        AdaptiveCard(body=body, actions=buttons or None, refresh=_refresh(report, viewer))
-    )
+    body.extend(button_rows(buttons))
+    return render(AdaptiveCard(body=body, refresh=_refresh(report, viewer)))
 
 
 def owner_card(

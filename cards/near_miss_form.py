@@ -14,6 +14,7 @@ from microsoft_teams.cards import (
 
 from cards.common import (
     Card,
+    button_rows,
     paragraph,
     plain,
     render,
@@ -160,11 +161,13 @@ def injury_card(lang: Lang) -> Card:
                 paragraph(t(lang, "near_miss.injury.text")),
                 TextBlock(text=t(lang, "near_miss.injury.easy"), wrap=True, weight="Bolder"),
                 paragraph(t(lang, "near_miss.injury.still")),
-            ],
-            actions=[
-                submit(t(lang, "near_miss.injury.record"), "near_miss.record_anyway"),
-                submit(t(lang, "near_miss.injury.edit"), "near_miss.edit"),
-                _cancel(lang),
+                *button_rows(
+                    [
+                        submit(t(lang, "near_miss.injury.record"), "near_miss.record_anyway"),
+                        submit(t(lang, "near_miss.injury.edit"), "near_miss.edit"),
+                    ],
+                    more=[_cancel(lang)],
+                ),
             ],
         )
     )

@@ -47,7 +47,15 @@ def _choice_title(lang: Lang, substance: SubstanceInfo) -> str:
 
 
 HOLDING_FORM: tuple[FormItem, ...] = (
-    Field("substance_id", "precursors.field.substance", Kind.CHOICE, expanded=True, wrap=True),
+    Field(
+        "substance_id",
+        "precursors.field.substance",
+        Kind.CHOICE,
+        required=True,
+        error="precursors.error.substance",
+        expanded=True,
+    ),
+    # Not marked required: "Søg igen" on the same card submits without a location.
     Field(
         "storage_location",
         "precursors.field.location",

@@ -82,12 +82,20 @@ def _entered(lang: Lang, entered: str | None) -> str | None:
 
 
 REVERSE_FORM: tuple[FormItem, ...] = (
-    Field("entry_id", "precursors.field.entry", Kind.CHOICE),
+    Field(
+        "entry_id",
+        "precursors.field.entry",
+        Kind.CHOICE,
+        required=True,
+        error="precursors.reverse.not_found",
+    ),
     Field(
         "reason",
         "precursors.field.reason",
+        required=True,
         placeholder="precursors.field.reason.placeholder",
         max_length=500,
+        error="precursors.reverse.reason",
     ),
 )
 
@@ -176,16 +184,16 @@ def ledger_card(
                 ]
             )
         )
-    actions: list[Any] = []
+    actions: list[Any] = [back(lang)]
     if holding.stock_micro == 0 and holding.active:
         actions.append(
             SubmitAction(
                 title=t(lang, "precursors.button.remove"),
                 data={"action": "precursors.remove", "holding_id": holding.id},
                 associated_inputs="none",
+                mode="secondary",
             )
         )
-    actions.append(back(lang))
     return render(AdaptiveCard(body=body, actions=actions))
 
 

@@ -23,10 +23,12 @@ from microsoft_teams.cards import (
 
 from cards.common import (
     Card,
+    button_rows,
     execute,
     paragraph,
     plain,
     render,
+    secondary,
     submit,
     title,
     unit_choice,
@@ -309,9 +311,9 @@ def home_card(
     year = home.registration.year
     body.append(heading(t(lang, "precursors.home.register_heading", year=year)))
     body.append(paragraph(t(lang, "precursors.home.register_intro"), subtle=True))
-    body.append(
-        ActionSet(
-            actions=[
+    body.extend(
+        button_rows(
+            [
                 submit(
                     t(lang, "precursors.button.register"),
                     "precursors.register",
@@ -325,12 +327,13 @@ def home_card(
             ]
         )
     )
-    actions: list[Any] = []
-    if secretariat:
-        actions.append(execute(t(lang, "precursors.button.overview"), "precursors.overview"))
+    actions: list[Any] = [submit(t(lang, "precursors.button.close"), "precursors.close")]
     if can_switch:
         actions.append(submit(t(lang, "precursors.button.switch"), "precursors.switch"))
-    actions.append(submit(t(lang, "precursors.button.close"), "precursors.close"))
+    if secretariat:
+        actions.append(
+            secondary(execute(t(lang, "precursors.button.overview"), "precursors.overview"))
+        )
     return render(AdaptiveCard(body=body, actions=actions))
 
 

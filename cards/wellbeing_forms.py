@@ -20,6 +20,7 @@ from cards.common import (
     paragraph,
     plain,
     render,
+    secondary,
     submit,
     title,
     unit_choices,
@@ -125,7 +126,7 @@ def dialogue_form(
                     "wellbeing.form.save",
                     **card_data(submission_key),
                 ),
-                submit(t(lang, "wellbeing.button.cancel"), "wellbeing.form.cancel"),
+                secondary(submit(t(lang, "wellbeing.button.cancel"), "wellbeing.form.cancel")),
             ],
         )
     )
@@ -150,7 +151,7 @@ def check_card(lang: Lang, flags: Sequence[Flag], *, submission_key: str | None 
                     "wellbeing.form.confirm",
                     **card_data(submission_key),
                 ),
-                submit(t(lang, "wellbeing.button.cancel"), "wellbeing.form.cancel"),
+                secondary(submit(t(lang, "wellbeing.button.cancel"), "wellbeing.form.cancel")),
             ],
         )
     )
@@ -163,7 +164,7 @@ AMD_FORM: tuple[FormItem, ...] = (
     _UNIT,
     Row(
         (
-            field_spec("year", kind=Kind.CHOICE, required=True),
+            field_spec("year", kind=Kind.CHOICE, required=True, error="wellbeing.error.year"),
             field_spec(
                 "held_on", "amd_held_on", Kind.DATE, required=True, error="wellbeing.error.held_on"
             ),

@@ -25,6 +25,7 @@ from microsoft_teams.cards import (
 from cards.common import (
     Card,
     button_column,
+    button_rows,
     execute,
     paragraph,
     plain,
@@ -150,7 +151,8 @@ def items_card(
     actions.append(
         execute(t(lang, "wellbeing.button.no_more_items"), "wellbeing.plan.show", unit_id=unit_id)
     )
-    return render(AdaptiveCard(body=body, actions=actions))
+    body.extend(button_rows(actions))
+    return render(AdaptiveCard(body=body))
 
 
 def _item_facts(lang: Lang, view: ItemView, *, today: date | None) -> FactSet:

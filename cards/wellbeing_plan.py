@@ -20,6 +20,7 @@ from microsoft_teams.cards import (
 from cards.common import (
     Card,
     button_column,
+    button_rows,
     execute,
     paragraph,
     plain,
@@ -177,8 +178,13 @@ def plan_card(
         actions.append(
             execute(t(lang, "wellbeing.button.notes"), "wellbeing.notes.show", unit_id=plan.unit_id)
         )
-    actions.append(execute(t(lang, "wellbeing.button.other_unit"), "wellbeing.plan.pick"))
-    return render(AdaptiveCard(body=body, actions=actions))
+    body.extend(
+        button_rows(
+            actions,
+            more=[execute(t(lang, "wellbeing.button.other_unit"), "wellbeing.plan.pick")],
+        )
+    )
+    return render(AdaptiveCard(body=body))
 
 
 def notes_card(
@@ -245,19 +251,37 @@ def notes_card(
             if text:
                 body.append(TextBlock(text=t(lang, key), weight="Bolder", wrap=True))
                 body.append(TextBlock(text=plain(text), wrap=True, spacing="None"))
-    actions: list[Any] = [
-        execute(
-            t(lang, "wellbeing.notes.other", date=format_date(lang, held), group=short(group, 30)),
-            "wellbeing.notes.show",
-            unit_id=unit_id,
-            dialogue_id=dialogue_id,
+    for dialogue_id, held, group in others[:4]:
+        body.append(
+            ColumnSet(
+                separator=True,
+                columns=[
+                    Column(
+                        width="stretch",
+                        vertical_content_alignment="Center",
+                        items=[
+                            TextBlock(
+                                text=t(
+                                    lang,
+                                    "wellbeing.notes.other",
+                                    date=format_date(lang, held),
+                                    group=plain(short(group, 60)),
+                                ),
+                                wrap=True,
+                            )
+                        ],
+                    ),
+                    button_column(
+                        t(lang, "wellbeing.button.open"),
+                        "wellbeing.notes.show",
+                        unit_id=unit_id,
+                        dialogue_id=dialogue_id,
+                    ),
+                ],
+            )
         )
-        for dialogue_id, held, group in others[:4]
-    ]
-    actions.append(
-        execute(t(lang, "wellbeing.button.back_to_plan"), "wellbeing.plan.show", unit_id=unit_id)
-    )
-    return render(AdaptiveCard(body=body, actions=actions))
+    back = execute(t(lang, "wellbeing.button.back_to_plan"), "wellbeing.plan.show", unit_id=unit_id)
+    return render(AdaptiveCard(body=body, actions=[back]))
 
 
 def counts_card(lang: Lang, status: UnitStatus, *, today: date) -> Card:

@@ -160,8 +160,8 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "{name} · CAS {cas} · {category}",
     ),
     "precursors.search.no_cas": ("uden CAS-nr.", "no CAS no."),
-    "precursors.field.substance": ("Stof *", "Substance *"),
-    "precursors.field.location": ("Opbevaringssted *", "Storage location *"),
+    "precursors.field.substance": ("Stof", "Substance"),
+    "precursors.field.location": ("Opbevaringssted", "Storage location"),
     "precursors.field.location.placeholder": (
         "fx bygning 207, rum 112, giftskab 2",
         "e.g. building 207, room 112, poison cabinet 2",
@@ -423,7 +423,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "then you record the right one.",
     ),
     "precursors.field.entry": ("Postering, der skal tilbageføres", "Entry to reverse"),
-    "precursors.field.reason": ("Begrundelse *", "Reason *"),
+    "precursors.field.reason": ("Begrundelse", "Reason"),
     "precursors.field.reason.placeholder": (
         "fx tastefejl: 250 mL, ikke 250 L",
         "e.g. typing error: 250 mL, not 250 L",
