@@ -1,0 +1,99 @@
+"""Every card the bot can send, rendered as Teams renders it (Microsoft's Adaptive Cards
+renderer with a Teams host config, in headless Chromium) at a phone's width (320 px) and a
+desktop chat's (440 px): no renderer warning, no button, input or label cut off or hidden, no
+typed required mark, and no card over Teams' 28 KB as sent. All cards render in one browser."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from types import ModuleType
+
+import pytest
+
+from cards.common import Card
+from tests.cards import (
+    test_card_snapshots,
+    test_cards,
+    test_checkins_cards,
+    test_lone_work_cards,
+    test_near_miss_cards,
+    test_precursors_cards,
+    test_wellbeing_cards,
+)
+from tests.support.card_render import CardRenderer, card_renderer, missing_prerequisite
+
+pytestmark = pytest.mark.xdist_group("playground")
+
+WIDTHS = (320, 440)
+SAMPLES: tuple[ModuleType, ...] = (
+    test_cards,
+    test_checkins_cards,
+    test_lone_work_cards,
+    test_near_miss_cards,
+    test_precursors_cards,
+    test_wellbeing_cards,
+)
+
+
+def every_card() -> Iterator[tuple[str, Card]]:
+    """The sample cards of each flow's card tests and the snapshot cards."""
+    for module in SAMPLES:
+        flow = module.__name__.rsplit(".", 1)[1].removeprefix("test_").removesuffix("_cards")
+        cards: dict[str, Card] = module.CARDS
+        for name, card in cards.items():
+            yield f"{flow}/{name}", card
+    builders: dict[str, Callable[[], Card]] = test_card_snapshots.BUILDERS
+    for name, build in builders.items():
+        yield f"snapshot/{name}", build()
+
+
+CARDS = dict(every_card())
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Iterator[CardRenderer]:
+    reason = missing_prerequisite()
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    with card_renderer() as renderer:
+        yield renderer
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_card_renders_whole_in_teams(renderer: CardRenderer, width: int) -> None:
+    rendered = renderer.check(CARDS, width)
+    assert len(rendered) == len(CARDS) > 250
+    problems = [f"{card.name}: {problem}" for card in rendered for problem in card.problems]
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+BROKEN: Card = {
+    "type": "AdaptiveCard",
+    "version": "1.5",
+    "body": [
+        {"type": "Input.Text", "id": "who", "label": "Hvem *", "isRequired": True},
+        {
+            "type": "Input.ChoiceSet",
+            "id": "hurt",
+            "label": "Kom nogen til skade?",
+            "style": "expanded",
+            "choices": [{"title": "Ja, nogen kom til skade (fysisk eller psykisk)", "value": "y"}],
+        },
+    ],
+    "actions": [
+        {"type": "Action.Submit", "title": f"Handling nummer {number}", "data": {"n": number}}
+        for number in range(4)
+    ],
+}
+
+
+def test_the_check_finds_what_a_phone_user_would_miss(renderer: CardRenderer) -> None:
+    (card,) = renderer.check({"broken": BROKEN}, 320)
+    problems = "\n".join(card.problems)
+    assert "Required inputs should have an error message" in problems
+    assert 'label with a typed "*"' in problems
+    assert 'text cut short: p "Ja, nogen kom til skade' in problems
+    assert 'text cut short: div "Handling nummer 3"' in problems
