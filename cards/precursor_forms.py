@@ -153,7 +153,8 @@ def _units_hint(lang: Lang, substance: SubstanceInfo) -> str:
 
 
 def default_unit(substance: SubstanceInfo) -> QuantityUnit:
-    return QuantityUnit.G if substance.report_unit.is_mass else QuantityUnit.ML
+    """The unit a quantity is asked in first: the one the substance is reported in."""
+    return QuantityUnit(substance.report_unit.value)
 
 
 def _field(name: str, label: str, kind: Kind = Kind.TEXT, **spec: Any) -> Field:

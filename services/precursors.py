@@ -34,7 +34,7 @@ from domain.precursor_ledger import (
     PrecursorWarning,
 )
 from domain.precursor_registrations import RegistrationStatus, UnitHome, deadline_for
-from domain.precursors import SubstanceInfo, format_amount, format_quantity, search
+from domain.precursors import SubstanceInfo, format_amount, format_quantity, from_micro, search
 from services.actions import CardData, InputText, Verb
 from services.ports import Notifier
 from services.precursor_core import Access, Result, local_today, unit_home
@@ -315,15 +315,15 @@ class DatabasePrecursorServices:
         lines: list[LedgerLine],
         substance: SubstanceInfo,
     ) -> str:
-        """The receipt of a stored entry: what was recorded, and the stock (or the count
-        against the book)."""
+        """The receipt of a stored entry: what was recorded (typed in another unit than the
+        substance's reporting unit: also converted, "5 mL = 0,005 L"), and the stock (or the
+        count against the book)."""
         unit = substance.report_unit
         kind = EntryKind(entry.kind)
-        if entry.entered_quantity is None or entry.entered_unit is None:
-            quantity = format_quantity(lang, entry.quantity_micro, unit)
-        else:
+        quantity = f"{format_amount(lang, from_micro(entry.quantity_micro), places=6)} {unit}"
+        if entry.entered_quantity is not None and entry.entered_unit not in (None, unit.value):
             amount = format_amount(lang, Decimal(entry.entered_quantity), places=6)
-            quantity = f"{amount} {entry.entered_unit}"
+            quantity = f"{amount} {entry.entered_unit} = {quantity}"
         if kind is EntryKind.COUNT:
             book = sum(line.delta_micro for line in lines if line.entry_date <= entry.entry_date)
             message = t(

@@ -343,6 +343,22 @@ def test_the_entry_form_asks_for_what_each_kind_needs() -> None:
     assert [c["value"] for c in units["choices"]] == ["g", "kg", "mL", "L"]
 
 
+@pytest.mark.parametrize(("report_unit", "first"), [(ReportUnit.L, "L"), (ReportUnit.KG, "kg")])
+def test_a_quantity_is_asked_in_the_substance_s_reporting_unit_first(
+    report_unit: ReportUnit, first: str
+) -> None:
+    holding = HoldingView(
+        id=1,
+        substance=substance(1, Category.CAT2A, report_unit),
+        storage_location="Skab 2",
+        note=None,
+        stock_micro=0,
+    )
+    card = entry_form(Lang.DA, "Kemi", EntryKind.PURCHASE, holding, today=date(2026, 5, 19))
+    units = next(node for node in walk(card) if node.get("id") == "unit")
+    assert units["value"] == first
+
+
 def test_ledger_shows_at_most_the_newest_rows() -> None:
     text = _strings(CARDS["ledger-da"])
     assert text.count("registreret af") == MAX_LEDGER_ROWS

@@ -191,9 +191,10 @@ async def test_each_entry_type_through_the_dialog(scene: Scene, kind: str) -> No
     expected = {
         "purchase": "Køb er registreret: 2 L acetone den 19. maj 2026. Beholdning nu: 3 L.",
         "consumption": (
-            "Forbrug er registreret: 250 mL acetone den 19. maj 2026. Beholdning nu: 0,75 L."
+            "Forbrug er registreret: 250 mL = 0,25 L acetone den 19. maj 2026. "
+            "Beholdning nu: 0,75 L."
         ),
-        "disposal": "Bortskaffelse er registreret: 100 g acetone",
+        "disposal": "Bortskaffelse er registreret: 100 g = 0,126582 L acetone",
         "transfer": "Overdragelse til andre er registreret: 0,5 L acetone",
         "count": (
             "Optælling registreret: 0,7 L acetone den 19. maj 2026. Bogført beholdning samme "
