@@ -12,11 +12,14 @@ from microsoft_teams.cards import (
     ChoiceSetInput,
     Column,
     ColumnSet,
+    Container,
     ExecuteAction,
     Fact,
     FactSet,
     RefreshDefinition,
+    TargetElement,
     TextBlock,
+    ToggleVisibilityAction,
 )
 
 from cards.common import (
@@ -49,7 +52,7 @@ MAX_LIST_ROWS = 15
 
 
 _FIELD = "lone_work.field"
-FORM: tuple[FormItem, ...] = (
+_DETAILS: tuple[FormItem, ...] = (
     Field("unit_id", f"{_FIELD}.unit", Kind.CHOICE, required=True, error="lone_work.error.unit"),
     Field(
         "task",
@@ -82,42 +85,6 @@ FORM: tuple[FormItem, ...] = (
                 max_length=50,
                 error="lone_work.error.required",
             ),
-        )
-    ),
-    Field(
-        "schedule",
-        f"{_FIELD}.schedule",
-        Kind.CHOICE,
-        options=keyed("lone_work.schedule", [kind.value for kind in Schedule]),
-        expanded=True,
-    ),
-    Note(f"{_FIELD}.single_hint"),
-    Row(
-        (
-            Field("start_date", f"{_FIELD}.start_date", Kind.DATE),
-            Field("start_time", f"{_FIELD}.start_time", Kind.TIME),
-        )
-    ),
-    Row(
-        (
-            Field("end_date", f"{_FIELD}.end_date", Kind.DATE),
-            Field("end_time", f"{_FIELD}.end_time", Kind.TIME),
-        )
-    ),
-    Note(f"{_FIELD}.recurring_hint"),
-    Field(
-        "weekdays", f"{_FIELD}.weekdays", Kind.CHOICES, options=keyed("lone_work.weekday", WEEKDAYS)
-    ),
-    Row(
-        (
-            Field("window_start", f"{_FIELD}.window_start", Kind.TIME),
-            Field("window_end", f"{_FIELD}.window_end", Kind.TIME),
-        )
-    ),
-    Row(
-        (
-            Field("valid_from", f"{_FIELD}.valid_from", Kind.DATE),
-            Field("valid_to", f"{_FIELD}.valid_to", Kind.DATE),
         )
     ),
     Field(
@@ -165,6 +132,89 @@ FORM: tuple[FormItem, ...] = (
     Field("trained", f"{_FIELD}.trained", Kind.TOGGLE),
     Field("adult", f"{_FIELD}.adult", Kind.TOGGLE),
 )
+WHEN: dict[Schedule, tuple[FormItem, ...]] = {
+    Schedule.SINGLE: (
+        Note(f"{_FIELD}.single_hint", heading=False),
+        Row(
+            (
+                Field("start_date", f"{_FIELD}.start_date", Kind.DATE),
+                Field("start_time", f"{_FIELD}.start_time", Kind.TIME),
+            )
+        ),
+        Row(
+            (
+                Field("end_date", f"{_FIELD}.end_date", Kind.DATE),
+                Field("end_time", f"{_FIELD}.end_time", Kind.TIME),
+            )
+        ),
+    ),
+    Schedule.RECURRING: (
+        Note(f"{_FIELD}.recurring_hint", heading=False),
+        Field(
+            "weekdays",
+            f"{_FIELD}.weekdays",
+            Kind.CHOICES,
+            options=keyed("lone_work.weekday", WEEKDAYS),
+        ),
+        Row(
+            (
+                Field("window_start", f"{_FIELD}.window_start", Kind.TIME),
+                Field("window_end", f"{_FIELD}.window_end", Kind.TIME),
+            )
+        ),
+        Row(
+            (
+                Field("valid_from", f"{_FIELD}.valid_from", Kind.DATE),
+                Field("valid_to", f"{_FIELD}.valid_to", Kind.DATE),
+            )
+        ),
+    ),
+}
+FORM: tuple[FormItem, ...] = (*_DETAILS, *WHEN[Schedule.SINGLE], *WHEN[Schedule.RECURRING])
+"""Every field of the request; the card asks for the period last, one schedule at a time."""
+
+
+def _when_block(
+    lang: Lang,
+    schedule: Schedule,
+    values: dict[str, Any],
+    errors: dict[str, str] | None,
+    *,
+    shown: bool,
+) -> Container:
+    """One schedule's fields and the button that sends the request with that schedule."""
+    return Container(
+        id=f"when_{schedule.value}",
+        is_visible=shown,
+        items=[
+            *render_fields(lang, WHEN[schedule], values, errors),
+            ActionSet(
+                actions=[
+                    submit(
+                        t(lang, "lone_work.button.next"),
+                        "lone_work.form.next",
+                        schedule=schedule.value,
+                    )
+                ]
+            ),
+        ],
+    )
+
+
+def _schedule_buttons(lang: Lang) -> list[CardElement]:
+    """One button per schedule, each showing its fields and hiding the other's."""
+    return button_rows(
+        [
+            ToggleVisibilityAction(
+                title=t(lang, f"lone_work.schedule.{schedule.value}"),
+                target_elements=[
+                    TargetElement(element_id=f"when_{other.value}", is_visible=other is schedule)
+                    for other in Schedule
+                ],
+            )
+            for schedule in Schedule
+        ]
+    )
 
 
 def request_form(
@@ -176,9 +226,10 @@ def request_form(
     errors: dict[str, str] | None = None,
 ) -> Card:
     """The request card (`FORM`); `values` are kept and `errors` (field → message) shown
-    under their fields. A new form asks for a single period."""
+    under their fields. The period comes last: a single one (what a new form shows) or a
+    recurring arrangement, one at a time, each with its own Next button."""
     values = dict(values or {})
-    values["schedule"] = values.get("schedule") or Schedule.SINGLE.value
+    chosen = Schedule.RECURRING if values.get("schedule") == "recurring" else Schedule.SINGLE
     body: list[CardElement] = [title(t(lang, "lone_work.form.title"))]
     if requester:
         body.append(
@@ -191,16 +242,17 @@ def request_form(
                 text=t(lang, "lone_work.error.form"), color="Attention", weight="Bolder", wrap=True
             )
         )
-    body.extend(render_fields(lang, FORM, values, errors, choices={"unit_id": unit_choices(units)}))
-    return render(
-        AdaptiveCard(
-            body=body,
-            actions=[
-                submit(t(lang, "lone_work.button.next"), "lone_work.form.next"),
-                submit(t(lang, "lone_work.button.cancel"), "lone_work.form.cancel"),
-            ],
-        )
+    body.extend(
+        render_fields(lang, _DETAILS, values, errors, choices={"unit_id": unit_choices(units)})
     )
+    body.append(TextBlock(text=t(lang, f"{_FIELD}.schedule"), weight="Bolder", wrap=True))
+    body.extend(_schedule_buttons(lang))
+    body.extend(
+        _when_block(lang, schedule, values, errors, shown=schedule is chosen)
+        for schedule in Schedule
+    )
+    cancel = submit(t(lang, "lone_work.button.cancel"), "lone_work.form.cancel")
+    return render(AdaptiveCard(body=body, actions=[secondary(cancel)]))
 
 
 def when_text(lang: Lang, view: RequestView) -> str:

@@ -146,3 +146,40 @@ def test_text_that_looks_like_a_placeholder_is_shown_as_typed() -> None:
     assert "value" not in inputs["campus"]
     assert inputs["unit_id"]["choices"][0]["title"] == odd
     assert json.dumps(card, ensure_ascii=False).count("Måling") == 1
+
+
+def _blocks(card: Card) -> dict[str, bool]:
+    return {
+        node["id"]: node.get("isVisible", True)
+        for node in walk(card)
+        if str(node.get("id", "")).startswith("when_")
+    }
+
+
+def test_the_form_asks_for_one_schedule_at_a_time() -> None:
+    units = [UnitRef(id=1, name="Kemi")]
+    new = request_form(Lang.DA, units, requester=None)
+    assert _blocks(new) == {"when_single": True, "when_recurring": False}
+    recurring = request_form(
+        Lang.DA,
+        units,
+        requester=None,
+        values={"schedule": "recurring"},
+        errors={"weekdays": "Vælg mindst én ugedag."},
+    )
+    assert _blocks(recurring) == {"when_single": False, "when_recurring": True}
+    block = next(node for node in walk(recurring) if node.get("id") == "when_recurring")
+    assert "Vælg mindst én ugedag." in json.dumps(block, ensure_ascii=False)
+    sends = [node["data"] for node in walk(block) if node.get("type") == "Action.Submit"]
+    assert sends == [{"action": "lone_work.form.next", "schedule": "recurring"}]
+    switches = {
+        node["title"]: {
+            target["elementId"]: target["isVisible"] for target in node["targetElements"]
+        }
+        for node in walk(new)
+        if node.get("type") == "Action.ToggleVisibility"
+    }
+    assert switches == {
+        "Én periode": {"when_single": True, "when_recurring": False},
+        "Fast ordning (gentages)": {"when_single": False, "when_recurring": True},
+    }

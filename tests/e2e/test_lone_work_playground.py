@@ -346,7 +346,9 @@ def fill_in_request(mette: User, day: date) -> Locator:
     card_input(card, t(DA, "lone_work.field.campus")).fill(CAMPUS)
     card_input(card, t(DA, "lone_work.field.building")).fill(BUILDING)
     card_input(card, t(DA, "lone_work.field.room")).fill(ROOM)
-    expect(card.locator("input[type='radio'][value='single']")).to_be_checked()
+    # A new form shows the single period's fields; the recurring ones are hidden.
+    weekdays = re.compile("^" + re.escape(t(DA, "lone_work.field.weekdays")))
+    expect(card.locator("label").filter(has_text=weekdays)).to_have_count(0)
     for name, text in (
         ("start_date", day.isoformat()),
         ("start_time", START_TIME),
