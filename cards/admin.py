@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from microsoft_teams.cards import (
+    ActionSet,
     AdaptiveCard,
     CardElement,
     Column,
     ColumnSet,
+    SubmitAction,
     TextBlock,
 )
 
@@ -23,6 +25,8 @@ from cards.common import (
 from cards.forms import Field, FormItem, Kind, fields_of, keyed, render_fields
 from domain.i18n import Lang, t
 from domain.org import EMAIL_PATTERN, Role, RoleHolder, UnitRef
+
+ROLES_PER_PAGE = 10
 
 
 def role_label(lang: Lang, role: Role) -> str:
@@ -80,9 +84,11 @@ def unit_roles_card(
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
     interactive: bool = True,
+    page: int = 0,
 ) -> Card:
-    """The unit's role holders with remove buttons, and a form to assign a role (`ROLE_FORM`,
-    each field's error under it)."""
+    """The unit's role holders, `ROLES_PER_PAGE` a page (`page` counts from 0), with remove
+    buttons and previous/next, and a form to assign a role (`ROLE_FORM`, each field's error
+    under it)."""
     errors = errors or {}
     values = values or {}
     body: list[CardElement] = [title(t(lang, "admin.roles_of", unit=plain(unit.name)))]
@@ -90,7 +96,11 @@ def unit_roles_card(
         body.append(TextBlock(text=message, color="Good", wrap=True, weight="Bolder"))
     if not holders:
         body.append(paragraph(t(lang, "admin.no_roles", unit=plain(unit.name)), subtle=True))
-    for holder in holders:
+    last_page = max(0, (len(holders) - 1) // ROLES_PER_PAGE)
+    page = min(max(page, 0), last_page)
+    first = page * ROLES_PER_PAGE
+    shown = holders[first : first + ROLES_PER_PAGE]
+    for holder in shown:
         who = holder.person if not holder.upn else f"{holder.person} ({holder.upn})"
         columns = [
             Column(
@@ -116,8 +126,15 @@ def unit_roles_card(
                 )
             )
         body.append(ColumnSet(columns=columns, separator=True))
+    if last_page:
+        shown_line = t(
+            lang, "admin.page.shown", first=first + 1, last=first + len(shown), total=len(holders)
+        )
+        body.append(paragraph(shown_line, subtle=True))
     if not interactive:
         return render(AdaptiveCard(body=body))
+    if last_page:
+        body.append(_pager(lang, unit, page, last_page))
     body.append(
         TextBlock(text=t(lang, "admin.assign"), weight="Bolder", spacing="Large", wrap=True)
     )
@@ -136,3 +153,20 @@ def unit_roles_card(
             ],
         )
     )
+
+
+def _pager(lang: Lang, unit: UnitRef, page: int, last_page: int) -> ActionSet:
+    """Buttons to the previous and next page (they need none of the assign form's inputs)."""
+    buttons = [
+        SubmitAction(
+            title=t(lang, key),
+            data={"action": "admin.page", "unit_id": unit.id, "page": to},
+            associated_inputs="none",
+        )
+        for key, to, possible in (
+            ("admin.page.previous", page - 1, page > 0),
+            ("admin.page.next", page + 1, page < last_page),
+        )
+        if possible
+    ]
+    return ActionSet(actions=buttons)

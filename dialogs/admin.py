@@ -72,12 +72,13 @@ class AdminDialog(ComponentDialog):  # type: ignore[misc]
             message=options.get("message"),
             errors=options.get("errors"),
             values=options.get("values"),
+            page=int(options.get("page") or 0),
         )
         return await step.prompt(
             _PROMPT,
             {
                 "card": card,
-                "actions": ["admin.assign", "admin.back", "admin.done"],
+                "actions": ["admin.assign", "admin.page", "admin.back", "admin.done"],
                 "name_key": NAME_KEY,
             },
         )
@@ -91,6 +92,9 @@ class AdminDialog(ComponentDialog):  # type: ignore[misc]
             return await self._close(step)
         if action == "admin.back":
             return await step.replace_dialog(_PICK)
+        if action == "admin.page":
+            page = row_id(value.get("page"))
+            return await step.replace_dialog(_ROLES, {"unit_id": unit_id, "page": page or 0})
         kept = {key: str(value.get(key) or "") for key in ("upn", "name", "role")}
         try:
             form = RoleAssignmentForm.model_validate(value)

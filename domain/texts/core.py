@@ -172,6 +172,9 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "admin.save": ("Tildel", "Assign"),
     "admin.remove": ("Fjern", "Remove"),
     "admin.done": ("Færdig", "Done"),
+    "admin.page.shown": ("Viser {first}–{last} af {total}", "Showing {first}–{last} of {total}"),
+    "admin.page.previous": ("Forrige", "Previous"),
+    "admin.page.next": ("Næste", "Next"),
     "admin.assigned": (
         "{person} er nu {role} i {unit}.",
         "{person} is now {role} in {unit}.",

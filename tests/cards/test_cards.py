@@ -62,6 +62,7 @@ def every_card() -> Iterator[tuple[str, Card]]:
                 values={"upn": "x@uni.dk", "name": "X", "role": "amk"},
             ),
         )
+        yield f"unit-roles-page-2-{lang}", unit_roles_card(lang, unit, _holders(40), page=1)
         yield (
             f"unit-roles-final-{lang}",
             unit_roles_card(lang, unit, _holders(3), interactive=False),
@@ -99,3 +100,26 @@ def test_schema_check_really_rejects_a_broken_card() -> None:
     broken = json.loads(json.dumps(CARDS["welcome-da"]))
     broken["body"].append({"type": "Input.ChoiceSet", "id": "x", "style": "filtered"})
     assert list(VALIDATOR.iter_errors(broken))
+
+
+def test_role_holders_are_paged_so_the_card_stays_small() -> None:
+    unit = UnitRef(id=1, name="Kemi")
+    holders = _holders(500)
+    last = unit_roles_card(Lang.DA, unit, holders, page=49)
+    assert len(json.dumps(last, ensure_ascii=False).encode("utf-8")) < MAX_CARD_BYTES / 2
+    text = json.dumps(last, ensure_ascii=False)
+    assert "Viser 491–500 af 500" in text
+    assert "person499@uni.dk" in text and "person489@uni.dk" not in text
+    pages = {
+        node["title"]: node
+        for node in walk(unit_roles_card(Lang.DA, unit, holders, page=1))
+        if node.get("data", {}).get("action") == "admin.page"
+    }
+    assert {title: node["data"]["page"] for title, node in pages.items()} == {
+        "Forrige": 0,
+        "Næste": 2,
+    }
+    assert all(node["associatedInputs"] == "none" for node in pages.values())
+    first = unit_roles_card(Lang.DA, unit, holders[:10])
+    assert "Viser" not in json.dumps(first, ensure_ascii=False)
+    assert not [node for node in walk(first) if node.get("data", {}).get("action") == "admin.page"]

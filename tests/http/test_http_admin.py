@@ -120,3 +120,22 @@ async def test_remove_role_from_the_card_updates_it_in_place(bot: BotUnderTest) 
     assert "Per AMK er ikke længere" in shown
     async with bot.runtime.db.sessions() as session:
         assert (await session.scalars(select(RoleAssignment))).first() is None
+
+
+async def test_a_unit_with_many_role_holders_is_shown_ten_a_page(bot: BotUnderTest) -> None:
+    await bot.say(ADMIN, "admin")
+    kemi = await _unit_id(bot, "Kemi")
+    await bot.submit(ADMIN, {"action": "admin.unit", "unit_id": str(kemi)})
+    for number in range(12):
+        await bot.submit(
+            ADMIN,
+            {"action": "admin.assign", "upn": f"amk{number:02}@uni.dk", "role": "amk"},
+        )
+
+    second = await bot.submit(ADMIN, {"action": "admin.page", "unit_id": kemi, "page": 1})
+
+    text = second[0].card_text()
+    assert "Viser 11–12 af 12" in text
+    assert "amk10@uni.dk" in text and "amk11@uni.dk" in text
+    assert "amk00@uni.dk" not in text
+    assert "Forrige" in text and "Næste" not in text
