@@ -58,6 +58,12 @@ e2e: $(STAMP) $(NPM_STAMP)
 soak: $(STAMP)
 	AMKBOT_SOAK=1 $(PY) -m pytest -q -m soak tests/reliability
 
+# Screenshots of the forms at a phone's width (320 px) as Microsoft's Adaptive Cards renderer
+# draws them with a Teams host config: docs/screenshots/card-*.png (from the snapshot data).
+.PHONY: screenshots
+screenshots: $(STAMP) $(NPM_STAMP)
+	$(PY) -m tests.support.card_screenshots
+
 playground: $(NPM_STAMP)
 	cd npm && TEAMSAPPTESTER_BROWSER=none BOT_ENDPOINT=http://127.0.0.1:$${PORT:-3978}/api/messages \
 		node_modules/.bin/agentsplayground --disable-telemetry -p $${PLAYGROUND_PORT:-56150}
