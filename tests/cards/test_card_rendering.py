@@ -76,6 +76,17 @@ BROKEN: Card = {
     "body": [
         {"type": "Input.Text", "id": "who", "label": "Hvem *", "isRequired": True},
         {
+            "type": "ColumnSet",
+            "columns": [
+                {"type": "Column", "width": "40px", "items": [{"type": "TextBlock", "text": "x"}]},
+                {
+                    "type": "Column",
+                    "width": "60px",
+                    "items": [{"type": "TextBlock", "text": "Arbejdsmiljødrøftelse", "wrap": True}],
+                },
+            ],
+        },
+        {
             "type": "Input.ChoiceSet",
             "id": "hurt",
             "label": "Kom nogen til skade?",
@@ -97,3 +108,4 @@ def test_the_check_finds_what_a_phone_user_would_miss(renderer: CardRenderer) ->
     assert 'label with a typed "*"' in problems
     assert 'text cut short: p "Ja, nogen kom til skade' in problems
     assert 'text cut short: div "Handling nummer 3"' in problems
+    assert 'word broken mid-word: p "Arbejdsmiljødrøftelse"' in problems

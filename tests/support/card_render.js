@@ -22,6 +22,26 @@
     return element.getClientRects().length > 0;
   }
 
+  const canvas = document.createElement("canvas").getContext("2d");
+
+  // A word wider than its line: the browser breaks it wherever it must ("Arbejdsmiljødrø-
+  // ftelse"). Soft hyphens, hyphens and slashes are where a word may break; a run of over 40
+  // letters is no word but something typed, which may break anywhere.
+  function brokenWord(element, style) {
+    canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const text = [...element.childNodes]
+      .filter((node) => node.nodeType === Node.TEXT_NODE)
+      .map((node) => node.textContent)
+      .join(" ");
+    for (const word of text.split(/[\s\u00ad\-\/]+/)) {
+      if (word.length > 8 && word.length <= 40 &&
+          canvas.measureText(word).width > element.clientWidth + SLACK) {
+        return word;
+      }
+    }
+    return null;
+  }
+
   function measure(root, state, problems, seen) {
     const rootRect = root.getBoundingClientRect();
     const report = (message) => {
@@ -39,6 +59,10 @@
       const cutsText = style.textOverflow === "ellipsis" || clipsOverflow(style);
       if (cutsText && isText && element.scrollWidth > element.clientWidth + SLACK) {
         report(`text cut short: ${describe(element)}`);
+      }
+      if (isText && element.clientWidth > 0) {
+        const broken = brokenWord(element, style);
+        if (broken) report(`word broken mid-word: ${describe(element)} ("${broken}")`);
       }
       const control = element.matches("button, input, textarea, select, [role=button]");
       if (!control && !isText) continue;
