@@ -16,6 +16,7 @@ from microsoft_teams.cards import (
     ColumnSet,
     Fact,
     FactSet,
+    ShowCardAction,
     SubmitAction,
     TextBlock,
     TextInput,
@@ -46,6 +47,9 @@ from domain.precursor_ledger import (
 from domain.precursor_registrations import RegistrationStatus, RegistrationView, UnitHome
 from domain.precursors import SubstanceInfo, format_day, format_quantity
 from domain.submissions import card_data
+
+SHOWN_HOLDINGS = 10
+"""Substances listed on the unit's page; the rest behind a button that shows them."""
 
 # -- small texts -------------------------------------------------------------------------------
 
@@ -207,22 +211,26 @@ def _status_body(lang: Lang, home: UnitHome, warnings: list[str]) -> list[CardEl
         body.append(attention(warning))
     body.append(heading(t(lang, "precursors.home.substances")))
     if home.holdings:
-        body.append(
-            FactSet(
-                facts=[
-                    Fact(
-                        title=holding_title(lang, holding),
-                        value=t(
-                            lang,
-                            "precursors.home.stock",
-                            stock=stock_text(lang, holding),
-                            location=plain(holding.storage_location),
-                        ),
-                    )
-                    for holding in home.holdings
-                ]
+        facts = [
+            Fact(
+                title=holding_title(lang, holding),
+                value=t(
+                    lang,
+                    "precursors.home.stock",
+                    stock=stock_text(lang, holding),
+                    location=plain(holding.storage_location),
+                ),
             )
-        )
+            for holding in home.holdings
+        ]
+        body.append(FactSet(facts=facts[:SHOWN_HOLDINGS]))
+        if len(facts) > SHOWN_HOLDINGS:
+            rest = len(facts) - SHOWN_HOLDINGS
+            more = ShowCardAction(
+                title=t(lang, "precursors.home.more", count=rest),
+                card=AdaptiveCard(body=[FactSet(facts=facts[SHOWN_HOLDINGS:])]),
+            )
+            body.append(ActionSet(actions=[more]))
     else:
         body.append(paragraph(t(lang, "precursors.home.no_substances"), subtle=True))
     return body

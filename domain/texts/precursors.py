@@ -86,6 +86,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "The unit has no precursor contact – the unit's AMK keeps the records.",
     ),
     "precursors.home.substances": ("Enhedens stoffer", "The unit's substances"),
+    "precursors.home.more": ("Vis de {count} andre stoffer", "Show the {count} other substances"),
     "precursors.home.no_substances": (
         "Der er ingen stoffer på enhedens liste endnu. Søg herunder for at tilføje et.",
         "There are no substances on the unit's list yet. Search below to add one.",

@@ -417,3 +417,12 @@ def test_a_unit_holding_every_substance_of_the_catalogue_still_fits() -> None:
         )
         assert not list(VALIDATOR.iter_errors(card))
         assert len(json.dumps(card, ensure_ascii=False).encode("utf-8")) < MAX_CARD_BYTES
+
+
+def test_the_unit_page_lists_ten_substances_and_shows_the_rest_on_request() -> None:
+    card = CARDS["home-substances-da"]
+    fact_sets = [node for node in walk(card) if node.get("type") == "FactSet"]
+    assert [len(facts["facts"]) for facts in fact_sets] == [10, len(HOLDINGS) - 10]
+    (more,) = [node for node in walk(card) if node.get("type") == "Action.ShowCard"]
+    assert more["title"] == f"Vis de {len(HOLDINGS) - 10} andre stoffer"
+    assert more["card"]["body"] == [fact_sets[1]]
