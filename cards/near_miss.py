@@ -60,6 +60,11 @@ def severity_label(lang: Lang, severity: Severity) -> str:
     return t(lang, f"near_miss.severity.{severity.value}")
 
 
+LONG_TEXTS = 800
+"""Typed characters a follow-up card shows in full; beyond them it shows a beginning."""
+SUMMARY_CHARS = 300
+
+
 def _heading(text: str) -> TextBlock:
     return TextBlock(text=text, weight="Bolder", wrap=True, spacing="Medium")
 
@@ -133,17 +138,44 @@ def _typed(text: str) -> TextBlock:
     return TextBlock(text=plain(text), wrap=True, spacing="None")
 
 
+def _beginning(text: str) -> str:
+    """The first `SUMMARY_CHARS` or so of `text`, ended at a word, with "…"."""
+    head = text[:SUMMARY_CHARS]
+    if " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip() + " …"
+
+
 def _texts(lang: Lang, report: ReportView) -> list[CardElement]:
-    body: list[CardElement] = [
-        _heading(t(lang, "near_miss.card.description")),
-        _typed(report.description),
+    """What happened, what was done and the proposal; when they are long, the beginning of
+    what happened and a button that shows all of it."""
+    texts = [
+        (key, text)
+        for key, text in (
+            ("near_miss.card.description", report.description),
+            ("near_miss.card.immediate_action", report.immediate_action),
+            ("near_miss.card.prevention", report.prevention),
+        )
+        if text
     ]
-    for key, text in (
-        ("near_miss.card.immediate_action", report.immediate_action),
-        ("near_miss.card.prevention", report.prevention),
-    ):
-        if text:
-            body.extend([_heading(t(lang, key)), _typed(text)])
+    whole: list[CardElement] = []
+    for key, text in texts:
+        whole.extend([_heading(t(lang, key)), _typed(text)])
+    if sum(len(text) for _, text in texts) <= LONG_TEXTS:
+        body = whole
+    else:
+        body = [
+            _heading(t(lang, "near_miss.card.description")),
+            _typed(_beginning(report.description)),
+            ActionSet(
+                actions=[
+                    ShowCardAction(
+                        title=t(lang, "near_miss.card.whole_report"),
+                        card=AdaptiveCard(body=whole),
+                    )
+                ]
+            ),
+        ]
     if report.photo_url:
         body.append(
             ActionSet(

@@ -259,6 +259,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "near_miss.card.immediate_action": ("Gjort med det samme", "Done right away"),
     "near_miss.card.prevention": ("Forslag til forebyggelse", "Suggested prevention"),
     "near_miss.card.photos": ("Se fotos", "See photos"),
+    "near_miss.card.whole_report": ("Vis hele indberetningen", "Show the whole report"),
     "near_miss.card.actions": ("Tiltag", "Corrective actions"),
     "near_miss.card.action_line": (
         "{owner} · frist {due} · {status}",

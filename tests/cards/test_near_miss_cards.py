@@ -266,3 +266,24 @@ def test_the_danish_form_reads_danish() -> None:
         assert phrase in text
     english = json.dumps(CARDS["form-en"], ensure_ascii=False)
     assert "Was anyone hurt?" in english and "Kom nogen" not in english
+
+
+def _typed_texts(card: Card) -> list[str]:
+    return [node["text"] for node in walk(card) if node.get("type") == "TextBlock"]
+
+
+def test_a_long_report_shows_its_beginning_and_the_rest_on_request() -> None:
+    full = CARDS["report-full-da"]
+    (whole,) = [
+        node
+        for node in walk(full)
+        if node.get("type") == "Action.ShowCard" and node["title"] == "Vis hele indberetningen"
+    ]
+    shown = [text for text in _typed_texts(full) if text not in _typed_texts(whole["card"])]
+    assert any(text.endswith(" …") and LONG.startswith(text[:50]) for text in shown)
+    assert "x" * 2000 in _typed_texts(whole["card"])
+    assert "y" * 2000 in _typed_texts(whole["card"])
+    assert "x" * 2000 not in shown
+    short = CARDS["report-acknowledged-da"]
+    assert "Spildbakke." in _typed_texts(short)
+    assert not [node for node in walk(short) if node.get("title") == "Vis hele indberetningen"]
