@@ -139,7 +139,9 @@ async def test_the_keeper_searches_adds_registers_and_records(bot: BotUnderTest)
             "declaration_ref": "KE-2026-4",
         },
     )
-    assert "Køb er registreret: 2.500 mL eddikesyreanhydrid den 19. maj 2026" in _text(saved)
+    assert "Køb er registreret: 2.500 mL = 2,5 L eddikesyreanhydrid den 19. maj 2026" in _text(
+        saved
+    )
     assert "Beholdning nu: 2,5 L" in _text(saved)
     registered = await bot.submit(KARIN, {"action": "precursors.register"})
     assert "Kemi har nu indberettet sin stofliste for 2026" in _text(registered)

@@ -154,7 +154,7 @@ CREATING = [
         _precursor_entry,
         PrecursorEntry,
         "precursors.entry.purchase",
-        "Køb er registreret: 2.500 mL eddikesyreanhydrid den 19. maj 2026",
+        "Køb er registreret: 2.500 mL = 2,5 L eddikesyreanhydrid den 19. maj 2026",
         configure=_precursor_clock,
     ),
     Creating(
