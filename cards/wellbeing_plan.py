@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, Final
 
 from microsoft_teams.cards import (
+    ActionSet,
     AdaptiveCard,
     CardElement,
     Column,
@@ -14,6 +15,7 @@ from microsoft_teams.cards import (
     Container,
     Fact,
     FactSet,
+    ShowCardAction,
     TextBlock,
 )
 
@@ -43,6 +45,8 @@ from domain.wellbeing import (
 )
 
 MAX_PLAN_ROWS: Final = 12
+FIRST_PLAN_ROWS: Final = 5
+"""Items a plan shows at once; the rest up to `MAX_PLAN_ROWS` behind a button."""
 
 
 # -- the unit's plan -----------------------------------------------------------------------------
@@ -158,8 +162,18 @@ def plan_card(
                 wrap=True,
             )
         )
-    for view in plan.items[:MAX_PLAN_ROWS]:
-        body.append(_plan_row(lang, view, today=today, can_manage=can_manage))
+    rows = [
+        _plan_row(lang, view, today=today, can_manage=can_manage)
+        for view in plan.items[:MAX_PLAN_ROWS]
+    ]
+    body.extend(rows[:FIRST_PLAN_ROWS])
+    if len(rows) > FIRST_PLAN_ROWS:
+        rest = len(rows) - FIRST_PLAN_ROWS
+        more = ShowCardAction(
+            title=t(lang, "wellbeing.plan.show_more", count=rest),
+            card=AdaptiveCard(body=rows[FIRST_PLAN_ROWS:]),
+        )
+        body.append(ActionSet(actions=[more]))
     if len(plan.items) > MAX_PLAN_ROWS:
         body.append(
             paragraph(

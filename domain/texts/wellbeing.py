@@ -473,6 +473,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Ansvarlig: {owner} · frist {deadline} · opfølgning {follow_up}",
         "Owner: {owner} · due {deadline} · follow-up {follow_up}",
     ),
+    "wellbeing.plan.show_more": ("Vis {count} punkter mere", "Show {count} more items"),
     "wellbeing.plan.more": (
         "… og {count} punkter mere. Bed din AMK om hele planen som Excel-fil.",
         "… and {count} more items. Ask your AMK for the whole plan as an Excel file.",

@@ -44,6 +44,7 @@ from domain.wellbeing import (
 )
 from domain.wellbeing_privacy import Flag
 from tests.cards.test_cards import MAX_CARD_BYTES, VALIDATOR
+from tests.support.card_nodes import walk
 from tests.support.wellbeing import verbs
 
 TODAY = date(2026, 11, 27)
@@ -326,3 +327,16 @@ def test_english_cards_speak_english() -> None:
     danish = json.dumps(dialogue_form(Lang.DA, UNITS), ensure_ascii=False)
     assert "Skriv ikke navne eller helbredsoplysninger" in danish
     assert "Dialogbaseret samarbejde" in danish and "Inkluderende kultur" in danish
+
+
+def test_a_long_plan_shows_five_items_and_the_rest_on_request() -> None:
+    card = plan_card(
+        Lang.DA, plan(MAX_PLAN_ROWS), today=TODAY, can_manage=True, can_read_notes=False
+    )
+    (more,) = [node for node in walk(card) if node.get("type") == "Action.ShowCard"]
+    assert more["title"] == f"Vis {MAX_PLAN_ROWS - 5} punkter mere"
+    outside = [node for node in card["body"] if node.get("type") == "ColumnSet"]
+    inside = [node for node in more["card"]["body"] if node.get("type") == "ColumnSet"]
+    assert (len(outside), len(inside)) == (5, MAX_PLAN_ROWS - 5)
+    short = plan_card(Lang.DA, plan(5), today=TODAY, can_manage=True, can_read_notes=False)
+    assert not [node for node in walk(short) if node.get("type") == "Action.ShowCard"]
