@@ -28,6 +28,7 @@ from services.org import DatabaseOrgServices
 from services.ports import PeriodicJob
 from services.precursor_jobs import PrecursorReminders
 from services.precursors import DatabasePrecursorServices
+from services.retention_jobs import RetentionJob
 from services.wellbeing import DatabaseWellbeingServices
 from services.wellbeing_jobs import wellbeing_jobs
 from storage.db import Database
@@ -91,6 +92,7 @@ def periodic_jobs(
     jobs: list[PeriodicJob] = [LoneWorkExpiry(db, notifier), LoneWorkReminders(db, notifier)]
     jobs.append(NearMissReminders(db, notifier))
     jobs.extend(wellbeing_jobs(db, notifier, settings.wellbeing))
+    jobs.append(RetentionJob(db, settings.retention))
     jobs.append(
         DigestJob(digest_poster(db, notifier, settings), Schedule.parse(settings.digest_schedule))
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from domain.digest import Schedule
 from domain.precursor_registrations import parse_deadline
+from domain.retention import RetentionSettings
 from domain.wellbeing import WellbeingSettings
 from storage.db import DEFAULT_DATABASE_URL
 
@@ -70,6 +71,9 @@ class Settings:
     local_mode_allow_remote: bool = False
     # `WELLBEING_RETENTION_YEARS`, `WELLBEING_DIALOGUE_INTERVAL_YEARS`
     wellbeing: WellbeingSettings = field(default_factory=WellbeingSettings)
+    # `NEAR_MISS_RETENTION_YEARS`, `LONE_WORK_RETENTION_YEARS`, `CHECKIN_RETENTION_DAYS`,
+    # `AUDIT_RETENTION_YEARS`, `CONVERSATION_RETENTION_DAYS`
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
 
     def turns_at_once(self, *, sqlite: bool) -> int:
         """`TURN_CONCURRENCY`, or by database: on SQLite a turn never waits for the database
@@ -140,6 +144,7 @@ class Settings:
             )
         checkpoint_file = get("AUDIT_CHECKPOINT_FILE")
         wellbeing = WellbeingSettings.from_mapping(merged)
+        retention = RetentionSettings.from_mapping(merged)
         return cls(
             app_id=get("MicrosoftAppId"),
             app_password=get("MicrosoftAppPassword"),
@@ -165,6 +170,7 @@ class Settings:
             signing_keys_timeout=keys_timeout,
             local_mode_allow_remote=get("LOCAL_MODE_ALLOW_REMOTE").lower() in TRUE_WORDS,
             wellbeing=wellbeing,
+            retention=retention,
         )
 
 
