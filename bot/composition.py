@@ -47,7 +47,7 @@ class Flows:
 def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flows:
     """One module per landed service (services not listed answer "coming soon"), and the
     verbs of each service's cards gathered into one registry."""
-    org = DatabaseOrgServices(db)
+    org = DatabaseOrgServices(db, settings.privacy_notice)
     lone_work = DatabaseLoneWorkServices(db, notifier, admin_upns=settings.admin_upns)
     near_miss = DatabaseNearMissServices(db, notifier)
     digest = DigestServices(db, digest_poster(db, notifier, settings))

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Final
 
 from domain.i18n import COPENHAGEN
+from domain.wellbeing import DEFAULT_RETENTION_YEARS as DEFAULT_WELLBEING_YEARS
 from domain.wellbeing import add_years, local_today
 
 DEFAULT_NEAR_MISS_YEARS: Final = 5
@@ -69,3 +70,13 @@ def days_cutoff(now: datetime, days: int) -> datetime:
     """As `years_cutoff`, for a period counted in days."""
     day = local_today(now) - timedelta(days=days)
     return datetime.combine(day, time(), COPENHAGEN).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class PrivacyNotice:
+    """What the welcome card and help tell people about their data: the retention periods
+    in force and where the full privacy statement is (empty: not published)."""
+
+    retention: RetentionSettings = RetentionSettings()
+    wellbeing_years: int = DEFAULT_WELLBEING_YEARS
+    privacy_url: str = ""

@@ -361,7 +361,11 @@ async def test_old_audit_events_lose_their_people_and_the_chain_still_verifies(
     assert "Lise Leder" not in str([(e.actor, e.before, e.after) for e in events])
     assert report.intact and report.redacted == written
     assert events[-1].action == "audit.redact"
-    assert events[-1].after == {"events": written, "through_sequence": written, "retention_years": 5}
+    assert events[-1].after == {
+        "events": written,
+        "through_sequence": written,
+        "retention_years": 5,
+    }
 
 
 async def test_an_event_emptied_outside_retention_breaks_the_chain(db: Database) -> None:
