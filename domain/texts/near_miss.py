@@ -216,8 +216,8 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Cryogenic liquids (e.g. liquid nitrogen)",
     ),
     "near_miss.category.threat_violence": (
-        "Trusler, vold eller chikane (psykisk)",
-        "Threats, violence or harassment (psychological)",
+        "Trusler, vold eller krænkende handlinger",
+        "Threats, violence or offensive behaviour",
     ),
     "near_miss.category.other": ("Andet", "Other"),
     "near_miss.severity.minor": ("Mindre skade (fx en skramme)", "Minor injury (e.g. a scratch)"),
