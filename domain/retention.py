@@ -22,6 +22,7 @@ DEFAULT_CONVERSATION_DAYS: Final = 90
 # Stands in for every person removed from a register: no name, no e-mail, and the nil GUID
 # (never a real Entra object id) so it is found again and never reached.
 REMOVED_PERSON_AAD: Final = "00000000-0000-0000-0000-000000000000"
+REMOVED_PERSON_LABEL: Final = "–"
 
 
 @dataclass(frozen=True)

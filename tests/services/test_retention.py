@@ -223,6 +223,7 @@ async def test_lone_work_and_its_timeline_at_the_boundary(db: Database) -> None:
         events = (await session.scalars(select(CheckinEvent))).all()
     assert gone is not None and requester is not None
     assert requester.aad_object_id == REMOVED_PERSON_AAD
+    assert org.describe_person(requester) == "–", "cards and exports show no id"
     assert (gone.task, gone.emergency_name, gone.emergency_phone, gone.conditions) == (
         "",
         "",
