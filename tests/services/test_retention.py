@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
+from bot import audit_trail
 from domain.i18n import COPENHAGEN
 from domain.numbering import year_bounds
 from domain.org import OrgFile
@@ -361,6 +362,9 @@ async def test_old_audit_events_lose_their_people_and_the_chain_still_verifies(
     assert all(event.entity_id is None for event in redacted if event.entity_type == "person")
     assert "Lise Leder" not in str([(e.actor, e.before, e.after) for e in events])
     assert report.intact and report.redacted == written
+    verdict = await audit_trail.verify(db, "", None)
+    assert verdict.code == 0
+    assert f"intact: {written + 1} events ({written} of them past retention" in verdict.notes[0]
     assert events[-1].action == "audit.redact"
     assert events[-1].after == {
         "events": written,
