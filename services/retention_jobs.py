@@ -72,6 +72,12 @@ class RetentionJob:
                 ),
                 retention.BATCH,
             ),
+            "dialog_states": (
+                lambda session: retention.delete_dialog_states(
+                    session, cutoff=conversations, days=settings.conversation_days
+                ),
+                retention.BATCH,
+            ),
             # Last, so the retention events above are not yet old enough to be touched.
             "audit": (
                 lambda session: retention.redact_audit_events(

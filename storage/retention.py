@@ -19,7 +19,7 @@ from storage.audit import REDACT_ACTION, SYSTEM_ACTOR
 from storage.checkin_models import CheckinEvent, CheckinSession
 from storage.lone_work import ENTITY as LONE_WORK
 from storage.lone_work_models import LoneWorkRequest
-from storage.models import AuditEvent, ConversationRef, Person, PostedActivity
+from storage.models import AuditEvent, ConversationRef, DialogStateRow, Person, PostedActivity
 from storage.near_miss import ENTITY as NEAR_MISS
 from storage.near_miss_models import NearMissAction, NearMissReport
 
@@ -219,6 +219,32 @@ async def delete_conversations(
         after={"conversations": len(ids), "retention_days": days},
     )
     return len(ids)
+
+
+async def delete_dialog_states(
+    session: AsyncSession, *, cutoff: datetime, days: int, limit: int = BATCH
+) -> int:
+    """Conversation state untouched since before `cutoff`: a form abandoned half-way (a
+    near miss described but never sent) is not kept for ever."""
+    keys = (
+        await session.scalars(
+            select(DialogStateRow.key)
+            .where(DialogStateRow.updated_at < cutoff)
+            .order_by(DialogStateRow.key)
+            .limit(limit)
+        )
+    ).all()
+    if not keys:
+        return 0
+    await session.execute(delete(DialogStateRow).where(DialogStateRow.key.in_(keys)))
+    await audit.record(
+        session,
+        actor=SYSTEM_ACTOR,
+        action="dialog_state.retention.delete",
+        entity_type="dialog_state",
+        after={"states": len(keys), "retention_days": days},
+    )
+    return len(keys)
 
 
 async def redact_audit_events(

@@ -20,7 +20,14 @@ from storage import audit, near_miss_lists, org
 from storage.checkin_models import CheckinEvent, CheckinSession
 from storage.db import Database
 from storage.lone_work_models import LoneWorkRequest
-from storage.models import AuditEvent, ConversationRef, Person, PostedActivity, Unit
+from storage.models import (
+    AuditEvent,
+    ConversationRef,
+    DialogStateRow,
+    Person,
+    PostedActivity,
+    Unit,
+)
 from storage.near_miss_models import NearMissAction, NearMissReport
 
 pytestmark = pytest.mark.now("2026-12-07T12:00+01:00")
@@ -294,7 +301,7 @@ async def test_checkin_timelines_go_after_their_own_period(db: Database) -> None
     assert deletion.after == {"sessions": 1, "events": 1, "retention_days": 180}
 
 
-async def test_conversation_references_of_chats_the_bot_left(db: Database) -> None:
+async def test_conversation_references_and_states_of_chats_left_behind(db: Database) -> None:
     ids = await _org(db)
     left = datetime(2026, 9, 8, 23, 59, tzinfo=COPENHAGEN)  # 90 days before 7 Dec
     async with db.transaction() as session:
@@ -315,18 +322,30 @@ async def test_conversation_references_of_chats_the_bot_left(db: Database) -> No
             session.add(
                 PostedActivity(dedupe_key=f"card:{name}", conversation_ref_id=ref.id, status="sent")
             )
-    # The ORM stamps updated_at on insert; set it as the last change left it.
+        for name in ("left", "open"):
+            session.add(DialogStateRow(key=f"msteams/conversations/a:{name}", etag="1", data="{}"))
+    # The ORM stamps updated_at on insert; set it as the last change left it (the open
+    # chat's state was saved a day later).
     async with db.transaction() as session:
         await session.execute(update(ConversationRef).values(updated_at=left))
+        await session.execute(update(DialogStateRow).values(updated_at=left))
+        await session.execute(
+            update(DialogStateRow)
+            .where(DialogStateRow.key.endswith("a:open"))
+            .values(updated_at=left + timedelta(days=1))
+        )
     job = RetentionJob(db, RetentionSettings())
     await job.run(LAST_DAY.astimezone(UTC))
     async with db.sessions() as session:
         assert len((await session.scalars(select(ConversationRef))).all()) == 2
+        assert len((await session.scalars(select(DialogStateRow))).all()) == 2
     await job.run(NEXT_DAY.astimezone(UTC))
     async with db.sessions() as session:
         refs = (await session.scalars(select(ConversationRef.conversation_id))).all()
         posts = (await session.scalars(select(PostedActivity.dedupe_key))).all()
+        states = (await session.scalars(select(DialogStateRow.key))).all()
     assert refs == ["a:open"] and posts == ["card:open"]
+    assert states == ["msteams/conversations/a:open"], "an abandoned form is not kept"
 
 
 async def test_old_audit_events_lose_their_people_and_the_chain_still_verifies(
