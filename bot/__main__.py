@@ -380,10 +380,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"wrote {args.out}", file=sys.stderr)
         return 0
     if command == "manifest":
-        from manifest.build import build_package
+        from manifest.build import Links, build_package
 
+        links = Links(settings.website_url, settings.privacy_url, settings.terms_url)
         try:
-            path = build_package(args.app_id, args.out, version=args.version)
+            path = build_package(args.app_id, args.out, links=links, version=args.version)
         except ValueError as error:
             print(error, file=sys.stderr)
             return 2

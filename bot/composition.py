@@ -28,6 +28,7 @@ from services.org import DatabaseOrgServices
 from services.ports import PeriodicJob
 from services.precursor_jobs import PrecursorReminders
 from services.precursors import DatabasePrecursorServices
+from services.retention_jobs import RetentionJob
 from services.wellbeing import DatabaseWellbeingServices
 from services.wellbeing_jobs import wellbeing_jobs
 from storage.db import Database
@@ -46,7 +47,7 @@ class Flows:
 def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flows:
     """One module per landed service (services not listed answer "coming soon"), and the
     verbs of each service's cards gathered into one registry."""
-    org = DatabaseOrgServices(db)
+    org = DatabaseOrgServices(db, settings.privacy_notice)
     lone_work = DatabaseLoneWorkServices(db, notifier, admin_upns=settings.admin_upns)
     near_miss = DatabaseNearMissServices(db, notifier)
     digest = DigestServices(db, digest_poster(db, notifier, settings))
@@ -91,6 +92,7 @@ def periodic_jobs(
     jobs: list[PeriodicJob] = [LoneWorkExpiry(db, notifier), LoneWorkReminders(db, notifier)]
     jobs.append(NearMissReminders(db, notifier))
     jobs.extend(wellbeing_jobs(db, notifier, settings.wellbeing))
+    jobs.append(RetentionJob(db, settings.retention))
     jobs.append(
         DigestJob(digest_poster(db, notifier, settings), Schedule.parse(settings.digest_schedule))
     )
