@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.notifier import ProactiveNotifier, Redelivery
 from dialogs.checkins import CheckinModule
 from dialogs.digest import DigestModule
+from dialogs.documentation import DocumentationModule
 from dialogs.lone_work import LoneWorkModule
 from dialogs.modules import ChannelHandler, FlowModule
 from dialogs.near_miss import NearMissModule
@@ -21,6 +22,7 @@ from services.actions import Verbs
 from services.checkin_jobs import CheckinJob
 from services.checkins import DatabaseCheckinServices
 from services.digest import DigestJob, DigestPoster, DigestServices
+from services.documentation import DatabaseDocumentationServices
 from services.lone_work import DatabaseLoneWorkServices
 from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from services.near_miss import DatabaseNearMissServices, NearMissReminders
@@ -55,6 +57,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         db, notifier, licence=settings.precursor_licence, deadline=settings.precursor_deadline
     )
     checkins = DatabaseCheckinServices(db, notifier)
+    documentation = DatabaseDocumentationServices(db)
     modules: list[FlowModule] = [
         LoneWorkModule(lone_work),
         NearMissModule(near_miss),
@@ -62,6 +65,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         WellbeingModule(wellbeing),
         PrecursorModule(precursors),
         CheckinModule(checkins),
+        DocumentationModule(documentation),
     ]
     actions = Verbs(
         org.verbs(),
@@ -71,6 +75,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         wellbeing.verbs(),
         precursors.verbs(),
         checkins.verbs(),
+        documentation.verbs(),
     )
     return Flows(org, modules, actions)
 

@@ -162,6 +162,7 @@ def help_card(lang: Lang, *, is_admin: bool, active_dialog: str | None) -> Card:
         t(lang, "help.cmd.cancel"),
         t(lang, "help.cmd.language"),
         t(lang, "help.cmd.flows"),
+        t(lang, "help.cmd.documentation"),
     ]
     if is_admin:
         lines.append(t(lang, "help.cmd.admin"))
