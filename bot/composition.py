@@ -23,6 +23,7 @@ from services.checkin_jobs import CheckinJob
 from services.checkins import DatabaseCheckinServices
 from services.digest import DigestJob, DigestPoster, DigestServices
 from services.documentation import DatabaseDocumentationServices
+from services.documentation_jobs import DocumentationReminders
 from services.lone_work import DatabaseLoneWorkServices
 from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from services.near_miss import DatabaseNearMissServices, NearMissReminders
@@ -101,6 +102,7 @@ def periodic_jobs(
     )
     jobs.append(PrecursorReminders(db, notifier, deadline=settings.precursor_deadline))
     jobs.append(CheckinJob(db, notifier))
+    jobs.append(DocumentationReminders(db, notifier))
     jobs.append(Redelivery(notifier.sender))
     jobs.append(AuditCheckpoint(db, settings.audit_secret, settings.audit_checkpoint_file))
     return jobs

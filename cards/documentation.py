@@ -289,3 +289,39 @@ def all_units_card(lang: Lang, summaries: Sequence[UnitSummary]) -> Card:
             )
         )
     return render(AdaptiveCard(body=body))
+
+
+def reminder_card(lang: Lang, unit: UnitRef, item: Standing, *, today: date) -> Card:
+    """A duty falls due in 60 or 14 days, or is overdue: what, where, by when, and the
+    buttons that show the unit's overview and record the duty."""
+    assert item.due_on is not None
+    duty = item.duty.name(lang is Lang.DA)
+    if item.subject:
+        duty = f"{duty}: {plain(item.subject)}"
+    days_left = (item.due_on - today).days
+    key = "documentation.reminder.overdue" if days_left < 0 else "documentation.reminder.due"
+    text = t(
+        lang,
+        key,
+        duty=duty,
+        unit=plain(unit.name),
+        day=format_day(lang, item.due_on),
+        days=days_left,
+    )
+    actions = [execute(t(lang, "documentation.show"), "documentation.show", unit_id=unit.id)]
+    if item.duty.recordable:
+        actions.insert(
+            0,
+            execute(
+                t(lang, "documentation.record"),
+                "documentation.form",
+                unit_id=unit.id,
+                duty=item.duty.key,
+            ),
+        )
+    body: list[CardElement] = [
+        title(t(lang, "documentation.reminder.title")),
+        paragraph(text),
+        paragraph(t(lang, "documentation.reminder.hint"), subtle=True),
+    ]
+    return render(AdaptiveCard(body=body, actions=actions))

@@ -125,6 +125,23 @@ def worst_first(standings: list[Standing]) -> list[Standing]:
     return sorted(standings, key=lambda item: order.index(item.status))
 
 
+REMINDER_DAYS = (60, 14)
+
+
+def reminder_stage(item: Standing, today: date) -> str | None:
+    """Which reminder a duty with a due day is owed today: "60" and "14" days before (the
+    nearer one if both have passed unsent), "overdue" after; None for the rest."""
+    if item.due_on is None:
+        return None
+    days_left = (item.due_on - today).days
+    if days_left < 0:
+        return "overdue"
+    for days in sorted(REMINDER_DAYS):
+        if days_left <= days:
+            return str(days)
+    return None
+
+
 _URL = re.compile(r"^https://[^\s<>\"']+$")
 
 

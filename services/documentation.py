@@ -25,6 +25,7 @@ from cards.documentation import (
 from domain.actor import Speaker
 from domain.documentation import (
     Duty,
+    DutyCatalogue,
     RecordForm,
     Standing,
     Status,
@@ -203,15 +204,7 @@ class DatabaseDocumentationServices:
         return worst_first(self._unit_standings(met, unit_id))
 
     def _unit_standings(self, met: documentation.Met, unit_id: int) -> list[Standing]:
-        today = self._today()
-        standings: list[Standing] = []
-        for duty in self.catalogue.duties:
-            entries = documentation.met_on(met, unit_id, duty)
-            if not entries:
-                standings.append(standing(duty, None, today))
-            for subject, day, proof in entries:
-                standings.append(standing(duty, day, today, subject=subject, proof=proof))
-        return standings
+        return unit_standings(self.catalogue, met, unit_id, self._today())
 
     async def _overview(
         self, session: AsyncSession, speaker: Speaker, access: Access, unit_id: int
@@ -278,6 +271,21 @@ class DatabaseDocumentationServices:
     def _unknown(self, speaker: Speaker) -> Card:
         lang = speaker.lang
         return notice_card(t(lang, "documentation.pick.title"), t(lang, "documentation.unknown"))
+
+
+def unit_standings(
+    catalogue: DutyCatalogue, met: documentation.Met, unit_id: int, today: date
+) -> list[Standing]:
+    """Every duty of the catalogue for one unit (a duty kept per subject: one per subject,
+    or one "not recorded"), in the catalogue's order."""
+    standings: list[Standing] = []
+    for duty in catalogue.duties:
+        entries = documentation.met_on(met, unit_id, duty)
+        if not entries:
+            standings.append(standing(duty, None, today))
+        for subject, day, proof in entries:
+            standings.append(standing(duty, day, today, subject=subject, proof=proof))
+    return standings
 
 
 def _problems(values: dict[str, Any], duty: Duty, today: date) -> RecordForm | dict[str, str]:

@@ -100,6 +100,19 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "{overdue} overdue · {not_recorded} not recorded · {due_soon} due soon",
     ),
     "documentation.all.none": ("Ingen aktive enheder.", "No active units."),
+    "documentation.reminder.title": ("Påmindelse: dokumentation", "Reminder: documentation"),
+    "documentation.reminder.due": (
+        "**{duty}** i {unit} skal være opfyldt senest {day} ({days} dage fra i dag).",
+        "**{duty}** in {unit} is due by {day} ({days} days from today).",
+    ),
+    "documentation.reminder.overdue": (
+        "**{duty}** i {unit} skulle have været opfyldt senest {day}.",
+        "**{duty}** in {unit} was due by {day}.",
+    ),
+    "documentation.reminder.hint": (
+        "Når det er gjort, registrerer du datoen og et link til dokumentationen her.",
+        "When it is done, record the date and a link to the proof here.",
+    ),
     "help.cmd.documentation": (
         "**dokumentation** – enhedens skriftlige arbejdsmiljøkrav: hvad er opfyldt, og hvad "
         "forfalder",

@@ -17,6 +17,7 @@ from cards.documentation import (
     overview_card,
     pick_card,
     record_card,
+    reminder_card,
 )
 from domain.documentation import Standing, Status, standing, worst_first
 from domain.i18n import Lang
@@ -75,6 +76,12 @@ def every_card() -> Iterator[tuple[str, Card]]:
             for unit in units
         ]
         yield f"all-units-{lang}", all_units_card(lang, summaries)
+        for item in _standings()[:3]:
+            if item.due_on is not None:
+                yield (
+                    f"reminder-{item.status}-{lang}",
+                    reminder_card(lang, KEMI, item, today=TODAY),
+                )
 
 
 CARDS = dict(every_card())

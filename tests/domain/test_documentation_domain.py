@@ -14,6 +14,7 @@ from domain.documentation import (
     Status,
     add_months,
     form_problems,
+    reminder_stage,
     standing,
     worst_first,
 )
@@ -90,3 +91,17 @@ def test_the_record_form_wants_a_past_date_an_https_link_and_a_subject_where_kep
         RecordForm.model_validate({"met_on": "2026-12-01", "proof": "javascript:alert(1)"})
     with pytest.raises(ValidationError):
         RecordForm.model_validate({"met_on": "2026-12-01", "proof": "http://intranet/apv"})
+
+
+def test_reminders_are_owed_60_and_14_days_before_and_after_the_due_day() -> None:
+    assert APV is not None and AMO is not None
+    met = date(2024, 1, 15)  # due 2027-01-15
+    due = date(2027, 1, 15)
+
+    def stage(days_before: int) -> str | None:
+        today = date.fromordinal(due.toordinal() - days_before)
+        return reminder_stage(standing(APV, met, today), today)
+
+    assert [stage(d) for d in (61, 60, 15, 14, 0, -1)] == [None, "60", "60", "14", "14", "overdue"]
+    assert reminder_stage(standing(AMO, met, due), due) is None
+    assert reminder_stage(standing(APV, None, due), due) is None

@@ -4,17 +4,21 @@ taken from the well-being dialogues, and the secretariat's list of all units."""
 
 from __future__ import annotations
 
-from datetime import date
+import asyncio
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from services.documentation_jobs import DocumentationReminders
 from storage.documentation_models import DutyRecord
 from tests.support.card_nodes import walk
-from tests.support.teams import BotUnderTest
+from tests.support.teams import BotUnderTest, User
 from tests.support.wellbeing import (
     ADMIN,
+    AMK,
     EMPLOYEE,
     LEADER,
+    OTHER_LEADER,
     SECRETARIAT,
     audit_events,
     card_of,
@@ -163,3 +167,50 @@ async def test_english_speakers_get_english(bot: BotUnderTest) -> None:
     await setup(bot)
     [listed] = await bot.say(ADMIN, "documentation")
     assert "Documentation in all units" in listed.card_text()
+
+
+async def test_leader_and_amk_are_reminded_60_and_14_days_before_and_when_overdue_once_each(
+    bot: BotUnderTest,
+) -> None:
+    kemi, _ = await setup(bot)
+    assert bot.runtime is not None
+    job = next(j for j in bot.runtime.scheduler.jobs if isinstance(j, DocumentationReminders))
+    await bot.invoke(
+        LEADER,
+        "documentation.record",
+        {"unit_id": kemi, "duty": "apv_physical", "met_on": "2024-01-15", "proof": LINK},
+    )
+    bot.connector.clear()
+    due = date(2027, 1, 15)
+
+    def at(day: date) -> datetime:
+        return datetime(day.year, day.month, day.day, 6, 30, tzinfo=UTC)
+
+    def reminders(user: User) -> list[str]:
+        return [
+            m.card_text() for m in bot.connector.messages() if m.conversation_id == user.chat_id
+        ]
+
+    await job.run(at(due - timedelta(days=61)))
+    assert reminders(LEADER) == []
+    await asyncio.gather(
+        job.run(at(due - timedelta(days=60))), job.run(at(due - timedelta(days=60)))
+    )
+    for offset in (59, 30, 14, 13, 0, -1, -2, -40):
+        await job.run(at(due - timedelta(days=offset)))
+    for user in (LEADER, AMK):
+        sent = reminders(user)
+        assert len(sent) == 3, sent
+        assert "(60 dage fra i dag)" in sent[0] and "(14 dage fra i dag)" in sent[1]
+        assert "skulle have været opfyldt senest 15.01.2027" in sent[2]
+        assert "Fysisk APV" in sent[2] and "documentation.form" in sent[2]
+    assert reminders(EMPLOYEE) == [] and reminders(OTHER_LEADER) == []
+    # a new record starts a new cycle three years on: nothing more now
+    await bot.invoke(
+        LEADER,
+        "documentation.record",
+        {"unit_id": kemi, "duty": "apv_physical", "met_on": day(-1)},
+    )
+    bot.connector.clear()
+    await job.run(at(due + timedelta(days=41)))
+    assert reminders(LEADER) == []
