@@ -113,6 +113,15 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Når det er gjort, registrerer du datoen og et link til dokumentationen her.",
         "When it is done, record the date and a link to the proof here.",
     ),
+    "digest.documentation.title": ("Dokumentation", "Documentation"),
+    "digest.documentation.overdue": (
+        "Overskredne dokumentationskrav: **{count}** – {units}",
+        "Overdue documentation duties: **{count}** – {units}",
+    ),
+    "digest.documentation.due_soon": (
+        "Dokumentationskrav, der forfalder inden for 14 dage: **{count}** – {units}",
+        "Documentation duties due within 14 days: **{count}** – {units}",
+    ),
     "help.cmd.documentation": (
         "**dokumentation** – enhedens skriftlige arbejdsmiljøkrav: hvad er opfyldt, og hvad "
         "forfalder",

@@ -9,6 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from domain.digest import iso_week, scope_for
+from domain.i18n import Lang, t
+from services.digest_sections import compose
 from services.documentation_jobs import DocumentationReminders
 from storage.documentation_models import DutyRecord
 from tests.support.card_nodes import walk
@@ -214,3 +217,25 @@ async def test_leader_and_amk_are_reminded_60_and_14_days_before_and_when_overdu
     bot.connector.clear()
     await job.run(at(due + timedelta(days=41)))
     assert reminders(LEADER) == []
+
+
+async def test_the_digest_counts_overdue_and_nearly_due_duties_per_unit(bot: BotUnderTest) -> None:
+    kemi, fysik = await setup(bot)
+    assert bot.runtime is not None
+    for unit, duty, met in (
+        (kemi, "apv_physical", "2023-06-01"),  # due 2026-06-01: overdue
+        (kemi, "screening", "2025-01-10"),  # due 2026-01-10: overdue
+        (fysik, "screening", "2025-12-01"),  # due 2026-12-01: in 6 days
+    ):
+        await bot.invoke(
+            SECRETARIAT, "documentation.record", {"unit_id": unit, "duty": duty, "met_on": met}
+        )
+    now = datetime.now(UTC)
+    async with bot.runtime.db.sessions() as session:
+        content = await compose(session, scope_for(iso_week(now), now))
+    section = next(s for s in content.sections if s.flow == "documentation")
+    lines = [t(Lang.DA, line.key, **line.values) for line in section.lines]
+    assert lines == [
+        "Overskredne dokumentationskrav: **2** – Kemi 2",
+        "Dokumentationskrav, der forfalder inden for 14 dage: **1** – Fysik 1",
+    ]
