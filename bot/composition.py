@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.notifier import ProactiveNotifier, Redelivery
 from dialogs.checkins import CheckinModule
 from dialogs.digest import DigestModule
+from dialogs.documentation import DocumentationModule
 from dialogs.lone_work import LoneWorkModule
 from dialogs.modules import ChannelHandler, FlowModule
 from dialogs.near_miss import NearMissModule
@@ -21,6 +22,8 @@ from services.actions import Verbs
 from services.checkin_jobs import CheckinJob
 from services.checkins import DatabaseCheckinServices
 from services.digest import DigestJob, DigestPoster, DigestServices
+from services.documentation import DatabaseDocumentationServices
+from services.documentation_jobs import DocumentationReminders
 from services.lone_work import DatabaseLoneWorkServices
 from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from services.near_miss import DatabaseNearMissServices, NearMissReminders
@@ -56,6 +59,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         db, notifier, licence=settings.precursor_licence, deadline=settings.precursor_deadline
     )
     checkins = DatabaseCheckinServices(db, notifier)
+    documentation = DatabaseDocumentationServices(db)
     modules: list[FlowModule] = [
         LoneWorkModule(lone_work),
         NearMissModule(near_miss),
@@ -63,6 +67,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         WellbeingModule(wellbeing),
         PrecursorModule(precursors),
         CheckinModule(checkins),
+        DocumentationModule(documentation),
     ]
     actions = Verbs(
         org.verbs(),
@@ -72,6 +77,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         wellbeing.verbs(),
         precursors.verbs(),
         checkins.verbs(),
+        documentation.verbs(),
     )
     return Flows(org, modules, actions)
 
@@ -98,6 +104,7 @@ def periodic_jobs(
     )
     jobs.append(PrecursorReminders(db, notifier, deadline=settings.precursor_deadline))
     jobs.append(CheckinJob(db, notifier))
+    jobs.append(DocumentationReminders(db, notifier))
     jobs.append(Redelivery(notifier.sender))
     jobs.append(AuditCheckpoint(db, settings.audit_secret, settings.audit_checkpoint_file))
     return jobs

@@ -203,6 +203,7 @@ def help_card(
         t(lang, "help.cmd.cancel"),
         t(lang, "help.cmd.language"),
         t(lang, "help.cmd.flows"),
+        t(lang, "help.cmd.documentation"),
     ]
     if is_admin:
         lines.append(t(lang, "help.cmd.admin"))
