@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from domain.digest import iso_week, scope_for
 from domain.i18n import Lang, t
 from services.digest_sections import compose
+from services.documentation_export import export_overview
 from services.documentation_jobs import DocumentationReminders
+from storage.documentation import duties
 from storage.documentation_models import DutyRecord
 from tests.support.card_nodes import walk
 from tests.support.teams import BotUnderTest, User
@@ -239,3 +243,31 @@ async def test_the_digest_counts_overdue_and_nearly_due_duties_per_unit(bot: Bot
         "Overskredne dokumentationskrav: **2** – Kemi 2",
         "Dokumentationskrav, der forfalder inden for 14 dage: **1** – Fysik 1",
     ]
+
+
+async def test_the_export_colours_every_unit_and_duty_and_lists_the_proof(
+    bot: BotUnderTest, tmp_path: Path
+) -> None:
+    kemi, _ = await setup(bot)
+    assert bot.runtime is not None
+    await bot.invoke(
+        LEADER,
+        "documentation.record",
+        {"unit_id": kemi, "duty": "apv_physical", "met_on": "2025-03-10", "proof": LINK},
+    )
+    out = tmp_path / "dokumentation.xlsx"
+    count = await export_overview(bot.runtime.db, out)
+    workbook = load_workbook(out)
+    grid = {row[0].value: row for row in workbook["Oversigt"].iter_rows(min_row=2)}
+    header = [cell.value for cell in next(workbook["Oversigt"].iter_rows(max_row=1))]
+    apv = header.index(next(h for h in header if str(h).startswith("Fysisk APV")))
+    assert grid["Kemi"][apv].value == "Opfyldt" and grid["Kemi"][apv].fill.fgColor.rgb.endswith(
+        "C6EFCE"
+    )
+    assert grid["Fysik"][apv].value == "Ikke registreret"
+    details = [[cell.value for cell in row] for row in workbook["Krav"].iter_rows(min_row=2)]
+    assert count == len(details) == len(grid) * len(duties().duties)
+    kemi_apv = next(row for row in details if row[0] == "Kemi" and row[1].startswith("Fysisk APV"))
+    assert kemi_apv[3:] == ["Opfyldt", datetime(2025, 3, 10), datetime(2028, 3, 10), LINK]
+    sources = [row[2] for row in workbook["Om kravene"].iter_rows(min_row=2, values_only=True)]
+    assert any("§ 15 a" in str(source) for source in sources)
