@@ -101,10 +101,11 @@ async def add_record(
     unit_id: int,
     duty: Duty,
     form: RecordForm,
-    actor_id: int,
+    actor_id: int | None,
     actor: str,
 ) -> DutyRecord:
-    """One time the unit met the duty, with its audit event (facts only, never the text)."""
+    """One time the unit met the duty, with its audit event (facts only, never the text);
+    `actor_id` None: imported by an administrator."""
     record = DutyRecord(
         unit_id=unit_id,
         duty_key=duty.key,
