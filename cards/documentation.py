@@ -77,13 +77,15 @@ def _duty_block(lang: Lang, item: Standing, unit_id: int, may_record: bool) -> C
     actions: list[Any] = []
     if item.proof:
         actions.append(OpenUrlAction(title=t(lang, "documentation.open_proof"), url=item.proof))
-    if may_record and duty.recordable and not duty.per_subject:
+    if may_record and duty.recordable:
+        subject = {"subject": item.subject} if item.subject else {}
         actions.append(
             execute(
                 t(lang, "documentation.record"),
                 "documentation.form",
                 unit_id=unit_id,
                 duty=duty.key,
+                **subject,
             )
         )
     if actions:
@@ -115,7 +117,7 @@ def overview_card(
                 ActionSet(
                     actions=[
                         execute(
-                            f"{t(lang, 'documentation.record')}: {duty.name(lang is Lang.DA)}",
+                            f"{t(lang, 'documentation.record_new')}: {duty.name(lang is Lang.DA)}",
                             "documentation.form",
                             unit_id=unit.id,
                             duty=duty.key,
@@ -130,10 +132,11 @@ def overview_card(
 
 
 def _subject_duties(standings: Sequence[Standing]) -> list[Duty]:
-    """Duties kept per subject: a new subject is recorded from a button of its own."""
+    """Duties kept per subject that have subjects: a new subject is recorded from a button
+    of its own (each subject's own button records that subject again)."""
     seen: dict[str, Duty] = {}
     for item in standings:
-        if item.duty.per_subject and item.duty.recordable:
+        if item.duty.per_subject and item.duty.recordable and item.subject:
             seen.setdefault(item.duty.key, item.duty)
     return list(seen.values())
 

@@ -57,10 +57,12 @@ class UnitChoice(CardData):
 
 
 class DutyRef(CardData):
-    """Open the record form of one duty of one unit."""
+    """Open the record form of one duty of one unit (for a subject already recorded: that
+    subject, filled in)."""
 
     unit_id: CardId
     duty: str
+    subject: str | None = None
 
 
 class DutyInputs(CardInputs):
@@ -130,7 +132,8 @@ class DatabaseDocumentationServices:
         if not access.may_record(unit.id):
             await self._refuse(speaker, unit.id)
             return self._not_allowed(speaker)
-        return record_card(speaker.lang, unit, duty, today=self._today())
+        values = {"subject": ref.subject} if duty.per_subject and ref.subject else None
+        return record_card(speaker.lang, unit, duty, today=self._today(), values=values)
 
     async def record(self, speaker: Speaker, sent: DutyInputs) -> Card:
         """Record that the unit met the duty, in one transaction with its audit event; the

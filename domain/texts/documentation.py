@@ -34,6 +34,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     "documentation.open_proof": ("Åbn dokumentationen", "Open the proof"),
     "documentation.record": ("Registrér", "Record"),
+    "documentation.record_new": ("Registrér en ny", "Record a new one"),
     "documentation.record.title": ("Registrér: {duty}", "Record: {duty}"),
     "documentation.record.unit": ("Enhed: {unit}", "Unit: {unit}"),
     "documentation.field.met_on": ("Dato for opfyldelse", "Date it was met"),
