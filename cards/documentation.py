@@ -19,7 +19,16 @@ from microsoft_teams.cards import (
     TextBlock,
 )
 
-from cards.common import Card, execute, paragraph, plain, render, title, unit_choice
+from cards.common import (
+    Card,
+    button_column,
+    execute,
+    paragraph,
+    plain,
+    render,
+    title,
+    unit_choice,
+)
 from cards.forms import Field, Kind, render_fields
 from domain.documentation import Duty, Standing, Status
 from domain.i18n import Lang, t
@@ -114,15 +123,21 @@ def overview_card(
     for duty in _subject_duties(standings):
         if may_record:
             body.append(
-                ActionSet(
-                    actions=[
-                        execute(
-                            f"{t(lang, 'documentation.record_new')}: {duty.name(lang is Lang.DA)}",
+                ColumnSet(
+                    separator=True,
+                    columns=[
+                        Column(
+                            width="stretch",
+                            vertical_content_alignment="Center",
+                            items=[TextBlock(text=duty.name(lang is Lang.DA), wrap=True)],
+                        ),
+                        button_column(
+                            t(lang, "documentation.record_new"),
                             "documentation.form",
                             unit_id=unit.id,
                             duty=duty.key,
-                        )
-                    ]
+                        ),
+                    ],
                 )
             )
     actions = [execute(t(lang, "documentation.other_unit"), "documentation.pick")]
