@@ -5,42 +5,31 @@ typed required mark, and no card over Teams' 28 KB as sent. All cards render in 
 
 from __future__ import annotations
 
+import importlib
 import os
+import pkgutil
 from collections.abc import Callable, Iterator
-from types import ModuleType
+from pathlib import Path
 
 import pytest
 
 from cards.common import Card
-from tests.cards import (
-    test_card_snapshots,
-    test_cards,
-    test_checkins_cards,
-    test_lone_work_cards,
-    test_near_miss_cards,
-    test_precursors_cards,
-    test_wellbeing_cards,
-)
+from tests.cards import test_card_snapshots
 from tests.support.card_render import CardRenderer, card_renderer, missing_prerequisite
 
 pytestmark = pytest.mark.xdist_group("playground")
 
 WIDTHS = (320, 440)
-SAMPLES: tuple[ModuleType, ...] = (
-    test_cards,
-    test_checkins_cards,
-    test_lone_work_cards,
-    test_near_miss_cards,
-    test_precursors_cards,
-    test_wellbeing_cards,
-)
 
 
 def every_card() -> Iterator[tuple[str, Card]]:
-    """The sample cards of each flow's card tests and the snapshot cards."""
-    for module in SAMPLES:
-        flow = module.__name__.rsplit(".", 1)[1].removeprefix("test_").removesuffix("_cards")
-        cards: dict[str, Card] = module.CARDS
+    """The sample cards (`CARDS`) of every card test module, and the snapshot cards."""
+    for module_info in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        module = importlib.import_module(f"tests.cards.{module_info.name}")
+        cards: dict[str, Card] | None = getattr(module, "CARDS", None)
+        if module_info.name == __name__.rsplit(".", 1)[1] or cards is None:
+            continue
+        flow = module_info.name.removeprefix("test_").removesuffix("_cards")
         for name, card in cards.items():
             yield f"{flow}/{name}", card
     builders: dict[str, Callable[[], Card]] = test_card_snapshots.BUILDERS
