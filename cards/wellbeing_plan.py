@@ -47,6 +47,9 @@ from domain.wellbeing import (
 MAX_PLAN_ROWS: Final = 12
 FIRST_PLAN_ROWS: Final = 5
 """Items a plan shows at once; the rest up to `MAX_PLAN_ROWS` behind a button."""
+LONG_NOTES: Final = 800
+"""Characters of notes a notes card shows in full; beyond them it shows a beginning."""
+NOTES_BEGINNING: Final = 300
 
 
 # -- the unit's plan -----------------------------------------------------------------------------
@@ -201,6 +204,38 @@ def plan_card(
     return render(AdaptiveCard(body=body))
 
 
+def _note_texts(lang: Lang, notes: DialogueNotes) -> list[CardElement]:
+    """The notes in full; when they are long, the beginning of the first and a button that
+    shows them all."""
+    texts = [
+        (key, text)
+        for key, text in (
+            ("wellbeing.field.works_well", notes.works_well),
+            ("wellbeing.field.challenges", notes.challenges),
+            ("wellbeing.field.absence_note", notes.absence_note),
+        )
+        if text
+    ]
+    whole: list[CardElement] = []
+    for key, text in texts:
+        whole.append(TextBlock(text=t(lang, key), weight="Bolder", wrap=True))
+        whole.append(TextBlock(text=plain(text), wrap=True, spacing="None"))
+    if sum(len(text) for _, text in texts) <= LONG_NOTES:
+        return whole
+    key, text = texts[0]
+    return [
+        TextBlock(text=t(lang, key), weight="Bolder", wrap=True),
+        TextBlock(text=plain(short(text, NOTES_BEGINNING)), wrap=True, spacing="None"),
+        ActionSet(
+            actions=[
+                ShowCardAction(
+                    title=t(lang, "wellbeing.notes.show_all"), card=AdaptiveCard(body=whole)
+                )
+            ]
+        ),
+    ]
+
+
 def notes_card(
     lang: Lang,
     notes: DialogueNotes,
@@ -257,14 +292,7 @@ def notes_card(
             )
         )
     else:
-        for key, text in (
-            ("wellbeing.field.works_well", notes.works_well),
-            ("wellbeing.field.challenges", notes.challenges),
-            ("wellbeing.field.absence_note", notes.absence_note),
-        ):
-            if text:
-                body.append(TextBlock(text=t(lang, key), weight="Bolder", wrap=True))
-                body.append(TextBlock(text=plain(text), wrap=True, spacing="None"))
+        body.extend(_note_texts(lang, notes))
     for dialogue_id, held, group in others[:4]:
         body.append(
             ColumnSet(

@@ -501,6 +501,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Note text deleted on {date} when the retention period ended. The action plan and "
         "the figures are kept.",
     ),
+    "wellbeing.notes.show_all": ("Vis alle noterne", "Show all the notes"),
     "wellbeing.notes.other": ("Dialog {date} ({group})", "Dialogue {date} ({group})"),
     "wellbeing.fact.facilitator": ("Facilitator", "Facilitator"),
     "wellbeing.fact.participants": ("Deltagere", "Participants"),

@@ -340,3 +340,28 @@ def test_a_long_plan_shows_five_items_and_the_rest_on_request() -> None:
     assert (len(outside), len(inside)) == (5, MAX_PLAN_ROWS - 5)
     short = plan_card(Lang.DA, plan(5), today=TODAY, can_manage=True, can_read_notes=False)
     assert not [node for node in walk(short) if node.get("type") == "Action.ShowCard"]
+
+
+def test_long_notes_show_a_beginning_and_all_of_them_on_request() -> None:
+    card = CARDS["notes-da"]
+    (all_notes,) = [
+        node
+        for node in walk(card)
+        if node.get("type") == "Action.ShowCard" and node["title"] == "Vis alle noterne"
+    ]
+    inside = [node["text"] for node in walk(all_notes["card"]) if node.get("type") == "TextBlock"]
+    outside = [
+        node["text"]
+        for node in walk(card["body"])
+        if node.get("type") == "TextBlock" and node["text"] not in inside
+    ]
+    assert len([text for text in inside if text.startswith("Lang tekst")]) == 3
+    assert [text for text in outside if text.startswith("Lang tekst")] == [
+        next(text for text in outside if text.startswith("Lang tekst"))
+    ]
+    assert max(len(text) for text in outside) <= 300
+    short_notes = notes().model_copy(
+        update={"works_well": "Godt samarbejde.", "challenges": "Travlt.", "absence_note": None}
+    )
+    text = json.dumps(notes_card(Lang.DA, short_notes, unit_id=22, others=[]), ensure_ascii=False)
+    assert "Godt samarbejde." in text and "Travlt." in text and "Vis alle noterne" not in text
