@@ -175,8 +175,9 @@ class DatabaseLoneWorkServices:
                 entity,
             )
             approval: Outgoing | None = None
-            if approver is not None and await conversations.personal_destination(
-                connection, approver.id
+            if approver is not None and (
+                self.notifier.reaches_without_chat
+                or await conversations.personal_destination(connection, approver.id)
             ):
                 approval = Outgoing(
                     approver.id,
