@@ -61,7 +61,7 @@ class _TokenSession(requests.Session):
         self.ca_bundle = ca_bundle
 
     def request(  # type: ignore[override]
-        self, method: str | bytes, url: str | bytes, **kwargs: Any
+        self, method: str, url: str | bytes, **kwargs: Any
     ) -> requests.Response:
         kwargs.setdefault("timeout", TOKEN_TIMEOUT)
         if self.ca_bundle:
