@@ -16,6 +16,8 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from bot.connector import ConnectorError
 from bot.graph import GraphError, NotInstallable, TeamsAppInstaller
 from bot.proactive import ProactiveSender
@@ -102,13 +104,19 @@ class ChatOpener:
             return False
         if chat_id is None:
             return False
-        async with self.db.transaction() as session:
-            model = await conversations.newest_personal_address(session, self.tenant_id or None)
-            if model is None:
-                return False
-            ref = await conversations.remember(
-                session, dataclasses.replace(model, conversation_id=chat_id), person_id=person_id
-            )
+        try:
+            async with self.db.transaction() as session:
+                model = await conversations.newest_personal_address(session, self.tenant_id or None)
+                if model is None:
+                    return False
+                ref = await conversations.remember(
+                    session,
+                    dataclasses.replace(model, conversation_id=chat_id),
+                    person_id=person_id,
+                )
+        except IntegrityError:
+            # Teams' event about the same chat was recorded at the same moment
+            return True
         return ref is not None
 
     async def deliver_waiting(self, person_id: int) -> None:
