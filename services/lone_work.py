@@ -124,7 +124,9 @@ class DatabaseLoneWorkServices:
         if view.approver_id is None:
             return t(lang, "lone_work.no_approver", unit=view.unit, number=view.number)
         name = view.approver or ""
-        if not await conversations.personal_destination(connection, view.approver_id):
+        if not self.notifier.reaches_without_chat and not await conversations.personal_destination(
+            connection, view.approver_id
+        ):
             return t(lang, "lone_work.sent_no_chat", number=view.number, approver=name)
         return t(lang, "lone_work.sent", number=view.number, approver=name)
 
