@@ -74,7 +74,7 @@ class ChatOpener:
             fresh = await self.installer.install(user)
         except NotInstallable as error:
             log.warning("cannot install the app for person %s: %s", outgoing.person_id, error)
-            await jobs.complete(self.db, key, WORKER, {"unreachable": error.status})
+            await jobs.discard(self.db, key)
             return False
         except GraphError as error:
             log.warning(

@@ -76,8 +76,7 @@ class DatabaseLoneWorkServices:
             units = await org.unit_choices(connection)
             if not home or speaker.person_id is None:
                 return units, None
-            homes = await org.home_unit_ids(connection, speaker.person_id)
-        return units, homes.pop() if len(homes) == 1 else None
+            return units, await org.own_unit(connection, speaker.person_id)
 
     async def summary_choices(self, unit_id: int) -> tuple[str, list[tuple[int, str]]] | None:
         async with self.db.reading() as connection:
@@ -164,6 +163,7 @@ class DatabaseLoneWorkServices:
                 now=self.clock(),
                 submission_key=submission_key,
             )
+            await org.remember_unit(connection, speaker.person_id, unit.id, self.clock())
             people: dict[int, PersonLike] = {p.id: p for p in approvers if p.id == approver_id}
             if found.asking is not None:
                 people[found.asking.id] = found.asking

@@ -225,3 +225,10 @@ async def waiting(db: Database, prefix: str, limit: int = 50) -> list[JobRun]:
                 )
             ).all()
         )
+
+
+async def discard(db: Database, key: str) -> None:
+    """Forget work under `key` that is not done (it will not be done, and a later ask for the
+    same work starts afresh)."""
+    async with db.transaction() as session:
+        await session.execute(delete(JobRun).where(JobRun.key == key, JobRun.status != "done"))
