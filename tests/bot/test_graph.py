@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.config import Settings
 from bot.graph import GraphClient, GraphError, NotInstallable, TeamsAppInstaller, installer
 from tests.support.fake_graph import FakeGraph
 
@@ -88,3 +89,12 @@ async def test_installed_already_and_unknown_people(
     with pytest.raises(NotInstallable):
         await app.install("blocked@uni.dk")
     assert await app.personal_chat("ghost@uni.dk") is None
+
+
+def test_graph_is_on_only_with_the_catalog_id_and_the_apps_credentials() -> None:
+    app = {"MicrosoftAppId": "a", "MicrosoftAppPassword": "p", "MicrosoftAppTenantId": "t"}
+    assert not Settings.from_env(app, dotenv=None).graph_enabled
+    assert Settings.from_env({**app, "TEAMS_APP_CATALOG_ID": "c"}, dotenv=None).graph_enabled
+    assert not Settings.from_env({"TEAMS_APP_CATALOG_ID": "c"}, dotenv=None).graph_enabled
+    with pytest.raises(ValueError, match="GRAPH_BASE_URL must be an https"):
+        Settings.from_env({"GRAPH_BASE_URL": "http://graph.example"}, dotenv=None)

@@ -18,6 +18,7 @@ from domain.org import OrgFile
 from storage import org
 from storage.models import Unit, utcnow
 from tests.conftest import DatabaseTarget
+from tests.support import near_miss
 from tests.support.fake_connector import FakeConnector, Sent
 from tests.support.fake_graph import FakeGraph
 from tests.support.teams import BotUnderTest, User, make_user
@@ -219,3 +220,31 @@ async def test_a_person_the_bot_cannot_be_installed_for_is_reported(
     amk = [s for s in bot.connector.messages() if s.conversation_id == OLE.chat_id]
     assert any("Maja Kemiker" in s.card_text() for s in amk)
     assert _approvals(bot.connector, LISE) == []
+
+
+async def test_an_investigator_named_by_email_gets_the_card_once_installed(
+    bot_with_graph: BotUnderTest, graph: FakeGraph
+) -> None:
+    bot = bot_with_graph
+    kemi = await near_miss.setup(bot, chats=(near_miss.REPORTER,))
+    await near_miss.report(bot, near_miss.REPORTER, kemi)
+    report_id = (await near_miss.reports(bot))[0].id
+    investigator = near_miss.INVESTIGATOR
+    graph.users[investigator.upn] = investigator.chat_id
+    reply = await bot.invoke(
+        near_miss.AMK,
+        "near_miss.assign",
+        {"report_id": report_id, "investigator": investigator.upn},
+    )
+    assert reply.status == 200
+    told = near_miss.text_of(reply.body["value"])
+    assert "undersøger nu hændelsen" in told and "ikke skrevet med AMK-bot" not in told
+    assert bot.runtime is not None
+    await bot.runtime.background.drain()
+    assert [call.path for call in graph.installations()] == [
+        f"/v1.0/users/{investigator.upn}/teamwork/installedApps"
+    ]
+    await _teams_reports_the_chat(bot, investigator)
+    cards = [s for s in near_miss.to(bot.connector.messages(), investigator) if s.card]
+    assert len(cards) == 2  # the welcome, then the report to investigate
+    assert "near_miss." in cards[1].card_text()
