@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from bot.audit_trail import AuditCheckpoint
 from bot.config import Settings
 from bot.notifier import ProactiveNotifier, Redelivery
+from bot.reach import WaitingForChats
 from dialogs.checkins import CheckinModule
 from dialogs.digest import DigestModule
 from dialogs.documentation import DocumentationModule
@@ -106,5 +107,7 @@ def periodic_jobs(
     jobs.append(CheckinJob(db, notifier))
     jobs.append(DocumentationReminders(db, notifier))
     jobs.append(Redelivery(notifier.sender))
+    if notifier.opener is not None:
+        jobs.append(WaitingForChats(notifier.opener))
     jobs.append(AuditCheckpoint(db, settings.audit_secret, settings.audit_checkpoint_file))
     return jobs

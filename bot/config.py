@@ -38,6 +38,44 @@ def read_dotenv(path: Path) -> dict[str, str]:
 
 
 MIN_AUDIT_SECRET_LENGTH = 32
+GRAPH_BASE_URL = "https://graph.microsoft.com/v1.0"
+GRAPH_AUTHORITY = "https://login.microsoftonline.com"
+
+
+@dataclass(frozen=True)
+class GraphSettings:
+    """Where Graph and its token authority are (other clouds, or a test's fake), the app's
+    id in the tenant's app catalog, and the app registration Graph tokens are issued to
+    (from the environment: always the bot's own `MicrosoftAppId`/`…Password`/`…TenantId`)."""
+
+    catalog_app_id: str = ""
+    client_id: str = ""
+    client_secret: str = field(default="", repr=False)
+    tenant_id: str = ""
+    base_url: str = GRAPH_BASE_URL
+    authority: str = GRAPH_AUTHORITY
+    # a CA bundle for Graph and the authority (a TLS-inspecting proxy); "" = the system's
+    ca_bundle: str = ""
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, str]) -> GraphSettings:
+        def get(name: str, default: str = "") -> str:
+            return values.get(name, default).strip() or default
+
+        base_url = get("GRAPH_BASE_URL", GRAPH_BASE_URL).rstrip("/")
+        authority = get("GRAPH_AUTHORITY", GRAPH_AUTHORITY).rstrip("/")
+        for name, url in (("GRAPH_BASE_URL", base_url), ("GRAPH_AUTHORITY", authority)):
+            if not url.startswith("https://"):
+                raise ValueError(f"{name} must be an https:// address, not {url!r}")
+        return cls(
+            catalog_app_id=get("TEAMS_APP_CATALOG_ID"),
+            client_id=get("MicrosoftAppId"),
+            client_secret=get("MicrosoftAppPassword"),
+            tenant_id=get("MicrosoftAppTenantId"),
+            base_url=base_url,
+            authority=authority,
+            ca_bundle=get("GRAPH_CA_BUNDLE"),
+        )
 
 
 @dataclass(frozen=True)
@@ -79,6 +117,17 @@ class Settings:
     website_url: str = ""
     privacy_url: str = ""
     terms_url: str = ""
+    # Microsoft Graph (`GRAPH_*`, `TEAMS_APP_CATALOG_ID`): off unless the catalog id is set
+    graph: GraphSettings = field(default_factory=GraphSettings)
+
+    @property
+    def graph_enabled(self) -> bool:
+        """Graph installs the app for people it has no chat with: needs the app's
+        credentials, its tenant and the app's id in the tenant's app catalog."""
+        graph = self.graph
+        return bool(
+            graph.catalog_app_id and graph.client_id and graph.client_secret and graph.tenant_id
+        )
 
     def turns_at_once(self, *, sqlite: bool) -> int:
         """`TURN_CONCURRENCY`, or by database: on SQLite a turn never waits for the database
@@ -158,6 +207,7 @@ class Settings:
         pages = {
             name: _https_url(get, name) for name in ("WEBSITE_URL", "PRIVACY_URL", "TERMS_URL")
         }
+        graph = GraphSettings.from_mapping(merged)
         return cls(
             app_id=get("MicrosoftAppId"),
             app_password=get("MicrosoftAppPassword"),
@@ -187,6 +237,7 @@ class Settings:
             website_url=pages["WEBSITE_URL"],
             privacy_url=pages["PRIVACY_URL"],
             terms_url=pages["TERMS_URL"],
+            graph=graph,
         )
 
 
