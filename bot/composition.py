@@ -16,6 +16,7 @@ from dialogs.modules import ChannelHandler, FlowModule
 from dialogs.near_miss import NearMissModule
 from dialogs.precursors import PrecursorModule
 from dialogs.wellbeing import WellbeingModule
+from dialogs.work_accident import WorkAccidentModule
 from domain.digest import Schedule
 from services.actions import Verbs
 from services.checkin_jobs import CheckinJob
@@ -30,6 +31,8 @@ from services.precursor_jobs import PrecursorReminders
 from services.precursors import DatabasePrecursorServices
 from services.wellbeing import DatabaseWellbeingServices
 from services.wellbeing_jobs import wellbeing_jobs
+from services.work_accident import DatabaseWorkAccidentServices
+from services.work_accident_jobs import WorkAccidentReminders
 from storage.db import Database
 
 
@@ -55,6 +58,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         db, notifier, licence=settings.precursor_licence, deadline=settings.precursor_deadline
     )
     checkins = DatabaseCheckinServices(db, notifier)
+    work_accident = DatabaseWorkAccidentServices(db, notifier)
     modules: list[FlowModule] = [
         LoneWorkModule(lone_work),
         NearMissModule(near_miss),
@@ -62,6 +66,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         WellbeingModule(wellbeing),
         PrecursorModule(precursors),
         CheckinModule(checkins),
+        WorkAccidentModule(work_accident),
     ]
     actions = Verbs(
         org.verbs(),
@@ -71,6 +76,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         wellbeing.verbs(),
         precursors.verbs(),
         checkins.verbs(),
+        work_accident.verbs(),
     )
     return Flows(org, modules, actions)
 
@@ -96,6 +102,7 @@ def periodic_jobs(
     )
     jobs.append(PrecursorReminders(db, notifier, deadline=settings.precursor_deadline))
     jobs.append(CheckinJob(db, notifier))
+    jobs.append(WorkAccidentReminders(db, notifier))
     jobs.append(Redelivery(notifier.sender))
     jobs.append(AuditCheckpoint(db, settings.audit_secret, settings.audit_checkpoint_file))
     return jobs

@@ -25,7 +25,13 @@ from domain.i18n import Lang, t
 from domain.org import UnitRef
 
 CARD_CONTENT_TYPE: Final = "application/vnd.microsoft.card.adaptive"
-MENU_ORDER: Final = (Flow.LONE_WORK, Flow.NEAR_MISS, Flow.WELLBEING, Flow.PRECURSORS)
+MENU_ORDER: Final = (
+    Flow.LONE_WORK,
+    Flow.NEAR_MISS,
+    Flow.WORK_ACCIDENT,
+    Flow.WELLBEING,
+    Flow.PRECURSORS,
+)
 
 Card = dict[str, Any]
 
@@ -137,7 +143,7 @@ def _menu_actions(lang: Lang) -> list[Any]:
 
 
 def welcome_card(lang: Lang, name: str | None) -> Card:
-    """The first card a user sees: greeting, the four services, help and language."""
+    """The first card a user sees: greeting, the services, help and language."""
     greeting = (
         t(lang, "welcome.greeting", name=plain(name))
         if name

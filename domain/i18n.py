@@ -13,7 +13,16 @@ from functools import lru_cache
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from domain.texts import checkins, core, digest, lone_work, near_miss, precursors, wellbeing
+from domain.texts import (
+    checkins,
+    core,
+    digest,
+    lone_work,
+    near_miss,
+    precursors,
+    wellbeing,
+    work_accident,
+)
 
 
 class Lang(StrEnum):
@@ -48,6 +57,7 @@ _SECTIONS: Final = (
     precursors.TEXTS,
     wellbeing.TEXTS,
     checkins.TEXTS,
+    work_accident.TEXTS,
 )
 
 

@@ -8,19 +8,19 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "welcome.title": ("Velkommen til AMK-bot", "Welcome to AMK-bot"),
     "welcome.greeting": (
         "Hej {name}! Jeg hjælper dig med arbejdsmiljøet: godkendelse af alenearbejde, "
-        "nærved-hændelser, trivselsdialoger og narkotikaprækursorer. Vælg herunder, "
-        "eller skriv hvad du vil.",
+        "nærved-hændelser, arbejdsulykker, trivselsdialoger og narkotikaprækursorer. Vælg "
+        "herunder, eller skriv hvad du vil.",
         "Hi {name}! I help you with the work environment: lone-work approval, near-miss "
-        "reports, well-being dialogues and drug precursors. Pick one below, or just "
-        "type what you need.",
+        "reports, work accidents, well-being dialogues and drug precursors. Pick one below, or "
+        "just type what you need.",
     ),
     "welcome.greeting_anonymous": (
         "Hej! Jeg hjælper dig med arbejdsmiljøet: godkendelse af alenearbejde, "
-        "nærved-hændelser, trivselsdialoger og narkotikaprækursorer. Vælg herunder, "
-        "eller skriv hvad du vil.",
+        "nærved-hændelser, arbejdsulykker, trivselsdialoger og narkotikaprækursorer. Vælg "
+        "herunder, eller skriv hvad du vil.",
         "Hi! I help you with the work environment: lone-work approval, near-miss reports, "
-        "well-being dialogues and drug precursors. Pick one below, or just type what you "
-        "need.",
+        "work accidents, well-being dialogues and drug precursors. Pick one below, or just "
+        "type what you need.",
     ),
     "menu.title": ("Hvad vil du gøre?", "What would you like to do?"),
     "menu.lone_work": ("Alenearbejde", "Lone work"),
@@ -62,8 +62,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "**language** – switch between Danish and English",
     ),
     "help.cmd.flows": (
-        "**alenearbejde**, **nærved**, **trivsel**, **prækursor** – start en af tjenesterne",
-        "**lone work**, **near miss**, **wellbeing**, **precursor** – start one of the services",
+        "**alenearbejde**, **nærved**, **arbejdsulykke**, **trivsel**, **prækursor** – start "
+        "en af tjenesterne",
+        "**lone work**, **near miss**, **work accident**, **wellbeing**, **precursor** – start "
+        "one of the services",
     ),
     "help.cmd.admin": (
         "**admin** – tildel roller pr. enhed (kun administratorer)",
