@@ -58,7 +58,9 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         db, notifier, licence=settings.precursor_licence, deadline=settings.precursor_deadline
     )
     checkins = DatabaseCheckinServices(db, notifier)
-    work_accident = DatabaseWorkAccidentServices(db, notifier)
+    work_accident = DatabaseWorkAccidentServices(
+        db, notifier, support=settings.work_accident_support
+    )
     modules: list[FlowModule] = [
         LoneWorkModule(lone_work),
         NearMissModule(near_miss),

@@ -12,6 +12,7 @@ from pathlib import Path
 from domain.digest import Schedule
 from domain.precursor_registrations import parse_deadline
 from domain.wellbeing import WellbeingSettings
+from domain.work_accident import SupportOffers
 from storage.db import DEFAULT_DATABASE_URL
 
 # Where the Bot Framework publishes the keys that sign its tokens to bots (public cloud).
@@ -70,6 +71,8 @@ class Settings:
     local_mode_allow_remote: bool = False
     # `WELLBEING_RETENTION_YEARS`, `WELLBEING_DIALOGUE_INTERVAL_YEARS`
     wellbeing: WellbeingSettings = field(default_factory=WellbeingSettings)
+    # `WORK_ACCIDENT_SUPPORT_DA`, `WORK_ACCIDENT_SUPPORT_EN` ("": the catalogue's general text)
+    work_accident_support: SupportOffers = field(default_factory=SupportOffers)
 
     def turns_at_once(self, *, sqlite: bool) -> int:
         """`TURN_CONCURRENCY`, or by database: on SQLite a turn never waits for the database
@@ -165,6 +168,9 @@ class Settings:
             signing_keys_timeout=keys_timeout,
             local_mode_allow_remote=get("LOCAL_MODE_ALLOW_REMOTE").lower() in TRUE_WORDS,
             wellbeing=wellbeing,
+            work_accident_support=SupportOffers(
+                da=get("WORK_ACCIDENT_SUPPORT_DA"), en=get("WORK_ACCIDENT_SUPPORT_EN")
+            ),
         )
 
 

@@ -32,6 +32,7 @@ from domain.work_accident import (
     InjuryKind,
     Reader,
     ReporterRole,
+    SupportOffers,
 )
 
 FORM_ACTIONS = ("work_accident.submit", "work_accident.cancel")
@@ -93,6 +94,8 @@ FORM: tuple[FormItem, ...] = (
         max_length=4000,
     ),
     _choice("injury_kind", [kind.value for kind in InjuryKind], expanded=True),
+    Field("withhold_name", "work_accident.form.withhold_name", Kind.TOGGLE),
+    Note("work_accident.form.withhold_name.hint", heading=False),
     _choice("absence", ["no", "yes"], expanded=True),
     Field(
         "absence_from",
@@ -194,15 +197,37 @@ def easy_line(lang: Lang, accident: AccidentView) -> str:
     return t(lang, f"work_accident.easy.{duty.value}")
 
 
-def receipt_card(lang: Lang, accident: AccidentView) -> Card:
-    """The number to quote, who is told, and what EASY asks for."""
+def support_text(lang: Lang, offers: SupportOffers) -> str:
+    """The university's support offers as configured, else the catalogue's general text."""
+    configured = offers.da if lang is Lang.DA else offers.en
+    return configured or t(lang, "work_accident.support.default")
+
+
+def _support(lang: Lang, offers: SupportOffers) -> list[CardElement]:
+    return [
+        TextBlock(
+            text=t(lang, "work_accident.support.title"),
+            weight="Bolder",
+            wrap=True,
+            spacing="Medium",
+        ),
+        paragraph(support_text(lang, offers)),
+    ]
+
+
+def receipt_card(lang: Lang, accident: AccidentView, offers: SupportOffers) -> Card:
+    """The number to quote, who is told, and what EASY asks for; for a psychological
+    accident, that it is confidential and where to get support."""
     body: list[CardElement] = [
         title(t(lang, "work_accident.confirm.title")),
         paragraph(t(lang, "work_accident.confirm.number", number=accident.number)),
         paragraph(t(lang, "work_accident.confirm.told", unit=plain(accident.unit_name))),
         TextBlock(text=easy_line(lang, accident), wrap=True, weight="Bolder"),
     ]
-    if accident.reporter_role is ReporterRole.INJURED:
+    if accident.confidential:
+        body.append(paragraph(t(lang, "work_accident.confirm.confidential")))
+        body.extend(_support(lang, offers))
+    elif accident.reporter_role is ReporterRole.INJURED:
         body.append(paragraph(t(lang, "work_accident.confirm.get_well"), subtle=True))
     return render(AdaptiveCard(body=body))
 
@@ -218,10 +243,14 @@ NOT_REQUIRED_FORM: tuple[FormItem, ...] = (
 )
 
 
-def _facts(lang: Lang, accident: AccidentView) -> FactSet:
-    """The accident as facts; what people typed (and names) made `plain`."""
+def _facts(lang: Lang, accident: AccidentView, reader: Reader) -> FactSet:
+    """The accident as facts; what people typed (and names) made `plain`; the injured
+    person's name only for a reader who may see it."""
     injured = t(lang, f"work_accident.injured_party.{accident.injured.value}")
-    if accident.injured_name:
+    named = reader.sees_name(accident)
+    if not named:
+        injured = f"{injured} – {t(lang, 'work_accident.card.name_withheld')}"
+    elif accident.injured_name:
         injured = f"{plain(accident.injured_name)} ({injured.lower()})"
     absence = (
         format_date(lang, accident.absence_from)
@@ -229,7 +258,7 @@ def _facts(lang: Lang, accident: AccidentView) -> FactSet:
         else t(lang, "work_accident.card.no_absence")
     )
     reporter = t(lang, f"work_accident.reporter_role.{accident.reporter_role.value}")
-    if accident.reporter_name:
+    if accident.reporter_name and (named or accident.reporter_role is not ReporterRole.INJURED):
         reporter = f"{plain(accident.reporter_name)} ({reporter.lower()})"
     facts = [
         ("unit", plain(accident.unit_name)),
@@ -302,8 +331,36 @@ def _easy_state(lang: Lang, accident: AccidentView, today: date) -> list[CardEle
     return body
 
 
-def _buttons(lang: Lang, accident: AccidentView) -> list[Any]:
+def _follow_up(lang: Lang, accident: AccidentView, reader: Reader) -> list[CardElement]:
+    if accident.follow_up_by is None:
+        return []
+    if accident.followed_up_at is not None:
+        text = t(
+            lang,
+            "work_accident.card.followed_up",
+            who=plain(accident.followed_up_by or ""),
+            when=format_datetime(lang, accident.followed_up_at),
+        )
+    else:
+        key = "follow_up" if reader.may_confirm_follow_up else "follow_up_by_leader"
+        text = t(lang, f"work_accident.card.{key}", by=format_date(lang, accident.follow_up_by))
+    return [paragraph(text)]
+
+
+def _buttons(lang: Lang, accident: AccidentView, reader: Reader) -> list[Any]:
+    buttons: list[Any] = []
+    if accident.follow_up_open and reader.may_confirm_follow_up:
+        buttons.append(
+            execute(
+                t(lang, "work_accident.card.followed_up_button"),
+                "work_accident.followed_up",
+                accident_id=accident.id,
+            )
+        )
+    if not (accident.easy_open and reader.may_record_easy):
+        return buttons
     return [
+        *buttons,
         ShowCardAction(
             title=t(lang, "work_accident.card.filed_button"),
             card=AdaptiveCard(
@@ -344,37 +401,55 @@ def accident_card(
     errors: list[str] | None = None,
 ) -> Card:
     """The accident for the unit's leader, AMK or the secretariat: what happened, the EASY
-    deadline and what was done about it, and (while the report is owed) the two buttons."""
+    deadline and what was done about it, the leader's follow-up of a psychological one, and
+    the buttons the reader may use now."""
     body: list[CardElement] = [title(t(lang, "work_accident.card.title", number=accident.number))]
+    if accident.confidential:
+        body.append(
+            TextBlock(
+                text=t(lang, "work_accident.card.confidential"),
+                color="Attention",
+                weight="Bolder",
+                wrap=True,
+            )
+        )
     if intro:
         body.append(paragraph(intro))
-    body.append(_facts(lang, accident))
+    body.append(_facts(lang, accident, reader))
     body.extend(_section(lang, "work_accident.card.what", accident.description))
     body.extend(_section(lang, "work_accident.card.immediate", accident.immediate_action))
     body.extend(_section(lang, "work_accident.card.witnesses", accident.witnesses))
     body.extend(_easy_state(lang, accident, local_date(now)))
+    body.extend(_follow_up(lang, accident, reader))
     if message:
         body.append(TextBlock(text=message, color="Good", wrap=True, weight="Bolder"))
     body.extend(
         TextBlock(text=error, color="Attention", wrap=True, weight="Bolder")
         for error in errors or []
     )
-    buttons = _buttons(lang, accident) if accident.easy_open and reader.may_record_easy else []
+    buttons = _buttons(lang, accident, reader)
     return render(AdaptiveCard(body=body, actions=buttons or None))
 
 
-def injured_notice(lang: Lang, accident: AccidentView) -> Card:
-    """To the person who was hurt, when someone else reported it."""
-    return notice_card(
-        t(lang, "work_accident.injured.title"),
-        t(
-            lang,
-            "work_accident.injured.text",
-            who=plain(accident.reporter_name or ""),
-            number=accident.number,
-            unit=plain(accident.unit_name),
+def injured_notice(lang: Lang, accident: AccidentView, offers: SupportOffers) -> Card:
+    """To the person who was hurt, when someone else reported it (with the support offers,
+    for a psychological accident)."""
+    body: list[CardElement] = [
+        title(t(lang, "work_accident.injured.title")),
+        paragraph(
+            t(
+                lang,
+                "work_accident.injured.text",
+                who=plain(accident.reporter_name or ""),
+                number=accident.number,
+                unit=plain(accident.unit_name),
+            )
         ),
-    )
+    ]
+    if accident.confidential:
+        body.append(paragraph(t(lang, "work_accident.confirm.confidential")))
+        body.extend(_support(lang, offers))
+    return render(AdaptiveCard(body=body))
 
 
 def not_allowed_card(lang: Lang) -> Card:

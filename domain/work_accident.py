@@ -23,6 +23,8 @@ from domain.numbering import yearly_number
 NUMBER_PREFIX: Final = "AU"
 REPORT_WITHIN: Final = timedelta(days=14)
 REMINDER_TIME: Final = time(8, 0)
+FOLLOW_UP_WITHIN: Final = timedelta(days=7)
+FOLLOW_UP_REMINDER_BEFORE: Final = timedelta(days=2)
 ENTITY: Final = "work_accident"
 
 
@@ -46,6 +48,12 @@ class InjuryKind(StrEnum):
     PHYSICAL = "physical"
     PSYCHOLOGICAL = "psychological"
     BOTH = "both"
+
+    @property
+    def confidential(self) -> bool:
+        """Psychological accidents (threats, violence, krænkende handlinger, traumatic
+        events) take the confidential path."""
+        return self is not InjuryKind.PHYSICAL
 
 
 class Claim(StrEnum):
@@ -146,6 +154,25 @@ def reminder_owed(due: date, created_at: datetime, now: datetime) -> Reminder | 
     return owed
 
 
+def follow_up_by(reported_on: date) -> date:
+    """The leader follows up with the person within a week of the report."""
+    return reported_on + FOLLOW_UP_WITHIN
+
+
+def follow_up_reminder_moment(by: date) -> datetime:
+    """08:00 Copenhagen time two days before the follow-up's last day."""
+    return datetime.combine(by - FOLLOW_UP_REMINDER_BEFORE, REMINDER_TIME, tzinfo=COPENHAGEN)
+
+
+@dataclass(frozen=True, slots=True)
+class SupportOffers:
+    """The university's support offers after a psychological accident, as configured in
+    Danish and English ("" = the catalogue's general text)."""
+
+    da: str = ""
+    en: str = ""
+
+
 def format_number(year: int, sequence: int) -> str:
     """`AU-2026-0007`."""
     return yearly_number(NUMBER_PREFIX, year, sequence)
@@ -179,10 +206,22 @@ class AccidentView:
     not_required_reason: str | None = None
     decided_by: str | None = None
     decided_at: datetime | None = None
+    name_withheld: bool = False
+    follow_up_by: date | None = None
+    followed_up_at: datetime | None = None
+    followed_up_by: str | None = None
 
     @property
     def easy_open(self) -> bool:
         return self.easy_status is EasyStatus.PENDING
+
+    @property
+    def confidential(self) -> bool:
+        return self.injury_kind.confidential
+
+    @property
+    def follow_up_open(self) -> bool:
+        return self.follow_up_by is not None and self.followed_up_at is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,3 +237,15 @@ class Reader:
     def may_record_easy(self) -> bool:
         """The unit's leaders and AMKs and the secretariat record what was done in EASY."""
         return self.is_leader or self.is_amk or self.is_secretariat
+
+    @property
+    def may_confirm_follow_up(self) -> bool:
+        """The leader follows up with the person (the secretariat may record it too)."""
+        return self.is_leader or self.is_secretariat
+
+    def sees_name(self, accident: AccidentView) -> bool:
+        """Whether the injured person's name is shown to this reader: not to an AMK (who is
+        not also the leader or the secretariat) when the person asked to withhold it."""
+        return not (
+            accident.name_withheld and self.is_amk and not (self.is_leader or self.is_secretariat)
+        )

@@ -73,6 +73,7 @@ class WorkAccidentForm(BaseModel):
     claim: Claim
     immediate_action: str | None = Field(default=None, max_length=2000)
     witnesses: str | None = Field(default=None, max_length=1000)
+    withhold_name: bool = False
 
     @field_validator(
         "injured_party",
@@ -96,6 +97,12 @@ class WorkAccidentForm(BaseModel):
     @classmethod
     def _absence(cls, value: Any) -> Any:
         return _yes_no(_blank_to_none(value))
+
+    @field_validator("withhold_name", mode="before")
+    @classmethod
+    def _withhold(cls, value: Any) -> Any:
+        value = _blank_to_none(value)
+        return False if value is None else _yes_no(value)
 
     @field_validator("injured_email")
     @classmethod
@@ -133,6 +140,11 @@ class WorkAccidentForm(BaseModel):
     @property
     def first_absence_day(self) -> date | None:
         return self.absence_from if self.absence else None
+
+    @property
+    def name_withheld(self) -> bool:
+        """The injured person's name kept from the AMK: only asked of psychological ones."""
+        return self.withhold_name and self.injury_kind.confidential
 
 
 FORM_FIELDS: Final = tuple(WorkAccidentForm.model_fields)

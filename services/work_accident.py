@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cards.common import Card, plain
+from cards.common import Card, notice_card, plain
 from cards.work_accident import (
     accident_card,
     injured_notice,
@@ -32,6 +32,7 @@ from domain.work_accident import (
     ENTITY,
     EasyStatus,
     ReporterRole,
+    SupportOffers,
     easy_deadline,
 )
 from domain.work_accident_forms import (
@@ -78,10 +79,16 @@ class DatabaseWorkAccidentServices:
     """The work-accident flow's actions: one transaction each, messages to others afterwards."""
 
     def __init__(
-        self, db: Database, notifier: Notifier, *, clock: Callable[[], datetime] = utcnow
+        self,
+        db: Database,
+        notifier: Notifier,
+        *,
+        support: SupportOffers | None = None,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.db = db
         self.notifier = notifier
+        self.support = support or SupportOffers()
         self.clock = clock
 
     async def units(self) -> list[UnitRef]:
@@ -123,7 +130,7 @@ class DatabaseWorkAccidentServices:
         if created:
             log.info("work accident %s recorded (EASY: %s)", view.number, view.duty.value)
             self.notifier.later(self._announce(view.id), name="work_accident.announce")
-        return receipt_card(speaker.lang, view)
+        return receipt_card(speaker.lang, view, self.support)
 
     async def receipt(self, speaker: Speaker, submission_key: str) -> Card | None:
         """The receipt of what `submission_key` stored, if the speaker stored it."""
@@ -132,7 +139,7 @@ class DatabaseWorkAccidentServices:
             if accident is None or accident.reporter_id != speaker.person_id:
                 return None
             view = await work_accident.view(session, accident)
-        return receipt_card(speaker.lang, view)
+        return receipt_card(speaker.lang, view, self.support)
 
     async def _announce(self, accident_id: int) -> None:
         """The accident's card to each leader and AMK of the unit (the secretariat if it has
@@ -157,31 +164,73 @@ class DatabaseWorkAccidentServices:
         if not readers:
             log.warning("work accident %s: nobody to tell in the unit", view.number)
         now = self.clock()
+        shown: list[int] = []
         for reader, person in readers:
             lang = work_accident.lang_of(person)
             intro = t(lang, "work_accident.card.new", unit=plain(view.unit_name))
-            await self.notifier.card_to_person(
+            if await self.notifier.card_to_person(
                 person.id,
                 accident_card(lang, view, reader, now=now, intro=intro),
                 key=card_key(accident_id, person.id),
                 entity=entity(accident_id),
-            )
+            ):
+                shown.append(person.id)
         for person in injured.values():
             await self.notifier.card_to_person(
                 person.id,
-                injured_notice(work_accident.lang_of(person), view),
+                injured_notice(work_accident.lang_of(person), view, self.support),
                 key=card_key(accident_id, person.id, "injured"),
                 entity=(ENTITY + ".injured", str(accident_id)),
             )
+        await self._audit_reads(accident_id, shown, "announce")
+
+    async def _audit_reads(self, accident_id: int, person_ids: list[int], via: str) -> None:
+        """Who was shown a psychological accident's card (outside a user's transaction)."""
+        if not person_ids:
+            return
+        async with self.db.transaction() as session:
+            accident = await work_accident.get(session, accident_id)
+            if accident is not None:
+                await work_accident.record_reads(session, accident, person_ids, via)
 
     # -- what was done about EASY --------------------------------------------------------------
 
     def verbs(self) -> list[Verb[EasyAction]]:
-        """The accident card's two actions."""
+        """The accident card's actions."""
         return [
             Verb("work_accident.filed", EasyAction, self.filed),
             Verb("work_accident.not_required", EasyAction, self.not_required),
+            Verb("work_accident.followed_up", EasyAction, self.followed_up),
         ]
+
+    async def followed_up(self, speaker: Speaker, action: EasyAction) -> Card:
+        """The leader has followed up with the person after a psychological accident."""
+        lang = speaker.lang
+        if speaker.person_id is None:
+            return not_allowed_card(lang)
+        actor_id, now = speaker.person_id, self.clock()
+        async with self.db.transaction() as session:
+            accident = await work_accident.get(session, action.accident_id)
+            if accident is None:
+                return not_found_card(lang)
+            reader = await work_accident.reader(session, accident, actor_id)
+            if not reader.may_confirm_follow_up:
+                await work_accident.record_refusal(session, accident.id, actor_id, "follow_up")
+                return notice_card(
+                    t(lang, "work_accident.title"), t(lang, "work_accident.not_allowed_follow_up")
+                )
+            changed = await work_accident.confirm_follow_up(
+                session, accident, actor_id=actor_id, now=now
+            )
+            await work_accident.record_reads(session, accident, [actor_id], "follow_up")
+            view = await work_accident.view(session, accident)
+        if changed:
+            log.info("work accident %s: followed up", view.number)
+            self.notifier.later(self._update_copies(view.id), name="work_accident.followed_up")
+        message = (
+            "work_accident.msg.followed_up" if changed else "work_accident.msg.follow_up_already"
+        )
+        return accident_card(lang, view, reader, now=now, message=t(lang, message))
 
     async def filed(self, speaker: Speaker, action: EasyAction) -> Card:
         """Reported in EASY, with its reference and day."""
@@ -211,6 +260,7 @@ class DatabaseWorkAccidentServices:
             changed, message, errors = await self._write(
                 session, accident, status, actor_id, now, action, lang
             )
+            await work_accident.record_reads(session, accident, [actor_id], status.value)
             view = await work_accident.view(session, accident)
         if changed:
             log.info("work accident %s: EASY %s", view.number, status.value)
@@ -298,3 +348,4 @@ class DatabaseWorkAccidentServices:
             return accident_card(lang, view, readers[person_id], now=now)
 
         await self.notifier.update_posts(posts, render)
+        await self._audit_reads(accident_id, list(people), "update")

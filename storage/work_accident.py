@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import person_actor
-from domain.i18n import Lang, preferred_lang
+from domain.i18n import Lang, local_date, preferred_lang
 from domain.numbering import local_year
 from domain.org import Role, UnknownUnit
 from domain.work_accident import (
@@ -24,6 +24,7 @@ from domain.work_accident import (
     InjuryKind,
     Reader,
     ReporterRole,
+    follow_up_by,
     format_number,
 )
 from domain.work_accident_forms import WorkAccidentForm
@@ -82,6 +83,8 @@ async def submit(
         claim=form.claim.value,
         immediate_action=form.immediate_action,
         witnesses=form.witnesses,
+        name_withheld=form.name_withheld,
+        follow_up_by=follow_up_by(local_date(now)) if form.injury_kind.confidential else None,
         easy_duty=deadline.duty.value,
         easy_due=deadline.due,
         easy_status=deadline.status.value,
@@ -105,6 +108,7 @@ async def submit(
             "injury_kind": accident.injury_kind,
             "absence": accident.absence_from is not None,
             "claim": accident.claim,
+            "name_withheld": accident.name_withheld,
             **accident.snapshot(),
             "easy_duty": accident.easy_duty,
         },
@@ -132,7 +136,13 @@ async def view(session: AsyncSession, accident: WorkAccident) -> AccidentView:
     """The accident as its cards show it, names resolved."""
     unit = await session.get(Unit, accident.unit_id)
     names = await _names(
-        session, (accident.reporter_id, accident.injured_id, accident.easy_decided_by_id)
+        session,
+        (
+            accident.reporter_id,
+            accident.injured_id,
+            accident.easy_decided_by_id,
+            accident.followed_up_by_id,
+        ),
     )
     return AccidentView(
         id=accident.id,
@@ -159,6 +169,10 @@ async def view(session: AsyncSession, accident: WorkAccident) -> AccidentView:
         not_required_reason=accident.not_required_reason,
         decided_by=names.get(accident.easy_decided_by_id),
         decided_at=accident.easy_decided_at,
+        name_withheld=accident.name_withheld,
+        follow_up_by=accident.follow_up_by,
+        followed_up_at=accident.followed_up_at,
+        followed_up_by=names.get(accident.followed_up_by_id),
     )
 
 
@@ -266,6 +280,70 @@ async def record_refusal(
         entity_type=ENTITY,
         entity_id=accident_id,
         after={"attempt": attempt, "reason": "not_allowed"},
+    )
+
+
+async def record_reads(
+    session: AsyncSession, accident: WorkAccident, person_ids: list[int], via: str
+) -> None:
+    """One `work_accident.read` event per person shown a psychological accident's card
+    (`via`: the card's occasion); nothing for a physical one."""
+    if not InjuryKind(accident.injury_kind).confidential:
+        return
+    for person_id in person_ids:
+        await audit.record(
+            session,
+            actor=person_actor(person_id),
+            action="work_accident.read",
+            entity_type=ENTITY,
+            entity_id=accident.id,
+            after={"via": via},
+        )
+
+
+async def confirm_follow_up(
+    session: AsyncSession, accident: WorkAccident, *, actor_id: int, now: datetime
+) -> bool:
+    """The leader has followed up with the person: a conditional UPDATE (once), audited.
+    False: it was recorded before, or the accident has no follow-up."""
+    result = await session.execute(
+        update(WorkAccident)
+        .where(
+            WorkAccident.id == accident.id,
+            WorkAccident.follow_up_by.is_not(None),
+            WorkAccident.followed_up_at.is_(None),
+        )
+        .values(followed_up_at=now, followed_up_by_id=actor_id, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    changed = getattr(result, "rowcount", 0) == 1
+    await session.refresh(accident)
+    if changed:
+        await audit.record(
+            session,
+            actor=person_actor(actor_id),
+            action="work_accident.followed_up",
+            entity_type=ENTITY,
+            entity_id=accident.id,
+            after=accident.snapshot(),
+        )
+    return changed
+
+
+async def follow_ups_open_since(session: AsyncSession, since: date) -> list[WorkAccident]:
+    """Psychological accidents whose leader has not recorded the follow-up, with a last day
+    on or after `since`."""
+    return list(
+        (
+            await session.scalars(
+                select(WorkAccident)
+                .where(
+                    WorkAccident.followed_up_at.is_(None),
+                    WorkAccident.follow_up_by >= since,
+                )
+                .order_by(WorkAccident.follow_up_by, WorkAccident.id)
+            )
+        ).all()
     )
 
 

@@ -2,7 +2,9 @@
 
 Health data: the minimum a leader needs to report in EASY and the university needs for its
 statistics. The injured person is a person row when the bot knows them, else the e-mail
-the reporter gave (students and guests may have neither).
+the reporter gave (students and guests may have neither). A psychological accident
+(`injury_kind` psychological or both) has a follow-up date for the leader, and may keep the
+injured person's name from the AMK (`name_withheld`).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base, utcnow
@@ -52,6 +54,7 @@ class WorkAccident(Base):
     claim: Mapped[str] = mapped_column(String(10))
     immediate_action: Mapped[str | None] = mapped_column(Text)
     witnesses: Mapped[str | None] = mapped_column(Text)
+    name_withheld: Mapped[bool] = mapped_column(Boolean, default=False)
     easy_duty: Mapped[str] = mapped_column(String(30))
     easy_due: Mapped[date | None] = mapped_column(Date)
     easy_status: Mapped[str] = mapped_column(String(20))
@@ -62,6 +65,11 @@ class WorkAccident(Base):
         ForeignKey("person.id", ondelete="SET NULL")
     )
     easy_decided_at: Mapped[datetime | None] = mapped_column()
+    follow_up_by: Mapped[date | None] = mapped_column(Date)
+    followed_up_at: Mapped[datetime | None] = mapped_column()
+    followed_up_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -72,4 +80,5 @@ class WorkAccident(Base):
             "easy_due": self.easy_due.isoformat() if self.easy_due else None,
             "easy_filed_on": self.easy_filed_on.isoformat() if self.easy_filed_on else None,
             "easy_decided_by_id": self.easy_decided_by_id,
+            "followed_up_by_id": self.followed_up_by_id,
         }

@@ -93,6 +93,17 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "What was done at once?",
     ),
     "work_accident.form.witnesses": ("Vidner (valgfrit)", "Witnesses (optional)"),
+    "work_accident.form.withhold_name": (
+        "Vis ikke navnet på den, der kom til skade, for AMK'en",
+        "Do not show the name of the person who was hurt to the AMK",
+    ),
+    "work_accident.form.withhold_name.hint": (
+        "Gælder psykiske ulykker, og det er den, der kom til skade, der bestemmer – spørg, "
+        "hvis du melder for en anden. Lederen og arbejdsmiljøsekretariatet ser altid navnet.",
+        "Applies to psychological accidents, and it is for the person who was hurt to decide "
+        "– ask them if you report for someone else. The leader and the work-environment "
+        "secretariat always see the name.",
+    ),
     "work_accident.form.submit": ("Send", "Send"),
     "work_accident.form.cancel": ("Annullér", "Cancel"),
     # errors
@@ -154,6 +165,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "work_accident.error.claim": ("Vælg ja, nej eller ved ikke.", "Choose yes, no or don't know."),
     "work_accident.error.immediate_action": ("Højst 2000 tegn.", "At most 2000 characters."),
     "work_accident.error.witnesses": ("Højst 1000 tegn.", "At most 1000 characters."),
+    "work_accident.error.withhold_name": ("Vælg til eller fra.", "Choose on or off."),
     "work_accident.error.easy_reference": (
         "Skriv referencen fra EASY (3–40 tegn).",
         "Enter the reference from EASY (3–40 characters).",
@@ -223,6 +235,61 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Har ulykken ramt dig, så pas på dig selv – og tal med din leder om det, du har brug for.",
         "If the accident has affected you, take care of yourself – and talk to your leader "
         "about what you need.",
+    ),
+    # psychological accidents
+    "work_accident.confirm.confidential": (
+        "Ulykken behandles fortroligt: kun den, der kom til skade, lederen, enhedens AMK og "
+        "arbejdsmiljøsekretariatet kan se den.",
+        "The accident is handled in confidence: only the person who was hurt, the leader, the "
+        "unit's AMK and the work-environment secretariat can see it.",
+    ),
+    "work_accident.support.title": ("Her kan du få støtte", "Where to get support"),
+    "work_accident.support.default": (
+        "Du kan få krisehjælp og samtaler med en psykolog gennem universitetet, og du kan altid "
+        "tale med din arbejdsmiljørepræsentant, din leder eller HR.",
+        "You can get crisis help and talks with a psychologist through the university, and you "
+        "can always talk to your work-environment representative, your leader or HR.",
+    ),
+    "work_accident.card.confidential": (
+        "Fortroligt – psykisk arbejdsulykke. Kun den, der kom til skade, lederen, enhedens AMK "
+        "og arbejdsmiljøsekretariatet kan se den. Del den ikke videre.",
+        "Confidential – psychological work accident. Only the person who was hurt, the leader, "
+        "the unit's AMK and the work-environment secretariat can see it. Do not pass it on.",
+    ),
+    "work_accident.card.name_withheld": (
+        "Navnet vises ikke for AMK'en efter personens ønske",
+        "Name not shown to the AMK, at the person's request",
+    ),
+    "work_accident.card.follow_up": (
+        "Følg op med den, der kom til skade, senest {by} – en uge efter, at ulykken blev "
+        "meldt. Tryk **Jeg har fulgt op**, når I har talt sammen.",
+        "Follow up with the person who was hurt by {by} – a week after the accident was "
+        "reported. Press **I have followed up** when you have talked.",
+    ),
+    "work_accident.card.follow_up_by_leader": (
+        "Lederen følger op med den, der kom til skade, senest {by}.",
+        "The leader follows up with the person who was hurt by {by}.",
+    ),
+    "work_accident.card.followed_up": (
+        "{who} har fulgt op med den, der kom til skade ({when}).",
+        "{who} has followed up with the person who was hurt ({when}).",
+    ),
+    "work_accident.card.followed_up_button": ("Jeg har fulgt op", "I have followed up"),
+    "work_accident.msg.followed_up": (
+        "Tak – opfølgningen er registreret.",
+        "Thank you – the follow-up is recorded.",
+    ),
+    "work_accident.msg.follow_up_already": (
+        "Opfølgningen er allerede registreret.",
+        "The follow-up is already recorded.",
+    ),
+    "work_accident.not_allowed_follow_up": (
+        "Det er lederen, der registrerer opfølgningen.",
+        "The leader records the follow-up.",
+    ),
+    "work_accident.reminder.follow_up": (
+        "Påmindelse: Følg op med den, der kom til skade, senest {by}.",
+        "Reminder: follow up with the person who was hurt by {by}.",
     ),
     # the leader's and AMK's card
     "work_accident.card.title": ("Arbejdsulykke {number}", "Work accident {number}"),

@@ -11,13 +11,19 @@ import pytest
 from domain.i18n import COPENHAGEN
 from domain.numbering import local_year
 from domain.work_accident import (
+    AccidentView,
     Claim,
     EasyDeadline,
     EasyDuty,
     EasyStatus,
     InjuredParty,
+    InjuryKind,
+    Reader,
     Reminder,
+    ReporterRole,
     easy_deadline,
+    follow_up_by,
+    follow_up_reminder_moment,
     format_number,
     reminder_moment,
     reminder_owed,
@@ -251,3 +257,58 @@ def test_the_filing_date_lies_between_the_accident_and_today() -> None:
     )
     assert allowed is not None
     assert just_after_midnight.astimezone(COPENHAGEN).date() == date(2026, 11, 26)
+
+
+# -- psychological accidents -------------------------------------------------------------------
+
+
+def _view(kind: InjuryKind, *, withheld: bool) -> AccidentView:
+    return AccidentView(
+        id=1,
+        number="AU-2026-0001",
+        unit_id=1,
+        unit_name="Kemi",
+        injured=EMPLOYEE,
+        reporter_role=ReporterRole.INJURED,
+        reporter_name="Ida",
+        injured_name="Ida",
+        occurred_at=NOW,
+        place="Lab",
+        description="Truet af en gæst.",
+        injury_kind=kind,
+        absence_from=None,
+        claim=Claim.NO,
+        immediate_action=None,
+        witnesses=None,
+        duty=EasyDuty.NONE,
+        easy_due=None,
+        easy_status=EasyStatus.NOT_APPLICABLE,
+        name_withheld=withheld,
+    )
+
+
+def test_a_withheld_name_is_kept_from_the_amk_only() -> None:
+    withheld = _view(InjuryKind.PSYCHOLOGICAL, withheld=True)
+    assert withheld.confidential
+    assert not Reader(1, is_amk=True).sees_name(withheld)
+    assert Reader(1, is_amk=True, is_leader=True).sees_name(withheld)
+    assert Reader(1, is_leader=True).sees_name(withheld)
+    assert Reader(1, is_secretariat=True).sees_name(withheld)
+    assert Reader(1, is_amk=True).sees_name(_view(InjuryKind.BOTH, withheld=False))
+
+
+def test_only_a_psychological_accident_keeps_the_name_back() -> None:
+    physical, _ = validate_form(_form(withhold_name="true"), NOW)
+    assert physical is not None and not physical.name_withheld
+    both, _ = validate_form(_form(withhold_name="true", injury_kind="both"), NOW)
+    assert both is not None and both.name_withheld
+    left_off, _ = validate_form(_form(withhold_name="false", injury_kind="psychological"), NOW)
+    assert left_off is not None and not left_off.name_withheld
+
+
+def test_the_follow_up_is_due_a_week_after_the_report_and_reminded_two_days_before() -> None:
+    by = follow_up_by(date(2026, 12, 28))
+    assert by == date(2027, 1, 4)
+    assert follow_up_reminder_moment(by).astimezone(UTC) == _utc("2027-01-02T07:00")
+    spring = follow_up_by(date(2027, 3, 25))
+    assert follow_up_reminder_moment(spring).astimezone(UTC) == _utc("2027-03-30T06:00")

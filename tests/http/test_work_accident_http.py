@@ -8,14 +8,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain.i18n import COPENHAGEN
+from domain.work_accident import SupportOffers
 from storage.work_accident_models import WorkAccident
+from tests.conftest import DatabaseTarget
 from tests.support.card_nodes import walk
+from tests.support.fake_connector import FakeConnector
 from tests.support.teams import BotUnderTest, Reply
 from tests.support.work_accident import (
     AMK,
     INJURED,
     LEADER,
     OUTSIDER,
+    SECRETARIAT,
     accidents,
     audit_events,
     cards_to,
@@ -77,7 +81,10 @@ async def test_the_word_opens_one_card_with_every_field(bot: BotUnderTest) -> No
         "claim",
         "immediate_action",
         "witnesses",
+        "withhold_name",
     }
+    assert inputs["withhold_name"]["type"] == "Input.Toggle"
+    assert inputs["withhold_name"]["value"] == "false"
     assert [c["value"] for c in inputs["injured_party"]["choices"]] == [
         "employee",
         "student",
@@ -371,3 +378,108 @@ async def test_a_filing_date_in_the_future_is_refused(bot: BotUnderTest) -> None
     )
     assert "kan ikke ligge efter i dag" in _text(reply)
     assert (await accidents(bot))[0].easy_status == "pending"
+
+
+# -- psychological accidents -------------------------------------------------------------------
+
+
+async def test_a_psychological_accident_is_confidential_and_the_name_can_be_kept_from_the_amk(
+    bot: BotUnderTest,
+) -> None:
+    kemi = await setup(bot)
+    sent = await report(
+        bot,
+        INJURED,
+        kemi,
+        injury_kind="psychological",
+        description="Blev truet af en gæst i laboratoriet og har svært ved at sove.",
+        withhold_name="true",
+        absence="no",
+        absence_from="",
+    )
+    receipt = to(sent, INJURED)[-1].card_text()
+    assert "behandles fortroligt" in receipt
+    assert "krisehjælp og samtaler med en psykolog" in receipt
+    (stored,) = await accidents(bot)
+    assert stored.name_withheld and stored.follow_up_by == today() + timedelta(days=7)
+    (leader_card,) = cards_to(bot, LEADER)
+    assert "Ida Skadet" in leader_card.card_text() and "Fortroligt" in leader_card.card_text()
+    assert "work_accident.followed_up" in execute_verbs(leader_card.card)
+    (amk_card,) = cards_to(bot, AMK)
+    amk_text = json.dumps(amk_card.card)
+    assert "Ida" not in amk_text and "ida.skadet" not in amk_text
+    assert "Name not shown to the AMK" in amk_card.card_text()
+    assert "Confidential" in amk_card.card_text()
+    assert "work_accident.followed_up" not in execute_verbs(amk_card.card)
+    assert cards_to(bot, SECRETARIAT) == [] and cards_to(bot, OUTSIDER) == []
+    reads = await audit_events(bot, "work_accident.read")
+    assert bot.runtime is not None
+    readers = sorted(str(event.actor) for event in reads)
+    assert len(readers) == 2 and all(event.after == {"via": "announce"} for event in reads)
+    assert "Blev truet" not in json.dumps([event.after for event in reads])
+
+
+async def test_every_read_of_a_psychological_accident_is_audited_and_the_follow_up_is_the_leaders(
+    bot: BotUnderTest,
+) -> None:
+    kemi = await setup(bot)
+    await report(
+        bot, LEADER, kemi, reporter_role="leader", injured_email=INJURED.upn, injury_kind="both"
+    )
+    (stored,) = await accidents(bot)
+    notice = cards_to(bot, INJURED)[-1].card_text()
+    assert "krisehjælp" in notice and "behandles fortroligt" in notice
+    refused = _card(await bot.invoke(AMK, "work_accident.followed_up", {"accident_id": stored.id}))
+    assert "The leader records the follow-up" in _text(refused)
+    done = _card(await bot.invoke(LEADER, "work_accident.followed_up", {"accident_id": stored.id}))
+    assert "opfølgningen er registreret" in _text(done)
+    assert "Lars Leder har fulgt op" in _text(done)
+    assert "work_accident.followed_up" not in execute_verbs(done)
+    again = _card(await bot.invoke(LEADER, "work_accident.followed_up", {"accident_id": stored.id}))
+    assert "allerede registreret" in _text(again)
+    assert bot.runtime is not None
+    await bot.runtime.background.drain()
+    vias = sorted(
+        str((event.after or {}).get("via"))
+        for event in await audit_events(bot, "work_accident.read")
+    )
+    # The announcement to both, each click of the leader, and both copies updated once.
+    assert vias == ["announce", "announce", "follow_up", "follow_up", "update", "update"]
+    followed = await audit_events(bot, "work_accident.followed_up")
+    assert len(followed) == 1
+    (after,) = await accidents(bot)
+    assert after.followed_up_at is not None
+
+
+async def test_a_physical_accident_leaves_no_read_events(bot: BotUnderTest) -> None:
+    kemi = await setup(bot)
+    sent = await report(bot, INJURED, kemi)
+    assert "fortroligt" not in to(sent, INJURED)[-1].card_text()
+    assert await audit_events(bot, "work_accident.read") == []
+    (stored,) = await accidents(bot)
+    assert stored.follow_up_by is None and not stored.name_withheld
+
+
+async def test_the_configured_support_offers_are_shown(
+    database_target: DatabaseTarget, connector: FakeConnector
+) -> None:
+    offers = SupportOffers(
+        da="Ring til krisepsykologen på 70 20 00 00.", en="Call the crisis line on 70 20 00 00."
+    )
+    bot = BotUnderTest(database_target, connector, admin_upns=set(), work_accident_support=offers)
+    await bot.start()
+    try:
+        kemi = await setup(bot)
+        danish = await report(bot, INJURED, kemi, injury_kind="psychological")
+        assert "Ring til krisepsykologen" in to(danish, INJURED)[-1].card_text()
+        english = await report(
+            bot,
+            AMK,
+            kemi,
+            injury_kind="psychological",
+            reporter_role="amk",
+            injured_email=INJURED.upn,
+        )
+        assert "Call the crisis line" in to(english, AMK)[-1].card_text()
+    finally:
+        await bot.stop()

@@ -130,3 +130,39 @@ async def test_a_bot_that_was_down_sends_only_the_latest_reminder_owed(
     await _job(bot).run(_at(DUE, 9))
     seen = _seen(bot)
     assert seen[LEADER.name] == ["last_day"] and seen[AMK.name] == ["last_day"]
+
+
+async def test_the_leader_is_reminded_once_to_follow_up_after_a_psychological_accident(
+    bot: BotUnderTest,
+) -> None:
+    kemi = await setup(bot)
+    await report(bot, INJURED, kemi, injury_kind="psychological", absence="no", absence_from="")
+    bot.connector.clear()
+    (stored,) = await accidents(bot)
+    by = today() + timedelta(days=7)
+    assert stored.follow_up_by == by
+    job = _job(bot)
+    await job.run(_at(by - timedelta(days=2), 7, 59))
+    assert bot.connector.messages() == []
+    for moment in (_at(by - timedelta(days=2), 8), _at(by - timedelta(days=1), 8), _at(by, 8)):
+        await job.run(moment)
+        await _job(bot).run(moment)
+    (reminder,) = cards_to(bot, LEADER)
+    assert f"Følg op med den, der kom til skade, senest {by.strftime('%d.%m.%Y')}" in (
+        reminder.card_text()
+    )
+    assert cards_to(bot, AMK) == [] and cards_to(bot, SECRETARIAT) == []
+
+
+async def test_no_follow_up_reminder_once_the_leader_has_followed_up(bot: BotUnderTest) -> None:
+    kemi = await setup(bot)
+    await report(bot, INJURED, kemi, injury_kind="both", absence="no", absence_from="")
+    (stored,) = await accidents(bot)
+    reply = await bot.invoke(LEADER, "work_accident.followed_up", {"accident_id": stored.id})
+    assert reply.status == 200
+    assert bot.runtime is not None
+    await bot.runtime.background.drain()
+    bot.connector.clear()
+    by = today() + timedelta(days=7)
+    await _job(bot).run(_at(by - timedelta(days=2), 8))
+    assert bot.connector.messages() == []

@@ -5,7 +5,8 @@ Revises: 0011
 Create Date: 2026-12-07
 
 Work accidents and their EASY reports: one row per accident with its deadline and where the
-report stands, and the yearly counter behind the AU-<year>-<nnnn> numbers.
+report stands (and, for a psychological one, the leader's follow-up and whether the name is
+kept from the AMK), and the yearly counter behind the AU-<year>-<nnnn> numbers.
 """
 
 from collections.abc import Sequence
@@ -45,6 +46,7 @@ def upgrade() -> None:
         sa.Column("claim", sa.String(length=10), nullable=False),
         sa.Column("immediate_action", sa.Text(), nullable=True),
         sa.Column("witnesses", sa.Text(), nullable=True),
+        sa.Column("name_withheld", sa.Boolean(), nullable=False),
         sa.Column("easy_duty", sa.String(length=30), nullable=False),
         sa.Column("easy_due", sa.Date(), nullable=True),
         sa.Column("easy_status", sa.String(length=20), nullable=False),
@@ -53,6 +55,9 @@ def upgrade() -> None:
         sa.Column("not_required_reason", sa.Text(), nullable=True),
         sa.Column("easy_decided_by_id", sa.Integer(), nullable=True),
         sa.Column("easy_decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("follow_up_by", sa.Date(), nullable=True),
+        sa.Column("followed_up_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("followed_up_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -74,6 +79,12 @@ def upgrade() -> None:
             ["easy_decided_by_id"],
             ["person.id"],
             name=op.f("fk_work_accident_easy_decided_by_id_person"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["followed_up_by_id"],
+            ["person.id"],
+            name=op.f("fk_work_accident_followed_up_by_id_person"),
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_work_accident")),
