@@ -224,6 +224,10 @@ def receipt_card(lang: Lang, accident: AccidentView, offers: SupportOffers) -> C
         paragraph(t(lang, "work_accident.confirm.told", unit=plain(accident.unit_name))),
         TextBlock(text=easy_line(lang, accident), wrap=True, weight="Bolder"),
     ]
+    if accident.near_miss_number:
+        body.append(
+            paragraph(t(lang, "work_accident.card.near_miss", number=accident.near_miss_number))
+        )
     if accident.confidential:
         body.append(paragraph(t(lang, "work_accident.confirm.confidential")))
         body.extend(_support(lang, offers))
@@ -416,6 +420,13 @@ def accident_card(
     if intro:
         body.append(paragraph(intro))
     body.append(_facts(lang, accident, reader))
+    if accident.near_miss_number:
+        body.append(
+            paragraph(
+                t(lang, "work_accident.card.near_miss", number=accident.near_miss_number),
+                subtle=True,
+            )
+        )
     body.extend(_section(lang, "work_accident.card.what", accident.description))
     body.extend(_section(lang, "work_accident.card.immediate", accident.immediate_action))
     body.extend(_section(lang, "work_accident.card.witnesses", accident.witnesses))

@@ -27,6 +27,7 @@ from dialogs.outgoing import card_activity, text_activity
 from domain.actor import Speaker
 from domain.commands import Flow
 from domain.i18n import t
+from domain.ids import row_id
 from domain.org import UnitRef
 from domain.submissions import FIELD, key_in, new_key
 from domain.work_accident_forms import WorkAccidentForm, kept_values, validate_form
@@ -42,18 +43,32 @@ class WorkAccidentServices(Protocol):
 
     async def units(self) -> list[UnitRef]: ...
 
+    async def from_near_miss(self, speaker: Speaker, near_miss_id: int) -> dict[str, str] | None:
+        """The form's values from a near miss the speaker may report as an accident."""
+
     async def submit(
-        self, speaker: Speaker, form: WorkAccidentForm, submission_key: str
+        self,
+        speaker: Speaker,
+        form: WorkAccidentForm,
+        submission_key: str,
+        *,
+        near_miss_id: int | None = None,
     ) -> Card | None:
-        """Store the report (once per key) and tell the unit later; the receipt, or None
-        when the form's unit is not an active unit (nothing is stored)."""
+        """Store the report (once per key; linked to the near miss it was first reported
+        as) and tell the unit later; the receipt, or None when the form's unit is not an
+        active unit (nothing is stored)."""
 
     async def receipt(self, speaker: Speaker, submission_key: str) -> Card | None:
         """The receipt of the report `submission_key` stored for the speaker, if any."""
 
 
 class WorkAccidentDialog(ComponentDialog):  # type: ignore[misc]
-    """Form (kept and corrected until valid) → store → receipt and end."""
+    """Form (kept and corrected until valid) → store → receipt and end.
+
+    Options: `values` to start the form with (a near miss being reported as an accident
+    before it was stored), or `start.near_miss_id` from a card (a stored near miss that
+    became an accident: the form starts with its values if the speaker may report it, and
+    the accident is linked to it)."""
 
     def __init__(self, services: WorkAccidentServices) -> None:
         super().__init__(DIALOG_ID)
@@ -70,6 +85,16 @@ class WorkAccidentDialog(ComponentDialog):  # type: ignore[misc]
         speaker = speaker_of(step.context)
         options = self._options(step)
         key = str(options.get(FIELD) or new_key())
+        start = options.get("start")
+        near_miss_id = row_id(
+            start.get("near_miss_id") if isinstance(start, dict) else options.get("near_miss_id")
+        )
+        values = dict(options.get("values") or {})
+        if near_miss_id is not None and not values:
+            carried = await self.services.from_near_miss(speaker, near_miss_id)
+            if carried is None:
+                near_miss_id = None
+            values = carried or {}
         errors = {
             field: t(speaker.lang, message)
             for field, message in (options.get("errors") or {}).items()
@@ -79,9 +104,10 @@ class WorkAccidentDialog(ComponentDialog):  # type: ignore[misc]
             await self.services.units(),
             now=datetime.now(UTC),
             submission_key=key,
-            values=dict(options.get("values") or {}),
+            values=values,
             errors=errors,
         )
+        step.values["near_miss_id"] = near_miss_id
         return await step.prompt(
             _PROMPT,
             {"card": card, "actions": list(FORM_ACTIONS), "name_key": NAME_KEY, FIELD: key},
@@ -96,16 +122,15 @@ class WorkAccidentDialog(ComponentDialog):  # type: ignore[misc]
             )
             return await step.end_dialog()
         key = key_in(value) or str(self._options(step).get(FIELD) or new_key())
-        values = kept_values(value)
+        near_miss_id = row_id(step.values.get("near_miss_id"))
+        again = {"values": kept_values(value), FIELD: key, "near_miss_id": near_miss_id}
         form, problems = validate_form(value, datetime.now(UTC))
         if form is None:
-            return await step.replace_dialog(
-                _FORM, {"values": values, "errors": problems, FIELD: key}
-            )
-        receipt = await self.services.submit(speaker, form, key)
+            return await step.replace_dialog(_FORM, {**again, "errors": problems})
+        receipt = await self.services.submit(speaker, form, key, near_miss_id=near_miss_id)
         if receipt is None:
             return await step.replace_dialog(
-                _FORM, {"values": values, "errors": {"unit_id": "form.error.unit"}, FIELD: key}
+                _FORM, {**again, "errors": {"unit_id": "form.error.unit"}}
             )
         await step.context.send_activity(card_activity(receipt))
         return await step.end_dialog()

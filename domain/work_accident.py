@@ -210,6 +210,7 @@ class AccidentView:
     follow_up_by: date | None = None
     followed_up_at: datetime | None = None
     followed_up_by: str | None = None
+    near_miss_number: str | None = None
 
     @property
     def easy_open(self) -> bool:

@@ -226,6 +226,47 @@ def validate_form(
         return None, problems or {"form": "card.invalid_input"}
 
 
+def values_from_near_miss(
+    *,
+    unit_id: int,
+    occurred_at: datetime,
+    location: str,
+    description: str,
+    immediate_action: str | None,
+) -> dict[str, str]:
+    """A near miss that turned out to be an accident, as the accident form's values (what
+    the two forms share: unit, when, where, what happened, what was done)."""
+    local = occurred_at.astimezone(COPENHAGEN)
+    values = {
+        "unit_id": str(unit_id),
+        "occurred_date": local.date().isoformat(),
+        "occurred_time": local.strftime("%H:%M"),
+        "place": location[:200],
+        "description": description,
+    }
+    if immediate_action:
+        values["immediate_action"] = immediate_action
+    return values
+
+
+def values_from_near_miss_form(typed: dict[str, Any]) -> dict[str, str]:
+    """The near-miss form's typed values (not yet stored) as the accident form's values."""
+    place = ", ".join(
+        str(typed[name]).strip()
+        for name in ("campus", "building", "room")
+        if str(typed.get(name) or "").strip()
+    )
+    shared = {
+        "unit_id": typed.get("unit_id"),
+        "occurred_date": typed.get("occurred_date"),
+        "occurred_time": typed.get("occurred_time"),
+        "place": place[:200] or None,
+        "description": typed.get("description"),
+        "immediate_action": typed.get("immediate_action"),
+    }
+    return {name: str(value) for name, value in shared.items() if value}
+
+
 def kept_values(value: dict[str, Any]) -> dict[str, str]:
     """What the user typed, as strings, to put back into the card after an error."""
     return {

@@ -39,6 +39,7 @@ from domain.work_accident_forms import (
     WorkAccidentForm,
     filed_problems,
     not_required_problems,
+    values_from_near_miss,
 )
 from services.actions import CardInputs, Verb
 from services.ports import Notifier
@@ -97,18 +98,49 @@ class DatabaseWorkAccidentServices:
 
     # -- reporting -----------------------------------------------------------------------------
 
+    async def from_near_miss(self, speaker: Speaker, near_miss_id: int) -> dict[str, str] | None:
+        """The accident form's values from a near miss the speaker may report as having
+        become an accident (its reporter, a leader or AMK of its unit, the secretariat)."""
+        if speaker.person_id is None:
+            return None
+        async with self.db.sessions() as session:
+            report = await work_accident.near_miss_to_carry(
+                session, near_miss_id, speaker.person_id
+            )
+        if report is None:
+            return None
+        location = ", ".join(part for part in (report.campus, report.building, report.room) if part)
+        return values_from_near_miss(
+            unit_id=report.unit_id,
+            occurred_at=report.occurred_at,
+            location=location,
+            description=report.description,
+            immediate_action=report.immediate_action,
+        )
+
     async def submit(
-        self, speaker: Speaker, form: WorkAccidentForm, submission_key: str
+        self,
+        speaker: Speaker,
+        form: WorkAccidentForm,
+        submission_key: str,
+        *,
+        near_miss_id: int | None = None,
     ) -> Card | None:
-        """Store the report with its EASY deadline (once per card), answer with the receipt,
-        and tell the unit's leaders and AMKs (and the injured person, if someone else
-        reported) after the answer. None when the unit is not an active unit."""
+        """Store the report with its EASY deadline (once per card), linked to the near miss
+        it was first reported as if the speaker may report that one, answer with the
+        receipt, and tell the unit's leaders and AMKs (and the injured person, if someone
+        else reported) after the answer. None when the unit is not an active unit."""
         now = self.clock()
         deadline = easy_deadline(
             form.injured_party, form.accident_day, form.first_absence_day, form.claim
         )
         try:
             async with self.db.transaction() as session:
+                linked = (
+                    await work_accident.near_miss_to_carry(session, near_miss_id, speaker.person_id)
+                    if near_miss_id is not None and speaker.person_id is not None
+                    else None
+                )
                 accident, created = await work_accident.submit(
                     session,
                     form,
@@ -116,6 +148,7 @@ class DatabaseWorkAccidentServices:
                     deadline=deadline,
                     now=now,
                     submission_key=submission_key,
+                    near_miss_id=linked.id if linked is not None else None,
                 )
                 view = await work_accident.view(session, accident)
         except UnknownUnit:

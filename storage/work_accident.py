@@ -31,6 +31,7 @@ from domain.work_accident_forms import WorkAccidentForm
 from storage import audit, conversations, org
 from storage.counters import next_in_year
 from storage.models import Person, Unit
+from storage.near_miss_models import NearMissReport
 from storage.work_accident_models import WorkAccident, WorkAccidentCounter
 
 
@@ -55,6 +56,7 @@ async def submit(
     deadline: EasyDeadline,
     now: datetime,
     submission_key: str,
+    near_miss_id: int | None = None,
 ) -> tuple[WorkAccident, bool]:
     """Store a validated report with its EASY deadline (False: this card stored it before).
     `UnknownUnit` when the form's unit is not an active unit."""
@@ -70,6 +72,7 @@ async def submit(
         number=format_number(local_year(now), sequence),
         submission_key=submission_key,
         unit_id=unit.id,
+        near_miss_id=near_miss_id,
         reporter_id=reporter_id,
         reporter_role=form.reporter_role.value,
         injured_party=form.injured_party.value,
@@ -102,6 +105,7 @@ async def submit(
         after={
             "number": accident.number,
             "unit_id": accident.unit_id,
+            "near_miss_id": accident.near_miss_id,
             "reporter_role": accident.reporter_role,
             "injured_party": accident.injured_party,
             "injured_id": accident.injured_id,
@@ -128,6 +132,26 @@ async def _injured(
     return (known.id, None) if known is not None else (None, form.injured_email)
 
 
+async def near_miss_to_carry(
+    session: AsyncSession, near_miss_id: int, person_id: int
+) -> NearMissReport | None:
+    """The near miss a person may report as having become an accident: its named reporter,
+    or a leader or AMK of its unit, or the secretariat. None for anyone else."""
+    report = await session.get(NearMissReport, near_miss_id)
+    if report is None:
+        return None
+    if report.reporter_id == person_id:
+        return report
+    roles = {(a.unit_id, a.role) for a in await org.roles_of(session, person_id)}
+    if roles & {
+        (report.unit_id, Role.AMK.value),
+        (report.unit_id, Role.LEADER.value),
+        (None, Role.SECRETARIAT.value),
+    }:
+        return report
+    return None
+
+
 async def get(session: AsyncSession, accident_id: int) -> WorkAccident | None:
     return await session.get(WorkAccident, accident_id, populate_existing=True)
 
@@ -135,6 +159,11 @@ async def get(session: AsyncSession, accident_id: int) -> WorkAccident | None:
 async def view(session: AsyncSession, accident: WorkAccident) -> AccidentView:
     """The accident as its cards show it, names resolved."""
     unit = await session.get(Unit, accident.unit_id)
+    near_miss = (
+        await session.get(NearMissReport, accident.near_miss_id)
+        if accident.near_miss_id is not None
+        else None
+    )
     names = await _names(
         session,
         (
@@ -173,6 +202,7 @@ async def view(session: AsyncSession, accident: WorkAccident) -> AccidentView:
         follow_up_by=accident.follow_up_by,
         followed_up_at=accident.followed_up_at,
         followed_up_by=names.get(accident.followed_up_by_id),
+        near_miss_number=near_miss.number if near_miss is not None else None,
     )
 
 

@@ -35,12 +35,16 @@ class WorkAccident(Base):
         Index("ix_work_accident_unit", "unit_id"),
         Index("ix_work_accident_easy", "easy_status", "easy_due"),
         Index("ix_work_accident_created", "created_at"),
+        Index("ix_work_accident_near_miss", "near_miss_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    near_miss_id: Mapped[int | None] = mapped_column(
+        ForeignKey("near_miss_report.id", ondelete="SET NULL")
+    )
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     reporter_role: Mapped[str] = mapped_column(String(20))
     injured_party: Mapped[str] = mapped_column(String(20))

@@ -291,6 +291,19 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Påmindelse: Følg op med den, der kom til skade, senest {by}.",
         "Reminder: follow up with the person who was hurt by {by}.",
     ),
+    # from a near miss
+    "work_accident.from_near_miss.report": (
+        "Meld den som arbejdsulykke",
+        "Report it as a work accident",
+    ),
+    "work_accident.from_near_miss.became": (
+        "Blev til en arbejdsulykke",
+        "Became a work accident",
+    ),
+    "work_accident.card.near_miss": (
+        "Først meldt som nærved-hændelse {number}.",
+        "First reported as near miss {number}.",
+    ),
     # the leader's and AMK's card
     "work_accident.card.title": ("Arbejdsulykke {number}", "Work accident {number}"),
     "work_accident.card.new": (

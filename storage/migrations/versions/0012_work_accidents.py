@@ -5,8 +5,9 @@ Revises: 0011
 Create Date: 2026-12-07
 
 Work accidents and their EASY reports: one row per accident with its deadline and where the
-report stands (and, for a psychological one, the leader's follow-up and whether the name is
-kept from the AMK), and the yearly counter behind the AU-<year>-<nnnn> numbers.
+report stands, the near miss it was first reported as, and for a psychological one the
+leader's follow-up and whether the name is kept from the AMK; and the yearly counter behind
+the AU-<year>-<nnnn> numbers.
 """
 
 from collections.abc import Sequence
@@ -33,6 +34,7 @@ def upgrade() -> None:
         sa.Column("number", sa.String(length=20), nullable=False),
         sa.Column("submission_key", sa.String(length=64), nullable=True),
         sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column("near_miss_id", sa.Integer(), nullable=True),
         sa.Column("reporter_id", sa.Integer(), nullable=True),
         sa.Column("reporter_role", sa.String(length=20), nullable=False),
         sa.Column("injured_party", sa.String(length=20), nullable=False),
@@ -62,6 +64,12 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["unit_id"], ["unit.id"], name=op.f("fk_work_accident_unit_id_unit")
+        ),
+        sa.ForeignKeyConstraint(
+            ["near_miss_id"],
+            ["near_miss_report.id"],
+            name=op.f("fk_work_accident_near_miss_id_near_miss_report"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["reporter_id"],
@@ -95,10 +103,12 @@ def upgrade() -> None:
         batch_op.create_index("ix_work_accident_unit", ["unit_id"], unique=False)
         batch_op.create_index("ix_work_accident_easy", ["easy_status", "easy_due"], unique=False)
         batch_op.create_index("ix_work_accident_created", ["created_at"], unique=False)
+        batch_op.create_index("ix_work_accident_near_miss", ["near_miss_id"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("work_accident", schema=None) as batch_op:
+        batch_op.drop_index("ix_work_accident_near_miss")
         batch_op.drop_index("ix_work_accident_created")
         batch_op.drop_index("ix_work_accident_easy")
         batch_op.drop_index("ix_work_accident_unit")
