@@ -312,13 +312,7 @@ class DatabaseWorkAccidentServices:
     ) -> tuple[bool, str | None, list[str]]:
         """(changed, message, errors) of recording `status` from the card's inputs."""
         if EasyStatus(accident.easy_status) is not EasyStatus.PENDING:
-            if EasyStatus(accident.easy_status) is EasyStatus.NOT_APPLICABLE:
-                return False, None, [t(lang, "work_accident.msg.nothing_owed")]
-            names = await work_accident.people(
-                session, [accident.easy_decided_by_id] if accident.easy_decided_by_id else []
-            )
-            who = next((org.describe_person(person) for person in names.values()), "")
-            return False, None, [t(lang, "work_accident.msg.already", who=who)]
+            return False, None, [await self._already(session, accident, lang)]
         inputs = action.inputs()
         if status is EasyStatus.FILED:
             filing, problems = filed_problems(
@@ -348,8 +342,19 @@ class DatabaseWorkAccidentServices:
                 reason=reason.not_required_reason,
             )
         if not changed:
-            return False, None, [t(lang, "work_accident.msg.already", who="")]
+            # Someone else recorded it between our read and our write.
+            return False, None, [await self._already(session, accident, lang)]
         return True, t(lang, f"work_accident.msg.{status.value}"), []
+
+    @staticmethod
+    async def _already(session: AsyncSession, accident: WorkAccident, lang: Lang) -> str:
+        """Why nothing was recorded: nothing is owed, or who recorded it first."""
+        if EasyStatus(accident.easy_status) is EasyStatus.NOT_APPLICABLE:
+            return t(lang, "work_accident.msg.nothing_owed")
+        decided_by = accident.easy_decided_by_id
+        names = await work_accident.people(session, [decided_by] if decided_by else [])
+        who = next((org.describe_person(person) for person in names.values()), "")
+        return t(lang, "work_accident.msg.already", who=plain(who))
 
     async def _update_copies(self, accident_id: int) -> None:
         """Every posted card about the accident shown as it now stands, to its reader."""

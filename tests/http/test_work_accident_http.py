@@ -3,6 +3,7 @@ EASY deadline on the receipt and on the leader's card, and what the leader recor
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,8 +14,6 @@ from storage.work_accident_models import WorkAccident
 from tests.conftest import DatabaseTarget
 from tests.support.card_nodes import walk
 from tests.support.fake_connector import FakeConnector
-from tests.support.near_miss import form as near_miss_form
-from tests.support.near_miss import reports as near_miss_reports
 from tests.support.teams import BotUnderTest, Reply
 from tests.support.work_accident import (
     AMK,
@@ -487,97 +486,27 @@ async def test_the_configured_support_offers_are_shown(
         await bot.stop()
 
 
-# -- a near miss that became an accident -------------------------------------------------------
-
-
-async def test_a_near_miss_where_someone_was_hurt_becomes_the_accident_report(
-    bot: BotUnderTest,
-) -> None:
-    kemi = await setup(bot)
-    await bot.say(INJURED, "nærved")
-    guardrail = await bot.submit(INJURED, near_miss_form(kemi, injured="yes"))
-    assert "Meld den som arbejdsulykke" in guardrail[-1].card_text()
-    opened = await bot.submit(INJURED, {"action": "near_miss.as_accident"})
-    inputs = _inputs(opened[-1].card)
-    assert "Meld en arbejdsulykke" in opened[-1].card_text()
-    assert inputs["place"]["value"] == "Lyngby, 207, 112"
-    assert inputs["description"]["value"].startswith("Flaske med acetone")
-    assert inputs["unit_id"]["value"] == str(kemi)
-    assert await near_miss_reports(bot) == []
-    help_now = await bot.say(INJURED, "hjælp")
-    assert "Meld en arbejdsulykke" in help_now[-1].card_text()
-    sent = await bot.submit(
-        INJURED,
-        {
-            **form(kemi, description=inputs["description"]["value"]),
-            "submission_key": submission_key(opened),
-        },
-    )
-    assert f"AU-{YEAR}-0001" in to(sent, INJURED)[-1].card_text()
-    (stored,) = await accidents(bot)
-    assert stored.near_miss_id is None and stored.description.startswith("Flaske med acetone")
-    assert await near_miss_reports(bot) == []
-
-
-async def test_a_stored_near_miss_that_became_an_accident_is_linked_to_it(
-    bot: BotUnderTest,
-) -> None:
-    kemi = await setup(bot)
-    await bot.say(INJURED, "nærved")
-    await bot.submit(INJURED, near_miss_form(kemi, injured="yes"))
-    receipt = await bot.submit(INJURED, {"action": "near_miss.record_anyway"})
-    assert "Blev til en arbejdsulykke" in receipt[-1].card_text()
-    assert bot.runtime is not None
-    await bot.runtime.background.drain()
-    (near_miss,) = await near_miss_reports(bot)
-    (amk_card,) = cards_to(bot, AMK)
-    (button,) = [
-        node["data"]
-        for node in walk(amk_card.card)
-        if node.get("type") == "Action.Submit" and node.get("data", {}).get("action") == "menu.open"
-    ]
-    assert button == {
-        "action": "menu.open",
-        "flow": "work_accident",
-        "start": {"near_miss_id": near_miss.id},
+async def test_two_clicks_at_once_record_the_easy_report_once(bot: BotUnderTest) -> None:
+    stored = await _reported(bot)
+    data = {
+        "accident_id": stored.id,
+        "easy_reference": "EASY-555",
+        "filed_on": today().isoformat(),
     }
-    opened = await bot.submit(AMK, button)
-    inputs = _inputs(opened[-1].card)
-    assert inputs["place"]["value"] == "Lyngby, 207, 112"
-    assert inputs["immediate_action"]["value"] == "Flasken blev lukket og sat på plads."
-    sent = await bot.submit(
-        AMK,
-        {
-            **form(kemi, reporter_role="amk", injured_email=INJURED.upn),
-            "submission_key": submission_key(opened),
-        },
+    replies = await asyncio.gather(
+        bot.invoke(LEADER, "work_accident.filed", data),
+        bot.invoke(AMK, "work_accident.filed", data),
     )
-    assert f"First reported as near miss {near_miss.number}" in to(sent, AMK)[-1].card_text()
-    (stored,) = await accidents(bot)
-    assert stored.near_miss_id == near_miss.id
-    await bot.runtime.background.drain()
-    leader_text = cards_to(bot, LEADER)[-1].card_text()
-    assert f"Først meldt som nærved-hændelse {near_miss.number}" in leader_text
-
-
-async def test_someone_without_a_part_gets_an_empty_form_and_no_link(bot: BotUnderTest) -> None:
-    kemi = await setup(bot)
-    await bot.say(INJURED, "nærved")
-    await bot.submit(INJURED, near_miss_form(kemi, injured="yes"))
-    await bot.submit(INJURED, {"action": "near_miss.record_anyway"})
-    (near_miss,) = await near_miss_reports(bot)
-    opened = await bot.submit(
-        OUTSIDER,
-        {"action": "menu.open", "flow": "work_accident", "start": {"near_miss_id": near_miss.id}},
-    )
-    inputs = _inputs(opened[-1].card)
-    assert "value" not in inputs["description"] and "value" not in inputs["place"]
-    await bot.submit(
-        OUTSIDER,
-        {
-            **form(kemi, reporter_role="amk", injured_email=INJURED.upn),
-            "submission_key": submission_key(opened),
-        },
-    )
-    (stored,) = await accidents(bot)
-    assert stored.near_miss_id is None
+    texts = [_text(_card(reply)) for reply in replies]
+    recorded = [
+        text
+        for text in texts
+        if "report in EASY is recorded" in text or "anmeldelsen i EASY er registreret" in text
+    ]
+    already = [
+        text for text in texts if "already recorded" in text or "allerede registreret" in text
+    ]
+    assert len(recorded) == 1 and len(already) == 1
+    assert "Lars Leder" in already[0] or "Per Koordinator" in already[0]
+    events = await audit_events(bot, "work_accident.easy")
+    assert [event.action for event in events] == ["work_accident.easy.filed"]

@@ -56,6 +56,10 @@ def today() -> date:
     return datetime.now(COPENHAGEN).date()
 
 
+def year() -> int:
+    return today().year
+
+
 def form(unit_id: int, **changes: Any) -> dict[str, Any]:
     """A complete, valid report as Teams sends it (strings): an employee hurt themselves two
     hours ago, absent from tomorrow, no witnesses."""
