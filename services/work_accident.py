@@ -208,14 +208,17 @@ class DatabaseWorkAccidentServices:
                 entity=entity(accident_id),
             ):
                 shown.append(person.id)
+        told: list[int] = []
         for person in injured.values():
-            await self.notifier.card_to_person(
+            if await self.notifier.card_to_person(
                 person.id,
                 injured_notice(work_accident.lang_of(person), view, self.support),
                 key=card_key(accident_id, person.id, "injured"),
                 entity=(ENTITY + ".injured", str(accident_id)),
-            )
+            ):
+                told.append(person.id)
         await self._audit_reads(accident_id, shown, "announce")
+        await self._audit_reads(accident_id, told, "injured_notice")
 
     async def _audit_reads(self, accident_id: int, person_ids: list[int], via: str) -> None:
         """Who was shown a psychological accident's card (outside a user's transaction)."""

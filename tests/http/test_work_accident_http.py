@@ -444,8 +444,17 @@ async def test_every_read_of_a_psychological_accident_is_audited_and_the_follow_
         str((event.after or {}).get("via"))
         for event in await audit_events(bot, "work_accident.read")
     )
-    # The announcement to both, each click of the leader, and both copies updated once.
-    assert vias == ["announce", "announce", "follow_up", "follow_up", "update", "update"]
+    # The announcement to both, the notice to the injured person, each click of the leader,
+    # and both copies updated once.
+    assert vias == [
+        "announce",
+        "announce",
+        "follow_up",
+        "follow_up",
+        "injured_notice",
+        "update",
+        "update",
+    ]
     followed = await audit_events(bot, "work_accident.followed_up")
     assert len(followed) == 1
     (after,) = await accidents(bot)
