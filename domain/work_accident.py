@@ -23,6 +23,9 @@ from domain.numbering import yearly_number
 NUMBER_PREFIX: Final = "AU"
 REPORT_WITHIN: Final = timedelta(days=14)
 REMINDER_TIME: Final = time(8, 0)
+SMALL_NUMBERS: Final = 3
+"""A unit's psychological accidents are counted in the digest only from this many accidents
+in its year (no small-number disclosure)."""
 FOLLOW_UP_WITHIN: Final = timedelta(days=7)
 FOLLOW_UP_REMINDER_BEFORE: Final = timedelta(days=2)
 ENTITY: Final = "work_accident"
@@ -152,6 +155,12 @@ def reminder_owed(due: date, created_at: datetime, now: datetime) -> Reminder | 
         if moment <= now and (reminder is Reminder.OVERDUE or moment > created_at):
             owed = reminder
     return owed
+
+
+def too_few_to_show(year_totals: dict[int, int]) -> set[int]:
+    """The units whose psychological accidents the digest leaves out: fewer than
+    `SMALL_NUMBERS` accidents of any kind in the year."""
+    return {unit_id for unit_id, count in year_totals.items() if count < SMALL_NUMBERS}
 
 
 def follow_up_by(reported_on: date) -> date:

@@ -396,6 +396,20 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "The deadline for the report in EASY was {due}, and the accident is not recorded as "
         "reported. Please contact the unit's leader.",
     ),
+    # the weekly digest
+    "work_accident.digest.title": ("Arbejdsulykker", "Work accidents"),
+    "work_accident.digest.new": (
+        "Meldt i ugen: **{count}** – {units}",
+        "Reported this week: **{count}** – {units}",
+    ),
+    "work_accident.digest.due_soon": (
+        "Skal anmeldes i EASY inden for en uge: **{count}** – {units}",
+        "To be reported in EASY within a week: **{count}** – {units}",
+    ),
+    "work_accident.digest.overdue": (
+        "EASY-fristen er overskredet: **{count}** – {units}",
+        "EASY deadline passed: **{count}** – {units}",
+    ),
     # the injured person, when someone else reported
     "work_accident.injured.title": ("En arbejdsulykke er meldt", "A work accident was reported"),
     "work_accident.injured.text": (
