@@ -135,6 +135,19 @@ async def _export_near_miss(settings: Settings, year: int, out: Path) -> int:
     return 0
 
 
+async def _export_documentation(settings: Settings, out: Path) -> int:
+    from services.documentation_export import export_overview
+
+    db = Database(settings.database_url)
+    try:
+        await prepare_database(db)
+        count = await export_overview(db, out)
+    finally:
+        await db.dispose()
+    print(f"wrote {out}: {count} duties of the active units")
+    return 0
+
+
 async def _digest(settings: Settings, week: str | None, channel: str | None, dry_run: bool) -> int:
     now = utcnow()
     chosen = week or iso_week(now)
@@ -311,6 +324,10 @@ def _parser() -> argparse.ArgumentParser:
     plan = exports.add_parser("action-plan", help="a unit's current action plan (no notes)")
     plan.add_argument("--unit", required=True, help="the unit's name, e.g. Kemi")
     plan.add_argument("--out", type=Path, required=True)
+    documentation_export = exports.add_parser(
+        "documentation", help="every unit's written duties: status, dates and proof"
+    )
+    documentation_export.add_argument("--out", type=Path, required=True)
     digest = commands.add_parser("digest", help="post (or print) the weekly digest now")
     digest.add_argument("--now", action="store_true", help="run now instead of on schedule")
     digest.add_argument("--week", help="ISO week such as 2026-W48 (default: this week)")
@@ -380,10 +397,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"wrote {args.out}", file=sys.stderr)
         return 0
     if command == "manifest":
-        from manifest.build import build_package
+        from manifest.build import Links, build_package
 
+        links = Links(settings.website_url, settings.privacy_url, settings.terms_url)
         try:
-            path = build_package(args.app_id, args.out, version=args.version)
+            path = build_package(args.app_id, args.out, links=links, version=args.version)
         except ValueError as error:
             print(error, file=sys.stderr)
             return 2
@@ -395,6 +413,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_export_near_miss(settings, args.year, args.out))
     if command == "export" and args.export_command == "action-plan":
         return asyncio.run(_export_action_plan(settings, args.unit, args.out))
+    if command == "export" and args.export_command == "documentation":
+        return asyncio.run(_export_documentation(settings, args.out))
     if command == "digest":
         if not args.now:
             print("add --now to run the digest outside its schedule", file=sys.stderr)

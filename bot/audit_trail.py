@@ -106,7 +106,13 @@ async def verify(db: Database, secret: str, path: Path | None) -> Verdict:
             f"audit trail BROKEN at event {report.first_broken_sequence}: {report.reason}"
         )
     else:
-        notes.insert(0, f"audit trail intact: {report.events} events")
+        removed = (
+            f" ({report.redacted} of them past retention: people removed, linked but not "
+            "recomputed)"
+            if report.redacted
+            else ""
+        )
+        notes.insert(0, f"audit trail intact: {report.events} events{removed}")
     return Verdict(1 if problems else 0, problems, notes)
 
 

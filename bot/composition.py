@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.notifier import ProactiveNotifier, Redelivery
 from dialogs.checkins import CheckinModule
 from dialogs.digest import DigestModule
+from dialogs.documentation import DocumentationModule
 from dialogs.lone_work import LoneWorkModule
 from dialogs.modules import ChannelHandler, FlowModule
 from dialogs.near_miss import NearMissModule
@@ -22,6 +23,8 @@ from services.actions import Verbs
 from services.checkin_jobs import CheckinJob
 from services.checkins import DatabaseCheckinServices
 from services.digest import DigestJob, DigestPoster, DigestServices
+from services.documentation import DatabaseDocumentationServices
+from services.documentation_jobs import DocumentationReminders
 from services.lone_work import DatabaseLoneWorkServices
 from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from services.near_miss import DatabaseNearMissServices, NearMissReminders
@@ -29,6 +32,7 @@ from services.org import DatabaseOrgServices
 from services.ports import PeriodicJob
 from services.precursor_jobs import PrecursorReminders
 from services.precursors import DatabasePrecursorServices
+from services.retention_jobs import RetentionJob
 from services.wellbeing import DatabaseWellbeingServices
 from services.wellbeing_jobs import wellbeing_jobs
 from services.work_accident import DatabaseWorkAccidentServices
@@ -49,7 +53,7 @@ class Flows:
 def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flows:
     """One module per landed service (services not listed answer "coming soon"), and the
     verbs of each service's cards gathered into one registry."""
-    org = DatabaseOrgServices(db)
+    org = DatabaseOrgServices(db, settings.privacy_notice)
     lone_work = DatabaseLoneWorkServices(db, notifier, admin_upns=settings.admin_upns)
     near_miss = DatabaseNearMissServices(db, notifier)
     digest = DigestServices(db, digest_poster(db, notifier, settings))
@@ -61,6 +65,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
     work_accident = DatabaseWorkAccidentServices(
         db, notifier, support=settings.work_accident_support
     )
+    documentation = DatabaseDocumentationServices(db)
     modules: list[FlowModule] = [
         LoneWorkModule(lone_work),
         NearMissModule(near_miss),
@@ -69,6 +74,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         PrecursorModule(precursors),
         CheckinModule(checkins),
         WorkAccidentModule(work_accident),
+        DocumentationModule(documentation),
     ]
     actions = Verbs(
         org.verbs(),
@@ -79,6 +85,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         precursors.verbs(),
         checkins.verbs(),
         work_accident.verbs(),
+        documentation.verbs(),
     )
     return Flows(org, modules, actions)
 
@@ -99,12 +106,14 @@ def periodic_jobs(
     jobs: list[PeriodicJob] = [LoneWorkExpiry(db, notifier), LoneWorkReminders(db, notifier)]
     jobs.append(NearMissReminders(db, notifier))
     jobs.extend(wellbeing_jobs(db, notifier, settings.wellbeing))
+    jobs.append(RetentionJob(db, settings.retention))
     jobs.append(
         DigestJob(digest_poster(db, notifier, settings), Schedule.parse(settings.digest_schedule))
     )
     jobs.append(PrecursorReminders(db, notifier, deadline=settings.precursor_deadline))
     jobs.append(CheckinJob(db, notifier))
     jobs.append(WorkAccidentReminders(db, notifier))
+    jobs.append(DocumentationReminders(db, notifier))
     jobs.append(Redelivery(notifier.sender))
     jobs.append(AuditCheckpoint(db, settings.audit_secret, settings.audit_checkpoint_file))
     return jobs

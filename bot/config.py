@@ -5,12 +5,14 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from domain.digest import Schedule
 from domain.precursor_registrations import parse_deadline
+from domain.retention import PrivacyNotice, RetentionSettings
 from domain.wellbeing import WellbeingSettings
 from domain.work_accident import SupportOffers
 from storage.db import DEFAULT_DATABASE_URL
@@ -73,6 +75,13 @@ class Settings:
     wellbeing: WellbeingSettings = field(default_factory=WellbeingSettings)
     # `WORK_ACCIDENT_SUPPORT_DA`, `WORK_ACCIDENT_SUPPORT_EN` ("": the catalogue's general text)
     work_accident_support: SupportOffers = field(default_factory=SupportOffers)
+    # `NEAR_MISS_RETENTION_YEARS`, `LONE_WORK_RETENTION_YEARS`, `CHECKIN_RETENTION_DAYS`,
+    # `AUDIT_RETENTION_YEARS`, `CONVERSATION_RETENTION_DAYS`
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
+    # the app's pages named in the Teams manifest (`WEBSITE_URL`, `PRIVACY_URL`, `TERMS_URL`)
+    website_url: str = ""
+    privacy_url: str = ""
+    terms_url: str = ""
 
     def turns_at_once(self, *, sqlite: bool) -> int:
         """`TURN_CONCURRENCY`, or by database: on SQLite a turn never waits for the database
@@ -82,6 +91,11 @@ class Settings:
         if self.turn_concurrency is not None:
             return self.turn_concurrency
         return 1 if sqlite else 4
+
+    @property
+    def privacy_notice(self) -> PrivacyNotice:
+        """What the welcome card and help tell people about their data."""
+        return PrivacyNotice(self.retention, self.wellbeing.retention_years, self.privacy_url)
 
     @property
     def local_mode(self) -> bool:
@@ -143,6 +157,10 @@ class Settings:
             )
         checkpoint_file = get("AUDIT_CHECKPOINT_FILE")
         wellbeing = WellbeingSettings.from_mapping(merged)
+        retention = RetentionSettings.from_mapping(merged)
+        pages = {
+            name: _https_url(get, name) for name in ("WEBSITE_URL", "PRIVACY_URL", "TERMS_URL")
+        }
         return cls(
             app_id=get("MicrosoftAppId"),
             app_password=get("MicrosoftAppPassword"),
@@ -171,6 +189,10 @@ class Settings:
             work_accident_support=SupportOffers(
                 da=get("WORK_ACCIDENT_SUPPORT_DA"), en=get("WORK_ACCIDENT_SUPPORT_EN")
             ),
+            retention=retention,
+            website_url=pages["WEBSITE_URL"],
+            privacy_url=pages["PRIVACY_URL"],
+            terms_url=pages["TERMS_URL"],
         )
 
 
@@ -193,6 +215,14 @@ def _seconds(
     if not (low_ok and value <= most):
         low = above if above is not None else at_least
         raise ValueError(f"{name} must be seconds from {low:g} to {most:g}, not {text!r}")
+    return value
+
+
+def _https_url(get: Callable[[str, str], str], name: str) -> str:
+    """An https address ("" when not set), or a ValueError that names the setting."""
+    value = get(name, "")
+    if value and not re.fullmatch(r"https://[^\s/]+\.[^\s/]+(?:/\S*)?", value):
+        raise ValueError(f"{name} must be an https:// address, not {value!r}")
     return value
 
 

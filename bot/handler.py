@@ -25,6 +25,7 @@ from domain.actor import Speaker
 from domain.addresses import Address
 from domain.i18n import preferred_lang, t
 from domain.org import is_email
+from domain.submissions import sent_anonymously
 from services.actions import Verbs
 from storage import conversations, org
 from storage.db import Database
@@ -135,8 +136,9 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
             known, chat = start.person, start.chat
             if remembers_chat:
                 self.conversation_state.prime(turn_context, start.state)
-            if known is not None and self._nothing_new(
-                known, chat, activity, sender, remembers_chat
+            if known is not None and (
+                _sent_anonymously(activity)
+                or self._nothing_new(known, chat, activity, sender, remembers_chat)
             ):
                 person = known
             else:
@@ -414,3 +416,11 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
             )
             if ref is not None:
                 ref.active = active
+
+
+def _sent_anonymously(activity: Activity) -> bool:
+    """A card submit (message or `Action.Execute`) made anonymously."""
+    value = activity.value if isinstance(activity.value, dict) else {}
+    action = value.get("action")
+    data = action.get("data") if isinstance(action, dict) else value
+    return isinstance(data, dict) and sent_anonymously(data)

@@ -16,6 +16,7 @@ from microsoft_teams.cards import (
     Column,
     ColumnSet,
     ExecuteAction,
+    OpenUrlAction,
     SubmitAction,
     TextBlock,
 )
@@ -23,6 +24,9 @@ from microsoft_teams.cards import (
 from domain.commands import Flow
 from domain.i18n import Lang, t
 from domain.org import UnitRef
+from domain.retention import PrivacyNotice
+
+DEFAULT_NOTICE: Final = PrivacyNotice()
 
 CARD_CONTENT_TYPE: Final = "application/vnd.microsoft.card.adaptive"
 MENU_ORDER: Final = (
@@ -142,8 +146,37 @@ def _menu_actions(lang: Lang) -> list[Any]:
     ]
 
 
-def welcome_card(lang: Lang, name: str | None) -> Card:
-    """The first card a user sees: greeting, the services, help and language."""
+def privacy_section(lang: Lang, notice: PrivacyNotice) -> list[CardElement]:
+    """What the bot stores, who reads it and how long it is kept (and the full statement)."""
+    retention = notice.retention
+    section: list[CardElement] = [
+        TextBlock(text=t(lang, "privacy.title"), weight="Bolder", wrap=True, spacing="Large"),
+        paragraph(t(lang, "privacy.stored"), subtle=True),
+        paragraph(t(lang, "privacy.readers"), subtle=True),
+        paragraph(
+            t(
+                lang,
+                "privacy.retention",
+                near_miss=retention.near_miss_years,
+                lone_work=retention.lone_work_years,
+                checkin=retention.checkin_days,
+                wellbeing=notice.wellbeing_years,
+            ),
+            subtle=True,
+        ),
+    ]
+    if notice.privacy_url:
+        section.append(
+            ActionSet(
+                actions=[OpenUrlAction(title=t(lang, "privacy.more"), url=notice.privacy_url)]
+            )
+        )
+    return section
+
+
+def welcome_card(lang: Lang, name: str | None, privacy: PrivacyNotice = DEFAULT_NOTICE) -> Card:
+    """The first card a user sees: greeting, the services, what happens to their
+    data, help and language."""
     greeting = (
         t(lang, "welcome.greeting", name=plain(name))
         if name
@@ -151,6 +184,7 @@ def welcome_card(lang: Lang, name: str | None) -> Card:
     )
     body: list[CardElement] = [title(t(lang, "welcome.title")), paragraph(greeting)]
     body.extend(menu_section(lang))
+    body.extend(privacy_section(lang, privacy))
     return render(AdaptiveCard(body=body, actions=_menu_actions(lang)))
 
 
@@ -160,14 +194,22 @@ def menu_card(lang: Lang) -> Card:
     return render(AdaptiveCard(body=body, actions=_menu_actions(lang)))
 
 
-def help_card(lang: Lang, *, is_admin: bool, active_dialog: str | None) -> Card:
-    """The commands that work everywhere, and where the user is right now."""
+def help_card(
+    lang: Lang,
+    *,
+    is_admin: bool,
+    active_dialog: str | None,
+    privacy: PrivacyNotice = DEFAULT_NOTICE,
+) -> Card:
+    """The commands that work everywhere, where the user is right now, and what happens to
+    their data."""
     lines = [
         t(lang, "help.cmd.menu"),
         t(lang, "help.cmd.help"),
         t(lang, "help.cmd.cancel"),
         t(lang, "help.cmd.language"),
         t(lang, "help.cmd.flows"),
+        t(lang, "help.cmd.documentation"),
     ]
     if is_admin:
         lines.append(t(lang, "help.cmd.admin"))
@@ -178,6 +220,7 @@ def help_card(lang: Lang, *, is_admin: bool, active_dialog: str | None) -> Card:
     ]
     if active_dialog:
         body.append(paragraph(t(lang, "help.in_dialog", dialog=active_dialog), subtle=True))
+    body.extend(privacy_section(lang, privacy))
     return render(AdaptiveCard(body=body, actions=[submit(t(lang, "menu.show"), "menu.show")]))
 
 

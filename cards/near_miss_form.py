@@ -29,6 +29,7 @@ from domain.near_miss import (
     Severity,
 )
 from domain.org import UnitRef
+from domain.submissions import ANONYMOUS_FIELD
 
 FORM_ACTIONS = ("near_miss.submit", "near_miss.cancel")
 INJURY_ACTIONS = (
@@ -105,6 +106,7 @@ FORM: tuple[FormItem, ...] = (
     Field("immediate_action", "near_miss.form.immediate_action", Kind.MULTILINE, max_length=2000),
     Field("prevention", "near_miss.form.prevention", Kind.MULTILINE, max_length=2000),
     Field("photo_url", "near_miss.form.photo_url", Kind.URL, max_length=500),
+    Note("near_miss.form.photo_url.owner", heading=False),
     Field("anonymous", "near_miss.form.anonymous", Kind.TOGGLE, spacing="Medium"),
     Note("near_miss.form.anonymous.explain", heading=False),
 )
@@ -157,8 +159,10 @@ def report_form(
     )
 
 
-def injury_card(lang: Lang) -> Card:
-    """Someone was hurt: that is a work accident (EASY within 14 days); record it anyway?"""
+def injury_card(lang: Lang, *, anonymous: bool = False) -> Card:
+    """Someone was hurt: that is a work accident (EASY within 14 days); record it anyway?
+    An anonymous report's button says so, so its turn writes nothing of the reporter's."""
+    record_data = {ANONYMOUS_FIELD: "true"} if anonymous else {}
     return render(
         AdaptiveCard(
             body=[
@@ -169,7 +173,9 @@ def injury_card(lang: Lang) -> Card:
             ],
             actions=[
                 submit(t(lang, "work_accident.from_near_miss.report"), "near_miss.as_accident"),
-                submit(t(lang, "near_miss.injury.record"), "near_miss.record_anyway"),
+                submit(
+                    t(lang, "near_miss.injury.record"), "near_miss.record_anyway", **record_data
+                ),
                 submit(t(lang, "near_miss.injury.edit"), "near_miss.edit"),
                 _cancel(lang),
             ],

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from botbuilder.dialogs import ComponentDialog, Dialog, DialogContext, DialogTurnResult
+from botbuilder.dialogs import (
+    ComponentDialog,
+    Dialog,
+    DialogContext,
+    DialogTurnResult,
+    WaterfallStepContext,
+)
 
 from dialogs.context import speaker_of
 from dialogs.outgoing import card_activity, text_activity
@@ -78,3 +84,11 @@ async def awaits(dialog_context: DialogContext, value: Mapping[str, Any]) -> boo
         instance = stack[0]  # the top of a stack
         dialog = await dialog.find_dialog(instance.id)
     return not isinstance(dialog, CardPrompt) or takes(instance.state, value)
+
+
+async def end_cancelled(step: WaterfallStepContext, name_key: str) -> DialogTurnResult:
+    """Tell the person that the flow named by `name_key` was cancelled, and end its dialog."""
+    lang = speaker_of(step.context).lang
+    said = t(lang, "cancel.done", dialog=t(lang, name_key))
+    await step.context.send_activity(text_activity(said))
+    return await step.end_dialog()

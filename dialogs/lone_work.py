@@ -17,7 +17,7 @@ from botbuilder.dialogs import (
 
 from cards.common import Card
 from cards.lone_work import request_form, summary_card
-from dialogs.card_prompt import CardPrompt
+from dialogs.card_prompt import CardPrompt, end_cancelled
 from dialogs.context import speaker_of
 from dialogs.outgoing import card_activity, text_activity
 from domain.actor import Speaker
@@ -120,7 +120,7 @@ class LoneWorkDialog(ComponentDialog):  # type: ignore[misc]
     async def _form_sent(self, step: WaterfallStepContext) -> DialogTurnResult:
         value: dict[str, Any] = step.result
         if value.get("action") == "lone_work.form.cancel":
-            return await self._cancelled(step)
+            return await end_cancelled(step, NAME_KEY)
         values = {key: item for key, item in value.items() if key != "action"}
         form, errors = parse(values, now=datetime.now(UTC))
         if errors or form is None:
@@ -162,7 +162,7 @@ class LoneWorkDialog(ComponentDialog):  # type: ignore[misc]
         values: dict[str, Any] = self._options(step)["values"]
         action = value.get("action")
         if action == "lone_work.form.cancel":
-            return await self._cancelled(step)
+            return await end_cancelled(step, NAME_KEY)
         if action == "lone_work.form.edit":
             return await step.replace_dialog(_FORM, {"values": values})
         form, errors = parse(values, now=datetime.now(UTC))
@@ -178,13 +178,6 @@ class LoneWorkDialog(ComponentDialog):  # type: ignore[misc]
                 _SUMMARY, {"values": values, "error": "lone_work.error.approver"}
             )
         await step.context.send_activity(text_activity(sentence))
-        return await step.end_dialog()
-
-    async def _cancelled(self, step: WaterfallStepContext) -> DialogTurnResult:
-        speaker = speaker_of(step.context)
-        await step.context.send_activity(
-            text_activity(t(speaker.lang, "cancel.done", dialog=t(speaker.lang, NAME_KEY)))
-        )
         return await step.end_dialog()
 
 

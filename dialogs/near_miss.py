@@ -32,6 +32,7 @@ from domain.commands import Flow
 from domain.i18n import t
 from domain.near_miss_forms import NearMissForm, kept_values, validate_form
 from domain.org import UnitRef
+from domain.submissions import sent_anonymously
 from domain.work_accident_forms import values_from_near_miss_form
 
 DIALOG_ID: Final = "near_miss"
@@ -128,10 +129,11 @@ class NearMissDialog(ComponentDialog):  # type: ignore[misc]
 
     async def _show_injury(self, step: WaterfallStepContext) -> DialogTurnResult:
         speaker = speaker_of(step.context)
+        values = dict(self._options(step).get("values") or {})
         return await step.prompt(
             _PROMPT,
             {
-                "card": injury_card(speaker.lang),
+                "card": injury_card(speaker.lang, anonymous=sent_anonymously(values)),
                 "actions": list(INJURY_ACTIONS),
                 "name_key": NAME_KEY,
             },

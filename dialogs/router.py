@@ -58,7 +58,8 @@ class Router:
 
     async def welcome(self, turn_context: TurnContext) -> None:
         speaker = speaker_of(turn_context)
-        await turn_context.send_activity(card_activity(welcome_card(speaker.lang, speaker.name)))
+        card = welcome_card(speaker.lang, speaker.name, self.services.privacy)
+        await turn_context.send_activity(card_activity(card))
 
     async def on_personal_message(self, turn_context: TurnContext) -> None:
         speaker = speaker_of(turn_context)
@@ -207,6 +208,7 @@ class Router:
             speaker.lang,
             is_admin=speaker.is_admin,
             active_dialog=self._active_name(dialog_context, speaker.lang),
+            privacy=self.services.privacy,
         )
         await dialog_context.context.send_activity(card_activity(card))
 

@@ -23,7 +23,7 @@ from botbuilder.dialogs import (
 
 from cards.common import Card
 from cards.wellbeing_forms import CHECK_ACTIONS, FORM_ACTIONS, check_card, dialogue_form
-from dialogs.card_prompt import CardPrompt
+from dialogs.card_prompt import CardPrompt, end_cancelled
 from dialogs.context import speaker_of
 from dialogs.outgoing import card_activity, text_activity
 from domain.actor import Speaker
@@ -159,7 +159,7 @@ class WellbeingDialog(ComponentDialog):  # type: ignore[misc]
     async def _form_sent(self, step: WaterfallStepContext) -> DialogTurnResult:
         value: dict[str, Any] = step.result
         if value.get("action") == "wellbeing.form.cancel":
-            return await self._cancelled(step)
+            return await end_cancelled(step, NAME_KEY)
         speaker = speaker_of(step.context)
         values = {key: item for key, item in value.items() if key != "action"}
         form, errors = parse_dialogue(values, today=local_today(datetime.now(UTC)))
@@ -197,7 +197,7 @@ class WellbeingDialog(ComponentDialog):  # type: ignore[misc]
         values: dict[str, Any] = dict(options.get("values") or {})
         action = value.get("action")
         if action == "wellbeing.form.cancel":
-            return await self._cancelled(step)
+            return await end_cancelled(step, NAME_KEY)
         if action == "wellbeing.form.edit":
             return await step.replace_dialog(
                 _FORM, {"values": values, "flags": options.get("flags") or []}
@@ -226,13 +226,6 @@ class WellbeingDialog(ComponentDialog):  # type: ignore[misc]
                 _FORM, {"values": values, "errors": {"unit_id": "form.error.unit"}}
             )
         await step.context.send_activity(card_activity(card))
-        return await step.end_dialog()
-
-    async def _cancelled(self, step: WaterfallStepContext) -> DialogTurnResult:
-        speaker = speaker_of(step.context)
-        await step.context.send_activity(
-            text_activity(t(speaker.lang, "cancel.done", dialog=t(speaker.lang, NAME_KEY)))
-        )
         return await step.end_dialog()
 
 

@@ -17,6 +17,7 @@ from domain.texts import (
     checkins,
     core,
     digest,
+    documentation,
     lone_work,
     near_miss,
     precursors,
@@ -58,6 +59,7 @@ _SECTIONS: Final = (
     wellbeing.TEXTS,
     checkins.TEXTS,
     work_accident.TEXTS,
+    documentation.TEXTS,
 )
 
 

@@ -64,6 +64,21 @@ class Decision(StrEnum):
     REJECT = "reject"
 
 
+# A pending request's approver is reminded after 2 working days and again after 3; after 4
+# the unit's AMK and its other leaders are told.
+REMINDERS_AFTER_WORKING_DAYS: Final = (2, 3)
+ESCALATION_AFTER_WORKING_DAYS: Final = 4
+
+
+def reminder_due(waited_working_days: int) -> int | None:
+    """Which reminder (1 or 2) a request that waited this long is due, if any: only the
+    latest, so a bot that was down does not send both at once."""
+    due = [
+        n for n, after in enumerate(REMINDERS_AFTER_WORKING_DAYS, 1) if waited_working_days >= after
+    ]
+    return due[-1] if due else None
+
+
 WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -325,21 +340,6 @@ class NotSent:
     reason: Literal["approver", "unit"]
 
 
-def working_days_between(start: datetime, end: datetime) -> int:
-    """Whole working days (Mon–Fri, Copenhagen time) from `start` until `end`."""
-    if end <= start:
-        return 0
-    first = start.astimezone(COPENHAGEN).date()
-    last = end.astimezone(COPENHAGEN).date()
-    days = 0
-    current = first + timedelta(days=1)
-    while current <= last:
-        if current.weekday() < 5:
-            days += 1
-        current += timedelta(days=1)
-    return days
-
-
 class RequestView(BaseModel):
     """Everything a lone-work card shows about one request (names resolved, no ORM)."""
 
@@ -457,14 +457,3 @@ def preview(form: LoneWorkForm, *, requester: str, unit: str) -> RequestView:
         risky=form.risky,
         status=Status.PENDING,
     )
-
-
-def working_days_before(moment: datetime, days: int) -> datetime:
-    """The moment `days` working days (Mon–Fri, Copenhagen) before `moment`."""
-    local = moment.astimezone(COPENHAGEN)
-    remaining = days
-    while remaining:
-        local -= timedelta(days=1)
-        if local.weekday() < 5:
-            remaining -= 1
-    return local.astimezone(UTC)

@@ -30,3 +30,14 @@ def key_in(data: Mapping[str, object]) -> str | None:
 def card_data(submission_key: str | None) -> dict[str, str]:
     """The submit data that carries the key into a card's creating button (none without one)."""
     return {FIELD: submission_key} if submission_key else {}
+
+
+ANONYMOUS_FIELD: Final = "anonymous"
+
+
+def sent_anonymously(data: Mapping[str, object]) -> bool:
+    """A card submit made anonymously (`"anonymous": "true"`): the turn writes nothing of the
+    speaker's own (person row, chat reference), so no `updated_at` can tie them to what it
+    creates; what changed about them is recorded on their next turn."""
+    value = data.get(ANONYMOUS_FIELD)
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")

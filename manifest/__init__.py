@@ -1,5 +1,5 @@
 """The Teams app package: manifest template, localization, icons and the zip builder."""
 
-from manifest.build import build_package, render_manifest
+from manifest.build import Links, build_package, render_manifest
 
-__all__ = ["build_package", "render_manifest"]
+__all__ = ["Links", "build_package", "render_manifest"]

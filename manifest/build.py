@@ -9,6 +9,7 @@ import os
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,9 @@ DOMAIN_PATTERN = re.compile(
     r"^(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]{1,5})?$"
 )
+HTTPS_PATTERN = re.compile(r"^https://([^\s/?#:]+)(?::[0-9]{1,5})?(?:[/?#]\S*)?$")
+# Documentation-only host names (RFC 2606): a package naming them is not ready for Teams.
+EXAMPLE_HOSTS = re.compile(r"(?:^|\.)example\.(?:com|org|net)$|\.(?:example|test|invalid)$")
 PLACEHOLDER_PATTERN = re.compile(r"\{\{([A-Z_]+)\}\}")
 # Fixed timestamp for zip entries, so the same input always gives the same package bytes.
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
@@ -45,6 +49,35 @@ def _require_semver(value: str) -> str:
     if not isinstance(value, str) or not SEMVER_PATTERN.fullmatch(value):
         raise ValueError(f"version must be MAJOR.MINOR.PATCH such as 1.0.0, got {value!r}")
     return value
+
+
+@dataclass(frozen=True)
+class Links:
+    """The app's pages the Teams store and admin centre show: its home, the privacy
+    statement and the terms of use (settings `WEBSITE_URL`, `PRIVACY_URL`, `TERMS_URL`)."""
+
+    website: str
+    privacy: str
+    terms: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> "Links":
+        return cls(
+            website=env.get("WEBSITE_URL", ""),
+            privacy=env.get("PRIVACY_URL", ""),
+            terms=env.get("TERMS_URL", ""),
+        )
+
+
+def _require_https(value: str, setting: str) -> str:
+    match = HTTPS_PATTERN.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError(
+            f"{setting} must be the https:// address of the university's page, got {value!r}"
+        )
+    if EXAMPLE_HOSTS.search(match.group(1).lower()):
+        raise ValueError(f"{setting} names an example host ({value}); give the real page")
+    return value.strip()
 
 
 def _require_domains(domains: Sequence[str]) -> list[str]:
@@ -84,6 +117,7 @@ def _fill_placeholders(node: Any, values: Mapping[str, str]) -> Any:
 def render_manifest(
     app_id: str,
     *,
+    links: Links,
     version: str = DEFAULT_VERSION,
     bot_id: str | None = None,
     valid_domains: list[str] | None = None,
@@ -93,6 +127,9 @@ def render_manifest(
         "APP_ID": _require_guid(app_id, "app_id"),
         "BOT_ID": _require_guid(app_id if bot_id is None else bot_id, "bot_id"),
         "VERSION": _require_semver(version),
+        "WEBSITE_URL": _require_https(links.website, "WEBSITE_URL"),
+        "PRIVACY_URL": _require_https(links.privacy, "PRIVACY_URL"),
+        "TERMS_URL": _require_https(links.terms, "TERMS_URL"),
     }
     domains = _require_domains(valid_domains or [])
     template = json.loads(TEMPLATE_PATH.read_text(encoding="utf-8"))
@@ -132,6 +169,7 @@ def build_package(
     app_id: str,
     out: Path,
     *,
+    links: Links,
     version: str = DEFAULT_VERSION,
     bot_id: str | None = None,
     valid_domains: list[str] | None = None,
@@ -142,7 +180,9 @@ def build_package(
     amk-bot-<version>.zip in; missing directories are created.
     All files sit at the zip root: manifest.json, the icons and the localization files.
     """
-    manifest = render_manifest(app_id, version=version, bot_id=bot_id, valid_domains=valid_domains)
+    manifest = render_manifest(
+        app_id, links=links, version=version, bot_id=bot_id, valid_domains=valid_domains
+    )
     entries: dict[str, bytes] = {
         MANIFEST_FILE_NAME: (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode(),
     }
@@ -160,7 +200,8 @@ def build_package(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: python -m manifest --app-id GUID --out build/amk-bot.zip."""
+    """Command line: python -m manifest --app-id GUID --out build/amk-bot.zip (the pages
+    from WEBSITE_URL, PRIVACY_URL and TERMS_URL)."""
     parser = argparse.ArgumentParser(prog="python -m manifest", description=main.__doc__)
     parser.add_argument(
         "--app-id",
@@ -189,6 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         package = build_package(
             args.app_id,
             args.out,
+            links=Links.from_env(os.environ),
             version=args.version,
             bot_id=args.bot_id,
             valid_domains=args.valid_domains,

@@ -12,11 +12,14 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.digest import Bar, DigestContent, Line, Scope, Section, count_line, names_line
+from domain.documentation import Status
 from domain.i18n import COPENHAGEN
 from domain.near_miss import Category
 from domain.wellbeing import local_today
+from services.documentation import unit_standings
 from storage import digest as digest_store
 from storage import (
+    documentation,
     lone_work_digest,
     near_miss_digest,
     org,
@@ -157,12 +160,41 @@ async def precursors_section(session: AsyncSession, scope: Scope, names: dict[in
     return Section(flow="precursors", title_key="digest.precursors.title", lines=lines)
 
 
+async def documentation_section(
+    session: AsyncSession, scope: Scope, names: dict[int, str]
+) -> Section:
+    """Per unit, how many written duties are overdue and how many fall due within 14 days
+    (duties never recorded are left to the overview: on day one they would be all)."""
+    today = scope.now.astimezone(COPENHAGEN).date()
+    unit_ids = [unit_id for unit_id in names if scope.unit_ids is None or unit_id in scope.unit_ids]
+    active = {unit.id for unit in await org.list_units(session)}
+    unit_ids = [unit_id for unit_id in unit_ids if unit_id in active]
+    met = await documentation.last_met(session, unit_ids)
+    overdue: dict[int, int] = {}
+    soon: dict[int, int] = {}
+    for unit_id in unit_ids:
+        for item in unit_standings(documentation.duties(), met, unit_id, today):
+            if item.status is Status.OVERDUE:
+                overdue[unit_id] = overdue.get(unit_id, 0) + 1
+            elif item.due_on is not None and 0 <= (item.due_on - today).days <= 14:
+                soon[unit_id] = soon.get(unit_id, 0) + 1
+    return Section(
+        flow="documentation",
+        title_key="digest.documentation.title",
+        lines=[
+            *count_line("digest.documentation.overdue", overdue, names, scope, highlight=True),
+            *count_line("digest.documentation.due_soon", soon, names, scope),
+        ],
+    )
+
+
 SECTIONS: list[SectionBuilder] = [
     near_miss_section,
     work_accident_section,
     lone_work_section,
     wellbeing_section,
     precursors_section,
+    documentation_section,
 ]
 
 

@@ -9,11 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from cards.admin import unit_roles_card
-from cards.common import Card, notice_card, plain, welcome_card
+from cards.common import DEFAULT_NOTICE, Card, notice_card, plain, welcome_card
 from domain.actor import Speaker
 from domain.i18n import Lang, t
 from domain.ids import CardId
 from domain.org import Role, RoleAssignmentForm, RoleHolder, UnitRef
+from domain.retention import PrivacyNotice
 from services.actions import CardData, InputText, Verb
 from storage import audit, org
 from storage.db import Database
@@ -22,6 +23,9 @@ from storage.models import Person, RoleAssignment, Unit
 
 class OrgServices(Protocol):
     """What dialogs need from the organisation's records (one transaction per call)."""
+
+    privacy: PrivacyNotice
+    """What the welcome card and help say about people's data."""
 
     async def list_units(self) -> list[UnitRef]: ...
 
@@ -66,8 +70,9 @@ def _holder(assignment: RoleAssignment) -> RoleHolder:
 class DatabaseOrgServices:
     """`OrgServices` on the real database."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, privacy: PrivacyNotice = DEFAULT_NOTICE) -> None:
         self.db = db
+        self.privacy = privacy
 
     async def list_units(self) -> list[UnitRef]:
         async with self.db.sessions() as session:
@@ -150,7 +155,7 @@ class DatabaseOrgServices:
         """Speak the chosen language from now on; the welcome card in it."""
         lang = Lang.DA if choice.lang == Lang.DA.value else Lang.EN
         await self.set_language(speaker, lang)
-        return welcome_card(lang, speaker.name)
+        return welcome_card(lang, speaker.name, self.privacy)
 
     async def remove_role_from_card(self, speaker: Speaker, removal: RoleRemoval) -> Card:
         """An administrator removes a role; the unit's roles as they are now."""

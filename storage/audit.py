@@ -26,6 +26,8 @@ from storage.db import Database, HotConnection, HotResult, Parameters
 from storage.models import AuditEvent, utcnow
 
 _PENDING = "audit_pending"
+# The event the retention job writes after removing people from older events.
+REDACT_ACTION = "audit.redact"
 _LAST_LINK = (
     select(AuditEvent.sequence, AuditEvent.hash).order_by(AuditEvent.sequence.desc()).limit(1)
 )
@@ -208,6 +210,9 @@ class ChainReport:
     first_sealed: int | None = None
     # The newest checkpoint the chain was held against (None: no checkpoint given)
     checkpoint: Checkpoint | None = None
+    # Events whose people were removed at the end of the retention period: they still link,
+    # but their content cannot be recomputed
+    redacted: int = 0
 
     @property
     def intact(self) -> bool:
@@ -239,9 +244,12 @@ async def verify_chain(
     expected_sequence = 1
     first_sealed: int | None = None
     count = 0
+    redacted = 0
+    last_redacted = 0
+    redacted_through = 0
 
     def broken(sequence: int, reason: str) -> ChainReport:
-        return ChainReport(count, sequence, reason, key is not None, first_sealed, newest)
+        return ChainReport(count, sequence, reason, key is not None, first_sealed, newest, redacted)
 
     result = await session.stream_scalars(
         select(AuditEvent).order_by(AuditEvent.sequence).execution_options(yield_per=batch_size)
@@ -252,6 +260,14 @@ async def verify_chain(
             return broken(audit.sequence, f"expected sequence {expected_sequence}")
         if audit.prev_hash != expected_prev:
             return broken(audit.sequence, "previous hash does not match")
+        if audit.personal_data_removed_at is not None:
+            redacted += 1
+            last_redacted = audit.sequence
+            expected_prev = audit.hash
+            expected_sequence += 1
+            continue
+        if audit.action == REDACT_ACTION and audit.after:
+            redacted_through = max(redacted_through, int(audit.after.get("through_sequence", 0)))
         payload = event_payload(
             prev_hash=audit.prev_hash,
             sequence=audit.sequence,
@@ -277,6 +293,8 @@ async def verify_chain(
                 return broken(audit.sequence, f"differs from the checkpoint {_when(checkpoint)}")
         expected_prev = audit.hash
         expected_sequence += 1
+    if last_redacted > redacted_through:
+        return broken(last_redacted, _REDACTED_UNANNOUNCED)
     if newest is not None and newest.sequence >= expected_sequence:
         missing = (
             f"event {expected_sequence} is"
@@ -288,12 +306,16 @@ async def verify_chain(
             f"{missing} missing: the checkpoint {_when(newest)} saw event {newest.sequence} "
             "(the newest events were deleted)",
         )
-    return ChainReport(count, None, None, key is not None, first_sealed, newest)
+    return ChainReport(count, None, None, key is not None, first_sealed, newest, redacted)
 
 
 _FORGED = (
     "its seal does not fit: the event was changed and the hashes recomputed "
     "by someone without the secret"
+)
+_REDACTED_UNANNOUNCED = (
+    "its content is marked as removed, but no retention event covers it: it was emptied "
+    "by someone else"
 )
 _SEAL_REMOVED = "it has no seal, though earlier events have: seals were removed"
 

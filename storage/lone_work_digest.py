@@ -8,7 +8,8 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.digest import Scope
-from domain.lone_work import Status, working_days_before
+from domain.lone_work import Status
+from domain.working_days import working_days_before
 from storage.digest import in_scope, per_unit
 from storage.lone_work_models import LoneWorkRequest
 

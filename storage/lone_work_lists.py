@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.lone_work import Status, working_days_between
+from domain.lone_work import Status
 from domain.org import Role
+from domain.working_days import working_days_between
 from storage import org
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import Person, Unit

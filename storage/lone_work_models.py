@@ -68,6 +68,8 @@ class LoneWorkRequest(Base):
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     closed_at: Mapped[datetime | None] = mapped_column()
     close_reason: Mapped[str | None] = mapped_column(Text)
+    # when its people and free text were removed (retention); NULL: kept whole
+    personal_data_removed_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -193,6 +193,8 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
     # HMAC over the hash's input under a secret kept outside the database (NULL: unsealed)
     seal: Mapped[str | None] = mapped_column(String(64))
+    # when its people and free text were removed (retention); NULL: kept whole
+    personal_data_removed_at: Mapped[datetime | None] = mapped_column()
 
 
 class JobRun(Base):

@@ -98,6 +98,21 @@ async def _permitted(
     return found
 
 
+async def _ready_for(
+    session: AsyncSession, report_id: int, found: Subject | None, actor_id: int, event: Event
+) -> NearMissReport | Outcome:
+    """The report when the acting person may do `event` and its status allows it now;
+    otherwise why not (see `_permitted`, and "status")."""
+    checked = await _permitted(
+        session, found or await subject(session, report_id, actor_id), actor_id, event
+    )
+    if isinstance(checked, Outcome):
+        return checked
+    if not allowed(Status(checked.report.status), event):
+        return Outcome(checked.report, False, "status")
+    return checked.report
+
+
 @dataclass(frozen=True)
 class Subject:
     """A report read for a change (its row locked), and the person acting on it."""
@@ -184,15 +199,10 @@ async def assign(
     found: Subject | None = None,
 ) -> Outcome:
     """Give the investigation to a person (by e-mail/UPN); acknowledges the report too."""
-    checked = await _permitted(
-        session, found or await subject(session, report_id, actor_id), actor_id, Event.ASSIGN
-    )
-    if isinstance(checked, Outcome):
-        return checked
-    report = checked.report
+    report = await _ready_for(session, report_id, found, actor_id, Event.ASSIGN)
+    if isinstance(report, Outcome):
+        return report
     status = Status(report.status)
-    if not allowed(status, Event.ASSIGN):
-        return Outcome(report, False, "status")
     investigator = await org.upsert_person(
         session, aad_object_id=None, upn=investigator_upn, name=None
     )
@@ -220,15 +230,10 @@ async def add_action(
     found: Subject | None = None,
 ) -> Outcome:
     """A corrective action with an owner (by e-mail/UPN) and a due date."""
-    checked = await _permitted(
-        session, found or await subject(session, report_id, actor_id), actor_id, Event.ADD_ACTION
-    )
-    if isinstance(checked, Outcome):
-        return checked
-    report = checked.report
+    report = await _ready_for(session, report_id, found, actor_id, Event.ADD_ACTION)
+    if isinstance(report, Outcome):
+        return report
     status = Status(report.status)
-    if not allowed(status, Event.ADD_ACTION):
-        return Outcome(report, False, "status")
     owner = await org.upsert_person(session, aad_object_id=None, upn=form.action_owner, name=None)
     action = NearMissAction(
         description=form.action_description,
@@ -313,15 +318,10 @@ async def close(
     found: Subject | None = None,
 ) -> Outcome:
     """Close with a conclusion; refused while a corrective action is open."""
-    checked = await _permitted(
-        session, found or await subject(session, report_id, actor_id), actor_id, Event.CLOSE
-    )
-    if isinstance(checked, Outcome):
-        return checked
-    report = checked.report
+    report = await _ready_for(session, report_id, found, actor_id, Event.CLOSE)
+    if isinstance(report, Outcome):
+        return report
     status = Status(report.status)
-    if not allowed(status, Event.CLOSE):
-        return Outcome(report, False, "status")
     open_actions = sum(1 for a in report.actions if a.status == ActionStatus.OPEN.value)
     problem = close_problem(conclusion, open_actions)
     if problem is CloseProblem.OPEN_ACTIONS:

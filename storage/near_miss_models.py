@@ -58,6 +58,8 @@ class NearMissReport(Base):
     closed_at: Mapped[datetime | None] = mapped_column()
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     conclusion: Mapped[str | None] = mapped_column(Text)
+    # when its people and free text were removed (retention); NULL: kept whole
+    personal_data_removed_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from domain.i18n import Lang, preferred_lang
 from domain.org import SEED_UNITS, OrgFile, OrgPerson, OrgUnit, Role, UnitRef, normalise_upn
+from domain.retention import REMOVED_PERSON_AAD, REMOVED_PERSON_LABEL
 from storage import audit
 from storage.db import HotConnection
 from storage.models import Person, RoleAssignment, Unit
@@ -242,7 +243,10 @@ class Describable(Protocol):
 def person_label(
     person_id: int, name: str | None, upn: str | None, aad_object_id: str | None
 ) -> str:
-    """How a person is named on cards and in exports: name, else UPN, else their ids."""
+    """How a person is named on cards and in exports: name, else UPN, else their ids; a
+    person removed at the end of a retention period is a dash."""
+    if aad_object_id == REMOVED_PERSON_AAD:
+        return REMOVED_PERSON_LABEL
     return name or upn or aad_object_id or f"#{person_id}"
 
 

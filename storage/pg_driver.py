@@ -2,9 +2,12 @@
 
 SQLAlchemy's asyncio layer costs the bot about 370 µs of CPU for a one-statement block on
 PostgreSQL (pool checkout, greenlet switches, its DBAPI emulation); the same statement on a
-held asyncpg connection costs about 70 µs. Here, statements are compiled by SQLAlchemy once
-(so types, defaults and SQL stay SQLAlchemy's) and run on connections SQLAlchemy opened, kept
-in a small pool of their own. Errors come out as SQLAlchemy's exceptions.
+held asyncpg connection costs about 70 µs. Here, each statement object is compiled once by
+SQLAlchemy's public `compile()` (so types, defaults and SQL stay SQLAlchemy's), bound and read
+through the compiled statement's documented attributes and the types' own processors, and run
+on connections SQLAlchemy opened, kept in a small pool of their own. Errors come out as
+SQLAlchemy's exceptions. A statement built anew for each call is compiled each time: the hot
+paths keep theirs as module constants.
 """
 
 from __future__ import annotations
@@ -48,13 +51,12 @@ class _Compiled:
     sql: str
     positions: tuple[str, ...]
     bind_processors: tuple[Processor | None, ...]
+    processors: Mapping[str, Processor]
     # (parameter name, column default) filled in Python, as SQLAlchemy's defaults would be
     defaults: tuple[tuple[str, Any], ...]
     returns_rows: bool
-    row_type: type[tuple[Any, ...]] | None
     result_processors: tuple[tuple[int, Processor], ...]
     compiled: SQLCompiler
-    extracted: Sequence[Any] | None
     expanding: bool
     # Per position: where its value comes from (see `_binders`); None: SQLAlchemy's own
     # `construct_params` binds every call.
@@ -75,46 +77,36 @@ def _row_type(names: Sequence[str]) -> type[tuple[Any, ...]]:
 
 
 def _compile(
-    statement: Any, dialect: Dialect, cache: Any, parameters: Mapping[str, Any], many: bool
+    statement: Any, dialect: Dialect, parameters: Mapping[str, Any], many: bool
 ) -> _Compiled:
-    # SQLAlchemy's own compiled cache (by cache key), as `Connection.execute` uses it: a
-    # statement built per call then costs a cache-key walk instead of a compile.
-    # private API: no public call compiles through the cache and returns the processors
-    found = statement._compile_w_cache(
-        dialect, compiled_cache=cache, column_keys=sorted(parameters), for_executemany=many
+    """Compile once for this statement object and these parameter names, and work out how to
+    bind its values and read its rows, from the compiled statement's documented attributes."""
+    compiled = statement.compile(
+        dialect=dialect, column_keys=sorted(parameters), for_executemany=many
     )
-    compiled: SQLCompiler = found[0]
-    extracted = found[1]
-    # private API: the compiled statement's bind processors, defaults and result columns
-    # are public only inside SQLAlchemy's own execution (measured: 2-3x the turn's CPU)
-    processors: Mapping[str, Any] = compiled._bind_processors
+    if not isinstance(compiled, SQLCompiler):
+        raise exc.ArgumentError("only SQL statements run on the driver path")
     positions = tuple(compiled.positiontup or ())
-    # private API: Python-side column defaults, as SQLAlchemy's execution fills them in
+    processors = _processors_of(compiled, dialect)
     prefetch = [(column, column.default) for column in compiled.insert_prefetch]
     prefetch += [(column, column.onupdate) for column in compiled.update_prefetch]
     defaults = tuple((column.key, default) for column, default in prefetch)
     dml = compiled.isinsert or compiled.isupdate or compiled.isdelete
-    returns_rows = not dml or bool(compiled.effective_returning)
-    row_type = None
+    returned = compiled.effective_returning if dml else _selected(compiled.statement)
     result_processors: list[tuple[int, Processor]] = []
-    # private API: the result columns' processors, as SQLAlchemy's cursor result reads them
-    columns = compiled._result_columns
-    if columns:
-        row_type = _row_type([column[0] for column in columns])
-        for index, column in enumerate(columns):
-            process = column[3].dialect_impl(dialect).result_processor(dialect, None)
-            if process is not None:
-                result_processors.append((index, process))
+    for index, column in enumerate(returned or ()):
+        process = column.type.dialect_impl(dialect).result_processor(dialect, None)
+        if process is not None:
+            result_processors.append((index, process))
     plan = _Compiled(
         sql=compiled.string,
         positions=positions,
         bind_processors=tuple(processors.get(name) for name in positions),
+        processors=processors,
         defaults=defaults,
-        returns_rows=returns_rows,
-        row_type=row_type,
+        returns_rows=not dml or bool(compiled.effective_returning),
         result_processors=tuple(result_processors),
         compiled=compiled,
-        extracted=extracted,
         expanding=bool(compiled.post_compile_params or compiled.literal_execute_params),
     )
     if plan.expanding:
@@ -122,11 +114,26 @@ def _compile(
     return replace(plan, binders=_binders(plan, parameters))
 
 
+def _processors_of(compiled: SQLCompiler, dialect: Dialect) -> dict[str, Processor]:
+    """Each bound parameter's conversion for the driver, by its name in the SQL."""
+    processors: dict[str, Processor] = {}
+    for bind, name in compiled.bind_names.items():
+        if bind in compiled.literal_execute_params:
+            continue
+        process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            processors[name] = process
+    return processors
+
+
+def _selected(statement: Any) -> Sequence[Any]:
+    """The columns a query returns, in order (none for other statements)."""
+    return list(getattr(statement, "selected_columns", ()))
+
+
 def _values(plan: _Compiled, parameters: Mapping[str, Any]) -> MutableMapping[str, Any]:
     """Every bound value, as SQLAlchemy works them out (about 25 µs a statement)."""
-    values = plan.compiled.construct_params(
-        parameters, escape_names=False, extracted_parameters=plan.extracted
-    )
+    values = plan.compiled.construct_params(parameters, escape_names=False)
     for name, default in plan.defaults:
         if name not in parameters:
             values[name] = _default_value(default)
@@ -292,9 +299,8 @@ def _rowcount(status: str) -> int:
 class DriverStatements:
     """Compiled statements by statement object, and how to bind and read them."""
 
-    def __init__(self, dialect: Dialect, compiled_cache: Any, events: DriverEvents) -> None:
+    def __init__(self, dialect: Dialect, events: DriverEvents) -> None:
         self.dialect = dialect
-        self._cache = compiled_cache
         self._events = events
         self._plans: weakref.WeakKeyDictionary[Any, dict[tuple[tuple[str, ...], bool], _Compiled]]
         self._plans = weakref.WeakKeyDictionary()
@@ -307,9 +313,7 @@ class DriverStatements:
             by_keys = self._plans[statement] = {}
         plan = by_keys.get((keys, many))
         if plan is None:
-            plan = by_keys[(keys, many)] = _compile(
-                statement, self.dialect, self._cache, parameters, many
-            )
+            plan = by_keys[(keys, many)] = _compile(statement, self.dialect, parameters, many)
         return plan
 
     def arguments(self, plan: _Compiled, parameters: Mapping[str, Any]) -> list[Any]:
@@ -336,8 +340,7 @@ class DriverStatements:
         state = plan.compiled.construct_expanded_state(
             _values(plan, parameters), escape_names=False
         )
-        # private API: an expanding IN's processors, as SQLAlchemy's execution reads them
-        processors: dict[str, Any] = {**plan.compiled._bind_processors, **state.processors}
+        processors: dict[str, Any] = {**plan.processors, **state.processors}
         arguments = []
         for name in state.positiontup or ():
             process = processors.get(name)
@@ -348,7 +351,7 @@ class DriverStatements:
     def rows(self, plan: _Compiled, records: list[asyncpg.Record]) -> list[Any]:
         if not records:
             return []
-        row_type = plan.row_type or self._row_type_of(tuple(records[0].keys()))
+        row_type = self._row_type_of(tuple(records[0].keys()))
         if not plan.result_processors:
             return [row_type(*record) for record in records]
         rows = []
@@ -400,10 +403,7 @@ class DriverPool:
         self._idle: list[_Idle] = []
         self._waiting: collections.deque[asyncio.Future[_Held | None]] = collections.deque()
         self._closed = False
-        # private API: the engine's compiled cache, shared so each statement compiles once
-        self.statements = DriverStatements(
-            engine.sync_engine.dialect, engine.sync_engine._compiled_cache, events
-        )
+        self.statements = DriverStatements(engine.sync_engine.dialect, events)
 
     @asynccontextmanager
     async def connection(self, *, transaction: bool) -> AsyncIterator[DriverConnection]:

@@ -3,6 +3,7 @@
 from storage import (
     checkin_models,
     digest_models,
+    documentation_models,
     lone_work_models,
     near_miss_models,
     precursor_models,
@@ -16,6 +17,7 @@ metadata = Base.metadata
 __all__ = [
     "checkin_models",
     "digest_models",
+    "documentation_models",
     "lone_work_models",
     "metadata",
     "near_miss_models",

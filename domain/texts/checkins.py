@@ -118,7 +118,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "{name} is already handling it (since {when}).",
     ),
     "checkins.none": (
-        "Du har ingen godkendt alenearbejde, der gælder nu. Skriv **alenearbejde** for at "
+        "Du har intet godkendt alenearbejde, der gælder nu. Skriv **alenearbejde** for at "
         "bede om en godkendelse.",
         "You have no approved lone work valid now. Write **lone work** to ask for approval.",
     ),

@@ -22,6 +22,32 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "work accidents, well-being dialogues and drug precursors. Pick one below, or just "
         "type what you need.",
     ),
+    "privacy.title": ("Dine data", "Your data"),
+    "privacy.stored": (
+        "Jeg gemmer dit navn, din e-mail og det, du selv skriver i en sag: anmeldelser, "
+        "ansøgninger og noter. En anonym anmeldelse gemmes uden dit navn.",
+        "I store your name, your e-mail address and what you write in a case yourself: "
+        "reports, requests and notes. An anonymous report is stored without your name.",
+    ),
+    "privacy.readers": (
+        "Kun dem, der skal behandle sagen, kan læse den: den leder, der godkender, enhedens "
+        "arbejdsmiljøkoordinator (AMK) og arbejdsmiljøsekretariatet. Kanalens ugeoversigt "
+        "viser kun antal.",
+        "Only those who handle the case can read it: the manager who approves, the unit's "
+        "work-environment coordinator (AMK) and the work-environment secretariat. The "
+        "channel's weekly digest shows counts only.",
+    ),
+    "privacy.retention": (
+        "Navne og tekst slettes, når sagen ikke længere skal bruges: nærved-hændelser "
+        "{near_miss} år efter at sagen er lukket, alenearbejde {lone_work} år efter "
+        "perioden, tjek ind-forløb efter {checkin} dage og noter fra trivselsdialoger efter "
+        "{wellbeing} år. Statistikken bevares kun som antal.",
+        "Names and text are deleted when the case is no longer needed: near misses "
+        "{near_miss} years after the case is closed, lone work {lone_work} years after the "
+        "period, check-in timelines after {checkin} days and well-being dialogue notes after "
+        "{wellbeing} years. The statistics are kept as counts only.",
+    ),
+    "privacy.more": ("Læs privatlivspolitikken", "Read the privacy statement"),
     "menu.title": ("Hvad vil du gøre?", "What would you like to do?"),
     "menu.lone_work": ("Alenearbejde", "Lone work"),
     "menu.lone_work.hint": (

@@ -326,6 +326,27 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Reminder: {requester} has been waiting for an answer to request {number} since {since}.",
     ),
     "lone_work.reminder.title": ("Venter på din godkendelse", "Waiting for your approval"),
+    "lone_work.reminder.second": (
+        "Anden påmindelse: {requester} har ventet på svar på anmodning {number} siden {since}. "
+        "Svarer du ikke, får enhedens AMK og en anden leder besked næste arbejdsdag.",
+        "Second reminder: {requester} has been waiting for an answer to request {number} "
+        "since {since}. Without an answer, the unit's AMK and another leader are told on the "
+        "next working day.",
+    ),
+    "lone_work.escalation.title": (
+        "En anmodning om alenearbejde venter på svar",
+        "A lone-work request is waiting for an answer",
+    ),
+    "lone_work.escalation": (
+        "Anmodning {number} fra {requester} om alenearbejde har ventet på svar fra {approver} "
+        "siden {since}, og {approver} er blevet mindet om den to gange. Du får besked som "
+        "enhedens AMK eller leder: tal med {approver}, eller hjælp {requester} med at sende "
+        "anmodningen til en anden leder.",
+        "Lone-work request {number} from {requester} has been waiting for an answer from "
+        "{approver} since {since}, and {approver} has been reminded twice. You are told as "
+        "the unit's AMK or a leader: talk to {approver}, or help {requester} send the request "
+        "to another leader.",
+    ),
     "lone_work.mine.title": ("Mine anmodninger om alenearbejde", "My lone-work requests"),
     "lone_work.mine.empty": (
         "Du har ingen anmodninger om alenearbejde. Skriv **alenearbejde** for at lave en.",

@@ -52,6 +52,12 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Link til fotos, fx i OneDrive eller SharePoint (valgfrit)",
         "Link to photos, e.g. in OneDrive or SharePoint (optional)",
     ),
+    "near_miss.form.photo_url.owner": (
+        "Et link til OneDrive eller SharePoint viser, hvem der ejer filen. Vil du være anonym, "
+        "så lad feltet stå tomt, eller brug et link til en fælles mappe, fx enhedens team.",
+        "A OneDrive or SharePoint link shows who owns the file. If you want to stay "
+        "anonymous, leave this field empty or link to a shared folder, such as the unit's team.",
+    ),
     "near_miss.form.anonymous": ("Indberet anonymt", "Report anonymously"),
     "near_miss.form.anonymous.explain": (
         "Anonymt betyder anonymt: Jeg gemmer ikke, hvem du er – hverken i indberetningen, i "
@@ -218,8 +224,8 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Cryogenic liquids (e.g. liquid nitrogen)",
     ),
     "near_miss.category.threat_violence": (
-        "Trusler, vold eller chikane (psykisk)",
-        "Threats, violence or harassment (psychological)",
+        "Trusler, vold eller krænkende handlinger",
+        "Threats, violence or offensive behaviour",
     ),
     "near_miss.category.other": ("Andet", "Other"),
     "near_miss.severity.minor": ("Mindre skade (fx en skramme)", "Minor injury (e.g. a scratch)"),

@@ -95,7 +95,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "wellbeing.button.back_to_plan": ("Tilbage til handlingsplanen", "Back to the action plan"),
     "wellbeing.button.in_progress": ("I gang", "In progress"),
     "wellbeing.button.done": ("Udført", "Done"),
-    "wellbeing.button.drop": ("Droppet", "Dropped"),
+    "wellbeing.button.drop": ("Opgivet", "Dropped"),
     "wellbeing.button.answer": ("Send svar", "Send answer"),
     "wellbeing.button.edit": ("Ret", "Edit"),
     "wellbeing.button.open": ("Åbn", "Open"),
@@ -270,7 +270,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "wellbeing.status.open": ("Ikke startet", "Not started"),
     "wellbeing.status.in_progress": ("I gang", "In progress"),
     "wellbeing.status.done": ("Udført", "Done"),
-    "wellbeing.status.dropped": ("Droppet", "Dropped"),
+    "wellbeing.status.dropped": ("Opgivet", "Dropped"),
     "wellbeing.status.overdue": ("{status} – fristen er overskredet", "{status} – overdue"),
     "wellbeing.effect_short.yes": ("virker", "works"),
     "wellbeing.effect_short.partly": ("virker delvist", "works partly"),
@@ -298,7 +298,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "On {date} I will ask you whether the solution works.",
     ),
     "wellbeing.field.status_note": (
-        "Note (skal udfyldes, hvis punktet droppes)",
+        "Note (skal udfyldes, hvis punktet opgives)",
         "Note (required if the item is dropped)",
     ),
     "wellbeing.overdue.title": (
@@ -367,7 +367,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "The item is already {status} and cannot be changed.",
     ),
     "wellbeing.refused.reason_required": (
-        "Skriv en begrundelse i noten, når du dropper et punkt.",
+        "Skriv en begrundelse i noten, når du opgiver et punkt.",
         "Write a reason in the note when you drop an item.",
     ),
     "wellbeing.refused.note_required": (
@@ -415,7 +415,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Sorry, you do not have access to that.",
     ),
     "wellbeing.managers.dropped": (
-        "Punkt {ref} i handlingsplanen for {unit} er droppet af {by}. Problem: {problem} "
+        "Punkt {ref} i handlingsplanen for {unit} er opgivet af {by}. Problem: {problem} "
         "– begrundelse: {note}",
         "Item {ref} of the action plan for {unit} was dropped by {by}. Problem: {problem} "
         "– reason: {note}",

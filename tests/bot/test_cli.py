@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -196,14 +197,40 @@ def test_audit_verify_names_the_tampered_event(
     assert "intact" not in captured.out
 
 
-def test_manifest_builds_the_package(database: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The Teams app package is written where asked, with the app id inside."""
+PAGES = {
+    "WEBSITE_URL": "https://www.uni.dk/amkbot",
+    "PRIVACY_URL": "https://www.uni.dk/amkbot/privatliv",
+    "TERMS_URL": "https://www.uni.dk/amkbot/vilkaar",
+}
+
+
+def test_manifest_builds_the_package(
+    database: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Teams app package is written where asked, with the app id and the university's
+    privacy and terms pages inside."""
+    for name, value in PAGES.items():
+        monkeypatch.setenv(name, value)
     assert main(["manifest", "--app-id", APP_ID, "--out", "tmp/x.zip"]) == 0
     package = Path("tmp/x.zip")
     assert str(package) in capsys.readouterr().out
     with zipfile.ZipFile(package) as archive:
         assert "manifest.json" in archive.namelist()
-        assert APP_ID in archive.read("manifest.json").decode()
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["id"] == APP_ID
+    assert manifest["developer"]["privacyUrl"] == PAGES["PRIVACY_URL"]
+    assert manifest["developer"]["termsOfUseUrl"] == PAGES["TERMS_URL"]
+    assert manifest["developer"]["websiteUrl"] == PAGES["WEBSITE_URL"]
+
+
+def test_manifest_needs_the_privacy_and_terms_pages(
+    database: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WEBSITE_URL", PAGES["WEBSITE_URL"])
+    monkeypatch.setenv("TERMS_URL", PAGES["TERMS_URL"])
+    assert main(["manifest", "--app-id", APP_ID, "--out", "tmp/x.zip"]) == 2
+    assert "PRIVACY_URL" in capsys.readouterr().err
+    assert not Path("tmp/x.zip").exists()
 
 
 @pytest.mark.parametrize("app_id", ["not-a-guid", "", APP_ID[:-1]])

@@ -13,13 +13,18 @@ import jsonschema
 import pytest
 import referencing
 
-from manifest import build_package, render_manifest
+from manifest import Links, build_package, render_manifest
 from manifest.build import LOCALIZATION_DIR, MANIFEST_DIR
 from manifest.make_icons import render_color_icon, render_outline_icon
 
 SCHEMA_DIR = Path(__file__).resolve().parents[1] / "data" / "teams-schema" / "v1.30"
 APP_ID = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
 OTHER_BOT_ID = "9B1DEB4D-3B7D-4BAD-9BDD-2B0D7B3DCB6D"
+LINKS = Links(
+    website="https://www.uni.dk/amkbot",
+    privacy="https://www.uni.dk/amkbot/privatliv",
+    terms="https://www.uni.dk/amkbot/vilkaar",
+)
 EXPECTED_ZIP_NAMES = {"manifest.json", "color.png", "outline.png", "da.json"}
 # Teams shows at most this much of a bot command; the v1.30 schema itself allows 128 and 4000.
 MAX_COMMAND_TITLE = 32
@@ -154,7 +159,7 @@ def decode_png(data: bytes) -> tuple[int, int, list[Pixel]]:
 def test_rendered_manifest_passes_the_v1_30_schema(
     manifest_validator: jsonschema.Draft4Validator, options: dict[str, Any]
 ) -> None:
-    manifest = render_manifest(APP_ID, **options)
+    manifest = render_manifest(APP_ID, links=LINKS, **options)
     assert schema_errors(manifest_validator, manifest) == []
 
 
@@ -166,7 +171,7 @@ def test_rendered_manifest_passes_the_v1_30_schema(
 def test_schema_rejects_an_unknown_key(
     manifest_validator: jsonschema.Draft4Validator, where: tuple[str | int, ...]
 ) -> None:
-    manifest = render_manifest(APP_ID)
+    manifest = render_manifest(APP_ID, links=LINKS)
     target: Any = manifest
     for step in where:
         target = target[step]
@@ -179,7 +184,11 @@ def test_schema_rejects_an_unknown_key(
 
 def test_manifest_carries_the_ids_version_and_domains() -> None:
     manifest = render_manifest(
-        APP_ID, version="1.4.0", bot_id=OTHER_BOT_ID, valid_domains=["amkbot.example.com"]
+        APP_ID,
+        links=LINKS,
+        version="1.4.0",
+        bot_id=OTHER_BOT_ID,
+        valid_domains=["amkbot.example.com"],
     )
     assert manifest["id"] == APP_ID
     assert manifest["bots"][0]["botId"] == OTHER_BOT_ID
@@ -189,13 +198,13 @@ def test_manifest_carries_the_ids_version_and_domains() -> None:
 
 
 def test_bot_id_defaults_to_the_app_id() -> None:
-    manifest = render_manifest(APP_ID)
+    manifest = render_manifest(APP_ID, links=LINKS)
     assert manifest["bots"][0]["botId"] == APP_ID
     assert manifest["validDomains"] == []
 
 
 def test_manifest_declares_the_bot_as_agreed() -> None:
-    manifest = render_manifest(APP_ID)
+    manifest = render_manifest(APP_ID, links=LINKS)
     bot = manifest["bots"][0]
     assert manifest["manifestVersion"] == "1.30"
     assert manifest["$schema"].endswith("/teams/v1.30/MicrosoftTeams.schema.json")
@@ -236,19 +245,19 @@ def test_manifest_declares_the_bot_as_agreed() -> None:
 )
 def test_an_id_that_is_not_a_guid_is_refused(bad_id: str, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="app_id must be a GUID"):
-        render_manifest(bad_id)
+        render_manifest(bad_id, links=LINKS)
     with pytest.raises(ValueError, match="bot_id must be a GUID"):
-        render_manifest(APP_ID, bot_id=bad_id)
+        render_manifest(APP_ID, links=LINKS, bot_id=bad_id)
     package = tmp_path / "package.zip"
     with pytest.raises(ValueError, match="app_id must be a GUID"):
-        build_package(bad_id, package)
+        build_package(bad_id, links=LINKS, out=package)
     assert not package.exists()
 
 
 @pytest.mark.parametrize("bad_version", ["1.0", "v1.0.0", "1.0.0-beta", "01.0.0", ""])
 def test_a_version_that_is_not_semver_is_refused(bad_version: str) -> None:
     with pytest.raises(ValueError, match=r"MAJOR\.MINOR\.PATCH"):
-        render_manifest(APP_ID, version=bad_version)
+        render_manifest(APP_ID, links=LINKS, version=bad_version)
 
 
 @pytest.mark.parametrize(
@@ -256,7 +265,7 @@ def test_a_version_that_is_not_semver_is_refused(bad_version: str) -> None:
 )
 def test_a_valid_domain_with_scheme_or_path_is_refused(bad_domain: str) -> None:
     with pytest.raises(ValueError, match="host name without scheme or path"):
-        render_manifest(APP_ID, valid_domains=[bad_domain])
+        render_manifest(APP_ID, links=LINKS, valid_domains=[bad_domain])
 
 
 # --- the Danish localization ---------------------------------------------------------------
@@ -286,7 +295,7 @@ def test_danish_name_and_descriptions_fit_teams_limits(danish: dict[str, str]) -
 
 
 def test_every_command_has_a_danish_title_and_description(danish: dict[str, str]) -> None:
-    manifest = render_manifest(APP_ID)
+    manifest = render_manifest(APP_ID, links=LINKS)
     expected_keys = set()
     for list_index, command_index, command in commands(manifest):
         for field in command:
@@ -298,7 +307,7 @@ def test_every_command_has_a_danish_title_and_description(danish: dict[str, str]
 
 
 def test_command_texts_fit_teams_limits_in_both_languages(danish: dict[str, str]) -> None:
-    manifest = render_manifest(APP_ID)
+    manifest = render_manifest(APP_ID, links=LINKS)
     titles: dict[tuple[str, int], list[str]] = {}
     for list_index, command_index, command in commands(manifest):
         danish_title = danish[command_key(list_index, command_index, "title")]
@@ -352,14 +361,14 @@ def test_committed_icons_match_the_generator() -> None:
 
 
 def test_package_holds_exactly_the_manifest_icons_and_localization(tmp_path: Path) -> None:
-    package = build_package(APP_ID, tmp_path / "amk-bot.zip", version="1.2.3")
+    package = build_package(APP_ID, links=LINKS, out=tmp_path / "amk-bot.zip", version="1.2.3")
     assert package == tmp_path / "amk-bot.zip"
     with zipfile.ZipFile(package) as archive:
         assert archive.testzip() is None
         assert set(archive.namelist()) == EXPECTED_ZIP_NAMES
         files = {name: archive.read(name) for name in archive.namelist()}
     manifest = json.loads(files["manifest.json"].decode("utf-8"))
-    assert manifest == render_manifest(APP_ID, version="1.2.3")
+    assert manifest == render_manifest(APP_ID, links=LINKS, version="1.2.3")
     assert set(manifest["icons"].values()) | {"da.json", "manifest.json"} == EXPECTED_ZIP_NAMES
     assert [
         language["file"] for language in manifest["localizationInfo"]["additionalLanguages"]
@@ -372,14 +381,39 @@ def test_package_holds_exactly_the_manifest_icons_and_localization(tmp_path: Pat
 
 
 def test_package_in_a_directory_is_named_after_the_version(tmp_path: Path) -> None:
-    package = build_package(APP_ID, tmp_path / "out", version="3.1.4")
+    package = build_package(APP_ID, links=LINKS, out=tmp_path / "out", version="3.1.4")
     assert package == tmp_path / "out" / "amk-bot-3.1.4.zip"
     assert zipfile.is_zipfile(package)
 
 
 def test_package_bytes_are_reproducible(tmp_path: Path) -> None:
-    first = build_package(APP_ID, tmp_path / "first.zip").read_bytes()
-    second = build_package(APP_ID, tmp_path / "second.zip").read_bytes()
+    first = build_package(APP_ID, links=LINKS, out=tmp_path / "first.zip").read_bytes()
+    second = build_package(APP_ID, links=LINKS, out=tmp_path / "second.zip").read_bytes()
     assert first == second
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
         assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in archive.infolist())
+
+
+def test_the_privacy_and_terms_pages_are_the_ones_given() -> None:
+    developer = render_manifest(APP_ID, links=LINKS)["developer"]
+    assert (developer["websiteUrl"], developer["privacyUrl"], developer["termsOfUseUrl"]) == (
+        LINKS.website,
+        LINKS.privacy,
+        LINKS.terms,
+    )
+
+
+@pytest.mark.parametrize(
+    ("privacy", "problem"),
+    [
+        ("", "https://"),
+        ("http://www.uni.dk/privatliv", "https://"),
+        ("https://amkbot.example.com/privacy", "example host"),
+        ("https://intranet.test/privacy", "example host"),
+    ],
+)
+def test_a_missing_or_placeholder_privacy_page_is_refused(privacy: str, problem: str) -> None:
+    links = Links(website=LINKS.website, privacy=privacy, terms=LINKS.terms)
+    with pytest.raises(ValueError, match="PRIVACY_URL") as refused:
+        render_manifest(APP_ID, links=links)
+    assert problem in str(refused.value)

@@ -14,6 +14,7 @@ from cards.admin import unit_picker_card, unit_roles_card
 from cards.common import Card, help_card, menu_card, notice_card, welcome_card
 from domain.i18n import Lang
 from domain.org import SEED_UNITS, Role, RoleHolder, UnitRef
+from domain.retention import PrivacyNotice
 from tests.support.card_nodes import walk
 
 SCHEMA = json.loads(
@@ -44,6 +45,10 @@ def every_card() -> Iterator[tuple[str, Card]]:
     for lang in Lang:
         yield f"welcome-{lang}", welcome_card(lang, "Mette Hansen")
         yield f"welcome-anonymous-{lang}", welcome_card(lang, None)
+        yield (
+            f"welcome-with-privacy-link-{lang}",
+            welcome_card(lang, "Mette", PrivacyNotice(privacy_url="https://www.uni.dk/privatliv")),
+        )
         yield f"menu-{lang}", menu_card(lang)
         yield f"help-{lang}", help_card(lang, is_admin=False, active_dialog=None)
         yield f"help-admin-in-dialog-{lang}", help_card(lang, is_admin=True, active_dialog="x")

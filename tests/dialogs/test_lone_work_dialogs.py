@@ -208,9 +208,10 @@ async def test_expiry_and_reminder(scene: Scene) -> None:
     reminders = next(j for j in scene.runtime.scheduler.jobs if isinstance(j, LoneWorkReminders))
     expiry = next(j for j in scene.runtime.scheduler.jobs if isinstance(j, LoneWorkExpiry))
     scene.connector.clear()
+    # Tuesday, 4 working days on: only the latest reminder, once.
     await reminders.run(request.created_at + timedelta(days=6))
     await reminders.run(request.created_at + timedelta(days=7))
     to_lise = [m for m in scene.connector.messages() if m.conversation_id == "a:lise@uni.dk"]
-    assert len(to_lise) == 1 and "Påmindelse" in to_lise[0].card_text()
+    assert len(to_lise) == 1 and "Anden påmindelse" in to_lise[0].card_text()
     await expiry.run(request.expires_at + timedelta(seconds=1))
     assert (await scene.stored()).status == "expired"

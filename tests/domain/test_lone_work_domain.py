@@ -17,8 +17,8 @@ from domain.lone_work import (
     RequestView,
     check,
     parse,
-    working_days_between,
 )
+from domain.working_days import working_days_between
 from reports.lone_work import COLUMNS
 from services.lone_work_export import export_register
 from services.lone_work_views import loaded_view, views_and_people

@@ -303,7 +303,7 @@ async def test_need_help_escalates_at_once(bot: BotUnderTest) -> None:
 async def test_no_approved_request_no_session(bot: BotUnderTest) -> None:
     await _setup(bot)
     replies = await bot.say(MAJA, "start alenearbejde")
-    assert "ingen godkendt alenearbejde" in replies[0].text
+    assert "intet godkendt alenearbejde" in replies[0].text
 
 
 async def test_restart_during_an_open_session_sends_each_step_once(

@@ -339,7 +339,7 @@ async def test_dropping_needs_a_reason_and_tells_leader_and_amk(bot: BotUnderTes
     await bot.runtime.background.drain()
     for user in (LEADER, AMK):
         told = [m for m in to(bot.connector.messages(), user) if m.card]
-        assert any("er droppet af Otto Ejer" in m.card_text() for m in told), user.name
+        assert any("er opgivet af Otto Ejer" in m.card_text() for m in told), user.name
 
 
 async def test_strangers_cannot_change_an_item(bot: BotUnderTest) -> None:

@@ -105,7 +105,7 @@ async def test_export_writes_the_current_plan_without_notes(db: Database, tmp_pa
     problems = [row[1] for row in rows[1:]]
     assert problems == ["Afbrydelser", "Uklar prioritering"]
     assert rows[1][3] == "otto@uni.dk" and rows[1][6] == "Ikke startet"
-    assert rows[2][6] == "Droppet"
+    assert rows[2][6] == "Opgivet"
     assert isinstance(rows[1][4], datetime)  # a real date cell
     everything = " ".join(
         str(value)

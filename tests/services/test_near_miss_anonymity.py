@@ -8,12 +8,14 @@ and, with TEST_DATABASE_URL, on PostgreSQL.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from sqlalchemy import MetaData, select
 from sqlalchemy.engine import Connection
 
@@ -22,6 +24,7 @@ from domain.i18n import COPENHAGEN
 from storage.models import ConversationRef, Person
 from storage.near_miss_models import NearMissAction, NearMissReport
 from storage.schema import metadata
+from tests.support.card_nodes import walk
 from tests.support.fake_connector import Sent
 from tests.support.near_miss import AMK, OWNER, REPORTER, form, report, reports, setup, to
 from tests.support.teams import BotUnderTest, User
@@ -256,3 +259,52 @@ async def test_an_abandoned_form_is_gone_from_the_state_once_sent(bot: BotUnderT
     ]
     assert SECRET_TEXT not in after[0]["data"]
     assert json.loads(after[0]["data"])["DialogState"]["stack"] == []
+
+
+async def _own_rows(bot: BotUnderTest, user: User) -> tuple[Person, ConversationRef]:
+    assert bot.runtime is not None
+    async with bot.runtime.db.sessions() as session:
+        person = (
+            await session.scalars(select(Person).where(Person.aad_object_id == user.aad))
+        ).one()
+        chat = (
+            await session.scalars(
+                select(ConversationRef).where(ConversationRef.conversation_id == user.chat_id)
+            )
+        ).one()
+    return person, chat
+
+
+@pytest.mark.parametrize("injured", ["no", "yes"])
+async def test_an_anonymous_report_does_not_touch_the_reporters_own_rows(
+    bot: BotUnderTest, injured: str
+) -> None:
+    """Teams sends a new display name with the anonymous report: the reporter's person row
+    and chat reference keep their `updated_at` (which would name the report's moment), and
+    the name is recorded on the next ordinary message."""
+    kemi = await setup(bot)
+    await bot.say(REPORTER, "nærved")
+    before_person, before_chat = await _own_rows(bot, REPORTER)
+    renamed = dataclasses.replace(REPORTER, name="Mette R. Reporter")
+    later = datetime.now(UTC) + timedelta(hours=1)
+    with time_machine.travel(later, tick=False):
+        answer = await bot.submit(renamed, form(kemi, anonymous="true", injured=injured))
+        if injured == "yes":
+            record = next(
+                node["data"]
+                for node in walk(answer[-1].card)
+                if (node.get("data") or {}).get("action") == "near_miss.record_anyway"
+            )
+            await bot.submit(renamed, record)
+        assert bot.runtime is not None
+        await bot.runtime.background.drain()
+    (stored,) = await reports(bot)
+    assert stored.anonymous and stored.created_at == later
+    person, chat = await _own_rows(bot, REPORTER)
+    assert (person.name, person.updated_at) == (before_person.name, before_person.updated_at)
+    assert chat.updated_at == before_chat.updated_at
+
+    with time_machine.travel(later + timedelta(hours=1), tick=False):
+        await bot.say(renamed, "menu")
+    person, _ = await _own_rows(bot, REPORTER)
+    assert person.name == "Mette R. Reporter" and person.updated_at > later

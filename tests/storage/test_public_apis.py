@@ -23,8 +23,6 @@ KNOWN = {
     "_bind_processors",
     "_result_columns",
     "_compiled_cache",
-    "insert_prefetch",
-    "update_prefetch",
     "_tx",
     "_conn",
     "_connection_record",
@@ -43,12 +41,6 @@ ALLOWED = {
     ("bot/state.py", "_context_service_key"),
     # The hot paths measured in docs/performance.md ("Public APIs only, measured"): the same
     # code on SQLAlchemy's public async API alone costs 2-3 times the CPU per turn.
-    ("storage/pg_driver.py", "_compile_w_cache"),
-    ("storage/pg_driver.py", "_bind_processors"),
-    ("storage/pg_driver.py", "insert_prefetch"),
-    ("storage/pg_driver.py", "update_prefetch"),
-    ("storage/pg_driver.py", "_result_columns"),
-    ("storage/pg_driver.py", "_compiled_cache"),
     ("storage/inline_sqlite.py", "_tx"),
 }
 

@@ -1,0 +1,327 @@
+"""Cards of the documentation overview: a unit's duties with their status, the form that
+records one, the unit picker and the secretariat's list of all units."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final, Literal
+
+from microsoft_teams.cards import (
+    ActionSet,
+    AdaptiveCard,
+    CardElement,
+    Column,
+    ColumnSet,
+    Container,
+    OpenUrlAction,
+    TextBlock,
+)
+
+from cards.common import Card, execute, paragraph, plain, render, title, unit_choice
+from cards.forms import Field, Kind, render_fields
+from domain.documentation import Duty, Standing, Status
+from domain.i18n import Lang, t
+from domain.org import UnitRef
+
+Colour = Literal["Good", "Warning", "Attention", "Default"]
+
+_COLOURS: Final[dict[Status, Colour]] = {
+    Status.MET: "Good",
+    Status.DUE_SOON: "Warning",
+    Status.OVERDUE: "Attention",
+    Status.NOT_RECORDED: "Attention",
+}
+
+
+def format_day(lang: Lang, day: date) -> str:
+    return day.strftime("%d.%m.%Y") if lang is Lang.DA else day.strftime("%d %b %Y")
+
+
+def _status_line(lang: Lang, item: Standing) -> str:
+    parts = [f"**{t(lang, f'documentation.status.{item.status.value}')}**"]
+    if item.last_met is not None:
+        parts.append(t(lang, "documentation.last_met", day=format_day(lang, item.last_met)))
+    if item.due_on is not None:
+        parts.append(t(lang, "documentation.due_on", day=format_day(lang, item.due_on)))
+    elif item.last_met is not None:
+        parts.append(t(lang, "documentation.on_change"))
+    return " · ".join(parts)
+
+
+def _duty_block(lang: Lang, item: Standing, unit_id: int, may_record: bool) -> Container:
+    duty = item.duty
+    heading = duty.name(lang is Lang.DA)
+    if item.subject:
+        heading = f"{heading}: {plain(item.subject)}"
+    items: list[CardElement] = [
+        TextBlock(text=heading, weight="Bolder", wrap=True),
+        TextBlock(
+            text=_status_line(lang, item),
+            color=_COLOURS[item.status],
+            wrap=True,
+            spacing="None",
+        ),
+    ]
+    if not duty.recordable:
+        items.append(
+            TextBlock(
+                text=t(lang, f"documentation.source.{duty.source.value}"),
+                is_subtle=True,
+                size="Small",
+                wrap=True,
+                spacing="None",
+            )
+        )
+    actions: list[Any] = []
+    if item.proof:
+        actions.append(OpenUrlAction(title=t(lang, "documentation.open_proof"), url=item.proof))
+    if may_record and duty.recordable and not duty.per_subject:
+        actions.append(
+            execute(
+                t(lang, "documentation.record"),
+                "documentation.form",
+                unit_id=unit_id,
+                duty=duty.key,
+            )
+        )
+    if actions:
+        items.append(ActionSet(actions=actions))
+    return Container(items=items, separator=True, spacing="Medium")
+
+
+def overview_card(
+    lang: Lang,
+    unit: UnitRef,
+    standings: Sequence[Standing],
+    *,
+    may_record: bool,
+    university_wide: bool,
+    notice: str | None = None,
+) -> Card:
+    """A unit's duties, most urgent first, each with its status, dates and proof; a leader,
+    AMK or the secretariat can record each recorded duty from here."""
+    body: list[CardElement] = [
+        title(t(lang, "documentation.title", unit=plain(unit.name))),
+        paragraph(t(lang, "documentation.intro"), subtle=True),
+    ]
+    if notice:
+        body.append(TextBlock(text=notice, color="Good", wrap=True))
+    body.extend(_duty_block(lang, item, unit.id, may_record) for item in standings)
+    for duty in _subject_duties(standings):
+        if may_record:
+            body.append(
+                ActionSet(
+                    actions=[
+                        execute(
+                            f"{t(lang, 'documentation.record')}: {duty.name(lang is Lang.DA)}",
+                            "documentation.form",
+                            unit_id=unit.id,
+                            duty=duty.key,
+                        )
+                    ]
+                )
+            )
+    actions = [execute(t(lang, "documentation.other_unit"), "documentation.pick")]
+    if university_wide:
+        actions.append(execute(t(lang, "documentation.all.show"), "documentation.all"))
+    return render(AdaptiveCard(body=body, actions=actions))
+
+
+def _subject_duties(standings: Sequence[Standing]) -> list[Duty]:
+    """Duties kept per subject: a new subject is recorded from a button of its own."""
+    seen: dict[str, Duty] = {}
+    for item in standings:
+        if item.duty.per_subject and item.duty.recordable:
+            seen.setdefault(item.duty.key, item.duty)
+    return list(seen.values())
+
+
+def record_fields(duty: Duty) -> tuple[Field, ...]:
+    """The record form: when the duty was met, the proof, and for a duty kept per subject
+    what this one covers."""
+    subject = (
+        (
+            Field(
+                "subject",
+                "documentation.field.subject",
+                required=True,
+                max_length=150,
+                error="documentation.error.subject",
+                placeholder="documentation.field.subject.placeholder",
+            ),
+        )
+        if duty.per_subject
+        else ()
+    )
+    return (
+        *subject,
+        Field(
+            "met_on",
+            "documentation.field.met_on",
+            Kind.DATE,
+            required=True,
+            error="documentation.field.met_on.error",
+            until_today=True,
+        ),
+        Field(
+            "proof",
+            "documentation.field.proof",
+            Kind.URL,
+            max_length=500,
+            placeholder="documentation.field.proof.placeholder",
+            error="documentation.error.proof",
+        ),
+    )
+
+
+def record_card(
+    lang: Lang,
+    unit: UnitRef,
+    duty: Duty,
+    *,
+    today: date,
+    values: Mapping[str, Any] | None = None,
+    errors: Mapping[str, str] | None = None,
+) -> Card:
+    """Record that the unit met `duty`: the day, the proof and (per subject) what it covers;
+    errors are shown under their fields with what was typed kept."""
+    body: list[CardElement] = [
+        title(t(lang, "documentation.record.title", duty=duty.name(lang is Lang.DA))),
+        paragraph(t(lang, "documentation.record.unit", unit=plain(unit.name)), subtle=True),
+        *render_fields(lang, record_fields(duty), values, errors, today=today),
+    ]
+    return render(
+        AdaptiveCard(
+            body=body,
+            actions=[
+                execute(
+                    t(lang, "documentation.save"),
+                    "documentation.record",
+                    unit_id=unit.id,
+                    duty=duty.key,
+                ),
+                execute(t(lang, "documentation.back"), "documentation.show", unit_id=unit.id),
+            ],
+        )
+    )
+
+
+def pick_card(
+    lang: Lang, units: list[UnitRef], *, selected: int | None = None, error: str | None = None
+) -> Card:
+    """Which unit's documentation to show."""
+    body: list[CardElement] = [
+        title(t(lang, "documentation.pick.title")),
+        paragraph(t(lang, "documentation.pick.intro")),
+        unit_choice(
+            units,
+            label=t(lang, "documentation.pick.unit"),
+            error_message=t(lang, "documentation.pick.error"),
+            value=None if selected is None else str(selected),
+        ),
+    ]
+    if error:
+        body.append(TextBlock(text=error, color="Attention", wrap=True, spacing="None"))
+    return render(
+        AdaptiveCard(
+            body=body, actions=[execute(t(lang, "documentation.show"), "documentation.show")]
+        )
+    )
+
+
+@dataclass(frozen=True)
+class UnitSummary:
+    """One unit's line in the secretariat's list."""
+
+    unit: UnitRef
+    worst: Status
+    counts: Mapping[Status, int]
+
+
+def all_units_card(lang: Lang, summaries: Sequence[UnitSummary]) -> Card:
+    """Every active unit, most urgent first: its worst status and how many duties are
+    overdue, not recorded or due soon; a unit's name opens its overview."""
+    body: list[CardElement] = [title(t(lang, "documentation.all.title"))]
+    if not summaries:
+        body.append(paragraph(t(lang, "documentation.all.none")))
+    for summary in summaries:
+        counts = t(
+            lang,
+            "documentation.all.counts",
+            overdue=summary.counts.get(Status.OVERDUE, 0),
+            not_recorded=summary.counts.get(Status.NOT_RECORDED, 0),
+            due_soon=summary.counts.get(Status.DUE_SOON, 0),
+        )
+        body.append(
+            ColumnSet(
+                separator=True,
+                columns=[
+                    Column(
+                        width="stretch",
+                        items=[
+                            TextBlock(text=plain(summary.unit.name), weight="Bolder", wrap=True),
+                            TextBlock(
+                                text=counts,
+                                color=_COLOURS[summary.worst],
+                                size="Small",
+                                wrap=True,
+                                spacing="None",
+                            ),
+                        ],
+                    ),
+                    Column(
+                        width="auto",
+                        items=[
+                            ActionSet(
+                                actions=[
+                                    execute(
+                                        t(lang, "documentation.show"),
+                                        "documentation.show",
+                                        unit_id=summary.unit.id,
+                                    )
+                                ]
+                            )
+                        ],
+                    ),
+                ],
+            )
+        )
+    return render(AdaptiveCard(body=body))
+
+
+def reminder_card(lang: Lang, unit: UnitRef, item: Standing, *, today: date) -> Card:
+    """A duty falls due in 60 or 14 days, or is overdue: what, where, by when, and the
+    buttons that show the unit's overview and record the duty."""
+    assert item.due_on is not None
+    duty = item.duty.name(lang is Lang.DA)
+    if item.subject:
+        duty = f"{duty}: {plain(item.subject)}"
+    days_left = (item.due_on - today).days
+    key = "documentation.reminder.overdue" if days_left < 0 else "documentation.reminder.due"
+    text = t(
+        lang,
+        key,
+        duty=duty,
+        unit=plain(unit.name),
+        day=format_day(lang, item.due_on),
+        days=days_left,
+    )
+    actions = [execute(t(lang, "documentation.show"), "documentation.show", unit_id=unit.id)]
+    if item.duty.recordable:
+        actions.insert(
+            0,
+            execute(
+                t(lang, "documentation.record"),
+                "documentation.form",
+                unit_id=unit.id,
+                duty=item.duty.key,
+            ),
+        )
+    body: list[CardElement] = [
+        title(t(lang, "documentation.reminder.title")),
+        paragraph(text),
+        paragraph(t(lang, "documentation.reminder.hint"), subtle=True),
+    ]
+    return render(AdaptiveCard(body=body, actions=actions))

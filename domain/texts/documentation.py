@@ -1,0 +1,131 @@
+"""Texts of the documentation overview (a unit's written duties): (Danish, English)."""
+
+from typing import Final
+
+TEXTS: Final[dict[str, tuple[str, str]]] = {
+    "documentation.title": ("Dokumentation: {unit}", "Documentation: {unit}"),
+    "documentation.all.title": (
+        "Dokumentation i alle enheder",
+        "Documentation in all units",
+    ),
+    "documentation.intro": (
+        "Arbejdsmiljølovens skriftlige krav for enheden: hvornår hvert krav sidst blev "
+        "opfyldt, hvornår det skal opfyldes igen, og dokumentationen.",
+        "The Work Environment Act's written duties for the unit: when each was last met, "
+        "when it is due again, and the proof.",
+    ),
+    "documentation.status.met": ("Opfyldt", "Met"),
+    "documentation.status.due_soon": ("Snart forfalden", "Due soon"),
+    "documentation.status.overdue": ("Overskredet", "Overdue"),
+    "documentation.status.not_recorded": ("Ikke registreret", "Not recorded"),
+    "documentation.last_met": ("Sidst: {day}", "Last: {day}"),
+    "documentation.due_on": ("Næste gang senest: {day}", "Next due by: {day}"),
+    "documentation.on_change": (
+        "Ajourføres ved større ændringer",
+        "Updated after major changes",
+    ),
+    "documentation.source.wellbeing": (
+        "Fra enhedens trivselsdialoger (den ældste gruppes seneste dialog).",
+        "From the unit's well-being dialogues (the least recent group's latest dialogue).",
+    ),
+    "documentation.source.annual_discussion": (
+        "Fra den årlige arbejdsmiljødrøftelse, som registreres under **trivsel**.",
+        "From the annual discussion, recorded under **wellbeing**.",
+    ),
+    "documentation.open_proof": ("Åbn dokumentationen", "Open the proof"),
+    "documentation.record": ("Registrér", "Record"),
+    "documentation.record.title": ("Registrér: {duty}", "Record: {duty}"),
+    "documentation.record.unit": ("Enhed: {unit}", "Unit: {unit}"),
+    "documentation.field.met_on": ("Dato for opfyldelse", "Date it was met"),
+    "documentation.field.met_on.error": ("Vælg en dato.", "Pick a date."),
+    "documentation.field.proof": (
+        "Link til dokumentationen (https, valgfrit)",
+        "Link to the proof (https, optional)",
+    ),
+    "documentation.field.proof.placeholder": (
+        "https://… (fx rapporten i SafetyNet)",
+        "https://… (e.g. the report in SafetyNet)",
+    ),
+    "documentation.field.subject": (
+        "Hvad vurderingen handler om",
+        "What the assessment covers",
+    ),
+    "documentation.field.subject.placeholder": (
+        "Fx flussyre i laboratorium 2",
+        "E.g. hydrofluoric acid in lab 2",
+    ),
+    "documentation.save": ("Gem", "Save"),
+    "documentation.back": ("Tilbage til oversigten", "Back to the overview"),
+    "documentation.saved": (
+        "Gemt: {duty}, {day}.",
+        "Saved: {duty}, {day}.",
+    ),
+    "documentation.error.future": (
+        "Datoen kan ikke ligge i fremtiden.",
+        "The date cannot be in the future.",
+    ),
+    "documentation.error.subject": (
+        "Skriv, hvad vurderingen handler om.",
+        "Say what the assessment covers.",
+    ),
+    "documentation.error.proof": (
+        "Linket skal begynde med https://.",
+        "The link must start with https://.",
+    ),
+    "documentation.error.met_on": ("Vælg en gyldig dato.", "Pick a valid date."),
+    "documentation.error.too_long": ("Teksten er for lang.", "The text is too long."),
+    "documentation.not_allowed": (
+        "Kun enhedens leder og AMK og arbejdsmiljøsekretariatet kan registrere dokumentation.",
+        "Only the unit's leader and AMK and the work-environment secretariat can record "
+        "documentation.",
+    ),
+    "documentation.unknown": (
+        "Den enhed eller det krav findes ikke (længere).",
+        "That unit or duty no longer exists.",
+    ),
+    "documentation.pick.title": ("Dokumentation", "Documentation"),
+    "documentation.pick.intro": (
+        "Vælg enheden, hvis dokumentation du vil se.",
+        "Choose the unit whose documentation you want to see.",
+    ),
+    "documentation.pick.unit": ("Enhed", "Unit"),
+    "documentation.pick.error": ("Vælg en enhed.", "Choose a unit."),
+    "documentation.show": ("Vis", "Show"),
+    "documentation.other_unit": ("Vis en anden enhed", "Show another unit"),
+    "documentation.all.show": ("Alle enheder", "All units"),
+    "documentation.all.unit": ("Enhed", "Unit"),
+    "documentation.all.worst": ("Mest presserende", "Most urgent"),
+    "documentation.all.counts": (
+        "{overdue} overskredet · {not_recorded} ikke registreret · {due_soon} snart",
+        "{overdue} overdue · {not_recorded} not recorded · {due_soon} due soon",
+    ),
+    "documentation.all.none": ("Ingen aktive enheder.", "No active units."),
+    "documentation.reminder.title": ("Påmindelse: dokumentation", "Reminder: documentation"),
+    "documentation.reminder.due": (
+        "**{duty}** i {unit} skal være opfyldt senest {day} ({days} dage fra i dag).",
+        "**{duty}** in {unit} is due by {day} ({days} days from today).",
+    ),
+    "documentation.reminder.overdue": (
+        "**{duty}** i {unit} skulle have været opfyldt senest {day}.",
+        "**{duty}** in {unit} was due by {day}.",
+    ),
+    "documentation.reminder.hint": (
+        "Når det er gjort, registrerer du datoen og et link til dokumentationen her.",
+        "When it is done, record the date and a link to the proof here.",
+    ),
+    "digest.documentation.title": ("Dokumentation", "Documentation"),
+    "digest.documentation.overdue": (
+        "Overskredne dokumentationskrav: **{count}** – {units}",
+        "Overdue documentation duties: **{count}** – {units}",
+    ),
+    "digest.documentation.due_soon": (
+        "Dokumentationskrav, der forfalder inden for 14 dage: **{count}** – {units}",
+        "Documentation duties due within 14 days: **{count}** – {units}",
+    ),
+    "help.cmd.documentation": (
+        "**dokumentation** – enhedens skriftlige arbejdsmiljøkrav: hvad er opfyldt, og hvad "
+        "forfalder",
+        "**documentation** – the unit's written work-environment duties: what is met and "
+        "what is due",
+    ),
+}

@@ -1,0 +1,298 @@
+"""The documentation overview's use cases: a unit's duties and their status, recording that
+a duty was met, the unit picker and the secretariat's list of all units.
+
+Everyone may see a unit's overview (it holds dates and links, no personal data); the unit's
+leaders and AMKs, the secretariat and administrators may record; refusals are audited."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cards.common import Card, notice_card
+from cards.documentation import (
+    UnitSummary,
+    all_units_card,
+    format_day,
+    overview_card,
+    pick_card,
+    record_card,
+)
+from domain.actor import Speaker
+from domain.documentation import (
+    Duty,
+    DutyCatalogue,
+    RecordForm,
+    Standing,
+    Status,
+    form_problems,
+    standing,
+    worst_first,
+)
+from domain.i18n import Lang, local_date, t
+from domain.ids import CardId, ChosenId
+from domain.org import UnitRef
+from domain.wellbeing import Access
+from services.actions import CardData, CardInputs, NoData, Verb
+from services.ports import Clock
+from storage import audit, documentation, org, wellbeing
+from storage.db import Database
+from storage.models import Unit, utcnow
+
+_FIELD_ERRORS = {
+    "met_on": "documentation.error.met_on",
+    "proof": "documentation.error.proof",
+    "subject": "documentation.error.too_long",
+}
+
+
+class UnitChoice(CardData):
+    """Show a unit's overview: the unit the card names or the one picked (none: pick one)."""
+
+    unit_id: ChosenId = None
+
+
+class DutyRef(CardData):
+    """Open the record form of one duty of one unit."""
+
+    unit_id: CardId
+    duty: str
+
+
+class DutyInputs(CardInputs):
+    """The record form as submitted: which duty of which unit, and the form's inputs."""
+
+    unit_id: CardId
+    duty: str
+
+
+class DatabaseDocumentationServices:
+    """The documentation overview on the real database (one transaction per call)."""
+
+    def __init__(self, db: Database, *, clock: Clock = utcnow) -> None:
+        self.db = db
+        self.clock = clock
+        self.catalogue = documentation.duties()
+
+    def verbs(self) -> list[Verb[Any]]:
+        return [
+            Verb("documentation.show", UnitChoice, self.show),
+            Verb("documentation.pick", NoData, self.pick),
+            Verb("documentation.all", NoData, self.all_units),
+            Verb("documentation.form", DutyRef, self.form),
+            Verb("documentation.record", DutyInputs, self.record),
+        ]
+
+    async def word(self, speaker: Speaker) -> Card:
+        """ "dokumentation": the speaker's own unit at once, the secretariat's list of all
+        units, or the unit picker."""
+        async with self.db.sessions() as session:
+            access = await self._access(session, speaker)
+            if access.university_wide:
+                return await self._all_units(session, speaker)
+            home = access.home_unit()
+            if home is not None:
+                return await self._overview(session, speaker, access, home)
+            return await self._picker(session, speaker)
+
+    async def show(self, speaker: Speaker, choice: UnitChoice) -> Card:
+        async with self.db.sessions() as session:
+            if choice.unit_id is None:
+                return await self._picker(
+                    session, speaker, error=t(speaker.lang, "documentation.pick.error")
+                )
+            access = await self._access(session, speaker)
+            return await self._overview(session, speaker, access, choice.unit_id)
+
+    async def pick(self, speaker: Speaker, _: NoData) -> Card:
+        async with self.db.sessions() as session:
+            home = (await self._access(session, speaker)).home_unit()
+            return await self._picker(session, speaker, selected=home)
+
+    async def all_units(self, speaker: Speaker, _: NoData) -> Card:
+        async with self.db.sessions() as session:
+            access = await self._access(session, speaker)
+            if not access.university_wide:
+                return await self._picker(session, speaker)
+            return await self._all_units(session, speaker)
+
+    async def form(self, speaker: Speaker, ref: DutyRef) -> Card:
+        async with self.db.sessions() as session:
+            found = await self._unit_and_duty(session, ref.unit_id, ref.duty)
+            access = await self._access(session, speaker)
+        if found is None:
+            return self._unknown(speaker)
+        unit, duty = found
+        if not access.may_record(unit.id):
+            await self._refuse(speaker, unit.id)
+            return self._not_allowed(speaker)
+        return record_card(speaker.lang, unit, duty, today=self._today())
+
+    async def record(self, speaker: Speaker, sent: DutyInputs) -> Card:
+        """Record that the unit met the duty, in one transaction with its audit event; the
+        form again with what is wrong under each field, or the overview with a receipt."""
+        lang = speaker.lang
+        values = sent.inputs()
+        today = self._today()
+        async with self.db.transaction() as session:
+            found = await self._unit_and_duty(session, sent.unit_id, sent.duty)
+            if found is None:
+                return self._unknown(speaker)
+            unit, duty = found
+            access = await self._access(session, speaker)
+            if speaker.person_id is None or not access.may_record(unit.id):
+                await audit.record(
+                    session,
+                    actor=speaker.actor,
+                    action="documentation.record.refused",
+                    entity_type="unit",
+                    entity_id=unit.id,
+                    after={"reason": "not_allowed"},
+                )
+                return self._not_allowed(speaker)
+            problems = _problems(values, duty, today)
+            if isinstance(problems, dict):
+                errors = {field: t(lang, key) for field, key in problems.items()}
+                return record_card(lang, unit, duty, today=today, values=values, errors=errors)
+            await documentation.add_record(
+                session,
+                unit_id=unit.id,
+                duty=duty,
+                form=problems,
+                actor_id=speaker.person_id,
+                actor=speaker.actor,
+            )
+            standings = await self._standings(session, unit.id)
+        notice = t(
+            lang,
+            "documentation.saved",
+            duty=duty.name(lang is Lang.DA),
+            day=format_day(lang, problems.met_on),
+        )
+        return overview_card(
+            lang,
+            unit,
+            standings,
+            may_record=True,
+            university_wide=access.university_wide,
+            notice=notice,
+        )
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _today(self) -> date:
+        return local_date(self.clock())
+
+    async def _access(self, session: AsyncSession, speaker: Speaker) -> Access:
+        return await wellbeing.access_of(session, speaker.person_id, is_admin=speaker.is_admin)
+
+    async def _unit_and_duty(
+        self, session: AsyncSession, unit_id: int, key: str
+    ) -> tuple[UnitRef, Duty] | None:
+        unit = await session.get(Unit, unit_id)
+        duty = self.catalogue.get(key)
+        if unit is None or not unit.active or duty is None or not duty.recordable:
+            return None
+        return UnitRef(id=unit.id, name=unit.name), duty
+
+    async def _standings(self, session: AsyncSession, unit_id: int) -> list[Standing]:
+        met = await documentation.last_met(session, [unit_id])
+        return worst_first(self._unit_standings(met, unit_id))
+
+    def _unit_standings(self, met: documentation.Met, unit_id: int) -> list[Standing]:
+        return unit_standings(self.catalogue, met, unit_id, self._today())
+
+    async def _overview(
+        self, session: AsyncSession, speaker: Speaker, access: Access, unit_id: int
+    ) -> Card:
+        unit = await session.get(Unit, unit_id)
+        if unit is None or not unit.active:
+            return self._unknown(speaker)
+        return overview_card(
+            speaker.lang,
+            UnitRef(id=unit.id, name=unit.name),
+            await self._standings(session, unit.id),
+            may_record=access.may_record(unit.id),
+            university_wide=access.university_wide,
+        )
+
+    async def _picker(
+        self,
+        session: AsyncSession,
+        speaker: Speaker,
+        *,
+        selected: int | None = None,
+        error: str | None = None,
+    ) -> Card:
+        units = [UnitRef(id=unit.id, name=unit.name) for unit in await org.list_units(session)]
+        return pick_card(speaker.lang, units, selected=selected, error=error)
+
+    async def _all_units(self, session: AsyncSession, speaker: Speaker) -> Card:
+        units = await org.list_units(session)
+        met = await documentation.last_met(session, [unit.id for unit in units])
+        order = list(Status)
+        summaries = []
+        for unit in units:
+            counts = Counter(item.status for item in self._unit_standings(met, unit.id))
+            worst = min(counts, key=order.index)
+            summaries.append(
+                UnitSummary(unit=UnitRef(id=unit.id, name=unit.name), worst=worst, counts=counts)
+            )
+        summaries.sort(
+            key=lambda s: (
+                order.index(s.worst),
+                -s.counts.get(Status.OVERDUE, 0),
+                -s.counts.get(Status.NOT_RECORDED, 0),
+                s.unit.name.lower(),
+            )
+        )
+        return all_units_card(speaker.lang, summaries)
+
+    async def _refuse(self, speaker: Speaker, unit_id: int) -> None:
+        """Audit a form opened by someone who may not record (nothing was written)."""
+        await audit.record_refusal(
+            self.db,
+            actor=speaker.actor,
+            action="documentation.record",
+            entity_type="unit",
+            entity_id=unit_id,
+        )
+
+    def _not_allowed(self, speaker: Speaker) -> Card:
+        lang = speaker.lang
+        return notice_card(
+            t(lang, "documentation.pick.title"), t(lang, "documentation.not_allowed")
+        )
+
+    def _unknown(self, speaker: Speaker) -> Card:
+        lang = speaker.lang
+        return notice_card(t(lang, "documentation.pick.title"), t(lang, "documentation.unknown"))
+
+
+def unit_standings(
+    catalogue: DutyCatalogue, met: documentation.Met, unit_id: int, today: date
+) -> list[Standing]:
+    """Every duty of the catalogue for one unit (a duty kept per subject: one per subject,
+    or one "not recorded"), in the catalogue's order."""
+    standings: list[Standing] = []
+    for duty in catalogue.duties:
+        entries = documentation.met_on(met, unit_id, duty)
+        if not entries:
+            standings.append(standing(duty, None, today))
+        for subject, day, proof in entries:
+            standings.append(standing(duty, day, today, subject=subject, proof=proof))
+    return standings
+
+
+def _problems(values: dict[str, Any], duty: Duty, today: date) -> RecordForm | dict[str, str]:
+    """The valid form, or field id → catalogue key of what is wrong with it."""
+    try:
+        form = RecordForm.model_validate(values)
+    except ValidationError as error:
+        fields = {str(problem["loc"][0]) for problem in error.errors() if problem["loc"]}
+        return {field: _FIELD_ERRORS.get(field, "documentation.error.too_long") for field in fields}
+    return form_problems(form, duty, today) or form

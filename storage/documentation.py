@@ -1,0 +1,126 @@
+"""The documentation overview's reads and its one write: the duties list, when each unit last
+met each duty (recorded here, or taken from the well-being records), and a new record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import yaml
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.documentation import Duty, DutyCatalogue, RecordForm, Source
+from storage import audit
+from storage.documentation_models import DutyRecord
+from storage.wellbeing_models import WellbeingAnnualDiscussion, WellbeingDialogue
+
+DUTIES_FILE = Path(__file__).parent / "seed" / "duties.yaml"
+ENTITY = "duty_record"
+
+
+@cache
+def duties(path: Path = DUTIES_FILE) -> DutyCatalogue:
+    """The list of duties shipped with the bot (read once)."""
+    return DutyCatalogue.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+# (unit id, duty key, subject) → (the day it was last met, the proof)
+Met = dict[tuple[int, str, str | None], tuple[date, str | None]]
+
+
+async def last_met(session: AsyncSession, unit_ids: Iterable[int]) -> Met:
+    """For each unit and duty (and subject), the newest day it was met and its proof: the
+    recorded duties from their records, the psychological APV from the well-being dialogues
+    (the least recent of the groups' latest dialogues), the annual discussion from its
+    records."""
+    units = list(unit_ids)
+    met: Met = {}
+    records = await session.execute(
+        select(
+            DutyRecord.unit_id,
+            DutyRecord.duty_key,
+            DutyRecord.subject,
+            DutyRecord.met_on,
+            DutyRecord.proof,
+        )
+        .where(DutyRecord.unit_id.in_(units))
+        .order_by(DutyRecord.met_on, DutyRecord.id)
+    )
+    for unit_id, key, subject, day, proof in records:
+        met[(unit_id, key, subject)] = (day, proof)  # the newest comes last
+    for unit_id, held_on in await _oldest_group_latest_dialogue(session, units):
+        met[(unit_id, Source.WELLBEING.value, None)] = (held_on, None)
+    discussions = await session.execute(
+        select(WellbeingAnnualDiscussion.unit_id, func.max(WellbeingAnnualDiscussion.held_on))
+        .where(WellbeingAnnualDiscussion.unit_id.in_(units))
+        .group_by(WellbeingAnnualDiscussion.unit_id)
+    )
+    for unit_id, held_on in discussions:
+        met[(unit_id, Source.ANNUAL_DISCUSSION.value, None)] = (held_on, None)
+    return met
+
+
+async def _oldest_group_latest_dialogue(
+    session: AsyncSession, unit_ids: list[int]
+) -> list[tuple[int, date]]:
+    per_group = (
+        select(
+            WellbeingDialogue.unit_id,
+            func.lower(WellbeingDialogue.group_name).label("group_name"),
+            func.max(WellbeingDialogue.held_on).label("held_on"),
+        )
+        .where(WellbeingDialogue.unit_id.in_(unit_ids))
+        .group_by(WellbeingDialogue.unit_id, func.lower(WellbeingDialogue.group_name))
+        .subquery()
+    )
+    rows = await session.execute(
+        select(per_group.c.unit_id, func.min(per_group.c.held_on)).group_by(per_group.c.unit_id)
+    )
+    return [(unit_id, held_on) for unit_id, held_on in rows]
+
+
+def met_on(met: Met, unit_id: int, duty: Duty) -> list[tuple[str | None, date, str | None]]:
+    """(subject, day, proof) of one unit's duty: one entry, or one per subject."""
+    key = duty.key if duty.source is Source.RECORDED else duty.source.value
+    return sorted(
+        (
+            (subject, day, proof)
+            for (unit, duty_key, subject), (day, proof) in met.items()
+            if unit == unit_id and duty_key == key
+        ),
+        key=lambda entry: (entry[0] or "").lower(),
+    )
+
+
+async def add_record(
+    session: AsyncSession,
+    *,
+    unit_id: int,
+    duty: Duty,
+    form: RecordForm,
+    actor_id: int,
+    actor: str,
+) -> DutyRecord:
+    """One time the unit met the duty, with its audit event (facts only, never the text)."""
+    record = DutyRecord(
+        unit_id=unit_id,
+        duty_key=duty.key,
+        subject=form.subject if duty.per_subject else None,
+        met_on=form.met_on,
+        proof=form.proof,
+        recorded_by_id=actor_id,
+    )
+    session.add(record)
+    await session.flush()
+    await audit.record(
+        session,
+        actor=actor,
+        action="documentation.record",
+        entity_type=ENTITY,
+        entity_id=record.id,
+        after=record.snapshot(),
+    )
+    return record

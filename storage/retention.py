@@ -1,0 +1,319 @@
+"""Retention: one batch at a time, remove the people and free text of records past their
+period, or delete what only served the moment. Each function runs in the caller's
+transaction, audits what it did without the removed content, and returns how many records
+it handled (fewer than `limit`: nothing more is due)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, null, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain import lone_work as lone_work_rules
+from domain import near_miss as near_miss_rules
+from domain.retention import REMOVED_PERSON_AAD
+from storage import audit
+from storage.audit import REDACT_ACTION, SYSTEM_ACTOR
+from storage.checkin_models import CheckinEvent, CheckinSession
+from storage.lone_work import ENTITY as LONE_WORK
+from storage.lone_work_models import LoneWorkRequest
+from storage.models import AuditEvent, ConversationRef, DialogStateRow, Person, PostedActivity
+from storage.near_miss import ENTITY as NEAR_MISS
+from storage.near_miss_models import NearMissAction, NearMissReport
+
+BATCH = 200
+AUDIT_BATCH = 1000
+REDACTED_ACTOR = "person"
+
+
+async def removed_person_id(session: AsyncSession) -> int:
+    """The person who stands in for everyone removed from a register (made once)."""
+    found = await session.scalar(
+        select(Person.id).where(Person.aad_object_id == REMOVED_PERSON_AAD)
+    )
+    if found is not None:
+        return int(found)
+    person = Person(aad_object_id=REMOVED_PERSON_AAD)
+    session.add(person)
+    await session.flush()
+    return person.id
+
+
+async def remove_near_miss_people(
+    session: AsyncSession, *, cutoff: datetime, now: datetime, years: int, limit: int = BATCH
+) -> int:
+    """Reports closed before `cutoff`: the reporter, the people who followed up, the free
+    text and the exact place go; number, unit, time, campus, category, severity, injury,
+    status and the follow-up times stay for the statistics. Their actions keep status and
+    dates, and their owner becomes the stand-in person."""
+    ids = (
+        await session.scalars(
+            select(NearMissReport.id)
+            .where(
+                NearMissReport.status == near_miss_rules.Status.CLOSED.value,
+                NearMissReport.closed_at < cutoff,
+                NearMissReport.personal_data_removed_at.is_(None),
+            )
+            .order_by(NearMissReport.id)
+            .limit(limit)
+        )
+    ).all()
+    if not ids:
+        return 0
+    stand_in = await removed_person_id(session)
+    await session.execute(
+        update(NearMissAction)
+        .where(NearMissAction.report_id.in_(ids))
+        .values(
+            description="",
+            owner_id=stand_in,
+            created_by_id=None,
+            done_by_id=None,
+            reminded_at=func.coalesce(NearMissAction.reminded_at, now),
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        update(NearMissReport)
+        .where(NearMissReport.id.in_(ids))
+        .values(
+            reporter_id=None,
+            investigator_id=None,
+            acknowledged_by_id=None,
+            closed_by_id=None,
+            building=None,
+            room=None,
+            description="",
+            immediate_action=None,
+            prevention=None,
+            photo_url=None,
+            conclusion=None,
+            submission_key=None,
+            personal_data_removed_at=now,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    for report_id in ids:
+        await _record_removal(
+            session, "near_miss.retention", NEAR_MISS, report_id, now, retention_years=years
+        )
+    return len(ids)
+
+
+async def remove_lone_work_people(
+    session: AsyncSession, *, cutoff: datetime, now: datetime, years: int, limit: int = BATCH
+) -> int:
+    """Requests that ended (rejected, withdrawn, revoked or expired) before `cutoff`: the
+    requester and approver become the stand-in person or nobody, the task, place, contacts
+    and decision texts go, and their check-in timelines are deleted; number, unit, period,
+    hazards, measures and status stay."""
+    closed = [status.value for status in lone_work_rules.Status if not status.is_open]
+    ids = (
+        await session.scalars(
+            select(LoneWorkRequest.id)
+            .where(
+                LoneWorkRequest.status.in_(closed),
+                LoneWorkRequest.expires_at < cutoff,
+                or_(LoneWorkRequest.decided_at.is_(None), LoneWorkRequest.decided_at < cutoff),
+                or_(LoneWorkRequest.closed_at.is_(None), LoneWorkRequest.closed_at < cutoff),
+                LoneWorkRequest.personal_data_removed_at.is_(None),
+            )
+            .order_by(LoneWorkRequest.id)
+            .limit(limit)
+        )
+    ).all()
+    if not ids:
+        return 0
+    stand_in = await removed_person_id(session)
+    sessions = select(CheckinSession.id).where(CheckinSession.request_id.in_(ids))
+    await session.execute(delete(CheckinEvent).where(CheckinEvent.session_id.in_(sessions)))
+    await session.execute(delete(CheckinSession).where(CheckinSession.request_id.in_(ids)))
+    await session.execute(
+        update(LoneWorkRequest)
+        .where(LoneWorkRequest.id.in_(ids))
+        .values(
+            requester_id=stand_in,
+            approver_id=None,
+            decided_by_id=None,
+            closed_by_id=None,
+            task="",
+            building="",
+            room="",
+            hazard_other=None,
+            mitigation_other=None,
+            checkin_person=None,
+            emergency_name="",
+            emergency_phone="",
+            conditions=None,
+            decision_note=None,
+            close_reason=None,
+            submission_key=None,
+            personal_data_removed_at=now,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    for request_id in ids:
+        await _record_removal(
+            session, "lone_work.retention", LONE_WORK, request_id, now, retention_years=years
+        )
+    return len(ids)
+
+
+async def delete_checkin_timelines(
+    session: AsyncSession, *, cutoff: datetime, days: int, limit: int = BATCH
+) -> int:
+    """Check-in sessions that finished before `cutoff`, with their timelines."""
+    ids = (
+        await session.scalars(
+            select(CheckinSession.id)
+            .where(CheckinSession.finished_at < cutoff, CheckinSession.open_worker_id.is_(None))
+            .order_by(CheckinSession.id)
+            .limit(limit)
+        )
+    ).all()
+    if not ids:
+        return 0
+    events = await session.execute(delete(CheckinEvent).where(CheckinEvent.session_id.in_(ids)))
+    await session.execute(delete(CheckinSession).where(CheckinSession.id.in_(ids)))
+    await audit.record(
+        session,
+        actor=SYSTEM_ACTOR,
+        action="checkin.retention.delete",
+        entity_type="checkin_session",
+        after={
+            "sessions": len(ids),
+            "events": int(getattr(events, "rowcount", 0) or 0),
+            "retention_days": days,
+        },
+    )
+    return len(ids)
+
+
+async def delete_conversations(
+    session: AsyncSession, *, cutoff: datetime, days: int, limit: int = BATCH
+) -> int:
+    """References to chats and channels the bot was removed from (or could no longer reach)
+    before `cutoff`, with the messages it kept of them."""
+    ids = (
+        await session.scalars(
+            select(ConversationRef.id)
+            .where(ConversationRef.active.is_(False), ConversationRef.updated_at < cutoff)
+            .order_by(ConversationRef.id)
+            .limit(limit)
+        )
+    ).all()
+    if not ids:
+        return 0
+    await session.execute(delete(PostedActivity).where(PostedActivity.conversation_ref_id.in_(ids)))
+    await session.execute(delete(ConversationRef).where(ConversationRef.id.in_(ids)))
+    await audit.record(
+        session,
+        actor=SYSTEM_ACTOR,
+        action="conversation.retention.delete",
+        entity_type="conversation_ref",
+        after={"conversations": len(ids), "retention_days": days},
+    )
+    return len(ids)
+
+
+async def delete_dialog_states(
+    session: AsyncSession, *, cutoff: datetime, days: int, limit: int = BATCH
+) -> int:
+    """Conversation state untouched since before `cutoff`: a form abandoned half-way (a
+    near miss described but never sent) is not kept for ever."""
+    keys = (
+        await session.scalars(
+            select(DialogStateRow.key)
+            .where(DialogStateRow.updated_at < cutoff)
+            .order_by(DialogStateRow.key)
+            .limit(limit)
+        )
+    ).all()
+    if not keys:
+        return 0
+    await session.execute(delete(DialogStateRow).where(DialogStateRow.key.in_(keys)))
+    await audit.record(
+        session,
+        actor=SYSTEM_ACTOR,
+        action="dialog_state.retention.delete",
+        entity_type="dialog_state",
+        after={"states": len(keys), "retention_days": days},
+    )
+    return len(keys)
+
+
+async def redact_audit_events(
+    session: AsyncSession, *, cutoff: datetime, now: datetime, years: int, limit: int = AUDIT_BATCH
+) -> int:
+    """Events that occurred before `cutoff` lose who acted (a person becomes "person"), the
+    person they were about and their before/after; what happened to which record, and
+    when, stays. Their hashes stay, so the chain still links; the `audit.redact` event
+    names the last sequence removed, and verification holds removed events against it."""
+    rows = (
+        await session.execute(
+            select(AuditEvent.id, AuditEvent.sequence, AuditEvent.actor, AuditEvent.entity_type)
+            .where(AuditEvent.occurred_at < cutoff, AuditEvent.personal_data_removed_at.is_(None))
+            .order_by(AuditEvent.sequence)
+            .limit(limit)
+        )
+    ).all()
+    if not rows:
+        return 0
+    ids = [row.id for row in rows]
+    await session.execute(
+        update(AuditEvent)
+        .where(AuditEvent.id.in_(ids))
+        .values(before=null(), after=null(), personal_data_removed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    people = [row.id for row in rows if (row.actor or "").startswith(f"{REDACTED_ACTOR}:")]
+    if people:
+        await session.execute(
+            update(AuditEvent)
+            .where(AuditEvent.id.in_(people))
+            .values(actor=REDACTED_ACTOR)
+            .execution_options(synchronize_session=False)
+        )
+    about_people = [row.id for row in rows if row.entity_type == "person"]
+    if about_people:
+        await session.execute(
+            update(AuditEvent)
+            .where(AuditEvent.id.in_(about_people))
+            .values(entity_id=None)
+            .execution_options(synchronize_session=False)
+        )
+    await audit.record(
+        session,
+        actor=SYSTEM_ACTOR,
+        action=REDACT_ACTION,
+        entity_type="audit_event",
+        after={
+            "events": len(rows),
+            "through_sequence": max(row.sequence for row in rows),
+            "retention_years": years,
+        },
+    )
+    return len(rows)
+
+
+async def _record_removal(
+    session: AsyncSession,
+    action: str,
+    entity_type: str,
+    entity_id: int,
+    now: datetime,
+    **facts: Any,
+) -> None:
+    await audit.record(
+        session,
+        actor=SYSTEM_ACTOR,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        after={"personal_data_removed_at": now.isoformat(), **facts},
+    )
