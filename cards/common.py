@@ -158,6 +158,7 @@ def privacy_section(lang: Lang, notice: PrivacyNotice) -> list[CardElement]:
                 lang,
                 "privacy.retention",
                 near_miss=retention.near_miss_years,
+                work_accident=retention.work_accident_years,
                 lone_work=retention.lone_work_years,
                 checkin=retention.checkin_days,
                 wellbeing=notice.wellbeing_years,

@@ -74,6 +74,7 @@ class WorkAccident(Base):
     followed_up_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("person.id", ondelete="SET NULL")
     )
+    personal_data_removed_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -60,6 +60,7 @@ def upgrade() -> None:
         sa.Column("follow_up_by", sa.Date(), nullable=True),
         sa.Column("followed_up_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("followed_up_by_id", sa.Integer(), nullable=True),
+        sa.Column("personal_data_removed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
