@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from bot.config import Settings, configure_logging
 from domain.digest import iso_week, week_bounds
-from domain.i18n import Lang, t
+from domain.i18n import Lang, local_date, t
 from domain.org import OrgFile, UnknownUnit
 from storage import audit, org, precursor_catalogue, precursors
 from storage.db import Database
@@ -145,6 +145,48 @@ async def _export_documentation(settings: Settings, out: Path) -> int:
     finally:
         await db.dispose()
     print(f"wrote {out}: {count} duties of the active units")
+    return 0
+
+
+async def _documentation_template(settings: Settings, out: Path) -> int:
+    from services.documentation_import import write_import_template
+
+    db = Database(settings.database_url)
+    try:
+        await prepare_database(db)
+        await write_import_template(db, out)
+    finally:
+        await db.dispose()
+    print(f"wrote {out}")
+    return 0
+
+
+async def _documentation_import(settings: Settings, path: Path, lang: Lang, check: bool) -> int:
+    from services.documentation_import import import_file
+
+    db = Database(settings.database_url)
+    try:
+        await prepare_database(db)
+        outcome = await import_file(
+            db,
+            path,
+            actor="cli:documentation-import",
+            today=local_date(utcnow()),
+            lang=lang,
+            check_only=check,
+        )
+    finally:
+        await db.dispose()
+    if outcome.errors:
+        for line in outcome.errors:
+            print(line, file=sys.stderr)
+        print(
+            t(lang, "documentation.import.nothing_written", count=len(outcome.errors)),
+            file=sys.stderr,
+        )
+        return 1
+    key = "documentation.import.written" if outcome.written else "documentation.import.checked"
+    print(t(lang, key, records=outcome.records))
     return 0
 
 
@@ -328,6 +370,20 @@ def _parser() -> argparse.ArgumentParser:
         "documentation", help="every unit's written duties: status, dates and proof"
     )
     documentation_export.add_argument("--out", type=Path, required=True)
+    documentation_parser = commands.add_parser(
+        "documentation", help="existing records of the written duties"
+    )
+    documentation_commands = documentation_parser.add_subparsers(dest="documentation_command")
+    documentation_template = documentation_commands.add_parser(
+        "template", help="write the empty import sheet with its guide"
+    )
+    documentation_template.add_argument("--out", type=Path, required=True)
+    documentation_import = documentation_commands.add_parser(
+        "import", help="check every row, then import all of them or nothing"
+    )
+    documentation_import.add_argument("file", type=Path)
+    documentation_import.add_argument("--check", action="store_true", help="only check")
+    documentation_import.add_argument("--lang", choices=["da", "en"], default="da")
     digest = commands.add_parser("digest", help="post (or print) the weekly digest now")
     digest.add_argument("--now", action="store_true", help="run now instead of on schedule")
     digest.add_argument("--week", help="ISO week such as 2026-W48 (default: this week)")
@@ -415,6 +471,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_export_action_plan(settings, args.unit, args.out))
     if command == "export" and args.export_command == "documentation":
         return asyncio.run(_export_documentation(settings, args.out))
+    if command == "documentation" and args.documentation_command == "template":
+        return asyncio.run(_documentation_template(settings, args.out))
+    if command == "documentation" and args.documentation_command == "import":
+        return asyncio.run(_documentation_import(settings, args.file, Lang(args.lang), args.check))
     if command == "digest":
         if not args.now:
             print("add --now to run the digest outside its schedule", file=sys.stderr)

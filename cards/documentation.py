@@ -23,7 +23,9 @@ from cards.common import Card, execute, paragraph, plain, render, title, unit_ch
 from cards.forms import Field, Kind, render_fields
 from domain.documentation import Duty, Standing, Status
 from domain.i18n import Lang, t
-from domain.org import UnitRef
+from domain.org import Role, UnitRef
+
+AMO_DUTY: Final = "amo_composition"
 
 Colour = Literal["Good", "Warning", "Attention", "Default"]
 
@@ -50,7 +52,9 @@ def _status_line(lang: Lang, item: Standing) -> str:
     return " · ".join(parts)
 
 
-def _duty_block(lang: Lang, item: Standing, unit_id: int, may_record: bool) -> Container:
+def _duty_block(
+    lang: Lang, item: Standing, unit_id: int, may_record: bool, amo: Mapping[Role, int]
+) -> Container:
     duty = item.duty
     heading = duty.name(lang is Lang.DA)
     if item.subject:
@@ -74,16 +78,30 @@ def _duty_block(lang: Lang, item: Standing, unit_id: int, may_record: bool) -> C
                 spacing="None",
             )
         )
+    if duty.key == AMO_DUTY:
+        leaders, representatives = amo.get(Role.LEADER, 0), amo.get(Role.AMR, 0)
+        items.append(
+            TextBlock(
+                text=t(lang, "documentation.amo.now", leaders=leaders, amr=representatives)
+                + ("" if representatives else " " + t(lang, "documentation.amo.no_amr")),
+                is_subtle=True,
+                size="Small",
+                wrap=True,
+                spacing="None",
+            )
+        )
     actions: list[Any] = []
     if item.proof:
         actions.append(OpenUrlAction(title=t(lang, "documentation.open_proof"), url=item.proof))
-    if may_record and duty.recordable and not duty.per_subject:
+    if may_record and duty.recordable:
+        subject = {"subject": item.subject} if item.subject else {}
         actions.append(
             execute(
                 t(lang, "documentation.record"),
                 "documentation.form",
                 unit_id=unit_id,
                 duty=duty.key,
+                **subject,
             )
         )
     if actions:
@@ -99,6 +117,7 @@ def overview_card(
     may_record: bool,
     university_wide: bool,
     notice: str | None = None,
+    amo: Mapping[Role, int] | None = None,
 ) -> Card:
     """A unit's duties, most urgent first, each with its status, dates and proof; a leader,
     AMK or the secretariat can record each recorded duty from here."""
@@ -108,14 +127,14 @@ def overview_card(
     ]
     if notice:
         body.append(TextBlock(text=notice, color="Good", wrap=True))
-    body.extend(_duty_block(lang, item, unit.id, may_record) for item in standings)
+    body.extend(_duty_block(lang, item, unit.id, may_record, amo or {}) for item in standings)
     for duty in _subject_duties(standings):
         if may_record:
             body.append(
                 ActionSet(
                     actions=[
                         execute(
-                            f"{t(lang, 'documentation.record')}: {duty.name(lang is Lang.DA)}",
+                            f"{t(lang, 'documentation.record_new')}: {duty.name(lang is Lang.DA)}",
                             "documentation.form",
                             unit_id=unit.id,
                             duty=duty.key,
@@ -130,10 +149,11 @@ def overview_card(
 
 
 def _subject_duties(standings: Sequence[Standing]) -> list[Duty]:
-    """Duties kept per subject: a new subject is recorded from a button of its own."""
+    """Duties kept per subject that have subjects: a new subject is recorded from a button
+    of its own (each subject's own button records that subject again)."""
     seen: dict[str, Duty] = {}
     for item in standings:
-        if item.duty.per_subject and item.duty.recordable:
+        if item.duty.per_subject and item.duty.recordable and item.subject:
             seen.setdefault(item.duty.key, item.duty)
     return list(seen.values())
 

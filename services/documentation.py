@@ -57,10 +57,12 @@ class UnitChoice(CardData):
 
 
 class DutyRef(CardData):
-    """Open the record form of one duty of one unit."""
+    """Open the record form of one duty of one unit (for a subject already recorded: that
+    subject, filled in)."""
 
     unit_id: CardId
     duty: str
+    subject: str | None = None
 
 
 class DutyInputs(CardInputs):
@@ -130,7 +132,8 @@ class DatabaseDocumentationServices:
         if not access.may_record(unit.id):
             await self._refuse(speaker, unit.id)
             return self._not_allowed(speaker)
-        return record_card(speaker.lang, unit, duty, today=self._today())
+        values = {"subject": ref.subject} if duty.per_subject and ref.subject else None
+        return record_card(speaker.lang, unit, duty, today=self._today(), values=values)
 
     async def record(self, speaker: Speaker, sent: DutyInputs) -> Card:
         """Record that the unit met the duty, in one transaction with its audit event; the
@@ -167,6 +170,7 @@ class DatabaseDocumentationServices:
                 actor=speaker.actor,
             )
             standings = await self._standings(session, unit.id)
+            amo = await documentation.amo_members(session, unit.id)
         notice = t(
             lang,
             "documentation.saved",
@@ -180,6 +184,7 @@ class DatabaseDocumentationServices:
             may_record=True,
             university_wide=access.university_wide,
             notice=notice,
+            amo=amo,
         )
 
     # -- helpers -----------------------------------------------------------------------------
@@ -218,6 +223,7 @@ class DatabaseDocumentationServices:
             await self._standings(session, unit.id),
             may_record=access.may_record(unit.id),
             university_wide=access.university_wide,
+            amo=await documentation.amo_members(session, unit.id),
         )
 
     async def _picker(

@@ -13,8 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.documentation import Duty, DutyCatalogue, RecordForm, Source
+from domain.org import Role
 from storage import audit
 from storage.documentation_models import DutyRecord
+from storage.models import RoleAssignment
 from storage.wellbeing_models import WellbeingAnnualDiscussion, WellbeingDialogue
 
 DUTIES_FILE = Path(__file__).parent / "seed" / "duties.yaml"
@@ -82,6 +84,19 @@ async def _oldest_group_latest_dialogue(
     return [(unit_id, held_on) for unit_id, held_on in rows]
 
 
+async def amo_members(session: AsyncSession, unit_id: int) -> dict[Role, int]:
+    """How many leaders and work-environment representatives the unit has now."""
+    rows = await session.execute(
+        select(RoleAssignment.role, func.count())
+        .where(
+            RoleAssignment.unit_id == unit_id,
+            RoleAssignment.role.in_([Role.LEADER.value, Role.AMR.value]),
+        )
+        .group_by(RoleAssignment.role)
+    )
+    return {Role(role): int(count) for role, count in rows}
+
+
 def met_on(met: Met, unit_id: int, duty: Duty) -> list[tuple[str | None, date, str | None]]:
     """(subject, day, proof) of one unit's duty: one entry, or one per subject."""
     key = duty.key if duty.source is Source.RECORDED else duty.source.value
@@ -101,10 +116,11 @@ async def add_record(
     unit_id: int,
     duty: Duty,
     form: RecordForm,
-    actor_id: int,
+    actor_id: int | None,
     actor: str,
 ) -> DutyRecord:
-    """One time the unit met the duty, with its audit event (facts only, never the text)."""
+    """One time the unit met the duty, with its audit event (facts only, never the text);
+    `actor_id` None: imported by an administrator."""
     record = DutyRecord(
         unit_id=unit_id,
         duty_key=duty.key,

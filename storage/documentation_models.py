@@ -24,7 +24,8 @@ class DutyRecord(Base):
     subject: Mapped[str | None] = mapped_column(String(SUBJECT_MAX))
     met_on: Mapped[date] = mapped_column(Date)
     proof: Mapped[str | None] = mapped_column(String(PROOF_MAX))
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    # None: imported from a spreadsheet by an administrator
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def snapshot(self) -> dict[str, Any]:

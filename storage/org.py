@@ -395,6 +395,7 @@ async def export_org(session: AsyncSession) -> OrgFile:
                 leader=by_role[Role.LEADER.value],
                 amk=by_role[Role.AMK.value],
                 precursor_contact=by_role[Role.PRECURSOR_CONTACT.value],
+                amr=by_role[Role.AMR.value],
             )
         )
     secretariat = [_as_file_person(p) for p in await holders(session, None, Role.SECRETARIAT)]

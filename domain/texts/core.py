@@ -219,6 +219,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "role.leader": ("leder", "leader"),
     "role.amk": ("arbejdsmiljøkoordinator (AMK)", "work-environment coordinator (AMK)"),
     "role.precursor_contact": ("prækursorkontakt", "precursor contact"),
+    "role.amr": (
+        "arbejdsmiljørepræsentant (AMR)",
+        "work-environment representative (AMR)",
+    ),
     "role.secretariat": ("sekretariatet", "secretariat"),
     "role.university_wide": ("hele universitetet", "the whole university"),
     "local_mode.note": (

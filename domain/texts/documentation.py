@@ -32,8 +32,17 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Fra den årlige arbejdsmiljødrøftelse, som registreres under **trivsel**.",
         "From the annual discussion, recorded under **wellbeing**.",
     ),
+    "documentation.amo.now": (
+        "Registreret i AMK-bot nu: {leaders} ledere og {amr} arbejdsmiljørepræsentanter.",
+        "In AMK-bot now: {leaders} leaders and {amr} work-environment representatives.",
+    ),
+    "documentation.amo.no_amr": (
+        "Administratoren kan tilføje AMR under **admin**.",
+        "An administrator can add representatives under **admin**.",
+    ),
     "documentation.open_proof": ("Åbn dokumentationen", "Open the proof"),
     "documentation.record": ("Registrér", "Record"),
+    "documentation.record_new": ("Registrér en ny", "Record a new one"),
     "documentation.record.title": ("Registrér: {duty}", "Record: {duty}"),
     "documentation.record.unit": ("Enhed: {unit}", "Unit: {unit}"),
     "documentation.field.met_on": ("Dato for opfyldelse", "Date it was met"),
@@ -121,6 +130,51 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "digest.documentation.due_soon": (
         "Dokumentationskrav, der forfalder inden for 14 dage: **{count}** – {units}",
         "Documentation duties due within 14 days: **{count}** – {units}",
+    ),
+    "documentation.import.unit": (
+        "ingen aktiv enhed hedder »{value}«",
+        "no active unit is called “{value}”",
+    ),
+    "documentation.import.duty": (
+        "»{value}« er ikke et krav, der kan registreres (se arket Vejledning)",
+        "“{value}” is not a duty that can be recorded (see the Guide sheet)",
+    ),
+    "documentation.import.met_on": (
+        "datoen mangler, er ugyldig eller ligger i fremtiden",
+        "the date is missing, invalid or in the future",
+    ),
+    "documentation.import.proof": (
+        "linket skal begynde med https://",
+        "the link must start with https://",
+    ),
+    "documentation.import.subject": (
+        "skriv, hvad vurderingen handler om (højst 150 tegn)",
+        "say what the assessment covers (150 characters at most)",
+    ),
+    "documentation.import.row": ("Række {row}: {problem}", "Row {row}: {problem}"),
+    "documentation.import.file": (
+        "{file} kan ikke læses som et Excel-ark: {error}",
+        "{file} cannot be read as an Excel workbook: {error}",
+    ),
+    "documentation.import.header": (
+        "Første række skal være overskrifterne {expected}; fandt {found}.",
+        "The first row must be the headings {expected}; found {found}.",
+    ),
+    "documentation.import.empty": (
+        "Arket har ingen rækker under overskrifterne.",
+        "The sheet has no rows below the headings.",
+    ),
+    "documentation.import.nothing_written": (
+        "{count} fejl: intet er gemt. Ret arket, og prøv igen.",
+        "{count} problems: nothing was saved. Correct the sheet and try again.",
+    ),
+    "documentation.import.checked": (
+        "Alle {records} rækker er i orden (kun kontrolleret, intet er gemt).",
+        "All {records} rows are correct (checked only, nothing was saved).",
+    ),
+    "documentation.import.written": (
+        "{records} registreringer er gemt.",
+        "{records} records were saved.",
     ),
     "help.cmd.documentation": (
         "**dokumentation** – enhedens skriftlige arbejdsmiljøkrav: hvad er opfyldt, og hvad "

@@ -65,6 +65,8 @@ async def test_a_leader_sees_the_units_duties_and_records_the_physical_apv(
     card = shown.card
     assert card is not None and "Dokumentation: Kemi" in shown.card_text()
     assert "Ikke registreret" in block_of(card, "Fysisk APV")
+    amo = block_of(card, "AMO's sammensætning")
+    assert "1 ledere og 0 arbejdsmiljørepræsentanter" in amo and "admin" in amo
     assert "documentation.form" in verbs(card)
 
     form = card_of(
@@ -120,7 +122,17 @@ async def test_a_risk_assessment_is_kept_per_subject(bot: BotUnderTest) -> None:
     [shown] = await bot.say(LEADER, "dokumentation")
     assert shown.card is not None
     assert "Opfyldt" in block_of(shown.card, "Særlige skriftlige risikovurderinger: Biologiske")
-    assert "Opfyldt" in block_of(shown.card, "Særlige skriftlige risikovurderinger: Flussyre")
+    flussyre = block_of(shown.card, "Særlige skriftlige risikovurderinger: Flussyre")
+    assert "Opfyldt" in flussyre and '"subject": "Flussyre i lab 2"' in flussyre
+    again = card_of(
+        await bot.invoke(
+            LEADER,
+            "documentation.form",
+            {"unit_id": kemi, "duty": "special_risk_assessment", "subject": "Flussyre i lab 2"},
+        )
+    )
+    assert inputs(again)["subject"] == "Flussyre i lab 2"
+    assert "Registrér en ny: Særlige skriftlige risikovurderinger" in text(shown.card)
 
 
 async def test_an_employee_sees_the_overview_but_cannot_record(bot: BotUnderTest) -> None:

@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("subject", sa.String(length=150), nullable=True),
         sa.Column("met_on", sa.Date(), nullable=False),
         sa.Column("proof", sa.String(length=500), nullable=True),
-        sa.Column("recorded_by_id", sa.Integer(), nullable=False),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_duty_record_unit_id_unit")),
         sa.ForeignKeyConstraint(
