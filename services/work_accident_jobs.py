@@ -7,6 +7,7 @@ reminded to follow up with the person two days before the week is up, unless rec
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Final
@@ -23,7 +24,7 @@ from domain.work_accident import (
 from services.claimed import send_once
 from services.ports import Notifier
 from services.work_accident import card_key, entity
-from storage import work_accident
+from storage import jobs, work_accident
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -66,19 +67,23 @@ class WorkAccidentReminders:
         for accident_id, due, reminder in owed:
             if reminder is None:
                 continue
-            await send_once(
-                self.db,
+            await self._once(
                 reminder_key(accident_id, reminder, due),
                 partial(self._send, accident_id, reminder, now),
-                lease=timedelta(minutes=10),
             )
         for accident_id, by in follow_ups:
-            await send_once(
-                self.db,
+            await self._once(
                 f"work_accident:{accident_id}:follow_up:{by}",
                 partial(self._follow_up, accident_id, now),
-                lease=timedelta(minutes=10),
             )
+
+    async def _once(self, key: str, send: Callable[[], Awaitable[int]]) -> None:
+        """`send` claimed under `key`; a key already done is passed by with a read (the
+        latest step stays owed every tick until the report is recorded)."""
+        done = await jobs.status_of(self.db, key)
+        if done is not None and done.status == "done":
+            return
+        await send_once(self.db, key, send, lease=timedelta(minutes=10))
 
     async def _follow_up(self, accident_id: int, now: datetime) -> int:
         """The leaders (the secretariat if the unit has none) reminded to follow up with the
