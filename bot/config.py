@@ -14,6 +14,7 @@ from domain.digest import Schedule
 from domain.precursor_registrations import parse_deadline
 from domain.retention import PrivacyNotice, RetentionSettings
 from domain.wellbeing import WellbeingSettings
+from domain.work_accident import SupportOffers
 from storage.db import DEFAULT_DATABASE_URL
 
 # Where the Bot Framework publishes the keys that sign its tokens to bots (public cloud).
@@ -110,6 +111,8 @@ class Settings:
     local_mode_allow_remote: bool = False
     # `WELLBEING_RETENTION_YEARS`, `WELLBEING_DIALOGUE_INTERVAL_YEARS`
     wellbeing: WellbeingSettings = field(default_factory=WellbeingSettings)
+    # `WORK_ACCIDENT_SUPPORT_DA`, `WORK_ACCIDENT_SUPPORT_EN` ("": the catalogue's general text)
+    work_accident_support: SupportOffers = field(default_factory=SupportOffers)
     # `NEAR_MISS_RETENTION_YEARS`, `LONE_WORK_RETENTION_YEARS`, `CHECKIN_RETENTION_DAYS`,
     # `AUDIT_RETENTION_YEARS`, `CONVERSATION_RETENTION_DAYS`
     retention: RetentionSettings = field(default_factory=RetentionSettings)
@@ -233,6 +236,9 @@ class Settings:
             signing_keys_timeout=keys_timeout,
             local_mode_allow_remote=get("LOCAL_MODE_ALLOW_REMOTE").lower() in TRUE_WORDS,
             wellbeing=wellbeing,
+            work_accident_support=SupportOffers(
+                da=get("WORK_ACCIDENT_SUPPORT_DA"), en=get("WORK_ACCIDENT_SUPPORT_EN")
+            ),
             retention=retention,
             website_url=pages["WEBSITE_URL"],
             privacy_url=pages["PRIVACY_URL"],

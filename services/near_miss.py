@@ -193,6 +193,7 @@ class DatabaseNearMissServices:
             anonymous=report.anonymous,
             injury=report.injury,
             category=report.category,
+            report_id=report.id,
         )
 
     async def _announce(self, report: near_miss.StoredReport) -> None:
