@@ -23,10 +23,12 @@ from bot.channel_tokens import ChannelTokens, SigningKeys, TokenRefused
 from bot.composition import channel_handlers, flows, periodic_jobs
 from bot.config import Settings
 from bot.connector import ConnectorClient, app_token_provider, no_token
+from bot.graph import installer
 from bot.handler import AmkBot
 from bot.inbound import MAX_DEPTH, cleaned
 from bot.notifier import ProactiveNotifier
 from bot.proactive import ProactiveSender
+from bot.reach import ChatOpener
 from bot.scheduler import Scheduler
 from bot.state import DatabaseConversationState, DatabaseStorage
 from bot.turn_gate import TurnGate
@@ -102,7 +104,7 @@ def build_runtime(
     proactive = ProactiveSender(database, connector)
     gate = TurnGate(settings.turns_at_once(sqlite=database.is_sqlite))
     background = BackgroundTasks()
-    notifier = ProactiveNotifier(proactive, background)
+    notifier = ProactiveNotifier(proactive, background, chat_opener(settings, proactive))
     conversation_state = DatabaseConversationState(DatabaseStorage(database))
     wired = flows(database, notifier, settings)
     router = Router(
@@ -112,7 +114,16 @@ def build_runtime(
         channel_handlers(wired.modules),
         wired.actions,
     )
-    bot = AmkBot(settings, database, conversation_state, router, wired.actions, connector, gate)
+    bot = AmkBot(
+        settings,
+        database,
+        conversation_state,
+        router,
+        wired.actions,
+        connector,
+        gate,
+        chat_opened=notifier.chat_opened,
+    )
 
     async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
         if isinstance(error, EtagConflict):
@@ -155,6 +166,13 @@ def build_runtime(
         scheduler,
         signing_keys,
     )
+
+
+def chat_opener(settings: Settings, sender: ProactiveSender) -> ChatOpener | None:
+    """With Graph configured, cards to people with no chat install the app for them."""
+    if not settings.graph_enabled:
+        return None
+    return ChatOpener(sender, installer(settings.graph), tenant_id=settings.graph.tenant_id)
 
 
 def is_web_url(url: str) -> bool:
@@ -310,6 +328,8 @@ def create_app(
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(bot_runtime.notifier.sender.settled(), CANCEL_SECONDS)
             await bot_runtime.connector.close()
+            if bot_runtime.notifier.opener is not None:
+                await bot_runtime.notifier.opener.installer.graph.close()
             if bot_runtime.signing_keys is not None:
                 await bot_runtime.signing_keys.close()
             await bot_runtime.db.dispose()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from bot.audit_trail import AuditCheckpoint
 from bot.config import Settings
 from bot.notifier import ProactiveNotifier, Redelivery
+from bot.reach import WaitingForChats
 from dialogs.checkins import CheckinModule
 from dialogs.digest import DigestModule
 from dialogs.documentation import DocumentationModule
@@ -17,6 +18,7 @@ from dialogs.modules import ChannelHandler, FlowModule
 from dialogs.near_miss import NearMissModule
 from dialogs.precursors import PrecursorModule
 from dialogs.wellbeing import WellbeingModule
+from dialogs.work_accident import WorkAccidentModule
 from domain.digest import Schedule
 from services.actions import Verbs
 from services.checkin_jobs import CheckinJob
@@ -34,6 +36,8 @@ from services.precursors import DatabasePrecursorServices
 from services.retention_jobs import RetentionJob
 from services.wellbeing import DatabaseWellbeingServices
 from services.wellbeing_jobs import wellbeing_jobs
+from services.work_accident import DatabaseWorkAccidentServices
+from services.work_accident_jobs import WorkAccidentReminders
 from storage.db import Database
 
 
@@ -59,6 +63,9 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         db, notifier, licence=settings.precursor_licence, deadline=settings.precursor_deadline
     )
     checkins = DatabaseCheckinServices(db, notifier)
+    work_accident = DatabaseWorkAccidentServices(
+        db, notifier, support=settings.work_accident_support
+    )
     documentation = DatabaseDocumentationServices(db)
     modules: list[FlowModule] = [
         LoneWorkModule(lone_work),
@@ -67,6 +74,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         WellbeingModule(wellbeing),
         PrecursorModule(precursors),
         CheckinModule(checkins),
+        WorkAccidentModule(work_accident),
         DocumentationModule(documentation),
     ]
     actions = Verbs(
@@ -77,6 +85,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         wellbeing.verbs(),
         precursors.verbs(),
         checkins.verbs(),
+        work_accident.verbs(),
         documentation.verbs(),
     )
     return Flows(org, modules, actions)
@@ -104,7 +113,10 @@ def periodic_jobs(
     )
     jobs.append(PrecursorReminders(db, notifier, deadline=settings.precursor_deadline))
     jobs.append(CheckinJob(db, notifier))
+    jobs.append(WorkAccidentReminders(db, notifier))
     jobs.append(DocumentationReminders(db, notifier))
     jobs.append(Redelivery(notifier.sender))
+    if notifier.opener is not None:
+        jobs.append(WaitingForChats(notifier.opener))
     jobs.append(AuditCheckpoint(db, settings.audit_secret, settings.audit_checkpoint_file))
     return jobs

@@ -14,6 +14,7 @@ from domain.digest import Schedule
 from domain.precursor_registrations import parse_deadline
 from domain.retention import PrivacyNotice, RetentionSettings
 from domain.wellbeing import WellbeingSettings
+from domain.work_accident import SupportOffers
 from storage.db import DEFAULT_DATABASE_URL
 
 # Where the Bot Framework publishes the keys that sign its tokens to bots (public cloud).
@@ -38,6 +39,44 @@ def read_dotenv(path: Path) -> dict[str, str]:
 
 
 MIN_AUDIT_SECRET_LENGTH = 32
+GRAPH_BASE_URL = "https://graph.microsoft.com/v1.0"
+GRAPH_AUTHORITY = "https://login.microsoftonline.com"
+
+
+@dataclass(frozen=True)
+class GraphSettings:
+    """Where Graph and its token authority are (other clouds, or a test's fake), the app's
+    id in the tenant's app catalog, and the app registration Graph tokens are issued to
+    (from the environment: always the bot's own `MicrosoftAppId`/`…Password`/`…TenantId`)."""
+
+    catalog_app_id: str = ""
+    client_id: str = ""
+    client_secret: str = field(default="", repr=False)
+    tenant_id: str = ""
+    base_url: str = GRAPH_BASE_URL
+    authority: str = GRAPH_AUTHORITY
+    # a CA bundle for Graph and the authority (a TLS-inspecting proxy); "" = the system's
+    ca_bundle: str = ""
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, str]) -> GraphSettings:
+        def get(name: str, default: str = "") -> str:
+            return values.get(name, default).strip() or default
+
+        base_url = get("GRAPH_BASE_URL", GRAPH_BASE_URL).rstrip("/")
+        authority = get("GRAPH_AUTHORITY", GRAPH_AUTHORITY).rstrip("/")
+        for name, url in (("GRAPH_BASE_URL", base_url), ("GRAPH_AUTHORITY", authority)):
+            if not url.startswith("https://"):
+                raise ValueError(f"{name} must be an https:// address, not {url!r}")
+        return cls(
+            catalog_app_id=get("TEAMS_APP_CATALOG_ID"),
+            client_id=get("MicrosoftAppId"),
+            client_secret=get("MicrosoftAppPassword"),
+            tenant_id=get("MicrosoftAppTenantId"),
+            base_url=base_url,
+            authority=authority,
+            ca_bundle=get("GRAPH_CA_BUNDLE"),
+        )
 
 
 @dataclass(frozen=True)
@@ -72,6 +111,8 @@ class Settings:
     local_mode_allow_remote: bool = False
     # `WELLBEING_RETENTION_YEARS`, `WELLBEING_DIALOGUE_INTERVAL_YEARS`
     wellbeing: WellbeingSettings = field(default_factory=WellbeingSettings)
+    # `WORK_ACCIDENT_SUPPORT_DA`, `WORK_ACCIDENT_SUPPORT_EN` ("": the catalogue's general text)
+    work_accident_support: SupportOffers = field(default_factory=SupportOffers)
     # `NEAR_MISS_RETENTION_YEARS`, `LONE_WORK_RETENTION_YEARS`, `CHECKIN_RETENTION_DAYS`,
     # `AUDIT_RETENTION_YEARS`, `CONVERSATION_RETENTION_DAYS`
     retention: RetentionSettings = field(default_factory=RetentionSettings)
@@ -79,6 +120,17 @@ class Settings:
     website_url: str = ""
     privacy_url: str = ""
     terms_url: str = ""
+    # Microsoft Graph (`GRAPH_*`, `TEAMS_APP_CATALOG_ID`): off unless the catalog id is set
+    graph: GraphSettings = field(default_factory=GraphSettings)
+
+    @property
+    def graph_enabled(self) -> bool:
+        """Graph installs the app for people it has no chat with: needs the app's
+        credentials, its tenant and the app's id in the tenant's app catalog."""
+        graph = self.graph
+        return bool(
+            graph.catalog_app_id and graph.client_id and graph.client_secret and graph.tenant_id
+        )
 
     def turns_at_once(self, *, sqlite: bool) -> int:
         """`TURN_CONCURRENCY`, or by database: on SQLite a turn never waits for the database
@@ -158,6 +210,7 @@ class Settings:
         pages = {
             name: _https_url(get, name) for name in ("WEBSITE_URL", "PRIVACY_URL", "TERMS_URL")
         }
+        graph = GraphSettings.from_mapping(merged)
         return cls(
             app_id=get("MicrosoftAppId"),
             app_password=get("MicrosoftAppPassword"),
@@ -183,10 +236,14 @@ class Settings:
             signing_keys_timeout=keys_timeout,
             local_mode_allow_remote=get("LOCAL_MODE_ALLOW_REMOTE").lower() in TRUE_WORDS,
             wellbeing=wellbeing,
+            work_accident_support=SupportOffers(
+                da=get("WORK_ACCIDENT_SUPPORT_DA"), en=get("WORK_ACCIDENT_SUPPORT_EN")
+            ),
             retention=retention,
             website_url=pages["WEBSITE_URL"],
             privacy_url=pages["PRIVACY_URL"],
             terms_url=pages["TERMS_URL"],
+            graph=graph,
         )
 
 

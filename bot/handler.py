@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -86,6 +87,7 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
         actions: Verbs,
         connector: ConnectorClient,
         gate: TurnGate | None = None,
+        chat_opened: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -96,6 +98,8 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
         self.connector = connector
         self.turns = ConversationTurns()
         self.gate = gate or TurnGate(settings.turns_at_once(sqlite=db.is_sqlite))
+        # told of each person whose 1:1 chat Teams reports (cards may wait for it)
+        self.chat_opened = chat_opened
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         conversation = getattr(turn_context.activity.conversation, "id", None) or ""
@@ -327,6 +331,8 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
                 .where(ConversationRef.id == ref.id, ConversationRef.welcomed.is_(False))
                 .values(welcomed=True)
             )
+        if kind == "personal" and speaker.person_id is not None and self.chat_opened:
+            self.chat_opened(speaker.person_id)
         if not getattr(greeted, "rowcount", 0):
             return
         if kind == "personal":

@@ -12,6 +12,7 @@ from typing import Any
 from bot.background import BackgroundTasks
 from bot.connector import ConnectorError
 from bot.proactive import ProactiveSender
+from bot.reach import ChatOpener
 from services.ports import WORKER, NoConversation, Outgoing
 from storage import conversations, jobs
 from storage.conversations import SentPost
@@ -27,6 +28,9 @@ KEPT_START_GRACE = timedelta(seconds=10)
 # A send that was started and has recorded no outcome this long after is taken to have died
 # with its process, and a scheduler round sends the card again (Teams may have it already).
 SENDING_GRACE = timedelta(minutes=5)
+# How long a send waits for Graph to install the app for someone with no chat; a slower
+# installation (Graph throttling) goes on after the answer and the card waits for it.
+INSTALL_PATIENCE = 10.0
 
 
 def redelivery_pause(attempt: int) -> timedelta:
@@ -38,6 +42,7 @@ class _Delivery(enum.Enum):
     SENT = "sent"
     KEPT = "kept for redelivery"
     NOT_SENT = "no chat, or refused by Teams"
+    AWAITING_CHAT = "waits for the chat of a new installation"
 
 
 class ProactiveNotifier:
@@ -48,9 +53,15 @@ class ProactiveNotifier:
     cut, is kept for the scheduler's `Redelivery` instead (a cut update is dropped).
     """
 
-    def __init__(self, sender: ProactiveSender, background: BackgroundTasks) -> None:
+    def __init__(
+        self,
+        sender: ProactiveSender,
+        background: BackgroundTasks,
+        opener: ChatOpener | None = None,
+    ) -> None:
         self.sender = sender
         self.background = background
+        self.opener = opener
         self.stopping = False
         self._waiting: set[asyncio.Timeout] = set()
         self._busy = 0
@@ -88,6 +99,16 @@ class ProactiveNotifier:
         except TimeoutError:
             return False
         return True
+
+    @property
+    def reaches_without_chat(self) -> bool:
+        """With Graph configured, a card to someone with no chat installs the app for them."""
+        return self.opener is not None
+
+    def chat_opened(self, person_id: int) -> None:
+        """Teams reported the person's chat: send what waits for it, after the answer."""
+        if self.opener is not None:
+            self.later(self.opener.deliver_waiting(person_id), name="deliver waiting cards")
 
     async def card_to_person(
         self, person_id: int, card: dict[str, object], *, key: str, entity: tuple[str, str]
@@ -160,6 +181,8 @@ class ProactiveNotifier:
                 )
             )
         except NoConversation:
+            if self.opener is not None:
+                return await self._open_chat(outgoing)
             log.info("no personal chat with person %s; %s not sent", outgoing.person_id, key)
             return _Delivery.NOT_SENT
         except ConnectorError as error:
@@ -180,6 +203,20 @@ class ProactiveNotifier:
         if not sent:
             return await self._keep(outgoing, "cut off by the stop")
         return _Delivery.SENT
+
+    async def _open_chat(self, outgoing: Outgoing) -> _Delivery:
+        """Install the app for the person (`ChatOpener`); the card waits for their chat.
+        An installation slower than `INSTALL_PATIENCE` goes on in the background."""
+        assert self.opener is not None
+        opening = asyncio.ensure_future(self.opener.open_for(outgoing))
+        done, _ = await asyncio.wait({opening}, timeout=INSTALL_PATIENCE)
+        if opening not in done:
+            self.background.spawn(_finish(opening), name=f"install for {outgoing.key}")
+            return _Delivery.AWAITING_CHAT
+        if opening.result():
+            return _Delivery.AWAITING_CHAT
+        log.info("person %s cannot be reached; %s not sent", outgoing.person_id, outgoing.key)
+        return _Delivery.NOT_SENT
 
     async def _keep(self, outgoing: Outgoing, why: str) -> _Delivery:
         """Park the card for the next `Redelivery` run (the same dedupe key: sent once)."""
@@ -227,6 +264,10 @@ class ProactiveNotifier:
 
     def later(self, work: Coroutine[Any, Any, None], *, name: str) -> None:
         self.background.spawn(work, name=name)
+
+
+async def _finish(work: asyncio.Future[bool]) -> None:
+    await work
 
 
 class Redelivery:

@@ -29,7 +29,13 @@ from domain.retention import PrivacyNotice
 DEFAULT_NOTICE: Final = PrivacyNotice()
 
 CARD_CONTENT_TYPE: Final = "application/vnd.microsoft.card.adaptive"
-MENU_ORDER: Final = (Flow.LONE_WORK, Flow.NEAR_MISS, Flow.WELLBEING, Flow.PRECURSORS)
+MENU_ORDER: Final = (
+    Flow.LONE_WORK,
+    Flow.NEAR_MISS,
+    Flow.WORK_ACCIDENT,
+    Flow.WELLBEING,
+    Flow.PRECURSORS,
+)
 
 Card = dict[str, Any]
 
@@ -170,6 +176,7 @@ def privacy_section(lang: Lang, notice: PrivacyNotice) -> list[CardElement]:
                 lang,
                 "privacy.retention",
                 near_miss=retention.near_miss_years,
+                work_accident=retention.work_accident_years,
                 lone_work=retention.lone_work_years,
                 checkin=retention.checkin_days,
                 wellbeing=notice.wellbeing_years,
@@ -187,7 +194,7 @@ def privacy_section(lang: Lang, notice: PrivacyNotice) -> list[CardElement]:
 
 
 def welcome_card(lang: Lang, name: str | None, privacy: PrivacyNotice = DEFAULT_NOTICE) -> Card:
-    """The first card a user sees: greeting, the four services, what happens to their
+    """The first card a user sees: greeting, the services, what happens to their
     data, help and language."""
     greeting = (
         t(lang, "welcome.greeting", name=plain(name))

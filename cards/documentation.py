@@ -32,7 +32,9 @@ from cards.common import (
 from cards.forms import Field, Kind, render_fields
 from domain.documentation import Duty, Standing, Status
 from domain.i18n import Lang, t
-from domain.org import UnitRef
+from domain.org import Role, UnitRef
+
+AMO_DUTY: Final = "amo_composition"
 
 Colour = Literal["Good", "Warning", "Attention", "Default"]
 
@@ -59,7 +61,9 @@ def _status_line(lang: Lang, item: Standing) -> str:
     return " · ".join(parts)
 
 
-def _duty_block(lang: Lang, item: Standing, unit_id: int, may_record: bool) -> Container:
+def _duty_block(
+    lang: Lang, item: Standing, unit_id: int, may_record: bool, amo: Mapping[Role, int]
+) -> Container:
     duty = item.duty
     heading = duty.name(lang is Lang.DA)
     if item.subject:
@@ -77,6 +81,18 @@ def _duty_block(lang: Lang, item: Standing, unit_id: int, may_record: bool) -> C
         items.append(
             TextBlock(
                 text=t(lang, f"documentation.source.{duty.source.value}"),
+                is_subtle=True,
+                size="Small",
+                wrap=True,
+                spacing="None",
+            )
+        )
+    if duty.key == AMO_DUTY:
+        leaders, representatives = amo.get(Role.LEADER, 0), amo.get(Role.AMR, 0)
+        items.append(
+            TextBlock(
+                text=t(lang, "documentation.amo.now", leaders=leaders, amr=representatives)
+                + ("" if representatives else " " + t(lang, "documentation.amo.no_amr")),
                 is_subtle=True,
                 size="Small",
                 wrap=True,
@@ -110,6 +126,7 @@ def overview_card(
     may_record: bool,
     university_wide: bool,
     notice: str | None = None,
+    amo: Mapping[Role, int] | None = None,
 ) -> Card:
     """A unit's duties, most urgent first, each with its status, dates and proof; a leader,
     AMK or the secretariat can record each recorded duty from here."""
@@ -119,7 +136,7 @@ def overview_card(
     ]
     if notice:
         body.append(TextBlock(text=notice, color="Good", wrap=True))
-    body.extend(_duty_block(lang, item, unit.id, may_record) for item in standings)
+    body.extend(_duty_block(lang, item, unit.id, may_record, amo or {}) for item in standings)
     for duty in _subject_duties(standings):
         if may_record:
             body.append(

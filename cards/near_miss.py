@@ -31,9 +31,11 @@ from cards.common import (
     paragraph,
     plain,
     render,
+    submit,
     title,
 )
 from cards.forms import Field, FormItem, Kind, render_fields
+from domain.commands import Flow
 from domain.i18n import COPENHAGEN, Lang, format_datetime, t
 from domain.near_miss import (
     ActionView,
@@ -318,6 +320,8 @@ def _buttons(lang: Lang, report: ReportView, viewer: Participant) -> list[Any]:
                 ),
             )
         )
+    if viewer.manages:
+        buttons.append(became_accident(lang, report.id))
     if viewer.may(Event.CLOSE) and allowed(status, Event.CLOSE) and report.open_actions == 0:
         buttons.append(
             ShowCardAction(
@@ -335,6 +339,17 @@ def _buttons(lang: Lang, report: ReportView, viewer: Participant) -> list[Any]:
             )
         )
     return buttons
+
+
+def became_accident(lang: Lang, report_id: int) -> SubmitAction:
+    """Report the near miss as the work accident it turned out to be: the accident form,
+    started from the near miss's values and linked to it."""
+    return submit(
+        t(lang, "work_accident.from_near_miss.became"),
+        "menu.open",
+        flow=Flow.WORK_ACCIDENT.value,
+        start={"near_miss_id": report_id},
+    )
 
 
 def _refresh(report: ReportView, viewer: Participant) -> RefreshDefinition | None:

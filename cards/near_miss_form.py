@@ -23,6 +23,7 @@ from cards.common import (
     unit_choices,
 )
 from cards.forms import Field, FormItem, Kind, Note, Row, keyed, render_fields
+from cards.near_miss import became_accident
 from domain.i18n import COPENHAGEN, Lang, t
 from domain.near_miss import (
     Category,
@@ -32,7 +33,12 @@ from domain.org import UnitRef
 from domain.submissions import ANONYMOUS_FIELD
 
 FORM_ACTIONS = ("near_miss.submit", "near_miss.cancel")
-INJURY_ACTIONS = ("near_miss.record_anyway", "near_miss.edit", "near_miss.cancel")
+INJURY_ACTIONS = (
+    "near_miss.as_accident",
+    "near_miss.record_anyway",
+    "near_miss.edit",
+    "near_miss.cancel",
+)
 
 
 def _cancel(lang: Lang) -> SubmitAction:
@@ -168,6 +174,10 @@ def injury_card(lang: Lang, *, anonymous: bool = False) -> Card:
                 *button_rows(
                     [
                         submit(
+                            t(lang, "work_accident.from_near_miss.report"),
+                            "near_miss.as_accident",
+                        ),
+                        submit(
                             t(lang, "near_miss.injury.record"),
                             "near_miss.record_anyway",
                             **record_data,
@@ -182,9 +192,17 @@ def injury_card(lang: Lang, *, anonymous: bool = False) -> Card:
 
 
 def confirmation_card(
-    lang: Lang, *, number: str, unit: str, anonymous: bool, injury: bool, category: Category
+    lang: Lang,
+    *,
+    number: str,
+    unit: str,
+    anonymous: bool,
+    injury: bool,
+    category: Category,
+    report_id: int | None = None,
 ) -> Card:
-    """The receipt with the number to quote; what happens next (nothing, if anonymous)."""
+    """The receipt with the number to quote; what happens next (nothing, if anonymous). A
+    named report of an injury offers to report it as the work accident it is."""
     body: list[CardElement] = [
         title(t(lang, "near_miss.confirm.title")),
         paragraph(t(lang, "near_miss.confirm.number", number=number)),
@@ -202,4 +220,9 @@ def confirmation_card(
         )
     if category is Category.THREAT_VIOLENCE:
         body.append(paragraph(t(lang, "near_miss.confirm.support"), subtle=True))
-    return render(AdaptiveCard(body=body))
+    actions = (
+        [became_accident(lang, report_id)]
+        if injury and not anonymous and report_id is not None
+        else None
+    )
+    return render(AdaptiveCard(body=body, actions=actions))

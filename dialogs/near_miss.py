@@ -26,12 +26,14 @@ from cards.near_miss_form import FORM_ACTIONS, INJURY_ACTIONS, injury_card, repo
 from dialogs.card_prompt import CardPrompt
 from dialogs.context import speaker_of
 from dialogs.outgoing import card_activity, text_activity
+from dialogs.work_accident import DIALOG_ID as WORK_ACCIDENT_DIALOG
 from domain.actor import Speaker
 from domain.commands import Flow
 from domain.i18n import t
 from domain.near_miss_forms import NearMissForm, kept_values, validate_form
 from domain.org import UnitRef
 from domain.submissions import sent_anonymously
+from domain.work_accident_forms import values_from_near_miss_form
 
 DIALOG_ID: Final = "near_miss"
 NAME_KEY: Final = "near_miss.dialog_name"
@@ -76,7 +78,8 @@ def _form_id(value: dict[str, Any], options: dict[str, Any]) -> str:
 
 
 class NearMissDialog(ComponentDialog):  # type: ignore[misc]
-    """Form (kept and corrected until valid) → injury guardrail if someone was hurt → store."""
+    """Form (kept and corrected until valid) → injury guardrail if someone was hurt (where
+    the report can become a work accident's instead) → store."""
 
     def __init__(self, services: NearMissServices) -> None:
         super().__init__(DIALOG_ID)
@@ -144,6 +147,13 @@ class NearMissDialog(ComponentDialog):  # type: ignore[misc]
         action = value.get("action")
         if action == "near_miss.cancel":
             return await self._cancelled(step)
+        if action == "near_miss.as_accident":
+            # Not a near miss after all: the accident form takes over with what was typed,
+            # and nothing is stored as a near miss.
+            await step.parent.replace_dialog(
+                WORK_ACCIDENT_DIALOG, {"values": values_from_near_miss_form(values)}
+            )
+            return Dialog.end_of_turn
         form, problems = validate_form(values, datetime.now(UTC))
         if action == "near_miss.edit" or form is None:
             return await step.replace_dialog(

@@ -106,7 +106,10 @@ class Router:
             except ValueError:
                 await self._say(turn_context, t(speaker.lang, "card.invalid_input"))
                 return
-            await self._start_flow(dialog_context, speaker, flow)
+            start = value.get("start")
+            await self._start_flow(
+                dialog_context, speaker, flow, start if isinstance(start, dict) else None
+            )
         elif action == "menu.help":
             await self._send_help(dialog_context, speaker)
         elif action == "menu.show":
@@ -170,22 +173,35 @@ class Router:
             await self._begin(dialog_context, speaker, ADMIN_DIALOG)
 
     async def _start_flow(
-        self, dialog_context: DialogContext, speaker: Speaker, flow: Flow
+        self,
+        dialog_context: DialogContext,
+        speaker: Speaker,
+        flow: Flow,
+        start: dict[str, Any] | None = None,
     ) -> None:
+        """Start the flow's dialog; `start` (a card's `data.start`, e.g. the near miss an
+        accident report starts from) is handed to it as the option `start`, for it to check
+        (no dialog takes anything else from a card's data)."""
         dialog_id = self.flow_dialogs.get(flow)
         if dialog_id is None:
             service = t(speaker.lang, flow.menu_key)
             await self._say(dialog_context.context, t(speaker.lang, "coming_soon", service=service))
             return
-        await self._begin(dialog_context, speaker, dialog_id)
+        await self._begin(dialog_context, speaker, dialog_id, {"start": start} if start else None)
 
-    async def _begin(self, dialog_context: DialogContext, speaker: Speaker, dialog_id: str) -> None:
+    async def _begin(
+        self,
+        dialog_context: DialogContext,
+        speaker: Speaker,
+        dialog_id: str,
+        options: dict[str, Any] | None = None,
+    ) -> None:
         """Start a dialog, stopping (and saying so) any other one first."""
         name = self._active_name(dialog_context, speaker.lang)
         if name is not None:
             await dialog_context.cancel_all_dialogs()
             await self._say(dialog_context.context, t(speaker.lang, "dialog.replaced", dialog=name))
-        await dialog_context.begin_dialog(dialog_id)
+        await dialog_context.begin_dialog(dialog_id, options)
 
     async def _send_help(self, dialog_context: DialogContext, speaker: Speaker) -> None:
         card = help_card(

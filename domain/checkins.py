@@ -23,6 +23,8 @@ MIN_INTERVAL_MINUTES: Final = 5
 PROMPT_LEAD: Final = timedelta(minutes=5)
 GRACE: Final = timedelta(minutes=10)
 REPEAT: Final = timedelta(minutes=10)
+# An alarm card not delivered this long into its round passes its reader over.
+UNREACHED_AFTER: Final = timedelta(minutes=1)
 EXTEND_CHOICES: Final = (30, 60, 120)
 INTERVAL_CHOICES: Final = (5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240)
 FALLBACK_LENGTH: Final = timedelta(hours=4)
@@ -133,6 +135,11 @@ def alarm_round(*, started_at: datetime, now: datetime) -> int:
     if now < started_at:
         return 1
     return int((now - started_at) / REPEAT) + 1
+
+
+def round_started(*, started_at: datetime, round: int) -> datetime:
+    """When escalation round `round` of an alarm that started at `started_at` began."""
+    return started_at + (round - 1) * REPEAT
 
 
 class SessionView(BaseModel):

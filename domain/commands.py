@@ -1,4 +1,4 @@
-"""The four guided services and the words that start them or steer the conversation."""
+"""The guided services and the words that start them or steer the conversation."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ class Flow(StrEnum):
     NEAR_MISS = "near_miss"
     WELLBEING = "wellbeing"
     PRECURSORS = "precursors"
+    WORK_ACCIDENT = "work_accident"
 
     @property
     def menu_key(self) -> str:
@@ -71,6 +72,11 @@ _FLOW_WORDS: Final[dict[str, Flow]] = {
     "precursor": Flow.PRECURSORS,
     "precursors": Flow.PRECURSORS,
     "drug precursors": Flow.PRECURSORS,
+    "arbejdsulykke": Flow.WORK_ACCIDENT,
+    "arbejdsulykker": Flow.WORK_ACCIDENT,
+    "work accident": Flow.WORK_ACCIDENT,
+    "work-accident": Flow.WORK_ACCIDENT,
+    "workplace accident": Flow.WORK_ACCIDENT,
 }
 
 _MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)

@@ -22,6 +22,7 @@ from domain.texts import (
     near_miss,
     precursors,
     wellbeing,
+    work_accident,
 )
 
 
@@ -57,6 +58,7 @@ _SECTIONS: Final = (
     precursors.TEXTS,
     wellbeing.TEXTS,
     checkins.TEXTS,
+    work_accident.TEXTS,
     documentation.TEXTS,
 )
 

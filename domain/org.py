@@ -20,6 +20,7 @@ class Role(StrEnum):
     LEADER = "leader"
     AMK = "amk"
     PRECURSOR_CONTACT = "precursor_contact"
+    AMR = "amr"  # work-environment representative (arbejdsmiljørepræsentant), in the AMO
     SECRETARIAT = "secretariat"
 
     @property
@@ -119,12 +120,14 @@ class OrgUnit(BaseModel):
     leader: list[OrgPerson] = Field(default_factory=list)
     amk: list[OrgPerson] = Field(default_factory=list)
     precursor_contact: list[OrgPerson] = Field(default_factory=list)
+    amr: list[OrgPerson] = Field(default_factory=list)
 
     def people_by_role(self) -> dict[Role, list[OrgPerson]]:
         return {
             Role.LEADER: self.leader,
             Role.AMK: self.amk,
             Role.PRECURSOR_CONTACT: self.precursor_contact,
+            Role.AMR: self.amr,
         }
 
 

@@ -18,6 +18,7 @@ DEFAULT_LONE_WORK_YEARS: Final = 5
 DEFAULT_CHECKIN_DAYS: Final = 180
 DEFAULT_AUDIT_YEARS: Final = 5
 DEFAULT_CONVERSATION_DAYS: Final = 90
+DEFAULT_WORK_ACCIDENT_YEARS: Final = 5
 
 # Stands in for every person removed from a register: no name, no e-mail, and the nil GUID
 # (never a real Entra object id) so it is found again and never reached.
@@ -34,11 +35,13 @@ class RetentionSettings:
     checkin_days: int = DEFAULT_CHECKIN_DAYS
     audit_years: int = DEFAULT_AUDIT_YEARS
     conversation_days: int = DEFAULT_CONVERSATION_DAYS
+    work_accident_years: int = DEFAULT_WORK_ACCIDENT_YEARS
 
     @classmethod
     def from_mapping(cls, env: Mapping[str, str]) -> RetentionSettings:
-        """`NEAR_MISS_RETENTION_YEARS`, `LONE_WORK_RETENTION_YEARS`, `AUDIT_RETENTION_YEARS`
-        (1–30), `CHECKIN_RETENTION_DAYS` and `CONVERSATION_RETENTION_DAYS` (1–3650)."""
+        """`NEAR_MISS_RETENTION_YEARS`, `LONE_WORK_RETENTION_YEARS`, `AUDIT_RETENTION_YEARS`,
+        `WORK_ACCIDENT_RETENTION_YEARS` (1–30), `CHECKIN_RETENTION_DAYS` and
+        `CONVERSATION_RETENTION_DAYS` (1–3650)."""
 
         def number(name: str, default: int, low: int, high: int) -> int:
             raw = env.get(name, "").strip()
@@ -55,6 +58,9 @@ class RetentionSettings:
             audit_years=number("AUDIT_RETENTION_YEARS", DEFAULT_AUDIT_YEARS, 1, 30),
             conversation_days=number(
                 "CONVERSATION_RETENTION_DAYS", DEFAULT_CONVERSATION_DAYS, 1, 3650
+            ),
+            work_accident_years=number(
+                "WORK_ACCIDENT_RETENTION_YEARS", DEFAULT_WORK_ACCIDENT_YEARS, 1, 30
             ),
         )
 

@@ -377,6 +377,8 @@ class Access:
     leader_of: frozenset[int] = frozenset()
     amk_of: frozenset[int] = frozenset()
     other_units: frozenset[int] = frozenset()
+    # the unit the person last sent something for (`storage.org.remember_unit`)
+    last_unit: int | None = None
 
     @property
     def university_wide(self) -> bool:
@@ -388,8 +390,9 @@ class Access:
         return self.leader_of | self.amk_of | self.other_units
 
     def home_unit(self) -> int | None:
+        """The one unit the person holds a role in, else the unit they last used."""
         units = self.unit_ids
-        return next(iter(units)) if len(units) == 1 else None
+        return next(iter(units)) if len(units) == 1 else self.last_unit
 
     def leads_or_coordinates(self, unit_id: int) -> bool:
         return unit_id in self.leader_of or unit_id in self.amk_of

@@ -11,11 +11,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.checkins import alarm_card, session_card
+from cards.common import notice_card
 from domain.checkins import (
+    UNREACHED_AFTER,
     AlarmReason,
     EventKind,
     SessionStatus,
@@ -23,8 +26,10 @@ from domain.checkins import (
     Step,
     alarm_round,
     allowed_interval,
+    round_started,
     step_due,
 )
+from domain.i18n import t
 from services.claimed import send_once
 from services.lone_work_views import person_lang
 from services.ports import Notifier
@@ -42,6 +47,11 @@ ALARM_ENTITY = "checkin_alarm"
 
 def worker_key(session_id: int, step: str) -> str:
     return f"checkin:{session_id}:{step}"
+
+
+def alarm_key(session_id: int, alarm_seq: int, round_: int, person_id: int) -> str:
+    """The dedupe key of one person's alarm card in one escalation round."""
+    return worker_key(session_id, f"alarm:{alarm_seq}:{round_}:to:{person_id}")
 
 
 def alarm_entity(session_id: int, alarm_seq: int) -> tuple[str, str]:
@@ -164,6 +174,9 @@ class CheckinJob:
             worker_key(session_id, f"alarm:{alarm_seq}:{round_}"),
             lambda: self._escalate(session_id, alarm_seq, round_, now),
         )
+        passing_over = round_started(started_at=started, round=round_) + UNREACHED_AFTER
+        if self.notifier.reaches_without_chat and now >= passing_over:
+            await self._pass_over_unreached(session_id, alarm_seq, round_)
 
     async def _once(self, key: str, work: Callable[[], Awaitable[int]]) -> None:
         await send_once(self.db, key, work, lease=LEASE)
@@ -225,10 +238,90 @@ class CheckinJob:
             if await self.notifier.card_to_person(
                 person.id,
                 alarm_card(person_lang(person), view, alarm_seq=alarm_seq, round=round_),
-                key=worker_key(session_id, f"alarm:{alarm_seq}:{round_}:to:{person.id}"),
+                key=alarm_key(session_id, alarm_seq, round_, person.id),
                 entity=alarm_entity(session_id, alarm_seq),
             ):
                 delivered += 1
         if people and not delivered:
             log.warning("alarm %s of check-in session %s reached nobody", alarm_seq, session_id)
         return delivered
+
+    async def _pass_over_unreached(self, session_id: int, alarm_seq: int, round_: int) -> None:
+        """A minute into an escalation round, each responder whose alarm card has not
+        arrived (the bot is being installed for them, Teams has not reported the chat) is
+        passed over: the next person on the ladder is alarmed, and the worker's approver is
+        told. Each pass-over is done once."""
+        async with self.db.sessions() as session:
+            checkin = await checkins.get(session, session_id)
+            if checkin is None or checkin.alarm_seq != alarm_seq:
+                return
+            if checkin.status != SessionStatus.ALARM.value:
+                return
+            request = await session.get(LoneWorkRequest, checkin.request_id)
+            assert request is not None
+            people = await checkins.ladder(session, checkin, request)
+            alarmed = len(await checkins.responders(session, checkin, request))
+            view = await view_of(session, checkin)
+            approver_id = request.approver_id or request.decided_by_id
+            approver = await session.get(Person, approver_id) if approver_id else None
+        delivered = {
+            post.dedupe_key
+            for post in await self.notifier.sent(alarm_entity(session_id, alarm_seq))
+        }
+        unreached = [
+            person
+            for person in people[:alarmed]
+            if alarm_key(session_id, alarm_seq, round_, person.id) not in delivered
+        ]
+        standby = people[alarmed:]
+        for index, person in enumerate(unreached):
+            next_person = standby[index] if index < len(standby) else None
+            await self._once(
+                worker_key(session_id, f"unreached:{alarm_seq}:{round_}:{person.id}"),
+                partial(self._pass_over, view, alarm_seq, round_, person, next_person, approver),
+            )
+
+    async def _pass_over(
+        self,
+        view: SessionView,
+        alarm_seq: int,
+        round_: int,
+        unreached: Person,
+        next_person: Person | None,
+        approver: Person | None,
+    ) -> int:
+        log.warning(
+            "alarm %s of check-in session %s has not reached person %s; passed over",
+            alarm_seq,
+            view.id,
+            unreached.id,
+        )
+        if next_person is not None:
+            await self.notifier.card_to_person(
+                next_person.id,
+                alarm_card(person_lang(next_person), view, alarm_seq=alarm_seq, round=round_),
+                key=alarm_key(view.id, alarm_seq, round_, next_person.id),
+                entity=alarm_entity(view.id, alarm_seq),
+            )
+        if approver is None or approver.id == unreached.id:
+            return int(next_person is not None)
+        lang = person_lang(approver)
+        who = org.describe_person(unreached)
+        text = (
+            t(
+                lang,
+                "checkins.alarm.unreached",
+                worker=view.worker,
+                who=who,
+                next=org.describe_person(next_person),
+            )
+            if next_person is not None
+            else t(lang, "checkins.alarm.unreached_nobody_next", worker=view.worker, who=who)
+        )
+        await self.notifier.card_to_person(
+            approver.id,
+            notice_card(t(lang, "checkins.alarm.unreached.title"), text),
+            key=worker_key(view.id, f"unreached:{alarm_seq}:{round_}:{unreached.id}:approver"),
+            entity=(SESSION_ENTITY, str(view.id)),
+        )
+        return 1

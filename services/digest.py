@@ -383,7 +383,7 @@ class DigestServices:
             return "card.stale"
         async with self.db.sessions() as session:
             has_chat = await conversations.personal_chat_of(session, speaker.person_id) is not None
-        if not has_chat:
+        if not has_chat and not self.poster.notifier.reaches_without_chat:
             return "digest.details.no_chat"
         self.poster.notifier.later(
             self._send_details(speaker.lang, speaker.person_id, subscription),

@@ -25,6 +25,7 @@ from storage import (
     org,
     precursor_registrations,
     wellbeing_counts,
+    work_accident_digest,
 )
 
 SectionBuilder = Callable[[AsyncSession, Scope, dict[int, str]], Awaitable[Section]]
@@ -50,6 +51,25 @@ async def near_miss_section(session: AsyncSession, scope: Scope, names: dict[int
             *count_line("digest.near_miss.new", counts.new, names, scope),
             *count_line("digest.near_miss.serious", counts.serious, names, scope, highlight=True),
             *count_line("digest.near_miss.old_open", counts.old_open, names, scope),
+        ],
+    )
+
+
+async def work_accident_section(
+    session: AsyncSession, scope: Scope, names: dict[int, str]
+) -> Section:
+    """Accidents reported in the week, EASY reports due within a week, and overdue ones;
+    counts only, and no psychological accident of a unit with fewer than three that year."""
+    counts = await work_accident_digest.digest_counts(session, scope)
+    return Section(
+        flow="work_accident",
+        title_key="work_accident.digest.title",
+        lines=[
+            *count_line("work_accident.digest.new", counts.new, names, scope),
+            *count_line("work_accident.digest.due_soon", counts.due_soon, names, scope),
+            *count_line(
+                "work_accident.digest.overdue", counts.overdue, names, scope, highlight=True
+            ),
         ],
     )
 
@@ -170,6 +190,7 @@ async def documentation_section(
 
 SECTIONS: list[SectionBuilder] = [
     near_miss_section,
+    work_accident_section,
     lone_work_section,
     wellbeing_section,
     precursors_section,

@@ -170,6 +170,7 @@ class DatabaseDocumentationServices:
                 actor=speaker.actor,
             )
             standings = await self._standings(session, unit.id)
+            amo = await documentation.amo_members(session, unit.id)
         notice = t(
             lang,
             "documentation.saved",
@@ -183,6 +184,7 @@ class DatabaseDocumentationServices:
             may_record=True,
             university_wide=access.university_wide,
             notice=notice,
+            amo=amo,
         )
 
     # -- helpers -----------------------------------------------------------------------------
@@ -221,6 +223,7 @@ class DatabaseDocumentationServices:
             await self._standings(session, unit.id),
             may_record=access.may_record(unit.id),
             university_wide=access.university_wide,
+            amo=await documentation.amo_members(session, unit.id),
         )
 
     async def _picker(

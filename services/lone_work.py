@@ -76,8 +76,7 @@ class DatabaseLoneWorkServices:
             units = await org.unit_choices(connection)
             if not home or speaker.person_id is None:
                 return units, None
-            homes = await org.home_unit_ids(connection, speaker.person_id)
-        return units, homes.pop() if len(homes) == 1 else None
+            return units, await org.own_unit(connection, speaker.person_id)
 
     async def summary_choices(self, unit_id: int) -> tuple[str, list[tuple[int, str]]] | None:
         async with self.db.reading() as connection:
@@ -124,7 +123,9 @@ class DatabaseLoneWorkServices:
         if view.approver_id is None:
             return t(lang, "lone_work.no_approver", unit=view.unit, number=view.number)
         name = view.approver or ""
-        if not await conversations.personal_destination(connection, view.approver_id):
+        if not self.notifier.reaches_without_chat and not await conversations.personal_destination(
+            connection, view.approver_id
+        ):
             return t(lang, "lone_work.sent_no_chat", number=view.number, approver=name)
         return t(lang, "lone_work.sent", number=view.number, approver=name)
 
@@ -162,6 +163,7 @@ class DatabaseLoneWorkServices:
                 now=self.clock(),
                 submission_key=submission_key,
             )
+            await org.remember_unit(connection, speaker.person_id, unit.id, self.clock())
             people: dict[int, PersonLike] = {p.id: p for p in approvers if p.id == approver_id}
             if found.asking is not None:
                 people[found.asking.id] = found.asking
@@ -175,8 +177,9 @@ class DatabaseLoneWorkServices:
                 entity,
             )
             approval: Outgoing | None = None
-            if approver is not None and await conversations.personal_destination(
-                connection, approver.id
+            if approver is not None and (
+                self.notifier.reaches_without_chat
+                or await conversations.personal_destination(connection, approver.id)
             ):
                 approval = Outgoing(
                     approver.id,

@@ -193,6 +193,7 @@ class DatabaseNearMissServices:
             anonymous=report.anonymous,
             injury=report.injury,
             category=report.category,
+            report_id=report.id,
         )
 
     async def _announce(self, report: near_miss.StoredReport) -> None:
@@ -409,7 +410,9 @@ class DatabaseNearMissServices:
                 "near_miss.msg.assigned" if event is Event.ASSIGN else "near_miss.msg.action_added"
             )
             message = t(lang, key, who=who)
-            if not await near_miss.has_personal_chat(session, outcome.person.id):
+            if not self.notifier.reaches_without_chat and not await near_miss.has_personal_chat(
+                session, outcome.person.id
+            ):
                 message += " " + t(lang, "near_miss.msg.no_chat", who=who)
             return message, None
         if event is Event.COMPLETE_ACTION:
@@ -551,7 +554,10 @@ class NearMissReminders:
                 else None
             )
             context = await near_miss.context(session, report_id, [owner_id]) if owner_id else None
-            has_chat = owner_id is not None and await near_miss.has_personal_chat(session, owner_id)
+            has_chat = owner_id is not None and (
+                self.notifier.reaches_without_chat
+                or await near_miss.has_personal_chat(session, owner_id)
+            )
         action = _action(context.report, action_id) if context is not None else None
         if context is None or action is None or owner_id is None:
             return False

@@ -37,10 +37,17 @@ class Outgoing:
 class Notifier(Protocol):
     """Messages a flow sends outside the current turn (to other people, or updates)."""
 
+    @property
+    def reaches_without_chat(self) -> bool:
+        """Whether a card to someone with no chat with the bot installs the bot for them
+        first (Microsoft Graph configured) instead of being refused."""
+
     async def card_to_person(
         self, person_id: int, card: dict[str, object], *, key: str, entity: tuple[str, str]
     ) -> bool:
-        """Send `card` to the person's 1:1 chat once per `key`; False if there is no chat."""
+        """Send `card` to the person's 1:1 chat once per `key`; False if there is no chat
+        (and, with `reaches_without_chat`, the bot cannot be installed for the person);
+        True also when the card waits for the chat of a new installation."""
 
     async def keep_ahead(self, connection: HotConnection, cards: Sequence[Outgoing]) -> None:
         """Keep `cards` for redelivery inside the caller's transaction, before its answer."""

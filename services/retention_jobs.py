@@ -21,9 +21,9 @@ Batch = Callable[[AsyncSession], Awaitable[int]]
 
 
 class RetentionJob:
-    """Near-miss reports, lone-work requests, check-in timelines, the audit trail's people and
-    conversation references past their retention periods (the well-being notes have their
-    own job)."""
+    """Near-miss reports, work accidents, lone-work requests, check-in timelines, the audit
+    trail's people and conversation references past their retention periods (the well-being
+    notes have their own job)."""
 
     name = "privacy.retention"
 
@@ -43,6 +43,7 @@ class RetentionJob:
         """Everything due at `now`; how many records of each register were handled."""
         settings = self.settings
         near_miss = years_cutoff(now, settings.near_miss_years)
+        work_accidents = years_cutoff(now, settings.work_accident_years)
         lone_work = years_cutoff(now, settings.lone_work_years)
         checkins = days_cutoff(now, settings.checkin_days)
         conversations = days_cutoff(now, settings.conversation_days)
@@ -51,6 +52,12 @@ class RetentionJob:
             "near_miss": (
                 lambda session: retention.remove_near_miss_people(
                     session, cutoff=near_miss, now=now, years=settings.near_miss_years
+                ),
+                retention.BATCH,
+            ),
+            "work_accident": (
+                lambda session: retention.remove_work_accident_people(
+                    session, cutoff=work_accidents, now=now, years=settings.work_accident_years
                 ),
                 retention.BATCH,
             ),

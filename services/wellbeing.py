@@ -37,7 +37,7 @@ from services.wellbeing_items import (
     ItemsForm,
     StatusChange,
 )
-from storage import wellbeing, wellbeing_counts, wellbeing_items
+from storage import org, wellbeing, wellbeing_counts, wellbeing_items
 from storage.models import Unit
 from storage.wellbeing_models import WellbeingDialogue
 
@@ -123,6 +123,7 @@ class DatabaseWellbeingServices(ItemActions):
                     now=now,
                     submission_key=submission_key,
                 )
+                await org.remember_unit(session, speaker.person_id, form.unit_id, now)
                 unit_name = unit.name
         except IntegrityError:
             # The same card stored by another turn at the same moment.
@@ -175,6 +176,10 @@ class DatabaseWellbeingServices(ItemActions):
         if kind == "plan":
             async with self.db.sessions() as session:
                 home = (await self._access(session, speaker)).home_unit()
+                if home is None:
+                    owned = await wellbeing_items.items_of_owner(session, speaker.person_id)
+                    units = {item.unit_id for item in owned}
+                    home = units.pop() if len(units) == 1 else None
             if home is None:
                 return await self._picker(speaker)
             return await self._plan(speaker, home)

@@ -233,7 +233,8 @@ class ItemActions(WellbeingCore):
                     unreachable = [
                         view.owner
                         for view in views
-                        if not await wellbeing.has_personal_chat(session, view.owner_id)
+                        if not self.notifier.reaches_without_chat
+                        and not await wellbeing.has_personal_chat(session, view.owner_id)
                     ]
                 return views, unreachable
             except IntegrityError:

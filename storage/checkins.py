@@ -347,6 +347,24 @@ async def responders(
     return unique
 
 
+async def ladder(
+    session: AsyncSession, checkin: CheckinSession, request: LoneWorkRequest
+) -> list[Person]:
+    """Who may be alarmed, in order: the responders, then the unit's other leaders, then
+    the secretariat (those after the responders are alarmed only for one who cannot be
+    reached); never the worker."""
+    people = await responders(session, checkin, request)
+    seen = {checkin.worker_id, *(person.id for person in people)}
+    for person in [
+        *await org.holders(session, request.unit_id, Role.LEADER),
+        *await org.holders(session, None, Role.SECRETARIAT),
+    ]:
+        if person.id not in seen:
+            seen.add(person.id)
+            people.append(person)
+    return people
+
+
 async def emergency_person(session: AsyncSession, request: LoneWorkRequest) -> Person | None:
     name = request.emergency_name.strip()
     if not name:
@@ -363,7 +381,7 @@ async def may_handle(session: AsyncSession, checkin: CheckinSession, person_id: 
     request = await session.get(LoneWorkRequest, checkin.request_id)
     if request is None:
         return False
-    return any(person.id == person_id for person in await responders(session, checkin, request))
+    return any(person.id == person_id for person in await ladder(session, checkin, request))
 
 
 async def timelines_of_requests(

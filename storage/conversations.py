@@ -70,6 +70,27 @@ async def personal_chat_of(session: AsyncSession, person_id: int) -> Conversatio
     ).first()
 
 
+async def newest_personal_address(session: AsyncSession, tenant_id: str | None) -> Address | None:
+    """Where the bot's newest active 1:1 chat in `tenant_id` is served from (service URL,
+    bot id), as the model for a chat learnt of outside a turn; None before the first one."""
+    query = select(ConversationRef).where(
+        ConversationRef.kind == "personal", ConversationRef.active.is_(True)
+    )
+    if tenant_id:
+        query = query.where(ConversationRef.tenant_id == tenant_id)
+    ref = (await session.scalars(query.order_by(ConversationRef.updated_at.desc()))).first()
+    if ref is None:
+        return None
+    return Address(
+        conversation_id=ref.conversation_id,
+        kind="personal",
+        service_url=ref.service_url,
+        tenant_id=ref.tenant_id,
+        bot_id=ref.bot_id,
+        bot_name=ref.bot_name,
+    )
+
+
 async def install_team(
     session: AsyncSession,
     *,

@@ -13,8 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.documentation import Duty, DutyCatalogue, RecordForm, Source
+from domain.org import Role
 from storage import audit
 from storage.documentation_models import DutyRecord
+from storage.models import RoleAssignment
 from storage.wellbeing_models import WellbeingAnnualDiscussion, WellbeingDialogue
 
 DUTIES_FILE = Path(__file__).parent / "seed" / "duties.yaml"
@@ -80,6 +82,19 @@ async def _oldest_group_latest_dialogue(
         select(per_group.c.unit_id, func.min(per_group.c.held_on)).group_by(per_group.c.unit_id)
     )
     return [(unit_id, held_on) for unit_id, held_on in rows]
+
+
+async def amo_members(session: AsyncSession, unit_id: int) -> dict[Role, int]:
+    """How many leaders and work-environment representatives the unit has now."""
+    rows = await session.execute(
+        select(RoleAssignment.role, func.count())
+        .where(
+            RoleAssignment.unit_id == unit_id,
+            RoleAssignment.role.in_([Role.LEADER.value, Role.AMR.value]),
+        )
+        .group_by(RoleAssignment.role)
+    )
+    return {Role(role): int(count) for role, count in rows}
 
 
 def met_on(met: Met, unit_id: int, duty: Duty) -> list[tuple[str | None, date, str | None]]:

@@ -210,3 +210,25 @@ async def retry_at(db: Database, key: str, worker: str, error: str, when: dateti
             .where(JobRun.key == key, JobRun.claimed_by == worker)
             .values(status="failed", lease_until=when, last_error=error[:500])
         )
+
+
+async def waiting(db: Database, prefix: str, limit: int = 50) -> list[JobRun]:
+    """Work under `prefix` that is not done, due or not, oldest first."""
+    async with db.sessions() as session:
+        return list(
+            (
+                await session.scalars(
+                    select(JobRun)
+                    .where(JobRun.key.startswith(prefix, autoescape=True), JobRun.status != "done")
+                    .order_by(JobRun.id)
+                    .limit(limit)
+                )
+            ).all()
+        )
+
+
+async def discard(db: Database, key: str) -> None:
+    """Forget work under `key` that is not done (it will not be done, and a later ask for the
+    same work starts afresh)."""
+    async with db.transaction() as session:
+        await session.execute(delete(JobRun).where(JobRun.key == key, JobRun.status != "done"))

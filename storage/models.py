@@ -92,6 +92,20 @@ class Person(Base):
     roles: Mapped[list[RoleAssignment]] = relationship(back_populates="person")
 
 
+class PersonLastUnit(Base):
+    """The unit a person last sent something for (a lone-work request, a well-being
+    dialogue): their own unit when their roles do not tell it. Never from a near-miss
+    report, which may be anonymous."""
+
+    __tablename__ = "person_last_unit"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    used_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class RoleAssignment(Base):
     """A role a person holds, in a unit or (secretariat) university-wide."""
 

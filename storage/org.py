@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Column, Table, bindparam, func, select, update
+from sqlalchemy import Column, Executable, Table, bindparam, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -13,8 +14,8 @@ from domain.i18n import Lang, preferred_lang
 from domain.org import SEED_UNITS, OrgFile, OrgPerson, OrgUnit, Role, UnitRef, normalise_upn
 from domain.retention import REMOVED_PERSON_AAD, REMOVED_PERSON_LABEL
 from storage import audit
-from storage.db import HotConnection
-from storage.models import Person, RoleAssignment, Unit
+from storage.db import HotConnection, dialect_insert, for_dialect
+from storage.models import Person, PersonLastUnit, RoleAssignment, Unit
 from storage.schema import metadata
 
 
@@ -48,10 +49,13 @@ async def list_units(session: AsyncSession, *, only_active: bool = True) -> list
 _UNIT_CHOICES = (
     select(Unit.id, Unit.name).where(Unit.active.is_(True)).order_by(func.lower(Unit.name))
 )
-_HOME_UNIT_IDS = (
-    select(RoleAssignment.unit_id)
-    .where(RoleAssignment.person_id == bindparam("person_id"), RoleAssignment.unit_id.is_not(None))
-    .distinct()
+_ROLE_UNITS_AND_LAST = select(
+    RoleAssignment.unit_id.label("unit_id"), literal(False).label("last")
+).where(RoleAssignment.person_id == bindparam("person_id"), RoleAssignment.unit_id.is_not(None))
+_OWN_UNIT = _ROLE_UNITS_AND_LAST.union(
+    select(PersonLastUnit.unit_id, literal(True))
+    .join(Unit, Unit.id == PersonLastUnit.unit_id)
+    .where(PersonLastUnit.person_id == bindparam("person_id"), Unit.active.is_(True))
 )
 
 
@@ -70,10 +74,39 @@ async def unit_choices(connection: HotConnection) -> list[UnitRef]:
     return list(_last_unit_list[1])
 
 
-async def home_unit_ids(connection: HotConnection, person_id: int) -> set[int]:
-    """The units the person holds any role in."""
-    rows = await connection.execute(_HOME_UNIT_IDS, {"person_id": person_id})
-    return {unit_id for (unit_id,) in rows if unit_id is not None}
+async def own_unit(connection: HotConnection, person_id: int) -> int | None:
+    """The person's own unit: the one unit they hold a role in, else the (active) unit they
+    last sent something for; None if neither tells (e.g. roles in several units, nothing
+    sent yet)."""
+    rows: list[tuple[int, bool]] = [
+        (int(unit_id), bool(last))
+        for unit_id, last in await connection.execute(_OWN_UNIT, {"person_id": person_id})
+    ]
+    by_role = {unit_id for unit_id, last in rows if not last}
+    if len(by_role) == 1:
+        return by_role.pop()
+    return next((unit_id for unit_id, last in rows if last), None)
+
+
+def _remember_unit_statement(on: AsyncSession | HotConnection) -> Executable:
+    insert = dialect_insert(on, PersonLastUnit)
+    return insert.values(
+        person_id=bindparam("person_id"), unit_id=bindparam("unit_id"), used_at=bindparam("now")
+    ).on_conflict_do_update(
+        index_elements=[PersonLastUnit.person_id],
+        set_={"unit_id": insert.excluded.unit_id, "used_at": insert.excluded.used_at},
+    )
+
+
+async def remember_unit(
+    on: AsyncSession | HotConnection, person_id: int, unit_id: int, now: datetime
+) -> None:
+    """The person just sent something for `unit_id`: it is their unit now (`own_unit`)."""
+    values = {"person_id": person_id, "unit_id": unit_id, "now": now}
+    if isinstance(on, AsyncSession):
+        await on.execute(_remember_unit_statement(on), values)
+        return
+    await on.execute(for_dialect(on, "remember_unit", _remember_unit_statement), values)
 
 
 _LANGUAGE = select(Person.language_override, Person.locale).where(
@@ -395,6 +428,7 @@ async def export_org(session: AsyncSession) -> OrgFile:
                 leader=by_role[Role.LEADER.value],
                 amk=by_role[Role.AMK.value],
                 precursor_contact=by_role[Role.PRECURSOR_CONTACT.value],
+                amr=by_role[Role.AMR.value],
             )
         )
     secretariat = [_as_file_person(p) for p in await holders(session, None, Role.SECRETARIAT)]

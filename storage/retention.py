@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain import lone_work as lone_work_rules
 from domain import near_miss as near_miss_rules
 from domain.retention import REMOVED_PERSON_AAD
+from domain.work_accident import ENTITY as WORK_ACCIDENT
+from domain.work_accident import EasyStatus
 from storage import audit
 from storage.audit import REDACT_ACTION, SYSTEM_ACTOR
 from storage.checkin_models import CheckinEvent, CheckinSession
@@ -22,6 +24,7 @@ from storage.lone_work_models import LoneWorkRequest
 from storage.models import AuditEvent, ConversationRef, DialogStateRow, Person, PostedActivity
 from storage.near_miss import ENTITY as NEAR_MISS
 from storage.near_miss_models import NearMissAction, NearMissReport
+from storage.work_accident_models import WorkAccident
 
 BATCH = 200
 AUDIT_BATCH = 1000
@@ -100,6 +103,61 @@ async def remove_near_miss_people(
     for report_id in ids:
         await _record_removal(
             session, "near_miss.retention", NEAR_MISS, report_id, now, retention_years=years
+        )
+    return len(ids)
+
+
+async def remove_work_accident_people(
+    session: AsyncSession, *, cutoff: datetime, now: datetime, years: int, limit: int = BATCH
+) -> int:
+    """Accidents reported before `cutoff` whose EASY report is no longer owed: the reporter,
+    the injured person, who recorded the report or the follow-up, the free text, the place
+    and the EASY reference go; number, unit, time, who was hurt (employee, student, guest),
+    injury kind, absence, claim and the EASY duty, deadline, status and filing day stay for
+    the statistics."""
+    ids = (
+        await session.scalars(
+            select(WorkAccident.id)
+            .where(
+                WorkAccident.created_at < cutoff,
+                WorkAccident.easy_status != EasyStatus.PENDING.value,
+                WorkAccident.personal_data_removed_at.is_(None),
+            )
+            .order_by(WorkAccident.id)
+            .limit(limit)
+        )
+    ).all()
+    if not ids:
+        return 0
+    await session.execute(
+        update(WorkAccident)
+        .where(WorkAccident.id.in_(ids))
+        .values(
+            reporter_id=None,
+            injured_id=None,
+            injured_upn=None,
+            easy_decided_by_id=None,
+            followed_up_by_id=None,
+            place="",
+            description="",
+            immediate_action=None,
+            witnesses=None,
+            not_required_reason=None,
+            easy_reference=None,
+            submission_key=None,
+            personal_data_removed_at=now,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    for accident_id in ids:
+        await _record_removal(
+            session,
+            "work_accident.retention",
+            WORK_ACCIDENT,
+            accident_id,
+            now,
+            retention_years=years,
         )
     return len(ids)
 

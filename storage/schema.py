@@ -8,6 +8,7 @@ from storage import (
     near_miss_models,
     precursor_models,
     wellbeing_models,
+    work_accident_models,
 )
 from storage.models import Base
 
@@ -22,4 +23,5 @@ __all__ = [
     "near_miss_models",
     "precursor_models",
     "wellbeing_models",
+    "work_accident_models",
 ]

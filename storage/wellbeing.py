@@ -25,7 +25,7 @@ from domain.wellbeing import (
     Theme,
 )
 from storage import audit, org
-from storage.models import ConversationRef, Person, Unit
+from storage.models import ConversationRef, Person, PersonLastUnit, Unit
 from storage.wellbeing_models import (
     NOTE_FIELDS,
     WellbeingActionItem,
@@ -61,6 +61,7 @@ async def access_of(session: AsyncSession, person_id: int | None, *, is_admin: b
             amk.add(role.unit_id)
         else:
             other.add(role.unit_id)
+    last = await session.get(PersonLastUnit, person_id)
     return Access(
         person_id=person_id,
         is_admin=is_admin,
@@ -68,6 +69,7 @@ async def access_of(session: AsyncSession, person_id: int | None, *, is_admin: b
         leader_of=frozenset(leader),
         amk_of=frozenset(amk),
         other_units=frozenset(other),
+        last_unit=last.unit_id if last is not None else None,
     )
 
 

@@ -113,6 +113,22 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "I repeat the alarm every 10 minutes until someone presses **I am handling it**.",
     ),
     "checkins.alarm.round": ("Alarm nr. {round}", "Alarm no. {round}"),
+    "checkins.alarm.unreached.title": (
+        "Alarmen nåede ikke frem til alle",
+        "The alarm did not reach everyone",
+    ),
+    "checkins.alarm.unreached": (
+        "Alarmen for {worker} kunne ikke nå frem til {who} inden for et minut. {next} har "
+        "fået alarmen i stedet.",
+        "The alarm for {worker} could not reach {who} within a minute. {next} has been "
+        "alarmed instead.",
+    ),
+    "checkins.alarm.unreached_nobody_next": (
+        "Alarmen for {worker} kunne ikke nå frem til {who} inden for et minut, og der er "
+        "ingen flere at alarmere. Sørg selv for, at nogen tager sig af det.",
+        "The alarm for {worker} could not reach {who} within a minute, and there is nobody "
+        "else to alarm. Please make sure someone handles it.",
+    ),
     "checkins.already_handled": (
         "{name} tager sig allerede af det (siden {when}).",
         "{name} is already handling it (since {when}).",

@@ -8,19 +8,19 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "welcome.title": ("Velkommen til AMK-bot", "Welcome to AMK-bot"),
     "welcome.greeting": (
         "Hej {name}! Jeg hjælper dig med arbejdsmiljøet: godkendelse af alenearbejde, "
-        "nærved-hændelser, trivselsdialoger og narkotikaprækursorer. Vælg herunder, "
-        "eller skriv hvad du vil.",
+        "nærved-hændelser, arbejdsulykker, trivselsdialoger og narkotikaprækursorer. Vælg "
+        "herunder, eller skriv hvad du vil.",
         "Hi {name}! I help you with the work environment: lone-work approval, near-miss "
-        "reports, well-being dialogues and drug precursors. Pick one below, or just "
-        "type what you need.",
+        "reports, work accidents, well-being dialogues and drug precursors. Pick one below, or "
+        "just type what you need.",
     ),
     "welcome.greeting_anonymous": (
         "Hej! Jeg hjælper dig med arbejdsmiljøet: godkendelse af alenearbejde, "
-        "nærved-hændelser, trivselsdialoger og narkotikaprækursorer. Vælg herunder, "
-        "eller skriv hvad du vil.",
+        "nærved-hændelser, arbejdsulykker, trivselsdialoger og narkotikaprækursorer. Vælg "
+        "herunder, eller skriv hvad du vil.",
         "Hi! I help you with the work environment: lone-work approval, near-miss reports, "
-        "well-being dialogues and drug precursors. Pick one below, or just type what you "
-        "need.",
+        "work accidents, well-being dialogues and drug precursors. Pick one below, or just "
+        "type what you need.",
     ),
     "privacy.title": ("Dine data", "Your data"),
     "privacy.stored": (
@@ -39,11 +39,13 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     "privacy.retention": (
         "Navne og tekst slettes, når sagen ikke længere skal bruges: nærved-hændelser "
-        "{near_miss} år efter at sagen er lukket, alenearbejde {lone_work} år efter "
+        "{near_miss} år efter at sagen er lukket, arbejdsulykker {work_accident} år efter at "
+        "de blev meldt, alenearbejde {lone_work} år efter "
         "perioden, tjek ind-forløb efter {checkin} dage og noter fra trivselsdialoger efter "
         "{wellbeing} år. Statistikken bevares kun som antal.",
         "Names and text are deleted when the case is no longer needed: near misses "
-        "{near_miss} years after the case is closed, lone work {lone_work} years after the "
+        "{near_miss} years after the case is closed, work accidents {work_accident} years "
+        "after they were reported, lone work {lone_work} years after the "
         "period, check-in timelines after {checkin} days and well-being dialogue notes after "
         "{wellbeing} years. The statistics are kept as counts only.",
     ),
@@ -88,8 +90,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "**language** – switch between Danish and English",
     ),
     "help.cmd.flows": (
-        "**alenearbejde**, **nærved**, **trivsel**, **prækursor** – start en af tjenesterne",
-        "**lone work**, **near miss**, **wellbeing**, **precursor** – start one of the services",
+        "**alenearbejde**, **nærved**, **arbejdsulykke**, **trivsel**, **prækursor** – start "
+        "en af tjenesterne",
+        "**lone work**, **near miss**, **work accident**, **wellbeing**, **precursor** – start "
+        "one of the services",
     ),
     "help.cmd.admin": (
         "**admin** – tildel roller pr. enhed (kun administratorer)",
@@ -218,6 +222,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "role.leader": ("leder", "leader"),
     "role.amk": ("arbejdsmiljøkoordinator (AMK)", "work-environment coordinator (AMK)"),
     "role.precursor_contact": ("prækursorkontakt", "precursor contact"),
+    "role.amr": (
+        "arbejdsmiljørepræsentant (AMR)",
+        "work-environment representative (AMR)",
+    ),
     "role.secretariat": ("sekretariatet", "secretariat"),
     "role.university_wide": ("hele universitetet", "the whole university"),
     "local_mode.note": (

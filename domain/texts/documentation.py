@@ -32,6 +32,14 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Fra den årlige arbejdsmiljødrøftelse, som registreres under **trivsel**.",
         "From the annual discussion, recorded under **wellbeing**.",
     ),
+    "documentation.amo.now": (
+        "Registreret i AMK-bot nu: {leaders} ledere og {amr} arbejdsmiljørepræsentanter.",
+        "In AMK-bot now: {leaders} leaders and {amr} work-environment representatives.",
+    ),
+    "documentation.amo.no_amr": (
+        "Administratoren kan tilføje AMR under **admin**.",
+        "An administrator can add representatives under **admin**.",
+    ),
     "documentation.open_proof": ("Åbn dokumentationen", "Open the proof"),
     "documentation.record": ("Registrér", "Record"),
     "documentation.record_new": ("Registrér en ny", "Record a new one"),

@@ -136,15 +136,17 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "not a near miss.",
     ),
     "near_miss.injury.easy": (
-        "Giver skaden fravær ud over den dag, den skete, skal ulykken anmeldes til "
-        "Arbejdstilsynet i EASY senest 14 dage efter første fraværsdag. Er der ikke fravær, "
-        "men kan der komme krav om erstatning, anmeldes den også – senest 14 dage efter "
-        "ulykkesdagen. Tal med din leder eller AMK, som sørger for anmeldelsen.",
+        "Giver skaden fravær ud over den dag, den skete, skal ulykken anmeldes i EASY til "
+        "Arbejdstilsynet og forsikringen/AES senest 14 dage efter første fraværsdag. Er der "
+        "ikke fravær, men kan der komme krav om erstatning, anmeldes den i EASY til "
+        "forsikringen/AES senest 14 dage efter ulykkesdagen. Meld den som arbejdsulykke – "
+        "skriv **arbejdsulykke** – så får lederen besked og en påmindelse om fristen.",
         "If the injury causes absence beyond the day it happened, the accident must be "
-        "reported to the Danish Working Environment Authority through EASY within 14 days of "
-        "the first day of absence. If there is no absence but there may be a claim for "
-        "compensation, it must be reported too – within 14 days of the day of the accident. "
-        "Talk to your leader or AMK, who will make the report.",
+        "reported in EASY to the Danish Working Environment Authority and the insurer/AES "
+        "within 14 days of the first day of absence. If there is no absence but there may be "
+        "a claim for compensation, it is reported in EASY to the insurer/AES within 14 days "
+        "of the day of the accident. Report it as a work accident – type **work accident** – "
+        "so the leader is told and reminded of the deadline.",
     ),
     "near_miss.injury.still": (
         "Du kan stadig registrere hændelsen her, så den kommer med i opfølgningen og "
@@ -174,10 +176,16 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "now.",
     ),
     "near_miss.confirm.injury": (
-        "Husk: Kom nogen til skade, skal det måske også anmeldes som arbejdsulykke i EASY – "
-        "senest 14 dage efter første fraværsdag. Tal med din leder eller AMK.",
-        "Remember: if someone was hurt, it may also have to be reported as a work accident "
-        "in EASY – within 14 days of the first day of absence. Talk to your leader or AMK.",
+        "Husk: Kom nogen til skade, er det en arbejdsulykke. Med fravær ud over skadesdagen "
+        "skal den anmeldes i EASY til Arbejdstilsynet og forsikringen/AES senest 14 dage efter "
+        "første fraværsdag; uden fravær, men med mulige krav om erstatning, til "
+        "forsikringen/AES senest 14 dage efter ulykkesdagen. Skriv **arbejdsulykke** for at "
+        "melde den.",
+        "Remember: if someone was hurt, it is a work accident. With absence beyond the injury "
+        "day it must be reported in EASY to the Danish Working Environment Authority and the "
+        "insurer/AES within 14 days of the first day of absence; without absence but with a "
+        "possible claim, to the insurer/AES within 14 days of the day of the accident. Type "
+        "**work accident** to report it.",
     ),
     "near_miss.confirm.support": (
         "Har hændelsen ramt dig, så tal med din leder, din arbejdsmiljørepræsentant eller HR.",

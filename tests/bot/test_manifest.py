@@ -192,6 +192,8 @@ def test_manifest_carries_the_ids_version_and_domains() -> None:
     )
     assert manifest["id"] == APP_ID
     assert manifest["bots"][0]["botId"] == OTHER_BOT_ID
+    # Graph's proactive installation needs the bot's Entra app named in the manifest
+    assert manifest["webApplicationInfo"]["id"] == OTHER_BOT_ID
     assert manifest["version"] == "1.4.0"
     assert manifest["validDomains"] == ["amkbot.example.com"]
     assert "{{" not in json.dumps(manifest)

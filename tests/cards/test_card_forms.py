@@ -17,6 +17,7 @@ from cards import (
     precursor_forms,
     wellbeing_forms,
     wellbeing_items,
+    work_accident,
 )
 from cards.forms import Field, FormItem, Kind, Note, Row, fields_of, render_fields
 from domain.i18n import Lang
@@ -27,6 +28,7 @@ from domain.precursor_forms import EntryForm, HoldingForm
 from domain.precursor_ledger import FORM_KINDS
 from domain.wellbeing import AmdForm, DialogueForm
 from domain.wellbeing_items import ItemDraft
+from domain.work_accident_forms import FiledForm, NotRequiredForm, WorkAccidentForm
 from tests.support.card_nodes import walk
 
 NONE: frozenset[str] = frozenset()
@@ -64,6 +66,9 @@ FORMS: list[tuple[str, tuple[FormItem, ...], type[BaseModel], Any, Any]] = [
         NONE,
     ),
     ("admin role", admin.ROLE_FORM, RoleAssignmentForm, NONE, NONE),
+    ("work accident", work_accident.FORM, WorkAccidentForm, NONE, NONE),
+    ("work accident filed", work_accident.FILED_FORM, FiledForm, NONE, NONE),
+    ("work accident no report", work_accident.NOT_REQUIRED_FORM, NotRequiredForm, NONE, NONE),
     *_entry_forms(),
 ]
 

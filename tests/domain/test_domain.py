@@ -86,6 +86,8 @@ def test_parse_command_understands_danish_and_english(text: str, expected: Comma
         ("Well-being", Flow.WELLBEING),
         ("prækursor", Flow.PRECURSORS),
         ("Drug precursors", Flow.PRECURSORS),
+        ("Arbejdsulykke", Flow.WORK_ACCIDENT),
+        ("work accident", Flow.WORK_ACCIDENT),
         ("<at>AMK-bot</at> trivsel", Flow.WELLBEING),
     ],
 )
@@ -139,7 +141,7 @@ def test_every_flow_and_command_has_a_word() -> None:
         Command.ADMIN: "admin",
     }
     assert {parse_command(word) for word in words.values()} == set(Command)
-    flows = ["alenearbejde", "nærved", "trivsel", "prækursor"]
+    flows = ["alenearbejde", "nærved", "trivsel", "prækursor", "arbejdsulykke"]
     assert {parse_flow(word) for word in flows} == set(Flow)
 
 

@@ -53,7 +53,13 @@ from tests.e2e.playground import (
 
 pytestmark = pytest.mark.e2e
 
-SERVICES = ("Alenearbejde", "Nærved-hændelse", "Trivselsdialog", "Narkotikaprækursorer")
+SERVICES = (
+    "Alenearbejde",
+    "Nærved-hændelse",
+    "Arbejdsulykke",
+    "Trivselsdialog",
+    "Narkotikaprækursorer",
+)
 HELP = "Hjælp"
 
 

@@ -12,13 +12,19 @@ from storage.models import AuditEvent, ConversationRef, Person
 from tests.support.teams import BotUnderTest, make_user
 
 
-async def test_install_greets_in_danish_with_the_four_services(bot: BotUnderTest) -> None:
+async def test_install_greets_in_danish_with_the_services(bot: BotUnderTest) -> None:
     mette = make_user("Mette Hansen", "meha@uni.dk", "da-DK")
     sent = await bot.install_personal(mette)
     assert len(sent) == 1
     card = sent[0].card_text()
     assert "Velkommen" in card and "Mette Hansen" in card
-    for service in ("Alenearbejde", "Nærved-hændelse", "Trivselsdialog", "Narkotikaprækursorer"):
+    for service in (
+        "Alenearbejde",
+        "Nærved-hændelse",
+        "Arbejdsulykke",
+        "Trivselsdialog",
+        "Narkotikaprækursorer",
+    ):
         assert service in card
     assert "Hjælp" in card
     assert sent[0].conversation_id == mette.chat_id

@@ -205,6 +205,9 @@ async def test_someone_hurt_explains_easy_and_records_only_if_asked(bot: BotUnde
     warning = await bot.submit(REPORTER, form(kemi, injured="yes"))
     text = warning[-1].card_text()
     assert "arbejdsulykke" in text and "EASY" in text and "14 dage efter første fraværsdag" in text
+    # Who receives what: with absence both, with a possible claim only the insurer.
+    assert "til Arbejdstilsynet og forsikringen/AES senest 14 dage efter første fraværsdag" in text
+    assert "til forsikringen/AES senest 14 dage efter ulykkesdagen" in text
     assert await reports(bot) == []
     recorded = to(await bot.submit(REPORTER, {"action": "near_miss.record_anyway"}), REPORTER)
     assert "NM-" in recorded[-1].card_text() and "EASY" in recorded[-1].card_text()

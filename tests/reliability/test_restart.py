@@ -25,6 +25,7 @@ from services.checkin_jobs import CheckinJob
 from services.digest import DigestJob
 from services.lone_work_jobs import LoneWorkReminders
 from services.near_miss import NearMissReminders
+from services.work_accident_jobs import WorkAccidentReminders
 from storage.checkin_models import CheckinEvent, CheckinSession
 from storage.digest_models import DigestSubscription
 from storage.lone_work_models import LoneWorkRequest
@@ -32,6 +33,7 @@ from storage.models import ConversationRef, RoleAssignment, Unit
 from storage.near_miss_models import NearMissAction, NearMissReport
 from storage.precursor_models import PrecursorEntry, PrecursorHolding, PrecursorRegistration
 from storage.wellbeing_models import WellbeingActionItem, WellbeingDialogue
+from storage.work_accident_models import WorkAccident
 from tests.conftest import DatabaseTarget
 from tests.http import test_checkins_http as checkins
 from tests.http import test_lone_work_http as lone
@@ -49,6 +51,7 @@ from tests.reliability.support_restart import (
 )
 from tests.support import near_miss as nm
 from tests.support import wellbeing as wb
+from tests.support import work_accident as wa
 from tests.support.precursors import services_of, substance_id
 from tests.support.teams import BOT_ID, Reply, User, make_user
 
@@ -291,6 +294,64 @@ def _near_miss_flow() -> Flow:
             click(amk, "near_miss.close", close, "«Lukket»"),
         ],
         [NearMissReport, NearMissAction],
+    )
+
+
+# -- a work accident: the report, the EASY deadline's reminders and the leader's record ---------
+
+
+def _work_accident_flow() -> Flow:
+    async def setup(scene: World) -> None:
+        scene.values["kemi"] = await wa.setup(scene.bot)
+
+    first_day = datetime.now(COPENHAGEN).date() + timedelta(days=1)
+    due = first_day + timedelta(days=14)
+
+    def form(**changes: str) -> Any:
+        async def make(scene: World) -> dict[str, Any]:
+            return wa.form(scene.values["kemi"], absence_from=first_day.isoformat(), **changes)
+
+        return labelled("work_accident.submit", make)
+
+    def filed(**inputs: str) -> Any:
+        async def make(scene: World) -> dict[str, Any]:
+            return {"accident_id": await scalar(scene, select(WorkAccident.id)), **inputs}
+
+        return make
+
+    def days_before(days: int) -> Any:
+        async def when(scene: World) -> datetime:
+            local = datetime.combine(due - timedelta(days=days), time(8, 1), COPENHAGEN)
+            return local.astimezone(UTC)
+
+        return when
+
+    today = datetime.now(COPENHAGEN).date().isoformat()
+    return Flow(
+        "work_accident",
+        setup,
+        [
+            say(wa.INJURED, "arbejdsulykke", "Meld en arbejdsulykke"),
+            submit(wa.INJURED, form(description="Kort"), "Beskriv, hvad der skete"),
+            submit(wa.INJURED, form(), "AU-", "Arbejdstilsynet og forsikringen/AES"),
+            tick("EASY reminder, a week before", WorkAccidentReminders, days_before(7)),
+            tick("EASY reminder, again", WorkAccidentReminders, days_before(6)),
+            click(wa.LEADER, "work_accident.filed", filed(), "Skriv referencen fra EASY"),
+            click(
+                wa.LEADER,
+                "work_accident.filed",
+                filed(easy_reference="EASY-77", filed_on=today),
+                "anmeldelsen i EASY er registreret",
+            ),
+            click(
+                wa.AMK,
+                "work_accident.not_required",
+                filed(not_required_reason="Intet fravær alligevel"),
+                "already recorded",
+            ),
+            tick("EASY reminder, last day", WorkAccidentReminders, days_before(0)),
+        ],
+        [WorkAccident],
     )
 
 
@@ -547,6 +608,7 @@ FLOWS = [
     _admin_flow(),
     _lone_work_flow(),
     _near_miss_flow(),
+    _work_accident_flow(),
     _wellbeing_flow(),
     _precursor_flow(),
     _checkin_flow(),

@@ -1,0 +1,63 @@
+"""The work-accident counts of the weekly digest: aggregate SQL grouped by unit, never a row,
+and never a psychological accident of a unit with fewer than three accidents in the year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import and_, or_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.digest import Scope
+from domain.i18n import local_date
+from domain.numbering import local_year, year_bounds
+from domain.work_accident import EasyStatus, InjuryKind, too_few_to_show
+from storage.digest import in_scope, per_unit
+from storage.work_accident_models import WorkAccident
+
+SOON = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class AccidentWeek:
+    """Counts per unit id: reported in the scope's week, EASY reports due within a week of
+    `scope.now`, and EASY reports past their deadline."""
+
+    new: dict[int, int]
+    due_soon: dict[int, int]
+    overdue: dict[int, int]
+
+
+async def digest_counts(session: AsyncSession, scope: Scope) -> AccidentWeek:
+    accident = WorkAccident
+    units = in_scope(accident.unit_id, scope)
+    year_start, year_end = year_bounds(local_year(scope.week_start))
+    totals = await per_unit(
+        session,
+        accident.unit_id,
+        units,
+        accident.created_at >= year_start,
+        accident.created_at < year_end,
+    )
+    shown = or_(
+        accident.injury_kind == InjuryKind.PHYSICAL.value,
+        accident.unit_id.not_in(sorted(too_few_to_show(totals))),
+    )
+    in_week = and_(accident.created_at >= scope.week_start, accident.created_at < scope.week_end)
+    new = await per_unit(session, accident.unit_id, units, shown, in_week)
+    today = local_date(scope.now)
+    pending = accident.easy_status == EasyStatus.PENDING.value
+    due_soon = await per_unit(
+        session,
+        accident.unit_id,
+        units,
+        shown,
+        pending,
+        accident.easy_due >= today,
+        accident.easy_due < today + SOON,
+    )
+    overdue = await per_unit(
+        session, accident.unit_id, units, shown, pending, accident.easy_due < today
+    )
+    return AccidentWeek(new=new, due_soon=due_soon, overdue=overdue)
