@@ -8,6 +8,7 @@ PNG."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 RENDERER_DIST = REPO_ROOT / "npm" / "node_modules" / "adaptivecards" / "dist"
 HOST_CONFIG = Path(__file__).with_name("teams_host_config.json")
 CHECKS = Path(__file__).with_name("card_render.js")
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 MAX_CARD_BYTES = 28 * 1024
 PAGE_STYLE = """
