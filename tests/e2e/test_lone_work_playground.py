@@ -24,7 +24,7 @@ Facts about the playground (0.2.28) found with this test, besides those in
   multi-select one is a list of checkboxes that all carry the input's id (so `<label
   for>` does not tell them apart): find each by its `aria-label`, the choice's title.
   Multi-select values are submitted comma-separated; `Input.Toggle` is a checkbox. A
-  required input's label gets a red " *" from the renderer (after the label's own "*").
+  required input's label gets a red " *" from the renderer.
 - Once the next message arrives, a card that was submitted with `Action.Submit` is shown
   with its inputs empty again (real Teams keeps what was typed).
 - A card update from the bot (`PUT …/activities/{id}`, updateActivity) is pushed to the
