@@ -33,8 +33,8 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "From the annual discussion, recorded under **wellbeing**.",
     ),
     "documentation.amo.now": (
-        "Registreret i AMK-bot nu: {leaders} ledere og {amr} arbejdsmiljørepræsentanter.",
-        "In AMK-bot now: {leaders} leaders and {amr} work-environment representatives.",
+        "I AMK-bot nu: ledere {leaders}, arbejdsmiljørepræsentanter (AMR) {amr}.",
+        "In AMK-bot now: leaders {leaders}, work-environment representatives (AMR) {amr}.",
     ),
     "documentation.amo.no_amr": (
         "Administratoren kan tilføje AMR under **admin**.",

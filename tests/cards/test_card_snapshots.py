@@ -17,6 +17,7 @@ import pytest
 from cards.admin import unit_roles_card
 from cards.checkins import session_card
 from cards.common import Card
+from cards.documentation import overview_card, record_card
 from cards.lone_work import approval_card, request_form, requester_card, summary_card
 from cards.near_miss import report_card
 from cards.near_miss_form import confirmation_card, report_form
@@ -25,6 +26,7 @@ from cards.precursors import home_card
 from cards.wellbeing_forms import amd_form, dialogue_form
 from cards.wellbeing_items import items_card, owner_card
 from domain.checkins import SessionStatus, SessionView
+from domain.documentation import standing, worst_first
 from domain.i18n import Lang
 from domain.lone_work import Schedule, Status
 from domain.near_miss import Category
@@ -36,6 +38,7 @@ from domain.precursors import (
     Category as PrecursorCategory,
 )
 from domain.precursors import ReportUnit, SubstanceInfo
+from storage.documentation import duties
 from tests.cards.test_lone_work_cards import view
 from tests.cards.test_near_miss_cards import AMK, NOW, _report
 from tests.cards.test_wellbeing_cards import item
@@ -245,6 +248,51 @@ def _builders() -> Iterator[tuple[str, Callable[[], Card]]]:
             holders,
             values={"upn": "lise", "role": "amk"},
             errors={"upn": "Skriv en e-mailadresse."},
+        ),
+    )
+    yield from _documentation_cards()
+
+
+def _documentation_cards() -> Iterator[tuple[str, Callable[[], Card]]]:
+    catalogue = duties()
+    days = [date(2023, 11, 1), date(2025, 2, 3), None, date(2026, 1, 5), date(2024, 6, 1), None]
+    standings = worst_first(
+        [
+            standing(
+                duty,
+                day,
+                TODAY,
+                proof="https://safetynet.example.dk/apv" if day and duty.recordable else None,
+            )
+            for duty, day in zip(catalogue.duties, days, strict=True)
+        ]
+    )
+    risk = catalogue.get("special_risk_assessment")
+    assert risk is not None
+    yield (
+        "documentation.overview.da",
+        lambda: overview_card(
+            Lang.DA,
+            UNITS[0],
+            standings,
+            may_record=True,
+            university_wide=False,
+            amo={Role.LEADER: 1, Role.AMR: 2},
+        ),
+    )
+    yield (
+        "documentation.record-errors.da",
+        lambda: record_card(
+            Lang.DA,
+            UNITS[0],
+            risk,
+            today=TODAY,
+            values={"met_on": "2027-01-01", "proof": "www.apv.dk"},
+            errors={
+                "subject": "Skriv, hvad vurderingen handler om.",
+                "met_on": "Datoen kan ikke ligge i fremtiden.",
+                "proof": "Linket skal begynde med https://.",
+            },
         ),
     )
 

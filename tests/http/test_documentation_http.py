@@ -66,7 +66,7 @@ async def test_a_leader_sees_the_units_duties_and_records_the_physical_apv(
     assert card is not None and "Dokumentation: Kemi" in shown.card_text()
     assert "Ikke registreret" in block_of(card, "Fysisk APV")
     amo = block_of(card, "AMO's sammensætning")
-    assert "1 ledere og 0 arbejdsmiljørepræsentanter" in amo and "admin" in amo
+    assert "ledere 1, arbejdsmiljørepræsentanter (AMR) 0" in amo and "admin" in amo
     assert "documentation.form" in verbs(card)
 
     form = card_of(
