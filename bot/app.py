@@ -23,6 +23,7 @@ from bot.channel_tokens import ChannelTokens, SigningKeys, TokenRefused
 from bot.composition import channel_handlers, flows, periodic_jobs
 from bot.config import Settings
 from bot.connector import ConnectorClient, app_token_provider, no_token
+from bot.directory import GraphDirectory
 from bot.graph import installer
 from bot.handler import AmkBot
 from bot.inbound import MAX_DEPTH, cleaned
@@ -72,6 +73,8 @@ class BotRuntime:
     scheduler: Scheduler
     # None in local mode: no tokens to check
     signing_keys: SigningKeys | None
+    # None without Graph: people picked on cards are named when they first write
+    directory: GraphDirectory | None = None
 
 
 def build_runtime(
@@ -105,8 +108,17 @@ def build_runtime(
     gate = TurnGate(settings.turns_at_once(sqlite=database.is_sqlite))
     background = BackgroundTasks()
     notifier = ProactiveNotifier(proactive, background, chat_opener(settings, proactive))
+    directory = (
+        None
+        if notifier.opener is None
+        else GraphDirectory.on(
+            settings.graph.base_url,
+            notifier.opener.installer.graph.token,
+            ca_bundle=settings.graph.ca_bundle,
+        )
+    )
     conversation_state = DatabaseConversationState(DatabaseStorage(database))
-    wired = flows(database, notifier, settings)
+    wired = flows(database, notifier, settings, directory)
     router = Router(
         conversation_state,
         wired.org,
@@ -165,6 +177,7 @@ def build_runtime(
         notifier,
         scheduler,
         signing_keys,
+        directory,
     )
 
 
@@ -330,6 +343,8 @@ def create_app(
             await bot_runtime.connector.close()
             if bot_runtime.notifier.opener is not None:
                 await bot_runtime.notifier.opener.installer.graph.close()
+            if bot_runtime.directory is not None:
+                await bot_runtime.directory.close()
             if bot_runtime.signing_keys is not None:
                 await bot_runtime.signing_keys.close()
             await bot_runtime.db.dispose()

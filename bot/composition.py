@@ -30,7 +30,7 @@ from services.lone_work import DatabaseLoneWorkServices
 from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from services.near_miss import DatabaseNearMissServices, NearMissReminders
 from services.org import DatabaseOrgServices
-from services.ports import PeriodicJob
+from services.ports import Directory, PeriodicJob
 from services.precursor_jobs import PrecursorReminders
 from services.precursors import DatabasePrecursorServices
 from services.retention_jobs import RetentionJob
@@ -51,14 +51,23 @@ class Flows:
     actions: Verbs
 
 
-def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flows:
+def flows(
+    db: Database,
+    notifier: ProactiveNotifier,
+    settings: Settings,
+    directory: Directory | None = None,
+) -> Flows:
     """One module per landed service (services not listed answer "coming soon"), and the
-    verbs of each service's cards gathered into one registry."""
-    org = DatabaseOrgServices(db, settings.privacy_notice)
+    verbs of each service's cards gathered into one registry. Cards ask for people with
+    Teams' people picker when `settings` say so; `directory` names the people picked."""
+    picker = settings.people_picker_on
+    org = DatabaseOrgServices(db, settings.privacy_notice, picker=picker, directory=directory)
     lone_work = DatabaseLoneWorkServices(db, notifier, admin_upns=settings.admin_upns)
-    near_miss = DatabaseNearMissServices(db, notifier)
+    near_miss = DatabaseNearMissServices(db, notifier, picker=picker, directory=directory)
     digest = DigestServices(db, digest_poster(db, notifier, settings))
-    wellbeing = DatabaseWellbeingServices(db, notifier, settings=settings.wellbeing)
+    wellbeing = DatabaseWellbeingServices(
+        db, notifier, settings=settings.wellbeing, picker=picker, directory=directory
+    )
     precursors = DatabasePrecursorServices(
         db, notifier, licence=settings.precursor_licence, deadline=settings.precursor_deadline
     )

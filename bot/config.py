@@ -122,6 +122,8 @@ class Settings:
     terms_url: str = ""
     # Microsoft Graph (`GRAPH_*`, `TEAMS_APP_CATALOG_ID`): off unless the catalog id is set
     graph: GraphSettings = field(default_factory=GraphSettings)
+    # `PEOPLE_PICKER` (true/false); None: by mode (see `people_picker_on`)
+    people_picker: bool | None = None
 
     @property
     def graph_enabled(self) -> bool:
@@ -145,6 +147,16 @@ class Settings:
     def privacy_notice(self) -> PrivacyNotice:
         """What the welcome card and help tell people about their data."""
         return PrivacyNotice(self.retention, self.wellbeing.retention_years, self.privacy_url)
+
+    @property
+    def people_picker_on(self) -> bool:
+        """Cards ask for a person with Teams' people picker (which submits the person's Entra
+        object id), else with a typed e-mail address. On by default in Teams (an app id is
+        set); off in local mode, which is what the Playground and `make run` use, as neither
+        has a directory behind the picker. `PEOPLE_PICKER` overrides it either way."""
+        if self.people_picker is not None:
+            return self.people_picker
+        return not self.local_mode
 
     @property
     def local_mode(self) -> bool:
@@ -211,6 +223,7 @@ class Settings:
             name: _https_url(get, name) for name in ("WEBSITE_URL", "PRIVACY_URL", "TERMS_URL")
         }
         graph = GraphSettings.from_mapping(merged)
+        picker_text = get("PEOPLE_PICKER").lower()
         return cls(
             app_id=get("MicrosoftAppId"),
             app_password=get("MicrosoftAppPassword"),
@@ -244,6 +257,7 @@ class Settings:
             privacy_url=pages["PRIVACY_URL"],
             terms_url=pages["TERMS_URL"],
             graph=graph,
+            people_picker=(picker_text in TRUE_WORDS) if picker_text else None,
         )
 
 

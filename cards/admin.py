@@ -22,9 +22,9 @@ from cards.common import (
     title,
     unit_choice,
 )
-from cards.forms import Field, FormItem, Kind, fields_of, keyed, render_fields
+from cards.forms import Field, FormItem, Kind, fields_of, keyed, person_field, render_fields
 from domain.i18n import Lang, t
-from domain.org import EMAIL_PATTERN, Role, RoleHolder, UnitRef
+from domain.org import Role, RoleHolder, UnitRef
 
 ROLES_PER_PAGE = 10
 
@@ -53,26 +53,21 @@ def unit_picker_card(lang: Lang, units: list[UnitRef], *, error: str | None = No
     )
 
 
-ROLE_FORM: tuple[FormItem, ...] = (
-    Field(
-        "upn",
-        "admin.person",
-        Kind.EMAIL,
-        required=True,
-        max_length=320,
-        error="admin.person.error",
-        pattern=EMAIL_PATTERN.pattern,
-    ),
-    Field("name", "admin.name", max_length=200),
-    Field(
-        "role",
-        "admin.role",
-        Kind.CHOICE,
-        required=True,
-        error="admin.role.error",
-        options=keyed("role", [role.value for role in Role if role.is_unit_role]),
-    ),
+_PERSON = person_field(
+    "upn", "admin.person", picker_label="admin.person.picker", error="admin.person.error"
 )
+_ROLE = Field(
+    "role",
+    "admin.role",
+    Kind.CHOICE,
+    required=True,
+    error="admin.role.error",
+    options=keyed("role", [role.value for role in Role if role.is_unit_role]),
+)
+# Typed: the e-mail address and, optionally, the name (until the person opens the bot).
+ROLE_FORM: tuple[FormItem, ...] = (_PERSON, Field("name", "admin.name", max_length=200), _ROLE)
+# Picked in Teams: the picker shows the person by name.
+PICKER_ROLE_FORM: tuple[FormItem, ...] = (_PERSON, _ROLE)
 
 
 def unit_roles_card(
@@ -85,10 +80,11 @@ def unit_roles_card(
     values: dict[str, str] | None = None,
     interactive: bool = True,
     page: int = 0,
+    picker: bool = False,
 ) -> Card:
     """The unit's role holders, `ROLES_PER_PAGE` a page (`page` counts from 0), with remove
-    buttons and previous/next, and a form to assign a role (`ROLE_FORM`, each field's error
-    under it)."""
+    buttons and previous/next, and a form to assign a role (`ROLE_FORM`, or with `picker`
+    `PICKER_ROLE_FORM` with Teams' people picker; each field's error under it)."""
     errors = errors or {}
     values = values or {}
     body: list[CardElement] = [title(t(lang, "admin.roles_of", unit=plain(unit.name)))]
@@ -138,8 +134,9 @@ def unit_roles_card(
     body.append(
         TextBlock(text=t(lang, "admin.assign"), weight="Bolder", spacing="Large", wrap=True)
     )
-    body.extend(render_fields(lang, ROLE_FORM, values, errors))
-    fields = {field.id for field in fields_of(ROLE_FORM)}
+    form = PICKER_ROLE_FORM if picker else ROLE_FORM
+    body.extend(render_fields(lang, form, values, errors, picker=picker))
+    fields = {field.id for field in fields_of(form)}
     for name, error in errors.items():
         if name not in fields:
             body.append(TextBlock(text=error, color="Attention", wrap=True))

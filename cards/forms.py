@@ -8,7 +8,7 @@ form's model in `domain` (so the submitted card validates without renaming anyth
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from functools import cache
@@ -22,6 +22,7 @@ from microsoft_teams.cards import (
     ColumnSet,
     DateInput,
     NumberInput,
+    QueryData,
     TextBlock,
     TextInput,
     TimeInput,
@@ -29,6 +30,8 @@ from microsoft_teams.cards import (
 )
 
 from domain.i18n import Lang, t
+from domain.org import EMAIL_PATTERN
+from domain.people import MAX_PERSON_INPUT, PEOPLE_DATASET
 
 
 class Kind(StrEnum):
@@ -37,6 +40,7 @@ class Kind(StrEnum):
     TEXT = "text"
     MULTILINE = "multiline"
     EMAIL = "email"
+    PERSON = "person"  # Teams' people picker, or an e-mail field where it is not offered
     PHONE = "phone"
     URL = "url"
     NUMBER = "number"
@@ -64,7 +68,8 @@ class Field:
     `pattern`) and `placeholder` are catalogue keys. A choice's `options` are fixed
     (value, catalogue key) pairs; without them its choices are given to `render_fields`
     under the field's id. `low`/`high` bound a number; `until_today` keeps a date from
-    lying after the `today` given to `render_fields`."""
+    lying after the `today` given to `render_fields`. A person's `picker_label` and
+    `picker_error` are what the people picker shows instead of `label` and `error`."""
 
     id: str
     label: str
@@ -81,6 +86,8 @@ class Field:
     pattern: str | None = None
     spacing: Spacing | None = None
     wrap: bool = False
+    picker_label: str | None = None
+    picker_error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,9 +158,11 @@ def render_fields(
     *,
     choices: Mapping[str, Sequence[Choice]] | None = None,
     today: date | None = None,
+    picker: bool = False,
 ) -> list[CardElement]:
     """The form's inputs in order, each showing what was typed (`values`), each field's
-    error (`errors`: field id → message) right under it (in a row, in its own column)."""
+    error (`errors`: field id → message) right under it (in a row, in its own column).
+    A person field is Teams' people picker if `picker`, else an e-mail field."""
     values = values or {}
     errors = errors or {}
     choices = choices or {}
@@ -170,7 +179,7 @@ def render_fields(
                         Column(
                             width=width,
                             items=[
-                                _input(lang, field, values, choices, today),
+                                _input(lang, field, values, choices, today, picker),
                                 *_error(errors, field),
                             ],
                         )
@@ -179,7 +188,7 @@ def render_fields(
                 )
             )
         else:
-            body.append(_input(lang, item, values, choices, today))
+            body.append(_input(lang, item, values, choices, today, picker))
             body.extend(_error(errors, item))
     return body
 
@@ -202,9 +211,12 @@ def _input(
     values: Mapping[str, Any],
     choices: Mapping[str, Sequence[Choice]],
     today: date | None,
+    picker: bool = False,
 ) -> CardElement:
     """The Adaptive Card input of one field."""
     kind = field.kind
+    if kind is Kind.PERSON:
+        return _person(lang, field, values, picker)
     label = t(lang, field.label)
     error = t(lang, field.error) if field.error else None
     placeholder = t(lang, field.placeholder) if field.placeholder else None
@@ -273,6 +285,51 @@ def _input(
         regex=field.pattern,
         spacing=field.spacing,
         value=kept_value(values, field.id),
+    )
+
+
+def _person(lang: Lang, field: Field, values: Mapping[str, Any], picker: bool) -> CardElement:
+    """Teams' people picker (it submits the person's Entra object id; a kept object id shows
+    as the person), or an e-mail field."""
+    if not picker:
+        return _input(lang, replace(field, kind=Kind.EMAIL), values, {}, None)
+    label = field.picker_label or field.label
+    error = field.picker_error or field.error
+    return ChoiceSetInput(
+        id=field.id,
+        label=t(lang, label),
+        is_required=field.required or None,
+        error_message=t(lang, error) if error else None,
+        placeholder=t(lang, "people.search"),
+        spacing=field.spacing,
+        value=kept_value(values, field.id),
+        choices=[],
+        choices_data=QueryData(dataset=PEOPLE_DATASET),
+    )
+
+
+def person_field(
+    id: str,
+    label: str,
+    *,
+    picker_label: str,
+    error: str | None,
+    required: bool = True,
+    picker_error: str = "people.pick.error",
+    pattern: str | None = EMAIL_PATTERN.pattern,
+) -> Field:
+    """A person input: the people picker (`picker_label`) in Teams, an e-mail field
+    (`label`, which says so; checked against `pattern`) elsewhere."""
+    return Field(
+        id,
+        label,
+        Kind.PERSON,
+        required=required,
+        max_length=MAX_PERSON_INPUT,
+        error=error,
+        pattern=pattern,
+        picker_label=picker_label,
+        picker_error=picker_error,
     )
 
 

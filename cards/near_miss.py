@@ -34,7 +34,7 @@ from cards.common import (
     submit,
     title,
 )
-from cards.forms import Field, FormItem, Kind, render_fields
+from cards.forms import Field, FormItem, Kind, person_field, render_fields
 from domain.commands import Flow
 from domain.i18n import COPENHAGEN, Lang, format_datetime, t
 from domain.near_miss import (
@@ -47,7 +47,6 @@ from domain.near_miss import (
     Severity,
     allowed,
 )
-from domain.org import EMAIL_PATTERN
 
 
 def format_date(lang: Lang, value: date) -> str:
@@ -236,19 +235,13 @@ def _actions(lang: Lang, report: ReportView, viewer: Participant) -> list[CardEl
     return body
 
 
-def _email(name: str, label: str) -> Field:
-    return Field(
-        name,
-        label,
-        Kind.EMAIL,
-        required=True,
-        max_length=320,
-        error="near_miss.card.email.error",
-        pattern=EMAIL_PATTERN.pattern,
+def _person(name: str, label: str) -> Field:
+    return person_field(
+        name, label, picker_label=f"{label}.picker", error="near_miss.card.email.error"
     )
 
 
-ASSIGN_FORM: tuple[FormItem, ...] = (_email("investigator", "near_miss.card.assign.label"),)
+ASSIGN_FORM: tuple[FormItem, ...] = (_person("investigator", "near_miss.card.assign.label"),)
 ACTION_FORM: tuple[FormItem, ...] = (
     Field(
         "action_description",
@@ -258,7 +251,7 @@ ACTION_FORM: tuple[FormItem, ...] = (
         max_length=1000,
         error="near_miss.error.action_description",
     ),
-    _email("action_owner", "near_miss.card.action.owner"),
+    _person("action_owner", "near_miss.card.action.owner"),
     Field(
         "action_due",
         "near_miss.card.action.due",
@@ -279,7 +272,7 @@ CLOSE_FORM: tuple[FormItem, ...] = (
 )
 
 
-def _buttons(lang: Lang, report: ReportView, viewer: Participant) -> list[Any]:
+def _buttons(lang: Lang, report: ReportView, viewer: Participant, picker: bool) -> list[Any]:
     buttons: list[Any] = []
     status = report.status
     if viewer.may(Event.ACKNOWLEDGE) and allowed(status, Event.ACKNOWLEDGE):
@@ -293,7 +286,7 @@ def _buttons(lang: Lang, report: ReportView, viewer: Participant) -> list[Any]:
             ShowCardAction(
                 title=t(lang, "near_miss.card.assign"),
                 card=AdaptiveCard(
-                    body=render_fields(lang, ASSIGN_FORM),
+                    body=render_fields(lang, ASSIGN_FORM, picker=picker),
                     actions=[
                         execute(
                             t(lang, "near_miss.card.assign.do"),
@@ -309,7 +302,7 @@ def _buttons(lang: Lang, report: ReportView, viewer: Participant) -> list[Any]:
             ShowCardAction(
                 title=t(lang, "near_miss.card.add_action"),
                 card=AdaptiveCard(
-                    body=render_fields(lang, ACTION_FORM),
+                    body=render_fields(lang, ACTION_FORM, picker=picker),
                     actions=[
                         execute(
                             t(lang, "near_miss.card.action.do"),
@@ -371,8 +364,11 @@ def report_card(
     message: str | None = None,
     errors: list[str] | None = None,
     back_to_list: bool = False,
+    picker: bool = False,
 ) -> Card:
-    """The follow-up card: the report, its actions and the buttons `viewer` may use now."""
+    """The follow-up card: the report, its actions and the buttons `viewer` may use now
+    (the investigator and an action's owner chosen in Teams' people picker if `picker`, else
+    typed as e-mail addresses)."""
     body: list[CardElement] = [title(t(lang, "near_miss.card.title", number=report.number))]
     if intro:
         body.append(paragraph(intro))
@@ -390,7 +386,7 @@ def report_card(
                 _typed(report.conclusion),
             ]
         )
-    buttons = _buttons(lang, report, viewer)
+    buttons = _buttons(lang, report, viewer, picker)
     if back_to_list:
         buttons.append(execute(t(lang, "near_miss.card.back_to_list"), "near_miss.list"))
     body.extend(button_rows(buttons))

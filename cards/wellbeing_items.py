@@ -32,7 +32,7 @@ from cards.common import (
     render,
     title,
 )
-from cards.forms import Field, FormItem, Kind, Row, keyed, render_fields
+from cards.forms import Field, FormItem, Kind, Row, keyed, person_field, render_fields
 from cards.wellbeing_common import (
     banner,
     field_spec,
@@ -73,7 +73,14 @@ def item_form(row: int | None) -> tuple[FormItem, ...]:
     return (
         text("problem"),
         text("action"),
-        field_spec(name("owner"), "owner", Kind.EMAIL, max_length=320),
+        person_field(
+            name("owner"),
+            "wellbeing.field.owner",
+            picker_label="wellbeing.field.owner.picker",
+            error=None,
+            required=False,
+            pattern=None,
+        ),
         Row(
             (
                 field_spec(name("deadline"), "deadline", Kind.DATE),
@@ -95,8 +102,10 @@ def items_card(
     errors: dict[str, str] | None = None,
     flags: Sequence[Flag] = (),
     notice: str | None = None,
+    picker: bool = False,
 ) -> Card:
     """Several blank item rows (blank rows are skipped); "more rows" keeps what is typed.
+    Owners are chosen in Teams' people picker if `picker`, else typed as e-mail addresses.
 
     `batch` identifies this card, so that a second click on Save stores nothing new.
     """
@@ -119,7 +128,7 @@ def items_card(
                 spacing="Medium",
                 items=[
                     TextBlock(text=t(lang, "wellbeing.items.row", n=row), weight="Bolder"),
-                    *render_fields(lang, item_form(row), values, errors),
+                    *render_fields(lang, item_form(row), values, errors, picker=picker),
                 ],
             )
         )
@@ -380,8 +389,10 @@ def item_edit_card(
     errors: dict[str, str] | None = None,
     flags: Sequence[Flag] = (),
     notice: str | None = None,
+    picker: bool = False,
 ) -> Card:
-    """For those who manage the plan: change an open item, or set its status."""
+    """For those who manage the plan: change an open item, or set its status (`owner_upn`:
+    what the owner input shows, their object id in the people picker if `picker`)."""
     body: list[CardElement] = [
         title(t(lang, "wellbeing.edit.title", ref=view.reference, unit=plain(view.unit)))
     ]
@@ -412,7 +423,7 @@ def item_edit_card(
     if errors:
         body.append(banner(t(lang, "wellbeing.error.form")))
     body.append(paragraph(t(lang, "wellbeing.edit.status", status=status_name(lang, view, today))))
-    body.extend(render_fields(lang, item_form(None), shown, errors))
+    body.extend(render_fields(lang, item_form(None), shown, errors, picker=picker))
     save: dict[str, Any] = {"item_id": view.id}
     label = "wellbeing.button.save"
     if flags:

@@ -73,6 +73,7 @@ class AdminDialog(ComponentDialog):  # type: ignore[misc]
             errors=options.get("errors"),
             values=options.get("values"),
             page=int(options.get("page") or 0),
+            picker=self.services.picker,
         )
         return await step.prompt(
             _PROMPT,
@@ -102,7 +103,8 @@ class AdminDialog(ComponentDialog):  # type: ignore[misc]
             fields = {str(issue["loc"][0]) for issue in error.errors() if issue["loc"]}
             errors = {}
             if "upn" in fields:
-                errors["upn"] = t(speaker.lang, "admin.person.error")
+                key = "people.pick.error" if self.services.picker else "admin.person.error"
+                errors["upn"] = t(speaker.lang, key)
             if "role" in fields:
                 errors["role"] = t(speaker.lang, "admin.role.error")
             if not errors:
@@ -112,11 +114,11 @@ class AdminDialog(ComponentDialog):  # type: ignore[misc]
             )
         unit = await self.services.get_unit(unit_id)
         unit_name = unit.name if unit else ""
-        added = await self.services.assign_role(speaker, unit_id, form)
+        assigned = await self.services.assign_role(speaker, unit_id, form)
         message = t(
             speaker.lang,
-            "admin.assigned" if added else "admin.already",
-            person=plain(form.name or form.upn),
+            "admin.assigned" if assigned is not None and assigned.added else "admin.already",
+            person=plain(assigned.person if assigned else form.name or form.upn),
             role=role_label(speaker.lang, form.role),
             unit=plain(unit_name),
         )

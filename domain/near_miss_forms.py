@@ -27,7 +27,7 @@ from domain.near_miss import (
     Category,
     Severity,
 )
-from domain.org import is_email, normalise_upn
+from domain.people import PersonInput
 
 # -- the report form ---------------------------------------------------------------------------
 
@@ -185,35 +185,22 @@ def kept_values(value: dict[str, Any]) -> dict[str, str]:
 
 
 class AssignForm(BaseModel):
-    """Assign the investigation to a person, named by e-mail/UPN."""
+    """Assign the investigation to a person: picked (Entra object id) or by e-mail/UPN."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    investigator: str = Field(min_length=3, max_length=320)
-
-    @field_validator("investigator")
-    @classmethod
-    def _email(cls, value: str) -> str:
-        if not is_email(value):
-            raise PydanticCustomError("email", "not an e-mail address")
-        return normalise_upn(value)
+    investigator: PersonInput
 
 
 class ActionForm(BaseModel):
-    """A corrective action: what, who (e-mail/UPN) and by when. Validate with `now`."""
+    """A corrective action: what, who (picked, or by e-mail/UPN) and by when. Validate with
+    `now`."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     action_description: str = Field(min_length=5, max_length=1000)
-    action_owner: str = Field(min_length=3, max_length=320)
+    action_owner: PersonInput
     action_due: date
-
-    @field_validator("action_owner")
-    @classmethod
-    def _email(cls, value: str) -> str:
-        if not is_email(value):
-            raise PydanticCustomError("email", "not an e-mail address")
-        return normalise_upn(value)
 
     @field_validator("action_due", mode="before")
     @classmethod

@@ -179,14 +179,15 @@ class RoleAssignmentForm(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
+    # the person: their Entra object id (the people picker) or e-mail/UPN (typed)
     upn: str = Field(min_length=3, max_length=320)
     name: str | None = Field(default=None, max_length=200)
     role: Role
 
     @field_validator("upn")
     @classmethod
-    def _valid_upn(cls, value: str) -> str:
-        if not is_email(value):
+    def _valid_person(cls, value: str) -> str:
+        if not (is_email(value) or GUID_PATTERN.match(value)):
             raise ValueError("upn")
         return normalise_upn(value)
 

@@ -9,6 +9,7 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.people import is_object_id
 from domain.wellbeing import (
     DATE_RANGE,
     DEFAULT_FOLLOW_UP_DAYS,
@@ -28,7 +29,7 @@ class ItemDraft(BaseModel):
 
     problem: str
     action: str
-    owner_upn: str
+    owner_upn: str  # picked: the owner's Entra object id; typed: their e-mail/UPN
     deadline: date
     follow_up_on: date
 
@@ -77,7 +78,7 @@ def parse_item(
         elif len(raw[name]) > MAX_ITEM_TEXT:
             error(name, "wellbeing.error.too_long")
     owner = raw["owner"].lower()
-    if not _EMAIL_ONLY.match(owner) or len(owner) > 320:
+    if not (_EMAIL_ONLY.match(owner) or is_object_id(owner)) or len(owner) > 320:
         error("owner", "wellbeing.error.owner")
     deadline = _parse_date(raw["deadline"])
     if deadline is None:

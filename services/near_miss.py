@@ -46,9 +46,10 @@ from domain.near_miss import (
 )
 from domain.near_miss_forms import AssignForm, NearMissForm, action_form_problems
 from domain.org import UnitRef, UnknownUnit
+from services import people
 from services.actions import CardData, CardInputs, InputText, NoData, Verb
 from services.claimed import send_once
-from services.ports import Notifier
+from services.ports import Directory, Notifier
 from storage import audit, near_miss, near_miss_follow_up, near_miss_lists, org
 from storage.db import Database
 from storage.models import Person, utcnow
@@ -73,6 +74,10 @@ class FollowUp(CardInputs):
     card: InputText = ""
 
 
+# The input naming a person, per follow-up event.
+_PERSON_INPUTS = {Event.ASSIGN: "investigator", Event.ADD_ACTION: "action_owner"}
+
+
 def _entity(report_id: int) -> tuple[str, str]:
     return ENTITY, str(report_id)
 
@@ -90,9 +95,11 @@ def viewer_card(
     message: str | None = None,
     errors: list[str] | None = None,
     back_to_list: bool = False,
+    picker: bool = False,
 ) -> Card:
     """The card `viewer` should see of the report: the follow-up card for the AMK,
-    secretariat and investigator, the action card for an owner, else a short notice."""
+    secretariat and investigator (with Teams' people picker if `picker`), the action card for
+    an owner, else a short notice."""
     report, lang = context.report, viewer.lang
     action = _action(report, owner_view_of)
     if action is None and not (viewer.manages or viewer.is_investigator):
@@ -115,11 +122,14 @@ def viewer_card(
             message=message,
             errors=errors,
             back_to_list=back_to_list,
+            picker=picker,
         )
     return no_part_card(lang, report)
 
 
-def card_renderer(context: FollowUpContext) -> Callable[[str], Card | None]:
+def card_renderer(
+    context: FollowUpContext, *, picker: bool = False
+) -> Callable[[str], Card | None]:
     """The new card for each posted copy about a report, in its reader's language."""
 
     def render(key: str) -> Card | None:
@@ -129,7 +139,7 @@ def card_renderer(context: FollowUpContext) -> Callable[[str], Card | None]:
         _, kind, ref = parsed
         if kind in ("amk", "investigator"):
             viewer = context.people.get(ref) if ref is not None else None
-            return viewer_card(context, viewer) if viewer is not None else None
+            return viewer_card(context, viewer, picker=picker) if viewer is not None else None
         if kind in ("owner", "reminder"):
             action = _action(context.report, ref)
             owner = context.people.get(action.owner_id) if action is not None else None
@@ -150,10 +160,14 @@ class DatabaseNearMissServices:
         notifier: Notifier,
         *,
         clock: Callable[[], datetime] = utcnow,
+        picker: bool = False,
+        directory: Directory | None = None,
     ) -> None:
         self.db = db
         self.notifier = notifier
         self.clock = clock
+        self.picker = picker  # Teams' people picker on follow-up cards (else e-mail fields)
+        self.directory = directory  # names the people picked there
 
     async def units(self) -> list[UnitRef]:
         async with self.db.reading() as connection:
@@ -212,7 +226,7 @@ class DatabaseNearMissServices:
             intro = t(viewer.lang, "near_miss.card.new", unit=plain(context.report.unit_name))
             await self.notifier.card_to_person(
                 person_id,
-                viewer_card(context, viewer, intro=intro),
+                viewer_card(context, viewer, intro=intro, picker=self.picker),
                 key=Notice(NoticeKind.NEW_REPORT, person_id).key(report_id),
                 entity=_entity(report_id),
             )
@@ -268,6 +282,7 @@ class DatabaseNearMissServices:
             context,
             self._in_speaker_language(viewer, speaker),
             back_to_list=action.from_list,
+            picker=self.picker,
         )
 
     @staticmethod
@@ -293,6 +308,9 @@ class DatabaseNearMissServices:
         notices: list[Notice] = []
         message: str | None = None
         errors: list[str] = []
+        person_input = _PERSON_INPUTS.get(event)
+        picked = [str(data.get(person_input) or "")] if person_input else []
+        in_directory = await people.look_up(self.db, self.directory, picked)
         async with self.db.transaction() as session:
             found = await near_miss_follow_up.subject(session, report_id, actor_id)
             if found is None or found.person is None:
@@ -320,6 +338,7 @@ class DatabaseNearMissServices:
                 except ValidationError:
                     errors.append(t(lang, "near_miss.error.investigator"))
                 else:
+                    await people.fill_in(session, in_directory)
                     outcome = await near_miss_follow_up.assign(
                         session,
                         report_id,
@@ -332,6 +351,7 @@ class DatabaseNearMissServices:
                 action_form, problems = action_form_problems(data, now)
                 errors.extend(t(lang, key) for key in problems)
                 if action_form is not None:
+                    await people.fill_in(session, in_directory)
                     outcome = await near_miss_follow_up.add_action(
                         session,
                         report_id,
@@ -375,6 +395,7 @@ class DatabaseNearMissServices:
             owner_view_of=action_id if sent.card == "owner" else None,
             message=message,
             errors=errors,
+            picker=self.picker,
         )
 
     async def _explain(
@@ -456,7 +477,7 @@ class DatabaseNearMissServices:
                         reporter_lang[person.id] = near_miss.lang_of(person)
         if context is None:
             return
-        await self.notifier.update_posts(posts, card_renderer(context))
+        await self.notifier.update_posts(posts, card_renderer(context, picker=self.picker))
         for notice in notices:
             card = self._notice_card(context, notice, reporter_lang, actor)
             if card is None:
@@ -465,9 +486,12 @@ class DatabaseNearMissServices:
                 notice.person_id, card, key=notice.key(report_id), entity=_entity(report_id)
             )
 
-    @staticmethod
     def _notice_card(
-        context: FollowUpContext, notice: Notice, reporter_lang: dict[int, Lang], actor: str
+        self,
+        context: FollowUpContext,
+        notice: Notice,
+        reporter_lang: dict[int, Lang],
+        actor: str,
     ) -> Card | None:
         report = context.report
         if notice.kind in (NoticeKind.REPORTER_ACKNOWLEDGED, NoticeKind.REPORTER_CLOSED):
@@ -480,7 +504,7 @@ class DatabaseNearMissServices:
             return None
         if notice.kind is NoticeKind.INVESTIGATOR:
             intro = t(viewer.lang, "near_miss.investigator.intro", who=plain(actor))
-            return viewer_card(context, viewer, intro=intro)
+            return viewer_card(context, viewer, intro=intro, picker=self.picker)
         if notice.kind is NoticeKind.ACTION_OWNER and notice.action_id is not None:
             return viewer_card(
                 context,

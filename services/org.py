@@ -3,6 +3,7 @@ transaction on the database."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -16,7 +17,9 @@ from domain.ids import CardId
 from domain.org import Role, RoleAssignmentForm, RoleHolder, UnitRef
 from domain.retention import PrivacyNotice
 from services.actions import CardData, InputText, Verb
-from storage import audit, org
+from services.people import fill_in, look_up
+from services.ports import Directory
+from storage import audit, org, people
 from storage.db import Database
 from storage.models import Person, RoleAssignment, Unit
 
@@ -26,6 +29,8 @@ class OrgServices(Protocol):
 
     privacy: PrivacyNotice
     """What the welcome card and help say about people's data."""
+    picker: bool
+    """Whether the admin card asks for the person with Teams' people picker."""
 
     async def list_units(self) -> list[UnitRef]: ...
 
@@ -35,7 +40,8 @@ class OrgServices(Protocol):
 
     async def assign_role(
         self, speaker: Speaker, unit_id: int, form: RoleAssignmentForm
-    ) -> bool: ...
+    ) -> Assigned | None:
+        """Give the role; None if the unit is gone."""
 
     async def remove_role(self, speaker: Speaker, assignment_id: int) -> RoleHolder | None: ...
 
@@ -45,6 +51,14 @@ class OrgServices(Protocol):
         self, speaker: Speaker, action: str, *, entity_type: str, entity_id: int | None = None
     ) -> None:
         """Audit an attempt the speaker has no right to (`<action>.refused`, once)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Assigned:
+    """A role given: whether it is new, and how the card names the person."""
+
+    added: bool
+    person: str
 
 
 class LanguageChoice(CardData):
@@ -70,9 +84,18 @@ def _holder(assignment: RoleAssignment) -> RoleHolder:
 class DatabaseOrgServices:
     """`OrgServices` on the real database."""
 
-    def __init__(self, db: Database, privacy: PrivacyNotice = DEFAULT_NOTICE) -> None:
+    def __init__(
+        self,
+        db: Database,
+        privacy: PrivacyNotice = DEFAULT_NOTICE,
+        *,
+        picker: bool = False,
+        directory: Directory | None = None,
+    ) -> None:
         self.db = db
         self.privacy = privacy
+        self.picker = picker
+        self.directory = directory  # names a person picked on the admin card
 
     async def list_units(self) -> list[UnitRef]:
         async with self.db.sessions() as session:
@@ -87,17 +110,20 @@ class DatabaseOrgServices:
         async with self.db.sessions() as session:
             return [_holder(assignment) for assignment in await org.unit_roles(session, unit_id)]
 
-    async def assign_role(self, speaker: Speaker, unit_id: int, form: RoleAssignmentForm) -> bool:
+    async def assign_role(
+        self, speaker: Speaker, unit_id: int, form: RoleAssignmentForm
+    ) -> Assigned | None:
+        in_directory = await look_up(self.db, self.directory, [form.upn])
         async with self.db.transaction() as session:
             unit = await session.get(Unit, unit_id)
             if unit is None:
-                return False
-            person = await org.upsert_person(
-                session, aad_object_id=None, upn=form.upn, name=form.name
-            )
-            return await org.assign_role(
+                return None
+            await fill_in(session, in_directory)
+            person = await people.named_person(session, form.upn, name=form.name)
+            added = await org.assign_role(
                 session, actor=speaker.actor, unit=unit, person=person, role=form.role
             )
+            return Assigned(added, org.describe_person(person))
 
     async def remove_role(self, speaker: Speaker, assignment_id: int) -> RoleHolder | None:
         async with self.db.transaction() as session:

@@ -1,5 +1,6 @@
 """The ports the services are typed against: what they send outside the current turn, the
-channel poster of the digest, scheduled jobs, and the clock. `bot` implements them."""
+channel poster of the digest, scheduled jobs, the clock and the directory. `bot` implements
+them."""
 
 from __future__ import annotations
 
@@ -115,3 +116,19 @@ class PeriodicJob(Protocol):
     def name(self) -> str: ...
 
     async def run(self, now: datetime) -> None: ...
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """What the organisation's directory says of a person."""
+
+    name: str | None
+    upn: str | None
+
+
+class Directory(Protocol):
+    """The organisation's directory (Entra ID, read through Graph)."""
+
+    async def person(self, aad_object_id: str) -> DirectoryEntry | None:
+        """The person with this object id; None if unknown or the directory did not answer."""
+        ...

@@ -153,6 +153,7 @@ class DatabaseWellbeingServices(ItemActions):
         the dialogue's submission key, so items are stored once from either copy."""
         return items_card(
             lang,
+            picker=self.picker,
             unit=unit_name,
             unit_id=dialogue.unit_id,
             dialogue_id=dialogue.id,

@@ -15,7 +15,7 @@ from domain.i18n import Lang, preferred_lang, t
 from domain.org import UnitRef
 from domain.wellbeing import Access, WellbeingSettings, local_today
 from domain.wellbeing_privacy import NameIndex
-from services.ports import Notifier
+from services.ports import Directory, Notifier
 from storage import audit, org, wellbeing
 from storage.db import Database
 from storage.models import Person, utcnow
@@ -42,11 +42,15 @@ class WellbeingCore:
         *,
         settings: WellbeingSettings | None = None,
         clock: Callable[[], datetime] = utcnow,
+        picker: bool = False,
+        directory: Directory | None = None,
     ) -> None:
         self.db = db
         self.notifier = notifier
         self.settings = settings or WellbeingSettings()
         self.clock = clock
+        self.picker = picker  # owners chosen in Teams' people picker (else typed e-mails)
+        self.directory = directory  # names the owners picked there
 
     # -- helpers ---------------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ from domain.wellbeing_items import (
 )
 from domain.wellbeing_privacy import check_texts
 from services.actions import CardData, CardInputs, InputText
+from services.people import Found, fill_in, look_up
 from services.ports import WORKER
 from services.wellbeing_core import CLAIM_LEASE, WellbeingCore, owner_key, person_lang
 from storage import jobs, wellbeing, wellbeing_items
@@ -113,6 +114,7 @@ class ItemActions(WellbeingCore):
             return target
         return items_card(
             speaker.lang,
+            picker=self.picker,
             unit=target.unit.name,
             unit_id=target.unit.id,
             dialogue_id=target.dialogue_id,
@@ -139,9 +141,11 @@ class ItemActions(WellbeingCore):
         drafts, problems = parse_items(data, rows, today=today)
         if problems:
             errors = {name: t(lang, key) for name, key in problems.items()}
-            return target.form(lang, values=values, errors=errors)
+            return target.form(lang, picker=self.picker, values=values, errors=errors)
         if not drafts:
-            return target.form(lang, values=values, notice=t(lang, "wellbeing.items.none"))
+            return target.form(
+                lang, picker=self.picker, values=values, notice=t(lang, "wellbeing.items.none")
+            )
         if str(data.get("confirm")) != "yes":
             async with self.db.sessions() as session:
                 index = await self._name_index(session)
@@ -153,11 +157,12 @@ class ItemActions(WellbeingCore):
             ]
             flags = check_texts(item_texts(numbered), index)
             if flags:
-                return target.form(lang, values=values, flags=flags)
+                return target.form(lang, picker=self.picker, values=values, flags=flags)
         assert speaker.person_id is not None
         unit, dialogue_id = target.unit, target.dialogue_id
+        in_directory = await look_up(self.db, self.directory, [d.owner_upn for d in drafts])
         views, unreachable = await self._store_items(
-            speaker.person_id, drafts, unit.id, dialogue_id, target.batch
+            speaker.person_id, drafts, unit.id, dialogue_id, target.batch, in_directory
         )
         for view in views:
             self.notifier.later(self._deliver_quietly(view.id), name=f"wellbeing.deliver.{view.id}")
@@ -214,12 +219,15 @@ class ItemActions(WellbeingCore):
         unit_id: int,
         dialogue_id: int | None,
         batch: str,
+        in_directory: Found,
     ) -> tuple[list[ItemView], list[str]]:
         """Store the card's items once; a concurrent click (or a new owner added by both at
-        once) makes one transaction fail, and its retry finds what the other stored."""
+        once) makes one transaction fail, and its retry finds what the other stored. Owners
+        picked by object id come with what the directory said of them (`in_directory`)."""
         for attempt in range(3):
             try:
                 async with self.db.transaction() as session:
+                    await fill_in(session, in_directory)
                     items = await wellbeing_items.add_items(
                         session,
                         drafts,
@@ -338,7 +346,8 @@ class ItemActions(WellbeingCore):
             return item_edit_card(
                 lang,
                 view,
-                owner_upn=await wellbeing_items.owner_upn(session, item),
+                picker=self.picker,
+                owner_upn=await wellbeing_items.owner_upn(session, item, picker=self.picker),
                 today=today,
                 notice=notice,
             )
@@ -354,7 +363,8 @@ class ItemActions(WellbeingCore):
             return item_edit_card(
                 lang,
                 view,
-                owner_upn=await wellbeing_items.owner_upn(session, item),
+                picker=self.picker,
+                owner_upn=await wellbeing_items.owner_upn(session, item, picker=self.picker),
                 today=today,
                 notice=notice,
             )
@@ -522,8 +532,8 @@ class ItemActions(WellbeingCore):
                 )
                 return self._not_allowed(lang, "wellbeing.not_allowed.plan")
             view = await wellbeing_items.item_view(session, item)
-            upn = await wellbeing_items.owner_upn(session, item)
-        return item_edit_card(lang, view, owner_upn=upn, today=self._today())
+            upn = await wellbeing_items.owner_upn(session, item, picker=self.picker)
+        return item_edit_card(lang, view, picker=self.picker, owner_upn=upn, today=self._today())
 
     async def save_item(self, speaker: Speaker, edit: ItemEdit) -> Card:
         """Save the edited item after the personal-data check (or the form, with what is
@@ -541,7 +551,7 @@ class ItemActions(WellbeingCore):
                 )
             access = await self._access(session, speaker)
             view = await wellbeing_items.item_view(session, item)
-            upn = await wellbeing_items.owner_upn(session, item)
+            upn = await wellbeing_items.owner_upn(session, item, picker=self.picker)
             index = await self._name_index(session)
         if not access.may_manage_plan(view.unit_id):
             async with self.db.transaction() as session:
@@ -563,25 +573,40 @@ class ItemActions(WellbeingCore):
             problems = problems or {"problem": "wellbeing.error.item_problem"}
             errors = {name: t(lang, key) for name, key in problems.items()}
             return item_edit_card(
-                lang, view, owner_upn=upn, today=today, values=values, errors=errors
+                lang,
+                view,
+                picker=self.picker,
+                owner_upn=upn,
+                today=today,
+                values=values,
+                errors=errors,
             )
         if str(data.get("confirm")) != "yes":
             flags = check_texts(item_texts([(None, draft)]), index)
             if flags:
                 return item_edit_card(
-                    lang, view, owner_upn=upn, today=today, values=values, flags=flags
+                    lang,
+                    view,
+                    picker=self.picker,
+                    owner_upn=upn,
+                    today=today,
+                    values=values,
+                    flags=flags,
                 )
+        in_directory = await look_up(self.db, self.directory, [draft.owner_upn])
         async with self.db.transaction() as session:
+            await fill_in(session, in_directory)
             outcome = await wellbeing_items.edit_item(
                 session, view.id, draft, access=access, now=self.clock()
             )
             assert outcome.item is not None
             new_view = await wellbeing_items.item_view(session, outcome.item)
-            new_upn = await wellbeing_items.owner_upn(session, outcome.item)
+            new_upn = await wellbeing_items.owner_upn(session, outcome.item, picker=self.picker)
         if not outcome.changed:
             return item_edit_card(
                 lang,
                 new_view,
+                picker=self.picker,
                 owner_upn=new_upn,
                 today=today,
                 notice=self._refusal(lang, outcome.refused, new_view),
@@ -590,5 +615,10 @@ class ItemActions(WellbeingCore):
         if new_view.owner_id != view.owner_id:
             self.notifier.later(self._deliver_quietly(view.id), name="wellbeing.new_owner")
         return item_edit_card(
-            lang, new_view, owner_upn=new_upn, today=today, notice=t(lang, "wellbeing.edit.saved")
+            lang,
+            new_view,
+            picker=self.picker,
+            owner_upn=new_upn,
+            today=today,
+            notice=t(lang, "wellbeing.edit.saved"),
         )

@@ -26,7 +26,7 @@ from domain.near_miss import (
     transition,
 )
 from domain.near_miss_forms import ActionForm
-from storage import audit, org
+from storage import audit, people
 from storage.models import Person, RoleAssignment
 from storage.near_miss import (
     ENTITY,
@@ -198,14 +198,13 @@ async def assign(
     now: datetime,
     found: Subject | None = None,
 ) -> Outcome:
-    """Give the investigation to a person (by e-mail/UPN); acknowledges the report too."""
+    """Give the investigation to a person (by Entra object id or e-mail/UPN); acknowledges the
+    report too."""
     report = await _ready_for(session, report_id, found, actor_id, Event.ASSIGN)
     if isinstance(report, Outcome):
         return report
     status = Status(report.status)
-    investigator = await org.upsert_person(
-        session, aad_object_id=None, upn=investigator_upn, name=None
-    )
+    investigator = await people.named_person(session, investigator_upn)
     if report.investigator_id == investigator.id:
         return Outcome(report, False, None, person=investigator)
     before = report.snapshot()
@@ -229,12 +228,12 @@ async def add_action(
     now: datetime,
     found: Subject | None = None,
 ) -> Outcome:
-    """A corrective action with an owner (by e-mail/UPN) and a due date."""
+    """A corrective action with an owner (by Entra object id or e-mail/UPN) and a due date."""
     report = await _ready_for(session, report_id, found, actor_id, Event.ADD_ACTION)
     if isinstance(report, Outcome):
         return report
     status = Status(report.status)
-    owner = await org.upsert_person(session, aad_object_id=None, upn=form.action_owner, name=None)
+    owner = await people.named_person(session, form.action_owner)
     action = NearMissAction(
         description=form.action_description,
         owner_id=owner.id,

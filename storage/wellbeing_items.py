@@ -23,7 +23,7 @@ from domain.wellbeing import (
     local_today,
 )
 from domain.wellbeing_items import ItemDraft
-from storage import audit, org
+from storage import audit, org, people
 from storage.models import ConversationRef, Person, Unit
 from storage.wellbeing import ITEM, OPEN_STATUSES, add_audited, people_by_id, refuse
 from storage.wellbeing_models import (
@@ -44,8 +44,8 @@ def _with_chat() -> Any:
 
 
 async def owner_for(session: AsyncSession, upn: str) -> Person:
-    """The person behind an owner's e-mail; someone not yet known is added by that address."""
-    return await org.upsert_person(session, aad_object_id=None, upn=upn, name=None)
+    """The person behind an owner's object id or e-mail; someone not yet known is added."""
+    return await people.named_person(session, upn)
 
 
 async def add_items(
@@ -428,9 +428,11 @@ async def item_view(session: AsyncSession, item: WellbeingActionItem) -> ItemVie
     return (await item_views(session, [item]))[0]
 
 
-async def owner_upn(session: AsyncSession, item: WellbeingActionItem) -> str:
-    owner = await session.get(Person, item.owner_id)
-    return owner.upn or "" if owner else ""
+async def owner_upn(
+    session: AsyncSession, item: WellbeingActionItem, *, picker: bool = False
+) -> str:
+    """What the owner input shows for the item's owner (`storage.people.input_value`)."""
+    return people.input_value(await session.get(Person, item.owner_id), picker=picker)
 
 
 # -- what the jobs pick up -----------------------------------------------------------------------

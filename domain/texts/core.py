@@ -195,6 +195,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Skriv en gyldig e-mailadresse.",
         "Enter a valid e-mail address.",
     ),
+    "admin.person.picker": ("Person", "Person"),
     "admin.name": ("Navn (valgfrit)", "Name (optional)"),
     "admin.role": ("Rolle", "Role"),
     "admin.role.error": ("Vælg en rolle.", "Pick a role."),
@@ -228,6 +229,8 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     "role.secretariat": ("sekretariatet", "secretariat"),
     "role.university_wide": ("hele universitetet", "the whole university"),
+    "people.search": ("Søg efter navn", "Search by name"),
+    "people.pick.error": ("Vælg en person.", "Pick a person."),
     "local_mode.note": (
         "Lokal tilstand: uden Teams-login",
         "Local mode: no Teams sign-in",

@@ -286,10 +286,15 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Hvem skal undersøge hændelsen? (e-mail)",
         "Who should investigate it? (e-mail)",
     ),
+    "near_miss.card.assign.label.picker": (
+        "Hvem skal undersøge hændelsen?",
+        "Who should investigate it?",
+    ),
     "near_miss.card.assign.do": ("Tildel", "Assign"),
     "near_miss.card.add_action": ("Tilføj tiltag…", "Add corrective action…"),
     "near_miss.card.action.description": ("Hvad skal der gøres?", "What needs to be done?"),
     "near_miss.card.action.owner": ("Ansvarlig (e-mail)", "Owner (e-mail)"),
+    "near_miss.card.action.owner.picker": ("Ansvarlig", "Owner"),
     "near_miss.card.action.due": ("Frist", "Due date"),
     "near_miss.card.action.do": ("Tilføj tiltaget", "Add the action"),
     "near_miss.card.close": ("Luk sagen…", "Close the case…"),
@@ -351,16 +356,16 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Write a short conclusion (at least 10 characters).",
     ),
     "near_miss.error.investigator": (
-        "Skriv en gyldig e-mailadresse på den, der skal undersøge hændelsen.",
-        "Enter a valid e-mail address of the person who should investigate.",
+        "Vælg den, der skal undersøge hændelsen, eller skriv en gyldig e-mailadresse.",
+        "Pick the person who should investigate, or enter a valid e-mail address.",
     ),
     "near_miss.error.action_description": (
         "Beskriv tiltaget (5–1000 tegn).",
         "Describe the action (5–1000 characters).",
     ),
     "near_miss.error.action_owner": (
-        "Skriv en gyldig e-mailadresse på den ansvarlige.",
-        "Enter a valid e-mail address of the owner.",
+        "Vælg den ansvarlige, eller skriv en gyldig e-mailadresse.",
+        "Pick the owner, or enter a valid e-mail address.",
     ),
     "near_miss.error.action_due": ("Angiv en frist.", "Enter a due date."),
     "near_miss.error.action_due_far": (

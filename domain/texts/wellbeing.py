@@ -146,8 +146,8 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Describe what you will do about it.",
     ),
     "wellbeing.error.owner": (
-        "Skriv den ansvarliges e-mailadresse (fx abc@uni.dk).",
-        "Enter the owner's e-mail address (e.g. abc@uni.dk).",
+        "Vælg den ansvarlige, eller skriv vedkommendes e-mailadresse (fx abc@uni.dk).",
+        "Pick the owner, or enter their e-mail address (e.g. abc@uni.dk).",
     ),
     "wellbeing.error.deadline": ("Vælg en frist.", "Pick a deadline."),
     "wellbeing.error.deadline_past": (
@@ -235,6 +235,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "E.g. agree on quiet hours and book a quiet room",
     ),
     "wellbeing.field.owner": ("Ansvarlig (e-mail)", "Owner (e-mail)"),
+    "wellbeing.field.owner.picker": ("Ansvarlig", "Owner"),
     "wellbeing.field.deadline": ("Frist", "Deadline"),
     "wellbeing.field.follow_up": ("Opfølgning", "Follow-up"),
     "wellbeing.items.none": (

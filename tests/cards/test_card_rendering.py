@@ -15,6 +15,7 @@ import pytest
 
 from cards.common import Card
 from tests.cards import test_card_snapshots
+from tests.cards import test_people_picker_cards as picker_cards
 from tests.support.card_render import CardRenderer, card_renderer, missing_prerequisite
 
 pytestmark = pytest.mark.xdist_group("playground")
@@ -98,3 +99,17 @@ def test_the_check_finds_what_a_phone_user_would_miss(renderer: CardRenderer) ->
     assert 'text cut short: p "Ja, nogen kom til skade' in problems
     assert 'text cut short: div "Handling nummer 3"' in problems
     assert 'word broken mid-word: p "Arbejdsmiljødrøftelse"' in problems
+
+
+def test_the_renderer_has_no_people_picker_so_its_email_fallback_is_rendered(
+    renderer: CardRenderer,
+) -> None:
+    """Teams' people picker (`choices.data` over graph.microsoft.com/users) is Teams' own: the
+    renderer takes it for an empty choice set. The cards that ask for a person are therefore
+    checked as local mode sends them, with an e-mail field (`test_people_picker_cards`)."""
+    (picked,) = renderer.check({"picker": picker_cards.BUILDERS["near-miss"](True)}, 320)
+    assert "An Input.ChoiceSet must have at least one choice defined." in "\n".join(picked.problems)
+    typed = [name for name in CARDS if name.startswith("people_picker/near-miss-email-")]
+    assert len(typed) == 2
+    (fallback,) = renderer.check({"typed": CARDS[typed[0]]}, 320)
+    assert fallback.problems == ()

@@ -79,11 +79,13 @@ class Call:
 class FakeGraph:
     """`users` maps an Entra object id or UPN to the person's chat id with the bot (once the
     app is installed); `installed` holds the users the app is installed for; `blocked` users
-    answer 403. `throttle(n, seconds)` answers the next n Graph calls with 429."""
+    answer 403. `throttle(n, seconds)` answers the next n Graph calls with 429. `profiles`
+    are what `GET /users/{object id}` answers (the directory's entry of a person)."""
 
     users: dict[str, str] = field(default_factory=dict)
     installed: set[str] = field(default_factory=set)
     blocked: set[str] = field(default_factory=set)
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     collections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     page_size: int = 2
     calls: list[Call] = field(default_factory=list)
@@ -178,6 +180,8 @@ class FakeGraph:
             return _error(401, "InvalidAuthenticationToken")
         if self.throttled:
             return _error(429, "TooManyRequests", {"Retry-After": self.throttled.popleft()})
+        if parts[:2] == ["v1.0", "users"] and len(parts) == 3 and parts[2] in self.profiles:
+            return web.json_response(self.profiles[parts[2]])
         if parts[:2] != ["v1.0", "users"] or len(parts) < 5:
             return self._collection(request, "/".join(parts[1:]))
         user = parts[2]
