@@ -1,12 +1,13 @@
 """The organisation's directory through Graph: the name and address of a person picked in
 Teams' people picker (`GET /users/{id}`, permission `User.ReadBasic.All`).
 
-A card action waits for the answer, so the directory's client gives up fast (one retry, a
-few seconds): without an answer the person is stored by object id alone and named when they
-first write to the bot."""
+A card action waits for the answer, so the lookup gives up fast (one retry after at most a
+second, three seconds in all): without an answer the person is stored by object id alone and
+named when they first write to the bot."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from bot.connector import RetryPolicy
@@ -16,8 +17,10 @@ from services.ports import DirectoryEntry
 
 log = logging.getLogger(__name__)
 
-LOOKUP_RETRY = RetryPolicy(attempts=2, base_delay=0.5, max_delay=2.0)
-LOOKUP_TIMEOUT = 5.0
+# `RetryPolicy` waits at most five times `max_delay` for a `Retry-After`: here a second.
+LOOKUP_RETRY = RetryPolicy(attempts=2, base_delay=0.2, max_delay=0.2)
+LOOKUP_TIMEOUT = 2.0
+LOOKUP_BUDGET = 3.0
 
 
 class GraphDirectory:
@@ -36,13 +39,19 @@ class GraphDirectory:
 
     async def person(self, aad_object_id: str) -> DirectoryEntry | None:
         try:
-            found = await self.graph.call(
-                "GET",
-                f"users/{segment(aad_object_id)}",
-                params={"$select": "id,displayName,userPrincipalName,mail"},
+            found = await asyncio.wait_for(
+                self.graph.call(
+                    "GET",
+                    f"users/{segment(aad_object_id)}",
+                    params={"$select": "id,displayName,userPrincipalName,mail"},
+                ),
+                LOOKUP_BUDGET,
             )
         except GraphError as error:
             log.warning("no directory entry for a picked person: %s", error.status or error.code)
+            return None
+        except TimeoutError:
+            log.warning("no directory entry for a picked person: no answer in time")
             return None
         name = found.get("displayName")
         address = found.get("userPrincipalName") or found.get("mail")
