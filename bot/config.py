@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.file_hosts import DEFAULT_FILE_MAX_BYTES, FileHosts
 from domain.digest import Schedule
 from domain.precursor_registrations import parse_deadline
 from domain.retention import PrivacyNotice, RetentionSettings
@@ -122,6 +123,9 @@ class Settings:
     terms_url: str = ""
     # Microsoft Graph (`GRAPH_*`, `TEAMS_APP_CATALOG_ID`): off unless the catalog id is set
     graph: GraphSettings = field(default_factory=GraphSettings)
+    # `TEAMS_FILE_HOSTS`, `FILE_MAX_BYTES`: where files may come from and go to (not enforced
+    # in local mode)
+    file_hosts: FileHosts = field(default_factory=FileHosts)
     # `PEOPLE_PICKER` (true/false); None: by mode (see `people_picker_on`)
     people_picker: bool | None = None
 
@@ -223,6 +227,16 @@ class Settings:
             name: _https_url(get, name) for name in ("WEBSITE_URL", "PRIVACY_URL", "TERMS_URL")
         }
         graph = GraphSettings.from_mapping(merged)
+        max_bytes_text = get("FILE_MAX_BYTES", str(DEFAULT_FILE_MAX_BYTES))
+        if not max_bytes_text.isdigit() or not 1024 <= int(max_bytes_text) <= 100 * 1024**2:
+            raise ValueError(
+                f"FILE_MAX_BYTES must be from 1024 to 104857600, not {max_bytes_text!r}"
+            )
+        file_hosts = FileHosts.from_setting(
+            get("TEAMS_FILE_HOSTS"),
+            enforced=bool(get("MicrosoftAppId")),
+            max_bytes=int(max_bytes_text),
+        )
         picker_text = get("PEOPLE_PICKER").lower()
         return cls(
             app_id=get("MicrosoftAppId"),
@@ -257,6 +271,7 @@ class Settings:
             privacy_url=pages["PRIVACY_URL"],
             terms_url=pages["TERMS_URL"],
             graph=graph,
+            file_hosts=file_hosts,
             people_picker=(picker_text in TRUE_WORDS) if picker_text else None,
         )
 

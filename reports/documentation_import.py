@@ -8,14 +8,13 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from domain.documentation import DutyCatalogue
 from domain.documentation_import import ImportRow
 from domain.i18n import Lang, t
 from domain.precursor_import import RowError
-from reports.excel import DATE_FORMAT, HEADER_FILL, HEADER_FONT
+from reports.excel import DATE_FORMAT, import_sheet
 
 IMPORT_SHEET = "Registreringer"
 IMPORT_COLUMNS: tuple[tuple[str, float], ...] = (
@@ -47,17 +46,7 @@ def write_template(out: Path, catalogue: DutyCatalogue, unit_names: list[str]) -
     """An empty import sheet with drop-downs, and a guide listing the duties that can be
     imported."""
     workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = IMPORT_SHEET
-    sheet.append([name for name, _ in IMPORT_COLUMNS])
-    for index, (_, width) in enumerate(IMPORT_COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    sheet = import_sheet(workbook, IMPORT_SHEET, IMPORT_COLUMNS)
     guide = workbook.create_sheet("Vejledning")
     guide.column_dimensions["A"].width = 26
     guide.column_dimensions["B"].width = 60

@@ -6,10 +6,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.i18n import COPENHAGEN
 
@@ -72,3 +74,20 @@ def write_register(
     last = f"{get_column_letter(len(columns))}{count + 1}"
     sheet.auto_filter.ref = f"A1:{last}"  # type: ignore[attr-defined]
     return count
+
+
+def import_sheet(workbook: Workbook, title: str, columns: Sequence[tuple[str, float]]) -> Worksheet:
+    """The workbook's first sheet, named `title`, as an import template's header row: the
+    column names in the header style, at their widths, frozen above the rows to fill in."""
+    sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
+    sheet.title = title
+    sheet.append([name for name, _ in columns])
+    for index, (_, width) in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    return sheet

@@ -16,11 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from domain.i18n import Lang, t
 from domain.precursor_import import ImportRow, RowError
 from domain.precursors import SubstanceInfo, format_day, format_quantity
-from reports.excel import (
-    DATE_FORMAT,
-    HEADER_FILL,
-    HEADER_FONT,
-)
+from reports.excel import DATE_FORMAT, HEADER_FILL, HEADER_FONT, import_sheet
 from reports.precursors import BOLD
 
 IMPORT_COLUMNS: tuple[tuple[str, float], ...] = (
@@ -184,17 +180,7 @@ TEMPLATE_GUIDE: tuple[tuple[str, str], ...] = (
 def write_template(out: Path, substances: list[SubstanceInfo]) -> None:
     """An empty import sheet with drop-downs, a guide, and the substance list."""
     workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = IMPORT_SHEET
-    sheet.append([name for name, _ in IMPORT_COLUMNS])
-    for index, (_, width) in enumerate(IMPORT_COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    sheet = import_sheet(workbook, IMPORT_SHEET, IMPORT_COLUMNS)
     kinds = DataValidation(
         type="list", formula1='"' + ",".join(IMPORT_KINDS) + '"', allow_blank=True
     )
