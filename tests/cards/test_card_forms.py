@@ -66,6 +66,7 @@ FORMS: list[tuple[str, tuple[FormItem, ...], type[BaseModel], Any, Any]] = [
         NONE,
     ),
     ("admin role", admin.ROLE_FORM, RoleAssignmentForm, NONE, NONE),
+    ("admin role picked", admin.PICKER_ROLE_FORM, RoleAssignmentForm, NONE, NONE),
     ("work accident", work_accident.FORM, WorkAccidentForm, NONE, NONE),
     ("work accident filed", work_accident.FILED_FORM, FiledForm, NONE, NONE),
     ("work accident no report", work_accident.NOT_REQUIRED_FORM, NotRequiredForm, NONE, NONE),
