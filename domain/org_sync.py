@@ -1,0 +1,298 @@
+"""The organisation from Entra ID: the mapping file (which groups hold which unit's roles)
+and the diff between the groups' members and the roles the bot has, with the problems that
+stop a sync before anything is written."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated, Final
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from domain.org import GUID_PATTERN, Role, normalise_upn
+
+DEFAULT_MAX_ROLE_MEMBERS: Final = 500
+
+
+def _group_id(value: str) -> str:
+    if not GUID_PATTERN.match(value.strip()):
+        raise ValueError(f"not an Entra group id (GUID): {value!r}")
+    return value.strip().lower()
+
+
+GroupId = Annotated[str, AfterValidator(_group_id)]
+"""An Entra group's object id, lower-case."""
+
+
+class MappedUnit(BaseModel):
+    """One unit and the groups whose (transitive) members hold its roles. A role left out
+    (None) is not managed by the sync; an empty list means nobody holds it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100)
+    leader: list[GroupId] | None = None
+    amk: list[GroupId] | None = None
+    precursor_contact: list[GroupId] | None = None
+    amr: list[GroupId] | None = None
+
+    def groups_by_role(self) -> dict[Role, list[str]]:
+        """The managed roles and their groups."""
+        listed = {
+            Role.LEADER: self.leader,
+            Role.AMK: self.amk,
+            Role.PRECURSOR_CONTACT: self.precursor_contact,
+            Role.AMR: self.amr,
+        }
+        return {role: groups for role, groups in listed.items() if groups is not None}
+
+
+class SyncMapping(BaseModel):
+    """The mapping file of `org sync`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    units: list[MappedUnit] = Field(default_factory=list)
+    secretariat: list[GroupId] | None = None
+    # a role group larger than this is refused as a probable mistake (an all-staff group)
+    max_role_members: int = Field(default=DEFAULT_MAX_ROLE_MEMBERS, ge=1, le=100_000)
+
+    @model_validator(mode="after")
+    def _unique_unit_names(self) -> SyncMapping:
+        seen: set[str] = set()
+        for unit in self.units:
+            folded = unit.name.casefold()
+            if folded in seen:
+                raise ValueError(f"unit listed twice: {unit.name!r}")
+            seen.add(folded)
+        return self
+
+    def slots(self) -> list[Slot]:
+        """Every managed (unit, role) with its groups; the secretariat's unit is None."""
+        found = [
+            Slot(unit.name, role, tuple(groups))
+            for unit in self.units
+            for role, groups in unit.groups_by_role().items()
+        ]
+        if self.secretariat is not None:
+            found.append(Slot(None, Role.SECRETARIAT, tuple(self.secretariat)))
+        return found
+
+    def group_ids(self) -> list[str]:
+        """Each group named in the file once, in the order first named."""
+        return list(dict.fromkeys(group for slot in self.slots() for group in slot.groups))
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A role in a unit (None: university-wide) and the groups that fill it."""
+
+    unit: str | None
+    role: Role
+    groups: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.unit or 'university'} {self.role.value}"
+
+
+@dataclass(frozen=True)
+class DirectoryUser:
+    """A user as Entra ID lists them in a group."""
+
+    id: str
+    upn: str | None
+    name: str | None
+
+    @property
+    def label(self) -> str:
+        if self.name and self.upn:
+            return f"{self.name} <{self.upn}>"
+        return self.name or self.upn or self.id
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A role the bot's records give someone now."""
+
+    assignment_id: int
+    unit: str | None
+    role: Role
+    person_id: int
+    aad_object_id: str | None
+    upn: str | None
+    label: str
+
+    def is_user(self, user: DirectoryUser) -> bool:
+        """The same person: the same object id, or (known by UPN only) the same UPN."""
+        if self.aad_object_id:
+            return self.aad_object_id == user.id
+        return bool(self.upn and user.upn and self.upn == normalise_upn(user.upn))
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A role the sync gives."""
+
+    unit: str | None
+    role: Role
+    user: DirectoryUser
+
+
+@dataclass
+class SyncPlan:
+    """What a sync would change, and what stops it (then nothing is changed)."""
+
+    grants: list[Grant] = field(default_factory=list)
+    removals: list[Holder] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    orphaned: list[OpenItem] = field(default_factory=list)
+
+    @property
+    def changes(self) -> int:
+        return len(self.grants) + len(self.removals)
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """An open task with an owner: an action-plan item or a near miss's corrective action."""
+
+    kind: str  # "wellbeing" | "near_miss"
+    item_id: int
+    unit_id: int
+    unit: str
+    owner_id: int
+    owner_aad: str | None
+    owner_upn: str | None
+    owner_label: str
+    title: str
+    due: date
+
+
+def group_problems(
+    mapping: SyncMapping,
+    members: Mapping[str, Sequence[DirectoryUser] | None],
+) -> list[str]:
+    """Groups that do not exist (None) and role groups larger than the mapping allows."""
+    problems: list[str] = []
+    for slot in mapping.slots():
+        for group in slot.groups:
+            found = members.get(group)
+            if found is None:
+                problems.append(
+                    f"group {group} ({slot.label}) does not exist in Entra ID: "
+                    "check the id in the mapping file"
+                )
+            elif len(found) > mapping.max_role_members:
+                problems.append(
+                    f"group {group} ({slot.label}) has {len(found)} members, more than "
+                    f"max_role_members ({mapping.max_role_members}): a role group holds the few "
+                    "people with that role; is it the right group?"
+                )
+    return list(dict.fromkeys(problems))
+
+
+def leader_problems(wanted: Mapping[Slot, Sequence[DirectoryUser]]) -> list[str]:
+    """Everyone who would lead more than one unit, with the units and their groups."""
+    units_led: dict[str, list[Slot]] = defaultdict(list)
+    users: dict[str, DirectoryUser] = {}
+    for slot, people in wanted.items():
+        if slot.role is not Role.LEADER:
+            continue
+        for user in people:
+            units_led[user.id].append(slot)
+            users[user.id] = user
+    problems = []
+    for user_id, slots in units_led.items():
+        if len(slots) < 2:
+            continue
+        where = ", ".join(f"{slot.unit} (group {', '.join(slot.groups)})" for slot in slots)
+        problems.append(
+            f"{users[user_id].label} is in the leader groups of {len(slots)} units: {where}; "
+            "a person leads one unit here, so remove them from all but one of these groups"
+        )
+    return problems
+
+
+def wanted_holders(
+    mapping: SyncMapping, members: Mapping[str, Sequence[DirectoryUser] | None]
+) -> dict[Slot, list[DirectoryUser]]:
+    """Each managed (unit, role) and the users its groups give it (each user once)."""
+    wanted: dict[Slot, list[DirectoryUser]] = {}
+    for slot in mapping.slots():
+        people: dict[str, DirectoryUser] = {}
+        for group in slot.groups:
+            for user in members.get(group) or ():
+                people.setdefault(user.id, user)
+        wanted[slot] = list(people.values())
+    return wanted
+
+
+def plan_sync(
+    mapping: SyncMapping,
+    members: Mapping[str, Sequence[DirectoryUser] | None],
+    current: Iterable[Holder],
+    known_units: Iterable[str],
+) -> SyncPlan:
+    """The roles to give and take so that the managed roles match the groups, or the
+    problems that stop the sync: a group that does not exist or is too large, a unit the
+    bot does not know, someone in two units' leader groups."""
+    plan = SyncPlan()
+    known = {name.casefold(): name for name in known_units}
+    for mapped in mapping.units:
+        if mapped.name.casefold() not in known:
+            plan.problems.append(
+                f"unit {mapped.name!r} is not known to the bot: correct the name, or add the "
+                "unit with `org import` first"
+            )
+    plan.problems.extend(group_problems(mapping, members))
+    wanted = wanted_holders(mapping, members)
+    plan.problems.extend(leader_problems(wanted))
+    if plan.problems:
+        return plan
+    by_slot: dict[tuple[str | None, Role], list[Holder]] = defaultdict(list)
+    for holder in current:
+        held_in = None if holder.unit is None else holder.unit.casefold()
+        by_slot[(held_in, holder.role)].append(holder)
+    for slot, people in wanted.items():
+        unit_key = None if slot.unit is None else slot.unit.casefold()
+        unit_name = None if slot.unit is None else known[unit_key or ""]
+        holders = by_slot.get((unit_key, slot.role), [])
+        for user in people:
+            if not any(holder.is_user(user) for holder in holders):
+                plan.grants.append(Grant(unit_name, slot.role, user))
+        for holder in holders:
+            if not any(holder.is_user(user) for user in people):
+                plan.removals.append(holder)
+    return plan
+
+
+def orphaned_items(items: Iterable[OpenItem], existing: set[str]) -> list[OpenItem]:
+    """Open items whose owner is not (any more) in Entra ID: by object id, or by UPN/mail
+    for an owner known only by the address typed for them."""
+    return [
+        item
+        for item in items
+        if (item.owner_aad and item.owner_aad not in existing)
+        or (not item.owner_aad and item.owner_upn and item.owner_upn not in existing)
+    ]
+
+
+def describe(plan: SyncPlan) -> list[str]:
+    """The plan as lines for the operator: `+`/`-` per role, then the orphaned items."""
+    lines: list[str] = []
+    changes = [
+        (grant.unit or "", grant.role.value, "+", grant.user.label) for grant in plan.grants
+    ] + [(holder.unit or "", holder.role.value, "-", holder.label) for holder in plan.removals]
+    for unit, role, sign, who in sorted(changes, key=lambda c: (c[0].casefold(), c[1], c[2], c[3])):
+        lines.append(f"{sign} {unit or 'university'} {role}: {who}")
+    for item in plan.orphaned:
+        lines.append(
+            f"! {item.unit}: {item.owner_label} is not in Entra ID (any more) but owns "
+            f"{item.kind.replace('_', '-')} item {item.item_id} (due {item.due.isoformat()}); "
+            "the unit's AMK is asked to find a new owner"
+        )
+    return lines

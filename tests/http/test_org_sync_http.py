@@ -1,0 +1,362 @@
+"""`org sync`: the roles taken from Entra ID groups through the (fake) Microsoft Graph over
+HTTPS, printed as a diff with --dry-run and otherwise applied all at once, audited; bad
+input (a group that does not exist, one of 20,000 members, a person in two units' leader
+groups, a deleted owner of open tasks) gets a clear message and no half-applied sync."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from bot import org_sync_cli
+from bot.org_directory import EntraDirectory, entra_directory
+from domain.org import OrgFile
+from domain.org_sync import SyncMapping
+from storage import org
+from storage.models import AuditEvent, Person, RoleAssignment, Unit
+from storage.wellbeing_models import WellbeingActionItem
+from tests.support.fake_graph import FakeGraph
+from tests.support.teams import BotUnderTest, User, make_user
+
+LISE = make_user("Lise Leder", "lise@uni.dk")
+OLE = make_user("Ole Amk", "ole@uni.dk")
+FRIDA = make_user("Frida Fysik", "frida@uni.dk")
+SARA = make_user("Sara Sekretariat", "sara@uni.dk")
+KAI = make_user("Kai Kontor", "kai@uni.dk")
+MIA = make_user("Mia Miljø", "mia@uni.dk")
+BENT = make_user("Bent Borte", "bent@uni.dk")  # deleted in Entra ID
+OTTO = make_user("Otto Ejer", "otto@uni.dk")
+
+
+def group() -> str:
+    return str(uuid.uuid4())
+
+
+KEMI_LEADERS, KEMI_AMK, FYSIK_LEADERS, FYSIK_AMK, SECRETARIAT, COORDINATORS = (
+    group() for _ in range(6)
+)
+
+
+@pytest.fixture
+async def graph() -> AsyncIterator[FakeGraph]:
+    fake = FakeGraph()
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.close()
+
+
+@pytest.fixture
+async def directory(graph: FakeGraph) -> AsyncIterator[EntraDirectory]:
+    client = entra_directory(graph.settings())
+    try:
+        yield client
+    finally:
+        await client.close()
+
+
+def person(user: User) -> dict[str, str]:
+    return {"upn": user.upn, "aad_object_id": user.aad, "name": user.name}
+
+
+async def setup(bot: BotUnderTest, graph: FakeGraph) -> dict[str, int]:
+    """The bot's roles (as `org import` left them): Kemi led by Lise with the AMK Ole and
+    Bent as precursor contact, Fysik led by Frida, Sara in the secretariat. Entra ID: the
+    same people in the same groups (Ole through a nested group), Bent deleted."""
+    assert bot.runtime is not None
+    unit_file = {
+        "units": [
+            {
+                "name": "Kemi",
+                "leader": [person(LISE)],
+                "amk": [person(OLE)],
+                "precursor_contact": [person(BENT)],
+            },
+            {"name": "Fysik", "leader": [person(FRIDA)]},
+        ],
+        "secretariat": [person(SARA)],
+    }
+    async with bot.runtime.db.transaction() as session:
+        await org.import_org(session, OrgFile.model_validate(unit_file), actor="test")
+        units = dict((await session.execute(select(Unit.name, Unit.id))).all())
+    for user in (LISE, OLE, FRIDA, SARA, KAI, MIA, OTTO):
+        graph.add_user(user.aad, user.upn, user.name)
+    graph.groups.update(
+        {
+            KEMI_LEADERS: [LISE.aad],
+            KEMI_AMK: [COORDINATORS],
+            COORDINATORS: [OLE.aad],
+            FYSIK_LEADERS: [FRIDA.aad],
+            FYSIK_AMK: [],
+            SECRETARIAT: [SARA.aad, KAI.aad, MIA.aad],
+        }
+    )
+    return {name: int(unit_id) for name, unit_id in units.items()}
+
+
+def mapping(**changes: Any) -> SyncMapping:
+    raw: dict[str, Any] = {
+        "units": [
+            {"name": "Kemi", "leader": [KEMI_LEADERS], "amk": [KEMI_AMK], "precursor_contact": []},
+            {"name": "Fysik", "leader": [FYSIK_LEADERS], "amk": [FYSIK_AMK]},
+        ],
+        "secretariat": [SECRETARIAT],
+    }
+    raw.update(changes)
+    return SyncMapping.model_validate(raw)
+
+
+async def roles(bot: BotUnderTest) -> set[tuple[str, str, str]]:
+    """(unit or "*", role, UPN) for every role the bot has now."""
+    assert bot.runtime is not None
+    async with bot.runtime.db.sessions() as session:
+        rows = await session.execute(
+            select(Unit.name, RoleAssignment.role, Person.upn)
+            .join(Person, Person.id == RoleAssignment.person_id)
+            .outerjoin(Unit, Unit.id == RoleAssignment.unit_id)
+        )
+        return {(unit or "*", role, upn) for unit, role, upn in rows}
+
+
+async def audit_events(bot: BotUnderTest) -> list[AuditEvent]:
+    assert bot.runtime is not None
+    async with bot.runtime.db.sessions() as session:
+        return list((await session.scalars(select(AuditEvent).order_by(AuditEvent.id))).all())
+
+
+async def run(
+    bot: BotUnderTest, directory: EntraDirectory, sync_mapping: SyncMapping, *, dry_run: bool
+) -> tuple[int, list[str], list[str]]:
+    """The command's own code on the test's database: exit code, printed lines, errors."""
+    assert bot.runtime is not None
+    out: list[str] = []
+    err: list[str] = []
+    code = await org_sync_cli.sync(
+        bot.runtime.db,
+        directory,
+        bot.runtime.notifier,
+        sync_mapping,
+        dry_run=dry_run,
+        out=out.append,
+        err=err.append,
+    )
+    await bot.runtime.background.drain()
+    return code, out, err
+
+
+def move_ole_to_fysik(graph: FakeGraph) -> None:
+    """In Entra ID, Ole leaves Kemi's AMK group (its nested group) for Fysik's."""
+    graph.groups[COORDINATORS] = []
+    graph.groups[FYSIK_AMK] = [OLE.aad]
+
+
+async def test_dry_run_prints_the_diff_and_changes_nothing(
+    bot: BotUnderTest, graph: FakeGraph, directory: EntraDirectory
+) -> None:
+    await setup(bot, graph)
+    move_ole_to_fysik(graph)
+    before_roles, before_events = await roles(bot), len(await audit_events(bot))
+
+    code, out, err = await run(bot, directory, mapping(), dry_run=True)
+
+    assert (code, err) == (0, [])
+    assert "- Kemi amk: Ole Amk <ole@uni.dk>" in out
+    assert "+ Fysik amk: Ole Amk <ole@uni.dk>" in out
+    assert "+ university secretariat: Kai Kontor <kai@uni.dk>" in out
+    assert "- Kemi precursor_contact: Bent Borte <bent@uni.dk>" in out
+    assert out[-1] == (
+        "dry run, nothing changed: 3 role(s) to add, 2 to remove, "
+        "0 open task(s) of users deleted in Entra ID"
+    )
+    assert await roles(bot) == before_roles
+    assert len(await audit_events(bot)) == before_events
+    # the secretariat's three members came in pages of two, following the next link
+    pages = graph.graph_calls("GET", f"/groups/{SECRETARIAT}/transitiveMembers")
+    assert len(pages) == 2 and pages[1].query["$skiptoken"] == "2"
+
+
+async def test_a_sync_moves_an_amk_to_another_unit_and_the_audit_trail_shows_both(
+    bot: BotUnderTest, graph: FakeGraph, directory: EntraDirectory
+) -> None:
+    units = await setup(bot, graph)
+    move_ole_to_fysik(graph)
+    assert bot.runtime is not None
+    async with bot.runtime.db.sessions() as session:
+        ole = await org.find_person(session, aad_object_id=OLE.aad)
+    assert ole is not None
+    people_before = await _count(bot, Person)
+
+    code, out, err = await run(bot, directory, mapping(), dry_run=False)
+
+    assert (code, err) == (0, [])
+    assert out[-1].startswith("synchronised: 3 role(s) added, 2 removed")
+    now = await roles(bot)
+    assert ("Fysik", "amk", OLE.upn) in now and ("Kemi", "amk", OLE.upn) not in now
+    assert {("*", "secretariat", KAI.upn), ("*", "secretariat", MIA.upn)} <= now
+    assert not any(upn == BENT.upn for _, _, upn in now)
+    events = [e for e in await audit_events(bot) if e.actor == org_sync_cli.ACTOR]
+    removed = [e.before for e in events if e.action == "role.remove"]
+    added = [e.after for e in events if e.action == "role.assign"]
+    assert {"person_id": ole.id, "unit_id": units["Kemi"], "role": "amk"} in removed
+    assert {"person_id": ole.id, "unit_id": units["Fysik"], "role": "amk"} in added
+    assert [e.action for e in events][-1] == "org.sync"
+    # the same person moved (their history stays theirs); Kai and Mia are new to the bot
+    assert await _count(bot, Person) == people_before + 2
+
+    again, out, _ = await run(bot, directory, mapping(), dry_run=False)
+    assert again == 0 and out[-1].startswith("synchronised: 0 role(s) added, 0 removed")
+
+
+async def test_graph_throttling_is_waited_out_as_retry_after_says(
+    bot: BotUnderTest, graph: FakeGraph, directory: EntraDirectory
+) -> None:
+    await setup(bot, graph)
+    move_ole_to_fysik(graph)
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    directory.graph.sleep = record
+    graph.throttle(3, "7")
+
+    code, _, err = await run(bot, directory, mapping(), dry_run=False)
+
+    assert (code, err) == (0, [])
+    assert waits == [7.0, 7.0, 7.0]
+    assert ("Fysik", "amk", OLE.upn) in await roles(bot)
+
+
+async def test_a_group_that_does_not_exist_stops_the_whole_sync(
+    bot: BotUnderTest, graph: FakeGraph, directory: EntraDirectory
+) -> None:
+    await setup(bot, graph)
+    move_ole_to_fysik(graph)
+    missing = group()
+    before_roles, before_events = await roles(bot), len(await audit_events(bot))
+
+    broken = mapping()
+    broken.units[1].amr = [missing]
+    code, out, err = await run(bot, directory, broken, dry_run=False)
+
+    assert code == 1 and out == []
+    assert err[0] == (
+        f"error: group {missing} (Fysik amr) does not exist in Entra ID: "
+        "check the id in the mapping file"
+    )
+    assert err[-1].startswith("nothing was changed: 1 problem(s)")
+    assert await roles(bot) == before_roles  # Ole's move is not applied either
+    assert len(await audit_events(bot)) == before_events
+
+
+async def test_someone_in_two_units_leader_groups_is_named_with_both_units(
+    bot: BotUnderTest, graph: FakeGraph, directory: EntraDirectory
+) -> None:
+    await setup(bot, graph)
+    graph.groups[FYSIK_LEADERS].append(LISE.aad)
+    graph.groups[SECRETARIAT].append(OTTO.aad)
+    before_roles = await roles(bot)
+
+    code, out, err = await run(bot, directory, mapping(), dry_run=False)
+
+    assert code == 1 and out == []
+    assert err[0] == (
+        f"error: Lise Leder <lise@uni.dk> is in the leader groups of 2 units: "
+        f"Kemi (group {KEMI_LEADERS}), Fysik (group {FYSIK_LEADERS}); a person leads one "
+        "unit here, so remove them from all but one of these groups"
+    )
+    assert await roles(bot) == before_roles
+
+
+@pytest.mark.parametrize("database_target", ["sqlite"], indirect=True)
+async def test_a_group_of_20000_is_read_page_by_page_and_refused_as_a_role_group(
+    bot: BotUnderTest, graph: FakeGraph, directory: EntraDirectory
+) -> None:
+    await setup(bot, graph)
+    everyone = group()
+    graph.groups[everyone] = [
+        graph.add_user(str(uuid.uuid4()), f"ansat{n}@uni.dk", f"Ansat {n}") for n in range(20_000)
+    ]
+    graph.page_size = 999
+    before_roles = await roles(bot)
+
+    started = time.perf_counter()
+    code, out, err = await run(
+        bot, directory, mapping(units=[{"name": "Kemi", "amk": [everyone]}]), dry_run=True
+    )
+    elapsed = time.perf_counter() - started
+
+    assert code == 1 and out == []
+    assert err[0] == (
+        f"error: group {everyone} (Kemi amk) has 20000 members, more than max_role_members "
+        "(500): a role group holds the few people with that role; is it the right group?"
+    )
+    pages = graph.graph_calls("GET", f"/groups/{everyone}/transitiveMembers")
+    assert len(pages) == 21 and all(call.status == 200 for call in pages)
+    assert pages[0].query["$top"] == "999"
+    assert elapsed < 15, f"reading 20,000 members took {elapsed:.1f} s"
+    assert await roles(bot) == before_roles
+
+
+async def test_open_tasks_of_a_user_deleted_in_entra_are_listed_to_the_amk(
+    bot: BotUnderTest, graph: FakeGraph, directory: EntraDirectory
+) -> None:
+    units = await setup(bot, graph)
+    await bot.install_personal(OLE)
+    assert bot.runtime is not None
+    async with bot.runtime.db.transaction() as session:
+        bent = await org.find_person(session, aad_object_id=BENT.aad)
+        lise = await org.find_person(session, aad_object_id=LISE.aad)
+        # Otto was typed as an owner by e-mail and has never written to the bot
+        otto = await org.upsert_person(session, aad_object_id=None, upn=OTTO.upn, name=None)
+        assert bent is not None and lise is not None
+        for owner, action in ((bent, "Nye stole i laboratoriet"), (otto, "Stilletimer")):
+            session.add(
+                WellbeingActionItem(
+                    unit_id=units["Kemi"],
+                    problem="Ondt i ryggen",
+                    action=action,
+                    owner_id=owner.id,
+                    deadline=date(2026, 12, 18),
+                    follow_up_on=date(2027, 2, 1),
+                    created_by_id=lise.id,
+                )
+            )
+    bot.connector.clear()
+
+    code, out, err = await run(bot, directory, mapping(), dry_run=True)
+    assert (code, err) == (0, [])
+    assert any(line.startswith("! Kemi: Bent Borte is not in Entra ID") for line in out)
+    assert not any("Otto" in line or OTTO.upn in line for line in out)
+    assert bot.connector.messages() == []  # a dry run tells nobody
+
+    code, out, err = await run(bot, directory, mapping(), dry_run=False)
+    assert (code, err) == (0, [])
+    assert "listed to 1 AMK(s)" in out[-1]
+    to_ole = [m for m in bot.connector.messages() if m.conversation_id == OLE.chat_id]
+    assert len(to_ole) == 1
+    card = str(to_ole[0].body)
+    assert "Opgaver uden ansvarlig: Kemi" in card and "Nye stole i laboratoriet" in card
+    assert "Bent Borte" in card and "Stilletimer" not in card
+    async with bot.runtime.db.sessions() as session:
+        items = (await session.scalars(select(WellbeingActionItem))).all()
+    assert {(item.owner_id, item.status) for item in items} == {
+        (bent.id, "open"),
+        (otto.id, "open"),
+    }
+
+    await run(bot, directory, mapping(), dry_run=False)
+    assert len([m for m in bot.connector.messages() if m.conversation_id == OLE.chat_id]) == 1
+
+
+async def _count(bot: BotUnderTest, model: type[Any]) -> int:
+    assert bot.runtime is not None
+    async with bot.runtime.db.sessions() as session:
+        return int((await session.scalar(select(func.count()).select_from(model))) or 0)
