@@ -122,15 +122,20 @@ class Settings:
     terms_url: str = ""
     # Microsoft Graph (`GRAPH_*`, `TEAMS_APP_CATALOG_ID`): off unless the catalog id is set
     graph: GraphSettings = field(default_factory=GraphSettings)
+    # the mapping of Entra ID groups to roles the nightly org sync reads (None: no sync)
+    org_sync_mapping: Path | None = None
+
+    @property
+    def graph_credentials(self) -> bool:
+        """The app registration Graph tokens are issued to is configured."""
+        graph = self.graph
+        return bool(graph.client_id and graph.client_secret and graph.tenant_id)
 
     @property
     def graph_enabled(self) -> bool:
         """Graph installs the app for people it has no chat with: needs the app's
         credentials, its tenant and the app's id in the tenant's app catalog."""
-        graph = self.graph
-        return bool(
-            graph.catalog_app_id and graph.client_id and graph.client_secret and graph.tenant_id
-        )
+        return bool(self.graph.catalog_app_id) and self.graph_credentials
 
     def turns_at_once(self, *, sqlite: bool) -> int:
         """`TURN_CONCURRENCY`, or by database: on SQLite a turn never waits for the database
@@ -211,6 +216,7 @@ class Settings:
             name: _https_url(get, name) for name in ("WEBSITE_URL", "PRIVACY_URL", "TERMS_URL")
         }
         graph = GraphSettings.from_mapping(merged)
+        org_sync_mapping = get("ORG_SYNC_MAPPING")
         return cls(
             app_id=get("MicrosoftAppId"),
             app_password=get("MicrosoftAppPassword"),
@@ -244,6 +250,7 @@ class Settings:
             privacy_url=pages["PRIVACY_URL"],
             terms_url=pages["TERMS_URL"],
             graph=graph,
+            org_sync_mapping=Path(org_sync_mapping) if org_sync_mapping else None,
         )
 
 

@@ -75,8 +75,7 @@ async def sync(
 
 
 def missing_credentials(settings: Settings) -> str | None:
-    graph = settings.graph
-    if graph.client_id and graph.client_secret and graph.tenant_id:
+    if settings.graph_credentials:
         return None
     return (
         "org sync reads Entra ID through Microsoft Graph with the bot's app registration: set "

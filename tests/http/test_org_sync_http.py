@@ -5,20 +5,31 @@ groups, a deleted owner of open tasks) gets a clear message and no half-applied 
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import time
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date
-from typing import Any
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, cast
 
 import pytest
+import yaml
 from sqlalchemy import func, select
 
 from bot import org_sync_cli
+from bot.__main__ import main
+from bot.composition import ORG_SYNC_ACTOR
+from bot.config import GraphSettings, Settings
 from bot.org_directory import EntraDirectory, entra_directory
+from domain.i18n import COPENHAGEN
 from domain.org import OrgFile
 from domain.org_sync import SyncMapping
+from services.org_sync import OrgSync
+from services.org_sync_jobs import OrgSyncJob
 from storage import org
+from storage.db import Database
 from storage.models import AuditEvent, Person, RoleAssignment, Unit
 from storage.wellbeing_models import WellbeingActionItem
 from tests.support.fake_graph import FakeGraph
@@ -360,3 +371,124 @@ async def _count(bot: BotUnderTest, model: type[Any]) -> int:
     assert bot.runtime is not None
     async with bot.runtime.db.sessions() as session:
         return int((await session.scalar(select(func.count()).select_from(model))) or 0)
+
+
+def write_mapping(path: Path, sync_mapping: SyncMapping) -> Path:
+    path.write_text(
+        yaml.safe_dump(sync_mapping.model_dump(mode="json", exclude_none=True)), encoding="utf-8"
+    )
+    return path
+
+
+async def test_the_nightly_job_syncs_once_a_night_from_two_oclock(
+    bot: BotUnderTest, graph: FakeGraph, directory: EntraDirectory, tmp_path: Path
+) -> None:
+    await setup(bot, graph)
+    move_ole_to_fysik(graph)
+    assert bot.runtime is not None
+    path = write_mapping(tmp_path / "mapping.yaml", mapping())
+    sync = OrgSync(bot.runtime.db, directory, bot.runtime.notifier, actor=ORG_SYNC_ACTOR)
+    job = OrgSyncJob(sync, path)
+    night = datetime(2026, 11, 26, 1, 59, tzinfo=COPENHAGEN)
+
+    await job.run(night)
+    assert ("Kemi", "amk", OLE.upn) in await roles(bot)
+
+    await job.run(night + timedelta(minutes=1))
+    assert ("Fysik", "amk", OLE.upn) in await roles(bot)
+    assert ("Kemi", "amk", OLE.upn) not in await roles(bot)
+
+    graph.groups[FYSIK_AMK] = []  # later the same day: the next sync is tomorrow night
+    await job.run(night + timedelta(hours=5))
+    assert ("Fysik", "amk", OLE.upn) in await roles(bot)
+    await job.run(night + timedelta(days=1, minutes=1))
+    assert ("Fysik", "amk", OLE.upn) not in await roles(bot)
+    actors = {e.actor for e in await audit_events(bot) if e.action == "org.sync"}
+    assert actors == {ORG_SYNC_ACTOR}
+
+
+async def test_the_nightly_job_changes_nothing_when_the_mapping_names_a_missing_group(
+    bot: BotUnderTest, graph: FakeGraph, directory: EntraDirectory, tmp_path: Path
+) -> None:
+    await setup(bot, graph)
+    move_ole_to_fysik(graph)
+    assert bot.runtime is not None
+    broken = mapping()
+    broken.units[0].amr = [group()]
+    sync = OrgSync(bot.runtime.db, directory, bot.runtime.notifier, actor=ORG_SYNC_ACTOR)
+    before = await roles(bot)
+
+    assert await OrgSyncJob(sync, write_mapping(tmp_path / "m.yaml", broken)).once() == {
+        "problems": 1
+    }
+    assert await roles(bot) == before
+
+
+def test_the_job_runs_only_when_the_mapping_and_the_app_registration_are_set(
+    graph_settings: GraphSettings, tmp_path: Path
+) -> None:
+    from bot.composition import periodic_jobs
+
+    def names(**changes: Any) -> set[str]:
+        settings = dataclasses.replace(Settings(), **changes)
+        db = Database(f"sqlite+aiosqlite:///{tmp_path / 'jobs.db'}")
+        return {job.name for job in periodic_jobs(db, cast(Any, _NoOpener()), settings)}
+
+    assert "org.sync" not in names(graph=graph_settings)
+    assert "org.sync" not in names(org_sync_mapping=tmp_path / "m.yaml")
+    assert "org.sync" in names(graph=graph_settings, org_sync_mapping=tmp_path / "m.yaml")
+
+
+class _NoOpener:
+    opener = None
+    sender = None
+
+
+@pytest.fixture
+def graph_settings() -> GraphSettings:
+    return GraphSettings(client_id="app", client_secret="secret", tenant_id="tenant")
+
+
+@pytest.mark.parametrize("database_target", ["sqlite"], indirect=True)
+async def test_the_command_line_prints_the_diff_against_graph(
+    bot: BotUnderTest,
+    graph: FakeGraph,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`python -m bot org sync --mapping FILE --dry-run` as an operator types it, with the
+    Graph settings from the environment."""
+    await setup(bot, graph)
+    move_ole_to_fysik(graph)
+    settings = graph.settings()
+    env = {
+        "DATABASE_URL": bot.database.url,
+        "MicrosoftAppId": settings.client_id,
+        "MicrosoftAppPassword": settings.client_secret,
+        "MicrosoftAppTenantId": settings.tenant_id,
+        "GRAPH_BASE_URL": settings.base_url,
+        "GRAPH_AUTHORITY": settings.authority,
+        "GRAPH_CA_BUNDLE": settings.ca_bundle,
+    }
+    monkeypatch.chdir(tmp_path)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    path = write_mapping(tmp_path / "mapping.yaml", mapping())
+    before = await roles(bot)
+
+    code = await asyncio.to_thread(main, ["org", "sync", "--mapping", str(path), "--dry-run"])
+
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    assert "- Kemi amk: Ole Amk <ole@uni.dk>" in printed.out
+    assert "+ Fysik amk: Ole Amk <ole@uni.dk>" in printed.out
+    assert await roles(bot) == before
+
+    (tmp_path / "bad.yaml").write_text("units:\n  - name: Kemi\n    amk: [not-a-group]\n")
+    assert await asyncio.to_thread(main, ["org", "sync", "--mapping", "bad.yaml"]) == 2
+    assert "not an Entra group id (GUID): 'not-a-group'" in capsys.readouterr().err
+
+    monkeypatch.delenv("MicrosoftAppPassword")
+    assert await asyncio.to_thread(main, ["org", "sync", "--mapping", str(path)]) == 2
+    assert "GroupMember.Read.All" in capsys.readouterr().err
