@@ -108,8 +108,12 @@ class OrgSync:
                 except GroupNotFound:
                     return None
 
-        found = await asyncio.gather(*(one(group_id) for group_id in group_ids))
-        return dict(zip(group_ids, found, strict=True))
+        try:
+            async with asyncio.TaskGroup() as tasks:
+                reads = [tasks.create_task(one(group_id)) for group_id in group_ids]
+        except* DirectoryError as failed:  # the other reads are cancelled
+            raise failed.exceptions[0] from None
+        return {group_id: read.result() for group_id, read in zip(group_ids, reads, strict=True)}
 
     async def plan(self, mapping: SyncMapping) -> SyncPlan:
         """The diff between the groups and the roles, with what stops it and the open tasks

@@ -492,3 +492,20 @@ async def test_the_command_line_prints_the_diff_against_graph(
     monkeypatch.delenv("MicrosoftAppPassword")
     assert await asyncio.to_thread(main, ["org", "sync", "--mapping", str(path)]) == 2
     assert "GroupMember.Read.All" in capsys.readouterr().err
+
+
+async def test_missing_graph_permissions_are_named_and_nothing_changes(
+    bot: BotUnderTest, graph: FakeGraph, directory: EntraDirectory
+) -> None:
+    await setup(bot, graph)
+    move_ole_to_fysik(graph)
+    graph.forbidden = True
+    before = await roles(bot)
+
+    code, out, err = await run(bot, directory, mapping(), dry_run=False)
+
+    assert code == 1 and out == []
+    assert "(403 Authorization_RequestDenied)" in err[0]
+    assert "GroupMember.Read.All and User.Read.All" in err[0]
+    assert err[-1] == "nothing was changed"
+    assert await roles(bot) == before

@@ -94,6 +94,8 @@ class FakeGraph:
     page_size: int = 2
     calls: list[Call] = field(default_factory=list)
     tokens_issued: int = 0
+    # the app has no Graph permissions: every call answers 403
+    forbidden: bool = False
     throttled: deque[str] = field(default_factory=deque)
     server: TestServer | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -206,6 +208,8 @@ class FakeGraph:
             )
         if not request.headers.get("Authorization", "").startswith("Bearer graph-token-"):
             return _error(401, "InvalidAuthenticationToken")
+        if self.forbidden:
+            return _error(403, "Authorization_RequestDenied")
         if self.throttled:
             return _error(429, "TooManyRequests", {"Retry-After": self.throttled.popleft()})
         if parts[:2] == ["v1.0", "groups"] and parts[3:] == ["transitiveMembers"]:
