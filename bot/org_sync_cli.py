@@ -39,17 +39,20 @@ def report(outcome: SyncOutcome, *, dry_run: bool, out: Print = print, err: Prin
     for line in describe(plan):
         out(line)
     orphaned = f", {len(plan.orphaned)} open task(s) of users deleted in Entra ID"
+    units = ""
+    if plan.joins or plan.leaves:
+        units = f", {len(plan.joins)} own unit(s) set and {len(plan.leaves)} cleared"
     if dry_run:
         out(
             f"dry run, nothing changed: {len(plan.grants)} role(s) to add, "
-            f"{len(plan.removals)} to remove{orphaned}"
+            f"{len(plan.removals)} to remove{units}{orphaned}"
         )
         return 0
     applied = outcome.applied
     assert applied is not None
     out(
         f"synchronised: {applied.roles_added} role(s) added, {applied.roles_removed} removed"
-        f"{orphaned}, listed to {len(set(outcome.told))} AMK(s) or secretariat member(s)"
+        f"{units}{orphaned}, listed to {len(set(outcome.told))} AMK(s) or secretariat member(s)"
     )
     return 0
 

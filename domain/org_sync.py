@@ -38,6 +38,8 @@ class MappedUnit(BaseModel):
     amk: list[GroupId] | None = None
     precursor_contact: list[GroupId] | None = None
     amr: list[GroupId] | None = None
+    # the unit's employees: people the bot knows get it as their own unit (not a role)
+    members: list[GroupId] | None = None
 
     def groups_by_role(self) -> dict[Role, list[str]]:
         """The managed roles and their groups."""
@@ -81,9 +83,15 @@ class SyncMapping(BaseModel):
             found.append(Slot(None, Role.SECRETARIAT, tuple(self.secretariat)))
         return found
 
+    def member_groups(self) -> dict[str, tuple[str, ...]]:
+        """Each unit with `members` and its groups."""
+        return {unit.name: tuple(unit.members) for unit in self.units if unit.members is not None}
+
     def group_ids(self) -> list[str]:
         """Each group named in the file once, in the order first named."""
-        return list(dict.fromkeys(group for slot in self.slots() for group in slot.groups))
+        named = [group for slot in self.slots() for group in slot.groups]
+        named += [group for groups in self.member_groups().values() for group in groups]
+        return list(dict.fromkeys(named))
 
 
 @dataclass(frozen=True)
@@ -142,6 +150,26 @@ class Grant:
     user: DirectoryUser
 
 
+@dataclass(frozen=True)
+class KnownPerson:
+    """Someone the bot knows, as the sync matches them to Entra ID."""
+
+    id: int
+    aad_object_id: str | None
+    upn: str | None
+    label: str
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A person's own unit as Entra ID gives it: set (`previous` it replaces) or cleared."""
+
+    person_id: int
+    label: str
+    unit: str
+    previous: str | None = None
+
+
 @dataclass
 class SyncPlan:
     """What a sync would change, and what stops it (then nothing is changed)."""
@@ -150,6 +178,10 @@ class SyncPlan:
     removals: list[Holder] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     orphaned: list[OpenItem] = field(default_factory=list)
+    joins: list[Membership] = field(default_factory=list)
+    leaves: list[Membership] = field(default_factory=list)
+    # known people in several units' members groups (their own unit is not set)
+    several_units: int = 0
 
     @property
     def changes(self) -> int:
@@ -191,6 +223,13 @@ def group_problems(
                     f"group {group} ({slot.label}) has {len(found)} members, more than "
                     f"max_role_members ({mapping.max_role_members}): a role group holds the few "
                     "people with that role; is it the right group?"
+                )
+    for unit, groups in mapping.member_groups().items():
+        for group in groups:
+            if members.get(group) is None:
+                problems.append(
+                    f"group {group} ({unit} members) does not exist in Entra ID: "
+                    "check the id in the mapping file"
                 )
     return list(dict.fromkeys(problems))
 
@@ -270,6 +309,45 @@ def plan_sync(
     return plan
 
 
+def plan_memberships(
+    plan: SyncPlan,
+    mapping: SyncMapping,
+    members: Mapping[str, Sequence[DirectoryUser] | None],
+    people: Iterable[KnownPerson],
+    current: Mapping[int, str],
+) -> None:
+    """Fill in whose own unit (from the units' `members` groups) to set or clear: only
+    people the bot knows, by object id (or UPN for someone known by UPN only); someone in
+    several units' groups gets none."""
+    groups = mapping.member_groups()
+    if not groups:
+        return
+    by_aad = {person.aad_object_id: person for person in people if person.aad_object_id}
+    by_upn = {person.upn: person for person in people if person.upn and not person.aad_object_id}
+    units_of: dict[int, set[str]] = defaultdict(set)
+    known: dict[int, KnownPerson] = {}
+    for unit, unit_groups in groups.items():
+        for group in unit_groups:
+            for user in members.get(group) or ():
+                person = by_aad.get(user.id) or (by_upn.get(user.upn) if user.upn else None)
+                if person is not None:
+                    units_of[person.id].add(unit)
+                    known[person.id] = person
+    managed = {unit.casefold() for unit in groups}
+    wanted = {
+        person_id: next(iter(units)) for person_id, units in units_of.items() if len(units) == 1
+    }
+    plan.several_units = sum(1 for units in units_of.values() if len(units) > 1)
+    for person_id, unit in sorted(wanted.items()):
+        now = current.get(person_id)
+        if now is None or now.casefold() != unit.casefold():
+            plan.joins.append(Membership(person_id, known[person_id].label, unit, now))
+    labels = {person.id: person.label for person in people}
+    for person_id, unit in sorted(current.items()):
+        if person_id not in wanted and unit.casefold() in managed:
+            plan.leaves.append(Membership(person_id, labels.get(person_id, f"#{person_id}"), unit))
+
+
 def orphaned_items(items: Iterable[OpenItem], existing: set[str]) -> list[OpenItem]:
     """Open items whose owner is not (any more) in Entra ID: by object id, or by UPN/mail
     for an owner known only by the address typed for them."""
@@ -287,6 +365,9 @@ def describe(plan: SyncPlan) -> list[str]:
     changes = [
         (grant.unit or "", grant.role.value, "+", grant.user.label) for grant in plan.grants
     ] + [(holder.unit or "", holder.role.value, "-", holder.label) for holder in plan.removals]
+    changes += [(join.unit, "member", "+", join.label) for join in plan.joins]
+    changes += [(join.previous, "member", "-", join.label) for join in plan.joins if join.previous]
+    changes += [(leave.unit, "member", "-", leave.label) for leave in plan.leaves]
     for unit, role, sign, who in sorted(changes, key=lambda c: (c[0].casefold(), c[1], c[2], c[3])):
         lines.append(f"{sign} {unit or 'university'} {role}: {who}")
     for item in plan.orphaned:
@@ -294,5 +375,10 @@ def describe(plan: SyncPlan) -> list[str]:
             f"! {item.unit}: {item.owner_label} is not in Entra ID (any more) but owns "
             f"{item.kind.replace('_', '-')} item {item.item_id} (due {item.due.isoformat()}); "
             "the unit's AMK is asked to find a new owner"
+        )
+    if plan.several_units:
+        lines.append(
+            f"? {plan.several_units} known person(s) in several units' members groups: "
+            "their own unit is not set from Entra ID"
         )
     return lines

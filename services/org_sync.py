@@ -26,6 +26,7 @@ from domain.org_sync import (
     SyncMapping,
     SyncPlan,
     orphaned_items,
+    plan_memberships,
     plan_sync,
 )
 from services.ports import Notifier
@@ -123,7 +124,11 @@ class OrgSync:
             current = await org_sync.current_holders(session)
             units = await org_sync.unit_names(session)
             items = await org_sync.open_items(session)
+            people = await org_sync.known_people(session) if mapping.member_groups() else []
+            directory_units = await org_sync.directory_units(session)
         plan = plan_sync(mapping, members, current, units)
+        if not plan.problems:
+            plan_memberships(plan, mapping, members, people, directory_units)
         ids = sorted({item.owner_aad for item in items if item.owner_aad})
         upns = sorted({item.owner_upn for item in items if item.owner_upn and not item.owner_aad})
         if (ids or upns) and not plan.problems:
@@ -148,6 +153,8 @@ class OrgSync:
                 after={
                     "roles_added": outcome.applied.roles_added,
                     "roles_removed": outcome.applied.roles_removed,
+                    "own_units_set": outcome.applied.units_set,
+                    "own_units_cleared": outcome.applied.units_cleared,
                     "orphaned_items": len(plan.orphaned),
                 },
             )

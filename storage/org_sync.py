@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.near_miss import ActionStatus
 from domain.org import Role
-from domain.org_sync import Holder, OpenItem, SyncPlan
+from domain.org_sync import Holder, KnownPerson, OpenItem, SyncPlan
 from domain.wellbeing import ItemStatus
 from storage import org
-from storage.models import Person, RoleAssignment, Unit
+from storage.db import dialect_insert
+from storage.models import Person, PersonDirectoryUnit, RoleAssignment, Unit, utcnow
 from storage.near_miss_models import NearMissAction, NearMissReport
 from storage.wellbeing_models import WellbeingActionItem
 
@@ -53,6 +54,27 @@ async def current_holders(session: AsyncSession) -> list[Holder]:
         )
         for assignment_id, unit, role, person_id, aad, upn, name in rows
     ]
+
+
+async def known_people(session: AsyncSession) -> list[KnownPerson]:
+    """Everyone the bot knows, with the ids Entra ID matches them by."""
+    rows = await session.execute(select(Person.id, Person.aad_object_id, Person.upn, Person.name))
+    return [
+        KnownPerson(
+            person_id, aad, upn, _with_upn(org.person_label(person_id, name, upn, aad), upn)
+        )
+        for person_id, aad, upn, name in rows
+    ]
+
+
+async def directory_units(session: AsyncSession) -> dict[int, str]:
+    """Each person's unit as the last sync took it from Entra ID."""
+    rows = await session.execute(
+        select(PersonDirectoryUnit.person_id, Unit.name).join(
+            Unit, Unit.id == PersonDirectoryUnit.unit_id
+        )
+    )
+    return {int(person_id): name for person_id, name in rows}
 
 
 def _with_upn(label: str, upn: str | None) -> str:
@@ -142,6 +164,8 @@ class AppliedSync:
 
     roles_added: int = 0
     roles_removed: int = 0
+    units_set: int = 0
+    units_cleared: int = 0
 
 
 async def apply_plan(session: AsyncSession, plan: SyncPlan, *, actor: str) -> AppliedSync:
@@ -154,12 +178,44 @@ async def apply_plan(session: AsyncSession, plan: SyncPlan, *, actor: str) -> Ap
         if assignment is not None:
             await org.remove_role(session, actor=actor, assignment=assignment)
             applied.roles_removed += 1
-    units = {unit.name: unit for unit in await org.list_units(session, only_active=False)}
+    units = {
+        unit.name.casefold(): unit for unit in await org.list_units(session, only_active=False)
+    }
     for grant in plan.grants:
         person = await org.upsert_person(
             session, aad_object_id=grant.user.id, upn=grant.user.upn, name=grant.user.name
         )
-        unit = None if grant.unit is None else units[grant.unit]
+        unit = None if grant.unit is None else units[grant.unit.casefold()]
         if await org.assign_role(session, actor=actor, unit=unit, person=person, role=grant.role):
             applied.roles_added += 1
+    if plan.leaves:
+        await session.execute(
+            delete(PersonDirectoryUnit).where(
+                PersonDirectoryUnit.person_id.in_([leave.person_id for leave in plan.leaves])
+            )
+        )
+    if plan.joins:
+        now = utcnow()
+        insert = dialect_insert(session, PersonDirectoryUnit)
+        rows = [
+            {
+                "person_id": join.person_id,
+                "unit_id": units[join.unit.casefold()].id,
+                "synced_at": now,
+            }
+            for join in plan.joins
+        ]
+        for start in range(0, len(rows), 500):
+            statement = insert.values(rows[start : start + 500])
+            await session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[PersonDirectoryUnit.person_id],
+                    set_={
+                        "unit_id": statement.excluded.unit_id,
+                        "synced_at": statement.excluded.synced_at,
+                    },
+                )
+            )
+    applied.units_set = len(plan.joins)
+    applied.units_cleared = len(plan.leaves)
     return applied

@@ -32,6 +32,7 @@ from storage import org
 from storage.db import Database
 from storage.models import AuditEvent, Person, RoleAssignment, Unit
 from storage.wellbeing_models import WellbeingActionItem
+from tests.support.card_nodes import walk
 from tests.support.fake_graph import FakeGraph
 from tests.support.teams import BotUnderTest, User, make_user
 
@@ -509,3 +510,91 @@ async def test_missing_graph_permissions_are_named_and_nothing_changes(
     assert "GroupMember.Read.All and User.Read.All" in err[0]
     assert err[-1] == "nothing was changed"
     assert await roles(bot) == before
+
+
+EMIL = make_user("Emil Medarbejder", "emil@uni.dk")
+NORA = make_user("Nora Ny", "nora@uni.dk")
+
+
+def _unit_input(card: dict[str, Any] | None) -> dict[str, Any]:
+    assert card is not None
+    return next(node for node in walk(card) if node.get("id") == "unit_id")
+
+
+def with_members(kemi: list[str], fysik: list[str]) -> SyncMapping:
+    sync_mapping = mapping()
+    sync_mapping.units[0].members = kemi
+    sync_mapping.units[1].members = fysik
+    return sync_mapping
+
+
+@pytest.mark.parametrize("database_target", ["sqlite"], indirect=True)
+async def test_a_members_group_of_20000_gives_the_known_employees_their_unit_quickly(
+    bot: BotUnderTest, graph: FakeGraph, directory: EntraDirectory
+) -> None:
+    units = await setup(bot, graph)
+    await bot.install_personal(EMIL)  # Emil has talked to the bot; Nora never has
+    staff, fysik_staff = group(), group()
+    graph.groups[staff] = [
+        graph.add_user(str(uuid.uuid4()), f"ansat{n}@uni.dk", f"Ansat {n}") for n in range(19_998)
+    ]
+    graph.groups[staff] += [graph.add_user(EMIL.aad, EMIL.upn, EMIL.name)]
+    graph.groups[staff] += [graph.add_user(NORA.aad, NORA.upn, NORA.name)]
+    graph.groups[fysik_staff] = []
+    graph.page_size = 999
+    [before] = await bot.say(EMIL, "alenearbejde")
+    assert "value" not in _unit_input(before.card)
+    await bot.say(EMIL, "annullér")
+    people = await _count(bot, Person)
+
+    started = time.perf_counter()
+    code, out, err = await run(bot, directory, with_members([staff], [fysik_staff]), dry_run=False)
+    elapsed = time.perf_counter() - started
+
+    assert (code, err) == (0, [])
+    assert "+ Kemi member: Emil Medarbejder <emil@uni.dk>" in out
+    assert "1 own unit(s) set and 0 cleared" in out[-1]
+    assert len(graph.graph_calls("GET", f"/groups/{staff}/transitiveMembers")) == 21
+    assert elapsed < 20, f"a sync reading 20,000 members took {elapsed:.1f} s"
+    assert await _count(bot, Person) == people + 2  # Kai and Mia (secretariat); no employees
+    [form] = await bot.say(EMIL, "alenearbejde")
+    assert _unit_input(form.card)["value"] == str(units["Kemi"])
+
+
+async def test_an_employee_who_moves_unit_in_entra_gets_the_new_unit(
+    bot: BotUnderTest, graph: FakeGraph, directory: EntraDirectory
+) -> None:
+    units = await setup(bot, graph)
+    await bot.install_personal(EMIL)
+    kemi_staff, fysik_staff = group(), group()
+    graph.add_user(EMIL.aad, EMIL.upn, EMIL.name)
+    graph.groups.update({kemi_staff: [EMIL.aad], fysik_staff: []})
+    assert (await run(bot, directory, with_members([kemi_staff], [fysik_staff]), dry_run=False))[
+        0
+    ] == 0
+
+    graph.groups.update({kemi_staff: [], fysik_staff: [EMIL.aad]})
+    code, out, _ = await run(
+        bot, directory, with_members([kemi_staff], [fysik_staff]), dry_run=True
+    )
+    assert code == 0
+    assert "- Kemi member: Emil Medarbejder <emil@uni.dk>" in out
+    assert "+ Fysik member: Emil Medarbejder <emil@uni.dk>" in out
+    [form] = await bot.say(EMIL, "alenearbejde")
+    assert _unit_input(form.card)["value"] == str(units["Kemi"])  # a dry run changed nothing
+    await bot.say(EMIL, "annullér")
+
+    assert (await run(bot, directory, with_members([kemi_staff], [fysik_staff]), dry_run=False))[
+        0
+    ] == 0
+    [form] = await bot.say(EMIL, "alenearbejde")
+    assert _unit_input(form.card)["value"] == str(units["Fysik"])
+    await bot.say(EMIL, "annullér")
+
+    graph.groups[fysik_staff] = []  # left both: the unit Entra ID gave is cleared
+    code, out, _ = await run(
+        bot, directory, with_members([kemi_staff], [fysik_staff]), dry_run=False
+    )
+    assert "- Fysik member: Emil Medarbejder <emil@uni.dk>" in out
+    [form] = await bot.say(EMIL, "alenearbejde")
+    assert "value" not in _unit_input(form.card)
