@@ -486,6 +486,12 @@ async def test_the_command_line_prints_the_diff_against_graph(
     assert "+ Fysik amk: Ole Amk <ole@uni.dk>" in printed.out
     assert await roles(bot) == before
 
+    code = await asyncio.to_thread(main, ["org", "sync", "--mapping", str(path)])
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    assert "synchronised: 3 role(s) added, 2 removed" in printed.out
+    assert ("Fysik", "amk", OLE.upn) in await roles(bot)
+
     (tmp_path / "bad.yaml").write_text("units:\n  - name: Kemi\n    amk: [not-a-group]\n")
     assert await asyncio.to_thread(main, ["org", "sync", "--mapping", "bad.yaml"]) == 2
     assert "not an Entra group id (GUID): 'not-a-group'" in capsys.readouterr().err
