@@ -131,7 +131,7 @@ def periodic_jobs(
         if settings.graph_credentials:
             directory = entra_directory(settings.graph)
             sync = OrgSync(db, directory, notifier, actor=ORG_SYNC_ACTOR)
-            jobs.append(OrgSyncJob(sync, settings.org_sync_mapping))
+            jobs.append(OrgSyncJob(sync, settings.org_sync_mapping, admin_upns=settings.admin_upns))
         else:
             log.warning(
                 "ORG_SYNC_MAPPING is set, but the nightly org sync needs MicrosoftAppId, "

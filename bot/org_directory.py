@@ -32,7 +32,8 @@ def _refusal(error: GraphError, what: str) -> DirectoryError:
 
 
 def _quoted(values: Sequence[str]) -> str:
-    return ",".join(f"'{value}'" for value in values)
+    """OData string literals: a quote inside one is doubled (o'brien@uni.dk)."""
+    return ",".join("'" + value.replace("'", "''") + "'" for value in values)
 
 
 def _user(item: dict[str, Any]) -> DirectoryUser | None:

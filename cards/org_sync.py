@@ -1,4 +1,5 @@
-"""The card that lists a unit's open tasks whose owner no longer exists in Entra ID."""
+"""The sync's cards: a unit's open tasks whose owner no longer exists in Entra ID, and the
+administrators' notice that a nightly sync changed nothing."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Sequence
 
 from microsoft_teams.cards import AdaptiveCard, CardElement
 
-from cards.common import Card, paragraph, plain, render, title
+from cards.common import Card, notice_card, paragraph, plain, render, title
 from cards.documentation import format_day
 from domain.i18n import Lang, t
 from domain.org_sync import OpenItem
@@ -36,3 +37,10 @@ def orphaned_items_card(lang: Lang, items: Sequence[OpenItem]) -> Card:
     if any(item.kind == "wellbeing" for item in items):
         body.append(paragraph(t(lang, "org_sync.orphaned.how"), subtle=True))
     return render(AdaptiveCard(body=body))
+
+
+def sync_failed_card(lang: Lang, reason: str, problems: int) -> Card:
+    """`reason`: "problems" (with their count), "mapping" or "graph"."""
+    return notice_card(
+        t(lang, "org_sync.failed.title"), t(lang, f"org_sync.failed.{reason}", count=problems)
+    )

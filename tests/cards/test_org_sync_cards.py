@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from cards.common import Card
-from cards.org_sync import orphaned_items_card
+from cards.org_sync import orphaned_items_card, sync_failed_card
 from domain.i18n import Lang
 from domain.org_sync import OpenItem
 
@@ -38,6 +38,10 @@ ITEMS = [
 
 CARDS: dict[str, Card] = {
     f"orphaned.{lang.value}": orphaned_items_card(lang, ITEMS) for lang in (Lang.DA, Lang.EN)
+} | {
+    f"failed-{reason}.{lang.value}": sync_failed_card(lang, reason, 2)
+    for lang in (Lang.DA, Lang.EN)
+    for reason in ("problems", "mapping", "graph")
 }
 
 

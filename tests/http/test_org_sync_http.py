@@ -44,6 +44,7 @@ KAI = make_user("Kai Kontor", "kai@uni.dk")
 MIA = make_user("Mia Miljø", "mia@uni.dk")
 BENT = make_user("Bent Borte", "bent@uni.dk")  # deleted in Entra ID
 OTTO = make_user("Otto Ejer", "otto@uni.dk")
+ADMIN = make_user("Anne Admin", "admin@uni.dk")
 
 
 def group() -> str:
@@ -419,10 +420,18 @@ async def test_the_nightly_job_changes_nothing_when_the_mapping_names_a_missing_
     sync = OrgSync(bot.runtime.db, directory, bot.runtime.notifier, actor=ORG_SYNC_ACTOR)
     before = await roles(bot)
 
-    assert await OrgSyncJob(sync, write_mapping(tmp_path / "m.yaml", broken)).once() == {
-        "problems": 1
-    }
+    await bot.install_personal(ADMIN)
+    bot.connector.clear()
+    job = OrgSyncJob(
+        sync, write_mapping(tmp_path / "m.yaml", broken), admin_upns=frozenset({ADMIN.upn})
+    )
+
+    assert await job.once("2026-11-26") == {"problems": 1}
     assert await roles(bot) == before
+    await bot.runtime.background.drain()
+    [notice] = [m for m in bot.connector.messages() if m.conversation_id == ADMIN.chat_id]
+    assert "Organisationen blev ikke opdateret i nat" in str(notice.body)
+    assert "fandt 1 problem(er)" in str(notice.body)
 
 
 def test_the_job_runs_only_when_the_mapping_and_the_app_registration_are_set(
