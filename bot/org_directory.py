@@ -36,9 +36,13 @@ def _quoted(values: Sequence[str]) -> str:
     return ",".join("'" + value.replace("'", "''") + "'" for value in values)
 
 
-def _user(item: dict[str, Any]) -> DirectoryUser | None:
+def _user(item: dict[str, Any], *, typed: bool = True) -> DirectoryUser | None:
+    """A user from a Graph answer (`typed`: from a collection of directory objects, where
+    only `#microsoft.graph.user` items are users)."""
     user_id = item.get("id")
-    if item.get("@odata.type") != USER_TYPE or not isinstance(user_id, str) or not user_id:
+    if typed and item.get("@odata.type") != USER_TYPE:
+        return None
+    if not isinstance(user_id, str) or not user_id:
         return None
     upn = item.get("userPrincipalName")
     name = item.get("displayName")
@@ -72,6 +76,20 @@ class EntraDirectory:
                 raise GroupNotFound(group_id) from error
             raise _refusal(error, f"group {group_id}") from error
         return users
+
+    async def users_with(self, attribute: str) -> list[tuple[DirectoryUser, str | None]]:
+        """Every user of the tenant with `attribute`, 999 a page."""
+        params = {"$select": f"id,userPrincipalName,displayName,{attribute}", "$top": PAGE_SIZE}
+        found: list[tuple[DirectoryUser, str | None]] = []
+        try:
+            async for item in self.graph.pages("users", params=params):
+                user = _user(item, typed=False)
+                value = item.get(attribute)
+                if user is not None:
+                    found.append((user, value if isinstance(value, str) else None))
+        except GraphError as error:
+            raise _refusal(error, "users") from error
+        return found
 
     async def existing_users(self, user_ids: Sequence[str], upns: Sequence[str]) -> set[str]:
         found: set[str] = set()

@@ -40,6 +40,11 @@ class MappedUnit(BaseModel):
     amr: list[GroupId] | None = None
     # the unit's employees: people the bot knows get it as their own unit (not a role)
     members: list[GroupId] | None = None
+    # with the mapping's `unit_attribute`: the values that mean this unit (default: its name)
+    attribute_values: list[str] | None = None
+
+    def values_of_attribute(self) -> list[str]:
+        return self.attribute_values if self.attribute_values is not None else [self.name]
 
     def groups_by_role(self) -> dict[Role, list[str]]:
         """The managed roles and their groups."""
@@ -61,6 +66,31 @@ class SyncMapping(BaseModel):
     secretariat: list[GroupId] | None = None
     # a role group larger than this is refused as a probable mistake (an all-staff group)
     max_role_members: int = Field(default=DEFAULT_MAX_ROLE_MEMBERS, ge=1, le=100_000)
+    # a user attribute (e.g. `department`) whose value names an employee's unit
+    unit_attribute: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+
+    @model_validator(mode="after")
+    def _attribute_values_name_one_unit(self) -> SyncMapping:
+        seen: dict[str, str] = {}
+        for unit in self.units:
+            for value in unit.values_of_attribute() if self.unit_attribute else ():
+                earlier = seen.setdefault(value.strip().casefold(), unit.name)
+                if earlier != unit.name:
+                    raise ValueError(
+                        f"{self.unit_attribute} {value!r} names two units: {earlier!r} and "
+                        f"{unit.name!r}"
+                    )
+        return self
+
+    def unit_of_value(self) -> dict[str, str]:
+        """With `unit_attribute`: each (case-folded) attribute value and the unit it means."""
+        if not self.unit_attribute:
+            return {}
+        return {
+            value.strip().casefold(): unit.name
+            for unit in self.units
+            for value in unit.values_of_attribute()
+        }
 
     @model_validator(mode="after")
     def _unique_unit_names(self) -> SyncMapping:
@@ -309,31 +339,51 @@ def plan_sync(
     return plan
 
 
-def plan_memberships(
-    plan: SyncPlan,
+def unit_members(
     mapping: SyncMapping,
     members: Mapping[str, Sequence[DirectoryUser] | None],
+    attributed: Sequence[tuple[DirectoryUser, str | None]] = (),
+) -> dict[str, list[DirectoryUser]]:
+    """Each unit whose employees the mapping names (by `members` groups, or every unit when
+    `unit_attribute` is set) and its employees in Entra ID."""
+    found: dict[str, list[DirectoryUser]] = {
+        unit: [user for group in groups for user in members.get(group) or ()]
+        for unit, groups in mapping.member_groups().items()
+    }
+    by_value = mapping.unit_of_value()
+    if by_value:
+        for unit in mapping.units:
+            found.setdefault(unit.name, [])
+        for user, value in attributed:
+            unit_name = by_value.get(value.strip().casefold()) if value else None
+            if unit_name is not None:
+                found[unit_name].append(user)
+    return found
+
+
+def plan_memberships(
+    plan: SyncPlan,
+    employees: Mapping[str, Sequence[DirectoryUser]],
     people: Iterable[KnownPerson],
     current: Mapping[int, str],
 ) -> None:
-    """Fill in whose own unit (from the units' `members` groups) to set or clear: only
-    people the bot knows, by object id (or UPN for someone known by UPN only); someone in
-    several units' groups gets none."""
-    groups = mapping.member_groups()
-    if not groups:
+    """Fill in whose own unit (from `unit_members`) to set or clear: only people the bot
+    knows, by object id (or UPN for someone known by UPN only); someone Entra ID puts in
+    several units gets none."""
+    if not employees:
         return
+    people = list(people)
     by_aad = {person.aad_object_id: person for person in people if person.aad_object_id}
     by_upn = {person.upn: person for person in people if person.upn and not person.aad_object_id}
     units_of: dict[int, set[str]] = defaultdict(set)
     known: dict[int, KnownPerson] = {}
-    for unit, unit_groups in groups.items():
-        for group in unit_groups:
-            for user in members.get(group) or ():
-                person = by_aad.get(user.id) or (by_upn.get(user.upn) if user.upn else None)
-                if person is not None:
-                    units_of[person.id].add(unit)
-                    known[person.id] = person
-    managed = {unit.casefold() for unit in groups}
+    for unit, users in employees.items():
+        for user in users:
+            person = by_aad.get(user.id) or (by_upn.get(user.upn) if user.upn else None)
+            if person is not None:
+                units_of[person.id].add(unit)
+                known[person.id] = person
+    managed = {unit.casefold() for unit in employees}
     wanted = {
         person_id: next(iter(units)) for person_id, units in units_of.items() if len(units) == 1
     }
@@ -378,7 +428,7 @@ def describe(plan: SyncPlan) -> list[str]:
         )
     if plan.several_units:
         lines.append(
-            f"? {plan.several_units} known person(s) in several units' members groups: "
+            f"? {plan.several_units} known person(s) in several units' employees: "
             "their own unit is not set from Entra ID"
         )
     return lines

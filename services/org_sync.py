@@ -28,6 +28,7 @@ from domain.org_sync import (
     orphaned_items,
     plan_memberships,
     plan_sync,
+    unit_members,
 )
 from services.ports import Notifier
 from storage import audit, org, org_sync
@@ -57,6 +58,9 @@ class Directory(Protocol):
     async def group_members(self, group_id: str) -> list[DirectoryUser]:
         """Every user in the group, also through nested groups; `GroupNotFound` if there is
         no such group, `DirectoryError` if the directory cannot be read."""
+
+    async def users_with(self, attribute: str) -> list[tuple[DirectoryUser, str | None]]:
+        """Every user with the value of `attribute` (e.g. `department`)."""
 
     async def existing_users(self, user_ids: Sequence[str], upns: Sequence[str]) -> set[str]:
         """The object ids and UPNs/mail addresses (lower-case) among these that belong to
@@ -124,11 +128,16 @@ class OrgSync:
             current = await org_sync.current_holders(session)
             units = await org_sync.unit_names(session)
             items = await org_sync.open_items(session)
-            people = await org_sync.known_people(session) if mapping.member_groups() else []
+            reads_units = bool(mapping.member_groups() or mapping.unit_attribute)
+            people = await org_sync.known_people(session) if reads_units else []
             directory_units = await org_sync.directory_units(session)
         plan = plan_sync(mapping, members, current, units)
-        if not plan.problems:
-            plan_memberships(plan, mapping, members, people, directory_units)
+        if not plan.problems and reads_units:
+            attributed = []
+            if mapping.unit_attribute:
+                attributed = await self.directory.users_with(mapping.unit_attribute)
+            employees = unit_members(mapping, members, attributed)
+            plan_memberships(plan, employees, people, directory_units)
         ids = sorted({item.owner_aad for item in items if item.owner_aad})
         upns = sorted({item.owner_upn for item in items if item.owner_upn and not item.owner_aad})
         if (ids or upns) and not plan.problems:

@@ -13,6 +13,7 @@ from domain.org_sync import (
     SyncMapping,
     plan_memberships,
     plan_sync,
+    unit_members,
 )
 
 G1, G2, G3 = (f"0000000{n}-0000-4000-8000-000000000000" for n in range(1, 4))
@@ -61,9 +62,29 @@ def test_members_in_two_units_get_no_own_unit_and_unknown_people_are_ignored() -
         KnownPerson(2, None, "bo@uni.dk", "Bo"),
     ]
     plan = plan_sync(mapping, {G1: [ANN], G2: [ANN, BO], G3: []}, [], ["Kemi", "Fysik"])
-    plan_memberships(
-        plan, mapping, {G1: [ANN], G2: [ANN, BO], G3: []}, people, {1: "Kemi", 3: "Fysik"}
-    )
+    employees = unit_members(mapping, {G1: [ANN], G2: [ANN, BO], G3: []})
+    plan_memberships(plan, employees, people, {1: "Kemi", 3: "Fysik"})
     assert [(join.person_id, join.unit) for join in plan.joins] == [(2, "Fysik")]
     assert [(leave.person_id, leave.unit) for leave in plan.leaves] == [(1, "Kemi"), (3, "Fysik")]
     assert plan.several_units == 1
+
+
+def test_a_user_attribute_names_the_unit_by_its_values() -> None:
+    mapping = SyncMapping.model_validate(
+        {
+            "unit_attribute": "department",
+            "units": [
+                {"name": "Kemi", "attribute_values": ["DTU Kemi", "Kemi"]},
+                {"name": "Fysik"},
+            ],
+        }
+    )
+    employees = unit_members(mapping, {}, [(ANN, " dtu kemi "), (BO, "Fysik"), (BO, None)])
+    assert employees == {"Kemi": [ANN], "Fysik": [BO]}
+    with pytest.raises(ValidationError, match="names two units"):
+        SyncMapping.model_validate(
+            {
+                "unit_attribute": "department",
+                "units": [{"name": "Kemi"}, {"name": "Fysik", "attribute_values": ["kemi"]}],
+            }
+        )

@@ -613,3 +613,24 @@ async def test_an_employee_who_moves_unit_in_entra_gets_the_new_unit(
     assert "- Fysik member: Emil Medarbejder <emil@uni.dk>" in out
     [form] = await bot.say(EMIL, "alenearbejde")
     assert "value" not in _unit_input(form.card)
+
+
+async def test_the_department_attribute_gives_the_known_employees_their_unit(
+    bot: BotUnderTest, graph: FakeGraph, directory: EntraDirectory
+) -> None:
+    units = await setup(bot, graph)
+    await bot.install_personal(EMIL)
+    graph.add_user(EMIL.aad, EMIL.upn, EMIL.name, department="DTU Fysik")
+    graph.add_user(NORA.aad, NORA.upn, NORA.name, department="DTU Fysik")
+    by_department = mapping(unit_attribute="department")
+    by_department.units[1].attribute_values = ["DTU Fysik"]
+
+    code, out, err = await run(bot, directory, by_department, dry_run=False)
+
+    assert (code, err) == (0, [])
+    assert "+ Fysik member: Emil Medarbejder <emil@uni.dk>" in out
+    assert not any(NORA.upn in line for line in out)  # never talked to the bot: not stored
+    [users] = graph.graph_calls("GET", "/v1.0/users")[:1]
+    assert "department" in users.query["$select"].split(",")
+    [form] = await bot.say(EMIL, "alenearbejde")
+    assert _unit_input(form.card)["value"] == str(units["Fysik"])

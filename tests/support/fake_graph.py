@@ -132,8 +132,13 @@ class FakeGraph:
     def throttle(self, count: int, retry_after: str) -> None:
         self.throttled.extend([retry_after] * count)
 
-    def add_user(self, user_id: str, upn: str, name: str) -> str:
-        self.directory[user_id] = {"id": user_id, "userPrincipalName": upn, "displayName": name}
+    def add_user(self, user_id: str, upn: str, name: str, **attributes: str) -> str:
+        self.directory[user_id] = {
+            "id": user_id,
+            "userPrincipalName": upn,
+            "displayName": name,
+            **attributes,
+        }
         return user_id
 
     def transitive_members(self, group_id: str) -> list[dict[str, Any]]:
@@ -259,6 +264,13 @@ class FakeGraph:
         """`$filter=id in (…)` or `userPrincipalName in (…) or mail in (…)`: the users that
         exist among those (at most 15 values in one `in`)."""
         query = request.query.get("$filter", "")
+        if not query:  # every user, with the properties asked for
+            fields = request.query.get("$select", "id").split(",")
+            users = [
+                {name: user[name] for name in fields if name in user}
+                for user in self.directory.values()
+            ]
+            return self._page(request, users)
         by_id = re.fullmatch(r"id in \(([^)]*)\)", query)
         by_upn = re.fullmatch(r"userPrincipalName in \(([^)]*)\) or mail in \(([^)]*)\)", query)
         listed = by_id or by_upn
