@@ -447,6 +447,8 @@ def test_the_job_runs_only_when_the_mapping_and_the_app_registration_are_set(
     assert "org.sync" not in names(graph=graph_settings)
     assert "org.sync" not in names(org_sync_mapping=tmp_path / "m.yaml")
     assert "org.sync" in names(graph=graph_settings, org_sync_mapping=tmp_path / "m.yaml")
+    from_env = Settings.from_env({"ORG_SYNC_MAPPING": "/etc/amkbot/entra.yaml"}, dotenv=None)
+    assert from_env.org_sync_mapping == Path("/etc/amkbot/entra.yaml")
 
 
 class _NoOpener:
