@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.config import Settings
-from domain.org_sync import SyncMapping, describe
+from domain.org_mapping import SyncMapping
+from domain.org_sync import describe
 from services.org_sync import (
     Directory,
     DirectoryError,

@@ -20,10 +20,10 @@ from pydantic import ValidationError
 from cards.org_sync import orphaned_items_card
 from domain.i18n import preferred_lang
 from domain.org import Role
+from domain.org_mapping import SyncMapping
 from domain.org_sync import (
     DirectoryUser,
     OpenItem,
-    SyncMapping,
     SyncPlan,
     orphaned_items,
     plan_memberships,

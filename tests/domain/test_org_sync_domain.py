@@ -6,11 +6,11 @@ import pytest
 from pydantic import ValidationError
 
 from domain.org import Role
+from domain.org_mapping import SyncMapping
 from domain.org_sync import (
     DirectoryUser,
     Holder,
     KnownPerson,
-    SyncMapping,
     plan_memberships,
     plan_sync,
     unit_members,

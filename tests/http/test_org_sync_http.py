@@ -25,7 +25,7 @@ from bot.config import GraphSettings, Settings
 from bot.org_directory import EntraDirectory, entra_directory
 from domain.i18n import COPENHAGEN
 from domain.org import OrgFile
-from domain.org_sync import SyncMapping
+from domain.org_mapping import SyncMapping
 from services.org_sync import OrgSync
 from services.org_sync_jobs import OrgSyncJob
 from storage import org
