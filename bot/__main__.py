@@ -1,4 +1,5 @@
-"""`python -m bot …`: run the bot, migrate, import/export the organisation, build the manifest.
+"""`python -m bot …`: run the bot, migrate, import/export/sync the organisation, build the
+manifest.
 
 Each command imports the reports (and the Bot Framework) it needs when it runs, so that an
 export does not pay for the others' imports.
@@ -349,6 +350,11 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument("file", type=Path)
     exporter = org_commands.add_parser("export", help="write the organisation as YAML")
     exporter.add_argument("--out", type=Path, default=None)
+    syncer = org_commands.add_parser(
+        "sync", help="make the roles match Entra ID groups (Microsoft Graph), as a mapping says"
+    )
+    syncer.add_argument("--mapping", type=Path, required=True, help="the mapping YAML file")
+    syncer.add_argument("--dry-run", action="store_true", help="print the diff, change nothing")
     manifest = commands.add_parser("manifest", help="build the Teams app package")
     manifest.add_argument("--app-id", required=True, help="the bot's Microsoft App ID (GUID)")
     manifest.add_argument("--out", type=Path, default=Path("amkbot.zip"))
@@ -444,6 +450,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if org_file is None:
             return 2
         return asyncio.run(_org_import(settings, args.file, org_file))
+    if command == "org" and args.org_command == "sync":
+        from bot import org_sync_cli
+
+        return asyncio.run(org_sync_cli.command(settings, args.mapping, dry_run=args.dry_run))
     if command == "org" and args.org_command == "export":
         text = asyncio.run(_org_export(settings))
         if args.out is None:

@@ -4,11 +4,13 @@ jobs."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from bot.audit_trail import AuditCheckpoint
 from bot.config import Settings
 from bot.notifier import ProactiveNotifier, Redelivery
+from bot.org_directory import entra_directory
 from bot.reach import WaitingForChats
 from dialogs.checkins import CheckinModule
 from dialogs.digest import DigestModule
@@ -30,6 +32,8 @@ from services.lone_work import DatabaseLoneWorkServices
 from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from services.near_miss import DatabaseNearMissServices, NearMissReminders
 from services.org import DatabaseOrgServices
+from services.org_sync import OrgSync
+from services.org_sync_jobs import OrgSyncJob
 from services.ports import Directory, PeriodicJob
 from services.precursor_jobs import PrecursorReminders
 from services.precursors import DatabasePrecursorServices
@@ -39,6 +43,10 @@ from services.wellbeing_jobs import wellbeing_jobs
 from services.work_accident import DatabaseWorkAccidentServices
 from services.work_accident_jobs import WorkAccidentReminders
 from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+ORG_SYNC_ACTOR = "job:org-sync"
 
 
 @dataclass(frozen=True)
@@ -128,4 +136,14 @@ def periodic_jobs(
     if notifier.opener is not None:
         jobs.append(WaitingForChats(notifier.opener))
     jobs.append(AuditCheckpoint(db, settings.audit_secret, settings.audit_checkpoint_file))
+    if settings.org_sync_mapping is not None:
+        if settings.graph_credentials:
+            directory = entra_directory(settings.graph)
+            sync = OrgSync(db, directory, notifier, actor=ORG_SYNC_ACTOR)
+            jobs.append(OrgSyncJob(sync, settings.org_sync_mapping, admin_upns=settings.admin_upns))
+        else:
+            log.warning(
+                "ORG_SYNC_MAPPING is set, but the nightly org sync needs MicrosoftAppId, "
+                "MicrosoftAppPassword and MicrosoftAppTenantId: it is off"
+            )
     return jobs

@@ -128,15 +128,20 @@ class Settings:
     file_hosts: FileHosts = field(default_factory=FileHosts)
     # `PEOPLE_PICKER` (true/false); None: by mode (see `people_picker_on`)
     people_picker: bool | None = None
+    # the mapping of Entra ID groups to roles the nightly org sync reads (None: no sync)
+    org_sync_mapping: Path | None = None
+
+    @property
+    def graph_credentials(self) -> bool:
+        """The app registration Graph tokens are issued to is configured."""
+        graph = self.graph
+        return bool(graph.client_id and graph.client_secret and graph.tenant_id)
 
     @property
     def graph_enabled(self) -> bool:
         """Graph installs the app for people it has no chat with: needs the app's
         credentials, its tenant and the app's id in the tenant's app catalog."""
-        graph = self.graph
-        return bool(
-            graph.catalog_app_id and graph.client_id and graph.client_secret and graph.tenant_id
-        )
+        return bool(self.graph.catalog_app_id) and self.graph_credentials
 
     def turns_at_once(self, *, sqlite: bool) -> int:
         """`TURN_CONCURRENCY`, or by database: on SQLite a turn never waits for the database
@@ -238,6 +243,7 @@ class Settings:
             max_bytes=int(max_bytes_text),
         )
         picker_text = get("PEOPLE_PICKER").lower()
+        org_sync_mapping = get("ORG_SYNC_MAPPING")
         return cls(
             app_id=get("MicrosoftAppId"),
             app_password=get("MicrosoftAppPassword"),
@@ -273,6 +279,7 @@ class Settings:
             graph=graph,
             file_hosts=file_hosts,
             people_picker=(picker_text in TRUE_WORDS) if picker_text else None,
+            org_sync_mapping=Path(org_sync_mapping) if org_sync_mapping else None,
         )
 
 

@@ -20,6 +20,7 @@ from domain.texts import (
     documentation,
     lone_work,
     near_miss,
+    org_sync,
     precursors,
     wellbeing,
     work_accident,
@@ -60,6 +61,7 @@ _SECTIONS: Final = (
     checkins.TEXTS,
     work_accident.TEXTS,
     documentation.TEXTS,
+    org_sync.TEXTS,
 )
 
 

@@ -390,7 +390,8 @@ class Access:
         return self.leader_of | self.amk_of | self.other_units
 
     def home_unit(self) -> int | None:
-        """The one unit the person holds a role in, else the unit they last used."""
+        """The one unit the person holds a role in, else their unit in Entra ID or the one
+        they last used (`last_unit`)."""
         units = self.unit_ids
         return next(iter(units)) if len(units) == 1 else self.last_unit
 

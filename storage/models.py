@@ -106,6 +106,19 @@ class PersonLastUnit(Base):
     used_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class PersonDirectoryUnit(Base):
+    """The unit a person belongs to in Entra ID (a unit's `members` groups in the org sync's
+    mapping); kept only for people the bot knows already, and ahead of their last unit."""
+
+    __tablename__ = "person_directory_unit"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    synced_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class RoleAssignment(Base):
     """A role a person holds, in a unit or (secretariat) university-wide."""
 

@@ -15,7 +15,7 @@ from domain.org import SEED_UNITS, OrgFile, OrgPerson, OrgUnit, Role, UnitRef, n
 from domain.retention import REMOVED_PERSON_AAD, REMOVED_PERSON_LABEL
 from storage import audit
 from storage.db import HotConnection, dialect_insert, for_dialect
-from storage.models import Person, PersonLastUnit, RoleAssignment, Unit
+from storage.models import Person, PersonDirectoryUnit, PersonLastUnit, RoleAssignment, Unit
 from storage.schema import metadata
 
 
@@ -49,13 +49,18 @@ async def list_units(session: AsyncSession, *, only_active: bool = True) -> list
 _UNIT_CHOICES = (
     select(Unit.id, Unit.name).where(Unit.active.is_(True)).order_by(func.lower(Unit.name))
 )
-_ROLE_UNITS_AND_LAST = select(
-    RoleAssignment.unit_id.label("unit_id"), literal(False).label("last")
+# where each candidate unit comes from, in the order `own_unit` trusts them
+_BY_ROLE, _BY_DIRECTORY, _BY_LAST_USE = 0, 1, 2
+_ROLE_UNITS = select(
+    RoleAssignment.unit_id.label("unit_id"), literal(_BY_ROLE).label("source")
 ).where(RoleAssignment.person_id == bindparam("person_id"), RoleAssignment.unit_id.is_not(None))
-_OWN_UNIT = _ROLE_UNITS_AND_LAST.union(
-    select(PersonLastUnit.unit_id, literal(True))
+_OWN_UNIT = _ROLE_UNITS.union(
+    select(PersonDirectoryUnit.unit_id, literal(_BY_DIRECTORY))
+    .join(Unit, Unit.id == PersonDirectoryUnit.unit_id)
+    .where(PersonDirectoryUnit.person_id == bindparam("person_id"), Unit.active.is_(True)),
+    select(PersonLastUnit.unit_id, literal(_BY_LAST_USE))
     .join(Unit, Unit.id == PersonLastUnit.unit_id)
-    .where(PersonLastUnit.person_id == bindparam("person_id"), Unit.active.is_(True))
+    .where(PersonLastUnit.person_id == bindparam("person_id"), Unit.active.is_(True)),
 )
 
 
@@ -75,17 +80,18 @@ async def unit_choices(connection: HotConnection) -> list[UnitRef]:
 
 
 async def own_unit(connection: HotConnection, person_id: int) -> int | None:
-    """The person's own unit: the one unit they hold a role in, else the (active) unit they
-    last sent something for; None if neither tells (e.g. roles in several units, nothing
-    sent yet)."""
-    rows: list[tuple[int, bool]] = [
-        (int(unit_id), bool(last))
-        for unit_id, last in await connection.execute(_OWN_UNIT, {"person_id": person_id})
+    """The person's own unit: the one unit they hold a role in, else the (active) unit
+    Entra ID gives them (`org sync`), else the one they last sent something for; None if
+    none tells (e.g. roles in several units, nothing sent yet)."""
+    rows: list[tuple[int, int]] = [
+        (int(unit_id), int(source))
+        for unit_id, source in await connection.execute(_OWN_UNIT, {"person_id": person_id})
     ]
-    by_role = {unit_id for unit_id, last in rows if not last}
+    by_role = {unit_id for unit_id, source in rows if source == _BY_ROLE}
     if len(by_role) == 1:
         return by_role.pop()
-    return next((unit_id for unit_id, last in rows if last), None)
+    others = sorted((source, unit_id) for unit_id, source in rows if source != _BY_ROLE)
+    return others[0][1] if others else None
 
 
 def _remember_unit_statement(on: AsyncSession | HotConnection) -> Executable:

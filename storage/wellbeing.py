@@ -25,7 +25,7 @@ from domain.wellbeing import (
     Theme,
 )
 from storage import audit, org
-from storage.models import ConversationRef, Person, PersonLastUnit, Unit
+from storage.models import ConversationRef, Person, PersonDirectoryUnit, PersonLastUnit, Unit
 from storage.wellbeing_models import (
     NOTE_FIELDS,
     WellbeingActionItem,
@@ -61,7 +61,12 @@ async def access_of(session: AsyncSession, person_id: int | None, *, is_admin: b
             amk.add(role.unit_id)
         else:
             other.add(role.unit_id)
-    last = await session.get(PersonLastUnit, person_id)
+    # the unit Entra ID gives them, else the one they last used
+    last: PersonDirectoryUnit | PersonLastUnit | None = await session.get(
+        PersonDirectoryUnit, person_id
+    )
+    if last is None:
+        last = await session.get(PersonLastUnit, person_id)
     return Access(
         person_id=person_id,
         is_admin=is_admin,

@@ -1,12 +1,14 @@
 """A stand-in for Microsoft Graph and its token authority, over HTTPS on a local port with a
 self-signed certificate: records calls, pages collections, answers 429 with `Retry-After`,
-404 for unknown users and 409 when the app is installed already."""
+404 for unknown users and groups and 409 when the app is installed already; lists groups'
+transitive members and finds users by id (`directory`, `groups`)."""
 
 from __future__ import annotations
 
 import datetime
 import ipaddress
 import itertools
+import re
 import ssl
 import tempfile
 from collections import deque
@@ -87,9 +89,15 @@ class FakeGraph:
     blocked: set[str] = field(default_factory=set)
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     collections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Entra ID: users by object id ({"id", "userPrincipalName", "displayName"}), and each
+    # group's direct members (user or group ids)
+    directory: dict[str, dict[str, Any]] = field(default_factory=dict)
+    groups: dict[str, list[str]] = field(default_factory=dict)
     page_size: int = 2
     calls: list[Call] = field(default_factory=list)
     tokens_issued: int = 0
+    # the app has no Graph permissions: every call answers 403
+    forbidden: bool = False
     throttled: deque[str] = field(default_factory=deque)
     server: TestServer | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -125,6 +133,35 @@ class FakeGraph:
 
     def throttle(self, count: int, retry_after: str) -> None:
         self.throttled.extend([retry_after] * count)
+
+    def add_user(self, user_id: str, upn: str, name: str, **attributes: str) -> str:
+        self.directory[user_id] = {
+            "id": user_id,
+            "userPrincipalName": upn,
+            "displayName": name,
+            **attributes,
+        }
+        return user_id
+
+    def transitive_members(self, group_id: str) -> list[dict[str, Any]]:
+        """Every user under the group (nested groups followed, each user once)."""
+        seen: dict[str, dict[str, Any]] = {}
+        todo, visited = [group_id], set()
+        while todo:
+            group = todo.pop(0)
+            if group in visited:
+                continue
+            visited.add(group)
+            for member in self.groups.get(group, []):
+                if member in self.groups:
+                    todo.append(member)
+                elif member in self.directory:
+                    seen.setdefault(member, self.directory[member])
+        nested = [
+            {"@odata.type": "#microsoft.graph.group", "id": group} for group in visited - {group_id}
+        ]
+        users = [{"@odata.type": "#microsoft.graph.user", **user} for user in seen.values()]
+        return nested + users
 
     def graph_calls(self, method: str | None = None, contains: str = "") -> list[Call]:
         return [
@@ -178,10 +215,18 @@ class FakeGraph:
             )
         if not request.headers.get("Authorization", "").startswith("Bearer graph-token-"):
             return _error(401, "InvalidAuthenticationToken")
+        if self.forbidden:
+            return _error(403, "Authorization_RequestDenied")
         if self.throttled:
             return _error(429, "TooManyRequests", {"Retry-After": self.throttled.popleft()})
         if parts[:2] == ["v1.0", "users"] and len(parts) == 3 and parts[2] in self.profiles:
             return web.json_response(self.profiles[parts[2]])
+        if parts[:2] == ["v1.0", "groups"] and parts[3:] == ["transitiveMembers"]:
+            if parts[2] not in self.groups:
+                return _error(404, "Request_ResourceNotFound")
+            return self._page(request, self.transitive_members(parts[2]))
+        if parts == ["v1.0", "users"] and request.method == "GET":
+            return self._users_by_id(request)
         if parts[:2] != ["v1.0", "users"] or len(parts) < 5:
             return self._collection(request, "/".join(parts[1:]))
         user = parts[2]
@@ -207,6 +252,44 @@ class FakeGraph:
                 return _error(404, "NotFound")
             return web.json_response({"id": self.users[user]})
         return _error(404, "NotFound")
+
+    def _page(self, request: web.Request, items: list[dict[str, Any]]) -> web.Response:
+        """One page of `items`: at most `$top` (and `page_size`), then a next link."""
+        size = min(int(request.query.get("$top", self.page_size)), self.page_size)
+        start = int(request.query.get("$skiptoken", "0"))
+        page: dict[str, Any] = {"value": items[start : start + size]}
+        if start + size < len(items):
+            query = {key: value for key, value in request.query.items() if key != "$skiptoken"}
+            query["$skiptoken"] = str(start + size)
+            page["@odata.nextLink"] = str(request.url.with_query(query).with_scheme("https"))
+        return web.json_response(page)
+
+    def _users_by_id(self, request: web.Request) -> web.Response:
+        """`$filter=id in (…)` or `userPrincipalName in (…) or mail in (…)`: the users that
+        exist among those (at most 15 values in one `in`)."""
+        query = request.query.get("$filter", "")
+        if not query:  # every user, with the properties asked for
+            fields = request.query.get("$select", "id").split(",")
+            users = [
+                {name: user[name] for name in fields if name in user}
+                for user in self.directory.values()
+            ]
+            return self._page(request, users)
+        by_id = re.fullmatch(r"id in \(([^)]*)\)", query)
+        by_upn = re.fullmatch(r"userPrincipalName in \(([^)]*)\) or mail in \(([^)]*)\)", query)
+        listed = by_id or by_upn
+        if listed is None:
+            return _error(400, "BadRequest")
+        values = [value.strip().strip("'") for value in listed.group(1).split(",")]
+        if len(values) > 15:
+            return _error(400, "BadRequest")
+        field = "id" if by_id else "userPrincipalName"
+        found = [
+            {"id": user["id"], "userPrincipalName": user["userPrincipalName"]}
+            for user in self.directory.values()
+            if user[field].lower() in {value.lower() for value in values}
+        ]
+        return web.json_response({"value": found})
 
     def _collection(self, request: web.Request, name: str) -> web.Response:
         items = self.collections.get(name)
