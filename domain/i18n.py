@@ -23,6 +23,7 @@ from domain.texts import (
     precursors,
     wellbeing,
     work_accident,
+    work_accident_export,
 )
 
 
@@ -59,6 +60,7 @@ _SECTIONS: Final = (
     wellbeing.TEXTS,
     checkins.TEXTS,
     work_accident.TEXTS,
+    work_accident_export.TEXTS,
     documentation.TEXTS,
 )
 

@@ -220,6 +220,7 @@ class AccidentView:
     followed_up_at: datetime | None = None
     followed_up_by: str | None = None
     near_miss_number: str | None = None
+    created_at: datetime | None = None
 
     @property
     def easy_open(self) -> bool:

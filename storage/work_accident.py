@@ -203,6 +203,7 @@ async def view(session: AsyncSession, accident: WorkAccident) -> AccidentView:
         followed_up_at=accident.followed_up_at,
         followed_up_by=names.get(accident.followed_up_by_id),
         near_miss_number=near_miss.number if near_miss is not None else None,
+        created_at=accident.created_at,
     )
 
 
