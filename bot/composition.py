@@ -38,6 +38,7 @@ from services.wellbeing import DatabaseWellbeingServices
 from services.wellbeing_jobs import wellbeing_jobs
 from services.work_accident import DatabaseWorkAccidentServices
 from services.work_accident_jobs import WorkAccidentReminders
+from services.work_accident_learning import ActionReminders, WorkAccidentLearning
 from storage.db import Database
 
 
@@ -86,6 +87,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         precursors.verbs(),
         checkins.verbs(),
         work_accident.verbs(),
+        WorkAccidentLearning(work_accident).verbs(),
         documentation.verbs(),
     )
     return Flows(org, modules, actions)
@@ -114,6 +116,8 @@ def periodic_jobs(
     jobs.append(PrecursorReminders(db, notifier, deadline=settings.precursor_deadline))
     jobs.append(CheckinJob(db, notifier))
     jobs.append(WorkAccidentReminders(db, notifier))
+    accidents = DatabaseWorkAccidentServices(db, notifier, support=settings.work_accident_support)
+    jobs.append(ActionReminders(WorkAccidentLearning(accidents)))
     jobs.append(DocumentationReminders(db, notifier))
     jobs.append(Redelivery(notifier.sender))
     if notifier.opener is not None:

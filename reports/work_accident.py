@@ -1,7 +1,8 @@
 """The year's work-accident register and the statistics for KAMU as an Excel workbook.
 
-Sheets: the register (one row per accident; a psychological accident's place, texts and the
-injured person's name stay out, the row says it is confidential), and the statistics (one
+Sheets: the register (one row per accident, with its investigation; a psychological
+accident's place, texts and the injured person's name stay out, the row says it is
+confidential), the corrective actions, and the statistics (one
 row per unit and the university's, by quarter, kind, absence and who was hurt, and how the
 EASY deadlines were kept; psychological accidents of a unit with fewer than three accidents
 in the year are left out of every figure).
@@ -53,6 +54,20 @@ REGISTER_COLUMNS: tuple[tuple[str, float], ...] = (
     ("on_time", 10),
     ("reference", 16),
     ("near_miss", 14),
+    ("investigation", 18),
+    ("causes", 40),
+    ("actions", 10),
+    ("open_actions", 10),
+    ("closed_at", 17),
+    ("conclusion", 50),
+)
+ACTION_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("number", 14),
+    ("action", 60),
+    ("owner", 24),
+    ("due", 12),
+    ("action_status", 12),
+    ("done_at", 17),
 )
 STATISTICS_COLUMNS: tuple[tuple[str, float], ...] = (
     ("unit", 24),
@@ -109,6 +124,29 @@ def _register_row(lang: Lang, accident: AccidentView) -> list[Any]:
         _yes_no(lang, filed_on_time(accident)),
         accident.easy_reference,
         accident.near_miss_number,
+        t(lang, f"work_accident.learn.status.{accident.investigation.value}"),
+        None if hidden else accident.causes,
+        len(accident.actions),
+        accident.open_actions,
+        local(accident.closed_at),
+        None if hidden else accident.conclusion,
+    ]
+
+
+def _action_rows(lang: Lang, accidents: Sequence[AccidentView]) -> list[list[Any]]:
+    """Every corrective action; a psychological accident's keep their owner, due date and
+    status but not what they say."""
+    return [
+        [
+            accident.number,
+            None if accident.confidential else action.description or None,
+            action.owner_name,
+            action.due_date,
+            t(lang, f"near_miss.action_status.{action.status.value}"),
+            local(action.done_at),
+        ]
+        for accident in accidents
+        for action in accident.actions
     ]
 
 
@@ -192,6 +230,12 @@ def write_workbook(
         register,
         [(t(lang, f"work_accident.export.col.{key}"), width) for key, width in REGISTER_COLUMNS],
         (_register_row(lang, accident) for accident in accidents),
+    )
+    actions = workbook.create_sheet(title=t(lang, "work_accident.export.sheet.actions"))
+    write_register(
+        actions,
+        [(t(lang, f"work_accident.export.col.{key}"), width) for key, width in ACTION_COLUMNS],
+        _action_rows(lang, accidents),
     )
     _statistics_sheet(
         workbook.create_sheet(title=t(lang, "work_accident.export.sheet.statistics")),

@@ -22,14 +22,16 @@ from openpyxl import load_workbook
 from bot.__main__ import main
 from bot.app import prepare_database
 from domain.i18n import COPENHAGEN
+from domain.near_miss_forms import ActionForm
 from domain.org import UnknownUnit
 from domain.work_accident import EasyStatus, easy_deadline
 from domain.work_accident_forms import WorkAccidentForm
 from services.work_accident_export import export_year
-from storage import org, work_accident
+from storage import org, work_accident, work_accident_learning
 from storage.db import Database
 
 PSYCHOLOGICAL_TEXT = "Truet af en besøgende i receptionen"
+ACTION = "Kassér revnede kolber"
 
 
 def _form(unit_id: int, when: datetime, **changes: Any) -> WorkAccidentForm:
@@ -105,6 +107,34 @@ async def _fill(db: Database) -> None:
                 now=reported,
                 submission_key=f"key-{number}",
             )
+            if number == 0:
+                await work_accident_learning.record_causes(
+                    session, accident, causes="Revnet kolbe.", actor_id=leader.id, now=reported
+                )
+            if number in (0, 2):
+                action, _ = await work_accident_learning.add_action(
+                    session,
+                    accident,
+                    form=ActionForm(
+                        action_description=ACTION if number == 0 else PSYCHOLOGICAL_TEXT,
+                        action_owner="lars@uni.dk",
+                        action_due=date(2026, 12, 1),
+                    ),
+                    actor_id=leader.id,
+                    now=reported,
+                )
+            if number == 0:
+                await work_accident_learning.complete_action(
+                    session, accident, action.id, actor_id=leader.id, now=reported
+                )
+                await work_accident_learning.close(
+                    session,
+                    accident,
+                    conclusion="Kolber tjekkes nu.",
+                    tell_injured=False,
+                    actor_id=leader.id,
+                    now=reported + timedelta(days=1),
+                )
             if filed_on is not None:
                 await work_accident.record_easy(
                     session,
@@ -125,7 +155,7 @@ def _rows(sheet: Any) -> list[dict[str, Any]]:
 
 def _check(path: Path) -> None:
     workbook = load_workbook(path)
-    assert workbook.sheetnames == ["Arbejdsulykker", "Statistik"]
+    assert workbook.sheetnames == ["Arbejdsulykker", "Tiltag", "Statistik"]
     register = workbook["Arbejdsulykker"]
     assert register.freeze_panes == "A2"
     rows = _rows(register)
@@ -141,6 +171,15 @@ def _check(path: Path) -> None:
     assert april["Dage til anmeldelse"] == 19 and april["Rettidigt"] == "Nej"
     assert march["Anmeldes i EASY"] == "Arbejdstilsynet og forsikringen/AES"
     assert march["Navn"] == "Ida Skadet" and march["Fortrolig"] == "Nej"
+    assert march["Undersøgelse"] == "Undersøgelsen er afsluttet."
+    assert march["Årsager"] == "Revnet kolbe." and march["Konklusion"] == "Kolber tjekkes nu."
+    assert (march["Tiltag i alt"], march["Åbne tiltag"]) == (1, 0)
+    assert march["Afsluttet"] == datetime(2026, 4, 2, 0, 30)
+    actions = _rows(workbook["Tiltag"])
+    assert [(a["Tiltag"], a["Ansvarlig"], a["Status"]) for a in actions] == [
+        (ACTION, "Lars Leder", "Udført"),
+        (None, "Lars Leder", "Åben"),
+    ]
     psychological = by_time[datetime(2026, 6, 10, 9, 0)]
     assert psychological["Fortrolig"] == "Ja"
     assert psychological["Navn"] is None and psychological["Hvad skete der"] is None
