@@ -10,6 +10,7 @@ accident shown to someone is a `work_accident.read` event.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import partial
@@ -71,16 +72,17 @@ def _action(view: AccidentView, action_id: int | None) -> ActionView | None:
     return next((action for action in view.actions if action.id == action_id), None)
 
 
+@dataclass
 class _Result:
     """What a step did: whether it changed anything, the message or errors for the person who
-    clicked, and who must hear of it afterwards."""
+    clicked, and who must hear of it afterwards (a new action's owner: action and person id;
+    the injured person)."""
 
-    def __init__(self) -> None:
-        self.changed = False
-        self.message: str | None = None
-        self.errors: list[str] = []
-        self.owner: tuple[int, int] | None = None
-        self.tell_injured = False
+    changed: bool = False
+    message: str | None = None
+    errors: list[str] = field(default_factory=list)
+    owner: tuple[int, int] | None = None
+    tell_injured: bool = False
 
 
 class WorkAccidentLearning:
