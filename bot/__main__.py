@@ -136,6 +136,23 @@ async def _export_near_miss(settings: Settings, year: int, out: Path) -> int:
     return 0
 
 
+async def _export_work_accidents(settings: Settings, year: int, unit: str | None, out: Path) -> int:
+    from services.work_accident_export import export_year
+
+    db = Database(settings.database_url)
+    try:
+        await prepare_database(db)
+        count = await export_year(db, year, out, unit=unit)
+    except UnknownUnit:
+        print(f"no unit named {unit!r}; `python -m bot org export` lists them", file=sys.stderr)
+        return 2
+    finally:
+        await db.dispose()
+    scope = f" of {unit}" if unit else ""
+    print(f"wrote {out}: {count} work accidents{scope} from {year}")
+    return 0
+
+
 async def _export_documentation(settings: Settings, out: Path) -> int:
     from services.documentation_export import export_overview
 
@@ -369,6 +386,12 @@ def _parser() -> argparse.ArgumentParser:
     near = exports.add_parser("near-miss", help="the year's near-miss register and statistics")
     near.add_argument("--year", type=int, required=True)
     near.add_argument("--out", type=Path, required=True)
+    accidents = exports.add_parser(
+        "work-accidents", help="the year's work-accident register and statistics for KAMU"
+    )
+    accidents.add_argument("--year", type=int, required=True)
+    accidents.add_argument("--unit", default=None, help="only this unit, e.g. Kemi")
+    accidents.add_argument("--out", type=Path, required=True)
     plan = exports.add_parser("action-plan", help="a unit's current action plan (no notes)")
     plan.add_argument("--unit", required=True, help="the unit's name, e.g. Kemi")
     plan.add_argument("--out", type=Path, required=True)
@@ -477,6 +500,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_export_lone_work(settings, args.unit, args.year, args.out))
     if command == "export" and args.export_command == "near-miss":
         return asyncio.run(_export_near_miss(settings, args.year, args.out))
+    if command == "export" and args.export_command == "work-accidents":
+        return asyncio.run(_export_work_accidents(settings, args.year, args.unit, args.out))
     if command == "export" and args.export_command == "action-plan":
         return asyncio.run(_export_action_plan(settings, args.unit, args.out))
     if command == "export" and args.export_command == "documentation":

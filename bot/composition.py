@@ -42,6 +42,7 @@ from services.wellbeing import DatabaseWellbeingServices
 from services.wellbeing_jobs import wellbeing_jobs
 from services.work_accident import DatabaseWorkAccidentServices
 from services.work_accident_jobs import WorkAccidentReminders
+from services.work_accident_learning import ActionReminders, WorkAccidentLearning
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ def flows(
         precursors.verbs(),
         checkins.verbs(),
         work_accident.verbs(),
+        WorkAccidentLearning(work_accident).verbs(),
         documentation.verbs(),
     )
     return Flows(org, modules, actions)
@@ -131,6 +133,8 @@ def periodic_jobs(
     jobs.append(PrecursorReminders(db, notifier, deadline=settings.precursor_deadline))
     jobs.append(CheckinJob(db, notifier))
     jobs.append(WorkAccidentReminders(db, notifier))
+    accidents = DatabaseWorkAccidentServices(db, notifier, support=settings.work_accident_support)
+    jobs.append(ActionReminders(WorkAccidentLearning(accidents)))
     jobs.append(DocumentationReminders(db, notifier))
     jobs.append(Redelivery(notifier.sender))
     if notifier.opener is not None:

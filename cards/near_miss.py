@@ -3,6 +3,7 @@ investigator) with its inputs, the action owner's card, notices and the open lis
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -198,11 +199,15 @@ def _action_line(lang: Lang, action: ActionView) -> str:
     )
 
 
-def _actions(lang: Lang, report: ReportView, viewer: Participant) -> list[CardElement]:
-    if not report.actions:
+def action_rows(
+    lang: Lang, actions: Sequence[ActionView], done: Callable[[ActionView], Column | None]
+) -> list[CardElement]:
+    """The corrective actions under a heading, each with its owner, due date and status, and
+    the button `done` gives it (None: no button); shared by near misses and work accidents."""
+    if not actions:
         return []
     body: list[CardElement] = [_heading(t(lang, "near_miss.card.actions"))]
-    for action in report.actions:
+    for action in actions:
         columns = [
             Column(
                 width="stretch",
@@ -218,21 +223,29 @@ def _actions(lang: Lang, report: ReportView, viewer: Participant) -> list[CardEl
                 ],
             )
         ]
+        button = done(action)
+        if button is not None:
+            columns.append(button)
+        body.append(ColumnSet(columns=columns, separator=True))
+    return body
+
+
+def _actions(lang: Lang, report: ReportView, viewer: Participant) -> list[CardElement]:
+    def done(action: ActionView) -> Column | None:
         if (
             action.is_open
             and viewer.may(Event.COMPLETE_ACTION, action.id)
             and allowed(report.status, Event.COMPLETE_ACTION)
         ):
-            columns.append(
-                button_column(
-                    t(lang, "near_miss.card.mark_done"),
-                    "near_miss.action.done",
-                    report_id=report.id,
-                    action_id=action.id,
-                )
+            return button_column(
+                t(lang, "near_miss.card.mark_done"),
+                "near_miss.action.done",
+                report_id=report.id,
+                action_id=action.id,
             )
-        body.append(ColumnSet(columns=columns, separator=True))
-    return body
+        return None
+
+    return action_rows(lang, report.actions, done)
 
 
 def _person(name: str, label: str) -> Field:

@@ -10,6 +10,7 @@ from typing import Any
 from microsoft_teams.cards import (
     AdaptiveCard,
     CardElement,
+    Column,
     Fact,
     FactSet,
     ShowCardAction,
@@ -19,6 +20,7 @@ from microsoft_teams.cards import (
 
 from cards.common import (
     Card,
+    button_column,
     button_rows,
     execute,
     notice_card,
@@ -30,7 +32,9 @@ from cards.common import (
 )
 from cards.common import unit_choices as unit_choice_list
 from cards.forms import Field, FormItem, Kind, Note, Row, keyed, render_fields
+from cards.near_miss import ACTION_FORM, action_rows
 from domain.i18n import COPENHAGEN, Lang, format_datetime, local_date, t
+from domain.near_miss import ActionView
 from domain.org import EMAIL_PATTERN, UnitRef
 from domain.submissions import card_data
 from domain.work_accident import (
@@ -123,6 +127,7 @@ FORM: tuple[FormItem, ...] = (
         max_length=2000,
     ),
     Field("witnesses", "work_accident.form.witnesses", Kind.MULTILINE, max_length=1000),
+    Field("wants_outcome", "work_accident.form.wants_outcome", Kind.TOGGLE),
 )
 
 
@@ -361,8 +366,124 @@ def _follow_up(lang: Lang, accident: AccidentView, reader: Reader) -> list[CardE
     return [paragraph(text)]
 
 
+# -- the investigation -------------------------------------------------------------------------
+
+CAUSES_FORM: tuple[FormItem, ...] = (
+    _required("causes", "work_accident.learn.causes_label", Kind.MULTILINE, max_length=2000),
+)
+CONCLUSION = _required(
+    "conclusion", "work_accident.learn.conclusion_label", Kind.MULTILINE, max_length=2000
+)
+TELL_INJURED = Field("tell_injured", "work_accident.learn.tell_injured", Kind.TOGGLE)
+
+
+def close_form(accident: AccidentView) -> tuple[FormItem, ...]:
+    """The conclusion, and the toggle that sends it to the injured person when the bot knows
+    them."""
+    return (CONCLUSION, TELL_INJURED) if accident.injured_known else (CONCLUSION,)
+
+
+def _outcome_line(lang: Lang, accident: AccidentView) -> str | None:
+    if not accident.injured_known:
+        return None
+    key = "wanted" if accident.outcome_wanted else "not_wanted"
+    if accident.closed:
+        key = "told" if accident.outcome_wanted else "not_told"
+    return t(lang, f"work_accident.learn.outcome.{key}")
+
+
+def _investigation(lang: Lang, accident: AccidentView, reader: Reader) -> list[CardElement]:
+    """Where the AMK's investigation stands: causes, corrective actions, the conclusion."""
+    body: list[CardElement] = [
+        TextBlock(
+            text=t(lang, "work_accident.learn.title"), weight="Bolder", wrap=True, spacing="Medium"
+        ),
+        paragraph(
+            t(lang, f"work_accident.learn.status.{accident.investigation.value}"), subtle=True
+        ),
+    ]
+    body.extend(_section(lang, "work_accident.learn.causes", accident.causes))
+
+    def done(action: ActionView) -> Column | None:
+        if accident.closed or not action.is_open or not reader.may_complete(action.id):
+            return None
+        return button_column(
+            t(lang, "near_miss.card.mark_done"),
+            "work_accident.action.done",
+            accident_id=accident.id,
+            action_id=action.id,
+        )
+
+    body.extend(action_rows(lang, accident.actions, done))
+    body.extend(_section(lang, "work_accident.learn.conclusion", accident.conclusion))
+    if accident.closed_at is not None:
+        body.append(
+            paragraph(
+                t(
+                    lang,
+                    "work_accident.learn.closed",
+                    who=plain(accident.closed_by or ""),
+                    when=format_datetime(lang, accident.closed_at),
+                ),
+                subtle=True,
+            )
+        )
+    outcome = _outcome_line(lang, accident)
+    if outcome and reader.may_investigate:
+        body.append(paragraph(outcome, subtle=True))
+    return body
+
+
+def _show_form(
+    lang: Lang,
+    label: str,
+    form: tuple[FormItem, ...],
+    save: Any,
+    values: dict[str, str] | None = None,
+) -> ShowCardAction:
+    """A button that opens `form` under it, sent with the `save` button."""
+    return ShowCardAction(
+        title=t(lang, label),
+        card=AdaptiveCard(body=render_fields(lang, form, values or {}), actions=[save]),
+    )
+
+
+def _investigation_buttons(lang: Lang, accident: AccidentView, reader: Reader) -> list[Any]:
+    if accident.closed or not reader.may_investigate:
+        return []
+    save = t(lang, "work_accident.card.save")
+    buttons: list[Any] = [
+        _show_form(
+            lang,
+            "work_accident.learn.causes_button",
+            CAUSES_FORM,
+            execute(save, "work_accident.causes", accident_id=accident.id),
+            {"causes": accident.causes} if accident.causes else None,
+        ),
+        _show_form(
+            lang,
+            "near_miss.card.add_action",
+            ACTION_FORM,
+            execute(save, "work_accident.action.add", accident_id=accident.id),
+        ),
+    ]
+    if accident.open_actions == 0:
+        buttons.append(
+            _show_form(
+                lang,
+                "work_accident.learn.close_button",
+                close_form(accident),
+                execute(save, "work_accident.close", accident_id=accident.id),
+                {"tell_injured": "true" if accident.outcome_wanted else "false"},
+            )
+        )
+    return buttons
+
+
 def _buttons(lang: Lang, accident: AccidentView, reader: Reader) -> list[Any]:
+    """The leader's follow-up, what was done in EASY, then the investigation's steps."""
     buttons: list[Any] = []
+    save = t(lang, "work_accident.card.save")
     if accident.follow_up_open and reader.may_confirm_follow_up:
         buttons.append(
             execute(
@@ -371,37 +492,24 @@ def _buttons(lang: Lang, accident: AccidentView, reader: Reader) -> list[Any]:
                 accident_id=accident.id,
             )
         )
-    if not (accident.easy_open and reader.may_record_easy):
-        return buttons
-    return [
-        *buttons,
-        ShowCardAction(
-            title=t(lang, "work_accident.card.filed_button"),
-            card=AdaptiveCard(
-                body=render_fields(lang, FILED_FORM),
-                actions=[
-                    execute(
-                        t(lang, "work_accident.card.save"),
-                        "work_accident.filed",
-                        accident_id=accident.id,
-                    )
-                ],
-            ),
-        ),
-        ShowCardAction(
-            title=t(lang, "work_accident.card.not_required_button"),
-            card=AdaptiveCard(
-                body=render_fields(lang, NOT_REQUIRED_FORM),
-                actions=[
-                    execute(
-                        t(lang, "work_accident.card.save"),
-                        "work_accident.not_required",
-                        accident_id=accident.id,
-                    )
-                ],
-            ),
-        ),
-    ]
+    if accident.easy_open and reader.may_record_easy:
+        buttons.extend(
+            [
+                _show_form(
+                    lang,
+                    "work_accident.card.filed_button",
+                    FILED_FORM,
+                    execute(save, "work_accident.filed", accident_id=accident.id),
+                ),
+                _show_form(
+                    lang,
+                    "work_accident.card.not_required_button",
+                    NOT_REQUIRED_FORM,
+                    execute(save, "work_accident.not_required", accident_id=accident.id),
+                ),
+            ]
+        )
+    return [*buttons, *_investigation_buttons(lang, accident, reader)]
 
 
 def accident_card(
@@ -442,6 +550,7 @@ def accident_card(
     body.extend(_section(lang, "work_accident.card.witnesses", accident.witnesses))
     body.extend(_easy_state(lang, accident, local_date(now)))
     body.extend(_follow_up(lang, accident, reader))
+    body.extend(_investigation(lang, accident, reader))
     if message:
         body.append(TextBlock(text=message, color="Good", wrap=True, weight="Bolder"))
     body.extend(
@@ -479,3 +588,90 @@ def not_allowed_card(lang: Lang) -> Card:
 
 def not_found_card(lang: Lang) -> Card:
     return notice_card(t(lang, "work_accident.title"), t(lang, "work_accident.not_found"))
+
+
+def action_owner_card(
+    lang: Lang,
+    accident: AccidentView,
+    action: ActionView,
+    *,
+    may_complete: bool,
+    intro: str | None = None,
+    message: str | None = None,
+) -> Card:
+    """The owner's copy of a corrective action: what to do by when, with the accident's number
+    and unit only (never what happened or who was hurt), and a button to mark it done."""
+    body: list[CardElement] = [title(t(lang, "work_accident.owner.title", number=accident.number))]
+    if intro:
+        body.append(paragraph(intro))
+    if message:
+        body.append(TextBlock(text=message, color="Good", weight="Bolder", wrap=True))
+    body.extend(
+        [
+            TextBlock(text=plain(action.description), wrap=True, weight="Bolder"),
+            FactSet(
+                facts=[
+                    Fact(
+                        title=t(lang, "near_miss.card.action.due"),
+                        value=format_date(lang, action.due_date),
+                    ),
+                    Fact(
+                        title=t(lang, "work_accident.owner.status"),
+                        value=t(lang, f"near_miss.action_status.{action.status.value}"),
+                    ),
+                    Fact(title=t(lang, "work_accident.card.unit"), value=plain(accident.unit_name)),
+                ]
+            ),
+        ]
+    )
+    if action.done_at is not None:
+        body.append(
+            paragraph(t(lang, "near_miss.owner.done", when=format_datetime(lang, action.done_at)))
+        )
+    buttons: list[Any] = []
+    if action.is_open and may_complete and not accident.closed:
+        buttons.append(
+            execute(
+                t(lang, "near_miss.card.mark_done"),
+                "work_accident.action.done",
+                accident_id=accident.id,
+                action_id=action.id,
+                card="owner",
+            )
+        )
+    return render(AdaptiveCard(body=body, actions=buttons or None))
+
+
+def outcome_notice(lang: Lang, accident: AccidentView) -> Card:
+    """To the injured person who wants to hear it: the investigation's conclusion and the
+    corrective actions decided."""
+    body: list[CardElement] = [
+        title(t(lang, "work_accident.outcome.title")),
+        paragraph(t(lang, "work_accident.outcome.text", number=accident.number)),
+    ]
+    body.extend(_section(lang, "work_accident.learn.conclusion", accident.conclusion))
+    if accident.actions:
+        body.append(
+            TextBlock(
+                text=t(lang, "near_miss.card.actions"),
+                weight="Bolder",
+                wrap=True,
+                spacing="Medium",
+            )
+        )
+        body.extend(
+            TextBlock(
+                text="- "
+                + t(
+                    lang,
+                    "work_accident.outcome.action",
+                    action=plain(action.description),
+                    due=format_date(lang, action.due_date),
+                ),
+                wrap=True,
+                spacing="None",
+            )
+            for action in accident.actions
+        )
+    body.append(paragraph(t(lang, "work_accident.outcome.questions"), subtle=True))
+    return render(AdaptiveCard(body=body))

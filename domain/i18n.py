@@ -24,6 +24,7 @@ from domain.texts import (
     precursors,
     wellbeing,
     work_accident,
+    work_accident_export,
 )
 
 
@@ -60,6 +61,7 @@ _SECTIONS: Final = (
     wellbeing.TEXTS,
     checkins.TEXTS,
     work_accident.TEXTS,
+    work_accident_export.TEXTS,
     documentation.TEXTS,
     org_sync.TEXTS,
 )

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Final
 
 from domain.i18n import COPENHAGEN
+from domain.near_miss import ActionView, CloseProblem, close_problem
 from domain.numbering import yearly_number
 
 NUMBER_PREFIX: Final = "AU"
@@ -187,6 +188,21 @@ def format_number(year: int, sequence: int) -> str:
     return yearly_number(NUMBER_PREFIX, year, sequence)
 
 
+class Investigation(StrEnum):
+    """Where the AMK's investigation stands: nothing recorded yet, causes or corrective
+    actions recorded, closed with a conclusion."""
+
+    NOT_STARTED = "not_started"
+    UNDER_WAY = "under_way"
+    CLOSED = "closed"
+
+
+def closing_problem(accident: AccidentView, conclusion: str | None) -> CloseProblem | None:
+    """Closing the investigation needs a conclusion and no corrective action left open (the
+    near miss's rule)."""
+    return close_problem(conclusion, accident.open_actions)
+
+
 @dataclass(frozen=True, slots=True)
 class AccidentView:
     """A stored accident as its cards show it (names already resolved)."""
@@ -220,10 +236,34 @@ class AccidentView:
     followed_up_at: datetime | None = None
     followed_up_by: str | None = None
     near_miss_number: str | None = None
+    created_at: datetime | None = None
+    causes: str | None = None
+    conclusion: str | None = None
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    outcome_wanted: bool | None = None
+    injured_known: bool = False
+    actions: tuple[ActionView, ...] = ()
 
     @property
     def easy_open(self) -> bool:
         return self.easy_status is EasyStatus.PENDING
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def open_actions(self) -> int:
+        return sum(1 for action in self.actions if action.is_open)
+
+    @property
+    def investigation(self) -> Investigation:
+        if self.closed:
+            return Investigation.CLOSED
+        if self.causes or self.actions:
+            return Investigation.UNDER_WAY
+        return Investigation.NOT_STARTED
 
     @property
     def confidential(self) -> bool:
@@ -242,6 +282,22 @@ class Reader:
     is_leader: bool = False
     is_amk: bool = False
     is_secretariat: bool = False
+    owned_actions: frozenset[int] = frozenset()
+
+    @property
+    def may_investigate(self) -> bool:
+        """The unit's AMK investigates (the secretariat may too): causes, corrective actions,
+        the conclusion."""
+        return self.is_amk or self.is_secretariat
+
+    @property
+    def may_read(self) -> bool:
+        """Whether the accident's card may be shown to this reader at all."""
+        return self.is_leader or self.is_amk or self.is_secretariat
+
+    def may_complete(self, action_id: int) -> bool:
+        """An action's owner marks it done, or whoever investigates."""
+        return self.may_investigate or action_id in self.owned_actions
 
     @property
     def may_record_easy(self) -> bool:

@@ -74,6 +74,7 @@ class WorkAccidentForm(BaseModel):
     immediate_action: str | None = Field(default=None, max_length=2000)
     witnesses: str | None = Field(default=None, max_length=1000)
     withhold_name: bool = False
+    wants_outcome: bool = False
 
     @field_validator(
         "injured_party",
@@ -98,7 +99,7 @@ class WorkAccidentForm(BaseModel):
     def _absence(cls, value: Any) -> Any:
         return _yes_no(_blank_to_none(value))
 
-    @field_validator("withhold_name", mode="before")
+    @field_validator("withhold_name", "wants_outcome", mode="before")
     @classmethod
     def _withhold(cls, value: Any) -> Any:
         value = _blank_to_none(value)
@@ -339,3 +340,48 @@ def not_required_problems(value: dict[str, Any]) -> tuple[NotRequiredForm | None
         return NotRequiredForm.model_validate(value), []
     except ValidationError:
         return None, [_ERROR + "not_required_reason"]
+
+
+# -- the investigation -------------------------------------------------------------------------
+
+
+def _toggle(value: Any) -> Any:
+    value = _blank_to_none(value)
+    return False if value is None else _yes_no(value)
+
+
+class CausesForm(BaseModel):
+    """What the investigation found caused the accident."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    causes: str = Field(min_length=10, max_length=2000)
+
+
+class CloseForm(BaseModel):
+    """The conclusion, and whether the injured person hears it (the toggle on the closing
+    card, which starts at what the report said)."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    conclusion: str = Field(min_length=10, max_length=2000)
+    tell_injured: bool = False
+
+    @field_validator("tell_injured", mode="before")
+    @classmethod
+    def _tell(cls, value: Any) -> Any:
+        return _toggle(value)
+
+
+def causes_problems(value: dict[str, Any]) -> tuple[CausesForm | None, list[str]]:
+    try:
+        return CausesForm.model_validate(value), []
+    except ValidationError:
+        return None, [_ERROR + "causes"]
+
+
+def close_problems(value: dict[str, Any]) -> tuple[CloseForm | None, list[str]]:
+    try:
+        return CloseForm.model_validate(value), []
+    except ValidationError:
+        return None, [_ERROR + "conclusion"]

@@ -217,10 +217,10 @@ class DatabaseWorkAccidentServices:
                 entity=(ENTITY + ".injured", str(accident_id)),
             ):
                 told.append(person.id)
-        await self._audit_reads(accident_id, shown, "announce")
-        await self._audit_reads(accident_id, told, "injured_notice")
+        await self.audit_reads(accident_id, shown, "announce")
+        await self.audit_reads(accident_id, told, "injured_notice")
 
-    async def _audit_reads(self, accident_id: int, person_ids: list[int], via: str) -> None:
+    async def audit_reads(self, accident_id: int, person_ids: list[int], via: str) -> None:
         """Who was shown a psychological accident's card (outside a user's transaction)."""
         if not person_ids:
             return
@@ -262,7 +262,7 @@ class DatabaseWorkAccidentServices:
             view = await work_accident.view(session, accident)
         if changed:
             log.info("work accident %s: followed up", view.number)
-            self.notifier.later(self._update_copies(view.id), name="work_accident.followed_up")
+            self.notifier.later(self.update_copies(view.id), name="work_accident.followed_up")
         message = (
             "work_accident.msg.followed_up" if changed else "work_accident.msg.follow_up_already"
         )
@@ -300,7 +300,7 @@ class DatabaseWorkAccidentServices:
             view = await work_accident.view(session, accident)
         if changed:
             log.info("work accident %s: EASY %s", view.number, status.value)
-            self.notifier.later(self._update_copies(view.id), name="work_accident.recorded")
+            self.notifier.later(self.update_copies(view.id), name="work_accident.recorded")
         return accident_card(lang, view, reader, now=now, message=message, errors=errors)
 
     async def _write(
@@ -359,7 +359,7 @@ class DatabaseWorkAccidentServices:
         who = next((org.describe_person(person) for person in names.values()), "")
         return t(lang, "work_accident.msg.already", who=plain(who))
 
-    async def _update_copies(self, accident_id: int) -> None:
+    async def update_copies(self, accident_id: int) -> None:
         """Every posted card about the accident shown as it now stands, to its reader."""
         posts = await self.notifier.sent(entity(accident_id))
         person_ids = sorted(
@@ -389,4 +389,4 @@ class DatabaseWorkAccidentServices:
             return accident_card(lang, view, readers[person_id], now=now)
 
         await self.notifier.update_posts(posts, render)
-        await self._audit_reads(accident_id, list(people), "update")
+        await self.audit_reads(accident_id, list(people), "update")

@@ -6,10 +6,10 @@ Anonymous reports are written with no reporter at all and audited as `anonymous`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Protocol
 
 from sqlalchemy import (
     CompoundSelect,
@@ -319,18 +319,37 @@ async def view(
         closed_at=report.closed_at,
         closed_by=name(report.closed_by_id),
         conclusion=report.conclusion,
-        actions=tuple(
-            ActionView(
-                id=action.id,
-                description=action.description,
-                owner_id=action.owner_id,
-                owner_name=name(action.owner_id) or "",
-                due_date=action.due_date,
-                status=ActionStatus(action.status),
-                done_at=action.done_at,
-            )
-            for action in report.actions
-        ),
+        actions=action_views(report.actions, name),
+    )
+
+
+class StoredAction(Protocol):
+    """A stored corrective action (`CorrectiveActionColumns` with its id)."""
+
+    id: int
+    description: str
+    owner_id: int
+    due_date: date
+    status: str
+    done_at: datetime | None
+
+
+def action_views(
+    actions: Iterable[StoredAction], name: Callable[[int | None], str | None]
+) -> tuple[ActionView, ...]:
+    """Corrective actions as cards and registers show them (`name`: a person's name by id);
+    shared by near misses and work accidents."""
+    return tuple(
+        ActionView(
+            id=action.id,
+            description=action.description,
+            owner_id=action.owner_id,
+            owner_name=name(action.owner_id) or "",
+            due_date=action.due_date,
+            status=ActionStatus(action.status),
+            done_at=action.done_at,
+        )
+        for action in actions
     )
 
 

@@ -77,7 +77,23 @@ class NearMissReport(Base):
         }
 
 
-class NearMissAction(Base):
+class CorrectiveActionColumns:
+    """The columns of a corrective action (tiltag): what, who, by when and whether it is done.
+    Shared by the actions after a near miss and after a work accident."""
+
+    description: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    due_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    done_at: Mapped[datetime | None] = mapped_column()
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    reminded_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class NearMissAction(CorrectiveActionColumns, Base):
     """A corrective action (tiltag) decided after a near miss."""
 
     __tablename__ = "near_miss_action"
@@ -89,15 +105,5 @@ class NearMissAction(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("near_miss_report.id", ondelete="CASCADE"))
-    description: Mapped[str] = mapped_column(Text)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
-    due_date: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20), default="open")
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    done_at: Mapped[datetime | None] = mapped_column()
-    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    reminded_at: Mapped[datetime | None] = mapped_column()
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     report: Mapped[NearMissReport] = relationship(back_populates="actions")

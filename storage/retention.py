@@ -24,7 +24,7 @@ from storage.lone_work_models import LoneWorkRequest
 from storage.models import AuditEvent, ConversationRef, DialogStateRow, Person, PostedActivity
 from storage.near_miss import ENTITY as NEAR_MISS
 from storage.near_miss_models import NearMissAction, NearMissReport
-from storage.work_accident_models import WorkAccident
+from storage.work_accident_models import WorkAccident, WorkAccidentAction
 
 BATCH = 200
 AUDIT_BATCH = 1000
@@ -111,10 +111,11 @@ async def remove_work_accident_people(
     session: AsyncSession, *, cutoff: datetime, now: datetime, years: int, limit: int = BATCH
 ) -> int:
     """Accidents reported before `cutoff` whose EASY report is no longer owed: the reporter,
-    the injured person, who recorded the report or the follow-up, the free text, the place
-    and the EASY reference go; number, unit, time, who was hurt (employee, student, guest),
-    injury kind, absence, claim and the EASY duty, deadline, status and filing day stay for
-    the statistics."""
+    the injured person, who recorded the report, the follow-up or the conclusion, the free
+    text (also the causes, conclusion and corrective actions, whose owners become the stand-in
+    person), the place and the EASY reference go; number, unit, time, who was hurt
+    (employee, student, guest), injury kind, absence, claim and the EASY duty, deadline,
+    status and filing day stay for the statistics."""
     ids = (
         await session.scalars(
             select(WorkAccident.id)
@@ -129,10 +130,27 @@ async def remove_work_accident_people(
     ).all()
     if not ids:
         return 0
+    stand_in = await removed_person_id(session)
+    await session.execute(
+        update(WorkAccidentAction)
+        .where(WorkAccidentAction.accident_id.in_(ids))
+        .values(
+            description="",
+            owner_id=stand_in,
+            created_by_id=None,
+            done_by_id=None,
+            reminded_at=func.coalesce(WorkAccidentAction.reminded_at, now),
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
     await session.execute(
         update(WorkAccident)
         .where(WorkAccident.id.in_(ids))
         .values(
+            causes=None,
+            conclusion=None,
+            closed_by_id=None,
             reporter_id=None,
             injured_id=None,
             injured_upn=None,

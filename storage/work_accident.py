@@ -31,8 +31,9 @@ from domain.work_accident_forms import WorkAccidentForm
 from storage import audit, conversations, org
 from storage.counters import next_in_year
 from storage.models import Person, Unit
+from storage.near_miss import action_views
 from storage.near_miss_models import NearMissReport
-from storage.work_accident_models import WorkAccident, WorkAccidentCounter
+from storage.work_accident_models import WorkAccident, WorkAccidentAction, WorkAccidentCounter
 
 
 def lang_of(person: Person) -> Lang:
@@ -87,6 +88,7 @@ async def submit(
         immediate_action=form.immediate_action,
         witnesses=form.witnesses,
         name_withheld=form.name_withheld,
+        outcome_wanted=form.wants_outcome,
         follow_up_by=follow_up_by(local_date(now)) if form.injury_kind.confidential else None,
         easy_duty=deadline.duty.value,
         easy_due=deadline.due,
@@ -164,6 +166,7 @@ async def view(session: AsyncSession, accident: WorkAccident) -> AccidentView:
         if accident.near_miss_id is not None
         else None
     )
+    actions = await actions_of(session, accident.id)
     names = await _names(
         session,
         (
@@ -171,6 +174,8 @@ async def view(session: AsyncSession, accident: WorkAccident) -> AccidentView:
             accident.injured_id,
             accident.easy_decided_by_id,
             accident.followed_up_by_id,
+            accident.closed_by_id,
+            *(action.owner_id for action in actions),
         ),
     )
     return AccidentView(
@@ -203,6 +208,28 @@ async def view(session: AsyncSession, accident: WorkAccident) -> AccidentView:
         followed_up_at=accident.followed_up_at,
         followed_up_by=names.get(accident.followed_up_by_id),
         near_miss_number=near_miss.number if near_miss is not None else None,
+        created_at=accident.created_at,
+        causes=accident.causes,
+        conclusion=accident.conclusion,
+        closed_at=accident.closed_at,
+        closed_by=names.get(accident.closed_by_id),
+        outcome_wanted=accident.outcome_wanted,
+        injured_known=accident.injured_id is not None,
+        actions=action_views(actions, names.get),
+    )
+
+
+async def actions_of(session: AsyncSession, accident_id: int) -> list[WorkAccidentAction]:
+    """The accident's corrective actions, oldest first."""
+    return list(
+        (
+            await session.scalars(
+                select(WorkAccidentAction)
+                .where(WorkAccidentAction.accident_id == accident_id)
+                .order_by(WorkAccidentAction.id)
+                .execution_options(populate_existing=True)
+            )
+        ).all()
     )
 
 
@@ -245,11 +272,18 @@ async def reader(session: AsyncSession, accident: WorkAccident, person_id: int) 
         (assignment.unit_id, assignment.role)
         for assignment in await org.roles_of(session, person_id)
     }
+    owned = await session.scalars(
+        select(WorkAccidentAction.id).where(
+            WorkAccidentAction.accident_id == accident.id,
+            WorkAccidentAction.owner_id == person_id,
+        )
+    )
     return Reader(
         person_id=person_id,
         is_leader=(accident.unit_id, Role.LEADER.value) in roles,
         is_amk=(accident.unit_id, Role.AMK.value) in roles,
         is_secretariat=(None, Role.SECRETARIAT.value) in roles,
+        owned_actions=frozenset(owned.all()),
     )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base, utcnow
+from storage.near_miss_models import CorrectiveActionColumns
 
 
 class WorkAccidentCounter(Base):
@@ -74,6 +75,13 @@ class WorkAccident(Base):
     followed_up_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("person.id", ondelete="SET NULL")
     )
+    # the investigation (the AMK's): causes, corrective actions and the conclusion
+    causes: Mapped[str | None] = mapped_column(Text)
+    conclusion: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column()
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    # whether the injured person wants to hear the outcome (None: not asked)
+    outcome_wanted: Mapped[bool | None] = mapped_column(Boolean)
     personal_data_removed_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -86,4 +94,20 @@ class WorkAccident(Base):
             "easy_filed_on": self.easy_filed_on.isoformat() if self.easy_filed_on else None,
             "easy_decided_by_id": self.easy_decided_by_id,
             "followed_up_by_id": self.followed_up_by_id,
+            "closed_by_id": self.closed_by_id,
+            "outcome_wanted": self.outcome_wanted,
         }
+
+
+class WorkAccidentAction(CorrectiveActionColumns, Base):
+    """A corrective action (tiltag) decided in an accident's investigation."""
+
+    __tablename__ = "work_accident_action"
+    __table_args__ = (
+        Index("ix_work_accident_action_accident", "accident_id"),
+        Index("ix_work_accident_action_status_due", "status", "due_date"),
+        Index("ix_work_accident_action_owner", "owner_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    accident_id: Mapped[int] = mapped_column(ForeignKey("work_accident.id", ondelete="CASCADE"))

@@ -104,6 +104,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "– ask them if you report for someone else. The leader and the work-environment "
         "secretariat always see the name.",
     ),
+    "work_accident.form.wants_outcome": (
+        "Den, der kom til skade, vil gerne høre, hvad undersøgelsen fører til",
+        "The person who was hurt wants to hear what the investigation leads to",
+    ),
     "work_accident.form.submit": ("Send", "Send"),
     "work_accident.form.cancel": ("Annullér", "Cancel"),
     # errors
@@ -419,5 +423,106 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "{who} has reported a work accident in which you were hurt ({number}, {unit}). The "
         "leader takes care of any report in EASY. If something is not right, tell your "
         "leader. Get well soon.",
+    ),
+    "work_accident.error.wants_outcome": (
+        "Vælg, om den, der kom til skade, vil høre resultatet.",
+        "Choose whether the person who was hurt wants to hear the outcome.",
+    ),
+    # the investigation
+    "work_accident.learn.title": ("Undersøgelse og læring", "Investigation and learning"),
+    "work_accident.learn.status.not_started": (
+        "AMK'en har ikke registreret noget endnu.",
+        "The AMK has not recorded anything yet.",
+    ),
+    "work_accident.learn.status.under_way": ("Undersøgelsen er i gang.", "Being investigated."),
+    "work_accident.learn.status.closed": ("Undersøgelsen er afsluttet.", "Investigation closed."),
+    "work_accident.learn.causes": ("Årsager", "Causes"),
+    "work_accident.learn.causes_label": (
+        "Hvad førte til ulykken? (årsager, ikke skyld)",
+        "What led to the accident? (causes, not blame)",
+    ),
+    "work_accident.learn.causes_button": ("Årsager…", "Causes…"),
+    "work_accident.learn.conclusion": ("Konklusion", "Conclusion"),
+    "work_accident.learn.conclusion_label": (
+        "Konklusion: hvad lærte vi, og hvad er gjort?",
+        "Conclusion: what did we learn, and what was done?",
+    ),
+    "work_accident.learn.tell_injured": (
+        "Send konklusionen til den, der kom til skade",
+        "Send the conclusion to the person who was hurt",
+    ),
+    "work_accident.learn.close_button": ("Afslut undersøgelsen…", "Close the investigation…"),
+    "work_accident.learn.closed": ("Afsluttet af {who} {when}.", "Closed by {who} {when}."),
+    "work_accident.learn.outcome.wanted": (
+        "Den, der kom til skade, vil gerne høre resultatet.",
+        "The person who was hurt wants to hear the outcome.",
+    ),
+    "work_accident.learn.outcome.not_wanted": (
+        "Den, der kom til skade, har ikke bedt om at høre resultatet.",
+        "The person who was hurt has not asked to hear the outcome.",
+    ),
+    "work_accident.learn.outcome.told": (
+        "Den, der kom til skade, har fået konklusionen.",
+        "The person who was hurt has been sent the conclusion.",
+    ),
+    "work_accident.learn.outcome.not_told": (
+        "Konklusionen er ikke sendt til den, der kom til skade.",
+        "The conclusion was not sent to the person who was hurt.",
+    ),
+    "work_accident.error.causes": (
+        "Beskriv årsagerne (mindst 10 tegn).",
+        "Describe the causes (at least 10 characters).",
+    ),
+    "work_accident.error.conclusion": (
+        "Skriv en kort konklusion (mindst 10 tegn).",
+        "Write a short conclusion (at least 10 characters).",
+    ),
+    "work_accident.msg.causes": ("Årsagerne er gemt.", "The causes are saved."),
+    "work_accident.msg.action_added": (
+        "Tiltaget er tilføjet, og {who} har fået besked.",
+        "The corrective action is added, and {who} has been told.",
+    ),
+    "work_accident.msg.action_done": ("Tiltaget er markeret som udført.", "Marked as done."),
+    "work_accident.msg.action_already_done": (
+        "Tiltaget var allerede markeret som udført.",
+        "The corrective action was already marked as done.",
+    ),
+    "work_accident.msg.closed": ("Undersøgelsen er afsluttet.", "The investigation is closed."),
+    "work_accident.msg.closed_told": (
+        "Undersøgelsen er afsluttet, og den, der kom til skade, får konklusionen.",
+        "The investigation is closed, and the person who was hurt is sent the conclusion.",
+    ),
+    "work_accident.msg.already_closed": (
+        "Undersøgelsen er allerede afsluttet.",
+        "The investigation is already closed.",
+    ),
+    "work_accident.msg.open_actions": (
+        "Undersøgelsen kan ikke afsluttes, mens der er åbne tiltag ({count}). Markér dem som "
+        "udført først.",
+        "The investigation cannot be closed while corrective actions are open ({count}). Mark "
+        "them done first.",
+    ),
+    "work_accident.not_allowed_investigate": (
+        "Det er enhedens AMK (eller arbejdsmiljøsekretariatet), der undersøger ulykken.",
+        "The unit's AMK (or the work-environment secretariat) investigates the accident.",
+    ),
+    # a corrective action's owner
+    "work_accident.owner.title": (
+        "Tiltag efter arbejdsulykke {number}",
+        "Corrective action after work accident {number}",
+    ),
+    "work_accident.owner.status": ("Status", "Status"),
+    # the injured person hears the outcome
+    "work_accident.outcome.title": ("Ulykken er undersøgt", "The accident has been investigated"),
+    "work_accident.outcome.text": (
+        "Undersøgelsen af arbejdsulykken {number}, hvor du kom til skade, er afsluttet. Du bad "
+        "om at høre, hvad den førte til:",
+        "The investigation of work accident {number}, in which you were hurt, is closed. You "
+        "asked to hear what it led to:",
+    ),
+    "work_accident.outcome.action": ("{action} (frist {due})", "{action} (due {due})"),
+    "work_accident.outcome.questions": (
+        "Har du spørgsmål, så tal med din leder eller enhedens AMK.",
+        "If you have questions, talk to your leader or the unit's AMK.",
     ),
 }

@@ -276,4 +276,5 @@ def test_an_export_runs_without_the_bot_runtime(database: Path) -> None:
     unneeded = {"botbuilder", "aiohttp", "bot.app", "manifest.build", "reports.near_miss"}
     unneeded |= {"reports.lone_work", "reports.wellbeing", "services.near_miss_export"}
     unneeded |= {"services.lone_work_export", "services.wellbeing_export"}
+    unneeded |= {"reports.work_accident", "services.work_accident_export"}
     assert not imported & unneeded

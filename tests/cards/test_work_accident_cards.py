@@ -15,12 +15,15 @@ import pytest
 from cards.common import Card
 from cards.work_accident import (
     accident_card,
+    action_owner_card,
     injured_notice,
     not_allowed_card,
+    outcome_notice,
     receipt_card,
     report_form,
 )
 from domain.i18n import Lang
+from domain.near_miss import ActionStatus, ActionView
 from domain.org import SEED_UNITS, UnitRef
 from domain.work_accident import (
     AccidentView,
@@ -70,6 +73,36 @@ def _accident(**changes: Any) -> AccidentView:
     return AccidentView(**values)
 
 
+ACTIONS = (
+    ActionView(
+        id=11,
+        description="Flyt opvaskestativet op i arbejdshøjde " + "Æøå " * 200,
+        owner_id=9,
+        owner_name="Ole Udenfor",
+        due_date=date(2026, 12, 4),
+        status=ActionStatus.OPEN,
+    ),
+    ActionView(
+        id=12,
+        description="Kassér revnede kolber",
+        owner_id=8,
+        owner_name="Per Koordinator",
+        due_date=date(2026, 12, 1),
+        status=ActionStatus.DONE,
+        done_at=NOW,
+    ),
+)
+
+
+def _investigated() -> AccidentView:
+    return _accident(
+        causes="Æøå " * 500,
+        actions=ACTIONS,
+        outcome_wanted=True,
+        injured_known=True,
+    )
+
+
 def every_card() -> Iterator[tuple[str, Card]]:
     full = _accident(description=LONG, immediate_action="Æøå " * 500, witnesses="Æøå " * 250)
     for lang in Lang:
@@ -114,6 +147,24 @@ def every_card() -> Iterator[tuple[str, Card]]:
         )
         yield f"notice-{lang}", injured_notice(lang, psychological, OFFERS)
         yield f"not-allowed-{lang}", not_allowed_card(lang)
+        investigated = _investigated()
+        yield (
+            f"card-investigation-amk-{lang}",
+            accident_card(lang, investigated, AMK, now=NOW, errors=["Fejl"]),
+        )
+        closed = replace(
+            investigated,
+            actions=tuple(replace(a, status=ActionStatus.DONE, done_at=NOW) for a in ACTIONS),
+            conclusion=LONG[:2000],
+            closed_at=NOW,
+            closed_by="Per Koordinator",
+        )
+        yield f"card-investigation-closed-{lang}", accident_card(lang, closed, AMK, now=NOW)
+        yield (
+            f"owner-{lang}",
+            action_owner_card(lang, investigated, ACTIONS[0], may_complete=True, intro="Ny"),
+        )
+        yield f"outcome-{lang}", outcome_notice(lang, closed)
 
 
 CARDS = dict(every_card())
@@ -146,13 +197,18 @@ def test_the_buttons_follow_what_is_still_owed_and_who_reads() -> None:
         "work_accident.filed",
         "work_accident.not_required",
     }
+    investigation = {"work_accident.causes", "work_accident.action.add", "work_accident.close"}
     assert verbs(accident_card(Lang.DA, owed, AMK, now=NOW)) == {
         "work_accident.filed",
         "work_accident.not_required",
+        *investigation,
     }
     assert verbs(accident_card(Lang.DA, owed, Reader(9), now=NOW)) == set()
     done = replace(owed, easy_status=EasyStatus.FILED, followed_up_at=NOW)
     assert verbs(accident_card(Lang.DA, done, LEADER, now=NOW)) == set()
+    assert verbs(accident_card(Lang.DA, done, AMK, now=NOW)) == investigation
+    closed = replace(done, closed_at=NOW, conclusion="Gulvet er skiftet.")
+    assert verbs(accident_card(Lang.DA, closed, AMK, now=NOW)) == set()
 
 
 def test_an_overdue_report_says_so() -> None:
@@ -160,3 +216,26 @@ def test_an_overdue_report_says_so() -> None:
     assert "The deadline has passed" in json.dumps(late)
     on_time = accident_card(Lang.EN, _accident(), LEADER, now=NOW)
     assert "The deadline has passed" not in json.dumps(on_time)
+
+
+def test_the_investigation_buttons_follow_its_state() -> None:
+    def verbs(card: Card) -> set[str]:
+        return {str(n["verb"]) for n in walk(card) if n.get("type") == "Action.Execute"}
+
+    filed = {"easy_status": EasyStatus.FILED, "easy_filed_on": date(2026, 11, 30)}
+    open_action = _accident(actions=ACTIONS[:1], injured_known=True, **filed)
+    amk = verbs(accident_card(Lang.DA, open_action, AMK, now=NOW))
+    assert amk == {"work_accident.causes", "work_accident.action.add", "work_accident.action.done"}
+    owner = Reader(9, owned_actions=frozenset({11}))
+    assert verbs(accident_card(Lang.DA, open_action, owner, now=NOW)) == {
+        "work_accident.action.done"
+    }
+    done = _accident(actions=ACTIONS[1:], injured_known=True, outcome_wanted=True, **filed)
+    card = accident_card(Lang.DA, done, AMK, now=NOW)
+    assert "work_accident.close" in verbs(card)
+    toggle = next(n for n in walk(card) if n.get("id") == "tell_injured")
+    assert toggle["value"] == "true"
+    unknown = replace(done, injured_known=False)
+    assert not any(
+        n.get("id") == "tell_injured" for n in walk(accident_card(Lang.DA, unknown, AMK, now=NOW))
+    )

@@ -29,6 +29,7 @@ from domain.work_accident import (
     reminder_owed,
 )
 from domain.work_accident_forms import filed_problems, validate_form
+from domain.work_accident_stats import accident_statistics
 
 EMPLOYEE = InjuredParty.EMPLOYEE
 
@@ -312,3 +313,49 @@ def test_the_follow_up_is_due_a_week_after_the_report_and_reminded_two_days_befo
     assert follow_up_reminder_moment(by).astimezone(UTC) == _utc("2027-01-02T07:00")
     spring = follow_up_by(date(2027, 3, 25))
     assert follow_up_reminder_moment(spring).astimezone(UTC) == _utc("2027-03-30T06:00")
+
+
+# -- the KAMU statistics -----------------------------------------------------------------------
+
+
+def _counted(unit_id: int, moment: datetime, kind: str = "physical") -> AccidentView:
+    values: dict[str, Any] = {
+        "id": unit_id * 100 + moment.day,
+        "number": "AU-2026-0001",
+        "unit_id": unit_id,
+        "unit_name": {1: "Kemi", 2: "Fysik"}[unit_id],
+        "injured": InjuredParty.EMPLOYEE,
+        "reporter_role": ReporterRole.INJURED,
+        "reporter_name": None,
+        "injured_name": None,
+        "occurred_at": moment.astimezone(UTC),
+        "place": "",
+        "description": "",
+        "injury_kind": InjuryKind(kind),
+        "absence_from": None,
+        "claim": Claim.NO,
+        "immediate_action": None,
+        "witnesses": None,
+        "duty": EasyDuty.NONE,
+        "easy_due": None,
+        "easy_status": EasyStatus.NOT_APPLICABLE,
+    }
+    return AccidentView(**values)
+
+
+def test_statistics_leave_a_small_units_psychological_accidents_out_everywhere() -> None:
+    new_year = datetime(2027, 1, 1, 0, 30, tzinfo=COPENHAGEN)  # 2026 in UTC
+    views = [
+        _counted(1, datetime(2026, 3, 31, 23, 30, tzinfo=COPENHAGEN)),
+        _counted(1, datetime(2026, 4, 1, 0, 30, tzinfo=COPENHAGEN), "psychological"),
+        _counted(1, datetime(2026, 12, 31, 23, 59, tzinfo=COPENHAGEN), "both"),
+        _counted(2, datetime(2026, 5, 1, 12, 0, tzinfo=COPENHAGEN), "psychological"),
+        _counted(2, datetime(2026, 6, 1, 12, 0, tzinfo=COPENHAGEN), "both"),
+        _counted(2, new_year),
+    ]
+    stats = accident_statistics(2026, views, date(2026, 11, 25))
+    (kemi,) = stats.units  # Fysik had only psychological accidents in 2026: no row at all
+    assert kemi.unit == "Kemi" and kemi.by_quarter == (1, 1, 0, 1)
+    assert (kemi.physical, kemi.psychological, kemi.both) == (1, 1, 1)
+    assert stats.total.accidents == 3 and stats.total.psychological_left_out
+    assert stats.total.share_on_time is None and stats.total.median_days_to_filing is None

@@ -83,8 +83,10 @@ async def test_the_word_opens_one_card_with_every_field(bot: BotUnderTest) -> No
         "immediate_action",
         "witnesses",
         "withhold_name",
+        "wants_outcome",
     }
     assert inputs["withhold_name"]["type"] == "Input.Toggle"
+    assert inputs["wants_outcome"]["type"] == "Input.Toggle"
     assert inputs["withhold_name"]["value"] == "false"
     assert [c["value"] for c in inputs["injured_party"]["choices"]] == [
         "employee",
@@ -140,7 +142,9 @@ async def test_absence_is_due_in_easy_14_days_after_the_first_day_and_the_unit_i
     assert stored.injured_id == stored.reporter_id is not None
     for user in (LEADER, AMK):
         (card,) = cards_to(bot, user)
-        assert execute_verbs(card.card) == {"work_accident.filed", "work_accident.not_required"}
+        assert {"work_accident.filed", "work_accident.not_required"} <= execute_verbs(card.card)
+    assert "work_accident.causes" in execute_verbs(cards_to(bot, AMK)[0].card)
+    assert "work_accident.causes" not in execute_verbs(cards_to(bot, LEADER)[0].card)
     leader_text = cards_to(bot, LEADER)[0].card_text()
     for expected in ("Ida Skadet", "Skar mig på en knust kolbe", "Kemi", _danish(due)):
         assert expected in leader_text
