@@ -34,6 +34,7 @@ from services.ports import PeriodicJob
 from services.precursor_jobs import PrecursorReminders
 from services.precursors import DatabasePrecursorServices
 from services.retention_jobs import RetentionJob
+from services.training import DatabaseTrainingServices
 from services.wellbeing import DatabaseWellbeingServices
 from services.wellbeing_jobs import wellbeing_jobs
 from services.work_accident import DatabaseWorkAccidentServices
@@ -87,6 +88,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         checkins.verbs(),
         work_accident.verbs(),
         documentation.verbs(),
+        DatabaseTrainingServices(db).verbs(),
     )
     return Flows(org, modules, actions)
 

@@ -30,6 +30,7 @@ from cards.common import (
     unit_choice,
 )
 from cards.forms import Field, Kind, render_fields
+from cards.training import overview_block
 from domain.documentation import Duty, Standing, Status
 from domain.i18n import Lang, t
 from domain.org import Role, UnitRef
@@ -127,9 +128,12 @@ def overview_card(
     university_wide: bool,
     notice: str | None = None,
     amo: Mapping[Role, int] | None = None,
+    training: tuple[int, int] | None = None,
 ) -> Card:
     """A unit's duties, most urgent first, each with its status, dates and proof; a leader,
-    AMK or the secretariat can record each recorded duty from here."""
+    AMK or the secretariat can record each recorded duty from here. Then instruction and
+    training: the unit's counts and buttons for its leader and AMK (`training`: records and
+    people), and for everyone the way to their own records."""
     body: list[CardElement] = [
         title(t(lang, "documentation.title", unit=plain(unit.name))),
         paragraph(t(lang, "documentation.intro"), subtle=True),
@@ -157,6 +161,7 @@ def overview_card(
                     ],
                 )
             )
+    body.append(overview_block(lang, unit, counts=training, may_record=training is not None))
     actions = [execute(t(lang, "documentation.other_unit"), "documentation.pick")]
     if university_wide:
         actions.append(execute(t(lang, "documentation.all.show"), "documentation.all"))

@@ -21,6 +21,7 @@ from domain.texts import (
     lone_work,
     near_miss,
     precursors,
+    training,
     wellbeing,
     work_accident,
 )
@@ -60,6 +61,7 @@ _SECTIONS: Final = (
     checkins.TEXTS,
     work_accident.TEXTS,
     documentation.TEXTS,
+    training.TEXTS,
 )
 
 

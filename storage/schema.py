@@ -7,6 +7,7 @@ from storage import (
     lone_work_models,
     near_miss_models,
     precursor_models,
+    training_models,
     wellbeing_models,
     work_accident_models,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "metadata",
     "near_miss_models",
     "precursor_models",
+    "training_models",
     "wellbeing_models",
     "work_accident_models",
 ]

@@ -23,6 +23,7 @@ from cards.near_miss import report_card
 from cards.near_miss_form import confirmation_card, report_form
 from cards.precursor_forms import entry_form, search_card
 from cards.precursors import home_card
+from cards.training import record_card as training_record_card
 from cards.wellbeing_forms import amd_form, dialogue_form
 from cards.wellbeing_items import items_card, owner_card
 from domain.checkins import SessionStatus, SessionView
@@ -278,6 +279,7 @@ def _documentation_cards() -> Iterator[tuple[str, Callable[[], Card]]]:
             may_record=True,
             university_wide=False,
             amo={Role.LEADER: 1, Role.AMR: 2},
+            training=(14, 9),
         ),
     )
     yield (
@@ -292,6 +294,20 @@ def _documentation_cards() -> Iterator[tuple[str, Callable[[], Card]]]:
                 "subject": "Skriv, hvad vurderingen handler om.",
                 "met_on": "Datoen kan ikke ligge i fremtiden.",
                 "proof": "Linket skal begynde med https://.",
+            },
+        ),
+    )
+    yield (
+        "training.record-errors.da",
+        lambda: training_record_card(
+            Lang.DA,
+            UNITS[0],
+            today=TODAY,
+            values={"person": "emil", "activity": "Alenearbejde", "given_on": "2027-01-01"},
+            errors={
+                "person": "Skriv personens e-mailadresse.",
+                "given_on": "Datoen kan ikke ligge i fremtiden.",
+                "given_by": "Skriv, hvem der gav instruktionen eller oplæringen.",
             },
         ),
     )
