@@ -109,13 +109,6 @@ class TrainingView:
     lone_work: bool
 
 
-def may_read(
-    reader_id: int | None, person_id: int, unit_id: int, leads_or_coordinates: frozenset[int]
-) -> bool:
-    """The person themself, or a leader or AMK of the unit the record was made in."""
-    return reader_id is not None and (reader_id == person_id or unit_id in leads_or_coordinates)
-
-
 def _words(text: str) -> str:
     return " ".join(text.casefold().split())
 

@@ -10,11 +10,14 @@ from datetime import date
 import pytest
 
 from cards.common import Card
+from cards.lone_work import approval_card
 from cards.training import lone_work_line, mine_card, record_card, unit_card
 from domain.i18n import Lang
+from domain.lone_work import Status
 from domain.org import UnitRef
 from domain.training import TrainingCheck, TrainingKind, TrainingView
 from tests.cards.test_cards import MAX_CARD_BYTES, VALIDATOR
+from tests.cards.test_lone_work_cards import view
 
 TODAY = date(2026, 12, 7)
 KEMI = UnitRef(id=1, name="Kemi")
@@ -50,6 +53,14 @@ def every_card() -> Iterator[tuple[str, Card]]:
             unit_card(lang, KEMI, [], 0, may_record=True, person="x", error="Skriv en e-mail."),
         )
         yield f"record-{lang}", record_card(lang, KEMI, today=TODAY)
+        for name, check in (
+            ("match", TrainingCheck(_records(2)[1])),
+            ("none", TrainingCheck(None)),
+        ):
+            yield (
+                f"lone-work-approval-{name}-{lang}",
+                approval_card(lang, view(Status.PENDING, training=check)),
+            )
         yield (
             f"record-errors-{lang}",
             record_card(
@@ -75,6 +86,13 @@ def test_training_card_is_valid_and_small(name: str) -> None:
 def test_a_proof_link_with_brackets_stays_one_link() -> None:
     text = json.dumps(CARDS["mine-da"], ensure_ascii=False)
     assert "(https://kurser.uni.dk/bevis/%28123%29)" in text
+
+
+def test_the_approval_card_carries_the_training_line() -> None:
+    assert "oplæring, 02.01.2026" in json.dumps(
+        CARDS["lone-work-approval-match-da"], ensure_ascii=False
+    )
+    assert "nothing recorded for Maja Kemiker in" in json.dumps(CARDS["lone-work-approval-none-en"])
 
 
 def test_the_approver_line_names_the_match_or_says_none_is_recorded() -> None:
