@@ -34,6 +34,7 @@ from services.ports import PeriodicJob
 from services.precursor_jobs import PrecursorReminders
 from services.precursors import DatabasePrecursorServices
 from services.retention_jobs import RetentionJob
+from services.screening import DatabaseScreeningServices
 from services.training import DatabaseTrainingServices
 from services.wellbeing import DatabaseWellbeingServices
 from services.wellbeing_jobs import wellbeing_jobs
@@ -89,6 +90,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         work_accident.verbs(),
         documentation.verbs(),
         DatabaseTrainingServices(db).verbs(),
+        DatabaseScreeningServices(db, notifier).verbs(),
     )
     return Flows(org, modules, actions)
 

@@ -21,6 +21,7 @@ from domain.texts import (
     lone_work,
     near_miss,
     precursors,
+    screening,
     training,
     wellbeing,
     work_accident,
@@ -62,6 +63,7 @@ _SECTIONS: Final = (
     work_accident.TEXTS,
     documentation.TEXTS,
     training.TEXTS,
+    screening.TEXTS,
 )
 
 

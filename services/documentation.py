@@ -39,7 +39,7 @@ from domain.org import UnitRef
 from domain.wellbeing import Access
 from services.actions import CardData, CardInputs, NoData, Verb
 from services.ports import Clock
-from storage import audit, documentation, org, training, wellbeing
+from storage import audit, documentation, org, screening, training, wellbeing
 from storage.db import Database
 from storage.models import Unit, utcnow
 
@@ -172,6 +172,7 @@ class DatabaseDocumentationServices:
             standings = await self._standings(session, unit.id)
             amo = await documentation.amo_members(session, unit.id)
             counts = await _training_counts(session, access, unit.id)
+            screenings = await screening.of_unit(session, unit.id)
         notice = t(
             lang,
             "documentation.saved",
@@ -187,6 +188,7 @@ class DatabaseDocumentationServices:
             notice=notice,
             amo=amo,
             training=counts,
+            screenings=screenings,
         )
 
     # -- helpers -----------------------------------------------------------------------------
@@ -227,6 +229,7 @@ class DatabaseDocumentationServices:
             university_wide=access.university_wide,
             amo=await documentation.amo_members(session, unit.id),
             training=await _training_counts(session, access, unit.id),
+            screenings=await screening.of_unit(session, unit.id),
         )
 
     async def _picker(

@@ -15,6 +15,7 @@ from cards import (
     near_miss,
     near_miss_form,
     precursor_forms,
+    screening,
     training,
     wellbeing_forms,
     wellbeing_items,
@@ -27,6 +28,7 @@ from domain.near_miss_forms import ActionForm, AssignForm, NearMissForm
 from domain.org import RoleAssignmentForm
 from domain.precursor_forms import EntryForm, HoldingForm
 from domain.precursor_ledger import FORM_KINDS
+from domain.screening import AnswerForm
 from domain.training import TrainingForm
 from domain.wellbeing import AmdForm, DialogueForm
 from domain.wellbeing_items import ItemDraft
@@ -72,6 +74,7 @@ FORMS: list[tuple[str, tuple[FormItem, ...], type[BaseModel], Any, Any]] = [
     ("work accident filed", work_accident.FILED_FORM, FiledForm, NONE, NONE),
     ("work accident no report", work_accident.NOT_REQUIRED_FORM, NotRequiredForm, NONE, NONE),
     ("training record", training.RECORD_FIELDS, TrainingForm, NONE, NONE),
+    ("sister screening answer", screening.ANSWER_FIELDS, AnswerForm, NONE, NONE),
     *_entry_forms(),
 ]
 

@@ -39,6 +39,7 @@ from domain.precursors import (
     Category as PrecursorCategory,
 )
 from domain.precursors import ReportUnit, SubstanceInfo
+from domain.screening import ScreeningStatus, ScreeningView
 from storage.documentation import duties
 from tests.cards.test_lone_work_cards import view
 from tests.cards.test_near_miss_cards import AMK, NOW, _report
@@ -280,6 +281,18 @@ def _documentation_cards() -> Iterator[tuple[str, Callable[[], Card]]]:
             university_wide=False,
             amo={Role.LEADER: 1, Role.AMR: 2},
             training=(14, 9),
+            screenings=[
+                ScreeningView(
+                    id=1,
+                    unit_id=UNITS[0].id,
+                    unit=UNITS[0].name,
+                    partner_id=99,
+                    partner="Fysik",
+                    status=ScreeningStatus.ACCEPTED,
+                    requested_on=date(2026, 11, 20),
+                    planned_on=date(2027, 2, 3),
+                )
+            ],
         ),
     )
     yield (
