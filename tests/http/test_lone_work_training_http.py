@@ -4,11 +4,12 @@ and who gave it, or that none is recorded (`domain.training.matches_lone_work`).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from domain.training import TrainingForm, TrainingKind
+from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from storage import training
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import Person, Unit
@@ -102,3 +103,33 @@ async def test_only_a_record_in_the_unit_that_covers_the_task_counts(bot: BotUnd
     shown = text(card_of(await bot.invoke(LISE, "lone_work.refresh", {"request_id": number})))
     day_shown = date.fromisoformat(day(-30)).strftime("%d.%m.%Y")
     assert f"Destillation  af opløsningsmidler (instruktion, {day_shown}" in shown
+
+
+async def test_the_reminder_and_the_expired_card_keep_the_training_line(
+    bot: BotUnderTest,
+) -> None:
+    kemi = await _setup(bot)
+    await bot.invoke(LISE, "training.record", record(kemi, "Alenearbejde, kemi", -3, kind="course"))
+    await _request(bot, kemi)
+    assert bot.runtime is not None
+    async with bot.runtime.db.sessions() as session:
+        request = (await session.scalars(select(LoneWorkRequest))).one()
+    reminders = next(j for j in bot.runtime.scheduler.jobs if isinstance(j, LoneWorkReminders))
+    bot.connector.clear()
+    await reminders.run(request.created_at + timedelta(days=4))  # Sunday: 2 working days on
+    [reminder] = _to(bot.connector.messages(), LISE)
+    assert "Påmindelse" in reminder.card_text()
+    assert "Alenearbejde, kemi (kursus," in reminder.card_text()
+
+    await bot.invoke(LISE, "lone_work.approve", {"request_id": request.id})
+    await bot.runtime.background.drain()
+    bot.connector.clear()
+    expiry = next(j for j in bot.runtime.scheduler.jobs if isinstance(j, LoneWorkExpiry))
+    await expiry.run(request.expires_at + timedelta(minutes=1))
+    [at_approver] = [
+        item
+        for item in bot.connector.sent
+        if item.method == "PUT" and item.conversation_id == LISE.chat_id
+    ]
+    assert "Udløbet" in at_approver.card_text()
+    assert "Alenearbejde, kemi (kursus," in at_approver.card_text()
