@@ -208,6 +208,48 @@ async def _documentation_import(settings: Settings, path: Path, lang: Lang, chec
     return 0
 
 
+async def _training_template(settings: Settings, out: Path) -> int:
+    from services.training_import import write_import_template
+
+    db = Database(settings.database_url)
+    try:
+        await prepare_database(db)
+        await write_import_template(db, out)
+    finally:
+        await db.dispose()
+    print(f"wrote {out}")
+    return 0
+
+
+async def _training_import(settings: Settings, path: Path, lang: Lang, check: bool) -> int:
+    from services.training_import import import_file
+
+    db = Database(settings.database_url)
+    try:
+        await prepare_database(db)
+        outcome = await import_file(
+            db,
+            path,
+            actor="cli:training-import",
+            today=local_date(utcnow()),
+            lang=lang,
+            check_only=check,
+        )
+    finally:
+        await db.dispose()
+    if outcome.errors:
+        for line in outcome.errors:
+            print(line, file=sys.stderr)
+        print(
+            t(lang, "training.import.nothing_written", count=len(outcome.errors)),
+            file=sys.stderr,
+        )
+        return 1
+    key = "training.import.written" if outcome.written else "training.import.checked"
+    print(t(lang, key, records=outcome.records))
+    return 0
+
+
 async def _digest(settings: Settings, week: str | None, channel: str | None, dry_run: bool) -> int:
     now = utcnow()
     chosen = week or iso_week(now)
@@ -413,6 +455,20 @@ def _parser() -> argparse.ArgumentParser:
     documentation_import.add_argument("file", type=Path)
     documentation_import.add_argument("--check", action="store_true", help="only check")
     documentation_import.add_argument("--lang", choices=["da", "en"], default="da")
+    training_parser = commands.add_parser(
+        "training", help="instruction and training records: H&S e-learning completions"
+    )
+    training_commands = training_parser.add_subparsers(dest="training_command")
+    training_template = training_commands.add_parser(
+        "template", help="write the empty import sheet for e-learning completions"
+    )
+    training_template.add_argument("--out", type=Path, required=True)
+    training_import = training_commands.add_parser(
+        "import", help="check a filled sheet and write all its rows, or none"
+    )
+    training_import.add_argument("file", type=Path)
+    training_import.add_argument("--check", action="store_true", help="only check")
+    training_import.add_argument("--lang", choices=["da", "en"], default="da")
     digest = commands.add_parser("digest", help="post (or print) the weekly digest now")
     digest.add_argument("--now", action="store_true", help="run now instead of on schedule")
     digest.add_argument("--week", help="ISO week such as 2026-W48 (default: this week)")
@@ -510,6 +566,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_documentation_template(settings, args.out))
     if command == "documentation" and args.documentation_command == "import":
         return asyncio.run(_documentation_import(settings, args.file, Lang(args.lang), args.check))
+    if command == "training" and args.training_command == "template":
+        return asyncio.run(_training_template(settings, args.out))
+    if command == "training" and args.training_command == "import":
+        return asyncio.run(_training_import(settings, args.file, Lang(args.lang), args.check))
     if command == "digest":
         if not args.now:
             print("add --now to run the digest outside its schedule", file=sys.stderr)

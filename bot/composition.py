@@ -38,6 +38,8 @@ from services.ports import Directory, PeriodicJob
 from services.precursor_jobs import PrecursorReminders
 from services.precursors import DatabasePrecursorServices
 from services.retention_jobs import RetentionJob
+from services.screening import DatabaseScreeningServices
+from services.training import DatabaseTrainingServices
 from services.wellbeing import DatabaseWellbeingServices
 from services.wellbeing_jobs import wellbeing_jobs
 from services.work_accident import DatabaseWorkAccidentServices
@@ -106,6 +108,8 @@ def flows(
         work_accident.verbs(),
         WorkAccidentLearning(work_accident).verbs(),
         documentation.verbs(),
+        DatabaseTrainingServices(db).verbs(),
+        DatabaseScreeningServices(db, notifier).verbs(),
     )
     return Flows(org, modules, actions)
 

@@ -30,9 +30,12 @@ from cards.common import (
     unit_choice,
 )
 from cards.forms import Field, Kind, render_fields
+from cards.screening import overview_block as screening_block
+from cards.training import overview_block
 from domain.documentation import Duty, Standing, Status
 from domain.i18n import Lang, t
 from domain.org import Role, UnitRef
+from domain.screening import ScreeningView
 
 AMO_DUTY: Final = "amo_composition"
 
@@ -127,9 +130,14 @@ def overview_card(
     university_wide: bool,
     notice: str | None = None,
     amo: Mapping[Role, int] | None = None,
+    training: tuple[int, int] | None = None,
+    screenings: Sequence[ScreeningView] | None = None,
 ) -> Card:
     """A unit's duties, most urgent first, each with its status, dates and proof; a leader,
-    AMK or the secretariat can record each recorded duty from here."""
+    AMK or the secretariat can record each recorded duty from here. Then instruction and
+    training: the unit's counts and buttons for its leader and AMK (`training`: records and
+    people), and for everyone the way to their own records. `screenings`: the unit's sister
+    screenings, asked and asked of it."""
     body: list[CardElement] = [
         title(t(lang, "documentation.title", unit=plain(unit.name))),
         paragraph(t(lang, "documentation.intro"), subtle=True),
@@ -157,6 +165,9 @@ def overview_card(
                     ],
                 )
             )
+    if screenings is not None:
+        body.append(screening_block(lang, unit, screenings, may_ask=may_record))
+    body.append(overview_block(lang, unit, counts=training, may_record=training is not None))
     actions = [execute(t(lang, "documentation.other_unit"), "documentation.pick")]
     if university_wide:
         actions.append(execute(t(lang, "documentation.all.show"), "documentation.all"))

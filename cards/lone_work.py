@@ -36,6 +36,7 @@ from cards.common import (
     unit_choices,
 )
 from cards.forms import Field, FormItem, Kind, Note, Row, field_error, keyed, render_fields
+from cards.training import lone_work_line
 from domain.i18n import Lang, format_datetime, t
 from domain.lone_work import (
     WEEKDAYS,
@@ -439,6 +440,8 @@ def approval_card(
     body: list[CardElement] = [title(heading or t(lang, "lone_work.approval.title"))]
     body.append(paragraph(t(lang, "lone_work.approval.intro", requester=plain(view.requester))))
     body.append(facts(lang, view, with_status=True))
+    if view.training is not None:
+        body.append(lone_work_line(lang, view.training, requester=view.requester, unit=view.unit))
     decided = _decided_line(lang, view)
     if decided is not None:
         body.append(decided)

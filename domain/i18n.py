@@ -22,6 +22,8 @@ from domain.texts import (
     near_miss,
     org_sync,
     precursors,
+    screening,
+    training,
     wellbeing,
     work_accident,
     work_accident_export,
@@ -64,6 +66,8 @@ _SECTIONS: Final = (
     work_accident_export.TEXTS,
     documentation.TEXTS,
     org_sync.TEXTS,
+    training.TEXTS,
+    screening.TEXTS,
 )
 
 

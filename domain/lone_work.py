@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from domain.i18n import COPENHAGEN
 from domain.ids import RowId
+from domain.training import TrainingCheck
 
 PHONE_PATTERN: Final = re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")
 TIME_PATTERN: Final = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
@@ -386,6 +387,8 @@ class RequestView(BaseModel):
     closed_by: str | None = None
     closed_at: datetime | None = None
     created_at: datetime | None = None
+    # the requester's training in the unit, for the approver (None: not looked up)
+    training: TrainingCheck | None = None
 
     @property
     def status_key(self) -> str:

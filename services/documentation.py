@@ -39,7 +39,7 @@ from domain.org import UnitRef
 from domain.wellbeing import Access
 from services.actions import CardData, CardInputs, NoData, Verb
 from services.ports import Clock
-from storage import audit, documentation, org, wellbeing
+from storage import audit, documentation, org, screening, training, wellbeing
 from storage.db import Database
 from storage.models import Unit, utcnow
 
@@ -171,6 +171,8 @@ class DatabaseDocumentationServices:
             )
             standings = await self._standings(session, unit.id)
             amo = await documentation.amo_members(session, unit.id)
+            counts = await _training_counts(session, access, unit.id)
+            screenings = await screening.of_unit(session, unit.id)
         notice = t(
             lang,
             "documentation.saved",
@@ -185,6 +187,8 @@ class DatabaseDocumentationServices:
             university_wide=access.university_wide,
             notice=notice,
             amo=amo,
+            training=counts,
+            screenings=screenings,
         )
 
     # -- helpers -----------------------------------------------------------------------------
@@ -224,6 +228,8 @@ class DatabaseDocumentationServices:
             may_record=access.may_record(unit.id),
             university_wide=access.university_wide,
             amo=await documentation.amo_members(session, unit.id),
+            training=await _training_counts(session, access, unit.id),
+            screenings=await screening.of_unit(session, unit.id),
         )
 
     async def _picker(
@@ -277,6 +283,16 @@ class DatabaseDocumentationServices:
     def _unknown(self, speaker: Speaker) -> Card:
         lang = speaker.lang
         return notice_card(t(lang, "documentation.pick.title"), t(lang, "documentation.unknown"))
+
+
+async def _training_counts(
+    session: AsyncSession, access: Access, unit_id: int
+) -> tuple[int, int] | None:
+    """The unit's training records and people, for its leaders and AMKs only (the records
+    are personal: nobody else sees even how many there are)."""
+    if access.person_id is None or not access.leads_or_coordinates(unit_id):
+        return None
+    return await training.unit_counts(session, unit_id)
 
 
 def unit_standings(

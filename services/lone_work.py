@@ -35,6 +35,7 @@ from services.lone_work_views import (
     request_view,
     requester_key,
     views_and_people,
+    with_training,
 )
 from services.ports import Notifier, Outgoing
 from storage import audit, conversations, lone_work, lone_work_decisions, lone_work_lists, org
@@ -169,6 +170,8 @@ class DatabaseLoneWorkServices:
                 people[found.asking.id] = found.asking
             people |= await lone_work.people_named(connection, people_ids(request) - people.keys())
             view = request_view(request, people, unit.name)
+            if approver is not None:
+                view = await with_training(connection, view)
             entity = (ENTITY, str(view.id))
             mine = Outgoing(
                 speaker.person_id,
@@ -313,6 +316,8 @@ class DatabaseLoneWorkServices:
                 speaker.person_id is not None
                 and await lone_work_decisions.may_revoke(connection, request, speaker.person_id)
             )
+            if may_decide:
+                view = await with_training(connection, view)
         if may_decide:
             return approval_card(lang, view)
         if speaker.person_id == view.requester_id:
@@ -424,6 +429,7 @@ class DatabaseLoneWorkServices:
         if outcome.loaded is None:
             return None
         view, people = loaded_view(outcome.loaded), outcome.loaded.people
+        view = await with_training(connection, view)
         notice = change_notice(view, people, what) if outcome.changed else None
         if notice is not None:
             await self.notifier.keep_ahead(connection, [notice])

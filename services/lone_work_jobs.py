@@ -20,6 +20,7 @@ from services.lone_work_views import (
     person_lang,
     view_and_people,
     views_and_people,
+    with_training,
 )
 from services.ports import Notifier
 from storage import lone_work, lone_work_decisions, lone_work_lists, org
@@ -45,6 +46,7 @@ class LoneWorkExpiry:
         async with self.db.transaction() as session:
             expired = await lone_work_decisions.expire_due(session, now)
             views, people = await views_and_people(session, expired)
+            views = [await with_training(session, view) for view in views]
         for view in views:
             requester = people.get(view.requester_id)
             approver = people.get(view.approver_id) if view.approver_id else None
@@ -93,6 +95,7 @@ class LoneWorkReminders:
             if request is None or request.approver_id is None:
                 return False
             view, people = await view_and_people(session, request)
+            view = await with_training(session, view)
         approver = people.get(request.approver_id)
         if approver is None:
             return False

@@ -11,8 +11,10 @@ from cards.common import Card, notice_card, plain
 from cards.lone_work import approval_card, requester_card
 from domain.i18n import Lang, preferred_lang, t
 from domain.lone_work import Hazard, Mitigation, RequestView, Schedule, Status
+from domain.training import check_lone_work
 from services.ports import Outgoing
-from storage import lone_work, lone_work_lists, org
+from storage import lone_work, lone_work_lists, org, training
+from storage.db import HotConnection
 from storage.lone_work import RequestRow
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import Unit
@@ -140,6 +142,13 @@ def request_view(
         closed_at=request.closed_at,
         created_at=request.created_at,
     )
+
+
+async def with_training(on: AsyncSession | HotConnection, view: RequestView) -> RequestView:
+    """The view with the requester's training check for the approver's card: the newest of
+    their records in the request's unit that covers the task (`domain.training`)."""
+    records = await training.of_person_in_unit(on, view.requester_id, view.unit_id)
+    return view.model_copy(update={"training": check_lone_work(records, view.task)})
 
 
 def card_renderer(

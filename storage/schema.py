@@ -7,6 +7,8 @@ from storage import (
     lone_work_models,
     near_miss_models,
     precursor_models,
+    screening_models,
+    training_models,
     wellbeing_models,
     work_accident_models,
 )
@@ -22,6 +24,8 @@ __all__ = [
     "metadata",
     "near_miss_models",
     "precursor_models",
+    "screening_models",
+    "training_models",
     "wellbeing_models",
     "work_accident_models",
 ]

@@ -25,9 +25,13 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "privacy.title": ("Dine data", "Your data"),
     "privacy.stored": (
         "Jeg gemmer dit navn, din e-mail og det, du selv skriver i en sag: anmeldelser, "
-        "ansøgninger og noter. En anonym anmeldelse gemmes uden dit navn.",
+        "ansøgninger og noter. En anonym anmeldelse gemmes uden dit navn. Din enheds leder "
+        "eller AMK kan registrere den instruktion og oplæring, du har fået; den kan kun du "
+        "og de se.",
         "I store your name, your e-mail address and what you write in a case yourself: "
-        "reports, requests and notes. An anonymous report is stored without your name.",
+        "reports, requests and notes. An anonymous report is stored without your name. Your "
+        "unit's leader or AMK can record the instruction and training you were given; only "
+        "you and they can see it.",
     ),
     "privacy.readers": (
         "Kun dem, der skal behandle sagen, kan læse den: den leder, der godkender, enhedens "

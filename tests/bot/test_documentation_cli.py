@@ -89,3 +89,30 @@ def test_a_file_that_is_not_a_workbook_is_refused(
     Path("noter.xlsx").write_text("ikke et regneark", encoding="utf-8")
     assert main(["documentation", "import", "noter.xlsx"]) == 1
     assert "noter.xlsx kan ikke læses som et Excel-ark" in capsys.readouterr().err
+
+
+def test_e_learning_completions_are_imported_from_the_command_line(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["training", "template", "--out", "kurser.xlsx"]) == 0
+    workbook = load_workbook("kurser.xlsx")
+    sheet = workbook["Gennemførte kurser"]
+    for column, value in enumerate(
+        ["Kemi", "emil@uni.dk", "H&S: Alenearbejde", date(2026, 3, 2), None, None, "ja"], start=1
+    ):
+        sheet.cell(row=2, column=column, value=value)
+    sheet.cell(row=3, column=1, value="Ukendt")
+    workbook.save("udfyldt.xlsx")
+    capsys.readouterr()
+    assert main(["training", "import", "udfyldt.xlsx"]) == 1
+    assert "Række 3: ingen aktiv enhed hedder »Ukendt«" in capsys.readouterr().err
+    sheet.delete_rows(3)
+    workbook.save("udfyldt.xlsx")
+    assert main(["training", "import", "udfyldt.xlsx", "--lang", "en"]) == 0
+    assert "1 completions were saved." in capsys.readouterr().out
+    with sqlite3.connect(database) as connection:
+        stored = connection.execute(
+            "SELECT t.kind, t.lone_work, p.upn FROM training_record t JOIN person p"
+            " ON p.id = t.person_id"
+        ).fetchall()
+    assert stored == [("e_learning", 1, "emil@uni.dk")]

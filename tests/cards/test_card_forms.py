@@ -15,6 +15,8 @@ from cards import (
     near_miss,
     near_miss_form,
     precursor_forms,
+    screening,
+    training,
     wellbeing_forms,
     wellbeing_items,
     work_accident,
@@ -26,6 +28,8 @@ from domain.near_miss_forms import ActionForm, AssignForm, NearMissForm
 from domain.org import RoleAssignmentForm
 from domain.precursor_forms import EntryForm, HoldingForm
 from domain.precursor_ledger import FORM_KINDS
+from domain.screening import AnswerForm
+from domain.training import TrainingForm
 from domain.wellbeing import AmdForm, DialogueForm
 from domain.wellbeing_items import ItemDraft
 from domain.work_accident_forms import FiledForm, NotRequiredForm, WorkAccidentForm
@@ -70,6 +74,8 @@ FORMS: list[tuple[str, tuple[FormItem, ...], type[BaseModel], Any, Any]] = [
     ("work accident", work_accident.FORM, WorkAccidentForm, NONE, NONE),
     ("work accident filed", work_accident.FILED_FORM, FiledForm, NONE, NONE),
     ("work accident no report", work_accident.NOT_REQUIRED_FORM, NotRequiredForm, NONE, NONE),
+    ("training record", training.RECORD_FIELDS, TrainingForm, NONE, NONE),
+    ("sister screening answer", screening.ANSWER_FIELDS, AnswerForm, NONE, NONE),
     *_entry_forms(),
 ]
 

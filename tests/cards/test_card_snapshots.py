@@ -23,6 +23,7 @@ from cards.near_miss import report_card
 from cards.near_miss_form import confirmation_card, report_form
 from cards.precursor_forms import entry_form, search_card
 from cards.precursors import home_card
+from cards.training import record_card as training_record_card
 from cards.wellbeing_forms import amd_form, dialogue_form
 from cards.wellbeing_items import items_card, owner_card
 from domain.checkins import SessionStatus, SessionView
@@ -38,6 +39,7 @@ from domain.precursors import (
     Category as PrecursorCategory,
 )
 from domain.precursors import ReportUnit, SubstanceInfo
+from domain.screening import ScreeningStatus, ScreeningView
 from storage.documentation import duties
 from tests.cards.test_lone_work_cards import view
 from tests.cards.test_near_miss_cards import AMK, NOW, _report
@@ -278,6 +280,19 @@ def _documentation_cards() -> Iterator[tuple[str, Callable[[], Card]]]:
             may_record=True,
             university_wide=False,
             amo={Role.LEADER: 1, Role.AMR: 2},
+            training=(14, 9),
+            screenings=[
+                ScreeningView(
+                    id=1,
+                    unit_id=UNITS[0].id,
+                    unit=UNITS[0].name,
+                    partner_id=99,
+                    partner="Fysik",
+                    status=ScreeningStatus.ACCEPTED,
+                    requested_on=date(2026, 11, 20),
+                    planned_on=date(2027, 2, 3),
+                )
+            ],
         ),
     )
     yield (
@@ -292,6 +307,20 @@ def _documentation_cards() -> Iterator[tuple[str, Callable[[], Card]]]:
                 "subject": "Skriv, hvad vurderingen handler om.",
                 "met_on": "Datoen kan ikke ligge i fremtiden.",
                 "proof": "Linket skal begynde med https://.",
+            },
+        ),
+    )
+    yield (
+        "training.record-errors.da",
+        lambda: training_record_card(
+            Lang.DA,
+            UNITS[0],
+            today=TODAY,
+            values={"person": "emil", "activity": "Alenearbejde", "given_on": "2027-01-01"},
+            errors={
+                "person": "Skriv personens e-mailadresse.",
+                "given_on": "Datoen kan ikke ligge i fremtiden.",
+                "given_by": "Skriv, hvem der gav instruktionen eller oplæringen.",
             },
         ),
     )

@@ -45,6 +45,7 @@ async def test_welcome_card_tells_what_is_stored_who_reads_it_and_how_long(
     assert "Dine data" in card
     assert "anonym anmeldelse gemmes uden dit navn" in card
     assert "arbejdsmiljøkoordinator (AMK)" in card
+    assert "instruktion og oplæring, du har fået; den kan kun du og de se" in card
     assert "nærved-hændelser 3 år efter" in card and "tjek ind-forløb efter 30 dage" in card
     links = [node.get("url") for node in walk(sent[0].card) if node.get("type") == "Action.OpenUrl"]
     assert links == [PRIVACY_URL]

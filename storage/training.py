@@ -1,0 +1,159 @@
+"""Instruction and training records: a new record with its audit event, a person's own
+records, a unit's records, and the requester's records a lone-work approver is shown."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.training import TrainingForm, TrainingKind, TrainingView
+from storage import audit
+from storage.db import HotConnection
+from storage.models import Person, Unit
+from storage.org import person_label
+from storage.training_models import TrainingRecord
+
+ENTITY = "training_record"
+
+
+def _views() -> Select[*tuple[Any, ...]]:
+    return (
+        select(
+            TrainingRecord.id,
+            TrainingRecord.unit_id,
+            Unit.name,
+            TrainingRecord.person_id,
+            Person.name,
+            Person.upn,
+            Person.aad_object_id,
+            TrainingRecord.activity,
+            TrainingRecord.kind,
+            TrainingRecord.given_on,
+            TrainingRecord.given_by,
+            TrainingRecord.proof,
+            TrainingRecord.lone_work,
+        )
+        .join(Unit, Unit.id == TrainingRecord.unit_id)
+        .join(Person, Person.id == TrainingRecord.person_id)
+    )
+
+
+def _view(row: Sequence[Any]) -> TrainingView:
+    (
+        record_id,
+        unit_id,
+        unit,
+        person_id,
+        name,
+        upn,
+        aad,
+        activity,
+        kind,
+        given_on,
+        by,
+        proof,
+        lw,
+    ) = row
+    return TrainingView(
+        id=record_id,
+        unit_id=unit_id,
+        unit=unit,
+        person_id=person_id,
+        person=person_label(person_id, name, upn, aad),
+        activity=activity,
+        kind=TrainingKind(kind),
+        given_on=given_on,
+        given_by=by,
+        proof=proof,
+        lone_work=bool(lw),
+    )
+
+
+_NEWEST = (TrainingRecord.given_on.desc(), TrainingRecord.id.desc())
+_OF_PERSON_IN_UNIT = (
+    _views()
+    .where(
+        TrainingRecord.person_id == bindparam("person_id"),
+        TrainingRecord.unit_id == bindparam("unit_id"),
+    )
+    .order_by(*_NEWEST)
+)
+
+
+async def add_record(
+    session: AsyncSession,
+    *,
+    unit_id: int,
+    person_id: int,
+    form: TrainingForm,
+    actor_id: int | None,
+    actor: str,
+) -> TrainingRecord:
+    """The record with its audit event (facts only, never the text); `actor_id` None:
+    imported by an administrator."""
+    record = TrainingRecord(
+        unit_id=unit_id,
+        person_id=person_id,
+        activity=form.activity,
+        kind=form.kind.value,
+        given_on=form.given_on,
+        given_by=form.given_by,
+        proof=form.proof,
+        lone_work=form.lone_work,
+        recorded_by_id=actor_id,
+    )
+    session.add(record)
+    await session.flush()
+    await audit.record(
+        session,
+        actor=actor,
+        action="training.record",
+        entity_type=ENTITY,
+        entity_id=record.id,
+        after=record.snapshot(),
+    )
+    return record
+
+
+async def of_person(session: AsyncSession, person_id: int) -> list[TrainingView]:
+    """The person's own records in every unit, newest first."""
+    rows = await session.execute(
+        _views().where(TrainingRecord.person_id == person_id).order_by(*_NEWEST)
+    )
+    return [_view(row) for row in rows]
+
+
+async def of_unit(
+    session: AsyncSession, unit_id: int, *, person_id: int | None = None, limit: int = 25
+) -> tuple[list[TrainingView], int]:
+    """A unit's records, newest first (at most `limit`), of one person or everyone, and how
+    many there are."""
+    wanted = [TrainingRecord.unit_id == unit_id]
+    if person_id is not None:
+        wanted.append(TrainingRecord.person_id == person_id)
+    rows = await session.execute(_views().where(*wanted).order_by(*_NEWEST).limit(limit))
+    total = await session.scalar(select(func.count()).select_from(TrainingRecord).where(*wanted))
+    return [_view(row) for row in rows], int(total or 0)
+
+
+async def unit_counts(session: AsyncSession, unit_id: int) -> tuple[int, int]:
+    """How many records the unit has, and for how many people."""
+    row = (
+        await session.execute(
+            select(func.count(), func.count(func.distinct(TrainingRecord.person_id))).where(
+                TrainingRecord.unit_id == unit_id
+            )
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+async def of_person_in_unit(
+    on: AsyncSession | HotConnection, person_id: int, unit_id: int
+) -> list[TrainingView]:
+    """The person's records in the unit, newest first (the lone-work approver's check)."""
+    result = await on.execute(_OF_PERSON_IN_UNIT, {"person_id": person_id, "unit_id": unit_id})
+    return [_view(row) for row in result.all()]

@@ -1,0 +1,84 @@
+"""The sister-screening cards are valid Adaptive Card 1.5 and small enough for Teams; the
+asked unit's card has its buttons while the request is open, and its status after."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from cards.common import Card
+from cards.documentation import overview_card
+from cards.screening import answer_card, ask_card
+from domain.i18n import Lang
+from domain.org import SEED_UNITS, UnitRef
+from domain.screening import ScreeningStatus, ScreeningView
+from tests.cards.test_cards import MAX_CARD_BYTES, VALIDATOR
+from tests.cards.test_documentation_cards import _standings
+
+KEMI = UnitRef(id=1, name="Kemi")
+
+
+def _view(status: ScreeningStatus, n: int = 0) -> ScreeningView:
+    return ScreeningView(
+        id=3 + n,
+        unit_id=1 if n % 2 == 0 else 2 + n,
+        unit="Kemi" if n % 2 == 0 else "Institut for Bioteknologi og Biomedicin",
+        partner_id=2 + n if n % 2 == 0 else 1,
+        partner="Institut for Fysik og Nanoteknologi" if n % 2 == 0 else "Kemi",
+        status=status,
+        requested_on=date(2026, 11, 20),
+        planned_on=date(2027, 2, 3) if status is ScreeningStatus.ACCEPTED else None,
+    )
+
+
+def every_card() -> Iterator[tuple[str, Card]]:
+    units = [UnitRef(id=n, name=name) for n, name in enumerate(SEED_UNITS, start=1)]
+    views = [_view(list(ScreeningStatus)[n % 3], n) for n in range(6)]
+    for lang in Lang:
+        yield f"ask-{lang}", ask_card(lang, units[0], units, error="Vælg en anden enhed.")
+        yield f"answer-{lang}", answer_card(lang, _view(ScreeningStatus.REQUESTED))
+        yield (
+            f"answer-errors-{lang}",
+            answer_card(
+                lang,
+                _view(ScreeningStatus.REQUESTED),
+                values={"planned_on": "2026-01-01"},
+                errors={"planned_on": "Datoen kan ikke ligge i fortiden."},
+            ),
+        )
+        yield (
+            f"answered-{lang}",
+            answer_card(lang, _view(ScreeningStatus.ACCEPTED), notice="Allerede besvaret."),
+        )
+        yield (
+            f"overview-with-screenings-{lang}",
+            overview_card(
+                lang,
+                KEMI,
+                _standings(),
+                may_record=True,
+                university_wide=False,
+                training=(3, 2),
+                screenings=views,
+            ),
+        )
+
+
+CARDS = dict(every_card())
+
+
+@pytest.mark.parametrize("name", sorted(CARDS))
+def test_screening_card_is_valid_and_small(name: str) -> None:
+    card = CARDS[name]
+    assert [error.message[:200] for error in VALIDATOR.iter_errors(card)] == []
+    assert len(json.dumps(card, ensure_ascii=False).encode("utf-8")) < MAX_CARD_BYTES
+
+
+def test_the_open_request_has_the_answers_and_the_answered_one_its_status() -> None:
+    open_card = json.dumps(CARDS["answer-da"], ensure_ascii=False)
+    assert '"screening.accept"' in open_card and '"screening.decline"' in open_card
+    answered = json.dumps(CARDS["answered-da"], ensure_ascii=False)
+    assert '"screening.accept"' not in answered and "aftalt til 03.02.2027" in answered
