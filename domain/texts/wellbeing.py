@@ -601,6 +601,18 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "**næste dialog skulle være holdt {date}**",
         "**next dialogue was due {date}**",
     ),
+    "wellbeing.overview.group": (
+        "- {group}: seneste dialog {last}, næste senest {due}",
+        "- {group}: last dialogue {last}, next due {due}",
+    ),
+    "wellbeing.overview.group_due_now": (
+        "- {group}: seneste dialog {last}, **næste skulle være holdt {due}**",
+        "- {group}: last dialogue {last}, **next was due {due}**",
+    ),
+    "wellbeing.overview.more_groups": (
+        "- flere grupper: {count}",
+        "- more groups: {count}",
+    ),
     "wellbeing.overview.amd": (
         "arbejdsmiljødrøftelse holdt {date}",
         "annual discussion held {date}",
