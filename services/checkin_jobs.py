@@ -2,8 +2,9 @@
 
 Every step is claimed in `job_run` under `checkin:<session>:<step>` (`prompt:<round>`,
 `reminder:<round>`, `alarm:<alarm>:<round>`) before it is sent and written to the timeline,
-so restarts and several instances never send a step twice; the first tick after a pause
-does the step that is due now (the latest one), so a bot that was down catches up at once.
+so restarts and several instances never send a step twice. The steps go out in order
+(`domain.checkins.step_due`): a bot that was down sends the first step it missed at its
+first tick back, and the worker gets the usual time to answer before the next.
 """
 
 from __future__ import annotations
@@ -18,14 +19,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cards.checkins import alarm_card, session_card
 from cards.common import notice_card
 from domain.checkins import (
+    GRACE,
+    PROMPT_LEAD,
     UNREACHED_AFTER,
     AlarmReason,
     EventKind,
     SessionStatus,
     SessionView,
     Step,
+    alarm_due,
     alarm_round,
     allowed_interval,
+    answer_by,
     round_started,
     step_due,
 )
@@ -139,7 +144,14 @@ class CheckinJob:
             if checkin is None:
                 return
             status = SessionStatus(checkin.status)
-            step, at = step_due(status=status, due_at=checkin.due_at, now=now)
+            sent = await checkins.asked(session, checkin)
+            step, at = step_due(
+                status=status,
+                due_at=checkin.due_at,
+                now=now,
+                prompted_at=sent.prompted_at,
+                reminded_at=sent.reminded_at,
+            )
             round_ = checkin.round
         if step is Step.PROMPT:
             await self._once(
@@ -189,7 +201,15 @@ class CheckinJob:
                 return 0
             if checkin.status != SessionStatus.ACTIVE.value:
                 return 0
-            view = await view_of(session, checkin)
+            earlier = await checkins.asked(session, checkin)
+            prompted_at = earlier.prompted_at or now
+            reminded_at = now if kind == "reminder" else prompted_at + PROMPT_LEAD + GRACE
+            view = (await view_of(session, checkin)).model_copy(
+                update={
+                    "answer_by": answer_by(checkin.due_at, prompted_at),
+                    "alarm_at": alarm_due(checkin.due_at, prompted_at, reminded_at),
+                }
+            )
             worker = await session.get(Person, checkin.worker_id)
             await checkins.log(
                 session,

@@ -311,6 +311,29 @@ async def open_ids(session: AsyncSession) -> list[int]:
     return list(rows.all())
 
 
+@dataclass(frozen=True)
+class Asked:
+    """When the worker was really sent the current check-in's prompt and second prompt."""
+
+    prompted_at: datetime | None = None
+    reminded_at: datetime | None = None
+
+
+async def asked(session: AsyncSession, checkin: CheckinSession) -> Asked:
+    """The current round's prompt and second prompt from the timeline (None: not sent)."""
+    rows = await session.execute(
+        select(CheckinEvent.kind, CheckinEvent.at, CheckinEvent.detail)
+        .where(
+            CheckinEvent.session_id == checkin.id,
+            CheckinEvent.kind.in_([EventKind.PROMPT.value, EventKind.REMINDER.value]),
+        )
+        .order_by(CheckinEvent.id.desc())
+        .limit(2)
+    )
+    sent = {kind: at for kind, at, detail in rows if (detail or {}).get("check") == checkin.round}
+    return Asked(sent.get(EventKind.PROMPT.value), sent.get(EventKind.REMINDER.value))
+
+
 async def timeline(session: AsyncSession, session_id: int) -> list[CheckinEvent]:
     return list(
         (

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from dialogs.checkins import CheckinModule
+from domain.i18n import Lang, format_datetime
 from services.checkin_jobs import CheckinJob
 from storage.checkin_models import CheckinEvent, CheckinSession
 from storage.lone_work_models import LoneWorkRequest
@@ -319,11 +320,75 @@ async def test_restart_during_an_open_session_sends_each_step_once(
     job = _wire(bot, clock)
     await job.run(checkin.due_at - timedelta(minutes=2))
     assert len(_cards(bot.connector.messages(), MAJA)) == 2  # the start card and one prompt
-    # Down past the grace periods: the first tick raises the alarm at once.
-    await job.run(checkin.due_at + timedelta(minutes=45))
+    # Down past the second prompt and the alarm: the second prompt goes out first, and the
+    # alarm ten minutes after it.
+    back = checkin.due_at + timedelta(minutes=45)
+    await job.run(back)
+    worker = _cards(bot.connector.messages(), MAJA)
+    assert len(worker) == 3 and "Du har ikke svaret" in worker[-1].card_text()
+    alarm_at = back + timedelta(minutes=10)
+    assert f"inden {format_datetime(Lang.DA, alarm_at)}" in worker[-1].card_text()
+    await job.run(alarm_at - timedelta(seconds=1))
+    assert _cards(bot.connector.messages(), LISE) == []
+    await job.run(alarm_at)
     assert len(_cards(bot.connector.messages(), LISE)) == 1
-    assert await _timeline(bot) == ["started", "prompt", "missed", "escalated"]
-    assert (await _session(bot)).alarm_started_at == checkin.due_at + timedelta(minutes=20)
+    assert await _timeline(bot) == ["started", "prompt", "reminder", "missed", "escalated"]
+    assert (await _session(bot)).alarm_started_at == alarm_at
+
+
+async def test_a_bot_down_over_a_whole_checkin_asks_before_it_alarms(bot: BotUnderTest) -> None:
+    """Nothing ran from the start until two hours after the check-in was due: the first
+    tick back asks the worker (not the leader), with five minutes to answer; the second
+    prompt and the alarm follow ten and twenty minutes after that, in that order."""
+    await _approved(bot)
+    clock = Clock(T0)
+    job = _wire(bot, clock)
+    await bot.say(MAJA, "start alenearbejde")
+    checkin = await _session(bot)
+    bot.connector.clear()
+    back = checkin.due_at + timedelta(hours=2)
+    await job.run(back)
+    [prompt] = _cards(bot.connector.messages(), MAJA)
+    assert "Alt OK?" in prompt.card_text() and "Du har ikke svaret" not in prompt.card_text()
+    answer_by = back + timedelta(minutes=5)
+    assert f"senest {format_datetime(Lang.DA, answer_by)}" in prompt.card_text()
+    assert _cards(bot.connector.messages(), LISE) == []
+
+    await job.run(answer_by + timedelta(minutes=10) - timedelta(seconds=1))
+    assert len(_cards(bot.connector.messages(), MAJA)) == 1
+    await job.run(answer_by + timedelta(minutes=10))
+    worker = _cards(bot.connector.messages(), MAJA)
+    alarm_at = answer_by + timedelta(minutes=20)
+    assert len(worker) == 2 and "Du har ikke svaret" in worker[-1].card_text()
+    assert f"inden {format_datetime(Lang.DA, alarm_at)}" in worker[-1].card_text()
+    assert _cards(bot.connector.messages(), LISE) == []
+
+    await job.run(alarm_at - timedelta(seconds=1))
+    assert _cards(bot.connector.messages(), LISE) == []
+    await job.run(alarm_at)
+    alarms = _cards(bot.connector.messages(), LISE)
+    assert len(alarms) == 1 and "har ikke tjekket ind" in alarms[0].card_text()
+    assert await _timeline(bot) == ["started", "prompt", "reminder", "missed", "escalated"]
+    assert (await _session(bot)).alarm_started_at == alarm_at
+
+
+async def test_a_late_prompt_answered_in_time_raises_no_alarm(bot: BotUnderTest) -> None:
+    """After the bot was down, the worker answers the late prompt: no second prompt and no
+    alarm, and the next check-in is one interval from the answer."""
+    await _approved(bot)
+    clock = Clock(T0)
+    job = _wire(bot, clock)
+    await bot.say(MAJA, "start alenearbejde")
+    checkin = await _session(bot)
+    back = checkin.due_at + timedelta(minutes=40)
+    await job.run(back)
+    clock.now = back + timedelta(minutes=3)
+    await bot.invoke(MAJA, "checkin.ok", {"session_id": checkin.id})
+    bot.connector.clear()
+    await job.run(back + timedelta(minutes=25))
+    assert bot.connector.messages() == []
+    assert (await _session(bot)).due_at == clock.now + timedelta(minutes=30)
+    assert await _timeline(bot) == ["started", "prompt", "ok"]
 
 
 async def test_two_instances_send_each_step_once(
