@@ -130,6 +130,7 @@ class CheckinJob:
         self.notifier = notifier
 
     async def run(self, now: datetime) -> None:
+        await self.close_ended(now)
         async with self.db.sessions() as session:
             ids = await checkins.open_ids(session)
         for session_id in ids:
@@ -137,6 +138,67 @@ class CheckinJob:
                 await self.process(session_id, now)
             except Exception:
                 log.exception("check-in session %s failed; retried on the next tick", session_id)
+
+    async def close_ended(self, now: datetime, *, request_id: int | None = None) -> None:
+        """Close the sessions whose approval was revoked or has expired, telling each worker
+        (the same tick as the expiry; right after the answer for a revocation). A session in
+        alarm keeps its alarm and closes once the alarm is handled."""
+        async with self.db.sessions() as session:
+            ids = await checkins.ended_with_approval(session, now, request_id=request_id)
+        for session_id in ids:
+            try:
+                await send_once(
+                    self.db,
+                    worker_key(session_id, "closed"),
+                    partial(self._close, session_id, now),
+                    lease=LEASE,
+                    retry_if=lambda closed: not closed,
+                    retry_reason="session changed",
+                )
+            except Exception:
+                log.exception("closing check-in session %s failed; retried", session_id)
+
+    async def _close(self, session_id: int, now: datetime) -> bool:
+        """Tell the worker first, then close: a crash in between tells again under the same
+        key (sent once) and closes on the next try. False: not closed (changed meanwhile, or
+        in alarm), so the claim is given back for a later tick."""
+        async with self.db.sessions() as session:
+            checkin = await checkins.get(session, session_id)
+            if checkin is None:
+                return True
+            request = await session.get(LoneWorkRequest, checkin.request_id)
+            assert request is not None
+            reason = checkins.approval_ended(request, now)
+            if reason is None or checkin.status == SessionStatus.FINISHED.value:
+                return True
+            if checkin.status == SessionStatus.ALARM.value:
+                return False  # the alarm goes on; the session closes once it is handled
+            view = (await view_of(session, checkin)).model_copy(
+                update={"status": SessionStatus.FINISHED, "finished_at": now}
+            )
+            worker = await session.get(Person, checkin.worker_id)
+        card: dict[str, object] | None = None
+        if worker is not None:
+            lang = person_lang(worker)
+            text = t(lang, f"checkins.closed.{reason}", number=view.number)
+            card = session_card(lang, view, notice=text)
+            await self.notifier.card_to_person(
+                worker.id,
+                card,
+                key=worker_key(session_id, "closed"),
+                entity=(SESSION_ENTITY, str(session_id)),
+            )
+        async with self.db.transaction() as session:
+            checkin = await checkins.get(session, session_id)
+            if checkin is None:
+                return True
+            closed = await checkins.close_with_approval(session, checkin, reason=reason, now=now)
+        if not closed:
+            return checkin.status == SessionStatus.FINISHED.value
+        if card is not None:
+            shown = card
+            await self.notifier.update_cards((SESSION_ENTITY, str(session_id)), lambda _: shown)
+        return True
 
     async def process(self, session_id: int, now: datetime) -> None:
         async with self.db.sessions() as session:

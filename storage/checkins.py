@@ -249,6 +249,60 @@ async def finish(session: AsyncSession, checkin: CheckinSession, *, now: datetim
     return changed
 
 
+async def ended_with_approval(
+    session: AsyncSession, now: datetime, *, request_id: int | None = None
+) -> list[int]:
+    """Open sessions not in alarm whose approval has ended (revoked, expired, or past its
+    end): they close. A session in alarm stays open until its alarm is handled."""
+    query = (
+        select(CheckinSession.id)
+        .join(LoneWorkRequest, LoneWorkRequest.id == CheckinSession.request_id)
+        .where(
+            CheckinSession.status.in_([SessionStatus.ACTIVE.value, SessionStatus.HANDLED.value]),
+            (LoneWorkRequest.status != Status.APPROVED.value) | (LoneWorkRequest.expires_at <= now),
+        )
+        .order_by(CheckinSession.id)
+    )
+    if request_id is not None:
+        query = query.where(CheckinSession.request_id == request_id)
+    return list((await session.scalars(query)).all())
+
+
+def approval_ended(request: LoneWorkRequest, now: datetime) -> str | None:
+    """Why a session's approval no longer covers it ("revoked" or "expired"), or None."""
+    if request.status == Status.REVOKED.value:
+        return "revoked"
+    if request.status != Status.APPROVED.value or request.expires_at <= now:
+        return "expired"
+    return None
+
+
+async def close_with_approval(
+    session: AsyncSession, checkin: CheckinSession, *, reason: str, now: datetime
+) -> bool:
+    """The approval ended: an active (or handled) session finishes, once; its timeline says
+    why. False if the session changed meanwhile or is in alarm."""
+    if checkin.status not in (SessionStatus.ACTIVE.value, SessionStatus.HANDLED.value):
+        return False
+    before = checkin.snapshot()
+    changed = await _change(
+        session,
+        checkin,
+        {"status": SessionStatus.FINISHED.value, "open_worker_id": None, "finished_at": now},
+    )
+    if changed:
+        await log(
+            session,
+            checkin,
+            EventKind.FINISHED,
+            actor_id=None,
+            now=now,
+            detail={"reason": reason},
+            before=before,
+        )
+    return changed
+
+
 async def raise_alarm(
     session: AsyncSession,
     checkin: CheckinSession,

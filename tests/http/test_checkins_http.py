@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from dialogs.checkins import CheckinModule
 from domain.i18n import Lang, format_datetime
 from services.checkin_jobs import CheckinJob
+from services.lone_work_jobs import LoneWorkExpiry
 from storage.checkin_models import CheckinEvent, CheckinSession
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import AuditEvent
@@ -477,3 +478,122 @@ async def test_two_clicks_at_once_change_the_session_once(bot: BotUnderTest) -> 
     assert sum("tager sig allerede af det" in text for text in shown) == 1
     assert (await _timeline(bot)).count("handled") == 1
     assert (await _timeline(bot)).count("started") == 1
+
+
+# -- the session ends with its approval -----------------------------------------------------------
+
+
+async def _timeline_details(bot: BotUnderTest) -> list[tuple[str, dict[str, Any]]]:
+    assert bot.runtime is not None
+    async with bot.runtime.db.sessions() as session:
+        rows = await session.scalars(select(CheckinEvent).order_by(CheckinEvent.id))
+        return [(row.kind, dict(row.detail)) for row in rows]
+
+
+async def test_revoking_the_approval_ends_the_session_and_tells_the_worker(
+    bot: BotUnderTest,
+) -> None:
+    request_id = await _approved(bot)
+    clock = Clock(T0)
+    job = _wire(bot, clock)
+    await bot.say(MAJA, "start alenearbejde")
+    checkin = await _session(bot)
+    await job.run(checkin.due_at - timedelta(minutes=5))
+    assert len(_cards(bot.connector.messages(), MAJA)) == 2  # the start card, the prompt
+    bot.connector.clear()
+
+    await bot.invoke(LISE, "lone_work.revoke", {"request_id": request_id, "note": "Ny APV"})
+    assert bot.runtime is not None
+    await bot.runtime.background.drain()
+    told = [m.card_text() for m in _cards(bot.connector.messages(), MAJA)]
+    stopped = [text for text in told if "er tilbagekaldt, så jeg har stoppet dine tjek" in text]
+    assert len(stopped) == 1 and "Alenearbejde afsluttet" in stopped[0]
+    assert '"checkin.ok"' not in json.dumps([m.body for m in _to(bot.connector.sent, MAJA)])
+    puts = [m for m in bot.connector.sent if m.method == "PUT" and m.card_text()]
+    session_puts = [m for m in puts if "Alenearbejde afsluttet" in m.card_text()]
+    assert len(session_puts) >= 2  # the start card and the prompt no longer have buttons
+    closed = await _session(bot)
+    assert closed.status == "finished" and closed.open_worker_id is None
+    assert (await _timeline_details(bot))[-1] == ("finished", {"reason": "revoked"})
+
+    # No alarm for a check-in nobody is asked about any more; the old buttons say it is over.
+    bot.connector.clear()
+    await job.run(checkin.due_at + timedelta(minutes=30))
+    assert bot.connector.messages() == []
+    late = await bot.invoke(MAJA, "checkin.ok", {"session_id": checkin.id})
+    assert "Alenearbejde afsluttet" in json.dumps(late.body, ensure_ascii=False)
+    assert await _timeline(bot) == ["started", "prompt", "finished"]
+    again = await bot.say(MAJA, "start alenearbejde")
+    assert "intet godkendt alenearbejde" in again[0].text
+
+
+async def test_an_expired_approval_ends_the_session_in_the_workers_language(
+    bot: BotUnderTest,
+) -> None:
+    request_id = await _approved(bot)
+    clock = Clock(T0)
+    job = _wire(bot, clock)
+    await bot.say(MAJA, "language")
+    await bot.say(MAJA, "start lone work")
+    checkin = await _session(bot)
+    end = T0 + timedelta(minutes=15)
+    assert bot.runtime is not None
+    async with bot.runtime.db.transaction() as session:
+        await session.execute(
+            update(LoneWorkRequest).where(LoneWorkRequest.id == request_id).values(expires_at=end)
+        )
+    expiry = next(j for j in bot.runtime.scheduler.jobs if isinstance(j, LoneWorkExpiry))
+    bot.connector.clear()
+    await expiry.run(end - timedelta(seconds=1))
+    await job.run(end - timedelta(seconds=1))
+    assert _cards(bot.connector.messages(), MAJA) == []
+    await expiry.run(end)
+    await job.run(end)
+    stopped = [
+        m.card_text()
+        for m in _cards(bot.connector.messages(), MAJA)
+        if "has expired, so I have stopped your check-ins" in m.card_text()
+    ]
+    assert len(stopped) == 1 and "Lone work finished" in stopped[0]
+    assert (await _session(bot)).status == "finished"
+    assert (await _timeline_details(bot))[-1] == ("finished", {"reason": "expired"})
+    bot.connector.clear()
+    await job.run(checkin.due_at + timedelta(minutes=30))
+    assert _cards(bot.connector.messages(), LISE) == []
+
+
+async def test_an_alarm_outlives_the_revocation_and_the_session_ends_once_handled(
+    bot: BotUnderTest,
+) -> None:
+    """Revoking an approval never silences a running alarm: the responders still get it; once
+    someone handles it, the session ends and the worker is told."""
+    request_id = await _approved(bot)
+    clock = Clock(T0 + timedelta(minutes=3))
+    job = _wire(bot, clock)
+    await bot.say(MAJA, "start alenearbejde")
+    checkin = await _session(bot)
+    await bot.invoke(MAJA, "checkin.help", {"session_id": checkin.id})
+    assert bot.runtime is not None
+    await bot.runtime.background.drain()
+    await bot.invoke(LISE, "lone_work.revoke", {"request_id": request_id, "note": "Ny APV"})
+    await bot.runtime.background.drain()
+    await job.run(clock.now + timedelta(minutes=10))
+    assert (await _session(bot)).status == "alarm"
+    assert len(_cards(bot.connector.messages(), LISE)) == 2  # the alarm goes on
+    assert not any("tilbagekaldt, så" in m.card_text() for m in bot.connector.messages())
+
+    clock.now += timedelta(minutes=12)
+    await bot.invoke(LISE, "checkin.handle", {"session_id": checkin.id, "alarm": 1})
+    await bot.runtime.background.drain()
+    await job.run(clock.now + timedelta(minutes=1))
+    assert (await _session(bot)).status == "finished"
+    told = [m.card_text() for m in _cards(bot.connector.messages(), MAJA)]
+    assert sum("er tilbagekaldt, så jeg har stoppet dine tjek" in text for text in told) == 1
+    assert await _timeline(bot) == [
+        "started",
+        "help",
+        "escalated",
+        "escalated",
+        "handled",
+        "finished",
+    ]
