@@ -158,6 +158,13 @@ def step_due(
     return (Step.ALARM, at) if now >= at else (Step.NOTHING, None)
 
 
+def check_underway(due_at: datetime, now: datetime) -> bool:
+    """Whether the worker is being asked (or is about to be): from the prompt's time on, until
+    they answer. A session whose approval ends closes only when no check-in is underway, so a
+    worker who stops answering in the last minutes still raises the alarm."""
+    return now >= due_at - PROMPT_LEAD
+
+
 def alarm_round(*, started_at: datetime, now: datetime) -> int:
     """Escalation round due now (1 at the start, one more every `REPEAT`)."""
     if now < started_at:

@@ -31,6 +31,7 @@ from domain.checkins import (
     alarm_round,
     allowed_interval,
     answer_by,
+    check_underway,
     round_started,
     step_due,
 )
@@ -142,7 +143,8 @@ class CheckinJob:
     async def close_ended(self, now: datetime, *, request_id: int | None = None) -> None:
         """Close the sessions whose approval was revoked or has expired, telling each worker
         (the same tick as the expiry; right after the answer for a revocation). A session in
-        alarm keeps its alarm and closes once the alarm is handled."""
+        alarm keeps its alarm and closes once the alarm is handled; one whose worker is being
+        asked closes once they answer (or its alarm is handled)."""
         async with self.db.sessions() as session:
             ids = await checkins.ended_with_approval(session, now, request_id=request_id)
         for session_id in ids:
@@ -173,6 +175,8 @@ class CheckinJob:
                 return True
             if checkin.status == SessionStatus.ALARM.value:
                 return False  # the alarm goes on; the session closes once it is handled
+            if checkin.status == SessionStatus.ACTIVE.value and check_underway(checkin.due_at, now):
+                return False  # the worker is being asked: closes once they answer
             view = (await view_of(session, checkin)).model_copy(
                 update={"status": SessionStatus.FINISHED, "finished_at": now}
             )

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import person_actor
 from domain.checkins import (
+    PROMPT_LEAD,
     AlarmReason,
     EventKind,
     SessionStatus,
@@ -252,13 +253,19 @@ async def finish(session: AsyncSession, checkin: CheckinSession, *, now: datetim
 async def ended_with_approval(
     session: AsyncSession, now: datetime, *, request_id: int | None = None
 ) -> list[int]:
-    """Open sessions not in alarm whose approval has ended (revoked, expired, or past its
-    end): they close. A session in alarm stays open until its alarm is handled."""
+    """Open sessions whose approval has ended (revoked, expired, or past its end) and that
+    may close now: handled ones, and active ones with no check-in underway
+    (`domain.checkins.check_underway`). A session in alarm stays open until it is handled,
+    one being asked until the worker answers (or the alarm)."""
     query = (
         select(CheckinSession.id)
         .join(LoneWorkRequest, LoneWorkRequest.id == CheckinSession.request_id)
         .where(
-            CheckinSession.status.in_([SessionStatus.ACTIVE.value, SessionStatus.HANDLED.value]),
+            (CheckinSession.status == SessionStatus.HANDLED.value)
+            | (
+                (CheckinSession.status == SessionStatus.ACTIVE.value)
+                & (CheckinSession.due_at > now + PROMPT_LEAD)
+            ),
             (LoneWorkRequest.status != Status.APPROVED.value) | (LoneWorkRequest.expires_at <= now),
         )
         .order_by(CheckinSession.id)

@@ -12,6 +12,7 @@ from domain.checkins import (
     alarm_round,
     allowed_interval,
     answer_by,
+    check_underway,
     expected_end,
     interval_choices,
     next_due,
@@ -144,3 +145,10 @@ def _blank(key: str) -> dict[str, str]:
     from domain.i18n import placeholders
 
     return {name: "x" for name in placeholders(key)[0]}
+
+
+def test_a_check_in_is_underway_from_the_prompt_on() -> None:
+    due = T0 + timedelta(minutes=30)
+    assert not check_underway(due, due - timedelta(minutes=5, seconds=1))
+    assert check_underway(due, due - timedelta(minutes=5))
+    assert check_underway(due, due + timedelta(hours=1))

@@ -498,8 +498,7 @@ async def test_revoking_the_approval_ends_the_session_and_tells_the_worker(
     job = _wire(bot, clock)
     await bot.say(MAJA, "start alenearbejde")
     checkin = await _session(bot)
-    await job.run(checkin.due_at - timedelta(minutes=5))
-    assert len(_cards(bot.connector.messages(), MAJA)) == 2  # the start card, the prompt
+    await job.run(checkin.due_at - timedelta(minutes=6))  # nothing is asked yet
     bot.connector.clear()
 
     await bot.invoke(LISE, "lone_work.revoke", {"request_id": request_id, "note": "Ny APV"})
@@ -511,7 +510,7 @@ async def test_revoking_the_approval_ends_the_session_and_tells_the_worker(
     assert '"checkin.ok"' not in json.dumps([m.body for m in _to(bot.connector.sent, MAJA)])
     puts = [m for m in bot.connector.sent if m.method == "PUT" and m.card_text()]
     session_puts = [m for m in puts if "Alenearbejde afsluttet" in m.card_text()]
-    assert len(session_puts) >= 2  # the start card and the prompt no longer have buttons
+    assert session_puts  # the start card no longer has buttons
     closed = await _session(bot)
     assert closed.status == "finished" and closed.open_worker_id is None
     assert (await _timeline_details(bot))[-1] == ("finished", {"reason": "revoked"})
@@ -522,7 +521,7 @@ async def test_revoking_the_approval_ends_the_session_and_tells_the_worker(
     assert bot.connector.messages() == []
     late = await bot.invoke(MAJA, "checkin.ok", {"session_id": checkin.id})
     assert "Alenearbejde afsluttet" in json.dumps(late.body, ensure_ascii=False)
-    assert await _timeline(bot) == ["started", "prompt", "finished"]
+    assert await _timeline(bot) == ["started", "finished"]
     again = await bot.say(MAJA, "start alenearbejde")
     assert "intet godkendt alenearbejde" in again[0].text
 
@@ -560,6 +559,43 @@ async def test_an_expired_approval_ends_the_session_in_the_workers_language(
     bot.connector.clear()
     await job.run(checkin.due_at + timedelta(minutes=30))
     assert _cards(bot.connector.messages(), LISE) == []
+
+
+async def test_an_approval_ending_during_a_check_in_waits_for_the_answer(
+    bot: BotUnderTest,
+) -> None:
+    """The approval ends while the worker is being asked: the session stays until they
+    answer, so an unanswered last check-in still gets its second prompt (and alarm); the
+    answer closes it and the worker is told."""
+    request_id = await _approved(bot)
+    clock = Clock(T0)
+    job = _wire(bot, clock)
+    await bot.say(MAJA, "start alenearbejde")
+    checkin = await _session(bot)
+    due = checkin.due_at
+    assert bot.runtime is not None
+    async with bot.runtime.db.transaction() as session:
+        await session.execute(
+            update(LoneWorkRequest).where(LoneWorkRequest.id == request_id).values(expires_at=due)
+        )
+    expiry = next(j for j in bot.runtime.scheduler.jobs if isinstance(j, LoneWorkExpiry))
+    await job.run(due - timedelta(minutes=5))  # the prompt
+    bot.connector.clear()
+    await expiry.run(due)
+    await job.run(due)
+    assert (await _session(bot)).status == "active"
+    await job.run(due + timedelta(minutes=10))
+    [reminder] = _cards(bot.connector.messages(), MAJA)
+    assert "Du har ikke svaret" in reminder.card_text()
+
+    clock.now = due + timedelta(minutes=12)
+    await bot.invoke(MAJA, "checkin.ok", {"session_id": checkin.id})
+    bot.connector.clear()
+    await job.run(clock.now + timedelta(seconds=30))
+    told = [m.card_text() for m in _cards(bot.connector.messages(), MAJA)]
+    assert len(told) == 1 and "er udløbet, så jeg har stoppet dine tjek" in told[0]
+    assert _cards(bot.connector.messages(), LISE) == []
+    assert await _timeline(bot) == ["started", "prompt", "reminder", "ok", "finished"]
 
 
 async def test_an_alarm_outlives_the_revocation_and_the_session_ends_once_handled(
