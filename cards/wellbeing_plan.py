@@ -157,7 +157,10 @@ def plan_card(
     ]
     body.append(FactSet(facts=facts))
     if len(plan.groups) > 1:
-        body.append(paragraph("\n".join(group_lines(lang, plan.groups, today=today)), subtle=True))
+        # Group names stay with those who see the overview or the notes: the plan is public.
+        body.append(
+            paragraph(t(lang, "wellbeing.plan.groups", count=len(plan.groups)), subtle=True)
+        )
     open_count = sum(1 for view in plan.items if view.status.is_open)
     overdue = sum(1 for view in plan.items if view.overdue(today))
     if not plan.items:

@@ -458,6 +458,12 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "wellbeing.plan.never": ("ingen registreret", "none recorded"),
     "wellbeing.plan.next_due": ("Næste trivselsdialog senest", "Next well-being dialogue due"),
     "wellbeing.plan.due_now": ("nu", "now"),
+    "wellbeing.plan.groups": (
+        "Enheden holder dialoger i {count} grupper, og næste dato gælder den gruppe, hvis "
+        "seneste dialog ligger længst tilbage.",
+        "The unit holds dialogues in {count} groups; the next date is for the group whose "
+        "latest dialogue is the oldest.",
+    ),
     "wellbeing.plan.amd": ("Arbejdsmiljødrøftelse {year}", "Annual discussion {year}"),
     "wellbeing.plan.amd_missing": ("ikke registreret endnu", "not recorded yet"),
     "wellbeing.plan.empty": (
