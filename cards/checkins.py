@@ -93,20 +93,21 @@ def session_card(
         kind = "finished"
     body: list[CardElement] = [title(t(lang, f"checkins.title.{kind}"))]
     due = format_datetime(lang, view.due_at)
+    answer_by = format_datetime(lang, view.answer_by or view.due_at)
     if kind == "started":
         body.append(
             paragraph(t(lang, "checkins.started", due=due, grace=int(GRACE.total_seconds() // 60)))
         )
     elif kind == "prompt":
-        body.append(paragraph(t(lang, "checkins.prompt", due=due)))
+        body.append(paragraph(t(lang, "checkins.prompt", due=answer_by)))
     elif kind == "reminder":
         body.append(
             _notice(
                 t(
                     lang,
                     "checkins.reminder",
-                    due=due,
-                    alarm=format_datetime(lang, view.due_at + 2 * GRACE),
+                    due=answer_by,
+                    alarm=format_datetime(lang, view.alarm_at or view.due_at + 2 * GRACE),
                 )
             )
         )

@@ -37,6 +37,7 @@ from domain.i18n import Lang, local_date, t
 from domain.org import UnitRef
 from domain.wellbeing import (
     DialogueNotes,
+    GroupStatus,
     ItemStatus,
     ItemView,
     PlanView,
@@ -50,6 +51,8 @@ FIRST_PLAN_ROWS: Final = 5
 LONG_NOTES: Final = 800
 """Characters of notes a notes card shows in full; beyond them it shows a beginning."""
 NOTES_BEGINNING: Final = 300
+MAX_GROUP_LINES: Final = 10
+"""Groups a unit's line lists (the group due first first); the rest as a count."""
 
 
 # -- the unit's plan -----------------------------------------------------------------------------
@@ -153,6 +156,11 @@ def plan_card(
         ),
     ]
     body.append(FactSet(facts=facts))
+    if len(plan.groups) > 1:
+        # Group names stay with those who see the overview or the notes: the plan is public.
+        body.append(
+            paragraph(t(lang, "wellbeing.plan.groups", count=len(plan.groups)), subtle=True)
+        )
     open_count = sum(1 for view in plan.items if view.status.is_open)
     overdue = sum(1 for view in plan.items if view.overdue(today))
     if not plan.items:
@@ -359,21 +367,47 @@ def overview_card(
             if status.amd_held_on
             else t(lang, "wellbeing.overview.no_amd", year=today.year)
         )
+        lines = [
+            t(
+                lang,
+                "wellbeing.overview.line",
+                unit=plain(status.unit),
+                last=last,
+                due=due,
+                open=status.open_items,
+                overdue=status.overdue_items,
+                amd=amd,
+            ),
+        ]
+        groups = group_lines(lang, status.groups, today=today)
+        if groups:
+            lines.append("\n".join(groups))
         body.append(
             TextBlock(
-                text=t(
-                    lang,
-                    "wellbeing.overview.line",
-                    unit=plain(status.unit),
-                    last=last,
-                    due=due,
-                    open=status.open_items,
-                    overdue=status.overdue_items,
-                    amd=amd,
-                ),
+                text="\n\n".join(lines),
                 wrap=True,
                 separator=True,
                 color="Attention" if status.due(today) or status.overdue_items else None,
             )
         )
     return render(AdaptiveCard(body=body))
+
+
+def group_lines(lang: Lang, groups: list[GroupStatus], *, today: date) -> list[str]:
+    """One line per group of a unit with more than one: its latest dialogue and its due day,
+    marked when it is due (a unit is due when any group is)."""
+    if len(groups) < 2:
+        return []
+    lines = [
+        t(
+            lang,
+            "wellbeing.overview.group_due_now" if group.due(today) else "wellbeing.overview.group",
+            group=plain(group.group),
+            last=format_date(lang, group.last_held),
+            due=format_date(lang, group.due_on),
+        )
+        for group in groups[:MAX_GROUP_LINES]
+    ]
+    if len(groups) > MAX_GROUP_LINES:
+        lines.append(t(lang, "wellbeing.overview.more_groups", count=len(groups) - MAX_GROUP_LINES))
+    return lines

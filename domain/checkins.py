@@ -114,20 +114,55 @@ def expected_end(
     return end
 
 
+def answer_by(due_at: datetime, prompted_at: datetime) -> datetime:
+    """When the worker must answer a prompt: the check-in's due time, or, for a prompt sent
+    late (the bot was down), `PROMPT_LEAD` after it was sent, the time an on-time prompt
+    gives."""
+    return max(due_at, prompted_at + PROMPT_LEAD)
+
+
+def alarm_due(due_at: datetime, prompted_at: datetime, reminded_at: datetime) -> datetime:
+    """When an unanswered check-in raises the alarm: `GRACE` after the answer-by time's
+    second prompt, and never sooner than `GRACE` after the second prompt was really sent."""
+    return max(answer_by(due_at, prompted_at) + 2 * GRACE, reminded_at + GRACE)
+
+
 def step_due(
-    *, status: SessionStatus, due_at: datetime, now: datetime
+    *,
+    status: SessionStatus,
+    due_at: datetime,
+    now: datetime,
+    prompted_at: datetime | None = None,
+    reminded_at: datetime | None = None,
 ) -> tuple[Step, datetime | None]:
-    """The latest step owed for an active session (a bot that was down does only this one),
-    with the moment it became due."""
+    """The next step owed to an active session at `now`, with the moment it became owed.
+
+    The steps go out in order, each timed from the one before as it was really sent: the
+    prompt `PROMPT_LEAD` before the check-in is due, the second prompt `GRACE` after the
+    answer-by time (`answer_by`), the alarm `GRACE` after that (`alarm_due`). On time, that
+    is due - 5 min, due + 10 min and due + 20 min. A bot that was down sends the first step
+    it missed at its first tick back and the rest follow on the same schedule, so a worker
+    is never alarmed about a question they were not asked, and the alarm comes at the
+    latest `PROMPT_LEAD + 2 * GRACE` (25 minutes) after the bot is back."""
     if status is not SessionStatus.ACTIVE:
         return Step.NOTHING, None
-    if now >= due_at + 2 * GRACE:
-        return Step.ALARM, due_at + 2 * GRACE
-    if now >= due_at + GRACE:
-        return Step.REMINDER, due_at + GRACE
-    if now >= due_at - PROMPT_LEAD:
-        return Step.PROMPT, due_at - PROMPT_LEAD
-    return Step.NOTHING, None
+    if prompted_at is None and reminded_at is None:
+        at = due_at - PROMPT_LEAD
+        return (Step.PROMPT, at) if now >= at else (Step.NOTHING, None)
+    asked = prompted_at or reminded_at
+    assert asked is not None
+    if reminded_at is None:
+        at = answer_by(due_at, asked) + GRACE
+        return (Step.REMINDER, at) if now >= at else (Step.NOTHING, None)
+    at = alarm_due(due_at, asked, reminded_at)
+    return (Step.ALARM, at) if now >= at else (Step.NOTHING, None)
+
+
+def check_underway(due_at: datetime, now: datetime) -> bool:
+    """Whether the worker is being asked (or is about to be): from the prompt's time on, until
+    they answer. A session whose approval ends closes only when no check-in is underway, so a
+    worker who stops answering in the last minutes still raises the alarm."""
+    return now >= due_at - PROMPT_LEAD
 
 
 def alarm_round(*, started_at: datetime, now: datetime) -> int:
@@ -173,3 +208,6 @@ class SessionView(BaseModel):
     handled_by: str | None = None
     handled_at: datetime | None = None
     finished_at: datetime | None = None
+    # What the worker's prompt and second prompt show (a late prompt moves them).
+    answer_by: datetime | None = None
+    alarm_at: datetime | None = None

@@ -142,9 +142,46 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def dialogue_due(last_held: date | None, interval_years: int, today: date) -> date:
-    """When the unit's next dialogue is due; a unit that never held one is due today."""
-    return today if last_held is None else add_years(last_held, interval_years)
+def group_key(name: str) -> str:
+    """Which group a dialogue belongs to: its group name without case or extra spaces, so
+    "Lab  2" and "lab 2" are one group."""
+    return " ".join(name.split()).casefold()
+
+
+class GroupStatus(BaseModel):
+    """One group of a unit: its latest dialogue and when the next is due."""
+
+    model_config = ConfigDict(frozen=True)
+
+    group: str
+    last_held: date
+    due_on: date
+
+    def due(self, today: date) -> bool:
+        return self.due_on <= today
+
+
+def group_statuses(latest: Iterable[tuple[str, date]], interval_years: int) -> list[GroupStatus]:
+    """Each group's latest dialogue and due day from (group name as written, latest day held)
+    pairs; names that differ only in case or spacing are one group, shown as last written.
+    The group due first comes first."""
+    groups: dict[str, tuple[date, str]] = {}
+    for name, held in latest:
+        key = group_key(name)
+        shown = " ".join(name.split())
+        if key not in groups or (held, shown) > groups[key]:
+            groups[key] = (held, shown)
+    statuses = [
+        GroupStatus(group=shown, last_held=held, due_on=add_years(held, interval_years))
+        for held, shown in groups.values()
+    ]
+    return sorted(statuses, key=lambda status: (status.due_on, status.group.casefold()))
+
+
+def unit_dialogue_due(groups: Iterable[GroupStatus], today: date) -> date:
+    """A unit is due when its first group is: the least recent group's latest dialogue plus
+    the interval; a unit that never held a dialogue is due today."""
+    return min((group.due_on for group in groups), default=today)
 
 
 def notes_cutoff(now: datetime, retention_years: int) -> date:
@@ -503,6 +540,7 @@ class UnitStatus(BaseModel):
     open_items: int
     overdue_items: int
     amd_held_on: date | None
+    groups: list[GroupStatus] = Field(default_factory=list)
 
     def due(self, today: date) -> bool:
         return self.due_on <= today
@@ -520,6 +558,7 @@ class PlanView(BaseModel):
     due_on: date
     amd_held_on: date | None
     year: int
+    groups: list[GroupStatus] = Field(default_factory=list)
 
 
 def utc(day: date) -> datetime:

@@ -2,8 +2,9 @@
 
 Every step is claimed in `job_run` under `checkin:<session>:<step>` (`prompt:<round>`,
 `reminder:<round>`, `alarm:<alarm>:<round>`) before it is sent and written to the timeline,
-so restarts and several instances never send a step twice; the first tick after a pause
-does the step that is due now (the latest one), so a bot that was down catches up at once.
+so restarts and several instances never send a step twice. The steps go out in order
+(`domain.checkins.step_due`): a bot that was down sends the first step it missed at its
+first tick back, and the worker gets the usual time to answer before the next.
 """
 
 from __future__ import annotations
@@ -18,14 +19,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cards.checkins import alarm_card, session_card
 from cards.common import notice_card
 from domain.checkins import (
+    GRACE,
+    PROMPT_LEAD,
     UNREACHED_AFTER,
     AlarmReason,
     EventKind,
     SessionStatus,
     SessionView,
     Step,
+    alarm_due,
     alarm_round,
     allowed_interval,
+    answer_by,
+    check_underway,
     round_started,
     step_due,
 )
@@ -125,6 +131,7 @@ class CheckinJob:
         self.notifier = notifier
 
     async def run(self, now: datetime) -> None:
+        await self.close_ended(now)
         async with self.db.sessions() as session:
             ids = await checkins.open_ids(session)
         for session_id in ids:
@@ -133,13 +140,84 @@ class CheckinJob:
             except Exception:
                 log.exception("check-in session %s failed; retried on the next tick", session_id)
 
+    async def close_ended(self, now: datetime, *, request_id: int | None = None) -> None:
+        """Close the sessions whose approval was revoked or has expired, telling each worker
+        (the same tick as the expiry; right after the answer for a revocation). A session in
+        alarm keeps its alarm and closes once the alarm is handled; one whose worker is being
+        asked closes once they answer (or its alarm is handled)."""
+        async with self.db.sessions() as session:
+            ids = await checkins.ended_with_approval(session, now, request_id=request_id)
+        for session_id in ids:
+            try:
+                await send_once(
+                    self.db,
+                    worker_key(session_id, "closed"),
+                    partial(self._close, session_id, now),
+                    lease=LEASE,
+                    retry_if=lambda closed: not closed,
+                    retry_reason="session changed",
+                )
+            except Exception:
+                log.exception("closing check-in session %s failed; retried", session_id)
+
+    async def _close(self, session_id: int, now: datetime) -> bool:
+        """Tell the worker first, then close: a crash in between tells again under the same
+        key (sent once) and closes on the next try. False: not closed (changed meanwhile, or
+        in alarm), so the claim is given back for a later tick."""
+        async with self.db.sessions() as session:
+            checkin = await checkins.get(session, session_id)
+            if checkin is None:
+                return True
+            request = await session.get(LoneWorkRequest, checkin.request_id)
+            assert request is not None
+            reason = checkins.approval_ended(request, now)
+            if reason is None or checkin.status == SessionStatus.FINISHED.value:
+                return True
+            if checkin.status == SessionStatus.ALARM.value:
+                return False  # the alarm goes on; the session closes once it is handled
+            if checkin.status == SessionStatus.ACTIVE.value and check_underway(checkin.due_at, now):
+                return False  # the worker is being asked: closes once they answer
+            view = (await view_of(session, checkin)).model_copy(
+                update={"status": SessionStatus.FINISHED, "finished_at": now}
+            )
+            worker = await session.get(Person, checkin.worker_id)
+        card: dict[str, object] | None = None
+        if worker is not None:
+            lang = person_lang(worker)
+            text = t(lang, f"checkins.closed.{reason}", number=view.number)
+            card = session_card(lang, view, notice=text)
+            await self.notifier.card_to_person(
+                worker.id,
+                card,
+                key=worker_key(session_id, "closed"),
+                entity=(SESSION_ENTITY, str(session_id)),
+            )
+        async with self.db.transaction() as session:
+            checkin = await checkins.get(session, session_id)
+            if checkin is None:
+                return True
+            closed = await checkins.close_with_approval(session, checkin, reason=reason, now=now)
+        if not closed:
+            return checkin.status == SessionStatus.FINISHED.value
+        if card is not None:
+            shown = card
+            await self.notifier.update_cards((SESSION_ENTITY, str(session_id)), lambda _: shown)
+        return True
+
     async def process(self, session_id: int, now: datetime) -> None:
         async with self.db.sessions() as session:
             checkin = await checkins.get(session, session_id)
             if checkin is None:
                 return
             status = SessionStatus(checkin.status)
-            step, at = step_due(status=status, due_at=checkin.due_at, now=now)
+            sent = await checkins.asked(session, checkin)
+            step, at = step_due(
+                status=status,
+                due_at=checkin.due_at,
+                now=now,
+                prompted_at=sent.prompted_at,
+                reminded_at=sent.reminded_at,
+            )
             round_ = checkin.round
         if step is Step.PROMPT:
             await self._once(
@@ -189,7 +267,15 @@ class CheckinJob:
                 return 0
             if checkin.status != SessionStatus.ACTIVE.value:
                 return 0
-            view = await view_of(session, checkin)
+            earlier = await checkins.asked(session, checkin)
+            prompted_at = earlier.prompted_at or now
+            reminded_at = now if kind == "reminder" else prompted_at + PROMPT_LEAD + GRACE
+            view = (await view_of(session, checkin)).model_copy(
+                update={
+                    "answer_by": answer_by(checkin.due_at, prompted_at),
+                    "alarm_at": alarm_due(checkin.due_at, prompted_at, reminded_at),
+                }
+            )
             worker = await session.get(Person, checkin.worker_id)
             await checkins.log(
                 session,

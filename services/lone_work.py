@@ -23,6 +23,7 @@ from domain.lone_work import (
 from domain.numbering import local_year, year_bounds
 from domain.org import Role, UnitRef
 from services.actions import CardData, InputText, Verb
+from services.checkin_jobs import CheckinJob
 from services.lone_work_views import (
     PersonLike,
     approver_key,
@@ -69,6 +70,7 @@ class DatabaseLoneWorkServices:
         self.notifier = notifier
         self.admin_upns = admin_upns
         self.clock = clock
+        self.checkins = CheckinJob(db, notifier)
 
     async def form_choices(
         self, speaker: Speaker, *, home: bool
@@ -417,6 +419,11 @@ class DatabaseLoneWorkServices:
             if outcome.refused == "not_approver":
                 return notice_card(t(lang, "lone_work.approval.title"), notice)
             return approval_card(lang, view, notice=notice)
+        # A running check-in session ends with the approval (the check-in job's next tick
+        # closes it too, should this not get to run).
+        self.notifier.later(
+            self.checkins.close_ended(self.clock(), request_id=request_id), name="checkin.revoked"
+        )
         return self._answered(approval_card(lang, view), view, people, told, "lone_work.revoked")
 
     async def _as_changed(

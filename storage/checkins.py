@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import person_actor
 from domain.checkins import (
+    PROMPT_LEAD,
     AlarmReason,
     EventKind,
     SessionStatus,
@@ -249,6 +250,66 @@ async def finish(session: AsyncSession, checkin: CheckinSession, *, now: datetim
     return changed
 
 
+async def ended_with_approval(
+    session: AsyncSession, now: datetime, *, request_id: int | None = None
+) -> list[int]:
+    """Open sessions whose approval has ended (revoked, expired, or past its end) and that
+    may close now: handled ones, and active ones with no check-in underway
+    (`domain.checkins.check_underway`). A session in alarm stays open until it is handled,
+    one being asked until the worker answers (or the alarm)."""
+    query = (
+        select(CheckinSession.id)
+        .join(LoneWorkRequest, LoneWorkRequest.id == CheckinSession.request_id)
+        .where(
+            (CheckinSession.status == SessionStatus.HANDLED.value)
+            | (
+                (CheckinSession.status == SessionStatus.ACTIVE.value)
+                & (CheckinSession.due_at > now + PROMPT_LEAD)
+            ),
+            (LoneWorkRequest.status != Status.APPROVED.value) | (LoneWorkRequest.expires_at <= now),
+        )
+        .order_by(CheckinSession.id)
+    )
+    if request_id is not None:
+        query = query.where(CheckinSession.request_id == request_id)
+    return list((await session.scalars(query)).all())
+
+
+def approval_ended(request: LoneWorkRequest, now: datetime) -> str | None:
+    """Why a session's approval no longer covers it ("revoked" or "expired"), or None."""
+    if request.status == Status.REVOKED.value:
+        return "revoked"
+    if request.status != Status.APPROVED.value or request.expires_at <= now:
+        return "expired"
+    return None
+
+
+async def close_with_approval(
+    session: AsyncSession, checkin: CheckinSession, *, reason: str, now: datetime
+) -> bool:
+    """The approval ended: an active (or handled) session finishes, once; its timeline says
+    why. False if the session changed meanwhile or is in alarm."""
+    if checkin.status not in (SessionStatus.ACTIVE.value, SessionStatus.HANDLED.value):
+        return False
+    before = checkin.snapshot()
+    changed = await _change(
+        session,
+        checkin,
+        {"status": SessionStatus.FINISHED.value, "open_worker_id": None, "finished_at": now},
+    )
+    if changed:
+        await log(
+            session,
+            checkin,
+            EventKind.FINISHED,
+            actor_id=None,
+            now=now,
+            detail={"reason": reason},
+            before=before,
+        )
+    return changed
+
+
 async def raise_alarm(
     session: AsyncSession,
     checkin: CheckinSession,
@@ -309,6 +370,29 @@ async def open_ids(session: AsyncSession) -> list[int]:
         .order_by(CheckinSession.id)
     )
     return list(rows.all())
+
+
+@dataclass(frozen=True)
+class Asked:
+    """When the worker was really sent the current check-in's prompt and second prompt."""
+
+    prompted_at: datetime | None = None
+    reminded_at: datetime | None = None
+
+
+async def asked(session: AsyncSession, checkin: CheckinSession) -> Asked:
+    """The current round's prompt and second prompt from the timeline (None: not sent)."""
+    rows = await session.execute(
+        select(CheckinEvent.kind, CheckinEvent.at, CheckinEvent.detail)
+        .where(
+            CheckinEvent.session_id == checkin.id,
+            CheckinEvent.kind.in_([EventKind.PROMPT.value, EventKind.REMINDER.value]),
+        )
+        .order_by(CheckinEvent.id.desc())
+        .limit(2)
+    )
+    sent = {kind: at for kind, at, detail in rows if (detail or {}).get("check") == checkin.round}
+    return Asked(sent.get(EventKind.PROMPT.value), sent.get(EventKind.REMINDER.value))
 
 
 async def timeline(session: AsyncSession, session_id: int) -> list[CheckinEvent]:

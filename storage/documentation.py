@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.documentation import Duty, DutyCatalogue, RecordForm, Source
 from domain.org import Role
-from storage import audit
+from storage import audit, wellbeing_counts
 from storage.documentation_models import DutyRecord
 from storage.models import RoleAssignment
-from storage.wellbeing_models import WellbeingAnnualDiscussion, WellbeingDialogue
+from storage.wellbeing_models import WellbeingAnnualDiscussion
 
 DUTIES_FILE = Path(__file__).parent / "seed" / "duties.yaml"
 ENTITY = "duty_record"
@@ -53,8 +53,10 @@ async def last_met(session: AsyncSession, unit_ids: Iterable[int]) -> Met:
     )
     for unit_id, key, subject, day, proof in records:
         met[(unit_id, key, subject)] = (day, proof)  # the newest comes last
-    for unit_id, held_on in await _oldest_group_latest_dialogue(session, units):
-        met[(unit_id, Source.WELLBEING.value, None)] = (held_on, None)
+    # The interval does not matter here: only each group's latest day is used.
+    for unit_id, groups in (await wellbeing_counts.groups_by_unit(session, 1, units)).items():
+        oldest = min(group.last_held for group in groups)
+        met[(unit_id, Source.WELLBEING.value, None)] = (oldest, None)
     discussions = await session.execute(
         select(WellbeingAnnualDiscussion.unit_id, func.max(WellbeingAnnualDiscussion.held_on))
         .where(WellbeingAnnualDiscussion.unit_id.in_(units))
@@ -63,25 +65,6 @@ async def last_met(session: AsyncSession, unit_ids: Iterable[int]) -> Met:
     for unit_id, held_on in discussions:
         met[(unit_id, Source.ANNUAL_DISCUSSION.value, None)] = (held_on, None)
     return met
-
-
-async def _oldest_group_latest_dialogue(
-    session: AsyncSession, unit_ids: list[int]
-) -> list[tuple[int, date]]:
-    per_group = (
-        select(
-            WellbeingDialogue.unit_id,
-            func.lower(WellbeingDialogue.group_name).label("group_name"),
-            func.max(WellbeingDialogue.held_on).label("held_on"),
-        )
-        .where(WellbeingDialogue.unit_id.in_(unit_ids))
-        .group_by(WellbeingDialogue.unit_id, func.lower(WellbeingDialogue.group_name))
-        .subquery()
-    )
-    rows = await session.execute(
-        select(per_group.c.unit_id, func.min(per_group.c.held_on)).group_by(per_group.c.unit_id)
-    )
-    return [(unit_id, held_on) for unit_id, held_on in rows]
 
 
 async def amo_members(session: AsyncSession, unit_id: int) -> dict[Role, int]:

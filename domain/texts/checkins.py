@@ -92,6 +92,18 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "{worker} har meldt OK {when}. Alarmen er afblæst.",
         "{worker} checked in OK at {when}. The alarm is over.",
     ),
+    "checkins.closed.revoked": (
+        "Godkendelsen af dit alenearbejde {number} er tilbagekaldt, så jeg har stoppet dine "
+        "tjek. Arbejder du stadig alene, skal du stoppe arbejdet eller kontakte din leder.",
+        "The approval of your lone work {number} has been revoked, so I have stopped your "
+        "check-ins. If you are still working alone, stop the work or contact your leader.",
+    ),
+    "checkins.closed.expired": (
+        "Godkendelsen af dit alenearbejde {number} er udløbet, så jeg har stoppet dine tjek. "
+        "Arbejder du stadig alene, skal du stoppe arbejdet eller kontakte din leder.",
+        "The approval of your lone work {number} has expired, so I have stopped your "
+        "check-ins. If you are still working alone, stop the work or contact your leader.",
+    ),
     "checkins.finished.line": (
         "Alenearbejdet er afsluttet {when}.",
         "The lone work was finished at {when}.",

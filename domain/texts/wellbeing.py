@@ -459,6 +459,12 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "wellbeing.plan.never": ("ingen registreret", "none recorded"),
     "wellbeing.plan.next_due": ("Næste trivselsdialog senest", "Next well-being dialogue due"),
     "wellbeing.plan.due_now": ("nu", "now"),
+    "wellbeing.plan.groups": (
+        "Enheden holder dialoger i {count} grupper, og næste dato gælder den gruppe, hvis "
+        "seneste dialog ligger længst tilbage.",
+        "The unit holds dialogues in {count} groups; the next date is for the group whose "
+        "latest dialogue is the oldest.",
+    ),
     "wellbeing.plan.amd": ("Arbejdsmiljødrøftelse {year}", "Annual discussion {year}"),
     "wellbeing.plan.amd_missing": ("ikke registreret endnu", "not recorded yet"),
     "wellbeing.plan.empty": (
@@ -601,6 +607,18 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "wellbeing.overview.due_now": (
         "**næste dialog skulle være holdt {date}**",
         "**next dialogue was due {date}**",
+    ),
+    "wellbeing.overview.group": (
+        "- {group}: seneste dialog {last}, næste senest {due}",
+        "- {group}: last dialogue {last}, next due {due}",
+    ),
+    "wellbeing.overview.group_due_now": (
+        "- {group}: seneste dialog {last}, **næste skulle være holdt {due}**",
+        "- {group}: last dialogue {last}, **next was due {due}**",
+    ),
+    "wellbeing.overview.more_groups": (
+        "- flere grupper: {count}",
+        "- more groups: {count}",
     ),
     "wellbeing.overview.amd": (
         "arbejdsmiljødrøftelse holdt {date}",

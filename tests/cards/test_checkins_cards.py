@@ -65,6 +65,10 @@ def every_card() -> Iterator[tuple[str, Card]]:
                     alarm_card(lang, view(status, alarm_reason=reason), alarm_seq=1, round=3),
                 )
             yield f"alarm-old-{status}-{lang}", alarm_card(lang, view(status), alarm_seq=0, round=1)
+        for reason in ("revoked", "expired"):
+            closed = view(SessionStatus.FINISHED)
+            notice = t(lang, f"checkins.closed.{reason}", number=closed.number)
+            yield f"session-closed-{reason}-{lang}", session_card(lang, closed, notice=notice)
 
 
 CARDS = dict(every_card())

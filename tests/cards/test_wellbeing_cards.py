@@ -41,6 +41,7 @@ from domain.wellbeing import (
     PlanView,
     Theme,
     UnitStatus,
+    group_statuses,
 )
 from domain.wellbeing_privacy import Flag
 from tests.cards.test_cards import MAX_CARD_BYTES, VALIDATOR
@@ -111,6 +112,12 @@ def status(unit_id: int, name: str, *, held: date | None) -> UnitStatus:
         open_items=12,
         overdue_items=3,
         amd_held_on=date(2026, 11, 3) if unit_id % 2 else None,
+        groups=group_statuses(
+            [(f"Gruppe {n} – laboratoriet på anden sal", date(2024, 1 + n, 1)) for n in range(12)],
+            2,
+        )
+        if held and unit_id % 2
+        else [],
     )
 
 
@@ -124,6 +131,9 @@ def plan(count: int) -> PlanView:
         due_on=date(2027, 1, 1),
         amd_held_on=None,
         year=2026,
+        groups=group_statuses(
+            [("Analysegruppen", date(2025, 1, 1)), ("Værkstedet", date(2026, 3, 1))], 2
+        ),
     )
 
 

@@ -17,13 +17,15 @@ from domain.wellbeing import (
     Theme,
     WellbeingSettings,
     add_years,
-    dialogue_due,
+    group_key,
+    group_statuses,
     is_overdue,
     local_today,
     notes_cutoff,
     parse_amd,
     parse_dialogue,
     shown_in_plan,
+    unit_dialogue_due,
 )
 from domain.wellbeing_items import item_values, parse_effect, parse_item, parse_items, rows_of
 from domain.wellbeing_privacy import NameIndex, check_texts, find_personal_data
@@ -207,13 +209,54 @@ def test_effect_answers() -> None:
     assert parse_effect("") is None and parse_effect("maybe") is None
 
 
+# -- dialogues are due per group ------------------------------------------------------------
+
+
+def test_a_unit_is_due_on_the_day_its_least_recent_group_is() -> None:
+    """A small group's recent dialogue does not cover a large group whose dialogue is older
+    than the interval: on the day two years after the large group's dialogue the unit is due,
+    the day before it is not."""
+    groups = group_statuses(
+        [("Analysegruppen", date(2024, 12, 7)), ("Værkstedet", date(2026, 11, 1))], 2
+    )
+    assert [(g.group, g.last_held, g.due_on) for g in groups] == [
+        ("Analysegruppen", date(2024, 12, 7), date(2026, 12, 7)),
+        ("Værkstedet", date(2026, 11, 1), date(2028, 11, 1)),
+    ]
+    assert unit_dialogue_due(groups, date(2026, 12, 6)) == date(2026, 12, 7)
+    day_before, boundary = date(2026, 12, 6), date(2026, 12, 7)
+    assert not any(group.due(day_before) for group in groups)
+    assert [group.group for group in groups if group.due(boundary)] == ["Analysegruppen"]
+
+
+def test_group_names_differing_in_case_or_spacing_are_one_group() -> None:
+    """ "Lab  2" and "lab 2" are the same group: its latest dialogue counts, shown with the
+    name as last written; a different name is another group."""
+    assert group_key("  Lab \t 2 ") == group_key("lab 2") == "lab 2"
+    groups = group_statuses(
+        [
+            ("Lab  2", date(2023, 5, 1)),
+            ("lab 2", date(2026, 5, 1)),
+            ("Lab 3", date(2025, 1, 10)),
+        ],
+        2,
+    )
+    assert [(g.group, g.last_held) for g in groups] == [
+        ("Lab 3", date(2025, 1, 10)),
+        ("lab 2", date(2026, 5, 1)),
+    ]
+    assert unit_dialogue_due(groups, TODAY) == date(2027, 1, 10)
+
+
 # -- dates --------------------------------------------------------------------------------------
 
 
 def test_dates() -> None:
     assert add_years(date(2024, 2, 29), 2) == date(2026, 2, 28)
-    assert dialogue_due(date(2025, 3, 1), 2, TODAY) == date(2027, 3, 1)
-    assert dialogue_due(None, 2, TODAY) == TODAY
+    [group] = group_statuses([("Lab", date(2025, 3, 1))], 2)
+    assert group.due_on == date(2027, 3, 1)
+    assert unit_dialogue_due([group], TODAY) == date(2027, 3, 1)
+    assert unit_dialogue_due([], TODAY) == TODAY
     assert notes_cutoff(datetime(2026, 11, 27, 12, tzinfo=UTC), 5) == date(2021, 11, 27)
     assert local_today(datetime(2026, 11, 27, 23, 30, tzinfo=UTC)) == date(2026, 11, 28)
     assert is_overdue(ItemStatus.IN_PROGRESS, date(2026, 11, 26), TODAY)

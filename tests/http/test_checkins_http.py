@@ -11,7 +11,9 @@ import pytest
 from sqlalchemy import select, update
 
 from dialogs.checkins import CheckinModule
+from domain.i18n import Lang, format_datetime
 from services.checkin_jobs import CheckinJob
+from services.lone_work_jobs import LoneWorkExpiry
 from storage.checkin_models import CheckinEvent, CheckinSession
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import AuditEvent
@@ -319,11 +321,75 @@ async def test_restart_during_an_open_session_sends_each_step_once(
     job = _wire(bot, clock)
     await job.run(checkin.due_at - timedelta(minutes=2))
     assert len(_cards(bot.connector.messages(), MAJA)) == 2  # the start card and one prompt
-    # Down past the grace periods: the first tick raises the alarm at once.
-    await job.run(checkin.due_at + timedelta(minutes=45))
+    # Down past the second prompt and the alarm: the second prompt goes out first, and the
+    # alarm ten minutes after it.
+    back = checkin.due_at + timedelta(minutes=45)
+    await job.run(back)
+    worker = _cards(bot.connector.messages(), MAJA)
+    assert len(worker) == 3 and "Du har ikke svaret" in worker[-1].card_text()
+    alarm_at = back + timedelta(minutes=10)
+    assert f"inden {format_datetime(Lang.DA, alarm_at)}" in worker[-1].card_text()
+    await job.run(alarm_at - timedelta(seconds=1))
+    assert _cards(bot.connector.messages(), LISE) == []
+    await job.run(alarm_at)
     assert len(_cards(bot.connector.messages(), LISE)) == 1
-    assert await _timeline(bot) == ["started", "prompt", "missed", "escalated"]
-    assert (await _session(bot)).alarm_started_at == checkin.due_at + timedelta(minutes=20)
+    assert await _timeline(bot) == ["started", "prompt", "reminder", "missed", "escalated"]
+    assert (await _session(bot)).alarm_started_at == alarm_at
+
+
+async def test_a_bot_down_over_a_whole_checkin_asks_before_it_alarms(bot: BotUnderTest) -> None:
+    """Nothing ran from the start until two hours after the check-in was due: the first
+    tick back asks the worker (not the leader), with five minutes to answer; the second
+    prompt and the alarm follow ten and twenty minutes after that, in that order."""
+    await _approved(bot)
+    clock = Clock(T0)
+    job = _wire(bot, clock)
+    await bot.say(MAJA, "start alenearbejde")
+    checkin = await _session(bot)
+    bot.connector.clear()
+    back = checkin.due_at + timedelta(hours=2)
+    await job.run(back)
+    [prompt] = _cards(bot.connector.messages(), MAJA)
+    assert "Alt OK?" in prompt.card_text() and "Du har ikke svaret" not in prompt.card_text()
+    answer_by = back + timedelta(minutes=5)
+    assert f"senest {format_datetime(Lang.DA, answer_by)}" in prompt.card_text()
+    assert _cards(bot.connector.messages(), LISE) == []
+
+    await job.run(answer_by + timedelta(minutes=10) - timedelta(seconds=1))
+    assert len(_cards(bot.connector.messages(), MAJA)) == 1
+    await job.run(answer_by + timedelta(minutes=10))
+    worker = _cards(bot.connector.messages(), MAJA)
+    alarm_at = answer_by + timedelta(minutes=20)
+    assert len(worker) == 2 and "Du har ikke svaret" in worker[-1].card_text()
+    assert f"inden {format_datetime(Lang.DA, alarm_at)}" in worker[-1].card_text()
+    assert _cards(bot.connector.messages(), LISE) == []
+
+    await job.run(alarm_at - timedelta(seconds=1))
+    assert _cards(bot.connector.messages(), LISE) == []
+    await job.run(alarm_at)
+    alarms = _cards(bot.connector.messages(), LISE)
+    assert len(alarms) == 1 and "har ikke tjekket ind" in alarms[0].card_text()
+    assert await _timeline(bot) == ["started", "prompt", "reminder", "missed", "escalated"]
+    assert (await _session(bot)).alarm_started_at == alarm_at
+
+
+async def test_a_late_prompt_answered_in_time_raises_no_alarm(bot: BotUnderTest) -> None:
+    """After the bot was down, the worker answers the late prompt: no second prompt and no
+    alarm, and the next check-in is one interval from the answer."""
+    await _approved(bot)
+    clock = Clock(T0)
+    job = _wire(bot, clock)
+    await bot.say(MAJA, "start alenearbejde")
+    checkin = await _session(bot)
+    back = checkin.due_at + timedelta(minutes=40)
+    await job.run(back)
+    clock.now = back + timedelta(minutes=3)
+    await bot.invoke(MAJA, "checkin.ok", {"session_id": checkin.id})
+    bot.connector.clear()
+    await job.run(back + timedelta(minutes=25))
+    assert bot.connector.messages() == []
+    assert (await _session(bot)).due_at == clock.now + timedelta(minutes=30)
+    assert await _timeline(bot) == ["started", "prompt", "ok"]
 
 
 async def test_two_instances_send_each_step_once(
@@ -412,3 +478,158 @@ async def test_two_clicks_at_once_change_the_session_once(bot: BotUnderTest) -> 
     assert sum("tager sig allerede af det" in text for text in shown) == 1
     assert (await _timeline(bot)).count("handled") == 1
     assert (await _timeline(bot)).count("started") == 1
+
+
+# -- the session ends with its approval -----------------------------------------------------------
+
+
+async def _timeline_details(bot: BotUnderTest) -> list[tuple[str, dict[str, Any]]]:
+    assert bot.runtime is not None
+    async with bot.runtime.db.sessions() as session:
+        rows = await session.scalars(select(CheckinEvent).order_by(CheckinEvent.id))
+        return [(row.kind, dict(row.detail)) for row in rows]
+
+
+async def test_revoking_the_approval_ends_the_session_and_tells_the_worker(
+    bot: BotUnderTest,
+) -> None:
+    request_id = await _approved(bot)
+    clock = Clock(T0)
+    job = _wire(bot, clock)
+    await bot.say(MAJA, "start alenearbejde")
+    checkin = await _session(bot)
+    await job.run(checkin.due_at - timedelta(minutes=6))  # nothing is asked yet
+    bot.connector.clear()
+
+    await bot.invoke(LISE, "lone_work.revoke", {"request_id": request_id, "note": "Ny APV"})
+    assert bot.runtime is not None
+    await bot.runtime.background.drain()
+    told = [m.card_text() for m in _cards(bot.connector.messages(), MAJA)]
+    stopped = [text for text in told if "er tilbagekaldt, så jeg har stoppet dine tjek" in text]
+    assert len(stopped) == 1 and "Alenearbejde afsluttet" in stopped[0]
+    assert '"checkin.ok"' not in json.dumps([m.body for m in _to(bot.connector.sent, MAJA)])
+    puts = [m for m in bot.connector.sent if m.method == "PUT" and m.card_text()]
+    session_puts = [m for m in puts if "Alenearbejde afsluttet" in m.card_text()]
+    assert session_puts  # the start card no longer has buttons
+    closed = await _session(bot)
+    assert closed.status == "finished" and closed.open_worker_id is None
+    assert (await _timeline_details(bot))[-1] == ("finished", {"reason": "revoked"})
+
+    # No alarm for a check-in nobody is asked about any more; the old buttons say it is over.
+    bot.connector.clear()
+    await job.run(checkin.due_at + timedelta(minutes=30))
+    assert bot.connector.messages() == []
+    late = await bot.invoke(MAJA, "checkin.ok", {"session_id": checkin.id})
+    assert "Alenearbejde afsluttet" in json.dumps(late.body, ensure_ascii=False)
+    assert await _timeline(bot) == ["started", "finished"]
+    again = await bot.say(MAJA, "start alenearbejde")
+    assert "intet godkendt alenearbejde" in again[0].text
+
+
+async def test_an_expired_approval_ends_the_session_in_the_workers_language(
+    bot: BotUnderTest,
+) -> None:
+    request_id = await _approved(bot)
+    clock = Clock(T0)
+    job = _wire(bot, clock)
+    await bot.say(MAJA, "language")
+    await bot.say(MAJA, "start lone work")
+    checkin = await _session(bot)
+    end = T0 + timedelta(minutes=15)
+    assert bot.runtime is not None
+    async with bot.runtime.db.transaction() as session:
+        await session.execute(
+            update(LoneWorkRequest).where(LoneWorkRequest.id == request_id).values(expires_at=end)
+        )
+    expiry = next(j for j in bot.runtime.scheduler.jobs if isinstance(j, LoneWorkExpiry))
+    bot.connector.clear()
+    await expiry.run(end - timedelta(seconds=1))
+    await job.run(end - timedelta(seconds=1))
+    assert _cards(bot.connector.messages(), MAJA) == []
+    await expiry.run(end)
+    await job.run(end)
+    stopped = [
+        m.card_text()
+        for m in _cards(bot.connector.messages(), MAJA)
+        if "has expired, so I have stopped your check-ins" in m.card_text()
+    ]
+    assert len(stopped) == 1 and "Lone work finished" in stopped[0]
+    assert (await _session(bot)).status == "finished"
+    assert (await _timeline_details(bot))[-1] == ("finished", {"reason": "expired"})
+    bot.connector.clear()
+    await job.run(checkin.due_at + timedelta(minutes=30))
+    assert _cards(bot.connector.messages(), LISE) == []
+
+
+async def test_an_approval_ending_during_a_check_in_waits_for_the_answer(
+    bot: BotUnderTest,
+) -> None:
+    """The approval ends while the worker is being asked: the session stays until they
+    answer, so an unanswered last check-in still gets its second prompt (and alarm); the
+    answer closes it and the worker is told."""
+    request_id = await _approved(bot)
+    clock = Clock(T0)
+    job = _wire(bot, clock)
+    await bot.say(MAJA, "start alenearbejde")
+    checkin = await _session(bot)
+    due = checkin.due_at
+    assert bot.runtime is not None
+    async with bot.runtime.db.transaction() as session:
+        await session.execute(
+            update(LoneWorkRequest).where(LoneWorkRequest.id == request_id).values(expires_at=due)
+        )
+    expiry = next(j for j in bot.runtime.scheduler.jobs if isinstance(j, LoneWorkExpiry))
+    await job.run(due - timedelta(minutes=5))  # the prompt
+    bot.connector.clear()
+    await expiry.run(due)
+    await job.run(due)
+    assert (await _session(bot)).status == "active"
+    await job.run(due + timedelta(minutes=10))
+    [reminder] = _cards(bot.connector.messages(), MAJA)
+    assert "Du har ikke svaret" in reminder.card_text()
+
+    clock.now = due + timedelta(minutes=12)
+    await bot.invoke(MAJA, "checkin.ok", {"session_id": checkin.id})
+    bot.connector.clear()
+    await job.run(clock.now + timedelta(seconds=30))
+    told = [m.card_text() for m in _cards(bot.connector.messages(), MAJA)]
+    assert len(told) == 1 and "er udløbet, så jeg har stoppet dine tjek" in told[0]
+    assert _cards(bot.connector.messages(), LISE) == []
+    assert await _timeline(bot) == ["started", "prompt", "reminder", "ok", "finished"]
+
+
+async def test_an_alarm_outlives_the_revocation_and_the_session_ends_once_handled(
+    bot: BotUnderTest,
+) -> None:
+    """Revoking an approval never silences a running alarm: the responders still get it; once
+    someone handles it, the session ends and the worker is told."""
+    request_id = await _approved(bot)
+    clock = Clock(T0 + timedelta(minutes=3))
+    job = _wire(bot, clock)
+    await bot.say(MAJA, "start alenearbejde")
+    checkin = await _session(bot)
+    await bot.invoke(MAJA, "checkin.help", {"session_id": checkin.id})
+    assert bot.runtime is not None
+    await bot.runtime.background.drain()
+    await bot.invoke(LISE, "lone_work.revoke", {"request_id": request_id, "note": "Ny APV"})
+    await bot.runtime.background.drain()
+    await job.run(clock.now + timedelta(minutes=10))
+    assert (await _session(bot)).status == "alarm"
+    assert len(_cards(bot.connector.messages(), LISE)) == 2  # the alarm goes on
+    assert not any("tilbagekaldt, så" in m.card_text() for m in bot.connector.messages())
+
+    clock.now += timedelta(minutes=12)
+    await bot.invoke(LISE, "checkin.handle", {"session_id": checkin.id, "alarm": 1})
+    await bot.runtime.background.drain()
+    await job.run(clock.now + timedelta(minutes=1))
+    assert (await _session(bot)).status == "finished"
+    told = [m.card_text() for m in _cards(bot.connector.messages(), MAJA)]
+    assert sum("er tilbagekaldt, så jeg har stoppet dine tjek" in text for text in told) == 1
+    assert await _timeline(bot) == [
+        "started",
+        "help",
+        "escalated",
+        "escalated",
+        "handled",
+        "finished",
+    ]

@@ -4,6 +4,7 @@ action-plan items, the owners' card actions, the plan, the notes and the annual 
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -604,6 +605,34 @@ async def test_overview_shows_counts_to_the_secretariat_only(bot: BotUnderTest) 
     assert "**Fysik**" in leader[-1].card_text() and "**Kemi**" not in leader[-1].card_text()
     employee = await bot.say(EMPLOYEE, "trivsel oversigt")
     assert "for ledere, AMK'er og sekretariatet" in employee[-1].card_text()
+
+
+async def test_a_group_whose_dialogue_is_older_than_two_years_makes_the_unit_due(
+    bot: BotUnderTest,
+) -> None:
+    """Kemi's small group met three days ago, its workshop group two years and a day ago: the
+    overview marks Kemi as due and lists each group (names compared without case or spaces)
+    with its latest dialogue and due day; the plan card every employee sees agrees, without
+    the group names."""
+    from tests.support.wellbeing import today
+
+    kemi, _ = await setup(bot)
+    await record(bot, LEADER, kemi, group_name="Analysegruppen")
+    old = today() - timedelta(days=1)
+    old = old.replace(year=old.year - 2)
+    await record(bot, LEADER, kemi, group_name=" værkstedet ", held_on=old.isoformat())
+    await record(bot, LEADER, kemi, group_name="Værkstedet", held_on=day(-900))
+    assert len(await dialogues(bot)) == 3
+    overview = (await bot.say(SECRETARIAT, "trivsel oversigt"))[-1].card_text()
+    kemi_line = next(line for line in overview.split("\n\n") if "**Kemi**" in line)
+    assert "næste dialog skulle være holdt" in kemi_line, kemi_line
+    groups = overview.split("**Kemi**")[1]
+    assert "værkstedet: seneste dialog" in groups and "Værkstedet:" not in groups
+    assert "**næste skulle være holdt" in groups.split("værkstedet:")[1].split("\n")[0]
+    assert "Analysegruppen: seneste dialog" in groups
+    plan = text(card_of(await bot.invoke(EMPLOYEE, "wellbeing.plan.show", {"unit_id": kemi})))
+    assert "(nu)" in plan and "holder dialoger i 2 grupper" in plan
+    assert "værkstedet" not in plan.casefold()  # the plan is public; group names are not
 
 
 # -- the annual discussion -----------------------------------------------------------------------

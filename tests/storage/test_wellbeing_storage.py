@@ -23,7 +23,7 @@ from domain.wellbeing import (
 )
 from domain.wellbeing_items import ItemDraft
 from services.wellbeing_jobs import WellbeingRetention
-from storage import audit, org, wellbeing, wellbeing_counts, wellbeing_items
+from storage import audit, documentation, org, wellbeing, wellbeing_counts, wellbeing_items
 from storage.db import Database
 from storage.models import AuditEvent, Person, Unit
 from storage.wellbeing_models import WellbeingActionItem, WellbeingDialogue
@@ -355,6 +355,40 @@ async def test_digest_queries_count_and_never_read_text(db: Database) -> None:
         [kemi] = await wellbeing_counts.unit_statuses(session, TODAY, 2, [ids["kemi"]])
     assert (kemi.dialogues, kemi.open_items, kemi.last_held) == (1, 1, date(2026, 11, 20))
     assert kemi.due_on == date(2028, 11, 20) and kemi.amd_held_on == date(2026, 11, 1)
+
+
+async def test_dialogues_are_due_per_group_in_the_digest_and_the_documentation(
+    db: Database,
+) -> None:
+    """A unit is due from the day its least recent group's latest dialogue is two years old,
+    whatever its other groups did since; the documentation overview takes the same day."""
+    ids = await _org(db)
+    async with db.transaction() as session:
+        for group, held in (
+            ("Analysegruppen", date(2026, 11, 20)),
+            ("Værkstedet", date(2024, 11, 27)),
+            ("VÆRKSTEDET ", date(2024, 6, 1)),
+        ):
+            await wellbeing.record_dialogue(
+                session,
+                _form(ids["kemi"], held_on=held, group_name=group),
+                recorded_by_id=ids["lise@uni.dk"],
+                flags_confirmed=0,
+                now=NOW,
+            )
+    async with db.sessions() as session:
+        due_today = {s.unit for s in await wellbeing_counts.dialogues_due(session, TODAY, 2)}
+        day_before = TODAY - timedelta(days=1)
+        due_before = {s.unit for s in await wellbeing_counts.dialogues_due(session, day_before, 2)}
+        [kemi] = await wellbeing_counts.unit_statuses(session, TODAY, 2, [ids["kemi"]])
+        met = await documentation.last_met(session, [ids["kemi"]])
+    assert "Kemi" in due_today and "Kemi" not in due_before
+    assert kemi.last_held == date(2026, 11, 20) and kemi.due_on == date(2026, 11, 27)
+    assert [(g.group, g.last_held) for g in kemi.groups] == [
+        ("Værkstedet", date(2024, 11, 27)),
+        ("Analysegruppen", date(2026, 11, 20)),
+    ]
+    assert met[(ids["kemi"], "wellbeing", None)] == (date(2024, 11, 27), None)
 
 
 async def test_annual_discussion_is_one_row_per_unit_and_year(db: Database) -> None:
