@@ -47,6 +47,7 @@ def values(**changes: Any) -> dict[str, Any]:
         "emergency_phone": "45 25 10 10",
         "trained": "true",
         "adult": "true",
+        "affiliation": "employee",
     }
     base.update(changes)
     return base
