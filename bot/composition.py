@@ -15,6 +15,7 @@ from dialogs.digest import DigestModule
 from dialogs.documentation import DocumentationModule
 from dialogs.lone_work import LoneWorkModule
 from dialogs.modules import ChannelHandler, FlowModule
+from dialogs.my_data import MyDataModule
 from dialogs.near_miss import NearMissModule
 from dialogs.precursors import PrecursorModule
 from dialogs.wellbeing import WellbeingModule
@@ -28,6 +29,7 @@ from services.documentation import DatabaseDocumentationServices
 from services.documentation_jobs import DocumentationReminders
 from services.lone_work import DatabaseLoneWorkServices
 from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
+from services.my_data import DatabaseMyDataServices
 from services.near_miss import DatabaseNearMissServices, NearMissReminders
 from services.org import DatabaseOrgServices
 from services.ports import PeriodicJob
@@ -67,6 +69,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         db, notifier, support=settings.work_accident_support
     )
     documentation = DatabaseDocumentationServices(db)
+    my_data = DatabaseMyDataServices(db)
     modules: list[FlowModule] = [
         LoneWorkModule(lone_work),
         NearMissModule(near_miss),
@@ -76,6 +79,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         CheckinModule(checkins),
         WorkAccidentModule(work_accident),
         DocumentationModule(documentation),
+        MyDataModule(my_data),
     ]
     actions = Verbs(
         org.verbs(),
@@ -87,6 +91,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         checkins.verbs(),
         work_accident.verbs(),
         documentation.verbs(),
+        my_data.verbs(),
     )
     return Flows(org, modules, actions)
 

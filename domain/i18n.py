@@ -19,6 +19,7 @@ from domain.texts import (
     digest,
     documentation,
     lone_work,
+    my_data,
     near_miss,
     precursors,
     wellbeing,
@@ -60,6 +61,7 @@ _SECTIONS: Final = (
     checkins.TEXTS,
     work_accident.TEXTS,
     documentation.TEXTS,
+    my_data.TEXTS,
 )
 
 
