@@ -361,8 +361,8 @@ async def _person_erase(settings: Settings, email: str, dry_run: bool) -> int:
     print(f"  audit events emptied of details naming the person: {erased.audit_events}")
     if erased.open_items:
         print(
-            f"  note: the person owns {erased.open_items} open action items; "
-            "hand them over to someone else"
+            f"  note: {erased.open_items} open action items or pending lone-work requests "
+            "wait for this person; hand them over to someone else"
         )
     if dry_run:
         print("dry run: nothing was changed")

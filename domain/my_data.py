@@ -88,4 +88,5 @@ class Erasure:
     audit_events: int
     """Audit events whose details named the person and were emptied."""
     open_items: int
-    """Open well-being action items and near-miss actions the person owns (to hand over)."""
+    """Open well-being action items and near-miss actions the person owns, and lone-work
+    requests waiting for their decision: to hand over before erasing."""

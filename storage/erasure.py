@@ -36,6 +36,7 @@ from domain.audit import person_actor
 from domain.my_data import ERASE_ACTION, Erasure, pseudonym
 from storage import audit
 from storage.audit import REDACT_ACTION
+from storage.lone_work_models import LoneWorkRequest
 from storage.models import (
     AuditEvent,
     ConversationRef,
@@ -231,20 +232,35 @@ async def erase_person(
         or 0
     )
     records = await _person_records(session, person_id)
-    open_items = int(
-        await session.scalar(
-            select(func.count())
-            .select_from(WellbeingActionItem)
-            .where(WellbeingActionItem.owner_id == person_id, WellbeingActionItem.status.in_(_OPEN))
+    open_items = (
+        int(
+            await session.scalar(
+                select(func.count())
+                .select_from(WellbeingActionItem)
+                .where(
+                    WellbeingActionItem.owner_id == person_id, WellbeingActionItem.status.in_(_OPEN)
+                )
+            )
+            or 0
         )
-        or 0
-    ) + int(
-        await session.scalar(
-            select(func.count())
-            .select_from(NearMissAction)
-            .where(NearMissAction.owner_id == person_id, NearMissAction.status == "open")
+        + int(
+            await session.scalar(
+                select(func.count())
+                .select_from(NearMissAction)
+                .where(NearMissAction.owner_id == person_id, NearMissAction.status == "open")
+            )
+            or 0
         )
-        or 0
+        + int(
+            await session.scalar(
+                select(func.count())
+                .select_from(LoneWorkRequest)
+                .where(
+                    LoneWorkRequest.approver_id == person_id, LoneWorkRequest.status == "pending"
+                )
+            )
+            or 0
+        )
     )
     if not dry_run:
         chat_ids = [chat.id for chat in chats]

@@ -304,6 +304,6 @@ def test_person_erase_counts_first_then_replaces_the_person_by_a_pseudonym(
         erased = connection.execute(
             "SELECT after FROM audit_event WHERE action = 'person.erase'"
         ).fetchone()
-    assert "Ann Leder" not in names and any(name.startswith("Slettet person") for name in names)
+    assert "Ann Leder" not in names and "Slettet person" in " ".join(name or "" for name in names)
     assert erased is not None and "ann" not in erased[0].lower()
     assert main(["audit", "verify"]) == 0

@@ -154,6 +154,7 @@ async def test_register_export_is_a_real_register(db: Database, tmp_path: Path) 
     assert row["Status"] == "Godkendt med vilkår" and row["Vilkår"] == "Ring til vagten kl. 21"
     assert isinstance(row["Start"], datetime) and row["Start"].hour == 19
     assert row["Risiko"] == "Risikofyldt" and row["Afgjort af"] == "Lise"
+    assert row["Anmoder er"] == "Ansat"
     assert sheet.column_dimensions["E"].width == 45
     timeline = load_workbook(out)["Tjek-ind"]
     events = [[cell.value for cell in row] for row in timeline.iter_rows(min_row=2)]
