@@ -81,6 +81,8 @@ def test_a_complete_risky_request_with_a_measure_passes() -> None:
         ({"start_time": "25:00"}, "start_time", "lone_work.error.time"),
         ({"unit_id": "Kemi"}, "unit_id", "lone_work.error.unit"),
         ({"hazards": "dragons"}, "hazards", "lone_work.error.invalid"),
+        ({"affiliation": ""}, "affiliation", "lone_work.error.affiliation"),
+        ({"affiliation": "visitor"}, "affiliation", "lone_work.error.affiliation"),
     ],
 )
 def test_each_rule_points_at_its_field(changes: dict[str, Any], field: str, key: str) -> None:

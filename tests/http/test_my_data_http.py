@@ -221,3 +221,31 @@ async def _numbers_and_ids(bot: BotUnderTest) -> list[int]:
     assert bot.runtime is not None
     async with bot.runtime.db.sessions() as session:
         return list((await session.scalars(select(NearMissReport.id))).all())
+
+
+async def test_work_accidents_show_whether_the_person_was_hurt_or_reported(
+    bot: BotUnderTest,
+) -> None:
+    from tests.support import work_accident as accident
+
+    kemi = await accident.setup(bot)
+    await accident.report(bot, accident.INJURED, kemi)
+    await accident.report(
+        bot,
+        accident.LEADER,
+        kemi,
+        reporter_role="leader",
+        injured_email=accident.INJURED.upn,
+    )
+    numbers = [row.number for row in await accident.accidents(bot)]
+
+    (injured,) = await bot.say(accident.INJURED, "mine data")
+    text = injured.card_text()
+    assert "Arbejdsulykker, hvor du kom til skade eller meldte (2)" in text
+    assert all(number in text for number in numbers)
+    assert text.count("· du kom til skade") == 2 and "du meldte den" not in text
+
+    (leader,) = await bot.say(accident.LEADER, "mine data")
+    text = leader.card_text()
+    assert "(1)" in text and numbers[1] in text and numbers[0] not in text
+    assert "du meldte den" in text
