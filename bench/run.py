@@ -335,6 +335,7 @@ def lone_work_form(unit_id: str) -> dict[str, str]:
         "emergency_phone": "+45 4525 1234",
         "trained": "true",
         "adult": "true",
+        "affiliation": "employee",
     }
 
 

@@ -576,6 +576,7 @@ def _lone_work_form(rng: random.Random, unit_id: int, created: datetime) -> Lone
         f"{rng.randint(10, 99)}",
         "trained": True,
         "adult": True,
+        "affiliation": "employee",
     }
     if rng.random() < 0.8:
         values.update(

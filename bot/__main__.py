@@ -397,6 +397,38 @@ async def _audit_verify(settings: Settings, checkpoints: Path | None) -> int:
     return verdict.code
 
 
+async def _person_erase(settings: Settings, email: str, dry_run: bool) -> int:
+    from services.my_data import DatabaseMyDataServices
+
+    db = Database(settings.database_url)
+    try:
+        await prepare_database(db)
+        erased = await DatabaseMyDataServices(db).erase(
+            email, dry_run=dry_run, actor="cli:person-erase"
+        )
+    finally:
+        await db.dispose()
+    if erased is None:
+        print(f"no person with the e-mail {email!r}", file=sys.stderr)
+        return 2
+    verb = "would become" if dry_run else "is now"
+    print(f"person {erased.person_id} {verb} {erased.pseudonym!r}")
+    print(f"  roles removed: {erased.roles}; chats forgotten: {erased.chats}")
+    for table, count in erased.records.items():
+        print(f"  {table}: {count} records keep their content, pointing at the pseudonym")
+    for table, count in erased.texts.items():
+        print(f"  {table}: {count} texts with the name or e-mail replaced")
+    print(f"  audit events emptied of details naming the person: {erased.audit_events}")
+    if erased.open_items:
+        print(
+            f"  note: {erased.open_items} open action items or pending lone-work requests "
+            "wait for this person; hand them over to someone else"
+        )
+    if dry_run:
+        print("dry run: nothing was changed")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command")
@@ -496,6 +528,14 @@ def _parser() -> argparse.ArgumentParser:
         "template", help="write the import template (with the substance list)"
     )
     precursor_template.add_argument("--out", type=Path, default=Path("precursor-template.xlsx"))
+    person_parser = commands.add_parser("person", help="a person's data")
+    erase = person_parser.add_subparsers(dest="person_command").add_parser(
+        "erase",
+        help="erase a person on request: a pseudonym replaces their name, e-mail and ids "
+        "everywhere; records the law requires keep their content",
+    )
+    erase.add_argument("--email", required=True, help="the person's e-mail (UPN)")
+    erase.add_argument("--dry-run", action="store_true", help="only count; change nothing")
     audit_parser = commands.add_parser("audit", help="the audit trail")
     verify = audit_parser.add_subparsers(dest="audit_command").add_parser(
         "verify", help="recompute the hash chain and its seals, hold it against the checkpoints"
@@ -582,6 +622,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_precursor_import(settings, args.file, Lang(args.lang), args.check))
     if command == "precursors" and args.precursor_command == "template":
         return asyncio.run(_precursor_template(settings, args.out))
+    if command == "person" and args.person_command == "erase":
+        return asyncio.run(_person_erase(settings, args.email, args.dry_run))
     if command == "audit" and args.audit_command == "verify":
         return asyncio.run(_audit_verify(settings, args.checkpoints))
     parser.print_help()

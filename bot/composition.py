@@ -17,6 +17,7 @@ from dialogs.digest import DigestModule
 from dialogs.documentation import DocumentationModule
 from dialogs.lone_work import LoneWorkModule
 from dialogs.modules import ChannelHandler, FlowModule
+from dialogs.my_data import MyDataModule
 from dialogs.near_miss import NearMissModule
 from dialogs.precursors import PrecursorModule
 from dialogs.wellbeing import WellbeingModule
@@ -30,6 +31,7 @@ from services.documentation import DatabaseDocumentationServices
 from services.documentation_jobs import DocumentationReminders
 from services.lone_work import DatabaseLoneWorkServices
 from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
+from services.my_data import DatabaseMyDataServices
 from services.near_miss import DatabaseNearMissServices, NearMissReminders
 from services.org import DatabaseOrgServices
 from services.org_sync import OrgSync
@@ -87,6 +89,7 @@ def flows(
         db, notifier, support=settings.work_accident_support
     )
     documentation = DatabaseDocumentationServices(db)
+    my_data = DatabaseMyDataServices(db)
     modules: list[FlowModule] = [
         LoneWorkModule(lone_work),
         NearMissModule(near_miss),
@@ -96,6 +99,7 @@ def flows(
         CheckinModule(checkins),
         WorkAccidentModule(work_accident),
         DocumentationModule(documentation),
+        MyDataModule(my_data),
     ]
     actions = Verbs(
         org.verbs(),
@@ -110,6 +114,7 @@ def flows(
         documentation.verbs(),
         DatabaseTrainingServices(db).verbs(),
         DatabaseScreeningServices(db, notifier).verbs(),
+        my_data.verbs(),
     )
     return Flows(org, modules, actions)
 

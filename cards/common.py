@@ -184,12 +184,10 @@ def privacy_section(lang: Lang, notice: PrivacyNotice) -> list[CardElement]:
             subtle=True,
         ),
     ]
+    actions: list[Any] = [submit(t(lang, "privacy.my_data"), "my_data.show")]
     if notice.privacy_url:
-        section.append(
-            ActionSet(
-                actions=[OpenUrlAction(title=t(lang, "privacy.more"), url=notice.privacy_url)]
-            )
-        )
+        actions.append(OpenUrlAction(title=t(lang, "privacy.more"), url=notice.privacy_url))
+    section.extend(button_rows(actions))
     return section
 
 
@@ -229,6 +227,7 @@ def help_card(
         t(lang, "help.cmd.language"),
         t(lang, "help.cmd.flows"),
         t(lang, "help.cmd.documentation"),
+        t(lang, "help.cmd.my_data"),
     ]
     if is_admin:
         lines.append(t(lang, "help.cmd.admin"))

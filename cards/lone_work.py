@@ -40,6 +40,7 @@ from cards.training import lone_work_line
 from domain.i18n import Lang, format_datetime, t
 from domain.lone_work import (
     WEEKDAYS,
+    Affiliation,
     Hazard,
     Mitigation,
     RequestView,
@@ -55,6 +56,16 @@ MAX_LIST_ROWS = 15
 _FIELD = "lone_work.field"
 _DETAILS: tuple[FormItem, ...] = (
     Field("unit_id", f"{_FIELD}.unit", Kind.CHOICE, required=True, error="lone_work.error.unit"),
+    Field(
+        "affiliation",
+        f"{_FIELD}.affiliation",
+        Kind.CHOICE,
+        required=True,
+        options=keyed("lone_work.affiliation", [item.value for item in Affiliation]),
+        expanded=True,
+        error="lone_work.error.affiliation",
+    ),
+    Note(f"{_FIELD}.affiliation.explain", heading=False),
     Field(
         "task",
         f"{_FIELD}.task",
@@ -132,6 +143,7 @@ _DETAILS: tuple[FormItem, ...] = (
     ),
     Field("trained", f"{_FIELD}.trained", Kind.TOGGLE),
     Field("adult", f"{_FIELD}.adult", Kind.TOGGLE),
+    Note(f"{_FIELD}.adult.explain", heading=False),
 )
 WHEN: dict[Schedule, tuple[FormItem, ...]] = {
     Schedule.SINGLE: (
@@ -328,6 +340,12 @@ def facts(lang: Lang, view: RequestView, *, with_status: bool) -> FactSet:
         rows.append(("lone_work.fact.number", view.number))
     rows += [
         ("lone_work.fact.requester", plain(view.requester)),
+    ]
+    if view.affiliation is not None:
+        rows.append(
+            ("lone_work.fact.affiliation", t(lang, f"lone_work.affiliation.{view.affiliation}"))
+        )
+    rows += [
         ("lone_work.fact.unit", plain(view.unit)),
         ("lone_work.fact.task", plain(view.task)),
         ("lone_work.fact.where", plain(f"{view.campus}, {view.building}, {view.room}")),

@@ -79,6 +79,11 @@ _FLOW_WORDS: Final[dict[str, Flow]] = {
     "workplace accident": Flow.WORK_ACCIDENT,
 }
 
+MY_DATA_WORDS: Final = frozenset(
+    {"mine data", "mine oplysninger", "dine data", "my data", "your data"}
+)
+"""Words asking what the bot holds about the speaker (their own data)."""
+
 _MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
 _EDGE_PUNCTUATION = " \t\r\n.!?,;:«»\"'“”"
 
@@ -101,3 +106,8 @@ def parse_command(text: str | None) -> Command | None:
 def parse_flow(text: str | None) -> Flow | None:
     """The service the message asks for, if the whole message names one."""
     return _FLOW_WORDS.get(normalise_text(text))
+
+
+def asks_for_own_data(text: str | None) -> bool:
+    """True if the whole message asks what the bot holds about the speaker."""
+    return normalise_text(text) in MY_DATA_WORDS

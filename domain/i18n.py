@@ -19,6 +19,7 @@ from domain.texts import (
     digest,
     documentation,
     lone_work,
+    my_data,
     near_miss,
     org_sync,
     precursors,
@@ -68,6 +69,7 @@ _SECTIONS: Final = (
     org_sync.TEXTS,
     training.TEXTS,
     screening.TEXTS,
+    my_data.TEXTS,
 )
 
 

@@ -41,6 +41,16 @@ class Mitigation(StrEnum):
     OTHER = "other"
 
 
+class Affiliation(StrEnum):
+    """Who the requester is to the university: § 11 protects employees; students come under
+    the education-environment act (the university applies the employee rules to them as a
+    minimum); guests follow the unit's rules for visitors."""
+
+    EMPLOYEE = "employee"
+    STUDENT = "student"
+    GUEST = "guest"
+
+
 class Schedule(StrEnum):
     SINGLE = "single"
     RECURRING = "recurring"
@@ -111,6 +121,7 @@ class LoneWorkForm(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     unit_id: RowId
+    affiliation: Affiliation
     task: str = Field(min_length=3, max_length=2000)
     campus: str = Field(min_length=1, max_length=100)
     building: str = Field(min_length=1, max_length=50)
@@ -304,6 +315,7 @@ def parse(value: dict[str, Any], *, now: datetime) -> tuple[LoneWorkForm | None,
 
 FIELD_ERRORS: Final[dict[str, str]] = {
     "unit_id": "lone_work.error.unit",
+    "affiliation": "lone_work.error.affiliation",
     "task": "lone_work.error.task",
     "campus": "lone_work.error.required",
     "building": "lone_work.error.required",
@@ -376,6 +388,8 @@ class RequestView(BaseModel):
     adult: bool
     risky: bool
     status: Status
+    affiliation: Affiliation | None = None
+    """None on requests sent before the form asked."""
     approver: str | None = None
     approver_id: int | None = None
     approver_teams_id: str | None = None
@@ -459,4 +473,5 @@ def preview(form: LoneWorkForm, *, requester: str, unit: str) -> RequestView:
         adult=form.adult,
         risky=form.risky,
         status=Status.PENDING,
+        affiliation=form.affiliation,
     )

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cards.common import Card, notice_card, plain
 from cards.lone_work import approval_card, requester_card
 from domain.i18n import Lang, preferred_lang, t
-from domain.lone_work import Hazard, Mitigation, RequestView, Schedule, Status
+from domain.lone_work import Affiliation, Hazard, Mitigation, RequestView, Schedule, Status
 from domain.training import check_lone_work
 from services.ports import Outgoing
 from storage import lone_work, lone_work_lists, org, training
@@ -126,6 +126,7 @@ def request_view(
         emergency_phone=request.emergency_phone,
         trained=request.trained,
         adult=request.adult,
+        affiliation=Affiliation(request.affiliation) if request.affiliation else None,
         risky=request.risky,
         status=Status(request.status),
         approver=person_name(approver) or None,

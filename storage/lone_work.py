@@ -75,6 +75,7 @@ class RequestRow:
     emergency_phone: str
     trained: bool
     adult: bool
+    affiliation: str | None
     risky: bool
     status: str
     conditions: str | None
@@ -347,6 +348,7 @@ def request_values(
         "emergency_phone": form.emergency_phone,
         "trained": form.trained,
         "adult": form.adult,
+        "affiliation": form.affiliation.value,
         "risky": form.risky,
         "status": Status.PENDING.value,
         "conditions": None,

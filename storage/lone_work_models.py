@@ -59,6 +59,8 @@ class LoneWorkRequest(Base):
     emergency_phone: Mapped[str] = mapped_column(String(40))
     trained: Mapped[bool] = mapped_column(Boolean)
     adult: Mapped[bool] = mapped_column(Boolean)
+    # employee, student or guest (domain.lone_work.Affiliation); NULL: sent before it was asked
+    affiliation: Mapped[str | None] = mapped_column(String(10))
     risky: Mapped[bool] = mapped_column(Boolean)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     conditions: Mapped[str | None] = mapped_column(Text)

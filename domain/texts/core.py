@@ -53,6 +53,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "period, check-in timelines after {checkin} days and well-being dialogue notes after "
         "{wellbeing} years. The statistics are kept as counts only.",
     ),
+    "privacy.my_data": ("Se dine data", "See your data"),
     "privacy.more": ("Læs privatlivspolitikken", "Read the privacy statement"),
     "menu.title": ("Hvad vil du gøre?", "What would you like to do?"),
     "menu.lone_work": ("Alenearbejde", "Lone work"),
@@ -98,6 +99,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "en af tjenesterne",
         "**lone work**, **near miss**, **work accident**, **wellbeing**, **precursor** – start "
         "one of the services",
+    ),
+    "help.cmd.my_data": (
+        "**mine data** – se, hvad botten har gemt om dig",
+        "**my data** – see what the bot holds about you",
     ),
     "help.cmd.admin": (
         "**admin** – tildel roller pr. enhed (kun administratorer)",

@@ -68,6 +68,24 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "I have been instructed and trained to do this work safely",
     ),
     "lone_work.field.adult": ("Jeg er fyldt 18 år", "I am 18 or older"),
+    "lone_work.field.adult.explain": (
+        "Det er universitetets regel, at personer under 18 år ikke udfører risikofyldt "
+        "arbejde alene. Arbejdstilsynets regler for unge under 18 er i forvejen strengere end "
+        "for voksne.",
+        "The university's rule is that people under 18 do not do risky work alone. "
+        "The Danish Working Environment Authority's rules for young people under 18 are "
+        "already stricter than for adults.",
+    ),
+    "lone_work.field.affiliation": ("Du er", "You are"),
+    "lone_work.affiliation.employee": ("Ansat", "An employee"),
+    "lone_work.affiliation.student": ("Studerende", "A student"),
+    "lone_work.affiliation.guest": ("Gæst", "A guest"),
+    "lone_work.field.affiliation.explain": (
+        "Studerende er omfattet af undervisningsmiljøloven. Universitetet stiller de samme "
+        "krav til dem som til ansatte, når de arbejder alene.",
+        "Students are covered by the Danish act on the educational environment. The "
+        "university asks the same of them as of employees when they work alone.",
+    ),
     "lone_work.weekday.mon": ("mandag", "Monday"),
     "lone_work.weekday.tue": ("tirsdag", "Tuesday"),
     "lone_work.weekday.wed": ("onsdag", "Wednesday"),
@@ -176,8 +194,14 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "work must not be done alone.",
     ),
     "lone_work.error.minor": (
-        "Personer under 18 år må ikke udføre risikofyldt alenearbejde.",
-        "People under 18 may not do risky lone work.",
+        "Efter universitetets regler må personer under 18 år ikke udføre risikofyldt arbejde "
+        "alene. Tal med din leder om, hvordan arbejdet kan tilrettelægges.",
+        "Under the university's rules, people under 18 may not do risky work alone. Talk to "
+        "your leader about how the work can be arranged.",
+    ),
+    "lone_work.error.affiliation": (
+        "Vælg, om du er ansat, studerende eller gæst.",
+        "Pick whether you are an employee, a student or a guest.",
     ),
     "lone_work.error.untrained": (
         "Risikofyldt arbejde kræver, at du er instrueret og oplært i det. Tal med din leder "
@@ -210,6 +234,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     "lone_work.fact.number": ("Nr.", "No."),
     "lone_work.fact.requester": ("Anmoder", "Requester"),
+    "lone_work.fact.affiliation": ("Anmoder er", "Requester is"),
     "lone_work.fact.unit": ("Enhed", "Unit"),
     "lone_work.fact.task": ("Arbejde", "Work"),
     "lone_work.fact.where": ("Sted", "Where"),

@@ -278,3 +278,33 @@ def test_an_export_runs_without_the_bot_runtime(database: Path) -> None:
     unneeded |= {"services.lone_work_export", "services.wellbeing_export"}
     unneeded |= {"reports.work_accident", "services.work_accident_export"}
     assert not imported & unneeded
+
+
+def test_person_erase_counts_first_then_replaces_the_person_by_a_pseudonym(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An administrator erases a person on request: a dry run says what would change."""
+    assert main(["org", "import", str(_write(Path("org.yaml"), VALID_ORG))]) == 0
+    capsys.readouterr()
+    assert main(["person", "erase", "--email", "nobody@uni.dk"]) == 2
+    assert "no person with the e-mail" in capsys.readouterr().err
+
+    assert main(["person", "erase", "--email", "Ann.Leder@uni.dk", "--dry-run"]) == 0
+    dry = capsys.readouterr().out
+    assert "would become 'Slettet person" in dry and "roles removed: 2" in dry
+    assert "dry run: nothing was changed" in dry
+    with sqlite3.connect(database) as connection:
+        assert connection.execute(
+            "SELECT name FROM person WHERE upn = 'ann.leder@uni.dk'"
+        ).fetchone()
+
+    assert main(["person", "erase", "--email", "ann.leder@uni.dk"]) == 0
+    assert "is now 'Slettet person" in capsys.readouterr().out
+    with sqlite3.connect(database) as connection:
+        names = {name for (name,) in connection.execute("SELECT name FROM person")}
+        erased = connection.execute(
+            "SELECT after FROM audit_event WHERE action = 'person.erase'"
+        ).fetchone()
+    assert "Ann Leder" not in names and "Slettet person" in " ".join(name or "" for name in names)
+    assert erased is not None and "ann" not in erased[0].lower()
+    assert main(["audit", "verify"]) == 0

@@ -49,6 +49,7 @@ def view(status: Status, schedule: Schedule = Schedule.SINGLE, **changes: object
         "emergency_phone": "+45 45 25 10 10",
         "trained": True,
         "adult": True,
+        "affiliation": "employee",
         "risky": True,
         "status": status,
         "approver": "Lise Leder",

@@ -150,7 +150,7 @@ async def test_risky_with_a_measure_is_sent(scene: Scene) -> None:
     ("changes", "expected"),
     [
         ({"mitigations": ""}, "§ 11"),
-        ({"adult": "false"}, "under 18 år må ikke"),
+        ({"adult": "false"}, "universitetets regler må personer under 18"),
         ({"trained": "false"}, "kræver, at du er instrueret"),
     ],
 )

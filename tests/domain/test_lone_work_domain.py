@@ -47,6 +47,7 @@ def values(**changes: Any) -> dict[str, Any]:
         "emergency_phone": "45 25 10 10",
         "trained": "true",
         "adult": "true",
+        "affiliation": "employee",
     }
     base.update(changes)
     return base
@@ -80,6 +81,8 @@ def test_a_complete_risky_request_with_a_measure_passes() -> None:
         ({"start_time": "25:00"}, "start_time", "lone_work.error.time"),
         ({"unit_id": "Kemi"}, "unit_id", "lone_work.error.unit"),
         ({"hazards": "dragons"}, "hazards", "lone_work.error.invalid"),
+        ({"affiliation": ""}, "affiliation", "lone_work.error.affiliation"),
+        ({"affiliation": "visitor"}, "affiliation", "lone_work.error.affiliation"),
     ],
 )
 def test_each_rule_points_at_its_field(changes: dict[str, Any], field: str, key: str) -> None:
@@ -153,6 +156,7 @@ async def test_register_export_is_a_real_register(db: Database, tmp_path: Path) 
     assert row["Status"] == "Godkendt med vilkår" and row["Vilkår"] == "Ring til vagten kl. 21"
     assert isinstance(row["Start"], datetime) and row["Start"].hour == 19
     assert row["Risiko"] == "Risikofyldt" and row["Afgjort af"] == "Lise"
+    assert row["Anmoder er"] == "Ansat"
     assert sheet.column_dimensions["E"].width == 45
     timeline = load_workbook(out)["Tjek-ind"]
     events = [[cell.value for cell in row] for row in timeline.iter_rows(min_row=2)]

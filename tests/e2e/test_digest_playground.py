@@ -300,6 +300,7 @@ def lone_work(
         "emergency_phone": "+45 4525 1234",
         "trained": True,
         "adult": True,
+        "affiliation": "employee",
         "risky": True,
         "status": "pending",
         "created_at": created,

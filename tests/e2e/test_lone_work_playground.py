@@ -342,6 +342,7 @@ def fill_in_request(mette: User, day: date) -> Locator:
     card = card_of(form)
     expect(card).to_contain_text(t(DA, "lone_work.form.requester", name=mette.name))
     choose(chat.page, card_input(card, t(DA, "lone_work.field.unit")), UNIT)
+    card.get_by_role("radio", name=t(DA, "lone_work.affiliation.employee"), exact=True).check()
     card_input(card, t(DA, "lone_work.field.task")).fill(TASK)
     card_input(card, t(DA, "lone_work.field.campus")).fill(CAMPUS)
     card_input(card, t(DA, "lone_work.field.building")).fill(BUILDING)

@@ -113,6 +113,7 @@ async def _request(bot: BotUnderTest, kemi: int) -> list[Sent]:
             "emergency_phone": "+45 4525 1234",
             "trained": "true",
             "adult": "true",
+            "affiliation": "employee",
         },
     )
     replies = await bot.submit(MAJA, {"action": "lone_work.form.send"})

@@ -71,6 +71,7 @@ def form(kemi: int, **changes: str) -> dict[str, str]:
         "emergency_phone": "+45 4525 1234",
         "trained": "true",
         "adult": "true",
+        "affiliation": "employee",
     }
     values.update(changes)
     return values
@@ -379,3 +380,27 @@ async def test_overview_for_the_units_amk_and_nobody_else(bot: BotUnderTest) -> 
     assert "export lone-work" in text
     outsider = await bot.say(OLE, "lone work overview")
     assert "not a leader or AMK" in outsider[0].card_text()
+
+
+async def test_a_students_request_says_so_on_the_approval_card(bot: BotUnderTest) -> None:
+    kemi = await _setup(bot)
+    await _request(bot, kemi, affiliation="student")
+    (approval,) = [m for m in _to(bot.connector.messages(), LISE) if m.card]
+    assert "Anmoder er" in approval.card_text() and "Studerende" in approval.card_text()
+    assert (await _only_request(bot)).affiliation == "student"
+
+
+async def test_the_form_asks_who_the_requester_is_and_under_18_is_the_universitys_rule(
+    bot: BotUnderTest,
+) -> None:
+    kemi = await _setup(bot)
+    (blank,) = [m for m in await bot.say(MAJA, "alenearbejde") if m.card]
+    assert "Det er universitetets regel, at personer under 18 år" in blank.card_text()
+    assert "undervisningsmiljøloven" in blank.card_text()
+    (unsaid,) = await bot.submit(MAJA, form(kemi, affiliation=""))
+    assert "Vælg, om du er ansat, studerende eller gæst." in unsaid.card_text()
+    (minor,) = await bot.submit(MAJA, form(kemi, adult="false"))
+    assert "Efter universitetets regler må personer under 18 år ikke" in minor.card_text()
+    assert bot.runtime is not None
+    async with bot.runtime.db.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(LoneWorkRequest)) == 0

@@ -157,6 +157,7 @@ async def test_lone_work_request_decision_and_alarm(bot: BotUnderTest, payload: 
         "emergency_phone": "+45 4525 1234",
         "trained": "true",
         "adult": "true",
+        "affiliation": "employee",
     }
     summary = await bot.submit(maja, values)
     assert "Tjek din anmodning" in summary[-1].card_text()
@@ -219,6 +220,7 @@ async def test_lone_work_rejection_reason(bot: BotUnderTest, payload: str) -> No
         "emergency_phone": "+45 4525 1234",
         "trained": "true",
         "adult": "true",
+        "affiliation": "employee",
     }
     await bot.submit(maja, values)
     await bot.submit(maja, {"action": "lone_work.form.send"})

@@ -88,6 +88,7 @@ def _lone_work(unit_id: int, person_id: int, created: datetime, **fields: Any) -
         "emergency_phone": "45251010",
         "trained": True,
         "adult": True,
+        "affiliation": "employee",
         "risky": True,
         "status": "pending",
         "created_at": created,
