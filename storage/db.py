@@ -180,6 +180,9 @@ def _prepare_sqlite(engine: Engine, *, begin: str, busy_timeout_ms: int) -> None
             cursor.close()
 
 
+# How long a migration waits for another process's migration of the same SQLite file.
+MIGRATION_BUSY_TIMEOUT_MS = 60_000
+
 # One row's parameters, or a list of them (one statement run for each row).
 Parameters: TypeAlias = Mapping[str, Any] | Sequence[Mapping[str, Any]]
 
@@ -410,9 +413,23 @@ class Database:
         return engines
 
     async def upgrade(self) -> None:
-        """Bring the schema to the newest migration."""
-        async with self.engine.begin() as connection:
-            await connection.run_sync(_upgrade_with, "head")
+        """Bring the schema to the newest migration. On a SQLite file another process may be
+        migrating it at the same moment: wait up to `MIGRATION_BUSY_TIMEOUT_MS` for its write
+        lock (on aiosqlite's thread), not the 2 s a turn may wait."""
+        engine = self.engine
+        if self._on_loop is not None:
+            engine = create_async_engine(self.url, hide_parameters=True, **_JSON_CODEC)
+            _prepare_sqlite(
+                engine.sync_engine,
+                begin="BEGIN IMMEDIATE",
+                busy_timeout_ms=MIGRATION_BUSY_TIMEOUT_MS,
+            )
+        try:
+            async with engine.begin() as connection:
+                await connection.run_sync(_upgrade_with, "head")
+        finally:
+            if engine is not self.engine:
+                await engine.dispose()
 
     async def ping(self) -> bool:
         try:
