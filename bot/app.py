@@ -23,6 +23,7 @@ from bot.channel_tokens import ChannelTokens, SigningKeys, TokenRefused
 from bot.composition import channel_handlers, flows, periodic_jobs
 from bot.config import Settings
 from bot.connector import ConnectorClient, app_token_provider, no_token
+from bot.files_in import Downloads
 from bot.graph import installer
 from bot.handler import AmkBot
 from bot.inbound import MAX_DEPTH, cleaned
@@ -72,6 +73,8 @@ class BotRuntime:
     scheduler: Scheduler
     # None in local mode: no tokens to check
     signing_keys: SigningKeys | None
+    # fetches the files and images people send into the chat
+    downloads: Downloads | None = None
 
 
 def build_runtime(
@@ -85,6 +88,7 @@ def build_runtime(
         else no_token
     )
     connector = ConnectorClient(token)
+    downloads = Downloads.for_settings(settings, token)
     signing_keys = (
         None
         if settings.local_mode
@@ -106,7 +110,7 @@ def build_runtime(
     background = BackgroundTasks()
     notifier = ProactiveNotifier(proactive, background, chat_opener(settings, proactive))
     conversation_state = DatabaseConversationState(DatabaseStorage(database))
-    wired = flows(database, notifier, settings)
+    wired = flows(database, notifier, settings, downloads)
     router = Router(
         conversation_state,
         wired.org,
@@ -165,6 +169,7 @@ def build_runtime(
         notifier,
         scheduler,
         signing_keys,
+        downloads,
     )
 
 
@@ -328,6 +333,8 @@ def create_app(
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(bot_runtime.notifier.sender.settled(), CANCEL_SECONDS)
             await bot_runtime.connector.close()
+            if bot_runtime.downloads is not None:
+                await bot_runtime.downloads.close()
             if bot_runtime.notifier.opener is not None:
                 await bot_runtime.notifier.opener.installer.graph.close()
             if bot_runtime.signing_keys is not None:

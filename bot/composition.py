@@ -13,6 +13,7 @@ from bot.reach import WaitingForChats
 from dialogs.checkins import CheckinModule
 from dialogs.digest import DigestModule
 from dialogs.documentation import DocumentationModule
+from dialogs.files import FileFetcher
 from dialogs.lone_work import LoneWorkModule
 from dialogs.modules import ChannelHandler, FlowModule
 from dialogs.near_miss import NearMissModule
@@ -51,9 +52,15 @@ class Flows:
     actions: Verbs
 
 
-def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flows:
+def flows(
+    db: Database,
+    notifier: ProactiveNotifier,
+    settings: Settings,
+    fetcher: FileFetcher | None = None,
+) -> Flows:
     """One module per landed service (services not listed answer "coming soon"), and the
-    verbs of each service's cards gathered into one registry."""
+    verbs of each service's cards gathered into one registry; `fetcher` fetches the files
+    people send into the chat."""
     org = DatabaseOrgServices(db, settings.privacy_notice)
     lone_work = DatabaseLoneWorkServices(db, notifier, admin_upns=settings.admin_upns)
     near_miss = DatabaseNearMissServices(db, notifier)
@@ -72,7 +79,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         NearMissModule(near_miss),
         DigestModule(digest, Schedule.parse(settings.digest_schedule)),
         WellbeingModule(wellbeing),
-        PrecursorModule(precursors),
+        PrecursorModule(precursors, fetcher),
         CheckinModule(checkins),
         WorkAccidentModule(work_accident),
         DocumentationModule(documentation),

@@ -18,6 +18,7 @@ from domain.texts import (
     core,
     digest,
     documentation,
+    files_in,
     lone_work,
     near_miss,
     precursors,
@@ -60,6 +61,7 @@ _SECTIONS: Final = (
     checkins.TEXTS,
     work_accident.TEXTS,
     documentation.TEXTS,
+    files_in.TEXTS,
 )
 
 
