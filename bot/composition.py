@@ -30,6 +30,7 @@ from services.documentation_jobs import DocumentationReminders
 from services.lone_work import DatabaseLoneWorkServices
 from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from services.near_miss import DatabaseNearMissServices, NearMissReminders
+from services.near_miss_photos import NearMissPhotoServices
 from services.org import DatabaseOrgServices
 from services.ports import PeriodicJob
 from services.precursor_jobs import PrecursorReminders
@@ -76,7 +77,7 @@ def flows(
     documentation = DatabaseDocumentationServices(db)
     modules: list[FlowModule] = [
         LoneWorkModule(lone_work),
-        NearMissModule(near_miss),
+        NearMissModule(near_miss, NearMissPhotoServices(db), fetcher),
         DigestModule(digest, Schedule.parse(settings.digest_schedule)),
         WellbeingModule(wellbeing),
         PrecursorModule(precursors, fetcher),

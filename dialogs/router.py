@@ -14,7 +14,7 @@ from dialogs.admin import ADMIN_DIALOG, AdminDialog
 from dialogs.admin import NAME_KEY as ADMIN_NAME_KEY
 from dialogs.card_prompt import awaits
 from dialogs.context import speaker_of
-from dialogs.files import FileReceiver, incoming_files
+from dialogs.files import FileReceiver, SubmitHandler, incoming_files
 from dialogs.modules import ChannelHandler, FlowModule, SubmitReceipts
 from dialogs.outgoing import card_activity, text_activity
 from domain.actor import Speaker
@@ -47,7 +47,10 @@ class Router:
         self.dialog_names: dict[str, str] = {ADMIN_DIALOG: ADMIN_NAME_KEY}
         self.flow_dialogs: dict[Flow, str] = {}
         self.receipts: dict[str, SubmitReceipts] = {}
+        self.submit_handlers: dict[str, SubmitHandler] = {}
         for module in self.modules:
+            if isinstance(module, SubmitHandler):
+                self.submit_handlers |= dict.fromkeys(module.submit_actions, module)
             if isinstance(module, SubmitReceipts):
                 self.receipts |= dict.fromkeys(module.creating_actions, module)
             for dialog in module.dialogs():
@@ -119,6 +122,8 @@ class Router:
             await self._send_help(dialog_context, speaker)
         elif action == "menu.show":
             await turn_context.send_activity(card_activity(menu_card(speaker.lang)))
+        elif isinstance(action, str) and action in self.submit_handlers:
+            await self.submit_handlers[action].on_submit(turn_context, value)
         elif isinstance(action, str) and action in self.actions:
             answer = await self.actions.answer(speaker, action, value)
             if isinstance(answer, str):

@@ -13,6 +13,8 @@ import struct
 from dataclasses import dataclass
 from typing import Final
 
+SHOW_PHOTOS: Final = "near_miss.photos"
+"""The report card's button that sends its photos into the reader's chat."""
 JPEG: Final = "image/jpeg"
 PNG: Final = "image/png"
 _PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
@@ -28,6 +30,15 @@ class CleanPhoto:
 
     data: bytes
     content_type: str
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    """A photo as stored with a report."""
+
+    id: int
+    content_type: str
+    data: bytes
 
 
 def strip_metadata(data: bytes) -> CleanPhoto | None:

@@ -76,4 +76,59 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Noget er ændret, siden arket blev tjekket, så intet er gemt:",
         "Something changed since the sheet was checked, so nothing was saved:",
     ),
+    # -- near-miss photos --------------------------------------------------------------------
+    "files_in.photo.kept": (
+        "Fotoet er gemt og kommer med indberetningen, når du sender formularen ({count} i alt). "
+        "GPS-position, kameraoplysninger og tidspunkt er fjernet fra filen.",
+        "The photo is saved and goes with the report when you send the form ({count} in all). "
+        "GPS position, camera details and time were removed from the file.",
+    ),
+    "files_in.photo.anonymous": (
+        "Indberetter du anonymt, så husk, at et foto stadig kan afsløre, hvem der har taget "
+        "det, fx hvor det er taget fra, eller hvem der ses på det.",
+        "If you report anonymously, remember that a photo can still reveal who took it, e.g. "
+        "where it was taken from or who is in it.",
+    ),
+    "files_in.photo.added": (
+        "Fotoet er tilføjet {number} ({count} i alt). GPS-position, kameraoplysninger og "
+        "tidspunkt er fjernet fra filen.",
+        "The photo was added to {number} ({count} in all). GPS position, camera details and "
+        "time were removed from the file.",
+    ),
+    "files_in.photo.not_photo": (
+        "{name} kan ikke gemmes som foto: jeg tager imod billeder i JPEG og PNG.",
+        "{name} cannot be saved as a photo: I take JPEG and PNG pictures.",
+    ),
+    "files_in.photo.too_many": (
+        "Der er allerede {count} fotos, og flere kan ikke gemmes.",
+        "There are already {count} photos, and no more can be saved.",
+    ),
+    "files_in.photo.not_yours": (
+        "Jeg kan kun tilføje fotos til dine egne indberetninger med navn (ikke anonyme). Tjek "
+        "nummeret, fx NM-2026-0001.",
+        "I can only add photos to your own named (not anonymous) reports. Check the number, "
+        "e.g. NM-2026-0001.",
+    ),
+    "files_in.photo.how": (
+        "Sæt fotoet ind i samme besked som «foto {number}», så tilføjer jeg det.",
+        "Paste the photo into the same message as “photo {number}”, and I will add it.",
+    ),
+    "files_in.photo.none": (
+        "Beskeden havde intet foto. Jeg tager imod billeder i JPEG og PNG.",
+        "The message held no photo. I take JPEG and PNG pictures.",
+    ),
+    "files_in.photos.show": ("Vis fotos ({count})", "Show photos ({count})"),
+    "files_in.photos.heading": ("Fotos til {number}", "Photos for {number}"),
+    "files_in.photos.gone": (
+        "Indberetningen har ingen fotos (længere).",
+        "The report has no photos (any more).",
+    ),
+    "files_in.photos.too_large": (
+        "Foto {index} er for stort til at blive vist i chatten ({size}).",
+        "Photo {index} is too large to be shown in the chat ({size}).",
+    ),
+    "files_in.photos.not_allowed": (
+        "Du har ikke adgang til fotos fra den indberetning.",
+        "You do not have access to photos of that report.",
+    ),
 }
