@@ -17,6 +17,7 @@ from dialogs.files import FileFetcher
 from dialogs.lone_work import LoneWorkModule
 from dialogs.modules import ChannelHandler, FlowModule
 from dialogs.near_miss import NearMissModule
+from dialogs.org_import import OrgImportModule
 from dialogs.precursors import PrecursorModule
 from dialogs.wellbeing import WellbeingModule
 from dialogs.work_accident import WorkAccidentModule
@@ -32,6 +33,7 @@ from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from services.near_miss import DatabaseNearMissServices, NearMissReminders
 from services.near_miss_photos import NearMissPhotoServices
 from services.org import DatabaseOrgServices
+from services.org_import import OrgImports
 from services.ports import PeriodicJob
 from services.precursor_jobs import PrecursorReminders
 from services.precursors import DatabasePrecursorServices
@@ -84,6 +86,7 @@ def flows(
         CheckinModule(checkins),
         WorkAccidentModule(work_accident),
         DocumentationModule(documentation),
+        OrgImportModule(OrgImports(db), fetcher),
     ]
     actions = Verbs(
         org.verbs(),

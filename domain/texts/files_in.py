@@ -131,4 +131,32 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Du har ikke adgang til fotos fra den indberetning.",
         "You do not have access to photos of that report.",
     ),
+    # -- the organisation file ---------------------------------------------------------------
+    "org.import.chat.dialog_name": ("import af organisationsfil", "organisation file import"),
+    "org.import.chat.problems": (
+        "{name} kan ikke importeres, og intet er ændret:",
+        "{name} cannot be imported, and nothing was changed:",
+    ),
+    "org.import.chat.ready": ("Klar til import: {name}", "Ready to import: {name}"),
+    "org.import.chat.summary": (
+        "Filen er i orden. **Importér** gør AMK-bot magen til filen: {units} nye enheder, "
+        "{added} roller tilføjet og {removed} roller fjernet. Intet er ændret endnu.",
+        "The file is fine. **Import** makes AMK-bot match the file: {units} new units, "
+        "{added} roles added and {removed} roles removed. Nothing has changed yet.",
+    ),
+    "org.import.chat.new_units": ("Nye enheder: {units}", "New units: {units}"),
+    "org.import.chat.done": (
+        "Organisationen er importeret: {units} nye enheder, {added} roller tilføjet og "
+        "{removed} roller fjernet.",
+        "The organisation was imported: {units} new units, {added} roles added and {removed} "
+        "roles removed.",
+    ),
+    "org.import.chat.cancelled": (
+        "Intet er importeret, og organisationen er uændret.",
+        "Nothing was imported, and the organisation is unchanged.",
+    ),
+    "org.import.chat.yaml_only": (
+        "En organisationsfil skal være YAML (.yaml eller .yml), og {name} er ikke en.",
+        "An organisation file must be YAML (.yaml or .yml), and {name} is not one.",
+    ),
 }

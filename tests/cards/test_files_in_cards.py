@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cards.common import Card
+from cards.org_import import org_problems_card, org_summary_card
 from cards.precursor_import import CONFIRM, problems_card, summary_card
 from domain.i18n import Lang
 from tests.support.card_nodes import walk
@@ -26,6 +27,17 @@ def _cards() -> dict[str, Card]:
             units=["Kemi", "Fysik", "Institut for Molekylærbiologi og Genetik"],
             holdings=7,
             submission_key="k" * 32,
+        )
+        cards[f"org_summary_{lang}"] = org_summary_card(
+            lang,
+            "organisation-2026-12.yaml",
+            units_created=["Institut for Molekylærbiologi og Genetik", "Kemi", "Fysik"],
+            roles_added=214,
+            roles_removed=12,
+            submission_key="k" * 32,
+        )
+        cards[f"org_problems_{lang}"] = org_problems_card(
+            lang, "org.yml", ["units.0.boss: Extra inputs are not permitted"]
         )
     return cards
 

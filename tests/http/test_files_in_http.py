@@ -190,3 +190,48 @@ async def test_importer_says_how_to_send_the_sheet(bot: BotUnderTest) -> None:
     await _setup(bot)
     answer = await bot.say(KARIN, "importér")
     assert "Træk det udfyldte importark (.xlsx) ind i chatten" in _text(answer)
+
+
+ADMIN = make_user("Anna Admin", "admin@uni.dk", "da-DK")
+ORG_YAML = """
+units:
+  - name: Biologi
+    amk:
+      - upn: bo@uni.dk
+        name: Bo Biolog
+"""
+
+
+async def _unit_names(bot: BotUnderTest) -> set[str]:
+    assert bot.runtime is not None
+    async with bot.runtime.db.sessions() as session:
+        return {unit.name for unit in await org.list_units(session)}
+
+
+async def test_an_administrators_organisation_file_is_checked_then_applied(
+    bot: BotUnderTest,
+) -> None:
+    await _setup(bot)
+    await bot.install_personal(ADMIN)
+    summary = await send_file(bot, ADMIN, "organisation.yaml", ORG_YAML.encode())
+    text = _text(summary)
+    assert "Klar til import: organisation.yaml" in text
+    assert "1 nye enheder, 1 roller tilføjet og 0 roller fjernet" in text
+    assert "Nye enheder: Biologi" in text
+    assert "Biologi" not in await _unit_names(bot)
+    done = await bot.submit(ADMIN, _button(summary, "org.import.confirm"))
+    assert "Organisationen er importeret: 1 nye enheder" in _text(done)
+    assert "Biologi" in await _unit_names(bot)
+
+
+async def test_a_broken_organisation_file_changes_nothing_and_only_admins_are_heard(
+    bot: BotUnderTest,
+) -> None:
+    await _setup(bot)
+    await bot.install_personal(ADMIN)
+    broken = await send_file(bot, ADMIN, "org.yml", b"units:\n  - name: Biologi\n    boss: x\n")
+    assert "org.yml kan ikke importeres, og intet er ændret" in _text(broken)
+    assert "units.0.boss" in _text(broken)
+    from_keeper = await send_file(bot, KARIN, "org.yaml", ORG_YAML.encode())
+    assert "Den fil kan jeg ikke bruge her" in _text(from_keeper)
+    assert "Biologi" not in await _unit_names(bot)
