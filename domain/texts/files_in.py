@@ -77,6 +77,12 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Something changed since the sheet was checked, so nothing was saved:",
     ),
     # -- near-miss photos --------------------------------------------------------------------
+    "files_in.near_miss.form_photos": (
+        "Du kan også sætte fotos ind her i chatten, mens formularen er åben; de kommer med, når "
+        "du sender den. GPS-position, kameraoplysninger og tidspunkt fjernes fra filerne.",
+        "You can also paste photos into this chat while the form is open; they go with it "
+        "when you send it. GPS position, camera details and time are removed from the files.",
+    ),
     "files_in.photo.kept": (
         "Fotoet er gemt og kommer med indberetningen, når du sender formularen ({count} i alt). "
         "GPS-position, kameraoplysninger og tidspunkt er fjernet fra filen.",
