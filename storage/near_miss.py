@@ -194,7 +194,7 @@ async def submit(
     }
     report_id: int = (await connection.execute(_INSERT_REPORT, values)).scalar_one()
     if photo_key:
-        await connection.execute(ATTACH_PENDING, {"key": photo_key, "rid": report_id})
+        await connection.execute(ATTACH_PENDING, {"key": photo_key, "rid": report_id, "at": now})
     report = StoredReport(
         id=report_id,
         number=number,

@@ -17,9 +17,11 @@ MAX_PHOTOS = 10
 ATTACH_PENDING = (
     update(NearMissPhoto)
     .where(NearMissPhoto.pending_key == bindparam("key"))
-    .values(report_id=bindparam("rid"), pending_key=None)
+    .values(report_id=bindparam("rid"), pending_key=None, created_at=bindparam("at"))
 )
-"""The photos sent while a form was filled in become the stored report's (`key`, `rid`)."""
+"""The photos sent while a form was filled in become the stored report's (`key`, `rid`), and
+take the report's moment (`at`) as theirs: the moment each was sent, which the sender's turn
+shares, is not kept."""
 
 
 async def pending_count(session: AsyncSession, key: str) -> int:

@@ -115,6 +115,7 @@ async def test_an_anonymous_reports_photo_keeps_nothing_that_leads_back_to_the_r
     (photo,) = await _photos(bot)
     assert photo.report_id == stored_report.id
     assert photo.pending_key is None and OWNER_TEXT not in photo.data
+    assert photo.created_at == stored_report.created_at  # not the moment it was sent
     assert set(NearMissPhoto.__table__.columns.keys()) == {
         "id",
         "report_id",
