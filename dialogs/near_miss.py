@@ -266,6 +266,8 @@ class NearMissModule:
         speaker = speaker_of(turn_context)
         pictures = [file for file in files if file.kind is FileKind.IMAGE or file.is_photo]
         if not pictures:
+            if number is None:
+                return False  # e.g. a precursor sheet while reporting: not a photo
             await turn_context.send_activity(text_activity(t(speaker.lang, "files_in.photo.none")))
             return True
         key = ""
