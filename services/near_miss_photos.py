@@ -5,6 +5,7 @@ photo row names who sent it."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,7 +54,7 @@ class NearMissPhotoServices:
     async def add_pending(self, pending_key: str, data: bytes) -> PhotoAdded:
         """A photo sent while the form is filled in. Not audited: an audit event would name
         the sender, and the report may be anonymous (the report's own event covers it)."""
-        photo = strip_metadata(data)
+        photo = await asyncio.to_thread(strip_metadata, data)  # ~45 ms for 8 MB
         if photo is None:
             return PhotoAdded(refused=PhotoRefusal.NOT_PHOTO)
         async with self.db.transaction() as session:
@@ -71,7 +72,7 @@ class NearMissPhotoServices:
 
     async def add_to_own_report(self, speaker: Speaker, number: str, data: bytes) -> PhotoAdded:
         """A photo the named reporter adds to their own report afterwards (audited)."""
-        photo = strip_metadata(data)
+        photo = await asyncio.to_thread(strip_metadata, data)  # ~45 ms for 8 MB
         async with self.db.transaction() as session:
             report = await session.scalar(
                 select(NearMissReport).where(NearMissReport.number == number.upper())
