@@ -24,6 +24,7 @@ from bot.composition import channel_handlers, flows, periodic_jobs
 from bot.config import Settings
 from bot.connector import ConnectorClient, app_token_provider, no_token
 from bot.directory import GraphDirectory
+from bot.files_in import Downloads
 from bot.graph import installer
 from bot.handler import AmkBot
 from bot.inbound import MAX_DEPTH, cleaned
@@ -75,6 +76,8 @@ class BotRuntime:
     signing_keys: SigningKeys | None
     # None without Graph: people picked on cards are named when they first write
     directory: GraphDirectory | None = None
+    # fetches the files and images people send into the chat
+    downloads: Downloads | None = None
 
 
 def build_runtime(
@@ -88,6 +91,7 @@ def build_runtime(
         else no_token
     )
     connector = ConnectorClient(token)
+    downloads = Downloads.for_settings(settings, token)
     signing_keys = (
         None
         if settings.local_mode
@@ -118,7 +122,7 @@ def build_runtime(
         )
     )
     conversation_state = DatabaseConversationState(DatabaseStorage(database))
-    wired = flows(database, notifier, settings, directory)
+    wired = flows(database, notifier, settings, directory, downloads)
     router = Router(
         conversation_state,
         wired.org,
@@ -178,6 +182,7 @@ def build_runtime(
         scheduler,
         signing_keys,
         directory,
+        downloads,
     )
 
 
@@ -341,6 +346,8 @@ def create_app(
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(bot_runtime.notifier.sender.settled(), CANCEL_SECONDS)
             await bot_runtime.connector.close()
+            if bot_runtime.downloads is not None:
+                await bot_runtime.downloads.close()
             if bot_runtime.notifier.opener is not None:
                 await bot_runtime.notifier.opener.installer.graph.close()
             if bot_runtime.directory is not None:

@@ -15,10 +15,12 @@ from bot.reach import WaitingForChats
 from dialogs.checkins import CheckinModule
 from dialogs.digest import DigestModule
 from dialogs.documentation import DocumentationModule
+from dialogs.files import FileFetcher
 from dialogs.lone_work import LoneWorkModule
 from dialogs.modules import ChannelHandler, FlowModule
 from dialogs.my_data import MyDataModule
 from dialogs.near_miss import NearMissModule
+from dialogs.org_import import OrgImportModule
 from dialogs.precursors import PrecursorModule
 from dialogs.wellbeing import WellbeingModule
 from dialogs.work_accident import WorkAccidentModule
@@ -33,7 +35,9 @@ from services.lone_work import DatabaseLoneWorkServices
 from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from services.my_data import DatabaseMyDataServices
 from services.near_miss import DatabaseNearMissServices, NearMissReminders
+from services.near_miss_photos import NearMissPhotoServices
 from services.org import DatabaseOrgServices
+from services.org_import import OrgImports
 from services.org_sync import OrgSync
 from services.org_sync_jobs import OrgSyncJob
 from services.ports import Directory, PeriodicJob
@@ -69,10 +73,12 @@ def flows(
     notifier: ProactiveNotifier,
     settings: Settings,
     directory: Directory | None = None,
+    fetcher: FileFetcher | None = None,
 ) -> Flows:
     """One module per landed service (services not listed answer "coming soon"), and the
     verbs of each service's cards gathered into one registry. Cards ask for people with
-    Teams' people picker when `settings` say so; `directory` names the people picked."""
+    Teams' people picker when `settings` say so; `directory` names the people picked;
+    `fetcher` fetches the files people send into the chat."""
     picker = settings.people_picker_on
     org = DatabaseOrgServices(db, settings.privacy_notice, picker=picker, directory=directory)
     lone_work = DatabaseLoneWorkServices(db, notifier, admin_upns=settings.admin_upns)
@@ -92,14 +98,15 @@ def flows(
     my_data = DatabaseMyDataServices(db)
     modules: list[FlowModule] = [
         LoneWorkModule(lone_work),
-        NearMissModule(near_miss),
+        NearMissModule(near_miss, NearMissPhotoServices(db), fetcher),
         DigestModule(digest, Schedule.parse(settings.digest_schedule)),
         WellbeingModule(wellbeing),
-        PrecursorModule(precursors),
+        PrecursorModule(precursors, fetcher),
         CheckinModule(checkins),
         WorkAccidentModule(work_accident),
         DocumentationModule(documentation),
         MyDataModule(my_data),
+        OrgImportModule(OrgImports(db), fetcher),
     ]
     actions = Verbs(
         org.verbs(),

@@ -48,6 +48,7 @@ from domain.near_miss import (
     Severity,
     allowed,
 )
+from domain.photos import SHOW_PHOTOS
 
 
 def format_date(lang: Lang, value: date) -> str:
@@ -186,6 +187,9 @@ def _texts(lang: Lang, report: ReportView) -> list[CardElement]:
                 ]
             )
         )
+    if report.photos:
+        label = t(lang, "files_in.photos.show", count=report.photos)
+        body.append(ActionSet(actions=[submit(label, SHOW_PHOTOS, report_id=report.id)]))
     return body
 
 

@@ -108,6 +108,7 @@ FORM: tuple[FormItem, ...] = (
     Field("prevention", "near_miss.form.prevention", Kind.MULTILINE, max_length=2000),
     Field("photo_url", "near_miss.form.photo_url", Kind.URL, max_length=500),
     Note("near_miss.form.photo_url.owner", heading=False),
+    Note("files_in.near_miss.form_photos", heading=False),
     Field("anonymous", "near_miss.form.anonymous", Kind.TOGGLE, spacing="Medium"),
     Note("near_miss.form.anonymous.explain", heading=False),
 )

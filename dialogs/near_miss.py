@@ -7,6 +7,7 @@ longer holds the form (which matters for anonymous reports).
 
 from __future__ import annotations
 
+import base64
 import re
 import uuid
 from datetime import UTC, datetime
@@ -16,24 +17,32 @@ from botbuilder.core import TurnContext
 from botbuilder.dialogs import (
     ComponentDialog,
     Dialog,
+    DialogContext,
     DialogTurnResult,
     WaterfallDialog,
     WaterfallStepContext,
 )
+from botbuilder.schema import Activity, ActivityTypes, Attachment
 
 from cards.common import Card
 from cards.near_miss_form import FORM_ACTIONS, INJURY_ACTIONS, injury_card, report_form
 from dialogs.card_prompt import CardPrompt
 from dialogs.context import speaker_of
-from dialogs.outgoing import card_activity, text_activity
+from dialogs.files import FileFetcher
+from dialogs.outgoing import OutgoingActivity, card_activity, text_activity
+from dialogs.precursor_import import fetch_problem_text
 from dialogs.work_accident import DIALOG_ID as WORK_ACCIDENT_DIALOG
 from domain.actor import Speaker
 from domain.commands import Flow
+from domain.files import FileKind, IncomingFile, megabytes
 from domain.i18n import t
+from domain.ids import row_id
 from domain.near_miss_forms import NearMissForm, kept_values, validate_form
 from domain.org import UnitRef
+from domain.photos import SHOW_PHOTOS, StoredPhoto
 from domain.submissions import sent_anonymously
 from domain.work_accident_forms import values_from_near_miss_form
+from services.near_miss_photos import PhotoAdded, PhotoRefusal, ReportPhotos
 
 DIALOG_ID: Final = "near_miss"
 NAME_KEY: Final = "near_miss.dialog_name"
@@ -54,6 +63,11 @@ LIST_WORDS: Final = frozenset(
     }
 )
 _FORM_ID: Final = re.compile(r"^[0-9a-f]{32}$")
+INLINE_PHOTO_BYTES: Final = 1024 * 1024
+"""The largest photo sent into a chat inline (a base64 `data:` URI in the message)."""
+_PHOTO_WORDS: Final = re.compile(r"^(?:foto|fotos|photo|photos)\s+(nm-\d{4}-\d{1,6})$")
+PHOTO_KEY: Final = "photo_key"
+"""Where the reporting dialog keeps the random key its photos wait under until it is sent."""
 
 
 class NearMissServices(Protocol):
@@ -62,10 +76,15 @@ class NearMissServices(Protocol):
     async def units(self) -> list[UnitRef]: ...
 
     async def submit(
-        self, speaker: Speaker, form: NearMissForm, submission_key: str
+        self,
+        speaker: Speaker,
+        form: NearMissForm,
+        submission_key: str,
+        photo_key: str | None = None,
     ) -> Card | None:
-        """Store the report (once per key), tell the unit's AMKs later; the receipt card, or
-        None when the form's unit is not an active unit (nothing is stored)."""
+        """Store the report (once per key) with the photos sent under `photo_key`, tell the
+        unit's AMKs later; the receipt card, or None when the form's unit is not an active
+        unit (nothing is stored)."""
 
     async def list_card(self, speaker: Speaker) -> Card:
         """The open reports the speaker may follow up, or a clear refusal."""
@@ -167,7 +186,11 @@ class NearMissDialog(ComponentDialog):  # type: ignore[misc]
         """Store, answer with the receipt and end: the form leaves the dialog state. A unit
         that is not (or no longer) active brings the form back."""
         speaker = speaker_of(step.context)
-        receipt = await self.services.submit(speaker, form, form_id)
+        outer = step.parent.active_dialog if step.parent is not None else None
+        photo_key = outer.state.get(PHOTO_KEY) if outer is not None else None
+        receipt = await self.services.submit(
+            speaker, form, form_id, str(photo_key) if photo_key else None
+        )
         if receipt is None:
             return await step.replace_dialog(
                 _FORM,
@@ -182,22 +205,158 @@ class NearMissDialog(ComponentDialog):  # type: ignore[misc]
         return await step.end_dialog()
 
 
+class PhotoServices(Protocol):
+    """What near-miss photos need from the rest of the bot."""
+
+    async def add_pending(self, pending_key: str, data: bytes) -> PhotoAdded: ...
+
+    async def add_to_own_report(self, speaker: Speaker, number: str, data: bytes) -> PhotoAdded: ...
+
+    async def photos_for(self, speaker: Speaker, report_id: int) -> ReportPhotos | None: ...
+
+
 class NearMissModule:
-    """Plugs near-miss reporting into the router: menu entry, dialog, list words."""
+    """Plugs near-miss reporting into the router: menu entry, dialog, list words, photos sent
+    while reporting (or with "foto NM-…" afterwards), and the report card's **Vis fotos**."""
 
     flow: Flow | None = Flow.NEAR_MISS
     dialog_id: str | None = DIALOG_ID
     name_key = NAME_KEY
+    submit_actions = frozenset({SHOW_PHOTOS})
 
-    def __init__(self, services: NearMissServices) -> None:
+    def __init__(
+        self,
+        services: NearMissServices,
+        photos: PhotoServices | None = None,
+        fetcher: FileFetcher | None = None,
+    ) -> None:
         self.services = services
+        self.photos = photos
+        self.fetcher = fetcher
 
     def dialogs(self) -> list[Dialog]:
         return [NearMissDialog(self.services)]
 
     async def on_text(self, turn_context: TurnContext, text: str) -> bool:
+        number = photo_number(text)
+        if number is not None:
+            speaker = speaker_of(turn_context)
+            said = t(speaker.lang, "files_in.photo.how", number=number)
+            await turn_context.send_activity(text_activity(said))
+            return True
         if text not in LIST_WORDS:
             return False
         card = await self.services.list_card(speaker_of(turn_context))
         await turn_context.send_activity(card_activity(card))
         return True
+
+    async def on_files(
+        self, dialog_context: DialogContext, files: list[IncomingFile], text: str
+    ) -> bool:
+        """Photos while the form is open (they wait under the dialog's key and go with the
+        report), or with "foto NM-…" for the speaker's own named report."""
+        if self.photos is None or self.fetcher is None:
+            return False
+        active = dialog_context.active_dialog
+        reporting = active is not None and active.id == DIALOG_ID
+        number = photo_number(text)
+        if not reporting and number is None:
+            return False
+        turn_context = dialog_context.context
+        speaker = speaker_of(turn_context)
+        pictures = [file for file in files if file.kind is FileKind.IMAGE or file.is_photo]
+        if not pictures:
+            if number is None:
+                return False  # e.g. a precursor sheet while reporting: not a photo
+            await turn_context.send_activity(text_activity(t(speaker.lang, "files_in.photo.none")))
+            return True
+        key = ""
+        if reporting and active is not None:
+            key = str(active.state.setdefault(PHOTO_KEY, uuid.uuid4().hex))
+        lines: list[str] = []
+        last: PhotoAdded | None = None
+        for file in pictures:
+            name = file.name or t(speaker.lang, "files_in.unnamed")
+            fetched = await self.fetcher.fetch(file, turn_context.activity.service_url)
+            if fetched.data is None:
+                lines.append(
+                    fetch_problem_text(speaker, fetched.problem, name, self.fetcher.max_bytes)
+                )
+                continue
+            if key:
+                added = await self.photos.add_pending(key, fetched.data)
+            else:
+                added = await self.photos.add_to_own_report(speaker, number or "", fetched.data)
+            if added.refused is PhotoRefusal.NOT_YOURS:
+                lines.append(t(speaker.lang, "files_in.photo.not_yours"))
+                break
+            if added.refused is PhotoRefusal.NOT_PHOTO:
+                lines.append(t(speaker.lang, "files_in.photo.not_photo", name=name))
+            elif added.refused is PhotoRefusal.TOO_MANY:
+                lines.append(t(speaker.lang, "files_in.photo.too_many", count=added.count))
+                break
+            else:
+                last = added
+        if last is not None:
+            if key:
+                lines.insert(0, t(speaker.lang, "files_in.photo.kept", count=last.count))
+                lines.append(t(speaker.lang, "files_in.photo.anonymous"))
+            else:
+                done = t(speaker.lang, "files_in.photo.added", number=last.number, count=last.count)
+                lines.insert(0, done)
+        await turn_context.send_activity(text_activity("\n\n".join(lines)))
+        return True
+
+    async def on_submit(self, turn_context: TurnContext, value: dict[str, Any]) -> None:
+        """**Vis fotos** on a report card: the photos into the reader's chat as images (the
+        read is audited), each in its own message; one too large to send inline is named."""
+        speaker = speaker_of(turn_context)
+        report_id = row_id(value.get("report_id"))
+        found = (
+            await self.photos.photos_for(speaker, report_id)
+            if self.photos is not None and report_id is not None
+            else None
+        )
+        if found is None:
+            said = t(speaker.lang, "files_in.photos.not_allowed")
+            await turn_context.send_activity(text_activity(said))
+            return
+        if not found.photos:
+            said = t(speaker.lang, "files_in.photos.gone")
+            await turn_context.send_activity(text_activity(said))
+            return
+        heading = t(speaker.lang, "files_in.photos.heading", number=found.number)
+        await turn_context.send_activity(text_activity(heading))
+        for index, photo in enumerate(found.photos, start=1):
+            if len(photo.data) > INLINE_PHOTO_BYTES:
+                said = t(
+                    speaker.lang,
+                    "files_in.photos.too_large",
+                    index=index,
+                    size=megabytes(len(photo.data)),
+                )
+                await turn_context.send_activity(text_activity(said))
+                continue
+            await turn_context.send_activity(image_activity(found.number, index, photo))
+
+
+def photo_number(text: str) -> str | None:
+    """The report number in "foto NM-2026-0003" (normalised text), upper-cased."""
+    found = _PHOTO_WORDS.match(text)
+    return found.group(1).upper() if found else None
+
+
+def image_activity(number: str, index: int, photo: StoredPhoto) -> Activity:
+    """One photo as an inline image attachment."""
+    encoded = base64.b64encode(photo.data).decode("ascii")
+    extension = "png" if photo.content_type == "image/png" else "jpg"
+    return OutgoingActivity(
+        type=ActivityTypes.message,
+        attachments=[
+            Attachment(
+                content_type=photo.content_type,
+                content_url=f"data:{photo.content_type};base64,{encoded}",
+                name=f"{number}-{index}.{extension}",
+            )
+        ],
+    )

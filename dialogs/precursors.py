@@ -10,6 +10,7 @@ from botbuilder.core import TurnContext
 from botbuilder.dialogs import (
     ComponentDialog,
     Dialog,
+    DialogContext,
     DialogTurnResult,
     WaterfallDialog,
     WaterfallStepContext,
@@ -20,9 +21,18 @@ from cards.precursor_forms import entry_form, search_card
 from cards.precursors import home_card, home_warnings, unit_picker
 from dialogs.card_prompt import CardPrompt
 from dialogs.context import speaker_of
+from dialogs.files import FileFetcher
 from dialogs.outgoing import card_activity, text_activity
+from dialogs.precursor_import import (
+    IMPORT_DIALOG,
+    IMPORT_WORDS,
+    PrecursorImportDialog,
+    SheetImports,
+    receive_sheet,
+)
 from domain.actor import Speaker
 from domain.commands import Flow
+from domain.files import WORKBOOK_TYPES, FileKind, IncomingFile
 from domain.i18n import t
 from domain.ids import row_id
 from domain.precursor_ledger import FORM_KINDS, EntryKind, HoldingView
@@ -59,7 +69,7 @@ HOME_ACTIONS = [
 ]
 
 
-class PrecursorServices(Protocol):
+class PrecursorServices(SheetImports, Protocol):
     """What the precursor dialog and its words need from the rest of the bot."""
 
     def today(self) -> date: ...
@@ -428,11 +438,34 @@ class PrecursorModule:
     name_key = NAME_KEY
     creating_actions = frozenset({"precursors.save", "precursors.register", "precursors.none"})
 
-    def __init__(self, services: PrecursorServices) -> None:
+    def __init__(self, services: PrecursorServices, fetcher: FileFetcher | None = None) -> None:
         self.services = services
+        self.fetcher = fetcher
 
     def dialogs(self) -> list[Dialog]:
-        return [PrecursorDialog(self.services)]
+        return [PrecursorDialog(self.services), PrecursorImportDialog(self.services)]
+
+    async def on_files(
+        self, dialog_context: DialogContext, files: list[IncomingFile], text: str
+    ) -> bool:
+        """A workbook from someone who keeps precursor records (or the secretariat): the
+        import. In the precursor dialog any file is taken, and one that is not a workbook is
+        answered with what the import needs."""
+        if self.fetcher is None:
+            return False
+        active = dialog_context.active_dialog
+        in_flow = active is not None and active.id in (DIALOG_ID, IMPORT_DIALOG)
+        dropped = [file for file in files if file.kind is FileKind.FILE]
+        sheet = next((file for file in dropped if file.file_type in WORKBOOK_TYPES), None)
+        if sheet is None and not (in_flow and dropped):
+            return False
+        if not in_flow:
+            speaker = speaker_of(dialog_context.context)
+            access = await self.services.access(speaker)
+            if not (access.units or access.secretariat or speaker.is_admin):
+                return False
+        await receive_sheet(dialog_context, self.services, self.fetcher, sheet or dropped[0])
+        return True
 
     async def receipt(
         self, turn_context: TurnContext, action: str, submission_key: str
@@ -443,6 +476,12 @@ class PrecursorModule:
         return await self.services.registered_before(speaker, submission_key)
 
     async def on_text(self, turn_context: TurnContext, text: str) -> bool:
+        if text in IMPORT_WORDS:
+            speaker = speaker_of(turn_context)
+            await turn_context.send_activity(
+                text_activity(t(speaker.lang, "precursors.import.chat.how"))
+            )
+            return True
         if text not in OVERVIEW_WORDS:
             return False
         card = await self.services.overview_card(speaker_of(turn_context))

@@ -14,6 +14,7 @@ from dialogs.admin import ADMIN_DIALOG, AdminDialog
 from dialogs.admin import NAME_KEY as ADMIN_NAME_KEY
 from dialogs.card_prompt import awaits
 from dialogs.context import speaker_of
+from dialogs.files import FileReceiver, SubmitHandler, incoming_files
 from dialogs.modules import ChannelHandler, FlowModule, SubmitReceipts
 from dialogs.outgoing import card_activity, text_activity
 from domain.actor import Speaker
@@ -46,7 +47,10 @@ class Router:
         self.dialog_names: dict[str, str] = {ADMIN_DIALOG: ADMIN_NAME_KEY}
         self.flow_dialogs: dict[Flow, str] = {}
         self.receipts: dict[str, SubmitReceipts] = {}
+        self.submit_handlers: dict[str, SubmitHandler] = {}
         for module in self.modules:
+            if isinstance(module, SubmitHandler):
+                self.submit_handlers |= dict.fromkeys(module.submit_actions, module)
             if isinstance(module, SubmitReceipts):
                 self.receipts |= dict.fromkeys(module.creating_actions, module)
             for dialog in module.dialogs():
@@ -68,6 +72,10 @@ class Router:
         value = activity.value if isinstance(activity.value, dict) else None
         if value is not None:
             await self._on_card_submit(dialog_context, speaker, value)
+            return
+        files = incoming_files(activity)
+        if files:
+            await self._on_files(dialog_context, speaker, files)
             return
         command = parse_command(activity.text)
         if command is not None:
@@ -114,6 +122,8 @@ class Router:
             await self._send_help(dialog_context, speaker)
         elif action == "menu.show":
             await turn_context.send_activity(card_activity(menu_card(speaker.lang)))
+        elif isinstance(action, str) and action in self.submit_handlers:
+            await self.submit_handlers[action].on_submit(turn_context, value)
         elif isinstance(action, str) and action in self.actions:
             answer = await self.actions.answer(speaker, action, value)
             if isinstance(answer, str):
@@ -128,6 +138,21 @@ class Router:
             await dialog_context.continue_dialog()
         else:
             await self._say(turn_context, t(speaker.lang, "card.stale"))
+
+    async def _on_files(
+        self, dialog_context: DialogContext, speaker: Speaker, files: list[Any]
+    ) -> None:
+        """Files or images sent into the chat (a message with a file may hold no text): the
+        module whose dialog is active first, then any module that takes them; otherwise a
+        short word on what the bot can take."""
+        text = normalise_text(dialog_context.context.activity.text)
+        receivers = [module for module in self.modules if isinstance(module, FileReceiver)]
+        root = dialog_context.active_dialog.id if dialog_context.active_dialog else None
+        receivers.sort(key=lambda module: getattr(module, "dialog_id", None) != root)
+        for module in receivers:
+            if await module.on_files(dialog_context, files, text):
+                return
+        await self._say(dialog_context.context, t(speaker.lang, "files_in.not_here"))
 
     async def _sent_before(self, turn_context: TurnContext, value: dict[str, Any]) -> bool:
         """A creating card sent again that the dialog no longer waits for (a double click, a

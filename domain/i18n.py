@@ -18,6 +18,7 @@ from domain.texts import (
     core,
     digest,
     documentation,
+    files_in,
     lone_work,
     my_data,
     near_miss,
@@ -70,6 +71,7 @@ _SECTIONS: Final = (
     training.TEXTS,
     screening.TEXTS,
     my_data.TEXTS,
+    files_in.TEXTS,
 )
 
 

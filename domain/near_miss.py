@@ -256,6 +256,8 @@ class ReportView(ReportFacts):
     closed_by: str | None = None
     conclusion: str | None = None
     actions: tuple[ActionView, ...] = ()
+    # photos stored with the report (sent in the chat, metadata removed)
+    photos: int = 0
 
     @property
     def open_actions(self) -> int:

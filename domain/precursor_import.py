@@ -4,6 +4,7 @@ form."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Final
 
 from pydantic import (
@@ -96,3 +97,56 @@ def import_form(row: ImportRow) -> tuple[EntryForm | None, list[RowError]]:
                 problems.append(RowError(row.row, key))
         return None, problems
     return form, []
+
+
+# -- rows kept between the check and the confirmation -------------------------------------------
+
+MAX_KEPT_ROWS: Final = 1000
+"""The most rows a sheet sent in the chat may have: its rows wait in the conversation's state
+between the summary and **Importér** (about 300 bytes each), so a larger sheet is split."""
+
+_PACKED_FIELDS: Final = (
+    "row",
+    "unit",
+    "substance",
+    "kind",
+    "entry_date",
+    "quantity",
+    "quantity_unit",
+    "counterparty",
+    "declaration_ref",
+    "document_ref",
+    "purpose",
+    "storage_location",
+    "note",
+)
+
+
+def _cell(value: Any) -> Any:
+    """A cell as the conversation's state can hold it: dates stay dates, numbers stay numbers
+    (a decimal as its text), anything else as text."""
+    if value is None or isinstance(value, bool | int | float | str | date):
+        return value
+    return str(value)
+
+
+def pack_rows(rows: list[ImportRow]) -> list[list[Any]]:
+    """The rows as plain lists, in the order of `_PACKED_FIELDS`."""
+    return [[_cell(getattr(row, name)) for name in _PACKED_FIELDS] for row in rows]
+
+
+def unpack_rows(packed: Any) -> list[ImportRow]:
+    """The rows `pack_rows` made (anything else: none)."""
+    if not isinstance(packed, list):
+        return []
+    rows: list[ImportRow] = []
+    for item in packed[:MAX_KEPT_ROWS]:
+        if not isinstance(item, list) or len(item) != len(_PACKED_FIELDS):
+            return []
+        values = dict(zip(_PACKED_FIELDS, item, strict=True))
+        if not isinstance(values["row"], int):
+            return []
+        for name in ("unit", "substance", "kind", "quantity_unit"):
+            values[name] = str(values[name] or "")
+        rows.append(ImportRow(**values))
+    return rows

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -49,12 +50,20 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def read_import(path: Path) -> tuple[list[ImportRow], list[RowError]]:
-    """The data rows of the import sheet (or the first sheet), or what is wrong with it."""
+def read_import(
+    source: Path | bytes, name: str | None = None
+) -> tuple[list[ImportRow], list[RowError]]:
+    """The data rows of the import sheet (or the first sheet), or what is wrong with it;
+    `source` is a file or the bytes of one (named `name` in messages)."""
+    label = source.name if isinstance(source, Path) else (name or "")
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(
+            BytesIO(source) if isinstance(source, bytes) else source,
+            read_only=True,
+            data_only=True,
+        )
     except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
-        return [], [RowError(0, "precursors.import.file", {"file": path.name, "error": error})]
+        return [], [RowError(0, "precursors.import.file", {"file": label, "error": error})]
     try:
         sheet = (
             workbook[IMPORT_SHEET]

@@ -176,7 +176,11 @@ class DatabaseNearMissServices:
     # -- reporting -----------------------------------------------------------------------------
 
     async def submit(
-        self, speaker: Speaker, form: NearMissForm, submission_key: str
+        self,
+        speaker: Speaker,
+        form: NearMissForm,
+        submission_key: str,
+        photo_key: str | None = None,
     ) -> Card | None:
         reporter_id = None if form.anonymous else speaker.person_id
         try:
@@ -187,6 +191,7 @@ class DatabaseNearMissServices:
                     reporter_id=reporter_id,
                     now=self.clock(),
                     submission_key=submission_key,
+                    photo_key=photo_key,
                 )
         except UnknownUnit:
             return None

@@ -4,12 +4,15 @@ own spreadsheet. Each reads (or writes) the database, the workbook itself is `re
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from domain.i18n import Lang
 from domain.org import UnknownUnit
+from domain.precursor_import import ImportRow
 from reports import precursors as precursor_report
 from reports.precursor_import import describe, read_import
 from reports.precursors import Printing
@@ -61,6 +64,21 @@ async def export_all(db: Database, year: int, out: Path, *, licence: str = "") -
     return precursor_report.write_all(out, year, data, registrations, printing)
 
 
+async def read_sheet(data: bytes, name: str, lang: Lang) -> tuple[list[ImportRow], list[str]]:
+    """The rows of a sheet sent in the chat, or what is wrong with it (read off the event
+    loop: a large workbook takes a while)."""
+    rows, problems = await asyncio.to_thread(read_import, data, name)
+    return rows, [
+        describe(
+            lang,
+            dataclasses.replace(problem, key="precursors.import.chat.header")
+            if problem.key == "precursors.import.header"
+            else problem,
+        )
+        for problem in problems
+    ]
+
+
 @dataclass
 class ImportOutcome:
     errors: list[str]
@@ -84,6 +102,26 @@ async def import_file(
     rows, problems = read_import(path)
     if problems:
         return ImportOutcome([describe(lang, problem) for problem in problems])
+    return await import_rows(
+        db, rows, actor=actor, today=today, licence=licence, lang=lang, check_only=check_only
+    )
+
+
+async def import_rows(
+    db: Database,
+    rows: list[ImportRow],
+    *,
+    actor: str,
+    today: date,
+    licence: str = "",
+    lang: Lang = Lang.EN,
+    check_only: bool = False,
+    unit_ids: set[int] | None = None,
+    source: str | None = None,
+) -> ImportOutcome:
+    """Check every row, then write all of them in one transaction (audited) — or nothing.
+    Checked only, the transaction is rolled back after the check, so the summary counts what
+    the import would write. `unit_ids`: the only units the rows may name (None: any)."""
     await precursor_catalogue.ensure_loaded(db)
 
     class _CheckOnly(Exception):
@@ -92,12 +130,18 @@ async def import_file(
     try:
         async with db.transaction() as session:
             result = await precursor_import.import_rows(
-                session, rows, actor=actor, today=today, licence=licence
+                session,
+                rows,
+                actor=actor,
+                today=today,
+                licence=licence,
+                unit_ids=unit_ids,
+                source=source,
             )
             if result.errors:
                 return ImportOutcome([describe(lang, error) for error in result.errors])
             if check_only:
                 raise _CheckOnly
     except _CheckOnly:
-        return ImportOutcome([], entries=len(rows))
+        return ImportOutcome([], result.entries, result.holdings_added, result.units, written=False)
     return ImportOutcome([], result.entries, result.holdings_added, result.units, written=True)

@@ -27,6 +27,7 @@ from domain.i18n import Lang, t
 from domain.ids import CardId, ChosenId, row_id
 from domain.org import UnitRef
 from domain.precursor_forms import FIELD_ERRORS, EntryForm, HoldingForm
+from domain.precursor_import import ImportRow
 from domain.precursor_ledger import (
     EntryKind,
     HoldingView,
@@ -35,9 +36,11 @@ from domain.precursor_ledger import (
 )
 from domain.precursor_registrations import RegistrationStatus, UnitHome, deadline_for
 from domain.precursors import SubstanceInfo, format_amount, format_quantity, from_micro, search
+from services import precursor_workbooks
 from services.actions import CardData, InputText, Verb
 from services.ports import Notifier
 from services.precursor_core import Access, Result, local_today, unit_home
+from services.precursor_workbooks import ImportOutcome
 from storage import (
     audit,
     precursor_catalogue,
@@ -166,6 +169,39 @@ class DatabasePrecursorServices:
             session, actor_id=speaker.person_id, what=what, entity=entity, entity_id=entity_id
         )
         return Result(False, t(speaker.lang, "precursors.not_allowed.unit"), refused=True)
+
+    async def read_sheet(
+        self, speaker: Speaker, data: bytes, name: str
+    ) -> tuple[list[ImportRow], list[str]]:
+        """The rows of a workbook sent in the chat, or what is wrong with it."""
+        return await precursor_workbooks.read_sheet(data, name, speaker.lang)
+
+    async def import_sheet(
+        self, speaker: Speaker, rows: list[ImportRow], *, confirm: bool
+    ) -> ImportOutcome | None:
+        """Check every row of a sheet sent in the chat (`confirm`: and write all of them in one
+        audited transaction, or none). A keeper's rows may name only the units they keep; the
+        secretariat's and administrators' any unit. None: the speaker keeps no unit's records
+        (the refusal is audited)."""
+        access = await self.access(speaker)
+        unit_ids: set[int] | None = None
+        if not (access.secretariat or speaker.is_admin):
+            if not access.units:
+                await self.refuse(speaker, "import", None)
+                return None
+            unit_ids = {unit.id for unit in access.units}
+        await self.ready()
+        return await precursor_workbooks.import_rows(
+            self.db,
+            rows,
+            actor=speaker.actor,
+            today=self.today(),
+            licence=self.licence,
+            lang=speaker.lang,
+            check_only=not confirm,
+            unit_ids=unit_ids,
+            source="teams",
+        )
 
     async def refuse(self, speaker: Speaker, what: str, unit_id: int | None) -> None:
         """Audit an attempt on a unit the speaker has no right to (`precursors.<what>`)."""

@@ -12,11 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.retention import RetentionSettings, days_cutoff, years_cutoff
 from domain.wellbeing import local_today
 from services.claimed import send_once
-from storage import retention
+from storage import near_miss_photos, retention
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
+PENDING_PHOTO_HOURS = 24
 Batch = Callable[[AsyncSession], Awaitable[int]]
 
 
@@ -76,6 +77,13 @@ class RetentionJob:
             "conversations": (
                 lambda session: retention.delete_conversations(
                     session, cutoff=conversations, days=settings.conversation_days
+                ),
+                retention.BATCH,
+            ),
+            # photos of near-miss forms never sent (a day is long enough to finish one)
+            "near_miss_unsent_photos": (
+                lambda session: near_miss_photos.delete_pending(
+                    session, cutoff=now - timedelta(hours=PENDING_PHOTO_HOURS)
                 ),
                 retention.BATCH,
             ),

@@ -6,6 +6,7 @@ Anonymous reports are written with no reporter at all and audited as `anonymous`
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Row,
     and_,
     bindparam,
+    func,
     insert,
     null,
     or_,
@@ -46,7 +48,8 @@ from storage import audit, conversations, org
 from storage.counters import next_in_year
 from storage.db import HotConnection
 from storage.models import Person, RoleAssignment, Unit
-from storage.near_miss_models import NearMissCounter, NearMissReport
+from storage.near_miss_models import NearMissCounter, NearMissPhoto, NearMissReport
+from storage.near_miss_photos import ATTACH_PENDING
 
 ENTITY = "near_miss_report"
 ANONYMOUS_ACTOR = "anonymous"
@@ -101,6 +104,7 @@ _BEFORE_SUBMIT = select(
     .scalar_subquery(),
 )
 _INSERT_REPORT = insert(NearMissReport).returning(_REPORT.id)
+_PHOTO_COUNT = select(func.count()).where(NearMissPhoto.report_id == bindparam("report_id"))
 
 
 def _stored(row: Row[Any]) -> StoredReport:
@@ -147,10 +151,12 @@ async def submit(
     reporter_id: int | None,
     now: datetime,
     submission_key: str | None = None,
+    photo_key: str | None = None,
 ) -> tuple[StoredReport, bool]:
     """Store a validated report (False: this submission was stored before, e.g. a
     double click). An anonymous report keeps no trace of who sent it. `UnknownUnit` when
-    the form's unit is not an active unit."""
+    the form's unit is not an active unit. The photos sent while the form was filled in
+    (under `photo_key`) become the report's."""
     connection = await on.connection() if isinstance(on, AsyncSession) else on
     unit_name, earlier = (
         await connection.execute(
@@ -187,6 +193,8 @@ async def submit(
         "updated_at": now,
     }
     report_id: int = (await connection.execute(_INSERT_REPORT, values)).scalar_one()
+    if photo_key:
+        await connection.execute(ATTACH_PENDING, {"key": photo_key, "rid": report_id, "at": now})
     report = StoredReport(
         id=report_id,
         number=number,
@@ -320,6 +328,7 @@ async def view(
         closed_by=name(report.closed_by_id),
         conclusion=report.conclusion,
         actions=action_views(report.actions, name),
+        photos=await photo_count(session, report.id),
     )
 
 
@@ -351,6 +360,12 @@ def action_views(
         )
         for action in actions
     )
+
+
+async def photo_count(on: AsyncSession | HotConnection, report_id: int) -> int:
+    """How many photos the report has."""
+    found = await on.execute(_PHOTO_COUNT, {"report_id": report_id})
+    return int(found.scalar_one())
 
 
 async def roles_by_person(
@@ -498,7 +513,10 @@ async def announcement_of(
         )
         for person_id in wanted
     }
-    return FollowUpContext(report=new_report_view(report, reporter_name), people=parts), recipients
+    view = dataclasses.replace(
+        new_report_view(report, reporter_name), photos=await photo_count(connection, report.id)
+    )
+    return FollowUpContext(report=view, people=parts), recipients
 
 
 async def announcement(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models import Base, utcnow
@@ -107,3 +107,29 @@ class NearMissAction(CorrectiveActionColumns, Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("near_miss_report.id", ondelete="CASCADE"))
 
     report: Mapped[NearMissReport] = relationship(back_populates="actions")
+
+
+class NearMissPhoto(Base):
+    """A photo with a near-miss report, its metadata removed before it was stored.
+
+    Nothing here names who sent it: a photo sent while reporting waits under the reporting
+    dialog's random `pending_key` (kept only in that chat's dialog state) until the report is
+    stored, then belongs to the report alone. Pending photos of a form never sent are deleted
+    after a day; a report's photos go when retention removes its people and free text.
+    """
+
+    __tablename__ = "near_miss_photo"
+    __table_args__ = (
+        Index("ix_near_miss_photo_report", "report_id"),
+        Index("ix_near_miss_photo_pending", "pending_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int | None] = mapped_column(
+        ForeignKey("near_miss_report.id", ondelete="CASCADE")
+    )
+    pending_key: Mapped[str | None] = mapped_column(String(64))
+    content_type: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

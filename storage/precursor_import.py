@@ -57,9 +57,12 @@ async def import_rows(
     actor: str,
     today: date,
     licence: str = "",
+    unit_ids: set[int] | None = None,
+    source: str | None = None,
 ) -> ImportResult:
     """Check every row against the catalogue, the rules and the stored ledgers; write all
-    of them (one transaction) only if none is wrong."""
+    of them (one transaction) only if none is wrong. `unit_ids`: the units the person who
+    sent the sheet keeps (None: any unit, for the secretariat and administrators)."""
     result = ImportResult()
     units = {unit.name.casefold(): unit for unit in await org.list_units(session)}
     catalogue = await substances(session)
@@ -69,6 +72,9 @@ async def import_rows(
         unit = units.get(row.unit.strip().casefold())
         if unit is None:
             problems.append(RowError(row.row, "precursors.import.unit", {"value": row.unit}))
+        elif unit_ids is not None and unit.id not in unit_ids:
+            problems.append(RowError(row.row, "precursors.import.not_yours", {"value": unit.name}))
+            unit = None
         matches = match_substance(catalogue, row.substance)
         if not matches:
             problems.append(
@@ -122,6 +128,7 @@ async def import_rows(
             "entries": result.entries,
             "holdings_added": result.holdings_added,
             "units": result.units,
+            **({"source": source} if source else {}),
         },
     )
     return result

@@ -23,7 +23,7 @@ from storage.lone_work import ENTITY as LONE_WORK
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import AuditEvent, ConversationRef, DialogStateRow, Person, PostedActivity
 from storage.near_miss import ENTITY as NEAR_MISS
-from storage.near_miss_models import NearMissAction, NearMissReport
+from storage.near_miss_models import NearMissAction, NearMissPhoto, NearMissReport
 from storage.work_accident_models import WorkAccident, WorkAccidentAction
 
 BATCH = 200
@@ -48,7 +48,7 @@ async def remove_near_miss_people(
     session: AsyncSession, *, cutoff: datetime, now: datetime, years: int, limit: int = BATCH
 ) -> int:
     """Reports closed before `cutoff`: the reporter, the people who followed up, the free
-    text and the exact place go; number, unit, time, campus, category, severity, injury,
+    text, the exact place and the photos go; number, unit, time, campus, category, severity, injury,
     status and the follow-up times stay for the statistics. Their actions keep status and
     dates, and their owner becomes the stand-in person."""
     ids = (
@@ -66,6 +66,11 @@ async def remove_near_miss_people(
     if not ids:
         return 0
     stand_in = await removed_person_id(session)
+    await session.execute(
+        delete(NearMissPhoto)
+        .where(NearMissPhoto.report_id.in_(ids))
+        .execution_options(synchronize_session=False)
+    )
     await session.execute(
         update(NearMissAction)
         .where(NearMissAction.report_id.in_(ids))

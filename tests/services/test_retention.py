@@ -16,7 +16,7 @@ from domain.numbering import year_bounds
 from domain.org import OrgFile
 from domain.retention import REMOVED_PERSON_AAD, RetentionSettings, days_cutoff, years_cutoff
 from services.retention_jobs import RetentionJob
-from storage import audit, near_miss_lists, org
+from storage import audit, near_miss_lists, near_miss_photos, org
 from storage.checkin_models import CheckinEvent, CheckinSession
 from storage.db import Database
 from storage.lone_work_models import LoneWorkRequest
@@ -28,7 +28,7 @@ from storage.models import (
     PostedActivity,
     Unit,
 )
-from storage.near_miss_models import NearMissAction, NearMissReport
+from storage.near_miss_models import NearMissAction, NearMissPhoto, NearMissReport
 
 pytestmark = pytest.mark.now("2026-12-07T12:00+01:00")
 
@@ -404,3 +404,36 @@ async def test_an_event_emptied_outside_retention_breaks_the_chain(db: Database)
         report = await audit.verify_chain(session)
     assert report.first_broken_sequence == 1
     assert report.reason is not None and "no retention event" in report.reason
+
+
+async def test_near_miss_photos_go_with_the_reports_people_and_unsent_ones_after_a_day(
+    db: Database,
+) -> None:
+    ids = await _org(db)
+    old = await _near_miss(db, ids, "NM-2021-0001")
+    still_open = await _near_miss(
+        db, ids, "NM-2021-0002", status="actions_decided", closed_at=None, closed_by_id=None
+    )
+    async with db.transaction() as session:
+        for report_id in (old, still_open):
+            await near_miss_photos.add(
+                session,
+                data=b"\xff\xd8photo",
+                content_type="image/jpeg",
+                now=ENDED,
+                report_id=report_id,
+            )
+        for key, sent_at in (
+            ("fresh", NEXT_DAY - timedelta(hours=23)),
+            ("stale", NEXT_DAY - timedelta(hours=25)),
+        ):
+            await near_miss_photos.add(
+                session, data=b"\xff\xd8photo", content_type="image/jpeg", now=sent_at,
+                pending_key=key,
+            )  # fmt: skip
+    await RetentionJob(db, RetentionSettings()).run(NEXT_DAY.astimezone(UTC))
+    async with db.sessions() as session:
+        left = (
+            await session.execute(select(NearMissPhoto.report_id, NearMissPhoto.pending_key))
+        ).all()
+    assert sorted(left, key=str) == sorted([(still_open, None), (None, "fresh")], key=str)

@@ -102,6 +102,17 @@ class FaultRule:
 
 
 @dataclass
+class Download:
+    """One file the bot fetched from the fake: its path, the token it sent, how many bytes
+    were written before the bot stopped reading, and whether all of them were."""
+
+    path: str
+    authorization: str | None
+    served: int = 0
+    complete: bool = False
+
+
+@dataclass
 class FakeConnector:
     """Answers like the Bot Connector; `fail_next` scripts errors such as 429 + Retry-After,
     `plan()` scripts faults (status, slow answer, connection reset) per request pattern."""
@@ -115,6 +126,9 @@ class FakeConnector:
     server: TestServer | None = None
     holding: asyncio.Event = field(default_factory=asyncio.Event)
     released: asyncio.Event = field(default_factory=asyncio.Event)
+    # files the fake serves (path -> bytes): SharePoint downloads and pasted images alike
+    files: dict[str, bytes] = field(default_factory=dict)
+    downloads: list[Download] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -153,7 +167,40 @@ class FakeConnector:
                 return fault
         return None
 
+    def serve_file(self, name: str, data: bytes) -> str:
+        """A dropped file's pre-authorised download URL (`file.download.info`)."""
+        path = f"/files/{name}"
+        self.files[path] = data
+        return self.url.rstrip("/") + path
+
+    def serve_image(self, image_id: str, data: bytes) -> str:
+        """A pasted image's `contentUrl`, behind the connector."""
+        path = f"/v3/attachments/{image_id}/views/original"
+        self.files[path] = data
+        return self.url.rstrip("/") + path
+
+    async def _serve(self, request: web.Request, data: bytes) -> web.StreamResponse:
+        """The file in 64 kB chunks without a length (as a chunked download arrives), so a
+        reader that stops early shows in `served`."""
+        record = Download(request.path, request.headers.get("Authorization"))
+        self.downloads.append(record)
+        response = web.StreamResponse()
+        response.content_type = "application/octet-stream"
+        await response.prepare(request)
+        try:
+            for at in range(0, len(data), 64 * 1024):
+                chunk = data[at : at + 64 * 1024]
+                await response.write(chunk)
+                record.served += len(chunk)
+            await response.write_eof()
+            record.complete = True
+        except ConnectionError:  # the bot stopped reading
+            pass
+        return response
+
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        if request.method == "GET" and request.path in self.files:
+            return await self._serve(request, self.files[request.path])
         raw = await request.read()
         body = json.loads(raw) if raw else {}
         path = request.path

@@ -1,0 +1,130 @@
+"""Photos with a near-miss report: sent while reporting (kept under the form's random key
+until the report is stored), or afterwards by the named reporter to their own report; shown
+to those who may read the report. Metadata is removed before anything is stored, and no
+photo row names who sent it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+
+from domain.actor import Speaker
+from domain.photos import StoredPhoto, strip_metadata
+from storage import audit, near_miss, near_miss_follow_up, near_miss_photos
+from storage.db import Database
+from storage.models import utcnow
+from storage.near_miss import ENTITY
+from storage.near_miss_models import NearMissReport
+from storage.near_miss_photos import MAX_PHOTOS
+
+
+class PhotoRefusal(StrEnum):
+    NOT_PHOTO = "not_photo"  # not a JPEG or PNG that could be read through
+    TOO_MANY = "too_many"
+    NOT_YOURS = "not_yours"  # no such report, anonymous, or someone else's
+
+
+@dataclass(frozen=True)
+class PhotoAdded:
+    """The photo was stored (`count`: how many there are now), or why not."""
+
+    count: int = 0
+    refused: PhotoRefusal | None = None
+    number: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportPhotos:
+    number: str
+    photos: list[StoredPhoto]
+
+
+class NearMissPhotoServices:
+    """Storing and showing near-miss photos."""
+
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utcnow) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def add_pending(self, pending_key: str, data: bytes) -> PhotoAdded:
+        """A photo sent while the form is filled in. Not audited: an audit event would name
+        the sender, and the report may be anonymous (the report's own event covers it)."""
+        photo = await asyncio.to_thread(strip_metadata, data)  # ~45 ms for 8 MB
+        if photo is None:
+            return PhotoAdded(refused=PhotoRefusal.NOT_PHOTO)
+        async with self.db.transaction() as session:
+            count = await near_miss_photos.pending_count(session, pending_key)
+            if count >= MAX_PHOTOS:
+                return PhotoAdded(count, PhotoRefusal.TOO_MANY)
+            await near_miss_photos.add(
+                session,
+                data=photo.data,
+                content_type=photo.content_type,
+                now=self.clock(),
+                pending_key=pending_key,
+            )
+        return PhotoAdded(count + 1)
+
+    async def add_to_own_report(self, speaker: Speaker, number: str, data: bytes) -> PhotoAdded:
+        """A photo the named reporter adds to their own report afterwards (audited)."""
+        photo = await asyncio.to_thread(strip_metadata, data)  # ~45 ms for 8 MB
+        async with self.db.transaction() as session:
+            report = await session.scalar(
+                select(NearMissReport).where(NearMissReport.number == number.upper())
+            )
+            if (
+                report is None
+                or speaker.person_id is None
+                or report.reporter_id != speaker.person_id
+                or report.personal_data_removed_at is not None
+            ):
+                return PhotoAdded(refused=PhotoRefusal.NOT_YOURS)
+            if photo is None:
+                return PhotoAdded(refused=PhotoRefusal.NOT_PHOTO, number=report.number)
+            count = await near_miss_photos.report_count(session, report.id)
+            if count >= MAX_PHOTOS:
+                return PhotoAdded(count, PhotoRefusal.TOO_MANY, report.number)
+            photo_id = await near_miss_photos.add(
+                session,
+                data=photo.data,
+                content_type=photo.content_type,
+                now=self.clock(),
+                report_id=report.id,
+            )
+            await audit.record(
+                session,
+                actor=speaker.actor,
+                action="near_miss.photo.add",
+                entity_type=ENTITY,
+                entity_id=report.id,
+                after={"photo_id": photo_id, "size": len(photo.data)},
+            )
+        return PhotoAdded(count + 1, number=report.number)
+
+    async def photos_for(self, speaker: Speaker, report_id: int) -> ReportPhotos | None:
+        """The report's photos for someone who may read the report (the read is audited);
+        None otherwise (the refusal is audited)."""
+        if speaker.person_id is None:
+            return None
+        async with self.db.transaction() as session:
+            context = await near_miss.context(session, report_id, [speaker.person_id])
+            if context is None:
+                return None
+            if not context.people[speaker.person_id].may_view:
+                await near_miss_follow_up.record_refused_view(session, report_id, speaker.person_id)
+                return None
+            photos = await near_miss_photos.of_report(session, report_id)
+            await audit.record(
+                session,
+                actor=speaker.actor,
+                action="near_miss.photos.view",
+                entity_type=ENTITY,
+                entity_id=report_id,
+                after={"photos": len(photos)},
+            )
+        return ReportPhotos(context.report.number, photos)

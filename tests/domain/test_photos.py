@@ -1,0 +1,44 @@
+"""Metadata is removed from photos before they are stored, and the picture is kept whole."""
+
+from __future__ import annotations
+
+from domain.photos import JPEG, PNG, strip_metadata
+from tests.support.photos import (
+    GPS_TEXT,
+    OWNER_TEXT,
+    SCAN,
+    TIME_TEXT,
+    jpeg_with_exif,
+    png_with_text,
+)
+
+
+def test_a_jpeg_loses_exif_xmp_and_comments_and_keeps_the_picture() -> None:
+    original = jpeg_with_exif()
+    clean = strip_metadata(original)
+    assert clean is not None and clean.content_type == JPEG
+    for secret in (GPS_TEXT, OWNER_TEXT, TIME_TEXT, b"Exif", b"xmpmeta"):
+        assert secret in original and secret not in clean.data
+    assert clean.data.startswith(b"\xff\xd8\xff\xe0") and b"JFIF" in clean.data
+    assert clean.data.endswith(SCAN + b"\xff\xd9")
+    assert strip_metadata(clean.data) == clean  # nothing more to remove
+
+
+def test_a_png_loses_text_time_and_exif_chunks() -> None:
+    clean = strip_metadata(png_with_text())
+    assert clean is not None and clean.content_type == PNG
+    for kind in (b"tEXt", b"eXIf", b"tIME", GPS_TEXT, OWNER_TEXT):
+        assert kind not in clean.data
+    for kind in (b"IHDR", b"IDAT", b"IEND"):
+        assert kind in clean.data
+
+
+def test_anything_else_is_refused_rather_than_stored_as_it_came() -> None:
+    jpeg = jpeg_with_exif()
+    png = png_with_text()
+    assert strip_metadata(b"GIF89a\x01\x00") is None
+    assert strip_metadata(b"%PDF-1.7") is None
+    assert strip_metadata(jpeg[:40]) is None  # cut off before the picture
+    assert strip_metadata(jpeg[:4] + b"\xff\xff") is None
+    assert strip_metadata(png[:30]) is None  # no IEND
+    assert strip_metadata(b"\xff\xd8\xff\xd9") is None  # no picture at all
