@@ -198,7 +198,7 @@ async def test_mistakes_are_shown_and_nothing_is_stored(bot: BotUnderTest) -> No
     short = await bot.invoke(AMK, "work_accident.causes", {"accident_id": stored.id, "causes": "x"})
     assert "at least 10 characters" in _text(_card(short))
     for owner, due, error in (
-        ("ikke en adresse", today(), "Enter a valid e-mail address of the owner."),
+        ("ikke en adresse", today(), "Pick the owner, or enter a valid e-mail address."),
         (OUTSIDER.upn, today() - timedelta(days=1), "The due date has passed."),
     ):
         wrong = await bot.invoke(
