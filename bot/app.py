@@ -123,6 +123,7 @@ def build_runtime(
         connector,
         gate,
         chat_opened=notifier.chat_opened,
+        files=wired.files,
     )
 
     async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 
 from bot.audit_trail import AuditCheckpoint
 from bot.config import Settings
+from bot.files_out import FileExports
 from bot.notifier import ProactiveNotifier, Redelivery
 from bot.reach import WaitingForChats
 from dialogs.checkins import CheckinModule
 from dialogs.digest import DigestModule
 from dialogs.documentation import DocumentationModule
+from dialogs.exports import ExportModule
 from dialogs.lone_work import LoneWorkModule
 from dialogs.modules import ChannelHandler, FlowModule
 from dialogs.near_miss import NearMissModule
@@ -26,6 +28,7 @@ from services.checkins import DatabaseCheckinServices
 from services.digest import DigestJob, DigestPoster, DigestServices
 from services.documentation import DatabaseDocumentationServices
 from services.documentation_jobs import DocumentationReminders
+from services.exports import ExportServices
 from services.lone_work import DatabaseLoneWorkServices
 from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from services.near_miss import DatabaseNearMissServices, NearMissReminders
@@ -49,6 +52,7 @@ class Flows:
     org: DatabaseOrgServices
     modules: list[FlowModule]
     actions: Verbs
+    files: FileExports
 
 
 def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flows:
@@ -67,6 +71,12 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         db, notifier, support=settings.work_accident_support
     )
     documentation = DatabaseDocumentationServices(db)
+    exports = ExportServices(
+        db,
+        precursor_licence=settings.precursor_licence,
+        interval_years=settings.wellbeing.dialogue_interval_years,
+    )
+    files = FileExports(exports, settings.file_hosts)
     modules: list[FlowModule] = [
         LoneWorkModule(lone_work),
         NearMissModule(near_miss),
@@ -76,6 +86,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         CheckinModule(checkins),
         WorkAccidentModule(work_accident),
         DocumentationModule(documentation),
+        ExportModule(exports, files),
     ]
     actions = Verbs(
         org.verbs(),
@@ -88,7 +99,7 @@ def flows(db: Database, notifier: ProactiveNotifier, settings: Settings) -> Flow
         work_accident.verbs(),
         documentation.verbs(),
     )
-    return Flows(org, modules, actions)
+    return Flows(org, modules, actions, files)
 
 
 def digest_poster(db: Database, notifier: ProactiveNotifier, settings: Settings) -> DigestPoster:

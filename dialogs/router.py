@@ -14,7 +14,7 @@ from dialogs.admin import ADMIN_DIALOG, AdminDialog
 from dialogs.admin import NAME_KEY as ADMIN_NAME_KEY
 from dialogs.card_prompt import awaits
 from dialogs.context import speaker_of
-from dialogs.modules import ChannelHandler, FlowModule, SubmitReceipts
+from dialogs.modules import ChannelHandler, FlowModule, SubmitHandler, SubmitReceipts
 from dialogs.outgoing import card_activity, text_activity
 from domain.actor import Speaker
 from domain.commands import Command, Flow, normalise_text, parse_command, parse_flow
@@ -46,7 +46,10 @@ class Router:
         self.dialog_names: dict[str, str] = {ADMIN_DIALOG: ADMIN_NAME_KEY}
         self.flow_dialogs: dict[Flow, str] = {}
         self.receipts: dict[str, SubmitReceipts] = {}
+        self.submit_handlers: dict[str, SubmitHandler] = {}
         for module in self.modules:
+            if isinstance(module, SubmitHandler):
+                self.submit_handlers |= dict.fromkeys(module.submit_actions, module)
             if isinstance(module, SubmitReceipts):
                 self.receipts |= dict.fromkeys(module.creating_actions, module)
             for dialog in module.dialogs():
@@ -114,6 +117,8 @@ class Router:
             await self._send_help(dialog_context, speaker)
         elif action == "menu.show":
             await turn_context.send_activity(card_activity(menu_card(speaker.lang)))
+        elif isinstance(action, str) and action in self.submit_handlers:
+            await self.submit_handlers[action].on_submit(turn_context, action, value)
         elif isinstance(action, str) and action in self.actions:
             answer = await self.actions.answer(speaker, action, value)
             if isinstance(answer, str):

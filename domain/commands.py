@@ -79,6 +79,11 @@ _FLOW_WORDS: Final[dict[str, Flow]] = {
     "workplace accident": Flow.WORK_ACCIDENT,
 }
 
+# Ask for a register as an Excel file in the chat (`dialogs/exports.py`).
+EXPORT_WORDS: Final = frozenset(
+    {"eksport", "eksporter", "eksportér", "eksporter til excel", "export", "export to excel"}
+)
+
 _MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
 _EDGE_PUNCTUATION = " \t\r\n.!?,;:«»\"'“”"
 
@@ -101,3 +106,8 @@ def parse_command(text: str | None) -> Command | None:
 def parse_flow(text: str | None) -> Flow | None:
     """The service the message asks for, if the whole message names one."""
     return _FLOW_WORDS.get(normalise_text(text))
+
+
+def is_export(text: str | None) -> bool:
+    """Whether the whole message asks for an export."""
+    return normalise_text(text) in EXPORT_WORDS

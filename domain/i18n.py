@@ -18,6 +18,7 @@ from domain.texts import (
     core,
     digest,
     documentation,
+    exports,
     lone_work,
     near_miss,
     precursors,
@@ -60,6 +61,7 @@ _SECTIONS: Final = (
     checkins.TEXTS,
     work_accident.TEXTS,
     documentation.TEXTS,
+    exports.TEXTS,
 )
 
 
