@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from microsoft_teams.cards import (
+    ActionSet,
     AdaptiveCard,
     CardElement,
     Choice,
@@ -38,6 +39,25 @@ def export_button(
     if year is not None:
         data["year"] = year
     return submit(t(lang, "exports.button"), OFFER_ACTION, **data)
+
+
+def with_export(
+    card: Card,
+    lang: Lang,
+    kind: ExportKind | None,
+    *,
+    unit_id: int | None = None,
+    year: int | None = None,
+) -> Card:
+    """`card` with an "Eksporter til Excel" button under its content: the register `kind`
+    of the unit and year at once, or (kind None, for cards about several units) the picker."""
+    action = (
+        export_button(lang, kind, unit_id=unit_id, year=year)
+        if kind is not None
+        else submit(t(lang, "exports.button"), PICK_ACTION)
+    )
+    row = ActionSet(actions=[action]).model_dump(exclude_none=True, by_alias=True)
+    return {**card, "body": [*card.get("body", []), row]}
 
 
 def picker_card(

@@ -2,9 +2,10 @@
 
 The rules are the reading rules of each flow: a unit's lone-work register, action plan and
 documentation overview for its leaders and AMKs; its near-miss register for its AMKs; its
-precursor report for its precursor contacts and AMKs (the ledger's keepers); everything for
-every unit, the university's precursor roll-up and the precursor import template for the
-secretariat and administrators."""
+precursor report for its precursor contacts and AMKs (the ledger's keepers), who may also
+have the precursor import template (the substance list, nothing of anyone's); everything for
+every unit, the university's precursor roll-up and the template for the secretariat and
+administrators."""
 
 from __future__ import annotations
 
@@ -111,12 +112,17 @@ class ExportRights:
         """The kinds the person may export at all, in the picker's order."""
         if self.university_wide:
             return list(ExportKind)
-        return [kind for kind in UNIT_EXPORTS if self.units_for(kind)]
+        kinds = [kind for kind in UNIT_EXPORTS if self.units_for(kind)]
+        if self.units_for(ExportKind.PRECURSORS):
+            kinds.append(ExportKind.PRECURSOR_TEMPLATE)
+        return kinds
 
     def may(self, request: ExportRequest) -> bool:
         kind = request.kind
         if self.university_wide:
             return True
+        if kind is ExportKind.PRECURSOR_TEMPLATE:
+            return bool(self.units_for(ExportKind.PRECURSORS))
         if kind.university_only or request.unit_id is None:
             return False
         return request.unit_id in self.units_for(kind)

@@ -22,6 +22,7 @@ from cards.documentation import (
     pick_card,
     record_card,
 )
+from cards.exports import with_export
 from domain.actor import Speaker
 from domain.documentation import (
     Duty,
@@ -33,6 +34,7 @@ from domain.documentation import (
     standing,
     worst_first,
 )
+from domain.exports import ExportKind
 from domain.i18n import Lang, local_date, t
 from domain.ids import CardId, ChosenId
 from domain.org import UnitRef
@@ -217,7 +219,7 @@ class DatabaseDocumentationServices:
         unit = await session.get(Unit, unit_id)
         if unit is None or not unit.active:
             return self._unknown(speaker)
-        return overview_card(
+        card = overview_card(
             speaker.lang,
             UnitRef(id=unit.id, name=unit.name),
             await self._standings(session, unit.id),
@@ -225,6 +227,9 @@ class DatabaseDocumentationServices:
             university_wide=access.university_wide,
             amo=await documentation.amo_members(session, unit.id),
         )
+        if not access.may_record(unit.id):
+            return card
+        return with_export(card, speaker.lang, ExportKind.DOCUMENTATION, unit_id=unit.id)
 
     async def _picker(
         self,

@@ -42,6 +42,8 @@ class OpenList:
     units: list[str] | None
     reports: list[ReportSummary]
     total: int
+    # the AMK's unit ids (None: every unit)
+    unit_ids: list[int] | None = None
 
 
 async def open_reports_for(session: AsyncSession, person_id: int) -> OpenList | None:
@@ -77,7 +79,12 @@ async def open_reports_for(session: AsyncSession, person_id: int) -> OpenList | 
         for report in reports[:LIST_LIMIT]
     ]
     scope = None if secretariat else sorted(units.get(unit_id, "") for unit_id in unit_ids)
-    return OpenList(units=scope, reports=summaries, total=len(reports))
+    return OpenList(
+        units=scope,
+        reports=summaries,
+        total=len(reports),
+        unit_ids=None if secretariat else unit_ids,
+    )
 
 
 async def due_reminders(session: AsyncSession, now: datetime) -> list[NearMissAction]:

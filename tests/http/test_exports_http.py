@@ -127,6 +127,7 @@ async def test_the_word_shows_what_each_person_may_export(local_bot: BotUnderTes
         "action_plan",
         "precursors",
         "documentation",
+        "precursor_template",
     ]
     unit = next(item for item in amk["body"] if item.get("id") == "unit_id")
     assert unit["choices"] == [{"title": "Kemi", "value": str(units["Kemi"])}]
@@ -228,9 +229,7 @@ async def test_a_failing_upload_is_tried_again_then_nothing_is_claimed(
     await bot.file_consent(PER, consent)
     assert [item.failed_with for item in bot.connector.uploads[3:]] == [503, None]
     assert len(_attachments(_since(bot, before), FILE_INFO)) == 1
-    assert [event.action for event in await _events(bot, "export.")] == [
-        "export.lone_work.sent"
-    ]
+    assert [event.action for event in await _events(bot, "export.")] == ["export.lone_work.sent"]
 
 
 async def test_an_upload_url_that_does_not_answer_times_out(local_bot: BotUnderTest) -> None:
