@@ -329,6 +329,8 @@ def create_app(
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(bot_runtime.notifier.sender.settled(), CANCEL_SECONDS)
             await bot_runtime.connector.close()
+            if bot_runtime.bot.files is not None:
+                bot_runtime.bot.files.close()
             if bot_runtime.notifier.opener is not None:
                 await bot_runtime.notifier.opener.installer.graph.close()
             if bot_runtime.signing_keys is not None:

@@ -3,10 +3,11 @@ offers the file with a file consent card, the person accepts, Teams answers with
 `fileConsent/invoke` holding an upload URL in their OneDrive, the bot PUTs the bytes there
 (`Content-Range`) and shows the file with a file info card.
 
-The workbook is built when it is offered (so the card states its size) and kept a quarter of
-an hour for the accept; the accept checks again that the person may have it (the card's
-context says only what was asked for) and builds it again if it is no longer kept. Building
-and uploading give the turn's place up (`bot.turn_gate.aside`), so other people's turns go on.
+The workbook is built when it is offered (so the card states its size), in the export worker
+process (`services.exports`), and kept a quarter of an hour for the accept; the accept checks
+again that the person may have it (the card's context says only what was asked for) and
+builds it again if it is no longer kept. Building and uploading give the turn's place up
+(`bot.turn_gate.aside`), so other people's turns go on meanwhile.
 The upload URL must be on a Teams file host (`bot.file_hosts.FileHosts`); a refused or
 failed upload says so, and nothing is claimed as sent."""
 
@@ -104,6 +105,10 @@ class FileExports:
         self.timeout = timeout
         self.pause = pause
         self._kept: OrderedDict[str, _Kept] = OrderedDict()
+
+    def close(self) -> None:
+        """Stop the export worker process (at shutdown)."""
+        self.services.close()
 
     # -- the offer ---------------------------------------------------------------------------
 

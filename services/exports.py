@@ -1,15 +1,19 @@
 """Registers as Excel files in the chat: what this person may export, and the workbook itself.
 
-The workbook is the one the CLI writes (the same `prepare_*` functions): the data is read on
-the event loop, the workbook written in a thread, so a decade's roll-up does not stall other
-people's turns. Who may have what is checked on every call from the person's roles
+The workbook is the one the CLI writes (the same `prepare_*` functions), read and written in a
+worker process of its own (one, kept for the next export, started on the first): a decade's
+roll-up takes seconds of CPU to read and to write, which on the bot's event loop, or in a
+thread fighting it for the GIL, would stall everyone else's turns. Who may have what is
+checked in the bot's process on every call, from the person's roles
 (`domain.exports.ExportRights`), never taken from a card."""
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,6 +85,7 @@ class ExportServices:
         self.clock = clock
         self.precursor_licence = precursor_licence
         self.interval_years = interval_years
+        self._workers: ProcessPoolExecutor | None = None
 
     async def rights(self, speaker: Speaker) -> ExportRights:
         if speaker.person_id is None:
@@ -139,12 +144,37 @@ class ExportServices:
         return Offer(request=request, name=name, unit_name=unit_name)
 
     async def build(self, speaker: Speaker, request: ExportRequest) -> Built:
-        """Check again, read, and write the workbook in a thread; raises `NotAllowed` or
-        `UnknownUnit` as `check` does."""
+        """Check again, then read and write the workbook in the worker process; raises
+        `NotAllowed` or `UnknownUnit` as `check` does."""
         offer = await self.check(speaker, request)
-        write = await self._prepare(offer)
-        content, rows = await asyncio.to_thread(_write_bytes, write, offer.name)
+        job = _Job(
+            url=self.db.url,
+            search_path=self.db.search_path,
+            request=offer.request,
+            unit_name=offer.unit_name,
+            name=offer.name,
+            year=offer.request.year or local_year(self.clock()),
+            licence=self.precursor_licence,
+            interval_years=self.interval_years,
+        )
+        loop = asyncio.get_running_loop()
+        content, rows = await loop.run_in_executor(self._pool(), build_in_worker, job)
         return Built(offer=offer, content=content, rows=rows)
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._workers is None:
+            # "spawn": a fresh interpreter, not a fork of a process with an event loop,
+            # database connections and threads
+            self._workers = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            )
+        return self._workers
+
+    def close(self) -> None:
+        """Stop the worker process (at shutdown)."""
+        if self._workers is not None:
+            self._workers.shutdown(wait=False, cancel_futures=True)
+            self._workers = None
 
     async def sent(self, speaker: Speaker, built: Built) -> None:
         """The audit event of a workbook that reached the person's chat: who, what, unit and
@@ -166,34 +196,58 @@ class ExportServices:
                 },
             )
 
-    async def _prepare(self, offer: Offer) -> Callable[[Path], int]:
-        request, unit = offer.request, offer.unit_name
-        year = request.year or local_year(self.clock())
-        kind = request.kind
-        if kind is ExportKind.LONE_WORK:
-            assert unit is not None
-            return await lone_work_export.prepare_register(self.db, unit, year)
-        if kind is ExportKind.NEAR_MISS:
-            units = None if request.unit_id is None else [request.unit_id]
-            return await near_miss_export.prepare_year(self.db, year, unit_ids=units)
-        if kind is ExportKind.ACTION_PLAN:
-            assert unit is not None
-            return await wellbeing_export.prepare_action_plan(
-                self.db, unit, interval_years=self.interval_years
-            )
-        if kind is ExportKind.PRECURSORS:
-            assert unit is not None
-            return await precursor_workbooks.prepare_unit(
-                self.db, unit, year, licence=self.precursor_licence
-            )
-        if kind is ExportKind.DOCUMENTATION:
-            units = None if request.unit_id is None else [request.unit_id]
-            return await documentation_export.prepare_overview(self.db, units)
-        if kind is ExportKind.PRECURSORS_ALL:
-            return await precursor_workbooks.prepare_all(
-                self.db, year, licence=self.precursor_licence
-            )
-        return await precursor_workbooks.prepare_template(self.db)
+
+@dataclass(frozen=True)
+class _Job:
+    """What the worker process builds (plain data: it is pickled across)."""
+
+    url: str
+    search_path: str | None
+    request: ExportRequest
+    unit_name: str | None
+    name: str
+    year: int
+    licence: str
+    interval_years: int
+
+
+def build_in_worker(job: _Job) -> tuple[bytes, int]:
+    """In the worker process: open the database, read, write; the bytes and row count."""
+    return asyncio.run(_build(job))
+
+
+async def _build(job: _Job) -> tuple[bytes, int]:
+    db = Database(job.url, search_path=job.search_path)
+    try:
+        write = await _prepare(db, job)
+    finally:
+        await db.dispose()
+    return _write_bytes(write, job.name)
+
+
+async def _prepare(db: Database, job: _Job) -> Callable[[Path], int]:
+    request, unit, year = job.request, job.unit_name, job.year
+    kind = request.kind
+    if kind is ExportKind.LONE_WORK:
+        assert unit is not None
+        return await lone_work_export.prepare_register(db, unit, year)
+    if kind is ExportKind.NEAR_MISS:
+        units = None if request.unit_id is None else [request.unit_id]
+        return await near_miss_export.prepare_year(db, year, unit_ids=units)
+    if kind is ExportKind.ACTION_PLAN:
+        assert unit is not None
+        return await wellbeing_export.prepare_action_plan(
+            db, unit, interval_years=job.interval_years
+        )
+    if kind is ExportKind.PRECURSORS:
+        assert unit is not None
+        return await precursor_workbooks.prepare_unit(db, unit, year, licence=job.licence)
+    if kind is ExportKind.DOCUMENTATION:
+        units = None if request.unit_id is None else [request.unit_id]
+        return await documentation_export.prepare_overview(db, units)
+    if kind is ExportKind.PRECURSORS_ALL:
+        return await precursor_workbooks.prepare_all(db, year, licence=job.licence)
+    return await precursor_workbooks.prepare_template(db)
 
 
 def _write_bytes(write: Callable[[Path], int], name: str) -> tuple[bytes, int]:

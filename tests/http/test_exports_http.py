@@ -12,6 +12,7 @@ so these HTTP tests against the fake connector are the end-to-end check."""
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -25,6 +26,7 @@ from domain.org import OrgFile
 from storage import org
 from storage.models import AuditEvent, Unit
 from tests.conftest import DatabaseTarget
+from tests.support.clock import child_environment
 from tests.support.fake_connector import FakeConnector, Sent, slow, status
 from tests.support.near_miss import REPORTER, person, report
 from tests.support.teams import BotUnderTest, make_user
@@ -36,6 +38,15 @@ SANNE = make_user("Sanne Sekretær", "sanne@uni.dk", "da-DK")
 NOBODY = make_user("Nils Ingen", "nils@uni.dk", "da-DK")
 CONSENT = "application/vnd.microsoft.teams.card.file.consent"
 FILE_INFO = "application/vnd.microsoft.teams.card.file.info"
+
+
+@pytest.fixture(autouse=True)
+def _worker_on_the_test_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The export worker process inherits the environment: on the test's clock, like any
+    process a test starts."""
+    for key, value in child_environment().items():
+        if os.environ.get(key) != value:
+            monkeypatch.setenv(key, value)
 
 
 @pytest.fixture
