@@ -5,9 +5,10 @@ declining sends nothing; a failing or slow upload URL is tried again, then the p
 told and nothing is claimed as sent; an upload URL off the Teams file hosts is refused;
 nobody exports another unit's register.
 
-The Microsoft 365 Agents Playground is not used for this: it renders a file consent card's
-buttons but has no OneDrive to upload to (its `fileConsent/invoke` carries no upload URL),
-so these HTTP tests against the fake connector are the end-to-end check."""
+The Microsoft 365 Agents Playground cannot be used for this: its client lists the file
+consent card among the card types it does not support (it shows "unsupported card" in its
+place, so there is nothing to accept, and it has no OneDrive to upload to); these HTTP tests
+against the fake connector are the end-to-end check."""
 
 from __future__ import annotations
 
