@@ -135,7 +135,7 @@ def summary(label: str, turns: list[Turn]) -> str:
     if not ok:
         return f"| {label} | 0 | – | – | – | {errors} |"
     return (
-        f"| {label} | {len(ok)} | {_pct(ok, 50) * 1000:.0f} | {_pct(ok, 99) * 1000:.0f} | "
+        f"| {label} | {len(ok)} | {_pct(ok, 50):.0f} | {_pct(ok, 99):.0f} | "
         f"{ok[-1] * 1000:.0f} | {errors} |"
     )
 
