@@ -3,7 +3,8 @@
 The workbook is the one the CLI writes (the same `prepare_*` functions), read and written in a
 worker process of its own (one, kept for the next export, started on the first): a decade's
 roll-up takes seconds of CPU to read and to write, which on the bot's event loop, or in a
-thread fighting it for the GIL, would stall everyone else's turns. Who may have what is
+thread fighting it for the GIL, would stall everyone else's turns; the worker runs at a lower
+CPU priority, so turns come first. Who may have what is
 checked in the bot's process on every call, from the person's roles
 (`domain.exports.ExportRights`), never taken from a card."""
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -36,6 +38,8 @@ from storage.db import Database
 from storage.models import Unit, utcnow
 
 ENTITY = "export"
+# how much lower the export worker's CPU priority is than the bot's (os.nice)
+WORKER_NICENESS = 10
 
 
 @dataclass(frozen=True)
@@ -166,7 +170,9 @@ class ExportServices:
             # "spawn": a fresh interpreter, not a fork of a process with an event loop,
             # database connections and threads
             self._workers = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_behind_the_turns,
             )
         return self._workers
 
@@ -209,6 +215,12 @@ class _Job:
     year: int
     licence: str
     interval_years: int
+
+
+def _behind_the_turns() -> None:
+    """The worker yields the CPU to the bot's turns: an export may take a little longer,
+    a person waiting for an answer should not."""
+    os.nice(WORKER_NICENESS)
 
 
 def build_in_worker(job: _Job) -> tuple[bytes, int]:
