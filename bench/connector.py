@@ -39,6 +39,8 @@ class BenchConnector:
     # that kept every card would grow the load generator's heap and its collections.
     watched: set[str] = field(default_factory=set)
     requests: int = 0
+    # sizes of the files PUT to `/upload/…`
+    uploaded: list[int] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
     port: int = 0
@@ -83,6 +85,10 @@ class BenchConnector:
         at = time.perf_counter()
         self.requests += 1
         raw = await request.read()
+        if request.path.startswith("/upload/"):
+            # a file consent accept's upload URL (OneDrive in Teams): take the bytes
+            self.uploaded.append(len(raw))
+            return web.json_response({"id": f"file-{len(self.uploaded)}"}, status=201)
         parts = request.path.strip("/").split("/")
         if request.method == "GET" and len(parts) == 5 and parts[3] == "members":
             member = self.members.get(unquote(parts[4]))

@@ -139,6 +139,7 @@ def build_runtime(
         connector,
         gate,
         chat_opened=notifier.chat_opened,
+        files=wired.files,
     )
 
     async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
@@ -348,6 +349,8 @@ def create_app(
             await bot_runtime.connector.close()
             if bot_runtime.downloads is not None:
                 await bot_runtime.downloads.close()
+            if bot_runtime.bot.files is not None:
+                bot_runtime.bot.files.close()
             if bot_runtime.notifier.opener is not None:
                 await bot_runtime.notifier.opener.installer.graph.close()
             if bot_runtime.directory is not None:

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 
 from bot.audit_trail import AuditCheckpoint
 from bot.config import Settings
+from bot.files_out import FileExports
 from bot.notifier import ProactiveNotifier, Redelivery
 from bot.org_directory import entra_directory
 from bot.reach import WaitingForChats
 from dialogs.checkins import CheckinModule
 from dialogs.digest import DigestModule
 from dialogs.documentation import DocumentationModule
+from dialogs.exports import ExportModule
 from dialogs.files import FileFetcher
 from dialogs.lone_work import LoneWorkModule
 from dialogs.modules import ChannelHandler, FlowModule
@@ -31,6 +33,7 @@ from services.checkins import DatabaseCheckinServices
 from services.digest import DigestJob, DigestPoster, DigestServices
 from services.documentation import DatabaseDocumentationServices
 from services.documentation_jobs import DocumentationReminders
+from services.exports import ExportServices
 from services.lone_work import DatabaseLoneWorkServices
 from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from services.my_data import DatabaseMyDataServices
@@ -66,6 +69,7 @@ class Flows:
     org: DatabaseOrgServices
     modules: list[FlowModule]
     actions: Verbs
+    files: FileExports
 
 
 def flows(
@@ -96,6 +100,12 @@ def flows(
     )
     documentation = DatabaseDocumentationServices(db)
     my_data = DatabaseMyDataServices(db)
+    exports = ExportServices(
+        db,
+        precursor_licence=settings.precursor_licence,
+        interval_years=settings.wellbeing.dialogue_interval_years,
+    )
+    files = FileExports(exports, settings.file_hosts)
     modules: list[FlowModule] = [
         LoneWorkModule(lone_work),
         NearMissModule(near_miss, NearMissPhotoServices(db), fetcher),
@@ -107,6 +117,7 @@ def flows(
         DocumentationModule(documentation),
         MyDataModule(my_data),
         OrgImportModule(OrgImports(db), fetcher),
+        ExportModule(exports, files),
     ]
     actions = Verbs(
         org.verbs(),
@@ -123,7 +134,7 @@ def flows(
         DatabaseScreeningServices(db, notifier).verbs(),
         my_data.verbs(),
     )
-    return Flows(org, modules, actions)
+    return Flows(org, modules, actions, files)
 
 
 def digest_poster(db: Database, notifier: ProactiveNotifier, settings: Settings) -> DigestPoster:

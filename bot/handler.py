@@ -14,6 +14,7 @@ from sqlalchemy import update
 
 from bot.config import Settings
 from bot.connector import ConnectorClient, ConnectorError
+from bot.files_out import FileExports
 from bot.state import DatabaseConversationState
 from bot.turn_gate import NORMAL, URGENT, TurnGate
 from bot.turn_order import ConversationTurns
@@ -88,6 +89,7 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
         connector: ConnectorClient,
         gate: TurnGate | None = None,
         chat_opened: Callable[[int], None] | None = None,
+        files: FileExports | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -100,6 +102,8 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
         self.gate = gate or TurnGate(settings.turns_at_once(sqlite=db.is_sqlite))
         # told of each person whose 1:1 chat Teams reports (cards may wait for it)
         self.chat_opened = chat_opened
+        # registers sent as files (the answers to file consent cards)
+        self.files = files
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         conversation = getattr(turn_context.activity.conversation, "id", None) or ""
@@ -268,6 +272,10 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
         return response
 
     async def _answer_invoke(self, turn_context: TurnContext) -> InvokeResponse | None:
+        if turn_context.activity.name == "fileConsent/invoke" and self.files is not None:
+            return await self.files.on_consent(
+                turn_context, speaker_of(turn_context), turn_context.activity.value
+            )
         if turn_context.activity.name != "adaptiveCard/action":
             return await super().on_invoke_activity(turn_context)
         speaker = speaker_of(turn_context)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -91,3 +91,9 @@ async def waiting_for_teams() -> AsyncIterator[None]:
     finally:
         await place.gate._acquire(RESUMING)
         place.held = True
+
+
+def aside() -> AbstractAsyncContextManager[None]:
+    """Give the current turn's place up for work that runs elsewhere (a workbook written in a
+    thread, a file uploaded to OneDrive), as `waiting_for_teams` does for Teams' answers."""
+    return waiting_for_teams()

@@ -228,6 +228,7 @@ def help_card(
         t(lang, "help.cmd.flows"),
         t(lang, "help.cmd.documentation"),
         t(lang, "help.cmd.my_data"),
+        t(lang, "help.cmd.export"),
     ]
     if is_admin:
         lines.append(t(lang, "help.cmd.admin"))

@@ -134,3 +134,36 @@ def details_card(lang: Lang, heading: str, lines: list[str]) -> Card:
     body: list[CardElement] = [title(heading)]
     body.extend(TextBlock(text=line, wrap=True, spacing="Small") for line in lines)
     return render(AdaptiveCard(body=body))
+
+
+def failed_card(
+    lang: Lang,
+    *,
+    week: str,
+    subscription_id: int,
+    channel: str,
+    attempts: int,
+    error: str,
+) -> Card:
+    """To the administrators: the week's digest could not be posted; **Prøv igen** posts it."""
+    text = t(
+        lang,
+        "digest.failed",
+        week=week,
+        channel=plain(channel),
+        attempts=attempts,
+        error=plain(error),
+    )
+    return render(
+        AdaptiveCard(
+            body=[title(t(lang, "digest.failed.title")), paragraph(text)],
+            actions=[
+                execute(
+                    t(lang, "digest.retry"),
+                    "digest.retry",
+                    subscription_id=subscription_id,
+                    week=week,
+                )
+            ],
+        )
+    )

@@ -31,17 +31,6 @@ class FileReceiver(Protocol):
         they are not for this module in this state."""
 
 
-@runtime_checkable
-class SubmitHandler(Protocol):
-    """A module that answers some card submits itself, with more than one card or text
-    (e.g. the photos of a report, sent as images)."""
-
-    @property
-    def submit_actions(self) -> frozenset[str]: ...
-
-    async def on_submit(self, turn_context: TurnContext, value: dict[str, Any]) -> None: ...
-
-
 def incoming_files(activity: Any) -> list[IncomingFile]:
     """The files dropped into the message (`file.download.info`) and the images pasted into
     it (`image/*` with a `contentUrl`); cards and the message's HTML copy are not files."""

@@ -3,7 +3,7 @@ are answered by verb from `services.actions.Verbs`)."""
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import Dialog
@@ -46,6 +46,19 @@ class SubmitReceipts(Protocol):
     ) -> Card | str | None:
         """What the speaker was answered when `submission_key` created its record (the
         receipt); None if it created nothing (or not for the speaker)."""
+
+
+@runtime_checkable
+class SubmitHandler(Protocol):
+    """A module that answers some card submits itself (`data.action` in `submit_actions`),
+    e.g. the export picker, whose answer is a file rather than a card."""
+
+    @property
+    def submit_actions(self) -> frozenset[str]: ...
+
+    async def on_submit(
+        self, turn_context: TurnContext, action: str, value: dict[str, Any]
+    ) -> None: ...
 
 
 class ChannelHandler(Protocol):

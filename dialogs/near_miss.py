@@ -307,7 +307,9 @@ class NearMissModule:
         await turn_context.send_activity(text_activity("\n\n".join(lines)))
         return True
 
-    async def on_submit(self, turn_context: TurnContext, value: dict[str, Any]) -> None:
+    async def on_submit(
+        self, turn_context: TurnContext, action: str, value: dict[str, Any]
+    ) -> None:
         """**Vis fotos** on a report card: the photos into the reader's chat as images (the
         read is audited), each in its own message; one too large to send inline is named."""
         speaker = speaker_of(turn_context)

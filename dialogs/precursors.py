@@ -17,6 +17,7 @@ from botbuilder.dialogs import (
 )
 
 from cards.common import Card
+from cards.exports import with_export
 from cards.precursor_forms import entry_form, search_card
 from cards.precursors import home_card, home_warnings, unit_picker
 from dialogs.card_prompt import CardPrompt
@@ -32,6 +33,7 @@ from dialogs.precursor_import import (
 )
 from domain.actor import Speaker
 from domain.commands import Flow
+from domain.exports import ExportKind
 from domain.files import WORKBOOK_TYPES, FileKind, IncomingFile
 from domain.i18n import t
 from domain.ids import row_id
@@ -235,15 +237,20 @@ class PrecursorDialog(ComponentDialog):  # type: ignore[misc]
             if text not in warnings:
                 warnings.append(text)
         key = new_key()
-        card = home_card(
+        card = with_export(
+            home_card(
+                speaker.lang,
+                home,
+                warnings=warnings,
+                message=options.get("message"),
+                error=options.get("error"),
+                can_switch=bool(options.get("can_switch")),
+                secretariat=access.secretariat or speaker.is_admin,
+                submission_key=key,
+            ),
             speaker.lang,
-            home,
-            warnings=warnings,
-            message=options.get("message"),
-            error=options.get("error"),
-            can_switch=bool(options.get("can_switch")),
-            secretariat=access.secretariat or speaker.is_admin,
-            submission_key=key,
+            ExportKind.PRECURSORS,
+            unit_id=home.unit_id,
         )
         return await self._prompt(step, card, HOME_ACTIONS, key)
 

@@ -14,8 +14,8 @@ from dialogs.admin import ADMIN_DIALOG, AdminDialog
 from dialogs.admin import NAME_KEY as ADMIN_NAME_KEY
 from dialogs.card_prompt import awaits
 from dialogs.context import speaker_of
-from dialogs.files import FileReceiver, SubmitHandler, incoming_files
-from dialogs.modules import ChannelHandler, FlowModule, SubmitReceipts
+from dialogs.files import FileReceiver, incoming_files
+from dialogs.modules import ChannelHandler, FlowModule, SubmitHandler, SubmitReceipts
 from dialogs.outgoing import card_activity, text_activity
 from domain.actor import Speaker
 from domain.commands import Command, Flow, normalise_text, parse_command, parse_flow
@@ -123,7 +123,7 @@ class Router:
         elif action == "menu.show":
             await turn_context.send_activity(card_activity(menu_card(speaker.lang)))
         elif isinstance(action, str) and action in self.submit_handlers:
-            await self.submit_handlers[action].on_submit(turn_context, value)
+            await self.submit_handlers[action].on_submit(turn_context, action, value)
         elif isinstance(action, str) and action in self.actions:
             answer = await self.actions.answer(speaker, action, value)
             if isinstance(answer, str):

@@ -84,6 +84,11 @@ MY_DATA_WORDS: Final = frozenset(
 )
 """Words asking what the bot holds about the speaker (their own data)."""
 
+# Ask for a register as an Excel file in the chat (`dialogs/exports.py`).
+EXPORT_WORDS: Final = frozenset(
+    {"eksport", "eksporter", "eksportér", "eksporter til excel", "export", "export to excel"}
+)
+
 _MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
 _EDGE_PUNCTUATION = " \t\r\n.!?,;:«»\"'“”"
 
@@ -111,3 +116,8 @@ def parse_flow(text: str | None) -> Flow | None:
 def asks_for_own_data(text: str | None) -> bool:
     """True if the whole message asks what the bot holds about the speaker."""
     return normalise_text(text) in MY_DATA_WORDS
+
+
+def is_export(text: str | None) -> bool:
+    """Whether the whole message asks for an export."""
+    return normalise_text(text) in EXPORT_WORDS

@@ -18,6 +18,7 @@ from domain.texts import (
     core,
     digest,
     documentation,
+    exports,
     files_in,
     lone_work,
     my_data,
@@ -72,6 +73,7 @@ _SECTIONS: Final = (
     screening.TEXTS,
     my_data.TEXTS,
     files_in.TEXTS,
+    exports.TEXTS,
 )
 
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from cards.common import Card, notice_card, plain
-from cards.digest import details_card, digest_card, line_text, safety_moment_card
+from cards.common import Card, notice_card
+from cards.digest import details_card, digest_card, failed_card, line_text, safety_moment_card
 from domain.actor import Speaker
 from domain.addresses import Address
 from domain.digest import (
@@ -117,6 +117,7 @@ class DigestPoster:
         channel_id: str | None = None,
         dry_run: bool = False,
         not_before: datetime | None = None,
+        subscription_id: int | None = None,
     ) -> list[PostOutcome]:
         """Post `week`'s digest to every subscribed channel (once each).
 
@@ -127,6 +128,8 @@ class DigestPoster:
         outcomes = []
         for subscription, ref in targets:
             if channel_id and channel_id not in (ref.channel_id, ref.conversation_id):
+                continue
+            if subscription_id is not None and subscription.id != subscription_id:
                 continue
             if not_before is not None and subscription.created_at > not_before:
                 continue
@@ -174,11 +177,11 @@ class DigestPoster:
             await jobs.release_failed(self.db, key, WORKER, str(reason))
             return PostOutcome(subscription.id, week, "retry")
         await jobs.complete(self.db, key, WORKER, {"failed": str(reason), "attempts": attempts})
-        await self._tell_admins(week, ref, attempts, str(reason))
+        await self._tell_admins(week, subscription.id, ref, attempts, str(reason))
         return PostOutcome(subscription.id, week, "gave-up")
 
     async def _tell_admins(
-        self, week: str, ref: ConversationRef, attempts: int, reason: str
+        self, week: str, subscription_id: int, ref: ConversationRef, attempts: int, reason: str
     ) -> None:
         async with self.db.sessions() as session:
             admins = [
@@ -190,16 +193,13 @@ class DigestPoster:
             lang = Lang(admin.language_override) if admin.language_override else Lang.DA
             await self.notifier.card_to_person(
                 admin.id,
-                notice_card(
-                    t(lang, "digest.failed.title"),
-                    t(
-                        lang,
-                        "digest.failed",
-                        week=week,
-                        channel=plain(ref.channel_name or ref.channel_id or ref.conversation_id),
-                        attempts=attempts,
-                        error=reason,
-                    ),
+                failed_card(
+                    lang,
+                    week=week,
+                    subscription_id=subscription_id,
+                    channel=ref.channel_name or ref.channel_id or ref.conversation_id,
+                    attempts=attempts,
+                    error=reason,
                 ),
                 key=f"digest-failed:{ref.id}:{week}:{admin.id}",
                 entity=("digest_failure", str(ref.id)),
@@ -230,6 +230,13 @@ class TeamInfo:
     aad_group_id: str | None
     tenant_id: str | None
     service_url: str
+
+
+class RetryWanted(CardData):
+    """The failure card's button: the subscription and the week to post again."""
+
+    subscription_id: CardId
+    week: InputText
 
 
 class DetailsWanted(CardData):
@@ -349,7 +356,27 @@ class DigestServices:
         return [
             Verb("digest.details", DetailsWanted, self.details),
             Verb("digest.safety_moment", SafetyMomentSent, self.edit_safety_moment),
+            Verb("digest.retry", RetryWanted, self.retry),
         ]
+
+    async def retry(self, speaker: Speaker, wanted: RetryWanted) -> Card | str:
+        """The failure card's "Prøv igen": post the week's digest to that channel again
+        (administrators and the secretariat)."""
+        lang = speaker.lang
+        if not await self.may_manage(speaker, "retry"):
+            return t(lang, "digest.not_allowed")
+        try:
+            week_bounds(wanted.week)
+        except ValueError:
+            return t(lang, "card.invalid_input")
+        await jobs.reopen_failed(self.db, digest_key(wanted.subscription_id, wanted.week))
+        outcomes = await self.poster.run(
+            wanted.week, self.clock(), subscription_id=wanted.subscription_id
+        )
+        state = outcomes[0].state if outcomes else "gone"
+        if state in ("posted", "already"):
+            return t(lang, f"digest.retry.{state}", week=wanted.week)
+        return t(lang, "digest.retry.failed", week=wanted.week)
 
     async def edit_safety_moment(self, speaker: Speaker, sent: SafetyMomentSent) -> Card | str:
         """Save the week's safety moment (both languages are needed; the card again without)."""

@@ -22,6 +22,7 @@ from cards.documentation import (
     pick_card,
     record_card,
 )
+from cards.exports import with_export
 from domain.actor import Speaker
 from domain.documentation import (
     Duty,
@@ -33,6 +34,7 @@ from domain.documentation import (
     standing,
     worst_first,
 )
+from domain.exports import ExportKind
 from domain.i18n import Lang, local_date, t
 from domain.ids import CardId, ChosenId
 from domain.org import UnitRef
@@ -221,7 +223,7 @@ class DatabaseDocumentationServices:
         unit = await session.get(Unit, unit_id)
         if unit is None or not unit.active:
             return self._unknown(speaker)
-        return overview_card(
+        card = overview_card(
             speaker.lang,
             UnitRef(id=unit.id, name=unit.name),
             await self._standings(session, unit.id),
@@ -231,6 +233,9 @@ class DatabaseDocumentationServices:
             training=await _training_counts(session, access, unit.id),
             screenings=await screening.of_unit(session, unit.id),
         )
+        if not access.may_record(unit.id):
+            return card
+        return with_export(card, speaker.lang, ExportKind.DOCUMENTATION, unit_id=unit.id)
 
     async def _picker(
         self,

@@ -1,8 +1,10 @@
 """The documentation overview export (`python -m bot export documentation`): every active
-unit's duties, read in one transaction, then written."""
+unit's duties (or some units'), read in one transaction, then written."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+from functools import partial
 from pathlib import Path
 
 from domain.i18n import local_date
@@ -15,11 +17,23 @@ from storage.models import utcnow
 
 async def export_overview(db: Database, out: Path) -> int:
     """Write every active unit's duties; returns how many unit × duty rows were written."""
+    return (await prepare_overview(db))(out)
+
+
+async def prepare_overview(
+    db: Database, unit_ids: Collection[int] | None = None
+) -> Callable[[Path], int]:
+    """Read the active units' duties (of `unit_ids` only, if given); the workbook is written
+    by the returned function."""
     now = utcnow()
     catalogue = documentation.duties()
     async with db.sessions() as session:
-        units = await org.list_units(session)
+        units = [
+            unit
+            for unit in await org.list_units(session)
+            if unit_ids is None or unit.id in unit_ids
+        ]
         met = await documentation.last_met(session, [unit.id for unit in units])
     today = local_date(now)
     rows = [(unit.name, unit_standings(catalogue, met, unit.id, today)) for unit in units]
-    return documentation_report.write_workbook(out, catalogue, rows, now=now)
+    return partial(documentation_report.write_workbook, catalogue=catalogue, units=rows, now=now)

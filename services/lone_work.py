@@ -9,8 +9,10 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from cards.common import Card, notice_card, plain
+from cards.exports import with_export
 from cards.lone_work import approval_card, list_card, requester_card
 from domain.actor import Speaker
+from domain.exports import ExportKind
 from domain.i18n import Lang, format_datetime, t
 from domain.ids import CardId
 from domain.lone_work import (
@@ -519,4 +521,7 @@ class DatabaseLoneWorkServices:
             for unit in units
         ]
         lines.append(t(lang, "lone_work.summary_report.export", year=year))
-        return notice_card(heading, "\n\n".join(lines))
+        card = notice_card(heading, "\n\n".join(lines))
+        if len(units) == 1:
+            return with_export(card, lang, ExportKind.LONE_WORK, unit_id=units[0].id, year=year)
+        return with_export(card, lang, None)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 
 from domain.lone_work import LoneWorkRegister, RegisterEvent
@@ -23,6 +24,12 @@ def _name(people: Mapping[int, org.Describable], person_id: int | None) -> str |
 async def export_register(db: Database, unit_name: str, year: int, out: Path) -> int:
     """Write the unit's requests created in `year` (Copenhagen time); returns how many.
     Raises `UnknownUnit` when no unit has that name."""
+    return (await prepare_register(db, unit_name, year))(out)
+
+
+async def prepare_register(db: Database, unit_name: str, year: int) -> Callable[[Path], int]:
+    """Read the register; the workbook is written by the returned function (plain data
+    only, so it may run in a thread). Raises `UnknownUnit` when no unit has that name."""
     start, end = year_bounds(year)
     async with db.sessions() as session:
         unit = await org.unit_by_name(session, unit_name)
@@ -52,4 +59,4 @@ async def export_register(db: Database, unit_name: str, year: int, out: Path) ->
             for request_id, event in events
         ],
     )
-    return lone_work_report.write_workbook(out, register, printed_at=utcnow())
+    return partial(lone_work_report.write_workbook, register=register, printed_at=utcnow())

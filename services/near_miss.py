@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.common import Card, notice_card, plain
+from cards.exports import with_export
 from cards.near_miss import (
     format_date,
     list_card,
@@ -31,6 +32,7 @@ from cards.near_miss import (
 from cards.near_miss_form import confirmation_card
 from domain.actor import Speaker
 from domain.audit import person_actor
+from domain.exports import ExportKind
 from domain.i18n import COPENHAGEN, Lang, format_datetime, t
 from domain.ids import CardId, MaybeCardId
 from domain.near_miss import (
@@ -45,6 +47,7 @@ from domain.near_miss import (
     parse_key,
 )
 from domain.near_miss_forms import AssignForm, NearMissForm, action_form_problems
+from domain.numbering import local_year
 from domain.org import UnitRef, UnknownUnit
 from services import people
 from services.actions import CardData, CardInputs, InputText, NoData, Verb
@@ -541,9 +544,17 @@ class DatabaseNearMissServices:
             return notice_card(
                 t(lang, "near_miss.list.title"), t(lang, "near_miss.list.not_allowed")
             )
-        return list_card(
+        card = list_card(
             lang, found.reports, units=found.units, total=found.total, now=self.clock()
         )
+        year = local_year(self.clock())
+        if found.unit_ids is None:
+            return with_export(card, lang, ExportKind.NEAR_MISS, year=year)
+        if len(found.unit_ids) == 1:
+            return with_export(
+                card, lang, ExportKind.NEAR_MISS, unit_id=found.unit_ids[0], year=year
+            )
+        return with_export(card, lang, None)
 
 
 def _when(lang: Lang, moment: datetime | None) -> str:

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from domain.i18n import Lang
 from domain.org import UnknownUnit
 from domain.precursor_import import ImportRow
 from reports import precursors as precursor_report
-from reports.precursor_import import describe, read_import
+from reports.precursor_import import describe, read_import, write_template
 from reports.precursors import Printing
 from storage import (
     org,
@@ -22,6 +24,7 @@ from storage import (
     precursor_import,
     precursor_registrations,
     precursor_year,
+    precursors,
 )
 from storage.db import Database
 from storage.models import utcnow
@@ -32,6 +35,14 @@ async def export_unit(
 ) -> int:
     """One unit's annual report; returns the number of substances. Raises `UnknownUnit`
     when no unit has that name."""
+    return (await prepare_unit(db, unit_name, year, licence=licence))(out)
+
+
+async def prepare_unit(
+    db: Database, unit_name: str, year: int, *, licence: str = ""
+) -> Callable[[Path], int]:
+    """Read one unit's year; the report is written by the returned function (plain data
+    only, so it may run in a thread). Raises `UnknownUnit` when no unit has that name."""
     await precursor_catalogue.ensure_loaded(db)
     async with db.sessions() as session:
         unit = await org.unit_by_name(session, unit_name)
@@ -43,12 +54,17 @@ async def export_unit(
         )
         catalogue = await precursor_catalogue.catalogue_label(session)
     printing = Printing(printed_at=utcnow(), catalogue=catalogue, licence=licence)
-    return precursor_report.write_unit(out, data, year, printing)
+    return partial(precursor_report.write_unit, data=data, year=year, printing=printing)
 
 
 async def export_all(db: Database, year: int, out: Path, *, licence: str = "") -> int:
     """The university-wide roll-up; returns the number of units with a sheet (those that
     held or handled precursors in `year`)."""
+    return (await prepare_all(db, year, licence=licence))(out)
+
+
+async def prepare_all(db: Database, year: int, *, licence: str = "") -> Callable[[Path], int]:
+    """Read every unit's year; the roll-up is written by the returned function."""
     await precursor_catalogue.ensure_loaded(db)
     async with db.sessions() as session:
         registrations = await precursor_registrations.registrations(session, year)
@@ -61,7 +77,27 @@ async def export_all(db: Database, year: int, out: Path, *, licence: str = "") -
         ]
         catalogue = await precursor_catalogue.catalogue_label(session)
     printing = Printing(printed_at=utcnow(), catalogue=catalogue, licence=licence)
-    return precursor_report.write_all(out, year, data, registrations, printing)
+    return partial(
+        precursor_report.write_all,
+        year=year,
+        data=data,
+        registrations=registrations,
+        printing=printing,
+    )
+
+
+async def prepare_template(db: Database) -> Callable[[Path], int]:
+    """The import template with the current substance list (`python -m bot precursors
+    template`); the returned function writes it and returns the number of substances."""
+    await precursor_catalogue.ensure_loaded(db)
+    async with db.sessions() as session:
+        substances = await precursors.substances(session)
+
+    def write(out: Path) -> int:
+        write_template(out, substances)
+        return len(substances)
+
+    return write
 
 
 async def read_sheet(data: bytes, name: str, lang: Lang) -> tuple[list[ImportRow], list[str]]:

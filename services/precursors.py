@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.common import Card, notice_card, plain
+from cards.exports import with_export
 from cards.precursor_ledger import ledger_card
 from cards.precursors import (
     day_text,
@@ -23,6 +24,7 @@ from cards.precursors import (
     warning_text,
 )
 from domain.actor import Speaker
+from domain.exports import ExportKind
 from domain.i18n import Lang, t
 from domain.ids import CardId, ChosenId, row_id
 from domain.org import UnitRef
@@ -590,7 +592,7 @@ class DatabasePrecursorServices:
         if not allowed:
             return await self._overview_refused(speaker, "overview")
         due = deadline_for(year, self.deadline)
-        return overview_card(
+        card = overview_card(
             lang,
             year=year,
             deadline=due,
@@ -598,6 +600,7 @@ class DatabasePrecursorServices:
             rows=rows,
             licence_recorded=bool(self.licence.strip()),
         )
+        return with_export(card, lang, ExportKind.PRECURSORS_ALL, year=year)
 
     async def unit_status(self, speaker: Speaker, choice: UnitStatus) -> Card:
         """One unit's registration and holdings, for the secretariat."""
@@ -622,7 +625,8 @@ class DatabasePrecursorServices:
                 licence=self.licence,
                 year=choice.year,
             )
-        return unit_status_card(lang, home, warnings=home_warnings(lang, home))
+        card = unit_status_card(lang, home, warnings=home_warnings(lang, home))
+        return with_export(card, lang, ExportKind.PRECURSORS, unit_id=unit_id, year=choice.year)
 
     def verbs(self) -> list[Verb[Any]]:
         """The secretariat's overview and unit status, and the ledger's Reverse."""

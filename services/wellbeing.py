@@ -14,11 +14,13 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from cards.common import Card, notice_card, plain
+from cards.exports import with_export
 from cards.wellbeing_common import format_date
 from cards.wellbeing_forms import amd_form, amd_saved_card
 from cards.wellbeing_items import items_card, mine_card
 from cards.wellbeing_plan import counts_card, notes_card, overview_card, plan_card, unit_picker
 from domain.actor import Speaker
+from domain.exports import ExportKind
 from domain.i18n import Lang, t
 from domain.ids import CardId, ChosenId, MaybeCardId
 from domain.org import UnitRef
@@ -210,7 +212,7 @@ class DatabaseWellbeingServices(ItemActions):
                 interval_years=self.settings.dialogue_interval_years,
             )
             readable = await wellbeing.readable_dialogues(session, access, unit_id, limit=1)
-        return plan_card(
+        card = plan_card(
             speaker.lang,
             plan,
             today=self._today(),
@@ -218,6 +220,9 @@ class DatabaseWellbeingServices(ItemActions):
             can_read_notes=bool(readable) or access.may_see_counts(unit_id),
             notice=notice,
         )
+        if not access.may_see_counts(unit_id):
+            return card
+        return with_export(card, speaker.lang, ExportKind.ACTION_PLAN, unit_id=unit_id)
 
     async def _mine(self, speaker: Speaker) -> Card:
         assert speaker.person_id is not None

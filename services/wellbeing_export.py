@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from domain.org import UnknownUnit
@@ -21,6 +23,14 @@ async def export_action_plan(
 ) -> int:
     """Write the unit's current plan (open items, and those closed within a year); returns
     the number of items. Raises `UnknownUnit` when no unit has that name."""
+    return (await prepare_action_plan(db, unit_name, interval_years=interval_years))(out)
+
+
+async def prepare_action_plan(
+    db: Database, unit_name: str, *, interval_years: int = DEFAULT_DIALOGUE_INTERVAL_YEARS
+) -> Callable[[Path], int]:
+    """Read the unit's current plan (never a dialogue's notes); the workbook is written by
+    the returned function. Raises `UnknownUnit` when no unit has that name."""
     now = utcnow()
     async with db.sessions() as session:
         unit = await org.unit_by_name(session, unit_name)
@@ -29,4 +39,4 @@ async def export_action_plan(
         plan = await wellbeing_counts.plan_view(
             session, unit, now=now, interval_years=interval_years
         )
-    return wellbeing_report.write_workbook(out, plan, now=now)
+    return partial(wellbeing_report.write_workbook, plan=plan, now=now)

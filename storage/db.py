@@ -286,6 +286,8 @@ class Database:
 
     def __init__(self, url: str, *, search_path: str | None = None) -> None:
         self.url = normalise_url(url)
+        # kept so that another process (an export's worker) can open the same database
+        self.search_path = search_path
         parsed = make_url(self.url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         if self.is_sqlite and parsed.database and parsed.database != ":memory:":

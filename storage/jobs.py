@@ -227,6 +227,17 @@ async def waiting(db: Database, prefix: str, limit: int = 50) -> list[JobRun]:
         )
 
 
+async def reopen_failed(db: Database, key: str) -> bool:
+    """Forget work under `key` that was given up after failing (its result names the
+    failure), so that it may be claimed and tried afresh; False if there is no such work."""
+    async with db.transaction() as session:
+        run = await session.scalar(select(JobRun).where(JobRun.key == key))
+        if run is None or run.status != "done" or not (run.result or {}).get("failed"):
+            return False
+        await session.delete(run)
+        return True
+
+
 async def discard(db: Database, key: str) -> None:
     """Forget work under `key` that is not done (it will not be done, and a later ask for the
     same work starts afresh)."""

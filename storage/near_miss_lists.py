@@ -4,6 +4,7 @@ register and its statistics."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -41,6 +42,8 @@ class OpenList:
     units: list[str] | None
     reports: list[ReportSummary]
     total: int
+    # the AMK's unit ids (None: every unit)
+    unit_ids: list[int] | None = None
 
 
 async def open_reports_for(session: AsyncSession, person_id: int) -> OpenList | None:
@@ -76,7 +79,12 @@ async def open_reports_for(session: AsyncSession, person_id: int) -> OpenList | 
         for report in reports[:LIST_LIMIT]
     ]
     scope = None if secretariat else sorted(units.get(unit_id, "") for unit_id in unit_ids)
-    return OpenList(units=scope, reports=summaries, total=len(reports))
+    return OpenList(
+        units=scope,
+        reports=summaries,
+        total=len(reports),
+        unit_ids=None if secretariat else unit_ids,
+    )
 
 
 async def due_reminders(session: AsyncSession, now: datetime) -> list[NearMissAction]:
@@ -115,25 +123,37 @@ async def mark_reminded(session: AsyncSession, action_id: int, now: datetime) ->
 
 
 async def _reports_in(
-    session: AsyncSession, start: datetime, end: datetime
+    session: AsyncSession,
+    start: datetime,
+    end: datetime,
+    unit_ids: Collection[int] | None = None,
 ) -> list[NearMissReport]:
+    query = select(NearMissReport).where(
+        NearMissReport.created_at >= start, NearMissReport.created_at < end
+    )
+    if unit_ids is not None:
+        query = query.where(NearMissReport.unit_id.in_(list(unit_ids)))
     return list(
         (
             await session.scalars(
-                select(NearMissReport)
-                .where(NearMissReport.created_at >= start, NearMissReport.created_at < end)
-                .options(selectinload(NearMissReport.actions))
-                .order_by(NearMissReport.created_at, NearMissReport.id)
+                query.options(selectinload(NearMissReport.actions)).order_by(
+                    NearMissReport.created_at, NearMissReport.id
+                )
             )
         ).all()
     )
 
 
 async def reports_between(
-    session: AsyncSession, start: datetime, end: datetime
+    session: AsyncSession,
+    start: datetime,
+    end: datetime,
+    *,
+    unit_ids: Collection[int] | None = None,
 ) -> list[ReportView]:
-    """Every report made in [start, end), oldest first, for the register."""
-    reports = await _reports_in(session, start, end)
+    """Every report made in [start, end) (in `unit_ids`, if given), oldest first, for the
+    register."""
+    reports = await _reports_in(session, start, end, unit_ids)
     ids: set[int | None] = set()
     for report in reports:
         ids |= people_of(report)
@@ -158,11 +178,17 @@ def _quarters(start: datetime, end: datetime) -> list[tuple[int, int]]:
 
 
 async def statistics(
-    session: AsyncSession, start: datetime, end: datetime, *, now: datetime | None = None
+    session: AsyncSession,
+    start: datetime,
+    end: datetime,
+    *,
+    now: datetime | None = None,
+    unit_ids: Collection[int] | None = None,
 ) -> NearMissStatistics:
-    """Counts and median times of the reports made in [start, end) (the digest uses this
-    too). Every category, severity, status and quarter is listed, also with zero."""
-    reports = await _reports_in(session, start, end)
+    """Counts and median times of the reports made in [start, end) (in `unit_ids`, if
+    given; the digest uses this too). Every category, severity, status and quarter is
+    listed, also with zero."""
+    reports = await _reports_in(session, start, end, unit_ids)
     units = {unit.id: unit.name for unit in await org.list_units(session, only_active=False)}
     today = (now or datetime.now(COPENHAGEN)).astimezone(COPENHAGEN).date()
     by_unit = Counter(units.get(report.unit_id, "") for report in reports)

@@ -74,9 +74,26 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     "digest.failed": (
         "Overblikket for {week} kunne ikke postes i kanalen {channel} efter {attempts} forsøg "
-        "({error}). Kør `python -m bot digest --now --week {week}` når Teams svarer igen.",
+        "({error}). Tryk **Prøv igen**, når Teams svarer igen – eller tjek først, at botten "
+        "stadig er med i teamet.",
         "The digest for {week} could not be posted in channel {channel} after {attempts} "
-        "attempts ({error}). Run `python -m bot digest --now --week {week}` once Teams answers.",
+        "attempts ({error}). Press **Try again** once Teams answers – or first check that the "
+        "bot is still in the team.",
+    ),
+    "digest.retry": ("Prøv igen", "Try again"),
+    "digest.retry.posted": (
+        "Overblikket for {week} er postet i kanalen.",
+        "The digest for {week} is posted in the channel.",
+    ),
+    "digest.retry.already": (
+        "Overblikket for {week} er allerede postet i kanalen.",
+        "The digest for {week} is already posted in the channel.",
+    ),
+    "digest.retry.failed": (
+        "Teams tog stadig ikke imod overblikket for {week}. Jeg prøver selv igen om lidt; "
+        "du kan også trykke **Prøv igen** senere.",
+        "Teams still did not take the digest for {week}. I will try again shortly myself; "
+        "you can also press **Try again** later.",
     ),
     # near misses
     "digest.near_miss.title": ("Nærved-hændelser", "Near misses"),

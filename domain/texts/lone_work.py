@@ -389,10 +389,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "**{unit}**: {pending} waiting, {approved} approved, {rejected} rejected in {year}",
     ),
     "lone_work.summary_report.export": (
-        "Hele registret i Excel: `python -m bot export lone-work --unit <enhed> "
-        "--year {year} --out fil.xlsx`",
-        "The full register in Excel: `python -m bot export lone-work --unit <unit> "
-        "--year {year} --out file.xlsx`",
+        "Hele registret for {year} får du som Excel-fil her i chatten med knappen "
+        "**Eksporter til Excel**.",
+        "The full register for {year} comes as an Excel file here in the chat with the "
+        "**Export to Excel** button.",
     ),
     "lone_work.summary_report.none": (
         "Du er ikke leder eller AMK i en enhed, så der er intet overblik at vise.",

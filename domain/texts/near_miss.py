@@ -434,10 +434,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "near_miss.list.age_day": ("1 dag gammel", "1 day old"),
     "near_miss.list.age_today": ("fra i dag", "from today"),
     "near_miss.list.more": (
-        "Viser de {shown} nyeste af {total}. Hele registret får du med "
-        "`python -m bot export near-miss`.",
-        "Showing the {shown} newest of {total}. The full register comes from "
-        "`python -m bot export near-miss`.",
+        "Viser de {shown} nyeste af {total}. Hele registret får du som Excel-fil med knappen "
+        "**Eksporter til Excel**.",
+        "Showing the {shown} newest of {total}. The full register comes as an Excel file "
+        "with the **Export to Excel** button.",
     ),
     "near_miss.list.open": ("Vis", "Open"),
     "near_miss.list.not_allowed": (

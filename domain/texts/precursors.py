@@ -481,14 +481,16 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     "precursors.overview.none": ("ingen prækursorer", "no precursors"),
     "precursors.overview.export": (
-        "Årsrapporten til Toldstyrelsen: `python -m bot export precursors --all --year {year} "
-        "--out prækursorer-{year}.xlsx`",
-        "The annual report for the customs authority: `python -m bot export precursors --all "
-        "--year {year} --out precursors-{year}.xlsx`",
+        "Årsopgørelsen til Toldstyrelsen for {year} får du som Excel-fil med knappen "
+        "**Eksporter til Excel**.",
+        "The annual report for the customs authority for {year} comes as an Excel file with "
+        "the **Export to Excel** button.",
     ),
     "precursors.overview.licence_missing": (
-        "Universitetets tilladelse til kategori 1 er ikke registreret (PRECURSOR_LICENCE).",
-        "The university's category 1 licence is not recorded (PRECURSOR_LICENCE).",
+        "Universitetets tilladelse til kategori 1 er ikke registreret i AMK-bot. Bed "
+        "botens administrator om at indsætte tilladelsens nummer.",
+        "The university's category 1 licence is not recorded in AMK-bot. Ask the bot's "
+        "administrator to add the licence number.",
     ),
     "precursors.button.show_unit": ("Vis enheden", "Show the unit"),
     "precursors.button.refresh": ("Opdatér", "Refresh"),
@@ -517,9 +519,9 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     "precursors.import.header": (
         "Første række skal være overskrifterne fra skabelonen: {expected}. Fandt: {found}. "
-        "Lav en skabelon med `python -m bot precursors template --out skabelon.xlsx`.",
-        "The first row must be the template's headings: {expected}. Found: {found}. Make a "
-        "template with `python -m bot precursors template --out template.xlsx`.",
+        "Hent skabelonen: skriv **eksport** og vælg «Prækursorer – skabelon til import».",
+        "The first row must be the template's headings: {expected}. Found: {found}. Get the "
+        "template: write **export** and choose “Precursors – import template”.",
     ),
     "precursors.import.empty": (
         "Arket har ingen posteringer under overskrifterne.",

@@ -211,7 +211,8 @@ def test_manifest_declares_the_bot_as_agreed() -> None:
     assert manifest["manifestVersion"] == "1.30"
     assert manifest["$schema"].endswith("/teams/v1.30/MicrosoftTeams.schema.json")
     assert bot["scopes"] == ["personal", "team"]
-    assert bot["supportsFiles"] is False
+    # files in the personal chat: registers sent with a file consent card (bot/files_out.py)
+    assert bot["supportsFiles"] is True
     assert bot["isNotificationOnly"] is False
     titles = {
         tuple(command_list["scopes"]): [command["title"] for command in command_list["commands"]]

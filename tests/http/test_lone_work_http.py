@@ -377,7 +377,19 @@ async def test_overview_for_the_units_amk_and_nobody_else(bot: BotUnderTest) -> 
     overview = await bot.say(amk, "alenearbejde oversigt")
     text = overview[0].card_text()
     assert "**Kemi**: 1 venter, 0 godkendt, 0 afvist" in text
-    assert "export lone-work" in text
+    assert "python -m bot" not in text and "Eksporter til Excel" in text
+    card = overview[0].card
+    assert card is not None
+    (button,) = card["body"][-1]["actions"]
+    assert button["data"] == {
+        "action": "export.offer",
+        "kind": "lone_work",
+        "unit_id": kemi,
+        "year": 2026,
+    }
+    offered = await bot.submit(amk, button["data"])
+    consent = offered[-1].body["attachments"][0]
+    assert consent["name"] == "alenearbejde-kemi-2026.xlsx"
     outsider = await bot.say(OLE, "lone work overview")
     assert "not a leader or AMK" in outsider[0].card_text()
 

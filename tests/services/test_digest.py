@@ -28,6 +28,7 @@ from tests.support.teams import BotUnderTest, make_user
 
 ADMIN = make_user("Anne Admin", "admin@uni.dk")
 AMK = make_user("Anders AMK", "anders@uni.dk")
+OUTSIDER = make_user("Otto Udenfor", "otto@uni.dk")
 TEAM = "19:amk-network@thread.tacv2"
 pytestmark = written_for_suite_moment()
 
@@ -307,7 +308,18 @@ async def test_a_post_that_keeps_failing_is_given_up_and_admins_are_told(bot: Bo
     assert _posts(bot.connector) == []
     told = [m for m in bot.connector.messages() if m.conversation_id == ADMIN.chat_id]
     assert any("kunne ikke postes" in m.card_text() for m in told)
-    assert len([m for m in told if "kunne ikke postes" in m.card_text()]) == 1
+    (failure,) = [m for m in told if "kunne ikke postes" in m.card_text()]
+    assert "python -m bot" not in failure.card_text()
+    assert failure.card is not None
+    (button,) = failure.card["actions"]
+    assert button["title"] == "Prøv igen" and button["verb"] == "digest.retry"
+    outsider = await bot.invoke(OUTSIDER, "digest.retry", button["data"])
+    assert "arbejdsmiljøsekretariatet" in str(outsider.body) and _posts(bot.connector) == []
+    again = await bot.invoke(ADMIN, "digest.retry", button["data"])
+    assert "er postet i kanalen" in str(again.body)
+    assert len(_posts(bot.connector)) == 1
+    twice = await bot.invoke(ADMIN, "digest.retry", button["data"])
+    assert "allerede postet" in str(twice.body) and len(_posts(bot.connector)) == 1
 
 
 async def test_card_stays_small_and_valid_with_a_decade_of_data(db: Database) -> None:

@@ -61,6 +61,20 @@ def _strings(node: Any) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """One PUT the bot made to the fake OneDrive upload URL (`FakeConnector.upload_url`)."""
+
+    path: str
+    content_range: str | None
+    body: bytes
+    failed_with: int | None = None
+
+    @property
+    def name(self) -> str:
+        return unquote(self.path.rsplit("/", 1)[-1])
+
+
+@dataclass(frozen=True)
 class Fault:
     """One misbehaviour of the connector for one request.
 
@@ -123,6 +137,8 @@ class FakeConnector:
     fail_next: deque[tuple[int, dict[str, str]]] = field(default_factory=deque)
     rules: list[FaultRule] = field(default_factory=list)
     injected: list[tuple[str, Fault]] = field(default_factory=list)
+    # PUTs to `upload_url` (the OneDrive upload session a file consent accept points at)
+    uploads: list[Upload] = field(default_factory=list)
     server: TestServer | None = None
     holding: asyncio.Event = field(default_factory=asyncio.Event)
     released: asyncio.Event = field(default_factory=asyncio.Event)
@@ -141,6 +157,41 @@ class FakeConnector:
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()
+
+    def upload_url(self, name: str) -> str:
+        """Where Teams would let the bot upload `name` (faults: `plan("PUT /upload/", …)`)."""
+        return f"{self.url}upload/{name}"
+
+    def uploaded(self) -> bytes:
+        """The bytes that arrived, parts joined in order of their Content-Range."""
+        parts = sorted(
+            (int((item.content_range or "bytes 0-").split()[1].split("-")[0]), item.body)
+            for item in self.uploads
+            if item.failed_with is None
+        )
+        return b"".join(body for _, body in parts)
+
+    async def _upload(self, request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        path = request.path
+        content_range = request.headers.get("Content-Range")
+        fault = self._next_fault(request.method, path)
+        if fault is not None and fault.kind == "delay":
+            await asyncio.sleep(fault.seconds)
+        if fault is not None and fault.kind == "status":
+            self.uploads.append(Upload(path, content_range, body, fault.status))
+            return web.json_response({"error": {"code": "Injected"}}, status=fault.status)
+        if fault is not None and fault.kind == "reset":
+            self.uploads.append(Upload(path, content_range, body, 0))
+            if request.transport is not None:
+                request.transport.abort()
+            return web.Response(status=500)
+        self.uploads.append(Upload(path, content_range, body))
+        total = int((content_range or "/0").rsplit("/", 1)[-1] or 0)
+        end = int((content_range or "bytes 0-0/0").split()[1].split("/")[0].split("-")[1])
+        if end + 1 < total:
+            return web.json_response({"nextExpectedRanges": [f"{end + 1}-"]}, status=202)
+        return web.json_response({"id": "file-1", "name": path.rsplit("/", 1)[-1]}, status=201)
 
     def release(self) -> None:
         """Answer the messages held by `taken_unanswered()` (and any held later)."""
@@ -201,6 +252,8 @@ class FakeConnector:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         if request.method == "GET" and request.path in self.files:
             return await self._serve(request, self.files[request.path])
+        if request.path.startswith("/upload/"):
+            return await self._upload(request)
         raw = await request.read()
         body = json.loads(raw) if raw else {}
         path = request.path

@@ -222,6 +222,38 @@ class BotUnderTest:
             )
         )
 
+    async def file_consent(
+        self,
+        user: User,
+        attachment: dict[str, Any],
+        action: str = "accept",
+        *,
+        upload_url: str | None = None,
+    ) -> Reply:
+        """The person answers a file consent card (`attachment`, as the bot sent it): Teams'
+        `fileConsent/invoke`, with an upload URL (the fake connector's unless given) when
+        accepted."""
+        name = attachment["name"]
+        content = attachment["content"]
+        value: dict[str, Any] = {
+            "type": "fileUpload",
+            "action": action,
+            "context": content["acceptContext" if action == "accept" else "declineContext"],
+        }
+        if action == "accept":
+            value["uploadInfo"] = {
+                "contentUrl": f"https://uni-my.sharepoint.com/personal/bot/{name}",
+                "name": name,
+                "uploadUrl": upload_url or self.connector.upload_url(name),
+                "uniqueId": "1150D938-8870-4044-9F2C-5BBDEBA70C8C",
+                "fileType": "xlsx",
+            }
+        return await self.post(
+            self.personal(
+                user, type="invoke", name="fileConsent/invoke", value=value, replyToId="card-1"
+            )
+        )
+
     async def install_personal(self, user: User) -> list[Sent]:
         return await self._exchange(
             self.personal(user, type="conversationUpdate", membersAdded=[{"id": BOT_ID}])
