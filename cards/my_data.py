@@ -3,9 +3,13 @@ newest records, the audit trail's counts, and how to have something corrected or
 
 from __future__ import annotations
 
-from microsoft_teams.cards import AdaptiveCard, CardElement, Fact, FactSet, TextBlock
+from typing import Any
 
-from cards.common import Card, execute, paragraph, plain, render, title
+from microsoft_teams.cards import ActionSet, AdaptiveCard, CardElement, Fact, FactSet, TextBlock
+
+from cards.common import Card, execute, paragraph, plain, render, submit, title
+from cards.exports import OFFER_ACTION
+from domain.exports import ExportKind
 from domain.i18n import Lang, format_datetime, local_date, t
 from domain.my_data import MyData, Record, Register
 
@@ -50,7 +54,8 @@ def _facts(lang: Lang, data: MyData) -> FactSet:
 
 def my_data_card(lang: Lang, data: MyData, *, everything: bool = False) -> Card:
     """Each register with records: its count and the newest `RECENT` (or, with
-    `everything`, up to `EVERYTHING`); "Show everything" when some were left out."""
+    `everything`, up to `EVERYTHING`); "Show everything" when some were left out, and
+    "Get as an Excel file" (all of it, as a file in the chat: the consent card follows)."""
     body: list[CardElement] = [
         title(t(lang, "my_data.title")),
         paragraph(t(lang, "my_data.intro"), subtle=True),
@@ -81,5 +86,10 @@ def my_data_card(lang: Lang, data: MyData, *, everything: bool = False) -> Card:
         )
     )
     body.append(paragraph(t(lang, "my_data.rights"), subtle=True))
-    actions = [execute(t(lang, "my_data.button.all"), "my_data.show", all=True)] if left_out else []
+    # in a row of its own: beside "Show everything" neither title fits a phone's width
+    file = submit(t(lang, "my_data.button.file"), OFFER_ACTION, kind=ExportKind.MY_DATA.value)
+    body.append(ActionSet(actions=[file]))
+    actions: list[Any] = []
+    if left_out:
+        actions.append(execute(t(lang, "my_data.button.all"), "my_data.show", all=True))
     return render(AdaptiveCard(body=body, actions=actions))

@@ -3,9 +3,11 @@
 The rules are the reading rules of each flow: a unit's lone-work register, action plan and
 documentation overview for its leaders and AMKs; its near-miss register for its AMKs; its
 precursor report for its precursor contacts and AMKs (the ledger's keepers), who may also
-have the precursor import template (the substance list, nothing of anyone's); everything for
-every unit, the university's precursor roll-up and the template for the secretariat and
-administrators."""
+have the precursor import template (the substance list, nothing of anyone's); its
+work-accident register and statistics for its leaders and AMKs and the secretariat (not an
+administrator as such: the accident flow's readers); everything for every unit, the
+university's precursor roll-up and the template for the secretariat and administrators.
+Anyone known to the bot may have their own data ("mine data"), never anyone else's."""
 
 from __future__ import annotations
 
@@ -27,11 +29,15 @@ class ExportKind(StrEnum):
 
     LONE_WORK = "lone_work"
     NEAR_MISS = "near_miss"
+    WORK_ACCIDENTS = "work_accidents"
     ACTION_PLAN = "action_plan"
     PRECURSORS = "precursors"
     DOCUMENTATION = "documentation"
     PRECURSORS_ALL = "precursors_all"
     PRECURSOR_TEMPLATE = "precursor_template"
+    MY_DATA = "my_data"
+    """The speaker's own data (from the my-data card, never in the picker): no unit, no
+    person in the request; whose data it is comes from who asks."""
 
     @property
     def label_key(self) -> str:
@@ -41,17 +47,22 @@ class ExportKind(StrEnum):
     def per_unit(self) -> bool:
         """Asks for a unit (the near-miss register and the documentation overview also
         exist for all units at once, for the secretariat)."""
-        return self not in (ExportKind.PRECURSORS_ALL, ExportKind.PRECURSOR_TEMPLATE)
+        return self not in (
+            ExportKind.PRECURSORS_ALL,
+            ExportKind.PRECURSOR_TEMPLATE,
+            ExportKind.MY_DATA,
+        )
 
     @property
     def may_be_all_units(self) -> bool:
-        return self in (ExportKind.NEAR_MISS, ExportKind.DOCUMENTATION)
+        return self in (ExportKind.NEAR_MISS, ExportKind.WORK_ACCIDENTS, ExportKind.DOCUMENTATION)
 
     @property
     def per_year(self) -> bool:
         return self in (
             ExportKind.LONE_WORK,
             ExportKind.NEAR_MISS,
+            ExportKind.WORK_ACCIDENTS,
             ExportKind.PRECURSORS,
             ExportKind.PRECURSORS_ALL,
         )
@@ -64,6 +75,7 @@ class ExportKind(StrEnum):
 UNIT_EXPORTS: Final = (
     ExportKind.LONE_WORK,
     ExportKind.NEAR_MISS,
+    ExportKind.WORK_ACCIDENTS,
     ExportKind.ACTION_PLAN,
     ExportKind.PRECURSORS,
     ExportKind.DOCUMENTATION,
@@ -98,27 +110,45 @@ class ExportRights:
     leader_of: frozenset[int] = frozenset()
     amk_of: frozenset[int] = frozenset()
     keeper_of: frozenset[int] = frozenset()
+    secretariat: bool = False
+    """The secretariat reads every unit's accidents (an administrator as such does not)."""
 
     def units_for(self, kind: ExportKind) -> frozenset[int]:
         if kind is ExportKind.NEAR_MISS:
             return self.amk_of
         if kind is ExportKind.PRECURSORS:
             return self.keeper_of | self.amk_of
-        if kind.university_only:
+        if kind.university_only or kind is ExportKind.MY_DATA:
             return frozenset()
         return self.leader_of | self.amk_of
 
     def kinds(self) -> list[ExportKind]:
-        """The kinds the person may export at all, in the picker's order."""
+        """The kinds the person may export at all, in the picker's order (their own data is
+        offered on the my-data card, not in the picker)."""
         if self.university_wide:
-            return list(ExportKind)
+            return [
+                kind
+                for kind in ExportKind
+                if kind is not ExportKind.MY_DATA
+                and (kind is not ExportKind.WORK_ACCIDENTS or self.reads_all_accidents)
+            ]
         kinds = [kind for kind in UNIT_EXPORTS if self.units_for(kind)]
         if self.units_for(ExportKind.PRECURSORS):
             kinds.append(ExportKind.PRECURSOR_TEMPLATE)
         return kinds
 
+    @property
+    def reads_all_accidents(self) -> bool:
+        return self.secretariat
+
     def may(self, request: ExportRequest) -> bool:
+        """Whether the person may have `request` (their own data: always; the caller knows
+        them)."""
         kind = request.kind
+        if kind is ExportKind.MY_DATA:
+            return True
+        if kind is ExportKind.WORK_ACCIDENTS and not self.secretariat:
+            return request.unit_id is not None and request.unit_id in self.units_for(kind)
         if self.university_wide:
             return True
         if kind is ExportKind.PRECURSOR_TEMPLATE:
@@ -136,11 +166,13 @@ _SLUG_DROP = re.compile(r"[^a-z0-9]+")
 _FILE_PREFIX: Final = {
     ExportKind.LONE_WORK: "alenearbejde",
     ExportKind.NEAR_MISS: "naerved",
+    ExportKind.WORK_ACCIDENTS: "arbejdsulykker",
     ExportKind.ACTION_PLAN: "handlingsplan",
     ExportKind.PRECURSORS: "praekursorer",
     ExportKind.DOCUMENTATION: "dokumentation",
     ExportKind.PRECURSORS_ALL: "praekursorer-toldstyrelsen",
     ExportKind.PRECURSOR_TEMPLATE: "praekursor-skabelon",
+    ExportKind.MY_DATA: "mine-data",
 }
 
 

@@ -21,19 +21,22 @@ from pathlib import Path
 
 from domain.actor import Speaker
 from domain.exports import ExportKind, ExportRequest, ExportRights, file_name
-from domain.i18n import local_date
+from domain.i18n import Lang, local_date
+from domain.my_data import ACCESS_ACTION
 from domain.numbering import local_year
 from domain.org import UnitRef, UnknownUnit
 from domain.wellbeing import DEFAULT_DIALOGUE_INTERVAL_YEARS
+from reports import my_data as my_data_report
 from services import (
     documentation_export,
     lone_work_export,
     near_miss_export,
     precursor_workbooks,
     wellbeing_export,
+    work_accident_export,
 )
 from services.ports import Clock
-from storage import audit, org, precursors, wellbeing
+from storage import audit, my_data, org, precursors, wellbeing
 from storage.db import Database
 from storage.models import Unit, utcnow
 
@@ -54,11 +57,13 @@ class ExportChoices:
 
 @dataclass(frozen=True)
 class Offer:
-    """A checked request: the file's name and the unit's name (None: every unit)."""
+    """A checked request: the file's name and the unit's name (None: every unit); whose
+    data (the speaker's own data only)."""
 
     request: ExportRequest
     name: str
     unit_name: str | None
+    person_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,7 @@ class ExportServices:
             leader_of=access.leader_of,
             amk_of=access.amk_of,
             keeper_of=frozenset(unit.id for unit in keeper.units),
+            secretariat=access.secretariat,
         )
 
     async def choices(self, speaker: Speaker) -> ExportChoices:
@@ -128,7 +134,8 @@ class ExportServices:
         if request.kind.per_unit and request.unit_id is None and not request.kind.may_be_all_units:
             raise UnknownUnit("")
         rights = await self.rights(speaker)
-        if not rights.may(request):
+        own = request.kind is ExportKind.MY_DATA
+        if not rights.may(request) or (own and speaker.person_id is None):
             await audit.record_refusal(
                 self.db,
                 actor=speaker.actor,
@@ -145,13 +152,20 @@ class ExportServices:
             if unit_name is None:
                 raise UnknownUnit(str(request.unit_id))
         name = file_name(request, unit_name, local_date(self.clock()))
-        return Offer(request=request, name=name, unit_name=unit_name)
+        return Offer(
+            request=request,
+            name=name,
+            unit_name=unit_name,
+            person_id=speaker.person_id if own else None,
+        )
 
     async def build(self, speaker: Speaker, request: ExportRequest) -> Built:
         """Check again, then read and write the workbook in the worker process; raises
         `NotAllowed` or `UnknownUnit` as `check` does."""
         offer = await self.check(speaker, request)
         job = _Job(
+            person_id=offer.person_id,
+            lang=speaker.lang,
             url=self.db.url,
             search_path=self.db.search_path,
             request=offer.request,
@@ -186,6 +200,9 @@ class ExportServices:
         """The audit event of a workbook that reached the person's chat: who, what, unit and
         year (never its content)."""
         request = built.offer.request
+        if request.kind is ExportKind.MY_DATA:
+            await self._sent_own_data(speaker, built)
+            return
         async with audit.audited(self.db) as connection:
             await audit.record(
                 connection,
@@ -202,11 +219,25 @@ class ExportServices:
                 },
             )
 
+    async def _sent_own_data(self, speaker: Speaker, built: Built) -> None:
+        """A person's own data as a file is an access request, audited as the card is."""
+        async with audit.audited(self.db) as connection:
+            await audit.record(
+                connection,
+                actor=speaker.actor,
+                action=ACCESS_ACTION,
+                entity_type="person",
+                entity_id=built.offer.person_id,
+                after={"file": "xlsx", "rows": built.rows, "bytes": len(built.content)},
+            )
+
 
 @dataclass(frozen=True)
 class _Job:
     """What the worker process builds (plain data: it is pickled across)."""
 
+    person_id: int | None
+    lang: Lang
     url: str
     search_path: str | None
     request: ExportRequest
@@ -246,6 +277,16 @@ async def _prepare(db: Database, job: _Job) -> Callable[[Path], int]:
     if kind is ExportKind.NEAR_MISS:
         units = None if request.unit_id is None else [request.unit_id]
         return await near_miss_export.prepare_year(db, year, unit_ids=units)
+    if kind is ExportKind.WORK_ACCIDENTS:
+        return await work_accident_export.prepare_year(
+            db,
+            year,
+            unit_id=request.unit_id,
+            unit_name=unit,
+        )
+    if kind is ExportKind.MY_DATA:
+        assert job.person_id is not None
+        return await _prepare_my_data(db, job.person_id, job.lang)
     if kind is ExportKind.ACTION_PLAN:
         assert unit is not None
         return await wellbeing_export.prepare_action_plan(
@@ -260,6 +301,18 @@ async def _prepare(db: Database, job: _Job) -> Callable[[Path], int]:
     if kind is ExportKind.PRECURSORS_ALL:
         return await precursor_workbooks.prepare_all(db, year, licence=job.licence)
     return await precursor_workbooks.prepare_template(db)
+
+
+async def _prepare_my_data(db: Database, person_id: int, lang: Lang) -> Callable[[Path], int]:
+    """The person's own data, as the my-data card reads it; an empty workbook's single
+    sheet when the bot holds nothing."""
+    async with db.sessions() as session:
+        data = await my_data.gather(session, person_id)
+
+    def write(out: Path) -> int:
+        return my_data_report.write_workbook(out, data, lang)
+
+    return write
 
 
 def _write_bytes(write: Callable[[Path], int], name: str) -> tuple[bytes, int]:

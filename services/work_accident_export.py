@@ -3,6 +3,7 @@ read, then write."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from domain.i18n import Lang, local_date
@@ -34,3 +35,26 @@ async def export_year(
     stats = accident_statistics(year, accidents, local_date(utcnow()))
     work_accident_report.write_workbook(out, accidents, stats, unit=unit_name, lang=lang)
     return len(accidents)
+
+
+async def prepare_year(
+    db: Database,
+    year: int,
+    *,
+    unit_id: int | None = None,
+    unit_name: str | None = None,
+    lang: Lang = Lang.DA,
+) -> Callable[[Path], int]:
+    """Read the accidents that happened in `year` (of the unit `unit_id`, if given) and their
+    statistics; the workbook is written by the returned function (a psychological accident
+    keeps its confidentiality, as in `export_year`)."""
+    start, end = year_bounds(year)
+    async with db.sessions() as session:
+        accidents = await work_accident_register.happened_between(session, start, end, unit_id)
+    stats = accident_statistics(year, accidents, local_date(utcnow()))
+
+    def write(out: Path) -> int:
+        work_accident_report.write_workbook(out, accidents, stats, unit=unit_name, lang=lang)
+        return len(accidents)
+
+    return write

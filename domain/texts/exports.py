@@ -34,6 +34,11 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Nærvedhændelser – register og KAMU-statistik",
         "Near misses – register and KAMU statistics",
     ),
+    "exports.kind.work_accidents": (
+        "Arbejdsulykker – register og KAMU-statistik",
+        "Work accidents – register and KAMU statistics",
+    ),
+    "exports.kind.my_data": ("Dine egne data", "Your own data"),
     "exports.kind.action_plan": (
         "Handlingsplan (uden noter)",
         "Action plan (without notes)",

@@ -15,7 +15,7 @@ from domain.org import SEED_UNITS, UnitRef
 KEMI = UnitRef(id=7, name="Kemi")
 ALL_UNITS = [UnitRef(id=number, name=name) for number, name in enumerate(SEED_UNITS, start=1)]
 AMK = ExportRights(amk_of=frozenset({7}))
-SECRETARIAT = ExportRights(university_wide=True)
+SECRETARIAT = ExportRights(university_wide=True, secretariat=True)
 
 
 def _cards() -> dict[str, Card]:
@@ -84,6 +84,13 @@ def test_file_names_are_plain_and_say_what_and_when() -> None:
     assert file_name(near_miss, None, today) == "naerved-2026.xlsx"
     plan = ExportRequest(kind=ExportKind.ACTION_PLAN, unit_id=7)
     assert file_name(plan, "Kemi", today) == "handlingsplan-kemi-2026-12-07.xlsx"
+    accidents = ExportRequest(kind=ExportKind.WORK_ACCIDENTS, unit_id=7, year=2026)
+    assert file_name(accidents, "Kemi", today) == "arbejdsulykker-kemi-2026.xlsx"
+    everywhere = ExportRequest(kind=ExportKind.WORK_ACCIDENTS, year=2026)
+    assert file_name(everywhere, None, today) == "arbejdsulykker-2026.xlsx"
+    own = ExportRequest(kind=ExportKind.MY_DATA, unit_id=7, year=2026).normalised(2026)
+    assert own.unit_id is None and own.year is None
+    assert file_name(own, None, today) == "mine-data-2026-12-07.xlsx"
     assert slug("AØR") == "aor"
     assert slug("Institut for Å & Ø") == "institut-for-aa-o"
 
@@ -102,3 +109,21 @@ def test_who_may_export_what_follows_who_may_read() -> None:
     assert not keeper.may(ExportRequest(kind=ExportKind.LONE_WORK, unit_id=9, year=2026))
     assert SECRETARIAT.may(ExportRequest(kind=ExportKind.PRECURSORS_ALL, year=2026))
     assert ExportRights().kinds() == []
+
+
+def test_accidents_go_to_the_units_readers_and_the_secretariat_only() -> None:
+    """The accident flow's readers: the unit's leaders and AMKs and the secretariat; an
+    administrator as such is not one of them; a person's own data is never in the picker."""
+    leader = ExportRights(leader_of=frozenset({7}))
+    admin = ExportRights(university_wide=True)
+    kemi = ExportRequest(kind=ExportKind.WORK_ACCIDENTS, unit_id=7, year=2026)
+    every_unit = ExportRequest(kind=ExportKind.WORK_ACCIDENTS, year=2026)
+    assert AMK.may(kemi) and leader.may(kemi) and SECRETARIAT.may(every_unit)
+    assert not AMK.may(kemi.model_copy(update={"unit_id": 8})) and not AMK.may(every_unit)
+    assert not admin.may(kemi) and ExportKind.WORK_ACCIDENTS not in admin.kinds()
+    assert ExportKind.WORK_ACCIDENTS in SECRETARIAT.kinds()
+    assert ExportKind.WORK_ACCIDENTS in AMK.kinds() and ExportKind.WORK_ACCIDENTS in leader.kinds()
+    assert not ExportRights(keeper_of=frozenset({7})).may(kemi)
+    assert all(ExportKind.MY_DATA not in rights.kinds() for rights in (AMK, SECRETARIAT, admin))
+    picker = str(CARDS["picker-amk-da"])
+    assert "Arbejdsulykker – register og KAMU-statistik" in picker

@@ -31,6 +31,7 @@ from tests.support.clock import child_environment
 from tests.support.fake_connector import FakeConnector, Sent, slow, status
 from tests.support.near_miss import REPORTER, person, report
 from tests.support.teams import BotUnderTest, make_user
+from tests.support.work_accident import report as report_accident
 
 PER = make_user("Per Koordinator", "per.amk@uni.dk", "da-DK")
 LENE = make_user("Lene Leder", "lene@uni.dk", "da-DK")
@@ -136,6 +137,7 @@ async def test_the_word_shows_what_each_person_may_export(local_bot: BotUnderTes
     assert [choice["value"] for choice in kinds["choices"]] == [
         "lone_work",
         "near_miss",
+        "work_accidents",
         "action_plan",
         "precursors",
         "documentation",
@@ -148,6 +150,7 @@ async def test_the_word_shows_what_each_person_may_export(local_bot: BotUnderTes
     leader_kinds = next(item for item in leader["body"] if item.get("id") == "kind")
     assert [c["value"] for c in leader_kinds["choices"]] == [
         "lone_work",
+        "work_accidents",
         "action_plan",
         "documentation",
     ]
@@ -330,3 +333,96 @@ async def test_the_secretariat_gets_the_roll_up_and_the_template_in_parts(
     assert workbook.sheetnames
     all_units = _consent(await _offer(bot, SANNE, kind="near_miss", unit_id="all", year=2026))
     assert all_units["name"] == "naerved-2026.xlsx"
+
+
+def _cells(content: bytes) -> dict[str, list[str]]:
+    """Every non-empty cell of each sheet, as text."""
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    return {
+        sheet.title: [
+            str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell
+        ]
+        for sheet in workbook.worksheets
+    }
+
+
+async def test_the_work_accident_register_and_statistics_as_a_file(
+    local_bot: BotUnderTest,
+) -> None:
+    """The unit's AMK gets its accidents and KAMU statistics; a psychological accident's
+    name, place and texts stay out (its name may have been withheld from the AMK), as in
+    the CLI's register; the secretariat gets every unit's."""
+    bot = local_bot
+    units = await _setup(bot)
+    await report_accident(bot, REPORTER, units["Kemi"])
+    await report_accident(
+        bot,
+        REPORTER,
+        units["Kemi"],
+        injury_kind="psychological",
+        withhold_name="true",
+        place="Kontoret ved siden af chefens",
+        description="Blev truet af en kollega på gangen.",
+    )
+    await report_accident(bot, REPORTER, units["Fysik"], place="Fysik, kælderen")
+    bot.connector.clear()
+    consent = _consent(
+        await _offer(bot, PER, kind="work_accidents", unit_id=str(units["Kemi"]), year="2026")
+    )
+    assert consent["name"] == "arbejdsulykker-kemi-2026.xlsx"
+    await bot.file_consent(PER, consent)
+    sheets = _cells(bot.connector.uploaded())
+    register, _actions, statistics = sheets.values()
+    assert "AU-2026-0001" in register and "AU-2026-0002" in register
+    assert "AU-2026-0003" not in register and "Fysik, kælderen" not in register
+    text = " ".join(register)
+    assert "Lyngby, bygning 207, lab 112" in text and text.count("Mette Reporter") == 1
+    assert "Kontoret ved siden af chefens" not in text and "truet" not in text
+    assert "Kemi" in statistics
+    (event,) = await _events(bot, "export.")
+    assert event.action == "export.work_accidents.sent"
+    assert event.entity_id == str(units["Kemi"]) and event.after is not None
+    assert event.after["rows"] == 2 and "Lyngby" not in str(event.after)
+
+    bot.connector.uploads.clear()
+    everything = _consent(await _offer(bot, SANNE, kind="work_accidents", unit_id="all"))
+    assert everything["name"] == "arbejdsulykker-2026.xlsx"
+    await bot.file_consent(SANNE, everything)
+    register = next(iter(_cells(bot.connector.uploaded()).values()))
+    assert {"AU-2026-0001", "AU-2026-0003", "Mette Reporter"} <= set(register)
+    assert "Blev truet af en kollega på gangen." not in register
+
+
+async def test_who_may_not_read_accidents_is_not_offered_them(local_bot: BotUnderTest) -> None:
+    bot = local_bot
+    units = await _setup(bot)
+    await report_accident(bot, REPORTER, units["Kemi"])
+    bot.connector.clear()
+    ole = (await bot.say(OLE, "export"))[-1].card
+    assert ole is not None and "work_accidents" in str(ole)
+    nobody = await _offer(bot, REPORTER, kind="work_accidents", unit_id=units["Kemi"])
+    assert "Det må du ikke eksportere" in _said(nobody)
+    other_unit = await _offer(bot, OLE, kind="work_accidents", unit_id=units["Kemi"])
+    assert "You may not export that" in _said(other_unit)
+    assert not _attachments(other_unit, CONSENT)
+    all_units = await _offer(bot, PER, kind="work_accidents", unit_id="all")
+    assert "Det må du ikke eksportere" in _said(all_units)
+    # Ole's consent card for Fysik, changed to name Kemi: checked again on accept
+    consent = _consent(await _offer(bot, OLE, kind="work_accidents", unit_id=units["Fysik"]))
+    forged = {
+        **consent,
+        "content": {
+            **consent["content"],
+            "acceptContext": {
+                "export": {"kind": "work_accidents", "unit_id": units["Kemi"], "year": 2026},
+                "token": consent["content"]["acceptContext"]["token"],
+            },
+        },
+    }
+    before = len(bot.connector.sent)
+    await bot.file_consent(OLE, forged)
+    assert "You may not export that" in _said(_since(bot, before))
+    assert bot.connector.uploads == []
+    assert [event.action for event in await _events(bot, "export.")] == [
+        "export.work_accidents.refused"
+    ] * 4

@@ -4,13 +4,19 @@ name, e-mail and ids nowhere in the database while the records the law requires 
 
 from __future__ import annotations
 
+import io
 import json
+import os
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
+from openpyxl import load_workbook
 from sqlalchemy import MetaData, select
 from sqlalchemy.engine import Connection
 
+from bot.file_hosts import FileHosts
 from domain.audit import person_actor
 from domain.i18n import COPENHAGEN
 from domain.my_data import ACCESS_ACTION, ERASE_ACTION
@@ -19,11 +25,16 @@ from storage import audit
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import AuditEvent, Person
 from storage.near_miss_models import NearMissReport
+from tests.conftest import DatabaseTarget
 from tests.http.test_lone_work_http import LISE, MAJA, OLE, _request, _setup
 from tests.http.test_lone_work_http import form as lone_work_form
+from tests.support.clock import child_environment
+from tests.support.fake_connector import FakeConnector
 from tests.support.near_miss import AMK
 from tests.support.near_miss import report as near_miss_report
 from tests.support.teams import BotUnderTest, User
+
+FILE_CONSENT = "application/vnd.microsoft.teams.card.file.consent"
 
 
 async def _person(bot: BotUnderTest, user: User) -> Person:
@@ -249,3 +260,90 @@ async def test_work_accidents_show_whether_the_person_was_hurt_or_reported(
     text = leader.card_text()
     assert "(1)" in text and numbers[1] in text and numbers[0] not in text
     assert "du meldte den" in text
+
+
+@pytest.fixture
+async def files_bot(
+    database_target: DatabaseTarget, connector: FakeConnector, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[BotUnderTest]:
+    """The bot taking any upload URL (the fake connector's), its export worker on the test's
+    clock."""
+    for key, value in child_environment().items():
+        if os.environ.get(key) != value:
+            monkeypatch.setenv(key, value)
+    under_test = BotUnderTest(
+        database_target, connector, admin_upns=set(), file_hosts=FileHosts(enforced=False)
+    )
+    await under_test.start()
+    try:
+        yield under_test
+    finally:
+        await under_test.stop()
+
+
+async def test_my_data_as_an_excel_file_holds_mine_and_no_one_elses(
+    files_bot: BotUnderTest,
+) -> None:
+    bot = files_bot
+    kemi = await _setup(bot, amk=AMK)
+    await _request(bot, kemi)
+    mine = await _only_number(bot)
+    await bot.say(AMK, "alenearbejde")
+    await bot.submit(AMK, lone_work_form(kemi))
+    await bot.submit(AMK, {"action": "lone_work.form.send"})
+    assert bot.runtime is not None
+    await bot.runtime.background.drain()
+    async with bot.runtime.db.sessions() as session:
+        numbers = set((await session.scalars(select(LoneWorkRequest.number))).all())
+    (theirs,) = numbers - {mine}
+
+    (answer,) = await bot.say(MAJA, "mine data")
+    assert answer.card is not None
+    (button,) = [
+        action
+        for item in answer.card["body"]
+        if item.get("type") == "ActionSet"
+        for action in item["actions"]
+    ]
+    assert button["title"] == "Hent som Excel-fil"
+    # the button names no person or unit: whose data comes from who presses it
+    assert button["data"] == {"action": "export.offer", "kind": "my_data"}
+    offered = await bot.submit(MAJA, {**button["data"], "unit_id": kemi, "person_id": 99})
+    (consent,) = [
+        item
+        for message in offered
+        for item in message.body.get("attachments") or []
+        if item.get("contentType") == FILE_CONSENT
+    ]
+    assert consent["name"] == "mine-data-2026-11-25.xlsx"
+    assert consent["content"]["acceptContext"]["export"] == {"kind": "my_data"}
+    before = len(bot.connector.sent)
+    await bot.file_consent(MAJA, consent)
+    workbook = load_workbook(io.BytesIO(bot.connector.uploaded()), read_only=True)
+    cells = {
+        str(cell)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell
+    }
+    assert mine in cells and theirs not in cells
+    assert "Maja Kemiker" in cells and "maja@uni.dk" in cells
+    assert "Per Koordinator" not in " ".join(cells)
+    assert "Alenearbejde" in workbook.sheetnames
+    said = " ".join(item.text for item in bot.connector.sent[before:])
+    assert "Her er mine-data-2026-11-25.xlsx" in said
+
+    me = await _person(bot, MAJA)
+    async with bot.runtime.db.sessions() as session:
+        events = (
+            await session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.action == ACCESS_ACTION)
+                .order_by(AuditEvent.sequence)
+            )
+        ).all()
+    # the card, then the file: each an access request about Maja herself
+    assert [event.entity_id for event in events] == [str(me.id), str(me.id)]
+    assert events[-1].actor == person_actor(me.id)
+    assert events[-1].after is not None and events[-1].after["file"] == "xlsx"
