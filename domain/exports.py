@@ -130,7 +130,11 @@ class ExportRights:
                 kind
                 for kind in ExportKind
                 if kind is not ExportKind.MY_DATA
-                and (kind is not ExportKind.WORK_ACCIDENTS or self.reads_all_accidents)
+                and (
+                    kind is not ExportKind.WORK_ACCIDENTS
+                    or self.reads_all_accidents
+                    or bool(self.units_for(kind))
+                )
             ]
         kinds = [kind for kind in UNIT_EXPORTS if self.units_for(kind)]
         if self.units_for(ExportKind.PRECURSORS):
