@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 import yaml
 from pydantic import ValidationError
@@ -166,29 +168,34 @@ async def _export_documentation(settings: Settings, out: Path) -> int:
     return 0
 
 
-async def _documentation_template(settings: Settings, out: Path) -> int:
-    from services.documentation_import import write_import_template
+def _records_module(kind: str) -> ModuleType:
+    """The import service of a kind of records kept per unit ("documentation", "training")."""
+    return importlib.import_module(f"services.{kind}_import")
 
+
+async def _records_template(settings: Settings, kind: str, out: Path) -> int:
     db = Database(settings.database_url)
     try:
         await prepare_database(db)
-        await write_import_template(db, out)
+        await _records_module(kind).write_import_template(db, out)
     finally:
         await db.dispose()
     print(f"wrote {out}")
     return 0
 
 
-async def _documentation_import(settings: Settings, path: Path, lang: Lang, check: bool) -> int:
-    from services.documentation_import import import_file
-
+async def _records_import(
+    settings: Settings, kind: str, path: Path, lang: Lang, check: bool
+) -> int:
+    """Import a filled template of `kind`, all or nothing (`check`: only check it); the
+    problems and the outcome are told with the kind's own texts."""
     db = Database(settings.database_url)
     try:
         await prepare_database(db)
-        outcome = await import_file(
+        outcome = await _records_module(kind).import_file(
             db,
             path,
-            actor="cli:documentation-import",
+            actor=f"cli:{kind}-import",
             today=local_date(utcnow()),
             lang=lang,
             check_only=check,
@@ -198,54 +205,9 @@ async def _documentation_import(settings: Settings, path: Path, lang: Lang, chec
     if outcome.errors:
         for line in outcome.errors:
             print(line, file=sys.stderr)
-        print(
-            t(lang, "documentation.import.nothing_written", count=len(outcome.errors)),
-            file=sys.stderr,
-        )
+        print(t(lang, f"{kind}.import.nothing_written", count=len(outcome.errors)), file=sys.stderr)
         return 1
-    key = "documentation.import.written" if outcome.written else "documentation.import.checked"
-    print(t(lang, key, records=outcome.records))
-    return 0
-
-
-async def _training_template(settings: Settings, out: Path) -> int:
-    from services.training_import import write_import_template
-
-    db = Database(settings.database_url)
-    try:
-        await prepare_database(db)
-        await write_import_template(db, out)
-    finally:
-        await db.dispose()
-    print(f"wrote {out}")
-    return 0
-
-
-async def _training_import(settings: Settings, path: Path, lang: Lang, check: bool) -> int:
-    from services.training_import import import_file
-
-    db = Database(settings.database_url)
-    try:
-        await prepare_database(db)
-        outcome = await import_file(
-            db,
-            path,
-            actor="cli:training-import",
-            today=local_date(utcnow()),
-            lang=lang,
-            check_only=check,
-        )
-    finally:
-        await db.dispose()
-    if outcome.errors:
-        for line in outcome.errors:
-            print(line, file=sys.stderr)
-        print(
-            t(lang, "training.import.nothing_written", count=len(outcome.errors)),
-            file=sys.stderr,
-        )
-        return 1
-    key = "training.import.written" if outcome.written else "training.import.checked"
+    key = f"{kind}.import.written" if outcome.written else f"{kind}.import.checked"
     print(t(lang, key, records=outcome.records))
     return 0
 
@@ -603,13 +565,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "export" and args.export_command == "documentation":
         return asyncio.run(_export_documentation(settings, args.out))
     if command == "documentation" and args.documentation_command == "template":
-        return asyncio.run(_documentation_template(settings, args.out))
+        return asyncio.run(_records_template(settings, "documentation", args.out))
     if command == "documentation" and args.documentation_command == "import":
-        return asyncio.run(_documentation_import(settings, args.file, Lang(args.lang), args.check))
+        return asyncio.run(
+            _records_import(settings, "documentation", args.file, Lang(args.lang), args.check)
+        )
     if command == "training" and args.training_command == "template":
-        return asyncio.run(_training_template(settings, args.out))
+        return asyncio.run(_records_template(settings, "training", args.out))
     if command == "training" and args.training_command == "import":
-        return asyncio.run(_training_import(settings, args.file, Lang(args.lang), args.check))
+        return asyncio.run(
+            _records_import(settings, "training", args.file, Lang(args.lang), args.check)
+        )
     if command == "digest":
         if not args.now:
             print("add --now to run the digest outside its schedule", file=sys.stderr)

@@ -420,52 +420,66 @@ def owner_card(
     message: str | None = None,
 ) -> Card:
     """The action owner's copy: what to do by when, and a button to mark it done."""
-    body: list[CardElement] = [title(t(lang, "near_miss.owner.title", number=report.number))]
+    done = None
+    if action.is_open and may_complete and allowed(report.status, Event.COMPLETE_ACTION):
+        done = execute(
+            t(lang, "near_miss.card.mark_done"),
+            "near_miss.action.done",
+            report_id=report.id,
+            action_id=action.id,
+            card="owner",
+        )
+    return action_owner_copy(
+        lang,
+        t(lang, "near_miss.owner.title", number=report.number),
+        action,
+        [
+            Fact(title=t(lang, "near_miss.card.unit"), value=plain(report.unit_name)),
+            Fact(title=t(lang, "near_miss.card.where"), value=plain(report.location)),
+            Fact(
+                title=t(lang, "near_miss.card.category"),
+                value=category_label(lang, report.category),
+            ),
+        ],
+        [_heading(t(lang, "near_miss.card.description")), _typed(report.description)],
+        intro=intro,
+        message=message,
+        done=done,
+    )
+
+
+def action_owner_copy(
+    lang: Lang,
+    heading: str,
+    action: ActionView,
+    facts: list[Fact],
+    details: list[CardElement],
+    *,
+    intro: str | None,
+    message: str | None,
+    done: Any | None,
+) -> Card:
+    """A corrective action's owner's copy (near miss or work accident): the heading, an intro
+    or a message, what to do, its due date and status, then `facts` and `details`; when it was
+    done, or the `done` button to mark it so."""
+    body: list[CardElement] = [title(heading)]
     if intro:
         body.append(paragraph(intro))
     if message:
         body.append(TextBlock(text=message, color="Good", weight="Bolder", wrap=True))
-    body.extend(
-        [
-            TextBlock(text=plain(action.description), wrap=True, weight="Bolder"),
-            FactSet(
-                facts=[
-                    Fact(
-                        title=t(lang, "near_miss.card.action.due"),
-                        value=format_date(lang, action.due_date),
-                    ),
-                    Fact(
-                        title=t(lang, "near_miss.card.status"),
-                        value=t(lang, f"near_miss.action_status.{action.status.value}"),
-                    ),
-                    Fact(title=t(lang, "near_miss.card.unit"), value=plain(report.unit_name)),
-                    Fact(title=t(lang, "near_miss.card.where"), value=plain(report.location)),
-                    Fact(
-                        title=t(lang, "near_miss.card.category"),
-                        value=category_label(lang, report.category),
-                    ),
-                ]
-            ),
-            _heading(t(lang, "near_miss.card.description")),
-            _typed(report.description),
-        ]
+    due = Fact(title=t(lang, "near_miss.card.action.due"), value=format_date(lang, action.due_date))
+    status = Fact(
+        title=t(lang, "near_miss.card.status"),
+        value=t(lang, f"near_miss.action_status.{action.status.value}"),
     )
+    body.append(TextBlock(text=plain(action.description), wrap=True, weight="Bolder"))
+    body.append(FactSet(facts=[due, status, *facts]))
+    body.extend(details)
     if action.done_at is not None:
         body.append(
             paragraph(t(lang, "near_miss.owner.done", when=format_datetime(lang, action.done_at)))
         )
-    buttons: list[Any] = []
-    if action.is_open and may_complete and allowed(report.status, Event.COMPLETE_ACTION):
-        buttons.append(
-            execute(
-                t(lang, "near_miss.card.mark_done"),
-                "near_miss.action.done",
-                report_id=report.id,
-                action_id=action.id,
-                card="owner",
-            )
-        )
-    return render(AdaptiveCard(body=body, actions=buttons or None))
+    return render(AdaptiveCard(body=body, actions=[done] if done is not None else None))
 
 
 def reporter_notice(lang: Lang, report: ReportView, *, closed: bool) -> Card:

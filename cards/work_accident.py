@@ -32,7 +32,7 @@ from cards.common import (
 )
 from cards.common import unit_choices as unit_choice_list
 from cards.forms import Field, FormItem, Kind, Note, Row, keyed, render_fields
-from cards.near_miss import ACTION_FORM, action_rows
+from cards.near_miss import ACTION_FORM, action_owner_copy, action_rows
 from domain.i18n import COPENHAGEN, Lang, format_datetime, local_date, t
 from domain.near_miss import ActionView
 from domain.org import EMAIL_PATTERN, UnitRef
@@ -601,45 +601,25 @@ def action_owner_card(
 ) -> Card:
     """The owner's copy of a corrective action: what to do by when, with the accident's number
     and unit only (never what happened or who was hurt), and a button to mark it done."""
-    body: list[CardElement] = [title(t(lang, "work_accident.owner.title", number=accident.number))]
-    if intro:
-        body.append(paragraph(intro))
-    if message:
-        body.append(TextBlock(text=message, color="Good", weight="Bolder", wrap=True))
-    body.extend(
-        [
-            TextBlock(text=plain(action.description), wrap=True, weight="Bolder"),
-            FactSet(
-                facts=[
-                    Fact(
-                        title=t(lang, "near_miss.card.action.due"),
-                        value=format_date(lang, action.due_date),
-                    ),
-                    Fact(
-                        title=t(lang, "work_accident.owner.status"),
-                        value=t(lang, f"near_miss.action_status.{action.status.value}"),
-                    ),
-                    Fact(title=t(lang, "work_accident.card.unit"), value=plain(accident.unit_name)),
-                ]
-            ),
-        ]
-    )
-    if action.done_at is not None:
-        body.append(
-            paragraph(t(lang, "near_miss.owner.done", when=format_datetime(lang, action.done_at)))
-        )
-    buttons: list[Any] = []
+    done = None
     if action.is_open and may_complete and not accident.closed:
-        buttons.append(
-            execute(
-                t(lang, "near_miss.card.mark_done"),
-                "work_accident.action.done",
-                accident_id=accident.id,
-                action_id=action.id,
-                card="owner",
-            )
+        done = execute(
+            t(lang, "near_miss.card.mark_done"),
+            "work_accident.action.done",
+            accident_id=accident.id,
+            action_id=action.id,
+            card="owner",
         )
-    return render(AdaptiveCard(body=body, actions=buttons or None))
+    return action_owner_copy(
+        lang,
+        t(lang, "work_accident.owner.title", number=accident.number),
+        action,
+        [Fact(title=t(lang, "work_accident.card.unit"), value=plain(accident.unit_name))],
+        [],
+        intro=intro,
+        message=message,
+        done=done,
+    )
 
 
 def outcome_notice(lang: Lang, accident: AccidentView) -> Card:

@@ -511,7 +511,6 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Tiltag efter arbejdsulykke {number}",
         "Corrective action after work accident {number}",
     ),
-    "work_accident.owner.status": ("Status", "Status"),
     # the injured person hears the outcome
     "work_accident.outcome.title": ("Ulykken er undersøgt", "The accident has been investigated"),
     "work_accident.outcome.text": (
