@@ -4,17 +4,17 @@ filled one back into rows."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from domain.documentation import DutyCatalogue
 from domain.documentation_import import ImportRow
-from domain.i18n import Lang, t
+from domain.i18n import Lang
 from domain.precursor_import import RowError
 from reports.excel import DATE_FORMAT, import_sheet
+from reports.import_sheets import cell_text, describe_problem, filled_rows
 
 IMPORT_SHEET = "Registreringer"
 IMPORT_COLUMNS: tuple[tuple[str, float], ...] = (
@@ -33,13 +33,6 @@ GUIDE: tuple[tuple[str, str], ...] = (
     ("Link", "Valgfrit: et https-link til rapporten eller dokumentet."),
     ("Alt eller intet", "Hver række kontrolleres først; intet gemmes, hvis én række er forkert."),
 )
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 def write_template(out: Path, catalogue: DutyCatalogue, unit_names: list[str]) -> None:
@@ -75,52 +68,20 @@ def write_template(out: Path, catalogue: DutyCatalogue, unit_names: list[str]) -
 
 def read_import(path: Path) -> tuple[list[ImportRow], list[RowError]]:
     """The data rows of the import sheet (or the first sheet), or what is wrong with it."""
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
-        return [], [RowError(0, "documentation.import.file", {"file": path.name, "error": error})]
-    try:
-        sheet = (
-            workbook[IMPORT_SHEET]
-            if IMPORT_SHEET in workbook.sheetnames
-            else workbook.worksheets[0]
+    rows, problems = filled_rows(path, IMPORT_SHEET, IMPORT_COLUMNS, "documentation.import")
+    return [
+        ImportRow(
+            row=number,
+            unit=cell_text(values[0]) or "",
+            duty=cell_text(values[1]) or "",
+            subject=cell_text(values[2]),
+            met_on=values[3],
+            proof=cell_text(values[4]),
         )
-        rows = sheet.iter_rows(values_only=True)
-        expected = [name for name, _ in IMPORT_COLUMNS]
-        found = [_text(cell) or "" for cell in (next(rows, None) or ())][: len(expected)]
-        if [name.casefold() for name in found] != [name.casefold() for name in expected]:
-            return [], [
-                RowError(
-                    1,
-                    "documentation.import.header",
-                    {"expected": " | ".join(expected), "found": " | ".join(found)},
-                )
-            ]
-        result: list[ImportRow] = []
-        for number, cells in enumerate(rows, start=2):
-            values = [*list(cells)[: len(expected)], *[None] * len(expected)]
-            if all(_text(value) is None for value in values[: len(expected)]):
-                continue
-            result.append(
-                ImportRow(
-                    row=number,
-                    unit=_text(values[0]) or "",
-                    duty=_text(values[1]) or "",
-                    subject=_text(values[2]),
-                    met_on=values[3],
-                    proof=_text(values[4]),
-                )
-            )
-    finally:
-        workbook.close()
-    if not result:
-        return [], [RowError(2, "documentation.import.empty")]
-    return result, []
+        for number, values in rows
+    ], problems
 
 
 def describe(lang: Lang, error: RowError) -> str:
     """A row error as a line for the person who filled in the sheet."""
-    text = t(lang, error.key, **error.values)
-    if error.row <= 1:
-        return text
-    return t(lang, "documentation.import.row", row=error.row, problem=text)
+    return describe_problem(lang, error, "documentation.import")
