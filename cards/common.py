@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final
 
@@ -35,6 +36,23 @@ MENU_ORDER: Final = (
     Flow.WORK_ACCIDENT,
     Flow.WELLBEING,
     Flow.PRECURSORS,
+)
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One row of the menu: a button (its label key, the action it posts and its data) and a
+    line under it saying what it is for (the label key + ".hint")."""
+
+    label_key: str
+    action: str
+    data: tuple[tuple[str, str], ...] = ()
+
+
+MENU: Final = (
+    *(MenuEntry(flow.menu_key, "menu.open", (("flow", flow.value),)) for flow in MENU_ORDER),
+    MenuEntry("menu.documentation", "documentation.open"),
+    MenuEntry("menu.export", "export.pick"),
 )
 
 Card = dict[str, Any]
@@ -128,7 +146,7 @@ def button_column(label: str, verb: str, **data: Any) -> Column:
 def menu_section(lang: Lang) -> list[CardElement]:
     """One row per service: a button and a line saying what it is for."""
     rows: list[CardElement] = []
-    for flow in MENU_ORDER:
+    for entry in MENU:
         rows.append(
             ColumnSet(
                 columns=[
@@ -137,11 +155,13 @@ def menu_section(lang: Lang) -> list[CardElement]:
                         items=[
                             ActionSet(
                                 actions=[
-                                    submit(t(lang, flow.menu_key), "menu.open", flow=flow.value)
+                                    submit(
+                                        t(lang, entry.label_key), entry.action, **dict(entry.data)
+                                    )
                                 ]
                             ),
                             TextBlock(
-                                text=t(lang, f"{flow.menu_key}.hint"),
+                                text=t(lang, f"{entry.label_key}.hint"),
                                 wrap=True,
                                 is_subtle=True,
                                 size="Small",

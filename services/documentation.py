@@ -84,6 +84,7 @@ class DatabaseDocumentationServices:
 
     def verbs(self) -> list[Verb[Any]]:
         return [
+            Verb("documentation.open", NoData, self.open),
             Verb("documentation.show", UnitChoice, self.show),
             Verb("documentation.pick", NoData, self.pick),
             Verb("documentation.all", NoData, self.all_units),
@@ -111,6 +112,10 @@ class DatabaseDocumentationServices:
                 )
             access = await self._access(session, speaker)
             return await self._overview(session, speaker, access, choice.unit_id)
+
+    async def open(self, speaker: Speaker, _: NoData) -> Card:
+        """The menu's **Dokumentation** button: the same card as the word."""
+        return await self.word(speaker)
 
     async def pick(self, speaker: Speaker, _: NoData) -> Card:
         async with self.db.sessions() as session:

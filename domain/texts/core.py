@@ -76,6 +76,16 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Enhedens stoffer, indkøb, forbrug og beholdning",
         "Your unit's substances, purchases, consumption and stock",
     ),
+    "menu.documentation": ("Dokumentation", "Documentation"),
+    "menu.documentation.hint": (
+        "Enhedens skriftlige arbejdsmiljøkrav: hvad er opfyldt, og hvad forfalder",
+        "Your unit's written work-environment duties: what is met and what falls due",
+    ),
+    "menu.export": ("Eksporter til Excel", "Export to Excel"),
+    "menu.export.hint": (
+        "Få et register som Excel-fil her i chatten",
+        "Get a register as an Excel file here in the chat",
+    ),
     "menu.help": ("Hjælp", "Help"),
     "menu.show": ("Vis menuen", "Show the menu"),
     "menu.language": ("English", "Dansk"),

@@ -31,7 +31,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     "exports.kind.lone_work": ("Alenearbejde – register", "Lone work – register"),
     "exports.kind.near_miss": (
-        "Nærvedhændelser – register og KAMU-statistik",
+        "Nærved-hændelser – register og KAMU-statistik",
         "Near misses – register and KAMU statistics",
     ),
     "exports.kind.work_accidents": (

@@ -74,7 +74,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "my_data.export.sheet.about": ("Om dig", "About you"),
     "my_data.export.sheet.lone_work": ("Alenearbejde", "Lone work"),
     "my_data.export.sheet.checkins": ("Tjek-ind", "Check-ins"),
-    "my_data.export.sheet.near_miss": ("Nærvedhændelser", "Near misses"),
+    "my_data.export.sheet.near_miss": ("Nærved-hændelser", "Near misses"),
     "my_data.export.sheet.wellbeing_items": ("Handlingsplan", "Action plan"),
     "my_data.export.sheet.work_accidents": ("Arbejdsulykker", "Work accidents"),
     "my_data.export.sheet.precursors": ("Prækursorer", "Precursors"),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from storage.models import AuditEvent, ConversationRef, Person
+from tests.support.card_nodes import walk
 from tests.support.teams import BotUnderTest, make_user
 
 
@@ -317,3 +319,25 @@ async def test_two_messages_of_one_chat_at_once_are_taken_one_after_the_other(
         assert names[first] in stopped[0].text
         cancelled = await bot.say(user, "annullér")
         assert names[last] in cancelled[0].text
+
+
+def _menu_button(card: dict[str, Any], label: str) -> dict[str, Any]:
+    (button,) = [
+        node["data"]
+        for node in walk(card)
+        if node.get("type") == "Action.Submit" and node.get("title") == label
+    ]
+    return dict(button)
+
+
+async def test_the_welcome_menu_opens_the_documentation_overview_and_the_export_picker(
+    bot: BotUnderTest,
+) -> None:
+    user = make_user("Jane Doe", "jado@uni.dk", "en-US")
+    welcome = (await bot.install_personal(user))[0].card
+    assert welcome is not None
+    overview = await bot.submit(user, _menu_button(welcome, "Documentation"))
+    assert "Documentation" in overview[-1].card_text()
+    assert "Choose the unit whose documentation" in overview[-1].card_text()
+    exports = await bot.submit(user, _menu_button(welcome, "Export to Excel"))
+    assert "nothing you can export" in exports[-1].text + exports[-1].card_text()
