@@ -16,7 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, expect
 
 from domain.documentation import add_months
 from domain.i18n import Lang, t
@@ -24,8 +24,11 @@ from tests.e2e.playground import REPLY_TIMEOUT_S, TIMEZONE
 from tests.e2e.test_lone_work_playground import (
     INVOKED,
     TwoUsers,
+    approver_user,
     card_input,
     card_of,
+    checkbox,
+    choose,
     count_rows,
     screenshot,
     two_playgrounds,
@@ -92,4 +95,60 @@ def test_a_leader_records_the_physical_apv_in_the_playground(users: TwoUsers) ->
         expect(overview).to_contain_text("Gemt: Fysisk APV", timeout=UPDATE_TIMEOUT_MS)
         expect(overview).to_contain_text(t(DA, "documentation.due_on", day=f"{due:%d.%m.%Y}"))
         screenshot(chat, "e2e-documentation-02-recorded.png", overview)
+        assert chat.bot_message_count() == before + 1, "a new message instead of the update"
+
+
+def _click(users: TwoUsers, message: Locator, label: str) -> None:
+    """Press the card's `label` button and wait for its invoke in the log panel."""
+    page = users.requester.page
+    invokes = count_rows(page, INVOKED)
+    card_of(message).get_by_role("button", name=label, exact=True).first.click()
+    wait_for_row(page, INVOKED, invokes, label)
+
+
+def test_a_leader_records_instruction_and_training_in_the_playground(users: TwoUsers) -> None:
+    mette = users.requester
+    chat = mette.chat
+    lars = approver_user()
+    given = datetime.now(ZoneInfo(TIMEZONE)).date() - timedelta(days=7)
+    activity = "Alenearbejde i NMR-laboratoriet"
+    with users.explain_failure():
+        mette.page.goto(mette.url)
+        chat.wait_for_bot_message(0, re.compile("Velkommen"), card=True, what="installation")
+        before = chat.bot_message_count()
+        chat.send_text("dokumentation")
+        overview = chat.wait_for_bot_message(
+            before,
+            re.compile(re.escape(t(DA, "training.block.title"))),
+            card=True,
+            what="dokumentation",
+        )
+        _click(users, overview, t(DA, "training.button.unit"))
+        expect(overview).to_contain_text(t(DA, "training.unit.none"), timeout=UPDATE_TIMEOUT_MS)
+        _click(users, overview, t(DA, "training.button.record"))
+        expect(overview).to_contain_text(t(DA, "training.record.title"), timeout=UPDATE_TIMEOUT_MS)
+        form = card_of(overview)
+        card_input(form, t(DA, "training.field.person")).fill(str(lars["email"]))
+        card_input(form, t(DA, "training.field.activity")).fill(activity)
+        choose(mette.page, card_input(form, t(DA, "training.field.kind")), "Instruktion")
+        type_into_picker(card_input(form, t(DA, "training.field.given_on")), given.isoformat())
+        card_input(form, t(DA, "training.field.given_by")).fill("Mette Hansen")
+        checkbox(form, t(DA, "training.field.lone_work")).check()
+        card_input(form, t(DA, "training.field.proof")).fill("www.example.dk/nmr")
+        _click(users, overview, t(DA, "training.button.save"))
+        expect(overview).to_contain_text(t(DA, "training.error.proof"), timeout=UPDATE_TIMEOUT_MS)
+        form = card_of(overview)
+        expect(card_input(form, t(DA, "training.field.activity"))).to_have_value(activity)
+        card_input(form, t(DA, "training.field.proof")).fill("https://www.example.dk/nmr")
+        _click(users, overview, t(DA, "training.button.save"))
+        expect(overview).to_contain_text(f"Gemt: {activity}", timeout=UPDATE_TIMEOUT_MS)
+        # a person the bot has not met yet is shown by e-mail (with Graph: by name)
+        expect(overview).to_contain_text(f"{lars['email']}: {activity}")
+        expect(overview).to_contain_text(t(DA, "training.line.lone_work"))
+        _click(users, overview, t(DA, "training.button.overview"))
+        expect(overview).to_contain_text(
+            t(DA, "training.block.counts", records=1, people=1), timeout=UPDATE_TIMEOUT_MS
+        )
+        _click(users, overview, t(DA, "training.button.mine"))
+        expect(overview).to_contain_text(t(DA, "training.mine.none"), timeout=UPDATE_TIMEOUT_MS)
         assert chat.bot_message_count() == before + 1, "a new message instead of the update"
