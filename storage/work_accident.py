@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import person_actor
@@ -287,6 +288,40 @@ async def reader(session: AsyncSession, accident: WorkAccident, person_id: int) 
     )
 
 
+async def change_once(
+    session: AsyncSession,
+    accident: WorkAccident,
+    *,
+    still: ColumnElement[bool],
+    values: dict[str, Any],
+    action: str,
+    actor_id: int,
+) -> bool:
+    """Set `values` on the accident only while `still` holds (a conditional UPDATE, so two
+    clicks change it once) and audit the change with its before and after. False: it was
+    changed before."""
+    before = accident.snapshot()
+    result = await session.execute(
+        update(WorkAccident)
+        .where(WorkAccident.id == accident.id, still)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    changed = getattr(result, "rowcount", 0) == 1
+    await session.refresh(accident)
+    if changed:
+        await audit.record(
+            session,
+            actor=person_actor(actor_id),
+            action=action,
+            entity_type=ENTITY,
+            entity_id=accident.id,
+            before=before,
+            after=accident.snapshot(),
+        )
+    return changed
+
+
 async def record_easy(
     session: AsyncSession,
     accident: WorkAccident,
@@ -298,40 +333,24 @@ async def record_easy(
     filed_on: date | None = None,
     reason: str | None = None,
 ) -> bool:
-    """Record that the accident was reported in EASY (reference, day) or is not to be (why):
-    a conditional UPDATE on the pending status, so two clicks record it once. False: it was
-    recorded before."""
-    before = accident.snapshot()
-    result = await session.execute(
-        update(WorkAccident)
-        .where(
-            WorkAccident.id == accident.id,
-            WorkAccident.easy_status == EasyStatus.PENDING.value,
-        )
-        .values(
-            easy_status=status.value,
-            easy_reference=reference,
-            easy_filed_on=filed_on,
-            not_required_reason=reason,
-            easy_decided_by_id=actor_id,
-            easy_decided_at=now,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
+    """Record that the accident was reported in EASY (reference, day) or is not to be (why),
+    once: while it is still pending. False: it was recorded before."""
+    return await change_once(
+        session,
+        accident,
+        still=WorkAccident.easy_status == EasyStatus.PENDING.value,
+        values={
+            "easy_status": status.value,
+            "easy_reference": reference,
+            "easy_filed_on": filed_on,
+            "not_required_reason": reason,
+            "easy_decided_by_id": actor_id,
+            "easy_decided_at": now,
+            "updated_at": now,
+        },
+        action=f"work_accident.easy.{status.value}",
+        actor_id=actor_id,
     )
-    changed = getattr(result, "rowcount", 0) == 1
-    await session.refresh(accident)
-    if changed:
-        await audit.record(
-            session,
-            actor=person_actor(actor_id),
-            action=f"work_accident.easy.{status.value}",
-            entity_type=ENTITY,
-            entity_id=accident.id,
-            before=before,
-            after=accident.snapshot(),
-        )
-    return changed
 
 
 async def record_refusal(

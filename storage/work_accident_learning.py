@@ -16,6 +16,7 @@ from domain.near_miss_forms import ActionForm
 from domain.work_accident import ENTITY
 from storage import audit, org
 from storage.models import Person
+from storage.work_accident import change_once
 from storage.work_accident_models import WorkAccident, WorkAccidentAction
 
 
@@ -123,34 +124,22 @@ async def close(
     actor_id: int,
     now: datetime,
 ) -> bool:
-    """Close the investigation with its conclusion, and whether the injured person hears it:
-    a conditional UPDATE (once). False: it was closed before."""
-    before = accident.snapshot()
-    result = await session.execute(
-        update(WorkAccident)
-        .where(WorkAccident.id == accident.id, WorkAccident.closed_at.is_(None))
-        .values(
-            conclusion=conclusion,
-            closed_at=now,
-            closed_by_id=actor_id,
-            outcome_wanted=tell_injured,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
+    """Close the investigation with its conclusion, and whether the injured person hears it,
+    once. False: it was closed before."""
+    return await change_once(
+        session,
+        accident,
+        still=WorkAccident.closed_at.is_(None),
+        values={
+            "conclusion": conclusion,
+            "closed_at": now,
+            "closed_by_id": actor_id,
+            "outcome_wanted": tell_injured,
+            "updated_at": now,
+        },
+        action="work_accident.close",
+        actor_id=actor_id,
     )
-    changed = getattr(result, "rowcount", 0) == 1
-    await session.refresh(accident)
-    if changed:
-        await audit.record(
-            session,
-            actor=person_actor(actor_id),
-            action="work_accident.close",
-            entity_type=ENTITY,
-            entity_id=accident.id,
-            before=before,
-            after=accident.snapshot(),
-        )
-    return changed
 
 
 async def due_reminders(session: AsyncSession, now: datetime) -> list[WorkAccidentAction]:
