@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Any, Final
 
@@ -68,6 +69,11 @@ _LINE_MARKUP = re.compile(
     r"[ \t]*(?:\d{1,9}(?=[.)](?:[ \t]|$))|(?=[#>])|(?=[-+](?:[ \t]|$))|(?=[-=:][-=: \t]*$))"
 )
 _LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
+
+
+def format_day(lang: Lang, day: date) -> str:
+    """A day as the reader writes it: 07.12.2026 in Danish, 07 Dec 2026 in English."""
+    return day.strftime("%d.%m.%Y") if lang is Lang.DA else day.strftime("%d %b %Y")
 
 
 def plain(text: str) -> str:

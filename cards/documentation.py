@@ -19,10 +19,12 @@ from microsoft_teams.cards import (
     TextBlock,
 )
 
+from cards.amo import reasoning_items
 from cards.common import (
     Card,
     button_column,
     execute,
+    format_day,
     paragraph,
     plain,
     render,
@@ -32,25 +34,21 @@ from cards.common import (
 from cards.forms import Field, Kind, render_fields
 from cards.screening import overview_block as screening_block
 from cards.training import overview_block
+from domain.amo import AMO_DUTY, AmoRecord
 from domain.documentation import Duty, Standing, Status
 from domain.i18n import Lang, t
 from domain.org import Role, UnitRef
 from domain.screening import ScreeningView
-
-AMO_DUTY: Final = "amo_composition"
 
 Colour = Literal["Good", "Warning", "Attention", "Default"]
 
 _COLOURS: Final[dict[Status, Colour]] = {
     Status.MET: "Good",
     Status.DUE_SOON: "Warning",
+    Status.REVIEW: "Warning",
     Status.OVERDUE: "Attention",
     Status.NOT_RECORDED: "Attention",
 }
-
-
-def format_day(lang: Lang, day: date) -> str:
-    return day.strftime("%d.%m.%Y") if lang is Lang.DA else day.strftime("%d %b %Y")
 
 
 def _status_line(lang: Lang, item: Standing) -> str:
@@ -65,7 +63,12 @@ def _status_line(lang: Lang, item: Standing) -> str:
 
 
 def _duty_block(
-    lang: Lang, item: Standing, unit_id: int, may_record: bool, amo: Mapping[Role, int]
+    lang: Lang,
+    item: Standing,
+    unit_id: int,
+    may_record: bool,
+    amo: Mapping[Role, int],
+    amo_record: AmoRecord | None,
 ) -> Container:
     duty = item.duty
     heading = duty.name(lang is Lang.DA)
@@ -102,10 +105,18 @@ def _duty_block(
                 spacing="None",
             )
         )
+        if item.status is Status.REVIEW:
+            items.append(paragraph(t(lang, "amo.review.why"), subtle=True))
+        if amo_record is not None and may_record:
+            items.extend(reasoning_items(lang, amo_record))
     actions: list[Any] = []
     if item.proof:
         actions.append(OpenUrlAction(title=t(lang, "documentation.open_proof"), url=item.proof))
-    if may_record and duty.recordable:
+    if may_record and duty.key == AMO_DUTY:
+        actions.append(
+            execute(t(lang, "documentation.record"), "documentation.amo.form", unit_id=unit_id)
+        )
+    elif may_record and duty.recordable:
         subject = {"subject": item.subject} if item.subject else {}
         actions.append(
             execute(
@@ -132,9 +143,11 @@ def overview_card(
     amo: Mapping[Role, int] | None = None,
     training: tuple[int, int] | None = None,
     screenings: Sequence[ScreeningView] | None = None,
+    amo_record: AmoRecord | None = None,
 ) -> Card:
     """A unit's duties, most urgent first, each with its status, dates and proof; a leader,
-    AMK or the secretariat can record each recorded duty from here. Then instruction and
+    AMK or the secretariat can record each recorded duty from here (and sees the AMO's
+    latest reasoning, `amo_record`). Then instruction and
     training: the unit's counts and buttons for its leader and AMK (`training`: records and
     people), and for everyone the way to their own records. `screenings`: the unit's sister
     screenings, asked and asked of it."""
@@ -144,7 +157,9 @@ def overview_card(
     ]
     if notice:
         body.append(TextBlock(text=notice, color="Good", wrap=True))
-    body.extend(_duty_block(lang, item, unit.id, may_record, amo or {}) for item in standings)
+    body.extend(
+        _duty_block(lang, item, unit.id, may_record, amo or {}, amo_record) for item in standings
+    )
     for duty in _subject_duties(standings):
         if may_record:
             body.append(
@@ -298,7 +313,7 @@ def all_units_card(lang: Lang, summaries: Sequence[UnitSummary]) -> Card:
             "documentation.all.counts",
             overdue=summary.counts.get(Status.OVERDUE, 0),
             not_recorded=summary.counts.get(Status.NOT_RECORDED, 0),
-            due_soon=summary.counts.get(Status.DUE_SOON, 0),
+            due_soon=summary.counts.get(Status.DUE_SOON, 0) + summary.counts.get(Status.REVIEW, 0),
         )
         body.append(
             ColumnSet(

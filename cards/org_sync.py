@@ -7,8 +7,7 @@ from collections.abc import Sequence
 
 from microsoft_teams.cards import AdaptiveCard, CardElement
 
-from cards.common import Card, notice_card, paragraph, plain, render, title
-from cards.documentation import format_day
+from cards.common import Card, format_day, notice_card, paragraph, plain, render, title
 from domain.i18n import Lang, t
 from domain.org_sync import OpenItem
 

@@ -28,6 +28,7 @@ class Status(StrEnum):
 
     OVERDUE = "overdue"
     NOT_RECORDED = "not_recorded"
+    REVIEW = "review"  # met, but what it rests on has changed (the AMO's roles)
     DUE_SOON = "due_soon"
     MET = "met"
 
@@ -100,13 +101,17 @@ def standing(
     *,
     subject: str | None = None,
     proof: str | None = None,
+    review: bool = False,
 ) -> Standing:
     """Met, due within 60 days, overdue, or never recorded. A duty without an interval (met
-    once and on changes) is met once it is recorded."""
+    once and on changes) is met once it is recorded; `review`: recorded, but the change it
+    must be updated after has happened, so it is due for review."""
     if last_met is None:
         return Standing(duty=duty, subject=subject, status=Status.NOT_RECORDED)
     due_on = add_months(last_met, duty.interval_months) if duty.interval_months else None
-    if due_on is None:
+    if review:
+        status = Status.REVIEW
+    elif due_on is None:
         status = Status.MET
     elif due_on < today:
         status = Status.OVERDUE

@@ -14,6 +14,7 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from domain.texts import (
+    amo,
     checkins,
     core,
     digest,
@@ -68,6 +69,7 @@ _SECTIONS: Final = (
     work_accident.TEXTS,
     work_accident_export.TEXTS,
     documentation.TEXTS,
+    amo.TEXTS,
     org_sync.TEXTS,
     training.TEXTS,
     screening.TEXTS,

@@ -19,6 +19,7 @@ from reports.excel import local, write_register
 _FILLS: Final = {
     Status.MET: PatternFill("solid", fgColor="C6EFCE"),
     Status.DUE_SOON: PatternFill("solid", fgColor="FFEB9C"),
+    Status.REVIEW: PatternFill("solid", fgColor="FFEB9C"),
     Status.OVERDUE: PatternFill("solid", fgColor="FFC7CE"),
     Status.NOT_RECORDED: PatternFill("solid", fgColor="EDEDED"),
 }

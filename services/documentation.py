@@ -7,23 +7,24 @@ leaders and AMKs, the secretariat and administrators may record; refusals are au
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cards.common import Card, notice_card
+from cards.common import Card, format_day, notice_card
 from cards.documentation import (
     UnitSummary,
     all_units_card,
-    format_day,
     overview_card,
     pick_card,
     record_card,
 )
 from cards.exports import with_export
 from domain.actor import Speaker
+from domain.amo import AMO_DUTY
 from domain.documentation import (
     Duty,
     DutyCatalogue,
@@ -40,8 +41,9 @@ from domain.ids import CardId, ChosenId
 from domain.org import UnitRef
 from domain.wellbeing import Access
 from services.actions import CardData, CardInputs, NoData, Verb
+from services.amo import AmoRef, AmoServices
 from services.ports import Clock
-from storage import audit, documentation, org, screening, training, wellbeing
+from storage import amo, audit, documentation, org, screening, training, wellbeing
 from storage.db import Database
 from storage.models import Unit, utcnow
 
@@ -81,6 +83,7 @@ class DatabaseDocumentationServices:
         self.db = db
         self.clock = clock
         self.catalogue = documentation.duties()
+        self.amo = AmoServices(db, overview=self._overview, clock=clock)
 
     def verbs(self) -> list[Verb[Any]]:
         return [
@@ -90,6 +93,7 @@ class DatabaseDocumentationServices:
             Verb("documentation.all", NoData, self.all_units),
             Verb("documentation.form", DutyRef, self.form),
             Verb("documentation.record", DutyInputs, self.record),
+            *self.amo.verbs(),
         ]
 
     async def word(self, speaker: Speaker) -> Card:
@@ -130,6 +134,8 @@ class DatabaseDocumentationServices:
             return await self._all_units(session, speaker)
 
     async def form(self, speaker: Speaker, ref: DutyRef) -> Card:
+        if ref.duty == AMO_DUTY:  # recorded with its groups and reasoning
+            return await self.amo.form(speaker, AmoRef(unit_id=ref.unit_id))
         async with self.db.sessions() as session:
             found = await self._unit_and_duty(session, ref.unit_id, ref.duty)
             access = await self._access(session, speaker)
@@ -146,6 +152,8 @@ class DatabaseDocumentationServices:
         """Record that the unit met the duty, in one transaction with its audit event; the
         form again with what is wrong under each field, or the overview with a receipt."""
         lang = speaker.lang
+        if sent.duty == AMO_DUTY:  # an old card: the AMO's own form, nothing saved
+            return await self.amo.form(speaker, AmoRef(unit_id=sent.unit_id))
         values = sent.inputs()
         today = self._today()
         async with self.db.transaction() as session:
@@ -176,27 +184,13 @@ class DatabaseDocumentationServices:
                 actor_id=speaker.person_id,
                 actor=speaker.actor,
             )
-            standings = await self._standings(session, unit.id)
-            amo = await documentation.amo_members(session, unit.id)
-            counts = await _training_counts(session, access, unit.id)
-            screenings = await screening.of_unit(session, unit.id)
-        notice = t(
-            lang,
-            "documentation.saved",
-            duty=duty.name(lang is Lang.DA),
-            day=format_day(lang, problems.met_on),
-        )
-        return overview_card(
-            lang,
-            unit,
-            standings,
-            may_record=True,
-            university_wide=access.university_wide,
-            notice=notice,
-            amo=amo,
-            training=counts,
-            screenings=screenings,
-        )
+            notice = t(
+                lang,
+                "documentation.saved",
+                duty=duty.name(lang is Lang.DA),
+                day=format_day(lang, problems.met_on),
+            )
+            return await self._overview(session, speaker, access, unit.id, notice)
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -215,28 +209,38 @@ class DatabaseDocumentationServices:
             return None
         return UnitRef(id=unit.id, name=unit.name), duty
 
-    async def _standings(self, session: AsyncSession, unit_id: int) -> list[Standing]:
-        met = await documentation.last_met(session, [unit_id])
-        return worst_first(self._unit_standings(met, unit_id))
-
-    def _unit_standings(self, met: documentation.Met, unit_id: int) -> list[Standing]:
-        return unit_standings(self.catalogue, met, unit_id, self._today())
+    def _unit_standings(
+        self, met: documentation.Met, unit_id: int, review: Collection[int] = ()
+    ) -> list[Standing]:
+        return unit_standings(self.catalogue, met, unit_id, self._today(), review=review)
 
     async def _overview(
-        self, session: AsyncSession, speaker: Speaker, access: Access, unit_id: int
+        self,
+        session: AsyncSession,
+        speaker: Speaker,
+        access: Access,
+        unit_id: int,
+        notice: str | None = None,
     ) -> Card:
+        """The unit's overview (with `notice` on top); the AMO's latest reasoning and the
+        export button for those who may record."""
         unit = await session.get(Unit, unit_id)
         if unit is None or not unit.active:
             return self._unknown(speaker)
+        met = await documentation.last_met(session, [unit.id])
+        review = await amo.to_review(session, [unit.id])
+        latest = (await amo.latest(session, [unit.id])).get(unit.id)
         card = overview_card(
             speaker.lang,
             UnitRef(id=unit.id, name=unit.name),
-            await self._standings(session, unit.id),
+            worst_first(self._unit_standings(met, unit.id, review)),
             may_record=access.may_record(unit.id),
             university_wide=access.university_wide,
+            notice=notice,
             amo=await documentation.amo_members(session, unit.id),
             training=await _training_counts(session, access, unit.id),
             screenings=await screening.of_unit(session, unit.id),
+            amo_record=latest if access.may_record(unit.id) else None,
         )
         if not access.may_record(unit.id):
             return card
@@ -255,11 +259,13 @@ class DatabaseDocumentationServices:
 
     async def _all_units(self, session: AsyncSession, speaker: Speaker) -> Card:
         units = await org.list_units(session)
-        met = await documentation.last_met(session, [unit.id for unit in units])
+        unit_ids = [unit.id for unit in units]
+        met = await documentation.last_met(session, unit_ids)
+        review = await amo.to_review(session, unit_ids)
         order = list(Status)
         summaries = []
         for unit in units:
-            counts = Counter(item.status for item in self._unit_standings(met, unit.id))
+            counts = Counter(item.status for item in self._unit_standings(met, unit.id, review))
             worst = min(counts, key=order.index)
             summaries.append(
                 UnitSummary(unit=UnitRef(id=unit.id, name=unit.name), worst=worst, counts=counts)
@@ -306,17 +312,24 @@ async def _training_counts(
 
 
 def unit_standings(
-    catalogue: DutyCatalogue, met: documentation.Met, unit_id: int, today: date
+    catalogue: DutyCatalogue,
+    met: documentation.Met,
+    unit_id: int,
+    today: date,
+    *,
+    review: Collection[int] = (),
 ) -> list[Standing]:
     """Every duty of the catalogue for one unit (a duty kept per subject: one per subject,
-    or one "not recorded"), in the catalogue's order."""
+    or one "not recorded"), in the catalogue's order; the AMO's composition is due for review
+    in the units of `review` (`storage.amo.to_review`)."""
     standings: list[Standing] = []
     for duty in catalogue.duties:
         entries = documentation.met_on(met, unit_id, duty)
         if not entries:
             standings.append(standing(duty, None, today))
+        again = duty.key == AMO_DUTY and unit_id in review
         for subject, day, proof in entries:
-            standings.append(standing(duty, day, today, subject=subject, proof=proof))
+            standings.append(standing(duty, day, today, subject=subject, proof=proof, review=again))
     return standings
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from domain.i18n import local_date
 from reports import documentation as documentation_report
 from services.documentation import unit_standings
-from storage import documentation, org
+from storage import amo, documentation, org
 from storage.db import Database
 from storage.models import utcnow
 
@@ -34,6 +34,9 @@ async def prepare_overview(
             if unit_ids is None or unit.id in unit_ids
         ]
         met = await documentation.last_met(session, [unit.id for unit in units])
+        review = await amo.to_review(session, [unit.id for unit in units])
     today = local_date(now)
-    rows = [(unit.name, unit_standings(catalogue, met, unit.id, today)) for unit in units]
+    rows = [
+        (unit.name, unit_standings(catalogue, met, unit.id, today, review=review)) for unit in units
+    ]
     return partial(documentation_report.write_workbook, catalogue=catalogue, units=rows, now=now)

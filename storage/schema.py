@@ -1,6 +1,7 @@
 """Every table of the bot: importing this module registers all models on `Base.metadata`."""
 
 from storage import (
+    amo_models,
     checkin_models,
     digest_models,
     documentation_models,
@@ -17,6 +18,7 @@ from storage.models import Base
 metadata = Base.metadata
 
 __all__ = [
+    "amo_models",
     "checkin_models",
     "digest_models",
     "documentation_models",

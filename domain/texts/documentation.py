@@ -18,6 +18,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "documentation.status.due_soon": ("Snart forfalden", "Due soon"),
     "documentation.status.overdue": ("Overskredet", "Overdue"),
     "documentation.status.not_recorded": ("Ikke registreret", "Not recorded"),
+    "documentation.status.review": ("Skal gennemgås", "Review needed"),
     "documentation.last_met": ("Sidst: {day}", "Last: {day}"),
     "documentation.due_on": ("Næste gang senest: {day}", "Next due by: {day}"),
     "documentation.on_change": (
