@@ -85,7 +85,9 @@ def flows(
     `fetcher` fetches the files people send into the chat."""
     picker = settings.people_picker_on
     org = DatabaseOrgServices(db, settings.privacy_notice, picker=picker, directory=directory)
-    lone_work = DatabaseLoneWorkServices(db, notifier, admin_upns=settings.admin_upns)
+    lone_work = DatabaseLoneWorkServices(
+        db, notifier, admin_upns=settings.admin_upns, picker=picker, directory=directory
+    )
     near_miss = DatabaseNearMissServices(db, notifier, picker=picker, directory=directory)
     digest = DigestServices(db, digest_poster(db, notifier, settings))
     wellbeing = DatabaseWellbeingServices(

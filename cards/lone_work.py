@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from microsoft_teams.cards import (
@@ -35,7 +36,17 @@ from cards.common import (
     title,
     unit_choices,
 )
-from cards.forms import Field, FormItem, Kind, Note, Row, field_error, keyed, render_fields
+from cards.forms import (
+    Field,
+    FormItem,
+    Kind,
+    Note,
+    Row,
+    field_error,
+    keyed,
+    person_field,
+    render_fields,
+)
 from cards.training import lone_work_line
 from domain.i18n import Lang, format_datetime, t
 from domain.lone_work import (
@@ -122,25 +133,47 @@ _DETAILS: tuple[FormItem, ...] = (
         widths=("stretch", "auto"),
     ),
     Field("mitigation_other", f"{_FIELD}.mitigation_other", max_length=300),
-    Row(
-        (
-            Field(
-                "emergency_name",
-                f"{_FIELD}.emergency_name",
-                required=True,
-                max_length=200,
-                error="lone_work.error.emergency_name",
-            ),
-            Field(
-                "emergency_phone",
-                f"{_FIELD}.emergency_phone",
-                Kind.PHONE,
-                required=True,
-                max_length=40,
-                error="lone_work.error.phone",
-            ),
-        )
+)
+_PHONE = Field(
+    "emergency_phone",
+    f"{_FIELD}.emergency_phone",
+    Kind.PHONE,
+    required=True,
+    max_length=40,
+    error="lone_work.error.phone",
+)
+_NAME = Field(
+    "emergency_name",
+    f"{_FIELD}.emergency_name",
+    required=True,
+    max_length=200,
+    error="lone_work.error.emergency_name",
+)
+_COLLEAGUE = person_field(
+    "emergency_person",
+    f"{_FIELD}.emergency_person",
+    picker_label=f"{_FIELD}.emergency_person",
+    error=None,
+    required=False,
+    picker_error="lone_work.error.emergency_person",
+    pattern=None,
+)
+EMERGENCY: dict[bool, tuple[FormItem, ...]] = {
+    False: (Row((_NAME, _PHONE)),),
+    True: (
+        _COLLEAGUE,
+        Note(f"{_FIELD}.emergency_person.explain", heading=False),
+        Row(
+            (
+                replace(_NAME, label=f"{_FIELD}.emergency_name.optional", required=False),
+                _PHONE,
+            )
+        ),
     ),
+}
+"""The emergency contact without the people picker (name and phone) and with it (a picked
+colleague, or a typed name for someone from outside; the phone always)."""
+_CONFIRMATIONS: tuple[FormItem, ...] = (
     Field("trained", f"{_FIELD}.trained", Kind.TOGGLE),
     Field("adult", f"{_FIELD}.adult", Kind.TOGGLE),
     Note(f"{_FIELD}.adult.explain", heading=False),
@@ -183,7 +216,14 @@ WHEN: dict[Schedule, tuple[FormItem, ...]] = {
         ),
     ),
 }
-FORM: tuple[FormItem, ...] = (*_DETAILS, *WHEN[Schedule.SINGLE], *WHEN[Schedule.RECURRING])
+FORM: tuple[FormItem, ...] = (
+    *_DETAILS,
+    _COLLEAGUE,
+    *EMERGENCY[False],
+    *_CONFIRMATIONS,
+    *WHEN[Schedule.SINGLE],
+    *WHEN[Schedule.RECURRING],
+)
 """Every field of the request; the card asks for the period last, one schedule at a time."""
 
 
@@ -237,10 +277,12 @@ def request_form(
     requester: str | None,
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
+    picker: bool = False,
 ) -> Card:
     """The request card (`FORM`); `values` are kept and `errors` (field → message) shown
     under their fields. The period comes last: a single one (what a new form shows) or a
-    recurring arrangement, one at a time, each with its own Next button."""
+    recurring arrangement, one at a time, each with its own Next button. With `picker` the
+    emergency contact may be a colleague picked in Teams' people picker."""
     values = dict(values or {})
     chosen = Schedule.RECURRING if values.get("schedule") == "recurring" else Schedule.SINGLE
     body: list[CardElement] = [title(t(lang, "lone_work.form.title"))]
@@ -255,8 +297,11 @@ def request_form(
                 text=t(lang, "lone_work.error.form"), color="Attention", weight="Bolder", wrap=True
             )
         )
+    details = (*_DETAILS, *EMERGENCY[picker], *_CONFIRMATIONS)
     body.extend(
-        render_fields(lang, _DETAILS, values, errors, choices={"unit_id": unit_choices(units)})
+        render_fields(
+            lang, details, values, errors, choices={"unit_id": unit_choices(units)}, picker=picker
+        )
     )
     body.append(TextBlock(text=t(lang, f"{_FIELD}.schedule"), weight="Bolder", wrap=True))
     body.extend(_schedule_buttons(lang))
@@ -333,6 +378,15 @@ def _mitigations(lang: Lang, view: RequestView) -> str:
     return "; ".join(names) or t(lang, "lone_work.none")
 
 
+def emergency_text(lang: Lang, view: RequestView) -> str:
+    """The emergency contact's name and phone, and whether they are a colleague alarmed in
+    Teams."""
+    text = plain(f"{view.emergency_name}, {view.emergency_phone}")
+    if view.emergency_colleague:
+        text += f" ({t(lang, 'lone_work.emergency.colleague')})"
+    return text
+
+
 def facts(lang: Lang, view: RequestView, *, with_status: bool) -> FactSet:
     """The request as facts; what people typed (and their names) made `plain`."""
     rows: list[tuple[str, str]] = []
@@ -356,7 +410,7 @@ def facts(lang: Lang, view: RequestView, *, with_status: bool) -> FactSet:
             t(lang, "lone_work.risk.risky" if view.risky else "lone_work.risk.not_risky"),
         ),
         ("lone_work.fact.mitigations", _mitigations(lang, view)),
-        ("lone_work.fact.emergency", plain(f"{view.emergency_name}, {view.emergency_phone}")),
+        ("lone_work.fact.emergency", emergency_text(lang, view)),
         ("lone_work.fact.trained", t(lang, "lone_work.yes" if view.trained else "lone_work.no")),
     ]
     if view.approver:

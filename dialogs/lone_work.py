@@ -45,10 +45,19 @@ LIST_WORDS = {
 
 
 UNKNOWN_UNIT: dict[str, str] = {"unit_id": "form.error.unit"}
+UNNAMED: dict[str, str] = {"emergency_name": "lone_work.error.emergency_unnamed"}
 
 
 class LoneWorkServices(Protocol):
     """What the lone-work dialog and its cards need from the rest of the bot."""
+
+    @property
+    def picker(self) -> bool:
+        """Whether the form offers Teams' people picker for the emergency contact."""
+
+    async def contact_name(self, aad_object_id: str) -> str | None:
+        """The name of the colleague picked as emergency contact: the one the bot knows, or
+        the directory's; None if neither knows it."""
 
     async def form_choices(
         self, speaker: Speaker, *, home: bool
@@ -107,6 +116,7 @@ class LoneWorkDialog(ComponentDialog):  # type: ignore[misc]
             requester=speaker.name,
             values=values,
             errors=errors,
+            picker=self.services.picker,
         )
         return await step.prompt(
             _PROMPT,
@@ -125,6 +135,11 @@ class LoneWorkDialog(ComponentDialog):  # type: ignore[misc]
         form, errors = parse(values, now=datetime.now(UTC))
         if errors or form is None:
             return await step.replace_dialog(_FORM, {"values": values, "errors": errors})
+        if form.emergency_person and not form.emergency_name:
+            name = await self.services.contact_name(form.emergency_person)
+            if not name:
+                return await step.replace_dialog(_FORM, {"values": values, "errors": UNNAMED})
+            values["emergency_name"] = name[:200]
         return await step.replace_dialog(_SUMMARY, {"values": values})
 
     async def _show_summary(self, step: WaterfallStepContext) -> DialogTurnResult:

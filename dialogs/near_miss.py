@@ -39,7 +39,7 @@ from domain.i18n import t
 from domain.ids import row_id
 from domain.near_miss_forms import NearMissForm, kept_values, validate_form
 from domain.org import UnitRef
-from domain.photos import SHOW_PHOTOS, StoredPhoto
+from domain.photos import INLINE_BYTES, MAX_PIXELS, SHOW_PHOTOS, StoredPhoto
 from domain.submissions import sent_anonymously
 from domain.work_accident_forms import values_from_near_miss_form
 from services.near_miss_photos import PhotoAdded, PhotoRefusal, ReportPhotos
@@ -63,8 +63,7 @@ LIST_WORDS: Final = frozenset(
     }
 )
 _FORM_ID: Final = re.compile(r"^[0-9a-f]{32}$")
-INLINE_PHOTO_BYTES: Final = 1024 * 1024
-"""The largest photo sent into a chat inline (a base64 `data:` URI in the message)."""
+MEGAPIXELS: Final = MAX_PIXELS // 1_000_000
 _PHOTO_WORDS: Final = re.compile(r"^(?:foto|fotos|photo|photos)\s+(nm-\d{4}-\d{1,6})$")
 PHOTO_KEY: Final = "photo_key"
 """Where the reporting dialog keeps the random key its photos wait under until it is sent."""
@@ -292,6 +291,9 @@ class NearMissModule:
                 break
             if added.refused is PhotoRefusal.NOT_PHOTO:
                 lines.append(t(speaker.lang, "files_in.photo.not_photo", name=name))
+            elif added.refused is PhotoRefusal.TOO_MANY_PIXELS:
+                said = t(speaker.lang, "files_in.photo.too_many_pixels", name=name, most=MEGAPIXELS)
+                lines.append(said)
             elif added.refused is PhotoRefusal.TOO_MANY:
                 lines.append(t(speaker.lang, "files_in.photo.too_many", count=added.count))
                 break
@@ -311,7 +313,8 @@ class NearMissModule:
         self, turn_context: TurnContext, action: str, value: dict[str, Any]
     ) -> None:
         """**Vis fotos** on a report card: the photos into the reader's chat as images (the
-        read is audited), each in its own message; one too large to send inline is named."""
+        read is audited), each in its own message; photos are scaled down when they are
+        stored, so only one stored before that can be too large to send inline: it is named."""
         speaker = speaker_of(turn_context)
         report_id = row_id(value.get("report_id"))
         found = (
@@ -330,7 +333,7 @@ class NearMissModule:
         heading = t(speaker.lang, "files_in.photos.heading", number=found.number)
         await turn_context.send_activity(text_activity(heading))
         for index, photo in enumerate(found.photos, start=1):
-            if len(photo.data) > INLINE_PHOTO_BYTES:
+            if len(photo.data) > INLINE_BYTES:  # stored before photos were scaled down
                 said = t(
                     speaker.lang,
                     "files_in.photos.too_large",

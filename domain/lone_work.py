@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from domain.i18n import COPENHAGEN
 from domain.ids import RowId
+from domain.people import is_object_id
 from domain.training import TrainingCheck
 
 PHONE_PATTERN: Final = re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")
@@ -142,7 +143,9 @@ class LoneWorkForm(BaseModel):
     checkin_person: str | None = Field(default=None, max_length=200)
     checkin_interval: int | None = Field(default=None, ge=5, le=240)
     mitigation_other: str | None = Field(default=None, max_length=300)
-    emergency_name: str = Field(min_length=2, max_length=200)
+    emergency_person: str | None = None
+    """A colleague picked as the emergency contact (Entra object id; Teams' people picker)."""
+    emergency_name: str | None = Field(default=None, min_length=2, max_length=200)
     emergency_phone: str
     trained: bool = False
     adult: bool = False
@@ -170,6 +173,8 @@ class LoneWorkForm(BaseModel):
         "checkin_person",
         "checkin_interval",
         "mitigation_other",
+        "emergency_person",
+        "emergency_name",
         mode="before",
     )
     @classmethod
@@ -193,6 +198,15 @@ class LoneWorkForm(BaseModel):
         if unknown:
             raise ValueError("weekday")
         return [day for day in WEEKDAYS if day in value]
+
+    @field_validator("emergency_person")
+    @classmethod
+    def _colleague(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not is_object_id(value):
+            raise ValueError("person")
+        return value.lower()
 
     @field_validator("emergency_phone")
     @classmethod
@@ -282,6 +296,8 @@ def check(form: LoneWorkForm, *, now: datetime) -> dict[str, str]:
             errors["end_date" if form.schedule is Schedule.SINGLE else "valid_to"] = (
                 "lone_work.error.in_past"
             )
+    if not form.emergency_name and not form.emergency_person:
+        errors["emergency_name"] = "lone_work.error.emergency_name"
     if Hazard.OTHER in form.hazards and not form.hazard_other:
         errors["hazard_other"] = "lone_work.error.hazard_other"
     if Mitigation.CHECK_IN in form.mitigations and not (
@@ -320,6 +336,7 @@ FIELD_ERRORS: Final[dict[str, str]] = {
     "campus": "lone_work.error.required",
     "building": "lone_work.error.required",
     "room": "lone_work.error.required",
+    "emergency_person": "lone_work.error.emergency_person",
     "emergency_name": "lone_work.error.emergency_name",
     "emergency_phone": "lone_work.error.phone",
     "checkin_interval": "lone_work.error.checkin",
@@ -384,6 +401,8 @@ class RequestView(BaseModel):
     mitigation_other: str | None = None
     emergency_name: str
     emergency_phone: str
+    emergency_colleague: bool = False
+    """The contact is a colleague picked in Teams (alarmed in Teams too)."""
     trained: bool
     adult: bool
     risky: bool
@@ -467,8 +486,9 @@ def preview(form: LoneWorkForm, *, requester: str, unit: str) -> RequestView:
         checkin_person=form.checkin_person,
         checkin_interval=form.checkin_interval,
         mitigation_other=form.mitigation_other,
-        emergency_name=form.emergency_name,
+        emergency_name=form.emergency_name or "",
         emergency_phone=form.emergency_phone,
+        emergency_colleague=form.emergency_person is not None,
         trained=form.trained,
         adult=form.adult,
         risky=form.risky,

@@ -305,6 +305,7 @@ class CheckinJob:
                 return 0
             request = await session.get(LoneWorkRequest, checkin.request_id)
             assert request is not None
+            await checkins.picked_contact(session, request)
             people = await checkins.responders(session, checkin, request)
             view = await view_of(session, checkin)
             await checkins.log(

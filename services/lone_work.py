@@ -40,7 +40,7 @@ from services.lone_work_views import (
     views_and_people,
     with_training,
 )
-from services.ports import Notifier, Outgoing
+from services.ports import Directory, Notifier, Outgoing
 from storage import audit, conversations, lone_work, lone_work_decisions, lone_work_lists, org
 from storage.db import Database, HotConnection
 from storage.lone_work import ENTITY
@@ -67,12 +67,24 @@ class DatabaseLoneWorkServices:
         *,
         admin_upns: frozenset[str],
         clock: Callable[[], datetime] = utcnow,
+        picker: bool = False,
+        directory: Directory | None = None,
     ) -> None:
         self.db = db
         self.notifier = notifier
         self.admin_upns = admin_upns
         self.clock = clock
         self.checkins = CheckinJob(db, notifier)
+        self.picker = picker  # the emergency contact may be a colleague picked in Teams
+        self.directory = directory
+
+    async def contact_name(self, aad_object_id: str) -> str | None:
+        async with self.db.sessions() as session:
+            known = await org.find_person(session, aad_object_id=aad_object_id)
+        if known is not None and known.name:
+            return known.name
+        entry = await self.directory.person(aad_object_id) if self.directory else None
+        return entry.name if entry is not None else None
 
     async def form_choices(
         self, speaker: Speaker, *, home: bool

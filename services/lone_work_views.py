@@ -124,6 +124,7 @@ def request_view(
         mitigation_other=request.mitigation_other,
         emergency_name=request.emergency_name,
         emergency_phone=request.emergency_phone,
+        emergency_colleague=request.emergency_aad_object_id is not None,
         trained=request.trained,
         adult=request.adult,
         affiliation=Affiliation(request.affiliation) if request.affiliation else None,

@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlalchemy import select
 
 from domain.actor import Speaker
-from domain.photos import StoredPhoto, strip_metadata
+from domain.photos import CleanPhoto, PhotoProblem, StoredPhoto, prepare_photo
 from storage import audit, near_miss, near_miss_follow_up, near_miss_photos
 from storage.db import Database
 from storage.models import utcnow
@@ -25,6 +25,7 @@ from storage.near_miss_photos import MAX_PHOTOS
 
 class PhotoRefusal(StrEnum):
     NOT_PHOTO = "not_photo"  # not a JPEG or PNG that could be read through
+    TOO_MANY_PIXELS = "too_many_pixels"  # a picture too large to decode (domain.photos)
     TOO_MANY = "too_many"
     NOT_YOURS = "not_yours"  # no such report, anonymous, or someone else's
 
@@ -44,6 +45,12 @@ class ReportPhotos:
     photos: list[StoredPhoto]
 
 
+async def _prepared(data: bytes) -> CleanPhoto | PhotoProblem:
+    """The photo as stored (`domain.photos.prepare_photo`), made off the event loop: scaling
+    a 12-megapixel phone photo down takes about a quarter of a second."""
+    return await asyncio.to_thread(prepare_photo, data)
+
+
 class NearMissPhotoServices:
     """Storing and showing near-miss photos."""
 
@@ -54,9 +61,9 @@ class NearMissPhotoServices:
     async def add_pending(self, pending_key: str, data: bytes) -> PhotoAdded:
         """A photo sent while the form is filled in. Not audited: an audit event would name
         the sender, and the report may be anonymous (the report's own event covers it)."""
-        photo = await asyncio.to_thread(strip_metadata, data)  # ~45 ms for 8 MB
-        if photo is None:
-            return PhotoAdded(refused=PhotoRefusal.NOT_PHOTO)
+        photo = await _prepared(data)
+        if not isinstance(photo, CleanPhoto):
+            return PhotoAdded(refused=PhotoRefusal(photo.value))
         async with self.db.transaction() as session:
             count = await near_miss_photos.pending_count(session, pending_key)
             if count >= MAX_PHOTOS:
@@ -72,7 +79,7 @@ class NearMissPhotoServices:
 
     async def add_to_own_report(self, speaker: Speaker, number: str, data: bytes) -> PhotoAdded:
         """A photo the named reporter adds to their own report afterwards (audited)."""
-        photo = await asyncio.to_thread(strip_metadata, data)  # ~45 ms for 8 MB
+        photo = await _prepared(data)
         async with self.db.transaction() as session:
             report = await session.scalar(
                 select(NearMissReport).where(NearMissReport.number == number.upper())
@@ -84,8 +91,8 @@ class NearMissPhotoServices:
                 or report.personal_data_removed_at is not None
             ):
                 return PhotoAdded(refused=PhotoRefusal.NOT_YOURS)
-            if photo is None:
-                return PhotoAdded(refused=PhotoRefusal.NOT_PHOTO, number=report.number)
+            if not isinstance(photo, CleanPhoto):
+                return PhotoAdded(refused=PhotoRefusal(photo.value), number=report.number)
             count = await near_miss_photos.report_count(session, report.id)
             if count >= MAX_PHOTOS:
                 return PhotoAdded(count, PhotoRefusal.TOO_MANY, report.number)

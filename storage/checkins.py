@@ -410,8 +410,9 @@ async def timeline(session: AsyncSession, session_id: int) -> list[CheckinEvent]
 async def responders(
     session: AsyncSession, checkin: CheckinSession, request: LoneWorkRequest
 ) -> list[Person]:
-    """Who gets the escalation: the approver, the unit's AMKs and the emergency contact when
-    exactly one person the bot knows on Teams has that name; never the worker."""
+    """Who gets the escalation: the approver, the unit's AMKs and the emergency contact (a
+    picked colleague, or exactly one person the bot knows on Teams by the typed name); never
+    the worker."""
     people: list[Person] = []
     approver_id = request.approver_id or request.decided_by_id
     if approver_id is not None:
@@ -450,6 +451,11 @@ async def ladder(
 
 
 async def emergency_person(session: AsyncSession, request: LoneWorkRequest) -> Person | None:
+    """The emergency contact as a person the bot can alarm: the colleague picked in the
+    people picker (their row, once `picked_contact` made it), or the one Teams user the bot
+    knows by the typed name."""
+    if request.emergency_aad_object_id:
+        return await org.find_person(session, aad_object_id=request.emergency_aad_object_id)
     name = request.emergency_name.strip()
     if not name:
         return None
@@ -459,6 +465,17 @@ async def emergency_person(session: AsyncSession, request: LoneWorkRequest) -> P
         )
     ).all()
     return matches[0] if len(matches) == 1 else None
+
+
+async def picked_contact(session: AsyncSession, request: LoneWorkRequest) -> None:
+    """A row for the colleague picked as the emergency contact, if the bot has none yet
+    (known by object id and the name on the request until they write to the bot), so the
+    alarm can reach them, installing the app for them where Graph is configured."""
+    aad = request.emergency_aad_object_id
+    if aad and await org.find_person(session, aad_object_id=aad) is None:
+        await org.upsert_person(
+            session, aad_object_id=aad, upn=None, name=request.emergency_name.strip() or None
+        )
 
 
 async def may_handle(session: AsyncSession, checkin: CheckinSession, person_id: int) -> bool:

@@ -73,6 +73,7 @@ class RequestRow:
     mitigation_other: str | None
     emergency_name: str
     emergency_phone: str
+    emergency_aad_object_id: str | None
     trained: bool
     adult: bool
     affiliation: str | None
@@ -344,8 +345,9 @@ def request_values(
         "checkin_person": form.checkin_person if check_in else None,
         "checkin_interval_minutes": form.checkin_interval if check_in else None,
         "mitigation_other": form.mitigation_other,
-        "emergency_name": form.emergency_name,
+        "emergency_name": form.emergency_name or "",
         "emergency_phone": form.emergency_phone,
+        "emergency_aad_object_id": form.emergency_person,
         "trained": form.trained,
         "adult": form.adult,
         "affiliation": form.affiliation.value,

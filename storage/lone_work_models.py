@@ -57,6 +57,8 @@ class LoneWorkRequest(Base):
     mitigation_other: Mapped[str | None] = mapped_column(String(300))
     emergency_name: Mapped[str] = mapped_column(String(200))
     emergency_phone: Mapped[str] = mapped_column(String(40))
+    # the Entra object id of a colleague picked as the emergency contact (alarmed in Teams)
+    emergency_aad_object_id: Mapped[str | None] = mapped_column(String(36))
     trained: Mapped[bool] = mapped_column(Boolean)
     adult: Mapped[bool] = mapped_column(Boolean)
     # employee, student or guest (domain.lone_work.Affiliation); NULL: sent before it was asked

@@ -229,6 +229,7 @@ async def remove_lone_work_people(
             checkin_person=None,
             emergency_name="",
             emergency_phone="",
+            emergency_aad_object_id=None,
             conditions=None,
             decision_note=None,
             close_reason=None,

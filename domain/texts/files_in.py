@@ -105,6 +105,12 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "{name} kan ikke gemmes som foto: jeg tager imod billeder i JPEG og PNG.",
         "{name} cannot be saved as a photo: I take JPEG and PNG pictures.",
     ),
+    "files_in.photo.too_many_pixels": (
+        "{name} er et for stort billede til at blive gemt: højst {most} megapixel. Tag "
+        "billedet i kameraets almindelige opløsning, eller send en mindre kopi.",
+        "{name} is too large a picture to be saved: at most {most} megapixels. Take the "
+        "photo at the camera's usual resolution, or send a smaller copy.",
+    ),
     "files_in.photo.too_many": (
         "Der er allerede {count} fotos, og flere kan ikke gemmes.",
         "There are already {count} photos, and no more can be saved.",

@@ -63,6 +63,22 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "lone_work.field.mitigation_other": ("Andet tiltag – beskriv", "Other measure – describe"),
     "lone_work.field.emergency_name": ("Nødkontakt – navn", "Emergency contact – name"),
     "lone_work.field.emergency_phone": ("Nødkontakt – telefon", "Emergency contact – phone"),
+    "lone_work.field.emergency_person": (
+        "Nødkontakt – er det en kollega? Vælg personen",
+        "Emergency contact – is it a colleague? Pick them",
+    ),
+    "lone_work.field.emergency_person.explain": (
+        "En kollega, du vælger her, får også alarmen i Teams, hvis du ikke tjekker ind. "
+        "Er nødkontakten ikke ansat her, så skriv navnet i stedet. Telefonnummeret skal "
+        "altid med.",
+        "A colleague you pick here also gets the alarm in Teams if you do not check in. If "
+        "your emergency contact does not work here, type their name instead. The phone "
+        "number is always needed.",
+    ),
+    "lone_work.field.emergency_name.optional": (
+        "Nødkontakt – navn (hvis ikke en kollega)",
+        "Emergency contact – name (if not a colleague)",
+    ),
     "lone_work.field.trained": (
         "Jeg er instrueret og oplært i at udføre arbejdet sikkert",
         "I have been instructed and trained to do this work safely",
@@ -213,6 +229,14 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Skriv nødkontaktens navn.",
         "Enter the emergency contact's name.",
     ),
+    "lone_work.error.emergency_person": (
+        "Vælg en kollega på listen, eller skriv nødkontaktens navn.",
+        "Pick a colleague from the list, or type the emergency contact's name.",
+    ),
+    "lone_work.error.emergency_unnamed": (
+        "Vi kan ikke slå kollegaens navn op lige nu. Skriv navnet her.",
+        "We cannot look up your colleague's name right now. Type the name here.",
+    ),
     "lone_work.error.phone": (
         "Skriv et telefonnummer (mindst 8 cifre).",
         "Enter a phone number (at least 8 digits).",
@@ -242,6 +266,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "lone_work.fact.hazards": ("Farer", "Hazards"),
     "lone_work.fact.mitigations": ("Tiltag", "Measures"),
     "lone_work.fact.emergency": ("Nødkontakt", "Emergency contact"),
+    "lone_work.emergency.colleague": (
+        "kollega, får alarmen i Teams",
+        "colleague, alarmed in Teams",
+    ),
     "lone_work.fact.risk": ("Risiko", "Risk"),
     "lone_work.fact.trained": ("Instrueret og oplært", "Instructed and trained"),
     "lone_work.fact.approver": ("Godkender", "Approver"),

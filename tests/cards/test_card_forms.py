@@ -54,7 +54,7 @@ def _entry_forms() -> list[tuple[str, tuple[FormItem, ...], type[BaseModel], Any
 # the card does not require, and the fields the card requires that the model checks only
 # together with others.
 FORMS: list[tuple[str, tuple[FormItem, ...], type[BaseModel], Any, Any]] = [
-    ("lone work request", lone_work.FORM, LoneWorkForm, NONE, NONE),
+    ("lone work request", lone_work.FORM, LoneWorkForm, NONE, {"emergency_name"}),
     ("near-miss report", near_miss_form.FORM, NearMissForm, NONE, NONE),
     ("near-miss investigator", near_miss.ASSIGN_FORM, AssignForm, NONE, NONE),
     ("near-miss action", near_miss.ACTION_FORM, ActionForm, NONE, NONE),

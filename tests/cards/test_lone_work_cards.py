@@ -14,6 +14,7 @@ from domain.i18n import Lang
 from domain.lone_work import FIELD_ERRORS, Hazard, Mitigation, RequestView, Schedule, Status
 from domain.org import SEED_UNITS, UnitRef
 from tests.cards.test_cards import MAX_CARD_BYTES, VALIDATOR
+from tests.cards.test_people_picker_cards import _without_teams_extension
 from tests.support.card_nodes import walk
 
 LONG = "Meget lang beskrivelse med æøå " * 60
@@ -95,6 +96,8 @@ def every_card() -> Iterator[tuple[str, Card]]:
         for status in Status:
             yield f"approval-{status}-{lang}", approval_card(lang, view(status), notice="Bemærk")
             yield f"requester-{status}-{lang}", requester_card(lang, view(status), notice="Bemærk")
+        colleague = view(Status.PENDING, emergency_name="Erik Kollega", emergency_colleague=True)
+        yield f"approval-colleague-{lang}", approval_card(lang, colleague)
         many = [view(Status.PENDING, id=n, task="kort") for n in range(40)]
         yield f"list-{lang}", list_card(lang, "Mine", many, total=40)
 
@@ -128,6 +131,22 @@ def test_buttons_follow_the_state() -> None:
         started = '"checkin.start"' in json.dumps(requester_card(Lang.DA, view(status)))
         assert started is (status is Status.APPROVED)
     assert approval_card(Lang.DA, view(Status.REJECTED))["refresh"]["userIds"] == []
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+def test_the_people_picker_form_asks_for_a_colleague_or_a_name(lang: Lang) -> None:
+    """Teams' picker for a colleague (checked against the schema without Teams' extension,
+    as `test_people_picker_cards` does); the typed name is then optional, the phone not."""
+    card = request_form(lang, [UnitRef(id=1, name="Kemi")], requester="Maja", picker=True)
+    inputs = {node["id"]: node for node in walk(card) if node.get("id")}
+    assert inputs["emergency_person"]["type"] == "Input.ChoiceSet"
+    assert "choices.data" in inputs["emergency_person"]
+    assert not inputs["emergency_name"].get("isRequired")
+    assert inputs["emergency_phone"]["isRequired"] is True
+    assert list(VALIDATOR.iter_errors(_without_teams_extension(card))) == []
+    assert "emergency_person" not in {
+        node.get("id") for node in walk(request_form(lang, [], requester="Maja"))
+    }
 
 
 def test_english_cards_speak_english() -> None:

@@ -1,14 +1,29 @@
-"""Metadata is removed from photos before they are stored, and the picture is kept whole."""
+"""Metadata is removed from photos before they are stored, and the picture is kept whole; a
+large one is scaled down, and a picture too large to decode is refused."""
 
 from __future__ import annotations
 
-from domain.photos import JPEG, PNG, strip_metadata
+import io
+
+from PIL import Image
+
+from domain.photos import (
+    JPEG,
+    MAX_SIDE,
+    PNG,
+    CleanPhoto,
+    PhotoProblem,
+    prepare_photo,
+    strip_metadata,
+)
 from tests.support.photos import (
     GPS_TEXT,
     OWNER_TEXT,
     SCAN,
     TIME_TEXT,
     jpeg_with_exif,
+    phone_photo,
+    png_bomb,
     png_with_text,
 )
 
@@ -42,3 +57,24 @@ def test_anything_else_is_refused_rather_than_stored_as_it_came() -> None:
     assert strip_metadata(jpeg[:4] + b"\xff\xff") is None
     assert strip_metadata(png[:30]) is None  # no IEND
     assert strip_metadata(b"\xff\xd8\xff\xd9") is None  # no picture at all
+
+
+def test_a_small_upright_photo_keeps_its_own_bytes_without_metadata() -> None:
+    for original in (jpeg_with_exif(), png_with_text()):
+        assert prepare_photo(original) == strip_metadata(original)
+
+
+def test_a_wide_transparent_png_becomes_a_scaled_jpeg_on_white() -> None:
+    picture = Image.new("RGBA", (3200, 200), (255, 0, 0, 0))
+    out = io.BytesIO()
+    picture.save(out, "PNG")
+    prepared = prepare_photo(out.getvalue())
+    assert isinstance(prepared, CleanPhoto) and prepared.content_type == JPEG
+    stored = Image.open(io.BytesIO(prepared.data))
+    assert stored.size == (MAX_SIDE, 100) and stored.getpixel((10, 10)) == (255, 255, 255)
+
+
+def test_bombs_and_what_is_not_a_picture_are_refused() -> None:
+    assert prepare_photo(png_bomb()) is PhotoProblem.TOO_MANY_PIXELS
+    assert prepare_photo(b"GIF89a\x01\x00") is PhotoProblem.NOT_PHOTO
+    assert prepare_photo(phone_photo()[:100_000]) is PhotoProblem.NOT_PHOTO

@@ -5,20 +5,31 @@ AMK from the report card."""
 from __future__ import annotations
 
 import base64
+import io
 from datetime import datetime
 from typing import Any
 
+from PIL import ExifTags, Image
 from sqlalchemy import select
 
 from domain.files import FILE_DOWNLOAD_INFO
 from domain.i18n import COPENHAGEN
-from domain.photos import SHOW_PHOTOS
+from domain.photos import INLINE_BYTES, SHOW_PHOTOS
 from storage.models import AuditEvent, DialogStateRow
 from storage.near_miss_models import NearMissPhoto
 from tests.support.card_nodes import walk
 from tests.support.fake_connector import Sent
 from tests.support.near_miss import AMK, OUTSIDER, REPORTER, form, reports, setup, to
-from tests.support.photos import GPS_TEXT, OWNER_TEXT, SCAN, jpeg_with_exif, png_with_text
+from tests.support.photos import (
+    GPS_TEXT,
+    OWNER_TEXT,
+    PHONE_OWNER,
+    SCAN,
+    jpeg_with_exif,
+    phone_photo,
+    png_bomb,
+    png_with_text,
+)
 from tests.support.teams import BotUnderTest, User
 
 YEAR = datetime.now(COPENHAGEN).year
@@ -167,4 +178,66 @@ async def test_a_file_that_is_not_a_photo_is_not_stored(bot: BotUnderTest) -> No
     assert "skitse.jpg kan ikke gemmes som foto: jeg tager imod billeder i JPEG og PNG" in _text(
         answer
     )
+    assert await _photos(bot) == []
+
+
+def _picture(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+async def test_a_phone_photo_is_stored_scaled_down_without_its_metadata_and_shown_inline(
+    bot: BotUnderTest,
+) -> None:
+    original = phone_photo()
+    assert len(original) > 4 * INLINE_BYTES
+    assert _picture(original).getexif().get_ifd(ExifTags.IFD.GPSInfo)  # the position is there
+    kemi = await setup(bot)
+    await bot.say(REPORTER, "nærved")
+    kept = await paste(bot, REPORTER, original)
+    assert "Fotoet er gemt og kommer med indberetningen" in _text(kept)
+    await bot.submit(REPORTER, form(kemi))
+    assert bot.runtime is not None
+    await bot.runtime.background.drain()
+    (photo,) = await _photos(bot)
+    assert photo.content_type == "image/jpeg" and photo.size == len(photo.data) <= INLINE_BYTES
+    stored = _picture(photo.data)
+    assert stored.size == (1600, 1200) and stored.format == "JPEG"
+    assert dict(stored.getexif()) == {} and "comment" not in stored.info
+    for secret in (b"Exif", b"GPS", PHONE_OWNER.encode(), OWNER_TEXT, b"Phone maker"):
+        assert secret not in photo.data
+    amk_card = to(bot.connector.messages(), AMK)[-1].card
+    shown = await bot.submit(AMK, _show_button(amk_card))
+    (image,) = [item.body["attachments"][0] for item in shown if item.body.get("attachments")]
+    assert base64.b64decode(image["contentUrl"].split(",", 1)[1]) == photo.data
+    assert "for stort til at blive vist" not in _text(shown)
+
+
+async def test_a_photo_taken_upright_is_stored_upright(bot: BotUnderTest) -> None:
+    kemi = await setup(bot)
+    await bot.say(REPORTER, "nærved")
+    await bot.submit(REPORTER, form(kemi))
+    number = f"NM-{YEAR}-0001"
+    added = await paste(bot, REPORTER, phone_photo(orientation=6), text=f"foto {number}")
+    assert f"Fotoet er tilføjet {number} (1 i alt)" in _text(added)
+    (photo,) = await _photos(bot)
+    assert _picture(photo.data).size == (1200, 1600)
+
+
+async def test_a_decompression_bomb_and_a_damaged_photo_are_refused_with_a_reason(
+    bot: BotUnderTest,
+) -> None:
+    await setup(bot)
+    await bot.say(REPORTER, "nærved")
+    bomb = await paste(bot, REPORTER, png_bomb())
+    assert "er et for stort billede til at blive gemt: højst 50 megapixel" in _text(bomb)
+    damaged = phone_photo()[:200_000]
+    cut = await paste(bot, REPORTER, damaged)
+    assert "kan ikke gemmes som foto: jeg tager imod billeder i JPEG og PNG" in _text(cut)
+    assert await _photos(bot) == []
+    await bot.say(REPORTER, "language")
+    await bot.say(REPORTER, "nærved")
+    english = await paste(bot, REPORTER, png_bomb())
+    assert "is too large a picture to be saved: at most 50 megapixels" in _text(english)
     assert await _photos(bot) == []
