@@ -17,6 +17,8 @@ from storage.org import person_label
 from storage.training_models import TrainingRecord
 
 ENTITY = "training_record"
+# Records past retention hold no person or text: they count, but nobody reads them.
+_KEPT = TrainingRecord.personal_data_removed_at.is_(None)
 
 
 def _views() -> Select[*tuple[Any, ...]]:
@@ -38,6 +40,7 @@ def _views() -> Select[*tuple[Any, ...]]:
         )
         .join(Unit, Unit.id == TrainingRecord.unit_id)
         .join(Person, Person.id == TrainingRecord.person_id)
+        .where(_KEPT)
     )
 
 
@@ -131,7 +134,7 @@ async def of_unit(
 ) -> tuple[list[TrainingView], int]:
     """A unit's records, newest first (at most `limit`), of one person or everyone, and how
     many there are."""
-    wanted = [TrainingRecord.unit_id == unit_id]
+    wanted = [TrainingRecord.unit_id == unit_id, _KEPT]
     if person_id is not None:
         wanted.append(TrainingRecord.person_id == person_id)
     rows = await session.execute(_views().where(*wanted).order_by(*_NEWEST).limit(limit))
@@ -144,7 +147,7 @@ async def unit_counts(session: AsyncSession, unit_id: int) -> tuple[int, int]:
     row = (
         await session.execute(
             select(func.count(), func.count(func.distinct(TrainingRecord.person_id))).where(
-                TrainingRecord.unit_id == unit_id
+                TrainingRecord.unit_id == unit_id, _KEPT
             )
         )
     ).one()
