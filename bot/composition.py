@@ -33,6 +33,7 @@ from services.checkins import DatabaseCheckinServices
 from services.digest import DigestJob, DigestPoster, DigestServices
 from services.documentation import DatabaseDocumentationServices
 from services.documentation_jobs import DocumentationReminders
+from services.erasure import ErasureServices
 from services.exports import ExportServices
 from services.lone_work import DatabaseLoneWorkServices
 from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
@@ -135,6 +136,7 @@ def flows(
         DatabaseTrainingServices(db).verbs(),
         DatabaseScreeningServices(db, notifier).verbs(),
         my_data.verbs(),
+        ErasureServices(db, picker=picker).verbs(),
     )
     return Flows(org, modules, actions, files)
 

@@ -1,4 +1,5 @@
-"""Cards for administrators: pick a unit, see and assign its roles."""
+"""Cards for administrators: pick a unit, see and assign its roles; the way to erase a
+person (`cards.erasure`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from microsoft_teams.cards import (
     CardElement,
     Column,
     ColumnSet,
+    Container,
     SubmitAction,
     TextBlock,
 )
@@ -15,6 +17,7 @@ from microsoft_teams.cards import (
 from cards.common import (
     Card,
     button_column,
+    execute,
     paragraph,
     plain,
     render,
@@ -42,15 +45,24 @@ def unit_picker_card(lang: Lang, units: list[UnitRef], *, error: str | None = No
     ]
     if error:
         body.append(TextBlock(text=error, color="Attention", wrap=True))
-    return render(
-        AdaptiveCard(
-            body=body,
+    body.append(
+        ActionSet(
             actions=[
                 submit(t(lang, "admin.show"), "admin.unit"),
                 submit(t(lang, "admin.done"), "admin.done"),
-            ],
+            ]
         )
     )
+    # Needs no unit: the form to erase a person replaces this card.
+    erase = execute(t(lang, "erase.open"), "admin.erase.form")
+    erase = erase.model_copy(
+        update={
+            "associated_inputs": "none",
+            "fallback": SubmitAction(title=erase.title, data=erase.data, associated_inputs="none"),
+        }
+    )
+    body.append(Container(items=[ActionSet(actions=[erase])], separator=True, spacing="Large"))
+    return render(AdaptiveCard(body=body))
 
 
 _PERSON = person_field(

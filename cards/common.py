@@ -205,6 +205,7 @@ def privacy_section(lang: Lang, notice: PrivacyNotice) -> list[CardElement]:
                 work_accident=retention.work_accident_years,
                 lone_work=retention.lone_work_years,
                 checkin=retention.checkin_days,
+                training=retention.training_years,
                 wellbeing=notice.wellbeing_years,
             ),
             subtle=True,

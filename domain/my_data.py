@@ -8,6 +8,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Final
 
+from pydantic import BaseModel, ConfigDict
+
+from domain.people import PersonInput
+
 ACCESS_ACTION: Final = "person.access_request"
 ERASE_ACTION: Final = "person.erase"
 PSEUDONYM_PREFIX: Final = "Slettet person"
@@ -90,3 +94,13 @@ class Erasure:
     open_items: int
     """Open well-being action items and near-miss actions the person owns, and lone-work
     requests waiting for their decision: to hand over before erasing."""
+    person: str = ""
+    """Who the person was (name and e-mail), for the administrator who confirms."""
+
+
+class EraseForm(BaseModel):
+    """Whom an administrator erases: an e-mail address, or the people picker's object id."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    person: PersonInput

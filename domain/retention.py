@@ -19,6 +19,8 @@ DEFAULT_CHECKIN_DAYS: Final = 180
 DEFAULT_AUDIT_YEARS: Final = 5
 DEFAULT_CONVERSATION_DAYS: Final = 90
 DEFAULT_WORK_ACCIDENT_YEARS: Final = 5
+# Counted from the newest record of the person in the unit (see `storage.retention`).
+DEFAULT_TRAINING_YEARS: Final = 5
 
 # Stands in for every person removed from a register: no name, no e-mail, and the nil GUID
 # (never a real Entra object id) so it is found again and never reached.
@@ -36,12 +38,13 @@ class RetentionSettings:
     audit_years: int = DEFAULT_AUDIT_YEARS
     conversation_days: int = DEFAULT_CONVERSATION_DAYS
     work_accident_years: int = DEFAULT_WORK_ACCIDENT_YEARS
+    training_years: int = DEFAULT_TRAINING_YEARS
 
     @classmethod
     def from_mapping(cls, env: Mapping[str, str]) -> RetentionSettings:
         """`NEAR_MISS_RETENTION_YEARS`, `LONE_WORK_RETENTION_YEARS`, `AUDIT_RETENTION_YEARS`,
-        `WORK_ACCIDENT_RETENTION_YEARS` (1–30), `CHECKIN_RETENTION_DAYS` and
-        `CONVERSATION_RETENTION_DAYS` (1–3650)."""
+        `WORK_ACCIDENT_RETENTION_YEARS`, `TRAINING_RETENTION_YEARS` (1–30),
+        `CHECKIN_RETENTION_DAYS` and `CONVERSATION_RETENTION_DAYS` (1–3650)."""
 
         def number(name: str, default: int, low: int, high: int) -> int:
             raw = env.get(name, "").strip()
@@ -62,6 +65,7 @@ class RetentionSettings:
             work_accident_years=number(
                 "WORK_ACCIDENT_RETENTION_YEARS", DEFAULT_WORK_ACCIDENT_YEARS, 1, 30
             ),
+            training_years=number("TRAINING_RETENTION_YEARS", DEFAULT_TRAINING_YEARS, 1, 30),
         )
 
 

@@ -135,3 +135,23 @@ class TrainingCheck:
 def check_lone_work(records: list[TrainingView], task: str) -> TrainingCheck:
     """The newest record that matches the task (`records` newest first)."""
     return TrainingCheck(next((r for r in records if matches_lone_work(r, task)), None))
+
+
+@dataclass(frozen=True)
+class UnitTrainingCounts:
+    """A unit's instruction and training as counts (the secretariat's export and the digest:
+    no record, no person)."""
+
+    records: int = 0
+    """Every record, also those past retention."""
+    people: int = 0
+    """People with a record kept."""
+    lone_work: int = 0
+    """Records marked as covering lone work."""
+    last_year: int = 0
+    """Records given in the last 12 months."""
+    newest: date | None = None
+    approvals: int = 0
+    """Lone-work approvals in force or to come."""
+    approvals_untrained: int = 0
+    """Of those, approvals whose requester has no matching record in the unit."""

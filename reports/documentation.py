@@ -1,5 +1,6 @@
 """The documentation overview as a workbook: every unit × duty coloured by status, one row
-per unit and duty with its dates and proof, and the duties with their legal sources."""
+per unit and duty with its dates and proof, instruction and training (§ 18) per unit as
+counts (never a record or a person), and the duties with their legal sources."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from openpyxl.styles import PatternFill
 
 from domain.documentation import DutyCatalogue, Standing, Status
 from domain.i18n import Lang, t
+from domain.training import UnitTrainingCounts
 from reports.excel import local, write_register
 
 _FILLS: Final = {
@@ -27,6 +29,9 @@ _ORDER: Final = list(Status)
 
 UnitStandings = tuple[str, Sequence[Standing]]
 """A unit's name and its duties' standings."""
+UnitTraining = tuple[str, UnitTrainingCounts]
+"""A unit's name and its instruction and training as counts."""
+_UNTRAINED: Final = PatternFill("solid", fgColor="FFC7CE")
 
 
 def _status(status: Status) -> str:
@@ -34,7 +39,12 @@ def _status(status: Status) -> str:
 
 
 def write_workbook(
-    out: Path, catalogue: DutyCatalogue, units: Sequence[UnitStandings], *, now: datetime
+    out: Path,
+    catalogue: DutyCatalogue,
+    units: Sequence[UnitStandings],
+    *,
+    now: datetime,
+    training: Sequence[UnitTraining] = (),
 ) -> int:
     """Write the overview of `units`; returns how many unit × duty rows the detail sheet has."""
     workbook = Workbook(write_only=True)
@@ -81,6 +91,7 @@ def write_workbook(
             for item in standings
         ),
     )
+    _training_sheet(workbook, training)
     about = workbook.create_sheet(title="Om kravene")
     write_register(
         about,
@@ -92,3 +103,43 @@ def write_workbook(
     about.append(["Version af kravlisten", catalogue.version])
     workbook.save(out)
     return count
+
+
+def _training_sheet(workbook: Workbook, training: Sequence[UnitTraining]) -> None:
+    """One row per unit: its § 18 records as counts, and its lone-work approvals with those
+    whose requester has no matching record highlighted."""
+    sheet = workbook.create_sheet(title="Instruktion og oplæring")
+
+    def untrained(count: int) -> Any:
+        if not count:
+            return count
+        cell = WriteOnlyCell(sheet, value=count)
+        cell.fill = _UNTRAINED
+        return cell
+
+    write_register(
+        sheet,
+        [
+            ("Enhed", 28.0),
+            ("Registreringer i alt", 14.0),
+            ("Personer med registreringer", 16.0),
+            ("Markeret som alenearbejde", 16.0),
+            ("Seneste 12 måneder", 14.0),
+            ("Seneste registrering", 14.0),
+            ("Godkendt alenearbejde", 14.0),
+            ("Heraf uden registreret oplæring", 18.0),
+        ],
+        (
+            [
+                name,
+                counts.records,
+                counts.people,
+                counts.lone_work,
+                counts.last_year,
+                counts.newest,
+                counts.approvals,
+                untrained(counts.approvals_untrained),
+            ]
+            for name, counts in training
+        ),
+    )

@@ -24,6 +24,7 @@ from storage import (
     near_miss_digest,
     org,
     precursor_registrations,
+    training,
     wellbeing_counts,
     work_accident_digest,
 )
@@ -164,7 +165,8 @@ async def documentation_section(
     session: AsyncSession, scope: Scope, names: dict[int, str]
 ) -> Section:
     """Per unit, how many written duties are overdue and how many fall due within 14 days
-    (duties never recorded are left to the overview: on day one they would be all)."""
+    (duties never recorded are left to the overview: on day one they would be all), and how
+    many lone-work approvals in force or to come have no matching § 18 training record."""
     today = scope.now.astimezone(COPENHAGEN).date()
     unit_ids = [unit_id for unit_id in names if scope.unit_ids is None or unit_id in scope.unit_ids]
     active = {unit.id for unit in await org.list_units(session)}
@@ -178,12 +180,19 @@ async def documentation_section(
                 overdue[unit_id] = overdue.get(unit_id, 0) + 1
             elif item.due_on is not None and 0 <= (item.due_on - today).days <= 14:
                 soon[unit_id] = soon.get(unit_id, 0) + 1
+    trained = await training.unit_counts_of(session, unit_ids, today=today, now=scope.now)
+    untrained = {
+        unit_id: counts.approvals_untrained
+        for unit_id, counts in trained.items()
+        if counts.approvals_untrained
+    }
     return Section(
         flow="documentation",
         title_key="digest.documentation.title",
         lines=[
             *count_line("digest.documentation.overdue", overdue, names, scope, highlight=True),
             *count_line("digest.documentation.due_soon", soon, names, scope),
+            *count_line("digest.documentation.lone_work_untrained", untrained, names, scope),
         ],
     )
 

@@ -1,5 +1,6 @@
 """The documentation overview export (`python -m bot export documentation`): every active
-unit's duties (or some units'), read in one transaction, then written."""
+unit's duties (or some units') and its instruction and training as counts, read in one
+transaction, then written."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from functools import partial
 from pathlib import Path
 
 from domain.i18n import local_date
+from domain.training import UnitTrainingCounts
 from reports import documentation as documentation_report
 from services.documentation import unit_standings
-from storage import amo, documentation, org
+from storage import amo, documentation, org, training
 from storage.db import Database
 from storage.models import utcnow
 
@@ -35,8 +37,18 @@ async def prepare_overview(
         ]
         met = await documentation.last_met(session, [unit.id for unit in units])
         review = await amo.to_review(session, [unit.id for unit in units])
-    today = local_date(now)
+        today = local_date(now)
+        counts = await training.unit_counts_of(
+            session, [unit.id for unit in units], today=today, now=now
+        )
     rows = [
         (unit.name, unit_standings(catalogue, met, unit.id, today, review=review)) for unit in units
     ]
-    return partial(documentation_report.write_workbook, catalogue=catalogue, units=rows, now=now)
+    trained = [(unit.name, counts.get(unit.id, UnitTrainingCounts())) for unit in units]
+    return partial(
+        documentation_report.write_workbook,
+        catalogue=catalogue,
+        units=rows,
+        training=trained,
+        now=now,
+    )

@@ -68,11 +68,11 @@ class DatabaseMyDataServices:
     def verbs(self) -> list[Verb[Any]]:
         return [Verb("my_data.show", ShowMyData, self.show)]
 
-    async def erase(self, email: str, *, dry_run: bool, actor: str) -> Erasure | None:
-        """Replace the person with this e-mail by a pseudonym in every register (a dry run
-        only counts); None if no one has that e-mail."""
+    async def erase(self, who: str, *, dry_run: bool, actor: str) -> Erasure | None:
+        """Replace the person with this e-mail (or Entra object id) by a pseudonym in every
+        register (a dry run only counts); None if the bot knows no one by it."""
         async with self.db.transaction() as session:
             result = await erasure.erase_person(
-                session, email=email, dry_run=dry_run, actor=actor, now=utcnow()
+                session, who=who, dry_run=dry_run, actor=actor, now=utcnow()
             )
         return result

@@ -22,9 +22,9 @@ Batch = Callable[[AsyncSession], Awaitable[int]]
 
 
 class RetentionJob:
-    """Near-miss reports, work accidents, lone-work requests, check-in timelines, the audit
-    trail's people and conversation references past their retention periods (the well-being
-    notes have their own job)."""
+    """Near-miss reports, work accidents, lone-work requests, check-in timelines, instruction
+    and training records, the audit trail's people and conversation references past their
+    retention periods (the well-being notes have their own job)."""
 
     name = "privacy.retention"
 
@@ -47,6 +47,7 @@ class RetentionJob:
         work_accidents = years_cutoff(now, settings.work_accident_years)
         lone_work = years_cutoff(now, settings.lone_work_years)
         checkins = days_cutoff(now, settings.checkin_days)
+        training = years_cutoff(now, settings.training_years)
         conversations = days_cutoff(now, settings.conversation_days)
         audit_events = years_cutoff(now, settings.audit_years)
         steps: dict[str, tuple[Batch, int]] = {
@@ -71,6 +72,12 @@ class RetentionJob:
             "checkins": (
                 lambda session: retention.delete_checkin_timelines(
                     session, cutoff=checkins, days=settings.checkin_days
+                ),
+                retention.BATCH,
+            ),
+            "training": (
+                lambda session: retention.remove_training_people(
+                    session, cutoff=training, now=now, years=settings.training_years
                 ),
                 retention.BATCH,
             ),

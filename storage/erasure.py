@@ -34,6 +34,8 @@ from sqlalchemy.orm import QueryableAttribute
 
 from domain.audit import person_actor
 from domain.my_data import ERASE_ACTION, Erasure, pseudonym
+from domain.people import person_key
+from domain.retention import REMOVED_PERSON_AAD
 from storage import audit
 from storage.audit import REDACT_ACTION
 from storage.lone_work_models import LoneWorkRequest
@@ -191,17 +193,43 @@ async def _redact_audit(
     return len(rows)
 
 
-async def erase_person(
-    session: AsyncSession, *, email: str, dry_run: bool, actor: str, now: datetime
-) -> Erasure | None:
-    """Erase the person with this e-mail (see the module); a dry run counts and writes
-    nothing. None if the bot knows no one with that e-mail."""
-    person = await session.scalar(
-        select(Person).where(func.lower(Person.upn) == email.strip().lower())
+async def _find(session: AsyncSession, who: str) -> Person | None:
+    """The person with this e-mail (any case) or Entra object id (the people picker's
+    value); never the stand-in for people removed at retention."""
+    try:
+        key = person_key(who)
+    except ValueError:
+        return None
+    wanted = (
+        Person.aad_object_id == key.aad_object_id
+        if key.aad_object_id
+        else func.lower(Person.upn) == (key.upn or "").lower()
     )
+    return await session.scalar(
+        select(Person).where(wanted, Person.aad_object_id.is_distinct_from(REMOVED_PERSON_AAD))
+    )
+
+
+async def erase_person(
+    session: AsyncSession, *, who: str, dry_run: bool, actor: str, now: datetime
+) -> Erasure | None:
+    """Erase the person with this e-mail or Entra object id (see the module); a dry run
+    counts and writes nothing. None if the bot knows no one by it."""
+    person = await _find(session, who)
     if person is None:
         return None
     person_id = person.id
+    described = (
+        " ".join(
+            part
+            for part in (
+                person.name,
+                f"({person.upn})" if person.name and person.upn else person.upn,
+            )
+            if part
+        )
+        or f"#{person_id}"
+    )
     stand_in = pseudonym(person_id)
     chats = (
         await session.execute(
@@ -308,6 +336,7 @@ async def erase_person(
         texts=texts,
         audit_events=audit_events,
         open_items=open_items,
+        person=described,
     )
     if not dry_run:
         await audit.record(

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import lone_work as lone_work_rules
 from domain import near_miss as near_miss_rules
+from domain.i18n import COPENHAGEN
 from domain.retention import REMOVED_PERSON_AAD
 from domain.work_accident import ENTITY as WORK_ACCIDENT
 from domain.work_accident import EasyStatus
@@ -24,6 +25,8 @@ from storage.lone_work_models import LoneWorkRequest
 from storage.models import AuditEvent, ConversationRef, DialogStateRow, Person, PostedActivity
 from storage.near_miss import ENTITY as NEAR_MISS
 from storage.near_miss_models import NearMissAction, NearMissPhoto, NearMissReport
+from storage.training import ENTITY as TRAINING
+from storage.training_models import TrainingRecord
 from storage.work_accident_models import WorkAccident, WorkAccidentAction
 
 BATCH = 200
@@ -242,6 +245,59 @@ async def remove_lone_work_people(
     for request_id in ids:
         await _record_removal(
             session, "lone_work.retention", LONE_WORK, request_id, now, retention_years=years
+        )
+    return len(ids)
+
+
+async def remove_training_people(
+    session: AsyncSession, *, cutoff: datetime, now: datetime, years: int, limit: int = BATCH
+) -> int:
+    """Instruction and training records of a person in a unit whose newest record there was
+    given before `cutoff`'s day (all of them together: while the unit still instructs or
+    trains the person, the older proof stays): the person becomes the stand-in, and the
+    activity, who gave it and the proof go; unit, kind, day and the lone-work mark stay for
+    the counts."""
+    day = cutoff.astimezone(COPENHAGEN).date()
+    kept = TrainingRecord.personal_data_removed_at.is_(None)
+    stale = (
+        select(TrainingRecord.unit_id, TrainingRecord.person_id)
+        .where(kept)
+        .group_by(TrainingRecord.unit_id, TrainingRecord.person_id)
+        .having(func.max(TrainingRecord.given_on) < day)
+        .subquery()
+    )
+    ids = (
+        await session.scalars(
+            select(TrainingRecord.id)
+            .join(
+                stale,
+                (stale.c.unit_id == TrainingRecord.unit_id)
+                & (stale.c.person_id == TrainingRecord.person_id),
+            )
+            .where(kept)
+            .order_by(TrainingRecord.id)
+            .limit(limit)
+        )
+    ).all()
+    if not ids:
+        return 0
+    stand_in = await removed_person_id(session)
+    await session.execute(
+        update(TrainingRecord)
+        .where(TrainingRecord.id.in_(ids))
+        .values(
+            person_id=stand_in,
+            activity="",
+            given_by="",
+            proof=None,
+            recorded_by_id=None,
+            personal_data_removed_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    for record_id in ids:
+        await _record_removal(
+            session, "training.retention", TRAINING, record_id, now, retention_years=years
         )
     return len(ids)
 

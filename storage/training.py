@@ -1,22 +1,36 @@
 """Instruction and training records: a new record with its audit event, a person's own
-records, a unit's records, and the requester's records a lone-work approver is shown."""
+records, a unit's records, the requester's records a lone-work approver is shown, and each
+unit's counts (with its lone-work approvals that have no matching record)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.training import TrainingForm, TrainingKind, TrainingView
+from domain.lone_work import Status as LoneWorkStatus
+from domain.training import (
+    TrainingForm,
+    TrainingKind,
+    TrainingView,
+    UnitTrainingCounts,
+    check_lone_work,
+)
+from domain.wellbeing import add_years
 from storage import audit
 from storage.db import HotConnection
+from storage.lone_work_models import LoneWorkRequest
 from storage.models import Person, Unit
 from storage.org import person_label
 from storage.training_models import TrainingRecord
 
 ENTITY = "training_record"
+# Records past retention hold no person or text: they count, but nobody reads them.
+_KEPT = TrainingRecord.personal_data_removed_at.is_(None)
 
 
 def _views() -> Select[*tuple[Any, ...]]:
@@ -38,6 +52,7 @@ def _views() -> Select[*tuple[Any, ...]]:
         )
         .join(Unit, Unit.id == TrainingRecord.unit_id)
         .join(Person, Person.id == TrainingRecord.person_id)
+        .where(_KEPT)
     )
 
 
@@ -131,7 +146,7 @@ async def of_unit(
 ) -> tuple[list[TrainingView], int]:
     """A unit's records, newest first (at most `limit`), of one person or everyone, and how
     many there are."""
-    wanted = [TrainingRecord.unit_id == unit_id]
+    wanted = [TrainingRecord.unit_id == unit_id, _KEPT]
     if person_id is not None:
         wanted.append(TrainingRecord.person_id == person_id)
     rows = await session.execute(_views().where(*wanted).order_by(*_NEWEST).limit(limit))
@@ -144,7 +159,7 @@ async def unit_counts(session: AsyncSession, unit_id: int) -> tuple[int, int]:
     row = (
         await session.execute(
             select(func.count(), func.count(func.distinct(TrainingRecord.person_id))).where(
-                TrainingRecord.unit_id == unit_id
+                TrainingRecord.unit_id == unit_id, _KEPT
             )
         )
     ).one()
@@ -157,3 +172,69 @@ async def of_person_in_unit(
     """The person's records in the unit, newest first (the lone-work approver's check)."""
     result = await on.execute(_OF_PERSON_IN_UNIT, {"person_id": person_id, "unit_id": unit_id})
     return [_view(row) for row in result.all()]
+
+
+async def unit_counts_of(
+    session: AsyncSession, unit_ids: Collection[int], *, today: date, now: datetime
+) -> dict[int, UnitTrainingCounts]:
+    """Each unit's records as counts, and its lone-work approvals in force or to come (at
+    `now`) with how many have no record of the requester in the unit that matches the task
+    (the approver's check, `domain.training.check_lone_work`)."""
+    if not unit_ids:
+        return {}
+    record = TrainingRecord
+    rows = await session.execute(
+        select(
+            record.unit_id,
+            func.count(),
+            func.count(func.distinct(case((_KEPT, record.person_id)))),
+            func.sum(case((record.lone_work.is_(True), 1), else_=0)),
+            func.sum(case((record.given_on > add_years(today, -1), 1), else_=0)),
+            func.max(record.given_on),
+        )
+        .where(record.unit_id.in_(sorted(unit_ids)))
+        .group_by(record.unit_id)
+    )
+    counts = {
+        int(unit_id): UnitTrainingCounts(
+            records=int(total),
+            people=int(people),
+            lone_work=int(lone_work or 0),
+            last_year=int(last_year or 0),
+            newest=newest,
+        )
+        for unit_id, total, people, lone_work, last_year, newest in rows.tuples()
+    }
+    approvals = (
+        await session.execute(
+            select(LoneWorkRequest.unit_id, LoneWorkRequest.requester_id, LoneWorkRequest.task)
+            .where(
+                LoneWorkRequest.unit_id.in_(sorted(unit_ids)),
+                LoneWorkRequest.status == LoneWorkStatus.APPROVED.value,
+                LoneWorkRequest.expires_at > now,
+            )
+            .order_by(LoneWorkRequest.id)
+        )
+    ).all()
+    if not approvals:
+        return counts
+    held: dict[tuple[int, int], list[TrainingView]] = {}
+    found = await session.execute(
+        _views()
+        .where(
+            TrainingRecord.person_id.in_({row.requester_id for row in approvals}),
+            TrainingRecord.unit_id.in_({row.unit_id for row in approvals}),
+        )
+        .order_by(*_NEWEST)
+    )
+    for view in map(_view, found):
+        held.setdefault((view.unit_id, view.person_id), []).append(view)
+    tally: dict[int, tuple[int, int]] = {}
+    for row in approvals:
+        check = check_lone_work(held.get((row.unit_id, row.requester_id), []), row.task)
+        given, untrained = tally.get(row.unit_id, (0, 0))
+        tally[row.unit_id] = (given + 1, untrained + (check.match is None))
+    for unit_id, (given, untrained) in tally.items():
+        base = counts.get(unit_id, UnitTrainingCounts())
+        counts[unit_id] = replace(base, approvals=given, approvals_untrained=untrained)
+    return counts

@@ -33,6 +33,8 @@ class TrainingRecord(Base):
     # None: imported from a spreadsheet by an administrator
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # set by retention: the person is the stand-in, the activity, trainer and proof are gone
+    personal_data_removed_at: Mapped[datetime | None] = mapped_column()
 
     def snapshot(self) -> dict[str, Any]:
         """What the audit trail keeps: facts, never the text."""

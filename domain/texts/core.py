@@ -45,13 +45,15 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Navne og tekst slettes, når sagen ikke længere skal bruges: nærved-hændelser "
         "{near_miss} år efter at sagen er lukket, arbejdsulykker {work_accident} år efter at "
         "de blev meldt, alenearbejde {lone_work} år efter "
-        "perioden, tjek ind-forløb efter {checkin} dage og noter fra trivselsdialoger efter "
-        "{wellbeing} år. Statistikken bevares kun som antal.",
+        "perioden, tjek ind-forløb efter {checkin} dage, instruktion og oplæring {training} "
+        "år efter den seneste i enheden og noter fra trivselsdialoger efter {wellbeing} år. "
+        "Statistikken bevares kun som antal.",
         "Names and text are deleted when the case is no longer needed: near misses "
         "{near_miss} years after the case is closed, work accidents {work_accident} years "
         "after they were reported, lone work {lone_work} years after the "
-        "period, check-in timelines after {checkin} days and well-being dialogue notes after "
-        "{wellbeing} years. The statistics are kept as counts only.",
+        "period, check-in timelines after {checkin} days, instruction and training {training} "
+        "years after the latest in the unit and well-being dialogue notes after {wellbeing} "
+        "years. The statistics are kept as counts only.",
     ),
     "privacy.my_data": ("Se dine data", "See your data"),
     "privacy.more": ("Læs privatlivspolitikken", "Read the privacy statement"),

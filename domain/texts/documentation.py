@@ -132,6 +132,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Dokumentationskrav, der forfalder inden for 14 dage: **{count}** – {units}",
         "Documentation duties due within 14 days: **{count}** – {units}",
     ),
+    "digest.documentation.lone_work_untrained": (
+        "Godkendt alenearbejde uden registreret instruktion eller oplæring: **{count}** – {units}",
+        "Approved lone work with no instruction or training recorded: **{count}** – {units}",
+    ),
     "documentation.import.unit": (
         "ingen aktiv enhed hedder »{value}«",
         "no active unit is called “{value}”",

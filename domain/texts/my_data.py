@@ -86,4 +86,105 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "my_data.export.col.status": ("Status", "Status"),
     "my_data.export.col.part": ("Din rolle", "Your part"),
     "my_data.export.audit": ("Revisionsspor", "Audit trail"),
+    "erase.open": ("Slet/pseudonymisér en person", "Erase a person"),
+    "erase.title": ("Slet/pseudonymisér en person", "Erase a person"),
+    "erase.intro": (
+        "Når en person beder om at blive slettet, erstattes navn, e-mail og id'er af et "
+        "pseudonym (»Slettet person 7«) i alle registre. Registreringer, som loven kræver "
+        "(ulykker, godkendt alenearbejde, prækursorer, handlingsplaner), beholder indholdet "
+        "uden personen. Du ser, hvad der ændres, før noget sker.",
+        "When a person asks to be erased, their name, e-mail address and ids are replaced by "
+        "a pseudonym (“Slettet person 7”) in every register. Records the law requires "
+        "(accidents, lone-work approvals, precursors, action plans) keep their content "
+        "without the person. You see what will change before anything happens.",
+    ),
+    "erase.person": ("Personens e-mailadresse", "The person's e-mail address"),
+    "erase.person.picker": ("Person", "Person"),
+    "erase.person.error": (
+        "Skriv personens e-mailadresse, fx navn@uni.dk.",
+        "Type the person's e-mail address, e.g. name@uni.dk.",
+    ),
+    "erase.unknown": (
+        "AMK-bot kender ingen med den e-mailadresse (eller personen er allerede slettet).",
+        "AMK-bot knows no one with that e-mail address (or the person was erased already).",
+    ),
+    "erase.preview": ("Vis hvad der ændres", "Show what will change"),
+    "erase.preview.title": ("Det sker, hvis du sletter", "This is what erasing does"),
+    "erase.preview.who": (
+        "**{person}** bliver til »{pseudonym}« overalt.",
+        "**{person}** becomes “{pseudonym}” everywhere.",
+    ),
+    "erase.preview.nothing_yet": ("Der er ikke ændret noget endnu.", "Nothing has changed yet."),
+    "erase.done.who": (
+        "**{person}** er nu »{pseudonym}« overalt.",
+        "**{person}** is now “{pseudonym}” everywhere.",
+    ),
+    "erase.done.audit": (
+        "Sletningen er skrevet i revisionssporet (uden personens navn).",
+        "The erasure is in the audit trail (without the person's name).",
+    ),
+    "erase.roles": (
+        "Roller, der fjernes: {roles} · chats, der glemmes: {chats}",
+        "Roles removed: {roles} · chats forgotten: {chats}",
+    ),
+    "erase.records": (
+        "Registreringer, der beholder indholdet og peger på pseudonymet: {tables}",
+        "Records that keep their content and point at the pseudonym: {tables}",
+    ),
+    "erase.texts": (
+        "Tekster, hvor navnet eller e-mailen erstattes af pseudonymet: {tables}",
+        "Texts in which the name or e-mail is replaced by the pseudonym: {tables}",
+    ),
+    "erase.none": ("ingen", "none"),
+    "erase.audit_events": (
+        "Hændelser i revisionssporet, der tømmes for detaljer om personen: {count}",
+        "Audit events emptied of details about the person: {count}",
+    ),
+    "erase.open_items": (
+        "{count} åbne opgaver eller anmodninger venter på personen. Giv dem videre til en "
+        "anden, før du sletter.",
+        "{count} open tasks or requests wait for this person. Hand them over to someone else "
+        "before you erase.",
+    ),
+    "erase.confirm": ("Slet/pseudonymisér personen", "Erase the person"),
+    "erase.back": ("Fortryd", "Go back"),
+    "erase.not_allowed": (
+        "Kun en administrator kan slette en person.",
+        "Only an administrator can erase a person.",
+    ),
+    "erase.table.checkin_event": ("tjek-ind-hændelser", "check-in events"),
+    "erase.table.checkin_session": ("tjek-ind-forløb", "check-in sessions"),
+    "erase.table.conversation_ref": ("chats", "chats"),
+    "erase.table.dialog_state": ("igangværende samtaler", "conversations in progress"),
+    "erase.table.digest_subscription": ("ugeoversigter", "digest subscriptions"),
+    "erase.table.duty_record": ("dokumentationskrav", "documentation duties"),
+    "erase.table.job_run": ("planlagte kørsler", "scheduled runs"),
+    "erase.table.lone_work_request": ("alenearbejde", "lone work"),
+    "erase.table.near_miss_action": ("tiltag efter nærvedhændelser", "near-miss actions"),
+    "erase.table.near_miss_photo": ("fotos til nærvedhændelser", "near-miss photos"),
+    "erase.table.near_miss_report": ("nærvedhændelser", "near misses"),
+    "erase.table.person_directory_unit": ("enhed fra Entra ID", "unit from Entra ID"),
+    "erase.table.posted_activity": ("sendte kort", "cards sent"),
+    "erase.table.precursor_catalogue": ("prækursorkataloget", "the precursor catalogue"),
+    "erase.table.precursor_entry": ("prækursorposteringer", "precursor entries"),
+    "erase.table.precursor_holding": ("prækursorbeholdninger", "precursor holdings"),
+    "erase.table.precursor_registration": (
+        "prækursorregistreringer",
+        "precursor registrations",
+    ),
+    "erase.table.precursor_substance": ("prækursorstoffer", "precursor substances"),
+    "erase.table.safety_moment": ("sikkerhedsøjeblikke", "safety moments"),
+    "erase.table.screening_request": ("søsterscreeninger", "sister screenings"),
+    "erase.table.team": ("teams", "teams"),
+    "erase.table.training_record": ("instruktion og oplæring", "instruction and training"),
+    "erase.table.unit": ("enheder", "units"),
+    "erase.table.wellbeing_action_item": ("handlingsplanpunkter", "action-plan items"),
+    "erase.table.wellbeing_annual_discussion": (
+        "arbejdsmiljødrøftelser",
+        "annual discussions",
+    ),
+    "erase.table.wellbeing_dialogue": ("trivselsdialoger", "well-being dialogues"),
+    "erase.table.work_accident": ("arbejdsulykker", "work accidents"),
+    "erase.table.work_accident_action": ("tiltag efter arbejdsulykker", "work-accident actions"),
+    "erase.table.other": ("andre registreringer", "other records"),
 }

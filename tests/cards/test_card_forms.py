@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from cards import (
     admin,
+    erasure,
     lone_work,
     near_miss,
     near_miss_form,
@@ -24,6 +25,7 @@ from cards import (
 from cards.forms import Field, FormItem, Kind, Note, Row, fields_of, render_fields
 from domain.i18n import Lang
 from domain.lone_work import LoneWorkForm
+from domain.my_data import EraseForm
 from domain.near_miss_forms import ActionForm, AssignForm, NearMissForm
 from domain.org import RoleAssignmentForm
 from domain.precursor_forms import EntryForm, HoldingForm
@@ -71,6 +73,7 @@ FORMS: list[tuple[str, tuple[FormItem, ...], type[BaseModel], Any, Any]] = [
     ),
     ("admin role", admin.ROLE_FORM, RoleAssignmentForm, NONE, NONE),
     ("admin role picked", admin.PICKER_ROLE_FORM, RoleAssignmentForm, NONE, NONE),
+    ("admin erase a person", erasure.FORM, EraseForm, NONE, NONE),
     ("work accident", work_accident.FORM, WorkAccidentForm, NONE, NONE),
     ("work accident filed", work_accident.FILED_FORM, FiledForm, NONE, NONE),
     ("work accident no report", work_accident.NOT_REQUIRED_FORM, NotRequiredForm, NONE, NONE),

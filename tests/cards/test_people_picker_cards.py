@@ -18,6 +18,7 @@ import pytest
 
 from cards.admin import unit_roles_card
 from cards.common import Card
+from cards.erasure import erase_form_card
 from cards.near_miss import report_card
 from cards.wellbeing_items import item_edit_card, items_card
 from domain.i18n import Lang
@@ -52,10 +53,21 @@ def _edit(picker: bool, lang: Lang = Lang.DA) -> Card:
     return item_edit_card(lang, item(), owner_upn=owner, today=TODAY, picker=picker)
 
 
-BUILDERS = {"near-miss": _near_miss, "admin": _admin, "items": _items, "item-edit": _edit}
+def _erase(picker: bool, lang: Lang = Lang.DA) -> Card:
+    return erase_form_card(lang, picker=picker)
+
+
+BUILDERS = {
+    "near-miss": _near_miss,
+    "admin": _admin,
+    "items": _items,
+    "item-edit": _edit,
+    "erase": _erase,
+}
 PERSON_INPUTS = {
     "near-miss": {"investigator", "action_owner"},
     "admin": {"upn"},
+    "erase": {"person"},
     "items": {"owner_1", "owner_2"},
     "item-edit": {"owner"},
 }

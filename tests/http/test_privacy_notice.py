@@ -27,7 +27,7 @@ async def configured_bot(
         database_target,
         connector,
         admin_upns=set(),
-        retention=RetentionSettings(near_miss_years=3, checkin_days=30),
+        retention=RetentionSettings(near_miss_years=3, checkin_days=30, training_years=4),
         privacy_url=PRIVACY_URL,
     )
     await under_test.start()
@@ -47,6 +47,7 @@ async def test_welcome_card_tells_what_is_stored_who_reads_it_and_how_long(
     assert "arbejdsmiljøkoordinator (AMK)" in card
     assert "instruktion og oplæring, du har fået; den kan kun du og de se" in card
     assert "nærved-hændelser 3 år efter" in card and "tjek ind-forløb efter 30 dage" in card
+    assert "instruktion og oplæring 4 år efter den seneste i enheden" in card
     links = [node.get("url") for node in walk(sent[0].card) if node.get("type") == "Action.OpenUrl"]
     assert links == [PRIVACY_URL]
 
