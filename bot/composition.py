@@ -48,6 +48,8 @@ from services.precursor_jobs import PrecursorReminders
 from services.precursors import DatabasePrecursorServices
 from services.retention_jobs import RetentionJob
 from services.screening import DatabaseScreeningServices
+from services.screening_jobs import ScreeningReminders
+from services.screening_records import ScreeningRecords
 from services.training import DatabaseTrainingServices
 from services.wellbeing import DatabaseWellbeingServices
 from services.wellbeing_jobs import wellbeing_jobs
@@ -132,6 +134,7 @@ def flows(
         documentation.verbs(),
         DatabaseTrainingServices(db).verbs(),
         DatabaseScreeningServices(db, notifier).verbs(),
+        ScreeningRecords(db, picker=picker, directory=directory).verbs(),
         my_data.verbs(),
     )
     return Flows(org, modules, actions, files)
@@ -163,6 +166,7 @@ def periodic_jobs(
     accidents = DatabaseWorkAccidentServices(db, notifier, support=settings.work_accident_support)
     jobs.append(ActionReminders(WorkAccidentLearning(accidents)))
     jobs.append(DocumentationReminders(db, notifier))
+    jobs.append(ScreeningReminders(db, notifier))
     jobs.append(Redelivery(notifier.sender))
     if notifier.opener is not None:
         jobs.append(WaitingForChats(notifier.opener))

@@ -35,9 +35,25 @@ from cards.training import overview_block
 from domain.documentation import Duty, Standing, Status
 from domain.i18n import Lang, t
 from domain.org import Role, UnitRef
-from domain.screening import ScreeningView
+from domain.screening import SCREENING_DUTY, HeldView, ScreeningView
 
 AMO_DUTY: Final = "amo_composition"
+
+
+def _record_action(lang: Lang, unit_id: int, duty: Duty, subject: str | None = None) -> Any:
+    """The button that records a duty: the screening form for the screening duty (it asks
+    the kind and the findings), the duty's own form for the rest."""
+    if duty.key == SCREENING_DUTY:
+        return execute(t(lang, "documentation.record"), "screening.form", unit_id=unit_id)
+    extra = {"subject": subject} if subject else {}
+    return execute(
+        t(lang, "documentation.record"),
+        "documentation.form",
+        unit_id=unit_id,
+        duty=duty.key,
+        **extra,
+    )
+
 
 Colour = Literal["Good", "Warning", "Attention", "Default"]
 
@@ -106,16 +122,7 @@ def _duty_block(
     if item.proof:
         actions.append(OpenUrlAction(title=t(lang, "documentation.open_proof"), url=item.proof))
     if may_record and duty.recordable:
-        subject = {"subject": item.subject} if item.subject else {}
-        actions.append(
-            execute(
-                t(lang, "documentation.record"),
-                "documentation.form",
-                unit_id=unit_id,
-                duty=duty.key,
-                **subject,
-            )
-        )
+        actions.append(_record_action(lang, unit_id, duty, item.subject))
     if actions:
         items.append(ActionSet(actions=actions))
     return Container(items=items, separator=True, spacing="Medium")
@@ -132,12 +139,13 @@ def overview_card(
     amo: Mapping[Role, int] | None = None,
     training: tuple[int, int] | None = None,
     screenings: Sequence[ScreeningView] | None = None,
+    held: Sequence[HeldView] = (),
 ) -> Card:
     """A unit's duties, most urgent first, each with its status, dates and proof; a leader,
     AMK or the secretariat can record each recorded duty from here. Then instruction and
     training: the unit's counts and buttons for its leader and AMK (`training`: records and
-    people), and for everyone the way to their own records. `screenings`: the unit's sister
-    screenings, asked and asked of it."""
+    people), and for everyone the way to their own records. `screenings`: the unit's sister-
+    screening requests, asked and asked of it; `held`: its screenings, planned and held."""
     body: list[CardElement] = [
         title(t(lang, "documentation.title", unit=plain(unit.name))),
         paragraph(t(lang, "documentation.intro"), subtle=True),
@@ -166,7 +174,7 @@ def overview_card(
                 )
             )
     if screenings is not None:
-        body.append(screening_block(lang, unit, screenings, may_ask=may_record))
+        body.append(screening_block(lang, unit, screenings, may_ask=may_record, held=held))
     body.append(overview_block(lang, unit, counts=training, may_record=training is not None))
     actions = [execute(t(lang, "documentation.other_unit"), "documentation.pick")]
     if university_wide:
@@ -356,15 +364,7 @@ def reminder_card(lang: Lang, unit: UnitRef, item: Standing, *, today: date) -> 
     )
     actions = [execute(t(lang, "documentation.show"), "documentation.show", unit_id=unit.id)]
     if item.duty.recordable:
-        actions.insert(
-            0,
-            execute(
-                t(lang, "documentation.record"),
-                "documentation.form",
-                unit_id=unit.id,
-                duty=item.duty.key,
-            ),
-        )
+        actions.insert(0, _record_action(lang, unit.id, item.duty))
     body: list[CardElement] = [
         title(t(lang, "documentation.reminder.title")),
         paragraph(text),

@@ -41,7 +41,15 @@ from domain.org import UnitRef
 from domain.wellbeing import Access
 from services.actions import CardData, CardInputs, NoData, Verb
 from services.ports import Clock
-from storage import audit, documentation, org, screening, training, wellbeing
+from storage import (
+    audit,
+    documentation,
+    org,
+    screening,
+    screening_records,
+    training,
+    wellbeing,
+)
 from storage.db import Database
 from storage.models import Unit, utcnow
 
@@ -175,6 +183,7 @@ class DatabaseDocumentationServices:
             amo = await documentation.amo_members(session, unit.id)
             counts = await _training_counts(session, access, unit.id)
             screenings = await screening.of_unit(session, unit.id)
+            held = await screening_records.of_unit(session, unit.id)
         notice = t(
             lang,
             "documentation.saved",
@@ -191,6 +200,7 @@ class DatabaseDocumentationServices:
             amo=amo,
             training=counts,
             screenings=screenings,
+            held=held,
         )
 
     # -- helpers -----------------------------------------------------------------------------
@@ -232,6 +242,7 @@ class DatabaseDocumentationServices:
             amo=await documentation.amo_members(session, unit.id),
             training=await _training_counts(session, access, unit.id),
             screenings=await screening.of_unit(session, unit.id),
+            held=await screening_records.of_unit(session, unit.id),
         )
         if not access.may_record(unit.id):
             return card

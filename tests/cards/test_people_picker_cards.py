@@ -19,6 +19,7 @@ import pytest
 from cards.admin import unit_roles_card
 from cards.common import Card
 from cards.near_miss import report_card
+from cards.screening_records import record_card
 from cards.wellbeing_items import item_edit_card, items_card
 from domain.i18n import Lang
 from domain.near_miss import Status
@@ -52,12 +53,23 @@ def _edit(picker: bool, lang: Lang = Lang.DA) -> Card:
     return item_edit_card(lang, item(), owner_upn=owner, today=TODAY, picker=picker)
 
 
-BUILDERS = {"near-miss": _near_miss, "admin": _admin, "items": _items, "item-edit": _edit}
+def _screening(picker: bool, lang: Lang = Lang.DA) -> Card:
+    return record_card(lang, UnitRef(id=1, name="Kemi"), [], batch="b", picker=picker)
+
+
+BUILDERS = {
+    "near-miss": _near_miss,
+    "admin": _admin,
+    "items": _items,
+    "item-edit": _edit,
+    "screening": _screening,
+}
 PERSON_INPUTS = {
     "near-miss": {"investigator", "action_owner"},
     "admin": {"upn"},
     "items": {"owner_1", "owner_2"},
     "item-edit": {"owner"},
+    "screening": {"owner_1", "owner_2", "owner_3"},
 }
 
 # What the rendering check renders: the cards as local mode sends them (with e-mail fields).
