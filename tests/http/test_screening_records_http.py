@@ -282,7 +282,7 @@ async def test_an_unanswered_request_is_reminded_after_7_days_and_the_askers_tol
 
     await job.run(at(6, 22) - timedelta(hours=1))  # 21:00 UTC: 22:00 in Copenhagen, day 6
     assert cards(OTHER_LEADER) == []
-    # 23:30 UTC on day 6 is already day 7 in Copenhagen: two processes, one reminder
+    # 23:00 UTC on day 6 is midnight, day 7, in Copenhagen: two processes, one reminder
     await asyncio.gather(job.run(at(6, 23)), ScreeningReminders(*_of(job)).run(at(6, 23)))
     for offset in (8, 10, 13):
         await job.run(at(offset, 7))
