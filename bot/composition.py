@@ -49,6 +49,8 @@ from services.precursor_jobs import PrecursorReminders
 from services.precursors import DatabasePrecursorServices
 from services.retention_jobs import RetentionJob
 from services.screening import DatabaseScreeningServices
+from services.screening_jobs import ScreeningReminders
+from services.screening_records import ScreeningRecords
 from services.training import DatabaseTrainingServices
 from services.wellbeing import DatabaseWellbeingServices
 from services.wellbeing_jobs import wellbeing_jobs
@@ -135,6 +137,7 @@ def flows(
         documentation.verbs(),
         DatabaseTrainingServices(db).verbs(),
         DatabaseScreeningServices(db, notifier).verbs(),
+        ScreeningRecords(db, picker=picker, directory=directory).verbs(),
         my_data.verbs(),
         ErasureServices(db, picker=picker).verbs(),
     )
@@ -167,6 +170,7 @@ def periodic_jobs(
     accidents = DatabaseWorkAccidentServices(db, notifier, support=settings.work_accident_support)
     jobs.append(ActionReminders(WorkAccidentLearning(accidents)))
     jobs.append(DocumentationReminders(db, notifier))
+    jobs.append(ScreeningReminders(db, notifier))
     jobs.append(Redelivery(notifier.sender))
     if notifier.opener is not None:
         jobs.append(WaitingForChats(notifier.opener))

@@ -38,7 +38,26 @@ from domain.amo import AMO_DUTY, AmoRecord
 from domain.documentation import Duty, Standing, Status
 from domain.i18n import Lang, t
 from domain.org import Role, UnitRef
-from domain.screening import ScreeningView
+from domain.screening import SCREENING_DUTY, HeldView, ScreeningView
+
+
+def _record_action(lang: Lang, unit_id: int, duty: Duty, subject: str | None = None) -> Any:
+    """The button that records a duty: the screening form for the screening duty (it asks
+    the kind and the findings), the AMO's form for its composition, the duty's own form for
+    the rest."""
+    if duty.key == SCREENING_DUTY:
+        return execute(t(lang, "documentation.record"), "screening.form", unit_id=unit_id)
+    if duty.key == AMO_DUTY:
+        return execute(t(lang, "documentation.record"), "documentation.amo.form", unit_id=unit_id)
+    extra = {"subject": subject} if subject else {}
+    return execute(
+        t(lang, "documentation.record"),
+        "documentation.form",
+        unit_id=unit_id,
+        duty=duty.key,
+        **extra,
+    )
+
 
 Colour = Literal["Good", "Warning", "Attention", "Default"]
 
@@ -112,21 +131,8 @@ def _duty_block(
     actions: list[Any] = []
     if item.proof:
         actions.append(OpenUrlAction(title=t(lang, "documentation.open_proof"), url=item.proof))
-    if may_record and duty.key == AMO_DUTY:
-        actions.append(
-            execute(t(lang, "documentation.record"), "documentation.amo.form", unit_id=unit_id)
-        )
-    elif may_record and duty.recordable:
-        subject = {"subject": item.subject} if item.subject else {}
-        actions.append(
-            execute(
-                t(lang, "documentation.record"),
-                "documentation.form",
-                unit_id=unit_id,
-                duty=duty.key,
-                **subject,
-            )
-        )
+    if may_record and duty.recordable:
+        actions.append(_record_action(lang, unit_id, duty, item.subject))
     if actions:
         items.append(ActionSet(actions=actions))
     return Container(items=items, separator=True, spacing="Medium")
@@ -144,13 +150,14 @@ def overview_card(
     training: tuple[int, int] | None = None,
     screenings: Sequence[ScreeningView] | None = None,
     amo_record: AmoRecord | None = None,
+    held: Sequence[HeldView] = (),
 ) -> Card:
     """A unit's duties, most urgent first, each with its status, dates and proof; a leader,
     AMK or the secretariat can record each recorded duty from here (and sees the AMO's
     latest reasoning, `amo_record`). Then instruction and
     training: the unit's counts and buttons for its leader and AMK (`training`: records and
-    people), and for everyone the way to their own records. `screenings`: the unit's sister
-    screenings, asked and asked of it."""
+    people), and for everyone the way to their own records. `screenings`: the unit's sister-
+    screening requests, asked and asked of it; `held`: its screenings, planned and held."""
     body: list[CardElement] = [
         title(t(lang, "documentation.title", unit=plain(unit.name))),
         paragraph(t(lang, "documentation.intro"), subtle=True),
@@ -181,7 +188,7 @@ def overview_card(
                 )
             )
     if screenings is not None:
-        body.append(screening_block(lang, unit, screenings, may_ask=may_record))
+        body.append(screening_block(lang, unit, screenings, may_ask=may_record, held=held))
     body.append(overview_block(lang, unit, counts=training, may_record=training is not None))
     actions = [execute(t(lang, "documentation.other_unit"), "documentation.pick")]
     if university_wide:
@@ -371,15 +378,7 @@ def reminder_card(lang: Lang, unit: UnitRef, item: Standing, *, today: date) -> 
     )
     actions = [execute(t(lang, "documentation.show"), "documentation.show", unit_id=unit.id)]
     if item.duty.recordable:
-        actions.insert(
-            0,
-            execute(
-                t(lang, "documentation.record"),
-                "documentation.form",
-                unit_id=unit.id,
-                duty=item.duty.key,
-            ),
-        )
+        actions.insert(0, _record_action(lang, unit.id, item.duty))
     body: list[CardElement] = [
         title(t(lang, "documentation.reminder.title")),
         paragraph(text),

@@ -1,5 +1,6 @@
-"""Cards of sister screenings: the block on both units' documentation overviews, the request
-form, and the card the asked unit answers on."""
+"""Cards of screenings: the block on a unit's documentation overview (its screenings and the
+sister-screening requests, shown on both units' overviews), the request form, and the card
+the asked unit answers on."""
 
 from __future__ import annotations
 
@@ -7,13 +8,29 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Final
 
-from microsoft_teams.cards import ActionSet, AdaptiveCard, CardElement, Container, TextBlock
+from microsoft_teams.cards import AdaptiveCard, CardElement, Column, ColumnSet, Container, TextBlock
 
-from cards.common import Card, button_rows, execute, paragraph, plain, render, title, unit_choice
+from cards.common import (
+    Card,
+    button_column,
+    button_rows,
+    execute,
+    paragraph,
+    plain,
+    render,
+    title,
+    unit_choice,
+)
 from cards.forms import Field, Kind, render_fields
 from domain.i18n import Lang, t
 from domain.org import UnitRef
-from domain.screening import ScreeningStatus, ScreeningView
+from domain.screening import (
+    HeldView,
+    ScreeningKind,
+    ScreeningState,
+    ScreeningStatus,
+    ScreeningView,
+)
 
 
 def format_day(lang: Lang, day: date) -> str:
@@ -26,19 +43,73 @@ def status_text(lang: Lang, view: ScreeningView) -> str:
     return t(lang, f"screening.status.{view.status.value}")
 
 
+def kind_text(lang: Lang, kind: ScreeningKind, partner: str | None) -> str:
+    """ "intern screening", "søsterscreening med Fysik", …"""
+    return t(lang, f"screening.kind.{kind.value}.line", partner=plain(partner or ""))
+
+
+def held_line(lang: Lang, unit: UnitRef, view: HeldView) -> str:
+    """One recorded screening on a unit's overview: the day, the kind, planned or held with
+    how many findings went into the action plan; a sister unit sees who recorded it."""
+    day = format_day(lang, view.day)
+    if view.unit_id == unit.id:
+        what = kind_text(lang, view.kind, view.partner)
+    else:
+        what = t(lang, "screening.line.with_us", unit=plain(view.unit))
+    if view.state is ScreeningState.PLANNED:
+        return t(lang, "screening.line.planned", day=day, what=what)
+    if view.unit_id != unit.id:
+        return t(lang, "screening.line.held", day=day, what=what)
+    return t(lang, "screening.line.held_findings", day=day, what=what, count=view.findings)
+
+
+def _small(text: str) -> TextBlock:
+    return TextBlock(text=text, wrap=True, spacing="None", size="Small")
+
+
 def overview_block(
-    lang: Lang, unit: UnitRef, views: Sequence[ScreeningView], *, may_ask: bool
+    lang: Lang,
+    unit: UnitRef,
+    views: Sequence[ScreeningView],
+    *,
+    may_ask: bool,
+    held: Sequence[HeldView] = (),
 ) -> Container:
-    """The unit's sister screenings, asked and asked of it, newest first; the button that
-    asks another unit for those who may."""
+    """The unit's screenings, planned and held (its own and the sister screenings it took
+    part in), then the sister-screening requests it made and was asked, newest first; for
+    those who may, the buttons that record a screening (or a planned one as held) and ask
+    another unit."""
     items: list[CardElement] = [
         TextBlock(text=t(lang, "screening.block.title"), weight="Bolder", wrap=True)
     ]
-    if not views:
+    if not views and not held:
         items.append(
             TextBlock(
                 text=t(lang, "screening.block.none"), is_subtle=True, wrap=True, spacing="None"
             )
+        )
+    for done in held:
+        line = _small(held_line(lang, unit, done))
+        if may_ask and done.unit_id == unit.id and done.state is ScreeningState.PLANNED:
+            items.append(
+                ColumnSet(
+                    spacing="None",
+                    columns=[
+                        Column(width="stretch", items=[line]),
+                        button_column(
+                            t(lang, "screening.button.held"),
+                            "screening.form",
+                            unit_id=unit.id,
+                            screening_id=done.id,
+                        ),
+                    ],
+                )
+            )
+        else:
+            items.append(line)
+    if views:
+        items.append(
+            TextBlock(text=t(lang, "screening.block.requests"), wrap=True, weight="Bolder")
         )
     for view in views:
         day = format_day(lang, view.requested_on)
@@ -48,11 +119,14 @@ def overview_block(
             if view.unit_id == unit.id
             else t(lang, "screening.line.asked_by", day=day, unit=plain(view.unit), status=status)
         )
-        items.append(TextBlock(text=text, wrap=True, spacing="None", size="Small"))
+        items.append(_small(text))
     if may_ask:
-        items.append(
-            ActionSet(
-                actions=[execute(t(lang, "screening.button.ask"), "screening.ask", unit_id=unit.id)]
+        items.extend(
+            button_rows(
+                [
+                    execute(t(lang, "screening.button.record"), "screening.form", unit_id=unit.id),
+                    execute(t(lang, "screening.button.ask"), "screening.ask", unit_id=unit.id),
+                ]
             )
         )
     return Container(items=items, separator=True, spacing="Medium")

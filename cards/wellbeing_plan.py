@@ -112,6 +112,18 @@ def _plan_row(lang: Lang, view: ItemView, *, today: date, can_manage: bool) -> C
             color="Attention" if overdue else ("Good" if view.status is ItemStatus.DONE else None),
         ),
     ]
+    if view.screening_held_on is not None:
+        day = format_date(lang, view.screening_held_on)
+        lines.insert(
+            1,
+            TextBlock(
+                text=t(lang, "wellbeing.plan.from_screening", day=day),
+                wrap=True,
+                is_subtle=True,
+                size="Small",
+                spacing="None",
+            ),
+        )
     columns = [Column(width="stretch", items=lines)]
     if can_manage and view.status.is_open:
         columns.append(

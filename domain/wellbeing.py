@@ -494,6 +494,7 @@ class ItemView(BaseModel):
     effect: Effect | None = None
     effect_note: str | None = None
     dialogue_held_on: date | None = None
+    screening_held_on: date | None = None  # a finding of the screening held that day
     reopened_from_id: int | None = None
     created_at: datetime | None = None
 

@@ -43,7 +43,16 @@ from domain.wellbeing import Access
 from services.actions import CardData, CardInputs, NoData, Verb
 from services.amo import AmoRef, AmoServices
 from services.ports import Clock
-from storage import amo, audit, documentation, org, screening, training, wellbeing
+from storage import (
+    amo,
+    audit,
+    documentation,
+    org,
+    screening,
+    screening_records,
+    training,
+    wellbeing,
+)
 from storage.db import Database
 from storage.models import Unit, utcnow
 
@@ -241,6 +250,7 @@ class DatabaseDocumentationServices:
             training=await _training_counts(session, access, unit.id),
             screenings=await screening.of_unit(session, unit.id),
             amo_record=latest if access.may_record(unit.id) else None,
+            held=await screening_records.of_unit(session, unit.id),
         )
         if not access.may_record(unit.id):
             return card

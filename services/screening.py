@@ -155,7 +155,7 @@ class DatabaseScreeningServices:
                 now=self.clock(),
             )
             answered = await screening.get(session, view.id)
-            told = await _askers(session, view)
+            told = await askers(session, view)
         assert answered is not None
         if not changed:
             return answer_card(lang, answered, notice=t(lang, "screening.already"))
@@ -223,7 +223,7 @@ async def _answerers(session: AsyncSession, unit_id: int) -> list[Person]:
     )
 
 
-async def _askers(session: AsyncSession, view: ScreeningView) -> list[Person]:
+async def askers(session: AsyncSession, view: ScreeningView) -> list[Person]:
     """The asking unit's AMKs and the person who asked (once each)."""
     people = {p.id: p for p in await org.holders(session, view.unit_id, Role.AMK)}
     asker_id = await screening.requested_by(session, view.id)

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.documentation import Duty, DutyCatalogue, RecordForm, Source
 from domain.org import Role
-from storage import audit, wellbeing_counts
+from domain.screening import SCREENING_DUTY
+from storage import audit, screening_records, wellbeing_counts
 from storage.documentation_models import DutyRecord
 from storage.models import RoleAssignment
 from storage.wellbeing_models import WellbeingAnnualDiscussion
@@ -37,7 +38,7 @@ async def last_met(session: AsyncSession, unit_ids: Iterable[int]) -> Met:
     """For each unit and duty (and subject), the newest day it was met and its proof: the
     recorded duties from their records, the psychological APV from the well-being dialogues
     (the least recent of the groups' latest dialogues), the annual discussion from its
-    records."""
+    records, the screening duty from the screenings held too (the newer counts)."""
     units = list(unit_ids)
     met: Met = {}
     records = await session.execute(
@@ -64,6 +65,10 @@ async def last_met(session: AsyncSession, unit_ids: Iterable[int]) -> Met:
     )
     for unit_id, held_on in discussions:
         met[(unit_id, Source.ANNUAL_DISCUSSION.value, None)] = (held_on, None)
+    for unit_id, (held_on, proof) in (await screening_records.last_held(session, units)).items():
+        recorded = met.get((unit_id, SCREENING_DUTY, None))
+        if recorded is None or recorded[0] <= held_on:
+            met[(unit_id, SCREENING_DUTY, None)] = (held_on, proof)
     return met
 
 

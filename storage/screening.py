@@ -90,6 +90,25 @@ async def of_unit(session: AsyncSession, unit_id: int) -> list[ScreeningView]:
     )
 
 
+async def accepted_of(session: AsyncSession, unit_id: int) -> list[ScreeningView]:
+    """The accepted requests the unit made or was asked, newest first (at most 20): the
+    sister screenings it can record as held."""
+    return await _views(
+        session,
+        ScreeningRequest.status == ScreeningStatus.ACCEPTED.value,
+        or_(ScreeningRequest.unit_id == unit_id, ScreeningRequest.partner_unit_id == unit_id),
+        limit=20,
+    )
+
+
+async def unanswered(session: AsyncSession) -> list[ScreeningView]:
+    """Every request still waiting for its answer, oldest first."""
+    views = await _views(
+        session, ScreeningRequest.status == ScreeningStatus.REQUESTED.value, limit=1000
+    )
+    return views[::-1]
+
+
 async def requested_by(session: AsyncSession, request_id: int) -> int | None:
     return await session.scalar(
         select(ScreeningRequest.requested_by_id).where(ScreeningRequest.id == request_id)

@@ -25,6 +25,7 @@ from domain.wellbeing import (
 from domain.wellbeing_items import ItemDraft
 from storage import audit, org, people
 from storage.models import ConversationRef, Person, Unit
+from storage.screening_models import Screening
 from storage.wellbeing import ITEM, OPEN_STATUSES, add_audited, people_by_id, refuse
 from storage.wellbeing_models import (
     WellbeingActionItem,
@@ -57,8 +58,10 @@ async def add_items(
     actor_id: int,
     now: datetime,
     batch: str | None = None,
+    screening_id: int | None = None,
 ) -> list[WellbeingActionItem]:
-    """Add items to the unit's plan, each audited.
+    """Add items to the unit's plan, each audited (`screening_id`: the screening whose
+    findings they are).
 
     `batch` names the card they came from: if its items are stored already (a second
     click), those are returned and nothing new is added.
@@ -73,6 +76,7 @@ async def add_items(
         item = WellbeingActionItem(
             unit_id=unit_id,
             dialogue_id=dialogue_id,
+            screening_id=screening_id,
             submission_key=f"{batch}:{position}" if batch else None,
             problem=draft.problem,
             action=draft.action,
@@ -394,6 +398,7 @@ async def item_views(session: AsyncSession, items: Sequence[WellbeingActionItem]
         if dialogue_ids
         else {}
     )
+    screened = await _screening_days(session, {i.screening_id for i in items if i.screening_id})
     views: list[ItemView] = []
     for item in items:
         owner = people.get(item.owner_id)
@@ -417,11 +422,22 @@ async def item_views(session: AsyncSession, items: Sequence[WellbeingActionItem]
                 effect=Effect(item.effect) if item.effect else None,
                 effect_note=item.effect_note,
                 dialogue_held_on=held.get(item.dialogue_id) if item.dialogue_id else None,
+                screening_held_on=screened.get(item.screening_id) if item.screening_id else None,
                 reopened_from_id=item.reopened_from_id,
                 created_at=item.created_at,
             )
         )
     return views
+
+
+async def _screening_days(session: AsyncSession, ids: set[int]) -> dict[int, date]:
+    """The day each screening was held (or is planned)."""
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(Screening.id, Screening.held_on, Screening.planned_on).where(Screening.id.in_(ids))
+    )
+    return {id_: day for id_, held_on, planned_on in rows if (day := held_on or planned_on)}
 
 
 async def item_view(session: AsyncSession, item: WellbeingActionItem) -> ItemView:

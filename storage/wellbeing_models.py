@@ -83,6 +83,10 @@ class WellbeingActionItem(Base):
     reopened_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("wellbeing_action_item.id", ondelete="SET NULL")
     )
+    # a finding of this screening (None: from a dialogue or added to the plan directly)
+    screening_id: Mapped[int | None] = mapped_column(
+        ForeignKey("screening.id", ondelete="SET NULL")
+    )
     # "<card batch>:<row>": a second click on the same card stores nothing new.
     submission_key: Mapped[str | None] = mapped_column(String(80), unique=True)
     problem: Mapped[str] = mapped_column(Text)
@@ -117,6 +121,7 @@ class WellbeingActionItem(Base):
             "status": self.status,
             "effect": self.effect,
             "reopened_from_id": self.reopened_from_id,
+            "screening_id": self.screening_id,
         }
 
 

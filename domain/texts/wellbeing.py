@@ -476,6 +476,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Open items: {open} · overdue: {overdue}",
     ),
     "wellbeing.plan.action": ("Handling: {action}", "Action: {action}"),
+    "wellbeing.plan.from_screening": (
+        "Fund fra screeningen {day}",
+        "A finding of the screening on {day}",
+    ),
     "wellbeing.plan.meta": (
         "Ansvarlig: {owner} · frist {deadline} · opfølgning {follow_up}",
         "Owner: {owner} · due {deadline} · follow-up {follow_up}",

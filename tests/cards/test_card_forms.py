@@ -17,6 +17,7 @@ from cards import (
     near_miss_form,
     precursor_forms,
     screening,
+    screening_records,
     training,
     wellbeing_forms,
     wellbeing_items,
@@ -30,7 +31,7 @@ from domain.near_miss_forms import ActionForm, AssignForm, NearMissForm
 from domain.org import RoleAssignmentForm
 from domain.precursor_forms import EntryForm, HoldingForm
 from domain.precursor_ledger import FORM_KINDS
-from domain.screening import AnswerForm
+from domain.screening import AnswerForm, RecordForm
 from domain.training import TrainingForm
 from domain.wellbeing import AmdForm, DialogueForm
 from domain.wellbeing_items import ItemDraft
@@ -79,6 +80,7 @@ FORMS: list[tuple[str, tuple[FormItem, ...], type[BaseModel], Any, Any]] = [
     ("work accident no report", work_accident.NOT_REQUIRED_FORM, NotRequiredForm, NONE, NONE),
     ("training record", training.RECORD_FIELDS, TrainingForm, NONE, NONE),
     ("sister screening answer", screening.ANSWER_FIELDS, AnswerForm, NONE, NONE),
+    ("screening record", screening_records.RECORD_FIELDS, RecordForm, NONE, NONE),
     *_entry_forms(),
 ]
 

@@ -20,6 +20,7 @@ from cards.admin import unit_roles_card
 from cards.common import Card
 from cards.erasure import erase_form_card
 from cards.near_miss import report_card
+from cards.screening_records import record_card
 from cards.wellbeing_items import item_edit_card, items_card
 from domain.i18n import Lang
 from domain.near_miss import Status
@@ -57,12 +58,17 @@ def _erase(picker: bool, lang: Lang = Lang.DA) -> Card:
     return erase_form_card(lang, picker=picker)
 
 
+def _screening(picker: bool, lang: Lang = Lang.DA) -> Card:
+    return record_card(lang, UnitRef(id=1, name="Kemi"), [], batch="b", picker=picker)
+
+
 BUILDERS = {
     "near-miss": _near_miss,
     "admin": _admin,
     "items": _items,
     "item-edit": _edit,
     "erase": _erase,
+    "screening": _screening,
 }
 PERSON_INPUTS = {
     "near-miss": {"investigator", "action_owner"},
@@ -70,6 +76,7 @@ PERSON_INPUTS = {
     "erase": {"person"},
     "items": {"owner_1", "owner_2"},
     "item-edit": {"owner"},
+    "screening": {"owner_1", "owner_2", "owner_3"},
 }
 
 # What the rendering check renders: the cards as local mode sends them (with e-mail fields).

@@ -9,12 +9,19 @@ from datetime import date
 
 import pytest
 
-from cards.common import Card
+from cards.common import Card, notice_card
 from cards.documentation import overview_card
 from cards.screening import answer_card, ask_card
-from domain.i18n import Lang
+from cards.screening_records import record_card, saved_card
+from domain.i18n import Lang, t
 from domain.org import SEED_UNITS, UnitRef
-from domain.screening import ScreeningStatus, ScreeningView
+from domain.screening import (
+    HeldView,
+    ScreeningKind,
+    ScreeningState,
+    ScreeningStatus,
+    ScreeningView,
+)
 from tests.cards.test_cards import MAX_CARD_BYTES, VALIDATOR
 from tests.cards.test_documentation_cards import _standings
 
@@ -34,10 +41,102 @@ def _view(status: ScreeningStatus, n: int = 0) -> ScreeningView:
     )
 
 
+def _held(n: int) -> HeldView:
+    """Screenings of Kemi (planned and held, of each kind) and one Kemi took part in."""
+    kind = list(ScreeningKind)[n % 3]
+    sister = kind is ScreeningKind.SISTER
+    return HeldView(
+        id=20 + n,
+        unit_id=1 if n < 3 else 7,
+        unit="Kemi" if n < 3 else "Institut for Bioteknologi og Biomedicin",
+        kind=kind,
+        state=ScreeningState.PLANNED if n == 0 else ScreeningState.HELD,
+        day=date(2026, 11, 2 + n),
+        partner_id=(7 if n < 3 else 1) if sister else None,
+        partner=("Institut for Bioteknologi og Biomedicin" if n < 3 else "Kemi")
+        if sister
+        else None,
+        findings=n,
+    )
+
+
+FINDINGS = {
+    "kind": "sister",
+    "state": "held",
+    "day": "2026-12-01",
+    "proof": "http://ikke-sikker",
+    "problem_1": "Løse kabler på gulvet i laboratorium 2",
+    "action_2": "En handling uden problem",
+}
+
+
 def every_card() -> Iterator[tuple[str, Card]]:
     units = [UnitRef(id=n, name=name) for n, name in enumerate(SEED_UNITS, start=1)]
     views = [_view(list(ScreeningStatus)[n % 3], n) for n in range(6)]
+    accepted = [_view(ScreeningStatus.ACCEPTED, n) for n in range(2)]
+    held = [_held(n) for n in range(4)]
+    batch = "0" * 32
     for lang in Lang:
+        yield f"record-{lang}", record_card(lang, KEMI, [], batch=batch)
+        yield (
+            f"record-errors-{lang}",
+            record_card(
+                lang,
+                KEMI,
+                accepted,
+                batch=batch,
+                screening_id=20,
+                values=FINDINGS,
+                errors={
+                    "request_id": t(lang, "screening.error.request"),
+                    "proof": t(lang, "documentation.error.proof"),
+                    "problem_2": t(lang, "wellbeing.error.item_problem"),
+                },
+            ),
+        )
+        yield (
+            f"record-no-request-error-{lang}",
+            record_card(
+                lang,
+                KEMI,
+                [],
+                batch=batch,
+                values={"kind": "sister"},
+                errors={"request_id": t(lang, "screening.error.request")},
+            ),
+        )
+        for view in held[:3]:
+            yield (
+                f"saved-{view.kind}-{view.state}-{lang}",
+                saved_card(lang, KEMI, view, today=date(2026, 11, 1)),
+            )
+        yield (
+            f"reminder-{lang}",
+            answer_card(
+                lang,
+                _view(ScreeningStatus.REQUESTED),
+                notice=t(lang, "screening.reminder.notice", days=7),
+            ),
+        )
+        yield (
+            f"unanswered-{lang}",
+            notice_card(
+                t(lang, "screening.answer.title"),
+                t(lang, "screening.unanswered", partner="Fysik", day="20.11.2026"),
+            ),
+        )
+        yield (
+            f"overview-with-held-screenings-{lang}",
+            overview_card(
+                lang,
+                KEMI,
+                _standings(),
+                may_record=True,
+                university_wide=False,
+                screenings=views[:2],
+                held=held,
+            ),
+        )
         yield f"ask-{lang}", ask_card(lang, units[0], units, error="Vælg en anden enhed.")
         yield f"answer-{lang}", answer_card(lang, _view(ScreeningStatus.REQUESTED))
         yield (

@@ -126,7 +126,10 @@ def plan(count: int) -> PlanView:
     return PlanView(
         unit_id=22,
         unit="Kemi",
-        items=[item(statuses[n % 4], id=n) for n in range(count)],
+        items=[
+            item(statuses[n % 4], id=n, screening_held_on=date(2026, 11, 3) if n % 3 else None)
+            for n in range(count)
+        ],
         last_held=date(2025, 1, 1),
         due_on=date(2027, 1, 1),
         amd_held_on=None,
