@@ -234,7 +234,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Pick a colleague from the list, or type the emergency contact's name.",
     ),
     "lone_work.error.emergency_unnamed": (
-        "Vi kan ikke slå kollegaens navn op lige nu. Skriv navnet her.",
+        "Jeg kan ikke slå kollegaens navn op lige nu. Skriv navnet her.",
         "We cannot look up your colleague's name right now. Type the name here.",
     ),
     "lone_work.error.phone": (

@@ -180,7 +180,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     # -- personal data check
     "wellbeing.check.title": ("Tjek for personoplysninger", "Check for personal data"),
     "wellbeing.check.intro": (
-        "Det ligner, at teksten indeholder personoplysninger:",
+        "Det ser ud til, at teksten indeholder personoplysninger:",
         "The text looks like it contains personal data:",
     ),
     "wellbeing.check.still": (
@@ -307,7 +307,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Reminder: the deadline has passed",
     ),
     "wellbeing.overdue.notice": (
-        "Fristen for punktet er overskredet. Giv besked om, hvor det står – eller drop det "
+        "Fristen for punktet er overskredet. Giv besked om, hvor det står – eller opgiv det "
         "med en begrundelse.",
         "The deadline of this item has passed. Let us know where it stands – or drop it "
         "with a reason.",

@@ -97,7 +97,7 @@ async def test_a_typed_name_and_an_unknown_colleague(
 
     del graph.profiles[ERIK.aad]  # the directory does not answer for him
     [unnamed] = await bot.submit(MAJA, form(kemi, **PICKED))
-    assert "Vi kan ikke slå kollegaens navn op lige nu" in unnamed.card_text()
+    assert "Jeg kan ikke slå kollegaens navn op lige nu" in unnamed.card_text()
     assert _inputs(unnamed.card)["emergency_person"]["value"] == ERIK.aad  # kept
     # A name typed beside the picked colleague is the one shown
     [summary] = await bot.submit(MAJA, form(kemi, emergency_person=ERIK.aad))
