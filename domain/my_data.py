@@ -32,6 +32,7 @@ class Register(StrEnum):
     WELLBEING_ITEMS = "wellbeing_items"
     WORK_ACCIDENTS = "work_accidents"
     PRECURSORS = "precursors"
+    TRAINING = "training"
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import person_actor
@@ -12,6 +14,7 @@ from storage.lone_work_models import LoneWorkRequest
 from storage.models import AuditEvent, Person, RoleAssignment, Unit
 from storage.near_miss_models import NearMissReport
 from storage.precursor_models import PrecursorRegistration
+from storage.training_models import TrainingRecord
 from storage.wellbeing_models import WellbeingActionItem
 from storage.work_accident_models import WorkAccident
 
@@ -20,6 +23,17 @@ _SHORT = 60
 
 def _short(text: str) -> str:
     return text if len(text) <= _SHORT else text[: _SHORT - 1].rstrip() + "…"
+
+
+def _newest_in_unit(model: Any, *columns: Any, at: Any, where: ColumnElement[bool]) -> Select[Any]:
+    """`columns` of `model`'s rows that match `where`, with the moment `at` (as "at") and the
+    name of the row's unit, newest first."""
+    return (
+        select(*columns, at.label("at"), Unit.name)
+        .join(Unit, Unit.id == model.unit_id)
+        .where(where)
+        .order_by(at.desc(), model.id.desc())
+    )
 
 
 async def gather(session: AsyncSession, person_id: int) -> MyData | None:
@@ -39,98 +53,109 @@ async def gather(session: AsyncSession, person_id: int) -> MyData | None:
             .order_by(RoleAssignment.role, Unit.name)
         )
     ]
-    records: dict[Register, list[Record]] = {}
-    records[Register.LONE_WORK] = [
-        Record(row.number, row.created_at, row.name, status=f"lone_work.status.{row.status}")
-        for row in await session.execute(
-            select(
-                LoneWorkRequest.number,
-                LoneWorkRequest.created_at,
-                LoneWorkRequest.status,
-                Unit.name,
-            )
-            .join(Unit, Unit.id == LoneWorkRequest.unit_id)
-            .where(LoneWorkRequest.requester_id == person_id)
-            .order_by(LoneWorkRequest.created_at.desc(), LoneWorkRequest.id.desc())
-        )
-    ]
-    records[Register.CHECKINS] = [
-        Record(row.number, row.started_at, row.name, status=f"my_data.checkin.{row.status}")
-        for row in await session.execute(
-            select(
-                LoneWorkRequest.number, CheckinSession.started_at, CheckinSession.status, Unit.name
-            )
-            .join(LoneWorkRequest, LoneWorkRequest.id == CheckinSession.request_id)
-            .join(Unit, Unit.id == LoneWorkRequest.unit_id)
-            .where(CheckinSession.worker_id == person_id)
-            .order_by(CheckinSession.started_at.desc(), CheckinSession.id.desc())
-        )
-    ]
-    records[Register.NEAR_MISS] = [
-        Record(row.number, row.created_at, row.name, status=f"near_miss.status.{row.status}")
-        for row in await session.execute(
-            select(
-                NearMissReport.number, NearMissReport.created_at, NearMissReport.status, Unit.name
-            )
-            .join(Unit, Unit.id == NearMissReport.unit_id)
-            .where(NearMissReport.reporter_id == person_id, NearMissReport.anonymous.is_(False))
-            .order_by(NearMissReport.created_at.desc(), NearMissReport.id.desc())
-        )
-    ]
-    records[Register.WELLBEING_ITEMS] = [
-        Record(
-            _short(row.action), row.created_at, row.name, status=f"wellbeing.status.{row.status}"
-        )
-        for row in await session.execute(
-            select(
-                WellbeingActionItem.action,
-                WellbeingActionItem.created_at,
-                WellbeingActionItem.status,
-                Unit.name,
-            )
-            .join(Unit, Unit.id == WellbeingActionItem.unit_id)
-            .where(WellbeingActionItem.owner_id == person_id)
-            .order_by(WellbeingActionItem.created_at.desc(), WellbeingActionItem.id.desc())
-        )
-    ]
     injured = [WorkAccident.injured_id == person_id]
     if person.upn:
         injured.append(func.lower(WorkAccident.injured_upn) == person.upn.lower())
-    records[Register.WORK_ACCIDENTS] = [
-        Record(
-            row.number,
-            row.occurred_at,
-            row.name,
-            part="my_data.part.injured" if row.is_injured else "my_data.part.reporter",
-        )
-        for row in await session.execute(
-            select(
-                WorkAccident.number,
-                WorkAccident.occurred_at,
-                Unit.name,
-                or_(*injured).label("is_injured"),
+    records: dict[Register, list[Record]] = {
+        Register.LONE_WORK: [
+            Record(row.number, row.at, row.name, status=f"lone_work.status.{row.status}")
+            for row in await session.execute(
+                _newest_in_unit(
+                    LoneWorkRequest,
+                    LoneWorkRequest.number,
+                    LoneWorkRequest.status,
+                    at=LoneWorkRequest.created_at,
+                    where=LoneWorkRequest.requester_id == person_id,
+                )
             )
-            .join(Unit, Unit.id == WorkAccident.unit_id)
-            .where(or_(*injured, WorkAccident.reporter_id == person_id))
-            .order_by(WorkAccident.occurred_at.desc(), WorkAccident.id.desc())
-        )
-    ]
-    records[Register.PRECURSORS] = [
-        Record(
-            str(row.year), row.registered_at, row.name, status=f"my_data.precursors.{row.status}"
-        )
-        for row in await session.execute(
-            select(
-                PrecursorRegistration.year,
-                PrecursorRegistration.registered_at,
-                PrecursorRegistration.status,
-                Unit.name,
+        ],
+        Register.CHECKINS: [
+            Record(row.number, row.started_at, row.name, status=f"my_data.checkin.{row.status}")
+            for row in await session.execute(
+                select(
+                    LoneWorkRequest.number,
+                    CheckinSession.started_at,
+                    CheckinSession.status,
+                    Unit.name,
+                )
+                .join(LoneWorkRequest, LoneWorkRequest.id == CheckinSession.request_id)
+                .join(Unit, Unit.id == LoneWorkRequest.unit_id)
+                .where(CheckinSession.worker_id == person_id)
+                .order_by(CheckinSession.started_at.desc(), CheckinSession.id.desc())
             )
-            .join(Unit, Unit.id == PrecursorRegistration.unit_id)
-            .where(PrecursorRegistration.registered_by_id == person_id)
-            .order_by(PrecursorRegistration.registered_at.desc(), PrecursorRegistration.id.desc())
-        )
-    ]
+        ],
+        Register.NEAR_MISS: [
+            Record(row.number, row.at, row.name, status=f"near_miss.status.{row.status}")
+            for row in await session.execute(
+                _newest_in_unit(
+                    NearMissReport,
+                    NearMissReport.number,
+                    NearMissReport.status,
+                    at=NearMissReport.created_at,
+                    where=and_(
+                        NearMissReport.reporter_id == person_id,
+                        NearMissReport.anonymous.is_(False),
+                    ),
+                )
+            )
+        ],
+        Register.WELLBEING_ITEMS: [
+            Record(_short(row.action), row.at, row.name, status=f"wellbeing.status.{row.status}")
+            for row in await session.execute(
+                _newest_in_unit(
+                    WellbeingActionItem,
+                    WellbeingActionItem.action,
+                    WellbeingActionItem.status,
+                    at=WellbeingActionItem.created_at,
+                    where=WellbeingActionItem.owner_id == person_id,
+                )
+            )
+        ],
+        Register.WORK_ACCIDENTS: [
+            Record(
+                row.number,
+                row.at,
+                row.name,
+                part="my_data.part.injured" if row.is_injured else "my_data.part.reporter",
+            )
+            for row in await session.execute(
+                _newest_in_unit(
+                    WorkAccident,
+                    WorkAccident.number,
+                    or_(*injured).label("is_injured"),
+                    at=WorkAccident.occurred_at,
+                    where=or_(*injured, WorkAccident.reporter_id == person_id),
+                )
+            )
+        ],
+        Register.PRECURSORS: [
+            Record(str(row.year), row.at, row.name, status=f"my_data.precursors.{row.status}")
+            for row in await session.execute(
+                _newest_in_unit(
+                    PrecursorRegistration,
+                    PrecursorRegistration.year,
+                    PrecursorRegistration.status,
+                    at=PrecursorRegistration.registered_at,
+                    where=PrecursorRegistration.registered_by_id == person_id,
+                )
+            )
+        ],
+        Register.TRAINING: [
+            Record(_short(row.activity), row.at, row.name, status=f"training.kind.{row.kind}")
+            for row in await session.execute(
+                _newest_in_unit(
+                    TrainingRecord,
+                    TrainingRecord.activity,
+                    TrainingRecord.kind,
+                    at=TrainingRecord.created_at,
+                    where=and_(
+                        TrainingRecord.person_id == person_id,
+                        TrainingRecord.personal_data_removed_at.is_(None),
+                    ),
+                )
+            )
+        ],
+    }
     as_actor = await session.scalar(
         select(func.count())
         .select_from(AuditEvent)

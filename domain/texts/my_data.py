@@ -44,6 +44,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Prækursorregistreringer, du har lavet",
         "Precursor registrations you made",
     ),
+    "my_data.register.training": (
+        "Instruktion og oplæring, du har fået",
+        "Instruction and training you were given",
+    ),
     "my_data.register.count": ("{title} ({count})", "{title} ({count})"),
     "my_data.register.more": ("… og {count} mere", "… and {count} more"),
     "my_data.part.injured": ("du kom til skade", "you were hurt"),
@@ -78,6 +82,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "my_data.export.sheet.wellbeing_items": ("Handlingsplan", "Action plan"),
     "my_data.export.sheet.work_accidents": ("Arbejdsulykker", "Work accidents"),
     "my_data.export.sheet.precursors": ("Prækursorer", "Precursors"),
+    "my_data.export.sheet.training": ("Instruktion og oplæring", "Training"),
     "my_data.export.col.what": ("Hvad", "What"),
     "my_data.export.col.value": ("Hvad vi har gemt", "What is held"),
     "my_data.export.col.reference": ("Nummer", "Number"),

@@ -88,6 +88,7 @@ async def test_my_data_lists_what_the_bot_holds_but_not_anonymous_reports(
             "wellbeing_items": 0,
             "work_accidents": 0,
             "precursors": 0,
+            "training": 0,
         }
     }
 

@@ -221,3 +221,19 @@ async def test_e_learning_completions_are_imported_all_or_nothing(
     mine = text(card_of(await bot.invoke(EMPLOYEE, "training.mine", {"unit_id": kemi})))
     assert "H&S: Alenearbejde (Kemi)" in mine and "E-læring, 02.03.2026" in mine
     assert "Kemikaliesikkerhed" not in mine  # someone else's
+
+
+async def test_my_data_lists_the_training_a_person_was_given_and_no_one_elses(
+    bot: BotUnderTest,
+) -> None:
+    kemi, _ = await setup(bot)
+    await bot.invoke(AMK, "training.record", training(kemi))
+    await bot.invoke(AMK, "training.record", training(kemi, person=LEADER.upn, activity="Laser"))
+    (mine,) = await bot.say(EMPLOYEE, "mine data")
+    assert "Instruktion og oplæring, du har fået (1)" in mine.card_text()
+    assert "Alenearbejde i NMR-laboratoriet" in mine.card_text()
+    assert "Oplæring" in mine.card_text() and "Laser" not in mine.card_text()
+    (leaders,) = await bot.say(LEADER, "my data")
+    assert "Instruktion og oplæring, du har fået (1)" in leaders.card_text()
+    assert "Laser" in leaders.card_text()
+    assert "NMR" not in leaders.card_text()
