@@ -84,6 +84,6 @@ def test_every_table_the_erasure_counts_has_a_label() -> None:
 
 def test_the_preview_says_what_changes_and_warns_about_open_tasks() -> None:
     shown = json.dumps(CARDS["preview-da"], ensure_ascii=False)
-    assert "alenearbejde 3, nærvedhændelser 1" in shown
+    assert "alenearbejde 3, nærved-hændelser 1" in shown
     assert "2 åbne opgaver eller anmodninger venter på personen" in shown
     assert '"verb": "admin.erase.confirm"' in shown and '"person": "maja@uni.dk"' in shown
