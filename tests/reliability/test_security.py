@@ -22,6 +22,9 @@ from cryptography.hazmat.primitives import serialization
 from sqlalchemy import delete, func, select, update
 
 from bot.__main__ import main
+from domain.files import FILE_DOWNLOAD_INFO
+from domain.org import OrgFile
+from storage import org
 from storage.models import AuditEvent
 from tests.conftest import DatabaseTarget
 from tests.reliability.support_tokens import (
@@ -274,3 +277,75 @@ async def test_audit_verify_finds_an_edited_and_a_deleted_event(
         await session.execute(delete(AuditEvent).where(AuditEvent.id == refused.id))
     code, out = await _verify(database_target, monkeypatch, capsys)
     assert code == 1 and f"BROKEN at event {refused.sequence + 1}" in out
+
+
+async def test_with_real_tokens_files_come_only_from_and_go_only_to_teams_file_hosts(
+    secured: BotUnderTest, token_service: TokenIssuer
+) -> None:
+    """Authentication on (an app id), so the file hosts are enforced: a download URL and an
+    upload URL on any other host are refused, and the bot neither fetches nor sends a byte."""
+    karin = make_user("Karin Kemi", "karin@uni.dk")
+    assert secured.runtime is not None
+    async with secured.runtime.db.transaction() as session:
+        await org.import_org(
+            session,
+            OrgFile.model_validate(
+                {"units": [{"name": "Kemi", "precursor_contact": [{"upn": karin.upn}]}]}
+            ),
+            actor="test",
+        )
+    headers = bearer(token_service.token(secured.connector.url))
+
+    url = secured.connector.serve_file("import.xlsx", b"PK\x03\x04 not fetched")
+    dropped = secured.personal(
+        karin,
+        attachments=[
+            {
+                "contentType": FILE_DOWNLOAD_INFO,
+                "name": "import.xlsx",
+                "contentUrl": "https://uni-my.sharepoint.com/personal/k/Documents/import.xlsx",
+                "content": {"downloadUrl": url, "uniqueId": "u-1", "fileType": "xlsx"},
+            }
+        ],
+    )
+    assert (await secured.post(dropped, headers=headers)).status in (200, 201)
+    said = " ".join(sent.text for sent in secured.connector.messages())
+    assert "Jeg henter kun filer dér, hvor Teams gemmer dem" in said
+    assert secured.connector.downloads == []
+
+    secured.connector.clear()
+    offer = secured.personal(karin, value={"action": "export.offer", "kind": "my_data"})
+    assert (await secured.post(offer, headers=headers)).status in (200, 201)
+    (consent,) = [
+        attachment
+        for sent in secured.connector.messages()
+        for attachment in sent.body.get("attachments") or []
+        if attachment.get("contentType") == "application/vnd.microsoft.teams.card.file.consent"
+    ]
+    for upload_url in (
+        secured.connector.upload_url(consent["name"]),
+        "https://evil.example.com/upload/" + consent["name"],
+    ):
+        secured.connector.clear()
+        accept = secured.personal(
+            karin,
+            type="invoke",
+            name="fileConsent/invoke",
+            replyToId="card-1",
+            value={
+                "type": "fileUpload",
+                "action": "accept",
+                "context": consent["content"]["acceptContext"],
+                "uploadInfo": {
+                    "contentUrl": "https://uni-my.sharepoint.com/personal/k/" + consent["name"],
+                    "name": consent["name"],
+                    "uploadUrl": upload_url,
+                    "uniqueId": "1150D938-8870-4044-9F2C-5BBDEBA70C8C",
+                    "fileType": "xlsx",
+                },
+            },
+        )
+        assert (await secured.post(accept, headers=headers)).status == 200
+        said = " ".join(sent.text for sent in secured.connector.messages())
+        assert "et sted, jeg ikke sender filer til" in said
+    assert secured.connector.uploads == []
