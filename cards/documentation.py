@@ -13,9 +13,13 @@ from microsoft_teams.cards import (
     AdaptiveCard,
     CardElement,
     Column,
+    ColumnDefinition,
     ColumnSet,
     Container,
     OpenUrlAction,
+    Table,
+    TableCell,
+    TableRow,
     TextBlock,
 )
 
@@ -301,61 +305,140 @@ def pick_card(
 
 @dataclass(frozen=True)
 class UnitSummary:
-    """One unit's line in the secretariat's list."""
+    """One unit's row in the secretariat's table: its worst status, how many duties stand
+    at each status, and each duty's status in the catalogue's order (a duty kept per
+    subject: its worst subject)."""
 
     unit: UnitRef
     worst: Status
     counts: Mapping[Status, int]
+    statuses: Sequence[Status] = ()
 
 
-def all_units_card(lang: Lang, summaries: Sequence[UnitSummary]) -> Card:
-    """Every active unit, most urgent first: its worst status and how many duties are
-    overdue, not recorded or due soon; a unit's name opens its overview."""
-    body: list[CardElement] = [title(t(lang, "documentation.all.title"))]
-    if not summaries:
-        body.append(paragraph(t(lang, "documentation.all.none")))
+# Each status as a table cell shows it: a sign and a colour (the legend under the table
+# names them; the sign alone still reads where colours do not show).
+_SIGNS: Final[dict[Status, str]] = {
+    Status.OVERDUE: "✗",
+    Status.NOT_RECORDED: "–",
+    Status.REVIEW: "↻",
+    Status.DUE_SOON: "!",
+    Status.MET: "✓",
+}
+
+
+def _cell(*items: CardElement, action: Any = None) -> TableCell:
+    return TableCell(items=list(items), select_action=action)
+
+
+def _status_table(lang: Lang, summaries: Sequence[UnitSummary], duties: Sequence[Duty]) -> Table:
+    """Units × duties, a sign per status; a unit's name opens its overview. Where a client
+    cannot show a table, the text lines of `_status_lines` stand in."""
+    header = TableRow(
+        style="accent",
+        cells=[
+            _cell(TextBlock(text=t(lang, "documentation.all.unit"), weight="Bolder", wrap=True)),
+            *(
+                _cell(TextBlock(text=str(number), weight="Bolder", horizontal_alignment="Center"))
+                for number in range(1, len(duties) + 1)
+            ),
+        ],
+    )
+    rows = [header]
     for summary in summaries:
-        counts = t(
+        show = execute(t(lang, "documentation.show"), "documentation.show", unit_id=summary.unit.id)
+        rows.append(
+            TableRow(
+                cells=[
+                    _cell(
+                        TextBlock(text=plain(summary.unit.name), wrap=True, color="Accent"),
+                        action=show,
+                    ),
+                    *(
+                        _cell(TextBlock(text=_SIGNS[status], color=_COLOURS[status]))
+                        for status in summary.statuses
+                    ),
+                ]
+            )
+        )
+    return Table(
+        columns=[
+            ColumnDefinition(width=4, horizontal_cell_content_alignment="Left"),
+            *(ColumnDefinition(width=1) for _ in duties),
+        ],
+        rows=rows,
+        horizontal_cell_content_alignment="Center",
+        fallback=_status_lines(lang, summaries),
+    )
+
+
+def _status_lines(lang: Lang, summaries: Sequence[UnitSummary]) -> TextBlock:
+    """The table as text: a line per unit with its counts."""
+    lines = [
+        f"**{plain(summary.unit.name)}**: "
+        + t(
             lang,
             "documentation.all.counts",
             overdue=summary.counts.get(Status.OVERDUE, 0),
             not_recorded=summary.counts.get(Status.NOT_RECORDED, 0),
             due_soon=summary.counts.get(Status.DUE_SOON, 0) + summary.counts.get(Status.REVIEW, 0),
         )
+        for summary in summaries
+    ]
+    return TextBlock(text="\n\n".join(lines), wrap=True)
+
+
+UNITS_PER_PAGE: Final = 12
+
+
+def all_units_card(
+    lang: Lang, summaries: Sequence[UnitSummary], duties: Sequence[Duty], page: int = 0
+) -> Card:
+    """Every active unit × every duty, most urgent unit first, `UNITS_PER_PAGE` units a page,
+    as a table (a text list where tables do not show), the duties' numbers and the signs
+    explained under it; a unit's name opens its overview, and so does the unit picker."""
+    body: list[CardElement] = [title(t(lang, "documentation.all.title"))]
+    if not summaries:
+        body.append(paragraph(t(lang, "documentation.all.none")))
+        return render(AdaptiveCard(body=body))
+    last_page = (len(summaries) - 1) // UNITS_PER_PAGE
+    page = min(max(page, 0), last_page)
+    first = page * UNITS_PER_PAGE
+    shown = summaries[first : first + UNITS_PER_PAGE]
+    body.append(paragraph(t(lang, "documentation.all.intro"), subtle=True))
+    body.append(_status_table(lang, shown, duties))
+    legend = " · ".join(
+        f"{number} {duty.name(lang is Lang.DA)}" for number, duty in enumerate(duties, start=1)
+    )
+    signs = " · ".join(
+        f"{_SIGNS[status]} {t(lang, f'documentation.status.{status.value}')}"
+        for status in reversed(Status)
+    )
+    body.append(TextBlock(text=legend, wrap=True, size="Small", is_subtle=True))
+    body.append(TextBlock(text=signs, wrap=True, size="Small", is_subtle=True, spacing="None"))
+    actions: list[Any] = []
+    if last_page > 0:
         body.append(
-            ColumnSet(
-                separator=True,
-                columns=[
-                    Column(
-                        width="stretch",
-                        items=[
-                            TextBlock(text=plain(summary.unit.name), weight="Bolder", wrap=True),
-                            TextBlock(
-                                text=counts,
-                                color=_COLOURS[summary.worst],
-                                size="Small",
-                                wrap=True,
-                                spacing="None",
-                            ),
-                        ],
-                    ),
-                    Column(
-                        width="auto",
-                        items=[
-                            ActionSet(
-                                actions=[
-                                    execute(
-                                        t(lang, "documentation.show"),
-                                        "documentation.show",
-                                        unit_id=summary.unit.id,
-                                    )
-                                ]
-                            )
-                        ],
-                    ),
-                ],
+            paragraph(
+                t(
+                    lang,
+                    "documentation.all.shown",
+                    first=first + 1,
+                    last=first + len(shown),
+                    total=len(summaries),
+                ),
+                subtle=True,
             )
         )
+        actions.extend(
+            execute(t(lang, key), "documentation.all", page=to)
+            for key, to, possible in (
+                ("documentation.all.previous", page - 1, page > 0),
+                ("documentation.all.next", page + 1, page < last_page),
+            )
+            if possible
+        )
+    actions.append(execute(t(lang, "documentation.other_unit"), "documentation.pick"))
+    body.append(ActionSet(actions=actions))
     return render(AdaptiveCard(body=body))
 
 

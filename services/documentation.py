@@ -11,7 +11,7 @@ from collections.abc import Collection
 from datetime import date
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.common import Card, format_day, notice_card
@@ -69,6 +69,12 @@ class UnitChoice(CardData):
     unit_id: ChosenId = None
 
 
+class AllUnitsPage(CardData):
+    """A page of the secretariat's table of all units (none: the first)."""
+
+    page: int = Field(default=0, ge=0, le=1000)
+
+
 class DutyRef(CardData):
     """Open the record form of one duty of one unit (for a subject already recorded: that
     subject, filled in)."""
@@ -99,7 +105,7 @@ class DatabaseDocumentationServices:
             Verb("documentation.open", NoData, self.open),
             Verb("documentation.show", UnitChoice, self.show),
             Verb("documentation.pick", NoData, self.pick),
-            Verb("documentation.all", NoData, self.all_units),
+            Verb("documentation.all", AllUnitsPage, self.all_units),
             Verb("documentation.form", DutyRef, self.form),
             Verb("documentation.record", DutyInputs, self.record),
             *self.amo.verbs(),
@@ -135,12 +141,12 @@ class DatabaseDocumentationServices:
             home = (await self._access(session, speaker)).home_unit()
             return await self._picker(session, speaker, selected=home)
 
-    async def all_units(self, speaker: Speaker, _: NoData) -> Card:
+    async def all_units(self, speaker: Speaker, shown: AllUnitsPage) -> Card:
         async with self.db.sessions() as session:
             access = await self._access(session, speaker)
             if not access.university_wide:
                 return await self._picker(session, speaker)
-            return await self._all_units(session, speaker)
+            return await self._all_units(session, speaker, shown.page)
 
     async def form(self, speaker: Speaker, ref: DutyRef) -> Card:
         if ref.duty == AMO_DUTY:  # recorded with its groups and reasoning
@@ -267,18 +273,32 @@ class DatabaseDocumentationServices:
         units = [UnitRef(id=unit.id, name=unit.name) for unit in await org.list_units(session)]
         return pick_card(speaker.lang, units, selected=selected, error=error)
 
-    async def _all_units(self, session: AsyncSession, speaker: Speaker) -> Card:
+    async def _all_units(self, session: AsyncSession, speaker: Speaker, page: int = 0) -> Card:
         units = await org.list_units(session)
         unit_ids = [unit.id for unit in units]
         met = await documentation.last_met(session, unit_ids)
         review = await amo.to_review(session, unit_ids)
         order = list(Status)
         summaries = []
+        duties = self.catalogue.duties
         for unit in units:
-            counts = Counter(item.status for item in self._unit_standings(met, unit.id, review))
-            worst = min(counts, key=order.index)
+            standings = self._unit_standings(met, unit.id, review)
+            counts = Counter(item.status for item in standings)
+            by_duty = {
+                duty.key: min(
+                    (item.status for item in standings if item.duty.key == duty.key),
+                    key=order.index,
+                    default=Status.NOT_RECORDED,
+                )
+                for duty in duties
+            }
             summaries.append(
-                UnitSummary(unit=UnitRef(id=unit.id, name=unit.name), worst=worst, counts=counts)
+                UnitSummary(
+                    unit=UnitRef(id=unit.id, name=unit.name),
+                    worst=min(counts, key=order.index),
+                    counts=counts,
+                    statuses=[by_duty[duty.key] for duty in duties],
+                )
             )
         summaries.sort(
             key=lambda s: (
@@ -288,7 +308,7 @@ class DatabaseDocumentationServices:
                 s.unit.name.lower(),
             )
         )
-        return all_units_card(speaker.lang, summaries)
+        return all_units_card(speaker.lang, summaries, duties, page)
 
     async def _refuse(self, speaker: Speaker, unit_id: int) -> None:
         """Audit a form opened by someone who may not record (nothing was written)."""

@@ -110,6 +110,17 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "{overdue} overdue · {not_recorded} not recorded · {due_soon} due soon",
     ),
     "documentation.all.none": ("Ingen aktive enheder.", "No active units."),
+    "documentation.all.shown": (
+        "Viser {first}–{last} af {total}",
+        "Showing {first}–{last} of {total}",
+    ),
+    "documentation.all.previous": ("Forrige", "Previous"),
+    "documentation.all.next": ("Næste", "Next"),
+    "documentation.all.intro": (
+        "Alle enheder og de skriftlige krav, de mest presserende øverst. Tryk på en enhed for "
+        "at se dens oversigt.",
+        "Every unit and the written duties, the most urgent first. Tap a unit to see its overview.",
+    ),
     "documentation.reminder.title": ("Påmindelse: dokumentation", "Reminder: documentation"),
     "documentation.reminder.due": (
         "**{duty}** i {unit} skal være opfyldt senest {day} ({days} dage fra i dag).",

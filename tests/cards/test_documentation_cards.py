@@ -71,11 +71,18 @@ def every_card() -> Iterator[tuple[str, Card]]:
             ),
         )
         yield f"pick-{lang}", pick_card(lang, units, error="Vælg en enhed.")
+        catalogue_duties = duties().duties
+        statuses = list(Status)
         summaries = [
-            UnitSummary(unit=unit, worst=Status.OVERDUE, counts=Counter({Status.OVERDUE: 2}))
-            for unit in units
+            UnitSummary(
+                unit=unit,
+                worst=Status.OVERDUE,
+                counts=Counter({Status.OVERDUE: 2}),
+                statuses=[statuses[(n + i) % len(statuses)] for i in range(len(catalogue_duties))],
+            )
+            for n, unit in enumerate(units)
         ]
-        yield f"all-units-{lang}", all_units_card(lang, summaries)
+        yield f"all-units-{lang}", all_units_card(lang, summaries, catalogue_duties)
         for item in _standings()[:3]:
             if item.due_on is not None:
                 yield (

@@ -19,6 +19,7 @@ from services.documentation_jobs import DocumentationReminders
 from storage.documentation import duties
 from storage.documentation_models import DutyRecord
 from tests.support.card_nodes import walk
+from tests.support.documentation import all_units_table, table_rows
 from tests.support.teams import BotUnderTest, User
 from tests.support.wellbeing import (
     ADMIN,
@@ -182,9 +183,15 @@ async def test_the_secretariat_sees_every_unit_most_urgent_first(bot: BotUnderTe
         {"unit_id": kemi, "duty": "apv_physical", "met_on": day(-10)},
     )
     [listed] = await bot.say(SECRETARIAT, "dokumentation")
-    shown = listed.card_text()
-    assert "Dokumentation i alle enheder" in shown
-    assert shown.index("Fysik") < shown.index("Kemi")  # Fysik has recorded nothing
+    assert "Dokumentation i alle enheder" in listed.card_text()
+    rows, pages = await all_units_table(bot, SECRETARIAT)
+    assert pages > 1 and f"Viser 1–12 af {len(rows)}" in text(listed.card)
+    assert rows["Kemi"] == ["✓", "–", "–", "–", "–", "–"]  # the physical APV met, nothing else
+    assert rows["Fysik"] == ["–"] * 6
+    order = list(rows)
+    assert order.index("Fysik") < order.index("Kemi")  # Fysik has recorded nothing
+    beyond = card_of(await bot.invoke(SECRETARIAT, "documentation.all", {"page": 999}))
+    assert list(table_rows(beyond)) == order[(pages - 1) * 12 :]  # the last page
     opened = card_of(await bot.invoke(SECRETARIAT, "documentation.show", {"unit_id": fysik}))
     assert "Dokumentation: Fysik" in text(opened) and "documentation.form" in verbs(opened)
 
