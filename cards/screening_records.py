@@ -1,6 +1,6 @@
 """Cards of recording a screening: the form (kind, planned or held, the day, the accepted
-sister-screening request it was, the proof, and findings as action-plan rows) and the
-receipt."""
+sister-screening request it was, the proof, and findings as action-plan rows), the
+personal-data check of the findings and the receipt."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from microsoft_teams.cards import AdaptiveCard, CardElement, Choice, Container, 
 from cards.common import Card, button_rows, execute, paragraph, plain, render, title
 from cards.forms import Field, FormItem, Kind, Note, keyed, render_fields
 from cards.screening import format_day, kind_text
+from cards.wellbeing_forms import personal_data_check
 from cards.wellbeing_items import item_form
 from domain.i18n import Lang, t
 from domain.org import UnitRef
@@ -23,6 +24,7 @@ from domain.screening import (
     ScreeningState,
     ScreeningView,
 )
+from domain.wellbeing_privacy import Flag
 
 RECORD_FIELDS: Final = (
     Field(
@@ -143,6 +145,33 @@ def record_card(
         )
     )
     return render(AdaptiveCard(body=body))
+
+
+def check_card(
+    lang: Lang,
+    unit: UnitRef,
+    flags: Sequence[Flag],
+    *,
+    batch: str,
+    screening_id: int | None,
+    values: Mapping[str, Any],
+) -> Card:
+    """Before a screening's findings go into the action plan, which all employees see: the
+    well-being flow's personal-data check. **Ret teksten** brings the form back as typed;
+    **Gem alligevel** saves it as it is. Both carry what was typed (`values`)."""
+    ids: dict[str, Any] = {"unit_id": unit.id, "batch": batch, "rows": FINDING_ROWS}
+    if screening_id is not None:
+        ids["screening_id"] = screening_id
+    ids.update(values)
+    return personal_data_check(
+        lang,
+        flags,
+        edit=execute(t(lang, "wellbeing.button.edit_text"), "screening.record", **ids, edit="yes"),
+        save_anyway=execute(
+            t(lang, "wellbeing.button.save_anyway"), "screening.record", **ids, confirm="yes"
+        ),
+        cancel=execute(t(lang, "screening.button.back"), "documentation.show", unit_id=unit.id),
+    )
 
 
 def saved_card(lang: Lang, unit: UnitRef, view: HeldView, *, today: date) -> Card:

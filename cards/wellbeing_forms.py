@@ -135,26 +135,33 @@ def dialogue_form(
 def check_card(lang: Lang, flags: Sequence[Flag], *, submission_key: str | None = None) -> Card:
     """Before saving: the pieces that look like personal data; edit or save anyway (which
     carries `submission_key`)."""
+    return personal_data_check(
+        lang,
+        flags,
+        edit=submit(t(lang, "wellbeing.button.edit_text"), "wellbeing.form.edit"),
+        save_anyway=submit(
+            t(lang, "wellbeing.button.save_anyway"),
+            "wellbeing.form.confirm",
+            **card_data(submission_key),
+        ),
+        cancel=submit(t(lang, "wellbeing.button.cancel"), "wellbeing.form.cancel"),
+    )
+
+
+def personal_data_check(
+    lang: Lang, flags: Sequence[Flag], *, edit: Any, save_anyway: Any, cancel: Any
+) -> Card:
+    """The personal-data check before anything is saved: what looks like a name, an e-mail
+    address or a CPR number, and the choice between **Ret teksten** (`edit`) and **Gem
+    alligevel** (`save_anyway`); `cancel` in the overflow menu. Each flow brings its own
+    actions (labelled with the buttons' texts)."""
     body: list[CardElement] = [
         title(t(lang, "wellbeing.check.title")),
         paragraph(t(lang, "wellbeing.check.intro")),
         TextBlock(text=flag_lines(lang, flags), wrap=True),
         paragraph(t(lang, "wellbeing.check.advice"), subtle=True),
     ]
-    return render(
-        AdaptiveCard(
-            body=body,
-            actions=[
-                submit(t(lang, "wellbeing.button.edit_text"), "wellbeing.form.edit"),
-                submit(
-                    t(lang, "wellbeing.button.save_anyway"),
-                    "wellbeing.form.confirm",
-                    **card_data(submission_key),
-                ),
-                secondary(submit(t(lang, "wellbeing.button.cancel"), "wellbeing.form.cancel")),
-            ],
-        )
-    )
+    return render(AdaptiveCard(body=body, actions=[edit, save_anyway, secondary(cancel)]))
 
 
 # -- the annual work-environment discussion -------------------------------------------------

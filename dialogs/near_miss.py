@@ -314,7 +314,8 @@ class NearMissModule:
     ) -> None:
         """**Vis fotos** on a report card: the photos into the reader's chat as images (the
         read is audited), each in its own message; photos are scaled down when they are
-        stored, so only one stored before that can be too large to send inline: it is named."""
+        stored, and one stored before that is scaled down as it is shown, so only one that
+        cannot be scaled down is too large to send inline: it is named."""
         speaker = speaker_of(turn_context)
         report_id = row_id(value.get("report_id"))
         found = (
@@ -333,7 +334,7 @@ class NearMissModule:
         heading = t(speaker.lang, "files_in.photos.heading", number=found.number)
         await turn_context.send_activity(text_activity(heading))
         for index, photo in enumerate(found.photos, start=1):
-            if len(photo.data) > INLINE_BYTES:  # stored before photos were scaled down
+            if len(photo.data) > INLINE_BYTES:  # could not be scaled down
                 said = t(
                     speaker.lang,
                     "files_in.photos.too_large",

@@ -155,6 +155,19 @@ def prepare_photo(data: bytes) -> CleanPhoto | PhotoProblem:
         return PhotoProblem.NOT_PHOTO
 
 
+def for_chat(photo: StoredPhoto) -> StoredPhoto:
+    """The photo as the chat gets it. One stored before photos were scaled down as they were
+    stored can be over `INLINE_BYTES`: it is scaled down now by `prepare_photo`, as it would
+    be stored today (the stored photo stays as it is); if that cannot be done, the photo as
+    stored."""
+    if len(photo.data) <= INLINE_BYTES:
+        return photo
+    prepared = prepare_photo(photo.data)
+    if not isinstance(prepared, CleanPhoto):
+        return photo
+    return StoredPhoto(photo.id, prepared.content_type, prepared.data)
+
+
 def _orientation(image: Image.Image) -> int | None:
     """The EXIF orientation tag (1: upright; 6: turned a quarter clockwise …), None if none
     can be read."""

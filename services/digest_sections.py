@@ -17,8 +17,8 @@ from domain.i18n import COPENHAGEN
 from domain.near_miss import Category
 from domain.wellbeing import local_today
 from services.documentation import unit_standings
-from storage import digest as digest_store
 from storage import (
+    amo,
     documentation,
     lone_work_digest,
     near_miss_digest,
@@ -28,6 +28,7 @@ from storage import (
     wellbeing_counts,
     work_accident_digest,
 )
+from storage import digest as digest_store
 
 SectionBuilder = Callable[[AsyncSession, Scope, dict[int, str]], Awaitable[Section]]
 """A flow's section: the session, the scope, and every unit's name by id."""
@@ -166,7 +167,9 @@ async def documentation_section(
 ) -> Section:
     """Per unit, how many written duties are overdue and how many fall due within 14 days
     (duties never recorded are left to the overview: on day one they would be all), and how
-    many lone-work approvals in force or to come have no matching § 18 training record."""
+    many lone-work approvals in force or to come have no matching § 18 training record, and
+    the units whose AMO composition needs a review since their AMO roles changed
+    substantially."""
     today = scope.now.astimezone(COPENHAGEN).date()
     unit_ids = [unit_id for unit_id in names if scope.unit_ids is None or unit_id in scope.unit_ids]
     active = {unit.id for unit in await org.list_units(session)}
@@ -186,6 +189,7 @@ async def documentation_section(
         for unit_id, counts in trained.items()
         if counts.approvals_untrained
     }
+    review = {unit_id: 1 for unit_id in await amo.to_review(session, unit_ids)}
     return Section(
         flow="documentation",
         title_key="digest.documentation.title",
@@ -193,6 +197,7 @@ async def documentation_section(
             *count_line("digest.documentation.overdue", overdue, names, scope, highlight=True),
             *count_line("digest.documentation.due_soon", soon, names, scope),
             *count_line("digest.documentation.lone_work_untrained", untrained, names, scope),
+            *count_line("digest.documentation.amo_review", review, names, scope, names_only=True),
         ],
     )
 

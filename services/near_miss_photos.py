@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlalchemy import select
 
 from domain.actor import Speaker
-from domain.photos import CleanPhoto, PhotoProblem, StoredPhoto, prepare_photo
+from domain.photos import CleanPhoto, PhotoProblem, StoredPhoto, for_chat, prepare_photo
 from storage import audit, near_miss, near_miss_follow_up, near_miss_photos
 from storage.db import Database
 from storage.models import utcnow
@@ -114,8 +114,10 @@ class NearMissPhotoServices:
         return PhotoAdded(count + 1, number=report.number)
 
     async def photos_for(self, speaker: Speaker, report_id: int) -> ReportPhotos | None:
-        """The report's photos for someone who may read the report (the read is audited);
-        None otherwise (the refusal is audited)."""
+        """The report's photos for someone who may read the report (the read is audited),
+        each as the chat gets it (`domain.photos.for_chat`: one stored too large before
+        photos were scaled down is scaled down now, off the event loop, and not stored
+        again); None otherwise (the refusal is audited)."""
         if speaker.person_id is None:
             return None
         async with self.db.transaction() as session:
@@ -134,4 +136,6 @@ class NearMissPhotoServices:
                 entity_id=report_id,
                 after={"photos": len(photos)},
             )
-        return ReportPhotos(context.report.number, photos)
+        return ReportPhotos(
+            context.report.number, [await asyncio.to_thread(for_chat, photo) for photo in photos]
+        )

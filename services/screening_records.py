@@ -1,6 +1,7 @@
 """Recording a screening (internal, sister or by the secretariat) as planned or held, from
 the unit's documentation overview. A held screening meets the "screening" duty; its
-findings become items of the unit's action plan through the well-being flow's own creation
+findings, after the well-being flow's personal-data check (the plan is shown to every
+employee), become items of the unit's action plan through the well-being flow's own creation
 path (`storage.wellbeing_items.add_items`), marked as the screening's, so their owners get
 them and they are followed up like every other item.
 
@@ -19,7 +20,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.common import Card, notice_card
-from cards.screening_records import record_card, saved_card
+from cards.screening_records import check_card, record_card, saved_card
 from domain.actor import Speaker
 from domain.i18n import Lang, local_date, t
 from domain.ids import CardId, MaybeCardId
@@ -39,6 +40,7 @@ from domain.wellbeing_items import ItemDraft, item_values, parse_items
 from services.actions import CardData, CardInputs, InputText, Verb
 from services.people import fill_in, look_up
 from services.ports import Clock, Directory
+from services.wellbeing_core import item_flags
 from storage import audit, people, screening, screening_records, wellbeing, wellbeing_items
 from storage.db import Database
 from storage.models import Person, Unit, utcnow
@@ -131,13 +133,28 @@ class ScreeningRecords:
             return target
         data, today = sent.inputs(), local_date(self.clock())
         batch = sent.batch if _BATCH.fullmatch(sent.batch) else uuid.uuid4().hex
-        checked = _check(lang, data, today, target)
+        kept = {name: data[name] for name in _FORM_FIELDS if data.get(name)}
+        kept.update(item_values(data, FINDING_ROWS))
+        if data.get("edit") == "yes":  # "Ret teksten" on the personal-data check
+            return self._card(lang, target, batch, sent.screening_id, kept)
+        filled = _with_defaults(lang, data, today, target)
+        checked = _check(filled, today, target)
         if isinstance(checked, dict):
-            kept = {name: data[name] for name in _FORM_FIELDS if data.get(name)}
-            kept.update(item_values(data, FINDING_ROWS))
             errors = {name: t(lang, key) for name, key in checked.items()}
             return self._card(lang, target, batch, sent.screening_id, kept, errors)
         form, drafts = checked
+        if drafts and data.get("confirm") != "yes":
+            async with self.db.sessions() as session:
+                flags = await item_flags(session, filled, FINDING_ROWS, today=today)
+            if flags:
+                return check_card(
+                    lang,
+                    target.unit,
+                    flags,
+                    batch=batch,
+                    screening_id=sent.screening_id,
+                    values=kept,
+                )
         assert speaker.person_id is not None
         partner_id = _partner(target, form)
         found = await look_up(self.db, self.directory, [draft.owner_upn for draft in drafts])
@@ -252,21 +269,11 @@ def _partner(target: _Target, form: RecordForm) -> int | None:
     return view.partner_id if view.unit_id == target.unit.id else view.unit_id
 
 
-def _check(
+def _with_defaults(
     lang: Lang, data: dict[str, Any], today: date, target: _Target
-) -> tuple[RecordForm, list[ItemDraft]] | dict[str, str]:
-    """The valid form and its findings as action-plan drafts (what a finding left out filled
-    in), or field id → catalogue key of what is wrong."""
-    problems: dict[str, str] = {}
-    form: RecordForm | None = None
-    try:
-        form = RecordForm.model_validate(data)
-    except ValidationError as error:
-        for problem in error.errors():
-            name = str(problem["loc"][0]) if problem["loc"] else "day"
-            problems.setdefault(name, _FIELD_ERRORS.get(name, "screening.field.day.error"))
-    if form is not None:
-        problems.update(record_problems(form, today, {view.id for view in target.requests}))
+) -> dict[str, Any]:
+    """The inputs with what each finding left out filled in (the action to be agreed, the
+    recorder as owner, the default deadline)."""
     filled = dict(data)
     for row in range(1, FINDING_ROWS + 1):
         filled = finding_defaults(
@@ -276,6 +283,24 @@ def _check(
             owner=target.owner,
             deadline=finding_deadline(today),
         )
+    return filled
+
+
+def _check(
+    filled: dict[str, Any], today: date, target: _Target
+) -> tuple[RecordForm, list[ItemDraft]] | dict[str, str]:
+    """The valid form and its findings as action-plan drafts, or field id → catalogue key
+    of what is wrong (`filled`: the inputs with the findings' defaults)."""
+    problems: dict[str, str] = {}
+    form: RecordForm | None = None
+    try:
+        form = RecordForm.model_validate(filled)
+    except ValidationError as error:
+        for problem in error.errors():
+            name = str(problem["loc"][0]) if problem["loc"] else "day"
+            problems.setdefault(name, _FIELD_ERRORS.get(name, "screening.field.day.error"))
+    if form is not None:
+        problems.update(record_problems(form, today, {view.id for view in target.requests}))
     drafts, item_problems = parse_items(filled, FINDING_ROWS, today=today)
     problems.update(item_problems)
     if form is not None and form.state is ScreeningState.PLANNED and drafts:

@@ -4,8 +4,9 @@ language)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,7 +15,8 @@ from domain.actor import Speaker
 from domain.i18n import Lang, preferred_lang, t
 from domain.org import UnitRef
 from domain.wellbeing import Access, WellbeingSettings, local_today
-from domain.wellbeing_privacy import NameIndex
+from domain.wellbeing_items import item_texts, parse_item
+from domain.wellbeing_privacy import Flag, NameIndex, check_texts
 from services.ports import Directory, Notifier
 from storage import audit, org, wellbeing
 from storage.db import Database
@@ -79,6 +81,27 @@ class WellbeingCore:
         return [UnitRef(id=unit.id, name=unit.name) for unit in await org.list_units(session)]
 
     async def _name_index(self, session: AsyncSession) -> NameIndex:
-        return NameIndex.build(
-            await wellbeing.known_names(session), ignore=await wellbeing.unit_names(session)
-        )
+        return await name_index(session)
+
+
+async def name_index(session: AsyncSession) -> NameIndex:
+    """The names the personal-data check looks for: the people the bot knows, not the
+    units' names."""
+    return NameIndex.build(
+        await wellbeing.known_names(session), ignore=await wellbeing.unit_names(session)
+    )
+
+
+async def item_flags(
+    session: AsyncSession, data: Mapping[str, Any], rows: int, *, today: date
+) -> list[Flag]:
+    """What looks like personal data (names, e-mail addresses, CPR numbers) in the items
+    form's rows `1..rows`, each flag naming its row; the items flow and a screening's
+    findings ask before saving any of it."""
+    numbered = [
+        (row, draft)
+        for row in range(1, rows + 1)
+        for draft, _ in [parse_item(data, row, today=today)]
+        if draft is not None
+    ]
+    return check_texts(item_texts(numbered), await name_index(session))

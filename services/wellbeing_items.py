@@ -39,7 +39,13 @@ from domain.wellbeing_privacy import check_texts
 from services.actions import CardData, CardInputs, InputText
 from services.people import Found, fill_in, look_up
 from services.ports import WORKER
-from services.wellbeing_core import CLAIM_LEASE, WellbeingCore, owner_key, person_lang
+from services.wellbeing_core import (
+    CLAIM_LEASE,
+    WellbeingCore,
+    item_flags,
+    owner_key,
+    person_lang,
+)
 from storage import jobs, wellbeing, wellbeing_items
 from storage.models import Person, Unit
 from storage.wellbeing import ITEM
@@ -148,14 +154,7 @@ class ItemActions(WellbeingCore):
             )
         if str(data.get("confirm")) != "yes":
             async with self.db.sessions() as session:
-                index = await self._name_index(session)
-            numbered = [
-                (row, draft)
-                for row in range(1, rows + 1)
-                for draft, _ in [parse_item(data, row, today=today)]
-                if draft is not None
-            ]
-            flags = check_texts(item_texts(numbered), index)
+                flags = await item_flags(session, data, rows, today=today)
             if flags:
                 return target.form(lang, picker=self.picker, values=values, flags=flags)
         assert speaker.person_id is not None

@@ -147,6 +147,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Godkendt alenearbejde uden registreret instruktion eller oplæring: **{count}** – {units}",
         "Approved lone work with no instruction or training recorded: **{count}** – {units}",
     ),
+    "digest.documentation.amo_review": (
+        "AMO's sammensætning skal gennemgås: **{count}** – {units}",
+        "The AMO's composition needs a review: **{count}** – {units}",
+    ),
     "documentation.import.unit": (
         "ingen aktiv enhed hedder »{value}«",
         "no active unit is called “{value}”",

@@ -12,7 +12,7 @@ import pytest
 from cards.common import Card, notice_card
 from cards.documentation import overview_card
 from cards.screening import answer_card, ask_card
-from cards.screening_records import record_card, saved_card
+from cards.screening_records import check_card, record_card, saved_card
 from domain.i18n import Lang, t
 from domain.org import SEED_UNITS, UnitRef
 from domain.screening import (
@@ -22,6 +22,7 @@ from domain.screening import (
     ScreeningStatus,
     ScreeningView,
 )
+from domain.wellbeing_privacy import Flag
 from tests.cards.test_cards import MAX_CARD_BYTES, VALIDATOR
 from tests.cards.test_documentation_cards import _standings
 
@@ -103,6 +104,17 @@ def every_card() -> Iterator[tuple[str, Card]]:
                 batch=batch,
                 values={"kind": "sister"},
                 errors={"request_id": t(lang, "screening.error.request")},
+            ),
+        )
+        yield (
+            f"record-check-{lang}",
+            check_card(
+                lang,
+                KEMI,
+                [Flag("problem_1", "name", "Hanne Jensen"), Flag("action_3", "email", "bo@uni.dk")],
+                batch=batch,
+                screening_id=20,
+                values=FINDINGS,
             ),
         )
         for view in held[:3]:

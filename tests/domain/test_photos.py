@@ -8,11 +8,14 @@ import io
 from PIL import Image
 
 from domain.photos import (
+    INLINE_BYTES,
     JPEG,
     MAX_SIDE,
     PNG,
     CleanPhoto,
     PhotoProblem,
+    StoredPhoto,
+    for_chat,
     prepare_photo,
     strip_metadata,
 )
@@ -78,3 +81,12 @@ def test_bombs_and_what_is_not_a_picture_are_refused() -> None:
     assert prepare_photo(png_bomb()) is PhotoProblem.TOO_MANY_PIXELS
     assert prepare_photo(b"GIF89a\x01\x00") is PhotoProblem.NOT_PHOTO
     assert prepare_photo(phone_photo()[:100_000]) is PhotoProblem.NOT_PHOTO
+
+
+def test_the_chat_gets_a_photo_stored_too_large_scaled_down_and_a_small_one_as_stored() -> None:
+    small = StoredPhoto(1, JPEG, jpeg_with_exif())
+    assert for_chat(small) is small
+    damaged = StoredPhoto(2, JPEG, phone_photo()[: 2 * INLINE_BYTES])
+    assert for_chat(damaged) is damaged  # cannot be scaled: the dialog names it instead
+    shown = for_chat(StoredPhoto(3, JPEG, phone_photo()))
+    assert shown.id == 3 and shown.content_type == JPEG and len(shown.data) <= INLINE_BYTES

@@ -10,7 +10,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from domain.digest import iso_week, scope_for
+from domain.i18n import Lang, t
 from domain.org import OrgFile
+from services.digest_sections import compose
 from services.documentation_jobs import DocumentationReminders
 from storage import org
 from storage.amo_models import AmoComposition, AmoMember
@@ -233,3 +236,24 @@ async def test_substantial_role_changes_ask_the_leader_and_amk_to_review_once(
     await job.run(at(42))
     await job.run(at(43))
     assert len(reviews(AMK)) == 2 and len(reviews(NEW_LEADER)) == 2
+
+
+async def test_the_digest_names_the_units_whose_composition_needs_a_review(
+    bot: BotUnderTest,
+) -> None:
+    kemi, _ = await setup(bot)
+    await kemi_roles(bot, leaders=[LEADER], amrs=[AMR_1, AMR_2])
+    await record(bot, LEADER, kemi)
+    assert bot.runtime is not None
+    now = datetime.now(UTC)
+
+    async def documentation_lines() -> list[str]:
+        assert bot.runtime is not None
+        async with bot.runtime.db.sessions() as session:
+            content = await compose(session, scope_for(iso_week(now), now))
+        section = next(s for s in content.sections if s.flow == "documentation")
+        return [t(Lang.DA, line.key, **line.values) for line in section.lines]
+
+    assert not any("AMO" in line for line in await documentation_lines())
+    await kemi_roles(bot, leaders=[NEW_LEADER], amrs=[AMR_1, AMR_3])  # two of four seats changed
+    assert await documentation_lines() == ["AMO's sammensætning skal gennemgås: **1** – Kemi"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from PIL import ExifTags, Image
@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from domain.files import FILE_DOWNLOAD_INFO
 from domain.i18n import COPENHAGEN
-from domain.photos import INLINE_BYTES, SHOW_PHOTOS
+from domain.photos import INLINE_BYTES, SHOW_PHOTOS, strip_metadata
+from storage import near_miss_photos
 from storage.models import AuditEvent, DialogStateRow
 from storage.near_miss_models import NearMissPhoto
 from tests.support.card_nodes import walk
@@ -33,6 +34,7 @@ from tests.support.photos import (
 from tests.support.teams import BotUnderTest, User
 
 YEAR = datetime.now(COPENHAGEN).year
+NOW = datetime.now(UTC)
 
 
 async def paste(bot: BotUnderTest, user: User, data: bytes, text: str | None = None) -> list[Sent]:
@@ -212,6 +214,29 @@ async def test_a_phone_photo_is_stored_scaled_down_without_its_metadata_and_show
     (image,) = [item.body["attachments"][0] for item in shown if item.body.get("attachments")]
     assert base64.b64decode(image["contentUrl"].split(",", 1)[1]) == photo.data
     assert "for stort til at blive vist" not in _text(shown)
+
+
+async def test_a_photo_stored_too_large_before_scaling_is_shown_scaled_down(
+    bot: BotUnderTest,
+) -> None:
+    kemi = await setup(bot)
+    await bot.say(REPORTER, "nærved")
+    await bot.submit(REPORTER, form(kemi))
+    (report,) = await reports(bot)
+    old = strip_metadata(phone_photo())  # as photos were stored before they were scaled down
+    assert old is not None and len(old.data) > INLINE_BYTES
+    assert bot.runtime is not None
+    async with bot.runtime.db.transaction() as session:
+        await near_miss_photos.add(
+            session, data=old.data, content_type=old.content_type, now=NOW, report_id=report.id
+        )
+    shown = await bot.submit(AMK, {"action": SHOW_PHOTOS, "report_id": report.id})
+    assert "for stort til at blive vist" not in _text(shown)
+    (image,) = [item.body["attachments"][0] for item in shown if item.body.get("attachments")]
+    sent = base64.b64decode(image["contentUrl"].split(",", 1)[1])
+    assert len(sent) <= INLINE_BYTES and _picture(sent).size == (1600, 1200)
+    (photo,) = await _photos(bot)
+    assert photo.data == old.data  # shown scaled down, not stored again
 
 
 async def test_a_photo_taken_upright_is_stored_upright(bot: BotUnderTest) -> None:

@@ -135,6 +135,41 @@ async def test_a_held_screening_with_findings_fills_the_action_plan_and_meets_th
     assert actions.count("screening.held") == 1 and actions.count("wellbeing.item.add") == 2
 
 
+def button(card: Any, label: str) -> dict[str, Any]:
+    """The data of the button titled `label`."""
+    [data] = [node["data"] for node in _actions(card) if node.get("title") == label]
+    return dict(data)
+
+
+async def test_a_finding_that_names_a_person_is_checked_before_the_plan_gets_it(
+    bot: BotUnderTest,
+) -> None:
+    kemi, _ = await setup(bot)
+    named = "Stinkskabet bruges af Hanne Jensen uden visir"
+    held = {"kind": "internal", "state": "held", "day": day(-1)}
+    check = await record(bot, AMK, kemi, **held, problem_1=named)
+    assert "Punkt 1, problem: et navn? «Hanne Jensen»" in text(check)
+    assert "Ret teksten" in text(check) and "Gem alligevel" in text(check)
+    assert await screenings(bot) == [] and await action_items(bot) == []
+
+    form = card_of(await bot.invoke(AMK, "screening.record", button(check, "Ret teksten")))
+    assert inputs(form)["problem_1"] == named and inputs(form)["day"] == day(-1)
+    assert await screenings(bot) == []
+    fixed = {**held, "unit_id": kemi, "batch": batch_of(form), "rows": 3}
+    fixed["problem_1"] = "Stinkskabet bruges uden visir"
+    saved = card_of(await bot.invoke(AMK, "screening.record", fixed))  # clean: saved at once
+    assert "1 fund er skrevet ind i handlingsplanen." in text(saved)
+    [item] = await action_items(bot)
+    assert item.problem == "Stinkskabet bruges uden visir"
+
+    check = await record(bot, AMK, kemi, **held, problem_1="Spørg Bo Ibsen om nøglen")
+    assert "Gem alligevel" in text(check) and len(await screenings(bot)) == 1
+    anyway = card_of(await bot.invoke(AMK, "screening.record", button(check, "Gem alligevel")))
+    assert "1 fund er skrevet ind i handlingsplanen." in text(anyway)
+    assert [i.problem for i in await action_items(bot)][-1] == "Spørg Bo Ibsen om nøglen"
+    assert len(await screenings(bot)) == 2
+
+
 async def test_a_sister_screening_is_linked_to_its_request_and_both_overviews_show_it(
     bot: BotUnderTest,
 ) -> None:
