@@ -50,6 +50,7 @@ from tests.e2e.playground import (
     start_bot,
     start_playground,
 )
+from tests.e2e.test_lone_work_playground import screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -59,6 +60,8 @@ SERVICES = (
     "Arbejdsulykke",
     "Trivselsdialog",
     "Narkotikaprækursorer",
+    "Dokumentation",
+    "Eksporter til Excel",
 )
 HELP = "Hjælp"
 
@@ -103,7 +106,7 @@ def test_welcome_help_and_unknown_text(stack: Stack, page: Page) -> None:
         )
         for service in (*SERVICES, HELP):
             expect(welcome.get_by_role("button", name=service)).to_be_visible()
-        chat.screenshot("e2e-01-welcome.png")
+        screenshot(chat, "e2e-01-welcome.png", welcome)
 
         # The card's "Hjælp" button brings the help card.
         before = chat.bot_message_count()
