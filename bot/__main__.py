@@ -381,6 +381,8 @@ async def _person_erase(settings: Settings, email: str, dry_run: bool) -> int:
     for table, count in erased.texts.items():
         print(f"  {table}: {count} texts with the name or e-mail replaced")
     print(f"  audit events emptied of details naming the person: {erased.audit_events}")
+    if erased.files:
+        print(f"  proof files of their training records deleted: {erased.files}")
     if erased.open_items:
         print(
             f"  note: {erased.open_items} open action items or pending lone-work requests "

@@ -24,6 +24,7 @@ from dialogs.my_data import MyDataModule
 from dialogs.near_miss import NearMissModule
 from dialogs.org_import import OrgImportModule
 from dialogs.precursors import PrecursorModule
+from dialogs.proofs import ProofModule
 from dialogs.wellbeing import WellbeingModule
 from dialogs.work_accident import WorkAccidentModule
 from domain.digest import Schedule
@@ -47,6 +48,7 @@ from services.org_sync_jobs import OrgSyncJob
 from services.ports import Directory, PeriodicJob
 from services.precursor_jobs import PrecursorReminders
 from services.precursors import DatabasePrecursorServices
+from services.proofs import ProofServices
 from services.retention_jobs import RetentionJob
 from services.screening import DatabaseScreeningServices
 from services.screening_jobs import ScreeningReminders
@@ -110,8 +112,10 @@ def flows(
         precursor_licence=settings.precursor_licence,
         interval_years=settings.wellbeing.dialogue_interval_years,
     )
-    files = FileExports(exports, settings.file_hosts)
+    proofs = ProofServices(db)
+    files = FileExports(exports, settings.file_hosts, proofs=proofs)
     modules: list[FlowModule] = [
+        ProofModule(proofs, fetcher),
         LoneWorkModule(lone_work),
         NearMissModule(near_miss, NearMissPhotoServices(db), fetcher),
         DigestModule(digest, Schedule.parse(settings.digest_schedule)),

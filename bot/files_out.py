@@ -20,7 +20,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import aiohttp
 from botbuilder.core import TurnContext
@@ -32,10 +32,10 @@ from bot.turn_gate import aside
 from cards.exports import consent_attachment, file_info_attachment
 from dialogs.outgoing import OutgoingActivity, text_activity
 from domain.actor import Speaker
-from domain.exports import ExportRequest
+from domain.exports import ExportKind, ExportRequest
 from domain.i18n import t
 from domain.org import UnknownUnit
-from services.exports import Built, ExportServices, NotAllowed
+from services.exports import Built, ExportServices, Missing, NotAllowed, Offer
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,24 @@ class _Consent(BaseModel):
     upload_info: _UploadInfo | None = Field(default=None, alias="uploadInfo")
 
 
+class FileSource(Protocol):
+    """Where a file sent with a consent card comes from: the workbooks
+    (`services.exports.ExportServices`) or a record's proof file (`services.proofs`)."""
+
+    async def check(self, speaker: Speaker, request: ExportRequest) -> Offer: ...
+
+    async def build(self, speaker: Speaker, request: ExportRequest) -> Built: ...
+
+    async def sent(self, speaker: Speaker, built: Built) -> None: ...
+
+
+def _text_key(request: ExportRequest | None, key: str) -> str:
+    """A proof file's own wording where the workbooks' speaks of "eksport" or Excel."""
+    if request is not None and request.kind is ExportKind.PROOF:
+        return f"proofs.{key}"
+    return f"exports.{key}"
+
+
 @dataclass(frozen=True)
 class _Kept:
     person_id: int | None
@@ -95,11 +113,13 @@ class FileExports:
         services: ExportServices,
         hosts: FileHosts,
         *,
+        proofs: FileSource | None = None,
         attempts: int = 3,
         timeout: float = 30.0,
         pause: float = 0.5,
     ) -> None:
         self.services = services
+        self.proofs = proofs
         self.hosts = hosts
         self.attempts = attempts
         self.timeout = timeout
@@ -110,21 +130,32 @@ class FileExports:
         """Stop the export worker process (at shutdown)."""
         self.services.close()
 
+    def _source(self, request: ExportRequest) -> FileSource:
+        if request.kind is ExportKind.PROOF:
+            if self.proofs is None:
+                raise Missing(request.kind.value)
+            return self.proofs
+        return self.services
+
     # -- the offer ---------------------------------------------------------------------------
 
     async def offer(
         self, turn_context: TurnContext, speaker: Speaker, request: ExportRequest
     ) -> None:
-        """Build the workbook the person may have and send the consent card for it."""
+        """Build the file the person may have and send the consent card for it."""
         lang = speaker.lang
         try:
             async with aside():
-                built = await self.services.build(speaker, request)
+                built = await self._source(request).build(speaker, request)
         except NotAllowed:
-            await turn_context.send_activity(text_activity(t(lang, "exports.not_allowed")))
+            key = _text_key(request, "not_allowed")
+            await turn_context.send_activity(text_activity(t(lang, key)))
             return
         except UnknownUnit:
             await turn_context.send_activity(text_activity(t(lang, "exports.unknown_unit")))
+            return
+        except Missing:
+            await turn_context.send_activity(text_activity(t(lang, "proofs.gone")))
             return
         token = secrets.token_urlsafe(18)
         self._keep(token, _Kept(speaker.person_id, built, time.monotonic() + KEEP_SECONDS))
@@ -157,8 +188,10 @@ class FileExports:
             await turn_context.send_activity(text_activity(t(lang, "exports.stale")))
             return _done()
         kept = self._take(consent.context.token)
+        request = consent.context.export
         if consent.action == "decline":
-            await turn_context.send_activity(text_activity(t(lang, "exports.declined")))
+            key = _text_key(request, "declined")
+            await turn_context.send_activity(text_activity(t(lang, key)))
             return _done()
         info = consent.upload_info
         if info is None:
@@ -168,25 +201,30 @@ class FileExports:
             log.warning("refused to upload a file to a host that is not a Teams file host")
             await turn_context.send_activity(text_activity(t(lang, "exports.refused_host")))
             return _done()
-        request = consent.context.export
         try:
+            source = self._source(request)
             async with aside():
-                offer = await self.services.check(speaker, request)
+                offer = await source.check(speaker, request)
                 if kept is None or kept.person_id != speaker.person_id or kept.built.offer != offer:
-                    built = await self.services.build(speaker, request)
+                    built = await source.build(speaker, request)
                 else:
                     built = kept.built
                 await self.upload(info.upload_url, built.content)
         except NotAllowed:
-            await turn_context.send_activity(text_activity(t(lang, "exports.not_allowed")))
+            key = _text_key(request, "not_allowed")
+            await turn_context.send_activity(text_activity(t(lang, key)))
             return _done()
         except UnknownUnit:
             await turn_context.send_activity(text_activity(t(lang, "exports.unknown_unit")))
             return _done()
+        except Missing:
+            await turn_context.send_activity(text_activity(t(lang, "proofs.gone")))
+            return _done()
         except UploadFailed as failure:
             log.warning("upload of an export failed (%s)", failure.status or "no answer")
             why = f"{failure.status}" if failure.status else t(lang, "exports.failed.busy")
-            await turn_context.send_activity(text_activity(t(lang, "exports.failed", why=why)))
+            key = _text_key(request, "failed")
+            await turn_context.send_activity(text_activity(t(lang, key, why=why)))
             return _done()
         card = file_info_attachment(info.name, info.content_url, info.unique_id, info.file_type)
         await turn_context.send_activity(
@@ -203,7 +241,7 @@ class FileExports:
                 ],
             )
         )
-        await self.services.sent(speaker, built)
+        await source.sent(speaker, built)
         return _done()
 
     # -- the upload --------------------------------------------------------------------------

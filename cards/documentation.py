@@ -27,6 +27,7 @@ from cards.amo import reasoning_items
 from cards.common import (
     Card,
     button_column,
+    button_rows,
     execute,
     format_day,
     paragraph,
@@ -35,6 +36,7 @@ from cards.common import (
     title,
     unit_choice,
 )
+from cards.exports import proof_button
 from cards.forms import Field, Kind, render_fields
 from cards.screening import overview_block as screening_block
 from cards.training import overview_block
@@ -42,6 +44,7 @@ from domain.amo import AMO_DUTY, AmoRecord
 from domain.documentation import Duty, Standing, Status
 from domain.i18n import Lang, t
 from domain.org import Role, UnitRef
+from domain.proofs import RecordProof
 from domain.screening import SCREENING_DUTY, HeldView, ScreeningView
 
 
@@ -74,7 +77,7 @@ _COLOURS: Final[dict[Status, Colour]] = {
 }
 
 
-def _status_line(lang: Lang, item: Standing) -> str:
+def _status_line(lang: Lang, item: Standing, proof: RecordProof | None = None) -> str:
     parts = [f"**{t(lang, f'documentation.status.{item.status.value}')}**"]
     if item.last_met is not None:
         parts.append(t(lang, "documentation.last_met", day=format_day(lang, item.last_met)))
@@ -82,6 +85,8 @@ def _status_line(lang: Lang, item: Standing) -> str:
         parts.append(t(lang, "documentation.due_on", day=format_day(lang, item.due_on)))
     elif item.last_met is not None:
         parts.append(t(lang, "documentation.on_change"))
+    if proof is not None:
+        parts.append(t(lang, "proofs.ref", ref=proof.ref))
     return " · ".join(parts)
 
 
@@ -92,6 +97,7 @@ def _duty_block(
     may_record: bool,
     amo: Mapping[Role, int],
     amo_record: AmoRecord | None,
+    proof: RecordProof | None = None,
 ) -> Container:
     duty = item.duty
     heading = duty.name(lang is Lang.DA)
@@ -100,7 +106,7 @@ def _duty_block(
     items: list[CardElement] = [
         TextBlock(text=heading, weight="Bolder", wrap=True),
         TextBlock(
-            text=_status_line(lang, item),
+            text=_status_line(lang, item, proof),
             color=_COLOURS[item.status],
             wrap=True,
             spacing="None",
@@ -135,9 +141,13 @@ def _duty_block(
     actions: list[Any] = []
     if item.proof:
         actions.append(OpenUrlAction(title=t(lang, "documentation.open_proof"), url=item.proof))
+    if proof is not None and proof.file_id is not None:
+        actions.append(proof_button(lang, proof.file_id))
     if may_record and duty.recordable:
         actions.append(_record_action(lang, unit_id, duty, item.subject))
-    if actions:
+    if len(actions) > 2:  # the link, the file and the record button: one under the other
+        items.extend(button_rows(actions))
+    elif actions:
         items.append(ActionSet(actions=actions))
     return Container(items=items, separator=True, spacing="Medium")
 
@@ -155,21 +165,37 @@ def overview_card(
     screenings: Sequence[ScreeningView] | None = None,
     amo_record: AmoRecord | None = None,
     held: Sequence[HeldView] = (),
+    proofs: Mapping[tuple[str, str | None], RecordProof] | None = None,
+    hint: str | None = None,
 ) -> Card:
     """A unit's duties, most urgent first, each with its status, dates and proof; a leader,
     AMK or the secretariat can record each recorded duty from here (and sees the AMO's
     latest reasoning, `amo_record`). Then instruction and
     training: the unit's counts and buttons for its leader and AMK (`training`: records and
     people), and for everyone the way to their own records. `screenings`: the unit's sister-
-    screening requests, asked and asked of it; `held`: its screenings, planned and held."""
+    screening requests, asked and asked of it; `held`: its screenings, planned and held.
+    `proofs`: each recorded line's reference and proof file, by (duty, subject); `hint`: how
+    to add the proof of the record just saved."""
     body: list[CardElement] = [
         title(t(lang, "documentation.title", unit=plain(unit.name))),
         paragraph(t(lang, "documentation.intro"), subtle=True),
     ]
     if notice:
         body.append(TextBlock(text=notice, color="Good", wrap=True))
+    if hint:
+        body.append(paragraph(hint, subtle=True))
+    lines = proofs or {}
     body.extend(
-        _duty_block(lang, item, unit.id, may_record, amo or {}, amo_record) for item in standings
+        _duty_block(
+            lang,
+            item,
+            unit.id,
+            may_record,
+            amo or {},
+            amo_record,
+            lines.get((item.duty.key, item.subject)),
+        )
+        for item in standings
     )
     for duty in _subject_duties(standings):
         if may_record:

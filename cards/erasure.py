@@ -45,6 +45,8 @@ def _summary(lang: Lang, erasure: Erasure) -> list[CardElement]:
         t(lang, "erase.texts", tables=_tables(lang, erasure.texts)),
         t(lang, "erase.audit_events", count=erasure.audit_events),
     ]
+    if erasure.files:
+        lines.append(t(lang, "erase.files", count=erasure.files))
     return [paragraph(line) for line in lines]
 
 

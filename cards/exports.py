@@ -41,6 +41,14 @@ def export_button(
     return submit(t(lang, "exports.button"), OFFER_ACTION, **data)
 
 
+def proof_button(lang: Lang, file_id: int) -> SubmitAction:
+    """**Hent beviset** on a record's line: the proof file through a consent card (the bot
+    checks again who may have it)."""
+    return submit(
+        t(lang, "proofs.fetch"), OFFER_ACTION, kind=ExportKind.PROOF.value, proof_id=file_id
+    )
+
+
 def with_export(
     card: Card,
     lang: Lang,
@@ -125,11 +133,12 @@ def consent_attachment(
     Its contexts carry what was asked for and a token for the workbook built already; both
     come back in the `fileConsent/invoke` and are checked again there."""
     context = {"export": request.model_dump(mode="json", exclude_none=True), "token": token}
+    key = "proofs.consent" if request.kind is ExportKind.PROOF else "exports.consent"
     return {
         "contentType": FILE_CONSENT_TYPE,
         "name": name,
         "content": {
-            "description": t(lang, "exports.consent", name=name),
+            "description": t(lang, key, name=name),
             "sizeInBytes": size,
             "acceptContext": context,
             "declineContext": context,

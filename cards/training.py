@@ -17,9 +17,11 @@ from microsoft_teams.cards import (
 )
 
 from cards.common import Card, button_rows, execute, paragraph, plain, render, title
+from cards.exports import proof_button
 from cards.forms import Field, Kind, keyed, render_fields
 from domain.i18n import Lang, t
 from domain.org import UnitRef
+from domain.proofs import training_ref
 from domain.training import (
     ACTIVITY_MAX,
     EMAIL_MAX,
@@ -88,13 +90,14 @@ def _record_block(lang: Lang, record: TrainingView, *, heading: str) -> Containe
     if record.proof:
         link = record.proof.replace("(", "%28").replace(")", "%29")
         lines.append(f"[{t(lang, 'training.open_proof')}]({link})")
-    return Container(
-        separator=True,
-        items=[
-            TextBlock(text=heading, weight="Bolder", wrap=True),
-            TextBlock(text=" · ".join(lines), wrap=True, spacing="None", size="Small"),
-        ],
-    )
+    lines.append(t(lang, "proofs.ref", ref=training_ref(record.id)))
+    items: list[CardElement] = [
+        TextBlock(text=heading, weight="Bolder", wrap=True),
+        TextBlock(text=" · ".join(lines), wrap=True, spacing="None", size="Small"),
+    ]
+    if record.proof_file_id is not None:
+        items.append(ActionSet(actions=[proof_button(lang, record.proof_file_id)]))
+    return Container(separator=True, items=items)
 
 
 def mine_card(lang: Lang, records: Sequence[TrainingView], *, back_to: int | None) -> Card:
@@ -136,13 +139,16 @@ def unit_card(
     may_record: bool,
     person: str | None = None,
     notice: str | None = None,
+    hint: str | None = None,
     error: str | None = None,
 ) -> Card:
     """A unit's records, newest first, with a filter on one person's e-mail (for the unit's
-    leader and AMK)."""
+    leader and AMK); after a record is saved, `notice` and `hint` (how to add its proof)."""
     body: list[CardElement] = [title(t(lang, "training.unit.title", unit=plain(unit.name)))]
     if notice:
         body.append(TextBlock(text=notice, color="Good", wrap=True))
+    if hint:
+        body.append(paragraph(hint, subtle=True))
     if not records:
         body.append(paragraph(t(lang, "training.unit.none")))
     for record in records:

@@ -32,15 +32,17 @@ class FileOffers(Protocol):
 
 
 class _Picked(BaseModel):
-    """The picker's inputs (or a button's data): kind, unit id or "all", year."""
+    """The picker's inputs (or a button's data): kind, unit id or "all", year; a proof
+    button's file id."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     kind: ExportKind
     unit_id: int | None = None
     year: int | None = None
+    proof_id: int | None = None
 
-    @field_validator("unit_id", "year", mode="before")
+    @field_validator("unit_id", "year", "proof_id", mode="before")
     @classmethod
     def _number(cls, value: Any) -> Any:
         if value is None or value == "" or value == ALL_UNITS:

@@ -38,6 +38,9 @@ class ExportKind(StrEnum):
     MY_DATA = "my_data"
     """The speaker's own data (from the my-data card, never in the picker): no unit, no
     person in the request; whose data it is comes from who asks."""
+    PROOF = "proof"
+    """A record's proof file (`domain.proofs`, from **Hent beviset** on the record's line,
+    never in the picker): the request names the file; who may have it is the record's."""
 
     @property
     def label_key(self) -> str:
@@ -51,6 +54,7 @@ class ExportKind(StrEnum):
             ExportKind.PRECURSORS_ALL,
             ExportKind.PRECURSOR_TEMPLATE,
             ExportKind.MY_DATA,
+            ExportKind.PROOF,
         )
 
     @property
@@ -72,6 +76,9 @@ class ExportKind(StrEnum):
         return self in (ExportKind.PRECURSORS_ALL, ExportKind.PRECURSOR_TEMPLATE)
 
 
+_OWN_RULES: Final = frozenset({ExportKind.MY_DATA, ExportKind.PROOF})
+"""Kinds never in the picker, with reading rules of their own."""
+
 UNIT_EXPORTS: Final = (
     ExportKind.LONE_WORK,
     ExportKind.NEAR_MISS,
@@ -92,6 +99,7 @@ class ExportRequest(BaseModel):
     kind: ExportKind
     unit_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     year: int | None = Field(default=None, ge=FIRST_YEAR, le=LAST_YEAR)
+    proof_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
     def normalised(self, this_year: int) -> ExportRequest:
         """Unit and year only where the kind has them (the year defaults to this one)."""
@@ -99,6 +107,7 @@ class ExportRequest(BaseModel):
             kind=self.kind,
             unit_id=self.unit_id if self.kind.per_unit else None,
             year=(self.year or this_year) if self.kind.per_year else None,
+            proof_id=self.proof_id if self.kind is ExportKind.PROOF else None,
         )
 
 
@@ -118,7 +127,7 @@ class ExportRights:
             return self.amk_of
         if kind is ExportKind.PRECURSORS:
             return self.keeper_of | self.amk_of
-        if kind.university_only or kind is ExportKind.MY_DATA:
+        if kind.university_only or kind in _OWN_RULES:
             return frozenset()
         return self.leader_of | self.amk_of
 
@@ -129,7 +138,7 @@ class ExportRights:
             return [
                 kind
                 for kind in ExportKind
-                if kind is not ExportKind.MY_DATA
+                if kind not in _OWN_RULES
                 and (
                     kind is not ExportKind.WORK_ACCIDENTS
                     or self.reads_all_accidents
@@ -151,6 +160,8 @@ class ExportRights:
         kind = request.kind
         if kind is ExportKind.MY_DATA:
             return True
+        if kind is ExportKind.PROOF:
+            return False  # the record's own reading rules (`services.proofs`)
         if kind is ExportKind.WORK_ACCIDENTS and not self.secretariat:
             return request.unit_id is not None and request.unit_id in self.units_for(kind)
         if self.university_wide:
@@ -177,6 +188,7 @@ _FILE_PREFIX: Final = {
     ExportKind.PRECURSORS_ALL: "praekursorer-toldstyrelsen",
     ExportKind.PRECURSOR_TEMPLATE: "praekursor-skabelon",
     ExportKind.MY_DATA: "mine-data",
+    ExportKind.PROOF: "bevis",
 }
 
 

@@ -26,6 +26,7 @@ from domain.texts import (
     near_miss,
     org_sync,
     precursors,
+    proofs,
     screening,
     training,
     wellbeing,
@@ -76,6 +77,7 @@ _SECTIONS: Final = (
     my_data.TEXTS,
     files_in.TEXTS,
     exports.TEXTS,
+    proofs.TEXTS,
 )
 
 

@@ -97,6 +97,9 @@ class Erasure:
     requests waiting for their decision: to hand over before erasing."""
     person: str = ""
     """Who the person was (name and e-mail), for the administrator who confirms."""
+    files: int = 0
+    """Proof files of the person's training records, deleted (a certificate names the
+    person in a way no pseudonym can replace)."""
 
 
 class EraseForm(BaseModel):

@@ -107,6 +107,8 @@ class TrainingView:
     given_by: str
     proof: str | None
     lone_work: bool
+    proof_file_id: int | None = None
+    """The proof sent as a file (`domain.proofs`), if there is one."""
 
 
 def _words(text: str) -> str:

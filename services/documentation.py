@@ -39,6 +39,7 @@ from domain.exports import ExportKind
 from domain.i18n import Lang, local_date, t
 from domain.ids import CardId, ChosenId
 from domain.org import UnitRef
+from domain.proofs import RecordProof, documentation_ref
 from domain.wellbeing import Access
 from services.actions import CardData, CardInputs, NoData, Verb
 from services.amo import AmoRef, AmoServices
@@ -48,6 +49,7 @@ from storage import (
     audit,
     documentation,
     org,
+    proofs,
     screening,
     screening_records,
     training,
@@ -191,7 +193,7 @@ class DatabaseDocumentationServices:
             if isinstance(problems, dict):
                 errors = {field: t(lang, key) for field, key in problems.items()}
                 return record_card(lang, unit, duty, today=today, values=values, errors=errors)
-            await documentation.add_record(
+            saved = await documentation.add_record(
                 session,
                 unit_id=unit.id,
                 duty=duty,
@@ -205,7 +207,8 @@ class DatabaseDocumentationServices:
                 duty=duty.name(lang is Lang.DA),
                 day=format_day(lang, problems.met_on),
             )
-            return await self._overview(session, speaker, access, unit.id, notice)
+            hint = t(lang, "proofs.how.saved", ref=documentation_ref(saved.id))
+            return await self._overview(session, speaker, access, unit.id, notice, hint)
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -236,19 +239,22 @@ class DatabaseDocumentationServices:
         access: Access,
         unit_id: int,
         notice: str | None = None,
+        hint: str | None = None,
     ) -> Card:
-        """The unit's overview (with `notice` on top); the AMO's latest reasoning and the
-        export button for those who may record."""
+        """The unit's overview (with `notice` and `hint` on top); each recorded line's
+        reference and proof file; the AMO's latest reasoning and the export button for those
+        who may record."""
         unit = await session.get(Unit, unit_id)
         if unit is None or not unit.active:
             return self._unknown(speaker)
         met = await documentation.last_met(session, [unit.id])
         review = await amo.to_review(session, [unit.id])
         latest = (await amo.latest(session, [unit.id])).get(unit.id)
+        standings = worst_first(self._unit_standings(met, unit.id, review))
         card = overview_card(
             speaker.lang,
             UnitRef(id=unit.id, name=unit.name),
-            worst_first(self._unit_standings(met, unit.id, review)),
+            standings,
             may_record=access.may_record(unit.id),
             university_wide=access.university_wide,
             notice=notice,
@@ -257,6 +263,8 @@ class DatabaseDocumentationServices:
             screenings=await screening.of_unit(session, unit.id),
             amo_record=latest if access.may_record(unit.id) else None,
             held=await screening_records.of_unit(session, unit.id),
+            proofs=await _record_proofs(session, unit.id, standings),
+            hint=hint,
         )
         if not access.may_record(unit.id):
             return card
@@ -339,6 +347,25 @@ async def _training_counts(
     if access.person_id is None or not access.leads_or_coordinates(unit_id):
         return None
     return await training.unit_counts(session, unit_id)
+
+
+async def _record_proofs(
+    session: AsyncSession, unit_id: int, standings: list[Standing]
+) -> dict[tuple[str, str | None], RecordProof]:
+    """The reference and proof file of each line shown from a record of the overview's own
+    (not a line whose day comes from the well-being records or a screening held later)."""
+    newest = await documentation.newest_records(session, unit_id)
+    shown = {
+        (item.duty.key, item.subject): newest[(item.duty.key, item.subject)][0]
+        for item in standings
+        if (item.duty.key, item.subject) in newest
+        and newest[(item.duty.key, item.subject)][1] == item.last_met
+    }
+    files = await proofs.of_duty_records(session, shown.values())
+    return {
+        line: RecordProof(documentation_ref(record_id), files.get(record_id))
+        for line, record_id in shown.items()
+    }
 
 
 def unit_standings(

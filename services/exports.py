@@ -79,6 +79,10 @@ class NotAllowed(Exception):
     """The person may not export this (refused and audited)."""
 
 
+class Missing(Exception):
+    """What was asked for is no longer there (a proof file replaced or removed)."""
+
+
 class ExportServices:
     """What a person may export, and building it."""
 

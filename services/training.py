@@ -19,6 +19,7 @@ from domain.actor import Speaker
 from domain.i18n import local_date, t
 from domain.ids import CardId, MaybeCardId
 from domain.org import UnitRef, is_email
+from domain.proofs import training_ref
 from domain.training import TrainingForm, form_problems
 from domain.wellbeing import Access
 from services.actions import CardData, CardInputs, Verb
@@ -152,7 +153,7 @@ class DatabaseTrainingServices:
             person = await org.upsert_person(
                 session, aad_object_id=None, upn=checked.person, name=None
             )
-            await training.add_record(
+            saved = await training.add_record(
                 session,
                 unit_id=unit.id,
                 person_id=person.id,
@@ -169,7 +170,8 @@ class DatabaseTrainingServices:
             person=name,
             day=format_day(lang, checked.given_on),
         )
-        return unit_card(lang, unit, records, total, may_record=True, notice=notice)
+        hint = t(lang, "proofs.how.saved", ref=training_ref(saved.id))
+        return unit_card(lang, unit, records, total, may_record=True, notice=notice, hint=hint)
 
     # -- helpers -----------------------------------------------------------------------------
 

@@ -72,6 +72,22 @@ async def last_met(session: AsyncSession, unit_ids: Iterable[int]) -> Met:
     return met
 
 
+async def newest_records(
+    session: AsyncSession, unit_id: int
+) -> dict[tuple[str, str | None], tuple[int, date]]:
+    """(duty key, subject) → the id and day of the unit's newest record of it (the one
+    `last_met` counts)."""
+    rows = await session.execute(
+        select(DutyRecord.id, DutyRecord.duty_key, DutyRecord.subject, DutyRecord.met_on)
+        .where(DutyRecord.unit_id == unit_id)
+        .order_by(DutyRecord.met_on, DutyRecord.id)
+    )
+    newest: dict[tuple[str, str | None], tuple[int, date]] = {}
+    for record_id, key, subject, day in rows.tuples():
+        newest[(key, subject)] = (int(record_id), day)  # the newest comes last
+    return newest
+
+
 async def amo_members(session: AsyncSession, unit_id: int) -> dict[Role, int]:
     """How many leaders and work-environment representatives the unit has now."""
     rows = await session.execute(

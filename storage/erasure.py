@@ -36,7 +36,7 @@ from domain.audit import person_actor
 from domain.my_data import ERASE_ACTION, Erasure, pseudonym
 from domain.people import person_key
 from domain.retention import REMOVED_PERSON_AAD
-from storage import audit
+from storage import audit, proofs
 from storage.audit import REDACT_ACTION
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import (
@@ -260,6 +260,7 @@ async def erase_person(
         or 0
     )
     records = await _person_records(session, person_id)
+    files = await proofs.count_of_person(session, person_id)
     open_items = (
         int(
             await session.scalar(
@@ -291,6 +292,7 @@ async def erase_person(
         )
     )
     if not dry_run:
+        await proofs.delete_of_person(session, person_id)
         chat_ids = [chat.id for chat in chats]
         if chat_ids:
             await session.execute(
@@ -337,6 +339,7 @@ async def erase_person(
         audit_events=audit_events,
         open_items=open_items,
         person=described,
+        files=files,
     )
     if not dry_run:
         await audit.record(
@@ -351,6 +354,7 @@ async def erase_person(
                 "records": records,
                 "texts": texts,
                 "audit_events": audit_events,
+                "proof_files": files,
             },
         )
     return result

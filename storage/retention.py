@@ -17,7 +17,7 @@ from domain.i18n import COPENHAGEN
 from domain.retention import REMOVED_PERSON_AAD
 from domain.work_accident import ENTITY as WORK_ACCIDENT
 from domain.work_accident import EasyStatus
-from storage import audit
+from storage import audit, proofs
 from storage.audit import REDACT_ACTION, SYSTEM_ACTOR
 from storage.checkin_models import CheckinEvent, CheckinSession
 from storage.lone_work import ENTITY as LONE_WORK
@@ -255,8 +255,8 @@ async def remove_training_people(
     """Instruction and training records of a person in a unit whose newest record there was
     given before `cutoff`'s day (all of them together: while the unit still instructs or
     trains the person, the older proof stays): the person becomes the stand-in, and the
-    activity, who gave it and the proof go; unit, kind, day and the lone-work mark stay for
-    the counts."""
+    activity, who gave it and the proof (link and file) go; unit, kind, day and the
+    lone-work mark stay for the counts."""
     day = cutoff.astimezone(COPENHAGEN).date()
     kept = TrainingRecord.personal_data_removed_at.is_(None)
     stale = (
@@ -282,6 +282,7 @@ async def remove_training_people(
     if not ids:
         return 0
     stand_in = await removed_person_id(session)
+    await proofs.delete_of_training(session, ids)
     await session.execute(
         update(TrainingRecord)
         .where(TrainingRecord.id.in_(ids))

@@ -26,6 +26,7 @@ from storage.db import HotConnection
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import Person, Unit
 from storage.org import person_label
+from storage.proof_models import ProofFile
 from storage.training_models import TrainingRecord
 
 ENTITY = "training_record"
@@ -49,9 +50,11 @@ def _views() -> Select[*tuple[Any, ...]]:
             TrainingRecord.given_by,
             TrainingRecord.proof,
             TrainingRecord.lone_work,
+            ProofFile.id,
         )
         .join(Unit, Unit.id == TrainingRecord.unit_id)
         .join(Person, Person.id == TrainingRecord.person_id)
+        .outerjoin(ProofFile, ProofFile.training_record_id == TrainingRecord.id)
         .where(_KEPT)
     )
 
@@ -71,6 +74,7 @@ def _view(row: Sequence[Any]) -> TrainingView:
         by,
         proof,
         lw,
+        file_id,
     ) = row
     return TrainingView(
         id=record_id,
@@ -84,6 +88,7 @@ def _view(row: Sequence[Any]) -> TrainingView:
         given_by=by,
         proof=proof,
         lone_work=bool(lw),
+        proof_file_id=None if file_id is None else int(file_id),
     )
 
 

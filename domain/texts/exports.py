@@ -39,6 +39,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Work accidents – register and KAMU statistics",
     ),
     "exports.kind.my_data": ("Dine egne data", "Your own data"),
+    "exports.kind.proof": ("Bevis (fil)", "Proof (file)"),
     "exports.kind.action_plan": (
         "Handlingsplan (uden noter)",
         "Action plan (without notes)",

@@ -8,10 +8,12 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "files_in.not_here": (
         "Den fil kan jeg ikke bruge her. Jeg tager imod et udfyldt importark for "
         "narkotikaprækursorer (.xlsx), fotos til en nærved-hændelse (mens du indberetter den, "
-        "eller efter «foto NM-2026-0001») og, fra administratorer, en organisationsfil (.yaml).",
+        "eller efter «foto NM-2026-0001»), et bevis til en registrering af instruktion eller "
+        "dokumentation (efter «bevis T-12») og, fra administratorer, en organisationsfil (.yaml).",
         "I cannot use that file here. I take a filled-in drug-precursor import sheet (.xlsx), "
-        "photos for a near-miss report (while you report it, or after “photo NM-2026-0001”) "
-        "and, from administrators, an organisation file (.yaml).",
+        "photos for a near-miss report (while you report it, or after “photo NM-2026-0001”), "
+        "the proof of a training or documentation record (after “proof T-12”) and, from "
+        "administrators, an organisation file (.yaml).",
     ),
     "files_in.host": (
         "Jeg henter kun filer dér, hvor Teams gemmer dem. Send filen direkte i chatten med mig.",

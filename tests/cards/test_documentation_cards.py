@@ -20,8 +20,9 @@ from cards.documentation import (
     reminder_card,
 )
 from domain.documentation import Standing, Status, standing, worst_first
-from domain.i18n import Lang
+from domain.i18n import Lang, t
 from domain.org import SEED_UNITS, UnitRef
+from domain.proofs import RecordProof
 from storage.documentation import duties
 from tests.cards.test_cards import MAX_CARD_BYTES, VALIDATOR
 
@@ -58,6 +59,23 @@ def every_card() -> Iterator[tuple[str, Card]]:
                     lang, KEMI, _standings(), may_record=may_record, university_wide=not may_record
                 ),
             )
+        yield (
+            f"overview-saved-with-proofs-{lang}",
+            overview_card(
+                lang,
+                KEMI,
+                _standings(),
+                may_record=True,
+                university_wide=False,
+                notice="Gemt: Fysisk APV (10.01.2023).",
+                hint=t(lang, "proofs.how.saved", ref="D-1234"),
+                proofs={
+                    (item.duty.key, item.subject): RecordProof(f"D-{n}", n if n % 2 else None)
+                    for n, item in enumerate(_standings(), start=1000)
+                    if item.last_met is not None
+                },
+            ),
+        )
         yield f"record-{lang}", record_card(lang, KEMI, apv, today=TODAY)
         yield (
             f"record-errors-{lang}",

@@ -12,7 +12,7 @@ import pytest
 from cards.common import Card
 from cards.lone_work import approval_card
 from cards.training import lone_work_line, mine_card, record_card, unit_card
-from domain.i18n import Lang
+from domain.i18n import Lang, t
 from domain.lone_work import Status
 from domain.org import UnitRef
 from domain.training import TrainingCheck, TrainingKind, TrainingView
@@ -38,6 +38,7 @@ def _records(count: int) -> list[TrainingView]:
             given_by="Arbejdsmiljøkoordinator Per Koordinator",
             proof=PROOF if n % 2 else None,
             lone_work=bool(n % 3),
+            proof_file_id=n if n % 3 == 1 else None,
         )
         for n in range(count)
     ]
@@ -48,6 +49,18 @@ def every_card() -> Iterator[tuple[str, Card]]:
         yield f"mine-{lang}", mine_card(lang, _records(6), back_to=1)
         yield f"mine-none-{lang}", mine_card(lang, [], back_to=None)
         yield f"unit-{lang}", unit_card(lang, KEMI, _records(25), 40, may_record=True)
+        yield (
+            f"unit-saved-{lang}",
+            unit_card(
+                lang,
+                KEMI,
+                _records(3),
+                3,
+                may_record=True,
+                notice="Gemt: Alenearbejde for Emil Medarbejder (07.12.2026).",
+                hint=t(lang, "proofs.how.saved", ref="T-1234"),
+            ),
+        )
         yield (
             f"unit-filter-error-{lang}",
             unit_card(lang, KEMI, [], 0, may_record=True, person="x", error="Skriv en e-mail."),
