@@ -6,9 +6,20 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import BigInteger, Dialect, Executable, String, event, insert, select, text
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Dialect,
+    Executable,
+    String,
+    event,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -129,6 +140,66 @@ async def record(
             after=after,
         )
     )
+
+
+class Snapshotted(Protocol):
+    """A stored row an audit event can describe: its id and the facts it keeps of it."""
+
+    @property
+    def id(self) -> int: ...
+
+    def snapshot(self) -> dict[str, Any]: ...
+
+
+async def added(
+    session: AsyncSession, row: Snapshotted, *, actor: str | None, action: str, entity_type: str
+) -> None:
+    """Insert `row` in the caller's transaction and audit it as it was stored."""
+    session.add(row)
+    await session.flush()
+    await record(
+        session,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=row.id,
+        after=row.snapshot(),
+    )
+
+
+async def changed_once(
+    session: AsyncSession,
+    row: Snapshotted,
+    *conditions: ColumnElement[bool],
+    values: dict[str, Any],
+    actor: str | None,
+    action: str,
+    entity_type: str,
+) -> bool:
+    """Write `values` to the row only while `conditions` still hold (a conditional UPDATE, so
+    two clicks change it once), read the row again and audit the change with its before and
+    after; False when nothing changed."""
+    model: Any = type(row)
+    before = row.snapshot()
+    result = await session.execute(
+        update(model)
+        .where(model.id == row.id, *conditions)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(row)
+    if not getattr(result, "rowcount", 0):
+        return False
+    await record(
+        session,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=row.id,
+        before=before,
+        after=row.snapshot(),
+    )
+    return True
 
 
 async def record_refusal(

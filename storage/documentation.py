@@ -133,14 +133,7 @@ async def add_record(
         proof=form.proof,
         recorded_by_id=actor_id,
     )
-    session.add(record)
-    await session.flush()
-    await audit.record(
-        session,
-        actor=actor,
-        action="documentation.record",
-        entity_type=ENTITY,
-        entity_id=record.id,
-        after=record.snapshot(),
+    await audit.added(
+        session, record, actor=actor, action="documentation.record", entity_type=ENTITY
     )
     return record

@@ -5,11 +5,13 @@ it handled (fewer than `limit`: nothing more is due)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, null, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from domain import lone_work as lone_work_rules
 from domain import near_miss as near_miss_rules
@@ -74,45 +76,29 @@ async def remove_near_miss_people(
         .where(NearMissPhoto.report_id.in_(ids))
         .execution_options(synchronize_session=False)
     )
-    await session.execute(
-        update(NearMissAction)
-        .where(NearMissAction.report_id.in_(ids))
-        .values(
-            description="",
-            owner_id=stand_in,
-            created_by_id=None,
-            done_by_id=None,
-            reminded_at=func.coalesce(NearMissAction.reminded_at, now),
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
+    await _release_actions(session, NearMissAction, NearMissAction.report_id, ids, stand_in, now)
+    return await _blank(
+        session,
+        NearMissReport,
+        ids,
+        "near_miss.retention",
+        NEAR_MISS,
+        now,
+        years,
+        reporter_id=None,
+        investigator_id=None,
+        acknowledged_by_id=None,
+        closed_by_id=None,
+        building=None,
+        room=None,
+        description="",
+        immediate_action=None,
+        prevention=None,
+        photo_url=None,
+        conclusion=None,
+        submission_key=None,
+        updated_at=now,
     )
-    await session.execute(
-        update(NearMissReport)
-        .where(NearMissReport.id.in_(ids))
-        .values(
-            reporter_id=None,
-            investigator_id=None,
-            acknowledged_by_id=None,
-            closed_by_id=None,
-            building=None,
-            room=None,
-            description="",
-            immediate_action=None,
-            prevention=None,
-            photo_url=None,
-            conclusion=None,
-            submission_key=None,
-            personal_data_removed_at=now,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    for report_id in ids:
-        await _record_removal(
-            session, "near_miss.retention", NEAR_MISS, report_id, now, retention_years=years
-        )
-    return len(ids)
 
 
 async def remove_work_accident_people(
@@ -139,53 +125,34 @@ async def remove_work_accident_people(
     if not ids:
         return 0
     stand_in = await removed_person_id(session)
-    await session.execute(
-        update(WorkAccidentAction)
-        .where(WorkAccidentAction.accident_id.in_(ids))
-        .values(
-            description="",
-            owner_id=stand_in,
-            created_by_id=None,
-            done_by_id=None,
-            reminded_at=func.coalesce(WorkAccidentAction.reminded_at, now),
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
+    await _release_actions(
+        session, WorkAccidentAction, WorkAccidentAction.accident_id, ids, stand_in, now
     )
-    await session.execute(
-        update(WorkAccident)
-        .where(WorkAccident.id.in_(ids))
-        .values(
-            causes=None,
-            conclusion=None,
-            closed_by_id=None,
-            reporter_id=None,
-            injured_id=None,
-            injured_upn=None,
-            easy_decided_by_id=None,
-            followed_up_by_id=None,
-            place="",
-            description="",
-            immediate_action=None,
-            witnesses=None,
-            not_required_reason=None,
-            easy_reference=None,
-            submission_key=None,
-            personal_data_removed_at=now,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
+    return await _blank(
+        session,
+        WorkAccident,
+        ids,
+        "work_accident.retention",
+        WORK_ACCIDENT,
+        now,
+        years,
+        causes=None,
+        conclusion=None,
+        closed_by_id=None,
+        reporter_id=None,
+        injured_id=None,
+        injured_upn=None,
+        easy_decided_by_id=None,
+        followed_up_by_id=None,
+        place="",
+        description="",
+        immediate_action=None,
+        witnesses=None,
+        not_required_reason=None,
+        easy_reference=None,
+        submission_key=None,
+        updated_at=now,
     )
-    for accident_id in ids:
-        await _record_removal(
-            session,
-            "work_accident.retention",
-            WORK_ACCIDENT,
-            accident_id,
-            now,
-            retention_years=years,
-        )
-    return len(ids)
 
 
 async def remove_lone_work_people(
@@ -216,37 +183,33 @@ async def remove_lone_work_people(
     sessions = select(CheckinSession.id).where(CheckinSession.request_id.in_(ids))
     await session.execute(delete(CheckinEvent).where(CheckinEvent.session_id.in_(sessions)))
     await session.execute(delete(CheckinSession).where(CheckinSession.request_id.in_(ids)))
-    await session.execute(
-        update(LoneWorkRequest)
-        .where(LoneWorkRequest.id.in_(ids))
-        .values(
-            requester_id=stand_in,
-            approver_id=None,
-            decided_by_id=None,
-            closed_by_id=None,
-            task="",
-            building="",
-            room="",
-            hazard_other=None,
-            mitigation_other=None,
-            checkin_person=None,
-            emergency_name="",
-            emergency_phone="",
-            emergency_aad_object_id=None,
-            conditions=None,
-            decision_note=None,
-            close_reason=None,
-            submission_key=None,
-            personal_data_removed_at=now,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
+    return await _blank(
+        session,
+        LoneWorkRequest,
+        ids,
+        "lone_work.retention",
+        LONE_WORK,
+        now,
+        years,
+        requester_id=stand_in,
+        approver_id=None,
+        decided_by_id=None,
+        closed_by_id=None,
+        task="",
+        building="",
+        room="",
+        hazard_other=None,
+        mitigation_other=None,
+        checkin_person=None,
+        emergency_name="",
+        emergency_phone="",
+        emergency_aad_object_id=None,
+        conditions=None,
+        decision_note=None,
+        close_reason=None,
+        submission_key=None,
+        updated_at=now,
     )
-    for request_id in ids:
-        await _record_removal(
-            session, "lone_work.retention", LONE_WORK, request_id, now, retention_years=years
-        )
-    return len(ids)
 
 
 async def remove_training_people(
@@ -283,24 +246,20 @@ async def remove_training_people(
         return 0
     stand_in = await removed_person_id(session)
     await proofs.delete_of_training(session, ids)
-    await session.execute(
-        update(TrainingRecord)
-        .where(TrainingRecord.id.in_(ids))
-        .values(
-            person_id=stand_in,
-            activity="",
-            given_by="",
-            proof=None,
-            recorded_by_id=None,
-            personal_data_removed_at=now,
-        )
-        .execution_options(synchronize_session=False)
+    return await _blank(
+        session,
+        TrainingRecord,
+        ids,
+        "training.retention",
+        TRAINING,
+        now,
+        years,
+        person_id=stand_in,
+        activity="",
+        given_by="",
+        proof=None,
+        recorded_by_id=None,
     )
-    for record_id in ids:
-        await _record_removal(
-            session, "training.retention", TRAINING, record_id, now, retention_years=years
-        )
-    return len(ids)
 
 
 async def delete_checkin_timelines(
@@ -455,4 +414,54 @@ async def _record_removal(
         entity_type=entity_type,
         entity_id=entity_id,
         after={"personal_data_removed_at": now.isoformat(), **facts},
+    )
+
+
+async def _blank(
+    session: AsyncSession,
+    model: Any,
+    ids: Sequence[int],
+    action: str,
+    entity_type: str,
+    now: datetime,
+    years: int,
+    /,
+    **values: Any,
+) -> int:
+    """Set `values` on the records `ids`, mark their personal data removed, and audit each
+    removal; how many records that was."""
+    await session.execute(
+        update(model)
+        .where(model.id.in_(ids))
+        .values(**values, personal_data_removed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    for entity_id in ids:
+        await _record_removal(session, action, entity_type, entity_id, now, retention_years=years)
+    return len(ids)
+
+
+async def _release_actions(
+    session: AsyncSession,
+    model: Any,
+    parent: InstrumentedAttribute[int],
+    ids: Sequence[int],
+    stand_in: int,
+    now: datetime,
+) -> None:
+    """The corrective actions of the records `ids` lose their text and the people on them
+    (their owner becomes the stand-in person); status and dates stay. Their reminder counts as
+    sent, so nobody is reminded of an action without an owner."""
+    await session.execute(
+        update(model)
+        .where(parent.in_(ids))
+        .values(
+            description="",
+            owner_id=stand_in,
+            created_by_id=None,
+            done_by_id=None,
+            reminded_at=func.coalesce(model.reminded_at, now),
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
     )

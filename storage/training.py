@@ -125,16 +125,7 @@ async def add_record(
         lone_work=form.lone_work,
         recorded_by_id=actor_id,
     )
-    session.add(record)
-    await session.flush()
-    await audit.record(
-        session,
-        actor=actor,
-        action="training.record",
-        entity_type=ENTITY,
-        entity_id=record.id,
-        after=record.snapshot(),
-    )
+    await audit.added(session, record, actor=actor, action="training.record", entity_type=ENTITY)
     return record
 
 

@@ -145,15 +145,8 @@ async def add_audited(
     entity_type: str,
 ) -> None:
     """Insert a new dialogue or plan item and audit it as it was stored."""
-    session.add(row)
-    await session.flush()
-    await audit.record(
-        session,
-        actor=person_actor(actor_id),
-        action=action,
-        entity_type=entity_type,
-        entity_id=row.id,
-        after=row.snapshot(),
+    await audit.added(
+        session, row, actor=person_actor(actor_id), action=action, entity_type=entity_type
     )
 
 

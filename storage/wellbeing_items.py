@@ -149,26 +149,15 @@ async def _update_audited(
 ) -> bool:
     """Write `values` to the item's row only while `conditions` still hold (so two clicks
     change it once), read the row again and audit the change; False when nothing changed."""
-    before = item.snapshot()
-    changed = await session.execute(
-        update(WellbeingActionItem)
-        .where(WellbeingActionItem.id == item.id, *conditions)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    await session.refresh(item)
-    if not getattr(changed, "rowcount", 0):
-        return False
-    await audit.record(
+    return await audit.changed_once(
         session,
+        item,
+        *conditions,
+        values=values,
         actor=person_actor(actor_id),
         action=action,
         entity_type=ITEM,
-        entity_id=item.id,
-        before=before,
-        after=item.snapshot(),
     )
-    return True
 
 
 async def edit_item(

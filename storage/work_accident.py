@@ -300,26 +300,15 @@ async def change_once(
     """Set `values` on the accident only while `still` holds (a conditional UPDATE, so two
     clicks change it once) and audit the change with its before and after. False: it was
     changed before."""
-    before = accident.snapshot()
-    result = await session.execute(
-        update(WorkAccident)
-        .where(WorkAccident.id == accident.id, still)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    return await audit.changed_once(
+        session,
+        accident,
+        still,
+        values=values,
+        actor=person_actor(actor_id),
+        action=action,
+        entity_type=ENTITY,
     )
-    changed = getattr(result, "rowcount", 0) == 1
-    await session.refresh(accident)
-    if changed:
-        await audit.record(
-            session,
-            actor=person_actor(actor_id),
-            action=action,
-            entity_type=ENTITY,
-            entity_id=accident.id,
-            before=before,
-            after=accident.snapshot(),
-        )
-    return changed
 
 
 async def record_easy(
