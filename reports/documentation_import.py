@@ -6,15 +6,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from domain.documentation import DutyCatalogue
 from domain.documentation_import import ImportRow
 from domain.i18n import Lang
 from domain.precursor_import import RowError
-from reports.excel import DATE_FORMAT, import_sheet
-from reports.import_sheets import cell_text, describe_problem, filled_rows
+from reports.excel import import_sheet
+from reports.import_sheets import (
+    cell_text,
+    date_column,
+    describe_problem,
+    filled_rows,
+    guide_sheet,
+)
 
 IMPORT_SHEET = "Registreringer"
 IMPORT_COLUMNS: tuple[tuple[str, float], ...] = (
@@ -40,14 +45,7 @@ def write_template(out: Path, catalogue: DutyCatalogue, unit_names: list[str]) -
     imported."""
     workbook = Workbook()
     sheet = import_sheet(workbook, IMPORT_SHEET, IMPORT_COLUMNS)
-    guide = workbook.create_sheet("Vejledning")
-    guide.column_dimensions["A"].width = 26
-    guide.column_dimensions["B"].width = 60
-    guide.column_dimensions["C"].width = 60
-    for label, text in GUIDE:
-        guide.append([label, text])
-    guide.append(["Enheder", ", ".join(unit_names)])
-    guide.cell(row=guide.max_row, column=2).alignment = Alignment(wrap_text=True)
+    guide = guide_sheet(workbook, (26, 60, 60), GUIDE, unit_names, wrap=False)
     guide.append(["Nøgle", "Krav", "Interval (måneder)"])
     first = guide.max_row + 1
     recordable = [duty for duty in catalogue.duties if duty.recordable]
@@ -57,12 +55,8 @@ def write_template(out: Path, catalogue: DutyCatalogue, unit_names: list[str]) -
         type="list", formula1=f"=Vejledning!$B${first}:$B${guide.max_row}", allow_blank=True
     )
     duties.add("B2:B2000")
-    dates = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
-    dates.add("D2:D2000")
-    for validation in (duties, dates):
+    for validation in (duties, date_column(sheet, "D", 2000)):
         sheet.add_data_validation(validation)
-    for row in range(2, 502):
-        sheet.cell(row=row, column=4).number_format = DATE_FORMAT
     workbook.save(out)
 
 

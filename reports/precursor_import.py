@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -17,7 +16,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from domain.i18n import Lang, t
 from domain.precursor_import import ImportRow, RowError
 from domain.precursors import SubstanceInfo, format_day, format_quantity
-from reports.excel import DATE_FORMAT, HEADER_FILL, HEADER_FONT, import_sheet
+from reports.excel import HEADER_FILL, HEADER_FONT, import_sheet
+from reports.import_sheets import date_column, filled_rows
 from reports.precursors import BOLD
 
 IMPORT_COLUMNS: tuple[tuple[str, float], ...] = (
@@ -55,62 +55,29 @@ def read_import(
 ) -> tuple[list[ImportRow], list[RowError]]:
     """The data rows of the import sheet (or the first sheet), or what is wrong with it;
     `source` is a file or the bytes of one (named `name` in messages)."""
-    label = source.name if isinstance(source, Path) else (name or "")
-    try:
-        workbook = load_workbook(
-            BytesIO(source) if isinstance(source, bytes) else source,
-            read_only=True,
-            data_only=True,
+    rows, problems = filled_rows(
+        source, IMPORT_SHEET, IMPORT_COLUMNS, "precursors.import", name=name
+    )
+    return [
+        ImportRow(
+            row=number,
+            unit=_text(values[0]) or "",
+            substance=_text(values[1]) or "",
+            kind=_text(values[2]) or "",
+            entry_date=values[3],
+            quantity=values[4]
+            if isinstance(values[4], int | float | Decimal)
+            else _text(values[4]),
+            quantity_unit=_text(values[5]) or "",
+            counterparty=_text(values[6]),
+            declaration_ref=_text(values[7]),
+            document_ref=_text(values[8]),
+            purpose=_text(values[9]),
+            storage_location=_text(values[10]),
+            note=_text(values[11]),
         )
-    except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
-        return [], [RowError(0, "precursors.import.file", {"file": label, "error": error})]
-    try:
-        sheet = (
-            workbook[IMPORT_SHEET]
-            if IMPORT_SHEET in workbook.sheetnames
-            else workbook.worksheets[0]
-        )
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        expected = [name for name, _ in IMPORT_COLUMNS]
-        found = [_text(cell) or "" for cell in (header or ())][: len(expected)]
-        if [name.casefold() for name in found] != [name.casefold() for name in expected]:
-            return [], [
-                RowError(
-                    1,
-                    "precursors.import.header",
-                    {"expected": " | ".join(expected), "found": " | ".join(found)},
-                )
-            ]
-        result: list[ImportRow] = []
-        for number, cells in enumerate(rows, start=2):
-            values = list(cells)[: len(expected)] + [None] * len(expected)
-            if all(_text(value) is None for value in values[: len(expected)]):
-                continue
-            result.append(
-                ImportRow(
-                    row=number,
-                    unit=_text(values[0]) or "",
-                    substance=_text(values[1]) or "",
-                    kind=_text(values[2]) or "",
-                    entry_date=values[3],
-                    quantity=values[4]
-                    if isinstance(values[4], int | float | Decimal)
-                    else _text(values[4]),
-                    quantity_unit=_text(values[5]) or "",
-                    counterparty=_text(values[6]),
-                    declaration_ref=_text(values[7]),
-                    document_ref=_text(values[8]),
-                    purpose=_text(values[9]),
-                    storage_location=_text(values[10]),
-                    note=_text(values[11]),
-                )
-            )
-    finally:
-        workbook.close()
-    if not result:
-        return [], [RowError(2, "precursors.import.empty")]
-    return result, []
+        for number, values in rows
+    ], problems
 
 
 def describe(lang: Lang, error: RowError) -> str:
@@ -196,12 +163,8 @@ def write_template(out: Path, substances: list[SubstanceInfo]) -> None:
     kinds.add("C2:C5000")
     units = DataValidation(type="list", formula1='"g,kg,mL,L"', allow_blank=True)
     units.add("F2:F5000")
-    dates = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
-    dates.add("D2:D5000")
-    for validation in (kinds, units, dates):
+    for validation in (kinds, units, date_column(sheet, "D", 5000)):
         sheet.add_data_validation(validation)
-    for row in range(2, 502):
-        sheet.cell(row=row, column=4).number_format = DATE_FORMAT
     guide = workbook.create_sheet("Vejledning")
     guide.column_dimensions["A"].width = 26
     guide.column_dimensions["B"].width = 100

@@ -6,14 +6,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from domain.i18n import Lang
 from domain.precursor_import import RowError
 from domain.training_import import DEFAULT_PROVIDER, ImportRow
-from reports.excel import DATE_FORMAT, import_sheet
-from reports.import_sheets import cell_text, describe_problem, filled_rows
+from reports.excel import import_sheet
+from reports.import_sheets import (
+    cell_text,
+    date_column,
+    describe_problem,
+    filled_rows,
+    guide_sheet,
+)
 
 IMPORT_SHEET = "Gennemførte kurser"
 IMPORT_COLUMNS: tuple[tuple[str, float], ...] = (
@@ -50,22 +55,11 @@ def write_template(out: Path, unit_names: list[str]) -> None:
     """An empty import sheet with date and yes/no checks, and a guide."""
     workbook = Workbook()
     sheet = import_sheet(workbook, IMPORT_SHEET, IMPORT_COLUMNS)
-    guide = workbook.create_sheet("Vejledning")
-    guide.column_dimensions["A"].width = 26
-    guide.column_dimensions["B"].width = 80
-    for label, text in GUIDE:
-        guide.append([label, text])
-        guide.cell(row=guide.max_row, column=2).alignment = Alignment(wrap_text=True)
-    guide.append(["Enheder", ", ".join(unit_names)])
-    guide.cell(row=guide.max_row, column=2).alignment = Alignment(wrap_text=True)
-    dates = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
-    dates.add("D2:D5000")
+    guide_sheet(workbook, (26, 80), GUIDE, unit_names, wrap=True)
     yes_no = DataValidation(type="list", formula1='"ja,nej"', allow_blank=True)
     yes_no.add("G2:G5000")
-    for validation in (dates, yes_no):
+    for validation in (date_column(sheet, "D", 5000), yes_no):
         sheet.add_data_validation(validation)
-    for row in range(2, 502):
-        sheet.cell(row=row, column=4).number_format = DATE_FORMAT
     workbook.save(out)
 
 
