@@ -5,16 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from botbuilder.dialogs import (
-    ComponentDialog,
     DialogTurnResult,
-    WaterfallDialog,
     WaterfallStepContext,
 )
 from pydantic import ValidationError
 
 from cards.admin import role_label, unit_picker_card, unit_roles_card
 from cards.common import plain
-from dialogs.card_prompt import CardPrompt
+from dialogs.card_prompt import CardDialog
 from dialogs.context import speaker_of
 from dialogs.outgoing import text_activity
 from domain.i18n import t
@@ -29,16 +27,17 @@ _ROLES = "admin.roles"
 _PROMPT = "admin.prompt"
 
 
-class AdminDialog(ComponentDialog):  # type: ignore[misc]
+class AdminDialog(CardDialog):
     """Pick a unit → see its roles → assign or pick another unit, until done."""
 
     def __init__(self, services: OrgServices) -> None:
-        super().__init__(ADMIN_DIALOG)
+        super().__init__(
+            ADMIN_DIALOG,
+            _PROMPT,
+            (_PICK, [self._show_units, self._unit_chosen]),
+            (_ROLES, [self._show_roles, self._roles_action]),
+        )
         self.services = services
-        self.add_dialog(CardPrompt(_PROMPT))
-        self.add_dialog(WaterfallDialog(_PICK, [self._show_units, self._unit_chosen]))
-        self.add_dialog(WaterfallDialog(_ROLES, [self._show_roles, self._roles_action]))
-        self.initial_dialog_id = _PICK
 
     async def _show_units(self, step: WaterfallStepContext) -> DialogTurnResult:
         speaker = speaker_of(step.context)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from botbuilder.dialogs import (
@@ -10,6 +10,7 @@ from botbuilder.dialogs import (
     Dialog,
     DialogContext,
     DialogTurnResult,
+    WaterfallDialog,
     WaterfallStepContext,
 )
 
@@ -57,6 +58,28 @@ class CardPrompt(Dialog):  # type: ignore[misc]
             text_activity(t(speaker.lang, "help.in_dialog", dialog=name))
         )
         return Dialog.end_of_turn
+
+
+Step = Callable[[WaterfallStepContext], Awaitable[DialogTurnResult]]
+
+
+class CardDialog(ComponentDialog):  # type: ignore[misc]
+    """A flow's dialog: waterfalls (`name`, steps) whose cards wait in one `CardPrompt`
+    (`prompt`); the first waterfall starts it."""
+
+    def __init__(
+        self, dialog_id: str, prompt: str, *waterfalls: tuple[str, Sequence[Step]]
+    ) -> None:
+        super().__init__(dialog_id)
+        self.add_dialog(CardPrompt(prompt))
+        for name, steps in waterfalls:
+            self.add_dialog(WaterfallDialog(name, list(steps)))
+        self.initial_dialog_id = waterfalls[0][0]
+
+    @staticmethod
+    def _options(step: WaterfallStepContext) -> dict[str, Any]:
+        """The options the step's waterfall was started with ({} without)."""
+        return step.options if isinstance(step.options, dict) else {}
 
 
 def takes(state: Mapping[str, Any], value: Mapping[str, Any]) -> bool:

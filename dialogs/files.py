@@ -8,7 +8,17 @@ from typing import Any, Protocol, runtime_checkable
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import DialogContext
 
-from domain.files import FILE_DOWNLOAD_INFO, Fetched, FileKind, IncomingFile, file_type_of
+from domain.actor import Speaker
+from domain.files import (
+    FILE_DOWNLOAD_INFO,
+    Fetched,
+    FetchProblem,
+    FileKind,
+    IncomingFile,
+    file_type_of,
+    megabytes,
+)
+from domain.i18n import t
 
 
 class FileFetcher(Protocol):
@@ -63,3 +73,14 @@ def incoming_files(activity: Any) -> list[IncomingFile]:
 
 def files_of(turn_context: TurnContext) -> list[IncomingFile]:
     return incoming_files(turn_context.activity)
+
+
+def fetch_problem_text(
+    speaker: Speaker, problem: FetchProblem | None, name: str, limit: int
+) -> str:
+    """Why a file sent into the chat could not be used, as the sender reads it."""
+    if problem is FetchProblem.TOO_LARGE:
+        return t(speaker.lang, "files_in.too_large", name=name, limit=megabytes(limit))
+    if problem is FetchProblem.HOST:
+        return t(speaker.lang, "files_in.host")
+    return t(speaker.lang, "files_in.failed", name=name)

@@ -8,16 +8,14 @@ from typing import Any, Protocol
 
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import (
-    ComponentDialog,
     Dialog,
     DialogTurnResult,
-    WaterfallDialog,
     WaterfallStepContext,
 )
 
 from cards.common import Card
 from cards.lone_work import request_form, summary_card
-from dialogs.card_prompt import CardPrompt, end_cancelled
+from dialogs.card_prompt import CardDialog, end_cancelled
 from dialogs.context import speaker_of
 from dialogs.outgoing import card_activity, text_activity
 from domain.actor import Speaker
@@ -85,20 +83,17 @@ class LoneWorkServices(Protocol):
     async def list_card(self, speaker: Speaker, which: str) -> Card: ...
 
 
-class LoneWorkDialog(ComponentDialog):  # type: ignore[misc]
+class LoneWorkDialog(CardDialog):
     """Form (kept and corrected until valid) → summary with approver → send."""
 
     def __init__(self, services: LoneWorkServices) -> None:
-        super().__init__(DIALOG_ID)
+        super().__init__(
+            DIALOG_ID,
+            _PROMPT,
+            (_FORM, [self._show_form, self._form_sent]),
+            (_SUMMARY, [self._show_summary, self._summary_sent]),
+        )
         self.services = services
-        self.add_dialog(CardPrompt(_PROMPT))
-        self.add_dialog(WaterfallDialog(_FORM, [self._show_form, self._form_sent]))
-        self.add_dialog(WaterfallDialog(_SUMMARY, [self._show_summary, self._summary_sent]))
-        self.initial_dialog_id = _FORM
-
-    @staticmethod
-    def _options(step: WaterfallStepContext) -> dict[str, Any]:
-        return step.options if isinstance(step.options, dict) else {}
 
     async def _show_form(self, step: WaterfallStepContext) -> DialogTurnResult:
         speaker = speaker_of(step.context)

@@ -15,22 +15,19 @@ from typing import Any, Final, Protocol
 
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import (
-    ComponentDialog,
     Dialog,
     DialogContext,
     DialogTurnResult,
-    WaterfallDialog,
     WaterfallStepContext,
 )
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
 from cards.common import Card
 from cards.near_miss_form import FORM_ACTIONS, INJURY_ACTIONS, injury_card, report_form
-from dialogs.card_prompt import CardPrompt
+from dialogs.card_prompt import CardDialog
 from dialogs.context import speaker_of
-from dialogs.files import FileFetcher
+from dialogs.files import FileFetcher, fetch_problem_text
 from dialogs.outgoing import OutgoingActivity, card_activity, text_activity
-from dialogs.precursor_import import fetch_problem_text
 from dialogs.work_accident import DIALOG_ID as WORK_ACCIDENT_DIALOG
 from domain.actor import Speaker
 from domain.commands import Flow
@@ -95,21 +92,18 @@ def _form_id(value: dict[str, Any], options: dict[str, Any]) -> str:
     return sent if _FORM_ID.match(sent) else str(options.get("form_id") or uuid.uuid4().hex)
 
 
-class NearMissDialog(ComponentDialog):  # type: ignore[misc]
+class NearMissDialog(CardDialog):
     """Form (kept and corrected until valid) → injury guardrail if someone was hurt (where
     the report can become a work accident's instead) → store."""
 
     def __init__(self, services: NearMissServices) -> None:
-        super().__init__(DIALOG_ID)
+        super().__init__(
+            DIALOG_ID,
+            _PROMPT,
+            (_FORM, [self._show_form, self._form_sent]),
+            (_INJURY, [self._show_injury, self._injury_answered]),
+        )
         self.services = services
-        self.add_dialog(CardPrompt(_PROMPT))
-        self.add_dialog(WaterfallDialog(_FORM, [self._show_form, self._form_sent]))
-        self.add_dialog(WaterfallDialog(_INJURY, [self._show_injury, self._injury_answered]))
-        self.initial_dialog_id = _FORM
-
-    @staticmethod
-    def _options(step: WaterfallStepContext) -> dict[str, Any]:
-        return step.options if isinstance(step.options, dict) else {}
 
     async def _show_form(self, step: WaterfallStepContext) -> DialogTurnResult:
         speaker = speaker_of(step.context)

@@ -7,25 +7,19 @@ from __future__ import annotations
 from typing import Any, Final
 
 from botbuilder.core import TurnContext
-from botbuilder.dialogs import (
-    ComponentDialog,
-    Dialog,
-    DialogContext,
-    DialogTurnResult,
-    WaterfallDialog,
-    WaterfallStepContext,
-)
+from botbuilder.dialogs import Dialog, DialogContext
+from botbuilder.schema import Activity
 
+from cards.common import Card
 from cards.org_import import CANCEL, CONFIRM, org_problems_card, org_summary_card
-from dialogs.card_prompt import CardPrompt
 from dialogs.context import speaker_of
-from dialogs.files import FileFetcher
+from dialogs.file_import import ConfirmImportDialog, confirm_file
+from dialogs.files import FileFetcher, fetch_problem_text
 from dialogs.outgoing import card_activity, text_activity
-from dialogs.precursor_import import fetch_problem_text
+from domain.actor import Speaker
 from domain.commands import Flow
 from domain.files import ORG_FILE_TYPES, FetchProblem, FileKind, IncomingFile
-from domain.i18n import t
-from domain.submissions import FIELD, new_key
+from domain.i18n import Lang, t
 from services.org_import import ORG_FILE_MAX_BYTES, OrgImports
 
 ORG_IMPORT_DIALOG: Final = "org.import"
@@ -34,62 +28,47 @@ _STEPS: Final = "org.import.steps"
 _PROMPT: Final = "org.import.prompt"
 
 
-class OrgImportDialog(ComponentDialog):  # type: ignore[misc]
+class OrgImportDialog(ConfirmImportDialog):
     """The summary card → **Importér** (apply all of it) or **Annullér**."""
 
     def __init__(self, imports: OrgImports) -> None:
-        super().__init__(ORG_IMPORT_DIALOG)
+        super().__init__(
+            ORG_IMPORT_DIALOG,
+            steps=_STEPS,
+            prompt=_PROMPT,
+            name_key=NAME_KEY,
+            actions=(CONFIRM, CANCEL),
+            cancelled_key="org.import.chat.cancelled",
+        )
         self.imports = imports
-        self.add_dialog(CardPrompt(_PROMPT))
-        self.add_dialog(WaterfallDialog(_STEPS, [self._show, self._answered]))
-        self.initial_dialog_id = _STEPS
 
-    async def _show(self, step: WaterfallStepContext) -> DialogTurnResult:
-        speaker = speaker_of(step.context)
-        options: dict[str, Any] = step.options
-        key = new_key()
-        card = org_summary_card(
-            speaker.lang,
+    def summary(self, lang: Lang, options: dict[str, Any], submission_key: str) -> Card:
+        return org_summary_card(
+            lang,
             str(options["name"]),
             units_created=list(options["units_created"]),
             roles_added=int(options["roles_added"]),
             roles_removed=int(options["roles_removed"]),
-            submission_key=key,
-        )
-        return await step.prompt(
-            _PROMPT,
-            {"card": card, "actions": [CONFIRM, CANCEL], "name_key": NAME_KEY, FIELD: key},
+            submission_key=submission_key,
         )
 
-    async def _answered(self, step: WaterfallStepContext) -> DialogTurnResult:
-        speaker = speaker_of(step.context)
-        options: dict[str, Any] = step.options
-        value: dict[str, Any] = step.result
-
-        async def say(text: str) -> None:
-            await step.context.send_activity(text_activity(text))
-
-        if value.get("action") != CONFIRM:
-            await say(t(speaker.lang, "org.import.chat.cancelled"))
-            return await step.end_dialog()
+    async def apply(self, speaker: Speaker, options: dict[str, Any]) -> Activity:
         done = await self.imports.apply(speaker, dict(options["data"]))
         if done is None:
-            await say(t(speaker.lang, "error.not_allowed"))
-        elif done.problems:
-            name = str(options["name"])
-            card = org_problems_card(speaker.lang, name, done.problems)
-            await step.context.send_activity(card_activity(card))
-        else:
-            await say(
-                t(
-                    speaker.lang,
-                    "org.import.chat.done",
-                    units=len(done.units_created),
-                    added=done.roles_added,
-                    removed=done.roles_removed,
-                )
+            return text_activity(t(speaker.lang, "error.not_allowed"))
+        if done.problems:
+            return card_activity(
+                org_problems_card(speaker.lang, str(options["name"]), done.problems)
             )
-        return await step.end_dialog()
+        return text_activity(
+            t(
+                speaker.lang,
+                "org.import.chat.done",
+                units=len(done.units_created),
+                added=done.roles_added,
+                removed=done.roles_removed,
+            )
+        )
 
 
 class OrgImportModule:
@@ -149,9 +128,5 @@ class OrgImportModule:
             "roles_added": checked.roles_added,
             "roles_removed": checked.roles_removed,
         }
-        active = dialog_context.active_dialog
-        if active is not None and active.id == ORG_IMPORT_DIALOG:
-            await dialog_context.replace_dialog(ORG_IMPORT_DIALOG, options)
-        else:
-            await dialog_context.begin_dialog(ORG_IMPORT_DIALOG, options)
+        await confirm_file(dialog_context, ORG_IMPORT_DIALOG, options)
         return True

@@ -12,24 +12,19 @@ from __future__ import annotations
 
 from typing import Any, Final, Protocol
 
-from botbuilder.dialogs import (
-    ComponentDialog,
-    DialogContext,
-    DialogTurnResult,
-    WaterfallDialog,
-    WaterfallStepContext,
-)
+from botbuilder.dialogs import DialogContext
+from botbuilder.schema import Activity
 
+from cards.common import Card
 from cards.precursor_import import CANCEL, CONFIRM, problems_card, summary_card
-from dialogs.card_prompt import CardPrompt
 from dialogs.context import speaker_of
-from dialogs.files import FileFetcher
+from dialogs.file_import import ConfirmImportDialog, confirm_file
+from dialogs.files import FileFetcher, fetch_problem_text
 from dialogs.outgoing import card_activity, text_activity
 from domain.actor import Speaker
-from domain.files import WORKBOOK_TYPES, FetchProblem, IncomingFile, megabytes
-from domain.i18n import t
+from domain.files import WORKBOOK_TYPES, IncomingFile
+from domain.i18n import Lang, t
 from domain.precursor_import import MAX_KEPT_ROWS, ImportRow, pack_rows, unpack_rows
-from domain.submissions import FIELD, new_key
 from services.precursor_workbooks import ImportOutcome
 
 IMPORT_DIALOG: Final = "precursors.import"
@@ -53,75 +48,48 @@ class SheetImports(Protocol):
     ) -> ImportOutcome | None: ...
 
 
-def fetch_problem_text(
-    speaker: Speaker, problem: FetchProblem | None, name: str, limit: int
-) -> str:
-    """Why a file sent into the chat could not be used, as the sender reads it."""
-    if problem is FetchProblem.TOO_LARGE:
-        return t(speaker.lang, "files_in.too_large", name=name, limit=megabytes(limit))
-    if problem is FetchProblem.HOST:
-        return t(speaker.lang, "files_in.host")
-    return t(speaker.lang, "files_in.failed", name=name)
-
-
-class PrecursorImportDialog(ComponentDialog):  # type: ignore[misc]
+class PrecursorImportDialog(ConfirmImportDialog):
     """The summary card → **Importér** (write all or none) or **Annullér**."""
 
     def __init__(self, services: SheetImports) -> None:
-        super().__init__(IMPORT_DIALOG)
+        super().__init__(
+            IMPORT_DIALOG,
+            steps=_STEPS,
+            prompt=_PROMPT,
+            name_key=NAME_KEY,
+            actions=(CONFIRM, CANCEL),
+            cancelled_key="precursors.import.chat.cancelled",
+        )
         self.services = services
-        self.add_dialog(CardPrompt(_PROMPT))
-        self.add_dialog(WaterfallDialog(_STEPS, [self._show, self._answered]))
-        self.initial_dialog_id = _STEPS
 
-    async def _show(self, step: WaterfallStepContext) -> DialogTurnResult:
-        speaker = speaker_of(step.context)
-        options: dict[str, Any] = step.options
-        key = new_key()
-        card = summary_card(
-            speaker.lang,
+    def summary(self, lang: Lang, options: dict[str, Any], submission_key: str) -> Card:
+        return summary_card(
+            lang,
             str(options["name"]),
             entries=int(options["entries"]),
             units=list(options["units"]),
             holdings=int(options["holdings"]),
-            submission_key=key,
-        )
-        return await step.prompt(
-            _PROMPT,
-            {"card": card, "actions": [CONFIRM, CANCEL], "name_key": NAME_KEY, FIELD: key},
+            submission_key=submission_key,
         )
 
-    async def _answered(self, step: WaterfallStepContext) -> DialogTurnResult:
-        speaker = speaker_of(step.context)
-        options: dict[str, Any] = step.options
-        value: dict[str, Any] = step.result
-        if value.get("action") != CONFIRM:
-            await step.context.send_activity(
-                text_activity(t(speaker.lang, "precursors.import.chat.cancelled"))
-            )
-            return await step.end_dialog()
+    async def apply(self, speaker: Speaker, options: dict[str, Any]) -> Activity:
         outcome = await self.services.import_sheet(
             speaker, unpack_rows(options.get("rows")), confirm=True
         )
-        name = str(options["name"])
         if outcome is None:
-            await step.context.send_activity(
-                text_activity(t(speaker.lang, "precursors.import.chat.not_allowed"))
-            )
-        elif outcome.errors:
+            return text_activity(t(speaker.lang, "precursors.import.chat.not_allowed"))
+        if outcome.errors:
             lead = t(speaker.lang, "precursors.import.chat.changed")
-            card = problems_card(speaker.lang, name, outcome.errors, lead=lead)
-            await step.context.send_activity(card_activity(card))
-        else:
-            done = t(
-                speaker.lang,
-                "precursors.import.done",
-                entries=outcome.entries,
-                units=", ".join(outcome.units),
-                holdings=outcome.holdings_added,
-            )
-            await step.context.send_activity(text_activity(done))
-        return await step.end_dialog()
+            name = str(options["name"])
+            return card_activity(problems_card(speaker.lang, name, outcome.errors, lead=lead))
+        done = t(
+            speaker.lang,
+            "precursors.import.done",
+            entries=outcome.entries,
+            units=", ".join(outcome.units),
+            holdings=outcome.holdings_added,
+        )
+        return text_activity(done)
 
 
 async def receive_sheet(
@@ -169,8 +137,4 @@ async def receive_sheet(
         "units": outcome.units,
         "holdings": outcome.holdings_added,
     }
-    active = dialog_context.active_dialog
-    if active is not None and active.id == IMPORT_DIALOG:
-        await dialog_context.replace_dialog(IMPORT_DIALOG, options)
-    else:
-        await dialog_context.begin_dialog(IMPORT_DIALOG, options)
+    await confirm_file(dialog_context, IMPORT_DIALOG, options)

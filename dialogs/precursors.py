@@ -8,11 +8,9 @@ from typing import Any, Protocol
 
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import (
-    ComponentDialog,
     Dialog,
     DialogContext,
     DialogTurnResult,
-    WaterfallDialog,
     WaterfallStepContext,
 )
 
@@ -20,7 +18,7 @@ from cards.common import Card
 from cards.exports import with_export
 from cards.precursor_forms import entry_form, search_card
 from cards.precursors import home_card, home_warnings, unit_picker
-from dialogs.card_prompt import CardPrompt
+from dialogs.card_prompt import CardDialog
 from dialogs.context import speaker_of
 from dialogs.files import FileFetcher
 from dialogs.outgoing import card_activity, text_activity
@@ -128,19 +126,20 @@ class PrecursorServices(SheetImports, Protocol):
         """Audit an attempt to see records the speaker does not keep (once per refusal)."""
 
 
-class PrecursorDialog(ComponentDialog):  # type: ignore[misc]
+class PrecursorDialog(CardDialog):
     """Pick the unit → its page → search and add / record an entry / ledger / register."""
 
     def __init__(self, services: PrecursorServices) -> None:
-        super().__init__(DIALOG_ID)
+        super().__init__(
+            DIALOG_ID,
+            _PROMPT,
+            (_START, [self._start, self._picked]),
+            (_HOME, [self._show_home, self._home_sent]),
+            (_SEARCH, [self._show_search, self._search_sent]),
+            (_ENTRY, [self._show_entry, self._entry_sent]),
+            (_LEDGER, [self._show_ledger, self._ledger_sent]),
+        )
         self.services = services
-        self.add_dialog(CardPrompt(_PROMPT))
-        self.add_dialog(WaterfallDialog(_START, [self._start, self._picked]))
-        self.add_dialog(WaterfallDialog(_HOME, [self._show_home, self._home_sent]))
-        self.add_dialog(WaterfallDialog(_SEARCH, [self._show_search, self._search_sent]))
-        self.add_dialog(WaterfallDialog(_ENTRY, [self._show_entry, self._entry_sent]))
-        self.add_dialog(WaterfallDialog(_LEDGER, [self._show_ledger, self._ledger_sent]))
-        self.initial_dialog_id = _START
 
     @staticmethod
     def _options(step: WaterfallStepContext) -> dict[str, Any]:

@@ -10,9 +10,8 @@ from botbuilder.core import TurnContext
 from botbuilder.dialogs import Dialog, DialogContext
 
 from dialogs.context import speaker_of
-from dialogs.files import FileFetcher
+from dialogs.files import FileFetcher, fetch_problem_text
 from dialogs.outgoing import text_activity
-from dialogs.precursor_import import fetch_problem_text
 from domain.actor import Speaker
 from domain.commands import Flow
 from domain.files import FetchProblem, IncomingFile, megabytes

@@ -14,16 +14,14 @@ from typing import Any, Final, Protocol
 
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import (
-    ComponentDialog,
     Dialog,
     DialogTurnResult,
-    WaterfallDialog,
     WaterfallStepContext,
 )
 
 from cards.common import Card
 from cards.wellbeing_forms import CHECK_ACTIONS, FORM_ACTIONS, check_card, dialogue_form
-from dialogs.card_prompt import CardPrompt, end_cancelled
+from dialogs.card_prompt import CardDialog, end_cancelled
 from dialogs.context import speaker_of
 from dialogs.outgoing import card_activity, text_activity
 from domain.actor import Speaker
@@ -106,20 +104,17 @@ def _flags(raw: Any) -> list[Flag]:
     return [flag for item in raw if isinstance(item, dict) if (flag := Flag.from_dict(item))]
 
 
-class WellbeingDialog(ComponentDialog):  # type: ignore[misc]
+class WellbeingDialog(CardDialog):
     """Form (kept and corrected until valid) → personal-data check if needed → store."""
 
     def __init__(self, services: WellbeingServices) -> None:
-        super().__init__(DIALOG_ID)
+        super().__init__(
+            DIALOG_ID,
+            _PROMPT,
+            (_FORM, [self._show_form, self._form_sent]),
+            (_CHECK, [self._show_check, self._check_answered]),
+        )
         self.services = services
-        self.add_dialog(CardPrompt(_PROMPT))
-        self.add_dialog(WaterfallDialog(_FORM, [self._show_form, self._form_sent]))
-        self.add_dialog(WaterfallDialog(_CHECK, [self._show_check, self._check_answered]))
-        self.initial_dialog_id = _FORM
-
-    @staticmethod
-    def _options(step: WaterfallStepContext) -> dict[str, Any]:
-        return step.options if isinstance(step.options, dict) else {}
 
     async def _show_form(self, step: WaterfallStepContext) -> DialogTurnResult:
         speaker = speaker_of(step.context)

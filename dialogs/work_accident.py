@@ -12,16 +12,14 @@ from typing import Any, Final, Protocol
 
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import (
-    ComponentDialog,
     Dialog,
     DialogTurnResult,
-    WaterfallDialog,
     WaterfallStepContext,
 )
 
 from cards.common import Card
 from cards.work_accident import FORM_ACTIONS, report_form
-from dialogs.card_prompt import CardPrompt
+from dialogs.card_prompt import CardDialog
 from dialogs.context import speaker_of
 from dialogs.outgoing import card_activity, text_activity
 from domain.actor import Speaker
@@ -62,7 +60,7 @@ class WorkAccidentServices(Protocol):
         """The receipt of the report `submission_key` stored for the speaker, if any."""
 
 
-class WorkAccidentDialog(ComponentDialog):  # type: ignore[misc]
+class WorkAccidentDialog(CardDialog):
     """Form (kept and corrected until valid) → store → receipt and end.
 
     Options: `values` to start the form with (a near miss being reported as an accident
@@ -71,15 +69,12 @@ class WorkAccidentDialog(ComponentDialog):  # type: ignore[misc]
     the accident is linked to it)."""
 
     def __init__(self, services: WorkAccidentServices) -> None:
-        super().__init__(DIALOG_ID)
+        super().__init__(
+            DIALOG_ID,
+            _PROMPT,
+            (_FORM, [self._show_form, self._form_sent]),
+        )
         self.services = services
-        self.add_dialog(CardPrompt(_PROMPT))
-        self.add_dialog(WaterfallDialog(_FORM, [self._show_form, self._form_sent]))
-        self.initial_dialog_id = _FORM
-
-    @staticmethod
-    def _options(step: WaterfallStepContext) -> dict[str, Any]:
-        return step.options if isinstance(step.options, dict) else {}
 
     async def _show_form(self, step: WaterfallStepContext) -> DialogTurnResult:
         speaker = speaker_of(step.context)

@@ -137,6 +137,20 @@ async def test_a_good_sheet_is_summarised_and_imported_only_after_importer(
     assert await _entries(bot) == 3
 
 
+async def test_a_second_sheet_replaces_the_waiting_summary_and_annuller_writes_nothing(
+    bot: BotUnderTest,
+) -> None:
+    await _setup(bot)
+    first = await send_file(bot, KARIN, "kemi-2026.xlsx", workbook(GOOD_ROWS))
+    second = await send_file(bot, KARIN, "kemi-ny.xlsx", workbook(GOOD_ROWS))
+    assert "Klar til import: kemi-ny.xlsx" in _text(second)
+    cancelled = await bot.submit(KARIN, _button(second, "precursors.import.cancel"))
+    assert "Intet er importeret" in _text(cancelled)
+    late = await bot.submit(KARIN, _button(first, "precursors.import.confirm"))
+    assert "importeret for Kemi" not in _text(late)
+    assert await _entries(bot) == 0
+
+
 async def test_a_sheet_with_errors_lists_them_by_row_and_writes_nothing(
     bot: BotUnderTest,
 ) -> None:
@@ -222,6 +236,19 @@ async def test_an_administrators_organisation_file_is_checked_then_applied(
     done = await bot.submit(ADMIN, _button(summary, "org.import.confirm"))
     assert "Organisationen er importeret: 1 nye enheder" in _text(done)
     assert "Biologi" in await _unit_names(bot)
+
+
+async def test_a_second_organisation_file_replaces_the_waiting_one_and_annuller_keeps_all(
+    bot: BotUnderTest,
+) -> None:
+    await _setup(bot)
+    await bot.install_personal(ADMIN)
+    await send_file(bot, ADMIN, "organisation.yaml", ORG_YAML.encode())
+    second = await send_file(bot, ADMIN, "rettet.yaml", ORG_YAML.encode())
+    assert "Klar til import: rettet.yaml" in _text(second)
+    cancelled = await bot.submit(ADMIN, _button(second, "org.import.cancel"))
+    assert "Intet er importeret, og organisationen er uændret" in _text(cancelled)
+    assert "Biologi" not in await _unit_names(bot)
 
 
 async def test_a_broken_organisation_file_changes_nothing_and_only_admins_are_heard(
