@@ -5,11 +5,13 @@ past the retention period. Each send is claimed in `job_run`, so it happens once
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.wellbeing_items import follow_up_card, owner_card
 from domain.i18n import t
-from domain.wellbeing import WellbeingSettings, local_today, notes_cutoff
+from domain.wellbeing import ItemView, WellbeingSettings, local_today, notes_cutoff
 from services.claimed import send_once
 from services.ports import Notifier, PeriodicJob
 from services.wellbeing import DatabaseWellbeingServices
@@ -37,29 +39,46 @@ class WellbeingDelivery:
             await self.services.deliver_owner_card(item_id)
 
 
-class WellbeingFollowUps:
-    """On the follow-up date of a done item: was the solution adequate and effective?"""
-
-    name = "wellbeing.follow_ups"
+class _DueItems:
+    """A job over the items due today (`due`): each one's view and owner, read in a session
+    of its own, then handed to `handle`."""
 
     def __init__(self, services: DatabaseWellbeingServices) -> None:
         self.services = services
         self.db = services.db
 
-    async def run(self, now: datetime) -> None:
-        today = local_today(now)
-        async with self.db.sessions() as session:
-            ids = await wellbeing_items.due_follow_ups(session, today)
-        for item_id in ids:
-            await self._ask(item_id, now)
+    async def due(self, session: AsyncSession, today: date) -> list[int]:
+        raise NotImplementedError
 
-    async def _ask(self, item_id: int, now: datetime) -> None:
+    async def handle(
+        self, item_id: int, view: ItemView, owner: Person | None, now: datetime
+    ) -> None:
+        raise NotImplementedError
+
+    async def run(self, now: datetime) -> None:
         async with self.db.sessions() as session:
-            item = await wellbeing_items.get_item(session, item_id)
-            if item is None:
-                return
-            view = await wellbeing_items.item_view(session, item)
-            owner = await session.get(Person, item.owner_id)
+            ids = await self.due(session, local_today(now))
+        for item_id in ids:
+            async with self.db.sessions() as session:
+                item = await wellbeing_items.get_item(session, item_id)
+                if item is None:
+                    continue
+                view = await wellbeing_items.item_view(session, item)
+                owner = await session.get(Person, item.owner_id)
+            await self.handle(item_id, view, owner, now)
+
+
+class WellbeingFollowUps(_DueItems):
+    """On the follow-up date of a done item: was the solution adequate and effective?"""
+
+    name = "wellbeing.follow_ups"
+
+    async def due(self, session: AsyncSession, today: date) -> list[int]:
+        return await wellbeing_items.due_follow_ups(session, today)
+
+    async def handle(
+        self, item_id: int, view: ItemView, owner: Person | None, now: datetime
+    ) -> None:
         if owner is None:
             return
         follow_up_on = view.follow_up_on.isoformat()
@@ -86,29 +105,17 @@ class WellbeingFollowUps:
         )
 
 
-class WellbeingOverdue:
+class WellbeingOverdue(_DueItems):
     """One reminder to the owner of an open item past its deadline (per deadline)."""
 
     name = "wellbeing.overdue"
 
-    def __init__(self, services: DatabaseWellbeingServices) -> None:
-        self.services = services
-        self.db = services.db
+    async def due(self, session: AsyncSession, today: date) -> list[int]:
+        return await wellbeing_items.due_overdue(session, today)
 
-    async def run(self, now: datetime) -> None:
-        today = local_today(now)
-        async with self.db.sessions() as session:
-            ids = await wellbeing_items.due_overdue(session, today)
-        for item_id in ids:
-            await self._remind(item_id, now)
-
-    async def _remind(self, item_id: int, now: datetime) -> None:
-        async with self.db.sessions() as session:
-            item = await wellbeing_items.get_item(session, item_id)
-            if item is None:
-                return
-            view = await wellbeing_items.item_view(session, item)
-            owner = await session.get(Person, item.owner_id)
+    async def handle(
+        self, item_id: int, view: ItemView, owner: Person | None, now: datetime
+    ) -> None:
         deadline = view.deadline.isoformat()
 
         async def send() -> bool:
