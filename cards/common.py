@@ -76,6 +76,11 @@ def format_day(lang: Lang, day: date) -> str:
     return day.strftime("%d.%m.%Y") if lang is Lang.DA else day.strftime("%d %b %Y")
 
 
+def attention(text: str) -> TextBlock:
+    """A line the reader must not miss: what to correct, or what has changed."""
+    return TextBlock(text=text, color="Attention", wrap=True, weight="Bolder")
+
+
 def plain(text: str) -> str:
     """`text` (typed by someone) made inert in a TextBlock or a Fact, where Teams renders
     Markdown: what could start Markdown gets a backslash, which Teams does not show, so the

@@ -25,9 +25,11 @@ from microsoft_teams.cards import (
 
 from cards.common import (
     Card,
+    attention,
     button_column,
     button_rows,
     execute,
+    format_day,
     paragraph,
     plain,
     render,
@@ -292,11 +294,7 @@ def request_form(
         )
     body.append(paragraph(t(lang, "lone_work.form.intro"), subtle=True))
     if errors:
-        body.append(
-            TextBlock(
-                text=t(lang, "lone_work.error.form"), color="Attention", weight="Bolder", wrap=True
-            )
-        )
+        body.append(attention(t(lang, "lone_work.error.form")))
     details = (*_DETAILS, *EMERGENCY[picker], *_CONFIRMATIONS)
     body.extend(
         render_fields(
@@ -341,9 +339,7 @@ def _clock(lang: Lang, value: str | None) -> str:
 
 
 def _date(lang: Lang, value: Any) -> str:
-    if value is None:
-        return ""
-    return str(value.strftime("%d.%m.%Y") if lang is Lang.DA else value.strftime("%d %b %Y"))
+    return "" if value is None else format_day(lang, value)
 
 
 def _hazards(lang: Lang, view: RequestView) -> str:
@@ -518,7 +514,7 @@ def approval_card(
     if decided is not None:
         body.append(decided)
     if notice:
-        body.append(TextBlock(text=notice, color="Attention", wrap=True, weight="Bolder"))
+        body.append(attention(notice))
     actions: list[Any] = []
     if view.status is Status.PENDING:
         body.extend(render_fields(lang, DECISION_FORM))
@@ -557,7 +553,7 @@ def requester_card(lang: Lang, view: RequestView, *, notice: str | None = None) 
     if decided is not None:
         body.append(decided)
     if notice:
-        body.append(TextBlock(text=notice, color="Attention", wrap=True, weight="Bolder"))
+        body.append(attention(notice))
     if view.status is Status.PENDING:
         body.append(
             ActionSet(

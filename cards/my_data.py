@@ -7,7 +7,7 @@ from typing import Any
 
 from microsoft_teams.cards import ActionSet, AdaptiveCard, CardElement, Fact, FactSet, TextBlock
 
-from cards.common import Card, execute, paragraph, plain, render, submit, title
+from cards.common import Card, execute, format_day, paragraph, plain, render, submit, title
 from cards.exports import OFFER_ACTION
 from domain.exports import ExportKind
 from domain.i18n import Lang, format_datetime, local_date, t
@@ -25,8 +25,7 @@ def _role(lang: Lang, role: str, unit: str | None) -> str:
 
 
 def _day(lang: Lang, record: Record) -> str:
-    day = local_date(record.at)
-    return day.strftime("%d.%m.%Y") if lang is Lang.DA else day.strftime("%d %b %Y")
+    return format_day(lang, local_date(record.at))
 
 
 def _line(lang: Lang, record: Record) -> str:

@@ -4,7 +4,7 @@ investigator) with its inputs, the action owner's card, notices and the open lis
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from microsoft_teams.cards import (
@@ -25,9 +25,11 @@ from microsoft_teams.cards import (
 
 from cards.common import (
     Card,
+    attention,
     button_column,
     button_rows,
     execute,
+    format_day,
     notice_card,
     paragraph,
     plain,
@@ -49,10 +51,6 @@ from domain.near_miss import (
     allowed,
 )
 from domain.photos import SHOW_PHOTOS
-
-
-def format_date(lang: Lang, value: date) -> str:
-    return value.strftime("%d.%m.%Y") if lang is Lang.DA else value.strftime("%d %b %Y")
 
 
 def category_label(lang: Lang, category: Category) -> str:
@@ -198,7 +196,7 @@ def _action_line(lang: Lang, action: ActionView) -> str:
         lang,
         "near_miss.card.action_line",
         owner=plain(action.owner_name),
-        due=format_date(lang, action.due_date),
+        due=format_day(lang, action.due_date),
         status=t(lang, f"near_miss.action_status.{action.status.value}"),
     )
 
@@ -392,7 +390,7 @@ def report_card(
     if message:
         body.append(TextBlock(text=message, color="Good", weight="Bolder", wrap=True))
     for error in errors or []:
-        body.append(TextBlock(text=error, color="Attention", weight="Bolder", wrap=True))
+        body.append(attention(error))
     body.append(_facts(lang, report))
     body.extend(_texts(lang, report))
     body.extend(_actions(lang, report, viewer))
@@ -467,7 +465,7 @@ def action_owner_copy(
         body.append(paragraph(intro))
     if message:
         body.append(TextBlock(text=message, color="Good", weight="Bolder", wrap=True))
-    due = Fact(title=t(lang, "near_miss.card.action.due"), value=format_date(lang, action.due_date))
+    due = Fact(title=t(lang, "near_miss.card.action.due"), value=format_day(lang, action.due_date))
     status = Fact(
         title=t(lang, "near_miss.card.status"),
         value=t(lang, f"near_miss.action_status.{action.status.value}"),

@@ -14,6 +14,7 @@ from microsoft_teams.cards import (
 
 from cards.common import (
     Card,
+    attention,
     button_rows,
     paragraph,
     plain,
@@ -135,11 +136,7 @@ def report_form(
         paragraph(t(lang, "near_miss.form.intro"), subtle=True),
     ]
     if errors:
-        body.append(
-            TextBlock(
-                text=t(lang, "near_miss.form.fix"), color="Attention", weight="Bolder", wrap=True
-            )
-        )
+        body.append(attention(t(lang, "near_miss.form.fix")))
     body.extend(
         render_fields(
             lang,

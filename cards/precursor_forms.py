@@ -17,6 +17,7 @@ from microsoft_teams.cards import (
 
 from cards.common import (
     Card,
+    attention,
     paragraph,
     plain,
     render,
@@ -24,7 +25,7 @@ from cards.common import (
     title,
 )
 from cards.forms import Field, FormItem, Kind, Row, field_error, render_fields
-from cards.precursors import attention, back, category_text, stock_text
+from cards.precursors import back, category_text, stock_text
 from domain.i18n import Lang, t
 from domain.precursor_ledger import EntryKind, HoldingView
 from domain.precursors import QuantityUnit, SubstanceInfo, format_amount

@@ -15,6 +15,7 @@ from microsoft_teams.cards import (
 
 from cards.common import (
     Card,
+    attention,
     execute,
     paragraph,
     plain,
@@ -22,7 +23,7 @@ from cards.common import (
     title,
 )
 from cards.forms import Field, FormItem, Kind, render_fields
-from cards.precursors import attention, back, day_text, good, heading, stock_text
+from cards.precursors import back, day_text, good, heading, stock_text
 from domain.i18n import Lang, format_datetime, t
 from domain.precursor_ledger import EntryKind, EntryView, HoldingView
 from domain.precursors import format_amount, format_quantity, parse_quantity

@@ -24,6 +24,7 @@ from microsoft_teams.cards import (
 
 from cards.common import (
     Card,
+    attention,
     button_rows,
     execute,
     paragraph,
@@ -105,10 +106,6 @@ def stock_text(lang: Lang, holding: HoldingView) -> str:
 
 def holding_title(lang: Lang, holding: HoldingView) -> str:
     return f"{holding.substance.name(lang)} ({category_text(lang, holding.substance, short=True)})"
-
-
-def attention(text: str) -> TextBlock:
-    return TextBlock(text=text, color="Attention", wrap=True, weight="Bolder")
 
 
 def good(text: str) -> TextBlock:

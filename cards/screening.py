@@ -5,16 +5,17 @@ the asked unit answers on."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Any, Final
 
 from microsoft_teams.cards import AdaptiveCard, CardElement, Column, ColumnSet, Container, TextBlock
 
 from cards.common import (
     Card,
+    attention,
     button_column,
     button_rows,
     execute,
+    format_day,
     paragraph,
     plain,
     render,
@@ -31,10 +32,6 @@ from domain.screening import (
     ScreeningStatus,
     ScreeningView,
 )
-
-
-def format_day(lang: Lang, day: date) -> str:
-    return day.strftime("%d.%m.%Y") if lang is Lang.DA else day.strftime("%d %b %Y")
 
 
 def status_text(lang: Lang, view: ScreeningView) -> str:
@@ -194,7 +191,7 @@ def answer_card(
         paragraph(t(lang, "screening.ask.intro"), subtle=True),
     ]
     if notice:
-        body.append(TextBlock(text=notice, color="Attention", wrap=True, weight="Bolder"))
+        body.append(attention(notice))
     actions: list[Any] = []
     if view.status is ScreeningStatus.REQUESTED:
         body.extend(render_fields(lang, ANSWER_FIELDS, values, errors))

@@ -10,9 +10,9 @@ from typing import Any, Final
 
 from microsoft_teams.cards import AdaptiveCard, CardElement, Choice, Container, TextBlock
 
-from cards.common import Card, button_rows, execute, paragraph, plain, render, title
+from cards.common import Card, button_rows, execute, format_day, paragraph, plain, render, title
 from cards.forms import Field, FormItem, Kind, Note, keyed, render_fields
-from cards.screening import format_day, kind_text
+from cards.screening import kind_text
 from cards.wellbeing_forms import personal_data_check
 from cards.wellbeing_items import item_form
 from domain.i18n import Lang, t

@@ -14,6 +14,7 @@ from microsoft_teams.cards import (
 )
 
 from cards.common import (
+    format_day,
     plain,
 )
 from cards.forms import Field, Kind
@@ -25,17 +26,11 @@ MAX_PLAN_TEXT: Final = 280
 
 
 def format_date(lang: Lang, day: date | None) -> str:
-    if day is None:
-        return ""
-    return day.strftime("%d.%m.%Y") if lang is Lang.DA else day.strftime("%d %b %Y")
+    return "" if day is None else format_day(lang, day)
 
 
 def short(text: str, limit: int = MAX_PLAN_TEXT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def banner(text: str) -> TextBlock:
-    return TextBlock(text=text, color="Attention", weight="Bolder", wrap=True)
 
 
 def privacy_warning(lang: Lang, key: str) -> Container:

@@ -16,6 +16,7 @@ from microsoft_teams.cards import (
 
 from cards.common import (
     Card,
+    attention,
     execute,
     paragraph,
     plain,
@@ -26,7 +27,7 @@ from cards.common import (
     unit_choices,
 )
 from cards.forms import FormItem, Kind, Row, keyed, render_fields
-from cards.wellbeing_common import banner, field_spec, flag_lines, format_date, privacy_warning
+from cards.wellbeing_common import field_spec, flag_lines, format_date, privacy_warning
 from domain.i18n import Lang, t
 from domain.org import UnitRef
 from domain.submissions import card_data
@@ -108,9 +109,9 @@ def dialogue_form(
         paragraph(t(lang, "wellbeing.form.intro"), subtle=True),
     ]
     if errors:
-        body.append(banner(t(lang, "wellbeing.error.form")))
+        body.append(attention(t(lang, "wellbeing.error.form")))
     if flags:
-        body.append(banner(t(lang, "wellbeing.check.still")))
+        body.append(attention(t(lang, "wellbeing.check.still")))
         body.append(TextBlock(text=flag_lines(lang, flags), wrap=True, size="Small"))
 
     body.extend(
@@ -222,7 +223,7 @@ def amd_form(
         paragraph(t(lang, "wellbeing.amd.intro"), subtle=True),
     ]
     if errors:
-        body.append(banner(t(lang, "wellbeing.error.form")))
+        body.append(attention(t(lang, "wellbeing.error.form")))
 
     years = [Choice(title=str(option), value=str(option)) for option in (year, year - 1)]
     body.extend(

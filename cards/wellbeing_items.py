@@ -24,6 +24,7 @@ from microsoft_teams.cards import (
 
 from cards.common import (
     Card,
+    attention,
     button_column,
     button_rows,
     execute,
@@ -34,7 +35,6 @@ from cards.common import (
 )
 from cards.forms import Field, FormItem, Kind, Row, keyed, person_field, render_fields
 from cards.wellbeing_common import (
-    banner,
     field_spec,
     flag_lines,
     format_date,
@@ -120,7 +120,7 @@ def items_card(
     if notice:
         body.append(paragraph(notice))
     if errors:
-        body.append(banner(t(lang, "wellbeing.error.form")))
+        body.append(attention(t(lang, "wellbeing.error.form")))
     for row in range(1, rows + 1):
         body.append(
             Container(
@@ -134,7 +134,7 @@ def items_card(
         )
     actions: list[Any] = []
     if flags:
-        body.append(banner(t(lang, "wellbeing.check.intro")))
+        body.append(attention(t(lang, "wellbeing.check.intro")))
         body.append(TextBlock(text=flag_lines(lang, flags), wrap=True, size="Small"))
         body.append(paragraph(t(lang, "wellbeing.check.advice"), subtle=True))
         actions.append(
@@ -326,7 +326,7 @@ def owner_card(
             )
         )
     if notice:
-        body.append(banner(notice))
+        body.append(attention(notice))
     if not interactive:
         return render(AdaptiveCard(body=body))
     body.extend(_status_buttons(lang, view, origin="owner"))
@@ -352,7 +352,7 @@ def follow_up_card(lang: Lang, view: ItemView, *, today: date, notice: str | Non
         _item_facts(lang, view, today=today),
     ]
     if notice:
-        body.append(banner(notice))
+        body.append(attention(notice))
     if view.effect is None and view.status is ItemStatus.DONE:
         body.extend(render_fields(lang, EFFECT_FORM))
         body.append(
@@ -397,7 +397,7 @@ def item_edit_card(
         title(t(lang, "wellbeing.edit.title", ref=view.reference, unit=plain(view.unit)))
     ]
     if notice:
-        body.append(banner(notice))
+        body.append(attention(notice))
     if not view.status.is_open:
         body.append(_item_facts(lang, view, today=today))
         return render(
@@ -421,13 +421,13 @@ def item_edit_card(
     }
     errors = errors or {}
     if errors:
-        body.append(banner(t(lang, "wellbeing.error.form")))
+        body.append(attention(t(lang, "wellbeing.error.form")))
     body.append(paragraph(t(lang, "wellbeing.edit.status", status=status_name(lang, view, today))))
     body.extend(render_fields(lang, item_form(None), shown, errors, picker=picker))
     save: dict[str, Any] = {"item_id": view.id}
     label = "wellbeing.button.save"
     if flags:
-        body.append(banner(t(lang, "wellbeing.check.intro")))
+        body.append(attention(t(lang, "wellbeing.check.intro")))
         body.append(TextBlock(text=flag_lines(lang, flags), wrap=True, size="Small"))
         save["confirm"] = "yes"
         label = "wellbeing.button.save_anyway"

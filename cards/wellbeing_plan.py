@@ -21,6 +21,7 @@ from microsoft_teams.cards import (
 
 from cards.common import (
     Card,
+    attention,
     button_column,
     button_rows,
     execute,
@@ -32,7 +33,7 @@ from cards.common import (
     unit_choice,
 )
 from cards.forms import field_error
-from cards.wellbeing_common import banner, format_date, short, status_name, theme_name
+from cards.wellbeing_common import format_date, short, status_name, theme_name
 from domain.i18n import Lang, local_date, t
 from domain.org import UnitRef
 from domain.wellbeing import (
@@ -151,7 +152,7 @@ def plan_card(
         paragraph(t(lang, "wellbeing.plan.intro"), subtle=True),
     ]
     if notice:
-        body.append(banner(notice))
+        body.append(attention(notice))
     facts = [
         Fact(
             title=t(lang, "wellbeing.plan.last_dialogue"),

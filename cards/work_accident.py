@@ -20,9 +20,11 @@ from microsoft_teams.cards import (
 
 from cards.common import (
     Card,
+    attention,
     button_column,
     button_rows,
     execute,
+    format_day,
     notice_card,
     paragraph,
     plain,
@@ -50,10 +52,6 @@ from domain.work_accident import (
 )
 
 FORM_ACTIONS = ("work_accident.submit", "work_accident.cancel")
-
-
-def format_date(lang: Lang, value: date) -> str:
-    return value.strftime("%d.%m.%Y") if lang is Lang.DA else value.strftime("%d %b %Y")
 
 
 def _required(name: str, label: str, kind: Kind = Kind.TEXT, **spec: Any) -> Field:
@@ -161,14 +159,7 @@ def report_form(
         paragraph(t(lang, "work_accident.form.intro"), subtle=True),
     ]
     if errors:
-        body.append(
-            TextBlock(
-                text=t(lang, "work_accident.form.fix"),
-                color="Attention",
-                weight="Bolder",
-                wrap=True,
-            )
-        )
+        body.append(attention(t(lang, "work_accident.form.fix")))
     body.extend(
         render_fields(
             lang,
@@ -206,8 +197,8 @@ def easy_line(lang: Lang, accident: AccidentView) -> str:
         return t(
             lang,
             f"work_accident.easy.{duty.value}",
-            due=format_date(lang, accident.easy_due),
-            start=format_date(lang, start),
+            due=format_day(lang, accident.easy_due),
+            start=format_day(lang, start),
         )
     return t(lang, f"work_accident.easy.{duty.value}")
 
@@ -272,7 +263,7 @@ def _facts(lang: Lang, accident: AccidentView, reader: Reader) -> FactSet:
     elif accident.injured_name:
         injured = f"{plain(accident.injured_name)} ({injured.lower()})"
     absence = (
-        format_date(lang, accident.absence_from)
+        format_day(lang, accident.absence_from)
         if accident.absence_from is not None
         else t(lang, "work_accident.card.no_absence")
     )
@@ -319,7 +310,7 @@ def _easy_state(lang: Lang, accident: AccidentView, today: date) -> list[CardEle
                 t(
                     lang,
                     "work_accident.card.filed",
-                    filed_on=format_date(lang, accident.easy_filed_on),
+                    filed_on=format_day(lang, accident.easy_filed_on),
                     reference=plain(accident.easy_reference or ""),
                     who=who,
                 )
@@ -362,7 +353,7 @@ def _follow_up(lang: Lang, accident: AccidentView, reader: Reader) -> list[CardE
         )
     else:
         key = "follow_up" if reader.may_confirm_follow_up else "follow_up_by_leader"
-        text = t(lang, f"work_accident.card.{key}", by=format_date(lang, accident.follow_up_by))
+        text = t(lang, f"work_accident.card.{key}", by=format_day(lang, accident.follow_up_by))
     return [paragraph(text)]
 
 
@@ -553,10 +544,7 @@ def accident_card(
     body.extend(_investigation(lang, accident, reader))
     if message:
         body.append(TextBlock(text=message, color="Good", wrap=True, weight="Bolder"))
-    body.extend(
-        TextBlock(text=error, color="Attention", wrap=True, weight="Bolder")
-        for error in errors or []
-    )
+    body.extend(attention(error) for error in errors or [])
     body.extend(button_rows(_buttons(lang, accident, reader)))
     return render(AdaptiveCard(body=body))
 
@@ -646,7 +634,7 @@ def outcome_notice(lang: Lang, accident: AccidentView) -> Card:
                     lang,
                     "work_accident.outcome.action",
                     action=plain(action.description),
-                    due=format_date(lang, action.due_date),
+                    due=format_day(lang, action.due_date),
                 ),
                 wrap=True,
                 spacing="None",

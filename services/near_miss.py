@@ -18,10 +18,9 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cards.common import Card, notice_card, plain
+from cards.common import Card, format_day, notice_card, plain
 from cards.exports import with_export
 from cards.near_miss import (
-    format_date,
     list_card,
     no_part_card,
     not_allowed_card,
@@ -607,7 +606,7 @@ class NearMissReminders:
             t(owner.lang, "near_miss.owner.reminder")
             if action.due_date >= today
             else t(
-                owner.lang, "near_miss.owner.overdue", due=format_date(owner.lang, action.due_date)
+                owner.lang, "near_miss.owner.overdue", due=format_day(owner.lang, action.due_date)
             )
         )
         delivered = has_chat and await self.notifier.card_to_person(

@@ -10,8 +10,8 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cards.common import Card, notice_card, plain
-from cards.screening import answer_card, ask_card, format_day
+from cards.common import Card, format_day, notice_card, plain
+from cards.screening import answer_card, ask_card
 from domain.actor import Speaker
 from domain.i18n import Lang, local_date, preferred_lang, t
 from domain.ids import CardId, ChosenId

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from functools import partial
 
-from cards.common import notice_card, plain
-from cards.screening import answer_card, format_day
+from cards.common import format_day, notice_card, plain
+from cards.screening import answer_card
 from domain.i18n import local_date, t
 from domain.org import Role
 from domain.screening import ScreeningView, open_request_stage

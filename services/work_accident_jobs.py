@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Final
 
-from cards.common import Card
-from cards.work_accident import accident_card, format_date
+from cards.common import Card, format_day
+from cards.work_accident import accident_card
 from domain.i18n import local_date, t
 from domain.work_accident import (
     EasyStatus,
@@ -101,7 +101,7 @@ class WorkAccidentReminders:
         shown: list[int] = []
         for reader, person in readers:
             lang = work_accident.lang_of(person)
-            by = format_date(lang, view.follow_up_by) if view.follow_up_by is not None else ""
+            by = format_day(lang, view.follow_up_by) if view.follow_up_by is not None else ""
             intro = t(lang, "work_accident.reminder.follow_up", by=by)
             if await self.notifier.card_to_person(
                 person.id,
@@ -144,7 +144,7 @@ class WorkAccidentReminders:
         shown: list[int] = []
         for reader, person in readers:
             lang = work_accident.lang_of(person)
-            due = format_date(lang, view.easy_due) if view.easy_due is not None else ""
+            due = format_day(lang, view.easy_due) if view.easy_due is not None else ""
             intro = t(lang, f"work_accident.reminder.{reminder.value}", due=due)
             card: Card = accident_card(lang, view, reader, now=now, intro=intro)
             if await self.notifier.card_to_person(

@@ -17,8 +17,7 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cards.common import Card, notice_card, plain
-from cards.near_miss import format_date
+from cards.common import Card, format_day, notice_card, plain
 from cards.work_accident import (
     accident_card,
     action_owner_card,
@@ -273,7 +272,7 @@ class WorkAccidentLearning:
         if action is None or owner is None:
             return False
         lang = work_accident.lang_of(owner)
-        due = format_date(lang, action.due_date)
+        due = format_day(lang, action.due_date)
         delivered = await self.notifier.card_to_person(
             owner_id,
             action_owner_card(
