@@ -29,6 +29,7 @@ from microsoft_teams.cards import (
     ToggleInput,
 )
 
+from cards.common import attention
 from domain.i18n import Lang, t
 from domain.org import EMAIL_PATTERN
 from domain.people import MAX_PERSON_INPUT, PEOPLE_DATASET
@@ -159,14 +160,16 @@ def render_fields(
     choices: Mapping[str, Sequence[Choice]] | None = None,
     today: date | None = None,
     picker: bool = False,
+    fix: str | None = None,
 ) -> list[CardElement]:
     """The form's inputs in order, each showing what was typed (`values`), each field's
     error (`errors`: field id → message) right under it (in a row, in its own column).
-    A person field is Teams' people picker if `picker`, else an e-mail field."""
+    A person field is Teams' people picker if `picker`, else an e-mail field. With errors,
+    the line `fix` (a catalogue key: what to do about them) stands above the inputs."""
     values = values or {}
     errors = errors or {}
     choices = choices or {}
-    body: list[CardElement] = []
+    body: list[CardElement] = [attention(t(lang, fix))] if errors and fix else []
     for item in items:
         if isinstance(item, Note):
             body.append(_note(lang, item))

@@ -293,12 +293,16 @@ def request_form(
             paragraph(t(lang, "lone_work.form.requester", name=plain(requester)), subtle=True)
         )
     body.append(paragraph(t(lang, "lone_work.form.intro"), subtle=True))
-    if errors:
-        body.append(attention(t(lang, "lone_work.error.form")))
     details = (*_DETAILS, *EMERGENCY[picker], *_CONFIRMATIONS)
     body.extend(
         render_fields(
-            lang, details, values, errors, choices={"unit_id": unit_choices(units)}, picker=picker
+            lang,
+            details,
+            values,
+            errors,
+            choices={"unit_id": unit_choices(units)},
+            picker=picker,
+            fix="lone_work.error.form",
         )
     )
     body.append(TextBlock(text=t(lang, f"{_FIELD}.schedule"), weight="Bolder", wrap=True))

@@ -14,7 +14,6 @@ from microsoft_teams.cards import (
 
 from cards.common import (
     Card,
-    attention,
     button_rows,
     paragraph,
     plain,
@@ -135,8 +134,6 @@ def report_form(
         title(t(lang, "near_miss.form.title")),
         paragraph(t(lang, "near_miss.form.intro"), subtle=True),
     ]
-    if errors:
-        body.append(attention(t(lang, "near_miss.form.fix")))
     body.extend(
         render_fields(
             lang,
@@ -145,6 +142,7 @@ def report_form(
             errors,
             choices={"unit_id": unit_choices(units)},
             today=local.date(),
+            fix="near_miss.form.fix",
         )
     )
     return render(

@@ -101,12 +101,17 @@ def search_card(
                 t(lang, "precursors.search.found", query=plain(query.strip()), count=len(matches))
             )
         )
-        if errors:
-            body.append(attention(t(lang, "precursors.error.form")))
         chosen = {"substance_id": str(matches[0].id), **_typed(values)}
         choices = [Choice(title=_choice_title(lang, item), value=str(item.id)) for item in matches]
         body.extend(
-            render_fields(lang, HOLDING_FORM, chosen, errors, choices={"substance_id": choices})
+            render_fields(
+                lang,
+                HOLDING_FORM,
+                chosen,
+                errors,
+                choices={"substance_id": choices},
+                fix="precursors.error.form",
+            )
         )
         body.append(paragraph(t(lang, "precursors.search.categories"), subtle=True))
         actions.append(submit(t(lang, "precursors.button.add"), "precursors.add"))

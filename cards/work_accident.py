@@ -158,8 +158,6 @@ def report_form(
         title(t(lang, "work_accident.form.title")),
         paragraph(t(lang, "work_accident.form.intro"), subtle=True),
     ]
-    if errors:
-        body.append(attention(t(lang, "work_accident.form.fix")))
     body.extend(
         render_fields(
             lang,
@@ -168,6 +166,7 @@ def report_form(
             errors,
             choices={"unit_id": unit_choice_list(units)},
             today=local.date(),
+            fix="work_accident.form.fix",
         )
     )
     return render(
