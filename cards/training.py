@@ -20,13 +20,13 @@ from cards.common import Card, button_rows, execute, paragraph, plain, render, t
 from cards.exports import proof_button
 from cards.forms import Field, Kind, keyed, render_fields
 from domain.i18n import Lang, t
+from domain.links import PROOF_MAX
 from domain.org import UnitRef
 from domain.proofs import training_ref
 from domain.training import (
     ACTIVITY_MAX,
     EMAIL_MAX,
     GIVEN_BY_MAX,
-    PROOF_MAX,
     TrainingCheck,
     TrainingKind,
     TrainingView,

@@ -4,14 +4,13 @@ enough that the reasoning must be reviewed. Pure rules; the records are in `stor
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from datetime import date
 from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from domain.documentation import PROOF_MAX
+from domain.links import ProofLink
 from domain.org import Role
 
 AMO_DUTY: Final = "amo_composition"
@@ -25,8 +24,6 @@ Member = tuple[int, Role]
 
 GroupName = Annotated[str, Field(min_length=1, max_length=GROUP_MAX)]
 
-_URL = re.compile(r"^https://[^\s<>\"']+$")
-
 
 class AmoForm(BaseModel):
     """What the AMO card submits: the groups (one name a line), the reasoning for the number
@@ -36,25 +33,13 @@ class AmoForm(BaseModel):
 
     groups: list[GroupName] = Field(min_length=1, max_length=GROUPS_MAX)
     reasoning: str = Field(min_length=1, max_length=REASONING_MAX)
-    proof: str | None = Field(default=None, max_length=PROOF_MAX)
+    proof: ProofLink = None
 
     @field_validator("groups", mode="before")
     @classmethod
     def _one_a_line(cls, value: object) -> object:
         if isinstance(value, str):
             return [line.strip() for line in value.splitlines() if line.strip()]
-        return value
-
-    @field_validator("proof", mode="before")
-    @classmethod
-    def _blank_is_none(cls, value: object) -> object:
-        return None if value == "" else value
-
-    @field_validator("proof")
-    @classmethod
-    def _https_link(cls, value: str | None) -> str | None:
-        if value is not None and not _URL.match(value):
-            raise ValueError("not an https link")
         return value
 
 

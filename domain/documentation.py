@@ -4,14 +4,14 @@ and the proof. The duties are data (`storage/seed/duties.yaml`); the rules here 
 from __future__ import annotations
 
 import calendar
-import re
 from datetime import date
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from domain.links import ProofLink
+
 DUE_SOON_DAYS = 60
-PROOF_MAX = 500
 SUBJECT_MAX = 150
 
 
@@ -147,29 +147,19 @@ def reminder_stage(item: Standing, today: date) -> str | None:
     return None
 
 
-_URL = re.compile(r"^https://[^\s<>\"']+$")
-
-
 class RecordForm(BaseModel):
     """What the record card submits: the day the duty was met, the proof, the subject."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
     met_on: date
-    proof: str | None = Field(default=None, max_length=PROOF_MAX)
+    proof: ProofLink = None
     subject: str | None = Field(default=None, max_length=SUBJECT_MAX)
 
-    @field_validator("proof", "subject", mode="before")
+    @field_validator("subject", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if value == "" else value
-
-    @field_validator("proof")
-    @classmethod
-    def _https_link(cls, value: str | None) -> str | None:
-        if value is not None and not _URL.match(value):
-            raise ValueError("not an https link")
-        return value
 
 
 def form_problems(form: RecordForm, duty: Duty, today: date) -> dict[str, str]:

@@ -14,16 +14,15 @@ leader or AMK as planned (a day ahead) or held (a day passed); a held one meets 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, Final
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
-from domain.documentation import PROOF_MAX
+from domain.links import ProofLink
 
 SCREENING_DUTY: Final = "screening"
 REMIND_AFTER_DAYS: Final = 7
@@ -110,9 +109,6 @@ class HeldView:
     findings: int = 0
 
 
-_URL = re.compile(r"^https://[^\s<>\"']+$")
-
-
 class RecordForm(BaseModel):
     """What the screening card submits (the findings are item rows, parsed on their own)."""
 
@@ -122,19 +118,12 @@ class RecordForm(BaseModel):
     state: ScreeningState
     day: date
     request_id: int | None = None
-    proof: str | None = Field(default=None, max_length=PROOF_MAX)
+    proof: ProofLink = None
 
-    @field_validator("request_id", "proof", mode="before")
+    @field_validator("request_id", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if value == "" else value
-
-    @field_validator("proof")
-    @classmethod
-    def _https_link(cls, value: str | None) -> str | None:
-        if value is not None and not _URL.match(value):
-            raise ValueError("not an https link")
-        return value
 
 
 def record_problems(form: RecordForm, today: date, requests: set[int]) -> dict[str, str]:

@@ -21,12 +21,12 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from domain.links import ProofLink
+
 ACTIVITY_MAX: Final = 200
 GIVEN_BY_MAX: Final = 150
-PROOF_MAX: Final = 500
 EMAIL_MAX: Final = 320
 
-_URL = re.compile(r"^https://[^\s<>\"']+$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LONE_WORK_WORDS: Final = ("alenearbejde", "lone work", "lone-work", "working alone")
 
@@ -57,13 +57,8 @@ class TrainingForm(BaseModel):
     kind: TrainingKind
     given_on: date
     given_by: str = Field(min_length=2, max_length=GIVEN_BY_MAX)
-    proof: str | None = Field(default=None, max_length=PROOF_MAX)
+    proof: ProofLink = None
     lone_work: bool = False
-
-    @field_validator("proof", mode="before")
-    @classmethod
-    def _blank_is_none(cls, value: object) -> object:
-        return None if value == "" else value
 
     @field_validator("lone_work", mode="before")
     @classmethod
@@ -76,13 +71,6 @@ class TrainingForm(BaseModel):
         if not _EMAIL.match(value):
             raise ValueError("not an e-mail address")
         return value.lower()
-
-    @field_validator("proof")
-    @classmethod
-    def _https_link(cls, value: str | None) -> str | None:
-        if value is not None and not _URL.match(value):
-            raise ValueError("not an https link")
-        return value
 
 
 def form_problems(form: TrainingForm, today: date) -> dict[str, str]:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.documentation import PROOF_MAX
+from domain.links import PROOF_MAX
 from storage.models import Base, utcnow
 
 

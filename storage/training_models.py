@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.training import ACTIVITY_MAX, GIVEN_BY_MAX, PROOF_MAX
+from domain.links import PROOF_MAX
+from domain.training import ACTIVITY_MAX, GIVEN_BY_MAX
 from storage.models import Base, utcnow
 
 
