@@ -27,6 +27,8 @@ def line_text(lang: Lang, line: Line) -> str:
         name: plain(value) if isinstance(value, str) else value
         for name, value in line.values.items()
     }
+    for name, (danish, english) in line.localized.items():
+        values[name] = danish if lang is Lang.DA else english
     return t(lang, line.key, **values)
 
 

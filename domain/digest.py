@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
 
@@ -22,6 +23,8 @@ class Line(BaseModel):
 
     key: str
     values: dict[str, str | int] = Field(default_factory=dict)
+    localized: dict[str, tuple[str, str]] = Field(default_factory=dict)
+    """Values that read differently by language (Danish, English), e.g. a duty's name."""
     highlight: bool = False
 
 
@@ -109,14 +112,23 @@ def count_line(
     *,
     highlight: bool = False,
     names_only: bool = False,
+    localized: Mapping[str, tuple[str, str]] | None = None,
 ) -> list[Line]:
-    """One line counting `counts` (unit id → count) with the units named; none if zero."""
+    """One line counting `counts` (unit id → count) with the units named (and `localized`
+    values, Danish and English); none if zero."""
     total = sum(counts.values())
     if not total:
         return []
     by_name = {names.get(unit_id, "?"): count for unit_id, count in counts.items()}
     units = unit_counts(by_name, limit=scope.list_limit, names_only=names_only)
-    return [Line(key=key, values={"count": total, "units": units}, highlight=highlight)]
+    return [
+        Line(
+            key=key,
+            values={"count": total, "units": units},
+            localized=dict(localized or {}),
+            highlight=highlight,
+        )
+    ]
 
 
 def names_line(key: str, unit_names: list[str], scope: Scope) -> list[Line]:

@@ -165,7 +165,8 @@ async def precursors_section(session: AsyncSession, scope: Scope, names: dict[in
 async def documentation_section(
     session: AsyncSession, scope: Scope, names: dict[int, str]
 ) -> Section:
-    """Per unit, how many written duties are overdue and how many fall due within 14 days
+    """Per duty, the units where it is overdue (a duty kept per subject counts its subjects),
+    per unit how many duties fall due within 14 days
     (duties never recorded are left to the overview: on day one they would be all), and how
     many lone-work approvals in force or to come have no matching § 18 training record, and
     the units whose AMO composition needs a review since their AMO roles changed
@@ -175,12 +176,14 @@ async def documentation_section(
     active = {unit.id for unit in await org.list_units(session)}
     unit_ids = [unit_id for unit_id in unit_ids if unit_id in active]
     met = await documentation.last_met(session, unit_ids)
-    overdue: dict[int, int] = {}
+    catalogue = documentation.duties()
+    overdue: dict[str, dict[int, int]] = {duty.key: {} for duty in catalogue.duties}
     soon: dict[int, int] = {}
     for unit_id in unit_ids:
-        for item in unit_standings(documentation.duties(), met, unit_id, today):
+        for item in unit_standings(catalogue, met, unit_id, today):
             if item.status is Status.OVERDUE:
-                overdue[unit_id] = overdue.get(unit_id, 0) + 1
+                by_unit = overdue[item.duty.key]
+                by_unit[unit_id] = by_unit.get(unit_id, 0) + 1
             elif item.due_on is not None and 0 <= (item.due_on - today).days <= 14:
                 soon[unit_id] = soon.get(unit_id, 0) + 1
     trained = await training.unit_counts_of(session, unit_ids, today=today, now=scope.now)
@@ -194,7 +197,18 @@ async def documentation_section(
         flow="documentation",
         title_key="digest.documentation.title",
         lines=[
-            *count_line("digest.documentation.overdue", overdue, names, scope, highlight=True),
+            *(
+                line
+                for duty in catalogue.duties
+                for line in count_line(
+                    "digest.documentation.overdue",
+                    overdue[duty.key],
+                    names,
+                    scope,
+                    highlight=True,
+                    localized={"duty": (duty.name_da, duty.name_en)},
+                )
+            ),
             *count_line("digest.documentation.due_soon", soon, names, scope),
             *count_line("digest.documentation.lone_work_untrained", untrained, names, scope),
             *count_line("digest.documentation.amo_review", review, names, scope, names_only=True),

@@ -136,8 +136,8 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     "digest.documentation.title": ("Dokumentation", "Documentation"),
     "digest.documentation.overdue": (
-        "Overskredne dokumentationskrav: **{count}** – {units}",
-        "Overdue documentation duties: **{count}** – {units}",
+        "{duty} – overskredet: **{count}** – {units}",
+        "{duty} – overdue: **{count}** – {units}",
     ),
     "digest.documentation.due_soon": (
         "Dokumentationskrav, der forfalder inden for 14 dage: **{count}** – {units}",

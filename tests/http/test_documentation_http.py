@@ -11,8 +11,9 @@ from pathlib import Path
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from cards.digest import line_text
 from domain.digest import iso_week, scope_for
-from domain.i18n import Lang, t
+from domain.i18n import Lang
 from services.digest_sections import compose
 from services.documentation_export import export_overview
 from services.documentation_jobs import DocumentationReminders
@@ -264,11 +265,14 @@ async def test_the_digest_counts_overdue_and_nearly_due_duties_per_unit(bot: Bot
     async with bot.runtime.db.sessions() as session:
         content = await compose(session, scope_for(iso_week(now), now))
     section = next(s for s in content.sections if s.flow == "documentation")
-    lines = [t(Lang.DA, line.key, **line.values) for line in section.lines]
+    lines = [line_text(Lang.DA, line) for line in section.lines]
     assert lines == [
-        "Overskredne dokumentationskrav: **2** – Kemi 2",
+        "Fysisk APV – overskredet: **1** – Kemi 1",
+        "Screening – overskredet: **1** – Kemi 1",
         "Dokumentationskrav, der forfalder inden for 14 dage: **1** – Fysik 1",
     ]
+    english = [line_text(Lang.EN, line) for line in section.lines]
+    assert english[0] == "Physical risk assessment (APV) – overdue: **1** – Kemi 1"
 
 
 async def test_the_export_colours_every_unit_and_duty_and_lists_the_proof(
