@@ -123,6 +123,19 @@ async def _migrate(settings: Settings) -> None:
         await db.dispose()
 
 
+def start_ignoring_ctrl_c(process: BaseProcess) -> None:
+    """Start `process` with SIGINT ignored (an ignored signal stays ignored across exec).
+
+    A Ctrl-C reaches the whole process group; a worker still importing would end with a
+    traceback. It handles SIGINT itself once it serves (`_serve`), and until then the
+    supervisor stops it with SIGTERM."""
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        process.start()
+    finally:
+        signal.signal(signal.SIGINT, handler)
+
+
 def supervise(settings: Settings) -> int:
     """Migrate once, start `settings.workers` workers, restart any that die, stop on a signal."""
     asyncio.run(_migrate(settings))
@@ -135,7 +148,7 @@ def supervise(settings: Settings) -> int:
             args=(settings, number, os.getpid()),
             name=f"amkbot-worker-{number}",
         )
-        process.start()
+        start_ignoring_ctrl_c(process)
         return process
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
