@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -393,6 +394,21 @@ async def _person_erase(settings: Settings, email: str, dry_run: bool) -> int:
     return 0
 
 
+def _template_and_import(
+    commands: Any, name: str, help_text: str, *, template_help: str, import_help: str
+) -> None:
+    """`<name> template --out FILE` and `<name> import FILE [--check] [--lang]`: an import
+    sheet's two commands (`args.<name>_command` says which)."""
+    parser = commands.add_parser(name, help=help_text)
+    sub = parser.add_subparsers(dest=f"{name}_command")
+    template = sub.add_parser("template", help=template_help)
+    template.add_argument("--out", type=Path, required=True)
+    sheet = sub.add_parser("import", help=import_help)
+    sheet.add_argument("file", type=Path)
+    sheet.add_argument("--check", action="store_true", help="only check")
+    sheet.add_argument("--lang", choices=["da", "en"], default="da")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command")
@@ -437,34 +453,20 @@ def _parser() -> argparse.ArgumentParser:
         "documentation", help="every unit's written duties: status, dates and proof"
     )
     documentation_export.add_argument("--out", type=Path, required=True)
-    documentation_parser = commands.add_parser(
-        "documentation", help="existing records of the written duties"
+    _template_and_import(
+        commands,
+        "documentation",
+        "existing records of the written duties",
+        template_help="write the empty import sheet with its guide",
+        import_help="check every row, then import all of them or nothing",
     )
-    documentation_commands = documentation_parser.add_subparsers(dest="documentation_command")
-    documentation_template = documentation_commands.add_parser(
-        "template", help="write the empty import sheet with its guide"
+    _template_and_import(
+        commands,
+        "training",
+        "instruction and training records: H&S e-learning completions",
+        template_help="write the empty import sheet for e-learning completions",
+        import_help="check a filled sheet and write all its rows, or none",
     )
-    documentation_template.add_argument("--out", type=Path, required=True)
-    documentation_import = documentation_commands.add_parser(
-        "import", help="check every row, then import all of them or nothing"
-    )
-    documentation_import.add_argument("file", type=Path)
-    documentation_import.add_argument("--check", action="store_true", help="only check")
-    documentation_import.add_argument("--lang", choices=["da", "en"], default="da")
-    training_parser = commands.add_parser(
-        "training", help="instruction and training records: H&S e-learning completions"
-    )
-    training_commands = training_parser.add_subparsers(dest="training_command")
-    training_template = training_commands.add_parser(
-        "template", help="write the empty import sheet for e-learning completions"
-    )
-    training_template.add_argument("--out", type=Path, required=True)
-    training_import = training_commands.add_parser(
-        "import", help="check a filled sheet and write all its rows, or none"
-    )
-    training_import.add_argument("file", type=Path)
-    training_import.add_argument("--check", action="store_true", help="only check")
-    training_import.add_argument("--lang", choices=["da", "en"], default="da")
     digest = commands.add_parser("digest", help="post (or print) the weekly digest now")
     digest.add_argument("--now", action="store_true", help="run now instead of on schedule")
     digest.add_argument("--week", help="ISO week such as 2026-W48 (default: this week)")

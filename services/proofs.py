@@ -76,15 +76,14 @@ class ProofServices:
 
     async def refuse(self, speaker: Speaker, ref: ProofRef, reason: AttachRefusal) -> None:
         """Audit a refused attempt to attach (nothing was written)."""
-        async with audit.audited(self.db) as connection:
-            await audit.record(
-                connection,
-                actor=speaker.actor,
-                action=f"{ATTACH}.refused",
-                entity_type=_entity(ref),
-                entity_id=ref.record_id,
-                after={"reason": reason.value},
-            )
+        await audit.record_refusal(
+            self.db,
+            actor=speaker.actor,
+            action=ATTACH,
+            entity_type=_entity(ref),
+            entity_id=ref.record_id,
+            reason=reason.value,
+        )
 
     async def attach(
         self, speaker: Speaker, ref: ProofRef, data: bytes, name: str, file_type: str

@@ -203,7 +203,13 @@ async def changed_once(
 
 
 async def record_refusal(
-    db: Database, *, actor: str | None, action: str, entity_type: str, entity_id: int | None
+    db: Database,
+    *,
+    actor: str | None,
+    action: str,
+    entity_type: str,
+    entity_id: int | None,
+    reason: str = "not_allowed",
 ) -> None:
     """One `<action>.refused` event in a transaction of its own (the refused read wrote nothing)."""
     async with audited(db) as connection:
@@ -213,7 +219,7 @@ async def record_refusal(
             action=f"{action}.refused",
             entity_type=entity_type,
             entity_id=entity_id,
-            after={"reason": "not_allowed"},
+            after={"reason": reason},
         )
 
 
