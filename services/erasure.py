@@ -68,13 +68,13 @@ class ErasureServices:
         except ValidationError:
             key = "people.pick.error" if self.picker else "erase.person.error"
             return erase_form_card(lang, picker=self.picker, values=values, error=t(lang, key))
-        async with self.db.transaction() as session:
+        async with audit.audited(self.db) as connection:
             result = await erasure.erase_person(
-                session, who=who, dry_run=True, actor=speaker.actor, now=self.clock()
+                connection, who=who, dry_run=True, actor=speaker.actor, now=self.clock()
             )
             if result is not None:
                 await audit.record(
-                    session,
+                    connection,
                     actor=speaker.actor,
                     action=PREVIEW_ACTION,
                     entity_type="person",
@@ -91,9 +91,9 @@ class ErasureServices:
         lang = speaker.lang
         if not speaker.is_admin:
             return await self._refuse(speaker, ERASE_ACTION)
-        async with self.db.transaction() as session:
+        async with audit.audited(self.db) as connection:
             result = await erasure.erase_person(
-                session, who=sent.person, dry_run=False, actor=speaker.actor, now=self.clock()
+                connection, who=sent.person, dry_run=False, actor=speaker.actor, now=self.clock()
             )
         if result is None:
             return notice_card(t(lang, "erase.title"), t(lang, "erase.unknown"))

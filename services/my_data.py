@@ -71,8 +71,8 @@ class DatabaseMyDataServices:
     async def erase(self, who: str, *, dry_run: bool, actor: str) -> Erasure | None:
         """Replace the person with this e-mail (or Entra object id) by a pseudonym in every
         register (a dry run only counts); None if the bot knows no one by it."""
-        async with self.db.transaction() as session:
+        async with audit.audited(self.db) as connection:
             result = await erasure.erase_person(
-                session, who=who, dry_run=dry_run, actor=actor, now=utcnow()
+                connection, who=who, dry_run=dry_run, actor=actor, now=utcnow()
             )
         return result

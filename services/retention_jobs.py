@@ -7,18 +7,17 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from domain.retention import RetentionSettings, days_cutoff, years_cutoff
 from domain.wellbeing import local_today
 from services.claimed import send_once
 from storage import near_miss_photos, retention
+from storage.audit import AuditedConnection, audited
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 PENDING_PHOTO_HOURS = 24
-Batch = Callable[[AsyncSession], Awaitable[int]]
+Batch = Callable[[AuditedConnection], Awaitable[int]]
 
 
 class RetentionJob:
@@ -52,58 +51,58 @@ class RetentionJob:
         audit_events = years_cutoff(now, settings.audit_years)
         steps: dict[str, tuple[Batch, int]] = {
             "near_miss": (
-                lambda session: retention.remove_near_miss_people(
-                    session, cutoff=near_miss, now=now, years=settings.near_miss_years
+                lambda connection: retention.remove_near_miss_people(
+                    connection, cutoff=near_miss, now=now, years=settings.near_miss_years
                 ),
                 retention.BATCH,
             ),
             "work_accident": (
-                lambda session: retention.remove_work_accident_people(
-                    session, cutoff=work_accidents, now=now, years=settings.work_accident_years
+                lambda connection: retention.remove_work_accident_people(
+                    connection, cutoff=work_accidents, now=now, years=settings.work_accident_years
                 ),
                 retention.BATCH,
             ),
             "lone_work": (
-                lambda session: retention.remove_lone_work_people(
-                    session, cutoff=lone_work, now=now, years=settings.lone_work_years
+                lambda connection: retention.remove_lone_work_people(
+                    connection, cutoff=lone_work, now=now, years=settings.lone_work_years
                 ),
                 retention.BATCH,
             ),
             "checkins": (
-                lambda session: retention.delete_checkin_timelines(
-                    session, cutoff=checkins, days=settings.checkin_days
+                lambda connection: retention.delete_checkin_timelines(
+                    connection, cutoff=checkins, days=settings.checkin_days
                 ),
                 retention.BATCH,
             ),
             "training": (
-                lambda session: retention.remove_training_people(
-                    session, cutoff=training, now=now, years=settings.training_years
+                lambda connection: retention.remove_training_people(
+                    connection, cutoff=training, now=now, years=settings.training_years
                 ),
                 retention.BATCH,
             ),
             "conversations": (
-                lambda session: retention.delete_conversations(
-                    session, cutoff=conversations, days=settings.conversation_days
+                lambda connection: retention.delete_conversations(
+                    connection, cutoff=conversations, days=settings.conversation_days
                 ),
                 retention.BATCH,
             ),
             # photos of near-miss forms never sent (a day is long enough to finish one)
             "near_miss_unsent_photos": (
-                lambda session: near_miss_photos.delete_pending(
-                    session, cutoff=now - timedelta(hours=PENDING_PHOTO_HOURS)
+                lambda connection: near_miss_photos.delete_pending(
+                    connection, cutoff=now - timedelta(hours=PENDING_PHOTO_HOURS)
                 ),
                 retention.BATCH,
             ),
             "dialog_states": (
-                lambda session: retention.delete_dialog_states(
-                    session, cutoff=conversations, days=settings.conversation_days
+                lambda connection: retention.delete_dialog_states(
+                    connection, cutoff=conversations, days=settings.conversation_days
                 ),
                 retention.BATCH,
             ),
             # Last, so the retention events above are not yet old enough to be touched.
             "audit": (
-                lambda session: retention.redact_audit_events(
-                    session, cutoff=audit_events, now=now, years=settings.audit_years
+                lambda connection: retention.redact_audit_events(
+                    connection, cutoff=audit_events, now=now, years=settings.audit_years
                 ),
                 retention.AUDIT_BATCH,
             ),
@@ -118,8 +117,8 @@ class RetentionJob:
     async def _in_batches(self, batch: Batch, size: int) -> int:
         total = 0
         while True:
-            async with self.db.transaction() as session:
-                handled = await batch(session)
+            async with audited(self.db) as connection:
+                handled = await batch(connection)
             total += handled
             if handled < size:
                 return total

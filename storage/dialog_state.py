@@ -7,9 +7,8 @@ from collections.abc import Iterable
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import Database
+from storage.db import Database, HotConnection
 from storage.models import DialogStateRow
 
 
@@ -22,17 +21,18 @@ async def read(db: Database, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
     wanted = list(keys)
     if not wanted:
         return {}
-    async with db.sessions() as session:
-        return await read_in(session, wanted)
+    async with db.reading() as connection:
+        return await read_in(connection, wanted)
 
 
-async def read_in(session: AsyncSession, keys: list[str]) -> dict[str, tuple[str, str]]:
-    """`read` inside a session the caller already has open."""
-    rows = await session.execute(
-        select(DialogStateRow.key, DialogStateRow.etag, DialogStateRow.data).where(
-            DialogStateRow.key.in_(keys)
-        )
-    )
+_READ = select(DialogStateRow.key, DialogStateRow.etag, DialogStateRow.data).where(
+    DialogStateRow.key.in_(bindparam("keys", expanding=True))
+)
+
+
+async def read_in(connection: HotConnection, keys: list[str]) -> dict[str, tuple[str, str]]:
+    """`read` on a connection the caller already has open."""
+    rows = await connection.execute(_READ, {"keys": keys})
     return {key: (etag, data) for key, etag, data in rows}
 
 
@@ -80,8 +80,11 @@ async def write(db: Database, key: str, data: str, expected_etag: str | None) ->
     return new_etag
 
 
+_REMOVE = delete(DialogStateRow).where(DialogStateRow.key.in_(bindparam("keys", expanding=True)))
+
+
 async def remove(db: Database, keys: Iterable[str]) -> None:
     wanted = list(keys)
     if wanted:
-        async with db.transaction() as session:
-            await session.execute(delete(DialogStateRow).where(DialogStateRow.key.in_(wanted)))
+        async with db.writing() as connection:
+            await connection.execute(_REMOVE, {"keys": wanted})

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Column,
+    Select,
     String,
     Table,
     Text,
@@ -29,7 +31,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 from domain.audit import person_actor
@@ -37,7 +38,7 @@ from domain.my_data import ERASE_ACTION, Erasure, pseudonym
 from domain.people import person_key
 from domain.retention import REMOVED_PERSON_AAD
 from storage import audit, proofs
-from storage.audit import REDACT_ACTION
+from storage.audit import REDACT_ACTION, AuditedConnection
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import (
     AuditEvent,
@@ -98,7 +99,25 @@ def _matches(column: Column[Any] | QueryableAttribute[Any], needles: list[str]) 
     return or_(*(text.contains(needle.lower(), autoescape=True) for needle in needles))
 
 
-async def _person_records(session: AsyncSession, person_id: int) -> dict[str, int]:
+@dataclass(frozen=True, slots=True)
+class _PersonRow:
+    """What erasing a person reads of their `person` row."""
+
+    id: int
+    name: str | None
+    upn: str | None
+    aad_object_id: str | None
+    teams_user_id: str | None
+
+
+_PERSON_COLUMNS = tuple(getattr(Person, field.name) for field in fields(_PersonRow))
+
+
+async def _count(connection: AuditedConnection, statement: Select[Any]) -> int:
+    return int((await connection.execute(statement)).scalar() or 0)
+
+
+async def _person_records(connection: AuditedConnection, person_id: int) -> dict[str, int]:
     """Rows per table that point at the person (other than their own chats and roles)."""
     counts: Counter[str] = Counter()
     for table in metadata.sorted_tables:
@@ -107,15 +126,14 @@ async def _person_records(session: AsyncSession, person_id: int) -> dict[str, in
         for column in table.columns:
             if not any(fk.column.table.name == "person" for fk in column.foreign_keys):
                 continue
-            found = await session.scalar(
-                select(func.count()).select_from(table).where(column == person_id)
+            counts[table.name] += await _count(
+                connection, select(func.count()).select_from(table).where(column == person_id)
             )
-            counts[table.name] += int(found or 0)
     return {name: count for name, count in sorted(counts.items()) if count}
 
 
 async def _replace_texts(
-    session: AsyncSession, needles: list[str], stand_in: str, *, dry_run: bool
+    connection: AuditedConnection, needles: list[str], stand_in: str, *, dry_run: bool
 ) -> dict[str, int]:
     """Every text column of every table (the audit trail and person rows apart): the needles
     replaced by `stand_in`. Returns the rows changed per table."""
@@ -127,7 +145,7 @@ async def _replace_texts(
         keys = list(table.primary_key.columns)
         for column in _text_columns(table):
             rows = (
-                await session.execute(select(*keys, column).where(_matches(column, needles)))
+                await connection.execute(select(*keys, column).where(_matches(column, needles)))
             ).all()
             for row in rows:
                 value = row[-1]
@@ -138,17 +156,22 @@ async def _replace_texts(
                 if dry_run:
                     continue
                 where = and_(*(key == row[index] for index, key in enumerate(keys)))
-                await session.execute(update(table).where(where).values({column.name: new}))
+                await connection.execute(update(table).where(where).values({column.name: new}))
     return {name: count for name, count in sorted(changed.items())}
 
 
 async def _redact_audit(
-    session: AsyncSession, person_id: int, needles: list[str], now: datetime, *, dry_run: bool
+    connection: AuditedConnection,
+    person_id: int,
+    needles: list[str],
+    now: datetime,
+    *,
+    dry_run: bool,
 ) -> int:
     """Audit events whose details, record id or actor name the person: emptied as retention
     empties them (the hashes stay, so the chain links), announced by one `audit.redact`."""
     rows = (
-        await session.execute(
+        await connection.execute(
             select(AuditEvent.id, AuditEvent.sequence).where(
                 AuditEvent.personal_data_removed_at.is_(None),
                 or_(
@@ -163,24 +186,22 @@ async def _redact_audit(
     if not rows or dry_run:
         return len(rows)
     ids = [row.id for row in rows]
-    await session.execute(
+    await connection.execute(
         update(AuditEvent)
         .where(AuditEvent.id.in_(ids))
         .values(before=null(), after=null(), personal_data_removed_at=now)
-        .execution_options(synchronize_session=False)
     )
     for column, stand_in in (
         (AuditEvent.entity_id, str(person_id)),
         (AuditEvent.actor, person_actor(person_id)),
     ):
-        await session.execute(
+        await connection.execute(
             update(AuditEvent)
             .where(AuditEvent.id.in_(ids), _matches(column, needles))
             .values({column.key: stand_in})
-            .execution_options(synchronize_session=False)
         )
     await audit.record(
-        session,
+        connection,
         actor=audit.SYSTEM_ACTOR,
         action=REDACT_ACTION,
         entity_type="audit_event",
@@ -193,7 +214,7 @@ async def _redact_audit(
     return len(rows)
 
 
-async def _find(session: AsyncSession, who: str) -> Person | None:
+async def _find(connection: AuditedConnection, who: str) -> _PersonRow | None:
     """The person with this e-mail (any case) or Entra object id (the people picker's
     value); never the stand-in for people removed at retention."""
     try:
@@ -205,17 +226,22 @@ async def _find(session: AsyncSession, who: str) -> Person | None:
         if key.aad_object_id
         else func.lower(Person.upn) == (key.upn or "").lower()
     )
-    return await session.scalar(
-        select(Person).where(wanted, Person.aad_object_id.is_distinct_from(REMOVED_PERSON_AAD))
-    )
+    row = (
+        await connection.execute(
+            select(*_PERSON_COLUMNS).where(
+                wanted, Person.aad_object_id.is_distinct_from(REMOVED_PERSON_AAD)
+            )
+        )
+    ).first()
+    return None if row is None else _PersonRow(*row)
 
 
 async def erase_person(
-    session: AsyncSession, *, who: str, dry_run: bool, actor: str, now: datetime
+    connection: AuditedConnection, *, who: str, dry_run: bool, actor: str, now: datetime
 ) -> Erasure | None:
     """Erase the person with this e-mail or Entra object id (see the module); a dry run
     counts and writes nothing. None if the bot knows no one by it."""
-    person = await _find(session, who)
+    person = await _find(connection, who)
     if person is None:
         return None
     person_id = person.id
@@ -232,7 +258,7 @@ async def erase_person(
     )
     stand_in = pseudonym(person_id)
     chats = (
-        await session.execute(
+        await connection.execute(
             select(
                 ConversationRef.id, ConversationRef.conversation_id, ConversationRef.user_id
             ).where(ConversationRef.person_id == person_id)
@@ -251,69 +277,65 @@ async def erase_person(
         if value and len(value.strip()) >= 3
     ]
     needles = list(dict.fromkeys(value.strip() for value in needles))
-    roles = int(
-        await session.scalar(
-            select(func.count())
-            .select_from(RoleAssignment)
-            .where(RoleAssignment.person_id == person_id)
-        )
-        or 0
+    roles = await _count(
+        connection,
+        select(func.count())
+        .select_from(RoleAssignment)
+        .where(RoleAssignment.person_id == person_id),
     )
-    records = await _person_records(session, person_id)
-    files = await proofs.count_of_person(session, person_id)
+    records = await _person_records(connection, person_id)
+    files = await proofs.count_of_person(connection, person_id)
     open_items = (
-        int(
-            await session.scalar(
-                select(func.count())
-                .select_from(WellbeingActionItem)
-                .where(
-                    WellbeingActionItem.owner_id == person_id, WellbeingActionItem.status.in_(_OPEN)
-                )
-            )
-            or 0
+        await _count(
+            connection,
+            select(func.count())
+            .select_from(WellbeingActionItem)
+            .where(
+                WellbeingActionItem.owner_id == person_id, WellbeingActionItem.status.in_(_OPEN)
+            ),
         )
-        + int(
-            await session.scalar(
-                select(func.count())
-                .select_from(NearMissAction)
-                .where(NearMissAction.owner_id == person_id, NearMissAction.status == "open")
-            )
-            or 0
+        + await _count(
+            connection,
+            select(func.count())
+            .select_from(NearMissAction)
+            .where(NearMissAction.owner_id == person_id, NearMissAction.status == "open"),
         )
-        + int(
-            await session.scalar(
-                select(func.count())
-                .select_from(LoneWorkRequest)
-                .where(
-                    LoneWorkRequest.approver_id == person_id, LoneWorkRequest.status == "pending"
-                )
-            )
-            or 0
+        + await _count(
+            connection,
+            select(func.count())
+            .select_from(LoneWorkRequest)
+            .where(LoneWorkRequest.approver_id == person_id, LoneWorkRequest.status == "pending"),
         )
     )
     if not dry_run:
-        await proofs.delete_of_person(session, person_id)
+        await proofs.delete_of_person(connection, person_id)
         chat_ids = [chat.id for chat in chats]
         if chat_ids:
-            await session.execute(
+            await connection.execute(
                 delete(PostedActivity).where(PostedActivity.conversation_ref_id.in_(chat_ids))
             )
-            await session.execute(delete(ConversationRef).where(ConversationRef.id.in_(chat_ids)))
+            await connection.execute(
+                delete(ConversationRef).where(ConversationRef.id.in_(chat_ids))
+            )
         for chat in chats:
-            await session.execute(
+            await connection.execute(
                 delete(DialogStateRow).where(
                     DialogStateRow.key.contains(chat.conversation_id, autoescape=True)
                 )
             )
-        await session.execute(delete(RoleAssignment).where(RoleAssignment.person_id == person_id))
-        await session.execute(delete(PersonLastUnit).where(PersonLastUnit.person_id == person_id))
+        await connection.execute(
+            delete(RoleAssignment).where(RoleAssignment.person_id == person_id)
+        )
+        await connection.execute(
+            delete(PersonLastUnit).where(PersonLastUnit.person_id == person_id)
+        )
         if person.upn:
-            await session.execute(
+            await connection.execute(
                 update(WorkAccident)
                 .where(func.lower(WorkAccident.injured_upn) == person.upn.lower())
                 .values(injured_upn=None, injured_id=person_id)
             )
-        await session.execute(
+        await connection.execute(
             update(Person)
             .where(Person.id == person_id)
             .values(
@@ -325,10 +347,9 @@ async def erase_person(
                 language_override=None,
                 updated_at=now,
             )
-            .execution_options(synchronize_session=False)
         )
-    texts = await _replace_texts(session, needles, stand_in, dry_run=dry_run)
-    audit_events = await _redact_audit(session, person_id, needles, now, dry_run=dry_run)
+    texts = await _replace_texts(connection, needles, stand_in, dry_run=dry_run)
+    audit_events = await _redact_audit(connection, person_id, needles, now, dry_run=dry_run)
     result = Erasure(
         person_id=person_id,
         pseudonym=stand_in,
@@ -343,7 +364,7 @@ async def erase_person(
     )
     if not dry_run:
         await audit.record(
-            session,
+            connection,
             actor=actor,
             action=ERASE_ACTION,
             entity_type="person",

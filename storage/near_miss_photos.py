@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.photos import StoredPhoto
+from storage.db import HotConnection
 from storage.near_miss_models import NearMissPhoto
 
 MAX_PHOTOS = 10
@@ -68,19 +69,16 @@ async def of_report(session: AsyncSession, report_id: int) -> list[StoredPhoto]:
     return [StoredPhoto(int(row.id), str(row.content_type), bytes(row.data)) for row in rows]
 
 
-async def delete_pending(session: AsyncSession, *, cutoff: datetime, limit: int = 200) -> int:
+async def delete_pending(connection: HotConnection, *, cutoff: datetime, limit: int = 200) -> int:
     """Photos of forms never sent, older than `cutoff` (at most `limit` at a time)."""
-    ids = (
-        await session.scalars(
+    ids = [
+        row[0]
+        for row in await connection.execute(
             select(NearMissPhoto.id)
             .where(NearMissPhoto.report_id.is_(None), NearMissPhoto.created_at < cutoff)
             .limit(limit)
         )
-    ).all()
+    ]
     if ids:
-        await session.execute(
-            delete(NearMissPhoto)
-            .where(NearMissPhoto.id.in_(ids))
-            .execution_options(synchronize_session=False)
-        )
+        await connection.execute(delete(NearMissPhoto).where(NearMissPhoto.id.in_(ids)))
     return len(ids)

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.proofs import CleanProof, ProofRef, RecordKind, StoredProof
+from storage.db import HotConnection
 from storage.documentation import ENTITY as DUTY_ENTITY
 from storage.documentation_models import DutyRecord
 from storage.proof_models import ProofFile
@@ -133,36 +134,38 @@ async def of_duty_records(session: AsyncSession, record_ids: Collection[int]) ->
     return {int(record_id or 0): int(file_id) for record_id, file_id in rows.tuples()}
 
 
-async def delete_of_training(session: AsyncSession, record_ids: Collection[int]) -> int:
+async def delete_of_training(connection: HotConnection, record_ids: Collection[int]) -> int:
     """Remove the proof files of these training records; how many there were."""
     if not record_ids:
         return 0
-    result = await session.execute(
-        delete(ProofFile)
-        .where(ProofFile.training_record_id.in_(sorted(record_ids)))
-        .execution_options(synchronize_session=False)
+    result = await connection.execute(
+        delete(ProofFile).where(ProofFile.training_record_id.in_(sorted(record_ids)))
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return int(result.rowcount or 0)
 
 
-async def count_of_person(session: AsyncSession, person_id: int) -> int:
+async def count_of_person(connection: HotConnection, person_id: int) -> int:
     """How many proof files the person's training records have."""
     return int(
-        await session.scalar(
-            select(func.count())
-            .select_from(ProofFile)
-            .join(TrainingRecord, TrainingRecord.id == ProofFile.training_record_id)
-            .where(TrainingRecord.person_id == person_id)
-        )
+        (
+            await connection.execute(
+                select(func.count())
+                .select_from(ProofFile)
+                .join(TrainingRecord, TrainingRecord.id == ProofFile.training_record_id)
+                .where(TrainingRecord.person_id == person_id)
+            )
+        ).scalar()
         or 0
     )
 
 
-async def delete_of_person(session: AsyncSession, person_id: int) -> int:
+async def delete_of_person(connection: HotConnection, person_id: int) -> int:
     """Remove the proof files of the person's training records; how many there were."""
-    ids = (
-        await session.scalars(
-            select(TrainingRecord.id).where(TrainingRecord.person_id == person_id)
+    result = await connection.execute(
+        delete(ProofFile).where(
+            ProofFile.training_record_id.in_(
+                select(TrainingRecord.id).where(TrainingRecord.person_id == person_id)
+            )
         )
-    ).all()
-    return await delete_of_training(session, ids)
+    )
+    return int(result.rowcount or 0)

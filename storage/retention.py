@@ -9,8 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, null, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Executable, Select, delete, func, insert, null, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute
 
 from domain import lone_work as lone_work_rules
@@ -20,7 +19,7 @@ from domain.retention import REMOVED_PERSON_AAD
 from domain.work_accident import ENTITY as WORK_ACCIDENT
 from domain.work_accident import EasyStatus
 from storage import audit, proofs
-from storage.audit import REDACT_ACTION, SYSTEM_ACTOR
+from storage.audit import REDACT_ACTION, SYSTEM_ACTOR, AuditedConnection
 from storage.checkin_models import CheckinEvent, CheckinSession
 from storage.lone_work import ENTITY as LONE_WORK
 from storage.lone_work_models import LoneWorkRequest
@@ -36,49 +35,58 @@ AUDIT_BATCH = 1000
 REDACTED_ACTOR = "person"
 
 
-async def removed_person_id(session: AsyncSession) -> int:
+_STAND_IN = select(Person.id).where(Person.aad_object_id == REMOVED_PERSON_AAD)
+_NEW_STAND_IN = insert(Person).values(aad_object_id=REMOVED_PERSON_AAD).returning(Person.id)
+
+
+async def removed_person_id(connection: AuditedConnection) -> int:
     """The person who stands in for everyone removed from a register (made once)."""
-    found = await session.scalar(
-        select(Person.id).where(Person.aad_object_id == REMOVED_PERSON_AAD)
-    )
+    found = (await connection.execute(_STAND_IN)).scalar()
     if found is not None:
         return int(found)
-    person = Person(aad_object_id=REMOVED_PERSON_AAD)
-    session.add(person)
-    await session.flush()
-    return person.id
+    return int((await connection.execute(_NEW_STAND_IN)).scalar_one())
+
+
+async def _ids(connection: AuditedConnection, statement: Select[Any]) -> list[Any]:
+    """The first column of every row `statement` selects."""
+    return [row[0] for row in await connection.execute(statement)]
+
+
+async def _run(connection: AuditedConnection, statement: Executable) -> int:
+    """Run a write; how many rows it touched."""
+    return int((await connection.execute(statement)).rowcount or 0)
 
 
 async def remove_near_miss_people(
-    session: AsyncSession, *, cutoff: datetime, now: datetime, years: int, limit: int = BATCH
+    connection: AuditedConnection,
+    *,
+    cutoff: datetime,
+    now: datetime,
+    years: int,
+    limit: int = BATCH,
 ) -> int:
     """Reports closed before `cutoff`: the reporter, the people who followed up, the free
     text, the exact place and the photos go; number, unit, time, campus, category, severity, injury,
     status and the follow-up times stay for the statistics. Their actions keep status and
     dates, and their owner becomes the stand-in person."""
-    ids = (
-        await session.scalars(
-            select(NearMissReport.id)
-            .where(
-                NearMissReport.status == near_miss_rules.Status.CLOSED.value,
-                NearMissReport.closed_at < cutoff,
-                NearMissReport.personal_data_removed_at.is_(None),
-            )
-            .order_by(NearMissReport.id)
-            .limit(limit)
+    ids = await _ids(
+        connection,
+        select(NearMissReport.id)
+        .where(
+            NearMissReport.status == near_miss_rules.Status.CLOSED.value,
+            NearMissReport.closed_at < cutoff,
+            NearMissReport.personal_data_removed_at.is_(None),
         )
-    ).all()
+        .order_by(NearMissReport.id)
+        .limit(limit),
+    )
     if not ids:
         return 0
-    stand_in = await removed_person_id(session)
-    await session.execute(
-        delete(NearMissPhoto)
-        .where(NearMissPhoto.report_id.in_(ids))
-        .execution_options(synchronize_session=False)
-    )
-    await _release_actions(session, NearMissAction, NearMissAction.report_id, ids, stand_in, now)
+    stand_in = await removed_person_id(connection)
+    await connection.execute(delete(NearMissPhoto).where(NearMissPhoto.report_id.in_(ids)))
+    await _release_actions(connection, NearMissAction, NearMissAction.report_id, ids, stand_in, now)
     return await _blank(
-        session,
+        connection,
         NearMissReport,
         ids,
         "near_miss.retention",
@@ -102,7 +110,12 @@ async def remove_near_miss_people(
 
 
 async def remove_work_accident_people(
-    session: AsyncSession, *, cutoff: datetime, now: datetime, years: int, limit: int = BATCH
+    connection: AuditedConnection,
+    *,
+    cutoff: datetime,
+    now: datetime,
+    years: int,
+    limit: int = BATCH,
 ) -> int:
     """Accidents reported before `cutoff` whose EASY report is no longer owed: the reporter,
     the injured person, who recorded the report, the follow-up or the conclusion, the free
@@ -110,26 +123,25 @@ async def remove_work_accident_people(
     person), the place and the EASY reference go; number, unit, time, who was hurt
     (employee, student, guest), injury kind, absence, claim and the EASY duty, deadline,
     status and filing day stay for the statistics."""
-    ids = (
-        await session.scalars(
-            select(WorkAccident.id)
-            .where(
-                WorkAccident.created_at < cutoff,
-                WorkAccident.easy_status != EasyStatus.PENDING.value,
-                WorkAccident.personal_data_removed_at.is_(None),
-            )
-            .order_by(WorkAccident.id)
-            .limit(limit)
+    ids = await _ids(
+        connection,
+        select(WorkAccident.id)
+        .where(
+            WorkAccident.created_at < cutoff,
+            WorkAccident.easy_status != EasyStatus.PENDING.value,
+            WorkAccident.personal_data_removed_at.is_(None),
         )
-    ).all()
+        .order_by(WorkAccident.id)
+        .limit(limit),
+    )
     if not ids:
         return 0
-    stand_in = await removed_person_id(session)
+    stand_in = await removed_person_id(connection)
     await _release_actions(
-        session, WorkAccidentAction, WorkAccidentAction.accident_id, ids, stand_in, now
+        connection, WorkAccidentAction, WorkAccidentAction.accident_id, ids, stand_in, now
     )
     return await _blank(
-        session,
+        connection,
         WorkAccident,
         ids,
         "work_accident.retention",
@@ -156,35 +168,39 @@ async def remove_work_accident_people(
 
 
 async def remove_lone_work_people(
-    session: AsyncSession, *, cutoff: datetime, now: datetime, years: int, limit: int = BATCH
+    connection: AuditedConnection,
+    *,
+    cutoff: datetime,
+    now: datetime,
+    years: int,
+    limit: int = BATCH,
 ) -> int:
     """Requests that ended (rejected, withdrawn, revoked or expired) before `cutoff`: the
     requester and approver become the stand-in person or nobody, the task, place, contacts
     and decision texts go, and their check-in timelines are deleted; number, unit, period,
     hazards, measures and status stay."""
     closed = [status.value for status in lone_work_rules.Status if not status.is_open]
-    ids = (
-        await session.scalars(
-            select(LoneWorkRequest.id)
-            .where(
-                LoneWorkRequest.status.in_(closed),
-                LoneWorkRequest.expires_at < cutoff,
-                or_(LoneWorkRequest.decided_at.is_(None), LoneWorkRequest.decided_at < cutoff),
-                or_(LoneWorkRequest.closed_at.is_(None), LoneWorkRequest.closed_at < cutoff),
-                LoneWorkRequest.personal_data_removed_at.is_(None),
-            )
-            .order_by(LoneWorkRequest.id)
-            .limit(limit)
+    ids = await _ids(
+        connection,
+        select(LoneWorkRequest.id)
+        .where(
+            LoneWorkRequest.status.in_(closed),
+            LoneWorkRequest.expires_at < cutoff,
+            or_(LoneWorkRequest.decided_at.is_(None), LoneWorkRequest.decided_at < cutoff),
+            or_(LoneWorkRequest.closed_at.is_(None), LoneWorkRequest.closed_at < cutoff),
+            LoneWorkRequest.personal_data_removed_at.is_(None),
         )
-    ).all()
+        .order_by(LoneWorkRequest.id)
+        .limit(limit),
+    )
     if not ids:
         return 0
-    stand_in = await removed_person_id(session)
+    stand_in = await removed_person_id(connection)
     sessions = select(CheckinSession.id).where(CheckinSession.request_id.in_(ids))
-    await session.execute(delete(CheckinEvent).where(CheckinEvent.session_id.in_(sessions)))
-    await session.execute(delete(CheckinSession).where(CheckinSession.request_id.in_(ids)))
+    await connection.execute(delete(CheckinEvent).where(CheckinEvent.session_id.in_(sessions)))
+    await connection.execute(delete(CheckinSession).where(CheckinSession.request_id.in_(ids)))
     return await _blank(
-        session,
+        connection,
         LoneWorkRequest,
         ids,
         "lone_work.retention",
@@ -213,7 +229,12 @@ async def remove_lone_work_people(
 
 
 async def remove_training_people(
-    session: AsyncSession, *, cutoff: datetime, now: datetime, years: int, limit: int = BATCH
+    connection: AuditedConnection,
+    *,
+    cutoff: datetime,
+    now: datetime,
+    years: int,
+    limit: int = BATCH,
 ) -> int:
     """Instruction and training records of a person in a unit whose newest record there was
     given before `cutoff`'s day (all of them together: while the unit still instructs or
@@ -229,25 +250,24 @@ async def remove_training_people(
         .having(func.max(TrainingRecord.given_on) < day)
         .subquery()
     )
-    ids = (
-        await session.scalars(
-            select(TrainingRecord.id)
-            .join(
-                stale,
-                (stale.c.unit_id == TrainingRecord.unit_id)
-                & (stale.c.person_id == TrainingRecord.person_id),
-            )
-            .where(kept)
-            .order_by(TrainingRecord.id)
-            .limit(limit)
+    ids = await _ids(
+        connection,
+        select(TrainingRecord.id)
+        .join(
+            stale,
+            (stale.c.unit_id == TrainingRecord.unit_id)
+            & (stale.c.person_id == TrainingRecord.person_id),
         )
-    ).all()
+        .where(kept)
+        .order_by(TrainingRecord.id)
+        .limit(limit),
+    )
     if not ids:
         return 0
-    stand_in = await removed_person_id(session)
-    await proofs.delete_of_training(session, ids)
+    stand_in = await removed_person_id(connection)
+    await proofs.delete_of_training(connection, ids)
     return await _blank(
-        session,
+        connection,
         TrainingRecord,
         ids,
         "training.retention",
@@ -263,29 +283,28 @@ async def remove_training_people(
 
 
 async def delete_checkin_timelines(
-    session: AsyncSession, *, cutoff: datetime, days: int, limit: int = BATCH
+    connection: AuditedConnection, *, cutoff: datetime, days: int, limit: int = BATCH
 ) -> int:
     """Check-in sessions that finished before `cutoff`, with their timelines."""
-    ids = (
-        await session.scalars(
-            select(CheckinSession.id)
-            .where(CheckinSession.finished_at < cutoff, CheckinSession.open_worker_id.is_(None))
-            .order_by(CheckinSession.id)
-            .limit(limit)
-        )
-    ).all()
+    ids = await _ids(
+        connection,
+        select(CheckinSession.id)
+        .where(CheckinSession.finished_at < cutoff, CheckinSession.open_worker_id.is_(None))
+        .order_by(CheckinSession.id)
+        .limit(limit),
+    )
     if not ids:
         return 0
-    events = await session.execute(delete(CheckinEvent).where(CheckinEvent.session_id.in_(ids)))
-    await session.execute(delete(CheckinSession).where(CheckinSession.id.in_(ids)))
+    events = await _run(connection, delete(CheckinEvent).where(CheckinEvent.session_id.in_(ids)))
+    await connection.execute(delete(CheckinSession).where(CheckinSession.id.in_(ids)))
     await audit.record(
-        session,
+        connection,
         actor=SYSTEM_ACTOR,
         action="checkin.retention.delete",
         entity_type="checkin_session",
         after={
             "sessions": len(ids),
-            "events": int(getattr(events, "rowcount", 0) or 0),
+            "events": events,
             "retention_days": days,
         },
     )
@@ -293,24 +312,25 @@ async def delete_checkin_timelines(
 
 
 async def delete_conversations(
-    session: AsyncSession, *, cutoff: datetime, days: int, limit: int = BATCH
+    connection: AuditedConnection, *, cutoff: datetime, days: int, limit: int = BATCH
 ) -> int:
     """References to chats and channels the bot was removed from (or could no longer reach)
     before `cutoff`, with the messages it kept of them."""
-    ids = (
-        await session.scalars(
-            select(ConversationRef.id)
-            .where(ConversationRef.active.is_(False), ConversationRef.updated_at < cutoff)
-            .order_by(ConversationRef.id)
-            .limit(limit)
-        )
-    ).all()
+    ids = await _ids(
+        connection,
+        select(ConversationRef.id)
+        .where(ConversationRef.active.is_(False), ConversationRef.updated_at < cutoff)
+        .order_by(ConversationRef.id)
+        .limit(limit),
+    )
     if not ids:
         return 0
-    await session.execute(delete(PostedActivity).where(PostedActivity.conversation_ref_id.in_(ids)))
-    await session.execute(delete(ConversationRef).where(ConversationRef.id.in_(ids)))
+    await connection.execute(
+        delete(PostedActivity).where(PostedActivity.conversation_ref_id.in_(ids))
+    )
+    await connection.execute(delete(ConversationRef).where(ConversationRef.id.in_(ids)))
     await audit.record(
-        session,
+        connection,
         actor=SYSTEM_ACTOR,
         action="conversation.retention.delete",
         entity_type="conversation_ref",
@@ -320,23 +340,22 @@ async def delete_conversations(
 
 
 async def delete_dialog_states(
-    session: AsyncSession, *, cutoff: datetime, days: int, limit: int = BATCH
+    connection: AuditedConnection, *, cutoff: datetime, days: int, limit: int = BATCH
 ) -> int:
     """Conversation state untouched since before `cutoff`: a form abandoned half-way (a
     near miss described but never sent) is not kept for ever."""
-    keys = (
-        await session.scalars(
-            select(DialogStateRow.key)
-            .where(DialogStateRow.updated_at < cutoff)
-            .order_by(DialogStateRow.key)
-            .limit(limit)
-        )
-    ).all()
+    keys = await _ids(
+        connection,
+        select(DialogStateRow.key)
+        .where(DialogStateRow.updated_at < cutoff)
+        .order_by(DialogStateRow.key)
+        .limit(limit),
+    )
     if not keys:
         return 0
-    await session.execute(delete(DialogStateRow).where(DialogStateRow.key.in_(keys)))
+    await connection.execute(delete(DialogStateRow).where(DialogStateRow.key.in_(keys)))
     await audit.record(
-        session,
+        connection,
         actor=SYSTEM_ACTOR,
         action="dialog_state.retention.delete",
         entity_type="dialog_state",
@@ -346,14 +365,19 @@ async def delete_dialog_states(
 
 
 async def redact_audit_events(
-    session: AsyncSession, *, cutoff: datetime, now: datetime, years: int, limit: int = AUDIT_BATCH
+    connection: AuditedConnection,
+    *,
+    cutoff: datetime,
+    now: datetime,
+    years: int,
+    limit: int = AUDIT_BATCH,
 ) -> int:
     """Events that occurred before `cutoff` lose who acted (a person becomes "person"), the
     person they were about and their before/after; what happened to which record, and
     when, stays. Their hashes stay, so the chain still links; the `audit.redact` event
     names the last sequence removed, and verification holds removed events against it."""
     rows = (
-        await session.execute(
+        await connection.execute(
             select(AuditEvent.id, AuditEvent.sequence, AuditEvent.actor, AuditEvent.entity_type)
             .where(AuditEvent.occurred_at < cutoff, AuditEvent.personal_data_removed_at.is_(None))
             .order_by(AuditEvent.sequence)
@@ -363,30 +387,23 @@ async def redact_audit_events(
     if not rows:
         return 0
     ids = [row.id for row in rows]
-    await session.execute(
+    await connection.execute(
         update(AuditEvent)
         .where(AuditEvent.id.in_(ids))
         .values(before=null(), after=null(), personal_data_removed_at=now)
-        .execution_options(synchronize_session=False)
     )
     people = [row.id for row in rows if (row.actor or "").startswith(f"{REDACTED_ACTOR}:")]
     if people:
-        await session.execute(
-            update(AuditEvent)
-            .where(AuditEvent.id.in_(people))
-            .values(actor=REDACTED_ACTOR)
-            .execution_options(synchronize_session=False)
+        await connection.execute(
+            update(AuditEvent).where(AuditEvent.id.in_(people)).values(actor=REDACTED_ACTOR)
         )
     about_people = [row.id for row in rows if row.entity_type == "person"]
     if about_people:
-        await session.execute(
-            update(AuditEvent)
-            .where(AuditEvent.id.in_(about_people))
-            .values(entity_id=None)
-            .execution_options(synchronize_session=False)
+        await connection.execute(
+            update(AuditEvent).where(AuditEvent.id.in_(about_people)).values(entity_id=None)
         )
     await audit.record(
-        session,
+        connection,
         actor=SYSTEM_ACTOR,
         action=REDACT_ACTION,
         entity_type="audit_event",
@@ -400,7 +417,7 @@ async def redact_audit_events(
 
 
 async def _record_removal(
-    session: AsyncSession,
+    connection: AuditedConnection,
     action: str,
     entity_type: str,
     entity_id: int,
@@ -408,7 +425,7 @@ async def _record_removal(
     **facts: Any,
 ) -> None:
     await audit.record(
-        session,
+        connection,
         actor=SYSTEM_ACTOR,
         action=action,
         entity_type=entity_type,
@@ -418,7 +435,7 @@ async def _record_removal(
 
 
 async def _blank(
-    session: AsyncSession,
+    connection: AuditedConnection,
     model: Any,
     ids: Sequence[int],
     action: str,
@@ -430,19 +447,18 @@ async def _blank(
 ) -> int:
     """Set `values` on the records `ids`, mark their personal data removed, and audit each
     removal; how many records that was."""
-    await session.execute(
-        update(model)
-        .where(model.id.in_(ids))
-        .values(**values, personal_data_removed_at=now)
-        .execution_options(synchronize_session=False)
+    await connection.execute(
+        update(model).where(model.id.in_(ids)).values(**values, personal_data_removed_at=now)
     )
     for entity_id in ids:
-        await _record_removal(session, action, entity_type, entity_id, now, retention_years=years)
+        await _record_removal(
+            connection, action, entity_type, entity_id, now, retention_years=years
+        )
     return len(ids)
 
 
 async def _release_actions(
-    session: AsyncSession,
+    connection: AuditedConnection,
     model: Any,
     parent: InstrumentedAttribute[int],
     ids: Sequence[int],
@@ -452,7 +468,7 @@ async def _release_actions(
     """The corrective actions of the records `ids` lose their text and the people on them
     (their owner becomes the stand-in person); status and dates stay. Their reminder counts as
     sent, so nobody is reminded of an action without an owner."""
-    await session.execute(
+    await connection.execute(
         update(model)
         .where(parent.in_(ids))
         .values(
@@ -463,5 +479,4 @@ async def _release_actions(
             reminded_at=func.coalesce(model.reminded_at, now),
             updated_at=now,
         )
-        .execution_options(synchronize_session=False)
     )
