@@ -124,13 +124,13 @@ class OrgSync:
         """The diff between the groups and the roles, with what stops it and the open tasks
         whose owner no longer exists in Entra ID. Writes nothing."""
         members = await self.read_groups(mapping.group_ids())
-        async with self.db.sessions() as session:
-            current = await org_sync.current_holders(session)
-            units = await org_sync.unit_names(session)
-            items = await org_sync.open_items(session)
+        async with self.db.reading() as connection:
+            current = await org_sync.current_holders(connection)
+            units = await org_sync.unit_names(connection)
+            items = await org_sync.open_items(connection)
             reads_units = bool(mapping.member_groups() or mapping.unit_attribute)
-            people = await org_sync.known_people(session) if reads_units else []
-            directory_units = await org_sync.directory_units(session)
+            people = await org_sync.known_people(connection) if reads_units else []
+            directory_units = await org_sync.directory_units(connection)
         plan = plan_sync(mapping, members, current, units)
         if not plan.problems and reads_units:
             attributed = []

@@ -13,7 +13,7 @@ from domain.org import Role
 from domain.org_sync import Holder, KnownPerson, OpenItem, SyncPlan
 from domain.wellbeing import ItemStatus
 from storage import org
-from storage.db import dialect_insert
+from storage.db import HotConnection, dialect_insert
 from storage.models import Person, PersonDirectoryUnit, RoleAssignment, Unit, utcnow
 from storage.near_miss_models import NearMissAction, NearMissReport
 from storage.wellbeing_models import WellbeingActionItem
@@ -21,14 +21,14 @@ from storage.wellbeing_models import WellbeingActionItem
 TITLE_LENGTH = 80
 
 
-async def unit_names(session: AsyncSession) -> list[str]:
+async def unit_names(connection: HotConnection) -> list[str]:
     """Every unit's name, active or not."""
-    return list((await session.scalars(select(Unit.name))).all())
+    return [name for (name,) in await connection.execute(select(Unit.name))]
 
 
-async def current_holders(session: AsyncSession) -> list[Holder]:
+async def current_holders(connection: HotConnection) -> list[Holder]:
     """Every role held now, with its person's ids."""
-    rows = await session.execute(
+    rows = await connection.execute(
         select(
             RoleAssignment.id,
             Unit.name,
@@ -56,9 +56,11 @@ async def current_holders(session: AsyncSession) -> list[Holder]:
     ]
 
 
-async def known_people(session: AsyncSession) -> list[KnownPerson]:
+async def known_people(connection: HotConnection) -> list[KnownPerson]:
     """Everyone the bot knows, with the ids Entra ID matches them by."""
-    rows = await session.execute(select(Person.id, Person.aad_object_id, Person.upn, Person.name))
+    rows = await connection.execute(
+        select(Person.id, Person.aad_object_id, Person.upn, Person.name)
+    )
     return [
         KnownPerson(
             person_id, aad, upn, _with_upn(org.person_label(person_id, name, upn, aad), upn)
@@ -67,9 +69,9 @@ async def known_people(session: AsyncSession) -> list[KnownPerson]:
     ]
 
 
-async def directory_units(session: AsyncSession) -> dict[int, str]:
+async def directory_units(connection: HotConnection) -> dict[int, str]:
     """Each person's unit as the last sync took it from Entra ID."""
-    rows = await session.execute(
+    rows = await connection.execute(
         select(PersonDirectoryUnit.person_id, Unit.name).join(
             Unit, Unit.id == PersonDirectoryUnit.unit_id
         )
@@ -86,10 +88,10 @@ def _title(text: str) -> str:
     return flat if len(flat) <= TITLE_LENGTH else flat[: TITLE_LENGTH - 1] + "…"
 
 
-async def open_items(session: AsyncSession) -> list[OpenItem]:
+async def open_items(connection: HotConnection) -> list[OpenItem]:
     """Open action-plan items and open near-miss corrective actions, with their owners."""
     open_statuses = [status.value for status in ItemStatus if status.is_open]
-    wellbeing = await session.execute(
+    wellbeing = await connection.execute(
         select(
             WellbeingActionItem.id,
             Unit.id,
@@ -106,7 +108,7 @@ async def open_items(session: AsyncSession) -> list[OpenItem]:
         .where(WellbeingActionItem.status.in_(open_statuses))
         .order_by(WellbeingActionItem.id)
     )
-    near_miss = await session.execute(
+    near_miss = await connection.execute(
         select(
             NearMissAction.id,
             Unit.id,
