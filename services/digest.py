@@ -32,8 +32,8 @@ from services.ports import WORKER, ChannelPoster, DeliveryFailed, NoConversation
 from storage import audit, conversations, jobs, org
 from storage import digest as digest_store
 from storage.db import Database
-from storage.digest_models import DigestSubscription
-from storage.models import ConversationRef, utcnow
+from storage.digest import ChannelRow, SubscriptionRow
+from storage.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ class DigestPoster:
         self.max_attempts = max_attempts
 
     async def content_for(
-        self, subscription: DigestSubscription, week: str, now: datetime, *, full: bool = False
+        self, subscription: SubscriptionRow, week: str, now: datetime, *, full: bool = False
     ) -> DigestContent:
         units = frozenset(subscription.unit_ids) if subscription.unit_ids else None
         async with self.db.sessions() as session:
@@ -101,7 +101,7 @@ class DigestPoster:
             )
             return await compose(session, scope)
 
-    def card_for(self, subscription: DigestSubscription, content: DigestContent) -> Card:
+    def card_for(self, subscription: SubscriptionRow, content: DigestContent) -> Card:
         return digest_card(
             Lang(subscription.lang),
             content,
@@ -123,8 +123,8 @@ class DigestPoster:
 
         `not_before`: skip channels that subscribed after that moment (the scheduler passes
         the week's due time, so a channel subscribing on a Friday starts next Monday)."""
-        async with self.db.sessions() as session:
-            targets = await digest_store.active_subscriptions(session)
+        async with self.db.reading() as connection:
+            targets = await digest_store.active_subscriptions(connection)
         outcomes = []
         for subscription, ref in targets:
             if channel_id and channel_id not in (ref.channel_id, ref.conversation_id):
@@ -141,7 +141,7 @@ class DigestPoster:
         return outcomes
 
     async def _post_once(
-        self, subscription: DigestSubscription, ref: ConversationRef, week: str, now: datetime
+        self, subscription: SubscriptionRow, ref: ChannelRow, week: str, now: datetime
     ) -> PostOutcome:
         key = digest_key(subscription.id, week)
         if not await jobs.claim(self.db, key, WORKER, timedelta(minutes=10)):
@@ -163,8 +163,8 @@ class DigestPoster:
 
     async def _failed(
         self,
-        subscription: DigestSubscription,
-        ref: ConversationRef,
+        subscription: SubscriptionRow,
+        ref: ChannelRow,
         week: str,
         key: str,
         error: Exception,
@@ -181,7 +181,7 @@ class DigestPoster:
         return PostOutcome(subscription.id, week, "gave-up")
 
     async def _tell_admins(
-        self, week: str, subscription_id: int, ref: ConversationRef, attempts: int, reason: str
+        self, week: str, subscription_id: int, ref: ChannelRow, attempts: int, reason: str
     ) -> None:
         async with self.db.sessions() as session:
             admins = [
@@ -314,9 +314,9 @@ class DigestServices:
 
     async def unsubscribe(self, ref_id: int, speaker: Speaker) -> bool:
         """Stop the channel's digest; False if it had none."""
-        async with self.db.transaction() as session:
+        async with audit.audited(self.db) as connection:
             return await digest_store.unsubscribe(
-                session, conversation_ref_id=ref_id, person_id=speaker.person_id
+                connection, conversation_ref_id=ref_id, person_id=speaker.person_id
             )
 
     async def subscribe(
@@ -340,15 +340,15 @@ class DigestServices:
             return [], [unit.name for unit in units]
 
     async def safety_moment(self, week: str) -> SafetyMoment | None:
-        async with self.db.sessions() as session:
-            return await digest_store.safety_moment(session, week)
+        async with self.db.reading() as connection:
+            return await digest_store.safety_moment(connection, week)
 
     async def save_safety_moment(
         self, speaker: Speaker, week: str, danish: str, english: str
     ) -> None:
-        async with self.db.transaction() as session:
+        async with audit.audited(self.db) as connection:
             await digest_store.save_safety_moment(
-                session, week=week, danish=danish, english=english, person_id=speaker.person_id
+                connection, week=week, danish=danish, english=english, person_id=speaker.person_id
             )
 
     def verbs(self) -> list[Verb[Any]]:
@@ -404,8 +404,8 @@ class DigestServices:
     async def send_details(self, speaker: Speaker, subscription_id: int) -> str:
         """Send the full lists to the speaker's 1:1 chat after the click is answered; the
         catalogue key of the answer."""
-        async with self.db.sessions() as session:
-            subscription = await session.get(DigestSubscription, subscription_id)
+        async with self.db.reading() as connection:
+            subscription = await digest_store.subscription(connection, subscription_id)
         if subscription is None or speaker.person_id is None:
             return "card.stale"
         async with self.db.sessions() as session:
@@ -419,7 +419,7 @@ class DigestServices:
         return "digest.details.sent"
 
     async def _send_details(
-        self, lang: Lang, person_id: int, subscription: DigestSubscription
+        self, lang: Lang, person_id: int, subscription: SubscriptionRow
     ) -> None:
         """The full lists (every unit named), composed and sent after the click is answered."""
         now = self.clock()

@@ -188,7 +188,8 @@ def stored(work_dir: Path, team_id: str, week: str) -> Stored:
         async with db.sessions() as session:
             team = await session.scalar(select(Team).where(Team.team_id == team_id))
             channels = await conversations.team_channels(session, team_id)
-            subscribed = await digest_store.active_subscriptions(session)
+        async with db.reading() as connection:
+            subscribed = await digest_store.active_subscriptions(connection)
         posts = []
         job_result = None
         if subscribed:
