@@ -16,6 +16,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.connector import ConnectorError
@@ -33,6 +34,7 @@ FIRST_LOOK = timedelta(minutes=1)
 LEASE = timedelta(minutes=5)
 # Rounds (1, 2, 4 … at most 60 minutes apart, about a day in all) before a card is given up.
 LOOKS = 30
+_GRAPH_USER = select(Person.aad_object_id, Person.upn).where(Person.id == bindparam("person_id"))
 
 
 def waiting_key(person_id: int, dedupe_key: str) -> str:
@@ -88,11 +90,13 @@ class ChatOpener:
         return True
 
     async def graph_user(self, person_id: int) -> str | None:
-        async with self.db.sessions() as session:
-            person = await session.get(Person, person_id)
+        async with self.db.reading() as connection:
+            person = (await connection.execute(_GRAPH_USER, {"person_id": person_id})).first()
         if person is None:
             return None
-        return person.aad_object_id or person.upn
+        aad_object_id, upn = person
+        user: str | None = aad_object_id or upn
+        return user
 
     async def adopt_chat(self, person_id: int, user: str) -> bool:
         """Ask Graph for the person's chat with the bot and remember it, served like the

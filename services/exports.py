@@ -19,6 +19,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import bindparam, select
+
 from domain.actor import Speaker
 from domain.exports import ExportKind, ExportRequest, ExportRights, file_name
 from domain.i18n import Lang, local_date
@@ -41,6 +43,7 @@ from storage.db import Database
 from storage.models import Unit, utcnow
 
 ENTITY = "export"
+_UNIT_NAME = select(Unit.name).where(Unit.id == bindparam("unit_id"))
 # how much lower the export worker's CPU priority is than the bot's (os.nice)
 WORKER_NICENESS = 10
 
@@ -150,9 +153,10 @@ class ExportServices:
             raise NotAllowed(request.kind.value)
         unit_name = None
         if request.unit_id is not None:
-            async with self.db.sessions() as session:
-                unit = await session.get(Unit, request.unit_id)
-                unit_name = unit.name if unit is not None else None
+            async with self.db.reading() as connection:
+                unit_name = (
+                    await connection.execute(_UNIT_NAME, {"unit_id": request.unit_id})
+                ).scalar()
             if unit_name is None:
                 raise UnknownUnit(str(request.unit_id))
         name = file_name(request, unit_name, local_date(self.clock()))
