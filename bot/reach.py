@@ -16,15 +16,14 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.connector import ConnectorError
 from bot.graph import GraphError, NotInstallable, TeamsAppInstaller
 from bot.proactive import ProactiveSender
 from services.ports import WORKER, NoConversation, Outgoing
-from storage import conversations, jobs
-from storage.models import Person, utcnow
+from storage import conversations, jobs, rows
+from storage.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +33,6 @@ FIRST_LOOK = timedelta(minutes=1)
 LEASE = timedelta(minutes=5)
 # Rounds (1, 2, 4 … at most 60 minutes apart, about a day in all) before a card is given up.
 LOOKS = 30
-_GRAPH_USER = select(Person.aad_object_id, Person.upn).where(Person.id == bindparam("person_id"))
 
 
 def waiting_key(person_id: int, dedupe_key: str) -> str:
@@ -91,12 +89,10 @@ class ChatOpener:
 
     async def graph_user(self, person_id: int) -> str | None:
         async with self.db.reading() as connection:
-            person = (await connection.execute(_GRAPH_USER, {"person_id": person_id})).first()
+            person = await rows.person(connection, person_id)
         if person is None:
             return None
-        aad_object_id, upn = person
-        user: str | None = aad_object_id or upn
-        return user
+        return person.aad_object_id or person.upn
 
     async def adopt_chat(self, person_id: int, user: str) -> bool:
         """Ask Graph for the person's chat with the bot and remember it, served like the
@@ -109,12 +105,14 @@ class ChatOpener:
         if chat_id is None:
             return False
         try:
-            async with self.db.transaction() as session:
-                model = await conversations.newest_personal_address(session, self.tenant_id or None)
+            async with self.db.writing() as connection:
+                model = await conversations.newest_personal_address(
+                    connection, self.tenant_id or None
+                )
                 if model is None:
                     return False
                 ref = await conversations.remember(
-                    session,
+                    connection,
                     dataclasses.replace(model, conversation_id=chat_id),
                     person_id=person_id,
                 )
