@@ -84,8 +84,8 @@ async def _org_import(settings: Settings, path: Path, org_file: OrgFile) -> int:
     db = Database(settings.database_url)
     try:
         await prepare_database(db)
-        async with db.transaction() as session:
-            summary = await org.import_org(session, org_file, actor="cli:org-import")
+        async with audit.audited(db) as connection:
+            summary = await org.import_org(connection, org_file, actor="cli:org-import")
     finally:
         await db.dispose()
     print(
@@ -99,8 +99,8 @@ async def _org_export(settings: Settings) -> str:
     db = Database(settings.database_url)
     try:
         await prepare_database(db)
-        async with db.sessions() as session:
-            org_file = await org.export_org(session)
+        async with db.reading() as connection:
+            org_file = await org.export_org(connection)
     finally:
         await db.dispose()
     return yaml.safe_dump(

@@ -183,11 +183,11 @@ class DigestPoster:
     async def _tell_admins(
         self, week: str, subscription_id: int, ref: ChannelRow, attempts: int, reason: str
     ) -> None:
-        async with self.db.sessions() as session:
+        async with self.db.reading() as connection:
             admins = [
                 person
                 for upn in sorted(self.settings.admin_upns)
-                if (person := await org.find_person(session, upn=upn)) is not None
+                if (person := await org.find_person(connection, upn=upn)) is not None
             ]
         for admin in admins:
             lang = Lang(admin.language_override) if admin.language_override else Lang.DA
@@ -264,8 +264,8 @@ class DigestServices:
     async def _roles(self, speaker: Speaker) -> set[str]:
         if speaker.person_id is None:
             return set()
-        async with self.db.sessions() as session:
-            return {role.role for role in await org.roles_of(session, speaker.person_id)}
+        async with self.db.reading() as connection:
+            return {role.role for role in await org.roles_of(connection, speaker.person_id)}
 
     async def may_manage(self, speaker: Speaker, what: str) -> bool:
         """Administrators and the secretariat; anyone else's attempt (`what`) is audited."""
@@ -297,11 +297,11 @@ class DigestServices:
     ) -> int | None:
         """The channel's stored reference (created now if the install event was missed);
         None if the id is a person's 1:1 chat."""
-        async with self.db.transaction() as session:
+        async with audit.audited(self.db) as connection:
             stored_team = None
             if team is not None:
                 stored_team = await conversations.install_team(
-                    session,
+                    connection,
                     team_id=team.team_id,
                     name=team.name,
                     aad_group_id=team.aad_group_id,
@@ -309,7 +309,7 @@ class DigestServices:
                     service_url=team.service_url,
                     actor=speaker.actor,
                 )
-            ref = await conversations.remember(session, address, team=stored_team)
+            ref = await conversations.remember(connection, address, team=stored_team)
             return None if ref is None else ref.id
 
     async def unsubscribe(self, ref_id: int, speaker: Speaker) -> bool:
@@ -324,14 +324,14 @@ class DigestServices:
     ) -> tuple[list[str], list[str]]:
         """Make the channel a digest channel for the named units (all units: none named).
         Returns the names not found (then nothing changed), and the subscribed units' names."""
-        async with self.db.transaction() as session:
-            found = {name: await org.unit_by_name(session, name) for name in unit_names}
+        async with audit.audited(self.db) as connection:
+            found = {name: await org.unit_by_name(connection, name) for name in unit_names}
             unknown = [name for name, unit in found.items() if unit is None]
             if unknown:
                 return unknown, []
             units = [unit for unit in found.values() if unit is not None]
             await digest_store.subscribe(
-                session,
+                connection,
                 conversation_ref_id=ref_id,
                 lang=speaker.lang.value,
                 unit_ids=[unit.id for unit in units] or None,
@@ -408,8 +408,9 @@ class DigestServices:
             subscription = await digest_store.subscription(connection, subscription_id)
         if subscription is None or speaker.person_id is None:
             return "card.stale"
-        async with self.db.sessions() as session:
-            has_chat = await conversations.personal_chat_of(session, speaker.person_id) is not None
+        async with self.db.reading() as connection:
+            chat = await conversations.personal_chat_of(connection, speaker.person_id)
+        has_chat = chat is not None
         if not has_chat and not self.poster.notifier.reaches_without_chat:
             return "digest.details.no_chat"
         self.poster.notifier.later(

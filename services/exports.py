@@ -122,8 +122,8 @@ class ExportServices:
     async def choices(self, speaker: Speaker) -> ExportChoices:
         """The picker's content: an empty `kinds` means the person may export nothing."""
         rights = await self.rights(speaker)
-        async with self.db.sessions() as session:
-            units = await org.list_units(session)
+        async with self.db.reading() as connection:
+            units = await org.list_units(connection)
         if not rights.university_wide:
             mine = set().union(*(rights.units_for(kind) for kind in ExportKind))
             units = [unit for unit in units if unit.id in mine]

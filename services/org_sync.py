@@ -152,10 +152,10 @@ class OrgSync:
         outcome = SyncOutcome(plan)
         if dry_run or plan.problems:
             return outcome
-        async with self.db.transaction() as session:
-            outcome.applied = await org_sync.apply_plan(session, plan, actor=self.actor)
+        async with audit.audited(self.db) as connection:
+            outcome.applied = await org_sync.apply_plan(connection, plan, actor=self.actor)
             await audit.record(
-                session,
+                connection,
                 actor=self.actor,
                 action="org.sync",
                 entity_type="organisation",
@@ -180,10 +180,10 @@ class OrgSync:
             by_unit[item.unit_id].append(item)
         told: list[int] = []
         for unit_id, unit_items in sorted(by_unit.items()):
-            async with self.db.sessions() as session:
-                people = await org.holders(session, unit_id, Role.AMK)
+            async with self.db.reading() as connection:
+                people = await org.holders(connection, unit_id, Role.AMK)
                 if not people:
-                    people = await org.holders(session, None, Role.SECRETARIAT)
+                    people = await org.holders(connection, None, Role.SECRETARIAT)
             ids = ",".join(f"{item.kind}:{item.item_id}" for item in unit_items)
             digest = hashlib.sha256(ids.encode()).hexdigest()[:16]
             for person in people:

@@ -87,8 +87,8 @@ class OrgSyncJob:
         notifier = self.sync.notifier
         if notifier is None:
             return
-        async with self.sync.db.sessions() as session:
-            admins = [await org.find_person(session, upn=upn) for upn in sorted(self.admin_upns)]
+        async with self.sync.db.reading() as connection:
+            admins = [await org.find_person(connection, upn=upn) for upn in sorted(self.admin_upns)]
         for admin in admins:
             if admin is None:
                 continue

@@ -76,7 +76,7 @@ _MOMENT_TEXTS = select(SafetyMomentRow.text_da, SafetyMomentRow.text_en).where(
 
 
 async def subscribe(
-    connection: AsyncSession | AuditedConnection,
+    connection: AuditedConnection,
     *,
     conversation_ref_id: int,
     lang: str,

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.near_miss import ActionStatus
 from domain.org import Role
 from domain.org_sync import Holder, KnownPerson, OpenItem, SyncPlan
 from domain.wellbeing import ItemStatus
 from storage import org
+from storage.audit import AuditedConnection
 from storage.db import HotConnection, dialect_insert
 from storage.models import Person, PersonDirectoryUnit, RoleAssignment, Unit, utcnow
 from storage.near_miss_models import NearMissAction, NearMissReport
@@ -170,35 +170,37 @@ class AppliedSync:
     units_cleared: int = 0
 
 
-async def apply_plan(session: AsyncSession, plan: SyncPlan, *, actor: str) -> AppliedSync:
+async def apply_plan(connection: AuditedConnection, plan: SyncPlan, *, actor: str) -> AppliedSync:
     """Take the roles the plan removes and give the ones it grants (people are found or
     created by Entra object id, so someone who changes unit stays the same person, with
     their history), each change audited as `role.remove` / `role.assign`."""
     applied = AppliedSync()
     for holder in plan.removals:
-        assignment = await org.held_role(session, holder.assignment_id)
+        assignment = await org.held_role(connection, holder.assignment_id)
         if assignment is not None:
-            await org.remove_role(session, actor=actor, assignment=assignment)
+            await org.remove_role(connection, actor=actor, assignment=assignment)
             applied.roles_removed += 1
     units = {
-        unit.name.casefold(): unit for unit in await org.list_units(session, only_active=False)
+        unit.name.casefold(): unit for unit in await org.list_units(connection, only_active=False)
     }
     for grant in plan.grants:
         person = await org.upsert_person(
-            session, aad_object_id=grant.user.id, upn=grant.user.upn, name=grant.user.name
+            connection, aad_object_id=grant.user.id, upn=grant.user.upn, name=grant.user.name
         )
         unit = None if grant.unit is None else units[grant.unit.casefold()]
-        if await org.assign_role(session, actor=actor, unit=unit, person=person, role=grant.role):
+        if await org.assign_role(
+            connection, actor=actor, unit=unit, person=person, role=grant.role
+        ):
             applied.roles_added += 1
     if plan.leaves:
-        await session.execute(
+        await connection.execute(
             delete(PersonDirectoryUnit).where(
                 PersonDirectoryUnit.person_id.in_([leave.person_id for leave in plan.leaves])
             )
         )
     if plan.joins:
         now = utcnow()
-        insert = dialect_insert(session, PersonDirectoryUnit)
+        insert = dialect_insert(connection, PersonDirectoryUnit)
         rows = [
             {
                 "person_id": join.person_id,
@@ -209,7 +211,7 @@ async def apply_plan(session: AsyncSession, plan: SyncPlan, *, actor: str) -> Ap
         ]
         for start in range(0, len(rows), 500):
             statement = insert.values(rows[start : start + 500])
-            await session.execute(
+            await connection.execute(
                 statement.on_conflict_do_update(
                     index_elements=[PersonDirectoryUnit.person_id],
                     set_={

@@ -84,6 +84,7 @@ from tests.e2e.playground import (
     start_bot,
     start_playground,
 )
+from tests.support.databases import orm_session, orm_transaction
 
 pytestmark = pytest.mark.e2e
 
@@ -185,7 +186,7 @@ class Stored:
 
 def stored(work_dir: Path, team_id: str, week: str) -> Stored:
     async def read(db: Database) -> Stored:
-        async with db.sessions() as session:
+        async with orm_session(db) as session:
             team = await session.scalar(select(Team).where(Team.team_id == team_id))
             channels = await conversations.team_channels(session, team_id)
         async with db.reading() as connection:
@@ -227,7 +228,7 @@ def seed(work_dir: Path, week: str) -> None:
     night_start = next_monday - timedelta(hours=4)
 
     async def write(db: Database) -> None:
-        async with db.transaction() as session:
+        async with orm_transaction(db) as session:
             units = {unit.name: unit.id for unit in await org.list_units(session)}
             person = await org.upsert_person(
                 session, aad_object_id=None, upn="jela@example.dk", name=REQUESTER

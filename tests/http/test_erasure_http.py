@@ -17,6 +17,7 @@ from tests.conftest import DatabaseTarget
 from tests.http.test_lone_work_http import LISE, MAJA, _request, _setup
 from tests.http.test_my_data_http import _person, _traces
 from tests.support.card_nodes import walk
+from tests.support.databases import orm_session
 from tests.support.fake_connector import FakeConnector
 from tests.support.fake_graph import FakeGraph
 from tests.support.teams import BotUnderTest, make_user
@@ -28,7 +29,7 @@ PEOPLE = {"type": "Data.Query", "dataset": "graph.microsoft.com/users"}
 
 async def _events(bot: BotUnderTest, prefix: str) -> list[AuditEvent]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         found = await session.scalars(
             select(AuditEvent).where(AuditEvent.action.startswith(prefix)).order_by(AuditEvent.id)
         )
@@ -137,6 +138,6 @@ async def test_with_the_people_picker_the_administrator_picks_the_person(
     confirm = next(node for node in walk(shown) if node.get("verb") == "admin.erase.confirm")
     await teams_bot.invoke(ADMIN, "admin.erase.confirm", confirm["data"])
     assert teams_bot.runtime is not None
-    async with teams_bot.runtime.db.sessions() as session:
+    async with orm_session(teams_bot.runtime.db) as session:
         gone = (await session.scalars(select(Person).where(Person.upn == MAJA.upn))).first()
     assert gone is None

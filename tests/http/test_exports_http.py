@@ -28,6 +28,7 @@ from storage import org
 from storage.models import AuditEvent, Unit
 from tests.conftest import DatabaseTarget
 from tests.support.clock import child_environment
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.fake_connector import FakeConnector, Sent, slow, status
 from tests.support.near_miss import REPORTER, person, report
 from tests.support.teams import BotUnderTest, make_user
@@ -82,7 +83,7 @@ async def _setup(bot: BotUnderTest) -> dict[str, int]:
             "secretariat": [person(SANNE)],
         }
     )
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         await org.import_org(session, org_file, actor="test")
         found = (await session.execute(select(Unit.name, Unit.id))).all()
     for user in (PER, LENE, OLE, SANNE, NOBODY, REPORTER):
@@ -113,7 +114,7 @@ def _said(sent: list[Sent]) -> str:
 
 async def _events(bot: BotUnderTest, prefix: str) -> list[AuditEvent]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         rows = await session.scalars(
             select(AuditEvent).where(AuditEvent.action.startswith(prefix)).order_by(AuditEvent.id)
         )

@@ -32,6 +32,7 @@ from storage.db import Database
 from storage.models import AuditEvent, Person, RoleAssignment, Unit
 from storage.wellbeing_models import WellbeingActionItem
 from tests.support.card_nodes import walk
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.fake_graph import FakeGraph
 from tests.support.teams import BotUnderTest, User, make_user
 
@@ -95,7 +96,7 @@ async def setup(bot: BotUnderTest, graph: FakeGraph) -> dict[str, int]:
         ],
         "secretariat": [person(SARA)],
     }
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         await org.import_org(session, OrgFile.model_validate(unit_file), actor="test")
         units = dict((await session.execute(select(Unit.name, Unit.id))).all())
     for user in (LISE, OLE, FRIDA, SARA, KAI, MIA, OTTO):
@@ -128,7 +129,7 @@ def mapping(**changes: Any) -> SyncMapping:
 async def roles(bot: BotUnderTest) -> set[tuple[str, str, str]]:
     """(unit or "*", role, UPN) for every role the bot has now."""
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         rows = await session.execute(
             select(Unit.name, RoleAssignment.role, Person.upn)
             .join(Person, Person.id == RoleAssignment.person_id)
@@ -139,7 +140,7 @@ async def roles(bot: BotUnderTest) -> set[tuple[str, str, str]]:
 
 async def audit_events(bot: BotUnderTest) -> list[AuditEvent]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return list((await session.scalars(select(AuditEvent).order_by(AuditEvent.id))).all())
 
 
@@ -200,7 +201,7 @@ async def test_a_sync_moves_an_amk_to_another_unit_and_the_audit_trail_shows_bot
     units = await setup(bot, graph)
     move_ole_to_fysik(graph)
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         ole = await org.find_person(session, aad_object_id=OLE.aad)
     assert ole is not None
     people_before = await _count(bot, Person)
@@ -320,7 +321,7 @@ async def test_open_tasks_of_a_user_deleted_in_entra_are_listed_to_the_amk(
     units = await setup(bot, graph)
     await bot.install_personal(OLE)
     assert bot.runtime is not None
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         bent = await org.find_person(session, aad_object_id=BENT.aad)
         lise = await org.find_person(session, aad_object_id=LISE.aad)
         # Otto was typed as an owner by e-mail and has never written to the bot
@@ -354,7 +355,7 @@ async def test_open_tasks_of_a_user_deleted_in_entra_are_listed_to_the_amk(
     card = str(to_ole[0].body)
     assert "Opgaver uden ansvarlig: Kemi" in card and "Nye stole i laboratoriet" in card
     assert "Bent Borte" in card and "Stilletimer" not in card
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         items = (await session.scalars(select(WellbeingActionItem))).all()
     assert {(item.owner_id, item.status) for item in items} == {
         (bent.id, "open"),
@@ -367,7 +368,7 @@ async def test_open_tasks_of_a_user_deleted_in_entra_are_listed_to_the_amk(
 
 async def _count(bot: BotUnderTest, model: type[Any]) -> int:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return int((await session.scalar(select(func.count()).select_from(model))) or 0)
 
 

@@ -23,6 +23,7 @@ from storage.near_miss_models import NearMissReport
 from tests.cards.test_cards import MAX_CARD_BYTES, VALIDATOR
 from tests.support.card_nodes import walk
 from tests.support.clock import written_for_suite_moment
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.fake_connector import FakeConnector, Sent
 from tests.support.teams import BotUnderTest, make_user
 
@@ -48,7 +49,7 @@ async def _subscribe(bot: BotUnderTest, text: str = "<at>AMK-bot</at> digest her
 
 
 async def _unit_ids(db: Database) -> dict[str, int]:
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         return {unit.name: unit.id for unit in await org.list_units(session)}
 
 
@@ -102,7 +103,7 @@ def _lone_work(unit_id: int, person_id: int, created: datetime, **fields: Any) -
 async def _seed(db: Database) -> None:
     units = await _unit_ids(db)
     week_start, _ = week_bounds("2026-W48")
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         person = await org.upsert_person(session, aad_object_id=None, upn="x@uni.dk", name="X")
         session.add_all(
             [
@@ -344,14 +345,14 @@ async def test_card_stays_small_and_valid_with_a_decade_of_data(db: Database) ->
                 rows.append(
                     _report(number, unit_id, week_start - timedelta(days=400 + number % 3000))
                 )
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         session.add_all(rows)
     from cards.digest import digest_card
     from domain.digest import scope_for
     from domain.i18n import Lang
     from services.digest_sections import compose
 
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         content = await compose(session, scope_for(WEEK, MONDAY_0801))
     for lang in Lang:
         card = digest_card(
@@ -372,7 +373,7 @@ async def test_card_stays_small_and_valid_with_a_decade_of_data(db: Database) ->
 async def test_safety_moment_and_details(bot: BotUnderTest) -> None:
     secretary = make_user("Sanne Sekretariat", "sanne@uni.dk")
     assert bot.runtime is not None
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         await org.import_org(
             session,
             OrgFile.model_validate(
@@ -446,7 +447,7 @@ async def test_precursor_deadline_shows_only_when_it_is_near(db: Database) -> No
 
     may = datetime(2026, 5, 20, 8, 0, tzinfo=UTC)
     august = datetime(2026, 8, 20, 8, 0, tzinfo=UTC)
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         near = await compose(session, scope_for(iso_week(may), may))
         far = await compose(session, scope_for(iso_week(august), august))
     section = next(s for s in near.sections if s.flow == "precursors")

@@ -29,6 +29,7 @@ from storage.models import (
     Unit,
 )
 from storage.near_miss_models import NearMissAction, NearMissPhoto, NearMissReport
+from tests.support.databases import orm_session, orm_transaction
 
 pytestmark = pytest.mark.now("2026-12-07T12:00+01:00")
 
@@ -51,7 +52,7 @@ async def _org(db: Database) -> dict[str, int]:
             ]
         }
     )
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         await org.import_org(session, org_file, actor="test")
         units = dict((await session.execute(select(Unit.name, Unit.id))).all())
         people = dict((await session.execute(select(Person.upn, Person.id))).all())
@@ -86,7 +87,7 @@ async def _near_miss(db: Database, ids: dict[str, int], number: str, **changes: 
         "created_at": created,
     }
     values.update(changes)
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         report = NearMissReport(**values)
         session.add(report)
         await session.flush()
@@ -106,7 +107,7 @@ async def _near_miss(db: Database, ids: dict[str, int], number: str, **changes: 
 
 
 async def _events(db: Database, action: str) -> list[AuditEvent]:
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         return list(
             (await session.scalars(select(AuditEvent).where(AuditEvent.action == action))).all()
         )
@@ -132,18 +133,18 @@ async def test_near_miss_kept_on_its_last_day_and_pseudonymised_the_next(db: Dat
         db, ids, "NM-2021-0002", status="actions_decided", closed_at=None, closed_by_id=None
     )
     start, end = year_bounds(2021)
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         before = await near_miss_lists.statistics(session, start, end, now=NEXT_DAY)
     job = RetentionJob(db, RetentionSettings())
 
     await job.run(LAST_DAY.astimezone(UTC))
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         kept = await session.get(NearMissReport, old)
         assert kept is not None and kept.description == DESCRIPTION
         assert kept.personal_data_removed_at is None
 
     await asyncio.gather(job.run(NEXT_DAY.astimezone(UTC)), job.run(NEXT_DAY.astimezone(UTC)))
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         report = await session.get(NearMissReport, old)
         untouched = await session.get(NearMissReport, still_open)
         action = (
@@ -173,7 +174,7 @@ async def test_near_miss_kept_on_its_last_day_and_pseudonymised_the_next(db: Dat
 
 async def test_lone_work_and_its_timeline_at_the_boundary(db: Database) -> None:
     ids = await _org(db)
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         request = LoneWorkRequest(
             number="AL-2021-0001",
             requester_id=ids["lise@uni.dk"],
@@ -218,13 +219,13 @@ async def test_lone_work_and_its_timeline_at_the_boundary(db: Database) -> None:
     job = RetentionJob(db, RetentionSettings(checkin_days=3650))
 
     await job.run(LAST_DAY.astimezone(UTC))
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         kept = await session.get(LoneWorkRequest, request_id)
         assert kept is not None and kept.task == "Lise destillerer om natten"
         assert await session.scalar(select(CheckinSession.id)) is not None
 
     await job.run(NEXT_DAY.astimezone(UTC))
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         gone = await session.get(LoneWorkRequest, request_id)
         requester = await session.get(Person, gone.requester_id) if gone else None
         sessions = (await session.scalars(select(CheckinSession))).all()
@@ -251,7 +252,7 @@ async def test_lone_work_and_its_timeline_at_the_boundary(db: Database) -> None:
 async def test_checkin_timelines_go_after_their_own_period(db: Database) -> None:
     ids = await _org(db)
     finished = datetime(2026, 6, 10, 23, 59, tzinfo=COPENHAGEN)  # 180 days before 7 Dec
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         request = LoneWorkRequest(
             number="AL-2026-0001",
             requester_id=ids["lise@uni.dk"],
@@ -289,10 +290,10 @@ async def test_checkin_timelines_go_after_their_own_period(db: Database) -> None
         session.add(CheckinEvent(session_id=checkin.id, at=finished, kind="ok", detail={}))
     job = RetentionJob(db, RetentionSettings())
     await job.run(LAST_DAY.astimezone(UTC))
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         assert len((await session.scalars(select(CheckinEvent))).all()) == 1
     await job.run(NEXT_DAY.astimezone(UTC))
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         assert (await session.scalars(select(CheckinSession))).all() == []
         assert (await session.scalars(select(CheckinEvent))).all() == []
         request_left = await session.get(LoneWorkRequest, request.id)
@@ -304,7 +305,7 @@ async def test_checkin_timelines_go_after_their_own_period(db: Database) -> None
 async def test_conversation_references_and_states_of_chats_left_behind(db: Database) -> None:
     ids = await _org(db)
     left = datetime(2026, 9, 8, 23, 59, tzinfo=COPENHAGEN)  # 90 days before 7 Dec
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         for name, active in (("left", False), ("open", True)):
             ref = ConversationRef(
                 conversation_id=f"a:{name}",
@@ -326,7 +327,7 @@ async def test_conversation_references_and_states_of_chats_left_behind(db: Datab
             session.add(DialogStateRow(key=f"msteams/conversations/a:{name}", etag="1", data="{}"))
     # The ORM stamps updated_at on insert; set it as the last change left it (the open
     # chat's state was saved a day later).
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         await session.execute(update(ConversationRef).values(updated_at=left))
         await session.execute(update(DialogStateRow).values(updated_at=left))
         await session.execute(
@@ -336,11 +337,11 @@ async def test_conversation_references_and_states_of_chats_left_behind(db: Datab
         )
     job = RetentionJob(db, RetentionSettings())
     await job.run(LAST_DAY.astimezone(UTC))
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         assert len((await session.scalars(select(ConversationRef))).all()) == 2
         assert len((await session.scalars(select(DialogStateRow))).all()) == 2
     await job.run(NEXT_DAY.astimezone(UTC))
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         refs = (await session.scalars(select(ConversationRef.conversation_id))).all()
         posts = (await session.scalars(select(PostedActivity.dedupe_key))).all()
         states = (await session.scalars(select(DialogStateRow.key))).all()
@@ -352,7 +353,7 @@ async def test_old_audit_events_lose_their_people_and_the_chain_still_verifies(
     db: Database,
 ) -> None:
     ids = await _org(db)
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         await audit.record(
             session,
             actor=f"person:{ids['per@uni.dk']}",
@@ -362,11 +363,11 @@ async def test_old_audit_events_lose_their_people_and_the_chain_still_verifies(
             before={"status": "pending"},
             after={"conditions": "Ring til Lise Leder"},
         )
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         written = await session.scalar(select(func.max(AuditEvent.sequence)))
     later = datetime.now(UTC) + timedelta(days=5 * 366 + 2)
     await RetentionJob(db, RetentionSettings()).run(later)
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         events = (await session.scalars(select(AuditEvent).order_by(AuditEvent.sequence))).all()
         report = await audit.verify_chain(session)
     redacted = [event for event in events if event.personal_data_removed_at is not None]
@@ -394,13 +395,13 @@ async def test_old_audit_events_lose_their_people_and_the_chain_still_verifies(
 
 async def test_an_event_emptied_outside_retention_breaks_the_chain(db: Database) -> None:
     await _org(db)
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         await session.execute(
             update(AuditEvent)
             .where(AuditEvent.sequence == 1)
             .values(after=None, personal_data_removed_at=datetime.now(UTC))
         )
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         report = await audit.verify_chain(session)
     assert report.first_broken_sequence == 1
     assert report.reason is not None and "no retention event" in report.reason
@@ -414,7 +415,7 @@ async def test_near_miss_photos_go_with_the_reports_people_and_unsent_ones_after
     still_open = await _near_miss(
         db, ids, "NM-2021-0002", status="actions_decided", closed_at=None, closed_by_id=None
     )
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         for report_id in (old, still_open):
             await near_miss_photos.add(
                 session,
@@ -432,7 +433,7 @@ async def test_near_miss_photos_go_with_the_reports_people_and_unsent_ones_after
                 pending_key=key,
             )  # fmt: skip
     await RetentionJob(db, RetentionSettings()).run(NEXT_DAY.astimezone(UTC))
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         left = (
             await session.execute(select(NearMissPhoto.report_id, NearMissPhoto.pending_key))
         ).all()
