@@ -15,14 +15,15 @@ from cards.screening import answer_card, ask_card
 from domain.actor import Speaker
 from domain.i18n import Lang, local_date, preferred_lang, t
 from domain.ids import CardId, ChosenId
-from domain.org import Role, UnitRef
+from domain.org import Role
 from domain.screening import AnswerForm, ScreeningStatus, ScreeningView, answer_problems
 from domain.wellbeing import Access
 from services.actions import CardData, CardInputs, Verb
 from services.ports import Clock, Notifier
-from storage import audit, org, screening, wellbeing
-from storage.db import Database
-from storage.models import Person, Unit, utcnow
+from storage import audit, documentation, org, screening, wellbeing
+from storage.audit import audited
+from storage.db import Database, HotConnection
+from storage.models import Person, utcnow
 from storage.screening import ENTITY
 
 
@@ -62,10 +63,10 @@ class DatabaseScreeningServices:
         ]
 
     async def ask(self, speaker: Speaker, data: AskData) -> Card:
-        async with self.db.sessions() as session:
-            unit = await _unit(session, data.unit_id)
-            access = await self._access(session, speaker)
-            units = [UnitRef(id=u.id, name=u.name) for u in await org.list_units(session)]
+        async with self.db.reading() as connection:
+            unit = await documentation.active_unit(connection, data.unit_id)
+            access = await self._access(connection, speaker)
+            units = await org.unit_choices(connection)
         if unit is None:
             return self._notice(speaker, "screening.unknown")
         if not access.may_record(unit.id):
@@ -76,14 +77,14 @@ class DatabaseScreeningServices:
     async def send(self, speaker: Speaker, sent: SendInputs) -> Card:
         """Store the request and send the asked unit's AMKs (or leaders) their card."""
         lang = speaker.lang
-        async with self.db.transaction() as session:
-            unit = await _unit(session, sent.unit_id)
+        async with audited(self.db) as connection:
+            unit = await documentation.active_unit(connection, sent.unit_id)
             if unit is None:
                 return self._notice(speaker, "screening.unknown")
-            access = await self._access(session, speaker)
+            access = await self._access(connection, speaker)
             if speaker.person_id is None or not access.may_record(unit.id):
                 await audit.record(
-                    session,
+                    connection,
                     actor=speaker.actor,
                     action="screening.request.refused",
                     entity_type="unit",
@@ -91,18 +92,23 @@ class DatabaseScreeningServices:
                     after={"reason": "not_allowed"},
                 )
                 return self._notice(speaker, "screening.not_allowed")
-            partner = None if sent.partner_id is None else await _unit(session, sent.partner_id)
+            partner = (
+                None
+                if sent.partner_id is None
+                else await documentation.active_unit(connection, sent.partner_id)
+            )
             if partner is None or partner.id == unit.id:
-                units = [UnitRef(id=u.id, name=u.name) for u in await org.list_units(session)]
+                units = await org.unit_choices(connection)
                 return ask_card(lang, unit, units, error=t(lang, "screening.field.partner.error"))
-            request = await screening.add_request(
-                session,
+            request_id = await screening.add_request(
+                connection,
                 unit_id=unit.id,
                 partner_id=partner.id,
                 actor_id=speaker.person_id,
                 actor=speaker.actor,
             )
-            view = await screening.get(session, request.id)
+            view = await screening.get(connection, request_id)
+        async with self.db.sessions() as session:
             told = await _answerers(session, partner.id)
         assert view is not None
         if not told:
@@ -122,14 +128,14 @@ class DatabaseScreeningServices:
         lang = speaker.lang
         values = data.inputs()
         planned_on: date | None = None
-        async with self.db.transaction() as session:
-            view = await screening.get(session, data.request_id)
+        async with audited(self.db) as connection:
+            view = await screening.get(connection, data.request_id)
             if view is None:
                 return self._notice(speaker, "screening.unknown")
-            access = await self._access(session, speaker)
+            access = await self._access(connection, speaker)
             if speaker.person_id is None or not access.may_record(view.partner_id):
                 await audit.record(
-                    session,
+                    connection,
                     actor=speaker.actor,
                     action="screening.answer.refused",
                     entity_type=ENTITY,
@@ -146,7 +152,7 @@ class DatabaseScreeningServices:
                     return answer_card(lang, view, values=values, errors=errors)
                 planned_on = problems.planned_on
             changed = await screening.answer(
-                session,
+                connection,
                 view.id,
                 status=status,
                 planned_on=planned_on,
@@ -154,9 +160,11 @@ class DatabaseScreeningServices:
                 actor=speaker.actor,
                 now=self.clock(),
             )
-            answered = await screening.get(session, view.id)
-            told = await askers(session, view)
+            answered = await screening.get(connection, view.id)
+            asker_id = await screening.requested_by(connection, view.id)
         assert answered is not None
+        async with self.db.sessions() as session:
+            told = await askers(session, view, asker_id)
         if not changed:
             return answer_card(lang, answered, notice=t(lang, "screening.already"))
         self.notifier.later(self._tell_askers(answered, told), name="screening.answered")
@@ -192,8 +200,8 @@ class DatabaseScreeningServices:
 
     # -- helpers -------------------------------------------------------------------------------
 
-    async def _access(self, session: AsyncSession, speaker: Speaker) -> Access:
-        return await wellbeing.access_of(session, speaker.person_id, is_admin=speaker.is_admin)
+    async def _access(self, connection: HotConnection, speaker: Speaker) -> Access:
+        return await wellbeing.access_of(connection, speaker.person_id, is_admin=speaker.is_admin)
 
     async def _refuse(self, speaker: Speaker, action: str, unit_id: int) -> None:
         await audit.record_refusal(
@@ -209,13 +217,6 @@ def person_lang(person: Person) -> Lang:
     return preferred_lang(person.language_override, person.locale)
 
 
-async def _unit(session: AsyncSession, unit_id: int) -> UnitRef | None:
-    unit = await session.get(Unit, unit_id)
-    if unit is None or not unit.active:
-        return None
-    return UnitRef(id=unit.id, name=unit.name)
-
-
 async def _answerers(session: AsyncSession, unit_id: int) -> list[Person]:
     """The unit's AMKs, or its leaders when it has none."""
     return await org.holders(session, unit_id, Role.AMK) or await org.holders(
@@ -223,10 +224,9 @@ async def _answerers(session: AsyncSession, unit_id: int) -> list[Person]:
     )
 
 
-async def askers(session: AsyncSession, view: ScreeningView) -> list[Person]:
-    """The asking unit's AMKs and the person who asked (once each)."""
+async def askers(session: AsyncSession, view: ScreeningView, asker_id: int | None) -> list[Person]:
+    """The asking unit's AMKs and the person who asked (`asker_id`; once each)."""
     people = {p.id: p for p in await org.holders(session, view.unit_id, Role.AMK)}
-    asker_id = await screening.requested_by(session, view.id)
     if asker_id is not None and asker_id not in people:
         asker = await session.get(Person, asker_id)
         if asker is not None:

@@ -37,8 +37,8 @@ class ScreeningReminders:
         today = local_date(now)
         if self._done_on == today:
             return
-        async with self.db.sessions() as session:
-            waiting = await screening.unanswered(session)
+        async with self.db.reading() as connection:
+            waiting = await screening.unanswered(connection)
         for view in waiting:
             stage = open_request_stage(view.requested_on, today)
             if stage is None:
@@ -74,8 +74,10 @@ class ScreeningReminders:
 
     async def _tell(self, view: ScreeningView) -> int:
         """The asking unit's AMKs and the person who asked hear nobody has answered."""
+        async with self.db.reading() as connection:
+            asker_id = await screening.requested_by(connection, view.id)
         async with self.db.sessions() as session:
-            people = await askers(session, view)
+            people = await askers(session, view, asker_id)
         sent = 0
         for person in people:
             lang = person_lang(person)

@@ -18,15 +18,15 @@ from cards.training import format_day, mine_card, record_card, unit_card
 from domain.actor import Speaker
 from domain.i18n import local_date, t
 from domain.ids import CardId, MaybeCardId
-from domain.org import UnitRef, is_email
+from domain.org import is_email
 from domain.proofs import training_ref
 from domain.training import TrainingForm, form_problems
 from domain.wellbeing import Access
 from services.actions import CardData, CardInputs, Verb
 from services.ports import Clock
-from storage import audit, org, training, wellbeing
-from storage.db import Database
-from storage.models import Unit, utcnow
+from storage import audit, documentation, org, training, wellbeing
+from storage.db import Database, HotConnection
+from storage.models import utcnow
 
 _FIELD_ERRORS = {
     "person": "training.field.person.error",
@@ -75,8 +75,8 @@ class DatabaseTrainingServices:
         """The speaker's own records in every unit."""
         records = []
         if speaker.person_id is not None:
-            async with self.db.sessions() as session:
-                records = await training.of_person(session, speaker.person_id)
+            async with self.db.reading() as connection:
+                records = await training.of_person(connection, speaker.person_id)
         return mine_card(speaker.lang, records, back_to=choice.unit_id)
 
     async def unit(self, speaker: Speaker, sent: UnitInputs) -> Card:
@@ -85,7 +85,7 @@ class DatabaseTrainingServices:
         lang = speaker.lang
         typed = str(sent.inputs().get("person") or "").strip()
         async with self.db.sessions() as session:
-            unit = await self._unit(session, sent.unit_id)
+            unit = await documentation.active_unit(await session.connection(), sent.unit_id)
             if unit is None:
                 return self._unknown(speaker)
             access = await self._access(session, speaker)
@@ -104,7 +104,9 @@ class DatabaseTrainingServices:
                     else:
                         person_id = person.id
                 if error is None:
-                    records, total = await training.of_unit(session, unit.id, person_id=person_id)
+                    records, total = await training.of_unit(
+                        await session.connection(), unit.id, person_id=person_id
+                    )
                 else:
                     records, total = [], 0
         if refused:
@@ -115,9 +117,9 @@ class DatabaseTrainingServices:
         )
 
     async def form(self, speaker: Speaker, ref: UnitData) -> Card:
-        async with self.db.sessions() as session:
-            unit = await self._unit(session, ref.unit_id)
-            access = await self._access(session, speaker)
+        async with self.db.reading() as connection:
+            unit = await documentation.active_unit(connection, ref.unit_id)
+            access = await self._access(connection, speaker)
         if unit is None:
             return self._unknown(speaker)
         if not self._staff(access, unit.id):
@@ -132,7 +134,7 @@ class DatabaseTrainingServices:
         values = sent.inputs()
         today = self._today()
         async with self.db.transaction() as session:
-            unit = await self._unit(session, sent.unit_id)
+            unit = await documentation.active_unit(await session.connection(), sent.unit_id)
             if unit is None:
                 return self._unknown(speaker)
             access = await self._access(session, speaker)
@@ -153,7 +155,7 @@ class DatabaseTrainingServices:
             person = await org.upsert_person(
                 session, aad_object_id=None, upn=checked.person, name=None
             )
-            saved = await training.add_record(
+            saved_id = await training.add_record(
                 session,
                 unit_id=unit.id,
                 person_id=person.id,
@@ -161,7 +163,7 @@ class DatabaseTrainingServices:
                 actor_id=speaker.person_id,
                 actor=speaker.actor,
             )
-            records, total = await training.of_unit(session, unit.id)
+            records, total = await training.of_unit(await session.connection(), unit.id)
             name = org.describe_person(person)
         notice = t(
             lang,
@@ -170,7 +172,7 @@ class DatabaseTrainingServices:
             person=name,
             day=format_day(lang, checked.given_on),
         )
-        hint = t(lang, "proofs.how.saved", ref=training_ref(saved.id))
+        hint = t(lang, "proofs.how.saved", ref=training_ref(saved_id))
         return unit_card(lang, unit, records, total, may_record=True, notice=notice, hint=hint)
 
     # -- helpers -----------------------------------------------------------------------------
@@ -178,20 +180,13 @@ class DatabaseTrainingServices:
     def _today(self) -> date:
         return local_date(self.clock())
 
-    async def _access(self, session: AsyncSession, speaker: Speaker) -> Access:
-        return await wellbeing.access_of(session, speaker.person_id, is_admin=speaker.is_admin)
+    async def _access(self, on: AsyncSession | HotConnection, speaker: Speaker) -> Access:
+        return await wellbeing.access_of(on, speaker.person_id, is_admin=speaker.is_admin)
 
     @staticmethod
     def _staff(access: Access, unit_id: int) -> bool:
         """The unit's leaders and AMKs: they read and record its training."""
         return access.person_id is not None and access.leads_or_coordinates(unit_id)
-
-    @staticmethod
-    async def _unit(session: AsyncSession, unit_id: int) -> UnitRef | None:
-        unit = await session.get(Unit, unit_id)
-        if unit is None or not unit.active:
-            return None
-        return UnitRef(id=unit.id, name=unit.name)
 
     async def _refuse(self, speaker: Speaker, action: str, unit_id: int) -> None:
         await audit.record_refusal(
