@@ -25,8 +25,8 @@ class ImportOutcome:
 
 
 async def write_import_template(db: Database, out: Path) -> None:
-    async with db.sessions() as session:
-        names = [unit.name for unit in await org.list_units(session)]
+    async with db.reading() as connection:
+        names = [unit.name for unit in await org.unit_choices(connection)]
     write_template(out, names)
 
 
