@@ -207,7 +207,7 @@ class DatabaseDocumentationServices:
                 duty=duty.name(lang is Lang.DA),
                 day=format_day(lang, problems.met_on),
             )
-            hint = t(lang, "proofs.how.saved", ref=documentation_ref(saved))
+            hint = t(lang, "proofs.how.saved", ref=documentation_ref(saved.id))
             return await self._overview(connection, speaker, access, unit.id, notice, hint)
 
     # -- helpers -----------------------------------------------------------------------------

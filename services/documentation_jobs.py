@@ -102,11 +102,11 @@ class DocumentationReminders:
         self, unit: UnitRef, card: Callable[[Lang], Card], *, key: str, entity: tuple[str, str]
     ) -> int:
         """The card, in each one's language, to every leader and AMK of the unit."""
-        async with self.db.sessions() as session:
+        async with self.db.reading() as connection:
             people = {
                 person.id: person
                 for role in (Role.LEADER, Role.AMK)
-                for person in await org.holders(session, unit.id, role)
+                for person in await org.holders(connection, unit.id, role)
             }
         delivered = 0
         for person in people.values():

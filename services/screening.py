@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.common import Card, format_day, notice_card, plain
 from cards.screening import answer_card, ask_card
@@ -20,10 +19,11 @@ from domain.screening import AnswerForm, ScreeningStatus, ScreeningView, answer_
 from domain.wellbeing import Access
 from services.actions import CardData, CardInputs, Verb
 from services.ports import Clock, Notifier
-from storage import audit, documentation, org, screening, wellbeing
+from storage import audit, documentation, org, rows, screening, wellbeing
 from storage.audit import audited
 from storage.db import Database, HotConnection
-from storage.models import Person, utcnow
+from storage.models import utcnow
+from storage.rows import PersonRow, Speaking
 from storage.screening import ENTITY
 
 
@@ -108,8 +108,7 @@ class DatabaseScreeningServices:
                 actor=speaker.actor,
             )
             view = await screening.get(connection, request_id)
-        async with self.db.sessions() as session:
-            told = await _answerers(session, partner.id)
+            told = await _answerers(connection, partner.id)
         assert view is not None
         if not told:
             return self._notice(speaker, "screening.nobody", partner=plain(partner.name))
@@ -161,10 +160,8 @@ class DatabaseScreeningServices:
                 now=self.clock(),
             )
             answered = await screening.get(connection, view.id)
-            asker_id = await screening.requested_by(connection, view.id)
+            told = await askers(connection, view)
         assert answered is not None
-        async with self.db.sessions() as session:
-            told = await askers(session, view, asker_id)
         if not changed:
             return answer_card(lang, answered, notice=t(lang, "screening.already"))
         self.notifier.later(self._tell_askers(answered, told), name="screening.answered")
@@ -172,7 +169,7 @@ class DatabaseScreeningServices:
 
     # -- after the answer ----------------------------------------------------------------------
 
-    async def _send_to(self, view: ScreeningView, people: list[Person]) -> None:
+    async def _send_to(self, view: ScreeningView, people: list[PersonRow]) -> None:
         for person in people:
             await self.notifier.card_to_person(
                 person.id,
@@ -181,7 +178,7 @@ class DatabaseScreeningServices:
                 entity=(ENTITY, str(view.id)),
             )
 
-    async def _tell_askers(self, view: ScreeningView, people: list[Person]) -> None:
+    async def _tell_askers(self, view: ScreeningView, people: list[PersonRow]) -> None:
         for person in people:
             lang = person_lang(person)
             day = format_day(lang, view.planned_on) if view.planned_on else ""
@@ -213,22 +210,23 @@ class DatabaseScreeningServices:
         return notice_card(t(lang, "screening.block.title"), t(lang, key, **values))
 
 
-def person_lang(person: Person) -> Lang:
+def person_lang(person: Speaking) -> Lang:
     return preferred_lang(person.language_override, person.locale)
 
 
-async def _answerers(session: AsyncSession, unit_id: int) -> list[Person]:
+async def _answerers(connection: HotConnection, unit_id: int) -> list[PersonRow]:
     """The unit's AMKs, or its leaders when it has none."""
-    return await org.holders(session, unit_id, Role.AMK) or await org.holders(
-        session, unit_id, Role.LEADER
+    return await org.holders(connection, unit_id, Role.AMK) or await org.holders(
+        connection, unit_id, Role.LEADER
     )
 
 
-async def askers(session: AsyncSession, view: ScreeningView, asker_id: int | None) -> list[Person]:
-    """The asking unit's AMKs and the person who asked (`asker_id`; once each)."""
-    people = {p.id: p for p in await org.holders(session, view.unit_id, Role.AMK)}
+async def askers(connection: HotConnection, view: ScreeningView) -> list[PersonRow]:
+    """The asking unit's AMKs and the person who asked (once each)."""
+    people = {p.id: p for p in await org.holders(connection, view.unit_id, Role.AMK)}
+    asker_id = await screening.requested_by(connection, view.id)
     if asker_id is not None and asker_id not in people:
-        asker = await session.get(Person, asker_id)
+        asker = await rows.person(connection, asker_id)
         if asker is not None:
             people[asker.id] = asker
     return list(people.values())

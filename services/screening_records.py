@@ -43,7 +43,8 @@ from services.wellbeing_core import item_flags
 from storage import (
     audit,
     documentation,
-    lone_work,
+    people,
+    rows,
     screening,
     screening_records,
     wellbeing,
@@ -192,7 +193,7 @@ class ScreeningRecords:
                     screening_id=row.id,
                 )
             views = await screening_records.of_unit(
-                await session.connection(), target.unit.id, limit=50
+                await rows.connection_of(session), target.unit.id, limit=50
             )
         view = next(v for v in views if v.id == row.id)
         return saved_card(lang, target.unit, view, today=today)
@@ -215,9 +216,7 @@ class ScreeningRecords:
                 planned = await screening_records.planned_of(connection, screening_id, unit_id)
             requests = await _linkable(connection, unit_id, planned) if allowed else []
             person = (
-                (await lone_work.people_named(connection, {speaker.person_id})).get(
-                    speaker.person_id
-                )
+                await rows.person(connection, speaker.person_id)
                 if allowed and speaker.person_id is not None
                 else None
             )
@@ -234,8 +233,9 @@ class ScreeningRecords:
             return self._notice(speaker.lang, "screening.not_allowed")
         if screening_id is not None and planned is None:
             return self._notice(speaker.lang, "screening.unknown")
-        # the recorder's e-mail as a typed person input shows it, else their object id
-        owner = "" if person is None else person.upn or person.aad_object_id or ""
+        owner = people.input_value(person, picker=False) or (
+            person.aad_object_id if person is not None and person.aad_object_id else ""
+        )
         return _Target(unit, access, planned, requests, owner)
 
     def _card(

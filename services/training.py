@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.common import Card, notice_card
 from cards.training import format_day, mine_card, record_card, unit_card
@@ -25,6 +24,7 @@ from domain.wellbeing import Access
 from services.actions import CardData, CardInputs, Verb
 from services.ports import Clock
 from storage import audit, documentation, org, training, wellbeing
+from storage.audit import audited
 from storage.db import Database, HotConnection
 from storage.models import utcnow
 
@@ -84,11 +84,11 @@ class DatabaseTrainingServices:
         e-mail was typed."""
         lang = speaker.lang
         typed = str(sent.inputs().get("person") or "").strip()
-        async with self.db.sessions() as session:
-            unit = await documentation.active_unit(await session.connection(), sent.unit_id)
+        async with self.db.reading() as connection:
+            unit = await documentation.active_unit(connection, sent.unit_id)
             if unit is None:
                 return self._unknown(speaker)
-            access = await self._access(session, speaker)
+            access = await self._access(connection, speaker)
             if not self._staff(access, unit.id):
                 refused = True
             else:
@@ -98,14 +98,14 @@ class DatabaseTrainingServices:
                 if typed and not is_email(typed):
                     error = t(lang, "training.unit.filter.error")
                 elif typed:
-                    person = await org.find_person(session, upn=typed)
+                    person = await org.find_person(connection, upn=typed)
                     if person is None:
                         error = t(lang, "training.unit.unknown_person")
                     else:
                         person_id = person.id
                 if error is None:
                     records, total = await training.of_unit(
-                        await session.connection(), unit.id, person_id=person_id
+                        connection, unit.id, person_id=person_id
                     )
                 else:
                     records, total = [], 0
@@ -133,14 +133,14 @@ class DatabaseTrainingServices:
         lang = speaker.lang
         values = sent.inputs()
         today = self._today()
-        async with self.db.transaction() as session:
-            unit = await documentation.active_unit(await session.connection(), sent.unit_id)
+        async with audited(self.db) as connection:
+            unit = await documentation.active_unit(connection, sent.unit_id)
             if unit is None:
                 return self._unknown(speaker)
-            access = await self._access(session, speaker)
+            access = await self._access(connection, speaker)
             if speaker.person_id is None or not self._staff(access, unit.id):
                 await audit.record(
-                    session,
+                    connection,
                     actor=speaker.actor,
                     action="training.record.refused",
                     entity_type="unit",
@@ -153,17 +153,17 @@ class DatabaseTrainingServices:
                 errors = {field: t(lang, key) for field, key in checked.items()}
                 return record_card(lang, unit, today=today, values=values, errors=errors)
             person = await org.upsert_person(
-                session, aad_object_id=None, upn=checked.person, name=None
+                connection, aad_object_id=None, upn=checked.person, name=None
             )
-            saved_id = await training.add_record(
-                session,
+            saved = await training.add_record(
+                connection,
                 unit_id=unit.id,
                 person_id=person.id,
                 form=checked,
                 actor_id=speaker.person_id,
                 actor=speaker.actor,
             )
-            records, total = await training.of_unit(await session.connection(), unit.id)
+            records, total = await training.of_unit(connection, unit.id)
             name = org.describe_person(person)
         notice = t(
             lang,
@@ -172,7 +172,7 @@ class DatabaseTrainingServices:
             person=name,
             day=format_day(lang, checked.given_on),
         )
-        hint = t(lang, "proofs.how.saved", ref=training_ref(saved_id))
+        hint = t(lang, "proofs.how.saved", ref=training_ref(saved.id))
         return unit_card(lang, unit, records, total, may_record=True, notice=notice, hint=hint)
 
     # -- helpers -----------------------------------------------------------------------------
@@ -180,8 +180,8 @@ class DatabaseTrainingServices:
     def _today(self) -> date:
         return local_date(self.clock())
 
-    async def _access(self, on: AsyncSession | HotConnection, speaker: Speaker) -> Access:
-        return await wellbeing.access_of(on, speaker.person_id, is_admin=speaker.is_admin)
+    async def _access(self, connection: HotConnection, speaker: Speaker) -> Access:
+        return await wellbeing.access_of(connection, speaker.person_id, is_admin=speaker.is_admin)
 
     @staticmethod
     def _staff(access: Access, unit_id: int) -> bool:

@@ -19,6 +19,7 @@ from storage.db import HotConnection
 from storage.documentation_models import DutyRecord
 from storage.models import Person, RoleAssignment
 from storage.org import person_label
+from storage.rows import connection_of
 
 ENTITY = "amo_composition"
 _ROLE_VALUES = [role.value for role in AMO_ROLES]
@@ -69,7 +70,7 @@ async def record(
     """Record the composition today: a duty record (which dates it and keeps the proof), the
     groups and reasoning, and the unit's members now; audited with facts only (counts, never
     the text). Earlier records are kept; the newest counts. Returns how many members."""
-    duty_record_id = await documentation.add_record(
+    duty_record = await documentation.add_record(
         connection,
         unit_id=unit_id,
         duty=duty,
@@ -81,7 +82,7 @@ async def record(
         await connection.execute(
             _INSERT_COMPOSITION,
             {
-                "duty_record_id": duty_record_id,
+                "duty_record_id": duty_record.id,
                 "groups": list(form.groups),
                 "reasoning": form.reasoning,
             },
@@ -104,7 +105,7 @@ async def record(
         entity_id=composition_id,
         after={
             "unit_id": unit_id,
-            "duty_record_id": duty_record_id,
+            "duty_record_id": duty_record.id,
             "members": len(seats),
             "groups": len(form.groups),
         },
@@ -114,7 +115,7 @@ async def record(
 
 async def latest(on: AsyncSession | HotConnection, unit_ids: Iterable[int]) -> dict[int, AmoRecord]:
     """Each unit's newest recorded composition (by day, then as recorded)."""
-    connection: HotConnection = await on.connection() if isinstance(on, AsyncSession) else on
+    connection = await connection_of(on)
     rows = await connection.execute(
         select(
             AmoComposition.id,
@@ -165,7 +166,7 @@ async def to_review(
 ) -> dict[int, AmoRecord]:
     """The units whose newest composition needs a review because their AMO roles changed
     substantially since (`domain.amo.review_needed`), with that record."""
-    connection: HotConnection = await on.connection() if isinstance(on, AsyncSession) else on
+    connection = await connection_of(on)
     units = list(unit_ids)
     recorded = await latest(connection, units)
     if not recorded:

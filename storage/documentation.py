@@ -4,21 +4,24 @@ met each duty (recorded here, or taken from the well-being records), and a new r
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.documentation import Duty, DutyCatalogue, RecordForm, Source
 from domain.org import Role, UnitRef
 from domain.screening import SCREENING_DUTY
-from storage import audit, screening_records, wellbeing_counts
+from storage import audit, org, screening_records, wellbeing_counts
 from storage.db import HotConnection
 from storage.documentation_models import DutyRecord
-from storage.models import RoleAssignment, Unit
+from storage.models import RoleAssignment
+from storage.rows import connection_of
 from storage.wellbeing_models import WellbeingAnnualDiscussion
 
 DUTIES_FILE = Path(__file__).parent / "seed" / "duties.yaml"
@@ -31,16 +34,11 @@ def duties(path: Path = DUTIES_FILE) -> DutyCatalogue:
     return DutyCatalogue.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
-_ACTIVE_UNIT = select(Unit.id, Unit.name).where(
-    Unit.id == bindparam("unit_id"), Unit.active.is_(True)
-)
-
-
 async def active_unit(connection: HotConnection, unit_id: int) -> UnitRef | None:
     """The unit whose overview (and its training, AMO and screenings) a card names, if it
     exists and is active."""
-    row = (await connection.execute(_ACTIVE_UNIT, {"unit_id": unit_id})).first()
-    return None if row is None else UnitRef(id=row[0], name=row[1])
+    unit = await org.unit(connection, unit_id)
+    return None if unit is None or not unit.active else UnitRef(id=unit.id, name=unit.name)
 
 
 # (unit id, duty key, subject) → (the day it was last met, the proof)
@@ -52,7 +50,7 @@ async def last_met(on: AsyncSession | HotConnection, unit_ids: Iterable[int]) ->
     recorded duties from their records, the psychological APV from the well-being dialogues
     (the least recent of the groups' latest dialogues), the annual discussion from its
     records, the screening duty from the screenings held too (the newer counts)."""
-    connection: HotConnection = await on.connection() if isinstance(on, AsyncSession) else on
+    connection = await connection_of(on)
     units = list(unit_ids)
     met: Met = {}
     records = await connection.execute(
@@ -128,7 +126,26 @@ def met_on(met: Met, unit_id: int, duty: Duty) -> list[tuple[str | None, date, s
     )
 
 
-_INSERT = insert(DutyRecord).returning(DutyRecord.id)
+@dataclass(frozen=True, slots=True)
+class DutyRecordRow:
+    """A stored `duty_record` row."""
+
+    id: int
+    unit_id: int
+    duty_key: str
+    subject: str | None
+    met_on: date
+    proof: str | None
+    recorded_by_id: int | None
+
+    def snapshot(self) -> dict[str, Any]:
+        """What the audit trail keeps (as `DutyRecord.snapshot`): facts, never the text."""
+        return {
+            "unit_id": self.unit_id,
+            "duty": self.duty_key,
+            "met_on": self.met_on.isoformat(),
+            "proof": self.proof is not None,
+        }
 
 
 async def add_record(
@@ -139,34 +156,22 @@ async def add_record(
     form: RecordForm,
     actor_id: int | None,
     actor: str,
-) -> int:
+) -> DutyRecordRow:
     """One time the unit met the duty, with its audit event (facts only, never the text);
-    `actor_id` None: imported by an administrator. Returns the record's id."""
-    record_id: int = (
-        await connection.execute(
-            _INSERT,
-            {
-                "unit_id": unit_id,
-                "duty_key": duty.key,
-                "subject": form.subject if duty.per_subject else None,
-                "met_on": form.met_on,
-                "proof": form.proof,
-                "recorded_by_id": actor_id,
-            },
-        )
-    ).scalar_one()
-    await audit.record(
+    `actor_id` None: imported by an administrator."""
+    return await audit.inserted(
         connection,
+        DutyRecord,
+        DutyRecordRow,
+        {
+            "unit_id": unit_id,
+            "duty_key": duty.key,
+            "subject": form.subject if duty.per_subject else None,
+            "met_on": form.met_on,
+            "proof": form.proof,
+            "recorded_by_id": actor_id,
+        },
         actor=actor,
         action="documentation.record",
         entity_type=ENTITY,
-        entity_id=record_id,
-        # as `DutyRecord.snapshot`: facts, never the text
-        after={
-            "unit_id": unit_id,
-            "duty": duty.key,
-            "met_on": form.met_on.isoformat(),
-            "proof": form.proof is not None,
-        },
     )
-    return record_id

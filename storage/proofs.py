@@ -16,6 +16,7 @@ from storage.db import HotConnection
 from storage.documentation import ENTITY as DUTY_ENTITY
 from storage.documentation_models import DutyRecord
 from storage.proof_models import ProofFile
+from storage.rows import connection_of
 from storage.training import ENTITY as TRAINING_ENTITY
 from storage.training_models import TrainingRecord
 
@@ -138,15 +139,11 @@ async def of_duty_records(connection: HotConnection, record_ids: Collection[int]
     return {int(record_id or 0): int(file_id) for record_id, file_id in rows}
 
 
-async def _connection_of(on: AsyncSession | HotConnection) -> HotConnection:
-    return await on.connection() if isinstance(on, AsyncSession) else on
-
-
 async def delete_of_training(on: AsyncSession | HotConnection, record_ids: Collection[int]) -> int:
     """Remove the proof files of these training records; how many there were."""
     if not record_ids:
         return 0
-    connection = await _connection_of(on)
+    connection = await connection_of(on)
     result = await connection.execute(
         delete(ProofFile).where(ProofFile.training_record_id.in_(sorted(record_ids)))
     )
@@ -155,7 +152,7 @@ async def delete_of_training(on: AsyncSession | HotConnection, record_ids: Colle
 
 async def count_of_person(on: AsyncSession | HotConnection, person_id: int) -> int:
     """How many proof files the person's training records have."""
-    connection = await _connection_of(on)
+    connection = await connection_of(on)
     found = await connection.execute(
         select(func.count())
         .select_from(ProofFile)
@@ -167,7 +164,7 @@ async def count_of_person(on: AsyncSession | HotConnection, person_id: int) -> i
 
 async def delete_of_person(on: AsyncSession | HotConnection, person_id: int) -> int:
     """Remove the proof files of the person's training records; how many there were."""
-    connection = await _connection_of(on)
+    connection = await connection_of(on)
     rows = await connection.execute(
         select(TrainingRecord.id).where(TrainingRecord.person_id == person_id)
     )

@@ -5,11 +5,11 @@ unit's counts (with its lone-work approvals that have no matching record)."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, case, func, insert, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.lone_work import Status as LoneWorkStatus
@@ -27,6 +27,7 @@ from storage.lone_work_models import LoneWorkRequest
 from storage.models import Person, Unit
 from storage.org import person_label
 from storage.proof_models import ProofFile
+from storage.rows import connection_of
 from storage.training_models import TrainingRecord
 
 ENTITY = "training_record"
@@ -103,55 +104,60 @@ _OF_PERSON_IN_UNIT = (
 )
 
 
-_INSERT = insert(TrainingRecord).returning(TrainingRecord.id)
+@dataclass(frozen=True, slots=True)
+class RecordRow:
+    """A stored record's facts (the `training_record` row without its text)."""
 
+    id: int
+    unit_id: int
+    person_id: int
+    kind: str
+    given_on: date
+    lone_work: bool
+    proof: str | None
 
-def _snapshot(values: dict[str, Any]) -> dict[str, Any]:
-    """What the audit trail keeps of a new record (as `TrainingRecord.snapshot`): facts,
-    never the text."""
-    return {
-        "unit_id": values["unit_id"],
-        "person_id": values["person_id"],
-        "kind": values["kind"],
-        "given_on": values["given_on"].isoformat(),
-        "lone_work": values["lone_work"],
-        "proof": values["proof"] is not None,
-    }
+    def snapshot(self) -> dict[str, Any]:
+        """What the audit trail keeps (as `TrainingRecord.snapshot`): facts, never the text."""
+        return {
+            "unit_id": self.unit_id,
+            "person_id": self.person_id,
+            "kind": self.kind,
+            "given_on": self.given_on.isoformat(),
+            "lone_work": self.lone_work,
+            "proof": self.proof is not None,
+        }
 
 
 async def add_record(
-    on: AsyncSession | audit.AuditedConnection,
+    connection: audit.AuditedConnection,
     *,
     unit_id: int,
     person_id: int,
     form: TrainingForm,
     actor_id: int | None,
     actor: str,
-) -> int:
+) -> RecordRow:
     """The record with its audit event (facts only, never the text); `actor_id` None:
-    imported by an administrator. Returns the record's id."""
-    values: dict[str, Any] = {
-        "unit_id": unit_id,
-        "person_id": person_id,
-        "activity": form.activity,
-        "kind": form.kind.value,
-        "given_on": form.given_on,
-        "given_by": form.given_by,
-        "proof": form.proof,
-        "lone_work": form.lone_work,
-        "recorded_by_id": actor_id,
-    }
-    connection: HotConnection = await on.connection() if isinstance(on, AsyncSession) else on
-    record_id: int = (await connection.execute(_INSERT, values)).scalar_one()
-    await audit.record(
-        on,
+    imported by an administrator."""
+    return await audit.inserted(
+        connection,
+        TrainingRecord,
+        RecordRow,
+        {
+            "unit_id": unit_id,
+            "person_id": person_id,
+            "activity": form.activity,
+            "kind": form.kind.value,
+            "given_on": form.given_on,
+            "given_by": form.given_by,
+            "proof": form.proof,
+            "lone_work": form.lone_work,
+            "recorded_by_id": actor_id,
+        },
         actor=actor,
         action="training.record",
         entity_type=ENTITY,
-        entity_id=record_id,
-        after=_snapshot(values),
     )
-    return record_id
 
 
 async def of_person(connection: HotConnection, person_id: int) -> list[TrainingView]:
@@ -205,7 +211,7 @@ async def unit_counts_of(
     (the approver's check, `domain.training.check_lone_work`)."""
     if not unit_ids:
         return {}
-    connection: HotConnection = await on.connection() if isinstance(on, AsyncSession) else on
+    connection = await connection_of(on)
     record = TrainingRecord
     rows = await connection.execute(
         select(

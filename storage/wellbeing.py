@@ -34,6 +34,7 @@ from storage.models import (
     RoleAssignment,
     Unit,
 )
+from storage.rows import PersonRow, connection_of
 from storage.wellbeing_models import (
     NOTE_FIELDS,
     WellbeingActionItem,
@@ -69,7 +70,7 @@ async def access_of(
     """The person's standing, from their role assignments."""
     if person_id is None:
         return Access(person_id=None, is_admin=is_admin)
-    connection: HotConnection = await on.connection() if isinstance(on, AsyncSession) else on
+    connection = await connection_of(on)
     leader: set[int] = set()
     amk: set[int] = set()
     other: set[int] = set()
@@ -117,10 +118,10 @@ async def people_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, P
     return {person.id: person for person in found}
 
 
-async def unit_leaders_and_amks(session: AsyncSession, unit_id: int) -> list[Person]:
+async def unit_leaders_and_amks(session: AsyncSession, unit_id: int) -> list[PersonRow]:
     people = await org.holders(session, unit_id, Role.LEADER)
     people += await org.holders(session, unit_id, Role.AMK)
-    unique: dict[int, Person] = {person.id: person for person in people}
+    unique: dict[int, PersonRow] = {person.id: person for person in people}
     return list(unique.values())
 
 

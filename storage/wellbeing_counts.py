@@ -20,7 +20,7 @@ from domain.wellbeing import (
 )
 from storage import org
 from storage.db import HotConnection
-from storage.models import Unit
+from storage.rows import UnitRow, connection_of
 from storage.wellbeing import OPEN_STATUSES, amd_of
 from storage.wellbeing_items import item_views, plan_items
 from storage.wellbeing_models import (
@@ -69,7 +69,7 @@ async def groups_by_unit(
 ) -> dict[int, list[GroupStatus]]:
     """`{unit_id: each group's latest dialogue and due day}`, the group due first first
     (group names compared without case or extra spaces)."""
-    connection: HotConnection = await on.connection() if isinstance(on, AsyncSession) else on
+    connection = await connection_of(on)
     query = select(
         WellbeingDialogue.unit_id, WellbeingDialogue.group_name, func.max(WellbeingDialogue.held_on)
     ).group_by(WellbeingDialogue.unit_id, WellbeingDialogue.group_name)
@@ -151,7 +151,7 @@ async def units_without_amd(session: AsyncSession, year: int) -> list[UnitRef]:
 
 
 async def plan_view(
-    session: AsyncSession, unit: Unit, *, now: datetime, interval_years: int
+    session: AsyncSession, unit: UnitRow, *, now: datetime, interval_years: int
 ) -> PlanView:
     """The unit's current plan with the dates the plan card shows."""
     today = local_today(now)

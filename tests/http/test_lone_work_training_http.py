@@ -15,6 +15,7 @@ from storage.audit import audited
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import Person, Unit
 from tests.http.test_lone_work_http import LISE, MAJA, _request, _setup, _to
+from tests.support.databases import orm_session
 from tests.support.teams import BotUnderTest
 from tests.support.wellbeing import card_of, day, text
 
@@ -42,7 +43,7 @@ async def approval_text(bot: BotUnderTest) -> str:
 
 async def request_id(bot: BotUnderTest) -> int:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return int((await session.scalars(select(LoneWorkRequest.id))).one())
 
 
@@ -114,7 +115,7 @@ async def test_the_reminder_and_the_expired_card_keep_the_training_line(
     await bot.invoke(LISE, "training.record", record(kemi, "Alenearbejde, kemi", -3, kind="course"))
     await _request(bot, kemi)
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         request = (await session.scalars(select(LoneWorkRequest))).one()
     reminders = next(j for j in bot.runtime.scheduler.jobs if isinstance(j, LoneWorkReminders))
     bot.connector.clear()

@@ -17,6 +17,7 @@ from storage import audit, training
 from storage.db import Database
 from storage.models import AuditEvent, Person, Unit
 from storage.training_models import TrainingRecord
+from tests.support.databases import orm_session, orm_transaction
 
 pytestmark = pytest.mark.now("2026-12-07T12:00+01:00")
 
@@ -28,7 +29,7 @@ ACTIVITY = "Lise Hansen: alenearbejde med flussyre"
 
 async def _records(db: Database) -> dict[str, int]:
     """Lise: two old records in Kemi (the newest on `NEWEST`); Per: an old and a recent one."""
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         kemi = (await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one()
         lise = Person(upn="lise@uni.dk", name="Lise Hansen")
         per = Person(upn="per@uni.dk", name="Per Koordinator")
@@ -75,7 +76,7 @@ async def test_kept_while_the_newest_is_in_its_period_then_only_counts_remain(
     assert [record.given_on for record in lise] == [NEWEST, date(2019, 3, 1)]
 
     await job.run(NEXT_DAY.astimezone(UTC))
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         rows = (await session.scalars(select(TrainingRecord).order_by(TrainingRecord.id))).all()
         stand_in = await session.get(Person, rows[0].person_id)
         in_table = await session.scalar(select(func.count()).select_from(TrainingRecord))
@@ -113,7 +114,7 @@ async def test_kept_while_the_newest_is_in_its_period_then_only_counts_remain(
     assert chain.intact
 
     await job.apply(datetime(2026, 12, 9, 12, tzinfo=UTC))
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         again = await session.scalar(
             select(func.count())
             .select_from(AuditEvent)
