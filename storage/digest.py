@@ -3,7 +3,7 @@ helpers the flows' digest queries share (a unit filter, counts grouped by unit).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Insert, Update, and_, bindparam, func, insert, select, update
@@ -17,6 +17,7 @@ from storage.audit import AuditedConnection
 from storage.db import HotConnection
 from storage.digest_models import DigestSubscription, SafetyMomentRow
 from storage.models import ConversationRef
+from storage.rows import columns_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +43,8 @@ class ChannelRow:
     channel_name: str | None
 
 
-_SUBSCRIPTION_COLUMNS = tuple(
-    DigestSubscription.__table__.c[field.name] for field in fields(SubscriptionRow)
-)
-_CHANNEL_COLUMNS = tuple(ConversationRef.__table__.c[field.name] for field in fields(ChannelRow))
+_SUBSCRIPTION_COLUMNS = columns_of(DigestSubscription.__table__, SubscriptionRow)
+_CHANNEL_COLUMNS = columns_of(ConversationRef.__table__, ChannelRow)
 _SUBSCRIPTION_WIDTH = len(_SUBSCRIPTION_COLUMNS)
 
 _SUBSCRIPTION_OF_CHANNEL = select(DigestSubscription.id).where(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -50,6 +49,7 @@ from storage.models import (
     RoleAssignment,
 )
 from storage.near_miss_models import NearMissAction
+from storage.rows import PERSON_COLUMNS, PersonRow
 from storage.schema import metadata
 from storage.wellbeing_models import WellbeingActionItem
 from storage.work_accident_models import WorkAccident
@@ -97,20 +97,6 @@ def _pattern(needles: list[str]) -> re.Pattern[str]:
 def _matches(column: Column[Any] | QueryableAttribute[Any], needles: list[str]) -> Any:
     text = func.lower(cast(column, Text)) if isinstance(column.type, JSON) else func.lower(column)
     return or_(*(text.contains(needle.lower(), autoescape=True) for needle in needles))
-
-
-@dataclass(frozen=True, slots=True)
-class _PersonRow:
-    """What erasing a person reads of their `person` row."""
-
-    id: int
-    name: str | None
-    upn: str | None
-    aad_object_id: str | None
-    teams_user_id: str | None
-
-
-_PERSON_COLUMNS = tuple(getattr(Person, field.name) for field in fields(_PersonRow))
 
 
 async def _count(connection: AuditedConnection, statement: Select[Any]) -> int:
@@ -214,7 +200,7 @@ async def _redact_audit(
     return len(rows)
 
 
-async def _find(connection: AuditedConnection, who: str) -> _PersonRow | None:
+async def _find(connection: AuditedConnection, who: str) -> PersonRow | None:
     """The person with this e-mail (any case) or Entra object id (the people picker's
     value); never the stand-in for people removed at retention."""
     try:
@@ -228,12 +214,12 @@ async def _find(connection: AuditedConnection, who: str) -> _PersonRow | None:
     )
     row = (
         await connection.execute(
-            select(*_PERSON_COLUMNS).where(
+            select(*PERSON_COLUMNS).where(
                 wanted, Person.aad_object_id.is_distinct_from(REMOVED_PERSON_AAD)
             )
         )
     ).first()
-    return None if row is None else _PersonRow(*row)
+    return None if row is None else PersonRow(*row)
 
 
 async def erase_person(
