@@ -37,10 +37,10 @@ from domain.i18n import t
 from services.claimed import send_once
 from services.lone_work_views import PersonLike, person_lang
 from services.ports import Notifier
-from storage import checkins, org
+from storage import checkins, org, rows
 from storage.audit import audited
 from storage.db import Database
-from storage.models import Person
+from storage.rows import PersonRow
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -298,20 +298,18 @@ class CheckinJob:
 
     async def _escalate(self, session_id: int, alarm_seq: int, round_: int, now: datetime) -> int:
         """One escalation round: a card to every responder, logged once."""
-        async with self.db.transaction() as session:
-            checkin = await checkins.get(session, session_id)
-            if checkin is None or checkin.alarm_seq != alarm_seq:
+        async with audited(self.db) as connection:
+            loaded = await checkins.load(connection, session_id)
+            if loaded is None or loaded.checkin.alarm_seq != alarm_seq:
                 return 0
+            checkin, request = loaded.checkin, loaded.request
             if checkin.status != SessionStatus.ALARM.value:
                 return 0
-            loaded = await checkins.load(session, session_id)
-            assert loaded is not None
-            request = loaded.request
-            await checkins.picked_contact(session, request)
-            people = await checkins.responders(session, checkin, request)
+            await checkins.picked_contact(connection, request)
+            people = await checkins.responders(connection, checkin, request)
             view = view_of(loaded)
             await checkins.log(
-                session,
+                connection,
                 checkin,
                 EventKind.ESCALATED,
                 actor_id=None,
@@ -340,20 +338,18 @@ class CheckinJob:
         arrived (the bot is being installed for them, Teams has not reported the chat) is
         passed over: the next person on the ladder is alarmed, and the worker's approver is
         told. Each pass-over is done once."""
-        async with self.db.sessions() as session:
-            checkin = await checkins.get(session, session_id)
-            if checkin is None or checkin.alarm_seq != alarm_seq:
+        async with self.db.reading() as connection:
+            loaded = await checkins.load(connection, session_id)
+            if loaded is None or loaded.checkin.alarm_seq != alarm_seq:
                 return
+            checkin, request = loaded.checkin, loaded.request
             if checkin.status != SessionStatus.ALARM.value:
                 return
-            loaded = await checkins.load(session, session_id)
-            assert loaded is not None
-            request = loaded.request
-            people = await checkins.ladder(session, checkin, request)
-            alarmed = len(await checkins.responders(session, checkin, request))
+            people = await checkins.ladder(connection, checkin, request)
+            alarmed = len(await checkins.responders(connection, checkin, request))
             view = view_of(loaded)
             approver_id = request.approver_id or request.decided_by_id
-            approver = await session.get(Person, approver_id) if approver_id else None
+            approver = await rows.person(connection, approver_id) if approver_id else None
         delivered = {
             post.dedupe_key
             for post in await self.notifier.sent(alarm_entity(session_id, alarm_seq))
@@ -376,9 +372,9 @@ class CheckinJob:
         view: SessionView,
         alarm_seq: int,
         round_: int,
-        unreached: PersonLike,
-        next_person: PersonLike | None,
-        approver: PersonLike | None,
+        unreached: PersonRow,
+        next_person: PersonRow | None,
+        approver: PersonRow | None,
     ) -> int:
         log.warning(
             "alarm %s of check-in session %s has not reached person %s; passed over",

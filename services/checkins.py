@@ -22,12 +22,13 @@ from services.checkin_jobs import (
     view_of,
     worker_key,
 )
-from services.lone_work_views import PersonLike, person_lang
+from services.lone_work_views import person_lang
 from services.ports import Notifier
-from storage import checkins, lone_work
+from storage import checkins, rows
 from storage.audit import AuditedConnection, audited
-from storage.db import Database
+from storage.db import Database, HotConnection
 from storage.models import utcnow
+from storage.rows import PersonRow
 
 
 def _int(value: Any) -> int | None:
@@ -254,7 +255,7 @@ class DatabaseCheckinServices:
         return Stepped(view, now, alarm_before, notice, good)
 
     @staticmethod
-    async def _view(connection: checkins.Reading, session_id: int) -> SessionView:
+    async def _view(connection: HotConnection, session_id: int) -> SessionView:
         """The session as it now stands in the caller's transaction (it is never deleted
         while open)."""
         loaded = await checkins.load(connection, session_id)
@@ -272,21 +273,24 @@ class DatabaseCheckinServices:
         assert speaker.person_id is not None
         lang = speaker.lang
         now = self.clock()
-        async with self.db.transaction() as session:
-            checkin = await checkins.get(session, session_id)
-            if checkin is None:
+        async with audited(self.db) as connection:
+            loaded = await checkins.load(connection, session_id)
+            if loaded is None:
                 return t(lang, "checkins.not_found")
-            if not await checkins.may_handle(session, checkin, speaker.person_id):
+            checkin = loaded.checkin
+            if not await checkins.may_handle(
+                connection, checkin, loaded.request, speaker.person_id
+            ):
                 await checkins.refuse(
-                    session, checkin.id, actor_id=speaker.person_id, verb="checkin.handle"
+                    connection, checkin.id, actor_id=speaker.person_id, verb="checkin.handle"
                 )
                 return t(lang, "checkins.not_responder")
             seq = alarm_seq or checkin.alarm_seq
             changed = seq == checkin.alarm_seq and (
-                await checkins.handle(session, checkin, actor_id=speaker.person_id, now=now)
+                await checkins.handle(connection, checkin, actor_id=speaker.person_id, now=now)
                 is not None
             )
-            view = await self._view(session, session_id)
+            view = await self._view(connection, session_id)
         card = alarm_card(lang, view, alarm_seq=seq, round=1)
         if changed:
             self.notifier.later(self._after_handled(view, seq), name="checkin.handled")
@@ -300,9 +304,9 @@ class DatabaseCheckinServices:
             )
         return card
 
-    async def _readers(self, ids: set[int]) -> dict[int, PersonLike]:
+    async def _readers(self, ids: set[int]) -> dict[int, PersonRow]:
         async with self.db.reading() as connection:
-            return dict(await lone_work.people_named(connection, ids))
+            return await rows.people(connection, ids)
 
     async def _update_alarm_cards(self, view: SessionView, alarm_seq: int) -> None:
         posts = await self.notifier.sent(alarm_entity(view.id, alarm_seq))

@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
-from typing import Any, TypeAlias
+from typing import Any
 
 from sqlalchemy import Executable, Table, bindparam, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import person_actor
 from domain.checkins import (
@@ -26,21 +25,16 @@ from domain.checkins import (
 )
 from domain.lone_work import Schedule, Status
 from domain.org import Role
-from storage import audit, org
+from storage import audit, org, rows
 from storage.audit import AuditedConnection
 from storage.checkin_models import CheckinEvent, CheckinSession
 from storage.db import HotConnection, dialect_insert, for_dialect
-from storage.lone_work import REQUEST_COLUMNS, REQUESTS, PersonRow, RequestRow
+from storage.lone_work import REQUEST_COLUMNS, REQUESTS, RequestRow
 from storage.models import Person, Unit
+from storage.rows import PersonRow
 
 ENTITY = "checkin_session"
 OPEN = (SessionStatus.ACTIVE.value, SessionStatus.ALARM.value, SessionStatus.HANDLED.value)
-
-Reading: TypeAlias = HotConnection | AsyncSession
-"""A connection, or (while the people helpers in `storage.org` still need one) a session."""
-Writing: TypeAlias = AuditedConnection | AsyncSession
-"""An audited connection, or (while the people helpers in `storage.org` still need one) a
-session in a transaction."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +109,11 @@ SESSION_COLUMNS = tuple(SESSIONS.c[field.name] for field in fields(CheckinSessio
 EVENT_COLUMNS = tuple(EVENTS.c[field.name] for field in fields(CheckinEventRow))
 _SESSION_FIELDS = frozenset(field.name for field in fields(CheckinSessionRow))
 _PERSON_NAMES = tuple(field.name for field in fields(PersonRow))
+_NAMED = (
+    select(*rows.PERSON_COLUMNS)
+    .where(_PEOPLE.c.name == bindparam("name"), _PEOPLE.c.teams_user_id.is_not(None))
+    .limit(2)
+)
 _WORKER = _PEOPLE.alias("worker_person")
 _HANDLER = _PEOPLE.alias("handler_person")
 
@@ -137,7 +136,6 @@ _LOAD = (
     )
     .where(SESSIONS.c.id == bindparam("session_id"))
 )
-_REQUEST = select(*REQUEST_COLUMNS).where(REQUESTS.c.id == bindparam("request_id"))
 _LOG = insert(EVENTS)
 _STILL = (
     (SESSIONS.c.id == bindparam("session_id"))
@@ -181,7 +179,7 @@ def _person(row: Sequence[Any], start: int) -> PersonRow | None:
 
 
 async def log(
-    connection: Writing,
+    connection: AuditedConnection,
     checkin: CheckinSessionRow,
     kind: EventKind,
     *,
@@ -212,7 +210,9 @@ async def log(
     )
 
 
-async def refuse(connection: Writing, session_id: int, *, actor_id: int, verb: str) -> None:
+async def refuse(
+    connection: AuditedConnection, session_id: int, *, actor_id: int, verb: str
+) -> None:
     """Audit a click on a session's card by someone it is not for (`<verb>.refused`)."""
     await audit.record(
         connection,
@@ -224,12 +224,12 @@ async def refuse(connection: Writing, session_id: int, *, actor_id: int, verb: s
     )
 
 
-async def get(connection: Reading, session_id: int) -> CheckinSessionRow | None:
+async def get(connection: HotConnection, session_id: int) -> CheckinSessionRow | None:
     row = (await connection.execute(_GET, {"session_id": session_id})).first()
     return None if row is None else CheckinSessionRow(*row)
 
 
-async def load(connection: Reading, session_id: int) -> Loaded | None:
+async def load(connection: HotConnection, session_id: int) -> Loaded | None:
     """The session with its request, unit name, worker and handler, in one query."""
     row = (await connection.execute(_LOAD, {"session_id": session_id})).first()
     if row is None:
@@ -241,12 +241,6 @@ async def load(connection: Reading, session_id: int) -> Loaded | None:
         _person(row, _REQUEST_END + 1),
         _person(row, _REQUEST_END + 1 + _PERSON_WIDTH),
     )
-
-
-async def request_of(connection: Reading, checkin: CheckinSessionRow) -> RequestRow | None:
-    """The lone-work request the session runs under."""
-    row = (await connection.execute(_REQUEST, {"request_id": checkin.request_id})).first()
-    return None if row is None else RequestRow(*row)
 
 
 async def open_of(connection: HotConnection, worker_id: int) -> CheckinSessionRow | None:
@@ -332,7 +326,7 @@ async def start(
 
 
 async def _change(
-    connection: Writing, checkin: CheckinSessionRow, values: dict[str, Any]
+    connection: AuditedConnection, checkin: CheckinSessionRow, values: dict[str, Any]
 ) -> CheckinSessionRow | None:
     """Apply `values` if nobody changed the session since it was read: the session as it
     now is, or None when it had changed."""
@@ -345,13 +339,13 @@ async def _change(
             "was_alarm_seq": checkin.alarm_seq,
         },
     )
-    if not getattr(result, "rowcount", 0):
+    if not result.rowcount:
         return None
     return replace(checkin, **{name: values[name] for name in values if name in _SESSION_FIELDS})
 
 
 async def check_ok(
-    connection: Writing,
+    connection: AuditedConnection,
     checkin: CheckinSessionRow,
     request: RequestRow | None,
     *,
@@ -387,7 +381,7 @@ async def check_ok(
 
 
 async def extend(
-    connection: Writing,
+    connection: AuditedConnection,
     checkin: CheckinSessionRow,
     request: RequestRow | None,
     *,
@@ -417,7 +411,7 @@ async def extend(
 
 
 async def finish(
-    connection: Writing, checkin: CheckinSessionRow, *, now: datetime
+    connection: AuditedConnection, checkin: CheckinSessionRow, *, now: datetime
 ) -> CheckinSessionRow | None:
     if checkin.status == SessionStatus.FINISHED.value:
         return None
@@ -477,7 +471,7 @@ def approval_ended(request: RequestRow, now: datetime) -> str | None:
 
 
 async def close_with_approval(
-    connection: Writing, checkin: CheckinSessionRow, *, reason: str, now: datetime
+    connection: AuditedConnection, checkin: CheckinSessionRow, *, reason: str, now: datetime
 ) -> CheckinSessionRow | None:
     """The approval ended: an active (or handled) session finishes, once; its timeline says
     why. None if the session changed meanwhile or is in alarm."""
@@ -502,7 +496,7 @@ async def close_with_approval(
 
 
 async def raise_alarm(
-    connection: Writing,
+    connection: AuditedConnection,
     checkin: CheckinSessionRow,
     *,
     reason: AlarmReason,
@@ -536,7 +530,7 @@ async def raise_alarm(
 
 
 async def handle(
-    connection: Writing, checkin: CheckinSessionRow, *, actor_id: int, now: datetime
+    connection: AuditedConnection, checkin: CheckinSessionRow, *, actor_id: int, now: datetime
 ) -> CheckinSessionRow | None:
     """Someone takes the alarm ("I am handling it"): escalation stops, once."""
     if checkin.status != SessionStatus.ALARM.value:
@@ -586,23 +580,23 @@ async def timeline(connection: HotConnection, session_id: int) -> list[CheckinEv
 
 
 async def responders(
-    session: AsyncSession, checkin: CheckinSessionRow, request: RequestRow
-) -> list[Person]:
+    connection: HotConnection, checkin: CheckinSessionRow, request: RequestRow
+) -> list[PersonRow]:
     """Who gets the escalation: the approver, the unit's AMKs and the emergency contact (a
     picked colleague, or exactly one person the bot knows on Teams by the typed name); never
     the worker."""
-    people: list[Person] = []
+    people: list[PersonRow] = []
     approver_id = request.approver_id or request.decided_by_id
     if approver_id is not None:
-        approver = await session.get(Person, approver_id)
+        approver = await rows.person(connection, approver_id)
         if approver is not None:
             people.append(approver)
-    people.extend(await org.holders(session, request.unit_id, Role.AMK))
-    contact = await emergency_person(session, request)
+    people.extend(await org.holders(connection, request.unit_id, Role.AMK))
+    contact = await emergency_person(connection, request)
     if contact is not None:
         people.append(contact)
     seen: set[int] = {checkin.worker_id}
-    unique: list[Person] = []
+    unique: list[PersonRow] = []
     for person in people:
         if person.id not in seen:
             seen.add(person.id)
@@ -611,16 +605,16 @@ async def responders(
 
 
 async def ladder(
-    session: AsyncSession, checkin: CheckinSessionRow, request: RequestRow
-) -> list[Person]:
+    connection: HotConnection, checkin: CheckinSessionRow, request: RequestRow
+) -> list[PersonRow]:
     """Who may be alarmed, in order: the responders, then the unit's other leaders, then
     the secretariat (those after the responders are alarmed only for one who cannot be
     reached); never the worker."""
-    people = await responders(session, checkin, request)
+    people = await responders(connection, checkin, request)
     seen = {checkin.worker_id, *(person.id for person in people)}
     for person in [
-        *await org.holders(session, request.unit_id, Role.LEADER),
-        *await org.holders(session, None, Role.SECRETARIAT),
+        *await org.holders(connection, request.unit_id, Role.LEADER),
+        *await org.holders(connection, None, Role.SECRETARIAT),
     ]:
         if person.id not in seen:
             seen.add(person.id)
@@ -628,39 +622,35 @@ async def ladder(
     return people
 
 
-async def emergency_person(session: AsyncSession, request: RequestRow) -> Person | None:
+async def emergency_person(connection: HotConnection, request: RequestRow) -> PersonRow | None:
     """The emergency contact as a person the bot can alarm: the colleague picked in the
     people picker (their row, once `picked_contact` made it), or the one Teams user the bot
     knows by the typed name."""
     if request.emergency_aad_object_id:
-        return await org.find_person(session, aad_object_id=request.emergency_aad_object_id)
+        return await org.find_person(connection, aad_object_id=request.emergency_aad_object_id)
     name = request.emergency_name.strip()
     if not name:
         return None
-    matches = (
-        await session.scalars(
-            select(Person).where(Person.name == name, Person.teams_user_id.is_not(None)).limit(2)
-        )
-    ).all()
-    return matches[0] if len(matches) == 1 else None
+    matches = (await connection.execute(_NAMED, {"name": name})).all()
+    return PersonRow(*matches[0]) if len(matches) == 1 else None
 
 
-async def picked_contact(session: AsyncSession, request: RequestRow) -> None:
+async def picked_contact(connection: AuditedConnection, request: RequestRow) -> None:
     """A row for the colleague picked as the emergency contact, if the bot has none yet
     (known by object id and the name on the request until they write to the bot), so the
     alarm can reach them, installing the app for them where Graph is configured."""
     aad = request.emergency_aad_object_id
-    if aad and await org.find_person(session, aad_object_id=aad) is None:
+    if aad and await org.find_person(connection, aad_object_id=aad) is None:
         await org.upsert_person(
-            session, aad_object_id=aad, upn=None, name=request.emergency_name.strip() or None
+            connection, aad_object_id=aad, upn=None, name=request.emergency_name.strip() or None
         )
 
 
-async def may_handle(session: AsyncSession, checkin: CheckinSessionRow, person_id: int) -> bool:
-    request = await request_of(session, checkin)
-    if request is None:
-        return False
-    return any(person.id == person_id for person in await ladder(session, checkin, request))
+async def may_handle(
+    connection: HotConnection, checkin: CheckinSessionRow, request: RequestRow, person_id: int
+) -> bool:
+    """Whether the person is on the session's alarm ladder."""
+    return any(person.id == person_id for person in await ladder(connection, checkin, request))
 
 
 async def timelines_of_requests(
