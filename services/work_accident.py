@@ -44,9 +44,10 @@ from domain.work_accident_forms import (
 from services.actions import CardInputs, Verb
 from services.ports import Notifier
 from storage import org, work_accident
+from storage.audit import audited
 from storage.db import Database
 from storage.models import utcnow
-from storage.work_accident_models import WorkAccident
+from storage.work_accident import AccidentRow
 
 log = logging.getLogger(__name__)
 _TO = re.compile(r"^work_accident:(\d+):(?:[a-z_]+:)?to:(\d+)$")
@@ -167,11 +168,11 @@ class DatabaseWorkAccidentServices:
 
     async def receipt(self, speaker: Speaker, submission_key: str) -> Card | None:
         """The receipt of what `submission_key` stored, if the speaker stored it."""
-        async with self.db.sessions() as session:
-            accident = await work_accident.by_submission(session, submission_key)
+        async with self.db.reading() as connection:
+            accident = await work_accident.by_submission(connection, submission_key)
             if accident is None or accident.reporter_id != speaker.person_id:
                 return None
-            view = await work_accident.view(session, accident)
+            view = await work_accident.view(connection, accident)
         return receipt_card(speaker.lang, view, self.support)
 
     async def _announce(self, accident_id: int) -> None:
@@ -224,10 +225,10 @@ class DatabaseWorkAccidentServices:
         """Who was shown a psychological accident's card (outside a user's transaction)."""
         if not person_ids:
             return
-        async with self.db.transaction() as session:
-            accident = await work_accident.get(session, accident_id)
+        async with audited(self.db) as connection:
+            accident = await work_accident.get(connection, accident_id)
             if accident is not None:
-                await work_accident.record_reads(session, accident, person_ids, via)
+                await work_accident.record_reads(connection, accident, person_ids, via)
 
     # -- what was done about EASY --------------------------------------------------------------
 
@@ -258,6 +259,7 @@ class DatabaseWorkAccidentServices:
             changed = await work_accident.confirm_follow_up(
                 session, accident, actor_id=actor_id, now=now
             )
+            accident = await work_accident.fresh(session, accident)
             await work_accident.record_reads(session, accident, [actor_id], "follow_up")
             view = await work_accident.view(session, accident)
         if changed:
@@ -296,6 +298,7 @@ class DatabaseWorkAccidentServices:
             changed, message, errors = await self._write(
                 session, accident, status, actor_id, now, action, lang
             )
+            accident = await work_accident.fresh(session, accident)
             await work_accident.record_reads(session, accident, [actor_id], status.value)
             view = await work_accident.view(session, accident)
         if changed:
@@ -306,7 +309,7 @@ class DatabaseWorkAccidentServices:
     async def _write(
         self,
         session: AsyncSession,
-        accident: WorkAccident,
+        accident: AccidentRow,
         status: EasyStatus,
         actor_id: int,
         now: datetime,
@@ -346,11 +349,12 @@ class DatabaseWorkAccidentServices:
             )
         if not changed:
             # Someone else recorded it between our read and our write.
-            return False, None, [await self._already(session, accident, lang)]
+            current = await work_accident.fresh(session, accident)
+            return False, None, [await self._already(session, current, lang)]
         return True, t(lang, f"work_accident.msg.{status.value}"), []
 
     @staticmethod
-    async def _already(session: AsyncSession, accident: WorkAccident, lang: Lang) -> str:
+    async def _already(session: AsyncSession, accident: AccidentRow, lang: Lang) -> str:
         """Why nothing was recorded: nothing is owed, or who recorded it first."""
         if EasyStatus(accident.easy_status) is EasyStatus.NOT_APPLICABLE:
             return t(lang, "work_accident.msg.nothing_owed")

@@ -36,8 +36,9 @@ from services.actions import CardInputs, InputText, Verb
 from services.claimed import send_once
 from services.work_accident import DatabaseWorkAccidentServices
 from storage import org, work_accident, work_accident_learning
+from storage.audit import audited
 from storage.db import Database
-from storage.work_accident_models import WorkAccident
+from storage.work_accident import AccidentRow
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +129,7 @@ class WorkAccidentLearning:
                     t(lang, "work_accident.title"), t(lang, "work_accident.not_allowed_investigate")
                 )
             result = await self._do(session, accident, reader, sent, step, lang, now)
+            accident = await work_accident.fresh(session, accident)
             view = await work_accident.view(session, accident)
             reader = await work_accident.reader(session, accident, actor_id)
             await work_accident.record_reads(session, accident, [actor_id], step.value)
@@ -150,7 +152,7 @@ class WorkAccidentLearning:
     async def _do(
         self,
         session: AsyncSession,
-        accident: WorkAccident,
+        accident: AccidentRow,
         reader: Reader,
         sent: Investigate,
         step: Step,
@@ -176,11 +178,11 @@ class WorkAccidentLearning:
             if form is None:
                 result.errors.extend(t(lang, key) for key in problems)
                 return result
-            action, owner = await work_accident_learning.add_action(
+            action_id, owner = await work_accident_learning.add_action(
                 session, accident, form=form, actor_id=actor_id, now=now
             )
             who = plain(org.describe_person(owner))
-            result.changed, result.owner = True, (action.id, owner.id)
+            result.changed, result.owner = True, (action_id, owner.id)
             result.message = t(lang, "work_accident.msg.action_added", who=who)
             if not self.notifier.reaches_without_chat and not await work_accident.has_personal_chat(
                 session, owner.id
@@ -200,7 +202,7 @@ class WorkAccidentLearning:
     @staticmethod
     async def _close(
         session: AsyncSession,
-        accident: WorkAccident,
+        accident: AccidentRow,
         inputs: dict[str, object],
         result: _Result,
         lang: Lang,
@@ -320,17 +322,14 @@ class ActionReminders:
         self.db = learning.db
 
     async def run(self, now: datetime) -> None:
-        async with self.db.sessions() as session:
-            due = [
-                (action.accident_id, action.id, action.owner_id, action.due_date)
-                for action in await work_accident_learning.due_reminders(session, now)
-            ]
-        for accident_id, action_id, owner_id, due_date in due:
-            overdue = due_date < local_date(now)
+        async with self.db.reading() as connection:
+            due = await work_accident_learning.due_reminders(connection, now)
+        for action in due:
+            overdue = action.due_date < local_date(now)
             await send_once(
                 self.db,
-                f"work_accident:reminder:action:{action_id}",
-                partial(self._remind, accident_id, action_id, owner_id, overdue, now),
+                f"work_accident:reminder:action:{action.id}",
+                partial(self._remind, action.accident_id, action.id, action.owner_id, overdue, now),
                 lease=timedelta(minutes=10),
                 retry_if=lambda delivered: delivered is None,
                 retry_reason="not delivered; retry",
@@ -342,9 +341,9 @@ class ActionReminders:
         """True: sent; False: the owner has no chat with the bot (nothing to retry); None:
         sending failed, try again on a later tick."""
         notifier = self.learning.notifier
-        async with self.db.sessions() as session:
+        async with self.db.reading() as connection:
             has_chat = notifier.reaches_without_chat or await work_accident.has_personal_chat(
-                session, owner_id
+                connection, owner_id
             )
         delivered = has_chat and await self.learning.owner_card(
             accident_id,
@@ -356,6 +355,6 @@ class ActionReminders:
         )
         if has_chat and not delivered:
             return None
-        async with self.db.transaction() as session:
-            await work_accident_learning.mark_reminded(session, action_id, now)
+        async with audited(self.db) as connection:
+            await work_accident_learning.mark_reminded(connection, action_id, now)
         return delivered

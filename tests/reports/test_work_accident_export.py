@@ -112,7 +112,7 @@ async def _fill(db: Database) -> None:
                     session, accident, causes="Revnet kolbe.", actor_id=leader.id, now=reported
                 )
             if number in (0, 2):
-                action, _ = await work_accident_learning.add_action(
+                action_id, _ = await work_accident_learning.add_action(
                     session,
                     accident,
                     form=ActionForm(
@@ -125,7 +125,7 @@ async def _fill(db: Database) -> None:
                 )
             if number == 0:
                 await work_accident_learning.complete_action(
-                    session, accident, action.id, actor_id=leader.id, now=reported
+                    session, accident, action_id, actor_id=leader.id, now=reported
                 )
                 await work_accident_learning.close(
                     session,
