@@ -156,11 +156,11 @@ class DatabaseWorkAccidentServices:
             return None
         except IntegrityError:
             # The same card sent twice at the same moment: the other turn stored it.
-            async with self.db.sessions() as session:
-                existing = await work_accident.by_submission(session, submission_key)
+            async with self.db.reading() as connection:
+                existing = await work_accident.by_submission(connection, submission_key)
                 if existing is None:
                     raise
-                view, created = await work_accident.view(session, existing), False
+                view, created = await work_accident.view(connection, existing), False
         if created:
             log.info("work accident %s recorded (EASY: %s)", view.number, view.duty.value)
             self.notifier.later(self._announce(view.id), name="work_accident.announce")
