@@ -31,13 +31,14 @@ from domain.work_accident import (
     format_number,
 )
 from domain.work_accident_forms import WorkAccidentForm
-from storage import audit, conversations, org
+from storage import audit, conversations, org, rows
 from storage.audit import AuditedConnection
 from storage.counters import next_in_year
 from storage.db import HotConnection
 from storage.models import Person, Unit
 from storage.near_miss import action_views
 from storage.near_miss_models import NearMissReport
+from storage.rows import PersonRow
 from storage.work_accident_models import WorkAccident, WorkAccidentAction, WorkAccidentCounter
 
 
@@ -406,11 +407,11 @@ async def _names(connection: HotConnection, ids: tuple[int | None, ...]) -> dict
 class Recipients:
     """Who hears of an accident: the unit's leaders and AMKs, and the secretariat."""
 
-    leaders: list[Person]
-    amks: list[Person]
-    secretariat: list[Person]
+    leaders: list[PersonRow]
+    amks: list[PersonRow]
+    secretariat: list[PersonRow]
 
-    def easy_owners(self) -> list[Person]:
+    def easy_owners(self) -> list[PersonRow]:
         """Who is told to report in EASY: the leaders and AMKs (the secretariat if the unit
         has neither), each once."""
         people = {person.id: person for person in (*self.leaders, *self.amks)}
@@ -578,11 +579,8 @@ async def pending_due_since(connection: HotConnection, since: date) -> list[Acci
     return [AccidentRow(*row) for row in rows]
 
 
-async def people(session: AsyncSession, ids: list[int]) -> dict[int, Person]:
-    if not ids:
-        return {}
-    found = (await session.scalars(select(Person).where(Person.id.in_(ids)))).all()
-    return {person.id: person for person in found}
+async def people(session: AsyncSession, ids: list[int]) -> dict[int, PersonRow]:
+    return await rows.people(session, ids)
 
 
 async def has_personal_chat(on: AsyncSession | HotConnection, person_id: int) -> bool:

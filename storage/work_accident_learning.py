@@ -18,7 +18,7 @@ from domain.work_accident import ENTITY
 from storage import audit, org
 from storage.audit import AuditedConnection
 from storage.db import HotConnection
-from storage.models import Person
+from storage.rows import PersonRow
 from storage.work_accident import (
     ACCIDENT,
     ACCIDENTS,
@@ -121,7 +121,7 @@ async def record_causes(
 
 async def add_action(
     session: AsyncSession, accident: AccidentRow, *, form: ActionForm, actor_id: int, now: datetime
-) -> tuple[int, Person]:
+) -> tuple[int, PersonRow]:
     """A corrective action with its owner (by e-mail; a person row is made if the bot does
     not know them yet) and due date: the action's id and its owner."""
     owner = await org.upsert_person(session, aad_object_id=None, upn=form.action_owner, name=None)
