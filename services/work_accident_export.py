@@ -23,15 +23,14 @@ async def export_year(
     `unit` if given, and their statistics; returns how many accidents. Raises `UnknownUnit`
     when no unit has that name."""
     start, end = year_bounds(year)
-    unit_id: int | None = None
-    unit_name: str | None = None
-    if unit is not None:
-        async with db.sessions() as session:
-            found = await org.unit_by_name(session, unit)
-        if found is None:
-            raise UnknownUnit(unit)
-        unit_id, unit_name = found.id, found.name
     async with db.reading() as connection:
+        unit_id: int | None = None
+        unit_name: str | None = None
+        if unit is not None:
+            found = await org.unit_by_name(connection, unit)
+            if found is None:
+                raise UnknownUnit(unit)
+            unit_id, unit_name = found.id, found.name
         accidents = await work_accident_register.happened_between(connection, start, end, unit_id)
     stats = accident_statistics(year, accidents, local_date(utcnow()))
     work_accident_report.write_workbook(out, accidents, stats, unit=unit_name, lang=lang)

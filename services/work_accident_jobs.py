@@ -91,14 +91,14 @@ class WorkAccidentReminders:
     async def _follow_up(self, accident_id: int, now: datetime) -> int:
         """The leaders (the secretariat if the unit has none) reminded to follow up with the
         person; how many received it (0 when it was recorded in the meantime)."""
-        async with self.db.sessions() as session:
-            accident = await work_accident.get(session, accident_id)
+        async with self.db.reading() as connection:
+            accident = await work_accident.get(connection, accident_id)
             if accident is None or accident.followed_up_at is not None:
                 return 0
-            view = await work_accident.view(session, accident)
-            found = await work_accident.recipients(session, accident.unit_id)
+            view = await work_accident.view(connection, accident)
+            found = await work_accident.recipients(connection, accident.unit_id)
             readers = [
-                (await work_accident.reader(session, accident, person.id), person)
+                (await work_accident.reader(connection, accident, person.id), person)
                 for person in found.leaders or found.secretariat
             ]
         shown: list[int] = []
@@ -127,19 +127,19 @@ class WorkAccidentReminders:
     async def _send(self, accident_id: int, reminder: Reminder, now: datetime) -> int:
         """The reminder to each person it is for; how many received it (0 when the report
         was recorded in the meantime or nobody has a chat with the bot)."""
-        async with self.db.sessions() as session:
-            accident = await work_accident.get(session, accident_id)
+        async with self.db.reading() as connection:
+            accident = await work_accident.get(connection, accident_id)
             if accident is None or accident.easy_status != EasyStatus.PENDING.value:
                 return 0
-            view = await work_accident.view(session, accident)
-            found = await work_accident.recipients(session, accident.unit_id)
+            view = await work_accident.view(connection, accident)
+            found = await work_accident.recipients(connection, accident.unit_id)
             people = (
                 found.secretariat or found.easy_owners()
                 if reminder is Reminder.OVERDUE
                 else found.easy_owners()
             )
             readers = [
-                (await work_accident.reader(session, accident, person.id), person)
+                (await work_accident.reader(connection, accident, person.id), person)
                 for person in people
             ]
         if not readers:

@@ -5,12 +5,11 @@ Rows are read and written with Core statements (`AccidentRow`, `ActionRow`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import person_actor
 from domain.i18n import Lang, local_date, preferred_lang
@@ -35,29 +34,15 @@ from storage import audit, conversations, org, rows
 from storage.audit import AuditedConnection
 from storage.counters import next_in_year
 from storage.db import HotConnection
-from storage.models import Person, Unit
+from storage.models import Unit
 from storage.near_miss import action_views
 from storage.near_miss_models import NearMissReport
-from storage.rows import PersonRow
+from storage.rows import PersonRow, Speaking, columns_of
 from storage.work_accident_models import WorkAccident, WorkAccidentAction, WorkAccidentCounter
 
 
-class Speaks(Protocol):
-    """A person as their language needs them (a person row)."""
-
-    @property
-    def language_override(self) -> str | None: ...
-    @property
-    def locale(self) -> str | None: ...
-
-
-def lang_of(person: Speaks) -> Lang:
+def lang_of(person: Speaking) -> Lang:
     return preferred_lang(person.language_override, person.locale)
-
-
-async def connection_of(on: AsyncSession | HotConnection) -> HotConnection:
-    """The connection under `on` (a session's, while some callers still hold one)."""
-    return await on.connection() if isinstance(on, AsyncSession) else on
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,9 +131,9 @@ ACCIDENTS = WorkAccident.__table__
 ACTIONS = WorkAccidentAction.__table__
 """The corrective actions table, for statements built once."""
 _NEAR_MISSES = NearMissReport.__table__
-ACCIDENT_COLUMNS = tuple(ACCIDENTS.c[field.name] for field in fields(AccidentRow))
+ACCIDENT_COLUMNS = columns_of(ACCIDENTS, AccidentRow)
 """The accident columns an `AccidentRow` is built from, in its field order."""
-ACTION_COLUMNS = tuple(ACTIONS.c[field.name] for field in fields(ActionRow))
+ACTION_COLUMNS = columns_of(ACTIONS, ActionRow)
 """The action columns an `ActionRow` is built from, in its field order."""
 
 # Built once (binding parameters): building a statement costs as much as running it.
@@ -158,7 +143,7 @@ _BY_ID = ACCIDENT.where(ACCIDENTS.c.id == bindparam("accident_id"))
 _BY_SUBMISSION = ACCIDENT.where(ACCIDENTS.c.submission_key == bindparam("submission_key"))
 _UNIT_ACTIVE = select(Unit.active).where(Unit.id == bindparam("unit_id"))
 _INSERT = insert(WorkAccident).returning(*ACCIDENT_COLUMNS)
-_NEAR_MISS = select(*(_NEAR_MISSES.c[field.name] for field in fields(CarriedNearMiss))).where(
+_NEAR_MISS = select(*columns_of(_NEAR_MISSES, CarriedNearMiss)).where(
     _NEAR_MISSES.c.id == bindparam("near_miss_id")
 )
 _UNIT_AND_NEAR_MISS = select(
@@ -171,9 +156,6 @@ _ACTIONS_OF = (
     select(*ACTION_COLUMNS)
     .where(ACTIONS.c.accident_id == bindparam("accident_id"))
     .order_by(ACTIONS.c.id)
-)
-_NAMES = select(Person.id, Person.name, Person.upn, Person.aad_object_id).where(
-    Person.id.in_(bindparam("person_ids", expanding=True))
 )
 _OWNED = select(ACTIONS.c.id).where(
     ACTIONS.c.accident_id == bindparam("accident_id"),
@@ -201,23 +183,19 @@ _PENDING_DUE = ACCIDENT.where(
 ).order_by(ACCIDENTS.c.easy_due, ACCIDENTS.c.id)
 
 
-async def get(on: AsyncSession | HotConnection, accident_id: int) -> AccidentRow | None:
-    connection = await connection_of(on)
+async def get(connection: HotConnection, accident_id: int) -> AccidentRow | None:
     row = (await connection.execute(_BY_ID, {"accident_id": accident_id})).first()
     return None if row is None else AccidentRow(*row)
 
 
-async def by_submission(
-    on: AsyncSession | HotConnection, submission_key: str
-) -> AccidentRow | None:
+async def by_submission(connection: HotConnection, submission_key: str) -> AccidentRow | None:
     """The accident a report card (its submission key) stored, if it did."""
-    connection = await connection_of(on)
     row = (await connection.execute(_BY_SUBMISSION, {"submission_key": submission_key})).first()
     return None if row is None else AccidentRow(*row)
 
 
 async def submit(
-    session: AsyncSession,
+    connection: AuditedConnection,
     form: WorkAccidentForm,
     *,
     reporter_id: int | None,
@@ -228,14 +206,13 @@ async def submit(
 ) -> tuple[AccidentRow, bool]:
     """Store a validated report with its EASY deadline (False: this card stored it before).
     `UnknownUnit` when the form's unit is not an active unit."""
-    connection = await connection_of(session)
     earlier = await by_submission(connection, submission_key)
     if earlier is not None:
         return earlier, False
     active = (await connection.execute(_UNIT_ACTIVE, {"unit_id": form.unit_id})).scalar()
     if not active:
         raise UnknownUnit(form.unit_id)
-    injured_id, injured_upn = await _injured(session, form, reporter_id)
+    injured_id, injured_upn = await _injured(connection, form, reporter_id)
     sequence = await next_in_year(connection, WorkAccidentCounter, local_year(now))
     values: dict[str, Any] = {
         "number": format_number(local_year(now), sequence),
@@ -266,7 +243,7 @@ async def submit(
     }
     accident = AccidentRow(*(await connection.execute(_INSERT, values)).one())
     await audit.record(
-        session,
+        connection,
         actor=person_actor(reporter_id),
         action="work_accident.report",
         entity_type=ENTITY,
@@ -290,30 +267,29 @@ async def submit(
 
 
 async def _injured(
-    session: AsyncSession, form: WorkAccidentForm, reporter_id: int | None
+    connection: HotConnection, form: WorkAccidentForm, reporter_id: int | None
 ) -> tuple[int | None, str | None]:
     """Who was hurt: the reporter, a person the bot knows by the e-mail given, or the e-mail."""
     if form.reporter_role is ReporterRole.INJURED:
         return reporter_id, None
     if form.injured_email is None:
         return None, None
-    known = await org.find_person(session, upn=form.injured_email)
+    known = await org.find_person(connection, upn=form.injured_email)
     return (known.id, None) if known is not None else (None, form.injured_email)
 
 
 async def near_miss_to_carry(
-    session: AsyncSession, near_miss_id: int, person_id: int
+    connection: HotConnection, near_miss_id: int, person_id: int
 ) -> CarriedNearMiss | None:
     """The near miss a person may report as having become an accident: its named reporter,
     or a leader or AMK of its unit, or the secretariat. None for anyone else."""
-    connection = await connection_of(session)
     row = (await connection.execute(_NEAR_MISS, {"near_miss_id": near_miss_id})).first()
     if row is None:
         return None
     report = CarriedNearMiss(*row)
     if report.reporter_id == person_id:
         return report
-    roles = {(a.unit_id, a.role) for a in await org.roles_of(session, person_id)}
+    roles = {(a.unit_id, a.role) for a in await org.roles_of(connection, person_id)}
     if roles & {
         (report.unit_id, Role.AMK.value),
         (report.unit_id, Role.LEADER.value),
@@ -323,9 +299,8 @@ async def near_miss_to_carry(
     return None
 
 
-async def view(on: AsyncSession | HotConnection, accident: AccidentRow) -> AccidentView:
+async def view(connection: HotConnection, accident: AccidentRow) -> AccidentView:
     """The accident as its cards show it, names resolved."""
-    connection = await connection_of(on)
     unit_name, near_miss_number = (
         await connection.execute(
             _UNIT_AND_NEAR_MISS,
@@ -385,22 +360,17 @@ async def view(on: AsyncSession | HotConnection, accident: AccidentRow) -> Accid
     )
 
 
-async def actions_of(on: AsyncSession | HotConnection, accident_id: int) -> list[ActionRow]:
+async def actions_of(connection: HotConnection, accident_id: int) -> list[ActionRow]:
     """The accident's corrective actions, oldest first."""
-    connection = await connection_of(on)
-    rows = await connection.execute(_ACTIONS_OF, {"accident_id": accident_id})
-    return [ActionRow(*row) for row in rows]
+    found = await connection.execute(_ACTIONS_OF, {"accident_id": accident_id})
+    return [ActionRow(*row) for row in found]
 
 
 async def _names(connection: HotConnection, ids: tuple[int | None, ...]) -> dict[int | None, str]:
-    wanted = sorted({person_id for person_id in ids if person_id is not None})
-    if not wanted:
-        return {}
-    rows = await connection.execute(_NAMES, {"person_ids": wanted})
-    return {
-        person_id: org.person_label(person_id, name, upn, aad_object_id)
-        for person_id, name, upn, aad_object_id in rows
-    }
+    people = await rows.people(
+        connection, (person_id for person_id in ids if person_id is not None)
+    )
+    return {person_id: org.describe_person(person) for person_id, person in people.items()}
 
 
 @dataclass(frozen=True)
@@ -420,21 +390,20 @@ class Recipients:
         return list(people.values())
 
 
-async def recipients(session: AsyncSession, unit_id: int) -> Recipients:
+async def recipients(connection: HotConnection, unit_id: int) -> Recipients:
     return Recipients(
-        leaders=await org.holders(session, unit_id, Role.LEADER),
-        amks=await org.holders(session, unit_id, Role.AMK),
-        secretariat=await org.holders(session, None, Role.SECRETARIAT),
+        leaders=await org.holders(connection, unit_id, Role.LEADER),
+        amks=await org.holders(connection, unit_id, Role.AMK),
+        secretariat=await org.holders(connection, None, Role.SECRETARIAT),
     )
 
 
-async def reader(session: AsyncSession, accident: AccidentRow, person_id: int) -> Reader:
+async def reader(connection: HotConnection, accident: AccidentRow, person_id: int) -> Reader:
     """The person's part in the accident's unit."""
     roles = {
         (assignment.unit_id, assignment.role)
-        for assignment in await org.roles_of(session, person_id)
+        for assignment in await org.roles_of(connection, person_id)
     }
-    connection = await connection_of(session)
     owned = await connection.execute(_OWNED, {"accident_id": accident.id, "person_id": person_id})
     return Reader(
         person_id=person_id,
@@ -446,7 +415,7 @@ async def reader(session: AsyncSession, accident: AccidentRow, person_id: int) -
 
 
 async def change_once(
-    on: AsyncSession | AuditedConnection,
+    connection: AuditedConnection,
     accident: AccidentRow,
     *,
     still: ColumnElement[bool],
@@ -457,31 +426,21 @@ async def change_once(
     """Set `values` on the accident only while `still` holds (a conditional UPDATE, so two
     clicks change it once) and audit the change with its before and after. False: it was
     changed before."""
-    connection = await connection_of(on)
-    row = (
-        await connection.execute(
-            update(WorkAccident)
-            .where(WorkAccident.id == accident.id, still)
-            .values(**values)
-            .returning(*ACCIDENT_COLUMNS)
-        )
-    ).first()
-    if row is None:
-        return False
-    await audit.record(
-        on,
+    changed = await audit.updated_once(
+        connection,
+        WorkAccident,
+        accident,
+        still,
+        values=values,
         actor=person_actor(actor_id),
         action=action,
         entity_type=ENTITY,
-        entity_id=accident.id,
-        before=accident.snapshot(),
-        after=AccidentRow(*row).snapshot(),
     )
-    return True
+    return changed is not None
 
 
 async def record_easy(
-    on: AsyncSession | AuditedConnection,
+    connection: AuditedConnection,
     accident: AccidentRow,
     *,
     status: EasyStatus,
@@ -494,7 +453,7 @@ async def record_easy(
     """Record that the accident was reported in EASY (reference, day) or is not to be (why),
     once: while it is still pending. False: it was recorded before."""
     return await change_once(
-        on,
+        connection,
         accident,
         still=WorkAccident.easy_status == EasyStatus.PENDING.value,
         values={
@@ -512,10 +471,10 @@ async def record_easy(
 
 
 async def record_refusal(
-    on: AsyncSession | AuditedConnection, accident_id: int, actor_id: int, attempt: str
+    connection: AuditedConnection, accident_id: int, actor_id: int, attempt: str
 ) -> None:
     await audit.record(
-        on,
+        connection,
         actor=person_actor(actor_id),
         action="work_accident.refused",
         entity_type=ENTITY,
@@ -525,7 +484,7 @@ async def record_refusal(
 
 
 async def record_reads(
-    on: AsyncSession | AuditedConnection, accident: AccidentRow, person_ids: list[int], via: str
+    connection: AuditedConnection, accident: AccidentRow, person_ids: list[int], via: str
 ) -> None:
     """One `work_accident.read` event per person shown a psychological accident's card
     (`via`: the card's occasion); nothing for a physical one."""
@@ -533,7 +492,7 @@ async def record_reads(
         return
     for person_id in person_ids:
         await audit.record(
-            on,
+            connection,
             actor=person_actor(person_id),
             action="work_accident.read",
             entity_type=ENTITY,
@@ -543,11 +502,10 @@ async def record_reads(
 
 
 async def confirm_follow_up(
-    on: AsyncSession | AuditedConnection, accident: AccidentRow, *, actor_id: int, now: datetime
+    connection: AuditedConnection, accident: AccidentRow, *, actor_id: int, now: datetime
 ) -> bool:
     """The leader has followed up with the person: a conditional UPDATE (once), audited.
     False: it was recorded before, or the accident has no follow-up."""
-    connection = await connection_of(on)
     row = (
         await connection.execute(
             _FOLLOWED_UP, {"accident_id": accident.id, "actor_id": actor_id, "now": now}
@@ -556,7 +514,7 @@ async def confirm_follow_up(
     if row is None:
         return False
     await audit.record(
-        on,
+        connection,
         actor=person_actor(actor_id),
         action="work_accident.followed_up",
         entity_type=ENTITY,
@@ -569,26 +527,20 @@ async def confirm_follow_up(
 async def follow_ups_open_since(connection: HotConnection, since: date) -> list[AccidentRow]:
     """Psychological accidents whose leader has not recorded the follow-up, with a last day
     on or after `since`."""
-    rows = await connection.execute(_FOLLOW_UPS_OPEN, {"since": since})
-    return [AccidentRow(*row) for row in rows]
+    found = await connection.execute(_FOLLOW_UPS_OPEN, {"since": since})
+    return [AccidentRow(*row) for row in found]
 
 
 async def pending_due_since(connection: HotConnection, since: date) -> list[AccidentRow]:
     """Accidents whose EASY report is still owed, with a deadline on or after `since`."""
-    rows = await connection.execute(_PENDING_DUE, {"since": since})
-    return [AccidentRow(*row) for row in rows]
+    found = await connection.execute(_PENDING_DUE, {"since": since})
+    return [AccidentRow(*row) for row in found]
 
 
-async def people(session: AsyncSession, ids: list[int]) -> dict[int, PersonRow]:
-    return await rows.people(session, ids)
-
-
-async def has_personal_chat(on: AsyncSession | HotConnection, person_id: int) -> bool:
-    connection = await connection_of(on)
+async def has_personal_chat(connection: HotConnection, person_id: int) -> bool:
     return await conversations.personal_destination(connection, person_id) is not None
 
 
-async def fresh(on: AsyncSession | HotConnection, accident: AccidentRow) -> AccidentRow:
+async def fresh(connection: HotConnection, accident: AccidentRow) -> AccidentRow:
     """The accident as it stands now, read again after a change in the caller's transaction."""
-    connection = await connection_of(on)
     return AccidentRow(*(await connection.execute(_BY_ID, {"accident_id": accident.id})).one())

@@ -4,11 +4,10 @@ never the typed text); and the owners' reminders on the due date."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import SYSTEM_ACTOR, person_actor
 from domain.i18n import local_date
@@ -18,15 +17,8 @@ from domain.work_accident import ENTITY
 from storage import audit, org
 from storage.audit import AuditedConnection
 from storage.db import HotConnection
-from storage.rows import PersonRow
-from storage.work_accident import (
-    ACCIDENT,
-    ACCIDENTS,
-    ACTIONS,
-    AccidentRow,
-    change_once,
-    connection_of,
-)
+from storage.rows import PersonRow, columns_of
+from storage.work_accident import ACCIDENT, ACCIDENTS, ACTIONS, AccidentRow, change_once
 from storage.work_accident_models import WorkAccident, WorkAccidentAction
 
 
@@ -68,7 +60,7 @@ _COMPLETE = (
     )
 )
 _DUE = (
-    select(*(ACTIONS.c[field.name] for field in fields(DueAction)))
+    select(*columns_of(ACTIONS, DueAction))
     .join(WorkAccident, WorkAccident.id == ACTIONS.c.accident_id)
     .where(
         ACTIONS.c.status == ActionStatus.OPEN.value,
@@ -88,16 +80,15 @@ _REMINDED = (
 )
 
 
-async def locked(on: AsyncSession | HotConnection, accident_id: int) -> AccidentRow | None:
+async def locked(connection: HotConnection, accident_id: int) -> AccidentRow | None:
     """The accident, its row locked until the transaction ends (PostgreSQL; SQLite's writers
     take turns anyway)."""
-    connection = await connection_of(on)
     row = (await connection.execute(_LOCKED, {"accident_id": accident_id})).first()
     return None if row is None else AccidentRow(*row)
 
 
 async def record_causes(
-    on: AsyncSession | AuditedConnection,
+    connection: AuditedConnection,
     accident: AccidentRow,
     *,
     causes: str,
@@ -105,12 +96,11 @@ async def record_causes(
     now: datetime,
 ) -> None:
     """The causes the investigation found (written over earlier ones)."""
-    connection = await connection_of(on)
     await connection.execute(
         _CAUSES, {"accident_id": accident.id, "new_causes": causes, "now": now}
     )
     await audit.record(
-        on,
+        connection,
         actor=person_actor(actor_id),
         action="work_accident.causes",
         entity_type=ENTITY,
@@ -120,12 +110,18 @@ async def record_causes(
 
 
 async def add_action(
-    session: AsyncSession, accident: AccidentRow, *, form: ActionForm, actor_id: int, now: datetime
+    connection: AuditedConnection,
+    accident: AccidentRow,
+    *,
+    form: ActionForm,
+    actor_id: int,
+    now: datetime,
 ) -> tuple[int, PersonRow]:
     """A corrective action with its owner (by e-mail; a person row is made if the bot does
     not know them yet) and due date: the action's id and its owner."""
-    owner = await org.upsert_person(session, aad_object_id=None, upn=form.action_owner, name=None)
-    connection = await connection_of(session)
+    owner = await org.upsert_person(
+        connection, aad_object_id=None, upn=form.action_owner, name=None
+    )
     action_id: int = (
         await connection.execute(
             _ADD_ACTION,
@@ -143,7 +139,7 @@ async def add_action(
     ).scalar_one()
     await connection.execute(_TOUCH, {"accident_id": accident.id, "now": now})
     await audit.record(
-        session,
+        connection,
         actor=person_actor(actor_id),
         action="work_accident.action.add",
         entity_type=ENTITY,
@@ -158,7 +154,7 @@ async def add_action(
 
 
 async def complete_action(
-    on: AsyncSession | AuditedConnection,
+    connection: AuditedConnection,
     accident: AccidentRow,
     action_id: int,
     *,
@@ -167,7 +163,6 @@ async def complete_action(
 ) -> bool:
     """Mark the action done: a conditional UPDATE on its open status (two clicks mark it
     once). False: it was done already."""
-    connection = await connection_of(on)
     result = await connection.execute(
         _COMPLETE,
         {"action_id": action_id, "of_accident": accident.id, "actor_id": actor_id, "now": now},
@@ -176,7 +171,7 @@ async def complete_action(
         return False
     await connection.execute(_TOUCH, {"accident_id": accident.id, "now": now})
     await audit.record(
-        on,
+        connection,
         actor=person_actor(actor_id),
         action="work_accident.action.done",
         entity_type=ENTITY,
@@ -188,7 +183,7 @@ async def complete_action(
 
 
 async def close(
-    on: AsyncSession | AuditedConnection,
+    connection: AuditedConnection,
     accident: AccidentRow,
     *,
     conclusion: str,
@@ -199,7 +194,7 @@ async def close(
     """Close the investigation with its conclusion, and whether the injured person hears it,
     once. False: it was closed before."""
     return await change_once(
-        on,
+        connection,
         accident,
         still=WorkAccident.closed_at.is_(None),
         values={
