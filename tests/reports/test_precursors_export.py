@@ -23,7 +23,7 @@ from domain.precursor_ledger import EntryView, YearFigures, year_figures
 from reports.precursor_import import IMPORT_COLUMNS, write_template
 from reports.precursors import UNIT_COLUMNS
 from services.precursor_workbooks import export_all, export_unit, import_file
-from storage import org, precursor_entries, precursor_registrations, precursors
+from storage import audit, org, precursor_entries, precursor_registrations, precursors
 from storage.db import Database
 from storage.models import AuditEvent
 from storage.precursor_models import PrecursorEntry, PrecursorHolding
@@ -61,12 +61,12 @@ async def _populate(db: Database) -> dict[str, int]:
         assert outcome.changed, outcome
     wrong = await record(db, acetone, entry("disposal", "2026-10-01", "1", "L"), today=TODAY)
     assert wrong.entity_id is not None
-    async with db.transaction() as session:
+    async with audit.audited(db) as connection:
         await precursor_entries.reverse(
-            session, wrong.entity_id, actor_id=karin, reason="fejltastning"
+            connection, wrong.entity_id, actor_id=karin, reason="fejltastning"
         )
         await precursor_registrations.register(
-            session,
+            connection,
             units["Kemi"],
             2026,
             actor_id=karin,
@@ -497,8 +497,8 @@ async def test_wrong_headings_or_an_empty_sheet_are_explained(db: Database, tmp_
 
 async def test_the_template_round_trips(db: Database, tmp_path: Path) -> None:
     await setup_org(db, [KEMI])
-    async with db.sessions() as session:
-        substances = await precursors.substances(session)
+    async with db.reading() as connection:
+        substances = await precursors.substances(connection)
     path = tmp_path / "template.xlsx"
     write_template(path, substances)
     workbook = load_workbook(path)
@@ -612,12 +612,13 @@ async def test_the_roll_up_of_a_seeded_decade_shows_each_ledger_cell_by_cell(
     sheets = await export_all(db, year, out)
     async with db.sessions() as session:
         units = await org.list_units(session, only_active=False)
+    async with db.reading() as connection:
         expected_units = []
         expected_entries: list[tuple[str, EntryView, str]] = []
         figures: dict[tuple[str, str], YearFigures] = {}
         for unit in units:
-            holdings = await precursors.holdings_of(session, unit.id, include_inactive=True)
-            lines = await precursors.lines_of(session, [view.id for view in holdings])
+            holdings = await precursors.holdings_of(connection, unit.id, include_inactive=True)
+            lines = await precursors.lines_of(connection, [view.id for view in holdings])
             shown = False
             for view in holdings:
                 year_of = year_figures(lines[view.id], year)
@@ -631,7 +632,7 @@ async def test_the_roll_up_of_a_seeded_decade_shows_each_ledger_cell_by_cell(
             expected_entries += [
                 (unit.name, found, unit_of[holding_id])
                 for holding_id, found in await precursors.entries_of(
-                    session,
+                    connection,
                     list(unit_of),
                     start=date(year, 1, 1),
                     end=date(year, 12, 31),

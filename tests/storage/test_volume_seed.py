@@ -57,7 +57,6 @@ async def test_a_small_decade_reads_back_in_the_digest_and_the_exports(
             .where(NearMissReport.status == Status.CLOSED.value, NearMissAction.status == "open")
         )
         holding_ids = list((await session.scalars(select(PrecursorHolding.id))).all())
-        lines = await precursors.lines_of(session, holding_ids)
         year_entries = await session.scalar(
             select(func.count()).where(
                 PrecursorEntry.entry_date >= date(YEAR, 1, 1),
@@ -71,7 +70,9 @@ async def test_a_small_decade_reads_back_in_the_digest_and_the_exports(
         )
         content = await compose(session, scope_for(iso_week(UNTIL), UNTIL))
         unit_ids = list((await session.scalars(select(Unit.id))).all())
-        ledgers = await precursor_ledgers.year_ledgers(session, unit_ids, YEAR)
+    async with db.reading() as connection:
+        lines = await precursors.lines_of(connection, holding_ids)
+        ledgers = await precursor_ledgers.year_ledgers(connection, unit_ids, YEAR)
 
     # Anonymous means no reporter; numbers run per Copenhagen year without gaps.
     assert len(rows) == 2000
