@@ -13,7 +13,7 @@ from domain.precursor_ledger import PrecursorWarning, licence_warning, threshold
 from domain.precursor_registrations import UnitHome, deadline_for
 from storage import org, precursor_registrations, precursors
 from storage.db import HotConnection
-from storage.precursors import PersonRow, UnitRow
+from storage.rows import Speaking, UnitRow
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def local_today(moment: datetime) -> date:
     return moment.astimezone(COPENHAGEN).date()
 
 
-def person_lang(person: PersonRow) -> Lang:
+def person_lang(person: Speaking) -> Lang:
     return preferred_lang(person.language_override, person.locale)
 
 
@@ -68,7 +68,7 @@ async def unit_home(
                 warnings.append(found)
     contacts = [
         org.describe_person(person)
-        for person in await precursors.holders(connection, unit.id, Role.PRECURSOR_CONTACT)
+        for person in await org.holders(connection, unit.id, Role.PRECURSOR_CONTACT)
     ]
     due = deadline_for(year, deadline)
     return UnitHome(

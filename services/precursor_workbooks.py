@@ -19,6 +19,7 @@ from reports import precursors as precursor_report
 from reports.precursor_import import describe, read_import, write_template
 from reports.precursors import Printing
 from storage import (
+    org,
     precursor_catalogue,
     precursor_import,
     precursor_registrations,
@@ -45,7 +46,7 @@ async def prepare_unit(
     only, so it may run in a thread). Raises `UnknownUnit` when no unit has that name."""
     await precursor_catalogue.ensure_loaded(db)
     async with db.reading() as connection:
-        unit = await precursors.unit_by_name(connection, unit_name)
+        unit = await org.unit_by_name(connection, unit_name)
         if unit is None:
             raise UnknownUnit(unit_name)
         found = await precursor_registrations.registrations(connection, year, unit_ids=[unit.id])
@@ -68,7 +69,7 @@ async def prepare_all(db: Database, year: int, *, licence: str = "") -> Callable
     await precursor_catalogue.ensure_loaded(db)
     async with db.reading() as connection:
         registrations = await precursor_registrations.registrations(connection, year)
-        units = await precursors.list_units(connection, only_active=False)
+        units = await org.list_units(connection, only_active=False)
         by_unit = {registration.unit_id: registration for registration in registrations}
         data = [
             item

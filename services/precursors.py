@@ -44,6 +44,7 @@ from services.precursor_core import Access, Result, local_today, unit_home
 from services.precursor_workbooks import ImportOutcome
 from storage import (
     audit,
+    org,
     precursor_catalogue,
     precursor_entries,
     precursor_registrations,
@@ -144,7 +145,7 @@ class DatabasePrecursorServices:
         async with self.db.reading() as connection:
             if not await precursors.may_keep(connection, speaker.person_id, unit_id):
                 return None
-            unit = await precursors.unit(connection, unit_id)
+            unit = await org.unit(connection, unit_id)
             if unit is None:
                 return None
             return await unit_home(
@@ -497,7 +498,7 @@ class DatabasePrecursorServices:
                 return None
             views = await precursors.holdings_of(connection, unit_id, include_inactive=True)
             holding = next((view for view in views if view.id == holding_id), None)
-            unit = await precursors.unit(connection, unit_id)
+            unit = await org.unit(connection, unit_id)
             if holding is None or unit is None:
                 return None
             entries = [
@@ -616,7 +617,7 @@ class DatabasePrecursorServices:
         if not allowed:
             return await self._overview_refused(speaker, "unit_status")
         async with self.db.reading() as connection:
-            unit = await precursors.unit(connection, unit_id)
+            unit = await org.unit(connection, unit_id)
             if unit is None:
                 return notice_card(t(lang, "precursors.pick.title"), t(lang, "card.stale"))
             home = await unit_home(

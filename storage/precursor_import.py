@@ -20,7 +20,7 @@ from domain.precursor_ledger import (
     licence_warning,
 )
 from domain.precursors import SubstanceInfo, match_substance
-from storage import audit
+from storage import audit, org
 from storage.audit import AuditedConnection
 from storage.precursor_models import (
     PrecursorEntry,
@@ -30,12 +30,11 @@ from storage.precursors import (
     ENTRY,
     HOLDING,
     HoldingRow,
-    UnitRow,
     holding_of_substance,
     lines_of,
-    list_units,
     substances,
 )
+from storage.rows import UnitRow
 
 _INSERT_HOLDING = insert(PrecursorHolding).returning(PrecursorHolding.id)
 _INSERT_ENTRY = insert(PrecursorEntry).returning(PrecursorEntry.id)
@@ -75,7 +74,7 @@ async def import_rows(
     of them (one transaction) only if none is wrong. `unit_ids`: the units the person who
     sent the sheet keeps (None: any unit, for the secretariat and administrators)."""
     result = ImportResult()
-    units = {unit.name.casefold(): unit for unit in await list_units(connection)}
+    units = {unit.name.casefold(): unit for unit in await org.list_units(connection)}
     catalogue = await substances(connection)
     groups: dict[tuple[int, int], _Group] = {}
     for row in rows:

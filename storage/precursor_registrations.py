@@ -24,13 +24,11 @@ from storage.precursor_models import PrecursorRegistration
 from storage.precursors import (
     REGISTRATION,
     Outcome,
-    UnitRow,
-    holders,
     holdings_of,
     keepers_by_unit,
-    list_units,
     people_by_id,
 )
+from storage.rows import UnitRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +111,7 @@ async def register(
         return Outcome(False, "precursors.error.none_but_listed")
     if not none_handled and not active:
         return Outcome(False, "precursors.error.nothing_listed")
-    contacts = await holders(connection, unit_id, Role.PRECURSOR_CONTACT)
+    contacts = await org.holders(connection, unit_id, Role.PRECURSOR_CONTACT)
     if actor_id is not None and any(person.id == actor_id for person in contacts):
         contact_id: int | None = actor_id
     elif contacts:
@@ -180,7 +178,7 @@ async def registrations(
     connection: HotConnection, year: int, *, unit_ids: Iterable[int] | None = None
 ) -> list[RegistrationView]:
     """Every active unit (or the ones given) with its answer for `year`, by name."""
-    units = await list_units(connection)
+    units = await org.list_units(connection)
     if unit_ids is not None:
         wanted = set(unit_ids)
         units = [unit for unit in units if unit.id in wanted]
@@ -236,7 +234,7 @@ async def contact_emails(connection: HotConnection, year: int) -> dict[int, str]
 async def units_missing(connection: HotConnection, year: int) -> list[UnitRow]:
     """Active units that have not answered for `year` (for reminders and the digest)."""
     answered = {row[0] for row in await connection.execute(_ANSWERED, {"year": year})}
-    return [unit for unit in await list_units(connection) if unit.id not in answered]
+    return [unit for unit in await org.list_units(connection) if unit.id not in answered]
 
 
 async def deadline_status(

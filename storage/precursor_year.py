@@ -9,7 +9,7 @@ from domain.precursor_ledger import year_figures
 from domain.precursor_registrations import RegistrationView, SubstanceYear, UnitYear
 from storage import org, precursor_ledgers, precursor_registrations, precursors
 from storage.db import HotConnection
-from storage.precursors import UnitRow
+from storage.rows import UnitRow
 
 
 async def unit_years(

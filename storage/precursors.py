@@ -30,12 +30,13 @@ from domain.precursors import Category, ReportUnit, SubstanceInfo
 from storage import audit, org
 from storage.audit import AuditedConnection
 from storage.db import HotConnection
-from storage.models import Person, RoleAssignment, Unit
+from storage.models import Person, RoleAssignment
 from storage.precursor_models import (
     PrecursorEntry,
     PrecursorHolding,
     PrecursorSubstance,
 )
+from storage.rows import PERSON_COLUMNS, PersonRow, UnitRow, people
 
 ENTRY = "precursor_entry"
 HOLDING = "precursor_holding"
@@ -43,83 +44,14 @@ REGISTRATION = "precursor_registration"
 KEEPER_ROLES = (Role.PRECURSOR_CONTACT.value, Role.AMK.value)
 
 
-# -- units and people --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class UnitRow:
-    """A `unit` row."""
-
-    id: int
-    name: str
-    active: bool
-
-
-@dataclass(frozen=True, slots=True)
-class PersonRow:
-    """The columns of a `person` row that cards, reminders and reports need."""
-
-    id: int
-    name: str | None
-    upn: str | None
-    aad_object_id: str | None
-    teams_user_id: str | None
-    locale: str | None
-    language_override: str | None
-
-
-UNIT_COLUMNS = tuple(Unit.__table__.c[f.name] for f in fields(UnitRow))
-PERSON_COLUMNS = tuple(Person.__table__.c[f.name] for f in fields(PersonRow))
 _PERSON_WIDTH = len(PERSON_COLUMNS)
-
-_UNITS = select(*UNIT_COLUMNS).order_by(func.lower(Unit.name))
-_ACTIVE_UNITS = _UNITS.where(Unit.active.is_(True))
-_UNIT = select(*UNIT_COLUMNS).where(Unit.id == bindparam("unit_id"))
-_UNITS_BY_ID = select(*UNIT_COLUMNS).order_by(Unit.id)
-_HOLDERS = (
-    select(*PERSON_COLUMNS)
-    .join(RoleAssignment, RoleAssignment.person_id == Person.id)
-    .where(RoleAssignment.unit_id == bindparam("unit_id"), RoleAssignment.role == bindparam("role"))
-    .order_by(Person.id)
-)
-_ROLES_OF = select(RoleAssignment.unit_id, RoleAssignment.role).where(
-    RoleAssignment.person_id == bindparam("person_id")
-)
-_PEOPLE = select(*PERSON_COLUMNS).where(Person.id.in_(bindparam("ids", expanding=True)))
-
-
-async def list_units(connection: HotConnection, *, only_active: bool = True) -> list[UnitRow]:
-    """The units by name (the active ones, unless `only_active` is False)."""
-    rows = (await connection.execute(_ACTIVE_UNITS if only_active else _UNITS)).all()
-    return [UnitRow(*row) for row in rows]
-
-
-async def unit(connection: HotConnection, unit_id: int) -> UnitRow | None:
-    row = (await connection.execute(_UNIT, {"unit_id": unit_id})).first()
-    return None if row is None else UnitRow(*row)
-
-
-async def unit_by_name(connection: HotConnection, name: str) -> UnitRow | None:
-    """Case-insensitive in Python: SQLite's lower() leaves Æ, Ø and Å alone."""
-    wanted = name.strip().casefold()
-    rows = (await connection.execute(_UNITS_BY_ID)).all()
-    return next((UnitRow(*row) for row in rows if row[1].casefold() == wanted), None)
-
-
-async def holders(connection: HotConnection, unit_id: int, role: Role) -> list[PersonRow]:
-    """Who holds `role` in the unit, by id."""
-    rows = (await connection.execute(_HOLDERS, {"unit_id": unit_id, "role": role.value})).all()
-    return [PersonRow(*row) for row in rows]
 
 
 async def people_by_id(
     connection: HotConnection, ids: Iterable[int | None]
 ) -> dict[int, PersonRow]:
-    wanted = sorted({person_id for person_id in ids if person_id is not None})
-    if not wanted:
-        return {}
-    rows = (await connection.execute(_PEOPLE, {"ids": wanted})).all()
-    return {row[0]: PersonRow(*row) for row in rows}
+    """The people with these ids (None is left out), by id."""
+    return await people(connection, (person_id for person_id in ids if person_id is not None))
 
 
 # -- substances --------------------------------------------------------------------------------
@@ -219,10 +151,10 @@ _MAY_KEEP = select(func.count()).where(
 async def access(connection: HotConnection, person_id: int | None) -> Access:
     if person_id is None:
         return Access([], False)
-    roles = (await connection.execute(_ROLES_OF, {"person_id": person_id})).all()
-    secretariat = any(role == Role.SECRETARIAT.value for _, role in roles)
-    ids = {unit_id for unit_id, role in roles if unit_id is not None and role in KEEPER_ROLES}
-    units = [unit for unit in await list_units(connection) if unit.id in ids]
+    roles = await org.roles_of(connection, person_id)
+    secretariat = any(role.role == Role.SECRETARIAT.value for role in roles)
+    ids = {role.unit_id for role in roles if role.unit_id is not None and role.role in KEEPER_ROLES}
+    units = [unit for unit in await org.list_units(connection) if unit.id in ids]
     return Access(units, secretariat)
 
 
@@ -238,8 +170,8 @@ async def may_keep(connection: HotConnection, person_id: int | None, unit_id: in
 
 async def keepers(connection: HotConnection, unit_id: int) -> list[PersonRow]:
     """Who is reminded about the unit: its precursor contacts, or its AMK if it has none."""
-    contacts = await holders(connection, unit_id, Role.PRECURSOR_CONTACT)
-    return contacts or await holders(connection, unit_id, Role.AMK)
+    contacts = await org.holders(connection, unit_id, Role.PRECURSOR_CONTACT)
+    return contacts or await org.holders(connection, unit_id, Role.AMK)
 
 
 async def refuse(
@@ -589,7 +521,7 @@ async def entries_of(
     reversed_ids = {
         row[0] for row in await connection.execute(_REVERSED, {"holding_ids": list(holding_ids)})
     }
-    people = await people_by_id(connection, (row[13] for row in rows))
+    authors = await people_by_id(connection, (row[13] for row in rows))
     views: list[tuple[int, EntryView]] = []
     for (
         entry_id,
@@ -610,7 +542,7 @@ async def entries_of(
         source,
         report_unit,
     ) in rows:
-        author = people.get(created_by_id) if created_by_id else None
+        author = authors.get(created_by_id) if created_by_id else None
         views.append(
             (
                 holding_id,

@@ -27,6 +27,7 @@ from storage import audit, org, precursor_entries, precursor_registrations, prec
 from storage.db import Database
 from storage.models import AuditEvent
 from storage.precursor_models import PrecursorEntry, PrecursorHolding
+from tests.support.databases import orm_session
 from tests.support.precursors import add, entry, person_id, record, setup_org
 
 KEMI = {
@@ -301,12 +302,12 @@ async def test_a_good_sheet_is_imported_whole(db: Database, tmp_path: Path) -> N
     path = _sheet(tmp_path / "good.xlsx", GOOD_ROWS)
     checked = await import_file(db, path, actor="test", today=TODAY, check_only=True)
     assert checked.errors == [] and not checked.written and checked.entries == 5
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         assert await session.scalar(select(func.count()).select_from(PrecursorEntry)) == 0
     outcome = await import_file(db, path, actor="cli:test", today=TODAY)
     assert outcome.errors == [] and outcome.written
     assert (outcome.entries, outcome.holdings_added, outcome.units) == (5, 2, ["Fysik", "Kemi"])
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         rows = (await session.scalars(select(PrecursorEntry).order_by(PrecursorEntry.id))).all()
         holdings = (await session.scalars(select(PrecursorHolding))).all()
         audited = await session.scalar(select(func.count()).where(AuditEvent.actor == "cli:test"))
@@ -410,7 +411,7 @@ async def test_a_sheet_with_errors_writes_nothing_and_says_which_rows(
         "række 4: beholdningen af Eddikesyreanhydrid i Kemi bliver negativ den 1. marts 2026 "
         "(-4 L)" in text
     )
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         assert await session.scalar(select(func.count()).select_from(PrecursorEntry)) == 0
         assert await session.scalar(select(func.count()).select_from(PrecursorHolding)) == 0
 
@@ -610,9 +611,8 @@ async def test_the_roll_up_of_a_seeded_decade_shows_each_ledger_cell_by_cell(
     year = 2025
     out = tmp_path / "all.xlsx"
     sheets = await export_all(db, year, out)
-    async with db.sessions() as session:
-        units = await org.list_units(session, only_active=False)
     async with db.reading() as connection:
+        units = await org.list_units(connection, only_active=False)
         expected_units = []
         expected_entries: list[tuple[str, EntryView, str]] = []
         figures: dict[tuple[str, str], YearFigures] = {}

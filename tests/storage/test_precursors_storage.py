@@ -30,6 +30,7 @@ from storage.precursor_models import (
     PrecursorHolding,
     PrecursorSubstance,
 )
+from tests.support.databases import orm_session
 from tests.support.precursors import add, entry, person_id, record, setup_org, substance_id
 
 KEMI = {
@@ -47,7 +48,7 @@ async def test_catalogue_loads_once_and_a_new_version_retires_what_it_drops(
     again = await precursor_catalogue.ensure_loaded(db)
     assert first.added == 49 and not first.already_loaded
     assert again.already_loaded
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         assert await session.scalar(select(func.count()).select_from(PrecursorSubstance)) == 49
     raw = yaml.safe_load(
         (precursor_catalogue.SEED_DIR / "precursors-2025.yaml").read_text(encoding="utf-8")
@@ -73,7 +74,7 @@ async def test_catalogue_loads_once_and_a_new_version_retires_what_it_drops(
         summary = await precursor_catalogue.load(connection, catalogue, sha, actor="test")
         assert await precursor_catalogue.current_version(connection) == "2026.1"
     assert (summary.added, summary.updated, summary.retired) == (1, 1, 1)
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         safrole = (
             await session.scalars(
                 select(PrecursorSubstance).where(PrecursorSubstance.key == "safrole")
@@ -97,7 +98,7 @@ async def test_two_processes_loading_at_once_load_once(database_target: object) 
             precursor_catalogue.ensure_loaded(first), precursor_catalogue.ensure_loaded(second)
         )
         assert sorted(r.already_loaded for r in results) == [False, True]
-        async with first.sessions() as session:
+        async with orm_session(first) as session:
             assert await session.scalar(select(func.count()).select_from(PrecursorSubstance)) == 49
     finally:
         await first.dispose()
@@ -198,7 +199,7 @@ async def test_entries_and_refusals_are_audited_and_the_chain_holds(db: Database
         await precursors.refuse(
             c, actor_id=None, what="reverse", entity=precursors.HOLDING, entity_id=holding
         )
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         events = (
             await session.scalars(
                 select(AuditEvent)
@@ -206,7 +207,8 @@ async def test_entries_and_refusals_are_audited_and_the_chain_holds(db: Database
                 .order_by(AuditEvent.sequence)
             )
         ).all()
-        report = await audit.verify_chain(session)
+    async with db.reading() as c:
+        report = await audit.verify_chain(c)
     assert [event.action for event in events] == [
         "precursors.catalogue.load",
         "precursors.holding.add",
@@ -341,7 +343,7 @@ async def test_registration_status_missing_units_and_deadline(db: Database) -> N
             c, units["Kemi"], 2026, actor_id=karin, none_handled=False, at=at
         )
     assert again.changed
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         actions = (
             await session.scalars(
                 select(AuditEvent.action).where(AuditEvent.action.like("precursors.register%"))

@@ -22,6 +22,7 @@ from storage.db import Database
 from storage.models import Unit
 from storage.near_miss_models import NearMissAction, NearMissCounter, NearMissReport
 from storage.precursor_models import PrecursorEntry, PrecursorHolding
+from tests.support.databases import orm_session
 
 UNTIL = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 YEAR = 2025
@@ -35,7 +36,7 @@ async def test_a_small_decade_reads_back_in_the_digest_and_the_exports(
     assert report.counts["near_miss_report"] == 2000
     assert report.counts["precursor_entry"] == 1000
 
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         rows = (
             await session.execute(
                 select(

@@ -24,31 +24,33 @@ async def setup_org(
 ) -> dict[str, int]:
     """Import units with roles (by UPN); returns `{unit name: id}`; loads the catalogue."""
     await precursor_catalogue.ensure_loaded(db)
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         await org.import_org(
-            session,
+            connection,
             OrgFile.model_validate(
                 {"units": units, "secretariat": [{"upn": upn} for upn in secretariat]}
             ),
             actor="test",
         )
-        found = (await session.execute(select(Unit.name, Unit.id))).all()
+        found = (await connection.execute(select(Unit.name, Unit.id))).all()
     return {name: int(unit_id) for name, unit_id in found}
 
 
 async def person_id(db: Database, upn: str) -> int:
-    async with db.sessions() as session:
-        return int((await session.scalars(select(Person.id).where(Person.upn == upn))).one())
+    async with db.reading() as connection:
+        return int(
+            (await connection.execute(select(Person.id).where(Person.upn == upn))).scalar_one()
+        )
 
 
 async def substance_id(db: Database, key: str) -> int:
-    async with db.sessions() as session:
+    async with db.reading() as connection:
         return int(
             (
-                await session.scalars(
+                await connection.execute(
                     select(PrecursorSubstance.id).where(PrecursorSubstance.key == key)
                 )
-            ).one()
+            ).scalar_one()
         )
 
 
