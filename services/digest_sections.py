@@ -29,7 +29,6 @@ from storage import (
     work_accident_digest,
 )
 from storage import digest as digest_store
-from storage.rows import connection_of
 
 SectionBuilder = Callable[[AsyncSession, Scope, dict[int, str]], Awaitable[Section]]
 """A flow's section: the session, the scope, and every unit's name by id."""
@@ -136,7 +135,7 @@ async def precursors_section(session: AsyncSession, scope: Scope, names: dict[in
     have not registered."""
     today = scope.now.astimezone(COPENHAGEN).date()
     status = await precursor_registrations.deadline_status(
-        await connection_of(session), today=today, deadline=scope.precursor_deadline
+        await session.connection(), today=today, deadline=scope.precursor_deadline
     )
     if not -30 <= status.days_left <= 90:
         return Section(flow="precursors", title_key="digest.precursors.title")
