@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,13 +19,22 @@ from domain.wellbeing_items import item_texts, parse_item
 from domain.wellbeing_privacy import Flag, NameIndex, check_texts
 from services.ports import Directory, Notifier
 from storage import audit, org, wellbeing
-from storage.db import Database
-from storage.models import Person, utcnow
+from storage.db import Database, HotConnection
+from storage.models import utcnow
 
 CLAIM_LEASE = timedelta(minutes=10)
 
 
-def person_lang(person: Person) -> Lang:
+class Speaking(Protocol):
+    """A person as far as their language goes (a `storage.wellbeing.PersonRow`)."""
+
+    @property
+    def language_override(self) -> str | None: ...
+    @property
+    def locale(self) -> str | None: ...
+
+
+def person_lang(person: Speaking) -> Lang:
     return preferred_lang(person.language_override, person.locale)
 
 
@@ -56,8 +65,8 @@ class WellbeingCore:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    async def _access(self, session: AsyncSession, speaker: Speaker) -> Access:
-        return await wellbeing.access_of(session, speaker.person_id, is_admin=speaker.is_admin)
+    async def _access(self, connection: HotConnection, speaker: Speaker) -> Access:
+        return await wellbeing.access_of(connection, speaker.person_id, is_admin=speaker.is_admin)
 
     def _not_allowed(self, lang: Lang, key: str = "wellbeing.not_allowed.action") -> Card:
         return notice_card(t(lang, "wellbeing.title"), t(lang, key))
@@ -77,23 +86,22 @@ class WellbeingCore:
             entity_id=None,
         )
 
-    async def _units(self, session: AsyncSession) -> list[UnitRef]:
-        return [UnitRef(id=unit.id, name=unit.name) for unit in await org.list_units(session)]
+    async def _units(self, connection: HotConnection) -> list[UnitRef]:
+        """The active units, by name."""
+        return await org.unit_choices(connection)
 
-    async def _name_index(self, session: AsyncSession) -> NameIndex:
-        return await name_index(session)
+    async def _name_index(self, connection: HotConnection) -> NameIndex:
+        return await name_index(connection)
 
 
-async def name_index(session: AsyncSession) -> NameIndex:
+async def name_index(on: AsyncSession | HotConnection) -> NameIndex:
     """The names the personal-data check looks for: the people the bot knows, not the
     units' names."""
-    return NameIndex.build(
-        await wellbeing.known_names(session), ignore=await wellbeing.unit_names(session)
-    )
+    return NameIndex.build(await wellbeing.known_names(on), ignore=await wellbeing.unit_names(on))
 
 
 async def item_flags(
-    session: AsyncSession, data: Mapping[str, Any], rows: int, *, today: date
+    on: AsyncSession | HotConnection, data: Mapping[str, Any], rows: int, *, today: date
 ) -> list[Flag]:
     """What looks like personal data (names, e-mail addresses, CPR numbers) in the items
     form's rows `1..rows`, each flag naming its row; the items flow and a screening's
@@ -104,4 +112,4 @@ async def item_flags(
         for draft, _ in [parse_item(data, row, today=today)]
         if draft is not None
     ]
-    return check_texts(item_texts(numbered), await name_index(session))
+    return check_texts(item_texts(numbered), await name_index(on))

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from domain.org import UnknownUnit
+from domain.org import UnitRef, UnknownUnit
 from domain.wellbeing import DEFAULT_DIALOGUE_INTERVAL_YEARS
 from reports import wellbeing as wellbeing_report
 from storage import org, wellbeing_counts
@@ -37,6 +37,9 @@ async def prepare_action_plan(
         if unit is None:
             raise UnknownUnit(unit_name)
         plan = await wellbeing_counts.plan_view(
-            session, unit, now=now, interval_years=interval_years
+            await session.connection(),
+            UnitRef(id=unit.id, name=unit.name),
+            now=now,
+            interval_years=interval_years,
         )
     return partial(wellbeing_report.write_workbook, plan=plan, now=now)

@@ -3,6 +3,8 @@ found or created."""
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.people import person_key
@@ -22,7 +24,16 @@ async def named_person(
     )
 
 
-def input_value(person: Person | None, *, picker: bool) -> str:
+class Addressable(Protocol):
+    """A person as a person input shows them (a `Person`, or a row read as columns)."""
+
+    @property
+    def aad_object_id(self) -> str | None: ...
+    @property
+    def upn(self) -> str | None: ...
+
+
+def input_value(person: Addressable | None, *, picker: bool) -> str:
     """What a person input shows for `person`: their object id in the people picker, their
     e-mail/UPN in the typed field ("" if the bot does not know it)."""
     if person is None:

@@ -17,6 +17,7 @@ from domain.wellbeing import Access, DialogueForm, ItemStatus, local_today
 from domain.wellbeing_items import ItemDraft
 from services.wellbeing_export import export_action_plan
 from storage import org, wellbeing, wellbeing_items
+from storage.audit import audited
 from storage.db import Database
 from storage.models import Person, Unit
 from tests.support.clock import written_for_suite_moment
@@ -36,8 +37,9 @@ async def _fill(db: Database) -> None:
         await org.import_org(session, org_file, actor="test")
         kemi = (await org.unit_by_name(session, "Kemi")) or Unit()
         lise = await org.find_person(session, upn="lise@uni.dk") or Person()
+    async with audited(db) as connection:
         dialogue = await wellbeing.record_dialogue(
-            session,
+            connection,
             DialogueForm.model_validate(
                 {
                     "unit_id": kemi.id,
@@ -57,15 +59,16 @@ async def _fill(db: Database) -> None:
             now=now,
         )
 
-        def draft(problem: str, deadline: date) -> ItemDraft:
-            return ItemDraft(
-                problem=problem,
-                action=f"Handling for {problem.lower()}",
-                owner_upn="otto@uni.dk",
-                deadline=deadline,
-                follow_up_on=deadline + timedelta(days=30),
-            )
+    def draft(problem: str, deadline: date) -> ItemDraft:
+        return ItemDraft(
+            problem=problem,
+            action=f"Handling for {problem.lower()}",
+            owner_upn="otto@uni.dk",
+            deadline=deadline,
+            follow_up_on=deadline + timedelta(days=30),
+        )
 
+    async with db.transaction() as session:
         items = await wellbeing_items.add_items(
             session,
             [
@@ -78,12 +81,13 @@ async def _fill(db: Database) -> None:
             actor_id=lise.id,
             now=now - timedelta(days=400),
         )
-        access = Access(person_id=lise.id, leader_of=frozenset({kemi.id}))
+    access = Access(person_id=lise.id, leader_of=frozenset({kemi.id}))
+    async with audited(db) as connection:
         await wellbeing_items.set_status(
-            session, items[1].id, ItemStatus.DROPPED, access=access, note=STATUS_NOTE, now=now
+            connection, items[1].id, ItemStatus.DROPPED, access=access, note=STATUS_NOTE, now=now
         )
         await wellbeing_items.set_status(
-            session,
+            connection,
             items[2].id,
             ItemStatus.DONE,
             access=access,
