@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import (
     BigInteger,
@@ -35,6 +35,7 @@ from domain.audit import SYSTEM_ACTOR as SYSTEM_ACTOR
 from domain.i18n import COPENHAGEN
 from storage.db import Database, HotConnection, HotResult, Parameters
 from storage.models import AuditEvent, utcnow
+from storage.rows import columns_of
 
 _PENDING = "audit_pending"
 # The event the retention job writes after removing people from older events.
@@ -200,6 +201,73 @@ async def changed_once(
         after=row.snapshot(),
     )
     return True
+
+
+R = TypeVar("R", bound=Snapshotted)
+
+
+async def inserted(
+    connection: AuditedConnection,
+    model: Any,
+    row_type: type[R],
+    values: Mapping[str, Any],
+    *,
+    actor: str | None,
+    action: str,
+    entity_type: str,
+) -> R:
+    """Insert one row of `model` with `values` and audit it as it was stored; the stored row
+    (defaults filled in) read back as `row_type`, a dataclass of the model's columns."""
+    columns = columns_of(model.__table__, row_type)
+    stored = row_type(
+        *(await connection.execute(insert(model).values(**values).returning(*columns))).one()
+    )
+    await record(
+        connection,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=stored.id,
+        after=stored.snapshot(),
+    )
+    return stored
+
+
+async def updated_once(
+    connection: AuditedConnection,
+    model: Any,
+    row: R,
+    *conditions: ColumnElement[bool],
+    values: Mapping[str, Any],
+    actor: str | None,
+    action: str,
+    entity_type: str,
+) -> R | None:
+    """Write `values` to the row only while `conditions` still hold (a conditional UPDATE, so
+    two clicks change it once) and audit the change with its before and after; the row as
+    it now is, or None when nothing changed."""
+    columns = columns_of(model.__table__, type(row))
+    changed = (
+        await connection.execute(
+            update(model)
+            .where(model.id == row.id, *conditions)
+            .values(**values)
+            .returning(*columns)
+        )
+    ).first()
+    if changed is None:
+        return None
+    after = type(row)(*changed)
+    await record(
+        connection,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=row.id,
+        before=row.snapshot(),
+        after=after.snapshot(),
+    )
+    return after
 
 
 async def record_refusal(

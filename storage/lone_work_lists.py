@@ -15,6 +15,7 @@ from domain.working_days import working_days_between
 from storage import org
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import Person, Unit
+from storage.rows import UnitRow
 
 
 async def waiting_too_long(
@@ -75,7 +76,7 @@ async def count_pending_for(session: AsyncSession, approver_id: int) -> int:
     )
 
 
-async def overview_units(session: AsyncSession, person_id: int) -> list[Unit]:
+async def overview_units(session: AsyncSession, person_id: int) -> list[UnitRow]:
     """Units whose lone work the person may overview: as leader or AMK (all for secretariat)."""
     roles = await org.roles_of(session, person_id)
     if any(role.role == Role.SECRETARIAT.value for role in roles):
@@ -87,9 +88,9 @@ async def overview_units(session: AsyncSession, person_id: int) -> list[Unit]:
     }
     if not unit_ids:
         return []
-    return list(
-        (await session.scalars(select(Unit).where(Unit.id.in_(unit_ids)).order_by(Unit.name))).all()
-    )
+    return [
+        unit for unit in await org.list_units(session, only_active=False) if unit.id in unit_ids
+    ]
 
 
 async def counts_by_status(
