@@ -74,7 +74,7 @@ class DatabaseWellbeingServices(ItemActions):
         """Why the speaker cannot record a dialogue for the unit (a message key), or None.
         A unit they may not record for is a refusal, audited here."""
         async with self.db.reading() as connection:
-            unit = await wellbeing.unit_of(connection, unit_id)
+            unit = await org.unit(connection, unit_id)
             access = await self._access(connection, speaker)
         if unit is None or not unit.active:
             return "form.error.unit"
@@ -103,7 +103,7 @@ class DatabaseWellbeingServices(ItemActions):
         now = self.clock()
         try:
             async with audited(self.db) as connection:
-                unit = await wellbeing.unit_of(connection, form.unit_id)
+                unit = await org.unit(connection, form.unit_id)
                 if unit is None or not unit.active:
                     return None
                 access = await self._access(connection, speaker)
@@ -145,11 +145,7 @@ class DatabaseWellbeingServices(ItemActions):
             dialogue = await wellbeing.dialogue_of_submission(
                 connection, submission_key, speaker.person_id
             )
-            unit = (
-                await wellbeing.unit_of(connection, dialogue.unit_id)
-                if dialogue is not None
-                else None
-            )
+            unit = await org.unit(connection, dialogue.unit_id) if dialogue is not None else None
         if dialogue is None:
             return None
         return self._saved_card(speaker.lang, dialogue, unit.name if unit else "")
@@ -205,12 +201,12 @@ class DatabaseWellbeingServices(ItemActions):
 
     async def _plan(self, speaker: Speaker, unit_id: int, notice: str | None = None) -> Card:
         async with self.db.reading() as connection:
-            unit = await wellbeing.unit_of(connection, unit_id)
+            unit = await org.unit(connection, unit_id)
             if unit is not None:
                 access = await self._access(connection, speaker)
                 plan = await wellbeing_counts.plan_view(
                     connection,
-                    UnitRef(id=unit.id, name=unit.name),
+                    unit,
                     now=self.clock(),
                     interval_years=self.settings.dialogue_interval_years,
                 )
@@ -375,7 +371,7 @@ class DatabaseWellbeingServices(ItemActions):
             return amd_form(lang, units, year=today.year, values=values, errors=errors)
         assert speaker.person_id is not None
         async with audited(self.db) as connection:
-            unit = await wellbeing.unit_of(connection, form.unit_id)
+            unit = await org.unit(connection, form.unit_id)
             if unit is None or not unit.active:
                 errors = {"unit_id": t(lang, "form.error.unit")}
                 return amd_form(lang, units, year=today.year, values=values, errors=errors)

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import Any
 
 from cards.common import Card, notice_card
 from domain.actor import Speaker
@@ -21,17 +19,9 @@ from services.ports import Directory, Notifier
 from storage import audit, org, wellbeing
 from storage.db import Database, HotConnection
 from storage.models import utcnow
+from storage.rows import Speaking
 
 CLAIM_LEASE = timedelta(minutes=10)
-
-
-class Speaking(Protocol):
-    """A person as far as their language goes (a `storage.wellbeing.PersonRow`)."""
-
-    @property
-    def language_override(self) -> str | None: ...
-    @property
-    def locale(self) -> str | None: ...
 
 
 def person_lang(person: Speaking) -> Lang:
@@ -94,14 +84,14 @@ class WellbeingCore:
         return await name_index(connection)
 
 
-async def name_index(on: AsyncSession | HotConnection) -> NameIndex:
+async def name_index(on: org.Readable) -> NameIndex:
     """The names the personal-data check looks for: the people the bot knows, not the
     units' names."""
     return NameIndex.build(await wellbeing.known_names(on), ignore=await wellbeing.unit_names(on))
 
 
 async def item_flags(
-    on: AsyncSession | HotConnection, data: Mapping[str, Any], rows: int, *, today: date
+    on: org.Readable, data: Mapping[str, Any], rows: int, *, today: date
 ) -> list[Flag]:
     """What looks like personal data (names, e-mail addresses, CPR numbers) in the items
     form's rows `1..rows`, each flag naming its row; the items flow and a screening's

@@ -45,10 +45,12 @@ from services.wellbeing_core import (
     owner_key,
     person_lang,
 )
-from storage import jobs, wellbeing, wellbeing_items
+from storage import jobs, org, wellbeing, wellbeing_items
 from storage.audit import audited
 from storage.db import HotConnection
-from storage.wellbeing import ITEM, PersonRow
+from storage.rows import PersonRow
+from storage.rows import person as person_by_id
+from storage.wellbeing import ITEM
 from storage.wellbeing_items import ItemRow
 
 _BATCH = re.compile(r"[0-9a-f]{32}")
@@ -183,7 +185,7 @@ class ItemActions(WellbeingCore):
         unit_id = sent.unit_id
         async with self.db.reading() as connection:
             access = await self._access(connection, speaker)
-            unit = await wellbeing.unit_of(connection, unit_id)
+            unit = await org.unit(connection, unit_id)
             dialogue_id = sent.dialogue_id
             if dialogue_id is not None:
                 dialogue = await wellbeing.get_dialogue(connection, dialogue_id)
@@ -225,10 +227,10 @@ class ItemActions(WellbeingCore):
         picked by object id come with what the directory said of them (`in_directory`)."""
         for attempt in range(3):
             try:
-                async with self.db.transaction() as session:
-                    await fill_in(session, in_directory)
+                async with audited(self.db) as connection:
+                    await fill_in(connection, in_directory)
                     items = await wellbeing_items.add_items(
-                        session,
+                        connection,
                         drafts,
                         unit_id=unit_id,
                         dialogue_id=dialogue_id,
@@ -236,7 +238,6 @@ class ItemActions(WellbeingCore):
                         now=self.clock(),
                         batch=batch,
                     )
-                    connection = await session.connection()
                     views = await wellbeing_items.item_views(connection, items)
                     unreachable = [
                         view.owner
@@ -266,7 +267,7 @@ class ItemActions(WellbeingCore):
         try:
             async with self.db.reading() as connection:
                 item = await wellbeing_items.get_item(connection, item_id)
-                owner = await wellbeing.person_of(connection, owner_id)
+                owner = await person_by_id(connection, owner_id)
                 view = None
                 if item is not None and owner is not None and item.owner_id == owner_id:
                     view = await wellbeing_items.item_view(connection, item)
@@ -318,7 +319,7 @@ class ItemActions(WellbeingCore):
             if item is None:
                 return
             view = await wellbeing_items.item_view(connection, item)
-            owner = await wellbeing.person_of(connection, item.owner_id)
+            owner = await person_by_id(connection, item.owner_id)
         await self.notifier.update_cards((ITEM, str(item_id)), self._render_for(view, owner))
 
     def _refusal(self, lang: Lang, reason: str | None, view: ItemView | None) -> str:
@@ -601,13 +602,12 @@ class ItemActions(WellbeingCore):
                     flags=flags,
                 )
         in_directory = await look_up(self.db, self.directory, [draft.owner_upn])
-        async with self.db.transaction() as session:
-            await fill_in(session, in_directory)
+        async with audited(self.db) as connection:
+            await fill_in(connection, in_directory)
             outcome = await wellbeing_items.edit_item(
-                session, view.id, draft, access=access, now=self.clock()
+                connection, view.id, draft, access=access, now=self.clock()
             )
             assert outcome.item is not None
-            connection = await session.connection()
             new_view = await wellbeing_items.item_view(connection, outcome.item)
             new_upn = await wellbeing_items.owner_upn(connection, outcome.item, picker=self.picker)
         if not outcome.changed:

@@ -17,7 +17,9 @@ from services.wellbeing_core import CLAIM_LEASE, owner_key, person_lang
 from storage import wellbeing, wellbeing_items
 from storage.audit import audited
 from storage.db import Database, HotConnection
-from storage.wellbeing import ITEM, PersonRow
+from storage.rows import PersonRow
+from storage.rows import person as person_by_id
+from storage.wellbeing import ITEM
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +64,7 @@ class _DueItems:
                 if item is None:
                     continue
                 view = await wellbeing_items.item_view(connection, item)
-                owner = await wellbeing.person_of(connection, item.owner_id)
+                owner = await person_by_id(connection, item.owner_id)
             await self.handle(item_id, view, owner, now)
 
 

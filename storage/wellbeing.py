@@ -3,8 +3,8 @@
 the jobs and the digest.
 
 Every function runs Core statements on the caller's connection (`db.reading()`, or
-`storage.audit.audited(db)` for a write with its audit event) and answers with rows of its
-own (`DialogueRow`, `AmdRow`, `PersonRow`, `UnitRow`). `access_of` also takes an ORM session
+`storage.audit.audited(db)` for a write with its audit event) and answers with rows
+(`DialogueRow`, `AmdRow`, and `storage.rows`' people). `access_of` also takes an ORM session
 while other flows still read with one.
 
 Audit events carry ids, dates, counts and states — never the free text of notes or items.
@@ -12,8 +12,7 @@ Audit events carry ids, dates, counts and states — never the free text of note
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -23,14 +22,12 @@ from sqlalchemy import (
     bindparam,
     exists,
     func,
-    insert,
     literal,
     null,
     select,
     union_all,
 )
 from sqlalchemy import update as update_statement
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import SYSTEM_ACTOR, person_actor
 from domain.org import Role
@@ -53,6 +50,7 @@ from storage.models import (
     RoleAssignment,
     Unit,
 )
+from storage.rows import PERSON_COLUMNS, PersonRow, columns_of, person
 from storage.wellbeing_models import (
     NOTE_FIELDS,
     WellbeingActionItem,
@@ -80,26 +78,6 @@ UNITS = table_of(Unit)
 
 
 # -- rows --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PersonRow:
-    """The columns of a `person` row that cards and messages of the flow need."""
-
-    id: int
-    name: str | None
-    upn: str | None
-    aad_object_id: str | None
-    teams_user_id: str | None
-    locale: str | None
-    language_override: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class UnitRow:
-    id: int
-    name: str
-    active: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,10 +138,8 @@ class AmdRow:
         }
 
 
-PERSON_COLUMNS = tuple(PEOPLE.c[field.name] for field in fields(PersonRow))
-UNIT_COLUMNS = tuple(UNITS.c[field.name] for field in fields(UnitRow))
-DIALOGUE_COLUMNS = tuple(DIALOGUES.c[field.name] for field in fields(DialogueRow))
-AMD_COLUMNS = tuple(AMDS.c[field.name] for field in fields(AmdRow))
+DIALOGUE_COLUMNS = columns_of(DIALOGUES, DialogueRow)
+AMD_COLUMNS = columns_of(AMDS, AmdRow)
 
 
 # -- people and roles ----------------------------------------------------------------------
@@ -186,9 +162,7 @@ _STANDING = union_all(
 )
 
 
-async def access_of(
-    on: AsyncSession | HotConnection, person_id: int | None, *, is_admin: bool
-) -> Access:
+async def access_of(on: org.Readable, person_id: int | None, *, is_admin: bool) -> Access:
     """The person's standing, from their role assignments (one statement)."""
     if person_id is None:
         return Access(person_id=None, is_admin=is_admin)
@@ -226,38 +200,13 @@ _KNOWN_NAMES = select(PEOPLE.c.name).where(PEOPLE.c.name.is_not(None))
 _UNIT_NAMES = select(UNITS.c.name)
 
 
-async def known_names(on: AsyncSession | HotConnection) -> list[str]:
+async def known_names(on: org.Readable) -> list[str]:
     """Every person's name the organisation knows (to spot names in free text)."""
     return [name for (name,) in await on.execute(_KNOWN_NAMES) if name]
 
 
-async def unit_names(on: AsyncSession | HotConnection) -> list[str]:
+async def unit_names(on: org.Readable) -> list[str]:
     return [name for (name,) in await on.execute(_UNIT_NAMES)]
-
-
-_PEOPLE_BY_ID = select(*PERSON_COLUMNS).where(
-    PEOPLE.c.id.in_(bindparam("person_ids", expanding=True))
-)
-
-
-async def people_by_id(connection: HotConnection, ids: Iterable[int]) -> dict[int, PersonRow]:
-    wanted = sorted(set(ids))
-    if not wanted:
-        return {}
-    rows = await connection.execute(_PEOPLE_BY_ID, {"person_ids": wanted})
-    return {row[0]: PersonRow(*row) for row in rows}
-
-
-async def person_of(connection: HotConnection, person_id: int) -> PersonRow | None:
-    return (await people_by_id(connection, [person_id])).get(person_id)
-
-
-_UNIT = select(*UNIT_COLUMNS).where(UNITS.c.id == bindparam("unit_id"))
-
-
-async def unit_of(connection: HotConnection, unit_id: int) -> UnitRow | None:
-    row = (await connection.execute(_UNIT, {"unit_id": unit_id})).first()
-    return None if row is None else UnitRow(*row)
 
 
 _LEADERS_AND_AMKS = (
@@ -276,9 +225,9 @@ async def unit_leaders_and_amks(connection: HotConnection, unit_id: int) -> list
     rows = (await connection.execute(_LEADERS_AND_AMKS, {"unit_id": unit_id})).all()
     unique: dict[int, PersonRow] = {}
     for wanted in (Role.LEADER.value, Role.AMK.value):
-        for role, *person in rows:
+        for role, *columns in rows:
             if role == wanted:
-                unique.setdefault(person[0], PersonRow(*person))
+                unique.setdefault(columns[0], PersonRow(*columns))
     return list(unique.values())
 
 
@@ -297,7 +246,7 @@ async def has_personal_chat(connection: HotConnection, person_id: int) -> bool:
 
 
 async def refuse(
-    connection: AsyncSession | AuditedConnection,
+    connection: org.Writable,
     *,
     actor_id: int | None,
     what: str,
@@ -318,7 +267,6 @@ async def refuse(
 
 # -- dialogues -------------------------------------------------------------------------------
 
-_INSERT_DIALOGUE = insert(DIALOGUES).returning(*DIALOGUE_COLUMNS)
 _DIALOGUE = select(*DIALOGUE_COLUMNS)
 _DIALOGUE_BY_ID = _DIALOGUE.where(DIALOGUES.c.id == bindparam("dialogue_id"))
 _DIALOGUE_OF_SUBMISSION = _DIALOGUE.where(
@@ -367,16 +315,15 @@ async def record_dialogue(
         "created_at": now,
         "updated_at": now,
     }
-    dialogue = DialogueRow(*(await connection.execute(_INSERT_DIALOGUE, values)).one())
-    await audit.record(
+    return await audit.inserted(
         connection,
+        WellbeingDialogue,
+        DialogueRow,
+        values,
         actor=person_actor(recorded_by_id),
         action="wellbeing.dialogue.record",
         entity_type=DIALOGUE,
-        entity_id=dialogue.id,
-        after=dialogue.snapshot(),
     )
-    return dialogue
 
 
 async def dialogue_of_submission(
@@ -444,7 +391,7 @@ async def read_notes(
             _NOTES_CONTEXT, {"unit_id": dialogue.unit_id, "dialogue_id": dialogue.id}
         )
     ).one()
-    recorder = await person_of(connection, dialogue.recorded_by_id)
+    recorder = await person(connection, dialogue.recorded_by_id)
     await audit.record(
         connection,
         actor=person_actor(access.person_id),

@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.org import UnitRef
 from domain.wellbeing import (
@@ -23,14 +22,10 @@ from domain.wellbeing import (
 )
 from storage import org
 from storage.db import HotConnection
+from storage.org import Readable
+from storage.rows import UnitRow, connection_of
 from storage.wellbeing import AMDS, DIALOGUES, ITEMS, OPEN_STATUSES, amd_of
 from storage.wellbeing_items import item_views, plan_items
-
-
-async def _connection(on: AsyncSession | HotConnection) -> HotConnection:
-    """The connection to read on (a session's, while a caller still reads with one)."""
-    return await on.connection() if isinstance(on, AsyncSession) else on
-
 
 # -- counts for the overview and the weekly digest (never any text) --------------------------
 
@@ -54,9 +49,9 @@ _GROUPS_OF_UNITS = _GROUPS.where(DIALOGUES.c.unit_id.in_(bindparam("unit_ids", e
 _AMD_DATES = select(AMDS.c.unit_id, AMDS.c.held_on).where(AMDS.c.year == bindparam("year"))
 
 
-async def overdue_counts_by_unit(on: AsyncSession | HotConnection, today: date) -> dict[int, int]:
+async def overdue_counts_by_unit(on: Readable, today: date) -> dict[int, int]:
     """`{unit_id: open items past their deadline}`."""
-    rows = await (await _connection(on)).execute(_OVERDUE_COUNTS, {"today": today})
+    rows = await (await connection_of(on)).execute(_OVERDUE_COUNTS, {"today": today})
     return {unit_id: int(count) for unit_id, count in rows}
 
 
@@ -72,13 +67,13 @@ async def last_dialogue_by_unit(connection: HotConnection) -> dict[int, tuple[da
 
 
 async def groups_by_unit(
-    on: AsyncSession | HotConnection,
+    on: Readable,
     interval_years: int,
     unit_ids: Iterable[int] | None = None,
 ) -> dict[int, list[GroupStatus]]:
     """`{unit_id: each group's latest dialogue and due day}`, the group due first first
     (group names compared without case or extra spaces)."""
-    connection = await _connection(on)
+    connection = await connection_of(on)
     if unit_ids is None:
         rows = await connection.execute(_GROUPS)
     else:
@@ -95,14 +90,14 @@ async def amd_dates(connection: HotConnection, year: int) -> dict[int, date]:
 
 
 async def unit_statuses(
-    on: AsyncSession | HotConnection,
+    on: Readable,
     today: date,
     interval_years: int,
     unit_ids: Iterable[int] | None = None,
 ) -> list[UnitStatus]:
     """Counts per active unit: dialogues, each group's latest and due day, when the unit is
     next due (its first group), open/overdue items, AMD."""
-    connection = await _connection(on)
+    connection = await connection_of(on)
     units = await org.unit_choices(connection)
     if unit_ids is not None:
         wanted = set(unit_ids)
@@ -133,7 +128,7 @@ async def unit_statuses(
 
 
 async def dialogues_due(
-    on: AsyncSession | HotConnection, today: date, interval_years: int, *, within_days: int = 0
+    on: Readable, today: date, interval_years: int, *, within_days: int = 0
 ) -> list[UnitStatus]:
     """Units with a group whose next dialogue is due by `today + within_days` (never held =
     due now)."""
@@ -145,15 +140,15 @@ async def dialogues_due(
     ]
 
 
-async def units_without_amd(on: AsyncSession | HotConnection, year: int) -> list[UnitRef]:
+async def units_without_amd(on: Readable, year: int) -> list[UnitRef]:
     """Active units that have not recorded `year`'s annual work-environment discussion."""
-    connection = await _connection(on)
+    connection = await connection_of(on)
     held = await amd_dates(connection, year)
     return [unit for unit in await org.unit_choices(connection) if unit.id not in held]
 
 
 async def plan_view(
-    connection: HotConnection, unit: UnitRef, *, now: datetime, interval_years: int
+    connection: HotConnection, unit: UnitRow, *, now: datetime, interval_years: int
 ) -> PlanView:
     """The unit's current plan with the dates the plan card shows."""
     today = local_today(now)

@@ -1,18 +1,17 @@
 """Action-plan items: adding, editing, status and evaluation (one function per action, each
 with its audit event), the views cards show, and what the jobs pick up.
 
-Core statements on the caller's connection, answered with `ItemRow`s. Adding and editing
-also take an ORM session while owners are found or added through one (`storage.people`)."""
+Core statements on the caller's connection, answered with `ItemRow`s. `add_items` also takes
+an ORM session while a screening's findings are still stored through one."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, exists, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import person_actor
 from domain.wellbeing import (
@@ -30,18 +29,11 @@ from storage import audit, org, people
 from storage.audit import AuditedConnection
 from storage.db import HotConnection
 from storage.models import ConversationRef
+from storage.rows import columns_of, connection_of, person
+from storage.rows import people as people_by_id
 from storage.screening_models import Screening
-from storage.wellbeing import (
-    DIALOGUES,
-    ITEM,
-    ITEMS,
-    OPEN_STATUSES,
-    UNITS,
-    people_by_id,
-    person_of,
-    refuse,
-    table_of,
-)
+from storage.wellbeing import DIALOGUES, ITEM, ITEMS, OPEN_STATUSES, UNITS, refuse, table_of
+from storage.wellbeing_models import WellbeingActionItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +74,7 @@ class ItemRow:
         }
 
 
-ITEM_COLUMNS = tuple(ITEMS.c[field.name] for field in fields(ItemRow))
+ITEM_COLUMNS = columns_of(ITEMS, ItemRow)
 _CONVERSATIONS = table_of(ConversationRef)
 _SCREENINGS = table_of(Screening)
 _WITH_CHAT = exists().where(
@@ -101,21 +93,17 @@ _ITEMS_OF_BATCH = _ITEM.where(ITEMS.c.submission_key.like(bindparam("pattern")))
 # -- action-plan items -------------------------------------------------------------------------
 
 
-async def owner_for(session: AsyncSession, upn: str) -> int:
+async def owner_for(on: org.Writable, upn: str) -> int:
     """The id of the person behind an owner's object id or e-mail; someone not yet known is
     added."""
-    return (await people.named_person(session, upn)).id
+    return (await people.named_person(on, upn)).id
 
 
 async def _insert(
-    on: AsyncSession | AuditedConnection,
-    connection: HotConnection,
-    values: dict[str, Any],
-    *,
-    actor_id: int | None,
-    action: str,
+    on: org.Writable, values: dict[str, Any], *, actor_id: int | None, action: str
 ) -> ItemRow:
-    """Insert a new item and audit it as it was stored."""
+    """Insert a new item and audit it as it was stored (`audit.inserted`, on a session too)."""
+    connection = await connection_of(on)
     item = ItemRow(*(await connection.execute(_INSERT_ITEM, values)).one())
     await audit.record(
         on,
@@ -173,7 +161,7 @@ def _new_item(
 
 
 async def add_items(
-    session: AsyncSession,
+    on: org.Writable,
     drafts: Sequence[ItemDraft],
     *,
     unit_id: int,
@@ -189,9 +177,8 @@ async def add_items(
     `batch` names the card they came from: if its items are stored already (a second
     click), those are returned and nothing new is added.
     """
-    connection = await session.connection()
     if batch:
-        earlier = await items_of_batch(connection, batch)
+        earlier = await items_of_batch(await connection_of(on), batch)
         if earlier:
             return earlier
     items: list[ItemRow] = []
@@ -199,7 +186,7 @@ async def add_items(
         values = _new_item(
             unit_id=unit_id,
             dialogue_id=dialogue_id,
-            owner_id=await owner_for(session, draft.owner_upn),
+            owner_id=await owner_for(on, draft.owner_upn),
             problem=draft.problem,
             action=draft.action,
             deadline=draft.deadline,
@@ -209,11 +196,7 @@ async def add_items(
             screening_id=screening_id,
             submission_key=f"{batch}:{position}" if batch else None,
         )
-        items.append(
-            await _insert(
-                session, connection, values, actor_id=actor_id, action="wellbeing.item.add"
-            )
-        )
+        items.append(await _insert(on, values, actor_id=actor_id, action="wellbeing.item.add"))
     return items
 
 
@@ -238,7 +221,7 @@ class Outcome:
 
 
 async def _refused(
-    on: AsyncSession | AuditedConnection,
+    on: AuditedConnection,
     item: ItemRow | None,
     actor_id: int | None,
     what: str,
@@ -256,8 +239,7 @@ async def _refused(
 
 
 async def _update_audited(
-    on: AsyncSession | AuditedConnection,
-    connection: HotConnection,
+    connection: AuditedConnection,
     item: ItemRow,
     *conditions: ColumnElement[bool],
     values: dict[str, Any],
@@ -266,32 +248,24 @@ async def _update_audited(
 ) -> tuple[ItemRow, bool]:
     """Write `values` to the item's row only while `conditions` still hold (so two clicks
     change it once) and audit the change; the item as it is now, and whether it changed."""
-    changed = (
-        await connection.execute(
-            update(ITEMS)
-            .where(ITEMS.c.id == item.id, *conditions)
-            .values(**values)
-            .returning(*ITEM_COLUMNS),
-        )
-    ).first()
-    if changed is None:
-        now = await get_item(connection, item.id)
-        return (item if now is None else now), False
-    after = ItemRow(*changed)
-    await audit.record(
-        on,
+    changed = await audit.updated_once(
+        connection,
+        WellbeingActionItem,
+        item,
+        *conditions,
+        values=values,
         actor=person_actor(actor_id),
         action=action,
         entity_type=ITEM,
-        entity_id=item.id,
-        before=item.snapshot(),
-        after=after.snapshot(),
     )
-    return after, True
+    if changed is not None:
+        return changed, True
+    now = await get_item(connection, item.id)
+    return (item if now is None else now), False
 
 
 async def edit_item(
-    session: AsyncSession,
+    connection: AuditedConnection,
     item_id: int,
     draft: ItemDraft,
     *,
@@ -299,16 +273,15 @@ async def edit_item(
     now: datetime,
 ) -> Outcome:
     """Change an open item's text, owner or dates (whoever manages the unit's plan)."""
-    connection = await session.connection()
     item = await get_item(connection, item_id)
     actor_id = access.person_id
     if item is None:
-        return await _refused(session, None, actor_id, "item.edit", "not_found")
+        return await _refused(connection, None, actor_id, "item.edit", "not_found")
     if not access.may_manage_plan(item.unit_id):
-        return await _refused(session, item, actor_id, "item.edit", "not_allowed")
+        return await _refused(connection, item, actor_id, "item.edit", "not_allowed")
     if not ItemStatus(item.status).is_open:
         return Outcome(item, False, "closed")
-    owner_id = await owner_for(session, draft.owner_upn)
+    owner_id = await owner_for(connection, draft.owner_upn)
     values: dict[str, Any] = {
         "problem": draft.problem,
         "action": draft.action,
@@ -322,7 +295,6 @@ async def edit_item(
     if draft.follow_up_on != item.follow_up_on:
         values["follow_up_sent_at"] = None
     edited, changed = await _update_audited(
-        session,
         connection,
         item,
         ITEMS.c.status.in_(OPEN_STATUSES),
@@ -365,7 +337,6 @@ async def set_status(
         follow_up_on = local_today(now) + timedelta(days=DEFAULT_FOLLOW_UP_DAYS)
     item, changed = await _update_audited(
         connection,
-        connection,
         item,
         ITEMS.c.status == current.value,
         values={
@@ -407,7 +378,6 @@ async def evaluate(
         return Outcome(item, False, "already" if item.effect else "not_done")
     item, changed = await _update_audited(
         connection,
-        connection,
         item,
         ITEMS.c.status == ItemStatus.DONE.value,
         ITEMS.c.effect.is_(None),
@@ -438,8 +408,14 @@ async def evaluate(
             now=now,
             reopened_from_id=item.id,
         )
-        reopened = await _insert(
-            connection, connection, values, actor_id=actor_id, action="wellbeing.item.reopen"
+        reopened = await audit.inserted(
+            connection,
+            WellbeingActionItem,
+            ItemRow,
+            values,
+            actor=person_actor(actor_id),
+            action="wellbeing.item.reopen",
+            entity_type=ITEM,
         )
     return Outcome(item, True, reopened=reopened)
 
@@ -560,7 +536,7 @@ async def item_view(connection: HotConnection, item: ItemRow) -> ItemView:
 
 async def owner_upn(connection: HotConnection, item: ItemRow, *, picker: bool = False) -> str:
     """What the owner input shows for the item's owner (`storage.people.input_value`)."""
-    return people.input_value(await person_of(connection, item.owner_id), picker=picker)
+    return people.input_value(await person(connection, item.owner_id), picker=picker)
 
 
 # -- what the jobs pick up -----------------------------------------------------------------------

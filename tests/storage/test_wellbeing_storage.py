@@ -30,6 +30,7 @@ from storage.models import AuditEvent, Person, Unit
 from storage.wellbeing import DialogueRow
 from storage.wellbeing_items import ItemRow
 from storage.wellbeing_models import WellbeingActionItem
+from tests.support.databases import orm_session, orm_transaction
 
 NOW = datetime(2026, 11, 27, 10, tzinfo=UTC)
 TODAY = local_today(NOW)
@@ -51,7 +52,7 @@ async def _org(db: Database) -> dict[str, int]:
             "secretariat": [{"upn": "sara@uni.dk", "name": "Sara Sekretariat"}],
         }
     )
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         await org.import_org(session, org_file, actor="test")
         units = dict((await session.execute(select(Unit.name, Unit.id))).all())
         people = dict((await session.execute(select(Person.upn, Person.id))).all())
@@ -99,9 +100,8 @@ async def _dialogue_with_item(
             flags_confirmed=0,
             now=NOW,
         )
-    async with db.transaction() as session:
         [item] = await wellbeing_items.add_items(
-            session,
+            connection,
             [_draft(**draft)],
             unit_id=ids["kemi"],
             dialogue_id=dialogue.id,
@@ -128,7 +128,7 @@ async def test_roles_become_access(db: Database) -> None:
 async def test_recording_and_items_are_audited_without_text(db: Database) -> None:
     ids = await _org(db)
     dialogue, item = await _dialogue_with_item(db, ids)
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         owner = await session.get(Person, item.owner_id)
         events = (await session.scalars(select(AuditEvent).order_by(AuditEvent.sequence))).all()
         report = await audit.verify_chain(session)
@@ -153,9 +153,9 @@ async def test_recording_and_items_are_audited_without_text(db: Database) -> Non
 async def test_owner_known_only_by_email_is_the_same_person_later(db: Database) -> None:
     ids = await _org(db)
     _, item = await _dialogue_with_item(db, ids, owner_upn="Otto@Uni.DK")
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         person = await org.upsert_person(
-            session,
+            connection,
             aad_object_id="3f9a7c21-5b8e-4d6a-9c1f-2e4b6d8a0c13",
             upn="otto@uni.dk",
             name="Otto Ejer",
@@ -257,9 +257,9 @@ async def test_follow_up_no_reopens_and_answers_once(db: Database) -> None:
 async def test_plan_shows_open_items_first_and_hides_old_closed_ones(db: Database) -> None:
     ids = await _org(db)
     lise = await _access(db, ids["lise@uni.dk"])
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         items = await wellbeing_items.add_items(
-            session,
+            connection,
             [
                 _draft(problem="Sent", deadline=date(2027, 3, 1), follow_up_on=date(2027, 4, 1)),
                 _draft(problem="Tidligt"),
@@ -271,7 +271,6 @@ async def test_plan_shows_open_items_first_and_hides_old_closed_ones(db: Databas
             actor_id=ids["lise@uni.dk"],
             now=NOW - timedelta(days=500),
         )
-    async with audited(db) as connection:
         await wellbeing_items.set_status(
             connection,
             items[2].id,
@@ -307,7 +306,7 @@ async def test_job_queries_pick_exactly_what_is_due(db: Database) -> None:
         assert await wellbeing_items.due_overdue(connection, date(2026, 12, 20)) == []
         stored = await wellbeing_items.get_item(connection, item.id)
     assert stored is not None and stored.deadline == date(2026, 12, 15)
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         await session.execute(
             update(WellbeingActionItem)
             .where(WellbeingActionItem.id == item.id)
@@ -395,7 +394,7 @@ async def test_dialogues_are_due_per_group_in_the_digest_and_the_documentation(
             s.unit for s in await wellbeing_counts.dialogues_due(connection, day_before, 2)
         }
         [kemi] = await wellbeing_counts.unit_statuses(connection, TODAY, 2, [ids["kemi"]])
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         met = await documentation.last_met(session, [ids["kemi"]])
     assert "Kemi" in due_today and "Kemi" not in due_before
     assert kemi.last_held == date(2026, 11, 20) and kemi.due_on == date(2026, 11, 27)
@@ -430,7 +429,7 @@ async def test_annual_discussion_is_one_row_per_unit_and_year(db: Database) -> N
             now=NOW,
         )
     assert first and not second and row.goals_met == "yes"
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         events = (
             await session.scalars(
                 select(AuditEvent).where(AuditEvent.action.like("wellbeing.amd.%"))
@@ -459,9 +458,8 @@ async def test_retention_deletes_old_note_text_once_and_audits_it(db: Database, 
             flags_confirmed=0,
             now=NOW,
         )
-    async with db.transaction() as session:
         await wellbeing_items.add_items(
-            session,
+            connection,
             [_draft()],
             unit_id=ids["kemi"],
             dialogue_id=old.id,
@@ -474,7 +472,7 @@ async def test_retention_deletes_old_note_text_once_and_audits_it(db: Database, 
     async with db.reading() as connection:
         gone = await wellbeing.get_dialogue(connection, old.id)
         still = await wellbeing.get_dialogue(connection, kept.id)
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         items = (await session.scalars(select(WellbeingActionItem))).all()
         events = (
             await session.scalars(
@@ -526,7 +524,7 @@ async def test_notes_are_read_only_by_those_allowed_and_reads_are_audited(db: Da
         readable = await wellbeing.readable_dialogues(connection, sara, ids["kemi"])
     assert notes is not None and notes.challenges == NOTES and notes.items == 1
     assert refused is None and readable == []
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         actions = list(
             (
                 await session.scalars(
