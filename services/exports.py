@@ -310,8 +310,8 @@ async def _prepare(db: Database, job: _Job) -> Callable[[Path], int]:
 async def _prepare_my_data(db: Database, person_id: int, lang: Lang) -> Callable[[Path], int]:
     """The person's own data, as the my-data card reads it; an empty workbook's single
     sheet when the bot holds nothing."""
-    async with db.sessions() as session:
-        data = await my_data.gather(session, person_id)
+    async with db.reading() as connection:
+        data = await my_data.gather(connection, person_id)
 
     def write(out: Path) -> int:
         return my_data_report.write_workbook(out, data, lang)

@@ -364,16 +364,47 @@ class ChainReport:
         return self.first_broken_sequence is None
 
 
-async def head(session: AsyncSession, at: datetime) -> Checkpoint:
+async def head(connection: HotConnection, at: datetime) -> Checkpoint:
     """The chain's newest event as a checkpoint taken at `at` (sequence 0 when empty)."""
-    newest = (await session.execute(_HEAD.limit(1))).first()
+    newest = (await connection.execute(_HEAD.limit(1))).first()
     if newest is None:
         return Checkpoint(0, GENESIS_HASH, None, at)
     return Checkpoint(newest.sequence, newest.hash, newest.seal, at)
 
 
+_CHAIN_COLUMNS = (
+    AuditEvent.sequence,
+    AuditEvent.prev_hash,
+    AuditEvent.hash,
+    AuditEvent.seal,
+    AuditEvent.personal_data_removed_at,
+    AuditEvent.occurred_at,
+    AuditEvent.actor,
+    AuditEvent.action,
+    AuditEvent.entity_type,
+    AuditEvent.entity_id,
+    AuditEvent.before,
+    AuditEvent.after,
+)
+
+
+async def _in_order(connection: HotConnection, batch_size: int) -> AsyncIterator[Any]:
+    """Every event by sequence, read `batch_size` at a time."""
+    after = None
+    while True:
+        query = select(*_CHAIN_COLUMNS).order_by(AuditEvent.sequence).limit(batch_size)
+        if after is not None:
+            query = query.where(AuditEvent.sequence > after)
+        batch = (await connection.execute(query)).all()
+        for row in batch:
+            yield row
+        if len(batch) < batch_size:
+            return
+        after = batch[-1].sequence
+
+
 async def verify_chain(
-    session: AsyncSession,
+    connection: HotConnection,
     *,
     key: bytes | None = None,
     checkpoints: Sequence[Checkpoint] = (),
@@ -396,10 +427,7 @@ async def verify_chain(
     def broken(sequence: int, reason: str) -> ChainReport:
         return ChainReport(count, sequence, reason, key is not None, first_sealed, newest, redacted)
 
-    result = await session.stream_scalars(
-        select(AuditEvent).order_by(AuditEvent.sequence).execution_options(yield_per=batch_size)
-    )
-    async for audit in result:
+    async for audit in _in_order(connection, batch_size):
         count += 1
         if audit.sequence != expected_sequence:
             return broken(audit.sequence, f"expected sequence {expected_sequence}")
