@@ -26,8 +26,8 @@ from sqlalchemy import (
     null,
     select,
     union_all,
+    update,
 )
-from sqlalchemy import update as update_statement
 
 from domain.audit import SYSTEM_ACTOR, person_actor
 from domain.org import Role
@@ -432,7 +432,7 @@ _EXPIRED_NOTES = (
     .limit(bindparam("limit"))
 )
 _DELETE_NOTES = (
-    update_statement(DIALOGUES)
+    update(DIALOGUES)
     .where(DIALOGUES.c.id == bindparam("dialogue_id"), DIALOGUES.c.notes_deleted_at.is_(None))
     .values(
         notes_deleted_at=bindparam("now"),
@@ -506,7 +506,7 @@ _AMD_FIELDS = (
     "updated_at",
 )
 _UPDATE_AMD = (
-    update_statement(AMDS)
+    update(AMDS)
     .where(AMDS.c.id == bindparam("amd_id"))
     .values({name: bindparam(f"new_{name}") for name in _AMD_FIELDS})
     .returning(*AMD_COLUMNS)
