@@ -62,7 +62,7 @@ async def work_accident_section(
 ) -> Section:
     """Accidents reported in the week, EASY reports due within a week, and overdue ones;
     counts only, and no psychological accident of a unit with fewer than three that year."""
-    counts = await work_accident_digest.digest_counts(session, scope)
+    counts = await work_accident_digest.digest_counts(await session.connection(), scope)
     return Section(
         flow="work_accident",
         title_key="work_accident.digest.title",

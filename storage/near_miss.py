@@ -330,14 +330,20 @@ async def view(
 
 
 class StoredAction(Protocol):
-    """A stored corrective action (`CorrectiveActionColumns` with its id)."""
+    """A stored corrective action (`CorrectiveActionColumns` with its id, or a row of them)."""
 
-    id: int
-    description: str
-    owner_id: int
-    due_date: date
-    status: str
-    done_at: datetime | None
+    @property
+    def id(self) -> int: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def owner_id(self) -> int: ...
+    @property
+    def due_date(self) -> date: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def done_at(self) -> datetime | None: ...
 
 
 def action_views(
