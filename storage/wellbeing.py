@@ -247,7 +247,7 @@ async def has_personal_chat(connection: HotConnection, person_id: int) -> bool:
 
 
 async def refuse(
-    connection: org.Writable,
+    connection: AuditedConnection,
     *,
     actor_id: int | None,
     what: str,
