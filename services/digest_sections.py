@@ -135,7 +135,7 @@ async def precursors_section(session: AsyncSession, scope: Scope, names: dict[in
     have not registered."""
     today = scope.now.astimezone(COPENHAGEN).date()
     status = await precursor_registrations.deadline_status(
-        session, today=today, deadline=scope.precursor_deadline
+        await session.connection(), today=today, deadline=scope.precursor_deadline
     )
     if not -30 <= status.days_left <= 90:
         return Section(flow="precursors", title_key="digest.precursors.title")

@@ -110,7 +110,8 @@ class ExportServices:
             access = await wellbeing.access_of(
                 session, speaker.person_id, is_admin=speaker.is_admin
             )
-            keeper = await precursors.access(session, speaker.person_id)
+        async with self.db.reading() as connection:
+            keeper = await precursors.access(connection, speaker.person_id)
         return ExportRights(
             university_wide=access.university_wide,
             leader_of=access.leader_of,
