@@ -106,11 +106,10 @@ class ExportServices:
     async def rights(self, speaker: Speaker) -> ExportRights:
         if speaker.person_id is None:
             return ExportRights(university_wide=False)
-        async with self.db.sessions() as session:
-            access = await wellbeing.access_of(
-                session, speaker.person_id, is_admin=speaker.is_admin
-            )
         async with self.db.reading() as connection:
+            access = await wellbeing.access_of(
+                connection, speaker.person_id, is_admin=speaker.is_admin
+            )
             keeper = await precursors.access(connection, speaker.person_id)
         return ExportRights(
             university_wide=access.university_wide,
