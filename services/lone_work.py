@@ -489,16 +489,16 @@ class DatabaseLoneWorkServices:
             return notice_card(t(lang, "lone_work.mine.title"), t(lang, "error.not_allowed"))
         if which == "overview":
             return await self._overview(speaker)
-        async with self.db.sessions() as session:
+        async with self.db.reading() as connection:
             if which == "pending":
-                requests = await lone_work_lists.pending_for(session, speaker.person_id)
-                total = await lone_work_lists.count_pending_for(session, speaker.person_id)
+                requests = await lone_work_lists.pending_for(connection, speaker.person_id)
+                total = await lone_work_lists.count_pending_for(connection, speaker.person_id)
                 heading, empty = "lone_work.pending.title", "lone_work.pending.empty"
             else:
-                requests = await lone_work_lists.of_requester(session, speaker.person_id)
+                requests = await lone_work_lists.of_requester(connection, speaker.person_id)
                 total = len(requests)
                 heading, empty = "lone_work.mine.title", "lone_work.mine.empty"
-            views, _ = await views_and_people(session, requests)
+            views, _ = await views_and_people(connection, requests)
         if not views:
             return notice_card(t(lang, heading), t(lang, empty))
         return list_card(lang, t(lang, heading), views, total=total)
@@ -510,12 +510,8 @@ class DatabaseLoneWorkServices:
         year = local_year(self.clock())
         async with self.db.sessions() as session:
             units = await lone_work_lists.overview_units(session, speaker.person_id)
-            counts = (
-                await lone_work_lists.counts_by_status(
-                    session, [unit.id for unit in units], *year_bounds(year)
-                )
-                if units
-                else {}
+            counts = await lone_work_lists.counts_by_status(
+                await session.connection(), [unit.id for unit in units], *year_bounds(year)
             )
         if not units:
             await self._refused(speaker, "overview", None)

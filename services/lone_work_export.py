@@ -11,7 +11,7 @@ from domain.numbering import year_bounds
 from domain.org import UnknownUnit
 from reports import lone_work as lone_work_report
 from services.lone_work_views import views_and_people
-from storage import checkins, lone_work_lists, org
+from storage import checkins, lone_work, lone_work_lists, org
 from storage.db import Database
 from storage.models import utcnow
 
@@ -35,11 +35,12 @@ async def prepare_register(db: Database, unit_name: str, year: int) -> Callable[
         unit = await org.unit_by_name(session, unit_name)
         if unit is None:
             raise UnknownUnit(unit_name)
-        requests = await lone_work_lists.register(session, unit.id, start, end)
-        views, people = await views_and_people(session, requests)
+        connection = await session.connection()
+        requests = await lone_work_lists.register(connection, unit.id, start, end)
+        views, people = await views_and_people(connection, requests)
         events = await checkins.timelines_of_requests(session, [r.id for r in requests])
-        actors = await lone_work_lists.people_by_id(
-            session, {event.actor_id for _, event in events if event.actor_id is not None}
+        actors = await lone_work.people_named(
+            connection, {event.actor_id for _, event in events if event.actor_id is not None}
         )
     numbers = {request.id: request.number for request in requests}
     register = LoneWorkRegister(

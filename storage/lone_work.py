@@ -1,4 +1,4 @@
-"""Lone-work requests: one function per user action, each inside the caller's transaction."""
+"""Lone-work requests: one function per user action, each on the caller's connection."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from sqlalchemy import (
     literal,
     select,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import person_actor
 from domain.lone_work import (
@@ -406,7 +405,3 @@ async def submit(
         },
     )
     return request
-
-
-async def get(session: AsyncSession, request_id: int) -> LoneWorkRequest | None:
-    return await session.get(LoneWorkRequest, request_id)

@@ -23,6 +23,7 @@ from reports.lone_work import COLUMNS
 from services.lone_work_export import export_register
 from services.lone_work_views import loaded_view, views_and_people
 from storage import checkins, lone_work, lone_work_decisions, org
+from storage.audit import audited
 from storage.db import Database
 from storage.models import Unit
 
@@ -127,20 +128,22 @@ async def test_register_export_is_a_real_register(db: Database, tmp_path: Path) 
     async with db.transaction() as session:
         maja = await org.upsert_person(session, aad_object_id=None, upn="maja@uni.dk", name="Maja")
         lise = await org.upsert_person(session, aad_object_id=None, upn="lise@uni.dk", name="Lise")
-        form = LoneWorkForm.model_validate(values(unit_id=str(kemi)))
-        assert check(form, now=NOW) == {}
+    form = LoneWorkForm.model_validate(values(unit_id=str(kemi)))
+    assert check(form, now=NOW) == {}
+    async with audited(db) as connection:
         first = await lone_work.submit(
-            session, form, requester_id=maja.id, approver_id=lise.id, now=NOW
+            connection, form, requester_id=maja.id, approver_id=lise.id, now=NOW
         )
-        await lone_work.submit(session, form, requester_id=maja.id, approver_id=lise.id, now=NOW)
+        await lone_work.submit(connection, form, requester_id=maja.id, approver_id=lise.id, now=NOW)
         await lone_work_decisions.decide(
-            session,
+            connection,
             first.id,
             actor_id=lise.id,
             decision=Decision.APPROVE_WITH_CONDITIONS,
             note="Ring til vagten kl. 21",
             now=NOW,
         )
+    async with db.transaction() as session:
         started = await checkins.start(session, first, worker_id=maja.id, now=NOW)
         await checkins.check_ok(session, started.checkin, now=NOW, interval=None)
         await checkins.finish(session, started.checkin, now=NOW)
@@ -210,16 +213,22 @@ async def test_merging_people_keeps_their_requests(db: Database) -> None:
         teams_only = await org.upsert_person(session, aad_object_id=aad, upn=None, name="Lise")
         by_mail = await org.upsert_person(session, aad_object_id=None, upn="lise@uni.dk", name=None)
         maja = await org.upsert_person(session, aad_object_id=None, upn="maja@uni.dk", name="Maja")
-        form = LoneWorkForm.model_validate(values(unit_id=str(kemi)))
+    form = LoneWorkForm.model_validate(values(unit_id=str(kemi)))
+    async with audited(db) as connection:
         request = await lone_work.submit(
-            session, form, requester_id=maja.id, approver_id=by_mail.id, now=NOW
+            connection, form, requester_id=maja.id, approver_id=by_mail.id, now=NOW
         )
     async with db.transaction() as session:
         merged = await org.upsert_person(session, aad_object_id=aad, upn="lise@uni.dk", name="Lise")
     assert merged.id == teams_only.id
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         outcome = await lone_work_decisions.decide(
-            session, request.id, actor_id=merged.id, decision=Decision.APPROVE, note=None, now=NOW
+            connection,
+            request.id,
+            actor_id=merged.id,
+            decision=Decision.APPROVE,
+            note=None,
+            now=NOW,
         )
     assert outcome.changed and outcome.request is not None
     assert outcome.request.approver_id == merged.id
@@ -235,18 +244,19 @@ async def test_a_stored_request_views_as_a_validated_view_would(db: Database) ->
             values(unit_id=str(kemi), mitigations="check_in", checkin_person="Vagten")
             | {"checkin_interval": "30"}
         )
+    async with audited(db) as connection:
         request = await lone_work.submit(
-            session, form, requester_id=maja.id, approver_id=lise.id, now=NOW
+            connection, form, requester_id=maja.id, approver_id=lise.id, now=NOW
         )
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         outcome = await lone_work_decisions.decide(
-            session, request.id, actor_id=lise.id, decision=Decision.APPROVE, note=None, now=NOW
+            connection, request.id, actor_id=lise.id, decision=Decision.APPROVE, note=None, now=NOW
         )
     assert outcome.loaded is not None
-    async with db.sessions() as session:
-        stored = await lone_work.get(session, request.id)
+    async with db.reading() as connection:
+        stored = await lone_work.load(connection, request.id)
         assert stored is not None
-        listed, _ = await views_and_people(session, [stored])
+        listed, _ = await views_and_people(connection, [stored.request])
     for shown in (loaded_view(outcome.loaded), listed[0]):
         validated = RequestView.model_validate(shown.model_dump())
         assert shown == validated
