@@ -57,8 +57,8 @@ class AuditCheckpoint:
 
     async def write(self, now: datetime) -> Checkpoint:
         """Append the head's line to the file (flushed to disk) and the log."""
-        async with self.db.sessions() as session:
-            checkpoint = await audit.head(session, now)
+        async with self.db.reading() as connection:
+            checkpoint = await audit.head(connection, now)
         line = checkpoint_line(checkpoint, self.key)
         if self.path is not None:
             await asyncio.to_thread(_append, self.path, line)
@@ -91,8 +91,8 @@ async def verify(db: Database, secret: str, path: Path | None) -> Verdict:
         found = _load(path, key)
     except (OSError, UnicodeDecodeError) as error:
         return Verdict(2, [f"cannot read the checkpoint file {path}: {error}"], [])
-    async with db.sessions() as session:
-        report = await audit.verify_chain(session, key=key, checkpoints=found.checkpoints)
+    async with db.reading() as connection:
+        report = await audit.verify_chain(connection, key=key, checkpoints=found.checkpoints)
     problems: list[str] = []
     notes = [_seals_line(report), _checkpoints_line(report, found, path)]
     if found.rejected:

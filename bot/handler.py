@@ -30,6 +30,7 @@ from domain.org import is_email
 from domain.submissions import sent_anonymously
 from services.actions import Verbs
 from storage import conversations, org
+from storage.audit import audited
 from storage.db import Database
 from storage.models import ConversationRef
 from storage.turn_start import KnownChat, KnownPerson, read_turn_start
@@ -200,9 +201,9 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
         if known is None or (not known.upn and activity.type != ActivityTypes.message):
             upn, looked_up_name = await self._lookup_member(activity, sender)
             name = name or looked_up_name
-        async with self.db.transaction() as session:
+        async with audited(self.db) as connection:
             person = await org.upsert_person(
-                session,
+                connection,
                 aad_object_id=sender.aad_object_id,
                 upn=upn,
                 name=name,
@@ -211,7 +212,7 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
             )
             if remembers_chat:
                 await conversations.remember(
-                    session, self._address(activity, kind), person_id=person.id
+                    connection, self._address(activity, kind), person_id=person.id
                 )
         return KnownPerson.of(person)
 
@@ -328,13 +329,13 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
             await self._installed_in_team(turn_context, team)
             return
         speaker = speaker_of(turn_context)
-        async with self.db.transaction() as session:
+        async with audited(self.db) as connection:
             ref = await conversations.remember(
-                session, self._address(activity, kind), person_id=speaker.person_id
+                connection, self._address(activity, kind), person_id=speaker.person_id
             )
             if ref is None:
                 return
-            greeted = await session.execute(
+            greeted = await connection.execute(
                 update(ConversationRef)
                 .where(ConversationRef.id == ref.id, ConversationRef.welcomed.is_(False))
                 .values(welcomed=True)
@@ -360,9 +361,9 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
             channels = []
         if not any(channel.get("id") == team["id"] for channel in channels):
             channels.append({"id": team["id"], "name": None})
-        async with self.db.transaction() as session:
+        async with audited(self.db) as connection:
             stored = await conversations.install_team(
-                session,
+                connection,
                 team_id=str(team["id"]),
                 name=team.get("name"),
                 aad_group_id=team.get("aadGroupId"),
@@ -372,16 +373,16 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
             )
             for channel in channels:
                 await conversations.remember(
-                    session,
+                    connection,
                     channel_address(activity, channel),
                     team=stored,
                 )
             where = await conversations.remember(
-                session, self._address(activity, "channel"), team=stored
+                connection, self._address(activity, "channel"), team=stored
             )
             if where is None:
                 return
-            greeted = await session.execute(
+            greeted = await connection.execute(
                 update(ConversationRef)
                 .where(ConversationRef.id == where.id, ConversationRef.welcomed.is_(False))
                 .values(welcomed=True)
@@ -396,14 +397,14 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
         activity = turn_context.activity
         speaker = speaker_of(turn_context)
         team = channel_data(activity).get("team")
-        async with self.db.transaction() as session:
+        async with audited(self.db) as connection:
             if isinstance(team, dict) and team.get("id"):
                 await conversations.remove_team(
-                    session, team_id=str(team["id"]), actor=speaker.actor
+                    connection, team_id=str(team["id"]), actor=speaker.actor
                 )
             else:
                 await conversations.uninstall_chat(
-                    session, activity.conversation.id, person_id=speaker.person_id
+                    connection, activity.conversation.id, person_id=speaker.person_id
                 )
 
     async def _channel_changed(self, turn_context: TurnContext, *, active: bool) -> None:
@@ -413,9 +414,9 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
         channel = data.get("channel")
         if not isinstance(team, dict) or not isinstance(channel, dict) or not channel.get("id"):
             return
-        async with self.db.transaction() as session:
+        async with audited(self.db) as connection:
             stored = await conversations.install_team(
-                session,
+                connection,
                 team_id=str(team["id"]),
                 name=team.get("name"),
                 aad_group_id=team.get("aadGroupId"),
@@ -423,13 +424,9 @@ class AmkBot(TeamsActivityHandler):  # type: ignore[misc]
                 service_url=activity.service_url,
                 actor=speaker_of(turn_context).actor,
             )
-            ref = await conversations.remember(
-                session,
-                channel_address(activity, channel),
-                team=stored,
+            await conversations.remember(
+                connection, channel_address(activity, channel), team=stored, active=active
             )
-            if ref is not None:
-                ref.active = active
 
 
 def _sent_anonymously(activity: Activity) -> bool:

@@ -22,8 +22,8 @@ from bot.connector import ConnectorError
 from bot.graph import GraphError, NotInstallable, TeamsAppInstaller
 from bot.proactive import ProactiveSender
 from services.ports import WORKER, NoConversation, Outgoing
-from storage import conversations, jobs
-from storage.models import Person, utcnow
+from storage import conversations, jobs, rows
+from storage.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +88,8 @@ class ChatOpener:
         return True
 
     async def graph_user(self, person_id: int) -> str | None:
-        async with self.db.sessions() as session:
-            person = await session.get(Person, person_id)
+        async with self.db.reading() as connection:
+            person = await rows.person(connection, person_id)
         if person is None:
             return None
         return person.aad_object_id or person.upn
@@ -105,12 +105,14 @@ class ChatOpener:
         if chat_id is None:
             return False
         try:
-            async with self.db.transaction() as session:
-                model = await conversations.newest_personal_address(session, self.tenant_id or None)
+            async with self.db.writing() as connection:
+                model = await conversations.newest_personal_address(
+                    connection, self.tenant_id or None
+                )
                 if model is None:
                     return False
                 ref = await conversations.remember(
-                    session,
+                    connection,
                     dataclasses.replace(model, conversation_id=chat_id),
                     person_id=person_id,
                 )

@@ -44,6 +44,7 @@ from storage.checkin_models import CheckinSession
 from storage.db import Database
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import Person, Unit
+from storage.rows import PersonRow
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -373,9 +374,9 @@ class CheckinJob:
         view: SessionView,
         alarm_seq: int,
         round_: int,
-        unreached: Person,
-        next_person: Person | None,
-        approver: Person | None,
+        unreached: PersonRow,
+        next_person: PersonRow | None,
+        approver: Person | PersonRow | None,
     ) -> int:
         log.warning(
             "alarm %s of check-in session %s has not reached person %s; passed over",

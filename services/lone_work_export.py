@@ -32,10 +32,11 @@ async def prepare_register(db: Database, unit_name: str, year: int) -> Callable[
     only, so it may run in a thread). Raises `UnknownUnit` when no unit has that name."""
     start, end = year_bounds(year)
     async with db.sessions() as session:
-        unit = await org.unit_by_name(session, unit_name)
+        # One read: the check-in timelines are still read through the session.
+        connection = await session.connection()
+        unit = await org.unit_by_name(connection, unit_name)
         if unit is None:
             raise UnknownUnit(unit_name)
-        connection = await session.connection()
         requests = await lone_work_lists.register(connection, unit.id, start, end)
         views, people = await views_and_people(connection, requests)
         events = await checkins.timelines_of_requests(session, [r.id for r in requests])

@@ -122,15 +122,15 @@ class LoneWorkReminders:
 
     async def _escalate(self, request_id: int) -> int:
         """A notice to each AMK and other leader of the unit; how many got it."""
-        async with self.db.sessions() as session:
-            loaded = await lone_work.load(await session.connection(), request_id)
+        async with self.db.reading() as connection:
+            loaded = await lone_work.load(connection, request_id)
             if loaded is None or loaded.request.approver_id is None:
                 return 0
             request, view = loaded.request, loaded_view(loaded)
             told = {
                 person.id: person
                 for role in (Role.AMK, Role.LEADER)
-                for person in await org.holders(session, request.unit_id, role)
+                for person in await org.holders(connection, request.unit_id, role)
                 if person.id not in (request.approver_id, request.requester_id)
             }
         delivered = 0

@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import update
 
 from cards.admin import unit_roles_card
 from cards.common import DEFAULT_NOTICE, Card, notice_card, plain, welcome_card
@@ -19,9 +18,10 @@ from domain.retention import PrivacyNotice
 from services.actions import CardData, InputText, Verb
 from services.people import fill_in, look_up
 from services.ports import Directory
-from storage import audit, org, people
+from storage import audit, org, people, rows
+from storage.audit import audited
 from storage.db import Database
-from storage.models import Person, RoleAssignment, Unit
+from storage.models import Person
 
 
 class OrgServices(Protocol):
@@ -72,7 +72,7 @@ class RoleRemoval(CardData):
     unit_id: CardId
 
 
-def _holder(assignment: RoleAssignment) -> RoleHolder:
+def _holder(assignment: org.HeldRole) -> RoleHolder:
     return RoleHolder(
         assignment_id=assignment.id,
         person=org.describe_person(assignment.person),
@@ -98,47 +98,46 @@ class DatabaseOrgServices:
         self.directory = directory  # names a person picked on the admin card
 
     async def list_units(self) -> list[UnitRef]:
-        async with self.db.sessions() as session:
-            return [UnitRef(id=unit.id, name=unit.name) for unit in await org.list_units(session)]
+        async with self.db.reading() as connection:
+            units = await org.list_units(connection)
+        return [UnitRef(id=unit.id, name=unit.name) for unit in units]
 
     async def get_unit(self, unit_id: int) -> UnitRef | None:
-        async with self.db.sessions() as session:
-            unit = await session.get(Unit, unit_id)
+        async with self.db.reading() as connection:
+            unit = await org.unit(connection, unit_id)
         return None if unit is None else UnitRef(id=unit.id, name=unit.name)
 
     async def unit_roles(self, unit_id: int) -> list[RoleHolder]:
-        async with self.db.sessions() as session:
-            return [_holder(assignment) for assignment in await org.unit_roles(session, unit_id)]
+        async with self.db.reading() as connection:
+            held = await org.unit_roles(connection, unit_id)
+        return [_holder(assignment) for assignment in held]
 
     async def assign_role(
         self, speaker: Speaker, unit_id: int, form: RoleAssignmentForm
     ) -> Assigned | None:
         in_directory = await look_up(self.db, self.directory, [form.upn])
-        async with self.db.transaction() as session:
-            unit = await session.get(Unit, unit_id)
+        async with audited(self.db) as connection:
+            unit = await org.unit(connection, unit_id)
             if unit is None:
                 return None
-            await fill_in(session, in_directory)
-            person = await people.named_person(session, form.upn, name=form.name)
+            await fill_in(connection, in_directory)
+            person = await people.named_person(connection, form.upn, name=form.name)
             added = await org.assign_role(
-                session, actor=speaker.actor, unit=unit, person=person, role=form.role
+                connection,
+                actor=speaker.actor,
+                unit=unit,
+                person=person,
+                role=form.role,
             )
             return Assigned(added, org.describe_person(person))
 
     async def remove_role(self, speaker: Speaker, assignment_id: int) -> RoleHolder | None:
-        async with self.db.transaction() as session:
-            assignment = (
-                await session.scalars(
-                    select(RoleAssignment)
-                    .where(RoleAssignment.id == assignment_id)
-                    .options(selectinload(RoleAssignment.person))
-                )
-            ).first()
+        async with audited(self.db) as connection:
+            assignment = await org.held_role(connection, assignment_id)
             if assignment is None:
                 return None
-            removed = _holder(assignment)
-            await org.remove_role(session, actor=speaker.actor, assignment=assignment)
-            return removed
+            await org.remove_role(connection, actor=speaker.actor, assignment=assignment)
+            return _holder(assignment)
 
     async def refuse(
         self, speaker: Speaker, action: str, *, entity_type: str, entity_id: int | None = None
@@ -154,19 +153,20 @@ class DatabaseOrgServices:
     async def set_language(self, speaker: Speaker, lang: Lang) -> None:
         if speaker.person_id is None:
             return
-        async with self.db.transaction() as session:
-            person = await session.get(Person, speaker.person_id)
+        async with audited(self.db) as connection:
+            person = await rows.person(connection, speaker.person_id)
             if person is None:
                 return
-            before = person.language_override
-            person.language_override = lang.value
+            await connection.execute(
+                update(Person).where(Person.id == person.id).values(language_override=lang.value)
+            )
             await audit.record(
-                session,
+                connection,
                 actor=speaker.actor,
                 action="person.language",
                 entity_type="person",
                 entity_id=person.id,
-                before={"language": before},
+                before={"language": person.language_override},
                 after={"language": lang.value},
             )
 

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from domain.actor import Speaker
 from domain.org import OrgFile
 from storage import audit, org
+from storage.audit import audited
 from storage.db import Database
 
 ORG_FILE_MAX_BYTES = 512 * 1024
@@ -80,8 +81,8 @@ class OrgImports:
 
         result: OrgCheck | None = None
         try:
-            async with self.db.transaction() as session:
-                summary = await org.import_org(session, org_file, actor=actor)
+            async with audited(self.db) as connection:
+                summary = await org.import_org(connection, org_file, actor=actor)
                 result = OrgCheck(
                     units_created=summary.units_created,
                     roles_added=summary.roles_added,

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from domain.people import person_key
 from services.ports import Directory, DirectoryEntry
 from storage import org, people
@@ -31,10 +29,10 @@ async def look_up(db: Database, directory: Directory | None, values: Iterable[st
             wanted.append(key.aad_object_id)
     if not wanted:
         return {}
-    async with db.sessions() as session:
+    async with db.reading() as connection:
         unnamed = []
         for aad in wanted:
-            known = await org.find_person(session, aad_object_id=aad)
+            known = await org.find_person(connection, aad_object_id=aad)
             if known is None or not known.name:
                 unnamed.append(aad)
     found: Found = {}
@@ -45,7 +43,7 @@ async def look_up(db: Database, directory: Directory | None, values: Iterable[st
     return found
 
 
-async def fill_in(session: AsyncSession, found: Found) -> None:
+async def fill_in(on: org.Writable, found: Found) -> None:
     """The people `look_up` found, stored (or completed) with their name and address."""
     for aad, entry in found.items():
-        await people.named_person(session, aad, name=entry.name, upn=entry.upn)
+        await people.named_person(on, aad, name=entry.name, upn=entry.upn)

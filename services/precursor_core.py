@@ -14,7 +14,8 @@ from domain.org import Role, UnitRef
 from domain.precursor_ledger import PrecursorWarning, licence_warning, threshold_warning
 from domain.precursor_registrations import UnitHome, deadline_for
 from storage import org, precursor_registrations, precursors
-from storage.models import Person, Unit
+from storage.models import Unit
+from storage.rows import Speaking
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def local_today(moment: datetime) -> date:
     return moment.astimezone(COPENHAGEN).date()
 
 
-def person_lang(person: Person) -> Lang:
+def person_lang(person: Speaking) -> Lang:
     return preferred_lang(person.language_override, person.locale)
 
 

@@ -20,9 +20,10 @@ from domain.screening import AnswerForm, ScreeningStatus, ScreeningView, answer_
 from domain.wellbeing import Access
 from services.actions import CardData, CardInputs, Verb
 from services.ports import Clock, Notifier
-from storage import audit, org, screening, wellbeing
+from storage import audit, org, rows, screening, wellbeing
 from storage.db import Database
-from storage.models import Person, Unit, utcnow
+from storage.models import Unit, utcnow
+from storage.rows import PersonRow, Speaking
 from storage.screening import ENTITY
 
 
@@ -164,7 +165,7 @@ class DatabaseScreeningServices:
 
     # -- after the answer ----------------------------------------------------------------------
 
-    async def _send_to(self, view: ScreeningView, people: list[Person]) -> None:
+    async def _send_to(self, view: ScreeningView, people: list[PersonRow]) -> None:
         for person in people:
             await self.notifier.card_to_person(
                 person.id,
@@ -173,7 +174,7 @@ class DatabaseScreeningServices:
                 entity=(ENTITY, str(view.id)),
             )
 
-    async def _tell_askers(self, view: ScreeningView, people: list[Person]) -> None:
+    async def _tell_askers(self, view: ScreeningView, people: list[PersonRow]) -> None:
         for person in people:
             lang = person_lang(person)
             day = format_day(lang, view.planned_on) if view.planned_on else ""
@@ -205,7 +206,7 @@ class DatabaseScreeningServices:
         return notice_card(t(lang, "screening.block.title"), t(lang, key, **values))
 
 
-def person_lang(person: Person) -> Lang:
+def person_lang(person: Speaking) -> Lang:
     return preferred_lang(person.language_override, person.locale)
 
 
@@ -216,19 +217,19 @@ async def _unit(session: AsyncSession, unit_id: int) -> UnitRef | None:
     return UnitRef(id=unit.id, name=unit.name)
 
 
-async def _answerers(session: AsyncSession, unit_id: int) -> list[Person]:
+async def _answerers(session: AsyncSession, unit_id: int) -> list[PersonRow]:
     """The unit's AMKs, or its leaders when it has none."""
     return await org.holders(session, unit_id, Role.AMK) or await org.holders(
         session, unit_id, Role.LEADER
     )
 
 
-async def askers(session: AsyncSession, view: ScreeningView) -> list[Person]:
+async def askers(session: AsyncSession, view: ScreeningView) -> list[PersonRow]:
     """The asking unit's AMKs and the person who asked (once each)."""
     people = {p.id: p for p in await org.holders(session, view.unit_id, Role.AMK)}
     asker_id = await screening.requested_by(session, view.id)
     if asker_id is not None and asker_id not in people:
-        asker = await session.get(Person, asker_id)
+        asker = await rows.person(session, asker_id)
         if asker is not None:
             people[asker.id] = asker
     return list(people.values())

@@ -17,7 +17,7 @@ from services.ports import Notifier
 from services.screening import askers, person_lang
 from storage import org, screening
 from storage.db import Database
-from storage.models import Person
+from storage.rows import PersonRow
 from storage.screening import ENTITY
 
 LEASE = timedelta(minutes=10)
@@ -54,7 +54,7 @@ class ScreeningReminders:
     async def _remind(self, view: ScreeningView, today: date) -> int:
         """The asked unit's AMKs and leaders get the request's card again, with a reminder."""
         async with self.db.sessions() as session:
-            people: dict[int, Person] = {
+            people: dict[int, PersonRow] = {
                 person.id: person
                 for role in (Role.AMK, Role.LEADER)
                 for person in await org.holders(session, view.partner_id, role)

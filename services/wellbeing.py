@@ -201,7 +201,7 @@ class DatabaseWellbeingServices(ItemActions):
 
     async def _plan(self, speaker: Speaker, unit_id: int, notice: str | None = None) -> Card:
         async with self.db.sessions() as session:
-            unit = await session.get(Unit, unit_id)
+            unit = await org.unit(session, unit_id)
             if unit is None:
                 return await self._picker(speaker, t(speaker.lang, "wellbeing.error.unit"))
             access = await self._access(session, speaker)

@@ -20,12 +20,13 @@ from domain.wellbeing_privacy import Flag, NameIndex, check_texts
 from services.ports import Directory, Notifier
 from storage import audit, org, wellbeing
 from storage.db import Database
-from storage.models import Person, utcnow
+from storage.models import utcnow
+from storage.rows import Speaking
 
 CLAIM_LEASE = timedelta(minutes=10)
 
 
-def person_lang(person: Person) -> Lang:
+def person_lang(person: Speaking) -> Lang:
     return preferred_lang(person.language_override, person.locale)
 
 

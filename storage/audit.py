@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import (
     BigInteger,
@@ -35,6 +35,7 @@ from domain.audit import SYSTEM_ACTOR as SYSTEM_ACTOR
 from domain.i18n import COPENHAGEN
 from storage.db import Database, HotConnection, HotResult, Parameters
 from storage.models import AuditEvent, utcnow
+from storage.rows import columns_of
 
 _PENDING = "audit_pending"
 # The event the retention job writes after removing people from older events.
@@ -202,6 +203,73 @@ async def changed_once(
     return True
 
 
+R = TypeVar("R", bound=Snapshotted)
+
+
+async def inserted(
+    connection: AuditedConnection,
+    model: Any,
+    row_type: type[R],
+    values: Mapping[str, Any],
+    *,
+    actor: str | None,
+    action: str,
+    entity_type: str,
+) -> R:
+    """Insert one row of `model` with `values` and audit it as it was stored; the stored row
+    (defaults filled in) read back as `row_type`, a dataclass of the model's columns."""
+    columns = columns_of(model.__table__, row_type)
+    stored = row_type(
+        *(await connection.execute(insert(model).values(**values).returning(*columns))).one()
+    )
+    await record(
+        connection,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=stored.id,
+        after=stored.snapshot(),
+    )
+    return stored
+
+
+async def updated_once(
+    connection: AuditedConnection,
+    model: Any,
+    row: R,
+    *conditions: ColumnElement[bool],
+    values: Mapping[str, Any],
+    actor: str | None,
+    action: str,
+    entity_type: str,
+) -> R | None:
+    """Write `values` to the row only while `conditions` still hold (a conditional UPDATE, so
+    two clicks change it once) and audit the change with its before and after; the row as
+    it now is, or None when nothing changed."""
+    columns = columns_of(model.__table__, type(row))
+    changed = (
+        await connection.execute(
+            update(model)
+            .where(model.id == row.id, *conditions)
+            .values(**values)
+            .returning(*columns)
+        )
+    ).first()
+    if changed is None:
+        return None
+    after = type(row)(*changed)
+    await record(
+        connection,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=row.id,
+        before=row.snapshot(),
+        after=after.snapshot(),
+    )
+    return after
+
+
 async def record_refusal(
     db: Database,
     *,
@@ -296,16 +364,47 @@ class ChainReport:
         return self.first_broken_sequence is None
 
 
-async def head(session: AsyncSession, at: datetime) -> Checkpoint:
+async def head(connection: HotConnection, at: datetime) -> Checkpoint:
     """The chain's newest event as a checkpoint taken at `at` (sequence 0 when empty)."""
-    newest = (await session.execute(_HEAD.limit(1))).first()
+    newest = (await connection.execute(_HEAD.limit(1))).first()
     if newest is None:
         return Checkpoint(0, GENESIS_HASH, None, at)
     return Checkpoint(newest.sequence, newest.hash, newest.seal, at)
 
 
+_CHAIN_COLUMNS = (
+    AuditEvent.sequence,
+    AuditEvent.prev_hash,
+    AuditEvent.hash,
+    AuditEvent.seal,
+    AuditEvent.personal_data_removed_at,
+    AuditEvent.occurred_at,
+    AuditEvent.actor,
+    AuditEvent.action,
+    AuditEvent.entity_type,
+    AuditEvent.entity_id,
+    AuditEvent.before,
+    AuditEvent.after,
+)
+
+
+async def _in_order(connection: HotConnection, batch_size: int) -> AsyncIterator[Any]:
+    """Every event by sequence, read `batch_size` at a time."""
+    after = None
+    while True:
+        query = select(*_CHAIN_COLUMNS).order_by(AuditEvent.sequence).limit(batch_size)
+        if after is not None:
+            query = query.where(AuditEvent.sequence > after)
+        batch = (await connection.execute(query)).all()
+        for row in batch:
+            yield row
+        if len(batch) < batch_size:
+            return
+        after = batch[-1].sequence
+
+
 async def verify_chain(
-    session: AsyncSession,
+    connection: HotConnection,
     *,
     key: bytes | None = None,
     checkpoints: Sequence[Checkpoint] = (),
@@ -328,10 +427,7 @@ async def verify_chain(
     def broken(sequence: int, reason: str) -> ChainReport:
         return ChainReport(count, sequence, reason, key is not None, first_sealed, newest, redacted)
 
-    result = await session.stream_scalars(
-        select(AuditEvent).order_by(AuditEvent.sequence).execution_options(yield_per=batch_size)
-    )
-    async for audit in result:
+    async for audit in _in_order(connection, batch_size):
         count += 1
         if audit.sequence != expected_sequence:
             return broken(audit.sequence, f"expected sequence {expected_sequence}")

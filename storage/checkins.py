@@ -26,10 +26,11 @@ from domain.checkins import (
 )
 from domain.lone_work import Schedule, Status
 from domain.org import Role
-from storage import audit, org
+from storage import audit, org, rows
 from storage.checkin_models import CheckinEvent, CheckinSession
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import Person
+from storage.rows import PersonRow
 
 ENTITY = "checkin_session"
 OPEN = (SessionStatus.ACTIVE.value, SessionStatus.ALARM.value, SessionStatus.HANDLED.value)
@@ -409,14 +410,14 @@ async def timeline(session: AsyncSession, session_id: int) -> list[CheckinEvent]
 
 async def responders(
     session: AsyncSession, checkin: CheckinSession, request: LoneWorkRequest
-) -> list[Person]:
+) -> list[PersonRow]:
     """Who gets the escalation: the approver, the unit's AMKs and the emergency contact (a
     picked colleague, or exactly one person the bot knows on Teams by the typed name); never
     the worker."""
-    people: list[Person] = []
+    people: list[PersonRow] = []
     approver_id = request.approver_id or request.decided_by_id
     if approver_id is not None:
-        approver = await session.get(Person, approver_id)
+        approver = await rows.person(session, approver_id)
         if approver is not None:
             people.append(approver)
     people.extend(await org.holders(session, request.unit_id, Role.AMK))
@@ -424,7 +425,7 @@ async def responders(
     if contact is not None:
         people.append(contact)
     seen: set[int] = {checkin.worker_id}
-    unique: list[Person] = []
+    unique: list[PersonRow] = []
     for person in people:
         if person.id not in seen:
             seen.add(person.id)
@@ -434,7 +435,7 @@ async def responders(
 
 async def ladder(
     session: AsyncSession, checkin: CheckinSession, request: LoneWorkRequest
-) -> list[Person]:
+) -> list[PersonRow]:
     """Who may be alarmed, in order: the responders, then the unit's other leaders, then
     the secretariat (those after the responders are alarmed only for one who cannot be
     reached); never the worker."""
@@ -450,7 +451,7 @@ async def ladder(
     return people
 
 
-async def emergency_person(session: AsyncSession, request: LoneWorkRequest) -> Person | None:
+async def emergency_person(session: AsyncSession, request: LoneWorkRequest) -> PersonRow | None:
     """The emergency contact as a person the bot can alarm: the colleague picked in the
     people picker (their row, once `picked_contact` made it), or the one Teams user the bot
     knows by the typed name."""
@@ -459,12 +460,15 @@ async def emergency_person(session: AsyncSession, request: LoneWorkRequest) -> P
     name = request.emergency_name.strip()
     if not name:
         return None
+    connection = await rows.connection_of(session)
     matches = (
-        await session.scalars(
-            select(Person).where(Person.name == name, Person.teams_user_id.is_not(None)).limit(2)
+        await connection.execute(
+            select(*rows.PERSON_COLUMNS)
+            .where(Person.name == name, Person.teams_user_id.is_not(None))
+            .limit(2)
         )
     ).all()
-    return matches[0] if len(matches) == 1 else None
+    return PersonRow(*matches[0]) if len(matches) == 1 else None
 
 
 async def picked_contact(session: AsyncSession, request: LoneWorkRequest) -> None:

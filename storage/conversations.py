@@ -3,63 +3,125 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import Executable, Row, Select, bindparam, func, literal, or_, select, true, update
+from sqlalchemy import (
+    Executable,
+    Insert,
+    Row,
+    Select,
+    Update,
+    bindparam,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.addresses import Address
 from storage import audit
 from storage.db import Database, HotConnection, dialect_insert, for_dialect
 from storage.models import ConversationRef, PostedActivity, Team, utcnow
+from storage.org import Readable, Writable
+from storage.rows import columns_of, connection_of
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRow:
+    """A stored conversation reference (`conversation_ref`)."""
+
+    id: int
+    conversation_id: str
+    kind: str
+    service_url: str
+    tenant_id: str | None
+    bot_id: str
+    bot_name: str | None
+    user_id: str | None
+    person_id: int | None
+    team_id: int | None
+    channel_id: str | None
+    channel_name: str | None
+    active: bool
+    welcomed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRow:
+    """A team the bot is (or was) installed in."""
+
+    id: int
+    team_id: str
+    name: str | None
+    active: bool
+    removed_at: datetime | None
+
+
+_REF_COLUMNS = columns_of(ConversationRef.__table__, ConversationRow)
+_TEAM_COLUMNS = columns_of(Team.__table__, TeamRow)
 
 
 async def remember(
-    session: AsyncSession,
+    on: Readable,
     address: Address,
     *,
     person_id: int | None = None,
-    team: Team | None = None,
-) -> ConversationRef | None:
-    """Create or refresh the reference to a conversation (and mark it active again), for a
-    turn of `person_id`; None, and nothing changed, if it is another person's 1:1 chat."""
-    ref = await by_conversation_id(session, address.conversation_id)
+    team: TeamRow | None = None,
+    active: bool = True,
+) -> ConversationRow | None:
+    """Create or refresh the reference to a conversation (and mark it active, or as `active`
+    says), for a turn of `person_id`; None, and nothing changed, if it is another person's
+    1:1 chat."""
+    connection = await connection_of(on)
+    ref = await by_conversation_id(connection, address.conversation_id)
     if ref is not None and ref.kind == "personal" and ref.person_id not in (None, person_id):
         return None
-    if ref is None:
-        ref = ConversationRef(conversation_id=address.conversation_id)
-        session.add(ref)
-    ref.kind = address.kind
-    ref.service_url = address.service_url
-    ref.tenant_id = address.tenant_id
-    ref.bot_id = address.bot_id
-    ref.bot_name = address.bot_name
-    ref.user_id = address.user_id or ref.user_id
-    ref.channel_id = address.channel_id or ref.channel_id
-    ref.channel_name = address.channel_name or ref.channel_name
-    ref.active = True
+    values: dict[str, Any] = {
+        "kind": address.kind,
+        "service_url": address.service_url,
+        "tenant_id": address.tenant_id,
+        "bot_id": address.bot_id,
+        "bot_name": address.bot_name,
+        "user_id": address.user_id or (ref.user_id if ref else None),
+        "channel_id": address.channel_id or (ref.channel_id if ref else None),
+        "channel_name": address.channel_name or (ref.channel_name if ref else None),
+        "active": active,
+    }
     if person_id is not None:
-        ref.person_id = person_id
+        values["person_id"] = person_id
     if team is not None:
-        ref.team_id = team.id
-    await session.flush()
-    return ref
+        values["team_id"] = team.id
+    statement: Insert | Update
+    if ref is None:
+        statement = insert(ConversationRef).values(
+            conversation_id=address.conversation_id, **values
+        )
+    else:
+        statement = update(ConversationRef).where(ConversationRef.id == ref.id).values(**values)
+    return ConversationRow(*(await connection.execute(statement.returning(*_REF_COLUMNS))).one())
 
 
-async def by_conversation_id(session: AsyncSession, conversation_id: str) -> ConversationRef | None:
-    return (
-        await session.scalars(
-            select(ConversationRef).where(ConversationRef.conversation_id == conversation_id)
+async def by_conversation_id(on: Readable, conversation_id: str) -> ConversationRow | None:
+    connection = await connection_of(on)
+    row = (
+        await connection.execute(
+            select(*_REF_COLUMNS).where(ConversationRef.conversation_id == conversation_id)
         )
     ).first()
+    return None if row is None else ConversationRow(*row)
 
 
-async def personal_chat_of(session: AsyncSession, person_id: int) -> ConversationRef | None:
-    return (
-        await session.scalars(
-            select(ConversationRef)
+async def personal_chat_of(on: Readable, person_id: int) -> ConversationRow | None:
+    connection = await connection_of(on)
+    row = (
+        await connection.execute(
+            select(*_REF_COLUMNS)
             .where(
                 ConversationRef.person_id == person_id,
                 ConversationRef.kind == "personal",
@@ -68,19 +130,22 @@ async def personal_chat_of(session: AsyncSession, person_id: int) -> Conversatio
             .order_by(ConversationRef.updated_at.desc())
         )
     ).first()
+    return None if row is None else ConversationRow(*row)
 
 
-async def newest_personal_address(session: AsyncSession, tenant_id: str | None) -> Address | None:
+async def newest_personal_address(on: Readable, tenant_id: str | None) -> Address | None:
     """Where the bot's newest active 1:1 chat in `tenant_id` is served from (service URL,
     bot id), as the model for a chat learnt of outside a turn; None before the first one."""
-    query = select(ConversationRef).where(
+    query = select(*_REF_COLUMNS).where(
         ConversationRef.kind == "personal", ConversationRef.active.is_(True)
     )
     if tenant_id:
         query = query.where(ConversationRef.tenant_id == tenant_id)
-    ref = (await session.scalars(query.order_by(ConversationRef.updated_at.desc()))).first()
-    if ref is None:
+    connection = await connection_of(on)
+    row = (await connection.execute(query.order_by(ConversationRef.updated_at.desc()))).first()
+    if row is None:
         return None
+    ref = ConversationRow(*row)
     return Address(
         conversation_id=ref.conversation_id,
         kind="personal",
@@ -91,8 +156,13 @@ async def newest_personal_address(session: AsyncSession, tenant_id: str | None) 
     )
 
 
+async def _team(connection: HotConnection, team_id: str) -> TeamRow | None:
+    row = (await connection.execute(select(*_TEAM_COLUMNS).where(Team.team_id == team_id))).first()
+    return None if row is None else TeamRow(*row)
+
+
 async def install_team(
-    session: AsyncSession,
+    on: Writable,
     *,
     team_id: str,
     name: str | None,
@@ -100,55 +170,60 @@ async def install_team(
     tenant_id: str | None,
     service_url: str,
     actor: str | None,
-) -> Team:
-    team = (await session.scalars(select(Team).where(Team.team_id == team_id))).first()
+) -> TeamRow:
+    connection = await connection_of(on)
+    team = await _team(connection, team_id)
+    values: dict[str, Any] = {
+        "tenant_id": tenant_id,
+        "service_url": service_url,
+        "active": True,
+        "removed_at": None,
+    }
+    if name:
+        values["name"] = name
+    if aad_group_id:
+        values["aad_group_id"] = aad_group_id
+    statement: Insert | Update
     if team is None:
-        team = Team(team_id=team_id, service_url=service_url)
-        session.add(team)
-    was_active = team.active if team.id else False
-    team.name = name or team.name
-    team.aad_group_id = aad_group_id or team.aad_group_id
-    team.tenant_id = tenant_id
-    team.service_url = service_url
-    team.active = True
-    team.removed_at = None
-    await session.flush()
-    if not was_active:
+        statement = insert(Team).values(team_id=team_id, **values)
+    else:
+        statement = update(Team).where(Team.id == team.id).values(**values)
+    stored = TeamRow(*(await connection.execute(statement.returning(*_TEAM_COLUMNS))).one())
+    if team is None or not team.active:
         await audit.record(
-            session,
+            on,
             actor=actor,
             action="team.install",
             entity_type="team",
-            entity_id=team.id,
-            after={"name": team.name},
+            entity_id=stored.id,
+            after={"name": stored.name},
         )
-    return team
+    return stored
 
 
-async def remove_team(session: AsyncSession, *, team_id: str, actor: str | None) -> bool:
+async def remove_team(on: Writable, *, team_id: str, actor: str | None) -> bool:
     """Mark the team and all its channels inactive; False if the team was unknown."""
-    team = (await session.scalars(select(Team).where(Team.team_id == team_id))).first()
+    connection = await connection_of(on)
+    team = await _team(connection, team_id)
     if team is None:
         return False
-    team.active = False
-    team.removed_at = utcnow()
-    await session.execute(
+    await connection.execute(
+        update(Team).where(Team.id == team.id).values(active=False, removed_at=utcnow())
+    )
+    await connection.execute(
         update(ConversationRef).where(ConversationRef.team_id == team.id).values(active=False)
     )
-    await audit.record(
-        session, actor=actor, action="team.remove", entity_type="team", entity_id=team.id
-    )
+    await audit.record(on, actor=actor, action="team.remove", entity_type="team", entity_id=team.id)
     return True
 
 
-async def uninstall_chat(
-    session: AsyncSession, conversation_id: str, *, person_id: int | None
-) -> None:
+async def uninstall_chat(on: Readable, conversation_id: str, *, person_id: int | None) -> None:
     """The bot was removed from a chat (by `person_id`): inactive, and welcomed again if it
     comes back. Another person's 1:1 chat is left alone."""
     owner = ConversationRef.person_id
     mine = owner.is_(None) if person_id is None else or_(owner.is_(None), owner == person_id)
-    await session.execute(
+    connection = await connection_of(on)
+    await connection.execute(
         update(ConversationRef)
         .where(
             ConversationRef.conversation_id == conversation_id,
@@ -158,25 +233,24 @@ async def uninstall_chat(
     )
 
 
-async def deactivate_conversation(session: AsyncSession, conversation_id: str) -> None:
-    await session.execute(
+async def deactivate_conversation(on: Readable, conversation_id: str) -> None:
+    connection = await connection_of(on)
+    await connection.execute(
         update(ConversationRef)
         .where(ConversationRef.conversation_id == conversation_id)
         .values(active=False)
     )
 
 
-async def team_channels(session: AsyncSession, team_id: str) -> list[ConversationRef]:
-    return list(
-        (
-            await session.scalars(
-                select(ConversationRef)
-                .join(Team, ConversationRef.team_id == Team.id)
-                .where(Team.team_id == team_id, ConversationRef.kind == "channel")
-                .order_by(ConversationRef.id)
-            )
-        ).all()
+async def team_channels(on: Readable, team_id: str) -> list[ConversationRow]:
+    connection = await connection_of(on)
+    rows = await connection.execute(
+        select(*_REF_COLUMNS)
+        .join(Team, ConversationRef.team_id == Team.id)
+        .where(Team.team_id == team_id, ConversationRef.kind == "channel")
+        .order_by(ConversationRef.id)
     )
+    return [ConversationRow(*row) for row in rows]
 
 
 @dataclass(frozen=True)

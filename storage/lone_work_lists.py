@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.lone_work import Status
 from domain.org import Role
@@ -15,6 +14,7 @@ from storage import org
 from storage.db import HotConnection
 from storage.lone_work import REQUEST_COLUMNS, REQUESTS, RequestRow
 from storage.models import Unit
+from storage.rows import UnitRow
 
 _REQUEST = REQUESTS.c
 # Built once (binding parameters): building a statement costs as much as running it.
@@ -91,11 +91,11 @@ async def count_pending_for(connection: HotConnection, approver_id: int) -> int:
     return int(found.scalar() or 0)
 
 
-async def overview_units(session: AsyncSession, person_id: int) -> list[Unit]:
+async def overview_units(connection: HotConnection, person_id: int) -> list[UnitRow]:
     """Units whose lone work the person may overview: as leader or AMK (all for secretariat)."""
-    roles = await org.roles_of(session, person_id)
+    roles = await org.roles_of(connection, person_id)
     if any(role.role == Role.SECRETARIAT.value for role in roles):
-        return await org.list_units(session)
+        return await org.list_units(connection)
     unit_ids = {
         role.unit_id
         for role in roles
@@ -103,9 +103,9 @@ async def overview_units(session: AsyncSession, person_id: int) -> list[Unit]:
     }
     if not unit_ids:
         return []
-    return list(
-        (await session.scalars(select(Unit).where(Unit.id.in_(unit_ids)).order_by(Unit.name))).all()
-    )
+    return [
+        unit for unit in await org.list_units(connection, only_active=False) if unit.id in unit_ids
+    ]
 
 
 async def counts_by_status(

@@ -44,19 +44,20 @@ from domain.near_miss import (
 from domain.near_miss_forms import NearMissForm
 from domain.numbering import local_year
 from domain.org import Role, UnknownUnit
-from storage import audit, conversations, org
+from storage import audit, conversations, org, rows
 from storage.counters import next_in_year
 from storage.db import HotConnection
 from storage.models import Person, RoleAssignment, Unit
 from storage.near_miss_models import NearMissCounter, NearMissPhoto, NearMissReport
 from storage.near_miss_photos import ATTACH_PENDING
+from storage.rows import PersonRow, Speaking
 
 ENTITY = "near_miss_report"
 ANONYMOUS_ACTOR = "anonymous"
 LIST_LIMIT = 25
 
 
-def lang_of(person: Person) -> Lang:
+def lang_of(person: Speaking) -> Lang:
     return preferred_lang(person.language_override, person.locale)
 
 
@@ -238,7 +239,7 @@ async def submit(
     return report, True
 
 
-async def follow_up_people(session: AsyncSession, unit_id: int) -> list[Person]:
+async def follow_up_people(session: AsyncSession, unit_id: int) -> list[PersonRow]:
     """Who is told of a new report: the unit's AMKs, or the secretariat if it has none."""
     people = await org.holders(session, unit_id, Role.AMK)
     return people or await org.holders(session, None, Role.SECRETARIAT)
@@ -262,12 +263,8 @@ async def get(
     return (await session.scalars(query)).first()
 
 
-async def people_by_id(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, Person]:
-    wanted = {person_id for person_id in ids if person_id is not None}
-    if not wanted:
-        return {}
-    found = await session.scalars(select(Person).where(Person.id.in_(wanted)))
-    return {person.id: person for person in found}
+async def people_by_id(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, PersonRow]:
+    return await rows.people(session, (person_id for person_id in ids if person_id is not None))
 
 
 def people_of(report: NearMissReport) -> set[int | None]:
@@ -285,7 +282,7 @@ def people_of(report: NearMissReport) -> set[int | None]:
 async def view(
     session: AsyncSession,
     report: NearMissReport,
-    people: dict[int, Person] | None = None,
+    people: dict[int, PersonRow] | None = None,
     *,
     unit_name: str | None = None,
 ) -> ReportView:
@@ -384,7 +381,7 @@ async def roles_by_person(
 
 
 def participant(
-    report: NearMissReport, person: Person, roles: Iterable[RoleAssignment]
+    report: NearMissReport, person: PersonRow, roles: Iterable[RoleAssignment]
 ) -> Participant:
     """How `person` takes part in the report, from their roles and the report's fields."""
     held = [(role.role, role.unit_id) for role in roles]
@@ -406,7 +403,7 @@ async def _context_of(
     session: AsyncSession,
     report: NearMissReport,
     extra_people: Iterable[int],
-    followers: list[Person],
+    followers: list[PersonRow],
 ) -> FollowUpContext:
     known = {person.id: person for person in followers}
     wanted = (people_of(report) | set(extra_people)) - known.keys()

@@ -26,8 +26,8 @@ from domain.near_miss import (
     transition,
 )
 from domain.near_miss_forms import ActionForm
-from storage import audit, people
-from storage.models import Person, RoleAssignment
+from storage import audit, people, rows
+from storage.models import RoleAssignment
 from storage.near_miss import (
     ENTITY,
     get,
@@ -38,6 +38,7 @@ from storage.near_miss import (
     view,
 )
 from storage.near_miss_models import NearMissAction, NearMissReport
+from storage.rows import PersonRow
 
 # -- follow-up ---------------------------------------------------------------------------------
 
@@ -50,7 +51,7 @@ class Outcome:
     report: NearMissReport | None
     changed: bool
     refused: str | None = None
-    person: Person | None = None
+    person: PersonRow | None = None
     action: NearMissAction | None = None
     acknowledged_now: bool = False
 
@@ -119,7 +120,7 @@ class Subject:
 
     report: NearMissReport
     actor_id: int
-    person: Person | None
+    person: PersonRow | None
     roles: tuple[RoleAssignment, ...]
 
     def actor(self) -> Participant:
@@ -135,7 +136,7 @@ async def subject(session: AsyncSession, report_id: int, actor_id: int) -> Subje
     report = await get(session, report_id, lock=True)
     if report is None:
         return None
-    person = await session.get(Person, actor_id)
+    person = await rows.person(session, actor_id)
     roles = (await roles_by_person(session, [actor_id]))[actor_id] if person else []
     return Subject(report, actor_id, person, tuple(roles))
 

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
-from sqlalchemy import Column, Executable, Table, bindparam, func, literal, select, update
+from sqlalchemy import (
+    Column,
+    Executable,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from domain.i18n import Lang, preferred_lang
 from domain.org import SEED_UNITS, OrgFile, OrgPerson, OrgUnit, Role, UnitRef, normalise_upn
@@ -16,34 +27,46 @@ from domain.retention import REMOVED_PERSON_AAD, REMOVED_PERSON_LABEL
 from storage import audit
 from storage.db import HotConnection, dialect_insert, for_dialect
 from storage.models import Person, PersonDirectoryUnit, PersonLastUnit, RoleAssignment, Unit
+from storage.rows import (
+    PERSON_COLUMNS,
+    ROLE_COLUMNS,
+    UNIT_COLUMNS,
+    PersonRow,
+    RoleRow,
+    UnitRow,
+    connection_of,
+)
 from storage.schema import metadata
 
+Readable: TypeAlias = AsyncSession | HotConnection
+"""Where a read runs: a connection (or, while callers move to Core, an ORM session)."""
+Writable: TypeAlias = AsyncSession | audit.AuditedConnection
+"""Where an audited write runs: an audited connection (or an ORM session)."""
 
-async def seed_units(session: AsyncSession) -> int:
+
+async def seed_units(on: Writable) -> int:
     """Create the seed units that do not exist yet; returns how many were added."""
-    existing = {name.casefold() for name in (await session.scalars(select(Unit.name))).all()}
-    added = 0
-    for name in SEED_UNITS:
-        if name.casefold() not in existing:
-            session.add(Unit(name=name))
-            added += 1
-    if added:
-        await session.flush()
+    connection = await connection_of(on)
+    existing = {row[0].casefold() for row in await connection.execute(select(Unit.name))}
+    missing = [name for name in SEED_UNITS if name.casefold() not in existing]
+    if missing:
+        await connection.execute(insert(Unit), [{"name": name, "active": True} for name in missing])
         await audit.record(
-            session,
+            on,
             actor=audit.SYSTEM_ACTOR,
             action="unit.seed",
             entity_type="unit",
-            after={"added": added},
+            after={"added": len(missing)},
         )
-    return added
+    return len(missing)
 
 
-async def list_units(session: AsyncSession, *, only_active: bool = True) -> list[Unit]:
-    query = select(Unit).order_by(func.lower(Unit.name))
+async def list_units(on: Readable, *, only_active: bool = True) -> list[UnitRow]:
+    query = select(*UNIT_COLUMNS).order_by(func.lower(Unit.name))
     if only_active:
         query = query.where(Unit.active.is_(True))
-    return list((await session.scalars(query)).all())
+    connection = await connection_of(on)
+    return [UnitRow(*row) for row in await connection.execute(query)]
 
 
 _UNIT_CHOICES = (
@@ -94,7 +117,7 @@ async def own_unit(connection: HotConnection, person_id: int) -> int | None:
     return others[0][1] if others else None
 
 
-def _remember_unit_statement(on: AsyncSession | HotConnection) -> Executable:
+def _remember_unit_statement(on: HotConnection) -> Executable:
     insert = dialect_insert(on, PersonLastUnit)
     return insert.values(
         person_id=bindparam("person_id"), unit_id=bindparam("unit_id"), used_at=bindparam("now")
@@ -104,15 +127,13 @@ def _remember_unit_statement(on: AsyncSession | HotConnection) -> Executable:
     )
 
 
-async def remember_unit(
-    on: AsyncSession | HotConnection, person_id: int, unit_id: int, now: datetime
-) -> None:
+async def remember_unit(on: Readable, person_id: int, unit_id: int, now: datetime) -> None:
     """The person just sent something for `unit_id`: it is their unit now (`own_unit`)."""
     values = {"person_id": person_id, "unit_id": unit_id, "now": now}
-    if isinstance(on, AsyncSession):
-        await on.execute(_remember_unit_statement(on), values)
-        return
-    await on.execute(for_dialect(on, "remember_unit", _remember_unit_statement), values)
+    connection = await connection_of(on)
+    await connection.execute(
+        for_dialect(connection, "remember_unit", _remember_unit_statement), values
+    )
 
 
 _LANGUAGE = select(Person.language_override, Person.locale).where(
@@ -126,69 +147,89 @@ async def language_of(connection: HotConnection, person_id: int) -> Lang:
     return Lang.DA if row is None else preferred_lang(row[0], row[1])
 
 
-async def unit_by_name(session: AsyncSession, name: str) -> Unit | None:
+async def unit_by_name(on: Readable, name: str) -> UnitRow | None:
     """Case-insensitive in Python: SQLite's lower() leaves Æ, Ø and Å alone."""
     wanted = name.strip().casefold()
-    units = (await session.scalars(select(Unit).order_by(Unit.id))).all()
-    return next((unit for unit in units if unit.name.casefold() == wanted), None)
+    connection = await connection_of(on)
+    rows = await connection.execute(select(*UNIT_COLUMNS).order_by(Unit.id))
+    return next((UnitRow(*row) for row in rows if row.name.casefold() == wanted), None)
+
+
+async def unit(on: Readable, unit_id: int) -> UnitRow | None:
+    """The unit with this id, if there is one."""
+    connection = await connection_of(on)
+    row = (await connection.execute(select(*UNIT_COLUMNS).where(Unit.id == unit_id))).first()
+    return None if row is None else UnitRow(*row)
 
 
 async def find_person(
-    session: AsyncSession, *, aad_object_id: str | None = None, upn: str | None = None
-) -> Person | None:
+    on: Readable, *, aad_object_id: str | None = None, upn: str | None = None
+) -> PersonRow | None:
+    connection = await connection_of(on)
     if aad_object_id:
         found = (
-            await session.scalars(
-                select(Person).where(Person.aad_object_id == aad_object_id.lower())
+            await connection.execute(
+                select(*PERSON_COLUMNS)
+                .where(Person.aad_object_id == aad_object_id.lower())
+                .order_by(Person.id)
             )
         ).first()
         if found:
-            return found
+            return PersonRow(*found)
     if upn:
-        return (
-            await session.scalars(select(Person).where(Person.upn == normalise_upn(upn)))
+        row = (
+            await connection.execute(
+                select(*PERSON_COLUMNS).where(Person.upn == normalise_upn(upn)).order_by(Person.id)
+            )
         ).first()
+        return None if row is None else PersonRow(*row)
     return None
 
 
+async def _person_by_id(connection: HotConnection, person_id: int) -> PersonRow:
+    row = (await connection.execute(select(*PERSON_COLUMNS).where(Person.id == person_id))).one()
+    return PersonRow(*row)
+
+
 async def upsert_person(
-    session: AsyncSession,
+    on: Writable,
     *,
     aad_object_id: str | None,
     upn: str | None,
     name: str | None,
     teams_user_id: str | None = None,
     locale: str | None = None,
-) -> Person:
+) -> PersonRow:
     """The person behind a Teams user, created or refreshed from what Teams tells us."""
-    person = await find_person(session, aad_object_id=aad_object_id, upn=upn)
-    if (
-        person is not None
-        and aad_object_id
-        and person.aad_object_id not in (None, aad_object_id.lower())
-    ):
+    connection = await connection_of(on)
+    aad = aad_object_id.lower() if aad_object_id else None
+    person = await find_person(connection, aad_object_id=aad_object_id, upn=upn)
+    if person is not None and aad and person.aad_object_id not in (None, aad):
         person = None  # the UPN is another Entra account's: never act as them
     if person is None:
-        person = Person()
-        session.add(person)
-    if aad_object_id and not person.aad_object_id:
-        person.aad_object_id = aad_object_id.lower()
+        new_id = (
+            await connection.execute(insert(Person).values(aad_object_id=aad).returning(Person.id))
+        ).scalar_one()
+        person = await _person_by_id(connection, new_id)
+    changes: dict[str, Any] = {}
+    if aad and not person.aad_object_id:
+        changes["aad_object_id"] = aad
     if upn and not person.upn:
-        clash = await find_person(session, upn=upn)
-        if clash is not None and clash is not person and clash.aad_object_id is None:
+        clash = await find_person(connection, upn=upn)
+        if clash is not None and clash.id != person.id and clash.aad_object_id is None:
             # Known by object id before; the UPN-only row (from an import or an admin) is them.
-            await _merge_into(session, keep=person, gone=clash)
+            await _merge_into(on, keep=person, gone=clash)
+            person = await _person_by_id(connection, person.id)
             clash = None
-        if clash is None or clash is person:
-            person.upn = normalise_upn(upn)
-    if name:
-        person.name = name
-    if teams_user_id:
-        person.teams_user_id = teams_user_id
-    if locale:
-        person.locale = locale
-    await session.flush()
-    return person
+        if clash is None or clash.id == person.id:
+            changes["upn"] = normalise_upn(upn)
+    for column, value in (("name", name), ("teams_user_id", teams_user_id), ("locale", locale)):
+        if value and getattr(person, column) != value:
+            changes[column] = value
+    if not changes:
+        return person
+    await connection.execute(update(Person).where(Person.id == person.id).values(**changes))
+    return await _person_by_id(connection, person.id)
 
 
 def person_references() -> list[tuple[Table, Column[Any]]]:
@@ -203,26 +244,40 @@ def person_references() -> list[tuple[Table, Column[Any]]]:
     return found
 
 
-async def _merge_into(session: AsyncSession, *, keep: Person, gone: Person) -> None:
+async def _merge_into(on: Writable, *, keep: PersonRow, gone: PersonRow) -> None:
     """Move the roles and chats of `gone` (known by UPN only) to `keep`, then delete `gone`."""
-    held = {(held_role.unit_id, held_role.role) for held_role in await roles_of(session, keep.id)}
+    connection = await connection_of(on)
+    held = {
+        (held_role.unit_id, held_role.role) for held_role in await roles_of(connection, keep.id)
+    }
     moved = 0
-    for assignment in await roles_of(session, gone.id):
+    for assignment in await roles_of(connection, gone.id):
         if (assignment.unit_id, assignment.role) in held:
-            await session.delete(assignment)
+            await connection.execute(
+                delete(RoleAssignment).where(RoleAssignment.id == assignment.id)
+            )
         else:
-            assignment.person_id = keep.id
+            await connection.execute(
+                update(RoleAssignment)
+                .where(RoleAssignment.id == assignment.id)
+                .values(person_id=keep.id)
+            )
             moved += 1
-    await session.flush()
     for table, column in person_references():
-        await session.execute(update(table).where(column == gone.id).values({column.name: keep.id}))
-    keep.name = keep.name or gone.name
-    keep.language_override = keep.language_override or gone.language_override
-    await session.flush()
-    await session.delete(gone)
-    await session.flush()
+        await connection.execute(
+            update(table).where(column == gone.id).values({column.name: keep.id})
+        )
+    await connection.execute(
+        update(Person)
+        .where(Person.id == keep.id)
+        .values(
+            name=keep.name or gone.name,
+            language_override=keep.language_override or gone.language_override,
+        )
+    )
+    await connection.execute(delete(Person).where(Person.id == gone.id))
     await audit.record(
-        session,
+        on,
         actor=audit.SYSTEM_ACTOR,
         action="person.merge",
         entity_type="person",
@@ -232,38 +287,72 @@ async def _merge_into(session: AsyncSession, *, keep: Person, gone: Person) -> N
     )
 
 
-async def roles_of(session: AsyncSession, person_id: int) -> list[RoleAssignment]:
-    return list(
-        (
-            await session.scalars(
-                select(RoleAssignment)
-                .where(RoleAssignment.person_id == person_id)
-                .options(selectinload(RoleAssignment.unit))
-            )
-        ).all()
+async def roles_of(on: Readable, person_id: int) -> list[RoleRow]:
+    connection = await connection_of(on)
+    rows = await connection.execute(
+        select(*ROLE_COLUMNS)
+        .where(RoleAssignment.person_id == person_id)
+        .order_by(RoleAssignment.id)
     )
+    return [RoleRow(*row) for row in rows]
 
 
-async def unit_roles(session: AsyncSession, unit_id: int) -> list[RoleAssignment]:
-    return list(
-        (
-            await session.scalars(
-                select(RoleAssignment)
-                .where(RoleAssignment.unit_id == unit_id)
-                .options(selectinload(RoleAssignment.person))
-                .order_by(RoleAssignment.role, RoleAssignment.id)
-            )
-        ).all()
+@dataclass(frozen=True, slots=True)
+class HeldRole:
+    """A role in a unit and the person who holds it."""
+
+    id: int
+    person_id: int
+    unit_id: int | None
+    role: str
+    person: PersonRow
+
+
+_ROLE_WIDTH = len(ROLE_COLUMNS)
+
+
+def _held(row: Any) -> HeldRole:
+    role = RoleRow(*row[:_ROLE_WIDTH])
+    person = PersonRow(*row[_ROLE_WIDTH:])
+    return HeldRole(role.id, role.person_id, role.unit_id, role.role, person)
+
+
+async def unit_roles(on: Readable, unit_id: int) -> list[HeldRole]:
+    connection = await connection_of(on)
+    rows = await connection.execute(
+        select(*ROLE_COLUMNS, *PERSON_COLUMNS)
+        .join(Person, Person.id == RoleAssignment.person_id)
+        .where(RoleAssignment.unit_id == unit_id)
+        .order_by(RoleAssignment.role, RoleAssignment.id)
     )
+    return [_held(row) for row in rows]
 
 
-async def holders(session: AsyncSession, unit_id: int | None, role: Role) -> list[Person]:
+async def held_role(on: Readable, assignment_id: int) -> HeldRole | None:
+    """One role assignment and its holder, if it still exists."""
+    connection = await connection_of(on)
+    row = (
+        await connection.execute(
+            select(*ROLE_COLUMNS, *PERSON_COLUMNS)
+            .join(Person, Person.id == RoleAssignment.person_id)
+            .where(RoleAssignment.id == assignment_id)
+        )
+    ).first()
+    return None if row is None else _held(row)
+
+
+async def holders(on: Readable, unit_id: int | None, role: Role) -> list[PersonRow]:
     """Who holds `role` in the unit (or university-wide for the secretariat)."""
-    query = select(Person).join(RoleAssignment).where(RoleAssignment.role == role.value)
+    query = (
+        select(*PERSON_COLUMNS)
+        .join(RoleAssignment, RoleAssignment.person_id == Person.id)
+        .where(RoleAssignment.role == role.value)
+    )
     query = query.where(
         RoleAssignment.unit_id.is_(None) if unit_id is None else RoleAssignment.unit_id == unit_id
     )
-    return list((await session.scalars(query.order_by(Person.id))).all())
+    connection = await connection_of(on)
+    return [PersonRow(*row) for row in await connection.execute(query.order_by(Person.id))]
 
 
 class Describable(Protocol):
@@ -293,15 +382,24 @@ def describe_person(person: Describable) -> str:
     return person_label(person.id, person.name, person.upn, person.aad_object_id)
 
 
+class Identified(Protocol):
+    """A stored row, as far as pointing at it goes."""
+
+    @property
+    def id(self) -> int: ...
+
+
 async def assign_role(
-    session: AsyncSession, *, actor: str, unit: Unit | None, person: Person, role: Role
+    on: Writable, *, actor: str, unit: Identified | None, person: Identified, role: Role
 ) -> bool:
-    """Give `person` the role; False if they had it already."""
+    """Give `person` the role in `unit` (None: university-wide); False if they had it."""
     unit_id = None if unit is None else unit.id
+    person_id = person.id
+    connection = await connection_of(on)
     existing = (
-        await session.scalars(
-            select(RoleAssignment).where(
-                RoleAssignment.person_id == person.id,
+        await connection.execute(
+            select(RoleAssignment.id).where(
+                RoleAssignment.person_id == person_id,
                 RoleAssignment.role == role.value,
                 RoleAssignment.unit_id.is_(None)
                 if unit_id is None
@@ -311,41 +409,44 @@ async def assign_role(
     ).first()
     if existing:
         return False
-    assignment = RoleAssignment(person_id=person.id, unit_id=unit_id, role=role.value)
-    session.add(assignment)
-    await session.flush()
+    assignment_id = (
+        await connection.execute(
+            insert(RoleAssignment)
+            .values(person_id=person_id, unit_id=unit_id, role=role.value)
+            .returning(RoleAssignment.id)
+        )
+    ).scalar_one()
     await audit.record(
-        session,
+        on,
         actor=actor,
         action="role.assign",
         entity_type="role_assignment",
-        entity_id=assignment.id,
-        after={"person_id": person.id, "unit_id": unit_id, "role": role.value},
+        entity_id=assignment_id,
+        after={"person_id": person_id, "unit_id": unit_id, "role": role.value},
     )
     return True
 
 
-async def remove_role(session: AsyncSession, *, actor: str, assignment: RoleAssignment) -> None:
-    before = {
-        "person_id": assignment.person_id,
-        "unit_id": assignment.unit_id,
-        "role": assignment.role,
-    }
-    await session.delete(assignment)
-    await session.flush()
+async def remove_role(on: Writable, *, actor: str, assignment: RoleRow | HeldRole) -> None:
+    connection = await connection_of(on)
+    await connection.execute(delete(RoleAssignment).where(RoleAssignment.id == assignment.id))
     await audit.record(
-        session,
+        on,
         actor=actor,
         action="role.remove",
         entity_type="role_assignment",
         entity_id=assignment.id,
-        before=before,
+        before={
+            "person_id": assignment.person_id,
+            "unit_id": assignment.unit_id,
+            "role": assignment.role,
+        },
     )
 
 
-async def person_from_file(session: AsyncSession, entry: OrgPerson) -> Person:
+async def person_from_file(on: Writable, entry: OrgPerson) -> PersonRow:
     return await upsert_person(
-        session, aad_object_id=entry.aad_object_id, upn=entry.upn, name=entry.name
+        on, aad_object_id=entry.aad_object_id, upn=entry.upn, name=entry.name
     )
 
 
@@ -358,84 +459,103 @@ class ImportSummary:
     roles_removed: int = 0
 
 
-async def import_org(session: AsyncSession, org: OrgFile, *, actor: str) -> ImportSummary:
+async def _unit_from_file(
+    on: Writable, entry: OrgUnit, actor: str, summary: ImportSummary
+) -> UnitRow:
+    """The listed unit's id: created if new, (in)activated as the file says."""
+    connection = await connection_of(on)
+    found = await unit_by_name(connection, entry.name)
+    if found is None:
+        unit_id = (
+            await connection.execute(
+                insert(Unit).values(name=entry.name, active=entry.active).returning(Unit.id)
+            )
+        ).scalar_one()
+        summary.units_created.append(entry.name)
+        await audit.record(
+            on,
+            actor=actor,
+            action="unit.create",
+            entity_type="unit",
+            entity_id=unit_id,
+            after={"name": entry.name, "active": entry.active},
+        )
+        return UnitRow(unit_id, entry.name, entry.active)
+    if found.active != entry.active:
+        await audit.record(
+            on,
+            actor=actor,
+            action="unit.update",
+            entity_type="unit",
+            entity_id=found.id,
+            before={"active": found.active},
+            after={"active": entry.active},
+        )
+        await connection.execute(
+            update(Unit).where(Unit.id == found.id).values(active=entry.active)
+        )
+    return UnitRow(found.id, found.name, entry.active)
+
+
+async def import_org(on: Writable, org: OrgFile, *, actor: str) -> ImportSummary:
     """Make the database match the file: each listed unit's roles, and the secretariat."""
+    connection = await connection_of(on)
     summary = ImportSummary()
     for entry in org.units:
-        unit = await unit_by_name(session, entry.name)
-        if unit is None:
-            unit = Unit(name=entry.name, active=entry.active)
-            session.add(unit)
-            await session.flush()
-            summary.units_created.append(entry.name)
-            await audit.record(
-                session,
-                actor=actor,
-                action="unit.create",
-                entity_type="unit",
-                entity_id=unit.id,
-                after={"name": unit.name, "active": unit.active},
-            )
-        elif unit.active != entry.active:
-            await audit.record(
-                session,
-                actor=actor,
-                action="unit.update",
-                entity_type="unit",
-                entity_id=unit.id,
-                before={"active": unit.active},
-                after={"active": entry.active},
-            )
-            unit.active = entry.active
+        unit = await _unit_from_file(on, entry, actor, summary)
         wanted: set[tuple[int, str]] = set()
-        for role, people in entry.people_by_role().items():
-            for listed in people:
-                person = await person_from_file(session, listed)
+        for role, listed_people in entry.people_by_role().items():
+            for listed in listed_people:
+                person = await person_from_file(on, listed)
                 wanted.add((person.id, role.value))
-                if await assign_role(session, actor=actor, unit=unit, person=person, role=role):
+                if await assign_role(on, actor=actor, unit=unit, person=person, role=role):
                     summary.roles_added += 1
-        for assignment in await unit_roles(session, unit.id):
+        for assignment in await unit_roles(connection, unit.id):
             if (assignment.person_id, assignment.role) not in wanted:
-                await remove_role(session, actor=actor, assignment=assignment)
+                await remove_role(on, actor=actor, assignment=assignment)
                 summary.roles_removed += 1
     wanted_secretariat: set[int] = set()
     for listed in org.secretariat:
-        person = await person_from_file(session, listed)
+        person = await person_from_file(on, listed)
         wanted_secretariat.add(person.id)
-        if await assign_role(session, actor=actor, unit=None, person=person, role=Role.SECRETARIAT):
+        if await assign_role(on, actor=actor, unit=None, person=person, role=Role.SECRETARIAT):
             summary.roles_added += 1
-    current = await session.scalars(
-        select(RoleAssignment).where(
-            RoleAssignment.unit_id.is_(None), RoleAssignment.role == Role.SECRETARIAT.value
+    current: Sequence[Any] = (
+        await connection.execute(
+            select(*ROLE_COLUMNS).where(
+                RoleAssignment.unit_id.is_(None), RoleAssignment.role == Role.SECRETARIAT.value
+            )
         )
-    )
-    for assignment in list(current.all()):
-        if assignment.person_id not in wanted_secretariat:
-            await remove_role(session, actor=actor, assignment=assignment)
+    ).all()
+    for row in current:
+        secretary = RoleRow(*row)
+        if secretary.person_id not in wanted_secretariat:
+            await remove_role(on, actor=actor, assignment=secretary)
             summary.roles_removed += 1
     return summary
 
 
-def _as_file_person(person: Person) -> OrgPerson:
+def _as_file_person(person: PersonRow) -> OrgPerson:
     return OrgPerson(aad_object_id=person.aad_object_id, upn=person.upn, name=person.name)
 
 
-async def export_org(session: AsyncSession) -> OrgFile:
+async def export_org(on: Readable) -> OrgFile:
     """Every unit (active or not) with its roles, and the secretariat."""
+    connection = await connection_of(on)
     units: list[OrgUnit] = []
-    for unit in await list_units(session, only_active=False):
+    for unit_row in await list_units(connection, only_active=False):
         by_role: dict[str, list[OrgPerson]] = {role.value: [] for role in Role if role.is_unit_role}
-        for assignment in await unit_roles(session, unit.id):
+        for assignment in await unit_roles(connection, unit_row.id):
             by_role.setdefault(assignment.role, []).append(_as_file_person(assignment.person))
         units.append(
             OrgUnit(
-                name=unit.name,
-                active=unit.active,
+                name=unit_row.name,
+                active=unit_row.active,
                 leader=by_role[Role.LEADER.value],
                 amk=by_role[Role.AMK.value],
                 precursor_contact=by_role[Role.PRECURSOR_CONTACT.value],
                 amr=by_role[Role.AMR.value],
             )
         )
-    secretariat = [_as_file_person(p) for p in await holders(session, None, Role.SECRETARIAT)]
+    secretariat = [_as_file_person(p) for p in await holders(connection, None, Role.SECRETARIAT)]
     return OrgFile(units=units, secretariat=secretariat)

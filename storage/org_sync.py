@@ -174,7 +174,7 @@ async def apply_plan(session: AsyncSession, plan: SyncPlan, *, actor: str) -> Ap
     their history), each change audited as `role.remove` / `role.assign`."""
     applied = AppliedSync()
     for holder in plan.removals:
-        assignment = await session.get(RoleAssignment, holder.assignment_id)
+        assignment = await org.held_role(session, holder.assignment_id)
         if assignment is not None:
             await org.remove_role(session, actor=actor, assignment=assignment)
             applied.roles_removed += 1

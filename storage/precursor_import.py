@@ -22,12 +22,12 @@ from domain.precursor_ledger import (
 )
 from domain.precursors import SubstanceInfo, match_substance
 from storage import audit, org
-from storage.models import Unit
 from storage.precursor_models import (
     PrecursorEntry,
     PrecursorHolding,
 )
 from storage.precursors import ENTRY, HOLDING, lines_of, substances
+from storage.rows import UnitRow
 
 # -- importing a unit's spreadsheet ------------------------------------------------------------
 
@@ -44,7 +44,7 @@ class ImportResult:
 
 @dataclass
 class _Group:
-    unit: Unit
+    unit: UnitRow
     substance: SubstanceInfo
     holding: PrecursorHolding | None
     rows: list[tuple[ImportRow, EntryForm, int]] = field(default_factory=list)

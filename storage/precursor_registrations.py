@@ -17,11 +17,12 @@ from domain.precursor_registrations import (
     deadline_for,
 )
 from storage import audit, org
-from storage.models import Person, Unit
+from storage.models import Person
 from storage.precursor_models import (
     PrecursorRegistration,
 )
 from storage.precursors import REGISTRATION, Outcome, holdings_of, keepers_by_unit, people_by_id
+from storage.rows import UnitRow
 
 # -- registration ------------------------------------------------------------------------------
 
@@ -174,7 +175,7 @@ async def contact_emails(session: AsyncSession, year: int) -> dict[int, str]:
     return {unit_id: upn for unit_id, upn in rows if upn}
 
 
-async def units_missing(session: AsyncSession, year: int) -> list[Unit]:
+async def units_missing(session: AsyncSession, year: int) -> list[UnitRow]:
     """Active units that have not answered for `year` (for reminders and the digest)."""
     answered = set(
         (

@@ -10,12 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.precursor_ledger import year_figures
 from domain.precursor_registrations import RegistrationView, SubstanceYear, UnitYear
 from storage import org, precursor_ledgers, precursor_registrations, precursors
-from storage.models import Unit
+from storage.rows import UnitRow
 
 
 async def unit_years(
     session: AsyncSession,
-    units: Sequence[Unit],
+    units: Sequence[UnitRow],
     year: int,
     registrations: Mapping[int, RegistrationView],
 ) -> list[UnitYear]:

@@ -27,12 +27,13 @@ from domain.precursor_ledger import (
 )
 from domain.precursors import Category, ReportUnit, SubstanceInfo
 from storage import audit, org
-from storage.models import Person, RoleAssignment, Unit
+from storage.models import Person, RoleAssignment
 from storage.precursor_models import (
     PrecursorEntry,
     PrecursorHolding,
     PrecursorSubstance,
 )
+from storage.rows import PersonRow, UnitRow
 
 ENTRY = "precursor_entry"
 HOLDING = "precursor_holding"
@@ -81,7 +82,7 @@ async def substance(session: AsyncSession, substance_id: int) -> SubstanceInfo |
 class Access:
     """The units whose records a person keeps (precursor contact or AMK), and secretariat."""
 
-    units: list[Unit]
+    units: list[UnitRow]
     secretariat: bool
 
 
@@ -109,7 +110,7 @@ async def may_keep(session: AsyncSession, person_id: int | None, unit_id: int) -
     return bool(found)
 
 
-async def keepers(session: AsyncSession, unit_id: int) -> list[Person]:
+async def keepers(session: AsyncSession, unit_id: int) -> list[PersonRow]:
     """Who is reminded about the unit: its precursor contacts, or its AMK if it has none."""
     contacts = await org.holders(session, unit_id, Role.PRECURSOR_CONTACT)
     return contacts or await org.holders(session, unit_id, Role.AMK)

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, literal, select
 
 from storage.db import Database
 from storage.models import ConversationRef, DialogStateRow, Person
+from storage.rows import PersonRow
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class KnownPerson:
     language_override: str | None
 
     @classmethod
-    def of(cls, person: Person) -> KnownPerson:
+    def of(cls, person: PersonRow) -> KnownPerson:
         return cls(
             person.id,
             person.upn,

@@ -26,6 +26,7 @@ from domain.wellbeing import (
 )
 from storage import audit, org
 from storage.models import ConversationRef, Person, PersonDirectoryUnit, PersonLastUnit, Unit
+from storage.rows import PersonRow
 from storage.wellbeing_models import (
     NOTE_FIELDS,
     WellbeingActionItem,
@@ -95,10 +96,10 @@ async def people_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, P
     return {person.id: person for person in found}
 
 
-async def unit_leaders_and_amks(session: AsyncSession, unit_id: int) -> list[Person]:
+async def unit_leaders_and_amks(session: AsyncSession, unit_id: int) -> list[PersonRow]:
     people = await org.holders(session, unit_id, Role.LEADER)
     people += await org.holders(session, unit_id, Role.AMK)
-    unique: dict[int, Person] = {person.id: person for person in people}
+    unique: dict[int, PersonRow] = {person.id: person for person in people}
     return list(unique.values())
 
 

@@ -19,7 +19,7 @@ from domain.wellbeing import (
     unit_dialogue_due,
 )
 from storage import org
-from storage.models import Unit
+from storage.rows import UnitRow
 from storage.wellbeing import OPEN_STATUSES, amd_of
 from storage.wellbeing_items import item_views, plan_items
 from storage.wellbeing_models import (
@@ -149,7 +149,7 @@ async def units_without_amd(session: AsyncSession, year: int) -> list[UnitRef]:
 
 
 async def plan_view(
-    session: AsyncSession, unit: Unit, *, now: datetime, interval_years: int
+    session: AsyncSession, unit: UnitRow, *, now: datetime, interval_years: int
 ) -> PlanView:
     """The unit's current plan with the dates the plan card shows."""
     today = local_today(now)

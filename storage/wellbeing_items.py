@@ -25,6 +25,7 @@ from domain.wellbeing import (
 from domain.wellbeing_items import ItemDraft
 from storage import audit, org, people
 from storage.models import ConversationRef, Person, Unit
+from storage.rows import PersonRow
 from storage.screening_models import Screening
 from storage.wellbeing import ITEM, OPEN_STATUSES, add_audited, people_by_id, refuse
 from storage.wellbeing_models import (
@@ -44,7 +45,7 @@ def _with_chat() -> Any:
 # -- action-plan items -------------------------------------------------------------------------
 
 
-async def owner_for(session: AsyncSession, upn: str) -> Person:
+async def owner_for(session: AsyncSession, upn: str) -> PersonRow:
     """The person behind an owner's object id or e-mail; someone not yet known is added."""
     return await people.named_person(session, upn)
 

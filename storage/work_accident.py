@@ -29,15 +29,16 @@ from domain.work_accident import (
     format_number,
 )
 from domain.work_accident_forms import WorkAccidentForm
-from storage import audit, conversations, org
+from storage import audit, conversations, org, rows
 from storage.counters import next_in_year
 from storage.models import Person, Unit
 from storage.near_miss import action_views
 from storage.near_miss_models import NearMissReport
+from storage.rows import PersonRow, Speaking
 from storage.work_accident_models import WorkAccident, WorkAccidentAction, WorkAccidentCounter
 
 
-def lang_of(person: Person) -> Lang:
+def lang_of(person: Speaking) -> Lang:
     return preferred_lang(person.language_override, person.locale)
 
 
@@ -246,11 +247,11 @@ async def _names(session: AsyncSession, ids: tuple[int | None, ...]) -> dict[int
 class Recipients:
     """Who hears of an accident: the unit's leaders and AMKs, and the secretariat."""
 
-    leaders: list[Person]
-    amks: list[Person]
-    secretariat: list[Person]
+    leaders: list[PersonRow]
+    amks: list[PersonRow]
+    secretariat: list[PersonRow]
 
-    def easy_owners(self) -> list[Person]:
+    def easy_owners(self) -> list[PersonRow]:
         """Who is told to report in EASY: the leaders and AMKs (the secretariat if the unit
         has neither), each once."""
         people = {person.id: person for person in (*self.leaders, *self.amks)}
@@ -435,11 +436,8 @@ async def pending_due_since(session: AsyncSession, since: date) -> list[WorkAcci
     )
 
 
-async def people(session: AsyncSession, ids: list[int]) -> dict[int, Person]:
-    if not ids:
-        return {}
-    found = (await session.scalars(select(Person).where(Person.id.in_(ids)))).all()
-    return {person.id: person for person in found}
+async def people(session: AsyncSession, ids: list[int]) -> dict[int, PersonRow]:
+    return await rows.people(session, ids)
 
 
 async def has_personal_chat(session: AsyncSession, person_id: int) -> bool:

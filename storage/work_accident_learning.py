@@ -15,7 +15,7 @@ from domain.near_miss import ActionStatus, reminder_due_at
 from domain.near_miss_forms import ActionForm
 from domain.work_accident import ENTITY
 from storage import audit, org
-from storage.models import Person
+from storage.rows import PersonRow
 from storage.work_accident import change_once
 from storage.work_accident_models import WorkAccident, WorkAccidentAction
 
@@ -53,7 +53,7 @@ async def record_causes(
 
 async def add_action(
     session: AsyncSession, accident: WorkAccident, *, form: ActionForm, actor_id: int, now: datetime
-) -> tuple[WorkAccidentAction, Person]:
+) -> tuple[WorkAccidentAction, PersonRow]:
     """A corrective action with its owner (by e-mail; a person row is made if the bot does
     not know them yet) and due date."""
     owner = await org.upsert_person(session, aad_object_id=None, upn=form.action_owner, name=None)

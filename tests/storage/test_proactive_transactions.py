@@ -19,7 +19,7 @@ from domain.addresses import Address
 from services.ports import NoConversation
 from storage import conversations, org
 from storage.db import Database
-from storage.models import ConversationRef, PostedActivity
+from storage.models import PostedActivity
 from tests.support.fake_connector import FakeConnector, slow, status
 from tests.support.teams import TENANT
 from tests.support.transaction_log import recorded
@@ -298,7 +298,7 @@ async def test_an_unsent_post_is_not_updated(
     person_id = await _person_with_chat(db, connector, 1)
     async with db.sessions() as session:
         ref = await conversations.personal_chat_of(session, person_id)
-    assert isinstance(ref, ConversationRef)
+    assert isinstance(ref, conversations.ConversationRow)
     post = await conversations.claim_post(db, dedupe_key="k", conversation_ref_id=ref.id)
     with pytest.raises(NoConversation):
         await sender.update_card(post.id, notice_card("A", "b"))

@@ -15,12 +15,15 @@ import shutil
 import sqlite3
 import tempfile
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
 import time_machine
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
 from storage.prepare import prepare_database
@@ -136,3 +139,16 @@ class Templates:
                 await connection.close()
 
         asyncio.run(drop())
+
+
+def orm_session(db: Database) -> AsyncSession:
+    """An ORM session for a test's own reads and setup (the app itself uses Core statements
+    through `Database.reading()` and `storage.audit.audited`)."""
+    return AsyncSession(db.read_engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def orm_transaction(db: Database) -> AsyncIterator[AsyncSession]:
+    """An ORM session in a transaction for a test's setup: committed when the block ends."""
+    async with AsyncSession(db.engine, expire_on_commit=False) as session, session.begin():
+        yield session
