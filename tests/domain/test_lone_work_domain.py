@@ -26,6 +26,7 @@ from storage import checkins, lone_work, lone_work_decisions, org
 from storage.audit import audited
 from storage.db import Database
 from storage.models import Unit
+from tests.support.databases import orm_session, orm_transaction
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
@@ -119,13 +120,13 @@ def test_working_days_skip_the_weekend() -> None:
 
 
 async def _kemi(db: Database) -> int:
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         return int((await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one())
 
 
 async def test_register_export_is_a_real_register(db: Database, tmp_path: Path) -> None:
     kemi = await _kemi(db)
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         maja = await org.upsert_person(session, aad_object_id=None, upn="maja@uni.dk", name="Maja")
         lise = await org.upsert_person(session, aad_object_id=None, upn="lise@uni.dk", name="Lise")
     form = LoneWorkForm.model_validate(values(unit_id=str(kemi)))
@@ -143,7 +144,7 @@ async def test_register_export_is_a_real_register(db: Database, tmp_path: Path) 
             note="Ring til vagten kl. 21",
             now=NOW,
         )
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         started = await checkins.start(session, first, worker_id=maja.id, now=NOW)
         await checkins.check_ok(session, started.checkin, now=NOW, interval=None)
         await checkins.finish(session, started.checkin, now=NOW)
@@ -209,7 +210,7 @@ async def test_merging_people_keeps_their_requests(db: Database) -> None:
     """Someone known by e-mail (e.g. an approver) who later arrives from Teams stays one person."""
     kemi = await _kemi(db)
     aad = "3f9a7c21-5b8e-4d6a-9c1f-2e4b6d8a0c13"
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         teams_only = await org.upsert_person(session, aad_object_id=aad, upn=None, name="Lise")
         by_mail = await org.upsert_person(session, aad_object_id=None, upn="lise@uni.dk", name=None)
         maja = await org.upsert_person(session, aad_object_id=None, upn="maja@uni.dk", name="Maja")
@@ -218,7 +219,7 @@ async def test_merging_people_keeps_their_requests(db: Database) -> None:
         request = await lone_work.submit(
             connection, form, requester_id=maja.id, approver_id=by_mail.id, now=NOW
         )
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         merged = await org.upsert_person(session, aad_object_id=aad, upn="lise@uni.dk", name="Lise")
     assert merged.id == teams_only.id
     async with audited(db) as connection:
@@ -237,7 +238,7 @@ async def test_merging_people_keeps_their_requests(db: Database) -> None:
 async def test_a_stored_request_views_as_a_validated_view_would(db: Database) -> None:
     """Views of stored requests skip validation: every field already has the view's type."""
     kemi = await _kemi(db)
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         maja = await org.upsert_person(session, aad_object_id=None, upn="maja@uni.dk", name="Maja")
         lise = await org.upsert_person(session, aad_object_id=None, upn="lise@uni.dk", name=None)
         form = LoneWorkForm.model_validate(

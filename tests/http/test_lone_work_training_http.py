@@ -14,6 +14,7 @@ from storage import training
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import Person, Unit
 from tests.http.test_lone_work_http import LISE, MAJA, _request, _setup, _to
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.teams import BotUnderTest
 from tests.support.wellbeing import card_of, day, text
 
@@ -41,7 +42,7 @@ async def approval_text(bot: BotUnderTest) -> str:
 
 async def request_id(bot: BotUnderTest) -> int:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return int((await session.scalars(select(LoneWorkRequest.id))).one())
 
 
@@ -77,7 +78,7 @@ async def test_only_a_record_in_the_unit_that_covers_the_task_counts(bot: BotUnd
     await bot.invoke(LISE, "training.record", record(kemi, "Brandslukning", -10))
     # lone work, but in another unit (imported there): the approver's unit sees only its own
     assert bot.runtime is not None
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         other = (await session.scalars(select(Unit.id).where(Unit.name == "AFRI"))).one()
         maja = (await session.scalars(select(Person.id).where(Person.upn == MAJA.upn))).one()
         form = TrainingForm(
@@ -112,7 +113,7 @@ async def test_the_reminder_and_the_expired_card_keep_the_training_line(
     await bot.invoke(LISE, "training.record", record(kemi, "Alenearbejde, kemi", -3, kind="course"))
     await _request(bot, kemi)
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         request = (await session.scalars(select(LoneWorkRequest))).one()
     reminders = next(j for j in bot.runtime.scheduler.jobs if isinstance(j, LoneWorkReminders))
     bot.connector.clear()
