@@ -17,7 +17,7 @@ from storage.lone_work import RequestRow
 
 
 class PersonLike(org.Describable, Protocol):
-    """A person as cards and messages need them: a `Person` or a `storage.lone_work.PersonRow`."""
+    """A person as cards and messages need them: a `storage.rows.PersonRow`."""
 
     @property
     def teams_user_id(self) -> str | None: ...
