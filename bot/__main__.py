@@ -334,8 +334,8 @@ async def _precursor_template(settings: Settings, out: Path) -> int:
     try:
         await prepare_database(db)
         await precursor_catalogue.ensure_loaded(db)
-        async with db.sessions() as session:
-            substances = await precursors.substances(session)
+        async with db.reading() as connection:
+            substances = await precursors.substances(connection)
     finally:
         await db.dispose()
     precursor_import.write_template(out, substances)

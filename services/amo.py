@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.amo import form_card, form_values
 from cards.common import Card, format_day, notice_card
@@ -16,16 +15,16 @@ from domain.actor import Speaker
 from domain.amo import AMO_DUTY, AmoForm
 from domain.i18n import Lang, local_date, t
 from domain.ids import CardId
-from domain.org import UnitRef
 from domain.wellbeing import Access
 from services.actions import CardData, CardInputs, Verb
 from services.ports import Clock
 from storage import amo, audit, documentation, wellbeing
-from storage.db import Database
-from storage.models import Unit, utcnow
+from storage.audit import audited
+from storage.db import Database, HotConnection
+from storage.models import utcnow
 
-Overview = Callable[[AsyncSession, Speaker, Access, int, str | None], Awaitable[Card]]
-"""Builds a unit's overview card (with a notice on top) in the caller's session."""
+Overview = Callable[[HotConnection, Speaker, Access, int, str | None], Awaitable[Card]]
+"""Builds a unit's overview card (with a notice on top) on the caller's connection."""
 
 _FIELD_ERRORS: Final = {
     "groups": "amo.error.groups",
@@ -63,13 +62,13 @@ class AmoServices:
 
     async def form(self, speaker: Speaker, ref: AmoRef) -> Card:
         """The form, started from the latest record's groups and reasoning."""
-        async with self.db.sessions() as session:
-            unit = await _unit(session, ref.unit_id)
+        async with self.db.reading() as connection:
+            unit = await documentation.active_unit(connection, ref.unit_id)
             if unit is None:
                 return _unknown(speaker.lang)
-            if (await _access(session, speaker)).may_record(unit.id):
-                people = await amo.names(session, unit.id)
-                latest = (await amo.latest(session, [unit.id])).get(unit.id)
+            if (await _access(connection, speaker)).may_record(unit.id):
+                people = await amo.names(connection, unit.id)
+                latest = (await amo.latest(connection, [unit.id])).get(unit.id)
                 return form_card(speaker.lang, unit, people, values=form_values(latest))
         await audit.record_refusal(
             self.db,
@@ -86,15 +85,15 @@ class AmoServices:
         lang = speaker.lang
         values = sent.inputs()
         today = local_date(self.clock())
-        async with self.db.transaction() as session:
-            unit = await _unit(session, sent.unit_id)
+        async with audited(self.db) as connection:
+            unit = await documentation.active_unit(connection, sent.unit_id)
             duty = documentation.duties().get(AMO_DUTY)
             if unit is None or duty is None:
                 return _unknown(lang)
-            access = await _access(session, speaker)
+            access = await _access(connection, speaker)
             if speaker.person_id is None or not access.may_record(unit.id):
                 await audit.record(
-                    session,
+                    connection,
                     actor=speaker.actor,
                     action="documentation.amo.record.refused",
                     entity_type="unit",
@@ -105,10 +104,10 @@ class AmoServices:
             form = _parse(values)
             if isinstance(form, dict):
                 errors = {field: t(lang, key) for field, key in form.items()}
-                people = await amo.names(session, unit.id)
+                people = await amo.names(connection, unit.id)
                 return form_card(lang, unit, people, values=values, errors=errors)
             members = await amo.record(
-                session,
+                connection,
                 unit_id=unit.id,
                 duty=duty,
                 form=form,
@@ -123,7 +122,7 @@ class AmoServices:
                 groups=len(form.groups),
                 members=members,
             )
-            return await self.overview(session, speaker, access, unit.id, notice)
+            return await self.overview(connection, speaker, access, unit.id, notice)
 
 
 def _parse(values: dict[str, Any]) -> AmoForm | dict[str, str]:
@@ -135,13 +134,8 @@ def _parse(values: dict[str, Any]) -> AmoForm | dict[str, str]:
         return {field: _FIELD_ERRORS.get(field, "documentation.error.too_long") for field in fields}
 
 
-async def _unit(session: AsyncSession, unit_id: int) -> UnitRef | None:
-    unit = await session.get(Unit, unit_id)
-    return None if unit is None or not unit.active else UnitRef(id=unit.id, name=unit.name)
-
-
-async def _access(session: AsyncSession, speaker: Speaker) -> Access:
-    return await wellbeing.access_of(session, speaker.person_id, is_admin=speaker.is_admin)
+async def _access(connection: HotConnection, speaker: Speaker) -> Access:
+    return await wellbeing.access_of(connection, speaker.person_id, is_admin=speaker.is_admin)
 
 
 def _not_allowed(lang: Lang) -> Card:

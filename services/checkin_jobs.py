@@ -10,11 +10,9 @@ first tick back, and the worker gets the usual time to answer before the next.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 from functools import partial
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.checkins import alarm_card, session_card
 from cards.common import notice_card
@@ -37,13 +35,11 @@ from domain.checkins import (
 )
 from domain.i18n import t
 from services.claimed import send_once
-from services.lone_work_views import person_lang
+from services.lone_work_views import PersonLike, person_lang
 from services.ports import Notifier
-from storage import checkins, org
-from storage.checkin_models import CheckinSession
+from storage import checkins, org, rows
+from storage.audit import audited
 from storage.db import Database
-from storage.lone_work_models import LoneWorkRequest
-from storage.models import Person, Unit
 from storage.rows import PersonRow
 
 log = logging.getLogger(__name__)
@@ -65,19 +61,21 @@ def alarm_entity(session_id: int, alarm_seq: int) -> tuple[str, str]:
     return (ALARM_ENTITY, f"{session_id}:{alarm_seq}")
 
 
-async def view_of(session: AsyncSession, checkin: CheckinSession) -> SessionView:
-    request = await session.get(LoneWorkRequest, checkin.request_id)
-    assert request is not None
-    worker = await session.get(Person, checkin.worker_id)
-    unit = await session.get(Unit, request.unit_id)
-    handler = await session.get(Person, checkin.handled_by_id) if checkin.handled_by_id else None
+def view_of(loaded: checkins.Loaded) -> SessionView:
+    """The session as its cards show it."""
+    checkin, request, worker, handler = (
+        loaded.checkin,
+        loaded.request,
+        loaded.worker,
+        loaded.handler,
+    )
     return SessionView(
         id=checkin.id,
         request_id=request.id,
         number=request.number,
         worker=org.describe_person(worker) if worker else "",
         worker_id=checkin.worker_id,
-        unit=unit.name if unit else "",
+        unit=loaded.unit_name or "",
         unit_id=request.unit_id,
         task=request.task,
         location=f"{request.campus}, {request.building}, {request.room}",
@@ -102,7 +100,7 @@ async def view_of(session: AsyncSession, checkin: CheckinSession) -> SessionView
 
 
 def alarm_renderer(
-    view: SessionView, alarm_seq: int, readers: dict[int, Person]
+    view: SessionView, alarm_seq: int, readers: Mapping[int, PersonLike]
 ) -> Callable[[str], dict[str, object] | None]:
     """Each posted copy of an alarm card, re-rendered for its reader."""
 
@@ -133,8 +131,8 @@ class CheckinJob:
 
     async def run(self, now: datetime) -> None:
         await self.close_ended(now)
-        async with self.db.sessions() as session:
-            ids = await checkins.open_ids(session)
+        async with self.db.reading() as connection:
+            ids = await checkins.open_ids(connection)
         for session_id in ids:
             try:
                 await self.process(session_id, now)
@@ -146,8 +144,8 @@ class CheckinJob:
         (the same tick as the expiry; right after the answer for a revocation). A session in
         alarm keeps its alarm and closes once the alarm is handled; one whose worker is being
         asked closes once they answer (or its alarm is handled)."""
-        async with self.db.sessions() as session:
-            ids = await checkins.ended_with_approval(session, now, request_id=request_id)
+        async with self.db.reading() as connection:
+            ids = await checkins.ended_with_approval(connection, now, request_id=request_id)
         for session_id in ids:
             try:
                 await send_once(
@@ -165,23 +163,22 @@ class CheckinJob:
         """Tell the worker first, then close: a crash in between tells again under the same
         key (sent once) and closes on the next try. False: not closed (changed meanwhile, or
         in alarm), so the claim is given back for a later tick."""
-        async with self.db.sessions() as session:
-            checkin = await checkins.get(session, session_id)
-            if checkin is None:
-                return True
-            request = await session.get(LoneWorkRequest, checkin.request_id)
-            assert request is not None
-            reason = checkins.approval_ended(request, now)
-            if reason is None or checkin.status == SessionStatus.FINISHED.value:
-                return True
-            if checkin.status == SessionStatus.ALARM.value:
-                return False  # the alarm goes on; the session closes once it is handled
-            if checkin.status == SessionStatus.ACTIVE.value and check_underway(checkin.due_at, now):
-                return False  # the worker is being asked: closes once they answer
-            view = (await view_of(session, checkin)).model_copy(
-                update={"status": SessionStatus.FINISHED, "finished_at": now}
-            )
-            worker = await session.get(Person, checkin.worker_id)
+        async with self.db.reading() as connection:
+            loaded = await checkins.load(connection, session_id)
+        if loaded is None:
+            return True
+        checkin = loaded.checkin
+        reason = checkins.approval_ended(loaded.request, now)
+        if reason is None or checkin.status == SessionStatus.FINISHED.value:
+            return True
+        if checkin.status == SessionStatus.ALARM.value:
+            return False  # the alarm goes on; the session closes once it is handled
+        if checkin.status == SessionStatus.ACTIVE.value and check_underway(checkin.due_at, now):
+            return False  # the worker is being asked: closes once they answer
+        view = view_of(loaded).model_copy(
+            update={"status": SessionStatus.FINISHED, "finished_at": now}
+        )
+        worker = loaded.worker
         card: dict[str, object] | None = None
         if worker is not None:
             lang = person_lang(worker)
@@ -193,25 +190,27 @@ class CheckinJob:
                 key=worker_key(session_id, "closed"),
                 entity=(SESSION_ENTITY, str(session_id)),
             )
-        async with self.db.transaction() as session:
-            checkin = await checkins.get(session, session_id)
-            if checkin is None:
+        async with audited(self.db) as connection:
+            current = await checkins.get(connection, session_id)
+            if current is None:
                 return True
-            closed = await checkins.close_with_approval(session, checkin, reason=reason, now=now)
-        if not closed:
-            return checkin.status == SessionStatus.FINISHED.value
+            closed = await checkins.close_with_approval(connection, current, reason=reason, now=now)
+            if closed is None:
+                # In alarm, or changed meanwhile: done only if it has finished already.
+                again = await checkins.get(connection, session_id)
+                return again is None or again.status == SessionStatus.FINISHED.value
         if card is not None:
             shown = card
             await self.notifier.update_cards((SESSION_ENTITY, str(session_id)), lambda _: shown)
         return True
 
     async def process(self, session_id: int, now: datetime) -> None:
-        async with self.db.sessions() as session:
-            checkin = await checkins.get(session, session_id)
+        async with self.db.reading() as connection:
+            checkin = await checkins.get(connection, session_id)
             if checkin is None:
                 return
             status = SessionStatus(checkin.status)
-            sent = await checkins.asked(session, checkin)
+            sent = await checkins.asked(connection, checkin)
             step, at = step_due(
                 status=status,
                 due_at=checkin.due_at,
@@ -233,17 +232,17 @@ class CheckinJob:
             )
             return
         if step is Step.ALARM and at is not None:
-            async with self.db.transaction() as session:
-                checkin = await checkins.get(session, session_id)
+            async with audited(self.db) as connection:
+                checkin = await checkins.get(connection, session_id)
                 if checkin is not None and checkin.round == round_:
                     await checkins.raise_alarm(
-                        session, checkin, reason=AlarmReason.MISSED, started_at=at, now=now
+                        connection, checkin, reason=AlarmReason.MISSED, started_at=at, now=now
                     )
         await self._escalate_if_due(session_id, now)
 
     async def _escalate_if_due(self, session_id: int, now: datetime) -> None:
-        async with self.db.sessions() as session:
-            checkin = await checkins.get(session, session_id)
+        async with self.db.reading() as connection:
+            checkin = await checkins.get(connection, session_id)
             if checkin is None or checkin.status != SessionStatus.ALARM.value:
                 return
             started = checkin.alarm_started_at or now
@@ -262,24 +261,25 @@ class CheckinJob:
 
     async def _ask(self, session_id: int, round_: int, kind: str, now: datetime) -> int:
         """The "All OK?" card (or the second prompt) to the worker, logged once."""
-        async with self.db.transaction() as session:
-            checkin = await checkins.get(session, session_id)
-            if checkin is None or checkin.round != round_:
+        async with audited(self.db) as connection:
+            loaded = await checkins.load(connection, session_id)
+            if loaded is None or loaded.checkin.round != round_:
                 return 0
+            checkin = loaded.checkin
             if checkin.status != SessionStatus.ACTIVE.value:
                 return 0
-            earlier = await checkins.asked(session, checkin)
+            earlier = await checkins.asked(connection, checkin)
             prompted_at = earlier.prompted_at or now
             reminded_at = now if kind == "reminder" else prompted_at + PROMPT_LEAD + GRACE
-            view = (await view_of(session, checkin)).model_copy(
+            view = view_of(loaded).model_copy(
                 update={
                     "answer_by": answer_by(checkin.due_at, prompted_at),
                     "alarm_at": alarm_due(checkin.due_at, prompted_at, reminded_at),
                 }
             )
-            worker = await session.get(Person, checkin.worker_id)
+            worker = loaded.worker
             await checkins.log(
-                session,
+                connection,
                 checkin,
                 EventKind.PROMPT if kind == "prompt" else EventKind.REMINDER,
                 actor_id=None,
@@ -298,19 +298,18 @@ class CheckinJob:
 
     async def _escalate(self, session_id: int, alarm_seq: int, round_: int, now: datetime) -> int:
         """One escalation round: a card to every responder, logged once."""
-        async with self.db.transaction() as session:
-            checkin = await checkins.get(session, session_id)
-            if checkin is None or checkin.alarm_seq != alarm_seq:
+        async with audited(self.db) as connection:
+            loaded = await checkins.load(connection, session_id)
+            if loaded is None or loaded.checkin.alarm_seq != alarm_seq:
                 return 0
+            checkin, request = loaded.checkin, loaded.request
             if checkin.status != SessionStatus.ALARM.value:
                 return 0
-            request = await session.get(LoneWorkRequest, checkin.request_id)
-            assert request is not None
-            await checkins.picked_contact(session, request)
-            people = await checkins.responders(session, checkin, request)
-            view = await view_of(session, checkin)
+            await checkins.picked_contact(connection, request)
+            people = await checkins.responders(connection, checkin, request)
+            view = view_of(loaded)
             await checkins.log(
-                session,
+                connection,
                 checkin,
                 EventKind.ESCALATED,
                 actor_id=None,
@@ -339,19 +338,18 @@ class CheckinJob:
         arrived (the bot is being installed for them, Teams has not reported the chat) is
         passed over: the next person on the ladder is alarmed, and the worker's approver is
         told. Each pass-over is done once."""
-        async with self.db.sessions() as session:
-            checkin = await checkins.get(session, session_id)
-            if checkin is None or checkin.alarm_seq != alarm_seq:
+        async with self.db.reading() as connection:
+            loaded = await checkins.load(connection, session_id)
+            if loaded is None or loaded.checkin.alarm_seq != alarm_seq:
                 return
+            checkin, request = loaded.checkin, loaded.request
             if checkin.status != SessionStatus.ALARM.value:
                 return
-            request = await session.get(LoneWorkRequest, checkin.request_id)
-            assert request is not None
-            people = await checkins.ladder(session, checkin, request)
-            alarmed = len(await checkins.responders(session, checkin, request))
-            view = await view_of(session, checkin)
+            people = await checkins.ladder(connection, checkin, request)
+            alarmed = len(await checkins.responders(connection, checkin, request))
+            view = view_of(loaded)
             approver_id = request.approver_id or request.decided_by_id
-            approver = await session.get(Person, approver_id) if approver_id else None
+            approver = await rows.person(connection, approver_id) if approver_id else None
         delivered = {
             post.dedupe_key
             for post in await self.notifier.sent(alarm_entity(session_id, alarm_seq))
@@ -376,7 +374,7 @@ class CheckinJob:
         round_: int,
         unreached: PersonRow,
         next_person: PersonRow | None,
-        approver: Person | PersonRow | None,
+        approver: PersonRow | None,
     ) -> int:
         log.warning(
             "alarm %s of check-in session %s has not reached person %s; passed over",

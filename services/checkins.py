@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from cards.checkins import alarm_card, session_card
 from cards.common import Card, plain
 from domain.actor import Speaker
@@ -26,10 +24,11 @@ from services.checkin_jobs import (
 )
 from services.lone_work_views import person_lang
 from services.ports import Notifier
-from storage import checkins
-from storage.checkin_models import CheckinSession
-from storage.db import Database
-from storage.models import Person, utcnow
+from storage import checkins, rows
+from storage.audit import AuditedConnection, audited
+from storage.db import Database, HotConnection
+from storage.models import utcnow
+from storage.rows import PersonRow
 
 
 def _int(value: Any) -> int | None:
@@ -67,6 +66,10 @@ class HandleAlarm(SessionAction):
 
 Said = tuple[str | None, bool]
 """A step's notice for the worker, and whether it is good news."""
+Saying = Callable[[SessionView], Said]
+"""A step's notice, from the session as it stands after the step."""
+Step = Callable[[AuditedConnection, checkins.Loaded, datetime], Awaitable[Saying]]
+"""One of the worker's buttons, in the caller's transaction."""
 
 
 @dataclass(frozen=True)
@@ -103,18 +106,20 @@ class DatabaseCheckinServices:
         if speaker.person_id is None:
             return t(lang, "error.not_allowed")
         now = self.clock()
-        async with self.db.transaction() as session:
-            existing = await checkins.open_of(session, speaker.person_id)
+        async with audited(self.db) as connection:
+            existing = await checkins.open_of(connection, speaker.person_id)
             if existing is not None:
-                view = await view_of(session, existing)
+                view = await self._view(connection, existing.id)
                 return session_card(lang, view, notice=t(lang, "checkins.already_open"))
             request = await checkins.startable(
-                session, speaker.person_id, now, request_id=request_id
+                connection, speaker.person_id, now, request_id=request_id
             )
             if request is None:
                 return t(lang, "checkins.none")
-            started = await checkins.start(session, request, worker_id=speaker.person_id, now=now)
-            view = await view_of(session, started.checkin)
+            started = await checkins.start(
+                connection, request, worker_id=speaker.person_id, now=now
+            )
+            view = await self._view(connection, started.checkin.id)
         if not started.created:
             return session_card(lang, view, notice=t(lang, "checkins.already_open"))
         return session_card(lang, view)
@@ -139,9 +144,16 @@ class DatabaseCheckinServices:
         """The worker is fine: the next check-in is due after the (chosen) interval."""
         lang = speaker.lang
 
-        async def step(session: AsyncSession, checkin: CheckinSession, now: datetime) -> Said:
-            await checkins.check_ok(session, checkin, now=now, interval=_int(action.interval))
-            return t(lang, "checkins.ok.done", due=format_datetime(lang, checkin.due_at)), True
+        async def step(
+            connection: AuditedConnection, loaded: checkins.Loaded, now: datetime
+        ) -> Saying:
+            await checkins.check_ok(
+                connection, loaded.checkin, loaded.request, now=now, interval=_int(action.interval)
+            )
+            return lambda view: (
+                t(lang, "checkins.ok.done", due=format_datetime(lang, view.due_at)),
+                True,
+            )
 
         stepped = await self._step(speaker, action.session_id, "checkin.ok", step)
         if not isinstance(stepped, Stepped):
@@ -153,14 +165,21 @@ class DatabaseCheckinServices:
         """More time, within the approved request's end."""
         lang = speaker.lang
 
-        async def step(session: AsyncSession, checkin: CheckinSession, now: datetime) -> Said:
-            minutes = _int(action.extend_minutes) or 30
-            if await checkins.extend(session, checkin, minutes=max(5, min(minutes, 240)), now=now):
-                return t(
-                    lang, "checkins.extend.done", ends=format_datetime(lang, checkin.ends_at)
-                ), True
-            request_end = (await view_of(session, checkin)).limit_at
-            return t(lang, "checkins.extend.limit", limit=format_datetime(lang, request_end)), False
+        async def step(
+            connection: AuditedConnection, loaded: checkins.Loaded, now: datetime
+        ) -> Saying:
+            minutes = max(5, min(_int(action.extend_minutes) or 30, 240))
+            if await checkins.extend(
+                connection, loaded.checkin, loaded.request, minutes=minutes, now=now
+            ):
+                return lambda view: (
+                    t(lang, "checkins.extend.done", ends=format_datetime(lang, view.ends_at)),
+                    True,
+                )
+            return lambda view: (
+                t(lang, "checkins.extend.limit", limit=format_datetime(lang, view.limit_at)),
+                False,
+            )
 
         stepped = await self._step(speaker, action.session_id, "checkin.extend", step)
         return stepped.card(lang) if isinstance(stepped, Stepped) else stepped
@@ -168,9 +187,11 @@ class DatabaseCheckinServices:
     async def finish(self, speaker: Speaker, action: SessionAction) -> Card | str:
         """The work is over: the session ends, and every card about it says so."""
 
-        async def step(session: AsyncSession, checkin: CheckinSession, now: datetime) -> Said:
-            await checkins.finish(session, checkin, now=now)
-            return None, True
+        async def step(
+            connection: AuditedConnection, loaded: checkins.Loaded, now: datetime
+        ) -> Saying:
+            await checkins.finish(connection, loaded.checkin, now=now)
+            return lambda _view: (None, True)
 
         stepped = await self._step(speaker, action.session_id, "checkin.finish", step)
         if not isinstance(stepped, Stepped):
@@ -183,11 +204,13 @@ class DatabaseCheckinServices:
         """The worker asks for help: an alarm now, sent to the responders after the answer."""
         lang = speaker.lang
 
-        async def step(session: AsyncSession, checkin: CheckinSession, now: datetime) -> Said:
+        async def step(
+            connection: AuditedConnection, loaded: checkins.Loaded, now: datetime
+        ) -> Saying:
             await checkins.raise_alarm(
-                session, checkin, reason=AlarmReason.HELP, started_at=now, now=now
+                connection, loaded.checkin, reason=AlarmReason.HELP, started_at=now, now=now
             )
-            return t(lang, "checkins.help.done"), False
+            return lambda _view: (t(lang, "checkins.help.done"), False)
 
         stepped = await self._step(speaker, action.session_id, "checkin.help", step)
         if not isinstance(stepped, Stepped):
@@ -205,7 +228,7 @@ class DatabaseCheckinServices:
         speaker: Speaker,
         session_id: int,
         verb: str,
-        step: Callable[[AsyncSession, CheckinSession, datetime], Awaitable[Said]],
+        step: Step,
     ) -> Stepped | Card | str:
         """One of the worker's buttons on their open session, in one transaction; the
         answer itself when it is someone else's session, unknown or already finished."""
@@ -213,21 +236,31 @@ class DatabaseCheckinServices:
         if speaker.person_id is None:
             return t(lang, "error.not_allowed")
         now = self.clock()
-        async with self.db.transaction() as session:
-            checkin = await checkins.get(session, session_id)
-            if checkin is None:
+        async with audited(self.db) as connection:
+            loaded = await checkins.load(connection, session_id)
+            if loaded is None:
                 return t(lang, "checkins.not_found")
+            checkin = loaded.checkin
             if checkin.worker_id != speaker.person_id:
-                await checkins.refuse(session, checkin, actor_id=speaker.person_id, verb=verb)
+                await checkins.refuse(connection, checkin.id, actor_id=speaker.person_id, verb=verb)
                 return t(lang, "checkins.not_yours")
             if checkin.status == SessionStatus.FINISHED.value:
-                return session_card(lang, await view_of(session, checkin))
+                return session_card(lang, view_of(loaded))
             alarm_before = (
                 checkin.alarm_seq if checkin.status != SessionStatus.ACTIVE.value else None
             )
-            notice, good = await step(session, checkin, now)
-            view = await view_of(session, checkin)
+            saying = await step(connection, loaded, now)
+            view = await self._view(connection, session_id)
+        notice, good = saying(view)
         return Stepped(view, now, alarm_before, notice, good)
+
+    @staticmethod
+    async def _view(connection: HotConnection, session_id: int) -> SessionView:
+        """The session as it now stands in the caller's transaction (it is never deleted
+        while open)."""
+        loaded = await checkins.load(connection, session_id)
+        assert loaded is not None
+        return view_of(loaded)
 
     def _alarm_over(self, stepped: Stepped) -> None:
         """An alarm that was running is over: its responders' cards say so (after the answer)."""
@@ -240,20 +273,24 @@ class DatabaseCheckinServices:
         assert speaker.person_id is not None
         lang = speaker.lang
         now = self.clock()
-        async with self.db.transaction() as session:
-            checkin = await checkins.get(session, session_id)
-            if checkin is None:
+        async with audited(self.db) as connection:
+            loaded = await checkins.load(connection, session_id)
+            if loaded is None:
                 return t(lang, "checkins.not_found")
-            if not await checkins.may_handle(session, checkin, speaker.person_id):
+            checkin = loaded.checkin
+            if not await checkins.may_handle(
+                connection, checkin, loaded.request, speaker.person_id
+            ):
                 await checkins.refuse(
-                    session, checkin, actor_id=speaker.person_id, verb="checkin.handle"
+                    connection, checkin.id, actor_id=speaker.person_id, verb="checkin.handle"
                 )
                 return t(lang, "checkins.not_responder")
             seq = alarm_seq or checkin.alarm_seq
-            changed = seq == checkin.alarm_seq and await checkins.handle(
-                session, checkin, actor_id=speaker.person_id, now=now
+            changed = seq == checkin.alarm_seq and (
+                await checkins.handle(connection, checkin, actor_id=speaker.person_id, now=now)
+                is not None
             )
-            view = await view_of(session, checkin)
+            view = await self._view(connection, session_id)
         card = alarm_card(lang, view, alarm_seq=seq, round=1)
         if changed:
             self.notifier.later(self._after_handled(view, seq), name="checkin.handled")
@@ -267,13 +304,9 @@ class DatabaseCheckinServices:
             )
         return card
 
-    async def _readers(self, ids: set[int]) -> dict[int, Person]:
-        async with self.db.sessions() as session:
-            return {
-                person.id: person
-                for person_id in ids
-                if (person := await session.get(Person, person_id)) is not None
-            }
+    async def _readers(self, ids: set[int]) -> dict[int, PersonRow]:
+        async with self.db.reading() as connection:
+            return await rows.people(connection, ids)
 
     async def _update_alarm_cards(self, view: SessionView, alarm_seq: int) -> None:
         posts = await self.notifier.sent(alarm_entity(view.id, alarm_seq))

@@ -62,7 +62,7 @@ async def work_accident_section(
 ) -> Section:
     """Accidents reported in the week, EASY reports due within a week, and overdue ones;
     counts only, and no psychological accident of a unit with fewer than three that year."""
-    counts = await work_accident_digest.digest_counts(session, scope)
+    counts = await work_accident_digest.digest_counts(await session.connection(), scope)
     return Section(
         flow="work_accident",
         title_key="work_accident.digest.title",
@@ -135,7 +135,7 @@ async def precursors_section(session: AsyncSession, scope: Scope, names: dict[in
     have not registered."""
     today = scope.now.astimezone(COPENHAGEN).date()
     status = await precursor_registrations.deadline_status(
-        session, today=today, deadline=scope.precursor_deadline
+        await session.connection(), today=today, deadline=scope.precursor_deadline
     )
     if not -30 <= status.days_left <= 90:
         return Section(flow="precursors", title_key="digest.precursors.title")

@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 from pydantic import Field, ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.common import Card, format_day, notice_card
 from cards.documentation import (
@@ -55,8 +54,9 @@ from storage import (
     training,
     wellbeing,
 )
-from storage.db import Database
-from storage.models import Unit, utcnow
+from storage.audit import audited
+from storage.db import Database, HotConnection
+from storage.models import utcnow
 
 _FIELD_ERRORS = {
     "met_on": "documentation.error.met_on",
@@ -116,46 +116,46 @@ class DatabaseDocumentationServices:
     async def word(self, speaker: Speaker) -> Card:
         """ "dokumentation": the speaker's own unit at once, the secretariat's list of all
         units, or the unit picker."""
-        async with self.db.sessions() as session:
-            access = await self._access(session, speaker)
+        async with self.db.reading() as connection:
+            access = await self._access(connection, speaker)
             if access.university_wide:
-                return await self._all_units(session, speaker)
+                return await self._all_units(connection, speaker)
             home = access.home_unit()
             if home is not None:
-                return await self._overview(session, speaker, access, home)
-            return await self._picker(session, speaker)
+                return await self._overview(connection, speaker, access, home)
+            return await self._picker(connection, speaker)
 
     async def show(self, speaker: Speaker, choice: UnitChoice) -> Card:
-        async with self.db.sessions() as session:
+        async with self.db.reading() as connection:
             if choice.unit_id is None:
                 return await self._picker(
-                    session, speaker, error=t(speaker.lang, "documentation.pick.error")
+                    connection, speaker, error=t(speaker.lang, "documentation.pick.error")
                 )
-            access = await self._access(session, speaker)
-            return await self._overview(session, speaker, access, choice.unit_id)
+            access = await self._access(connection, speaker)
+            return await self._overview(connection, speaker, access, choice.unit_id)
 
     async def open(self, speaker: Speaker, _: NoData) -> Card:
         """The menu's **Dokumentation** button: the same card as the word."""
         return await self.word(speaker)
 
     async def pick(self, speaker: Speaker, _: NoData) -> Card:
-        async with self.db.sessions() as session:
-            home = (await self._access(session, speaker)).home_unit()
-            return await self._picker(session, speaker, selected=home)
+        async with self.db.reading() as connection:
+            home = (await self._access(connection, speaker)).home_unit()
+            return await self._picker(connection, speaker, selected=home)
 
     async def all_units(self, speaker: Speaker, shown: AllUnitsPage) -> Card:
-        async with self.db.sessions() as session:
-            access = await self._access(session, speaker)
+        async with self.db.reading() as connection:
+            access = await self._access(connection, speaker)
             if not access.university_wide:
-                return await self._picker(session, speaker)
-            return await self._all_units(session, speaker, shown.page)
+                return await self._picker(connection, speaker)
+            return await self._all_units(connection, speaker, shown.page)
 
     async def form(self, speaker: Speaker, ref: DutyRef) -> Card:
         if ref.duty == AMO_DUTY:  # recorded with its groups and reasoning
             return await self.amo.form(speaker, AmoRef(unit_id=ref.unit_id))
-        async with self.db.sessions() as session:
-            found = await self._unit_and_duty(session, ref.unit_id, ref.duty)
-            access = await self._access(session, speaker)
+        async with self.db.reading() as connection:
+            found = await self._unit_and_duty(connection, ref.unit_id, ref.duty)
+            access = await self._access(connection, speaker)
         if found is None:
             return self._unknown(speaker)
         unit, duty = found
@@ -173,15 +173,15 @@ class DatabaseDocumentationServices:
             return await self.amo.form(speaker, AmoRef(unit_id=sent.unit_id))
         values = sent.inputs()
         today = self._today()
-        async with self.db.transaction() as session:
-            found = await self._unit_and_duty(session, sent.unit_id, sent.duty)
+        async with audited(self.db) as connection:
+            found = await self._unit_and_duty(connection, sent.unit_id, sent.duty)
             if found is None:
                 return self._unknown(speaker)
             unit, duty = found
-            access = await self._access(session, speaker)
+            access = await self._access(connection, speaker)
             if speaker.person_id is None or not access.may_record(unit.id):
                 await audit.record(
-                    session,
+                    connection,
                     actor=speaker.actor,
                     action="documentation.record.refused",
                     entity_type="unit",
@@ -194,7 +194,7 @@ class DatabaseDocumentationServices:
                 errors = {field: t(lang, key) for field, key in problems.items()}
                 return record_card(lang, unit, duty, today=today, values=values, errors=errors)
             saved = await documentation.add_record(
-                session,
+                connection,
                 unit_id=unit.id,
                 duty=duty,
                 form=problems,
@@ -208,24 +208,24 @@ class DatabaseDocumentationServices:
                 day=format_day(lang, problems.met_on),
             )
             hint = t(lang, "proofs.how.saved", ref=documentation_ref(saved.id))
-            return await self._overview(session, speaker, access, unit.id, notice, hint)
+            return await self._overview(connection, speaker, access, unit.id, notice, hint)
 
     # -- helpers -----------------------------------------------------------------------------
 
     def _today(self) -> date:
         return local_date(self.clock())
 
-    async def _access(self, session: AsyncSession, speaker: Speaker) -> Access:
-        return await wellbeing.access_of(session, speaker.person_id, is_admin=speaker.is_admin)
+    async def _access(self, connection: HotConnection, speaker: Speaker) -> Access:
+        return await wellbeing.access_of(connection, speaker.person_id, is_admin=speaker.is_admin)
 
     async def _unit_and_duty(
-        self, session: AsyncSession, unit_id: int, key: str
+        self, connection: HotConnection, unit_id: int, key: str
     ) -> tuple[UnitRef, Duty] | None:
-        unit = await session.get(Unit, unit_id)
         duty = self.catalogue.get(key)
-        if unit is None or not unit.active or duty is None or not duty.recordable:
+        if duty is None or not duty.recordable:
             return None
-        return UnitRef(id=unit.id, name=unit.name), duty
+        unit = await documentation.active_unit(connection, unit_id)
+        return None if unit is None else (unit, duty)
 
     def _unit_standings(
         self, met: documentation.Met, unit_id: int, review: Collection[int] = ()
@@ -234,7 +234,7 @@ class DatabaseDocumentationServices:
 
     async def _overview(
         self,
-        session: AsyncSession,
+        connection: HotConnection,
         speaker: Speaker,
         access: Access,
         unit_id: int,
@@ -244,26 +244,26 @@ class DatabaseDocumentationServices:
         """The unit's overview (with `notice` and `hint` on top); each recorded line's
         reference and proof file; the AMO's latest reasoning and the export button for those
         who may record."""
-        unit = await session.get(Unit, unit_id)
-        if unit is None or not unit.active:
+        unit = await documentation.active_unit(connection, unit_id)
+        if unit is None:
             return self._unknown(speaker)
-        met = await documentation.last_met(session, [unit.id])
-        review = await amo.to_review(session, [unit.id])
-        latest = (await amo.latest(session, [unit.id])).get(unit.id)
+        met = await documentation.last_met(connection, [unit.id])
+        review = await amo.to_review(connection, [unit.id])
+        latest = (await amo.latest(connection, [unit.id])).get(unit.id)
         standings = worst_first(self._unit_standings(met, unit.id, review))
         card = overview_card(
             speaker.lang,
-            UnitRef(id=unit.id, name=unit.name),
+            unit,
             standings,
             may_record=access.may_record(unit.id),
             university_wide=access.university_wide,
             notice=notice,
-            amo=await documentation.amo_members(session, unit.id),
-            training=await _training_counts(session, access, unit.id),
-            screenings=await screening.of_unit(session, unit.id),
+            amo=await documentation.amo_members(connection, unit.id),
+            training=await _training_counts(connection, access, unit.id),
+            screenings=await screening.of_unit(connection, unit.id),
             amo_record=latest if access.may_record(unit.id) else None,
-            held=await screening_records.of_unit(session, unit.id),
-            proofs=await _record_proofs(session, unit.id, standings),
+            held=await screening_records.of_unit(connection, unit.id),
+            proofs=await _record_proofs(connection, unit.id, standings),
             hint=hint,
         )
         if not access.may_record(unit.id):
@@ -272,20 +272,20 @@ class DatabaseDocumentationServices:
 
     async def _picker(
         self,
-        session: AsyncSession,
+        connection: HotConnection,
         speaker: Speaker,
         *,
         selected: int | None = None,
         error: str | None = None,
     ) -> Card:
-        units = [UnitRef(id=unit.id, name=unit.name) for unit in await org.list_units(session)]
+        units = await org.unit_choices(connection)
         return pick_card(speaker.lang, units, selected=selected, error=error)
 
-    async def _all_units(self, session: AsyncSession, speaker: Speaker, page: int = 0) -> Card:
-        units = await org.list_units(session)
+    async def _all_units(self, connection: HotConnection, speaker: Speaker, page: int = 0) -> Card:
+        units = await org.unit_choices(connection)
         unit_ids = [unit.id for unit in units]
-        met = await documentation.last_met(session, unit_ids)
-        review = await amo.to_review(session, unit_ids)
+        met = await documentation.last_met(connection, unit_ids)
+        review = await amo.to_review(connection, unit_ids)
         order = list(Status)
         summaries = []
         duties = self.catalogue.duties
@@ -302,7 +302,7 @@ class DatabaseDocumentationServices:
             }
             summaries.append(
                 UnitSummary(
-                    unit=UnitRef(id=unit.id, name=unit.name),
+                    unit=unit,
                     worst=min(counts, key=order.index),
                     counts=counts,
                     statuses=[by_duty[duty.key] for duty in duties],
@@ -340,28 +340,28 @@ class DatabaseDocumentationServices:
 
 
 async def _training_counts(
-    session: AsyncSession, access: Access, unit_id: int
+    connection: HotConnection, access: Access, unit_id: int
 ) -> tuple[int, int] | None:
     """The unit's training records and people, for its leaders and AMKs only (the records
     are personal: nobody else sees even how many there are)."""
     if access.person_id is None or not access.leads_or_coordinates(unit_id):
         return None
-    return await training.unit_counts(session, unit_id)
+    return await training.unit_counts(connection, unit_id)
 
 
 async def _record_proofs(
-    session: AsyncSession, unit_id: int, standings: list[Standing]
+    connection: HotConnection, unit_id: int, standings: list[Standing]
 ) -> dict[tuple[str, str | None], RecordProof]:
     """The reference and proof file of each line shown from a record of the overview's own
     (not a line whose day comes from the well-being records or a screening held later)."""
-    newest = await documentation.newest_records(session, unit_id)
+    newest = await documentation.newest_records(connection, unit_id)
     shown = {
         (item.duty.key, item.subject): newest[(item.duty.key, item.subject)][0]
         for item in standings
         if (item.duty.key, item.subject) in newest
         and newest[(item.duty.key, item.subject)][1] == item.last_met
     }
-    files = await proofs.of_duty_records(session, shown.values())
+    files = await proofs.of_duty_records(connection, shown.values())
     return {
         line: RecordProof(documentation_ref(record_id), files.get(record_id))
         for line, record_id in shown.items()

@@ -29,17 +29,17 @@ async def prepare_overview(
     by the returned function."""
     now = utcnow()
     catalogue = documentation.duties()
-    async with db.sessions() as session:
+    async with db.reading() as connection:
         units = [
             unit
-            for unit in await org.list_units(session)
+            for unit in await org.unit_choices(connection)
             if unit_ids is None or unit.id in unit_ids
         ]
-        met = await documentation.last_met(session, [unit.id for unit in units])
-        review = await amo.to_review(session, [unit.id for unit in units])
+        met = await documentation.last_met(connection, [unit.id for unit in units])
+        review = await amo.to_review(connection, [unit.id for unit in units])
         today = local_date(now)
         counts = await training.unit_counts_of(
-            session, [unit.id for unit in units], today=today, now=now
+            connection, [unit.id for unit in units], today=today, now=now
         )
     rows = [
         (unit.name, unit_standings(catalogue, met, unit.id, today, review=review)) for unit in units

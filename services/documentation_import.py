@@ -12,6 +12,7 @@ from domain.i18n import Lang
 from domain.precursor_import import RowError
 from reports.documentation_import import describe, read_import, write_template
 from storage import documentation, org
+from storage.audit import audited
 from storage.db import Database
 
 
@@ -25,8 +26,8 @@ class ImportOutcome:
 
 
 async def write_import_template(db: Database, out: Path) -> None:
-    async with db.sessions() as session:
-        names = [unit.name for unit in await org.list_units(session)]
+    async with db.reading() as connection:
+        names = [unit.name for unit in await org.unit_choices(connection)]
     write_template(out, documentation.duties(), names)
 
 
@@ -38,8 +39,8 @@ async def import_file(
     if problems:
         return ImportOutcome([describe(lang, problem) for problem in problems], 0, False)
     catalogue = documentation.duties()
-    async with db.transaction() as session:
-        units = {unit.name.casefold(): unit.id for unit in await org.list_units(session)}
+    async with audited(db) as connection:
+        units = {unit.name.casefold(): unit.id for unit in await org.unit_choices(connection)}
         records: list[ImportedRecord] = []
         errors: list[RowError] = []
         for row in rows:
@@ -51,7 +52,7 @@ async def import_file(
             return ImportOutcome([describe(lang, error) for error in errors], len(records), False)
         for record in records:
             await documentation.add_record(
-                session,
+                connection,
                 unit_id=record.unit_id,
                 duty=record.duty,
                 form=record.form,

@@ -55,11 +55,11 @@ class DocumentationReminders:
         today = local_date(now)
         if self._done_on == today:
             return
-        async with self.db.sessions() as session:
-            units = [UnitRef(id=u.id, name=u.name) for u in await org.list_units(session)]
-            met = await documentation.last_met(session, [unit.id for unit in units])
-            review = await amo.to_review(session, [unit.id for unit in units])
-            seats = await amo.members(session, review)
+        async with self.db.reading() as connection:
+            units = await org.unit_choices(connection)
+            met = await documentation.last_met(connection, [unit.id for unit in units])
+            review = await amo.to_review(connection, [unit.id for unit in units])
+            seats = await amo.members(connection, review)
         for unit in units:
             for item in unit_standings(self.catalogue, met, unit.id, today):
                 stage = reminder_stage(item, today)
@@ -102,11 +102,11 @@ class DocumentationReminders:
         self, unit: UnitRef, card: Callable[[Lang], Card], *, key: str, entity: tuple[str, str]
     ) -> int:
         """The card, in each one's language, to every leader and AMK of the unit."""
-        async with self.db.sessions() as session:
+        async with self.db.reading() as connection:
             people = {
                 person.id: person
                 for role in (Role.LEADER, Role.AMK)
-                for person in await org.holders(session, unit.id, role)
+                for person in await org.holders(connection, unit.id, role)
             }
         delivered = 0
         for person in people.values():

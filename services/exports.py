@@ -107,7 +107,8 @@ class ExportServices:
             access = await wellbeing.access_of(
                 session, speaker.person_id, is_admin=speaker.is_admin
             )
-            keeper = await precursors.access(session, speaker.person_id)
+        async with self.db.reading() as connection:
+            keeper = await precursors.access(connection, speaker.person_id)
         return ExportRights(
             university_wide=access.university_wide,
             leader_of=access.leader_of,
@@ -310,8 +311,8 @@ async def _prepare(db: Database, job: _Job) -> Callable[[Path], int]:
 async def _prepare_my_data(db: Database, person_id: int, lang: Lang) -> Callable[[Path], int]:
     """The person's own data, as the my-data card reads it; an empty workbook's single
     sheet when the bot holds nothing."""
-    async with db.sessions() as session:
-        data = await my_data.gather(session, person_id)
+    async with db.reading() as connection:
+        data = await my_data.gather(connection, person_id)
 
     def write(out: Path) -> int:
         return my_data_report.write_workbook(out, data, lang)

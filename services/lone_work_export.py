@@ -31,15 +31,13 @@ async def prepare_register(db: Database, unit_name: str, year: int) -> Callable[
     """Read the register; the workbook is written by the returned function (plain data
     only, so it may run in a thread). Raises `UnknownUnit` when no unit has that name."""
     start, end = year_bounds(year)
-    async with db.sessions() as session:
-        # One read: the check-in timelines are still read through the session.
-        connection = await session.connection()
+    async with db.reading() as connection:
         unit = await org.unit_by_name(connection, unit_name)
         if unit is None:
             raise UnknownUnit(unit_name)
         requests = await lone_work_lists.register(connection, unit.id, start, end)
         views, people = await views_and_people(connection, requests)
-        events = await checkins.timelines_of_requests(session, [r.id for r in requests])
+        events = await checkins.timelines_of_requests(connection, [r.id for r in requests])
         actors = await lone_work.people_named(
             connection, {event.actor_id for _, event in events if event.actor_id is not None}
         )

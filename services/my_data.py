@@ -12,6 +12,7 @@ from domain.i18n import t
 from domain.my_data import ACCESS_ACTION, Erasure, MyData, Register
 from services.actions import CardData, Verb
 from storage import audit, erasure, my_data
+from storage.audit import audited
 from storage.db import Database
 from storage.models import utcnow
 
@@ -31,20 +32,20 @@ class DatabaseMyDataServices:
     async def gather(self, person_id: int) -> MyData | None:
         """Everything the registers hold about the person, as plain data (no audit: the
         caller audits the access it serves)."""
-        async with self.db.sessions() as session:
-            return await my_data.gather(session, person_id)
+        async with self.db.reading() as connection:
+            return await my_data.gather(connection, person_id)
 
     async def access(self, speaker: Speaker) -> MyData | None:
         """The speaker's own data, read and audited as an access request in one
         transaction; None if the bot holds nothing about them."""
         if speaker.person_id is None:
             return None
-        async with self.db.transaction() as session:
-            data = await my_data.gather(session, speaker.person_id)
+        async with audited(self.db) as connection:
+            data = await my_data.gather(connection, speaker.person_id)
             if data is None:
                 return None
             await audit.record(
-                session,
+                connection,
                 actor=speaker.actor,
                 action=ACCESS_ACTION,
                 entity_type="person",

@@ -7,15 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from domain.i18n import COPENHAGEN, Lang, preferred_lang
 from domain.org import Role, UnitRef
 from domain.precursor_ledger import PrecursorWarning, licence_warning, threshold_warning
 from domain.precursor_registrations import UnitHome, deadline_for
 from storage import org, precursor_registrations, precursors
-from storage.models import Unit
-from storage.rows import Speaking
+from storage.db import HotConnection
+from storage.rows import Speaking, UnitRow
 
 
 @dataclass(frozen=True)
@@ -44,8 +42,8 @@ def person_lang(person: Speaking) -> Lang:
 
 
 async def unit_home(
-    session: AsyncSession,
-    unit: Unit,
+    connection: HotConnection,
+    unit: UnitRow,
     *,
     today: date,
     deadline: str,
@@ -54,23 +52,23 @@ async def unit_home(
 ) -> UnitHome:
     """The unit's registration for `year` (this year), its substances with stock, warnings."""
     year = year or today.year
-    registration = (await precursor_registrations.registrations(session, year, unit_ids=[unit.id]))[
-        0
-    ]
-    holdings = await precursors.holdings_of(session, unit.id)
+    registration = (
+        await precursor_registrations.registrations(connection, year, unit_ids=[unit.id])
+    )[0]
+    holdings = await precursors.holdings_of(connection, unit.id)
     warnings: list[PrecursorWarning] = []
     for holding in holdings:
         found = licence_warning(holding.substance, licence)
         if found:
             warnings.append(found)
         if holding.substance.threshold is not None:
-            yearly = await precursors.university_purchases(session, holding.substance.id, year)
+            yearly = await precursors.university_purchases(connection, holding.substance.id, year)
             found = threshold_warning(holding.substance, yearly)
             if found:
                 warnings.append(found)
     contacts = [
         org.describe_person(person)
-        for person in await org.holders(session, unit.id, Role.PRECURSOR_CONTACT)
+        for person in await org.holders(connection, unit.id, Role.PRECURSOR_CONTACT)
     ]
     due = deadline_for(year, deadline)
     return UnitHome(

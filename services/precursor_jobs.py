@@ -7,7 +7,7 @@ import logging
 from datetime import datetime, timedelta
 from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from cards.precursors import reminder_card
 from domain.precursor_registrations import deadline_for, reminder_due
@@ -19,6 +19,8 @@ from storage.db import Database
 from storage.models import JobRun
 
 log = logging.getLogger(__name__)
+
+_DONE = select(JobRun.key).where(JobRun.key.like(bindparam("prefix")), JobRun.status == "done")
 
 
 def reminder_key(year: int, offset: int, unit_id: int) -> str:
@@ -47,19 +49,11 @@ class PrecursorReminders:
         if offset is None:
             return
         prefix = reminder_key(today.year, offset, 0).rsplit(":", 1)[0] + ":"
-        async with self.db.sessions() as session:
-            done = set(
-                (
-                    await session.scalars(
-                        select(JobRun.key).where(
-                            JobRun.key.like(f"{prefix}%"), JobRun.status == "done"
-                        )
-                    )
-                ).all()
-            )
+        async with self.db.reading() as connection:
+            done = {row[0] for row in await connection.execute(_DONE, {"prefix": f"{prefix}%"})}
             missing = [
                 (unit.id, unit.name)
-                for unit in await precursor_registrations.units_missing(session, today.year)
+                for unit in await precursor_registrations.units_missing(connection, today.year)
             ]
         for unit_id, unit_name in missing:
             key = reminder_key(today.year, offset, unit_id)
@@ -75,8 +69,8 @@ class PrecursorReminders:
     async def _remind(
         self, unit_id: int, unit_name: str, year: int, offset: int, days_left: int
     ) -> int:
-        async with self.db.sessions() as session:
-            people = await precursors.keepers(session, unit_id)
+        async with self.db.reading() as connection:
+            people = await precursors.keepers(connection, unit_id)
         delivered = 0
         for person in people:
             lang = person_lang(person)

@@ -26,6 +26,7 @@ from storage import (
     precursor_year,
     precursors,
 )
+from storage.audit import audited
 from storage.db import Database
 from storage.models import utcnow
 
@@ -44,15 +45,15 @@ async def prepare_unit(
     """Read one unit's year; the report is written by the returned function (plain data
     only, so it may run in a thread). Raises `UnknownUnit` when no unit has that name."""
     await precursor_catalogue.ensure_loaded(db)
-    async with db.sessions() as session:
-        unit = await org.unit_by_name(session, unit_name)
+    async with db.reading() as connection:
+        unit = await org.unit_by_name(connection, unit_name)
         if unit is None:
             raise UnknownUnit(unit_name)
-        found = await precursor_registrations.registrations(session, year, unit_ids=[unit.id])
+        found = await precursor_registrations.registrations(connection, year, unit_ids=[unit.id])
         (data,) = await precursor_year.unit_years(
-            session, [unit], year, {item.unit_id: item for item in found}
+            connection, [unit], year, {item.unit_id: item for item in found}
         )
-        catalogue = await precursor_catalogue.catalogue_label(session)
+        catalogue = await precursor_catalogue.catalogue_label(connection)
     printing = Printing(printed_at=utcnow(), catalogue=catalogue, licence=licence)
     return partial(precursor_report.write_unit, data=data, year=year, printing=printing)
 
@@ -66,16 +67,16 @@ async def export_all(db: Database, year: int, out: Path, *, licence: str = "") -
 async def prepare_all(db: Database, year: int, *, licence: str = "") -> Callable[[Path], int]:
     """Read every unit's year; the roll-up is written by the returned function."""
     await precursor_catalogue.ensure_loaded(db)
-    async with db.sessions() as session:
-        registrations = await precursor_registrations.registrations(session, year)
-        units = await org.list_units(session, only_active=False)
+    async with db.reading() as connection:
+        registrations = await precursor_registrations.registrations(connection, year)
+        units = await org.list_units(connection, only_active=False)
         by_unit = {registration.unit_id: registration for registration in registrations}
         data = [
             item
-            for item in await precursor_year.unit_years(session, units, year, by_unit)
+            for item in await precursor_year.unit_years(connection, units, year, by_unit)
             if item.rows
         ]
-        catalogue = await precursor_catalogue.catalogue_label(session)
+        catalogue = await precursor_catalogue.catalogue_label(connection)
     printing = Printing(printed_at=utcnow(), catalogue=catalogue, licence=licence)
     return partial(
         precursor_report.write_all,
@@ -90,8 +91,8 @@ async def prepare_template(db: Database) -> Callable[[Path], int]:
     """The import template with the current substance list (`python -m bot precursors
     template`); the returned function writes it and returns the number of substances."""
     await precursor_catalogue.ensure_loaded(db)
-    async with db.sessions() as session:
-        substances = await precursors.substances(session)
+    async with db.reading() as connection:
+        substances = await precursors.substances(connection)
 
     def write(out: Path) -> int:
         write_template(out, substances)
@@ -164,9 +165,9 @@ async def import_rows(
         pass
 
     try:
-        async with db.transaction() as session:
+        async with audited(db) as connection:
             result = await precursor_import.import_rows(
-                session,
+                connection,
                 rows,
                 actor=actor,
                 today=today,

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, ValidationError
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.common import Card, notice_card, plain
 from cards.exports import with_export
@@ -45,14 +44,17 @@ from services.precursor_core import Access, Result, local_today, unit_home
 from services.precursor_workbooks import ImportOutcome
 from storage import (
     audit,
+    org,
     precursor_catalogue,
     precursor_entries,
     precursor_registrations,
     precursors,
 )
-from storage.db import Database
-from storage.models import Unit, utcnow
-from storage.precursor_models import PrecursorEntry, PrecursorRegistration
+from storage.audit import AuditedConnection, audited
+from storage.db import Database, HotConnection
+from storage.models import utcnow
+from storage.precursor_entries import EntryRow
+from storage.precursor_registrations import RegistrationRow
 
 log = logging.getLogger(__name__)
 
@@ -115,23 +117,23 @@ class DatabasePrecursorServices:
             self._catalogue_ready = True
 
     async def access(self, speaker: Speaker) -> Access:
-        async with self.db.sessions() as session:
-            found = await precursors.access(session, speaker.person_id)
+        async with self.db.reading() as connection:
+            found = await precursors.access(connection, speaker.person_id)
         return Access(
             [UnitRef(id=unit.id, name=unit.name) for unit in found.units],
             found.secretariat,
         )
 
-    async def _may_see_all(self, session: AsyncSession, speaker: Speaker) -> bool:
+    async def _may_see_all(self, connection: HotConnection, speaker: Speaker) -> bool:
         if speaker.is_admin:
             return True
-        return (await precursors.access(session, speaker.person_id)).secretariat
+        return (await precursors.access(connection, speaker.person_id)).secretariat
 
     async def _overview_refused(self, speaker: Speaker, what: str) -> Card:
         """Tell the speaker the overview is the secretariat's, and audit the attempt."""
-        async with self.db.transaction() as session:
+        async with audited(self.db) as connection:
             await precursors.refuse(
-                session, actor_id=speaker.person_id, what=what, entity="unit", entity_id=None
+                connection, actor_id=speaker.person_id, what=what, entity="unit", entity_id=None
             )
         lang = speaker.lang
         return notice_card(
@@ -140,35 +142,40 @@ class DatabasePrecursorServices:
 
     async def home(self, speaker: Speaker, unit_id: int) -> UnitHome | None:
         await self.ready()
-        async with self.db.sessions() as session:
-            if not await precursors.may_keep(session, speaker.person_id, unit_id):
+        async with self.db.reading() as connection:
+            if not await precursors.may_keep(connection, speaker.person_id, unit_id):
                 return None
-            unit = await session.get(Unit, unit_id)
+            unit = await org.unit(connection, unit_id)
             if unit is None:
                 return None
             return await unit_home(
-                session, unit, today=self.today(), deadline=self.deadline, licence=self.licence
+                connection, unit, today=self.today(), deadline=self.deadline, licence=self.licence
             )
 
     async def search(self, query: str) -> list[SubstanceInfo]:
         await self.ready()
-        async with self.db.sessions() as session:
-            return search(await precursors.substances(session), query)
+        async with self.db.reading() as connection:
+            return search(await precursors.substances(connection), query)
 
     async def holding(self, speaker: Speaker, unit_id: int, holding_id: int) -> HoldingView | None:
-        async with self.db.sessions() as session:
-            if not await precursors.may_keep(session, speaker.person_id, unit_id):
+        async with self.db.reading() as connection:
+            if not await precursors.may_keep(connection, speaker.person_id, unit_id):
                 return None
-            for view in await precursors.holdings_of(session, unit_id):
+            for view in await precursors.holdings_of(connection, unit_id):
                 if view.id == holding_id:
                     return view
         return None
 
     async def _refused(
-        self, session: AsyncSession, speaker: Speaker, what: str, entity: str, entity_id: object
+        self,
+        connection: AuditedConnection,
+        speaker: Speaker,
+        what: str,
+        entity: str,
+        entity_id: object,
     ) -> Result:
         await precursors.refuse(
-            session, actor_id=speaker.person_id, what=what, entity=entity, entity_id=entity_id
+            connection, actor_id=speaker.person_id, what=what, entity=entity, entity_id=entity_id
         )
         return Result(False, t(speaker.lang, "precursors.not_allowed.unit"), refused=True)
 
@@ -236,13 +243,13 @@ class DatabasePrecursorServices:
                 }.get(name, "precursors.error.too_long")
                 errors.setdefault(name, t(lang, key))
             return Result(False, errors=errors)
-        async with self.db.transaction() as session:
-            if not await precursors.may_keep(session, speaker.person_id, unit_id):
-                return await self._refused(session, speaker, "holding.add", "unit", unit_id)
+        async with audited(self.db) as connection:
+            if not await precursors.may_keep(connection, speaker.person_id, unit_id):
+                return await self._refused(connection, speaker, "holding.add", "unit", unit_id)
             outcome = await precursors.add_holding(
-                session, unit_id, form, actor_id=speaker.person_id, licence=self.licence
+                connection, unit_id, form, actor_id=speaker.person_id, licence=self.licence
             )
-            substance = await precursors.substance(session, form.substance_id)
+            substance = await precursors.substance(connection, form.substance_id)
         if not outcome.changed or substance is None:
             problem = outcome.problem or "precursors.error.substance"
             field = "substance_id"
@@ -260,18 +267,18 @@ class DatabasePrecursorServices:
 
     async def remove_holding(self, speaker: Speaker, unit_id: int, holding_id: int) -> Result:
         lang = speaker.lang
-        async with self.db.transaction() as session:
-            row = await precursors.holding(session, holding_id)
+        async with audited(self.db) as connection:
+            row = await precursors.holding(connection, holding_id)
             if row is None or row.unit_id != unit_id:
                 return Result(False, t(lang, "precursors.error.holding"))
-            if not await precursors.may_keep(session, speaker.person_id, unit_id):
+            if not await precursors.may_keep(connection, speaker.person_id, unit_id):
                 return await self._refused(
-                    session, speaker, "holding.remove", precursors.HOLDING, holding_id
+                    connection, speaker, "holding.remove", precursors.HOLDING, holding_id
                 )
             outcome = await precursors.remove_holding(
-                session, holding_id, actor_id=speaker.person_id
+                connection, holding_id, actor_id=speaker.person_id
             )
-            substance = await precursors.substance(session, row.substance_id)
+            substance = await precursors.substance(connection, row.substance_id)
         if not outcome.changed or substance is None:
             return Result(False, t(lang, outcome.problem or "precursors.error.holding"))
         return Result(True, t(lang, "precursors.removed", substance=substance.name(lang)))
@@ -297,16 +304,16 @@ class DatabasePrecursorServices:
                 errors.setdefault(name, t(lang, FIELD_ERRORS.get(name, "precursors.error.form")))
             return Result(False, errors=errors)
         today = self.today()
-        async with self.db.transaction() as session:
-            row = await precursors.holding(session, holding_id)
+        async with audited(self.db) as connection:
+            row = await precursors.holding(connection, holding_id)
             if row is None or row.unit_id != unit_id:
                 return Result(False, t(lang, "precursors.error.holding"))
-            if not await precursors.may_keep(session, speaker.person_id, unit_id):
+            if not await precursors.may_keep(connection, speaker.person_id, unit_id):
                 return await self._refused(
-                    session, speaker, f"entry.{kind.value}", precursors.HOLDING, holding_id
+                    connection, speaker, f"entry.{kind.value}", precursors.HOLDING, holding_id
                 )
             outcome = await precursor_entries.record(
-                session,
+                connection,
                 holding_id,
                 form,
                 actor_id=speaker.person_id,
@@ -314,13 +321,13 @@ class DatabasePrecursorServices:
                 licence=self.licence,
                 submission_key=submission_key,
             )
-            substance = await precursors.substance(session, row.substance_id)
+            substance = await precursors.substance(connection, row.substance_id)
             entry = (
-                await session.get(PrecursorEntry, outcome.entity_id)
-                if outcome.changed or outcome.done_before
+                await precursor_entries.entry(connection, outcome.entity_id)
+                if (outcome.changed or outcome.done_before) and outcome.entity_id is not None
                 else None
             )
-            lines = (await precursors.lines_of(session, [holding_id]))[holding_id]
+            lines = (await precursors.lines_of(connection, [holding_id]))[holding_id]
         assert substance is not None
         if entry is None:
             if outcome.errors:
@@ -334,22 +341,22 @@ class DatabasePrecursorServices:
 
     async def recorded_before(self, speaker: Speaker, submission_key: str) -> str | None:
         """What the speaker was told about the entry their card stored, if it stored one."""
-        async with self.db.sessions() as session:
+        async with self.db.reading() as connection:
             entry = await precursor_entries.entry_of_submission(
-                session, submission_key, speaker.person_id
+                connection, submission_key, speaker.person_id
             )
-            row = await precursors.holding(session, entry.holding_id) if entry else None
+            row = await precursors.holding(connection, entry.holding_id) if entry else None
             if entry is None or row is None:
                 return None
-            substance = await precursors.substance(session, row.substance_id)
-            lines = (await precursors.lines_of(session, [row.id]))[row.id]
+            substance = await precursors.substance(connection, row.substance_id)
+            lines = (await precursors.lines_of(connection, [row.id]))[row.id]
         assert substance is not None
         return self._entry_message(speaker.lang, entry, lines, substance)
 
     def _entry_message(
         self,
         lang: Lang,
-        entry: PrecursorEntry,
+        entry: EntryRow,
         lines: list[LedgerLine],
         substance: SubstanceInfo,
     ) -> str:
@@ -438,11 +445,11 @@ class DatabasePrecursorServices:
         submission_key: str | None,
     ) -> Result:
         lang = speaker.lang
-        async with self.db.transaction() as session:
-            if not await precursors.may_keep(session, speaker.person_id, unit_id):
-                return await self._refused(session, speaker, "register", "unit", unit_id)
+        async with audited(self.db) as connection:
+            if not await precursors.may_keep(connection, speaker.person_id, unit_id):
+                return await self._refused(connection, speaker, "register", "unit", unit_id)
             outcome = await precursor_registrations.register(
-                session,
+                connection,
                 unit_id,
                 year,
                 actor_id=speaker.person_id,
@@ -451,32 +458,28 @@ class DatabasePrecursorServices:
                 submission_key=submission_key,
             )
             registration = (
-                await session.get(PrecursorRegistration, outcome.entity_id)
-                if outcome.changed or outcome.done_before
+                await precursor_registrations.registration(connection, outcome.entity_id)
+                if (outcome.changed or outcome.done_before) and outcome.entity_id is not None
                 else None
             )
-            unit = await session.get(Unit, unit_id)
-        if registration is None or unit is None:
+        if registration is None:
             return Result(False, t(lang, outcome.problem or "precursors.error.holding"))
-        return Result(True, self._registered_message(lang, registration, unit))
+        return Result(True, self._registered_message(lang, registration))
 
     async def registered_before(self, speaker: Speaker, submission_key: str) -> str | None:
         """What the speaker was told about the registration their card gave, if it gave one."""
-        async with self.db.sessions() as session:
+        async with self.db.reading() as connection:
             registration = await precursor_registrations.registration_of_submission(
-                session, submission_key, speaker.person_id
+                connection, submission_key, speaker.person_id
             )
-            unit = await session.get(Unit, registration.unit_id) if registration else None
-        if registration is None or unit is None:
+        if registration is None:
             return None
-        return self._registered_message(speaker.lang, registration, unit)
+        return self._registered_message(speaker.lang, registration)
 
-    def _registered_message(
-        self, lang: Lang, registration: PrecursorRegistration, unit: Unit
-    ) -> str:
+    def _registered_message(self, lang: Lang, registration: RegistrationRow) -> str:
         none = registration.status == RegistrationStatus.NONE.value
         key = "precursors.registered_none" if none else "precursors.registered"
-        return t(lang, key, unit=plain(unit.name), year=registration.year)
+        return t(lang, key, unit=plain(registration.unit_name), year=registration.year)
 
     # -- ledger and reversal -------------------------------------------------------------------
 
@@ -490,18 +493,18 @@ class DatabasePrecursorServices:
         error: str | None = None,
         values: dict[str, Any] | None = None,
     ) -> Card | None:
-        async with self.db.sessions() as session:
-            if not await precursors.may_keep(session, speaker.person_id, unit_id):
+        async with self.db.reading() as connection:
+            if not await precursors.may_keep(connection, speaker.person_id, unit_id):
                 return None
-            views = await precursors.holdings_of(session, unit_id, include_inactive=True)
+            views = await precursors.holdings_of(connection, unit_id, include_inactive=True)
             holding = next((view for view in views if view.id == holding_id), None)
-            unit = await session.get(Unit, unit_id)
+            unit = await org.unit(connection, unit_id)
             if holding is None or unit is None:
                 return None
             entries = [
                 entry
                 for _, entry in await precursors.entries_of(
-                    session, [holding_id], newest_first=True
+                    connection, [holding_id], newest_first=True
                 )
             ]
         reversible = [
@@ -529,14 +532,14 @@ class DatabasePrecursorServices:
         entry_id_text = reversal.entry_id.strip()
         entry_id = row_id(entry_id_text)
         reason = reversal.reason.strip() or None
-        async with self.db.transaction() as session:
-            row = await precursors.holding(session, holding_id)
+        async with audited(self.db) as connection:
+            row = await precursors.holding(connection, holding_id)
             if row is None:
                 return notice_card(heading, t(lang, "precursors.error.holding"))
             unit_id = row.unit_id
-            if not await precursors.may_keep(session, speaker.person_id, unit_id):
+            if not await precursors.may_keep(connection, speaker.person_id, unit_id):
                 await precursors.refuse(
-                    session,
+                    connection,
                     actor_id=speaker.person_id,
                     what="reverse",
                     entity=precursors.HOLDING,
@@ -544,7 +547,7 @@ class DatabasePrecursorServices:
                 )
                 return notice_card(heading, t(lang, "precursors.not_allowed.unit"))
             owner = (
-                await precursor_entries.entry_holding(session, entry_id)
+                await precursor_entries.entry_holding(connection, entry_id)
                 if entry_id is not None
                 else None
             )
@@ -552,9 +555,9 @@ class DatabasePrecursorServices:
                 outcome = precursors.Outcome(False, "precursors.reverse.not_found")
             else:
                 outcome = await precursor_entries.reverse(
-                    session, entry_id, actor_id=speaker.person_id, reason=reason
+                    connection, entry_id, actor_id=speaker.person_id, reason=reason
                 )
-            substance = await precursors.substance(session, row.substance_id)
+            substance = await precursors.substance(connection, row.substance_id)
         assert substance is not None
         if outcome.changed:
             notice = t(lang, "precursors.reversed", number=entry_id_text)
@@ -586,9 +589,9 @@ class DatabasePrecursorServices:
         lang = speaker.lang
         today = self.today()
         year = year or today.year
-        async with self.db.sessions() as session:
-            allowed = await self._may_see_all(session, speaker)
-            rows = await precursor_registrations.registrations(session, year) if allowed else []
+        async with self.db.reading() as connection:
+            allowed = await self._may_see_all(connection, speaker)
+            rows = await precursor_registrations.registrations(connection, year) if allowed else []
         if not allowed:
             return await self._overview_refused(speaker, "overview")
         due = deadline_for(year, self.deadline)
@@ -609,16 +612,16 @@ class DatabasePrecursorServices:
         if unit_id is None:
             return await self.overview_card(speaker)
         await self.ready()
-        async with self.db.sessions() as session:
-            allowed = await self._may_see_all(session, speaker)
+        async with self.db.reading() as connection:
+            allowed = await self._may_see_all(connection, speaker)
         if not allowed:
             return await self._overview_refused(speaker, "unit_status")
-        async with self.db.sessions() as session:
-            unit = await session.get(Unit, unit_id)
+        async with self.db.reading() as connection:
+            unit = await org.unit(connection, unit_id)
             if unit is None:
                 return notice_card(t(lang, "precursors.pick.title"), t(lang, "card.stale"))
             home = await unit_home(
-                session,
+                connection,
                 unit,
                 today=self.today(),
                 deadline=self.deadline,

@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from domain.actor import Speaker
 from domain.exports import ExportRequest
 from domain.proofs import CleanProof, ProofProblem, ProofRef, RecordKind, prepare_proof
 from services.exports import Built, Missing, NotAllowed, Offer
 from storage import audit, proofs, wellbeing
-from storage.db import Database
+from storage.audit import audited
+from storage.db import Database, HotConnection
 from storage.documentation import ENTITY as DUTY_ENTITY
 from storage.models import utcnow
 from storage.proofs import FoundProof, ProofTarget
@@ -68,8 +67,8 @@ class ProofServices:
     async def may_attach(self, speaker: Speaker, ref: ProofRef) -> Attached:
         """Whether the speaker may attach a proof to `ref` (checked before the file is
         fetched); a refusal is audited."""
-        async with self.db.sessions() as session:
-            refusal = await self._attach_refusal(session, speaker, ref)
+        async with self.db.reading() as connection:
+            refusal = await self._attach_refusal(connection, speaker, ref)
         if refusal is not None:
             await self.refuse(speaker, ref, refusal)
         return Attached(ref, refused=refusal)
@@ -91,8 +90,8 @@ class ProofServices:
         """Store the file as the record's proof (replacing an earlier one), in one transaction
         with its audit event; or why not (audited)."""
         prepared = await asyncio.to_thread(prepare_proof, data, name, file_type)
-        async with self.db.transaction() as session:
-            refusal = await self._attach_refusal(session, speaker, ref)
+        async with audited(self.db) as connection:
+            refusal = await self._attach_refusal(connection, speaker, ref)
             if refusal is None and not isinstance(prepared, CleanProof):
                 refusal = (
                     AttachRefusal.TOO_MANY_PIXELS
@@ -101,7 +100,7 @@ class ProofServices:
                 )
             if refusal is not None or not isinstance(prepared, CleanProof):
                 await audit.record(
-                    session,
+                    connection,
                     actor=speaker.actor,
                     action=f"{ATTACH}.refused",
                     entity_type=_entity(ref),
@@ -109,9 +108,9 @@ class ProofServices:
                     after={"reason": (refusal or AttachRefusal.TYPE).value},
                 )
                 return Attached(ref, refused=refusal or AttachRefusal.TYPE)
-            file_id, replaced = await proofs.put(session, ref, prepared, now=self.clock())
+            file_id, replaced = await proofs.put(connection, ref, prepared, now=self.clock())
             await audit.record(
-                session,
+                connection,
                 actor=speaker.actor,
                 action=ATTACH,
                 entity_type=_entity(ref),
@@ -127,12 +126,12 @@ class ProofServices:
         return Attached(ref, name=prepared.name, replaced=replaced)
 
     async def _attach_refusal(
-        self, session: AsyncSession, speaker: Speaker, ref: ProofRef
+        self, connection: HotConnection, speaker: Speaker, ref: ProofRef
     ) -> AttachRefusal | None:
-        found = await proofs.target(session, ref)
+        found = await proofs.target(connection, ref)
         if found is None:
             return AttachRefusal.UNKNOWN
-        access = await wellbeing.access_of(session, speaker.person_id, is_admin=speaker.is_admin)
+        access = await wellbeing.access_of(connection, speaker.person_id, is_admin=speaker.is_admin)
         if ref.kind is RecordKind.TRAINING:
             allowed = access.person_id is not None and access.leads_or_coordinates(found.unit_id)
         else:
@@ -156,9 +155,9 @@ class ProofServices:
     async def sent(self, speaker: Speaker, built: Built) -> None:
         """The audit event of a proof that reached the reader's chat (never its content)."""
         file_id = built.offer.request.proof_id or 0
-        async with self.db.sessions() as session:
-            found = await proofs.read(session, file_id, data=False)
-        async with audit.audited(self.db) as connection:
+        async with self.db.reading() as reading:
+            found = await proofs.read(reading, file_id, data=False)
+        async with audited(self.db) as connection:
             await audit.record(
                 connection,
                 actor=speaker.actor,
@@ -173,11 +172,11 @@ class ProofServices:
     ) -> FoundProof:
         if request.proof_id is None:
             raise Missing("proof")
-        async with self.db.sessions() as session:
-            found = await proofs.read(session, request.proof_id, data=data)
+        async with self.db.reading() as connection:
+            found = await proofs.read(connection, request.proof_id, data=data)
             if found is None:
                 raise Missing("proof")
-            allowed = await self._may_read(session, speaker, found.target)
+            allowed = await self._may_read(connection, speaker, found.target)
         if not allowed:
             await audit.record_refusal(
                 self.db,
@@ -190,12 +189,12 @@ class ProofServices:
         return found
 
     @staticmethod
-    async def _may_read(session: AsyncSession, speaker: Speaker, found: ProofTarget) -> bool:
+    async def _may_read(connection: HotConnection, speaker: Speaker, found: ProofTarget) -> bool:
         if speaker.person_id is None:
             return False
         if found.person_id is None:  # a documentation record: the overview is for everyone
             return True
         if found.person_id == speaker.person_id:
             return True
-        access = await wellbeing.access_of(session, speaker.person_id, is_admin=speaker.is_admin)
+        access = await wellbeing.access_of(connection, speaker.person_id, is_admin=speaker.is_admin)
         return access.leads_or_coordinates(found.unit_id)

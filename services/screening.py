@@ -8,21 +8,21 @@ from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.common import Card, format_day, notice_card, plain
 from cards.screening import answer_card, ask_card
 from domain.actor import Speaker
 from domain.i18n import Lang, local_date, preferred_lang, t
 from domain.ids import CardId, ChosenId
-from domain.org import Role, UnitRef
+from domain.org import Role
 from domain.screening import AnswerForm, ScreeningStatus, ScreeningView, answer_problems
 from domain.wellbeing import Access
 from services.actions import CardData, CardInputs, Verb
 from services.ports import Clock, Notifier
-from storage import audit, org, rows, screening, wellbeing
-from storage.db import Database
-from storage.models import Unit, utcnow
+from storage import audit, documentation, org, rows, screening, wellbeing
+from storage.audit import audited
+from storage.db import Database, HotConnection
+from storage.models import utcnow
 from storage.rows import PersonRow, Speaking
 from storage.screening import ENTITY
 
@@ -63,10 +63,10 @@ class DatabaseScreeningServices:
         ]
 
     async def ask(self, speaker: Speaker, data: AskData) -> Card:
-        async with self.db.sessions() as session:
-            unit = await _unit(session, data.unit_id)
-            access = await self._access(session, speaker)
-            units = [UnitRef(id=u.id, name=u.name) for u in await org.list_units(session)]
+        async with self.db.reading() as connection:
+            unit = await documentation.active_unit(connection, data.unit_id)
+            access = await self._access(connection, speaker)
+            units = await org.unit_choices(connection)
         if unit is None:
             return self._notice(speaker, "screening.unknown")
         if not access.may_record(unit.id):
@@ -77,14 +77,14 @@ class DatabaseScreeningServices:
     async def send(self, speaker: Speaker, sent: SendInputs) -> Card:
         """Store the request and send the asked unit's AMKs (or leaders) their card."""
         lang = speaker.lang
-        async with self.db.transaction() as session:
-            unit = await _unit(session, sent.unit_id)
+        async with audited(self.db) as connection:
+            unit = await documentation.active_unit(connection, sent.unit_id)
             if unit is None:
                 return self._notice(speaker, "screening.unknown")
-            access = await self._access(session, speaker)
+            access = await self._access(connection, speaker)
             if speaker.person_id is None or not access.may_record(unit.id):
                 await audit.record(
-                    session,
+                    connection,
                     actor=speaker.actor,
                     action="screening.request.refused",
                     entity_type="unit",
@@ -92,19 +92,23 @@ class DatabaseScreeningServices:
                     after={"reason": "not_allowed"},
                 )
                 return self._notice(speaker, "screening.not_allowed")
-            partner = None if sent.partner_id is None else await _unit(session, sent.partner_id)
+            partner = (
+                None
+                if sent.partner_id is None
+                else await documentation.active_unit(connection, sent.partner_id)
+            )
             if partner is None or partner.id == unit.id:
-                units = [UnitRef(id=u.id, name=u.name) for u in await org.list_units(session)]
+                units = await org.unit_choices(connection)
                 return ask_card(lang, unit, units, error=t(lang, "screening.field.partner.error"))
-            request = await screening.add_request(
-                session,
+            request_id = await screening.add_request(
+                connection,
                 unit_id=unit.id,
                 partner_id=partner.id,
                 actor_id=speaker.person_id,
                 actor=speaker.actor,
             )
-            view = await screening.get(session, request.id)
-            told = await _answerers(session, partner.id)
+            view = await screening.get(connection, request_id)
+            told = await _answerers(connection, partner.id)
         assert view is not None
         if not told:
             return self._notice(speaker, "screening.nobody", partner=plain(partner.name))
@@ -123,14 +127,14 @@ class DatabaseScreeningServices:
         lang = speaker.lang
         values = data.inputs()
         planned_on: date | None = None
-        async with self.db.transaction() as session:
-            view = await screening.get(session, data.request_id)
+        async with audited(self.db) as connection:
+            view = await screening.get(connection, data.request_id)
             if view is None:
                 return self._notice(speaker, "screening.unknown")
-            access = await self._access(session, speaker)
+            access = await self._access(connection, speaker)
             if speaker.person_id is None or not access.may_record(view.partner_id):
                 await audit.record(
-                    session,
+                    connection,
                     actor=speaker.actor,
                     action="screening.answer.refused",
                     entity_type=ENTITY,
@@ -147,7 +151,7 @@ class DatabaseScreeningServices:
                     return answer_card(lang, view, values=values, errors=errors)
                 planned_on = problems.planned_on
             changed = await screening.answer(
-                session,
+                connection,
                 view.id,
                 status=status,
                 planned_on=planned_on,
@@ -155,8 +159,8 @@ class DatabaseScreeningServices:
                 actor=speaker.actor,
                 now=self.clock(),
             )
-            answered = await screening.get(session, view.id)
-            told = await askers(session, view)
+            answered = await screening.get(connection, view.id)
+            told = await askers(connection, view)
         assert answered is not None
         if not changed:
             return answer_card(lang, answered, notice=t(lang, "screening.already"))
@@ -193,8 +197,8 @@ class DatabaseScreeningServices:
 
     # -- helpers -------------------------------------------------------------------------------
 
-    async def _access(self, session: AsyncSession, speaker: Speaker) -> Access:
-        return await wellbeing.access_of(session, speaker.person_id, is_admin=speaker.is_admin)
+    async def _access(self, connection: HotConnection, speaker: Speaker) -> Access:
+        return await wellbeing.access_of(connection, speaker.person_id, is_admin=speaker.is_admin)
 
     async def _refuse(self, speaker: Speaker, action: str, unit_id: int) -> None:
         await audit.record_refusal(
@@ -210,26 +214,19 @@ def person_lang(person: Speaking) -> Lang:
     return preferred_lang(person.language_override, person.locale)
 
 
-async def _unit(session: AsyncSession, unit_id: int) -> UnitRef | None:
-    unit = await session.get(Unit, unit_id)
-    if unit is None or not unit.active:
-        return None
-    return UnitRef(id=unit.id, name=unit.name)
-
-
-async def _answerers(session: AsyncSession, unit_id: int) -> list[PersonRow]:
+async def _answerers(connection: HotConnection, unit_id: int) -> list[PersonRow]:
     """The unit's AMKs, or its leaders when it has none."""
-    return await org.holders(session, unit_id, Role.AMK) or await org.holders(
-        session, unit_id, Role.LEADER
+    return await org.holders(connection, unit_id, Role.AMK) or await org.holders(
+        connection, unit_id, Role.LEADER
     )
 
 
-async def askers(session: AsyncSession, view: ScreeningView) -> list[PersonRow]:
+async def askers(connection: HotConnection, view: ScreeningView) -> list[PersonRow]:
     """The asking unit's AMKs and the person who asked (once each)."""
-    people = {p.id: p for p in await org.holders(session, view.unit_id, Role.AMK)}
-    asker_id = await screening.requested_by(session, view.id)
+    people = {p.id: p for p in await org.holders(connection, view.unit_id, Role.AMK)}
+    asker_id = await screening.requested_by(connection, view.id)
     if asker_id is not None and asker_id not in people:
-        asker = await rows.person(session, asker_id)
+        asker = await rows.person(connection, asker_id)
         if asker is not None:
             people[asker.id] = asker
     return list(people.values())

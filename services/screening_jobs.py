@@ -37,8 +37,8 @@ class ScreeningReminders:
         today = local_date(now)
         if self._done_on == today:
             return
-        async with self.db.sessions() as session:
-            waiting = await screening.unanswered(session)
+        async with self.db.reading() as connection:
+            waiting = await screening.unanswered(connection)
         for view in waiting:
             stage = open_request_stage(view.requested_on, today)
             if stage is None:
@@ -53,11 +53,11 @@ class ScreeningReminders:
 
     async def _remind(self, view: ScreeningView, today: date) -> int:
         """The asked unit's AMKs and leaders get the request's card again, with a reminder."""
-        async with self.db.sessions() as session:
+        async with self.db.reading() as connection:
             people: dict[int, PersonRow] = {
                 person.id: person
                 for role in (Role.AMK, Role.LEADER)
-                for person in await org.holders(session, view.partner_id, role)
+                for person in await org.holders(connection, view.partner_id, role)
             }
         days = (today - view.requested_on).days
         sent = 0
@@ -74,8 +74,8 @@ class ScreeningReminders:
 
     async def _tell(self, view: ScreeningView) -> int:
         """The asking unit's AMKs and the person who asked hear nobody has answered."""
-        async with self.db.sessions() as session:
-            people = await askers(session, view)
+        async with self.db.reading() as connection:
+            people = await askers(connection, view)
         sent = 0
         for person in people:
             lang = person_lang(person)

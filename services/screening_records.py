@@ -17,7 +17,6 @@ from datetime import date
 from typing import Any, Final
 
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.common import Card, notice_card
 from cards.screening_records import check_card, record_card, saved_card
@@ -41,10 +40,19 @@ from services.actions import CardData, CardInputs, InputText, Verb
 from services.people import fill_in, look_up
 from services.ports import Clock, Directory
 from services.wellbeing_core import item_flags
-from storage import audit, people, screening, screening_records, wellbeing, wellbeing_items
-from storage.db import Database
-from storage.models import Person, Unit, utcnow
-from storage.screening_models import Screening
+from storage import (
+    audit,
+    documentation,
+    people,
+    rows,
+    screening,
+    screening_records,
+    wellbeing,
+    wellbeing_items,
+)
+from storage.db import Database, HotConnection
+from storage.models import utcnow
+from storage.screening_records import ScreeningRow
 
 _BATCH: Final = re.compile(r"[0-9a-f]{32}")
 _FORM_FIELDS: Final = ("kind", "state", "day", "request_id", "proof")
@@ -81,7 +89,7 @@ class _Target:
 
     unit: UnitRef
     access: Access
-    planned: Screening | None
+    planned: ScreeningRow | None
     requests: list[ScreeningView]
     owner: str  # the recorder, as a finding's owner when none is given
 
@@ -158,6 +166,7 @@ class ScreeningRecords:
         assert speaker.person_id is not None
         partner_id = _partner(target, form)
         found = await look_up(self.db, self.directory, [draft.owner_upn for draft in drafts])
+        # The findings become items through the well-being flow's session-based writes.
         async with self.db.transaction() as session:
             row = await screening_records.save(
                 session,
@@ -167,10 +176,10 @@ class ScreeningRecords:
                 actor_id=speaker.person_id,
                 actor=speaker.actor,
                 batch=batch,
-                planned=None
-                if target.planned is None
-                else await session.get(Screening, target.planned.id),
+                planned_id=None if target.planned is None else target.planned.id,
             )
+            if row is None:  # recorded as held meanwhile
+                return self._notice(lang, "screening.unknown")
             if drafts:
                 await fill_in(session, found)
                 await wellbeing_items.add_items(
@@ -183,7 +192,9 @@ class ScreeningRecords:
                     batch=batch,
                     screening_id=row.id,
                 )
-            views = await screening_records.of_unit(session, target.unit.id, limit=50)
+            views = await screening_records.of_unit(
+                await rows.connection_of(session), target.unit.id, limit=50
+            )
         view = next(v for v in views if v.id == row.id)
         return saved_card(lang, target.unit, view, today=today)
 
@@ -194,18 +205,22 @@ class ScreeningRecords:
     ) -> _Target | Card:
         """The unit and what its form needs, if the speaker may record for it; otherwise
         the answer (a refusal is audited)."""
-        async with self.db.sessions() as session:
-            unit = await session.get(Unit, unit_id)
+        async with self.db.reading() as connection:
+            unit = await documentation.active_unit(connection, unit_id)
             access = await wellbeing.access_of(
-                session, speaker.person_id, is_admin=speaker.is_admin
+                connection, speaker.person_id, is_admin=speaker.is_admin
             )
             allowed = speaker.person_id is not None and access.may_record(unit_id)
             planned = None
             if allowed and screening_id is not None:
-                planned = await screening_records.planned_of(session, screening_id, unit_id)
-            requests = await _linkable(session, unit_id, planned) if allowed else []
-            person = await session.get(Person, speaker.person_id) if allowed else None
-        if unit is None or not unit.active:
+                planned = await screening_records.planned_of(connection, screening_id, unit_id)
+            requests = await _linkable(connection, unit_id, planned) if allowed else []
+            person = (
+                await rows.person(connection, speaker.person_id)
+                if allowed and speaker.person_id is not None
+                else None
+            )
+        if unit is None:
             return self._notice(speaker.lang, "screening.unknown")
         if not allowed:
             await audit.record_refusal(
@@ -221,7 +236,7 @@ class ScreeningRecords:
         owner = people.input_value(person, picker=False) or (
             person.aad_object_id if person is not None and person.aad_object_id else ""
         )
-        return _Target(UnitRef(id=unit.id, name=unit.name), access, planned, requests, owner)
+        return _Target(unit, access, planned, requests, owner)
 
     def _card(
         self,
@@ -248,15 +263,15 @@ class ScreeningRecords:
 
 
 async def _linkable(
-    session: AsyncSession, unit_id: int, planned: Screening | None
+    connection: HotConnection, unit_id: int, planned: ScreeningRow | None
 ) -> list[ScreeningView]:
     """The unit's accepted sister-screening requests not yet linked to a held screening of
     it (the planned screening's own request stays offered)."""
-    linked = await screening_records.linked_requests(session, unit_id)
+    linked = await screening_records.linked_requests(connection, unit_id)
     keep = planned.request_id if planned is not None else None
     return [
         view
-        for view in await screening.accepted_of(session, unit_id)
+        for view in await screening.accepted_of(connection, unit_id)
         if view.id not in linked or view.id == keep
     ]
 

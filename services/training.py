@@ -11,22 +11,22 @@ from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.common import Card, notice_card
 from cards.training import format_day, mine_card, record_card, unit_card
 from domain.actor import Speaker
 from domain.i18n import local_date, t
 from domain.ids import CardId, MaybeCardId
-from domain.org import UnitRef, is_email
+from domain.org import is_email
 from domain.proofs import training_ref
 from domain.training import TrainingForm, form_problems
 from domain.wellbeing import Access
 from services.actions import CardData, CardInputs, Verb
 from services.ports import Clock
-from storage import audit, org, training, wellbeing
-from storage.db import Database
-from storage.models import Unit, utcnow
+from storage import audit, documentation, org, training, wellbeing
+from storage.audit import audited
+from storage.db import Database, HotConnection
+from storage.models import utcnow
 
 _FIELD_ERRORS = {
     "person": "training.field.person.error",
@@ -75,8 +75,8 @@ class DatabaseTrainingServices:
         """The speaker's own records in every unit."""
         records = []
         if speaker.person_id is not None:
-            async with self.db.sessions() as session:
-                records = await training.of_person(session, speaker.person_id)
+            async with self.db.reading() as connection:
+                records = await training.of_person(connection, speaker.person_id)
         return mine_card(speaker.lang, records, back_to=choice.unit_id)
 
     async def unit(self, speaker: Speaker, sent: UnitInputs) -> Card:
@@ -84,11 +84,11 @@ class DatabaseTrainingServices:
         e-mail was typed."""
         lang = speaker.lang
         typed = str(sent.inputs().get("person") or "").strip()
-        async with self.db.sessions() as session:
-            unit = await self._unit(session, sent.unit_id)
+        async with self.db.reading() as connection:
+            unit = await documentation.active_unit(connection, sent.unit_id)
             if unit is None:
                 return self._unknown(speaker)
-            access = await self._access(session, speaker)
+            access = await self._access(connection, speaker)
             if not self._staff(access, unit.id):
                 refused = True
             else:
@@ -98,13 +98,15 @@ class DatabaseTrainingServices:
                 if typed and not is_email(typed):
                     error = t(lang, "training.unit.filter.error")
                 elif typed:
-                    person = await org.find_person(session, upn=typed)
+                    person = await org.find_person(connection, upn=typed)
                     if person is None:
                         error = t(lang, "training.unit.unknown_person")
                     else:
                         person_id = person.id
                 if error is None:
-                    records, total = await training.of_unit(session, unit.id, person_id=person_id)
+                    records, total = await training.of_unit(
+                        connection, unit.id, person_id=person_id
+                    )
                 else:
                     records, total = [], 0
         if refused:
@@ -115,9 +117,9 @@ class DatabaseTrainingServices:
         )
 
     async def form(self, speaker: Speaker, ref: UnitData) -> Card:
-        async with self.db.sessions() as session:
-            unit = await self._unit(session, ref.unit_id)
-            access = await self._access(session, speaker)
+        async with self.db.reading() as connection:
+            unit = await documentation.active_unit(connection, ref.unit_id)
+            access = await self._access(connection, speaker)
         if unit is None:
             return self._unknown(speaker)
         if not self._staff(access, unit.id):
@@ -131,14 +133,14 @@ class DatabaseTrainingServices:
         lang = speaker.lang
         values = sent.inputs()
         today = self._today()
-        async with self.db.transaction() as session:
-            unit = await self._unit(session, sent.unit_id)
+        async with audited(self.db) as connection:
+            unit = await documentation.active_unit(connection, sent.unit_id)
             if unit is None:
                 return self._unknown(speaker)
-            access = await self._access(session, speaker)
+            access = await self._access(connection, speaker)
             if speaker.person_id is None or not self._staff(access, unit.id):
                 await audit.record(
-                    session,
+                    connection,
                     actor=speaker.actor,
                     action="training.record.refused",
                     entity_type="unit",
@@ -151,17 +153,17 @@ class DatabaseTrainingServices:
                 errors = {field: t(lang, key) for field, key in checked.items()}
                 return record_card(lang, unit, today=today, values=values, errors=errors)
             person = await org.upsert_person(
-                session, aad_object_id=None, upn=checked.person, name=None
+                connection, aad_object_id=None, upn=checked.person, name=None
             )
             saved = await training.add_record(
-                session,
+                connection,
                 unit_id=unit.id,
                 person_id=person.id,
                 form=checked,
                 actor_id=speaker.person_id,
                 actor=speaker.actor,
             )
-            records, total = await training.of_unit(session, unit.id)
+            records, total = await training.of_unit(connection, unit.id)
             name = org.describe_person(person)
         notice = t(
             lang,
@@ -178,20 +180,13 @@ class DatabaseTrainingServices:
     def _today(self) -> date:
         return local_date(self.clock())
 
-    async def _access(self, session: AsyncSession, speaker: Speaker) -> Access:
-        return await wellbeing.access_of(session, speaker.person_id, is_admin=speaker.is_admin)
+    async def _access(self, connection: HotConnection, speaker: Speaker) -> Access:
+        return await wellbeing.access_of(connection, speaker.person_id, is_admin=speaker.is_admin)
 
     @staticmethod
     def _staff(access: Access, unit_id: int) -> bool:
         """The unit's leaders and AMKs: they read and record its training."""
         return access.person_id is not None and access.leads_or_coordinates(unit_id)
-
-    @staticmethod
-    async def _unit(session: AsyncSession, unit_id: int) -> UnitRef | None:
-        unit = await session.get(Unit, unit_id)
-        if unit is None or not unit.active:
-            return None
-        return UnitRef(id=unit.id, name=unit.name)
 
     async def _refuse(self, speaker: Speaker, action: str, unit_id: int) -> None:
         await audit.record_refusal(

@@ -12,6 +12,7 @@ from domain.precursor_import import RowError
 from domain.training_import import ImportedTraining, check_row
 from reports.training_import import describe, read_import, write_template
 from storage import org, training
+from storage.audit import audited
 from storage.db import Database
 
 
@@ -25,8 +26,8 @@ class ImportOutcome:
 
 
 async def write_import_template(db: Database, out: Path) -> None:
-    async with db.sessions() as session:
-        names = [unit.name for unit in await org.list_units(session)]
+    async with db.reading() as connection:
+        names = [unit.name for unit in await org.unit_choices(connection)]
     write_template(out, names)
 
 
@@ -38,8 +39,8 @@ async def import_file(
     rows, problems = read_import(path)
     if problems:
         return ImportOutcome([describe(lang, problem) for problem in problems], 0, False)
-    async with db.transaction() as session:
-        units = {unit.name.casefold(): unit.id for unit in await org.list_units(session)}
+    async with audited(db) as connection:
+        units = {unit.name.casefold(): unit.id for unit in await org.unit_choices(connection)}
         records: list[ImportedTraining] = []
         errors: list[RowError] = []
         for row in rows:
@@ -51,10 +52,10 @@ async def import_file(
             return ImportOutcome([describe(lang, error) for error in errors], len(records), False)
         for record in records:
             person = await org.upsert_person(
-                session, aad_object_id=None, upn=record.form.person, name=None
+                connection, aad_object_id=None, upn=record.form.person, name=None
             )
             await training.add_record(
-                session,
+                connection,
                 unit_id=record.unit_id,
                 person_id=person.id,
                 form=record.form,

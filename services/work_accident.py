@@ -14,7 +14,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.common import Card, notice_card, plain
 from cards.work_accident import (
@@ -43,10 +42,11 @@ from domain.work_accident_forms import (
 )
 from services.actions import CardInputs, Verb
 from services.ports import Notifier
-from storage import org, work_accident
-from storage.db import Database
+from storage import org, rows, work_accident
+from storage.audit import AuditedConnection, audited
+from storage.db import Database, HotConnection
 from storage.models import utcnow
-from storage.work_accident_models import WorkAccident
+from storage.work_accident import AccidentRow
 
 log = logging.getLogger(__name__)
 _TO = re.compile(r"^work_accident:(\d+):(?:[a-z_]+:)?to:(\d+)$")
@@ -103,9 +103,9 @@ class DatabaseWorkAccidentServices:
         become an accident (its reporter, a leader or AMK of its unit, the secretariat)."""
         if speaker.person_id is None:
             return None
-        async with self.db.sessions() as session:
+        async with self.db.reading() as connection:
             report = await work_accident.near_miss_to_carry(
-                session, near_miss_id, speaker.person_id
+                connection, near_miss_id, speaker.person_id
             )
         if report is None:
             return None
@@ -135,14 +135,16 @@ class DatabaseWorkAccidentServices:
             form.injured_party, form.accident_day, form.first_absence_day, form.claim
         )
         try:
-            async with self.db.transaction() as session:
+            async with audited(self.db) as connection:
                 linked = (
-                    await work_accident.near_miss_to_carry(session, near_miss_id, speaker.person_id)
+                    await work_accident.near_miss_to_carry(
+                        connection, near_miss_id, speaker.person_id
+                    )
                     if near_miss_id is not None and speaker.person_id is not None
                     else None
                 )
                 accident, created = await work_accident.submit(
-                    session,
+                    connection,
                     form,
                     reporter_id=speaker.person_id,
                     deadline=deadline,
@@ -150,16 +152,16 @@ class DatabaseWorkAccidentServices:
                     submission_key=submission_key,
                     near_miss_id=linked.id if linked is not None else None,
                 )
-                view = await work_accident.view(session, accident)
+                view = await work_accident.view(connection, accident)
         except UnknownUnit:
             return None
         except IntegrityError:
             # The same card sent twice at the same moment: the other turn stored it.
-            async with self.db.sessions() as session:
-                existing = await work_accident.by_submission(session, submission_key)
+            async with self.db.reading() as connection:
+                existing = await work_accident.by_submission(connection, submission_key)
                 if existing is None:
                     raise
-                view, created = await work_accident.view(session, existing), False
+                view, created = await work_accident.view(connection, existing), False
         if created:
             log.info("work accident %s recorded (EASY: %s)", view.number, view.duty.value)
             self.notifier.later(self._announce(view.id), name="work_accident.announce")
@@ -167,28 +169,28 @@ class DatabaseWorkAccidentServices:
 
     async def receipt(self, speaker: Speaker, submission_key: str) -> Card | None:
         """The receipt of what `submission_key` stored, if the speaker stored it."""
-        async with self.db.sessions() as session:
-            accident = await work_accident.by_submission(session, submission_key)
+        async with self.db.reading() as connection:
+            accident = await work_accident.by_submission(connection, submission_key)
             if accident is None or accident.reporter_id != speaker.person_id:
                 return None
-            view = await work_accident.view(session, accident)
+            view = await work_accident.view(connection, accident)
         return receipt_card(speaker.lang, view, self.support)
 
     async def _announce(self, accident_id: int) -> None:
         """The accident's card to each leader and AMK of the unit (the secretariat if it has
         neither), and a notice to the injured person if someone else reported it."""
-        async with self.db.sessions() as session:
-            accident = await work_accident.get(session, accident_id)
+        async with self.db.reading() as connection:
+            accident = await work_accident.get(connection, accident_id)
             if accident is None:
                 return
-            view = await work_accident.view(session, accident)
-            found = await work_accident.recipients(session, accident.unit_id)
+            view = await work_accident.view(connection, accident)
+            found = await work_accident.recipients(connection, accident.unit_id)
             readers = [
-                (await work_accident.reader(session, accident, person.id), person)
+                (await work_accident.reader(connection, accident, person.id), person)
                 for person in found.easy_owners()
             ]
             injured = (
-                await work_accident.people(session, [accident.injured_id])
+                await rows.people(connection, [accident.injured_id])
                 if accident.injured_id is not None
                 and ReporterRole(accident.reporter_role) is not ReporterRole.INJURED
                 and accident.injured_id != accident.reporter_id
@@ -224,10 +226,10 @@ class DatabaseWorkAccidentServices:
         """Who was shown a psychological accident's card (outside a user's transaction)."""
         if not person_ids:
             return
-        async with self.db.transaction() as session:
-            accident = await work_accident.get(session, accident_id)
+        async with audited(self.db) as connection:
+            accident = await work_accident.get(connection, accident_id)
             if accident is not None:
-                await work_accident.record_reads(session, accident, person_ids, via)
+                await work_accident.record_reads(connection, accident, person_ids, via)
 
     # -- what was done about EASY --------------------------------------------------------------
 
@@ -245,21 +247,22 @@ class DatabaseWorkAccidentServices:
         if speaker.person_id is None:
             return not_allowed_card(lang)
         actor_id, now = speaker.person_id, self.clock()
-        async with self.db.transaction() as session:
-            accident = await work_accident.get(session, action.accident_id)
+        async with audited(self.db) as connection:
+            accident = await work_accident.get(connection, action.accident_id)
             if accident is None:
                 return not_found_card(lang)
-            reader = await work_accident.reader(session, accident, actor_id)
+            reader = await work_accident.reader(connection, accident, actor_id)
             if not reader.may_confirm_follow_up:
-                await work_accident.record_refusal(session, accident.id, actor_id, "follow_up")
+                await work_accident.record_refusal(connection, accident.id, actor_id, "follow_up")
                 return notice_card(
                     t(lang, "work_accident.title"), t(lang, "work_accident.not_allowed_follow_up")
                 )
             changed = await work_accident.confirm_follow_up(
-                session, accident, actor_id=actor_id, now=now
+                connection, accident, actor_id=actor_id, now=now
             )
-            await work_accident.record_reads(session, accident, [actor_id], "follow_up")
-            view = await work_accident.view(session, accident)
+            accident = await work_accident.fresh(connection, accident)
+            await work_accident.record_reads(connection, accident, [actor_id], "follow_up")
+            view = await work_accident.view(connection, accident)
         if changed:
             log.info("work accident %s: followed up", view.number)
             self.notifier.later(self.update_copies(view.id), name="work_accident.followed_up")
@@ -284,20 +287,21 @@ class DatabaseWorkAccidentServices:
         errors: list[str] = []
         message: str | None = None
         changed = False
-        async with self.db.transaction() as session:
-            accident = await work_accident.get(session, action.accident_id)
+        async with audited(self.db) as connection:
+            accident = await work_accident.get(connection, action.accident_id)
             if accident is None:
                 return not_found_card(lang)
-            reader = await work_accident.reader(session, accident, actor_id)
+            reader = await work_accident.reader(connection, accident, actor_id)
             if not reader.may_record_easy:
-                await work_accident.record_refusal(session, accident.id, actor_id, status.value)
+                await work_accident.record_refusal(connection, accident.id, actor_id, status.value)
                 log.info("work accident %s: EASY record refused", accident.number)
                 return not_allowed_card(lang)
             changed, message, errors = await self._write(
-                session, accident, status, actor_id, now, action, lang
+                connection, accident, status, actor_id, now, action, lang
             )
-            await work_accident.record_reads(session, accident, [actor_id], status.value)
-            view = await work_accident.view(session, accident)
+            accident = await work_accident.fresh(connection, accident)
+            await work_accident.record_reads(connection, accident, [actor_id], status.value)
+            view = await work_accident.view(connection, accident)
         if changed:
             log.info("work accident %s: EASY %s", view.number, status.value)
             self.notifier.later(self.update_copies(view.id), name="work_accident.recorded")
@@ -305,8 +309,8 @@ class DatabaseWorkAccidentServices:
 
     async def _write(
         self,
-        session: AsyncSession,
-        accident: WorkAccident,
+        connection: AuditedConnection,
+        accident: AccidentRow,
         status: EasyStatus,
         actor_id: int,
         now: datetime,
@@ -315,7 +319,7 @@ class DatabaseWorkAccidentServices:
     ) -> tuple[bool, str | None, list[str]]:
         """(changed, message, errors) of recording `status` from the card's inputs."""
         if EasyStatus(accident.easy_status) is not EasyStatus.PENDING:
-            return False, None, [await self._already(session, accident, lang)]
+            return False, None, [await self._already(connection, accident, lang)]
         inputs = action.inputs()
         if status is EasyStatus.FILED:
             filing, problems = filed_problems(
@@ -324,7 +328,7 @@ class DatabaseWorkAccidentServices:
             if filing is None:
                 return False, None, [t(lang, key) for key in problems]
             changed = await work_accident.record_easy(
-                session,
+                connection,
                 accident,
                 status=status,
                 actor_id=actor_id,
@@ -337,7 +341,7 @@ class DatabaseWorkAccidentServices:
             if reason is None:
                 return False, None, [t(lang, key) for key in problems]
             changed = await work_accident.record_easy(
-                session,
+                connection,
                 accident,
                 status=status,
                 actor_id=actor_id,
@@ -346,16 +350,17 @@ class DatabaseWorkAccidentServices:
             )
         if not changed:
             # Someone else recorded it between our read and our write.
-            return False, None, [await self._already(session, accident, lang)]
+            current = await work_accident.fresh(connection, accident)
+            return False, None, [await self._already(connection, current, lang)]
         return True, t(lang, f"work_accident.msg.{status.value}"), []
 
     @staticmethod
-    async def _already(session: AsyncSession, accident: WorkAccident, lang: Lang) -> str:
+    async def _already(connection: HotConnection, accident: AccidentRow, lang: Lang) -> str:
         """Why nothing was recorded: nothing is owed, or who recorded it first."""
         if EasyStatus(accident.easy_status) is EasyStatus.NOT_APPLICABLE:
             return t(lang, "work_accident.msg.nothing_owed")
         decided_by = accident.easy_decided_by_id
-        names = await work_accident.people(session, [decided_by] if decided_by else [])
+        names = await rows.people(connection, [decided_by] if decided_by else [])
         who = next((org.describe_person(person) for person in names.values()), "")
         return t(lang, "work_accident.msg.already", who=plain(who))
 
@@ -369,14 +374,14 @@ class DatabaseWorkAccidentServices:
                 if (person_id := reader_of_key(post.dedupe_key, accident_id)) is not None
             }
         )
-        async with self.db.sessions() as session:
-            accident = await work_accident.get(session, accident_id)
+        async with self.db.reading() as connection:
+            accident = await work_accident.get(connection, accident_id)
             if accident is None:
                 return
-            view = await work_accident.view(session, accident)
-            people = await work_accident.people(session, person_ids)
+            view = await work_accident.view(connection, accident)
+            people = await rows.people(connection, person_ids)
             readers = {
-                person_id: await work_accident.reader(session, accident, person_id)
+                person_id: await work_accident.reader(connection, accident, person_id)
                 for person_id in people
             }
         now = self.clock()

@@ -23,15 +23,15 @@ async def export_year(
     `unit` if given, and their statistics; returns how many accidents. Raises `UnknownUnit`
     when no unit has that name."""
     start, end = year_bounds(year)
-    async with db.sessions() as session:
+    async with db.reading() as connection:
         unit_id: int | None = None
         unit_name: str | None = None
         if unit is not None:
-            found = await org.unit_by_name(session, unit)
+            found = await org.unit_by_name(connection, unit)
             if found is None:
                 raise UnknownUnit(unit)
             unit_id, unit_name = found.id, found.name
-        accidents = await work_accident_register.happened_between(session, start, end, unit_id)
+        accidents = await work_accident_register.happened_between(connection, start, end, unit_id)
     stats = accident_statistics(year, accidents, local_date(utcnow()))
     work_accident_report.write_workbook(out, accidents, stats, unit=unit_name, lang=lang)
     return len(accidents)
@@ -49,8 +49,8 @@ async def prepare_year(
     statistics; the workbook is written by the returned function (a psychological accident
     keeps its confidentiality, as in `export_year`)."""
     start, end = year_bounds(year)
-    async with db.sessions() as session:
-        accidents = await work_accident_register.happened_between(session, start, end, unit_id)
+    async with db.reading() as connection:
+        accidents = await work_accident_register.happened_between(connection, start, end, unit_id)
     stats = accident_statistics(year, accidents, local_date(utcnow()))
 
     def write(out: Path) -> int:

@@ -25,6 +25,7 @@ from services.claimed import send_once
 from services.ports import Notifier
 from services.work_accident import card_key, entity
 from storage import jobs, work_accident
+from storage.audit import audited
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -47,8 +48,8 @@ class WorkAccidentReminders:
 
     async def run(self, now: datetime) -> None:
         since = local_date(now) - ESCALATE_WITHIN
-        async with self.db.sessions() as session:
-            pending = await work_accident.pending_due_since(session, since)
+        async with self.db.reading() as connection:
+            pending = await work_accident.pending_due_since(connection, since)
             owed = [
                 (
                     accident.id,
@@ -60,7 +61,9 @@ class WorkAccidentReminders:
             ]
             follow_ups = [
                 (accident.id, accident.follow_up_by)
-                for accident in await work_accident.follow_ups_open_since(session, local_date(now))
+                for accident in await work_accident.follow_ups_open_since(
+                    connection, local_date(now)
+                )
                 if accident.follow_up_by is not None
                 and follow_up_reminder_moment(accident.follow_up_by) <= now
             ]
@@ -88,14 +91,14 @@ class WorkAccidentReminders:
     async def _follow_up(self, accident_id: int, now: datetime) -> int:
         """The leaders (the secretariat if the unit has none) reminded to follow up with the
         person; how many received it (0 when it was recorded in the meantime)."""
-        async with self.db.sessions() as session:
-            accident = await work_accident.get(session, accident_id)
+        async with self.db.reading() as connection:
+            accident = await work_accident.get(connection, accident_id)
             if accident is None or accident.followed_up_at is not None:
                 return 0
-            view = await work_accident.view(session, accident)
-            found = await work_accident.recipients(session, accident.unit_id)
+            view = await work_accident.view(connection, accident)
+            found = await work_accident.recipients(connection, accident.unit_id)
             readers = [
-                (await work_accident.reader(session, accident, person.id), person)
+                (await work_accident.reader(connection, accident, person.id), person)
                 for person in found.leaders or found.secretariat
             ]
         shown: list[int] = []
@@ -116,27 +119,27 @@ class WorkAccidentReminders:
     async def _audited(self, accident_id: int, person_ids: list[int], via: str) -> None:
         if not person_ids:
             return
-        async with self.db.transaction() as session:
-            accident = await work_accident.get(session, accident_id)
+        async with audited(self.db) as connection:
+            accident = await work_accident.get(connection, accident_id)
             if accident is not None:
-                await work_accident.record_reads(session, accident, person_ids, via)
+                await work_accident.record_reads(connection, accident, person_ids, via)
 
     async def _send(self, accident_id: int, reminder: Reminder, now: datetime) -> int:
         """The reminder to each person it is for; how many received it (0 when the report
         was recorded in the meantime or nobody has a chat with the bot)."""
-        async with self.db.sessions() as session:
-            accident = await work_accident.get(session, accident_id)
+        async with self.db.reading() as connection:
+            accident = await work_accident.get(connection, accident_id)
             if accident is None or accident.easy_status != EasyStatus.PENDING.value:
                 return 0
-            view = await work_accident.view(session, accident)
-            found = await work_accident.recipients(session, accident.unit_id)
+            view = await work_accident.view(connection, accident)
+            found = await work_accident.recipients(connection, accident.unit_id)
             people = (
                 found.secretariat or found.easy_owners()
                 if reminder is Reminder.OVERDUE
                 else found.easy_owners()
             )
             readers = [
-                (await work_accident.reader(session, accident, person.id), person)
+                (await work_accident.reader(connection, accident, person.id), person)
                 for person in people
             ]
         if not readers:

@@ -15,8 +15,6 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import partial
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from cards.common import Card, format_day, notice_card, plain
 from cards.work_accident import (
     accident_card,
@@ -35,9 +33,10 @@ from domain.work_accident_forms import causes_problems, close_problems
 from services.actions import CardInputs, InputText, Verb
 from services.claimed import send_once
 from services.work_accident import DatabaseWorkAccidentServices
-from storage import org, work_accident, work_accident_learning
+from storage import org, rows, work_accident, work_accident_learning
+from storage.audit import AuditedConnection, audited
 from storage.db import Database
-from storage.work_accident_models import WorkAccident
+from storage.work_accident import AccidentRow
 
 log = logging.getLogger(__name__)
 
@@ -111,26 +110,27 @@ class WorkAccidentLearning:
         if speaker.person_id is None:
             return not_allowed_card(lang)
         actor_id, now = speaker.person_id, self.services.clock()
-        async with self.db.transaction() as session:
-            accident = await work_accident_learning.locked(session, sent.accident_id)
+        async with audited(self.db) as connection:
+            accident = await work_accident_learning.locked(connection, sent.accident_id)
             if accident is None:
                 return not_found_card(lang)
-            reader = await work_accident.reader(session, accident, actor_id)
+            reader = await work_accident.reader(connection, accident, actor_id)
             allowed = (
                 sent.action_id is not None and reader.may_complete(sent.action_id)
                 if step is Step.COMPLETE_ACTION
                 else reader.may_investigate
             )
             if not allowed:
-                await work_accident.record_refusal(session, accident.id, actor_id, step.value)
+                await work_accident.record_refusal(connection, accident.id, actor_id, step.value)
                 log.info("work accident %s: %s refused", accident.number, step.value)
                 return notice_card(
                     t(lang, "work_accident.title"), t(lang, "work_accident.not_allowed_investigate")
                 )
-            result = await self._do(session, accident, reader, sent, step, lang, now)
-            view = await work_accident.view(session, accident)
-            reader = await work_accident.reader(session, accident, actor_id)
-            await work_accident.record_reads(session, accident, [actor_id], step.value)
+            result = await self._do(connection, accident, reader, sent, step, lang, now)
+            accident = await work_accident.fresh(connection, accident)
+            view = await work_accident.view(connection, accident)
+            reader = await work_accident.reader(connection, accident, actor_id)
+            await work_accident.record_reads(connection, accident, [actor_id], step.value)
         if result.changed:
             log.info("work accident %s: %s", view.number, step.value)
             self.notifier.later(self._after(view.id, result), name=f"work_accident.{step.value}")
@@ -149,8 +149,8 @@ class WorkAccidentLearning:
 
     async def _do(
         self,
-        session: AsyncSession,
-        accident: WorkAccident,
+        connection: AuditedConnection,
+        accident: AccidentRow,
         reader: Reader,
         sent: Investigate,
         step: Step,
@@ -168,7 +168,7 @@ class WorkAccidentLearning:
                 result.errors.extend(t(lang, key) for key in problems)
                 return result
             await work_accident_learning.record_causes(
-                session, accident, causes=causes.causes, actor_id=actor_id, now=now
+                connection, accident, causes=causes.causes, actor_id=actor_id, now=now
             )
             result.changed, result.message = True, t(lang, "work_accident.msg.causes")
         elif step is Step.ADD_ACTION:
@@ -176,31 +176,31 @@ class WorkAccidentLearning:
             if form is None:
                 result.errors.extend(t(lang, key) for key in problems)
                 return result
-            action, owner = await work_accident_learning.add_action(
-                session, accident, form=form, actor_id=actor_id, now=now
+            action_id, owner = await work_accident_learning.add_action(
+                connection, accident, form=form, actor_id=actor_id, now=now
             )
             who = plain(org.describe_person(owner))
-            result.changed, result.owner = True, (action.id, owner.id)
+            result.changed, result.owner = True, (action_id, owner.id)
             result.message = t(lang, "work_accident.msg.action_added", who=who)
             if not self.notifier.reaches_without_chat and not await work_accident.has_personal_chat(
-                session, owner.id
+                connection, owner.id
             ):
                 result.message += " " + t(lang, "near_miss.msg.no_chat", who=who)
         elif step is Step.COMPLETE_ACTION:
             assert sent.action_id is not None
             result.changed = await work_accident_learning.complete_action(
-                session, accident, sent.action_id, actor_id=actor_id, now=now
+                connection, accident, sent.action_id, actor_id=actor_id, now=now
             )
             key = "action_done" if result.changed else "action_already_done"
             result.message = t(lang, f"work_accident.msg.{key}")
         else:
-            await self._close(session, accident, inputs, result, lang, actor_id, now)
+            await self._close(connection, accident, inputs, result, lang, actor_id, now)
         return result
 
     @staticmethod
     async def _close(
-        session: AsyncSession,
-        accident: WorkAccident,
+        connection: AuditedConnection,
+        accident: AccidentRow,
         inputs: dict[str, object],
         result: _Result,
         lang: Lang,
@@ -211,13 +211,13 @@ class WorkAccidentLearning:
         if form is None:
             result.errors.extend(t(lang, key) for key in problems)
             return
-        view = await work_accident.view(session, accident)
+        view = await work_accident.view(connection, accident)
         if closing_problem(view, form.conclusion) is CloseProblem.OPEN_ACTIONS:
             result.errors.append(t(lang, "work_accident.msg.open_actions", count=view.open_actions))
             return
         tell = form.tell_injured and accident.injured_id is not None
         result.changed = await work_accident_learning.close(
-            session,
+            connection,
             accident,
             conclusion=form.conclusion,
             tell_injured=tell,
@@ -260,13 +260,13 @@ class WorkAccidentLearning:
         via: str,
     ) -> bool:
         """The action's card to its owner (True: delivered)."""
-        async with self.db.sessions() as session:
-            accident = await work_accident.get(session, accident_id)
+        async with self.db.reading() as connection:
+            accident = await work_accident.get(connection, accident_id)
             if accident is None:
                 return False
-            view = await work_accident.view(session, accident)
-            reader = await work_accident.reader(session, accident, owner_id)
-            people = await work_accident.people(session, [owner_id])
+            view = await work_accident.view(connection, accident)
+            reader = await work_accident.reader(connection, accident, owner_id)
+            people = await rows.people(connection, [owner_id])
         action = _action(view, action_id)
         owner = people.get(owner_id)
         if action is None or owner is None:
@@ -290,12 +290,12 @@ class WorkAccidentLearning:
         return delivered
 
     async def _tell_injured(self, accident_id: int) -> None:
-        async with self.db.sessions() as session:
-            accident = await work_accident.get(session, accident_id)
+        async with self.db.reading() as connection:
+            accident = await work_accident.get(connection, accident_id)
             if accident is None or accident.injured_id is None or not accident.outcome_wanted:
                 return
-            view = await work_accident.view(session, accident)
-            people = await work_accident.people(session, [accident.injured_id])
+            view = await work_accident.view(connection, accident)
+            people = await rows.people(connection, [accident.injured_id])
         person = people.get(accident.injured_id)
         if person is None:
             return
@@ -320,17 +320,14 @@ class ActionReminders:
         self.db = learning.db
 
     async def run(self, now: datetime) -> None:
-        async with self.db.sessions() as session:
-            due = [
-                (action.accident_id, action.id, action.owner_id, action.due_date)
-                for action in await work_accident_learning.due_reminders(session, now)
-            ]
-        for accident_id, action_id, owner_id, due_date in due:
-            overdue = due_date < local_date(now)
+        async with self.db.reading() as connection:
+            due = await work_accident_learning.due_reminders(connection, now)
+        for action in due:
+            overdue = action.due_date < local_date(now)
             await send_once(
                 self.db,
-                f"work_accident:reminder:action:{action_id}",
-                partial(self._remind, accident_id, action_id, owner_id, overdue, now),
+                f"work_accident:reminder:action:{action.id}",
+                partial(self._remind, action.accident_id, action.id, action.owner_id, overdue, now),
                 lease=timedelta(minutes=10),
                 retry_if=lambda delivered: delivered is None,
                 retry_reason="not delivered; retry",
@@ -342,9 +339,9 @@ class ActionReminders:
         """True: sent; False: the owner has no chat with the bot (nothing to retry); None:
         sending failed, try again on a later tick."""
         notifier = self.learning.notifier
-        async with self.db.sessions() as session:
+        async with self.db.reading() as connection:
             has_chat = notifier.reaches_without_chat or await work_accident.has_personal_chat(
-                session, owner_id
+                connection, owner_id
             )
         delivered = has_chat and await self.learning.owner_card(
             accident_id,
@@ -356,6 +353,6 @@ class ActionReminders:
         )
         if has_chat and not delivered:
             return None
-        async with self.db.transaction() as session:
-            await work_accident_learning.mark_reminded(session, action_id, now)
+        async with audited(self.db) as connection:
+            await work_accident_learning.mark_reminded(connection, action_id, now)
         return delivered

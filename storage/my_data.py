@@ -1,15 +1,15 @@
-"""A person's own data, read from every register in one read session (plain data out)."""
+"""A person's own data, read from every register on one connection (plain data out)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import person_actor
 from domain.my_data import MyData, Record, Register, RoleHeld
 from storage.checkin_models import CheckinSession
+from storage.db import HotConnection
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import AuditEvent, Person, RoleAssignment, Unit
 from storage.near_miss_models import NearMissReport
@@ -36,17 +36,27 @@ def _newest_in_unit(model: Any, *columns: Any, at: Any, where: ColumnElement[boo
     )
 
 
-async def gather(session: AsyncSession, person_id: int) -> MyData | None:
+_PERSON = select(
+    Person.id,
+    Person.name,
+    Person.upn,
+    Person.aad_object_id,
+    Person.language_override,
+    Person.created_at,
+)
+
+
+async def gather(connection: HotConnection, person_id: int) -> MyData | None:
     """What the registers hold about the person, newest first in each; None if unknown.
 
     A near-miss report counts only if it was sent with the reporter's name: an anonymous
     one has no reporter (by design nothing can tell whose it is)."""
-    person = await session.get(Person, person_id)
+    person = (await connection.execute(_PERSON.where(Person.id == person_id))).first()
     if person is None:
         return None
     roles = [
         RoleHeld(role=row.role, unit=row.name)
-        for row in await session.execute(
+        for row in await connection.execute(
             select(RoleAssignment.role, Unit.name)
             .outerjoin(Unit, Unit.id == RoleAssignment.unit_id)
             .where(RoleAssignment.person_id == person_id)
@@ -54,12 +64,13 @@ async def gather(session: AsyncSession, person_id: int) -> MyData | None:
         )
     ]
     injured = [WorkAccident.injured_id == person_id]
-    if person.upn:
-        injured.append(func.lower(WorkAccident.injured_upn) == person.upn.lower())
+    upn: str | None = person[2]
+    if upn:
+        injured.append(func.lower(WorkAccident.injured_upn) == upn.lower())
     records: dict[Register, list[Record]] = {
         Register.LONE_WORK: [
             Record(row.number, row.at, row.name, status=f"lone_work.status.{row.status}")
-            for row in await session.execute(
+            for row in await connection.execute(
                 _newest_in_unit(
                     LoneWorkRequest,
                     LoneWorkRequest.number,
@@ -71,7 +82,7 @@ async def gather(session: AsyncSession, person_id: int) -> MyData | None:
         ],
         Register.CHECKINS: [
             Record(row.number, row.started_at, row.name, status=f"my_data.checkin.{row.status}")
-            for row in await session.execute(
+            for row in await connection.execute(
                 select(
                     LoneWorkRequest.number,
                     CheckinSession.started_at,
@@ -86,7 +97,7 @@ async def gather(session: AsyncSession, person_id: int) -> MyData | None:
         ],
         Register.NEAR_MISS: [
             Record(row.number, row.at, row.name, status=f"near_miss.status.{row.status}")
-            for row in await session.execute(
+            for row in await connection.execute(
                 _newest_in_unit(
                     NearMissReport,
                     NearMissReport.number,
@@ -101,7 +112,7 @@ async def gather(session: AsyncSession, person_id: int) -> MyData | None:
         ],
         Register.WELLBEING_ITEMS: [
             Record(_short(row.action), row.at, row.name, status=f"wellbeing.status.{row.status}")
-            for row in await session.execute(
+            for row in await connection.execute(
                 _newest_in_unit(
                     WellbeingActionItem,
                     WellbeingActionItem.action,
@@ -118,7 +129,7 @@ async def gather(session: AsyncSession, person_id: int) -> MyData | None:
                 row.name,
                 part="my_data.part.injured" if row.is_injured else "my_data.part.reporter",
             )
-            for row in await session.execute(
+            for row in await connection.execute(
                 _newest_in_unit(
                     WorkAccident,
                     WorkAccident.number,
@@ -130,7 +141,7 @@ async def gather(session: AsyncSession, person_id: int) -> MyData | None:
         ],
         Register.PRECURSORS: [
             Record(str(row.year), row.at, row.name, status=f"my_data.precursors.{row.status}")
-            for row in await session.execute(
+            for row in await connection.execute(
                 _newest_in_unit(
                     PrecursorRegistration,
                     PrecursorRegistration.year,
@@ -142,7 +153,7 @@ async def gather(session: AsyncSession, person_id: int) -> MyData | None:
         ],
         Register.TRAINING: [
             Record(_short(row.activity), row.at, row.name, status=f"training.kind.{row.kind}")
-            for row in await session.execute(
+            for row in await connection.execute(
                 _newest_in_unit(
                     TrainingRecord,
                     TrainingRecord.activity,
@@ -156,23 +167,27 @@ async def gather(session: AsyncSession, person_id: int) -> MyData | None:
             )
         ],
     }
-    as_actor = await session.scalar(
-        select(func.count())
-        .select_from(AuditEvent)
-        .where(AuditEvent.actor == person_actor(person_id))
-    )
-    about = await session.scalar(
-        select(func.count())
-        .select_from(AuditEvent)
-        .where(AuditEvent.entity_type == "person", AuditEvent.entity_id == str(person_id))
-    )
+    as_actor = (
+        await connection.execute(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.actor == person_actor(person_id))
+        )
+    ).scalar()
+    about = (
+        await connection.execute(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.entity_type == "person", AuditEvent.entity_id == str(person_id))
+        )
+    ).scalar()
     return MyData(
-        person_id=person.id,
-        name=person.name,
-        email=person.upn,
-        entra_id=person.aad_object_id,
-        language=person.language_override,
-        known_since=person.created_at,
+        person_id=person_id,
+        name=person[1],
+        email=person[2],
+        entra_id=person[3],
+        language=person[4],
+        known_since=person[5],
         roles=roles,
         records=records,
         audit_as_actor=int(as_actor or 0),

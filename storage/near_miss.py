@@ -444,7 +444,7 @@ def report_view(report: ReportRow, people: Mapping[int, PersonRow], photos: int)
 
 
 class StoredAction(Protocol):
-    """A stored corrective action (`CorrectiveActionColumns` with its id)."""
+    """A stored corrective action (`CorrectiveActionColumns` with its id, or a row of them)."""
 
     @property
     def id(self) -> int: ...

@@ -11,16 +11,17 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.precursors import Catalogue, Substance
 from storage import audit
-from storage.db import Database
+from storage.audit import AuditedConnection, audited
+from storage.db import Database, HotConnection
 from storage.precursor_models import PrecursorCatalogue, PrecursorSubstance
 
 SEED_DIR = Path(__file__).parent / "seed"
@@ -64,9 +65,48 @@ class LoadSummary:
     already_loaded: bool = False
 
 
-def _apply(row: PrecursorSubstance, item: Substance, version: str) -> bool:
-    """Copy the catalogue entry onto the row; True if anything changed."""
-    values = {
+_COMPARED = (
+    "name_en",
+    "name_da",
+    "synonyms",
+    "category",
+    "cn_code",
+    "cas",
+    "includes_salts",
+    "salts_note",
+    "includes_stereoisomers",
+    "report_unit",
+    "density",
+    "threshold",
+    "verified",
+    "check_note",
+    "source_act",
+    "active",
+)
+"""The columns a new catalogue version may change (besides `catalogue_version` itself)."""
+_STORED = select(
+    PrecursorSubstance.key,
+    PrecursorSubstance.catalogue_version,
+    *(PrecursorSubstance.__table__.c[name] for name in _COMPARED),
+)
+_LOCK = text("SELECT pg_advisory_xact_lock(7242006)")
+_VERSION_LOADED = select(PrecursorCatalogue.id).where(
+    PrecursorCatalogue.version == bindparam("version")
+)
+_VERSIONS = select(PrecursorCatalogue.version)
+_INSERT_SUBSTANCE = insert(PrecursorSubstance)
+_UPDATE_SUBSTANCE = update(PrecursorSubstance).where(PrecursorSubstance.key == bindparam("by_key"))
+_RETIRE = (
+    update(PrecursorSubstance)
+    .where(PrecursorSubstance.key == bindparam("by_key"), PrecursorSubstance.active.is_(True))
+    .values(active=False)
+)
+_INSERT_CATALOGUE = insert(PrecursorCatalogue)
+
+
+def _values(item: Substance, version: str) -> dict[str, Any]:
+    """The catalogue entry as the substance row's columns."""
+    return {
         "catalogue_version": version,
         "name_en": item.name_en,
         "name_da": item.name_da,
@@ -85,56 +125,50 @@ def _apply(row: PrecursorSubstance, item: Substance, version: str) -> bool:
         "source_act": item.source,
         "active": True,
     }
-    changed = False
-    for name, value in values.items():
-        if name == "catalogue_version":
-            continue
-        if getattr(row, name, None) != value:
-            changed = True
-    for name, value in values.items():
-        setattr(row, name, value)
-    return changed
 
 
 async def load(
-    session: AsyncSession, catalogue: Catalogue, sha256: str, *, actor: str
+    connection: AuditedConnection, catalogue: Catalogue, sha256: str, *, actor: str
 ) -> LoadSummary:
     """Make the substance table match `catalogue` (inside the caller's transaction)."""
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(7242006)"))
-    loaded = await session.scalar(
-        select(PrecursorCatalogue).where(PrecursorCatalogue.version == catalogue.version)
-    )
+    if connection.dialect.name == "postgresql":
+        await connection.execute(_LOCK)
+    loaded = (await connection.execute(_VERSION_LOADED, {"version": catalogue.version})).first()
     if loaded is not None:
         return LoadSummary(catalogue.version, 0, 0, 0, already_loaded=True)
-    rows = {row.key: row for row in (await session.scalars(select(PrecursorSubstance))).all()}
-    added = updated = retired = 0
+    stored = {row[0]: row for row in await connection.execute(_STORED)}
+    added: list[dict[str, Any]] = []
+    updated = 0
     for item in catalogue.substances:
-        row = rows.get(item.key)
+        values = _values(item, catalogue.version)
+        row = stored.get(item.key)
         if row is None:
-            row = PrecursorSubstance(key=item.key)
-            _apply(row, item, catalogue.version)
-            session.add(row)
-            added += 1
-        elif _apply(row, item, catalogue.version):
-            updated += 1
+            added.append({"key": item.key, **values})
+            continue
+        changed = any(values[name] != row[index] for index, name in enumerate(_COMPARED, start=2))
+        if changed or row[1] != catalogue.version:
+            await connection.execute(_UPDATE_SUBSTANCE, {"by_key": item.key, **values})
+        updated += changed
+    if added:
+        await connection.execute(_INSERT_SUBSTANCE, added)
     wanted = {item.key for item in catalogue.substances}
-    for key, row in rows.items():
-        if key not in wanted and row.active:
-            row.active = False
+    retired = 0
+    for key, row in stored.items():
+        if key not in wanted and row[-1]:
+            await connection.execute(_RETIRE, {"by_key": key})
             retired += 1
-    session.add(
-        PrecursorCatalogue(
-            version=catalogue.version,
-            basis=catalogue.basis,
-            valid_from=catalogue.valid_from,
-            sha256=sha256,
-            substances=len(catalogue.substances),
-        )
+    await connection.execute(
+        _INSERT_CATALOGUE,
+        {
+            "version": catalogue.version,
+            "basis": catalogue.basis,
+            "valid_from": catalogue.valid_from,
+            "sha256": sha256,
+            "substances": len(catalogue.substances),
+        },
     )
-    await session.flush()
     await audit.record(
-        session,
+        connection,
         actor=actor,
         action="precursors.catalogue.load",
         entity_type="precursor_catalogue",
@@ -142,37 +176,37 @@ async def load(
         after={
             "version": catalogue.version,
             "sha256": sha256,
-            "added": added,
+            "added": len(added),
             "updated": updated,
             "retired": retired,
         },
     )
-    return LoadSummary(catalogue.version, added, updated, retired)
+    return LoadSummary(catalogue.version, len(added), updated, retired)
 
 
-async def current_version(session: AsyncSession) -> str | None:
-    versions = (await session.scalars(select(PrecursorCatalogue.version))).all()
+async def current_version(connection: HotConnection) -> str | None:
+    versions = [row[0] for row in await connection.execute(_VERSIONS)]
     return max(versions, key=_version_key) if versions else None
 
 
 async def ensure_loaded(db: Database, *, actor: str = audit.SYSTEM_ACTOR) -> LoadSummary:
     """Load the newest shipped catalogue unless this database has it already."""
     catalogue, sha256 = newest_catalogue()
-    async with db.sessions() as session:
-        present = await session.scalar(
-            select(PrecursorCatalogue.id).where(PrecursorCatalogue.version == catalogue.version)
-        )
+    async with db.reading() as connection:
+        present = (
+            await connection.execute(_VERSION_LOADED, {"version": catalogue.version})
+        ).first()
     if present is not None:
         return LoadSummary(catalogue.version, 0, 0, 0, already_loaded=True)
     try:
-        async with db.transaction() as session:
-            return await load(session, catalogue, sha256, actor=actor)
+        async with audited(db) as connection:
+            return await load(connection, catalogue, sha256, actor=actor)
     except IntegrityError:  # another process loaded it at the same moment
         return LoadSummary(catalogue.version, 0, 0, 0, already_loaded=True)
 
 
-async def catalogue_label(session: AsyncSession) -> str:
+async def catalogue_label(connection: HotConnection) -> str:
     """The loaded catalogue as the reports name it: "version …: <its legal basis>"."""
-    version = await current_version(session)
+    version = await current_version(connection)
     catalogue, _ = newest_catalogue()
     return f"version {version or catalogue.version}: {catalogue.basis}"

@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import insert, update
 
 from domain.precursor_forms import EntryForm, check_entry
 from domain.precursor_import import ImportRow, RowError, import_form
@@ -22,12 +21,23 @@ from domain.precursor_ledger import (
 )
 from domain.precursors import SubstanceInfo, match_substance
 from storage import audit, org
+from storage.audit import AuditedConnection
 from storage.precursor_models import (
     PrecursorEntry,
     PrecursorHolding,
 )
-from storage.precursors import ENTRY, HOLDING, lines_of, substances
+from storage.precursors import (
+    ENTRY,
+    HOLDING,
+    HoldingRow,
+    holding_of_substance,
+    lines_of,
+    substances,
+)
 from storage.rows import UnitRow
+
+_INSERT_HOLDING = insert(PrecursorHolding).returning(PrecursorHolding.id)
+_INSERT_ENTRY = insert(PrecursorEntry).returning(PrecursorEntry.id)
 
 # -- importing a unit's spreadsheet ------------------------------------------------------------
 
@@ -46,12 +56,12 @@ class ImportResult:
 class _Group:
     unit: UnitRow
     substance: SubstanceInfo
-    holding: PrecursorHolding | None
+    holding: HoldingRow | None
     rows: list[tuple[ImportRow, EntryForm, int]] = field(default_factory=list)
 
 
 async def import_rows(
-    session: AsyncSession,
+    connection: AuditedConnection,
     rows: Sequence[ImportRow],
     *,
     actor: str,
@@ -64,8 +74,8 @@ async def import_rows(
     of them (one transaction) only if none is wrong. `unit_ids`: the units the person who
     sent the sheet keeps (None: any unit, for the secretariat and administrators)."""
     result = ImportResult()
-    units = {unit.name.casefold(): unit for unit in await org.list_units(session)}
-    catalogue = await substances(session)
+    units = {unit.name.casefold(): unit for unit in await org.list_units(connection)}
+    catalogue = await substances(connection)
     groups: dict[tuple[int, int], _Group] = {}
     for row in rows:
         problems: list[RowError] = []
@@ -96,30 +106,23 @@ async def import_rows(
             if micro is not None and unit is not None and not problems:
                 group = groups.get((unit.id, matches[0].id))
                 if group is None:
-                    existing = (
-                        await session.scalars(
-                            select(PrecursorHolding)
-                            .where(
-                                PrecursorHolding.unit_id == unit.id,
-                                PrecursorHolding.substance_id == matches[0].id,
-                            )
-                            .with_for_update()
-                        )
-                    ).first()
+                    existing = await holding_of_substance(
+                        connection, unit.id, matches[0].id, lock=True
+                    )
                     group = _Group(unit, matches[0], existing)
                     groups[(unit.id, matches[0].id)] = group
                 group.rows.append((row, form, micro))
         result.errors.extend(problems)
     for group in groups.values():
-        await _check_group(session, group, result)
+        await _check_group(connection, group, result)
     if result.errors:
         result.errors.sort(key=lambda error: error.row)
         return result
     for group in groups.values():
-        await _write_group(session, group, result, actor=actor, licence=licence)
+        await _write_group(connection, group, result, actor=actor, licence=licence)
     result.units = sorted({group.unit.name for group in groups.values()})
     await audit.record(
-        session,
+        connection,
         actor=actor,
         action="precursors.import",
         entity_type=ENTRY,
@@ -134,7 +137,7 @@ async def import_rows(
     return result
 
 
-async def _check_group(session: AsyncSession, group: _Group, result: ImportResult) -> None:
+async def _check_group(connection: AuditedConnection, group: _Group, result: ImportResult) -> None:
     first_row = group.rows[0][0]
     location = next(
         (row.storage_location for row, _, _ in group.rows if row.storage_location), None
@@ -148,7 +151,7 @@ async def _check_group(session: AsyncSession, group: _Group, result: ImportResul
             )
         )
     existing = (
-        (await lines_of(session, [group.holding.id]))[group.holding.id] if group.holding else []
+        (await lines_of(connection, [group.holding.id]))[group.holding.id] if group.holding else []
     )
     openings = [row for row, form, _ in group.rows if form.kind is EntryKind.OPENING]
     refused: set[int] = set()
@@ -200,76 +203,95 @@ async def _check_group(session: AsyncSession, group: _Group, result: ImportResul
 
 
 async def _write_group(
-    session: AsyncSession, group: _Group, result: ImportResult, *, actor: str, licence: str
+    connection: AuditedConnection,
+    group: _Group,
+    result: ImportResult,
+    *,
+    actor: str,
+    licence: str,
 ) -> None:
     location = next(
         (row.storage_location for row, _, _ in group.rows if row.storage_location), None
     )
     note = next((row.note for row, _, _ in group.rows if row.note), None)
-    holding_row = group.holding
-    if holding_row is None:
-        holding_row = PrecursorHolding(
-            unit_id=group.unit.id,
-            substance_id=group.substance.id,
-            storage_location=(location or "").strip(),
-            note=note,
-            active=True,
-        )
-        session.add(holding_row)
-        await session.flush()
+    if group.holding is None:
+        storage_location = (location or "").strip()
+        holding_id: int = (
+            await connection.execute(
+                _INSERT_HOLDING,
+                {
+                    "unit_id": group.unit.id,
+                    "substance_id": group.substance.id,
+                    "storage_location": storage_location,
+                    "note": note,
+                    "active": True,
+                },
+            )
+        ).scalar_one()
         result.holdings_added += 1
         await audit.record(
-            session,
+            connection,
             actor=actor,
             action="precursors.holding.add",
             entity_type=HOLDING,
-            entity_id=holding_row.id,
+            entity_id=holding_id,
             after={
                 "unit_id": group.unit.id,
                 "substance": group.substance.key,
-                "storage_location": holding_row.storage_location,
+                "storage_location": storage_location,
                 "source": "import",
             },
         )
-    elif not holding_row.active:
-        holding_row.active = True
-        if location:
-            holding_row.storage_location = location.strip()
-        await session.flush()
+    else:
+        holding_id = group.holding.id
+        if not group.holding.active:
+            # locked since it was read: taken back onto the list, with the sheet's location
+            await connection.execute(
+                update(PrecursorHolding)
+                .where(PrecursorHolding.id == holding_id, PrecursorHolding.active.is_(False))
+                .values(
+                    active=True,
+                    **({"storage_location": location.strip()} if location else {}),
+                )
+            )
     warnings = [w for w in [licence_warning(group.substance, licence)] if w]
     for row, form, micro in group.rows:
-        entry = PrecursorEntry(
-            holding_id=holding_row.id,
-            kind=form.kind.value,
-            entry_date=form.entry_date,
-            quantity_micro=micro,
-            delta_micro=delta_of(form.kind, micro),
-            entered_quantity=format(form.quantity.normalize(), "f"),
-            entered_unit=form.unit.value,
-            counterparty=form.counterparty,
-            declaration_ref=form.declaration_ref,
-            document_ref=form.document_ref,
-            purpose=form.purpose,
-            source="import",
-        )
-        session.add(entry)
-        await session.flush()
+        entered_quantity = format(form.quantity.normalize(), "f")
+        entry_id: int = (
+            await connection.execute(
+                _INSERT_ENTRY,
+                {
+                    "holding_id": holding_id,
+                    "kind": form.kind.value,
+                    "entry_date": form.entry_date,
+                    "quantity_micro": micro,
+                    "delta_micro": delta_of(form.kind, micro),
+                    "entered_quantity": entered_quantity,
+                    "entered_unit": form.unit.value,
+                    "counterparty": form.counterparty,
+                    "declaration_ref": form.declaration_ref,
+                    "document_ref": form.document_ref,
+                    "purpose": form.purpose,
+                    "source": "import",
+                },
+            )
+        ).scalar_one()
         result.entries += 1
         await audit.record(
-            session,
+            connection,
             actor=actor,
             action=f"precursors.entry.{form.kind.value}",
             entity_type=ENTRY,
-            entity_id=entry.id,
+            entity_id=entry_id,
             after={
                 "unit_id": group.unit.id,
-                "holding_id": holding_row.id,
+                "holding_id": holding_id,
                 "substance": group.substance.key,
                 "kind": form.kind.value,
                 "entry_date": form.entry_date.isoformat(),
                 "quantity_micro": micro,
                 "report_unit": group.substance.report_unit.value,
-                "entered": f"{entry.entered_quantity} {form.unit.value}",
+                "entered": f"{entered_quantity} {form.unit.value}",
                 "counterparty": form.counterparty,
                 "declaration_ref": form.declaration_ref,
                 "source": "import",

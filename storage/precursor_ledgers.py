@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import case, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.precursor_ledger import (
     EntryKind,
@@ -16,12 +15,21 @@ from domain.precursor_ledger import (
     LedgerLine,
 )
 from storage import org
+from storage.db import HotConnection
 from storage.precursor_models import (
     PrecursorEntry,
     PrecursorHolding,
     PrecursorSubstance,
 )
-from storage.precursors import info_of, people_by_id
+from storage.precursors import (
+    HOLDING_COLUMNS,
+    SUBSTANCE_COLUMNS,
+    HoldingRow,
+    info_of,
+    people_by_id,
+)
+
+_HOLDING_WIDTH = len(HOLDING_COLUMNS)
 
 
 @dataclass
@@ -38,7 +46,9 @@ class YearLedgers:
     """Unit id → (holding id, entry) for the year's entries, by date."""
 
 
-async def year_ledgers(session: AsyncSession, unit_ids: Sequence[int], year: int) -> YearLedgers:
+async def year_ledgers(
+    connection: HotConnection, unit_ids: Sequence[int], year: int
+) -> YearLedgers:
     """The units' holdings and their ledgers for `year`: the stock before the year is summed
     in the database; only the year's entries are read row by row."""
     start, end = date(year, 1, 1), date(year, 12, 31)
@@ -49,20 +59,21 @@ async def year_ledgers(session: AsyncSession, unit_ids: Sequence[int], year: int
     )
     if not unit_ids:
         return result
-    pairs = (
-        await session.execute(
-            select(PrecursorHolding, PrecursorSubstance)
+    pairs = [
+        (HoldingRow(*row[:_HOLDING_WIDTH]), info_of(row[_HOLDING_WIDTH:]))
+        for row in await connection.execute(
+            select(*HOLDING_COLUMNS, *SUBSTANCE_COLUMNS)
             .join(PrecursorSubstance, PrecursorSubstance.id == PrecursorHolding.substance_id)
             .where(PrecursorHolding.unit_id.in_(list(unit_ids)))
         )
-    ).all()
+    ]
     holding_ids = [row.id for row, _ in pairs]
     if not holding_ids:
         return result
     sums = {
         holding_id: (int(before or 0), int(total or 0))
         for holding_id, before, total in (
-            await session.execute(
+            await connection.execute(
                 select(
                     PrecursorEntry.holding_id,
                     func.sum(
@@ -79,7 +90,7 @@ async def year_ledgers(session: AsyncSession, unit_ids: Sequence[int], year: int
         ).all()
     }
     rows = (
-        await session.execute(
+        await connection.execute(
             select(
                 PrecursorEntry.id,
                 PrecursorEntry.holding_id,
@@ -107,40 +118,36 @@ async def year_ledgers(session: AsyncSession, unit_ids: Sequence[int], year: int
             .order_by(PrecursorEntry.entry_date, PrecursorEntry.id)
         )
     ).all()
-    kinds = {row.id: row.kind for row in rows}
+    kinds: dict[int, str] = {row.id: row.kind for row in rows}
     earlier = {row.reverses_id for row in rows if row.reverses_id is not None} - kinds.keys()
     if earlier:
         kinds.update(
-            (
-                await session.execute(
-                    select(PrecursorEntry.id, PrecursorEntry.kind).where(
-                        PrecursorEntry.id.in_(earlier)
-                    )
+            (entry_id, kind)
+            for entry_id, kind in await connection.execute(
+                select(PrecursorEntry.id, PrecursorEntry.kind).where(
+                    PrecursorEntry.id.in_(sorted(earlier))
                 )
             )
-            .tuples()
-            .all()
         )
     # A later year's reversal also marks an entry of this year as reversed.
-    reversed_ids = set(
-        (
-            await session.scalars(
-                select(PrecursorEntry.reverses_id).where(
-                    PrecursorEntry.holding_id.in_(holding_ids),
-                    PrecursorEntry.reverses_id.is_not(None),
-                )
+    reversed_ids = {
+        row[0]
+        for row in await connection.execute(
+            select(PrecursorEntry.reverses_id).where(
+                PrecursorEntry.holding_id.in_(holding_ids),
+                PrecursorEntry.reverses_id.is_not(None),
             )
-        ).all()
-    )
-    people = await people_by_id(session, (row.created_by_id for row in rows))
+        )
+    }
+    people = await people_by_id(connection, (row.created_by_id for row in rows))
     authors = {person_id: org.describe_person(person) for person_id, person in people.items()}
     views: dict[int, HoldingView] = {}
     carried = date(year - 1, 12, 31)
-    for holding_row, substance_row in pairs:
+    for holding_row, info in pairs:
         before, total = sums.get(holding_row.id, (0, 0))
         view = HoldingView(
             id=holding_row.id,
-            substance=info_of(substance_row),
+            substance=info,
             storage_location=holding_row.storage_location,
             note=holding_row.note,
             stock_micro=total,

@@ -5,30 +5,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from domain.precursor_ledger import year_figures
 from domain.precursor_registrations import RegistrationView, SubstanceYear, UnitYear
 from storage import org, precursor_ledgers, precursor_registrations, precursors
+from storage.db import HotConnection
 from storage.rows import UnitRow
 
 
 async def unit_years(
-    session: AsyncSession,
+    connection: HotConnection,
     units: Sequence[UnitRow],
     year: int,
     registrations: Mapping[int, RegistrationView],
 ) -> list[UnitYear]:
     """The units' year: figures per substance held or handled, entries, contact (the
     registration's contact, else the unit's precursor contacts or AMKs)."""
-    ledgers = await precursor_ledgers.year_ledgers(session, [unit.id for unit in units], year)
-    emails = await precursor_registrations.contact_emails(session, year)
+    ledgers = await precursor_ledgers.year_ledgers(connection, [unit.id for unit in units], year)
+    emails = await precursor_registrations.contact_emails(connection, year)
     uncontacted = [
         unit.id
         for unit in units
         if not (unit.id in registrations and registrations[unit.id].contact)
     ]
-    keepers = await precursors.keepers_by_unit(session, uncontacted)
+    keepers = await precursors.keepers_by_unit(connection, uncontacted)
     result: list[UnitYear] = []
     for unit in units:
         holdings = ledgers.holdings[unit.id]

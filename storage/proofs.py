@@ -8,13 +8,15 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.proofs import CleanProof, ProofRef, RecordKind, StoredProof
+from storage.db import HotConnection
 from storage.documentation import ENTITY as DUTY_ENTITY
 from storage.documentation_models import DutyRecord
 from storage.proof_models import ProofFile
+from storage.rows import connection_of
 from storage.training import ENTITY as TRAINING_ENTITY
 from storage.training_models import TrainingRecord
 
@@ -33,11 +35,11 @@ class ProofTarget:
         return TRAINING_ENTITY if self.ref.kind is RecordKind.TRAINING else DUTY_ENTITY
 
 
-async def target(session: AsyncSession, ref: ProofRef) -> ProofTarget | None:
+async def target(connection: HotConnection, ref: ProofRef) -> ProofTarget | None:
     """The record `ref` names, if it is there (a training record past retention is not)."""
     if ref.kind is RecordKind.TRAINING:
         row = (
-            await session.execute(
+            await connection.execute(
                 select(TrainingRecord.unit_id, TrainingRecord.person_id).where(
                     TrainingRecord.id == ref.record_id,
                     TrainingRecord.personal_data_removed_at.is_(None),
@@ -45,7 +47,9 @@ async def target(session: AsyncSession, ref: ProofRef) -> ProofTarget | None:
             )
         ).first()
         return None if row is None else ProofTarget(ref, int(row[0]), int(row[1]))
-    unit_id = await session.scalar(select(DutyRecord.unit_id).where(DutyRecord.id == ref.record_id))
+    unit_id = (
+        await connection.execute(select(DutyRecord.unit_id).where(DutyRecord.id == ref.record_id))
+    ).scalar()
     return None if unit_id is None else ProofTarget(ref, int(unit_id), None)
 
 
@@ -56,26 +60,28 @@ def _owner(ref: ProofRef) -> ColumnElement[bool]:
 
 
 async def put(
-    session: AsyncSession, ref: ProofRef, proof: CleanProof, *, now: datetime
+    connection: HotConnection, ref: ProofRef, proof: CleanProof, *, now: datetime
 ) -> tuple[int, bool]:
     """Store the record's proof file; (its id, whether an earlier file was replaced)."""
-    removed = await session.execute(
-        delete(ProofFile).where(_owner(ref)).execution_options(synchronize_session=False)
-    )
+    removed = await connection.execute(delete(ProofFile).where(_owner(ref)))
     training = ref.kind is RecordKind.TRAINING
-    row = ProofFile(
-        training_record_id=ref.record_id if training else None,
-        duty_record_id=None if training else ref.record_id,
-        name=proof.name,
-        content_type=proof.content_type,
-        size=len(proof.data),
-        sha256=proof.sha256,
-        data=proof.data,
-        created_at=now,
-    )
-    session.add(row)
-    await session.flush()
-    return row.id, bool(getattr(removed, "rowcount", 0))
+    file_id: int = (
+        await connection.execute(
+            insert(ProofFile)
+            .values(
+                training_record_id=ref.record_id if training else None,
+                duty_record_id=None if training else ref.record_id,
+                name=proof.name,
+                content_type=proof.content_type,
+                size=len(proof.data),
+                sha256=proof.sha256,
+                data=proof.data,
+                created_at=now,
+            )
+            .returning(ProofFile.id)
+        )
+    ).scalar_one()
+    return file_id, bool(removed.rowcount)
 
 
 @dataclass(frozen=True)
@@ -86,12 +92,12 @@ class FoundProof:
     target: ProofTarget
 
 
-async def read(session: AsyncSession, file_id: int, *, data: bool = True) -> FoundProof | None:
+async def read(connection: HotConnection, file_id: int, *, data: bool = True) -> FoundProof | None:
     """The file (without its bytes unless `data`) and its record; None if either is gone (or
     the training record is past retention)."""
     content = ProofFile.data if data else ProofFile.size
     row = (
-        await session.execute(
+        await connection.execute(
             select(
                 ProofFile.id,
                 ProofFile.name,
@@ -109,7 +115,7 @@ async def read(session: AsyncSession, file_id: int, *, data: bool = True) -> Fou
         ref = ProofRef(RecordKind.TRAINING, int(training_id))
     else:
         ref = ProofRef(RecordKind.DOCUMENTATION, int(duty_id or 0))
-    found = await target(session, ref)
+    found = await target(connection, ref)
     if found is None:
         return None
     stored = StoredProof(
@@ -121,48 +127,45 @@ async def read(session: AsyncSession, file_id: int, *, data: bool = True) -> Fou
     return FoundProof(stored, found)
 
 
-async def of_duty_records(session: AsyncSession, record_ids: Collection[int]) -> dict[int, int]:
+async def of_duty_records(connection: HotConnection, record_ids: Collection[int]) -> dict[int, int]:
     """Duty record id → its proof file's id, for those that have one."""
     if not record_ids:
         return {}
-    rows = await session.execute(
+    rows = await connection.execute(
         select(ProofFile.duty_record_id, ProofFile.id).where(
             ProofFile.duty_record_id.in_(sorted(record_ids))
         )
     )
-    return {int(record_id or 0): int(file_id) for record_id, file_id in rows.tuples()}
+    return {int(record_id or 0): int(file_id) for record_id, file_id in rows}
 
 
-async def delete_of_training(session: AsyncSession, record_ids: Collection[int]) -> int:
+async def delete_of_training(on: AsyncSession | HotConnection, record_ids: Collection[int]) -> int:
     """Remove the proof files of these training records; how many there were."""
     if not record_ids:
         return 0
-    result = await session.execute(
-        delete(ProofFile)
-        .where(ProofFile.training_record_id.in_(sorted(record_ids)))
-        .execution_options(synchronize_session=False)
+    connection = await connection_of(on)
+    result = await connection.execute(
+        delete(ProofFile).where(ProofFile.training_record_id.in_(sorted(record_ids)))
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return int(result.rowcount or 0)
 
 
-async def count_of_person(session: AsyncSession, person_id: int) -> int:
+async def count_of_person(on: AsyncSession | HotConnection, person_id: int) -> int:
     """How many proof files the person's training records have."""
-    return int(
-        await session.scalar(
-            select(func.count())
-            .select_from(ProofFile)
-            .join(TrainingRecord, TrainingRecord.id == ProofFile.training_record_id)
-            .where(TrainingRecord.person_id == person_id)
-        )
-        or 0
+    connection = await connection_of(on)
+    found = await connection.execute(
+        select(func.count())
+        .select_from(ProofFile)
+        .join(TrainingRecord, TrainingRecord.id == ProofFile.training_record_id)
+        .where(TrainingRecord.person_id == person_id)
     )
+    return int(found.scalar() or 0)
 
 
-async def delete_of_person(session: AsyncSession, person_id: int) -> int:
+async def delete_of_person(on: AsyncSession | HotConnection, person_id: int) -> int:
     """Remove the proof files of the person's training records; how many there were."""
-    ids = (
-        await session.scalars(
-            select(TrainingRecord.id).where(TrainingRecord.person_id == person_id)
-        )
-    ).all()
-    return await delete_of_training(session, ids)
+    connection = await connection_of(on)
+    rows = await connection.execute(
+        select(TrainingRecord.id).where(TrainingRecord.person_id == person_id)
+    )
+    return await delete_of_training(connection, [row[0] for row in rows])

@@ -5,7 +5,7 @@ unit's counts (with its lone-work approvals that have no matching record)."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -27,6 +27,7 @@ from storage.lone_work_models import LoneWorkRequest
 from storage.models import Person, Unit
 from storage.org import person_label
 from storage.proof_models import ProofFile
+from storage.rows import connection_of
 from storage.training_models import TrainingRecord
 
 ENTITY = "training_record"
@@ -103,57 +104,89 @@ _OF_PERSON_IN_UNIT = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class RecordRow:
+    """A stored record's facts (the `training_record` row without its text)."""
+
+    id: int
+    unit_id: int
+    person_id: int
+    kind: str
+    given_on: date
+    lone_work: bool
+    proof: str | None
+
+    def snapshot(self) -> dict[str, Any]:
+        """What the audit trail keeps (as `TrainingRecord.snapshot`): facts, never the text."""
+        return {
+            "unit_id": self.unit_id,
+            "person_id": self.person_id,
+            "kind": self.kind,
+            "given_on": self.given_on.isoformat(),
+            "lone_work": self.lone_work,
+            "proof": self.proof is not None,
+        }
+
+
 async def add_record(
-    session: AsyncSession,
+    connection: audit.AuditedConnection,
     *,
     unit_id: int,
     person_id: int,
     form: TrainingForm,
     actor_id: int | None,
     actor: str,
-) -> TrainingRecord:
+) -> RecordRow:
     """The record with its audit event (facts only, never the text); `actor_id` None:
     imported by an administrator."""
-    record = TrainingRecord(
-        unit_id=unit_id,
-        person_id=person_id,
-        activity=form.activity,
-        kind=form.kind.value,
-        given_on=form.given_on,
-        given_by=form.given_by,
-        proof=form.proof,
-        lone_work=form.lone_work,
-        recorded_by_id=actor_id,
+    return await audit.inserted(
+        connection,
+        TrainingRecord,
+        RecordRow,
+        {
+            "unit_id": unit_id,
+            "person_id": person_id,
+            "activity": form.activity,
+            "kind": form.kind.value,
+            "given_on": form.given_on,
+            "given_by": form.given_by,
+            "proof": form.proof,
+            "lone_work": form.lone_work,
+            "recorded_by_id": actor_id,
+        },
+        actor=actor,
+        action="training.record",
+        entity_type=ENTITY,
     )
-    await audit.added(session, record, actor=actor, action="training.record", entity_type=ENTITY)
-    return record
 
 
-async def of_person(session: AsyncSession, person_id: int) -> list[TrainingView]:
+async def of_person(connection: HotConnection, person_id: int) -> list[TrainingView]:
     """The person's own records in every unit, newest first."""
-    rows = await session.execute(
+    rows = await connection.execute(
         _views().where(TrainingRecord.person_id == person_id).order_by(*_NEWEST)
     )
     return [_view(row) for row in rows]
 
 
 async def of_unit(
-    session: AsyncSession, unit_id: int, *, person_id: int | None = None, limit: int = 25
+    connection: HotConnection, unit_id: int, *, person_id: int | None = None, limit: int = 25
 ) -> tuple[list[TrainingView], int]:
     """A unit's records, newest first (at most `limit`), of one person or everyone, and how
     many there are."""
     wanted = [TrainingRecord.unit_id == unit_id, _KEPT]
     if person_id is not None:
         wanted.append(TrainingRecord.person_id == person_id)
-    rows = await session.execute(_views().where(*wanted).order_by(*_NEWEST).limit(limit))
-    total = await session.scalar(select(func.count()).select_from(TrainingRecord).where(*wanted))
+    rows = await connection.execute(_views().where(*wanted).order_by(*_NEWEST).limit(limit))
+    total = (
+        await connection.execute(select(func.count()).select_from(TrainingRecord).where(*wanted))
+    ).scalar()
     return [_view(row) for row in rows], int(total or 0)
 
 
-async def unit_counts(session: AsyncSession, unit_id: int) -> tuple[int, int]:
+async def unit_counts(connection: HotConnection, unit_id: int) -> tuple[int, int]:
     """How many records the unit has, and for how many people."""
     row = (
-        await session.execute(
+        await connection.execute(
             select(func.count(), func.count(func.distinct(TrainingRecord.person_id))).where(
                 TrainingRecord.unit_id == unit_id, _KEPT
             )
@@ -171,15 +204,16 @@ async def of_person_in_unit(
 
 
 async def unit_counts_of(
-    session: AsyncSession, unit_ids: Collection[int], *, today: date, now: datetime
+    on: AsyncSession | HotConnection, unit_ids: Collection[int], *, today: date, now: datetime
 ) -> dict[int, UnitTrainingCounts]:
     """Each unit's records as counts, and its lone-work approvals in force or to come (at
     `now`) with how many have no record of the requester in the unit that matches the task
     (the approver's check, `domain.training.check_lone_work`)."""
     if not unit_ids:
         return {}
+    connection = await connection_of(on)
     record = TrainingRecord
-    rows = await session.execute(
+    rows = await connection.execute(
         select(
             record.unit_id,
             func.count(),
@@ -199,10 +233,10 @@ async def unit_counts_of(
             last_year=int(last_year or 0),
             newest=newest,
         )
-        for unit_id, total, people, lone_work, last_year, newest in rows.tuples()
+        for unit_id, total, people, lone_work, last_year, newest in rows
     }
     approvals = (
-        await session.execute(
+        await connection.execute(
             select(LoneWorkRequest.unit_id, LoneWorkRequest.requester_id, LoneWorkRequest.task)
             .where(
                 LoneWorkRequest.unit_id.in_(sorted(unit_ids)),
@@ -215,21 +249,21 @@ async def unit_counts_of(
     if not approvals:
         return counts
     held: dict[tuple[int, int], list[TrainingView]] = {}
-    found = await session.execute(
+    found = await connection.execute(
         _views()
         .where(
-            TrainingRecord.person_id.in_({row.requester_id for row in approvals}),
-            TrainingRecord.unit_id.in_({row.unit_id for row in approvals}),
+            TrainingRecord.person_id.in_(sorted({requester for _, requester, _ in approvals})),
+            TrainingRecord.unit_id.in_(sorted({unit for unit, _, _ in approvals})),
         )
         .order_by(*_NEWEST)
     )
     for view in map(_view, found):
         held.setdefault((view.unit_id, view.person_id), []).append(view)
     tally: dict[int, tuple[int, int]] = {}
-    for row in approvals:
-        check = check_lone_work(held.get((row.unit_id, row.requester_id), []), row.task)
-        given, untrained = tally.get(row.unit_id, (0, 0))
-        tally[row.unit_id] = (given + 1, untrained + (check.match is None))
+    for unit_id, requester_id, task in approvals:
+        check = check_lone_work(held.get((unit_id, requester_id), []), task)
+        given, untrained = tally.get(unit_id, (0, 0))
+        tally[unit_id] = (given + 1, untrained + (check.match is None))
     for unit_id, (given, untrained) in tally.items():
         base = counts.get(unit_id, UnitTrainingCounts())
         counts[unit_id] = replace(base, approvals=given, approvals_untrained=untrained)

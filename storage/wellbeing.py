@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,8 +25,16 @@ from domain.wellbeing import (
     Theme,
 )
 from storage import audit, org
-from storage.models import ConversationRef, Person, PersonDirectoryUnit, PersonLastUnit, Unit
-from storage.rows import PersonRow
+from storage.db import HotConnection
+from storage.models import (
+    ConversationRef,
+    Person,
+    PersonDirectoryUnit,
+    PersonLastUnit,
+    RoleAssignment,
+    Unit,
+)
+from storage.rows import PersonRow, connection_of
 from storage.wellbeing_models import (
     NOTE_FIELDS,
     WellbeingActionItem,
@@ -43,31 +51,45 @@ OPEN_STATUSES = (ItemStatus.OPEN.value, ItemStatus.IN_PROGRESS.value)
 # -- people and roles ----------------------------------------------------------------------
 
 
-async def access_of(session: AsyncSession, person_id: int | None, *, is_admin: bool) -> Access:
+_ROLES_HELD = select(RoleAssignment.role, RoleAssignment.unit_id).where(
+    RoleAssignment.person_id == bindparam("person_id")
+)
+_KNOWN_UNITS = select(
+    select(PersonDirectoryUnit.unit_id)
+    .where(PersonDirectoryUnit.person_id == bindparam("person_id"))
+    .scalar_subquery(),
+    select(PersonLastUnit.unit_id)
+    .where(PersonLastUnit.person_id == bindparam("person_id"))
+    .scalar_subquery(),
+)
+
+
+async def access_of(
+    on: AsyncSession | HotConnection, person_id: int | None, *, is_admin: bool
+) -> Access:
     """The person's standing, from their role assignments."""
     if person_id is None:
         return Access(person_id=None, is_admin=is_admin)
+    connection = await connection_of(on)
     leader: set[int] = set()
     amk: set[int] = set()
     other: set[int] = set()
     secretariat = False
-    for role in await org.roles_of(session, person_id):
-        if role.role == Role.SECRETARIAT.value:
+    for role, unit_id in await connection.execute(_ROLES_HELD, {"person_id": person_id}):
+        if role == Role.SECRETARIAT.value:
             secretariat = True
-        elif role.unit_id is None:
+        elif unit_id is None:
             continue
-        elif role.role == Role.LEADER.value:
-            leader.add(role.unit_id)
-        elif role.role == Role.AMK.value:
-            amk.add(role.unit_id)
+        elif role == Role.LEADER.value:
+            leader.add(unit_id)
+        elif role == Role.AMK.value:
+            amk.add(unit_id)
         else:
-            other.add(role.unit_id)
+            other.add(unit_id)
     # the unit Entra ID gives them, else the one they last used
-    last: PersonDirectoryUnit | PersonLastUnit | None = await session.get(
-        PersonDirectoryUnit, person_id
-    )
-    if last is None:
-        last = await session.get(PersonLastUnit, person_id)
+    directory_unit, last_unit = (
+        await connection.execute(_KNOWN_UNITS, {"person_id": person_id})
+    ).one()
     return Access(
         person_id=person_id,
         is_admin=is_admin,
@@ -75,7 +97,7 @@ async def access_of(session: AsyncSession, person_id: int | None, *, is_admin: b
         leader_of=frozenset(leader),
         amk_of=frozenset(amk),
         other_units=frozenset(other),
-        last_unit=last.unit_id if last is not None else None,
+        last_unit=directory_unit if directory_unit is not None else last_unit,
     )
 
 

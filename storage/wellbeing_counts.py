@@ -19,7 +19,8 @@ from domain.wellbeing import (
     unit_dialogue_due,
 )
 from storage import org
-from storage.rows import UnitRow
+from storage.db import HotConnection
+from storage.rows import UnitRow, connection_of
 from storage.wellbeing import OPEN_STATUSES, amd_of
 from storage.wellbeing_items import item_views, plan_items
 from storage.wellbeing_models import (
@@ -64,17 +65,18 @@ async def last_dialogue_by_unit(session: AsyncSession) -> dict[int, tuple[date, 
 
 
 async def groups_by_unit(
-    session: AsyncSession, interval_years: int, unit_ids: Iterable[int] | None = None
+    on: AsyncSession | HotConnection, interval_years: int, unit_ids: Iterable[int] | None = None
 ) -> dict[int, list[GroupStatus]]:
     """`{unit_id: each group's latest dialogue and due day}`, the group due first first
     (group names compared without case or extra spaces)."""
+    connection = await connection_of(on)
     query = select(
         WellbeingDialogue.unit_id, WellbeingDialogue.group_name, func.max(WellbeingDialogue.held_on)
     ).group_by(WellbeingDialogue.unit_id, WellbeingDialogue.group_name)
     if unit_ids is not None:
         query = query.where(WellbeingDialogue.unit_id.in_(list(unit_ids)))
     latest: dict[int, list[tuple[str, date]]] = {}
-    for unit_id, name, held in await session.execute(query):
+    for unit_id, name, held in await connection.execute(query):
         latest.setdefault(unit_id, []).append((name, held))
     return {unit_id: group_statuses(pairs, interval_years) for unit_id, pairs in latest.items()}
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, or_
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from domain.digest import Scope
 from domain.i18n import local_date
 from domain.numbering import local_year, year_bounds
 from domain.work_accident import EasyStatus, InjuryKind, too_few_to_show
-from storage.digest import in_scope, per_unit
+from storage.db import HotConnection
+from storage.digest import in_scope
 from storage.work_accident_models import WorkAccident
 
 SOON = timedelta(days=7)
@@ -29,13 +29,19 @@ class AccidentWeek:
     overdue: dict[int, int]
 
 
-async def digest_counts(session: AsyncSession, scope: Scope) -> AccidentWeek:
+async def _per_unit(connection: HotConnection, *conditions: ColumnElement[bool]) -> dict[int, int]:
+    """`{unit_id: accidents}` of the accidents matching `conditions`, counted in the database."""
+    unit = WorkAccident.unit_id
+    rows = await connection.execute(select(unit, func.count()).where(*conditions).group_by(unit))
+    return {int(unit_id): int(count) for unit_id, count in rows}
+
+
+async def digest_counts(connection: HotConnection, scope: Scope) -> AccidentWeek:
     accident = WorkAccident
     units = in_scope(accident.unit_id, scope)
     year_start, year_end = year_bounds(local_year(scope.week_start))
-    totals = await per_unit(
-        session,
-        accident.unit_id,
+    totals = await _per_unit(
+        connection,
         units,
         accident.created_at >= year_start,
         accident.created_at < year_end,
@@ -45,19 +51,16 @@ async def digest_counts(session: AsyncSession, scope: Scope) -> AccidentWeek:
         accident.unit_id.not_in(sorted(too_few_to_show(totals))),
     )
     in_week = and_(accident.created_at >= scope.week_start, accident.created_at < scope.week_end)
-    new = await per_unit(session, accident.unit_id, units, shown, in_week)
+    new = await _per_unit(connection, units, shown, in_week)
     today = local_date(scope.now)
     pending = accident.easy_status == EasyStatus.PENDING.value
-    due_soon = await per_unit(
-        session,
-        accident.unit_id,
+    due_soon = await _per_unit(
+        connection,
         units,
         shown,
         pending,
         accident.easy_due >= today,
         accident.easy_due < today + SOON,
     )
-    overdue = await per_unit(
-        session, accident.unit_id, units, shown, pending, accident.easy_due < today
-    )
+    overdue = await _per_unit(connection, units, shown, pending, accident.easy_due < today)
     return AccidentWeek(new=new, due_soon=due_soon, overdue=overdue)

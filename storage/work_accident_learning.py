@@ -4,10 +4,10 @@ never the typed text); and the owners' reminders on the due date."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, insert, select, update
 
 from domain.audit import SYSTEM_ACTOR, person_actor
 from domain.i18n import local_date
@@ -15,96 +15,163 @@ from domain.near_miss import ActionStatus, reminder_due_at
 from domain.near_miss_forms import ActionForm
 from domain.work_accident import ENTITY
 from storage import audit, org
-from storage.rows import PersonRow
-from storage.work_accident import change_once
+from storage.audit import AuditedConnection
+from storage.db import HotConnection
+from storage.rows import PersonRow, columns_of
+from storage.work_accident import ACCIDENT, ACCIDENTS, ACTIONS, AccidentRow, change_once
 from storage.work_accident_models import WorkAccident, WorkAccidentAction
 
 
-async def locked(session: AsyncSession, accident_id: int) -> WorkAccident | None:
+@dataclass(frozen=True, slots=True)
+class DueAction:
+    """An open corrective action whose owner is to be reminded."""
+
+    id: int
+    accident_id: int
+    owner_id: int
+    due_date: date
+
+
+# Built once (binding parameters): building a statement costs as much as running it.
+_LOCKED = ACCIDENT.where(ACCIDENTS.c.id == bindparam("accident_id")).with_for_update()
+_TOUCH = (
+    update(WorkAccident)
+    .where(WorkAccident.id == bindparam("accident_id"))
+    .values(updated_at=bindparam("now"))
+)
+_CAUSES = (
+    update(WorkAccident)
+    .where(WorkAccident.id == bindparam("accident_id"))
+    .values(causes=bindparam("new_causes"), updated_at=bindparam("now"))
+)
+_ADD_ACTION = insert(WorkAccidentAction).returning(ACTIONS.c.id)
+_COMPLETE = (
+    update(WorkAccidentAction)
+    .where(
+        WorkAccidentAction.id == bindparam("action_id"),
+        WorkAccidentAction.accident_id == bindparam("of_accident"),
+        WorkAccidentAction.status == ActionStatus.OPEN.value,
+    )
+    .values(
+        status=ActionStatus.DONE.value,
+        done_at=bindparam("now"),
+        done_by_id=bindparam("actor_id"),
+        updated_at=bindparam("now"),
+    )
+)
+_DUE = (
+    select(*columns_of(ACTIONS, DueAction))
+    .join(WorkAccident, WorkAccident.id == ACTIONS.c.accident_id)
+    .where(
+        ACTIONS.c.status == ActionStatus.OPEN.value,
+        ACTIONS.c.reminded_at.is_(None),
+        ACTIONS.c.due_date <= bindparam("today"),
+        WorkAccident.closed_at.is_(None),
+    )
+    .order_by(ACTIONS.c.due_date, ACTIONS.c.id)
+)
+_REMINDED = (
+    update(WorkAccidentAction)
+    .where(
+        WorkAccidentAction.id == bindparam("action_id"), WorkAccidentAction.reminded_at.is_(None)
+    )
+    .values(reminded_at=bindparam("now"))
+    .returning(ACTIONS.c.accident_id, ACTIONS.c.owner_id)
+)
+
+
+async def locked(connection: HotConnection, accident_id: int) -> AccidentRow | None:
     """The accident, its row locked until the transaction ends (PostgreSQL; SQLite's writers
     take turns anyway)."""
-    return (
-        await session.scalars(
-            select(WorkAccident)
-            .where(WorkAccident.id == accident_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    ).first()
+    row = (await connection.execute(_LOCKED, {"accident_id": accident_id})).first()
+    return None if row is None else AccidentRow(*row)
 
 
 async def record_causes(
-    session: AsyncSession, accident: WorkAccident, *, causes: str, actor_id: int, now: datetime
+    connection: AuditedConnection,
+    accident: AccidentRow,
+    *,
+    causes: str,
+    actor_id: int,
+    now: datetime,
 ) -> None:
     """The causes the investigation found (written over earlier ones)."""
-    had = accident.causes is not None
-    accident.causes = causes
-    accident.updated_at = now
-    await session.flush()
+    await connection.execute(
+        _CAUSES, {"accident_id": accident.id, "new_causes": causes, "now": now}
+    )
     await audit.record(
-        session,
+        connection,
         actor=person_actor(actor_id),
         action="work_accident.causes",
         entity_type=ENTITY,
         entity_id=accident.id,
-        after={"changed": had},
+        after={"changed": accident.causes is not None},
     )
 
 
 async def add_action(
-    session: AsyncSession, accident: WorkAccident, *, form: ActionForm, actor_id: int, now: datetime
-) -> tuple[WorkAccidentAction, PersonRow]:
+    connection: AuditedConnection,
+    accident: AccidentRow,
+    *,
+    form: ActionForm,
+    actor_id: int,
+    now: datetime,
+) -> tuple[int, PersonRow]:
     """A corrective action with its owner (by e-mail; a person row is made if the bot does
-    not know them yet) and due date."""
-    owner = await org.upsert_person(session, aad_object_id=None, upn=form.action_owner, name=None)
-    action = WorkAccidentAction(
-        accident_id=accident.id,
-        description=form.action_description,
-        owner_id=owner.id,
-        due_date=form.action_due,
-        status=ActionStatus.OPEN.value,
-        created_by_id=actor_id,
-        created_at=now,
-        updated_at=now,
+    not know them yet) and due date: the action's id and its owner."""
+    owner = await org.upsert_person(
+        connection, aad_object_id=None, upn=form.action_owner, name=None
     )
-    session.add(action)
-    accident.updated_at = now
-    await session.flush()
+    action_id: int = (
+        await connection.execute(
+            _ADD_ACTION,
+            {
+                "accident_id": accident.id,
+                "description": form.action_description,
+                "owner_id": owner.id,
+                "due_date": form.action_due,
+                "status": ActionStatus.OPEN.value,
+                "created_by_id": actor_id,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+    ).scalar_one()
+    await connection.execute(_TOUCH, {"accident_id": accident.id, "now": now})
     await audit.record(
-        session,
+        connection,
         actor=person_actor(actor_id),
         action="work_accident.action.add",
         entity_type=ENTITY,
         entity_id=accident.id,
         after={
-            "action_id": action.id,
+            "action_id": action_id,
             "owner_id": owner.id,
-            "due_date": action.due_date.isoformat(),
+            "due_date": form.action_due.isoformat(),
         },
     )
-    return action, owner
+    return action_id, owner
 
 
 async def complete_action(
-    session: AsyncSession, accident: WorkAccident, action_id: int, *, actor_id: int, now: datetime
+    connection: AuditedConnection,
+    accident: AccidentRow,
+    action_id: int,
+    *,
+    actor_id: int,
+    now: datetime,
 ) -> bool:
     """Mark the action done: a conditional UPDATE on its open status (two clicks mark it
     once). False: it was done already."""
-    result = await session.execute(
-        update(WorkAccidentAction)
-        .where(
-            WorkAccidentAction.id == action_id,
-            WorkAccidentAction.accident_id == accident.id,
-            WorkAccidentAction.status == ActionStatus.OPEN.value,
-        )
-        .values(status=ActionStatus.DONE.value, done_at=now, done_by_id=actor_id, updated_at=now)
-        .execution_options(synchronize_session=False)
+    result = await connection.execute(
+        _COMPLETE,
+        {"action_id": action_id, "of_accident": accident.id, "actor_id": actor_id, "now": now},
     )
-    if getattr(result, "rowcount", 0) != 1:
+    if result.rowcount != 1:
         return False
-    accident.updated_at = now
+    await connection.execute(_TOUCH, {"accident_id": accident.id, "now": now})
     await audit.record(
-        session,
+        connection,
         actor=person_actor(actor_id),
         action="work_accident.action.done",
         entity_type=ENTITY,
@@ -116,8 +183,8 @@ async def complete_action(
 
 
 async def close(
-    session: AsyncSession,
-    accident: WorkAccident,
+    connection: AuditedConnection,
+    accident: AccidentRow,
     *,
     conclusion: str,
     tell_injured: bool,
@@ -127,7 +194,7 @@ async def close(
     """Close the investigation with its conclusion, and whether the injured person hears it,
     once. False: it was closed before."""
     return await change_once(
-        session,
+        connection,
         accident,
         still=WorkAccident.closed_at.is_(None),
         values={
@@ -142,33 +209,24 @@ async def close(
     )
 
 
-async def due_reminders(session: AsyncSession, now: datetime) -> list[WorkAccidentAction]:
+async def due_reminders(connection: HotConnection, now: datetime) -> list[DueAction]:
     """Open actions whose due date (08:00 Copenhagen) has come and that were not reminded,
     of investigations that are not closed."""
-    candidates = await session.scalars(
-        select(WorkAccidentAction)
-        .join(WorkAccident, WorkAccident.id == WorkAccidentAction.accident_id)
-        .where(
-            WorkAccidentAction.status == ActionStatus.OPEN.value,
-            WorkAccidentAction.reminded_at.is_(None),
-            WorkAccidentAction.due_date <= local_date(now),
-            WorkAccident.closed_at.is_(None),
-        )
-        .order_by(WorkAccidentAction.due_date, WorkAccidentAction.id)
-    )
+    rows = await connection.execute(_DUE, {"today": local_date(now)})
+    candidates = [DueAction(*row) for row in rows]
     return [action for action in candidates if reminder_due_at(action.due_date) <= now]
 
 
-async def mark_reminded(session: AsyncSession, action_id: int, now: datetime) -> None:
-    action = await session.get(WorkAccidentAction, action_id)
-    if action is None or action.reminded_at is not None:
+async def mark_reminded(connection: AuditedConnection, action_id: int, now: datetime) -> None:
+    row = (await connection.execute(_REMINDED, {"action_id": action_id, "now": now})).first()
+    if row is None:
         return
-    action.reminded_at = now
+    accident_id, owner_id = row
     await audit.record(
-        session,
+        connection,
         actor=SYSTEM_ACTOR,
         action="work_accident.action.remind",
         entity_type=ENTITY,
-        entity_id=action.accident_id,
-        after={"action_id": action.id, "owner_id": action.owner_id},
+        entity_id=accident_id,
+        after={"action_id": action_id, "owner_id": owner_id},
     )

@@ -10,7 +10,6 @@ injured person's name from the AMK (`name_withheld`).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -85,18 +84,6 @@ class WorkAccident(Base):
     personal_data_removed_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    def snapshot(self) -> dict[str, Any]:
-        """What an audit event keeps of the EASY report (never free text or names)."""
-        return {
-            "easy_status": self.easy_status,
-            "easy_due": self.easy_due.isoformat() if self.easy_due else None,
-            "easy_filed_on": self.easy_filed_on.isoformat() if self.easy_filed_on else None,
-            "easy_decided_by_id": self.easy_decided_by_id,
-            "followed_up_by_id": self.followed_up_by_id,
-            "closed_by_id": self.closed_by_id,
-            "outcome_wanted": self.outcome_wanted,
-        }
 
 
 class WorkAccidentAction(CorrectiveActionColumns, Base):

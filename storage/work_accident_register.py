@@ -5,22 +5,29 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam
 
 from domain.work_accident import AccidentView
-from storage.work_accident import view
-from storage.work_accident_models import WorkAccident
+from storage.db import HotConnection
+from storage.work_accident import ACCIDENT, ACCIDENTS, AccidentRow, view
+
+_HAPPENED = ACCIDENT.where(
+    ACCIDENTS.c.occurred_at >= bindparam("start"), ACCIDENTS.c.occurred_at < bindparam("end")
+)
+_ORDER = (ACCIDENTS.c.occurred_at, ACCIDENTS.c.id)
+_HAPPENED_ANYWHERE = _HAPPENED.order_by(*_ORDER)
+_HAPPENED_IN_UNIT = _HAPPENED.where(ACCIDENTS.c.unit_id == bindparam("unit_id")).order_by(*_ORDER)
 
 
 async def happened_between(
-    session: AsyncSession, start: datetime, end: datetime, unit_id: int | None = None
+    connection: HotConnection, start: datetime, end: datetime, unit_id: int | None = None
 ) -> list[AccidentView]:
-    """The accidents that happened in [start, end) (of one unit, if given), by number."""
-    query = select(WorkAccident).where(
-        WorkAccident.occurred_at >= start, WorkAccident.occurred_at < end
-    )
-    if unit_id is not None:
-        query = query.where(WorkAccident.unit_id == unit_id)
-    found = (await session.scalars(query.order_by(WorkAccident.occurred_at, WorkAccident.id))).all()
-    return [await view(session, accident) for accident in found]
+    """The accidents that happened in [start, end) (of one unit, if given), by time."""
+    if unit_id is None:
+        rows = await connection.execute(_HAPPENED_ANYWHERE, {"start": start, "end": end})
+    else:
+        rows = await connection.execute(
+            _HAPPENED_IN_UNIT, {"start": start, "end": end, "unit_id": unit_id}
+        )
+    found = [AccidentRow(*row) for row in rows]
+    return [await view(connection, accident) for accident in found]

@@ -18,6 +18,7 @@ from storage.db import Database
 from storage.models import Unit
 from storage.precursor_models import PrecursorEntry, PrecursorHolding, PrecursorRegistration
 from tests.dialogs.test_lone_work_dialogs import Member, text_of
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.fake_connector import FakeConnector
 from tests.support.precursors import services_of, substance_id, walk
 
@@ -47,7 +48,7 @@ class Scene:
             member.adapter.logic = self.runtime.bot.on_turn
 
     async def holding_ids(self) -> dict[str, int]:
-        async with self.db.sessions() as session:
+        async with orm_session(self.db) as session:
             rows = await session.execute(
                 select(PrecursorHolding.id, Unit.name).join(
                     Unit, Unit.id == PrecursorHolding.unit_id
@@ -56,7 +57,7 @@ class Scene:
             return {name: int(holding_id) for holding_id, name in rows}
 
     async def entries(self) -> list[PrecursorEntry]:
-        async with self.db.sessions() as session:
+        async with orm_session(self.db) as session:
             return list(
                 (await session.scalars(select(PrecursorEntry).order_by(PrecursorEntry.id))).all()
             )
@@ -64,7 +65,7 @@ class Scene:
 
 @pytest.fixture
 async def scene(db: Database, connector: FakeConnector) -> AsyncIterator[Scene]:
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         await org.import_org(
             session,
             OrgFile.model_validate(
@@ -129,7 +130,7 @@ async def test_the_precursor_contact_registers_the_unit(scene: Scene) -> None:
     assert "0 L på lager · Giftskab 2" in text_of(added)
     done = await scene.karin.submit({"action": "precursors.register"})
     assert "Kemi har nu indberettet sin stofliste for 2026" in text_of(done)
-    async with scene.db.sessions() as session:
+    async with orm_session(scene.db) as session:
         row = (await session.scalars(select(PrecursorRegistration))).one()
     assert row.status == "substances" and row.substance_keys == ["toluene"]
     closed = await scene.karin.submit({"action": "precursors.close"})
@@ -156,7 +157,7 @@ async def test_none_handled_is_refused_while_substances_are_listed(scene: Scene)
     await add(scene.karin, "acetone", "Acetone")
     refused = await scene.karin.submit({"action": "precursors.none"})
     assert "Enheden har stoffer på listen" in text_of(refused)
-    async with scene.db.sessions() as session:
+    async with orm_session(scene.db) as session:
         assert (await session.scalars(select(PrecursorRegistration))).first() is None
 
 

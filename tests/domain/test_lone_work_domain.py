@@ -144,10 +144,11 @@ async def test_register_export_is_a_real_register(db: Database, tmp_path: Path) 
             note="Ring til vagten kl. 21",
             now=NOW,
         )
-    async with orm_transaction(db) as session:
-        started = await checkins.start(session, first, worker_id=maja.id, now=NOW)
-        await checkins.check_ok(session, started.checkin, now=NOW, interval=None)
-        await checkins.finish(session, started.checkin, now=NOW)
+    async with audited(db) as connection:
+        started = await checkins.start(connection, first, worker_id=maja.id, now=NOW)
+        ok = await checkins.check_ok(connection, started.checkin, first, now=NOW, interval=None)
+        assert ok is not None
+        assert await checkins.finish(connection, ok, now=NOW) is not None
     out = tmp_path / "register.xlsx"
     assert await export_register(db, "kemi", 2026, out) == 2
     sheet = load_workbook(out)["Alenearbejde 2026"]

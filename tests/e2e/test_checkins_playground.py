@@ -73,10 +73,10 @@ from storage.checkin_models import CheckinSession
 async def main(offset):
     runtime = build_runtime(Settings(database_url=os.environ["DATABASE_URL"]))
     try:
-        async with runtime.db.sessions() as session:
-            due = (await session.scalars(
-                select(CheckinSession).where(CheckinSession.status != "finished")
-            )).one().due_at
+        async with runtime.db.reading() as connection:
+            due = (await connection.execute(
+                select(CheckinSession.due_at).where(CheckinSession.status != "finished")
+            )).scalar_one()
         now = due + timedelta(minutes=offset)
         job = next(j for j in runtime.scheduler.jobs if isinstance(j, CheckinJob))
         await job.run(now)

@@ -19,6 +19,7 @@ from storage import org
 from storage.amo_models import AmoComposition, AmoMember
 from storage.documentation_models import DutyRecord
 from tests.http.test_documentation_http import block_of
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.documentation import all_units_table
 from tests.support.teams import BotUnderTest, User, make_user
 from tests.support.wellbeing import (
@@ -65,13 +66,13 @@ async def kemi_roles(bot: BotUnderTest, *, leaders: list[User], amrs: list[User]
             "secretariat": [person(SECRETARIAT)],
         }
     )
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         await org.import_org(session, org_file, actor="test")
 
 
 async def stored(bot: BotUnderTest) -> tuple[list[AmoComposition], list[AmoMember]]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         compositions = (await session.scalars(select(AmoComposition))).all()
         members = (await session.scalars(select(AmoMember))).all()
     return list(compositions), list(members)
@@ -110,7 +111,7 @@ async def test_a_leader_records_the_composition_and_the_overview_shows_it_met(
     assert composition.groups == ["Laboratorierne", "Kontorerne"]
     assert sorted(member.role for member in members) == ["amk", "amr", "leader"]
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         duty = await session.get(DutyRecord, composition.duty_record_id)
     assert duty is not None and (duty.duty_key, duty.met_on) == ("amo_composition", today())
     event = [e for e in await audit_events(bot) if e.action == "documentation.amo.record"][-1]
@@ -249,7 +250,7 @@ async def test_the_digest_names_the_units_whose_composition_needs_a_review(
 
     async def documentation_lines() -> list[str]:
         assert bot.runtime is not None
-        async with bot.runtime.db.sessions() as session:
+        async with orm_session(bot.runtime.db) as session:
             content = await compose(session, scope_for(iso_week(now), now))
         section = next(s for s in content.sections if s.flow == "documentation")
         return [t(Lang.DA, line.key, **line.values) for line in section.lines]

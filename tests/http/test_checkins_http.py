@@ -19,6 +19,7 @@ from storage.lone_work_models import LoneWorkRequest
 from storage.models import AuditEvent
 from tests.conftest import DatabaseTarget
 from tests.http.test_lone_work_http import LISE, MAJA, OLE, _only_request, _request, _setup, _to
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.fake_connector import FakeConnector, Sent
 from tests.support.teams import BotUnderTest, User, make_user
 
@@ -54,7 +55,7 @@ async def _approved(
     assert reply.status == 200
     assert bot.runtime is not None
     await bot.runtime.background.drain()
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         await session.execute(
             update(LoneWorkRequest)
             .where(LoneWorkRequest.id == request.id)
@@ -66,13 +67,13 @@ async def _approved(
 
 async def _session(bot: BotUnderTest) -> CheckinSession:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return (await session.scalars(select(CheckinSession))).one()
 
 
 async def _timeline(bot: BotUnderTest) -> list[str]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         rows = await session.scalars(select(CheckinEvent).order_by(CheckinEvent.id))
         return [row.kind for row in rows]
 
@@ -189,7 +190,7 @@ async def test_extend_moves_the_end_up_to_the_approval(bot: BotUnderTest) -> Non
     await bot.say(MAJA, "start alenearbejde")
     checkin = await _session(bot)
     assert bot.runtime is not None
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         await session.execute(
             update(CheckinSession).values(ends_at=T0 + timedelta(hours=4, minutes=30))
         )
@@ -262,7 +263,7 @@ async def test_missed_checkin_escalates_until_someone_handles_it(bot: BotUnderTe
         "escalated",
         "handled",
     ]
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         audited = list(
             await session.scalars(
                 select(AuditEvent.action).where(AuditEvent.action.like("checkin.%"))
@@ -485,7 +486,7 @@ async def test_two_clicks_at_once_change_the_session_once(bot: BotUnderTest) -> 
 
 async def _timeline_details(bot: BotUnderTest) -> list[tuple[str, dict[str, Any]]]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         rows = await session.scalars(select(CheckinEvent).order_by(CheckinEvent.id))
         return [(row.kind, dict(row.detail)) for row in rows]
 
@@ -537,7 +538,7 @@ async def test_an_expired_approval_ends_the_session_in_the_workers_language(
     checkin = await _session(bot)
     end = T0 + timedelta(minutes=15)
     assert bot.runtime is not None
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         await session.execute(
             update(LoneWorkRequest).where(LoneWorkRequest.id == request_id).values(expires_at=end)
         )
@@ -574,7 +575,7 @@ async def test_an_approval_ending_during_a_check_in_waits_for_the_answer(
     checkin = await _session(bot)
     due = checkin.due_at
     assert bot.runtime is not None
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         await session.execute(
             update(LoneWorkRequest).where(LoneWorkRequest.id == request_id).values(expires_at=due)
         )

@@ -20,6 +20,7 @@ from services.documentation_jobs import DocumentationReminders
 from storage.documentation import duties
 from storage.documentation_models import DutyRecord
 from tests.support.card_nodes import walk
+from tests.support.databases import orm_session
 from tests.support.documentation import all_units_table, table_rows
 from tests.support.teams import BotUnderTest, User
 from tests.support.wellbeing import (
@@ -45,7 +46,7 @@ LINK = "https://safetynet.example.dk/apv/kemi-2025"
 
 async def duty_records(bot: BotUnderTest) -> list[DutyRecord]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return list((await session.scalars(select(DutyRecord).order_by(DutyRecord.id))).all())
 
 
@@ -262,7 +263,7 @@ async def test_the_digest_counts_overdue_and_nearly_due_duties_per_unit(bot: Bot
             SECRETARIAT, "documentation.record", {"unit_id": unit, "duty": duty, "met_on": met}
         )
     now = datetime.now(UTC)
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         content = await compose(session, scope_for(iso_week(now), now))
     section = next(s for s in content.sections if s.flow == "documentation")
     lines = [line_text(Lang.DA, line) for line in section.lines]

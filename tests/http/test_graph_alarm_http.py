@@ -11,6 +11,7 @@ from storage import conversations, org
 from tests.http.test_checkins_http import T0, Clock, _approved, _cards, _session, _wire
 from tests.http.test_graph_install_http import bot_with_graph, graph
 from tests.http.test_lone_work_http import LISE, MAJA
+from tests.support.databases import orm_transaction
 from tests.support.fake_graph import FakeGraph
 from tests.support.teams import BotUnderTest, make_user
 
@@ -27,7 +28,7 @@ async def test_an_unreachable_alarm_recipient_is_passed_over_within_a_minute(
     await _approved(bot, amk=ANDERS)
     assert bot.runtime is not None
     await bot.install_personal(SOFIE)
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         sofie = await org.find_person(session, aad_object_id=SOFIE.aad, upn=None)
         assert sofie is not None
         await org.assign_role(session, actor="test", unit=None, person=sofie, role=Role.SECRETARIAT)

@@ -11,10 +11,11 @@ from sqlalchemy import select
 from domain.training import TrainingForm, TrainingKind
 from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from storage import training
+from storage.audit import audited
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import Person, Unit
 from tests.http.test_lone_work_http import LISE, MAJA, _request, _setup, _to
-from tests.support.databases import orm_session, orm_transaction
+from tests.support.databases import orm_session
 from tests.support.teams import BotUnderTest
 from tests.support.wellbeing import card_of, day, text
 
@@ -78,9 +79,10 @@ async def test_only_a_record_in_the_unit_that_covers_the_task_counts(bot: BotUnd
     await bot.invoke(LISE, "training.record", record(kemi, "Brandslukning", -10))
     # lone work, but in another unit (imported there): the approver's unit sees only its own
     assert bot.runtime is not None
-    async with orm_transaction(bot.runtime.db) as session:
-        other = (await session.scalars(select(Unit.id).where(Unit.name == "AFRI"))).one()
-        maja = (await session.scalars(select(Person.id).where(Person.upn == MAJA.upn))).one()
+    async with bot.runtime.db.reading() as connection:
+        other = (await connection.execute(select(Unit.id).where(Unit.name == "AFRI"))).one()[0]
+        maja = (await connection.execute(select(Person.id).where(Person.upn == MAJA.upn))).one()[0]
+    async with audited(bot.runtime.db) as connection:
         form = TrainingForm(
             person=MAJA.upn,
             activity="Alenearbejde",
@@ -90,7 +92,7 @@ async def test_only_a_record_in_the_unit_that_covers_the_task_counts(bot: BotUnd
             lone_work=True,
         )
         await training.add_record(
-            session, unit_id=other, person_id=maja, form=form, actor_id=None, actor="test"
+            connection, unit_id=other, person_id=maja, form=form, actor_id=None, actor="test"
         )
     await _request(bot, kemi)
     assert NONE_LINE in await approval_text(bot)

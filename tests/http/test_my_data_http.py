@@ -29,6 +29,7 @@ from tests.conftest import DatabaseTarget
 from tests.http.test_lone_work_http import LISE, MAJA, OLE, _request, _setup
 from tests.http.test_lone_work_http import form as lone_work_form
 from tests.support.clock import child_environment
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.fake_connector import FakeConnector
 from tests.support.near_miss import AMK
 from tests.support.near_miss import report as near_miss_report
@@ -39,14 +40,14 @@ FILE_CONSENT = "application/vnd.microsoft.teams.card.file.consent"
 
 async def _person(bot: BotUnderTest, user: User) -> Person:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return (await session.scalars(select(Person).where(Person.upn == user.upn))).one()
 
 
 async def _numbers(bot: BotUnderTest) -> dict[bool, list[str]]:
     """Near-miss numbers by whether the report was anonymous."""
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         rows = (await session.scalars(select(NearMissReport).order_by(NearMissReport.id))).all()
     found: dict[bool, list[str]] = {True: [], False: []}
     for row in rows:
@@ -75,7 +76,7 @@ async def test_my_data_lists_what_the_bot_holds_but_not_anonymous_reports(
 
     me = await _person(bot, MAJA)
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         access = (
             await session.scalars(select(AuditEvent).where(AuditEvent.action == ACCESS_ACTION))
         ).one()
@@ -98,7 +99,7 @@ async def test_my_data_lists_what_the_bot_holds_but_not_anonymous_reports(
 
 async def _only_number(bot: BotUnderTest) -> str:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return str((await session.scalars(select(LoneWorkRequest.number))).one())
 
 
@@ -185,7 +186,7 @@ async def test_erasure_leaves_no_trace_of_the_person_and_keeps_the_records(
     assert bot.runtime is not None
     await bot.runtime.background.drain()
     me = await _person(bot, MAJA)
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         # as when two person rows of hers were merged: the audit trail kept her e-mail
         await audit.record(
             session,
@@ -207,7 +208,7 @@ async def test_erasure_leaves_no_trace_of_the_person_and_keeps_the_records(
     assert erased is not None
     assert await _traces(bot, MAJA) == []
 
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         requests = (
             await session.scalars(select(LoneWorkRequest).order_by(LoneWorkRequest.id))
         ).all()
@@ -231,7 +232,7 @@ async def test_erasure_leaves_no_trace_of_the_person_and_keeps_the_records(
 
 async def _numbers_and_ids(bot: BotUnderTest) -> list[int]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return list((await session.scalars(select(NearMissReport.id))).all())
 
 
@@ -294,7 +295,7 @@ async def test_my_data_as_an_excel_file_holds_mine_and_no_one_elses(
     await bot.submit(AMK, {"action": "lone_work.form.send"})
     assert bot.runtime is not None
     await bot.runtime.background.drain()
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         numbers = set((await session.scalars(select(LoneWorkRequest.number))).all())
     (theirs,) = numbers - {mine}
 
@@ -336,7 +337,7 @@ async def test_my_data_as_an_excel_file_holds_mine_and_no_one_elses(
     assert "Her er mine-data-2026-11-25.xlsx" in said
 
     me = await _person(bot, MAJA)
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         events = (
             await session.scalars(
                 select(AuditEvent)

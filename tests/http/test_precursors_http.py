@@ -15,6 +15,7 @@ from storage import org
 from storage.models import AuditEvent, Unit
 from storage.precursor_models import PrecursorEntry, PrecursorHolding, PrecursorRegistration
 from tests.support.card_nodes import walk
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.fake_connector import Sent
 from tests.support.precursors import choices, services_of
 from tests.support.teams import BotUnderTest, User, make_user
@@ -31,7 +32,7 @@ async def _setup(bot: BotUnderTest) -> dict[str, int]:
     assert bot.runtime is not None
     services_of(bot.runtime).clock = lambda: NOW
     people = {u.upn: {"upn": u.upn, "aad_object_id": u.aad} for u in (KARIN, PER, OLE, SEK)}
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         await org.import_org(
             session,
             OrgFile.model_validate(
@@ -87,7 +88,7 @@ async def _add_substance(bot: BotUnderTest, user: User, query: str, pick: str) -
 
 async def _holding(bot: BotUnderTest) -> int:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return int((await session.scalars(select(PrecursorHolding.id))).one())
 
 
@@ -147,7 +148,7 @@ async def test_the_keeper_searches_adds_registers_and_records(bot: BotUnderTest)
     assert "Kemi har nu indberettet sin stofliste for 2026" in _text(registered)
     assert "Indberettet for 2026 af Karin Kemi" in _text(registered)
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         row = (await session.scalars(select(PrecursorEntry))).one()
         registration = (await session.scalars(select(PrecursorRegistration))).one()
     assert (row.kind, row.quantity_micro, row.declaration_ref) == (
@@ -184,7 +185,7 @@ async def test_consumption_beyond_stock_is_refused_with_the_day(bot: BotUnderTes
     )
     assert "negativ den 3. marts 2026 (-0,2 L)" in _text(refused)
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         assert await session.scalar(select(func.count()).select_from(PrecursorEntry)) == 1
 
 
@@ -235,7 +236,7 @@ async def test_reverse_is_a_card_action_that_answers_with_the_ledger(bot: BotUnd
         "allerede tilbageført" in json.dumps(again.body["value"], ensure_ascii=False)
     )
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         kinds = (
             await session.scalars(select(PrecursorEntry.kind).order_by(PrecursorEntry.id))
         ).all()
@@ -270,7 +271,7 @@ async def test_the_secretariat_sees_who_has_and_has_not_registered(bot: BotUnder
     peek = await bot.invoke(KARIN, "precursors.unit_status", {"unit_id": units["Fysik"]})
     assert "for arbejdsmiljøsekretariatet" in json.dumps(peek.body["value"], ensure_ascii=False)
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         audited = (
             await session.scalars(
                 select(AuditEvent.action).where(AuditEvent.action.like("precursors.%.refused"))

@@ -27,6 +27,7 @@ from storage.proof_models import ProofFile
 from storage.training_models import TrainingRecord
 from tests.conftest import DatabaseTarget
 from tests.support.card_nodes import walk
+from tests.support.databases import orm_session
 from tests.support.fake_connector import FakeConnector, Sent
 from tests.support.photos import GPS_TEXT, OWNER_TEXT, jpeg_with_exif
 from tests.support.teams import BotUnderTest, User
@@ -126,7 +127,7 @@ def fetch_button(card: dict[str, Any] | None) -> dict[str, Any]:
 
 async def _rows(bot: BotUnderTest, model: Any) -> list[Any]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return list((await session.scalars(select(model).order_by(model.id))).all())
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from storage.screening_models import ScreeningRequest
+from tests.support.databases import orm_session
 from tests.support.teams import BotUnderTest
 from tests.support.wellbeing import (
     AMK,
@@ -28,7 +29,7 @@ from tests.support.wellbeing import (
 
 async def requests(bot: BotUnderTest) -> list[ScreeningRequest]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return list((await session.scalars(select(ScreeningRequest))).all())
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from services.screening_jobs import ScreeningReminders
 from storage.screening_models import Screening, ScreeningRequest
 from tests.support.card_nodes import walk
+from tests.support.databases import orm_session
 from tests.support.teams import BotUnderTest, User
 from tests.support.wellbeing import (
     AMK,
@@ -39,13 +40,13 @@ LINK = "https://safetynet.example.dk/screening/kemi-2026"
 
 async def screenings(bot: BotUnderTest) -> list[Screening]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return list((await session.scalars(select(Screening).order_by(Screening.id))).all())
 
 
 async def requests(bot: BotUnderTest) -> list[ScreeningRequest]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return list((await session.scalars(select(ScreeningRequest))).all())
 
 

@@ -17,6 +17,7 @@ from services.documentation_export import export_overview
 from storage.lone_work_models import LoneWorkRequest
 from tests.http.test_lone_work_http import LISE, MAJA, _request, _setup
 from tests.http.test_lone_work_training_http import record
+from tests.support.databases import orm_session
 from tests.support.teams import BotUnderTest
 from tests.support.wellbeing import day
 
@@ -44,7 +45,7 @@ async def _workbook(bot: BotUnderTest, out: Path) -> dict[str, list[object]]:
 async def _digest_lines(bot: BotUnderTest) -> list[str]:
     assert bot.runtime is not None
     now = datetime.now(UTC)
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         content = await compose(session, scope_for(iso_week(now), now))
     section = next(s for s in content.sections if s.flow == "documentation")
     return [t(Lang.DA, line.key, **line.values) for line in section.lines]
@@ -58,7 +59,7 @@ async def test_the_workbook_and_digest_count_approved_lone_work_without_training
     await bot.invoke(LISE, "training.record", record(kemi, "Brandslukning", -10))
     await _request(bot, kemi)
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         request = (await session.scalars(select(LoneWorkRequest))).one()
     await bot.invoke(LISE, "lone_work.approve", {"request_id": request.id})
 

@@ -15,6 +15,7 @@ from domain.i18n import Lang
 from reports.training_import import write_template
 from services.training_import import ImportOutcome, import_file
 from storage.training_models import TrainingRecord
+from tests.support.databases import orm_session
 from tests.support.teams import BotUnderTest
 from tests.support.wellbeing import (
     AMK,
@@ -52,7 +53,7 @@ def training(unit_id: int, **changes: str) -> dict[str, object]:
 
 async def records(bot: BotUnderTest) -> list[TrainingRecord]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return list((await session.scalars(select(TrainingRecord))).all())
 
 

@@ -17,6 +17,7 @@ from services.work_accident_learning import ActionReminders, WorkAccidentLearnin
 from storage.models import Person
 from storage.work_accident_models import WorkAccidentAction
 from tests.support.card_nodes import walk
+from tests.support.databases import orm_session
 from tests.support.teams import BotUnderTest, Reply, User
 from tests.support.work_accident import (
     AMK,
@@ -55,7 +56,7 @@ def _verbs(card: dict[str, Any]) -> set[str]:
 
 async def _actions(bot: BotUnderTest) -> list[WorkAccidentAction]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         found = await session.scalars(select(WorkAccidentAction).order_by(WorkAccidentAction.id))
         return list(found.all())
 
@@ -286,6 +287,6 @@ async def test_the_owner_is_reminded_once_at_eight_on_the_due_date(bot: BotUnder
 
 async def _person_id(bot: BotUnderTest, user: User) -> int:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         found = await session.scalars(select(Person.id).where(Person.upn == user.upn))
         return int(found.one())

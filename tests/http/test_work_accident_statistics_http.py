@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from services.work_accident_export import export_year
 from storage.models import Unit
+from tests.support.databases import orm_session
 from tests.support.teams import BotUnderTest
 from tests.support.work_accident import AMK, INJURED, LEADER, accidents, report, setup
 
@@ -27,7 +28,7 @@ def _rows(sheet: Any) -> dict[str, dict[str, Any]]:
 
 async def _unit_id(bot: BotUnderTest, name: str) -> int:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return int((await session.scalars(select(Unit.id).where(Unit.name == name))).one())
 
 

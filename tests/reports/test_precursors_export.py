@@ -23,10 +23,11 @@ from domain.precursor_ledger import EntryView, YearFigures, year_figures
 from reports.precursor_import import IMPORT_COLUMNS, write_template
 from reports.precursors import UNIT_COLUMNS
 from services.precursor_workbooks import export_all, export_unit, import_file
-from storage import org, precursor_entries, precursor_registrations, precursors
+from storage import audit, org, precursor_entries, precursor_registrations, precursors
 from storage.db import Database
 from storage.models import AuditEvent
 from storage.precursor_models import PrecursorEntry, PrecursorHolding
+from tests.support.databases import orm_session
 from tests.support.precursors import add, entry, person_id, record, setup_org
 
 KEMI = {
@@ -61,12 +62,12 @@ async def _populate(db: Database) -> dict[str, int]:
         assert outcome.changed, outcome
     wrong = await record(db, acetone, entry("disposal", "2026-10-01", "1", "L"), today=TODAY)
     assert wrong.entity_id is not None
-    async with db.transaction() as session:
+    async with audit.audited(db) as connection:
         await precursor_entries.reverse(
-            session, wrong.entity_id, actor_id=karin, reason="fejltastning"
+            connection, wrong.entity_id, actor_id=karin, reason="fejltastning"
         )
         await precursor_registrations.register(
-            session,
+            connection,
             units["Kemi"],
             2026,
             actor_id=karin,
@@ -301,12 +302,12 @@ async def test_a_good_sheet_is_imported_whole(db: Database, tmp_path: Path) -> N
     path = _sheet(tmp_path / "good.xlsx", GOOD_ROWS)
     checked = await import_file(db, path, actor="test", today=TODAY, check_only=True)
     assert checked.errors == [] and not checked.written and checked.entries == 5
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         assert await session.scalar(select(func.count()).select_from(PrecursorEntry)) == 0
     outcome = await import_file(db, path, actor="cli:test", today=TODAY)
     assert outcome.errors == [] and outcome.written
     assert (outcome.entries, outcome.holdings_added, outcome.units) == (5, 2, ["Fysik", "Kemi"])
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         rows = (await session.scalars(select(PrecursorEntry).order_by(PrecursorEntry.id))).all()
         holdings = (await session.scalars(select(PrecursorHolding))).all()
         audited = await session.scalar(select(func.count()).where(AuditEvent.actor == "cli:test"))
@@ -410,7 +411,7 @@ async def test_a_sheet_with_errors_writes_nothing_and_says_which_rows(
         "række 4: beholdningen af Eddikesyreanhydrid i Kemi bliver negativ den 1. marts 2026 "
         "(-4 L)" in text
     )
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         assert await session.scalar(select(func.count()).select_from(PrecursorEntry)) == 0
         assert await session.scalar(select(func.count()).select_from(PrecursorHolding)) == 0
 
@@ -497,8 +498,8 @@ async def test_wrong_headings_or_an_empty_sheet_are_explained(db: Database, tmp_
 
 async def test_the_template_round_trips(db: Database, tmp_path: Path) -> None:
     await setup_org(db, [KEMI])
-    async with db.sessions() as session:
-        substances = await precursors.substances(session)
+    async with db.reading() as connection:
+        substances = await precursors.substances(connection)
     path = tmp_path / "template.xlsx"
     write_template(path, substances)
     workbook = load_workbook(path)
@@ -610,14 +611,14 @@ async def test_the_roll_up_of_a_seeded_decade_shows_each_ledger_cell_by_cell(
     year = 2025
     out = tmp_path / "all.xlsx"
     sheets = await export_all(db, year, out)
-    async with db.sessions() as session:
-        units = await org.list_units(session, only_active=False)
+    async with db.reading() as connection:
+        units = await org.list_units(connection, only_active=False)
         expected_units = []
         expected_entries: list[tuple[str, EntryView, str]] = []
         figures: dict[tuple[str, str], YearFigures] = {}
         for unit in units:
-            holdings = await precursors.holdings_of(session, unit.id, include_inactive=True)
-            lines = await precursors.lines_of(session, [view.id for view in holdings])
+            holdings = await precursors.holdings_of(connection, unit.id, include_inactive=True)
+            lines = await precursors.lines_of(connection, [view.id for view in holdings])
             shown = False
             for view in holdings:
                 year_of = year_figures(lines[view.id], year)
@@ -631,7 +632,7 @@ async def test_the_roll_up_of_a_seeded_decade_shows_each_ledger_cell_by_cell(
             expected_entries += [
                 (unit.name, found, unit_of[holding_id])
                 for holding_id, found in await precursors.entries_of(
-                    session,
+                    connection,
                     list(unit_of),
                     start=date(year, 1, 1),
                     end=date(year, 12, 31),

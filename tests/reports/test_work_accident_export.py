@@ -28,7 +28,9 @@ from domain.work_accident import EasyStatus, easy_deadline
 from domain.work_accident_forms import WorkAccidentForm
 from services.work_accident_export import export_year
 from storage import org, work_accident, work_accident_learning
+from storage.audit import audited
 from storage.db import Database
+from tests.support.databases import orm_transaction
 
 PSYCHOLOGICAL_TEXT = "Truet af en besøgende i receptionen"
 ACTION = "Kassér revnede kolber"
@@ -56,7 +58,7 @@ def _cph(*parts: int) -> datetime:
 
 
 async def _fill(db: Database) -> None:
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         units = {unit.name: unit.id for unit in await org.list_units(session)}
         ida = await org.upsert_person(
             session, aad_object_id=None, upn="ida@uni.dk", name="Ida Skadet"
@@ -96,9 +98,9 @@ async def _fill(db: Database) -> None:
     for number, (unit_id, when, changes, filed_on) in enumerate(plan):
         form = _form(unit_id, when, **changes)
         reported = when.astimezone(UTC) + timedelta(hours=1)
-        async with db.transaction() as session:
+        async with audited(db) as connection:
             accident, _ = await work_accident.submit(
-                session,
+                connection,
                 form,
                 reporter_id=ida.id,
                 deadline=easy_deadline(
@@ -109,11 +111,11 @@ async def _fill(db: Database) -> None:
             )
             if number == 0:
                 await work_accident_learning.record_causes(
-                    session, accident, causes="Revnet kolbe.", actor_id=leader.id, now=reported
+                    connection, accident, causes="Revnet kolbe.", actor_id=leader.id, now=reported
                 )
             if number in (0, 2):
-                action, _ = await work_accident_learning.add_action(
-                    session,
+                action_id, _ = await work_accident_learning.add_action(
+                    connection,
                     accident,
                     form=ActionForm(
                         action_description=ACTION if number == 0 else PSYCHOLOGICAL_TEXT,
@@ -125,10 +127,10 @@ async def _fill(db: Database) -> None:
                 )
             if number == 0:
                 await work_accident_learning.complete_action(
-                    session, accident, action.id, actor_id=leader.id, now=reported
+                    connection, accident, action_id, actor_id=leader.id, now=reported
                 )
                 await work_accident_learning.close(
-                    session,
+                    connection,
                     accident,
                     conclusion="Kolber tjekkes nu.",
                     tell_injured=False,
@@ -137,7 +139,7 @@ async def _fill(db: Database) -> None:
                 )
             if filed_on is not None:
                 await work_accident.record_easy(
-                    session,
+                    connection,
                     accident,
                     status=EasyStatus.FILED,
                     actor_id=leader.id,

@@ -17,6 +17,7 @@ from storage import audit, training
 from storage.db import Database
 from storage.models import AuditEvent, Person, Unit
 from storage.training_models import TrainingRecord
+from tests.support.databases import orm_session, orm_transaction
 
 pytestmark = pytest.mark.now("2026-12-07T12:00+01:00")
 
@@ -28,7 +29,7 @@ ACTIVITY = "Lise Hansen: alenearbejde med flussyre"
 
 async def _records(db: Database) -> dict[str, int]:
     """Lise: two old records in Kemi (the newest on `NEWEST`); Per: an old and a recent one."""
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         kemi = (await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one()
         lise = Person(upn="lise@uni.dk", name="Lise Hansen")
         per = Person(upn="per@uni.dk", name="Per Koordinator")
@@ -70,18 +71,14 @@ async def test_kept_while_the_newest_is_in_its_period_then_only_counts_remain(
     job = RetentionJob(db, RetentionSettings())
 
     await job.run(LAST_DAY.astimezone(UTC))
-    async with db.sessions() as session:
-        lise = await training.of_person(session, ids["lise"])
+    async with db.reading() as connection:
+        lise = await training.of_person(connection, ids["lise"])
     assert [record.given_on for record in lise] == [NEWEST, date(2019, 3, 1)]
 
     await job.run(NEXT_DAY.astimezone(UTC))
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         rows = (await session.scalars(select(TrainingRecord).order_by(TrainingRecord.id))).all()
         stand_in = await session.get(Person, rows[0].person_id)
-        lise_now = await training.of_person(session, ids["lise"])
-        per_now = await training.of_person(session, ids["per"])
-        listed, total = await training.of_unit(session, ids["kemi"])
-        counts = await training.unit_counts(session, ids["kemi"])
         in_table = await session.scalar(select(func.count()).select_from(TrainingRecord))
         chain = await audit.verify_chain(session)
         events = (
@@ -89,6 +86,11 @@ async def test_kept_while_the_newest_is_in_its_period_then_only_counts_remain(
                 select(AuditEvent).where(AuditEvent.action == "training.retention")
             )
         ).all()
+    async with db.reading() as connection:
+        lise_now = await training.of_person(connection, ids["lise"])
+        per_now = await training.of_person(connection, ids["per"])
+        listed, total = await training.of_unit(connection, ids["kemi"])
+        counts = await training.unit_counts(connection, ids["kemi"])
     removed, kept = rows[:2], rows[2:]
     assert stand_in is not None and stand_in.aad_object_id == REMOVED_PERSON_AAD
     for record in removed:
@@ -112,7 +114,7 @@ async def test_kept_while_the_newest_is_in_its_period_then_only_counts_remain(
     assert chain.intact
 
     await job.apply(datetime(2026, 12, 9, 12, tzinfo=UTC))
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         again = await session.scalar(
             select(func.count())
             .select_from(AuditEvent)

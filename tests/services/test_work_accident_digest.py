@@ -16,6 +16,7 @@ from services.digest_sections import compose
 from storage import org
 from storage.db import Database
 from storage.work_accident_models import WorkAccident
+from tests.support.databases import orm_session, orm_transaction
 
 WEEK = "2026-W49"
 MONDAY_0801 = datetime(2026, 11, 30, 7, 1, tzinfo=UTC)  # 08:01 in Copenhagen
@@ -51,7 +52,7 @@ def _pending(due: date) -> dict[str, Any]:
 
 
 async def _section(db: Database, unit_ids: frozenset[int] | None = None) -> Section:
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         content = await compose(session, scope_for(WEEK, MONDAY_0801, unit_ids))
     return next(section for section in content.sections if section.flow == "work_accident")
 
@@ -59,12 +60,12 @@ async def _section(db: Database, unit_ids: frozenset[int] | None = None) -> Sect
 async def test_counts_per_unit_and_no_psychological_accident_of_a_small_unit(
     db: Database,
 ) -> None:
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         units = {unit.name: unit.id for unit in await org.list_units(session)}
     small, large = sorted(units.values())[:2]
     in_week = LAST_WEEK + timedelta(days=2)
     earlier = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         session.add_all(
             [
                 # A small unit: one physical, one psychological (overdue too) this year.
@@ -115,7 +116,7 @@ async def test_counts_per_unit_and_no_psychological_accident_of_a_small_unit(
 
 
 async def _compose(db: Database) -> Any:
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         return await compose(session, scope_for(WEEK, MONDAY_0801))
 
 

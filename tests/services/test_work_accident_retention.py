@@ -17,6 +17,7 @@ from services.retention_jobs import RetentionJob
 from storage.db import Database
 from storage.models import AuditEvent, Person, Unit
 from storage.work_accident_models import WorkAccident
+from tests.support.databases import orm_session, orm_transaction
 
 pytestmark = pytest.mark.now("2026-12-07T12:00+01:00")
 
@@ -27,7 +28,7 @@ WHAT = "Ida Skadet blev truet af en gæst i lab 112"
 
 
 async def _accident(db: Database, number: str, **changes: Any) -> int:
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         unit_id = (await session.scalars(select(Unit.id).order_by(Unit.id))).first()
         person = (
             Person(upn="ida.skadet@uni.dk", name="Ida Skadet") if number.endswith("1") else None
@@ -77,13 +78,13 @@ async def test_an_accident_is_kept_on_its_last_day_and_pseudonymised_the_next(
     job = RetentionJob(db, RetentionSettings())
 
     await job.run(LAST_DAY.astimezone(UTC))
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         kept = await session.get(WorkAccident, old)
         assert kept is not None and kept.description == WHAT
         assert kept.personal_data_removed_at is None
 
     await job.run(NEXT_DAY.astimezone(UTC))
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         removed = await session.get(WorkAccident, old)
         untouched = await session.get(WorkAccident, owed)
         events = list(

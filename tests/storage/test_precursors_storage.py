@@ -21,6 +21,7 @@ from storage import (
     precursor_registrations,
     precursors,
 )
+from storage.audit import audited
 from storage.db import Database
 from storage.models import AuditEvent
 from storage.precursor_models import (
@@ -29,6 +30,7 @@ from storage.precursor_models import (
     PrecursorHolding,
     PrecursorSubstance,
 )
+from tests.support.databases import orm_session
 from tests.support.precursors import add, entry, person_id, record, setup_org, substance_id
 
 KEMI = {
@@ -46,7 +48,7 @@ async def test_catalogue_loads_once_and_a_new_version_retires_what_it_drops(
     again = await precursor_catalogue.ensure_loaded(db)
     assert first.added == 49 and not first.already_loaded
     assert again.already_loaded
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         assert await session.scalar(select(func.count()).select_from(PrecursorSubstance)) == 49
     raw = yaml.safe_load(
         (precursor_catalogue.SEED_DIR / "precursors-2025.yaml").read_text(encoding="utf-8")
@@ -68,11 +70,11 @@ async def test_catalogue_loads_once_and_a_new_version_retires_what_it_drops(
     (tmp_path / "precursors-2026.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
     monkeypatch.setattr(precursor_catalogue, "SEED_DIR", tmp_path)
     catalogue, sha = precursor_catalogue.newest_catalogue(tmp_path)
-    async with db.transaction() as session:
-        summary = await precursor_catalogue.load(session, catalogue, sha, actor="test")
-        assert await precursor_catalogue.current_version(session) == "2026.1"
+    async with audited(db) as connection:
+        summary = await precursor_catalogue.load(connection, catalogue, sha, actor="test")
+        assert await precursor_catalogue.current_version(connection) == "2026.1"
     assert (summary.added, summary.updated, summary.retired) == (1, 1, 1)
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         safrole = (
             await session.scalars(
                 select(PrecursorSubstance).where(PrecursorSubstance.key == "safrole")
@@ -96,7 +98,7 @@ async def test_two_processes_loading_at_once_load_once(database_target: object) 
             precursor_catalogue.ensure_loaded(first), precursor_catalogue.ensure_loaded(second)
         )
         assert sorted(r.already_loaded for r in results) == [False, True]
-        async with first.sessions() as session:
+        async with orm_session(first) as session:
             assert await session.scalar(select(func.count()).select_from(PrecursorSubstance)) == 49
     finally:
         await first.dispose()
@@ -107,18 +109,18 @@ async def test_access_follows_the_roles(db: Database) -> None:
     units = await setup_org(db, [KEMI, FYSIK], secretariat=("sek@uni.dk",))
     ids = {upn: await person_id(db, upn) for upn in ("karin@uni.dk", "per@uni.dk", "sek@uni.dk")}
     ole = await person_id(db, "ole@uni.dk")
-    async with db.sessions() as session:
-        karin = await precursors.access(session, ids["karin@uni.dk"])
-        per = await precursors.access(session, ids["per@uni.dk"])
-        sek = await precursors.access(session, ids["sek@uni.dk"])
+    async with db.reading() as c:
+        karin = await precursors.access(c, ids["karin@uni.dk"])
+        per = await precursors.access(c, ids["per@uni.dk"])
+        sek = await precursors.access(c, ids["sek@uni.dk"])
         assert [u.name for u in karin.units] == ["Kemi"] and not karin.secretariat
         assert [u.name for u in per.units] == ["Kemi"]
         assert sek.units == [] and sek.secretariat
-        assert await precursors.may_keep(session, ole, units["Fysik"])
-        assert not await precursors.may_keep(session, ole, units["Kemi"])
-        assert not await precursors.may_keep(session, None, units["Kemi"])
-        assert [p.upn for p in await precursors.keepers(session, units["Kemi"])] == ["karin@uni.dk"]
-        assert [p.upn for p in await precursors.keepers(session, units["Fysik"])] == ["ole@uni.dk"]
+        assert await precursors.may_keep(c, ole, units["Fysik"])
+        assert not await precursors.may_keep(c, ole, units["Kemi"])
+        assert not await precursors.may_keep(c, None, units["Kemi"])
+        assert [p.upn for p in await precursors.keepers(c, units["Kemi"])] == ["karin@uni.dk"]
+        assert [p.upn for p in await precursors.keepers(c, units["Fysik"])] == ["ole@uni.dk"]
 
 
 async def test_ledger_balances_refuses_negative_and_reverses(db: Database) -> None:
@@ -142,39 +144,35 @@ async def test_ledger_balances_refuses_negative_and_reverses(db: Database) -> No
     assert backdated.negative == (date(2025, 11, 30), -1000)
     second_opening = await record(db, holding, entry("opening", "2026-01-01", "1", "L"))
     assert second_opening.errors == {"kind": "precursors.error.opening"}
-    async with db.sessions() as session:
-        [view] = await precursors.holdings_of(session, units["Kemi"])
+    async with db.reading() as c:
+        [view] = await precursors.holdings_of(c, units["Kemi"])
     assert view.stock_micro == 500_000
     # a purchase that was used cannot be reversed; the consumption can
     assert buy.entity_id is not None and used.entity_id is not None
-    async with db.transaction() as session:
+    async with audited(db) as c:
         refused = await precursor_entries.reverse(
-            session, buy.entity_id, actor_id=karin, reason="forkert mængde"
+            c, buy.entity_id, actor_id=karin, reason="forkert mængde"
         )
     assert not refused.changed and refused.problem == "precursors.reverse.negative"
-    async with db.transaction() as session:
-        no_reason = await precursor_entries.reverse(
-            session, used.entity_id, actor_id=karin, reason=" "
-        )
+    async with audited(db) as c:
+        no_reason = await precursor_entries.reverse(c, used.entity_id, actor_id=karin, reason=" ")
         assert no_reason.problem == "precursors.reverse.reason"
         done = await precursor_entries.reverse(
-            session, used.entity_id, actor_id=karin, reason="tastefejl"
+            c, used.entity_id, actor_id=karin, reason="tastefejl"
         )
     assert done.changed
-    async with db.transaction() as session:
-        twice = await precursor_entries.reverse(
-            session, used.entity_id, actor_id=karin, reason="igen"
-        )
+    async with audited(db) as c:
+        twice = await precursor_entries.reverse(c, used.entity_id, actor_id=karin, reason="igen")
         assert twice.problem == "precursors.reverse.already"
         assert done.entity_id is not None
         of_reversal = await precursor_entries.reverse(
-            session, done.entity_id, actor_id=karin, reason="igen"
+            c, done.entity_id, actor_id=karin, reason="igen"
         )
         assert of_reversal.problem == "precursors.reverse.is_reversal"
-    async with db.sessions() as session:
-        [view] = await precursors.holdings_of(session, units["Kemi"])
-        rows = (await session.scalars(select(PrecursorEntry).order_by(PrecursorEntry.id))).all()
-        lines = (await precursors.lines_of(session, [holding]))[holding]
+    async with db.reading() as c:
+        [view] = await precursors.holdings_of(c, units["Kemi"])
+        rows = (await c.execute(select(PrecursorEntry.__table__).order_by(PrecursorEntry.id))).all()
+        lines = (await precursors.lines_of(c, [holding]))[holding]
     assert view.stock_micro == 1_500_000
     assert [row.kind for row in rows] == [
         "opening",
@@ -196,12 +194,12 @@ async def test_entries_and_refusals_are_audited_and_the_chain_holds(db: Database
     holding = await add(db, units["Kemi"], "toluene", actor=karin)
     first = await record(db, holding, entry("purchase", "2026-02-01", "1", "L"), actor=karin)
     assert first.entity_id is not None
-    async with db.transaction() as session:
-        await precursor_entries.reverse(session, first.entity_id, actor_id=karin, reason="dobbelt")
+    async with audited(db) as c:
+        await precursor_entries.reverse(c, first.entity_id, actor_id=karin, reason="dobbelt")
         await precursors.refuse(
-            session, actor_id=None, what="reverse", entity=precursors.HOLDING, entity_id=holding
+            c, actor_id=None, what="reverse", entity=precursors.HOLDING, entity_id=holding
         )
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         events = (
             await session.scalars(
                 select(AuditEvent)
@@ -209,7 +207,8 @@ async def test_entries_and_refusals_are_audited_and_the_chain_holds(db: Database
                 .order_by(AuditEvent.sequence)
             )
         ).all()
-        report = await audit.verify_chain(session)
+    async with db.reading() as c:
+        report = await audit.verify_chain(c)
     assert [event.action for event in events] == [
         "precursors.catalogue.load",
         "precursors.holding.add",
@@ -231,17 +230,17 @@ async def test_concurrent_consumption_cannot_overdraw(db: Database) -> None:
         *[record(db, holding, entry("consumption", "2026-03-01", "300", "mL")) for _ in range(5)]
     )
     assert sum(outcome.changed for outcome in outcomes) == 3
-    async with db.sessions() as session:
-        [view] = await precursors.holdings_of(session, units["Kemi"])
+    async with db.reading() as c:
+        [view] = await precursors.holdings_of(c, units["Kemi"])
     assert view.stock_micro == 100_000
 
 
 async def test_holdings_add_remove_and_re_add(db: Database) -> None:
     units = await setup_org(db, [KEMI])
     holding = await add(db, units["Kemi"], "piperidine")
-    async with db.transaction() as session:
+    async with audited(db) as c:
         again = await precursors.add_holding(
-            session,
+            c,
             units["Kemi"],
             HoldingForm(substance_id=await substance_id(db, "piperidine"), storage_location="X2"),
             actor_id=None,
@@ -249,16 +248,16 @@ async def test_holdings_add_remove_and_re_add(db: Database) -> None:
         )
     assert again.problem == "precursors.error.already_listed"
     await record(db, holding, entry("purchase", "2026-02-01", "100", "mL"))
-    async with db.transaction() as session:
-        stock_left = await precursors.remove_holding(session, holding, actor_id=None)
+    async with audited(db) as c:
+        stock_left = await precursors.remove_holding(c, holding, actor_id=None)
     assert stock_left.problem == "precursors.error.stock_left"
     await record(db, holding, entry("disposal", "2026-02-02", "86", "g"))
-    async with db.transaction() as session:
-        removed = await precursors.remove_holding(session, holding, actor_id=None)
+    async with audited(db) as c:
+        removed = await precursors.remove_holding(c, holding, actor_id=None)
     assert removed.changed
-    async with db.sessions() as session:
-        assert await precursors.holdings_of(session, units["Kemi"]) == []
-        [old] = await precursors.holdings_of(session, units["Kemi"], include_inactive=True)
+    async with db.reading() as c:
+        assert await precursors.holdings_of(c, units["Kemi"]) == []
+        [old] = await precursors.holdings_of(c, units["Kemi"], include_inactive=True)
         assert not old.active and old.stock_micro == 0
     rest = await record(db, holding, entry("purchase", "2026-02-03", "1", "kg"))
     assert rest.problem == "precursors.error.holding"
@@ -267,9 +266,9 @@ async def test_holdings_add_remove_and_re_add(db: Database) -> None:
 
 async def test_category_1_warns_without_licence_and_2a_near_its_threshold(db: Database) -> None:
     units = await setup_org(db, [KEMI, FYSIK])
-    async with db.transaction() as session:
+    async with audited(db) as c:
         listed = await precursors.add_holding(
-            session,
+            c,
             units["Kemi"],
             HoldingForm(substance_id=await substance_id(db, "safrole"), storage_location="Skab"),
             actor_id=None,
@@ -301,34 +300,34 @@ async def test_registration_status_missing_units_and_deadline(db: Database) -> N
     karin = await person_id(db, "karin@uni.dk")
     ole = await person_id(db, "ole@uni.dk")
     at = datetime(2026, 5, 2, 9, tzinfo=UTC)
-    async with db.transaction() as session:
+    async with audited(db) as c:
         nothing = await precursor_registrations.register(
-            session, units["Kemi"], 2026, actor_id=karin, none_handled=False, at=at
+            c, units["Kemi"], 2026, actor_id=karin, none_handled=False, at=at
         )
     assert nothing.problem == "precursors.error.nothing_listed"
     await add(db, units["Kemi"], "toluene")
-    async with db.transaction() as session:
+    async with audited(db) as c:
         wrong = await precursor_registrations.register(
-            session, units["Kemi"], 2026, actor_id=karin, none_handled=True, at=at
+            c, units["Kemi"], 2026, actor_id=karin, none_handled=True, at=at
         )
         assert wrong.problem == "precursors.error.none_but_listed"
         assert (
             await precursor_registrations.register(
-                session, units["Kemi"], 2026, actor_id=karin, none_handled=False, at=at
+                c, units["Kemi"], 2026, actor_id=karin, none_handled=False, at=at
             )
         ).changed
         assert (
             await precursor_registrations.register(
-                session, units["Fysik"], 2026, actor_id=ole, none_handled=True, at=at
+                c, units["Fysik"], 2026, actor_id=ole, none_handled=True, at=at
             )
         ).changed
-    async with db.sessions() as session:
-        views = {v.unit: v for v in await precursor_registrations.registrations(session, 2026)}
-        missing = [unit.name for unit in await precursor_registrations.units_missing(session, 2026)]
+    async with db.reading() as c:
+        views = {v.unit: v for v in await precursor_registrations.registrations(c, 2026)}
+        missing = [unit.name for unit in await precursor_registrations.units_missing(c, 2026)]
         status = await precursor_registrations.deadline_status(
-            session, today=date(2026, 6, 8), deadline="06-15"
+            c, today=date(2026, 6, 8), deadline="06-15"
         )
-        last_year = await precursor_registrations.units_missing(session, 2025)
+        last_year = await precursor_registrations.units_missing(c, 2025)
     assert views["Kemi"].status is RegistrationStatus.SUBSTANCES and views["Kemi"].substances == 1
     assert views["Kemi"].contact == "Karin Kemi"
     assert views["Fysik"].status is RegistrationStatus.NONE
@@ -339,12 +338,12 @@ async def test_registration_status_missing_units_and_deadline(db: Database) -> N
     assert status.days_left == 7 and status.deadline == date(2026, 6, 15)
     assert status.missing_units == missing and status.registered_units == ["Fysik", "Kemi"]
     assert len(last_year) == len(views)
-    async with db.transaction() as session:
+    async with audited(db) as c:
         again = await precursor_registrations.register(
-            session, units["Kemi"], 2026, actor_id=karin, none_handled=False, at=at
+            c, units["Kemi"], 2026, actor_id=karin, none_handled=False, at=at
         )
     assert again.changed
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         actions = (
             await session.scalars(
                 select(AuditEvent.action).where(AuditEvent.action.like("precursors.register%"))
@@ -371,13 +370,11 @@ async def test_entries_of_names_authors_and_marks_reversals(db: Database) -> Non
     holding = await add(db, units["Kemi"], "mek")
     bought = await record(db, holding, entry("purchase", "2026-02-01", "2", "L"), actor=karin)
     assert bought.entity_id is not None
-    async with db.transaction() as session:
-        await precursor_entries.reverse(
-            session, bought.entity_id, actor_id=karin, reason="forkert stof"
-        )
-    async with db.sessions() as session:
-        pairs = await precursors.entries_of(session, [holding], newest_first=True)
-        holdings = await session.scalar(select(func.count()).select_from(PrecursorHolding))
+    async with audited(db) as c:
+        await precursor_entries.reverse(c, bought.entity_id, actor_id=karin, reason="forkert stof")
+    async with db.reading() as c:
+        pairs = await precursors.entries_of(c, [holding], newest_first=True)
+        holdings = (await c.execute(select(func.count()).select_from(PrecursorHolding))).scalar()
     assert holdings == 1
     (_, reversal), (_, purchase) = pairs
     assert reversal.kind is EntryKind.REVERSAL and reversal.reverses_kind is EntryKind.PURCHASE
@@ -410,33 +407,31 @@ async def test_year_ledgers_give_the_figures_and_entries_of_the_whole_ledger(
         outcome = await record(db, holding, form, actor=karin, today=date(2026, 6, 30))
         assert outcome.changed and outcome.entity_id is not None, outcome
         ids.append(outcome.entity_id)
-    async with db.transaction() as session:
+    async with audited(db) as c:
         for wrong in (ids[2], ids[4]):  # the consumption and the later count
             assert (
-                await precursor_entries.reverse(session, wrong, actor_id=karin, reason="fejl")
+                await precursor_entries.reverse(c, wrong, actor_id=karin, reason="fejl")
             ).changed
-    async with db.sessions() as session:
-        lines = await precursors.lines_of(session, [acetic, mek, acetone])
+    async with db.reading() as c:
+        lines = await precursors.lines_of(c, [acetic, mek, acetone])
         for year in (2023, 2024, 2025, 2026, 2027):
-            ledgers = await precursor_ledgers.year_ledgers(
-                session, [units["Kemi"], units["Fysik"]], year
-            )
+            ledgers = await precursor_ledgers.year_ledgers(c, [units["Kemi"], units["Fysik"]], year)
             for holding, whole in lines.items():
                 assert year_figures(ledgers.lines[holding], year) == year_figures(whole, year)
             assert [view.id for view in ledgers.holdings[units["Kemi"]]] == [
-                view.id for view in await precursors.holdings_of(session, units["Kemi"])
+                view.id for view in await precursors.holdings_of(c, units["Kemi"])
             ]
             for unit_id in (units["Kemi"], units["Fysik"]):
-                views = await precursors.holdings_of(session, unit_id)
+                views = await precursors.holdings_of(c, unit_id)
                 assert ledgers.holdings[unit_id] == views
                 expected = await precursors.entries_of(
-                    session,
+                    c,
                     [view.id for view in views],
                     start=date(year, 1, 1),
                     end=date(year, 12, 31),
                 )
                 assert ledgers.entries[unit_id] == expected
-        ledgers = await precursor_ledgers.year_ledgers(session, [units["Kemi"]], 2025)
+        ledgers = await precursor_ledgers.year_ledgers(c, [units["Kemi"]], 2025)
     # 2025: 1 L carried in, 2.5 L bought, the consumption and the September count reversed.
     figures = year_figures(ledgers.lines[acetic], 2025)
     assert (figures.opening, figures.purchases, figures.consumption) == (1_000_000, 2_500_000, 0)

@@ -22,6 +22,7 @@ from storage.db import Database
 from storage.models import Unit
 from storage.near_miss_models import NearMissAction, NearMissCounter, NearMissReport
 from storage.precursor_models import PrecursorEntry, PrecursorHolding
+from tests.support.databases import orm_session
 
 UNTIL = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 YEAR = 2025
@@ -35,7 +36,7 @@ async def test_a_small_decade_reads_back_in_the_digest_and_the_exports(
     assert report.counts["near_miss_report"] == 2000
     assert report.counts["precursor_entry"] == 1000
 
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         rows = (
             await session.execute(
                 select(
@@ -57,7 +58,6 @@ async def test_a_small_decade_reads_back_in_the_digest_and_the_exports(
             .where(NearMissReport.status == Status.CLOSED.value, NearMissAction.status == "open")
         )
         holding_ids = list((await session.scalars(select(PrecursorHolding.id))).all())
-        lines = await precursors.lines_of(session, holding_ids)
         year_entries = await session.scalar(
             select(func.count()).where(
                 PrecursorEntry.entry_date >= date(YEAR, 1, 1),
@@ -71,7 +71,9 @@ async def test_a_small_decade_reads_back_in_the_digest_and_the_exports(
         )
         content = await compose(session, scope_for(iso_week(UNTIL), UNTIL))
         unit_ids = list((await session.scalars(select(Unit.id))).all())
-        ledgers = await precursor_ledgers.year_ledgers(session, unit_ids, YEAR)
+    async with db.reading() as connection:
+        lines = await precursors.lines_of(connection, holding_ids)
+        ledgers = await precursor_ledgers.year_ledgers(connection, unit_ids, YEAR)
 
     # Anonymous means no reporter; numbers run per Copenhagen year without gaps.
     assert len(rows) == 2000

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from domain.org import OrgFile
 from domain.precursor_forms import EntryForm, HoldingForm
 from storage import org, precursor_catalogue, precursor_entries, precursors
+from storage.audit import audited
 from storage.db import Database
 from storage.models import Person, Unit
 from storage.precursor_models import PrecursorSubstance
@@ -23,41 +24,44 @@ async def setup_org(
 ) -> dict[str, int]:
     """Import units with roles (by UPN); returns `{unit name: id}`; loads the catalogue."""
     await precursor_catalogue.ensure_loaded(db)
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         await org.import_org(
-            session,
+            connection,
             OrgFile.model_validate(
                 {"units": units, "secretariat": [{"upn": upn} for upn in secretariat]}
             ),
             actor="test",
         )
-        found = (await session.execute(select(Unit.name, Unit.id))).all()
+        found = (await connection.execute(select(Unit.name, Unit.id))).all()
     return {name: int(unit_id) for name, unit_id in found}
 
 
 async def person_id(db: Database, upn: str) -> int:
-    async with db.sessions() as session:
-        return int((await session.scalars(select(Person.id).where(Person.upn == upn))).one())
+    async with db.reading() as connection:
+        return int(
+            (await connection.execute(select(Person.id).where(Person.upn == upn))).scalar_one()
+        )
 
 
 async def substance_id(db: Database, key: str) -> int:
-    async with db.sessions() as session:
+    async with db.reading() as connection:
         return int(
             (
-                await session.scalars(
+                await connection.execute(
                     select(PrecursorSubstance.id).where(PrecursorSubstance.key == key)
                 )
-            ).one()
+            ).scalar_one()
         )
 
 
 async def add(db: Database, unit_id: int, key: str, *, actor: int | None = None) -> int:
     """Put a substance on the unit's list; returns the holding id."""
-    async with db.transaction() as session:
+    substance = await substance_id(db, key)
+    async with audited(db) as connection:
         outcome = await precursors.add_holding(
-            session,
+            connection,
             unit_id,
-            HoldingForm(substance_id=await substance_id(db, key), storage_location="Giftskab 2"),
+            HoldingForm(substance_id=substance, storage_location="Giftskab 2"),
             actor_id=actor,
             licence=LICENCE,
         )
@@ -88,9 +92,9 @@ async def record(
     today: date = date(2026, 6, 30),
     licence: str = LICENCE,
 ) -> precursors.Outcome:
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         return await precursor_entries.record(
-            session, holding_id, form, actor_id=actor, today=today, licence=licence
+            connection, holding_id, form, actor_id=actor, today=today, licence=licence
         )
 
 

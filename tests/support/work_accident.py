@@ -14,6 +14,7 @@ from storage import org
 from storage.models import AuditEvent, Unit
 from storage.work_accident_models import WorkAccident
 from tests.support.card_nodes import walk
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.fake_connector import Sent
 from tests.support.teams import BotUnderTest, User, make_user
 
@@ -43,7 +44,7 @@ async def setup(bot: BotUnderTest, *, leaders: tuple[User, ...] = (LEADER,)) -> 
             "secretariat": [person(SECRETARIAT)],
         }
     )
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         await org.import_org(session, org_file, actor="test")
         kemi = (await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one()
     for user in {INJURED, AMK, SECRETARIAT, OUTSIDER, *leaders}:
@@ -109,13 +110,13 @@ async def report(bot: BotUnderTest, user: User, unit_id: int, **changes: Any) ->
 
 async def accidents(bot: BotUnderTest) -> list[WorkAccident]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return list((await session.scalars(select(WorkAccident).order_by(WorkAccident.id))).all())
 
 
 async def audit_events(bot: BotUnderTest, prefix: str) -> list[AuditEvent]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return list(
             (
                 await session.scalars(
