@@ -89,7 +89,7 @@ class RetentionJob:
             ),
             # photos of near-miss forms never sent (a day is long enough to finish one)
             "near_miss_unsent_photos": (
-                lambda session: near_miss_photos.delete_pending(
+                lambda session: _delete_unsent_photos(
                     session, cutoff=now - timedelta(hours=PENDING_PHOTO_HOURS)
                 ),
                 retention.BATCH,
@@ -123,3 +123,8 @@ class RetentionJob:
             total += handled
             if handled < size:
                 return total
+
+
+async def _delete_unsent_photos(session: AsyncSession, *, cutoff: datetime) -> int:
+    """`near_miss_photos.delete_pending` on the batch's transaction."""
+    return await near_miss_photos.delete_pending(await session.connection(), cutoff=cutoff)

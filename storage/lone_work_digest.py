@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.digest import Scope
 from domain.lone_work import Status
@@ -26,22 +25,19 @@ class LoneWorkWeek:
     """Approved risky requests valid at some time in the week after the scope's week."""
 
 
-async def _per_unit(
-    on: AsyncSession | HotConnection, *conditions: ColumnElement[bool]
-) -> dict[int, int]:
+async def _per_unit(connection: HotConnection, *conditions: ColumnElement[bool]) -> dict[int, int]:
     """`{unit_id: requests}` of the requests matching `conditions`, counted in the database."""
     unit = LoneWorkRequest.unit_id
-    rows = await on.execute(select(unit, func.count()).where(*conditions).group_by(unit))
+    rows = await connection.execute(select(unit, func.count()).where(*conditions).group_by(unit))
     return {int(unit_id): int(count) for unit_id, count in rows}
 
 
-async def digest_counts(on: AsyncSession | HotConnection, scope: Scope) -> LoneWorkWeek:
-    """Requests waiting too long for a decision, and risky work approved for the coming week
-    (on the digest's session or a connection)."""
+async def digest_counts(connection: HotConnection, scope: Scope) -> LoneWorkWeek:
+    """Requests waiting too long for a decision, and risky work approved for the coming week."""
     request = LoneWorkRequest
     units = in_scope(request.unit_id, scope)
     waiting = await _per_unit(
-        on,
+        connection,
         units,
         request.status == Status.PENDING.value,
         request.created_at < working_days_before(scope.now, 2),
@@ -49,7 +45,7 @@ async def digest_counts(on: AsyncSession | HotConnection, scope: Scope) -> LoneW
     coming_start = scope.week_end
     coming_end = coming_start + timedelta(days=7)
     risky = await _per_unit(
-        on,
+        connection,
         units,
         request.status == Status.APPROVED.value,
         request.risky.is_(True),

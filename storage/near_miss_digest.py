@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import ColumnElement, and_, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.digest import Scope
 from domain.near_miss import Severity, Status
@@ -28,31 +27,28 @@ class NearMissWeek:
     by_category: dict[str, int]
 
 
-async def _per_unit(
-    on: AsyncSession | HotConnection, *conditions: ColumnElement[bool]
-) -> dict[int, int]:
+async def _per_unit(connection: HotConnection, *conditions: ColumnElement[bool]) -> dict[int, int]:
     """`{unit_id: reports}` of the reports matching `conditions`, counted in the database."""
     unit = NearMissReport.unit_id
-    rows = await on.execute(select(unit, func.count()).where(*conditions).group_by(unit))
+    rows = await connection.execute(select(unit, func.count()).where(*conditions).group_by(unit))
     return {int(unit_id): int(count) for unit_id, count in rows}
 
 
-async def digest_counts(on: AsyncSession | HotConnection, scope: Scope) -> NearMissWeek:
-    """New and serious reports of the scope's week, and reports open for over 30 days (on the
-    digest's session or a connection)."""
+async def digest_counts(connection: HotConnection, scope: Scope) -> NearMissWeek:
+    """New and serious reports of the scope's week, and reports open for over 30 days."""
     report = NearMissReport
     in_week = and_(report.created_at >= scope.week_start, report.created_at < scope.week_end)
     units = in_scope(report.unit_id, scope)
-    new = await _per_unit(on, in_week, units)
-    serious = await _per_unit(on, in_week, units, report.severity.in_(SERIOUS))
+    new = await _per_unit(connection, in_week, units)
+    serious = await _per_unit(connection, in_week, units, report.severity.in_(SERIOUS))
     # The open statuses by name (not "!= closed"), so the (status, created_at) index serves it.
     old_open = await _per_unit(
-        on,
+        connection,
         units,
         report.status.in_([status.value for status in Status if status.is_open]),
         report.created_at < scope.now - timedelta(days=30),
     )
-    category_rows = await on.execute(
+    category_rows = await connection.execute(
         select(report.category, func.count()).where(in_week, units).group_by(report.category)
     )
     by_category = {str(category): int(count) for category, count in category_rows}

@@ -7,7 +7,6 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.photos import StoredPhoto
 from storage.db import HotConnection
@@ -39,11 +38,7 @@ _UNSENT = (
     .where(NearMissPhoto.report_id.is_(None), NearMissPhoto.created_at < bindparam("cutoff"))
     .limit(bindparam("limit"))
 )
-_DELETE = (
-    delete(NearMissPhoto)
-    .where(NearMissPhoto.id.in_(bindparam("ids", expanding=True)))
-    .execution_options(synchronize_session=False)
-)
+_DELETE = delete(NearMissPhoto).where(NearMissPhoto.id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,13 +97,10 @@ async def of_report(connection: HotConnection, report_id: int) -> list[StoredPho
     return [StoredPhoto(int(row[0]), str(row[1]), bytes(row[2])) for row in rows]
 
 
-async def delete_pending(
-    on: AsyncSession | HotConnection, *, cutoff: datetime, limit: int = 200
-) -> int:
-    """Photos of forms never sent, older than `cutoff` (at most `limit` at a time; on the
-    retention job's session or a connection)."""
-    found = await on.execute(_UNSENT, {"cutoff": cutoff, "limit": limit})
+async def delete_pending(connection: HotConnection, *, cutoff: datetime, limit: int = 200) -> int:
+    """Photos of forms never sent, older than `cutoff` (at most `limit` at a time)."""
+    found = await connection.execute(_UNSENT, {"cutoff": cutoff, "limit": limit})
     ids = [int(row[0]) for row in found]
     if ids:
-        await on.execute(_DELETE, {"ids": ids})
+        await connection.execute(_DELETE, {"ids": ids})
     return len(ids)
