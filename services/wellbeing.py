@@ -40,8 +40,8 @@ from services.wellbeing_items import (
     StatusChange,
 )
 from storage import org, wellbeing, wellbeing_counts, wellbeing_items
-from storage.models import Unit
-from storage.wellbeing_models import WellbeingDialogue
+from storage.audit import audited
+from storage.wellbeing import DialogueRow
 
 log = logging.getLogger(__name__)
 
@@ -65,17 +65,17 @@ class DatabaseWellbeingServices(ItemActions):
     # -- the recording dialog ----------------------------------------------------------------
 
     async def recordable_units(self, speaker: Speaker) -> list[UnitRef]:
-        async with self.db.sessions() as session:
-            access = await self._access(session, speaker)
-            units = await self._units(session)
+        async with self.db.reading() as connection:
+            access = await self._access(connection, speaker)
+            units = await self._units(connection)
         return [unit for unit in units if access.may_record(unit.id)]
 
     async def unit_problem(self, speaker: Speaker, unit_id: int) -> str | None:
         """Why the speaker cannot record a dialogue for the unit (a message key), or None.
         A unit they may not record for is a refusal, audited here."""
-        async with self.db.sessions() as session:
-            unit = await session.get(Unit, unit_id)
-            access = await self._access(session, speaker)
+        async with self.db.reading() as connection:
+            unit = await org.unit(connection, unit_id)
+            access = await self._access(connection, speaker)
         if unit is None or not unit.active:
             return "form.error.unit"
         if access.may_record(unit_id):
@@ -84,12 +84,12 @@ class DatabaseWellbeingServices(ItemActions):
         return "wellbeing.error.unit_not_allowed"
 
     async def home_unit(self, speaker: Speaker) -> int | None:
-        async with self.db.sessions() as session:
-            return (await self._access(session, speaker)).home_unit()
+        async with self.db.reading() as connection:
+            return (await self._access(connection, speaker)).home_unit()
 
     async def flags(self, form: DialogueForm) -> list[Flag]:
-        async with self.db.sessions() as session:
-            index = await self._name_index(session)
+        async with self.db.reading() as connection:
+            index = await self._name_index(connection)
         return check_texts(form.texts(), index)
 
     async def record(
@@ -102,14 +102,14 @@ class DatabaseWellbeingServices(ItemActions):
         lang = speaker.lang
         now = self.clock()
         try:
-            async with self.db.transaction() as session:
-                unit = await session.get(Unit, form.unit_id)
+            async with audited(self.db) as connection:
+                unit = await org.unit(connection, form.unit_id)
                 if unit is None or not unit.active:
                     return None
-                access = await self._access(session, speaker)
+                access = await self._access(connection, speaker)
                 if speaker.person_id is None or not access.may_record(form.unit_id):
                     await wellbeing.refuse(
-                        session,
+                        connection,
                         actor_id=speaker.person_id,
                         what="dialogue.record",
                         entity_type=wellbeing.DIALOGUE,
@@ -118,14 +118,14 @@ class DatabaseWellbeingServices(ItemActions):
                     )
                     return self._not_allowed(lang, "wellbeing.not_allowed.record")
                 dialogue = await wellbeing.record_dialogue(
-                    session,
+                    connection,
                     form,
                     recorded_by_id=speaker.person_id,
                     flags_confirmed=flags_confirmed,
                     now=now,
                     submission_key=submission_key,
                 )
-                await org.remember_unit(session, speaker.person_id, form.unit_id, now)
+                await org.remember_unit(connection, speaker.person_id, form.unit_id, now)
                 unit_name = unit.name
         except IntegrityError:
             # The same card stored by another turn at the same moment.
@@ -141,16 +141,16 @@ class DatabaseWellbeingServices(ItemActions):
         """The card that followed the dialogue the speaker's card stored, if it stored one."""
         if speaker.person_id is None:
             return None
-        async with self.db.sessions() as session:
+        async with self.db.reading() as connection:
             dialogue = await wellbeing.dialogue_of_submission(
-                session, submission_key, speaker.person_id
+                connection, submission_key, speaker.person_id
             )
-            unit = await session.get(Unit, dialogue.unit_id) if dialogue is not None else None
+            unit = await org.unit(connection, dialogue.unit_id) if dialogue is not None else None
         if dialogue is None:
             return None
         return self._saved_card(speaker.lang, dialogue, unit.name if unit else "")
 
-    def _saved_card(self, lang: Lang, dialogue: WellbeingDialogue, unit_name: str) -> Card:
+    def _saved_card(self, lang: Lang, dialogue: DialogueRow, unit_name: str) -> Card:
         """The items card for the dialogue's action plan, saying it was saved. Its batch is
         the dialogue's submission key, so items are stored once from either copy."""
         return items_card(
@@ -177,10 +177,10 @@ class DatabaseWellbeingServices(ItemActions):
         if speaker.person_id is None:
             return self._not_allowed(lang)
         if kind == "plan":
-            async with self.db.sessions() as session:
-                home = (await self._access(session, speaker)).home_unit()
+            async with self.db.reading() as connection:
+                home = (await self._access(connection, speaker)).home_unit()
                 if home is None:
-                    owned = await wellbeing_items.items_of_owner(session, speaker.person_id)
+                    owned = await wellbeing_items.items_of_owner(connection, speaker.person_id)
                     units = {item.unit_id for item in owned}
                     home = units.pop() if len(units) == 1 else None
             if home is None:
@@ -195,23 +195,24 @@ class DatabaseWellbeingServices(ItemActions):
     async def _picker(
         self, speaker: Speaker, error: str | None = None, selected: int | None = None
     ) -> Card:
-        async with self.db.sessions() as session:
-            units = await self._units(session)
+        async with self.db.reading() as connection:
+            units = await self._units(connection)
         return unit_picker(speaker.lang, units, selected=selected, error=error)
 
     async def _plan(self, speaker: Speaker, unit_id: int, notice: str | None = None) -> Card:
-        async with self.db.sessions() as session:
-            unit = await org.unit(session, unit_id)
-            if unit is None:
-                return await self._picker(speaker, t(speaker.lang, "wellbeing.error.unit"))
-            access = await self._access(session, speaker)
-            plan = await wellbeing_counts.plan_view(
-                session,
-                unit,
-                now=self.clock(),
-                interval_years=self.settings.dialogue_interval_years,
-            )
-            readable = await wellbeing.readable_dialogues(session, access, unit_id, limit=1)
+        async with self.db.reading() as connection:
+            unit = await org.unit(connection, unit_id)
+            if unit is not None:
+                access = await self._access(connection, speaker)
+                plan = await wellbeing_counts.plan_view(
+                    connection,
+                    unit,
+                    now=self.clock(),
+                    interval_years=self.settings.dialogue_interval_years,
+                )
+                readable = await wellbeing.readable_dialogues(connection, access, unit_id, limit=1)
+        if unit is None:
+            return await self._picker(speaker, t(speaker.lang, "wellbeing.error.unit"))
         card = plan_card(
             speaker.lang,
             plan,
@@ -226,9 +227,9 @@ class DatabaseWellbeingServices(ItemActions):
 
     async def _mine(self, speaker: Speaker) -> Card:
         assert speaker.person_id is not None
-        async with self.db.sessions() as session:
+        async with self.db.reading() as connection:
             views = await wellbeing_items.item_views(
-                session, await wellbeing_items.items_of_owner(session, speaker.person_id)
+                connection, await wellbeing_items.items_of_owner(connection, speaker.person_id)
             )
         if not views:
             return notice_card(
@@ -237,12 +238,12 @@ class DatabaseWellbeingServices(ItemActions):
         return mine_card(speaker.lang, views, today=self._today())
 
     async def _overview(self, speaker: Speaker) -> Card:
-        async with self.db.sessions() as session:
-            access = await self._access(session, speaker)
-            units = [u for u in await self._units(session) if access.may_see_counts(u.id)]
+        async with self.db.reading() as connection:
+            access = await self._access(connection, speaker)
+            units = [u for u in await self._units(connection) if access.may_see_counts(u.id)]
             statuses = (
                 await wellbeing_counts.unit_statuses(
-                    session,
+                    connection,
                     self._today(),
                     self.settings.dialogue_interval_years,
                     [unit.id for unit in units],
@@ -256,9 +257,9 @@ class DatabaseWellbeingServices(ItemActions):
         return overview_card(speaker.lang, statuses, today=self._today())
 
     async def _amd_form(self, speaker: Speaker) -> Card:
-        async with self.db.sessions() as session:
-            access = await self._access(session, speaker)
-            units = [u for u in await self._units(session) if access.may_record(u.id)]
+        async with self.db.reading() as connection:
+            access = await self._access(connection, speaker)
+            units = [u for u in await self._units(connection) if access.may_record(u.id)]
         if not units:
             await self.refuse(speaker, "amd.open", wellbeing.AMD)
             return self._not_allowed(speaker.lang, "wellbeing.not_allowed.amd")
@@ -302,8 +303,8 @@ class DatabaseWellbeingServices(ItemActions):
     async def pick_plan(self, speaker: Speaker, _: NoData) -> Card:
         if speaker.person_id is None:
             return self._not_allowed(speaker.lang)
-        async with self.db.sessions() as session:
-            home = (await self._access(session, speaker)).home_unit()
+        async with self.db.reading() as connection:
+            home = (await self._access(connection, speaker)).home_unit()
         return await self._picker(speaker, selected=home)
 
     # -- notes ---------------------------------------------------------------------------------
@@ -315,21 +316,21 @@ class DatabaseWellbeingServices(ItemActions):
         if speaker.person_id is None:
             return self._not_allowed(lang)
         unit_id, wanted = choice.unit_id, choice.dialogue_id
-        async with self.db.transaction() as session:
-            access = await self._access(session, speaker)
-            dialogues = await wellbeing.readable_dialogues(session, access, unit_id)
+        async with audited(self.db) as connection:
+            access = await self._access(connection, speaker)
+            dialogues = await wellbeing.readable_dialogues(connection, access, unit_id)
             if wanted is not None and not any(d.id == wanted for d in dialogues):
                 dialogues = []  # that dialogue is not one this person may read
             if not dialogues:
                 statuses = (
                     await wellbeing_counts.unit_statuses(
-                        session, self._today(), self.settings.dialogue_interval_years, [unit_id]
+                        connection, self._today(), self.settings.dialogue_interval_years, [unit_id]
                     )
                     if access.may_see_counts(unit_id)
                     else []
                 )
                 await wellbeing.refuse(
-                    session,
+                    connection,
                     actor_id=speaker.person_id,
                     what="notes.read",
                     entity_type=wellbeing.DIALOGUE,
@@ -340,7 +341,7 @@ class DatabaseWellbeingServices(ItemActions):
                     return counts_card(lang, statuses[0], today=self._today())
                 return self._not_allowed(lang, "wellbeing.not_allowed.notes")
             chosen = next((d for d in dialogues if d.id == wanted), dialogues[0])
-            notes = await wellbeing.read_notes(session, access, chosen)
+            notes = await wellbeing.read_notes(connection, access, chosen)
             others = [(d.id, d.held_on, d.group_name) for d in dialogues if d.id != chosen.id]
         assert notes is not None
         return notes_card(lang, notes, unit_id=unit_id, others=others)
@@ -355,9 +356,9 @@ class DatabaseWellbeingServices(ItemActions):
         today = self._today()
         values = {key: value for key, value in sent.inputs().items() if key != "action"}
         form, problems = parse_amd(values, today=today)
-        async with self.db.sessions() as session:
-            access = await self._access(session, speaker)
-            units = [u for u in await self._units(session) if access.may_record(u.id)]
+        async with self.db.reading() as connection:
+            access = await self._access(connection, speaker)
+            units = [u for u in await self._units(connection) if access.may_record(u.id)]
         if not units:
             await self.refuse(speaker, "amd.record", wellbeing.AMD)
             return self._not_allowed(lang, "wellbeing.not_allowed.amd")
@@ -369,13 +370,13 @@ class DatabaseWellbeingServices(ItemActions):
             errors = {name: t(lang, key) for name, key in problems.items()}
             return amd_form(lang, units, year=today.year, values=values, errors=errors)
         assert speaker.person_id is not None
-        async with self.db.transaction() as session:
-            unit = await session.get(Unit, form.unit_id)
+        async with audited(self.db) as connection:
+            unit = await org.unit(connection, form.unit_id)
             if unit is None or not unit.active:
                 errors = {"unit_id": t(lang, "form.error.unit")}
                 return amd_form(lang, units, year=today.year, values=values, errors=errors)
             row, new = await wellbeing.save_amd(
-                session, form, actor_id=speaker.person_id, now=self.clock()
+                connection, form, actor_id=speaker.person_id, now=self.clock()
             )
             unit_name = unit.name
         return amd_saved_card(

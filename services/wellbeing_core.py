@@ -8,8 +8,6 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from cards.common import Card, notice_card
 from domain.actor import Speaker
 from domain.i18n import Lang, preferred_lang, t
@@ -19,7 +17,7 @@ from domain.wellbeing_items import item_texts, parse_item
 from domain.wellbeing_privacy import Flag, NameIndex, check_texts
 from services.ports import Directory, Notifier
 from storage import audit, org, wellbeing
-from storage.db import Database
+from storage.db import Database, HotConnection
 from storage.models import utcnow
 from storage.rows import Speaking
 
@@ -57,8 +55,8 @@ class WellbeingCore:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    async def _access(self, session: AsyncSession, speaker: Speaker) -> Access:
-        return await wellbeing.access_of(session, speaker.person_id, is_admin=speaker.is_admin)
+    async def _access(self, connection: HotConnection, speaker: Speaker) -> Access:
+        return await wellbeing.access_of(connection, speaker.person_id, is_admin=speaker.is_admin)
 
     def _not_allowed(self, lang: Lang, key: str = "wellbeing.not_allowed.action") -> Card:
         return notice_card(t(lang, "wellbeing.title"), t(lang, key))
@@ -78,23 +76,22 @@ class WellbeingCore:
             entity_id=None,
         )
 
-    async def _units(self, session: AsyncSession) -> list[UnitRef]:
-        return [UnitRef(id=unit.id, name=unit.name) for unit in await org.list_units(session)]
+    async def _units(self, connection: HotConnection) -> list[UnitRef]:
+        """The active units, by name."""
+        return await org.unit_choices(connection)
 
-    async def _name_index(self, session: AsyncSession) -> NameIndex:
-        return await name_index(session)
+    async def _name_index(self, connection: HotConnection) -> NameIndex:
+        return await name_index(connection)
 
 
-async def name_index(session: AsyncSession) -> NameIndex:
+async def name_index(on: org.Readable) -> NameIndex:
     """The names the personal-data check looks for: the people the bot knows, not the
     units' names."""
-    return NameIndex.build(
-        await wellbeing.known_names(session), ignore=await wellbeing.unit_names(session)
-    )
+    return NameIndex.build(await wellbeing.known_names(on), ignore=await wellbeing.unit_names(on))
 
 
 async def item_flags(
-    session: AsyncSession, data: Mapping[str, Any], rows: int, *, today: date
+    on: org.Readable, data: Mapping[str, Any], rows: int, *, today: date
 ) -> list[Flag]:
     """What looks like personal data (names, e-mail addresses, CPR numbers) in the items
     form's rows `1..rows`, each flag naming its row; the items flow and a screening's
@@ -105,4 +102,4 @@ async def item_flags(
         for draft, _ in [parse_item(data, row, today=today)]
         if draft is not None
     ]
-    return check_texts(item_texts(numbered), await name_index(session))
+    return check_texts(item_texts(numbered), await name_index(on))

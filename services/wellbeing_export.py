@@ -32,11 +32,11 @@ async def prepare_action_plan(
     """Read the unit's current plan (never a dialogue's notes); the workbook is written by
     the returned function. Raises `UnknownUnit` when no unit has that name."""
     now = utcnow()
-    async with db.sessions() as session:
-        unit = await org.unit_by_name(session, unit_name)
+    async with db.reading() as connection:
+        unit = await org.unit_by_name(connection, unit_name)
         if unit is None:
             raise UnknownUnit(unit_name)
         plan = await wellbeing_counts.plan_view(
-            session, unit, now=now, interval_years=interval_years
+            connection, unit, now=now, interval_years=interval_years
         )
     return partial(wellbeing_report.write_workbook, plan=plan, now=now)

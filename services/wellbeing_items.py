@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.common import Card, notice_card, plain
 from cards.wellbeing_items import (
@@ -46,10 +45,13 @@ from services.wellbeing_core import (
     owner_key,
     person_lang,
 )
-from storage import jobs, wellbeing, wellbeing_items
-from storage.models import Person, Unit
+from storage import jobs, org, wellbeing, wellbeing_items
+from storage.audit import audited
+from storage.db import HotConnection
+from storage.rows import PersonRow
+from storage.rows import person as person_by_id
 from storage.wellbeing import ITEM
-from storage.wellbeing_models import WellbeingActionItem
+from storage.wellbeing_items import ItemRow
 
 _BATCH = re.compile(r"[0-9a-f]{32}")
 
@@ -153,8 +155,8 @@ class ItemActions(WellbeingCore):
                 lang, picker=self.picker, values=values, notice=t(lang, "wellbeing.items.none")
             )
         if str(data.get("confirm")) != "yes":
-            async with self.db.sessions() as session:
-                flags = await item_flags(session, data, rows, today=today)
+            async with self.db.reading() as connection:
+                flags = await item_flags(connection, data, rows, today=today)
             if flags:
                 return target.form(lang, picker=self.picker, values=values, flags=flags)
         assert speaker.person_id is not None
@@ -181,20 +183,20 @@ class ItemActions(WellbeingCore):
         if speaker.person_id is None:
             return self._not_allowed(lang)
         unit_id = sent.unit_id
-        async with self.db.sessions() as session:
-            access = await self._access(session, speaker)
-            unit = await session.get(Unit, unit_id)
+        async with self.db.reading() as connection:
+            access = await self._access(connection, speaker)
+            unit = await org.unit(connection, unit_id)
             dialogue_id = sent.dialogue_id
             if dialogue_id is not None:
-                dialogue = await wellbeing.get_dialogue(session, dialogue_id)
+                dialogue = await wellbeing.get_dialogue(connection, dialogue_id)
                 if dialogue is None or dialogue.unit_id != unit_id:
                     dialogue_id = None
         if unit is None:
             return notice_card(t(lang, "wellbeing.title"), t(lang, "card.invalid_input"))
         if not access.may_manage_plan(unit.id):
-            async with self.db.transaction() as session:
+            async with audited(self.db) as connection:
                 await wellbeing.refuse(
-                    session,
+                    connection,
                     actor_id=speaker.person_id,
                     what="items.add",
                     entity_type=ITEM,
@@ -225,10 +227,10 @@ class ItemActions(WellbeingCore):
         picked by object id come with what the directory said of them (`in_directory`)."""
         for attempt in range(3):
             try:
-                async with self.db.transaction() as session:
-                    await fill_in(session, in_directory)
+                async with audited(self.db) as connection:
+                    await fill_in(connection, in_directory)
                     items = await wellbeing_items.add_items(
-                        session,
+                        connection,
                         drafts,
                         unit_id=unit_id,
                         dialogue_id=dialogue_id,
@@ -236,12 +238,12 @@ class ItemActions(WellbeingCore):
                         now=self.clock(),
                         batch=batch,
                     )
-                    views = await wellbeing_items.item_views(session, items)
+                    views = await wellbeing_items.item_views(connection, items)
                     unreachable = [
                         view.owner
                         for view in views
                         if not self.notifier.reaches_without_chat
-                        and not await wellbeing.has_personal_chat(session, view.owner_id)
+                        and not await wellbeing.has_personal_chat(connection, view.owner_id)
                     ]
                 return views, unreachable
             except IntegrityError:
@@ -254,22 +256,24 @@ class ItemActions(WellbeingCore):
 
     async def deliver_owner_card(self, item_id: int) -> bool:
         """Send the owner their item once (per owner); False if it cannot be sent yet."""
-        async with self.db.sessions() as session:
-            item = await wellbeing_items.get_item(session, item_id)
-            if item is None or not ItemStatus(item.status).is_open:
-                return False
-            owner_id = item.owner_id
+        async with self.db.reading() as connection:
+            item = await wellbeing_items.get_item(connection, item_id)
+        if item is None or not ItemStatus(item.status).is_open:
+            return False
+        owner_id = item.owner_id
         key = f"wellbeing:assign:{item_id}:{owner_id}"
         if not await jobs.claim(self.db, key, WORKER, CLAIM_LEASE):
             return False
         try:
-            async with self.db.sessions() as session:
-                item = await wellbeing_items.get_item(session, item_id)
-                owner = await session.get(Person, owner_id)
-                if item is None or owner is None or item.owner_id != owner_id:
-                    await jobs.complete(self.db, key, WORKER, {"delivered": False})
-                    return False
-                view = await wellbeing_items.item_view(session, item)
+            async with self.db.reading() as connection:
+                item = await wellbeing_items.get_item(connection, item_id)
+                owner = await person_by_id(connection, owner_id)
+                view = None
+                if item is not None and owner is not None and item.owner_id == owner_id:
+                    view = await wellbeing_items.item_view(connection, item)
+            if view is None or owner is None:
+                await jobs.complete(self.db, key, WORKER, {"delivered": False})
+                return False
             lang = person_lang(owner)
             delivered = await self.notifier.card_to_person(
                 owner.id,
@@ -283,12 +287,12 @@ class ItemActions(WellbeingCore):
         if not delivered:
             await jobs.release_failed(self.db, key, WORKER, "not delivered")
             return False
-        async with self.db.transaction() as session:
-            await wellbeing_items.mark(session, item_id, owner_notified_at=self.clock())
+        async with self.db.writing() as connection:
+            await wellbeing_items.mark(connection, item_id, owner_notified_at=self.clock())
         await jobs.complete(self.db, key, WORKER, {"delivered": True})
         return True
 
-    def _render_for(self, view: ItemView, owner: Person | None) -> Callable[[str], Card | None]:
+    def _render_for(self, view: ItemView, owner: PersonRow | None) -> Callable[[str], Card | None]:
         """The new card for each posted copy of an item (the owner's card, the follow-up)."""
         today = self._today()
 
@@ -310,12 +314,12 @@ class ItemActions(WellbeingCore):
 
     async def update_posted(self, item_id: int) -> None:
         """Bring every posted card of the item up to date."""
-        async with self.db.sessions() as session:
-            item = await wellbeing_items.get_item(session, item_id)
+        async with self.db.reading() as connection:
+            item = await wellbeing_items.get_item(connection, item_id)
             if item is None:
                 return
-            view = await wellbeing_items.item_view(session, item)
-            owner = await session.get(Person, item.owner_id)
+            view = await wellbeing_items.item_view(connection, item)
+            owner = await person_by_id(connection, item.owner_id)
         await self.notifier.update_cards((ITEM, str(item_id)), self._render_for(view, owner))
 
     def _refusal(self, lang: Lang, reason: str | None, view: ItemView | None) -> str:
@@ -330,9 +334,9 @@ class ItemActions(WellbeingCore):
     async def _item_card(
         self,
         speaker: Speaker,
-        item: WellbeingActionItem,
+        item: ItemRow,
         access: Access,
-        session: AsyncSession,
+        connection: HotConnection,
         *,
         origin: str,
         notice: str | None = None,
@@ -340,13 +344,13 @@ class ItemActions(WellbeingCore):
         """The card for this reader: the owner's card, the follow-up question, or the editor."""
         lang = speaker.lang
         today = self._today()
-        view = await wellbeing_items.item_view(session, item)
+        view = await wellbeing_items.item_view(connection, item)
         if origin == "edit" and access.may_manage_plan(item.unit_id):
             return item_edit_card(
                 lang,
                 view,
                 picker=self.picker,
-                owner_upn=await wellbeing_items.owner_upn(session, item, picker=self.picker),
+                owner_upn=await wellbeing_items.owner_upn(connection, item, picker=self.picker),
                 today=today,
                 notice=notice,
             )
@@ -363,7 +367,7 @@ class ItemActions(WellbeingCore):
                 lang,
                 view,
                 picker=self.picker,
-                owner_upn=await wellbeing_items.owner_upn(session, item, picker=self.picker),
+                owner_upn=await wellbeing_items.owner_upn(connection, item, picker=self.picker),
                 today=today,
                 notice=notice,
             )
@@ -373,15 +377,15 @@ class ItemActions(WellbeingCore):
         """The item's card as it is now, for this reader (a refresh, or Open in the plan)."""
         if speaker.person_id is None:
             return self._not_allowed(speaker.lang)
-        async with self.db.sessions() as session:
-            item = await wellbeing_items.get_item(session, ref.item_id)
+        async with self.db.reading() as connection:
+            item = await wellbeing_items.get_item(connection, ref.item_id)
             if item is None:
                 return notice_card(
                     t(speaker.lang, "wellbeing.title"),
                     t(speaker.lang, "wellbeing.refused.not_found"),
                 )
-            access = await self._access(session, speaker)
-            return await self._item_card(speaker, item, access, session, origin="open")
+            access = await self._access(connection, speaker)
+            return await self._item_card(speaker, item, access, connection, origin="open")
 
     async def start_item(self, speaker: Speaker, change: StatusChange) -> Card:
         return await self._set_status(speaker, ItemStatus.IN_PROGRESS, change)
@@ -398,10 +402,15 @@ class ItemActions(WellbeingCore):
             return self._not_allowed(lang)
         item_id = change.item_id
         origin = "edit" if change.origin == "edit" else "owner"
-        async with self.db.transaction() as session:
-            access = await self._access(session, speaker)
+        async with audited(self.db) as connection:
+            access = await self._access(connection, speaker)
             outcome = await wellbeing_items.set_status(
-                session, item_id, status, access=access, note=change.note_text(), now=self.clock()
+                connection,
+                item_id,
+                status,
+                access=access,
+                note=change.note_text(),
+                now=self.clock(),
             )
             if outcome.item is None:
                 return notice_card(
@@ -411,10 +420,10 @@ class ItemActions(WellbeingCore):
                 return self._not_allowed(lang, "wellbeing.refused.not_owner")
             notice = None
             if not outcome.changed and outcome.refused != "unchanged":
-                view = await wellbeing_items.item_view(session, outcome.item)
+                view = await wellbeing_items.item_view(connection, outcome.item)
                 notice = self._refusal(lang, outcome.refused, view)
             card = await self._item_card(
-                speaker, outcome.item, access, session, origin=origin, notice=notice
+                speaker, outcome.item, access, connection, origin=origin, notice=notice
             )
             item = outcome.item
             unit_id = item.unit_id
@@ -434,20 +443,20 @@ class ItemActions(WellbeingCore):
             return self._not_allowed(lang)
         item_id = evaluation.item_id
         effect = parse_effect(evaluation.effect)
-        async with self.db.transaction() as session:
-            access = await self._access(session, speaker)
-            item = await wellbeing_items.get_item(session, item_id)
+        async with audited(self.db) as connection:
+            access = await self._access(connection, speaker)
+            item = await wellbeing_items.get_item(connection, item_id)
             if item is None:
                 return notice_card(
                     t(lang, "wellbeing.title"), t(lang, "wellbeing.refused.not_found")
                 )
             if effect is None:
-                view = await wellbeing_items.item_view(session, item)
+                view = await wellbeing_items.item_view(connection, item)
                 return follow_up_card(
                     lang, view, today=self._today(), notice=t(lang, "wellbeing.error.effect")
                 )
             outcome = await wellbeing_items.evaluate(
-                session,
+                connection,
                 item_id,
                 effect,
                 access=access,
@@ -457,7 +466,7 @@ class ItemActions(WellbeingCore):
             if outcome.refused == "not_allowed":
                 return self._not_allowed(lang, "wellbeing.refused.not_owner")
             assert outcome.item is not None
-            view = await wellbeing_items.item_view(session, outcome.item)
+            view = await wellbeing_items.item_view(connection, outcome.item)
             notice = None
             if not outcome.changed:
                 notice = self._refusal(lang, outcome.refused, view)
@@ -479,12 +488,12 @@ class ItemActions(WellbeingCore):
         self, item_id: int, unit_id: int, what: str, *, skip: int | None
     ) -> None:
         """Tell the unit's leaders and AMKs that an item was dropped or reopened."""
-        async with self.db.sessions() as session:
-            item = await wellbeing_items.get_item(session, item_id)
+        async with self.db.reading() as connection:
+            item = await wellbeing_items.get_item(connection, item_id)
             if item is None:
                 return
-            view = await wellbeing_items.item_view(session, item)
-            people = await wellbeing.unit_leaders_and_amks(session, unit_id)
+            view = await wellbeing_items.item_view(connection, item)
+            people = await wellbeing.unit_leaders_and_amks(connection, unit_id)
         for person in people:
             if person.id == skip:
                 continue
@@ -513,16 +522,16 @@ class ItemActions(WellbeingCore):
         lang = speaker.lang
         if speaker.person_id is None:
             return self._not_allowed(lang)
-        async with self.db.transaction() as session:
-            item = await wellbeing_items.get_item(session, ref.item_id)
+        async with audited(self.db) as connection:
+            item = await wellbeing_items.get_item(connection, ref.item_id)
             if item is None:
                 return notice_card(
                     t(lang, "wellbeing.title"), t(lang, "wellbeing.refused.not_found")
                 )
-            access = await self._access(session, speaker)
+            access = await self._access(connection, speaker)
             if not access.may_manage_plan(item.unit_id):
                 await wellbeing.refuse(
-                    session,
+                    connection,
                     actor_id=speaker.person_id,
                     what="item.edit",
                     entity_type=ITEM,
@@ -530,8 +539,8 @@ class ItemActions(WellbeingCore):
                     reason="not_allowed",
                 )
                 return self._not_allowed(lang, "wellbeing.not_allowed.plan")
-            view = await wellbeing_items.item_view(session, item)
-            upn = await wellbeing_items.owner_upn(session, item, picker=self.picker)
+            view = await wellbeing_items.item_view(connection, item)
+            upn = await wellbeing_items.owner_upn(connection, item, picker=self.picker)
         return item_edit_card(lang, view, picker=self.picker, owner_upn=upn, today=self._today())
 
     async def save_item(self, speaker: Speaker, edit: ItemEdit) -> Card:
@@ -542,20 +551,20 @@ class ItemActions(WellbeingCore):
             return self._not_allowed(lang)
         data = edit.inputs()
         today = self._today()
-        async with self.db.sessions() as session:
-            item = await wellbeing_items.get_item(session, edit.item_id)
+        async with self.db.reading() as connection:
+            item = await wellbeing_items.get_item(connection, edit.item_id)
             if item is None:
                 return notice_card(
                     t(lang, "wellbeing.title"), t(lang, "wellbeing.refused.not_found")
                 )
-            access = await self._access(session, speaker)
-            view = await wellbeing_items.item_view(session, item)
-            upn = await wellbeing_items.owner_upn(session, item, picker=self.picker)
-            index = await self._name_index(session)
+            access = await self._access(connection, speaker)
+            view = await wellbeing_items.item_view(connection, item)
+            upn = await wellbeing_items.owner_upn(connection, item, picker=self.picker)
+            index = await self._name_index(connection)
         if not access.may_manage_plan(view.unit_id):
-            async with self.db.transaction() as session:
+            async with audited(self.db) as connection:
                 await wellbeing.refuse(
-                    session,
+                    connection,
                     actor_id=speaker.person_id,
                     what="item.edit",
                     entity_type=ITEM,
@@ -593,14 +602,14 @@ class ItemActions(WellbeingCore):
                     flags=flags,
                 )
         in_directory = await look_up(self.db, self.directory, [draft.owner_upn])
-        async with self.db.transaction() as session:
-            await fill_in(session, in_directory)
+        async with audited(self.db) as connection:
+            await fill_in(connection, in_directory)
             outcome = await wellbeing_items.edit_item(
-                session, view.id, draft, access=access, now=self.clock()
+                connection, view.id, draft, access=access, now=self.clock()
             )
             assert outcome.item is not None
-            new_view = await wellbeing_items.item_view(session, outcome.item)
-            new_upn = await wellbeing_items.owner_upn(session, outcome.item, picker=self.picker)
+            new_view = await wellbeing_items.item_view(connection, outcome.item)
+            new_upn = await wellbeing_items.owner_upn(connection, outcome.item, picker=self.picker)
         if not outcome.changed:
             return item_edit_card(
                 lang,

@@ -7,8 +7,6 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from cards.wellbeing_items import follow_up_card, owner_card
 from domain.i18n import t
 from domain.wellbeing import ItemView, WellbeingSettings, local_today, notes_cutoff
@@ -17,8 +15,10 @@ from services.ports import Notifier, PeriodicJob
 from services.wellbeing import DatabaseWellbeingServices
 from services.wellbeing_core import CLAIM_LEASE, owner_key, person_lang
 from storage import wellbeing, wellbeing_items
-from storage.db import Database
-from storage.models import Person
+from storage.audit import audited
+from storage.db import Database, HotConnection
+from storage.rows import PersonRow
+from storage.rows import person as person_by_id
 from storage.wellbeing import ITEM
 
 log = logging.getLogger(__name__)
@@ -33,38 +33,38 @@ class WellbeingDelivery:
         self.services = services
 
     async def run(self, now: datetime) -> None:
-        async with self.services.db.sessions() as session:
-            ids = await wellbeing_items.undelivered_items(session)
+        async with self.services.db.reading() as connection:
+            ids = await wellbeing_items.undelivered_items(connection)
         for item_id in ids:
             await self.services.deliver_owner_card(item_id)
 
 
 class _DueItems:
-    """A job over the items due today (`due`): each one's view and owner, read in a session
-    of its own, then handed to `handle`."""
+    """A job over the items due today (`due`): each one's view and owner, read on a
+    connection of its own, then handed to `handle`."""
 
     def __init__(self, services: DatabaseWellbeingServices) -> None:
         self.services = services
         self.db = services.db
 
-    async def due(self, session: AsyncSession, today: date) -> list[int]:
+    async def due(self, connection: HotConnection, today: date) -> list[int]:
         raise NotImplementedError
 
     async def handle(
-        self, item_id: int, view: ItemView, owner: Person | None, now: datetime
+        self, item_id: int, view: ItemView, owner: PersonRow | None, now: datetime
     ) -> None:
         raise NotImplementedError
 
     async def run(self, now: datetime) -> None:
-        async with self.db.sessions() as session:
-            ids = await self.due(session, local_today(now))
+        async with self.db.reading() as connection:
+            ids = await self.due(connection, local_today(now))
         for item_id in ids:
-            async with self.db.sessions() as session:
-                item = await wellbeing_items.get_item(session, item_id)
+            async with self.db.reading() as connection:
+                item = await wellbeing_items.get_item(connection, item_id)
                 if item is None:
                     continue
-                view = await wellbeing_items.item_view(session, item)
-                owner = await session.get(Person, item.owner_id)
+                view = await wellbeing_items.item_view(connection, item)
+                owner = await person_by_id(connection, item.owner_id)
             await self.handle(item_id, view, owner, now)
 
 
@@ -73,11 +73,11 @@ class WellbeingFollowUps(_DueItems):
 
     name = "wellbeing.follow_ups"
 
-    async def due(self, session: AsyncSession, today: date) -> list[int]:
-        return await wellbeing_items.due_follow_ups(session, today)
+    async def due(self, connection: HotConnection, today: date) -> list[int]:
+        return await wellbeing_items.due_follow_ups(connection, today)
 
     async def handle(
-        self, item_id: int, view: ItemView, owner: Person | None, now: datetime
+        self, item_id: int, view: ItemView, owner: PersonRow | None, now: datetime
     ) -> None:
         if owner is None:
             return
@@ -92,8 +92,8 @@ class WellbeingFollowUps(_DueItems):
             )
 
         async def sent() -> None:
-            async with self.db.transaction() as session:
-                await wellbeing_items.mark(session, item_id, follow_up_sent_at=now)
+            async with self.db.writing() as connection:
+                await wellbeing_items.mark(connection, item_id, follow_up_sent_at=now)
 
         await send_once(
             self.db,
@@ -110,11 +110,11 @@ class WellbeingOverdue(_DueItems):
 
     name = "wellbeing.overdue"
 
-    async def due(self, session: AsyncSession, today: date) -> list[int]:
-        return await wellbeing_items.due_overdue(session, today)
+    async def due(self, connection: HotConnection, today: date) -> list[int]:
+        return await wellbeing_items.due_overdue(connection, today)
 
     async def handle(
-        self, item_id: int, view: ItemView, owner: Person | None, now: datetime
+        self, item_id: int, view: ItemView, owner: PersonRow | None, now: datetime
     ) -> None:
         deadline = view.deadline.isoformat()
 
@@ -136,8 +136,8 @@ class WellbeingOverdue(_DueItems):
             )
 
         async def sent() -> None:
-            async with self.db.transaction() as session:
-                await wellbeing_items.mark(session, item_id, overdue_reminded_for=view.deadline)
+            async with self.db.writing() as connection:
+                await wellbeing_items.mark(connection, item_id, overdue_reminded_for=view.deadline)
 
         await send_once(
             self.db, f"wellbeing:overdue:{item_id}:{deadline}", send, lease=CLAIM_LEASE, then=sent
@@ -155,12 +155,12 @@ class WellbeingRetention:
 
     async def run(self, now: datetime) -> None:
         cutoff = notes_cutoff(now, self.settings.retention_years)
-        async with self.db.sessions() as session:
-            if not await wellbeing.has_expired_notes(session, cutoff):
+        async with self.db.reading() as connection:
+            if not await wellbeing.has_expired_notes(connection, cutoff):
                 return
-        async with self.db.transaction() as session:
+        async with audited(self.db) as connection:
             deleted = await wellbeing.delete_expired_notes(
-                session, cutoff=cutoff, now=now, retention_years=self.settings.retention_years
+                connection, cutoff=cutoff, now=now, retention_years=self.settings.retention_years
             )
         if deleted:
             log.info("deleted the note text of %d well-being dialogues", len(deleted))

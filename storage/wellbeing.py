@@ -2,17 +2,32 @@
 (each inside the caller's transaction, with its audit event), the queries behind the cards,
 the jobs and the digest.
 
+Every function runs Core statements on the caller's connection (`db.reading()`, or
+`storage.audit.audited(db)` for a write with its audit event) and answers with rows
+(`DialogueRow`, `AmdRow`, and `storage.rows`' people). `access_of` also takes an ORM session
+while other flows still read with one.
+
 Audit events carry ids, dates, counts and states — never the free text of notes or items.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import bindparam, exists, func, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import (
+    Executable,
+    Table,
+    bindparam,
+    exists,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+    update,
+)
 
 from domain.audit import SYSTEM_ACTOR, person_actor
 from domain.org import Role
@@ -25,7 +40,8 @@ from domain.wellbeing import (
     Theme,
 )
 from storage import audit, org
-from storage.db import HotConnection
+from storage.audit import AuditedConnection
+from storage.db import HotConnection, dialect_insert, for_dialect
 from storage.models import (
     ConversationRef,
     Person,
@@ -34,7 +50,7 @@ from storage.models import (
     RoleAssignment,
     Unit,
 )
-from storage.rows import PersonRow, connection_of
+from storage.rows import PERSON_COLUMNS, PersonRow, columns_of, connection_of, person
 from storage.wellbeing_models import (
     NOTE_FIELDS,
     WellbeingActionItem,
@@ -48,35 +64,118 @@ AMD = "wellbeing_annual_discussion"
 OPEN_STATUSES = (ItemStatus.OPEN.value, ItemStatus.IN_PROGRESS.value)
 
 
+def table_of(model: Any) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+DIALOGUES = table_of(WellbeingDialogue)
+ITEMS = table_of(WellbeingActionItem)
+AMDS = table_of(WellbeingAnnualDiscussion)
+PEOPLE = table_of(Person)
+UNITS = table_of(Unit)
+
+
+# -- rows --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DialogueRow:
+    """A stored dialogue (the `wellbeing_dialogue` row) with its notes."""
+
+    id: int
+    unit_id: int
+    group_name: str
+    held_on: date
+    facilitator: str | None
+    participants: int
+    themes: list[str]
+    theme_other: str | None
+    works_well: str | None
+    challenges: str | None
+    absence_considered: bool
+    absence_note: str | None
+    flags_confirmed: int
+    recorded_by_id: int
+    submission_key: str | None
+    notes_deleted_at: datetime | None
+
+    def snapshot(self) -> dict[str, Any]:
+        """What an audit event keeps of a dialogue: facts and counts, never its text."""
+        return {
+            "unit_id": self.unit_id,
+            "held_on": self.held_on.isoformat(),
+            "participants": self.participants,
+            "themes": list(self.themes),
+            "absence_considered": self.absence_considered,
+            "flags_confirmed": self.flags_confirmed,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AmdRow:
+    """A unit's stored annual discussion of one year."""
+
+    id: int
+    unit_id: int
+    year: int
+    held_on: date
+    participant_roles: list[str]
+    goals_met: str
+    goals_next_year: str
+    cooperation: str
+    competence_needs: str
+    recorded_by_id: int
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "unit_id": self.unit_id,
+            "year": self.year,
+            "held_on": self.held_on.isoformat(),
+            "participant_roles": list(self.participant_roles),
+            "goals_met": self.goals_met,
+        }
+
+
+DIALOGUE_COLUMNS = columns_of(DIALOGUES, DialogueRow)
+AMD_COLUMNS = columns_of(AMDS, AmdRow)
+
+
 # -- people and roles ----------------------------------------------------------------------
 
-
-_ROLES_HELD = select(RoleAssignment.role, RoleAssignment.unit_id).where(
-    RoleAssignment.person_id == bindparam("person_id")
+_ROLES = table_of(RoleAssignment)
+_DIRECTORY_UNITS = table_of(PersonDirectoryUnit)
+_LAST_UNITS = table_of(PersonLastUnit)
+# Where each row of `_STANDING` comes from: a role, the unit Entra ID gives, the last used.
+_ROLE, _DIRECTORY, _LAST_USED = 0, 1, 2
+_STANDING = union_all(
+    select(literal(_ROLE).label("source"), _ROLES.c.role, _ROLES.c.unit_id).where(
+        _ROLES.c.person_id == bindparam("person_id")
+    ),
+    select(literal(_DIRECTORY), null(), _DIRECTORY_UNITS.c.unit_id).where(
+        _DIRECTORY_UNITS.c.person_id == bindparam("person_id")
+    ),
+    select(literal(_LAST_USED), null(), _LAST_UNITS.c.unit_id).where(
+        _LAST_UNITS.c.person_id == bindparam("person_id")
+    ),
 )
-_KNOWN_UNITS = select(
-    select(PersonDirectoryUnit.unit_id)
-    .where(PersonDirectoryUnit.person_id == bindparam("person_id"))
-    .scalar_subquery(),
-    select(PersonLastUnit.unit_id)
-    .where(PersonLastUnit.person_id == bindparam("person_id"))
-    .scalar_subquery(),
-)
 
 
-async def access_of(
-    on: AsyncSession | HotConnection, person_id: int | None, *, is_admin: bool
-) -> Access:
-    """The person's standing, from their role assignments."""
+async def access_of(on: org.Readable, person_id: int | None, *, is_admin: bool) -> Access:
+    """The person's standing, from their role assignments (one statement)."""
     if person_id is None:
         return Access(person_id=None, is_admin=is_admin)
-    connection = await connection_of(on)
     leader: set[int] = set()
     amk: set[int] = set()
     other: set[int] = set()
     secretariat = False
-    for role, unit_id in await connection.execute(_ROLES_HELD, {"person_id": person_id}):
-        if role == Role.SECRETARIAT.value:
+    last_by_source: dict[int, int] = {}
+    connection = await connection_of(on)
+    for source, role, unit_id in await connection.execute(_STANDING, {"person_id": person_id}):
+        if source != _ROLE:
+            last_by_source[source] = unit_id
+        elif role == Role.SECRETARIAT.value:
             secretariat = True
         elif unit_id is None:
             continue
@@ -86,10 +185,6 @@ async def access_of(
             amk.add(unit_id)
         else:
             other.add(unit_id)
-    # the unit Entra ID gives them, else the one they last used
-    directory_unit, last_unit = (
-        await connection.execute(_KNOWN_UNITS, {"person_id": person_id})
-    ).one()
     return Access(
         person_id=person_id,
         is_admin=is_admin,
@@ -97,50 +192,62 @@ async def access_of(
         leader_of=frozenset(leader),
         amk_of=frozenset(amk),
         other_units=frozenset(other),
-        last_unit=directory_unit if directory_unit is not None else last_unit,
+        # the unit Entra ID gives them, else the one they last used
+        last_unit=last_by_source.get(_DIRECTORY, last_by_source.get(_LAST_USED)),
     )
 
 
-async def known_names(session: AsyncSession) -> list[str]:
+_KNOWN_NAMES = select(PEOPLE.c.name).where(PEOPLE.c.name.is_not(None))
+_UNIT_NAMES = select(UNITS.c.name)
+
+
+async def known_names(on: org.Readable) -> list[str]:
     """Every person's name the organisation knows (to spot names in free text)."""
-    return [name for name in (await session.scalars(select(Person.name))).all() if name]
+    return [name for (name,) in await (await connection_of(on)).execute(_KNOWN_NAMES) if name]
 
 
-async def unit_names(session: AsyncSession) -> list[str]:
-    return list((await session.scalars(select(Unit.name))).all())
+async def unit_names(on: org.Readable) -> list[str]:
+    return [name for (name,) in await (await connection_of(on)).execute(_UNIT_NAMES)]
 
 
-async def people_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, Person]:
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    found = await session.scalars(select(Person).where(Person.id.in_(wanted)))
-    return {person.id: person for person in found}
+_LEADERS_AND_AMKS = (
+    select(_ROLES.c.role, *PERSON_COLUMNS)
+    .join_from(_ROLES, PEOPLE, PEOPLE.c.id == _ROLES.c.person_id)
+    .where(
+        _ROLES.c.unit_id == bindparam("unit_id"),
+        _ROLES.c.role.in_((Role.LEADER.value, Role.AMK.value)),
+    )
+    .order_by(PEOPLE.c.id)
+)
 
 
-async def unit_leaders_and_amks(session: AsyncSession, unit_id: int) -> list[PersonRow]:
-    people = await org.holders(session, unit_id, Role.LEADER)
-    people += await org.holders(session, unit_id, Role.AMK)
-    unique: dict[int, PersonRow] = {person.id: person for person in people}
+async def unit_leaders_and_amks(connection: HotConnection, unit_id: int) -> list[PersonRow]:
+    """The unit's leaders, then its AMKs who are not leaders too, each by id."""
+    rows = (await connection.execute(_LEADERS_AND_AMKS, {"unit_id": unit_id})).all()
+    unique: dict[int, PersonRow] = {}
+    for wanted in (Role.LEADER.value, Role.AMK.value):
+        for role, *columns in rows:
+            if role == wanted:
+                unique.setdefault(columns[0], PersonRow(*columns))
     return list(unique.values())
 
 
-async def has_personal_chat(session: AsyncSession, person_id: int) -> bool:
-    return bool(
-        await session.scalar(
-            select(
-                exists().where(
-                    ConversationRef.person_id == person_id,
-                    ConversationRef.kind == "personal",
-                    ConversationRef.active.is_(True),
-                )
-            )
-        )
+_CONVERSATIONS = table_of(ConversationRef)
+_HAS_PERSONAL_CHAT = select(
+    exists().where(
+        _CONVERSATIONS.c.person_id == bindparam("person_id"),
+        _CONVERSATIONS.c.kind == "personal",
+        _CONVERSATIONS.c.active.is_(True),
     )
+)
+
+
+async def has_personal_chat(connection: HotConnection, person_id: int) -> bool:
+    return bool((await connection.execute(_HAS_PERSONAL_CHAT, {"person_id": person_id})).scalar())
 
 
 async def refuse(
-    session: AsyncSession,
+    connection: AuditedConnection,
     *,
     actor_id: int | None,
     what: str,
@@ -150,7 +257,7 @@ async def refuse(
 ) -> None:
     """Audit a refused read or action (who tried what, and why it was refused)."""
     await audit.record(
-        session,
+        connection,
         actor=person_actor(actor_id),
         action=f"wellbeing.{what}.refused",
         entity_type=entity_type,
@@ -159,117 +266,120 @@ async def refuse(
     )
 
 
-async def add_audited(
-    session: AsyncSession,
-    row: WellbeingDialogue | WellbeingActionItem,
-    *,
-    actor_id: int | None,
-    action: str,
-    entity_type: str,
-) -> None:
-    """Insert a new dialogue or plan item and audit it as it was stored."""
-    await audit.added(
-        session, row, actor=person_actor(actor_id), action=action, entity_type=entity_type
-    )
-
-
 # -- dialogues -------------------------------------------------------------------------------
+
+_DIALOGUE = select(*DIALOGUE_COLUMNS)
+_DIALOGUE_BY_ID = _DIALOGUE.where(DIALOGUES.c.id == bindparam("dialogue_id"))
+_DIALOGUE_OF_SUBMISSION = _DIALOGUE.where(
+    DIALOGUES.c.submission_key == bindparam("submission_key"),
+    DIALOGUES.c.recorded_by_id == bindparam("recorded_by_id"),
+)
+_DIALOGUES_OF_UNIT = (
+    _DIALOGUE.where(DIALOGUES.c.unit_id == bindparam("unit_id"))
+    .order_by(DIALOGUES.c.held_on.desc(), DIALOGUES.c.id.desc())
+    .limit(bindparam("limit"))
+)
 
 
 async def record_dialogue(
-    session: AsyncSession,
+    connection: AuditedConnection,
     form: DialogueForm,
     *,
     recorded_by_id: int,
     flags_confirmed: int,
     now: datetime,
     submission_key: str | None = None,
-) -> WellbeingDialogue:
+) -> DialogueRow:
     """Store a checked dialogue record and audit it (without its text). If the card's
     `submission_key` stored one before, that one is returned and nothing is written; another
-    transaction storing it right now makes the flush fail (IntegrityError)."""
+    transaction storing it right now makes the insert fail (IntegrityError)."""
     if submission_key is not None:
-        earlier = await dialogue_of_submission(session, submission_key, recorded_by_id)
+        earlier = await dialogue_of_submission(connection, submission_key, recorded_by_id)
         if earlier is not None:
             return earlier
-    dialogue = WellbeingDialogue(
-        submission_key=submission_key,
-        unit_id=form.unit_id,
-        group_name=form.group_name,
-        held_on=form.held_on,
-        facilitator=form.facilitator,
-        participants=form.participants,
-        themes=[theme.value for theme in form.themes],
-        theme_other=form.theme_other if Theme.OTHER in form.themes else None,
-        works_well=form.works_well,
-        challenges=form.challenges,
-        absence_considered=form.absence_considered,
-        absence_note=form.absence_note,
-        flags_confirmed=flags_confirmed,
-        recorded_by_id=recorded_by_id,
-        created_at=now,
-        updated_at=now,
-    )
-    await add_audited(
-        session,
-        dialogue,
-        actor_id=recorded_by_id,
+    values: dict[str, Any] = {
+        "submission_key": submission_key,
+        "unit_id": form.unit_id,
+        "group_name": form.group_name,
+        "held_on": form.held_on,
+        "facilitator": form.facilitator,
+        "participants": form.participants,
+        "themes": [theme.value for theme in form.themes],
+        "theme_other": form.theme_other if Theme.OTHER in form.themes else None,
+        "works_well": form.works_well,
+        "challenges": form.challenges,
+        "absence_considered": form.absence_considered,
+        "absence_note": form.absence_note,
+        "flags_confirmed": flags_confirmed,
+        "recorded_by_id": recorded_by_id,
+        "notes_deleted_at": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+    return await audit.inserted(
+        connection,
+        WellbeingDialogue,
+        DialogueRow,
+        values,
+        actor=person_actor(recorded_by_id),
         action="wellbeing.dialogue.record",
         entity_type=DIALOGUE,
     )
-    return dialogue
 
 
 async def dialogue_of_submission(
-    session: AsyncSession, submission_key: str, recorded_by_id: int
-) -> WellbeingDialogue | None:
+    connection: HotConnection, submission_key: str, recorded_by_id: int
+) -> DialogueRow | None:
     """The dialogue a card (`submission_key`) of this person stored, if it stored one."""
-    found: WellbeingDialogue | None = (
-        await session.scalars(
-            select(WellbeingDialogue).where(
-                WellbeingDialogue.submission_key == submission_key,
-                WellbeingDialogue.recorded_by_id == recorded_by_id,
-            )
+    row = (
+        await connection.execute(
+            _DIALOGUE_OF_SUBMISSION,
+            {"submission_key": submission_key, "recorded_by_id": recorded_by_id},
         )
     ).first()
-    return found
+    return None if row is None else DialogueRow(*row)
 
 
-async def get_dialogue(session: AsyncSession, dialogue_id: int) -> WellbeingDialogue | None:
-    return await session.get(WellbeingDialogue, dialogue_id)
+async def get_dialogue(connection: HotConnection, dialogue_id: int) -> DialogueRow | None:
+    row = (await connection.execute(_DIALOGUE_BY_ID, {"dialogue_id": dialogue_id})).first()
+    return None if row is None else DialogueRow(*row)
 
 
 async def dialogues_of_unit(
-    session: AsyncSession, unit_id: int, *, limit: int = 5
-) -> Sequence[WellbeingDialogue]:
-    return (
-        await session.scalars(
-            select(WellbeingDialogue)
-            .where(WellbeingDialogue.unit_id == unit_id)
-            .order_by(WellbeingDialogue.held_on.desc(), WellbeingDialogue.id.desc())
-            .limit(limit)
-        )
-    ).all()
+    connection: HotConnection, unit_id: int, *, limit: int = 5
+) -> list[DialogueRow]:
+    rows = await connection.execute(_DIALOGUES_OF_UNIT, {"unit_id": unit_id, "limit": limit})
+    return [DialogueRow(*row) for row in rows]
 
 
 async def readable_dialogues(
-    session: AsyncSession, access: Access, unit_id: int, *, limit: int = 10
-) -> list[WellbeingDialogue]:
+    connection: HotConnection, access: Access, unit_id: int, *, limit: int = 10
+) -> list[DialogueRow]:
     """The unit's latest dialogues whose notes `access` may read (newest first)."""
     return [
         dialogue
-        for dialogue in await dialogues_of_unit(session, unit_id, limit=100)
+        for dialogue in await dialogues_of_unit(connection, unit_id, limit=100)
         if access.may_read_notes(dialogue.unit_id, dialogue.recorded_by_id)
     ][:limit]
 
 
+# The unit's name and the number of items of the dialogue's plan, in one round trip.
+_NOTES_CONTEXT = select(
+    select(UNITS.c.name).where(UNITS.c.id == bindparam("unit_id")).scalar_subquery(),
+    select(func.count())
+    .select_from(ITEMS)
+    .where(ITEMS.c.dialogue_id == bindparam("dialogue_id"))
+    .scalar_subquery(),
+)
+
+
 async def read_notes(
-    session: AsyncSession, access: Access, dialogue: WellbeingDialogue
+    connection: AuditedConnection, access: Access, dialogue: DialogueRow
 ) -> DialogueNotes | None:
     """The dialogue with its notes if `access` may read them (audited), else None (audited)."""
     if not access.may_read_notes(dialogue.unit_id, dialogue.recorded_by_id):
         await refuse(
-            session,
+            connection,
             actor_id=access.person_id,
             what="notes.read",
             entity_type=DIALOGUE,
@@ -277,13 +387,14 @@ async def read_notes(
             reason="not_allowed",
         )
         return None
-    unit = await session.get(Unit, dialogue.unit_id)
-    recorder = await session.get(Person, dialogue.recorded_by_id)
-    items = await session.scalar(
-        select(func.count()).where(WellbeingActionItem.dialogue_id == dialogue.id)
-    )
+    unit_name, items = (
+        await connection.execute(
+            _NOTES_CONTEXT, {"unit_id": dialogue.unit_id, "dialogue_id": dialogue.id}
+        )
+    ).one()
+    recorder = await person(connection, dialogue.recorded_by_id)
     await audit.record(
-        session,
+        connection,
         actor=person_actor(access.person_id),
         action="wellbeing.notes.read",
         entity_type=DIALOGUE,
@@ -292,7 +403,7 @@ async def read_notes(
     )
     return DialogueNotes(
         id=dialogue.id,
-        unit=unit.name if unit else "",
+        unit=unit_name or "",
         group_name=dialogue.group_name,
         held_on=dialogue.held_on,
         facilitator=dialogue.facilitator,
@@ -309,100 +420,125 @@ async def read_notes(
     )
 
 
-async def has_expired_notes(session: AsyncSession, cutoff: date) -> bool:
-    """Whether any dialogue held before `cutoff` still has its note text."""
-    return bool(
-        await session.scalar(
-            select(
-                exists().where(
-                    WellbeingDialogue.held_on < cutoff,
-                    WellbeingDialogue.notes_deleted_at.is_(None),
-                )
-            )
-        )
+_HAS_EXPIRED_NOTES = select(
+    exists().where(
+        DIALOGUES.c.held_on < bindparam("cutoff"), DIALOGUES.c.notes_deleted_at.is_(None)
     )
+)
+_EXPIRED_NOTES = (
+    select(DIALOGUES.c.id, DIALOGUES.c.held_on, *(DIALOGUES.c[name] for name in NOTE_FIELDS))
+    .where(DIALOGUES.c.held_on < bindparam("cutoff"), DIALOGUES.c.notes_deleted_at.is_(None))
+    .order_by(DIALOGUES.c.id)
+    .limit(bindparam("limit"))
+)
+_DELETE_NOTES = (
+    update(DIALOGUES)
+    .where(DIALOGUES.c.id == bindparam("dialogue_id"), DIALOGUES.c.notes_deleted_at.is_(None))
+    .values(
+        notes_deleted_at=bindparam("now"),
+        updated_at=bindparam("now"),
+        **{name: None for name in NOTE_FIELDS},
+    )
+)
+
+
+async def has_expired_notes(connection: HotConnection, cutoff: date) -> bool:
+    """Whether any dialogue held before `cutoff` still has its note text."""
+    return bool((await connection.execute(_HAS_EXPIRED_NOTES, {"cutoff": cutoff})).scalar())
 
 
 async def delete_expired_notes(
-    session: AsyncSession, *, cutoff: date, now: datetime, retention_years: int, limit: int = 200
+    connection: AuditedConnection,
+    *,
+    cutoff: date,
+    now: datetime,
+    retention_years: int,
+    limit: int = 200,
 ) -> list[int]:
     """Blank the free text of dialogues held before `cutoff`; each deletion is audited.
 
     The dialogue's facts (date, group, participants, themes, absence yes/no) and its action
     plan stay. A conditional UPDATE makes two instances delete (and audit) each once.
     """
-    due = (
-        await session.scalars(
-            select(WellbeingDialogue)
-            .where(WellbeingDialogue.held_on < cutoff, WellbeingDialogue.notes_deleted_at.is_(None))
-            .order_by(WellbeingDialogue.id)
-            .limit(limit)
-        )
-    ).all()
+    due = (await connection.execute(_EXPIRED_NOTES, {"cutoff": cutoff, "limit": limit})).all()
     deleted: list[int] = []
-    for dialogue in due:
-        had_text = [name for name in NOTE_FIELDS if getattr(dialogue, name)]
-        changed = await session.execute(
-            update(WellbeingDialogue)
-            .where(
-                WellbeingDialogue.id == dialogue.id,
-                WellbeingDialogue.notes_deleted_at.is_(None),
-            )
-            .values(
-                notes_deleted_at=now,
-                updated_at=now,
-                **{name: None for name in NOTE_FIELDS},
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if not getattr(changed, "rowcount", 0):
+    for dialogue_id, held_on, *notes in due:
+        had_text = [name for name, text in zip(NOTE_FIELDS, notes, strict=True) if text]
+        changed = await connection.execute(_DELETE_NOTES, {"dialogue_id": dialogue_id, "now": now})
+        if not changed.rowcount:
             continue
         await audit.record(
-            session,
+            connection,
             actor=SYSTEM_ACTOR,
             action="wellbeing.notes.delete",
             entity_type=DIALOGUE,
-            entity_id=dialogue.id,
-            before={"held_on": dialogue.held_on.isoformat(), "fields_with_text": had_text},
+            entity_id=dialogue_id,
+            before={"held_on": held_on.isoformat(), "fields_with_text": had_text},
             after={"notes_deleted_at": now.isoformat(), "retention_years": retention_years},
         )
-        deleted.append(dialogue.id)
+        deleted.append(dialogue_id)
     return deleted
 
 
 # -- the annual work-environment discussion ------------------------------------------------------
 
 
+def _insert_amd(on: HotConnection) -> Executable:
+    """A new discussion, or nothing (no row returned) if the unit has one for the year."""
+    return (
+        dialect_insert(on, WellbeingAnnualDiscussion)
+        .on_conflict_do_nothing(index_elements=[AMDS.c.unit_id, AMDS.c.year])
+        .returning(*AMD_COLUMNS)
+    )
+
+
+_AMD_OF = select(*AMD_COLUMNS).where(
+    AMDS.c.unit_id == bindparam("unit_id"), AMDS.c.year == bindparam("year")
+)
+_AMD_FIELDS = (
+    "held_on",
+    "participant_roles",
+    "goals_met",
+    "goals_next_year",
+    "cooperation",
+    "competence_needs",
+    "recorded_by_id",
+    "updated_at",
+)
+_UPDATE_AMD = (
+    update(AMDS)
+    .where(AMDS.c.id == bindparam("amd_id"))
+    .values({name: bindparam(f"new_{name}") for name in _AMD_FIELDS})
+    .returning(*AMD_COLUMNS)
+)
+
+
 async def save_amd(
-    session: AsyncSession, form: AmdForm, *, actor_id: int, now: datetime
-) -> tuple[WellbeingAnnualDiscussion, bool]:
+    connection: AuditedConnection, form: AmdForm, *, actor_id: int, now: datetime
+) -> tuple[AmdRow, bool]:
     """Record (or correct) the unit's discussion of `form.year`; True if it is new."""
-
-    def fill(row: WellbeingAnnualDiscussion) -> None:
-        row.held_on = form.held_on
-        row.participant_roles = [role.value for role in form.participant_roles]
-        row.goals_met = form.goals_met.value
-        row.goals_next_year = form.goals_next_year
-        row.cooperation = form.cooperation
-        row.competence_needs = form.competence_needs
-        row.recorded_by_id = actor_id
-        row.updated_at = now
-
-    existing = await amd_of(session, form.unit_id, form.year)
+    values: dict[str, Any] = {
+        "held_on": form.held_on,
+        "participant_roles": [role.value for role in form.participant_roles],
+        "goals_met": form.goals_met.value,
+        "goals_next_year": form.goals_next_year,
+        "cooperation": form.cooperation,
+        "competence_needs": form.competence_needs,
+        "recorded_by_id": actor_id,
+        "updated_at": now,
+    }
+    existing = await amd_of(connection, form.unit_id, form.year)
     if existing is None:
-        row = WellbeingAnnualDiscussion(unit_id=form.unit_id, year=form.year, created_at=now)
-        fill(row)
-        try:
-            async with session.begin_nested():
-                session.add(row)
-                await session.flush()
-        except IntegrityError:
-            existing = await amd_of(session, form.unit_id, form.year)
-            if existing is None:
-                raise
-        else:
+        inserted = (
+            await connection.execute(
+                for_dialect(connection, "wellbeing.amd.insert", _insert_amd),
+                {"unit_id": form.unit_id, "year": form.year, "created_at": now, **values},
+            )
+        ).first()
+        if inserted is not None:
+            row = AmdRow(*inserted)
             await audit.record(
-                session,
+                connection,
                 actor=person_actor(actor_id),
                 action="wellbeing.amd.record",
                 entity_type=AMD,
@@ -410,29 +546,30 @@ async def save_amd(
                 after=row.snapshot(),
             )
             return row, True
-    before = existing.snapshot()
-    fill(existing)
-    await session.flush()
+        # another turn recorded the unit's year just now: this one corrects it
+        existing = await amd_of(connection, form.unit_id, form.year)
+        if existing is None:
+            raise LookupError("the annual discussion was neither stored nor found")
+    updated = AmdRow(
+        *(
+            await connection.execute(
+                _UPDATE_AMD,
+                {"amd_id": existing.id, **{f"new_{k}": v for k, v in values.items()}},
+            )
+        ).one()
+    )
     await audit.record(
-        session,
+        connection,
         actor=person_actor(actor_id),
         action="wellbeing.amd.update",
         entity_type=AMD,
         entity_id=existing.id,
-        before=before,
-        after=existing.snapshot(),
+        before=existing.snapshot(),
+        after=updated.snapshot(),
     )
-    return existing, False
+    return updated, False
 
 
-async def amd_of(
-    session: AsyncSession, unit_id: int, year: int
-) -> WellbeingAnnualDiscussion | None:
-    return (
-        await session.scalars(
-            select(WellbeingAnnualDiscussion).where(
-                WellbeingAnnualDiscussion.unit_id == unit_id,
-                WellbeingAnnualDiscussion.year == year,
-            )
-        )
-    ).first()
+async def amd_of(connection: HotConnection, unit_id: int, year: int) -> AmdRow | None:
+    row = (await connection.execute(_AMD_OF, {"unit_id": unit_id, "year": year})).first()
+    return None if row is None else AmdRow(*row)

@@ -1,5 +1,8 @@
 """Action-plan items: adding, editing, status and evaluation (one function per action, each
-with its audit event), the views cards show, and what the jobs pick up."""
+with its audit event), the views cards show, and what the jobs pick up.
+
+Core statements on the caller's connection, answered with `ItemRow`s. `add_items` also takes
+an ORM session while a screening's findings are still stored through one."""
 
 from __future__ import annotations
 
@@ -8,8 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, and_, bindparam, exists, insert, or_, select, update
 
 from domain.audit import person_actor
 from domain.wellbeing import (
@@ -24,34 +26,142 @@ from domain.wellbeing import (
 )
 from domain.wellbeing_items import ItemDraft
 from storage import audit, org, people
-from storage.models import ConversationRef, Person, Unit
-from storage.rows import PersonRow
+from storage.audit import AuditedConnection
+from storage.db import HotConnection
+from storage.models import ConversationRef
+from storage.rows import columns_of, connection_of, person
+from storage.rows import people as people_by_id
 from storage.screening_models import Screening
-from storage.wellbeing import ITEM, OPEN_STATUSES, add_audited, people_by_id, refuse
-from storage.wellbeing_models import (
-    WellbeingActionItem,
-    WellbeingDialogue,
+from storage.wellbeing import DIALOGUES, ITEM, ITEMS, OPEN_STATUSES, UNITS, refuse, table_of
+from storage.wellbeing_models import WellbeingActionItem
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    """A stored action-plan item (the `wellbeing_action_item` row), as cards and rules need it."""
+
+    id: int
+    unit_id: int
+    dialogue_id: int | None
+    reopened_from_id: int | None
+    screening_id: int | None
+    problem: str
+    action: str
+    owner_id: int
+    deadline: date
+    follow_up_on: date
+    status: str
+    status_note: str | None
+    status_by_id: int | None
+    status_at: datetime | None
+    closed_at: datetime | None
+    effect: str | None
+    effect_note: str | None
+    created_at: datetime
+
+    def snapshot(self) -> dict[str, Any]:
+        """What an audit event keeps of an item: never its text or notes."""
+        return {
+            "unit_id": self.unit_id,
+            "dialogue_id": self.dialogue_id,
+            "owner_id": self.owner_id,
+            "deadline": self.deadline.isoformat(),
+            "follow_up_on": self.follow_up_on.isoformat(),
+            "status": self.status,
+            "effect": self.effect,
+            "reopened_from_id": self.reopened_from_id,
+            "screening_id": self.screening_id,
+        }
+
+
+ITEM_COLUMNS = columns_of(ITEMS, ItemRow)
+_CONVERSATIONS = table_of(ConversationRef)
+_SCREENINGS = table_of(Screening)
+_WITH_CHAT = exists().where(
+    _CONVERSATIONS.c.person_id == ITEMS.c.owner_id,
+    _CONVERSATIONS.c.kind == "personal",
+    _CONVERSATIONS.c.active.is_(True),
 )
-
-
-def _with_chat() -> Any:
-    return exists().where(
-        ConversationRef.person_id == WellbeingActionItem.owner_id,
-        ConversationRef.kind == "personal",
-        ConversationRef.active.is_(True),
-    )
+_INSERT_ITEM = insert(ITEMS).returning(*ITEM_COLUMNS)
+_ITEM = select(*ITEM_COLUMNS)
+_ITEM_BY_ID = _ITEM.where(ITEMS.c.id == bindparam("item_id"))
+_ITEMS_OF_BATCH = _ITEM.where(ITEMS.c.submission_key.like(bindparam("pattern"))).order_by(
+    ITEMS.c.id
+)
 
 
 # -- action-plan items -------------------------------------------------------------------------
 
 
-async def owner_for(session: AsyncSession, upn: str) -> PersonRow:
-    """The person behind an owner's object id or e-mail; someone not yet known is added."""
-    return await people.named_person(session, upn)
+async def owner_for(on: org.Writable, upn: str) -> int:
+    """The id of the person behind an owner's object id or e-mail; someone not yet known is
+    added."""
+    return (await people.named_person(on, upn)).id
+
+
+async def _insert(
+    on: org.Writable, values: dict[str, Any], *, actor_id: int | None, action: str
+) -> ItemRow:
+    """Insert a new item and audit it as it was stored (`audit.inserted`, on a session too)."""
+    connection = await connection_of(on)
+    item = ItemRow(*(await connection.execute(_INSERT_ITEM, values)).one())
+    await audit.record(
+        on,
+        actor=person_actor(actor_id),
+        action=action,
+        entity_type=ITEM,
+        entity_id=item.id,
+        after=item.snapshot(),
+    )
+    return item
+
+
+def _new_item(
+    *,
+    unit_id: int,
+    dialogue_id: int | None,
+    owner_id: int,
+    problem: str,
+    action: str,
+    deadline: date,
+    follow_up_on: date,
+    created_by_id: int,
+    now: datetime,
+    **others: Any,
+) -> dict[str, Any]:
+    """The columns of a new open item."""
+    return {
+        "unit_id": unit_id,
+        "dialogue_id": dialogue_id,
+        "reopened_from_id": None,
+        "screening_id": None,
+        "submission_key": None,
+        "problem": problem,
+        "action": action,
+        "owner_id": owner_id,
+        "deadline": deadline,
+        "follow_up_on": follow_up_on,
+        "status": ItemStatus.OPEN.value,
+        "status_note": None,
+        "status_by_id": None,
+        "status_at": None,
+        "closed_at": None,
+        "effect": None,
+        "effect_note": None,
+        "evaluated_by_id": None,
+        "evaluated_at": None,
+        "owner_notified_at": None,
+        "follow_up_sent_at": None,
+        "overdue_reminded_for": None,
+        "created_by_id": created_by_id,
+        "created_at": now,
+        "updated_at": now,
+        **others,
+    }
 
 
 async def add_items(
-    session: AsyncSession,
+    on: org.Writable,
     drafts: Sequence[ItemDraft],
     *,
     unit_id: int,
@@ -60,7 +170,7 @@ async def add_items(
     now: datetime,
     batch: str | None = None,
     screening_id: int | None = None,
-) -> list[WellbeingActionItem]:
+) -> list[ItemRow]:
     """Add items to the unit's plan, each audited (`screening_id`: the screening whose
     findings they are).
 
@@ -68,69 +178,57 @@ async def add_items(
     click), those are returned and nothing new is added.
     """
     if batch:
-        earlier = await items_of_batch(session, batch)
+        earlier = await items_of_batch(await connection_of(on), batch)
         if earlier:
             return earlier
-    items: list[WellbeingActionItem] = []
+    items: list[ItemRow] = []
     for position, draft in enumerate(drafts, start=1):
-        owner = await owner_for(session, draft.owner_upn)
-        item = WellbeingActionItem(
+        values = _new_item(
             unit_id=unit_id,
             dialogue_id=dialogue_id,
-            screening_id=screening_id,
-            submission_key=f"{batch}:{position}" if batch else None,
+            owner_id=await owner_for(on, draft.owner_upn),
             problem=draft.problem,
             action=draft.action,
-            owner_id=owner.id,
             deadline=draft.deadline,
             follow_up_on=draft.follow_up_on,
-            status=ItemStatus.OPEN.value,
             created_by_id=actor_id,
-            created_at=now,
-            updated_at=now,
+            now=now,
+            screening_id=screening_id,
+            submission_key=f"{batch}:{position}" if batch else None,
         )
-        await add_audited(
-            session, item, actor_id=actor_id, action="wellbeing.item.add", entity_type=ITEM
-        )
-        items.append(item)
+        items.append(await _insert(on, values, actor_id=actor_id, action="wellbeing.item.add"))
     return items
 
 
-async def items_of_batch(session: AsyncSession, batch: str) -> list[WellbeingActionItem]:
-    return list(
-        (
-            await session.scalars(
-                select(WellbeingActionItem)
-                .where(WellbeingActionItem.submission_key.like(f"{batch}:%"))
-                .order_by(WellbeingActionItem.id)
-            )
-        ).all()
-    )
+async def items_of_batch(connection: HotConnection, batch: str) -> list[ItemRow]:
+    rows = await connection.execute(_ITEMS_OF_BATCH, {"pattern": f"{batch}:%"})
+    return [ItemRow(*row) for row in rows]
 
 
-async def get_item(session: AsyncSession, item_id: int) -> WellbeingActionItem | None:
-    return await session.get(WellbeingActionItem, item_id)
+async def get_item(connection: HotConnection, item_id: int) -> ItemRow | None:
+    row = (await connection.execute(_ITEM_BY_ID, {"item_id": item_id})).first()
+    return None if row is None else ItemRow(*row)
 
 
 @dataclass(frozen=True)
 class Outcome:
     """What an item action did: `changed`, or why not (`refused`); a reopened item if any."""
 
-    item: WellbeingActionItem | None
+    item: ItemRow | None
     changed: bool
     refused: str | None = None
-    reopened: WellbeingActionItem | None = None
+    reopened: ItemRow | None = None
 
 
 async def _refused(
-    session: AsyncSession,
-    item: WellbeingActionItem | None,
+    on: AuditedConnection,
+    item: ItemRow | None,
     actor_id: int | None,
     what: str,
     reason: str,
 ) -> Outcome:
     await refuse(
-        session,
+        on,
         actor_id=actor_id,
         what=what,
         entity_type=ITEM,
@@ -141,17 +239,18 @@ async def _refused(
 
 
 async def _update_audited(
-    session: AsyncSession,
-    item: WellbeingActionItem,
+    connection: AuditedConnection,
+    item: ItemRow,
     *conditions: ColumnElement[bool],
     values: dict[str, Any],
     actor_id: int | None,
     action: str,
-) -> bool:
+) -> tuple[ItemRow, bool]:
     """Write `values` to the item's row only while `conditions` still hold (so two clicks
-    change it once), read the row again and audit the change; False when nothing changed."""
-    return await audit.changed_once(
-        session,
+    change it once) and audit the change; the item as it is now, and whether it changed."""
+    changed = await audit.updated_once(
+        connection,
+        WellbeingActionItem,
         item,
         *conditions,
         values=values,
@@ -159,10 +258,14 @@ async def _update_audited(
         action=action,
         entity_type=ITEM,
     )
+    if changed is not None:
+        return changed, True
+    now = await get_item(connection, item.id)
+    return (item if now is None else now), False
 
 
 async def edit_item(
-    session: AsyncSession,
+    connection: AuditedConnection,
     item_id: int,
     draft: ItemDraft,
     *,
@@ -170,41 +273,40 @@ async def edit_item(
     now: datetime,
 ) -> Outcome:
     """Change an open item's text, owner or dates (whoever manages the unit's plan)."""
-    item = await get_item(session, item_id)
+    item = await get_item(connection, item_id)
     actor_id = access.person_id
     if item is None:
-        return await _refused(session, None, actor_id, "item.edit", "not_found")
+        return await _refused(connection, None, actor_id, "item.edit", "not_found")
     if not access.may_manage_plan(item.unit_id):
-        return await _refused(session, item, actor_id, "item.edit", "not_allowed")
+        return await _refused(connection, item, actor_id, "item.edit", "not_allowed")
     if not ItemStatus(item.status).is_open:
         return Outcome(item, False, "closed")
-    before = item.snapshot()
-    owner = await owner_for(session, draft.owner_upn)
-    if owner.id != item.owner_id:
-        item.owner_notified_at = None
+    owner_id = await owner_for(connection, draft.owner_upn)
+    values: dict[str, Any] = {
+        "problem": draft.problem,
+        "action": draft.action,
+        "owner_id": owner_id,
+        "deadline": draft.deadline,
+        "follow_up_on": draft.follow_up_on,
+        "updated_at": now,
+    }
+    if owner_id != item.owner_id:
+        values["owner_notified_at"] = None
     if draft.follow_up_on != item.follow_up_on:
-        item.follow_up_sent_at = None
-    item.problem = draft.problem
-    item.action = draft.action
-    item.owner_id = owner.id
-    item.deadline = draft.deadline
-    item.follow_up_on = draft.follow_up_on
-    item.updated_at = now
-    await session.flush()
-    await audit.record(
-        session,
-        actor=person_actor(actor_id),
+        values["follow_up_sent_at"] = None
+    edited, changed = await _update_audited(
+        connection,
+        item,
+        ITEMS.c.status.in_(OPEN_STATUSES),
+        values=values,
+        actor_id=actor_id,
         action="wellbeing.item.edit",
-        entity_type=ITEM,
-        entity_id=item.id,
-        before=before,
-        after=item.snapshot(),
     )
-    return Outcome(item, True)
+    return Outcome(edited, True) if changed else Outcome(edited, False, "closed")
 
 
 async def set_status(
-    session: AsyncSession,
+    connection: AuditedConnection,
     item_id: int,
     status: ItemStatus,
     *,
@@ -216,27 +318,27 @@ async def set_status(
 
     The UPDATE is conditional on the status read, so two clicks give one change.
     """
-    item = await get_item(session, item_id)
+    item = await get_item(connection, item_id)
     actor_id = access.person_id
     if item is None:
-        return await _refused(session, None, actor_id, "item.status", "not_found")
+        return await _refused(connection, None, actor_id, "item.status", "not_found")
     if not access.may_update_item(item.unit_id, item.owner_id):
-        return await _refused(session, item, actor_id, "item.status", "not_allowed")
+        return await _refused(connection, item, actor_id, "item.status", "not_allowed")
     current = ItemStatus(item.status)
     if status is ItemStatus.DROPPED and not (note and note.strip()):
         return Outcome(item, False, "reason_required")
     if not current.is_open:
-        return await _refused(session, item, actor_id, "item.status", "closed")
+        return await _refused(connection, item, actor_id, "item.status", "closed")
     if current is status:
         return Outcome(item, False, "unchanged")
     follow_up_on = item.follow_up_on
     if status is ItemStatus.DONE and follow_up_on <= local_today(now):
         # Done after the follow-up date: ask about the effect once it has had time to work.
         follow_up_on = local_today(now) + timedelta(days=DEFAULT_FOLLOW_UP_DAYS)
-    changed = await _update_audited(
-        session,
+    item, changed = await _update_audited(
+        connection,
         item,
-        WellbeingActionItem.status == current.value,
+        ITEMS.c.status == current.value,
         values={
             "status": status.value,
             "follow_up_on": follow_up_on,
@@ -250,12 +352,12 @@ async def set_status(
         action=f"wellbeing.item.{status.value}",
     )
     if not changed:
-        return await _refused(session, item, actor_id, "item.status", "closed")
+        return await _refused(connection, item, actor_id, "item.status", "closed")
     return Outcome(item, True)
 
 
 async def evaluate(
-    session: AsyncSession,
+    connection: AuditedConnection,
     item_id: int,
     effect: Effect,
     *,
@@ -264,21 +366,21 @@ async def evaluate(
     now: datetime,
 ) -> Outcome:
     """The follow-up answer on a done item; "no" reopens the problem as a new item."""
-    item = await get_item(session, item_id)
+    item = await get_item(connection, item_id)
     actor_id = access.person_id
     if item is None:
-        return await _refused(session, None, actor_id, "item.evaluate", "not_found")
+        return await _refused(connection, None, actor_id, "item.evaluate", "not_found")
     if not access.may_update_item(item.unit_id, item.owner_id):
-        return await _refused(session, item, actor_id, "item.evaluate", "not_allowed")
+        return await _refused(connection, item, actor_id, "item.evaluate", "not_allowed")
     if effect is not Effect.YES and not (note and note.strip()):
         return Outcome(item, False, "note_required")
     if item.status != ItemStatus.DONE.value or item.effect is not None:
         return Outcome(item, False, "already" if item.effect else "not_done")
-    changed = await _update_audited(
-        session,
+    item, changed = await _update_audited(
+        connection,
         item,
-        WellbeingActionItem.status == ItemStatus.DONE.value,
-        WellbeingActionItem.effect.is_(None),
+        ITEMS.c.status == ItemStatus.DONE.value,
+        ITEMS.c.effect.is_(None),
         values={
             "effect": effect.value,
             "effect_note": note.strip() if note and note.strip() else None,
@@ -293,102 +395,102 @@ async def evaluate(
         return Outcome(item, False, "already")
     reopened = None
     if effect is Effect.NO:
-        today = local_today(now)
-        deadline = today + timedelta(days=REOPEN_DEADLINE_DAYS)
-        reopened = WellbeingActionItem(
+        deadline = local_today(now) + timedelta(days=REOPEN_DEADLINE_DAYS)
+        values = _new_item(
             unit_id=item.unit_id,
             dialogue_id=item.dialogue_id,
-            reopened_from_id=item.id,
+            owner_id=item.owner_id,
             problem=item.problem,
             action=item.action,
-            owner_id=item.owner_id,
             deadline=deadline,
             follow_up_on=deadline + timedelta(days=DEFAULT_FOLLOW_UP_DAYS),
-            status=ItemStatus.OPEN.value,
             created_by_id=actor_id if actor_id is not None else item.owner_id,
-            created_at=now,
-            updated_at=now,
+            now=now,
+            reopened_from_id=item.id,
         )
-        await add_audited(
-            session, reopened, actor_id=actor_id, action="wellbeing.item.reopen", entity_type=ITEM
+        reopened = await audit.inserted(
+            connection,
+            WellbeingActionItem,
+            ItemRow,
+            values,
+            actor=person_actor(actor_id),
+            action="wellbeing.item.reopen",
+            entity_type=ITEM,
         )
     return Outcome(item, True, reopened=reopened)
 
 
-async def plan_items(
-    session: AsyncSession, unit_id: int, now: datetime
-) -> list[WellbeingActionItem]:
+_PLAN_ITEMS = _ITEM.where(
+    ITEMS.c.unit_id == bindparam("unit_id"),
+    or_(ITEMS.c.status.in_(OPEN_STATUSES), ITEMS.c.closed_at >= bindparam("since")),
+).order_by(ITEMS.c.deadline, ITEMS.c.id)
+_ITEMS_OF_OWNER = (
+    _ITEM.where(
+        ITEMS.c.owner_id == bindparam("person_id"),
+        or_(
+            ITEMS.c.status.in_(OPEN_STATUSES),
+            and_(ITEMS.c.status == ItemStatus.DONE.value, ITEMS.c.effect.is_(None)),
+        ),
+    )
+    .order_by(ITEMS.c.deadline, ITEMS.c.id)
+    .limit(30)
+)
+
+
+async def plan_items(connection: HotConnection, unit_id: int, now: datetime) -> list[ItemRow]:
     """The unit's current plan: open items by deadline, then those closed within a year."""
     since = now - timedelta(days=CLOSED_ITEMS_SHOWN_DAYS)
-    items = (
-        await session.scalars(
-            select(WellbeingActionItem)
-            .where(
-                WellbeingActionItem.unit_id == unit_id,
-                or_(
-                    WellbeingActionItem.status.in_(OPEN_STATUSES),
-                    WellbeingActionItem.closed_at >= since,
-                ),
-            )
-            .order_by(WellbeingActionItem.deadline, WellbeingActionItem.id)
-        )
-    ).all()
+    rows = await connection.execute(_PLAN_ITEMS, {"unit_id": unit_id, "since": since})
+    items = [ItemRow(*row) for row in rows]
     open_items = [item for item in items if item.status in OPEN_STATUSES]
     closed = [item for item in items if item.status not in OPEN_STATUSES]
     closed.sort(key=lambda item: item.closed_at or now, reverse=True)
     return open_items + closed
 
 
-async def items_of_owner(session: AsyncSession, person_id: int) -> list[WellbeingActionItem]:
+async def items_of_owner(connection: HotConnection, person_id: int) -> list[ItemRow]:
     """The person's open items, and done items still waiting for their follow-up answer."""
-    return list(
-        (
-            await session.scalars(
-                select(WellbeingActionItem)
-                .where(
-                    WellbeingActionItem.owner_id == person_id,
-                    or_(
-                        WellbeingActionItem.status.in_(OPEN_STATUSES),
-                        and_(
-                            WellbeingActionItem.status == ItemStatus.DONE.value,
-                            WellbeingActionItem.effect.is_(None),
-                        ),
-                    ),
-                )
-                .order_by(WellbeingActionItem.deadline, WellbeingActionItem.id)
-                .limit(30)
-            )
-        ).all()
-    )
+    rows = await connection.execute(_ITEMS_OF_OWNER, {"person_id": person_id})
+    return [ItemRow(*row) for row in rows]
 
 
-async def item_views(session: AsyncSession, items: Sequence[WellbeingActionItem]) -> list[ItemView]:
+_UNIT_NAMES = select(UNITS.c.id, UNITS.c.name).where(
+    UNITS.c.id.in_(bindparam("unit_ids", expanding=True))
+)
+_HELD_ON = select(DIALOGUES.c.id, DIALOGUES.c.held_on).where(
+    DIALOGUES.c.id.in_(bindparam("dialogue_ids", expanding=True))
+)
+_SCREENING_DAYS = select(_SCREENINGS.c.id, _SCREENINGS.c.held_on, _SCREENINGS.c.planned_on).where(
+    _SCREENINGS.c.id.in_(bindparam("screening_ids", expanding=True))
+)
+
+
+async def item_views(connection: HotConnection, items: Sequence[ItemRow]) -> list[ItemView]:
     """Items with names resolved, as cards and exports show them."""
+    if not items:
+        return []
     people = await people_by_id(
-        session,
+        connection,
         {item.owner_id for item in items} | {i.status_by_id for i in items if i.status_by_id},
     )
-    units = {
-        unit.id: unit.name
-        for unit in (
-            await session.scalars(select(Unit).where(Unit.id.in_({i.unit_id for i in items})))
-        ).all()
-    }
-    dialogue_ids = {item.dialogue_id for item in items if item.dialogue_id}
-    held = (
-        dict(
-            (
-                await session.execute(
-                    select(WellbeingDialogue.id, WellbeingDialogue.held_on).where(
-                        WellbeingDialogue.id.in_(dialogue_ids)
-                    )
-                )
-            ).all()
+    units: dict[int, str] = {
+        unit_id: name
+        for unit_id, name in await connection.execute(
+            _UNIT_NAMES, {"unit_ids": sorted({item.unit_id for item in items})}
         )
+    }
+    dialogue_ids = sorted({item.dialogue_id for item in items if item.dialogue_id})
+    held: dict[int, date] = (
+        {
+            dialogue_id: day
+            for dialogue_id, day in await connection.execute(
+                _HELD_ON, {"dialogue_ids": dialogue_ids}
+            )
+        }
         if dialogue_ids
         else {}
     )
-    screened = await _screening_days(session, {i.screening_id for i in items if i.screening_id})
+    screened = await _screening_days(connection, {i.screening_id for i in items if i.screening_id})
     views: list[ItemView] = []
     for item in items:
         owner = people.get(item.owner_id)
@@ -420,94 +522,75 @@ async def item_views(session: AsyncSession, items: Sequence[WellbeingActionItem]
     return views
 
 
-async def _screening_days(session: AsyncSession, ids: set[int]) -> dict[int, date]:
+async def _screening_days(connection: HotConnection, ids: set[int]) -> dict[int, date]:
     """The day each screening was held (or is planned)."""
     if not ids:
         return {}
-    rows = await session.execute(
-        select(Screening.id, Screening.held_on, Screening.planned_on).where(Screening.id.in_(ids))
-    )
+    rows = await connection.execute(_SCREENING_DAYS, {"screening_ids": sorted(ids)})
     return {id_: day for id_, held_on, planned_on in rows if (day := held_on or planned_on)}
 
 
-async def item_view(session: AsyncSession, item: WellbeingActionItem) -> ItemView:
-    return (await item_views(session, [item]))[0]
+async def item_view(connection: HotConnection, item: ItemRow) -> ItemView:
+    return (await item_views(connection, [item]))[0]
 
 
-async def owner_upn(
-    session: AsyncSession, item: WellbeingActionItem, *, picker: bool = False
-) -> str:
+async def owner_upn(connection: HotConnection, item: ItemRow, *, picker: bool = False) -> str:
     """What the owner input shows for the item's owner (`storage.people.input_value`)."""
-    return people.input_value(await session.get(Person, item.owner_id), picker=picker)
+    return people.input_value(await person(connection, item.owner_id), picker=picker)
 
 
 # -- what the jobs pick up -----------------------------------------------------------------------
 
+_UNDELIVERED = (
+    select(ITEMS.c.id)
+    .where(ITEMS.c.owner_notified_at.is_(None), ITEMS.c.status.in_(OPEN_STATUSES), _WITH_CHAT)
+    .order_by(ITEMS.c.id)
+    .limit(bindparam("limit"))
+)
+_DUE_FOLLOW_UPS = (
+    select(ITEMS.c.id)
+    .where(
+        ITEMS.c.status == ItemStatus.DONE.value,
+        ITEMS.c.effect.is_(None),
+        ITEMS.c.follow_up_on <= bindparam("today"),
+        ITEMS.c.follow_up_sent_at.is_(None),
+        _WITH_CHAT,
+    )
+    .order_by(ITEMS.c.id)
+    .limit(bindparam("limit"))
+)
+_DUE_OVERDUE = (
+    select(ITEMS.c.id)
+    .where(
+        ITEMS.c.status.in_(OPEN_STATUSES),
+        ITEMS.c.deadline < bindparam("today"),
+        or_(
+            ITEMS.c.overdue_reminded_for.is_(None),
+            ITEMS.c.overdue_reminded_for != ITEMS.c.deadline,
+        ),
+    )
+    .order_by(ITEMS.c.id)
+    .limit(bindparam("limit"))
+)
 
-async def undelivered_items(session: AsyncSession, *, limit: int = 200) -> list[int]:
+
+async def undelivered_items(connection: HotConnection, *, limit: int = 200) -> list[int]:
     """Open items whose owner has not had the card yet but can now be reached."""
-    return list(
-        (
-            await session.scalars(
-                select(WellbeingActionItem.id)
-                .where(
-                    WellbeingActionItem.owner_notified_at.is_(None),
-                    WellbeingActionItem.status.in_(OPEN_STATUSES),
-                    _with_chat(),
-                )
-                .order_by(WellbeingActionItem.id)
-                .limit(limit)
-            )
-        ).all()
-    )
+    return [item_id for (item_id,) in await connection.execute(_UNDELIVERED, {"limit": limit})]
 
 
-async def due_follow_ups(session: AsyncSession, today: date, *, limit: int = 200) -> list[int]:
+async def due_follow_ups(connection: HotConnection, today: date, *, limit: int = 200) -> list[int]:
     """Done items at or past their follow-up date, not yet asked, whose owner can be reached."""
-    return list(
-        (
-            await session.scalars(
-                select(WellbeingActionItem.id)
-                .where(
-                    WellbeingActionItem.status == ItemStatus.DONE.value,
-                    WellbeingActionItem.effect.is_(None),
-                    WellbeingActionItem.follow_up_on <= today,
-                    WellbeingActionItem.follow_up_sent_at.is_(None),
-                    _with_chat(),
-                )
-                .order_by(WellbeingActionItem.id)
-                .limit(limit)
-            )
-        ).all()
-    )
+    rows = await connection.execute(_DUE_FOLLOW_UPS, {"today": today, "limit": limit})
+    return [item_id for (item_id,) in rows]
 
 
-async def due_overdue(session: AsyncSession, today: date, *, limit: int = 200) -> list[int]:
+async def due_overdue(connection: HotConnection, today: date, *, limit: int = 200) -> list[int]:
     """Open items past their deadline that have not been reminded for this deadline."""
-    return list(
-        (
-            await session.scalars(
-                select(WellbeingActionItem.id)
-                .where(
-                    WellbeingActionItem.status.in_(OPEN_STATUSES),
-                    WellbeingActionItem.deadline < today,
-                    or_(
-                        WellbeingActionItem.overdue_reminded_for.is_(None),
-                        WellbeingActionItem.overdue_reminded_for != WellbeingActionItem.deadline,
-                    ),
-                )
-                .order_by(WellbeingActionItem.id)
-                .limit(limit)
-            )
-        ).all()
-    )
+    rows = await connection.execute(_DUE_OVERDUE, {"today": today, "limit": limit})
+    return [item_id for (item_id,) in rows]
 
 
-async def mark(session: AsyncSession, item_id: int, **values: Any) -> None:
+async def mark(connection: HotConnection, item_id: int, **values: Any) -> None:
     """Bookkeeping of the jobs (delivered, follow-up asked, reminded); not a user action."""
-    await session.execute(
-        update(WellbeingActionItem)
-        .where(WellbeingActionItem.id == item_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+    await connection.execute(update(ITEMS).where(ITEMS.c.id == item_id).values(**values))

@@ -17,9 +17,10 @@ from domain.wellbeing import Access, DialogueForm, ItemStatus, local_today
 from domain.wellbeing_items import ItemDraft
 from services.wellbeing_export import export_action_plan
 from storage import org, wellbeing, wellbeing_items
+from storage.audit import audited
 from storage.db import Database
-from storage.models import Person, Unit
 from tests.support.clock import written_for_suite_moment
+from tests.support.databases import orm_session, orm_transaction
 
 NOTES = "Hemmelige noter om gruppen"
 STATUS_NOTE = "Droppet af en fortrolig grund"
@@ -32,12 +33,25 @@ async def _fill(db: Database) -> None:
     org_file = OrgFile.model_validate(
         {"units": [{"name": "Kemi", "leader": [{"upn": "lise@uni.dk", "name": "Lise Leder"}]}]}
     )
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         await org.import_org(session, org_file, actor="test")
-        kemi = (await org.unit_by_name(session, "Kemi")) or Unit()
-        lise = await org.find_person(session, upn="lise@uni.dk") or Person()
+    async with db.reading() as connection:
+        kemi = await org.unit_by_name(connection, "Kemi")
+        lise = await org.find_person(connection, upn="lise@uni.dk")
+    assert kemi is not None and lise is not None
+
+    def draft(problem: str, deadline: date) -> ItemDraft:
+        return ItemDraft(
+            problem=problem,
+            action=f"Handling for {problem.lower()}",
+            owner_upn="otto@uni.dk",
+            deadline=deadline,
+            follow_up_on=deadline + timedelta(days=30),
+        )
+
+    async with audited(db) as connection:
         dialogue = await wellbeing.record_dialogue(
-            session,
+            connection,
             DialogueForm.model_validate(
                 {
                     "unit_id": kemi.id,
@@ -56,18 +70,8 @@ async def _fill(db: Database) -> None:
             flags_confirmed=0,
             now=now,
         )
-
-        def draft(problem: str, deadline: date) -> ItemDraft:
-            return ItemDraft(
-                problem=problem,
-                action=f"Handling for {problem.lower()}",
-                owner_upn="otto@uni.dk",
-                deadline=deadline,
-                follow_up_on=deadline + timedelta(days=30),
-            )
-
         items = await wellbeing_items.add_items(
-            session,
+            connection,
             [
                 draft("Afbrydelser", today + timedelta(days=10)),
                 draft("Uklar prioritering", today + timedelta(days=5)),
@@ -80,10 +84,10 @@ async def _fill(db: Database) -> None:
         )
         access = Access(person_id=lise.id, leader_of=frozenset({kemi.id}))
         await wellbeing_items.set_status(
-            session, items[1].id, ItemStatus.DROPPED, access=access, note=STATUS_NOTE, now=now
+            connection, items[1].id, ItemStatus.DROPPED, access=access, note=STATUS_NOTE, now=now
         )
         await wellbeing_items.set_status(
-            session,
+            connection,
             items[2].id,
             ItemStatus.DONE,
             access=access,
@@ -156,7 +160,7 @@ async def test_digest_section_counts_per_unit_without_text(db: Database) -> None
     from services.digest_sections import wellbeing_section
 
     await _fill(db)
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         kemi = await org.unit_by_name(session, "Kemi")
         assert kemi is not None
         names = {unit.id: unit.name for unit in await org.list_units(session)}

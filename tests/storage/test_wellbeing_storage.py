@@ -7,7 +7,7 @@ import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from domain.audit import canonical_json
 from domain.org import OrgFile
@@ -24,9 +24,13 @@ from domain.wellbeing import (
 from domain.wellbeing_items import ItemDraft
 from services.wellbeing_jobs import WellbeingRetention
 from storage import audit, documentation, org, wellbeing, wellbeing_counts, wellbeing_items
+from storage.audit import audited
 from storage.db import Database
 from storage.models import AuditEvent, Person, Unit
-from storage.wellbeing_models import WellbeingActionItem, WellbeingDialogue
+from storage.wellbeing import DialogueRow
+from storage.wellbeing_items import ItemRow
+from storage.wellbeing_models import WellbeingActionItem
+from tests.support.databases import orm_session, orm_transaction
 
 NOW = datetime(2026, 11, 27, 10, tzinfo=UTC)
 TODAY = local_today(NOW)
@@ -48,7 +52,7 @@ async def _org(db: Database) -> dict[str, int]:
             "secretariat": [{"upn": "sara@uni.dk", "name": "Sara Sekretariat"}],
         }
     )
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         await org.import_org(session, org_file, actor="test")
         units = dict((await session.execute(select(Unit.name, Unit.id))).all())
         people = dict((await session.execute(select(Person.upn, Person.id))).all())
@@ -87,17 +91,17 @@ def _draft(**changes: object) -> ItemDraft:
 
 async def _dialogue_with_item(
     db: Database, ids: dict[str, int], **draft: object
-) -> tuple[WellbeingDialogue, WellbeingActionItem]:
-    async with db.transaction() as session:
+) -> tuple[DialogueRow, ItemRow]:
+    async with audited(db) as connection:
         dialogue = await wellbeing.record_dialogue(
-            session,
+            connection,
             _form(ids["kemi"]),
             recorded_by_id=ids["lise@uni.dk"],
             flags_confirmed=0,
             now=NOW,
         )
         [item] = await wellbeing_items.add_items(
-            session,
+            connection,
             [_draft(**draft)],
             unit_id=ids["kemi"],
             dialogue_id=dialogue.id,
@@ -108,8 +112,8 @@ async def _dialogue_with_item(
 
 
 async def _access(db: Database, person_id: int, *, is_admin: bool = False) -> Access:
-    async with db.sessions() as session:
-        return await wellbeing.access_of(session, person_id, is_admin=is_admin)
+    async with db.reading() as connection:
+        return await wellbeing.access_of(connection, person_id, is_admin=is_admin)
 
 
 async def test_roles_become_access(db: Database) -> None:
@@ -124,7 +128,7 @@ async def test_roles_become_access(db: Database) -> None:
 async def test_recording_and_items_are_audited_without_text(db: Database) -> None:
     ids = await _org(db)
     dialogue, item = await _dialogue_with_item(db, ids)
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         owner = await session.get(Person, item.owner_id)
         events = (await session.scalars(select(AuditEvent).order_by(AuditEvent.sequence))).all()
         report = await audit.verify_chain(session)
@@ -149,9 +153,9 @@ async def test_recording_and_items_are_audited_without_text(db: Database) -> Non
 async def test_owner_known_only_by_email_is_the_same_person_later(db: Database) -> None:
     ids = await _org(db)
     _, item = await _dialogue_with_item(db, ids, owner_upn="Otto@Uni.DK")
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         person = await org.upsert_person(
-            session,
+            connection,
             aad_object_id="3f9a7c21-5b8e-4d6a-9c1f-2e4b6d8a0c13",
             upn="otto@uni.dk",
             name="Otto Ejer",
@@ -164,24 +168,24 @@ async def test_status_changes_follow_the_rules(db: Database) -> None:
     _, item = await _dialogue_with_item(db, ids)
     owner = await _access(db, item.owner_id)
     stranger = Access(person_id=ids["sara@uni.dk"] + 100)
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         refused = await wellbeing_items.set_status(
-            session, item.id, ItemStatus.DONE, access=stranger, note=None, now=NOW
+            connection, item.id, ItemStatus.DONE, access=stranger, note=None, now=NOW
         )
         no_reason = await wellbeing_items.set_status(
-            session, item.id, ItemStatus.DROPPED, access=owner, note=" ", now=NOW
+            connection, item.id, ItemStatus.DROPPED, access=owner, note=" ", now=NOW
         )
         started = await wellbeing_items.set_status(
-            session, item.id, ItemStatus.IN_PROGRESS, access=owner, note=None, now=NOW
+            connection, item.id, ItemStatus.IN_PROGRESS, access=owner, note=None, now=NOW
         )
         same = await wellbeing_items.set_status(
-            session, item.id, ItemStatus.IN_PROGRESS, access=owner, note=None, now=NOW
+            connection, item.id, ItemStatus.IN_PROGRESS, access=owner, note=None, now=NOW
         )
         done = await wellbeing_items.set_status(
-            session, item.id, ItemStatus.DONE, access=owner, note="Aftalt", now=NOW
+            connection, item.id, ItemStatus.DONE, access=owner, note="Aftalt", now=NOW
         )
         late = await wellbeing_items.set_status(
-            session, item.id, ItemStatus.DROPPED, access=owner, note="x", now=NOW
+            connection, item.id, ItemStatus.DROPPED, access=owner, note="x", now=NOW
         )
     assert (refused.changed, refused.refused) == (False, "not_allowed")
     assert (no_reason.changed, no_reason.refused) == (False, "reason_required")
@@ -196,9 +200,9 @@ async def test_done_after_the_follow_up_date_moves_the_follow_up(db: Database) -
     _, item = await _dialogue_with_item(db, ids)
     owner = await _access(db, item.owner_id)
     later = datetime(2027, 2, 1, 10, tzinfo=UTC)
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         done = await wellbeing_items.set_status(
-            session, item.id, ItemStatus.DONE, access=owner, note=None, now=later
+            connection, item.id, ItemStatus.DONE, access=owner, note=None, now=later
         )
     assert done.item is not None and done.item.follow_up_on == date(2027, 3, 3)
 
@@ -209,9 +213,9 @@ async def test_concurrent_clicks_give_one_change(database_target: object, db: Da
     owner = await _access(db, item.owner_id)
 
     async def click(status: ItemStatus) -> bool:
-        async with db.transaction() as session:
+        async with audited(db) as connection:
             outcome = await wellbeing_items.set_status(
-                session, item.id, status, access=owner, note="x", now=NOW
+                connection, item.id, status, access=owner, note="x", now=NOW
             )
             return outcome.changed
 
@@ -225,21 +229,21 @@ async def test_follow_up_no_reopens_and_answers_once(db: Database) -> None:
     ids = await _org(db)
     _, item = await _dialogue_with_item(db, ids)
     owner = await _access(db, item.owner_id)
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         early = await wellbeing_items.evaluate(
-            session, item.id, Effect.YES, access=owner, note=None, now=NOW
+            connection, item.id, Effect.YES, access=owner, note=None, now=NOW
         )
         await wellbeing_items.set_status(
-            session, item.id, ItemStatus.DONE, access=owner, note=None, now=NOW
+            connection, item.id, ItemStatus.DONE, access=owner, note=None, now=NOW
         )
         silent = await wellbeing_items.evaluate(
-            session, item.id, Effect.NO, access=owner, note=None, now=NOW
+            connection, item.id, Effect.NO, access=owner, note=None, now=NOW
         )
         answered = await wellbeing_items.evaluate(
-            session, item.id, Effect.NO, access=owner, note="Virker ikke", now=NOW
+            connection, item.id, Effect.NO, access=owner, note="Virker ikke", now=NOW
         )
         again = await wellbeing_items.evaluate(
-            session, item.id, Effect.YES, access=owner, note=None, now=NOW
+            connection, item.id, Effect.YES, access=owner, note=None, now=NOW
         )
     assert early.refused == "not_done" and silent.refused == "note_required"
     assert answered.changed and again.refused == "already"
@@ -253,9 +257,9 @@ async def test_follow_up_no_reopens_and_answers_once(db: Database) -> None:
 async def test_plan_shows_open_items_first_and_hides_old_closed_ones(db: Database) -> None:
     ids = await _org(db)
     lise = await _access(db, ids["lise@uni.dk"])
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         items = await wellbeing_items.add_items(
-            session,
+            connection,
             [
                 _draft(problem="Sent", deadline=date(2027, 3, 1), follow_up_on=date(2027, 4, 1)),
                 _draft(problem="Tidligt"),
@@ -268,7 +272,7 @@ async def test_plan_shows_open_items_first_and_hides_old_closed_ones(db: Databas
             now=NOW - timedelta(days=500),
         )
         await wellbeing_items.set_status(
-            session,
+            connection,
             items[2].id,
             ItemStatus.DONE,
             access=lise,
@@ -276,51 +280,55 @@ async def test_plan_shows_open_items_first_and_hides_old_closed_ones(db: Databas
             now=NOW - timedelta(days=400),
         )
         await wellbeing_items.set_status(
-            session,
+            connection,
             items[3].id,
             ItemStatus.DROPPED,
             access=lise,
             note="x",
             now=NOW - timedelta(days=10),
         )
-    async with db.sessions() as session:
-        plan = await wellbeing_items.plan_items(session, ids["kemi"], NOW)
+    async with db.reading() as connection:
+        plan = await wellbeing_items.plan_items(connection, ids["kemi"], NOW)
     assert [item.problem for item in plan] == ["Tidligt", "Sent", "Nyligt lukket"]
 
 
 async def test_job_queries_pick_exactly_what_is_due(db: Database) -> None:
     ids = await _org(db)
     _, item = await _dialogue_with_item(db, ids)
-    async with db.sessions() as session:
-        assert await wellbeing_items.undelivered_items(session) == []  # no chat with the owner
-        assert await wellbeing_items.due_overdue(session, date(2026, 12, 15)) == []
-        assert await wellbeing_items.due_overdue(session, date(2026, 12, 16)) == [item.id]
-        assert await wellbeing_items.due_follow_ups(session, date(2027, 2, 1)) == []  # not done
-    async with db.transaction() as session:
-        await wellbeing_items.mark(session, item.id, overdue_reminded_for=date(2026, 12, 15))
-    async with db.sessions() as session:
-        assert await wellbeing_items.due_overdue(session, date(2026, 12, 20)) == []
-    async with db.transaction() as session:
-        stored = await wellbeing_items.get_item(session, item.id)
-        assert stored is not None
-        stored.deadline = date(2026, 12, 18)
-    async with db.sessions() as session:
-        assert await wellbeing_items.due_overdue(session, date(2026, 12, 20)) == [item.id]
+    async with db.reading() as connection:
+        assert await wellbeing_items.undelivered_items(connection) == []  # no chat with the owner
+        assert await wellbeing_items.due_overdue(connection, date(2026, 12, 15)) == []
+        assert await wellbeing_items.due_overdue(connection, date(2026, 12, 16)) == [item.id]
+        assert await wellbeing_items.due_follow_ups(connection, date(2027, 2, 1)) == []  # not done
+    async with db.writing() as connection:
+        await wellbeing_items.mark(connection, item.id, overdue_reminded_for=date(2026, 12, 15))
+    async with db.reading() as connection:
+        assert await wellbeing_items.due_overdue(connection, date(2026, 12, 20)) == []
+        stored = await wellbeing_items.get_item(connection, item.id)
+    assert stored is not None and stored.deadline == date(2026, 12, 15)
+    async with orm_transaction(db) as session:
+        await session.execute(
+            update(WellbeingActionItem)
+            .where(WellbeingActionItem.id == item.id)
+            .values(deadline=date(2026, 12, 18))
+        )
+    async with db.reading() as connection:
+        assert await wellbeing_items.due_overdue(connection, date(2026, 12, 20)) == [item.id]
 
 
 async def test_digest_queries_count_and_never_read_text(db: Database) -> None:
     ids = await _org(db)
     await _dialogue_with_item(db, ids)
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         await wellbeing.record_dialogue(
-            session,
+            connection,
             _form(ids["fysik"], held_on=date(2024, 10, 1)),
             recorded_by_id=ids["lise@uni.dk"],
             flags_confirmed=0,
             now=NOW,
         )
         await wellbeing.save_amd(
-            session,
+            connection,
             AmdForm.model_validate(
                 {
                     "unit_id": ids["kemi"],
@@ -336,23 +344,26 @@ async def test_digest_queries_count_and_never_read_text(db: Database) -> None:
             actor_id=ids["lise@uni.dk"],
             now=NOW,
         )
-    async with db.sessions() as session:
-        assert await wellbeing_counts.overdue_counts_by_unit(session, TODAY) == {}
-        assert await wellbeing_counts.overdue_counts_by_unit(session, date(2026, 12, 16)) == {
+    async with db.reading() as connection:
+        assert await wellbeing_counts.overdue_counts_by_unit(connection, TODAY) == {}
+        assert await wellbeing_counts.overdue_counts_by_unit(connection, date(2026, 12, 16)) == {
             ids["kemi"]: 1
         }
-        due = {s.unit for s in await wellbeing_counts.dialogues_due(session, TODAY, 2)}
+        due = {s.unit for s in await wellbeing_counts.dialogues_due(connection, TODAY, 2)}
         assert "Fysik" in due and "Kemi" not in due and "Wind" in due  # never held: due now
         soon = {
-            s.unit for s in await wellbeing_counts.dialogues_due(session, TODAY, 2, within_days=0)
+            s.unit
+            for s in await wellbeing_counts.dialogues_due(connection, TODAY, 2, within_days=0)
         }
         assert soon == due
-        three = {s.unit for s in await wellbeing_counts.dialogues_due(session, TODAY, 3)}
+        three = {s.unit for s in await wellbeing_counts.dialogues_due(connection, TODAY, 3)}
         assert "Fysik" not in three
-        missing = {unit.name for unit in await wellbeing_counts.units_without_amd(session, 2026)}
+        missing = {u.name for u in await wellbeing_counts.units_without_amd(connection, 2026)}
         assert "Kemi" not in missing and "Fysik" in missing
-        assert {u.name for u in await wellbeing_counts.units_without_amd(session, 2025)} >= {"Kemi"}
-        [kemi] = await wellbeing_counts.unit_statuses(session, TODAY, 2, [ids["kemi"]])
+        assert {u.name for u in await wellbeing_counts.units_without_amd(connection, 2025)} >= {
+            "Kemi"
+        }
+        [kemi] = await wellbeing_counts.unit_statuses(connection, TODAY, 2, [ids["kemi"]])
     assert (kemi.dialogues, kemi.open_items, kemi.last_held) == (1, 1, date(2026, 11, 20))
     assert kemi.due_on == date(2028, 11, 20) and kemi.amd_held_on == date(2026, 11, 1)
 
@@ -363,25 +374,26 @@ async def test_dialogues_are_due_per_group_in_the_digest_and_the_documentation(
     """A unit is due from the day its least recent group's latest dialogue is two years old,
     whatever its other groups did since; the documentation overview takes the same day."""
     ids = await _org(db)
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         for group, held in (
             ("Analysegruppen", date(2026, 11, 20)),
             ("Værkstedet", date(2024, 11, 27)),
             ("VÆRKSTEDET ", date(2024, 6, 1)),
         ):
             await wellbeing.record_dialogue(
-                session,
+                connection,
                 _form(ids["kemi"], held_on=held, group_name=group),
                 recorded_by_id=ids["lise@uni.dk"],
                 flags_confirmed=0,
                 now=NOW,
             )
-    async with db.sessions() as session:
-        due_today = {s.unit for s in await wellbeing_counts.dialogues_due(session, TODAY, 2)}
-        day_before = TODAY - timedelta(days=1)
-        due_before = {s.unit for s in await wellbeing_counts.dialogues_due(session, day_before, 2)}
-        [kemi] = await wellbeing_counts.unit_statuses(session, TODAY, 2, [ids["kemi"]])
     async with db.reading() as connection:
+        due_today = {s.unit for s in await wellbeing_counts.dialogues_due(connection, TODAY, 2)}
+        day_before = TODAY - timedelta(days=1)
+        due_before = {
+            s.unit for s in await wellbeing_counts.dialogues_due(connection, day_before, 2)
+        }
+        [kemi] = await wellbeing_counts.unit_statuses(connection, TODAY, 2, [ids["kemi"]])
         met = await documentation.last_met(connection, [ids["kemi"]])
     assert "Kemi" in due_today and "Kemi" not in due_before
     assert kemi.last_held == date(2026, 11, 20) and kemi.due_on == date(2026, 11, 27)
@@ -406,17 +418,17 @@ async def test_annual_discussion_is_one_row_per_unit_and_year(db: Database) -> N
             "competence_needs": "Kursus",
         }
     )
-    async with db.transaction() as session:
-        _, first = await wellbeing.save_amd(session, form, actor_id=ids["per@uni.dk"], now=NOW)
-    async with db.transaction() as session:
+    async with audited(db) as connection:
+        _, first = await wellbeing.save_amd(connection, form, actor_id=ids["per@uni.dk"], now=NOW)
+    async with audited(db) as connection:
         row, second = await wellbeing.save_amd(
-            session,
+            connection,
             form.model_copy(update={"goals_met": GoalsMet.YES}),
             actor_id=ids["per@uni.dk"],
             now=NOW,
         )
     assert first and not second and row.goals_met == "yes"
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         events = (
             await session.scalars(
                 select(AuditEvent).where(AuditEvent.action.like("wellbeing.amd.%"))
@@ -430,23 +442,23 @@ async def test_annual_discussion_is_one_row_per_unit_and_year(db: Database) -> N
 async def test_retention_deletes_old_note_text_once_and_audits_it(db: Database, years: int) -> None:
     ids = await _org(db)
     old_day = date(2026 - years, 11, 26)  # one day past the period
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         old = await wellbeing.record_dialogue(
-            session,
+            connection,
             _form(ids["kemi"], held_on=old_day),
             recorded_by_id=ids["lise@uni.dk"],
             flags_confirmed=0,
             now=NOW,
         )
         kept = await wellbeing.record_dialogue(
-            session,
+            connection,
             _form(ids["kemi"], held_on=date(2026 - years, 11, 27)),
             recorded_by_id=ids["lise@uni.dk"],
             flags_confirmed=0,
             now=NOW,
         )
         await wellbeing_items.add_items(
-            session,
+            connection,
             [_draft()],
             unit_id=ids["kemi"],
             dialogue_id=old.id,
@@ -456,9 +468,10 @@ async def test_retention_deletes_old_note_text_once_and_audits_it(db: Database, 
     job = WellbeingRetention(db, WellbeingSettings(retention_years=years))
     await asyncio.gather(job.run(NOW), job.run(NOW))
     await job.run(NOW + timedelta(hours=1))
-    async with db.sessions() as session:
-        gone = await wellbeing.get_dialogue(session, old.id)
-        still = await wellbeing.get_dialogue(session, kept.id)
+    async with db.reading() as connection:
+        gone = await wellbeing.get_dialogue(connection, old.id)
+        still = await wellbeing.get_dialogue(connection, kept.id)
+    async with orm_session(db) as session:
         items = (await session.scalars(select(WellbeingActionItem))).all()
         events = (
             await session.scalars(
@@ -502,15 +515,15 @@ async def test_notes_are_read_only_by_those_allowed_and_reads_are_audited(db: Da
     dialogue, _ = await _dialogue_with_item(db, ids)
     per = await _access(db, ids["per@uni.dk"])
     sara = await _access(db, ids["sara@uni.dk"])
-    async with db.transaction() as session:
-        stored = await wellbeing.get_dialogue(session, dialogue.id)
+    async with audited(db) as connection:
+        stored = await wellbeing.get_dialogue(connection, dialogue.id)
         assert stored is not None
-        notes = await wellbeing.read_notes(session, per, stored)
-        refused = await wellbeing.read_notes(session, sara, stored)
-        readable = await wellbeing.readable_dialogues(session, sara, ids["kemi"])
+        notes = await wellbeing.read_notes(connection, per, stored)
+        refused = await wellbeing.read_notes(connection, sara, stored)
+        readable = await wellbeing.readable_dialogues(connection, sara, ids["kemi"])
     assert notes is not None and notes.challenges == NOTES and notes.items == 1
     assert refused is None and readable == []
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         actions = list(
             (
                 await session.scalars(
