@@ -1384,8 +1384,8 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
             )
             start, end = year_bounds(args.year)
             began = time.perf_counter()
-            async with db.sessions() as session:
-                await near_miss_statistics(session, start, end)
+            async with db.reading() as connection:
+                await near_miss_statistics(connection, start, end)
             result["statistics_seconds"] = time.perf_counter() - began
         else:
             raise SystemExit(f"unknown measurement {args.what}")

@@ -38,7 +38,7 @@ AMD_REMINDER_FROM_MONTH = 11
 
 async def near_miss_section(session: AsyncSession, scope: Scope, names: dict[int, str]) -> Section:
     """New and serious reports of the week, reports open over 30 days, a chart by category."""
-    counts = await near_miss_digest.digest_counts(session, scope)
+    counts = await near_miss_digest.digest_counts(await session.connection(), scope)
     chart = [
         Bar(label=category.value, label_key=f"near_miss.category.{category.value}", value=count)
         for category in Category
@@ -78,7 +78,7 @@ async def work_accident_section(
 
 async def lone_work_section(session: AsyncSession, scope: Scope, names: dict[int, str]) -> Section:
     """Requests waiting too long for a decision, risky work approved for next week."""
-    counts = await lone_work_digest.digest_counts(session, scope)
+    counts = await lone_work_digest.digest_counts(await session.connection(), scope)
     return Section(
         flow="lone_work",
         title_key="digest.lone_work.title",

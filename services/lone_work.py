@@ -79,8 +79,8 @@ class DatabaseLoneWorkServices:
         self.directory = directory
 
     async def contact_name(self, aad_object_id: str) -> str | None:
-        async with self.db.sessions() as session:
-            known = await org.find_person(session, aad_object_id=aad_object_id)
+        async with self.db.reading() as connection:
+            known = await org.find_person(connection, aad_object_id=aad_object_id)
         if known is not None and known.name:
             return known.name
         entry = await self.directory.person(aad_object_id) if self.directory else None
@@ -245,10 +245,10 @@ class DatabaseLoneWorkServices:
             await self._tell_unit_has_no_approver(view)
 
     async def _tell_unit_has_no_approver(self, view: RequestView) -> None:
-        async with self.db.sessions() as session:
-            people = await org.holders(session, view.unit_id, Role.AMK)
+        async with self.db.reading() as connection:
+            people = await org.holders(connection, view.unit_id, Role.AMK)
             for upn in sorted(self.admin_upns):
-                admin = await org.find_person(session, upn=upn)
+                admin = await org.find_person(connection, upn=upn)
                 if admin is not None:
                     people.append(admin)
         seen: set[int] = set()
@@ -489,16 +489,16 @@ class DatabaseLoneWorkServices:
             return notice_card(t(lang, "lone_work.mine.title"), t(lang, "error.not_allowed"))
         if which == "overview":
             return await self._overview(speaker)
-        async with self.db.sessions() as session:
+        async with self.db.reading() as connection:
             if which == "pending":
-                requests = await lone_work_lists.pending_for(session, speaker.person_id)
-                total = await lone_work_lists.count_pending_for(session, speaker.person_id)
+                requests = await lone_work_lists.pending_for(connection, speaker.person_id)
+                total = await lone_work_lists.count_pending_for(connection, speaker.person_id)
                 heading, empty = "lone_work.pending.title", "lone_work.pending.empty"
             else:
-                requests = await lone_work_lists.of_requester(session, speaker.person_id)
+                requests = await lone_work_lists.of_requester(connection, speaker.person_id)
                 total = len(requests)
                 heading, empty = "lone_work.mine.title", "lone_work.mine.empty"
-            views, _ = await views_and_people(session, requests)
+            views, _ = await views_and_people(connection, requests)
         if not views:
             return notice_card(t(lang, heading), t(lang, empty))
         return list_card(lang, t(lang, heading), views, total=total)
@@ -508,14 +508,10 @@ class DatabaseLoneWorkServices:
         lang = speaker.lang
         heading = t(lang, "lone_work.summary_report.title")
         year = local_year(self.clock())
-        async with self.db.sessions() as session:
-            units = await lone_work_lists.overview_units(session, speaker.person_id)
-            counts = (
-                await lone_work_lists.counts_by_status(
-                    session, [unit.id for unit in units], *year_bounds(year)
-                )
-                if units
-                else {}
+        async with self.db.reading() as connection:
+            units = await lone_work_lists.overview_units(connection, speaker.person_id)
+            counts = await lone_work_lists.counts_by_status(
+                connection, [unit.id for unit in units], *year_bounds(year)
             )
         if not units:
             await self._refused(speaker, "overview", None)

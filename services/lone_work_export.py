@@ -11,7 +11,7 @@ from domain.numbering import year_bounds
 from domain.org import UnknownUnit
 from reports import lone_work as lone_work_report
 from services.lone_work_views import views_and_people
-from storage import checkins, lone_work_lists, org
+from storage import checkins, lone_work, lone_work_lists, org
 from storage.db import Database
 from storage.models import utcnow
 
@@ -31,15 +31,15 @@ async def prepare_register(db: Database, unit_name: str, year: int) -> Callable[
     """Read the register; the workbook is written by the returned function (plain data
     only, so it may run in a thread). Raises `UnknownUnit` when no unit has that name."""
     start, end = year_bounds(year)
-    async with db.sessions() as session, db.reading() as connection:
-        unit = await org.unit_by_name(session, unit_name)
+    async with db.reading() as connection:
+        unit = await org.unit_by_name(connection, unit_name)
         if unit is None:
             raise UnknownUnit(unit_name)
-        requests = await lone_work_lists.register(session, unit.id, start, end)
-        views, people = await views_and_people(session, requests)
+        requests = await lone_work_lists.register(connection, unit.id, start, end)
+        views, people = await views_and_people(connection, requests)
         events = await checkins.timelines_of_requests(connection, [r.id for r in requests])
-        actors = await lone_work_lists.people_by_id(
-            session, {event.actor_id for _, event in events if event.actor_id is not None}
+        actors = await lone_work.people_named(
+            connection, {event.actor_id for _, event in events if event.actor_id is not None}
         )
     numbers = {request.id: request.number for request in requests}
     register = LoneWorkRegister(

@@ -17,13 +17,13 @@ from services.claimed import send_once
 from services.lone_work_views import (
     approver_key,
     card_renderer,
+    loaded_view,
     person_lang,
-    view_and_people,
     views_and_people,
     with_training,
 )
 from services.ports import Notifier
-from storage import lone_work, lone_work_decisions, lone_work_lists, org
+from storage import audit, lone_work, lone_work_decisions, lone_work_lists, org
 from storage.db import Database
 from storage.lone_work import ENTITY
 
@@ -43,10 +43,10 @@ class LoneWorkExpiry:
         self.notifier = notifier
 
     async def run(self, now: datetime) -> None:
-        async with self.db.transaction() as session:
-            expired = await lone_work_decisions.expire_due(session, now)
-            views, people = await views_and_people(session, expired)
-            views = [await with_training(session, view) for view in views]
+        async with audit.audited(self.db) as connection:
+            expired = await lone_work_decisions.expire_due(connection, now)
+            views, people = await views_and_people(connection, expired)
+            views = [await with_training(connection, view) for view in views]
         for view in views:
             requester = people.get(view.requester_id)
             approver = people.get(view.approver_id) if view.approver_id else None
@@ -67,8 +67,8 @@ class LoneWorkReminders:
         self.notifier = notifier
 
     async def run(self, now: datetime) -> None:
-        async with self.db.sessions() as session:
-            waiting = await lone_work_lists.waiting_too_long(session, now)
+        async with self.db.reading() as connection:
+            waiting = await lone_work_lists.waiting_too_long(connection, now)
             due = [
                 (request.id, working_days_between(request.created_at, now)) for request in waiting
             ]
@@ -90,13 +90,12 @@ class LoneWorkReminders:
                 )
 
     async def _remind(self, request_id: int, reminder: int) -> bool:
-        async with self.db.sessions() as session:
-            request = await lone_work.get(session, request_id)
-            if request is None or request.approver_id is None:
+        async with self.db.reading() as connection:
+            loaded = await lone_work.load(connection, request_id)
+            if loaded is None or loaded.request.approver_id is None:
                 return False
-            view, people = await view_and_people(session, request)
-            view = await with_training(session, view)
-        approver = people.get(request.approver_id)
+            view = await with_training(connection, loaded_view(loaded))
+        approver = loaded.people.get(loaded.request.approver_id)
         if approver is None:
             return False
         lang = person_lang(approver)
@@ -123,15 +122,15 @@ class LoneWorkReminders:
 
     async def _escalate(self, request_id: int) -> int:
         """A notice to each AMK and other leader of the unit; how many got it."""
-        async with self.db.sessions() as session:
-            request = await lone_work.get(session, request_id)
-            if request is None or request.approver_id is None:
+        async with self.db.reading() as connection:
+            loaded = await lone_work.load(connection, request_id)
+            if loaded is None or loaded.request.approver_id is None:
                 return 0
-            view, _ = await view_and_people(session, request)
+            request, view = loaded.request, loaded_view(loaded)
             told = {
                 person.id: person
                 for role in (Role.AMK, Role.LEADER)
-                for person in await org.holders(session, request.unit_id, role)
+                for person in await org.holders(connection, request.unit_id, role)
                 if person.id not in (request.approver_id, request.requester_id)
             }
         delivered = 0

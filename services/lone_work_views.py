@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from cards.common import Card, notice_card, plain
 from cards.lone_work import approval_card, requester_card
 from domain.i18n import Lang, preferred_lang, t
@@ -16,12 +14,10 @@ from services.ports import Outgoing
 from storage import lone_work, lone_work_lists, org, training
 from storage.db import HotConnection
 from storage.lone_work import RequestRow
-from storage.lone_work_models import LoneWorkRequest
-from storage.models import Unit
 
 
 class PersonLike(org.Describable, Protocol):
-    """A person as cards and messages need them: a `Person` or a `storage.lone_work.PersonRow`."""
+    """A person as cards and messages need them: a `storage.rows.PersonRow`."""
 
     @property
     def teams_user_id(self) -> str | None: ...
@@ -40,10 +36,7 @@ def person_name(person: PersonLike | None) -> str:
     return "" if person is None else org.describe_person(person)
 
 
-AnyRequest = LoneWorkRequest | RequestRow
-
-
-def people_ids(request: AnyRequest) -> set[int]:
+def people_ids(request: RequestRow) -> set[int]:
     """The ids of the people named on a request (requester, approver, decider, closer)."""
     return {
         person_id
@@ -58,32 +51,15 @@ def people_ids(request: AnyRequest) -> set[int]:
 
 
 async def views_and_people(
-    session: AsyncSession, requests: Sequence[AnyRequest]
+    connection: HotConnection, requests: Sequence[RequestRow]
 ) -> tuple[list[RequestView], dict[int, PersonLike]]:
     """The requests as cards show them, and the people named on them: one query for the
     people and one for the units."""
     wanted = set().union(*(people_ids(request) for request in requests))
-    people: dict[int, PersonLike] = dict(await lone_work_lists.people_by_id(session, wanted))
-    units: dict[int, Unit] = await lone_work_lists.units_by_id(
-        session, {request.unit_id for request in requests}
-    )
-    views = [
-        request_view(request, people, _unit_name(units.get(request.unit_id)))
-        for request in requests
-    ]
+    people: dict[int, PersonLike] = dict(await lone_work.people_named(connection, wanted))
+    units = await lone_work_lists.unit_names(connection, {request.unit_id for request in requests})
+    views = [request_view(request, people, units.get(request.unit_id)) for request in requests]
     return views, people
-
-
-def _unit_name(unit: Unit | None) -> str | None:
-    return None if unit is None else unit.name
-
-
-async def view_and_people(
-    session: AsyncSession, request: AnyRequest
-) -> tuple[RequestView, dict[int, PersonLike]]:
-    """One request as cards show it, and the people named on it."""
-    views, people = await views_and_people(session, [request])
-    return views[0], people
 
 
 def loaded_view(loaded: lone_work.Loaded) -> RequestView:
@@ -92,7 +68,7 @@ def loaded_view(loaded: lone_work.Loaded) -> RequestView:
 
 
 def request_view(
-    request: AnyRequest, people: Mapping[int, PersonLike], unit_name: str | None
+    request: RequestRow, people: Mapping[int, PersonLike], unit_name: str | None
 ) -> RequestView:
     """A request as cards show it, from the people named on it and its unit's name."""
     approver = people.get(request.approver_id) if request.approver_id else None
@@ -146,10 +122,10 @@ def request_view(
     )
 
 
-async def with_training(on: AsyncSession | HotConnection, view: RequestView) -> RequestView:
+async def with_training(connection: HotConnection, view: RequestView) -> RequestView:
     """The view with the requester's training check for the approver's card: the newest of
     their records in the request's unit that covers the task (`domain.training`)."""
-    records = await training.of_person_in_unit(on, view.requester_id, view.unit_id)
+    records = await training.of_person_in_unit(connection, view.requester_id, view.unit_id)
     return view.model_copy(update={"training": check_lone_work(records, view.task)})
 
 

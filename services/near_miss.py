@@ -16,7 +16,6 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.common import Card, format_day, notice_card, plain
 from cards.exports import with_export
@@ -52,9 +51,9 @@ from services import people
 from services.actions import CardData, CardInputs, InputText, NoData, Verb
 from services.claimed import send_once
 from services.ports import Directory, Notifier
-from storage import audit, near_miss, near_miss_follow_up, near_miss_lists, org
-from storage.db import Database
-from storage.models import Person, utcnow
+from storage import audit, near_miss, near_miss_follow_up, near_miss_lists, org, rows
+from storage.db import Database, HotConnection
+from storage.models import utcnow
 from storage.near_miss import ENTITY
 
 log = logging.getLogger(__name__)
@@ -275,15 +274,17 @@ class DatabaseNearMissServices:
         if speaker.person_id is None:
             return not_allowed_card(speaker.lang)
         report_id = action.report_id
-        async with self.db.transaction() as session:
-            context = await near_miss.context(session, report_id, [speaker.person_id])
+        async with audit.audited(self.db) as connection:
+            context = await near_miss.context(connection, report_id, [speaker.person_id])
             if context is None:
                 return notice_card(
                     t(speaker.lang, "near_miss.title"), t(speaker.lang, "near_miss.not_found")
                 )
             viewer = context.people[speaker.person_id]
             if not viewer.may_view:
-                await near_miss_follow_up.record_refused_view(session, report_id, speaker.person_id)
+                await near_miss_follow_up.record_refused_view(
+                    connection, report_id, speaker.person_id
+                )
                 return not_allowed_card(speaker.lang)
         return viewer_card(
             context,
@@ -318,14 +319,14 @@ class DatabaseNearMissServices:
         person_input = _PERSON_INPUTS.get(event)
         picked = [str(data.get(person_input) or "")] if person_input else []
         in_directory = await people.look_up(self.db, self.directory, picked)
-        async with self.db.transaction() as session:
-            found = await near_miss_follow_up.subject(session, report_id, actor_id)
+        async with audit.audited(self.db) as connection:
+            found = await near_miss_follow_up.subject(connection, report_id, actor_id)
             if found is None or found.person is None:
                 return notice_card(t(lang, "near_miss.title"), t(lang, "near_miss.not_found"))
             report, viewer = found.report, found.actor()
             if not viewer.may(event, action_id):
                 await audit.record(
-                    session,
+                    connection,
                     actor=person_actor(actor_id),
                     action="near_miss.refused",
                     entity_type=ENTITY,
@@ -337,7 +338,7 @@ class DatabaseNearMissServices:
             outcome: near_miss_follow_up.Outcome | None = None
             if event is Event.ACKNOWLEDGE:
                 outcome = await near_miss_follow_up.acknowledge(
-                    session, report_id, actor_id=actor_id, now=now, found=found
+                    connection, report_id, actor_id=actor_id, now=now, found=found
                 )
             elif event is Event.ASSIGN:
                 try:
@@ -345,9 +346,9 @@ class DatabaseNearMissServices:
                 except ValidationError:
                     errors.append(t(lang, "near_miss.error.investigator"))
                 else:
-                    await people.fill_in(session, in_directory)
+                    await people.fill_in(connection, in_directory)
                     outcome = await near_miss_follow_up.assign(
-                        session,
+                        connection,
                         report_id,
                         actor_id=actor_id,
                         investigator_upn=form.investigator,
@@ -358,9 +359,9 @@ class DatabaseNearMissServices:
                 action_form, problems = action_form_problems(data, now)
                 errors.extend(t(lang, key) for key in problems)
                 if action_form is not None:
-                    await people.fill_in(session, in_directory)
+                    await people.fill_in(connection, in_directory)
                     outcome = await near_miss_follow_up.add_action(
-                        session,
+                        connection,
                         report_id,
                         actor_id=actor_id,
                         form=action_form,
@@ -372,11 +373,11 @@ class DatabaseNearMissServices:
                     errors.append(t(lang, "card.invalid_input"))
                 else:
                     outcome = await near_miss_follow_up.complete_action(
-                        session, action_id, actor_id=actor_id, now=now, found=found
+                        connection, action_id, actor_id=actor_id, now=now, found=found
                     )
             else:
                 outcome = await near_miss_follow_up.close(
-                    session,
+                    connection,
                     report_id,
                     actor_id=actor_id,
                     conclusion=str(data.get("conclusion") or ""),
@@ -384,12 +385,14 @@ class DatabaseNearMissServices:
                     found=found,
                 )
             if outcome is not None:
-                message, problem = await self._explain(session, lang, event, outcome)
+                message, problem = await self._explain(connection, lang, event, outcome)
                 if problem:
                     errors.append(problem)
                     message = None
                 notices = self._notices(event, outcome)
-            context = await near_miss_follow_up.seen_by_actor(session, found)
+            # The report as the step left it (a refused step left it as it was read).
+            now_found = found.now_as(outcome.report if outcome is not None else None)
+            context = await near_miss_follow_up.seen_by_actor(connection, now_found)
         if outcome is not None and outcome.changed:
             log.info("near-miss %s: %s", context.report.number, event.value)
             self.notifier.later(
@@ -406,14 +409,19 @@ class DatabaseNearMissServices:
         )
 
     async def _explain(
-        self, session: AsyncSession, lang: Lang, event: Event, outcome: near_miss_follow_up.Outcome
+        self,
+        connection: HotConnection,
+        lang: Lang,
+        event: Event,
+        outcome: near_miss_follow_up.Outcome,
     ) -> tuple[str | None, str | None]:
         """(message, problem) for the person who acted."""
         report = outcome.report
         if report is None:
             return None, t(lang, "near_miss.not_found")
         if outcome.refused == "already":
-            by = await session.get(Person, report.acknowledged_by_id)
+            by_id = report.acknowledged_by_id
+            by = await rows.person(connection, by_id) if by_id is not None else None
             return None, t(
                 lang,
                 "near_miss.msg.already_acknowledged",
@@ -439,7 +447,7 @@ class DatabaseNearMissServices:
             )
             message = t(lang, key, who=who)
             if not self.notifier.reaches_without_chat and not await near_miss.has_personal_chat(
-                session, outcome.person.id
+                connection, outcome.person.id
             ):
                 message += " " + t(lang, "near_miss.msg.no_chat", who=who)
             return message, None
@@ -472,16 +480,19 @@ class DatabaseNearMissServices:
             parsed = parse_key(post.dedupe_key)
             if parsed is not None and parsed[1] in ("amk", "investigator") and parsed[2]:
                 earlier.append(parsed[2])
-        async with self.db.sessions() as session:
+        reporters = [
+            notice.person_id
+            for notice in notices
+            if notice.kind in (NoticeKind.REPORTER_ACKNOWLEDGED, NoticeKind.REPORTER_CLOSED)
+        ]
+        async with self.db.reading() as connection:
             context = await near_miss.context(
-                session, report_id, earlier + [notice.person_id for notice in notices]
+                connection, report_id, earlier + [notice.person_id for notice in notices]
             )
-            reporter_lang: dict[int, Lang] = {}
-            for notice in notices:
-                if notice.kind in (NoticeKind.REPORTER_ACKNOWLEDGED, NoticeKind.REPORTER_CLOSED):
-                    person = await session.get(Person, notice.person_id)
-                    if person is not None:
-                        reporter_lang[person.id] = near_miss.lang_of(person)
+            reporter_lang: dict[int, Lang] = {
+                person.id: near_miss.lang_of(person)
+                for person in (await near_miss.people_by_id(connection, reporters)).values()
+            }
         if context is None:
             return
         await self.notifier.update_posts(posts, card_renderer(context, picker=self.picker))
@@ -529,11 +540,11 @@ class DatabaseNearMissServices:
             return notice_card(
                 t(lang, "near_miss.list.title"), t(lang, "near_miss.list.not_allowed")
             )
-        async with self.db.transaction() as session:
-            found = await near_miss_lists.open_reports_for(session, speaker.person_id)
+        async with audit.audited(self.db) as connection:
+            found = await near_miss_lists.open_reports_for(connection, speaker.person_id)
             if found is None:
                 await audit.record(
-                    session,
+                    connection,
                     actor=person_actor(speaker.person_id),
                     action="near_miss.refused",
                     entity_type=ENTITY,
@@ -570,8 +581,10 @@ class NearMissReminders:
         self.notifier = notifier
 
     async def run(self, now: datetime) -> None:
-        async with self.db.sessions() as session:
-            due = [(a.id, a.report_id) for a in await near_miss_lists.due_reminders(session, now)]
+        async with self.db.reading() as connection:
+            due = [
+                (a.id, a.report_id) for a in await near_miss_lists.due_reminders(connection, now)
+            ]
         for action_id, report_id in due:
             await send_once(
                 self.db,
@@ -585,17 +598,21 @@ class NearMissReminders:
     async def _remind(self, report_id: int, action_id: int, now: datetime) -> bool | None:
         """True: sent; False: the owner has no chat with the bot (nothing to retry);
         None: sending failed, try again on a later tick."""
-        async with self.db.sessions() as session:
-            report = await near_miss.get(session, report_id)
+        async with self.db.reading() as connection:
+            report = await near_miss.get(connection, report_id)
             owner_id = (
                 next((a.owner_id for a in report.actions if a.id == action_id), None)
                 if report
                 else None
             )
-            context = await near_miss.context(session, report_id, [owner_id]) if owner_id else None
+            context = (
+                await near_miss.context_of(connection, report, [owner_id])
+                if report is not None and owner_id is not None
+                else None
+            )
             has_chat = owner_id is not None and (
                 self.notifier.reaches_without_chat
-                or await near_miss.has_personal_chat(session, owner_id)
+                or await near_miss.has_personal_chat(connection, owner_id)
             )
         action = _action(context.report, action_id) if context is not None else None
         if context is None or action is None or owner_id is None:
@@ -617,6 +634,6 @@ class NearMissReminders:
         )
         if has_chat and not delivered:
             return None
-        async with self.db.transaction() as session:
-            await near_miss_lists.mark_reminded(session, action_id, now)
+        async with audit.audited(self.db) as connection:
+            await near_miss_lists.mark_reminded(connection, action_id, now)
         return delivered

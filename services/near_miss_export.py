@@ -26,10 +26,10 @@ async def prepare_year(
     workbook is written by the returned function (plain data only, so it may run in a
     thread)."""
     start, end = year_bounds(year)
-    async with db.sessions() as session:
-        reports = await near_miss_lists.reports_between(session, start, end, unit_ids=unit_ids)
+    async with db.reading() as connection:
+        reports = await near_miss_lists.reports_between(connection, start, end, unit_ids=unit_ids)
         stats = await near_miss_lists.statistics(
-            session, start, end, now=utcnow(), unit_ids=unit_ids
+            connection, start, end, now=utcnow(), unit_ids=unit_ids
         )
 
     def write(out: Path) -> int:

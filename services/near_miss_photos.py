@@ -11,15 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select
-
 from domain.actor import Speaker
 from domain.photos import CleanPhoto, PhotoProblem, StoredPhoto, for_chat, prepare_photo
 from storage import audit, near_miss, near_miss_follow_up, near_miss_photos
 from storage.db import Database
 from storage.models import utcnow
 from storage.near_miss import ENTITY
-from storage.near_miss_models import NearMissReport
 from storage.near_miss_photos import MAX_PHOTOS
 
 
@@ -64,12 +61,12 @@ class NearMissPhotoServices:
         photo = await _prepared(data)
         if not isinstance(photo, CleanPhoto):
             return PhotoAdded(refused=PhotoRefusal(photo.value))
-        async with self.db.transaction() as session:
-            count = await near_miss_photos.pending_count(session, pending_key)
+        async with self.db.writing() as connection:
+            count = await near_miss_photos.pending_count(connection, pending_key)
             if count >= MAX_PHOTOS:
                 return PhotoAdded(count, PhotoRefusal.TOO_MANY)
             await near_miss_photos.add(
-                session,
+                connection,
                 data=photo.data,
                 content_type=photo.content_type,
                 now=self.clock(),
@@ -80,10 +77,8 @@ class NearMissPhotoServices:
     async def add_to_own_report(self, speaker: Speaker, number: str, data: bytes) -> PhotoAdded:
         """A photo the named reporter adds to their own report afterwards (audited)."""
         photo = await _prepared(data)
-        async with self.db.transaction() as session:
-            report = await session.scalar(
-                select(NearMissReport).where(NearMissReport.number == number.upper())
-            )
+        async with audit.audited(self.db) as connection:
+            report = await near_miss_photos.report_by_number(connection, number)
             if (
                 report is None
                 or speaker.person_id is None
@@ -93,18 +88,18 @@ class NearMissPhotoServices:
                 return PhotoAdded(refused=PhotoRefusal.NOT_YOURS)
             if not isinstance(photo, CleanPhoto):
                 return PhotoAdded(refused=PhotoRefusal(photo.value), number=report.number)
-            count = await near_miss_photos.report_count(session, report.id)
+            count = await near_miss_photos.report_count(connection, report.id)
             if count >= MAX_PHOTOS:
                 return PhotoAdded(count, PhotoRefusal.TOO_MANY, report.number)
             photo_id = await near_miss_photos.add(
-                session,
+                connection,
                 data=photo.data,
                 content_type=photo.content_type,
                 now=self.clock(),
                 report_id=report.id,
             )
             await audit.record(
-                session,
+                connection,
                 actor=speaker.actor,
                 action="near_miss.photo.add",
                 entity_type=ENTITY,
@@ -120,16 +115,18 @@ class NearMissPhotoServices:
         again); None otherwise (the refusal is audited)."""
         if speaker.person_id is None:
             return None
-        async with self.db.transaction() as session:
-            context = await near_miss.context(session, report_id, [speaker.person_id])
+        async with audit.audited(self.db) as connection:
+            context = await near_miss.context(connection, report_id, [speaker.person_id])
             if context is None:
                 return None
             if not context.people[speaker.person_id].may_view:
-                await near_miss_follow_up.record_refused_view(session, report_id, speaker.person_id)
+                await near_miss_follow_up.record_refused_view(
+                    connection, report_id, speaker.person_id
+                )
                 return None
-            photos = await near_miss_photos.of_report(session, report_id)
+            photos = await near_miss_photos.of_report(connection, report_id)
             await audit.record(
-                session,
+                connection,
                 actor=speaker.actor,
                 action="near_miss.photos.view",
                 entity_type=ENTITY,

@@ -1,4 +1,4 @@
-"""Lone-work requests: one function per user action, each inside the caller's transaction."""
+"""Lone-work requests: one function per user action, each on the caller's connection."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from sqlalchemy import (
     literal,
     select,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import person_actor
 from domain.lone_work import (
@@ -39,6 +38,7 @@ from storage.counters import next_in_year
 from storage.db import HotConnection
 from storage.lone_work_models import LoneWorkCounter, LoneWorkRequest
 from storage.models import Person, RoleAssignment, Unit
+from storage.rows import PersonRow, UnitRow
 
 ENTITY = "lone_work_request"
 NUMBER_PREFIX: Final = "AL"
@@ -99,19 +99,6 @@ class RequestRow:
             "decision_note": self.decision_note,
             "close_reason": self.close_reason,
         }
-
-
-@dataclass(frozen=True, slots=True)
-class PersonRow:
-    """The columns of a `person` row that cards and messages about a request need."""
-
-    id: int
-    name: str | None
-    upn: str | None
-    aad_object_id: str | None
-    teams_user_id: str | None
-    locale: str | None
-    language_override: str | None
 
 
 @dataclass(frozen=True)
@@ -195,13 +182,6 @@ _BY_SUBMISSION = select(REQUESTS.c.id).where(
 _PEOPLE_BY_ID = select(*_PERSON_COLUMNS).where(
     _PEOPLE.c.id.in_(bindparam("person_ids", expanding=True))
 )
-
-
-@dataclass(frozen=True)
-class UnitRow:
-    id: int
-    name: str
-    active: bool
 
 
 @lru_cache(maxsize=4)
@@ -406,7 +386,3 @@ async def submit(
         },
     )
     return request
-
-
-async def get(session: AsyncSession, request_id: int) -> LoneWorkRequest | None:
-    return await session.get(LoneWorkRequest, request_id)

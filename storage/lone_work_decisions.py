@@ -1,4 +1,5 @@
-"""Lone-work decisions and closes (decide, withdraw, revoke, expire) in the caller's transaction."""
+"""Lone-work decisions and closes (decide, withdraw, revoke, expire) on the caller's audited
+connection."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import person_actor
 from domain.lone_work import Decision, Status
@@ -65,14 +65,14 @@ class Outcome:
 
 
 async def _refuse(
-    session: AsyncSession | audit.AuditedConnection,
+    connection: audit.AuditedConnection,
     loaded: Loaded | None,
     actor_id: int,
     what: str,
     reason: str,
 ) -> Outcome:
     await audit.record(
-        session,
+        connection,
         actor=person_actor(actor_id),
         action=f"lone_work.{what}.refused",
         entity_type=ENTITY,
@@ -148,8 +148,7 @@ async def decide(
 
 
 async def _close(
-    session: AsyncSession | audit.AuditedConnection,
-    connection: HotConnection,
+    connection: audit.AuditedConnection,
     loaded: Loaded,
     *,
     actor_id: int | None,
@@ -169,7 +168,7 @@ async def _close(
     if not changed:
         return False, after
     await audit.record(
-        session,
+        connection,
         actor=person_actor(actor_id),
         action=f"lone_work.{to_status.value}",
         entity_type=ENTITY,
@@ -190,7 +189,6 @@ async def withdraw(
     if loaded.request.requester_id != actor_id:
         return await _refuse(connection, loaded, actor_id, "withdraw", "not_requester")
     closed, after = await _close(
-        connection,
         connection,
         loaded,
         actor_id=actor_id,
@@ -232,7 +230,6 @@ async def revoke(
         return Outcome(loaded, False, "note_required")
     closed, after = await _close(
         connection,
-        connection,
         loaded,
         actor_id=actor_id,
         from_status=Status.APPROVED,
@@ -256,14 +253,12 @@ _DUE = (
 )
 
 
-async def expire_due(session: AsyncSession, now: datetime) -> list[RequestRow]:
+async def expire_due(connection: audit.AuditedConnection, now: datetime) -> list[RequestRow]:
     """Approved or pending requests whose period has ended become expired."""
-    connection = await session.connection()
     due = [RequestRow(*row) for row in await connection.execute(_DUE, {"now": now})]
     expired: list[RequestRow] = []
     for request in due:
         closed, after = await _close(
-            session,
             connection,
             Loaded(request, None, {}),
             actor_id=None,

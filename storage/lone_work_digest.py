@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, func, select
 
 from domain.digest import Scope
 from domain.lone_work import Status
 from domain.working_days import working_days_before
-from storage.digest import in_scope, per_unit
+from storage.db import HotConnection
+from storage.digest import in_scope
 from storage.lone_work_models import LoneWorkRequest
 
 
@@ -24,22 +25,27 @@ class LoneWorkWeek:
     """Approved risky requests valid at some time in the week after the scope's week."""
 
 
-async def digest_counts(session: AsyncSession, scope: Scope) -> LoneWorkWeek:
+async def _per_unit(connection: HotConnection, *conditions: ColumnElement[bool]) -> dict[int, int]:
+    """`{unit_id: requests}` of the requests matching `conditions`, counted in the database."""
+    unit = LoneWorkRequest.unit_id
+    rows = await connection.execute(select(unit, func.count()).where(*conditions).group_by(unit))
+    return {int(unit_id): int(count) for unit_id, count in rows}
+
+
+async def digest_counts(connection: HotConnection, scope: Scope) -> LoneWorkWeek:
     """Requests waiting too long for a decision, and risky work approved for the coming week."""
     request = LoneWorkRequest
     units = in_scope(request.unit_id, scope)
-    waiting = await per_unit(
-        session,
-        request.unit_id,
+    waiting = await _per_unit(
+        connection,
         units,
         request.status == Status.PENDING.value,
         request.created_at < working_days_before(scope.now, 2),
     )
     coming_start = scope.week_end
     coming_end = coming_start + timedelta(days=7)
-    risky = await per_unit(
-        session,
-        request.unit_id,
+    risky = await _per_unit(
+        connection,
         units,
         request.status == Status.APPROVED.value,
         request.risky.is_(True),

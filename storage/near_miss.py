@@ -1,4 +1,4 @@
-"""Near-miss reports: one function per user action, each inside the caller's transaction and
+"""Near-miss reports: one function per user action, each on the caller's connection and
 audited there; queries for cards, the register and the statistics.
 
 Anonymous reports are written with no reporter at all and audited as `anonymous`.
@@ -7,7 +7,7 @@ Anonymous reports are written with no reporter at all and audited as `anonymous`
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from sqlalchemy import (
     CompoundSelect,
     Row,
+    Table,
     and_,
     bindparam,
     func,
@@ -24,8 +25,6 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from domain.audit import person_actor
 from domain.i18n import Lang, preferred_lang
@@ -48,9 +47,9 @@ from storage import audit, conversations, org, rows
 from storage.counters import next_in_year
 from storage.db import HotConnection
 from storage.models import Person, RoleAssignment, Unit
-from storage.near_miss_models import NearMissCounter, NearMissPhoto, NearMissReport
+from storage.near_miss_models import NearMissAction, NearMissCounter, NearMissPhoto, NearMissReport
 from storage.near_miss_photos import ATTACH_PENDING
-from storage.rows import PersonRow, Speaking
+from storage.rows import PERSON_COLUMNS, PersonRow, Speaking
 
 ENTITY = "near_miss_report"
 ANONYMOUS_ACTOR = "anonymous"
@@ -146,7 +145,7 @@ async def _next_number(connection: HotConnection, year: int) -> str:
 
 
 async def submit(
-    on: AsyncSession | audit.AuditedConnection,
+    connection: audit.AuditedConnection,
     form: NearMissForm,
     *,
     reporter_id: int | None,
@@ -158,7 +157,6 @@ async def submit(
     double click). An anonymous report keeps no trace of who sent it. `UnknownUnit` when
     the form's unit is not an active unit. The photos sent while the form was filled in
     (under `photo_key`) become the report's."""
-    connection = await on.connection() if isinstance(on, AsyncSession) else on
     unit_name, earlier = (
         await connection.execute(
             _BEFORE_SUBMIT, {"unit_id": form.unit_id, "submission_key": submission_key}
@@ -229,7 +227,7 @@ async def submit(
     if reporter is not None:
         after["reporter_id"] = reporter
     await audit.record(
-        on,
+        connection,
         actor=ANONYMOUS_ACTOR if reporter is None else person_actor(reporter),
         action="near_miss.report",
         entity_type=ENTITY,
@@ -239,35 +237,152 @@ async def submit(
     return report, True
 
 
-async def follow_up_people(session: AsyncSession, unit_id: int) -> list[PersonRow]:
-    """Who is told of a new report: the unit's AMKs, or the secretariat if it has none."""
-    people = await org.holders(session, unit_id, Role.AMK)
-    return people or await org.holders(session, None, Role.SECRETARIAT)
-
-
 # -- reading -----------------------------------------------------------------------------------
 
 
-async def get(
-    session: AsyncSession, report_id: int, *, lock: bool = False
-) -> NearMissReport | None:
-    """A report with its actions; `lock` holds its row until the transaction ends."""
-    query = (
-        select(NearMissReport)
-        .where(NearMissReport.id == report_id)
-        .options(selectinload(NearMissReport.actions))
-        .execution_options(populate_existing=True)
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    """A corrective action's columns (the `near_miss_action` row) that cards and rules need."""
+
+    id: int
+    report_id: int
+    description: str
+    owner_id: int
+    due_date: date
+    status: str
+    done_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    """A stored report's columns (the `near_miss_report` row) with its unit's name and its
+    corrective actions (oldest first), read without the ORM."""
+
+    id: int
+    number: str
+    unit_id: int
+    anonymous: bool
+    reporter_id: int | None
+    occurred_at: datetime
+    campus: str
+    building: str | None
+    room: str | None
+    description: str
+    category: str
+    severity: str
+    injury: bool
+    immediate_action: str | None
+    prevention: str | None
+    photo_url: str | None
+    status: str
+    investigator_id: int | None
+    acknowledged_at: datetime | None
+    acknowledged_by_id: int | None
+    closed_at: datetime | None
+    closed_by_id: int | None
+    conclusion: str | None
+    created_at: datetime
+    unit_name: str = ""
+    actions: tuple[ActionRow, ...] = ()
+
+    def snapshot(self) -> dict[str, Any]:
+        """The follow-up fields an audit event keeps (as `NearMissReport.snapshot`)."""
+        return {
+            "status": self.status,
+            "investigator_id": self.investigator_id,
+            "acknowledged_by_id": self.acknowledged_by_id,
+            "closed_by_id": self.closed_by_id,
+        }
+
+
+def _table(model: Any) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+REPORTS = _table(NearMissReport)
+"""The reports table, for statements built once."""
+ACTIONS = _table(NearMissAction)
+"""The corrective actions table, for statements built once."""
+_OWN_FIELDS = [
+    field.name for field in fields(ReportRow) if field.name not in ("unit_name", "actions")
+]
+REPORT_COLUMNS = (
+    *(REPORTS.c[name] for name in _OWN_FIELDS),
+    func.coalesce(
+        select(Unit.name).where(Unit.id == REPORTS.c.unit_id).scalar_subquery(), ""
+    ).label("unit_name"),
+)
+"""The columns a `ReportRow` is built from (`report_row`), its actions apart."""
+ACTION_COLUMNS = tuple(ACTIONS.c[field.name] for field in fields(ActionRow))
+"""The columns an `ActionRow` is built from, in its field order."""
+_REPORT_BY_ID = select(*REPORT_COLUMNS).where(REPORTS.c.id == bindparam("report_id"))
+_LOCKED_REPORT_BY_ID = _REPORT_BY_ID.with_for_update()
+_ACTIONS_OF = (
+    select(*ACTION_COLUMNS)
+    .where(ACTIONS.c.report_id == bindparam("report_id"))
+    .order_by(ACTIONS.c.id)
+)
+_ROLES_OF = select(RoleAssignment.person_id, RoleAssignment.role, RoleAssignment.unit_id).where(
+    RoleAssignment.person_id.in_(bindparam("person_ids", expanding=True))
+)
+# The unit's AMKs and the secretariat, with the role each row stands for.
+_FOLLOWERS = (
+    select(RoleAssignment.role, *PERSON_COLUMNS)
+    .join(Person, Person.id == RoleAssignment.person_id)
+    .where(
+        or_(
+            and_(
+                RoleAssignment.role == Role.AMK.value,
+                RoleAssignment.unit_id == bindparam("unit_id"),
+            ),
+            and_(
+                RoleAssignment.role == Role.SECRETARIAT.value,
+                RoleAssignment.unit_id.is_(None),
+            ),
+        )
     )
-    if lock:
-        query = query.with_for_update()
-    return (await session.scalars(query)).first()
+    .order_by(Person.id)
+)
 
 
-async def people_by_id(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, PersonRow]:
-    return await rows.people(session, (person_id for person_id in ids if person_id is not None))
+# Positional: the selected columns, then the actions.
+_new_report_row: Callable[..., ReportRow] = ReportRow
 
 
-def people_of(report: NearMissReport) -> set[int | None]:
+def report_row(row: Sequence[Any], actions: Iterable[ActionRow] = ()) -> ReportRow:
+    """A report from a select of `REPORT_COLUMNS`, with its actions."""
+    return _new_report_row(*row, tuple(actions))
+
+
+async def get(connection: HotConnection, report_id: int, *, lock: bool = False) -> ReportRow | None:
+    """A report with its actions; `lock` holds its row until the transaction ends."""
+    statement = _LOCKED_REPORT_BY_ID if lock else _REPORT_BY_ID
+    row = (await connection.execute(statement, {"report_id": report_id})).first()
+    if row is None:
+        return None
+    actions = await connection.execute(_ACTIONS_OF, {"report_id": report_id})
+    return report_row(row, (ActionRow(*action) for action in actions))
+
+
+async def follow_up_people(connection: HotConnection, unit_id: int) -> list[PersonRow]:
+    """Who is told of a new report: the unit's AMKs, or the secretariat if it has none."""
+    amks: list[PersonRow] = []
+    secretariat: list[PersonRow] = []
+    for row in await connection.execute(_FOLLOWERS, {"unit_id": unit_id}):
+        (amks if row[0] == Role.AMK.value else secretariat).append(PersonRow(*row[1:]))
+    return amks or secretariat
+
+
+async def people_by_id(
+    connection: HotConnection, ids: Iterable[int | None]
+) -> dict[int, PersonRow]:
+    """The people with these ids (None: nobody), by id."""
+    return await rows.people(connection, (person_id for person_id in ids if person_id is not None))
+
+
+def people_of(report: ReportRow) -> set[int | None]:
     """The people a report names: reporter, investigator, who acted on it, action owners."""
     ids: set[int | None] = {
         report.reporter_id,
@@ -280,19 +395,18 @@ def people_of(report: NearMissReport) -> set[int | None]:
 
 
 async def view(
-    session: AsyncSession,
-    report: NearMissReport,
-    people: dict[int, PersonRow] | None = None,
-    *,
-    unit_name: str | None = None,
+    connection: HotConnection,
+    report: ReportRow,
+    people: Mapping[int, PersonRow] | None = None,
 ) -> ReportView:
-    """The report with names resolved, as cards and the register show it (`unit_name`
-    given: its unit is not read)."""
+    """The report with names resolved, as cards and the register show it."""
     if people is None:
-        people = await people_by_id(session, people_of(report))
-    if unit_name is None:
-        unit = await session.get(Unit, report.unit_id)
-        unit_name = unit.name if unit else ""
+        people = await people_by_id(connection, people_of(report))
+    return report_view(report, people, await photo_count(connection, report.id))
+
+
+def report_view(report: ReportRow, people: Mapping[int, PersonRow], photos: int) -> ReportView:
+    """The report with the names of the people it names (`people`) and its photos' count."""
 
     def name(person_id: int | None) -> str | None:
         person = people.get(person_id) if person_id is not None else None
@@ -302,7 +416,7 @@ async def view(
         id=report.id,
         number=report.number,
         unit_id=report.unit_id,
-        unit_name=unit_name,
+        unit_name=report.unit_name,
         anonymous=report.anonymous,
         reporter_name=None if report.anonymous else name(report.reporter_id),
         occurred_at=report.occurred_at,
@@ -325,7 +439,7 @@ async def view(
         closed_by=name(report.closed_by_id),
         conclusion=report.conclusion,
         actions=action_views(report.actions, name),
-        photos=await photo_count(session, report.id),
+        photos=photos,
     )
 
 
@@ -365,32 +479,28 @@ def action_views(
     )
 
 
-async def photo_count(on: AsyncSession | HotConnection, report_id: int) -> int:
+async def photo_count(connection: HotConnection, report_id: int) -> int:
     """How many photos the report has."""
-    found = await on.execute(_PHOTO_COUNT, {"report_id": report_id})
+    found = await connection.execute(_PHOTO_COUNT, {"report_id": report_id})
     return int(found.scalar_one())
 
 
-async def roles_by_person(
-    session: AsyncSession, person_ids: Iterable[int]
-) -> dict[int, list[RoleAssignment]]:
-    """Each person's role assignments (an empty list for someone with none)."""
-    wanted = set(person_ids)
-    roles: dict[int, list[RoleAssignment]] = {person_id: [] for person_id in wanted}
+Held = frozenset[tuple[str, int | None]]
+"""A person's roles as (role, unit id) pairs (unit id None: university-wide)."""
+
+
+async def roles_by_person(connection: HotConnection, person_ids: Iterable[int]) -> dict[int, Held]:
+    """Each person's roles (empty for someone with none)."""
+    wanted = sorted(set(person_ids))
+    held: dict[int, set[tuple[str, int | None]]] = {person_id: set() for person_id in wanted}
     if wanted:
-        found = await session.scalars(
-            select(RoleAssignment).where(RoleAssignment.person_id.in_(wanted))
-        )
-        for role in found:
-            roles[role.person_id].append(role)
-    return roles
+        for person_id, role, unit_id in await connection.execute(_ROLES_OF, {"person_ids": wanted}):
+            held[person_id].add((role, unit_id))
+    return {person_id: frozenset(roles) for person_id, roles in held.items()}
 
 
-def participant(
-    report: NearMissReport, person: PersonRow, roles: Iterable[RoleAssignment]
-) -> Participant:
+def participant(report: ReportRow, person: PersonRow, held: Held) -> Participant:
     """How `person` takes part in the report, from their roles and the report's fields."""
-    held = [(role.role, role.unit_id) for role in roles]
     return Participant(
         person_id=person.id,
         name=org.describe_person(person),
@@ -405,17 +515,19 @@ def participant(
     )
 
 
-async def _context_of(
-    session: AsyncSession,
-    report: NearMissReport,
-    extra_people: Iterable[int],
-    followers: list[PersonRow],
+async def context_of(
+    connection: HotConnection,
+    report: ReportRow,
+    extra_people: Iterable[int] = (),
 ) -> FollowUpContext:
+    """The report and everyone with a part in it (plus `extra_people`), to render each one's
+    card."""
+    followers = await follow_up_people(connection, report.unit_id)
     known = {person.id: person for person in followers}
     wanted = (people_of(report) | set(extra_people)) - known.keys()
-    people = known | await people_by_id(session, wanted)
-    shown = await view(session, report, people)
-    roles = await roles_by_person(session, people)
+    people = known | await people_by_id(connection, wanted)
+    shown = await view(connection, report, people)
+    roles = await roles_by_person(connection, people)
     parts = {
         person_id: participant(report, person, roles[person_id])
         for person_id, person in people.items()
@@ -424,32 +536,22 @@ async def _context_of(
 
 
 async def context(
-    session: AsyncSession, report_id: int, extra_people: Iterable[int] = ()
+    connection: HotConnection, report_id: int, extra_people: Iterable[int] = ()
 ) -> FollowUpContext | None:
     """The report and everyone with a part in it (plus `extra_people`, e.g. earlier
     recipients of its cards), to render each one's card."""
-    report = await get(session, report_id)
+    report = await get(connection, report_id)
     if report is None:
         return None
-    followers = await follow_up_people(session, report.unit_id)
-    return await _context_of(session, report, extra_people, followers)
+    return await context_of(connection, report, extra_people)
 
 
-_PERSON_COLUMNS = (
-    Person.id,
-    Person.name,
-    Person.upn,
-    Person.aad_object_id,
-    Person.teams_user_id,
-    Person.locale,
-    Person.language_override,
-)
 # Who is told of a new report (`follow_up_people`: the unit's AMKs, else the secretariat),
 # with the role each row stands for, and the named reporter (role NULL), in one statement.
 _ANNOUNCED: CompoundSelect[
     str | None, int, str | None, str | None, str | None, str | None, str | None, str | None
 ] = union_all(
-    select(RoleAssignment.role, *_PERSON_COLUMNS)
+    select(RoleAssignment.role, *PERSON_COLUMNS)
     .join(Person, Person.id == RoleAssignment.person_id)
     .where(
         or_(
@@ -463,7 +565,7 @@ _ANNOUNCED: CompoundSelect[
             ),
         )
     ),
-    select(null().label("role"), *_PERSON_COLUMNS).where(Person.id == bindparam("reporter_id")),
+    select(null().label("role"), *PERSON_COLUMNS).where(Person.id == bindparam("reporter_id")),
 )
 
 
@@ -523,15 +625,14 @@ async def announcement_of(
 
 
 async def announcement(
-    session: AsyncSession, report_id: int
+    connection: HotConnection, report_id: int
 ) -> tuple[FollowUpContext, list[int]] | None:
     """`announcement_of` a stored report by its id."""
-    connection = await session.connection()
     row = (await connection.execute(_STORED_BY_ID, {"report_id": report_id})).first()
     if row is None:
         return None
     return await announcement_of(connection, _stored(row))
 
 
-async def has_personal_chat(session: AsyncSession, person_id: int) -> bool:
-    return await conversations.personal_chat_of(session, person_id) is not None
+async def has_personal_chat(connection: HotConnection, person_id: int) -> bool:
+    return await conversations.personal_destination(connection, person_id) is not None

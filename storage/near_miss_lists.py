@@ -8,11 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import (
-    select,
-)
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, and_, bindparam, func, select, update
 
 from domain.i18n import COPENHAGEN
 from domain.near_miss import (
@@ -28,9 +24,69 @@ from domain.near_miss import (
     reminder_due_at,
 )
 from domain.org import Role
-from storage import audit, org
-from storage.near_miss import ENTITY, LIST_LIMIT, people_by_id, people_of, view
-from storage.near_miss_models import NearMissAction, NearMissReport
+from storage import audit
+from storage.audit import AuditedConnection
+from storage.db import HotConnection
+from storage.models import Unit
+from storage.near_miss import (
+    ACTION_COLUMNS,
+    ACTIONS,
+    ENTITY,
+    LIST_LIMIT,
+    REPORT_COLUMNS,
+    REPORTS,
+    ActionRow,
+    ReportRow,
+    people_by_id,
+    people_of,
+    report_row,
+    report_view,
+    roles_by_person,
+)
+from storage.near_miss_models import NearMissPhoto
+
+_REPORT = REPORTS.c
+_ACTION = ACTIONS.c
+_OPEN_ACTIONS = (
+    select(func.count())
+    .where(_ACTION.report_id == _REPORT.id, _ACTION.status == ActionStatus.OPEN.value)
+    .scalar_subquery()
+)
+_UNIT_NAME = select(Unit.name).where(Unit.id == _REPORT.unit_id).scalar_subquery()
+# Built once (binding parameters): building a statement costs as much as running it.
+_OPEN = (
+    select(
+        _REPORT.id,
+        _REPORT.number,
+        func.coalesce(_UNIT_NAME, ""),
+        _REPORT.category,
+        _REPORT.severity,
+        _REPORT.status,
+        _REPORT.created_at,
+        _OPEN_ACTIONS,
+    )
+    .where(_REPORT.status != Status.CLOSED.value)
+    .order_by(_REPORT.created_at.desc(), _REPORT.id.desc())
+)
+_OPEN_IN_UNITS = _OPEN.where(_REPORT.unit_id.in_(bindparam("unit_ids", expanding=True)))
+_UNIT_NAMES = select(Unit.id, Unit.name).where(Unit.id.in_(bindparam("unit_ids", expanding=True)))
+_DUE = (
+    select(*ACTION_COLUMNS)
+    .join(REPORTS, _REPORT.id == _ACTION.report_id)
+    .where(
+        _ACTION.status == ActionStatus.OPEN.value,
+        _ACTION.reminded_at.is_(None),
+        _ACTION.due_date <= bindparam("today"),
+        _REPORT.status != Status.CLOSED.value,
+    )
+    .order_by(_ACTION.due_date, _ACTION.id)
+)
+_MARK_REMINDED = (
+    update(ACTIONS)
+    .where(_ACTION.id == bindparam("action_id"), _ACTION.reminded_at.is_(None))
+    .values(reminded_at=bindparam("now"))
+    .returning(_ACTION.report_id, _ACTION.owner_id)
+)
 
 # -- lists and reminders -----------------------------------------------------------------------
 
@@ -46,106 +102,103 @@ class OpenList:
     unit_ids: list[int] | None = None
 
 
-async def open_reports_for(session: AsyncSession, person_id: int) -> OpenList | None:
+async def open_reports_for(connection: HotConnection, person_id: int) -> OpenList | None:
     """An AMK's units' open reports, the secretariat's for all units; None for others."""
-    roles = await org.roles_of(session, person_id)
-    secretariat = any(r.role == Role.SECRETARIAT.value and r.unit_id is None for r in roles)
-    unit_ids = sorted(
-        {r.unit_id for r in roles if r.role == Role.AMK.value and r.unit_id is not None}
-    )
+    held = (await roles_by_person(connection, [person_id]))[person_id]
+    secretariat = (Role.SECRETARIAT.value, None) in held
+    unit_ids = sorted({unit_id for role, unit_id in held if role == Role.AMK.value and unit_id})
     if not secretariat and not unit_ids:
         return None
-    query = (
-        select(NearMissReport)
-        .where(NearMissReport.status != Status.CLOSED.value)
-        .options(selectinload(NearMissReport.actions))
-        .order_by(NearMissReport.created_at.desc(), NearMissReport.id.desc())
-    )
-    if not secretariat:
-        query = query.where(NearMissReport.unit_id.in_(unit_ids))
-    reports = list((await session.scalars(query)).all())
-    units = {unit.id: unit.name for unit in await org.list_units(session, only_active=False)}
+    if secretariat:
+        rows = (await connection.execute(_OPEN)).all()
+    else:
+        rows = (await connection.execute(_OPEN_IN_UNITS, {"unit_ids": unit_ids})).all()
     summaries = [
         ReportSummary(
-            id=report.id,
-            number=report.number,
-            unit_name=units.get(report.unit_id, ""),
-            category=Category(report.category),
-            severity=Severity(report.severity),
-            status=Status(report.status),
-            created_at=report.created_at,
-            open_actions=sum(1 for a in report.actions if a.status == ActionStatus.OPEN.value),
+            id=row[0],
+            number=row[1],
+            unit_name=row[2],
+            category=Category(row[3]),
+            severity=Severity(row[4]),
+            status=Status(row[5]),
+            created_at=row[6],
+            open_actions=int(row[7]),
         )
-        for report in reports[:LIST_LIMIT]
+        for row in rows[:LIST_LIMIT]
     ]
-    scope = None if secretariat else sorted(units.get(unit_id, "") for unit_id in unit_ids)
+    scope = None
+    if not secretariat:
+        names = dict((await connection.execute(_UNIT_NAMES, {"unit_ids": unit_ids})).all())
+        scope = sorted(str(names.get(unit_id, "")) for unit_id in unit_ids)
     return OpenList(
         units=scope,
         reports=summaries,
-        total=len(reports),
+        total=len(rows),
         unit_ids=None if secretariat else unit_ids,
     )
 
 
-async def due_reminders(session: AsyncSession, now: datetime) -> list[NearMissAction]:
+async def due_reminders(connection: HotConnection, now: datetime) -> list[ActionRow]:
     """Open actions whose due date (08:00 Copenhagen) has come and that were not reminded."""
     today = now.astimezone(COPENHAGEN).date()
-    candidates = await session.scalars(
-        select(NearMissAction)
-        .join(NearMissReport)
-        .where(
-            NearMissAction.status == ActionStatus.OPEN.value,
-            NearMissAction.reminded_at.is_(None),
-            NearMissAction.due_date <= today,
-            NearMissReport.status != Status.CLOSED.value,
-        )
-        .order_by(NearMissAction.due_date, NearMissAction.id)
-    )
+    candidates = [ActionRow(*row) for row in await connection.execute(_DUE, {"today": today})]
     return [action for action in candidates if reminder_due_at(action.due_date) <= now]
 
 
-async def mark_reminded(session: AsyncSession, action_id: int, now: datetime) -> None:
-    action = await session.get(NearMissAction, action_id)
-    if action is None or action.reminded_at is not None:
+async def mark_reminded(connection: AuditedConnection, action_id: int, now: datetime) -> None:
+    """The action's owner was reminded (once: a second call changes nothing)."""
+    marked = (
+        await connection.execute(_MARK_REMINDED, {"action_id": action_id, "now": now})
+    ).first()
+    if marked is None:
         return
-    action.reminded_at = now
+    report_id, owner_id = marked
     await audit.record(
-        session,
+        connection,
         actor=audit.SYSTEM_ACTOR,
         action="near_miss.action.remind",
         entity_type=ENTITY,
-        entity_id=action.report_id,
-        after={"action_id": action.id, "owner_id": action.owner_id},
+        entity_id=report_id,
+        after={"action_id": action_id, "owner_id": owner_id},
     )
 
 
 # -- the register and the statistics -----------------------------------------------------------
 
 
+def _made_in(
+    start: datetime, end: datetime, unit_ids: Collection[int] | None
+) -> ColumnElement[bool]:
+    made = and_(_REPORT.created_at >= start, _REPORT.created_at < end)
+    return made if unit_ids is None else and_(made, _REPORT.unit_id.in_(sorted(unit_ids)))
+
+
 async def _reports_in(
-    session: AsyncSession,
+    connection: HotConnection,
     start: datetime,
     end: datetime,
     unit_ids: Collection[int] | None = None,
-) -> list[NearMissReport]:
-    query = select(NearMissReport).where(
-        NearMissReport.created_at >= start, NearMissReport.created_at < end
+) -> list[ReportRow]:
+    """The reports made in [start, end) (in `unit_ids`, if given) with their actions, oldest
+    first: two statements."""
+    made = _made_in(start, end, unit_ids)
+    actions: dict[int, list[ActionRow]] = {}
+    for row in await connection.execute(
+        select(*ACTION_COLUMNS)
+        .join(REPORTS, _REPORT.id == _ACTION.report_id)
+        .where(made)
+        .order_by(_ACTION.id)
+    ):
+        action = ActionRow(*row)
+        actions.setdefault(action.report_id, []).append(action)
+    rows = await connection.execute(
+        select(*REPORT_COLUMNS).where(made).order_by(_REPORT.created_at, _REPORT.id)
     )
-    if unit_ids is not None:
-        query = query.where(NearMissReport.unit_id.in_(list(unit_ids)))
-    return list(
-        (
-            await session.scalars(
-                query.options(selectinload(NearMissReport.actions)).order_by(
-                    NearMissReport.created_at, NearMissReport.id
-                )
-            )
-        ).all()
-    )
+    return [report_row(row, actions.get(row[0], ())) for row in rows]
 
 
 async def reports_between(
-    session: AsyncSession,
+    connection: HotConnection,
     start: datetime,
     end: datetime,
     *,
@@ -153,17 +206,22 @@ async def reports_between(
 ) -> list[ReportView]:
     """Every report made in [start, end) (in `unit_ids`, if given), oldest first, for the
     register."""
-    reports = await _reports_in(session, start, end, unit_ids)
+    reports = await _reports_in(connection, start, end, unit_ids)
     ids: set[int | None] = set()
     for report in reports:
         ids |= people_of(report)
-    people = await people_by_id(session, ids)
-    # Held here so `view`'s session.get(Unit, …) finds them in the (weak) identity map
-    # instead of one SELECT per report.
-    units = await org.list_units(session, only_active=False)
-    views = [await view(session, report, people) for report in reports]
-    del units
-    return views
+    people = await people_by_id(connection, ids)
+    photos = dict(
+        (
+            await connection.execute(
+                select(NearMissPhoto.report_id, func.count())
+                .join(REPORTS, _REPORT.id == NearMissPhoto.report_id)
+                .where(_made_in(start, end, unit_ids))
+                .group_by(NearMissPhoto.report_id)
+            )
+        ).all()
+    )
+    return [report_view(report, people, int(photos.get(report.id, 0))) for report in reports]
 
 
 def _quarters(start: datetime, end: datetime) -> list[tuple[int, int]]:
@@ -178,7 +236,7 @@ def _quarters(start: datetime, end: datetime) -> list[tuple[int, int]]:
 
 
 async def statistics(
-    session: AsyncSession,
+    connection: HotConnection,
     start: datetime,
     end: datetime,
     *,
@@ -188,10 +246,9 @@ async def statistics(
     """Counts and median times of the reports made in [start, end) (in `unit_ids`, if
     given; the digest uses this too). Every category, severity, status and quarter is
     listed, also with zero."""
-    reports = await _reports_in(session, start, end, unit_ids)
-    units = {unit.id: unit.name for unit in await org.list_units(session, only_active=False)}
+    reports = await _reports_in(connection, start, end, unit_ids)
     today = (now or datetime.now(COPENHAGEN)).astimezone(COPENHAGEN).date()
-    by_unit = Counter(units.get(report.unit_id, "") for report in reports)
+    by_unit = Counter(report.unit_name for report in reports)
     by_quarter: dict[tuple[int, int], int] = dict.fromkeys(_quarters(start, end), 0)
     for report in reports:
         key = quarter_of(report.created_at)

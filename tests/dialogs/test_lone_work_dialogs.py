@@ -28,6 +28,7 @@ from storage.db import Database
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import Unit
 from tests.http.test_lone_work_http import form
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.fake_connector import FakeConnector
 
 
@@ -105,14 +106,14 @@ class Scene:
         return await self.maja.submit(form(self.kemi, **changes))
 
     async def stored(self) -> LoneWorkRequest:
-        async with self.runtime.db.sessions() as session:
+        async with orm_session(self.runtime.db) as session:
             return (await session.scalars(select(LoneWorkRequest))).one()
 
 
 @pytest.fixture
 async def scene(db: Database, connector: FakeConnector) -> AsyncIterator[Scene]:
     runtime = build_runtime(Settings(database_url=db.url), db)
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         await org.import_org(
             session,
             OrgFile.model_validate(

@@ -26,6 +26,7 @@ from storage import checkins, lone_work, lone_work_decisions, org
 from storage.audit import audited
 from storage.db import Database
 from storage.models import Unit
+from tests.support.databases import orm_session, orm_transaction
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
@@ -119,23 +120,24 @@ def test_working_days_skip_the_weekend() -> None:
 
 
 async def _kemi(db: Database) -> int:
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         return int((await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one())
 
 
 async def test_register_export_is_a_real_register(db: Database, tmp_path: Path) -> None:
     kemi = await _kemi(db)
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         maja = await org.upsert_person(session, aad_object_id=None, upn="maja@uni.dk", name="Maja")
         lise = await org.upsert_person(session, aad_object_id=None, upn="lise@uni.dk", name="Lise")
-        form = LoneWorkForm.model_validate(values(unit_id=str(kemi)))
-        assert check(form, now=NOW) == {}
+    form = LoneWorkForm.model_validate(values(unit_id=str(kemi)))
+    assert check(form, now=NOW) == {}
+    async with audited(db) as connection:
         first = await lone_work.submit(
-            session, form, requester_id=maja.id, approver_id=lise.id, now=NOW
+            connection, form, requester_id=maja.id, approver_id=lise.id, now=NOW
         )
-        await lone_work.submit(session, form, requester_id=maja.id, approver_id=lise.id, now=NOW)
+        await lone_work.submit(connection, form, requester_id=maja.id, approver_id=lise.id, now=NOW)
         await lone_work_decisions.decide(
-            session,
+            connection,
             first.id,
             actor_id=lise.id,
             decision=Decision.APPROVE_WITH_CONDITIONS,
@@ -209,20 +211,26 @@ async def test_merging_people_keeps_their_requests(db: Database) -> None:
     """Someone known by e-mail (e.g. an approver) who later arrives from Teams stays one person."""
     kemi = await _kemi(db)
     aad = "3f9a7c21-5b8e-4d6a-9c1f-2e4b6d8a0c13"
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         teams_only = await org.upsert_person(session, aad_object_id=aad, upn=None, name="Lise")
         by_mail = await org.upsert_person(session, aad_object_id=None, upn="lise@uni.dk", name=None)
         maja = await org.upsert_person(session, aad_object_id=None, upn="maja@uni.dk", name="Maja")
-        form = LoneWorkForm.model_validate(values(unit_id=str(kemi)))
+    form = LoneWorkForm.model_validate(values(unit_id=str(kemi)))
+    async with audited(db) as connection:
         request = await lone_work.submit(
-            session, form, requester_id=maja.id, approver_id=by_mail.id, now=NOW
+            connection, form, requester_id=maja.id, approver_id=by_mail.id, now=NOW
         )
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         merged = await org.upsert_person(session, aad_object_id=aad, upn="lise@uni.dk", name="Lise")
     assert merged.id == teams_only.id
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         outcome = await lone_work_decisions.decide(
-            session, request.id, actor_id=merged.id, decision=Decision.APPROVE, note=None, now=NOW
+            connection,
+            request.id,
+            actor_id=merged.id,
+            decision=Decision.APPROVE,
+            note=None,
+            now=NOW,
         )
     assert outcome.changed and outcome.request is not None
     assert outcome.request.approver_id == merged.id
@@ -231,25 +239,26 @@ async def test_merging_people_keeps_their_requests(db: Database) -> None:
 async def test_a_stored_request_views_as_a_validated_view_would(db: Database) -> None:
     """Views of stored requests skip validation: every field already has the view's type."""
     kemi = await _kemi(db)
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         maja = await org.upsert_person(session, aad_object_id=None, upn="maja@uni.dk", name="Maja")
         lise = await org.upsert_person(session, aad_object_id=None, upn="lise@uni.dk", name=None)
         form = LoneWorkForm.model_validate(
             values(unit_id=str(kemi), mitigations="check_in", checkin_person="Vagten")
             | {"checkin_interval": "30"}
         )
+    async with audited(db) as connection:
         request = await lone_work.submit(
-            session, form, requester_id=maja.id, approver_id=lise.id, now=NOW
+            connection, form, requester_id=maja.id, approver_id=lise.id, now=NOW
         )
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         outcome = await lone_work_decisions.decide(
-            session, request.id, actor_id=lise.id, decision=Decision.APPROVE, note=None, now=NOW
+            connection, request.id, actor_id=lise.id, decision=Decision.APPROVE, note=None, now=NOW
         )
     assert outcome.loaded is not None
-    async with db.sessions() as session:
-        stored = await lone_work.get(session, request.id)
+    async with db.reading() as connection:
+        stored = await lone_work.load(connection, request.id)
         assert stored is not None
-        listed, _ = await views_and_people(session, [stored])
+        listed, _ = await views_and_people(connection, [stored.request])
     for shown in (loaded_view(outcome.loaded), listed[0]):
         validated = RequestView.model_validate(shown.model_dump())
         assert shown == validated

@@ -14,6 +14,7 @@ from services.lone_work_jobs import LoneWorkReminders
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import Person
 from tests.http.test_lone_work_http import LISE, MAJA, _only_request, _setup, _to, form
+from tests.support.databases import orm_session
 from tests.support.fake_connector import Sent
 from tests.support.teams import BotUnderTest, make_user
 
@@ -30,7 +31,7 @@ async def _ask_lise(bot: BotUnderTest, kemi: int) -> LoneWorkRequest:
     assert bot.runtime is not None
     await bot.say(MAJA, "alenearbejde")
     await bot.submit(MAJA, form(kemi))
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         lise = (await session.scalars(select(Person.id).where(Person.upn == LISE.upn))).one()
     await bot.submit(MAJA, {"action": "lone_work.form.send", "approver_id": str(lise)})
     await bot.runtime.background.drain()

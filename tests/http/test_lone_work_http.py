@@ -17,6 +17,7 @@ from storage import org
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import AuditEvent, Unit
 from tests.support.card_nodes import walk
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.fake_connector import Sent
 from tests.support.teams import BotUnderTest, User, make_user
 
@@ -41,7 +42,7 @@ async def _setup(
     }
     if amk is not None:
         unit["amk"] = [{"upn": amk.upn, "aad_object_id": amk.aad}]
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         await org.import_org(session, OrgFile.model_validate({"units": [unit]}), actor="test")
         kemi = (await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one()
     for user in [MAJA, *leaders, *([amk] if amk else [])]:
@@ -89,7 +90,7 @@ async def _request(bot: BotUnderTest, kemi: int, **changes: str) -> list[Sent]:
 
 async def _only_request(bot: BotUnderTest) -> LoneWorkRequest:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return (await session.scalars(select(LoneWorkRequest))).one()
 
 
@@ -157,7 +158,7 @@ async def test_second_click_and_other_people_change_nothing(bot: BotUnderTest) -
     stored = await _only_request(bot)
     assert stored.status == "rejected" and stored.decision_note == "Brug dagtid"
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         actions = list((await session.scalars(select(AuditEvent.action))).all())
     assert actions.count("lone_work.reject") == 1
     assert actions.count("lone_work.decide.refused") == 2
@@ -193,7 +194,7 @@ async def test_two_approvers_clicking_at_once_give_one_decision(bot: BotUnderTes
     )
     assert all(reply.status == 200 for reply in replies)
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         decisions = await session.scalar(
             select(func.count()).where(
                 AuditEvent.action.in_(["lone_work.approve", "lone_work.reject"])
@@ -220,7 +221,7 @@ async def test_risky_work_without_mitigation_is_blocked_with_the_rule(bot: BotUn
         kept["task"] == "Destillation af opløsningsmidler" and kept["hazards"] == "chemicals,gases"
     )
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         assert await session.scalar(select(func.count()).select_from(LoneWorkRequest)) == 0
 
 
@@ -366,7 +367,7 @@ async def test_cancel_in_the_form_saves_nothing(bot: BotUnderTest, lang_user: Us
     )
     assert "lone-work request" in stopped[0].text or "anmodning om alenearbejde" in stopped[0].text
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         assert await session.scalar(select(func.count()).select_from(LoneWorkRequest)) == 0
 
 
@@ -414,5 +415,5 @@ async def test_the_form_asks_who_the_requester_is_and_under_18_is_the_university
     (minor,) = await bot.submit(MAJA, form(kemi, adult="false"))
     assert "Efter universitetets regler må personer under 18 år ikke" in minor.card_text()
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         assert await session.scalar(select(func.count()).select_from(LoneWorkRequest)) == 0

@@ -13,6 +13,7 @@ from domain.i18n import COPENHAGEN
 from storage.models import AuditEvent, Person, Unit
 from storage.near_miss_models import NearMissAction, NearMissReport
 from tests.support.card_nodes import walk
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.near_miss import (
     AMK,
     AMK2,
@@ -50,7 +51,7 @@ def _card(reply: Reply) -> dict[str, Any]:
 
 async def _audit(bot: BotUnderTest, action: str) -> list[AuditEvent]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return list(
             (await session.scalars(select(AuditEvent).where(AuditEvent.action == action))).all()
         )
@@ -58,7 +59,7 @@ async def _audit(bot: BotUnderTest, action: str) -> list[AuditEvent]:
 
 async def _person_id(bot: BotUnderTest, user: User) -> int:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return int(
             (await session.scalars(select(Person.id).where(Person.aad_object_id == user.aad))).one()
         )
@@ -126,7 +127,7 @@ async def test_a_unit_renamed_or_closed_shows_so_in_the_next_form(bot: BotUnderT
     before = unit_titles(await bot.say(REPORTER, "nærved"))
     await bot.say(REPORTER, "annullér")
     renamed, closed = sorted(before)[:2]
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         units = {unit.name: unit for unit in (await session.scalars(select(Unit))).all()}
         units[renamed].name = "Omdøbt Enhed"
         units[closed].active = False
@@ -509,7 +510,7 @@ async def test_actions_then_close_with_conclusion_tells_the_reporter(bot: BotUnd
 async def test_the_list_shows_open_reports_to_amk_and_secretariat_only(bot: BotUnderTest) -> None:
     kemi = await setup(bot, secretariat=(SECRETARIAT,))
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         fysik = (await session.scalars(select(Unit.id).where(Unit.name == "Fysik"))).one()
     await report(bot, REPORTER, kemi)
     await report(bot, REPORTER, fysik, description="Cykel på tværs af gangen ved auditoriet.")
@@ -577,7 +578,7 @@ async def test_the_submit_fallback_works_like_the_invoke(bot: BotUnderTest) -> N
     assert "Du har kvitteret" in reply[-1].card_text()
     assert await _status(bot) == "acknowledged"
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         assert await session.scalar(select(func.count()).select_from(NearMissAction)) == 0
         assert await session.scalar(select(func.count()).select_from(NearMissReport)) == 1
     assert json.dumps(reply[-1].card)

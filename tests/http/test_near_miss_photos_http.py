@@ -19,6 +19,7 @@ from storage import near_miss_photos
 from storage.models import AuditEvent, DialogStateRow
 from storage.near_miss_models import NearMissPhoto
 from tests.support.card_nodes import walk
+from tests.support.databases import orm_session
 from tests.support.fake_connector import Sent
 from tests.support.near_miss import AMK, OUTSIDER, REPORTER, form, reports, setup, to
 from tests.support.photos import (
@@ -58,13 +59,13 @@ def _text(sent: list[Sent]) -> str:
 
 async def _photos(bot: BotUnderTest) -> list[NearMissPhoto]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return list((await session.scalars(select(NearMissPhoto).order_by(NearMissPhoto.id))).all())
 
 
 async def _audit(bot: BotUnderTest, action: str) -> list[AuditEvent]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         found = await session.scalars(select(AuditEvent).where(AuditEvent.action == action))
         return list(found.all())
 
@@ -141,7 +142,7 @@ async def test_an_anonymous_reports_photo_keeps_nothing_that_leads_back_to_the_r
     (event,) = (await _audit(bot, "near_miss.report"))[before:]
     assert event.actor == "anonymous"
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         states = (await session.scalars(select(DialogStateRow.data))).all()
     assert not any("photo_key" in state for state in states)
     assert await _audit(bot, "near_miss.photo.add") == []
@@ -222,13 +223,14 @@ async def test_a_photo_stored_too_large_before_scaling_is_shown_scaled_down(
     kemi = await setup(bot)
     await bot.say(REPORTER, "nærved")
     await bot.submit(REPORTER, form(kemi))
+    assert bot.runtime is not None
+    await bot.runtime.background.drain()  # the AMK's card about the new report is sent
     (report,) = await reports(bot)
     old = strip_metadata(phone_photo())  # as photos were stored before they were scaled down
     assert old is not None and len(old.data) > INLINE_BYTES
-    assert bot.runtime is not None
-    async with bot.runtime.db.transaction() as session:
+    async with bot.runtime.db.writing() as connection:
         await near_miss_photos.add(
-            session, data=old.data, content_type=old.content_type, now=NOW, report_id=report.id
+            connection, data=old.data, content_type=old.content_type, now=NOW, report_id=report.id
         )
     shown = await bot.submit(AMK, {"action": SHOW_PHOTOS, "report_id": report.id})
     assert "for stort til at blive vist" not in _text(shown)

@@ -16,7 +16,9 @@ from domain.near_miss_forms import ActionForm, NearMissForm
 from domain.org import Role
 from services.near_miss_export import export_year
 from storage import near_miss, near_miss_follow_up, org
+from storage.audit import audited
 from storage.db import Database
+from tests.support.databases import orm_transaction
 
 HEADERS = [
     "Nummer",
@@ -64,21 +66,22 @@ def _form(unit_id: int, **changes: Any) -> NearMissForm:
 
 async def _fill(db: Database) -> None:
     """2026: a named report (acknowledged, one action, closed), an anonymous one; 2025: one."""
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         units = {u.name: u for u in await org.list_units(session)}
         amk = await org.upsert_person(session, aad_object_id=None, upn="amk@uni.dk", name="Per AMK")
         mette = await org.upsert_person(
             session, aad_object_id=None, upn="mette@uni.dk", name="Mette Hansen"
         )
         await org.assign_role(session, actor="test", unit=units["Kemi"], person=amk, role=Role.AMK)
+    async with audited(db) as connection:
         named, _ = await near_miss.submit(
-            session,
+            connection,
             _form(units["Kemi"].id),
             reporter_id=mette.id,
             now=datetime(2026, 2, 10, 9, 30, tzinfo=UTC),
         )
         await near_miss.submit(
-            session,
+            connection,
             _form(
                 units["Fysik"].id,
                 anonymous=True,
@@ -91,19 +94,19 @@ async def _fill(db: Database) -> None:
             now=datetime(2026, 5, 4, 12, 0, tzinfo=UTC),
         )
         await near_miss.submit(
-            session,
+            connection,
             _form(units["Kemi"].id, occurred_date="2025-12-01"),
             reporter_id=mette.id,
             now=datetime(2025, 12, 1, 12, 0, tzinfo=UTC),
         )
         named_id = named.id
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         await near_miss_follow_up.acknowledge(
-            session, named_id, actor_id=amk.id, now=datetime(2026, 2, 10, 15, 30, tzinfo=UTC)
+            connection, named_id, actor_id=amk.id, now=datetime(2026, 2, 10, 15, 30, tzinfo=UTC)
         )
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         outcome = await near_miss_follow_up.add_action(
-            session,
+            connection,
             named_id,
             actor_id=amk.id,
             form=ActionForm(
@@ -115,13 +118,13 @@ async def _fill(db: Database) -> None:
         )
         assert outcome.action is not None
         action_id = outcome.action.id
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         await near_miss_follow_up.complete_action(
-            session, action_id, actor_id=mette.id, now=datetime(2026, 2, 18, 10, 0, tzinfo=UTC)
+            connection, action_id, actor_id=mette.id, now=datetime(2026, 2, 18, 10, 0, tzinfo=UTC)
         )
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         await near_miss_follow_up.close(
-            session,
+            connection,
             named_id,
             actor_id=amk.id,
             conclusion="Pladsen er afmærket med gul tape.",

@@ -16,6 +16,7 @@ from storage import conversations, org
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import JobRun, Unit
 from tests.http.test_lone_work_http import LISE, MAJA, form
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.fake_connector import Sent, status, taken_unanswered
 from tests.support.teams import BotUnderTest, User, make_user
 
@@ -32,7 +33,7 @@ async def _kemi(
         "leader": [{"upn": user.upn, "aad_object_id": user.aad} for user in leaders],
         "amk": [{"upn": AMALIE.upn, "aad_object_id": AMALIE.aad}],
     }
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         await org.import_org(session, OrgFile.model_validate({"units": [unit]}), actor="test")
         kemi = (await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one()
     for user in chats:
@@ -75,7 +76,7 @@ def _status_cards(bot: BotUnderTest) -> list[Sent]:
 
 async def _kept(bot: BotUnderTest) -> list[str]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return list(
             (await session.scalars(select(JobRun.key).where(JobRun.key.like("redeliver:%")))).all()
         )
@@ -93,7 +94,7 @@ def _dies_after_answering(bot: BotUnderTest) -> None:
 
 async def _only_request_id(bot: BotUnderTest) -> int:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return int((await session.scalars(select(LoneWorkRequest.id))).one())
 
 

@@ -25,6 +25,7 @@ from storage.models import ConversationRef, Person
 from storage.near_miss_models import NearMissAction, NearMissReport
 from storage.schema import metadata
 from tests.support.card_nodes import walk
+from tests.support.databases import orm_session
 from tests.support.fake_connector import Sent
 from tests.support.near_miss import AMK, OWNER, REPORTER, form, report, reports, setup, to
 from tests.support.teams import BotUnderTest, User
@@ -76,7 +77,7 @@ async def traces(bot: BotUnderTest, user: User) -> list[str]:
     """Every place that names `user` or links a near-miss report to them, beyond the rows
     that exist because they talked to the bot."""
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         me = (await session.scalars(select(Person).where(Person.aad_object_id == user.aad))).one()
         my_chats = set(
             (
@@ -176,7 +177,7 @@ async def _follow_up(bot: BotUnderTest, report_id: int) -> None:
 
 async def _action_id(bot: BotUnderTest) -> int:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return int((await session.scalars(select(NearMissAction.id))).one())
 
 
@@ -205,7 +206,7 @@ async def test_an_anonymous_report_leaves_no_trace_of_its_reporter(
     assert await traces(bot, REPORTER) == []
 
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         report_row = (await session.scalars(select(NearMissReport))).one()
     assert report_row.reporter_id is None
 
@@ -263,7 +264,7 @@ async def test_an_abandoned_form_is_gone_from_the_state_once_sent(bot: BotUnderT
 
 async def _own_rows(bot: BotUnderTest, user: User) -> tuple[Person, ConversationRef]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         person = (
             await session.scalars(select(Person).where(Person.aad_object_id == user.aad))
         ).one()

@@ -11,6 +11,7 @@ from domain.i18n import COPENHAGEN
 from services.near_miss import NearMissReminders
 from storage import jobs
 from storage.near_miss_models import NearMissAction
+from tests.support.databases import orm_session
 from tests.support.near_miss import AMK, OWNER, REPORTER, report, reports, setup, to
 from tests.support.teams import BotUnderTest
 
@@ -41,7 +42,7 @@ async def _with_action(bot: BotUnderTest, owner: str = OWNER.upn, due: date = DU
     assert bot.runtime is not None
     await bot.runtime.background.drain()
     bot.connector.clear()
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return int((await session.scalars(select(NearMissAction.id))).one())
 
 
@@ -72,7 +73,7 @@ async def test_the_owner_is_reminded_once_on_the_due_date(bot: BotUnderTest) -> 
     assert len(reminders) == 1
     assert "Sæt spejl op ved rampen" in reminders[0]
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         action = await session.get(NearMissAction, action_id)
     assert action is not None and action.reminded_at is not None
     claim = await jobs.status_of(bot.runtime.db, f"near_miss:reminder:action:{action_id}")
@@ -82,7 +83,7 @@ async def test_the_owner_is_reminded_once_on_the_due_date(bot: BotUnderTest) -> 
 async def test_an_action_done_in_time_is_not_reminded(bot: BotUnderTest) -> None:
     action_id = await _with_action(bot)
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         report_id = (await session.get(NearMissAction, action_id)).report_id  # type: ignore[union-attr]
     done = await bot.invoke(
         OWNER, "near_miss.action.done", {"report_id": report_id, "action_id": action_id}

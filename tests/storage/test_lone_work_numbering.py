@@ -15,11 +15,13 @@ from sqlalchemy.engine import Connection
 
 from domain.lone_work import LoneWorkForm
 from storage import lone_work, org
+from storage.audit import audited
 from storage.db import Database, alembic_config
 from storage.lone_work_models import LoneWorkCounter, LoneWorkRequest
 from storage.models import Unit
 from tests.conftest import DatabaseTarget
 from tests.domain.test_lone_work_domain import values
+from tests.support.databases import orm_session, orm_transaction
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
@@ -32,7 +34,7 @@ class People:
 
 async def _people(db: Database) -> People:
     found = People()
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         found.unit = (await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one()
         maja = await org.upsert_person(session, aad_object_id=None, upn="maja@uni.dk", name="Maja")
         lise = await org.upsert_person(session, aad_object_id=None, upn="lise@uni.dk", name="Lise")
@@ -42,9 +44,9 @@ async def _people(db: Database) -> People:
 
 async def _submit(db: Database, people: People, now: datetime = NOW) -> str:
     form = LoneWorkForm.model_validate(values(unit_id=str(people.unit)))
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         request = await lone_work.submit(
-            session, form, requester_id=people.requester, approver_id=people.approver, now=now
+            connection, form, requester_id=people.requester, approver_id=people.approver, now=now
         )
         return request.number
 
@@ -82,7 +84,7 @@ def _old_values(people: People, number: str) -> dict[str, Any]:
 
 
 async def _counters(db: Database) -> dict[int, int]:
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         rows = await session.scalars(select(LoneWorkCounter))
         return {row.year: row.last_number for row in rows}
 
@@ -104,7 +106,7 @@ async def test_the_year_is_the_year_in_copenhagen(db: Database) -> None:
 async def test_numbers_continue_after_the_highest_one_the_year_has(db: Database) -> None:
     """Requests stored without the counter (e.g. imported) are not numbered again."""
     people = await _people(db)
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         session.add_all([_old_row(people, "AL-2026-0003"), _old_row(people, "AL-2026-0004")])
     assert await _submit(db, people) == "AL-2026-0005"
     assert await _submit(db, people) == "AL-2026-0006"
@@ -124,14 +126,14 @@ async def test_a_rolled_back_submit_gives_its_number_back(db: Database) -> None:
     assert await _submit(db, people) == "AL-2026-0001"
     form = LoneWorkForm.model_validate(values(unit_id=str(people.unit)))
     with pytest.raises(RuntimeError, match="after numbering"):
-        async with db.transaction() as session:
+        async with audited(db) as connection:
             request = await lone_work.submit(
-                session, form, requester_id=people.requester, approver_id=None, now=NOW
+                connection, form, requester_id=people.requester, approver_id=None, now=NOW
             )
             assert request.number == "AL-2026-0002"
             raise RuntimeError("after numbering")
     assert await _submit(db, people) == "AL-2026-0002"
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         stored = (await session.scalars(select(LoneWorkRequest.number))).all()
     assert sorted(stored) == ["AL-2026-0001", "AL-2026-0002"]
 
@@ -148,12 +150,12 @@ async def test_the_migration_continues_each_year_after_its_highest_number(
         # Units and people through today's code (it audits them), then back to 0007 for the
         # requests numbered before the counter existed.
         await db.upgrade()
-        async with db.transaction() as session:
+        async with orm_transaction(db) as session:
             await org.seed_units(session)
         people = await _people(db)
         async with db.engine.begin() as connection:
             await connection.run_sync(_downgrade_to, "0007")
-        async with db.transaction() as session:
+        async with orm_transaction(db) as session:
             old = ["AL-2025-0001", "AL-2025-0002", "AL-2025-0017", "AL-2026-0001", "AL-2026-0002"]
             # Only the columns revision 0007 has (the model has columns added since).
             await session.execute(

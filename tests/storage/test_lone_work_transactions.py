@@ -10,6 +10,7 @@ from sqlalchemy import select
 from services.lone_work_jobs import LoneWorkExpiry
 from storage.lone_work_models import LoneWorkRequest
 from tests.http.test_lone_work_http import LISE, MAJA, _request, _setup, form
+from tests.support.databases import orm_session
 from tests.support.teams import BotUnderTest, make_user
 from tests.support.transaction_log import recorded
 
@@ -19,7 +20,7 @@ PEOPLE_BY_ID = r"FROM person WHERE person\.id IN"
 
 async def _requests(bot: BotUnderTest) -> list[LoneWorkRequest]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return list((await session.scalars(select(LoneWorkRequest))).all())
 
 

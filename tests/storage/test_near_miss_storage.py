@@ -14,9 +14,11 @@ from domain.near_miss_forms import ActionForm, NearMissForm
 from domain.numbering import year_bounds
 from domain.org import Role
 from storage import audit, near_miss, near_miss_follow_up, near_miss_lists, org
+from storage.audit import audited
 from storage.db import Database
 from storage.models import AuditEvent, Person, Unit
 from storage.near_miss_models import NearMissAction, NearMissCounter, NearMissReport
+from tests.support.databases import orm_session, orm_transaction
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -54,7 +56,7 @@ class Org:
 
 async def _org(db: Database) -> Org:
     found = Org()
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         units = {u.name: u for u in await org.list_units(session)}
         found.kemi, found.fysik = units["Kemi"].id, units["Fysik"].id
         people: dict[str, Person] = {}
@@ -81,22 +83,22 @@ async def _org(db: Database) -> Org:
 async def _submit(
     db: Database, form: NearMissForm, reporter: int | None, now: datetime = T0
 ) -> int:
-    async with db.transaction() as session:
-        report, created = await near_miss.submit(session, form, reporter_id=reporter, now=now)
+    async with audited(db) as connection:
+        report, created = await near_miss.submit(connection, form, reporter_id=reporter, now=now)
         assert created
         return report.id
 
 
 async def _actions(db: Database, action: str) -> list[AuditEvent]:
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         return list(
             (await session.scalars(select(AuditEvent).where(AuditEvent.action == action))).all()
         )
 
 
-async def _report(db: Database, report_id: int) -> NearMissReport:
-    async with db.sessions() as session:
-        found = await near_miss.get(session, report_id)
+async def _report(db: Database, report_id: int) -> near_miss.ReportRow:
+    async with db.reading() as connection:
+        found = await near_miss.get(connection, report_id)
     assert found is not None
     return found
 
@@ -139,7 +141,7 @@ async def test_numbers_are_per_year_in_copenhagen_time(db: Database) -> None:
 
 
 async def _all(db: Database) -> list[NearMissReport]:
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         return list(
             (await session.scalars(select(NearMissReport).order_by(NearMissReport.id))).all()
         )
@@ -150,20 +152,20 @@ async def test_concurrent_reports_get_unique_consecutive_numbers(db: Database) -
     await asyncio.gather(*(_submit(db, _form(people.kemi), None) for _ in range(12)))
     numbers = sorted(r.number for r in await _all(db))
     assert numbers == [f"NM-2026-{n:04d}" for n in range(1, 13)]
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         counter = await session.get(NearMissCounter, 2026)
     assert counter is not None and counter.last_number == 12
 
 
 async def test_the_same_submission_is_stored_once(db: Database) -> None:
     people = await _org(db)
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         first, created = await near_miss.submit(
-            session, _form(people.kemi), reporter_id=None, now=T0, submission_key="a" * 32
+            connection, _form(people.kemi), reporter_id=None, now=T0, submission_key="a" * 32
         )
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         again, created_again = await near_miss.submit(
-            session, _form(people.kemi), reporter_id=None, now=T0, submission_key="a" * 32
+            connection, _form(people.kemi), reporter_id=None, now=T0, submission_key="a" * 32
         )
     assert created and not created_again and again.id == first.id
     assert len(await _all(db)) == 1
@@ -171,10 +173,11 @@ async def test_the_same_submission_is_stored_once(db: Database) -> None:
 
 async def test_a_unit_without_amk_is_followed_up_by_the_secretariat(db: Database) -> None:
     people = await _org(db)
-    async with db.sessions() as session:
-        kemi = [p.id for p in await near_miss.follow_up_people(session, people.kemi)]
+    async with orm_session(db) as session:
         units = {u.name: u.id for u in await org.list_units(session)}
-        aqua = [p.id for p in await near_miss.follow_up_people(session, units["Aqua"])]
+    async with db.reading() as connection:
+        kemi = [p.id for p in await near_miss.follow_up_people(connection, people.kemi)]
+        aqua = [p.id for p in await near_miss.follow_up_people(connection, units["Aqua"])]
     assert kemi == [people.amk, people.amk2]
     assert aqua == [people.secretariat]
 
@@ -185,14 +188,15 @@ async def test_a_new_report_goes_to_each_amk_and_never_names_an_anonymous_report
     people = await _org(db)
     named = await _submit(db, _form(people.kemi), people.reporter)
     anonymous = await _submit(db, _form(people.kemi, anonymous=True), people.reporter)
-    async with db.sessions() as session:
-        named_found = await near_miss.announcement(session, named)
-        anonymous_found = await near_miss.announcement(session, anonymous)
+    async with db.reading() as connection:
+        named_found = await near_miss.announcement(connection, named)
+        anonymous_found = await near_miss.announcement(connection, anonymous)
+    async with orm_session(db) as session:
         units = {u.name: u.id for u in await org.list_units(session)}
     aqua = await _submit(db, _form(units["Aqua"]), None)
-    async with db.sessions() as session:
-        aqua_found = await near_miss.announcement(session, aqua)
-        assert await near_miss.announcement(session, 999_999) is None
+    async with db.reading() as connection:
+        aqua_found = await near_miss.announcement(connection, aqua)
+        assert await near_miss.announcement(connection, 999_999) is None
     assert named_found is not None and anonymous_found is not None and aqua_found is not None
     context, recipients = named_found
     assert recipients == [people.amk, people.amk2]
@@ -213,9 +217,9 @@ async def test_a_submission_answers_with_the_report_as_it_was_stored(db: Databas
     people = await _org(db)
     for anonymous, key in ((False, "b" * 32), (True, "c" * 32)):
         form = _form(people.kemi, anonymous=anonymous, room="2.14", photo_url="https://x.dk/p")
-        async with db.transaction() as session:
+        async with audited(db) as connection:
             stored, created = await near_miss.submit(
-                session, form, reporter_id=people.reporter, now=T0, submission_key=key
+                connection, form, reporter_id=people.reporter, now=T0, submission_key=key
             )
         async with db.reading() as connection:
             read_back = await near_miss.stored_by_submission(connection, key)
@@ -228,7 +232,7 @@ async def test_a_new_reports_announcement_is_its_full_context(db: Database) -> N
     """The announcement's one statement sees the report, its recipients and its named
     reporter as the follow-up's full context does, whoever holds which roles."""
     people = await _org(db)
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         units = {u.name: u for u in await org.list_units(session)}
         persons = {p.id: p for p in (await session.scalars(select(Person))).all()}
         # The reporter is also secretariat; an AMK of Kemi is also secretariat.
@@ -249,9 +253,9 @@ async def test_a_new_reports_announcement_is_its_full_context(db: Database) -> N
     ]
     for unit_id, anonymous, reporter in cases:
         report_id = await _submit(db, _form(unit_id, anonymous=anonymous), reporter)
-        async with db.sessions() as session:
-            found = await near_miss.announcement(session, report_id)
-            full = await near_miss.context(session, report_id)
+        async with db.reading() as connection:
+            found = await near_miss.announcement(connection, report_id)
+            full = await near_miss.context(connection, report_id)
         assert found is not None and full is not None
         context, recipients = found
         assert context == full, (unit_id, anonymous, reporter)
@@ -260,16 +264,16 @@ async def test_a_new_reports_announcement_is_its_full_context(db: Database) -> N
 
 
 async def _followers(db: Database, unit_id: int) -> list[int]:
-    async with db.sessions() as session:
-        return [person.id for person in await near_miss.follow_up_people(session, unit_id)]
+    async with db.reading() as connection:
+        return [person.id for person in await near_miss.follow_up_people(connection, unit_id)]
 
 
 # -- follow-up ---------------------------------------------------------------------------------
 
 
 async def _do(db: Database, call: Any, *args: Any, **kwargs: Any) -> near_miss_follow_up.Outcome:
-    async with db.transaction() as session:
-        outcome: near_miss_follow_up.Outcome = await call(session, *args, **kwargs)
+    async with audited(db) as connection:
+        outcome: near_miss_follow_up.Outcome = await call(connection, *args, **kwargs)
         return outcome
 
 
@@ -337,7 +341,7 @@ async def test_the_whole_follow_up_with_an_audit_event_for_each_step(db: Databas
     report = await _report(db, report_id)
     assert report.status == "closed" and report.closed_by_id == people.amk2
     assert report.conclusion == "Zonen er afmærket, og truckførerne er orienteret."
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         actions = (
             await session.scalars(
                 select(AuditEvent.action)
@@ -447,10 +451,10 @@ async def test_the_open_list_per_role(db: Database) -> None:
         conclusion="Ingen tiltag nødvendige.",
         now=T0,
     )
-    async with db.sessions() as session:
-        amk = await near_miss_lists.open_reports_for(session, people.amk)
-        secretariat = await near_miss_lists.open_reports_for(session, people.secretariat)
-        nobody = await near_miss_lists.open_reports_for(session, people.reporter)
+    async with db.reading() as connection:
+        amk = await near_miss_lists.open_reports_for(connection, people.amk)
+        secretariat = await near_miss_lists.open_reports_for(connection, people.secretariat)
+        nobody = await near_miss_lists.open_reports_for(connection, people.reporter)
     assert amk is not None and [r.id for r in amk.reports] == [kemi_open]
     assert amk.units == ["Kemi"]
     assert secretariat is not None and secretariat.units is None
@@ -471,13 +475,18 @@ async def test_reminders_come_due_at_eight_on_the_due_date(db: Database) -> None
     assert added.action is not None
     before = datetime(2026, 3, 10, 6, 59, tzinfo=UTC)  # 07:59 in Copenhagen
     at = datetime(2026, 3, 10, 7, 0, tzinfo=UTC)
-    async with db.sessions() as session:
-        assert await near_miss_lists.due_reminders(session, before) == []
-        assert [a.id for a in await near_miss_lists.due_reminders(session, at)] == [added.action.id]
-    async with db.transaction() as session:
-        await near_miss_lists.mark_reminded(session, added.action.id, at)
-    async with db.sessions() as session:
-        assert await near_miss_lists.due_reminders(session, at + timedelta(days=3)) == []
+    async with db.reading() as connection:
+        assert await near_miss_lists.due_reminders(connection, before) == []
+        due = await near_miss_lists.due_reminders(connection, at)
+        assert [a.id for a in due] == [added.action.id]
+    async with audited(db) as connection:
+        await near_miss_lists.mark_reminded(connection, added.action.id, at)
+    async with audited(db) as connection:
+        await near_miss_lists.mark_reminded(connection, added.action.id, at + timedelta(hours=1))
+    async with db.reading() as connection:
+        assert await near_miss_lists.due_reminders(connection, at + timedelta(days=3)) == []
+    assert len(await _actions(db, "near_miss.action.remind")) == 1
+    async with orm_session(db) as session:
         action = await session.get(NearMissAction, added.action.id)
     assert action is not None and action.reminded_at == at
 
@@ -545,9 +554,9 @@ async def test_statistics_count_everything_and_give_median_times(db: Database) -
         now=datetime(2026, 2, 6, tzinfo=UTC),
     )
     start, end = year_bounds(2026)
-    async with db.sessions() as session:
+    async with db.reading() as connection:
         stats = await near_miss_lists.statistics(
-            session, start, end, now=datetime(2026, 6, 1, tzinfo=UTC)
+            connection, start, end, now=datetime(2026, 6, 1, tzinfo=UTC)
         )
     assert stats.total == 4 and stats.anonymous == 1 and stats.injuries == 1
     assert stats.by_unit == {"Fysik": 1, "Kemi": 3}
@@ -566,8 +575,8 @@ async def test_statistics_count_everything_and_give_median_times(db: Database) -
     assert stats.median_to_acknowledge == timedelta(hours=4)  # of 2 h, 4 h and 24 h
     assert stats.median_to_close == timedelta(days=10)
     assert stats.open_actions == 1 and stats.overdue_actions == 1
-    async with db.sessions() as session:
-        register = await near_miss_lists.reports_between(session, start, end)
+    async with db.reading() as connection:
+        register = await near_miss_lists.reports_between(connection, start, end)
     assert [r.number for r in register] == [
         "NM-2026-0001",
         "NM-2026-0002",
@@ -582,12 +591,12 @@ async def test_deleting_a_unit_with_reports_is_refused(db: Database) -> None:
     """Reports are documentation: their unit cannot silently disappear under them."""
     people = await _org(db)
     await _submit(db, _form(people.kemi), None)
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         count = await session.scalar(select(func.count()).select_from(NearMissReport))
         unit = await session.get(Unit, people.kemi)
     assert count == 1 and unit is not None
     try:
-        async with db.transaction() as session:
+        async with orm_transaction(db) as session:
             await session.delete(await session.get(Unit, people.kemi))
     except Exception as error:  # IntegrityError from either database
         assert "foreign key" in str(error).lower() or "constraint" in str(error).lower()

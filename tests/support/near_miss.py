@@ -14,6 +14,7 @@ from storage import org
 from storage.models import Unit
 from storage.near_miss_models import NearMissReport
 from tests.support.card_nodes import walk
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.fake_connector import Sent
 from tests.support.teams import BotUnderTest, User, make_user
 
@@ -45,7 +46,7 @@ async def setup(
             "secretariat": [person(user) for user in secretariat],
         }
     )
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         await org.import_org(session, org_file, actor="test")
         kemi = (await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one()
     for user in {*amks, *secretariat, *chats}:
@@ -93,7 +94,7 @@ async def report(bot: BotUnderTest, user: User, unit_id: int, **changes: Any) ->
 
 async def reports(bot: BotUnderTest) -> list[NearMissReport]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return list(
             (await session.scalars(select(NearMissReport).order_by(NearMissReport.id))).all()
         )
