@@ -1315,8 +1315,8 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
             size = 0
             for _ in range(args.repeat):
                 began, began_cpu = time.perf_counter(), time.process_time()
-                async with db.sessions() as session:
-                    subscription, _ref = (await active_subscriptions(session))[0]
+                async with db.reading() as connection:
+                    subscription, _ref = (await active_subscriptions(connection))[0]
                     units = frozenset(subscription.unit_ids) if subscription.unit_ids else None
                     scope = scope_for(
                         iso_week(now),
@@ -1325,7 +1325,7 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
                         dialogue_interval_years=WellbeingSettings().dialogue_interval_years,
                         precursor_deadline="06-15",
                     )
-                    content = await compose(session, scope)
+                    content = await compose(connection, scope)
                 card = digest_card(
                     Lang(subscription.lang),
                     content,

@@ -90,7 +90,7 @@ class DigestPoster:
         self, subscription: SubscriptionRow, week: str, now: datetime, *, full: bool = False
     ) -> DigestContent:
         units = frozenset(subscription.unit_ids) if subscription.unit_ids else None
-        async with self.db.sessions() as session:
+        async with self.db.reading() as connection:
             scope = scope_for(
                 week,
                 now,
@@ -99,7 +99,7 @@ class DigestPoster:
                 dialogue_interval_years=self.settings.wellbeing.dialogue_interval_years,
                 precursor_deadline=self.settings.precursor_deadline,
             )
-            return await compose(session, scope)
+            return await compose(connection, scope)
 
     def card_for(self, subscription: SubscriptionRow, content: DigestContent) -> Card:
         return digest_card(

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from domain.digest import Bar, DigestContent, Line, Scope, Section, count_line, names_line
 from domain.documentation import Status
 from domain.i18n import COPENHAGEN
@@ -29,16 +27,19 @@ from storage import (
     work_accident_digest,
 )
 from storage import digest as digest_store
+from storage.db import HotConnection
 
-SectionBuilder = Callable[[AsyncSession, Scope, dict[int, str]], Awaitable[Section]]
-"""A flow's section: the session, the scope, and every unit's name by id."""
+SectionBuilder = Callable[[HotConnection, Scope, dict[int, str]], Awaitable[Section]]
+"""A flow's section: the connection, the scope, and every unit's name by id."""
 
 AMD_REMINDER_FROM_MONTH = 11
 
 
-async def near_miss_section(session: AsyncSession, scope: Scope, names: dict[int, str]) -> Section:
+async def near_miss_section(
+    connection: HotConnection, scope: Scope, names: dict[int, str]
+) -> Section:
     """New and serious reports of the week, reports open over 30 days, a chart by category."""
-    counts = await near_miss_digest.digest_counts(await session.connection(), scope)
+    counts = await near_miss_digest.digest_counts(connection, scope)
     chart = [
         Bar(label=category.value, label_key=f"near_miss.category.{category.value}", value=count)
         for category in Category
@@ -58,11 +59,11 @@ async def near_miss_section(session: AsyncSession, scope: Scope, names: dict[int
 
 
 async def work_accident_section(
-    session: AsyncSession, scope: Scope, names: dict[int, str]
+    connection: HotConnection, scope: Scope, names: dict[int, str]
 ) -> Section:
     """Accidents reported in the week, EASY reports due within a week, and overdue ones;
     counts only, and no psychological accident of a unit with fewer than three that year."""
-    counts = await work_accident_digest.digest_counts(await session.connection(), scope)
+    counts = await work_accident_digest.digest_counts(connection, scope)
     return Section(
         flow="work_accident",
         title_key="work_accident.digest.title",
@@ -76,9 +77,11 @@ async def work_accident_section(
     )
 
 
-async def lone_work_section(session: AsyncSession, scope: Scope, names: dict[int, str]) -> Section:
+async def lone_work_section(
+    connection: HotConnection, scope: Scope, names: dict[int, str]
+) -> Section:
     """Requests waiting too long for a decision, risky work approved for next week."""
-    counts = await lone_work_digest.digest_counts(await session.connection(), scope)
+    counts = await lone_work_digest.digest_counts(connection, scope)
     return Section(
         flow="lone_work",
         title_key="digest.lone_work.title",
@@ -89,7 +92,9 @@ async def lone_work_section(session: AsyncSession, scope: Scope, names: dict[int
     )
 
 
-async def wellbeing_section(session: AsyncSession, scope: Scope, names: dict[int, str]) -> Section:
+async def wellbeing_section(
+    connection: HotConnection, scope: Scope, names: dict[int, str]
+) -> Section:
     """Overdue action-plan items per unit, units whose well-being dialogue is due, and (from
     November, and in January for the year before) units without the year's annual
     work-environment discussion."""
@@ -101,14 +106,14 @@ async def wellbeing_section(session: AsyncSession, scope: Scope, names: dict[int
     overdue = {
         unit_id: count
         for unit_id, count in (
-            await wellbeing_counts.overdue_counts_by_unit(session, today)
+            await wellbeing_counts.overdue_counts_by_unit(connection, today)
         ).items()
         if wanted(unit_id)
     }
     due = [
         status.unit
         for status in await wellbeing_counts.dialogues_due(
-            session, today, scope.dialogue_interval_years
+            connection, today, scope.dialogue_interval_years
         )
         if wanted(status.unit_id)
     ]
@@ -120,7 +125,7 @@ async def wellbeing_section(session: AsyncSession, scope: Scope, names: dict[int
     if today.month >= AMD_REMINDER_FROM_MONTH or today.month == 1:
         missing = [
             unit.name
-            for unit in await wellbeing_counts.units_without_amd(session, year)
+            for unit in await wellbeing_counts.units_without_amd(connection, year)
             if wanted(unit.id)
         ]
         lines += [
@@ -130,12 +135,14 @@ async def wellbeing_section(session: AsyncSession, scope: Scope, names: dict[int
     return Section(flow="wellbeing", title_key="wellbeing.digest.title", lines=lines)
 
 
-async def precursors_section(session: AsyncSession, scope: Scope, names: dict[int, str]) -> Section:
+async def precursors_section(
+    connection: HotConnection, scope: Scope, names: dict[int, str]
+) -> Section:
     """From 90 days before the registration deadline to 30 days after it: the units that
     have not registered."""
     today = scope.now.astimezone(COPENHAGEN).date()
     status = await precursor_registrations.deadline_status(
-        await session.connection(), today=today, deadline=scope.precursor_deadline
+        connection, today=today, deadline=scope.precursor_deadline
     )
     if not -30 <= status.days_left <= 90:
         return Section(flow="precursors", title_key="digest.precursors.title")
@@ -163,7 +170,7 @@ async def precursors_section(session: AsyncSession, scope: Scope, names: dict[in
 
 
 async def documentation_section(
-    session: AsyncSession, scope: Scope, names: dict[int, str]
+    connection: HotConnection, scope: Scope, names: dict[int, str]
 ) -> Section:
     """Per duty, the units where it is overdue (a duty kept per subject counts its subjects),
     per unit how many duties fall due within 14 days
@@ -173,9 +180,9 @@ async def documentation_section(
     substantially."""
     today = scope.now.astimezone(COPENHAGEN).date()
     unit_ids = [unit_id for unit_id in names if scope.unit_ids is None or unit_id in scope.unit_ids]
-    active = {unit.id for unit in await org.list_units(session)}
+    active = {unit.id for unit in await org.list_units(connection)}
     unit_ids = [unit_id for unit_id in unit_ids if unit_id in active]
-    met = await documentation.last_met(session, unit_ids)
+    met = await documentation.last_met(connection, unit_ids)
     catalogue = documentation.duties()
     overdue: dict[str, dict[int, int]] = {duty.key: {} for duty in catalogue.duties}
     soon: dict[int, int] = {}
@@ -186,13 +193,13 @@ async def documentation_section(
                 by_unit[unit_id] = by_unit.get(unit_id, 0) + 1
             elif item.due_on is not None and 0 <= (item.due_on - today).days <= 14:
                 soon[unit_id] = soon.get(unit_id, 0) + 1
-    trained = await training.unit_counts_of(session, unit_ids, today=today, now=scope.now)
+    trained = await training.unit_counts_of(connection, unit_ids, today=today, now=scope.now)
     untrained = {
         unit_id: counts.approvals_untrained
         for unit_id, counts in trained.items()
         if counts.approvals_untrained
     }
-    review = {unit_id: 1 for unit_id in await amo.to_review(session, unit_ids)}
+    review = {unit_id: 1 for unit_id in await amo.to_review(connection, unit_ids)}
     return Section(
         flow="documentation",
         title_key="digest.documentation.title",
@@ -226,12 +233,12 @@ SECTIONS: list[SectionBuilder] = [
 ]
 
 
-async def compose(session: AsyncSession, scope: Scope) -> DigestContent:
+async def compose(connection: HotConnection, scope: Scope) -> DigestContent:
     """The digest for `scope`: every flow's section (empty ones are skipped by the card)."""
-    names = {unit.id: unit.name for unit in await org.list_units(session, only_active=False)}
-    sections = [await build(session, scope, names) for build in SECTIONS]
+    names = {unit.id: unit.name for unit in await org.list_units(connection, only_active=False)}
+    sections = [await build(connection, scope, names) for build in SECTIONS]
     return DigestContent(
         week=scope.week,
         sections=sections,
-        safety_moment=await digest_store.safety_moment(session, scope.week),
+        safety_moment=await digest_store.safety_moment(connection, scope.week),
     )

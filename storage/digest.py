@@ -1,13 +1,12 @@
-"""Digest subscriptions and safety moments; one function per user action. Also the two
-helpers the flows' digest queries share (a unit filter, counts grouped by unit)."""
+"""Digest subscriptions and safety moments; one function per user action. Also the unit
+filter the flows' digest queries share."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Insert, Update, and_, bindparam, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, Insert, Update, and_, bindparam, insert, select, update
 from sqlalchemy.orm import InstrumentedAttribute
 
 from domain.audit import person_actor
@@ -176,7 +175,7 @@ async def save_safety_moment(
     )
 
 
-async def safety_moment(connection: AsyncSession | HotConnection, week: str) -> SafetyMoment | None:
+async def safety_moment(connection: HotConnection, week: str) -> SafetyMoment | None:
     row = (await connection.execute(_MOMENT_TEXTS, {"week": week})).first()
     return None if row is None else SafetyMoment(danish=row[0], english=row[1])
 
@@ -186,15 +185,3 @@ def in_scope(column: InstrumentedAttribute[int], scope: Scope) -> ColumnElement[
     if scope.unit_ids is None:
         return and_(True)
     return column.in_(sorted(scope.unit_ids))
-
-
-async def per_unit(
-    connection: AsyncSession | HotConnection,
-    unit_column: InstrumentedAttribute[int],
-    *conditions: ColumnElement[bool],
-) -> dict[int, int]:
-    """`{unit_id: rows}` of the rows matching `conditions`, counted in the database."""
-    rows = await connection.execute(
-        select(unit_column, func.count()).where(*conditions).group_by(unit_column)
-    )
-    return {int(unit_id): int(count) for unit_id, count in rows}

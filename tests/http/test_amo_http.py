@@ -250,8 +250,8 @@ async def test_the_digest_names_the_units_whose_composition_needs_a_review(
 
     async def documentation_lines() -> list[str]:
         assert bot.runtime is not None
-        async with orm_session(bot.runtime.db) as session:
-            content = await compose(session, scope_for(iso_week(now), now))
+        async with bot.runtime.db.reading() as connection:
+            content = await compose(connection, scope_for(iso_week(now), now))
         section = next(s for s in content.sections if s.flow == "documentation")
         return [t(Lang.DA, line.key, **line.values) for line in section.lines]
 

@@ -263,8 +263,8 @@ async def test_the_digest_counts_overdue_and_nearly_due_duties_per_unit(bot: Bot
             SECRETARIAT, "documentation.record", {"unit_id": unit, "duty": duty, "met_on": met}
         )
     now = datetime.now(UTC)
-    async with orm_session(bot.runtime.db) as session:
-        content = await compose(session, scope_for(iso_week(now), now))
+    async with bot.runtime.db.reading() as connection:
+        content = await compose(connection, scope_for(iso_week(now), now))
     section = next(s for s in content.sections if s.flow == "documentation")
     lines = [line_text(Lang.DA, line) for line in section.lines]
     assert lines == [

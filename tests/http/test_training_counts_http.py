@@ -45,8 +45,8 @@ async def _workbook(bot: BotUnderTest, out: Path) -> dict[str, list[object]]:
 async def _digest_lines(bot: BotUnderTest) -> list[str]:
     assert bot.runtime is not None
     now = datetime.now(UTC)
-    async with orm_session(bot.runtime.db) as session:
-        content = await compose(session, scope_for(iso_week(now), now))
+    async with bot.runtime.db.reading() as connection:
+        content = await compose(connection, scope_for(iso_week(now), now))
     section = next(s for s in content.sections if s.flow == "documentation")
     return [t(Lang.DA, line.key, **line.values) for line in section.lines]
 

@@ -20,7 +20,7 @@ from storage import org, wellbeing, wellbeing_items
 from storage.audit import audited
 from storage.db import Database
 from tests.support.clock import written_for_suite_moment
-from tests.support.databases import orm_session, orm_transaction
+from tests.support.databases import orm_transaction
 
 NOTES = "Hemmelige noter om gruppen"
 STATUS_NOTE = "Droppet af en fortrolig grund"
@@ -160,16 +160,16 @@ async def test_digest_section_counts_per_unit_without_text(db: Database) -> None
     from services.digest_sections import wellbeing_section
 
     await _fill(db)
-    async with orm_session(db) as session:
-        kemi = await org.unit_by_name(session, "Kemi")
+    async with db.reading() as connection:
+        kemi = await org.unit_by_name(connection, "Kemi")
         assert kemi is not None
-        names = {unit.id: unit.name for unit in await org.list_units(session)}
+        names = {unit.id: unit.name for unit in await org.list_units(connection)}
         december = datetime(2026, 12, 20, 10, tzinfo=UTC)
-        section = await wellbeing_section(session, scope_for("2026-W52", december), names)
+        section = await wellbeing_section(connection, scope_for("2026-W52", december), names)
         only_kemi = scope_for("2026-W52", december, frozenset({kemi.id}))
-        narrow = await wellbeing_section(session, only_kemi, names)
+        narrow = await wellbeing_section(connection, only_kemi, names)
         june = await wellbeing_section(
-            session, scope_for("2026-W25", december.replace(month=6)), names
+            connection, scope_for("2026-W25", december.replace(month=6)), names
         )
     keys = [line.key for line in section.lines]
     assert keys == [

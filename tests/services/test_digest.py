@@ -352,8 +352,8 @@ async def test_card_stays_small_and_valid_with_a_decade_of_data(db: Database) ->
     from domain.i18n import Lang
     from services.digest_sections import compose
 
-    async with orm_session(db) as session:
-        content = await compose(session, scope_for(WEEK, MONDAY_0801))
+    async with db.reading() as connection:
+        content = await compose(connection, scope_for(WEEK, MONDAY_0801))
     for lang in Lang:
         card = digest_card(
             lang, content, subscription_id=1, exports_url="https://amkbot.example.com/exports"
@@ -447,9 +447,9 @@ async def test_precursor_deadline_shows_only_when_it_is_near(db: Database) -> No
 
     may = datetime(2026, 5, 20, 8, 0, tzinfo=UTC)
     august = datetime(2026, 8, 20, 8, 0, tzinfo=UTC)
-    async with orm_session(db) as session:
-        near = await compose(session, scope_for(iso_week(may), may))
-        far = await compose(session, scope_for(iso_week(august), august))
+    async with db.reading() as connection:
+        near = await compose(connection, scope_for(iso_week(may), may))
+        far = await compose(connection, scope_for(iso_week(august), august))
     section = next(s for s in near.sections if s.flow == "precursors")
     text = " ".join(t(Lang.DA, line.key, **line.values) for line in section.lines)
     assert "26 dage til fristen 15.06.2026" in text

@@ -52,8 +52,8 @@ def _pending(due: date) -> dict[str, Any]:
 
 
 async def _section(db: Database, unit_ids: frozenset[int] | None = None) -> Section:
-    async with orm_session(db) as session:
-        content = await compose(session, scope_for(WEEK, MONDAY_0801, unit_ids))
+    async with db.reading() as connection:
+        content = await compose(connection, scope_for(WEEK, MONDAY_0801, unit_ids))
     return next(section for section in content.sections if section.flow == "work_accident")
 
 
@@ -116,8 +116,8 @@ async def test_counts_per_unit_and_no_psychological_accident_of_a_small_unit(
 
 
 async def _compose(db: Database) -> Any:
-    async with orm_session(db) as session:
-        return await compose(session, scope_for(WEEK, MONDAY_0801))
+    async with db.reading() as connection:
+        return await compose(connection, scope_for(WEEK, MONDAY_0801))
 
 
 async def test_a_week_without_accidents_has_no_section(db: Database) -> None:

@@ -69,9 +69,9 @@ async def test_a_small_decade_reads_back_in_the_digest_and_the_exports(
                 PrecursorEntry.entry_date <= date(YEAR, 12, 31)
             )
         )
-        content = await compose(session, scope_for(iso_week(UNTIL), UNTIL))
         unit_ids = list((await session.scalars(select(Unit.id))).all())
     async with db.reading() as connection:
+        content = await compose(connection, scope_for(iso_week(UNTIL), UNTIL))
         lines = await precursors.lines_of(connection, holding_ids)
         ledgers = await precursor_ledgers.year_ledgers(connection, unit_ids, YEAR)
 
