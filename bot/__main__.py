@@ -25,6 +25,7 @@ from domain.digest import iso_week, week_bounds
 from domain.i18n import Lang, local_date, t
 from domain.org import OrgFile, UnknownUnit
 from storage import audit, org, precursor_catalogue, precursors
+from storage.audit import audited
 from storage.db import Database
 from storage.models import utcnow
 from storage.prepare import prepare_database
@@ -84,8 +85,8 @@ async def _org_import(settings: Settings, path: Path, org_file: OrgFile) -> int:
     db = Database(settings.database_url)
     try:
         await prepare_database(db)
-        async with db.transaction() as session:
-            summary = await org.import_org(session, org_file, actor="cli:org-import")
+        async with audited(db) as connection:
+            summary = await org.import_org(connection, org_file, actor="cli:org-import")
     finally:
         await db.dispose()
     print(
@@ -99,8 +100,8 @@ async def _org_export(settings: Settings) -> str:
     db = Database(settings.database_url)
     try:
         await prepare_database(db)
-        async with db.sessions() as session:
-            org_file = await org.export_org(session)
+        async with db.reading() as connection:
+            org_file = await org.export_org(connection)
     finally:
         await db.dispose()
     return yaml.safe_dump(
