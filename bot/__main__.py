@@ -25,6 +25,7 @@ from domain.digest import iso_week, week_bounds
 from domain.i18n import Lang, local_date, t
 from domain.org import OrgFile, UnknownUnit
 from storage import audit, org, precursor_catalogue, precursors
+from storage.audit import audited
 from storage.db import Database
 from storage.models import utcnow
 from storage.prepare import prepare_database
@@ -84,7 +85,7 @@ async def _org_import(settings: Settings, path: Path, org_file: OrgFile) -> int:
     db = Database(settings.database_url)
     try:
         await prepare_database(db)
-        async with audit.audited(db) as connection:
+        async with audited(db) as connection:
             summary = await org.import_org(connection, org_file, actor="cli:org-import")
     finally:
         await db.dispose()

@@ -50,6 +50,7 @@ from storage import (
     wellbeing,
     wellbeing_items,
 )
+from storage.audit import audited
 from storage.db import Database, HotConnection
 from storage.models import utcnow
 from storage.screening_records import ScreeningRow
@@ -152,8 +153,8 @@ class ScreeningRecords:
             return self._card(lang, target, batch, sent.screening_id, kept, errors)
         form, drafts = checked
         if drafts and data.get("confirm") != "yes":
-            async with self.db.sessions() as session:
-                flags = await item_flags(session, filled, FINDING_ROWS, today=today)
+            async with self.db.reading() as connection:
+                flags = await item_flags(connection, filled, FINDING_ROWS, today=today)
             if flags:
                 return check_card(
                     lang,
@@ -166,10 +167,9 @@ class ScreeningRecords:
         assert speaker.person_id is not None
         partner_id = _partner(target, form)
         found = await look_up(self.db, self.directory, [draft.owner_upn for draft in drafts])
-        # The findings become items through the well-being flow's session-based writes.
-        async with self.db.transaction() as session:
+        async with audited(self.db) as connection:
             row = await screening_records.save(
-                session,
+                connection,
                 unit_id=target.unit.id,
                 form=form,
                 partner_id=partner_id,
@@ -181,9 +181,9 @@ class ScreeningRecords:
             if row is None:  # recorded as held meanwhile
                 return self._notice(lang, "screening.unknown")
             if drafts:
-                await fill_in(session, found)
+                await fill_in(connection, found)
                 await wellbeing_items.add_items(
-                    session,
+                    connection,
                     drafts,
                     unit_id=target.unit.id,
                     dialogue_id=None,
@@ -192,9 +192,7 @@ class ScreeningRecords:
                     batch=batch,
                     screening_id=row.id,
                 )
-            views = await screening_records.of_unit(
-                await rows.connection_of(session), target.unit.id, limit=50
-            )
+            views = await screening_records.of_unit(connection, target.unit.id, limit=50)
         view = next(v for v in views if v.id == row.id)
         return saved_card(lang, target.unit, view, today=today)
 

@@ -514,29 +514,14 @@ async def mark_failed(
     db: Database, post_id: int, error: str, *, deactivate: str | None = None
 ) -> None:
     """Record a refused send; `deactivate` also marks that conversation inactive."""
-    async with db.transaction() as session:
-        await session.execute(
+    async with db.writing() as connection:
+        await connection.execute(
             update(PostedActivity)
             .where(PostedActivity.id == post_id)
             .values(status="failed", attempts=PostedActivity.attempts + 1, last_error=error[:500])
         )
         if deactivate is not None:
-            await deactivate_conversation(session, deactivate)
-
-
-async def posts_for(db: Database, entity_type: str, entity_id: str) -> list[PostedActivity]:
-    async with db.sessions() as session:
-        return list(
-            (
-                await session.scalars(
-                    select(PostedActivity).where(
-                        PostedActivity.entity_type == entity_type,
-                        PostedActivity.entity_id == entity_id,
-                        PostedActivity.status == "sent",
-                    )
-                )
-            ).all()
-        )
+            await deactivate_conversation(connection, deactivate)
 
 
 @dataclass(frozen=True)

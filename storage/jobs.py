@@ -3,14 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Executable, and_, bindparam, delete, or_, select, update
+from sqlalchemy import Executable, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.db import Database, HotConnection, dialect_insert, for_dialect
 from storage.models import JobRun, utcnow
+from storage.rows import columns_of
+
+
+@dataclass(frozen=True, slots=True)
+class JobRow:
+    """A claim on one run of scheduled work (`job_run`)."""
+
+    id: int
+    key: str
+    status: str
+    claimed_by: str
+    claimed_at: datetime
+    lease_until: datetime
+    attempts: int
+    finished_at: datetime | None
+    last_error: str | None
+    result: dict[str, Any] | None
+
+
+_JOB_COLUMNS = columns_of(JobRun.__table__, JobRow)
 
 
 async def claim(
@@ -20,13 +41,17 @@ async def claim(
     (at `now`, the caller's clock; the real time by default)."""
     now = now or utcnow()
     try:
-        async with db.transaction() as session:
-            session.add(JobRun(key=key, claimed_by=worker, claimed_at=now, lease_until=now + lease))
+        async with db.writing() as connection:
+            await connection.execute(
+                insert(JobRun).values(
+                    key=key, claimed_by=worker, claimed_at=now, lease_until=now + lease
+                )
+            )
         return True
     except IntegrityError:
         pass
-    async with db.transaction() as session:
-        taken = await session.execute(
+    async with db.writing() as connection:
+        taken = await connection.execute(
             update(JobRun)
             .where(
                 JobRun.key == key,
@@ -41,12 +66,12 @@ async def claim(
                 attempts=JobRun.attempts + 1,
             )
         )
-        return bool(getattr(taken, "rowcount", 0))
+    return bool(taken.rowcount)
 
 
 async def complete(db: Database, key: str, worker: str, result: dict[str, Any] | None) -> None:
-    async with db.transaction() as session:
-        await session.execute(
+    async with db.writing() as connection:
+        await connection.execute(
             update(JobRun)
             .where(JobRun.key == key, JobRun.claimed_by == worker)
             .values(status="done", finished_at=utcnow(), result=result, last_error=None)
@@ -55,17 +80,18 @@ async def complete(db: Database, key: str, worker: str, result: dict[str, Any] |
 
 async def release_failed(db: Database, key: str, worker: str, error: str) -> None:
     """Give the claim back so a later run retries it at once."""
-    async with db.transaction() as session:
-        await session.execute(
+    async with db.writing() as connection:
+        await connection.execute(
             update(JobRun)
             .where(JobRun.key == key, JobRun.claimed_by == worker)
             .values(status="failed", lease_until=utcnow(), last_error=error[:500])
         )
 
 
-async def status_of(db: Database, key: str) -> JobRun | None:
-    async with db.sessions() as session:
-        return (await session.execute(select(JobRun).where(JobRun.key == key))).scalar_one_or_none()
+async def status_of(db: Database, key: str) -> JobRow | None:
+    async with db.reading() as connection:
+        row = (await connection.execute(select(*_JOB_COLUMNS).where(JobRun.key == key))).first()
+    return None if row is None else JobRow(*row)
 
 
 async def park(
@@ -76,9 +102,9 @@ async def park(
     `worker` itself had started it: it gave the work up)."""
     now = utcnow()
     try:
-        async with db.transaction() as session:
-            session.add(
-                JobRun(
+        async with db.writing() as connection:
+            await connection.execute(
+                insert(JobRun).values(
                     key=key,
                     status="failed",
                     claimed_by=worker,
@@ -88,8 +114,8 @@ async def park(
                 )
             )
     except IntegrityError:
-        async with db.transaction() as session:
-            await session.execute(
+        async with db.writing() as connection:
+            await connection.execute(
                 update(JobRun)
                 .where(
                     JobRun.key == key,
@@ -177,69 +203,73 @@ async def forget_kept(db: Database, keys: Sequence[str], worker: str) -> None:
 async def replace_kept(db: Database, key: str, changes: dict[str, Any]) -> None:
     """Change the payload of work kept under `key` that is not done: a later try does it
     as it now stands."""
-    async with db.transaction() as session:
-        run = await session.scalar(select(JobRun).where(JobRun.key == key, JobRun.status != "done"))
-        if run is not None and run.result is not None:
-            run.result = {**run.result, **changes}
+    async with db.writing() as connection:
+        result = (
+            await connection.execute(
+                select(JobRun.result).where(JobRun.key == key, JobRun.status != "done")
+            )
+        ).scalar()
+        if result is not None:
+            await connection.execute(
+                update(JobRun)
+                .where(JobRun.key == key, JobRun.status != "done")
+                .values(result={**result, **changes})
+            )
 
 
-async def due(db: Database, prefix: str, now: datetime, limit: int = 50) -> list[JobRun]:
+async def due(db: Database, prefix: str, now: datetime, limit: int = 50) -> list[JobRow]:
     """Parked or failed work under `prefix` whose time has come, oldest first."""
-    async with db.sessions() as session:
-        return list(
-            (
-                await session.scalars(
-                    select(JobRun)
-                    .where(
-                        JobRun.key.startswith(prefix, autoescape=True),
-                        JobRun.status != "done",
-                        JobRun.lease_until < now,
-                    )
-                    .order_by(JobRun.id)
-                    .limit(limit)
-                )
-            ).all()
+    async with db.reading() as connection:
+        rows = await connection.execute(
+            select(*_JOB_COLUMNS)
+            .where(
+                JobRun.key.startswith(prefix, autoescape=True),
+                JobRun.status != "done",
+                JobRun.lease_until < now,
+            )
+            .order_by(JobRun.id)
+            .limit(limit)
         )
+        return [JobRow(*row) for row in rows]
 
 
 async def retry_at(db: Database, key: str, worker: str, error: str, when: datetime) -> None:
     """Give the claim back, to be tried again from `when` on."""
-    async with db.transaction() as session:
-        await session.execute(
+    async with db.writing() as connection:
+        await connection.execute(
             update(JobRun)
             .where(JobRun.key == key, JobRun.claimed_by == worker)
             .values(status="failed", lease_until=when, last_error=error[:500])
         )
 
 
-async def waiting(db: Database, prefix: str, limit: int = 50) -> list[JobRun]:
+async def waiting(db: Database, prefix: str, limit: int = 50) -> list[JobRow]:
     """Work under `prefix` that is not done, due or not, oldest first."""
-    async with db.sessions() as session:
-        return list(
-            (
-                await session.scalars(
-                    select(JobRun)
-                    .where(JobRun.key.startswith(prefix, autoescape=True), JobRun.status != "done")
-                    .order_by(JobRun.id)
-                    .limit(limit)
-                )
-            ).all()
+    async with db.reading() as connection:
+        rows = await connection.execute(
+            select(*_JOB_COLUMNS)
+            .where(JobRun.key.startswith(prefix, autoescape=True), JobRun.status != "done")
+            .order_by(JobRun.id)
+            .limit(limit)
         )
+        return [JobRow(*row) for row in rows]
 
 
 async def reopen_failed(db: Database, key: str) -> bool:
     """Forget work under `key` that was given up after failing (its result names the
     failure), so that it may be claimed and tried afresh; False if there is no such work."""
-    async with db.transaction() as session:
-        run = await session.scalar(select(JobRun).where(JobRun.key == key))
+    async with db.writing() as connection:
+        run = (
+            await connection.execute(select(JobRun.status, JobRun.result).where(JobRun.key == key))
+        ).first()
         if run is None or run.status != "done" or not (run.result or {}).get("failed"):
             return False
-        await session.delete(run)
+        await connection.execute(delete(JobRun).where(JobRun.key == key))
         return True
 
 
 async def discard(db: Database, key: str) -> None:
     """Forget work under `key` that is not done (it will not be done, and a later ask for the
     same work starts afresh)."""
-    async with db.transaction() as session:
-        await session.execute(delete(JobRun).where(JobRun.key == key, JobRun.status != "done"))
+    async with db.writing() as connection:
+        await connection.execute(delete(JobRun).where(JobRun.key == key, JobRun.status != "done"))

@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.i18n import local_date
 from domain.screening import HeldView, RecordForm, ScreeningKind, ScreeningState
@@ -86,7 +85,7 @@ def _values(form: RecordForm, partner_id: int | None, planned_on: date | None) -
 
 
 async def save(
-    on: AsyncSession | audit.AuditedConnection,
+    on: audit.AuditedConnection,
     *,
     unit_id: int,
     form: RecordForm,

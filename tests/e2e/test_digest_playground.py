@@ -65,7 +65,7 @@ from storage import conversations, jobs, org
 from storage import digest as digest_store
 from storage.db import Database
 from storage.lone_work_models import LoneWorkRequest
-from storage.models import Team
+from storage.models import PostedActivity, Team
 from storage.near_miss_models import NearMissReport
 from tests.e2e.playground import (
     LOCALE,
@@ -195,10 +195,17 @@ def stored(work_dir: Path, team_id: str, week: str) -> Stored:
         job_result = None
         if subscribed:
             first = str(subscribed[0][0].id)
-            posts = [
-                (post.activity_id, post.thread_conversation_id, post.status)
-                for post in await conversations.posts_for(db, "digest", first)
-            ]
+            async with orm_session(db) as session:
+                found = await session.scalars(
+                    select(PostedActivity).where(
+                        PostedActivity.entity_type == "digest",
+                        PostedActivity.entity_id == first,
+                        PostedActivity.status == "sent",
+                    )
+                )
+                posts = [
+                    (post.activity_id, post.thread_conversation_id, post.status) for post in found
+                ]
             run = await jobs.status_of(db, digest_key(subscribed[0][0].id, week))
             job_result = run.result if run else None
         return Stored(
