@@ -66,6 +66,7 @@ from domain.wellbeing import (
     notes_cutoff,
 )
 from storage import audit, lone_work, org, precursor_catalogue
+from storage.audit import audited
 from storage.db import Database, normalise_url
 from storage.digest_models import DigestSubscription
 from storage.lone_work_models import LoneWorkRequest
@@ -83,6 +84,7 @@ from storage.wellbeing_models import (
     WellbeingAnnualDiscussion,
     WellbeingDialogue,
 )
+from tests.support.databases import orm_session, orm_transaction
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -237,7 +239,7 @@ def _local_moment(day: date, hour: int, minute: int = 0) -> datetime:
 
 async def _next_ids(db: Database, tables: Sequence[type[Base]]) -> dict[str, int]:
     ids: dict[str, int] = {}
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         for model in tables:
             table = _table(model)
             ids[table.name] = int(await session.scalar(select(func.max(table.c.id))) or 0) + 1
@@ -254,7 +256,7 @@ async def _insert(db: Database, model: type[Base], rows: Sequence[dict[str, Any]
     """Bulk INSERT (executemany) in batches, one write transaction per batch."""
     table = _table(model)
     for offset in range(0, len(rows), BATCH):
-        async with db.transaction() as session:
+        async with orm_transaction(db) as session:
             await session.execute(insert(table), list(rows[offset : offset + BATCH]))
 
 
@@ -262,8 +264,8 @@ async def _seed_org(
     db: Database, rng: random.Random, volume: Volume, start: datetime, ids: dict[str, int]
 ) -> tuple[_Org, int, int]:
     """People with the three unit roles, employees, and a secretariat; returns rows written."""
-    async with db.sessions() as session:
-        units = await org.list_units(session)
+    async with db.reading() as connection:
+        units = await org.list_units(connection)
     people: list[dict[str, Any]] = []
     roles: list[dict[str, Any]] = []
     next_person = ids["person"]
@@ -853,7 +855,7 @@ async def _precursor_rows(
     ids: dict[str, int],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     await precursor_catalogue.ensure_loaded(db)
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         substances = list(
             (
                 await session.scalars(
@@ -1106,7 +1108,7 @@ SEEDED_TABLES: tuple[type[Base], ...] = (
 
 async def _subscription(db: Database, until: datetime, person_id: int) -> int:
     """A channel that subscribed to the digest for every unit (as "digest her" makes it)."""
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         team = Team(
             team_id="19:volume-team@thread.tacv2",
             name="AMK-netværket",
@@ -1139,7 +1141,7 @@ async def _fix_sequences(db: Database) -> None:
     """Explicit ids leave PostgreSQL's sequences behind; move them past the rows."""
     if db.is_sqlite:
         return
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         for model in SEEDED_TABLES:
             name = _table(model).name
             await session.execute(
@@ -1153,8 +1155,8 @@ async def _fix_sequences(db: Database) -> None:
 async def prepare(db: Database) -> None:
     """Migrate to the newest schema and seed the units (what `python -m bot db upgrade` does)."""
     await db.upgrade()
-    async with db.transaction() as session:
-        await org.seed_units(session)
+    async with audited(db) as connection:
+        await org.seed_units(connection)
 
 
 async def seed(
@@ -1188,7 +1190,7 @@ async def seed(
 
     reports, actions, counters = _near_miss_rows(rng, people, volume.near_miss, start, end, ids)
     mark = lap("near misses generated", mark)
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         taken = set((await session.scalars(select(NearMissCounter.year))).all())
     assert not taken & {row["year"] for row in counters}, "near misses were seeded here before"
     await _insert(db, NearMissReport, reports)
@@ -1234,9 +1236,9 @@ async def seed(
         "wellbeing_annual_discussion": len(discussions),
         "digest_subscription": 1,
     }
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         await audit.record(
-            session,
+            connection,
             actor=person_actor(None),
             action="bench.volume.seed",
             entity_type="database",
@@ -1250,7 +1252,7 @@ async def seed(
             for name in names:
                 await connection.execute(text(f"ANALYZE {name}"))
     else:
-        async with db.transaction() as session:
+        async with orm_transaction(db) as session:
             await session.execute(text("ANALYZE"))
     lap("analyze", mark)
     return SeedReport(
@@ -1515,7 +1517,7 @@ def _json_tail(output: str) -> dict[str, Any]:
 async def _busiest_unit(url: str, year: int) -> str:
     db = Database(url)
     try:
-        async with db.sessions() as session:
+        async with orm_session(db) as session:
             row = (
                 await session.execute(
                     select(Unit.name, func.count())

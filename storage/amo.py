@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.amo import AMO_ROLES, AmoForm, AmoRecord, Member, review_needed
 from domain.documentation import Duty, RecordForm
@@ -19,7 +18,6 @@ from storage.db import HotConnection
 from storage.documentation_models import DutyRecord
 from storage.models import Person, RoleAssignment
 from storage.org import person_label
-from storage.rows import connection_of
 
 ENTITY = "amo_composition"
 _ROLE_VALUES = [role.value for role in AMO_ROLES]
@@ -113,9 +111,9 @@ async def record(
     return len(seats)
 
 
-async def latest(on: AsyncSession | HotConnection, unit_ids: Iterable[int]) -> dict[int, AmoRecord]:
+async def latest(on: HotConnection, unit_ids: Iterable[int]) -> dict[int, AmoRecord]:
     """Each unit's newest recorded composition (by day, then as recorded)."""
-    connection = await connection_of(on)
+    connection = on
     rows = await connection.execute(
         select(
             AmoComposition.id,
@@ -161,12 +159,10 @@ async def latest(on: AsyncSession | HotConnection, unit_ids: Iterable[int]) -> d
     }
 
 
-async def to_review(
-    on: AsyncSession | HotConnection, unit_ids: Iterable[int]
-) -> dict[int, AmoRecord]:
+async def to_review(on: HotConnection, unit_ids: Iterable[int]) -> dict[int, AmoRecord]:
     """The units whose newest composition needs a review because their AMO roles changed
     substantially since (`domain.amo.review_needed`), with that record."""
-    connection = await connection_of(on)
+    connection = on
     units = list(unit_ids)
     recorded = await latest(connection, units)
     if not recorded:

@@ -14,14 +14,11 @@ from sqlalchemy import (
     Dialect,
     Executable,
     String,
-    event,
     insert,
     select,
     text,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from domain.audit import (
     GENESIS_HASH,
@@ -37,7 +34,6 @@ from storage.db import Database, HotConnection, HotResult, Parameters
 from storage.models import AuditEvent, utcnow
 from storage.rows import columns_of
 
-_PENDING = "audit_pending"
 # The event the retention job writes after removing people from older events.
 REDACT_ACTION = "audit.redact"
 _LAST_LINK = (
@@ -101,8 +97,8 @@ class AuditedConnection:
 
 @asynccontextmanager
 async def audited(db: Database) -> AsyncIterator[AuditedConnection]:
-    """`Database.writing()` with an audit trail: a plain connection's CPU instead of an ORM
-    session's, and the same chaining as a session's commit."""
+    """`Database.writing()` with an audit trail: the events `record` collects are chained in
+    as the transaction's last statements."""
     async with db.writing() as connection:
         audited_connection = AuditedConnection(connection)
         yield audited_connection
@@ -112,7 +108,7 @@ async def audited(db: Database) -> AsyncIterator[AuditedConnection]:
 
 
 async def record(
-    session: AsyncSession | AuditedConnection,
+    connection: AuditedConnection,
     *,
     actor: str | None,
     action: str,
@@ -126,12 +122,7 @@ async def record(
     Appending takes the chain's lock (PostgreSQL) until the commit, so it happens as the
     last thing before the commit instead of in the middle of the caller's work.
     """
-    pending: list[_Pending] = (
-        session.pending
-        if isinstance(session, AuditedConnection)
-        else session.sync_session.info.setdefault(_PENDING, [])
-    )
-    pending.append(
+    connection.pending.append(
         _Pending(
             actor=actor,
             action=action,
@@ -150,57 +141,6 @@ class Snapshotted(Protocol):
     def id(self) -> int: ...
 
     def snapshot(self) -> dict[str, Any]: ...
-
-
-async def added(
-    session: AsyncSession, row: Snapshotted, *, actor: str | None, action: str, entity_type: str
-) -> None:
-    """Insert `row` in the caller's transaction and audit it as it was stored."""
-    session.add(row)
-    await session.flush()
-    await record(
-        session,
-        actor=actor,
-        action=action,
-        entity_type=entity_type,
-        entity_id=row.id,
-        after=row.snapshot(),
-    )
-
-
-async def changed_once(
-    session: AsyncSession,
-    row: Snapshotted,
-    *conditions: ColumnElement[bool],
-    values: dict[str, Any],
-    actor: str | None,
-    action: str,
-    entity_type: str,
-) -> bool:
-    """Write `values` to the row only while `conditions` still hold (a conditional UPDATE, so
-    two clicks change it once), read the row again and audit the change with its before and
-    after; False when nothing changed."""
-    model: Any = type(row)
-    before = row.snapshot()
-    result = await session.execute(
-        update(model)
-        .where(model.id == row.id, *conditions)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    await session.refresh(row)
-    if not getattr(result, "rowcount", 0):
-        return False
-    await record(
-        session,
-        actor=actor,
-        action=action,
-        entity_type=entity_type,
-        entity_id=row.id,
-        before=before,
-        after=row.snapshot(),
-    )
-    return True
 
 
 R = TypeVar("R", bound=Snapshotted)
@@ -291,15 +231,6 @@ async def record_refusal(
         )
 
 
-def _append_pending(session: Session) -> None:
-    pending: list[_Pending] = session.info.pop(_PENDING, [])
-    if not pending:
-        return
-    last = session.execute(_last_link(session.get_bind().dialect)).first()
-    # A Core insert on the session's connection: the events are never read back as objects.
-    session.connection().execute(_APPEND, _chained(last, pending))
-
-
 def _last_link(dialect: Dialect) -> Executable:
     return _LOCKED_LAST_LINK if dialect.name == "postgresql" else _LAST_LINK
 
@@ -331,15 +262,6 @@ def _chained(last: Any, pending: list[_Pending]) -> list[dict[str, Any]]:
         seal = payload_seal(payload, key) if key else None
         rows.append({**fields, "hash": prev_hash, "seal": seal})
     return rows
-
-
-def _forget_pending(session: Session, *_: Any) -> None:
-    session.info.pop(_PENDING, None)
-
-
-event.listen(Session, "before_commit", _append_pending)
-event.listen(Session, "after_rollback", _forget_pending)
-event.listen(Session, "after_soft_rollback", _forget_pending)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from storage import audit
 from storage.db import Database, HotConnection, dialect_insert, for_dialect
 from storage.models import ConversationRef, PostedActivity, Team, utcnow
 from storage.org import Readable, Writable
-from storage.rows import columns_of, connection_of
+from storage.rows import columns_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,7 @@ async def remember(
     """Create or refresh the reference to a conversation (and mark it active, or as `active`
     says), for a turn of `person_id`; None, and nothing changed, if it is another person's
     1:1 chat."""
-    connection = await connection_of(on)
+    connection = on
     ref = await by_conversation_id(connection, address.conversation_id)
     if ref is not None and ref.kind == "personal" and ref.person_id not in (None, person_id):
         return None
@@ -108,7 +108,7 @@ async def remember(
 
 
 async def by_conversation_id(on: Readable, conversation_id: str) -> ConversationRow | None:
-    connection = await connection_of(on)
+    connection = on
     row = (
         await connection.execute(
             select(*_REF_COLUMNS).where(ConversationRef.conversation_id == conversation_id)
@@ -118,7 +118,7 @@ async def by_conversation_id(on: Readable, conversation_id: str) -> Conversation
 
 
 async def personal_chat_of(on: Readable, person_id: int) -> ConversationRow | None:
-    connection = await connection_of(on)
+    connection = on
     row = (
         await connection.execute(
             select(*_REF_COLUMNS)
@@ -141,7 +141,7 @@ async def newest_personal_address(on: Readable, tenant_id: str | None) -> Addres
     )
     if tenant_id:
         query = query.where(ConversationRef.tenant_id == tenant_id)
-    connection = await connection_of(on)
+    connection = on
     row = (await connection.execute(query.order_by(ConversationRef.updated_at.desc()))).first()
     if row is None:
         return None
@@ -171,7 +171,7 @@ async def install_team(
     service_url: str,
     actor: str | None,
 ) -> TeamRow:
-    connection = await connection_of(on)
+    connection = on
     team = await _team(connection, team_id)
     values: dict[str, Any] = {
         "tenant_id": tenant_id,
@@ -203,7 +203,7 @@ async def install_team(
 
 async def remove_team(on: Writable, *, team_id: str, actor: str | None) -> bool:
     """Mark the team and all its channels inactive; False if the team was unknown."""
-    connection = await connection_of(on)
+    connection = on
     team = await _team(connection, team_id)
     if team is None:
         return False
@@ -222,7 +222,7 @@ async def uninstall_chat(on: Readable, conversation_id: str, *, person_id: int |
     comes back. Another person's 1:1 chat is left alone."""
     owner = ConversationRef.person_id
     mine = owner.is_(None) if person_id is None else or_(owner.is_(None), owner == person_id)
-    connection = await connection_of(on)
+    connection = on
     await connection.execute(
         update(ConversationRef)
         .where(
@@ -234,7 +234,7 @@ async def uninstall_chat(on: Readable, conversation_id: str, *, person_id: int |
 
 
 async def deactivate_conversation(on: Readable, conversation_id: str) -> None:
-    connection = await connection_of(on)
+    connection = on
     await connection.execute(
         update(ConversationRef)
         .where(ConversationRef.conversation_id == conversation_id)
@@ -243,7 +243,7 @@ async def deactivate_conversation(on: Readable, conversation_id: str) -> None:
 
 
 async def team_channels(on: Readable, team_id: str) -> list[ConversationRow]:
-    connection = await connection_of(on)
+    connection = on
     rows = await connection.execute(
         select(*_REF_COLUMNS)
         .join(Team, ConversationRef.team_id == Team.id)

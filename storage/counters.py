@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, Update, bindparam, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import HotConnection, dialect_insert
 
@@ -35,7 +34,7 @@ async def _count_on(connection: HotConnection, counter: Any, year: int) -> int |
 
 
 async def next_in_year(
-    on: AsyncSession | HotConnection,
+    on: HotConnection,
     counter: Any,
     year: int,
     *,
@@ -45,7 +44,7 @@ async def next_in_year(
 
     A year without a row starts at 0, or at what `start_from` selects as (year, last number).
     """
-    connection = await on.connection() if isinstance(on, AsyncSession) else on
+    connection = on
     sequence = await _count_on(connection, counter, year)
     if sequence is None:
         insert = dialect_insert(connection, counter)

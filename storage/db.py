@@ -1,4 +1,5 @@
-"""Engine, sessions and schema migrations for SQLite and PostgreSQL."""
+"""The database: connections for reads and writes, and schema migrations, for SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -26,8 +27,6 @@ from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.exc import DBAPIError, InvalidatePoolError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
     create_async_engine,
 )
 
@@ -48,9 +47,9 @@ DRIVER_POOL_SIZE = 10
 WRITE_ALLOWANCE: ContextVar[float] = ContextVar("write_allowance", default=0.25)
 
 
-def dialect_insert(on: AsyncSession | HotConnection, model: Any) -> PostgresInsert | SQLiteInsert:
+def dialect_insert(on: HotConnection, model: Any) -> PostgresInsert | SQLiteInsert:
     """`INSERT` for the database of a session or connection, with its `ON CONFLICT` clauses."""
-    dialect = on.get_bind().dialect if isinstance(on, AsyncSession) else on.dialect
+    dialect = on.dialect
     if dialect.name == "postgresql":
         return postgresql_insert(model)
     return sqlite_insert(model)
@@ -325,25 +324,16 @@ class Database:
                 _sqlite_on_loop(str(parsed.database), begin="BEGIN IMMEDIATE"),
                 _sqlite_on_loop(str(parsed.database), begin="BEGIN"),
             )
-        # Reading sessions are never committed: every write goes through `transaction()`.
-        self.sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
-        self._writers = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time: this process's writers wait their turn here, in
         # order, instead of polling SQLite's lock in its busy handler (the long tails).
         self._write_order = OrderedSlots(1) if self.is_sqlite else None
         self.write_wait_seconds = WRITE_TURN_TIMEOUT_SECONDS
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work: committed when the block ends, rolled back on any error."""
-        async with self._write_turn(), self._writers() as session, session.begin():
-            yield session
-
     def writing(self) -> AbstractAsyncContextManager[HotConnection]:
-        """`transaction()` for Core statements on the hot path: no ORM session, no audit.
+        """One write transaction for Core statements: committed when the block ends, rolled
+        back on any error (`storage.audit.audited` adds the audit trail).
 
-        A session costs about twice a plain connection's CPU on small statements; on a
-        SQLite file the statements also skip the asyncio layer (see `SQLiteOnLoop`), on
+        On a SQLite file the statements skip the asyncio layer (see `SQLiteOnLoop`); on
         PostgreSQL they run on asyncpg's own connections (see storage/pg_driver.py).
         """
         if self._driver is not None:
@@ -352,7 +342,7 @@ class Database:
 
     @asynccontextmanager
     async def _ordered_writing(self) -> AsyncIterator[HotConnection]:
-        async with self._write_turn():
+        async with self.write_turn():
             if self._on_loop is not None:
                 with self._on_loop[0].begin() as connection:
                     yield SQLiteOnLoop(connection)
@@ -391,7 +381,8 @@ class Database:
             yield SQLiteOnLoop(connection)
 
     @asynccontextmanager
-    async def _write_turn(self) -> AsyncIterator[None]:
+    async def write_turn(self) -> AsyncIterator[None]:
+        """This process's turn to write (SQLite: one writer at a time, in order)."""
         if self._write_order is None:
             yield
             return

@@ -12,7 +12,6 @@ from typing import Any
 
 import yaml
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.documentation import Duty, DutyCatalogue, RecordForm, Source
 from domain.org import Role, UnitRef
@@ -21,7 +20,6 @@ from storage import audit, org, screening_records, wellbeing_counts
 from storage.db import HotConnection
 from storage.documentation_models import DutyRecord
 from storage.models import RoleAssignment
-from storage.rows import connection_of
 from storage.wellbeing_models import WellbeingAnnualDiscussion
 
 DUTIES_FILE = Path(__file__).parent / "seed" / "duties.yaml"
@@ -45,12 +43,12 @@ async def active_unit(connection: HotConnection, unit_id: int) -> UnitRef | None
 Met = dict[tuple[int, str, str | None], tuple[date, str | None]]
 
 
-async def last_met(on: AsyncSession | HotConnection, unit_ids: Iterable[int]) -> Met:
+async def last_met(on: HotConnection, unit_ids: Iterable[int]) -> Met:
     """For each unit and duty (and subject), the newest day it was met and its proof: the
     recorded duties from their records, the psychological APV from the well-being dialogues
     (the least recent of the groups' latest dialogues), the annual discussion from its
     records, the screening duty from the screenings held too (the newer counts)."""
-    connection = await connection_of(on)
+    connection = on
     units = list(unit_ids)
     met: Met = {}
     records = await connection.execute(

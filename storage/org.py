@@ -19,7 +19,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.i18n import Lang, preferred_lang
 from domain.org import SEED_UNITS, OrgFile, OrgPerson, OrgUnit, Role, UnitRef, normalise_upn
@@ -34,19 +33,18 @@ from storage.rows import (
     PersonRow,
     RoleRow,
     UnitRow,
-    connection_of,
 )
 from storage.schema import metadata
 
-Readable: TypeAlias = AsyncSession | HotConnection
-"""Where a read runs: a connection (or, while callers move to Core, an ORM session)."""
-Writable: TypeAlias = AsyncSession | audit.AuditedConnection
-"""Where an audited write runs: an audited connection (or an ORM session)."""
+Readable: TypeAlias = HotConnection
+"""Where a read runs: a plain connection (`Database.reading()`, or inside a write)."""
+Writable: TypeAlias = audit.AuditedConnection
+"""Where an audited write runs (`storage.audit.audited`)."""
 
 
 async def seed_units(on: Writable) -> int:
     """Create the seed units that do not exist yet; returns how many were added."""
-    connection = await connection_of(on)
+    connection = on
     existing = {row[0].casefold() for row in await connection.execute(select(Unit.name))}
     missing = [name for name in SEED_UNITS if name.casefold() not in existing]
     if missing:
@@ -65,7 +63,7 @@ async def list_units(on: Readable, *, only_active: bool = True) -> list[UnitRow]
     query = select(*UNIT_COLUMNS).order_by(func.lower(Unit.name))
     if only_active:
         query = query.where(Unit.active.is_(True))
-    connection = await connection_of(on)
+    connection = on
     return [UnitRow(*row) for row in await connection.execute(query)]
 
 
@@ -130,7 +128,7 @@ def _remember_unit_statement(on: HotConnection) -> Executable:
 async def remember_unit(on: Readable, person_id: int, unit_id: int, now: datetime) -> None:
     """The person just sent something for `unit_id`: it is their unit now (`own_unit`)."""
     values = {"person_id": person_id, "unit_id": unit_id, "now": now}
-    connection = await connection_of(on)
+    connection = on
     await connection.execute(
         for_dialect(connection, "remember_unit", _remember_unit_statement), values
     )
@@ -150,14 +148,14 @@ async def language_of(connection: HotConnection, person_id: int) -> Lang:
 async def unit_by_name(on: Readable, name: str) -> UnitRow | None:
     """Case-insensitive in Python: SQLite's lower() leaves Æ, Ø and Å alone."""
     wanted = name.strip().casefold()
-    connection = await connection_of(on)
+    connection = on
     rows = await connection.execute(select(*UNIT_COLUMNS).order_by(Unit.id))
     return next((UnitRow(*row) for row in rows if row.name.casefold() == wanted), None)
 
 
 async def unit(on: Readable, unit_id: int) -> UnitRow | None:
     """The unit with this id, if there is one."""
-    connection = await connection_of(on)
+    connection = on
     row = (await connection.execute(select(*UNIT_COLUMNS).where(Unit.id == unit_id))).first()
     return None if row is None else UnitRow(*row)
 
@@ -165,7 +163,7 @@ async def unit(on: Readable, unit_id: int) -> UnitRow | None:
 async def find_person(
     on: Readable, *, aad_object_id: str | None = None, upn: str | None = None
 ) -> PersonRow | None:
-    connection = await connection_of(on)
+    connection = on
     if aad_object_id:
         found = (
             await connection.execute(
@@ -201,7 +199,7 @@ async def upsert_person(
     locale: str | None = None,
 ) -> PersonRow:
     """The person behind a Teams user, created or refreshed from what Teams tells us."""
-    connection = await connection_of(on)
+    connection = on
     aad = aad_object_id.lower() if aad_object_id else None
     person = await find_person(connection, aad_object_id=aad_object_id, upn=upn)
     if person is not None and aad and person.aad_object_id not in (None, aad):
@@ -246,7 +244,7 @@ def person_references() -> list[tuple[Table, Column[Any]]]:
 
 async def _merge_into(on: Writable, *, keep: PersonRow, gone: PersonRow) -> None:
     """Move the roles and chats of `gone` (known by UPN only) to `keep`, then delete `gone`."""
-    connection = await connection_of(on)
+    connection = on
     held = {
         (held_role.unit_id, held_role.role) for held_role in await roles_of(connection, keep.id)
     }
@@ -288,7 +286,7 @@ async def _merge_into(on: Writable, *, keep: PersonRow, gone: PersonRow) -> None
 
 
 async def roles_of(on: Readable, person_id: int) -> list[RoleRow]:
-    connection = await connection_of(on)
+    connection = on
     rows = await connection.execute(
         select(*ROLE_COLUMNS)
         .where(RoleAssignment.person_id == person_id)
@@ -318,7 +316,7 @@ def _held(row: Any) -> HeldRole:
 
 
 async def unit_roles(on: Readable, unit_id: int) -> list[HeldRole]:
-    connection = await connection_of(on)
+    connection = on
     rows = await connection.execute(
         select(*ROLE_COLUMNS, *PERSON_COLUMNS)
         .join(Person, Person.id == RoleAssignment.person_id)
@@ -330,7 +328,7 @@ async def unit_roles(on: Readable, unit_id: int) -> list[HeldRole]:
 
 async def held_role(on: Readable, assignment_id: int) -> HeldRole | None:
     """One role assignment and its holder, if it still exists."""
-    connection = await connection_of(on)
+    connection = on
     row = (
         await connection.execute(
             select(*ROLE_COLUMNS, *PERSON_COLUMNS)
@@ -351,7 +349,7 @@ async def holders(on: Readable, unit_id: int | None, role: Role) -> list[PersonR
     query = query.where(
         RoleAssignment.unit_id.is_(None) if unit_id is None else RoleAssignment.unit_id == unit_id
     )
-    connection = await connection_of(on)
+    connection = on
     return [PersonRow(*row) for row in await connection.execute(query.order_by(Person.id))]
 
 
@@ -395,7 +393,7 @@ async def assign_role(
     """Give `person` the role in `unit` (None: university-wide); False if they had it."""
     unit_id = None if unit is None else unit.id
     person_id = person.id
-    connection = await connection_of(on)
+    connection = on
     existing = (
         await connection.execute(
             select(RoleAssignment.id).where(
@@ -428,7 +426,7 @@ async def assign_role(
 
 
 async def remove_role(on: Writable, *, actor: str, assignment: RoleRow | HeldRole) -> None:
-    connection = await connection_of(on)
+    connection = on
     await connection.execute(delete(RoleAssignment).where(RoleAssignment.id == assignment.id))
     await audit.record(
         on,
@@ -463,7 +461,7 @@ async def _unit_from_file(
     on: Writable, entry: OrgUnit, actor: str, summary: ImportSummary
 ) -> UnitRow:
     """The listed unit's id: created if new, (in)activated as the file says."""
-    connection = await connection_of(on)
+    connection = on
     found = await unit_by_name(connection, entry.name)
     if found is None:
         unit_id = (
@@ -499,7 +497,7 @@ async def _unit_from_file(
 
 async def import_org(on: Writable, org: OrgFile, *, actor: str) -> ImportSummary:
     """Make the database match the file: each listed unit's roles, and the secretariat."""
-    connection = await connection_of(on)
+    connection = on
     summary = ImportSummary()
     for entry in org.units:
         unit = await _unit_from_file(on, entry, actor, summary)
@@ -541,7 +539,7 @@ def _as_file_person(person: PersonRow) -> OrgPerson:
 
 async def export_org(on: Readable) -> OrgFile:
     """Every unit (active or not) with its roles, and the secretariat."""
-    connection = await connection_of(on)
+    connection = on
     units: list[OrgUnit] = []
     for unit_row in await list_units(connection, only_active=False):
         by_role: dict[str, list[OrgPerson]] = {role.value: [] for role in Role if role.is_unit_role}

@@ -9,14 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, delete, func, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.proofs import CleanProof, ProofRef, RecordKind, StoredProof
 from storage.db import HotConnection
 from storage.documentation import ENTITY as DUTY_ENTITY
 from storage.documentation_models import DutyRecord
 from storage.proof_models import ProofFile
-from storage.rows import connection_of
 from storage.training import ENTITY as TRAINING_ENTITY
 from storage.training_models import TrainingRecord
 
@@ -139,20 +137,20 @@ async def of_duty_records(connection: HotConnection, record_ids: Collection[int]
     return {int(record_id or 0): int(file_id) for record_id, file_id in rows}
 
 
-async def delete_of_training(on: AsyncSession | HotConnection, record_ids: Collection[int]) -> int:
+async def delete_of_training(on: HotConnection, record_ids: Collection[int]) -> int:
     """Remove the proof files of these training records; how many there were."""
     if not record_ids:
         return 0
-    connection = await connection_of(on)
+    connection = on
     result = await connection.execute(
         delete(ProofFile).where(ProofFile.training_record_id.in_(sorted(record_ids)))
     )
     return int(result.rowcount or 0)
 
 
-async def count_of_person(on: AsyncSession | HotConnection, person_id: int) -> int:
+async def count_of_person(on: HotConnection, person_id: int) -> int:
     """How many proof files the person's training records have."""
-    connection = await connection_of(on)
+    connection = on
     found = await connection.execute(
         select(func.count())
         .select_from(ProofFile)
@@ -162,9 +160,9 @@ async def count_of_person(on: AsyncSession | HotConnection, person_id: int) -> i
     return int(found.scalar() or 0)
 
 
-async def delete_of_person(on: AsyncSession | HotConnection, person_id: int) -> int:
+async def delete_of_person(on: HotConnection, person_id: int) -> int:
     """Remove the proof files of the person's training records; how many there were."""
-    connection = await connection_of(on)
+    connection = on
     rows = await connection.execute(
         select(TrainingRecord.id).where(TrainingRecord.person_id == person_id)
     )

@@ -8,7 +8,6 @@ from dataclasses import dataclass, fields
 from typing import Any, Protocol
 
 from sqlalchemy import FromClause, bindparam, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import KeyedColumnElement
 
 from storage.db import HotConnection
@@ -18,15 +17,6 @@ from storage.models import Person, RoleAssignment, Unit
 def columns_of(table: FromClause, row_type: type[Any]) -> tuple[KeyedColumnElement[Any], ...]:
     """The table's columns a dataclass `row_type` is built from, in its field order."""
     return tuple(table.c[field.name] for field in fields(row_type))
-
-
-async def connection_of(on: AsyncSession | HotConnection) -> HotConnection:
-    """The connection under `on`; a session's pending changes are flushed first, so a Core
-    statement sees them."""
-    if isinstance(on, AsyncSession):
-        await on.flush()
-        return await on.connection()
-    return on
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,19 +59,17 @@ _PERSON = select(*PERSON_COLUMNS).where(Person.id == bindparam("person_id"))
 _PEOPLE = select(*PERSON_COLUMNS).where(Person.id.in_(bindparam("ids", expanding=True)))
 
 
-async def person(on: AsyncSession | HotConnection, person_id: int) -> PersonRow | None:
+async def person(connection: HotConnection, person_id: int) -> PersonRow | None:
     """The person with this id, if there is one."""
-    connection = await connection_of(on)
     row = (await connection.execute(_PERSON, {"person_id": person_id})).first()
     return None if row is None else PersonRow(*row)
 
 
-async def people(on: AsyncSession | HotConnection, ids: Iterable[int]) -> dict[int, PersonRow]:
+async def people(connection: HotConnection, ids: Iterable[int]) -> dict[int, PersonRow]:
     """The people with these ids, by id (ids with no person are left out)."""
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    connection = await connection_of(on)
     rows: Sequence[Any] = (await connection.execute(_PEOPLE, {"ids": wanted})).all()
     return {row[0]: PersonRow(*row) for row in rows}
 

@@ -16,7 +16,6 @@ from domain.screening import HeldView, RecordForm, ScreeningKind, ScreeningState
 from storage import audit
 from storage.db import HotConnection
 from storage.models import Unit
-from storage.rows import connection_of
 from storage.screening_models import Screening
 from storage.wellbeing_models import WellbeingActionItem
 
@@ -98,7 +97,7 @@ async def save(
     """Store a new screening, or change the unit's planned one `planned_id` (planned again
     or held), audited either way. The card's `batch` was seen before: the row it stored,
     unchanged. None: `planned_id` is not the unit's planned screening (any more)."""
-    connection = await connection_of(on)
+    connection = on
     earlier = (await connection.execute(_ROWS.where(_SCREENING.c.submission_key == batch))).first()
     if earlier is not None:
         return ScreeningRow(*earlier)

@@ -10,7 +10,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, bindparam, case, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.lone_work import Status as LoneWorkStatus
 from domain.training import (
@@ -27,7 +26,6 @@ from storage.lone_work_models import LoneWorkRequest
 from storage.models import Person, Unit
 from storage.org import person_label
 from storage.proof_models import ProofFile
-from storage.rows import connection_of
 from storage.training_models import TrainingRecord
 
 ENTITY = "training_record"
@@ -195,23 +193,21 @@ async def unit_counts(connection: HotConnection, unit_id: int) -> tuple[int, int
     return int(row[0]), int(row[1])
 
 
-async def of_person_in_unit(
-    on: AsyncSession | HotConnection, person_id: int, unit_id: int
-) -> list[TrainingView]:
+async def of_person_in_unit(on: HotConnection, person_id: int, unit_id: int) -> list[TrainingView]:
     """The person's records in the unit, newest first (the lone-work approver's check)."""
     result = await on.execute(_OF_PERSON_IN_UNIT, {"person_id": person_id, "unit_id": unit_id})
     return [_view(row) for row in result.all()]
 
 
 async def unit_counts_of(
-    on: AsyncSession | HotConnection, unit_ids: Collection[int], *, today: date, now: datetime
+    on: HotConnection, unit_ids: Collection[int], *, today: date, now: datetime
 ) -> dict[int, UnitTrainingCounts]:
     """Each unit's records as counts, and its lone-work approvals in force or to come (at
     `now`) with how many have no record of the requester in the unit that matches the task
     (the approver's check, `domain.training.check_lone_work`)."""
     if not unit_ids:
         return {}
-    connection = await connection_of(on)
+    connection = on
     record = TrainingRecord
     rows = await connection.execute(
         select(

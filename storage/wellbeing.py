@@ -50,7 +50,7 @@ from storage.models import (
     RoleAssignment,
     Unit,
 )
-from storage.rows import PERSON_COLUMNS, PersonRow, columns_of, connection_of, person
+from storage.rows import PERSON_COLUMNS, PersonRow, columns_of, person
 from storage.wellbeing_models import (
     NOTE_FIELDS,
     WellbeingActionItem,
@@ -171,7 +171,7 @@ async def access_of(on: org.Readable, person_id: int | None, *, is_admin: bool) 
     other: set[int] = set()
     secretariat = False
     last_by_source: dict[int, int] = {}
-    connection = await connection_of(on)
+    connection = on
     for source, role, unit_id in await connection.execute(_STANDING, {"person_id": person_id}):
         if source != _ROLE:
             last_by_source[source] = unit_id
@@ -203,11 +203,11 @@ _UNIT_NAMES = select(UNITS.c.name)
 
 async def known_names(on: org.Readable) -> list[str]:
     """Every person's name the organisation knows (to spot names in free text)."""
-    return [name for (name,) in await (await connection_of(on)).execute(_KNOWN_NAMES) if name]
+    return [name for (name,) in await (on).execute(_KNOWN_NAMES) if name]
 
 
 async def unit_names(on: org.Readable) -> list[str]:
-    return [name for (name,) in await (await connection_of(on)).execute(_UNIT_NAMES)]
+    return [name for (name,) in await (on).execute(_UNIT_NAMES)]
 
 
 _LEADERS_AND_AMKS = (

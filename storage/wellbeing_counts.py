@@ -23,7 +23,7 @@ from domain.wellbeing import (
 from storage import org
 from storage.db import HotConnection
 from storage.org import Readable
-from storage.rows import UnitRow, connection_of
+from storage.rows import UnitRow
 from storage.wellbeing import AMDS, DIALOGUES, ITEMS, OPEN_STATUSES, amd_of
 from storage.wellbeing_items import item_views, plan_items
 
@@ -51,7 +51,7 @@ _AMD_DATES = select(AMDS.c.unit_id, AMDS.c.held_on).where(AMDS.c.year == bindpar
 
 async def overdue_counts_by_unit(on: Readable, today: date) -> dict[int, int]:
     """`{unit_id: open items past their deadline}`."""
-    rows = await (await connection_of(on)).execute(_OVERDUE_COUNTS, {"today": today})
+    rows = await (on).execute(_OVERDUE_COUNTS, {"today": today})
     return {unit_id: int(count) for unit_id, count in rows}
 
 
@@ -73,7 +73,7 @@ async def groups_by_unit(
 ) -> dict[int, list[GroupStatus]]:
     """`{unit_id: each group's latest dialogue and due day}`, the group due first first
     (group names compared without case or extra spaces)."""
-    connection = await connection_of(on)
+    connection = on
     if unit_ids is None:
         rows = await connection.execute(_GROUPS)
     else:
@@ -97,7 +97,7 @@ async def unit_statuses(
 ) -> list[UnitStatus]:
     """Counts per active unit: dialogues, each group's latest and due day, when the unit is
     next due (its first group), open/overdue items, AMD."""
-    connection = await connection_of(on)
+    connection = on
     units = await org.unit_choices(connection)
     if unit_ids is not None:
         wanted = set(unit_ids)
@@ -142,7 +142,7 @@ async def dialogues_due(
 
 async def units_without_amd(on: Readable, year: int) -> list[UnitRef]:
     """Active units that have not recorded `year`'s annual work-environment discussion."""
-    connection = await connection_of(on)
+    connection = on
     held = await amd_dates(connection, year)
     return [unit for unit in await org.unit_choices(connection) if unit.id not in held]
 

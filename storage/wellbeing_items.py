@@ -29,7 +29,7 @@ from storage import audit, org, people
 from storage.audit import AuditedConnection
 from storage.db import HotConnection
 from storage.models import ConversationRef
-from storage.rows import columns_of, connection_of, person
+from storage.rows import columns_of, person
 from storage.rows import people as people_by_id
 from storage.screening_models import Screening
 from storage.wellbeing import DIALOGUES, ITEM, ITEMS, OPEN_STATUSES, UNITS, refuse, table_of
@@ -103,7 +103,7 @@ async def _insert(
     on: org.Writable, values: dict[str, Any], *, actor_id: int | None, action: str
 ) -> ItemRow:
     """Insert a new item and audit it as it was stored (`audit.inserted`, on a session too)."""
-    connection = await connection_of(on)
+    connection = on
     item = ItemRow(*(await connection.execute(_INSERT_ITEM, values)).one())
     await audit.record(
         on,
@@ -178,7 +178,7 @@ async def add_items(
     click), those are returned and nothing new is added.
     """
     if batch:
-        earlier = await items_of_batch(await connection_of(on), batch)
+        earlier = await items_of_batch(on, batch)
         if earlier:
             return earlier
     items: list[ItemRow] = []

@@ -20,6 +20,7 @@ from bot.app import BotRuntime, build_runtime
 from bot.config import Settings
 from storage.db import Database
 from storage.models import RoleAssignment, Unit
+from tests.support.databases import orm_session
 from tests.support.fake_connector import FakeConnector
 
 ADMIN_AAD = "7d1c6f7e-0000-4000-8000-000000000001"
@@ -88,9 +89,9 @@ async def test_admin_dialog_writes_the_role(conversation: Conversation, db: Data
     await conversation.submit(
         {"action": "admin.assign", "upn": "kontakt@uni.dk", "role": "precursor_contact"}
     )
-    async with db.sessions() as session:
-        unit = (await session.scalars(select(Unit).where(Unit.name == "Fysik"))).one()
-        assignment = (await session.scalars(select(RoleAssignment))).one()
+    async with orm_session(db) as session:
+        unit = (await session.execute(select(Unit).where(Unit.name == "Fysik"))).scalar_one()
+        assignment = (await session.execute(select(RoleAssignment))).scalar_one()
     assert assignment.unit_id == unit.id and assignment.role == "precursor_contact"
 
 

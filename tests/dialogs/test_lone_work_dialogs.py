@@ -24,11 +24,12 @@ from domain.i18n import COPENHAGEN
 from domain.org import OrgFile
 from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from storage import org
+from storage.audit import audited
 from storage.db import Database
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import Unit
 from tests.http.test_lone_work_http import form
-from tests.support.databases import orm_session, orm_transaction
+from tests.support.databases import orm_session
 from tests.support.fake_connector import FakeConnector
 
 
@@ -107,21 +108,23 @@ class Scene:
 
     async def stored(self) -> LoneWorkRequest:
         async with orm_session(self.runtime.db) as session:
-            return (await session.scalars(select(LoneWorkRequest))).one()
+            return (await session.execute(select(LoneWorkRequest))).scalar_one()
 
 
 @pytest.fixture
 async def scene(db: Database, connector: FakeConnector) -> AsyncIterator[Scene]:
     runtime = build_runtime(Settings(database_url=db.url), db)
-    async with orm_transaction(db) as session:
+    async with audited(db) as connection:
         await org.import_org(
-            session,
+            connection,
             OrgFile.model_validate(
                 {"units": [{"name": "Kemi", "leader": [{"upn": "lise@uni.dk"}]}]}
             ),
             actor="test",
         )
-        kemi = int((await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one())
+        kemi = int(
+            (await connection.execute(select(Unit.id).where(Unit.name == "Kemi"))).scalar_one()
+        )
     built = Scene(runtime, connector, kemi)
     await built.maja.install()
     await built.lise.install()

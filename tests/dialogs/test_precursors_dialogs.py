@@ -14,11 +14,12 @@ from bot.app import BotRuntime, build_runtime
 from bot.config import Settings
 from domain.org import OrgFile
 from storage import org
+from storage.audit import audited
 from storage.db import Database
 from storage.models import Unit
 from storage.precursor_models import PrecursorEntry, PrecursorHolding, PrecursorRegistration
 from tests.dialogs.test_lone_work_dialogs import Member, text_of
-from tests.support.databases import orm_session, orm_transaction
+from tests.support.databases import orm_session
 from tests.support.fake_connector import FakeConnector
 from tests.support.precursors import services_of, substance_id, walk
 
@@ -65,9 +66,9 @@ class Scene:
 
 @pytest.fixture
 async def scene(db: Database, connector: FakeConnector) -> AsyncIterator[Scene]:
-    async with orm_transaction(db) as session:
+    async with audited(db) as connection:
         await org.import_org(
-            session,
+            connection,
             OrgFile.model_validate(
                 {
                     "units": [
@@ -83,7 +84,7 @@ async def scene(db: Database, connector: FakeConnector) -> AsyncIterator[Scene]:
             actor="test",
         )
         units = {
-            name: int(i) for name, i in (await session.execute(select(Unit.name, Unit.id))).all()
+            name: int(i) for name, i in (await connection.execute(select(Unit.name, Unit.id))).all()
         }
     built = Scene(db, connector, units)
     await built.karin.install()
@@ -131,7 +132,7 @@ async def test_the_precursor_contact_registers_the_unit(scene: Scene) -> None:
     done = await scene.karin.submit({"action": "precursors.register"})
     assert "Kemi har nu indberettet sin stofliste for 2026" in text_of(done)
     async with orm_session(scene.db) as session:
-        row = (await session.scalars(select(PrecursorRegistration))).one()
+        row = (await session.execute(select(PrecursorRegistration))).scalar_one()
     assert row.status == "substances" and row.substance_keys == ["toluene"]
     closed = await scene.karin.submit({"action": "precursors.close"})
     assert "Skriv **prækursor**" in text_of(closed)

@@ -11,10 +11,12 @@ from bot.app import BotRuntime, build_runtime
 from bot.config import Settings
 from domain.org import OrgFile
 from storage import org
+from storage.audit import audited
 from storage.db import Database
 from storage.models import Unit
 from storage.wellbeing_models import WellbeingActionItem, WellbeingDialogue
 from tests.dialogs.test_lone_work_dialogs import Member, text_of
+from tests.support.databases import orm_session
 from tests.support.fake_connector import FakeConnector
 from tests.support.wellbeing import CHALLENGES, dialogue, items, row
 
@@ -28,24 +30,26 @@ class Scene:
         self.owner = Member(runtime, connector, "Otto Ejer", "otto@uni.dk")
 
     async def stored(self) -> list[WellbeingDialogue]:
-        async with self.runtime.db.sessions() as session:
+        async with orm_session(self.runtime.db) as session:
             return list((await session.scalars(select(WellbeingDialogue))).all())
 
     async def items(self) -> list[WellbeingActionItem]:
-        async with self.runtime.db.sessions() as session:
+        async with orm_session(self.runtime.db) as session:
             return list((await session.scalars(select(WellbeingActionItem))).all())
 
 
 @pytest.fixture
 async def scene(db: Database, connector: FakeConnector) -> AsyncIterator[Scene]:
     runtime = build_runtime(Settings(database_url=db.url), db)
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         await org.import_org(
-            session,
+            connection,
             OrgFile.model_validate({"units": [{"name": "Kemi", "amk": [{"upn": "per@uni.dk"}]}]}),
             actor="test",
         )
-        kemi = int((await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one())
+        kemi = int(
+            (await connection.execute(select(Unit.id).where(Unit.name == "Kemi"))).scalar_one()
+        )
     built = Scene(runtime, connector, kemi)
     for member in (built.amk, built.employee, built.owner):
         await member.install()

@@ -30,6 +30,7 @@ from tests.http.test_precursors_http import _setup as precursor_setup
 from tests.services.test_digest import _posts, _subscribe
 from tests.services.test_near_miss_reminders import _with_action
 from tests.support import near_miss as nm
+from tests.support.databases import orm_session
 from tests.support.fake_connector import Sent
 from tests.support.precursors import services_of
 from tests.support.teams import BotUnderTest
@@ -158,7 +159,7 @@ async def test_a_checkin_due_in_any_hour_is_asked_for_once(
     for tick in _every(started, frozen_now + timedelta(minutes=40), timedelta(minutes=2)):
         await job.run(tick)
         await bot.runtime.background.drain()
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         timeline = list((await session.scalars(select(CheckinEvent.kind))).all())
     assert [kind for kind in timeline if kind != "escalated"] == [
         "started",

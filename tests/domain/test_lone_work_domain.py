@@ -26,7 +26,7 @@ from storage import checkins, lone_work, lone_work_decisions, org
 from storage.audit import audited
 from storage.db import Database
 from storage.models import Unit
-from tests.support.databases import orm_session, orm_transaction
+from tests.support.databases import orm_session
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
@@ -121,14 +121,18 @@ def test_working_days_skip_the_weekend() -> None:
 
 async def _kemi(db: Database) -> int:
     async with orm_session(db) as session:
-        return int((await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one())
+        return int((await session.execute(select(Unit.id).where(Unit.name == "Kemi"))).scalar_one())
 
 
 async def test_register_export_is_a_real_register(db: Database, tmp_path: Path) -> None:
     kemi = await _kemi(db)
-    async with orm_transaction(db) as session:
-        maja = await org.upsert_person(session, aad_object_id=None, upn="maja@uni.dk", name="Maja")
-        lise = await org.upsert_person(session, aad_object_id=None, upn="lise@uni.dk", name="Lise")
+    async with audited(db) as connection:
+        maja = await org.upsert_person(
+            connection, aad_object_id=None, upn="maja@uni.dk", name="Maja"
+        )
+        lise = await org.upsert_person(
+            connection, aad_object_id=None, upn="lise@uni.dk", name="Lise"
+        )
     form = LoneWorkForm.model_validate(values(unit_id=str(kemi)))
     assert check(form, now=NOW) == {}
     async with audited(db) as connection:
@@ -211,17 +215,23 @@ async def test_merging_people_keeps_their_requests(db: Database) -> None:
     """Someone known by e-mail (e.g. an approver) who later arrives from Teams stays one person."""
     kemi = await _kemi(db)
     aad = "3f9a7c21-5b8e-4d6a-9c1f-2e4b6d8a0c13"
-    async with orm_transaction(db) as session:
-        teams_only = await org.upsert_person(session, aad_object_id=aad, upn=None, name="Lise")
-        by_mail = await org.upsert_person(session, aad_object_id=None, upn="lise@uni.dk", name=None)
-        maja = await org.upsert_person(session, aad_object_id=None, upn="maja@uni.dk", name="Maja")
+    async with audited(db) as connection:
+        teams_only = await org.upsert_person(connection, aad_object_id=aad, upn=None, name="Lise")
+        by_mail = await org.upsert_person(
+            connection, aad_object_id=None, upn="lise@uni.dk", name=None
+        )
+        maja = await org.upsert_person(
+            connection, aad_object_id=None, upn="maja@uni.dk", name="Maja"
+        )
     form = LoneWorkForm.model_validate(values(unit_id=str(kemi)))
     async with audited(db) as connection:
         request = await lone_work.submit(
             connection, form, requester_id=maja.id, approver_id=by_mail.id, now=NOW
         )
-    async with orm_transaction(db) as session:
-        merged = await org.upsert_person(session, aad_object_id=aad, upn="lise@uni.dk", name="Lise")
+    async with audited(db) as connection:
+        merged = await org.upsert_person(
+            connection, aad_object_id=aad, upn="lise@uni.dk", name="Lise"
+        )
     assert merged.id == teams_only.id
     async with audited(db) as connection:
         outcome = await lone_work_decisions.decide(
@@ -239,9 +249,11 @@ async def test_merging_people_keeps_their_requests(db: Database) -> None:
 async def test_a_stored_request_views_as_a_validated_view_would(db: Database) -> None:
     """Views of stored requests skip validation: every field already has the view's type."""
     kemi = await _kemi(db)
-    async with orm_transaction(db) as session:
-        maja = await org.upsert_person(session, aad_object_id=None, upn="maja@uni.dk", name="Maja")
-        lise = await org.upsert_person(session, aad_object_id=None, upn="lise@uni.dk", name=None)
+    async with audited(db) as connection:
+        maja = await org.upsert_person(
+            connection, aad_object_id=None, upn="maja@uni.dk", name="Maja"
+        )
+        lise = await org.upsert_person(connection, aad_object_id=None, upn="lise@uni.dk", name=None)
         form = LoneWorkForm.model_validate(
             values(unit_id=str(kemi), mitigations="check_in", checkin_person="Vagten")
             | {"checkin_interval": "30"}

@@ -63,6 +63,7 @@ from domain.near_miss import Category, Severity
 from services.digest import digest_key
 from storage import conversations, jobs, org
 from storage import digest as digest_store
+from storage.audit import audited
 from storage.db import Database
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import PostedActivity, Team
@@ -235,11 +236,12 @@ def seed(work_dir: Path, week: str) -> None:
     night_start = next_monday - timedelta(hours=4)
 
     async def write(db: Database) -> None:
-        async with orm_transaction(db) as session:
-            units = {unit.name: unit.id for unit in await org.list_units(session)}
+        async with audited(db) as connection:
+            units = {unit.name: unit.id for unit in await org.list_units(connection)}
             person = await org.upsert_person(
-                session, aad_object_id=None, upn="jela@example.dk", name=REQUESTER
+                connection, aad_object_id=None, upn="jela@example.dk", name=REQUESTER
             )
+        async with orm_transaction(db) as session:
             rows: list[NearMissReport | LoneWorkRequest] = [
                 near_miss(
                     number,

@@ -17,9 +17,10 @@ from services.digest_sections import compose
 from services.documentation_jobs import DocumentationReminders
 from storage import org
 from storage.amo_models import AmoComposition, AmoMember
+from storage.audit import audited
 from storage.documentation_models import DutyRecord
 from tests.http.test_documentation_http import block_of
-from tests.support.databases import orm_session, orm_transaction
+from tests.support.databases import orm_session
 from tests.support.documentation import all_units_table
 from tests.support.teams import BotUnderTest, User, make_user
 from tests.support.wellbeing import (
@@ -66,8 +67,8 @@ async def kemi_roles(bot: BotUnderTest, *, leaders: list[User], amrs: list[User]
             "secretariat": [person(SECRETARIAT)],
         }
     )
-    async with orm_transaction(bot.runtime.db) as session:
-        await org.import_org(session, org_file, actor="test")
+    async with audited(bot.runtime.db) as connection:
+        await org.import_org(connection, org_file, actor="test")
 
 
 async def stored(bot: BotUnderTest) -> tuple[list[AmoComposition], list[AmoMember]]:

@@ -29,6 +29,7 @@ from bot.config import Settings
 from bot.workers import turn_wait_seconds
 from domain.org import OrgFile
 from storage import org
+from storage.audit import audited
 from storage.models import JobRun, PostedActivity, Unit
 from tests.conftest import DatabaseTarget
 from tests.http.test_lone_work_http import form
@@ -50,6 +51,7 @@ from tests.reliability.test_faults import (
     _to,
 )
 from tests.support.clock import child_environment, written_for_suite_moment
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.fake_connector import FakeConnector, Sent, slow
 from tests.support.teams import BotUnderTest, make_user
 
@@ -128,7 +130,7 @@ async def _timed_stop(bot: BotUnderTest) -> float:
 
 async def _parked(bot: BotUnderTest) -> list[JobRun]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return list(
             (
                 await session.scalars(
@@ -178,7 +180,7 @@ async def test_a_card_teams_hangs_on_is_cut_at_the_deadline_and_sent_once_after_
     await bot.start()
     [kept] = await _parked(bot)
     assert kept.key.startswith("redeliver:lone_work:") and kept.status == "failed"
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         post = (
             await session.scalars(
                 select(PostedActivity).where(
@@ -206,9 +208,11 @@ async def test_cards_after_the_cut_one_are_kept_too(bot: BotUnderTest, teams: Ha
         "name": "Kemi",
         "amk": [{"upn": user.upn, "aad_object_id": user.aad} for user in amk],
     }
-    async with bot.runtime.db.transaction() as session:
-        await org.import_org(session, OrgFile.model_validate({"units": [unit]}), actor="test")
-        kemi = int((await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one())
+    async with audited(bot.runtime.db) as connection:
+        await org.import_org(connection, OrgFile.model_validate({"units": [unit]}), actor="test")
+        kemi = int(
+            (await connection.execute(select(Unit.id).where(Unit.name == "Kemi"))).scalar_one()
+        )
     told = [*amk, ADMIN]
     for user in [MAJA, *told]:
         await bot.install_personal(user)
@@ -278,7 +282,7 @@ async def test_a_digest_post_cut_by_the_stop_is_posted_once_when_its_claim_runs_
     await bot.start()
     await _tick(bot, MONDAY_0801 + timedelta(minutes=1))
     assert _digests(bot) == []  # still claimed by the stopped run
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         await session.execute(
             update(JobRun)
             .where(JobRun.key.startswith("digest:"))

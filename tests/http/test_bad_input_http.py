@@ -17,6 +17,7 @@ from storage.wellbeing_models import WellbeingAnnualDiscussion, WellbeingDialogu
 from tests.http.test_lone_work_http import LISE, MAJA, _day, _setup, form
 from tests.support import near_miss as near_miss
 from tests.support import wellbeing as wellbeing
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.fake_connector import Sent
 from tests.support.teams import BotUnderTest
 
@@ -35,7 +36,7 @@ def _no_apology(shown: str) -> None:
 
 async def _count(bot: BotUnderTest, model: Any) -> int:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
@@ -66,7 +67,7 @@ async def test_a_unit_closed_between_summary_and_send_brings_the_form_back(
     summary = _shown(await bot.submit(MAJA, form(kemi)))
     assert "Tjek din anmodning" in summary
     assert bot.runtime is not None
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         await session.execute(update(Unit).where(Unit.id == kemi).values(active=False))
     reply = _shown(await bot.submit(MAJA, {"action": "lone_work.form.send"}))
     _no_apology(reply)
@@ -101,7 +102,7 @@ async def test_a_unit_closed_while_the_personal_data_check_waits_brings_the_form
     check = _shown(await bot.submit(wellbeing.SECRETARIAT, flagged))
     assert "emil@uni.dk" in check
     assert bot.runtime is not None
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         await session.execute(update(Unit).where(Unit.id == kemi).values(active=False))
     reply = _shown(await bot.submit(wellbeing.SECRETARIAT, {"action": "wellbeing.form.confirm"}))
     _no_apology(reply)
@@ -179,7 +180,7 @@ async def test_nul_and_other_control_characters_are_removed_from_what_is_stored(
     assert "Tjek din anmodning" in summary and "\x00" not in summary
     _no_apology(_shown(await bot.submit(MAJA, {"action": "lone_work.form.send"})))
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         task = await session.scalar(select(LoneWorkRequest.task))
     assert task == "Destillation af\tvæske"
 
@@ -190,7 +191,7 @@ async def test_nul_and_other_control_characters_are_removed_from_what_is_stored(
     )
     _no_apology(receipt)
     assert "Tak for din indberetning" in receipt
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         description = await session.scalar(select(NearMissReport.description))
     assert description == "Flaske med acetone stod åben\npå gulvet."
 
@@ -333,5 +334,5 @@ async def test_a_corrective_action_due_in_year_9999_is_refused_with_its_field(
     _no_apology(shown)
     assert "Vælg en frist inden for de næste fem år." in shown
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         assert await session.scalar(select(func.count()).select_from(NearMissAction)) == 0

@@ -68,7 +68,7 @@ async def _approved(
 async def _session(bot: BotUnderTest) -> CheckinSession:
     assert bot.runtime is not None
     async with orm_session(bot.runtime.db) as session:
-        return (await session.scalars(select(CheckinSession))).one()
+        return (await session.execute(select(CheckinSession))).scalar_one()
 
 
 async def _timeline(bot: BotUnderTest) -> list[str]:

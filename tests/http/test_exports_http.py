@@ -25,10 +25,11 @@ from bot import files_out
 from bot.file_hosts import FileHosts
 from domain.org import OrgFile
 from storage import org
+from storage.audit import audited
 from storage.models import AuditEvent, Unit
 from tests.conftest import DatabaseTarget
 from tests.support.clock import child_environment
-from tests.support.databases import orm_session, orm_transaction
+from tests.support.databases import orm_session
 from tests.support.fake_connector import FakeConnector, Sent, slow, status
 from tests.support.near_miss import REPORTER, person, report
 from tests.support.teams import BotUnderTest, make_user
@@ -83,9 +84,9 @@ async def _setup(bot: BotUnderTest) -> dict[str, int]:
             "secretariat": [person(SANNE)],
         }
     )
-    async with orm_transaction(bot.runtime.db) as session:
-        await org.import_org(session, org_file, actor="test")
-        found = (await session.execute(select(Unit.name, Unit.id))).all()
+    async with audited(bot.runtime.db) as connection:
+        await org.import_org(connection, org_file, actor="test")
+        found = (await connection.execute(select(Unit.name, Unit.id))).all()
     for user in (PER, LENE, OLE, SANNE, NOBODY, REPORTER):
         await bot.install_personal(user)
     units = {name: int(unit_id) for name, unit_id in found}

@@ -14,9 +14,11 @@ from domain.files import FILE_DOWNLOAD_INFO
 from domain.org import OrgFile
 from reports.precursor_import import IMPORT_COLUMNS
 from storage import org
+from storage.audit import audited
 from storage.models import AuditEvent
 from storage.precursor_models import PrecursorEntry
 from tests.support.card_nodes import walk
+from tests.support.databases import orm_session
 from tests.support.fake_connector import Sent
 from tests.support.precursors import services_of
 from tests.support.teams import BotUnderTest, User, make_user
@@ -52,9 +54,9 @@ async def _setup(bot: BotUnderTest) -> None:
     """Kemi with Karin as its precursor contact; Fysik with Ole as AMK."""
     assert bot.runtime is not None
     services_of(bot.runtime).clock = lambda: NOW
-    async with bot.runtime.db.transaction() as session:
+    async with audited(bot.runtime.db) as connection:
         await org.import_org(
-            session,
+            connection,
             OrgFile.model_validate(
                 {
                     "units": [
@@ -96,7 +98,7 @@ def _text(sent: list[Sent]) -> str:
 
 async def _entries(bot: BotUnderTest) -> int:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return int(await session.scalar(select(func.count()).select_from(PrecursorEntry)) or 0)
 
 
@@ -125,7 +127,7 @@ async def test_a_good_sheet_is_summarised_and_imported_only_after_importer(
     assert "3 posteringer importeret for Kemi (1 nye stoffer" in _text(done)
     assert await _entries(bot) == 3
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         event = (
             await session.scalars(
                 select(AuditEvent).where(AuditEvent.action == "precursors.import")
@@ -218,7 +220,7 @@ units:
 
 async def _unit_names(bot: BotUnderTest) -> set[str]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return {unit.name for unit in await org.list_units(session)}
 
 

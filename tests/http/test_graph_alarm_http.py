@@ -8,10 +8,10 @@ from datetime import timedelta
 
 from domain.org import Role
 from storage import conversations, org
+from storage.audit import audited
 from tests.http.test_checkins_http import T0, Clock, _approved, _cards, _session, _wire
 from tests.http.test_graph_install_http import bot_with_graph, graph
 from tests.http.test_lone_work_http import LISE, MAJA
-from tests.support.databases import orm_transaction
 from tests.support.fake_graph import FakeGraph
 from tests.support.teams import BotUnderTest, make_user
 
@@ -28,12 +28,14 @@ async def test_an_unreachable_alarm_recipient_is_passed_over_within_a_minute(
     await _approved(bot, amk=ANDERS)
     assert bot.runtime is not None
     await bot.install_personal(SOFIE)
-    async with orm_transaction(bot.runtime.db) as session:
-        sofie = await org.find_person(session, aad_object_id=SOFIE.aad, upn=None)
+    async with audited(bot.runtime.db) as connection:
+        sofie = await org.find_person(connection, aad_object_id=SOFIE.aad, upn=None)
         assert sofie is not None
-        await org.assign_role(session, actor="test", unit=None, person=sofie, role=Role.SECRETARIAT)
+        await org.assign_role(
+            connection, actor="test", unit=None, person=sofie, role=Role.SECRETARIAT
+        )
         # Anders removed the bot; Graph installs it again, and Teams is slow to say so
-        await conversations.deactivate_conversation(session, ANDERS.chat_id)
+        await conversations.deactivate_conversation(connection, ANDERS.chat_id)
     graph.users.update({ANDERS.aad: ANDERS.chat_id})
     job = _wire(bot, Clock(T0))
     await bot.say(MAJA, "start alenearbejde")

@@ -16,6 +16,7 @@ from bot.reach import WaitingForChats
 from domain.i18n import COPENHAGEN
 from domain.org import OrgFile
 from storage import org
+from storage.audit import audited
 from storage.models import Unit, utcnow
 from tests.conftest import DatabaseTarget
 from tests.support import near_miss
@@ -74,9 +75,9 @@ async def _setup(bot: BotUnderTest, graph: FakeGraph) -> int:
         "leader": [{"upn": LISE.upn, "aad_object_id": LISE.aad, "name": LISE.name}],
         "amk": [{"upn": OLE.upn, "aad_object_id": OLE.aad}],
     }
-    async with bot.runtime.db.transaction() as session:
-        await org.import_org(session, OrgFile.model_validate({"units": [unit]}), actor="test")
-        kemi = (await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one()
+    async with audited(bot.runtime.db) as connection:
+        await org.import_org(connection, OrgFile.model_validate({"units": [unit]}), actor="test")
+        kemi = (await connection.execute(select(Unit.id).where(Unit.name == "Kemi"))).scalar_one()
     for user in (MAJA, OLE):
         await bot.install_personal(user)
     graph.users.update({user.aad: user.chat_id for user in (MAJA, LISE, OLE)})

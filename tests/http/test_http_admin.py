@@ -7,6 +7,7 @@ import json
 from sqlalchemy import select
 
 from storage.models import AuditEvent, Person, RoleAssignment, Unit
+from tests.support.databases import orm_session
 from tests.support.teams import BotUnderTest, make_user
 
 ADMIN = make_user("Anne Admin", "admin@uni.dk", "da-DK")
@@ -14,8 +15,8 @@ ADMIN = make_user("Anne Admin", "admin@uni.dk", "da-DK")
 
 async def _unit_id(bot: BotUnderTest, name: str) -> int:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
-        return (await session.scalars(select(Unit.id).where(Unit.name == name))).one()
+    async with orm_session(bot.runtime.db) as session:
+        return (await session.execute(select(Unit.id).where(Unit.name == name))).scalar_one()
 
 
 async def test_only_admins_get_the_admin_dialog(bot: BotUnderTest) -> None:
@@ -45,8 +46,8 @@ async def test_admin_assigns_a_role_across_a_restart(bot: BotUnderTest) -> None:
     )
     assert "Lise Leder er nu leder i Kemi" in done[0].card_text()
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
-        assignment = (await session.scalars(select(RoleAssignment))).one()
+    async with orm_session(bot.runtime.db) as session:
+        assignment = (await session.execute(select(RoleAssignment))).scalar_one()
         person = await session.get(Person, assignment.person_id)
         audit_actions = (await session.scalars(select(AuditEvent.action))).all()
     assert assignment.role == "leader" and assignment.unit_id == kemi
@@ -68,7 +69,7 @@ async def test_invalid_input_keeps_what_was_typed(bot: BotUnderTest) -> None:
     inputs = {item["id"]: item.get("value") for item in card["body"] if "id" in item}
     assert inputs["upn"] == "not-an-email" and inputs["name"] == "Lise"
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         assert (await session.scalars(select(RoleAssignment))).first() is None
 
 
@@ -102,8 +103,8 @@ async def test_remove_role_from_the_card_updates_it_in_place(bot: BotUnderTest) 
         ADMIN, {"action": "admin.assign", "upn": "amk@uni.dk", "name": "Per AMK", "role": "amk"}
     )
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
-        assignment_id = (await session.scalars(select(RoleAssignment.id))).one()
+    async with orm_session(bot.runtime.db) as session:
+        assignment_id = (await session.execute(select(RoleAssignment.id))).scalar_one()
 
     outsider = await bot.invoke(
         make_user("Ole Olsen", "olol@uni.dk"),
@@ -118,7 +119,7 @@ async def test_remove_role_from_the_card_updates_it_in_place(bot: BotUnderTest) 
     assert reply.status == 200 and reply.body["statusCode"] == 200
     shown = json.dumps(reply.body["value"], ensure_ascii=False)
     assert "Per AMK er ikke længere" in shown
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         assert (await session.scalars(select(RoleAssignment))).first() is None
 
 

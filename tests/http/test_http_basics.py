@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from storage.models import AuditEvent, ConversationRef, Person
 from tests.support.card_nodes import walk
+from tests.support.databases import orm_session
 from tests.support.teams import BotUnderTest, make_user
 
 
@@ -46,7 +47,7 @@ async def test_install_twice_greets_once_and_remembers_the_chat(bot: BotUnderTes
     assert again.status in (200, 201)
     assert len([m for m in bot.connector.messages() if m.card]) == 1
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         ref = (
             await session.scalars(
                 select(ConversationRef).where(ConversationRef.conversation_id == user.chat_id)
@@ -68,7 +69,7 @@ async def test_help_menu_and_unknown_text_always_answer(bot: BotUnderTest) -> No
         assert len(reply) == 1
         assert "menu" in reply[0].text
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         assert await session.scalar(select(func.count()).select_from(Person)) == 1
 
 
@@ -195,7 +196,7 @@ async def test_team_install_stores_team_and_channels_and_says_hello(bot: BotUnde
     hello = bot.connector.messages()[-1]
     assert hello.conversation_id == team_id and "AMK-netværket" in hello.text
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         channels = (
             await session.scalars(select(ConversationRef).where(ConversationRef.kind == "channel"))
         ).all()
@@ -206,7 +207,7 @@ async def test_team_install_stores_team_and_channels_and_says_hello(bot: BotUnde
         user, team_id, team_id, type="conversationUpdate", membersRemoved=[{"id": "28:amkbot-test"}]
     )
     assert (await bot.post(removed)).status in (200, 201)
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         channels = (
             await session.scalars(select(ConversationRef).where(ConversationRef.kind == "channel"))
         ).all()
@@ -253,9 +254,9 @@ async def test_an_ordinary_turn_writes_nothing_about_the_speaker(bot: BotUnderTe
 
     async def stamps() -> tuple[object, object]:
         assert bot.runtime is not None
-        async with bot.runtime.db.sessions() as session:
-            person = (await session.scalars(select(Person))).one()
-            chat = (await session.scalars(select(ConversationRef))).one()
+        async with orm_session(bot.runtime.db) as session:
+            person = (await session.execute(select(Person))).scalar_one()
+            chat = (await session.execute(select(ConversationRef))).scalar_one()
             return person.updated_at, chat.updated_at
 
     before = await stamps()
@@ -267,8 +268,8 @@ async def test_an_ordinary_turn_writes_nothing_about_the_speaker(bot: BotUnderTe
     moved["from"]["id"] = user.teams_id
     moved["conversation"]["id"] = user.chat_id
     await bot.post(moved)
-    async with bot.runtime.db.sessions() as session:
-        assert (await session.scalars(select(Person.name))).one() == "Mette Hansen-Berg"
+    async with orm_session(bot.runtime.db) as session:
+        assert (await session.execute(select(Person.name))).scalar_one() == "Mette Hansen-Berg"
 
 
 async def test_turns_reuse_one_connector_client(

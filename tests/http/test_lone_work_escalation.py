@@ -32,7 +32,7 @@ async def _ask_lise(bot: BotUnderTest, kemi: int) -> LoneWorkRequest:
     await bot.say(MAJA, "alenearbejde")
     await bot.submit(MAJA, form(kemi))
     async with orm_session(bot.runtime.db) as session:
-        lise = (await session.scalars(select(Person.id).where(Person.upn == LISE.upn))).one()
+        lise = (await session.execute(select(Person.id).where(Person.upn == LISE.upn))).scalar_one()
     await bot.submit(MAJA, {"action": "lone_work.form.send", "approver_id": str(lise)})
     await bot.runtime.background.drain()
     bot.connector.clear()

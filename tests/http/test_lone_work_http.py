@@ -14,10 +14,11 @@ from domain.i18n import COPENHAGEN
 from domain.org import OrgFile
 from services.lone_work_jobs import LoneWorkExpiry, LoneWorkReminders
 from storage import org
+from storage.audit import audited
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import AuditEvent, Unit
 from tests.support.card_nodes import walk
-from tests.support.databases import orm_session, orm_transaction
+from tests.support.databases import orm_session
 from tests.support.fake_connector import Sent
 from tests.support.teams import BotUnderTest, User, make_user
 
@@ -42,9 +43,9 @@ async def _setup(
     }
     if amk is not None:
         unit["amk"] = [{"upn": amk.upn, "aad_object_id": amk.aad}]
-    async with orm_transaction(bot.runtime.db) as session:
-        await org.import_org(session, OrgFile.model_validate({"units": [unit]}), actor="test")
-        kemi = (await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one()
+    async with audited(bot.runtime.db) as connection:
+        await org.import_org(connection, OrgFile.model_validate({"units": [unit]}), actor="test")
+        kemi = (await connection.execute(select(Unit.id).where(Unit.name == "Kemi"))).scalar_one()
     for user in [MAJA, *leaders, *([amk] if amk else [])]:
         await bot.install_personal(user)
     bot.connector.clear()
@@ -91,7 +92,7 @@ async def _request(bot: BotUnderTest, kemi: int, **changes: str) -> list[Sent]:
 async def _only_request(bot: BotUnderTest) -> LoneWorkRequest:
     assert bot.runtime is not None
     async with orm_session(bot.runtime.db) as session:
-        return (await session.scalars(select(LoneWorkRequest))).one()
+        return (await session.execute(select(LoneWorkRequest))).scalar_one()
 
 
 def _to(sent: list[Sent], user: User) -> list[Sent]:

@@ -44,7 +44,7 @@ async def approval_text(bot: BotUnderTest) -> str:
 async def request_id(bot: BotUnderTest) -> int:
     assert bot.runtime is not None
     async with orm_session(bot.runtime.db) as session:
-        return int((await session.scalars(select(LoneWorkRequest.id))).one())
+        return int((await session.execute(select(LoneWorkRequest.id))).scalar_one())
 
 
 async def test_the_approver_is_told_when_no_training_is_recorded_and_sees_it_once_it_is(
@@ -116,7 +116,7 @@ async def test_the_reminder_and_the_expired_card_keep_the_training_line(
     await _request(bot, kemi)
     assert bot.runtime is not None
     async with orm_session(bot.runtime.db) as session:
-        request = (await session.scalars(select(LoneWorkRequest))).one()
+        request = (await session.execute(select(LoneWorkRequest))).scalar_one()
     reminders = next(j for j in bot.runtime.scheduler.jobs if isinstance(j, LoneWorkReminders))
     bot.connector.clear()
     await reminders.run(request.created_at + timedelta(days=4))  # Sunday: 2 working days on

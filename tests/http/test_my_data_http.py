@@ -22,6 +22,7 @@ from domain.i18n import COPENHAGEN
 from domain.my_data import ACCESS_ACTION, ERASE_ACTION
 from services.my_data import DatabaseMyDataServices
 from storage import audit
+from storage.audit import audited
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import AuditEvent, Person
 from storage.near_miss_models import NearMissReport
@@ -29,7 +30,7 @@ from tests.conftest import DatabaseTarget
 from tests.http.test_lone_work_http import LISE, MAJA, OLE, _request, _setup
 from tests.http.test_lone_work_http import form as lone_work_form
 from tests.support.clock import child_environment
-from tests.support.databases import orm_session, orm_transaction
+from tests.support.databases import orm_session
 from tests.support.fake_connector import FakeConnector
 from tests.support.near_miss import AMK
 from tests.support.near_miss import report as near_miss_report
@@ -41,7 +42,7 @@ FILE_CONSENT = "application/vnd.microsoft.teams.card.file.consent"
 async def _person(bot: BotUnderTest, user: User) -> Person:
     assert bot.runtime is not None
     async with orm_session(bot.runtime.db) as session:
-        return (await session.scalars(select(Person).where(Person.upn == user.upn))).one()
+        return (await session.execute(select(Person).where(Person.upn == user.upn))).scalar_one()
 
 
 async def _numbers(bot: BotUnderTest) -> dict[bool, list[str]]:
@@ -100,7 +101,7 @@ async def test_my_data_lists_what_the_bot_holds_but_not_anonymous_reports(
 async def _only_number(bot: BotUnderTest) -> str:
     assert bot.runtime is not None
     async with orm_session(bot.runtime.db) as session:
-        return str((await session.scalars(select(LoneWorkRequest.number))).one())
+        return str((await session.execute(select(LoneWorkRequest.number))).scalar_one())
 
 
 async def test_a_long_register_shows_the_newest_and_everything_on_request(
@@ -186,10 +187,10 @@ async def test_erasure_leaves_no_trace_of_the_person_and_keeps_the_records(
     assert bot.runtime is not None
     await bot.runtime.background.drain()
     me = await _person(bot, MAJA)
-    async with orm_transaction(bot.runtime.db) as session:
+    async with audited(bot.runtime.db) as connection:
         # as when two person rows of hers were merged: the audit trail kept her e-mail
         await audit.record(
-            session,
+            connection,
             actor="system",
             action="person.merge",
             entity_type="person",
@@ -212,7 +213,7 @@ async def test_erasure_leaves_no_trace_of_the_person_and_keeps_the_records(
         requests = (
             await session.scalars(select(LoneWorkRequest).order_by(LoneWorkRequest.id))
         ).all()
-        report = (await session.scalars(select(NearMissReport))).one()
+        report = (await session.execute(select(NearMissReport))).scalar_one()
         pseudonymised = await session.get(Person, me.id)
         events = (
             await session.scalars(select(AuditEvent).where(AuditEvent.action == ERASE_ACTION))

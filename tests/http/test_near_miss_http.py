@@ -61,7 +61,9 @@ async def _person_id(bot: BotUnderTest, user: User) -> int:
     assert bot.runtime is not None
     async with orm_session(bot.runtime.db) as session:
         return int(
-            (await session.scalars(select(Person.id).where(Person.aad_object_id == user.aad))).one()
+            (
+                await session.execute(select(Person.id).where(Person.aad_object_id == user.aad))
+            ).scalar_one()
         )
 
 
@@ -511,7 +513,7 @@ async def test_the_list_shows_open_reports_to_amk_and_secretariat_only(bot: BotU
     kemi = await setup(bot, secretariat=(SECRETARIAT,))
     assert bot.runtime is not None
     async with orm_session(bot.runtime.db) as session:
-        fysik = (await session.scalars(select(Unit.id).where(Unit.name == "Fysik"))).one()
+        fysik = (await session.execute(select(Unit.id).where(Unit.name == "Fysik"))).scalar_one()
     await report(bot, REPORTER, kemi)
     await report(bot, REPORTER, fysik, description="Cykel på tværs af gangen ved auditoriet.")
     await report(

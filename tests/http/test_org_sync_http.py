@@ -28,6 +28,7 @@ from domain.org_mapping import SyncMapping
 from services.org_sync import OrgSync
 from services.org_sync_jobs import OrgSyncJob
 from storage import org
+from storage.audit import audited
 from storage.db import Database
 from storage.models import AuditEvent, Person, RoleAssignment, Unit
 from storage.wellbeing_models import WellbeingActionItem
@@ -96,9 +97,9 @@ async def setup(bot: BotUnderTest, graph: FakeGraph) -> dict[str, int]:
         ],
         "secretariat": [person(SARA)],
     }
-    async with orm_transaction(bot.runtime.db) as session:
-        await org.import_org(session, OrgFile.model_validate(unit_file), actor="test")
-        units = dict((await session.execute(select(Unit.name, Unit.id))).all())
+    async with audited(bot.runtime.db) as connection:
+        await org.import_org(connection, OrgFile.model_validate(unit_file), actor="test")
+        units = dict((await connection.execute(select(Unit.name, Unit.id))).all())
     for user in (LISE, OLE, FRIDA, SARA, KAI, MIA, OTTO):
         graph.add_user(user.aad, user.upn, user.name)
     graph.groups.update(
@@ -321,12 +322,13 @@ async def test_open_tasks_of_a_user_deleted_in_entra_are_listed_to_the_amk(
     units = await setup(bot, graph)
     await bot.install_personal(OLE)
     assert bot.runtime is not None
-    async with orm_transaction(bot.runtime.db) as session:
-        bent = await org.find_person(session, aad_object_id=BENT.aad)
-        lise = await org.find_person(session, aad_object_id=LISE.aad)
+    async with audited(bot.runtime.db) as connection:
+        bent = await org.find_person(connection, aad_object_id=BENT.aad)
+        lise = await org.find_person(connection, aad_object_id=LISE.aad)
         # Otto was typed as an owner by e-mail and has never written to the bot
-        otto = await org.upsert_person(session, aad_object_id=None, upn=OTTO.upn, name=None)
+        otto = await org.upsert_person(connection, aad_object_id=None, upn=OTTO.upn, name=None)
         assert bent is not None and lise is not None
+    async with orm_transaction(bot.runtime.db) as session:
         for owner, action in ((bent, "Nye stole i laboratoriet"), (otto, "Stilletimer")):
             session.add(
                 WellbeingActionItem(

@@ -18,6 +18,7 @@ from storage.near_miss_models import NearMissAction
 from tests.conftest import DatabaseTarget
 from tests.support import near_miss, wellbeing
 from tests.support.card_nodes import walk
+from tests.support.databases import orm_session
 from tests.support.fake_connector import FakeConnector, Sent
 from tests.support.fake_graph import FakeGraph
 from tests.support.teams import BotUnderTest, make_user
@@ -64,7 +65,7 @@ async def teams_bot(
 
 async def _person(bot: BotUnderTest, aad: str) -> Person | None:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return (await session.scalars(select(Person).where(Person.aad_object_id == aad))).first()
 
 
@@ -137,8 +138,8 @@ async def test_a_picked_action_owner_with_a_chat_gets_their_card(bot: BotUnderTe
     assert "Otto Værkfører" in told and "Sæt en hylde op" in told
     await _drain(bot)
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
-        action = (await session.scalars(select(NearMissAction))).one()
+    async with orm_session(bot.runtime.db) as session:
+        action = (await session.execute(select(NearMissAction))).scalar_one()
         person = await session.get(Person, action.owner_id)
     assert person is not None and person.aad_object_id == owner.aad
     cards = [sent for sent in near_miss.to(bot.connector.messages(), owner) if sent.card]
@@ -167,8 +168,8 @@ async def test_local_mode_asks_for_email_addresses(bot: BotUnderTest) -> None:
 
 async def _kemi(bot: BotUnderTest) -> int:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
-        return int((await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one())
+    async with orm_session(bot.runtime.db) as session:
+        return int((await session.execute(select(Unit.id).where(Unit.name == "Kemi"))).scalar_one())
 
 
 async def test_an_admin_gives_a_picked_person_a_role(
@@ -196,7 +197,7 @@ async def test_an_admin_gives_a_picked_person_a_role(
     pia = await _person(bot, PIA.aad)
     assert bot.runtime is not None and pia is not None
     assert (pia.name, pia.upn) == (PIA.name, PIA.upn)
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         [assignment] = (await session.scalars(select(RoleAssignment))).all()
     assert (assignment.person_id, assignment.unit_id, assignment.role) == (pia.id, kemi, "amk")
 

@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 from domain.org import OrgFile
 from services.precursor_jobs import PrecursorReminders
 from storage import org
+from storage.audit import audited
 from storage.models import AuditEvent, Unit
 from storage.precursor_models import PrecursorEntry, PrecursorHolding, PrecursorRegistration
 from tests.support.card_nodes import walk
-from tests.support.databases import orm_session, orm_transaction
+from tests.support.databases import orm_session
 from tests.support.fake_connector import Sent
 from tests.support.precursors import choices, services_of
 from tests.support.teams import BotUnderTest, User, make_user
@@ -32,9 +33,9 @@ async def _setup(bot: BotUnderTest) -> dict[str, int]:
     assert bot.runtime is not None
     services_of(bot.runtime).clock = lambda: NOW
     people = {u.upn: {"upn": u.upn, "aad_object_id": u.aad} for u in (KARIN, PER, OLE, SEK)}
-    async with orm_transaction(bot.runtime.db) as session:
+    async with audited(bot.runtime.db) as connection:
         await org.import_org(
-            session,
+            connection,
             OrgFile.model_validate(
                 {
                     "units": [
@@ -50,7 +51,7 @@ async def _setup(bot: BotUnderTest) -> dict[str, int]:
             ),
             actor="test",
         )
-        found = (await session.execute(select(Unit.name, Unit.id))).all()
+        found = (await connection.execute(select(Unit.name, Unit.id))).all()
     for user in (KARIN, PER, OLE, SEK):
         await bot.install_personal(user)
     bot.connector.clear()
@@ -89,7 +90,7 @@ async def _add_substance(bot: BotUnderTest, user: User, query: str, pick: str) -
 async def _holding(bot: BotUnderTest) -> int:
     assert bot.runtime is not None
     async with orm_session(bot.runtime.db) as session:
-        return int((await session.scalars(select(PrecursorHolding.id))).one())
+        return int((await session.execute(select(PrecursorHolding.id))).scalar_one())
 
 
 async def test_the_keeper_searches_adds_registers_and_records(bot: BotUnderTest) -> None:
@@ -149,8 +150,8 @@ async def test_the_keeper_searches_adds_registers_and_records(bot: BotUnderTest)
     assert "Indberettet for 2026 af Karin Kemi" in _text(registered)
     assert bot.runtime is not None
     async with orm_session(bot.runtime.db) as session:
-        row = (await session.scalars(select(PrecursorEntry))).one()
-        registration = (await session.scalars(select(PrecursorRegistration))).one()
+        row = (await session.execute(select(PrecursorEntry))).scalar_one()
+        registration = (await session.execute(select(PrecursorRegistration))).scalar_one()
     assert (row.kind, row.quantity_micro, row.declaration_ref) == (
         "purchase",
         2_500_000,

@@ -14,6 +14,7 @@ from tests.http.test_checkins_http import _approved, _session
 from tests.http.test_lone_work_http import MAJA, OLE, _only_request, _request, _setup
 from tests.support import near_miss as near_miss
 from tests.support import wellbeing as wellbeing
+from tests.support.databases import orm_session
 from tests.support.fake_connector import Sent
 from tests.support.teams import BotUnderTest, Reply
 from tests.support.wellbeing import (
@@ -34,7 +35,7 @@ TEAM = "19:amk-network@thread.tacv2"
 
 async def _refusals(bot: BotUnderTest) -> list[str]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         actions = await session.scalars(select(AuditEvent.action).order_by(AuditEvent.sequence))
         return [action for action in actions if action.endswith(".refused")]
 
@@ -66,7 +67,7 @@ async def test_admin_typed_by_someone_else_is_refused_once(bot: BotUnderTest) ->
 async def test_removing_a_role_without_being_admin_is_refused_once(bot: BotUnderTest) -> None:
     await wellbeing.setup(bot)
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         assignment = (await session.scalars(select(RoleAssignment))).first()
     assert assignment is not None
     data = {"assignment_id": assignment.id, "unit_id": assignment.unit_id}
@@ -74,7 +75,7 @@ async def test_removing_a_role_without_being_admin_is_refused_once(bot: BotUnder
     assert events == ["role.remove.refused"] and "ikke adgang" in _shown(reply)
     events, sent = await refused(bot, bot.submit(EMPLOYEE, {"action": "admin.role.remove", **data}))
     assert events == ["role.remove.refused"] and "ikke adgang" in _shown(sent)
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         assert await session.get(RoleAssignment, assignment.id) is not None
 
 

@@ -26,6 +26,7 @@ from storage.models import AuditEvent, DialogStateRow
 from storage.precursor_models import PrecursorEntry, PrecursorRegistration
 from storage.wellbeing_models import WellbeingActionItem, WellbeingDialogue
 from tests.support.card_nodes import walk
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.precursors import services_of
 from tests.support.teams import BotUnderTest, Reply, User
 
@@ -220,7 +221,7 @@ async def _count(bot: BotUnderTest, model: Any, **where: Any) -> int:
     query = select(func.count()).select_from(model)
     for name, value in where.items():
         query = query.where(getattr(model, name) == value)
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return int(await session.scalar(query) or 0)
 
 
@@ -307,7 +308,7 @@ async def test_the_same_card_sent_again_after_a_restart_that_lost_the_state_crea
     again. Then once more, with the state as it was saved."""
     prepared = await _prepared(bot, creating)
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         before = dict(
             (await session.execute(select(DialogStateRow.key, DialogStateRow.data))).all()
         )
@@ -317,7 +318,7 @@ async def test_the_same_card_sent_again_after_a_restart_that_lost_the_state_crea
     await bot.restart()
     assert bot.runtime is not None
     creating.configure(bot.runtime)
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         for key, data in before.items():
             await session.execute(
                 update(DialogStateRow)
@@ -367,7 +368,7 @@ async def test_an_older_summary_sent_while_a_newer_one_waits_is_answered_for_its
     assert "-0001 er sendt til Lise Leder" in await _send(bot, LONE_WORK, first)
     assert "-0002 er sendt til Lise Leder" in await _send(bot, LONE_WORK, second)
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         tasks = (await session.scalars(select(LoneWorkRequest.task))).all()
     assert sorted(tasks) == ["Destillation af opløsningsmidler", "Kalibrering af massespektrometer"]
 

@@ -60,7 +60,7 @@ async def test_the_workbook_and_digest_count_approved_lone_work_without_training
     await _request(bot, kemi)
     assert bot.runtime is not None
     async with orm_session(bot.runtime.db) as session:
-        request = (await session.scalars(select(LoneWorkRequest))).one()
+        request = (await session.execute(select(LoneWorkRequest))).scalar_one()
     await bot.invoke(LISE, "lone_work.approve", {"request_id": request.id})
 
     sheet = await _workbook(bot, tmp_path / "before.xlsx")

@@ -24,6 +24,7 @@ from services.checkin_jobs import CheckinJob
 from services.digest import DigestJob
 from services.lone_work_jobs import LoneWorkReminders
 from storage import org
+from storage.audit import audited
 from storage.checkin_models import CheckinSession
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import Unit
@@ -31,6 +32,7 @@ from storage.near_miss_models import NearMissReport
 from storage.precursor_models import PrecursorHolding
 from storage.wellbeing_models import WellbeingActionItem, WellbeingDialogue
 from tests.support.card_nodes import walk
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.fake_connector import Sent
 from tests.support.near_miss import form as near_miss_form
 from tests.support.precursors import choices, services_of
@@ -98,11 +100,11 @@ def _chat_of(sent: Sent) -> str:
 
 async def _import(bot: BotUnderTest, units: list[dict[str, Any]], **extra: Any) -> dict[str, int]:
     assert bot.runtime is not None
-    async with bot.runtime.db.transaction() as session:
+    async with audited(bot.runtime.db) as connection:
         await org.import_org(
-            session, OrgFile.model_validate({"units": units, **extra}), actor="test"
+            connection, OrgFile.model_validate({"units": units, **extra}), actor="test"
         )
-        found = (await session.execute(select(Unit.name, Unit.id))).all()
+        found = (await connection.execute(select(Unit.name, Unit.id))).all()
     return {name: int(unit_id) for name, unit_id in found}
 
 
@@ -164,8 +166,8 @@ async def test_lone_work_request_decision_and_alarm(bot: BotUnderTest, payload: 
     await bot.submit(maja, {"action": "lone_work.form.send"})
     await seen.settled()
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
-        request = (await session.scalars(select(LoneWorkRequest))).one()
+    async with orm_session(bot.runtime.db) as session:
+        request = (await session.execute(select(LoneWorkRequest))).scalar_one()
     reminders = next(j for j in bot.runtime.scheduler.jobs if isinstance(j, LoneWorkReminders))
     await reminders.run(request.created_at + timedelta(days=5))
     await bot.say(LISE, "til godkendelse")
@@ -175,7 +177,7 @@ async def test_lone_work_request_decision_and_alarm(bot: BotUnderTest, payload: 
     )
     await seen.settled()
 
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         await session.execute(
             update(LoneWorkRequest)
             .where(LoneWorkRequest.id == request.id)
@@ -185,8 +187,8 @@ async def test_lone_work_request_decision_and_alarm(bot: BotUnderTest, payload: 
     module.services.clock = lambda: T0  # type: ignore[attr-defined]
     job = next(j for j in bot.runtime.scheduler.jobs if isinstance(j, CheckinJob))
     await bot.say(maja, "start alenearbejde")
-    async with bot.runtime.db.sessions() as session:
-        checkin = (await session.scalars(select(CheckinSession))).one()
+    async with orm_session(bot.runtime.db) as session:
+        checkin = (await session.execute(select(CheckinSession))).scalar_one()
     await seen.click(maja, "checkin.help", {"session_id": checkin.id})
     await seen.settled()
     await job.run(T0 + timedelta(minutes=15))
@@ -226,8 +228,8 @@ async def test_lone_work_rejection_reason(bot: BotUnderTest, payload: str) -> No
     await bot.submit(maja, {"action": "lone_work.form.send"})
     await seen.settled()
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
-        request = (await session.scalars(select(LoneWorkRequest))).one()
+    async with orm_session(bot.runtime.db) as session:
+        request = (await session.execute(select(LoneWorkRequest))).scalar_one()
     await seen.click(LISE, "lone_work.reject", {"request_id": request.id, "note": payload})
     await seen.settled()
     seen.check(payload, maja)
@@ -255,8 +257,8 @@ async def test_near_miss_report_follow_up_and_actions(bot: BotUnderTest, payload
     await bot.submit(reporter, near_miss_form(kemi, **typed))
     await seen.settled()
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
-        report_id = (await session.scalars(select(NearMissReport.id))).one()
+    async with orm_session(bot.runtime.db) as session:
+        report_id = (await session.execute(select(NearMissReport.id))).scalar_one()
     await seen.click(ANDERS, "near_miss.acknowledge", {"report_id": report_id})
     await seen.click(
         ANDERS, "near_miss.assign", {"report_id": report_id, "investigator": investigator.upn}
@@ -322,12 +324,12 @@ async def test_wellbeing_notes_plan_items_and_owners(bot: BotUnderTest, payload:
     if "wellbeing.form.confirm" in json.dumps(saved[-1].card):
         await bot.submit(leader, {"action": "wellbeing.form.confirm"})
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
-        dialogue_id = (await session.scalars(select(WellbeingDialogue.id))).one()
+    async with orm_session(bot.runtime.db) as session:
+        dialogue_id = (await session.execute(select(WellbeingDialogue.id))).scalar_one()
     rows = (row(payload, action=payload), row(payload, owner=ANDERS.upn, action=payload))
     await seen.click(leader, "wellbeing.items.save", items(kemi, dialogue_id, *rows, confirm="yes"))
     await seen.settled()
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         first = (await session.scalars(select(WellbeingActionItem.id))).first()
     await seen.click(owner, "wellbeing.item.drop", {"item_id": first, "note": payload})
     await seen.settled()
@@ -374,8 +376,8 @@ async def test_precursor_entries_to_the_other_keeper_and_the_secretariat(
             "note": payload,
         },
     )
-    async with bot.runtime.db.sessions() as session:
-        holding = (await session.scalars(select(PrecursorHolding.id))).one()
+    async with orm_session(bot.runtime.db) as session:
+        holding = (await session.execute(select(PrecursorHolding.id))).scalar_one()
     entries = (
         (
             "purchase",

@@ -17,6 +17,7 @@ from services.actions import CardData, CardInputs, InputText, NoData, Verb, Verb
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import Base
 from tests.http.test_lone_work_http import LISE, MAJA, OLE, _only_request, _request, _setup
+from tests.support.databases import orm_session
 from tests.support.teams import BotUnderTest, User
 
 CARDS = Path(__file__).resolve().parents[2] / "cards"
@@ -157,7 +158,7 @@ async def _rows(bot: BotUnderTest) -> dict[str, int]:
     """Every table's row count but the conversations' saved dialog state (a turn in a new
     conversation saves its empty state, whatever it was about)."""
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return {
             table.name: int(await session.scalar(select(func.count()).select_from(table)) or 0)
             for table in Base.metadata.sorted_tables

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from storage.models import JobRun
 from storage.wellbeing_models import WellbeingAnnualDiscussion, WellbeingDialogue
+from tests.support.databases import orm_session
 from tests.support.teams import BotUnderTest
 from tests.support.wellbeing import (
     ADMIN,
@@ -468,7 +469,7 @@ async def test_overdue_items_are_reminded_once(bot: BotUnderTest) -> None:
     reminders = [m for m in bot.connector.messages() if m.card]
     assert len(reminders) == 1 and reminders[0].conversation_id == OWNER.chat_id
     assert "the deadline has passed" in reminders[0].card_text()
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         claims = await session.scalar(
             select(func.count()).where(JobRun.key.like("wellbeing:overdue:%"))
         )
@@ -670,7 +671,7 @@ async def test_annual_discussion_is_recorded_once_per_year(bot: BotUnderTest) ->
     refused = await bot.say(EMPLOYEE, "arbejdsmiljødrøftelse")
     assert "Kun enhedens leder eller AMK" in refused[-1].card_text()
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         rows = (await session.scalars(select(WellbeingAnnualDiscussion))).all()
     assert len(rows) == 1 and rows[0].goals_met == "yes" and rows[0].unit_id == kemi
 
@@ -694,7 +695,7 @@ async def test_nothing_is_logged_or_audited_with_free_text(
     )
     assert logged  # the bot did log something, so the check below can fail
     assert not any(secret in logged for secret in secrets)
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         assert await session.scalar(select(func.count()).select_from(WellbeingDialogue)) == 1
 
 

@@ -29,7 +29,7 @@ def _rows(sheet: Any) -> dict[str, dict[str, Any]]:
 async def _unit_id(bot: BotUnderTest, name: str) -> int:
     assert bot.runtime is not None
     async with orm_session(bot.runtime.db) as session:
-        return int((await session.scalars(select(Unit.id).where(Unit.name == name))).one())
+        return int((await session.execute(select(Unit.id).where(Unit.name == name))).scalar_one())
 
 
 async def test_quarters_in_copenhagen_time_and_easy_on_time(

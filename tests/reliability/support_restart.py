@@ -35,6 +35,7 @@ from services.ports import PeriodicJob
 from storage.db import Database
 from storage.models import AuditEvent, JobRun, PostedActivity
 from tests.conftest import DatabaseTarget
+from tests.support.databases import orm_session
 from tests.support.fake_connector import FakeConnector, Sent
 from tests.support.teams import BotUnderTest, Reply
 
@@ -263,7 +264,7 @@ def observed(
 
 async def facts(db: Database, tables: list[type[Any]]) -> dict[str, Any]:
     """Row counts of the flow's tables, audit actions, sends and job claims."""
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         counts = {
             model.__tablename__: await session.scalar(select(func.count()).select_from(model))
             for model in tables

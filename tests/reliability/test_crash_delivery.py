@@ -23,10 +23,12 @@ from sqlalchemy import select
 from bot.app import prepare_database
 from domain.org import OrgFile
 from storage import org
+from storage.audit import audited
 from storage.db import Database
 from storage.models import JobRun, PostedActivity, Unit
 from tests.http.test_lone_work_http import LISE, MAJA, form
 from tests.reliability.support_processes import SERVER_URL, BotProcess, Teams, own_database
+from tests.support.databases import orm_session
 from tests.support.fake_connector import FakeConnector, Sent, taken_unanswered
 
 BACKENDS = ["sqlite"] + (["postgresql"] if SERVER_URL else [])
@@ -58,7 +60,7 @@ def _cards(connector: FakeConnector, user: str, words: str) -> list[Sent]:
 
 
 async def _kept(db: Database) -> dict[str, str]:
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         rows = await session.execute(
             select(JobRun.key, JobRun.status).where(JobRun.key.like("redeliver:%"))
         )
@@ -73,13 +75,15 @@ async def test_a_process_killed_mid_delivery_loses_no_card_and_marks_the_uncerta
         db = Database(url)
         await prepare_database(db)
         leader = {"upn": LISE.upn, "aad_object_id": LISE.aad}
-        async with db.transaction() as session:
+        async with audited(db) as connection:
             await org.import_org(
-                session,
+                connection,
                 OrgFile.model_validate({"units": [{"name": "Kemi", "leader": [leader]}]}),
                 actor="test",
             )
-            kemi = int((await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one())
+            kemi = int(
+                (await connection.execute(select(Unit.id).where(Unit.name == "Kemi"))).scalar_one()
+            )
         connector = FakeConnector()
         await connector.start()
         http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120))
@@ -117,7 +121,7 @@ async def test_a_process_killed_mid_delivery_loses_no_card_and_marks_the_uncerta
             assert await _kept(db) == {"requester": "claimed", "approver": "failed"}, (
                 "the requester's card was started, the approver's never"
             )
-            async with db.sessions() as session:
+            async with orm_session(db) as session:
                 assert (await session.scalars(select(PostedActivity.status))).all() == ["sending"]
 
             with time_machine.travel(datetime.now(UTC) + timedelta(minutes=1), tick=True):

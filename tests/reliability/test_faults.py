@@ -20,9 +20,11 @@ from sqlalchemy import select
 from bot.connector import RetryPolicy
 from domain.org import OrgFile
 from storage import org
+from storage.audit import audited
 from storage.models import JobRun, Unit
 from tests.http.test_lone_work_http import form
 from tests.support.clock import written_for_suite_moment
+from tests.support.databases import orm_session
 from tests.support.fake_connector import Fault, Sent, reset, slow, status
 from tests.support.teams import BotUnderTest, Reply, User, make_user
 
@@ -131,9 +133,9 @@ async def _kemi_with_leader(bot: BotUnderTest) -> int:
         "name": "Kemi",
         "leader": [{"upn": LISE.upn, "aad_object_id": LISE.aad}],
     }
-    async with bot.runtime.db.transaction() as session:
-        await org.import_org(session, OrgFile.model_validate({"units": [unit]}), actor="test")
-        kemi = (await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one()
+    async with audited(bot.runtime.db) as connection:
+        await org.import_org(connection, OrgFile.model_validate({"units": [unit]}), actor="test")
+        kemi = (await connection.execute(select(Unit.id).where(Unit.name == "Kemi"))).scalar_one()
     for user in (MAJA, LISE):
         await bot.install_personal(user)
     bot.connector.clear()
@@ -157,8 +159,8 @@ async def _request_id(bot: BotUnderTest) -> int:
     from storage.lone_work_models import LoneWorkRequest
 
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
-        return int((await session.scalars(select(LoneWorkRequest.id))).one())
+    async with orm_session(bot.runtime.db) as session:
+        return int((await session.execute(select(LoneWorkRequest.id))).scalar_one())
 
 
 @pytest.mark.parametrize("name", list(FAULTS))
@@ -249,7 +251,7 @@ async def test_decision_message_teams_keeps_refusing_is_sent_later_once(
     assert len(told()) == 1
     await _tick(bot, now + timedelta(days=1))
     assert len(told()) == 1
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         parked = (
             await session.scalars(select(JobRun).where(JobRun.key.startswith("redeliver:")))
         ).one()
@@ -380,7 +382,7 @@ async def test_soak_random_faults_everywhere_lose_nothing_and_send_nothing_twice
         await _tick(bot, now + timedelta(hours=hours))
     from storage.lone_work_models import LoneWorkRequest
 
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         requests = (await session.scalars(select(LoneWorkRequest))).all()
     numbers = [request.number for request in requests]
     assert len(numbers) == len(range(0, SOAK_ROUNDS, 4))

@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from domain.org import OrgFile
 from storage import audit, org
+from storage.audit import audited
 from storage.db import normalise_url
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import AuditEvent
@@ -38,6 +39,7 @@ from storage.wellbeing_models import WellbeingDialogue
 from tests.conftest import BACKENDS, DatabaseTarget
 from tests.http.test_lone_work_http import form as lone_work_form
 from tests.support.card_nodes import walk
+from tests.support.databases import orm_session
 from tests.support.fake_connector import FakeConnector
 from tests.support.near_miss import form as near_miss_form
 from tests.support.teams import BotUnderTest, Reply, make_user
@@ -152,9 +154,9 @@ async def _prepare(world: World) -> None:
         role: [{"upn": FUZZER.upn, "aad_object_id": FUZZER.aad}]
         for role in ("leader", "amk", "precursor_contact")
     }
-    async with bot.runtime.db.transaction() as session:
+    async with audited(bot.runtime.db) as connection:
         await org.import_org(
-            session, OrgFile.model_validate({"units": [{"name": "Kemi", **unit}]}), actor="test"
+            connection, OrgFile.model_validate({"units": [{"name": "Kemi", **unit}]}), actor="test"
         )
     for user in (FUZZER, STRANGER):
         await bot.install_personal(user)
@@ -178,7 +180,7 @@ async def _prepare(world: World) -> None:
 async def _no_partial_rows(world: World) -> None:
     """Each request, report and dialogue has the audit event that created it, and back."""
     assert world.bot.runtime is not None
-    async with world.bot.runtime.db.sessions() as session:
+    async with orm_session(world.bot.runtime.db) as session:
         report = await audit.verify_chain(session)
         assert report.intact, report
         for model, entity, action in (
@@ -258,7 +260,7 @@ def _run_property(
 
 async def _stored(world: World) -> dict[str, int]:
     assert world.bot.runtime is not None
-    async with world.bot.runtime.db.sessions() as session:
+    async with orm_session(world.bot.runtime.db) as session:
         return {
             model.__tablename__: len((await session.scalars(select(model.id))).all())
             for model in (LoneWorkRequest, NearMissReport, WellbeingDialogue)
@@ -459,7 +461,7 @@ def test_nearly_valid_forms_store_whole_records_or_nothing(backend: str, tmp_pat
 
 async def _kemi_id(world: World) -> int:
     assert world.bot.runtime is not None
-    async with world.bot.runtime.db.sessions() as session:
+    async with orm_session(world.bot.runtime.db) as session:
         unit = await org.unit_by_name(session, "Kemi")
     assert unit is not None
     return unit.id

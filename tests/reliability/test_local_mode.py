@@ -15,6 +15,7 @@ from bot.config import Settings
 from storage.models import ConversationRef
 from tests.reliability.test_faults import LISE, MAJA, _approval_cards, _ask_for_approval
 from tests.reliability.test_faults import _kemi_with_leader as kemi_with_leader
+from tests.support.databases import orm_session
 from tests.support.fake_connector import FakeConnector
 from tests.support.teams import BOT_ID, BotUnderTest, make_user
 
@@ -76,7 +77,7 @@ async def test_a_service_url_other_than_http_is_refused_and_nothing_stored(
     reply = await bot.post(bot.personal(user, text="hjælp", serviceUrl=service_url))
     assert reply.status == 400
     assert reply.body == {"error": "serviceUrl must be an http or https URL"}
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         assert (await session.scalars(select(ConversationRef))).all() == []
     assert bot.connector.sent == []
 
@@ -100,7 +101,7 @@ async def test_a_turn_changes_no_one_elses_stored_chat(bot: BotUnderTest) -> Non
         await _ask_for_approval(bot, kemi)
         assert len(_approval_cards(bot)) == 1  # in Lise's own chat, where Teams reaches her
         assert not any("Godkend" in sent.card_text() for sent in elsewhere.sent)
-        async with bot.runtime.db.sessions() as session:
+        async with orm_session(bot.runtime.db) as session:
             chat = (
                 await session.scalars(
                     select(ConversationRef).where(ConversationRef.conversation_id == LISE.chat_id)

@@ -52,6 +52,7 @@ from tests.reliability.support_restart import (
 from tests.support import near_miss as nm
 from tests.support import wellbeing as wb
 from tests.support import work_accident as wa
+from tests.support.databases import orm_session
 from tests.support.precursors import services_of, substance_id
 from tests.support.teams import BOT_ID, Reply, User, make_user
 
@@ -120,8 +121,8 @@ def labelled(label: str, make: Any) -> Any:
 
 
 async def scalar(scene: World, query: Any) -> Any:
-    async with scene.db.sessions() as session:
-        return (await session.scalars(query)).one()
+    async with orm_session(scene.db) as session:
+        return (await session.execute(query)).scalar_one()
 
 
 # -- role administration -----------------------------------------------------------------------

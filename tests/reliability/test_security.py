@@ -25,6 +25,7 @@ from bot.__main__ import main
 from domain.files import FILE_DOWNLOAD_INFO
 from domain.org import OrgFile
 from storage import org
+from storage.audit import audited
 from storage.models import AuditEvent
 from tests.conftest import DatabaseTarget
 from tests.reliability.support_tokens import (
@@ -37,6 +38,7 @@ from tests.reliability.support_tokens import (
     new_key,
 )
 from tests.reliability.test_faults import LISE, MAJA, _ask_for_approval, _kemi_with_leader
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.fake_connector import FakeConnector
 from tests.support.teams import BotUnderTest, make_user
 
@@ -179,8 +181,8 @@ async def test_a_decision_by_anyone_but_the_approver_is_refused_and_audited(
     assert bot.runtime is not None
     kemi = await _kemi_with_leader(bot)
     await _ask_for_approval(bot, kemi)
-    async with bot.runtime.db.sessions() as session:
-        request = (await session.scalars(select(LoneWorkRequest))).one()
+    async with orm_session(bot.runtime.db) as session:
+        request = (await session.execute(select(LoneWorkRequest))).scalar_one()
     for intruder in (OLE, MAJA):
         reply = await bot.invoke(
             intruder, verb, {"request_id": request.id, "note": "I decide this"}
@@ -193,7 +195,7 @@ async def test_a_decision_by_anyone_but_the_approver_is_refused_and_audited(
             or "Du er ikke godkender" in shown
             or "adgang" in shown
         ), shown
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         stored = await session.get(LoneWorkRequest, request.id)
         refused = (
             await session.scalars(
@@ -243,7 +245,7 @@ async def test_audit_verify_finds_an_edited_and_a_deleted_event(
     await bot.runtime.background.drain()
     code, out = await _verify(database_target, monkeypatch, capsys)
     assert code == 0 and "intact" in out
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         events = await session.scalar(select(func.count()).select_from(AuditEvent))
         approval = (
             await session.scalars(
@@ -254,7 +256,7 @@ async def test_audit_verify_finds_an_edited_and_a_deleted_event(
 
     # Someone changes who approved it, straight in the database.
     original = approval.actor
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         await session.execute(
             update(AuditEvent).where(AuditEvent.id == approval.id).values(actor="person:999")
         )
@@ -262,13 +264,13 @@ async def test_audit_verify_finds_an_edited_and_a_deleted_event(
     assert code == 1 and f"BROKEN at event {approval.sequence}" in out
 
     # Put back, the trail is whole again; then the refused attempt is deleted.
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         await session.execute(
             update(AuditEvent).where(AuditEvent.id == approval.id).values(actor=original)
         )
     code, out = await _verify(database_target, monkeypatch, capsys)
     assert code == 0
-    async with bot.runtime.db.transaction() as session:
+    async with orm_transaction(bot.runtime.db) as session:
         refused = (
             await session.scalars(
                 select(AuditEvent).where(AuditEvent.action == "lone_work.decide.refused")
@@ -286,9 +288,9 @@ async def test_with_real_tokens_files_come_only_from_and_go_only_to_teams_file_h
     upload URL on any other host are refused, and the bot neither fetches nor sends a byte."""
     karin = make_user("Karin Kemi", "karin@uni.dk")
     assert secured.runtime is not None
-    async with secured.runtime.db.transaction() as session:
+    async with audited(secured.runtime.db) as connection:
         await org.import_org(
-            session,
+            connection,
             OrgFile.model_validate(
                 {"units": [{"name": "Kemi", "precursor_contact": [{"upn": karin.upn}]}]}
             ),

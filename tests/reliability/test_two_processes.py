@@ -26,6 +26,7 @@ from bot.app import prepare_database
 from bot.config import Settings
 from domain.org import OrgFile
 from storage import org
+from storage.audit import audited
 from storage.db import Database
 from storage.digest_models import DigestSubscription
 from storage.lone_work_models import LoneWorkRequest
@@ -39,6 +40,7 @@ from tests.reliability.support_processes import (
     text_of,
 )
 from tests.support.card_nodes import walk
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.fake_connector import FakeConnector, Sent
 from tests.support.teams import User, make_user
 
@@ -92,9 +94,9 @@ async def two_processes(workdir: Path) -> AsyncIterator[Pair]:
     async with own_database(SERVER_URL) as url:
         db = Database(url)
         await prepare_database(db)
-        async with db.transaction() as session:
+        async with audited(db) as connection:
             await org.import_org(
-                session,
+                connection,
                 OrgFile.model_validate(
                     {
                         "units": [
@@ -169,8 +171,10 @@ async def test_200_clicks_on_100_requests_across_two_processes_give_100_decision
     tmp_path: Path,
 ) -> None:
     async with two_processes(tmp_path) as pair:
-        async with pair.db.sessions() as session:
-            kemi = int((await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one())
+        async with orm_session(pair.db) as session:
+            kemi = int(
+                (await session.execute(select(Unit.id).where(Unit.name == "Kemi"))).scalar_one()
+            )
         for number, user in enumerate([LISE, *REQUESTERS]):
             await pair.teams.install(pair.pick(number), user)
 
@@ -179,7 +183,7 @@ async def test_200_clicks_on_100_requests_across_two_processes_give_100_decision
                 await _request(pair, user, kemi, index + made)
 
         await asyncio.gather(*(requests_of(i, user) for i, user in enumerate(REQUESTERS)))
-        async with pair.db.sessions() as session:
+        async with orm_session(pair.db) as session:
             requests = (
                 await session.scalars(select(LoneWorkRequest).order_by(LoneWorkRequest.id))
             ).all()
@@ -204,7 +208,7 @@ async def test_200_clicks_on_100_requests_across_two_processes_give_100_decision
         await _eventually(everyone_told, "100 requesters told of the decision")
         await pair.stop()  # drains each process's work after the answers
 
-        async with pair.db.sessions() as session:
+        async with orm_session(pair.db) as session:
             decided = (
                 await session.scalars(select(LoneWorkRequest).order_by(LoneWorkRequest.id))
             ).all()
@@ -255,8 +259,10 @@ async def test_a_summary_sent_to_both_processes_at_once_sends_one_request(tmp_pa
     """Two clicks on Send of one summary card, each taken by another process (WORKERS=2):
     one request, one approval card, and both clicks answered with its number."""
     async with two_processes(tmp_path) as pair:
-        async with pair.db.sessions() as session:
-            kemi = int((await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one())
+        async with orm_session(pair.db) as session:
+            kemi = int(
+                (await session.execute(select(Unit.id).where(Unit.name == "Kemi"))).scalar_one()
+            )
         teams = pair.teams
         for number, user in enumerate([LISE, *REQUESTERS]):
             await teams.install(pair.pick(number), user)
@@ -276,7 +282,7 @@ async def test_a_summary_sent_to_both_processes_at_once_sends_one_request(tmp_pa
 
         await _eventually(approvals_arrived, "an approval card for every request")
         await pair.stop()
-        async with pair.db.sessions() as session:
+        async with orm_session(pair.db) as session:
             numbers = (await session.scalars(select(LoneWorkRequest.number))).all()
             submitted = await session.scalar(
                 select(func.count())
@@ -297,8 +303,10 @@ async def test_a_summary_sent_to_both_processes_at_once_sends_one_request(tmp_pa
 @NEEDS_POSTGRESQL
 async def test_two_schedulers_post_each_digest_once_and_remind_once(tmp_path: Path) -> None:
     async with two_processes(tmp_path) as pair:
-        async with pair.db.sessions() as session:
-            kemi = int((await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one())
+        async with orm_session(pair.db) as session:
+            kemi = int(
+                (await session.execute(select(Unit.id).where(Unit.name == "Kemi"))).scalar_one()
+            )
         teams, connector = pair.teams, pair.connector
         for number, user in enumerate([LISE, ADMIN, REQUESTERS[0]]):
             await teams.install(pair.pick(number), user)
@@ -318,7 +326,7 @@ async def test_two_schedulers_post_each_digest_once_and_remind_once(tmp_path: Pa
         assert posts_before == 0
 
         # Last week's subscriptions and a request waiting for a week: both are due now.
-        async with pair.db.transaction() as session:
+        async with orm_transaction(pair.db) as session:
             subscriptions = await session.scalar(select(func.count(DigestSubscription.id)))
             assert subscriptions == 2
             await session.execute(
@@ -362,7 +370,7 @@ def _reminders(connector: FakeConnector, since: int) -> list[Sent]:
 
 
 async def _claims_settled(db: Database) -> bool:
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         keys = dict((await session.execute(select(JobRun.key, JobRun.status))).all())
     wanted = [key for key in keys if key.startswith(("digest:", "lone_work:reminder:"))]
     return len(wanted) == 3 and all(keys[key] == "done" for key in wanted)

@@ -18,7 +18,6 @@ from services.near_miss_export import export_year
 from storage import near_miss, near_miss_follow_up, org
 from storage.audit import audited
 from storage.db import Database
-from tests.support.databases import orm_transaction
 
 HEADERS = [
     "Nummer",
@@ -66,13 +65,17 @@ def _form(unit_id: int, **changes: Any) -> NearMissForm:
 
 async def _fill(db: Database) -> None:
     """2026: a named report (acknowledged, one action, closed), an anonymous one; 2025: one."""
-    async with orm_transaction(db) as session:
-        units = {u.name: u for u in await org.list_units(session)}
-        amk = await org.upsert_person(session, aad_object_id=None, upn="amk@uni.dk", name="Per AMK")
-        mette = await org.upsert_person(
-            session, aad_object_id=None, upn="mette@uni.dk", name="Mette Hansen"
+    async with audited(db) as connection:
+        units = {u.name: u for u in await org.list_units(connection)}
+        amk = await org.upsert_person(
+            connection, aad_object_id=None, upn="amk@uni.dk", name="Per AMK"
         )
-        await org.assign_role(session, actor="test", unit=units["Kemi"], person=amk, role=Role.AMK)
+        mette = await org.upsert_person(
+            connection, aad_object_id=None, upn="mette@uni.dk", name="Mette Hansen"
+        )
+        await org.assign_role(
+            connection, actor="test", unit=units["Kemi"], person=amk, role=Role.AMK
+        )
     async with audited(db) as connection:
         named, _ = await near_miss.submit(
             connection,

@@ -20,7 +20,6 @@ from storage import org, wellbeing, wellbeing_items
 from storage.audit import audited
 from storage.db import Database
 from tests.support.clock import written_for_suite_moment
-from tests.support.databases import orm_transaction
 
 NOTES = "Hemmelige noter om gruppen"
 STATUS_NOTE = "Droppet af en fortrolig grund"
@@ -33,8 +32,8 @@ async def _fill(db: Database) -> None:
     org_file = OrgFile.model_validate(
         {"units": [{"name": "Kemi", "leader": [{"upn": "lise@uni.dk", "name": "Lise Leder"}]}]}
     )
-    async with orm_transaction(db) as session:
-        await org.import_org(session, org_file, actor="test")
+    async with audited(db) as connection:
+        await org.import_org(connection, org_file, actor="test")
     async with db.reading() as connection:
         kemi = await org.unit_by_name(connection, "Kemi")
         lise = await org.find_person(connection, upn="lise@uni.dk")

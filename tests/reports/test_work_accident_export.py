@@ -30,7 +30,6 @@ from services.work_accident_export import export_year
 from storage import org, work_accident, work_accident_learning
 from storage.audit import audited
 from storage.db import Database
-from tests.support.databases import orm_transaction
 
 PSYCHOLOGICAL_TEXT = "Truet af en besøgende i receptionen"
 ACTION = "Kassér revnede kolber"
@@ -58,13 +57,13 @@ def _cph(*parts: int) -> datetime:
 
 
 async def _fill(db: Database) -> None:
-    async with orm_transaction(db) as session:
-        units = {unit.name: unit.id for unit in await org.list_units(session)}
+    async with audited(db) as connection:
+        units = {unit.name: unit.id for unit in await org.list_units(connection)}
         ida = await org.upsert_person(
-            session, aad_object_id=None, upn="ida@uni.dk", name="Ida Skadet"
+            connection, aad_object_id=None, upn="ida@uni.dk", name="Ida Skadet"
         )
         leader = await org.upsert_person(
-            session, aad_object_id=None, upn="lars@uni.dk", name="Lars Leder"
+            connection, aad_object_id=None, upn="lars@uni.dk", name="Lars Leder"
         )
     kemi, fysik = units["Kemi"], units["Fysik"]
     plan: list[tuple[int, datetime, dict[str, Any], date | None]] = [

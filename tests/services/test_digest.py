@@ -17,6 +17,7 @@ from domain.near_miss import Category, Severity
 from domain.org import OrgFile
 from services.digest import DigestJob, DigestPoster
 from storage import org
+from storage.audit import audited
 from storage.db import Database
 from storage.lone_work_models import LoneWorkRequest
 from storage.near_miss_models import NearMissReport
@@ -103,8 +104,9 @@ def _lone_work(unit_id: int, person_id: int, created: datetime, **fields: Any) -
 async def _seed(db: Database) -> None:
     units = await _unit_ids(db)
     week_start, _ = week_bounds("2026-W48")
+    async with audited(db) as connection:
+        person = await org.upsert_person(connection, aad_object_id=None, upn="x@uni.dk", name="X")
     async with orm_transaction(db) as session:
-        person = await org.upsert_person(session, aad_object_id=None, upn="x@uni.dk", name="X")
         session.add_all(
             [
                 _report(1, units["Kemi"], week_start + timedelta(days=1)),
@@ -373,9 +375,9 @@ async def test_card_stays_small_and_valid_with_a_decade_of_data(db: Database) ->
 async def test_safety_moment_and_details(bot: BotUnderTest) -> None:
     secretary = make_user("Sanne Sekretariat", "sanne@uni.dk")
     assert bot.runtime is not None
-    async with orm_transaction(bot.runtime.db) as session:
+    async with audited(bot.runtime.db) as connection:
         await org.import_org(
-            session,
+            connection,
             OrgFile.model_validate(
                 {
                     "units": [{"name": "Kemi", "amk": [{"upn": AMK.upn}]}],

@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from domain.org import OrgFile
 from storage import conversations, org
+from storage.audit import audited
 from storage.lone_work_models import LoneWorkRequest
 from storage.models import JobRun, Unit
 from tests.http.test_lone_work_http import LISE, MAJA, form
-from tests.support.databases import orm_session, orm_transaction
+from tests.support.databases import orm_session
 from tests.support.fake_connector import Sent, status, taken_unanswered
 from tests.support.teams import BotUnderTest, User, make_user
 
@@ -33,9 +34,9 @@ async def _kemi(
         "leader": [{"upn": user.upn, "aad_object_id": user.aad} for user in leaders],
         "amk": [{"upn": AMALIE.upn, "aad_object_id": AMALIE.aad}],
     }
-    async with orm_transaction(bot.runtime.db) as session:
-        await org.import_org(session, OrgFile.model_validate({"units": [unit]}), actor="test")
-        kemi = (await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one()
+    async with audited(bot.runtime.db) as connection:
+        await org.import_org(connection, OrgFile.model_validate({"units": [unit]}), actor="test")
+        kemi = (await connection.execute(select(Unit.id).where(Unit.name == "Kemi"))).scalar_one()
     for user in chats:
         await bot.install_personal(user)
     bot.connector.clear()
@@ -95,7 +96,7 @@ def _dies_after_answering(bot: BotUnderTest) -> None:
 async def _only_request_id(bot: BotUnderTest) -> int:
     assert bot.runtime is not None
     async with orm_session(bot.runtime.db) as session:
-        return int((await session.scalars(select(LoneWorkRequest.id))).one())
+        return int((await session.execute(select(LoneWorkRequest.id))).scalar_one())
 
 
 async def _amk_told_once_and_nothing_kept(bot: BotUnderTest) -> None:

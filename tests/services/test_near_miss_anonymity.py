@@ -78,7 +78,9 @@ async def traces(bot: BotUnderTest, user: User) -> list[str]:
     that exist because they talked to the bot."""
     assert bot.runtime is not None
     async with orm_session(bot.runtime.db) as session:
-        me = (await session.scalars(select(Person).where(Person.aad_object_id == user.aad))).one()
+        me = (
+            await session.execute(select(Person).where(Person.aad_object_id == user.aad))
+        ).scalar_one()
         my_chats = set(
             (
                 await session.scalars(
@@ -178,7 +180,7 @@ async def _follow_up(bot: BotUnderTest, report_id: int) -> None:
 async def _action_id(bot: BotUnderTest) -> int:
     assert bot.runtime is not None
     async with orm_session(bot.runtime.db) as session:
-        return int((await session.scalars(select(NearMissAction.id))).one())
+        return int((await session.execute(select(NearMissAction.id))).scalar_one())
 
 
 async def test_an_anonymous_report_leaves_no_trace_of_its_reporter(
@@ -207,7 +209,7 @@ async def test_an_anonymous_report_leaves_no_trace_of_its_reporter(
 
     assert bot.runtime is not None
     async with orm_session(bot.runtime.db) as session:
-        report_row = (await session.scalars(select(NearMissReport))).one()
+        report_row = (await session.execute(select(NearMissReport))).scalar_one()
     assert report_row.reporter_id is None
 
     checked = 0

@@ -43,7 +43,7 @@ async def _with_action(bot: BotUnderTest, owner: str = OWNER.upn, due: date = DU
     await bot.runtime.background.drain()
     bot.connector.clear()
     async with orm_session(bot.runtime.db) as session:
-        return int((await session.scalars(select(NearMissAction.id))).one())
+        return int((await session.execute(select(NearMissAction.id))).scalar_one())
 
 
 def _job(bot: BotUnderTest) -> NearMissReminders:

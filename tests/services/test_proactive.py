@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.connector import ConnectorClient, ConnectorError, RetryPolicy, parse_retry_after
 from bot.proactive import ProactiveSender
@@ -21,6 +21,7 @@ from storage import conversations
 from storage.db import Database
 from storage.models import ConversationRef, Person, PostedActivity
 from tests.cards.test_cards import MAX_CARD_BYTES, VALIDATOR
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.fake_connector import FakeConnector
 from tests.support.teams import TENANT
 
@@ -34,7 +35,7 @@ class RecordingSleep:
 
 
 async def _chat(db: Database, connector: FakeConnector, kind: str = "personal") -> ConversationRef:
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         return await conversations.remember(
             session,
             Address(
@@ -56,12 +57,14 @@ def _sender(db: Database, sleep: RecordingSleep, attempts: int = 5) -> Proactive
 
 async def _with_person(db: Database, ref: ConversationRef) -> int:
     from storage import org
+    from storage.audit import audited
 
-    async with db.transaction() as session:
-        person = await org.upsert_person(session, aad_object_id=None, upn="p@uni.dk", name="P")
-        stored = await session.get(ConversationRef, ref.id)
-        assert stored is not None
-        stored.person_id = person.id
+    async with audited(db) as connection:
+        person = await org.upsert_person(connection, aad_object_id=None, upn="p@uni.dk", name="P")
+        changed = await connection.execute(
+            update(ConversationRef).where(ConversationRef.id == ref.id).values(person_id=person.id)
+        )
+        assert changed.rowcount == 1
         return person.id
 
 
@@ -113,8 +116,8 @@ async def test_a_failed_send_can_be_retried_later_without_duplicates(
     finally:
         await sender.connector.close()
     assert not posted.already_sent and len(connector.messages()) == 1
-    async with db.sessions() as session:
-        row = (await session.scalars(select(PostedActivity))).one()
+    async with orm_session(db) as session:
+        row = (await session.execute(select(PostedActivity))).scalar_one()
     assert row.status == "sent" and row.attempts == 2
 
 
@@ -208,7 +211,7 @@ async def test_a_send_whose_answer_was_never_recorded_goes_again_marked_in_their
     reader's language. A send Teams refused goes again unmarked."""
     ref = await _chat(db, connector)
     person_id = await _with_person(db, ref)
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         person = await session.get(Person, person_id)
         assert person is not None
         person.language_override = "en"

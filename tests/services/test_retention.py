@@ -17,6 +17,7 @@ from domain.org import OrgFile
 from domain.retention import REMOVED_PERSON_AAD, RetentionSettings, days_cutoff, years_cutoff
 from services.retention_jobs import RetentionJob
 from storage import audit, near_miss_lists, near_miss_photos, org
+from storage.audit import audited
 from storage.checkin_models import CheckinEvent, CheckinSession
 from storage.db import Database
 from storage.lone_work_models import LoneWorkRequest
@@ -52,10 +53,10 @@ async def _org(db: Database) -> dict[str, int]:
             ]
         }
     )
-    async with orm_transaction(db) as session:
-        await org.import_org(session, org_file, actor="test")
-        units = dict((await session.execute(select(Unit.name, Unit.id))).all())
-        people = dict((await session.execute(select(Person.upn, Person.id))).all())
+    async with audited(db) as connection:
+        await org.import_org(connection, org_file, actor="test")
+        units = dict((await connection.execute(select(Unit.name, Unit.id))).all())
+        people = dict((await connection.execute(select(Person.upn, Person.id))).all())
     return {"kemi": units["Kemi"], **people}
 
 
@@ -354,9 +355,9 @@ async def test_old_audit_events_lose_their_people_and_the_chain_still_verifies(
     db: Database,
 ) -> None:
     ids = await _org(db)
-    async with orm_transaction(db) as session:
+    async with audited(db) as connection:
         await audit.record(
-            session,
+            connection,
             actor=f"person:{ids['per@uni.dk']}",
             action="lone_work.decide",
             entity_type="lone_work_request",

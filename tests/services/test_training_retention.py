@@ -30,7 +30,7 @@ ACTIVITY = "Lise Hansen: alenearbejde med flussyre"
 async def _records(db: Database) -> dict[str, int]:
     """Lise: two old records in Kemi (the newest on `NEWEST`); Per: an old and a recent one."""
     async with orm_transaction(db) as session:
-        kemi = (await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one()
+        kemi = (await session.execute(select(Unit.id).where(Unit.name == "Kemi"))).scalar_one()
         lise = Person(upn="lise@uni.dk", name="Lise Hansen")
         per = Person(upn="per@uni.dk", name="Per Koordinator")
         session.add_all([lise, per])

@@ -20,10 +20,12 @@ from bot.__main__ import main
 from bot.audit_trail import AuditCheckpoint
 from domain.audit import event_hash, seal_key
 from storage import audit
+from storage.audit import audited
 from storage.db import Database
 from storage.models import AuditEvent
 from tests.conftest import BACKENDS
 from tests.reliability.support_processes import own_database
+from tests.support.databases import orm_session, orm_transaction
 
 SECRET = "k" * 40
 KEY = seal_key(SECRET)
@@ -105,7 +107,7 @@ async def _rewrite_and_recompute(url: str, sequence: int, *, drop_seals: bool = 
 async def _rewrite(db: Database, sequence: int, *, drop_seals: bool = False) -> None:
     """What someone with database access but not the secret can do: blame someone else for
     event `sequence`, then recompute its hash and every later one with plain SHA-256."""
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         events = (
             await session.scalars(
                 select(AuditEvent)
@@ -133,7 +135,7 @@ async def _rewrite(db: Database, sequence: int, *, drop_seals: bool = False) -> 
 
 
 async def _delete_newest(url: str, count: int) -> None:
-    async with _opened(url) as db, db.transaction() as session:
+    async with _opened(url) as db, orm_transaction(db) as session:
         newest = await session.scalar(select(func.max(AuditEvent.sequence)))
         assert newest is not None
         await session.execute(delete(AuditEvent).where(AuditEvent.sequence > newest - count))
@@ -275,19 +277,19 @@ async def test_a_short_secret_is_refused(
 # -- the bot's own appends and checkpoints --------------------------------------------------
 
 
-async def test_the_hot_path_and_sessions_both_seal_their_events(db: Database) -> None:
-    """Events chained on a plain connection (`audited`) and at a session's commit carry a
-    seal; a rewrite of the hot path's event with the hashes recomputed is found."""
+async def test_events_of_each_transaction_carry_a_seal(db: Database) -> None:
+    """Events chained in by two audited transactions each carry a seal; a rewrite of the
+    first one's event with the hashes recomputed is found."""
     audit.seal_with(SECRET)
     async with audit.audited(db) as connection:
         await audit.record(
             connection, actor="person:1", action="test.hot", entity_type="test", entity_id=1
         )
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         await audit.record(
-            session, actor="person:2", action="test.session", entity_type="test", entity_id=2
+            connection, actor="person:2", action="test.connection", entity_type="test", entity_id=2
         )
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         report = await audit.verify_chain(session, key=KEY)
         sealed = {
             event.action: event.seal
@@ -298,11 +300,11 @@ async def test_the_hot_path_and_sessions_both_seal_their_events(db: Database) ->
         hot = await session.scalar(select(AuditEvent).where(AuditEvent.action == "test.hot"))
     assert report.intact, report
     assert hot is not None
-    assert sealed.keys() == {"test.hot", "test.session"} and all(sealed.values())
+    assert sealed.keys() == {"test.hot", "test.connection"} and all(sealed.values())
     # the seeding's events came before the secret
     assert report.first_sealed == hot.sequence
     await _rewrite(db, hot.sequence)
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         report = await audit.verify_chain(session, key=KEY)
         unchecked = await audit.verify_chain(session)
     assert report.first_broken_sequence == hot.sequence

@@ -14,10 +14,11 @@ import storage.db
 import storage.pg_driver
 from storage.db import DRIVER_POOL_SIZE, Database
 from tests.conftest import DatabaseTarget
+from tests.support.databases import orm_transaction
 
 
 async def _backend_of_pooled_connection(db: Database) -> int:
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         pid = (await session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
     return int(pid)
 
@@ -25,14 +26,14 @@ async def _backend_of_pooled_connection(db: Database) -> int:
 async def _terminate(target: DatabaseTarget, pid: int) -> None:
     other = target.open()
     try:
-        async with other.transaction() as session:
+        async with orm_transaction(other) as session:
             await session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
     finally:
         await other.dispose()
 
 
 async def _works(db: Database) -> bool:
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         return (await session.execute(text("SELECT 1"))).scalar_one() == 1
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from storage.db import Database, SQLiteOnLoop
 from storage.inline_sqlite import InlineConnection
 from storage.models import Unit
+from tests.support.databases import orm_session, orm_transaction
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ async def test_statements_run_on_the_event_loops_thread(sqlite_db: Database) -> 
             "whose_thread", 0, lambda: threads.add(threading.get_ident()) or 1
         )
 
-    async with sqlite_db.sessions() as session:
+    async with orm_session(sqlite_db) as session:
         assert await session.scalar(text("SELECT whose_thread()")) == 1
         raw = await session.connection()
         driver = (await raw.get_raw_connection()).driver_connection
@@ -45,21 +46,21 @@ async def test_statements_run_on_the_event_loops_thread(sqlite_db: Database) -> 
 async def test_a_broken_constraint_is_an_integrity_error_and_nothing_is_kept(
     sqlite_db: Database,
 ) -> None:
-    async with sqlite_db.transaction() as session:
+    async with orm_transaction(sqlite_db) as session:
         session.add(Unit(name="Kemi"))
     with pytest.raises(IntegrityError):
-        async with sqlite_db.transaction() as session:
+        async with orm_transaction(sqlite_db) as session:
             session.add(Unit(name="Fysik"))
             await session.flush()
             session.add(Unit(name="Kemi"))
-    async with sqlite_db.sessions() as session:
+    async with orm_session(sqlite_db) as session:
         names = (await session.scalars(select(Unit.name))).all()
     assert names == ["Kemi"]
     await sqlite_db.dispose()
 
 
 async def _add_unit_in_session(db: Database, name: str) -> None:
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         session.add(Unit(name=name))
 
 
@@ -129,7 +130,7 @@ async def test_hot_path_writes_take_their_turn_with_the_other_writers(
     order: list[str] = []
 
     async def session_writer() -> None:
-        async with sqlite_db.transaction() as session:
+        async with orm_transaction(sqlite_db) as session:
             order.append("session")
             session.add(Unit(name="Kemi"))
             await session.flush()

@@ -34,10 +34,16 @@ class People:
 
 async def _people(db: Database) -> People:
     found = People()
-    async with orm_transaction(db) as session:
-        found.unit = (await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one()
-        maja = await org.upsert_person(session, aad_object_id=None, upn="maja@uni.dk", name="Maja")
-        lise = await org.upsert_person(session, aad_object_id=None, upn="lise@uni.dk", name="Lise")
+    async with audited(db) as connection:
+        found.unit = (
+            await connection.execute(select(Unit.id).where(Unit.name == "Kemi"))
+        ).scalar_one()
+        maja = await org.upsert_person(
+            connection, aad_object_id=None, upn="maja@uni.dk", name="Maja"
+        )
+        lise = await org.upsert_person(
+            connection, aad_object_id=None, upn="lise@uni.dk", name="Lise"
+        )
         found.requester, found.approver = maja.id, lise.id
     return found
 
@@ -150,8 +156,8 @@ async def test_the_migration_continues_each_year_after_its_highest_number(
         # Units and people through today's code (it audits them), then back to 0007 for the
         # requests numbered before the counter existed.
         await db.upgrade()
-        async with orm_transaction(db) as session:
-            await org.seed_units(session)
+        async with audited(db) as connection:
+            await org.seed_units(connection)
         people = await _people(db)
         async with db.engine.begin() as connection:
             await connection.run_sync(_downgrade_to, "0007")

@@ -13,7 +13,7 @@ from domain.near_miss import Status
 from domain.near_miss_forms import ActionForm, NearMissForm
 from domain.numbering import year_bounds
 from domain.org import Role
-from storage import audit, near_miss, near_miss_follow_up, near_miss_lists, org
+from storage import audit, near_miss, near_miss_follow_up, near_miss_lists, org, rows
 from storage.audit import audited
 from storage.db import Database
 from storage.models import AuditEvent, Person, Unit
@@ -56,8 +56,8 @@ class Org:
 
 async def _org(db: Database) -> Org:
     found = Org()
-    async with orm_transaction(db) as session:
-        units = {u.name: u for u in await org.list_units(session)}
+    async with audited(db) as connection:
+        units = {u.name: u for u in await org.list_units(connection)}
         found.kemi, found.fysik = units["Kemi"].id, units["Fysik"].id
         people: dict[str, Person] = {}
         for key, upn in (
@@ -68,14 +68,14 @@ async def _org(db: Database) -> Org:
             ("reporter", "rep@uni.dk"),
             ("owner", "owner@uni.dk"),
         ):
-            people[key] = await org.upsert_person(session, aad_object_id=None, upn=upn, name=key)
+            people[key] = await org.upsert_person(connection, aad_object_id=None, upn=upn, name=key)
             setattr(found, key, people[key].id)
         for key, unit in (("amk", "Kemi"), ("amk2", "Kemi"), ("fysik_amk", "Fysik")):
             await org.assign_role(
-                session, actor="test", unit=units[unit], person=people[key], role=Role.AMK
+                connection, actor="test", unit=units[unit], person=people[key], role=Role.AMK
             )
         await org.assign_role(
-            session, actor="test", unit=None, person=people["secretariat"], role=Role.SECRETARIAT
+            connection, actor="test", unit=None, person=people["secretariat"], role=Role.SECRETARIAT
         )
     return found
 
@@ -232,16 +232,24 @@ async def test_a_new_reports_announcement_is_its_full_context(db: Database) -> N
     """The announcement's one statement sees the report, its recipients and its named
     reporter as the follow-up's full context does, whoever holds which roles."""
     people = await _org(db)
-    async with orm_transaction(db) as session:
-        units = {u.name: u for u in await org.list_units(session)}
-        persons = {p.id: p for p in (await session.scalars(select(Person))).all()}
+    async with audited(db) as connection:
+        units = {u.name: u for u in await org.list_units(connection)}
+        persons = await rows.people(connection, [people.reporter, people.amk2, people.owner])
         # The reporter is also secretariat; an AMK of Kemi is also secretariat.
         for person_id in (people.reporter, people.amk2):
             await org.assign_role(
-                session, actor="test", unit=None, person=persons[person_id], role=Role.SECRETARIAT
+                connection,
+                actor="test",
+                unit=None,
+                person=persons[person_id],
+                role=Role.SECRETARIAT,
             )
         await org.assign_role(
-            session, actor="test", unit=units["Kemi"], person=persons[people.owner], role=Role.AMK
+            connection,
+            actor="test",
+            unit=units["Kemi"],
+            person=persons[people.owner],
+            role=Role.AMK,
         )
     cases = [
         (people.kemi, False, people.reporter),

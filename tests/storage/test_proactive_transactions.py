@@ -18,8 +18,10 @@ from cards.common import notice_card
 from domain.addresses import Address
 from services.ports import NoConversation
 from storage import conversations, org
+from storage.audit import audited
 from storage.db import Database
 from storage.models import PostedActivity
+from tests.support.databases import orm_session, orm_transaction
 from tests.support.fake_connector import FakeConnector, slow, status
 from tests.support.teams import TENANT
 from tests.support.transaction_log import recorded
@@ -28,12 +30,12 @@ ENTITY = ("lone_work", "7")
 
 
 async def _person_with_chat(db: Database, connector: FakeConnector, number: int) -> int:
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         person = await org.upsert_person(
-            session, aad_object_id=None, upn=f"p{number}@uni.dk", name=f"P{number}"
+            connection, aad_object_id=None, upn=f"p{number}@uni.dk", name=f"P{number}"
         )
         await conversations.remember(
-            session,
+            connection,
             Address(
                 conversation_id=f"a:chat-{number}",
                 kind="personal",
@@ -54,14 +56,14 @@ async def sender(db: Database) -> AsyncIterator[ProactiveSender]:
 
 
 async def _post(db: Database, key: str) -> PostedActivity:
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         return (
             await session.scalars(select(PostedActivity).where(PostedActivity.dedupe_key == key))
         ).one()
 
 
 async def _chat_active(db: Database, conversation_id: str) -> bool:
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         ref = await conversations.by_conversation_id(session, conversation_id)
     assert ref is not None
     return ref.active
@@ -101,12 +103,12 @@ async def test_a_card_already_sent_is_not_sent_again_and_costs_one_transaction(
 async def test_no_chat_means_no_conversation_and_nothing_recorded(
     db: Database, connector: FakeConnector, sender: ProactiveSender
 ) -> None:
-    async with db.transaction() as session:
-        person = await org.upsert_person(session, aad_object_id=None, upn="x@uni.dk", name="X")
+    async with audited(db) as connection:
+        person = await org.upsert_person(connection, aad_object_id=None, upn="x@uni.dk", name="X")
         person_id = person.id
     with pytest.raises(NoConversation):
         await sender.send_to_person(person_id, notice_card("A", "a"), dedupe_key="k")
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         assert (await session.scalars(select(PostedActivity))).all() == []
     assert connector.messages() == []
 
@@ -141,7 +143,7 @@ async def test_a_blocked_chat_is_deactivated_with_the_failure_in_one_transaction
     with pytest.raises(NoConversation):
         await sender.send_to_person(person_id, notice_card("A", "a"), dedupe_key="k2")
     assert connector.messages() == []
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         keys = (await session.scalars(select(PostedActivity.dedupe_key))).all()
     assert keys == ["k"]
 
@@ -152,10 +154,10 @@ async def test_a_send_racing_another_writers_claim_reads_its_row_and_sends_nothi
     """Another worker holds the same key, uncommitted; once it commits as sent, this send
     takes its row instead of failing, and Teams gets the card once (from the other)."""
     person_id = await _person_with_chat(db, connector, 1)
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         ref = await conversations.personal_chat_of(session, person_id)
     assert ref is not None
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         session.add(
             PostedActivity(
                 dedupe_key="k",
@@ -194,7 +196,7 @@ async def test_concurrent_sends_of_one_key_share_one_row(
 async def test_a_channel_post_claims_in_one_transaction_and_skips_inactive_channels(
     db: Database, connector: FakeConnector, sender: ProactiveSender
 ) -> None:
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         ref = await conversations.remember(
             session,
             Address(
@@ -212,14 +214,14 @@ async def test_a_channel_post_claims_in_one_transaction_and_skips_inactive_chann
     assert posted.conversation_id.startswith("thread-") and not posted.already_sent
     again = await sender.post_to_channel(ref.id, notice_card("A", "a"), dedupe_key="d:1")
     assert again.already_sent and again.post_id == posted.post_id
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         await conversations.deactivate_conversation(session, ref.conversation_id)
     with pytest.raises(NoConversation):
         await sender.post_to_channel(ref.id, notice_card("A", "a"), dedupe_key="d:2")
     with pytest.raises(NoConversation):
         await sender.post_to_channel(ref.id + 1000, notice_card("A", "a"), dedupe_key="d:3")
     assert len(connector.sent) == 1
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         keys = (await session.scalars(select(PostedActivity.dedupe_key))).all()
     assert keys == ["d:1"]
 
@@ -296,7 +298,7 @@ async def test_an_unsent_post_is_not_updated(
     db: Database, connector: FakeConnector, sender: ProactiveSender
 ) -> None:
     person_id = await _person_with_chat(db, connector, 1)
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         ref = await conversations.personal_chat_of(session, person_id)
     assert isinstance(ref, conversations.ConversationRow)
     post = await conversations.claim_post(db, dedupe_key="k", conversation_ref_id=ref.id)

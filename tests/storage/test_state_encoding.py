@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from bot import state as state_module
 from storage.models import DialogStateRow
+from tests.support.databases import orm_session
 from tests.support.teams import BotUnderTest, make_user
 
 
@@ -28,7 +29,7 @@ async def test_a_turn_encodes_its_state_twice_at_most_and_stores_that_text(
     assert form and form[0].card
     assert len(encoded) <= 2
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         stored = (
             await session.scalars(
                 select(DialogStateRow.data).where(DialogStateRow.key.contains(user.chat_id))

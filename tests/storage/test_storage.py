@@ -25,11 +25,13 @@ from bot.state import DatabaseStorage, UnsafeStateError
 from domain.addresses import Address
 from domain.org import SEED_UNITS, OrgFile, Role
 from storage import audit, conversations, dialog_state, jobs, org
+from storage.audit import audited
 from storage.db import Database, alembic_config
 from storage.dialog_state import EtagConflict
 from storage.models import AuditEvent, ConversationRef, Person, RoleAssignment, Team, Unit
 from storage.schema import metadata
 from tests.conftest import DatabaseTarget
+from tests.support.databases import orm_session, orm_transaction
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AAD_BO = "0b1d2c3e-0000-4000-8000-00000000000b"
@@ -80,11 +82,11 @@ async def test_upgrade_from_empty_creates_every_table_and_matches_the_models(
 async def test_upgrading_twice_is_a_no_op(db: Database) -> None:
     """Every start upgrades; an up-to-date database keeps its revision and its data."""
     revision = await _revision(db)
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         session.add(Unit(name="Kept Across Restarts"))
     await db.upgrade()
     assert await _revision(db) == revision
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         assert await org.unit_by_name(session, "kept across restarts") is not None
 
 
@@ -172,29 +174,29 @@ async def test_two_processes_upgrading_at_once_both_succeed(
 
 async def test_seed_creates_the_31_units_once(db: Database) -> None:
     """The network's units are there after start; seeding again adds none."""
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         names = [unit.name for unit in await org.list_units(session)]
     assert len(SEED_UNITS) == 31
     assert sorted(names) == sorted(SEED_UNITS)
-    async with db.transaction() as session:
-        assert await org.seed_units(session) == 0
-    async with db.sessions() as session:
+    async with audited(db) as connection:
+        assert await org.seed_units(connection) == 0
+    async with orm_session(db) as session:
         assert await session.scalar(select(func.count()).select_from(Unit)) == 31
 
 
 async def test_seed_keeps_a_unit_an_admin_renamed_in_case(db: Database) -> None:
     """A unit whose name only changed case is not seeded a second time."""
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         unit = await org.unit_by_name(session, "Kemi")
         assert unit is not None
         await session.execute(update(Unit).where(Unit.id == unit.id).values(name="KEMI"))
-    async with db.transaction() as session:
-        assert await org.seed_units(session) == 0
+    async with audited(db) as connection:
+        assert await org.seed_units(connection) == 0
 
 
 async def test_unit_names_match_whatever_the_case_also_for_danish_letters(db: Database) -> None:
     """Any spelling of AØR finds the seed unit, on SQLite too (its lower() is ASCII-only)."""
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         for spelling in ("AØR", "aør", " Aør ", "AøR"):
             unit = await org.unit_by_name(session, spelling)
             assert unit is not None and unit.name == "AØR", spelling
@@ -211,10 +213,10 @@ async def test_import_naming_a_seed_unit_in_other_case_reuses_it(db: Database) -
             ]
         }
     )
-    async with db.transaction() as session:
-        summary = await org.import_org(session, org_file, actor="cli:test")
+    async with audited(db) as connection:
+        summary = await org.import_org(connection, org_file, actor="cli:test")
     assert summary.units_created == []
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         exported = _roles_by_unit(await org.export_org(session))
         count = await session.scalar(select(func.count()).select_from(Unit))
     assert count == len(SEED_UNITS)
@@ -228,9 +230,9 @@ async def test_import_naming_a_seed_unit_in_other_case_reuses_it(db: Database) -
 async def _record_events(db: Database, count: int) -> list[int]:
     sequences = []
     for number in range(count):
-        async with db.transaction() as session:
+        async with audited(db) as connection:
             await audit.record(
-                session,
+                connection,
                 actor=f"user{number}@uni.dk",
                 action="role.assign",
                 entity_type="role_assignment",
@@ -243,18 +245,18 @@ async def _record_events(db: Database, count: int) -> list[int]:
 
 
 async def _sequence_of(db: Database, actor: str) -> int:
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         found = await session.scalars(select(AuditEvent.sequence).where(AuditEvent.actor == actor))
         return int(found.one())
 
 
 async def _verify(db: Database) -> audit.ChainReport:
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         return await audit.verify_chain(session)
 
 
 async def _event_count(db: Database) -> int:
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         return int(await session.scalar(select(func.count()).select_from(AuditEvent)) or 0)
 
 
@@ -272,7 +274,7 @@ async def test_audit_detects_a_changed_after_value(db: Database) -> None:
     """Editing what an event says happened is found, at that event."""
     sequences = await _record_events(db, 5)
     target = sequences[2]
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         await session.execute(
             text('UPDATE audit_event SET "after" = :after WHERE sequence = :seq').bindparams(
                 bindparam("after", type_=JSON)
@@ -288,7 +290,7 @@ async def test_audit_detects_a_changed_after_value(db: Database) -> None:
 async def test_audit_detects_a_changed_actor(db: Database) -> None:
     """Blaming someone else for an action is found."""
     sequences = await _record_events(db, 4)
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         await session.execute(
             text("UPDATE audit_event SET actor = 'mallory@uni.dk' WHERE sequence = :seq"),
             {"seq": sequences[1]},
@@ -300,7 +302,7 @@ async def test_audit_detects_a_changed_actor(db: Database) -> None:
 async def test_audit_detects_a_deleted_event(db: Database) -> None:
     """Removing an event from the middle of the trail is found at the gap."""
     sequences = await _record_events(db, 5)
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         await session.execute(
             text("DELETE FROM audit_event WHERE sequence = :seq"), {"seq": sequences[2]}
         )
@@ -326,8 +328,8 @@ async def test_concurrent_appends_keep_one_linear_chain(db: Database) -> None:
             async with audit.audited(db) as connection:
                 await audit.record(connection, **event)
         else:
-            async with db.transaction() as session:
-                await audit.record(session, **event)
+            async with audited(db) as connection:
+                await audit.record(connection, **event)
         return await _sequence_of(db, f"worker{number}")
 
     sequences = await asyncio.gather(*(append(number) for number in range(40)))
@@ -335,7 +337,7 @@ async def test_concurrent_appends_keep_one_linear_chain(db: Database) -> None:
     report = await _verify(db)
     assert report.intact, report
     assert report.events == before + 40
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         actors = set((await session.scalars(select(AuditEvent.actor))).all())
     assert {f"worker{number}" for number in range(40)} <= actors
 
@@ -601,7 +603,7 @@ def _roles_by_unit(org_file: OrgFile) -> dict[str, set[tuple[str, str]]]:
 
 
 async def _audit_actions(db: Database) -> list[str]:
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         query = select(AuditEvent.action).order_by(AuditEvent.sequence)
         return list((await session.scalars(query)).all())
 
@@ -609,11 +611,11 @@ async def _audit_actions(db: Database) -> list[str]:
 async def test_import_then_export_gives_the_same_organisation(db: Database) -> None:
     """What an operator imports is what they get back, people found by UPN or object id."""
     events_before = len(await _audit_actions(db))
-    async with db.transaction() as session:
-        summary = await org.import_org(session, _org_file(), actor="cli:test")
+    async with audited(db) as connection:
+        summary = await org.import_org(connection, _org_file(), actor="cli:test")
     assert summary.units_created == ["Nyt Center"]
     assert (summary.roles_added, summary.roles_removed) == (5, 0)
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         exported = await org.export_org(session)
     assert _roles_by_unit(exported) == {
         "Kemi": {
@@ -629,33 +631,33 @@ async def test_import_then_export_gives_the_same_organisation(db: Database) -> N
     assert carl.aad_object_id == AAD_CARL
     new_events = (await _audit_actions(db))[events_before:]
     assert sorted(new_events) == sorted(["unit.create"] + ["role.assign"] * 5)
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         people = await session.scalar(select(func.count()).select_from(Person))
     assert people == 4
     assert (await _verify(db)).intact
 
 
 async def test_reimporting_the_same_file_changes_nothing(db: Database) -> None:
-    async with db.transaction() as session:
-        await org.import_org(session, _org_file(), actor="cli:test")
+    async with audited(db) as connection:
+        await org.import_org(connection, _org_file(), actor="cli:test")
     events = len(await _audit_actions(db))
-    async with db.transaction() as session:
-        summary = await org.import_org(session, _org_file(), actor="cli:test")
+    async with audited(db) as connection:
+        summary = await org.import_org(connection, _org_file(), actor="cli:test")
     assert (summary.units_created, summary.roles_added, summary.roles_removed) == ([], 0, 0)
     assert len(await _audit_actions(db)) == events
 
 
 async def test_import_removes_roles_the_file_no_longer_lists(db: Database) -> None:
     """Dropping Bo as AMK and the secretariat removes exactly those roles, audited."""
-    async with db.transaction() as session:
-        await org.import_org(session, _org_file(), actor="cli:test")
+    async with audited(db) as connection:
+        await org.import_org(connection, _org_file(), actor="cli:test")
     events = len(await _audit_actions(db))
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         summary = await org.import_org(
-            session, _org_file(with_bo=False, with_secretariat=False), actor="cli:second"
+            connection, _org_file(with_bo=False, with_secretariat=False), actor="cli:second"
         )
     assert (summary.units_created, summary.roles_added, summary.roles_removed) == ([], 0, 2)
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         exported = _roles_by_unit(await org.export_org(session))
         removals = (
             await session.scalars(select(AuditEvent).where(AuditEvent.action == "role.remove"))
@@ -672,14 +674,14 @@ async def test_import_removes_roles_the_file_no_longer_lists(db: Database) -> No
 
 async def test_import_leaves_units_it_does_not_list_alone(db: Database) -> None:
     """A file about some units does not wipe the roles of the others."""
-    async with db.transaction() as session:
-        await org.import_org(session, _org_file(), actor="cli:test")
+    async with audited(db) as connection:
+        await org.import_org(connection, _org_file(), actor="cli:test")
     only_kemi = OrgFile.model_validate(
         {"units": [_org_file().units[0].model_dump()], "secretariat": [{"upn": "sec@uni.dk"}]}
     )
-    async with db.transaction() as session:
-        summary = await org.import_org(session, only_kemi, actor="cli:test")
-        exported = _roles_by_unit(await org.export_org(session))
+    async with audited(db) as connection:
+        summary = await org.import_org(connection, only_kemi, actor="cli:test")
+        exported = _roles_by_unit(await org.export_org(connection))
     assert summary.roles_removed == 0
     assert exported["Nyt Center"] == {("leader", "ann@uni.dk")}
 
@@ -687,14 +689,14 @@ async def test_import_leaves_units_it_does_not_list_alone(db: Database) -> None:
 async def test_teams_user_merges_with_the_person_an_import_created(db: Database) -> None:
     """Ann imported by UPN, then writing in Teams with object id + UPN, is one person
     who holds her roles."""
-    async with db.transaction() as session:
-        await org.import_org(session, _org_file(), actor="cli:test")
-    async with db.transaction() as session:
+    async with audited(db) as connection:
+        await org.import_org(connection, _org_file(), actor="cli:test")
+    async with audited(db) as connection:
         person = await org.upsert_person(
-            session, aad_object_id=AAD_DINA.upper(), upn="ANN@uni.dk", name="Ann L."
+            connection, aad_object_id=AAD_DINA.upper(), upn="ANN@uni.dk", name="Ann L."
         )
         person_id = person.id
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         anns = (
             await session.scalars(
                 select(Person).where(
@@ -716,20 +718,24 @@ async def test_teams_user_merges_with_the_person_an_import_created(db: Database)
 async def test_teams_user_seen_first_merges_with_a_later_imported_upn(db: Database) -> None:
     """Someone who wrote before their UPN was known, then got a role by UPN, ends up as
     one person holding that role once Teams tells us their UPN."""
-    async with db.transaction() as session:
-        first = await org.upsert_person(session, aad_object_id=AAD_DINA, upn=None, name="Dina")
+    async with audited(db) as connection:
+        first = await org.upsert_person(connection, aad_object_id=AAD_DINA, upn=None, name="Dina")
         first_id = first.id
-    async with db.transaction() as session:
-        kemi = await org.unit_by_name(session, "Kemi")
-        invited = await org.upsert_person(session, aad_object_id=None, upn="dina@uni.dk", name=None)
+    async with audited(db) as connection:
+        kemi = await org.unit_by_name(connection, "Kemi")
+        invited = await org.upsert_person(
+            connection, aad_object_id=None, upn="dina@uni.dk", name=None
+        )
         assert invited.id != first_id
-        await org.assign_role(session, actor="admin", unit=kemi, person=invited, role=Role.LEADER)
-    async with db.transaction() as session:
+        await org.assign_role(
+            connection, actor="admin", unit=kemi, person=invited, role=Role.LEADER
+        )
+    async with audited(db) as connection:
         person = await org.upsert_person(
-            session, aad_object_id=AAD_DINA, upn="dina@uni.dk", name="Dina"
+            connection, aad_object_id=AAD_DINA, upn="dina@uni.dk", name="Dina"
         )
         assert person.id == first_id
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         dinas = (
             await session.scalars(
                 select(Person).where(
@@ -745,10 +751,10 @@ async def test_teams_user_seen_first_merges_with_a_later_imported_upn(db: Databa
 
 async def test_upn_of_another_account_is_not_taken_over(db: Database) -> None:
     """Two different Entra accounts never merge, even if one claims the other's UPN."""
-    async with db.transaction() as session:
-        bo = await org.upsert_person(session, aad_object_id=AAD_BO, upn="bo@uni.dk", name="Bo")
+    async with audited(db) as connection:
+        bo = await org.upsert_person(connection, aad_object_id=AAD_BO, upn="bo@uni.dk", name="Bo")
         other = await org.upsert_person(
-            session, aad_object_id=AAD_CARL, upn="bo@uni.dk", name="Carl"
+            connection, aad_object_id=AAD_CARL, upn="bo@uni.dk", name="Carl"
         )
         assert other.id != bo.id
         assert (bo.upn, other.upn) == ("bo@uni.dk", None)
@@ -770,7 +776,7 @@ def _address(conversation_id: str, kind: str = "channel", **fields: Any) -> Addr
 
 async def test_claim_post_is_idempotent(db: Database) -> None:
     """The same digest or card is one posted row, however often (or concurrently) it is sent."""
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         ref = await conversations.remember(session, _address("a:chat", kind="personal"))
         ref_id = ref.id
     first = await conversations.claim_post(
@@ -799,9 +805,9 @@ async def test_claim_post_is_idempotent(db: Database) -> None:
 
 async def test_removing_a_team_deactivates_its_channels(db: Database) -> None:
     """After the bot is removed from a team, none of its channels is posted to."""
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         team = await conversations.install_team(
-            session,
+            connection,
             team_id="19:team",
             name="AMK-netværket",
             aad_group_id=None,
@@ -810,14 +816,16 @@ async def test_removing_a_team_deactivates_its_channels(db: Database) -> None:
             actor="29:ann",
         )
         for channel in ("19:general", "19:digest"):
-            await conversations.remember(session, _address(channel, channel_id=channel), team=team)
-        await conversations.remember(session, _address("a:personal", kind="personal"))
-    async with db.transaction() as session:
-        assert await conversations.remove_team(session, team_id="19:team", actor="29:ann")
-        assert not await conversations.remove_team(session, team_id="19:unknown", actor=None)
-    async with db.sessions() as session:
+            await conversations.remember(
+                connection, _address(channel, channel_id=channel), team=team
+            )
+        await conversations.remember(connection, _address("a:personal", kind="personal"))
+    async with audited(db) as connection:
+        assert await conversations.remove_team(connection, team_id="19:team", actor="29:ann")
+        assert not await conversations.remove_team(connection, team_id="19:unknown", actor=None)
+    async with orm_session(db) as session:
         channels = await conversations.team_channels(session, "19:team")
-        stored_team = (await session.scalars(select(Team))).one()
+        stored_team = (await session.execute(select(Team))).scalar_one()
         personal = (
             await session.scalars(
                 select(ConversationRef).where(ConversationRef.conversation_id == "a:personal")
@@ -843,24 +851,24 @@ async def test_reinstalling_a_team_is_audited_again(db: Database) -> None:
         "service_url": "https://smba.example/",
         "actor": None,
     }
-    async with db.transaction() as session:
-        await conversations.install_team(session, **fields)
-        await conversations.install_team(session, **fields)
-    async with db.transaction() as session:
-        await conversations.remove_team(session, team_id="19:team", actor=None)
-    async with db.transaction() as session:
-        team = await conversations.install_team(session, **fields)
+    async with audited(db) as connection:
+        await conversations.install_team(connection, **fields)
+        await conversations.install_team(connection, **fields)
+    async with audited(db) as connection:
+        await conversations.remove_team(connection, team_id="19:team", actor=None)
+    async with audited(db) as connection:
+        team = await conversations.install_team(connection, **fields)
         assert team.active and team.removed_at is None
     assert (await _audit_actions(db))[-3:] == ["team.install", "team.remove", "team.install"]
 
 
 async def test_role_assignments_are_removed_with_their_unit(db: Database) -> None:
     """Foreign keys hold on both backends: deleting a unit takes its role rows with it."""
-    async with db.transaction() as session:
-        await org.import_org(session, _org_file(), actor="cli:test")
-    async with db.transaction() as session:
+    async with audited(db) as connection:
+        await org.import_org(connection, _org_file(), actor="cli:test")
+    async with orm_transaction(db) as session:
         await session.execute(text("DELETE FROM unit WHERE name = 'Nyt Center'"))
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         units = await session.scalars(
             select(RoleAssignment.unit_id).where(RoleAssignment.unit_id.is_not(None))
         )
@@ -910,7 +918,7 @@ async def test_sqlite_writers_take_turns_in_order_and_a_stuck_one_blocks_no_one_
     release = asyncio.Event()
 
     async def writer(number: int) -> None:
-        async with db.transaction() as session:
+        async with orm_transaction(db) as session:
             order.append(number)
             await session.execute(select(func.count()).select_from(Unit))
             if number == 0:
@@ -931,12 +939,12 @@ async def test_sqlite_writers_take_turns_in_order_and_a_stuck_one_blocks_no_one_
     release.clear()
     await asyncio.sleep(0.05)
     with pytest.raises(Exception, match="database is locked"):
-        async with db.transaction():
+        async with orm_transaction(db):
             stuck.set()
     assert not stuck.is_set()
     release.set()
     await holder
-    async with db.transaction() as session:
+    async with orm_transaction(db) as session:
         assert await session.scalar(select(func.count()).select_from(Unit))
 
 
@@ -944,14 +952,14 @@ async def test_events_of_a_failed_transaction_are_not_chained(db: Database) -> N
     """An audited change that rolls back leaves no event; the next one chains on."""
     before = await _event_count(db)
     with pytest.raises(RuntimeError):
-        async with db.transaction() as session:
-            await audit.record(session, actor="ghost", action="test.rollback", entity_type="t")
+        async with audited(db) as connection:
+            await audit.record(connection, actor="ghost", action="test.rollback", entity_type="t")
             raise RuntimeError("the change failed")
     sequences = await _record_events(db, 2)
     assert sequences == [before + 1, before + 2]
     report = await _verify(db)
     assert report.intact and report.events == before + 2
-    async with db.sessions() as session:
+    async with orm_session(db) as session:
         assert not (
             await session.scalars(select(AuditEvent).where(AuditEvent.actor == "ghost"))
         ).all()
@@ -959,10 +967,10 @@ async def test_events_of_a_failed_transaction_are_not_chained(db: Database) -> N
 
 async def test_several_events_of_one_transaction_chain_in_order(db: Database) -> None:
     before = await _event_count(db)
-    async with db.transaction() as session:
+    async with audited(db) as connection:
         for number in range(3):
             await audit.record(
-                session, actor=f"batch{number}", action="test.batch", entity_type="t"
+                connection, actor=f"batch{number}", action="test.batch", entity_type="t"
             )
     assert [await _sequence_of(db, f"batch{number}") for number in range(3)] == [
         before + 1,

@@ -52,10 +52,10 @@ async def _org(db: Database) -> dict[str, int]:
             "secretariat": [{"upn": "sara@uni.dk", "name": "Sara Sekretariat"}],
         }
     )
-    async with orm_transaction(db) as session:
-        await org.import_org(session, org_file, actor="test")
-        units = dict((await session.execute(select(Unit.name, Unit.id))).all())
-        people = dict((await session.execute(select(Person.upn, Person.id))).all())
+    async with audited(db) as connection:
+        await org.import_org(connection, org_file, actor="test")
+        units = dict((await connection.execute(select(Unit.name, Unit.id))).all())
+        people = dict((await connection.execute(select(Person.upn, Person.id))).all())
     return {"kemi": units["Kemi"], "fysik": units["Fysik"], **people}
 
 

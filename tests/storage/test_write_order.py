@@ -20,9 +20,9 @@ async def test_urgent_writes_go_first_and_background_writes_last(db: Database) -
     async def writer(name: str, allowance: float | None = None) -> None:
         if allowance is not None:
             WRITE_ALLOWANCE.set(allowance)
-        async with db.transaction() as session:
+        async with db.writing() as connection:
             order.append(name)
-            await session.execute(select(func.count()).select_from(Unit))
+            await connection.execute(select(func.count()).select_from(Unit))
             if name == "holder":
                 await release.wait()
 
@@ -47,17 +47,17 @@ async def test_a_writer_that_gives_up_waiting_leaves_the_lock_usable(db: Databas
     release = asyncio.Event()
 
     async def holder() -> None:
-        async with db.transaction():
+        async with db.writing():
             await release.wait()
 
     first = asyncio.create_task(holder())
     await asyncio.sleep(0.05)
-    waiting = asyncio.create_task(db.transaction().__aenter__())
+    waiting = asyncio.create_task(db.writing().__aenter__())
     await asyncio.sleep(0.01)
     waiting.cancel()
     release.set()
     await first
     with pytest.raises(asyncio.CancelledError):
         await waiting
-    async with asyncio.timeout(2), db.transaction() as session:
-        assert await session.scalar(select(func.count()).select_from(Unit)) is not None
+    async with asyncio.timeout(2), db.writing() as connection:
+        assert (await connection.execute(select(func.count()).select_from(Unit))).scalar()

@@ -150,5 +150,9 @@ def orm_session(db: Database) -> AsyncSession:
 @asynccontextmanager
 async def orm_transaction(db: Database) -> AsyncIterator[AsyncSession]:
     """An ORM session in a transaction for a test's setup: committed when the block ends."""
-    async with AsyncSession(db.engine, expire_on_commit=False) as session, session.begin():
+    async with (
+        db.write_turn(),
+        AsyncSession(db.engine, expire_on_commit=False) as session,
+        session.begin(),
+    ):
         yield session

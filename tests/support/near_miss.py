@@ -11,10 +11,11 @@ from sqlalchemy import select
 from domain.i18n import COPENHAGEN
 from domain.org import OrgFile
 from storage import org
+from storage.audit import audited
 from storage.models import Unit
 from storage.near_miss_models import NearMissReport
 from tests.support.card_nodes import walk
-from tests.support.databases import orm_session, orm_transaction
+from tests.support.databases import orm_session
 from tests.support.fake_connector import Sent
 from tests.support.teams import BotUnderTest, User, make_user
 
@@ -46,9 +47,9 @@ async def setup(
             "secretariat": [person(user) for user in secretariat],
         }
     )
-    async with orm_transaction(bot.runtime.db) as session:
-        await org.import_org(session, org_file, actor="test")
-        kemi = (await session.scalars(select(Unit.id).where(Unit.name == "Kemi"))).one()
+    async with audited(bot.runtime.db) as connection:
+        await org.import_org(connection, org_file, actor="test")
+        kemi = (await connection.execute(select(Unit.id).where(Unit.name == "Kemi"))).scalar_one()
     for user in {*amks, *secretariat, *chats}:
         await bot.install_personal(user)
     bot.connector.clear()

@@ -11,9 +11,11 @@ from sqlalchemy import select
 from domain.i18n import COPENHAGEN
 from domain.org import OrgFile
 from storage import org
+from storage.audit import audited
 from storage.models import AuditEvent, Unit
 from storage.wellbeing_models import WellbeingActionItem, WellbeingDialogue
 from tests.support.card_nodes import walk
+from tests.support.databases import orm_session
 from tests.support.fake_connector import Sent
 from tests.support.teams import BotUnderTest, Reply, User, make_user
 
@@ -60,9 +62,9 @@ async def setup(bot: BotUnderTest) -> tuple[int, int]:
             "secretariat": [person(SECRETARIAT)],
         }
     )
-    async with bot.runtime.db.transaction() as session:
-        await org.import_org(session, org_file, actor="test")
-        ids = dict((await session.execute(select(Unit.name, Unit.id))).all())
+    async with audited(bot.runtime.db) as connection:
+        await org.import_org(connection, org_file, actor="test")
+        ids = dict((await connection.execute(select(Unit.name, Unit.id))).all())
     for user in (LEADER, AMK, OTHER_LEADER, SECRETARIAT, ADMIN, EMPLOYEE, CONTACT):
         await bot.install_personal(user)
     bot.connector.clear()
@@ -127,7 +129,7 @@ async def record(bot: BotUnderTest, user: User, unit_id: int, **changes: Any) ->
 
 async def dialogues(bot: BotUnderTest) -> list[WellbeingDialogue]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return list(
             (await session.scalars(select(WellbeingDialogue).order_by(WellbeingDialogue.id))).all()
         )
@@ -135,7 +137,7 @@ async def dialogues(bot: BotUnderTest) -> list[WellbeingDialogue]:
 
 async def action_items(bot: BotUnderTest) -> list[WellbeingActionItem]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return list(
             (
                 await session.scalars(select(WellbeingActionItem).order_by(WellbeingActionItem.id))
@@ -145,7 +147,7 @@ async def action_items(bot: BotUnderTest) -> list[WellbeingActionItem]:
 
 async def audit_events(bot: BotUnderTest) -> list[AuditEvent]:
     assert bot.runtime is not None
-    async with bot.runtime.db.sessions() as session:
+    async with orm_session(bot.runtime.db) as session:
         return list((await session.scalars(select(AuditEvent).order_by(AuditEvent.sequence))).all())
 
 
