@@ -41,17 +41,6 @@ class CheckinSession(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    def snapshot(self) -> dict[str, Any]:
-        return {
-            "status": self.status,
-            "round": self.round,
-            "due_at": self.due_at.isoformat(),
-            "ends_at": self.ends_at.isoformat(),
-            "interval_minutes": self.interval_minutes,
-            "alarm_seq": self.alarm_seq,
-            "alarm_reason": self.alarm_reason,
-        }
-
 
 class CheckinEvent(Base):
     """One entry of a session's timeline (append-only)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -28,11 +27,3 @@ class DutyRecord(Base):
     # None: imported from a spreadsheet by an administrator
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    def snapshot(self) -> dict[str, Any]:
-        return {
-            "unit_id": self.unit_id,
-            "duty": self.duty_key,
-            "met_on": self.met_on.isoformat(),
-            "proof": self.proof is not None,
-        }

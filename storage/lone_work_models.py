@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -76,14 +75,3 @@ class LoneWorkRequest(Base):
     personal_data_removed_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    def snapshot(self) -> dict[str, Any]:
-        """The fields an audit event keeps of a state change."""
-        return {
-            "status": self.status,
-            "approver_id": self.approver_id,
-            "decided_by_id": self.decided_by_id,
-            "conditions": self.conditions,
-            "decision_note": self.decision_note,
-            "close_reason": self.close_reason,
-        }

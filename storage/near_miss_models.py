@@ -6,7 +6,6 @@ An anonymous report has no `reporter_id`: nothing in these tables points at its 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -66,15 +65,6 @@ class NearMissReport(Base):
     actions: Mapped[list[NearMissAction]] = relationship(
         back_populates="report", order_by="NearMissAction.id", cascade="all, delete-orphan"
     )
-
-    def snapshot(self) -> dict[str, Any]:
-        """The follow-up fields an audit event keeps (never the reporter or free text)."""
-        return {
-            "status": self.status,
-            "investigator_id": self.investigator_id,
-            "acknowledged_by_id": self.acknowledged_by_id,
-            "closed_by_id": self.closed_by_id,
-        }
 
 
 class CorrectiveActionColumns:

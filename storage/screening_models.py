@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -56,16 +55,3 @@ class Screening(Base):
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    def snapshot(self) -> dict[str, Any]:
-        """What an audit event keeps: facts, never the proof's link."""
-        return {
-            "unit_id": self.unit_id,
-            "kind": self.kind,
-            "state": self.state,
-            "partner_unit_id": self.partner_unit_id,
-            "request_id": self.request_id,
-            "planned_on": self.planned_on and self.planned_on.isoformat(),
-            "held_on": self.held_on and self.held_on.isoformat(),
-            "proof": self.proof is not None,
-        }

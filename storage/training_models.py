@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -36,14 +35,3 @@ class TrainingRecord(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # set by retention: the person is the stand-in, the activity, trainer and proof are gone
     personal_data_removed_at: Mapped[datetime | None] = mapped_column()
-
-    def snapshot(self) -> dict[str, Any]:
-        """What the audit trail keeps: facts, never the text."""
-        return {
-            "unit_id": self.unit_id,
-            "person_id": self.person_id,
-            "kind": self.kind,
-            "given_on": self.given_on.isoformat(),
-            "lone_work": self.lone_work,
-            "proof": self.proof is not None,
-        }

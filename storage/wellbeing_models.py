@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -52,17 +51,6 @@ class WellbeingDialogue(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    def snapshot(self) -> dict[str, Any]:
-        """What an audit event keeps of a dialogue: facts and counts, never its text."""
-        return {
-            "unit_id": self.unit_id,
-            "held_on": self.held_on.isoformat(),
-            "participants": self.participants,
-            "themes": list(self.themes),
-            "absence_considered": self.absence_considered,
-            "flags_confirmed": self.flags_confirmed,
-        }
-
 
 class WellbeingActionItem(Base):
     """One item of a unit's written action plan: problem, action, owner, deadline, follow-up."""
@@ -110,20 +98,6 @@ class WellbeingActionItem(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    def snapshot(self) -> dict[str, Any]:
-        """What an audit event keeps of an item: never its text or notes."""
-        return {
-            "unit_id": self.unit_id,
-            "dialogue_id": self.dialogue_id,
-            "owner_id": self.owner_id,
-            "deadline": self.deadline.isoformat(),
-            "follow_up_on": self.follow_up_on.isoformat(),
-            "status": self.status,
-            "effect": self.effect,
-            "reopened_from_id": self.reopened_from_id,
-            "screening_id": self.screening_id,
-        }
-
 
 class WellbeingAnnualDiscussion(Base):
     """A unit's annual work-environment discussion (arbejdsmiljødrøftelse) for one year."""
@@ -145,12 +119,3 @@ class WellbeingAnnualDiscussion(Base):
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    def snapshot(self) -> dict[str, Any]:
-        return {
-            "unit_id": self.unit_id,
-            "year": self.year,
-            "held_on": self.held_on.isoformat(),
-            "participant_roles": list(self.participant_roles),
-            "goals_met": self.goals_met,
-        }
