@@ -328,7 +328,7 @@ _ROLES_OF = select(RoleAssignment.person_id, RoleAssignment.role, RoleAssignment
     RoleAssignment.person_id.in_(bindparam("person_ids", expanding=True))
 )
 # The unit's AMKs and the secretariat, with the role each row stands for.
-_FOLLOWERS = (
+_FOLLOWER_ROWS = (
     select(RoleAssignment.role, *PERSON_COLUMNS)
     .join(Person, Person.id == RoleAssignment.person_id)
     .where(
@@ -343,8 +343,8 @@ _FOLLOWERS = (
             ),
         )
     )
-    .order_by(Person.id)
 )
+_FOLLOWERS = _FOLLOWER_ROWS.order_by(Person.id)
 
 
 # Positional: the selected columns, then the actions.
@@ -551,20 +551,7 @@ async def context(
 _ANNOUNCED: CompoundSelect[
     str | None, int, str | None, str | None, str | None, str | None, str | None, str | None
 ] = union_all(
-    select(RoleAssignment.role, *PERSON_COLUMNS)
-    .join(Person, Person.id == RoleAssignment.person_id)
-    .where(
-        or_(
-            and_(
-                RoleAssignment.role == Role.AMK.value,
-                RoleAssignment.unit_id == bindparam("unit_id"),
-            ),
-            and_(
-                RoleAssignment.role == Role.SECRETARIAT.value,
-                RoleAssignment.unit_id.is_(None),
-            ),
-        )
-    ),
+    _FOLLOWER_ROWS,
     select(null().label("role"), *PERSON_COLUMNS).where(Person.id == bindparam("reporter_id")),
 )
 
