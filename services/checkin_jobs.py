@@ -37,7 +37,7 @@ from domain.i18n import t
 from services.claimed import send_once
 from services.lone_work_views import PersonLike, person_lang
 from services.ports import Notifier
-from storage import checkins, org, rows
+from storage import checkin_people, checkins, org, rows
 from storage.audit import audited
 from storage.db import Database
 from storage.rows import PersonRow
@@ -305,8 +305,8 @@ class CheckinJob:
             checkin, request = loaded.checkin, loaded.request
             if checkin.status != SessionStatus.ALARM.value:
                 return 0
-            await checkins.picked_contact(connection, request)
-            people = await checkins.responders(connection, checkin, request)
+            await checkin_people.picked_contact(connection, request)
+            people = await checkin_people.responders(connection, checkin, request)
             view = view_of(loaded)
             await checkins.log(
                 connection,
@@ -345,8 +345,8 @@ class CheckinJob:
             checkin, request = loaded.checkin, loaded.request
             if checkin.status != SessionStatus.ALARM.value:
                 return
-            people = await checkins.ladder(connection, checkin, request)
-            alarmed = len(await checkins.responders(connection, checkin, request))
+            people = await checkin_people.ladder(connection, checkin, request)
+            alarmed = len(await checkin_people.responders(connection, checkin, request))
             view = view_of(loaded)
             approver_id = request.approver_id or request.decided_by_id
             approver = await rows.person(connection, approver_id) if approver_id else None

@@ -24,7 +24,7 @@ from services.checkin_jobs import (
 )
 from services.lone_work_views import person_lang
 from services.ports import Notifier
-from storage import checkins, rows
+from storage import checkin_people, checkins, rows
 from storage.audit import AuditedConnection, audited
 from storage.db import Database, HotConnection
 from storage.models import utcnow
@@ -278,7 +278,7 @@ class DatabaseCheckinServices:
             if loaded is None:
                 return t(lang, "checkins.not_found")
             checkin = loaded.checkin
-            if not await checkins.may_handle(
+            if not await checkin_people.may_handle(
                 connection, checkin, loaded.request, speaker.person_id
             ):
                 await checkins.refuse(
