@@ -425,8 +425,9 @@ class Database:
                 await engine.dispose()
 
     async def ping(self) -> bool:
+        """Whether the database answers a read (a health check takes no write lock)."""
         try:
-            async with self.engine.connect() as connection:
+            async with self.reading() as connection:
                 await connection.execute(text("SELECT 1"))
         except Exception:
             log.exception("database ping failed")

@@ -84,6 +84,9 @@ async def test_a_process_killed_mid_delivery_loses_no_card_and_marks_the_uncerta
             kemi = int(
                 (await connection.execute(select(Unit.id).where(Unit.name == "Kemi"))).scalar_one()
             )
+        # The bot processes own the file from here on: the test only reads.
+        await db.dispose()
+        db = Database(url)
         connector = FakeConnector()
         await connector.start()
         http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120))
