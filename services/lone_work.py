@@ -41,7 +41,7 @@ from services.lone_work_views import (
     with_training,
 )
 from services.ports import Directory, Notifier, Outgoing
-from storage import audit, conversations, lone_work, lone_work_decisions, lone_work_lists, org
+from storage import audit, conversations, lone_work, lone_work_decisions, lone_work_lists, org, rows
 from storage.db import Database, HotConnection
 from storage.lone_work import ENTITY
 from storage.models import utcnow
@@ -184,7 +184,7 @@ class DatabaseLoneWorkServices:
             people: dict[int, PersonLike] = {p.id: p for p in approvers if p.id == approver_id}
             if found.asking is not None:
                 people[found.asking.id] = found.asking
-            people |= await lone_work.people_named(connection, people_ids(request) - people.keys())
+            people |= await rows.people(connection, people_ids(request) - people.keys())
             view = request_view(request, people, unit.name)
             if approver is not None:
                 view = await with_training(connection, view)

@@ -11,7 +11,7 @@ from domain.numbering import year_bounds
 from domain.org import UnknownUnit
 from reports import lone_work as lone_work_report
 from services.lone_work_views import views_and_people
-from storage import checkins, lone_work, lone_work_lists, org
+from storage import checkins, lone_work_lists, org, rows
 from storage.db import Database
 from storage.models import utcnow
 
@@ -38,7 +38,7 @@ async def prepare_register(db: Database, unit_name: str, year: int) -> Callable[
         requests = await lone_work_lists.register(connection, unit.id, start, end)
         views, people = await views_and_people(connection, requests)
         events = await checkins.timelines_of_requests(connection, [r.id for r in requests])
-        actors = await lone_work.people_named(
+        actors = await rows.people(
             connection, {event.actor_id for _, event in events if event.actor_id is not None}
         )
     numbers = {request.id: request.number for request in requests}

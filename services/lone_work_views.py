@@ -11,7 +11,7 @@ from domain.i18n import Lang, preferred_lang, t
 from domain.lone_work import Affiliation, Hazard, Mitigation, RequestView, Schedule, Status
 from domain.training import check_lone_work
 from services.ports import Outgoing
-from storage import lone_work, lone_work_lists, org, training
+from storage import lone_work, lone_work_lists, org, rows, training
 from storage.db import HotConnection
 from storage.lone_work import RequestRow
 
@@ -56,7 +56,7 @@ async def views_and_people(
     """The requests as cards show them, and the people named on them: one query for the
     people and one for the units."""
     wanted = set().union(*(people_ids(request) for request in requests))
-    people: dict[int, PersonLike] = dict(await lone_work.people_named(connection, wanted))
+    people: dict[int, PersonLike] = dict(await rows.people(connection, wanted))
     units = await lone_work_lists.unit_names(connection, {request.unit_id for request in requests})
     views = [request_view(request, people, units.get(request.unit_id)) for request in requests]
     return views, people

@@ -491,7 +491,7 @@ class DatabaseNearMissServices:
             )
             reporter_lang: dict[int, Lang] = {
                 person.id: near_miss.lang_of(person)
-                for person in (await near_miss.people_by_id(connection, reporters)).values()
+                for person in (await rows.people(connection, reporters)).values()
             }
         if context is None:
             return

@@ -126,7 +126,7 @@ class OrgSync:
         members = await self.read_groups(mapping.group_ids())
         async with self.db.reading() as connection:
             current = await org_sync.current_holders(connection)
-            units = await org_sync.unit_names(connection)
+            units = await org.unit_names(connection)
             items = await org_sync.open_items(connection)
             reads_units = bool(mapping.member_groups() or mapping.unit_attribute)
             people = await org_sync.known_people(connection) if reads_units else []

@@ -87,7 +87,7 @@ class WellbeingCore:
 async def name_index(on: org.Readable) -> NameIndex:
     """The names the personal-data check looks for: the people the bot knows, not the
     units' names."""
-    return NameIndex.build(await wellbeing.known_names(on), ignore=await wellbeing.unit_names(on))
+    return NameIndex.build(await wellbeing.known_names(on), ignore=await org.unit_names(on))
 
 
 async def item_flags(

@@ -179,9 +179,6 @@ _BY_SUBMISSION = select(REQUESTS.c.id).where(
     REQUESTS.c.submission_key == bindparam("submission_key"),
     REQUESTS.c.requester_id == bindparam("requester_id"),
 )
-_PEOPLE_BY_ID = select(*_PERSON_COLUMNS).where(
-    _PEOPLE.c.id.in_(bindparam("person_ids", expanding=True))
-)
 
 
 @lru_cache(maxsize=4)
@@ -251,16 +248,6 @@ async def submitted(
         )
     ).scalar()
     return None if request_id is None else await load(connection, request_id, requester_id)
-
-
-async def people_named(connection: HotConnection, ids: set[int]) -> dict[int, PersonRow]:
-    """The people with these ids, in one query."""
-    if not ids:
-        return {}
-    rows: Sequence[Sequence[Any]] = (
-        await connection.execute(_PEOPLE_BY_ID, {"person_ids": sorted(ids)})
-    ).all()
-    return {row[0]: PersonRow(*row) for row in rows}
 
 
 async def load(

@@ -375,13 +375,6 @@ async def follow_up_people(connection: HotConnection, unit_id: int) -> list[Pers
     return amks or secretariat
 
 
-async def people_by_id(
-    connection: HotConnection, ids: Iterable[int | None]
-) -> dict[int, PersonRow]:
-    """The people with these ids (None: nobody), by id."""
-    return await rows.people(connection, (person_id for person_id in ids if person_id is not None))
-
-
 def people_of(report: ReportRow) -> set[int | None]:
     """The people a report names: reporter, investigator, who acted on it, action owners."""
     ids: set[int | None] = {
@@ -401,7 +394,7 @@ async def view(
 ) -> ReportView:
     """The report with names resolved, as cards and the register show it."""
     if people is None:
-        people = await people_by_id(connection, people_of(report))
+        people = await rows.people(connection, people_of(report))
     return report_view(report, people, await photo_count(connection, report.id))
 
 
@@ -525,7 +518,7 @@ async def context_of(
     followers = await follow_up_people(connection, report.unit_id)
     known = {person.id: person for person in followers}
     wanted = (people_of(report) | set(extra_people)) - known.keys()
-    people = known | await people_by_id(connection, wanted)
+    people = known | await rows.people(connection, wanted)
     shown = await view(connection, report, people)
     roles = await roles_by_person(connection, people)
     parts = {

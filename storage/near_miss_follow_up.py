@@ -37,7 +37,6 @@ from storage.near_miss import (
     ReportRow,
     get,
     participant,
-    people_by_id,
     people_of,
     roles_by_person,
     view,
@@ -223,7 +222,7 @@ async def seen_by_actor(connection: HotConnection, found: Subject) -> FollowUpCo
     """The report as `found` holds it, with only the acting person's part (what their own
     card needs; their roles are not read again)."""
     known = {found.person.id: found.person} if found.person is not None else {}
-    named = await people_by_id(connection, people_of(found.report) - known.keys())
+    named = await rows.people(connection, people_of(found.report) - known.keys())
     shown = await view(connection, found.report, known | named)
     return FollowUpContext(report=shown, people={found.actor_id: found.actor()})
 

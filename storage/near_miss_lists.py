@@ -24,7 +24,7 @@ from domain.near_miss import (
     reminder_due_at,
 )
 from domain.org import Role
-from storage import audit
+from storage import audit, rows
 from storage.audit import AuditedConnection
 from storage.db import HotConnection
 from storage.models import Unit
@@ -37,7 +37,6 @@ from storage.near_miss import (
     REPORTS,
     ActionRow,
     ReportRow,
-    people_by_id,
     people_of,
     report_row,
     report_view,
@@ -210,7 +209,7 @@ async def reports_between(
     ids: set[int | None] = set()
     for report in reports:
         ids |= people_of(report)
-    people = await people_by_id(connection, ids)
+    people = await rows.people(connection, ids)
     photos = dict(
         (
             await connection.execute(

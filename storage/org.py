@@ -23,7 +23,7 @@ from sqlalchemy import (
 from domain.i18n import Lang, preferred_lang
 from domain.org import SEED_UNITS, OrgFile, OrgPerson, OrgUnit, Role, UnitRef, normalise_upn
 from domain.retention import REMOVED_PERSON_AAD, REMOVED_PERSON_LABEL
-from storage import audit
+from storage import audit, rows
 from storage.db import HotConnection, dialect_insert, for_dialect
 from storage.models import Person, PersonDirectoryUnit, PersonLastUnit, RoleAssignment, Unit
 from storage.rows import (
@@ -153,6 +153,11 @@ async def unit_by_name(on: Readable, name: str) -> UnitRow | None:
     return next((UnitRow(*row) for row in rows if row.name.casefold() == wanted), None)
 
 
+async def unit_names(on: Readable) -> list[str]:
+    """Every unit's name, active or not."""
+    return [name for (name,) in await on.execute(select(Unit.name))]
+
+
 async def unit(on: Readable, unit_id: int) -> UnitRow | None:
     """The unit with this id, if there is one."""
     connection = on
@@ -185,8 +190,11 @@ async def find_person(
 
 
 async def _person_by_id(connection: HotConnection, person_id: int) -> PersonRow:
-    row = (await connection.execute(select(*PERSON_COLUMNS).where(Person.id == person_id))).one()
-    return PersonRow(*row)
+    """The row just written in this transaction."""
+    found = await rows.person(connection, person_id)
+    if found is None:
+        raise LookupError(f"person {person_id} is gone")
+    return found
 
 
 async def upsert_person(

@@ -21,11 +21,6 @@ from storage.wellbeing_models import WellbeingActionItem
 TITLE_LENGTH = 80
 
 
-async def unit_names(connection: HotConnection) -> list[str]:
-    """Every unit's name, active or not."""
-    return [name for (name,) in await connection.execute(select(Unit.name))]
-
-
 async def current_holders(connection: HotConnection) -> list[Holder]:
     """Every role held now, with its person's ids."""
     rows = await connection.execute(

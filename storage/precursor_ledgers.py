@@ -26,8 +26,8 @@ from storage.precursors import (
     SUBSTANCE_COLUMNS,
     HoldingRow,
     info_of,
-    people_by_id,
 )
+from storage.rows import people as people_by_id
 
 _HOLDING_WIDTH = len(HOLDING_COLUMNS)
 

@@ -26,9 +26,9 @@ from storage.precursors import (
     Outcome,
     holdings_of,
     keepers_by_unit,
-    people_by_id,
 )
 from storage.rows import UnitRow
+from storage.rows import people as people_by_id
 
 
 @dataclass(frozen=True, slots=True)

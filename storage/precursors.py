@@ -36,7 +36,8 @@ from storage.precursor_models import (
     PrecursorHolding,
     PrecursorSubstance,
 )
-from storage.rows import PERSON_COLUMNS, PersonRow, UnitRow, people
+from storage.rows import PERSON_COLUMNS, PersonRow, UnitRow
+from storage.rows import people as people_by_id
 
 ENTRY = "precursor_entry"
 HOLDING = "precursor_holding"
@@ -45,13 +46,6 @@ KEEPER_ROLES = (Role.PRECURSOR_CONTACT.value, Role.AMK.value)
 
 
 _PERSON_WIDTH = len(PERSON_COLUMNS)
-
-
-async def people_by_id(
-    connection: HotConnection, ids: Iterable[int | None]
-) -> dict[int, PersonRow]:
-    """The people with these ids (None is left out), by id."""
-    return await people(connection, (person_id for person_id in ids if person_id is not None))
 
 
 # -- substances --------------------------------------------------------------------------------

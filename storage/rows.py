@@ -65,9 +65,9 @@ async def person(connection: HotConnection, person_id: int) -> PersonRow | None:
     return None if row is None else PersonRow(*row)
 
 
-async def people(connection: HotConnection, ids: Iterable[int]) -> dict[int, PersonRow]:
-    """The people with these ids, by id (ids with no person are left out)."""
-    wanted = sorted(set(ids))
+async def people(connection: HotConnection, ids: Iterable[int | None]) -> dict[int, PersonRow]:
+    """The people with these ids, by id (None, and ids with no person, are left out)."""
+    wanted = sorted({person_id for person_id in ids if person_id is not None})
     if not wanted:
         return {}
     rows: Sequence[Any] = (await connection.execute(_PEOPLE, {"ids": wanted})).all()

@@ -198,16 +198,11 @@ async def access_of(on: org.Readable, person_id: int | None, *, is_admin: bool) 
 
 
 _KNOWN_NAMES = select(PEOPLE.c.name).where(PEOPLE.c.name.is_not(None))
-_UNIT_NAMES = select(UNITS.c.name)
 
 
 async def known_names(on: org.Readable) -> list[str]:
     """Every person's name the organisation knows (to spot names in free text)."""
-    return [name for (name,) in await (on).execute(_KNOWN_NAMES) if name]
-
-
-async def unit_names(on: org.Readable) -> list[str]:
-    return [name for (name,) in await (on).execute(_UNIT_NAMES)]
+    return [name for (name,) in await on.execute(_KNOWN_NAMES) if name]
 
 
 _LEADERS_AND_AMKS = (

@@ -51,7 +51,7 @@ _AMD_DATES = select(AMDS.c.unit_id, AMDS.c.held_on).where(AMDS.c.year == bindpar
 
 async def overdue_counts_by_unit(on: Readable, today: date) -> dict[int, int]:
     """`{unit_id: open items past their deadline}`."""
-    rows = await (on).execute(_OVERDUE_COUNTS, {"today": today})
+    rows = await on.execute(_OVERDUE_COUNTS, {"today": today})
     return {unit_id: int(count) for unit_id, count in rows}
 
 

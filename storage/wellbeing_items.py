@@ -25,12 +25,11 @@ from domain.wellbeing import (
     local_today,
 )
 from domain.wellbeing_items import ItemDraft
-from storage import audit, org, people
+from storage import audit, org, people, rows
 from storage.audit import AuditedConnection
 from storage.db import HotConnection
 from storage.models import ConversationRef
 from storage.rows import columns_of, person
-from storage.rows import people as people_by_id
 from storage.screening_models import Screening
 from storage.wellbeing import DIALOGUES, ITEM, ITEMS, OPEN_STATUSES, UNITS, refuse, table_of
 from storage.wellbeing_models import WellbeingActionItem
@@ -469,7 +468,7 @@ async def item_views(connection: HotConnection, items: Sequence[ItemRow]) -> lis
     """Items with names resolved, as cards and exports show them."""
     if not items:
         return []
-    people = await people_by_id(
+    people = await rows.people(
         connection,
         {item.owner_id for item in items} | {i.status_by_id for i in items if i.status_by_id},
     )
