@@ -30,7 +30,7 @@ from storage.checkin_models import CheckinEvent, CheckinSession
 from storage.db import HotConnection, dialect_insert, for_dialect
 from storage.lone_work import REQUEST_COLUMNS, REQUESTS, RequestRow
 from storage.models import Person, Unit
-from storage.rows import PersonRow
+from storage.rows import PersonRow, columns_of
 
 ENTITY = "checkin_session"
 OPEN = (SessionStatus.ACTIVE.value, SessionStatus.ALARM.value, SessionStatus.HANDLED.value)
@@ -104,8 +104,8 @@ SESSIONS = _table(CheckinSession)
 EVENTS = _table(CheckinEvent)
 _PEOPLE = _table(Person)
 _UNITS = _table(Unit)
-SESSION_COLUMNS = tuple(SESSIONS.c[field.name] for field in fields(CheckinSessionRow))
-EVENT_COLUMNS = tuple(EVENTS.c[field.name] for field in fields(CheckinEventRow))
+SESSION_COLUMNS = columns_of(SESSIONS, CheckinSessionRow)
+EVENT_COLUMNS = columns_of(EVENTS, CheckinEventRow)
 _SESSION_FIELDS = frozenset(field.name for field in fields(CheckinSessionRow))
 _PERSON_NAMES = tuple(field.name for field in fields(PersonRow))
 _WORKER = _PEOPLE.alias("worker_person")

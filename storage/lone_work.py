@@ -38,7 +38,7 @@ from storage.counters import next_in_year
 from storage.db import HotConnection
 from storage.lone_work_models import LoneWorkCounter, LoneWorkRequest
 from storage.models import Person, RoleAssignment, Unit
-from storage.rows import PersonRow, UnitRow
+from storage.rows import PersonRow, UnitRow, columns_of
 
 ENTITY = "lone_work_request"
 NUMBER_PREFIX: Final = "AL"
@@ -123,7 +123,7 @@ _PEOPLE = _table(Person)
 _UNITS = _table(Unit)
 ROLES = _table(RoleAssignment)
 """The role assignments table, for statements built once."""
-REQUEST_COLUMNS = tuple(REQUESTS.c[field.name] for field in fields(RequestRow))
+REQUEST_COLUMNS = columns_of(REQUESTS, RequestRow)
 """The request columns a `RequestRow` is built from, in its field order."""
 _PERSON_COLUMN_NAMES = tuple(field.name for field in fields(PersonRow))
 _PERSON_COLUMNS = tuple(_PEOPLE.c[name] for name in _PERSON_COLUMN_NAMES)

@@ -49,7 +49,7 @@ from storage.db import HotConnection
 from storage.models import Person, RoleAssignment, Unit
 from storage.near_miss_models import NearMissAction, NearMissCounter, NearMissPhoto, NearMissReport
 from storage.near_miss_photos import ATTACH_PENDING
-from storage.rows import PERSON_COLUMNS, PersonRow, Speaking
+from storage.rows import PERSON_COLUMNS, PersonRow, Speaking, columns_of
 
 ENTITY = "near_miss_report"
 ANONYMOUS_ACTOR = "anonymous"
@@ -315,7 +315,7 @@ REPORT_COLUMNS = (
     ).label("unit_name"),
 )
 """The columns a `ReportRow` is built from (`report_row`), its actions apart."""
-ACTION_COLUMNS = tuple(ACTIONS.c[field.name] for field in fields(ActionRow))
+ACTION_COLUMNS = columns_of(ACTIONS, ActionRow)
 """The columns an `ActionRow` is built from, in its field order."""
 _REPORT_BY_ID = select(*REPORT_COLUMNS).where(REPORTS.c.id == bindparam("report_id"))
 _LOCKED_REPORT_BY_ID = _REPORT_BY_ID.with_for_update()

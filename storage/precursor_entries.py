@@ -8,7 +8,7 @@ entry. Writers on one substance of one unit are serialised by locking its holdin
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -41,6 +41,7 @@ from storage.precursors import (
     substance,
     university_purchases,
 )
+from storage.rows import columns_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,7 @@ class EntryRow:
     entered_unit: str | None
 
 
-_COLUMNS = tuple(PrecursorEntry.__table__.c[f.name] for f in fields(EntryRow))
+_COLUMNS = columns_of(PrecursorEntry.__table__, EntryRow)
 _ENTRY = select(*_COLUMNS).where(PrecursorEntry.id == bindparam("entry_id"))
 _OF_SUBMISSION = select(*_COLUMNS).where(
     PrecursorEntry.submission_key == bindparam("submission_key"),

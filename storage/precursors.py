@@ -7,7 +7,7 @@ Ledger entries (`record`, `reverse`) are in `storage.precursor_entries`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -36,7 +36,7 @@ from storage.precursor_models import (
     PrecursorHolding,
     PrecursorSubstance,
 )
-from storage.rows import PERSON_COLUMNS, PersonRow, UnitRow
+from storage.rows import PERSON_COLUMNS, PersonRow, UnitRow, columns_of
 from storage.rows import people as people_by_id
 
 ENTRY = "precursor_entry"
@@ -202,7 +202,7 @@ class HoldingRow:
     active: bool
 
 
-HOLDING_COLUMNS = tuple(PrecursorHolding.__table__.c[f.name] for f in fields(HoldingRow))
+HOLDING_COLUMNS = columns_of(PrecursorHolding.__table__, HoldingRow)
 """The holding columns a `HoldingRow` is built from, in its field order."""
 _HOLDING_WIDTH = len(HOLDING_COLUMNS)
 _HOLDING = select(*HOLDING_COLUMNS).where(PrecursorHolding.id == bindparam("holding_id"))

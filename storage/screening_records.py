@@ -5,7 +5,7 @@ sister unit), and the day each unit last held one (the "screening" duty)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,6 +16,7 @@ from domain.screening import HeldView, RecordForm, ScreeningKind, ScreeningState
 from storage import audit
 from storage.db import HotConnection
 from storage.models import Unit
+from storage.rows import columns_of
 from storage.screening_models import Screening
 from storage.wellbeing_models import WellbeingActionItem
 
@@ -51,7 +52,7 @@ class ScreeningRow:
 
 
 _SCREENING = Screening.__table__
-_COLUMNS = tuple(_SCREENING.c[field.name] for field in fields(ScreeningRow))
+_COLUMNS = columns_of(_SCREENING, ScreeningRow)
 _ROWS = select(*_COLUMNS)
 # Built once: the new or changed row comes back whole.
 _INSERT: Any = insert(Screening).returning(*_COLUMNS)
